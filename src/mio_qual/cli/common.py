@@ -1,0 +1,115 @@
+"""Pieces every CLI command shares: finding the project, printing tables, output formats."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterable
+
+import click
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from ..project import Project
+
+FORMATS = ("table", "csv", "json")
+
+
+def console(stderr: bool = False) -> Any:
+    """A rich console (imported lazily to keep start-up fast)."""
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def get_project(ctx: click.Context | None = None) -> "Project":
+    """The project named by ``--project``, ``$MIO_QUAL_PROJECT`` or found from the current folder."""
+    from ..project import Project
+
+    ctx = ctx or click.get_current_context()
+    root = ctx.find_root()
+    explicit = (root.obj or {}).get("project_path") if root.obj else None
+    return Project.find(explicit)
+
+
+def format_option(default: str = "table", choices: Iterable[str] = FORMATS) -> Callable:
+    """A ``--format`` option."""
+    return click.option("--format", "fmt", type=click.Choice(list(choices)), default=default, show_default=True,
+                        help="Output format.")
+
+
+def out_option() -> Callable:
+    """An ``--out FILE`` option."""
+    return click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                        help="Write to this file instead of the screen.")
+
+
+def emit(frame: "pd.DataFrame", fmt: str = "table", *, title: str | None = None, out: Path | None = None,
+         max_rows: int | None = None) -> None:
+    """Print or write a DataFrame as a rich table, CSV or JSON.
+
+    CSV and JSON go to stdout (or ``out``) with spreadsheet formulas neutralized in CSV; a
+    table goes to the terminal.
+    """
+    if fmt == "csv":
+        from ..exports import safe_frame
+
+        text = safe_frame(frame).to_csv(index=False, lineterminator="\n")
+        _write(text, out)
+    elif fmt == "json":
+        text = frame.to_json(orient="records", force_ascii=False, indent=2, date_format="iso") + "\n"
+        _write(text, out)
+    else:
+        table = rich_table(frame, title=title, max_rows=max_rows)
+        if out is not None:
+            buffer = io.StringIO()
+            from rich.console import Console
+
+            Console(file=buffer, width=200).print(table)
+            _write(buffer.getvalue(), out)
+        else:
+            console().print(table)
+
+
+def rich_table(frame: "pd.DataFrame", *, title: str | None = None, max_rows: int | None = None) -> Any:
+    """A rich Table of a DataFrame; floats to 3 decimals, missing as blank."""
+    from rich.table import Table
+
+    table = Table(title=title, show_lines=False, header_style="bold")
+    for column in frame.columns:
+        numeric = frame[column].dtype.kind in "if"
+        table.add_column(str(column), justify="right" if numeric else "left", overflow="fold")
+    rows = frame if max_rows is None else frame.head(max_rows)
+    for values in rows.itertuples(index=False):
+        table.add_row(*(_cell(v) for v in values))
+    if max_rows is not None and len(frame) > max_rows:
+        table.caption = f"{max_rows} of {len(frame)} rows shown; use --format csv for all"
+    return table
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if value != value:
+            return ""
+        return f"{value:.3f}" if not value.is_integer() else f"{value:.0f}" if abs(value) < 1e15 else f"{value:.3g}"
+    from rich.markup import escape
+
+    return escape(str(value))
+
+
+def _write(text: str, out: Path | None) -> None:
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+
+
+def print_json(data: Any) -> None:
+    """Print data as JSON on stdout."""
+    sys.stdout.write(json.dumps(data, indent=2, default=str, ensure_ascii=False) + "\n")

@@ -1,0 +1,110 @@
+"""The ``mio-qual`` entry point.
+
+Subcommands live in their own modules and are imported only when called, so that
+``mio-qual --help`` starts without loading pandas, spaCy or scikit-learn.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import Any
+
+import click
+
+# name -> (module, attribute, one-line help shown by --help without importing the module)
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "init": ("mio_qual.cli.project_cmds", "init", "Create a project folder holding the project file."),
+    "import": ("mio_qual.cli.project_cmds", "import_cmd", "Import transcripts (.txt .md .docx .vtt .srt) with a manifest and roster."),
+    "transcripts": ("mio_qual.cli.project_cmds", "transcripts", "List transcripts or show one with its turns."),
+    "status": ("mio_qual.cli.project_cmds", "status", "Summarize what the project holds."),
+    "log": ("mio_qual.cli.project_cmds", "log", "Show the audit trail of changes."),
+    "codebook": ("mio_qual.cli.codebook", "codebook", "List, show, validate and export codebooks."),
+    "coding": ("mio_qual.cli.coding", "coding", "Import, export and reconcile human coding."),
+    "agreement": ("mio_qual.cli.agreement", "agreement", "Inter-rater agreement per code, unit and transcript."),
+    "disagreements": ("mio_qual.cli.agreement", "disagreements", "List disagreeing units for a reconciliation meeting."),
+    "autocode": ("mio_qual.cli.autocode", "autocode", "Suggest codes with spaCy rules or a trained model, and evaluate them."),
+    "ratings": ("mio_qual.cli.mixed", "ratings", "CFIR construct ratings per clinic: worksheets, import, agreement."),
+    "quant": ("mio_qual.cli.mixed", "quant", "Import quantitative outcomes (fidelity, FIM/AIM/IAM, reach...)."),
+    "joint": ("mio_qual.cli.mixed", "joint", "Joint displays of ratings, themes and outcomes."),
+    "report": ("mio_qual.cli.report", "report", "Write Word reports."),
+    "demo": ("mio_qual.cli.demo", "demo", "Run the whole pipeline on the bundled sample."),
+}
+
+
+class LazyGroup(click.Group):
+    """A click group whose subcommands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        module_name, attribute, _ = COMMANDS[name]
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name == module_name:
+                return None  # not built yet
+            raise
+        return getattr(module, attribute)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, help_text) for name, (_, _, help_text) in COMMANDS.items()]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option("--project", "project_path", type=click.Path(), envvar="MIO_QUAL_PROJECT",
+              help="Project folder (default: $MIO_QUAL_PROJECT, else this folder or a parent).")
+@click.option("--debug", is_flag=True, help="Show a traceback on errors.")
+@click.version_option(package_name="mio-qual", prog_name="mio-qual")
+@click.pass_context
+def _group(ctx: click.Context, project_path: str | None, debug: bool) -> None:
+    """mio-qual: qualitative and mixed-methods analysis for implementation science."""
+    ctx.ensure_object(dict)
+    ctx.obj["project_path"] = project_path
+    ctx.obj["debug"] = debug
+
+
+def cli(argv: list[str] | None = None) -> Any:
+    """Run the CLI, turning mio-qual errors into one line on stderr and an exit code.
+
+    Exit codes: 0 ok, 1 failure of the work, 2 bad input or usage.
+    """
+    from ..errors import MioQualError
+
+    args = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in args
+    try:
+        return _group.main(args=args, prog_name="mio-qual", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(1)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except MioQualError as exc:
+        if debug:
+            raise
+        click.echo(f"error: {exc.one_line()}", err=True)
+        for detail in exc.details:
+            click.echo(f"  {detail}", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("interrupted; the project is as it was before this command", err=True)
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence for users
+        if debug:
+            raise
+        click.echo(f"error: internal error: {exc.__class__.__name__}: {exc} (run with --debug for a traceback "
+                   "and please report it)", err=True)
+        sys.exit(1)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    cli()

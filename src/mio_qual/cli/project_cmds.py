@@ -1,0 +1,134 @@
+"""Commands on the project itself: init, import, transcripts, status, log."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .common import console, emit, format_option, get_project, out_option, print_json
+
+
+@click.command()
+@click.argument("path", type=click.Path(file_okay=False, path_type=Path))
+def init(path: Path) -> None:
+    """Create a project folder PATH holding the project file (mio-qual.db)."""
+    from ..project import Project
+
+    project = Project.create(path)
+    console().print(f"created project [bold]{project.folder}[/] ({project.store.path.name})")
+
+
+@click.command("import")
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--manifest", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="CSV/XLSX of study metadata per transcript (default: manifest.csv in a named folder).")
+@click.option("--roster", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="CSV/XLSX mapping speaker labels to study ids and roles (default: roster.csv in a named folder).")
+@click.option("--speaker-pattern", help="Regex with a named group 'speaker' (and optionally 'time') for speaker turns.")
+@click.option("--replace", is_flag=True, help="Replace transcripts whose text changed (codings on them are moved).")
+@click.option("--strict", is_flag=True, help="Refuse transcripts in which no speaker turns are found.")
+@format_option()
+def import_cmd(files: tuple[Path, ...], manifest: Path | None, roster: Path | None, speaker_pattern: str | None,
+               replace: bool, strict: bool, fmt: str) -> None:
+    """Import transcript FILES (or folders of them) in one transaction: all or nothing."""
+    import pandas as pd
+
+    from ..errors import InputError
+
+    if not files and manifest is None:
+        raise InputError("name the transcript files or folders to import, or a --manifest",
+                         hint="e.g. `mio-qual import transcripts/`")
+    project = get_project()
+    result = _with_progress(lambda progress: project.import_transcripts(
+        files, manifest=manifest, roster=roster, speaker_pattern=speaker_pattern, replace=replace,
+        strict=strict, progress=progress))
+    rows = ([(t, "added") for t in result.added] + [(t, "replaced") for t in result.replaced]
+            + [(t, "metadata updated") for t in result.metadata_updated] + [(t, "unchanged") for t in result.unchanged])
+    frame = pd.DataFrame(rows, columns=["transcript_id", "status"]).sort_values("transcript_id", ignore_index=True)
+    if fmt != "table":
+        emit(frame, fmt)
+        return
+    out = console()
+    out.print(f"imported {len(result.added)} new, replaced {len(result.replaced)}, "
+              f"updated metadata of {len(result.metadata_updated)}, {len(result.unchanged)} unchanged "
+              f"({result.n_words:,} new words)")
+    for transcript_id, (kept, changed) in result.codings_moved.items():
+        out.print(f"  {transcript_id}: {kept} codings moved with their text; {changed} now cover changed text "
+                  "(see `mio-qual log`)")
+    err = console(stderr=True)
+    for transcript_id, warning in result.warnings:
+        err.print(f"[yellow]warning[/]: {transcript_id}: {warning}")
+
+
+def _with_progress(work):  # type: ignore[no-untyped-def]
+    """Run ``work(progress_callback)`` with a rich progress bar on stderr for long imports."""
+    import sys
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    if not sys.stderr.isatty():
+        return work(None)
+    with Progress(TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=console(stderr=True), transient=True) as progress:
+        task = progress.add_task("import", total=None)
+
+        def callback(done: int, total: int, path: str) -> None:
+            progress.update(task, completed=done, total=total)
+
+        return work(callback)
+
+
+@click.group()
+def transcripts() -> None:
+    """List transcripts or show one."""
+
+
+@transcripts.command("list")
+@format_option()
+@out_option()
+def transcripts_list(fmt: str, out: Path | None) -> None:
+    """One row per transcript with its metadata."""
+    frame = get_project().transcripts()
+    if fmt == "table":
+        frame = frame[["transcript_id", "kind", "agency", "clinic", "participant_id", "role", "n_words", "n_turns",
+                       "n_speakers", "source_format", "speaker_style"]]
+    emit(frame, fmt, title="Transcripts", out=out)
+
+
+@transcripts.command("show")
+@click.argument("transcript_id")
+@click.option("--unit", type=click.Choice(["turn", "paragraph", "sentence"]), default="turn", show_default=True)
+@format_option()
+@out_option()
+def transcripts_show(transcript_id: str, unit: str, fmt: str, out: Path | None) -> None:
+    """Show TRANSCRIPT_ID's turns (or paragraphs, sentences) with speakers and times."""
+    project = get_project()
+    project.text(transcript_id)  # clear error for an unknown id
+    frame = project.segments(unit, transcript_id)
+    if fmt == "table":
+        keep = ["segment_id", "speaker", "study_id", "speaker_role", "start_time", "start", "end", "text"]
+        frame = frame[[c for c in keep if c in frame.columns]]
+    emit(frame, fmt, title=f"{transcript_id}: {unit}s", out=out)
+
+
+@click.command()
+@format_option(choices=("table", "json"))
+def status(fmt: str) -> None:
+    """Summarize what the project holds."""
+    project = get_project()
+    summary = project.summary()
+    if fmt == "json":
+        print_json(summary)
+        return
+    import pandas as pd
+
+    emit(pd.DataFrame(list(summary.items()), columns=["what", "count"]), "table", title=str(project.folder))
+
+
+@click.command()
+@click.option("--limit", type=int, default=50, show_default=True, help="How many entries, newest first (0: all).")
+@format_option()
+def log(limit: int, fmt: str) -> None:
+    """Show the audit trail: who changed what, when, with which command."""
+    emit(get_project().log(limit or None), fmt, title="Audit trail")

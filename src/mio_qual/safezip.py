@@ -1,0 +1,105 @@
+"""Opening zip containers (.docx, .xlsx, .qdpx) without trusting them.
+
+Office files and REFI-QDA projects are zip archives. A hostile one can claim to hold
+gigabytes (a zip bomb), thousands of members, or member names that climb out of a folder
+(``../../etc``). :func:`open_zip` checks the archive's directory before anything is read.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path, PurePosixPath
+
+from .errors import InputError
+
+MAX_MEMBERS = 10_000
+MAX_TOTAL_BYTES = 1 << 30  # 1 GiB uncompressed in all
+MAX_RATIO = 200  # uncompressed / compressed, per member larger than 1 MiB
+
+
+def check_member_name(name: str, *, path: str | Path) -> None:
+    """Refuse a member name that is absolute or climbs out of the archive root."""
+    pure = PurePosixPath(name.replace("\\", "/"))
+    if pure.is_absolute() or ".." in pure.parts or (pure.parts and ":" in pure.parts[0]):
+        raise InputError(
+            f"archive member {name!r} points outside the archive",
+            path=path,
+            hint="the file may be hostile; do not open it",
+        )
+
+
+def open_zip(
+    path: str | Path,
+    *,
+    what: str = "archive",
+    max_members: int = MAX_MEMBERS,
+    max_total_bytes: int = MAX_TOTAL_BYTES,
+) -> zipfile.ZipFile:
+    """Open a zip archive after checking its size, member count, ratios and names.
+
+    Parameters
+    ----------
+    path : str or Path
+        The archive.
+    what : str
+        What the archive should be (".docx file", "REFI-QDA project"), for messages.
+    max_members, max_total_bytes : int
+        Bounds on the number of members and their total uncompressed size.
+
+    Returns
+    -------
+    zipfile.ZipFile
+        The open archive; the caller closes it.
+
+    Raises
+    ------
+    InputError
+        If the file is not a zip archive or breaks a bound.
+    """
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise InputError(
+            f"not a readable {what} ({exc.__class__.__name__})",
+            path=path,
+            hint=f"check that it is a complete {what}; re-save or re-export it",
+        ) from None
+    try:
+        infos = archive.infolist()
+        if len(infos) > max_members:
+            raise InputError(
+                f"{what} has {len(infos)} members, more than the {max_members} allowed",
+                path=path,
+                hint="the file may be hostile or damaged",
+            )
+        total = 0
+        for info in infos:
+            check_member_name(info.filename, path=path)
+            total += info.file_size
+            if info.file_size > (1 << 20) and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+                raise InputError(
+                    f"{what} member {info.filename!r} expands {info.file_size // max(info.compress_size, 1)}-fold (a zip bomb?)",
+                    path=path,
+                    hint="the file may be hostile; do not open it",
+                )
+        if total > max_total_bytes:
+            raise InputError(
+                f"{what} would unpack to {total / (1 << 20):.0f} MiB, more than the {max_total_bytes >> 20} MiB allowed",
+                path=path,
+                hint="the file may be hostile or too large to be a transcript",
+            )
+    except Exception:
+        archive.close()
+        raise
+    return archive
+
+
+def read_member(archive: zipfile.ZipFile, name: str, *, path: str | Path, limit: int = 256 << 20) -> bytes:
+    """Read one member, refusing to inflate more than ``limit`` bytes whatever its header says."""
+    with archive.open(name) as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise InputError(
+            f"archive member {name!r} is larger than {limit >> 20} MiB", path=path, hint="the file may be hostile"
+        )
+    return data

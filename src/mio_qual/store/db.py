@@ -1,0 +1,172 @@
+"""Opening the one-file SQLite store, migrating it, and running each command as one transaction."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import sqlite3
+import sys
+import time
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterator
+
+from ..errors import InputError, WorkError
+from .schema import MIGRATIONS, SCHEMA_VERSION
+
+BUSY_TIMEOUT_MS = 60_000
+
+
+def now_iso() -> str:
+    """The current UTC time, ISO 8601 with seconds."""
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    connection.execute("PRAGMA foreign_keys = ON")
+    return connection
+
+
+class Store:
+    """A project's SQLite file: WAL mode, foreign keys on, versioned schema.
+
+    Use :meth:`transaction` for every change, so that a command lands whole or not at all
+    (DESIGN.md, decision 6).
+
+    Parameters
+    ----------
+    path : Path
+        The database file.
+    connection : sqlite3.Connection
+        An open connection in autocommit mode (transactions are explicit).
+    """
+
+    def __init__(self, path: Path, connection: sqlite3.Connection) -> None:
+        self.path = path
+        self.connection = connection
+        self._depth = 0
+        self.command = " ".join(["mio-qual", *sys.argv[1:]]) if sys.argv and "mio-qual" in sys.argv[0] else "python"
+
+    @classmethod
+    def create(cls, path: str | Path) -> "Store":
+        """Create a new store file at ``path``; refuse if one exists."""
+        path = Path(path)
+        if path.exists():
+            raise InputError("a project store already exists here", path=path, hint="open it instead")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        connection = _connect(path)
+        connection.execute("PRAGMA journal_mode = WAL")
+        store = cls(path, connection)
+        store.migrate()
+        with store.transaction():
+            connection.execute("INSERT INTO meta (key, value) VALUES ('created', ?)", (now_iso(),))
+        return store
+
+    @classmethod
+    def open(cls, path: str | Path) -> "Store":
+        """Open an existing store, migrating it to this library's schema if it is older."""
+        path = Path(path)
+        if not path.is_file():
+            raise InputError("no project store here", path=path, hint="create one with `mio-qual init`")
+        with open(path, "rb") as handle:
+            header = handle.read(16)
+        if header and header != b"SQLite format 3\x00":
+            raise InputError("not a mio-qual project store (not an SQLite file)", path=path)
+        connection = _connect(path)
+        try:
+            version = connection.execute("PRAGMA user_version").fetchone()[0]
+            connection.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.DatabaseError as exc:
+            connection.close()
+            raise InputError(f"cannot read the project store ({exc})", path=path) from None
+        if version > SCHEMA_VERSION:
+            connection.close()
+            raise InputError(
+                f"project store has schema version {version}, newer than this mio-qual ({SCHEMA_VERSION})",
+                path=path,
+                hint="upgrade mio-qual",
+            )
+        store = cls(path, connection)
+        if version < SCHEMA_VERSION:
+            store.migrate()
+        return store
+
+    def migrate(self) -> None:
+        """Apply every migration the store has not had yet, each in its own transaction."""
+        version = self.connection.execute("PRAGMA user_version").fetchone()[0]
+        for target in range(version, SCHEMA_VERSION):
+            with self.transaction():
+                for statement in _split_sql(MIGRATIONS[target]):
+                    self.connection.execute(statement)
+                self.connection.execute(f"PRAGMA user_version = {target + 1}")
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """Run the block as one ``BEGIN IMMEDIATE`` transaction (nested calls join the outer one).
+
+        The write lock is taken at the start, so a concurrent writer waits (busy timeout)
+        instead of failing half-way; on any exception everything is rolled back.
+        """
+        if self._depth:
+            self._depth += 1
+            try:
+                yield self.connection
+            finally:
+                self._depth -= 1
+            return
+        self._begin_immediate()
+        self._depth = 1
+        try:
+            yield self.connection
+        except BaseException:
+            self._depth = 0
+            self.connection.execute("ROLLBACK")
+            raise
+        self._depth = 0
+        self.connection.execute("COMMIT")
+
+    def _begin_immediate(self) -> None:
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        while True:
+            try:
+                self.connection.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+                if time.monotonic() > deadline:
+                    raise WorkError(
+                        "the project is busy: another mio-qual command holds it",
+                        path=self.path,
+                        hint="wait for it to finish and try again",
+                    ) from None
+                time.sleep(0.05)
+
+    def audit(self, action: str, target: str | None = None, detail: dict[str, Any] | None = None,
+              codebook_version: str | None = None, user: str | None = None) -> None:
+        """Record a change in the audit trail (who, when, command, what)."""
+        self.connection.execute(
+            "INSERT INTO audit (at, user, command, action, target, detail, codebook_version) VALUES (?,?,?,?,?,?,?)",
+            (now_iso(), user or _current_user(), self.command, action, target,
+             json.dumps(detail or {}, sort_keys=True, default=str), codebook_version),
+        )
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.connection.close()
+
+
+def _current_user() -> str:
+    try:
+        return os.environ.get("MIO_QUAL_USER") or getpass.getuser()
+    except Exception:  # pragma: no cover - no user database in some containers
+        return "unknown"
+
+
+def _split_sql(script: str) -> list[str]:
+    """Split a migration script into statements (no semicolons inside our literals)."""
+    return [s.strip() for s in script.split(";") if s.strip()]

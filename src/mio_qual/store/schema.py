@@ -1,0 +1,169 @@
+"""The project store's schema and its migrations.
+
+The schema version lives in SQLite's ``PRAGMA user_version``. ``MIGRATIONS[i]`` takes a
+store from version ``i`` to ``i + 1``; a store newer than this library is refused rather
+than guessed at. Add a migration at the end of the list; never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[str] = [
+    # 0 -> 1: the first schema
+    """
+    CREATE TABLE meta (
+        key TEXT PRIMARY KEY,
+        value TEXT
+    );
+
+    CREATE TABLE transcripts (
+        id TEXT PRIMARY KEY,
+        text TEXT NOT NULL,
+        text_hash TEXT NOT NULL,
+        n_words INTEGER NOT NULL,
+        source_path TEXT,
+        source_format TEXT,
+        encoding TEXT,
+        speaker_style TEXT,
+        kind TEXT,
+        agency TEXT,
+        clinic TEXT,
+        participant_id TEXT,
+        role TEXT,
+        date TEXT,
+        interviewer TEXT,
+        attributes TEXT NOT NULL DEFAULT '{}',
+        warnings TEXT NOT NULL DEFAULT '[]',
+        imported_at TEXT NOT NULL
+    );
+
+    CREATE TABLE speakers (
+        transcript_id TEXT NOT NULL REFERENCES transcripts(id) ON DELETE CASCADE,
+        label TEXT NOT NULL,
+        study_id TEXT,
+        role TEXT,
+        PRIMARY KEY (transcript_id, label)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE segments (
+        transcript_id TEXT NOT NULL REFERENCES transcripts(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL CHECK (kind IN ('turn', 'paragraph', 'sentence')),
+        n INTEGER NOT NULL,
+        start INTEGER NOT NULL,
+        end INTEGER NOT NULL,
+        turn_n INTEGER,
+        paragraph_n INTEGER,
+        speaker TEXT,
+        body_start INTEGER,
+        start_time REAL,
+        end_time REAL,
+        PRIMARY KEY (transcript_id, kind, n)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE notes (
+        transcript_id TEXT NOT NULL REFERENCES transcripts(id) ON DELETE CASCADE,
+        start INTEGER NOT NULL,
+        end INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        time REAL,
+        PRIMARY KEY (transcript_id, start)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE source_blocks (
+        transcript_id TEXT NOT NULL REFERENCES transcripts(id) ON DELETE CASCADE,
+        idx INTEGER NOT NULL,
+        start INTEGER NOT NULL,
+        end INTEGER NOT NULL,
+        PRIMARY KEY (transcript_id, idx)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE imports (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        path TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        coder TEXT,
+        n_items INTEGER NOT NULL DEFAULT 0,
+        at TEXT NOT NULL
+    );
+
+    CREATE TABLE codebooks (
+        version TEXT PRIMARY KEY,
+        names TEXT NOT NULL,
+        content TEXT NOT NULL,
+        added_at TEXT NOT NULL
+    );
+
+    CREATE TABLE codings (
+        id INTEGER PRIMARY KEY,
+        transcript_id TEXT NOT NULL REFERENCES transcripts(id),
+        start INTEGER NOT NULL CHECK (start >= 0),
+        end INTEGER NOT NULL,
+        code TEXT NOT NULL,
+        coder TEXT NOT NULL,
+        origin TEXT NOT NULL CHECK (origin IN ('human', 'consensus', 'rules', 'model')),
+        created TEXT NOT NULL,
+        memo TEXT,
+        codebook_version TEXT,
+        source_file TEXT,
+        probability REAL,
+        evidence TEXT,
+        unit TEXT,
+        CHECK (end > start)
+    );
+    CREATE INDEX codings_by_coder ON codings (coder, transcript_id, start);
+    CREATE INDEX codings_by_transcript ON codings (transcript_id, start);
+    CREATE INDEX codings_by_source ON codings (coder, source_file);
+
+    CREATE TABLE ratings (
+        id INTEGER PRIMARY KEY,
+        rater TEXT NOT NULL,
+        case_kind TEXT NOT NULL,
+        case_id TEXT NOT NULL,
+        construct TEXT NOT NULL,
+        rating TEXT CHECK (rating IN ('-2', '-1', '0', '+1', '+2', 'X') OR rating IS NULL),
+        rationale TEXT,
+        source_file TEXT,
+        created TEXT NOT NULL,
+        UNIQUE (rater, case_kind, case_id, construct)
+    );
+
+    CREATE TABLE quant (
+        id INTEGER PRIMARY KEY,
+        dataset TEXT NOT NULL,
+        level TEXT NOT NULL,
+        unit_id TEXT,
+        agency TEXT,
+        clinic TEXT,
+        measure TEXT NOT NULL,
+        value REAL,
+        source_file TEXT,
+        row INTEGER,
+        attributes TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE INDEX quant_by_measure ON quant (measure, clinic);
+
+    CREATE TABLE models (
+        id TEXT PRIMARY KEY,
+        created TEXT NOT NULL,
+        codebook_version TEXT NOT NULL,
+        library_version TEXT NOT NULL,
+        unit TEXT NOT NULL,
+        trained_on TEXT NOT NULL,
+        meta TEXT NOT NULL DEFAULT '{}',
+        weights BLOB NOT NULL
+    );
+
+    CREATE TABLE audit (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        user TEXT,
+        command TEXT,
+        action TEXT NOT NULL,
+        target TEXT,
+        detail TEXT NOT NULL DEFAULT '{}',
+        codebook_version TEXT
+    );
+    """,
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)
