@@ -197,6 +197,10 @@ class Project:
             flush(connection)
             if problems:
                 raise _combined(problems, "transcripts")
+            if roster_obj is not None:
+                connection.executemany(
+                    "INSERT OR IGNORE INTO private_names (name, source) VALUES (?, ?)",
+                    [(name, str(roster_obj.path)) for name in sorted(roster_obj.names())])
             self.store.audit("import transcripts", detail={
                 "added": result.added, "replaced": result.replaced,
                 "metadata_updated": result.metadata_updated, "codings_moved": result.codings_moved,
@@ -381,6 +385,10 @@ class Project:
             "SELECT n.transcript_id, n.start, n.end, n.kind, n.time, substr(t.text, n.start + 1, n.end - n.start)"
             " FROM notes n JOIN transcripts t ON t.id = n.transcript_id ORDER BY n.transcript_id, n.start").fetchall()
         return pd.DataFrame.from_records(rows, columns=["transcript_id", "start", "end", "kind", "time", "text"])
+
+    def private_names(self) -> set[str]:
+        """Names that must never reach a report: roster names and aliases kept at import."""
+        return {row[0] for row in self.store.connection.execute("SELECT name FROM private_names")}
 
     def transcript(self, transcript_id: str) -> "Transcript":
         """Rebuild the :class:`~mio_qual.transcripts.model.Transcript` stored under ``transcript_id``."""

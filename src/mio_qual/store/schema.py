@@ -76,6 +76,11 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (transcript_id, idx)
     ) WITHOUT ROWID;
 
+    CREATE TABLE private_names (
+        name TEXT PRIMARY KEY,
+        source TEXT NOT NULL
+    ) WITHOUT ROWID;
+
     CREATE TABLE imports (
         id INTEGER PRIMARY KEY,
         kind TEXT NOT NULL,
