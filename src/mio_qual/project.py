@@ -200,11 +200,11 @@ class Project:
             if roster_obj is not None:
                 connection.executemany(
                     "INSERT OR IGNORE INTO private_names (name, source) VALUES (?, ?)",
-                    [(name, str(roster_obj.path)) for name in sorted(roster_obj.names())])
+                    [(name, str(roster)) for name in sorted(roster_obj.names())])
             self.store.audit("import transcripts", detail={
                 "added": result.added, "replaced": result.replaced,
                 "metadata_updated": result.metadata_updated, "codings_moved": result.codings_moved,
-                "manifest": str(manifest_obj.path) if manifest_obj is not None else None,
+                "manifest": str(manifest) if manifest else None,
             })
         return result
 
