@@ -223,7 +223,7 @@ class Project:
         files: list[Path] = []
         for path in paths:
             if path.is_dir():
-                if manifest_obj is not None and Path(manifest_obj.path).resolve().parent == path.resolve():
+                if manifest_obj is not None and Path(manifest).resolve().parent == path.resolve():
                     files.extend(entry.file for entry in manifest_obj.entries)
                 else:
                     files.extend(sorted(f for f in path.iterdir() if f.suffix.lower() in SUPPORTED_SUFFIXES
