@@ -1,0 +1,270 @@
+"""Caption files: WebVTT (``.vtt``, parsed with webvtt-py) and SubRip (``.srt``, with ``srt``).
+
+Speakers come from, in order: a WebVTT voice span (``<v Jane Doe>text</v>``, Teams), a
+bracketed label (``[SPEAKER_00]: text``, diarization tools), or a ``Label: text`` prefix (Zoom;
+accepted by the rules of :mod:`mio_qual.transcripts.speakers`). An unlabelled cue continues the
+previous speaker; in a file with no labels at all everything is said by ``SPEAKER``.
+
+Consecutive cues of one speaker merge into one turn with one paragraph (cue texts joined by a
+space; a cue's own line breaks are display wrapping and become spaces too). The canonical
+text renders each turn as ``Label: speech`` and separates turns by a blank line. The turn's
+``start_time`` is its first cue's start and ``end_time`` its last cue's end. Each cue gets a
+:class:`~mio_qual.transcripts.model.SourceBlock` (index = 0-based cue position) covering its
+speech.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Collection
+
+from ..errors import InputError
+from .encoding import check_line_lengths, read_text_file
+from .model import SourceBlock, Turn
+from .speakers import LABEL, accepted_labels, compile_speaker_pattern, normalize_label
+
+_VOICE = re.compile(r"<v(?:\.[^\s>]*)*(?:[ \t]+([^>]*))?>")
+_TAG = re.compile(r"</?[a-zA-Z][^>]*>|<\d[\d:.]*>|\{\\[^}]*\}")
+_BRACKET_LABEL = re.compile(r"\[(?P<speaker>[^\[\]\n]{1,40})\](?P<colon>[ \t]*:)?[ \t]*")
+_COLON_LABEL = re.compile(rf"(?P<speaker>{LABEL}):(?:[ \t]+|$)")
+_DIARIZED = re.compile(r"(?:SPEAKER|Speaker|spk|SPK)[ _-]?\d{1,3}")
+
+
+@dataclass
+class CaptionSource:
+    """A caption file rendered to canonical text with complete turns."""
+
+    text: str
+    turns: list[Turn]
+    style: str
+    source_blocks: list[SourceBlock]
+    encoding: str
+    warnings: list[str] = field(default_factory=list)
+    metadata: dict[str, Any] = field(default_factory=dict)
+    format: str = "vtt"
+
+
+@dataclass
+class _Piece:
+    cue: int
+    start: float | None
+    end: float | None
+    speaker: str | None
+    text: str
+    candidate: str | None = None  # a Label: prefix waiting for acceptance
+    rest: str = ""  # the text after that prefix
+
+
+def _clean(text: str) -> str:
+    """Cue text without tags and entities, whitespace collapsed, NFC."""
+    if "<" in text or "{" in text:
+        text = _TAG.sub("", text)
+    if "&" in text:
+        text = html.unescape(text)
+    text = " ".join(text.split())
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+        text = " ".join(text.replace("\u200b", " ").split())
+    return text
+
+
+def _split_voices(raw: str) -> list[tuple[str | None, str]]:
+    """Split raw cue text at ``<v Name>`` spans: (voice or None, raw text) pieces."""
+    if "<v" not in raw:
+        return [(None, raw)]
+    pieces: list[tuple[str | None, str]] = []
+    pos = 0
+    voice: str | None = None
+    for m in _VOICE.finditer(raw):
+        if m.start() > pos and raw[pos : m.start()].strip(" \t\n</v>"):
+            pieces.append((voice, raw[pos : m.start()]))
+        voice = normalize_label(unicodedata.normalize("NFC", html.unescape(m.group(1) or ""))) or None
+        pos = m.end()
+    pieces.append((voice, raw[pos:]))
+    return pieces
+
+
+def _vtt_cues(text: str, path: Path) -> list[tuple[float, float, str]]:
+    import webvtt
+    from webvtt.errors import MalformedCaptionError, MalformedFileError
+
+    try:
+        vtt = webvtt.from_string(text)
+    except (MalformedFileError, MalformedCaptionError) as exc:
+        raise InputError(
+            f"not a valid WebVTT file ({exc})",
+            path=path,
+            hint="it must start with a WEBVTT line; re-export the captions or rename the file",
+        ) from None
+    return [
+        (c.start_time.in_milliseconds() / 1000, c.end_time.in_milliseconds() / 1000, "\n".join(c.lines))
+        for c in vtt.captions
+    ]
+
+
+def _srt_cues(text: str, path: Path) -> list[tuple[float, float, str]]:
+    import srt
+
+    try:
+        subs = list(srt.parse(text))
+    except (srt.SRTParseError, srt.TimestampParseError, ValueError) as exc:
+        raise InputError(
+            f"not a valid SRT file ({exc.__class__.__name__}: {str(exc)[:120]})",
+            path=path,
+            hint="each cue needs a number, a 'hh:mm:ss,mmm --> hh:mm:ss,mmm' line and text",
+        ) from None
+    return [(s.start.total_seconds(), s.end.total_seconds(), s.content) for s in subs]
+
+
+def read_captions(
+    path: str | Path,
+    *,
+    known_labels: Collection[str] = (),
+    speaker_pattern: str | re.Pattern[str] | None = None,
+    fmt: str | None = None,
+) -> CaptionSource:
+    """Read a ``.vtt`` or ``.srt`` file into canonical text and merged turns.
+
+    Parameters
+    ----------
+    path : str or Path
+        The caption file.
+    known_labels : collection of str
+        Roster labels for this transcript (accepted as speakers even if they occur once).
+    speaker_pattern : str or re.Pattern, optional
+        A regex with a ``speaker`` group matched at the start of each cue's text instead of
+        the built-in conventions.
+    fmt : {"vtt", "srt"}, optional
+        Force the format (default: from the extension).
+
+    Raises
+    ------
+    InputError
+        Unreadable bytes, malformed captions, or a file without cues.
+    """
+    path = Path(path)
+    fmt = fmt or path.suffix.lower().lstrip(".")
+    raw, encoding, warnings = read_text_file(path)
+    check_line_lengths(raw, path=path)
+    cues = _vtt_cues(raw, path) if fmt == "vtt" else _srt_cues(raw, path)
+    if not cues:
+        raise InputError(
+            f"the {fmt.upper()} file has no cues", path=path, hint="check that the export finished"
+        )
+    pieces, labelled = _pieces(cues, known_labels, speaker_pattern)
+    has_voice = any("<v" in raw_text for _, _, raw_text in cues) and labelled
+    if speaker_pattern is not None:
+        style = "custom"
+    elif not labelled:
+        style = f"{fmt}-plain"
+    elif has_voice:
+        style = "vtt-voice"
+    else:
+        spoken = {p.speaker for p in pieces if p.speaker}
+        diarized = all(_DIARIZED.fullmatch(s) for s in spoken) or any(
+            p.candidate == "[" for p in pieces
+        )
+        style = f"{fmt}-diarized" if diarized else f"{fmt}-label"
+    if not labelled:
+        warnings.append("no speaker labels in the captions: all speech is attributed to 'SPEAKER'")
+    text, turns, blocks = _render(pieces, len(cues))
+    return CaptionSource(text, turns, style, blocks, encoding, warnings, {}, fmt)
+
+
+def _pieces(
+    cues: list[tuple[float, float, str]],
+    known: Collection[str],
+    speaker_pattern: str | re.Pattern[str] | None,
+) -> tuple[list[_Piece], bool]:
+    """Cue pieces with their speakers, and whether any cue carried a label."""
+    pieces: list[_Piece] = []
+    custom = compile_speaker_pattern(speaker_pattern) if speaker_pattern is not None else None
+    for i, (start, end, raw_text) in enumerate(cues):
+        for voice, part in _split_voices(raw_text):
+            clean = _clean(part)
+            piece = _Piece(i, start, end, voice, clean)
+            if voice is None and clean:
+                if custom is not None:
+                    m = custom.match(clean)
+                    if m and m.group("speaker") and m.group("speaker").strip():
+                        piece.speaker = normalize_label(m.group("speaker"))
+                        piece.text = clean[m.end() :].strip()
+                else:
+                    m = _BRACKET_LABEL.match(clean)
+                    if m and (m.group("colon") or _DIARIZED.fullmatch(m.group("speaker").strip())):
+                        piece.speaker = normalize_label(m.group("speaker"))
+                        piece.text = clean[m.end() :].strip()
+                        piece.candidate = "["
+                    else:
+                        m = _COLON_LABEL.match(clean)
+                        if m:
+                            piece.candidate = normalize_label(m.group("speaker"))
+                            piece.rest = clean[m.end() :].strip()
+            pieces.append(piece)
+    candidates = [(k, p.candidate) for k, p in enumerate(pieces) if p.candidate not in (None, "[")]
+    if candidates:
+        flags = accepted_labels([c for _, c in candidates], known=known)
+        for (k, label), ok in zip(candidates, flags):
+            if ok:
+                pieces[k].speaker = label
+                pieces[k].text = pieces[k].rest
+    labelled = any(p.speaker for p in pieces)
+    previous: str | None = None
+    for p in pieces:
+        if p.speaker:
+            previous = p.speaker
+        else:
+            p.speaker = previous if labelled and previous else "SPEAKER"
+    return pieces, labelled
+
+
+def _render(pieces: list[_Piece], n_cues: int) -> tuple[str, list[Turn], list[SourceBlock]]:
+    """Merge consecutive pieces of one speaker and render ``Label: speech`` turns.
+
+    Pieces without speech are left out (their cue gets an empty block where the text stands).
+    """
+    spoken = [p for p in pieces if p.text]
+    parts: list[str] = []
+    pos = 0
+    turns: list[Turn] = []
+    cue_spans: list[list[int] | None] = [None] * n_cues
+    i = 0
+    n = len(spoken)
+    while i < n:
+        speaker = spoken[i].speaker or "SPEAKER"
+        j = i
+        while j < n and spoken[j].speaker == speaker:
+            j += 1
+        if parts:
+            parts.append("\n\n")
+            pos += 2
+        turn_start = pos
+        parts.append(speaker)
+        parts.append(":")
+        pos += len(speaker) + 1
+        body_start = pos + 1
+        for p in spoken[i:j]:
+            parts.append(" ")
+            pos += 1
+            parts.append(p.text)
+            span = cue_spans[p.cue]
+            if span is None:
+                cue_spans[p.cue] = [pos, pos + len(p.text)]
+            else:
+                span[1] = pos + len(p.text)
+            pos += len(p.text)
+        turns.append(Turn(len(turns) + 1, speaker, turn_start, pos, body_start, spoken[i].start, spoken[j - 1].end))
+        i = j
+    blocks = []
+    last = 0
+    for k, span in enumerate(cue_spans):
+        if span is None:
+            blocks.append(SourceBlock(k, last, last))
+        else:
+            blocks.append(SourceBlock(k, span[0], span[1]))
+            last = span[1]
+    return "".join(parts), turns, blocks

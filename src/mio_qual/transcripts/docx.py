@@ -1,0 +1,296 @@
+"""Word transcripts (``.docx``), read with python-docx after the zip has been checked.
+
+What becomes what:
+
+* Body paragraphs become the canonical text, one Word paragraph per canonical paragraph,
+  separated by a blank line (empty Word paragraphs contribute nothing). Speaker turns are then
+  found in that text exactly as in a ``.txt`` file, so a turn that runs over several Word
+  paragraphs stays one turn.
+* Headings (``Title``, ``Subtitle``, ``Heading n`` styles or an outline level) become metadata:
+  the first is ``title``, all of them ``headings``.
+* A table whose rows all have two cells is a key/value table and its rows become metadata
+  (keys normalized like manifest columns: ``Transcript ID`` -> ``transcript_id``). Other tables
+  are kept as ``metadata["tables"]`` (lists of rows of cell texts).
+* Tracked changes are read as accepted: inserted text (``w:ins``, ``w:moveTo``) is kept,
+  deleted text (``w:del``, ``w:moveFrom``) is dropped. Field codes are dropped, field results
+  kept. Comments are not read here (see :mod:`mio_qual.coding`), but :func:`paragraph_text`
+  reports where each comment range starts and ends inside the accepted text.
+
+``SourceBlock.index`` is the 0-based position of a paragraph among the ``w:p`` children of
+``w:body``, i.e. its index in :func:`body_paragraphs` (the same list as
+``docx.Document(path).paragraphs``). Its span is the paragraph's canonical text (label
+included); headings and empty paragraphs have ``start == end``. For a paragraph whose accepted
+text is already canonical (the usual case: no trailing spaces, NFC) an offset ``k`` inside
+the paragraph's accepted text is ``block.start + k`` in the transcript.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+from ..safezip import open_zip, read_member
+from .encoding import check_file_size, check_line_lengths
+from .model import SourceBlock
+from .plain import TextSource, canonical_lines
+from .tables import normalize_column
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_P, _TBL, _TR, _TC, _SDT, _SDT_CONTENT = (W + t for t in ("p", "tbl", "tr", "tc", "sdt", "sdtContent"))
+_T, _TAB, _PTAB, _BR, _CR = (W + t for t in ("t", "tab", "ptab", "br", "cr"))
+_NB_HYPHEN, _SOFT_HYPHEN, _SYM = W + "noBreakHyphen", W + "softHyphen", W + "sym"
+_C_START, _C_END = W + "commentRangeStart", W + "commentRangeEnd"
+_SKIP = frozenset(
+    W + t
+    for t in (
+        "del",
+        "moveFrom",
+        "delText",
+        "instrText",
+        "delInstrText",
+        "pPr",
+        "rPr",
+        "fldData",
+        "footnoteReference",
+        "endnoteReference",
+        "commentReference",
+        "drawing",
+        "pict",
+        "object",
+        "tblPr",
+        "trPr",
+        "tcPr",
+        "sectPr",
+    )
+) | {"{http://schemas.openxmlformats.org/markup-compatibility/2006}AlternateContent"}
+_PSTYLE, _OUTLINE = W + "pStyle", W + "outlineLvl"
+_VAL = W + "val"
+_ID = W + "id"
+
+
+@dataclass
+class ParagraphText:
+    """The accepted text of one Word paragraph and where comment ranges fall in it."""
+
+    text: str
+    comment_starts: dict[str, int] = field(default_factory=dict)
+    comment_ends: dict[str, int] = field(default_factory=dict)
+
+
+def paragraph_text(p: Any) -> ParagraphText:
+    """Accepted text of a ``w:p`` element (tracked insertions kept, deletions dropped).
+
+    Tabs become ``\\t``, line breaks ``\\n``. ``comment_starts``/``comment_ends`` map each
+    comment id to the offset (in code points of the returned text) of its
+    ``w:commentRangeStart``/``w:commentRangeEnd``.
+    """
+    parts: list[str] = []
+    out = ParagraphText("")
+    size = 0
+
+    def walk(el: Any) -> None:
+        nonlocal size
+        for child in el:
+            tag = child.tag
+            if tag == _T:
+                t = child.text or ""
+                parts.append(t)
+                size += len(t)
+            elif tag in _SKIP or not isinstance(tag, str):
+                continue
+            elif tag in (_TAB, _PTAB):
+                parts.append("\t")
+                size += 1
+            elif tag in (_BR, _CR):
+                parts.append("\n")
+                size += 1
+            elif tag == _NB_HYPHEN:
+                parts.append("-")
+                size += 1
+            elif tag == _SOFT_HYPHEN:
+                continue
+            elif tag == _SYM:
+                code = child.get(W + "char")
+                try:
+                    ch = chr(int(code, 16)) if code else ""
+                except ValueError:
+                    ch = ""
+                parts.append(ch)
+                size += len(ch)
+            elif tag == _C_START:
+                out.comment_starts[child.get(_ID, "")] = size
+            elif tag == _C_END:
+                out.comment_ends[child.get(_ID, "")] = size
+            elif tag in (_P, _TBL):  # nested content (text boxes): not part of this paragraph
+                continue
+            else:
+                walk(child)
+
+    walk(p)
+    out.text = "".join(parts)
+    return out
+
+
+def body_paragraphs(body: Any) -> list[Any]:
+    """The ``w:p`` children of ``w:body``, in order: their positions are ``SourceBlock.index``."""
+    return [el for el in body if el.tag == _P]
+
+
+def _cell_text(tc: Any) -> str:
+    lines = [paragraph_text(p).text for p in tc if p.tag == _P]
+    return canonical_lines("\n".join(lines)).strip()
+
+
+def _table_rows(tbl: Any) -> list[list[str]]:
+    rows = []
+    for tr in tbl:
+        if tr.tag != _TR:
+            continue
+        rows.append([_cell_text(tc) for tc in tr if tc.tag == _TC])
+    return rows
+
+
+def _is_key_value(rows: list[list[str]]) -> bool:
+    return bool(rows) and all(len(r) == 2 and r[0] and len(r[0]) <= 60 and "\n" not in r[0] for r in rows)
+
+
+def _heading_level(p: Any, style_names: dict[str, str]) -> bool:
+    ppr = p.find(W + "pPr")
+    if ppr is None:
+        return False
+    style = ppr.find(_PSTYLE)
+    if style is not None:
+        name = style_names.get(style.get(_VAL, ""), style.get(_VAL, "")).lower()
+        if name.startswith("heading") or name in ("title", "subtitle"):
+            return True
+    outline = ppr.find(_OUTLINE)
+    if outline is not None:
+        try:
+            return int(outline.get(_VAL, "9")) < 9
+        except ValueError:
+            return False
+    return False
+
+
+def _open_document(path: Path) -> Any:
+    """Bound the zip, check the main part with defusedxml, then open it with python-docx."""
+    import defusedxml.ElementTree as SafeET
+    from defusedxml import DefusedXmlException
+
+    check_file_size(path)
+    archive = open_zip(path, what=".docx file")
+    try:
+        names = set(archive.namelist())
+        if "word/document.xml" not in names:
+            raise InputError(
+                "not a Word document (the archive has no word/document.xml)",
+                path=path,
+                hint="open it in Word and save it as .docx",
+            )
+        for name in ("word/document.xml", "word/styles.xml"):
+            if name in names:
+                data = read_member(archive, name, path=path)
+                try:
+                    SafeET.fromstring(data)
+                except DefusedXmlException:
+                    raise InputError(
+                        f"{name} declares a DTD or entities, which a Word document never needs",
+                        path=path,
+                        hint="the file may be hostile; do not open it",
+                    ) from None
+                except SafeET.ParseError as exc:
+                    raise InputError(
+                        f"the .docx file is damaged ({name}: {exc})",
+                        path=path,
+                        hint="open it in Word and save it again",
+                    ) from None
+    finally:
+        archive.close()
+    import docx
+
+    try:
+        return docx.Document(str(path))
+    except Exception as exc:  # python-docx raises several kinds on damaged packages
+        raise InputError(
+            f"the .docx file cannot be read ({exc.__class__.__name__})",
+            path=path,
+            hint="open it in Word and save it again",
+        ) from None
+
+
+def read_docx(path: str | Path) -> TextSource:
+    """Read a ``.docx`` transcript up to its canonical text (no speaker detection yet).
+
+    Raises
+    ------
+    InputError
+        Not a zip, a zip bomb, not a Word document, damaged XML, a DTD in the XML.
+    """
+    path = Path(path)
+    document = _open_document(path)
+    style_names = {}
+    for style in document.styles:
+        try:
+            style_names[style.style_id] = style.name or ""
+        except Exception:  # pragma: no cover - odd style parts
+            continue
+    body = document.element.body
+    metadata: dict[str, Any] = {}
+    headings: list[str] = []
+    parts: list[str] = []
+    blocks: list[SourceBlock] = []
+    pos = 0
+    index = 0
+
+    def add_text(raw: str) -> tuple[int, int]:
+        nonlocal pos
+        text = canonical_lines(raw).strip("\n")
+        if not text.strip():
+            return pos, pos
+        if parts:
+            parts.append("\n\n")
+            pos += 2
+        start = pos
+        parts.append(text)
+        pos += len(text)
+        return start, pos
+
+    def visit(elements: Any, top: bool) -> None:
+        nonlocal index
+        for el in elements:
+            tag = el.tag
+            if tag == _P:
+                raw = paragraph_text(el).text
+                if _heading_level(el, style_names):
+                    heading = " ".join(raw.split())
+                    if heading:
+                        headings.append(heading)
+                    span = (pos, pos)
+                else:
+                    span = add_text(raw)
+                if top:
+                    blocks.append(SourceBlock(index, span[0], span[1]))
+                    index += 1
+            elif tag == _TBL:
+                rows = _table_rows(el)
+                if _is_key_value(rows):
+                    for key, value in rows:
+                        k = normalize_column(key)
+                        if k and value:
+                            metadata.setdefault(k, value)
+                elif rows:
+                    metadata.setdefault("tables", []).append(rows)
+            elif tag == _SDT:
+                content = el.find(_SDT_CONTENT)
+                if content is not None:
+                    visit(content, False)
+
+    visit(body, True)
+    if headings:
+        metadata.setdefault("title", headings[0])
+        metadata.setdefault("headings", headings)
+    text = "".join(parts)
+    check_line_lengths(text, path=path)
+    return TextSource(text, metadata, blocks, "docx", [], "docx")

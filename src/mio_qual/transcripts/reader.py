@@ -1,0 +1,288 @@
+"""Reading transcript files into :class:`~mio_qual.transcripts.model.Transcript` objects.
+
+:func:`read_transcript` picks the reader by extension, finds the speaker turns, builds
+paragraphs, lists transcriber notes, resolves speakers through the roster and (by default)
+segments sentences. :func:`read_transcripts` does the same for many files as a stream,
+segmenting sentences for a batch of transcripts at a time through one ``nlp.pipe`` call.
+
+Transcript id: the ``transcript_id`` argument, else the ``transcript_id`` (or ``id``) in the
+file's own metadata (front matter, Word metadata table), else the file name without its
+extension.
+
+Metadata: the file's own metadata (front matter, Word headings and metadata table) updated
+with the ``metadata`` argument (usually a manifest row): where both give a value, the
+argument (the manifest) wins.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Mapping
+
+from ..errors import InputError
+from .captions import read_captions
+from .docx import read_docx
+from .manifest import Manifest, ManifestEntry
+from .model import Speaker, Transcript, Turn
+from .notes import find_notes
+from .plain import TextSource, read_plain
+from .roles import convention_role
+from .roster import Roster
+from .segment import add_sentences, build_paragraphs
+from .speakers import TurnMark, detect_turns
+
+SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".vtt", ".srt")
+CAPTION_SUFFIXES = (".vtt", ".srt")
+UNKNOWN_SPEAKER = "UNKNOWN"
+
+_UNSUPPORTED_HINTS = {
+    ".doc": "open it in Word and save it as .docx",
+    ".rtf": "open it in Word and save it as .docx",
+    ".odt": "save it as .docx",
+    ".pdf": "export the transcript as .docx or .txt",
+    ".sbv": "convert it to .srt or .vtt",
+    ".json": "export the transcript as .vtt, .srt or .txt",
+}
+_WS = " \t\n"
+
+
+def _check_path(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        what = f"'{path.suffix}'" if path.suffix else "a file without extension"
+        raise InputError(
+            f"cannot read {what} files",
+            path=path,
+            hint=_UNSUPPORTED_HINTS.get(suffix, "supported: " + ", ".join(SUPPORTED_SUFFIXES)),
+        )
+    if not path.exists():
+        raise InputError("file not found", path=path, hint="check the path and the manifest's file column")
+    if not path.is_file():
+        raise InputError("not a file", path=path, hint="give a transcript file (or a folder to the CLI)")
+    return suffix
+
+
+def turns_from_marks(text: str, marks: list[TurnMark]) -> list[Turn]:
+    """Complete turns from turn starts: each runs to the next turn's start (trailing blank lines excluded).
+
+    The speech (``body_start``) begins after the label and its spaces, or on the first
+    non-blank line below the label when nothing follows it on its line.
+    """
+    turns: list[Turn] = []
+    size = len(text)
+    for i, mark in enumerate(marks):
+        nxt = marks[i + 1].start if i + 1 < len(marks) else size
+        end = nxt
+        while end > mark.speech and text[end - 1] in _WS:
+            end -= 1
+        end = max(end, mark.start)
+        body = mark.speech
+        while body < end and text[body] in " \t":
+            body += 1
+        if body < end and text[body] == "\n":
+            while body < end and text[body] in _WS:
+                body += 1
+        body = min(body, end)
+        turns.append(Turn(i + 1, mark.label, mark.start, end, body, mark.time, None))
+    return turns
+
+
+def _speakers(turns: list[Turn], transcript_id: str, roster: Roster | None) -> list[Speaker]:
+    seen: dict[str, Speaker] = {}
+    for turn in turns:
+        if turn.speaker in seen:
+            continue
+        entry = roster.lookup(transcript_id, turn.speaker) if roster is not None else None
+        if entry is not None:
+            role = entry.role or convention_role(turn.speaker)
+            seen[turn.speaker] = Speaker(turn.speaker, entry.study_id, role)
+        else:
+            seen[turn.speaker] = Speaker(turn.speaker, None, convention_role(turn.speaker))
+    return list(seen.values())
+
+
+def _own_id(metadata: Mapping[str, Any]) -> str | None:
+    for key in ("transcript_id", "id"):
+        value = metadata.get(key)
+        if value not in (None, ""):
+            return str(value).strip()
+    return None
+
+
+def _sniff_vtt(path: Path) -> bool:
+    with open(path, "rb") as handle:
+        head = handle.read(16)
+    return head.lstrip(b"\xef\xbb\xbf").startswith(b"WEBVTT")
+
+
+def _read_one(
+    path: str | Path,
+    *,
+    transcript_id: str | None,
+    speaker_pattern: str | re.Pattern[str] | None,
+    roster: Roster | None,
+    metadata: Mapping[str, Any] | None,
+    strict: bool,
+) -> Transcript:
+    path = Path(path)
+    suffix = _check_path(path)
+    if suffix == ".txt" and _sniff_vtt(path):
+        suffix = ".vtt"
+    if suffix in CAPTION_SUFFIXES:
+        tid = transcript_id or path.stem
+        known = roster.labels_for(tid) if roster is not None else ()
+        cap = read_captions(path, known_labels=known, speaker_pattern=speaker_pattern, fmt=suffix[1:])
+        text, turns, style = cap.text, cap.turns, cap.style
+        own_meta, blocks, encoding, warnings, fmt = cap.metadata, cap.source_blocks, cap.encoding, cap.warnings, cap.format
+    else:
+        src: TextSource = read_docx(path) if suffix == ".docx" else read_plain(path)
+        text, own_meta, blocks = src.text, src.metadata, src.source_blocks
+        encoding, warnings, fmt = src.encoding, src.warnings, src.format
+        if not text.strip():
+            raise InputError(
+                "the file has no transcript text" + (" after its front matter" if own_meta else ""),
+                path=path,
+                hint="check that the export finished",
+            )
+        tid = transcript_id or _own_id(own_meta) or path.stem
+        known = roster.labels_for(tid) if roster is not None else ()
+        detection = detect_turns(text, known_labels=known, speaker_pattern=speaker_pattern)
+        turns = turns_from_marks(text, detection.marks)
+        style = detection.style
+    if not turns:
+        if strict:
+            raise InputError(
+                "no speaker turns found",
+                path=path,
+                hint="label each turn (e.g. 'Interviewer: ...') or pass a speaker pattern",
+            )
+        warnings.append(f"no speaker turns found: the whole text is one turn of speaker {UNKNOWN_SPEAKER!r}")
+        turns = [Turn(1, UNKNOWN_SPEAKER, 0, len(text), 0)]
+        style = "single-speaker"
+    merged: dict[str, Any] = dict(own_meta)
+    if metadata:
+        merged.update({k: v for k, v in metadata.items() if v is not None and v != ""})
+    paragraphs = build_paragraphs(text, turns)
+    transcript = Transcript(
+        id=str(tid),
+        text=text,
+        turns=turns,
+        paragraphs=paragraphs,
+        notes=find_notes(text, paragraphs),
+        speakers=_speakers(turns, str(tid), roster),
+        metadata=merged,
+        source_path=str(path),
+        source_format=fmt,
+        encoding=encoding,
+        speaker_style=style,
+        source_blocks=blocks,
+        warnings=warnings,
+    )
+    return transcript
+
+
+def read_transcript(
+    path: str | Path,
+    *,
+    transcript_id: str | None = None,
+    speaker_pattern: str | re.Pattern[str] | None = None,
+    roster: Roster | None = None,
+    metadata: Mapping[str, Any] | None = None,
+    strict: bool = False,
+    sentences: bool = True,
+) -> Transcript:
+    """Read one transcript file.
+
+    Parameters
+    ----------
+    path : str or Path
+        A ``.txt``, ``.md``, ``.docx``, ``.vtt`` or ``.srt`` file.
+    transcript_id : str, optional
+        The study id; default: the file's own ``transcript_id``/``id`` metadata, else its stem.
+    speaker_pattern : str or re.Pattern, optional
+        A regex with a named group ``speaker`` (and optionally ``time``) matched at the start
+        of lines (cues, for captions); the rest of the line is speech. Replaces detection.
+    roster : Roster, optional
+        Gives study ids and roles to speaker labels, and tells detection which labels are speakers.
+    metadata : mapping, optional
+        Study metadata (a manifest row); it wins over the file's own metadata.
+    strict : bool
+        Raise instead of warning when no speaker turns are found.
+    sentences : bool
+        Segment sentences (the slowest step; skip it when only turns are needed).
+
+    Returns
+    -------
+    Transcript
+        With ``check_spans()`` holding.
+
+    Raises
+    ------
+    InputError
+        Unsupported or missing file, empty, binary, undecodable, too large, a line too long,
+        a damaged or hostile ``.docx``, malformed captions; with ``strict``, no turns.
+    """
+    transcript = _read_one(
+        path,
+        transcript_id=transcript_id,
+        speaker_pattern=speaker_pattern,
+        roster=roster,
+        metadata=metadata,
+        strict=strict,
+    )
+    if sentences:
+        add_sentences([transcript])
+    return transcript
+
+
+def read_transcripts(
+    paths: Iterable[str | Path | ManifestEntry],
+    *,
+    transcript_id: str | None = None,
+    speaker_pattern: str | re.Pattern[str] | None = None,
+    roster: Roster | None = None,
+    metadata: Mapping[str, Any] | None = None,
+    strict: bool = False,
+    sentences: bool = True,
+    manifest: Manifest | None = None,
+    batch_words: int = 200_000,
+) -> Iterator[Transcript]:
+    """Read many transcripts as a stream (same options as :func:`read_transcript`).
+
+    Items of ``paths`` may be :class:`ManifestEntry` objects (their id and metadata are used);
+    with ``manifest``, a plain path listed in it gets its entry's id and metadata too.
+    ``transcript_id`` and ``metadata`` apply to every file (so ``transcript_id`` only makes
+    sense for a single file). Sentences are segmented for batches of about ``batch_words``
+    words at a time; transcripts come out in input order. An unreadable file raises
+    :class:`InputError` when the stream reaches it.
+    """
+    batch: list[Transcript] = []
+    words = 0
+    for item in paths:
+        tid, meta = transcript_id, dict(metadata or {})
+        if isinstance(item, ManifestEntry):
+            path: Path = item.file
+            tid = item.transcript_id
+            meta.update(item.metadata)
+        else:
+            path = Path(item)
+            entry = manifest.for_file(path) if manifest is not None else None
+            if entry is not None:
+                tid = entry.transcript_id
+                meta.update(entry.metadata)
+        transcript = _read_one(
+            path, transcript_id=tid, speaker_pattern=speaker_pattern, roster=roster, metadata=meta, strict=strict
+        )
+        if not sentences:
+            yield transcript
+            continue
+        batch.append(transcript)
+        words += len(transcript.text) // 6
+        if words >= batch_words:
+            add_sentences(batch)
+            yield from batch
+            batch, words = [], 0
+    if batch:
+        add_sentences(batch)
+        yield from batch
