@@ -20,9 +20,13 @@ FORMATS = ("table", "csv", "json")
 
 def console(stderr: bool = False) -> Any:
     """A rich console (imported lazily to keep start-up fast)."""
+    import os
+
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    stream = sys.stderr if stderr else sys.stdout
+    width = None if stream.isatty() or os.environ.get("COLUMNS") else 160
+    return Console(stderr=stderr, highlight=False, soft_wrap=False, width=width)
 
 
 def get_project(ctx: click.Context | None = None) -> "Project":
@@ -74,14 +78,22 @@ def emit(frame: "pd.DataFrame", fmt: str = "table", *, title: str | None = None,
             console().print(table)
 
 
-def rich_table(frame: "pd.DataFrame", *, title: str | None = None, max_rows: int | None = None) -> Any:
-    """A rich Table of a DataFrame; floats to 3 decimals, missing as blank."""
+def rich_table(frame: "pd.DataFrame", *, title: str | None = None, max_rows: int | None = None,
+               wide: Iterable[str] = ("text", "quote", "excerpt")) -> Any:
+    """A rich Table of a DataFrame; floats to 3 decimals, missing as blank.
+
+    Columns named in ``wide`` take the spare width; the others keep their natural width.
+    """
     from rich.table import Table
 
+    wide = set(wide)
     table = Table(title=title, show_lines=False, header_style="bold")
     for column in frame.columns:
         numeric = frame[column].dtype.kind in "if"
-        table.add_column(str(column), justify="right" if numeric else "left", overflow="fold")
+        if str(column) in wide:
+            table.add_column(str(column), ratio=1, overflow="fold", min_width=30)
+        else:
+            table.add_column(str(column), justify="right" if numeric else "left", no_wrap=True)
     rows = frame if max_rows is None else frame.head(max_rows)
     for values in rows.itertuples(index=False):
         table.add_row(*(_cell(v) for v in values))

@@ -91,7 +91,7 @@ def transcripts_list(fmt: str, out: Path | None) -> None:
     """One row per transcript with its metadata."""
     frame = get_project().transcripts()
     if fmt == "table":
-        frame = frame[["transcript_id", "kind", "agency", "clinic", "participant_id", "role", "n_words", "n_turns",
+        frame = frame[["transcript_id", "kind", "clinic", "participant_id", "role", "n_words", "n_turns",
                        "n_speakers", "source_format", "speaker_style"]]
     emit(frame, fmt, title="Transcripts", out=out)
 
@@ -107,7 +107,7 @@ def transcripts_show(transcript_id: str, unit: str, fmt: str, out: Path | None) 
     project.text(transcript_id)  # clear error for an unknown id
     frame = project.segments(unit, transcript_id)
     if fmt == "table":
-        keep = ["segment_id", "speaker", "study_id", "speaker_role", "start_time", "start", "end", "text"]
+        keep = ["segment_id", "study_id", "speaker_role", "start_time", "text"]
         frame = frame[[c for c in keep if c in frame.columns]]
     emit(frame, fmt, title=f"{transcript_id}: {unit}s", out=out)
 
