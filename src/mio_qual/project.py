@@ -201,6 +201,8 @@ class Project:
                 connection.executemany(
                     "INSERT OR IGNORE INTO private_names (name, source) VALUES (?, ?)",
                     [(name, str(roster)) for name in sorted(roster_obj.names())])
+            if not (result.added or result.replaced or result.metadata_updated):
+                return result  # a no-op import leaves no trace
             self.store.audit("import transcripts", detail={
                 "added": result.added, "replaced": result.replaced,
                 "metadata_updated": result.metadata_updated, "codings_moved": result.codings_moved,

@@ -1,0 +1,167 @@
+"""Importing transcripts into a project: the sample, identity, replace, and bad input at the CLI."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from helpers import SAMPLE, file_digest, project_state
+from mio_qual import Project
+from mio_qual.errors import InputError
+
+
+def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "mio_qual.cli.main", *args], capture_output=True, text=True, cwd=cwd)
+
+
+@pytest.fixture(scope="module")
+def sample_project(tmp_path_factory):
+    project = Project.create(tmp_path_factory.mktemp("sample") / "study")
+    result = project.import_transcripts([SAMPLE])
+    yield project, result
+    project.close()
+
+
+def test_sample_imports_with_manifest_and_roster(sample_project):
+    project, result = sample_project
+    assert len(result.added) == 16
+    frame = project.transcripts().set_index("transcript_id")
+    assert (frame["kind"] == "focus_group").sum() == 4
+    assert set(frame["clinic"].dropna()) == {"northside", "eastgate", "downtown", "westfield"}
+    assert frame.loc["INT01", "mio_trained"] == "yes"  # an extra manifest column kept as attribute
+    assert frame.loc["INT10", "encoding"] == "cp1252"
+    assert frame.loc["INT06", "encoding"].startswith("utf-16")
+    assert (frame["n_words"] >= 1500).all() and (frame["n_turns"] > 20).all()
+    # every speaker is mapped to a study id by the roster; no real name is needed downstream
+    speakers = project.speakers()
+    assert speakers["study_id"].notna().all(), speakers[speakers["study_id"].isna()]
+    fg4 = speakers[speakers.transcript_id == "FG04"]
+    assert len(fg4) == 7 and set(fg4["role"]) >= {"facilitator", "counselor", "supervisor", "case_manager"}
+    assert "Lionel Ashby" in project.private_names() and "Corinne" in project.private_names()
+
+
+def test_segments_point_into_the_canonical_text(sample_project):
+    project, _ = sample_project
+    texts = project.texts()
+    for kind in ("turn", "paragraph", "sentence"):
+        frame = project.segments(kind)
+        for tid, start, end, text in frame[["transcript_id", "start", "end", "text"]].itertuples(index=False):
+            assert 0 <= start < end <= len(texts[tid])
+            assert texts[tid][start:end] == text
+    sentences = project.sentences()
+    paragraphs = project.paragraphs().set_index("segment_id")
+    # a sentence never crosses its paragraph
+    for row in sentences.head(400).itertuples():
+        p = paragraphs.loc[f"{row.transcript_id}:p{row.paragraph_n}"]
+        assert p.start <= row.start and row.end <= p.end
+
+
+def test_reimport_is_a_no_op_and_changed_text_is_refused(sample_project, tmp_path):
+    project, _ = sample_project
+    before = project_state(project.folder)
+    again = project.import_transcripts([SAMPLE])
+    assert len(again.unchanged) == 16 and not again.added
+    assert project_state(project.folder) == before
+    copy = tmp_path / "sample"
+    shutil.copytree(SAMPLE, copy)
+    changed = copy / "INT02_northside_director.txt"
+    changed.write_text(changed.read_text(encoding="utf-8-sig") + "\nI: One more thing.\n", encoding="utf-8")
+    with pytest.raises(InputError, match="INT02.*different text"):
+        project.import_transcripts([copy])
+    assert project_state(project.folder) == before
+
+
+def test_replace_keeps_codings(tmp_path):
+    project = Project.create(tmp_path / "p")
+    first = tmp_path / "T1.txt"
+    first.write_text("I: How is supervision going?\nR: Supervision got cancelled twice this month.\n", encoding="utf-8")
+    project.import_transcripts([first])
+    text = project.text("T1")
+    start = text.index("cancelled twice")
+    project.store.connection.execute(
+        "INSERT INTO codings (transcript_id, start, end, code, coder, origin, created) VALUES ('T1', ?, ?, 'MIO.SUPV', 'a', 'human', 'x')",
+        (start, start + len("cancelled twice")))
+    first.write_text("I: So, how is supervision going lately?\nR: Supervision got cancelled twice this month.\n",
+                     encoding="utf-8")
+    result = project.import_transcripts([first], replace=True)
+    assert result.replaced == ["T1"] and result.codings_moved["T1"] == (1, 0)
+    s, e = project.store.connection.execute("SELECT start, end FROM codings").fetchone()
+    assert project.text("T1")[s:e] == "cancelled twice"
+    assert "import transcripts" in set(project.log()["action"])
+
+
+def _bad_inputs(tmp: Path) -> dict[str, list[str]]:
+    """Each bad input as the import arguments that should fail with exit code 2."""
+    (tmp / "empty.txt").write_text("")
+    (tmp / "binary.txt").write_bytes(bytes(range(256)) * 40)
+    (tmp / "corrupt.docx").write_bytes(b"PK\x03\x04 this is not really a zip file")
+    with zipfile.ZipFile(tmp / "bomb.docx", "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", b"\0" * (300 << 20))  # 300 MiB of zeros compresses ~1000-fold
+    (tmp / "notes.pdf").write_bytes(b"%PDF-1.4")
+    (tmp / "manifest_missing.csv").write_text(
+        "transcript_id,file,agency,clinic,participant_id,role,kind,date,interviewer\n"
+        "X1,not_there.txt,riverbend,northside,S1,counselor,interview,2026-01-01,IV1\n")
+    ok = tmp / "ok.txt"
+    ok.write_text("I: hello there\nR: hello back\n")
+    (tmp / "manifest_dupes.csv").write_text(
+        "transcript_id,file,agency,clinic,participant_id,role,kind,date,interviewer\n"
+        "X1,ok.txt,riverbend,northside,S1,counselor,interview,2026-01-01,IV1\n"
+        "X1,ok.txt,riverbend,northside,S1,counselor,interview,2026-01-01,IV1\n")
+    (tmp / "monologue.txt").write_text("Just one person talking about supervision and space.\nNo labels at all.\n")
+    return {
+        "empty.txt": ["import", str(tmp / "empty.txt")],
+        "binary.txt": ["import", str(tmp / "binary.txt")],
+        "corrupt.docx": ["import", str(tmp / "corrupt.docx")],
+        "bomb.docx": ["import", str(tmp / "bomb.docx")],
+        "notes.pdf": ["import", str(tmp / "notes.pdf")],
+        "manifest_missing.csv": ["import", "--manifest", str(tmp / "manifest_missing.csv")],
+        "manifest_dupes.csv": ["import", "--manifest", str(tmp / "manifest_dupes.csv")],
+        "monologue.txt": ["import", "--strict", str(tmp / "monologue.txt")],
+    }
+
+
+def test_bad_input_one_line_exit_2_project_unchanged(tmp_path):
+    project_dir = tmp_path / "p"
+    with Project.create(project_dir) as project:
+        project.import_transcripts([SAMPLE / "INT02_northside_director.txt"])
+    db = project_dir / "mio-qual.db"
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    cases = _bad_inputs(inputs)
+    before_state, before_bytes = project_state(project_dir), file_digest(db)
+    for name, args in cases.items():
+        done = run_cli("--project", str(project_dir), *args)
+        assert done.returncode == 2, (name, done.stdout, done.stderr)
+        lines = done.stderr.strip().splitlines()
+        assert lines[0].startswith("error: ") and "Traceback" not in done.stderr, (name, done.stderr)
+        named = "not_there.txt" if name == "manifest_missing.csv" else name
+        assert named in lines[0], (name, lines[0])
+        assert project_state(project_dir) == before_state, name
+    assert file_digest(db) == before_bytes
+
+
+def test_no_turns_imports_as_one_speaker_with_warning(tmp_path):
+    project = Project.create(tmp_path / "p")
+    path = tmp_path / "monologue.txt"
+    path.write_text("Just one person talking about supervision and space.\nNo labels at all.\n")
+    result = project.import_transcripts([path])
+    assert result.added == ["monologue"] and result.warnings
+    assert len(project.turns()) == 1
+
+
+def test_one_bad_file_among_good_ones_imports_nothing(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("INT02_northside_director.txt", "INT04_eastgate_supervisor.txt"):
+        shutil.copy(SAMPLE / name, folder / name)
+    (folder / "zz_empty.txt").write_text("")
+    project = Project.create(tmp_path / "p")
+    with pytest.raises(InputError, match="zz_empty.txt"):
+        project.import_transcripts([folder])
+    assert project.transcripts().empty
