@@ -1,0 +1,241 @@
+"""``mio-qual codebook``: list, show, validate and export codebooks.
+
+A thin face over :mod:`mio_qual.codebook`: each command calls the library and prints the
+result with rich (tables) or as CSV/JSON for scripts. Bad input raises
+:class:`mio_qual.errors.InputError`, which the main CLI turns into exit code 2.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..errors import InputError
+
+_FORMATS = ("docx", "csv", "qdc")
+
+
+def _console():  # type: ignore[no-untyped-def]
+    from .common import console
+
+    return console()
+
+
+def _print_json(data: object) -> None:
+    from .common import print_json
+
+    print_json(data)
+
+
+def _esc(text: object) -> str:
+    from rich.markup import escape
+
+    return escape("" if text is None else str(text))
+
+
+def _print_csv(rows: list[dict[str, object]], columns: list[str]) -> None:
+    import csv
+
+    from ..exports import safe_cell
+
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([safe_cell("" if row.get(c) is None else str(row.get(c))) for c in columns])
+
+
+@click.group("codebook")
+def codebook() -> None:
+    """Browse, check and export codebooks (CFIR 2022, CFIR outcomes, MIO codes, your own)."""
+
+
+@codebook.command("list")
+@click.option(
+    "--codebook",
+    "-c",
+    "sources",
+    multiple=True,
+    metavar="NAME|FILE",
+    help="List the codes of this codebook (repeat to combine). Without it: the bundled codebooks.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "tree", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="Output: a rich table or tree, or CSV/JSON for scripts.",
+)
+def list_cmd(sources: tuple[str, ...], fmt: str) -> None:
+    """List the bundled codebooks, or the codes of the ones named with --codebook."""
+    from ..codebook import bundled_codebooks, load_codebooks
+
+    if not sources:
+        rows = []
+        for name, path in bundled_codebooks().items():
+            cb = load_codebooks([path])
+            own = [c for c in cb if c.codebook == name]
+            counts = {lvl: sum(1 for c in own if c.level == lvl) for lvl in ("domain", "construct", "subconstruct", "code")}
+            info = cb.infos[name]
+            rows.append({"name": name, "title": info.title, "codes": len(own), **counts, "path": str(path)})
+        columns = ["name", "title", "codes", "domain", "construct", "subconstruct", "code", "path"]
+        if fmt == "json":
+            _print_json(rows)
+        elif fmt == "csv":
+            _print_csv(rows, columns)
+        else:
+            from rich.table import Table
+
+            table = Table(title="Bundled codebooks")
+            for col in ("name", "title", "codes", "domains", "constructs", "subconstructs", "codes (other)"):
+                table.add_column(col, justify="right" if col not in ("name", "title") else "left")
+            for r in rows:
+                table.add_row(
+                    _esc(r["name"]), _esc(r["title"]), str(r["codes"]), str(r["domain"]),
+                    str(r["construct"]), str(r["subconstruct"]), str(r["code"]),
+                )
+            _console().print(table)
+        return
+
+    cb = load_codebooks(list(sources))
+    if fmt == "json":
+        _print_json([c.to_dict() for c in cb])
+        return
+    if fmt == "csv":
+        from ..codebook import to_csv
+
+        click.echo(to_csv(cb), nl=False)
+        return
+    if fmt == "tree":
+        from rich.tree import Tree
+
+        root = Tree(f"[bold]{_esc(' + '.join(cb.names))}[/bold]  ({len(cb)} codes, version {cb.version})")
+        nodes = {}
+        for code, _depth in cb.walk():
+            parent = nodes.get(code.parent, root)
+            nodes[code.id] = parent.add(f"[bold]{_esc(code.id)}[/bold]  {_esc(code.name)}  [dim]{code.level}[/dim]")
+        _console().print(root)
+        return
+    from rich.table import Table
+
+    table = Table(title=_esc(f"{' + '.join(cb.names)}: {len(cb)} codes, version {cb.version}"), header_style="bold")
+    table.add_column("id", no_wrap=True)
+    table.add_column("level")
+    table.add_column("name")
+    table.add_column("refines")
+    for code, depth in cb.walk():
+        table.add_row(_esc(code.id), code.level, _esc("  " * depth + code.name), _esc(", ".join(code.refines)))
+    _console().print(table)
+
+
+@codebook.command("show")
+@click.argument("label")
+@click.option(
+    "--codebook", "-c", "sources", multiple=True, metavar="NAME|FILE",
+    help="Codebook(s) to look in (default: every bundled codebook).",
+)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def show_cmd(label: str, sources: tuple[str, ...], fmt: str) -> None:
+    """Show one code: LABEL may be its id (IS.J1), name or alias (Funding)."""
+    from ..codebook import bundled_codebooks, load_codebooks
+
+    cb = load_codebooks(list(sources) or list(bundled_codebooks()))
+    code = cb[cb.resolve(label)]
+    data = code.to_dict()
+    data["ancestors"] = cb.ancestors(code.id)
+    data["children"] = cb.children(code.id)
+    data["refined_by"] = cb.refined_by(code.id)
+    if fmt == "json":
+        _print_json(data)
+        return
+    from rich.table import Table
+
+    table = Table(title=_esc(f"{code.id}  {code.name}"), show_header=False)
+    table.add_column("field", style="bold", no_wrap=True)
+    table.add_column("value", overflow="fold")
+    path = " > ".join(f"{a} {cb.codes[a].name}" for a in reversed(cb.ancestors(code.id)))
+    rows = [
+        ("level", code.level),
+        ("in", path),
+        ("codebook", code.codebook),
+        ("definition", code.definition),
+        ("use when", code.use_when),
+        ("not when", code.not_when),
+        ("example", f"\u201c{code.example}\u201d" if code.example else ""),
+        ("keywords", "; ".join(code.keywords)),
+        ("aliases", "; ".join(code.aliases)),
+        ("refines", ", ".join(f"{r} {cb.codes[r].name}" for r in code.refines)),
+        ("children", ", ".join(cb.children(code.id))),
+        ("refined by", ", ".join(cb.refined_by(code.id))),
+    ]
+    for name, value in rows:
+        if value:
+            table.add_row(name, _esc(value))
+    _console().print(table)
+
+
+@codebook.command("validate")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--with", "with_sources", multiple=True, metavar="NAME|FILE",
+    help="Check FILE together with this codebook (for ids it refers to). Repeatable.",
+)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def validate_cmd(file: Path, with_sources: tuple[str, ...], fmt: str) -> None:
+    """Check a codebook file (.yaml, .csv, .qdc); list every problem with its line."""
+    from ..codebook import load_codebooks, validate_codebook
+    from ..codebook.problems import CodebookError
+
+    problems = validate_codebook(file, with_sources=list(with_sources))
+    if problems:
+        if fmt == "json":
+            _print_json({"file": str(file), "ok": False, "problems": [p.to_dict() for p in problems]})
+        raise CodebookError(problems)
+    cb = load_codebooks([*with_sources, file])
+    own = [c for c in cb if cb.infos.get(c.codebook) and cb.infos[c.codebook].path == str(file)]
+    if fmt == "json":
+        _print_json({"file": str(file), "ok": True, "codes": len(own), "version": cb.version, "problems": []})
+    else:
+        click.echo(f"OK {file}: {len(own)} codes, no problems (version {cb.version})")
+
+
+@codebook.command("export")
+@click.argument("sources", nargs=-1, required=True, metavar="NAME|FILE...")
+@click.option("--format", "fmt", type=click.Choice(_FORMATS), default=None,
+              help="docx (coder's manual), csv (table) or qdc (REFI-QDA codebook). Default: from --out's suffix, else csv.")
+@click.option("--out", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="File to write. Without it csv and qdc go to standard output.")
+def export_cmd(sources: tuple[str, ...], fmt: str | None, out: Path | None) -> None:
+    """Export one or more codebooks (combined) as a Word manual, a CSV table or a .qdc file."""
+    from ..codebook import load_codebooks, to_csv, to_docx, to_qdc
+
+    if fmt is None:
+        suffix = out.suffix.lower().lstrip(".") if out is not None else ""
+        fmt = suffix if suffix in _FORMATS else "csv"
+    cb = load_codebooks(list(sources))
+    if out is None:
+        if fmt == "docx":
+            raise InputError("a Word manual cannot go to the terminal", hint="add --out manual.docx")
+        if fmt == "csv":
+            click.echo(to_csv(cb), nl=False)
+        else:
+            data = to_qdc(cb)
+            assert data is not None
+            stream = click.get_binary_stream("stdout")
+            stream.write(data)
+            stream.flush()
+        return
+    if out.parent and not out.parent.exists():
+        raise InputError("the folder for the output file does not exist", path=out.parent, hint="create it first")
+    if fmt == "docx":
+        to_docx(cb, out)
+    elif fmt == "csv":
+        to_csv(cb, out)
+    else:
+        to_qdc(cb, out)
+    click.echo(f"wrote {len(cb)} codes ({' + '.join(cb.names)}) to {out} as {fmt}", err=True)
+
+
+__all__ = ["codebook"]

@@ -1,0 +1,56 @@
+"""Codebooks: CFIR 2022, the CFIR Outcomes Addendum and study codes, as data.
+
+Codebooks are YAML files (bundled ones live in the top-level ``codebooks/`` folder and
+ship inside the wheel). This package reads them, checks them (every problem at once, with
+file and line), combines them, resolves what coders type to stable code ids, and exports
+coding manuals (Word), tables (CSV) and REFI-QDA codebooks (.qdc)::
+
+    from mio_qual.codebook import load_codebooks
+    cb = load_codebooks(["cfir2", "mio"])
+    cb.resolve("available resources: funding")      # 'IS.J1'
+    cb.find_codes("IS.J2; scheduling, MIO.REC")      # ['IS.J2', 'MIO.SCHED', 'MIO.REC']
+    cb.to_frame()                                    # one row per code
+
+Modules: :mod:`.model` (Code, Codebook), :mod:`.labels` (resolution), :mod:`.keywords`
+(keyword pattern syntax), :mod:`.yaml_io` / :mod:`.csv_io` / :mod:`.qdc` (formats),
+:mod:`.build` (checks), :mod:`.loader` (finding and combining), :mod:`.manual` (Word).
+"""
+
+from __future__ import annotations
+
+from ._paths import bundled_codebooks, bundled_dir
+from .csv_io import from_csv, to_csv
+from .keywords import KeywordPattern, KeywordSyntaxError, parse_keyword
+from .labels import AmbiguousCodeError, normalize_label
+from .loader import load_codebooks, validate_codebook
+from .manual import to_docx
+from .model import LEVELS, Code, Codebook, CodebookInfo, FoundCodes
+from .problems import PROBLEM_KINDS, CodebookError, Problem
+from .qdc import QDC_NAMESPACE, code_guid, from_qdc, to_qdc
+
+__all__ = [
+    "AmbiguousCodeError",
+    "Code",
+    "Codebook",
+    "CodebookError",
+    "CodebookInfo",
+    "FoundCodes",
+    "KeywordPattern",
+    "KeywordSyntaxError",
+    "LEVELS",
+    "PROBLEM_KINDS",
+    "Problem",
+    "QDC_NAMESPACE",
+    "bundled_codebooks",
+    "bundled_dir",
+    "code_guid",
+    "from_csv",
+    "from_qdc",
+    "load_codebooks",
+    "normalize_label",
+    "parse_keyword",
+    "to_csv",
+    "to_docx",
+    "to_qdc",
+    "validate_codebook",
+]

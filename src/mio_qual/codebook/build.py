@@ -1,0 +1,346 @@
+"""Checking read codebooks and building a :class:`~.model.Codebook` from them.
+
+:func:`check_books` looks at every entry of every book and returns all problems at once;
+:func:`build_codebook` raises them together or returns the combined codebook.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Sequence
+
+from .keywords import keyword_problem
+from .labels import ID_RE, normalize_id, normalize_label
+from .model import LEVELS, LIST_FIELDS, TEXT_FIELDS, Code, Codebook, CodebookInfo, normalize_text
+from .problems import Problem, raise_problems
+from .raw import RawBook, RawCode
+
+_DEPTH_LEVELS = ("domain", "construct", "subconstruct")
+
+
+class _Checker:
+    def __init__(self, books: Sequence[RawBook]) -> None:
+        self.books = list(books)
+        self.problems: list[Problem] = []
+        # id -> (book, raw) for entries with a usable id, first definition wins
+        self.entries: dict[str, tuple[RawBook, RawCode]] = {}
+        self.folded: dict[str, str] = {}  # normalized id -> id
+        self.valid: list[tuple[RawBook, RawCode, str]] = []  # entries with a valid, unique id
+        self.parent_of: dict[str, str | None] = {}
+
+    def add(self, book: RawBook, kind: str, message: str, line: int | None, code_id: str | None = None) -> None:
+        self.problems.append(Problem(kind, message, book.path, line, code_id))
+
+    # ------------------------------------------------------------------ passes
+    def run(self) -> list[Problem]:
+        for book in self.books:
+            self.problems.extend(book.problems)
+        self.check_books()
+        for book in self.books:
+            for raw in book.codes:
+                self.check_id(book, raw)
+        for book, raw, cid in self.valid:
+            self.check_fields(book, raw, cid)
+        for book, raw, cid in self.valid:
+            self.check_links(book, raw, cid)
+        self.check_cycles()
+        self.check_labels()
+        self.problems.sort(key=lambda p: (self._book_order(p.path), p.line or 0))
+        return self.problems
+
+    def _book_order(self, path: str | None) -> int:
+        for i, book in enumerate(self.books):
+            if book.path == path:
+                return i
+        return len(self.books)
+
+    def check_books(self) -> None:
+        by_name: dict[str, RawBook] = {}
+        for book in self.books:
+            first = by_name.get(book.name)
+            if first is not None and first.path != book.path:
+                self.add(
+                    book,
+                    "duplicate-codebook",
+                    f"codebook name {book.name!r} is already used by {first.path}; rename one",
+                    book.line,
+                )
+            by_name.setdefault(book.name, book)
+        for book in self.books:
+            for name in book.requires:
+                if name not in by_name:
+                    self.add(
+                        book,
+                        "unknown-requires",
+                        f"requires codebook {name!r}, which is neither loaded nor bundled; load it too",
+                        book.requires_line,
+                    )
+
+    def check_id(self, book: RawBook, raw: RawCode) -> None:
+        value = raw.values.get("id")
+        if value is None or (isinstance(value, str) and not value.strip()):
+            self.add(book, "missing-id", "entry has no id; add e.g. 'id: IS.J1'", raw.line)
+            return
+        if not isinstance(value, str):
+            self.add(book, "bad-id", f"id {value!r} is not text; put it in quotes", raw.line_of("id"))
+            return
+        cid = value.strip()
+        if not ID_RE.match(cid):
+            self.add(
+                book,
+                "bad-id",
+                f"id {cid!r} must be letters, digits and '_' in dot-separated parts starting with a letter (e.g. IS.J1)",
+                raw.line_of("id"),
+                cid,
+            )
+            return
+        key = normalize_id(cid)
+        if key in self.folded:
+            first_book, first_raw = self.entries[self.folded[key]]
+            same = "" if self.folded[key] == cid else f" (as {self.folded[key]!r}; ids ignore case)"
+            self.add(
+                book,
+                "duplicate-id",
+                f"duplicate id {cid!r}{same}: first defined at {first_book.path}:{first_raw.line}",
+                raw.line_of("id"),
+                cid,
+            )
+            return
+        self.folded[key] = cid
+        self.entries[cid] = (book, raw)
+        self.valid.append((book, raw, cid))
+
+    def check_fields(self, book: RawBook, raw: RawCode, cid: str) -> None:
+        name = raw.values.get("name")
+        if name is None or (isinstance(name, str) and not name.strip()):
+            self.add(book, "missing-name", f"code {cid} has no name", raw.line_of("name"), cid)
+        elif not isinstance(name, str):
+            self.add(book, "bad-value", f"name of {cid} must be text; put it in quotes", raw.line_of("name"), cid)
+        elif ";" in name:
+            self.add(book, "bad-value", f"name of {cid} may not contain ';' (it separates labels)", raw.line_of("name"), cid)
+        for f in TEXT_FIELDS:
+            v = raw.values.get(f)
+            if v is not None and not isinstance(v, str):
+                self.add(book, "bad-value", f"{f} of {cid} must be text; put it in quotes", raw.line_of(f), cid)
+        level = raw.values.get("level")
+        if level is not None and level not in LEVELS:
+            self.add(
+                book,
+                "bad-level",
+                f"level {level!r} of {cid} is not one of {', '.join(LEVELS)}",
+                raw.line_of("level"),
+                cid,
+            )
+        for f in LIST_FIELDS:
+            items = _as_list(raw.values.get(f))
+            if items is None:
+                self.add(book, "bad-value", f"{f} of {cid} must be a list of text", raw.line_of(f), cid)
+                continue
+            for i, item in enumerate(items):
+                if not isinstance(item, str) or not item.strip():
+                    self.add(
+                        book, "bad-value", f"{f} of {cid}: item {item!r} must be non-empty text", raw.line_of(f, i), cid
+                    )
+                elif f == "keywords":
+                    why = keyword_problem(item)
+                    if why:
+                        self.add(book, "bad-keyword", f"{cid}: {why}", raw.line_of(f, i), cid)
+                elif f == "aliases" and ";" in item:
+                    self.add(book, "bad-value", f"alias {item!r} of {cid} may not contain ';'", raw.line_of(f, i), cid)
+        parent = raw.values.get("parent")
+        if parent is not None and not isinstance(parent, str):
+            self.add(book, "bad-value", f"parent of {cid} must be an id; put it in quotes", raw.line_of("parent"), cid)
+
+    def _suggest(self, ref: str) -> str:
+        close = difflib.get_close_matches(ref, list(self.entries), n=2, cutoff=0.6)
+        return f"; did you mean {' or '.join(close)}?" if close else ""
+
+    def _lookup(self, ref: str) -> str | None:
+        return self.folded.get(normalize_id(ref))
+
+    def check_links(self, book: RawBook, raw: RawCode, cid: str) -> None:
+        explicit = raw.values.get("parent")
+        explicit = explicit.strip() if isinstance(explicit, str) and explicit.strip() else None
+        parent: str | None = None
+        if explicit is not None:
+            found = self._lookup(explicit)
+            if found is None:
+                self.add(
+                    book,
+                    "unknown-parent",
+                    f"parent {explicit!r} of {cid} is not a code{self._suggest(explicit)}",
+                    raw.line_of("parent"),
+                    cid,
+                )
+            elif raw.nested and raw.nested_parent is not None and found != raw.nested_parent:
+                self.add(
+                    book,
+                    "parent-conflict",
+                    f"{cid} is nested under {raw.nested_parent} but says parent: {explicit}; keep one",
+                    raw.line_of("parent"),
+                    cid,
+                )
+                parent = raw.nested_parent
+            else:
+                parent = found
+        elif raw.nested_parent is not None:
+            parent = self._lookup(raw.nested_parent)
+        self.parent_of[cid] = parent
+        for i, ref in enumerate(_as_list(raw.values.get("refines")) or []):
+            if not isinstance(ref, str) or not ref.strip():
+                continue
+            found = self._lookup(ref.strip())
+            if found is None:
+                self.add(
+                    book,
+                    "unknown-refines",
+                    f"{cid} refines {ref.strip()!r}, which is not a code{self._suggest(ref.strip())}"
+                    + ("" if book.requires else "; load the codebook that defines it, or add requires:"),
+                    raw.line_of("refines", i),
+                    cid,
+                )
+            elif found == cid:
+                self.add(book, "unknown-refines", f"{cid} refines itself", raw.line_of("refines", i), cid)
+
+    def check_cycles(self) -> None:
+        reported: set[str] = set()
+        for book, raw, cid in self.valid:
+            if cid in reported:
+                continue
+            path = [cid]
+            cur = self.parent_of.get(cid)
+            while cur is not None and cur not in path:
+                path.append(cur)
+                cur = self.parent_of.get(cur)
+            if cur is None:
+                continue
+            loop = path[path.index(cur) :]
+            if cid not in loop:
+                continue
+            reported.update(loop)
+            self.add(
+                book,
+                "cycle",
+                "parents form a cycle: " + " -> ".join([*loop, loop[0]]) + "; one of them must have another parent",
+                raw.line_of("parent"),
+                cid,
+            )
+
+    def check_labels(self) -> None:
+        owner: dict[str, str] = {}
+        for book, raw, cid in self.valid:
+            labels: list[tuple[str, int | None]] = []
+            name = raw.values.get("name")
+            if isinstance(name, str):
+                labels.append((name, raw.line_of("name")))
+            for i, alias in enumerate(_as_list(raw.values.get("aliases")) or []):
+                if isinstance(alias, str):
+                    labels.append((alias, raw.line_of("aliases", i)))
+            for label, line in labels:
+                key = normalize_label(label)
+                if not key:
+                    continue
+                as_id = self.folded.get(normalize_id(label))
+                if as_id is not None and as_id != cid:
+                    self.add(
+                        book,
+                        "ambiguous-label",
+                        f"label {label!r} of {cid} is the id of {as_id}; choose another",
+                        line,
+                        cid,
+                    )
+                    continue
+                first = owner.get(key)
+                if first is not None and first != cid:
+                    self.add(
+                        book,
+                        "ambiguous-label",
+                        f"label {label!r} of {cid} is also a name or alias of {first}; labels must be unique",
+                        line,
+                        cid,
+                    )
+                    continue
+                owner[key] = cid
+
+    # ------------------------------------------------------------------ build
+    def codes(self) -> list[Code]:
+        depth: dict[str, int] = {}
+
+        def depth_of(cid: str) -> int:
+            d, cur = 0, self.parent_of.get(cid)
+            while cur is not None:
+                d += 1
+                cur = self.parent_of.get(cur)
+            return d
+
+        out: list[Code] = []
+        for book, raw, cid in self.valid:
+            v = raw.values
+            level = v.get("level")
+            if level is None:
+                depth[cid] = depth_of(cid)
+                level = _DEPTH_LEVELS[depth[cid]] if depth[cid] < len(_DEPTH_LEVELS) else "code"
+            lists = {
+                f: tuple(dict.fromkeys(normalize_text(x) for x in (_as_list(v.get(f)) or [])))
+                for f in LIST_FIELDS
+            }
+            lists["keywords"] = tuple(dict.fromkeys(" ".join(k.split()).casefold() for k in lists["keywords"]))
+            lists["refines"] = tuple(self.folded[normalize_id(r)] for r in lists["refines"])
+            out.append(
+                Code(
+                    id=cid,
+                    name=normalize_text(v.get("name")),  # type: ignore[arg-type]
+                    parent=self.parent_of.get(cid),
+                    level=str(level),
+                    **{f: normalize_text(v.get(f)) for f in TEXT_FIELDS},  # type: ignore[arg-type]
+                    **lists,
+                    codebook=book.name,
+                    line=raw.line,
+                )
+            )
+        return out
+
+
+def _as_list(value: object) -> list[object] | None:
+    """A list field's items: None/absent -> [], a single text -> [text], else the list; None if malformed."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    return None
+
+
+def check_books(books: Sequence[RawBook]) -> list[Problem]:
+    """Every problem in ``books``, taken together (ids, parents and refines may cross books)."""
+    return _Checker(books).run()
+
+
+def build_codebook(books: Sequence[RawBook]) -> Codebook:
+    """Check ``books`` and combine them into one :class:`~.model.Codebook`.
+
+    Raises
+    ------
+    CodebookError
+        (an :class:`~mio_qual.errors.InputError`) listing every problem, if there are any.
+    """
+    checker = _Checker(books)
+    raise_problems(checker.run())
+    infos = []
+    seen: set[str] = set()
+    for book in books:
+        if book.name in seen:
+            continue
+        seen.add(book.name)
+        infos.append(
+            CodebookInfo(
+                name=book.name,
+                title=book.title,
+                version_label=book.version_label,
+                source=normalize_text(book.source),
+                path=book.path,
+                requires=tuple(book.requires),
+            )
+        )
+    return Codebook(checker.codes(), infos)

@@ -1,0 +1,186 @@
+"""Codebooks as CSV tables: :func:`to_csv` and :func:`from_csv`.
+
+Columns: ``id, parent, level, name, definition, use_when, not_when, example, keywords,
+aliases, refines, codebook`` (list fields joined with ``"; "``). Only ``id`` and ``name``
+are required on import; unknown columns are reported. Cells that a spreadsheet would run
+as a formula (starting with ``= + - @``) are written with a leading ``'``
+(:func:`mio_qual.exports.safe_cell`), and that quote is removed again on import.
+Files are written as UTF-8 with a byte-order mark so that Excel shows accents correctly;
+on import UTF-8 (with or without the mark) is expected, with a cp1252 fallback for files
+saved by older Windows programs, and ``,``, ``;`` or tab delimiters are recognised.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+from typing import IO, Union
+
+from .model import LIST_FIELDS, TEXT_FIELDS, Codebook
+from .raw import RawBook, RawCode
+
+COLUMNS: tuple[str, ...] = ("id", "parent", "level", "name", *TEXT_FIELDS, *LIST_FIELDS, "codebook")
+_REQUIRED = ("id", "name")
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_MAX_BYTES = 50_000_000
+_NAME_RE = re.compile(r"[^a-z0-9_-]+")
+
+Target = Union[str, Path, IO[str], None]
+
+
+def _rows(cb: Codebook) -> list[list[str]]:
+    from ..exports import safe_cell
+
+    rows = []
+    for code in cb.codes.values():
+        d = code.to_dict()
+        row = []
+        for col in COLUMNS:
+            value = d.get(col)
+            if isinstance(value, list):
+                value = "; ".join(value)
+            row.append(safe_cell("" if value is None else str(value)))
+        rows.append(row)
+    return rows
+
+
+def to_csv(cb: Codebook, path: Target = None) -> str | None:
+    """Write ``cb`` as a CSV table, one row per code in codebook order.
+
+    Parameters
+    ----------
+    cb : Codebook
+    path : str, Path, text file object or None
+        Where to write. A path gets UTF-8 with a byte-order mark; a file object gets the
+        text as is; ``None`` returns the text instead.
+
+    Returns
+    -------
+    str or None
+        The CSV text when ``path`` is None.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    writer.writerows(_rows(cb))
+    text = buffer.getvalue()
+    if path is None:
+        return text
+    if hasattr(path, "write"):
+        path.write(text)  # type: ignore[union-attr]
+        return None
+    Path(path).write_text(text, encoding="utf-8-sig", newline="")  # type: ignore[arg-type]
+    return None
+
+
+def _unneutralize(cell: str) -> str:
+    if cell.startswith("'") and cell[1:].startswith(_FORMULA_STARTS):
+        return cell[1:]
+    return cell
+
+
+def read_csv_books(path: str | Path) -> list[RawBook]:
+    """Read a codebook CSV into raw books, one per value of the ``codebook`` column.
+
+    Problems (unknown columns, missing required columns, undecodable text) are recorded on
+    the books, never raised. Lines are the file lines where each row starts.
+    """
+    path = Path(path)
+    fallback = _NAME_RE.sub("_", path.stem.casefold()).strip("_") or "codebook"
+    first = RawBook(name=fallback, path=str(path), line=1)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        first.problem("encoding", f"cannot read the file: {exc.strerror or exc}")
+        return [first]
+    if len(data) > _MAX_BYTES:
+        first.problem("bad-structure", f"file is larger than {_MAX_BYTES // 1_000_000} MB; is it a codebook?")
+        return [first]
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    header_line = text.split("\n", 1)[0]
+    try:
+        dialect = csv.Sniffer().sniff(header_line, delimiters=",;\t")
+        delimiter = dialect.delimiter
+    except csv.Error:
+        delimiter = ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = next(reader)
+    except StopIteration:
+        first.problem("bad-structure", "the file is empty; the first row must name the columns (id, name, ...)", 1)
+        return [first]
+    except csv.Error as exc:
+        first.problem("syntax", f"CSV error: {exc}", 1)
+        return [first]
+    columns = [h.strip().casefold() for h in header]
+    for col in columns:
+        if col and col not in COLUMNS:
+            first.problem("unknown-field", f"unknown column {col!r}; known columns: {', '.join(COLUMNS)}", 1)
+    missing = [c for c in _REQUIRED if c not in columns]
+    if missing:
+        first.problem("bad-structure", f"missing column(s) {', '.join(missing)}", 1)
+        return [first]
+    books: dict[str, RawBook] = {}
+    order: list[RawBook] = []
+
+    def book_for(name: str) -> RawBook:
+        key = name or fallback
+        if key not in books:
+            if not order:
+                first.name = key
+                books[key] = first
+            else:
+                books[key] = RawBook(name=key, path=str(path), line=1)
+            order.append(books[key])
+        return books[key]
+
+    start = reader.line_num + 1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            first.problem("syntax", f"CSV error: {exc}", start)
+            break
+        line = start
+        start = reader.line_num + 1
+        if not any(cell.strip() for cell in row):
+            continue
+        values = {
+            col: _unneutralize(cell.strip()) for col, cell in zip(columns, row) if col in COLUMNS and col != "codebook"
+        }
+        name_cell = row[columns.index("codebook")].strip() if "codebook" in columns and columns.index("codebook") < len(row) else ""
+        book = book_for(_NAME_RE.sub("_", name_cell.casefold()).strip("_"))
+        raw = RawCode(line=line)
+        for col, value in values.items():
+            if not value:
+                continue
+            if col in LIST_FIELDS:
+                raw.values[col] = [v.strip() for v in value.split(";") if v.strip()]
+            else:
+                raw.values[col] = value
+            raw.lines[col] = line
+        book.codes.append(raw)
+    if not order:
+        order.append(first)
+    return order
+
+
+def from_csv(path: str | Path) -> Codebook:
+    """Read a codebook CSV (as written by :func:`to_csv`, or made by hand) and check it.
+
+    Raises
+    ------
+    mio_qual.errors.InputError
+        Listing every problem with its line, if the table is not a valid codebook.
+    """
+    from .loader import load_codebooks
+
+    return load_codebooks([Path(path)])
