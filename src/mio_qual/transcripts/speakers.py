@@ -20,7 +20,8 @@ and its name becomes ``Transcript.speaker_style``:
 A colon after the first words of a line is not enough to make a speaker label: speech says
 "Note: ..." and clocks say "10:30". A candidate label is accepted when it is a known
 convention (``Interviewer``, ``R``, ``P3``, ``SPEAKER_00``...), is in the roster for the
-transcript, or recurs. A name that speaks only once (common in focus groups) is accepted when
+transcript, or recurs and starts with a capital letter (and is not a word such as "Note",
+"Date" or "So"). A name that speaks only once (common in focus groups) is accepted when
 it looks like a name, comes after the first accepted turn, and sits where the other turns
 sit (after a blank line when they do). Labels are at most four words.
 """
@@ -146,7 +147,7 @@ def accepted_labels(
             return False
         if is_convention_label(label) or label.casefold() in known_folded:
             return True
-        if label.split()[0].lower().strip(".") in _NOT_SPEAKERS:
+        if label.split()[0].lower().strip(".") in _NOT_SPEAKERS or not label[0].isupper():
             return False
         return counts[label] >= 2 or (timed and _name_like(label))
 

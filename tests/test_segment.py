@@ -1,0 +1,116 @@
+"""Paragraph and sentence segmentation."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mio_qual.transcripts.model import Paragraph, Transcript, Turn
+from mio_qual.transcripts.segment import add_sentences, build_paragraphs, paragraph_spans
+
+
+def test_paragraph_spans_split_on_blank_lines_and_trim():
+    text = "first line\nsecond line\n\n\n  indented para\n\nlast"
+    spans = paragraph_spans(text)
+    assert [text[s:e] for s, e in spans] == ["first line\nsecond line", "indented para", "last"]
+
+
+def test_paragraph_spans_in_a_region():
+    text = "Label: one\n\ntwo\n\nOther: three"
+    start = len("Label: ")
+    end = text.index("\n\nOther")
+    assert [text[s:e] for s, e in paragraph_spans(text, start, end)] == ["one", "two"]
+
+
+def _transcript(text: str, turns: list[Turn]) -> Transcript:
+    t = Transcript(id="x", text=text, turns=turns)
+    t.paragraphs = build_paragraphs(text, turns)
+    return t
+
+
+def test_build_paragraphs_header_is_turn_zero():
+    text = "Header line\n\nA: Hello there.\n\nSecond para.\n\nB: Yes."
+    a = text.index("A:")
+    b = text.index("B:")
+    turns = [Turn(1, "A", a, b - 2, a + 3), Turn(2, "B", b, len(text), b + 3)]
+    t = _transcript(text, turns)
+    assert [(p.n, p.turn_n, text[p.start : p.end]) for p in t.paragraphs] == [
+        (1, 0, "Header line"),
+        (2, 1, "Hello there."),
+        (3, 1, "Second para."),
+        (4, 2, "Yes."),
+    ]
+
+
+def test_sentences_never_cross_paragraphs_and_skip_headers():
+    # Without the paragraph break, "no full stop here" and "Next" would be one sentence.
+    text = "Title. Of the file\n\nA: One. Two three\n\nno full stop here\n\nNext one. Last"
+    a = text.index("A:")
+    t = _transcript(text, [Turn(1, "A", a, len(text), a + 3)])
+    add_sentences([t])
+    t.check_spans()
+    assert [(s.n, s.paragraph_n, text[s.start : s.end]) for s in t.sentences] == [
+        (1, 2, "One."),
+        (2, 2, "Two three"),
+        (3, 3, "no full stop here"),
+        (4, 4, "Next one."),
+        (5, 4, "Last"),
+    ]
+    assert all(s.turn_n == 1 for s in t.sentences)
+
+
+def test_opening_bracket_goes_with_the_next_sentence():
+    text = "A: Yeah. (laughs) I know. Sure. [crosstalk] Then “Quote.” Done."
+    t = _transcript(text, [Turn(1, "A", 0, len(text), 3)])
+    add_sentences([t])
+    assert [text[s.start : s.end] for s in t.sentences] == [
+        "Yeah.",
+        "(laughs) I know.",
+        "Sure.",
+        "[crosstalk] Then “Quote.”",
+        "Done.",
+    ]
+
+
+def test_batch_equals_one_at_a_time():
+    texts = ["A: One. Two.\n\nThree.", "B: Four! Five? Six", "C: Seven."]
+    batch = [_transcript(x, [Turn(1, x[0], 0, len(x), 3)]) for x in texts]
+    add_sentences(batch)
+    for x, t in zip(texts, batch):
+        single = _transcript(x, [Turn(1, x[0], 0, len(x), 3)])
+        add_sentences([single])
+        assert single.sentences == t.sentences
+    assert [len(t.sentences) for t in batch] == [3, 3, 1]
+
+
+def test_add_sentences_replaces_previous_sentences():
+    text = "A: One. Two."
+    t = _transcript(text, [Turn(1, "A", 0, len(text), 3)])
+    add_sentences([t])
+    add_sentences([t])
+    assert [s.n for s in t.sentences] == [1, 2]
+
+
+WORD = st.sampled_from(["a", "bb", "ccc.", "d?", "e!", "(f)", "[g]", "“h”", "i,", "😀", "x\ny"])
+
+
+@settings(max_examples=80, deadline=None)
+@given(paragraphs=st.lists(st.lists(WORD, min_size=1, max_size=20).map(" ".join), min_size=1, max_size=6))
+def test_sentences_tile_each_paragraph(paragraphs):
+    """Sentences lie in order inside their paragraph and cover all its non-space characters."""
+    body = "\n\n".join(paragraphs)
+    text = "A: " + body
+    t = _transcript(text, [Turn(1, "A", 0, len(text), 3)])
+    add_sentences([t])
+    t.check_spans()
+    by_paragraph: dict[int, list] = {}
+    for s in t.sentences:
+        by_paragraph.setdefault(s.paragraph_n, []).append(s)
+    assert [s.n for s in t.sentences] == list(range(1, len(t.sentences) + 1))
+    for p in t.paragraphs:
+        sents = by_paragraph.get(p.n, [])
+        assert sents, p
+        covered = "".join(text[s.start : s.end] for s in sents)
+        assert "".join(covered.split()) == "".join(text[p.start : p.end].split())
+        assert all(a.end <= b.start for a, b in zip(sents, sents[1:]))
+    assert isinstance(t.paragraphs[0], Paragraph)
