@@ -1,0 +1,383 @@
+"""Turning what users pass (arrays, lists, DataFrames, contingency tables) into counts.
+
+Reliability data are a coders x units array (rows are coders, columns units, the layout of
+Krippendorff 2011 and of the ``krippendorff`` package); a missing value is NaN or None (or a
+marker given as ``missing=``). Every coefficient is computed from one of two summaries:
+
+* the **unit x category counts** ``N`` (how many coders put unit u in category k), which is
+  all that Fleiss' kappa, Gwet's AC1/AC2, Brennan-Prediger, percent agreement and
+  Krippendorff's alpha need;
+* the **coder 1 x coder 2 contingency table**, which Cohen's kappa needs.
+
+Both can carry frequency weights (``counts``): column j of the data then stands for
+``counts[j]`` identical units. The units layer uses this to pass millions of characters as a
+handful of distinct patterns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError
+
+#: Integer-valued data spanning at most this many values take the sort-free fast path.
+_FAST_SPAN = 1 << 16
+
+
+@dataclass(frozen=True)
+class UnitCounts:
+    """Unit x category counts with unit frequency weights.
+
+    Attributes
+    ----------
+    counts : numpy.ndarray
+        Float array, units x categories: how many coders put each unit in each category.
+    weights : numpy.ndarray
+        Float array, one frequency weight per unit (1 unless ``counts=`` was given).
+    values : numpy.ndarray
+        The category values, in order (sorted unless ``categories=`` fixed the order).
+    n_coders : int
+        Rows of the original data (coders), or 2 for a contingency table.
+    """
+
+    counts: np.ndarray
+    weights: np.ndarray
+    values: np.ndarray
+    n_coders: int
+
+
+def _missing_mask(arr: np.ndarray, missing: Any) -> np.ndarray:
+    mask = pd.isna(arr)
+    if missing is not None:
+        mask = mask | (arr == missing)
+    return np.asarray(mask, dtype=bool)
+
+
+def _as_array(data: Any) -> np.ndarray:
+    if isinstance(data, pd.DataFrame):
+        arr = data.to_numpy()
+    elif isinstance(data, pd.Series):
+        raise InputError("reliability data must be two-dimensional (coders x units)",
+                         hint="pass a DataFrame or an array with one row per coder")
+    else:
+        arr = np.asarray(data) if not isinstance(data, np.ndarray) else data
+        if arr.dtype == object or arr.ndim != 2:
+            try:
+                arr = np.array(data, dtype=object) if arr.ndim != 2 else arr
+            except ValueError as exc:  # ragged rows
+                raise InputError("reliability data rows have different lengths",
+                                 hint="give every coder one value (or NaN) per unit") from exc
+    if arr.ndim != 2:
+        raise InputError(f"reliability data must be two-dimensional (coders x units), got {arr.ndim} dimension(s)",
+                         hint="pass a list of rows, one per coder, with NaN for a missing value")
+    return arr
+
+
+def _numeric_or_labels(arr: np.ndarray, missing: Any) -> tuple[np.ndarray, np.ndarray | None]:
+    """Float array with NaN for missing values; or (codes, labels) for non-numeric labels.
+
+    Returns ``(floats, None)`` for numeric data and ``(codes, labels)`` otherwise, where codes
+    are float positions into the sorted labels.
+    """
+    if arr.dtype.kind in "fiu" and missing is None:
+        out = arr.astype(np.float64, copy=False)
+        if out.dtype.kind == "f" and np.isinf(out).any():
+            raise InputError("reliability data contain an infinite value", hint="use NaN for a missing value")
+        return out, None
+    if arr.dtype.kind == "b":
+        return arr.astype(np.float64), None
+    mask = _missing_mask(arr, missing)
+    present = arr[~mask]
+    kind = pd.api.types.infer_dtype(present, skipna=True) if present.size else "empty"
+    if kind in ("integer", "floating", "mixed-integer-float", "decimal", "empty", "boolean"):
+        out = np.full(arr.shape, np.nan)
+        if present.size:
+            out[~mask] = present.astype(np.float64)
+        if np.isinf(out).any():
+            raise InputError("reliability data contain an infinite value", hint="use NaN for a missing value")
+        return out, None
+    labels = np.array(sorted(set(present.tolist()), key=lambda v: (str(type(v)), v)), dtype=object)
+    lookup = {label: i for i, label in enumerate(labels.tolist())}
+    out = np.full(arr.shape, np.nan)
+    out[~mask] = [lookup[v] for v in present.tolist()]
+    return out, labels
+
+
+def _map_to_categories(x: np.ndarray, labels: np.ndarray | None,
+                       categories: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes (-1 missing) into the user's ``categories`` (their order is kept)."""
+    cats = np.asarray(list(categories), dtype=object)
+    if len(set(cats.tolist())) != len(cats):
+        raise InputError("categories contain a value twice", hint="list each category once")
+    finite = ~np.isnan(x)
+    present = x[finite]
+    if labels is not None:
+        present_values = labels[present.astype(np.int64)]
+    else:
+        present_values = present
+    lookup = {}
+    for i, c in enumerate(cats.tolist()):
+        lookup[c] = i
+        if isinstance(c, (int, float, np.number)) and not isinstance(c, bool):
+            lookup[float(c)] = i
+    codes_present = np.empty(present_values.shape[0], dtype=np.int64)
+    uniq, inverse = np.unique(present_values, return_inverse=True) if present_values.size else (np.empty(0), np.empty(0, dtype=np.int64))
+    uniq_codes = np.empty(len(uniq), dtype=np.int64)
+    for j, value in enumerate(uniq.tolist()):
+        key = float(value) if isinstance(value, (int, float, np.number)) and not isinstance(value, bool) else value
+        if key not in lookup:
+            raise InputError(f"value {value!r} is not among the declared categories",
+                             hint="add it to categories= or correct the data")
+        uniq_codes[j] = lookup[key]
+    codes_present[:] = uniq_codes[inverse.reshape(-1)] if present_values.size else codes_present
+    codes = np.full(x.shape, -1, dtype=np.int64)
+    codes[finite] = codes_present
+    try:
+        values = np.asarray(cats.tolist(), dtype=np.float64)
+    except (TypeError, ValueError):
+        values = cats
+    return codes, values
+
+
+def _fast_integer_codes(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, int] | None:
+    """Sort-free coding of integer-valued float data with a small span.
+
+    Returns ``(shifted, values_present_mask, sentinel)``: ``shifted`` holds value - min as
+    integers and ``sentinel`` for a missing value. None when the data are not such.
+    """
+    if x.size == 0:
+        return None
+    with np.errstate(invalid="ignore"):
+        lo = np.nanmin(x) if not np.isnan(x).all() else np.nan
+    if np.isnan(lo):
+        return None
+    hi = np.nanmax(x)
+    if hi - lo > _FAST_SPAN or lo != np.floor(lo):
+        return None
+    span = int(hi - lo)
+    sentinel = span + 1
+    shifted = x - lo
+    np.nan_to_num(shifted, copy=False, nan=float(sentinel))
+    as_int = shifted.astype(np.int64)
+    if not np.array_equal(as_int, shifted):
+        return None
+    return as_int, np.array([lo + i for i in range(span + 1)]), sentinel
+
+
+#: Integer data spanning at most this many values are counted by comparison, one value at a time.
+_SMALL_SPAN = 24
+
+
+def _small_integer_counts(x: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """Category x unit counts for integer data with few distinct values, without sorting.
+
+    Counts units value by value (one comparison per value and coder); returns None when the
+    data hold other values (then the general path is taken).
+    """
+    if x.size == 0 or x.shape[1] == 0:
+        return None
+    n_finite = np.count_nonzero(~np.isnan(x))
+    if n_finite == 0:
+        return None
+    lo, hi = np.nanmin(x), np.nanmax(x)
+    if hi - lo >= _SMALL_SPAN or lo != np.floor(lo):
+        return None
+    span = int(hi - lo) + 1
+    n_t = np.empty((span, x.shape[1]))
+    for i in range(span):
+        n_t[i] = (x == lo + i).sum(axis=0)
+    if n_t.sum() != n_finite:
+        return None
+    used = n_t.any(axis=1)
+    values = lo + np.arange(span, dtype=np.float64)
+    if not used.all():
+        n_t, values = n_t[used], values[used]
+    return n_t, values
+
+
+def coder_codes(data: Any, *, categories: Sequence[Any] | None = None,
+                missing: Any = None) -> tuple[np.ndarray, np.ndarray]:
+    """Integer category codes (coders x units, -1 for missing) and the category values.
+
+    Parameters
+    ----------
+    data : array-like or DataFrame
+        Coders x units, NaN/None for a missing value.
+    categories : sequence, optional
+        All categories of the scale, in order. Needed when some category was never used
+        (it still counts for AC1 and Brennan-Prediger) or to order text labels.
+    missing : object, optional
+        A further value that marks a missing rating (for example ``"."``).
+    """
+    arr = _as_array(data)
+    x, labels = _numeric_or_labels(arr, missing)
+    if categories is not None:
+        return _map_to_categories(x, labels, categories)
+    if labels is not None:
+        codes = np.where(np.isnan(x), -1, x).astype(np.int64)
+        return codes, labels
+    fast = _fast_integer_codes(x)
+    if fast is not None:
+        shifted, values, sentinel = fast
+        used = np.bincount(shifted.ravel(), minlength=sentinel + 1)[:sentinel] > 0
+        lut = np.full(sentinel + 1, -1, dtype=np.int64)
+        lut[:sentinel][used] = np.arange(int(used.sum()))
+        return lut[shifted], values[used]
+    finite = ~np.isnan(x)
+    values, inverse = np.unique(x[finite], return_inverse=True)
+    codes = np.full(x.shape, -1, dtype=np.int64)
+    codes[finite] = inverse.reshape(-1)
+    return codes, values
+
+
+def _unit_weights(counts: Any, n_units: int) -> np.ndarray:
+    if counts is None:
+        return np.ones(n_units)
+    w = np.asarray(counts, dtype=np.float64).reshape(-1)
+    if w.shape[0] != n_units:
+        raise InputError(f"counts has {w.shape[0]} entries for {n_units} units",
+                         hint="give one frequency weight per unit (column)")
+    if (w < 0).any() or not np.isfinite(w).all():
+        raise InputError("counts must be finite and not negative")
+    return w
+
+
+def unit_counts(data: Any = None, *, table: Any = None, categories: Sequence[Any] | None = None,
+                missing: Any = None, counts: Any = None) -> UnitCounts:
+    """Unit x category counts from reliability data or from a contingency table.
+
+    A k x k contingency table (rows coder 1, columns coder 2) becomes k*k distinct units,
+    each weighted by its cell count.
+    """
+    if table is not None:
+        if data is not None:
+            raise InputError("pass either reliability data or a contingency table, not both")
+        t = _as_table(table)
+        k = t.shape[0]
+        rows = np.zeros((k * k, k))
+        a, b = np.divmod(np.arange(k * k), k)
+        np.add.at(rows, (np.arange(k * k), a), 1.0)
+        np.add.at(rows, (np.arange(k * k), b), 1.0)
+        values = _table_values(k, categories)
+        return UnitCounts(rows, t.reshape(-1).astype(np.float64), values, 2)
+    if data is None:
+        raise InputError("no reliability data given", hint="pass a coders x units array or table=")
+    arr = _as_array(data)
+    n_coders, n_units = arr.shape
+    weights = _unit_weights(counts, n_units)
+    x, labels = _numeric_or_labels(arr, missing)
+    if categories is None and labels is None:
+        small = _small_integer_counts(x)
+        if small is not None:
+            n_t, values = small
+            return UnitCounts(n_t.T, weights, values, n_coders)
+        fast = _fast_integer_codes(x)
+        if fast is not None:
+            shifted, values, sentinel = fast
+            width = sentinel + 1
+            index = shifted + (width * np.arange(n_units, dtype=np.int64))[None, :]
+            n = np.bincount(index.ravel(), minlength=width * n_units).reshape(n_units, width)[:, :sentinel]
+            used = n.any(axis=0)
+            return UnitCounts(n[:, used].astype(np.float64), weights, values[used], n_coders)
+    if categories is not None:
+        codes, values = _map_to_categories(x, labels, categories)
+    elif labels is not None:
+        codes, values = np.where(np.isnan(x), -1, x).astype(np.int64), labels
+    else:
+        codes, values = coder_codes(x)
+    n = _counts_from_codes(codes, len(values))
+    return UnitCounts(n, weights, values, n_coders)
+
+
+def _counts_from_codes(codes: np.ndarray, n_values: int) -> np.ndarray:
+    n_units = codes.shape[1]
+    width = n_values + 1
+    shifted = np.where(codes < 0, n_values, codes)
+    index = shifted + (width * np.arange(n_units, dtype=np.int64))[None, :]
+    n = np.bincount(index.ravel(), minlength=width * n_units).reshape(n_units, width)[:, :n_values]
+    return n.astype(np.float64)
+
+
+def _as_table(table: Any) -> np.ndarray:
+    t = np.asarray(table.to_numpy() if isinstance(table, pd.DataFrame) else table, dtype=np.float64)
+    if t.ndim != 2 or t.shape[0] != t.shape[1]:
+        raise InputError(f"a contingency table must be square (k x k), got shape {t.shape}",
+                         hint="rows are coder 1's categories, columns coder 2's, in the same order")
+    if (t < 0).any() or not np.isfinite(t).all():
+        raise InputError("a contingency table holds counts: finite and not negative")
+    return t
+
+
+def _table_values(k: int, categories: Sequence[Any] | None) -> np.ndarray:
+    if categories is None:
+        return np.arange(k, dtype=np.float64)
+    cats = list(categories)
+    if len(cats) != k:
+        raise InputError(f"{len(cats)} categories given for a {k} x {k} table",
+                         hint="give one category per row of the table, in order")
+    try:
+        return np.asarray(cats, dtype=np.float64)
+    except (TypeError, ValueError):
+        return np.asarray(cats, dtype=object)
+
+
+def two_coder_table(data: Any = None, *, table: Any = None, categories: Sequence[Any] | None = None,
+                    missing: Any = None, counts: Any = None) -> tuple[np.ndarray, np.ndarray, int]:
+    """The k x k table of two coders, the category values, and how many units were set aside.
+
+    Units that either coder left missing are set aside (Cohen's kappa needs both ratings).
+    """
+    if table is not None:
+        if data is not None:
+            raise InputError("pass either reliability data or a contingency table, not both")
+        t = _as_table(table)
+        return t, _table_values(t.shape[0], categories), 0
+    if data is None:
+        raise InputError("no reliability data given", hint="pass a 2 x units array or table=")
+    arr = _as_array(data)
+    if arr.shape[0] != 2:
+        raise InputError(f"this coefficient compares exactly two coders; the data have {arr.shape[0]} rows",
+                         hint="use fleiss_kappa, gwet_ac1 or krippendorff_alpha for more coders")
+    weights = _unit_weights(counts, arr.shape[1])
+    codes, values = coder_codes(arr, categories=categories, missing=missing)
+    k = len(values)
+    both = (codes[0] >= 0) & (codes[1] >= 0)
+    set_aside = int(round(weights[~both & (weights > 0)].sum())) if (~both).any() else 0
+    index = codes[0][both] * k + codes[1][both]
+    t = np.bincount(index, weights=weights[both], minlength=k * k).reshape(k, k) if k else np.zeros((0, 0))
+    return t.astype(np.float64), values, set_aside
+
+
+def weight_matrix(weights: Any, values: np.ndarray) -> tuple[np.ndarray, str]:
+    """Agreement weights w_kl (1 on the diagonal, 0 for the farthest pair) and their name.
+
+    ``"linear"``: 1 - |x_k - x_l| / (x_max - x_min); ``"quadratic"``: 1 - (x_k - x_l)^2 /
+    (x_max - x_min)^2 (Cohen 1968; Fleiss & Cohen 1973; Gwet 2014, ch. 3). The x are the
+    category values when they are numbers, their ranks otherwise. A square array is used as
+    given (it must have ones on the diagonal).
+    """
+    k = len(values)
+    if weights is None or (isinstance(weights, str) and weights in ("identity", "none", "unweighted", "nominal")):
+        return np.eye(k), "identity"
+    if isinstance(weights, str):
+        if weights not in ("linear", "quadratic"):
+            raise InputError(f"unknown weights {weights!r}", hint="use None, 'linear', 'quadratic' or a k x k array")
+        try:
+            x = np.asarray(values, dtype=np.float64)
+        except (TypeError, ValueError):
+            x = np.arange(k, dtype=np.float64)
+        if k < 2:
+            return np.ones((k, k)), weights
+        spread = x.max() - x.min()
+        d = np.abs(x[:, None] - x[None, :]) / spread
+        return (1.0 - d if weights == "linear" else 1.0 - d ** 2), weights
+    w = np.asarray(weights, dtype=np.float64)
+    if w.shape != (k, k):
+        raise InputError(f"weights must be a {k} x {k} array for {k} categories, got shape {w.shape}")
+    if not np.allclose(np.diag(w), 1.0):
+        raise InputError("agreement weights must be 1 on the diagonal (a category agrees with itself)")
+    return w, "custom"

@@ -1,0 +1,391 @@
+"""Percent agreement and the kappa family: Cohen, Scott, Fleiss, Brennan-Prediger, PABAK.
+
+All functions take reliability data (coders x units, NaN for missing) or, where two coders
+are compared, a contingency table (``table=``: rows coder 1, columns coder 2), and return an
+:class:`~mio_qual.agreement.results.Agreement`. Standard errors and Wald intervals come with
+every coefficient whose literature defines them; ``n_boot=`` adds a bootstrap percentile
+interval instead (units resampled; see :mod:`mio_qual.agreement.bootstrap`).
+
+Edge cases (decided, and reported in ``note``):
+
+* no unit rated by two coders (including all missing): value NaN;
+* every rating in one category: percent agreement is 1; Cohen, Scott and Fleiss have chance
+  agreement 1 and are undefined (0/0), so NaN; Brennan-Prediger and AC1 are 1 when at least
+  two categories are declared (``categories=``) and NaN when only one is known;
+* a single unit: the formulas apply, standard errors are NaN (they need two units).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Sequence
+
+import numpy as np
+
+from ._common import SOURCES, check_boot, from_family, wald
+from ._data import two_coder_table, unit_counts, weight_matrix
+from .diagnostics import wilson_interval
+from .results import Agreement
+
+__all__ = ["percent_agreement", "cohen_kappa", "scott_pi", "fleiss_kappa", "brennan_prediger", "pabak"]
+
+
+def _with_bootstrap(result: Agreement, statistic: str, n_boot: int, seed: Any, **kwargs: Any) -> Agreement:
+    check_boot(n_boot)
+    if not n_boot or not result.defined:
+        return result
+    from .bootstrap import bootstrap
+
+    boot = bootstrap(statistic, n_boot=n_boot, seed=seed, confidence=result.confidence, **kwargs)
+    note = f"{boot.n_undefined} undefined replicates" if boot.n_undefined else None
+    return result.with_interval(boot.ci_low, boot.ci_high, "bootstrap-units", note=note)
+
+
+def percent_agreement(
+    data: Any = None,
+    *,
+    table: Any = None,
+    weights: Any = None,
+    categories: Sequence[Any] | None = None,
+    missing: Any = None,
+    counts: Any = None,
+    confidence: float = 0.95,
+    n_boot: int = 0,
+    seed: int | np.random.Generator | None = None,
+) -> Agreement:
+    """Observed agreement: the share of agreeing pairs of ratings, averaged over units.
+
+    For unit i rated by r_i coders, of whom r_ik chose category k, the agreement is
+    sum_k r_ik (r_ik - 1) / (r_i (r_i - 1)): the share of agreeing coder pairs (all or nothing
+    with two coders). The coefficient is its mean over units rated at least twice (Fleiss 1971,
+    P-bar; Gwet 2014, ch. 2). With ``weights`` partial credit is given (Gwet 2014, ch. 3).
+
+    Parameters
+    ----------
+    data : array-like, optional
+        Coders x units, NaN for a missing rating.
+    table : array-like, optional
+        Two coders' k x k contingency table instead of ``data``.
+    weights : None, "linear", "quadratic" or array
+        Agreement weights for partial credit.
+    categories, missing, counts
+        See :func:`mio_qual.agreement.krippendorff_alpha`.
+    confidence : float
+        Level of the interval.
+    n_boot : int
+        Bootstrap replicates; when given, the interval is a units bootstrap instead of Wilson.
+
+    Returns
+    -------
+    Agreement
+        ``ci_method == "wilson"``: the Wilson (1927) score interval with units as trials, exact
+        in form for two coders and an approximation for more. ``se`` is Gwet's (2014)
+        sampling standard error over units.
+
+    Examples
+    --------
+    >>> pa = percent_agreement(table=[[88, 14, 18], [10, 40, 10], [2, 6, 12]])
+    >>> pa.value, round(pa.ci_low, 3), round(pa.ci_high, 3)
+    (0.7, 0.633, 0.759)
+    """
+    uc = unit_counts(data, table=table, categories=categories, missing=missing, counts=counts)
+    w, name = weight_matrix(weights, uc.values)
+    result, res = from_family("percent_agreement", uc, "none", w, name, len(uc.values), confidence)
+    if result.defined:
+        low, high = wilson_interval(res.value * res.n_units, res.n_units, confidence)
+        note = result.note
+        if uc.n_coders > 2:
+            note = "; ".join(x for x in (note, "Wilson interval treats units as trials (approximate "
+                                               "for more than two coders)") if x)
+        result = result.with_interval(low, high, "wilson")
+        result = Agreement(**{**result.as_dict(), "note": note})
+    return _with_bootstrap(result, "percent_agreement", n_boot, seed, data=data, table=table, weights=weights,
+                           categories=categories, missing=missing, counts=counts)
+
+
+def _cohen(t: np.ndarray, w: np.ndarray) -> tuple[float, float, float, float, str]:
+    """kappa, asymptotic SE (Fleiss, Cohen & Everitt 1969), p_o, p_e, note."""
+    n = float(t.sum())
+    if n == 0:
+        return math.nan, math.nan, math.nan, math.nan, "undefined: no unit was rated by both coders"
+    p = t / n
+    rows, cols = p.sum(axis=1), p.sum(axis=0)
+    po = float((w * p).sum())
+    pe = float(rows @ w @ cols)
+    if math.isclose(pe, 1.0, abs_tol=1e-12):
+        return (math.nan, math.nan, po, pe,
+                "undefined: chance agreement is 1 (both coders used one and the same category), "
+                "so kappa = 0/0")
+    kappa = (po - pe) / (1.0 - pe)
+    if n < 2:
+        return kappa, math.nan, po, pe, "one unit: no standard error"
+    w_row = w @ cols          # mean weight of row category i against coder 2's margins
+    w_col = rows @ w          # mean weight of column category j against coder 1's margins
+    spread = w - (w_row[:, None] + w_col[None, :]) * (1.0 - kappa)
+    var = ((p * spread ** 2).sum() - (kappa - pe * (1.0 - kappa)) ** 2) / (n * (1.0 - pe) ** 2)
+    return kappa, math.sqrt(max(var, 0.0)), po, pe, ""
+
+
+def cohen_kappa(
+    data: Any = None,
+    weights: Any = None,
+    *,
+    table: Any = None,
+    categories: Sequence[Any] | None = None,
+    missing: Any = None,
+    counts: Any = None,
+    confidence: float = 0.95,
+    n_boot: int = 0,
+    seed: int | np.random.Generator | None = None,
+) -> Agreement:
+    """Cohen's kappa for two coders, unweighted or weighted.
+
+    kappa = (p_o - p_e) / (1 - p_e) with p_o = sum_ij w_ij p_ij and
+    p_e = sum_ij w_ij p_i. p_.j, where p_ij are the cell shares of the two coders' table and
+    w the agreement weights (identity when unweighted; Cohen 1960, 1968).
+
+    The standard error is the large-sample (non-null) one of Fleiss, Cohen & Everitt (1969):
+
+        var = [sum_ij p_ij (w_ij - (wbar_i. + wbar_.j)(1 - kappa))^2
+               - (kappa - p_e (1 - kappa))^2] / (n (1 - p_e)^2),
+
+    with wbar_i. = sum_j p_.j w_ij and wbar_.j = sum_i p_i. w_ij; the interval is
+    kappa +/- z se, kept inside [-1, 1].
+
+    Parameters
+    ----------
+    data : array-like, optional
+        2 x units ratings (NaN missing; units missing either rating are set aside).
+    weights : None, "linear", "quadratic" or array
+        Agreement weights: linear 1 - |i - j| / (k - 1), quadratic 1 - (i - j)^2 / (k - 1)^2
+        on the category values (or ranks for text labels). Linear weights give the same
+        kappa as disagreement weights |i - j|.
+    table : array-like, optional
+        The k x k contingency table instead of data (rows coder 1, columns coder 2).
+    categories : sequence, optional
+        All categories in order (for weights, and so that unused categories appear).
+
+    References
+    ----------
+    Cohen, J. (1960). A coefficient of agreement for nominal scales. *Educational and
+    Psychological Measurement*, 20(1), 37-46.
+
+    Cohen, J. (1968). Weighted kappa. *Psychological Bulletin*, 70(4), 213-220.
+
+    Fleiss, J. L., Cohen, J., & Everitt, B. S. (1969). Large sample standard errors of kappa
+    and weighted kappa. *Psychological Bulletin*, 72(5), 323-327.
+
+    Examples
+    --------
+    Cohen (1960): three categories, 200 items.
+
+    >>> k = cohen_kappa(table=[[88, 14, 18], [10, 40, 10], [2, 6, 12]])
+    >>> round(k.observed, 2), round(k.expected, 2), round(k.value, 3)
+    (0.7, 0.41, 0.492)
+
+    The 3 x 3 table of the SAS and statsmodels documentation:
+
+    >>> k = cohen_kappa(table=[[0, 4, 1], [0, 8, 0], [0, 1, 5]])
+    >>> round(k.value, 4), round(k.se, 4), round(k.ci_low, 4), round(k.ci_high, 4)
+    (0.4842, 0.138, 0.2137, 0.7547)
+    >>> round(cohen_kappa(table=[[0, 4, 1], [0, 8, 0], [0, 1, 5]], weights="linear").value, 4)
+    0.4701
+    """
+    t, values, set_aside = two_coder_table(data, table=table, categories=categories, missing=missing, counts=counts)
+    w, name = weight_matrix(weights, values)
+    kappa, se, po, pe, note = _cohen(t, w)
+    low, high = wald(kappa, se, confidence)
+    result = Agreement(
+        statistic="cohen_kappa", value=kappa, se=se, ci_low=low, ci_high=high,
+        ci_method="wald" if not math.isnan(low) else "", confidence=confidence, observed=po, expected=pe,
+        n_units=int(round(t.sum())), n_coders=2, n_categories=len(values), n_set_aside=set_aside, weights=name,
+        note=note, source=SOURCES["cohen_kappa"],
+    )
+    return _with_bootstrap(result, "cohen_kappa", n_boot, seed, table=t, weights=w if name != "identity" else None)
+
+
+def scott_pi(
+    data: Any = None,
+    weights: Any = None,
+    *,
+    table: Any = None,
+    categories: Sequence[Any] | None = None,
+    missing: Any = None,
+    counts: Any = None,
+    confidence: float = 0.95,
+    n_boot: int = 0,
+    seed: int | np.random.Generator | None = None,
+) -> Agreement:
+    """Scott's pi for two coders.
+
+    Like Cohen's kappa, but chance agreement uses the coders' pooled category shares:
+    p_e = sum_k pi_k^2 with pi_k = (p_k. + p_.k) / 2 (Scott 1955). It is Fleiss' kappa for two
+    coders; the standard error is Gwet's (2008) linearization (see
+    :mod:`mio_qual.agreement._multirater`).
+
+    References
+    ----------
+    Scott, W. A. (1955). Reliability of content analysis: The case of nominal scale coding.
+    *Public Opinion Quarterly*, 19(3), 321-325.
+
+    Examples
+    --------
+    A skewed table (Gwet 2008's point): high agreement, lower pi.
+
+    >>> round(scott_pi(table=[[8, 1], [0, 1]]).value, 4)
+    0.6078
+    """
+    t, values, set_aside = two_coder_table(data, table=table, categories=categories, missing=missing, counts=counts)
+    uc = unit_counts(table=t, categories=values.tolist() if categories is not None else None)
+    uc = type(uc)(uc.counts, uc.weights, values, 2)
+    w, name = weight_matrix(weights, values)
+    result, _ = from_family("scott_pi", uc, "fleiss", w, name, len(values), confidence)
+    result = Agreement(**{**result.as_dict(), "n_set_aside": set_aside})
+    return _with_bootstrap(result, "fleiss_kappa", n_boot, seed, table=t, weights=w if name != "identity" else None)
+
+
+def fleiss_kappa(
+    data: Any = None,
+    weights: Any = None,
+    *,
+    table: Any = None,
+    categories: Sequence[Any] | None = None,
+    missing: Any = None,
+    counts: Any = None,
+    confidence: float = 0.95,
+    n_boot: int = 0,
+    seed: int | np.random.Generator | None = None,
+) -> Agreement:
+    """Fleiss' kappa for any number of coders (Scott's pi generalized), with missing ratings.
+
+    kappa = (P-bar - P_e) / (1 - P_e), P-bar the mean share of agreeing coder pairs per unit,
+    P_e = sum_k pi_k^2 (weighted: sum_kl w_kl pi_k pi_l) with pi_k the mean share of unit
+    ratings in category k (Fleiss 1971). Units may have different numbers of ratings; units
+    with fewer than two are set aside (Gwet 2014, ch. 5). The standard error is Gwet's (2008)
+    linearization, valid whether or not kappa is 0 (Fleiss' 1971 formula holds only under
+    the null hypothesis of no agreement).
+
+    References
+    ----------
+    Fleiss, J. L. (1971). Measuring nominal scale agreement among many raters.
+    *Psychological Bulletin*, 76(5), 378-382.
+
+    Gwet, K. L. (2008). Computing inter-rater reliability and its variance in the presence
+    of high agreement. *British Journal of Mathematical and Statistical Psychology*, 61,
+    29-48.
+
+    Examples
+    --------
+    >>> nan = float("nan")
+    >>> k = fleiss_kappa([[1, 1, 2, 2], [1, 1, 2, 1], [1, nan, 2, 1]])
+    >>> round(k.value, 3), k.n_units
+    (0.625, 4)
+    """
+    uc = unit_counts(data, table=table, categories=categories, missing=missing, counts=counts)
+    w, name = weight_matrix(weights, uc.values)
+    result, _ = from_family("fleiss_kappa", uc, "fleiss", w, name, len(uc.values), confidence)
+    return _with_bootstrap(result, "fleiss_kappa", n_boot, seed, data=data, table=table,
+                           weights=w if name != "identity" else None, categories=categories, missing=missing,
+                           counts=counts)
+
+
+def brennan_prediger(
+    data: Any = None,
+    weights: Any = None,
+    *,
+    table: Any = None,
+    categories: Sequence[Any] | None = None,
+    missing: Any = None,
+    counts: Any = None,
+    confidence: float = 0.95,
+    n_boot: int = 0,
+    seed: int | np.random.Generator | None = None,
+) -> Agreement:
+    """Brennan & Prediger's (1981) kappa: chance agreement 1/q for q categories.
+
+    kappa_n = (p_a - 1/q) / (1 - 1/q); weighted, p_e = T_w / q^2 with T_w the sum of the
+    weights (Gwet 2014, ch. 3). q is the number of categories of the scale: declare them with
+    ``categories=`` when some were never used, otherwise the observed ones are counted.
+
+    References
+    ----------
+    Brennan, R. L., & Prediger, D. J. (1981). Coefficient kappa: Some uses, misuses, and
+    alternatives. *Educational and Psychological Measurement*, 41(3), 687-699.
+
+    Examples
+    --------
+    >>> round(brennan_prediger(table=[[88, 14, 18], [10, 40, 10], [2, 6, 12]]).value, 3)
+    0.55
+    """
+    uc = unit_counts(data, table=table, categories=categories, missing=missing, counts=counts)
+    w, name = weight_matrix(weights, uc.values)
+    result, _ = from_family("brennan_prediger", uc, "brennan_prediger", w, name, len(uc.values), confidence)
+    return _with_bootstrap(result, "brennan_prediger", n_boot, seed, data=data, table=table,
+                           weights=w if name != "identity" else None, categories=categories, missing=missing,
+                           counts=counts)
+
+
+def pabak(
+    data: Any = None,
+    *,
+    table: Any = None,
+    categories: Sequence[Any] | None = None,
+    missing: Any = None,
+    counts: Any = None,
+    confidence: float = 0.95,
+    n_boot: int = 0,
+    seed: int | np.random.Generator | None = None,
+) -> Agreement:
+    """Prevalence- and bias-adjusted kappa (Byrt, Bishop & Carlin 1993) for two coders.
+
+    PABAK = 2 p_o - 1 for binary ratings, and (q p_o - 1) / (q - 1) for q categories (the
+    same as Brennan-Prediger with two coders). Because it is a linear function of p_o, its
+    interval is the Wilson (1927) interval of p_o mapped through that function, and its
+    standard error q / (q - 1) times that of p_o.
+
+    Read it beside kappa and the prevalence and bias indices
+    (:func:`mio_qual.agreement.prevalence_bias`), not instead of kappa.
+
+    References
+    ----------
+    Byrt, T., Bishop, J., & Carlin, J. B. (1993). Bias, prevalence and kappa. *Journal of
+    Clinical Epidemiology*, 46(5), 423-429.
+
+    Examples
+    --------
+    >>> p = pabak(table=[[94, 2], [2, 2]])
+    >>> round(p.value, 2), round(p.ci_low, 3), round(p.ci_high, 3)
+    (0.92, 0.803, 0.969)
+    """
+    t, values, set_aside = two_coder_table(data, table=table, categories=categories, missing=missing, counts=counts)
+    q = len(values)
+    n = float(t.sum())
+    note = ""
+    if n == 0:
+        value = se = low = high = po = math.nan
+        note = "undefined: no unit was rated by both coders"
+    elif q < 2:
+        value = se = low = high = math.nan
+        po = 1.0
+        note = "undefined: only one category is known (declare both with categories=)"
+    else:
+        po = float(np.trace(t)) / n
+        scale = q / (q - 1.0)
+        value = scale * po - 1.0 / (q - 1.0)
+        se = scale * math.sqrt(po * (1 - po) / (n - 1)) if n > 1 else math.nan
+        lo_p, hi_p = wilson_interval(po * n, n, confidence)
+        low, high = scale * lo_p - 1.0 / (q - 1.0), scale * hi_p - 1.0 / (q - 1.0)
+        if q != 2:
+            note = f"{q} categories: (q p_o - 1)/(q - 1), the Brennan-Prediger form"
+    result = Agreement(
+        statistic="pabak", value=value, se=se, ci_low=low, ci_high=high,
+        ci_method="wilson" if not math.isnan(low) else "", confidence=confidence, observed=po,
+        expected=1.0 / q if q else math.nan, n_units=int(round(n)), n_coders=2, n_categories=q,
+        n_set_aside=set_aside, note=note, source=SOURCES["pabak"],
+    )
+    if n_boot and result.defined:
+        return _with_bootstrap(result, "pabak", n_boot, seed, table=t,
+                               categories=values.tolist() if categories is not None else None)
+    check_boot(n_boot)
+    return result
+
