@@ -173,6 +173,16 @@ def test_every_construct_is_fully_documented(full: Codebook) -> None:
             assert ref in full, f"{code.id} not_when points to unknown {ref}"
 
 
+def test_bundled_labels_are_unique(full: Codebook) -> None:
+    from mio_qual.codebook import normalize_label
+
+    owners: dict[str, set[str]] = {}
+    for code in full:
+        for label in (code.name, *code.aliases):
+            owners.setdefault(normalize_label(label), set()).add(code.id)
+    assert {k: v for k, v in owners.items() if len(v) > 1} == {}
+
+
 def test_sample_code_ids_resolve(full: Codebook) -> None:
     table = (REPO / "docs" / "sample-codes.md").read_text(encoding="utf-8")
     rows = re.findall(r"^\| ([A-Z]+(?:\.[A-Z0-9]+)+) \| (.+?) \|$", table, flags=re.M)

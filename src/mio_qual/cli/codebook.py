@@ -223,9 +223,13 @@ def export_cmd(sources: tuple[str, ...], fmt: str | None, out: Path | None) -> N
         else:
             data = to_qdc(cb)
             assert data is not None
-            stream = click.get_binary_stream("stdout")
-            stream.write(data)
-            stream.flush()
+            sys.stdout.flush()
+            buffer = getattr(sys.stdout, "buffer", None)
+            if buffer is not None:
+                buffer.write(data)
+                buffer.flush()
+            else:  # a text-only stream (some notebook or test harnesses)
+                sys.stdout.write(data.decode("utf-8"))
         return
     if out.parent and not out.parent.exists():
         raise InputError("the folder for the output file does not exist", path=out.parent, hint="create it first")

@@ -227,40 +227,67 @@ class _Checker:
             )
 
     def check_labels(self) -> None:
-        owner: dict[str, str] = {}
+        """Labels must let :meth:`Codebook.resolve` tell codes apart.
+
+        An alias may not be another code's id, name or alias, and a name may not be another
+        code's id or alias. Two codes may share a name only under different parents (QDA
+        programs allow ``Barriers > Staff`` beside ``Facilitators > Staff``; a hierarchy
+        path tells them apart, the bare name is reported as ambiguous when used).
+        """
+        names: dict[str, list[tuple[str, str | None]]] = {}  # label -> [(id, parent)]
+        aliases: dict[str, str] = {}
+        entries: list[tuple[RawBook, str, str, int | None, bool]] = []
         for book, raw, cid in self.valid:
-            labels: list[tuple[str, int | None]] = []
             name = raw.values.get("name")
             if isinstance(name, str):
-                labels.append((name, raw.line_of("name")))
+                entries.append((book, cid, name, raw.line_of("name"), False))
             for i, alias in enumerate(_as_list(raw.values.get("aliases")) or []):
                 if isinstance(alias, str):
-                    labels.append((alias, raw.line_of("aliases", i)))
-            for label, line in labels:
-                key = normalize_label(label)
-                if not key:
-                    continue
-                as_id = self.folded.get(normalize_id(label))
-                if as_id is not None and as_id != cid:
+                    entries.append((book, cid, alias, raw.line_of("aliases", i), True))
+        for book, cid, label, line, is_alias in entries:
+            key = normalize_label(label)
+            if not key:
+                continue
+            as_id = self.folded.get(normalize_id(label))
+            if as_id is not None and as_id != cid:
+                what = "alias" if is_alias else "name"
+                self.add(book, "ambiguous-label", f"{what} {label!r} of {cid} is the id of {as_id}; choose another", line, cid)
+                continue
+            parent = self.parent_of.get(cid)
+            if is_alias:
+                others = [o for o, _p in names.get(key, []) if o != cid]
+                other_alias = aliases.get(key)
+                if other_alias is not None and other_alias != cid:
+                    others.append(other_alias)
+                if others:
                     self.add(
                         book,
                         "ambiguous-label",
-                        f"label {label!r} of {cid} is the id of {as_id}; choose another",
+                        f"alias {label!r} of {cid} is also a label of {others[0]}; aliases must be unique",
                         line,
                         cid,
                     )
                     continue
-                first = owner.get(key)
-                if first is not None and first != cid:
+                aliases.setdefault(key, cid)
+            else:
+                other_alias = aliases.get(key)
+                same_parent = [o for o, p in names.get(key, []) if o != cid and p == parent]
+                if other_alias is not None and other_alias != cid:
+                    self.add(
+                        book, "ambiguous-label", f"name {label!r} of {cid} is an alias of {other_alias}", line, cid
+                    )
+                    continue
+                if same_parent:
                     self.add(
                         book,
                         "ambiguous-label",
-                        f"label {label!r} of {cid} is also a name or alias of {first}; labels must be unique",
+                        f"name {label!r} of {cid} is also the name of {same_parent[0]}, under the same parent; "
+                        "rename one",
                         line,
                         cid,
                     )
                     continue
-                owner[key] = cid
+                names.setdefault(key, []).append((cid, parent))
 
     # ------------------------------------------------------------------ build
     def codes(self) -> list[Code]:
