@@ -1,0 +1,263 @@
+"""``mio-qual coding``: import, export, list and reconcile human coding."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .common import console, emit, format_option, get_project
+
+DOCX = (".docx",)
+SHEETS = (".csv", ".xlsx", ".xlsm")
+QDPX = (".qdpx",)
+
+
+class _CliError(click.ClickException):
+    """A mio-qual error shown the CLI's way: one line, then any details, with its exit code."""
+
+    def __init__(self, error: Any) -> None:
+        super().__init__(error.one_line())
+        self.exit_code = error.exit_code
+        self.details = list(error.details)
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"error: {self.message}", err=True)
+        for detail in self.details:
+            click.echo(f"  {detail}", err=True)
+
+
+class _Group(click.Group):
+    """Turns mio-qual errors into exit codes here too, so that click's test runner sees 0/1/2."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from ..errors import MioQualError
+
+        try:
+            return super().invoke(ctx)
+        except MioQualError as exc:
+            root = ctx.find_root()
+            if (root.obj or {}).get("debug"):
+                raise
+            raise _CliError(exc) from None
+
+
+@click.group(cls=_Group)
+def coding() -> None:
+    """Import, export, list and reconcile human coding (Word comments, spreadsheets, REFI-QDA)."""
+
+
+def _codebook(names: tuple[str, ...]) -> Any:
+    from ..coding.codes import load_codebook
+
+    return load_codebook(list(names) if names else None)
+
+
+@coding.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--coder", help="The coder's layer (required for Word files; sheets may have a coder column).")
+@click.option("--codebook", "codebooks", multiple=True,
+              help="Codebook name or file (repeatable; default: cfir2, cfir_outcomes and mio).")
+@click.option("--transcript", "transcript_id", help="Transcript of files that name none.")
+@click.option("--skip-problems", is_flag=True, help="Import what can be imported and list the rest.")
+@format_option(choices=("table", "json"))
+def import_cmd(files: tuple[Path, ...], coder: str | None, codebooks: tuple[str, ...], transcript_id: str | None,
+               skip_problems: bool, fmt: str) -> None:
+    """Import coding from FILES: Word comments (.docx), coding sheets (.csv/.xlsx), filled
+    reconciliation sheets, or REFI-QDA projects (.qdpx). All files land together or none does."""
+    from ..errors import InputError
+    from .common import print_json
+
+    by_kind: dict[str, list[Path]] = {"docx": [], "sheet": [], "qdpx": []}
+    for path in files:
+        suffix = path.suffix.lower()
+        if suffix in DOCX:
+            by_kind["docx"].append(path)
+        elif suffix in SHEETS:
+            by_kind["sheet"].append(path)
+        elif suffix in QDPX:
+            by_kind["qdpx"].append(path)
+        else:
+            raise InputError(f"cannot import coding from a {suffix or 'file without extension'} file", path=path,
+                             hint="use .docx (Word comments), .csv/.xlsx (coding sheet) or .qdpx (REFI-QDA)")
+    if by_kind["docx"] and not coder:
+        raise InputError("--coder is required for Word files", hint="e.g. --coder jordan")
+    project = get_project()
+    book = _codebook(codebooks)
+    problems: list[str] = []
+    summary: dict[str, Any] = {"files": [], "inserted": 0, "removed": 0, "skipped": [], "notes": []}
+    with project.store.transaction():
+        if by_kind["docx"]:
+            from ..coding.word import import_docx_comments
+
+            try:
+                done = import_docx_comments(project, by_kind["docx"], coder, book, skip_problems=skip_problems,
+                                            transcript_id=transcript_id)
+            except InputError as exc:
+                problems.extend(exc.details or [exc.one_line()])
+            else:
+                summary["files"].extend(done.files)
+                summary["inserted"] += done.inserted
+                summary["removed"] += done.removed
+                summary["skipped"].extend(done.skipped)
+                summary["notes"].extend(done.warnings)
+                if done.suggestions_not_reviewed:
+                    summary["notes"].append(f"{done.suggestions_not_reviewed} suggestions not reviewed "
+                                            "(comments still starting with SUGGESTION:)")
+                if done.suggestions_accepted:
+                    summary["notes"].append(f"{done.suggestions_accepted} suggestions accepted")
+                if done.replies:
+                    summary["notes"].append(f"{done.replies} replies added to their comment's memo")
+        if by_kind["sheet"]:
+            from ..coding.spreadsheet import import_sheets
+
+            try:
+                done_sheets = import_sheets(project, by_kind["sheet"], coder, book, skip_problems=skip_problems,
+                                            transcript_id=transcript_id)
+            except InputError as exc:
+                problems.extend(exc.details or [exc.one_line()])
+            else:
+                summary["files"].extend(done_sheets.files)
+                summary["inserted"] += done_sheets.inserted
+                summary["removed"] += done_sheets.removed
+                summary["skipped"].extend(done_sheets.skipped)
+                for decision in done_sheets.decisions:
+                    summary["files"].append({"file": decision.file, "coder": decision.into,
+                                             "codings": decision.inserted, "removed": decision.removed})
+                    summary["inserted"] += decision.inserted
+                    summary["removed"] += decision.removed
+                    summary["notes"].append(f"{Path(decision.file).name}: {decision.decided} decisions, "
+                                            f"{decision.undecided} rows undecided")
+        if by_kind["qdpx"]:
+            try:
+                from ..coding.refi import import_qdpx  # written by the REFI-QDA engineer
+            except ImportError:
+                raise InputError("REFI-QDA import is not available in this installation",
+                                 path=by_kind["qdpx"][0], hint="export the coding as Word comments or a sheet") \
+                    from None
+            for path in by_kind["qdpx"]:
+                try:
+                    done_qdpx = import_qdpx(project, path, codebook=book, coder=coder, skip_problems=skip_problems)
+                except InputError as exc:
+                    problems.extend(exc.details or [exc.one_line()])
+                else:  # (REFI-QDA engineer: counts, skips and notes from the RefiImportResult)
+                    summary["files"].append({"file": str(path), "codings": done_qdpx.n_codings,
+                                             "coders": [w.coder for w in done_qdpx.writes],
+                                             "transcripts_added": done_qdpx.added})
+                    summary["inserted"] += done_qdpx.n_codings
+                    summary["removed"] += sum(w.removed for w in done_qdpx.writes)
+                    summary["skipped"].extend(done_qdpx.skipped)
+                    summary["notes"].extend(done_qdpx.lines()[:1] + done_qdpx.warnings)
+        if problems:
+            raise InputError(f"{len(problems)} problem(s), so nothing was imported; first: {problems[0]}",
+                             hint="fix every problem listed (or pass --skip-problems to import the rest)",
+                             details=problems)
+    if fmt == "json":
+        print_json(summary)
+        return
+    out = console()
+    out.print(f"imported {summary['inserted']} codings from {len(files)} file(s); "
+              f"replaced {summary['removed']} from earlier imports of the same files")
+    for line in summary["notes"]:
+        out.print(f"  {line}")
+    err = console(stderr=True)
+    for line in summary["skipped"]:
+        err.print(f"[yellow]skipped[/]: {line}", markup=True, highlight=False)
+
+
+@coding.command("export-docx")
+@click.argument("transcript_ids", nargs=-1)
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write <ID>.docx files into.")
+@click.option("--with-suggestions", is_flag=True, help="Add auto-coder suggestions as comments to review.")
+def export_docx_cmd(transcript_ids: tuple[str, ...], out: Path, with_suggestions: bool) -> None:
+    """Write Word files for coding TRANSCRIPT_IDS (default: every transcript) into --out."""
+    from ..coding.word import export_docx
+
+    project = get_project()
+    ids = list(transcript_ids) or list(project.texts())
+    for tid in ids:
+        project.text(tid)  # a clear error for an unknown id before anything is written
+    screen = console()
+    for tid in ids:
+        path = export_docx(project, tid, out / f"{tid}.docx", with_suggestions=with_suggestions)
+        screen.print(f"wrote {path}")
+
+
+@coding.command("export")
+@click.option("--coder", required=True, help="The layer to export.")
+@click.option("--origin", help="Only this origin (human, consensus, rules, model).")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default=None,
+              help="Default: from the --out file's extension.")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+def export_cmd(coder: str, origin: str | None, fmt: str | None, out: Path) -> None:
+    """Write a coder's layer to a sheet (offsets, quote, codes, memo) that can be imported again."""
+    from ..coding.spreadsheet import export_layer
+    from ..errors import InputError
+
+    project = get_project()
+    if not project.store.connection.execute("SELECT 1 FROM codings WHERE coder = ? LIMIT 1", (coder,)).fetchone():
+        raise InputError(f"coder {coder!r} has no codings", hint="see `mio-qual coding list`")
+    if fmt is None and out.suffix.lower() not in (".csv", ".xlsx"):
+        raise InputError("cannot tell the format from the file name", path=out, hint="pass --format csv or xlsx")
+    path = export_layer(project, out, coder=coder, fmt=fmt, origin=origin)
+    console().print(f"wrote {path}")
+
+
+@coding.command("list")
+@format_option()
+def list_cmd(fmt: str) -> None:
+    """The coding layers: coder, origin, codings, transcripts and codes covered."""
+    import pandas as pd
+
+    from ..coding.layers import layer_summary
+
+    rows = layer_summary(get_project())
+    frame = pd.DataFrame(rows, columns=["coder", "origin", "codings", "transcripts", "codes"])
+    emit(frame, fmt, title="Coding layers")
+
+
+@coding.command("reconcile")
+@click.option("--coders", nargs=2, required=True, help="Coder A and coder B.")
+@click.option("--into", default="consensus", show_default=True, help="The consensus layer to build.")
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the reconciliation sheet (.xlsx) and handout (.docx).")
+@click.option("--unit", type=click.Choice(["span", "sentence", "paragraph", "turn"]), default="span",
+              show_default=True, help="Compare passages, or units.")
+@click.option("--min-overlap", "min_jaccard", type=click.FloatRange(0, 1, min_open=True), default=0.5,
+              show_default=True, help="Least overlap (intersection / union) for the same code to count as agreed.")
+def reconcile_cmd(coders: tuple[str, str], into: str, out: Path, unit: str, min_jaccard: float) -> None:
+    """Put the codings two coders agree on into a consensus layer, and write their disagreements
+    into a sheet to decide (then `mio-qual coding import` the filled sheet)."""
+    from ..coding.reconcile import reconcile
+
+    project = get_project()
+    result = reconcile(project, coders=coders, into=into, unit=unit, out=out, min_jaccard=min_jaccard)
+    screen = console()
+    screen.print(f"{len(result.agreed)} agreed codings written to layer '{into}' (replacing {result.removed}); "
+                 f"{len(result.rows)} passages to decide")
+    for path in result.files:
+        screen.print(f"wrote {path}")
+
+
+# ---------------------------------------------------------------------------- REFI-QDA export
+# (added by the REFI-QDA engineer; the logic lives in mio_qual.coding.refi_export)
+@coding.command("export-qdpx")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The .qdpx file to write.")
+@click.option("--coder", "coders", multiple=True, help="Layer to export (repeatable; default: every layer).")
+@click.option("--codebook", "codebooks", multiple=True,
+              help="Codebook to list (repeatable; default: the codebooks the codings were made with).")
+@click.option("--utf16", is_flag=True, help="Count positions in UTF-16 code units instead of code points.")
+def export_qdpx_cmd(out: Path, coders: tuple[str, ...], codebooks: tuple[str, ...], utf16: bool) -> None:
+    """Write the project (transcripts, codes, coders, clinics as cases, metadata as variables,
+    codings) as a REFI-QDA project that NVivo, ATLAS.ti, MAXQDA or QualCoder can open."""
+    from ..coding.refi import export_qdpx
+
+    project = get_project()
+    result = export_qdpx(project, out, coders=list(coders) or None,
+                         codebook=_codebook(codebooks) if codebooks else None,
+                         offsets="utf16" if utf16 else "codepoint")
+    console().print(f"wrote {result.path}: {result.sources} transcripts, {result.codings} codings by "
+                    f"{len(result.coders)} coder(s), {result.codes} codes, {result.cases} cases")

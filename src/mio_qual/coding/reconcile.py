@@ -1,0 +1,589 @@
+"""Reconciling two coders into a consensus layer (DESIGN.md, decision 3).
+
+:func:`reconcile` compares two coders' layers code by code:
+
+* **Agreed**: both coders applied the same code to overlapping text, and their passages
+  overlap enough (Jaccard index of the characters covered, intersection over union, at least
+  ``min_jaccard``, default 0.5). The consensus coding covers the **union** of the two
+  passages (from the earlier start to the later end): what either coder saw as part of the
+  passage stays in it, and boundaries never shrink to a fragment neither coder chose. These
+  go straight into the consensus layer (origin ``consensus``), which is a new layer: the
+  coders' own layers are never changed.
+* **Disagreements**: a code only one coder applied there, or the same code with boundaries
+  that overlap too little. Overlapping disagreements are grouped into one row per passage
+  and written to a reconciliation sheet (``.xlsx``, to fill in) and a Word handout (``.docx``)
+  with the columns id, transcript, turn, text, coder A codes, coder B codes, decision, note.
+
+The **decision** cell takes ``keep A`` (or ``A``, or coder A's name), ``keep B``, ``both``,
+``neither``, or ``code: X; Y`` (these codes on the row's whole passage). ``coding import`` of
+the filled sheet (:func:`import_decisions`) adds the decided codings to the consensus layer;
+rows left empty are counted as undecided and can be decided in a later import (importing the
+same sheet again replaces what it brought before).
+
+With ``unit="sentence"`` (or ``paragraph``, ``turn``) the comparison is made per unit
+instead: a unit has a code for a coder when one of the coder's codings of it overlaps the
+unit; agreed codes become consensus codings of the whole unit (a turn's speech, without its
+label), and each unit with differing codes is one row.
+
+Output is deterministic: rows are ordered by transcript and position and numbered ``D0001``...
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
+
+from ..errors import InputError
+from .anchor import normalize
+from .codes import load_codebook, parse_cell
+from .model import Coding
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..codebook import Codebook
+    from ..project import Project
+
+SHEET_COLUMNS = ["id", "transcript", "turn", "text", "coder A codes", "coder B codes", "decision", "note", "start",
+                 "end", "a_codings", "b_codings"]
+ABOUT_SHEET = "about"
+MAX_CELL_TEXT = 32000
+_SPAN_ITEM = re.compile(r"^\s*(?P<code>\S+)\s+(?P<start>\d+)-(?P<end>\d+)\s*$")
+
+Interval = tuple[int, int]
+
+
+@dataclass
+class DisagreementRow:
+    """One row of the reconciliation sheet."""
+
+    id: str
+    transcript_id: str
+    turn_id: str | None
+    start: int
+    end: int
+    text: str
+    a: list[tuple[str, int, int]]  # (code, start, end) of coder A's disagreeing codings
+    b: list[tuple[str, int, int]]
+    note: str
+
+
+@dataclass
+class Reconciliation:
+    """What :func:`reconcile` produced."""
+
+    coders: tuple[str, str]
+    into: str
+    unit: str
+    agreed: list[Coding] = field(default_factory=list)
+    rows: list[DisagreementRow] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+    inserted: int = 0
+    removed: int = 0
+
+
+def _merge(intervals: Iterable[Interval]) -> list[Interval]:
+    out: list[Interval] = []
+    for s, e in sorted(intervals):
+        if out and s <= out[-1][1]:
+            if e > out[-1][1]:
+                out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+    return out
+
+
+def _covered(intervals: list[Interval]) -> int:
+    return sum(e - s for s, e in intervals)
+
+
+def _intersection(a: list[Interval], b: list[Interval]) -> int:
+    i = j = total = 0
+    while i < len(a) and j < len(b):
+        lo, hi = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])
+        if lo < hi:
+            total += hi - lo
+        if a[i][1] < b[j][1]:
+            i += 1
+        else:
+            j += 1
+    return total
+
+
+def _components(a: list[Interval], b: list[Interval]) -> list[tuple[list[Interval], list[Interval]]]:
+    """Group the (merged) intervals of two coders into clusters connected by overlap."""
+    items = sorted([(s, e, 0) for s, e in a] + [(s, e, 1) for s, e in b])
+    groups: list[tuple[list[Interval], list[Interval], int]] = []
+    for s, e, who in items:
+        if groups and s < groups[-1][2]:
+            group = groups[-1]
+            group[who].append((s, e))
+            groups[-1] = (group[0], group[1], max(group[2], e))
+        else:
+            pair: tuple[list[Interval], list[Interval]] = ([], [])
+            pair[who].append((s, e))
+            groups.append((pair[0], pair[1], e))
+    return [(g[0], g[1]) for g in groups]
+
+
+def _layer(project: "Project", coder: str) -> dict[str, dict[str, list[Interval]]]:
+    out: dict[str, dict[str, list[Interval]]] = {}
+    for tid, code, start, end in project.store.connection.execute(
+            "SELECT transcript_id, code, start, end FROM codings WHERE coder = ? AND origin != 'consensus'"
+            " ORDER BY transcript_id, code, start, end", (coder,)):
+        out.setdefault(tid, {}).setdefault(code, []).append((start, end))
+    return out
+
+
+def _turns(project: "Project", tid: str) -> tuple[list[int], list[int], list[int]]:
+    rows = project.store.connection.execute(
+        "SELECT n, start, end FROM segments WHERE transcript_id = ? AND kind = 'turn' ORDER BY start", (tid,)).fetchall()
+    return [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]
+
+
+def _turn_id(tid: str, turns: tuple[list[int], list[int], list[int]], offset: int) -> str | None:
+    numbers, starts, ends = turns
+    i = bisect_right(starts, offset) - 1
+    if i >= 0 and offset < ends[i]:
+        return f"{tid}:t{numbers[i]}"
+    if i + 1 < len(starts):
+        return f"{tid}:t{numbers[i + 1]}"
+    return None
+
+
+def _span_items(tid: str, a_codes: dict[str, list[Interval]], b_codes: dict[str, list[Interval]],
+                min_jaccard: float, into: str) -> tuple[list[Coding], list[tuple[int, int, str, list, list, str]]]:
+    agreed: list[Coding] = []
+    items: list[tuple[int, int, str, list, list, str]] = []  # start, end, code, a intervals, b intervals, note
+    for code in sorted(set(a_codes) | set(b_codes)):
+        a = _merge(a_codes.get(code, ()))
+        b = _merge(b_codes.get(code, ()))
+        for ga, gb in _components(a, b):
+            lo = min(s for s, _ in ga + gb)
+            hi = max(e for _, e in ga + gb)
+            if ga and gb:
+                union = _covered(_merge(ga + gb))
+                jaccard = _intersection(ga, gb) / union if union else 0.0
+                if jaccard >= min_jaccard:
+                    agreed.append(Coding(tid, lo, hi, code, into, "consensus"))
+                    continue
+                note = (f"{code}: boundaries differ (A {', '.join(f'{s}-{e}' for s, e in ga)}; "
+                        f"B {', '.join(f'{s}-{e}' for s, e in gb)}; overlap {jaccard:.0%})")
+            else:
+                note = f"{code}: only {'A' if ga else 'B'}"
+            items.append((lo, hi, code, ga, gb, note))
+    return agreed, items
+
+
+def _unit_items(project: "Project", tid: str, unit: str, a_codes: dict[str, list[Interval]],
+                b_codes: dict[str, list[Interval]], into: str
+                ) -> tuple[list[Coding], list[tuple[int, int, str, list, list, str]]]:
+    rows = project.store.connection.execute(
+        "SELECT start, end, body_start FROM segments WHERE transcript_id = ? AND kind = ? ORDER BY start",
+        (tid, unit)).fetchall()
+    spans = [((body if unit == "turn" and body is not None else s), e) for s, e, body in rows]
+    starts = [s for s, _ in spans]
+    ends = [e for _, e in spans]
+
+    def units_of(intervals: list[Interval]) -> set[int]:
+        found: set[int] = set()
+        for s, e in intervals:
+            i = bisect_right(ends, s)
+            while i < len(spans) and starts[i] < e:
+                found.add(i)
+                i += 1
+        return found
+
+    agreed: list[Coding] = []
+    items: list[tuple[int, int, str, list, list, str]] = []
+    for code in sorted(set(a_codes) | set(b_codes)):
+        ua, ub = units_of(a_codes.get(code, [])), units_of(b_codes.get(code, []))
+        for i in sorted(ua | ub):
+            s, e = spans[i]
+            if s >= e:
+                continue
+            if i in ua and i in ub:
+                agreed.append(Coding(tid, s, e, code, into, "consensus", unit=unit))
+            else:
+                who = "A" if i in ua else "B"
+                items.append((s, e, code, [(s, e)] if i in ua else [], [(s, e)] if i in ub else [],
+                              f"{code}: only {who}"))
+    return agreed, items
+
+
+def _group_rows(tid: str, text: str, items: list[tuple[int, int, str, list, list, str]],
+                turns: tuple[list[int], list[int], list[int]]) -> list[DisagreementRow]:
+    rows: list[DisagreementRow] = []
+    items = sorted(items, key=lambda it: (it[0], it[1], it[2]))
+    group: list[tuple[int, int, str, list, list, str]] = []
+    hi = -1
+
+    def flush() -> None:
+        if not group:
+            return
+        lo = min(it[0] for it in group)
+        end = max(it[1] for it in group)
+        a = sorted((code, s, e) for _, _, code, ga, _, _ in group for s, e in ga)
+        b = sorted((code, s, e) for _, _, code, _, gb, _ in group for s, e in gb)
+        rows.append(DisagreementRow("", tid, _turn_id(tid, turns, lo), lo, end, text[lo:end], a, b,
+                                    "; ".join(it[5] for it in sorted(group, key=lambda it: (it[2], it[0])))))
+
+    for item in items:
+        if group and item[0] >= hi:
+            flush()
+            group = []
+        hi = max(hi, item[1]) if group else item[1]
+        group.append(item)
+    flush()
+    return rows
+
+
+def reconcile(project: "Project", coders: Sequence[str] = ("A", "B"), into: str = "consensus", unit: str = "span",
+              out: str | Path | None = None, min_jaccard: float = 0.5,
+              codebook: "Codebook | Sequence[str] | None" = None, write: bool = True) -> Reconciliation:
+    """Build the consensus layer from two coders' agreements and list their disagreements.
+
+    Parameters
+    ----------
+    project : Project
+    coders : (str, str)
+        Coder A and coder B (their human and auto layers; never the consensus layer).
+    into : str
+        Name of the consensus layer (origin ``consensus``).
+    unit : {"span", "sentence", "paragraph", "turn"}
+        Compare passages (``span``) or units (see the module docstring).
+    out : path, optional
+        Folder for ``reconcile_<A>_<B>.xlsx`` (the sheet to fill) and ``.docx`` (the handout).
+    min_jaccard : float
+        For ``unit="span"``: the least overlap (intersection over union of the characters the
+        two coders covered with a code) for the code to count as agreed.
+    codebook : Codebook or names, optional
+        Checked against the agreed codes (default: the bundled codebooks).
+    write : bool
+        Write the agreed codings into the consensus layer (replacing what an earlier
+        reconcile of the same two coders wrote there; decisions imported from sheets stay).
+
+    Returns
+    -------
+    Reconciliation
+    """
+    if len(coders) != 2 or coders[0] == coders[1]:
+        raise InputError("reconcile needs two different coders", hint="pass --coders A B")
+    if unit not in ("span", "sentence", "paragraph", "turn"):
+        raise InputError(f"unknown unit {unit!r}", hint="use span, sentence, paragraph or turn")
+    if into in coders:
+        raise InputError(f"the consensus layer cannot be coder {into!r}'s own layer",
+                         hint="choose another --into name, e.g. consensus")
+    if not 0 < min_jaccard <= 1:
+        raise InputError("min_jaccard must be in (0, 1]")
+    a_name, b_name = coders
+    layer_a, layer_b = _layer(project, a_name), _layer(project, b_name)
+    for name, layer in ((a_name, layer_a), (b_name, layer_b)):
+        if not layer:
+            raise InputError(f"coder {name!r} has no codings in this project",
+                             hint="see `mio-qual coding list` for the layers")
+    result = Reconciliation((a_name, b_name), into, unit)
+    for tid in sorted(set(layer_a) | set(layer_b)):
+        a_codes, b_codes = layer_a.get(tid, {}), layer_b.get(tid, {})
+        if unit == "span":
+            agreed, items = _span_items(tid, a_codes, b_codes, min_jaccard, into)
+        else:
+            agreed, items = _unit_items(project, tid, unit, a_codes, b_codes, into)
+        result.agreed.extend(sorted(agreed, key=lambda c: (c.start, c.end, c.code)))
+        if items:
+            result.rows.extend(_group_rows(tid, project.text(tid), items, _turns(project, tid)))
+    for number, row in enumerate(result.rows, start=1):
+        row.id = f"D{number:04d}"
+    if write:
+        from .layers import write_codings
+
+        book = load_codebook(codebook) if codebook is not None else None
+        written = write_codings(project, result.agreed, coder=into, origin="consensus",
+                                source_file=_source_name(a_name, b_name, unit), codebook=book, replace="file",
+                                action="reconcile")
+        result.inserted, result.removed = written.inserted, written.removed
+    if out is not None:
+        result.files = write_sheet(result, out)
+    return result
+
+
+def _source_name(a: str, b: str, unit: str) -> str:
+    return f"reconcile_{a}_{b}_{unit}"
+
+
+def _codings_cell(items: list[tuple[str, int, int]]) -> str:
+    return "; ".join(f"{code} {s}-{e}" for code, s, e in items)
+
+
+def _codes_cell(items: list[tuple[str, int, int]]) -> str:
+    return "; ".join(dict.fromkeys(code for code, _, _ in items))
+
+
+def sheet_rows(result: Reconciliation) -> list[list[Any]]:
+    """The rows of the reconciliation sheet (without header), as written to ``.xlsx``."""
+    out = []
+    for row in result.rows:
+        text = row.text if len(row.text) <= MAX_CELL_TEXT else row.text[:MAX_CELL_TEXT] + " [...]"
+        out.append([row.id, row.transcript_id, row.turn_id or "", text, _codes_cell(row.a), _codes_cell(row.b), "",
+                    row.note, row.start, row.end, _codings_cell(row.a), _codings_cell(row.b)])
+    return out
+
+
+def write_sheet(result: Reconciliation, folder: str | Path) -> list[Path]:
+    """Write ``reconcile_<A>_<B>.xlsx`` and ``.docx`` into ``folder``; return their paths."""
+    import openpyxl
+    from openpyxl.styles import Alignment as CellAlignment
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from ..exports import safe_cell
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    a, b = result.coders
+    stem = f"reconcile_{a}_{b}"
+    xlsx = folder / f"{stem}.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "decisions"
+    sheet.append(SHEET_COLUMNS)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for values in sheet_rows(result):
+        sheet.append([safe_cell(v) for v in values])
+    fill = PatternFill("solid", fgColor="FFF2CC")
+    for row in sheet.iter_rows(min_row=2, min_col=7, max_col=7):
+        for cell in row:
+            cell.fill = fill
+    for row in sheet.iter_rows(min_row=2, min_col=4, max_col=4):
+        for cell in row:
+            cell.alignment = CellAlignment(wrap_text=True, vertical="top")
+    widths = {"A": 8, "B": 10, "C": 12, "D": 70, "E": 18, "F": 18, "G": 16, "H": 40, "I": 8, "J": 8, "K": 24, "L": 24}
+    for letter, width in widths.items():
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A2"
+    if result.rows:
+        validation = DataValidation(type="list", formula1='"keep A,keep B,both,neither"', allow_blank=True,
+                                    showErrorMessage=False)
+        validation.promptTitle = "decision"
+        validation.prompt = "keep A, keep B, both, neither, or code: ID; ID"
+        sheet.add_data_validation(validation)
+        validation.add(f"G2:G{len(result.rows) + 1}")
+    about = book.create_sheet(ABOUT_SHEET)
+    about.append(["key", "value"])
+    for key, value in (("coder A", a), ("coder B", b), ("into", result.into), ("unit", result.unit),
+                       ("rows", len(result.rows)), ("agreed codings", len(result.agreed)),
+                       ("how to decide", "keep A | keep B | both | neither | code: ID; ID  (empty: undecided)"),
+                       ("then", "mio-qual coding import " + xlsx.name)):
+        about.append([key, safe_cell(value)])
+    about.column_dimensions["A"].width = 16
+    about.column_dimensions["B"].width = 80
+    _fixed_times(book.properties)
+    book.save(xlsx)
+    docx_path = folder / f"{stem}.docx"
+    _write_handout(result, docx_path)
+    return [xlsx, docx_path]
+
+
+def _fixed_times(properties: Any) -> None:
+    from datetime import datetime
+
+    fixed = datetime(2000, 1, 1)
+    properties.created = fixed
+    properties.modified = fixed
+
+
+def _write_handout(result: Reconciliation, path: Path) -> None:
+    import docx
+    from docx.shared import Pt
+
+    a, b = result.coders
+    document = docx.Document()
+    document.add_heading(f"Reconciliation: {a} (A) and {b} (B)", level=1)
+    document.add_paragraph(
+        f"{len(result.agreed)} codings agreed (in layer '{result.into}'); {len(result.rows)} passages to discuss "
+        f"(unit: {result.unit}). Record each decision in reconcile_{a}_{b}.xlsx: keep A, keep B, both, neither, "
+        "or code: ID; ID.")
+    table = document.add_table(rows=1, cols=7)
+    try:
+        table.style = document.styles["Table Grid"]
+    except KeyError:  # pragma: no cover
+        pass
+    for cell, title in zip(table.rows[0].cells, ["id", "transcript", "turn", "text", f"A: {a}", f"B: {b}",
+                                                   "decision"]):
+        cell.text = title
+        for run in cell.paragraphs[0].runs:
+            run.bold = True
+    for values in sheet_rows(result):
+        cells = table.add_row().cells
+        for cell, value in zip(cells, values[:7]):
+            cell.text = _xml_safe(str(value))
+            for run in cell.paragraphs[0].runs:
+                run.font.size = Pt(8)
+    _fixed_times(document.core_properties)
+    document.core_properties.last_modified_by = "mio-qual"
+    document.save(str(path))
+
+
+def _xml_safe(text: str) -> str:
+    return re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]", "\ufffd", text)
+
+
+# ------------------------------------------------------------------------------ decisions
+@dataclass
+class DecisionImport:
+    """What :func:`import_decisions` did."""
+
+    file: str
+    into: str
+    decided: int = 0
+    undecided: int = 0
+    inserted: int = 0
+    removed: int = 0
+
+
+def _parse_codings_cell(value: Any) -> list[tuple[str, int, int]] | None:
+    if value is None or not str(value).strip():
+        return []
+    out = []
+    for piece in str(value).split(";"):
+        if not piece.strip():
+            continue
+        match = _SPAN_ITEM.match(piece)
+        if not match:
+            return None
+        out.append((match.group("code"), int(match.group("start")), int(match.group("end"))))
+    return out
+
+
+def _decide(decision: str, a_name: str, b_name: str) -> str | None:
+    key = " ".join(decision.casefold().replace("_", " ").split())
+    for prefix in ("keep ", "take ", "use "):
+        if key.startswith(prefix):
+            key = key[len(prefix):]
+    if key in ("a", "coder a", a_name.casefold()):
+        return "a"
+    if key in ("b", "coder b", b_name.casefold()):
+        return "b"
+    if key in ("both", "a and b", "a+b", "all"):
+        return "both"
+    if key in ("neither", "none", "no code", "drop", "discard"):
+        return "neither"
+    if key.startswith("code"):
+        return "code"
+    return None
+
+
+def import_decisions(project: "Project", path: str | Path, codebook: "Codebook | Sequence[str] | None" = None,
+                     skip_problems: bool = False) -> DecisionImport:
+    """Add the decisions of a filled reconciliation sheet to the consensus layer.
+
+    Raises
+    ------
+    InputError
+        Listing every bad row (sheet, row, column); nothing is written.
+    """
+    from .layers import write_codings
+    from .spreadsheet import _clean, _is_formula, read_sheets
+
+    path = Path(path)
+    book = load_codebook(codebook)
+    sheets = read_sheets(path)
+    about: dict[str, Any] = {}
+    decisions = None
+    for sheet in sheets:
+        if sheet.name == ABOUT_SHEET:
+            for _, cells in sheet.rows:
+                if cells and cells[0] is not None:
+                    about[str(cells[0]).strip().casefold()] = _clean(cells[1] if len(cells) > 1 else None)
+        elif "decision" in sheet.header:
+            decisions = sheet
+    if decisions is None:
+        raise InputError("no sheet with a 'decision' column", path=path, hint="use the sheet `coding reconcile` wrote")
+    a_name = str(about.get("coder a") or "A")
+    b_name = str(about.get("coder b") or "B")
+    into = str(about.get("into") or "consensus")
+    position = {name: i for i, name in enumerate(decisions.header)}
+    for needed in ("id", "transcript", "decision", "start", "end", "a_codings", "b_codings"):
+        if needed not in position:
+            raise InputError(f"the reconciliation sheet has no {needed!r} column", path=path,
+                             hint="use the sheet `coding reconcile` wrote, with its columns unchanged")
+    where_sheet = f"{path.name}, sheet {decisions.name!r}" if decisions.name else path.name
+    problems: list[str] = []
+    codings: list[Coding] = []
+    result = DecisionImport(str(path), into)
+    texts: dict[str, str] = {}
+    for row_number, cells in decisions.rows:
+        def value(name: str) -> Any:
+            i = position[name]
+            return cells[i] if i < len(cells) else None
+
+        def problem(name: str, message: str, hint: str) -> None:
+            letter = decisions.letters[position[name]]
+            problems.append(f"{where_sheet}, row {row_number}, column {letter} ({name}): {message} ({hint})")
+
+        raw_decision = value("decision")
+        if _is_formula(raw_decision):
+            problem("decision", "formula cell", "type the decision as text")
+            continue
+        decision = _clean(raw_decision)
+        if decision is None:
+            result.undecided += 1
+            continue
+        kind = _decide(str(decision), a_name, b_name)
+        if kind is None:
+            problem("decision", f"unknown decision {str(decision)!r}",
+                    "write keep A, keep B, both, neither, or code: ID; ID")
+            continue
+        tid = _clean(value("transcript"))
+        start, end = _clean(value("start")), _clean(value("end"))
+        a_items, b_items = _parse_codings_cell(_clean(value("a_codings"))), _parse_codings_cell(_clean(value("b_codings")))
+        if tid is None or str(tid) not in texts and project.store.connection.execute(
+                "SELECT 1 FROM transcripts WHERE id = ?", (str(tid),)).fetchone() is None:
+            problem("transcript", f"no transcript {tid!r} in this project", "do not edit the transcript column")
+            continue
+        tid = str(tid)
+        texts.setdefault(tid, project.text(tid))
+        if a_items is None or b_items is None or not isinstance(start, (int, float)) or not isinstance(end, (int, float)):
+            problem("a_codings" if a_items is None else "b_codings" if b_items is None else "start",
+                    "the row's machine columns were changed", "do not edit columns start, end, a_codings, b_codings")
+            continue
+        start, end = int(start), int(end)
+        if "text" in position and _clean(value("text")) is not None:
+            shown = str(_clean(value("text")))
+            if not shown.endswith(" [...]") and normalize(shown).text.strip() != normalize(texts[tid][start:end]).text.strip():
+                problem("text", "the transcript text here has changed since the sheet was made",
+                        "run `mio-qual coding reconcile` again and decide on the new sheet")
+                continue
+        chosen: list[tuple[str, int, int]] = []
+        if kind == "a":
+            chosen = list(a_items)
+        elif kind == "b":
+            chosen = list(b_items)
+        elif kind == "both":
+            by_code: dict[str, list[Interval]] = {}
+            for code, s, e in a_items + b_items:
+                by_code.setdefault(code, []).append((s, e))
+            chosen = [(code, s, e) for code in sorted(by_code) for s, e in _merge(by_code[code])]
+        elif kind == "code":
+            ids, code_problems = parse_cell(book, re.sub(r"^\s*code\s*[:=]?\s*", "", str(decision), flags=re.I))
+            if code_problems:
+                for message in code_problems:
+                    problem("decision", message, "write code: followed by code ids or names separated by ';'")
+                continue
+            chosen = [(code, start, end) for code in ids]
+        result.decided += 1
+        for code, s, e in chosen:
+            codings.append(Coding(tid, s, e, code, into, "consensus", memo=f"reconciled: {decision} ({value('id')})"))
+    if problems and not skip_problems:
+        raise InputError(f"{len(problems)} problem(s) in the reconciliation sheet, so nothing was imported; "
+                         f"first: {problems[0]}", path=path, hint="fix every row listed", details=problems)
+    written = write_codings(project, codings, coder=into, origin="consensus", source_file=path, codebook=book,
+                            replace="file", action="import reconciliation decisions")
+    result.inserted, result.removed = written.inserted, written.removed
+    return result
+
+
+__all__ = ["reconcile", "import_decisions", "write_sheet", "sheet_rows", "Reconciliation", "DisagreementRow",
+           "DecisionImport", "SHEET_COLUMNS"]

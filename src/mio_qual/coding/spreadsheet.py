@@ -1,0 +1,491 @@
+"""Coding in a spreadsheet: import rows of codings from ``.csv``/``.xlsx``, export a layer.
+
+A coder's sheet has one row per coded passage. Columns (names are case- and
+spacing-insensitive: ``Transcript ID`` is ``transcript_id``):
+
+``transcript_id``
+    The transcript. May be left out when ``segment_id`` names it, or when the file name or
+    ``--transcript`` does (see :func:`mio_qual.coding.word.which_transcript`).
+``code`` or ``codes``
+    One or more codes (id, name or alias), several separated by ``;``.
+where the passage is: **one** of
+    ``segment_id`` (``INT01:t3`` a turn's speech, ``INT01:p4`` a paragraph, ``INT01:s12`` a
+    sentence; ``t3`` alone with a ``transcript_id``), or ``start`` and ``end`` (code-point
+    offsets into the canonical text, as ``mio-qual coding export`` writes them), or ``quote``
+    (the words of the passage, found with :func:`mio_qual.coding.anchor.find_quote`). A quote
+    given together with a segment id is looked for in (and near) that segment, which settles
+    a quote that occurs more than once; a quote given with offsets must match the text at
+    those offsets (a check against offset drift).
+``coder`` (optional)
+    The layer; default ``--coder``.
+``memo`` (optional)
+    A note kept with the coding.
+
+Every problem of every row is reported at once with its sheet, row and column, and nothing is
+written unless ``skip_problems`` is set. Formula cells are refused: a value computed by a
+spreadsheet cannot be trusted to be what the coder saw, and this library never evaluates
+formulas. A text cell starting with ``'=`` (or ``'+`` ``'-`` ``'@``) is read without its
+quote, which is how :mod:`mio_qual.exports` protects such text on export.
+
+A sheet with a ``decision`` column is a reconciliation sheet and goes to
+:func:`mio_qual.coding.reconcile.import_decisions`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
+
+from ..errors import InputError
+from .anchor import NormalizedText, QuoteError, find_quote, normalize
+from .codes import load_codebook, parse_cell
+from .model import Coding
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..codebook import Codebook
+    from ..project import Project
+
+SPREADSHEET_SUFFIXES = (".csv", ".xlsx", ".xlsm")
+_COLUMN_ALIASES = {
+    "transcript": "transcript_id", "transcriptid": "transcript_id", "document": "transcript_id",
+    "code": "codes", "codes": "codes", "code_id": "codes", "code_ids": "codes",
+    "segment": "segment_id", "segment_id": "segment_id", "unit": "segment_id",
+    "quote": "quote", "text": "quote", "excerpt": "quote", "passage": "quote",
+    "start": "start", "end": "end", "coder": "coder", "memo": "memo", "note": "memo", "notes": "memo",
+    "comment": "memo", "transcript_id": "transcript_id",
+}
+_SEGMENT = re.compile(r"^\s*(?:(?P<tid>.+?)\s*:\s*)?(?P<kind>[tps])\s*(?P<n>\d+)\s*$", re.I)
+_KIND = {"t": "turn", "p": "paragraph", "s": "sentence"}
+_PROTECTED = re.compile(r"^'[=+\-@\t\r]")
+
+
+@dataclass
+class Sheet:
+    """One table read from a file: its name, normalized header and numbered rows of raw values."""
+
+    name: str | None  # None for CSV
+    header: list[str]
+    letters: list[str]  # column letters (A, B, ...) for messages
+    rows: list[tuple[int, list[Any]]]
+
+
+def _letter(i: int) -> str:
+    out = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+def _is_formula(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.startswith("=")
+    return value is not None and "formula" in type(value).__name__.lower()
+
+
+def read_sheets(path: str | Path) -> list[Sheet]:
+    """Read every sheet of an ``.xlsx`` (or the one table of a ``.csv``) without evaluating anything.
+
+    Values come back as the file stores them: formulas as their ``=...`` text (to be
+    refused by the caller), numbers as numbers, blank rows dropped.
+    """
+    from ..transcripts.encoding import check_file_size, decode_bytes
+    from ..transcripts.tables import normalize_column
+
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if not path.is_file():
+        raise InputError("no such file", path=path, hint="check the path")
+    raw: list[tuple[str | None, list[tuple[int, list[Any]]]]] = []
+    if suffix == ".csv":
+        check_file_size(path)
+        text, _, _ = decode_bytes(path.read_bytes(), path=path)
+        first = text.split("\n", 1)[0]
+        delimiter = ";" if first.count(";") > first.count(",") else ","
+        try:
+            rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        except csv.Error as exc:
+            raise InputError(f"not valid CSV ({exc})", path=path, hint="re-save it as CSV (UTF-8)") from None
+        raw.append((None, [(i + 1, list(r)) for i, r in enumerate(rows)]))
+    elif suffix in (".xlsx", ".xlsm"):
+        import openpyxl
+
+        from ..safezip import open_zip
+
+        open_zip(path, what=".xlsx file").close()
+        try:
+            book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+        except Exception as exc:  # openpyxl raises many kinds on damaged files
+            raise InputError(f"the .xlsx file cannot be read ({exc.__class__.__name__})", path=path,
+                             hint="open it in a spreadsheet program and save it again") from None
+        try:
+            for sheet in book.worksheets:
+                raw.append((sheet.title, [(i + 1, list(r)) for i, r in enumerate(sheet.iter_rows(values_only=True))]))
+        finally:
+            book.close()
+    else:
+        raise InputError(f"a coding sheet must be .csv or .xlsx, not {suffix or 'a file without extension'}",
+                         path=path, hint="save it from the spreadsheet program as .xlsx or CSV (UTF-8)")
+    sheets = []
+    for name, rows in raw:
+        rows = [(n, r) for n, r in rows if any(v is not None and str(v).strip() for v in r)]
+        if not rows:
+            continue
+        _, header_cells = rows[0]
+        header = [normalize_column(c) if c is not None else "" for c in header_cells]
+        sheets.append(Sheet(name, header, [_letter(i) for i in range(len(header))], rows[1:]))
+    return sheets
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        value = value.strip()
+        if _PROTECTED.match(value):
+            value = value[1:]
+        return value or None
+    if isinstance(value, float) and value != value:
+        return None
+    return value
+
+
+def _as_int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and re.fullmatch(r"\s*\d+(\.0+)?\s*", value):
+        return int(float(value))
+    return None
+
+
+@dataclass
+class SheetImport:
+    """What :func:`import_sheets` did.
+
+    ``files`` has one entry per (file, coder): file, coder, codings, removed. ``skipped`` holds
+    the problems skipped with ``skip_problems``; ``decisions`` the result of any
+    reconciliation sheets among the files.
+    """
+
+    files: list[dict[str, Any]] = field(default_factory=list)
+    inserted: int = 0
+    removed: int = 0
+    skipped: list[str] = field(default_factory=list)
+    decisions: list[Any] = field(default_factory=list)
+
+
+class _Texts:
+    """Transcript texts, their normalized forms and segment spans, loaded once each."""
+
+    def __init__(self, project: "Project") -> None:
+        self.project = project
+        self.ids = {r[0] for r in project.store.connection.execute("SELECT id FROM transcripts")}
+        self._text: dict[str, str] = {}
+        self._norm: dict[str, NormalizedText] = {}
+
+    def text(self, tid: str) -> str:
+        if tid not in self._text:
+            self._text[tid] = self.project.text(tid)
+        return self._text[tid]
+
+    def norm(self, tid: str) -> NormalizedText:
+        if tid not in self._norm:
+            self._norm[tid] = normalize(self.text(tid))
+        return self._norm[tid]
+
+    def segment(self, tid: str, kind: str, n: int) -> tuple[int, int] | None:
+        row = self.project.store.connection.execute(
+            "SELECT start, end, body_start FROM segments WHERE transcript_id = ? AND kind = ? AND n = ?",
+            (tid, kind, n)).fetchone()
+        if row is None:
+            return None
+        start, end, body_start = row
+        return (body_start if kind == "turn" and body_start is not None else start, end)
+
+
+def read_sheet_codings(project: "Project", path: str | Path, codebook: "Codebook", coder: str | None = None,
+                       transcript_id: str | None = None, texts: _Texts | None = None,
+                       sheets: list[Sheet] | None = None) -> tuple[list[Coding], list[str]]:
+    """Read a coder's sheet into codings without writing anything: ``(codings, problems)``.
+
+    Each problem is one line: ``file, sheet 'name', row 7, column C (quote): what is wrong
+    (what to do)``.
+    """
+    from .word import which_transcript
+
+    path = Path(path)
+    texts = texts or _Texts(project)
+    sheets = read_sheets(path) if sheets is None else sheets
+    problems: list[str] = []
+    codings: list[Coding] = []
+    usable = []
+    for sheet in sheets:
+        columns = [_COLUMN_ALIASES.get(c, _COLUMN_ALIASES.get(c.replace("_", ""), c)) for c in sheet.header]
+        if "codes" in columns:
+            usable.append((sheet, columns))
+    if not usable:
+        found = "; ".join(f"{s.name or 'CSV'}: {', '.join(c for c in s.header if c)}" for s in sheets) or "nothing"
+        raise InputError("no sheet has a 'code' column", path=path,
+                         hint=f"the columns are transcript_id, code, and segment_id or start/end or quote (found {found})")
+    default_tid = None
+    try:
+        default_tid = which_transcript(project, path, {}, transcript_id)
+    except InputError:
+        default_tid = None
+    for sheet, columns in usable:
+        where_sheet = f"{path.name}" + (f", sheet {sheet.name!r}" if sheet.name is not None else "")
+        position = {}
+        for i, c in enumerate(columns):
+            position.setdefault(c, i)
+        has_offsets = "start" in position or "end" in position
+        if not ("segment_id" in position or has_offsets or "quote" in position):
+            problems.append(f"{where_sheet}: no segment_id, start/end or quote column (add one of them to say "
+                            "where each coding is)")
+            continue
+        for row_number, cells in sheet.rows:
+            row_problems: list[str] = []
+
+            def problem(column: str | None, message: str, hint: str = "") -> None:
+                where = f"{where_sheet}, row {row_number}"
+                if column is not None and column in position:
+                    where += f", column {sheet.letters[position[column]]} ({column})"
+                row_problems.append(f"{where}: {message}" + (f" ({hint})" if hint else ""))
+
+            values: dict[str, Any] = {}
+            for name, i in position.items():
+                value = cells[i] if i < len(cells) else None
+                if _is_formula(value):
+                    problem(name, f"formula cell {str(value)[:40]!r}",
+                            "formulas are never evaluated; paste the values instead (Paste Special > Values)")
+                    value = None
+                values[name] = _clean(value)
+            if row_problems:
+                problems.extend(row_problems)
+                continue
+            if not any(values.get(c) is not None for c in ("codes", "segment_id", "start", "end", "quote")):
+                continue  # a row with only a memo or coder: nothing to import
+            # --- transcript and segment
+            tid = values.get("transcript_id")
+            tid = str(tid).strip() if tid is not None else None
+            segment_span = None
+            segment = values.get("segment_id")
+            if segment is not None:
+                match = _SEGMENT.match(str(segment))
+                if not match:
+                    problem("segment_id", f"{segment!r} is not a segment id",
+                            "write it as INT01:t3 (turn), INT01:p4 (paragraph) or INT01:s12 (sentence)")
+                else:
+                    seg_tid = match.group("tid")
+                    if seg_tid and tid and seg_tid != tid:
+                        problem("segment_id", f"segment {segment!r} is not in transcript {tid!r}",
+                                "correct the transcript_id or the segment id")
+                    tid = tid or seg_tid
+            tid = tid or default_tid
+            if tid is None:
+                problem("transcript_id", "no transcript given",
+                        "fill transcript_id, use a segment id like INT01:t3, or pass --transcript ID")
+                problems.extend(row_problems)
+                continue
+            if tid not in texts.ids:
+                problem("transcript_id", f"no transcript {tid!r} in this project", "see `mio-qual transcripts list`")
+                problems.extend(row_problems)
+                continue
+            if segment is not None and match:
+                kind, n = _KIND[match.group("kind").lower()], int(match.group("n"))
+                segment_span = texts.segment(tid, kind, n)
+                if segment_span is None:
+                    problem("segment_id", f"{tid} has no {kind} {n}",
+                            f"see `mio-qual transcripts show {tid} --unit {kind}`")
+            # --- span
+            span = None
+            start, end, quote = values.get("start"), values.get("end"), values.get("quote")
+            if start is not None or end is not None:
+                s, e = _as_int(start), _as_int(end)
+                size = len(texts.text(tid))
+                if s is None:
+                    problem("start", f"start {start!r} is not a whole number", "offsets are whole numbers from 0")
+                if e is None:
+                    problem("end", f"end {end!r} is not a whole number", "offsets are whole numbers from 0")
+                if s is not None and e is not None:
+                    if not 0 <= s < e <= size:
+                        problem("end" if 0 <= s else "start", f"span {s}-{e} is not inside {tid} (length {size})",
+                                "start must be less than end, and end at most the text's length")
+                    else:
+                        span = (s, e)
+                        if quote is not None and normalize(texts.text(tid)[s:e]).text.strip() != \
+                                normalize(str(quote)).text.strip():
+                            problem("quote", f"the offsets {s}-{e} point at {texts.text(tid)[s:e][:60]!r}, "
+                                    f"not at the quote", "the offsets may count line breaks or characters "
+                                    "differently; leave start/end empty to place the row by its quote")
+                            span = None
+            elif quote is not None:
+                try:
+                    span = find_quote(texts.norm(tid), str(quote), near=segment_span)
+                except QuoteError as exc:
+                    problem("quote", exc.message, exc.hint or "")
+                else:
+                    if segment_span is not None and not (span[0] < segment_span[1] and span[1] > segment_span[0]):
+                        problem("quote", f"the quote is at {span[0]}-{span[1]}, outside segment {segment}",
+                                "correct the segment id, or leave it empty")
+                        span = None
+            elif segment_span is not None:
+                span = segment_span
+            elif segment is None:
+                problem(None, "the row does not say where the coding is", "fill segment_id, start and end, or quote")
+            # --- codes and coder
+            ids, code_problems = parse_cell(codebook, values.get("codes"))
+            for message in code_problems:
+                problem("codes", message, "use code ids or names from the codebook, separated by ';'")
+            row_coder = values.get("coder")
+            row_coder = str(row_coder).strip() if row_coder is not None else coder
+            if not row_coder:
+                problem("coder", "no coder", "fill the coder column or pass --coder NAME")
+            if row_problems:
+                problems.extend(row_problems)
+                continue
+            memo = values.get("memo")
+            memo = str(memo) if memo is not None else None
+            for code in ids:
+                codings.append(Coding(tid, span[0], span[1], code, row_coder, "human", memo=memo))
+    return codings, problems
+
+
+def _is_decision_sheet(sheets: list[Sheet]) -> bool:
+    return any("decision" in sheet.header for sheet in sheets)
+
+
+def import_sheets(project: "Project", paths: Iterable[str | Path], coder: str | None = None,
+                  codebook: "Codebook | Sequence[str] | None" = None, skip_problems: bool = False,
+                  transcript_id: str | None = None) -> SheetImport:
+    """Import coders' sheets (``.csv``/``.xlsx``), all files in one transaction.
+
+    Parameters
+    ----------
+    project : Project
+    paths : iterable of path
+    coder : str, optional
+        The layer for rows without a ``coder`` cell.
+    codebook : Codebook or list of codebook names, optional
+        Default: the bundled ``cfir2``, ``cfir_outcomes`` and ``mio``.
+    skip_problems : bool
+        Import the good rows and list the bad ones in ``skipped``.
+    transcript_id : str, optional
+        The transcript of rows that name none.
+
+    Raises
+    ------
+    InputError
+        Listing every problem in every file, with sheet, row and column; nothing is written.
+    """
+    from .layers import write_codings
+    from .reconcile import import_decisions
+
+    book = load_codebook(codebook)
+    texts = _Texts(project)
+    problems: list[str] = []
+    batches: list[tuple[Path, list[Coding]]] = []
+    decision_files: list[Path] = []
+    for path in [Path(p) for p in paths]:
+        try:
+            sheets = read_sheets(path)
+            if _is_decision_sheet(sheets):
+                decision_files.append(path)
+                continue
+            codings, file_problems = read_sheet_codings(project, path, book, coder, transcript_id, texts, sheets)
+        except InputError as exc:
+            problems.append(exc.one_line())
+            continue
+        problems.extend(file_problems)
+        batches.append((path, codings))
+    if problems and not skip_problems:
+        raise InputError(f"{len(problems)} problem(s) in the coding sheets, so nothing was imported; "
+                         f"first: {problems[0]}",
+                         hint="fix every problem listed (or pass --skip-problems to import the rest)",
+                         details=problems)
+    result = SheetImport(skipped=problems)
+    with project.store.transaction():
+        for path, codings in batches:
+            by_coder: dict[str, list[Coding]] = {}
+            for c in codings:
+                by_coder.setdefault(c.coder, []).append(c)
+            for layer, rows in sorted(by_coder.items()):
+                written = write_codings(project, rows, coder=layer, origin="human", source_file=path, codebook=book,
+                                        replace="file", action="import coding sheet")
+                result.inserted += written.inserted
+                result.removed += written.removed
+                result.files.append({"file": str(path), "coder": layer, "codings": written.inserted,
+                                     "removed": written.removed})
+        for path in decision_files:
+            result.decisions.append(import_decisions(project, path, codebook=book))
+    return result
+
+
+# ------------------------------------------------------------------------------ export
+EXPORT_COLUMNS = ["transcript_id", "segment_id", "start", "end", "codes", "coder", "origin", "quote", "memo", "created"]
+
+
+def layer_frame(project: "Project", coder: str | Sequence[str] | None = None,
+                origin: str | Sequence[str] | None = None,
+                transcript_id: str | Sequence[str] | None = None) -> "Any":
+    """A layer as the rows a coder's sheet has (re-importable: offsets plus the quote that checks them)."""
+    frame = project.codings(coder=coder, origin=origin, transcript_id=transcript_id)
+    out = frame.rename(columns={"turn_id": "segment_id", "code": "codes", "text": "quote"})
+    return out[EXPORT_COLUMNS].reset_index(drop=True)
+
+
+def export_layer(project: "Project", path: str | Path, coder: str | Sequence[str] | None = None,
+                 fmt: str | None = None, origin: str | Sequence[str] | None = None,
+                 transcript_id: str | Sequence[str] | None = None) -> Path:
+    """Write a coder's layer to ``.csv`` or ``.xlsx`` (cells that a spreadsheet would run are neutralized).
+
+    The file has the columns of :data:`EXPORT_COLUMNS` and can be imported again (rows are
+    placed by their offsets, checked against their quote).
+    """
+    from ..exports import safe_cell, safe_frame
+
+    path = Path(path)
+    fmt = (fmt or path.suffix.lstrip(".")).lower()
+    frame = layer_frame(project, coder, origin, transcript_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "csv":
+        safe_frame(frame).to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
+    elif fmt == "xlsx":
+        import openpyxl
+        from openpyxl.styles import Font
+
+        book = openpyxl.Workbook()
+        sheet = book.active
+        sheet.title = "codings"
+        sheet.append(list(frame.columns))
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for values in frame.itertuples(index=False):
+            sheet.append([safe_cell(_plain(v)) for v in values])
+        sheet.freeze_panes = "A2"
+        for letter, width in zip("ABCDEFGHIJ", (12, 14, 8, 8, 16, 12, 10, 80, 40, 22)):
+            sheet.column_dimensions[letter].width = width
+        book.save(path)
+    else:
+        raise InputError(f"unknown format {fmt!r}", path=path, hint="use csv or xlsx")
+    return path
+
+
+def _plain(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, float) and value != value:
+        return None
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+__all__ = ["import_sheets", "read_sheet_codings", "read_sheets", "export_layer", "layer_frame", "SheetImport",
+           "Sheet", "EXPORT_COLUMNS", "SPREADSHEET_SUFFIXES"]

@@ -1,0 +1,849 @@
+"""Coding in Microsoft Word: export a transcript for coding, import the coder's comments.
+
+Many qualitative coders code in Word: select a passage, add a comment naming the code. This
+module makes that a first-class way of coding.
+
+**The exported file** (:func:`export_docx`) holds a title, a small metadata table, a short
+note on how to code, then the transcript: one Word paragraph per paragraph of the canonical
+text (a line break inside a paragraph is a Word line break), each speaker label in bold. At
+the start of each turn its id (``INT01:t12``) is shown in small grey text. **Turn ids are not
+part of the text**: they are runs in the character style ``MIO Segment Id``, and the importer
+leaves every run of that style out when it counts characters, so a comment that happens to
+start on an id still starts at the turn's first character. The canonical text is exactly the
+text of the ``MIO Transcript`` paragraphs, without the id runs, joined by blank lines. Custom
+document properties (*File > Info > Properties > Advanced > Custom* in Word) record the
+transcript id (``mio-qual transcript id``) and the SHA-256 of the text exported
+(``mio-qual text hash``).
+
+**Suggestions.** With ``with_suggestions=True`` every auto-coder suggestion on the transcript
+(codings of origin ``rules`` or ``model``) becomes a comment by ``mio-qual suggestion``
+reading ``SUGGESTION: IS.J2 (p=0.81)``. To accept one, delete the ``SUGGESTION:`` prefix (the
+comment then reads ``IS.J2 (p=0.81)``; the probability is dropped on import and recorded as
+evidence); to reject one, delete the comment. A comment still starting with ``SUGGESTION:``
+is not imported and is counted as "not reviewed".
+
+**Comments** (:func:`import_docx_comments`) name one or more codes, then optionally a memo
+(rules: :mod:`mio_qual.coding.codes`). Replies to a comment are added to its memo. The
+comment's range (``w:commentRangeStart``/``w:commentRangeEnd`` in the body, read in document
+order, through runs, hyperlinks, tracked insertions and fields, skipping deletions) is placed
+on the canonical text:
+
+* in an exported file, by counting characters of the ``MIO Transcript`` paragraphs;
+* in an original transcript ``.docx`` (coded in place), through the Word reader's map from
+  body paragraph to canonical text (:attr:`~mio_qual.transcripts.model.Transcript.source_blocks`);
+* when the coder's text differs from the transcript (an edit, a retyped quote mark, a changed
+  transcript), the two texts are aligned (:func:`mio_qual.coding.anchor.align`).
+
+Word files are opened with :mod:`mio_qual.safezip` and every XML part is parsed with
+:mod:`defusedxml`; python-docx is used only to write files.
+"""
+
+from __future__ import annotations
+
+import re
+from copy import deepcopy
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from xml.sax.saxutils import escape
+
+from ..errors import InputError
+from ..text import text_hash
+from .anchor import Alignment, align
+from .codes import COMMENT_HINT, load_codebook, parse_comment
+from .model import Coding
+
+if TYPE_CHECKING:  # pragma: no cover
+    from docx.document import Document as DocxDocument
+    from docx.text.paragraph import Paragraph
+    from docx.text.run import Run
+
+    from ..codebook import Codebook
+    from ..project import Project
+
+TEXT_STYLE = "MIO Transcript"
+ID_STYLE = "MIO Segment Id"
+SUGGESTION_AUTHOR = "mio-qual suggestion"
+SUGGESTION_PREFIX = "SUGGESTION:"
+PROP_TRANSCRIPT = "mio-qual transcript id"
+PROP_HASH = "mio-qual text hash"
+PROP_FORMAT = "mio-qual export format"
+EXPORT_FORMAT = "1"
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+W = "{" + W_NS + "}"
+W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
+W15 = "{http://schemas.microsoft.com/office/word/2012/wordml}"
+_CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+_VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+_CUSTOM_CT = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+_CUSTOM_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+_PKG_RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_PROBABILITY = re.compile(r"\s*\(\s*p\s*=\s*([0-9]*\.?[0-9]+)\s*\)")
+_SIMPLE_RUN_CONTENT = frozenset(W + t for t in ("rPr", "t", "tab", "br", "cr", "noBreakHyphen", "ptab"))
+
+
+# =========================================================================== export
+def _style_ids(document: "DocxDocument") -> tuple[str, str]:
+    """Add (once) the paragraph style for transcript text and the character style for ids."""
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.shared import Pt, RGBColor
+
+    styles = document.styles
+    names = {s.name for s in styles}
+    if TEXT_STYLE not in names:
+        text_style = styles.add_style(TEXT_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+        text_style.base_style = styles["Normal"]
+        text_style.paragraph_format.space_after = Pt(8)
+    if ID_STYLE not in names:
+        id_style = styles.add_style(ID_STYLE, WD_STYLE_TYPE.CHARACTER)
+        id_style.font.size = Pt(7)
+        id_style.font.color.rgb = RGBColor(0x80, 0x80, 0x80)
+    return styles[TEXT_STYLE].style_id, styles[ID_STYLE].style_id
+
+
+def _custom_properties_xml(props: dict[str, str]) -> bytes:
+    items = "".join(
+        f'<property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="{pid}" name="{escape(name, {chr(34): "&quot;"})}">'
+        f"<vt:lpwstr>{escape(value)}</vt:lpwstr></property>"
+        for pid, (name, value) in enumerate(props.items(), start=2))
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            f'<Properties xmlns="{_CUSTOM_NS}" xmlns:vt="{_VT_NS}">{items}</Properties>').encode("utf-8")
+
+
+def set_custom_properties(document: "DocxDocument", props: dict[str, str]) -> None:
+    """Write text custom document properties (``docProps/custom.xml``), replacing any there."""
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+
+    package = document.part.package
+    blob = _custom_properties_xml(props)
+    for rel in package.rels.values():
+        if rel.reltype == _CUSTOM_RT and not rel.is_external:
+            rel.target_part._blob = blob  # noqa: SLF001 - python-docx has no API for custom properties
+            return
+    part = Part(PackURI("/docProps/custom.xml"), _CUSTOM_CT, blob, package)
+    package.relate_to(part, _CUSTOM_RT)
+
+
+def _xml_safe(text: str) -> str:
+    return _XML_UNSAFE.sub("\ufffd", text)
+
+
+def export_docx(project: "Project", transcript_id: str, path: str | Path, *, with_suggestions: bool = False,
+                suggestion_coders: Sequence[str] | None = None, exported: datetime | None = None) -> Path:
+    """Write a Word file for coding one transcript (layout in the module docstring).
+
+    Parameters
+    ----------
+    project : Project
+    transcript_id : str
+    path : path
+        The ``.docx`` file to write (its folder is created).
+    with_suggestions : bool
+        Add the auto-coder's suggestions (codings of origin ``rules`` or ``model``) as comments
+        by ``mio-qual suggestion`` reading ``SUGGESTION: <code> (p=<probability>)``.
+    suggestion_coders : sequence of str, optional
+        Only suggestions from these layers (default: every rules/model layer).
+    exported : datetime, optional
+        The export date shown in the file and stored as its creation time (default: now);
+        fix it to make the file's content reproducible.
+
+    Returns
+    -------
+    Path
+        The file written.
+    """
+    import docx
+    from docx.shared import Pt
+
+    transcript = project.transcript(transcript_id)
+    text = transcript.text
+    path = Path(path)
+    document = docx.Document()
+    text_style, id_style = _style_ids(document)
+    document.core_properties.title = f"{transcript_id} (mio-qual coding copy)"
+    if exported is not None:
+        document.core_properties.created = exported
+        document.core_properties.modified = exported
+        document.core_properties.last_modified_by = "mio-qual"
+    document.add_heading(f"{transcript_id}: transcript for coding", level=0)
+    meta = transcript.metadata
+    rows = [("Transcript", transcript_id), ("Kind", meta.get("kind")), ("Agency", meta.get("agency")),
+            ("Clinic", meta.get("clinic")), ("Participant", meta.get("participant_id")), ("Role", meta.get("role")),
+            ("Date", meta.get("date")), ("Turns", str(len(transcript.turns))), ("Text SHA-256", transcript.hash[:16]),
+            ("Exported", (exported or datetime.now(timezone.utc)).strftime("%Y-%m-%d"))]
+    table = document.add_table(rows=0, cols=2)
+    try:
+        table.style = document.styles["Table Grid"]
+    except KeyError:  # pragma: no cover - the default template has it
+        pass
+    for key, value in rows:
+        if value is None or value == "":
+            continue
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text = key, str(value)
+    note = document.add_paragraph()
+    note_run = note.add_run(
+        "To code: select a passage and add a comment that starts with one or more codes (id, name or alias, "
+        "separated by ';'); a memo may follow on a new line or after ' - '. Grey ids such as "
+        f"{transcript_id}:t1 mark turns and are not part of the text. Do not edit the transcript text. "
+        "Suggestions by 'mio-qual suggestion': delete 'SUGGESTION:' to accept one, delete the comment to reject it.")
+    note_run.italic = True
+    note_run.font.size = Pt(8)
+
+    turns = sorted(transcript.turns, key=lambda t: t.start)
+    ti = 0
+    offset = 0
+    for piece in text.split("\n\n"):
+        end = offset + len(piece)
+        paragraph = document.add_paragraph(style=TEXT_STYLE)
+        cuts = {0, len(piece)}
+        ids_at: dict[int, list[int]] = {}
+        bold: list[tuple[int, int]] = []
+        while ti < len(turns) and turns[ti].start < end:
+            turn = turns[ti]
+            if turn.start >= offset:
+                a = turn.start - offset
+                ids_at.setdefault(a, []).append(turn.n)
+                cuts.add(a)
+                label_end = offset + len(text[turn.start:turn.body_start].rstrip())
+                b = min(label_end, end) - offset
+                if b > a:
+                    bold.append((a, b))
+                    cuts.add(b)
+            ti += 1
+        ordered = sorted(cuts)
+        for x, y in zip(ordered, ordered[1:] + [None]):
+            for n in ids_at.get(x, ()):
+                id_run = paragraph.add_run(f"{transcript_id}:t{n} ")
+                id_run.style = document.styles[ID_STYLE]
+            if y is None or y <= x:
+                continue
+            run = paragraph.add_run(_xml_safe(piece[x:y]))
+            if any(a <= x and y <= b for a, b in bold):
+                run.bold = True
+        offset = end + 2
+
+    set_custom_properties(document, {PROP_TRANSCRIPT: transcript_id, PROP_HASH: transcript.hash,
+                                     PROP_FORMAT: EXPORT_FORMAT})
+    if with_suggestions:
+        _add_suggestions(project, document, transcript_id, suggestion_coders)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document.save(str(path))
+    return path
+
+
+def _add_suggestions(project: "Project", document: "DocxDocument", transcript_id: str,
+                     coders: Sequence[str] | None) -> int:
+    sql = ("SELECT start, end, code, probability FROM codings WHERE transcript_id = ? AND origin IN ('rules', 'model')")
+    params: list[Any] = [transcript_id]
+    if coders:
+        sql += f" AND coder IN ({','.join('?' * len(coders))})"
+        params.extend(coders)
+    rows = project.store.connection.execute(sql + " ORDER BY start, end, code", params).fetchall()
+    seen = set()
+    for start, end, code, probability in rows:
+        if (start, end, code) in seen:
+            continue
+        seen.add((start, end, code))
+        label = f"{SUGGESTION_PREFIX} {code}" + (f" (p={probability:.2f})" if probability is not None else "")
+        runs = runs_for_span(document, start, end)
+        document.add_comment(runs, text=label, author=SUGGESTION_AUTHOR, initials="MQ")
+    return len(seen)
+
+
+# --------------------------------------------------------------------------- placing runs
+def _run_is_id(run_element: Any, id_style: str | None) -> bool:
+    if id_style is None:
+        return False
+    rpr = run_element.find(W + "rPr")
+    if rpr is None:
+        return False
+    style = rpr.find(W + "rStyle")
+    return style is not None and style.get(W + "val") == id_style
+
+
+def _text_runs(paragraph: "Paragraph", id_style: str | None) -> list["Run"]:
+    return [r for r in paragraph.runs if not _run_is_id(r._r, id_style)]  # noqa: SLF001
+
+
+def _split_run(run: "Run", k: int) -> "Run":
+    """Split ``run`` after its ``k``-th character; return the new second run."""
+    from docx.text.run import Run
+
+    element = run._r  # noqa: SLF001
+    if any(child.tag not in _SIMPLE_RUN_CONTENT for child in element):
+        raise ValueError("cannot split a run holding more than text (a field, drawing or reference)")
+    text = run.text
+    twin = deepcopy(element)
+    element.addnext(twin)
+    run.text = text[:k]
+    second = Run(twin, run._parent)  # noqa: SLF001
+    second.text = text[k:]
+    return second
+
+
+def _cut(paragraph: "Paragraph", k: int, id_style: str | None) -> None:
+    """Make sure a run boundary falls at character ``k`` of the paragraph's text."""
+    position = 0
+    for run in _text_runs(paragraph, id_style):
+        size = len(run.text)
+        if position < k < position + size:
+            _split_run(run, k - position)
+            return
+        position += size
+        if position >= k:
+            return
+
+
+def split_runs(paragraph: "Paragraph", start: int, end: int, *, id_style: str | None = None) -> list["Run"]:
+    """Split runs so that characters ``[start, end)`` of ``paragraph`` are whole runs; return them.
+
+    Characters are counted over the paragraph's direct runs (as ``Run.text`` gives them),
+    leaving out runs in the character style whose id is ``id_style``. The returned runs can
+    be passed to python-docx's ``Document.add_comment``.
+    """
+    if not 0 <= start < end:
+        raise ValueError(f"empty or negative span {start}-{end}")
+    _cut(paragraph, start, id_style)
+    _cut(paragraph, end, id_style)
+    chosen = []
+    position = 0
+    for run in _text_runs(paragraph, id_style):
+        size = len(run.text)
+        if size and start <= position and position + size <= end:
+            chosen.append(run)
+        position += size
+    if position < end:
+        raise ValueError(f"span {start}-{end} runs past the paragraph's {position} characters")
+    return chosen
+
+
+def _export_layout(document: "DocxDocument") -> tuple[list[tuple["Paragraph", int, int]], str | None]:
+    """``[(paragraph, start, end)]`` of the transcript paragraphs of an exported document."""
+    styles = {s.name: s.style_id for s in document.styles}
+    text_id, id_style = styles.get(TEXT_STYLE), styles.get(ID_STYLE)
+    layout = []
+    offset = 0
+    for paragraph in document.paragraphs:
+        p_pr = paragraph._p.pPr  # noqa: SLF001
+        if text_id is None or p_pr is None or p_pr.pStyle is None or p_pr.pStyle.val != text_id:
+            continue
+        size = sum(len(r.text) for r in _text_runs(paragraph, id_style))
+        layout.append((paragraph, offset, offset + size))
+        offset += size + 2
+    return layout, id_style
+
+
+def runs_for_span(document: "DocxDocument", start: int, end: int) -> list["Run"]:
+    """The runs of an exported document covering canonical ``[start, end)`` exactly (split as needed).
+
+    ``start``/``end`` are offsets into the transcript's canonical text; the span may cross
+    paragraphs. Pass the result to ``document.add_comment(runs, text=..., author=...)``.
+    """
+    layout, id_style = _export_layout(document)
+    if not layout:
+        raise ValueError("not a mio-qual export: no paragraphs in the 'MIO Transcript' style")
+    pieces: list["Run"] = []
+    for paragraph, p_start, p_end in layout:
+        a, b = max(start, p_start), min(end, p_end)
+        if a < b:
+            pieces.extend(split_runs(paragraph, a - p_start, b - p_start, id_style=id_style))
+    if not pieces:
+        raise ValueError(f"span {start}-{end} covers no transcript text")
+    return pieces
+
+
+# =========================================================================== import
+@dataclass
+class _Comment:
+    id: str
+    author: str
+    text: str
+    para_ids: list[str] = field(default_factory=list)
+    parent: str | None = None  # id of the comment this one replies to
+
+
+@dataclass
+class _Paragraph:
+    text: str
+    styled: bool  # in the transcript paragraph style (exported files)
+
+
+@dataclass
+class WordFile:
+    """A Word file read for comments: its paragraphs, comments, anchors and properties."""
+
+    path: Path
+    paragraphs: list[_Paragraph]
+    comments: dict[str, _Comment]
+    starts: dict[str, tuple[int, int]]  # comment id -> (paragraph, char); paragraph may be len(paragraphs)
+    ends: dict[str, tuple[int, int]]  # char -1 means "end of that paragraph"
+    properties: dict[str, str]
+
+    @property
+    def is_export(self) -> bool:
+        """True for a file written by :func:`export_docx`."""
+        return PROP_TRANSCRIPT in self.properties
+
+    def anchor_text(self, comment_id: str, limit: int = 80) -> str:
+        """The text the comment is anchored on, as Word shows it (shortened)."""
+        if comment_id not in self.starts or comment_id not in self.ends:
+            return ""
+        (k1, c1), (k2, c2) = self.starts[comment_id], self.ends[comment_id]
+        parts = []
+        for k in range(max(k1, 0), min(k2, len(self.paragraphs) - 1) + 1):
+            t = self.paragraphs[k].text
+            a = c1 if k == k1 else 0
+            b = (len(t) if c2 < 0 else c2) if k == k2 else len(t)
+            parts.append(t[a:b])
+        text = " / ".join(p for p in parts if p).strip()
+        return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def _parse_xml(data: bytes, name: str, path: Path) -> Any:
+    import defusedxml.ElementTree as SafeET
+    from defusedxml import DefusedXmlException
+
+    try:
+        return SafeET.fromstring(data)
+    except DefusedXmlException:
+        raise InputError(f"{name} declares a DTD or entities, which a Word document never needs", path=path,
+                         hint="the file may be hostile; do not open it") from None
+    except SafeET.ParseError as exc:
+        raise InputError(f"the .docx file is damaged ({name}: {exc})", path=path,
+                         hint="open it in Word and save it again") from None
+
+
+def _strip_id_runs(element: Any, id_style: str) -> None:
+    for parent in list(element.iter()):
+        for child in list(parent):
+            if child.tag == W + "r" and _run_is_id(child, id_style):
+                parent.remove(child)
+
+
+def read_word_file(path: str | Path) -> WordFile:
+    """Read a ``.docx`` file's transcript paragraphs, comments, comment anchors and custom properties.
+
+    Raises
+    ------
+    InputError
+        Not a Word file, a zip bomb, damaged or hostile XML.
+    """
+    from ..safezip import open_zip, read_member
+    from ..transcripts.docx import paragraph_text
+
+    path = Path(path)
+    if path.suffix.lower() != ".docx":
+        raise InputError("not a .docx file", path=path, hint="save it from Word as .docx (Word 2007 or later)")
+    archive = open_zip(path, what=".docx file")
+    try:
+        names = set(archive.namelist())
+        if "word/document.xml" not in names:
+            raise InputError("not a Word document (no word/document.xml)", path=path,
+                             hint="open it in Word and save it as .docx")
+        parts = {name: _parse_xml(read_member(archive, name, path=path), name, path)
+                 for name in ("word/document.xml", "word/comments.xml", "word/commentsExtended.xml",
+                              "word/styles.xml", "docProps/custom.xml") if name in names}
+    finally:
+        archive.close()
+
+    properties: dict[str, str] = {}
+    custom = parts.get("docProps/custom.xml")
+    if custom is not None:
+        for prop in custom:
+            name = prop.get("name")
+            if name:
+                properties[name] = "".join(prop.itertext()).strip()
+
+    text_style = id_style = None
+    styles = parts.get("word/styles.xml")
+    if styles is not None:
+        for style in styles.iter(W + "style"):
+            name_el = style.find(W + "name")
+            name = name_el.get(W + "val") if name_el is not None else None
+            if name == TEXT_STYLE:
+                text_style = style.get(W + "styleId")
+            elif name == ID_STYLE:
+                id_style = style.get(W + "styleId")
+
+    body = parts["word/document.xml"].find(W + "body")
+    paragraphs: list[_Paragraph] = []
+    starts: dict[str, tuple[int, int]] = {}
+    ends: dict[str, tuple[int, int]] = {}
+    for element in (body if body is not None else []):
+        tag = element.tag
+        if tag == W + "p":
+            if id_style is not None:
+                _strip_id_runs(element, id_style)
+            result = paragraph_text(element)
+            k = len(paragraphs)
+            p_pr = element.find(W + "pPr")
+            p_style = p_pr.find(W + "pStyle") if p_pr is not None else None
+            styled = text_style is not None and p_style is not None and p_style.get(W + "val") == text_style
+            paragraphs.append(_Paragraph(result.text, styled))
+            for cid, c in result.comment_starts.items():
+                starts.setdefault(cid, (k, c))
+            for cid, c in result.comment_ends.items():
+                ends[cid] = (k, c)
+        else:
+            # Markers between paragraphs or inside tables and content controls: a start
+            # belongs to the next paragraph, an end to the previous one.
+            for marker in element.iter(W + "commentRangeStart"):
+                starts.setdefault(marker.get(W + "id", ""), (len(paragraphs), 0))
+            for marker in element.iter(W + "commentRangeEnd"):
+                ends[marker.get(W + "id", "")] = (len(paragraphs) - 1, -1)
+
+    comments: dict[str, _Comment] = {}
+    comments_xml = parts.get("word/comments.xml")
+    if comments_xml is not None:
+        for element in comments_xml.iter(W + "comment"):
+            cid = element.get(W + "id", "")
+            lines, para_ids = [], []
+            for p in element.iter(W + "p"):
+                lines.append(paragraph_text(p).text)
+                if p.get(W14 + "paraId"):
+                    para_ids.append(p.get(W14 + "paraId"))
+            comments[cid] = _Comment(cid, element.get(W + "author", "") or "", "\n".join(lines).strip(), para_ids)
+    extended = parts.get("word/commentsExtended.xml")
+    if extended is not None and comments:
+        parent_of = {ex.get(W15 + "paraId"): ex.get(W15 + "paraIdParent") for ex in extended.iter(W15 + "commentEx")}
+        owner = {pid: c.id for c in comments.values() for pid in c.para_ids}
+        for comment in comments.values():
+            for pid in comment.para_ids[-1:]:
+                parent = parent_of.get(pid)
+                if parent and parent in owner and owner[parent] != comment.id:
+                    comment.parent = owner[parent]
+    return WordFile(path, paragraphs, comments, starts, ends, properties)
+
+
+# --------------------------------------------------------------------------- placing comments
+class _Placer:
+    """Maps (paragraph, char) positions of a Word file to offsets in a working text."""
+
+    def __init__(self, working_text: str, spans: list[tuple[int, int] | None],
+                 local: list[Alignment | None]) -> None:
+        self.working_text = working_text
+        self.spans = spans  # per paragraph: its span in the working text, None when not text
+        self.local = local  # per paragraph: alignment of its Word text onto its span (None: identical)
+        n = len(spans)
+        self._next_start = [len(working_text)] * (n + 1)
+        for k in range(n - 1, -1, -1):
+            self._next_start[k] = spans[k][0] if spans[k] is not None else self._next_start[k + 1]
+        self._prev_end = [0] * (n + 1)
+        for k in range(n):
+            self._prev_end[k + 1] = spans[k][1] if spans[k] is not None else self._prev_end[k]
+
+    def place(self, k: int, c: int, side: str, paragraphs: list[_Paragraph]) -> int:
+        if k < 0:
+            return 0
+        if k >= len(self.spans):
+            return len(self.working_text)
+        span = self.spans[k]
+        if span is None:
+            return self._next_start[k] if side == "start" else self._prev_end[k]
+        if c < 0:
+            c = len(paragraphs[k].text)
+        alignment = self.local[k]
+        if alignment is None:
+            return span[0] + min(c, span[1] - span[0])
+        mapped = alignment.map_offset(c, side)
+        if mapped is None:
+            return span[1] if side == "start" else span[0]
+        return span[0] + mapped
+
+
+def _export_placer(word: WordFile) -> _Placer:
+    styled = [p.styled for p in word.paragraphs]
+    if not any(styled):  # styles lost (pasted into another document): use every paragraph
+        styled = [True] * len(word.paragraphs)
+    spans: list[tuple[int, int] | None] = []
+    parts: list[str] = []
+    offset = 0
+    for paragraph, is_text in zip(word.paragraphs, styled):
+        if not is_text:
+            spans.append(None)
+            continue
+        if parts:
+            offset += 2
+        spans.append((offset, offset + len(paragraph.text)))
+        parts.append(paragraph.text)
+        offset += len(paragraph.text)
+    return _Placer("\n\n".join(parts), spans, [None] * len(spans))
+
+
+def _original_placer(word: WordFile, transcript_id: str) -> _Placer:
+    from ..transcripts import read_transcript
+
+    transcript = read_transcript(word.path, transcript_id=transcript_id, sentences=False)
+    blocks = {b.index: (b.start, b.end) for b in transcript.source_blocks if b.end > b.start}
+    spans: list[tuple[int, int] | None] = []
+    local: list[Alignment | None] = []
+    for k, paragraph in enumerate(word.paragraphs):
+        span = blocks.get(k)
+        spans.append(span)
+        if span is None or transcript.text[span[0]:span[1]] == paragraph.text:
+            local.append(None)
+        else:
+            local.append(align(paragraph.text, transcript.text[span[0]:span[1]]))
+    return _Placer(transcript.text, spans, local)
+
+
+@dataclass
+class DocxImport:
+    """What :func:`import_docx_comments` did.
+
+    Attributes
+    ----------
+    files : list of dict
+        Per file: file, transcript_id, comments, codings, removed (codings the file brought
+        before and replaced), aligned (whether its text had to be aligned).
+    inserted, removed : int
+        Codings written, and codings of earlier imports of the same files replaced.
+    skipped : list of str
+        Problems skipped with ``skip_problems`` (one line each).
+    suggestions_not_reviewed : int
+        Suggestion comments still starting with ``SUGGESTION:``.
+    suggestions_accepted : int
+    replies : int
+        Replies added to their comment's memo.
+    warnings : list of str
+    """
+
+    files: list[dict[str, Any]] = field(default_factory=list)
+    inserted: int = 0
+    removed: int = 0
+    skipped: list[str] = field(default_factory=list)
+    suggestions_not_reviewed: int = 0
+    suggestions_accepted: int = 0
+    replies: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def which_transcript(project: "Project", path: str | Path, properties: dict[str, str] | None = None,
+                     transcript_id: str | None = None) -> str:
+    """The transcript a coder's file belongs to.
+
+    In order: the ``mio-qual transcript id`` custom property (an exported file); the file name
+    equal to the name of the file the transcript was imported from; the file name's stem equal
+    to a transcript id or starting with one followed by ``_``, ``-``, ``.`` or a space
+    (``INT01.docx``, ``INT01_jordan.xlsx``); else ``transcript_id`` (``--transcript``).
+
+    Raises
+    ------
+    InputError
+        When none applies, or the file's property names a transcript the project lacks or that
+        contradicts ``transcript_id``.
+    """
+    path = Path(path)
+    properties = properties or {}
+    rows = project.store.connection.execute("SELECT id, source_path FROM transcripts").fetchall()
+    ids = {r[0] for r in rows}
+    marked = properties.get(PROP_TRANSCRIPT)
+    if marked:
+        if marked not in ids:
+            raise InputError(f"the file was exported for transcript {marked!r}, which is not in this project",
+                             path=path, hint="import the transcript first, or use the right project")
+        if transcript_id and transcript_id != marked:
+            raise InputError(f"the file was exported for transcript {marked!r}, not {transcript_id!r}", path=path,
+                             hint="drop --transcript or name the right file")
+        return marked
+    name = path.name.casefold()
+    for tid, source in rows:
+        if source and Path(source).name.casefold() == name:
+            return tid
+    stem = path.stem.casefold()
+    best = None
+    for tid in ids:
+        key = tid.casefold()
+        if stem == key or (stem.startswith(key) and stem[len(key)] in "_-. "):
+            if best is None or len(tid) > len(best):
+                best = tid
+    if best is not None:
+        return best
+    if transcript_id:
+        if transcript_id not in ids:
+            raise InputError(f"no transcript {transcript_id!r} in this project", path=path,
+                             hint="see `mio-qual transcripts list`")
+        return transcript_id
+    raise InputError("cannot tell which transcript this file belongs to", path=path,
+                     hint="name it after the transcript id (e.g. INT01.docx) or pass --transcript ID")
+
+
+def _comment_problem(word: WordFile, comment: _Comment, message: str, hint: str) -> str:
+    anchor = word.anchor_text(comment.id)
+    who = f" by {comment.author}" if comment.author else ""
+    on = f" on {anchor!r}" if anchor else ""
+    return f"{word.path.name}: comment {comment.id}{who}{on}: {message} ({hint})"
+
+
+def read_comment_codings(project: "Project", path: str | Path, coder: str, codebook: "Codebook",
+                         transcript_id: str | None = None) -> tuple[str, list[Coding], list[str], dict[str, Any]]:
+    """Read one Word file's comments as codings without writing anything.
+
+    Returns
+    -------
+    (transcript_id, codings, problems, info)
+        ``problems`` has one line per comment that cannot be imported; ``info`` counts
+        suggestions not reviewed / accepted, replies, and says whether the text was aligned.
+    """
+    word = read_word_file(path)
+    tid = which_transcript(project, path, word.properties, transcript_id)
+    canonical = project.text(tid)
+    info: dict[str, Any] = {"not_reviewed": 0, "accepted": 0, "replies": 0, "aligned": False, "comments": 0,
+                            "warnings": []}
+    if word.is_export:
+        placer = _export_placer(word)
+        if word.properties.get(PROP_HASH) and word.properties[PROP_HASH] != text_hash(canonical):
+            info["warnings"].append(f"{Path(path).name}: transcript {tid} changed since this file was exported; "
+                                    "comments were aligned to the new text")
+    else:
+        placer = _original_placer(word, tid)
+    aligned = None
+    if placer.working_text != canonical:
+        aligned = align(placer.working_text, canonical)
+        info["aligned"] = True
+    problems: list[str] = []
+    codings: list[Coding] = []
+    replies: dict[str, list[str]] = {}
+    for comment in word.comments.values():
+        if comment.parent is not None:
+            replies.setdefault(comment.parent, []).append(
+                (f"{comment.author}: " if comment.author else "") + comment.text)
+            info["replies"] += 1
+    for comment in sorted(word.comments.values(), key=lambda c: _id_key(c.id)):
+        if comment.parent is not None:
+            continue
+        info["comments"] += 1
+        text = comment.text
+        evidence = None
+        if text.lstrip().upper().startswith(SUGGESTION_PREFIX):
+            info["not_reviewed"] += 1
+            continue
+        if comment.author == SUGGESTION_AUTHOR:
+            match = _PROBABILITY.search(text)
+            evidence = "accepted mio-qual suggestion" + (f" (p={match.group(1)})" if match else "")
+            text = _PROBABILITY.sub("", text)
+            info["accepted"] += 1
+        if comment.id not in word.starts or comment.id not in word.ends:
+            problems.append(_comment_problem(
+                word, comment, "the comment is not anchored in the body text",
+                "comment a passage of the transcript, not a header, footnote or text box"))
+            continue
+        (k1, c1), (k2, c2) = word.starts[comment.id], word.ends[comment.id]
+        start = placer.place(k1, c1, "start", word.paragraphs)
+        end = placer.place(k2, c2, "end", word.paragraphs)
+        span = None
+        if start < end:
+            span = (start, end) if aligned is None else aligned.map_span(start, end)
+            if span is not None and aligned is None:
+                s, e = span
+                while s < e and canonical[s].isspace():
+                    s += 1
+                while e > s and canonical[e - 1].isspace():
+                    e -= 1
+                span = (s, e) if s < e else None
+        if span is None:
+            problems.append(_comment_problem(
+                word, comment, "cannot place the comment on the transcript text",
+                "anchor it on the words of the transcript, not on the title, table or turn ids; "
+                "if the text was edited, comment the unedited words"))
+            continue
+        parsed = parse_comment(codebook, text)
+        if parsed.problem:
+            problems.append(_comment_problem(word, comment, parsed.problem, COMMENT_HINT))
+            continue
+        memo_parts = [parsed.memo] if parsed.memo else []
+        memo_parts.extend(replies.get(comment.id, []))
+        memo = "\n".join(memo_parts) or None
+        for code in parsed.codes:
+            codings.append(Coding(tid, span[0], span[1], code, coder, "human", memo=memo, evidence=evidence))
+    return tid, codings, problems, info
+
+
+def _id_key(comment_id: str) -> tuple[int, str]:
+    return (int(comment_id), "") if comment_id.isdigit() else (1 << 60, comment_id)
+
+
+def import_docx_comments(project: "Project", paths: Iterable[str | Path], coder: str,
+                         codebook: "Codebook | Sequence[str] | None" = None, skip_problems: bool = False,
+                         transcript_id: str | None = None) -> DocxImport:
+    """Import the codes coders wrote as Word comments, all files in one transaction.
+
+    Parameters
+    ----------
+    project : Project
+    paths : iterable of path
+        ``.docx`` files: files written by :func:`export_docx`, or original transcript files.
+    coder : str
+        The layer the codings go into (origin ``human``).
+    codebook : Codebook or list of codebook names, optional
+        Default: the bundled ``cfir2``, ``cfir_outcomes`` and ``mio``.
+    skip_problems : bool
+        Import what can be imported and return the problems in ``skipped``; otherwise any
+        problem refuses the whole import.
+    transcript_id : str, optional
+        The transcript for files that name none (see :func:`which_transcript`).
+
+    Returns
+    -------
+    DocxImport
+
+    Raises
+    ------
+    InputError
+        Listing every problem of every file (file, comment id and author, the text it is
+        anchored on, what is wrong and what to do); nothing is written.
+
+    Notes
+    -----
+    Importing a coder's file again replaces the codings that file brought before (the file is
+    identified by its name), so a corrected file can simply be imported again.
+    """
+    from .layers import write_codings
+
+    book = load_codebook(codebook)
+    result = DocxImport()
+    problems: list[str] = []
+    batches: list[tuple[Path, str, list[Coding], dict[str, Any]]] = []
+    paths = [Path(p) for p in paths]
+    if not paths:
+        raise InputError("no Word files to import", hint="name one or more .docx files")
+    for path in paths:
+        if not path.is_file():
+            problems.append(f"{path}: no such file (check the path)")
+            continue
+        try:
+            tid, codings, file_problems, info = read_comment_codings(project, path, coder, book, transcript_id)
+        except InputError as exc:
+            problems.append(exc.one_line())
+            continue
+        problems.extend(file_problems)
+        batches.append((path, tid, codings, info))
+    if problems and not skip_problems:
+        raise InputError(
+            f"{len(problems)} problem(s) in the Word comments, so nothing was imported; first: {problems[0]}",
+            hint="fix every problem listed (or pass --skip-problems to import the rest)", details=problems)
+    result.skipped = problems
+    with project.store.transaction():
+        for path, tid, codings, info in batches:
+            written = write_codings(project, codings, coder=coder, origin="human", source_file=path, codebook=book,
+                                    replace="file", action="import Word comments")
+            result.inserted += written.inserted
+            result.removed += written.removed
+            result.suggestions_not_reviewed += info["not_reviewed"]
+            result.suggestions_accepted += info["accepted"]
+            result.replies += info["replies"]
+            result.warnings.extend(info["warnings"])
+            result.files.append({"file": str(path), "transcript_id": tid, "comments": info["comments"],
+                                 "codings": written.inserted, "removed": written.removed,
+                                 "aligned": info["aligned"]})
+    return result
+
+
+__all__ = ["export_docx", "import_docx_comments", "read_comment_codings", "read_word_file", "which_transcript",
+           "runs_for_span", "split_runs", "set_custom_properties", "DocxImport", "WordFile", "TEXT_STYLE",
+           "ID_STYLE", "SUGGESTION_AUTHOR", "SUGGESTION_PREFIX", "PROP_TRANSCRIPT", "PROP_HASH"]
