@@ -151,7 +151,8 @@ def accepted_labels(
             return False
         return counts[label] >= 2 or (timed and _name_like(label))
 
-    accepted = [solid(label) for label in labels]
+    verdict = {label: solid(label) for label in counts}
+    accepted = [verdict[label] for label in labels]
     if sum(accepted) >= 2:
         first = accepted.index(True)
         blocky = False
