@@ -1,0 +1,803 @@
+"""Pieces shared by the REFI-QDA project importer and exporter.
+
+REFI-QDA (the Rotterdam Exchange Format Initiative's "QDA-XML" standard, version 1.0) moves a
+whole project between NVivo, ATLAS.ti, MAXQDA, QualCoder and others as a ``.qdpx`` file: a zip
+holding ``project.qde`` (XML in the namespace ``urn:QDA-XML:project:1.0``) and a ``sources/``
+folder with the documents. This module holds what both directions need:
+
+* :func:`parse_qde`: a defusedxml parse of ``project.qde`` into small dataclasses
+  (:class:`QdeProject`), refusing DTD entities (XXE, "billion laughs") with an
+  :class:`~mio_qual.errors.InputError` that names the line;
+* deterministic GUIDs (:func:`stable_guid`);
+* offset conventions: REFI counts "characters" from 0 in a source's plain text, but tools
+  disagree on what a character is (code points, UTF-16 code units) and on whether a line break
+  ``\\r\\n`` counts as one or two. :func:`convert_positions` turns positions counted under one
+  :class:`Convention` into code-point offsets of the LF text;
+* :class:`OffsetMap` and :func:`canonical_map`: where each position of a raw text lands in its
+  canonical form (:func:`mio_qual.text.canonicalize`), and :func:`align_texts` for two texts
+  that differ in more than canonical form (a tool's plain text of a Word file against the
+  transcript mio-qual made of it).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+import uuid
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from ..errors import InputError
+from ..text import canonicalize, cp_to_utf16, crlf_to_lf_offsets, utf16_to_cp
+
+NS = "urn:QDA-XML:project:1.0"
+"""The REFI-QDA project namespace."""
+
+GUID_NAMESPACE = uuid.UUID("6f1d3c52-8f0e-5b6a-9a47-3d1c2e9b7a10")
+"""Namespace of the name-based (uuid5) GUIDs mio-qual writes, so that an export is deterministic."""
+
+INTERNAL_PREFIX = "internal://"
+CASES_ATTRIBUTE = "refi_cases"
+"""Transcript attribute holding the REFI cases a transcript belongs to (``"; "``-separated)."""
+
+# Characters XML 1.0 cannot carry (C0 controls other than tab/LF/CR, lone surrogates, U+FFFE/U+FFFF).
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+class OutsideArchiveError(InputError):
+    """A ``.qdpx`` that points at a file outside itself: refused even with ``skip_problems``."""
+
+
+def stable_guid(*parts: str) -> str:
+    """A GUID derived from ``parts`` (uuid5 in :data:`GUID_NAMESPACE`): same input, same GUID.
+
+    Examples
+    --------
+    >>> stable_guid("user", "AB") == stable_guid("user", "AB") != stable_guid("user", "CD")
+    True
+    """
+    return str(uuid.uuid5(GUID_NAMESPACE, "\x1f".join(parts)))
+
+
+def normalize_guid(guid: str | None) -> str | None:
+    """Lower-case a GUID and drop the braces some tools write (``{...}``)."""
+    if guid is None:
+        return None
+    return guid.strip().strip("{}").lower()
+
+
+def xml_safe(text: str) -> str:
+    """Replace characters that XML 1.0 cannot carry by U+FFFD."""
+    return _XML_ILLEGAL.sub("\ufffd", text)
+
+
+# ---------------------------------------------------------------------------- parsed project
+@dataclass
+class QdeUser:
+    """A REFI ``User``: who made a selection or a coding."""
+
+    guid: str
+    name: str
+
+
+@dataclass
+class QdeCode:
+    """A REFI ``Code`` (codes nest; ``parent`` is the enclosing code's GUID)."""
+
+    guid: str
+    name: str
+    parent: str | None = None
+    description: str = ""
+    is_codable: bool = True
+
+    def path(self, codes: dict[str, "QdeCode"]) -> str:
+        """The code's names from the root down, joined by ``/``."""
+        names, seen, code = [], set(), self
+        while code is not None and code.guid not in seen:
+            seen.add(code.guid)
+            names.append(code.name)
+            code = codes.get(code.parent) if code.parent else None
+        return "/".join(reversed(names))
+
+
+@dataclass
+class QdeCoding:
+    """A REFI ``Coding``: one code applied to the enclosing selection (or source)."""
+
+    guid: str
+    code: str  # CodeRef target GUID
+    user: str | None = None
+    created: str | None = None
+    notes: list[str] = field(default_factory=list)  # NoteRef target GUIDs
+
+
+@dataclass
+class QdeSelection:
+    """A REFI ``PlainTextSelection``: ``[start, end)`` in the source's plain text."""
+
+    guid: str
+    start: int
+    end: int
+    name: str = ""
+    description: str = ""
+    user: str | None = None
+    created: str | None = None
+    codings: list[QdeCoding] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    line: int | None = None
+
+
+@dataclass
+class QdeSource:
+    """A REFI ``TextSource`` with its selections and variable values."""
+
+    guid: str
+    name: str
+    plain_text_path: str | None = None
+    plain_text_content: str | None = None
+    selections: list[QdeSelection] = field(default_factory=list)
+    codings: list[QdeCoding] = field(default_factory=list)  # codes on the whole source
+    variables: dict[str, Any] = field(default_factory=dict)  # variable GUID -> value
+    user: str | None = None
+    line: int | None = None
+
+
+@dataclass
+class QdeVariable:
+    """A REFI ``Variable`` (an attribute of sources or cases)."""
+
+    guid: str
+    name: str
+    type: str = "Text"
+
+
+@dataclass
+class QdeCase:
+    """A REFI ``Case``: a group of sources (or of selections) with variable values."""
+
+    guid: str
+    name: str
+    sources: list[str] = field(default_factory=list)
+    selections: list[str] = field(default_factory=list)
+    variables: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class QdeProject:
+    """The parts of a ``project.qde`` that mio-qual reads."""
+
+    name: str
+    users: dict[str, QdeUser] = field(default_factory=dict)
+    codes: dict[str, QdeCode] = field(default_factory=dict)
+    sources: list[QdeSource] = field(default_factory=list)
+    variables: dict[str, QdeVariable] = field(default_factory=dict)
+    cases: list[QdeCase] = field(default_factory=list)
+    notes: dict[str, QdeSource] = field(default_factory=dict)
+    creating_user: str | None = None
+    other_sources: int = 0  # picture, PDF, audio and video sources (not imported)
+
+
+def _local(tag: Any) -> str:
+    if not isinstance(tag, str):
+        return ""
+    return tag.rsplit("}", 1)[-1]
+
+
+def _children(element: Any, name: str) -> list[Any]:
+    return [child for child in element if _local(child.tag) == name]
+
+
+def _child(element: Any, name: str) -> Any | None:
+    for child in element:
+        if _local(child.tag) == name:
+            return child
+    return None
+
+
+def _text(element: Any | None) -> str:
+    return "" if element is None else (element.text or "")
+
+
+class _LineTarget:
+    """A tree-builder target that remembers the line of each element's start tag."""
+
+    def __init__(self) -> None:
+        import xml.etree.ElementTree as ET
+
+        self.builder = ET.TreeBuilder()
+        self.lines: dict[int, int] = {}
+        self.expat: Any = None
+
+    def start(self, tag: str, attrs: dict) -> Any:
+        element = self.builder.start(tag, attrs)
+        if self.expat is not None:
+            self.lines[id(element)] = self.expat.CurrentLineNumber
+        return element
+
+    def end(self, tag: str) -> Any:
+        return self.builder.end(tag)
+
+    def data(self, data: str) -> None:
+        self.builder.data(data)
+
+    def close(self) -> Any:
+        return self.builder.close()
+
+
+def parse_xml(data: bytes, *, path: str | Path, what: str = "project.qde") -> tuple[Any, dict[int, int]]:
+    """Parse XML bytes with defusedxml, turning every refusal into a one-line InputError.
+
+    Entity declarations (external entities, "billion laughs" expansion) and external
+    references are refused; malformed XML names its line.
+
+    Returns
+    -------
+    root : Element
+    lines : dict
+        ``id(element)`` to the line of its start tag (for messages).
+
+    Raises
+    ------
+    InputError
+        For hostile or malformed XML.
+    """
+    import xml.etree.ElementTree as ET
+
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import DefusedXMLParser
+
+    target = _LineTarget()
+    try:
+        parser = DefusedXMLParser(target=target, forbid_dtd=False, forbid_entities=True, forbid_external=True)
+        target.expat = getattr(parser, "parser", None)
+        parser.feed(data)
+        root = parser.close()
+    except DefusedXmlException as exc:
+        kind = exc.__class__.__name__
+        reason = {
+            "EntitiesForbidden": "declares XML entities (an external-entity or entity-expansion attack?)",
+            "ExternalReferenceForbidden": "refers to an external resource",
+            "DTDForbidden": "contains a document type declaration",
+        }.get(kind, f"was refused by the XML safety checks ({kind})")
+        line = getattr(target.expat, "CurrentLineNumber", None)
+        raise InputError(f"{what} {reason}; nothing was read", path=path, line=line,
+                         hint="the file may be hostile; re-export the project from the QDA program") from None
+    except ET.ParseError as exc:
+        line = exc.position[0] if getattr(exc, "position", None) else None
+        message = str(exc).split(":")[0]
+        raise InputError(f"{what} is not well-formed XML ({message})", path=path, line=line,
+                         hint="the project file is damaged; re-export it") from None
+    return root, target.lines
+
+
+def _int_attr(element: Any, name: str, *, path: str | Path, line: int | None) -> int:
+    value = element.get(name)
+    try:
+        return int(str(value).strip())
+    except (TypeError, ValueError):
+        raise InputError(f"{_local(element.tag)} has {name}={value!r}, not a whole number", path=path, line=line,
+                         hint="the project file is damaged; re-export it") from None
+
+
+def _codings(element: Any) -> list[QdeCoding]:
+    out = []
+    for coding in _children(element, "Coding"):
+        ref = _child(coding, "CodeRef")
+        target = normalize_guid(ref.get("targetGUID")) if ref is not None else None
+        if not target:
+            continue
+        out.append(QdeCoding(
+            guid=normalize_guid(coding.get("guid")) or "", code=target,
+            user=normalize_guid(coding.get("creatingUser")), created=coding.get("creationDateTime"),
+            notes=[normalize_guid(n.get("targetGUID")) or "" for n in _children(coding, "NoteRef")]))
+    return out
+
+
+def _variable_values(element: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for vv in _children(element, "VariableValue"):
+        ref = _child(vv, "VariableRef")
+        if ref is None or not ref.get("targetGUID"):
+            continue
+        value: Any = None
+        for child in vv:
+            kind = _local(child.tag)
+            if kind == "VariableRef":
+                continue
+            raw = (child.text or "").strip()
+            if kind == "IntegerValue":
+                try:
+                    value = int(raw)
+                except ValueError:
+                    value = raw
+            elif kind == "FloatValue":
+                try:
+                    value = float(raw)
+                except ValueError:
+                    value = raw
+            elif kind == "BooleanValue":
+                value = raw.lower() in ("true", "1")
+            else:
+                value = raw
+        values[normalize_guid(ref.get("targetGUID")) or ""] = value
+    return values
+
+
+def _source(element: Any, *, path: str | Path, lines: dict[int, int]) -> QdeSource:
+    source = QdeSource(
+        guid=normalize_guid(element.get("guid")) or "",
+        name=element.get("name") or "",
+        plain_text_path=element.get("plainTextPath"),
+        user=normalize_guid(element.get("creatingUser")),
+        line=lines.get(id(element)),
+    )
+    content = _child(element, "PlainTextContent")
+    if content is not None:
+        source.plain_text_content = content.text or ""
+    for sel in _children(element, "PlainTextSelection"):
+        line = lines.get(id(sel))
+        source.selections.append(QdeSelection(
+            guid=normalize_guid(sel.get("guid")) or "",
+            start=_int_attr(sel, "startPosition", path=path, line=line),
+            end=_int_attr(sel, "endPosition", path=path, line=line),
+            name=sel.get("name") or "",
+            description=_text(_child(sel, "Description")),
+            user=normalize_guid(sel.get("creatingUser")),
+            created=sel.get("creationDateTime"),
+            codings=_codings(sel),
+            notes=[normalize_guid(n.get("targetGUID")) or "" for n in _children(sel, "NoteRef")],
+            line=line,
+        ))
+    source.codings = _codings(element)
+    source.variables = _variable_values(element)
+    return source
+
+
+def parse_qde(data: bytes, *, path: str | Path) -> QdeProject:
+    """Parse the bytes of ``project.qde`` into a :class:`QdeProject`.
+
+    Parameters
+    ----------
+    data : bytes
+        The XML.
+    path : str or Path
+        The ``.qdpx`` file, for messages.
+
+    Raises
+    ------
+    InputError
+        Hostile or malformed XML, a root other than ``Project``, or a selection position that is
+        not a whole number.
+    """
+    root, lines = parse_xml(data, path=path)
+    if _local(root.tag) != "Project":
+        raise InputError(f"project.qde has root element <{_local(root.tag)}>, not <Project>", path=path,
+                         hint="this is not a REFI-QDA project; export a .qdpx project from the QDA program")
+    namespace = root.tag[1:].split("}")[0] if root.tag.startswith("{") else ""
+    if namespace and namespace != NS:
+        raise InputError(f"project.qde uses namespace {namespace!r}, not {NS!r}", path=path,
+                         hint="only REFI-QDA project exchange 1.0 files can be read")
+    project = QdeProject(name=root.get("name") or "", creating_user=normalize_guid(root.get("creatingUserGUID")))
+    users = _child(root, "Users")
+    for user in _children(users, "User") if users is not None else []:
+        guid = normalize_guid(user.get("guid")) or ""
+        project.users[guid] = QdeUser(guid=guid, name=(user.get("name") or user.get("id") or guid).strip())
+    codebook = _child(root, "CodeBook")
+    codes_el = _child(codebook, "Codes") if codebook is not None else None
+
+    def walk(element: Any, parent: str | None) -> None:
+        for code in _children(element, "Code"):
+            guid = normalize_guid(code.get("guid")) or ""
+            project.codes[guid] = QdeCode(
+                guid=guid, name=(code.get("name") or "").strip(), parent=parent,
+                description=_text(_child(code, "Description")),
+                is_codable=(code.get("isCodable") or "true").strip().lower() not in ("false", "0"))
+            walk(code, guid)
+
+    if codes_el is not None:
+        walk(codes_el, None)
+    variables = _child(root, "Variables")
+    for var in _children(variables, "Variable") if variables is not None else []:
+        guid = normalize_guid(var.get("guid")) or ""
+        project.variables[guid] = QdeVariable(guid=guid, name=(var.get("name") or guid).strip(),
+                                              type=var.get("typeOfVariable") or "Text")
+    cases = _child(root, "Cases")
+    for case in _children(cases, "Case") if cases is not None else []:
+        project.cases.append(QdeCase(
+            guid=normalize_guid(case.get("guid")) or "",
+            name=(case.get("name") or case.get("guid") or "").strip(),
+            sources=[normalize_guid(r.get("targetGUID")) or "" for r in _children(case, "SourceRef")],
+            selections=[normalize_guid(r.get("targetGUID")) or "" for r in _children(case, "SelectionRef")],
+            variables=_variable_values(case)))
+    sources = _child(root, "Sources")
+    for element in sources if sources is not None else []:
+        kind = _local(element.tag)
+        if kind == "TextSource":
+            project.sources.append(_source(element, path=path, lines=lines))
+        elif kind in ("PictureSource", "PDFSource", "AudioSource", "VideoSource"):
+            project.other_sources += 1
+    notes = _child(root, "Notes")
+    for note in _children(notes, "Note") if notes is not None else []:
+        parsed = _source(note, path=path, lines=lines)
+        project.notes[parsed.guid] = parsed
+    return project
+
+
+# ---------------------------------------------------------------------------- offset conventions
+@dataclass(frozen=True)
+class Convention:
+    """How a tool counted positions in a source's text.
+
+    ``unit`` is ``codepoint`` or ``utf16`` (UTF-16 code units: a character beyond U+FFFF
+    counts two). ``newline`` says which text was counted: ``file``, the text as the archive
+    holds it (a ``\\r\\n`` there counts two); ``lf``, the text with every ``\\r\\n`` read as one
+    ``\\n``; ``crlf``, the text with every ``\\n`` counted as ``\\r\\n`` (a Windows tool that
+    counted line breaks its own way in a file with LF line ends, or in XML content whose
+    ``\\r`` the parser removed).
+    """
+
+    unit: str
+    newline: str = "file"
+
+    @property
+    def label(self) -> str:
+        """A short name, e.g. ``utf16``, ``codepoint+crlf``."""
+        return self.unit + ("" if self.newline == "file" else f"+{self.newline}")
+
+
+def conventions_for(raw: str) -> list[Convention]:
+    """Conventions to try for a source, most likely first.
+
+    Code points on the text as the file holds it come first, then UTF-16 code units, then the
+    same two with the line breaks counted the other way (``lf`` when the file has ``\\r\\n``,
+    ``crlf`` when it has a bare ``\\n``; both for mixed files).
+    """
+    out = [Convention("codepoint"), Convention("utf16")]
+    if "\r\n" in raw:
+        out += [Convention("codepoint", "lf"), Convention("utf16", "lf")]
+    if "\n" in raw.replace("\r\n", ""):
+        out += [Convention("codepoint", "crlf"), Convention("utf16", "crlf")]
+    return out
+
+
+def _to_codepoints(text: str, values: list[int], unit: str) -> list[int | None]:
+    """Offsets counted in ``unit`` on ``text`` as code-point offsets (None: inside a surrogate pair)."""
+    if unit == "codepoint":
+        return list(values)
+    cps = utf16_to_cp(text, values)
+    back = cp_to_utf16(text, cps)
+    return [c if b == v else None for c, b, v in zip(cps, back, values)]
+
+
+def _collapse_crlf(raw: str, offsets: list[int | None]) -> list[int | None]:
+    """Code-point offsets of ``raw`` as offsets of ``raw`` with each ``\\r\\n`` made ``\\n``.
+
+    An offset between the ``\\r`` and the ``\\n`` becomes None.
+    """
+    pairs = [m.start() for m in re.finditer("\r\n", raw)]
+    if not pairs:
+        return list(offsets)
+    inside = {p + 1 for p in pairs}
+    out: list[int | None] = []
+    for o in offsets:
+        if o is None or o in inside:
+            out.append(None)
+        else:
+            out.append(o - bisect_right(pairs, o - 2))
+    return out
+
+
+def convert_positions(raw: str, positions: Sequence[int], convention: Convention) -> list[int | None]:
+    """Turn positions counted under ``convention`` into code-point offsets of the LF text.
+
+    Parameters
+    ----------
+    raw : str
+        The source text as the archive holds it (decoded).
+    positions : sequence of int
+    convention : Convention
+
+    Returns
+    -------
+    list of int or None
+        Offsets into ``raw.replace("\\r\\n", "\\n")``; ``None`` where the position cannot be right
+        under the convention: outside the text, inside a surrogate pair, or between the ``\\r``
+        and ``\\n`` of a line break.
+
+    Examples
+    --------
+    >>> convert_positions("a\\U0001F600b", [0, 3, 4], Convention("utf16"))
+    [0, 2, 3]
+    >>> convert_positions("ab\\ncd", [4, 6, 3], Convention("codepoint", "crlf"))
+    [3, 5, None]
+    >>> convert_positions("ab\\r\\ncd", [4, 6, 3], Convention("codepoint"))
+    [3, 5, None]
+    """
+    text_lf = raw.replace("\r\n", "\n")
+    if convention.newline == "file":
+        counted = raw
+    elif convention.newline == "lf":
+        counted = text_lf
+    else:
+        counted = text_lf.replace("\n", "\r\n")
+    size = len(counted) if convention.unit == "codepoint" else cp_to_utf16(counted, [len(counted)])[0]
+    inside = [i for i, p in enumerate(positions) if 0 <= p <= size]
+    cps = _to_codepoints(counted, [positions[i] for i in inside], convention.unit)
+    if convention.newline == "file":
+        cps = _collapse_crlf(raw, cps)
+    elif convention.newline == "crlf":
+        known = [c for c in cps if c is not None]
+        mapped = iter(crlf_to_lf_offsets(text_lf, known))
+        lf = [None if c is None else next(mapped) for c in cps]
+        # Going back: an LF offset o sits at o + (number of newlines before o) in the CRLF text.
+        newlines = [i for i, ch in enumerate(text_lf) if ch == "\n"]
+        cps = [None if o is None or o + bisect_right(newlines, o - 1) != c else o for o, c in zip(lf, cps)]
+    out: list[int | None] = [None] * len(positions)
+    for i, c in zip(inside, cps):
+        out[i] = c
+    return out
+
+
+def normalize_for_match(text: str) -> str:
+    """NFC, whitespace runs to one space, trimmed: how selection names are compared with text."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def name_match(name: str, span_text: str) -> int:
+    """How well a selection's ``name`` matches its text: 2 whole, 1 the start of it, 0 not.
+
+    Several tools store the selected text, or its first words, as the selection's name; XML
+    attribute normalization has turned its line breaks into spaces, so whitespace is compared
+    loosely. A cut name ends with ``...``/``…``, or is at least 12 characters of the start.
+
+    Examples
+    --------
+    >>> name_match("we had no room", "we had no\\nroom")
+    2
+    >>> name_match("we had no…", "we had no room at all"), name_match("room", "we had no room")
+    (1, 0)
+    """
+    wanted = normalize_for_match(name)
+    if not wanted:
+        return 0
+    got = normalize_for_match(span_text)
+    if wanted == got:
+        return 2
+    for ellipsis in ("\u2026", "..."):
+        if wanted.endswith(ellipsis):
+            stem = wanted[: -len(ellipsis)].rstrip()
+            return 1 if stem and got.startswith(stem) else 0
+    return 1 if len(wanted) >= 12 and got.startswith(wanted) else 0
+
+
+def name_matches(name: str, span_text: str) -> bool:
+    """True when a selection's ``name`` is its text, whole or cut (see :func:`name_match`)."""
+    return name_match(name, span_text) > 0
+
+
+# ---------------------------------------------------------------------------- offset maps
+class OffsetMap:
+    """Where each position of an old text lands in a new text.
+
+    Built from non-overlapping edits ``(start, end, new_length)`` of the old text, in order.
+    A position strictly inside an edited stretch has no exact image: :meth:`start` moves it to
+    the start of the stretch's replacement and :meth:`end` to its end, so a span never shrinks
+    past text it covered.
+    """
+
+    def __init__(self, old_length: int, edits: Iterable[tuple[int, int, int]]) -> None:
+        self.old_length = old_length
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+        self._new_starts: list[int] = []
+        self._new_lengths: list[int] = []
+        shift = 0
+        last = 0
+        for start, end, new_length in edits:
+            if start < last or end < start:
+                raise ValueError("edits must be ordered and non-overlapping")
+            self._starts.append(start)
+            self._ends.append(end)
+            self._new_starts.append(start + shift)
+            self._new_lengths.append(new_length)
+            shift += new_length - (end - start)
+            last = end
+        self.new_length = old_length + shift
+
+    def _locate(self, offset: int) -> tuple[int, bool]:
+        """Index of the last edit starting at or before ``offset`` and whether it is strictly inside it."""
+        k = bisect_right(self._starts, offset) - 1
+        if k < 0:
+            return -1, False
+        return k, self._starts[k] < offset < self._ends[k]
+
+    def _map(self, offset: int, to_end: bool) -> int:
+        if not 0 <= offset <= self.old_length:
+            raise ValueError(f"offset {offset} outside a text of {self.old_length} characters")
+        k = bisect_right(self._starts, offset) - 1
+        # Edits that start exactly at offset: an empty edit (insertion) at offset is before it
+        # for end positions and after it for start positions.
+        while k >= 0 and self._starts[k] == offset and self._ends[k] == offset and not to_end:
+            k -= 1
+        if k < 0:
+            return offset
+        start, end, new_start, new_length = self._starts[k], self._ends[k], self._new_starts[k], self._new_lengths[k]
+        if offset >= end:
+            if offset == end == start and not to_end:
+                return new_start
+            return new_start + new_length + (offset - end)
+        if offset == start:
+            return new_start
+        return new_start + new_length if to_end else new_start
+
+    def start(self, offset: int) -> int:
+        """The new position of a span start at ``offset``."""
+        return self._map(offset, to_end=False)
+
+    def end(self, offset: int) -> int:
+        """The new position of a span end at ``offset``."""
+        return self._map(offset, to_end=True)
+
+    def then(self, other: "OffsetMap") -> "ComposedMap":
+        """This map followed by ``other``."""
+        return ComposedMap([self, other])
+
+
+class ComposedMap:
+    """Several maps applied in turn."""
+
+    def __init__(self, maps: Sequence[Any]) -> None:
+        self.maps = list(maps)
+
+    def start(self, offset: int) -> int:
+        for m in self.maps:
+            offset = m.start(offset)
+        return offset
+
+    def end(self, offset: int) -> int:
+        for m in self.maps:
+            offset = m.end(offset)
+        return offset
+
+
+class IdentityMap:
+    """The map of a text onto itself."""
+
+    def start(self, offset: int) -> int:
+        return offset
+
+    def end(self, offset: int) -> int:
+        return offset
+
+
+def _apply(text: str, edits: list[tuple[int, int, str]]) -> tuple[str, OffsetMap]:
+    pieces, last = [], 0
+    for start, end, replacement in edits:
+        pieces.append(text[last:start])
+        pieces.append(replacement)
+        last = end
+    pieces.append(text[last:])
+    return "".join(pieces), OffsetMap(len(text), [(s, e, len(r)) for s, e, r in edits])
+
+
+# The same steps, in the same order, as mio_qual.text.canonicalize; checked against it.
+_BREAKS = re.compile(r"\r\n|\r|\u2028|\u2029|\x0b|\x0c|\x85")
+_TRAILING = re.compile(r"[ \t\u00a0\u200b]+$", re.MULTILINE)
+
+
+def _nfc_edits(text: str) -> list[tuple[int, int, str]]:
+    """Edits turning ``text`` into its NFC form, as small as the composition allows."""
+    if unicodedata.is_normalized("NFC", text):
+        return []
+    edits: list[tuple[int, int, str]] = []
+    line_start = 0
+    for line in text.split("\n"):
+        if not unicodedata.is_normalized("NFC", line):
+            edits.extend(_nfc_line_edits(line, line_start))
+        line_start += len(line) + 1
+    return edits
+
+
+def _nfc_line_edits(line: str, offset: int) -> list[tuple[int, int, str]]:
+    # Clusters: a character of combining class 0 with the marks that follow it. Canonical
+    # composition never reaches across a starter except to the starter right before it, so
+    # adjacent clusters are merged while normalizing them together differs from apart.
+    bounds = [i for i, ch in enumerate(line) if unicodedata.combining(ch) == 0 or i == 0] + [len(line)]
+    clusters: list[tuple[int, int]] = []
+    for a, b in zip(bounds, bounds[1:]):
+        if clusters:
+            pa, pb = clusters[-1]
+            joined = unicodedata.normalize("NFC", line[pa:b])
+            apart = unicodedata.normalize("NFC", line[pa:pb]) + unicodedata.normalize("NFC", line[a:b])
+            if joined != apart:
+                clusters[-1] = (pa, b)
+                continue
+        clusters.append((a, b))
+    edits = []
+    for a, b in clusters:
+        normal = unicodedata.normalize("NFC", line[a:b])
+        if normal != line[a:b]:
+            edits.append((offset + a, offset + b, normal))
+    rebuilt, _ = _apply(line, [(s - offset, e - offset, r) for s, e, r in edits])
+    if rebuilt != unicodedata.normalize("NFC", line):  # pragma: no cover - exotic scripts
+        return [(offset, offset + len(line), unicodedata.normalize("NFC", line))]
+    return edits
+
+
+def canonical_map(raw: str) -> tuple[str, Any]:
+    """The canonical text of ``raw`` and the map of ``raw``'s positions onto it.
+
+    Parameters
+    ----------
+    raw : str
+        A text as a file held it (after decoding).
+
+    Returns
+    -------
+    canonical : str
+        Equal to :func:`mio_qual.text.canonicalize` of ``raw``.
+    mapping : object with ``start(offset)`` and ``end(offset)``
+        Positions of ``raw`` to positions of ``canonical``.
+
+    Examples
+    --------
+    >>> text, m = canonical_map("Cafe\\u0301  \\r\\nok ")
+    >>> text, m.start(6), m.start(9), m.end(11)
+    ('Café\\nok', 4, 5, 7)
+    """
+    maps = []
+    text = raw
+    steps = [
+        lambda t: [(m.start(), m.end(), "") for m in re.finditer("\x00", t)],
+        lambda t: [(0, len(t) - len(t.lstrip("\ufeff")), "")] if t.startswith("\ufeff") else [],
+        lambda t: [(m.start(), m.end(), "\n") for m in _BREAKS.finditer(t)],
+        _nfc_edits,
+        lambda t: [(m.start(), m.end(), "") for m in _TRAILING.finditer(t)],
+        lambda t: ([(0, len(t) - len(t.lstrip("\n")), "")] if t.startswith("\n") else [])
+        + ([(len(t.rstrip("\n")), len(t), "")] if t.endswith("\n") and t.strip("\n") else []),
+    ]
+    for step in steps:
+        edits = step(text)
+        if edits:
+            text, mapping = _apply(text, edits)
+            maps.append(mapping)
+    expected = canonicalize(raw)
+    if text != expected:  # pragma: no cover - a divergence from canonicalize: align instead
+        return expected, align_texts(raw, expected)
+    return text, ComposedMap(maps) if maps else IdentityMap()
+
+
+def align_texts(old: str, new: str) -> Any:
+    """A map from positions of ``old`` to positions of ``new`` for two texts that mostly agree.
+
+    Lines are matched first (fast on long texts), then characters inside the stretches of
+    lines that differ, with :class:`difflib.SequenceMatcher`. Text that exists only in ``old``
+    maps to the point where it would have been in ``new``.
+    """
+    if old == new:
+        return IdentityMap()
+    old_lines = old.splitlines(keepends=True)
+    new_lines = new.splitlines(keepends=True)
+    old_pos = [0]
+    for line in old_lines:
+        old_pos.append(old_pos[-1] + len(line))
+    new_pos = [0]
+    for line in new_lines:
+        new_pos.append(new_pos[-1] + len(line))
+    edits: list[tuple[int, int, int]] = []
+    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        a0, a1, b0, b1 = old_pos[i1], old_pos[i2], new_pos[j1], new_pos[j2]
+        if tag != "replace":
+            edits.append((a0, a1, b1 - b0))
+            continue
+        inner = difflib.SequenceMatcher(None, old[a0:a1], new[b0:b1], autojunk=False)
+        for t2, x1, x2, y1, y2 in inner.get_opcodes():
+            if t2 != "equal":
+                edits.append((a0 + x1, a0 + x2, y2 - y1))
+    return OffsetMap(len(old), edits)
