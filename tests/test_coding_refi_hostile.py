@@ -167,3 +167,13 @@ def test_missing_internal_file_is_a_skippable_problem(busy, codebook, tmp_path):
     assert project_state(busy.folder) == state
     result = import_qdpx(busy, path, codebook=codebook, skip_problems=True)
     assert result.n_codings == 0 and "missing from the archive" in result.skipped[0]
+
+
+def test_a_source_the_reader_refuses_is_named_by_its_qdpx(busy, codebook, tmp_path):
+    from mio_qual.transcripts.encoding import MAX_LINE_CHARS
+
+    long_line = "R: " + "x" * (MAX_LINE_CHARS + 10)
+    path = archive(tmp_path / "long.qdpx", {"project.qde": qde(source()).encode(),
+                                            f"sources/{SOURCE}.txt": long_line.encode()})
+    error = refused(busy, path, codebook, "characters long")
+    assert f"{path}!T9" in str(error) and "mio-qual-qdpx-" not in str(error)

@@ -26,8 +26,11 @@ What lands where
 * **Variables and cases** become transcript metadata: a variable named like a study column
   (agency, clinic, kind, participant_id, role, date, interviewer) fills that column, others
   become attributes; case variables apply to the case's sources, a source's own values win.
-  Case membership is kept in the attribute ``refi_cases`` (``"; "``-separated names). Stored
-  values are never overwritten; a differing value is reported as a warning.
+  Case membership is kept in the attribute ``refi_cases`` (``"; "``-separated names); a case
+  that groups selections rather than sources is reported, not kept. Stored values are never
+  overwritten; a differing value is reported as a warning. Codes applied to a whole source,
+  notes other than selection memos, and picture/PDF/audio/video sources are reported, not
+  imported.
 
 Safety: the archive is opened with :func:`mio_qual.safezip.open_zip` and read member by member
 with a size bound; ``project.qde`` is parsed with defusedxml (no entities, no external
@@ -653,7 +656,19 @@ def _import_new(project: "Project", planned: list[_Planned], path: Path, result:
                 file.write_text(plan.raw, encoding="utf-8", newline="")
                 files.append(file)
                 writer.writerow([plan.report.transcript_id, file.name])
-        imported = project.import_transcripts(files, manifest=manifest)
+        try:
+            imported = project.import_transcripts(files, manifest=manifest)
+        except InputError as exc:
+            # Name the source in the .qdpx, not the temporary file it was read from.
+            names = {str(file): f"{path}!{plan.source.name or plan.source.guid}" for file, plan in zip(files, new)}
+
+            def where(text: str) -> str:
+                for file, name in names.items():
+                    text = text.replace(file, name)
+                return text
+
+            raise InputError(where(exc.message), path=where(exc.path) if exc.path else path, line=exc.line,
+                             hint=exc.hint, details=[where(d) for d in exc.details]) from None
         result.warnings.extend(f"{tid}: {message}" for tid, message in imported.warnings)
         connection = project.store.connection
         for k, plan in enumerate(new):
