@@ -7,6 +7,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mio_qual.errors import InputError
 from mio_qual.transcripts import SUPPORTED_SUFFIXES, read_transcript
@@ -248,3 +250,49 @@ def test_errors_are_one_line_with_file(tmp_path):
     with pytest.raises(InputError) as info:
         read_transcript(path)
     assert str(info.value).startswith(str(path) + ": ")
+
+
+def test_docx_with_a_dtd_in_another_part_is_refused(tmp_path):
+    import docx
+
+    path = tmp_path / "ok.docx"
+    document = docx.Document()
+    document.add_paragraph("I: hello")
+    document.save(str(path))
+    hostile = tmp_path / "hostile.docx"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(hostile, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "word/styles.xml":
+                data = data.replace(b"?>", b'?><!DOCTYPE x [<!ENTITY e "e">]>', 1)
+            dst.writestr(info, data)
+    assert "DTD" in _error(hostile).message
+    assert read_transcript(path, sentences=False).turns  # the untouched file reads
+
+
+FRAGMENTS = st.sampled_from(
+    [b"I: ", b"R: ", b"Jane Doe  0:03\n", b"[00:01:02] Ann: ", b"Bo (00:00:01):", b"**P1:** ", b"\n", b"\n\n",
+     b"WEBVTT\n\n", b"00:00:01.000 --> 00:00:02.000\n", b"1\n00:00:01,000 --> 00:00:02,000\n", b"<v Ann>",
+     b"</v>", b"[inaudible 00:12:03]", b"(laughs)", b"---\n", b"key: value\n", b"\r\n", b"\xc3\xa9", b"\xe9",
+     b"\x00", b"\xff\xfe", b"\xef\xbb\xbf", b"text words. More.", b"\t", b"  ", b"\x0c", b"\xe2\x80\xa8"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(parts=st.lists(FRAGMENTS, min_size=1, max_size=25), suffix=st.sampled_from([".txt", ".md", ".vtt", ".srt"]))
+def test_any_bytes_give_a_transcript_or_an_input_error(tmp_path_factory, parts, suffix):
+    """Whatever the bytes, reading ends in a consistent transcript or a clean InputError."""
+    from mio_qual.text import is_canonical
+
+    path = tmp_path_factory.mktemp("fuzz") / f"f{suffix}"
+    path.write_bytes(b"".join(parts))
+    try:
+        t = read_transcript(path)
+    except InputError as error:
+        assert "\n" not in str(error) and str(path) in str(error)
+        return
+    t.check_spans()
+    assert is_canonical(t.text)
+    assert t.turns
+    for b in t.source_blocks:
+        assert 0 <= b.start <= b.end <= len(t.text)

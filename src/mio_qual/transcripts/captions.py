@@ -71,7 +71,7 @@ def _clean(text: str) -> str:
     text = " ".join(text.split())
     if not text.isascii():
         text = unicodedata.normalize("NFC", text)
-        text = " ".join(text.replace("\u200b", " ").split())
+        text = " ".join(text.replace("\u200b", " ").replace("\ufeff", "").split())
     return text
 
 

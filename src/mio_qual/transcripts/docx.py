@@ -66,6 +66,7 @@ _SKIP = frozenset(
     )
 ) | {"{http://schemas.openxmlformats.org/markup-compatibility/2006}AlternateContent"}
 _PSTYLE, _OUTLINE = W + "pStyle", W + "outlineLvl"
+_DTD_MARKERS = tuple(m.encode(e) for m in ("<!DOCTYPE", "<!ENTITY") for e in ("utf-8", "utf-16-le", "utf-16-be"))
 _VAL = W + "val"
 _ID = W + "id"
 
@@ -189,9 +190,20 @@ def _open_document(path: Path) -> Any:
                 path=path,
                 hint="open it in Word and save it as .docx",
             )
-        for name in ("word/document.xml", "word/styles.xml"):
-            if name in names:
-                data = read_member(archive, name, path=path)
+        # python-docx parses every XML part with lxml (entities unresolved); refuse any part
+        # that declares a DTD at all, and parse the main part with defusedxml to report
+        # damage clearly.
+        for name in sorted(names):
+            if not name.endswith((".xml", ".rels")):
+                continue
+            data = read_member(archive, name, path=path)
+            if any(marker in data for marker in _DTD_MARKERS):
+                raise InputError(
+                    f"{name} declares a DTD or entities, which a Word document never needs",
+                    path=path,
+                    hint="the file may be hostile; do not open it",
+                )
+            if name == "word/document.xml":
                 try:
                     SafeET.fromstring(data)
                 except DefusedXmlException:
@@ -247,6 +259,8 @@ def read_docx(path: str | Path) -> TextSource:
     def add_text(raw: str) -> tuple[int, int]:
         nonlocal pos
         text = canonical_lines(raw).strip("\n")
+        if not parts:  # the start of the canonical text: no BOM, no blank line (as canonicalize)
+            text = text.lstrip("\ufeff\n")
         if not text.strip():
             return pos, pos
         if parts:

@@ -78,8 +78,10 @@ def text_to_source(raw: str, *, path: str | Path, fmt: str, encoding: str, warni
     check_line_lengths(lines_text, path=path)
     metadata, body_at, fm_lines = split_front_matter(lines_text, path=path)
     body = lines_text[body_at:]
-    stripped_head = body.lstrip("\n")
-    lead = len(body) - len(stripped_head)
+    # mio_qual.text.canonicalize drops a BOM at the start of the text: drop every BOM and
+    # blank line before the first text, so that the result is a fixed point of canonicalize.
+    stripped_head = body.lstrip("\n\ufeff")
+    lead = body.count("\n", 0, len(body) - len(stripped_head))
     text = stripped_head.rstrip("\n")
     # A final line break ends the last line; it does not start another one.
     n_total = lines_text.count("\n") + (0 if lines_text.endswith("\n") else 1)

@@ -141,7 +141,7 @@ def _read_one(
         encoding, warnings, fmt = src.encoding, src.warnings, src.format
         if not text.strip():
             raise InputError(
-                "the file has no transcript text" + (" after its front matter" if own_meta else ""),
+                "the file has no transcript text" + (" after its front matter" if own_meta and fmt != "docx" else ""),
                 path=path,
                 hint="check that the export finished",
             )

@@ -99,7 +99,7 @@ class Detection:
 
 def normalize_label(label: str) -> str:
     """A speaker label as an identity: inner whitespace collapsed, ends stripped."""
-    return " ".join(label.split())
+    return " ".join(label.replace("\ufeff", "").split())
 
 
 def _name_like(label: str) -> bool:
