@@ -291,7 +291,7 @@ class _Checker:
 
     # ------------------------------------------------------------------ build
     def codes(self) -> list[Code]:
-        depth: dict[str, int] = {}
+        """The checked entries as :class:`Code` objects, in file order (call after :meth:`run`)."""
 
         def depth_of(cid: str) -> int:
             d, cur = 0, self.parent_of.get(cid)
@@ -305,8 +305,8 @@ class _Checker:
             v = raw.values
             level = v.get("level")
             if level is None:
-                depth[cid] = depth_of(cid)
-                level = _DEPTH_LEVELS[depth[cid]] if depth[cid] < len(_DEPTH_LEVELS) else "code"
+                d = depth_of(cid)
+                level = _DEPTH_LEVELS[d] if d < len(_DEPTH_LEVELS) else "code"
             lists = {
                 f: tuple(dict.fromkeys(normalize_text(x) for x in (_as_list(v.get(f)) or [])))
                 for f in LIST_FIELDS

@@ -98,6 +98,7 @@ class LabelIndex:
     qualified: dict[str, list[str]] = field(default_factory=dict)  # "parent name: name"
     short: dict[str, list[str]] = field(default_factory=dict)  # "X" of "Parent: X" (paths only)
     entries: dict[str, _Entry] = field(default_factory=dict)
+    _labels_cache: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, codes: Iterable[tuple[str, str, str | None, Sequence[str]]]) -> "LabelIndex":
@@ -122,8 +123,14 @@ class LabelIndex:
         return index
 
     # ----------------------------------------------------------------- lookups
-    def labels_of(self, code_id: str) -> set[str]:
+    def labels_of(self, code_id: str) -> frozenset[str]:
         """Every normalized label (id, name, aliases, short name, ``id name``) of a code."""
+        cached = self._labels_cache.get(code_id)
+        if cached is None:
+            cached = self._labels_cache[code_id] = frozenset(self._compute_labels(code_id))
+        return cached
+
+    def _compute_labels(self, code_id: str) -> set[str]:
         entry = self.entries[code_id]
         out = {normalize_id(code_id), normalize_label(entry.name)}
         out.update(normalize_label(a) for a in entry.aliases)
