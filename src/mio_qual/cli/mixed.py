@@ -1,0 +1,362 @@
+"""Commands for mixed methods: ``ratings``, ``quant`` and ``joint``.
+
+Each command is a thin call into :mod:`mio_qual.mixed`; see there for what is computed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Sequence
+
+import click
+
+from .common import console, emit, format_option, get_project, out_option
+
+CASE_KINDS = ("clinic", "agency", "role", "transcript")
+
+
+def _csv_list(values: Sequence[str]) -> list[str] | None:
+    out = [v.strip() for value in values for v in value.split(",") if v.strip()]
+    return out or None
+
+
+def _notes(notes: Sequence[str], err: bool = False) -> None:
+    out = console(stderr=err)
+    for note in notes:
+        out.print(f"[dim]{_escape(note)}[/]")
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+# ============================================================================ ratings
+@click.group()
+def ratings() -> None:
+    """CFIR construct ratings per case: worksheets, import, matrix, agreement, consensus."""
+
+
+@ratings.command("worksheet")
+@click.option("--by", type=click.Choice(CASE_KINDS), default="clinic", show_default=True, help="Case kind.")
+@click.option("--rater", "raters", multiple=True, help="Write a worksheet for this rater (repeat for several).")
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=Path("ratings"),
+              show_default=True, help="Folder for the worksheets.")
+@click.option("--coder", "coders", multiple=True, help="Coding layer(s) to quote (default: consensus, else all human).")
+@click.option("--construct", "constructs", multiple=True, help="Constructs to rate (default: those coded).")
+@click.option("--case", "cases", multiple=True, help="Cases to include (default: all of the kind).")
+@click.option("--no-docx", is_flag=True, help="Write only the .xlsx files.")
+@click.option("--no-refines", is_flag=True, help="Quote only direct codings, not study codes that refine a construct.")
+def worksheet_cmd(by: str, raters: tuple[str, ...], out: Path, coders: tuple[str, ...], constructs: tuple[str, ...],
+                  cases: tuple[str, ...], no_docx: bool, no_refines: bool) -> None:
+    """Write rating worksheets (.xlsx to fill, .docx to read): one row per construct per case."""
+    from ..mixed.worksheet import build_worksheet, write_worksheet
+
+    project = get_project()
+    sheet = build_worksheet(project, by, coder=_csv_list(coders), constructs=_csv_list(constructs),
+                            cases=_csv_list(cases), via_refines=not no_refines)
+    written: list[Path] = []
+    for rater in (_csv_list(raters) or [None]):  # type: ignore[list-item]
+        written += write_worksheet(sheet, out, rater, docx=not no_docx)
+    n_cases = sheet.rows["case_id"].nunique()
+    n_constructs = sheet.rows["construct"].nunique()
+    c = console()
+    c.print(f"{len(sheet.rows)} rows ({n_constructs} constructs x {n_cases} {by}s), {len(sheet.excerpts)} excerpts "
+            f"from {sheet.layers}")
+    for path in written:
+        c.print(f"  wrote {path}")
+
+
+@ratings.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--rater", help="Whose ratings (default: the rater named in the worksheet).")
+@click.option("--by", type=click.Choice(CASE_KINDS), default=None, help="Case kind for files without a case_kind column.")
+def import_cmd(files: tuple[Path, ...], rater: str | None, by: str | None) -> None:
+    """Import filled rating worksheets (.xlsx or .csv); every bad cell is reported with sheet, row and column."""
+    from ..mixed.ratings import import_ratings
+
+    project = get_project()
+    for path in files:
+        result = import_ratings(project, path, rater, by=by)
+        console().print(f"{path}: {result.rater}: {result.rows} rows, {result.rated} rated, {result.missing} missing; "
+                        f"{result.replaced} replaced earlier ratings, {result.removed} removed")
+
+
+@ratings.command("list")
+@click.option("--rater", "raters_", multiple=True, help="Only these raters.")
+@click.option("--by", type=click.Choice(CASE_KINDS), default=None, help="Only this case kind.")
+@click.option("--construct", "constructs", multiple=True, help="Only these constructs.")
+@format_option()
+@out_option()
+def list_cmd(raters_: tuple[str, ...], by: str | None, constructs: tuple[str, ...], fmt: str, out: Path | None) -> None:
+    """List ratings, one row per rater, case and construct."""
+    project = get_project()
+    frame = project.ratings(rater=_csv_list(raters_), by=by, construct=_csv_list(constructs))
+    if fmt == "table":
+        frame = frame.drop(columns=["score", "source_file", "created"])
+    emit(frame, fmt, title="Construct ratings", out=out)
+
+
+@ratings.command("matrix")
+@click.option("--by", type=click.Choice(CASE_KINDS), default="clinic", show_default=True)
+@click.option("--rater", help="Rater or 'consensus' (default: consensus, else the only rater).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "xlsx", "docx", "png"]), default="table",
+              show_default=True)
+@out_option()
+def matrix_cmd(by: str, rater: str | None, fmt: str, out: Path | None) -> None:
+    """Show the construct x case matrix of ratings."""
+    from ..mixed.constructs import load_constructs
+    from ..mixed.export import TableDoc, write_docx, write_xlsx
+    from ..mixed.heatmap import heatmap
+
+    project = get_project()
+    matrix = project.construct_matrix(by=by, rater=rater)
+    info = load_constructs(project)
+    table = matrix.reset_index()
+    table.insert(1, "name", table["construct"].map(info.name))
+    table = table.astype(object).where(table.notna(), "")
+    title = f"Construct ratings by {by} ({matrix.attrs['rater']})"
+    if fmt in ("table", "csv", "json"):
+        emit(table, fmt, title=title, out=out)
+        return
+    out = out or Path(f"construct_matrix_{by}.{fmt}")
+    if fmt == "png":
+        heatmap(matrix, out, names={c: info.name(c) for c in matrix.index}, title=title)
+    elif fmt == "xlsx":
+        write_xlsx(TableDoc(table, title, [], list(matrix.columns), sheet="matrix"), out)
+    else:
+        write_docx(TableDoc(table, title, [], list(matrix.columns)), out)
+    console().print(f"wrote {out}")
+
+
+@ratings.command("agreement")
+@click.option("--raters", "raters_", multiple=True, help="Raters to compare (default: all but consensus).")
+@click.option("--by", type=click.Choice(CASE_KINDS), default="clinic", show_default=True)
+@format_option()
+@out_option()
+def agreement_cmd(raters_: tuple[str, ...], by: str, fmt: str, out: Path | None) -> None:
+    """Agreement between raters: ordinal and nominal alpha, linear weighted kappa, exact and within-one agreement."""
+    from ..mixed.ratings import rating_agreement
+
+    frame = rating_agreement(get_project(), _csv_list(raters_), by=by)
+    if fmt == "table":
+        frame = frame.drop(columns=["source"])
+    emit(frame, fmt, title="Agreement on construct ratings", out=out)
+
+
+@ratings.command("disagreements")
+@click.option("--raters", "raters_", multiple=True, help="Raters to compare (default: all but consensus).")
+@click.option("--by", type=click.Choice(CASE_KINDS), default="clinic", show_default=True)
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write a reconciliation sheet (.xlsx or .csv) to fill and pass to `ratings consensus --decisions`.")
+@format_option()
+def disagreements_cmd(raters_: tuple[str, ...], by: str, out: Path | None, fmt: str) -> None:
+    """List cases and constructs the raters rated differently (a reconciliation sheet)."""
+    from ..mixed.export import TableDoc, write_csv, write_xlsx
+    from ..mixed.ratings import rating_disagreements
+
+    frame = rating_disagreements(get_project(), _csv_list(raters_), by=by)
+    if out is not None:
+        if out.suffix.lower() == ".xlsx":
+            names = [c for c in frame.columns if c not in ("case_kind", "case_id", "construct", "construct_name",
+                                                           "difference", "rating", "rationale")
+                     and not c.endswith("_rationale")]
+            write_xlsx(TableDoc(frame, "Rating disagreements", ["Fill 'rating' and 'rationale' with the agreed value."],
+                                names + ["rating"], sheet="ratings"), out)
+        else:
+            write_csv(frame, out)
+        console().print(f"{len(frame)} disagreement(s); wrote {out}")
+        return
+    emit(frame, fmt, title=f"{len(frame)} rating disagreement(s)")
+
+
+@ratings.command("consensus")
+@click.option("--raters", "raters_", multiple=True, help="Raters to combine (default: all but consensus).")
+@click.option("--by", type=click.Choice(CASE_KINDS), default="clinic", show_default=True)
+@click.option("--decisions", type=click.Path(dir_okay=False, path_type=Path),
+              help="Reconciliation file: the disagreements sheet with 'rating' and 'rationale' filled.")
+@click.option("--allow-unresolved", is_flag=True, help="Write undecided disagreements as missing instead of refusing.")
+def consensus_cmd(raters_: tuple[str, ...], by: str, decisions: Path | None, allow_unresolved: bool) -> None:
+    """Build the consensus rating layer: agreed values, plus the decisions for disagreements."""
+    from ..mixed.ratings import build_consensus
+
+    result = build_consensus(get_project(), _csv_list(raters_), by=by, decisions=decisions,
+                             allow_unresolved=allow_unresolved)
+    console().print(f"consensus: {result.written} ratings ({result.agreed} agreed, {result.decided} decided, "
+                    f"{len(result.unresolved)} unresolved)")
+
+
+# ============================================================================ quant
+@click.group()
+def quant() -> None:
+    """Quantitative outcomes: import (fidelity, FIM/AIM/IAM, reach/adoption, activities), list, summarize."""
+
+
+def _ranges(values: Sequence[str]) -> dict[str, tuple[float | None, float | None]]:
+    from ..errors import InputError
+
+    out: dict[str, tuple[float | None, float | None]] = {}
+    for value in values:
+        try:
+            column, bounds = value.split("=", 1)
+            low, high = bounds.split(":", 1)
+            out[column.strip().lower()] = (float(low) if low.strip() else None, float(high) if high.strip() else None)
+        except ValueError:
+            raise InputError(f"cannot read the range {value!r}", hint="write COLUMN=LOW:HIGH, e.g. sessions=0:12") from None
+    return out
+
+
+@quant.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--dataset", help="Store under this name (default: the file name); re-importing replaces it.")
+@click.option("--kind", type=click.Choice(["fidelity", "fim_aim_iam", "reach_adoption", "activities", "generic"]),
+              help="Kind of file (default: detected from the columns).")
+@click.option("--level", type=click.Choice(["mother", "session", "counselor", "clinic", "agency"]),
+              help="For generic files: what one row describes.")
+@click.option("--sheet", help="Sheet of an .xlsx file (default: the first).")
+@click.option("--measure", "measures", multiple=True, help="Generic files: columns to read as measures.")
+@click.option("--range", "ranges", multiple=True, help="Valid range of a column, COLUMN=LOW:HIGH (repeatable).")
+@click.option("--min-items", type=int, default=4, show_default=True, help="Items a FIM/AIM/IAM scale needs to be scored.")
+def quant_import(files: tuple[Path, ...], dataset: str | None, kind: str | None, level: str | None, sheet: str | None,
+                 measures: tuple[str, ...], ranges: tuple[str, ...], min_items: int) -> None:
+    """Import quantitative FILES (.csv/.xlsx); every bad cell is reported with sheet, row and column."""
+    from ..errors import InputError
+    from ..mixed.quant import import_quant
+
+    if dataset and len(files) > 1:
+        raise InputError("--dataset names one file's dataset; import the files one by one",
+                         hint="or leave --dataset out to name each dataset after its file")
+    project = get_project()
+    out, err = console(), console(stderr=True)
+    for path in files:
+        result = import_quant(project, path, dataset=dataset, kind=kind, level=level, sheet=sheet,
+                              measures=_csv_list(measures), ranges=_ranges(ranges), min_items=min_items)
+        out.print(f"{path}: dataset {result.dataset!r} ({result.kind}, {result.level} level): {result.rows} rows, "
+                  f"{result.values} values; measures {', '.join(result.measures)}"
+                  + (f"; replaced {result.replaced} earlier values" if result.replaced else ""))
+        for warning in result.warnings:
+            err.print(f"[yellow]warning[/]: {path}: {_escape(warning)}")
+
+
+@quant.command("list")
+@click.option("--dataset", "datasets", multiple=True)
+@click.option("--measure", "measures", multiple=True)
+@format_option()
+@out_option()
+def quant_list(datasets: tuple[str, ...], measures: tuple[str, ...], fmt: str, out: Path | None) -> None:
+    """List stored values, one row per unit and measure."""
+    from ..mixed.quant import quant as quant_frame
+
+    frame = quant_frame(get_project(), dataset=_csv_list(datasets), measure=_csv_list(measures))
+    emit(frame, fmt, title="Quantitative values", out=out, max_rows=200 if fmt == "table" and out is None else None)
+
+
+@quant.command("summary")
+@click.option("--by", type=click.Choice(["clinic", "agency"]), default="clinic", show_default=True)
+@click.option("--measure", "measures", multiple=True, help="Measures (default: all; aliases such as feasibility work).")
+@format_option()
+@out_option()
+def quant_summary(by: str, measures: tuple[str, ...], fmt: str, out: Path | None) -> None:
+    """n, mean, SD, median, min and max of each measure by clinic or agency, with the level it came from."""
+    from ..mixed.aggregate import aggregate
+
+    frame = aggregate(get_project(), by=by, measures=_csv_list(measures))
+    emit(frame.round(3) if fmt == "table" else frame, fmt, title=f"Outcomes by {by}", out=out)
+
+
+@quant.command("phases")
+@click.option("--by", type=click.Choice(["clinic", "agency"]), default="clinic", show_default=True)
+@format_option()
+@out_option()
+def quant_phases(by: str, fmt: str, out: Path | None) -> None:
+    """Implementation activities (Aim 2): completion proportion and duration per phase."""
+    from ..mixed.aggregate import phase_summary
+
+    frame = phase_summary(get_project(), by=by)
+    emit(frame.round(3) if fmt == "table" else frame, fmt, title=f"Implementation activities by {by} and phase", out=out)
+
+
+@quant.command("measures")
+@format_option()
+def quant_measures(fmt: str) -> None:
+    """The measure table: every known measure's level, range and items."""
+    from ..mixed.quant import measure_table
+
+    emit(measure_table(), fmt, title="Known measures")
+
+
+# ============================================================================ joint
+@click.command()
+@click.option("--outcome", default="fidelity", show_default=True,
+              help="Outcome measure (fidelity, adherence, competence, fim/feasibility, aim, iam, reach, adoption, "
+                   "completion, or any imported measure).")
+@click.option("--display", type=click.Choice(["case-ordered", "side-by-side", "stats-by-theme", "qca"]),
+              default="case-ordered", show_default=True, help="Which joint display (qca: exploratory truth table).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "xlsx", "docx", "png"]), default="table",
+              show_default=True, help="png: heatmap of the case-ordered matrix.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Output file (default: a name in this folder).")
+@click.option("--by", type=click.Choice(["clinic", "agency"]), default="clinic", show_default=True)
+@click.option("--rater", help="Ratings to show (default: consensus, else the only rater).")
+@click.option("--construct", "constructs", multiple=True, help="Constructs (rows) to show.")
+@click.option("--split", type=click.Choice(["halves", "extremes", "threshold"]), default="halves", show_default=True,
+              help="How cases are split into high and low outcome groups.")
+@click.option("--threshold", type=float, help="For --split threshold: high when the outcome is at least this.")
+@click.option("--high", "high", multiple=True, help="Name the high-outcome cases (overrides --split).")
+@click.option("--low", "low", multiple=True, help="Name the low-outcome cases (overrides --split).")
+@click.option("--strong", type=float, default=2.0, show_default=True, help="Mean difference that distinguishes.")
+@click.option("--weak", type=float, default=1.0, show_default=True, help="Mean difference that weakly distinguishes.")
+@click.option("--sort", type=click.Choice(["codebook", "distinguishing"]), default="codebook", show_default=True)
+@click.option("--fit", "fit", type=click.Path(dir_okay=False, path_type=Path), help="Analyst's fit file (side-by-side).")
+@click.option("--quotes", type=int, default=3, show_default=True, help="Exemplar quotes per row (side-by-side).")
+@click.option("--condition", "conditions", multiple=True, help="QCA conditions (default: distinguishing constructs).")
+@click.option("--present-at", type=float, default=1.0, show_default=True, help="QCA: rating at which a condition is present.")
+def joint(outcome: str, display: str, fmt: str, out: Path | None, by: str, rater: str | None,
+          constructs: tuple[str, ...], split: str, threshold: float | None, high: tuple[str, ...], low: tuple[str, ...],
+          strong: float, weak: float, sort: str, fit: Path | None, quotes: int, conditions: tuple[str, ...],
+          present_at: float) -> None:
+    """Joint displays of construct ratings and an outcome: case-ordered matrix, side-by-side, statistics by theme."""
+    from ..errors import InputError
+    from ..mixed import joint as joint_module
+    from ..mixed.heatmap import display_heatmap
+
+    project = get_project()
+    rule = joint_module.DistinguishRule(split=split, threshold=threshold, high=tuple(_csv_list(high) or ()) or None,
+                                        low=tuple(_csv_list(low) or ()) or None, strong=strong, weak=weak)
+    if fmt == "png" and display != "case-ordered":
+        raise InputError("the heatmap (--format png) shows the case-ordered display",
+                         hint="use --display case-ordered, or another --format")
+    kwargs: dict[str, Any] = {"by": by, "rater": rater}
+    if display == "case-ordered":
+        result = joint_module.case_ordered(project, outcome, rule=rule, constructs=_csv_list(constructs), sort=sort,
+                                           **kwargs)
+    elif display == "side-by-side":
+        result = joint_module.side_by_side(project, outcome, rule=rule, constructs=_csv_list(constructs), fit=fit,
+                                           quotes=quotes, **kwargs)
+    elif display == "stats-by-theme":
+        result = joint_module.stats_by_theme(project, outcome, constructs=_csv_list(constructs), **kwargs)
+    else:
+        from ..mixed.qca import configurations
+
+        result = configurations(project, outcome, conditions=_csv_list(conditions), present_at=present_at, rule=rule,
+                                **kwargs)
+    if fmt == "table":
+        emit(result.frame, "table", title=result.title)
+        for extra in result.extra:
+            if display == "qca":
+                emit(extra.frame, "table", title=extra.title)
+        _notes(result.notes)
+        return
+    if fmt == "csv" and out is None:
+        emit(result.frame, "csv")
+        return
+    out = out or Path(f"joint_{display}_{outcome}.{fmt}")
+    if fmt == "csv":
+        result.to_csv(out)
+    elif fmt == "xlsx":
+        result.to_xlsx(out)
+    elif fmt == "docx":
+        result.to_docx(out)
+    else:
+        display_heatmap(result, out)
+    console().print(f"wrote {out}")

@@ -1,0 +1,205 @@
+"""Aggregating quantitative outcomes to clinic and agency, and outcomes per case.
+
+:func:`aggregate` summarizes every measure by clinic or agency with n, mean, SD, median,
+minimum and maximum, and says which level the values came from (session, counselor ...), so a
+clinic mean of 32 session ratings is never mistaken for a mean of 6 counselors' scores.
+
+* SD is the sample standard deviation (n - 1 in the denominator); it is undefined for n = 1.
+* Agency figures pool the agency's units (every session of both clinics, plus agency-wide
+  rows); clinic-level measures (reach, adoption) are averaged over the agency's clinics, and
+  ``n`` then counts clinics.
+* Missing values are left out; ``n`` counts the values used and ``n_missing`` those left out.
+
+:func:`phase_summary` scores the Aim 2 activity log per clinic (or agency) and phase:
+activities planned, completed, completion proportion, share tailored, mean delay, and the
+phase's duration from its first planned date to its last completion.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import TYPE_CHECKING, Sequence
+
+from ..errors import InputError
+from .constructs import as_list
+from .quant import ALIASES, quant
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from ..project import Project
+
+AGG_COLUMNS = ["measure", "level", "n", "n_missing", "mean", "sd", "median", "min", "max"]
+PHASE_ORDER = ("exploration", "preparation", "implementation", "sustainment")
+
+
+def summarize_values(values: Sequence[float]) -> dict[str, float]:
+    """n, n_missing, mean, SD (n - 1), median, min and max of a list with NaNs.
+
+    Examples
+    --------
+    >>> s = summarize_values([4.0, 5.0, float("nan"), 3.0])
+    >>> s["n"], s["n_missing"], s["mean"], s["sd"], s["median"]
+    (3, 1, 4.0, 1.0, 4.0)
+    """
+    import numpy as np
+
+    array = np.asarray([float("nan") if v is None else v for v in values], dtype=float)
+    kept = array[~np.isnan(array)]
+    n = int(kept.size)
+    return {
+        "n": n,
+        "n_missing": int(array.size - n),
+        "mean": float(kept.mean()) if n else math.nan,
+        "sd": float(kept.std(ddof=1)) if n > 1 else math.nan,
+        "median": float(np.median(kept)) if n else math.nan,
+        "min": float(kept.min()) if n else math.nan,
+        "max": float(kept.max()) if n else math.nan,
+    }
+
+
+def aggregate(project: "Project", by: str = "clinic", measures: str | Sequence[str] | None = None,
+              dataset: str | Sequence[str] | None = None, frame: "pd.DataFrame | None" = None) -> "pd.DataFrame":
+    """Summaries of each measure per clinic or agency.
+
+    Parameters
+    ----------
+    project : Project
+    by : {"clinic", "agency"}
+    measures : str or sequence of str, optional
+        Default: every stored measure. Aliases such as ``feasibility`` (FIM) are understood.
+    dataset : str or sequence of str, optional
+    frame : DataFrame, optional
+        Values as :func:`mio_qual.mixed.quant.quant` returns them (instead of reading the store).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns: agency, clinic (for ``by="clinic"``), measure, level (where the values came
+        from), n, n_missing, mean, sd, median, min, max, dataset.
+    """
+    import pandas as pd
+
+    if by not in ("clinic", "agency"):
+        raise InputError(f"cannot aggregate by {by!r}", hint="use clinic or agency")
+    data = frame if frame is not None else quant(project, dataset=dataset, measure=measures)
+    if frame is not None and measures is not None:
+        wanted = [ALIASES.get(m, m) for m in as_list(measures) or []]
+        data = data[data["measure"].isin(wanted)]
+    keys = ["agency", "clinic"] if by == "clinic" else ["agency"]
+    out_columns = keys + AGG_COLUMNS + ["dataset"]
+    if not len(data):
+        return pd.DataFrame(columns=out_columns)
+    rows = []
+    if by == "clinic":
+        data = data[data["clinic"].notna()]
+        for (agency, clinic, measure_name), group in data.groupby(["agency", "clinic", "measure"], dropna=False, sort=True):
+            rows.append({"agency": agency, "clinic": clinic, "measure": measure_name,
+                         "level": ", ".join(sorted(set(group["level"]))), **summarize_values(group["value"].tolist()),
+                         "dataset": ", ".join(sorted(set(group["dataset"])))})
+    else:
+        for (agency, measure_name), group in data.groupby(["agency", "measure"], dropna=True, sort=True):
+            levels = sorted(set(group["level"]))
+            rows.append({"agency": agency, "measure": measure_name, "level": ", ".join(levels),
+                         **summarize_values(group["value"].tolist()), "dataset": ", ".join(sorted(set(group["dataset"])))})
+    return pd.DataFrame(rows, columns=out_columns)
+
+
+def outcome_by_case(project: "Project", outcome: str, by: str = "clinic",
+                    dataset: str | Sequence[str] | None = None) -> "pd.DataFrame":
+    """One outcome per case: the case mean of the unit values, with n, SD and level.
+
+    Parameters
+    ----------
+    project : Project
+    outcome : str
+        A stored measure (``fidelity``, ``fim``, ``reach``, ``completed`` ...) or an alias
+        (``feasibility``, ``acceptability``, ``appropriateness``, ``completion``).
+    by : {"clinic", "agency"}
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index: case id. Columns: value (mean), n, sd, median, level, measure.
+
+    Raises
+    ------
+    InputError
+        When the project holds no values of the outcome.
+    """
+    name = ALIASES.get(outcome, outcome)
+    table = aggregate(project, by=by, measures=[name], dataset=dataset)
+    if not len(table):
+        stored = sorted({r[0] for r in project.store.connection.execute("SELECT DISTINCT measure FROM quant")})
+        raise InputError(f"no values of outcome {outcome!r} in the project", path=project.folder,
+                         hint=("its measures: " + ", ".join(stored)) if stored else
+                         "import quantitative data first with `mio-qual quant import FILE`")
+    frame = table.set_index(by)[["mean", "n", "sd", "median", "level", "measure"]].rename(columns={"mean": "value"})
+    frame.index.name = "case_id"
+    return frame
+
+
+def phase_summary(project: "Project", by: str = "clinic", dataset: str | Sequence[str] | None = None) -> "pd.DataFrame":
+    """Completion and duration of implementation activities per case and phase (Aim 2).
+
+    For each clinic (or agency) and phase: activities logged, completed, completion
+    proportion (completed / logged), tailored share, mean delay in days (completed date minus
+    planned date, completed activities only), and duration in days from the phase's first
+    planned date to its last completion (when at least one activity is completed). With
+    ``by="clinic"``, agency-wide activities (no clinic) are left out; with ``by="agency"`` they
+    count with the clinics' activities.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns: agency, clinic (by clinic), phase, n_activities, n_completed, completion,
+        tailored, mean_delay_days, first_planned, last_completed, duration_days.
+    """
+    import datetime as dt
+
+    import pandas as pd
+
+    rows = project.store.connection.execute(
+        "SELECT agency, clinic, unit_id, attributes, MAX(CASE WHEN measure = 'completed' THEN value END),"
+        " MAX(CASE WHEN measure = 'tailored' THEN value END), MAX(CASE WHEN measure = 'delay_days' THEN value END)"
+        " FROM quant WHERE level = 'activity'" + (" AND dataset IN (%s)" % ",".join("?" * len(as_list(dataset) or []))
+                                                  if dataset else "")
+        + " GROUP BY dataset, row", as_list(dataset) or []).fetchall()
+    keys = ["agency", "clinic"] if by == "clinic" else ["agency"]
+    columns = keys + ["phase", "n_activities", "n_completed", "completion", "tailored", "mean_delay_days",
+                      "first_planned", "last_completed", "duration_days"]
+    records = []
+    for agency, clinic, _, attributes, completed, tailored, delay in rows:
+        attrs = json.loads(attributes)
+        records.append({"agency": agency, "clinic": clinic, "phase": attrs.get("phase"),
+                        "completed": completed, "tailored": tailored, "delay": delay,
+                        "planned": attrs.get("date_planned"), "done": attrs.get("date_completed")})
+    frame = pd.DataFrame.from_records(records, columns=["agency", "clinic", "phase", "completed", "tailored", "delay",
+                                                        "planned", "done"])
+    if by == "clinic":
+        frame = frame[frame["clinic"].notna()]
+    if not len(frame):
+        return pd.DataFrame(columns=columns)
+    out = []
+    for key, group in frame.groupby(keys + ["phase"], sort=False):
+        key = key if isinstance(key, tuple) else (key,)
+        planned = [dt.date.fromisoformat(d) for d in group["planned"] if isinstance(d, str) and d]
+        done = [dt.date.fromisoformat(d) for d in group["done"] if isinstance(d, str) and d]
+        delays = group["delay"].dropna()
+        tailored = group["tailored"].dropna()
+        out.append({**dict(zip(keys + ["phase"], key)), "n_activities": len(group),
+                    "n_completed": int(group["completed"].sum()),
+                    "completion": float(group["completed"].mean()),
+                    "tailored": float(tailored.mean()) if len(tailored) else math.nan,
+                    "mean_delay_days": float(delays.mean()) if len(delays) else math.nan,
+                    "first_planned": min(planned).isoformat() if planned else None,
+                    "last_completed": max(done).isoformat() if done else None,
+                    "duration_days": float((max(done) - min(planned)).days) if done and planned else math.nan})
+    result = pd.DataFrame(out, columns=columns)
+    order = {p: i for i, p in enumerate(PHASE_ORDER)}
+    result["_o"] = result["phase"].map(lambda p: order.get(str(p).lower(), len(order)))
+    return result.sort_values(keys + ["_o", "phase"]).drop(columns="_o").reset_index(drop=True)
+
+
+__all__ = ["aggregate", "outcome_by_case", "phase_summary", "summarize_values", "AGG_COLUMNS"]

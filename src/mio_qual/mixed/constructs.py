@@ -1,0 +1,205 @@
+"""What the mixed-methods layer needs to know about codes: names, order, rateability, refinements.
+
+Ratings are given to CFIR constructs (codes of the ``cfir2`` codebook below domain level:
+constructs, subconstructs and the Individuals role x characteristic codes). Study codes such as
+``MIO.SUPV`` are not rated themselves but name the constructs they refine, so their excerpts
+can serve as evidence for those constructs.
+
+The codebook comes, in this order, from the argument, from the newest codebook registered in
+the project store (the one its codings were checked against), or from the bundled
+``cfir2``, ``mio`` and ``cfir_outcomes`` codebooks.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..project import Project
+
+RATEABLE_CODEBOOK = "cfir2"
+CASE_KINDS: tuple[str, ...] = ("clinic", "agency", "role", "transcript")
+
+
+@dataclass(frozen=True)
+class CodeInfo:
+    """One code as the mixed-methods layer sees it."""
+
+    id: str
+    name: str
+    level: str
+    codebook: str
+    refines: tuple[str, ...]
+    order: int
+
+    @property
+    def rateable(self) -> bool:
+        """True for CFIR constructs, subconstructs and role x characteristic codes."""
+        return self.codebook == RATEABLE_CODEBOOK and self.level != "domain"
+
+
+class Constructs:
+    """Code information by id, in codebook order, with a fallback for unknown ids.
+
+    Parameters
+    ----------
+    infos : iterable of CodeInfo
+    source : str
+        Where the information came from (for notes).
+    suggest : callable, optional
+        ``suggest(label) -> list of ids`` for unknown labels (the codebook's fuzzy matcher).
+    """
+
+    def __init__(self, infos: Iterable[CodeInfo], source: str = "", suggest: Any = None) -> None:
+        self.codes: dict[str, CodeInfo] = {i.id: i for i in infos}
+        self.source = source
+        self._suggest = suggest
+
+    def __contains__(self, code_id: object) -> bool:
+        return code_id in self.codes
+
+    def name(self, code_id: str) -> str:
+        """The code's name, or '' for an unknown id."""
+        info = self.codes.get(code_id)
+        return info.name if info else ""
+
+    def label(self, code_id: str) -> str:
+        """``'IS.J2 Space'`` (the id alone for an unknown code)."""
+        name = self.name(code_id)
+        return f"{code_id} {name}" if name else code_id
+
+    def order_key(self, code_id: str) -> tuple[int, str]:
+        """Sort key: codebook order, unknown ids last by id."""
+        info = self.codes.get(code_id)
+        return (info.order if info else 10**9, code_id)
+
+    def sort(self, ids: Iterable[str]) -> list[str]:
+        """Ids in codebook order, without duplicates."""
+        return sorted(dict.fromkeys(ids), key=self.order_key)
+
+    def rateable(self, code_id: str) -> bool:
+        """Whether ``code_id`` is a CFIR construct that can be rated."""
+        info = self.codes.get(code_id)
+        return bool(info and info.rateable)
+
+    def refines(self, code_id: str) -> tuple[str, ...]:
+        """The constructs ``code_id`` refines (empty for unknown codes)."""
+        info = self.codes.get(code_id)
+        return info.refines if info else ()
+
+    def domain(self, code_id: str) -> str:
+        """The CFIR domain prefix of an id (``IS`` for ``IS.J2``)."""
+        return code_id.split(".", 1)[0]
+
+    def suggest(self, label: str) -> list[str]:
+        """Close matches for an unknown label."""
+        if self._suggest is None:
+            import difflib
+
+            return difflib.get_close_matches(label, list(self.codes), n=3, cutoff=0.6)
+        try:
+            return list(self._suggest(label))[:3]
+        except Exception:  # noqa: BLE001 - suggestions are a courtesy
+            return []
+
+
+def _from_codebook(codebook: Any, source: str) -> Constructs:
+    infos = [CodeInfo(c.id, c.name, c.level, c.codebook, tuple(c.refines), i) for i, c in enumerate(codebook)]
+    return Constructs(infos, source, getattr(codebook, "suggest", None))
+
+
+def load_constructs(project: "Project | None" = None, codebook: Any = None) -> Constructs:
+    """Code information for a project.
+
+    Parameters
+    ----------
+    project : Project, optional
+    codebook : Codebook, str or sequence of str, optional
+        A loaded :class:`~mio_qual.codebook.Codebook`, or names/paths for
+        :func:`mio_qual.codebook.load_codebooks`.
+
+    Returns
+    -------
+    Constructs
+    """
+    if codebook is not None:
+        if hasattr(codebook, "codes") and hasattr(codebook, "resolve"):
+            return _from_codebook(codebook, "given codebook")
+        from ..codebook import load_codebooks
+
+        sources = [codebook] if isinstance(codebook, str) else list(codebook)
+        return _from_codebook(load_codebooks(sources), ", ".join(map(str, sources)))
+    if project is not None:
+        row = project.store.connection.execute(
+            "SELECT version, content FROM codebooks ORDER BY added_at DESC, rowid DESC LIMIT 1").fetchone()
+        if row is not None:
+            try:
+                records = json.loads(row[1])
+                infos = [CodeInfo(r["id"], r.get("name") or "", r.get("level") or "code", r.get("codebook") or "",
+                                  tuple(x.strip() for x in (r.get("refines") or "").split(";") if x.strip()), i)
+                         for i, r in enumerate(records)]
+                if infos:
+                    return Constructs(infos, f"project codebook {row[0]}")
+            except (ValueError, KeyError, TypeError, AttributeError):
+                pass
+    try:
+        from ..codebook import load_codebooks
+
+        return _from_codebook(load_codebooks(["cfir2", "mio", "cfir_outcomes"]), "bundled codebooks")
+    except Exception:  # noqa: BLE001 - a missing or broken bundle leaves ids without names
+        return Constructs([], "no codebook")
+
+
+def case_column(by: str) -> str:
+    """Check a case kind and return it."""
+    from ..errors import InputError
+
+    if by not in CASE_KINDS:
+        raise InputError(f"unknown case kind {by!r}", hint="use " + ", ".join(CASE_KINDS))
+    return by
+
+
+def project_cases(project: "Project", by: str) -> list[str]:
+    """The cases of a kind that the project's transcripts define, sorted.
+
+    clinic and agency come from the transcripts' metadata, transcript from their ids, role
+    from the speakers' roles (interviewers and facilitators left out).
+    """
+    from ..transcripts.model import INTERVIEWER_ROLES
+
+    case_column(by)
+    connection = project.store.connection
+    if by == "transcript":
+        rows = connection.execute("SELECT id FROM transcripts")
+    elif by == "role":
+        rows = connection.execute("SELECT DISTINCT role FROM speakers WHERE role IS NOT NULL")
+        return sorted(r[0] for r in rows if r[0] and r[0].lower() not in INTERVIEWER_ROLES)
+    else:
+        rows = connection.execute(f"SELECT DISTINCT {by} FROM transcripts WHERE {by} IS NOT NULL AND {by} != ''")
+    return sorted(r[0] for r in rows)
+
+
+def clinic_agencies(project: "Project") -> dict[str, str]:
+    """Each clinic's agency, from the transcripts' metadata."""
+    rows = project.store.connection.execute(
+        "SELECT DISTINCT clinic, agency FROM transcripts WHERE clinic IS NOT NULL AND clinic != ''"
+        " AND agency IS NOT NULL AND agency != ''")
+    return {clinic: agency for clinic, agency in rows}
+
+
+def as_list(value: str | Sequence[str] | None) -> list[str] | None:
+    """``'a,b'`` or ``['a', 'b']`` -> ``['a', 'b']``; None stays None."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return [v.strip() for v in value.split(",") if v.strip()]
+    out: list[str] = []
+    for v in value:
+        out.extend(x.strip() for x in str(v).split(",") if x.strip())
+    return out
+
+
+__all__ = ["CodeInfo", "Constructs", "load_constructs", "CASE_KINDS", "project_cases", "clinic_agencies",
+           "case_column", "as_list"]

@@ -1,0 +1,237 @@
+"""Writing tables as CSV, XLSX (cells filled by rating valence) and Word tables.
+
+Every text cell goes through :func:`mio_qual.exports.safe_cell` first, so that nothing a
+participant said can run as a spreadsheet formula; rating cells such as ``+2`` are numbers to
+a spreadsheet and are left as they are.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
+
+from ..exports import safe_cell, safe_frame
+from .ratings_scale import RATINGS
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+#: Fill colours by rating (a diverging red-green scale, amber for mixed), hex RGB.
+FILLS: dict[str, str] = {
+    "-2": "B2182B", "-1": "F4A582", "0": "EEEEEE", "+1": "A6DBA0", "+2": "1B7837", "X": "FEE08B",
+}
+#: Ratings whose fill is dark enough to need white text.
+DARK = {"-2", "+2"}
+
+
+@dataclass
+class TableDoc:
+    """A table with its title, notes and which columns hold ratings (to colour).
+
+    Attributes
+    ----------
+    frame : DataFrame
+    title : str
+    notes : list of str
+        Shown under the table (rules used, caveats, sources).
+    rating_columns : list of str
+        Columns whose cells are ratings (``+2`` ... ``X``) and are filled by valence.
+    sheet : str
+        Sheet name in XLSX files.
+    """
+
+    frame: "pd.DataFrame"
+    title: str = ""
+    notes: list[str] = field(default_factory=list)
+    rating_columns: list[str] = field(default_factory=list)
+    sheet: str = "table"
+
+
+def _cell_value(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if hasattr(value, "item") and not isinstance(value, str):  # numpy scalars
+        try:
+            value = value.item()
+        except (AttributeError, ValueError):
+            pass
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return safe_cell(value) if isinstance(value, str) else value
+
+
+def write_csv(frame: "pd.DataFrame", path: str | Path) -> Path:
+    """Write ``frame`` as UTF-8 CSV with formula-like cells neutralized."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    safe_frame(frame).to_csv(path, index=False, lineterminator="\n")
+    return path
+
+
+def write_xlsx(tables: TableDoc | Sequence[TableDoc], path: str | Path, *, notes_sheet: bool = True) -> Path:
+    """Write one or more tables to an ``.xlsx`` file, one sheet each, rating cells filled by valence.
+
+    Parameters
+    ----------
+    tables : TableDoc or sequence of TableDoc
+    path : str or Path
+    notes_sheet : bool
+        Add a ``notes`` sheet with each table's title and notes.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    docs = [tables] if isinstance(tables, TableDoc) else list(tables)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book = Workbook()
+    book.remove(book.active)
+    used: set[str] = set()
+    for doc in docs:
+        name = _sheet_name(doc.sheet, used)
+        sheet = book.create_sheet(name)
+        columns = [str(c) for c in doc.frame.columns]
+        sheet.append([safe_cell(c) for c in columns])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        rating_idx = {i for i, c in enumerate(columns) if c in set(map(str, doc.rating_columns))}
+        for values in doc.frame.itertuples(index=False):
+            sheet.append([_cell_value(v) for v in values])
+            row = sheet.max_row
+            for i in rating_idx:
+                cell = sheet.cell(row=row, column=i + 1)
+                text = "" if cell.value is None else str(cell.value)
+                if text in FILLS:
+                    cell.fill = PatternFill("solid", start_color=FILLS[text], end_color=FILLS[text])
+                    cell.alignment = Alignment(horizontal="center")
+                    if text in DARK:
+                        cell.font = Font(color="FFFFFF", bold=True)
+        for i, column in enumerate(columns, start=1):
+            lengths = [len(column)] + [len(str(v)) for v in doc.frame.iloc[:200, i - 1] if v is not None]
+            width = min(max(lengths) + 2, 60)
+            sheet.column_dimensions[get_column_letter(i)].width = max(width, 6)
+            if width >= 60:
+                for (cell,) in sheet.iter_rows(min_row=2, min_col=i, max_col=i):
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.freeze_panes = "A2"
+    if notes_sheet and any(doc.title or doc.notes for doc in docs):
+        sheet = book.create_sheet(_sheet_name("notes", used))
+        for doc in docs:
+            if doc.title:
+                sheet.append([safe_cell(doc.title)])
+                sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
+            for note in doc.notes:
+                sheet.append([safe_cell(note)])
+            sheet.append([])
+        sheet.column_dimensions["A"].width = 120
+    book.save(path)
+    return path
+
+
+def _sheet_name(name: str, used: set[str]) -> str:
+    base = "".join(ch for ch in name if ch not in "[]:*?/\\")[:31] or "table"
+    candidate, n = base, 2
+    while candidate.lower() in used:
+        suffix = f" ({n})"
+        candidate = base[:31 - len(suffix)] + suffix
+        n += 1
+    used.add(candidate.lower())
+    return candidate
+
+
+def _shade(cell: Any, hex_colour: str) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    properties = cell._tc.get_or_add_tcPr()
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), hex_colour)
+    properties.append(shading)
+
+
+def add_docx_table(document: Any, doc: TableDoc, *, heading_level: int = 2, font_size: float = 8) -> None:
+    """Append a titled table (and its notes) to a python-docx ``Document``."""
+    from docx.shared import Pt, RGBColor
+
+    if doc.title:
+        document.add_heading(doc.title, level=heading_level)
+    columns = [str(c) for c in doc.frame.columns]
+    table = document.add_table(rows=1, cols=len(columns))
+    table.style = "Table Grid"
+    for i, column in enumerate(columns):
+        cell = table.rows[0].cells[i]
+        cell.text = ""
+        run = cell.paragraphs[0].add_run(column)
+        run.bold = True
+        run.font.size = Pt(font_size)
+    rating_idx = {i for i, c in enumerate(columns) if c in set(map(str, doc.rating_columns))}
+    for values in doc.frame.itertuples(index=False):
+        cells = table.add_row().cells
+        for i, value in enumerate(values):
+            text = _docx_text(value)
+            lines = text.split("\n")
+            paragraph = cells[i].paragraphs[0]
+            for j, line in enumerate(lines):
+                if j:
+                    paragraph = cells[i].add_paragraph()
+                run = paragraph.add_run(line)
+                run.font.size = Pt(font_size)
+                if i in rating_idx and text in FILLS and text in DARK:
+                    run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+                    run.bold = True
+            if i in rating_idx and text in FILLS:
+                _shade(cells[i], FILLS[text])
+    for note in doc.notes:
+        paragraph = document.add_paragraph()
+        run = paragraph.add_run(note)
+        run.italic = True
+        run.font.size = Pt(font_size)
+
+
+def _docx_text(value: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, float):
+        return f"{value:.2f}" if not value.is_integer() else f"{value:.0f}"
+    return str(value)
+
+
+def write_docx(tables: TableDoc | Iterable[TableDoc], path: str | Path, *, title: str | None = None,
+               landscape: bool = True) -> Path:
+    """Write tables into a new Word document (landscape by default: the tables are wide)."""
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Cm
+
+    docs = [tables] if isinstance(tables, TableDoc) else list(tables)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document = Document()
+    section = document.sections[0]
+    if landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = section.page_height, section.page_width
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(1.5))
+    if title:
+        document.add_heading(title, level=1)
+    for doc in docs:
+        add_docx_table(document, doc)
+    document.save(path)
+    return path
+
+
+def rating_cells(values: Iterable[Any]) -> list[bool]:
+    """For each value, whether it is a rating (and so is coloured)."""
+    return [str(v) in RATINGS for v in values]
+
+
+__all__ = ["FILLS", "TableDoc", "write_csv", "write_xlsx", "write_docx", "add_docx_table"]

@@ -1,0 +1,616 @@
+"""Joint displays of construct ratings and quantitative outcomes.
+
+Three displays, after Fetters, Curry & Creswell (2013) and Guetterman, Fetters & Creswell
+(2015), each returned as a :class:`JointDisplay` (a DataFrame with its title and notes) that
+:mod:`mio_qual.mixed.export` writes as CSV, XLSX or a Word table:
+
+1. :func:`case_ordered`: the construct x case matrix with cases ordered by an outcome and
+   constructs flagged as distinguishing high- from low-outcome cases (Damschroder & Lowery
+   2013); the rule is a parameter (:class:`DistinguishRule`) and is stated in the notes;
+2. :func:`side_by_side`: construct | quantitative result | qualitative finding with exemplar
+   quotes | fit (confirmation, expansion, discordance), the fit taken from the analyst's file
+   or, where it has none, suggested from the direction of the ratings against the outcome and
+   marked as suggested;
+3. :func:`stats_by_theme`: outcome scores grouped by the rating each case got on a construct.
+
+References
+----------
+Fetters, M. D., Curry, L. A., & Creswell, J. W. (2013). Achieving integration in mixed methods
+designs: principles and practices. *Health Services Research*, 48(6 Pt 2), 2134-2156.
+
+Guetterman, T. C., Fetters, M. D., & Creswell, J. W. (2015). Integrating quantitative and
+qualitative results in health science mixed methods research through joint displays.
+*Annals of Family Medicine*, 13(6), 554-561.
+
+Damschroder, L. J., & Lowery, J. C. (2013). Evaluation of a large-scale weight management
+program using the consolidated framework for implementation research (CFIR).
+*Implementation Science*, 8, 51.
+
+Spearman, C. (1904). The proof and measurement of association between two things.
+*American Journal of Psychology*, 15(1), 72-101.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Sequence
+
+from ..errors import InputError
+from .aggregate import outcome_by_case, summarize_values
+from .constructs import Constructs, as_list, load_constructs
+from .export import TableDoc
+from .quant import ALIASES, MEASURES
+from .ratings import construct_matrix, default_rater, ratings
+from .ratings_scale import RATINGS, score
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from ..project import Project
+
+FITS: tuple[str, ...] = ("confirmation", "expansion", "discordance")
+DISPLAYS: tuple[str, ...] = ("case-ordered", "side-by-side", "stats-by-theme")
+LABELS = ("distinguishing", "weakly distinguishing", "not distinguishing", "reverse", "insufficient data")
+
+
+# ---------------------------------------------------------------------------- the rule
+@dataclass(frozen=True)
+class DistinguishRule:
+    """When a construct counts as distinguishing high- from low-outcome cases.
+
+    Cases are split into a high and a low group by the outcome; the construct's mean rating
+    score in each group is compared (X and missing ratings left out of the means):
+
+    * ``distinguishing``: mean(high) - mean(low) >= ``strong``;
+    * ``weakly distinguishing``: ``weak`` <= difference < ``strong``;
+    * ``reverse``: difference <= -``weak`` (rated higher where the outcome is lower);
+    * ``not distinguishing``: |difference| < ``weak``;
+    * ``insufficient data``: a group has fewer than ``min_rated`` rated cases.
+
+    Parameters
+    ----------
+    split : {"halves", "extremes", "threshold"}
+        ``halves``: the upper half of cases by outcome against the lower half (with an odd
+        number the middle case is in neither); ``extremes``: the single highest against the
+        single lowest case; ``threshold``: cases at or above ``threshold`` against those below.
+    threshold : float, optional
+        For ``split="threshold"``.
+    high, low : sequence of str, optional
+        Name the groups directly (overrides ``split``).
+    strong, weak : float
+        Differences of mean score (default 2 and 1 scale points).
+    min_rated : int
+        Rated cases each group needs (default 1).
+    """
+
+    split: str = "halves"
+    threshold: float | None = None
+    high: tuple[str, ...] | None = None
+    low: tuple[str, ...] | None = None
+    strong: float = 2.0
+    weak: float = 1.0
+    min_rated: int = 1
+
+    def __post_init__(self) -> None:
+        if self.split not in ("halves", "extremes", "threshold"):
+            raise InputError(f"unknown split {self.split!r}", hint="use halves, extremes or threshold")
+        if self.split == "threshold" and self.threshold is None and not self.high:
+            raise InputError("split='threshold' needs a threshold", hint="pass --threshold VALUE")
+        if self.weak > self.strong:
+            raise InputError("the weak difference must not exceed the strong one",
+                             hint=f"got weak={self.weak}, strong={self.strong}")
+
+    def groups(self, outcomes: "pd.Series") -> tuple[list[str], list[str]]:
+        """High and low cases, each ordered by outcome (highest first)."""
+        ordered = list(outcomes.sort_values(ascending=False, kind="stable").index)
+        if self.high or self.low:
+            high = [c for c in ordered if c in set(self.high or ())]
+            low = [c for c in ordered if c in set(self.low or ())]
+            return high, low
+        if self.split == "extremes":
+            return ordered[:1], ordered[-1:] if len(ordered) > 1 else []
+        if self.split == "threshold":
+            return ([c for c in ordered if outcomes[c] >= self.threshold],  # type: ignore[operator]
+                    [c for c in ordered if outcomes[c] < self.threshold])  # type: ignore[operator]
+        half = len(ordered) // 2
+        return ordered[:half], ordered[len(ordered) - half:]
+
+    def classify(self, high_scores: Sequence[float], low_scores: Sequence[float]) -> tuple[str, float]:
+        """The label and the difference of means for one construct."""
+        h = [s for s in high_scores if not math.isnan(s)]
+        lo = [s for s in low_scores if not math.isnan(s)]
+        if len(h) < self.min_rated or len(lo) < self.min_rated or not h or not lo:
+            return "insufficient data", math.nan
+        diff = sum(h) / len(h) - sum(lo) / len(lo)
+        if diff >= self.strong:
+            return "distinguishing", diff
+        if diff >= self.weak:
+            return "weakly distinguishing", diff
+        if diff <= -self.weak:
+            return "reverse", diff
+        return "not distinguishing", diff
+
+    def describe(self, high: Sequence[str], low: Sequence[str], outcome: str) -> str:
+        """The rule in words, naming the groups."""
+        how = {"halves": "upper half", "extremes": "highest case", "threshold": f"at or above {self.threshold:g}"
+               if self.threshold is not None else "named"}[self.split]
+        if self.high or self.low:
+            how = "named by the analyst"
+        return (f"Distinguishing rule: high {outcome} cases ({how}) = {', '.join(high) or 'none'}; low = "
+                f"{', '.join(low) or 'none'}. A construct is distinguishing when its mean rating in the high group "
+                f"minus its mean rating in the low group is at least {self.strong:g}, weakly distinguishing when at "
+                f"least {self.weak:g}, reverse when at most -{self.weak:g}; X (mixed) and missing ratings are left out "
+                f"of the means, and a group with fewer than {self.min_rated} rated case(s) gives 'insufficient data'.")
+
+
+# ---------------------------------------------------------------------------- results
+@dataclass
+class JointDisplay:
+    """A joint display: its table(s), title and notes.
+
+    Attributes
+    ----------
+    kind : str
+    frame : DataFrame
+        The display.
+    title : str
+    notes : list of str
+    rating_columns : list of str
+        Columns holding ratings (coloured by valence in XLSX and Word).
+    extra : list of TableDoc
+        Further tables written with it (for example the outcome per case).
+    data : dict
+        What the display was built from (matrix, outcomes, flags), for analysts.
+    """
+
+    kind: str
+    frame: "pd.DataFrame"
+    title: str
+    notes: list[str] = field(default_factory=list)
+    rating_columns: list[str] = field(default_factory=list)
+    extra: list[TableDoc] = field(default_factory=list)
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def tables(self) -> list[TableDoc]:
+        """The display (and any extra tables) as :class:`TableDoc` objects."""
+        main = TableDoc(self.frame, self.title, list(self.notes), list(self.rating_columns), sheet=self.kind)
+        return [main, *self.extra]
+
+    def to_csv(self, path: str | Path) -> Path:
+        """Write the display's main table as CSV."""
+        from .export import write_csv
+
+        return write_csv(self.frame, path)
+
+    def to_xlsx(self, path: str | Path) -> Path:
+        """Write the display (rating cells filled by valence) and its notes to an ``.xlsx`` file."""
+        from .export import write_xlsx
+
+        return write_xlsx(self.tables(), path)
+
+    def to_docx(self, path: str | Path) -> Path:
+        """Write the display as a Word table with its notes."""
+        from .export import write_docx
+
+        return write_docx(self.tables(), path)
+
+    def to_text(self, width: int = 200) -> str:
+        """The display as plain text (for terminals and reports)."""
+        import pandas as pd
+
+        with pd.option_context("display.max_colwidth", 80, "display.width", width, "display.max_rows", 500,
+                               "display.max_columns", 50):
+            text = f"{self.title}\n{self.frame.to_string(index=False)}"
+        return text + ("\n" + "\n".join(f"Note: {n}" for n in self.notes) if self.notes else "")
+
+
+# ---------------------------------------------------------------------------- shared pieces
+def outcome_label(project: "Project", outcome: str, values: "pd.DataFrame", by: str) -> str:
+    """``'fidelity (clinic mean of session values)'``."""
+    name = ALIASES.get(outcome, outcome)
+    levels = ", ".join(sorted(set(values["level"]))) if len(values) else ""
+    shown = outcome if outcome == name else f"{outcome} ({name})"
+    return f"{shown}: {by} mean of {levels}-level values" if levels and levels != by else f"{shown}: {by} value"
+
+
+def _inputs(project: "Project", outcome: str, by: str, rater: str | None, constructs: Sequence[str] | None,
+            codebook: Any) -> tuple["pd.DataFrame", "pd.DataFrame", str, Constructs]:
+    if by not in ("clinic", "agency"):
+        raise InputError(f"joint displays line ratings up with outcomes by clinic or agency, not {by!r}",
+                         hint="use --by clinic or --by agency")
+    outcomes = outcome_by_case(project, outcome, by=by)
+    rater = rater or default_rater(project, by)
+    info = load_constructs(project, codebook)
+    matrix = construct_matrix(project, by=by, rater=rater, constructs=constructs, codebook=codebook)
+    rated_cases = [c for c in matrix.columns if c in outcomes.index]
+    missing = [c for c in matrix.columns if c not in outcomes.index and matrix[c].notna().any()]
+    outcomes = outcomes.loc[[c for c in outcomes.index if c in set(rated_cases)]]
+    outcomes = outcomes[outcomes["value"].notna()]
+    if len(outcomes) < 2:
+        raise InputError(f"only {len(outcomes)} {by}(s) have both ratings and a value of {outcome!r}",
+                         path=project.folder, hint="a joint display needs two or more cases with both")
+    order = list(outcomes["value"].sort_values(ascending=False, kind="stable").index)
+    matrix = matrix[order]
+    outcomes = outcomes.loc[order]
+    outcomes.attrs["left_out"] = missing
+    return matrix, outcomes, rater, info
+
+
+def spearman(x: Sequence[float], y: Sequence[float]) -> float:
+    """Spearman's rank correlation (Spearman 1904): Pearson's r of the ranks, ties given mean ranks.
+
+    NaN when fewer than three pairs remain or either variable does not vary.
+
+    Examples
+    --------
+    >>> spearman([2, 1, -1, -2], [4.4, 3.9, 3.4, 2.6])
+    1.0
+    >>> round(spearman([1, 2, 2, 0], [3.0, 1.0, 2.0, 4.0]), 3)
+    -0.949
+    """
+    import pandas as pd
+
+    pairs = [(a, b) for a, b in zip(x, y) if not (math.isnan(a) or math.isnan(b))]
+    if len(pairs) < 3:
+        return math.nan
+    rx = pd.Series([a for a, _ in pairs]).rank(method="average")
+    ry = pd.Series([b for _, b in pairs]).rank(method="average")
+    if rx.nunique() < 2 or ry.nunique() < 2:
+        return math.nan
+    return float(rx.corr(ry))
+
+
+def _fmt(value: float, digits: int = 2) -> str:
+    return "" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.{digits}f}"
+
+
+# ---------------------------------------------------------------------------- display 1
+def case_ordered(project: "Project", outcome: str = "fidelity", *, by: str = "clinic", rater: str | None = None,
+                 rule: DistinguishRule | None = None, constructs: Sequence[str] | None = None,
+                 sort: str = "codebook", codebook: Any = None) -> JointDisplay:
+    """Case-ordered construct matrix: cases ordered by ``outcome``, distinguishing constructs flagged.
+
+    Parameters
+    ----------
+    project : Project
+    outcome : str
+        A stored measure or alias (``fidelity``, ``feasibility`` ...).
+    by : {"clinic", "agency"}
+    rater : str, optional
+        Default the consensus layer (see :func:`mio_qual.mixed.ratings.default_rater`).
+    rule : DistinguishRule, optional
+        Default ``DistinguishRule()`` (halves; strong 2, weak 1).
+    constructs : sequence of str, optional
+    sort : {"codebook", "distinguishing"}
+        Construct order: codebook order, or distinguishing constructs first (then by difference).
+
+    Returns
+    -------
+    JointDisplay
+        ``frame`` columns: construct, name, one column per case (highest outcome first),
+        difference (mean high - mean low), distinguishing (the label). Its first row gives the
+        outcome per case. ``data`` holds ``matrix``, ``outcomes``, ``high``, ``low``, ``flags``.
+    """
+    import pandas as pd
+
+    rule = rule or DistinguishRule()
+    matrix, outcomes, rater, info = _inputs(project, outcome, by, rater, constructs, codebook)
+    high, low = rule.groups(outcomes["value"])
+    flags = []
+    for construct in matrix.index:
+        scores = {c: score(matrix.at[construct, c]) for c in matrix.columns}
+        label, diff = rule.classify([scores[c] for c in high], [scores[c] for c in low])
+        flags.append((construct, label, diff))
+    flag_frame = pd.DataFrame(flags, columns=["construct", "distinguishing", "difference"]).set_index("construct")
+    label = outcome_label(project, outcome, outcomes, by)
+    cases = list(matrix.columns)
+    rows = [{"construct": "", "name": f"{outcome} ({by} mean)", **{c: _fmt(outcomes.at[c, "value"]) for c in cases},
+             "difference": "", "distinguishing": ""}]
+    order = list(matrix.index)
+    if sort == "distinguishing":
+        rank = {lab: i for i, lab in enumerate(LABELS)}
+        order.sort(key=lambda c: (rank[flag_frame.at[c, "distinguishing"]],
+                                  -abs(flag_frame.at[c, "difference"]) if not math.isnan(flag_frame.at[c, "difference"]) else 0,
+                                  info.order_key(c)))
+    for construct in order:
+        diff = flag_frame.at[construct, "difference"]
+        rows.append({"construct": construct, "name": info.name(construct),
+                     **{c: matrix.at[construct, c] if matrix.at[construct, c] is not None else "" for c in cases},
+                     "difference": "" if math.isnan(diff) else f"{diff:+.1f}",
+                     "distinguishing": flag_frame.at[construct, "distinguishing"]})
+    frame = pd.DataFrame(rows, columns=["construct", "name", *cases, "difference", "distinguishing"])
+    counts = flag_frame["distinguishing"].value_counts()
+    notes = [
+        f"Cases ordered by {label}, highest first; n per case: "
+        + ", ".join(f"{c} {int(outcomes.at[c, 'n'])}" for c in cases) + ".",
+        rule.describe(high, low, outcome),
+        f"Ratings: {rater}; -2 ... +2 valence and strength, X mixed, blank missing (Damschroder & Lowery 2013).",
+        "Flags: " + ", ".join(f"{lab} {int(counts.get(lab, 0))}" for lab in LABELS if counts.get(lab, 0)) + ".",
+    ]
+    if outcomes.attrs.get("left_out"):
+        notes.append(f"Left out (rated but no {outcome} value): {', '.join(outcomes.attrs['left_out'])}.")
+    outcome_table = outcomes.reset_index()[["case_id", "value", "n", "sd", "median", "level"]].rename(
+        columns={"case_id": by, "value": "mean"})
+    return JointDisplay("case-ordered", frame, f"Case-ordered construct matrix by {outcome}", notes,
+                        rating_columns=cases,
+                        extra=[TableDoc(outcome_table, f"{outcome} by {by}", [label], sheet="outcome")],
+                        data={"matrix": matrix, "outcomes": outcomes, "high": high, "low": low, "flags": flag_frame,
+                              "rater": rater, "rule": rule, "outcome": outcome, "by": by})
+
+
+# ---------------------------------------------------------------------------- display 2
+def read_fit(path: str | Path, info: Constructs | None = None) -> dict[str, tuple[str, str]]:
+    """Read the analyst's fit judgements: columns construct, fit and optionally note.
+
+    Returns
+    -------
+    dict
+        ``{construct: (fit, note)}``.
+
+    Raises
+    ------
+    InputError
+        Every bad cell (unknown fit, unknown or repeated construct, formula) with its row and
+        column.
+    """
+    from .tables import Formula, Problems, as_text, read_table
+
+    table = read_table(path, what="fit file", header_contains=("construct", "fit"))
+    problems = Problems(Path(path))
+    out: dict[str, tuple[str, str]] = {}
+    rows: dict[str, int] = {}
+    for n, record in table.records():
+        for column, value in record.items():
+            if isinstance(value, Formula):
+                problems.add(f"{table.where(n, column)}: holds a formula ({value.text})", n)
+        construct = as_text(record.get("construct"))
+        fit = as_text(record.get("fit")).lower()
+        if not construct:
+            problems.add(f"{table.where(n, 'construct')}: the construct is empty", n)
+            continue
+        if info is not None and info.codes and construct not in info:
+            problems.add(f"{table.where(n, 'construct')}: unknown construct {construct!r}", n)
+        if fit not in FITS:
+            problems.add(f"{table.where(n, 'fit')}: {fit or 'an empty cell'!r} is not a fit (use "
+                         f"{', '.join(FITS)})", n)
+            continue
+        if construct in rows:
+            problems.add(f"{table.where(n, 'construct')}: {construct} already has a fit in row {rows[construct]}", n)
+            continue
+        rows[construct] = n
+        out[construct] = (fit, as_text(record.get("note")))
+    problems.raise_if_any("fit file", "correct the cells listed and run the command again")
+    return out
+
+
+def suggest_fit(scores: Sequence[float], outcomes: Sequence[float], threshold: float = 0.5) -> tuple[str, str]:
+    """A suggested fit from the direction of the ratings against the outcome.
+
+    Spearman's rho between rating scores and outcome values over the rated cases: rho >=
+    ``threshold`` suggests confirmation (the qualitative ratings rise with the outcome),
+    rho <= -``threshold`` discordance, anything between expansion (the construct does not
+    track the outcome, so what it adds lies beyond the outcome's differences). Fewer than three
+    rated cases or ratings that do not vary suggest nothing.
+
+    Returns
+    -------
+    fit : str
+        ``confirmation``, ``expansion``, ``discordance`` or ``''``.
+    why : str
+    """
+    rho = spearman(scores, outcomes)
+    rated = sum(not math.isnan(s) for s in scores)
+    if rated < 3:
+        return "", f"suggested: none ({rated} rated case(s); 3 needed)"
+    if math.isnan(rho):
+        return "expansion", "suggested: ratings do not vary across cases"
+    if rho >= threshold:
+        return "confirmation", f"suggested: rho = {rho:+.2f}"
+    if rho <= -threshold:
+        return "discordance", f"suggested: rho = {rho:+.2f}"
+    return "expansion", f"suggested: rho = {rho:+.2f}"
+
+
+def _pick_quotes(excerpts: "pd.DataFrame", cases: Sequence[str], n: int, target: int = 160,
+                 longest: int = 320) -> list[str]:
+    """Up to ``n`` exemplar quotes, one per case in ``cases`` order, direct codings first."""
+    out = []
+    for case in cases:
+        pool = excerpts[(excerpts["case_id"] == case) & ~excerpts["is_interviewer"]]
+        if not len(pool):
+            continue
+        pool = pool.assign(_via=pool["via"].astype(int), _len=pool["text"].str.len())
+        pool = pool[pool["_len"] >= 30] if (pool["_len"] >= 30).any() else pool
+        pool = pool.assign(_dist=(pool["_len"] - target).abs())
+        best = pool.sort_values(["_via", "_dist", "transcript_id", "start"], kind="stable").iloc[0]
+        text = best["text"]
+        if len(text) > longest:
+            cut = text[:longest].rsplit(" ", 1)[0]
+            text = cut + " \u2026"
+        who = best["speaker_id"] if isinstance(best["speaker_id"], str) else "participant"
+        role = str(best["speaker_role"]).replace("_", " ") if isinstance(best["speaker_role"], str) else ""
+        out.append(f"\u201c{text}\u201d ({who}{', ' + role if role else ''}, {case})")
+        if len(out) >= n:
+            break
+    return out
+
+
+def side_by_side(project: "Project", outcome: str = "fidelity", *, by: str = "clinic", rater: str | None = None,
+                 fit: str | Path | dict | None = None, constructs: Sequence[str] | None = None,
+                 rule: DistinguishRule | None = None, quotes: int = 3, fit_threshold: float = 0.5,
+                 coder: str | Sequence[str] | None = None, codebook: Any = None) -> JointDisplay:
+    """Side-by-side joint display: construct | quantitative result | qualitative finding | fit.
+
+    Parameters
+    ----------
+    project : Project
+    outcome : str
+    by : {"clinic", "agency"}
+    rater : str, optional
+    fit : path or dict, optional
+        The analyst's fit file (construct, fit, note) or ``{construct: (fit, note)}``.
+        Constructs without an analyst's fit get a suggested one (:func:`suggest_fit`),
+        marked as suggested in ``fit_source``.
+    constructs : sequence of str, optional
+        Rows (default: the constructs the case-ordered display flags as distinguishing, weakly
+        distinguishing or reverse, and every construct in the fit file; all rated constructs
+        when that leaves none).
+    rule : DistinguishRule, optional
+        For the default choice of rows.
+    quotes : int
+        Exemplar quotes per row (2 or 3 recommended), from the highest- and lowest-rated cases
+        first, de-identified.
+    fit_threshold : float
+        |rho| at which a suggested fit is confirmation or discordance.
+    coder : str or sequence, optional
+        Coding layers to quote from (default consensus, else the human layers).
+
+    Returns
+    -------
+    JointDisplay
+        Columns: construct, name, quantitative_result, qualitative_finding, exemplar_quotes,
+        fit, fit_source, fit_note.
+    """
+    import pandas as pd
+
+    from .evidence import evidence
+
+    ordered = case_ordered(project, outcome, by=by, rater=rater, rule=rule, codebook=codebook)
+    matrix, outcomes, flags = ordered.data["matrix"], ordered.data["outcomes"], ordered.data["flags"]
+    info = load_constructs(project, codebook)
+    analyst = fit if isinstance(fit, dict) else (read_fit(fit, info) if fit is not None else {})
+    chosen = as_list(constructs)
+    if not chosen:
+        flagged = [c for c in matrix.index if flags.at[c, "distinguishing"] in
+                   ("distinguishing", "weakly distinguishing", "reverse")]
+        chosen = info.sort([*flagged, *[c for c in analyst if c in matrix.index]]) or list(matrix.index)
+    unknown = [c for c in chosen if c not in matrix.index]
+    if unknown:
+        raise InputError(f"construct {unknown[0]!r} has no ratings from {ordered.data['rater']}",
+                         hint="choose rated constructs (see `mio-qual ratings matrix`)")
+    rated = ratings(project, rater=ordered.data["rater"], by=by, construct=chosen)
+    rationale = {(r.case_id, r.construct): r.rationale for r in rated.itertuples(index=False)}
+    excerpts = evidence(project, by, coder=coder, constructs=chosen, codebook=codebook, info=info)
+    label = outcome_label(project, outcome, outcomes, by)
+    rows = []
+    for construct in chosen:
+        cells = {c: matrix.at[construct, c] for c in matrix.columns}
+        scores = [score(cells[c]) for c in matrix.columns]
+        values = [float(outcomes.at[c, "value"]) for c in matrix.columns]
+        # quantitative result: the outcome among cases grouped by valence of their rating
+        groups: dict[str, list[str]] = {}
+        for c in matrix.columns:
+            s, r = score(cells[c]), cells[c]
+            key = ("rated +1/+2" if s > 0 else "rated 0" if s == 0 else "rated -1/-2") if not math.isnan(s) else \
+                ("rated X" if r == "X" else "not rated")
+            groups.setdefault(key, []).append(c)
+        parts = []
+        for key in ("rated +1/+2", "rated 0", "rated -1/-2", "rated X", "not rated"):
+            if key in groups:
+                members = groups[key]
+                mean = sum(outcomes.at[c, "value"] for c in members) / len(members)
+                parts.append(f"{key}: " + ", ".join(f"{c} {_fmt(outcomes.at[c, 'value'])}" for c in members)
+                             + (f" (mean {_fmt(mean)})" if len(members) > 1 else ""))
+        quantitative = f"{outcome}: " + "; ".join(parts)
+        # qualitative finding: ratings, and the rationale at the two ends
+        rated_cases = [c for c in matrix.columns if cells[c] is not None]
+        by_score = sorted(rated_cases, key=lambda c: (-score(cells[c]) if not math.isnan(score(cells[c])) else 0))
+        finding = "Rated " + ", ".join(f"{c} {cells[c] if cells[c] is not None else 'missing'}" for c in matrix.columns) + "."
+        ends = [c for c in dict.fromkeys([by_score[0], by_score[-1]]) if rationale.get((c, construct))] if by_score else []
+        for c in ends:
+            text = " ".join(str(rationale[(c, construct)]).split())
+            finding += f" {c}: {text if len(text) <= 220 else text[:220].rsplit(' ', 1)[0] + ' …'}"
+        ex = excerpts[excerpts["construct"] == construct] if len(excerpts) else excerpts
+        numeric_cases = [c for c in by_score if not math.isnan(score(cells[c]))]
+        quote_order = list(dict.fromkeys([*numeric_cases[:1], *numeric_cases[-1:], *numeric_cases[1:-1],
+                                          *[c for c in matrix.columns if c not in numeric_cases]]))
+        chosen_quotes = _pick_quotes(ex, quote_order, quotes) if len(ex) else []
+        if construct in analyst:
+            fit_value, fit_note = analyst[construct]
+            source = "analyst"
+        else:
+            fit_value, source = suggest_fit(scores, values, fit_threshold)
+            fit_note = ""
+        rows.append({"construct": construct, "name": info.name(construct), "quantitative_result": quantitative,
+                     "qualitative_finding": finding, "exemplar_quotes": "\n".join(chosen_quotes),
+                     "fit": fit_value, "fit_source": source, "fit_note": fit_note})
+    frame = pd.DataFrame(rows, columns=["construct", "name", "quantitative_result", "qualitative_finding",
+                                        "exemplar_quotes", "fit", "fit_source", "fit_note"])
+    notes = [
+        f"Quantitative strand: {label}; cases grouped by the valence of their rating on the construct.",
+        f"Qualitative strand: ratings by {ordered.data['rater']} with the rationale of the highest- and lowest-rated "
+        "cases; quotes are de-identified (study id and role; roster names replaced by [name]).",
+        "Fit: 'analyst' rows come from the analyst's fit file; 'suggested' rows are a starting point computed from "
+        f"Spearman's rho between rating and {outcome} over rated cases (rho >= {fit_threshold:g} confirmation, "
+        f"<= -{fit_threshold:g} discordance, otherwise expansion) and must be judged by the team.",
+        "Rows: " + ("as chosen." if constructs else "constructs the case-ordered display flags as distinguishing, "
+                    "weakly distinguishing or reverse, and those in the analyst's fit file."),
+    ]
+    return JointDisplay("side-by-side", frame, f"Side-by-side joint display: CFIR constructs and {outcome}", notes,
+                        data={"matrix": matrix, "outcomes": outcomes, "flags": flags, "rater": ordered.data["rater"]})
+
+
+# ---------------------------------------------------------------------------- display 3
+def stats_by_theme(project: "Project", outcome: str = "fidelity", *, by: str = "clinic", rater: str | None = None,
+                   constructs: Sequence[str] | None = None, codebook: Any = None) -> JointDisplay:
+    """Statistics by theme: the outcome grouped by the rating each case got on each construct.
+
+    For each construct and each rating value given: the cases, the mean and SD of their case
+    means (the case is the unit: n = cases), and the pooled unit-level values of those cases
+    (n, mean, SD, median of, for example, every session's fidelity score).
+
+    Returns
+    -------
+    JointDisplay
+        Columns: construct, name, rating, cases, n_cases, case_mean, case_sd, n_units,
+        unit_mean, unit_sd, unit_median.
+    """
+    import pandas as pd
+
+    from .quant import quant
+
+    matrix, outcomes, rater, info = _inputs(project, outcome, by, rater, constructs, codebook)
+    name = ALIASES.get(outcome, outcome)
+    units = quant(project, measure=name)
+    rows = []
+    order = {r: i for i, r in enumerate(RATINGS)}
+    for construct in matrix.index:
+        groups: dict[str, list[str]] = {}
+        for case in matrix.columns:
+            value = matrix.at[construct, case]
+            groups.setdefault(value if value is not None else "missing", []).append(case)
+        for rating in sorted(groups, key=lambda r: order.get(r, len(order))):
+            cases = groups[rating]
+            case_stats = summarize_values([float(outcomes.at[c, "value"]) for c in cases])
+            unit_values = units.loc[units[by].isin(cases), "value"].tolist() if len(units) else []
+            unit_stats = summarize_values(unit_values)
+            rows.append({"construct": construct, "name": info.name(construct), "rating": rating,
+                         "cases": ", ".join(cases), "n_cases": len(cases),
+                         "case_mean": case_stats["mean"], "case_sd": case_stats["sd"],
+                         "n_units": unit_stats["n"], "unit_mean": unit_stats["mean"], "unit_sd": unit_stats["sd"],
+                         "unit_median": unit_stats["median"]})
+    frame = pd.DataFrame(rows, columns=["construct", "name", "rating", "cases", "n_cases", "case_mean", "case_sd",
+                                        "n_units", "unit_mean", "unit_sd", "unit_median"])
+    for column in ("case_mean", "case_sd", "unit_mean", "unit_sd", "unit_median"):
+        frame[column] = frame[column].astype(float).round(3)
+    level = ", ".join(sorted(set(outcomes["level"])))
+    notes = [f"Outcome: {outcome_label(project, outcome, outcomes, by)}. case_mean/case_sd: over the cases' means "
+             f"(n = cases); unit_*: the {level}-level values of those cases pooled. SD uses n - 1.",
+             f"Ratings: {rater}. With four cases these are descriptions, not tests."]
+    return JointDisplay("stats-by-theme", frame, f"Statistics by theme: {outcome} by construct rating", notes,
+                        rating_columns=["rating"], data={"matrix": matrix, "outcomes": outcomes, "rater": rater})
+
+
+def joint_display(project: "Project", display: str, outcome: str = "fidelity", **kwargs: Any) -> JointDisplay:
+    """One of :data:`DISPLAYS` by name (``case-ordered``, ``side-by-side``, ``stats-by-theme``)."""
+    functions = {"case-ordered": case_ordered, "side-by-side": side_by_side, "stats-by-theme": stats_by_theme}
+    key = display.replace("_", "-")
+    if key not in functions:
+        raise InputError(f"unknown joint display {display!r}", hint="use " + ", ".join(DISPLAYS))
+    return functions[key](project, outcome, **kwargs)
+
+
+__all__ = ["DistinguishRule", "JointDisplay", "case_ordered", "side_by_side", "stats_by_theme", "joint_display",
+           "read_fit", "suggest_fit", "spearman", "FITS", "DISPLAYS", "MEASURES"]
