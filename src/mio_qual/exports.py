@@ -46,6 +46,7 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     out.columns = [safe_cell(str(c)) for c in out.columns]
     for column in out.columns:
-        if out[column].dtype == object:
+        # pandas >= 3 gives text columns the "str" dtype rather than object
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column].dtype):
             out[column] = out[column].map(safe_cell)
     return out

@@ -63,7 +63,8 @@ class NormalizedText:
         The text as given.
     text : str
         Comparison form: each run of whitespace (spaces, tabs, line breaks, no-break spaces)
-        is one space; curly quotes are straight, dash variants are ``-``, the ellipsis
+        is one space; curly quotes are straight, dash variants (and runs of them, as in a
+        typed ``--``) are one ``-``, the ellipsis
         character is ``...``; every character is decomposed (NFD) and case-folded; soft
         hyphens and zero-width characters are dropped.
     index : list of int
@@ -105,17 +106,25 @@ def normalize(text: str) -> NormalizedText:
     """
     out: list[str] = []
     index: list[int] = []
-    in_space = False
+    in_space = in_dash = False
     for i, ch in enumerate(text):
         if ch.isspace():
             if not in_space:
                 out.append(" ")
                 index.append(i)
                 in_space = True
+            in_dash = False
             continue
         if ch in _DROPPED:
             continue
         in_space = False
+        if ch == "-" or _CHAR_MAP.get(ch) == "-":
+            if not in_dash:
+                out.append("-")
+                index.append(i)
+                in_dash = True
+            continue
+        in_dash = False
         if ch.isascii():
             low = ch.lower() if ch.isupper() else ch
             out.append(low)
@@ -252,7 +261,8 @@ def find_quote(text: str | NormalizedText, quote: str, near: Near = None) -> tup
         ``...`` or ``…`` may stand for omitted words (see :func:`find_quote_candidates`).
     near : int or (int, int), optional
         A hint: an offset, or the span of a segment (turn, paragraph, sentence) the quote is
-        in. With several matches, the one overlapping the span (or nearest the offset) wins.
+        in. With several matches, the one overlapping the span (or starting nearest the
+        offset) wins; a tie is still ambiguous.
 
     Returns
     -------
@@ -283,7 +293,7 @@ def find_quote(text: str | NormalizedText, quote: str, near: Near = None) -> tup
     if hint_span is not None:
         a, b = hint_span
         if a == b:
-            distances = sorted((min(abs(s - a), abs(e - a)) if not s <= a < e else 0, (s, e)) for s, e in candidates)
+            distances = sorted((abs(s - a), (s, e)) for s, e in candidates)
             if distances[0][0] < distances[1][0]:
                 return distances[0][1]
         else:

@@ -1,0 +1,99 @@
+"""The `mio-qual coding` commands through click's test runner, and the bundled sample coding."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+
+import docx
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from mio_qual.cli.main import _group
+from mio_qual.coding.word import runs_for_span
+
+from helpers import SAMPLE, project_state
+from test_coding import make_project
+
+
+@pytest.fixture()
+def small(tmp_path):
+    project = make_project(tmp_path)
+    yield project
+    project.close()
+
+
+def run(project, *args):
+    return CliRunner().invoke(_group, ["--project", str(project.folder), "coding", *map(str, args)])
+
+
+def test_export_docx_comment_import_list_export_and_reconcile(small, tmp_path):
+    text = small.text("T01")
+    result = run(small, "export-docx", "--out", tmp_path / "word")
+    assert result.exit_code == 0, result.output
+    path = tmp_path / "word" / "T01.docx"
+    for coder, code in (("jordan", "IS.J2; MIO.REC"), ("casey", "IS.J2")):
+        document = docx.Document(str(path))
+        s = text.index("The room is great")
+        document.add_comment(runs_for_span(document, s, s + 17), text=code, author=coder)
+        target = tmp_path / coder / "T01.docx"
+        target.parent.mkdir()
+        document.save(str(target))
+        result = run(small, "import", target, "--coder", coder, "--codebook", "cfir2", "--codebook", "mio")
+        assert result.exit_code == 0, result.output
+        assert "imported" in result.output
+    listed = run(small, "list", "--format", "csv")
+    assert listed.exit_code == 0
+    assert listed.output.splitlines()[1:] == ["casey,human,1,1,1", "jordan,human,2,1,2"]
+    out = tmp_path / "jordan.xlsx"
+    result = run(small, "export", "--coder", "jordan", "--out", out)
+    assert result.exit_code == 0, result.output
+    rows = list(openpyxl.load_workbook(out).active.iter_rows(values_only=True))
+    assert len(rows) == 3 and rows[1][7] == "The room is great"
+    result = run(small, "reconcile", "--coders", "jordan", "casey", "--out", tmp_path / "rec")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "rec" / "reconcile_jordan_casey.xlsx").is_file()
+    assert "1 agreed codings" in result.output and "1 passages to decide" in result.output
+
+
+def test_cli_errors_exit_2_and_leave_the_project_alone(small, tmp_path):
+    result = run(small, "export-docx", "T01", "--out", tmp_path / "word")
+    assert result.exit_code == 0
+    document = docx.Document(str(tmp_path / "word" / "T01.docx"))
+    text = small.text("T01")
+    s = text.index("Gwen")
+    document.add_comment(runs_for_span(document, s, s + 4), text="Spce", author="jordan")
+    bad = tmp_path / "T01_bad.docx"
+    document.save(str(bad))
+    before = project_state(small.folder)
+    result = run(small, "import", bad, "--coder", "jordan")
+    assert result.exit_code == 2
+    assert "nothing was imported" in result.output and "'Spce'" in result.output and "did you mean" in result.output
+    assert "Traceback" not in result.output
+    assert project_state(small.folder) == before
+    result = run(small, "import", bad, "--coder", "jordan", "--skip-problems", "--format", "json")
+    assert result.exit_code == 0 and json.loads(result.stdout)["inserted"] == 0
+    assert run(small, "import", bad).exit_code == 2  # Word files need --coder
+    notes = tmp_path / "notes.txt"
+    notes.write_text("x", encoding="utf-8")
+    assert run(small, "import", notes, "--coder", "x").exit_code == 2
+    assert run(small, "export-docx", "T99", "--out", tmp_path / "w2").exit_code == 2
+    assert run(small, "export", "--coder", "nobody", "--out", tmp_path / "n.csv").exit_code == 2
+    assert run(small, "reconcile", "--coders", "a", "b", "--out", tmp_path / "r").exit_code == 2
+
+
+def _builder():
+    spec = importlib.util.spec_from_file_location("build_sample_coding",
+                                                  SAMPLE / "coding" / "build_sample_coding.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_sample_coding_imports_as_the_sources_intend():
+    """jordan's Word files and casey's sheet, imported with the CLI, give every passage and code listed."""
+    builder = _builder()
+    assert sorted(p.stem for p in builder.WORD_DIR.glob("*.docx")) == sorted(
+        s["transcript"] for s in builder.load_sources())
+    assert builder.check(builder.load_sources()) == []

@@ -1,0 +1,120 @@
+"""Reconciling two coders: consensus layer, reconciliation sheet, decisions imported back."""
+
+from __future__ import annotations
+
+import openpyxl
+import pytest
+
+from mio_qual.coding.layers import write_codings
+from mio_qual.coding.model import Coding
+from mio_qual.coding.reconcile import import_decisions, reconcile
+from mio_qual.coding.spreadsheet import import_sheets
+from mio_qual.errors import InputError
+
+from test_coding import make_project
+
+
+@pytest.fixture()
+def coded(tmp_path):
+    project = make_project(tmp_path)
+    assert len(project.text("T01")) > 230
+
+    def layer(coder, rows):
+        write_codings(project, [Coding("T01", s, e, c, coder) for s, e, c in rows], coder=coder)
+
+    layer("ann", [(10, 50, "IS.J2"), (100, 120, "MIO.REC"), (150, 160, "IS.A3"), (200, 210, "IS.D2"),
+                  (205, 215, "IS.D2")])
+    layer("bob", [(12, 55, "IS.J2"), (105, 130, "IND.A"), (150, 200, "IS.A3"), (201, 214, "IS.D2")])
+    yield project
+    project.close()
+
+
+def _consensus(project):
+    frame = project.codings(coder="consensus")
+    return sorted((int(r.start), int(r.end), r.code) for r in frame.itertuples())
+
+
+def test_agreed_codings_form_the_consensus_layer(coded, tmp_path):
+    result = reconcile(coded, coders=("ann", "bob"), out=tmp_path / "rec")
+    # IS.J2: 38 shared of 45 covered (0.84); IS.D2: ann's two codings merge to 200-215, 13 of 15 shared
+    assert _consensus(coded) == [(10, 55, "IS.J2"), (200, 215, "IS.D2")]
+    assert set(coded.codings(coder="consensus")["origin"]) == {"consensus"}
+    assert len(coded.codings(coder="ann")) == 5 and len(coded.codings(coder="bob")) == 4  # untouched
+    rows = [(r.id, r.start, r.end, [c for c, *_ in r.a], [c for c, *_ in r.b]) for r in result.rows]
+    assert rows == [("D0001", 100, 130, ["MIO.REC"], ["IND.A"]),
+                    ("D0002", 150, 200, ["IS.A3"], ["IS.A3"])]  # 10 of 50 shared: boundaries differ
+    assert "boundaries differ" in result.rows[1].note and "20%" in result.rows[1].note
+    # running it again replaces its own output, never duplicates
+    reconcile(coded, coders=("ann", "bob"))
+    assert len(_consensus(coded)) == 2
+
+
+def test_sheet_round_trip_adds_decisions(coded, tmp_path):
+    text = coded.text("T01")
+    result = reconcile(coded, coders=("ann", "bob"), out=tmp_path / "rec")
+    xlsx = result.files[0]
+    assert xlsx.name == "reconcile_ann_bob.xlsx" and result.files[1].suffix == ".docx"
+    book = openpyxl.load_workbook(xlsx)
+    sheet = book["decisions"]
+    header = [c.value for c in sheet[1]]
+    assert header[:8] == ["id", "transcript", "turn", "text", "coder A codes", "coder B codes", "decision", "note"]
+    assert [c.value for c in sheet[2]][:6] == ["D0001", "T01", "T01:t2", text[100:130], "MIO.REC", "IND.A"]
+    sheet["G2"] = "keep B"
+    sheet["G3"] = "code: IS.A3; supervision"
+    book.save(xlsx)
+    done = import_decisions(coded, xlsx)
+    assert (done.decided, done.undecided, done.inserted) == (2, 0, 3)
+    assert _consensus(coded) == [(10, 55, "IS.J2"), (105, 130, "IND.A"), (150, 200, "IS.A3"),
+                                 (150, 200, "MIO.SUPV"), (200, 215, "IS.D2")]
+    # deciding differently and importing again replaces the earlier decisions
+    sheet["G2"] = "both"
+    sheet["G3"] = None
+    book.save(xlsx)
+    again = import_sheets(coded, [xlsx])  # what `coding import` does with a reconciliation sheet
+    assert again.decisions[0].undecided == 1
+    assert _consensus(coded) == [(10, 55, "IS.J2"), (100, 120, "MIO.REC"), (105, 130, "IND.A"), (200, 215, "IS.D2")]
+
+
+def test_bad_decisions_are_listed_with_row_and_column(coded, tmp_path):
+    result = reconcile(coded, coders=("ann", "bob"), out=tmp_path / "rec")
+    book = openpyxl.load_workbook(result.files[0])
+    sheet = book["decisions"]
+    sheet["G2"] = "maybe"
+    sheet["G3"] = "code: IS.J9"
+    book.save(result.files[0])
+    before = _consensus(coded)
+    with pytest.raises(InputError) as info:
+        import_decisions(coded, result.files[0])
+    assert [d.split(":")[0] for d in info.value.details] == [
+        "reconcile_ann_bob.xlsx, sheet 'decisions', row 2, column G (decision)",
+        "reconcile_ann_bob.xlsx, sheet 'decisions', row 3, column G (decision)"]
+    assert _consensus(coded) == before
+
+
+def test_output_is_deterministic(coded, tmp_path):
+    first = reconcile(coded, coders=("ann", "bob"), out=tmp_path / "one")
+    second = reconcile(coded, coders=("ann", "bob"), out=tmp_path / "two")
+
+    def cells(path):
+        book = openpyxl.load_workbook(path)
+        return [[c.value for c in row] for ws in book.worksheets for row in ws.iter_rows()]
+
+    assert cells(first.files[0]) == cells(second.files[0])
+
+
+def test_sentence_unit(coded):
+    sentences = coded.sentences("T01")
+    result = reconcile(coded, coders=("ann", "bob"), unit="sentence", write=False)
+    for coding in result.agreed:
+        row = sentences[(sentences["start"] == coding.start) & (sentences["end"] == coding.end)]
+        assert len(row) == 1  # consensus codings are whole sentences
+    assert {c.code for c in result.agreed} >= {"IS.J2", "IS.D2"}
+
+
+def test_reconcile_refuses_bad_arguments(coded):
+    with pytest.raises(InputError, match="two different coders"):
+        reconcile(coded, coders=("ann", "ann"))
+    with pytest.raises(InputError, match="no codings"):
+        reconcile(coded, coders=("ann", "zed"))
+    with pytest.raises(InputError, match="cannot be coder"):
+        reconcile(coded, coders=("ann", "bob"), into="ann")

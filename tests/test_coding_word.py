@@ -1,0 +1,328 @@
+"""Coding in Word: export, comments added with python-docx, import back to exact offsets."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+from docx.oxml.parser import OxmlElement
+
+from mio_qual.coding.layers import write_codings
+from mio_qual.coding.model import Coding
+from mio_qual.coding.word import (ID_STYLE, PROP_TRANSCRIPT, SUGGESTION_AUTHOR, export_docx, import_docx_comments,
+                                  read_word_file, runs_for_span, split_runs)
+from mio_qual.errors import InputError
+
+from helpers import project_state
+from test_coding import make_project
+
+
+@pytest.fixture()
+def small(tmp_path):
+    project = make_project(tmp_path)
+    yield project
+    project.close()
+
+
+def _spans(text: str) -> dict[str, tuple[int, int]]:
+    """Spans the tests comment on, chosen to be awkward."""
+    def at(phrase: str, length: int | None = None) -> tuple[int, int]:
+        s = text.index(phrase)
+        return s, s + (len(phrase) if length is None else length)
+
+    emoji = text.index("\U0001F3A8")
+    participant2 = text.index("PARTICIPANT: Supervision")
+    return {
+        "word after an emoji": at("Tell me"),
+        "starts on an emoji": (emoji, text.index("every week") + len("every week")),
+        "curly quotes and accent": at("\u201cperfect\u201d \u2014 Jos\u00e9"),
+        "across paragraphs": (text.index("two hours"), text.index("supervision?") + len("supervision")),
+        "a whole turn with its label": (participant2, len(text)),
+        "one character": at("G", 1),
+    }
+
+
+def _comment(document, runs, text, author="Jordan"):
+    assert runs
+    return document.add_comment(runs, text=text, author=author, initials="J")
+
+
+def test_export_recovers_canonical_text_and_marks_the_file(small, tmp_path):
+    path = export_docx(small, "T01", tmp_path / "T01.docx")
+    word = read_word_file(path)
+    assert word.properties[PROP_TRANSCRIPT] == "T01"
+    styled = [p.text for p in word.paragraphs if p.styled]
+    assert "\n\n".join(styled) == small.text("T01")  # turn ids are not part of the text
+    document = docx.Document(str(path))
+    id_runs = [r.text for p in document.paragraphs for r in p.runs if r.style.name == ID_STYLE]
+    assert id_runs == ["T01:t1 ", "T01:t2 ", "T01:t3 ", "T01:t4 "]
+    bold = [r.text for p in document.paragraphs for r in p.runs if r.bold]
+    assert bold == ["INTERVIEWER:", "PARTICIPANT:", "INTERVIEWER:", "PARTICIPANT:"]
+
+
+def test_round_trip_comments_at_known_offsets(small, tmp_path):
+    text = small.text("T01")
+    path = export_docx(small, "T01", tmp_path / "T01.docx")
+    document = docx.Document(str(path))
+    spans = _spans(text)
+    codes = ["IS.J2", "IS.A3", "MIO.REC", "IS.D2", "MIO.SUPV", "IND.A"]
+    for (name, (s, e)), code in zip(spans.items(), codes):
+        runs = runs_for_span(document, s, e)
+        # python-docx itself sees exactly the canonical characters in the runs commented
+        assert "\n\n".join(_joined(runs)) == text[s:e], name
+        _comment(document, runs, code)
+    document.save(str(tmp_path / "coded.docx"))
+    result = import_docx_comments(small, [tmp_path / "coded.docx"], coder="jordan")
+    assert result.inserted == len(spans) and not result.skipped
+    got = {(r.start, r.end): r.code for r in small.codings(coder="jordan").itertuples()}
+    assert got == {span: code for span, code in zip(spans.values(), codes)}
+
+
+def _joined(runs):
+    """Text of runs, paragraph by paragraph (runs from different paragraphs split the text)."""
+    parts, last = [], None
+    for run in runs:
+        if run._parent is not last:
+            parts.append("")
+            last = run._parent
+        parts[-1] += run.text
+    return parts
+
+
+def test_coder_edits_and_word_formatting_are_aligned(small, tmp_path):
+    """The coder added words in one paragraph and straightened quote marks in another."""
+    text = small.text("T01")
+    path = export_docx(small, "T01", tmp_path / "T01.docx")
+    document = docx.Document(str(path))
+    s = text.index("Gwen protects it")
+    _comment(document, runs_for_span(document, s, s + len("Gwen protects it")), "IS.A3 - protected time")
+    paragraphs = [p for p in document.paragraphs if p.style.name == "MIO Transcript"]
+    first_text_run = [r for r in paragraphs[0].runs if r.style.name != ID_STYLE][1]
+    first_text_run.text = first_text_run.text.replace("How is", "So, how is")
+    second_text_run = [r for r in paragraphs[1].runs if r.style.name != ID_STYLE][1]
+    second_text_run.text = second_text_run.text.replace("\u201c", '"').replace("\u201d", '"')
+    document.save(str(tmp_path / "edited.docx"))
+    result = import_docx_comments(small, [tmp_path / "edited.docx"], coder="jordan")
+    assert result.files[0]["aligned"] is True
+    row = small.codings(coder="jordan").iloc[0]
+    assert (row["start"], row["end"], row["code"], row["memo"]) == (s, s + 16, "IS.A3", "protected time")
+
+
+def _original_docx(path: Path) -> None:
+    """A Word transcript as a transcription service delivers it, with Word's trimmings."""
+    document = docx.Document()
+    document.add_heading("Interview T02", level=1)
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "Clinic", "northside"
+    table.cell(1, 0).text, table.cell(1, 1).text = "Date", "2026-03-03"
+    p = document.add_paragraph()
+    p.add_run("INTERVIEWER:").bold = True
+    p.add_run(" Tell me about the room.")
+    p = document.add_paragraph()
+    p.add_run("PARTICIPANT:").bold = True
+    p.add_run(" The room is \u201cours\u201d \U0001F600, and ")
+    p.add_run("nobody").italic = True
+    p.add_run(" walks in. See ")
+    link = OxmlElement("w:hyperlink", attrs={qn("w:anchor"): "x"})
+    run = OxmlElement("w:r")
+    t = OxmlElement("w:t")
+    t.text = "the plan"
+    run.append(t)
+    link.append(run)
+    p._p.append(link)
+    tail = p.add_run(" for details.")
+    assert tail.text
+    p = document.add_paragraph()
+    p.add_run("INTERVIEWER:").bold = True
+    p.add_run(" And supervision? ")
+    # a tracked insertion (kept) and a tracked deletion (dropped)
+    ins = OxmlElement("w:ins", attrs={qn("w:id"): "90", qn("w:author"): "T", qn("w:date"): "2026-01-01T00:00:00Z"})
+    r = OxmlElement("w:r")
+    t = OxmlElement("w:t", attrs={qn("xml:space"): "preserve"})
+    t.text = "Weekly, "
+    r.append(t)
+    ins.append(r)
+    p._p.append(ins)
+    dele = OxmlElement("w:del", attrs={qn("w:id"): "91", qn("w:author"): "T", qn("w:date"): "2026-01-01T00:00:00Z"})
+    r = OxmlElement("w:r")
+    t = OxmlElement("w:delText")
+    t.text = "monthly, "
+    r.append(t)
+    dele.append(r)
+    p._p.append(dele)
+    p.add_run("I hope.")
+    document.add_paragraph("PARTICIPANT: Yes, two hours.")
+    document.save(str(path))
+
+
+def _add_range(document, paragraph, start_el, end_el, text, after=False):
+    """Comment a range given by elements (for content python-docx cannot select as runs)."""
+    comment = document.comments.add_comment(text=text, author="Casey")
+    start = OxmlElement("w:commentRangeStart", attrs={qn("w:id"): str(comment.comment_id)})
+    end = OxmlElement("w:commentRangeEnd", attrs={qn("w:id"): str(comment.comment_id)})
+    start_el.addprevious(start)
+    end_el.addnext(end)
+    return comment
+
+
+def test_comments_on_an_original_transcript_docx(tmp_path):
+    from mio_qual import Project
+
+    source = tmp_path / "T02_northside.docx"
+    _original_docx(source)
+    project = Project.create(tmp_path / "study")
+    project.import_transcripts([source])
+    text = project.text("T02_northside")
+    assert "Weekly, I hope." in text and "monthly" not in text and "the plan" in text
+
+    document = docx.Document(str(source))
+    paragraphs = document.paragraphs
+    room = paragraphs[2].text  # heading 0, (table), INTERVIEWER 1.., see indexes below
+    assert room.startswith("PARTICIPANT: The room")
+    expected = {}
+    a = room.index("\u201cours\u201d")
+    _comment(document, split_runs(paragraphs[2], a, room.index(", and")), "IS.J2")
+    expected["IS.J2"] = (text.index("\u201cours\u201d"), text.index("\u201cours\u201d") + 8)
+    # from inside one paragraph to inside the next: runs of two paragraphs
+    b = room.index("nobody")
+    first = split_runs(paragraphs[2], b, len(room.rstrip()) - len(" See the plan for details.") + 0)
+    last = split_runs(paragraphs[3], 0, len("INTERVIEWER: And"))
+    _comment(document, [first[0], last[-1]], "MIO.SUPV")
+    expected["MIO.SUPV"] = (text.index("nobody"), text.index("INTERVIEWER: And") + len("INTERVIEWER: And"))
+    # over a hyperlink, and over a tracked insertion (range markers placed in the XML)
+    link = paragraphs[2]._p.find(qn("w:hyperlink"))
+    _add_range(document, paragraphs[2], link, link, "IS.K")
+    expected["IS.K"] = (text.index("the plan"), text.index("the plan") + 8)
+    ins = paragraphs[3]._p.find(qn("w:ins"))
+    _add_range(document, paragraphs[3], ins, ins, "IS.A3")
+    expected["IS.A3"] = (text.index("Weekly,"), text.index("Weekly,") + 7)  # trailing space trimmed
+    coded = tmp_path / "casey" / "T02_northside.docx"  # the coder's copy of the original file
+    coded.parent.mkdir()
+    document.save(str(coded))
+
+    result = import_docx_comments(project, [coded], coder="casey")
+    assert result.files[0]["transcript_id"] == "T02_northside"
+    got = {r.code: (r.start, r.end) for r in project.codings(coder="casey").itertuples()}
+    assert got == expected
+    project.close()
+
+
+def _coded_file(project, tmp_path, name, comments):
+    """An exported T01 with comments ``[(phrase or (start, end) or 'TITLE', text)]``."""
+    text = project.text("T01")
+    path = export_docx(project, "T01", tmp_path / f"{name}.docx")
+    document = docx.Document(str(path))
+    for where, comment_text in comments:
+        if where == "TITLE":
+            runs = document.paragraphs[0].runs
+        else:
+            s, e = where if isinstance(where, tuple) else (text.index(where), text.index(where) + len(where))
+            runs = runs_for_span(document, s, e)
+        _comment(document, runs, comment_text)
+    document.save(str(path))
+    return path
+
+
+def test_problems_are_all_listed_and_nothing_is_written(small, tmp_path):
+    good = _coded_file(small, tmp_path, "T01_good", [("Tell me", "IS.J2")])
+    import_docx_comments(small, [good], coder="jordan")
+    bad1 = _coded_file(small, tmp_path, "T01_bad1", [("Tell me", "IS.J9"), ("the room", "Spce; MIO.REC"),
+                                                      ("Gwen", "MIO.SUPV")])
+    bad2 = _coded_file(small, tmp_path, "T01_bad2", [("TITLE", "IS.J2"), ("supervision", "  ")])
+    before = project_state(small.folder)
+    with pytest.raises(InputError) as info:
+        import_docx_comments(small, [bad1, good, bad2], coder="jordan")
+    error = info.value
+    assert len(error.details) == 4
+    assert "4 problem(s)" in str(error) and "nothing was imported" in str(error)
+    joined = "\n".join(error.details)
+    assert "T01_bad1.docx: comment 0 by Jordan on 'Tell me': 'IS.J9'" in joined
+    assert "did you mean" in joined and "IS.J2" in joined
+    assert "'Spce'" in joined and "on 'the room'" in joined
+    assert "T01_bad2.docx: comment 0 by Jordan on 'T01: transcript for coding': cannot place" in joined
+    assert "T01_bad2.docx: comment 1" in joined and "empty" in joined
+    assert project_state(small.folder) == before
+    assert len(small.codings(coder="jordan")) == 1
+
+    result = import_docx_comments(small, [bad1, good, bad2], coder="jordan", skip_problems=True)
+    assert len(result.skipped) == 4
+    codes = sorted(small.codings(coder="jordan")["code"])
+    assert codes == ["IS.J2", "MIO.SUPV"]  # good file's IS.J2 (replaced by itself), bad1's MIO.SUPV
+
+
+def test_reimport_replaces_instead_of_duplicating(small, tmp_path):
+    path = _coded_file(small, tmp_path, "T01_jordan", [("Tell me", "IS.J2; MIO.REC"), ("Gwen", "MIO.SUPV")])
+    first = import_docx_comments(small, [path], coder="jordan")
+    again = import_docx_comments(small, [path], coder="jordan")
+    assert (first.inserted, again.inserted, again.removed) == (3, 3, 3)
+    assert len(small.codings(coder="jordan")) == 3
+    path = _coded_file(small, tmp_path, "T01_jordan", [("Gwen", "MIO.SUPV")])  # a comment deleted
+    import_docx_comments(small, [path], coder="jordan")
+    assert small.codings(coder="jordan")["code"].tolist() == ["MIO.SUPV"]
+    other = _coded_file(small, tmp_path, "T01_casey", [("Tell me", "IS.J2")])
+    import_docx_comments(small, [other], coder="casey")
+    assert len(small.codings(coder="jordan")) == 1 and len(small.codings(coder="casey")) == 1
+
+
+def test_suggestions_review_round_trip(small, tmp_path):
+    text = small.text("T01")
+    spans = [(text.index("Tell me"), text.index("Tell me") + 7, "IS.J2", 0.81),
+             (text.index("Gwen"), text.index("Gwen") + 17, "IS.A3", 0.4),
+             (text.index("two hours"), text.index("two hours") + 9, "MIO.SUPV", None)]
+    write_codings(small, [Coding("T01", s, e, c, "rules", "rules", probability=p) for s, e, c, p in spans],
+                  coder="rules", origin="rules")
+    path = export_docx(small, "T01", tmp_path / "T01.docx", with_suggestions=True)
+    document = docx.Document(str(path))
+    comments = list(document.comments)
+    assert [c.text for c in comments] == ["SUGGESTION: IS.J2 (p=0.81)", "SUGGESTION: MIO.SUPV",
+                                          "SUGGESTION: IS.A3 (p=0.40)"]
+    assert {c.author for c in comments} == {SUGGESTION_AUTHOR}
+    # the coder accepts the first (deletes "SUGGESTION: ") and leaves the others
+    for run in comments[0].paragraphs[0].runs:
+        run.text = run.text.replace("SUGGESTION: ", "")
+    document.save(str(path))
+    result = import_docx_comments(small, [path], coder="jordan")
+    assert (result.inserted, result.suggestions_not_reviewed, result.suggestions_accepted) == (1, 2, 1)
+    row = small.codings(coder="jordan").iloc[0]
+    assert (row["start"], row["end"], row["code"], row["memo"]) == (spans[0][0], spans[0][1], "IS.J2", None)
+    assert row["evidence"] == "accepted mio-qual suggestion (p=0.81)"
+
+
+def test_which_transcript_by_property_name_or_option(small, tmp_path):
+    from mio_qual.coding.word import which_transcript
+
+    assert which_transcript(small, tmp_path / "whatever.docx", {PROP_TRANSCRIPT: "T01"}) == "T01"
+    assert which_transcript(small, tmp_path / "T01_jordan.docx") == "T01"
+    assert which_transcript(small, tmp_path / "t01.docx") == "T01"
+    assert which_transcript(small, tmp_path / "notes.docx", transcript_id="T01") == "T01"
+    with pytest.raises(InputError, match="--transcript"):
+        which_transcript(small, tmp_path / "notes.docx")
+    with pytest.raises(InputError, match="not in this project"):
+        which_transcript(small, tmp_path / "x.docx", {PROP_TRANSCRIPT: "T99"})
+
+
+def test_styles_lost_in_a_copy_are_still_placed(small, tmp_path):
+    """The coder pasted the transcript into a fresh document: no styles, no property."""
+    text = small.text("T01")
+    path = export_docx(small, "T01", tmp_path / "T01.docx")
+    exported = docx.Document(str(path))
+    fresh = docx.Document()
+    for paragraph in exported.paragraphs:
+        if paragraph.style.name == "MIO Transcript":
+            new = fresh.add_paragraph()
+            for run in paragraph.runs:
+                new._p.append(copy.deepcopy(run._r))
+    for paragraph in fresh.paragraphs:  # the id runs lost their style with the copy
+        for run in paragraph.runs:
+            run._r.get_or_add_rPr().style = None
+    s = text.index("The room is great")
+    target = [p for p in fresh.paragraphs if "The room is great" in p.text][0]
+    local = target.text.index("The room is great")
+    _comment(fresh, split_runs(target, local, local + 17), "IS.J2")
+    fresh.save(str(tmp_path / "T01_pasted.docx"))
+    import_docx_comments(small, [tmp_path / "T01_pasted.docx"], coder="jordan")
+    row = small.codings(coder="jordan").iloc[0]
+    assert (row["start"], row["end"]) == (s, s + 17)
