@@ -2,31 +2,110 @@
 
 :func:`run_demo` is what ``mio-qual demo --out DIR`` runs. Each step is an ordinary library
 call that an analyst could make; the demo only strings them together and collects what they
-produced, so that the demo stays a faithful tour of the public API.
+produced, so that the demo stays a faithful tour of the public API:
+
+1. import the transcripts (manifest and roster found in the folder);
+2. import both human coding layers: jordan coded in Word (comments), casey in a spreadsheet;
+3. inter-rater agreement per code on sentences, and the disagreements;
+4. reconciliation of the two layers into a consensus layer (plus the sheet and handout a
+   reconciliation meeting would use);
+5. rule-based and model suggestions, evaluated against the consensus layer;
+6. construct ratings per clinic;
+7. the quantitative outcomes (fidelity, FIM/AIM/IAM, reach and adoption, activities);
+8. the three joint displays;
+9. every report (codebook, agreement, themes, joint, study) with its charts.
+
+Outputs go into ``DIR``: ``project/`` (the project), ``reports/`` (Word files, PNG charts and
+their CSV companions), ``tables/`` (CSV and XLSX tables) and ``reconciliation/``. Nothing is
+downloaded.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
+from .errors import InputError
 from .project import Project
 from .resources import bundled_path
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+#: The sample's two human coders.
+CODERS = ("jordan", "casey")
 
 
 @dataclass
 class DemoResult:
-    """What the demo did: the project, a summary per step, and the files it wrote."""
+    """What the demo did: the project, a summary per step, and the files it wrote.
+
+    Attributes
+    ----------
+    project : Project
+    steps : list of (str, str)
+        ``(step, one-line outcome)`` in the order run.
+    files : list of Path
+        Every file written outside the project folder.
+    summary : dict
+        The project's counts (:meth:`Project.summary`).
+    headline : dict
+        A few results worth a glance (pooled kappa, codes reliable, layers...).
+    timings : dict
+        Seconds per step.
+    skipped : list of (str, str)
+        Steps that could not run and why.
+    """
 
     project: Project
-    steps: list[tuple[str, str]] = field(default_factory=list)  # (step, one-line outcome)
+    steps: list[tuple[str, str]] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
     summary: dict[str, Any] = field(default_factory=dict)
+    headline: dict[str, Any] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _write_table(frame: "pd.DataFrame", path: Path, *, xlsx: bool = True) -> list[Path]:
+    """Write ``frame`` as CSV (and XLSX) with spreadsheet formulas neutralized."""
+    from .exports import safe_frame
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    safe = safe_frame(frame)
+    csv = path.with_suffix(".csv")
+    safe.to_csv(csv, index=False, lineterminator="\n")
+    written = [csv]
+    if xlsx:
+        target = path.with_suffix(".xlsx")
+        safe.to_excel(target, index=False, sheet_name=path.stem[:31])
+        written.append(target)
+    return written
+
+
+class _Steps:
+    """Runs named steps, timing them and recording outcomes."""
+
+    def __init__(self, result: DemoResult, say: Callable[[str], None]) -> None:
+        self.result = result
+        self.say = say
+
+    def run(self, name: str, doing: str, step: Callable[[], str | None]) -> None:
+        self.say(doing)
+        started = time.perf_counter()
+        outcome = step()
+        self.result.timings[name] = time.perf_counter() - started
+        if outcome:
+            self.result.steps.append((name, outcome))
+
+    def skip(self, name: str, why: str) -> None:
+        self.result.skipped.append((name, why))
+        self.result.steps.append((name, f"skipped: {why}"))
 
 
 def run_demo(out: str | Path, *, sample: str | Path | None = None,
-             say: Callable[[str], None] = lambda message: None) -> DemoResult:
+             say: Callable[[str], None] = lambda message: None, charts: bool = True) -> DemoResult:
     """Build a project in ``out/project`` from the sample study and write its outputs into ``out``.
 
     Parameters
@@ -37,16 +116,199 @@ def run_demo(out: str | Path, *, sample: str | Path | None = None,
         The sample study folder (default: the one bundled with mio-qual).
     say : callable
         Receives a line of progress per step.
+    charts : bool
+        Draw the report charts.
+
+    Returns
+    -------
+    DemoResult
     """
     out = Path(out)
     sample_dir = Path(sample) if sample else bundled_path("transcripts_sample")
+    if (out / "project").exists():
+        raise InputError("this folder already holds a demo", path=out / "project",
+                         hint="choose a new --out folder, or delete the old one")
     out.mkdir(parents=True, exist_ok=True)
     project = Project.create(out / "project")
     result = DemoResult(project=project)
+    steps = _Steps(result, say)
+    tables, reports = out / "tables", out / "reports"
+    coding_dir = sample_dir / "coding"
+    state: dict[str, Any] = {}
 
-    say("importing the sample transcripts")
-    imported = project.import_transcripts([sample_dir])
-    result.steps.append(("import", f"{len(imported.added)} transcripts, {imported.n_words:,} words"))
+    # 1. transcripts
+    def import_step() -> str:
+        imported = project.import_transcripts([sample_dir])
+        return f"{len(imported.added)} transcripts, {imported.n_words:,} words"
+
+    steps.run("import", "importing the sample transcripts", import_step)
+
+    # 2. the two human layers
+    def coding_step() -> str:
+        from .coding.spreadsheet import import_sheets
+        from .coding.word import import_docx_comments
+
+        word = sorted((coding_dir / CODERS[0]).glob("*.docx"))
+        from_word = import_docx_comments(project, word, coder=CODERS[0])
+        from_sheet = import_sheets(project, [coding_dir / f"{CODERS[1]}.xlsx"], coder=CODERS[1])
+        return (f"{CODERS[0]}: {from_word.inserted} codings from {len(word)} Word files; "
+                f"{CODERS[1]}: {from_sheet.inserted} codings from a spreadsheet")
+
+    if (coding_dir / CODERS[0]).is_dir() and (coding_dir / f"{CODERS[1]}.xlsx").is_file():
+        steps.run("coding", "importing jordan's Word comments and casey's coding sheet", coding_step)
+    else:
+        steps.skip("coding", "the sample has no coding files")
+
+    human = _human_layers(project)
+
+    # 3. agreement
+    def agreement_step() -> str:
+        from .reports.documents import agreement_data
+
+        data = agreement_data(project, human, "sentence")
+        if isinstance(data, str):
+            return data
+        state["agreement"] = data
+        result.files += _write_table(data.table, tables / "agreement_per_code")
+        pooled = data.table[data.table["level"] == "pooled"].iloc[0]
+        codes = data.codes()
+        reliable = int((codes["flag"] == "reliable").sum()) if "flag" in codes else 0
+        result.headline["pooled kappa (sentences)"] = f"{pooled.get('cohen_kappa', float('nan')):.2f}"
+        result.headline["codes reliable (alpha >= .800)"] = f"{reliable} of {len(codes)}"
+        result.headline["disagreeing sentences"] = f"{len(data.disagreements):,}"
+        return (f"pooled Cohen's kappa {pooled.get('cohen_kappa', float('nan')):.2f} on sentences; "
+                f"{reliable} of {len(codes)} codes reliable; {len(data.disagreements):,} disagreeing sentences")
+
+    if len(human) >= 2:
+        steps.run("agreement", "measuring agreement between the coders", agreement_step)
+
+        # 4. reconciliation
+        def reconcile_step() -> str:
+            from .coding.reconcile import reconcile
+
+            done = reconcile(project, human[:2], into="consensus", out=out / "reconciliation")
+            result.files += list(done.files)
+            result.headline["consensus codings"] = f"{done.inserted:,}"
+            return (f"{done.inserted:,} agreed codings into the consensus layer; {len(done.rows):,} disagreements"
+                    " listed for a reconciliation meeting")
+
+        steps.run("reconcile", "reconciling the two layers into a consensus layer", reconcile_step)
+    else:
+        steps.skip("agreement", "fewer than two human coding layers")
+
+    # 5. automatic suggestions (rules and model), when this build has them
+    _autocode(project, steps, result, tables)
+
+    # 6. construct ratings, when the sample has them
+    _ratings(project, steps, result, sample_dir)
+
+    # 7. quantitative outcomes
+    quant_files = sorted((sample_dir / "quant").glob("*.csv")) if (sample_dir / "quant").is_dir() else []
+
+    def quant_step() -> str:
+        from .mixed.quant import import_quant
+
+        measures = 0
+        for path in quant_files:
+            measures += len(import_quant(project, path).measures)
+        return f"{len(quant_files)} files, {measures} measures"
+
+    if quant_files:
+        steps.run("quant", "importing the quantitative outcomes", quant_step)
+    else:
+        steps.skip("quant", "the sample has no quantitative files")
+
+    # 8. joint displays
+    def joint_step() -> str:
+        from .mixed import joint
+
+        made = []
+        for kind in joint.DISPLAYS:
+            display = joint.joint_display(project, kind, "fidelity")
+            stem = tables / f"joint_{kind.replace('-', '_')}"
+            stem.parent.mkdir(parents=True, exist_ok=True)
+            result.files.append(display.to_csv(stem.with_suffix(".csv")))
+            result.files.append(display.to_xlsx(stem.with_suffix(".xlsx")))
+            made.append(kind)
+        return "fidelity by clinic: " + ", ".join(made)
+
+    n_ratings = project.store.connection.execute("SELECT COUNT(*) FROM ratings").fetchone()[0]
+    if n_ratings and quant_files:
+        steps.run("joint", "building the joint displays", joint_step)
+    else:
+        steps.skip("joint", "needs construct ratings and quantitative outcomes")
+
+    # 9. reports
+    def reports_step() -> str:
+        from .reports import KINDS, write_report
+
+        written = []
+        for kind in KINDS:
+            say(f"  writing the {kind} report")
+            options: dict[str, Any] = {"charts": charts} if kind != "codebook" else {}
+            report = write_report(kind, project, reports / f"{kind}.docx", **options)
+            result.files += list(report.files)
+            written.append(f"{kind} ({report.tables} tables, {report.n_figures} figures)")
+        return "; ".join(written)
+
+    steps.run("reports", "writing the Word reports", reports_step)
 
     result.summary = project.summary()
     return result
+
+
+def _human_layers(project: Project) -> list[str]:
+    rows = project.store.connection.execute(
+        "SELECT coder FROM codings WHERE origin = 'human' GROUP BY coder ORDER BY MIN(id)").fetchall()
+    return [r[0] for r in rows]
+
+
+def _autocode(project: Project, steps: _Steps, result: DemoResult, tables: Path) -> None:
+    """Rule-based and model suggestions with their evaluation, through mio_qual.autocode's public API."""
+    try:
+        from . import autocode
+    except ImportError:
+        steps.skip("autocode", "this build has no auto-coding")
+        return
+    needed = ("suggest_rules", "train_model", "suggest_model", "evaluate")
+    if not all(hasattr(autocode, name) for name in needed):
+        steps.skip("autocode", "auto-coding is not complete in this build")
+        return
+
+    def autocode_step() -> str:
+        rules = autocode.suggest_rules(project)
+        model = autocode.train_model(project)
+        suggested = autocode.suggest_model(project, model)
+        evaluation = autocode.evaluate(project)
+        frame = evaluation if hasattr(evaluation, "to_csv") else getattr(evaluation, "frame", None)
+        if frame is not None:
+            result.files += _write_table(frame, tables / "autocode_evaluation")
+        return f"rules: {getattr(rules, 'inserted', rules)}; model: {getattr(suggested, 'inserted', suggested)}"
+
+    steps.run("autocode", "suggesting codes with rules and a model, and evaluating them", autocode_step)
+
+
+def _ratings(project: Project, steps: _Steps, result: DemoResult, sample_dir: Path) -> None:
+    """Import the sample's construct ratings (one file per rater) and build their consensus."""
+    folder = sample_dir / "ratings"
+    files = sorted(p for p in folder.glob("*") if p.suffix.lower() in (".csv", ".xlsx")) if folder.is_dir() else []
+    if not files:
+        steps.skip("ratings", "the sample has no construct ratings")
+        return
+
+    def ratings_step() -> str:
+        from .mixed import ratings as ratings_module
+
+        raters = []
+        for path in files:
+            imported = ratings_module.import_ratings(project, path, by="clinic")
+            raters.append(imported.rater)
+        if len(set(raters)) > 1:
+            ratings_module.build_consensus(project, by="clinic")
+        n = project.store.connection.execute("SELECT COUNT(*) FROM ratings").fetchone()[0]
+        return f"{n} ratings from {len(set(raters))} rater(s)" + (", consensus built" if len(set(raters)) > 1 else "")
+
+    steps.run("ratings", "importing the construct ratings per clinic", ratings_step)
+
+
+__all__ = ["run_demo", "DemoResult", "CODERS"]

@@ -1,0 +1,100 @@
+"""``mio-qual report KIND --out FILE.docx``: a thin face over :mod:`mio_qual.reports`."""
+
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .common import console, get_project
+
+KINDS = ("codebook", "agreement", "themes", "joint", "study")
+_UNITS = ("sentence", "turn", "paragraph", "character", "span", "transcript", "continuum")
+
+
+def _split(values: tuple[str, ...]) -> list[str]:
+    out: list[str] = []
+    for value in values:
+        out.extend(v for v in value.replace(",", " ").split() if v)
+    return out
+
+
+@click.command()
+@click.argument("kind", type=click.Choice(KINDS))
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The Word file to write (.docx); charts are saved beside it as PNG.")
+@click.option("--redact", "redact_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="A text file of further names or phrases to replace with [name], one per line.")
+@click.option("--title", default=None, help="Title on the title page.")
+@click.option("--coders", multiple=True, help="agreement, study: layers to compare (default: every human layer).")
+@click.option("--unit", type=click.Choice(_UNITS), default=None,
+              help="agreement, study: unit of analysis [default: sentence].")
+@click.option("--boot", "n_boot", type=click.IntRange(0), default=None,
+              help="agreement, study: bootstrap replicates for the intervals [default: 0, analytic intervals].")
+@click.option("--seed", type=int, default=None, help="agreement, study: seed of the bootstrap [default: 0].")
+@click.option("--layer", "layers", multiple=True,
+              help="themes, study: coding layer(s) to read [default: consensus, else every human layer].")
+@click.option("--quotes", "max_quotes", type=click.IntRange(0), default=None,
+              help="themes, study: exemplar quotes per construct [default: 3].")
+@click.option("--outcome", default=None, help="joint, study: the outcome clinics are ordered by [default: fidelity].")
+@click.option("--by", type=click.Choice(("clinic", "agency")), default=None,
+              help="joint, study: case kind [default: clinic].")
+@click.option("--rater", default=None, help="joint, study: ratings layer [default: consensus, else the only rater].")
+@click.option("--fit", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="joint, study: the analyst's fit file (construct, fit, note) for the side-by-side display.")
+@click.option("--max-rows", type=click.IntRange(1), default=None,
+              help="agreement, study: disagreements listed in the document [default: 400; all go to the CSV].")
+@click.option("--no-charts", is_flag=True, help="Leave out the charts.")
+def report(kind: str, out: Path, redact_file: Path | None, title: str | None, coders: tuple[str, ...],
+           unit: str | None, n_boot: int | None, seed: int | None, layers: tuple[str, ...], max_quotes: int | None,
+           outcome: str | None, by: str | None, rater: str | None, fit: Path | None, max_rows: int | None,
+           no_charts: bool) -> None:
+    """Write a Word report: codebook, agreement, themes, joint or study (all of them in one).
+
+    \b
+    Examples:
+      mio-qual report study --out reports/study.docx
+      mio-qual report agreement --coders jordan casey --unit turn --out agreement.docx
+      mio-qual report themes --redact extra-names.txt --out themes.docx
+    """
+    from ..errors import InputError
+    from ..reports import write_report
+    from ..reports.deidentify import read_redact_file
+    from ..reports.documents import agreement_report, codebook_report, joint_report, study_report, themes_report
+
+    if out.suffix.lower() != ".docx":
+        raise InputError("a report is a Word file", path=out, hint="give --out a file name ending in .docx")
+    function = {"codebook": codebook_report, "agreement": agreement_report, "themes": themes_report,
+                "joint": joint_report, "study": study_report}[kind]
+    accepted = set(inspect.signature(function).parameters)
+    given: dict[str, Any] = {
+        "title": title, "coders": _split(coders) or None, "unit": unit, "n_boot": n_boot, "seed": seed,
+        "layer": _split(layers) or None, "max_quotes": max_quotes, "outcome": outcome, "by": by, "rater": rater,
+        "fit": fit, "max_rows": max_rows,
+    }
+    flags = {"coders": "--coders", "unit": "--unit", "n_boot": "--boot", "seed": "--seed", "layer": "--layer",
+             "max_quotes": "--quotes", "outcome": "--outcome", "by": "--by", "rater": "--rater", "fit": "--fit",
+             "max_rows": "--max-rows", "title": "--title"}
+    options: dict[str, Any] = {}
+    for name, value in given.items():
+        if value is None:
+            continue
+        if name not in accepted:
+            raise click.UsageError(f"{flags[name]} does not apply to `report {kind}`")
+        options[name] = value
+    if no_charts and "charts" in accepted:
+        options["charts"] = False
+    if redact_file is not None:
+        options["redact"] = read_redact_file(redact_file)
+    project = get_project()
+    screen = console(stderr=True)
+    with screen.status(f"writing the {kind} report"):
+        result = write_report(kind, project, out, **options)
+    for sentence in result.absent:
+        screen.print(f"[yellow]note:[/] {sentence}")
+    screen.print(f"wrote {result.path} ({result.tables} tables, {result.n_figures} figures, "
+                 f"{len(result.headings)} headings)")
+    for path in result.files[1:]:
+        screen.print(f"wrote {path}")

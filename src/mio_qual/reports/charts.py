@@ -1,0 +1,185 @@
+"""The charts the reports embed, drawn with matplotlib's Agg canvas and saved as PNG.
+
+Each function takes a tidy DataFrame, writes one PNG and returns its path. They use
+``matplotlib.figure.Figure`` with an Agg canvas directly (never ``pyplot``), so they change no
+global matplotlib state, need no display, and are safe to call from a notebook that uses
+another backend.
+
+* :func:`code_frequency_chart`: how often each code was applied, in each clinic (stacked bars);
+* :func:`construct_heatmap`: CFIR construct ratings (-2 .. +2, X, missing) by clinic (drawn by
+  :mod:`mio_qual.mixed.heatmap`, which owns it);
+* :func:`agreement_chart`: an agreement coefficient per code with its confidence interval and
+  the thresholds it is read against.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+DPI = 200
+#: Colours of clinics (colour-blind safe, Okabe & Ito 2008) in the order clinics are listed.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999")
+
+
+def _figure(width: float, height: float) -> "Figure":
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(width, height), dpi=DPI)
+    FigureCanvasAgg(figure)
+    figure.patch.set_facecolor("white")
+    return figure
+
+
+def _save(figure: "Figure", path: str | Path) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path, format="png", dpi=DPI, bbox_inches="tight", pad_inches=0.08,
+                   metadata={"Software": "mio-qual"})
+    return path
+
+
+def _style_axes(ax: object) -> None:
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.tick_params(labelsize=7)
+
+
+def code_frequency_chart(counts: "pd.DataFrame", path: str | Path, *, title: str | None = None,
+                         xlabel: str = "codings") -> Path:
+    """Stacked horizontal bars: one bar per code, one colour per clinic.
+
+    Parameters
+    ----------
+    counts : pandas.DataFrame
+        Index: code labels (top bar first); columns: clinics; values: counts.
+    path : path
+        PNG to write.
+    title : str, optional
+    xlabel : str
+        What the counts count.
+
+    Returns
+    -------
+    Path
+    """
+    import numpy as np
+
+    n = max(len(counts), 1)
+    figure = _figure(6.4, min(1.0 + 0.19 * n, 9.0))
+    ax = figure.add_subplot(1, 1, 1)
+    y = np.arange(len(counts))[::-1]
+    left = np.zeros(len(counts))
+    for k, clinic in enumerate(counts.columns):
+        values = counts[clinic].fillna(0).to_numpy(dtype=float)
+        ax.barh(y, values, left=left, height=0.72, color=PALETTE[k % len(PALETTE)], label=str(clinic),
+                edgecolor="white", linewidth=0.4)
+        left += values
+    ax.set_yticks(y)
+    ax.set_yticklabels([str(i) for i in counts.index], fontsize=6.5 if n > 30 else 7)
+    ax.set_ylim(-0.6, len(counts) - 0.4)
+    ax.set_xlabel(xlabel, fontsize=8)
+    ax.xaxis.grid(True, color="#E3E3E3", linewidth=0.6)
+    ax.set_axisbelow(True)
+    _style_axes(ax)
+    if len(counts.columns):
+        ax.legend(fontsize=7, frameon=False, loc="lower right", title="clinic", title_fontsize=7)
+    if title:
+        ax.set_title(title, fontsize=9, loc="left")
+    return _save(figure, path)
+
+
+def construct_heatmap(ratings: Any, path: str | Path, *, names: Mapping[str, str] | None = None,
+                      outcomes: Mapping[str, float] | None = None, outcome: str = "",
+                      flags: Mapping[str, str] | None = None, title: str | None = None) -> Path:
+    """The construct x clinic heatmap of ratings, drawn by :mod:`mio_qual.mixed.heatmap`.
+
+    The mixed-methods package owns the heatmap (its colours match the rating fills of its XLSX
+    joint displays); reports use it through this function so that every chart a report embeds
+    is reached from one module.
+
+    Parameters
+    ----------
+    ratings : JointDisplay or pandas.DataFrame
+        A case-ordered :class:`~mio_qual.mixed.joint.JointDisplay` (cases ordered by outcome,
+        distinguishing constructs marked), or a construct x case matrix of ratings.
+    path : path
+    names, outcomes, outcome, flags, title
+        For a matrix: see :func:`mio_qual.mixed.heatmap.heatmap`.
+
+    Returns
+    -------
+    Path
+    """
+    from ..mixed.heatmap import display_heatmap, heatmap
+
+    if hasattr(ratings, "data") and hasattr(ratings, "frame"):
+        return display_heatmap(ratings, path, dpi=DPI)
+    return heatmap(ratings, path, names=names, outcomes=outcomes, outcome=outcome, flags=flags, title=title, dpi=DPI)
+
+
+def agreement_chart(frame: "pd.DataFrame", path: str | Path, *, value: str = "value", low: str = "ci_low",
+                    high: str = "ci_high", label: str = "code", statistic: str = "agreement",
+                    thresholds: Sequence[float] = (), title: str | None = None) -> Path:
+    """One point per code with its confidence interval, sorted by value, thresholds as lines.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per code.
+    path : path
+    value, low, high, label : str
+        Column names of the coefficient, its interval and the row label.
+    statistic : str
+        Axis label (e.g. "Cohen's kappa").
+    thresholds : sequence of float
+        Reference values drawn as dashed vertical lines (e.g. 0.6 and 0.8).
+    title : str, optional
+
+    Returns
+    -------
+    Path
+    """
+    import numpy as np
+
+    data = frame.sort_values(value, ascending=True, na_position="first").reset_index(drop=True)
+    n = max(len(data), 1)
+    figure = _figure(6.4, min(1.0 + 0.2 * n, 9.0))
+    ax = figure.add_subplot(1, 1, 1)
+    y = np.arange(len(data))
+    values = data[value].to_numpy(dtype=float)
+    lows = data[low].to_numpy(dtype=float) if low in data else np.full(len(data), np.nan)
+    highs = data[high].to_numpy(dtype=float) if high in data else np.full(len(data), np.nan)
+    has_ci = ~(np.isnan(lows) | np.isnan(highs) | np.isnan(values))
+    if has_ci.any():
+        ax.errorbar(values[has_ci], y[has_ci],
+                    xerr=[values[has_ci] - lows[has_ci], highs[has_ci] - values[has_ci]],
+                    fmt="none", ecolor="#7A8799", elinewidth=1.0, capsize=2)
+    defined = ~np.isnan(values)
+    ax.plot(values[defined], y[defined], "o", color=PALETTE[0], markersize=3.5)
+    for yy in y[~defined]:
+        ax.text(0.0, yy, "undefined", fontsize=6, va="center", color="#888888")
+    for threshold in thresholds:
+        ax.axvline(threshold, color="#B2182B", linestyle="--", linewidth=0.8)
+        ax.text(threshold, len(data) - 0.3, f" {threshold:g}", fontsize=6, color="#B2182B", va="bottom")
+    ax.set_yticks(y)
+    ax.set_yticklabels([str(v) for v in data[label]], fontsize=6.5 if n > 30 else 7)
+    ax.set_ylim(-0.7, len(data) - 0.3 + (0.6 if thresholds else 0))
+    finite = np.concatenate([values[defined], lows[has_ci], highs[has_ci]])
+    lo = min(-0.05, float(np.nanmin(finite)) - 0.05) if finite.size else -0.05
+    ax.set_xlim(max(lo, -1.05), 1.05)
+    ax.set_xlabel(statistic, fontsize=8)
+    ax.xaxis.grid(True, color="#E3E3E3", linewidth=0.6)
+    ax.set_axisbelow(True)
+    _style_axes(ax)
+    if title:
+        ax.set_title(title, fontsize=9, loc="left")
+    return _save(figure, path)
+
+
+__all__ = ["code_frequency_chart", "construct_heatmap", "agreement_chart", "PALETTE"]

@@ -1,0 +1,76 @@
+"""The redaction every report applies, built on :mod:`mio_qual.deidentify`.
+
+Reports never name a participant (DESIGN.md, decision 9). The names to hide are the roster's
+names and aliases that the project kept at import, the name-like speaker labels
+(:func:`mio_qual.deidentify.known_names`), and whatever the user lists in a ``--redact`` file
+(one name or phrase per line; ``#`` starts a comment). The matching itself is
+:func:`mio_qual.deidentify.redact`'s; this module only gathers the names and hands the
+:class:`~mio_qual.reports.builder.ReportBuilder` one function to pass every text through.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterable
+
+from ..errors import InputError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..project import Project
+
+
+def read_redact_file(path: str | Path) -> list[str]:
+    """Names and phrases to redact, one per line (blank lines and ``#`` comments ignored).
+
+    Parameters
+    ----------
+    path : path
+        A UTF-8 text file (a BOM is accepted).
+
+    Returns
+    -------
+    list of str
+
+    Raises
+    ------
+    InputError
+        When the file cannot be read.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError("no such file", path=path, hint="give a text file with one name per line") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text (byte {exc.start})", path=path,
+                         hint="save the list of names as UTF-8 text") from None
+    names = []
+    for line in text.splitlines():
+        entry = line.split("#", 1)[0].strip()
+        if entry:
+            names.append(" ".join(entry.split()))
+    return names
+
+
+def names_to_hide(project: "Project", extra: Iterable[str] = ()) -> tuple[str, ...]:
+    """Every name a report must not contain: roster names and aliases, name-like speaker labels, ``extra``."""
+    from ..deidentify import known_names
+
+    names = set(known_names(project)) | set(project.private_names())
+    names.update(" ".join(str(n).split()) for n in extra if str(n).strip())
+    return tuple(sorted(names))
+
+
+def make_redactor(project: "Project", extra: Iterable[str] = ()) -> Callable[[str], str]:
+    """A function replacing every name of :func:`names_to_hide` with ``[name]`` in a text."""
+    from ..deidentify import redact
+
+    names = names_to_hide(project, extra)
+
+    def redactor(text: str) -> str:
+        return redact(text, names)
+
+    return redactor
+
+
+__all__ = ["read_redact_file", "names_to_hide", "make_redactor"]

@@ -1,0 +1,1027 @@
+"""The report documents, one function per kind: codebook, agreement, themes, joint, study.
+
+Each ``*_report(project, path, ...)`` writes one Word file in the house style, saves its
+charts as PNG files beside it (``<stem>-<chart>.png``) and returns a :class:`ReportResult`.
+Each document is assembled from *section writers* (``write_codebook``, ``write_agreement``,
+``write_themes``, ``write_joint``, ``write_methods``) that take a
+:class:`~mio_qual.reports.builder.ReportBuilder`; the study report strings them together in
+one document.
+
+A section whose data the project does not hold yet (no second coder, no ratings, no
+quantitative data) says so in one sentence instead of failing, so every report can be built at
+every stage of a study.
+
+Privacy: every builder is given the project's redactor (roster names and aliases, name-like
+speaker labels, and any ``redact`` names the caller adds), and quotes are attributed by study
+id, role and clinic only (DESIGN.md, decision 9).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
+
+from ..errors import InputError
+from . import methods as m
+from .builder import ReportBuilder
+from .deidentify import make_redactor
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from ..project import Project
+
+KINDS: tuple[str, ...] = ("codebook", "agreement", "themes", "joint", "study")
+#: Agreement thresholds drawn on charts and named in the method paragraph.
+#: 0.80 and 0.667 are Krippendorff's (2004, p. 241) customary and lowest acceptable alpha;
+#: for kappa-type coefficients the same two lines are read as "substantial" and "tentative".
+DEFAULT_THRESHOLDS: tuple[float, float] = (0.667, 0.80)
+
+
+@dataclass
+class ReportResult:
+    """What a report function wrote.
+
+    Attributes
+    ----------
+    kind : str
+    path : Path
+        The ``.docx`` file.
+    figures : list of Path
+        The PNG files saved beside it.
+    tables, n_figures : int
+        Numbered tables and figures in the document.
+    headings : list of (int, str)
+    absent : list of str
+        One sentence per section whose data the project does not hold.
+    files : list of Path
+        Every file written (the document, its PNGs and any CSV/XLSX tables).
+    """
+
+    kind: str
+    path: Path
+    figures: list[Path] = field(default_factory=list)
+    tables: int = 0
+    n_figures: int = 0
+    headings: list[tuple[int, str]] = field(default_factory=list)
+    absent: list[str] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+
+
+@dataclass
+class _Context:
+    """What the section writers share while one document is built."""
+
+    project: "Project"
+    path: Path
+    builder: ReportBuilder
+    figures: list[Path] = field(default_factory=list)
+    absent: list[str] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+    charts: bool = True
+
+    def figure_path(self, name: str) -> Path:
+        return self.path.with_name(f"{self.path.stem}-{name}.png")
+
+    def say_absent(self, sentence: str) -> None:
+        self.absent.append(sentence)
+        self.builder.paragraph(sentence)
+
+
+def _start(project: "Project", path: str | Path, title: str, redact: Iterable[str], charts: bool) -> _Context:
+    path = Path(path)
+    if path.suffix.lower() != ".docx":
+        raise InputError("a report is a Word file", path=path, hint="give a file name ending in .docx")
+    builder = ReportBuilder(title, redact=make_redactor(project, redact))
+    return _Context(project=project, path=path, builder=builder, charts=charts)
+
+
+def _finish(ctx: _Context, kind: str) -> ReportResult:
+    ctx.builder.save(ctx.path)
+    return ReportResult(kind=kind, path=ctx.path, figures=list(ctx.figures), tables=ctx.builder.n_tables,
+                        n_figures=ctx.builder.n_figures, headings=list(ctx.builder.headings), absent=list(ctx.absent),
+                        files=[ctx.path, *ctx.figures, *ctx.files])
+
+
+def _study_lines(project: "Project") -> list[str]:
+    s = project.summary()
+    lines = [f"{s['transcripts']} transcripts ({s['interviews']} interviews, {s['focus_groups']} focus groups)"
+             f" from {s['clinics']} clinics"]
+    if s["coders"]:
+        lines.append(f"{s['codings']:,} codings in {s['coders']} layers")
+    return lines
+
+
+# ====================================================================== codebook
+def _codebook_frame(project: "Project") -> tuple["pd.DataFrame", dict[str, Any], str]:
+    """The codebook the project's codings were checked against (else the bundled one), as a frame.
+
+    Returns the frame (``Codebook.to_frame()`` columns), the codebook infos by name (titles and
+    sources, when the codebooks can be found) and a phrase naming the version.
+    """
+    import pandas as pd
+
+    from ..codebook import load_codebooks
+
+    row = project.store.connection.execute(
+        "SELECT version, names, content FROM codebooks ORDER BY added_at DESC, rowid DESC LIMIT 1").fetchone()
+    infos: dict[str, Any] = {}
+    if row is not None:
+        version, names, content = row
+        frame = pd.DataFrame.from_records(json.loads(content))
+        try:
+            infos = dict(load_codebooks([n for n in names.split(",") if n]).infos)
+        except Exception:  # noqa: BLE001 - titles are a courtesy; the stored codes are what counts
+            infos = {}
+        return frame, infos, f"version {version[:12]}, as registered in the project"
+    codebook = load_codebooks(["cfir2", "mio", "cfir_outcomes"])
+    return codebook.to_frame(), dict(codebook.infos), f"version {codebook.version[:12]}, bundled with mio-qual"
+
+
+def _text(value: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value).strip()
+
+
+def write_codebook(b: ReportBuilder, project: "Project", *, level: int = 1, ctx: _Context | None = None) -> None:
+    """The coder's manual: every code with its definition, when to use it and when not, an example, keywords.
+
+    Parameters
+    ----------
+    b : ReportBuilder
+    project : Project
+    level : int
+        Heading level of the domains (constructs one below, subconstructs and codes two below).
+    """
+    import pandas as pd
+
+    frame, infos, version = _codebook_frame(project)
+    frame = frame.fillna("")
+    books = list(dict.fromkeys(frame["codebook"]))
+    applied = dict(project.store.connection.execute("SELECT code, COUNT(*) FROM codings GROUP BY code"))
+    b.paragraph(f"This manual lists the {len(frame)} codes of the project's codebook ({version}). Each entry gives"
+                " the code's stable id and name, what it means, when to use it and when not to (with the code to"
+                " use instead), an invented example, and the keywords that rule-based suggestions look for. Codes"
+                " are referred to by id everywhere else in the project, so renaming a code changes no coding.")
+    rows = []
+    for book in books:
+        info = infos.get(book)
+        rows.append({"Codebook": book, "Title": getattr(info, "title", "") or book,
+                     "Version": getattr(info, "version_label", "") or "",
+                     "Codes": int((frame["codebook"] == book).sum()),
+                     "Applied": int(sum(applied.get(c, 0) > 0 for c in frame.loc[frame["codebook"] == book, "id"]))})
+    b.table(pd.DataFrame(rows), "Codebooks combined in this manual (Applied: codes used at least once in the project)",
+            widths=[2.2, 7, 3.4, 1.2, 1.4])
+    sources = [f"{book}: {getattr(infos.get(book), 'source', '')}" for book in books
+               if getattr(infos.get(book), "source", "")]
+    if sources:
+        b.note("Sources. " + " ".join(sources))
+
+    children: dict[str, list[str]] = {}
+    order: list[str] = []
+    by_id = {r["id"]: r for r in frame.to_dict("records")}
+    for record in frame.to_dict("records"):
+        parent = _text(record.get("parent"))
+        if parent and parent in by_id:
+            children.setdefault(parent, []).append(record["id"])
+        else:
+            order.append(record["id"])
+
+    def entry(code_id: str, depth: int) -> None:
+        r = by_id[code_id]
+        heading_level = level + min(depth, 2)
+        name = _text(r.get("name"))
+        b.heading(f"{code_id} {name}", heading_level) if heading_level <= 3 else \
+            b.paragraph(f"**{code_id} {name}**")
+        for label, key in (("Definition", "definition"), ("Use when", "use_when"), ("Not when", "not_when")):
+            value = _text(r.get(key))
+            if value:
+                b.paragraph(f"**{label}.** {value}")
+        example = _text(r.get("example"))
+        if example:
+            b.paragraph(f"**Example.** \u201c{example}\u201d")
+        extras = []
+        for label, key in (("Keywords", "keywords"), ("Aliases", "aliases")):
+            value = _text(r.get(key))
+            if value:
+                extras.append(f"**{label}:** {value}")
+        refines = [x.strip() for x in _text(r.get("refines")).split(";") if x.strip()]
+        if refines:
+            extras.append("**Refines:** " + "; ".join(
+                f"{x} {_text(by_id[x]['name'])}" if x in by_id else x for x in refines))
+        if extras:
+            b.paragraph(" \u00b7 ".join(extras), style="Note")
+        for child in children.get(code_id, []):
+            entry(child, depth + 1)
+
+    loose: dict[str, list[str]] = {}
+    for root in order:
+        if by_id[root].get("level") == "domain":
+            entry(root, 0)
+        else:
+            loose.setdefault(by_id[root].get("codebook") or "", []).append(root)
+    for book, roots in loose.items():
+        info = infos.get(book)
+        b.heading(getattr(info, "title", "") or book or "Other codes", level)
+        for root in roots:
+            entry(root, 1)
+
+
+def codebook_report(project: "Project", path: str | Path, *, redact: Iterable[str] = (),
+                    title: str = "Coder's manual") -> ReportResult:
+    """Write the coder's manual of the project's codebook.
+
+    Parameters
+    ----------
+    project : Project
+    path : path
+        The ``.docx`` to write.
+    redact : iterable of str
+        Further names to redact (beyond the roster).
+    title : str
+
+    Returns
+    -------
+    ReportResult
+    """
+    ctx = _start(project, path, title, redact, charts=False)
+    b = ctx.builder
+    b.title_page(title, "Codebook for coding staff interviews and focus groups", _study_lines(project))
+    b.toc(levels=2)
+    b.page_break()
+    b.heading("About this manual")
+    write_codebook(b, project, level=1, ctx=ctx)
+    return _finish(ctx, "codebook")
+
+
+# ====================================================================== themes
+def _clinic_order(project: "Project") -> list[str]:
+    """Clinics in report order: by a stored outcome when the mixed layer can order them, else by name."""
+    rows = [r[0] for r in project.store.connection.execute(
+        "SELECT DISTINCT clinic FROM transcripts WHERE clinic IS NOT NULL AND clinic != '' ORDER BY clinic")]
+    return rows
+
+
+def theme_evidence(project: "Project", layer: str | Sequence[str] | None = None) -> tuple["pd.DataFrame", str]:
+    """Every excerpt attributed to the constructs it is (or refines), with clinic and speaker; and the layer phrase.
+
+    Built on :func:`mio_qual.mixed.evidence.evidence` (per transcript, names redacted);
+    interviewer and facilitator speech is left out. Adds a ``clinic`` column.
+    """
+    from ..mixed.evidence import choose_layers, evidence
+
+    frame = evidence(project, by="transcript", coder=layer)
+    _, phrase = choose_layers(project, layer)
+    if len(frame):
+        clinics = dict(project.store.connection.execute("SELECT id, clinic FROM transcripts"))
+        frame = frame[~frame["is_interviewer"].astype(bool)].copy()
+        frame["clinic"] = frame["transcript_id"].map(lambda t: m.clinic_label(clinics.get(t)))
+    return frame, phrase
+
+
+def _quote_score(row: Any) -> tuple:
+    n = len(row.text)
+    good_length = 70 <= n <= 420
+    return (not row.via, good_length, -abs(n - 220))
+
+
+def pick_quotes(excerpts: "pd.DataFrame", k: int = 3) -> "pd.DataFrame":
+    """Up to ``k`` exemplar excerpts: direct codings first, readable lengths, different clinics and speakers.
+
+    Deterministic: the same data always gives the same quotes.
+    """
+    if not len(excerpts) or k <= 0:
+        return excerpts.head(0)
+    ranked = sorted(excerpts.itertuples(index=False), key=lambda r: (_quote_score(r), r.transcript_id, -r.start),
+                    reverse=True)
+    chosen: list[Any] = []
+    seen_clinics: set[str] = set()
+    seen_speakers: set[str] = set()
+    seen_spans: set[tuple[str, int]] = set()
+    for pass_ in (0, 1, 2):
+        for row in ranked:
+            if len(chosen) >= k:
+                break
+            key = (row.transcript_id, row.start)
+            if key in seen_spans:
+                continue
+            if pass_ == 0 and (row.clinic in seen_clinics or row.speaker_id in seen_speakers):
+                continue
+            if pass_ == 1 and row.speaker_id in seen_speakers:
+                continue
+            chosen.append(row)
+            seen_spans.add(key)
+            seen_clinics.add(row.clinic)
+            seen_speakers.add(row.speaker_id)
+    import pandas as pd
+
+    return pd.DataFrame(chosen, columns=excerpts.columns)
+
+
+def quote_source(row: Any) -> str:
+    """``'S05, counselor, Downtown (INT05)'``: study id, role, clinic and transcript; never a name."""
+    who = row.speaker_id if isinstance(row.speaker_id, str) and row.speaker_id and ":" not in row.speaker_id \
+        else "participant"
+    return f"{who}, {m.role_label(row.speaker_role)}, {row.clinic} ({row.transcript_id})"
+
+
+def frequency_table(excerpts: "pd.DataFrame", clinics: Sequence[str], by: str = "clinic") -> "pd.DataFrame":
+    """Counts of distinct excerpts per construct and clinic (or any column ``by``), with totals."""
+    import pandas as pd
+
+    if not len(excerpts):
+        return pd.DataFrame()
+    table = pd.crosstab(excerpts["construct"], excerpts[by])
+    columns = [c for c in clinics if c in table.columns] + [c for c in table.columns if c not in clinics]
+    return table.reindex(columns=columns, fill_value=0)
+
+
+def write_themes(b: ReportBuilder, ctx: _Context, *, level: int = 1, layer: str | Sequence[str] | None = None,
+                 max_quotes: int = 3) -> None:
+    """Themes per construct: how often, in which clinics and roles, and exemplar quotes."""
+    import pandas as pd
+
+    from ..mixed.constructs import load_constructs
+
+    project = ctx.project
+    excerpts, phrase = theme_evidence(project, layer)
+    if not len(excerpts):
+        ctx.say_absent("No coding is available yet, so there are no themes to report.")
+        return
+    info = load_constructs(project)
+    clinic_ids = _clinic_order(project)
+    clinics = [m.clinic_label(c) for c in clinic_ids]
+    if (excerpts["clinic"] == "Agency level").any():
+        clinics.append("Agency level")
+    direct = excerpts[~excerpts["via"].astype(bool)]
+    b.paragraph(
+        f"Themes are read from the {phrase}. An excerpt is a stretch of text coded with a code; where several"
+        " coders coded overlapping text with the same code, the union counts once. CFIR constructs also collect the"
+        " excerpts of study codes that refine them (for example, an excerpt coded with a MIO supervision code counts"
+        " for the constructs that code names). Interviewer and facilitator speech is left out. Quotes are attributed"
+        " by study id, role and clinic; names in quotes are replaced with [name].")
+
+    # overview: every construct by clinic
+    table = frequency_table(excerpts, clinics)
+    order = info.sort(table.index)
+    table = table.loc[order]
+    participants = excerpts.groupby("construct")["speaker_id"].nunique()
+    transcripts = excerpts.groupby("construct")["transcript_id"].nunique()
+    overview = pd.DataFrame({"Construct": [info.label(c) for c in table.index]})
+    for clinic in table.columns:
+        overview[clinic] = table[clinic].to_numpy()
+    overview["Total"] = table.sum(axis=1).to_numpy()
+    overview["Participants"] = participants.reindex(table.index).fillna(0).astype(int).to_numpy()
+    overview["Transcripts"] = transcripts.reindex(table.index).fillna(0).astype(int).to_numpy()
+    b.heading("Constructs by clinic", level)
+    b.table(overview, "Excerpts per construct and clinic (distinct excerpts; constructs include the study codes"
+            " that refine them)")
+
+    if ctx.charts:
+        from .charts import code_frequency_chart
+
+        counts = pd.crosstab(direct["code"], direct["clinic"])
+        counts = counts.reindex(columns=[c for c in clinics if c in counts.columns])
+        counts = counts.loc[info.sort(counts.index)]
+        counts.index = [f"{c} {info.name(c)}"[:48] for c in counts.index]
+        png = code_frequency_chart(counts, ctx.figure_path("code-frequency"), xlabel="excerpts")
+        ctx.figures.append(png)
+        b.figure(png, "Code frequency by clinic: excerpts coded with each code as applied (study codes shown"
+                 " as themselves), stacked by clinic")
+
+    # one section per construct, grouped by domain (study codes after the CFIR domains)
+    domains: dict[str, list[str]] = {}
+    for construct in order:
+        domains.setdefault(info.domain(construct), []).append(construct)
+    roles_all = sorted({m.role_label(r) for r in excerpts["speaker_role"]})
+    for domain, constructs in domains.items():
+        b.heading(info.name(domain) or f"Study codes ({domain})", level)
+        for construct in constructs:
+            rows = excerpts[excerpts["construct"] == construct]
+            b.heading(info.label(construct), level + 1)
+            n_clinics = rows.loc[rows["clinic"] != "Agency level", "clinic"].nunique()
+            via_codes = sorted(set(rows.loc[rows["via"].astype(bool), "code"]))
+            sentence = (f"{m.number(len(rows), 'excerpt').capitalize()} from {m.number(rows['speaker_id'].nunique(), 'participant')}"
+                        f" in {m.number(rows['transcript_id'].nunique(), 'transcript')}, {m.number(n_clinics, 'clinic')}")
+            if via_codes:
+                sentence += f"; including excerpts coded {m.join_words(via_codes)}"
+            b.paragraph(sentence + ".")
+            grid = pd.crosstab(rows["speaker_role"].map(m.role_label), rows["clinic"])
+            grid = grid.reindex(columns=[c for c in clinics if c in grid.columns])
+            grid = grid.reindex(index=[r for r in roles_all if r in grid.index])
+            grid["Total"] = grid.sum(axis=1)
+            grid = grid.reset_index().rename(columns={"speaker_role": "Role"})
+            grid.columns = ["Role", *grid.columns[1:]]
+            b.table(grid, f"{info.label(construct)}: excerpts by role and clinic")
+            for quote in pick_quotes(rows, max_quotes).itertuples(index=False):
+                b.quote(quote.text, quote_source(quote))
+
+
+def themes_report(project: "Project", path: str | Path, *, layer: str | Sequence[str] | None = None,
+                  max_quotes: int = 3, redact: Iterable[str] = (), charts: bool = True,
+                  title: str = "Themes by construct") -> ReportResult:
+    """Write the themes report: per construct, frequency by clinic and role, and exemplar quotes.
+
+    Parameters
+    ----------
+    project : Project
+    path : path
+    layer : str or sequence of str, optional
+        Coding layer(s) to read (default: the consensus layer, else every human layer merged).
+    max_quotes : int
+        Exemplar quotes per construct.
+    redact : iterable of str
+        Further names or phrases to redact.
+    charts : bool
+        Draw and embed the code-frequency chart.
+    title : str
+
+    Returns
+    -------
+    ReportResult
+    """
+    ctx = _start(project, path, title, redact, charts)
+    b = ctx.builder
+    b.title_page(title, "CFIR constructs in staff interviews and focus groups", _study_lines(project))
+    b.toc(levels=2)
+    b.page_break()
+    write_themes(b, ctx, level=1, layer=layer, max_quotes=max_quotes)
+    return _finish(ctx, "themes")
+
+
+# ====================================================================== agreement
+STAT_LABELS = {
+    "percent_agreement": "% agreement",
+    "cohen_kappa": "Cohen's \u03ba",
+    "scott_pi": "Scott's \u03c0",
+    "fleiss_kappa": "Fleiss' \u03ba",
+    "krippendorff_alpha": "Krippendorff's \u03b1",
+    "gwet_ac1": "Gwet's AC1",
+    "brennan_prediger": "Brennan-Prediger \u03ba",
+    "pabak": "PABAK",
+    "unitized_alpha": "unitized \u03b1",
+}
+STAT_SOURCES = {
+    "cohen_kappa": "Cohen, 1960",
+    "scott_pi": "Scott, 1955",
+    "fleiss_kappa": "Fleiss, 1971",
+    "krippendorff_alpha": "Krippendorff, 2004",
+    "gwet_ac1": "Gwet, 2008",
+    "brennan_prediger": "Brennan & Prediger, 1981",
+    "pabak": "Byrt, Bishop & Carlin, 1993",
+    "unitized_alpha": "Krippendorff, 2004",
+}
+UNIT_WORDS = {
+    "sentence": "sentences", "turn": "speaker turns", "paragraph": "paragraphs", "character": "characters",
+    "span": "coded spans", "transcript": "transcripts", "continuum": "the text continuum",
+}
+
+
+@dataclass
+class AgreementData:
+    """What the agreement sections report, computed once.
+
+    Attributes
+    ----------
+    coders : list of str
+    unit : str
+    table : DataFrame
+        :meth:`Project.agreement` output.
+    disagreements : DataFrame
+        :meth:`Project.disagreements` output.
+    n_boot, seed, confidence, min_coverage
+        The options it was computed with.
+    n_transcripts : int
+        Transcripts that entered.
+    """
+
+    coders: list[str]
+    unit: str
+    table: "pd.DataFrame"
+    disagreements: "pd.DataFrame"
+    n_boot: int = 0
+    seed: int = 0
+    confidence: float = 0.95
+    min_coverage: float = 0.0
+    n_transcripts: int = 0
+
+    @property
+    def stats(self) -> list[str]:
+        """Coefficients present in the table, in its column order."""
+        return [c for c in self.table.columns if c in STAT_LABELS]
+
+    @property
+    def main_stat(self) -> str:
+        """The chance-corrected coefficient shown with its interval (kappa for two coders, else Fleiss or alpha)."""
+        for stat in ("cohen_kappa", "fleiss_kappa", "krippendorff_alpha", "unitized_alpha", "percent_agreement"):
+            if stat in self.table.columns:
+                return stat
+        return self.stats[0]
+
+    def codes(self) -> "pd.DataFrame":
+        return self.table[self.table["level"] == "code"]
+
+    def pooled(self) -> "pd.DataFrame":
+        return self.table[self.table["level"].isin(["pooled", "nominal"])]
+
+    def transcripts(self) -> "pd.DataFrame":
+        return self.table[self.table["level"] == "transcript"]
+
+
+def human_coders(project: "Project") -> list[str]:
+    """The human coding layers, in the order they were first imported."""
+    rows = project.store.connection.execute(
+        "SELECT coder, MIN(id) FROM codings WHERE origin = 'human' GROUP BY coder ORDER BY MIN(id)").fetchall()
+    return [r[0] for r in rows]
+
+
+def agreement_data(project: "Project", coders: Sequence[str] | None = None, unit: str = "sentence", *,
+                   n_boot: int = 0, seed: int = 0, confidence: float = 0.95,
+                   min_coverage: float = 0.0) -> AgreementData | str:
+    """Compute what the agreement sections show, or return the sentence saying why it cannot be.
+
+    Parameters
+    ----------
+    project : Project
+    coders : sequence of str, optional
+        Layers to compare (default: every human layer).
+    unit : str
+        Unit of analysis (see :func:`mio_qual.agreement.project_api.agreement`).
+    n_boot, seed, confidence, min_coverage
+        Passed on to :meth:`Project.agreement`.
+    """
+    chosen = list(coders) if coders else human_coders(project)
+    if len(chosen) < 2:
+        return (f"Inter-rater agreement needs two coders' layers; this project has "
+                f"{m.number(len(chosen), 'human coding layer')}, so agreement was not computed.")
+    table = project.agreement(chosen, unit=unit, n_boot=n_boot, seed=seed, confidence=confidence,
+                              **({"min_coverage": min_coverage} if unit in ("sentence", "turn", "paragraph") else {}))
+    if not len(table):
+        return f"The layers {m.join_words(chosen)} share no coded transcripts, so agreement was not computed."
+    try:
+        dis = project.disagreements(chosen, unit=unit,
+                                    **({"min_coverage": min_coverage} if unit in ("sentence", "turn", "paragraph") else {}))
+    except InputError:
+        import pandas as pd
+
+        dis = pd.DataFrame()
+    n_transcripts = int((table["level"] == "transcript").sum()) or int(
+        project.codings(coder=chosen)["transcript_id"].nunique())
+    return AgreementData(chosen, unit, table, dis, n_boot, seed, confidence, min_coverage, n_transcripts)
+
+
+def _fmt(value: Any, pattern: str = "{:.2f}") -> str:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return "\u2013" if value is None else str(value)
+    if math.isnan(number):
+        return "\u2013"
+    text = pattern.format(number)
+    return text[1:] if text.startswith("-") and not text.strip("-0.%") else text  # no "-0.00"
+
+
+def agreement_method(data: AgreementData) -> str:
+    """The method paragraph of what was computed: coders, unit, coefficients, intervals, thresholds."""
+    codes = data.codes()
+    pooled = data.pooled()
+    n_units = int(codes["n_units"].max()) if len(codes) else 0
+    unit = data.unit
+    coders = m.join_words(data.coders)
+    text = (f"**Inter-rater agreement.** Agreement between {coders} was measured code by code on "
+            f"{UNIT_WORDS.get(unit, unit)} as units")
+    if unit in ("sentence", "turn", "paragraph"):
+        rule = ("any overlap of one character or more" if not data.min_coverage
+                else f"a coding covering at least {data.min_coverage:.0%} of it")
+        text += (f": each of the {n_units:,} {UNIT_WORDS[unit]} of the {m.number(data.n_transcripts, 'transcript')}"
+                 f" the coders coded was rated, for each of {m.number(len(codes), 'code')}, as coded or not coded by"
+                 f" each coder (coded meaning {rule} with that code).")
+    elif unit == "character":
+        text += f": every character was a unit, coded or not with each of {m.number(len(codes), 'code')}."
+    elif unit == "span":
+        text += (": each coder's coded span was a unit, agreeing when the other coder had a span with the same code"
+                 " overlapping it enough; only percent agreement is defined on such units.")
+    elif unit == "transcript":
+        text += f": each code was rated present or absent in each of the {m.number(data.n_transcripts, 'transcript')}."
+    elif unit == "continuum":
+        text += ": Krippendorff's unitized alpha compared where on the text each coder placed each code."
+    stats = [s for s in data.stats if s != "percent_agreement"]
+    named = [f"{STAT_LABELS[s]} ({STAT_SOURCES[s]})" if s in STAT_SOURCES else STAT_LABELS[s] for s in stats]
+    if "percent_agreement" in data.stats:
+        named.insert(0, "percent agreement")
+    text += f" We report {m.join_words(named)} for each code, pooled over codes"
+    if (data.table["level"] == "nominal").any():
+        text += ", for one code per unit (units with several codes from one coder set aside)"
+    text += ", and per transcript."
+    level = f"{data.confidence:.0%}"
+    if data.n_boot:
+        text += (f" Intervals are {level} percentile intervals from {data.n_boot:,} bootstrap resamples of units"
+                 f" (seed {data.seed}); percent agreement and coefficients without a bootstrap use analytic intervals.")
+    else:
+        text += (f" Intervals are {level} analytic intervals (standard errors of each coefficient's published"
+                 " estimator); Krippendorff's alpha is reported without an interval because none was bootstrapped.")
+    convention = ""
+    if "flag_convention" in data.table.columns and len(data.table):
+        convention = str(data.table["flag_convention"].iloc[0])
+    flag_stat = convention.split(";", 1)[0].strip() if convention else ""
+    text += (f" Each code is flagged against Krippendorff's (2004, p. 241) convention applied to"
+             f" {STAT_LABELS.get(flag_stat, flag_stat or 'alpha')}: at least 0.800 reliable, 0.667 to 0.800"
+             " tentative, below 0.667 unreliable.")
+    if "prevalence_index" in data.table.columns:
+        text += (" Because chance-corrected coefficients are low for rare codes even when coders rarely disagree,"
+                 " each code's prevalence is shown beside them.")
+    return text
+
+
+def agreement_results(data: AgreementData) -> str:
+    """One paragraph of results: pooled values and how many codes met the convention."""
+    codes = data.codes()
+    main = data.main_stat
+    pooled = data.table[data.table["level"] == "pooled"]
+    parts = []
+    if len(pooled):
+        row = pooled.iloc[0]
+        bits = []
+        for stat in data.stats:
+            value = row.get(stat)
+            if value is None or (isinstance(value, float) and math.isnan(value)):
+                continue
+            piece = f"{STAT_LABELS[stat]} {_fmt(value, '{:.1%}' if stat == 'percent_agreement' else '{:.2f}')}"
+            low, high = row.get(f"{stat}_ci_low"), row.get(f"{stat}_ci_high")
+            if stat == main and low is not None and not math.isnan(low):
+                piece += f" ({data.confidence:.0%} CI {_fmt(low)} to {_fmt(high)})"
+            bits.append(piece)
+        parts.append(f"Pooled over codes ({int(row['n_units']):,} unit decisions per coder), " + ", ".join(bits) + ".")
+    if "flag" in codes.columns and len(codes):
+        counts = codes["flag"].value_counts()
+        parts.append(f"Of {m.number(len(codes), 'code')}, {counts.get('reliable', 0)} reached the reliable level,"
+                     f" {counts.get('tentative', 0)} the tentative level and {counts.get('unreliable', 0)} fell below it"
+                     + (f"; {counts.get('', 0)} could not be assessed" if counts.get("", 0) else "") + ".")
+    if "prevalence" in codes.columns and len(codes):
+        median = float(codes["prevalence"].median())
+        parts.append(f"The median code was applied to {median:.1%} of units.")
+    return " ".join(parts)
+
+
+def _code_table(data: AgreementData, name_of: Callable[[str], str]) -> "pd.DataFrame":
+    import pandas as pd
+
+    main = data.main_stat
+    rows = []
+    for row in data.table[data.table["level"].isin(["code", "pooled", "nominal"])].to_dict("records"):
+        record = {"Code": row["code"], "Name": name_of(row["code"]) if row["level"] == "code" else ""}
+        if "prevalence" in row:
+            record["Prevalence"] = row["prevalence"]
+        for stat in data.stats:
+            label = STAT_LABELS[stat]
+            if stat == main and stat != "percent_agreement":
+                low, high = row.get(f"{stat}_ci_low"), row.get(f"{stat}_ci_high")
+                interval = (f"\u00a0({_fmt(low)},\u00a0{_fmt(high)})" if low is not None and not math.isnan(low) else "")
+                record[f"{label} (95% CI)" if data.confidence == 0.95 else f"{label} (CI)"] = _fmt(row[stat]) + interval
+            elif stat != "pabak" or "gwet_ac1" not in data.stats:
+                record[label] = row[stat]
+        if "flag" in row:
+            record["Flag"] = row["flag"]
+        rows.append(record)
+    return pd.DataFrame(rows)
+
+
+def write_agreement(b: ReportBuilder, ctx: _Context, data: AgreementData | str, *, level: int = 1,
+                    method: bool = True, appendix: bool = True, max_rows: int = 400) -> None:
+    """Agreement: method paragraph, results, per-code and per-transcript tables, chart, disagreements."""
+    if isinstance(data, str):
+        ctx.say_absent(data)
+        return
+    from ..mixed.constructs import load_constructs
+
+    info = load_constructs(ctx.project)
+    if method:
+        b.heading("Method", level + 1)
+        b.paragraph(agreement_method(data))
+        b.heading("Results", level + 1)
+    b.paragraph(agreement_results(data))
+    percent = {"Prevalence": "{:.1%}", STAT_LABELS["percent_agreement"]: "{:.1%}"}
+    table = _code_table(data, info.name)
+    b.table(table, f"Agreement per code between {m.join_words(data.coders)} ({UNIT_WORDS.get(data.unit, data.unit)}"
+            " as units)", number_format=percent,
+            note="Prevalence: share of units either coder coded with the code. Flag: Krippendorff's (2004) convention"
+                 " (reliable at least 0.800, tentative 0.667 to 0.800). Rows in parentheses pool every code.")
+    if ctx.charts:
+        from .charts import agreement_chart
+
+        stat = data.main_stat
+        codes = data.codes().copy()
+        codes["label"] = [f"{c} {info.name(c)}"[:44] for c in codes["code"]]
+        png = agreement_chart(codes.rename(columns={stat: "value", f"{stat}_ci_low": "ci_low",
+                                                    f"{stat}_ci_high": "ci_high"}),
+                              ctx.figure_path("agreement"), label="label", statistic=STAT_LABELS[stat],
+                              thresholds=DEFAULT_THRESHOLDS)
+        ctx.figures.append(png)
+        b.figure(png, f"{STAT_LABELS[stat]} per code with {data.confidence:.0%} confidence intervals; dashed lines at"
+                 " 0.667 and 0.800")
+    per_transcript = data.transcripts()
+    if len(per_transcript):
+        import pandas as pd
+
+        frame = pd.DataFrame({"Transcript": per_transcript["transcript_id"].to_numpy(),
+                              "Decisions": per_transcript["n_units"].astype(int).to_numpy()})
+        for stat in data.stats:
+            if stat == "pabak" and "gwet_ac1" in data.stats:
+                continue
+            frame[STAT_LABELS[stat]] = per_transcript[stat].to_numpy()
+        if "flag" in per_transcript.columns:
+            frame["Flag"] = per_transcript["flag"].to_numpy()
+        b.table(frame, "Agreement per transcript (all codes pooled)", number_format=percent,
+                note="Decisions: the transcript's units times the codes compared, each a coded/not coded decision"
+                     " by each coder.")
+    if appendix:
+        write_disagreements(b, ctx, data, level=level + 1 if level < 3 else level, max_rows=max_rows)
+
+
+def disagreement_frame(data: AgreementData, redactor: Callable[[str], str]) -> "pd.DataFrame":
+    """The disagreements as a de-identified table: unit, speaker (study id, role), text, each coder's codes."""
+    import pandas as pd
+
+    dis = data.disagreements
+    if not len(dis):
+        return pd.DataFrame()
+    out = pd.DataFrame()
+    if "segment_id" in dis.columns:
+        out["Unit"] = dis["segment_id"].to_numpy()
+    elif "transcript_id" in dis.columns:
+        out["Transcript"] = dis["transcript_id"].to_numpy()
+    if "study_id" in dis.columns:
+        roles = dis["speaker_role"] if "speaker_role" in dis.columns else pd.Series([None] * len(dis))
+        out["Speaker"] = [f"{s}, {m.role_label(r)}" if isinstance(s, str) else m.role_label(r)
+                          for s, r in zip(dis["study_id"], roles)]
+    if "text" in dis.columns:
+        out["Text"] = [redactor(" ".join(str(t).split())) if isinstance(t, str) else "" for t in dis["text"]]
+    for coder in data.coders:
+        column = f"codes: {coder}"
+        if column in dis.columns:
+            out[coder] = dis[column].fillna("").to_numpy()
+    for column in dis.columns:
+        if column.startswith("codes:") and column.split(":", 1)[1].strip() not in out.columns:
+            out[column.split(":", 1)[1].strip()] = dis[column].fillna("").to_numpy()
+    return out
+
+
+def write_disagreements(b: ReportBuilder, ctx: _Context, data: AgreementData, *, level: int = 2,
+                        max_rows: int = 400) -> None:
+    """The disagreement appendix (landscape), and the full list as CSV beside the document."""
+    from ..exports import safe_frame
+
+    frame = disagreement_frame(data, b.clean)
+    if not len(frame):
+        b.heading("Disagreements", level)
+        b.paragraph("The coders did not disagree on any unit.")
+        return
+    csv = ctx.path.with_name(f"{ctx.path.stem}-disagreements.csv")
+    safe_frame(frame).to_csv(csv, index=False, lineterminator="\n")
+    ctx.files.append(csv)
+    shown = frame.head(max_rows)
+    with b.landscape_section():
+        b.heading("Disagreements", level)
+        b.paragraph(f"{m.number(len(frame), 'unit').capitalize()} were coded differently by"
+                    f" {m.join_words(data.coders)}"
+                    + (f"; the first {len(shown):,} are listed below, and all of them in {csv.name}."
+                       if len(shown) < len(frame) else f"; all are listed below (and in {csv.name})."))
+        widths = {"Unit": 2.4, "Transcript": 2.2, "Speaker": 3.2, "Text": 12.0}
+        b.table(shown, "Units the coders coded differently, with each coder's codes",
+                widths=[widths.get(c, 3.0) for c in shown.columns],
+                note="Speakers are given by study id and role; names in the text are replaced with [name].")
+
+
+def agreement_report(project: "Project", path: str | Path, *, coders: Sequence[str] | None = None,
+                     unit: str = "sentence", n_boot: int = 0, seed: int = 0, min_coverage: float = 0.0,
+                     max_rows: int = 400, redact: Iterable[str] = (), charts: bool = True,
+                     title: str = "Inter-rater agreement") -> ReportResult:
+    """Write the agreement report: generated method paragraph, per-code table, chart, disagreement appendix.
+
+    Parameters
+    ----------
+    project : Project
+    path : path
+    coders : sequence of str, optional
+        Layers to compare (default: every human layer).
+    unit : str
+        ``sentence`` (default), ``turn``, ``paragraph``, ``character``, ``span``, ``transcript``
+        or ``continuum``.
+    n_boot, seed : int
+        Bootstrap replicates for the intervals (0: analytic intervals) and the seed.
+    min_coverage : float
+        Segment units: share of a unit a coding must cover to count.
+    max_rows : int
+        Disagreements listed in the document (all are written to the CSV beside it).
+    redact : iterable of str
+    charts : bool
+    title : str
+    """
+    ctx = _start(project, path, title, redact, charts)
+    b = ctx.builder
+    b.title_page(title, "Coding reliability of the qualitative analysis", _study_lines(project))
+    b.toc(levels=2)
+    b.page_break()
+    data = agreement_data(project, coders, unit, n_boot=n_boot, seed=seed, min_coverage=min_coverage)
+    b.heading("Inter-rater agreement")
+    write_agreement(b, ctx, data, level=1, max_rows=max_rows)
+    return _finish(ctx, "agreement")
+
+
+# ====================================================================== joint displays
+def write_joint(b: ReportBuilder, ctx: _Context, *, level: int = 1, outcome: str = "fidelity", by: str = "clinic",
+                rater: str | None = None, fit: Any = None, export: bool = True) -> None:
+    """The three joint displays (case-ordered matrix, side-by-side, statistics by theme) and the heatmap."""
+    project = ctx.project
+    c = project.store.connection
+    n_ratings = c.execute("SELECT COUNT(*) FROM ratings WHERE case_kind = ?", (by,)).fetchone()[0]
+    n_quant = c.execute("SELECT COUNT(*) FROM quant").fetchone()[0]
+    if not n_ratings and not n_quant:
+        ctx.say_absent(f"No construct ratings by {by} and no quantitative outcomes are stored yet, so there are no"
+                       " joint displays.")
+        return
+    if not n_ratings:
+        ctx.say_absent(f"No construct ratings by {by} are stored yet, so the quantitative outcomes cannot be joined"
+                       " with qualitative findings.")
+        return
+    if not n_quant:
+        ctx.say_absent(f"No quantitative outcomes are stored yet, so the construct ratings by {by} cannot be joined"
+                       " with outcomes.")
+        return
+    from ..mixed import joint
+
+    try:
+        ordered = joint.case_ordered(project, outcome, by=by, rater=rater)
+    except InputError as exc:
+        ctx.say_absent(f"The joint displays could not be built: {exc.message}.")
+        return
+    b.paragraph(f"Joint displays put the qualitative strand (CFIR construct ratings per {by}, from"
+                f" {ordered.data['rater']}) beside the quantitative strand ({outcome}), after Fetters, Curry and"
+                " Creswell (2013) and Guetterman, Fetters and Creswell (2015).")
+    frame = ordered.frame.rename(columns={"construct": "Construct", "name": "Name", "difference": "Difference",
+                                          "distinguishing": "Distinguishing"})
+    frame.columns = [m.clinic_label(col) if col in ordered.data["matrix"].columns else col for col in frame.columns]
+    b.heading("Case-ordered construct matrix", level)
+    b.table(frame, f"{ordered.title}: {by}s ordered by {outcome}, highest first", note=" ".join(ordered.notes))
+    if ctx.charts:
+        png = ctx.figure_path("heatmap")
+        from .charts import construct_heatmap
+
+        construct_heatmap(ordered, png)
+        ctx.figures.append(png)
+        b.figure(png, f"Construct by {by} heatmap of ratings, {by}s ordered by {outcome}")
+    for extra in ordered.extra:
+        b.table(extra.frame.rename(columns=lambda col: str(col).replace("_", " ")), extra.title,
+                note=" ".join(extra.notes) if extra.notes else None)
+    displays = [ordered]
+    try:
+        side = joint.side_by_side(project, outcome, by=by, rater=rater, fit=fit)
+    except InputError as exc:
+        side = None
+        b.heading("Side-by-side display", level)
+        ctx.say_absent(f"The side-by-side display could not be built: {exc.message}.")
+    if side is not None:
+        displays.append(side)
+        b.heading("Side-by-side display", level)
+        frame = side.frame.rename(columns={"construct": "Construct", "name": "Name",
+                                           "quantitative_result": "Quantitative result",
+                                           "qualitative_finding": "Qualitative finding",
+                                           "exemplar_quotes": "Exemplar quotes", "fit": "Fit",
+                                           "fit_source": "Fit source", "fit_note": "Fit note"})
+        if "Fit note" in frame.columns and not frame["Fit note"].astype(str).str.strip().any():
+            frame = frame.drop(columns="Fit note")
+        with b.landscape_section():
+            b.table(frame, side.title, widths=[1.6, 2.8, 4.5, 5.5, 8.0, 1.8, 1.6, 2.5][:len(frame.columns)],
+                    note=" ".join(side.notes))
+    try:
+        stats = joint.stats_by_theme(project, outcome, by=by, rater=rater)
+    except InputError as exc:
+        stats = None
+        b.heading("Statistics by theme", level)
+        ctx.say_absent(f"The statistics-by-theme display could not be built: {exc.message}.")
+    if stats is not None:
+        displays.append(stats)
+        b.heading("Statistics by theme", level)
+        frame = stats.frame.rename(columns=lambda col: str(col).replace("_", " "))
+        b.table(frame, stats.title, note=" ".join(stats.notes),
+                number_format={"case mean": "{:.2f}", "case sd": "{:.2f}", "unit mean": "{:.2f}",
+                               "unit sd": "{:.2f}", "unit median": "{:.2f}"})
+    if export:
+        for display in displays:
+            stem = ctx.path.with_name(f"{ctx.path.stem}-{display.kind}")
+            ctx.files.append(display.to_csv(stem.with_suffix(".csv")))
+            ctx.files.append(display.to_xlsx(stem.with_suffix(".xlsx")))
+
+
+def joint_report(project: "Project", path: str | Path, *, outcome: str = "fidelity", by: str = "clinic",
+                 rater: str | None = None, fit: Any = None, redact: Iterable[str] = (), charts: bool = True,
+                 export: bool = True, title: str = "Joint displays") -> ReportResult:
+    """Write the joint displays report: case-ordered matrix with heatmap, side-by-side, statistics by theme.
+
+    Parameters
+    ----------
+    project : Project
+    path : path
+    outcome : str
+        The quantitative outcome cases are ordered by (``fidelity``, ``feasibility`` ...).
+    by : {"clinic", "agency"}
+    rater : str, optional
+        Ratings layer (default: the consensus, else the only rater).
+    fit : path or dict, optional
+        The analyst's fit judgements for the side-by-side display.
+    redact : iterable of str
+    charts : bool
+    export : bool
+        Also write each display as CSV and XLSX beside the document.
+    title : str
+    """
+    ctx = _start(project, path, title, redact, charts)
+    b = ctx.builder
+    b.title_page(title, f"CFIR construct ratings and {outcome} by {by}", _study_lines(project))
+    b.toc(levels=2)
+    b.page_break()
+    b.heading("Joint displays")
+    write_joint(b, ctx, level=2, outcome=outcome, by=by, rater=rater, fit=fit, export=export)
+    return _finish(ctx, "joint")
+
+
+# ====================================================================== study
+def study_report(project: "Project", path: str | Path, *, title: str = "Qualitative and mixed-methods findings",
+                 subtitle: str | None = None, coders: Sequence[str] | None = None, unit: str = "sentence",
+                 n_boot: int = 0, seed: int = 0, layer: str | Sequence[str] | None = None, max_quotes: int = 3,
+                 outcome: str = "fidelity", by: str = "clinic", rater: str | None = None, fit: Any = None,
+                 max_rows: int = 400, redact: Iterable[str] = (), charts: bool = True) -> ReportResult:
+    """Write the study report: title page, contents, methods written from the project, every finding, appendices.
+
+    Sections: Methods (generated from what the project records); Results: inter-rater
+    agreement, themes by construct, joint displays; Appendix A: coder's manual; Appendix B:
+    disagreements.
+
+    Parameters are those of the other report functions.
+    """
+    ctx = _start(project, path, title, redact, charts)
+    b = ctx.builder
+    b.title_page(title, subtitle or "Implementation study of Mothering from the Inside Out (MIO)",
+                 _study_lines(project))
+    b.toc(levels=2)
+    b.page_break()
+    data = agreement_data(project, coders, unit, n_boot=n_boot, seed=seed)
+    b.heading("About this report")
+    b.paragraph(_about(project, data))
+    b.heading("Methods")
+    extra = [agreement_method(data)] if not isinstance(data, str) else []
+    for paragraph in m.methods_paragraphs(project, extra=extra):
+        b.paragraph(paragraph)
+    if isinstance(data, str):
+        b.paragraph(f"**Inter-rater agreement.** {data}")
+    b.heading("Inter-rater agreement")
+    write_agreement(b, ctx, data, level=1, method=False, appendix=False)
+    b.page_break()
+    b.heading("Themes by construct")
+    write_themes(b, ctx, level=2, layer=layer, max_quotes=max_quotes)
+    b.heading("Joint displays")
+    write_joint(b, ctx, level=2, outcome=outcome, by=by, rater=rater, fit=fit, export=False)
+    b.page_break()
+    b.heading("Appendix A. Coder's manual")
+    write_codebook(b, project, level=2, ctx=ctx)
+    if not isinstance(data, str):
+        b.page_break()
+        b.heading("Appendix B. Disagreements between coders")
+        write_disagreements(b, ctx, data, level=2, max_rows=max_rows)
+    return _finish(ctx, "study")
+
+
+def _about(project: "Project", data: AgreementData | str) -> str:
+    """The study report's opening paragraph: what it holds and how people are named."""
+    summary = project.summary()
+    parts = ["This report was written by mio-qual from the project's store: every number, table and quote below"
+             " is computed from the transcripts, coding layers, ratings and outcome data it holds, and the methods"
+             " describe only steps the project records."]
+    sections = ["the methods", "inter-rater agreement" if not isinstance(data, str) else None,
+                "themes by CFIR construct" if summary["codings"] else None,
+                "joint displays of construct ratings and outcomes"
+                if project.store.connection.execute("SELECT COUNT(*) FROM ratings").fetchone()[0] else None,
+                "the coder's manual", "the disagreements between coders" if not isinstance(data, str) else None]
+    parts.append("It covers " + m.join_words([x for x in sections if x]) + ".")
+    parts.append("Participants are identified by study id and role only; names of participants and of people they"
+                 " mention are replaced with [name].")
+    return " ".join(parts)
+
+
+def write_report(kind: str, project: "Project", path: str | Path, **options: Any) -> ReportResult:
+    """Write the report of ``kind`` (one of :data:`KINDS`) with the options that kind takes."""
+    functions = {"codebook": codebook_report, "agreement": agreement_report, "themes": themes_report,
+                 "joint": joint_report, "study": study_report}
+    if kind not in functions:
+        raise InputError(f"unknown report {kind!r}", hint="use one of " + ", ".join(KINDS))
+    return functions[kind](project, path, **options)
+
+
+__all__ = ["KINDS", "ReportResult", "AgreementData", "codebook_report", "agreement_report", "themes_report",
+           "joint_report", "study_report", "write_report", "write_codebook", "write_themes", "write_agreement",
+           "write_disagreements", "write_joint", "agreement_data", "agreement_method", "agreement_results",
+           "theme_evidence", "pick_quotes", "quote_source", "frequency_table", "human_coders", "disagreement_frame"]
