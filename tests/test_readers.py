@@ -428,3 +428,14 @@ def test_lowercase_recurring_words_are_not_labels(tmp_path):
     t = read_transcript(write(tmp_path, "x.txt", text))
     assert [turn.speaker for turn in t.turns] == ["I", "R"]
     assert t.speaker_style == "label-colon"
+
+
+def test_otter_name_and_time_inside_speech_is_not_a_turn(tmp_path):
+    text = (
+        "Morgan Ellery  0:03\nWhen is group?\n\n"
+        "Corinne Vale  0:10\nIt is on\nTuesday 10:30\nusually.\n\n"
+        "Morgan Ellery  0:20\nThanks.\n"
+    )
+    t = read_transcript(write(tmp_path, "x.txt", text))
+    assert [turn.speaker for turn in t.turns] == ["Morgan Ellery", "Corinne Vale", "Morgan Ellery"]
+    assert speech(t)[1] == ("Corinne Vale", "It is on\nTuesday 10:30\nusually.")

@@ -23,7 +23,8 @@ convention (``Interviewer``, ``R``, ``P3``, ``SPEAKER_00``...), is in the roster
 transcript, or recurs and starts with a capital letter (and is not a word such as "Note",
 "Date" or "So"). A name that speaks only once (common in focus groups) is accepted when
 it looks like a name, comes after the first accepted turn, and sits where the other turns
-sit (after a blank line when they do). Labels are at most four words.
+sit (after a blank line when they do), provided two labels are accepted otherwise (one, when
+label lines carry timestamps). Labels are at most four words.
 """
 
 from __future__ import annotations
@@ -131,8 +132,8 @@ def accepted_labels(
     known : collection of str
         Labels known to be speakers (roster).
     timed : bool
-        True when each candidate line also carried a timestamp (strong evidence: a
-        name-like label is enough).
+        True when each candidate line also carried a timestamp (strong evidence: one
+        accepted label suffices to accept name-like labels that occur once).
     at_block : sequence of bool, optional
         Whether each candidate starts a block (follows a blank line); None when every
         candidate does (caption cues).
@@ -149,11 +150,13 @@ def accepted_labels(
             return True
         if label.split()[0].lower().strip(".") in _NOT_SPEAKERS or not label[0].isupper():
             return False
-        return counts[label] >= 2 or (timed and _name_like(label))
+        return counts[label] >= 2
 
     verdict = {label: solid(label) for label in counts}
     accepted = [verdict[label] for label in labels]
-    if sum(accepted) >= 2:
+    # A label line that carries a timestamp is strong evidence: one recurring label is enough
+    # to trust name-like labels that occur once; otherwise two are needed.
+    if sum(accepted) >= (1 if timed else 2):
         first = accepted.index(True)
         blocky = False
         if at_block is not None:
