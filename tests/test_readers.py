@@ -439,3 +439,14 @@ def test_otter_name_and_time_inside_speech_is_not_a_turn(tmp_path):
     t = read_transcript(write(tmp_path, "x.txt", text))
     assert [turn.speaker for turn in t.turns] == ["Morgan Ellery", "Corinne Vale", "Morgan Ellery"]
     assert speech(t)[1] == ("Corinne Vale", "It is on\nTuesday 10:30\nusually.")
+
+
+def test_bracketed_note_at_cue_start_is_not_a_speaker(tmp_path):
+    text = (
+        "1\r\n00:00:01,000 --> 00:00:02,000\r\n[SPEAKER_00]: Hello.\r\n\r\n"
+        "2\r\n00:00:02,000 --> 00:00:03,000\r\n[inaudible]: and so on.\r\n\r\n"
+        "3\r\n00:00:03,000 --> 00:00:04,000\r\n[SPEAKER_01]: Hi.\r\n"
+    )
+    t = read_transcript(write(tmp_path, "x.srt", text))
+    assert speech(t) == [("SPEAKER_00", "Hello. [inaudible]: and so on."), ("SPEAKER_01", "Hi.")]
+    assert [(n.kind, t.text[n.start : n.end]) for n in t.notes] == [("inaudible", "[inaudible]")]

@@ -28,6 +28,7 @@ from typing import Any, Collection
 from ..errors import InputError
 from .encoding import check_line_lengths, read_text_file
 from .model import SourceBlock, Turn
+from .notes import note_kind
 from .speakers import LABEL, accepted_labels, compile_speaker_pattern, normalize_label
 
 _VOICE = re.compile(r"<v(?:\.[^\s>]*)*(?:[ \t]+([^>]*))?>")
@@ -212,6 +213,8 @@ def read_captions(
     path = Path(path)
     fmt = fmt or path.suffix.lower().lstrip(".")
     raw, encoding, warnings = read_text_file(path)
+    if "\r" in raw:
+        raw = raw.replace("\r\n", "\n").replace("\r", "\n")
     check_line_lengths(raw, path=path)
     cues = _vtt_cues(raw, path) if fmt == "vtt" else _srt_cues(raw, path)
     if not cues:
@@ -258,7 +261,8 @@ def _pieces(
                         piece.text = clean[m.end() :].strip()
                 else:
                     m = _BRACKET_LABEL.match(clean)
-                    if m and (m.group("colon") or _DIARIZED.fullmatch(m.group("speaker").strip())):
+                    bracketed = m.group("speaker").strip() if m else ""
+                    if m and note_kind(bracketed) == "other" and (m.group("colon") or _DIARIZED.fullmatch(bracketed)):
                         piece.speaker = normalize_label(m.group("speaker"))
                         piece.text = clean[m.end() :].strip()
                         piece.candidate = "["
