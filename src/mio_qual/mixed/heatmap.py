@@ -58,7 +58,7 @@ def heatmap(matrix: "pd.DataFrame", path: str | Path, *, names: Mapping[str, str
     values = np.array([[score(matrix.iat[i, j]) for j in range(n_cols)] for i in range(n_rows)], dtype=float)
     colours = [f"#{FILLS[r]}" for r in ("-2", "-1", "0", "+1", "+2")]
     cmap = LinearSegmentedColormap.from_list("valence", colours, N=256)
-    cmap.set_bad("white")
+    cmap = cmap.with_extremes(bad="white")
     height = max(2.5, 0.32 * n_rows + 1.6)
     width = max(5.0, 1.3 * n_cols + 4.0)
     figure, axes = plt.subplots(figsize=(width, height))

@@ -1,0 +1,116 @@
+"""The ratings, quant and joint commands end to end (in-process through ``mio_qual.cli.main.cli``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from mio_qual.cli.main import cli
+from test_mixed_common import study, write_fidelity  # noqa: F401
+
+
+def run(args: list[str], project: Path) -> int:
+    try:
+        cli(["--project", str(project), *args])
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return 0
+
+
+def _fill(path: Path, values: dict[tuple[str, str], str]) -> None:
+    book = load_workbook(path)
+    sheet = book["ratings"]
+    header = [c.value for c in sheet[1]]
+    for row in sheet.iter_rows(min_row=2):
+        key = (row[header.index("case_id")].value, row[header.index("construct")].value)
+        row[header.index("rating")].value = values.get(key, "")
+        row[header.index("rationale")].value = f"because {key}"
+    book.save(path)
+
+
+LEE = {("north", "IS.J2"): "+2", ("west", "IS.J2"): "+1", ("east", "IS.J2"): "-1", ("south", "IS.J2"): "-2",
+       ("north", "IS.A3"): "+2", ("west", "IS.A3"): "-1", ("east", "IS.A3"): "0", ("south", "IS.A3"): "-2"}
+KIM = {**LEE, ("west", "IS.A3"): "X", ("east", "IS.J2"): "-2"}
+
+
+def test_ratings_and_joint_commands(study, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+    folder = study.folder
+    out = tmp_path / "ws"
+    assert run(["ratings", "worksheet", "--by", "clinic", "--rater", "lee", "--rater", "kim", "--out", str(out)],
+               folder) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["ratings_kim.docx", "ratings_kim.xlsx", "ratings_lee.docx",
+                                                     "ratings_lee.xlsx"]
+    assert "8 rows (2 constructs x 4 clinics)" in capsys.readouterr().out
+    _fill(out / "ratings_lee.xlsx", LEE)
+    _fill(out / "ratings_kim.xlsx", KIM)
+    assert run(["ratings", "import", str(out / "ratings_lee.xlsx"), str(out / "ratings_kim.xlsx")], folder) == 0
+    assert "lee: 8 rows, 8 rated, 0 missing" in capsys.readouterr().out
+    assert run(["ratings", "agreement", "--format", "csv"], folder) == 0
+    agreement = capsys.readouterr().out
+    assert "percent_agreement,kim & lee,0.75," in agreement  # 6 of 8 identical
+    sheet = tmp_path / "disagreements.csv"
+    assert run(["ratings", "disagreements", "--out", str(sheet)], folder) == 0
+    lines = sheet.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 3 and lines[0].endswith(",difference,rating,rationale")
+    # the team agrees on -1 for both: fill the last two columns (rating, rationale)
+    filled = [lines[0]] + [line.rsplit(",", 2)[0] + ",-1,agreed" for line in lines[1:]]
+    sheet.write_text("\n".join(filled) + "\n", encoding="utf-8")
+    assert run(["ratings", "consensus", "--decisions", str(sheet)], folder) == 0
+    assert "6 agreed, 2 decided" in capsys.readouterr().out
+    assert run(["ratings", "matrix", "--format", "csv"], folder) == 0
+    matrix = capsys.readouterr().out.splitlines()
+    assert matrix[0] == "construct,name,east,north,south,west"
+    assert matrix[1] == "IS.A3,Work Infrastructure,0,+2,-2,-1"
+
+    assert run(["quant", "import", str(write_fidelity(tmp_path / "fidelity.csv"))], folder) == 0
+    assert "16 rows" in capsys.readouterr().out
+    assert run(["joint", "--outcome", "fidelity", "--display", "case-ordered", "--format", "csv"], folder) == 0
+    rows = capsys.readouterr().out.splitlines()
+    assert rows[0] == "construct,name,north,west,east,south,difference,distinguishing"
+    # IS.A3: mean(high: north +2, west -1) 0.5 - mean(low: east 0, south -2) -1 = 1.5
+    assert rows[2] == "IS.A3,Work Infrastructure,+2,-1,0,-2,+1.5,weakly distinguishing"
+    assert rows[3] == "IS.J2,Space,+2,+1,-1,-2,+3.0,distinguishing"
+    for display, fmt in (("case-ordered", "xlsx"), ("side-by-side", "docx"), ("stats-by-theme", "xlsx"),
+                         ("case-ordered", "png"), ("qca", "xlsx")):
+        target = tmp_path / f"{display}.{fmt}"
+        assert run(["joint", "--display", display, "--format", fmt, "--out", str(target)], folder) == 0
+        assert target.stat().st_size > 1000
+    capsys.readouterr()
+    assert run(["joint", "--display", "side-by-side"], folder) == 0
+    assert "Side-by-side joint display" in capsys.readouterr().out
+    assert run(["joint", "--display", "side-by-side", "--format", "csv"], folder) == 0
+    assert "confirmation,suggested: rho = +1.00" in capsys.readouterr().out
+    assert run(["joint", "--display", "stats-by-theme", "--format", "png"], folder) == 2
+    assert "heatmap" in capsys.readouterr().err
+
+
+def test_bad_cells_exit_2_with_every_cell_listed(study, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+    from helpers import project_state
+
+    path = tmp_path / "r.csv"
+    path.write_text("case_id,construct,rating\nnorth,IS.J2,+4\nwest,IS.J2,ok\n", encoding="utf-8")
+    before = project_state(study.folder)
+    assert run(["ratings", "import", str(path), "--rater", "lee"], study.folder) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith(f"error: {path}: 2 bad cells in the rating worksheet; nothing was imported. First: row 2")
+    assert err[1] == ("  row 2, column 'rating': '+4' is not a rating (use -2, -1, 0, +1, +2, X (mixed) or leave the "
+                      "cell empty (missing))")
+    assert err[2].startswith("  row 3, column 'rating': 'ok' is not a rating")
+    quant = tmp_path / "q.csv"
+    quant.write_text("session_id,clinic,adherence,competence\ns1,north,6,3\n", encoding="utf-8")
+    assert run(["quant", "import", str(quant)], study.folder) == 2
+    assert "  row 2, column 'adherence': 6 is outside 1-5" in capsys.readouterr().err.splitlines()
+    assert project_state(study.folder) == before
+
+
+def test_quant_summary_phases_and_measures(study, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+    assert run(["quant", "import", str(write_fidelity(tmp_path / "fidelity.csv")), "--dataset", "fid"], study.folder) == 0
+    capsys.readouterr()
+    assert run(["quant", "summary", "--by", "agency", "--measure", "fidelity", "--format", "csv"], study.folder) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "agency,measure,level,n,n_missing,mean,sd,median,min,max,dataset"
+    assert lines[1].startswith("harbor,fidelity,session,8,0,3.0,")
+    assert run(["quant", "measures", "--format", "csv"], study.folder) == 0
+    assert "fim,counselor,1-5,False,\"fim_1, fim_2, fim_3, fim_4\"" in capsys.readouterr().out

@@ -1,0 +1,213 @@
+"""Joint displays, the heatmap, exports and the exploratory crisp-set analysis, checked by hand."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from mio_qual.errors import InputError
+from mio_qual.mixed.export import FILLS
+from mio_qual.mixed.joint import (DistinguishRule, case_ordered, joint_display, read_fit, side_by_side, spearman,
+                                  stats_by_theme, suggest_fit)
+from mio_qual.mixed.qca import configurations, set_consistency_coverage
+from mio_qual.mixed.quant import import_quant
+from mio_qual.mixed.ratings import import_ratings
+from test_mixed_common import study, write_fidelity, write_ratings_csv  # noqa: F401
+
+# Outcome (fidelity) by clinic: north 4.5, west 4.0, east 3.0, south 2.0.
+# High half: north, west; low half: east, south.
+RATINGS = {
+    "IS.J2": {"north": "+2", "west": "+1", "east": "-1", "south": "-2"},   # 1.5 - (-1.5) = 3.0 distinguishing
+    "IS.A3": {"north": "+1", "west": "+1", "east": "0", "south": "+1"},    # 1.0 - 0.5 = 0.5 not
+    "OS.D": {"north": "-1", "west": "-2", "east": "+1", "south": "+1"},    # -1.5 - 1 = -2.5 reverse
+    "IS.K": {"north": "X", "west": "+2", "east": "", "south": "-1"},       # 2 - (-1) = 3.0 distinguishing
+    "OS.F": {"north": "X", "west": "X", "east": "0", "south": "0"},        # no rated high case: insufficient
+    "IS.B": {"north": "+1", "west": "+1", "east": "0", "south": "0"},      # 1.0 weakly distinguishing
+}
+
+
+@pytest.fixture()
+def rated(study, tmp_path: Path):  # type: ignore[no-untyped-def]
+    import_quant(study, write_fidelity(tmp_path / "fidelity.csv"))
+    import_ratings(study, write_ratings_csv(tmp_path / "r.csv", RATINGS), "consensus_team")
+    return study
+
+
+def test_case_ordered_matrix_by_hand(rated) -> None:  # type: ignore[no-untyped-def]
+    display = case_ordered(rated, "fidelity")
+    frame = display.frame
+    assert list(frame.columns) == ["construct", "name", "north", "west", "east", "south", "difference", "distinguishing"]
+    assert frame.iloc[0][["north", "west", "east", "south"]].tolist() == ["4.50", "4.00", "3.00", "2.00"]
+    body = frame.iloc[1:].set_index("construct")
+    assert body.loc["IS.J2", ["north", "west", "east", "south"]].tolist() == ["+2", "+1", "-1", "-2"]
+    assert body.loc["IS.K", ["north", "west", "east", "south"]].tolist() == ["X", "+2", "", "-1"]
+    assert body["distinguishing"].to_dict() == {
+        "OS.D": "reverse", "OS.F": "insufficient data", "IS.B": "weakly distinguishing", "IS.A3": "not distinguishing",
+        "IS.K": "distinguishing", "IS.J2": "distinguishing"}
+    assert body["difference"].to_dict() == {"OS.D": "-2.5", "OS.F": "", "IS.B": "+1.0", "IS.A3": "+0.5",
+                                            "IS.K": "+3.0", "IS.J2": "+3.0"}
+    assert display.data["high"] == ["north", "west"] and display.data["low"] == ["east", "south"]
+    assert "high fidelity cases (upper half) = north, west; low = east, south" in display.notes[1]
+    assert "at least 2" in display.notes[1] and "at least 1" in display.notes[1]
+
+
+def test_the_rule_is_a_parameter(rated) -> None:  # type: ignore[no-untyped-def]
+    extremes = case_ordered(rated, "fidelity", rule=DistinguishRule(split="extremes", strong=3, weak=2))
+    flags = extremes.data["flags"]["distinguishing"].to_dict()
+    # north vs south only: IS.J2 2 - (-2) = 4 -> distinguishing; IS.A3 1 - 1 = 0; OS.D -1 - 1 = -2 -> reverse
+    assert (flags["IS.J2"], flags["IS.A3"], flags["OS.D"], flags["IS.K"]) == (
+        "distinguishing", "not distinguishing", "reverse", "insufficient data")
+    named = case_ordered(rated, "fidelity", rule=DistinguishRule(high=("north",), low=("east", "south")))
+    assert named.data["high"] == ["north"] and "named by the analyst" in named.notes[1]
+    threshold = case_ordered(rated, "fidelity", rule=DistinguishRule(split="threshold", threshold=3.0))
+    assert threshold.data["high"] == ["north", "west", "east"] and threshold.data["low"] == ["south"]
+    with pytest.raises(InputError):
+        DistinguishRule(split="threshold")
+    with pytest.raises(InputError):
+        DistinguishRule(strong=1, weak=2)
+    first = case_ordered(rated, "fidelity", sort="distinguishing").frame["construct"].tolist()[1:]
+    assert first[:2] == ["IS.J2", "IS.K"] or first[:2] == ["IS.K", "IS.J2"]
+    assert first[-1] == "OS.F"
+
+
+def test_spearman_and_suggested_fit_by_hand() -> None:
+    assert spearman([2, 1, -1, -2], [4.5, 4.0, 3.0, 2.0]) == pytest.approx(1.0)
+    # ranks [2, 1, 3.5, 3.5] vs [4, 3, 2, 1]: r = -3.5 / sqrt(4.5 * 5)
+    assert spearman([-1, -2, 1, 1], [4.5, 4.0, 3.0, 2.0]) == pytest.approx(-3.5 / math.sqrt(22.5))
+    assert math.isnan(spearman([1, 1, 1], [1, 2, 3])) and math.isnan(spearman([1, 2], [1, 2]))
+    assert suggest_fit([2, 1, -1, -2], [4.5, 4, 3, 2]) == ("confirmation", "suggested: rho = +1.00")
+    assert suggest_fit([-1, -2, 1, 1], [4.5, 4, 3, 2])[0] == "discordance"
+    # ranks [3, 3, 1, 3] vs [4, 3, 2, 1]: r = 1 / sqrt(3 * 5) = 0.258 -> expansion
+    assert suggest_fit([1, 1, 0, 1], [4.5, 4, 3, 2]) == ("expansion", "suggested: rho = +0.26")
+    assert suggest_fit([1, 1, 1, 1], [4.5, 4, 3, 2])[0] == "expansion"
+    assert suggest_fit([float("nan"), 2, float("nan"), -1], [4.5, 4, 3, 2])[0] == ""
+
+
+def test_side_by_side_with_analyst_and_suggested_fit(rated, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    fit = tmp_path / "fit.csv"
+    fit.write_text("construct,fit,note\nIS.A3,discordance,supervision squeezed yet fidelity high at west\n",
+                   encoding="utf-8")
+    display = side_by_side(rated, "fidelity", fit=fit)
+    frame = display.frame.set_index("construct")
+    # rows: flagged constructs (IS.J2, IS.K distinguishing; IS.B weak; OS.D reverse) and the fit file's IS.A3
+    assert sorted(frame.index) == ["IS.A3", "IS.B", "IS.J2", "IS.K", "OS.D"]
+    assert (frame.at["IS.A3", "fit"], frame.at["IS.A3", "fit_source"]) == ("discordance", "analyst")
+    assert frame.at["IS.A3", "fit_note"].startswith("supervision squeezed")
+    assert (frame.at["IS.J2", "fit"], frame.at["IS.J2", "fit_source"]) == ("confirmation", "suggested: rho = +1.00")
+    assert frame.at["OS.D", "fit"] == "discordance" and frame.at["OS.D", "fit_source"].startswith("suggested")
+    assert frame.at["IS.J2", "quantitative_result"] == (
+        "fidelity: rated +1/+2: north 4.50, west 4.00 (mean 4.25); rated -1/-2: east 3.00, south 2.00 (mean 2.50)")
+    assert frame.at["IS.J2", "qualitative_finding"].startswith("Rated north +2, west +1, east -1, south -2.")
+    quotes = frame.at["IS.J2", "exemplar_quotes"].split("\n")
+    # one quote from the highest-rated case first, then the lowest, then the others; names redacted
+    assert quotes[0] == "\u201cWe have a private family room with a door. [name] made sure of it.\u201d (S01, counselor, north)"
+    assert quotes[1] == "\u201cThere is no room for MIO here.\u201d (S05, supervisor, south)"
+    assert len(quotes) == 3 and "Gwen" not in frame.to_string()
+
+
+def test_bad_fit_file_reports_every_cell(rated, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    fit = tmp_path / "fit.csv"
+    fit.write_text("construct,fit\nIS.A3,agreement\nIS.J2,confirmation\nIS.J2,expansion\n,expansion\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        read_fit(fit)
+    assert caught.value.details == [
+        "row 2, column 'fit': 'agreement' is not a fit (use confirmation, expansion, discordance)",
+        "row 4, column 'construct': IS.J2 already has a fit in row 3",
+        "row 5, column 'construct': the construct is empty"]
+
+
+def test_stats_by_theme_by_hand(rated) -> None:  # type: ignore[no-untyped-def]
+    display = stats_by_theme(rated, "fidelity")
+    frame = display.frame
+    a3 = frame[frame["construct"] == "IS.A3"].set_index("rating")
+    assert list(a3.index) == ["0", "+1"]
+    assert a3.at["+1", "cases"] == "north, west, south" and a3.at["+1", "n_cases"] == 3
+    assert a3.at["+1", "case_mean"] == pytest.approx(3.5)  # (4.5 + 4 + 2) / 3
+    assert a3.at["+1", "case_sd"] == pytest.approx(round(math.sqrt(((1) ** 2 + 0.5 ** 2 + 1.5 ** 2) / 2), 3))
+    # pooled sessions: north 4 x 4.5, west 4 x 4.0, south 2, 2, 2.5, 1.5 -> 12 sessions, mean 3.5
+    assert (a3.at["+1", "n_units"], a3.at["+1", "unit_mean"]) == (12, 3.5)
+    assert a3.at["0", "cases"] == "east" and math.isnan(a3.at["0", "case_sd"])
+    k = frame[frame["construct"] == "IS.K"]
+    assert k["rating"].tolist() == ["-1", "+2", "X", "missing"]
+
+
+def test_joint_needs_outcomes_and_cases(study, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import_ratings(study, write_ratings_csv(tmp_path / "r.csv", RATINGS), "solo")
+    with pytest.raises(InputError, match="no values of outcome 'fidelity'"):
+        case_ordered(study, "fidelity")
+    import_quant(study, write_fidelity(tmp_path / "f.csv"))
+    with pytest.raises(InputError, match="no values of outcome 'reach'"):
+        case_ordered(study, "reach")
+    with pytest.raises(InputError, match="by clinic or agency"):
+        case_ordered(study, "fidelity", by="role")
+    with pytest.raises(InputError, match="unknown joint display"):
+        joint_display(study, "pie")
+    assert joint_display(study, "case-ordered").data["rater"] == "solo"
+
+
+def test_exports_fill_rating_cells_and_neutralize_formulas(rated, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    display = case_ordered(rated, "fidelity")
+    display.frame.loc[1, "name"] = "=HYPERLINK(\"x\")"
+    xlsx = display.to_xlsx(tmp_path / "d.xlsx")
+    book = load_workbook(xlsx)
+    assert book.sheetnames == ["case-ordered", "outcome", "notes"]
+    sheet = book["case-ordered"]
+    header = [c.value for c in sheet[1]]
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == "IS.J2")
+    north = row[header.index("north")]
+    assert north.value == "+2" and north.fill.start_color.rgb.endswith(FILLS["+2"])
+    assert row[header.index("south")].fill.start_color.rgb.endswith(FILLS["-2"])
+    assert next(r for r in sheet.iter_rows(min_row=2) if r[1].value and "HYPERLINK" in r[1].value)[1].value.startswith("'=")
+    assert all(c.data_type != "f" for r in sheet.iter_rows() for c in r)
+    csv_text = display.to_csv(tmp_path / "d.csv").read_text(encoding="utf-8")
+    assert "'=HYPERLINK" in csv_text
+    from docx import Document
+
+    document = Document(display.to_docx(tmp_path / "d.docx"))
+    table = document.tables[0]
+    assert [c.text for c in table.rows[0].cells][:3] == ["construct", "name", "north"]
+    assert len(table.rows) == len(display.frame) + 1
+    shaded = [c for r in table.rows for c in r.cells if 'w:fill="%s"' % FILLS["+2"] in c._tc.xml]
+    assert shaded
+
+
+def test_heatmap_png(rated, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from mio_qual.mixed.heatmap import display_heatmap
+
+    path = display_heatmap(case_ordered(rated, "fidelity"), tmp_path / "h.png")
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 5000
+
+
+def test_set_consistency_and_coverage_by_hand() -> None:
+    assert set_consistency_coverage([1, 1, 0, 0], [1, 1, 0, 0]) == (1.0, 1.0)
+    assert set_consistency_coverage([1, 1, 1, 0], [1, 0, 0, 0]) == (1 / 3, 1.0)
+    cons, cov = set_consistency_coverage([0, 0], [1, 0])
+    assert math.isnan(cons) and cov == 0.0
+
+
+def test_exploratory_truth_table_by_hand(rated) -> None:  # type: ignore[no-untyped-def]
+    # IS.J2 present (>= +1): north, west; absent: east, south. IS.A3 present: north, west, south.
+    # Y (fidelity above the median 3.5): north, west.
+    result = configurations(rated, "fidelity", conditions=["IS.J2", "IS.A3"])
+    assert "EXPLORATORY" in result.title and result.notes[0].startswith("EXPLORATORY")
+    truth = result.frame
+    rows = {(r["IS.J2"], r["IS.A3"]): r for r in truth.to_dict("records")}
+    assert set(rows) == {(1, 1), (0, 0), (0, 1)}
+    assert (rows[(1, 1)]["cases"], rows[(1, 1)]["n"], rows[(1, 1)]["OUT"]) == ("north, west", 2, 1)
+    assert (rows[(1, 1)]["consistency"], rows[(1, 1)]["coverage"]) == (1.0, 1.0)
+    assert (rows[(0, 1)]["cases"], rows[(0, 1)]["consistency"], rows[(0, 1)]["OUT"]) == ("south", 0.0, 0)
+    single = result.data["single"].set_index("condition")
+    assert single.at["IS.J2", "suff_consistency"] == 1.0 and single.at["IS.J2", "suff_coverage"] == 1.0
+    assert single.at["IS.A3", "suff_consistency"] == pytest.approx(0.667)  # 2 of 3 cases with IS.A3 have Y
+    assert single.at["~IS.A3", "suff_consistency"] == 0.0
+    assert single.at["IS.A3", "nec_consistency"] == 1.0  # every Y case has IS.A3
+    assert "1 of 4 configurations are logical remainders" in result.notes[3]
+    # X and missing cannot be calibrated: IS.K leaves north (X) and east (missing) out
+    with_k = configurations(rated, "fidelity", conditions=["IS.K"])
+    assert "left out: north, east" in with_k.notes[1]
+    default = configurations(rated, "fidelity")
+    assert default.data["conditions"] == ["IS.J2", "IS.K", "IS.B"]  # distinguishing (codebook order), then weakly
