@@ -7,6 +7,8 @@ from pathlib import Path
 
 import docx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from docx.oxml.ns import qn
 from docx.oxml.parser import OxmlElement
 
@@ -326,3 +328,73 @@ def test_styles_lost_in_a_copy_are_still_placed(small, tmp_path):
     import_docx_comments(small, [tmp_path / "T01_pasted.docx"], coder="jordan")
     row = small.codings(coder="jordan").iloc[0]
     assert (row["start"], row["end"]) == (s, s + 17)
+
+
+def _store_text(project, tid, text):
+    """Put a transcript with exactly this canonical text into the store (no reader involved)."""
+    from mio_qual.store import transcripts as store_transcripts
+    from mio_qual.transcripts.model import Transcript
+
+    with project.store.transaction() as connection:
+        store_transcripts.insert_transcript(connection, Transcript(id=tid, text=text))
+
+
+_ALPHABET = st.sampled_from(list("ab cé\t") + ["\n", "\n\n", "\n\n\n", "\U0001F600", "e\u0301", "\u201c", "\u2014",
+                                                "  ", "x"])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(_ALPHABET, min_size=1, max_size=60), st.data())
+def test_property_export_then_comment_anywhere_imports_the_same_span(tmp_path_factory, pieces, data):
+    """Any canonical text comes back exactly from an export, and any comment on it lands where it was put."""
+    from mio_qual import Project
+    from mio_qual.text import canonicalize
+
+    text = canonicalize("".join(pieces))
+    if not text.strip():
+        return
+    folder = tmp_path_factory.mktemp("prop")
+    project = Project.create(folder / "study")
+    _store_text(project, "H1", text)
+    path = export_docx(project, "H1", folder / "H1.docx")
+    assert "\n\n".join(p.text for p in read_word_file(path).paragraphs if p.styled) == text
+    inner = [i for i, ch in enumerate(text) if not ch.isspace()]
+    s = data.draw(st.sampled_from(inner))
+    e = data.draw(st.sampled_from([i + 1 for i in inner if i >= s]))
+    document = docx.Document(str(path))
+    _comment(document, runs_for_span(document, s, e), "IS.J2")
+    document.save(str(path))
+    import_docx_comments(project, [path], coder="prop")
+    row = project.codings(coder="prop").iloc[0]
+    assert (int(row["start"]), int(row["end"])) == (s, e)
+    project.close()
+
+
+def test_replies_join_their_comment_memo(small, tmp_path):
+    """Word threads replies in commentsExtended.xml; a reply is discussion, added to the memo."""
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+
+    text = small.text("T01")
+    path = export_docx(small, "T01", tmp_path / "T01.docx")
+    document = docx.Document(str(path))
+    s = text.index("Gwen")
+    runs = runs_for_span(document, s, s + 4)
+    parent = _comment(document, runs, "IS.A3 - she protects it")
+    reply = _comment(document, runs, "I would add IND.B here", author="Casey")
+    w14 = "{http://schemas.microsoft.com/office/word/2010/wordml}paraId"
+    parent.paragraphs[0]._p.set(w14, "00000001")
+    reply.paragraphs[0]._p.set(w14, "00000002")
+    w15 = "http://schemas.microsoft.com/office/word/2012/wordml"
+    blob = (f'<w15:commentsEx xmlns:w15="{w15}"><w15:commentEx w15:paraId="00000001" w15:done="0"/>'
+            f'<w15:commentEx w15:paraId="00000002" w15:paraIdParent="00000001" w15:done="0"/>'
+            f'</w15:commentsEx>').encode()
+    part = Part(PackURI("/word/commentsExtended.xml"),
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.commentsExtended+xml", blob,
+                document.part.package)
+    document.part.relate_to(part, "http://schemas.microsoft.com/office/2011/relationships/commentsExtended")
+    document.save(str(path))
+    result = import_docx_comments(small, [path], coder="jordan")
+    assert (result.inserted, result.replies) == (1, 1)
+    row = small.codings(coder="jordan").iloc[0]
+    assert (row["code"], row["memo"]) == ("IS.A3", "she protects it\nCasey: I would add IND.B here")

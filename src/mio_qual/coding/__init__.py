@@ -1,4 +1,26 @@
-"""Human and automatic coding: layers by coder, importers and exporters (DESIGN.md, decision 3)."""
+"""Human and automatic coding: layers by coder, importers and exporters (DESIGN.md, decision 3).
+
+How coders work with mio-qual, and where each step lives:
+
+* **In Word** (:mod:`.word`): ``mio-qual coding export-docx`` writes one file per transcript;
+  the coder selects passages and adds comments that start with code ids or names (a memo may
+  follow on a new line or after `` - ``); ``mio-qual coding import FILES --coder NAME`` reads
+  the comments back to exact offsets. Comments in the original transcript ``.docx`` work too.
+  Auto-coder suggestions can be exported as comments to accept (delete ``SUGGESTION:``) or
+  reject (delete the comment).
+* **In a spreadsheet** (:mod:`.spreadsheet`): one row per passage, placed by segment id,
+  offsets or quote; ``mio-qual coding export`` writes a layer the same way.
+* **In a QDA program** (:mod:`.refi`): REFI-QDA ``.qdpx`` projects.
+* **Reconciling** two coders (:mod:`.reconcile`): agreed codings go to a consensus layer;
+  disagreements to a sheet whose decisions are imported back.
+
+Every importer checks everything first and lists every problem (file, row or comment, what to
+do); nothing is written unless all is well (or ``skip_problems`` is asked for). Everything is
+written through :func:`.layers.write_codings`; importing a file again replaces what it brought
+before. :mod:`.anchor` places quotes and aligns a coder's version of a text with the canonical
+text; :mod:`.queries` reads codings back as DataFrames (``project.codings()``,
+``project.code_matrix()``).
+"""
 
 from .layers import delete_layer, layer_summary, write_codings
 from .model import ORIGINS, Coding

@@ -1,7 +1,6 @@
 """Reading code names out of what coders write: Word comments and spreadsheet cells.
 
-The rule for a **comment** (documented for coders in ``docs/coding.md`` and in the exported
-Word file itself):
+The rule for a **comment** (also stated in the note at the top of every exported Word file):
 
 * it starts with its codes: ids, names or aliases (any case and spacing, see
   :meth:`mio_qual.codebook.Codebook.resolve`), several separated by ``;`` ``,`` ``|`` or ``+``;

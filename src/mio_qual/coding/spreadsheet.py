@@ -185,8 +185,11 @@ class _Texts:
     """Transcript texts, their normalized forms and segment spans, loaded once each."""
 
     def __init__(self, project: "Project") -> None:
+        from .word import TranscriptNames
+
         self.project = project
-        self.ids = {r[0] for r in project.store.connection.execute("SELECT id FROM transcripts")}
+        self.names = TranscriptNames.of(project)
+        self.ids = self.names.ids
         self._text: dict[str, str] = {}
         self._norm: dict[str, NormalizedText] = {}
 
@@ -236,7 +239,7 @@ def read_sheet_codings(project: "Project", path: str | Path, codebook: "Codebook
                          hint=f"the columns are transcript_id, code, and segment_id or start/end or quote (found {found})")
     default_tid = None
     try:
-        default_tid = which_transcript(project, path, {}, transcript_id)
+        default_tid = which_transcript(project, path, {}, transcript_id, texts.names)
     except InputError:
         default_tid = None
     for sheet, columns in usable:

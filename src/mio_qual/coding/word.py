@@ -623,14 +623,31 @@ class DocxImport:
     warnings: list[str] = field(default_factory=list)
 
 
+@dataclass
+class TranscriptNames:
+    """What :func:`which_transcript` matches file names against, loaded once per import."""
+
+    ids: set[str]
+    by_file: dict[str, str]  # case-folded name of the file each transcript was imported from -> id
+    by_key: dict[str, str]  # case-folded id -> id
+
+    @classmethod
+    def of(cls, project: "Project") -> "TranscriptNames":
+        """Read the project's transcript ids and source file names."""
+        rows = project.store.connection.execute("SELECT id, source_path FROM transcripts").fetchall()
+        return cls({r[0] for r in rows}, {Path(r[1]).name.casefold(): r[0] for r in rows if r[1]},
+                   {r[0].casefold(): r[0] for r in rows})
+
+
 def which_transcript(project: "Project", path: str | Path, properties: dict[str, str] | None = None,
-                     transcript_id: str | None = None) -> str:
+                     transcript_id: str | None = None, names: TranscriptNames | None = None) -> str:
     """The transcript a coder's file belongs to.
 
     In order: the ``mio-qual transcript id`` custom property (an exported file); the file name
     equal to the name of the file the transcript was imported from; the file name's stem equal
     to a transcript id or starting with one followed by ``_``, ``-``, ``.`` or a space
-    (``INT01.docx``, ``INT01_jordan.xlsx``); else ``transcript_id`` (``--transcript``).
+    (``INT01.docx``, ``INT01_jordan.xlsx``; the longest such id wins); else ``transcript_id``
+    (``--transcript``).
 
     Raises
     ------
@@ -640,32 +657,27 @@ def which_transcript(project: "Project", path: str | Path, properties: dict[str,
     """
     path = Path(path)
     properties = properties or {}
-    rows = project.store.connection.execute("SELECT id, source_path FROM transcripts").fetchall()
-    ids = {r[0] for r in rows}
+    names = names or TranscriptNames.of(project)
     marked = properties.get(PROP_TRANSCRIPT)
     if marked:
-        if marked not in ids:
+        if marked not in names.ids:
             raise InputError(f"the file was exported for transcript {marked!r}, which is not in this project",
                              path=path, hint="import the transcript first, or use the right project")
         if transcript_id and transcript_id != marked:
             raise InputError(f"the file was exported for transcript {marked!r}, not {transcript_id!r}", path=path,
                              hint="drop --transcript or name the right file")
         return marked
-    name = path.name.casefold()
-    for tid, source in rows:
-        if source and Path(source).name.casefold() == name:
-            return tid
+    by_name = names.by_file.get(path.name.casefold())
+    if by_name is not None:
+        return by_name
     stem = path.stem.casefold()
-    best = None
-    for tid in ids:
-        key = tid.casefold()
-        if stem == key or (stem.startswith(key) and stem[len(key)] in "_-. "):
-            if best is None or len(tid) > len(best):
-                best = tid
-    if best is not None:
-        return best
+    if stem in names.by_key:
+        return names.by_key[stem]
+    for i in range(len(stem) - 1, 0, -1):  # longest prefix first
+        if stem[i] in "_-. " and stem[:i] in names.by_key:
+            return names.by_key[stem[:i]]
     if transcript_id:
-        if transcript_id not in ids:
+        if transcript_id not in names.ids:
             raise InputError(f"no transcript {transcript_id!r} in this project", path=path,
                              hint="see `mio-qual transcripts list`")
         return transcript_id
@@ -681,7 +693,8 @@ def _comment_problem(word: WordFile, comment: _Comment, message: str, hint: str)
 
 
 def read_comment_codings(project: "Project", path: str | Path, coder: str, codebook: "Codebook",
-                         transcript_id: str | None = None) -> tuple[str, list[Coding], list[str], dict[str, Any]]:
+                         transcript_id: str | None = None, names: TranscriptNames | None = None
+                         ) -> tuple[str, list[Coding], list[str], dict[str, Any]]:
     """Read one Word file's comments as codings without writing anything.
 
     Returns
@@ -691,7 +704,7 @@ def read_comment_codings(project: "Project", path: str | Path, coder: str, codeb
         suggestions not reviewed / accepted, replies, and says whether the text was aligned.
     """
     word = read_word_file(path)
-    tid = which_transcript(project, path, word.properties, transcript_id)
+    tid = which_transcript(project, path, word.properties, transcript_id, names)
     canonical = project.text(tid)
     info: dict[str, Any] = {"not_reviewed": 0, "accepted": 0, "replies": 0, "aligned": False, "comments": 0,
                             "warnings": []}
@@ -812,12 +825,13 @@ def import_docx_comments(project: "Project", paths: Iterable[str | Path], coder:
     paths = [Path(p) for p in paths]
     if not paths:
         raise InputError("no Word files to import", hint="name one or more .docx files")
+    names = TranscriptNames.of(project)
     for path in paths:
         if not path.is_file():
             problems.append(f"{path}: no such file (check the path)")
             continue
         try:
-            tid, codings, file_problems, info = read_comment_codings(project, path, coder, book, transcript_id)
+            tid, codings, file_problems, info = read_comment_codings(project, path, coder, book, transcript_id, names)
         except InputError as exc:
             problems.append(exc.one_line())
             continue
@@ -845,5 +859,6 @@ def import_docx_comments(project: "Project", paths: Iterable[str | Path], coder:
 
 
 __all__ = ["export_docx", "import_docx_comments", "read_comment_codings", "read_word_file", "which_transcript",
+           "TranscriptNames",
            "runs_for_span", "split_runs", "set_custom_properties", "DocxImport", "WordFile", "TEXT_STYLE",
            "ID_STYLE", "SUGGESTION_AUTHOR", "SUGGESTION_PREFIX", "PROP_TRANSCRIPT", "PROP_HASH"]
