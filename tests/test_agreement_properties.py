@@ -300,13 +300,13 @@ def test_bootstrap_matches_units_resampled_by_hand():
 
 
 def test_krippendorff_bootstrap_draw_count():
-    """M = pairable pairs, capped at 25 x non-empty coincidence cells (Krippendorff's algorithm)."""
+    """M = the number of pairable pairs in the data (here 10 units with two coders: 10)."""
     from mio_qual.agreement._data import unit_counts
     from mio_qual.agreement.bootstrap import _alpha_krippendorff
 
     data = np.array([[0, 1, 0, 0, 0, 0, 0, 0, 1, 0], [1, 1, 1, 0, 0, 1, 0, 0, 0, 0]], dtype=float)
     uc = unit_counts(data)
-    # 10 pairs (< 25 * 3 cells): each replicate's D_o is a multiple of 1/10
+    # each replicate's D_o is a multiple of 1/10
     samples = _alpha_krippendorff(uc, "nominal", 200, np.random.default_rng(0))
     d_e = krippendorff_alpha(data).expected
     disagreements = (1 - samples) * d_e * 10

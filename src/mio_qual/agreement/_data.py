@@ -16,6 +16,7 @@ handful of distinct patterns.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, Sequence
 
@@ -35,9 +36,10 @@ class UnitCounts:
     Attributes
     ----------
     counts : numpy.ndarray
-        Float array, units x categories: how many coders put each unit in each category.
+        Float array, rows x categories: how many coders put a unit in each category. Rows are
+        distinct unit patterns (see :func:`compress`), not units in their original order.
     weights : numpy.ndarray
-        Float array, one frequency weight per unit (1 unless ``counts=`` was given).
+        Float array: how many units (or how much frequency weight) each row stands for.
     values : numpy.ndarray
         The category values, in order (sorted unless ``categories=`` fixed the order).
     n_coders : int
@@ -84,10 +86,7 @@ def _numeric_or_labels(arr: np.ndarray, missing: Any) -> tuple[np.ndarray, np.nd
     are float positions into the sorted labels.
     """
     if arr.dtype.kind in "fiu" and missing is None:
-        out = arr.astype(np.float64, copy=False)
-        if out.dtype.kind == "f" and np.isinf(out).any():
-            raise InputError("reliability data contain an infinite value", hint="use NaN for a missing value")
-        return out, None
+        return arr.astype(np.float64, copy=False), None
     if arr.dtype.kind == "b":
         return arr.astype(np.float64), None
     mask = _missing_mask(arr, missing)
@@ -97,8 +96,6 @@ def _numeric_or_labels(arr: np.ndarray, missing: Any) -> tuple[np.ndarray, np.nd
         out = np.full(arr.shape, np.nan)
         if present.size:
             out[~mask] = present.astype(np.float64)
-        if np.isinf(out).any():
-            raise InputError("reliability data contain an infinite value", hint="use NaN for a missing value")
         return out, None
     labels = np.array(sorted(set(present.tolist()), key=lambda v: (str(type(v)), v)), dtype=object)
     lookup = {label: i for i, label in enumerate(labels.tolist())}
@@ -114,6 +111,20 @@ def _map_to_categories(x: np.ndarray, labels: np.ndarray | None,
     if len(set(cats.tolist())) != len(cats):
         raise InputError("categories contain a value twice", hint="list each category once")
     finite = ~np.isnan(x)
+    numeric_cats = all(isinstance(c, (int, float, np.number)) and not isinstance(c, bool) for c in cats.tolist())
+    if labels is None and numeric_cats and len(cats):
+        values = np.asarray(cats.tolist(), dtype=np.float64)
+        order = np.argsort(values, kind="stable")
+        ordered = values[order]
+        present = x[finite]
+        pos = np.clip(np.searchsorted(ordered, present), 0, len(ordered) - 1)
+        bad = ordered[pos] != present
+        if bad.any():
+            raise InputError(f"value {present[bad][0]!r} is not among the declared categories",
+                             hint="add it to categories= or correct the data")
+        codes = np.full(x.shape, -1, dtype=np.int64)
+        codes[finite] = order[pos]
+        return codes, values
     present = x[finite]
     if labels is not None:
         present_values = labels[present.astype(np.int64)]
@@ -151,11 +162,10 @@ def _fast_integer_codes(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, int] | N
     """
     if x.size == 0:
         return None
-    with np.errstate(invalid="ignore"):
-        lo = np.nanmin(x) if not np.isnan(x).all() else np.nan
-    if np.isnan(lo):
+    if not (x == x).any():
         return None
-    hi = np.nanmax(x)
+    lo, hi = np.nanmin(x), np.nanmax(x)
+    _check_finite(lo, hi)
     if hi - lo > _FAST_SPAN or lo != np.floor(lo):
         return None
     span = int(hi - lo)
@@ -172,31 +182,71 @@ def _fast_integer_codes(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, int] | N
 _SMALL_SPAN = 24
 
 
-def _small_integer_counts(x: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
-    """Category x unit counts for integer data with few distinct values, without sorting.
+def _check_finite(*values: float) -> None:
+    if any(np.isinf(v) for v in values):
+        raise InputError("reliability data contain an infinite value", hint="use NaN for a missing value")
 
-    Counts units value by value (one comparison per value and coder); returns None when the
-    data hold other values (then the general path is taken).
+
+def _small_integer_counts(x: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """Value x unit counts (small integers) for integer data with few distinct values.
+
+    Counts value by value and coder by coder, with no sort; returns None when the data hold
+    other values (then the general path is taken).
     """
     if x.size == 0 or x.shape[1] == 0:
         return None
-    n_finite = np.count_nonzero(~np.isnan(x))
+    n_finite = np.count_nonzero(x == x)
     if n_finite == 0:
         return None
     lo, hi = np.nanmin(x), np.nanmax(x)
+    _check_finite(lo, hi)
     if hi - lo >= _SMALL_SPAN or lo != np.floor(lo):
         return None
     span = int(hi - lo) + 1
-    n_t = np.empty((span, x.shape[1]))
+    dtype = np.uint8 if x.shape[0] < 255 else np.uint32
+    n_t = np.zeros((span, x.shape[1]), dtype=dtype)
     for i in range(span):
-        n_t[i] = (x == lo + i).sum(axis=0)
-    if n_t.sum() != n_finite:
+        row = n_t[i]
+        for coder in range(x.shape[0]):
+            row += (x[coder] == lo + i).view(np.uint8)
+    if int(n_t.sum(dtype=np.int64)) != n_finite:
         return None
     used = n_t.any(axis=1)
     values = lo + np.arange(span, dtype=np.float64)
     if not used.all():
         n_t, values = n_t[used], values[used]
     return n_t, values
+
+
+def compress(n_t: np.ndarray, weights: np.ndarray | None, n_coders: int) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct unit patterns (rows of counts) and their total weight.
+
+    ``n_t`` is values x units (small non-negative integers, at most ``n_coders``). Every
+    coefficient depends on the units only through these patterns, so a million units with a
+    few dozen patterns cost a few dozen rows. Returns (patterns: P x values float, weight: P).
+    """
+    n_values, n_units = n_t.shape
+    base = n_coders + 1
+    if n_units == 0 or n_values == 0 or n_values * math.log2(base) > 62:
+        return n_t.T.astype(np.float64), (np.ones(n_units) if weights is None else weights)
+    key = np.zeros(n_units, dtype=np.int64)
+    for row in n_t:
+        key *= base
+        key += row
+    space = base ** n_values
+    if space <= max(4 * n_units, 1 << 16):
+        freq = np.bincount(key, weights=weights, minlength=space)
+        present = np.flatnonzero(freq)
+        freq = freq[present]
+    else:
+        present, inverse = np.unique(key, return_inverse=True)
+        freq = np.bincount(inverse.reshape(-1), weights=weights, minlength=present.size)
+    patterns = np.empty((present.size, n_values))
+    rest = present.copy()
+    for v in range(n_values - 1, -1, -1):
+        rest, digit = np.divmod(rest, base)
+        patterns[:, v] = digit
+    return patterns, freq.astype(np.float64)
 
 
 def coder_codes(data: Any, *, categories: Sequence[Any] | None = None,
@@ -229,6 +279,8 @@ def coder_codes(data: Any, *, categories: Sequence[Any] | None = None,
         return lut[shifted], values[used]
     finite = ~np.isnan(x)
     values, inverse = np.unique(x[finite], return_inverse=True)
+    if values.size:
+        _check_finite(values[0], values[-1])
     codes = np.full(x.shape, -1, dtype=np.int64)
     codes[finite] = inverse.reshape(-1)
     return codes, values
@@ -264,42 +316,37 @@ def unit_counts(data: Any = None, *, table: Any = None, categories: Sequence[Any
         np.add.at(rows, (np.arange(k * k), b), 1.0)
         values = _table_values(k, categories)
         return UnitCounts(rows, t.reshape(-1).astype(np.float64), values, 2)
+    if isinstance(data, UnitCounts):
+        return data
     if data is None:
         raise InputError("no reliability data given", hint="pass a coders x units array or table=")
     arr = _as_array(data)
     n_coders, n_units = arr.shape
-    weights = _unit_weights(counts, n_units)
+    weights = None if counts is None else _unit_weights(counts, n_units)
     x, labels = _numeric_or_labels(arr, missing)
-    if categories is None and labels is None:
-        small = _small_integer_counts(x)
-        if small is not None:
-            n_t, values = small
-            return UnitCounts(n_t.T, weights, values, n_coders)
-        fast = _fast_integer_codes(x)
-        if fast is not None:
-            shifted, values, sentinel = fast
-            width = sentinel + 1
-            index = shifted + (width * np.arange(n_units, dtype=np.int64))[None, :]
-            n = np.bincount(index.ravel(), minlength=width * n_units).reshape(n_units, width)[:, :sentinel]
-            used = n.any(axis=0)
-            return UnitCounts(n[:, used].astype(np.float64), weights, values[used], n_coders)
-    if categories is not None:
-        codes, values = _map_to_categories(x, labels, categories)
-    elif labels is not None:
-        codes, values = np.where(np.isnan(x), -1, x).astype(np.int64), labels
+    small = _small_integer_counts(x) if categories is None and labels is None else None
+    if small is not None:
+        n_t, values = small
     else:
-        codes, values = coder_codes(x)
-    n = _counts_from_codes(codes, len(values))
-    return UnitCounts(n, weights, values, n_coders)
+        if categories is not None:
+            codes, values = _map_to_categories(x, labels, categories)
+        elif labels is not None:
+            codes, values = np.where(np.isnan(x), -1, x).astype(np.int64), labels
+        else:
+            codes, values = coder_codes(x)
+        n_t = _counts_from_codes(codes, len(values))
+    patterns, freq = compress(n_t, weights, n_coders)
+    return UnitCounts(patterns, freq, values, n_coders)
 
 
 def _counts_from_codes(codes: np.ndarray, n_values: int) -> np.ndarray:
+    """Values x units counts from coder x unit codes (-1 missing)."""
     n_units = codes.shape[1]
     width = n_values + 1
     shifted = np.where(codes < 0, n_values, codes)
-    index = shifted + (width * np.arange(n_units, dtype=np.int64))[None, :]
-    n = np.bincount(index.ravel(), minlength=width * n_units).reshape(n_units, width)[:, :n_values]
-    return n.astype(np.float64)
+    index = shifted * n_units + np.arange(n_units, dtype=np.int64)[None, :]
+    n = np.bincount(index.ravel(), minlength=width * n_units).reshape(width, n_units)[:n_values]
+    return n
 
 
 def _as_table(table: Any) -> np.ndarray:

@@ -12,10 +12,10 @@ Two resampling schemes:
   2007; Krippendorff, "Algorithm for bootstrapping a distribution of alpha", 2006, revised
   2011): draw M pairs of values with probabilities o_ck / n.. from the coincidence matrix,
   sum their differences and set alpha* = 1 - sum / (M D_e), with D_e held at its observed
-  value. M is the number of pairable pairs, sum_u m_u (m_u - 1) / 2 (which is
-  (m - 1) n.. / 2 for complete data), capped at 25 times the number of non-empty cells of the
-  coincidence matrix, as in Krippendorff's algorithm. A replicate whose pairs all fall in one
-  diagonal cell has no variation; Krippendorff sets its alpha to 0, and so do we.
+  value. We draw M = sum_u m_u (m_u - 1) / 2 pairs, the number of pairable pairs in the data
+  ((m - 1) n.. / 2 for complete data), so the interval narrows as the data grow; the note
+  allows a practical cap on M, which we do not apply. A replicate whose pairs all fall in
+  one diagonal cell has no variation; Krippendorff sets its alpha to 0, and so do we.
 
 Intervals are percentile intervals of the defined replicates.
 """
@@ -134,9 +134,7 @@ def _alpha_krippendorff(uc: UnitCounts, level: str, n_boot: int, rng: np.random.
     m_u = uc.counts.sum(axis=1)
     keep = m_u >= 2
     pairs = float((uc.weights[keep] * m_u[keep] * (m_u[keep] - 1.0) / 2.0).sum())
-    cells = int(np.count_nonzero(o > 1e-12))
-    m_draws = int(round(min(25 * cells, pairs)))
-    m_draws = max(m_draws, 1)
+    m_draws = max(int(round(pairs)), 1)
     out = np.empty(n_boot)
     per_block = max(1, _BLOCK // len(p))
     done = 0

@@ -1,0 +1,307 @@
+"""The per-code agreement table: every coefficient, its interval and its diagnostics.
+
+One row per code, then pooled rows (all codes' decisions stacked; and, for segment units,
+the nominal one-code-per-unit table), then one pooled row per transcript. Each row carries
+the number of units, the prevalence of the code, the coefficients with their intervals, the
+prevalence and bias indices for two coders (so that a low kappa on a rare code is read as a
+prevalence effect, not as bad coding), the units set aside, and a flag against a named
+convention.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Callable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError
+from ._data import coder_codes, unit_counts
+from .alpha import krippendorff_alpha
+from .diagnostics import prevalence_bias
+from .gwet import gwet_ac1
+from .kappa import brennan_prediger, cohen_kappa, fleiss_kappa, pabak, percent_agreement, scott_pi
+from .results import Agreement
+from .units import CodeRatings, UnitData
+
+POOLED = "(all codes)"
+NOMINAL = "(one code per unit)"
+
+STATISTICS: dict[str, Callable[..., Agreement]] = {
+    "percent_agreement": percent_agreement,
+    "cohen_kappa": cohen_kappa,
+    "scott_pi": scott_pi,
+    "fleiss_kappa": fleiss_kappa,
+    "krippendorff_alpha": krippendorff_alpha,
+    "gwet_ac1": gwet_ac1,
+    "brennan_prediger": brennan_prediger,
+    "pabak": pabak,
+}
+TWO_CODER_ONLY = ("cohen_kappa", "scott_pi", "pabak")
+BOOTSTRAPPABLE = ("cohen_kappa", "krippendorff_alpha", "fleiss_kappa", "gwet_ac1", "scott_pi", "brennan_prediger")
+
+#: Krippendorff (2004, p. 241): rely on variables with alpha >= .800; draw tentative conclusions
+#: only from variables with .667 <= alpha < .800.
+CONVENTIONS = {
+    "krippendorff": ((0.667, 0.800), "Krippendorff (2004, p. 241): >= .800 reliable, .667-.800 tentative, "
+                                     "< .667 unreliable"),
+}
+
+
+def default_statistics(n_coders: int) -> list[str]:
+    """The coefficients reported unless asked otherwise."""
+    if n_coders == 2:
+        return ["percent_agreement", "cohen_kappa", "krippendorff_alpha", "gwet_ac1", "pabak"]
+    return ["percent_agreement", "fleiss_kappa", "krippendorff_alpha", "gwet_ac1", "brennan_prediger"]
+
+
+def flag(value: float, thresholds: tuple[float, float] = (0.667, 0.800)) -> str:
+    """``"reliable"``, ``"tentative"`` or ``"unreliable"`` against (low, high); ``""`` for NaN.
+
+    Examples
+    --------
+    >>> flag(0.81), flag(0.70), flag(0.5), flag(float("nan"))
+    ('reliable', 'tentative', 'unreliable', '')
+    """
+    if value is None or math.isnan(value):
+        return ""
+    low, high = thresholds
+    if value >= high:
+        return "reliable"
+    if value >= low:
+        return "tentative"
+    return "unreliable"
+
+
+def _check_stats(stats: Sequence[str] | None, n_coders: int) -> list[str]:
+    chosen = list(stats) if stats else default_statistics(n_coders)
+    unknown = [s for s in chosen if s not in STATISTICS]
+    if unknown:
+        raise InputError(f"unknown statistic {unknown[0]!r}", hint="use " + ", ".join(STATISTICS))
+    if n_coders != 2:
+        two = [s for s in chosen if s in TWO_CODER_ONLY]
+        if two:
+            raise InputError(f"{two[0]} compares two coders; {n_coders} were given",
+                             hint="use fleiss_kappa, gwet_ac1, brennan_prediger or krippendorff_alpha")
+    if "percent_agreement" not in chosen:
+        chosen.insert(0, "percent_agreement")
+    return chosen
+
+
+def compress_columns(ratings: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct columns of coders x units ratings (small integers or NaN) and their total weight.
+
+    Coefficients depend on units only through their pattern of ratings, so the table is
+    computed on a handful of patterns instead of every unit.
+    """
+    if ratings.shape[1] == 0:
+        return ratings, counts
+    v = np.where(np.isnan(ratings), 0.0, ratings + 1.0).astype(np.int64)   # 0 = missing
+    base = int(v.max()) + 1
+    if ratings.shape[0] * math.log2(max(base, 2)) > 62:
+        return ratings, counts
+    key = np.zeros(ratings.shape[1], dtype=np.int64)
+    for row in v:
+        key *= base
+        key += row
+    space = base ** ratings.shape[0]
+    if space <= max(4 * key.size, 1 << 16):
+        weight = np.bincount(key, weights=counts, minlength=space)
+        present = np.flatnonzero(weight)
+        weight = weight[present]
+    else:
+        present, inverse = np.unique(key, return_inverse=True)
+        weight = np.bincount(inverse.reshape(-1), weights=counts, minlength=present.size)
+    out = np.empty((ratings.shape[0], present.size))
+    rest = present.copy()
+    for coder in range(ratings.shape[0] - 1, -1, -1):
+        rest, digit = np.divmod(rest, base)
+        out[coder] = digit - 1.0
+    out[out < 0] = np.nan
+    return out, weight
+
+
+def _row(ratings: CodeRatings, stats: list[str], *, binary: bool, span: bool, confidence: float, n_boot: int,
+         seed: Any, n_coders: int) -> dict[str, Any]:
+    data, counts = compress_columns(ratings.ratings, ratings.counts)
+    categories = [0.0, 1.0] if binary else list(range(len(ratings.categories)))
+    row: dict[str, Any] = {}
+    rated = ~np.isnan(data)
+    pairable = rated.sum(axis=0) >= 2
+    row["n_units"] = float(counts[pairable].sum())
+    row["n_set_aside"] = float(counts[(~pairable) & rated.any(axis=0)].sum())
+    if binary:
+        ones = np.where(rated[:, pairable], data[:, pairable], 0.0) @ counts[pairable] if pairable.any() else 0.0
+        total = rated[:, pairable].astype(float) @ counts[pairable] if pairable.any() else 0.0
+        row["prevalence"] = float(np.sum(ones) / np.sum(total)) if np.sum(total) > 0 else math.nan
+    notes = []
+    # convert once: every coefficient reads the same unit counts (and, for two coders, one table)
+    shared = unit_counts(data, categories=categories, counts=counts)
+    table = None
+    if n_coders == 2:
+        codes, _ = coder_codes(data, categories=categories)
+        both = (codes >= 0).all(axis=0)
+        k = len(categories)
+        table = np.bincount(codes[0, both] * k + codes[1, both], weights=counts[both], minlength=k * k).reshape(k, k)
+    for stat in stats:
+        if span and stat != "percent_agreement":
+            row[stat] = row[f"{stat}_ci_low"] = row[f"{stat}_ci_high"] = row[f"{stat}_se"] = math.nan
+            continue
+        kwargs: dict[str, Any] = {"confidence": confidence}
+        if n_boot and stat in BOOTSTRAPPABLE:
+            kwargs.update(n_boot=n_boot, seed=seed)
+        if stat in TWO_CODER_ONLY:
+            result = STATISTICS[stat](table=table, categories=categories, **kwargs)
+        else:
+            result = STATISTICS[stat](shared, **kwargs)
+        row[stat] = result.value
+        row[f"{stat}_ci_low"] = result.ci_low
+        row[f"{stat}_ci_high"] = result.ci_high
+        row[f"{stat}_se"] = result.se
+        if result.note and stat != "percent_agreement" and result.note not in notes:
+            notes.append(f"{stat}: {result.note}")
+    if span:
+        notes.append("span units: no unit is left uncoded by both coders, so only percent agreement is defined")
+    if binary and n_coders == 2 and not span:
+        try:
+            pb = prevalence_bias(data, categories=[0.0, 1.0], counts=counts)
+            row["prevalence_index"], row["bias_index"] = pb.prevalence_index, pb.bias_index
+        except InputError:
+            row["prevalence_index"] = row["bias_index"] = math.nan
+    row["note"] = "; ".join(notes)
+    return row
+
+
+def agreement_table(
+    data: UnitData,
+    *,
+    stats: Sequence[str] | None = None,
+    confidence: float = 0.95,
+    n_boot: int = 0,
+    seed: Any = 0,
+    by_transcript: bool = True,
+    flag_on: str = "krippendorff_alpha",
+    convention: str = "krippendorff",
+) -> pd.DataFrame:
+    """Agreement per code, pooled, and per transcript, as one DataFrame.
+
+    Parameters
+    ----------
+    data : UnitData
+        From :func:`mio_qual.agreement.units.reliability_data`.
+    stats : sequence of str, optional
+        Coefficients to report (default: :func:`default_statistics`). Percent agreement is
+        always included.
+    confidence : float
+        Level of every interval.
+    n_boot : int
+        Bootstrap replicates for kappa-type and alpha intervals (0: analytic intervals; alpha
+        then has none).
+    seed : int
+        Seed of the bootstrap, so that a report can be reproduced.
+    by_transcript : bool
+        Add one pooled row per transcript.
+    flag_on : str
+        Coefficient the flag reads.
+    convention : str
+        ``"krippendorff"``: >= .800 reliable, .667 to .800 tentative.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``level`` (code / pooled / nominal / transcript), ``code``, ``transcript_id``,
+        ``unit``, ``n_units``, ``n_set_aside``, ``prevalence``, each statistic with ``_ci_low``,
+        ``_ci_high`` and ``_se``, ``prevalence_index`` and ``bias_index`` (two coders),
+        ``flag``, ``flag_convention`` and ``note``.
+    """
+    n_coders = len(data.coders)
+    chosen = _check_stats(stats, n_coders)
+    if convention not in CONVENTIONS:
+        raise InputError(f"unknown convention {convention!r}", hint="use " + ", ".join(CONVENTIONS))
+    thresholds, convention_text = CONVENTIONS[convention]
+    if flag_on not in chosen:
+        flag_on = "krippendorff_alpha" if "krippendorff_alpha" in chosen else chosen[-1]
+    span = data.unit == "span"
+    if span:
+        flag_on = "percent_agreement"
+    unit_name = data.unit if data.unit != "character" else f"character ({data.scope} text)"
+    rows = []
+
+    def add(level: str, code: str, transcript: str, ratings: CodeRatings, binary: bool = True) -> None:
+        row = {"level": level, "code": code, "transcript_id": transcript, "unit": unit_name}
+        row.update(_row(ratings, chosen, binary=binary, span=span, confidence=confidence, n_boot=n_boot, seed=seed,
+                        n_coders=n_coders))
+        rows.append(row)
+
+    for code in data.codes:
+        add("code", code, "(all)", data.code(code))
+    if data.codes:
+        pooled = data.pooled()
+        add("pooled", POOLED, "(all)", pooled)
+        nominal = data.nominal()
+        if nominal is not None:
+            add("nominal", NOMINAL, "(all)", nominal, binary=False)
+        if by_transcript and len(data.transcripts) > 1:
+            order = np.argsort(pooled.transcript, kind="stable")
+            bounds = np.searchsorted(pooled.transcript[order], np.arange(len(data.transcripts) + 1))
+            for t, name in enumerate(data.transcripts):
+                sel = order[bounds[t]:bounds[t + 1]]
+                if sel.size == 0:
+                    continue
+                part = CodeRatings(pooled.ratings[:, sel], pooled.counts[sel], pooled.transcript[sel], [0, 1])
+                add("transcript", POOLED, name, part)
+    frame = pd.DataFrame.from_records(rows)
+    if frame.empty:
+        return frame
+    if span:
+        frame["flag"] = ""
+        frame["flag_convention"] = "none: span units define only percent agreement"
+    else:
+        frame["flag"] = [flag(v, thresholds) for v in frame[flag_on]]
+        frame["flag_convention"] = f"{flag_on}; {convention_text}"
+    first = ["level", "code", "transcript_id", "unit", "n_units", "n_set_aside", "prevalence"]
+    stat_cols = [c for s in chosen for c in (s, f"{s}_ci_low", f"{s}_ci_high", f"{s}_se")]
+    rest = [c for c in ("prevalence_index", "bias_index", "flag", "flag_convention", "note") if c in frame.columns]
+    columns = [c for c in first + stat_cols + rest if c in frame.columns]
+    return frame[columns]
+
+
+def unitized_table(codings: pd.DataFrame, texts: Any, *, coders: Sequence[str] | None = None,
+                   codes: Sequence[str] | None = None, coverage: Any = None, by_transcript: bool = True,
+                   convention: str = "krippendorff") -> pd.DataFrame:
+    """Per-code unitized alpha (Krippendorff 2004), pooled, the 2019 variants and per transcript.
+
+    Rows: one per code (``level == "code"``), a pooled row, one row per 2019 variant
+    (``level == "pooled"``, code ``"(all codes: nominal)"`` and so on; NaN with a note where codes
+    overlap within a coder) and pooled rows per transcript.
+    """
+    from .unitized import POOLED as U_POOLED
+    from .unitized import unitized_alpha, unitized_alpha_table
+
+    thresholds, convention_text = CONVENTIONS[convention]
+    table = unitized_alpha_table(codings, texts, coders=coders, codes=codes, coverage=coverage,
+                                 by_transcript=by_transcript)
+    records = []
+    for row in table.itertuples(index=False):
+        overall = row.transcript_id == "(all)"
+        if not overall and row.code != U_POOLED:
+            continue
+        level = ("pooled" if row.code == U_POOLED else "code") if overall else "transcript"
+        records.append({"level": level, "code": POOLED if row.code == U_POOLED else row.code,
+                        "transcript_id": row.transcript_id, "unit": "continuum", "n_units": row.n_units,
+                        "unitized_alpha": row.alpha, "observed_disagreement": row.observed,
+                        "expected_disagreement": row.expected,
+                        "note": "" if not math.isnan(row.alpha) else "undefined: no coder used the code"})
+    for variant in ("nominal", "binary", "coding"):
+        result = unitized_alpha(codings, texts, variant=variant, coders=coders, codes=codes, coverage=coverage)
+        records.append({"level": "pooled", "code": f"{POOLED[:-1]}: {variant} 2019)", "transcript_id": "(all)",
+                        "unit": "continuum", "n_units": result.n_units, "unitized_alpha": result.value,
+                        "observed_disagreement": result.observed, "expected_disagreement": result.expected,
+                        "note": result.note})
+    frame = pd.DataFrame.from_records(records)
+    order = {"code": 0, "pooled": 1, "transcript": 2}
+    frame = frame.sort_values("level", key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
+    frame["flag"] = [flag(v, thresholds) for v in frame["unitized_alpha"]]
+    frame["flag_convention"] = f"unitized_alpha; {convention_text}"
+    return frame

@@ -1,0 +1,194 @@
+"""The per-code agreement table, Project.agreement / disagreements and the CLI commands."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from mio_qual.agreement import cohen_kappa, gwet_ac1, krippendorff_alpha, percent_agreement
+from mio_qual.agreement.report import POOLED, agreement_table, compress_columns, flag, unitized_table
+from mio_qual.agreement.units import reliability_data
+from mio_qual.errors import InputError
+
+CODINGS = pd.DataFrame([
+    ("T1", 0, 10, "X", "A"), ("T1", 2, 12, "X", "B"), ("T1", 20, 25, "Y", "B"),
+    ("T2", 0, 5, "X", "A"), ("T1", 5, 8, "Y", "A"), ("T2", 1, 6, "X", "B"),
+], columns=["transcript_id", "start", "end", "code", "coder"])
+TEXTS = {"T1": "x" * 30, "T2": "y" * 10}
+SEGMENTS = pd.DataFrame({"transcript_id": ["T1", "T1", "T1", "T2"], "segment_id": ["s1", "s2", "s3", "t1"],
+                         "start": [0, 10, 20, 0], "end": [10, 20, 30, 10]})
+
+
+def test_table_rows_match_the_coefficients_on_the_same_data():
+    data = reliability_data(CODINGS, "sentence", segments=SEGMENTS)
+    table = agreement_table(data)
+    assert table["level"].tolist() == ["code", "code", "pooled", "nominal", "transcript", "transcript"]
+    x = table[table["code"] == "X"].iloc[0]
+    ratings = data.code("X").ratings                     # A: 1 0 0 1, B: 1 1 0 1
+    assert x["percent_agreement"] == pytest.approx(0.75)
+    assert x["cohen_kappa"] == pytest.approx(cohen_kappa(ratings).value)
+    assert x["krippendorff_alpha"] == pytest.approx(krippendorff_alpha(ratings).value)
+    assert x["gwet_ac1"] == pytest.approx(gwet_ac1(ratings, categories=[0, 1]).value)
+    assert x["prevalence"] == pytest.approx(5 / 8)
+    assert x["prevalence_index"] == pytest.approx((2 - 1) / 4)
+    assert x["bias_index"] == pytest.approx((0 - 1) / 4)
+    assert x["n_units"] == 4
+    pooled = table[table["level"] == "pooled"].iloc[0]
+    stacked = np.concatenate([data.code("X").ratings, data.code("Y").ratings], axis=1)
+    assert pooled["code"] == POOLED
+    assert pooled["cohen_kappa"] == pytest.approx(cohen_kappa(stacked).value)
+    t1 = table[(table["level"] == "transcript") & (table["transcript_id"] == "T1")].iloc[0]
+    assert t1["percent_agreement"] == pytest.approx(percent_agreement(stacked[:, [0, 1, 2, 4, 5, 6]]).value)
+    assert set(table["flag"]) <= {"reliable", "tentative", "unreliable", ""}
+    assert table["flag_convention"].iloc[0].startswith("krippendorff_alpha; Krippendorff (2004")
+
+
+def test_character_table_uses_weights_and_scope():
+    data = reliability_data(CODINGS, "character", texts=TEXTS)
+    table = agreement_table(data, by_transcript=False)
+    x = table[table["code"] == "X"].iloc[0]
+    assert x["n_units"] == 40
+    assert x["percent_agreement"] == pytest.approx((8 + 18 + 4 + 4) / 40)
+    assert x["unit"] == "character (all text)"
+    coded = agreement_table(reliability_data(CODINGS, "character", texts=TEXTS, scope="coded"), by_transcript=False)
+    assert coded.iloc[0]["unit"] == "character (coded text)"
+    assert coded.iloc[0]["percent_agreement"] < x["percent_agreement"]
+
+
+def test_span_table_reports_only_percent_agreement():
+    table = agreement_table(reliability_data(CODINGS, "span", span_threshold=0.6))
+    assert table["percent_agreement"].notna().all()
+    assert table["cohen_kappa"].isna().all()
+    assert table["note"].str.contains("only percent agreement").all()
+    assert (table["flag"] == "").all()
+
+
+def test_statistics_choice_bootstrap_and_three_coders():
+    data = reliability_data(CODINGS, "sentence", segments=SEGMENTS)
+    table = agreement_table(data, stats=["gwet_ac1"], n_boot=200, seed=1, by_transcript=False)
+    assert "percent_agreement" in table.columns and "cohen_kappa" not in table.columns
+    assert table["gwet_ac1_ci_low"].notna().any()
+    three = pd.concat([CODINGS, CODINGS.assign(coder="C")])
+    data3 = reliability_data(three, "sentence", segments=SEGMENTS)
+    table3 = agreement_table(data3)
+    assert "fleiss_kappa" in table3.columns and "cohen_kappa" not in table3.columns
+    assert "prevalence_index" not in table3.columns
+    with pytest.raises(InputError):
+        agreement_table(data3, stats=["cohen_kappa"])
+    with pytest.raises(InputError):
+        agreement_table(data, stats=["tau"])
+
+
+def test_compress_columns_keeps_every_coefficient():
+    rng = np.random.default_rng(0)
+    r = rng.integers(0, 2, size=(2, 500)).astype(float)
+    r[rng.random((2, 500)) < 0.1] = np.nan
+    patterns, weights = compress_columns(r, np.ones(500))
+    assert patterns.shape[1] <= 9 and weights.sum() == 500
+    for f in (cohen_kappa, krippendorff_alpha, percent_agreement):
+        assert f(patterns, counts=weights).value == pytest.approx(f(r).value)
+
+
+def test_flag():
+    assert [flag(v) for v in (0.8, 0.79, 0.667, 0.6, math.nan)] == ["reliable", "tentative", "tentative",
+                                                                    "unreliable", ""]
+
+
+def test_unitized_table():
+    table = unitized_table(CODINGS, TEXTS)
+    assert {"code", "pooled", "transcript"} == set(table["level"])
+    assert table["unit"].eq("continuum").all()
+    variants = table[table["code"].str.contains("2019")]
+    assert len(variants) == 3 and variants["unitized_alpha"].isna().all()     # A's X and Y overlap
+
+
+# ------------------------------------------------------------------ the project and the CLI
+@pytest.fixture()
+def coded_project(tmp_path):
+    from mio_qual import Project
+    from mio_qual.coding.layers import write_codings
+    from mio_qual.coding.model import Coding
+
+    folder = tmp_path / "files"
+    folder.mkdir()
+    (folder / "INT01.txt").write_text(
+        "I: How did the training go?\nR: It went well. We liked the role plays. Supervision was short.\n"
+        "I: And the room?\nR: We had no private room. Sessions were interrupted.\n", encoding="utf-8")
+    (folder / "INT02.txt").write_text(
+        "I: Tell me about funding.\nR: Billing is the problem. We cannot bill MIO time.\n", encoding="utf-8")
+    project = Project.create(tmp_path / "study")
+    project.import_transcripts([folder / "INT01.txt", folder / "INT02.txt"])
+    texts = project.texts()
+
+    def span(tid, phrase):
+        start = texts[tid].index(phrase)
+        return tid, start, start + len(phrase)
+
+    layers = {
+        "ann": [("INT01", "We liked the role plays.", "MIO.TRAIN"), ("INT01", "Supervision was short.", "MIO.SUPV"),
+                ("INT01", "We had no private room.", "IS.J2"), ("INT02", "We cannot bill MIO time.", "MIO.BILL")],
+        "bob": [("INT01", "It went well. We liked the role plays.", "MIO.TRAIN"),
+                ("INT01", "Sessions were interrupted.", "IS.J2"), ("INT02", "Billing is the problem.", "MIO.BILL")],
+    }
+    for coder, rows in layers.items():
+        write_codings(project, [Coding(*span(t, p), code, coder) for t, p, code in rows], coder=coder)
+    yield project
+    project.close()
+
+
+def test_project_agreement_every_unit(coded_project):
+    for unit in ("sentence", "turn", "paragraph", "character", "span", "transcript", "continuum"):
+        table = coded_project.agreement(["ann", "bob"], unit=unit)
+        assert set(table["code"]) >= {"MIO.TRAIN", "IS.J2", "MIO.BILL", "MIO.SUPV", POOLED}, unit
+        assert len(table) > 0
+    turns = coded_project.agreement(["ann", "bob"], unit="turn", by_transcript=False)
+    train = turns[turns["code"] == "MIO.TRAIN"].iloc[0]
+    assert train["percent_agreement"] == 1.0          # both coded the same answer turn
+    supv = turns[turns["code"] == "MIO.SUPV"].iloc[0]
+    assert supv["percent_agreement"] < 1.0
+
+
+def test_project_disagreements(coded_project):
+    frame = coded_project.disagreements(["ann", "bob"], unit="sentence")
+    assert {"transcript_id", "segment_id", "text", "codes: ann", "codes: bob", "in_dispute"} <= set(frame.columns)
+    assert any("Supervision was short." in t for t in frame["text"])
+    assert (frame["n_in_dispute"] > 0).all()
+    chars = coded_project.disagreements(["ann", "bob"], unit="character")
+    assert "It went well. " in set(chars["text"])
+
+
+def test_project_errors(coded_project):
+    with pytest.raises(InputError, match="no codings"):
+        coded_project.agreement(["ann", "zoe"])
+    with pytest.raises(InputError):
+        coded_project.agreement(["ann"])
+    with pytest.raises(InputError):
+        coded_project.agreement(["ann", "bob"], unit="word")
+
+
+def test_cli_agreement_and_disagreements(coded_project):
+    from mio_qual.cli.main import _group
+
+    runner = CliRunner()
+    base = ["--project", str(coded_project.folder)]
+    result = runner.invoke(_group, base + ["agreement", "--coders", "ann", "bob", "--unit", "turn", "--format",
+                                           "json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    assert {r["code"] for r in rows} >= {"MIO.TRAIN", POOLED}
+    result = runner.invoke(_group, base + ["agreement", "--coders", "ann", "--coders", "bob", "--stat", "gwet_ac1",
+                                           "--format", "csv", "--no-transcripts"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0].startswith("level,code,transcript_id")
+    result = runner.invoke(_group, base + ["agreement", "--coders", "ann", "bob"])
+    assert result.exit_code == 0 and "MIO.TRAIN" in result.output
+    result = runner.invoke(_group, base + ["disagreements", "--coders", "ann", "bob", "--format", "csv"])
+    assert result.exit_code == 0 and "Supervision was short." in result.output
+    result = runner.invoke(_group, base + ["agreement", "--coders", "ann", "zoe"])
+    assert result.exit_code == 2
+    assert "no codings" in result.output
