@@ -221,10 +221,12 @@ def run_demo(out: str | Path, *, sample: str | Path | None = None,
     # 8. joint displays
     def joint_step() -> str:
         from .mixed import joint
+        from .reports.deidentify import make_redactor, redact_display
 
+        redactor = make_redactor(project)
         made = []
         for kind in joint.DISPLAYS:
-            display = joint.joint_display(project, kind, "fidelity")
+            display = redact_display(joint.joint_display(project, kind, "fidelity"), redactor)
             stem = tables / f"joint_{kind.replace('-', '_')}"
             stem.parent.mkdir(parents=True, exist_ok=True)
             result.files.append(display.to_csv(stem.with_suffix(".csv")))
@@ -291,7 +293,8 @@ def _autocode(project: Project, steps: _Steps, result: DemoResult, tables: Path)
 def _ratings(project: Project, steps: _Steps, result: DemoResult, sample_dir: Path) -> None:
     """Import the sample's construct ratings (one file per rater) and build their consensus."""
     folder = sample_dir / "ratings"
-    files = sorted(p for p in folder.glob("*") if p.suffix.lower() in (".csv", ".xlsx")) if folder.is_dir() else []
+    files = sorted(p for p in folder.glob("*") if p.suffix.lower() in (".csv", ".xlsx")
+                   and p.stem not in ("fit", "reconciliation")) if folder.is_dir() else []
     if not files:
         steps.skip("ratings", "the sample has no construct ratings")
         return
@@ -304,7 +307,8 @@ def _ratings(project: Project, steps: _Steps, result: DemoResult, sample_dir: Pa
             imported = ratings_module.import_ratings(project, path, by="clinic")
             raters.append(imported.rater)
         if len(set(raters)) > 1:
-            ratings_module.build_consensus(project, by="clinic")
+            decisions = folder / "reconciliation.csv"
+            ratings_module.build_consensus(project, by="clinic", decisions=decisions if decisions.is_file() else None)
         n = project.store.connection.execute("SELECT COUNT(*) FROM ratings").fetchone()[0]
         return f"{n} ratings from {len(set(raters))} rater(s)" + (", consensus built" if len(set(raters)) > 1 else "")
 

@@ -11,11 +11,13 @@ names and aliases that the project kept at import, the name-like speaker labels
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from ..errors import InputError
 
 if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
     from ..project import Project
 
 
@@ -73,4 +75,28 @@ def make_redactor(project: "Project", extra: Iterable[str] = ()) -> Callable[[st
     return redactor
 
 
-__all__ = ["read_redact_file", "names_to_hide", "make_redactor"]
+def redact_frame(frame: "pd.DataFrame", redactor: Callable[[str], str]) -> "pd.DataFrame":
+    """A copy of ``frame`` with every text cell (and column name) passed through ``redactor``."""
+    out = frame.copy()
+    out.columns = [redactor(c) if isinstance(c, str) else c for c in out.columns]
+    for column in out.columns:
+        if out[column].dtype == object or str(out[column].dtype).startswith("str"):
+            out[column] = out[column].map(lambda v: redactor(v) if isinstance(v, str) else v)
+    return out
+
+
+def redact_display(display: Any, redactor: Callable[[str], str]) -> Any:
+    """A copy of a joint display (:class:`mio_qual.mixed.joint.JointDisplay`) with its tables and notes redacted.
+
+    Joint displays carry raters' rationales and quotes; whatever reaches a file beside a report
+    is redacted like the report itself.
+    """
+    from dataclasses import replace
+
+    extra = [replace(t, frame=redact_frame(t.frame, redactor), notes=[redactor(n) for n in t.notes])
+             for t in display.extra]
+    return replace(display, frame=redact_frame(display.frame, redactor), notes=[redactor(n) for n in display.notes],
+                   extra=extra)
+
+
+__all__ = ["read_redact_file", "names_to_hide", "make_redactor", "redact_frame", "redact_display"]

@@ -886,7 +886,6 @@ def write_joint(b: ReportBuilder, ctx: _Context, *, level: int = 1, outcome: str
         ctx.say_absent(f"The side-by-side display could not be built: {exc.message}.")
     if side is not None:
         displays.append(side)
-        b.heading("Side-by-side display", level)
         frame = side.frame.rename(columns={"construct": "Construct", "name": "Name",
                                            "quantitative_result": "Quantitative result",
                                            "qualitative_finding": "Qualitative finding",
@@ -895,6 +894,7 @@ def write_joint(b: ReportBuilder, ctx: _Context, *, level: int = 1, outcome: str
         if "Fit note" in frame.columns and not frame["Fit note"].astype(str).str.strip().any():
             frame = frame.drop(columns="Fit note")
         with b.landscape_section():
+            b.heading("Side-by-side display", level)
             b.table(frame, side.title, widths=[1.6, 2.8, 4.5, 5.5, 8.0, 1.8, 1.6, 2.5][:len(frame.columns)],
                     note=" ".join(side.notes))
     try:
@@ -911,7 +911,10 @@ def write_joint(b: ReportBuilder, ctx: _Context, *, level: int = 1, outcome: str
                 number_format={"case mean": "{:.2f}", "case sd": "{:.2f}", "unit mean": "{:.2f}",
                                "unit sd": "{:.2f}", "unit median": "{:.2f}"})
     if export:
+        from .deidentify import redact_display
+
         for display in displays:
+            display = redact_display(display, b.clean)
             stem = ctx.path.with_name(f"{ctx.path.stem}-{display.kind}")
             ctx.files.append(display.to_csv(stem.with_suffix(".csv")))
             ctx.files.append(display.to_xlsx(stem.with_suffix(".xlsx")))

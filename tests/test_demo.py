@@ -1,0 +1,92 @@
+"""``mio-qual demo --out DIR``: the whole pipeline on the sample, every output written, no name leaked."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import docx
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from mio_qual.cli.main import _group
+
+KINDS = ("codebook", "agreement", "themes", "joint", "study")
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    out = tmp_path_factory.mktemp("demo") / "demo-out"
+    result = CliRunner().invoke(_group, ["demo", "--out", str(out)], catch_exceptions=False,
+                                env={"COLUMNS": "200"})
+    return out, result
+
+
+def _names(out: Path) -> list[str]:
+    from mio_qual import Project
+
+    with Project.open(out / "project") as project:
+        return sorted(project.private_names())
+
+
+def _leaks(text: str, names: list[str]) -> list[str]:
+    return [n for n in names if re.search(r"(?<!\w)" + re.escape(n) + r"(?!\w)", text, re.IGNORECASE)]
+
+
+def test_demo_runs_and_summarizes(demo):
+    out, result = demo
+    assert result.exit_code == 0, result.output
+    text = result.output
+    for step in ("import", "coding", "agreement", "reconcile", "quant", "reports"):
+        assert re.search(rf"\b{step}\b", text), step
+    assert "16 transcripts, 36,480 words" in text
+    assert "jordan: 769 codings from 16 Word files" in text
+    assert "pooled kappa (sentences)" in text
+    assert "reports/study.docx" in text
+
+
+def test_demo_writes_every_report_with_charts(demo):
+    out, _ = demo
+    reports = out / "reports"
+    for kind in KINDS:
+        document = docx.Document(str(reports / f"{kind}.docx"))
+        assert document.paragraphs[1].style.name == "Title"
+    assert {p.name for p in reports.glob("*.png")} >= {"agreement-agreement.png", "themes-code-frequency.png",
+                                                      "study-agreement.png", "study-code-frequency.png"}
+    assert (out / "tables" / "agreement_per_code.csv").is_file()
+    assert (out / "tables" / "agreement_per_code.xlsx").is_file()
+    assert (out / "reconciliation" / "reconcile_jordan_casey.xlsx").is_file()
+    per_code = pd.read_csv(out / "tables" / "agreement_per_code.csv")
+    assert set(per_code["level"]) >= {"code", "pooled", "transcript"}
+    assert per_code.loc[per_code["level"] == "code", "code"].nunique() == 42
+
+
+def test_no_roster_name_in_any_demo_output(demo):
+    out, _ = demo
+    names = _names(out)
+    checked = 0
+    for path in sorted(out.rglob("*")):
+        if "project" in path.relative_to(out).parts or "reconciliation" in path.relative_to(out).parts:
+            continue  # the project store and the coders' own meeting sheet are working files, not reports
+        if path.suffix == ".docx":
+            with zipfile.ZipFile(path) as archive:
+                text = " ".join(re.sub(r"<[^>]+>", " ", archive.read(n).decode("utf-8"))
+                                for n in archive.namelist() if n.endswith(".xml"))
+        elif path.suffix == ".csv":
+            text = path.read_text(encoding="utf-8")
+        elif path.suffix == ".xlsx":
+            text = "\n".join(s.astype(str).to_csv() for s in pd.read_excel(path, sheet_name=None, header=None).values())
+        else:
+            continue
+        assert _leaks(text, names) == [], path
+        checked += 1
+    assert checked >= 10
+
+
+def test_demo_refuses_to_overwrite(demo):
+    out, _ = demo
+    again = CliRunner().invoke(_group, ["demo", "--out", str(out)])
+    assert again.exit_code != 0
+    assert "already holds a demo" in str(again.exception) + again.output

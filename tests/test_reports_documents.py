@@ -1,0 +1,267 @@
+"""Every report on a tiny study whose numbers can be worked out by hand.
+
+Two interviews (16 sentences), two coders, three codes. For each code the 2 x 2 table of the
+coders' sentence decisions is known, so the per-code agreement cells can be checked against
+Cohen's kappa computed here from the counts: kappa = (p_o - p_e) / (1 - p_e) (Cohen, 1960).
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+
+from mio_qual import Project
+from mio_qual.coding import Coding, write_codings
+from mio_qual.reports import agreement_report, codebook_report, joint_report, study_report, themes_report
+
+T01 = ("INTERVIEWER: How is MIO going at your clinic?\n"
+       "PARTICIPANT: Morgan, it goes well. Our room has a door and a rug. Supervision is every week. We never skip"
+       " it. Funding is a worry.\n"
+       "INTERVIEWER: Anything else?\n"
+       "PARTICIPANT: Renata and I share the room. The moms like the toys. Billing is hard. Gwen helps with billing.\n")
+T02 = ("INTERVIEWER: Tell me about space.\n"
+       "PARTICIPANT: We have no private room. Sessions get interrupted. Supervision was cancelled twice. Staff keep"
+       " leaving.\n")
+MANIFEST = ("transcript_id,file,agency,clinic,participant_id,role,kind,date,interviewer\n"
+            "T01,T01.txt,riverbend,northside,S01,counselor,interview,2026-03-03,IV1\n"
+            "T02,T02.txt,harbor,downtown,S02,supervisor,interview,2026-03-04,IV1\n")
+ROSTER = ("transcript_id,speaker_label,study_id,role,aliases\n"
+          "*,INTERVIEWER,IV1,interviewer,Morgan Ellery; Morgan\n"
+          "T01,PARTICIPANT,S01,counselor,Renata Solis; Renata\n"
+          "T02,PARTICIPANT,S02,supervisor,Lionel Ashby; Lionel\n")
+# sentence ids each coder coded with each code
+CODING = {
+    "jordan": {"IS.J2": ["T01:s3", "T01:s8", "T02:s2", "T02:s3"], "MIO.SUPV": ["T01:s4", "T01:s5", "T02:s4"],
+               "MIO.BILL": ["T01:s10", "T01:s11"]},
+    "casey": {"IS.J2": ["T01:s3", "T01:s8", "T02:s2", "T01:s9"], "MIO.SUPV": ["T01:s4", "T01:s5", "T02:s4"],
+              "MIO.BILL": ["T01:s10"]},
+}
+EXTRA = ["Gwen"]  # a name that is not in the roster, given as a --redact list
+N_SENTENCES = 16
+
+
+def kappa(both: int, first_only: int, second_only: int, neither: int) -> float:
+    n = both + first_only + second_only + neither
+    p_o = (both + neither) / n
+    p1, p2 = (both + first_only) / n, (both + second_only) / n
+    p_e = p1 * p2 + (1 - p1) * (1 - p2)
+    return (p_o - p_e) / (1 - p_e)
+
+
+def make_study(folder: Path, coders: dict = CODING) -> Project:
+    source = folder / "source"
+    source.mkdir(parents=True)
+    (source / "T01.txt").write_text(T01, encoding="utf-8")
+    (source / "T02.txt").write_text(T02, encoding="utf-8")
+    (source / "manifest.csv").write_text(MANIFEST, encoding="utf-8")
+    (source / "roster.csv").write_text(ROSTER, encoding="utf-8")
+    project = Project.create(folder / "project")
+    project.import_transcripts([source])
+    sentences = project.sentences().set_index("segment_id")
+    for coder, codes in coders.items():
+        rows = [Coding(sid.split(":")[0], int(sentences.at[sid, "start"]), int(sentences.at[sid, "end"]), code, coder)
+                for code, ids in codes.items() for sid in ids]
+        write_codings(project, rows, coder=coder, source_file=f"{coder}.xlsx")
+    return project
+
+
+def document_text(path: Path) -> str:
+    """Every text in the .docx: body, tables, headers, footers, properties (XML tags dropped)."""
+    with zipfile.ZipFile(path) as archive:
+        return "\n".join(re.sub(r"<[^>]+>", " ", archive.read(n).decode("utf-8"))
+                         for n in archive.namelist() if n.endswith(".xml"))
+
+
+def leaked(text: str, names) -> list[str]:
+    return [n for n in names if re.search(r"(?<!\w)" + re.escape(n) + r"(?!\w)", text, re.IGNORECASE)]
+
+
+def headings(document) -> list[tuple[int, str]]:
+    return [(int(p.style.name.split()[-1]), p.text) for p in document.paragraphs if p.style.name.startswith("Heading")]
+
+
+def find_table(document, first_header: str):
+    for table in document.tables:
+        if table.rows[0].cells[0].text == first_header:
+            return table
+    raise AssertionError(f"no table starting with {first_header!r}")
+
+
+def row_of(table, first_cell: str) -> dict[str, str]:
+    header = [c.text for c in table.rows[0].cells]
+    for row in table.rows[1:]:
+        cells = [c.text for c in row.cells]
+        if cells[0] == first_cell:
+            return dict(zip(header, cells))
+    raise AssertionError(f"no row {first_cell!r}")
+
+
+@pytest.fixture(scope="module")
+def study(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("tiny")
+    project = make_study(folder)
+    out = folder / "reports"
+    results = {
+        "codebook": codebook_report(project, out / "codebook.docx", redact=EXTRA),
+        "agreement": agreement_report(project, out / "agreement.docx", redact=EXTRA),
+        "themes": themes_report(project, out / "themes.docx", redact=EXTRA),
+        "joint": joint_report(project, out / "joint.docx", redact=EXTRA),
+        "study": study_report(project, out / "study.docx", redact=EXTRA),
+    }
+    yield project, results
+    project.close()
+
+
+def test_no_roster_name_or_listed_name_reaches_any_report(study):
+    project, results = study
+    names = sorted(project.private_names()) + EXTRA
+    assert {"Renata", "Morgan", "Lionel Ashby"} <= set(names)
+    for kind, result in results.items():
+        text = document_text(result.path)
+        assert leaked(text, names) == [], kind
+        for companion in result.files[1:]:
+            if companion.suffix == ".csv":
+                assert leaked(companion.read_text(encoding="utf-8"), names) == [], companion
+    # the names were there to be redacted: quotes and disagreements show the placeholder
+    assert "[name]" in document_text(results["agreement"].path)
+    assert "[name]" in document_text(results["themes"].path)
+
+
+def test_agreement_report_cells_match_hand_computed_kappa(study):
+    _, results = study
+    result = results["agreement"]
+    document = docx.Document(str(result.path))
+    assert [h for h in headings(document)] == [(1, "Inter-rater agreement"), (2, "Method"), (2, "Results"),
+                                               (2, "Disagreements")]
+    table = find_table(document, "Code")
+    header = [c.text for c in table.rows[0].cells]
+    assert header[:5] == ["Code", "Name", "Prevalence", "% agreement", "Cohen's \u03ba (95% CI)"]
+    space = row_of(table, "IS.J2")
+    assert space["Name"] == "Space"
+    assert space["% agreement"] == f"{14 / 16:.1%}"  # 3 both, 1 + 1 one coder only, 11 neither
+    assert space["Cohen's \u03ba (95% CI)"].startswith(f"{kappa(3, 1, 1, 11):.2f}\u00a0(")
+    assert row_of(table, "MIO.BILL")["Cohen's \u03ba (95% CI)"].startswith(f"{kappa(1, 1, 0, 14):.2f}")
+    assert row_of(table, "MIO.SUPV")["% agreement"] == "100.0%"
+    assert row_of(table, "MIO.SUPV")["Flag"] == "reliable"
+    # the method paragraph says what was done
+    method = next(p.text for p in document.paragraphs if p.text.startswith("Inter-rater agreement."))
+    assert "jordan and casey" in method and f"each of the {N_SENTENCES} sentences" in method
+    assert "three codes" in method and "Cohen's \u03ba (Cohen, 1960)" in method
+    assert "95% analytic intervals" in method and "resamples" not in method
+    # disagreement appendix: T02:s3, T01:s9, T01:s11
+    appendix = find_table(document, "Unit")
+    assert sorted(r.cells[0].text for r in appendix.rows[1:]) == ["T01:s11", "T01:s9", "T02:s3"]
+    assert row_of(appendix, "T01:s11")["Text"] == "[name] helps with billing."
+    assert row_of(appendix, "T01:s11")["Speaker"] == "S01, counselor"
+    # chart embedded and saved beside the document
+    assert result.n_figures == 1 and len(document.inline_shapes) == 1
+    assert [p.name for p in result.figures] == ["agreement-agreement.png"]
+    assert result.figures[0].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    csv = result.path.with_name("agreement-disagreements.csv")
+    assert csv in result.files and csv.read_text(encoding="utf-8").count("\n") == 4
+
+
+def test_themes_report_counts_and_quotes(study):
+    _, results = study
+    document = docx.Document(str(results["themes"].path))
+    titles = [t for _, t in headings(document)]
+    assert titles[0] == "Constructs by clinic"
+    assert "IS.J2 Space" in titles and "Inner Setting" in titles and "Study codes (MIO)" in titles
+    overview = find_table(document, "Construct")
+    header = [c.text for c in overview.rows[0].cells]
+    assert header == ["Construct", "Downtown", "Northside", "Total", "Participants", "Transcripts"]
+    # IS.J2 excerpts: T01 s3, s8 (both coders, counted once), s9 (casey); T02 s2 (both), s3 (jordan)
+    assert row_of(overview, "IS.J2 Space") == {"Construct": "IS.J2 Space", "Downtown": "2", "Northside": "3",
+                                               "Total": "5", "Participants": "2", "Transcripts": "2"}
+    # IS.K collects MIO.SUPV's excerpts (MIO.SUPV refines IS.K)
+    assert row_of(overview, "IS.K Access to Knowledge & Information")["Total"] == "3"
+    quotes = [p.text for p in document.paragraphs if p.style.name == "Quote"]
+    sources = [p.text for p in document.paragraphs if p.style.name == "Quote Source"]
+    assert "\u201c[name] and I share the room.\u201d" in quotes
+    assert all(re.fullmatch(r"\u2014 S0[12], (counselor|supervisor), (Northside|Downtown) \(T0[12]\)", s)
+               for s in sources)
+    assert results["themes"].n_figures == 1
+
+
+def test_codebook_report(study):
+    project, results = study
+    from mio_qual.codebook import load_codebooks
+
+    document = docx.Document(str(results["codebook"].path))
+    assert len(document.tables) == 1
+    table = document.tables[0]
+    assert [c.text for c in table.rows[0].cells] == ["Codebook", "Title", "Version", "Codes", "Applied"]
+    cfir = load_codebooks(["cfir2"])
+    assert row_of(table, "cfir2")["Codes"] == str(len(cfir))
+    assert row_of(table, "cfir2")["Applied"] == "1"  # IS.J2
+    assert row_of(table, "mio")["Applied"] == "2"  # MIO.SUPV, MIO.BILL
+    titles = [t for _, t in headings(document)]
+    assert titles[:2] == ["About this manual", "INN Innovation"]
+    assert "IS.J2 Space" in titles
+    definition = next(p.text for p in document.paragraphs if p.text.startswith("Definition.") and
+                      "room" in p.text.lower())
+    assert definition
+
+
+def test_joint_report_without_ratings_says_so(study):
+    _, results = study
+    result = results["joint"]
+    assert result.tables == 0 and result.absent
+    document = docx.Document(str(result.path))
+    assert any(p.text == result.absent[0] for p in document.paragraphs)
+    assert "ratings" in result.absent[0]
+
+
+def test_study_report_sections_and_generated_methods(study):
+    _, results = study
+    result = results["study"]
+    document = docx.Document(str(result.path))
+    top = [t for level, t in headings(document) if level == 1]
+    assert top == ["About this report", "Methods", "Inter-rater agreement", "Themes by construct", "Joint displays",
+                   "Appendix A. Coder's manual", "Appendix B. Disagreements between coders"]
+    methods = []
+    collecting = False
+    for p in document.paragraphs:
+        if p.style.name == "Heading 1":
+            collecting = p.text == "Methods"
+            continue
+        if collecting and p.text:
+            methods.append(p.text)
+    text = " ".join(methods)
+    assert "two individual interviews" in text and "two clinics of two agencies" in text
+    assert "Two coders coded the transcripts" in text
+    assert "jordan applied 9 codings with three codes to two transcripts from a coding spreadsheet" in text
+    # nothing claimed that was not done
+    assert "Reconciliation" not in text and "consensus" not in text
+    assert "Construct ratings" not in text and "Quantitative data" not in text
+    assert "Automatic suggestions" not in text
+    assert document.sections[0].different_first_page_header_footer  # title page
+    assert result.n_figures == 2 and len(document.inline_shapes) == 2
+    assert {p.name for p in result.figures} == {"study-agreement.png", "study-code-frequency.png"}
+
+
+def test_one_coder_and_empty_projects_still_give_every_report(tmp_path):
+    one = make_study(tmp_path / "one", {"jordan": CODING["jordan"]})
+    result = agreement_report(one, tmp_path / "one.docx")
+    assert result.tables == 0 and "two coders" in result.absent[0]
+    study = study_report(one, tmp_path / "one-study.docx")
+    assert any("one human coding layer" in s for s in study.absent)
+    one.close()
+    empty = Project.create(tmp_path / "empty")
+    for function in (codebook_report, agreement_report, themes_report, joint_report, study_report):
+        result = function(empty, tmp_path / f"empty-{function.__name__}.docx")
+        assert result.path.is_file()
+        docx.Document(str(result.path))
+    empty.close()
+
+
+def test_not_a_docx_is_refused(study, tmp_path):
+    from mio_qual.errors import InputError
+
+    project, _ = study
+    with pytest.raises(InputError, match="Word file"):
+        themes_report(project, tmp_path / "themes.pdf")
