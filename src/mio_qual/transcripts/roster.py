@@ -63,7 +63,9 @@ class Roster:
         self.path = path
         self._exact: dict[tuple[str, str], RosterEntry] = {}
         self._folded: dict[tuple[str, str], RosterEntry] = {}
+        self._labels: dict[str, set[str]] = {}
         for e in entries:
+            self._labels.setdefault(e.transcript_id, set()).add(e.speaker_label)
             self._exact.setdefault((e.transcript_id, e.speaker_label), e)
             self._folded.setdefault((e.transcript_id, _fold(e.speaker_label)), e)
 
@@ -86,9 +88,10 @@ class Roster:
 
     def labels_for(self, transcript_id: str | None) -> set[str]:
         """Labels the roster knows for ``transcript_id`` (its own rows and the ``*`` rows)."""
-        return {
-            e.speaker_label for e in self.entries if e.transcript_id in (ANY_TRANSCRIPT, transcript_id)
-        }
+        labels = set(self._labels.get(ANY_TRANSCRIPT, ()))
+        if transcript_id:
+            labels |= self._labels.get(transcript_id, set())
+        return labels
 
     def names(self) -> set[str]:
         """Every label that looks like a personal name, and every alias (for redacting quotes)."""
