@@ -14,7 +14,7 @@ Everything is invented. The clinics differ the way the transcripts say they do: 
 Westfield (motivated counselors, a county child-welfare partnership that drives referrals,
 squeezed supervision) is next, with the highest reach; Eastgate (good leadership but a shared,
 interrupted group room, clashes with IOP, one counselor gone in July) is moderate, with lower
-adherence in the group room; Downtown (productivity targets, supervision cancelled most months,
+adherence in Group Room B than in the Friday break room; Downtown (productivity targets, supervision cancelled most months,
 three of five trained counselors gone, no billing path) is lowest, and its leavers' sessions
 stop in mid-2025. One Downtown respondent skipped a FIM item, so that scale is not scored for
 them (the item count check).
@@ -41,17 +41,17 @@ COUNSELORS = {
     "NS-C4": ("northside", 4.5, 4.1, None, "family room"),
     "NS-C5": ("northside", 4.2, 4.0, None, "family room"),
     "NS-C6": ("northside", 4.1, 3.9, None, "family room"),
-    "EG-C1": ("eastgate", 3.8, 3.6, None, "shared group room"),
-    "EG-C2": ("eastgate", 3.7, 3.5, None, "shared group room"),
-    "EG-C3": ("eastgate", 3.6, 3.5, None, "shared group room"),
-    "EG-C4": ("eastgate", 3.5, 3.3, None, "counselor office"),
-    "EG-C5": ("eastgate", 3.6, 3.4, None, "shared group room"),
-    "EG-C6": ("eastgate", 3.4, 3.2, dt.date(2025, 7, 15), "shared group room"),
-    "DT-C1": ("downtown", 3.0, 2.7, None, "counselor office"),
-    "DT-C2": ("downtown", 2.8, 2.6, None, "counselor office"),
-    "DT-C3": ("downtown", 2.6, 2.4, dt.date(2025, 6, 30), "group room"),
-    "DT-C4": ("downtown", 2.5, 2.3, dt.date(2025, 8, 15), "group room"),
-    "DT-C5": ("downtown", 2.4, 2.2, dt.date(2025, 9, 30), "counselor office"),
+    "EG-C1": ("eastgate", 3.8, 3.6, None, "Group Room B"),
+    "EG-C2": ("eastgate", 3.7, 3.5, None, "Group Room B"),
+    "EG-C3": ("eastgate", 3.7, 3.5, None, "Group Room B"),
+    "EG-C4": ("eastgate", 3.6, 3.4, None, "Group Room B"),
+    "EG-C5": ("eastgate", 3.7, 3.4, None, "Group Room B"),
+    "EG-C6": ("eastgate", 3.5, 3.3, dt.date(2025, 7, 15), "Group Room B"),
+    "DT-C1": ("downtown", 3.0, 2.7, None, "shared office"),
+    "DT-C2": ("downtown", 2.8, 2.6, None, "shared office"),
+    "DT-C3": ("downtown", 2.6, 2.4, dt.date(2025, 6, 30), "shared office"),
+    "DT-C4": ("downtown", 2.5, 2.3, dt.date(2025, 8, 15), "shared office"),
+    "DT-C5": ("downtown", 2.4, 2.2, dt.date(2025, 9, 30), "shared office"),
     "WF-C1": ("westfield", 4.2, 3.8, None, "family room"),
     "WF-C2": ("westfield", 4.0, 3.7, None, "family room"),
     "WF-C3": ("westfield", 3.9, 3.6, None, "counselor office"),
@@ -60,7 +60,10 @@ COUNSELORS = {
 }
 SESSIONS = {"northside": 36, "eastgate": 28, "downtown": 16, "westfield": 30}
 START, END = dt.date(2025, 4, 7), dt.date(2026, 2, 27)
-ROOM_PENALTY = {"shared group room": -0.35, "group room": -0.3}
+# Eastgate's sessions are in Group Room B (interrupted, noisy tapes) except on Friday afternoons,
+# when a couple of counselors use the empty break room, which locks.
+ROOM_PENALTY = {"Group Room B": -0.5}
+FRIDAY_ROOM = {"eastgate": "break room (locked, Fridays)"}
 
 
 def _rating(rng: np.random.Generator, mean: float, sd: float = 0.55) -> int:
@@ -79,14 +82,16 @@ def fidelity(rng: np.random.Generator) -> list[dict[str, object]]:
             _, adherence, competence, last, room = COUNSELORS[counselor]
             end = min(END, last) if last else END
             day = START + dt.timedelta(days=int(rng.integers((end - START).days + 1)))
-            while day.weekday() > 4:
-                day -= dt.timedelta(days=1)
+            while day.weekday() > 4:  # weekdays only, each equally likely
+                day = START + dt.timedelta(days=int(rng.integers((end - START).days + 1)))
             drawn.append((day, counselor))
         drawn.sort()
         for i, (day, counselor) in enumerate(drawn, start=1):
             _, adherence, competence, _, room = COUNSELORS[counselor]
             mother = f"M-{prefix}{int(rng.integers(1, 9)):02d}-{counselor[-1]}"
             mothers[mother] = mothers.get(mother, 0) + 1
+            if clinic in FRIDAY_ROOM and day.weekday() == 4:
+                room = FRIDAY_ROOM[clinic]
             penalty = ROOM_PENALTY.get(room, 0.0)
             rows.append({
                 "session_id": f"{prefix}-S{i:02d}", "counselor_id": counselor, "mother_id": mother,

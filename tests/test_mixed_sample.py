@@ -1,0 +1,119 @@
+"""The bundled sample's quantitative files, rating worksheets, reconciliation and fit files."""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from helpers import SAMPLE
+
+QUANT = SAMPLE / "quant"
+RATINGS = SAMPLE / "ratings"
+ORDER = ["northside", "westfield", "eastgate", "downtown"]  # the profiles: high, moderately high, moderate, low
+
+
+def _module(path: Path):  # type: ignore[no-untyped-def]
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with open(path, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_quant_files_are_what_the_seeded_script_writes() -> None:
+    make = _module(QUANT / "make_quant.py")
+    rng = np.random.default_rng(make.SEED)
+    for name, rows in (("fidelity_sessions.csv", make.fidelity(rng)), ("fim_aim_iam.csv", make.fim_aim_iam(rng)),
+                       ("reach_adoption.csv", make.reach_adoption()),
+                       ("implementation_activities.csv", make.activities())):
+        assert _rows(QUANT / name) == [{k: str(v) for k, v in row.items()} for row in rows], name
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    from mio_qual import Project
+    from mio_qual.mixed.quant import import_quant
+    from mio_qual.mixed.ratings import build_consensus, import_ratings
+
+    project = Project.create(tmp_path_factory.mktemp("sample") / "project")
+    project.import_transcripts([SAMPLE])
+    results = {path.name: import_quant(project, path) for path in sorted(QUANT.glob("*.csv"))}
+    raters = [import_ratings(project, RATINGS / f"{name}.xlsx") for name in ("lee", "kim")]
+    consensus = build_consensus(project, decisions=RATINGS / "reconciliation.csv")
+    yield project, results, raters, consensus
+    project.close()
+
+
+def test_sample_quant_imports_cleanly_and_orders_clinics_as_the_profiles_say(sample) -> None:  # type: ignore[no-untyped-def]
+    from mio_qual.mixed.aggregate import outcome_by_case, phase_summary
+
+    project, results, _, _ = sample
+    assert {r.kind for r in results.values()} == {"fidelity", "fim_aim_iam", "reach_adoption", "activities"}
+    sessions = results["fidelity_sessions.csv"].rows
+    assert 15 * 4 <= sessions <= 40 * 4
+    # the one skipped FIM item is caught by the item count check
+    assert results["fim_aim_iam.csv"].warnings == ["row 17 (DT-C6): FIM has 3 of 4 items (needs 4); not scored"]
+    for outcome in ("fidelity", "adherence", "fim", "completion"):
+        values = outcome_by_case(project, outcome)["value"]
+        assert list(values.sort_values(ascending=False).index) == ORDER, outcome
+    per_clinic = outcome_by_case(project, "fidelity")
+    assert all(15 <= n <= 40 for n in per_clinic["n"])
+    reach = outcome_by_case(project, "reach")["value"]
+    assert reach.idxmax() == "westfield" and reach.idxmin() == "downtown"  # the county referrals
+    adoption = outcome_by_case(project, "adoption")["value"]
+    assert adoption["downtown"] == pytest.approx(2 / 5)  # three of five trained counselors left
+    phases = phase_summary(project).set_index(["clinic", "phase"])
+    assert phases.loc[("northside", "Preparation"), "completion"] == 1.0
+    assert phases.loc[("downtown", "Implementation"), "completion"] < 0.5
+
+
+def test_eastgate_sessions_in_the_shared_group_room_score_lower(sample) -> None:  # type: ignore[no-untyped-def]
+    from mio_qual.mixed.quant import quant
+
+    project = sample[0]
+    frame = quant(project, measure="adherence", clinic="eastgate")
+    by_room = frame.groupby("room")["value"].mean()
+    assert by_room["Group Room B"] < by_room["break room (locked, Fridays)"]
+
+
+def test_two_raters_disagree_honestly_and_the_consensus_resolves_it(sample) -> None:  # type: ignore[no-untyped-def]
+    from mio_qual.mixed.ratings import rating_agreement, ratings
+
+    project, _, raters, consensus = sample
+    assert [r.rater for r in raters] == ["lee", "kim"]
+    assert all(r.rows == raters[0].rows and r.rows % 4 == 0 for r in raters)  # every construct x four clinics
+    agreement = rating_agreement(project, ["lee", "kim"]).set_index("statistic")["value"]
+    assert 0.5 < agreement["percent_agreement"] < 0.9  # they do disagree
+    assert agreement["within_one_point"] == 1.0  # but never by more than a point
+    assert consensus.unresolved == [] and consensus.decided > 0
+    frame = ratings(project, rater=["lee", "kim"])
+    assert frame["rationale"].notna().all()
+    matrix = project.construct_matrix()
+    assert matrix.attrs["rater"] == "consensus"
+    assert matrix.loc["IS.J2", ORDER].tolist() == ["+2", "+1", "-2", "-1"]
+    assert matrix.loc["IS.A3", ORDER].tolist() == ["+2", "X", "-1", "-2"]
+    assert matrix.loc["OS.D", "westfield"] == "+2"
+
+
+def test_sample_joint_displays_use_both_fit_paths(sample) -> None:  # type: ignore[no-untyped-def]
+    from mio_qual.mixed.joint import case_ordered, read_fit, side_by_side, stats_by_theme
+
+    project = sample[0]
+    ordered = case_ordered(project, "fidelity")
+    assert list(ordered.frame.columns[2:6]) == ORDER
+    flags = ordered.data["flags"]["distinguishing"]
+    assert flags["IS.J2"] == flags["IS.A3"] == flags["OS.D"] == "distinguishing"
+    fit = read_fit(RATINGS / "fit.csv")
+    display = side_by_side(project, "fidelity", fit=RATINGS / "fit.csv")
+    sources = dict(zip(display.frame["construct"], display.frame["fit_source"]))
+    assert all(sources[c] == "analyst" for c in fit)
+    assert any(s.startswith("suggested") for s in sources.values())
+    assert stats_by_theme(project, "fidelity").frame["n_units"].max() > 0
