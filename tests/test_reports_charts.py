@@ -58,3 +58,9 @@ def test_tiny_inputs(tmp_path, rows):
     _image(agreement_chart(frame, tmp_path / f"t{rows}.png"))
     counts = pd.DataFrame({"x": [1] * rows}, index=["a"] * rows)
     _image(code_frequency_chart(counts, tmp_path / f"c{rows}.png"))
+
+
+def test_interval_need_not_contain_the_estimate(tmp_path):
+    # a bootstrap percentile interval can lie to one side of the estimate
+    frame = pd.DataFrame({"code": ["A", "B"], "value": [0.9, 0.1], "ci_low": [0.2, 0.3], "ci_high": [0.5, 0.6]})
+    _image(agreement_chart(frame, tmp_path / "offset.png"))

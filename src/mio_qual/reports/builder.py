@@ -199,6 +199,8 @@ class ReportBuilder:
         self.style = style
         apply_house_style(self.document, style)
         self._redact = redact
+        self._style_ids: dict[str, str] = {}
+        self._landscape = False
         self.title = self.clean(title)
         self.headings: list[tuple[int, str]] = []
         self.captions: list[tuple[str, int, str]] = []
@@ -209,6 +211,21 @@ class ReportBuilder:
         self._footer(self.document.sections[0])
 
     # ------------------------------------------------------------------ text
+    def _style_id(self, name: str) -> str:
+        """The style id of a style name, looked up once (python-docx searches the style sheet every time)."""
+        if name not in self._style_ids:
+            self._style_ids[name] = self.document.styles[name].style_id
+        return self._style_ids[name]
+
+    def _add_paragraph(self, text: str = "", style: str | None = None) -> "Paragraph":
+        """A new body paragraph with ``text`` in style ``style`` (a style name)."""
+        paragraph = self.document.add_paragraph()
+        if style is not None and style != "Normal":
+            paragraph._p.style = self._style_id(style)
+        if text:
+            paragraph.add_run(text)
+        return paragraph
+
     def clean(self, text: Any) -> str:
         """``text`` as a string, passed through the redaction function when there is one."""
         value = "" if text is None else str(text)
@@ -250,7 +267,8 @@ class ReportBuilder:
             setattr(section, side, Cm(self.style.margin_cm))
 
     def _landscape_now(self) -> bool:
-        return self.document.sections[-1].orientation == WD_ORIENT.LANDSCAPE
+        """Whether the current (last) section is landscape (tracked: python-docx rescans sections each time)."""
+        return self._landscape
 
     def _ensure(self, landscape: bool | None = None) -> None:
         """Start a new section when the orientation wanted differs from the current one."""
@@ -259,10 +277,11 @@ class ReportBuilder:
             return
         if self._body_is_empty():
             self._set_orientation(self.document.sections[-1], wanted)
-            return
-        section = self.document.add_section(WD_SECTION.NEW_PAGE)
-        section.different_first_page_header_footer = False
-        self._set_orientation(section, wanted)
+        else:
+            section = self.document.add_section(WD_SECTION.NEW_PAGE)
+            section.different_first_page_header_footer = False
+            self._set_orientation(section, wanted)
+        self._landscape = wanted
 
     @contextmanager
     def landscape_section(self) -> Iterator["ReportBuilder"]:
@@ -301,7 +320,7 @@ class ReportBuilder:
     def page_break(self) -> None:
         """Continue on a new page."""
         self._ensure()
-        self.document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        self._add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
     # ------------------------------------------------------------------ blocks
     def title_page(self, title: str, subtitle: str | None = None, lines: Iterable[str] = (),
@@ -320,18 +339,18 @@ class ReportBuilder:
         section = self.document.sections[0]
         section.different_first_page_header_footer = True
         section.first_page_footer.paragraphs[0].text = ""
-        spacer = self.document.add_paragraph()
+        spacer = self._add_paragraph()
         spacer.paragraph_format.space_before = Pt(120)
-        self.document.add_paragraph(self.clean(title), style="Title")
+        self._add_paragraph(self.clean(title), style="Title")
         if subtitle:
-            self.document.add_paragraph(self.clean(subtitle), style="Subtitle")
-        gap = self.document.add_paragraph()
+            self._add_paragraph(self.clean(subtitle), style="Subtitle")
+        gap = self._add_paragraph()
         gap.paragraph_format.space_before = Pt(36)
         for line in lines:
-            paragraph = self.document.add_paragraph(style=TITLE_META)
+            paragraph = self._add_paragraph(style=TITLE_META)
             self._add_runs(paragraph, self.clean(line))
         when = date or datetime.now(timezone.utc).date().isoformat()
-        self.document.add_paragraph(self.clean(f"Generated {when} by mio-qual"), style=TITLE_META)
+        self._add_paragraph(self.clean(f"Generated {when} by mio-qual"), style=TITLE_META)
         if not self.title:
             self.title = self.clean(title)
         self._has_title_page = True
@@ -344,8 +363,8 @@ class ReportBuilder:
         document is saved.
         """
         self._ensure()
-        self.document.add_paragraph(self.clean(title), style="TOC Heading")
-        placeholder = self.document.add_paragraph()
+        self._add_paragraph(self.clean(title), style="TOC Heading")
+        placeholder = self._add_paragraph()
         self._toc = (placeholder, levels, title)
 
     def heading(self, text: str, level: int = 1) -> "Paragraph":
@@ -353,12 +372,12 @@ class ReportBuilder:
         self._ensure()
         clean = self.clean(text)
         self.headings.append((level, clean))
-        return self.document.add_heading(clean, level=level)
+        return self._add_paragraph(clean, style=f"Heading {level}")
 
     def paragraph(self, text: str, *, style: str | None = None) -> "Paragraph":
         """A paragraph of body text; ``**text**`` is set in bold."""
         self._ensure()
-        paragraph = self.document.add_paragraph(style=style)
+        paragraph = self._add_paragraph(style=style)
         self._add_runs(paragraph, self.clean(text))
         return paragraph
 
@@ -371,21 +390,21 @@ class ReportBuilder:
         self._ensure()
         style = "List Number" if numbered else "List Bullet"
         for item in items:
-            paragraph = self.document.add_paragraph(style=style)
+            paragraph = self._add_paragraph(style=style)
             self._add_runs(paragraph, self.clean(item))
 
     def quote(self, text: str, source: str) -> None:
         """An indented quotation followed by its source (study id, role, where it is)."""
         self._ensure()
         body = " ".join(self.clean(text).split())
-        self.document.add_paragraph(f"\u201c{body}\u201d", style="Quote")
-        self.document.add_paragraph(f"\u2014 {self.clean(source)}", style=QUOTE_SOURCE)
+        self._add_paragraph(f"\u201c{body}\u201d", style="Quote")
+        self._add_paragraph(f"\u2014 {self.clean(source)}", style=QUOTE_SOURCE)
 
     def _caption(self, kind: str, caption: str, *, keep_with_next: bool) -> int:
         self._counters[kind] += 1
         number = self._counters[kind]
         clean = self.clean(caption)
-        paragraph = self.document.add_paragraph(style="Caption")
+        paragraph = self._add_paragraph(style="Caption")
         paragraph.paragraph_format.keep_with_next = keep_with_next
         label = paragraph.add_run(f"{kind} ")
         label.bold = True
@@ -444,7 +463,7 @@ class ReportBuilder:
         if note:
             self.note(note)
         else:
-            spacer = self.document.add_paragraph()
+            spacer = self._add_paragraph()
             spacer.paragraph_format.space_after = Pt(2)
         return number
 
@@ -469,7 +488,7 @@ class ReportBuilder:
         """
         self._ensure(True if landscape else None)
         width = width_cm or min(self.text_width_cm(), 16.0 if not self._landscape_now() else 22.0)
-        paragraph = self.document.add_paragraph(style=FIGURE)
+        paragraph = self._add_paragraph(style=FIGURE)
         paragraph.add_run().add_picture(str(png), width=Cm(width))
         return self._caption("Figure", caption, keep_with_next=False)
 
@@ -551,6 +570,7 @@ class ReportBuilder:
                    first_column_bold: bool) -> Table:
         s = self.style
         border = s.border_color
+        table_style = self._style_id(TABLE_TEXT)
         parts = [
             f"<w:tbl {nsdecls('w')}><w:tblPr><w:tblW w:w=\"{sum(grid)}\" w:type=\"dxa\"/>",
             "<w:tblLayout w:type=\"fixed\"/>",
@@ -576,7 +596,7 @@ class ReportBuilder:
                 props += f"<w:shd w:val=\"clear\" w:color=\"auto\" w:fill=\"{fill}\"/>"
             if head:
                 props += "<w:vAlign w:val=\"bottom\"/>"
-            ppr = f"<w:pStyle w:val=\"{self._table_style_id}\"/>"
+            ppr = f"<w:pStyle w:val=\"{table_style}\"/>"
             if right:
                 ppr += "<w:jc w:val=\"right\"/>"
             rpr = "<w:rPr><w:b/></w:rPr>" if bold else ""
@@ -600,10 +620,6 @@ class ReportBuilder:
         body_element = self.document.element.body
         body_element.sectPr.addprevious(element) if body_element.sectPr is not None else body_element.append(element)
         return Table(element, self.document._body)
-
-    @property
-    def _table_style_id(self) -> str:
-        return self.document.styles[TABLE_TEXT].style_id
 
     # ------------------------------------------------------------------ saving
     def _fill_toc(self) -> None:

@@ -77,8 +77,10 @@ def code_frequency_chart(counts: "pd.DataFrame", path: str | Path, *, title: str
     left = np.zeros(len(counts))
     for k, clinic in enumerate(counts.columns):
         values = counts[clinic].fillna(0).to_numpy(dtype=float)
-        ax.barh(y, values, left=left, height=0.72, color=PALETTE[k % len(PALETTE)], label=str(clinic),
-                edgecolor="white", linewidth=0.4)
+        bars = ax.barh(y, values, left=left, height=0.72, color=PALETTE[k % len(PALETTE)], label=str(clinic),
+                       edgecolor="white", linewidth=0.4)
+        for bar in bars:  # bars sit inside the axes: leave them out of the tight-bbox pass (it is slow)
+            bar.set_in_layout(False)
         left += values
     ax.set_yticks(y)
     ax.set_yticklabels([str(i) for i in counts.index], fontsize=6.5 if n > 30 else 7)
@@ -157,9 +159,11 @@ def agreement_chart(frame: "pd.DataFrame", path: str | Path, *, value: str = "va
     highs = data[high].to_numpy(dtype=float) if high in data else np.full(len(data), np.nan)
     has_ci = ~(np.isnan(lows) | np.isnan(highs) | np.isnan(values))
     if has_ci.any():
-        ax.errorbar(values[has_ci], y[has_ci],
-                    xerr=[values[has_ci] - lows[has_ci], highs[has_ci] - values[has_ci]],
-                    fmt="none", ecolor="#7A8799", elinewidth=1.0, capsize=2)
+        # drawn as lines from low to high (a bootstrap interval need not contain the estimate,
+        # which errorbar's distances cannot express)
+        ax.hlines(y[has_ci], lows[has_ci], highs[has_ci], color="#7A8799", linewidth=1.0)
+        ax.plot(np.concatenate([lows[has_ci], highs[has_ci]]), np.concatenate([y[has_ci], y[has_ci]]), "|",
+                color="#7A8799", markersize=4)
     defined = ~np.isnan(values)
     ax.plot(values[defined], y[defined], "o", color=PALETTE[0], markersize=3.5)
     for yy in y[~defined]:

@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import json
 import math
+from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
@@ -128,17 +130,32 @@ def _codebook_frame(project: "Project") -> tuple["pd.DataFrame", dict[str, Any],
 
     row = project.store.connection.execute(
         "SELECT version, names, content FROM codebooks ORDER BY added_at DESC, rowid DESC LIMIT 1").fetchone()
-    infos: dict[str, Any] = {}
     if row is not None:
         version, names, content = row
         frame = pd.DataFrame.from_records(json.loads(content))
-        try:
-            infos = dict(load_codebooks([n for n in names.split(",") if n]).infos)
-        except Exception:  # noqa: BLE001 - titles are a courtesy; the stored codes are what counts
-            infos = {}
-        return frame, infos, f"version {version[:12]}, as registered in the project"
+        return frame, _codebook_infos(tuple(n for n in names.split(",") if n)), \
+            f"version {version[:12]}, as registered in the project"
     codebook = load_codebooks(["cfir2", "mio", "cfir_outcomes"])
     return codebook.to_frame(), dict(codebook.infos), f"version {codebook.version[:12]}, bundled with mio-qual"
+
+
+def _codebook_infos(names: tuple[str, ...]) -> dict[str, Any]:
+    """Titles, version labels and sources of the named codebooks (cached per file state)."""
+    from ..codebook import bundled_codebooks
+
+    paths = bundled_codebooks()
+    key = tuple((n, str(paths.get(n)), paths[n].stat().st_mtime_ns if n in paths else 0) for n in names)
+    return _codebook_infos_cached(key)
+
+
+@lru_cache(maxsize=8)
+def _codebook_infos_cached(key: tuple[tuple[str, str, int], ...]) -> dict[str, Any]:
+    from ..codebook import load_codebooks
+
+    try:
+        return dict(load_codebooks([name for name, _, _ in key]).infos)
+    except Exception:  # noqa: BLE001 - titles are a courtesy; the stored codes are what counts
+        return {}
 
 
 def _text(value: Any) -> str:
@@ -397,11 +414,13 @@ def write_themes(b: ReportBuilder, ctx: _Context, *, level: int = 1, layer: str 
     domains: dict[str, list[str]] = {}
     for construct in order:
         domains.setdefault(info.domain(construct), []).append(construct)
-    roles_all = sorted({m.role_label(r) for r in excerpts["speaker_role"]})
+    excerpts = excerpts.assign(role_label=excerpts["speaker_role"].map(m.role_label))
+    roles_all = sorted(set(excerpts["role_label"]))
+    by_construct = dict(tuple(excerpts.groupby("construct", sort=False)))
     for domain, constructs in domains.items():
         b.heading(info.name(domain) or f"Study codes ({domain})", level)
         for construct in constructs:
-            rows = excerpts[excerpts["construct"] == construct]
+            rows = by_construct[construct]
             b.heading(info.label(construct), level + 1)
             n_clinics = rows.loc[rows["clinic"] != "Agency level", "clinic"].nunique()
             via_codes = sorted(set(rows.loc[rows["via"].astype(bool), "code"]))
@@ -410,12 +429,13 @@ def write_themes(b: ReportBuilder, ctx: _Context, *, level: int = 1, layer: str 
             if via_codes:
                 sentence += f"; including excerpts coded {m.join_words(via_codes)}"
             b.paragraph(sentence + ".")
-            grid = pd.crosstab(rows["speaker_role"].map(m.role_label), rows["clinic"])
-            grid = grid.reindex(columns=[c for c in clinics if c in grid.columns])
-            grid = grid.reindex(index=[r for r in roles_all if r in grid.index])
-            grid["Total"] = grid.sum(axis=1)
-            grid = grid.reset_index().rename(columns={"speaker_role": "Role"})
-            grid.columns = ["Role", *grid.columns[1:]]
+            counts = Counter(zip(rows["role_label"], rows["clinic"]))
+            present = [c for c in clinics if any(k[1] == c for k in counts)]
+            grid = pd.DataFrame(
+                [[role, *[counts.get((role, c), 0) for c in present],
+                  sum(counts.get((role, c), 0) for c in present)]
+                 for role in roles_all if any(k[0] == role for k in counts)],
+                columns=["Role", *present, "Total"])
             b.table(grid, f"{info.label(construct)}: excerpts by role and clinic")
             for quote in pick_quotes(rows, max_quotes).itertuples(index=False):
                 b.quote(quote.text, quote_source(quote))
