@@ -237,3 +237,11 @@ def test_consensus_allow_unresolved_and_bad_decisions(study, tmp_path: Path) -> 
         build_consensus(study, ["kim", "lee"], decisions=bad)
     assert caught.value.details == ["row 2, column 'rating': '7' is not a rating (use -2, -1, 0, +1, +2, X (mixed) "
                                     "or leave the cell empty (missing))"]
+
+
+def test_consensus_rationale_is_given_once_when_the_raters_wrote_the_same(study, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    table = {"IS.J2": {"north": "+2"}}
+    import_ratings(study, write_ratings_csv(tmp_path / "a.csv", table), "ann")
+    import_ratings(study, write_ratings_csv(tmp_path / "b.csv", table), "bo")
+    build_consensus(study, ["ann", "bo"])
+    assert ratings(study, rater="consensus")["rationale"].tolist() == ["agreed: IS.J2 at north"]

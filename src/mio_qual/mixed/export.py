@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from ..exports import safe_cell, safe_frame
-from .ratings_scale import RATINGS
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -227,11 +226,6 @@ def write_docx(tables: TableDoc | Iterable[TableDoc], path: str | Path, *, title
         add_docx_table(document, doc)
     document.save(path)
     return path
-
-
-def rating_cells(values: Iterable[Any]) -> list[bool]:
-    """For each value, whether it is a rating (and so is coloured)."""
-    return [str(v) in RATINGS for v in values]
 
 
 __all__ = ["FILLS", "TableDoc", "write_csv", "write_xlsx", "write_docx", "add_docx_table"]

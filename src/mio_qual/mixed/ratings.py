@@ -573,8 +573,14 @@ def build_consensus(project: "Project", raters_: Sequence[str] | None = None, *,
                 continue
         if len(set(per.values())) == 1:
             value = next(iter(per.values()))
-            reasons = [f"{n}: {values[n][1]}" for n in names if n in values and values[n][1]]
-            out.append(RatingRow(0, by, case, construct, value, "agreed. " + " | ".join(reasons) if reasons else "agreed"))
+            texts = [values[n][1] for n in names if n in values and values[n][1]]
+            if texts and len(set(texts)) == 1:
+                why = f"agreed: {texts[0]}"
+            elif texts:
+                why = "agreed. " + " | ".join(f"{n}: {values[n][1]}" for n in names if n in values and values[n][1])
+            else:
+                why = "agreed"
+            out.append(RatingRow(0, by, case, construct, value, why))
             result.agreed += 1
         else:
             result.unresolved.append((case, construct, per))

@@ -116,23 +116,23 @@ def build_worksheet(project: "Project", by: str = "clinic", *, coder: str | Sequ
         raise InputError(f"the project has no {by} cases to rate", path=project.folder,
                          hint="import transcripts with a manifest that names them")
     frame = frame[frame["construct"].isin(chosen) & frame["case_id"].isin(all_cases)].reset_index(drop=True)
-    counts = summarize(frame).set_index(["case_id", "construct"])
+    counts = {(r.case_id, r.construct): r for r in summarize(frame).itertuples(index=False)}
+    texts = {key: _evidence_text(group) for key, group in frame.groupby(["case_id", "construct"], sort=False)}
     rows = []
     for case in all_cases:
         for construct in chosen:
             key = (case, construct)
-            found = counts.loc[key] if key in counts.index else None
-            quotes = frame[(frame["case_id"] == case) & (frame["construct"] == construct)]
+            found = counts.get(key)
             rows.append({
                 "case_kind": by, "case_id": case, "construct": construct, "construct_name": info.name(construct),
-                "n_excerpts": int(found["n_excerpts"]) if found is not None else 0,
-                "n_via": int(found["n_via"]) if found is not None else 0,
-                "codes": found["codes"] if found is not None else "",
-                "n_participants": int(found["n_participants"]) if found is not None else 0,
-                "participants": found["participants"] if found is not None else "",
-                "n_transcripts": int(found["n_transcripts"]) if found is not None else 0,
-                "transcripts": found["transcripts"] if found is not None else "",
-                "evidence": _evidence_text(quotes),
+                "n_excerpts": int(found.n_excerpts) if found is not None else 0,
+                "n_via": int(found.n_via) if found is not None else 0,
+                "codes": found.codes if found is not None else "",
+                "n_participants": int(found.n_participants) if found is not None else 0,
+                "participants": found.participants if found is not None else "",
+                "n_transcripts": int(found.n_transcripts) if found is not None else 0,
+                "transcripts": found.transcripts if found is not None else "",
+                "evidence": texts.get(key, ""),
                 "rating": "", "rationale": "",
             })
     excerpts = frame.assign(
@@ -256,6 +256,8 @@ def _write_docx(sheet: Worksheet, path: Path, rater: str | None, max_quotes: int
         cells = table.add_row().cells
         cells[0].text, cells[1].text = value, meaning
     document.add_paragraph("Enter ratings in the .xlsx file; this document is for reading the evidence.")
+    grouped = {key: group for key, group in sheet.excerpts.groupby(["case_id", "construct"], sort=False)}
+    empty = sheet.excerpts.iloc[0:0]
     for case, group in sheet.rows.groupby("case_id", sort=False):
         document.add_heading(f"{sheet.by}: {case}", level=1)
         for row in group.itertuples(index=False):
@@ -263,7 +265,7 @@ def _write_docx(sheet: Worksheet, path: Path, rater: str | None, max_quotes: int
             document.add_paragraph(
                 f"{row.n_excerpts} excerpt(s) coded directly, {row.n_via} via refining codes; "
                 f"{row.n_participants} participant(s); transcripts: {row.transcripts or 'none'}.")
-            quotes = sheet.excerpts[(sheet.excerpts["case_id"] == case) & (sheet.excerpts["construct"] == row.construct)]
+            quotes = grouped.get((case, row.construct), empty)
             for q in quotes.head(max_quotes).itertuples(index=False):
                 paragraph = document.add_paragraph(style="List Bullet")
                 tag = paragraph.add_run(f"{q.said_by}{' (via ' + q.code + ')' if q.via else ''}: ")
