@@ -210,4 +210,5 @@ def test_exploratory_truth_table_by_hand(rated) -> None:  # type: ignore[no-unty
     with_k = configurations(rated, "fidelity", conditions=["IS.K"])
     assert "left out: north, east" in with_k.notes[1]
     default = configurations(rated, "fidelity")
-    assert default.data["conditions"] == ["IS.J2", "IS.K", "IS.B"]  # distinguishing (codebook order), then weakly
+    # flagged and rated in every case first (IS.J2 distinguishing, IS.B weakly), then IS.K (X and missing)
+    assert default.data["conditions"] == ["IS.J2", "IS.B", "IS.K"]

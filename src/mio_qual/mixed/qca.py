@@ -84,8 +84,9 @@ def configurations(project: "Project", outcome: str = "fidelity", *, conditions:
     project : Project
     outcome : str
     conditions : sequence of str, optional
-        Constructs to use as conditions (default: the first ``max_conditions`` constructs the
-        case-ordered display flags as distinguishing, then weakly distinguishing).
+        Constructs to use as conditions (default: up to ``max_conditions`` constructs the
+        case-ordered display flags as distinguishing or weakly distinguishing, preferring those
+        rated in every case, then distinguishing over weakly, then larger differences).
     by : {"clinic", "agency"}
     rater : str, optional
     present_at : float
@@ -110,8 +111,13 @@ def configurations(project: "Project", outcome: str = "fidelity", *, conditions:
     matrix, outcomes, flags = ordered.data["matrix"], ordered.data["outcomes"], ordered.data["flags"]
     chosen = as_list(conditions)
     if not chosen:
-        ranked = [c for lab in ("distinguishing", "weakly distinguishing") for c in matrix.index
-                  if flags.at[c, "distinguishing"] == lab]
+        # flagged constructs, those rated (not X, not missing) in every case first so that no case drops
+        # out, then distinguishing before weakly distinguishing, larger differences first, codebook order
+        rank = {"distinguishing": 0, "weakly distinguishing": 1}
+        complete = {c: all(not math.isnan(score(matrix.at[c, k])) for k in matrix.columns) for c in matrix.index}
+        flagged = [c for c in matrix.index if flags.at[c, "distinguishing"] in rank]
+        ranked = sorted(flagged, key=lambda c: (not complete[c], rank[flags.at[c, "distinguishing"]],
+                                                -flags.at[c, "difference"], list(matrix.index).index(c)))
         chosen = ranked[:max_conditions]
         if not chosen:
             raise InputError("no construct is flagged as distinguishing, so there are no default conditions",
@@ -167,7 +173,9 @@ def configurations(project: "Project", outcome: str = "fidelity", *, conditions:
     ]
     return JointDisplay("qca", truth, f"{EXPLORATORY} crisp-set truth table: {outcome}", notes,
                         extra=[TableDoc(single, f"{EXPLORATORY} single conditions: consistency and coverage",
-                                        ["~ marks the negated condition (construct absent)."], sheet="conditions"),
+                                        ["~ marks the negated condition (construct absent). Each row is computed over "
+                                         "the n_cases that can be calibrated on that condition."],
+                                        sheet="conditions"),
                                TableDoc(calibrated, f"{EXPLORATORY} calibrated data", [], sheet="calibrated")],
                         data={"crisp": crisp, "y": y_all, "threshold": threshold, "conditions": chosen,
                               "single": single, "calibrated": calibrated})
