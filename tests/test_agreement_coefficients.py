@@ -248,6 +248,8 @@ def test_bad_input_is_a_clear_error() -> None:
         krippendorff_alpha(K2011, "cardinal")
     with pytest.raises(InputError):
         krippendorff_alpha([1, 2, 3])
+    with pytest.raises(InputError, match="different lengths"):
+        krippendorff_alpha([[1, 2, 3], [1, 2]])
     with pytest.raises(InputError):
         krippendorff_alpha([[1, np.inf], [1, 2]])
     with pytest.raises(InputError):

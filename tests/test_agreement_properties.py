@@ -319,3 +319,22 @@ def test_all_combinations_of_weights_run():
         result = f(data, w)
         assert -1 <= result.value <= 1
         assert result.ci_low <= result.value <= result.ci_high
+
+
+@SETTINGS
+@given(reliability_data(max_value=9), st.sampled_from(["nominal", "ordinal", "interval", "ratio"]))
+def test_alpha_wide_path_equals_dense_path(data, level):
+    """Data with very many distinct values skip the values x values matrix; same alpha."""
+    import mio_qual.agreement._data as module
+
+    dense = krippendorff_alpha(data, level)
+    saved = module._DENSE_LIMIT
+    module._DENSE_LIMIT = 0
+    try:
+        wide = krippendorff_alpha(data, level)
+        counts_alpha = krippendorff_alpha(data, level, counts=np.arange(1, len(data[0]) + 1))
+    finally:
+        module._DENSE_LIMIT = saved
+    assert same(dense.value, wide.value)
+    assert dense.n_units == wide.n_units and dense.n_set_aside == wide.n_set_aside
+    assert same(counts_alpha.value, krippendorff_alpha(data, level, counts=np.arange(1, len(data[0]) + 1)).value)

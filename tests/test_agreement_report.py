@@ -192,3 +192,33 @@ def test_cli_agreement_and_disagreements(coded_project):
     result = runner.invoke(_group, base + ["agreement", "--coders", "ann", "zoe"])
     assert result.exit_code == 2
     assert "no codings" in result.output
+
+
+def test_set_aside_column_names_the_reasons():
+    data = reliability_data(CODINGS.iloc[:5], "sentence", segments=SEGMENTS)     # B did not code in T2
+    table = agreement_table(data, by_transcript=False)
+    x = table[table["code"] == "X"].iloc[0]
+    assert x["n_set_aside"] == 1 and "one coder only" in x["set_aside"]
+    nominal = table[table["level"] == "nominal"].iloc[0]
+    assert "several codes" in nominal["set_aside"]
+    chars = agreement_table(reliability_data(CODINGS, "character", texts=TEXTS), by_transcript=False)
+    assert chars["note"].str.contains("not independent").all()
+
+
+def test_project_seen_rule_and_docx(coded_project, tmp_path):
+    # bob coded nothing in INT02 with MIO.SUPV, but coded INT02: both saw both transcripts either way
+    table = coded_project.agreement(["ann", "bob"], unit="transcript", seen="any", by_transcript=False)
+    assert table[table["code"] == "MIO.SUPV"].iloc[0]["n_units"] == 2
+    with pytest.raises(InputError):
+        coded_project.agreement(["ann", "bob"], seen="sometimes")
+    pytest.importorskip("mio_qual.reports")
+    from mio_qual.cli.main import _group
+
+    out = tmp_path / "agreement.docx"
+    result = CliRunner().invoke(_group, ["--project", str(coded_project.folder), "agreement", "--coders", "ann",
+                                         "bob", "--format", "docx", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.is_file() and out.stat().st_size > 0
+    result = CliRunner().invoke(_group, ["--project", str(coded_project.folder), "agreement", "--coders", "ann",
+                                         "bob", "--format", "docx"])
+    assert result.exit_code == 2

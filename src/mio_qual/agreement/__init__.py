@@ -29,7 +29,10 @@ from .bootstrap import bootstrap, bootstrap_alpha
 from .diagnostics import bias_index, kappa_max, prevalence_bias, prevalence_index, wilson_interval
 from .gwet import gwet_ac1, gwet_ac2
 from .kappa import brennan_prediger, cohen_kappa, fleiss_kappa, pabak, percent_agreement, scott_pi
+from .report import agreement_table, unitized_table
 from .results import Agreement, BootstrapResult
+from .unitized import unitized_alpha, unitized_alpha_by_code, unitized_alpha_table
+from .units import disagreements, reliability_data
 
 __all__ = [
     "Agreement",
@@ -51,4 +54,11 @@ __all__ = [
     "prevalence_index",
     "bias_index",
     "kappa_max",
+    "reliability_data",
+    "disagreements",
+    "agreement_table",
+    "unitized_table",
+    "unitized_alpha",
+    "unitized_alpha_by_code",
+    "unitized_alpha_table",
 ]

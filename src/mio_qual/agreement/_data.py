@@ -65,14 +65,19 @@ def _as_array(data: Any) -> np.ndarray:
     elif isinstance(data, pd.Series):
         raise InputError("reliability data must be two-dimensional (coders x units)",
                          hint="pass a DataFrame or an array with one row per coder")
+    elif isinstance(data, np.ndarray):
+        arr = data
     else:
-        arr = np.asarray(data) if not isinstance(data, np.ndarray) else data
-        if arr.dtype == object or arr.ndim != 2:
-            try:
-                arr = np.array(data, dtype=object) if arr.ndim != 2 else arr
-            except ValueError as exc:  # ragged rows
-                raise InputError("reliability data rows have different lengths",
-                                 hint="give every coder one value (or NaN) per unit") from exc
+        try:
+            arr = np.asarray(data)
+        except ValueError:
+            arr = None
+        if arr is None or (arr.dtype == object and arr.ndim == 1 and len(arr) and
+                           all(isinstance(row, (list, tuple, np.ndarray)) for row in arr)):
+            lengths = {len(row) for row in data}
+            raise InputError("reliability data rows have different lengths "
+                             f"({', '.join(str(n) for n in sorted(lengths))})",
+                             hint="give every coder one value (or NaN) per unit")
     if arr.ndim != 2:
         raise InputError(f"reliability data must be two-dimensional (coders x units), got {arr.ndim} dimension(s)",
                          hint="pass a list of rows, one per coder, with NaN for a missing value")
@@ -334,9 +339,37 @@ def unit_counts(data: Any = None, *, table: Any = None, categories: Sequence[Any
             codes, values = np.where(np.isnan(x), -1, x).astype(np.int64), labels
         else:
             codes, values = coder_codes(x)
+        if (len(values) + 1) * n_units > _DENSE_LIMIT:
+            patterns, freq = _wide_patterns(codes, len(values), weights)
+            return UnitCounts(patterns, freq, values, n_coders)
         n_t = _counts_from_codes(codes, len(values))
     patterns, freq = compress(n_t, weights, n_coders)
     return UnitCounts(patterns, freq, values, n_coders)
+
+
+#: Above this many unit x value cells, counts are built per distinct unit pattern and kept sparse.
+_DENSE_LIMIT = 20_000_000
+
+
+def _wide_patterns(codes: np.ndarray, n_values: int, weights: np.ndarray | None) -> tuple[Any, np.ndarray]:
+    """Distinct units (as multisets of values) of data with many values, as sparse counts.
+
+    A unit's counts depend only on the multiset of its codes, so the codes of each unit are
+    sorted and identical columns pooled; the pattern x value counts are a sparse matrix, which
+    Krippendorff's alpha handles and the kappa family refuses (it needs few categories).
+    """
+    from scipy import sparse
+
+    ordered = np.sort(codes, axis=0)
+    columns, inverse = np.unique(ordered, axis=1, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    freq = np.bincount(inverse, weights=weights, minlength=columns.shape[1]).astype(np.float64)
+    rows = np.broadcast_to(np.arange(columns.shape[1]), columns.shape)
+    keep = columns >= 0
+    counts = sparse.csr_array((np.ones(int(keep.sum())), (rows[keep], columns[keep])),
+                              shape=(columns.shape[1], n_values))
+    counts.sum_duplicates()
+    return counts, freq
 
 
 def _counts_from_codes(codes: np.ndarray, n_values: int) -> np.ndarray:

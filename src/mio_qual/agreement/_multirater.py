@@ -19,8 +19,7 @@ pi_k = mean_i r_ik / r_i:
 The standard error is Gwet's (2008) linearization: each unit gets an influence value
 ``[(p_a,i - p_a) - (1 - kappa) * g . (pi_i - pi)] / (1 - p_e)`` with g the gradient of p_e with
 respect to pi, and ``var = sum_i infl_i^2 / (n (n - 1))`` (sampling of units, coders fixed,
-infinite population). For Fleiss' kappa and AC1 this is the formula of Gwet (2008, eqs. 8-9
-and 15); for Brennan-Prediger and percent agreement the chance term is fixed and only p_a
+infinite population). For Fleiss' kappa and AC1 this is the variance formula of Gwet (2008); for Brennan-Prediger and percent agreement the chance term is fixed and only p_a
 varies.
 
 Missing ratings: only units with at least two ratings enter (p_a and the pi_k alike). Gwet
@@ -34,6 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..errors import InputError
 from ._data import UnitCounts
 
 CHANCE_MODELS = ("none", "fleiss", "gwet", "brennan_prediger")
@@ -52,6 +52,9 @@ class FamilyResult:
 
 def pairable(uc: UnitCounts) -> tuple[np.ndarray, np.ndarray, float]:
     """Counts and weights of units with at least two ratings, and the weight set aside."""
+    if not isinstance(uc.counts, np.ndarray):
+        raise InputError(f"{len(uc.values)} distinct values are too many for a kappa-type coefficient",
+                         hint="group the values into categories, or use krippendorff_alpha (interval or ratio)")
     r = uc.counts.sum(axis=1)
     keep = (r >= 2) & (uc.weights > 0)
     dropped = float(uc.weights[(~keep) & (r > 0)].sum())

@@ -18,8 +18,11 @@ The difference functions delta2 are (Krippendorff 2011, section E):
 * interval: (c - k)^2;
 * ratio: ((c - k) / (c + k))^2.
 
-Everything is vectorized: the unit x value counts come from one ``numpy.bincount`` and the
-coincidence matrix from one matrix product, with no Python loop over units.
+Everything is vectorized, with no Python loop over units: units are counted value by value
+and pooled into distinct patterns (see :func:`mio_qual.agreement._data.compress`), and the
+coincidence matrix is one matrix product over the patterns. Data with very many distinct
+values (continuous ratings) never build a values x values matrix: D_o is summed coder pair by
+coder pair and D_e has a closed form (see :func:`_alpha_wide`).
 """
 
 from __future__ import annotations
@@ -50,6 +53,13 @@ def _check_level(level: str, values: np.ndarray) -> None:
 def coincidences(uc: UnitCounts) -> tuple[np.ndarray, float, float]:
     """Coincidence matrix o_ck, pairable units (weighted) and units set aside (weighted)."""
     n = uc.counts
+    if not isinstance(n, np.ndarray):       # sparse counts of data with many values
+        m = np.asarray(n.sum(axis=1)).reshape(-1)
+        coef = np.where(m >= 2, uc.weights / np.where(m >= 2, m - 1.0, 1.0), 0.0)
+        scaled = n.multiply(coef[:, None]).tocsr()
+        o = np.asarray((scaled.T @ n).toarray(), dtype=np.float64)
+        o[np.diag_indices_from(o)] -= np.asarray(scaled.sum(axis=0)).reshape(-1)
+        return o, float(uc.weights[m >= 2].sum()), float(uc.weights[m == 1].sum())
     m = n.sum(axis=1)
     single = m == 1
     with np.errstate(divide="ignore"):
@@ -104,6 +114,69 @@ def alpha_from_coincidences(o: np.ndarray, level: str, values: np.ndarray) -> tu
                 "undefined: no variation (all pairable values are the same), so D_e = 0 and "
                 "alpha = 1 - 0/0 (Krippendorff 2011)")
     return 1.0 - d_o / d_e, d_o, d_e, ""
+
+
+def _alpha_wide(data: Any, categories: Any, missing: Any, counts: Any, level: str
+                ) -> tuple[float, float, float, str, float, float]:
+    """Alpha of data with very many distinct values, without a values x values matrix.
+
+    D_o sums the differences of every pair of values within a unit, coder pair by coder pair;
+    D_e uses sum_ck n_c n_k delta2_ck = 2 n sum_c n_c x_c^2 - 2 (sum_c n_c x_c)^2 for the
+    interval metric (x the values) and the ordinal one (x the mid-rank positions of the values,
+    see :func:`delta_matrix`), n^2 - sum n_c^2 for the nominal one, and blocks of rows for the
+    ratio metric. Returns alpha, D_o, D_e, note, pairable units and units set aside.
+    """
+    from ._data import _unit_weights, coder_codes
+
+    codes, values = coder_codes(data, categories=categories, missing=missing)
+    n_units = codes.shape[1]
+    w = _unit_weights(counts, n_units)
+    valid = codes >= 0
+    m = valid.sum(axis=0)
+    pair = (m >= 2) & (w > 0)
+    coef = np.where(pair, w / np.where(pair, m - 1.0, 1.0), 0.0)
+    n_c = np.zeros(len(values))
+    for row, ok in zip(codes, valid):
+        sel = ok & pair
+        n_c += np.bincount(row[sel], weights=w[sel], minlength=len(values))
+    n = float(n_c.sum())
+    units, set_aside = float(w[pair].sum()), float(w[m == 1].sum())
+    if n <= 1:
+        return math.nan, math.nan, math.nan, "undefined: no pairable values (no unit has two or more ratings)", \
+            units, set_aside
+    if level == "ordinal":
+        x = np.cumsum(n_c) - n_c / 2.0
+    elif level == "nominal":
+        x = np.arange(len(values), dtype=np.float64)
+    else:
+        x = np.asarray(values, dtype=np.float64)
+
+    def diff(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        if level == "nominal":
+            return (a != b).astype(np.float64)
+        if level == "ratio":
+            total = a + b
+            return np.where(total == 0, 0.0, ((a - b) / np.where(total == 0, 1.0, total)) ** 2)
+        return (a - b) ** 2
+
+    observed = 0.0
+    for i in range(codes.shape[0]):
+        for j in range(i + 1, codes.shape[0]):
+            both = valid[i] & valid[j] & pair
+            observed += 2.0 * float(coef[both] @ diff(x[codes[i, both]], x[codes[j, both]]))
+    if level == "nominal":
+        expected = n * n - float(n_c @ n_c)
+    elif level in ("interval", "ordinal"):
+        expected = 2.0 * n * float(n_c @ x ** 2) - 2.0 * float(n_c @ x) ** 2
+    else:
+        expected = 0.0
+        for start in range(0, len(x), 2048):
+            block = slice(start, start + 2048)
+            expected += float(n_c[block] @ diff(x[block, None], x[None, :]) @ n_c)
+    d_o, d_e = observed / n, expected / (n * (n - 1.0))
+    if d_e <= 0:
+        return math.nan, d_o, d_e, "undefined: no variation (all pairable values are the same)", units, set_aside
+    return 1.0 - d_o / d_e, d_o, d_e, "", units, set_aside
 
 
 def coincidence_matrix(data: Any = None, *, categories: Sequence[Any] | None = None, missing: Any = None,
@@ -215,8 +288,14 @@ def krippendorff_alpha(
     check_boot(n_boot)
     uc = unit_counts(data, categories=categories, missing=missing, counts=counts)
     _check_level(level, uc.values)
-    o, n_units, set_aside = coincidences(uc)
-    value, d_o, d_e, note = alpha_from_coincidences(o, level, uc.values)
+    if not isinstance(uc.counts, np.ndarray):
+        if n_boot:
+            raise InputError(f"{len(uc.values)} distinct values are too many to bootstrap alpha",
+                             hint="round the values (for example to whole numbers) and try again")
+        value, d_o, d_e, note, n_units, set_aside = _alpha_wide(data, categories, missing, counts, level)
+    else:
+        o, n_units, set_aside = coincidences(uc)
+        value, d_o, d_e, note = alpha_from_coincidences(o, level, uc.values)
     result = Agreement(
         statistic="krippendorff_alpha", value=value, observed=d_o, expected=d_e, basis="disagreement",
         confidence=confidence, n_units=int(round(n_units)), n_coders=uc.n_coders, n_categories=len(uc.values),

@@ -90,6 +90,9 @@ def _patterns(n: np.ndarray, f: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 # --------------------------------------------------------------------------- alpha
 def _alpha_units(uc: UnitCounts, level: str, n_boot: int, rng: np.random.Generator) -> np.ndarray:
+    if len(uc.values) > 200:
+        raise InputError(f"the units bootstrap needs fewer distinct values than {len(uc.values)}",
+                         hint="use method='krippendorff', or round the values")
     n, f, _ = pairable(uc)
     rows, freq = _patterns(n, f)
     freq = _integer_freq(freq)
@@ -131,7 +134,7 @@ def _alpha_krippendorff(uc: UnitCounts, level: str, n_boot: int, rng: np.random.
     p /= p.sum()
     diff = d[upper]
     diagonal = upper[0] == upper[1]
-    m_u = uc.counts.sum(axis=1)
+    m_u = np.asarray(uc.counts.sum(axis=1)).reshape(-1)
     keep = m_u >= 2
     pairs = float((uc.weights[keep] * m_u[keep] * (m_u[keep] - 1.0) / 2.0).sum())
     m_draws = max(int(round(pairs)), 1)
@@ -151,6 +154,9 @@ def _alpha_krippendorff(uc: UnitCounts, level: str, n_boot: int, rng: np.random.
 
 def _alpha_bootstrap_from_counts(uc: UnitCounts, level: str, *, n_boot: int, method: str, confidence: float,
                                  seed: Any, value: float) -> BootstrapResult:
+    if not isinstance(uc.counts, np.ndarray):
+        raise InputError(f"{len(uc.values)} distinct values are too many to bootstrap alpha",
+                         hint="round the values (for example to whole numbers) and try again")
     rng = _rng(seed)
     if method == "krippendorff":
         samples = _alpha_krippendorff(uc, level, n_boot, rng)
@@ -202,6 +208,9 @@ def bootstrap_alpha(data: Any = None, level: str = "nominal", *, n_boot: int = 1
     check_boot(n_boot)
     uc = unit_counts(data, categories=categories, missing=missing, counts=counts)
     _check_level(level, uc.values)
+    if not isinstance(uc.counts, np.ndarray):
+        raise InputError(f"{len(uc.values)} distinct values are too many to bootstrap alpha",
+                         hint="round the values (for example to whole numbers) and try again")
     o, _, _ = coincidences(uc)
     value, _, _, note = alpha_from_coincidences(o, level, uc.values)
     if math.isnan(value):

@@ -195,7 +195,7 @@ def bias_index(data: Any = None, **kwargs: Any) -> float:
 
 def kappa_max(data: Any = None, *, table: Any = None, categories: Sequence[Any] | None = None,
               counts: Any = None) -> float:
-    """The largest Cohen's kappa the two coders' marginal totals allow (Cohen 1960, p. 42).
+    """The largest Cohen's kappa the two coders' marginal totals allow (Cohen 1960).
 
     p_o,max = sum_k min(p_k., p_.k); kappa_max = (p_o,max - p_e) / (1 - p_e). A kappa far
     below kappa_max with a high kappa_max points at disagreement; a low kappa_max at coders

@@ -6,7 +6,7 @@ that a rater classifies a unit at random and two such ratings agree:
     p_e = 1 / (q - 1) * sum_k pi_k (1 - pi_k)
 
 with pi_k the mean share of unit ratings in category k and q the number of categories
-(Gwet 2008, eq. 14). Where one category dominates (a rare code: most units "not coded"),
+(Gwet 2008). Where one category dominates (a rare code: most units "not coded"),
 p_e stays small and AC1 does not collapse the way kappa does (the "kappa paradox"). AC2
 adds agreement weights: p_a counts partial credit and p_e = T_w / (q (q - 1)) * sum_k
 pi_k (1 - pi_k) with T_w the sum of all weights (Gwet 2014, ch. 3).

@@ -213,7 +213,7 @@ def agreement_table(
         Columns ``level`` (code / pooled / nominal / transcript), ``code``, ``transcript_id``,
         ``unit``, ``n_units``, ``n_set_aside``, ``prevalence``, each statistic with ``_ci_low``,
         ``_ci_high`` and ``_se``, ``prevalence_index`` and ``bias_index`` (two coders),
-        ``flag``, ``flag_convention`` and ``note``.
+        ``flag``, ``flag_convention``, ``set_aside`` (what was left out and why) and ``note``.
     """
     n_coders = len(data.coders)
     chosen = _check_stats(stats, n_coders)
@@ -228,10 +228,25 @@ def agreement_table(
     unit_name = data.unit if data.unit != "character" else f"character ({data.scope} text)"
     rows = []
 
+    several = data.set_aside.get("units where a coder applied several codes (nominal table)", 0.0)
+    unit_word = "characters" if data.unit == "character" else "units"
+
     def add(level: str, code: str, transcript: str, ratings: CodeRatings, binary: bool = True) -> None:
         row = {"level": level, "code": code, "transcript_id": transcript, "unit": unit_name}
         row.update(_row(ratings, chosen, binary=binary, span=span, confidence=confidence, n_boot=n_boot, seed=seed,
                         n_coders=n_coders))
+        reasons = []
+        if row["n_set_aside"]:
+            reasons.append(f"{row['n_set_aside']:g} {unit_word} rated by one coder only (a transcript the others "
+                           "did not see)")
+        if level == "nominal" and several:
+            reasons.append(f"{several:g} units where a coder applied several codes")
+            row["n_set_aside"] += several
+        row["set_aside"] = "; ".join(reasons)
+        if data.unit == "character":
+            caveat = ("characters are not independent units, so standard errors and intervals are far too "
+                      "narrow; read them as lower bounds of the uncertainty")
+            row["note"] = "; ".join(x for x in (row.get("note", ""), caveat) if x)
         rows.append(row)
 
     for code in data.codes:
@@ -262,7 +277,8 @@ def agreement_table(
         frame["flag_convention"] = f"{flag_on}; {convention_text}"
     first = ["level", "code", "transcript_id", "unit", "n_units", "n_set_aside", "prevalence"]
     stat_cols = [c for s in chosen for c in (s, f"{s}_ci_low", f"{s}_ci_high", f"{s}_se")]
-    rest = [c for c in ("prevalence_index", "bias_index", "flag", "flag_convention", "note") if c in frame.columns]
+    rest = [c for c in ("prevalence_index", "bias_index", "flag", "flag_convention", "set_aside", "note")
+            if c in frame.columns]
     columns = [c for c in first + stat_cols + rest if c in frame.columns]
     return frame[columns]
 

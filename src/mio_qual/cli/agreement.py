@@ -110,17 +110,17 @@ def agreement(coders: tuple[str, ...], unit: str, codes: tuple[str, ...], transc
 
     project = get_project()
     coder_list = _split(coders)
+    if fmt == "docx":
+        if out is None:
+            raise InputError("a Word document cannot go to the terminal", hint="add --out agreement.docx")
+        _write_docx(project, out, coder_list, unit, n_boot=n_boot, seed=seed, min_coverage=min_coverage)
+        click.echo(f"wrote {out}", err=True)
+        return
     table = project.agreement(
         coders=coder_list, unit=unit, codes=_split(codes) or None, stats=list(stats) or None, scope=scope,
         min_coverage=min_coverage, span_threshold=span_threshold, n_boot=n_boot, seed=seed, confidence=confidence,
         by_transcript=not no_transcripts, transcripts=_split(transcripts) or None,
         seen="any" if all_seen else "coded")
-    if fmt == "docx":
-        if out is None:
-            raise InputError("a Word table cannot go to the terminal", hint="add --out agreement.docx")
-        _write_docx(table, out, coder_list, unit)
-        click.echo(f"wrote {out}", err=True)
-        return
     if fmt == "table":
         table = _compact(table)
     title = f"Agreement of {', '.join(coder_list)} by {unit}"
@@ -148,16 +148,16 @@ def _compact(table: Any) -> Any:
                                    "cohen_kappa": "kappa", "prevalence_index": "PI", "bias_index": "BI"})
 
 
-def _write_docx(table: Any, out: Path, coders: list[str], unit: str) -> None:
-    """Hand the table to the reports package when it offers an agreement writer."""
+def _write_docx(project: Any, out: Path, coders: list[str], unit: str, **options: Any) -> None:
+    """The Word agreement report of the reports package (method paragraph, tables, chart, appendix)."""
     from ..errors import InputError
 
     try:
-        from ..reports import agreement_docx  # type: ignore[attr-defined]
+        from ..reports import agreement_report
     except ImportError:
-        raise InputError("Word output of agreement is not available yet",
-                         hint="use --format csv or json; the agreement report comes with `mio-qual report`") from None
-    agreement_docx(table, out, coders=coders, unit=unit)
+        raise InputError("Word output of agreement is not available in this installation",
+                         hint="use --format csv or json") from None
+    agreement_report(project, out, coders=coders, unit=unit, **options)
 
 
 @click.command(cls=_Command)
