@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import random
 import statistics
 import sys
@@ -206,30 +207,32 @@ def generate_corpus(
     return stats
 
 
-def _time_reading(folder: Path) -> tuple[float, int]:
+def _time_reading(folder: Path) -> tuple[float, float, int]:
+    """Wall seconds, CPU seconds and words for reading the whole corpus."""
     from mio_qual.transcripts import read_manifest, read_transcripts
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     manifest = read_manifest(folder / "manifest.csv")
     words = 0
     for transcript in read_transcripts(manifest.entries):
         words += transcript.n_words
-    return time.perf_counter() - start, words
+    return time.perf_counter() - start, time.process_time() - cpu, words
 
 
-def _time_reference(folder: Path) -> tuple[float, int]:
+def _time_reference(folder: Path) -> tuple[float, float, int]:
+    """Wall seconds, CPU seconds and words for open().read() + tokenizer over txt/vtt/srt files."""
     from mio_qual.nlp import get_nlp
 
     tokenizer = get_nlp(lemmatize=False).tokenizer
     files = sorted(p for p in folder.iterdir() if p.suffix in (".txt", ".vtt", ".srt"))
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     words = 0
     for path in files:
         with open(path, encoding="utf-8") as handle:
             text = handle.read()
         tokenizer(text)
         words += len(text.split())
-    return time.perf_counter() - start, words
+    return time.perf_counter() - start, time.process_time() - cpu, words
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -268,19 +271,24 @@ def main(argv: list[str] | None = None) -> int:
     from mio_qual.nlp import get_nlp
 
     get_nlp(lemmatize=False)  # build the pipeline outside the timings
-    reading, reference = [], []
+    reading, reading_cpu, reference, reference_cpu = [], [], [], []
     words = ref_words = 0
     for _ in range(args.runs):
-        seconds, words = _time_reading(folder)
+        seconds, cpu, words = _time_reading(folder)
         reading.append(seconds)
-        seconds, ref_words = _time_reference(folder)
+        reading_cpu.append(cpu)
+        seconds, cpu, ref_words = _time_reference(folder)
         reference.append(seconds)
+        reference_cpu.append(cpu)
     read_s, ref_s = statistics.median(reading), statistics.median(reference)
+    read_c, ref_c = statistics.median(reading_cpu), statistics.median(reference_cpu)
     print(f"read_transcripts (turns, paragraphs, notes, sentences): {words:,} words in {read_s:.2f} s "
-          f"= {words / read_s:,.0f} words/s (median of {args.runs})")
+          f"= {words / read_s:,.0f} words/s; CPU {read_c:.2f} s = {words / read_c:,.0f} words/CPU-s "
+          f"(median of {args.runs})")
     print(f"reference open().read() + nlp.tokenizer (txt/vtt/srt):  {ref_words:,} words in {ref_s:.2f} s "
-          f"= {ref_words / ref_s:,.0f} words/s")
-    print(f"10M words would take {1e7 / (words / read_s):.1f} s to read")
+          f"= {ref_words / ref_s:,.0f} words/s; CPU {ref_c:.2f} s = {ref_words / ref_c:,.0f} words/CPU-s")
+    print(f"10M words would take {1e7 / (words / read_s):.1f} s to read ({1e7 / (words / read_c):.1f} CPU-s); "
+          f"load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     if tmp is not None:
         tmp.cleanup()
     return 0
