@@ -222,3 +222,11 @@ def test_project_seen_rule_and_docx(coded_project, tmp_path):
     result = CliRunner().invoke(_group, ["--project", str(coded_project.folder), "agreement", "--coders", "ann",
                                          "bob", "--format", "docx"])
     assert result.exit_code == 2
+
+
+def test_disagreements_are_private_by_default(coded_project):
+    frame = coded_project.disagreements(["ann", "bob"], unit="turn")
+    assert "speaker" not in frame.columns
+    assert not any(t.startswith(("R:", "I:")) for t in frame["text"])      # label left out of turn text
+    shown = coded_project.disagreements(["ann", "bob"], unit="turn", redact=False)
+    assert "speaker" in shown.columns

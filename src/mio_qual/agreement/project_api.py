@@ -144,13 +144,17 @@ def disagreements(
     span_threshold: float = 0.9,
     transcripts: Sequence[str] | None = None,
     seen: str = "coded",
+    redact: bool = True,
 ) -> pd.DataFrame:
     """Every disagreeing unit with its text and each coder's codes, for a reconciliation meeting.
 
-    Parameters are those of :func:`agreement`. Segment units give one row per unit (its id,
-    offsets, speaker where known, text, each coder's codes and the codes in dispute);
-    character units one row per stretch of text coded differently; span units one row per
-    span without a match; transcript units one row per transcript.
+    Parameters are those of :func:`agreement`, and ``redact``: private by default (DESIGN.md,
+    decision 9), speakers appear by study id and role, turn texts start after the speaker's
+    label, and the names the project knows are replaced in the text (when the reports package
+    offers its redactor). Segment units give one row per unit (its id, offsets, speaker, text,
+    each coder's codes and the codes in dispute); character units one row per stretch of text
+    coded differently; span units one row per span without a match; transcript units one row
+    per transcript.
     """
     if unit == "continuum":
         unit = "character"
@@ -159,9 +163,23 @@ def disagreements(
                             coverage=coverage, scope=scope, min_coverage=min_coverage, span_threshold=span_threshold)
     frame = _disagreements(data, codings, texts)
     if unit in SEGMENT_UNITS and len(frame):
-        extra = [c for c in ("speaker", "study_id", "speaker_role") if c in segments.columns]
+        extra = [c for c in ("speaker", "study_id", "speaker_role", "body_start") if c in segments.columns]
+        if redact and "speaker" in extra:
+            extra.remove("speaker")
         if extra:
             frame = frame.merge(segments[["segment_id"] + extra], on="segment_id", how="left")
+        if "body_start" in frame.columns:
+            body = frame["body_start"].fillna(frame["start"]).astype(int)
+            frame["text"] = [texts.get(t, "")[b:e] for t, b, e in zip(frame["transcript_id"], body, frame["end"])]
+            frame = frame.drop(columns=["body_start"])
+            extra.remove("body_start")
         front = ["transcript_id", "segment_id", "start", "end"] + extra + ["text"]
         frame = frame[[c for c in front if c in frame.columns] + [c for c in frame.columns if c not in front]]
+    if redact and len(frame) and "text" in frame.columns:
+        try:
+            from ..reports.deidentify import make_redactor
+        except ImportError:  # pragma: no cover - the reports package is part of mio-qual
+            return frame
+        redactor = make_redactor(project)
+        frame["text"] = [redactor(t) if isinstance(t, str) else t for t in frame["text"]]
     return frame

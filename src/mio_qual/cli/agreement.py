@@ -162,10 +162,12 @@ def _write_docx(project: Any, out: Path, coders: list[str], unit: str, **options
 
 @click.command(cls=_Command)
 @_common
+@click.option("--show-names", is_flag=True,
+              help="Keep speakers' names (by default speakers appear by study id and names are redacted).")
 @format_option(choices=("table", "csv", "json"))
 @out_option()
 def disagreements(coders: tuple[str, ...], unit: str, codes: tuple[str, ...], transcripts: tuple[str, ...],
-                  scope: str, min_coverage: float, span_threshold: float, all_seen: bool, fmt: str,
+                  scope: str, min_coverage: float, span_threshold: float, all_seen: bool, show_names: bool, fmt: str,
                   out: Path | None) -> None:
     """List every disagreeing unit with its text and each coder's codes, for reconciliation.
 
@@ -175,7 +177,8 @@ def disagreements(coders: tuple[str, ...], unit: str, codes: tuple[str, ...], tr
     coder_list = _split(coders)
     frame = project.disagreements(
         coders=coder_list, unit=unit, codes=_split(codes) or None, scope=scope, min_coverage=min_coverage,
-        span_threshold=span_threshold, transcripts=_split(transcripts) or None, seen="any" if all_seen else "coded")
+        span_threshold=span_threshold, transcripts=_split(transcripts) or None, seen="any" if all_seen else "coded",
+        redact=not show_names)
     if fmt == "table" and len(frame) and "text" in frame.columns:
         frame = frame.copy()
         frame["text"] = [t if len(t) <= 120 else t[:117] + "..." for t in frame["text"].fillna("")]
