@@ -435,6 +435,8 @@ def unitized_alpha(codings: pd.DataFrame, texts: Mapping[str, Any] | pd.DataFram
 
     if variant == "nominal":
         value, d_o, d_e = alpha_of(o, s_c)
+    elif variant == "binary" and (o.sum() <= 0 or o.sum() ** 2 - s_c.sum() <= 0):
+        value = d_o = d_e = math.nan
     elif variant == "binary":
         margin = o.sum(axis=1)
         total = o.sum()

@@ -243,6 +243,11 @@ class UnitData:
         return self._nominal
 
 
+def _ix(values: pd.Series, index: Mapping[str, int]) -> np.ndarray:
+    """Positions of ``values`` in ``index`` as integers (an empty Series gives an empty int array)."""
+    return values.map(index).to_numpy().astype(np.int64)
+
+
 def _transcript_index(names: Iterable[str]) -> dict[str, int]:
     return {name: i for i, name in enumerate(names)}
 
@@ -311,7 +316,7 @@ def _segment_unit_data(cod: pd.DataFrame, cod_all: pd.DataFrame, segments: pd.Da
         set_aside["codings on transcripts without units"] = float(outside.sum())
         cod = cod[~outside]
     offsets = _offsets(transcripts, (seg, "end"), (cod, "end"))
-    seg_t = seg["transcript_id"].map(t_index).to_numpy()
+    seg_t = _ix(seg["transcript_id"], t_index)
     seg_start = offsets[seg_t] + seg["start"].to_numpy()
     seg_end = offsets[seg_t] + seg["end"].to_numpy()
     n_units, n_coders, n_codes = len(seg), len(coders), len(codes)
@@ -319,8 +324,8 @@ def _segment_unit_data(cod: pd.DataFrame, cod_all: pd.DataFrame, segments: pd.Da
     k_index = {c: i for i, c in enumerate(codes)}
 
     # union of each coder's spans per code and transcript, on the global line
-    t_of = cod["transcript_id"].map(t_index).to_numpy()
-    key = (cod["code"].map(k_index).to_numpy() * n_coders + cod["coder"].map(c_index).to_numpy())
+    t_of = _ix(cod["transcript_id"], t_index)
+    key = (_ix(cod["code"], k_index) * n_coders + _ix(cod["coder"], c_index))
     gkey, gs, ge = merge_spans(key, offsets[t_of] + cod["start"].to_numpy(), offsets[t_of] + cod["end"].to_numpy())
     lo = np.searchsorted(seg_end, gs, side="right")
     hi = np.searchsorted(seg_start, ge, side="left")
@@ -424,9 +429,9 @@ def _character_unit_data(cod: pd.DataFrame, cod_all: pd.DataFrame, lengths: dict
         _offsets(transcripts, (cod, "end"))
     c_index = {c: i for i, c in enumerate(coders)}
     k_index = {c: i for i, c in enumerate(codes)}
-    t_of = cod["transcript_id"].map(t_index).to_numpy()
-    code_of = cod["code"].map(k_index).to_numpy()
-    coder_of = cod["coder"].map(c_index).to_numpy()
+    t_of = _ix(cod["transcript_id"], t_index)
+    code_of = _ix(cod["code"], k_index)
+    coder_of = _ix(cod["coder"], c_index)
     key = code_of * n_coders + coder_of
     gkey, gs, ge = merge_spans(key, offsets[t_of] + cod["start"].to_numpy(), offsets[t_of] + cod["end"].to_numpy())
     g_code, g_coder = gkey // n_coders, gkey % n_coders
@@ -489,8 +494,8 @@ def _span_unit_data(cod: pd.DataFrame, cod_all: pd.DataFrame, coders: list[str],
     offsets = _offsets(transcripts, (cod, "end"))
     c_index = {c: i for i, c in enumerate(coders)}
     k_index = {c: i for i, c in enumerate(codes)}
-    t_of = cod["transcript_id"].map(t_index).to_numpy()
-    key = cod["code"].map(k_index).to_numpy() * n_coders + cod["coder"].map(c_index).to_numpy()
+    t_of = _ix(cod["transcript_id"], t_index)
+    key = _ix(cod["code"], k_index) * n_coders + _ix(cod["coder"], c_index)
     gkey, gs, ge = merge_spans(key, offsets[t_of] + cod["start"].to_numpy(), offsets[t_of] + cod["end"].to_numpy())
     g_code, g_coder = gkey // n_coders, gkey % n_coders
     g_t = np.searchsorted(offsets, gs, side="right") - 1
@@ -567,7 +572,7 @@ def _transcript_unit_data(cod: pd.DataFrame, cod_all: pd.DataFrame, coders: list
         r = base.copy()
         g = groups.get(code)
         if g is not None:
-            r[g["coder"].map(c_index).to_numpy(), g["transcript_id"].map(t_index).to_numpy()] = 1.0
+            r[_ix(g["coder"], c_index), _ix(g["transcript_id"], t_index)] = 1.0
         per_code[code] = CodeRatings(r, np.ones(n_t), np.arange(n_t), [0, 1])
     set_aside: dict[str, float] = {}
     few = seen.sum(axis=0) < 2
@@ -726,7 +731,7 @@ def _character_disagreements(data: UnitData, cod: pd.DataFrame, texts: Mapping[s
         seen_idx = np.flatnonzero(data.seen[:, t])
         if seen_idx.size < 2:
             continue
-        key = group["coder"].map({c: i for i, c in enumerate(coders)}).to_numpy()
+        key = _ix(group["coder"], {c: i for i, c in enumerate(coders)})
         k, s, e = merge_spans(key, group["start"].to_numpy(), group["end"].to_numpy())
         pos = np.concatenate((s, e))
         bit = np.left_shift(np.int64(1), k)
