@@ -296,3 +296,9 @@ def test_any_bytes_give_a_transcript_or_an_input_error(tmp_path_factory, parts, 
     assert t.turns
     for b in t.source_blocks:
         assert 0 <= b.start <= b.end <= len(t.text)
+
+
+def test_srt_with_an_impossible_time(tmp_path):
+    path = tmp_path / "x.srt"
+    path.write_text("1\n99999999999:00:00,000 --> 99999999999:00:01,000\nhello\n")
+    assert "SRT" in _error(path).message

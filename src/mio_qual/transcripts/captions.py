@@ -175,7 +175,7 @@ def _srt_cues(text: str, path: Path) -> list[tuple[float, float, str]]:
 
     try:
         subs = list(srt.parse(text))
-    except (srt.SRTParseError, srt.TimestampParseError, ValueError) as exc:
+    except (srt.SRTParseError, srt.TimestampParseError, ValueError, OverflowError) as exc:
         raise InputError(
             f"not a valid SRT file ({exc.__class__.__name__}: {str(exc)[:120]})",
             path=path,
