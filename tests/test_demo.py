@@ -39,12 +39,14 @@ def test_demo_runs_and_summarizes(demo):
     out, result = demo
     assert result.exit_code == 0, result.output
     text = result.output
-    for step in ("import", "coding", "agreement", "reconcile", "quant", "reports"):
+    for step in ("import", "coding", "agreement", "reconcile", "ratings", "quant", "joint", "reports"):
         assert re.search(rf"\b{step}\b", text), step
     assert "16 transcripts, 36,480 words" in text
     assert "jordan: 769 codings from 16 Word files" in text
     assert "pooled kappa (sentences)" in text
     assert "reports/study.docx" in text
+    assert "2 raters (kim, lee)" in text
+    assert "fidelity by clinic: case-ordered, side-by-side, stats-by-theme" in text
 
 
 def test_demo_writes_every_report_with_charts(demo):
@@ -58,6 +60,13 @@ def test_demo_writes_every_report_with_charts(demo):
     assert (out / "tables" / "agreement_per_code.csv").is_file()
     assert (out / "tables" / "agreement_per_code.xlsx").is_file()
     assert (out / "reconciliation" / "reconcile_jordan_casey.xlsx").is_file()
+    for name in ("joint_case_ordered", "joint_side_by_side", "joint_stats_by_theme", "construct_by_clinic",
+                 "ratings_agreement"):
+        assert (out / "tables" / f"{name}.csv").is_file() and (out / "tables" / f"{name}.xlsx").is_file(), name
+    joint = docx.Document(str(reports / "joint.docx"))
+    assert len(joint.tables) == 4 and len(joint.inline_shapes) == 1
+    study = docx.Document(str(reports / "study.docx"))
+    assert len(study.inline_shapes) == 3
     per_code = pd.read_csv(out / "tables" / "agreement_per_code.csv")
     assert set(per_code["level"]) >= {"code", "pooled", "transcript"}
     assert per_code.loc[per_code["level"] == "code", "code"].nunique() == 42

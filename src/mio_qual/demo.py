@@ -200,7 +200,9 @@ def run_demo(out: str | Path, *, sample: str | Path | None = None,
     _autocode(project, steps, result, tables)
 
     # 6. construct ratings, when the sample has them
-    _ratings(project, steps, result, sample_dir)
+    _ratings(project, steps, result, sample_dir, tables)
+    fit = sample_dir / "ratings" / "fit.csv"
+    fit_file = fit if fit.is_file() else None
 
     # 7. quantitative outcomes
     quant_files = sorted((sample_dir / "quant").glob("*.csv")) if (sample_dir / "quant").is_dir() else []
@@ -226,7 +228,8 @@ def run_demo(out: str | Path, *, sample: str | Path | None = None,
         redactor = make_redactor(project)
         made = []
         for kind in joint.DISPLAYS:
-            display = redact_display(joint.joint_display(project, kind, "fidelity"), redactor)
+            options = {"fit": fit_file} if kind == "side-by-side" and fit_file else {}
+            display = redact_display(joint.joint_display(project, kind, "fidelity", **options), redactor)
             stem = tables / f"joint_{kind.replace('-', '_')}"
             stem.parent.mkdir(parents=True, exist_ok=True)
             result.files.append(display.to_csv(stem.with_suffix(".csv")))
@@ -248,6 +251,8 @@ def run_demo(out: str | Path, *, sample: str | Path | None = None,
         for kind in KINDS:
             say(f"  writing the {kind} report")
             options: dict[str, Any] = {"charts": charts} if kind != "codebook" else {}
+            if kind in ("joint", "study") and fit_file:
+                options["fit"] = fit_file
             report = write_report(kind, project, reports / f"{kind}.docx", **options)
             result.files += list(report.files)
             written.append(f"{kind} ({report.tables} tables, {report.n_figures} figures)")
@@ -290,29 +295,34 @@ def _autocode(project: Project, steps: _Steps, result: DemoResult, tables: Path)
     steps.run("autocode", "suggesting codes with rules and a model, and evaluating them", autocode_step)
 
 
-def _ratings(project: Project, steps: _Steps, result: DemoResult, sample_dir: Path) -> None:
-    """Import the sample's construct ratings (one file per rater) and build their consensus."""
+def _ratings(project: Project, steps: _Steps, result: DemoResult, sample_dir: Path, tables: Path) -> None:
+    """Import the sample raters' filled worksheets, measure their agreement, build the consensus."""
     folder = sample_dir / "ratings"
-    files = sorted(p for p in folder.glob("*") if p.suffix.lower() in (".csv", ".xlsx")
-                   and p.stem not in ("fit", "reconciliation")) if folder.is_dir() else []
-    if not files:
+    sheets = sorted(folder.glob("*.xlsx")) if folder.is_dir() else []
+    if not sheets:
         steps.skip("ratings", "the sample has no construct ratings")
         return
 
     def ratings_step() -> str:
-        from .mixed import ratings as ratings_module
+        from .mixed.ratings import build_consensus, import_ratings, rating_agreement
 
-        raters = []
-        for path in files:
-            imported = ratings_module.import_ratings(project, path, by="clinic")
-            raters.append(imported.rater)
-        if len(set(raters)) > 1:
+        raters = [import_ratings(project, path).rater for path in sheets]
+        text = f"{len(raters)} raters ({', '.join(raters)})"
+        if len(raters) >= 2:
+            agreement = rating_agreement(project, raters)
+            result.files += _write_table(agreement, tables / "ratings_agreement")
+            values = dict(zip(agreement["statistic"], agreement["value"]))
+            text += f", exact agreement {values.get('percent_agreement', float('nan')):.0%}"
             decisions = folder / "reconciliation.csv"
-            ratings_module.build_consensus(project, by="clinic", decisions=decisions if decisions.is_file() else None)
-        n = project.store.connection.execute("SELECT COUNT(*) FROM ratings").fetchone()[0]
-        return f"{n} ratings from {len(set(raters))} rater(s)" + (", consensus built" if len(set(raters)) > 1 else "")
+            consensus = build_consensus(project, decisions=decisions if decisions.is_file() else None,
+                                        allow_unresolved=not decisions.is_file())
+            text += f"; consensus: {consensus.agreed} agreed, {consensus.decided} decided in reconciliation"
+            result.headline["rated cells decided in reconciliation"] = str(consensus.decided)
+        matrix = project.construct_matrix(by="clinic")
+        result.files += _write_table(matrix.reset_index(), tables / "construct_by_clinic")
+        return text + f"; {matrix.shape[0]} constructs x {matrix.shape[1]} clinics"
 
-    steps.run("ratings", "importing the construct ratings per clinic", ratings_step)
+    steps.run("ratings", "importing the construct ratings and building their consensus", ratings_step)
 
 
 __all__ = ["run_demo", "DemoResult", "CODERS"]

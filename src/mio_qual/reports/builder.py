@@ -374,11 +374,16 @@ class ReportBuilder:
         self.headings.append((level, clean))
         return self._add_paragraph(clean, style=f"Heading {level}")
 
-    def paragraph(self, text: str, *, style: str | None = None) -> "Paragraph":
-        """A paragraph of body text; ``**text**`` is set in bold."""
+    def paragraph(self, text: str, *, style: str | None = None, keep_with_next: bool = False) -> "Paragraph":
+        """A paragraph of body text; ``**text**`` is set in bold.
+
+        ``keep_with_next`` keeps it on the page of what follows (a sentence introducing a table).
+        """
         self._ensure()
         paragraph = self._add_paragraph(style=style)
         self._add_runs(paragraph, self.clean(text))
+        if keep_with_next:
+            paragraph.paragraph_format.keep_with_next = True
         return paragraph
 
     def note(self, text: str) -> "Paragraph":
@@ -467,6 +472,21 @@ class ReportBuilder:
             spacer.paragraph_format.space_after = Pt(2)
         return number
 
+    def _fit_height(self, png: str | Path, width_cm: float) -> float:
+        """The largest width at most ``width_cm`` at which the picture and its caption fit on one page."""
+        try:
+            from PIL import Image
+
+            with Image.open(png) as image:
+                pixels_wide, pixels_high = image.size
+        except Exception:  # noqa: BLE001 - an unreadable size leaves the width as asked
+            return width_cm
+        page_width, page_height = self.style.page_size
+        text_height = (page_width if self._landscape_now() else page_height) - 2 * self.style.margin_cm
+        room = 0.72 * text_height  # leaves the caption, and a short table or note, on the same page
+        height = width_cm * pixels_high / max(pixels_wide, 1)
+        return width_cm if height <= room else width_cm * room / height
+
     def figure(self, png: str | Path, caption: str, *, width_cm: float | None = None,
                landscape: bool = False) -> int:
         """A numbered figure: the picture, then "Figure N." and its caption.
@@ -488,12 +508,15 @@ class ReportBuilder:
         """
         self._ensure(True if landscape else None)
         width = width_cm or min(self.text_width_cm(), 16.0 if not self._landscape_now() else 22.0)
+        width = min(width, self._fit_height(png, width))
         paragraph = self._add_paragraph(style=FIGURE)
         paragraph.add_run().add_picture(str(png), width=Cm(width))
         return self._caption("Figure", caption, keep_with_next=False)
 
     # ------------------------------------------------------------------ tables as XML
     _CELL_PAD_CM = 2 * 70 / _TWIPS_PER_CM + 0.08  # the cell margins, and a little air
+    #: Rows with a cell longer than this (characters) may break across pages.
+    SPLIT_ROWS_LONGER_THAN = 350
 
     def _measure(self, header: list[str], body: list[list[str]], numeric: list[bool]) -> tuple[list[float], list[float]]:
         """Per column: the narrowest width that breaks no word (cm), and a comfortable width (cm)."""
@@ -610,7 +633,10 @@ class ReportBuilder:
         parts.append("</w:tr>")
         for i, row in enumerate(body):
             fill = s.band_fill if (s.band_fill and i % 2 == 1) else None
-            parts.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
+            # short rows never split across pages; a row taller than a good part of a page may, or
+            # every page holding one would be left half empty
+            keep = max((len(t) for t in row), default=0) < self.SPLIT_ROWS_LONGER_THAN
+            parts.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>" if keep else "<w:tr>")
             for j, text in enumerate(row):
                 parts.append(cell(text, grid[j], right=numeric[j], bold=first_column_bold and j == 0,
                                   fill=fill, head=False))

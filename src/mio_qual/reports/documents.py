@@ -428,7 +428,7 @@ def write_themes(b: ReportBuilder, ctx: _Context, *, level: int = 1, layer: str 
                         f" in {m.number(rows['transcript_id'].nunique(), 'transcript')}, {m.number(n_clinics, 'clinic')}")
             if via_codes:
                 sentence += f"; including excerpts coded {m.join_words(via_codes)}"
-            b.paragraph(sentence + ".")
+            b.paragraph(sentence + ".", keep_with_next=True)
             counts = Counter(zip(rows["role_label"], rows["clinic"]))
             present = [c for c in clinics if any(k[1] == c for k in counts)]
             grid = pd.DataFrame(
@@ -791,13 +791,13 @@ def disagreement_frame(data: AgreementData, redactor: Callable[[str], str]) -> "
 
 
 def write_disagreements(b: ReportBuilder, ctx: _Context, data: AgreementData, *, level: int = 2,
-                        max_rows: int = 400) -> None:
-    """The disagreement appendix (landscape), and the full list as CSV beside the document."""
+                        max_rows: int = 400, heading: str = "Disagreements") -> None:
+    """The disagreement appendix (landscape, its heading with it), and the full list as CSV beside the document."""
     from ..exports import safe_frame
 
     frame = disagreement_frame(data, b.clean)
     if not len(frame):
-        b.heading("Disagreements", level)
+        b.heading(heading, level)
         b.paragraph("The coders did not disagree on any unit.")
         return
     csv = ctx.path.with_name(f"{ctx.path.stem}-disagreements.csv")
@@ -805,7 +805,7 @@ def write_disagreements(b: ReportBuilder, ctx: _Context, data: AgreementData, *,
     ctx.files.append(csv)
     shown = frame.head(max_rows)
     with b.landscape_section():
-        b.heading("Disagreements", level)
+        b.heading(heading, level)
         b.paragraph(f"{m.number(len(frame), 'unit').capitalize()} were coded differently by"
                     f" {m.join_words(data.coders)}"
                     + (f"; the first {len(shown):,} are listed below, and all of them in {csv.name}."
@@ -926,10 +926,15 @@ def write_joint(b: ReportBuilder, ctx: _Context, *, level: int = 1, outcome: str
     if stats is not None:
         displays.append(stats)
         b.heading("Statistics by theme", level)
-        frame = stats.frame.rename(columns=lambda col: str(col).replace("_", " "))
+        case = by.capitalize()
+        names = {"construct": "Construct", "name": "Name", "rating": "Rating", "cases": f"{case}s",
+                 "n_cases": f"n {by}s", "case_mean": f"{case} mean", "case_sd": f"{case} SD", "n_units": "n units",
+                 "unit_mean": "Unit mean", "unit_sd": "Unit SD", "unit_median": "Unit median"}
+        frame = stats.frame.rename(columns=lambda col: names.get(str(col), str(col).replace("_", " ")))
+        two = "{:.2f}"
         b.table(frame, stats.title, note=" ".join(stats.notes),
-                number_format={"case mean": "{:.2f}", "case sd": "{:.2f}", "unit mean": "{:.2f}",
-                               "unit sd": "{:.2f}", "unit median": "{:.2f}"})
+                number_format={f"{case} mean": two, f"{case} SD": two, "Unit mean": two, "Unit SD": two,
+                               "Unit median": two})
     if export:
         from .deidentify import redact_display
 
@@ -1012,9 +1017,8 @@ def study_report(project: "Project", path: str | Path, *, title: str = "Qualitat
     b.heading("Appendix A. Coder's manual")
     write_codebook(b, project, level=2, ctx=ctx)
     if not isinstance(data, str):
-        b.page_break()
-        b.heading("Appendix B. Disagreements between coders")
-        write_disagreements(b, ctx, data, level=2, max_rows=max_rows)
+        write_disagreements(b, ctx, data, level=1, max_rows=max_rows,
+                            heading="Appendix B. Disagreements between coders")
     return _finish(ctx, "study")
 
 

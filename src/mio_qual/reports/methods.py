@@ -324,23 +324,55 @@ def describe_autocoding(project: "Project") -> list[str]:
 
 
 def describe_ratings(project: "Project") -> list[str]:
-    """Construct ratings: raters, cases, constructs, scale."""
+    """Construct ratings: raters, cases, constructs, scale, their agreement and the consensus."""
     c = project.store.connection
-    rows = c.execute("SELECT rater, case_kind, case_id, construct, rating FROM ratings").fetchall()
+    rows = c.execute("SELECT rater, case_kind, case_id, construct, rating, source_file FROM ratings").fetchall()
     if not rows:
         return []
-    raters = sorted({r[0] for r in rows})
-    kinds = sorted({r[1] for r in rows})
-    cases = sorted({r[2] for r in rows})
-    constructs = {r[3] for r in rows}
-    missing = sum(1 for r in rows if r[4] is None)
+    own = [r for r in rows if r[0] != "consensus"]
+    consensus = [r for r in rows if r[0] == "consensus"]
+    base = own or consensus
+    raters = sorted({r[0] for r in own})
+    kinds = sorted({r[1] for r in base})
+    cases = sorted({r[2] for r in base})
+    constructs = {r[3] for r in base}
+    missing = sum(1 for r in base if r[4] is None)
     kind = kinds[0] if len(kinds) == 1 else join_words(kinds)
-    text = (f"**Construct ratings.** {number(len(raters), 'rater').capitalize()} ({join_words(raters)}) rated "
-            f"{number(len(constructs), 'CFIR construct')} for each of {number(len(cases), kind)} on the valence and"
-            " strength scale of Damschroder and Lowery (2013): -2 and -1 for a strong or weak negative influence on"
-            " implementation, 0 for a neutral one, +1 and +2 for a weak or strong positive one, and X for mixed"
-            " influences")
-    text += f"; {missing:,} of {len(rows):,} ratings were left missing for lack of evidence." if missing else "."
+    who = (f"{number(len(raters), 'rater').capitalize()} ({join_words(raters)}) each rated" if raters
+           else "The consensus ratings rate")
+    text = (f"**Construct ratings.** {who} {number(len(constructs), 'CFIR construct')} for each of"
+            f" {number(len(cases), kind)} on the valence and strength scale of Damschroder and Lowery (2013): -2 and"
+            " -1 for a strong or weak negative influence on implementation, 0 for a neutral one, +1 and +2 for a weak"
+            " or strong positive one, and X for mixed influences; a construct with too little evidence was left"
+            " unrated")
+    text += f" ({missing:,} of {len(base):,} ratings)." if missing else "."
+    if len(raters) >= 2:
+        try:
+            from ..mixed.ratings import rating_agreement
+
+            agreement = rating_agreement(project, raters, by=kinds[0])
+        except Exception:  # noqa: BLE001 - the paragraph stays true without the numbers
+            agreement = None
+        if agreement is not None and len(agreement):
+            values = dict(zip(agreement["statistic"], agreement["value"]))
+            bits = []
+            if values.get("percent_agreement") == values.get("percent_agreement"):
+                bits.append(f"exact agreement {values['percent_agreement']:.0%}")
+            if values.get("krippendorff_alpha_ordinal") == values.get("krippendorff_alpha_ordinal"):
+                bits.append(f"Krippendorff's ordinal alpha {values['krippendorff_alpha_ordinal']:.2f}")
+            if values.get("within_one_point") == values.get("within_one_point"):
+                bits.append(f"{values['within_one_point']:.0%} of ratings within one point")
+            if bits:
+                text += " Between the raters: " + ", ".join(bits) + "."
+    if consensus and raters:
+        given: dict[tuple[str, str, str], set] = {}
+        for rater, kind_, case, construct, rating, _ in own:
+            given.setdefault((kind_, case, construct), set()).add(rating)
+        differing = sum(1 for values in given.values() if len(values) > 1)
+        sources = sorted({Path(r[5]).name for r in consensus if r[5] and r[5] != "-"})
+        text += (f" The consensus ratings keep the raters' shared value and, for the {differing:,} ratings on which"
+                 " they differed, the value agreed in reconciliation"
+                 + (f" (recorded in {join_words(sources)})" if sources else "") + ".")
     return [text]
 
 
