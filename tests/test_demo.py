@@ -64,7 +64,7 @@ def test_demo_writes_every_report_with_charts(demo):
                  "ratings_agreement"):
         assert (out / "tables" / f"{name}.csv").is_file() and (out / "tables" / f"{name}.xlsx").is_file(), name
     joint = docx.Document(str(reports / "joint.docx"))
-    assert len(joint.tables) == 4 and len(joint.inline_shapes) == 1
+    assert len(joint.tables) == 5 and len(joint.inline_shapes) == 1  # rater agreement + three displays + outcome
     study = docx.Document(str(reports / "study.docx"))
     assert len(study.inline_shapes) == 3
     per_code = pd.read_csv(out / "tables" / "agreement_per_code.csv")

@@ -882,6 +882,7 @@ def write_joint(b: ReportBuilder, ctx: _Context, *, level: int = 1, outcome: str
     b.paragraph(f"Joint displays put the qualitative strand (CFIR construct ratings per {by}, from"
                 f" {ordered.data['rater']}) beside the quantitative strand ({outcome}), after Fetters, Curry and"
                 " Creswell (2013) and Guetterman, Fetters and Creswell (2015).")
+    _rating_agreement_table(b, project, by)
     frame = ordered.frame.rename(columns={"construct": "Construct", "name": "Name", "difference": "Difference",
                                           "distinguishing": "Distinguishing"})
     frame.columns = [m.clinic_label(col) if col in ordered.data["matrix"].columns else col for col in frame.columns]
@@ -943,6 +944,39 @@ def write_joint(b: ReportBuilder, ctx: _Context, *, level: int = 1, outcome: str
             stem = ctx.path.with_name(f"{ctx.path.stem}-{display.kind}")
             ctx.files.append(display.to_csv(stem.with_suffix(".csv")))
             ctx.files.append(display.to_xlsx(stem.with_suffix(".xlsx")))
+
+
+RATING_STATS = {
+    "krippendorff_alpha_ordinal": "Krippendorff's \u03b1, ordinal (-2..+2)",
+    "krippendorff_alpha_nominal": "Krippendorff's \u03b1, nominal (X a category)",
+    "cohen_kappa_linear": "Cohen's \u03ba, linear weights",
+    "percent_agreement": "Exact agreement",
+    "within_one_point": "Within one point",
+}
+
+
+def _rating_agreement_table(b: ReportBuilder, project: "Project", by: str) -> None:
+    """Agreement between the raters whose ratings the consensus was built from (nothing with one rater)."""
+    import pandas as pd
+
+    from ..mixed.ratings import CONSENSUS, rating_agreement, raters
+
+    names = [r for r in raters(project, by) if r != CONSENSUS]
+    if len(names) < 2:
+        return
+    table = rating_agreement(project, names, by=by)
+    frame = pd.DataFrame({
+        "Statistic": [RATING_STATS.get(s, s.replace("_", " ")) for s in table["statistic"]],
+        "Raters": table["raters"].to_numpy(),
+        "Value": table["value"].to_numpy(),
+        "95% CI": [f"{lo:.2f} to {hi:.2f}" if lo == lo and hi == hi else "" for lo, hi in
+                   zip(table["ci_low"], table["ci_high"])],
+        "Units": table["n_units"].to_numpy(),
+    })
+    b.table(frame, f"Agreement between the raters on construct ratings per {by} (units: {by} x construct)",
+            number_format={"Value": "{:.2f}"},
+            note="Ordinal statistics leave out X (mixed) and missing ratings; the nominal alpha and exact agreement"
+                 " count X as a rating of its own.")
 
 
 def joint_report(project: "Project", path: str | Path, *, outcome: str = "fidelity", by: str = "clinic",
