@@ -17,6 +17,7 @@ def test_canonical_form_examples():
     assert canonicalize("e\u0301") == "\u00e9"
     assert canonicalize("a\rb\u2028c") == "a\nb\nc"
     assert canonicalize("keep\u00a0inside here ") == "keep\u00a0inside here"
+    assert canonicalize("\n\ufeffI: hi") == "I: hi"  # a BOM after leading blank lines goes too
 
 
 @given(TEXTS)

@@ -34,11 +34,11 @@ def canonicalize(raw: str) -> str:
     >>> canonicalize(canonicalize("a\\rb ")) == canonicalize("a\\rb ")
     True
     """
-    text = raw.replace("\x00", "").lstrip("\ufeff")
+    text = raw.replace("\x00", "")
     text = _LINE_BREAKS.sub("\n", text)
     text = unicodedata.normalize("NFC", text)
     text = _TRAILING_SPACE.sub("", text)
-    return text.strip("\n")
+    return text.lstrip("\n\ufeff").rstrip("\n")
 
 
 def is_canonical(text: str) -> bool:

@@ -7,64 +7,22 @@ from typing import Any
 
 import click
 
-from .common import emit, format_option, get_project, out_option
+from .common import ManyValues, emit, format_option, get_project, out_option, split_values
 
 _UNITS = ("sentence", "turn", "paragraph", "character", "span", "transcript", "continuum")
 _STATS = ("percent_agreement", "cohen_kappa", "scott_pi", "fleiss_kappa", "krippendorff_alpha", "gwet_ac1",
           "brennan_prediger", "pabak")
 
 
-class _Command(click.Command):
-    """Turns mio-qual errors into a one-line message and exit code 2 (1 for work failures)."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        from ..errors import MioQualError
-
-        try:
-            return super().invoke(ctx)
-        except MioQualError as exc:
-            root = ctx.find_root()
-            if (root.obj or {}).get("debug"):
-                raise
-            error = click.ClickException(exc.one_line())
-            error.exit_code = exc.exit_code
-            raise error from None
-
-
-class _ManyValues(click.Option):
-    """A repeatable option that also takes several values after one flag: ``--coders A B C``.
-
-    The words after the flag, up to the next option, are each passed to the option as if the
-    flag had been repeated. (Relies on click's parser objects; if they change, the option still
-    works as an ordinary repeatable one.)
-    """
-
-    def add_to_parser(self, parser: Any, ctx: click.Context) -> None:
-        super().add_to_parser(parser, ctx)
-        table = {**getattr(parser, "_long_opt", {}), **getattr(parser, "_short_opt", {})}
-        parsed = next((table[name] for name in self.opts if name in table), None)
-        if parsed is None or not hasattr(parsed, "process"):
-            return
-        original = parsed.process
-        prefixes = tuple(getattr(parser, "_opt_prefixes", {"-", "--"}))
-
-        def process(value: Any, state: Any) -> None:
-            original(value, state)
-            while state.rargs and not state.rargs[0].startswith(prefixes):
-                original(state.rargs.pop(0), state)
-
-        parsed.process = process
-
-
 def _common(func: Any) -> Any:
     options = [
-        click.option("--coders", "coders", required=True, multiple=True, cls=_ManyValues,
+        click.option("--coders", "coders", required=True, multiple=True, cls=ManyValues,
                      help="Coder layers to compare: --coders A B (or --coders A --coders B)."),
         click.option("--unit", type=click.Choice(_UNITS), default="sentence", show_default=True,
                      help="Unit of analysis; 'continuum' is Krippendorff's unitized alpha."),
-        click.option("--codes", "codes", multiple=True, cls=_ManyValues,
+        click.option("--codes", "codes", multiple=True, cls=ManyValues,
                      help="Codes to analyse (default: all the coders used)."),
-        click.option("--transcript", "transcripts", multiple=True, cls=_ManyValues,
+        click.option("--transcript", "transcripts", multiple=True, cls=ManyValues,
                      help="Restrict to these transcripts."),
         click.option("--scope", type=click.Choice(("all", "coded")), default="all", show_default=True,
                      help="Character units: all text, or only text anyone coded."),
@@ -80,16 +38,9 @@ def _common(func: Any) -> Any:
     return func
 
 
-def _split(values: tuple[str, ...]) -> list[str]:
-    out: list[str] = []
-    for value in values:
-        out.extend(v for v in value.replace(",", " ").split() if v)
-    return out
-
-
-@click.command(cls=_Command, context_settings={"ignore_unknown_options": False})
+@click.command()
 @_common
-@click.option("--stat", "stats", multiple=True, type=click.Choice(_STATS), cls=_ManyValues,
+@click.option("--stat", "stats", multiple=True, type=click.Choice(_STATS), cls=ManyValues,
               help="Coefficients to report (repeatable; default depends on the number of coders).")
 @click.option("--boot", "n_boot", type=click.IntRange(0), default=0, show_default=True,
               help="Bootstrap replicates for kappa and alpha intervals (0: analytic intervals only).")
@@ -109,7 +60,7 @@ def agreement(coders: tuple[str, ...], unit: str, codes: tuple[str, ...], transc
     from ..errors import InputError
 
     project = get_project()
-    coder_list = _split(coders)
+    coder_list = split_values(coders)
     if fmt == "docx":
         if out is None:
             raise InputError("a Word document cannot go to the terminal", hint="add --out agreement.docx")
@@ -117,14 +68,20 @@ def agreement(coders: tuple[str, ...], unit: str, codes: tuple[str, ...], transc
         click.echo(f"wrote {out}", err=True)
         return
     table = project.agreement(
-        coders=coder_list, unit=unit, codes=_split(codes) or None, stats=list(stats) or None, scope=scope,
+        coders=coder_list, unit=unit, codes=split_values(codes) or None, stats=list(stats) or None, scope=scope,
         min_coverage=min_coverage, span_threshold=span_threshold, n_boot=n_boot, seed=seed, confidence=confidence,
-        by_transcript=not no_transcripts, transcripts=_split(transcripts) or None,
+        by_transcript=not no_transcripts, transcripts=split_values(transcripts) or None,
         seen="any" if all_seen else "coded")
-    if fmt == "table":
-        table = _compact(table)
     title = f"Agreement of {', '.join(coder_list)} by {unit}"
-    emit(table, fmt, title=title, out=out)
+    if fmt == "table":
+        emit(_compact(table), fmt, title=title, out=out)
+        convention = next((c for c in table.get("flag_convention", []) if isinstance(c, str) and c), "")
+        if convention:
+            click.echo(f"flag: {convention}", err=True)
+        if (table["level"] == "transcript").any():
+            click.echo("per-transcript rows, standard errors and every interval: --format csv", err=True)
+    else:
+        emit(table, fmt, title=title, out=out)
     set_aside = table.attrs.get("set_aside") if hasattr(table, "attrs") else None
     if set_aside and fmt == "table":
         for reason, count in set_aside.items():
@@ -132,20 +89,25 @@ def agreement(coders: tuple[str, ...], unit: str, codes: tuple[str, ...], transc
 
 
 def _compact(table: Any) -> Any:
-    """The columns that fit a terminal: values and flags, not every interval."""
+    """What fits a terminal: per-code and pooled rows, each coefficient once, kappa's interval.
+
+    Per-transcript rows, standard errors and the other intervals are in ``--format csv|json``.
+    """
     if table.empty:
         return table
-    keep = ["level", "code", "transcript_id", "n_units", "prevalence"]
-    stats = [c for c in table.columns if c in _STATS or c == "unitized_alpha"]
-    keep += stats
-    if "percent_agreement" in table.columns:
-        keep += ["percent_agreement_ci_low", "percent_agreement_ci_high"]
-    keep += [c for c in ("prevalence_index", "bias_index", "flag") if c in table.columns]
-    compact = table[[c for c in keep if c in table.columns]].copy()
+    rows = table[table["level"] != "transcript"]
+    keep = {"code": "code", "n_units": "units", "prevalence": "prevalence", "percent_agreement": "agree",
+            "cohen_kappa": "kappa", "fleiss_kappa": "fleiss", "krippendorff_alpha": "alpha", "gwet_ac1": "AC1",
+            "unitized_alpha": "u-alpha", "scott_pi": "pi", "brennan_prediger": "BP", "pabak": "PABAK"}
+    compact = rows[[c for c in keep if c in rows.columns]].rename(columns=keep)
+    if "cohen_kappa_ci_low" in rows.columns:
+        compact.insert(compact.columns.get_loc("kappa") + 1, "kappa 95% CI",
+                       [f"{lo:.2f} to {hi:.2f}" if lo == lo and hi == hi else ""
+                        for lo, hi in zip(rows["cohen_kappa_ci_low"], rows["cohen_kappa_ci_high"])])
+    if "flag" in rows.columns:
+        compact["flag"] = rows["flag"]
     compact.attrs = dict(table.attrs)
-    return compact.rename(columns={"percent_agreement_ci_low": "pa_low", "percent_agreement_ci_high": "pa_high",
-                                   "percent_agreement": "percent", "krippendorff_alpha": "alpha",
-                                   "cohen_kappa": "kappa", "prevalence_index": "PI", "bias_index": "BI"})
+    return compact
 
 
 def _write_docx(project: Any, out: Path, coders: list[str], unit: str, **options: Any) -> None:
@@ -160,7 +122,7 @@ def _write_docx(project: Any, out: Path, coders: list[str], unit: str, **options
     agreement_report(project, out, coders=coders, unit=unit, **options)
 
 
-@click.command(cls=_Command)
+@click.command()
 @_common
 @click.option("--show-names", is_flag=True,
               help="Keep speakers' names (by default speakers appear by study id and names are redacted).")
@@ -174,10 +136,10 @@ def disagreements(coders: tuple[str, ...], unit: str, codes: tuple[str, ...], tr
     Example: mio-qual disagreements --coders A B --unit sentence --format csv --out to-discuss.csv
     """
     project = get_project()
-    coder_list = _split(coders)
+    coder_list = split_values(coders)
     frame = project.disagreements(
-        coders=coder_list, unit=unit, codes=_split(codes) or None, scope=scope, min_coverage=min_coverage,
-        span_threshold=span_threshold, transcripts=_split(transcripts) or None, seen="any" if all_seen else "coded",
+        coders=coder_list, unit=unit, codes=split_values(codes) or None, scope=scope, min_coverage=min_coverage,
+        span_threshold=span_threshold, transcripts=split_values(transcripts) or None, seen="any" if all_seen else "coded",
         redact=not show_names)
     if fmt == "table" and len(frame) and "text" in frame.columns:
         frame = frame.copy()

@@ -14,36 +14,7 @@ SHEETS = (".csv", ".xlsx", ".xlsm")
 QDPX = (".qdpx",)
 
 
-class _CliError(click.ClickException):
-    """A mio-qual error shown the CLI's way: one line, then any details, with its exit code."""
-
-    def __init__(self, error: Any) -> None:
-        super().__init__(error.one_line())
-        self.exit_code = error.exit_code
-        self.details = list(error.details)
-
-    def show(self, file: Any = None) -> None:
-        click.echo(f"error: {self.message}", err=True)
-        for detail in self.details:
-            click.echo(f"  {detail}", err=True)
-
-
-class _Group(click.Group):
-    """Turns mio-qual errors into exit codes here too, so that click's test runner sees 0/1/2."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        from ..errors import MioQualError
-
-        try:
-            return super().invoke(ctx)
-        except MioQualError as exc:
-            root = ctx.find_root()
-            if (root.obj or {}).get("debug"):
-                raise
-            raise _CliError(exc) from None
-
-
-@click.group(cls=_Group)
+@click.group()
 def coding() -> None:
     """Import, export, list and reconcile human coding (Word comments, spreadsheets, REFI-QDA)."""
 
@@ -139,8 +110,9 @@ def import_cmd(files: tuple[Path, ...], coder: str | None, codebooks: tuple[str,
             for path in by_kind["qdpx"]:
                 try:
                     done_qdpx = import_qdpx(project, path, codebook=book, coder=coder, skip_problems=skip_problems)
-                except InputError as exc:
-                    problems.extend(exc.details or [exc.one_line()])
+                except InputError as exc:  # name the .qdpx in each problem: several files may be listed
+                    problems.extend([d if path.name in d else f"{path}: {d}" for d in exc.details]
+                                    or [exc.one_line()])
                 else:  # (REFI-QDA engineer: counts, skips and notes from the RefiImportResult)
                     summary["files"].append({"file": str(path), "codings": done_qdpx.n_codings,
                                              "coders": [w.coder for w in done_qdpx.writes],

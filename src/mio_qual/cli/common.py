@@ -39,6 +39,39 @@ def get_project(ctx: click.Context | None = None) -> "Project":
     return Project.find(explicit)
 
 
+class ManyValues(click.Option):
+    """A repeatable option that also takes several values after one flag: ``--coders A B C``.
+
+    The words after the flag, up to the next option, are each passed to the option as if the
+    flag had been repeated. (Relies on click's parser objects; if they change, the option still
+    works as an ordinary repeatable one.)
+    """
+
+    def add_to_parser(self, parser: Any, ctx: click.Context) -> None:
+        super().add_to_parser(parser, ctx)
+        table = {**getattr(parser, "_long_opt", {}), **getattr(parser, "_short_opt", {})}
+        parsed = next((table[name] for name in self.opts if name in table), None)
+        if parsed is None or not hasattr(parsed, "process"):
+            return
+        original = parsed.process
+        prefixes = tuple(getattr(parser, "_opt_prefixes", {"-", "--"}))
+
+        def process(value: Any, state: Any) -> None:
+            original(value, state)
+            while state.rargs and not state.rargs[0].startswith(prefixes):
+                original(state.rargs.pop(0), state)
+
+        parsed.process = process
+
+
+def split_values(values: Iterable[str]) -> list[str]:
+    """Flatten option values that may also be comma- or space-separated lists."""
+    out: list[str] = []
+    for value in values:
+        out.extend(v for v in value.replace(",", " ").split() if v)
+    return out
+
+
 def format_option(default: str = "table", choices: Iterable[str] = FORMATS) -> Callable:
     """A ``--format`` option."""
     return click.option("--format", "fmt", type=click.Choice(list(choices)), default=default, show_default=True,
@@ -93,7 +126,8 @@ def rich_table(frame: "pd.DataFrame", *, title: str | None = None, max_rows: int
         if str(column) in wide:
             table.add_column(str(column), ratio=1, overflow="fold", min_width=30)
         else:
-            table.add_column(str(column), justify="right" if numeric else "left", no_wrap=True)
+            table.add_column(str(column), justify="right" if numeric else "left", no_wrap=True,
+                             min_width=min(len(str(column)), 16))
     rows = frame if max_rows is None else frame.head(max_rows)
     for values in rows.itertuples(index=False):
         table.add_row(*(_cell(v) for v in values))

@@ -32,8 +32,37 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 }
 
 
+class MioQualClickError(click.ClickException):
+    """A mio-qual error shown the CLI's way: ``error: <one line>``, then any details, with its exit code."""
+
+    def __init__(self, error: Any) -> None:
+        super().__init__(error.one_line())
+        self.exit_code = error.exit_code
+        self.details = list(error.details)
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"error: {self.message}", err=True)
+        for detail in self.details:
+            click.echo(f"  {detail}", err=True)
+
+
 class LazyGroup(click.Group):
-    """A click group whose subcommands are imported on first use."""
+    """A click group whose subcommands are imported on first use.
+
+    It also turns a :class:`~mio_qual.errors.MioQualError` raised by any subcommand into a
+    :class:`MioQualClickError`, so that every command exits 1 or 2 with a one-line message,
+    whether run from the shell or from click's test runner (``--debug`` lets it through).
+    """
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from ..errors import MioQualError
+
+        try:
+            return super().invoke(ctx)
+        except MioQualError as exc:
+            if (ctx.obj or {}).get("debug"):
+                raise
+            raise MioQualClickError(exc) from None
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(COMMANDS)
@@ -88,12 +117,10 @@ def cli(argv: list[str] | None = None) -> Any:
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
-    except MioQualError as exc:
+    except MioQualError as exc:  # raised outside a subcommand (e.g. while loading one)
         if debug:
             raise
-        click.echo(f"error: {exc.one_line()}", err=True)
-        for detail in exc.details:
-            click.echo(f"  {detail}", err=True)
+        MioQualClickError(exc).show()
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         click.echo("interrupted; the project is as it was before this command", err=True)
