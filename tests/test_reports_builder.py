@@ -187,3 +187,13 @@ def test_text_width_uses_arial_metrics():
     units = 722 + 611 + 778 + 611 + 333 + 611 + 778 + 611
     assert text_width_cm("Downtown", 8.5, bold=True) == pytest.approx(units / 1000 * 8.5 / 72 * 2.54)
     assert text_width_cm("il", 10) < text_width_cm("WM", 10)
+
+
+def test_xml_in_schema_order(built):
+    _, path, _ = built
+    document = _xml(path)
+    table_properties = re.search(r"<w:tblPr>(.*?)</w:tblPr>", document).group(1)
+    order = re.findall(r"<w:(tblW|tblBorders|tblLayout|tblCellMar|tblLook)\b", table_properties)
+    assert order == ["tblW", "tblBorders", "tblLayout", "tblCellMar", "tblLook"]
+    settings = re.findall(r"<w:(\w+)", _xml(path, "word/settings.xml"))
+    assert settings.index("updateFields") < settings.index("compat")

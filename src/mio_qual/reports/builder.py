@@ -596,12 +596,12 @@ class ReportBuilder:
         table_style = self._style_id(TABLE_TEXT)
         parts = [
             f"<w:tbl {nsdecls('w')}><w:tblPr><w:tblW w:w=\"{sum(grid)}\" w:type=\"dxa\"/>",
-            "<w:tblLayout w:type=\"fixed\"/>",
             "<w:tblBorders>"
             f"<w:top w:val=\"single\" w:sz=\"8\" w:space=\"0\" w:color=\"{border}\"/>"
             f"<w:bottom w:val=\"single\" w:sz=\"8\" w:space=\"0\" w:color=\"{border}\"/>"
             f"<w:insideH w:val=\"single\" w:sz=\"2\" w:space=\"0\" w:color=\"D5DBE3\"/>"
             "</w:tblBorders>",
+            "<w:tblLayout w:type=\"fixed\"/>",  # schema order: tblW, tblBorders, tblLayout, tblCellMar, tblLook
             "<w:tblCellMar><w:top w:w=\"28\" w:type=\"dxa\"/><w:left w:w=\"70\" w:type=\"dxa\"/>"
             "<w:bottom w:w=\"28\" w:type=\"dxa\"/><w:right w:w=\"70\" w:type=\"dxa\"/></w:tblCellMar>",
             "<w:tblLook w:val=\"04A0\" w:firstRow=\"1\" w:lastRow=\"0\" w:firstColumn=\"0\" w:lastColumn=\"0\""
@@ -686,7 +686,17 @@ class ReportBuilder:
         if settings.find(qn("w:updateFields")) is None:
             update = OxmlElement("w:updateFields")
             update.set(qn("w:val"), "true")
-            settings.append(update)
+            # CT_Settings is a sequence: updateFields goes before these (Word refuses misordered settings)
+            later = {"hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr",
+                     "attachedSchema", "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats",
+                     "doNotAutoCompressPictures", "forceUpgrade", "captions", "readModeInkLockDown", "smartTagType",
+                     "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags", "decimalSymbol", "listSeparator"}
+            following = next((child for child in settings if isinstance(child.tag, str)
+                              and child.tag.rsplit("}", 1)[-1] in later), None)
+            if following is not None:
+                following.addprevious(update)
+            else:
+                settings.append(update)
         properties = self.document.core_properties
         properties.title = self.title
         properties.author = "mio-qual"
