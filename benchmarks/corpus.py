@@ -207,6 +207,19 @@ def generate_corpus(
     return stats
 
 
+def ensure_corpus(folder: Path, n_transcripts: int, words_each: int, seed: int = 0) -> dict[str, int]:
+    """Generate the corpus into ``folder`` unless the same one is already there; say what was made."""
+    marker = folder / "corpus.json"
+    wanted = {"n_transcripts": n_transcripts, "words_each": words_each, "seed": seed}
+    info = json.loads(marker.read_text()) if marker.exists() else {}
+    if any(info.get(k) != v for k, v in wanted.items()):
+        t0 = time.perf_counter()
+        info = generate_corpus(folder, n_transcripts, words_each, seed)
+        print(f"generated {info['files']} files, {info['words']:,} words in {time.perf_counter() - t0:.1f} s: "
+              + ", ".join(f"{k} {v}" for k, v in info.items() if k not in ("files", "words", "n_transcripts", "words_each", "seed")))
+    return info
+
+
 def _time_reading(folder: Path) -> tuple[float, float, int]:
     """Wall seconds, CPU seconds and words for reading the whole corpus."""
     from mio_qual.transcripts import read_manifest, read_transcripts
@@ -250,14 +263,7 @@ def main(argv: list[str] | None = None) -> int:
     if folder is None:
         tmp = tempfile.TemporaryDirectory(prefix="mio-corpus-")
         folder = Path(tmp.name)
-    marker = folder / "corpus.json"
-    wanted = {"n_transcripts": args.n, "words_each": args.words, "seed": args.seed}
-    info = json.loads(marker.read_text()) if marker.exists() else {}
-    if any(info.get(k) != v for k, v in wanted.items()):
-        t0 = time.perf_counter()
-        info = generate_corpus(folder, args.n, args.words, args.seed)
-        print(f"generated {info['files']} files, {info['words']:,} words in {time.perf_counter() - t0:.1f} s: "
-              + ", ".join(f"{k} {v}" for k, v in info.items() if k not in ("files", "words", "n_transcripts", "words_each", "seed")))
+    ensure_corpus(folder, args.n, args.words, args.seed)
     if args.profile:
         import cProfile
         import pstats

@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpus import _time_reference, generate_corpus  # noqa: E402
+from corpus import _time_reference, ensure_corpus  # noqa: E402
 
 CHILD = r"""
 import json, resource, sys, time
@@ -75,17 +75,12 @@ def main(argv: list[str] | None = None) -> int:
     if folder is None:
         tmp = tempfile.TemporaryDirectory(prefix="mio-corpus-")
         folder = Path(tmp.name)
-    marker = folder / "corpus.json"
-    info = json.loads(marker.read_text()) if marker.exists() else {}
-    if info.get("n_transcripts") != args.n or info.get("words_each") != args.words:
-        t0 = time.perf_counter()
-        info = generate_corpus(folder, args.n, args.words, 0)
-        print(f"generated {info['files']} files, {info['words']:,} words in {time.perf_counter() - t0:.1f} s")
+    ensure_corpus(folder, args.n, args.words, 0)
 
     imports, references = [], []
     for _ in range(args.runs):
         imports.append(run_import(folder))
-        seconds, words = _time_reference(folder)
+        seconds, _cpu, words = _time_reference(folder)
         references.append(words / seconds)
     seconds = statistics.median(r["seconds"] for r in imports)
     words = imports[0]["words"]
