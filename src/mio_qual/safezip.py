@@ -8,6 +8,7 @@ gigabytes (a zip bomb), thousands of members, or member names that climb out of 
 from __future__ import annotations
 
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 
 from .errors import InputError
@@ -94,10 +95,30 @@ def open_zip(
     return archive
 
 
-def read_member(archive: zipfile.ZipFile, name: str, *, path: str | Path, limit: int = 256 << 20) -> bytes:
-    """Read one member, refusing to inflate more than ``limit`` bytes whatever its header says."""
-    with archive.open(name) as handle:
-        data = handle.read(limit + 1)
+def read_member(archive: zipfile.ZipFile, name: str, *, path: str | Path, limit: int = 64 << 20) -> bytes:
+    """Read one member, refusing to inflate more than ``limit`` bytes whatever its header says.
+
+    A member whose directory entry already declares more than ``limit`` bytes is refused
+    before anything is inflated. Damaged data (a broken deflate stream, a CRC that does not
+    match, a member shorter than its header says) is an :class:`InputError`, not a crash.
+    """
+    try:
+        declared = archive.getinfo(name).file_size
+    except KeyError:
+        raise InputError(f"archive member {name!r} is missing", path=path, hint="the file may be damaged") from None
+    if declared > limit:
+        raise InputError(
+            f"archive member {name!r} is larger than {limit >> 20} MiB", path=path, hint="the file may be hostile"
+        )
+    try:
+        with archive.open(name) as handle:
+            data = handle.read(limit + 1)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
+        raise InputError(
+            f"archive member {name!r} is damaged ({exc.__class__.__name__}: {exc})",
+            path=path,
+            hint="the file may be damaged or hostile; re-save or re-export it",
+        ) from None
     if len(data) > limit:
         raise InputError(
             f"archive member {name!r} is larger than {limit >> 20} MiB", path=path, hint="the file may be hostile"
