@@ -94,7 +94,7 @@ def read_sheets(path: str | Path) -> list[Sheet]:
     Values come back as the file stores them: formulas as their ``=...`` text (to be
     refused by the caller), numbers as numbers, blank rows dropped.
     """
-    from ..transcripts.encoding import check_file_size, decode_bytes
+    from ..transcripts.encoding import MAX_TABLE_BYTES, check_file_size, decode_bytes
     from ..transcripts.tables import normalize_column
 
     path = Path(path)
@@ -103,7 +103,7 @@ def read_sheets(path: str | Path) -> list[Sheet]:
         raise InputError("no such file", path=path, hint="check the path")
     raw: list[tuple[str | None, list[tuple[int, list[Any]]]]] = []
     if suffix == ".csv":
-        check_file_size(path)
+        check_file_size(path, limit=MAX_TABLE_BYTES, what="a coding sheet")
         text, _, _ = decode_bytes(path.read_bytes(), path=path)
         first = text.split("\n", 1)[0]
         delimiter = ";" if first.count(";") > first.count(",") else ","

@@ -152,9 +152,9 @@ def read_table(path: str | Path, *, what: str, sheet: str | Sequence[str] | None
         raise InputError(f"{what} not found", path=path, hint="check the path")
     suffix = path.suffix.lower()
     if suffix in (".csv", ".tsv", ".txt"):
-        from ..transcripts.encoding import check_file_size, decode_bytes
+        from ..transcripts.encoding import MAX_TABLE_BYTES, check_file_size, decode_bytes
 
-        check_file_size(path)
+        check_file_size(path, limit=MAX_TABLE_BYTES, what="a table")
         text, _, _ = decode_bytes(path.read_bytes(), path=path)
         delimiter = "\t" if suffix == ".tsv" else ","
         first = text.split("\n", 1)[0]

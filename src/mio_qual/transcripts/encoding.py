@@ -19,6 +19,17 @@ from ..errors import InputError
 MAX_FILE_BYTES = 200 * 1024 * 1024
 """Largest transcript file accepted (200 MiB): a 10-hour interview is well under 2 MiB."""
 
+MAX_TABLE_BYTES = 64 * 1024 * 1024
+"""Largest CSV table (manifest, roster, coding sheet, ratings, quantitative data) accepted."""
+
+MAX_TEXT_BYTES = 32 * 1024 * 1024
+"""Largest text transcript (.txt .md .vtt .srt) accepted: 32 MiB is some 5 million words.
+
+Text files are decoded, canonicalized and segmented whole, so this bound (well below
+:data:`MAX_FILE_BYTES`, which also covers Word files with pictures) keeps one file from
+taking minutes and gigabytes of memory.
+"""
+
 MAX_LINE_CHARS = 1_000_000
 """Longest line accepted; longer lines mean the file is not a transcript (or is damaged)."""
 
@@ -37,8 +48,11 @@ _MAGIC = (
 )
 
 
-def check_file_size(path: str | Path, size: int | None = None) -> int:
-    """Refuse a file larger than :data:`MAX_FILE_BYTES`, or an empty one; return its size.
+def check_file_size(path: str | Path, size: int | None = None, limit: int = MAX_FILE_BYTES,
+                    what: str = "a transcript") -> int:
+    """Refuse a file larger than ``limit`` (default :data:`MAX_FILE_BYTES`), or an empty one; return its size.
+
+    ``what`` names what the file should be (for the message): "a transcript", "a table".
 
     Raises
     ------
@@ -48,12 +62,14 @@ def check_file_size(path: str | Path, size: int | None = None) -> int:
     if size is None:
         size = os.stat(path).st_size
     if size == 0:
-        raise InputError("the file is empty", path=path, hint="export the transcript again")
-    if size > MAX_FILE_BYTES:
+        raise InputError("the file is empty", path=path, hint="export the transcript again" if what == "a transcript"
+                         else "check that the file was saved completely")
+    if size > limit:
         raise InputError(
-            f"the file is {size / (1 << 20):.0f} MiB, more than the {MAX_FILE_BYTES >> 20} MiB a transcript may be",
+            f"the file is {size / (1 << 20):.0f} MiB, more than the {limit >> 20} MiB {what} may be",
             path=path,
-            hint="check that this is a transcript; split a very long one into one file per session",
+            hint="check that this is a transcript; split a very long one into one file per session"
+            if what == "a transcript" else "check that this is the right file",
         )
     return size
 
@@ -213,6 +229,6 @@ def check_line_lengths(text: str, *, path: str | Path | None = None, line_offset
 def read_text_file(path: str | Path) -> tuple[str, str, list[str]]:
     """Read and decode a text transcript from disk (size-checked), see :func:`decode_bytes`."""
     path = Path(path)
-    check_file_size(path)
+    check_file_size(path, limit=MAX_TEXT_BYTES)
     data = path.read_bytes()
     return decode_bytes(data, path=path)

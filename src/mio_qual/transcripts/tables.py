@@ -16,7 +16,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..safezip import open_zip
-from .encoding import check_file_size, decode_bytes
+from .encoding import MAX_TABLE_BYTES, check_file_size, decode_bytes
 
 _HEADER_JUNK = re.compile(r"[\s\-]+")
 
@@ -68,7 +68,7 @@ def read_table(path: str | Path, *, what: str) -> tuple[list[str], list[tuple[in
         raise InputError(f"{what} file not found", path=path, hint="check the path")
     suffix = path.suffix.lower()
     if suffix in (".csv", ".tsv", ".txt"):
-        check_file_size(path)
+        check_file_size(path, limit=MAX_TABLE_BYTES, what=f"a {what}")
         text, _, _ = decode_bytes(path.read_bytes(), path=path)
         delimiter = "\t" if suffix == ".tsv" else ","
         if suffix != ".tsv":
