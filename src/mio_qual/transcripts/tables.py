@@ -89,6 +89,7 @@ def read_table(path: str | Path, *, what: str) -> tuple[list[str], list[tuple[in
             hint="save it from the spreadsheet as CSV (UTF-8) or .xlsx",
         )
     numbered = [(n, cells) for n, cells in numbered if any(c for c in cells)]
+    _refuse_formulas(numbered, path, what)
     if not numbered:
         raise InputError(f"the {what} is empty", path=path, hint="its first row must name the columns")
     header_row, header = numbered[0]
@@ -108,12 +109,35 @@ def read_table(path: str | Path, *, what: str) -> tuple[list[str], list[tuple[in
     return columns, rows
 
 
+def _refuse_formulas(numbered: list[tuple[int, list[str]]], path: Path, what: str) -> None:
+    """Refuse a cell holding a formula (text starting with ``=``): it is never evaluated.
+
+    In a CSV file such a cell is what a spreadsheet program would run as a formula; in an
+    ``.xlsx`` file it is a formula cell (read without its cached value).
+    """
+    for n, cells in numbered:
+        for i, cell in enumerate(cells):
+            if cell.startswith("="):
+                column = ""
+                k = i + 1
+                while k:
+                    k, r = divmod(k - 1, 26)
+                    column = chr(65 + r) + column
+                raise InputError(
+                    f"row {n}, column {column} of the {what} holds a formula ({cell[:40]!r})",
+                    path=path,
+                    line=n,
+                    hint="formulas are never evaluated; type the value itself (or paste values only)",
+                )
+
+
 def _read_xlsx(path: Path, what: str) -> list[tuple[int, list[str]]]:
     import openpyxl
 
     open_zip(path, what=f"{what} .xlsx file").close()
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        # data_only=False: a formula cell gives its formula (refused), never a cached value
+        book = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds on damaged files
         raise InputError(
             f"the {what} .xlsx file cannot be read ({exc.__class__.__name__})",
