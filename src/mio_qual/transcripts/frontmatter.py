@@ -41,6 +41,42 @@ def _plain(value: Any) -> Any:
     return value
 
 
+MAX_DEPTH = 20
+"""Deepest nesting of lists and mappings accepted in front matter (study metadata is flat)."""
+
+
+def _check_shape(block: str, path: str | Path | None) -> None:
+    """Refuse aliases and deep nesting before anything is built from the block.
+
+    Study metadata never needs YAML anchors and aliases, and a few nested aliases are
+    enough to make a tiny block expand into billions of values ("billion laughs"); very deep
+    nesting exhausts the recursive constructor. The check walks PyYAML's event stream, which
+    builds nothing.
+    """
+    depth = 0
+    for event in yaml.parse(block, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            line = event.start_mark.line + 2 if event.start_mark is not None else None
+            raise InputError(
+                "the YAML front matter uses an alias (*name), which study metadata never needs",
+                path=path,
+                line=line,
+                hint="write each value out in full",
+            )
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                line = event.start_mark.line + 2 if event.start_mark is not None else None
+                raise InputError(
+                    f"the YAML front matter is nested more than {MAX_DEPTH} levels deep",
+                    path=path,
+                    line=line,
+                    hint="front matter holds flat study metadata (key: value per line)",
+                )
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+
+
 def split_front_matter(text: str, *, path: str | Path | None = None) -> tuple[dict[str, Any], int, int]:
     """Find and parse a front-matter block at the very start of ``text``.
 
@@ -73,6 +109,7 @@ def split_front_matter(text: str, *, path: str | Path | None = None) -> tuple[di
         return {}, 0, 0
     block = text[first : close.start()]
     try:
+        _check_shape(block, path)
         data = yaml.safe_load(block) if block.strip() else {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
