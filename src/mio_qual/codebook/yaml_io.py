@@ -122,6 +122,33 @@ class _Reader:
             self.read_entries(children, own_id if isinstance(own_id, str) else None, True)
 
 
+_MAX_DEPTH = 64
+
+
+def _shape_ok(text: str, book: RawBook) -> bool:
+    """Refuse YAML aliases and very deep nesting before any node is built.
+
+    A codebook never needs anchors and aliases, and a few nested aliases make a tiny file
+    expand into billions of values ("billion laughs"); very deep nesting exhausts the
+    recursive composer. PyYAML's event stream is walked without building anything.
+    """
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            book.problem("syntax", "YAML aliases (*name) are not allowed in a codebook; write the value out",
+                         event.start_mark.line + 1)
+            return False
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > _MAX_DEPTH:
+                book.problem("bad-structure", f"entries are nested more than {_MAX_DEPTH} levels deep",
+                             event.start_mark.line + 1)
+                return False
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+    return True
+
+
 def read_yaml(path: str | Path) -> RawBook:
     """Read a YAML codebook into a :class:`RawBook` (problems recorded, never raised).
 
@@ -152,6 +179,8 @@ def read_yaml(path: str | Path) -> RawBook:
         book.problem("encoding", "not UTF-8 text; save the file as UTF-8", line)
         return book
     try:
+        if not _shape_ok(text, book):
+            return book
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
