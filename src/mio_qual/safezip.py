@@ -113,7 +113,7 @@ def read_member(archive: zipfile.ZipFile, name: str, *, path: str | Path, limit:
     try:
         with archive.open(name) as handle:
             data = handle.read(limit + 1)
-    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError, RuntimeError) as exc:
         raise InputError(
             f"archive member {name!r} is damaged ({exc.__class__.__name__}: {exc})",
             path=path,
