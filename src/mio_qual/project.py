@@ -165,8 +165,12 @@ class Project:
         """
         from .transcripts import add_sentences, read_manifest, read_roster, read_transcript
 
-        jobs, manifest_obj, roster_obj = self._plan_import(paths, manifest, roster, read_manifest, read_roster)
+        jobs, manifest_obj, roster_obj, unlisted = self._plan_import(paths, manifest, roster, read_manifest,
+                                                                      read_roster)
         result = ImportResult()
+        for file in unlisted:
+            result.warnings.append((file.name, f"not listed in the manifest {Path(manifest_obj.path).name}, "
+                                               "so not imported (add a row for it, or import it by name)"))
         problems: list[InputError] = []
         total = len(jobs)
         batch: list[tuple[Path, "Transcript"]] = []
@@ -211,7 +215,10 @@ class Project:
         return result
 
     def _plan_import(self, paths: Iterable[str | Path], manifest: Any, roster: Any,
-                     read_manifest: Callable, read_roster: Callable) -> tuple[list[tuple[Path, str | None, dict]], Any, Any]:
+                     read_manifest: Callable, read_roster: Callable
+                     ) -> tuple[list[tuple[Path, str | None, dict]], Any, Any, list[Path]]:
+        """The files to read (path, id, metadata), the manifest and roster, and the supported files
+        left out because they sit in the manifest's folder without a row in it."""
         from .transcripts import SUPPORTED_SUFFIXES
 
         paths = [Path(p) for p in paths]
@@ -223,13 +230,17 @@ class Project:
         manifest_obj = read_manifest(manifest) if manifest else None
         roster_obj = read_roster(roster) if roster else None
         files: list[Path] = []
+        unlisted: list[Path] = []
         for path in paths:
             if path.is_dir():
+                in_folder = sorted(f for f in path.iterdir() if f.suffix.lower() in SUPPORTED_SUFFIXES
+                                   and not f.name.lower().startswith("readme"))
                 if manifest_obj is not None and Path(manifest).resolve().parent == path.resolve():
                     files.extend(entry.file for entry in manifest_obj.entries)
+                    listed = {entry.file.resolve() for entry in manifest_obj.entries}
+                    unlisted.extend(f for f in in_folder if f.resolve() not in listed)
                 else:
-                    files.extend(sorted(f for f in path.iterdir() if f.suffix.lower() in SUPPORTED_SUFFIXES
-                                        and not f.name.lower().startswith("readme")))
+                    files.extend(in_folder)
             elif path.exists():
                 files.append(path)
             else:
@@ -250,7 +261,7 @@ class Project:
                                  hint=f"the other is {seen[key]}; give them distinct ids in the manifest")
             seen[key] = file
             jobs.append((file, transcript_id, dict(entry.metadata) if entry else {}))
-        return jobs, manifest_obj, roster_obj
+        return jobs, manifest_obj, roster_obj, unlisted
 
     def _store_one(self, connection: Any, path: Path, transcript: "Transcript", replace: bool,
                    result: ImportResult, problems: list[InputError]) -> None:
