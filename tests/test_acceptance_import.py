@@ -44,3 +44,46 @@ def test_every_listed_file_no_warning(project: Project, tmp_path: Path) -> None:
     result = project.import_transcripts([folder])
     assert sorted(result.added) == ["A1", "B1"]
     assert result.warnings == []
+
+
+def test_replace_lists_the_codings_whose_text_changed_in_the_log(project: Project, tmp_path: Path) -> None:
+    """README: codings whose text changed are counted on screen and *listed* in `mio-qual log`."""
+    import json
+
+    source = tmp_path / "T1.txt"
+    source.write_text("I: Where do you meet?\n\nR: We have no private room most days.\n", encoding="utf-8")
+    project.import_transcripts([source])
+    text = project.text("T1")
+    room = text.index("private room")
+    meet = text.index("Where do you meet?")
+    rows = [(room, room + len("private room"), "IS.J2", "jordan"), (meet, meet + 18, "MIO.SCHED", "casey")]
+    for start, end, code, coder in rows:
+        project.store.connection.execute(
+            "INSERT INTO codings (transcript_id, start, end, code, coder, origin, created)"
+            " VALUES ('T1', ?, ?, ?, ?, 'human', 'x')", (start, end, code, coder))
+    ids = dict(project.store.connection.execute("SELECT code, id FROM codings"))
+    source.write_text("I: So, where do you meet?\n\nR: We have no private office most days.\n", encoding="utf-8")
+    result = project.import_transcripts([source], replace=True)
+    new = project.text("T1")
+    # 'Where do you meet?' becomes 'where do you meet?' (lower case w): changed; so is 'private room'
+    assert result.codings_moved["T1"] == (0, 2)
+    moved = {c["code"]: c for c in result.codings_changed["T1"]}
+    assert moved["IS.J2"]["coding_id"] == ids["IS.J2"] and moved["IS.J2"]["coder"] == "jordan"
+    assert moved["IS.J2"]["was"] == [room, room + 12]
+    s, e = moved["IS.J2"]["now"]
+    assert new[s:e] == "private office"
+    detail = json.loads(project.log()["detail"].iloc[0])
+    assert {c["coding_id"] for c in detail["codings_changed"]["T1"]} == {ids["IS.J2"], ids["MIO.SCHED"]}
+
+
+def test_replace_with_unchanged_coded_text_lists_nothing(project: Project, tmp_path: Path) -> None:
+    source = tmp_path / "T1.txt"
+    source.write_text("I: Where do you meet?\n\nR: We have no private room.\n", encoding="utf-8")
+    project.import_transcripts([source])
+    start = project.text("T1").index("private room")
+    project.store.connection.execute(
+        "INSERT INTO codings (transcript_id, start, end, code, coder, origin, created)"
+        " VALUES ('T1', ?, ?, 'IS.J2', 'jordan', 'human', 'x')", (start, start + 12))
+    source.write_text("I: Where do you usually meet?\n\nR: We have no private room.\n", encoding="utf-8")
+    result = project.import_transcripts([source], replace=True)
+    assert result.codings_moved["T1"] == (1, 0) and result.codings_changed == {}

@@ -36,6 +36,7 @@ class ImportResult:
     metadata_updated: list[str] = field(default_factory=list)
     replaced: list[str] = field(default_factory=list)
     codings_moved: dict[str, tuple[int, int]] = field(default_factory=dict)  # id -> (kept, changed)
+    codings_changed: dict[str, list[dict]] = field(default_factory=dict)  # id -> the codings now on changed text
     warnings: list[tuple[str, str]] = field(default_factory=list)  # (transcript id, message)
     n_words: int = 0
 
@@ -210,6 +211,7 @@ class Project:
             self.store.audit("import transcripts", detail={
                 "added": result.added, "replaced": result.replaced,
                 "metadata_updated": result.metadata_updated, "codings_moved": result.codings_moved,
+                "codings_changed": result.codings_changed,
                 "manifest": str(manifest) if manifest else None,
             })
         return result
@@ -286,6 +288,8 @@ class Project:
             moved = store_transcripts.replace_transcript(connection, transcript)
             result.replaced.append(transcript.id)
             result.codings_moved[transcript.id] = (moved.kept, moved.changed)
+            if moved.changed_codings:
+                result.codings_changed[transcript.id] = list(moved.changed_codings)
         result.n_words += transcript.n_words
         connection.execute(
             "INSERT INTO imports (kind, path, sha256, n_items, at) VALUES ('transcript', ?, ?, 1, datetime('now'))",

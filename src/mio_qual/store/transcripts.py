@@ -20,6 +20,7 @@ class MovedCodings:
 
     kept: int
     changed: int  # codings whose coded text differs after the move (listed in the audit trail)
+    changed_codings: tuple[dict[str, Any], ...] = ()  # id, coder, code, old and new [start, end) of each
 
 
 def existing_hash(connection: sqlite3.Connection, transcript_id: str) -> str | None:
@@ -126,13 +127,13 @@ def replace_transcript(connection: sqlite3.Connection, transcript: Transcript) -
     """
     old_text = connection.execute("SELECT text FROM transcripts WHERE id = ?", (transcript.id,)).fetchone()[0]
     codings = connection.execute(
-        "SELECT id, start, end FROM codings WHERE transcript_id = ?", (transcript.id,)
+        "SELECT id, start, end, coder, code FROM codings WHERE transcript_id = ? ORDER BY id", (transcript.id,)
     ).fetchall()
     kept = changed = 0
-    changed_ids: list[int] = []
+    changed_codings: list[dict[str, Any]] = []
     if codings:
         mapper = _OffsetMapper(old_text, transcript.text)
-        for coding_id, start, end in codings:
+        for coding_id, start, end, coder, code in codings:
             new_start, new_end = mapper.map(start), mapper.map(end)
             if new_end <= new_start:
                 new_end = min(new_start + 1, len(transcript.text))
@@ -141,7 +142,8 @@ def replace_transcript(connection: sqlite3.Connection, transcript: Transcript) -
                 kept += 1
             else:
                 changed += 1
-                changed_ids.append(coding_id)
+                changed_codings.append({"coding_id": coding_id, "coder": coder, "code": code,
+                                        "was": [start, end], "now": [new_start, new_end]})
             connection.execute("UPDATE codings SET start = ?, end = ? WHERE id = ?", (new_start, new_end, coding_id))
     for table in ("speakers", "segments", "notes", "source_blocks"):
         connection.execute(f"DELETE FROM {table} WHERE transcript_id = ?", (transcript.id,))
@@ -155,7 +157,7 @@ def replace_transcript(connection: sqlite3.Connection, transcript: Transcript) -
          json.dumps(transcript.warnings), now_iso(), transcript.id),
     )
     _insert_parts(connection, transcript)
-    return MovedCodings(kept=kept, changed=changed)
+    return MovedCodings(kept=kept, changed=changed, changed_codings=tuple(changed_codings))
 
 
 class _OffsetMapper:
