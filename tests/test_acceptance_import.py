@@ -87,3 +87,20 @@ def test_replace_with_unchanged_coded_text_lists_nothing(project: Project, tmp_p
     source.write_text("I: Where do you usually meet?\n\nR: We have no private room.\n", encoding="utf-8")
     result = project.import_transcripts([source], replace=True)
     assert result.codings_moved["T1"] == (1, 0) and result.codings_changed == {}
+
+
+def test_captions_with_cues_but_no_text_are_refused(project: Project, tmp_path: Path) -> None:
+    """A text file with no text is refused; an SRT/VTT whose cues are all empty used to import as a
+    0-word transcript with two contradictory warnings."""
+    import pytest
+
+    from mio_qual.errors import InputError
+
+    srt = tmp_path / "blank.srt"
+    srt.write_text("1\n00:00:01,000 --> 00:00:02,000\n\n2\n00:00:03,000 --> 00:00:04,000\n<i></i>\n", encoding="utf-8")
+    vtt = tmp_path / "blank.vtt"
+    vtt.write_text("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Jane Doe></v>\n", encoding="utf-8")
+    for path in (srt, vtt):
+        with pytest.raises(InputError, match="no caption text"):
+            project.import_transcripts([path])
+    assert project.transcripts().empty

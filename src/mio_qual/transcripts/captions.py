@@ -208,7 +208,7 @@ def read_captions(
     Raises
     ------
     InputError
-        Unreadable bytes, malformed captions, or a file without cues.
+        Unreadable bytes, malformed captions, or a file without cues or without any cue text.
     """
     path = Path(path)
     fmt = fmt or path.suffix.lower().lstrip(".")
@@ -238,6 +238,10 @@ def read_captions(
     if not labelled:
         warnings.append("no speaker labels in the captions: all speech is attributed to 'SPEAKER'")
     text, turns, blocks = _render(pieces, len(cues))
+    if not text:
+        raise InputError(
+            f"the {fmt.upper()} file has cues but no caption text", path=path, hint="check that the export finished"
+        )
     return CaptionSource(text, turns, style, blocks, encoding, warnings, {}, fmt)
 
 
