@@ -129,8 +129,12 @@ def import_cmd(files: tuple[Path, ...], coder: str | None, codebooks: tuple[str,
         print_json(summary)
         return
     out = console()
-    out.print(f"imported {summary['inserted']} codings from {len(files)} file(s); "
-              f"replaced {summary['removed']} from earlier imports of the same files")
+    layers = sorted({coder} if by_kind["docx"] and coder else set()
+                    | {f["coder"] for f in summary["files"] if f.get("coder")}
+                    | {c for f in summary["files"] for c in f.get("coders", ())})
+    into = f" into layer{'s' if len(layers) > 1 else ''} {', '.join(layers)}" if layers else ""
+    out.print(f"imported {summary['inserted']} codings from {len(files)} file(s){into}; "
+              f"replaced {summary['removed']} from earlier imports of the same files", highlight=False)
     for line in summary["notes"]:
         out.print(f"  {line}")
     err = console(stderr=True)
