@@ -40,3 +40,21 @@ def test_sheet_import_says_which_layer_the_codings_went_into(tmp_path: Path) -> 
     out = runner.invoke(cli, ["--project", str(folder), "coding", "import", str(both), "--coder", "lee"])
     assert out.exit_code == 0, out.output
     assert "imported 2 codings from 1 file(s) into layers casey, lee;" in out.output
+
+
+def test_word_and_sheet_together_name_both_layers(tmp_path: Path) -> None:
+    import docx
+
+    folder = _project(tmp_path)
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--project", str(folder), "coding", "export-docx", "--out", str(tmp_path / "w")]).exit_code == 0
+    document = docx.Document(str(tmp_path / "w" / "T1.docx"))
+    paragraph = next(p for p in document.paragraphs if "private room" in p.text)
+    document.add_comment(paragraph.runs[-1], text="IS.J2", author="A")
+    document.save(str(tmp_path / "w" / "T1.docx"))
+    sheet = tmp_path / "casey.csv"
+    sheet.write_text("transcript_id,quote,codes,coder\nT1,Where do you meet?,MIO.SCHED,casey\n", encoding="utf-8")
+    out = runner.invoke(cli, ["--project", str(folder), "coding", "import", str(tmp_path / "w" / "T1.docx"),
+                              str(sheet), "--coder", "jordan"])
+    assert out.exit_code == 0, out.output
+    assert "imported 2 codings from 2 file(s) into layers casey, jordan;" in out.output

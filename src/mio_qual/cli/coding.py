@@ -129,7 +129,7 @@ def import_cmd(files: tuple[Path, ...], coder: str | None, codebooks: tuple[str,
         print_json(summary)
         return
     out = console()
-    layers = sorted({coder} if by_kind["docx"] and coder else set()
+    layers = sorted(({coder} if by_kind["docx"] and coder else set())
                     | {f["coder"] for f in summary["files"] if f.get("coder")}
                     | {c for f in summary["files"] for c in f.get("coders", ())})
     into = f" into layer{'s' if len(layers) > 1 else ''} {', '.join(layers)}" if layers else ""
