@@ -104,3 +104,16 @@ def test_captions_with_cues_but_no_text_are_refused(project: Project, tmp_path: 
         with pytest.raises(InputError, match="no caption text"):
             project.import_transcripts([path])
     assert project.transcripts().empty
+
+
+def test_import_warnings_reach_stderr_with_csv_and_json_output(tmp_path: Path) -> None:
+    """`import --format csv|json` used to drop every warning (cp1252 guess, no turns found...)."""
+    source = tmp_path / "T1.txt"
+    source.write_bytes("I: Caf\u00e9 \u201cnow\u201d?\n\nR: Yes.\n".encode("cp1252"))
+    for i, fmt in enumerate(("csv", "json")):
+        folder = tmp_path / f"study{i}"
+        Project.create(folder).close()
+        out = CliRunner().invoke(cli, ["--project", str(folder), "import", str(source), "--format", fmt])
+        assert out.exit_code == 0, out.output
+        assert "T1" in out.stdout and "warning" not in out.stdout
+        assert "warning: T1: not valid UTF-8" in out.stderr

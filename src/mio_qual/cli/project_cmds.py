@@ -46,8 +46,11 @@ def import_cmd(files: tuple[Path, ...], manifest: Path | None, roster: Path | No
     rows = ([(t, "added") for t in result.added] + [(t, "replaced") for t in result.replaced]
             + [(t, "metadata updated") for t in result.metadata_updated] + [(t, "unchanged") for t in result.unchanged])
     frame = pd.DataFrame(rows, columns=["transcript_id", "status"]).sort_values("transcript_id", ignore_index=True)
+    err = console(stderr=True)
     if fmt != "table":
         emit(frame, fmt)
+        for transcript_id, warning in result.warnings:  # on stderr, so scripts still get them
+            err.print(f"[yellow]warning[/]: {transcript_id}: {warning}")
         return
     out = console()
     out.print(f"imported {len(result.added)} new, replaced {len(result.replaced)}, "
@@ -56,7 +59,6 @@ def import_cmd(files: tuple[Path, ...], manifest: Path | None, roster: Path | No
     for transcript_id, (kept, changed) in result.codings_moved.items():
         out.print(f"  {transcript_id}: {kept} codings moved with their text; {changed} now cover changed text "
                   "(see `mio-qual log`)")
-    err = console(stderr=True)
     for transcript_id, warning in result.warnings:
         err.print(f"[yellow]warning[/]: {transcript_id}: {warning}")
 
