@@ -42,6 +42,7 @@ CODING = {
 }
 EXTRA = ["Gwen"]  # a name that is not in the roster, given as a --redact list
 N_SENTENCES = 16
+N_PARTICIPANT_SENTENCES = 13  # agreement units: interviewer sentences are left out by default
 
 
 def kappa(both: int, first_only: int, second_only: int, neither: int) -> float:
@@ -142,14 +143,14 @@ def test_agreement_report_cells_match_hand_computed_kappa(study):
     assert header[:5] == ["Code", "Name", "Prevalence", "% agreement", "Cohen's \u03ba (95% CI)"]
     space = row_of(table, "IS.J2")
     assert space["Name"] == "Space"
-    assert space["% agreement"] == f"{14 / 16:.1%}"  # 3 both, 1 + 1 one coder only, 11 neither
-    assert space["Cohen's \u03ba (95% CI)"].startswith(f"{kappa(3, 1, 1, 11):.2f}\u00a0(")
-    assert row_of(table, "MIO.BILL")["Cohen's \u03ba (95% CI)"].startswith(f"{kappa(1, 1, 0, 14):.2f}")
+    assert space["% agreement"] == f"{11 / 13:.1%}"  # 3 both, 1 + 1 one coder only, 8 neither
+    assert space["Cohen's \u03ba (95% CI)"].startswith(f"{kappa(3, 1, 1, 8):.2f}\u00a0(")
+    assert row_of(table, "MIO.BILL")["Cohen's \u03ba (95% CI)"].startswith(f"{kappa(1, 1, 0, 11):.2f}")
     assert row_of(table, "MIO.SUPV")["% agreement"] == "100.0%"
     assert row_of(table, "MIO.SUPV")["Flag"] == "reliable"
     # the method paragraph says what was done
     method = next(p.text for p in document.paragraphs if p.text.startswith("Inter-rater agreement."))
-    assert "jordan and casey" in method and f"each of the {N_SENTENCES} sentences" in method
+    assert "jordan and casey" in method and f"each of the {N_PARTICIPANT_SENTENCES} sentences" in method
     assert "three codes" in method and "Cohen's \u03ba (Cohen, 1960)" in method
     assert "95% analytic intervals" in method and "resamples" not in method
     # disagreement appendix: T02:s3, T01:s9, T01:s11

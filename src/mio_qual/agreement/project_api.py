@@ -4,12 +4,21 @@ These read codings, segments and texts from the project and hand plain DataFrame
 :mod:`.units`, :mod:`.unitized` and :mod:`.report`; nothing here computes a coefficient.
 Any coder layer can be compared, so agreement between a human coder and an auto-coder
 (a ``rules`` or ``model`` layer) is the same call with the auto-coder's layer name.
+
+Segment units (sentence, turn, paragraph) are participants' speech by default: turns spoken
+by the study team (interviewer, facilitator, moderator, note taker) and the text before the
+first turn (a header) are left out, as auto-coding leaves them out. They are almost never
+coded, so as units they add agreed "not coded" decisions and inflate percent agreement and
+the prevalence index; ``include_interviewer=True`` keeps them. Units left out and codings
+that fall wholly on them are counted in ``table.attrs["set_aside"]``. Turn units start at the
+speech, after the speaker's label, so that ``min_coverage`` is a share of what was said.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Sequence
 
+import numpy as np
 import pandas as pd
 
 from ..errors import InputError
@@ -24,8 +33,42 @@ PROJECT_UNITS = UNITS + ("continuum",)
 __all__ = ["agreement", "disagreements", "PROJECT_UNITS"]
 
 
+def _speech_only(segments: pd.DataFrame, codings: pd.DataFrame, unit: str) -> tuple[pd.DataFrame, dict[str, float]]:
+    """Participants' speech: segments without interviewer turns and headers, and what was left out."""
+    drop = segments["is_interviewer"].fillna(False).astype(bool).to_numpy().copy()
+    if unit == "paragraph" and "turn_n" in segments.columns:
+        drop |= (segments["turn_n"].fillna(0).to_numpy() == 0)
+    kept = segments[~drop]
+    left_out: dict[str, float] = {}
+    if drop.any():
+        left_out[f"{unit}s spoken by the interviewer side or before the first turn (include_interviewer=True "
+                 "keeps them)"] = float(drop.sum())
+        # codings that touch no kept unit but do touch a left-out one vanish from the analysis: count them
+        names = {t: i for i, t in enumerate(pd.unique(pd.concat([segments["transcript_id"],
+                                                                  codings["transcript_id"]])))}
+        stride = int(max(segments["end"].max(), codings["end"].max() if len(codings) else 0)) + 1
+        base = codings["transcript_id"].map(names).to_numpy(dtype=np.int64) * stride
+        s, e = base + codings["start"].to_numpy(dtype=np.int64), base + codings["end"].to_numpy(dtype=np.int64)
+
+        def touches(frame: pd.DataFrame) -> np.ndarray:
+            if not len(frame) or not s.size:
+                return np.zeros(s.size, dtype=bool)
+            b = frame["transcript_id"].map(names).to_numpy(dtype=np.int64) * stride
+            starts, ends = b + frame["start"].to_numpy(dtype=np.int64), b + frame["end"].to_numpy(dtype=np.int64)
+            order = np.argsort(starts, kind="stable")
+            starts, ends = starts[order], ends[order]       # segments of a transcript do not overlap
+            first = np.searchsorted(ends, s, side="right")
+            return (first < starts.size) & (starts[np.minimum(first, starts.size - 1)] < e)
+
+        lost = int((touches(segments[drop]) & ~touches(kept)).sum())
+        if lost:
+            left_out["codings wholly on interviewer speech or headers (not analysed)"] = float(lost)
+    return kept, left_out
+
+
 def _inputs(project: "Project", coders: Sequence[str], unit: str, codes: Sequence[str] | None,
-            transcripts: Sequence[str] | None, seen: str) -> tuple[pd.DataFrame, pd.DataFrame | None, dict, Any]:
+            transcripts: Sequence[str] | None, seen: str, include_interviewer: bool = False
+            ) -> tuple[pd.DataFrame, pd.DataFrame | None, dict, Any, dict[str, float]]:
     if unit not in PROJECT_UNITS:
         raise InputError(f"unknown unit {unit!r}", hint="use one of " + ", ".join(PROJECT_UNITS))
     coders = [str(c) for c in coders]
@@ -60,10 +103,14 @@ def _inputs(project: "Project", coders: Sequence[str], unit: str, codes: Sequenc
     texts = project.texts()
     texts = {t: texts[t] for t in coded_transcripts if t in texts}
     segments = None
+    left_out: dict[str, float] = {}
     if unit in SEGMENT_UNITS:
         segments = project.segments(unit)
         segments = segments[segments["transcript_id"].isin(coded_transcripts)]
-    return codings, segments, texts, coverage
+        if not include_interviewer:
+            analysed = codings if codes is None else codings[codings["code"].isin([str(c) for c in codes])]
+            segments, left_out = _speech_only(segments, analysed, unit)
+    return codings, segments, texts, coverage, left_out
 
 
 def agreement(
@@ -82,6 +129,7 @@ def agreement(
     by_transcript: bool = True,
     transcripts: Sequence[str] | None = None,
     seen: str = "coded",
+    include_interviewer: bool = False,
 ) -> pd.DataFrame:
     """Inter-rater agreement per code, pooled and per transcript.
 
@@ -113,6 +161,11 @@ def agreement(
     seen : {"coded", "any"}
         Which transcripts a coder saw: those they coded in (default), or every transcript any
         of the compared coders coded in (when a coder may have found nothing to code).
+    include_interviewer : bool
+        Segment units only. False (default): units are participants' speech; interviewer,
+        facilitator, moderator and note-taker turns (and, for paragraphs, the text before the
+        first turn) are left out and counted in ``attrs["set_aside"]``. True: every segment
+        is a unit (what earlier versions did).
 
     Returns
     -------
@@ -120,12 +173,14 @@ def agreement(
         See :func:`mio_qual.agreement.report.agreement_table` (and
         :func:`~mio_qual.agreement.report.unitized_table` for ``unit="continuum"``).
     """
-    codings, segments, texts, coverage = _inputs(project, coders, unit, codes, transcripts, seen)
+    codings, segments, texts, coverage, left_out = _inputs(project, coders, unit, codes, transcripts, seen,
+                                                           include_interviewer)
     if unit == "continuum":
         return unitized_table(codings, texts, coders=coders, codes=codes, coverage=coverage,
                               by_transcript=by_transcript)
     data = reliability_data(codings, unit, segments=segments, texts=texts, coders=coders, codes=codes,
                             coverage=coverage, scope=scope, min_coverage=min_coverage, span_threshold=span_threshold)
+    data.set_aside.update(left_out)
     table = agreement_table(data, stats=stats, confidence=confidence, n_boot=n_boot, seed=seed,
                             by_transcript=by_transcript)
     if data.set_aside and len(table):
@@ -145,10 +200,12 @@ def disagreements(
     transcripts: Sequence[str] | None = None,
     seen: str = "coded",
     redact: bool = True,
+    include_interviewer: bool = False,
 ) -> pd.DataFrame:
     """Every disagreeing unit with its text and each coder's codes, for a reconciliation meeting.
 
-    Parameters are those of :func:`agreement`, and ``redact``: private by default (DESIGN.md,
+    Parameters are those of :func:`agreement` (``include_interviewer`` too: by default
+    interviewer turns are not units, so they are never listed), and ``redact``: private by default (DESIGN.md,
     decision 9), speakers appear by study id and role, turn texts start after the speaker's
     label, and the names the project knows are replaced in the text (when the reports package
     offers its redactor). Segment units give one row per unit (its id, offsets, speaker, text,
@@ -158,7 +215,8 @@ def disagreements(
     """
     if unit == "continuum":
         unit = "character"
-    codings, segments, texts, coverage = _inputs(project, coders, unit, codes, transcripts, seen)
+    codings, segments, texts, coverage, _ = _inputs(project, coders, unit, codes, transcripts, seen,
+                                                    include_interviewer)
     data = reliability_data(codings, unit, segments=segments, texts=texts, coders=coders, codes=codes,
                             coverage=coverage, scope=scope, min_coverage=min_coverage, span_threshold=span_threshold)
     frame = _disagreements(data, codings, texts)

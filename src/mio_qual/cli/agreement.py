@@ -32,6 +32,10 @@ def _common(func: Any) -> Any:
                      show_default=True, help="Span units: overlap share |A and B|/|A or B| for spans to agree."),
         click.option("--all-seen", is_flag=True,
                      help="Every coder saw every transcript any of them coded (not only those they coded in)."),
+        click.option("--include-interviewer", is_flag=True,
+                     help="Sentence, turn and paragraph units: keep interviewer/facilitator speech and headers as "
+                          "units (default: participants' speech only, as auto-coding; they are rarely coded and "
+                          "inflate agreement)."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -51,8 +55,9 @@ def _common(func: Any) -> Any:
 @format_option(choices=("table", "csv", "json", "docx"))
 @out_option()
 def agreement(coders: tuple[str, ...], unit: str, codes: tuple[str, ...], transcripts: tuple[str, ...], scope: str,
-              min_coverage: float, span_threshold: float, all_seen: bool, stats: tuple[str, ...], n_boot: int,
-              seed: int, confidence: float, no_transcripts: bool, fmt: str, out: Path | None) -> None:
+              min_coverage: float, span_threshold: float, all_seen: bool, include_interviewer: bool,
+              stats: tuple[str, ...], n_boot: int, seed: int, confidence: float, no_transcripts: bool, fmt: str,
+              out: Path | None) -> None:
     """Inter-rater agreement per code, pooled and per transcript.
 
     Example: mio-qual agreement --coders A B --unit turn --stat cohen_kappa --stat gwet_ac1
@@ -64,6 +69,9 @@ def agreement(coders: tuple[str, ...], unit: str, codes: tuple[str, ...], transc
     if fmt == "docx":
         if out is None:
             raise InputError("a Word document cannot go to the terminal", hint="add --out agreement.docx")
+        if include_interviewer:
+            raise InputError("the Word agreement report uses participants' speech only",
+                             hint="drop --include-interviewer, or use --format csv or json")
         _write_docx(project, out, coder_list, unit, n_boot=n_boot, seed=seed, min_coverage=min_coverage)
         click.echo(f"wrote {out}", err=True)
         return
@@ -71,7 +79,7 @@ def agreement(coders: tuple[str, ...], unit: str, codes: tuple[str, ...], transc
         coders=coder_list, unit=unit, codes=split_values(codes) or None, stats=list(stats) or None, scope=scope,
         min_coverage=min_coverage, span_threshold=span_threshold, n_boot=n_boot, seed=seed, confidence=confidence,
         by_transcript=not no_transcripts, transcripts=split_values(transcripts) or None,
-        seen="any" if all_seen else "coded")
+        seen="any" if all_seen else "coded", include_interviewer=include_interviewer)
     title = f"Agreement of {', '.join(coder_list)} by {unit}"
     if fmt == "table":
         emit(_compact(table), fmt, title=title, out=out)
@@ -129,8 +137,8 @@ def _write_docx(project: Any, out: Path, coders: list[str], unit: str, **options
 @format_option(choices=("table", "csv", "json"))
 @out_option()
 def disagreements(coders: tuple[str, ...], unit: str, codes: tuple[str, ...], transcripts: tuple[str, ...],
-                  scope: str, min_coverage: float, span_threshold: float, all_seen: bool, show_names: bool, fmt: str,
-                  out: Path | None) -> None:
+                  scope: str, min_coverage: float, span_threshold: float, all_seen: bool, include_interviewer: bool,
+                  show_names: bool, fmt: str, out: Path | None) -> None:
     """List every disagreeing unit with its text and each coder's codes, for reconciliation.
 
     Example: mio-qual disagreements --coders A B --unit sentence --format csv --out to-discuss.csv
@@ -140,7 +148,7 @@ def disagreements(coders: tuple[str, ...], unit: str, codes: tuple[str, ...], tr
     frame = project.disagreements(
         coders=coder_list, unit=unit, codes=split_values(codes) or None, scope=scope, min_coverage=min_coverage,
         span_threshold=span_threshold, transcripts=split_values(transcripts) or None, seen="any" if all_seen else "coded",
-        redact=not show_names)
+        redact=not show_names, include_interviewer=include_interviewer)
     if fmt == "table" and len(frame) and "text" in frame.columns:
         frame = frame.copy()
         frame["text"] = [t if len(t) <= 120 else t[:117] + "..." for t in frame["text"].fillna("")]

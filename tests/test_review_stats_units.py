@@ -1,0 +1,104 @@
+"""Review of the agreement units on a project: what counts as a unit of analysis.
+
+Hand-computed on a two-interview project whose interviewer turns nobody coded.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+
+@pytest.fixture()
+def project(tmp_path):
+    from mio_qual import Project
+    from mio_qual.coding.layers import write_codings
+    from mio_qual.coding.model import Coding
+
+    folder = tmp_path / "files"
+    folder.mkdir()
+    (folder / "INT01.txt").write_text(
+        "I: How did the training go?\nR: It went well. We liked the role plays. Supervision was short.\n"
+        "I: And the room?\nR: We had no private room. Sessions were interrupted.\n", encoding="utf-8")
+    (folder / "INT02.txt").write_text(
+        "I: Tell me about funding.\nR: Billing is the problem. We cannot bill MIO time.\n", encoding="utf-8")
+    project = Project.create(tmp_path / "study")
+    project.import_transcripts([folder / "INT01.txt", folder / "INT02.txt"])
+    texts = project.texts()
+
+    def span(tid, phrase):
+        start = texts[tid].index(phrase)
+        return tid, start, start + len(phrase)
+
+    layers = {
+        "ann": [("INT01", "We liked the role plays.", "MIO.TRAIN"), ("INT01", "Supervision was short.", "MIO.SUPV"),
+                ("INT01", "We had no private room.", "IS.J2"), ("INT02", "We cannot bill MIO time.", "MIO.BILL"),
+                ("INT02", "Tell me about funding.", "MIO.BILL")],          # an interviewer question, coded by ann
+        "bob": [("INT01", "It went well. We liked the role plays.", "MIO.TRAIN"),
+                ("INT01", "Sessions were interrupted.", "IS.J2"), ("INT02", "Billing is the problem.", "MIO.BILL")],
+    }
+    for coder, rows in layers.items():
+        write_codings(project, [Coding(*span(t, p), code, coder) for t, p, code in rows], coder=coder)
+    yield project
+    project.close()
+
+
+def _row(table, code):
+    return table[(table["code"] == code) & (table["transcript_id"] == "(all)")].iloc[0]
+
+
+def test_interviewer_turns_are_not_units_by_default(project):
+    # participant turns: INT01 t2, t4 and INT02 t2. MIO.SUPV: ann coded t2 of INT01, bob nothing.
+    table = project.agreement(["ann", "bob"], unit="turn")
+    supv = _row(table, "MIO.SUPV")
+    assert supv["n_units"] == 3
+    assert supv["percent_agreement"] == pytest.approx(2 / 3)
+    # MIO.BILL: both coded INT02's answer; ann's coding of the question is wholly on interviewer speech
+    assert _row(table, "MIO.BILL")["percent_agreement"] == 1.0
+    set_aside = table.attrs["set_aside"]
+    assert set_aside["turns spoken by the interviewer side or before the first turn "
+                      "(include_interviewer=True keeps them)"] == 3
+    assert set_aside["codings wholly on interviewer speech or headers (not analysed)"] == 1
+
+
+def test_include_interviewer_restores_every_segment(project):
+    # with the three interviewer turns as units: 6 turns, MIO.SUPV 5 of 6 agree; MIO.BILL: ann coded
+    # the question of INT02 and bob did not, so 5 of 6 agree
+    table = project.agreement(["ann", "bob"], unit="turn", include_interviewer=True)
+    supv = _row(table, "MIO.SUPV")
+    assert supv["n_units"] == 6 and supv["percent_agreement"] == pytest.approx(5 / 6)
+    assert _row(table, "MIO.BILL")["percent_agreement"] == pytest.approx(5 / 6)
+    assert not any("interviewer" in k for k in table.attrs.get("set_aside", {}))
+
+
+def test_sentence_and_paragraph_units_are_speech_only(project):
+    # participant sentences: 5 in INT01, 2 in INT02; interviewer sentences: 3
+    sentences = project.agreement(["ann", "bob"], unit="sentence")
+    assert _row(sentences, "MIO.SUPV")["n_units"] == 7
+    assert _row(project.agreement(["ann", "bob"], unit="sentence", include_interviewer=True), "MIO.SUPV")[
+        "n_units"] == 10
+    paragraphs = project.agreement(["ann", "bob"], unit="paragraph")
+    assert _row(paragraphs, "MIO.SUPV")["n_units"] == 3
+
+
+def test_disagreements_leave_interviewer_units_out(project):
+    frame = project.disagreements(["ann", "bob"], unit="sentence")
+    assert "Tell me about funding." not in set(frame["text"])
+    shown = project.disagreements(["ann", "bob"], unit="sentence", include_interviewer=True)
+    assert "Tell me about funding." in set(shown["text"])
+
+
+def test_cli_include_interviewer(project):
+    from mio_qual.cli.main import _group
+
+    base = ["--project", str(project.folder), "agreement", "--coders", "ann", "bob", "--unit", "turn",
+            "--format", "json", "--no-transcripts"]
+    rows = {r["code"]: r for r in json.loads(CliRunner().invoke(_group, base).output)}
+    assert rows["MIO.SUPV"]["n_units"] == 3
+    result = CliRunner().invoke(_group, base + ["--include-interviewer"])
+    assert result.exit_code == 0, result.output
+    rows = {r["code"]: r for r in json.loads(result.output)}
+    assert rows["MIO.SUPV"]["n_units"] == 6
+    assert "--include-interviewer" in CliRunner().invoke(_group, ["agreement", "--help"]).output
