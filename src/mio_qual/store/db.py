@@ -72,16 +72,18 @@ class Store:
         path = Path(path)
         if not path.is_file():
             raise InputError("no project store here", path=path, hint="create one with `mio-qual init`")
-        with open(path, "rb") as handle:
-            header = handle.read(16)
-        if header and header != b"SQLite format 3\x00":
-            raise InputError("not a mio-qual project store (not an SQLite file)", path=path)
+        # The file is not opened with open(): closing any other descriptor of it drops every
+        # POSIX lock this process holds on it, including those of a Store already open here,
+        # and another process could then delete the WAL under that Store. SQLite itself says
+        # when the file is not a database.
         connection = _connect(path)
         try:
             version = connection.execute("PRAGMA user_version").fetchone()[0]
             connection.execute("PRAGMA journal_mode = WAL")
         except sqlite3.DatabaseError as exc:
             connection.close()
+            if getattr(exc, "sqlite_errorname", "") == "SQLITE_NOTADB" or "not a database" in str(exc):
+                raise InputError("not a mio-qual project store (not an SQLite file)", path=path) from None
             raise InputError(f"cannot read the project store ({exc})", path=path) from None
         if version > SCHEMA_VERSION:
             connection.close()
