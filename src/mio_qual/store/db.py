@@ -126,7 +126,8 @@ class Store:
             yield self.connection
         except BaseException:
             self._depth = 0
-            self.connection.execute("ROLLBACK")
+            if self.connection.in_transaction:  # SQLite may already have rolled back (I/O error, full disk)
+                self.connection.execute("ROLLBACK")
             raise
         self._depth = 0
         self.connection.execute("COMMIT")
