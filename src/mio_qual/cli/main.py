@@ -103,10 +103,14 @@ def cli(argv: list[str] | None = None) -> Any:
 
     Exit codes: 0 ok, 1 failure of the work, 2 bad input or usage.
     """
+    import shlex
+
     from ..errors import MioQualError
+    from ..store import db
 
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
+    db.CLI_COMMAND = shlex.join(["mio-qual", *args])  # what the audit trail records as the command
     try:
         return _group.main(args=args, prog_name="mio-qual", standalone_mode=False)
     except click.exceptions.Abort:

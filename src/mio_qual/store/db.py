@@ -18,6 +18,9 @@ from .schema import MIGRATIONS, SCHEMA_VERSION
 
 BUSY_TIMEOUT_MS = 60_000
 
+CLI_COMMAND: str | None = None
+"""The running ``mio-qual`` command line, set by the CLI for the audit trail (None outside the CLI)."""
+
 
 def now_iso() -> str:
     """The current UTC time, ISO 8601 with seconds."""
@@ -49,7 +52,8 @@ class Store:
         self.path = path
         self.connection = connection
         self._depth = 0
-        self.command = " ".join(["mio-qual", *sys.argv[1:]]) if sys.argv and "mio-qual" in sys.argv[0] else "python"
+        self.command = CLI_COMMAND or (
+            " ".join(["mio-qual", *sys.argv[1:]]) if sys.argv and "mio-qual" in sys.argv[0] else "python")
 
     @classmethod
     def create(cls, path: str | Path) -> "Store":
