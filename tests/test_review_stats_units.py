@@ -102,3 +102,23 @@ def test_cli_include_interviewer(project):
     rows = {r["code"]: r for r in json.loads(result.output)}
     assert rows["MIO.SUPV"]["n_units"] == 6
     assert "--include-interviewer" in CliRunner().invoke(_group, ["agreement", "--help"]).output
+
+
+def test_turn_units_start_after_the_speaker_label(project):
+    # bob coded all of the speech of INT02's answer (not its "R: " label) with IS.J1; ann never used IS.J1.
+    # With min_coverage=1 the turn is coded by bob (the whole speech) and not by ann: 2 of 3 turns agree.
+    # Counting the label in the unit made bob's coding cover 48 of 51 characters: "not coded" by both.
+    from mio_qual.coding.layers import write_codings
+    from mio_qual.coding.model import Coding
+
+    text = project.text("INT02")
+    body = "Billing is the problem. We cannot bill MIO time."
+    start = text.index(body)
+    write_codings(project, [Coding("INT02", start, start + len(body), "IS.J1", "bob")], coder="bob", replace="none")
+    table = project.agreement(["ann", "bob"], unit="turn", codes=["IS.J1"], min_coverage=1.0, by_transcript=False)
+    row = _row(table, "IS.J1")
+    assert row["n_units"] == 3 and row["percent_agreement"] == pytest.approx(2 / 3)
+    turns = project.turns("INT02")
+    answer = turns[turns["speaker"] == "R"].iloc[0]
+    frame = project.disagreements(["ann", "bob"], unit="turn", codes=["IS.J1"], min_coverage=1.0)
+    assert list(frame["start"]) == [int(answer["body_start"])]

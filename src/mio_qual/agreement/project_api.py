@@ -107,6 +107,10 @@ def _inputs(project: "Project", coders: Sequence[str], unit: str, codes: Sequenc
     if unit in SEGMENT_UNITS:
         segments = project.segments(unit)
         segments = segments[segments["transcript_id"].isin(coded_transcripts)]
+        if unit == "turn" and "body_start" in segments.columns:
+            body = segments["body_start"]
+            use = body.notna() & (body < segments["end"])
+            segments = segments.assign(start=np.where(use, body.fillna(0), segments["start"]).astype(np.int64))
         if not include_interviewer:
             analysed = codings if codes is None else codings[codings["code"].isin([str(c) for c in codes])]
             segments, left_out = _speech_only(segments, analysed, unit)
