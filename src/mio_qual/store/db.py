@@ -155,7 +155,15 @@ class Store:
 
     def audit(self, action: str, target: str | None = None, detail: dict[str, Any] | None = None,
               codebook_version: str | None = None, user: str | None = None) -> None:
-        """Record a change in the audit trail (who, when, command, what)."""
+        """Record a change in the audit trail (who, when, command, what, codebook version).
+
+        Without ``codebook_version`` the entry gets the version of the codebook most recently
+        registered in the project (the one in force when the change was made), if any.
+        """
+        if codebook_version is None:
+            row = self.connection.execute(
+                "SELECT version FROM codebooks ORDER BY added_at DESC, rowid DESC LIMIT 1").fetchone()
+            codebook_version = row[0] if row else None
         self.connection.execute(
             "INSERT INTO audit (at, user, command, action, target, detail, codebook_version) VALUES (?,?,?,?,?,?,?)",
             (now_iso(), user or _current_user(), self.command, action, target,
