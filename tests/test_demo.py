@@ -39,7 +39,7 @@ def test_demo_runs_and_summarizes(demo):
     out, result = demo
     assert result.exit_code == 0, result.output
     text = result.output
-    for step in ("import", "coding", "agreement", "reconcile", "ratings", "quant", "joint", "reports"):
+    for step in ("import", "coding", "agreement", "reconcile", "autocode", "ratings", "quant", "joint", "reports"):
         assert re.search(rf"\b{step}\b", text), step
     assert "16 transcripts, 36,480 words" in text
     assert "jordan: 769 codings from 16 Word files" in text
@@ -61,12 +61,17 @@ def test_demo_writes_every_report_with_charts(demo):
     assert (out / "tables" / "agreement_per_code.xlsx").is_file()
     assert (out / "reconciliation" / "reconcile_jordan_casey.xlsx").is_file()
     for name in ("joint_case_ordered", "joint_side_by_side", "joint_stats_by_theme", "construct_by_clinic",
-                 "ratings_agreement"):
+                 "ratings_agreement", "autocode_evaluation_rules", "autocode_evaluation_model"):
         assert (out / "tables" / f"{name}.csv").is_file() and (out / "tables" / f"{name}.xlsx").is_file(), name
     joint = docx.Document(str(reports / "joint.docx"))
     assert len(joint.tables) == 5 and len(joint.inline_shapes) == 1  # rater agreement + three displays + outcome
     study = docx.Document(str(reports / "study.docx"))
     assert len(study.inline_shapes) == 3
+    top = [p.text for p in study.paragraphs if p.style.name == "Heading 1"]
+    assert top[:5] == ["About this report", "Methods", "Inter-rater agreement", "Automatic coding suggestions",
+                       "Themes by construct"]
+    summary = next(t for t in study.tables if t.rows[0].cells[0].text == "Suggestions")
+    assert [r.cells[0].text for r in summary.rows[1:]] == ["rules", "rules", "model", "model"]
     per_code = pd.read_csv(out / "tables" / "agreement_per_code.csv")
     assert set(per_code["level"]) >= {"code", "pooled", "transcript"}
     assert per_code.loc[per_code["level"] == "code", "code"].nunique() == 42

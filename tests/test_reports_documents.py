@@ -150,7 +150,8 @@ def test_agreement_report_cells_match_hand_computed_kappa(study):
     assert row_of(table, "MIO.SUPV")["Flag"] == "reliable"
     # the method paragraph says what was done
     method = next(p.text for p in document.paragraphs if p.text.startswith("Inter-rater agreement."))
-    assert "jordan and casey" in method and f"each of the {N_PARTICIPANT_SENTENCES} sentences" in method
+    assert "jordan and casey" in method and f"each of the {N_PARTICIPANT_SENTENCES} sentences of participants' speech" in method
+    assert "Interviewer and facilitator speech was left out" in method
     assert "three codes" in method and "Cohen's \u03ba (Cohen, 1960)" in method
     assert "95% analytic intervals" in method and "resamples" not in method
     # disagreement appendix: T02:s3, T01:s9, T01:s11
@@ -266,3 +267,27 @@ def test_not_a_docx_is_refused(study, tmp_path):
     project, _ = study
     with pytest.raises(InputError, match="Word file"):
         themes_report(project, tmp_path / "themes.pdf")
+
+
+def test_study_report_evaluates_rule_suggestions(tmp_path):
+    from mio_qual.autocode import apply_rules, evaluate
+
+    project = make_study(tmp_path / "rules")
+    apply_rules(project)
+    result = study_report(project, tmp_path / "study.docx")
+    document = docx.Document(str(result.path))
+    top = [t for level, t in headings(document) if level == 1]
+    assert top[3] == "Automatic coding suggestions"
+    # no code of the tiny study reaches the default five units: said in one sentence
+    assert any("could be scored" in s for s in result.absent)
+    text = " ".join(p.text for p in document.paragraphs)
+    assert "Automatic suggestions (rules)." in text and "keyword patterns" in text
+    # an evaluation passed in (scoring codes with two or more units) is shown as it is
+    evaluation = evaluate(project, "rules", min_examples=2)
+    shown = study_report(project, tmp_path / "study2.docx", autocode=[evaluation])
+    summary = find_table(docx.Document(str(shown.path)), "Suggestions")
+    assert [c.text for c in summary.rows[0].cells][:3] == ["Suggestions", "Pooling", "Codes scored"]
+    assert [r.cells[1].text for r in summary.rows[1:]] == ["micro", "macro"]
+    micro = evaluation.table.set_index("code").loc["micro"]
+    assert row_of(summary, "rules")["F1"] == (f"{micro['f1']:.2f}" if micro["f1"] == micro["f1"] else "\u2013")
+    project.close()

@@ -197,7 +197,7 @@ def run_demo(out: str | Path, *, sample: str | Path | None = None,
         steps.skip("agreement", "fewer than two human coding layers")
 
     # 5. automatic suggestions (rules and model), when this build has them
-    _autocode(project, steps, result, tables)
+    _autocode(project, steps, result, tables, state)
 
     # 6. construct ratings, when the sample has them
     _ratings(project, steps, result, sample_dir, tables)
@@ -253,6 +253,8 @@ def run_demo(out: str | Path, *, sample: str | Path | None = None,
             options: dict[str, Any] = {"charts": charts} if kind != "codebook" else {}
             if kind in ("joint", "study") and fit_file:
                 options["fit"] = fit_file
+            if kind == "study" and "evaluations" in state:
+                options["autocode"] = state["evaluations"]
             report = write_report(kind, project, reports / f"{kind}.docx", **options)
             result.files += list(report.files)
             written.append(f"{kind} ({report.tables} tables, {report.n_figures} figures)")
@@ -270,27 +272,35 @@ def _human_layers(project: Project) -> list[str]:
     return [r[0] for r in rows]
 
 
-def _autocode(project: Project, steps: _Steps, result: DemoResult, tables: Path) -> None:
+#: Model settings the demo trains with: word n-grams only and three folds, so that training and
+#: the cross-validated evaluation take seconds on a laptop (the library's defaults also use
+#: character n-grams and five folds).
+DEMO_MODEL = {"char_ngrams": None, "n_features": 2 ** 16, "threshold_folds": 3}
+
+
+def _autocode(project: Project, steps: _Steps, result: DemoResult, tables: Path, state: dict[str, Any]) -> None:
     """Rule-based and model suggestions with their evaluation, through mio_qual.autocode's public API."""
     try:
         from . import autocode
     except ImportError:
         steps.skip("autocode", "this build has no auto-coding")
         return
-    needed = ("suggest_rules", "train_model", "suggest_model", "evaluate")
-    if not all(hasattr(autocode, name) for name in needed):
-        steps.skip("autocode", "auto-coding is not complete in this build")
-        return
 
     def autocode_step() -> str:
         rules = autocode.suggest_rules(project)
-        model = autocode.train_model(project)
-        suggested = autocode.suggest_model(project, model)
-        evaluation = autocode.evaluate(project)
-        frame = evaluation if hasattr(evaluation, "to_csv") else getattr(evaluation, "frame", None)
-        if frame is not None:
-            result.files += _write_table(frame, tables / "autocode_evaluation")
-        return f"rules: {getattr(rules, 'inserted', rules)}; model: {getattr(suggested, 'inserted', suggested)}"
+        trained = autocode.train_model(project, **DEMO_MODEL)
+        suggested = autocode.suggest_model(project)
+        evaluations = [autocode.evaluate(project, "rules"),
+                       autocode.evaluate(project, "model", n_splits=3, **DEMO_MODEL)]
+        state["evaluations"] = evaluations
+        for evaluation in evaluations:
+            result.files += _write_table(evaluation.table, tables / f"autocode_evaluation_{evaluation.method}")
+        scores = {e.method: e.summary.get("micro", {}) for e in evaluations}
+        for method, micro in scores.items():
+            result.headline[f"{method} suggestions: micro F1"] = f"{micro.get('f1', float('nan')):.2f}"
+        return (f"rules: {rules.inserted:,} suggestions; model: {len(trained.model.codes_)} codes learned,"
+                f" {suggested.inserted:,} suggestions; micro F1 against the consensus: "
+                + ", ".join(f"{method} {micro.get('f1', float('nan')):.2f}" for method, micro in scores.items()))
 
     steps.run("autocode", "suggesting codes with rules and a model, and evaluating them", autocode_step)
 

@@ -458,6 +458,8 @@ class ReportBuilder:
         """
         if index:
             frame = frame.reset_index()
+        if frame.shape[1] == 0:
+            raise ValueError(f"table {caption!r} has no columns")
         header, body, numeric = self._cells(frame, number_format)
         minimum, desired = self._measure(header, body, numeric)
         wide = auto_landscape and sum(minimum) > self.style.text_width_cm(False)

@@ -528,6 +528,7 @@ class AgreementData:
     confidence: float = 0.95
     min_coverage: float = 0.0
     n_transcripts: int = 0
+    participants_only: bool = False
 
     @property
     def stats(self) -> list[str]:
@@ -591,7 +592,15 @@ def agreement_data(project: "Project", coders: Sequence[str] | None = None, unit
         dis = pd.DataFrame()
     n_transcripts = int((table["level"] == "transcript").sum()) or int(
         project.codings(coder=chosen)["transcript_id"].nunique())
-    return AgreementData(chosen, unit, table, dis, n_boot, seed, confidence, min_coverage, n_transcripts)
+    # sentence, turn and paragraph units are participants' speech unless the agreement layer is told otherwise
+    import inspect
+
+    from ..agreement import project_api
+
+    default = inspect.signature(project_api.agreement).parameters.get("include_interviewer")
+    participants_only = unit in ("sentence", "turn", "paragraph") and default is not None and not default.default
+    return AgreementData(chosen, unit, table, dis, n_boot, seed, confidence, min_coverage, n_transcripts,
+                         participants_only)
 
 
 def _fmt(value: Any, pattern: str = "{:.2f}") -> str:
@@ -617,9 +626,14 @@ def agreement_method(data: AgreementData) -> str:
     if unit in ("sentence", "turn", "paragraph"):
         rule = ("any overlap of one character or more" if not data.min_coverage
                 else f"a coding covering at least {data.min_coverage:.0%} of it")
-        text += (f": each of the {n_units:,} {UNIT_WORDS[unit]} of the {m.number(data.n_transcripts, 'transcript')}"
-                 f" the coders coded was rated, for each of {m.number(len(codes), 'code')}, as coded or not coded by"
-                 f" each coder (coded meaning {rule} with that code).")
+        speech = " of participants' speech" if data.participants_only else ""
+        text += (f": each of the {n_units:,} {UNIT_WORDS[unit]}{speech} in the"
+                 f" {m.number(data.n_transcripts, 'transcript')} the coders coded was rated, for each of"
+                 f" {m.number(len(codes), 'code')}, as coded or not coded by each coder (coded meaning {rule} with"
+                 " that code).")
+        if data.participants_only:
+            text += (" Interviewer and facilitator speech was left out: it is rarely coded, and as units it would"
+                     " inflate agreement.")
     elif unit == "character":
         text += f": every character was a unit, coded or not with each of {m.number(len(codes), 'code')}."
     elif unit == "span":
@@ -1011,19 +1025,112 @@ def joint_report(project: "Project", path: str | Path, *, outcome: str = "fideli
     return _finish(ctx, "joint")
 
 
+# ====================================================================== automatic suggestions
+def autocode_evaluations(project: "Project", *, evaluate_model: bool = False) -> list[Any]:
+    """Evaluations of the project's automatic suggestions, as :func:`mio_qual.autocode.evaluate` makes them.
+
+    The keyword rules are evaluated when the project holds a ``rules`` layer (fast: the rules
+    are applied again). The model is evaluated only with ``evaluate_model``: an honest figure
+    needs cross-validation grouped by transcript, which trains the model again once per fold
+    with the stored model's settings.
+    """
+    c = project.store.connection
+    origins = {r[0] for r in c.execute("SELECT DISTINCT origin FROM codings WHERE origin IN ('rules', 'model')")}
+    if not origins and not c.execute("SELECT COUNT(*) FROM models").fetchone()[0]:
+        return []
+    from .. import autocode
+
+    reference = c.execute("SELECT COUNT(*) FROM codings WHERE origin IN ('human', 'consensus')").fetchone()[0]
+    if not reference:
+        return []
+    out = []
+    if "rules" in origins:
+        out.append(autocode.evaluate(project, "rules"))
+    if evaluate_model:
+        info = autocode.model_info(project)
+        params = dict(info.meta.get("params", {}))
+        params = {k: tuple(v) if isinstance(v, list) else v for k, v in params.items()
+                  if k in ("word_ngrams", "char_ngrams", "n_features", "min_df", "C", "class_weight",
+                           "min_positives", "threshold_folds", "random_state")}
+        out.append(autocode.evaluate(project, "model", unit=info.unit, **params))
+    return out
+
+
+def _sentence(text: str) -> str:
+    """A note as a sentence: capital first letter, final full stop."""
+    text = " ".join(str(text).split())
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def write_autocode(b: ReportBuilder, ctx: _Context, evaluations: Sequence[Any], *, level: int = 2) -> None:
+    """Automatic suggestions: how well the rules and the model agree with the human (consensus) coding."""
+    import pandas as pd
+
+    c = ctx.project.store.connection
+    has_model_layer = c.execute("SELECT COUNT(*) FROM codings WHERE origin = 'model'").fetchone()[0]
+    if not evaluations:
+        ctx.say_absent("No automatic suggestions were evaluated for this report." if has_model_layer or
+                       c.execute("SELECT COUNT(*) FROM codings WHERE origin = 'rules'").fetchone()[0]
+                       else "The project holds no automatic suggestions.")
+        return
+    summary_rows = []
+    for evaluation in evaluations:
+        table = evaluation.table.set_index("code")
+        for which in ("micro", "macro"):
+            if which in table.index:
+                row = table.loc[which]
+                summary_rows.append({"Suggestions": evaluation.method, "Pooling": which,
+                                     "Codes scored": int((evaluation.table["status"] == "scored").sum()),
+                                     "Precision": row["precision"], "Recall": row["recall"], "F1": row["f1"],
+                                     "\u03ba vs reference": row["kappa"], "\u03ba human vs human": row["kappa_human"]})
+    first = evaluations[0]
+    b.paragraph(f"Suggestions were compared with {first.reference} per {first.unit} ({first.n_units:,} units of staff"
+                f" speech in {m.number(first.n_transcripts, 'transcript')}): precision, recall and F1 of the"
+                " suggestions, and Cohen's \u03ba between suggestions and reference, beside \u03ba between two"
+                f" human layers on the same units. Codes the reference used on fewer than {first.min_examples} units"
+                " are not scored; micro pools the scored codes, macro averages them.")
+    notes = " ".join(_sentence(n) for n in dict.fromkeys(n for e in evaluations for n in e.notes))
+    if not summary_rows:
+        ctx.say_absent(f"No code was used on {first.min_examples} or more units of the reference coding, so no"
+                       " suggestion could be scored.")
+        return
+    b.table(pd.DataFrame(summary_rows), "Automatic suggestions against the reference coding", note=notes)
+    for evaluation in evaluations:
+        scored = evaluation.table[evaluation.table["status"] == "scored"]
+        if not len(scored):
+            continue
+        frame = pd.DataFrame({"Code": scored["code"].to_numpy(), "Name": scored["name"].to_numpy(),
+                              "Reference units": scored["support"].astype(int).to_numpy(),
+                              "Suggested": scored["predicted"].astype(int).to_numpy(),
+                              "Precision": scored["precision"].to_numpy(), "Recall": scored["recall"].to_numpy(),
+                              "F1": scored["f1"].to_numpy(), "\u03ba": scored["kappa"].to_numpy(),
+                              "\u03ba human": scored["kappa_human"].to_numpy()})
+        b.table(frame, f"Suggestions by {evaluation.method}, per scored code")
+
+
 # ====================================================================== study
 def study_report(project: "Project", path: str | Path, *, title: str = "Qualitative and mixed-methods findings",
                  subtitle: str | None = None, coders: Sequence[str] | None = None, unit: str = "sentence",
                  n_boot: int = 0, seed: int = 0, layer: str | Sequence[str] | None = None, max_quotes: int = 3,
                  outcome: str = "fidelity", by: str = "clinic", rater: str | None = None, fit: Any = None,
-                 max_rows: int = 400, redact: Iterable[str] = (), charts: bool = True) -> ReportResult:
+                 max_rows: int = 400, redact: Iterable[str] = (), charts: bool = True,
+                 autocode: Sequence[Any] | None = None, evaluate_model: bool = False) -> ReportResult:
     """Write the study report: title page, contents, methods written from the project, every finding, appendices.
 
     Sections: Methods (generated from what the project records); Results: inter-rater
-    agreement, themes by construct, joint displays; Appendix A: coder's manual; Appendix B:
-    disagreements.
+    agreement, automatic suggestions (when the project holds them), themes by construct, joint
+    displays; Appendix A: coder's manual; Appendix B: disagreements.
 
-    Parameters are those of the other report functions.
+    Parameters are those of the other report functions, and:
+
+    autocode : sequence of Evaluation, optional
+        Evaluations of automatic suggestions already computed (:func:`mio_qual.autocode.evaluate`);
+        by default the rules are evaluated when the project has a rules layer.
+    evaluate_model : bool
+        Also evaluate the stored model by grouped cross-validation (trains it again per fold).
     """
     ctx = _start(project, path, title, redact, charts)
     b = ctx.builder
@@ -1042,6 +1149,12 @@ def study_report(project: "Project", path: str | Path, *, title: str = "Qualitat
         b.paragraph(f"**Inter-rater agreement.** {data}")
     b.heading("Inter-rater agreement")
     write_agreement(b, ctx, data, level=1, method=False, appendix=False)
+    evaluations = list(autocode) if autocode is not None else autocode_evaluations(project,
+                                                                                 evaluate_model=evaluate_model)
+    if evaluations or project.store.connection.execute(
+            "SELECT COUNT(*) FROM codings WHERE origin IN ('rules', 'model')").fetchone()[0]:
+        b.heading("Automatic coding suggestions")
+        write_autocode(b, ctx, evaluations, level=2)
     b.page_break()
     b.heading("Themes by construct")
     write_themes(b, ctx, level=2, layer=layer, max_quotes=max_quotes)
@@ -1085,4 +1198,5 @@ def write_report(kind: str, project: "Project", path: str | Path, **options: Any
 __all__ = ["KINDS", "ReportResult", "AgreementData", "codebook_report", "agreement_report", "themes_report",
            "joint_report", "study_report", "write_report", "write_codebook", "write_themes", "write_agreement",
            "write_disagreements", "write_joint", "agreement_data", "agreement_method", "agreement_results",
-           "theme_evidence", "pick_quotes", "quote_source", "frequency_table", "human_coders", "disagreement_frame"]
+           "theme_evidence", "pick_quotes", "quote_source", "frequency_table", "human_coders", "disagreement_frame",
+           "autocode_evaluations", "write_autocode"]

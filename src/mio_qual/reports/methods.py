@@ -176,7 +176,7 @@ def describe_codebook(project: "Project") -> list[str]:
     """Which codebook the codings were checked against and how much of it was used."""
     c = project.store.connection
     books = codebooks_used(project)
-    applied = c.execute("SELECT COUNT(DISTINCT code) FROM codings").fetchone()[0]
+    applied = c.execute("SELECT COUNT(DISTINCT code) FROM codings WHERE origin IN ('human', 'consensus')").fetchone()[0]
     if not books:
         if applied:
             return [f"**Codebook.** Codings use {number(applied, 'distinct code')}; no codebook was recorded with them."]
@@ -188,7 +188,7 @@ def describe_codebook(project: "Project") -> list[str]:
         text += ", built on the updated Consolidated Framework for Implementation Research (Damschroder et al., 2022)"
     text += "."
     if applied:
-        text += f" In all, {number(applied, 'distinct code')} were applied."
+        text += f" The coders applied {number(applied, 'distinct code')}."
     if len(books) > 1:
         text += f" The codebook changed {number(len(books) - 1, 'time')} during coding; each coding records its version."
     return [text]
@@ -283,7 +283,7 @@ def describe_reconciliation(project: "Project") -> list[str]:
 
 
 def describe_autocoding(project: "Project") -> list[str]:
-    """Rule-based and model suggestions: the layers, their unit, and recorded evaluations."""
+    """Rule-based and model suggestions: the layers, their unit, and the stored model's settings."""
     auto = [layer for layer in layers(project) if layer["origin"] in ("rules", "model")]
     models = project.store.connection.execute(
         "SELECT id, unit, trained_on, meta FROM models ORDER BY created").fetchall()
@@ -295,8 +295,9 @@ def describe_autocoding(project: "Project") -> list[str]:
         units = [r[0] for r in c.execute(
             "SELECT DISTINCT unit FROM codings WHERE coder = ? AND origin = ? AND unit IS NOT NULL",
             (layer["coder"], layer["origin"]))]
-        how = ("keyword and phrase rules taken from the codebook (spaCy lookup lemmatizer; no downloaded model)"
-               if layer["origin"] == "rules" else "a scikit-learn text classifier trained on the project's human coding")
+        how = ("matching the codebook's keyword patterns (spaCy's blank English tokenizer with the lookup"
+               " lemmatizer; no downloaded model)" if layer["origin"] == "rules"
+               else "a text classifier trained on the project's coding")
         text = (f"**Automatic suggestions ({layer['origin']}).** The layer {layer['coder']} holds {layer['codings']:,}"
                 f" suggested codings in {number(layer['transcripts'], 'transcript')}, made by {how}")
         if units:
@@ -305,20 +306,33 @@ def describe_autocoding(project: "Project") -> list[str]:
         texts.append(text)
     for model_id, unit, trained_on, meta in models:
         try:
-            trained = json.loads(trained_on)
-        except ValueError:
-            trained = trained_on
-        try:
             info = json.loads(meta or "{}")
         except ValueError:
             info = {}
-        source = (join_words([str(t) for t in trained]) if isinstance(trained, list) else str(trained))
-        text = f"The model {model_id} was trained per {unit} on {source}"
-        evaluation = info.get("evaluation") if isinstance(info, dict) else None
-        if isinstance(evaluation, dict):
-            bits = [f"{k} {v:.2f}" for k, v in evaluation.items() if isinstance(v, (int, float))]
-            if bits:
-                text += " and evaluated on held-out transcripts (" + ", ".join(bits) + ")"
+        params = info.get("params", {}) if isinstance(info, dict) else {}
+        codes = info.get("codes", []) if isinstance(info, dict) else []
+        text = f"The model {model_id} was trained on the {trained_on} layer per {unit}"
+        if isinstance(info, dict) and info.get("n_units"):
+            text += f" ({info['n_units']:,} units of staff speech in {number(int(info.get('n_transcripts', 0)), 'transcript')})"
+        features = []
+        if params.get("word_ngrams"):
+            low, high = params["word_ngrams"]
+            features.append(f"word {low}-{high}-grams")
+        if params.get("char_ngrams"):
+            low, high = params["char_ngrams"]
+            features.append(f"character {low}-{high}-grams")
+        if features:
+            text += f": tf-idf {join_words(features)}"
+        if "C" in params:
+            text += f", one logistic regression per code (C = {params['C']:g}"
+            text += ", balanced class weights)" if params.get("class_weight") == "balanced" else ")"
+        if codes:
+            text += f"; {number(len(codes), 'code')} had enough examples to be learned"
+            if params.get("min_positives"):
+                text += f" (at least {params['min_positives']} units each)"
+        if params.get("threshold_folds"):
+            text += (f", each with a threshold chosen by {params['threshold_folds']}-fold cross-validation grouped by"
+                     " transcript")
         texts.append(text + ".")
     return texts
 
