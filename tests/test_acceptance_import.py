@@ -117,3 +117,30 @@ def test_import_warnings_reach_stderr_with_csv_and_json_output(tmp_path: Path) -
         assert out.exit_code == 0, out.output
         assert "T1" in out.stdout and "warning" not in out.stdout
         assert "warning: T1: not valid UTF-8" in out.stderr
+
+
+def test_front_matter_kind_is_spelled_as_the_manifest_spells_it(project: Project, tmp_path: Path) -> None:
+    """`kind: focus group` in front matter was stored as written, so `status` and the report's
+    methods did not count the transcript as a focus group (a manifest normalizes it)."""
+    fg = tmp_path / "fg.md"
+    fg.write_text("---\ntranscript_id: FG9\nkind: Focus Group\n---\n\nFacilitator: Welcome.\n\nParticipant 1: Hi.\n",
+                  encoding="utf-8")
+    odd = tmp_path / "odd.md"
+    odd.write_text("---\nkind: group chat\ndate: 03/14/2024\n---\n\nI: Hello?\n\nR: Hi.\n", encoding="utf-8")
+    result = project.import_transcripts([fg, odd])
+    frame = project.transcripts().set_index("transcript_id")
+    assert frame.loc["FG9", "kind"] == "focus_group"
+    assert project.summary()["focus_groups"] == 1
+    assert frame.loc["odd", "kind"] == "group chat"  # kept as written, but not silently
+    messages = [m for tid, m in result.warnings if tid == "odd"]
+    assert any("kind 'group chat'" in m for m in messages)
+    assert any("date '03/14/2024'" in m for m in messages)
+    assert not [m for tid, m in result.warnings if tid == "FG9"]
+
+
+def test_front_matter_kind_overridden_by_the_manifest_gives_no_warning(project: Project, tmp_path: Path) -> None:
+    (tmp_path / "odd.md").write_text("---\nkind: group chat\n---\n\nI: Hello?\n\nR: Hi.\n", encoding="utf-8")
+    (tmp_path / "manifest.csv").write_text("transcript_id,file,kind\nX1,odd.md,interview\n", encoding="utf-8")
+    result = project.import_transcripts([tmp_path])
+    assert result.warnings == []
+    assert project.transcripts()["kind"].tolist() == ["interview"]

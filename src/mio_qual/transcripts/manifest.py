@@ -80,6 +80,11 @@ class Manifest:
         return f"Manifest({len(self.entries)} entries from {self.path})"
 
 
+def normalize_kind(value: str) -> str | None:
+    """``interview`` or ``focus_group`` for the spellings people use ("Focus Group", "FG"), else None."""
+    return _KIND_ALIASES.get(value.strip().lower().replace(" ", "_").replace("-", "_"))
+
+
 def _check_date(value: str) -> str | None:
     """ISO date text, or None when ``value`` is not a valid ``YYYY-MM-DD`` date."""
     text = value.strip()
@@ -163,7 +168,7 @@ def read_manifest(path: str | Path) -> Manifest:
                 bad = True
         kind = row.get("kind", "").strip()
         if kind:
-            normalized = _KIND_ALIASES.get(kind.lower().replace(" ", "_").replace("-", "_"))
+            normalized = normalize_kind(kind)
             if normalized is None:
                 problems.append((n, "kind", f"kind {kind!r} is not one of {', '.join(KINDS)}"))
                 bad = True

@@ -23,7 +23,7 @@ from typing import Any, Iterable, Iterator, Mapping
 from ..errors import InputError
 from .captions import read_captions
 from .docx import read_docx
-from .manifest import Manifest, ManifestEntry
+from .manifest import KINDS, Manifest, ManifestEntry, _check_date, normalize_kind
 from .model import Speaker, Transcript, Turn
 from .notes import find_notes
 from .plain import TextSource, read_plain
@@ -110,6 +110,24 @@ def _own_id(metadata: Mapping[str, Any]) -> str | None:
     return None
 
 
+def _checked_own_metadata(meta: Mapping[str, Any], warnings: list[str]) -> dict[str, Any]:
+    """The file's own metadata with ``kind`` spelled as a manifest would have it (``Focus Group`` is
+    ``focus_group``); a kind or date a manifest would refuse is kept as written, with a warning."""
+    checked = dict(meta)
+    kind = checked.get("kind")
+    if kind not in (None, ""):
+        normalized = normalize_kind(str(kind))
+        if normalized is None:
+            warnings.append(f"kind {kind!r} in the file's own metadata is not one of {', '.join(KINDS)} "
+                            "(give the kind in a manifest)")
+        else:
+            checked["kind"] = normalized
+    date = checked.get("date")
+    if date not in (None, "") and _check_date(str(date)) is None:
+        warnings.append(f"date {date!r} in the file's own metadata is not a YYYY-MM-DD date")
+    return checked
+
+
 def _sniff_vtt(path: Path) -> bool:
     with open(path, "rb") as handle:
         head = handle.read(16)
@@ -160,7 +178,8 @@ def _read_one(
         warnings.append(f"no speaker turns found: the whole text is one turn of speaker {UNKNOWN_SPEAKER!r}")
         turns = [Turn(1, UNKNOWN_SPEAKER, 0, len(text), 0)]
         style = "single-speaker"
-    merged: dict[str, Any] = dict(own_meta)
+    given = {k for k, v in (metadata or {}).items() if v is not None and v != ""}  # the manifest wins on these
+    merged: dict[str, Any] = _checked_own_metadata({k: v for k, v in own_meta.items() if k not in given}, warnings)
     if metadata:
         merged.update({k: v for k, v in metadata.items() if v is not None and v != ""})
     paragraphs = build_paragraphs(text, turns)
