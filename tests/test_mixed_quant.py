@@ -110,7 +110,8 @@ def test_reach_adoption_scored_and_checked(study, tmp_path: Path) -> None:  # ty
     assert values[("south", "adoption")] == 0.4 and math.isnan(values[("west", "reach")])
     by_agency = aggregate(study, "agency", measures="reach").set_index("agency")
     assert by_agency.at["harbor", "mean"] == 0.25 and by_agency.at["harbor", "n"] == 1  # west's is undefined
-    assert by_agency.at["harbor", "n_missing"] == 1 and by_agency.at["harbor", "level"] == "clinic"
+    assert by_agency.at["harbor", "n_missing"] == 1
+    assert by_agency.at["harbor", "level"] == "clinic (pooled: enrolled / eligible)"
     bad = _csv(tmp_path / "reach2.csv", "clinic,eligible,enrolled\nnorth,10,12\n")
     with pytest.raises(InputError) as caught:
         import_quant(study, bad)

@@ -6,8 +6,12 @@ clinic mean of 32 session ratings is never mistaken for a mean of 6 counselors' 
 
 * SD is the sample standard deviation (n - 1 in the denominator); it is undefined for n = 1.
 * Agency figures pool the agency's units (every session of both clinics, plus agency-wide
-  rows); clinic-level measures (reach, adoption) are averaged over the agency's clinics, and
-  ``n`` then counts clinics.
+  rows). Reach and adoption pool their counts the same way: the agency's ``mean`` is
+  sum(enrolled) / sum(eligible) (sum(delivering) / sum(trained)) over its clinics, the share of
+  the agency's eligible people who take part (RE-AIM reach; Glasgow, Vogt & Boles 1999), not
+  the unweighted mean of the clinics' proportions; ``n``, ``sd``, ``median``, ``min`` and
+  ``max`` describe the clinics' proportions, and ``level`` says so. Other clinic-level
+  measures are averaged over the agency's clinics, and ``n`` then counts clinics.
 * Missing values are left out; ``n`` counts the values used and ``n_missing`` those left out.
 
 :func:`phase_summary` scores the Aim 2 activity log per clinic (or agency) and phase:
@@ -31,6 +35,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..project import Project
 
 AGG_COLUMNS = ["measure", "level", "n", "n_missing", "mean", "sd", "median", "min", "max"]
+#: Proportions scored from counts: at agency level their counts are pooled, not their values averaged.
+POOLED_RATIOS = {"reach": ("enrolled", "eligible"), "adoption": ("delivering", "trained")}
 PHASE_ORDER = ("exploration", "preparation", "implementation", "sustainment")
 
 
@@ -99,10 +105,26 @@ def aggregate(project: "Project", by: str = "clinic", measures: str | Sequence[s
                          "level": ", ".join(sorted(set(group["level"]))), **summarize_values(group["value"].tolist()),
                          "dataset": ", ".join(sorted(set(group["dataset"])))})
     else:
+        ratios = [m for m in POOLED_RATIOS if m in set(data["measure"])]
+        counts = None
+        if ratios:
+            names = [c for m in ratios for c in POOLED_RATIOS[m]]
+            source = frame if frame is not None else quant(project, dataset=dataset, measure=names)
+            counts = source[source["measure"].isin(names)].pivot_table(
+                index=["dataset", "row"], columns="measure", values="value", aggfunc="first")
         for (agency, measure_name), group in data.groupby(["agency", "measure"], dropna=True, sort=True):
             levels = sorted(set(group["level"]))
+            summary = summarize_values(group["value"].tolist())
+            if measure_name in POOLED_RATIOS and counts is not None:
+                top, bottom = POOLED_RATIOS[measure_name]
+                rated = group[group["value"].notna()]
+                keys = [k for k in zip(rated["dataset"], rated["row"]) if k in counts.index]
+                if top in counts.columns and bottom in counts.columns and len(keys) == len(rated) and len(keys):
+                    pair = counts.loc[keys]
+                    summary["mean"] = float(pair[top].sum() / pair[bottom].sum())
+                    levels = [f"{', '.join(levels)} (pooled: {top} / {bottom})"]
             rows.append({"agency": agency, "measure": measure_name, "level": ", ".join(levels),
-                         **summarize_values(group["value"].tolist()), "dataset": ", ".join(sorted(set(group["dataset"])))})
+                         **summary, "dataset": ", ".join(sorted(set(group["dataset"])))})
     return pd.DataFrame(rows, columns=out_columns)
 
 
