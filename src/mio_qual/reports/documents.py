@@ -179,7 +179,8 @@ def write_codebook(b: ReportBuilder, project: "Project", *, level: int = 1, ctx:
     frame, infos, version = _codebook_frame(project)
     frame = frame.fillna("")
     books = list(dict.fromkeys(frame["codebook"]))
-    applied = dict(project.store.connection.execute("SELECT code, COUNT(*) FROM codings GROUP BY code"))
+    applied = dict(project.store.connection.execute(
+        "SELECT code, COUNT(*) FROM codings WHERE origin IN ('human', 'consensus') GROUP BY code"))
     b.paragraph(f"This manual lists the {len(frame)} codes of the project's codebook ({version}). Each entry gives"
                 " the code's stable id and name, what it means, when to use it and when not to (with the code to"
                 " use instead), an invented example, and the keywords that rule-based suggestions look for. Codes"
@@ -191,7 +192,7 @@ def write_codebook(b: ReportBuilder, project: "Project", *, level: int = 1, ctx:
                      "Version": getattr(info, "version_label", "") or "",
                      "Codes": int((frame["codebook"] == book).sum()),
                      "Applied": int(sum(applied.get(c, 0) > 0 for c in frame.loc[frame["codebook"] == book, "id"]))})
-    b.table(pd.DataFrame(rows), "Codebooks combined in this manual (Applied: codes used at least once in the project)",
+    b.table(pd.DataFrame(rows), "Codebooks combined in this manual (Applied: codes the coders used at least once)",
             widths=[2.2, 7, 3.4, 1.2, 1.4])
     sources = [f"{book}: {getattr(infos.get(book), 'source', '')}" for book in books
                if getattr(infos.get(book), "source", "")]
