@@ -144,3 +144,29 @@ def test_front_matter_kind_overridden_by_the_manifest_gives_no_warning(project: 
     result = project.import_transcripts([tmp_path])
     assert result.warnings == []
     assert project.transcripts()["kind"].tolist() == ["interview"]
+
+
+def test_reimport_with_a_speaker_pattern_finds_the_turns_again(project: Project, tmp_path: Path) -> None:
+    """Re-importing unchanged text with --speaker-pattern said 'updated metadata of 1' but kept
+    the old single-speaker turn, while the speakers table got the new labels."""
+    source = tmp_path / "zoom_cc.txt"
+    source.write_text("[Alex Romero] 14:02:03\nOkay, we are recording.\n[Priya N] 14:02:09\nSure, go ahead.\n",
+                      encoding="utf-8")
+    project.import_transcripts([source])
+    assert project.turns()["speaker"].tolist() == ["UNKNOWN"]
+    start = project.text("zoom_cc").index("Sure")
+    project.store.connection.execute(
+        "INSERT INTO codings (transcript_id, start, end, code, coder, origin, created)"
+        " VALUES ('zoom_cc', ?, ?, 'IS.J2', 'a', 'human', 'x')", (start, start + 4))
+    result = project.import_transcripts(
+        [source], speaker_pattern=r"^\[(?P<speaker>[^\]]+)\] (?P<time>\d\d:\d\d:\d\d)$")
+    assert result.metadata_updated == ["zoom_cc"]
+    turns = project.turns()
+    assert turns["speaker"].tolist() == ["Alex Romero", "Priya N"]
+    assert turns["start_time"].tolist() == [14 * 3600 + 2 * 60 + 3, 14 * 3600 + 2 * 60 + 9]
+    assert any("speaker turns found again: 2 turns, were 1" in m for _, m in result.warnings)
+    codings = project.codings()
+    assert codings["text"].tolist() == ["Sure"] and codings["turn_id"].tolist() == ["zoom_cc:t2"]
+    again = project.import_transcripts(
+        [source], speaker_pattern=r"^\[(?P<speaker>[^\]]+)\] (?P<time>\d\d:\d\d:\d\d)$")
+    assert again.unchanged == ["zoom_cc"] and again.warnings == []

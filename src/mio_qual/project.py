@@ -271,6 +271,18 @@ class Project:
         for warning in transcript.warnings:
             result.warnings.append((transcript.id, warning))
         if stored == transcript.hash:
+            before = connection.execute(
+                "SELECT n, start, end, body_start, speaker FROM segments WHERE transcript_id = ? AND kind = 'turn'"
+                " ORDER BY n", (transcript.id,)).fetchall()
+            after = [(t.n, t.start, t.end, t.body_start, t.speaker) for t in transcript.turns]
+            if [tuple(row) for row in before] != after:
+                # same text, turns found differently (a speaker pattern or roster given this time):
+                # store the new turns; every coding stays on its characters
+                store_transcripts.replace_transcript(connection, transcript)
+                result.metadata_updated.append(transcript.id)
+                result.warnings.append((transcript.id, f"speaker turns found again: {len(after)} turns, "
+                                                       f"were {len(before)} (turn ids may now point elsewhere)"))
+                return
             if store_transcripts.update_metadata(connection, transcript):
                 result.metadata_updated.append(transcript.id)
             else:
