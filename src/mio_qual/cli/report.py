@@ -46,11 +46,13 @@ def _split(values: tuple[str, ...]) -> list[str]:
               help="joint, study: the analyst's fit file (construct, fit, note) for the side-by-side display.")
 @click.option("--max-rows", type=click.IntRange(1), default=None,
               help="agreement, study: disagreements listed in the document [default: 400; all go to the CSV].")
+@click.option("--evaluate-model", is_flag=True,
+              help="study: also evaluate the stored model by grouped cross-validation (trains it once per fold).")
 @click.option("--no-charts", is_flag=True, help="Leave out the charts.")
 def report(kind: str, out: Path, redact_file: Path | None, title: str | None, coders: tuple[str, ...],
            unit: str | None, n_boot: int | None, seed: int | None, layers: tuple[str, ...], max_quotes: int | None,
            outcome: str | None, by: str | None, rater: str | None, fit: Path | None, max_rows: int | None,
-           no_charts: bool) -> None:
+           evaluate_model: bool, no_charts: bool) -> None:
     """Write a Word report: codebook, agreement, themes, joint or study (all of them in one).
 
     \b
@@ -86,6 +88,10 @@ def report(kind: str, out: Path, redact_file: Path | None, title: str | None, co
         options[name] = value
     if no_charts and "charts" in accepted:
         options["charts"] = False
+    if evaluate_model:
+        if "evaluate_model" not in accepted:
+            raise click.UsageError(f"--evaluate-model does not apply to `report {kind}`")
+        options["evaluate_model"] = True
     if redact_file is not None:
         options["redact"] = read_redact_file(redact_file)
     project = get_project()
