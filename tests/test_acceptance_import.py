@@ -170,3 +170,23 @@ def test_reimport_with_a_speaker_pattern_finds_the_turns_again(project: Project,
     again = project.import_transcripts(
         [source], speaker_pattern=r"^\[(?P<speaker>[^\]]+)\] (?P<time>\d\d:\d\d:\d\d)$")
     assert again.unchanged == ["zoom_cc"] and again.warnings == []
+
+
+def test_log_table_stays_readable_with_a_long_detail(tmp_path: Path) -> None:
+    """`mio-qual log` squeezed id, time, user and action to zero width when an entry's detail
+    (e.g. a 20-transcript import) was long."""
+    folder = tmp_path / "tx"
+    folder.mkdir()
+    for i in range(30):
+        (folder / f"INTERVIEW_NUMBER_{i:03d}.txt").write_text(f"I: Question {i}?\n\nR: Answer {i}.\n",
+                                                             encoding="utf-8")
+    with Project.create(tmp_path / "study") as project:
+        project.import_transcripts([folder])
+    out = CliRunner().invoke(cli, ["--project", str(tmp_path / "study"), "log"], env={"COLUMNS": "100"})
+    assert out.exit_code == 0, out.output
+    lines = out.output.splitlines()
+    assert max(len(line) for line in lines) <= 100
+    row = next(line for line in lines if line.replace(" ", "").startswith("│1│"))
+    cells = [cell.strip() for cell in row.split("│")]
+    assert "import transcripts" in cells
+    assert any(len(cell) == 19 and cell[4] == "-" and cell[13] == ":" for cell in cells)  # the time, whole

@@ -133,4 +133,25 @@ def status(fmt: str) -> None:
 @format_option()
 def log(limit: int, fmt: str) -> None:
     """Show the audit trail: who changed what, when, with which command."""
-    emit(get_project().log(limit or None), fmt, title="Audit trail")
+    frame = get_project().log(limit or None)
+    if fmt != "table":
+        emit(frame, fmt, title="Audit trail")
+        return
+    from rich.markup import escape
+    from rich.table import Table
+
+    # every column but id and time may wrap, and the command and detail share the spare width
+    # (a long detail used to squeeze the other columns to nothing); --format json: whole entries
+    table = Table(title="Audit trail", header_style="bold", caption="whole entries: --format json")
+    table.add_column("id", justify="right", no_wrap=True)
+    table.add_column("at", no_wrap=True)
+    for column in ("user", "action", "target"):
+        table.add_column(column, overflow="fold")
+    table.add_column("command", overflow="fold", ratio=1)
+    table.add_column("detail", overflow="fold", ratio=2)
+    for row in frame.itertuples(index=False):
+        detail = row.detail or ""
+        table.add_row(str(row.id), str(row.at).replace("T", " ")[:19], escape(row.user or ""),
+                      escape(row.action or ""), escape(row.target or ""), escape(row.command or ""),
+                      escape(detail if len(detail) <= 300 else detail[:299] + "…"))
+    console().print(table)
