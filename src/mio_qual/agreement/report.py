@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from ._data import coder_codes, unit_counts
+from ._data import coder_codes, distinct_columns, unit_counts
 from .alpha import krippendorff_alpha
 from .diagnostics import prevalence_bias
 from .gwet import gwet_ac1
@@ -98,26 +98,11 @@ def compress_columns(ratings: np.ndarray, counts: np.ndarray) -> tuple[np.ndarra
     if ratings.shape[1] == 0:
         return ratings, counts
     v = np.where(np.isnan(ratings), 0.0, ratings + 1.0).astype(np.int64)   # 0 = missing
-    base = int(v.max()) + 1
-    if ratings.shape[0] * math.log2(max(base, 2)) > 62:
+    distinct = distinct_columns(v, int(v.max()) + 1, counts)
+    if distinct is None:
         return ratings, counts
-    key = np.zeros(ratings.shape[1], dtype=np.int64)
-    for row in v:
-        key *= base
-        key += row
-    space = base ** ratings.shape[0]
-    if space <= max(4 * key.size, 1 << 16):
-        weight = np.bincount(key, weights=counts, minlength=space)
-        present = np.flatnonzero(weight)
-        weight = weight[present]
-    else:
-        present, inverse = np.unique(key, return_inverse=True)
-        weight = np.bincount(inverse.reshape(-1), weights=counts, minlength=present.size)
-    out = np.empty((ratings.shape[0], present.size))
-    rest = present.copy()
-    for coder in range(ratings.shape[0] - 1, -1, -1):
-        rest, digit = np.divmod(rest, base)
-        out[coder] = digit - 1.0
+    patterns, weight = distinct
+    out = patterns - 1.0
     out[out < 0] = np.nan
     return out, weight
 
@@ -203,7 +188,9 @@ def agreement_table(
     by_transcript : bool
         Add one pooled row per transcript.
     flag_on : str
-        Coefficient the flag reads.
+        Coefficient the flag reads (default alpha, the coefficient the convention was written
+        for). When it is not among ``stats`` the flag reads alpha if alpha is there, and is
+        left empty otherwise: the thresholds are never applied to percent agreement or PABAK.
     convention : str
         ``"krippendorff"``: >= .800 reliable, .667 to .800 tentative.
 
@@ -221,10 +208,8 @@ def agreement_table(
         raise InputError(f"unknown convention {convention!r}", hint="use " + ", ".join(CONVENTIONS))
     thresholds, convention_text = CONVENTIONS[convention]
     if flag_on not in chosen:
-        flag_on = "krippendorff_alpha" if "krippendorff_alpha" in chosen else chosen[-1]
+        flag_on = "krippendorff_alpha" if "krippendorff_alpha" in chosen else ""
     span = data.unit == "span"
-    if span:
-        flag_on = "percent_agreement"
     unit_name = data.unit if data.unit != "character" else f"character ({data.scope} text)"
     rows = []
 
@@ -272,6 +257,10 @@ def agreement_table(
     if span:
         frame["flag"] = ""
         frame["flag_convention"] = "none: span units define only percent agreement"
+    elif not flag_on:
+        frame["flag"] = ""
+        frame["flag_convention"] = ("none: the .667/.800 convention is for krippendorff_alpha, which was not "
+                                    "computed (add it to the statistics)")
     else:
         frame["flag"] = [flag(v, thresholds) for v in frame[flag_on]]
         frame["flag_convention"] = f"{flag_on}; {convention_text}"
