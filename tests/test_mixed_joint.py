@@ -212,3 +212,26 @@ def test_exploratory_truth_table_by_hand(rated) -> None:  # type: ignore[no-unty
     default = configurations(rated, "fidelity")
     # flagged and rated in every case first (IS.J2 distinguishing, IS.B weakly), then IS.K (X and missing)
     assert default.data["conditions"] == ["IS.J2", "IS.B", "IS.K"]
+
+
+def test_side_by_side_redacts_names_in_rationales(tmp_path):
+    """A rater's rationale that names a staff member reaches the display de-identified."""
+    from mio_qual import Project
+    from mio_qual.mixed.joint import side_by_side
+
+    from helpers import SAMPLE
+
+    project = Project.create(tmp_path / "p")
+    project.import_transcripts([SAMPLE])
+    for name in ("fidelity_sessions.csv",):
+        from mio_qual.mixed.quant import import_quant
+
+        import_quant(project, SAMPLE / "quant" / name)
+    project.store.connection.executemany(
+        "INSERT INTO ratings (rater, case_kind, case_id, construct, rating, rationale, created) VALUES (?,?,?,?,?,?, 'x')",
+        [("lee", "clinic", c, "IS.J2", r, f"Gwen Harlow said the room decides it at {c}")
+         for c, r in (("northside", "+2"), ("westfield", "+1"), ("eastgate", "-2"), ("downtown", "-1"))])
+    display = side_by_side(project, "fidelity", rater="lee", constructs=["IS.J2"], quotes=0)
+    text = " ".join(str(v) for v in display.frame.to_numpy().ravel())
+    assert "Gwen" not in text and "Harlow" not in text
+    assert "[name] said the room decides it" in text

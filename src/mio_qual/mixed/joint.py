@@ -491,7 +491,11 @@ def side_by_side(project: "Project", outcome: str = "fidelity", *, by: str = "cl
         raise InputError(f"construct {unknown[0]!r} has no ratings from {ordered.data['rater']}",
                          hint="choose rated constructs (see `mio-qual ratings matrix`)")
     rated = ratings(project, rater=ordered.data["rater"], by=by, construct=chosen)
-    rationale = {(r.case_id, r.construct): r.rationale for r in rated.itertuples(index=False)}
+    from ..deidentify import known_names, redact
+
+    names = known_names(project)  # raters' rationales may name staff: de-identify them like quotes
+    rationale = {(r.case_id, r.construct): redact(str(r.rationale), names) if r.rationale else r.rationale
+                 for r in rated.itertuples(index=False)}
     excerpts = evidence(project, by, coder=coder, constructs=chosen, codebook=codebook, info=info)
     label = outcome_label(project, outcome, outcomes, by)
     rows = []
