@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -50,3 +52,37 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
         if out[column].dtype == object or pd.api.types.is_string_dtype(out[column].dtype):
             out[column] = out[column].map(safe_cell)
     return out
+
+
+_UNSAFE_NAME = re.compile(r"[^\w.-]+")
+
+
+def safe_filename(name: str, default: str = "file") -> str:
+    """A file name made from ``name`` (a transcript id, a coder) that cannot leave its folder.
+
+    Every run of characters other than letters, digits, ``_``, ``.`` and ``-`` becomes ``_``
+    (so no ``/``, ``\\`` or ``:``), leading dots are dropped (no ``..``, no hidden file),
+    and the result is at most 120 characters.
+
+    Examples
+    --------
+    >>> safe_filename("../../etc/passwd"), safe_filename("INT01"), safe_filename("..")
+    ('etc_passwd', 'INT01', 'file')
+    """
+    cleaned = _UNSAFE_NAME.sub("_", name.strip()).lstrip("._")[:120]
+    return cleaned or default
+
+
+def path_inside(folder: str | Path, name: str, suffix: str = "") -> Path:
+    """``folder / (safe_filename(name) + suffix)``, checked to lie inside ``folder``.
+
+    Raises
+    ------
+    ValueError
+        Never for a name made safe here; kept as a guard should the rule above change.
+    """
+    folder = Path(folder)
+    path = folder / (safe_filename(name) + suffix)
+    if path.resolve().parent != folder.resolve():
+        raise ValueError(f"{path} is not inside {folder}")
+    return path

@@ -150,14 +150,15 @@ def import_cmd(files: tuple[Path, ...], coder: str | None, codebooks: tuple[str,
 def export_docx_cmd(transcript_ids: tuple[str, ...], out: Path, with_suggestions: bool) -> None:
     """Write Word files for coding TRANSCRIPT_IDS (default: every transcript) into --out."""
     from ..coding.word import export_docx
+    from ..exports import path_inside
 
     project = get_project()
     ids = list(transcript_ids) or list(project.texts())
     for tid in ids:
         project.text(tid)  # a clear error for an unknown id before anything is written
     screen = console()
-    for tid in ids:
-        path = export_docx(project, tid, out / f"{tid}.docx", with_suggestions=with_suggestions)
+    for tid in ids:  # the file name never leaves --out, whatever the id holds (the file carries the id)
+        path = export_docx(project, tid, path_inside(out, tid, ".docx"), with_suggestions=with_suggestions)
         screen.print(f"wrote {path}")
 
 

@@ -341,8 +341,10 @@ def write_sheet(result: Reconciliation, folder: str | Path) -> list[Path]:
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
+    from ..exports import safe_filename
+
     a, b = result.coders
-    stem = f"reconcile_{a}_{b}"
+    stem = f"reconcile_{safe_filename(a)}_{safe_filename(b)}"  # coder names never lead out of the folder
     xlsx = folder / f"{stem}.xlsx"
     book = openpyxl.Workbook()
     sheet = book.active
