@@ -1,0 +1,218 @@
+"""Exports are safe to open: no spreadsheet formula runs, and no file lands outside its folder.
+
+The project under test carries formula-looking text everywhere a user's data can reach an
+export: transcript text whose sentences start with ``=``, ``+``, ``-`` and ``@``, manifest
+metadata (a clinic called ``@eastside``, a participant ``-S99``), coder names, coding memos,
+rating rationales. Then every CSV and XLSX exporter of the CLI runs, and
+
+* no CSV cell and no XLSX text cell starts with ``= + - @`` (or a tab or carriage return)
+  unless it is a plain number, and no XLSX cell holds a formula;
+* a layer exported and imported again comes back with its memos exactly as they were (the
+  neutralizing quote is taken off on import);
+* file names built from data (transcript ids, coder and rater names) never leave the folder
+  the user chose: ``../../`` in an id or a name ends up as a plain file inside it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import os
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from helpers import SAMPLE
+from mio_qual.cli.main import cli
+
+DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+EVIL_TEXT = (
+    "INTERVIEWER: =HYPERLINK(\"http://evil.example\",\"Tell me about the room\")\n\n"
+    "PARTICIPANT: +cmd|' /C calc'!A0 is what the poster said. @SUM(1+1) was on the door.\n\n"
+    "INTERVIEWER: -2+3 sessions a week?\n\n"
+    "PARTICIPANT: =1+1 would be nice. The family room has a door now.\n"
+)
+MEMO = '=HYPERLINK("http://evil.example","memo")'
+
+
+def run(project: Path, *args: str | Path) -> str:
+    """Run the CLI in-process; return stdout; fail on a non-zero exit."""
+    out, err = io.StringIO(), io.StringIO()
+    code = 0
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            cli(["--project", str(project), *map(str, args)])
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+    assert code == 0, (args, err.getvalue())
+    return out.getvalue()
+
+
+def is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def unsafe_csv_cells(text: str) -> list[str]:
+    return [cell for row in csv.reader(io.StringIO(text)) for cell in row
+            if cell.startswith(DANGEROUS) and not is_number(cell)]
+
+
+def unsafe_xlsx_cells(path: Path) -> list[str]:
+    book = openpyxl.load_workbook(path, data_only=False)
+    bad = []
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    bad.append(f"{sheet.title}!{cell.coordinate}: formula {cell.value!r}")
+                elif isinstance(cell.value, str) and cell.value.startswith(DANGEROUS) and not is_number(cell.value):
+                    bad.append(f"{sheet.title}!{cell.coordinate}: {cell.value!r}")
+    return bad
+
+
+@pytest.fixture(scope="module")
+def study(tmp_path_factory):
+    """The sample plus a transcript, layers and ratings full of formula-looking text (closed)."""
+    from mio_qual import Project
+    from mio_qual.coding.spreadsheet import import_sheets
+    from mio_qual.mixed.quant import import_quant
+    from mio_qual.mixed.ratings import import_ratings
+
+    root = tmp_path_factory.mktemp("exports")
+    evil = root / "evil"
+    evil.mkdir()
+    (evil / "EVIL01.txt").write_text(EVIL_TEXT, encoding="utf-8")
+    (evil / "manifest.csv").write_text(
+        "transcript_id,file,agency,clinic,participant_id,role,kind,date,interviewer,note\n"
+        "EVIL01,EVIL01.txt,riverbend,@eastside,-S99,counselor,interview,2026-03-01,+IV9,@SUM(A1)\n",
+        encoding="utf-8")
+    project_dir = root / "study"
+    with Project.create(project_dir) as project:
+        project.import_transcripts([SAMPLE])
+        project.import_transcripts([evil])
+        text = project.text("EVIL01")
+        sheet = root / "evil_codings.csv"
+        with open(sheet, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["transcript_id", "start", "end", "codes", "coder", "memo"])
+            for coder in ("@mallory", "+eve"):
+                for needle, code in (("=HYPERLINK", "IS.J2"), ("+cmd", "IS.J2"), ("@SUM", "MIO.REC"),
+                                     ("-2+3", "IS.J1"), ("=1+1", "IS.J2")):
+                    start = text.index(needle)
+                    writer.writerow(["EVIL01", start, start + 12, code, coder, "'" + MEMO])
+        import_sheets(project, [sheet], codebook=["cfir2", "mio"])
+        import_sheets(project, [SAMPLE / "coding" / "casey.xlsx"])
+        for rater, rating in (("riley", "+1"), ("sam", "-1")):
+            path = root / f"ratings_{rater}.csv"
+            path.write_text("case_id,construct,rating,rationale\n"
+                            f"northside,IS.J2,{rating},'=1+1 rooms\n"
+                            f"@eastside,IS.J2,+2,@SUM(A1) said so\n"
+                            f"eastgate,IS.J1,{rating},-one funder\n", encoding="utf-8")
+            import_ratings(project, path, rater)
+        import_quant(project, SAMPLE / "quant" / "fidelity_sessions.csv")
+    return project_dir
+
+
+def test_every_csv_and_xlsx_export_is_neutralized(study, tmp_path):
+    out = tmp_path / "exports"
+    out.mkdir()
+    csv_outputs = {
+        "transcripts list": run(study, "transcripts", "list", "--format", "csv"),
+        "sentences": run(study, "transcripts", "show", "EVIL01", "--unit", "sentence", "--format", "csv"),
+        "turns": run(study, "transcripts", "show", "EVIL01", "--format", "csv"),
+        "coding list": run(study, "coding", "list", "--format", "csv"),
+        "disagreements": run(study, "disagreements", "--coders", "@mallory", "+eve", "--format", "csv"),
+        "agreement": run(study, "agreement", "--coders", "@mallory", "+eve", "--format", "csv"),
+        "ratings list": run(study, "ratings", "list", "--format", "csv"),
+        "ratings matrix": run(study, "ratings", "matrix", "--rater", "riley", "--format", "csv"),
+        "quant list": run(study, "quant", "list", "--format", "csv"),
+        "log": run(study, "log", "--limit", "0", "--format", "csv"),
+    }
+    for coder in ("@mallory", "+eve"):
+        run(study, "coding", "export", "--coder", coder, "--out", out / f"layer{coder[0]}.csv")
+        run(study, "coding", "export", "--coder", coder, "--out", out / f"layer{coder[0]}.xlsx")
+    run(study, "ratings", "disagreements", "--out", out / "rating_disagreements.csv")
+    run(study, "ratings", "disagreements", "--out", out / "rating_disagreements.xlsx")
+    run(study, "ratings", "matrix", "--rater", "riley", "--format", "xlsx", "--out", out / "matrix.xlsx")
+    run(study, "ratings", "worksheet", "--rater", "quinn", "--coder", "@mallory", "--out", out / "worksheets")
+    run(study, "coding", "reconcile", "--coders", "@mallory", "+eve", "--into", "=merged", "--out", out / "rec")
+    run(study, "joint", "--outcome", "fidelity", "--rater", "riley", "--format", "xlsx", "--out", out / "joint.xlsx")
+    csv_outputs["joint"] = run(study, "joint", "--outcome", "fidelity", "--rater", "riley", "--format", "csv")
+    run(study, "report", "themes", "--layer", "@mallory", "--out", out / "report" / "themes.docx")
+
+    # the exports hold the evil text (so the checks below mean something) ...
+    assert "HYPERLINK" in csv_outputs["sentences"] and "@eastside" in csv_outputs["transcripts list"]
+    assert "HYPERLINK" in (out / "layer@.csv").read_text(encoding="utf-8")
+    # ... and nothing in them would run as a formula
+    for name, text in csv_outputs.items():
+        assert text.strip(), name
+        assert not unsafe_csv_cells(text), (name, unsafe_csv_cells(text)[:5])
+    files = sorted(p for p in out.rglob("*") if p.suffix in (".csv", ".xlsx"))
+    assert {p.suffix for p in files} == {".csv", ".xlsx"} and len(files) >= 8
+    for path in files:
+        if path.suffix == ".csv":
+            assert not unsafe_csv_cells(path.read_text(encoding="utf-8")), path
+        else:
+            assert not unsafe_xlsx_cells(path), (path, unsafe_xlsx_cells(path)[:5])
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_neutralized_layer_imports_back_unchanged(study, tmp_path, suffix):
+    """The quote that protects =... on export is taken off on import: memos round-trip exactly."""
+    import shutil
+
+    from mio_qual import Project
+
+    copy = tmp_path / "copy"
+    shutil.copytree(study, copy)
+    exported = tmp_path / f"mallory{suffix}"
+    run(copy, "coding", "export", "--coder", "@mallory", "--out", exported)
+    run(copy, "coding", "import", exported, "--coder", "@mallory")
+    with Project.open(copy) as project:
+        rows = project.store.connection.execute(
+            "SELECT transcript_id, start, end, code, memo FROM codings WHERE coder = '@mallory'"
+            " ORDER BY transcript_id, start, code").fetchall()
+    assert len(rows) == 10  # the export file's rows, not added to the first import's
+    assert {row[4] for row in rows} == {MEMO}
+
+
+def _files_under(folder: Path) -> set[Path]:
+    return {p for p in folder.rglob("*") if p.is_file()}
+
+
+def test_names_from_data_never_lead_out_of_the_output_folder(tmp_path):
+    """Transcript ids, coder names and rater names holding ../ are written as plain names inside --out."""
+    from mio_qual import Project
+    from mio_qual.coding import Coding, write_codings
+
+    sources = tmp_path / "in"
+    sources.mkdir()
+    (sources / "a.txt").write_text("INTERVIEWER: hi there\n\nPARTICIPANT: the room is great\n", encoding="utf-8")
+    (sources / "manifest.csv").write_text("transcript_id,file,clinic\n../../escaped,a.txt,north\n", encoding="utf-8")
+    project_dir = tmp_path / "work" / "study"
+    with Project.create(project_dir) as project:
+        project.import_transcripts([sources])
+        tid = "../../escaped"
+        start = project.text(tid).index("room")
+        for coder in ("../../up", "..\\..\\win"):
+            write_codings(project, [Coding(tid, start, start + 4, "IS.J2", coder)], coder=coder)
+    sandbox = tmp_path / "work"
+    before = _files_under(tmp_path)
+    out = sandbox / "out" / "deep"
+    run(project_dir, "coding", "export-docx", "--out", out)
+    run(project_dir, "coding", "reconcile", "--coders", "../../up", "..\\..\\win", "--out", out)
+    run(project_dir, "ratings", "worksheet", "--rater", "../../rater", "--out", out, "--construct", "IS.J2")
+    new = _files_under(tmp_path) - before
+    outside = sorted(str(p) for p in new if out.resolve() not in p.resolve().parents and p.parent != project_dir)
+    assert not outside, outside
+    names = {p.name for p in new if p.parent == out}
+    assert "escaped.docx" in names
+    assert any(n.startswith("reconcile_") and n.endswith(".xlsx") for n in names)
+    assert any(n.startswith("ratings_") and n.endswith(".xlsx") for n in names)
+    assert all(os.sep not in n and n not in (".", "..") for n in names), names
