@@ -90,3 +90,27 @@ def test_raw_ratings_with_missing_values():
     # percent agreement by hand over the 11 pairable subjects: 8 agree fully, 2 half, 1 not at all
     deviations = [1 - 9 / 11] * 8 + [0.5 - 9 / 11] * 2 + [0 - 9 / 11]
     assert percent_agreement(RAW4).se == pytest.approx(math.sqrt(sum(d * d for d in deviations) / (11 * 10)))
+
+
+def test_quadratic_weights_published_values():
+    # irrCAC weighting vignette: quadratic weights on categories 1..q
+    from mio_qual.agreement import gwet_ac2
+
+    k = cohen_kappa(table=ABSTRACTORS, weights="quadratic")
+    assert round(k.value, 7) == 0.8921569 and round(k.se, 8) == 0.03535151    # Fleiss, Cohen & Everitt (1969)
+    assert round(scott_pi(table=ABSTRACTORS, weights="quadratic").value, 7) == 0.8921093
+    ac2 = gwet_ac2(table=ABSTRACTORS, weights="quadratic")
+    assert round(ac2.value, 7) == 0.9402369
+    assert ac2.se == pytest.approx(0.01792019 * math.sqrt(100 / 99), abs=5e-8)
+    assert brennan_prediger(table=ABSTRACTORS, weights="quadratic").value == pytest.approx(0.9175)
+    assert percent_agreement(table=ABSTRACTORS, weights="quadratic").value == pytest.approx(0.9725)
+    raw = _raw_from_distribution(SIX_RATERS)
+    for function, value, se, pe in ((gwet_ac2, 0.4837438, 0.1058227, 0.7180556),
+                                    (fleiss_kappa, 0.2511909, 0.1457381, 0.8056173),
+                                    (brennan_prediger, 0.4177778, 0.1067493, 0.75)):
+        result = function(raw, "quadratic")
+        assert round(result.value, 7) == value, function.__name__
+        assert round(result.se, 7) == se, function.__name__
+        assert round(result.expected, 7) == pe, function.__name__
+    # alpha with quadratic weights on equally spaced categories is interval alpha
+    assert round(krippendorff_alpha(raw, "interval").value, 6) == 0.259511
