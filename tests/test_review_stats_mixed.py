@@ -33,3 +33,29 @@ def test_agency_reach_pools_counts(study, tmp_path: Path) -> None:  # type: igno
     # by clinic nothing is pooled
     by_clinic = aggregate(study, "clinic", measures="reach").set_index("clinic")
     assert by_clinic.at["east", "mean"] == pytest.approx(0.1)
+
+
+def test_halves_never_split_tied_cases() -> None:
+    import pandas as pd
+
+    from mio_qual.mixed.joint import DistinguishRule
+
+    # west and east have the same outcome: which of them is "high" would be decided by their order
+    # in the table, so neither is in a group; north is high, south low
+    tied = pd.Series({"north": 4.5, "west": 3.25, "east": 3.25, "south": 2.0})
+    assert DistinguishRule().groups(tied) == (["north"], ["south"])
+    assert DistinguishRule().groups(tied[["east", "north", "south", "west"]]) == (["north"], ["south"])
+    # a construct rated +2 in west and -2 in east is then not "distinguishing" by the order of the rows
+    rule = DistinguishRule()
+    high, low = rule.groups(tied)
+    scores = {"north": 0.0, "west": 2.0, "east": -2.0, "south": 0.0}
+    assert rule.classify([scores[c] for c in high], [scores[c] for c in low]) == ("not distinguishing", 0.0)
+    # without ties the halves are the upper and lower half; with an odd number the middle is left out
+    assert DistinguishRule().groups(pd.Series({"a": 4.0, "b": 3.0, "c": 2.0, "d": 1.0})) == (["a", "b"], ["c", "d"])
+    assert DistinguishRule().groups(pd.Series({"a": 4.0, "b": 3.0, "c": 2.0})) == (["a"], ["c"])
+    # a tie between the last high case and the middle one also leaves the high case out
+    assert DistinguishRule().groups(pd.Series({"a": 4.0, "b": 3.0, "c": 3.0, "d": 2.0, "e": 1.0})) == (
+        ["a"], ["d", "e"])
+    # extremes: the single highest and lowest, unless tied
+    assert DistinguishRule(split="extremes").groups(tied) == (["north"], ["south"])
+    assert DistinguishRule(split="extremes").groups(pd.Series({"a": 4.0, "b": 4.0, "c": 1.0})) == ([], ["c"])

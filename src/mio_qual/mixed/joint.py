@@ -75,6 +75,8 @@ class DistinguishRule:
         ``halves``: the upper half of cases by outcome against the lower half (with an odd
         number the middle case is in neither); ``extremes``: the single highest against the
         single lowest case; ``threshold``: cases at or above ``threshold`` against those below.
+        With ``halves`` and ``extremes`` a case whose outcome ties with a case outside its
+        group is in neither group (otherwise the order of the rows would decide it).
     threshold : float, optional
         For ``split="threshold"``.
     high, low : sequence of str, optional
@@ -109,13 +111,16 @@ class DistinguishRule:
             high = [c for c in ordered if c in set(self.high or ())]
             low = [c for c in ordered if c in set(self.low or ())]
             return high, low
-        if self.split == "extremes":
-            return ordered[:1], ordered[-1:] if len(ordered) > 1 else []
         if self.split == "threshold":
             return ([c for c in ordered if outcomes[c] >= self.threshold],  # type: ignore[operator]
                     [c for c in ordered if outcomes[c] < self.threshold])  # type: ignore[operator]
-        half = len(ordered) // 2
-        return ordered[:half], ordered[len(ordered) - half:]
+        size = min(1, len(ordered) // 2) if self.split == "extremes" else len(ordered) // 2
+        top, below = ordered[:size], ordered[size:]
+        bottom, above = ordered[len(ordered) - size:], ordered[:len(ordered) - size]
+        # a case tied with one outside its group belongs to neither: the row order must not decide
+        high = [c for c in top if not below or outcomes[c] > max(outcomes[b] for b in below)]
+        low = [c for c in bottom if not above or outcomes[c] < min(outcomes[a] for a in above)]
+        return high, low
 
     def classify(self, high_scores: Sequence[float], low_scores: Sequence[float]) -> tuple[str, float]:
         """The label and the difference of means for one construct."""
@@ -142,7 +147,9 @@ class DistinguishRule:
                 f"{', '.join(low) or 'none'}. A construct is distinguishing when its mean rating in the high group "
                 f"minus its mean rating in the low group is at least {self.strong:g}, weakly distinguishing when at "
                 f"least {self.weak:g}, reverse when at most -{self.weak:g}; X (mixed) and missing ratings are left out "
-                f"of the means, and a group with fewer than {self.min_rated} rated case(s) gives 'insufficient data'.")
+                f"of the means, and a group with fewer than {self.min_rated} rated case(s) gives 'insufficient data'."
+                + (" Cases whose outcome ties across the split are in neither group."
+                   if self.split != "threshold" and not (self.high or self.low) else ""))
 
 
 # ---------------------------------------------------------------------------- results
