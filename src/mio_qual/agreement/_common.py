@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
 from ..errors import InputError
-from ._data import UnitCounts
+from ._data import UnitCounts, unit_counts, weight_matrix
 from ._multirater import FamilyResult, family
 from .diagnostics import z_value
 from .results import Agreement
@@ -50,11 +50,53 @@ def from_family(statistic: str, uc: UnitCounts, model: str, w: np.ndarray, weigh
     return agreement, res
 
 
-def n_categories(uc: UnitCounts, categories: Any) -> int:
-    """q: the declared categories, else those observed."""
-    return len(uc.values) if categories is not None else int((uc.counts.sum(axis=0) > 0).sum())
+def pooled_coefficient(
+    statistic: str,
+    model: str,
+    data: Any,
+    weights: Any,
+    *,
+    table: Any,
+    categories: Sequence[Any] | None,
+    missing: Any,
+    counts: Any,
+    confidence: float,
+    n_boot: int,
+    seed: Any,
+    interval: Callable[[Agreement, FamilyResult, UnitCounts], Agreement] | None = None,
+) -> Agreement:
+    """A coefficient of the pooled-chance family (percent agreement, Fleiss, Brennan-Prediger, AC1/AC2).
+
+    Counts the data, applies the agreement weights, computes the coefficient with its Wald
+    interval (:func:`from_family`), lets ``interval`` replace that interval when the value is
+    defined, and with ``n_boot`` replaces it again by a units bootstrap (:func:`with_bootstrap`).
+    The formulas and their sources are in :mod:`mio_qual.agreement._multirater`.
+    """
+    uc = unit_counts(data, table=table, categories=categories, missing=missing, counts=counts)
+    w, name = weight_matrix(weights, uc.values)
+    result, res = from_family(statistic, uc, model, w, name, len(uc.values), confidence)
+    if interval is not None and result.defined:
+        result = interval(result, res, uc)
+    return with_bootstrap(result, statistic, n_boot, seed, data=data, table=table, weights=w,
+                          categories=categories, missing=missing, counts=counts)
+
+
+def with_bootstrap(result: Agreement, statistic: str, n_boot: int, seed: Any, **kwargs: Any) -> Agreement:
+    """``result`` with a units-bootstrap percentile interval when ``n_boot`` is given and the value is defined.
+
+    ``kwargs`` are the data as :func:`mio_qual.agreement.bootstrap.bootstrap` takes them.
+    """
+    check_boot(n_boot)
+    if not n_boot or not result.defined:
+        return result
+    from .bootstrap import bootstrap
+
+    boot = bootstrap(statistic, n_boot=n_boot, seed=seed, confidence=result.confidence, **kwargs)
+    note = f"{boot.n_undefined} undefined replicates" if boot.n_undefined else None
+    return result.with_interval(boot.ci_low, boot.ci_high, "bootstrap-units", note=note)
 
 
 def check_boot(n_boot: int) -> None:
+    """Refuse a number of bootstrap replicates that is not a whole number >= 0."""
     if n_boot < 0 or int(n_boot) != n_boot:
         raise InputError(f"n_boot must be a whole number >= 0, got {n_boot}")

@@ -231,27 +231,43 @@ def compress(n_t: np.ndarray, weights: np.ndarray | None, n_coders: int) -> tupl
     few dozen patterns cost a few dozen rows. Returns (patterns: P x values float, weight: P).
     """
     n_values, n_units = n_t.shape
-    base = n_coders + 1
-    if n_units == 0 or n_values == 0 or n_values * math.log2(base) > 62:
+    distinct = distinct_columns(n_t, n_coders + 1, weights) if n_units and n_values else None
+    if distinct is None:
         return n_t.T.astype(np.float64), (np.ones(n_units) if weights is None else weights)
-    key = np.zeros(n_units, dtype=np.int64)
-    for row in n_t:
+    patterns, freq = distinct
+    return patterns.T.astype(np.float64), freq
+
+
+def distinct_columns(digits: np.ndarray, base: int,
+                     weights: np.ndarray | None) -> tuple[np.ndarray, np.ndarray] | None:
+    """The distinct columns of ``digits`` and the total weight of the columns equal to each.
+
+    ``digits`` is rows x columns of integers in ``[0, base)``; each column is read as one
+    number in that base, so that equal columns are found by counting numbers (a ``bincount``
+    when the numbers are few, ``numpy.unique`` otherwise). Returns (rows x P integer array,
+    P float weights), or None when a column does not fit in 62 bits.
+    """
+    n_rows, n_columns = digits.shape
+    if n_rows * math.log2(max(base, 2)) > 62:
+        return None
+    key = np.zeros(n_columns, dtype=np.int64)
+    for row in digits:
         key *= base
         key += row
-    space = base ** n_values
-    if space <= max(4 * n_units, 1 << 16):
+    space = base ** n_rows
+    if space <= max(4 * n_columns, 1 << 16):
         freq = np.bincount(key, weights=weights, minlength=space)
         present = np.flatnonzero(freq)
         freq = freq[present]
     else:
         present, inverse = np.unique(key, return_inverse=True)
         freq = np.bincount(inverse.reshape(-1), weights=weights, minlength=present.size)
-    patterns = np.empty((present.size, n_values))
+    out = np.empty((n_rows, present.size), dtype=np.int64)
     rest = present.copy()
-    for v in range(n_values - 1, -1, -1):
+    for r in range(n_rows - 1, -1, -1):
         rest, digit = np.divmod(rest, base)
-        patterns[:, v] = digit
-    return patterns, freq.astype(np.float64)
+        out[r] = digit
+    return out, freq.astype(np.float64)
 
 
 def coder_codes(data: Any, *, categories: Sequence[Any] | None = None,

@@ -22,9 +22,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from ._common import from_family
-from ._data import unit_counts, weight_matrix
-from .kappa import _with_bootstrap
+from ._common import pooled_coefficient
 from .results import Agreement
 
 __all__ = ["gwet_ac1", "gwet_ac2"]
@@ -71,11 +69,8 @@ def gwet_ac1(
     >>> round(gwet_ac1(table=[[80, 7], [8, 5]]).value, 3)
     0.808
     """
-    uc = unit_counts(data, table=table, categories=categories, missing=missing, counts=counts)
-    w = np.eye(len(uc.values))
-    result, _ = from_family("gwet_ac1", uc, "gwet", w, "identity", len(uc.values), confidence)
-    return _with_bootstrap(result, "gwet_ac1", n_boot, seed, data=data, table=table, categories=categories,
-                           missing=missing, counts=counts)
+    return pooled_coefficient("gwet_ac1", "gwet", data, None, table=table, categories=categories, missing=missing,
+                              counts=counts, confidence=confidence, n_boot=n_boot, seed=seed)
 
 
 def gwet_ac2(
@@ -109,8 +104,5 @@ def gwet_ac2(
     >>> round(gwet_ac2(data, "quadratic").value, 3)
     0.919
     """
-    uc = unit_counts(data, table=table, categories=categories, missing=missing, counts=counts)
-    w, name = weight_matrix(weights, uc.values)
-    result, _ = from_family("gwet_ac2", uc, "gwet", w, name, len(uc.values), confidence)
-    return _with_bootstrap(result, "gwet_ac2", n_boot, seed, data=data, table=table, weights=w,
-                           categories=categories, missing=missing, counts=counts)
+    return pooled_coefficient("gwet_ac2", "gwet", data, weights, table=table, categories=categories,
+                              missing=missing, counts=counts, confidence=confidence, n_boot=n_boot, seed=seed)

@@ -22,23 +22,13 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from ._common import SOURCES, check_boot, from_family, wald
-from ._data import two_coder_table, unit_counts, weight_matrix
+from ._common import SOURCES, from_family, pooled_coefficient, wald, with_bootstrap
+from ._data import UnitCounts, two_coder_table, unit_counts, weight_matrix
+from ._multirater import FamilyResult
 from .diagnostics import wilson_interval
 from .results import Agreement
 
 __all__ = ["percent_agreement", "cohen_kappa", "scott_pi", "fleiss_kappa", "brennan_prediger", "pabak"]
-
-
-def _with_bootstrap(result: Agreement, statistic: str, n_boot: int, seed: Any, **kwargs: Any) -> Agreement:
-    check_boot(n_boot)
-    if not n_boot or not result.defined:
-        return result
-    from .bootstrap import bootstrap
-
-    boot = bootstrap(statistic, n_boot=n_boot, seed=seed, confidence=result.confidence, **kwargs)
-    note = f"{boot.n_undefined} undefined replicates" if boot.n_undefined else None
-    return result.with_interval(boot.ci_low, boot.ci_high, "bootstrap-units", note=note)
 
 
 def percent_agreement(
@@ -88,19 +78,20 @@ def percent_agreement(
     >>> pa.value, round(pa.ci_low, 3), round(pa.ci_high, 3)
     (0.7, 0.633, 0.759)
     """
-    uc = unit_counts(data, table=table, categories=categories, missing=missing, counts=counts)
-    w, name = weight_matrix(weights, uc.values)
-    result, res = from_family("percent_agreement", uc, "none", w, name, len(uc.values), confidence)
-    if result.defined:
-        low, high = wilson_interval(res.value * res.n_units, res.n_units, confidence)
-        note = result.note
-        if uc.n_coders > 2:
-            note = "; ".join(x for x in (note, "Wilson interval treats units as trials (approximate "
-                                               "for more than two coders)") if x)
-        result = result.with_interval(low, high, "wilson")
-        result = Agreement(**{**result.as_dict(), "note": note})
-    return _with_bootstrap(result, "percent_agreement", n_boot, seed, data=data, table=table, weights=weights,
-                           categories=categories, missing=missing, counts=counts)
+    return pooled_coefficient("percent_agreement", "none", data, weights, table=table, categories=categories,
+                              missing=missing, counts=counts, confidence=confidence, n_boot=n_boot, seed=seed,
+                              interval=_wilson)
+
+
+def _wilson(result: Agreement, res: FamilyResult, uc: UnitCounts) -> Agreement:
+    """Percent agreement with the Wilson (1927) score interval, units as trials."""
+    low, high = wilson_interval(res.value * res.n_units, res.n_units, result.confidence)
+    note = result.note
+    if uc.n_coders > 2:
+        note = "; ".join(x for x in (note, "Wilson interval treats units as trials (approximate "
+                                           "for more than two coders)") if x)
+    result = result.with_interval(low, high, "wilson")
+    return Agreement(**{**result.as_dict(), "note": note})
 
 
 def _cohen(t: np.ndarray, w: np.ndarray) -> tuple[float, float, float, float, str]:
@@ -201,7 +192,7 @@ def cohen_kappa(
         n_units=int(round(t.sum())), n_coders=2, n_categories=len(values), n_set_aside=set_aside, weights=name,
         note=note, source=SOURCES["cohen_kappa"],
     )
-    return _with_bootstrap(result, "cohen_kappa", n_boot, seed, table=t, weights=w if name != "identity" else None)
+    return with_bootstrap(result, "cohen_kappa", n_boot, seed, table=t, weights=w if name != "identity" else None)
 
 
 def scott_pi(
@@ -241,7 +232,7 @@ def scott_pi(
     w, name = weight_matrix(weights, values)
     result, _ = from_family("scott_pi", uc, "fleiss", w, name, len(values), confidence)
     result = Agreement(**{**result.as_dict(), "n_set_aside": set_aside})
-    return _with_bootstrap(result, "fleiss_kappa", n_boot, seed, table=t, weights=w if name != "identity" else None)
+    return with_bootstrap(result, "fleiss_kappa", n_boot, seed, table=t, weights=w if name != "identity" else None)
 
 
 def fleiss_kappa(
@@ -281,12 +272,8 @@ def fleiss_kappa(
     >>> round(k.value, 3), k.n_units
     (0.625, 4)
     """
-    uc = unit_counts(data, table=table, categories=categories, missing=missing, counts=counts)
-    w, name = weight_matrix(weights, uc.values)
-    result, _ = from_family("fleiss_kappa", uc, "fleiss", w, name, len(uc.values), confidence)
-    return _with_bootstrap(result, "fleiss_kappa", n_boot, seed, data=data, table=table,
-                           weights=w if name != "identity" else None, categories=categories, missing=missing,
-                           counts=counts)
+    return pooled_coefficient("fleiss_kappa", "fleiss", data, weights, table=table, categories=categories,
+                              missing=missing, counts=counts, confidence=confidence, n_boot=n_boot, seed=seed)
 
 
 def brennan_prediger(
@@ -317,12 +304,9 @@ def brennan_prediger(
     >>> round(brennan_prediger(table=[[88, 14, 18], [10, 40, 10], [2, 6, 12]]).value, 3)
     0.55
     """
-    uc = unit_counts(data, table=table, categories=categories, missing=missing, counts=counts)
-    w, name = weight_matrix(weights, uc.values)
-    result, _ = from_family("brennan_prediger", uc, "brennan_prediger", w, name, len(uc.values), confidence)
-    return _with_bootstrap(result, "brennan_prediger", n_boot, seed, data=data, table=table,
-                           weights=w if name != "identity" else None, categories=categories, missing=missing,
-                           counts=counts)
+    return pooled_coefficient("brennan_prediger", "brennan_prediger", data, weights, table=table,
+                              categories=categories, missing=missing, counts=counts, confidence=confidence,
+                              n_boot=n_boot, seed=seed)
 
 
 def pabak(
@@ -383,9 +367,6 @@ def pabak(
         expected=1.0 / q if q else math.nan, n_units=int(round(n)), n_coders=2, n_categories=q,
         n_set_aside=set_aside, note=note, source=SOURCES["pabak"],
     )
-    if n_boot and result.defined:
-        return _with_bootstrap(result, "pabak", n_boot, seed, table=t,
-                               categories=values.tolist() if categories is not None else None)
-    check_boot(n_boot)
-    return result
+    return with_bootstrap(result, "pabak", n_boot, seed, table=t,
+                          categories=values.tolist() if categories is not None else None)
 
