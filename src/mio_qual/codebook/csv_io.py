@@ -14,18 +14,16 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from pathlib import Path
 from typing import IO, Union
 
 from .model import LIST_FIELDS, TEXT_FIELDS, Codebook
-from .raw import RawBook, RawCode
+from .raw import BooksByName, RawBook, RawCode, read_file_bytes, split_list
 
 COLUMNS: tuple[str, ...] = ("id", "parent", "level", "name", *TEXT_FIELDS, *LIST_FIELDS, "codebook")
 _REQUIRED = ("id", "name")
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _MAX_BYTES = 50_000_000
-_NAME_RE = re.compile(r"[^a-z0-9_-]+")
 
 Target = Union[str, Path, IO[str], None]
 
@@ -88,15 +86,10 @@ def read_csv_books(path: str | Path) -> list[RawBook]:
     the books, never raised. Lines are the file lines where each row starts.
     """
     path = Path(path)
-    fallback = _NAME_RE.sub("_", path.stem.casefold()).strip("_") or "codebook"
-    first = RawBook(name=fallback, path=str(path), line=1)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        first.problem("encoding", f"cannot read the file: {exc.strerror or exc}")
-        return [first]
-    if len(data) > _MAX_BYTES:
-        first.problem("bad-structure", f"file is larger than {_MAX_BYTES // 1_000_000} MB; is it a codebook?")
+    found = BooksByName(path)
+    first = found.first
+    data = read_file_bytes(path, first, _MAX_BYTES)
+    if data is None:
         return [first]
     try:
         text = data.decode("utf-8-sig")
@@ -126,20 +119,6 @@ def read_csv_books(path: str | Path) -> list[RawBook]:
     if missing:
         first.problem("bad-structure", f"missing column(s) {', '.join(missing)}", 1)
         return [first]
-    books: dict[str, RawBook] = {}
-    order: list[RawBook] = []
-
-    def book_for(name: str) -> RawBook:
-        key = name or fallback
-        if key not in books:
-            if not order:
-                first.name = key
-                books[key] = first
-            else:
-                books[key] = RawBook(name=key, path=str(path), line=1)
-            order.append(books[key])
-        return books[key]
-
     start = reader.line_num + 1
     while True:
         try:
@@ -157,20 +136,14 @@ def read_csv_books(path: str | Path) -> list[RawBook]:
             col: _unneutralize(cell.strip()) for col, cell in zip(columns, row) if col in COLUMNS and col != "codebook"
         }
         name_cell = row[columns.index("codebook")].strip() if "codebook" in columns and columns.index("codebook") < len(row) else ""
-        book = book_for(_NAME_RE.sub("_", name_cell.casefold()).strip("_"))
         raw = RawCode(line=line)
         for col, value in values.items():
             if not value:
                 continue
-            if col in LIST_FIELDS:
-                raw.values[col] = [v.strip() for v in value.split(";") if v.strip()]
-            else:
-                raw.values[col] = value
+            raw.values[col] = split_list(value) if col in LIST_FIELDS else value
             raw.lines[col] = line
-        book.codes.append(raw)
-    if not order:
-        order.append(first)
-    return order
+        found.book(name_cell).codes.append(raw)
+    return found.books()
 
 
 def from_csv(path: str | Path) -> Codebook:

@@ -33,7 +33,7 @@ from typing import IO, Union
 
 from .labels import ID_RE
 from .model import Code, Codebook
-from .raw import RawBook, RawCode
+from .raw import BooksByName, RawBook, RawCode, read_file_bytes, split_list
 
 QDC_NAMESPACE = "urn:QDA-XML:codebook:1.0"
 PROJECT_NAMESPACE = "urn:QDA-XML:project:1.0"
@@ -59,7 +59,6 @@ _LABEL_RE = re.compile(r"^(" + "|".join(re.escape(lbl) for lbl, _ in _LABELS) + 
 _FIELD_OF = {lbl: f for lbl, f in _LABELS}
 _LIST = {"keywords", "aliases", "refines"}
 _SLUG_RE = re.compile(r"[^A-Za-z0-9]+")
-_NAME_RE = re.compile(r"[^a-z0-9_-]+")
 
 Target = Union[str, Path, IO[bytes], None]
 
@@ -217,15 +216,10 @@ def read_qdc_books(path: str | Path) -> list[RawBook]:
     Problems are recorded on the books, never raised.
     """
     path = Path(path)
-    fallback = _NAME_RE.sub("_", path.stem.casefold()).strip("_") or "codebook"
-    first = RawBook(name=fallback, path=str(path), line=1)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        first.problem("encoding", f"cannot read the file: {exc.strerror or exc}")
-        return [first]
-    if len(data) > _MAX_BYTES:
-        first.problem("bad-structure", f"file is larger than {_MAX_BYTES // 1_000_000} MB; is it a codebook?")
+    found = BooksByName(path)
+    first = found.first
+    data = read_file_bytes(path, first, _MAX_BYTES)
+    if data is None:
         return [first]
     try:
         root = _parse_xml(data)
@@ -248,18 +242,7 @@ def read_qdc_books(path: str | Path) -> list[RawBook]:
         first.problem("bad-structure", "no <Codes> element in the <CodeBook>", codebook_el.line)
         return [first]
 
-    books: dict[str, RawBook] = {}
-    order: list[RawBook] = []
     used_ids: set[str] = set()
-
-    def book_for(name: str | None) -> RawBook:
-        key = _NAME_RE.sub("_", (name or "").casefold()).strip("_") or fallback
-        if key not in books:
-            book = first if not order else RawBook(name=key, path=str(path), line=1)
-            book.name = key
-            books[key] = book
-            order.append(book)
-        return books[key]
 
     def walk(el: _Node, parent_id: str | None, nested: bool, parent_book: str | None) -> None:
         label = (el.attrib.get("name") or "").strip()
@@ -287,18 +270,16 @@ def read_qdc_books(path: str | Path) -> list[RawBook]:
         if name:
             raw.values["name"] = name
         for key, value in fields.items():
-            raw.values[key] = [v.strip() for v in value.split(";") if v.strip()] if key in _LIST else value
+            raw.values[key] = split_list(value) if key in _LIST else value
         for key in raw.values:
             raw.lines[key] = el.line
-        book_for(book_name).codes.append(raw)
+        found.book(book_name).codes.append(raw)
         for child in el.findall("Code"):
             walk(child, code_id, True, book_name)
 
     for el in codes_el.findall("Code"):
         walk(el, None, False, None)
-    if not order:
-        order.append(first)
-    return order
+    return found.books()
 
 
 def from_qdc(path: str | Path) -> Codebook:

@@ -6,9 +6,14 @@ checks them all the same way and turns them into a :class:`~.model.Codebook`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .problems import Problem
+
+#: Characters a codebook name may not hold (names are lower-case letters, digits, ``_``, ``-``).
+NON_NAME_CHARS = re.compile(r"[^a-z0-9_-]+")
 
 #: Fields an entry may have (``children`` only in YAML).
 CODE_FIELDS: tuple[str, ...] = (
@@ -83,3 +88,57 @@ class RawBook:
     def problem(self, kind: str, message: str, line: int | None = None, code_id: str | None = None) -> None:
         """Record a problem found while reading."""
         self.problems.append(Problem(kind, message, self.path, line, code_id))
+
+
+def book_name(text: str) -> str:
+    """A codebook name made from free text: ``'CFIR 2.0'`` -> ``'cfir_2_0'`` ('' if nothing is left)."""
+    return NON_NAME_CHARS.sub("_", text.casefold()).strip("_")
+
+
+def split_list(value: str) -> list[str]:
+    """The items of a list field written as one cell: ``'a; b;; c'`` -> ``['a', 'b', 'c']``."""
+    return [v.strip() for v in value.split(";") if v.strip()]
+
+
+def read_file_bytes(path: Path, book: RawBook, limit: int) -> bytes | None:
+    """The bytes of a codebook file, or None after recording on ``book`` why they cannot be read.
+
+    A file over ``limit`` bytes is refused unread beyond its size check (a codebook is a few
+    hundred kilobytes).
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        book.problem("encoding", f"cannot read the file: {exc.strerror or exc}")
+        return None
+    if len(data) > limit:
+        book.problem("bad-structure", f"file is larger than {limit // 1_000_000} MB; is it a codebook?")
+        return None
+    return data
+
+
+class BooksByName:
+    """The raw books of one file that may hold several codebooks (CSV, .qdc), in the order met.
+
+    The first book is made at once (named after the file) so that problems found before any
+    entry have somewhere to go; the first codebook name met renames it.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.fallback = book_name(path.stem) or "codebook"
+        self.first = RawBook(name=self.fallback, path=str(path), line=1)
+        self._books: dict[str, RawBook] = {}
+
+    def book(self, name: str | None) -> RawBook:
+        """The book called ``name`` (made a codebook name; empty means the file's own book)."""
+        key = book_name(name or "") or self.fallback
+        if key not in self._books:
+            book = self.first if not self._books else RawBook(name=key, path=str(self.path), line=1)
+            book.name = key
+            self._books[key] = book
+        return self._books[key]
+
+    def books(self) -> list[RawBook]:
+        """Every book, in the order first met (the file's own book if none was)."""
+        return list(self._books.values()) or [self.first]

@@ -26,17 +26,15 @@ Layout (see ``codebooks/cfir2.yaml``)::
 from __future__ import annotations
 
 import difflib
-import re
 from pathlib import Path
 
 import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .raw import BOOK_FIELDS, CODE_FIELDS, RawBook, RawCode
+from .raw import BOOK_FIELDS, CODE_FIELDS, NON_NAME_CHARS, RawBook, RawCode, book_name, read_file_bytes
 
 _MAX_BYTES = 20_000_000
-_NAME_RE = re.compile(r"[^a-z0-9_-]+")
 
 
 def _line(node: Node) -> int:
@@ -162,15 +160,9 @@ def read_yaml(path: str | Path) -> RawBook:
     RawBook
     """
     path = Path(path)
-    fallback_name = _NAME_RE.sub("_", path.stem.casefold()).strip("_") or "codebook"
-    book = RawBook(name=fallback_name, path=str(path))
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        book.problem("encoding", f"cannot read the file: {exc.strerror or exc}")
-        return book
-    if len(data) > _MAX_BYTES:
-        book.problem("bad-structure", f"file is larger than {_MAX_BYTES // 1_000_000} MB; is it a codebook?")
+    book = RawBook(name=book_name(path.stem) or "codebook", path=str(path))
+    data = read_file_bytes(path, book, _MAX_BYTES)
+    if data is None:
         return book
     try:
         text = data.decode("utf-8-sig")
@@ -223,7 +215,7 @@ def read_yaml(path: str | Path) -> RawBook:
             continue
         value = (value or "").strip()
         if key == "codebook":
-            if not value or _NAME_RE.search(value):
+            if not value or NON_NAME_CHARS.search(value):
                 book.problem(
                     "bad-value",
                     f"codebook name {value!r} must be lower-case letters, digits, '_' or '-'",
