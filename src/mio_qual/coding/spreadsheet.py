@@ -33,14 +33,13 @@ A sheet with a ``decision`` column is a reconciliation sheet and goes to
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from ..errors import InputError
+from ..tabular import column_letter, normalize_column, open_workbook, read_csv_rows, table_format
 from .anchor import NormalizedText, QuoteError, find_quote, normalize
 from .codes import load_codebook, parse_cell
 from .model import Coding
@@ -73,15 +72,6 @@ class Sheet:
     rows: list[tuple[int, list[Any]]]
 
 
-def _letter(i: int) -> str:
-    out = ""
-    i += 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        out = chr(65 + r) + out
-    return out
-
-
 def _is_formula(value: Any) -> bool:
     if isinstance(value, str):
         return value.startswith("=")
@@ -94,51 +84,22 @@ def read_sheets(path: str | Path) -> list[Sheet]:
     Values come back as the file stores them: formulas as their ``=...`` text (to be
     refused by the caller), numbers as numbers, blank rows dropped.
     """
-    from ..transcripts.encoding import MAX_TABLE_BYTES, check_file_size, decode_bytes
-    from ..transcripts.tables import normalize_column
-
     path = Path(path)
-    suffix = path.suffix.lower()
-    if not path.is_file():
-        raise InputError("no such file", path=path, hint="check the path")
     raw: list[tuple[str | None, list[tuple[int, list[Any]]]]] = []
-    if suffix == ".csv":
-        check_file_size(path, limit=MAX_TABLE_BYTES, what="a coding sheet")
-        text, _, _ = decode_bytes(path.read_bytes(), path=path)
-        first = text.split("\n", 1)[0]
-        delimiter = ";" if first.count(";") > first.count(",") else ","
-        try:
-            rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-        except csv.Error as exc:
-            raise InputError(f"not valid CSV ({exc})", path=path, hint="re-save it as CSV (UTF-8)") from None
-        raw.append((None, [(i + 1, list(r)) for i, r in enumerate(rows)]))
-    elif suffix in (".xlsx", ".xlsm"):
-        import openpyxl
-
-        from ..safezip import open_zip
-
-        open_zip(path, what=".xlsx file").close()
-        try:
-            book = openpyxl.load_workbook(path, read_only=True, data_only=False)
-        except Exception as exc:  # openpyxl raises many kinds on damaged files
-            raise InputError(f"the .xlsx file cannot be read ({exc.__class__.__name__})", path=path,
-                             hint="open it in a spreadsheet program and save it again") from None
-        try:
+    if table_format(path, what="coding sheet") == "csv":
+        raw.append((None, read_csv_rows(path, what="coding sheet")))
+    else:
+        with open_workbook(path, what="coding sheet") as book:
             for sheet in book.worksheets:
                 raw.append((sheet.title, [(i + 1, list(r)) for i, r in enumerate(sheet.iter_rows(values_only=True))]))
-        finally:
-            book.close()
-    else:
-        raise InputError(f"a coding sheet must be .csv or .xlsx, not {suffix or 'a file without extension'}",
-                         path=path, hint="save it from the spreadsheet program as .xlsx or CSV (UTF-8)")
     sheets = []
     for name, rows in raw:
         rows = [(n, r) for n, r in rows if any(v is not None and str(v).strip() for v in r)]
         if not rows:
             continue
         _, header_cells = rows[0]
-        header = [normalize_column(c) if c is not None else "" for c in header_cells]
-        sheets.append(Sheet(name, header, [_letter(i) for i in range(len(header))], rows[1:]))
+        header = [normalize_column(c) for c in header_cells]
+        sheets.append(Sheet(name, header, [column_letter(i) for i in range(len(header))], rows[1:]))
     return sheets
 
 

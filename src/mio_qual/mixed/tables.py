@@ -8,14 +8,12 @@ starting with ``=``) comes back as a :class:`Formula`, which every reader report
 
 from __future__ import annotations
 
-import csv
-import datetime as _dt
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 from ..errors import InputError
+from ..tabular import cell_text, normalize_column, open_workbook, read_csv_rows, table_format
 
 MAX_PROBLEMS_SHOWN = 200
 
@@ -108,13 +106,6 @@ class Problems:
         raise InputError(f"{count}. First: {first}", path=self.path, line=None, hint=hint, details=shown)
 
 
-def normalize_column(name: Any) -> str:
-    """``'Case ID'`` -> ``'case_id'``."""
-    import re
-
-    return re.sub(r"[\s\-]+", "_", str(name if name is not None else "").strip().lower()).strip("_")
-
-
 def _csv_cell(text: str) -> Any:
     text = text.strip()
     if text.startswith("="):
@@ -148,29 +139,12 @@ def read_table(path: str | Path, *, what: str, sheet: str | Sequence[str] | None
         Missing or unreadable file, unknown extension, no header row.
     """
     path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{what} not found", path=path, hint="check the path")
-    suffix = path.suffix.lower()
-    if suffix in (".csv", ".tsv", ".txt"):
-        from ..transcripts.encoding import MAX_TABLE_BYTES, check_file_size, decode_bytes
-
-        check_file_size(path, limit=MAX_TABLE_BYTES, what="a table")
-        text, _, _ = decode_bytes(path.read_bytes(), path=path)
-        delimiter = "\t" if suffix == ".tsv" else ","
-        first = text.split("\n", 1)[0]
-        if suffix != ".tsv" and first.count(";") > first.count(","):
-            delimiter = ";"
-        try:
-            raw = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-        except csv.Error as exc:
-            raise InputError(f"the {what} is not valid CSV ({exc})", path=path, hint="save it again as CSV") from None
-        numbered = [(i + 1, [_csv_cell(c) for c in row]) for i, row in enumerate(raw)]
+    sheet_name: str | None
+    if table_format(path, what=what) == "csv":
+        numbered = [(n, [_csv_cell(c) for c in row]) for n, row in read_csv_rows(path, what=what)]
         sheet_name = None
-    elif suffix in (".xlsx", ".xlsm"):
-        numbered, sheet_name = _read_xlsx(path, what, sheet)
     else:
-        raise InputError(f"a {what} must be a .csv or .xlsx file, not {suffix or 'a file without extension'}",
-                         path=path, hint="save it from the spreadsheet as .xlsx or CSV (UTF-8)")
+        numbered, sheet_name = _read_xlsx(path, what, sheet)
     numbered = [(n, cells) for n, cells in numbered if any(_filled(c) for c in cells)]
     if not numbered:
         raise InputError(f"the {what} is empty", path=path, hint="its first row must name the columns")
@@ -218,18 +192,7 @@ def _filled(value: Any) -> bool:
 
 
 def _read_xlsx(path: Path, what: str, sheet: str | Sequence[str] | None) -> tuple[list[tuple[int, list[Any]]], str]:
-    import openpyxl
-
-    from ..safezip import open_zip
-
-    open_zip(path, what=f"{what} .xlsx file").close()
-    try:
-        # data_only=False: a formula cell gives its formula, never a cached or computed value.
-        book = openpyxl.load_workbook(path, read_only=True, data_only=False)
-    except Exception as exc:  # openpyxl raises many kinds on damaged files
-        raise InputError(f"the {what} .xlsx file cannot be read ({exc.__class__.__name__})", path=path,
-                         hint="open it in a spreadsheet program and save it again") from None
-    try:
+    with open_workbook(path, what=what) as book:
         names = book.sheetnames
         if sheet is None:
             chosen = names[0]
@@ -253,8 +216,6 @@ def _read_xlsx(path: Path, what: str, sheet: str | Sequence[str] | None) -> tupl
             if number is not None:
                 out.append((number, cells))
         return out, chosen
-    finally:
-        book.close()
 
 
 def _xlsx_value(cell: Any) -> Any:
@@ -271,20 +232,12 @@ def _xlsx_value(cell: Any) -> Any:
 
 def as_text(value: Any) -> str:
     """A cell as plain text (dates ISO, whole floats without ``.0``); '' for empty."""
-    if value is None:
-        return ""
     if isinstance(value, Formula):
         return value.text
-    if isinstance(value, _dt.datetime):
-        return value.date().isoformat() if value.time() == _dt.time(0) else value.isoformat()
-    if isinstance(value, _dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    text = str(value).strip()
+    text = cell_text(value)
     if text.startswith("'") and len(text) > 1 and text[1] in "=+-@":
         text = text[1:]  # undo the export's neutralizing quote
     return text
 
 
-__all__ = ["Table", "Formula", "Problems", "read_table", "as_text", "normalize_column"]
+__all__ = ["Table", "Formula", "Problems", "read_table", "as_text"]

@@ -35,7 +35,7 @@ from ..safezip import open_zip, read_member
 from .encoding import check_file_size, check_line_lengths
 from .model import SourceBlock
 from .plain import TextSource, canonical_lines
-from .tables import normalize_column
+from ..tabular import normalize_column
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _P, _TBL, _TR, _TC, _SDT, _SDT_CONTENT = (W + t for t in ("p", "tbl", "tr", "tc", "sdt", "sdtContent"))
