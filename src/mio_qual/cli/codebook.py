@@ -13,37 +13,9 @@ from pathlib import Path
 import click
 
 from ..errors import InputError
+from .common import console, emit, escape, print_json
 
 _FORMATS = ("docx", "csv", "qdc")
-
-
-def _console():  # type: ignore[no-untyped-def]
-    from .common import console
-
-    return console()
-
-
-def _print_json(data: object) -> None:
-    from .common import print_json
-
-    print_json(data)
-
-
-def _esc(text: object) -> str:
-    from rich.markup import escape
-
-    return escape("" if text is None else str(text))
-
-
-def _print_csv(rows: list[dict[str, object]], columns: list[str]) -> None:
-    import csv
-
-    from ..exports import safe_cell
-
-    writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([safe_cell("" if row.get(c) is None else str(row.get(c))) for c in columns])
 
 
 @click.group("codebook")
@@ -70,21 +42,16 @@ def codebook() -> None:
 )
 def list_cmd(sources: tuple[str, ...], fmt: str) -> None:
     """List the bundled codebooks, or the codes of the ones named with --codebook."""
-    from ..codebook import bundled_codebooks, load_codebooks
+    from ..codebook import bundled_overview, load_codebooks
 
     if not sources:
-        rows = []
-        for name, path in bundled_codebooks().items():
-            cb = load_codebooks([path])
-            own = [c for c in cb if c.codebook == name]
-            counts = {lvl: sum(1 for c in own if c.level == lvl) for lvl in ("domain", "construct", "subconstruct", "code")}
-            info = cb.infos[name]
-            rows.append({"name": name, "title": info.title, "codes": len(own), **counts, "path": str(path)})
-        columns = ["name", "title", "codes", "domain", "construct", "subconstruct", "code", "path"]
+        rows = bundled_overview()
         if fmt == "json":
-            _print_json(rows)
+            print_json(rows)
         elif fmt == "csv":
-            _print_csv(rows, columns)
+            import pandas as pd
+
+            emit(pd.DataFrame(rows), "csv")
         else:
             from rich.table import Table
 
@@ -93,15 +60,15 @@ def list_cmd(sources: tuple[str, ...], fmt: str) -> None:
                 table.add_column(col, justify="right" if col not in ("name", "title") else "left")
             for r in rows:
                 table.add_row(
-                    _esc(r["name"]), _esc(r["title"]), str(r["codes"]), str(r["domain"]),
+                    escape(r["name"]), escape(r["title"]), str(r["codes"]), str(r["domain"]),
                     str(r["construct"]), str(r["subconstruct"]), str(r["code"]),
                 )
-            _console().print(table)
+            console().print(table)
         return
 
     cb = load_codebooks(list(sources))
     if fmt == "json":
-        _print_json([c.to_dict() for c in cb])
+        print_json([c.to_dict() for c in cb])
         return
     if fmt == "csv":
         from ..codebook import to_csv
@@ -111,23 +78,23 @@ def list_cmd(sources: tuple[str, ...], fmt: str) -> None:
     if fmt == "tree":
         from rich.tree import Tree
 
-        root = Tree(f"[bold]{_esc(' + '.join(cb.names))}[/bold]  ({len(cb)} codes, version {cb.version})")
+        root = Tree(f"[bold]{escape(' + '.join(cb.names))}[/bold]  ({len(cb)} codes, version {cb.version})")
         nodes = {}
         for code, _depth in cb.walk():
             parent = nodes.get(code.parent, root)
-            nodes[code.id] = parent.add(f"[bold]{_esc(code.id)}[/bold]  {_esc(code.name)}  [dim]{code.level}[/dim]")
-        _console().print(root)
+            nodes[code.id] = parent.add(f"[bold]{escape(code.id)}[/bold]  {escape(code.name)}  [dim]{code.level}[/dim]")
+        console().print(root)
         return
     from rich.table import Table
 
-    table = Table(title=_esc(f"{' + '.join(cb.names)}: {len(cb)} codes, version {cb.version}"), header_style="bold")
+    table = Table(title=escape(f"{' + '.join(cb.names)}: {len(cb)} codes, version {cb.version}"), header_style="bold")
     table.add_column("id", no_wrap=True)
     table.add_column("level")
     table.add_column("name")
     table.add_column("refines")
     for code, depth in cb.walk():
-        table.add_row(_esc(code.id), code.level, _esc("  " * depth + code.name), _esc(", ".join(code.refines)))
-    _console().print(table)
+        table.add_row(escape(code.id), code.level, escape("  " * depth + code.name), escape(", ".join(code.refines)))
+    console().print(table)
 
 
 @codebook.command("show")
@@ -148,11 +115,11 @@ def show_cmd(label: str, sources: tuple[str, ...], fmt: str) -> None:
     data["children"] = cb.children(code.id)
     data["refined_by"] = cb.refined_by(code.id)
     if fmt == "json":
-        _print_json(data)
+        print_json(data)
         return
     from rich.table import Table
 
-    table = Table(title=_esc(f"{code.id}  {code.name}"), show_header=False)
+    table = Table(title=escape(f"{code.id}  {code.name}"), show_header=False)
     table.add_column("field", style="bold", no_wrap=True)
     table.add_column("value", overflow="fold")
     path = " > ".join(f"{a} {cb.codes[a].name}" for a in reversed(cb.ancestors(code.id)))
@@ -172,8 +139,8 @@ def show_cmd(label: str, sources: tuple[str, ...], fmt: str) -> None:
     ]
     for name, value in rows:
         if value:
-            table.add_row(name, _esc(value))
-    _console().print(table)
+            table.add_row(name, escape(value))
+    console().print(table)
 
 
 @codebook.command("validate")
@@ -191,12 +158,12 @@ def validate_cmd(file: Path, with_sources: tuple[str, ...], fmt: str) -> None:
     problems = validate_codebook(file, with_sources=list(with_sources))
     if problems:
         if fmt == "json":
-            _print_json({"file": str(file), "ok": False, "problems": [p.to_dict() for p in problems]})
+            print_json({"file": str(file), "ok": False, "problems": [p.to_dict() for p in problems]})
         raise CodebookError(problems)
     cb = load_codebooks([*with_sources, file])
     own = [c for c in cb if cb.infos.get(c.codebook) and cb.infos[c.codebook].path == str(file)]
     if fmt == "json":
-        _print_json({"file": str(file), "ok": True, "codes": len(own), "version": cb.version, "problems": []})
+        print_json({"file": str(file), "ok": True, "codes": len(own), "version": cb.version, "problems": []})
     else:
         click.echo(f"OK {file}: {len(own)} codes, no problems (version {cb.version})")
 

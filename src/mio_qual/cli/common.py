@@ -64,12 +64,23 @@ class ManyValues(click.Option):
         parsed.process = process
 
 
-def split_values(values: Iterable[str]) -> list[str]:
-    """Flatten option values that may also be comma- or space-separated lists."""
+def split_values(values: Iterable[str], *, spaces: bool = True) -> list[str]:
+    """Flatten option values that may also be comma- (and, with ``spaces``, space-) separated lists.
+
+    Pass ``spaces=False`` for values that may hold spaces themselves (case and construct names).
+    """
     out: list[str] = []
     for value in values:
-        out.extend(v for v in value.replace(",", " ").split() if v)
+        parts = value.replace(",", " ").split() if spaces else value.split(",")
+        out.extend(v.strip() for v in parts if v.strip())
     return out
+
+
+def escape(text: object) -> str:
+    """Text (None as '') made safe to print with rich markup (rich imported lazily)."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape("" if text is None else str(text))
 
 
 def format_option(default: str = "table", choices: Iterable[str] = FORMATS) -> Callable:
@@ -143,9 +154,7 @@ def _cell(value: Any) -> str:
         if value != value:
             return ""
         return f"{value:.3f}" if not value.is_integer() else f"{value:.0f}" if abs(value) < 1e15 else f"{value:.3g}"
-    from rich.markup import escape
-
-    return escape(str(value))
+    return escape(value)
 
 
 def _write(text: str, out: Path | None) -> None:

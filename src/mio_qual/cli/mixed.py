@@ -10,26 +10,20 @@ from typing import Any, Sequence
 
 import click
 
-from .common import console, emit, format_option, get_project, out_option
+from .common import console, emit, escape, format_option, get_project, out_option, split_values
 
 CASE_KINDS = ("clinic", "agency", "role", "transcript")
 
 
-def _csv_list(values: Sequence[str]) -> list[str] | None:
-    out = [v.strip() for value in values for v in value.split(",") if v.strip()]
-    return out or None
+def _names(values: Sequence[str]) -> list[str] | None:
+    """Names given to a repeatable option, commas also separating them (names may hold spaces); None if none."""
+    return split_values(values, spaces=False) or None
 
 
 def _notes(notes: Sequence[str], err: bool = False) -> None:
     out = console(stderr=err)
     for note in notes:
-        out.print(f"[dim]{_escape(note)}[/]")
-
-
-def _escape(text: str) -> str:
-    from rich.markup import escape
-
-    return escape(text)
+        out.print(f"[dim]{escape(note)}[/]")
 
 
 # ============================================================================ ratings
@@ -54,10 +48,10 @@ def worksheet_cmd(by: str, raters: tuple[str, ...], out: Path, coders: tuple[str
     from ..mixed.worksheet import build_worksheet, write_worksheet
 
     project = get_project()
-    sheet = build_worksheet(project, by, coder=_csv_list(coders), constructs=_csv_list(constructs),
-                            cases=_csv_list(cases), via_refines=not no_refines)
+    sheet = build_worksheet(project, by, coder=_names(coders), constructs=_names(constructs),
+                            cases=_names(cases), via_refines=not no_refines)
     written: list[Path] = []
-    for rater in (_csv_list(raters) or [None]):  # type: ignore[list-item]
+    for rater in (_names(raters) or [None]):  # type: ignore[list-item]
         written += write_worksheet(sheet, out, rater, docx=not no_docx)
     n_cases = sheet.rows["case_id"].nunique()
     n_constructs = sheet.rows["construct"].nunique()
@@ -92,7 +86,7 @@ def import_cmd(files: tuple[Path, ...], rater: str | None, by: str | None) -> No
 def list_cmd(raters_: tuple[str, ...], by: str | None, constructs: tuple[str, ...], fmt: str, out: Path | None) -> None:
     """List ratings, one row per rater, case and construct."""
     project = get_project()
-    frame = project.ratings(rater=_csv_list(raters_), by=by, construct=_csv_list(constructs))
+    frame = project.ratings(rater=_names(raters_), by=by, construct=_names(constructs))
     if fmt == "table":
         frame = frame.drop(columns=["score", "source_file", "created"])
     emit(frame, fmt, title="Construct ratings", out=out)
@@ -139,7 +133,7 @@ def agreement_cmd(raters_: tuple[str, ...], by: str, fmt: str, out: Path | None)
     """Agreement between raters: ordinal and nominal alpha, linear weighted kappa, exact and within-one agreement."""
     from ..mixed.ratings import rating_agreement
 
-    frame = rating_agreement(get_project(), _csv_list(raters_), by=by)
+    frame = rating_agreement(get_project(), _names(raters_), by=by)
     if fmt == "table":
         frame = frame.drop(columns=["source"])
     emit(frame, fmt, title="Agreement on construct ratings", out=out)
@@ -156,7 +150,7 @@ def disagreements_cmd(raters_: tuple[str, ...], by: str, out: Path | None, fmt: 
     from ..mixed.export import TableDoc, write_csv, write_xlsx
     from ..mixed.ratings import rating_disagreements
 
-    frame = rating_disagreements(get_project(), _csv_list(raters_), by=by)
+    frame = rating_disagreements(get_project(), _names(raters_), by=by)
     if out is not None:
         if out.suffix.lower() == ".xlsx":
             names = [c for c in frame.columns if c not in ("case_kind", "case_id", "construct", "construct_name",
@@ -181,7 +175,7 @@ def consensus_cmd(raters_: tuple[str, ...], by: str, decisions: Path | None, all
     """Build the consensus rating layer: agreed values, plus the decisions for disagreements."""
     from ..mixed.ratings import build_consensus
 
-    result = build_consensus(get_project(), _csv_list(raters_), by=by, decisions=decisions,
+    result = build_consensus(get_project(), _names(raters_), by=by, decisions=decisions,
                              allow_unresolved=allow_unresolved)
     console().print(f"consensus: {result.written} ratings ({result.agreed} agreed, {result.decided} decided, "
                     f"{len(result.unresolved)} unresolved)")
@@ -231,12 +225,12 @@ def quant_import(files: tuple[Path, ...], dataset: str | None, kind: str | None,
     out, err = console(), console(stderr=True)
     for path in files:
         result = import_quant(project, path, dataset=dataset, kind=kind, level=level, sheet=sheet,
-                              measures=_csv_list(measures), ranges=_ranges(ranges), min_items=min_items)
+                              measures=_names(measures), ranges=_ranges(ranges), min_items=min_items)
         out.print(f"{path}: dataset {result.dataset!r} ({result.kind}, {result.level} level): {result.rows} rows, "
                   f"{result.values} values; measures {', '.join(result.measures)}"
                   + (f"; replaced {result.replaced} earlier values" if result.replaced else ""))
         for warning in result.warnings:
-            err.print(f"[yellow]warning[/]: {path}: {_escape(warning)}")
+            err.print(f"[yellow]warning[/]: {path}: {escape(warning)}")
 
 
 @quant.command("list")
@@ -248,7 +242,7 @@ def quant_list(datasets: tuple[str, ...], measures: tuple[str, ...], fmt: str, o
     """List stored values, one row per unit and measure."""
     from ..mixed.quant import quant as quant_frame
 
-    frame = quant_frame(get_project(), dataset=_csv_list(datasets), measure=_csv_list(measures))
+    frame = quant_frame(get_project(), dataset=_names(datasets), measure=_names(measures))
     emit(frame, fmt, title="Quantitative values", out=out, max_rows=200 if fmt == "table" and out is None else None)
 
 
@@ -261,7 +255,7 @@ def quant_summary(by: str, measures: tuple[str, ...], fmt: str, out: Path | None
     """n, mean, SD, median, min and max of each measure by clinic or agency, with the level it came from."""
     from ..mixed.aggregate import aggregate
 
-    frame = aggregate(get_project(), by=by, measures=_csv_list(measures))
+    frame = aggregate(get_project(), by=by, measures=_names(measures))
     emit(frame.round(3) if fmt == "table" else frame, fmt, title=f"Outcomes by {by}", out=out)
 
 
@@ -321,24 +315,24 @@ def joint(outcome: str, display: str, fmt: str, out: Path | None, by: str, rater
     from ..mixed.heatmap import display_heatmap
 
     project = get_project()
-    rule = joint_module.DistinguishRule(split=split, threshold=threshold, high=tuple(_csv_list(high) or ()) or None,
-                                        low=tuple(_csv_list(low) or ()) or None, strong=strong, weak=weak)
+    rule = joint_module.DistinguishRule(split=split, threshold=threshold, high=tuple(_names(high) or ()) or None,
+                                        low=tuple(_names(low) or ()) or None, strong=strong, weak=weak)
     if fmt == "png" and display != "case-ordered":
         raise InputError("the heatmap (--format png) shows the case-ordered display",
                          hint="use --display case-ordered, or another --format")
     kwargs: dict[str, Any] = {"by": by, "rater": rater}
     if display == "case-ordered":
-        result = joint_module.case_ordered(project, outcome, rule=rule, constructs=_csv_list(constructs), sort=sort,
+        result = joint_module.case_ordered(project, outcome, rule=rule, constructs=_names(constructs), sort=sort,
                                            **kwargs)
     elif display == "side-by-side":
-        result = joint_module.side_by_side(project, outcome, rule=rule, constructs=_csv_list(constructs), fit=fit,
+        result = joint_module.side_by_side(project, outcome, rule=rule, constructs=_names(constructs), fit=fit,
                                            quotes=quotes, **kwargs)
     elif display == "stats-by-theme":
-        result = joint_module.stats_by_theme(project, outcome, constructs=_csv_list(constructs), **kwargs)
+        result = joint_module.stats_by_theme(project, outcome, constructs=_names(constructs), **kwargs)
     else:
         from ..mixed.qca import configurations
 
-        result = configurations(project, outcome, conditions=_csv_list(conditions), present_at=present_at, rule=rule,
+        result = configurations(project, outcome, conditions=_names(conditions), present_at=present_at, rule=rule,
                                 **kwargs)
     if fmt == "table":
         emit(result.frame, "table", title=result.title)

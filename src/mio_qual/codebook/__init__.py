@@ -22,7 +22,7 @@ from ._paths import bundled_codebooks, bundled_dir
 from .csv_io import from_csv, to_csv
 from .keywords import KeywordPattern, KeywordSyntaxError, parse_keyword
 from .labels import AmbiguousCodeError, normalize_label
-from .loader import load_codebooks, validate_codebook
+from .loader import bundled_overview, load_codebooks, validate_codebook
 from .manual import to_docx
 from .model import LEVELS, Code, Codebook, CodebookInfo, FoundCodes
 from .problems import PROBLEM_KINDS, CodebookError, Problem
@@ -43,6 +43,7 @@ __all__ = [
     "QDC_NAMESPACE",
     "bundled_codebooks",
     "bundled_dir",
+    "bundled_overview",
     "code_guid",
     "from_csv",
     "from_qdc",

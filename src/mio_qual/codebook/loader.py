@@ -8,7 +8,7 @@ from typing import Iterable, Sequence, Union
 from ..errors import InputError
 from ._paths import bundled_codebooks
 from .build import build_codebook, check_books
-from .model import Codebook
+from .model import LEVELS, Codebook
 from .problems import Problem
 from .raw import RawBook
 
@@ -127,6 +127,20 @@ def load_codebooks(sources: Source | Iterable[Source] = ("cfir2",)) -> Codebook:
     'IS.J1'
     """
     return build_codebook(_gather(_as_sources(sources)))
+
+
+def bundled_overview() -> list[dict[str, object]]:
+    """One row per bundled codebook: name, title, how many codes of its own and of each level, path.
+
+    A codebook's own codes are those it defines (not those of the codebooks it requires).
+    """
+    rows: list[dict[str, object]] = []
+    for name, path in bundled_codebooks().items():
+        cb = load_codebooks([path])
+        own = [c for c in cb if c.codebook == name]
+        counts = {level: sum(1 for c in own if c.level == level) for level in LEVELS}
+        rows.append({"name": name, "title": cb.infos[name].title, "codes": len(own), **counts, "path": str(path)})
+    return rows
 
 
 def validate_codebook(path: Source, *, with_sources: Sequence[Source] = ()) -> list[Problem]:
