@@ -29,10 +29,27 @@ def existing_hash(connection: sqlite3.Connection, transcript_id: str) -> str | N
     return row[0] if row else None
 
 
-def _metadata_columns(transcript: Transcript) -> tuple[list[Any], dict[str, Any]]:
-    core = [_as_text(transcript.metadata.get(key)) for key in CORE_METADATA]
+def _metadata_row(transcript: Transcript) -> dict[str, Any]:
+    """The ``transcripts`` columns that hold metadata: one per :data:`CORE_METADATA` key, the rest as JSON."""
     extra = {k: _as_text(v) for k, v in transcript.metadata.items() if k not in CORE_METADATA}
-    return core, extra
+    return {**{key: _as_text(transcript.metadata.get(key)) for key in CORE_METADATA},
+            "attributes": json.dumps(extra, sort_keys=True, default=str)}
+
+
+def _row(transcript: Transcript) -> dict[str, Any]:
+    """Every ``transcripts`` column for ``transcript`` but ``id``, imported now."""
+    return {
+        "text": transcript.text, "text_hash": transcript.hash, "n_words": transcript.n_words,
+        "source_path": transcript.source_path, "source_format": transcript.source_format,
+        "encoding": transcript.encoding, "speaker_style": transcript.speaker_style, **_metadata_row(transcript),
+        "warnings": json.dumps(transcript.warnings), "imported_at": now_iso(),
+    }
+
+
+def _update(connection: sqlite3.Connection, transcript_id: str, values: dict[str, Any]) -> None:
+    """Set the columns named in ``values`` on one stored transcript."""
+    connection.execute(f"UPDATE transcripts SET {', '.join(f'{column} = ?' for column in values)} WHERE id = ?",
+                       (*values.values(), transcript_id))
 
 
 def _as_text(value: Any) -> Any:
@@ -47,15 +64,9 @@ def _as_text(value: Any) -> Any:
 
 def insert_transcript(connection: sqlite3.Connection, transcript: Transcript) -> None:
     """Insert a transcript with its speakers, segments, notes and source map (no commit)."""
-    core, extra = _metadata_columns(transcript)
-    connection.execute(
-        "INSERT INTO transcripts (id, text, text_hash, n_words, source_path, source_format, encoding,"
-        " speaker_style, kind, agency, clinic, participant_id, role, date, interviewer, attributes,"
-        " warnings, imported_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        (transcript.id, transcript.text, transcript.hash, transcript.n_words, transcript.source_path,
-         transcript.source_format, transcript.encoding, transcript.speaker_style, *core,
-         json.dumps(extra, sort_keys=True, default=str), json.dumps(transcript.warnings), now_iso()),
-    )
+    row = {"id": transcript.id, **_row(transcript)}
+    connection.execute(f"INSERT INTO transcripts ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                       tuple(row.values()))
     _insert_parts(connection, transcript)
 
 
@@ -92,23 +103,15 @@ def update_metadata(connection: sqlite3.Connection, transcript: Transcript) -> b
 
     Returns True when anything changed.
     """
-    core, extra = _metadata_columns(transcript)
-    before = connection.execute(
-        "SELECT kind, agency, clinic, participant_id, role, date, interviewer, attributes FROM transcripts WHERE id = ?",
-        (transcript.id,),
-    ).fetchone()
-    after = (*core, json.dumps(extra, sort_keys=True, default=str))
+    after = _metadata_row(transcript)
+    before = connection.execute(f"SELECT {', '.join(after)} FROM transcripts WHERE id = ?", (transcript.id,)).fetchone()
     speakers_before = connection.execute(
         "SELECT label, study_id, role FROM speakers WHERE transcript_id = ? ORDER BY label", (transcript.id,)
     ).fetchall()
     speakers_after = sorted((s.label, s.study_id, s.role) for s in transcript.speakers)
-    if tuple(before) == after and speakers_before == speakers_after:
+    if tuple(before) == tuple(after.values()) and speakers_before == speakers_after:
         return False
-    connection.execute(
-        "UPDATE transcripts SET kind=?, agency=?, clinic=?, participant_id=?, role=?, date=?, interviewer=?,"
-        " attributes=? WHERE id = ?",
-        (*after, transcript.id),
-    )
+    _update(connection, transcript.id, after)
     connection.execute("DELETE FROM speakers WHERE transcript_id = ?", (transcript.id,))
     connection.executemany(
         "INSERT INTO speakers (transcript_id, label, study_id, role) VALUES (?,?,?,?)",
@@ -147,15 +150,7 @@ def replace_transcript(connection: sqlite3.Connection, transcript: Transcript) -
             connection.execute("UPDATE codings SET start = ?, end = ? WHERE id = ?", (new_start, new_end, coding_id))
     for table in ("speakers", "segments", "notes", "source_blocks"):
         connection.execute(f"DELETE FROM {table} WHERE transcript_id = ?", (transcript.id,))
-    core, extra = _metadata_columns(transcript)
-    connection.execute(
-        "UPDATE transcripts SET text=?, text_hash=?, n_words=?, source_path=?, source_format=?, encoding=?,"
-        " speaker_style=?, kind=?, agency=?, clinic=?, participant_id=?, role=?, date=?, interviewer=?,"
-        " attributes=?, warnings=?, imported_at=? WHERE id = ?",
-        (transcript.text, transcript.hash, transcript.n_words, transcript.source_path, transcript.source_format,
-         transcript.encoding, transcript.speaker_style, *core, json.dumps(extra, sort_keys=True, default=str),
-         json.dumps(transcript.warnings), now_iso(), transcript.id),
-    )
+    _update(connection, transcript.id, _row(transcript))
     _insert_parts(connection, transcript)
     return MovedCodings(kept=kept, changed=changed, changed_codings=tuple(changed_codings))
 
