@@ -223,7 +223,7 @@ def read_qdc_books(path: str | Path) -> list[RawBook]:
         return [first]
     try:
         root = _parse_xml(data)
-    except Exception as exc:  # defusedxml raises ParseError or its own DefusedXmlException
+    except (ET.ParseError, LookupError, ValueError) as exc:  # syntax; unknown encoding; defusedxml's refusals
         position = getattr(exc, "position", None)
         line = position[0] if isinstance(position, tuple) and position else None
         first.problem("syntax", f"not a readable XML file: {exc}", line)

@@ -99,10 +99,7 @@ class Constructs:
             import difflib
 
             return difflib.get_close_matches(label, list(self.codes), n=3, cutoff=0.6)
-        try:
-            return list(self._suggest(label))[:3]
-        except Exception:  # noqa: BLE001 - suggestions are a courtesy
-            return []
+        return list(self._suggest(label))[:3]
 
 
 def _from_codebook(codebook: Any, source: str) -> Constructs:
@@ -144,11 +141,12 @@ def load_constructs(project: "Project | None" = None, codebook: Any = None) -> C
                     return Constructs(infos, f"project codebook {row[0]}")
             except (ValueError, KeyError, TypeError, AttributeError):
                 pass
-    try:
-        from ..codebook import load_codebooks
+    from ..codebook import load_codebooks
+    from ..errors import InputError
 
+    try:
         return _from_codebook(load_codebooks(["cfir2", "mio", "cfir_outcomes"]), "bundled codebooks")
-    except Exception:  # noqa: BLE001 - a missing or broken bundle leaves ids without names
+    except InputError:  # a bundle missing from this installation leaves ids without names
         return Constructs([], "no codebook")
 
 

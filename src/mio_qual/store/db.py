@@ -178,7 +178,7 @@ class Store:
 def _current_user() -> str:
     try:
         return os.environ.get("MIO_QUAL_USER") or getpass.getuser()
-    except Exception:  # pragma: no cover - no user database in some containers
+    except (KeyError, OSError):  # pragma: no cover - no user database in some containers
         return "unknown"
 
 
