@@ -21,6 +21,11 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..project import Project
 
 
+MAX_REDACT_BYTES = 1 << 20
+MAX_REDACT_NAMES = 5_000
+"""Bounds on a --redact file: every name is tried on every quote, so 300,000 names took minutes."""
+
+
 def read_redact_file(path: str | Path) -> list[str]:
     """Names and phrases to redact, one per line (blank lines and ``#`` comments ignored).
 
@@ -40,6 +45,13 @@ def read_redact_file(path: str | Path) -> list[str]:
     """
     path = Path(path)
     try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise InputError("no such file", path=path, hint="give a text file with one name per line") from None
+    if size > MAX_REDACT_BYTES:
+        raise InputError(f"the file is {size / (1 << 20):.1f} MiB, more than the {MAX_REDACT_BYTES >> 20} MiB a list "
+                         "of names may be", path=path, hint="give a text file with one name per line")
+    try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise InputError("no such file", path=path, hint="give a text file with one name per line") from None
@@ -51,6 +63,9 @@ def read_redact_file(path: str | Path) -> list[str]:
         entry = line.split("#", 1)[0].strip()
         if entry:
             names.append(" ".join(entry.split()))
+    if len(names) > MAX_REDACT_NAMES:
+        raise InputError(f"the file lists {len(names):,} names, more than the {MAX_REDACT_NAMES:,} allowed",
+                         path=path, hint="redaction tries every name on every quote; list only the names to hide")
     return names
 
 
