@@ -49,6 +49,7 @@ otherwise it runs between sentence-final punctuation tokens (the punctuation set
 from __future__ import annotations
 
 from itertools import product
+from itertools import chain as _chain_iter
 from itertools import repeat as _repeat
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, NamedTuple, Sequence
 
@@ -106,6 +107,34 @@ class Dropped(NamedTuple):
     end: int
     text: str
     reason: str  # "negated" or "excluded:<word>"
+
+
+_chain = _chain_iter.from_iterable
+
+
+class _Rows:
+    """The hits of one batch of texts as columns; Hit tuples are made per text when asked for.
+
+    Making them only when a text's hits are taken lets them die young when the caller drops
+    them (a run of millions of hits then never fills Python's oldest GC generation).
+    """
+
+    __slots__ = ("n", "codes", "raws", "starts", "ends", "a0", "a1", "joined", "first")
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self.first: list[int] | None = None
+
+    def hits(self, u: int) -> list[Hit]:
+        """The hits of text ``u`` of the batch."""
+        if self.first is None:
+            return []
+        lo, hi = self.first[u], self.first[u + 1]
+        if lo == hi:
+            return []
+        return list(map(_new_hit, _repeat(Hit), zip(
+            self.codes[lo:hi], self.raws[lo:hi], self.starts[lo:hi], self.ends[lo:hi],
+            map(self.joined.__getitem__, map(slice, self.a0[lo:hi], self.a1[lo:hi])))))
 
 
 class _Pattern(NamedTuple):
@@ -284,6 +313,9 @@ class KeywordMatcher:
         self._code_array = np.array([p.code for p in self.patterns] + [""], dtype=object)[:-1]
         self._raw_array = np.array([p.raw for p in self.patterns] + [""], dtype=object)[:-1]
         self._has_exclusion = np.array([bool(p.exclude) for p in self.patterns], dtype=bool)
+        keys = sorted(self._key_of)
+        self._key_sorted = np.array(keys, dtype=np.uint64)
+        self._key_index = np.array([self._key_of[k] for k in keys], dtype=np.int64)
         self._code_of = [p.code for p in self.patterns]
         self._raw_of = [p.raw for p in self.patterns]
         self._negator_array = np.array(sorted(self.negators), dtype=np.uint64)
@@ -339,12 +371,12 @@ class KeywordMatcher:
     # ------------------------------------------------------------------ matching
     def match(self, text: str, *, split_sentences: bool = True) -> list[Hit]:
         """Hits in one text, in text order (see :meth:`pipe`)."""
-        return self._batch([text], split_sentences, None)[0]
+        return self._batch([text], split_sentences, None).hits(0)
 
     def explain(self, text: str, *, split_sentences: bool = True) -> tuple[list[Hit], list[Dropped]]:
         """Hits in one text, and the matches the exclusion and negation filters removed."""
         dropped: list[list[Dropped]] = [[]]
-        hits = self._batch([text], split_sentences, dropped)[0]
+        hits = self._batch([text], split_sentences, dropped).hits(0)
         return hits, dropped[0]
 
     def pipe(self, texts: Iterable[str], *, split_sentences: bool = True,
@@ -371,17 +403,18 @@ class KeywordMatcher:
             batch.append(text)
             size += len(text) + 2
             if size >= batch_chars:
-                yield from self._batch(batch, split_sentences, None)
+                rows = self._batch(batch, split_sentences, None)
+                yield from map(rows.hits, range(len(batch)))
                 batch, size = [], 0
         if batch:
-            yield from self._batch(batch, split_sentences, None)
+            rows = self._batch(batch, split_sentences, None)
+            yield from map(rows.hits, range(len(batch)))
 
-    def _batch(self, texts: list[str], split_sentences: bool,
-               dropped: list[list[Dropped]] | None) -> list[list[Hit]]:
+    def _batch(self, texts: list[str], split_sentences: bool, dropped: list[list[Dropped]] | None) -> "_Rows":
         import numpy as np
-        from spacy.attrs import IDX, LENGTH, NORM, PREFIX
+        from spacy.attrs import IDX, NORM, PREFIX
 
-        out: list[list[Hit]] = [[] for _ in texts]
+        out = _Rows(len(texts))
         if dropped is not None:
             dropped[:] = [[] for _ in texts]
         joined = _SEPARATOR.join(texts)
@@ -391,15 +424,15 @@ class KeywordMatcher:
         raw = self.matcher(doc)
         if not raw:
             return out
-        table = doc.to_array([NORM, PREFIX, IDX, LENGTH])
+        table = doc.to_array([NORM, PREFIX, IDX])
         norm = table[:, 0]
         idx = table[:, 2]
         text_starts = np.cumsum([0] + [len(t) + len(_SEPARATOR) for t in texts[:-1]], dtype=np.int64)
-        key_of = self._key_of
         count = len(raw)
-        pattern = np.fromiter((key_of[m[0]] for m in raw), dtype=np.int64, count=count)
-        start = np.fromiter((m[1] for m in raw), dtype=np.int64, count=count)
-        end = np.fromiter((m[2] for m in raw), dtype=np.int64, count=count)
+        flat = np.fromiter(_chain(raw), dtype=np.uint64, count=3 * count).reshape(count, 3)
+        pattern = self._key_index[np.searchsorted(self._key_sorted, flat[:, 0])]
+        start = flat[:, 1].astype(np.int64)
+        end = flat[:, 2].astype(np.int64)
         hit_unit = np.searchsorted(text_starts, idx[start].astype(np.int64), side="right") - 1
 
         # prefix words: the key matched; check that each such token really starts with its stem
@@ -453,20 +486,23 @@ class KeywordMatcher:
 
         base = text_starts[hit_unit]
         c0 = idx[start].astype(np.int64)
-        c1 = idx[end - 1].astype(np.int64) + table[end - 1, 3].astype(np.int64)
+        # a match ends where the next token starts, less the one space spaCy keeps on a token
+        # (runs of spaces or line breaks are tokens of their own)
+        after = np.append(idx, np.uint64(len(joined))).astype(np.int64)[end]
+        chars = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+        c1 = after - (chars[np.maximum(after - 1, 0)] == 32)
         order = np.lexsort((pattern, c1, c0))  # c0 orders texts too (offsets are in the joined text)
         kept = order[keep[order]]
         if len(kept):
             a0, a1 = c0[kept], c1[kept]
-            units = hit_unit[kept]
-            hits = list(map(_new_hit, _repeat(Hit), zip(
-                self._code_array[pattern[kept]].tolist(), self._raw_array[pattern[kept]].tolist(),
-                (a0 - base[kept]).tolist(), (a1 - base[kept]).tolist(),
-                map(joined.__getitem__, map(slice, a0.tolist(), a1.tolist())))))
-            bounds = np.flatnonzero(np.diff(units)) + 1
-            for u, lo, hi in zip(units[np.r_[0, bounds]].tolist(), np.r_[0, bounds].tolist(),
-                                 np.r_[bounds, len(units)].tolist()):
-                out[u] = hits[lo:hi]
+            rows = _Rows(len(texts))
+            rows.codes = self._code_array[pattern[kept]].tolist()
+            rows.raws = self._raw_array[pattern[kept]].tolist()
+            rows.starts = (a0 - base[kept]).tolist()
+            rows.ends = (a1 - base[kept]).tolist()
+            rows.a0, rows.a1, rows.joined = a0.tolist(), a1.tolist(), joined
+            rows.first = np.searchsorted(hit_unit[kept], np.arange(len(texts) + 1)).tolist()
+            out = rows
         if dropped is not None and reason is not None:
             codes, raws = self._code_of, self._raw_of
             for i in order[real[order] & ~keep[order]].tolist():
