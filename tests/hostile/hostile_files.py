@@ -535,6 +535,41 @@ def build_cases(folder: Path, *, big: bool = True, write: bool = True) -> list[C
     add("rt_huge_cell.csv", "ratings import", "a 10-million-character rationale",
         lambda: _csv([RATING_HEADER, ["northside", "IS.J1", "+1", "r" * 10_000_000]]))
     add("rt_nul.csv", "ratings import", "rating sheet with NUL bytes", lambda: _csv(rating_rows).replace(b",", b",\x00"))
+    add("rt_decisions_formula.csv", "ratings import", "a consensus decisions file with formulas",
+        lambda: _csv([["case_kind", "case_id", "construct", "rating", "rationale"],
+                      ["clinic", "northside", "IS.J1", "=1+1", "=HYPERLINK(\"http://evil.example\")"]]),
+        args=["ratings", "consensus", "--decisions", str(folder / "rt_decisions_formula.csv")])
+    add("rt_decisions_truncated.xlsx", "ratings import", "a truncated consensus decisions file",
+        lambda: _xlsx_hostile([["case_kind", "case_id", "construct", "rating"], ["clinic", "northside", "IS.J1", "0"]],
+                              "truncated"),
+        args=["ratings", "consensus", "--decisions", str(folder / "rt_decisions_truncated.xlsx")])
+    # ---------------------------------------------------------------- coding: reconciliation decisions
+    decision_header = ["id", "transcript", "turn", "text", "coder A codes", "coder B codes", "decision", "note",
+                       "start", "end", "a_codings", "b_codings"]
+    add("cs_decisions_formula.csv", "coding import", "a reconciliation sheet with a formula decision",
+        lambda: _csv([decision_header, ["D0001", TRANSCRIPT, "t2", "x", "IS.J2", "", '=IF(1,"IS.J2")', "", 0, 10,
+                                        "IS.J2 0-10", ""]]))
+    add("cs_decisions_past_end.csv", "coding import", "a reconciliation sheet pointing past the end",
+        lambda: _csv([decision_header, ["D0001", TRANSCRIPT, "t2", "x", "IS.J2", "", "keep A", "", PAST_END,
+                                        PAST_END + 10, f"IS.J2 {PAST_END}-{PAST_END + 10}", ""]]))
+    # ---------------------------------------------------------------- reports and joint displays
+    report_out = str(folder / "report-out" / "r.docx")
+    add("rd_huge.txt", "report", "a --redact list of 5 MB",
+        lambda: "".join(f"Name{i} Person\n" for i in range(300_000)).encode(),
+        args=["report", "themes", "--redact", str(folder / "rd_huge.txt"), "--out", report_out])
+    add("rd_many_names.txt", "report", "a --redact list of 60,000 short names (under 1 MiB)",
+        lambda: "".join(f"N{i}\n" for i in range(60_000)).encode(),
+        args=["report", "themes", "--redact", str(folder / "rd_many_names.txt"), "--out", report_out])
+    add("rd_binary.txt", "report", "a --redact list of random bytes", lambda: random.Random(15).randbytes(4000),
+        args=["report", "themes", "--redact", str(folder / "rd_binary.txt"), "--out", report_out])
+    add("jf_formula.csv", "report", "a joint-display fit file with formulas",
+        lambda: _csv([["construct", "fit", "note"], ["IS.J1", '=IF(1,"confirmation")', "=1+1"]]),
+        args=["joint", "--display", "side-by-side", "--outcome", "reach", "--rater", "riley", "--format", "csv",
+              "--fit", str(folder / "jf_formula.csv")])
+    add("jf_xxe.xlsx", "report", "a joint-display fit file with an external entity",
+        lambda: _xlsx_hostile([["construct", "fit"], ["IS.J1", "confirmation"]], "xxe"),
+        args=["joint", "--display", "side-by-side", "--outcome", "reach", "--rater", "riley", "--format", "csv",
+              "--fit", str(folder / "jf_xxe.xlsx")])
     # ---------------------------------------------------------------- quantitative outcomes
     fidelity = (SAMPLE / "quant" / "fidelity_sessions.csv").read_text(encoding="utf-8").splitlines()
     header = fidelity[0].split(",")

@@ -1,7 +1,9 @@
 """Every hostile or malformed input, fed to the real CLI, gives a clear one-line error.
 
-For each case of :mod:`hostile_files` a child process runs ``mio-qual --project COPY ...`` on a
-byte-for-byte copy of the base project. The case passes when
+For each case of :mod:`hostile_files` the CLI runs ``mio-qual --project COPY ...`` on a
+byte-for-byte copy of the base project, in a child process that runs the cases one after
+another through the CLI's own entry point (:func:`hostile_run.run_cli_batch`; a last test
+checks that ``python -m mio_qual.cli.main`` behaves the same). The case passes when
 
 * the exit code is 2 and stderr is ``error: <one line naming the file>``, then only indented
   detail lines, with no traceback;
@@ -11,8 +13,8 @@ byte-for-byte copy of the base project. The case passes when
   resident memory stayed under :data:`MAX_PEAK_MIB`;
 * nothing was written outside the archive by a zip-slip member.
 
-The cases run two at a time once per session (only those selected by ``-k``), and each
-test reports one of them.
+The cases run in two children at once, once per session (only those selected by ``-k``),
+and each test reports one of them.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ import pytest
 
 from helpers import file_digest, project_state
 from hostile_files import build_cases
-from hostile_run import Outcome, copy_project, run_cli_child
+from hostile_run import Outcome, copy_project, run_cli_batch, run_cli_child
 
 CASES = {case.name: case for case in build_cases(Path("hostile-files"), write=False)}
 MAX_PEAK_MIB = 300
@@ -56,19 +58,24 @@ def outcomes(request, tmp_path_factory, base_project) -> dict[str, tuple[Outcome
     cases = [c for c in build_cases(files, big=any(n in wanted for n in ("tr_200mb.txt", "cs_200mb.csv")))
              if c.name in wanted]
     before = {p: p.exists() for p in SLIP_TARGETS}
-
-    def one(case):  # type: ignore[no-untyped-def]
-        project = copy_project(base, root / "projects" / case.name)
-        outcome = run_cli_child(project, case.args, root / f"{case.name}.rss", cwd=root)
-        db = project / "mio-qual.db"
-        stray = sorted(p.name for p in project.iterdir()
-                       if p.name not in ("mio-qual.db", "mio-qual.db-wal", "mio-qual.db-shm"))
-        return case.name, (outcome, file_digest(db) == base_bytes, project_state(project) == base_state, stray)
-
+    projects = {case.name: copy_project(base, root / "projects" / case.name) for case in cases}
+    jobs = [(case.name, ["--project", str(projects[case.name]), *case.args]) for case in cases]
+    shares = [jobs[i::WORKERS] for i in range(WORKERS)]
+    batches = [root / f"worker{i}" for i in range(WORKERS)]
+    for folder in batches:
+        folder.mkdir()
     with ThreadPoolExecutor(WORKERS) as pool:
-        results = dict(pool.map(one, cases))
+        ran: dict[str, Outcome] = {}
+        for part in pool.map(lambda job: run_cli_batch(*job), zip(shares, batches)):
+            ran.update(part)
     for path, existed in before.items():
         assert existed or not path.exists(), f"a zip-slip member was written to {path}"
+    results = {}
+    for name, project in projects.items():
+        stray = sorted(p.name for p in project.iterdir()
+                       if p.name not in ("mio-qual.db", "mio-qual.db-wal", "mio-qual.db-shm"))
+        results[name] = (ran[name], file_digest(project / "mio-qual.db") == base_bytes,
+                         project_state(project) == base_state, stray)
     return results
 
 
@@ -92,9 +99,9 @@ def test_hostile_input_is_refused_cleanly(name, outcomes):
 def test_the_suite_covers_every_importer_with_enough_cases():
     by_importer = Counter(case.importer for case in CASES.values())
     assert len(CASES) >= 40
-    assert set(by_importer) == {"import", "coding import", "ratings import", "quant import", "codebook"}
+    assert set(by_importer) == {"import", "coding import", "ratings import", "quant import", "codebook", "report"}
     kinds = {name.split("_")[0] for name in CASES}
-    assert kinds == {"tr", "mf", "ro", "cd", "cs", "qd", "cb", "rt", "qn"}  # every reader and importer
+    assert kinds == {"tr", "mf", "ro", "cd", "cs", "qd", "cb", "rt", "qn", "rd", "jf"}  # every reader and importer
     suffixes = {Path(name).suffix for name in CASES}
     assert suffixes >= {".docx", ".txt", ".md", ".vtt", ".srt", ".csv", ".xlsx", ".qdpx", ".yaml"}
 
