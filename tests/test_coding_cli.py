@@ -97,3 +97,27 @@ def test_sample_coding_imports_as_the_sources_intend():
     assert sorted(p.stem for p in builder.WORD_DIR.glob("*.docx")) == sorted(
         s["transcript"] for s in builder.load_sources())
     assert builder.check(builder.load_sources()) == []
+
+
+def test_delete_layer_from_the_command_line(tmp_path):
+    from click.testing import CliRunner
+
+    from mio_qual import Project
+    from mio_qual.cli.main import _group
+    from mio_qual.coding import Coding, write_codings
+
+    project = Project.create(tmp_path / "p")
+    source = tmp_path / "T1.txt"
+    source.write_text("I: How is it?\nR: The room is never free on Tuesdays.\n", encoding="utf-8")
+    project.import_transcripts([source])
+    write_codings(project, [Coding("T1", 20, 28, "IS.J2", "ann")], coder="ann")
+    write_codings(project, [Coding("T1", 20, 28, "IS.J2", "bob")], coder="bob")
+    project.close()
+    runner = CliRunner()
+    missing = runner.invoke(_group, ["--project", str(tmp_path / "p"), "coding", "delete", "--coder", "zed", "--yes"])
+    assert missing.exit_code == 2
+    done = runner.invoke(_group, ["--project", str(tmp_path / "p"), "coding", "delete", "--coder", "ann", "--yes"])
+    assert done.exit_code == 0, done.output
+    with Project.open(tmp_path / "p") as again:
+        assert set(again.codings()["coder"]) == {"bob"}
+        assert "delete layer" in set(again.log()["action"])

@@ -165,3 +165,19 @@ def test_export_then_import_gives_the_same_layer(small, tmp_path, fmt):
     assert after == before and len(after) == 4
     assert {m for *_, m in after} == {None, "=looks like a formula", "-dash memo"}
     assert text[before[0][0]:before[0][1]] in ("Tell me", "\u201cperfect\u201d \u2014 Jos\u00e9")
+
+
+def test_an_emptied_sheet_imported_again_removes_what_it_brought(small, tmp_path):
+    path = tmp_path / "T01_sheet.csv"
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["segment_id", "code", "coder"])
+        writer.writerow(["T01:s1", "IS.J2", "ann"])
+        writer.writerow(["T01:s1", "IS.A3", "bob"])
+    import_sheets(small, [path])
+    assert len(small.codings(coder="ann")) == 1 and len(small.codings(coder="bob")) == 1
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerow(["segment_id", "code", "coder"])  # the coder deleted every row
+    result = import_sheets(small, [path])
+    assert result.removed == 2
+    assert small.codings(coder="ann").empty and small.codings(coder="bob").empty

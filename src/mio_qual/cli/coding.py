@@ -195,6 +195,33 @@ def list_cmd(fmt: str) -> None:
     emit(frame, fmt, title="Coding layers")
 
 
+@coding.command("delete")
+@click.option("--coder", required=True, help="The layer to delete.")
+@click.option("--origin", type=click.Choice(["human", "consensus", "rules", "model"]),
+              help="Only this origin of the layer.")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def delete_cmd(coder: str, origin: str | None, yes: bool) -> None:
+    """Delete a coder's layer (for example before importing it again under another file name).
+
+    The deletion is recorded in the audit trail (`mio-qual log`).
+    """
+    from ..coding.layers import delete_layer
+
+    project = get_project()
+    count = project.store.connection.execute(
+        "SELECT COUNT(*) FROM codings WHERE coder = ?" + (" AND origin = ?" if origin else ""),
+        (coder, origin) if origin else (coder,)).fetchone()[0]
+    if count == 0:
+        from ..errors import InputError
+
+        raise InputError(f"no codings in layer {coder!r}" + (f" with origin {origin}" if origin else ""),
+                         path=project.folder, hint="see `mio-qual coding list`")
+    if not yes:
+        click.confirm(f"delete {count} codings of {coder}" + (f" ({origin})" if origin else "") + "?", abort=True)
+    removed = delete_layer(project, coder, origin)
+    console().print(f"deleted {removed} codings of {coder}" + (f" ({origin})" if origin else ""))
+
+
 @coding.command("reconcile")
 @click.option("--coders", nargs=2, required=True, help="Coder A and coder B.")
 @click.option("--into", default="consensus", show_default=True, help="The consensus layer to build.")

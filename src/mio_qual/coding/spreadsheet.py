@@ -376,7 +376,12 @@ def import_sheets(project: "Project", paths: Iterable[str | Path], coder: str | 
     result = SheetImport(skipped=problems)
     with project.store.transaction():
         for path, codings in batches:
-            by_coder: dict[str, list[Coding]] = {}
+            # every layer this file brought before is replaced, even by no rows (an emptied sheet)
+            earlier = project.store.connection.execute(
+                "SELECT DISTINCT coder FROM codings WHERE source_file = ? AND origin = 'human'", (path.name,))
+            by_coder: dict[str, list[Coding]] = {layer: [] for (layer,) in earlier}
+            if coder:
+                by_coder.setdefault(coder, [])
             for c in codings:
                 by_coder.setdefault(c.coder, []).append(c)
             for layer, rows in sorted(by_coder.items()):
