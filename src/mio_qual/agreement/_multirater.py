@@ -36,9 +36,6 @@ import numpy as np
 from ..errors import InputError
 from ._data import UnitCounts
 
-CHANCE_MODELS = ("none", "fleiss", "gwet", "brennan_prediger")
-
-
 @dataclass(frozen=True)
 class FamilyResult:
     value: float

@@ -193,10 +193,6 @@ class CodeRatings:
     transcript: np.ndarray
     categories: list
 
-    def select(self, mask: np.ndarray) -> "CodeRatings":
-        """The columns where ``mask`` is true."""
-        return CodeRatings(self.ratings[:, mask], self.counts[mask], self.transcript[mask], self.categories)
-
     @property
     def n_units(self) -> float:
         """Total weight of the columns."""
@@ -490,7 +486,7 @@ def _span_unit_data(cod: pd.DataFrame, cod_all: pd.DataFrame, coders: list[str],
     transcripts = sorted(set(cod_all["transcript_id"]) | set(cod["transcript_id"]))
     t_index = _transcript_index(transcripts)
     seen = _seen(cod_all, coders, transcripts, coverage)
-    n_coders, n_codes, n_t = len(coders), len(codes), len(transcripts)
+    n_coders, n_codes = len(coders), len(codes)
     offsets = _offsets(transcripts, (cod, "end"))
     c_index = {c: i for i, c in enumerate(coders)}
     k_index = {c: i for i, c in enumerate(codes)}
@@ -562,7 +558,7 @@ def _transcript_unit_data(cod: pd.DataFrame, cod_all: pd.DataFrame, coders: list
     transcripts = sorted(set(cod_all["transcript_id"]) | set(lengths) | listed)
     t_index = _transcript_index(transcripts)
     seen = _seen(cod_all, coders, transcripts, coverage)
-    n_coders, n_t = len(coders), len(transcripts)
+    n_t = len(transcripts)
     c_index = {c: i for i, c in enumerate(coders)}
     present = cod[["code", "coder", "transcript_id"]].drop_duplicates()
     per_code: dict[str, CodeRatings] = {}
@@ -760,7 +756,6 @@ def _character_disagreements(data: UnitData, cod: pd.DataFrame, texts: Mapping[s
 
 def _span_disagreements(data: UnitData, cod: pd.DataFrame, texts: Mapping[str, str] | None) -> pd.DataFrame:
     records = []
-    coders = list(data.coders)
     groups = cod.groupby(["code", "coder", "transcript_id"], sort=True)
     group_id = groups.ngroup().to_numpy()
     names = list(groups.groups.keys())

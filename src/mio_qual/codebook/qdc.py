@@ -36,7 +36,6 @@ from .model import Code, Codebook
 from .raw import BooksByName, RawBook, RawCode, read_file_bytes, split_list
 
 QDC_NAMESPACE = "urn:QDA-XML:codebook:1.0"
-PROJECT_NAMESPACE = "urn:QDA-XML:project:1.0"
 #: Fixed namespace for code guids; never change it, or every exported guid changes.
 GUID_NAMESPACE = uuid.UUID("6d1f3b1e-4c7a-5e0b-9a52-3f1c2d4e5a60")
 _MAX_BYTES = 50_000_000

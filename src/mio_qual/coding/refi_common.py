@@ -607,13 +607,6 @@ class OffsetMap:
             last = end
         self.new_length = old_length + shift
 
-    def _locate(self, offset: int) -> tuple[int, bool]:
-        """Index of the last edit starting at or before ``offset`` and whether it is strictly inside it."""
-        k = bisect_right(self._starts, offset) - 1
-        if k < 0:
-            return -1, False
-        return k, self._starts[k] < offset < self._ends[k]
-
     def _map(self, offset: int, to_end: bool) -> int:
         if not 0 <= offset <= self.old_length:
             raise ValueError(f"offset {offset} outside a text of {self.old_length} characters")
