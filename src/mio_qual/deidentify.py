@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 if TYPE_CHECKING:  # pragma: no cover
     from .project import Project
@@ -91,4 +91,20 @@ def known_names(project: "Project") -> set[str]:
     return names
 
 
-__all__ = ["redact", "known_names", "PLACEHOLDER"]
+def make_redactor(project: "Project", extra: Iterable[str] = ()) -> Callable[[str], str]:
+    """A function that replaces every :func:`known_names` name, and each of ``extra``, with ``[name]``.
+
+    Everything that quotes a participant (reports, joint displays, worksheets, disagreement
+    lists) redacts through this one function.
+    """
+    names = set(known_names(project))
+    names.update(" ".join(str(n).split()) for n in extra if str(n).strip())
+    frozen = tuple(sorted(names))
+
+    def redactor(text: str) -> str:
+        return redact(text, frozen)
+
+    return redactor
+
+
+__all__ = ["redact", "known_names", "make_redactor", "PLACEHOLDER"]

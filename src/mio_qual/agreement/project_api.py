@@ -239,7 +239,7 @@ def disagreements(
         frame = frame[[c for c in front if c in frame.columns] + [c for c in frame.columns if c not in front]]
     if redact and len(frame) and "text" in frame.columns:
         try:
-            from ..reports.deidentify import make_redactor
+            from ..deidentify import make_redactor
         except ImportError:  # pragma: no cover - the reports package is part of mio-qual
             return frame
         redactor = make_redactor(project)

@@ -11,8 +11,9 @@ names and aliases that the project kept at import, the name-like speaker labels
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable
 
+from ..deidentify import make_redactor
 from ..errors import InputError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -69,27 +70,6 @@ def read_redact_file(path: str | Path) -> list[str]:
     return names
 
 
-def names_to_hide(project: "Project", extra: Iterable[str] = ()) -> tuple[str, ...]:
-    """Every name a report must not contain: roster names and aliases, name-like speaker labels, ``extra``."""
-    from ..deidentify import known_names
-
-    names = set(known_names(project)) | set(project.private_names())
-    names.update(" ".join(str(n).split()) for n in extra if str(n).strip())
-    return tuple(sorted(names))
-
-
-def make_redactor(project: "Project", extra: Iterable[str] = ()) -> Callable[[str], str]:
-    """A function replacing every name of :func:`names_to_hide` with ``[name]`` in a text."""
-    from ..deidentify import redact
-
-    names = names_to_hide(project, extra)
-
-    def redactor(text: str) -> str:
-        return redact(text, names)
-
-    return redactor
-
-
 def redact_frame(frame: "pd.DataFrame", redactor: Callable[[str], str]) -> "pd.DataFrame":
     """A copy of ``frame`` with every text cell (and column name) passed through ``redactor``."""
     out = frame.copy()
@@ -114,4 +94,4 @@ def redact_display(display: Any, redactor: Callable[[str], str]) -> Any:
                    extra=extra)
 
 
-__all__ = ["read_redact_file", "names_to_hide", "make_redactor", "redact_frame", "redact_display"]
+__all__ = ["read_redact_file", "make_redactor", "redact_frame", "redact_display"]
