@@ -34,6 +34,10 @@ def median_time(func: Callable[[], Any], repeats: int) -> tuple[float, Any]:
     return statistics.median(times), result
 
 
+FIGURES: dict[str, Any] = {}
+"""Figures for ``--json`` (read by benchmarks/run.py)."""
+
+
 def alpha_against_reference(repeats: int) -> None:
     import krippendorff
 
@@ -51,6 +55,8 @@ def alpha_against_reference(repeats: int) -> None:
         ours_t, ours = median_time(lambda: krippendorff_alpha(data).value, repeats)
         ref_t, ref = median_time(lambda: krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"),
                                  repeats)
+        FIGURES[f"alpha_{coders}x{units}"] = {"seconds": ours_t, "reference_seconds": ref_t,
+                                                "difference": abs(ours - ref)}
         print(f"   {coders:>2} coders x {units:>9,} units: alpha {ours:.12f}  |diff| {abs(ours - ref):.1e}  "
               f"mio-qual {ours_t * 1e3:7.1f} ms  krippendorff {ref_t * 1e3:7.1f} ms  speed-up {ref_t / ours_t:5.1f}x")
 
@@ -119,6 +125,7 @@ def per_code_timing(repeats: int) -> None:
             return agreement_table(data)
 
         seconds, table = median_time(run, repeats)
+        FIGURES[f"per_code_{unit}"] = {"seconds": seconds, "rows": len(table), "codings": len(codings)}
         pooled = table[table["level"] == "pooled"].iloc[0]
         print(f"   {unit:<9} units: {seconds:6.2f} s for {len(table)} rows "
               f"(pooled kappa {pooled['cohen_kappa']:.3f}, alpha {pooled['krippendorff_alpha']:.3f})")
@@ -133,10 +140,17 @@ def per_code_timing(repeats: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeats", type=int, default=5, help="timed runs per figure (median reported)")
+    parser.add_argument("--json", help="also write the figures here (read by benchmarks/run.py)")
     args = parser.parse_args()
     alpha_against_reference(args.repeats)
     bootstrap_timing(args.repeats)
     per_code_timing(max(1, args.repeats // 2))
+    if args.json:
+        import json
+
+        FIGURES["repeats"] = args.repeats
+        with open(args.json, "w", encoding="utf-8") as handle:
+            json.dump(FIGURES, handle, indent=2)
 
 
 if __name__ == "__main__":

@@ -68,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=2000)
     parser.add_argument("--words", type=int, default=5000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--json", type=Path, help="also write the figures here (read by benchmarks/run.py)")
     args = parser.parse_args(argv)
 
     tmp = None
@@ -97,6 +98,11 @@ def main(argv: list[str] | None = None) -> int:
     if samples:
         picks = [samples[0], samples[len(samples) // 2], samples[-1]]
         print("RSS while importing (files done: MiB): " + ", ".join(f"{d}: {m:.0f}" for d, m in picks))
+    if args.json:
+        args.json.write_text(json.dumps({
+            "runs": args.runs, "files": imports[0]["files"], "words": words, "seconds": seconds, "words_per_s": rate,
+            "reference_words_per_s": reference, "peak_rss_mib": max(r["peak_rss_mib"] for r in imports),
+            "seconds_each": [r["seconds"] for r in imports], "reference_each": references}, indent=2))
     if tmp is not None:
         tmp.cleanup()
     return 0

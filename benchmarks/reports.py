@@ -109,6 +109,7 @@ def median_time(function, runs: int) -> float:  # type: ignore[no-untyped-def]
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5, help="runs per measurement (median reported)")
+    parser.add_argument("--json", type=Path, help="also write the figures here (read by benchmarks/run.py)")
     args = parser.parse_args(argv)
     from mio_qual.reports import study_report
 
@@ -134,6 +135,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'reference: plain python-docx, same size':<40} {reference:>9.2f}")
     print(f"ratio study report / reference: {with_charts / reference:.1f}x"
           f" (without charts {no_charts / reference:.1f}x)")
+    if args.json:
+        import json
+
+        args.json.write_text(json.dumps({"runs": args.runs, "seconds": with_charts, "no_charts_seconds": no_charts,
+                                         "reference_seconds": reference, "tables": result.tables,
+                                         "figures": result.n_figures, "kib": pages_hint}, indent=2))
     return 0
 
 

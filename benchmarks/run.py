@@ -1,0 +1,239 @@
+"""Run every benchmark and write one table: import, rules, model, agreement, report generation.
+
+Each benchmark script of this folder runs in its own process with its own flags (``--quick``
+picks smaller inputs and fewer runs), writes its figures as JSON (``--json``), and this script
+puts them in one table. Every figure is a median of several runs, and each sits beside a
+reference measured in the same process on the same data, so that the ratio says something
+on any machine:
+
+====================  ===================================================  ==========================================
+step                  mio-qual                                             reference
+====================  ===================================================  ==========================================
+import                ``Project.import_transcripts`` on the generated      reading the same text files and running
+                      corpus (readers, turns, sentences, one transaction)  spaCy's tokenizer over them
+rules                 keyword rules (:class:`mio_qual.autocode.RuleCoder`)  spaCy's tokenizer on the same turns
+model                 code suggester predictions                           spaCy's tokenizer on the same turns
+agreement             nominal Krippendorff's alpha, 3 coders x 1M units    the ``krippendorff`` package
+agreement per code    the per-code table, 60 codes x 200 transcripts       (none: no other tool computes it)
+report generation     the study report with charts, on the sample          python-docx writing a plain document of
+                                                                           the same paragraphs, tables and pictures
+====================  ===================================================  ==========================================
+
+``speed`` is how many times faster mio-qual is than its reference (below 1: slower).
+
+    .venv/bin/python benchmarks/run.py --quick                  # a few minutes on 2 cores
+    .venv/bin/python benchmarks/run.py                          # full size (10M words): much longer
+    .venv/bin/python benchmarks/run.py --quick --only model --runs 5
+
+The table is printed and written as Markdown to ``--out`` (default ``benchmarks/results.md``),
+with the machine, its load, the commit and each benchmark's command line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+
+
+@dataclass
+class Row:
+    """One line of the table."""
+
+    step: str
+    what: str
+    value: float | None = None  # mio-qual's figure
+    unit: str = ""
+    reference: float | None = None
+    reference_what: str = ""
+    higher_is_better: bool = True  # words/s: True; seconds: False
+    runs: int = 0
+    note: str = ""
+
+    @property
+    def speed(self) -> float | None:
+        """How many times faster than the reference (None without one)."""
+        if not self.value or not self.reference:
+            return None
+        return self.value / self.reference if self.higher_is_better else self.reference / self.value
+
+
+@dataclass
+class Benchmark:
+    """A script of this folder, its flags, and how its JSON becomes rows."""
+
+    name: str
+    script: str
+    quick: list[str]
+    full: list[str]
+    rows: Callable[[Any, int], list[Row]]
+    repeat: bool = False  # the script measures once: run it --runs times and take medians
+    runs_flag: str | None = "--runs"
+    commands: list[str] = field(default_factory=list)
+
+
+def _import_rows(data: dict, runs: int) -> list[Row]:
+    return [Row("import", f"{data['files']} transcripts, {data['words']:,} words", data["words_per_s"], "words/s",
+                data["reference_words_per_s"], "read + spaCy tokenizer", True, data["runs"],
+                f"median {data['seconds']:.1f} s; peak RSS {data['peak_rss_mib']:.0f} MiB")]
+
+
+def _autocode_rows(runs_data: list[list[dict]], runs: int) -> list[Row]:
+    by_stage: dict[str, list[dict]] = {}
+    for run in runs_data:
+        for stage in run:
+            by_stage.setdefault(stage["stage"], []).append(stage)
+    tokenizer = statistics.median(s["words_per_cpu_s"] for s in by_stage.get("tokenizer", [])) \
+        if by_stage.get("tokenizer") else None
+    rows = []
+    for stage, step, what in (("rules", "rules", "keyword rules, every hit with offsets"),
+                              ("model", "model", "code suggester predictions")):
+        stages = by_stage.get(stage)
+        if not stages:
+            continue
+        words = stages[0]["words"]
+        peak = max(max((s.get("peak_rss_mb") or {}).values(), default=0) for s in stages)
+        rows.append(Row(step, f"{what} on {words:,} words",
+                        statistics.median(s["words_per_cpu_s"] for s in stages), "words/CPU s", tokenizer,
+                        "spaCy tokenizer, same turns", True, len(stages), f"peak RSS {peak:.0f} MB"))
+    return rows
+
+
+def _agreement_rows(data: dict, runs: int) -> list[Row]:
+    rows = []
+    alpha = data.get("alpha_3x1000000")
+    if alpha:
+        rows.append(Row("agreement", "nominal alpha, 3 coders x 1,000,000 units", alpha["seconds"] * 1000, "ms",
+                        alpha["reference_seconds"] * 1000, "krippendorff package", False, data["repeats"],
+                        f"|difference| {alpha['difference']:.1e}"))
+    per_code = data.get("per_code_sentence")
+    if per_code:
+        rows.append(Row("agreement per code", f"60 codes x 200 transcripts, {per_code['codings']:,} codings, sentences",
+                        per_code["seconds"], "s", None, "(none)", False, max(1, data["repeats"] // 2),
+                        f"{per_code['rows']} rows"))
+    return rows
+
+
+def _report_rows(data: dict, runs: int) -> list[Row]:
+    return [Row("report generation", f"study report with charts ({data['tables']} tables, {data['kib']} KiB)",
+                data["seconds"], "s", data["reference_seconds"], "python-docx, same content", False, data["runs"],
+                f"without charts {data['no_charts_seconds']:.2f} s")]
+
+
+BENCHMARKS = [
+    Benchmark("import", "import_corpus.py", ["--n", "200", "--runs", "3"], ["--runs", "3"], _import_rows),
+    Benchmark("autocode", "autocode.py", ["--words", "300000"], [], _autocode_rows, repeat=True, runs_flag=None),
+    Benchmark("agreement", "agreement.py", ["--repeats", "3"], ["--repeats", "5"], _agreement_rows,
+              runs_flag="--repeats"),
+    Benchmark("reports", "reports.py", ["--runs", "3"], ["--runs", "5"], _report_rows),
+]
+STEPS = {"import": "import", "rules": "autocode", "model": "autocode", "agreement": "agreement",
+         "report": "reports"}
+
+
+def run_benchmark(bench: Benchmark, quick: bool, runs: int | None, workdir: Path) -> tuple[list[Row], str]:
+    """Run one benchmark (several times when it measures once) and turn its JSON into rows."""
+    args = list(bench.quick if quick else bench.full)
+    if runs is not None and bench.runs_flag:
+        if bench.runs_flag in args:
+            args[args.index(bench.runs_flag) + 1] = str(runs)
+        else:
+            args += [bench.runs_flag, str(runs)]
+    times = (runs or 3) if bench.repeat else 1
+    outputs = []
+    for i in range(times):
+        out = workdir / f"{bench.name}-{i}.json"
+        command = [sys.executable, str(HERE / bench.script), *args, "--json", str(out)]
+        bench.commands.append(" ".join(["python", f"benchmarks/{bench.script}", *args]))
+        done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+        if done.returncode != 0 or not out.exists():
+            last = (done.stderr.strip().splitlines() or ["no output"])[-1]
+            return [Row(bench.name, f"failed: {last}")], done.stdout
+        outputs.append(json.loads(out.read_text()))
+        sys.stderr.write(f"  {bench.name}: run {i + 1} of {times} done\n")
+    data = outputs if bench.repeat else outputs[0]
+    return bench.rows(data, times), done.stdout
+
+
+def _fmt(value: float | None, unit: str) -> str:
+    if value is None:
+        return "-"
+    if unit in ("words/s", "words/CPU s"):
+        return f"{value:,.0f} {unit}"
+    if unit == "ms":
+        return f"{value:,.1f} ms"
+    return f"{value:,.2f} {unit}"
+
+
+def markdown(rows: list[Row], meta: dict[str, Any], commands: list[str]) -> str:
+    lines = ["# mio-qual benchmarks", "",
+             f"{meta['date']} - commit {meta['commit']} - {meta['machine']} - "
+             f"1-minute load average before/after {meta['load_before']} / {meta['load_after']} - "
+             f"{'quick' if meta['quick'] else 'full'} mode - {meta['seconds']:.0f} s in all", "",
+             "| step | measured | mio-qual (median) | reference (median, same run) | speed vs reference | runs | notes |",
+             "|---|---|---:|---:|---:|---:|---|"]
+    for r in rows:
+        speed = f"{r.speed:.2f}x" if r.speed is not None else "-"
+        reference = f"{_fmt(r.reference, r.unit)} ({r.reference_what})" if r.reference is not None else r.reference_what
+        lines.append(f"| {r.step} | {r.what} | {_fmt(r.value, r.unit)} | {reference} | {speed} | {r.runs} | {r.note} |")
+    lines += ["", "Speed is how many times faster mio-qual is than the reference (below 1: slower). Rates are",
+              "medians of the runs; times are median wall times.", "", "Commands:", ""]
+    lines += [f"    {c}" for c in dict.fromkeys(commands)]
+    return "\n".join(lines) + "\n"
+
+
+def _commit() -> str:
+    try:
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT,
+                              check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="smaller inputs and fewer runs (minutes, not hours)")
+    parser.add_argument("--runs", type=int, help="runs per figure (default: each benchmark's own, 3 for autocode)")
+    parser.add_argument("--only", nargs="+", choices=sorted(STEPS), help="run only these steps")
+    parser.add_argument("--out", type=Path, default=HERE / "results.md", help="Markdown file to write")
+    args = parser.parse_args(argv)
+    wanted = {STEPS[s] for s in args.only} if args.only else {b.name for b in BENCHMARKS}
+    started = time.perf_counter()
+    load_before = f"{os.getloadavg()[0]:.1f}"
+    rows: list[Row] = []
+    commands: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="mio-bench-") as tmp:
+        for bench in BENCHMARKS:
+            if bench.name not in wanted:
+                continue
+            sys.stderr.write(f"{bench.name} ...\n")
+            bench_rows, _ = run_benchmark(bench, args.quick, args.runs, Path(tmp))
+            if args.only:
+                bench_rows = [r for r in bench_rows if any(r.step.startswith(s) for s in args.only)] or bench_rows
+            rows += bench_rows
+            commands += bench.commands
+    meta = {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "commit": _commit(),
+            "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
+            "load_before": load_before, "load_after": f"{os.getloadavg()[0]:.1f}",
+            "quick": args.quick, "seconds": time.perf_counter() - started}
+    text = markdown(rows, meta, commands)
+    args.out.write_text(text, encoding="utf-8")
+    print(text)
+    return 0 if all(not r.what.startswith("failed") for r in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
