@@ -13,6 +13,7 @@ Guide, "Tf-idf term weighting").
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterable
 
 import numpy as np
@@ -21,6 +22,25 @@ from sklearn.pipeline import FeatureUnion
 
 #: Settings that define a HashedTfidf (saved with a model, checked on load).
 PARAMS = ("analyzer", "ngram_range", "n_features", "min_df", "sublinear_tf", "lowercase")
+
+_WHITE_SPACES = re.compile(r"\s\s+")  # as scikit-learn's vectorizers normalize white space
+_WORD_CACHE_LIMIT = 500_000
+
+
+def _char_wb_grams(word: str, min_n: int, max_n: int) -> list[str]:
+    """The ``char_wb`` n-grams of one word, exactly as scikit-learn's ``_char_wb_ngrams`` makes them."""
+    w = " " + word + " "
+    w_len = len(w)
+    grams = []
+    for n in range(min_n, max_n + 1):
+        offset = 0
+        grams.append(w[offset: offset + n])
+        while offset + n < w_len:
+            offset += 1
+            grams.append(w[offset: offset + n])
+        if offset == 0:  # a short word counts once
+            break
+    return grams
 
 
 class HashedTfidf(TransformerMixin, BaseEstimator):
@@ -73,9 +93,62 @@ class HashedTfidf(TransformerMixin, BaseEstimator):
                                  n_features=int(self.n_features), alternate_sign=False, norm=None,
                                  lowercase=self.lowercase, dtype=np.float64)
 
+    def _counts(self, texts: list[str]) -> Any:
+        """Hashed n-gram counts of ``texts``: exactly the ``HashingVectorizer``'s matrix (CSR).
+
+        Character n-grams within word boundaries (``char_wb``) depend on each word alone, so a
+        text's counts are the sum of its words' counts. Each distinct word is hashed once, by
+        scikit-learn's own ``FeatureHasher`` (so the columns are the same), and kept in a
+        cache; building the n-grams and hashing them for every word of every text was most of
+        the time a model took to predict.
+        """
+        from scipy import sparse
+
+        if self.analyzer != "char_wb":
+            return self._hasher().transform(texts).tocsr()
+        from sklearn.feature_extraction import FeatureHasher
+
+        cache = self.__dict__.setdefault("_word_counts", {})
+        if len(cache) > _WORD_CACHE_LIMIT:
+            cache.clear()
+        min_n, max_n = (int(v) for v in self.ngram_range)
+        documents: list[list[str]] = []
+        new: dict[str, list[str]] = {}
+        for text in texts:
+            if not isinstance(text, str):  # bytes, NaN...: the vectorizer's own path says what is wrong
+                return self._hasher().transform(texts).tocsr()
+            if self.lowercase:
+                text = text.lower()
+            words = _WHITE_SPACES.sub(" ", text).split()
+            documents.append(words)
+            for word in words:
+                if word not in cache and word not in new:
+                    new[word] = _char_wb_grams(word, min_n, max_n)
+        if new:
+            hashed = FeatureHasher(n_features=int(self.n_features), input_type="string", alternate_sign=False,
+                                   dtype=np.float64).transform(new.values()).tocsr()
+            for i, word in enumerate(new):
+                a, b = hashed.indptr[i], hashed.indptr[i + 1]
+                cache[word] = (hashed.indices[a:b].copy(), hashed.data[a:b].copy())
+        indices, data, sizes = [], [], []
+        for words in documents:
+            size = 0
+            for word in words:
+                word_indices, word_data = cache[word]
+                indices.append(word_indices)
+                data.append(word_data)
+                size += len(word_indices)
+            sizes.append(size)
+        indptr = np.concatenate(([0], np.cumsum(sizes, dtype=np.int64)))
+        out = sparse.csr_matrix(
+            (np.concatenate(data) if data else np.zeros(0), np.concatenate(indices) if indices
+             else np.zeros(0, dtype=np.int32), indptr), shape=(len(documents), int(self.n_features)))
+        out.sum_duplicates()
+        return out
+
     def fit(self, X: Iterable[str], y: Any = None) -> "HashedTfidf":
         """Learn which hashed columns to keep and their idf."""
-        counts = self._hasher().transform(list(X)).tocsc()
+        counts = self._counts(list(X)).tocsc()
         n = counts.shape[0]
         df = np.diff(counts.indptr)
         columns = np.flatnonzero(df >= max(int(self.min_df), 1))
@@ -106,7 +179,7 @@ class HashedTfidf(TransformerMixin, BaseEstimator):
             lookup = np.full(int(self.n_features), -1, dtype=np.int64)
             lookup[self.columns_] = np.arange(len(self.columns_))
             self._lookup = lookup
-        counts = self._hasher().transform(list(X)).tocsr()
+        counts = self._counts(list(X))
         mapped = self._lookup[counts.indices]
         keep = mapped >= 0
         rows = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))[keep]
