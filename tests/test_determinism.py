@@ -145,3 +145,35 @@ def test_models_codings_and_ratings_are_identical(runs):
     assert {row[5] for row in a["codings"]} >= {"human", "consensus", "rules", "model"}
     for table in a:
         assert a[table] == b[table], table
+
+
+# ------------------------------------------------------------------------------ model features
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_ALPHABET = st.sampled_from(list("abcdeABCDE .,;:?!'-\t\n") + ["\u00e9", "e\u0301", "\u00a0", "\u200b", "\u2028",
+                                                                "\x1c", "\x85", "\U0001F600", "\u0130", "\u00df",
+                                                                "  ", "\u4e2d"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(texts=st.lists(st.lists(_ALPHABET, max_size=80).map("".join), min_size=1, max_size=30),
+       ngrams=st.sampled_from([(2, 5), (1, 3), (3, 3), (4, 6)]), lowercase=st.booleans())
+def test_cached_character_ngram_counts_equal_the_hashing_vectorizer(texts, ngrams, lowercase):
+    """The per-word cache that speeds up predicting gives exactly scikit-learn's hashed counts.
+
+    So a model trained or applied through it has the same columns, idf and probabilities as
+    before the cache existed (models stay identical across versions and runs).
+    """
+    import numpy as np
+
+    from mio_qual.autocode.features import HashedTfidf
+
+    features = HashedTfidf("char_wb", ngrams, 2 ** 18, 1, lowercase=lowercase)
+    expected = features._hasher().transform(texts).tocsr()
+    expected.sum_duplicates()
+    for _ in range(2):  # the second time every word comes from the cache
+        got = features._counts(texts)
+        assert got.shape == expected.shape
+        assert np.array_equal(got.indptr, expected.indptr) and np.array_equal(got.indices, expected.indices)
+        assert np.array_equal(got.data, expected.data)
