@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 from typing import IO, Union
 
@@ -27,6 +28,8 @@ _MAX_BYTES = 50_000_000
 
 Target = Union[str, Path, IO[str], None]
 
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 def _rows(cb: Codebook) -> list[list[str]]:
     from ..exports import safe_cell
@@ -96,6 +99,11 @@ def read_csv_books(path: str | Path) -> list[RawBook]:
     except UnicodeDecodeError:
         text = data.decode("cp1252", errors="replace")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    control = _CONTROL.search(text)
+    if control is not None:  # no codebook text has them; exports to Word and XML would fail on them
+        first.problem("encoding", f"the file holds a control character ({control.group()!r}); is it a codebook "
+                      "table saved as CSV (UTF-8)?", text.count("\n", 0, control.start()) + 1)
+        return [first]
     header_line = text.split("\n", 1)[0]
     try:
         dialect = csv.Sniffer().sniff(header_line, delimiters=",;\t")
@@ -135,6 +143,11 @@ def read_csv_books(path: str | Path) -> list[RawBook]:
         values = {
             col: _unneutralize(cell.strip()) for col, cell in zip(columns, row) if col in COLUMNS and col != "codebook"
         }
+        formulas = [col for col, cell in zip(columns, row) if cell.strip().startswith("=")]
+        if formulas:
+            first.problem("bad-value", f"column {formulas[0]!r} holds a formula ({row[columns.index(formulas[0])][:40]!r}); "
+                          "formulas are never evaluated: type the text itself", line)
+            continue
         name_cell = row[columns.index("codebook")].strip() if "codebook" in columns and columns.index("codebook") < len(row) else ""
         raw = RawCode(line=line)
         for col, value in values.items():
