@@ -100,6 +100,8 @@ class CodebookError(InputError):
                 f"first: line {first.line}: {first.message}; fix every listed entry and check "
                 "with `mio-qual codebook validate FILE`"
                 if first is not None and first.line is not None
+                else f"first: {first.message}; fix every listed entry and check with `mio-qual codebook validate FILE`"
+                if first is not None
                 else "fix every listed entry and check with `mio-qual codebook validate FILE`"
             ),
             details=[str(p) for p in self.problems],
