@@ -36,6 +36,8 @@ MAX_LINE_CHARS = 1_000_000
 # Control characters that have no business in a transcript (tab, LF, VT, FF, CR excluded).
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1f\x7f]")
+# Characters XML 1.0 (so Word, Excel and REFI-QDA files) cannot hold; NUL is dropped by canonicalization.
+_NOT_IN_XML = re.compile("[\x01-\x08\x0e-\x1f\ufffe\uffff]")
 _SNIFF_CHARS = 65_536
 
 _MAGIC = (
@@ -185,6 +187,15 @@ def decode_bytes(data: bytes, *, path: str | Path | None = None) -> tuple[str, s
         raise _binary_error(path)
     if len(_CONTROL.findall(sample)) > 0.05 * len(sample):
         raise _binary_error(path)
+    stray = _NOT_IN_XML.search(text)
+    if stray is not None:
+        line = len(re.findall(r"\r\n|\r|\n", text[: stray.start()])) + 1
+        raise InputError(
+            f"line {line} holds the control character U+{ord(stray.group()):04X}, which is not text",
+            path=path,
+            line=line,
+            hint="remove it and import again (Word, Excel and REFI-QDA files cannot hold it, so exports would fail)",
+        )
     return text, encoding, warnings
 
 
