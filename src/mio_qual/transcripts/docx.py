@@ -118,6 +118,8 @@ def paragraph_text(p: Any) -> ParagraphText:
                     ch = chr(int(code, 16)) if code else ""
                 except ValueError:
                     ch = ""
+                if ch and (ord(ch) < 0x20 or ch in "\ufffe\uffff" or 0xD800 <= ord(ch) <= 0xDFFF):
+                    ch = ""  # not a character XML (so any export) can hold: no symbol a reader could see
                 parts.append(ch)
                 size += len(ch)
             elif tag == _C_START:
