@@ -381,6 +381,8 @@ def build_cases(folder: Path, *, big: bool = True, write: bool = True) -> list[C
         lambda: b"\xff\xfe" + "INTERVIEWER: hi\n".encode("utf-16-le") + b"\x00\xd8" + "R: x\n".encode("utf-16-le"))
     add("tr_bad_utf32.txt", "import", "UTF-32 byte-order mark then an invalid code point",
         lambda: b"\xff\xfe\x00\x00" + "I: hi\n".encode("utf-32-le") + b"\x00\x00\x11\x00")
+    add("tr_control_char.txt", "import", "one stray control character (U+001B) in a long transcript",
+        lambda: _transcript_lines(200, 16).replace("room", "ro\x1bom", 1).encode())
     add("tr_pdf.txt", "import", "a PDF renamed to .txt", lambda: b"%PDF-1.7\n" + random.Random(6).randbytes(3000))
     add("tr_controls.txt", "import", "text full of control characters",
         lambda: "".join(chr(random.Random(7).choice([1, 2, 3, 4, 0x1b, 0x7f])) + "ab" for _ in range(5000)).encode())
@@ -477,6 +479,8 @@ def build_cases(folder: Path, *, big: bool = True, write: bool = True) -> list[C
     if big:
         add("cs_200mb.csv", "coding import", "a 200 MB coding sheet",
             lambda p: _big_sheet(p, [sheet_header, [TRANSCRIPT, 0, 10, "IS.J2", "memo " * 40]]))
+    add("cs_control_char.csv", "coding import", "a memo holding a control character (U+0007)",
+        lambda: _csv([sheet_header, [TRANSCRIPT, 0, 10, "IS.J2", "ding\x07"]]))
     add("cs_huge_cell.csv", "coding import", "a 10-million-character memo",
         lambda: _csv([sheet_header, [TRANSCRIPT, 0, 10, "IS.J2", "m" * 10_000_000]]))
     add("cs_nul.csv", "coding import", "coding sheet with NUL bytes",
@@ -517,6 +521,18 @@ def build_cases(folder: Path, *, big: bool = True, write: bool = True) -> list[C
          "codebook: evil\ncodes:\n  - id: X1\n    name: " + "[" * 5000 + "]" * 5000 + "\n"),
         ("cb_python_tag.yaml", "python object tag in a codebook",
          "codebook: evil\ncodes:\n  - id: X1\n    name: !!python/object/apply:os.system ['echo pwned']\n"),
+        ("cb_xxe.qdc", "external entity in a REFI-QDA codebook",
+         '<?xml version="1.0" encoding="utf-8"?>' + XXE_PROLOG.replace("r [", "CodeBook [")
+         + '<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes><Code guid="8b5ae6e2-6418-5790-af15-d919768110e8"'
+           ' name="X1 &xxe;" isCodable="true"/></Codes></CodeBook>'),
+        ("cb_laughs.qdc", "billion laughs in a REFI-QDA codebook",
+         '<?xml version="1.0" encoding="utf-8"?>' + LAUGHS_PROLOG.replace("r [", "CodeBook [")
+         + '<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes><Code guid="8b5ae6e2-6418-5790-af15-d919768110e8"'
+           f' name="X1 {LAUGHS_REF}" isCodable="true"/></Codes></CodeBook>'),
+        ("cb_formula.csv", "a codebook table with formula cells",
+         "id,parent,level,name,definition,codebook\nX1,,code,\"=HYPERLINK(\"\"http://evil.example\"\")\",=1+1,evil\n"),
+        ("cb_nul.csv", "a codebook table with NUL bytes",
+         "id,parent,level,name,definition,codebook\nX1,,code,\x00name\x00,\x00\x00,evil\n"),
     ):
         path = add(name, "codebook", attack, lambda text=text: text.encode())
         cases[-1].args = ["coding", "import", str(sheet), "--coder", "mallory", "--codebook", str(path)]
@@ -584,6 +600,22 @@ def build_cases(folder: Path, *, big: bool = True, write: bool = True) -> list[C
     add("qn_huge_cell.csv", "quant import", "a 10-million-character cell",
         lambda: "\n".join([fidelity[0], ",".join(row[:-1] + ["9" * 10_000_000])]).encode() + b"\n")
     return cases
+
+
+def word_with_bad_symbols(path: Path) -> Path:
+    """The sample Word transcript with ``w:sym`` characters no XML file can hold (U+0001, U+FFFF, U+D800).
+
+    Not refused: Word draws nothing for them, so the reader leaves them out, and the transcript
+    must then export to Word, Excel and REFI-QDA without error.
+    """
+    members = _members(VALID_DOCX)
+    body = members["word/document.xml"]
+    start = body.index(b"</w:tbl>")  # after the metadata table: in the speech itself
+    members["word/document.xml"] = body[:start] + body[start:].replace(
+        b"<w:t xml:space=\"preserve\">", b'<w:sym w:font="Symbol" w:char="0001"/><w:sym w:char="FFFF"/>'
+        b'<w:sym w:char="D800"/><w:t xml:space="preserve">', 3)
+    path.write_bytes(_zip_bytes(members))
+    return path
 
 
 def _qde(text: str, start: int, end: int) -> bytes:

@@ -29,7 +29,7 @@ from pathlib import Path
 import pytest
 
 from helpers import file_digest, project_state
-from hostile_files import build_cases
+from hostile_files import build_cases, word_with_bad_symbols
 from hostile_run import Outcome, copy_project, run_cli_batch, run_cli_child
 
 CASES = {case.name: case for case in build_cases(Path("hostile-files"), write=False)}
@@ -119,3 +119,25 @@ def test_the_installed_entry_point_behaves_like_the_child(base_project, tmp_path
                               env=dict(os.environ, COLUMNS="200", MIO_QUAL_USER="hostile"))
         assert (real.returncode, real.stderr) == (child.returncode, child.stderr)
         assert real.returncode == 2
+
+
+def test_symbols_no_file_can_hold_are_left_out_so_that_exports_work(tmp_path):
+    """A Word transcript whose w:sym elements name U+0001, U+FFFF or a lone surrogate imports, and
+    then every writer of Word, Excel and REFI-QDA files works on it (these characters used to reach
+    the canonical text, where each export failed with an internal error)."""
+    from mio_qual import Project
+    from mio_qual.coding import Coding, write_codings
+
+    source = word_with_bad_symbols(tmp_path / "SYM01.docx")
+    with Project.create(tmp_path / "p") as project:
+        (tid,) = project.import_transcripts([source]).added  # the file's own metadata names it
+        text = project.text(tid)
+        assert not any(ord(c) < 0x20 and c not in "\t\n" or c in "\ufffe\uffff" or 0xD800 <= ord(c) <= 0xDFFF
+                       for c in text)
+        write_codings(project, [Coding(tid, 0, 40, "IS.J2", "ana")], coder="ana")
+    for args in (["coding", "export-docx", "--out", str(tmp_path / "word")],
+                 ["coding", "export", "--coder", "ana", "--out", str(tmp_path / "ana.xlsx")],
+                 ["coding", "export-qdpx", "--out", str(tmp_path / "p.qdpx")],
+                 ["report", "themes", "--layer", "ana", "--out", str(tmp_path / "r" / "themes.docx")]):
+        done = run_cli_child(tmp_path / "p", args, tmp_path / "rss", cwd=tmp_path)
+        assert done.returncode == 0, (args, done.stderr)
