@@ -118,7 +118,7 @@ def _agreement_rows(data: dict, runs: int) -> list[Row]:
     if alpha:
         rows.append(Row("agreement", "nominal alpha, 3 coders x 1,000,000 units", alpha["seconds"] * 1000, "ms",
                         alpha["reference_seconds"] * 1000, "krippendorff package", False, data["repeats"],
-                        f"|difference| {alpha['difference']:.1e}"))
+                        f"difference from the reference {alpha['difference']:.1e}"))
     per_code = data.get("per_code_sentence")
     if per_code:
         rows.append(Row("agreement per code", f"60 codes x 200 transcripts, {per_code['codings']:,} codings, sentences",
