@@ -145,6 +145,9 @@ def test_every_csv_and_xlsx_export_is_neutralized(study, tmp_path):
     run(study, "joint", "--outcome", "fidelity", "--rater", "riley", "--format", "xlsx", "--out", out / "joint.xlsx")
     csv_outputs["joint"] = run(study, "joint", "--outcome", "fidelity", "--rater", "riley", "--format", "csv")
     run(study, "report", "themes", "--layer", "@mallory", "--out", out / "report" / "themes.docx")
+    run(study, "report", "agreement", "--coders", "@mallory", "--coders", "+eve", "--out",
+        out / "report" / "agreement.docx")
+    run(study, "report", "joint", "--rater", "riley", "--out", out / "report" / "joint.docx")
 
     # the exports hold the evil text (so the checks below mean something) ...
     assert "HYPERLINK" in csv_outputs["sentences"] and "@eastside" in csv_outputs["transcripts list"]
@@ -155,6 +158,7 @@ def test_every_csv_and_xlsx_export_is_neutralized(study, tmp_path):
         assert not unsafe_csv_cells(text), (name, unsafe_csv_cells(text)[:5])
     files = sorted(p for p in out.rglob("*") if p.suffix in (".csv", ".xlsx"))
     assert {p.suffix for p in files} == {".csv", ".xlsx"} and len(files) >= 8
+    assert any(p.parent.name == "report" and p.suffix == ".csv" for p in files)  # the reports' companion tables
     for path in files:
         if path.suffix == ".csv":
             assert not unsafe_csv_cells(path.read_text(encoding="utf-8")), path
