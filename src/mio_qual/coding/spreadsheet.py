@@ -380,7 +380,7 @@ def import_sheets(project: "Project", paths: Iterable[str | Path], coder: str | 
             earlier = project.store.connection.execute(
                 "SELECT DISTINCT coder FROM codings WHERE source_file = ? AND origin = 'human'", (path.name,))
             by_coder: dict[str, list[Coding]] = {layer: [] for (layer,) in earlier}
-            if coder:
+            if coder and not codings:
                 by_coder.setdefault(coder, [])
             for c in codings:
                 by_coder.setdefault(c.coder, []).append(c)
