@@ -121,3 +121,28 @@ def test_delete_layer_from_the_command_line(tmp_path):
     with Project.open(tmp_path / "p") as again:
         assert set(again.codings()["coder"]) == {"bob"}
         assert "delete layer" in set(again.log()["action"])
+
+
+def test_python_api_imports_coding_files_like_the_cli(tmp_path):
+    import csv
+
+    import pytest
+
+    from mio_qual import Project
+    from mio_qual.errors import InputError
+
+    project = Project.create(tmp_path / "p")
+    source = tmp_path / "T1.txt"
+    source.write_text("I: How is it?\nR: The room is never free on Tuesdays.\n", encoding="utf-8")
+    project.import_transcripts([source])
+    sheet = tmp_path / "T1_codes.csv"
+    with open(sheet, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["transcript_id", "quote", "code"])
+        writer.writerow(["T1", "never free on Tuesdays", "IS.J2"])
+    with pytest.raises(InputError, match="cannot import coding from a .pdf"):
+        project.import_codings([tmp_path / "codes.pdf"], coder="ann")
+    result = project.import_codings([sheet], coder="ann")
+    assert (result.inserted, result.layers) == (1, ["ann"])
+    row = project.codings(coder="ann").iloc[0]
+    assert project.text("T1")[row["start"]:row["end"]] == "never free on Tuesdays"

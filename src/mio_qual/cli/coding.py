@@ -9,11 +9,6 @@ import click
 
 from .common import console, emit, format_option, get_project
 
-DOCX = (".docx",)
-SHEETS = (".csv", ".xlsx", ".xlsm")
-QDPX = (".qdpx",)
-
-
 @click.group()
 def coding() -> None:
     """Import, export, list and reconcile human coding (Word comments, spreadsheets, REFI-QDA)."""
@@ -37,108 +32,24 @@ def import_cmd(files: tuple[Path, ...], coder: str | None, codebooks: tuple[str,
                skip_problems: bool, fmt: str) -> None:
     """Import coding from FILES: Word comments (.docx), coding sheets (.csv/.xlsx), filled
     reconciliation sheets, or REFI-QDA projects (.qdpx). All files land together or none does."""
-    from ..errors import InputError
+    from ..coding.importing import import_coding_files
     from .common import print_json
 
-    by_kind: dict[str, list[Path]] = {"docx": [], "sheet": [], "qdpx": []}
-    for path in files:
-        suffix = path.suffix.lower()
-        if suffix in DOCX:
-            by_kind["docx"].append(path)
-        elif suffix in SHEETS:
-            by_kind["sheet"].append(path)
-        elif suffix in QDPX:
-            by_kind["qdpx"].append(path)
-        else:
-            raise InputError(f"cannot import coding from a {suffix or 'file without extension'} file", path=path,
-                             hint="use .docx (Word comments), .csv/.xlsx (coding sheet) or .qdpx (REFI-QDA)")
-    if by_kind["docx"] and not coder:
-        raise InputError("--coder is required for Word files", hint="e.g. --coder jordan")
     project = get_project()
-    book = _codebook(codebooks)
-    problems: list[str] = []
-    summary: dict[str, Any] = {"files": [], "inserted": 0, "removed": 0, "skipped": [], "notes": []}
-    with project.store.transaction():
-        if by_kind["docx"]:
-            from ..coding.word import import_docx_comments
-
-            try:
-                done = import_docx_comments(project, by_kind["docx"], coder, book, skip_problems=skip_problems,
-                                            transcript_id=transcript_id)
-            except InputError as exc:
-                problems.extend(exc.details or [exc.one_line()])
-            else:
-                summary["files"].extend(done.files)
-                summary["inserted"] += done.inserted
-                summary["removed"] += done.removed
-                summary["skipped"].extend(done.skipped)
-                summary["notes"].extend(done.warnings)
-                if done.suggestions_not_reviewed:
-                    summary["notes"].append(f"{done.suggestions_not_reviewed} suggestions not reviewed "
-                                            "(comments still starting with SUGGESTION:)")
-                if done.suggestions_accepted:
-                    summary["notes"].append(f"{done.suggestions_accepted} suggestions accepted")
-                if done.replies:
-                    summary["notes"].append(f"{done.replies} replies added to their comment's memo")
-        if by_kind["sheet"]:
-            from ..coding.spreadsheet import import_sheets
-
-            try:
-                done_sheets = import_sheets(project, by_kind["sheet"], coder, book, skip_problems=skip_problems,
-                                            transcript_id=transcript_id)
-            except InputError as exc:
-                problems.extend(exc.details or [exc.one_line()])
-            else:
-                summary["files"].extend(done_sheets.files)
-                summary["inserted"] += done_sheets.inserted
-                summary["removed"] += done_sheets.removed
-                summary["skipped"].extend(done_sheets.skipped)
-                for decision in done_sheets.decisions:
-                    summary["files"].append({"file": decision.file, "coder": decision.into,
-                                             "codings": decision.inserted, "removed": decision.removed})
-                    summary["inserted"] += decision.inserted
-                    summary["removed"] += decision.removed
-                    summary["notes"].append(f"{Path(decision.file).name}: {decision.decided} decisions, "
-                                            f"{decision.undecided} rows undecided")
-        if by_kind["qdpx"]:
-            try:
-                from ..coding.refi import import_qdpx  # written by the REFI-QDA engineer
-            except ImportError:
-                raise InputError("REFI-QDA import is not available in this installation",
-                                 path=by_kind["qdpx"][0], hint="export the coding as Word comments or a sheet") \
-                    from None
-            for path in by_kind["qdpx"]:
-                try:
-                    done_qdpx = import_qdpx(project, path, codebook=book, coder=coder, skip_problems=skip_problems)
-                except InputError as exc:  # name the .qdpx in each problem: several files may be listed
-                    problems.extend([d if path.name in d else f"{path}: {d}" for d in exc.details]
-                                    or [exc.one_line()])
-                else:  # (REFI-QDA engineer: counts, skips and notes from the RefiImportResult)
-                    summary["files"].append({"file": str(path), "codings": done_qdpx.n_codings,
-                                             "coders": [w.coder for w in done_qdpx.writes],
-                                             "transcripts_added": done_qdpx.added})
-                    summary["inserted"] += done_qdpx.n_codings
-                    summary["removed"] += sum(w.removed for w in done_qdpx.writes)
-                    summary["skipped"].extend(done_qdpx.skipped)
-                    summary["notes"].extend(done_qdpx.lines()[:1] + done_qdpx.warnings)
-        if problems:
-            raise InputError(f"{len(problems)} problem(s), so nothing was imported; first: {problems[0]}",
-                             hint="fix every problem listed (or pass --skip-problems to import the rest)",
-                             details=problems)
+    result = import_coding_files(project, files, coder=coder, codebook=_codebook(codebooks),
+                                 transcript_id=transcript_id, skip_problems=skip_problems)
     if fmt == "json":
-        print_json(summary)
+        print_json(result.as_dict())
         return
     out = console()
-    layers = sorted(({coder} if by_kind["docx"] and coder else set())
-                    | {f["coder"] for f in summary["files"] if f.get("coder")}
-                    | {c for f in summary["files"] for c in f.get("coders", ())})
+    layers = result.layers
     into = f" into layer{'s' if len(layers) > 1 else ''} {', '.join(layers)}" if layers else ""
-    out.print(f"imported {summary['inserted']} codings from {len(files)} file(s){into}; "
-              f"replaced {summary['removed']} from earlier imports of the same files", highlight=False)
-    for line in summary["notes"]:
+    out.print(f"imported {result.inserted} codings from {len(files)} file(s){into}; "
+              f"replaced {result.removed} from earlier imports of the same files", highlight=False)
+    for line in result.notes:
         out.print(f"  {line}")
     err = console(stderr=True)
-    for line in summary["skipped"]:
+    for line in result.skipped:
         err.print(f"[yellow]skipped[/]: {line}", markup=True, highlight=False)
 
 
