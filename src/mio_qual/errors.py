@@ -61,8 +61,12 @@ class MioQualError(Exception):
         return self.one_line()
 
 
-class InputError(MioQualError):
-    """Bad input or usage: a file that cannot be read, a value out of range, a missing file."""
+class InputError(MioQualError, ValueError):
+    """Bad input or usage: a file that cannot be read, a value out of range, a missing file.
+
+    Also a :class:`ValueError`, so that code catching the standard exception for a bad value
+    (as scikit-learn's validation does) catches it too.
+    """
 
     exit_code = 2
 

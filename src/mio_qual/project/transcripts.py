@@ -1,29 +1,22 @@
-"""The Python face of a mio-qual project: ``Project.create``, ``Project.open`` and friends.
-
-A project is a folder holding one SQLite file (``mio-qual.db``). Analysts use this class from
-scripts and notebooks and get pandas DataFrames back; the CLI is a thin layer over it.
-"""
+"""Transcripts in a project: importing them and reading them back as DataFrames."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
-from .errors import InputError
-from .store import Store
-from .store import transcripts as store_transcripts
+from ..errors import InputError
+from ..store import transcripts as store_transcripts
+from ._base import ProjectBase
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from .transcripts.model import Transcript
+    from ..transcripts.model import Transcript
 
-PROJECT_FILE = "mio-qual.db"
-ENV_VAR = "MIO_QUAL_PROJECT"
 SENTENCE_BATCH = 64
 
 
@@ -49,79 +42,8 @@ class ImportResult:
 ProgressCallback = Callable[[int, int, str], None]
 
 
-class Project:
-    """A mio-qual project: a folder with one SQLite store.
-
-    Parameters
-    ----------
-    folder : Path
-        The project folder.
-    store : Store
-        The open store.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> folder = pathlib.Path(tempfile.mkdtemp()) / "study"
-    >>> project = Project.create(folder)
-    >>> project.transcripts().shape[0]
-    0
-    """
-
-    def __init__(self, folder: Path, store: Store) -> None:
-        self.folder = folder
-        self.store = store
-
-    # ------------------------------------------------------------------ opening
-    @classmethod
-    def create(cls, path: str | Path) -> "Project":
-        """Create a project folder (made if needed) holding a new store."""
-        folder = Path(path)
-        if folder.exists() and not folder.is_dir():
-            raise InputError("cannot create a project: a file with this name exists", path=folder)
-        if (folder / PROJECT_FILE).exists():
-            raise InputError("a mio-qual project already exists here", path=folder,
-                             hint="use it, or choose another folder")
-        folder.mkdir(parents=True, exist_ok=True)
-        return cls(folder, Store.create(folder / PROJECT_FILE))
-
-    @classmethod
-    def open(cls, path: str | Path) -> "Project":
-        """Open a project from its folder or from its ``mio-qual.db`` file."""
-        path = Path(path)
-        db = path if path.suffix == ".db" or path.is_file() else path / PROJECT_FILE
-        return cls(db.parent, Store.open(db))
-
-    @classmethod
-    def find(cls, explicit: str | Path | None = None, start: str | Path | None = None) -> "Project":
-        """Find the project the way git finds its repository.
-
-        ``explicit`` (the ``--project`` option) wins, then ``$MIO_QUAL_PROJECT``, then the
-        current folder and each of its parents.
-        """
-        if explicit:
-            return cls.open(explicit)
-        if os.environ.get(ENV_VAR):
-            return cls.open(os.environ[ENV_VAR])
-        here = Path(start or Path.cwd()).resolve()
-        for folder in (here, *here.parents):
-            if (folder / PROJECT_FILE).is_file():
-                return cls.open(folder)
-        raise InputError("no mio-qual project in this folder or its parents", path=here,
-                         hint=f"run `mio-qual init PATH`, pass --project, or set ${ENV_VAR}")
-
-    def close(self) -> None:
-        """Close the store."""
-        self.store.close()
-
-    def __enter__(self) -> "Project":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def __repr__(self) -> str:
-        return f"Project({str(self.folder)!r})"
+class TranscriptsMixin(ProjectBase):
+    """Importing transcripts and reading them (turns, sentences, speakers, notes)."""
 
     # ------------------------------------------------------------------ import
     def import_transcripts(
@@ -164,7 +86,7 @@ class Project:
         InputError
             When any file cannot be imported; then nothing is imported.
         """
-        from .transcripts import add_sentences, read_manifest, read_roster, read_transcript
+        from ..transcripts import add_sentences, read_manifest, read_roster, read_transcript
 
         jobs, manifest_obj, roster_obj, unlisted = self._plan_import(paths, manifest, roster, read_manifest,
                                                                       read_roster)
@@ -221,7 +143,7 @@ class Project:
                      ) -> tuple[list[tuple[Path, str | None, dict]], Any, Any, list[Path]]:
         """The files to read (path, id, metadata), the manifest and roster, and the supported files
         left out because they sit in the manifest's folder without a row in it."""
-        from .transcripts import SUPPORTED_SUFFIXES
+        from ..transcripts import SUPPORTED_SUFFIXES
 
         paths = [Path(p) for p in paths]
         folders = [p for p in paths if p.is_dir()]
@@ -353,7 +275,7 @@ class Project:
         """
         import pandas as pd
 
-        from .transcripts.model import INTERVIEWER_ROLES
+        from ..transcripts.model import INTERVIEWER_ROLES
 
         if kind not in ("turn", "paragraph", "sentence"):
             raise InputError(f"unknown unit {kind!r}", hint="use turn, paragraph or sentence")
@@ -421,7 +343,7 @@ class Project:
 
     def transcript(self, transcript_id: str) -> "Transcript":
         """Rebuild the :class:`~mio_qual.transcripts.model.Transcript` stored under ``transcript_id``."""
-        from .transcripts.model import Note, Paragraph, Sentence, SourceBlock, Speaker, Transcript, Turn
+        from ..transcripts.model import Note, Paragraph, Sentence, SourceBlock, Speaker, Transcript, Turn
 
         connection = self.store.connection
         text = self.text(transcript_id)
@@ -456,101 +378,6 @@ class Project:
             "SELECT idx, start, end FROM source_blocks WHERE transcript_id = ? ORDER BY idx", (transcript_id,))]
         return transcript
 
-    def log(self, limit: int | None = None) -> "pd.DataFrame":
-        """The audit trail: every recorded change, newest first."""
-        import pandas as pd
-
-        sql = "SELECT id, at, user, command, action, target, detail, codebook_version FROM audit ORDER BY id DESC"
-        if limit:
-            sql += f" LIMIT {int(limit)}"
-        rows = self.store.connection.execute(sql).fetchall()
-        return pd.DataFrame.from_records(
-            rows, columns=["id", "at", "user", "command", "action", "target", "detail", "codebook_version"])
-
-    def summary(self) -> dict[str, Any]:
-        """Counts for a one-screen overview of the project."""
-        c = self.store.connection
-        one = lambda sql: c.execute(sql).fetchone()[0]  # noqa: E731
-        return {
-            "transcripts": one("SELECT COUNT(*) FROM transcripts"),
-            "interviews": one("SELECT COUNT(*) FROM transcripts WHERE kind = 'interview'"),
-            "focus_groups": one("SELECT COUNT(*) FROM transcripts WHERE kind = 'focus_group'"),
-            "clinics": one("SELECT COUNT(DISTINCT clinic) FROM transcripts WHERE clinic IS NOT NULL"),
-            "words": one("SELECT COALESCE(SUM(n_words), 0) FROM transcripts"),
-            "turns": one("SELECT COUNT(*) FROM segments WHERE kind = 'turn'"),
-            "sentences": one("SELECT COUNT(*) FROM segments WHERE kind = 'sentence'"),
-            "speakers": one("SELECT COUNT(*) FROM speakers"),
-            "codings": one("SELECT COUNT(*) FROM codings"),
-            "coders": one("SELECT COUNT(DISTINCT coder) FROM codings"),
-        }
-
-    # ------------------------------------------------------------------ later capabilities
-    # Each is a thin delegation to the subpackage that owns it.
-    def codings(self, coder: str | Sequence[str] | None = None, **kwargs: Any) -> "pd.DataFrame":
-        """Codings as a DataFrame (see :func:`mio_qual.coding.queries.codings`)."""
-        from .coding.queries import codings
-
-        return codings(self, coder=coder, **kwargs)
-
-    def import_codings(self, paths: Iterable[str | Path], *, coder: str | None = None, codebook: Any = None,
-                       transcript_id: str | None = None, skip_problems: bool = False) -> Any:
-        """Import Word comments, coding sheets or ``.qdpx`` files in one transaction
-        (see :func:`mio_qual.coding.importing.import_coding_files`)."""
-        from .coding.importing import import_coding_files
-
-        return import_coding_files(self, paths, coder=coder, codebook=codebook, transcript_id=transcript_id,
-                                   skip_problems=skip_problems)
-
-    def code_matrix(self, unit: str = "turn", coder: str | None = None, **kwargs: Any) -> "pd.DataFrame":
-        """Binary unit x code matrix (see :func:`mio_qual.coding.queries.code_matrix`)."""
-        from .coding.queries import code_matrix
-
-        return code_matrix(self, unit=unit, coder=coder, **kwargs)
-
-    def agreement(self, coders: Sequence[str], unit: str = "sentence", codes: Sequence[str] | None = None,
-                  **kwargs: Any) -> "pd.DataFrame":
-        """Inter-rater agreement per code (see :func:`mio_qual.agreement.project_api.agreement`)."""
-        from .agreement.project_api import agreement
-
-        return agreement(self, coders=coders, unit=unit, codes=codes, **kwargs)
-
-    def disagreements(self, coders: Sequence[str], unit: str = "sentence", **kwargs: Any) -> "pd.DataFrame":
-        """Every disagreeing unit (see :func:`mio_qual.agreement.project_api.disagreements`)."""
-        from .agreement.project_api import disagreements
-
-        return disagreements(self, coders=coders, unit=unit, **kwargs)
-
-    def ratings(self, **kwargs: Any) -> "pd.DataFrame":
-        """Construct ratings (see :func:`mio_qual.mixed.ratings.ratings`)."""
-        from .mixed.ratings import ratings
-
-        return ratings(self, **kwargs)
-
-    def quant(self, **kwargs: Any) -> "pd.DataFrame":
-        """Imported quantitative values, one row each (see :func:`mio_qual.mixed.quant.quant`)."""
-        from .mixed.quant import quant
-
-        return quant(self, **kwargs)
-
-    def outcomes(self, by: str = "clinic", **kwargs: Any) -> "pd.DataFrame":
-        """Quantitative outcomes aggregated to clinic or agency with n, mean, SD, median and source level
-        (see :func:`mio_qual.mixed.aggregate.aggregate`)."""
-        from .mixed.aggregate import aggregate
-
-        return aggregate(self, by=by, **kwargs)
-
-    def joint_display(self, display: str, outcome: str = "fidelity", **kwargs: Any) -> Any:
-        """A joint display: ``case-ordered``, ``side-by-side``, ``stats-by-theme`` or ``qca``
-        (see :func:`mio_qual.mixed.joint.joint_display`)."""
-        from .mixed.joint import joint_display
-
-        return joint_display(self, display, outcome=outcome, **kwargs)
-
-    def construct_matrix(self, by: str = "clinic", **kwargs: Any) -> "pd.DataFrame":
-        """Construct x case matrix of ratings (see :func:`mio_qual.mixed.ratings.construct_matrix`)."""
-        from .mixed.ratings import construct_matrix
-
-        return construct_matrix(self, by=by, **kwargs)
 
 
 def _first_existing(folders: Sequence[Path], names: Sequence[str]) -> Path | None:
