@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from mio_qual.errors import InputError
-from mio_qual.mixed.export import FILLS
+from mio_qual.reports.render import FILLS
 from mio_qual.mixed.joint import (DistinguishRule, case_ordered, joint_display, read_fit, side_by_side, spearman,
                                   stats_by_theme, suggest_fit)
 from mio_qual.mixed.qca import configurations, set_consistency_coverage

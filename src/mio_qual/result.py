@@ -30,20 +30,20 @@ class Table:
         The caption.
     notes : list of str
         Shown under the table: the rules used, caveats, what was set aside.
-    sources : list of str
-        Keys of :data:`mio_qual.citations.CITATIONS` for the methods the table follows.
     rating_columns : list of str
         Columns whose cells are construct ratings (``+2`` ... ``-2``, ``X``), shaded by valence.
     sheet : str
         The sheet name when written to an ``.xlsx`` workbook.
+    sources : list of str
+        Keys of :data:`mio_qual.citations.CITATIONS` for the methods the table follows.
     """
 
     frame: "pd.DataFrame"
     title: str = ""
     notes: list[str] = field(default_factory=list)
-    sources: list[str] = field(default_factory=list)
     rating_columns: list[str] = field(default_factory=list)
     sheet: str = "table"
+    sources: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -101,7 +101,8 @@ def list_cmd(raters_: tuple[str, ...], by: str | None, constructs: tuple[str, ..
 def matrix_cmd(by: str, rater: str | None, fmt: str, out: Path | None) -> None:
     """Show the construct x case matrix of ratings."""
     from ..mixed.constructs import load_constructs
-    from ..mixed.export import TableDoc, write_docx, write_xlsx
+    from ..reports.render import write_docx, write_xlsx
+    from ..result import Table as TableDoc
     from ..mixed.heatmap import heatmap
 
     project = get_project()
@@ -147,7 +148,8 @@ def agreement_cmd(raters_: tuple[str, ...], by: str, fmt: str, out: Path | None)
 @format_option()
 def disagreements_cmd(raters_: tuple[str, ...], by: str, out: Path | None, fmt: str) -> None:
     """List cases and constructs the raters rated differently (a reconciliation sheet)."""
-    from ..mixed.export import TableDoc, write_csv, write_xlsx
+    from ..reports.render import write_csv, write_xlsx
+    from ..result import Table as TableDoc
     from ..mixed.ratings import rating_disagreements
 
     frame = rating_disagreements(get_project(), _names(raters_), by=by)

@@ -11,7 +11,7 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
-from .export import FILLS
+from ..reports.render import FILLS
 from .ratings_scale import score
 
 if TYPE_CHECKING:  # pragma: no cover

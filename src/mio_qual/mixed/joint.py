@@ -2,7 +2,7 @@
 
 Three displays, after Fetters, Curry & Creswell (2013) and Guetterman, Fetters & Creswell
 (2015), each returned as a :class:`JointDisplay` (a DataFrame with its title and notes) that
-:mod:`mio_qual.mixed.export` writes as CSV, XLSX or a Word table:
+:mod:`mio_qual.reports.render` writes as CSV, XLSX or a Word table:
 
 1. :func:`case_ordered`: the construct x case matrix with cases ordered by an outcome and
    constructs flagged as distinguishing high- from low-outcome cases (Damschroder & Lowery
@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 from ..errors import InputError
 from .aggregate import outcome_by_case, summarize_values
 from .constructs import Constructs, as_list, load_constructs
-from .export import TableDoc
+from ..result import Table
 from .quant import ALIASES, MEASURES
 from .ratings import construct_matrix, default_rater, ratings
 from .ratings_scale import RATINGS, score
@@ -166,7 +166,7 @@ class JointDisplay:
     notes : list of str
     rating_columns : list of str
         Columns holding ratings (coloured by valence in XLSX and Word).
-    extra : list of TableDoc
+    extra : list of Table
         Further tables written with it (for example the outcome per case).
     data : dict
         What the display was built from (matrix, outcomes, flags), for analysts.
@@ -177,29 +177,29 @@ class JointDisplay:
     title: str
     notes: list[str] = field(default_factory=list)
     rating_columns: list[str] = field(default_factory=list)
-    extra: list[TableDoc] = field(default_factory=list)
+    extra: list[Table] = field(default_factory=list)
     data: dict[str, Any] = field(default_factory=dict)
 
-    def tables(self) -> list[TableDoc]:
-        """The display (and any extra tables) as :class:`TableDoc` objects."""
-        main = TableDoc(self.frame, self.title, list(self.notes), list(self.rating_columns), sheet=self.kind)
+    def tables(self) -> list[Table]:
+        """The display (and any extra tables) as :class:`Table` objects."""
+        main = Table(self.frame, self.title, list(self.notes), list(self.rating_columns), sheet=self.kind)
         return [main, *self.extra]
 
     def to_csv(self, path: str | Path) -> Path:
         """Write the display's main table as CSV."""
-        from .export import write_csv
+        from ..reports.render import write_csv
 
         return write_csv(self.frame, path)
 
     def to_xlsx(self, path: str | Path) -> Path:
         """Write the display (rating cells filled by valence) and its notes to an ``.xlsx`` file."""
-        from .export import write_xlsx
+        from ..reports.render import write_xlsx
 
         return write_xlsx(self.tables(), path)
 
     def to_docx(self, path: str | Path) -> Path:
         """Write the display as a Word table with its notes."""
-        from .export import write_docx
+        from ..reports.render import write_docx
 
         return write_docx(self.tables(), path)
 
@@ -342,7 +342,7 @@ def case_ordered(project: "Project", outcome: str = "fidelity", *, by: str = "cl
         columns={"case_id": by, "value": "mean"})
     return JointDisplay("case-ordered", frame, f"Case-ordered construct matrix by {outcome}", notes,
                         rating_columns=cases,
-                        extra=[TableDoc(outcome_table, f"{outcome} by {by}", [label], sheet="outcome")],
+                        extra=[Table(outcome_table, f"{outcome} by {by}", [label], sheet="outcome")],
                         data={"matrix": matrix, "outcomes": outcomes, "high": high, "low": low, "flags": flag_frame,
                               "rater": rater, "rule": rule, "outcome": outcome, "by": by})
 

@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 from ..errors import InputError
 from .constructs import as_list
-from .export import TableDoc
+from ..result import Table
 from .joint import DistinguishRule, JointDisplay, case_ordered
 from .ratings_scale import score
 
@@ -172,11 +172,11 @@ def configurations(project: "Project", outcome: str = "fidelity", *, conditions:
         "configurations are logical remainders (no case). No Boolean minimization is done.",
     ]
     return JointDisplay("qca", truth, f"{EXPLORATORY} crisp-set truth table: {outcome}", notes,
-                        extra=[TableDoc(single, f"{EXPLORATORY} single conditions: consistency and coverage",
+                        extra=[Table(single, f"{EXPLORATORY} single conditions: consistency and coverage",
                                         ["~ marks the negated condition (construct absent). Each row is computed over "
                                          "the n_cases that can be calibrated on that condition."],
                                         sheet="conditions"),
-                               TableDoc(calibrated, f"{EXPLORATORY} calibrated data", [], sheet="calibrated")],
+                               Table(calibrated, f"{EXPLORATORY} calibrated data", [], sheet="calibrated")],
                         data={"crisp": crisp, "y": y_all, "threshold": threshold, "conditions": chosen,
                               "single": single, "calibrated": calibrated})
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 from ..errors import InputError
 from ..exports import safe_cell
 from .constructs import Constructs, as_list, case_column, load_constructs, project_cases
-from .export import _cell_value
+from ..reports.render import _cell_value
 from .evidence import choose_layers, evidence, speaker_tag, summarize
 from .ratings_scale import HINT
 

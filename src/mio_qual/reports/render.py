@@ -1,4 +1,8 @@
-"""Writing tables as CSV, XLSX (cells filled by rating valence) and Word tables.
+"""The one renderer: analysis results as screen text, CSV, JSON, XLSX, Word tables and PNG charts.
+
+Analyses return :class:`~mio_qual.result.Result` / :class:`~mio_qual.result.Table` objects;
+:func:`render` writes them for every ``--format``/``--out`` of the CLI. XLSX rating cells are
+filled by valence.
 
 Every text cell goes through :func:`mio_qual.exports.safe_cell` first, so that nothing a
 participant said can run as a spreadsheet formula; rating cells such as ``+2`` are numbers to
@@ -8,11 +12,12 @@ a spreadsheet and are left as they are.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
+from ..errors import InputError
 from ..exports import safe_cell, safe_frame
+from ..result import Figure, Result, Table
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -23,29 +28,6 @@ FILLS: dict[str, str] = {
 }
 #: Ratings whose fill is dark enough to need white text.
 DARK = {"-2", "+2"}
-
-
-@dataclass
-class TableDoc:
-    """A table with its title, notes and which columns hold ratings (to colour).
-
-    Attributes
-    ----------
-    frame : DataFrame
-    title : str
-    notes : list of str
-        Shown under the table (rules used, caveats, sources).
-    rating_columns : list of str
-        Columns whose cells are ratings (``+2`` ... ``X``) and are filled by valence.
-    sheet : str
-        Sheet name in XLSX files.
-    """
-
-    frame: "pd.DataFrame"
-    title: str = ""
-    notes: list[str] = field(default_factory=list)
-    rating_columns: list[str] = field(default_factory=list)
-    sheet: str = "table"
 
 
 def _cell_value(value: Any) -> Any:
@@ -71,12 +53,12 @@ def write_csv(frame: "pd.DataFrame", path: str | Path) -> Path:
     return path
 
 
-def write_xlsx(tables: TableDoc | Sequence[TableDoc], path: str | Path, *, notes_sheet: bool = True) -> Path:
+def write_xlsx(tables: Table | Sequence[Table], path: str | Path, *, notes_sheet: bool = True) -> Path:
     """Write one or more tables to an ``.xlsx`` file, one sheet each, rating cells filled by valence.
 
     Parameters
     ----------
-    tables : TableDoc or sequence of TableDoc
+    tables : Table or sequence of Table
     path : str or Path
     notes_sheet : bool
         Add a ``notes`` sheet with each table's title and notes.
@@ -85,7 +67,7 @@ def write_xlsx(tables: TableDoc | Sequence[TableDoc], path: str | Path, *, notes
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    docs = [tables] if isinstance(tables, TableDoc) else list(tables)
+    docs = [tables] if isinstance(tables, Table) else list(tables)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     book = Workbook()
@@ -156,7 +138,7 @@ def _shade(cell: Any, hex_colour: str) -> None:
     properties.append(shading)
 
 
-def add_docx_table(document: Any, doc: TableDoc, *, heading_level: int = 2, font_size: float = 8) -> None:
+def add_docx_table(document: Any, doc: Table, *, heading_level: int = 2, font_size: float = 8) -> None:
     """Append a titled table (and its notes) to a python-docx ``Document``."""
     from docx.shared import Pt, RGBColor
 
@@ -203,14 +185,14 @@ def _docx_text(value: Any) -> str:
     return str(value)
 
 
-def write_docx(tables: TableDoc | Iterable[TableDoc], path: str | Path, *, title: str | None = None,
+def write_docx(tables: Table | Iterable[Table], path: str | Path, *, title: str | None = None,
                landscape: bool = True) -> Path:
     """Write tables into a new Word document (landscape by default: the tables are wide)."""
     from docx import Document
     from docx.enum.section import WD_ORIENT
     from docx.shared import Cm
 
-    docs = [tables] if isinstance(tables, TableDoc) else list(tables)
+    docs = [tables] if isinstance(tables, Table) else list(tables)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     document = Document()
@@ -228,4 +210,109 @@ def write_docx(tables: TableDoc | Iterable[TableDoc], path: str | Path, *, title
     return path
 
 
-__all__ = ["FILLS", "TableDoc", "write_csv", "write_xlsx", "write_docx", "add_docx_table"]
+# ---------------------------------------------------------------------------- the one entry point
+FORMATS = ("table", "csv", "json", "xlsx", "docx", "png")
+"""Every output format: ``table`` (the screen), ``csv`` and ``json`` (screen or file), ``xlsx``,
+``docx`` and ``png`` (files only)."""
+
+SUFFIX_FORMATS = {".csv": "csv", ".json": "json", ".xlsx": "xlsx", ".docx": "docx", ".png": "png",
+                  ".txt": "table"}
+FILE_ONLY = ("xlsx", "docx", "png")
+
+
+def infer_format(fmt: str | None, out: str | Path | None, default: str = "table") -> str:
+    """The output format: ``fmt`` if given, else the one ``out``'s suffix names, else ``default``.
+
+    Raises
+    ------
+    InputError
+        When ``fmt`` is unknown, when ``fmt`` and ``out``'s suffix disagree, or when a format
+        that only files can hold (xlsx, docx, png) has no ``out``.
+
+    Examples
+    --------
+    >>> infer_format(None, "agreement.xlsx"), infer_format("csv", None), infer_format(None, None)
+    ('xlsx', 'csv', 'table')
+    """
+    if fmt is not None and fmt not in FORMATS:
+        raise InputError(f"unknown format {fmt!r}", hint=f"use one of {', '.join(FORMATS)}")
+    named = SUFFIX_FORMATS.get(Path(out).suffix.lower()) if out is not None else None
+    if fmt is None:
+        fmt = named or default
+    elif named is not None and named != fmt and not (fmt == "table" and named == "table"):
+        raise InputError(f"--format {fmt} does not match the file name", path=out,
+                         hint=f"name the file .{fmt if fmt != 'table' else 'txt'} or drop --format")
+    if fmt in FILE_ONLY and out is None:
+        raise InputError(f"--format {fmt} writes a file", hint=f"add --out FILE.{fmt}")
+    return fmt
+
+
+def _tables(result: Result | Table | Sequence[Table]) -> list[Table]:
+    if isinstance(result, Result):
+        return list(result.tables)
+    if isinstance(result, Table):
+        return [result]
+    return list(result)
+
+
+def render(result: Result | Table | Sequence[Table], *, fmt: str | None = None, out: str | Path | None = None,
+           title: str | None = None) -> str | Path:
+    """Write an analysis result in the house style, in any output format.
+
+    Parameters
+    ----------
+    result : Result, Table or sequence of Table
+        What an analysis returned.
+    fmt : str, optional
+        One of :data:`FORMATS`; inferred from ``out``'s suffix when not given (see
+        :func:`infer_format`).
+    out : path, optional
+        The file to write. Without it, ``table``, ``csv`` and ``json`` are returned as text.
+    title : str, optional
+        A document title (Word).
+
+    Returns
+    -------
+    str or Path
+        The text (no ``out``) or the path written.
+    """
+    fmt = infer_format(fmt, out)
+    tables = _tables(result)
+    if fmt == "png":
+        figures = result.figures if isinstance(result, Result) else []
+        if not figures:
+            raise InputError("this result has no figure to draw", path=out, hint="choose csv, xlsx or docx")
+        from .charts import draw
+
+        return draw(figures[0], Path(out))  # type: ignore[arg-type]
+    if fmt == "xlsx":
+        return write_xlsx(tables, Path(out))  # type: ignore[arg-type]
+    if fmt == "docx":
+        return write_docx(tables, Path(out), title=title or (result.title if isinstance(result, Result) else None))  # type: ignore[arg-type]
+    main = tables[0]
+    if fmt == "csv":
+        text = safe_frame(main.frame).to_csv(index=False, lineterminator="\n")
+    elif fmt == "json":
+        text = main.frame.to_json(orient="records", force_ascii=False, indent=2, date_format="iso") + "\n"
+    else:
+        text = to_text(main)
+    if out is None:
+        return text
+    path = Path(out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def to_text(table: Table, width: int = 200) -> str:
+    """A table, its title and notes as plain text (terminals, logs)."""
+    import pandas as pd
+
+    with pd.option_context("display.max_colwidth", 80, "display.width", width, "display.max_rows", 500,
+                           "display.max_columns", 50):
+        text = f"{table.title}\n{table.frame.to_string(index=False)}" if table.title else table.frame.to_string(index=False)
+    return text + ("\n" + "\n".join(f"Note: {n}" for n in table.notes) if table.notes else "") + "\n"
+
+
+__all__ = ["FILLS", "FORMATS", "Table", "Result", "Figure", "infer_format", "render", "to_text", "write_csv",
+           "write_xlsx", "write_docx", "add_docx_table"]
