@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from ..errors import InputError
+from ..text import xml_safe
 from .anchor import normalize
 from .codes import load_codebook, parse_cell
 from .model import Coding
@@ -420,16 +421,12 @@ def _write_handout(result: Reconciliation, path: Path) -> None:
     for values in sheet_rows(result):
         cells = table.add_row().cells
         for cell, value in zip(cells, values[:7]):
-            cell.text = _xml_safe(str(value))
+            cell.text = xml_safe(str(value))
             for run in cell.paragraphs[0].runs:
                 run.font.size = Pt(8)
     _fixed_times(document.core_properties)
     document.core_properties.last_modified_by = "mio-qual"
     document.save(str(path))
-
-
-def _xml_safe(text: str) -> str:
-    return re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]", "\ufffd", text)
 
 
 # ------------------------------------------------------------------------------ decisions

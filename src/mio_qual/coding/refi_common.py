@@ -44,7 +44,6 @@ CASES_ATTRIBUTE = "refi_cases"
 """Transcript attribute holding the REFI cases a transcript belongs to (``"; "``-separated)."""
 
 # Characters XML 1.0 cannot carry (C0 controls other than tab/LF/CR, lone surrogates, U+FFFE/U+FFFF).
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 class OutsideArchiveError(InputError):
@@ -68,10 +67,6 @@ def normalize_guid(guid: str | None) -> str | None:
         return None
     return guid.strip().strip("{}").lower()
 
-
-def xml_safe(text: str) -> str:
-    """Replace characters that XML 1.0 cannot carry by U+FFFD."""
-    return _XML_ILLEGAL.sub("\ufffd", text)
 
 
 # ---------------------------------------------------------------------------- parsed project

@@ -35,7 +35,8 @@ from xml.sax.saxutils import XMLGenerator
 from ..errors import InputError
 from ..text import cp_to_utf16
 from ..store.transcripts import CORE_METADATA
-from .refi_common import CASES_ATTRIBUTE, NS, stable_guid, xml_safe
+from ..text import xml_safe
+from .refi_common import CASES_ATTRIBUTE, NS, stable_guid
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..codebook import Codebook

@@ -49,7 +49,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Sequence
 from xml.sax.saxutils import escape
 
 from ..errors import InputError
-from ..text import text_hash
+from ..text import text_hash, xml_safe
 from .anchor import Alignment, align
 from .codes import COMMENT_HINT, load_codebook, parse_comment
 from .model import Coding
@@ -80,7 +80,6 @@ _VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
 _CUSTOM_CT = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
 _CUSTOM_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
 _PKG_RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-_XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _PROBABILITY = re.compile(r"\s*\(\s*p\s*=\s*([0-9]*\.?[0-9]+)\s*\)")
 _SIMPLE_RUN_CONTENT = frozenset(W + t for t in ("rPr", "t", "tab", "br", "cr", "noBreakHyphen", "ptab"))
 
@@ -126,10 +125,6 @@ def set_custom_properties(document: "DocxDocument", props: dict[str, str]) -> No
             return
     part = Part(PackURI("/docProps/custom.xml"), _CUSTOM_CT, blob, package)
     package.relate_to(part, _CUSTOM_RT)
-
-
-def _xml_safe(text: str) -> str:
-    return _XML_UNSAFE.sub("\ufffd", text)
 
 
 def export_docx(project: "Project", transcript_id: str, path: str | Path, *, with_suggestions: bool = False,
@@ -222,7 +217,7 @@ def export_docx(project: "Project", transcript_id: str, path: str | Path, *, wit
                 id_run.style = document.styles[ID_STYLE]
             if y is None or y <= x:
                 continue
-            run = paragraph.add_run(_xml_safe(piece[x:y]))
+            run = paragraph.add_run(xml_safe(piece[x:y]))
             if any(a <= x and y <= b for a, b in bold):
                 run.bold = True
         offset = end + 2

@@ -55,6 +55,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt
 from docx.table import Table
 
+from ..text import xml_safe
 from .style import (FIGURE, HOUSE_STYLE, NOTE, QUOTE_SOURCE, TABLE_TEXT, TITLE_META, HouseStyle, apply_house_style,
                     text_width_cm)
 
@@ -66,7 +67,6 @@ NumberFormat = str | Callable[[Any], str] | Mapping[str, str | Callable[[Any], s
 
 #: What a missing value looks like in a table.
 MISSING = "\u2013"
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _BREAKS = re.compile(r" |(?<=[-/])")
 _TWIPS_PER_CM = 566.929
@@ -74,7 +74,7 @@ _TWIPS_PER_CM = 566.929
 
 def _xml_text(value: str) -> str:
     """Text made safe for an XML text node (control characters dropped)."""
-    return escape(_CONTROL.sub("", value))
+    return escape(xml_safe(value, ""))
 
 
 def _twips(cm: float) -> int:
