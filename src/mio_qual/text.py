@@ -124,12 +124,12 @@ def crlf_to_lf_offsets(text_lf: str, offsets: Sequence[int]) -> list[int]:
 
 
 def xml_safe(text: str, replacement: str = "\ufffd") -> str:
-    """Replace every character XML 1.0 cannot hold (C0 controls but tab and line ends, lone
+    r"""Replace every character XML 1.0 cannot hold (C0 controls but tab and line ends, lone
     surrogates, U+FFFE, U+FFFF) by ``replacement``; the one sanitizer of every XML writer.
 
     Examples
     --------
-    >>> xml_safe("a\x1bb\ufffe"), xml_safe("a\x00b", "")
-    ('a\ufffdb\ufffd', 'ab')
+    >>> xml_safe("a\x1bb\ufffe") == "a\ufffdb\ufffd", xml_safe("a\x00b", "")
+    (True, 'ab')
     """
     return _XML_ILLEGAL.sub(replacement, text)

@@ -122,8 +122,8 @@ def load_codebooks(sources: Source | Iterable[Source] = ("cfir2",)) -> Codebook:
 
     Examples
     --------
-    >>> cb = load_codebooks(["cfir2", "mio"])  # doctest: +SKIP
-    >>> cb.resolve("Available Resources: Funding")  # doctest: +SKIP
+    >>> cb = load_codebooks(["cfir2", "mio"])
+    >>> cb.resolve("Available Resources: Funding")
     'IS.J1'
     """
     return build_codebook(_gather(_as_sources(sources)))

@@ -214,7 +214,9 @@ class Codebook:
 
         Examples
         --------
-        >>> cb.resolve("  available resources: funding ")  # doctest: +SKIP
+        >>> from mio_qual.codebook import load_codebooks
+        >>> cb = load_codebooks(["cfir2"])
+        >>> cb.resolve("  available resources: funding ")
         'IS.J1'
         """
         return self._index.resolve(label)

@@ -292,8 +292,8 @@ class ReportBuilder:
         >>> b = ReportBuilder()
         >>> with b.landscape_section():
         ...     _ = b.heading("Wide tables")
-        >>> b.document.sections[-1].orientation
-        1
+        >>> b.document.sections[-1].orientation.name
+        'LANDSCAPE'
         """
         previous = self._landscape_wanted
         self._landscape_wanted = True
