@@ -11,18 +11,16 @@ from hypothesis import strategies as st
 from mio_qual.coding.refi_common import (
     Convention,
     QdeSelection,
-    align_texts,
-    canonical_map,
     convert_positions,
     name_matches,
     normalize_for_match,
 )
 from mio_qual.coding.refi_import import choose_convention
-from mio_qual.text import canonicalize
+from mio_qual.offsets import align, canonical_map, canonicalize
 
 
 def utf16_len(text: str) -> int:
-    """UTF-16 code units, counted by encoding (independent of mio_qual.text)."""
+    """UTF-16 code units, counted by encoding (independent of mio_qual.offsets)."""
     return len(text.encode("utf-16-le")) // 2
 
 
@@ -95,7 +93,7 @@ def test_canonical_map_keeps_span_text(pieces, data):
 def test_align_texts_moves_spans_past_removed_lines():
     old = "Clinic: Northside\nDate: 2026-03-03\n\nI: Hello.\n\nR: We had no room."
     new = "I: Hello.\n\nR: We had no room."
-    m = align_texts(old, new)
+    m = align(old, new)
     s = old.index("no room")
     assert new[m.start(s):m.end(s + 7)] == "no room"
     assert (m.start(0), m.end(len(old))) == (0, len(new))

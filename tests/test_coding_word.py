@@ -348,7 +348,7 @@ _ALPHABET = st.sampled_from(list("ab cé\t") + ["\n", "\n\n", "\n\n\n", "\U0001F
 def test_property_export_then_comment_anywhere_imports_the_same_span(tmp_path_factory, pieces, data):
     """Any canonical text comes back exactly from an export, and any comment on it lands where it was put."""
     from mio_qual import Project
-    from mio_qual.text import canonicalize
+    from mio_qual.offsets import canonicalize
 
     text = canonicalize("".join(pieces))
     if not text.strip():

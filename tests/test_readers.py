@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from mio_qual.errors import InputError
-from mio_qual.text import is_canonical
+from mio_qual.offsets import is_canonical
 from mio_qual.transcripts import Transcript, read_transcript, read_transcripts
 from mio_qual.transcripts.roster import Roster, RosterEntry
 

@@ -9,7 +9,7 @@ import pytest
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-from mio_qual.text import is_canonical
+from mio_qual.offsets import is_canonical
 from mio_qual.transcripts import read_transcript
 from mio_qual.transcripts.docx import body_paragraphs, paragraph_text
 

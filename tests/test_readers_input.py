@@ -282,7 +282,7 @@ FRAGMENTS = st.sampled_from(
 @given(parts=st.lists(FRAGMENTS, min_size=1, max_size=25), suffix=st.sampled_from([".txt", ".md", ".vtt", ".srt"]))
 def test_any_bytes_give_a_transcript_or_an_input_error(tmp_path_factory, parts, suffix):
     """Whatever the bytes, reading ends in a consistent transcript or a clean InputError."""
-    from mio_qual.text import is_canonical
+    from mio_qual.offsets import is_canonical
 
     path = tmp_path_factory.mktemp("fuzz") / f"f{suffix}"
     path.write_bytes(b"".join(parts))

@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mio_qual.text import is_canonical
+from mio_qual.offsets import is_canonical
 from mio_qual.transcripts import read_transcript
 from mio_qual.transcripts.roles import is_convention_label
 

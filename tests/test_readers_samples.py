@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from mio_qual.text import is_canonical
+from mio_qual.offsets import is_canonical
 from mio_qual.transcripts import read_manifest, read_roster, read_transcript, read_transcripts
 
 SAMPLE = Path(__file__).resolve().parents[1] / "transcripts_sample"

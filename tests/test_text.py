@@ -7,7 +7,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mio_qual.text import canonicalize, cp_to_utf16, crlf_to_lf_offsets, is_canonical, utf16_to_cp
+from mio_qual.offsets import canonicalize, cp_to_utf16, crlf_to_lf_offsets, is_canonical, utf16_to_cp
 
 TEXTS = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=200)
 

@@ -5,7 +5,7 @@ Properties:
 * a damaged transcript file (bytes flipped, inserted, deleted, cut short; Word XML with junk
   text and tags) is either read into a consistent transcript or refused with a one-line
   :class:`InputError` naming the file, never another exception;
-* a plain-text transcript's canonical text is exactly :func:`mio_qual.text.canonicalize` of
+* a plain-text transcript's canonical text is exactly :func:`mio_qual.offsets.canonicalize` of
   what the file says, whatever mix of line ends, accents, tabs and emoji it has (no
   character silently dropped or added, so offsets cannot drift);
 * a coding sheet of arbitrary cells is imported whole or refused whole: after an error the
@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 
 from helpers import SAMPLE, project_state
 from mio_qual.errors import InputError
-from mio_qual.text import canonicalize, is_canonical
+from mio_qual.offsets import canonicalize, is_canonical
 from mio_qual.transcripts import read_transcript
 
 FUZZ = settings(max_examples=int(os.environ.get("MIO_FUZZ_EXAMPLES", 40)), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,

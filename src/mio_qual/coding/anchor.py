@@ -10,11 +10,10 @@ where the transcript had a space, a decomposed accent). This module turns such t
   found in several places is a problem, not a guess, unless a ``near`` hint (an offset or a
   segment's span) picks one.
 * :func:`align` maps offsets in a coder's slightly different version of a text onto the
-  canonical text. It compares the two *normalized* texts (the same normalization as
-  :func:`find_quote`) with :mod:`difflib`, first word by word and then character by character
-  inside the stretches that differ, and carries an index map from every normalized character
-  back to the original one. It is linear in the common case (identical or nearly identical
-  texts) and never compares whole long texts character by character.
+  canonical text. It aligns the two *normalized* texts (the same normalization as
+  :func:`find_quote`) with the one aligner, :func:`mio_qual.offsets.matching_blocks`
+  (O(n log n)), and carries an index map from every normalized character back to the
+  original one.
 
 Both are pure functions of strings: the importers in :mod:`mio_qual.coding.word` and
 :mod:`mio_qual.coding.spreadsheet` add the file, row and comment to the problems they raise.
@@ -22,14 +21,13 @@ Both are pure functions of strings: the importers in :mod:`mio_qual.coding.word`
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 from typing import Sequence, Union
 
 from ..errors import InputError
+from ..offsets import matching_blocks
 
 __all__ = ["NormalizedText", "normalize", "find_quote", "find_quote_candidates", "QuoteError", "align", "Alignment"]
 
@@ -45,8 +43,6 @@ _CHAR_MAP["\u2026"] = "..."
 # Characters that do not count at all (soft hyphen, zero-width characters, BOM).
 _DROPPED = frozenset("\u00ad\u200b\u200c\u200d\u2060\ufeff")
 
-# A gap between word-level matches longer than this is not compared character by character.
-MAX_CHAR_GAP = 4000
 # How far apart the parts of a quote with an ellipsis ("first words ... last words") may be.
 ELLIPSIS_WINDOW = 3000
 
@@ -308,9 +304,6 @@ def find_quote(text: str | NormalizedText, quote: str, near: Near = None) -> tup
 
 
 # ---------------------------------------------------------------------------------- alignment
-_TOKEN = re.compile(r"\w+|[^\w\s]| ")
-
-
 @dataclass
 class Alignment:
     """Matched stretches between a source text (a coder's version) and a target (canonical).
@@ -394,60 +387,6 @@ class Alignment:
         return (s, e) if s < e else None
 
 
-def _common_prefix(a: str, b: str) -> int:
-    lo, hi = 0, min(len(a), len(b))
-    while lo < hi:  # binary search on slice equality: O(n log n) in C, not a Python loop per char
-        mid = (lo + hi + 1) // 2
-        if a[:mid] == b[:mid]:
-            lo = mid
-        else:
-            hi = mid - 1
-    return lo
-
-
-def _common_suffix(a: str, b: str, limit: int) -> int:
-    lo, hi = 0, limit
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if a[len(a) - mid:] == b[len(b) - mid:]:
-            lo = mid
-        else:
-            hi = mid - 1
-    return lo
-
-
-def _char_blocks(a: str, b: str, a0: int, b0: int) -> list[tuple[int, int, int]]:
-    if not a or not b or len(a) > MAX_CHAR_GAP or len(b) > MAX_CHAR_GAP:
-        return []
-    matcher = SequenceMatcher(None, a, b, autojunk=False)
-    return [(a0 + i, b0 + j, n) for i, j, n in matcher.get_matching_blocks() if n]
-
-
-def _middle_blocks(a: str, b: str, a0: int, b0: int) -> list[tuple[int, int, int]]:
-    """Matching blocks of two differing stretches: word by word, then characters in the gaps."""
-    if not a or not b:
-        return []
-    if len(a) <= 200 and len(b) <= 200:
-        return _char_blocks(a, b, a0, b0)
-    a_tokens = [(m.start(), m.group()) for m in _TOKEN.finditer(a)]
-    b_tokens = [(m.start(), m.group()) for m in _TOKEN.finditer(b)]
-    matcher = SequenceMatcher(None, [t for _, t in a_tokens], [t for _, t in b_tokens], autojunk=False)
-    blocks: list[tuple[int, int, int]] = []
-    ai = bi = 0  # next unmatched character on each side
-    for ti, tj, n in matcher.get_matching_blocks():
-        a_start = a_tokens[ti][0] if ti < len(a_tokens) else len(a)
-        b_start = b_tokens[tj][0] if tj < len(b_tokens) else len(b)
-        blocks.extend(_char_blocks(a[ai:a_start], b[bi:b_start], a0 + ai, b0 + bi))
-        if n:
-            last_a = a_tokens[ti + n - 1]
-            a_end = last_a[0] + len(last_a[1])
-            blocks.append((a0 + a_start, b0 + b_start, a_end - a_start))
-            ai, bi = a_end, b_start + (a_end - a_start)
-        else:
-            ai, bi = a_start, b_start
-    return blocks
-
-
 def align(source: str | NormalizedText, target: str | NormalizedText) -> Alignment:
     """Align a coder's version of a text (``source``) with the canonical text (``target``).
 
@@ -471,22 +410,4 @@ def align(source: str | NormalizedText, target: str | NormalizedText) -> Alignme
     """
     ns = source if isinstance(source, NormalizedText) else normalize(source)
     nt = target if isinstance(target, NormalizedText) else normalize(target)
-    a, b = ns.text, nt.text
-    if a == b:
-        return Alignment(ns, nt, [(0, 0, len(a))] if a else [])
-    prefix = _common_prefix(a, b)
-    suffix = _common_suffix(a, b, min(len(a), len(b)) - prefix)
-    blocks: list[tuple[int, int, int]] = []
-    if prefix:
-        blocks.append((0, 0, prefix))
-    blocks.extend(_middle_blocks(a[prefix:len(a) - suffix], b[prefix:len(b) - suffix], prefix, prefix))
-    if suffix:
-        blocks.append((len(a) - suffix, len(b) - suffix, suffix))
-    # merge adjacent blocks
-    merged: list[tuple[int, int, int]] = []
-    for block in blocks:
-        if merged and merged[-1][0] + merged[-1][2] == block[0] and merged[-1][1] + merged[-1][2] == block[1]:
-            last = merged.pop()
-            block = (last[0], last[1], last[2] + block[2])
-        merged.append(block)
-    return Alignment(ns, nt, merged)
+    return Alignment(ns, nt, matching_blocks(ns.text, nt.text))

@@ -13,25 +13,22 @@ folder with the documents. This module holds what both directions need:
   disagree on what a character is (code points, UTF-16 code units) and on whether a line break
   ``\\r\\n`` counts as one or two. :func:`convert_positions` turns positions counted under one
   :class:`Convention` into code-point offsets of the LF text;
-* :class:`OffsetMap` and :func:`canonical_map`: where each position of a raw text lands in its
-  canonical form (:func:`mio_qual.text.canonicalize`), and :func:`align_texts` for two texts
-  that differ in more than canonical form (a tool's plain text of a Word file against the
-  transcript mio-qual made of it).
+* the maps from a source's positions to a transcript's come from :mod:`mio_qual.offsets`
+  (:func:`~mio_qual.offsets.canonical_map`, :func:`~mio_qual.offsets.align`).
 """
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 import uuid
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Sequence
 
 from ..errors import InputError
-from ..text import canonicalize, cp_to_utf16, crlf_to_lf_offsets, utf16_to_cp
+from ..offsets import cp_to_utf16, crlf_to_lf_offsets, utf16_to_cp
 
 NS = "urn:QDA-XML:project:1.0"
 """The REFI-QDA project namespace."""
@@ -571,221 +568,3 @@ def name_match(name: str, span_text: str) -> int:
 def name_matches(name: str, span_text: str) -> bool:
     """True when a selection's ``name`` is its text, whole or cut (see :func:`name_match`)."""
     return name_match(name, span_text) > 0
-
-
-# ---------------------------------------------------------------------------- offset maps
-class OffsetMap:
-    """Where each position of an old text lands in a new text.
-
-    Built from non-overlapping edits ``(start, end, new_length)`` of the old text, in order.
-    A position strictly inside an edited stretch has no exact image: :meth:`start` moves it to
-    the start of the stretch's replacement and :meth:`end` to its end, so a span never shrinks
-    past text it covered.
-    """
-
-    def __init__(self, old_length: int, edits: Iterable[tuple[int, int, int]]) -> None:
-        self.old_length = old_length
-        self._starts: list[int] = []
-        self._ends: list[int] = []
-        self._new_starts: list[int] = []
-        self._new_lengths: list[int] = []
-        shift = 0
-        last = 0
-        for start, end, new_length in edits:
-            if start < last or end < start:
-                raise ValueError("edits must be ordered and non-overlapping")
-            self._starts.append(start)
-            self._ends.append(end)
-            self._new_starts.append(start + shift)
-            self._new_lengths.append(new_length)
-            shift += new_length - (end - start)
-            last = end
-        self.new_length = old_length + shift
-
-    def _map(self, offset: int, to_end: bool) -> int:
-        if not 0 <= offset <= self.old_length:
-            raise ValueError(f"offset {offset} outside a text of {self.old_length} characters")
-        k = bisect_right(self._starts, offset) - 1
-        # Edits that start exactly at offset: an empty edit (insertion) at offset is before it
-        # for end positions and after it for start positions.
-        while k >= 0 and self._starts[k] == offset and self._ends[k] == offset and not to_end:
-            k -= 1
-        if k < 0:
-            return offset
-        start, end, new_start, new_length = self._starts[k], self._ends[k], self._new_starts[k], self._new_lengths[k]
-        if offset >= end:
-            if offset == end == start and not to_end:
-                return new_start
-            return new_start + new_length + (offset - end)
-        if offset == start:
-            return new_start
-        return new_start + new_length if to_end else new_start
-
-    def start(self, offset: int) -> int:
-        """The new position of a span start at ``offset``."""
-        return self._map(offset, to_end=False)
-
-    def end(self, offset: int) -> int:
-        """The new position of a span end at ``offset``."""
-        return self._map(offset, to_end=True)
-
-    def then(self, other: "OffsetMap") -> "ComposedMap":
-        """This map followed by ``other``."""
-        return ComposedMap([self, other])
-
-
-class ComposedMap:
-    """Several maps applied in turn."""
-
-    def __init__(self, maps: Sequence[Any]) -> None:
-        self.maps = list(maps)
-
-    def start(self, offset: int) -> int:
-        for m in self.maps:
-            offset = m.start(offset)
-        return offset
-
-    def end(self, offset: int) -> int:
-        for m in self.maps:
-            offset = m.end(offset)
-        return offset
-
-
-class IdentityMap:
-    """The map of a text onto itself."""
-
-    def start(self, offset: int) -> int:
-        return offset
-
-    def end(self, offset: int) -> int:
-        return offset
-
-
-def _apply(text: str, edits: list[tuple[int, int, str]]) -> tuple[str, OffsetMap]:
-    pieces, last = [], 0
-    for start, end, replacement in edits:
-        pieces.append(text[last:start])
-        pieces.append(replacement)
-        last = end
-    pieces.append(text[last:])
-    return "".join(pieces), OffsetMap(len(text), [(s, e, len(r)) for s, e, r in edits])
-
-
-# The same steps, in the same order, as mio_qual.text.canonicalize; checked against it.
-_BREAKS = re.compile(r"\r\n|\r|\u2028|\u2029|\x0b|\x0c|\x85")
-_TRAILING = re.compile(r"[ \t\u00a0\u200b]+$", re.MULTILINE)
-
-
-def _nfc_edits(text: str) -> list[tuple[int, int, str]]:
-    """Edits turning ``text`` into its NFC form, as small as the composition allows."""
-    if unicodedata.is_normalized("NFC", text):
-        return []
-    edits: list[tuple[int, int, str]] = []
-    line_start = 0
-    for line in text.split("\n"):
-        if not unicodedata.is_normalized("NFC", line):
-            edits.extend(_nfc_line_edits(line, line_start))
-        line_start += len(line) + 1
-    return edits
-
-
-def _nfc_line_edits(line: str, offset: int) -> list[tuple[int, int, str]]:
-    # Clusters: a character of combining class 0 with the marks that follow it. Canonical
-    # composition never reaches across a starter except to the starter right before it, so
-    # adjacent clusters are merged while normalizing them together differs from apart.
-    bounds = [i for i, ch in enumerate(line) if unicodedata.combining(ch) == 0 or i == 0] + [len(line)]
-    clusters: list[tuple[int, int]] = []
-    for a, b in zip(bounds, bounds[1:]):
-        if clusters:
-            pa, pb = clusters[-1]
-            joined = unicodedata.normalize("NFC", line[pa:b])
-            apart = unicodedata.normalize("NFC", line[pa:pb]) + unicodedata.normalize("NFC", line[a:b])
-            if joined != apart:
-                clusters[-1] = (pa, b)
-                continue
-        clusters.append((a, b))
-    edits = []
-    for a, b in clusters:
-        normal = unicodedata.normalize("NFC", line[a:b])
-        if normal != line[a:b]:
-            edits.append((offset + a, offset + b, normal))
-    rebuilt, _ = _apply(line, [(s - offset, e - offset, r) for s, e, r in edits])
-    if rebuilt != unicodedata.normalize("NFC", line):  # pragma: no cover - exotic scripts
-        return [(offset, offset + len(line), unicodedata.normalize("NFC", line))]
-    return edits
-
-
-def canonical_map(raw: str) -> tuple[str, Any]:
-    """The canonical text of ``raw`` and the map of ``raw``'s positions onto it.
-
-    Parameters
-    ----------
-    raw : str
-        A text as a file held it (after decoding).
-
-    Returns
-    -------
-    canonical : str
-        Equal to :func:`mio_qual.text.canonicalize` of ``raw``.
-    mapping : object with ``start(offset)`` and ``end(offset)``
-        Positions of ``raw`` to positions of ``canonical``.
-
-    Examples
-    --------
-    >>> text, m = canonical_map("Cafe\\u0301  \\r\\nok ")
-    >>> text, m.start(6), m.start(9), m.end(11)
-    ('Café\\nok', 4, 5, 7)
-    """
-    maps = []
-    text = raw
-    steps = [
-        lambda t: [(m.start(), m.end(), "") for m in re.finditer("\x00", t)],
-        lambda t: [(0, len(t) - len(t.lstrip("\ufeff")), "")] if t.startswith("\ufeff") else [],
-        lambda t: [(m.start(), m.end(), "\n") for m in _BREAKS.finditer(t)],
-        _nfc_edits,
-        lambda t: [(m.start(), m.end(), "") for m in _TRAILING.finditer(t)],
-        lambda t: ([(0, len(t) - len(t.lstrip("\n")), "")] if t.startswith("\n") else [])
-        + ([(len(t.rstrip("\n")), len(t), "")] if t.endswith("\n") and t.strip("\n") else []),
-    ]
-    for step in steps:
-        edits = step(text)
-        if edits:
-            text, mapping = _apply(text, edits)
-            maps.append(mapping)
-    expected = canonicalize(raw)
-    if text != expected:  # pragma: no cover - a divergence from canonicalize: align instead
-        return expected, align_texts(raw, expected)
-    return text, ComposedMap(maps) if maps else IdentityMap()
-
-
-def align_texts(old: str, new: str) -> Any:
-    """A map from positions of ``old`` to positions of ``new`` for two texts that mostly agree.
-
-    Lines are matched first (fast on long texts), then characters inside the stretches of
-    lines that differ, with :class:`difflib.SequenceMatcher`. Text that exists only in ``old``
-    maps to the point where it would have been in ``new``.
-    """
-    if old == new:
-        return IdentityMap()
-    old_lines = old.splitlines(keepends=True)
-    new_lines = new.splitlines(keepends=True)
-    old_pos = [0]
-    for line in old_lines:
-        old_pos.append(old_pos[-1] + len(line))
-    new_pos = [0]
-    for line in new_lines:
-        new_pos.append(new_pos[-1] + len(line))
-    edits: list[tuple[int, int, int]] = []
-    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            continue
-        a0, a1, b0, b1 = old_pos[i1], old_pos[i2], new_pos[j1], new_pos[j2]
-        if tag != "replace":
-            edits.append((a0, a1, b1 - b0))
-            continue
-        inner = difflib.SequenceMatcher(None, old[a0:a1], new[b0:b1], autojunk=False)
-        for t2, x1, x2, y1, y2 in inner.get_opcodes():
-            if t2 != "equal":
-                edits.append((a0 + x1, a0 + x2, y2 - y1))
-    return OffsetMap(len(old), edits)

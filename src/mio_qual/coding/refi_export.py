@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Sequence
 from xml.sax.saxutils import XMLGenerator
 
 from ..errors import InputError
-from ..text import cp_to_utf16
+from ..offsets import cp_to_utf16
 from ..store.transcripts import CORE_METADATA
 from ..text import xml_safe
 from .refi_common import CASES_ATTRIBUTE, NS, stable_guid

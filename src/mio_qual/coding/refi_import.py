@@ -51,6 +51,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, Sequence
 
 from ..errors import InputError, UnknownCodeError
+from ..offsets import align, canonical_map
 from ..safezip import check_member_name, open_zip, read_member
 from ..text import text_hash
 from .layers import WriteResult, write_codings
@@ -63,8 +64,6 @@ from .refi_common import (
     QdeProject,
     QdeSelection,
     QdeSource,
-    align_texts,
-    canonical_map,
     conventions_for,
     convert_positions,
     name_match,
@@ -205,7 +204,7 @@ def import_qdpx(
             if plan.report.transcript_id is None:
                 continue
             stored = project.text(plan.report.transcript_id)
-            mapping = align_texts(plan.canonical, stored)
+            mapping = align(plan.canonical, stored)
             for selection, start, end in plan.spans:
                 new_start, new_end = mapping.start(start), mapping.end(end)
                 where = _where_selection(plan.source, selection, path)

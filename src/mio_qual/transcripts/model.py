@@ -1,6 +1,6 @@
 """The in-memory shape of a parsed transcript.
 
-A :class:`Transcript` owns one canonical text (see :mod:`mio_qual.text`); everything else
+A :class:`Transcript` owns one canonical text (see :mod:`mio_qual.offsets`); everything else
 (turns, paragraphs, sentences, transcriber notes, source blocks) is a half-open
 ``[start, end)`` span of code-point offsets into it, the way a spaCy ``Span`` points into its
 ``Doc``. Turn, paragraph and sentence numbers start at 1 and give the stable segment ids

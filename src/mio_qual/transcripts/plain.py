@@ -1,6 +1,6 @@
 """Plain-text transcripts (``.txt``, ``.md``): decode, canonicalize line by line, strip front matter.
 
-The canonical text keeps the file's lines (canonicalized as :func:`mio_qual.text.canonicalize`
+The canonical text keeps the file's lines (canonicalized as :func:`mio_qual.offsets.canonicalize`
 does: NFC, ``\\n`` line ends, no trailing spaces) minus the front-matter block and the blank
 lines around the body, so line ``k`` of the file is a line of the canonical text and the
 :class:`~mio_qual.transcripts.model.SourceBlock` list maps every file line (index = line
@@ -19,7 +19,7 @@ from .encoding import check_line_lengths, read_text_file
 from .frontmatter import split_front_matter
 from .model import SourceBlock
 
-# The same rules as mio_qual.text.canonicalize, applied without dropping any line so that
+# The same rules as mio_qual.offsets.canonicalize, applied without dropping any line so that
 # line numbers survive; tests check that the result is canonical.
 _LINE_BREAKS = re.compile(r"\r\n|\r|\u2028|\u2029|\x0b|\x0c|\x85")
 _TRAILING_SPACE = re.compile(r"[ \t\u00a0\u200b]+$", re.MULTILINE)
@@ -78,7 +78,7 @@ def text_to_source(raw: str, *, path: str | Path, fmt: str, encoding: str, warni
     check_line_lengths(lines_text, path=path)
     metadata, body_at, fm_lines = split_front_matter(lines_text, path=path)
     body = lines_text[body_at:]
-    # mio_qual.text.canonicalize drops a BOM at the start of the text: drop every BOM and
+    # mio_qual.offsets.canonicalize drops a BOM at the start of the text: drop every BOM and
     # blank line before the first text, so that the result is a fixed point of canonicalize.
     stripped_head = body.lstrip("\n\ufeff")
     lead = body.count("\n", 0, len(body) - len(stripped_head))
