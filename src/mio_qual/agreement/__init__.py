@@ -12,6 +12,7 @@ method defines one:
 Modules, one job each:
 
 * :mod:`.kappa`: percent agreement, Cohen, Scott, Fleiss, Brennan-Prediger, PABAK;
+* :mod:`.conger`: Conger's kappa;
 * :mod:`.gwet`: Gwet's AC1 and AC2;
 * :mod:`.alpha`: Krippendorff's alpha (nominal, ordinal, interval, ratio);
 * :mod:`.bootstrap`: units bootstrap and Krippendorff's bootstrap of alpha;
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 from .alpha import coincidence_matrix, krippendorff_alpha
 from .bootstrap import bootstrap, bootstrap_alpha
+from .conger import conger_kappa
 from .diagnostics import bias_index, kappa_max, prevalence_bias, prevalence_index, wilson_interval
 from .gwet import gwet_ac1, gwet_ac2
 from .kappa import brennan_prediger, cohen_kappa, fleiss_kappa, pabak, percent_agreement, scott_pi
@@ -41,6 +43,7 @@ __all__ = [
     "cohen_kappa",
     "scott_pi",
     "fleiss_kappa",
+    "conger_kappa",
     "brennan_prediger",
     "pabak",
     "gwet_ac1",

@@ -1,4 +1,4 @@
-"""Small helpers the coefficient modules share."""
+"""Small helpers the coefficient modules share: intervals, input checks, the bootstrap hook."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import numpy as np
 
 from ..errors import InputError
 from ._data import UnitCounts, unit_counts, weight_matrix
-from ._multirater import FamilyResult, family
+from ._multirater import FamilyResult, check_convention, family
 from .diagnostics import z_value
 from .results import Agreement
 
@@ -26,28 +26,96 @@ SOURCES = {
 }
 
 
+#: A standard error at or below this is a degenerate variance, not a measured precision.
+_DEGENERATE_SE = 1e-12
+
+#: Why a coefficient with a standard error of 0 gets no interval.
+DEGENERATE_NOTE = ("no interval: the standard error is 0, a degenerate variance (perfect agreement, or a coder "
+                   "who used one category only), not certainty")
+
+
 def wald(value: float, se: float, confidence: float) -> tuple[float, float]:
-    """value +/- z se, kept inside [-1, 1]."""
-    if math.isnan(value) or math.isnan(se):
+    """value +/- z se, kept inside [-1, 1]; NaN when the variance is missing or degenerate.
+
+    A standard error of 0 (every unit agrees perfectly, or one coder used a single category,
+    where kappa is 0 with variance 0) does not mean the coefficient is known exactly: the
+    large-sample variance has broken down. The interval is then NaN, as in irrCAC, vcd and
+    statsmodels, and :func:`wald_interval` says why.
+    """
+    if math.isnan(value) or math.isnan(se) or se <= _DEGENERATE_SE:
         return (math.nan, math.nan)
     z = z_value(confidence)
     return (max(-1.0, value - z * se), min(1.0, value + z * se))
 
 
+def wald_interval(value: float, se: float, confidence: float, note: str = "") -> tuple[float, float, str, str]:
+    """Wald interval, its method name (``"wald"`` or ``""``) and the note, with the degenerate case named."""
+    low, high = wald(value, se, confidence)
+    if not math.isnan(value) and not math.isnan(se) and se <= _DEGENERATE_SE:
+        note = "; ".join(x for x in (note, DEGENERATE_NOTE) if x)
+    return low, high, ("wald" if not math.isnan(low) else ""), note
+
+
 def from_family(statistic: str, uc: UnitCounts, model: str, w: np.ndarray, weights_name: str, q: int,
-                confidence: float) -> tuple[Agreement, FamilyResult]:
+                confidence: float, convention: str = "gwet") -> tuple[Agreement, FamilyResult]:
     """An :class:`Agreement` for a multi-rater coefficient with its Wald interval."""
-    res = family(uc, model, w, q)
-    low, high = wald(res.value, res.se, confidence)
+    res = family(uc, model, w, q, convention)
+    note = res.note if res.note else ("" if res.n_units > 1 else "one unit: no standard error")
+    low, high, method, note = wald_interval(res.value, res.se, confidence, note)
     agreement = Agreement(
         statistic=statistic, value=res.value, se=res.se, ci_low=low, ci_high=high,
-        ci_method="wald" if not math.isnan(low) else "", confidence=confidence,
+        ci_method=method, confidence=confidence,
         observed=res.p_a, expected=res.p_e, basis="agreement", n_units=int(round(res.n_units)),
         n_coders=uc.n_coders, n_categories=q, n_set_aside=int(round(res.n_set_aside)), weights=weights_name,
-        note=res.note if res.note else ("" if res.n_units > 1 else "one unit: no standard error"),
-        source=SOURCES[statistic],
+        note=note, source=SOURCES[statistic],
     )
     return agreement, res
+
+
+def blanks_as_missing(data: Any) -> Any:
+    """``data`` with blank text cells (empty or only spaces) as missing ratings.
+
+    A blank cell in a spreadsheet is a rating nobody gave, not a category. Numeric data and
+    anything that is not a two-dimensional table pass through unchanged (the readers of
+    :mod:`mio_qual.agreement._data` then give their own errors).
+    """
+    if data is None or isinstance(data, UnitCounts):
+        return data
+    import pandas as pd
+
+    if isinstance(data, pd.DataFrame):
+        arr = data.to_numpy()
+    else:
+        try:
+            arr = np.asarray(data)
+        except ValueError:
+            return data
+    if arr.ndim != 2 or arr.dtype.kind not in "OUS":
+        return data
+    blank = np.frompyfunc(lambda v: isinstance(v, str) and not v.strip(), 1, 1)(arr).astype(bool)
+    if not blank.any():
+        return data
+    out = arr.astype(object)
+    out[blank] = None
+    return out
+
+
+def is_identity(weights: Any) -> bool:
+    """True for the names of unweighted agreement (and None)."""
+    return weights is None or (isinstance(weights, str) and weights in ("identity", "none", "unweighted", "nominal"))
+
+
+def require_order(values: np.ndarray, categories: Sequence[Any] | None, what: str) -> None:
+    """Refuse an ordered analysis of text labels whose order was not given.
+
+    Text labels have no order of their own; sorting them alphabetically puts "hi" before "lo"
+    before "mid", and an ordinal, interval or weighted coefficient then measures the wrong
+    distances.
+    """
+    if categories is None and values.dtype == object and len(values) > 1:
+        shown = ", ".join(repr(v) for v in values.tolist()[:4])
+        raise InputError(f"{what} on text labels ({shown}) needs their order",
+                         hint="pass categories=[...] from lowest to highest")
 
 
 def pooled_coefficient(
@@ -63,6 +131,7 @@ def pooled_coefficient(
     confidence: float,
     n_boot: int,
     seed: Any,
+    convention: str = "gwet",
     interval: Callable[[Agreement, FamilyResult, UnitCounts], Agreement] | None = None,
 ) -> Agreement:
     """A coefficient of the pooled-chance family (percent agreement, Fleiss, Brennan-Prediger, AC1/AC2).
@@ -70,21 +139,28 @@ def pooled_coefficient(
     Counts the data, applies the agreement weights, computes the coefficient with its Wald
     interval (:func:`from_family`), lets ``interval`` replace that interval when the value is
     defined, and with ``n_boot`` replaces it again by a units bootstrap (:func:`with_bootstrap`).
-    The formulas and their sources are in :mod:`mio_qual.agreement._multirater`.
+    The formulas, the two conventions for units rated once and their sources are in
+    :mod:`mio_qual.agreement._multirater`.
     """
+    check_convention(convention)
+    data = blanks_as_missing(data)
     uc = unit_counts(data, table=table, categories=categories, missing=missing, counts=counts)
+    if not is_identity(weights):
+        require_order(uc.values, categories, "weighted agreement")
     w, name = weight_matrix(weights, uc.values)
-    result, res = from_family(statistic, uc, model, w, name, len(uc.values), confidence)
+    result, res = from_family(statistic, uc, model, w, name, len(uc.values), confidence, convention)
     if interval is not None and result.defined:
         result = interval(result, res, uc)
     return with_bootstrap(result, statistic, n_boot, seed, data=data, table=table, weights=w,
-                          categories=categories, missing=missing, counts=counts)
+                          categories=categories, missing=missing, counts=counts, convention=convention)
 
 
 def with_bootstrap(result: Agreement, statistic: str, n_boot: int, seed: Any, **kwargs: Any) -> Agreement:
     """``result`` with a units-bootstrap percentile interval when ``n_boot`` is given and the value is defined.
 
-    ``kwargs`` are the data as :func:`mio_qual.agreement.bootstrap.bootstrap` takes them.
+    ``kwargs`` are the data as :func:`mio_qual.agreement.bootstrap.bootstrap` takes them. A
+    bootstrap distribution that is a single point (every replicate equal, as with perfect
+    agreement) gives no interval either: NaN with a note.
     """
     check_boot(n_boot)
     if not n_boot or not result.defined:
@@ -92,8 +168,19 @@ def with_bootstrap(result: Agreement, statistic: str, n_boot: int, seed: Any, **
     from .bootstrap import bootstrap
 
     boot = bootstrap(statistic, n_boot=n_boot, seed=seed, confidence=result.confidence, **kwargs)
-    note = f"{boot.n_undefined} undefined replicates" if boot.n_undefined else None
-    return result.with_interval(boot.ci_low, boot.ci_high, "bootstrap-units", note=note)
+    return boot_interval(result, boot)
+
+
+def boot_interval(result: Agreement, boot: Any) -> Agreement:
+    """``result`` with the interval of a :class:`~mio_qual.agreement.results.BootstrapResult`."""
+    notes = [f"{boot.n_undefined} undefined replicates"] if boot.n_undefined else []
+    low, high = boot.ci_low, boot.ci_high
+    if not (math.isnan(low) or math.isnan(high)) and high - low <= _DEGENERATE_SE:
+        low = high = math.nan
+        notes.append("no interval: every bootstrap replicate gave the same value (a degenerate distribution)")
+    se = boot.se if result.statistic == "krippendorff_alpha" else None
+    return result.with_interval(low, high, f"bootstrap-{boot.method}" if not math.isnan(low) else "", se=se,
+                                note="; ".join(notes) or None)
 
 
 def check_boot(n_boot: int) -> None:

@@ -1,9 +1,9 @@
 """The common engine of the multi-rater kappa family.
 
 Percent agreement, Scott's pi / Fleiss' kappa, Brennan-Prediger and Gwet's AC1/AC2 all have
-the form ``(p_a - p_e) / (1 - p_e)`` (Gwet 2014, ch. 2-5). They share the observed agreement
+the form ``(p_a - p_e) / (1 - p_e)`` (Gwet 2014, ch. 2-3). They share the observed agreement
 
-    p_a = mean over units i of  sum_k r_ik (r*_ik - 1) / (r_i (r_i - 1)),
+    p_a = mean over units i with r_i >= 2 of  sum_k r_ik (r*_ik - 1) / (r_i (r_i - 1)),
 
 where r_ik is how many coders put unit i in category k, r_i the number of ratings of unit i
 and r*_ik = sum_l w_kl r_il the weighted count (w the agreement weights; the identity when
@@ -16,15 +16,33 @@ pi_k = mean_i r_ik / r_i:
   the weights and q the number of categories;
 * Brennan & Prediger (1981): p_e = T_w / q^2.
 
-The standard error is Gwet's (2008) linearization: each unit gets an influence value
-``[(p_a,i - p_a) - (1 - kappa) * g . (pi_i - pi)] / (1 - p_e)`` with g the gradient of p_e with
-respect to pi, and ``var = sum_i infl_i^2 / (n (n - 1))`` (sampling of units, coders fixed,
-infinite population). For Fleiss' kappa and AC1 this is the variance formula of Gwet (2008); for Brennan-Prediger and percent agreement the chance term is fixed and only p_a
-varies.
+Units rated by one coder only (r_i = 1): two conventions, chosen with ``convention=``.
 
-Missing ratings: only units with at least two ratings enter (p_a and the pi_k alike). Gwet
-(2014) keeps single-rated units in pi_k; with complete data the two agree, and we prefer that
-every part of a coefficient rests on the same units (the units set aside are reported).
+* ``"gwet"`` (the default): such a unit carries no pair of ratings, so it is left out of p_a,
+  but its rating is evidence of how coders use the categories, so it stays in pi_k (the mean
+  runs over every unit rated at least once), and in the variance as a unit of the sample.
+  This is Gwet's treatment of missing ratings (Gwet 2014, ch. 2 and 5; Gwet 2008), the one
+  computed by his irrCAC package (``fleiss.kappa.raw``, ``gwet.ac1.raw``, ``bp.coeff.raw``,
+  ``pa.coeff.raw``) and by AgreeStat, and the one researchers compare against.
+* ``"pairable"``: such a unit leaves every term, p_a, pi_k and the variance alike, so that
+  all parts of the coefficient rest on the same units. This carries over to the kappa family
+  Krippendorff's rule for values that cannot be paired (Krippendorff 2011, step 1 of the
+  computation: a unit with a single value drops out). It is not Gwet's rule; it was this
+  package's default before Gwet's became it.
+
+With complete data the two coincide. Units with no rating at all are no data and are ignored
+under both.
+
+The standard error is Gwet's (2008; 2014, ch. 5) linearization. With n units rated at least
+once (n_2 of them at least twice), each unit gets the value
+
+    k_i = (n / n_2) (p_a,i - p_e) [r_i >= 2] / (1 - p_e)
+          - (1 - kappa) g . (pi_i - pi) / (1 - p_e),
+
+g the gradient of p_e with respect to pi, and ``var = sum_i (k_i - kappa)^2 / (n (n - 1))``
+(units sampled, coders fixed, infinite population). Under ``"pairable"`` n = n_2 and only
+pairable units enter. For Brennan-Prediger and percent agreement the chance term is fixed and
+the second part vanishes.
 """
 
 from __future__ import annotations
@@ -36,8 +54,19 @@ import numpy as np
 from ..errors import InputError
 from ._data import UnitCounts
 
+#: The conventions for units rated once (see the module docstring).
+CONVENTIONS = ("gwet", "pairable")
+
+
 @dataclass(frozen=True)
 class FamilyResult:
+    """Value, standard error and terms of one pooled-chance coefficient.
+
+    ``n_units`` counts the units in observed agreement (rated at least twice),
+    ``n_set_aside`` the units rated once (out of p_a under both conventions; out of every
+    term under ``"pairable"``).
+    """
+
     value: float
     se: float
     p_a: float
@@ -47,22 +76,40 @@ class FamilyResult:
     note: str
 
 
-def pairable(uc: UnitCounts) -> tuple[np.ndarray, np.ndarray, float]:
-    """Counts and weights of units with at least two ratings, and the weight set aside."""
+def check_convention(convention: str) -> None:
+    """Refuse an unknown convention for units rated once."""
+    if convention not in CONVENTIONS:
+        raise InputError(f"unknown convention {convention!r} for units rated by one coder",
+                         hint="use 'gwet' (the default) or 'pairable'")
+
+
+def rated(uc: UnitCounts, convention: str = "gwet") -> tuple[np.ndarray, np.ndarray, float]:
+    """Counts and weights of the units the convention uses, and the weight of units rated once.
+
+    ``"gwet"`` keeps every unit rated at least once, ``"pairable"`` those rated at least twice.
+    """
+    check_convention(convention)
     if not isinstance(uc.counts, np.ndarray):
         raise InputError(f"{len(uc.values)} distinct values are too many for a kappa-type coefficient",
                          hint="group the values into categories, or use krippendorff_alpha (interval or ratio)")
     r = uc.counts.sum(axis=1)
-    keep = (r >= 2) & (uc.weights > 0)
-    dropped = float(uc.weights[(~keep) & (r > 0)].sum())
-    return uc.counts[keep], uc.weights[keep], dropped
+    once = float(uc.weights[(r == 1) & (uc.weights > 0)].sum())
+    keep = (r >= (1 if convention == "gwet" else 2)) & (uc.weights > 0)
+    return uc.counts[keep], uc.weights[keep], once
+
+
+def pairable(uc: UnitCounts) -> tuple[np.ndarray, np.ndarray, float]:
+    """Counts and weights of units with at least two ratings, and the weight set aside."""
+    return rated(uc, "pairable")
 
 
 def unit_terms(n: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per-unit observed agreement p_a,i and category shares pi_ik."""
+    """Per-unit observed agreement p_a,i (0 for a unit rated once) and category shares pi_ik."""
     r = n.sum(axis=1)
     weighted = n @ w.T
-    pa_i = (n * (weighted - 1.0)).sum(axis=1) / (r * (r - 1.0))
+    pairs = r * (r - 1.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        pa_i = np.where(pairs > 0, (n * (weighted - 1.0)).sum(axis=1) / np.where(pairs > 0, pairs, 1.0), 0.0)
     pi_i = n / r[:, None]
     return pa_i, pi_i
 
@@ -86,48 +133,60 @@ def chance(model: str, pi: np.ndarray, w: np.ndarray, q: int) -> tuple[np.ndarra
     raise ValueError(model)
 
 
-def family(uc: UnitCounts, model: str, w: np.ndarray, q: int) -> FamilyResult:
+def family(uc: UnitCounts, model: str, w: np.ndarray, q: int, convention: str = "gwet") -> FamilyResult:
     """Coefficient, standard error and terms for one chance model (see the module docstring)."""
-    n, f, dropped = pairable(uc)
+    n, f, once = rated(uc, convention)
+    r = n.sum(axis=1)
+    two = r >= 2
+    total2 = float(f[two].sum())
     total = float(f.sum())
-    if total == 0:
-        return FamilyResult(np.nan, np.nan, np.nan, np.nan, 0.0, dropped,
+    if total2 == 0:
+        return FamilyResult(np.nan, np.nan, np.nan, np.nan, 0.0, once,
                             "undefined: no unit was rated by two or more coders")
     if model == "gwet" and q < 2:
-        return FamilyResult(np.nan, np.nan, np.nan, np.nan, total, dropped,
+        return FamilyResult(np.nan, np.nan, np.nan, np.nan, total2, once,
                             "undefined: AC1/AC2 need at least two categories (declare them with categories=)")
     if model == "brennan_prediger" and q < 2:
-        return FamilyResult(np.nan, np.nan, np.nan, np.nan, total, dropped,
+        return FamilyResult(np.nan, np.nan, np.nan, np.nan, total2, once,
                             "undefined: Brennan-Prediger needs at least two categories (declare them with categories=)")
     pa_i, pi_i = unit_terms(n, w)
-    pa = float(f @ pa_i) / total
+    pa = float(f @ pa_i) / total2
     pi = (f @ pi_i) / total
     pe_arr, grad = chance(model, pi, w, q)
     pe = float(pe_arr)
+    note = ""
+    if convention == "pairable" and once:
+        note = (f"{once:g} unit(s) rated by one coder left out of every term (convention 'pairable'; "
+                "Gwet's convention keeps them in chance agreement)")
     if np.isclose(pe, 1.0, rtol=0, atol=1e-12):
-        return FamilyResult(np.nan, np.nan, pa, pe, total, dropped,
+        return FamilyResult(np.nan, np.nan, pa, pe, total2, once,
                             "undefined: chance agreement is 1 (every rating falls in one category), "
                             "so there is no agreement beyond chance to measure")
     value = (pa - pe) / (1.0 - pe)
     se = np.nan
     if total > 1:
-        influence = ((pa_i - pa) - (1.0 - value) * ((pi_i - pi) @ grad)) / (1.0 - pe)
-        se = float(np.sqrt(max(f @ influence ** 2, 0.0) / (total * (total - 1.0))))
-    return FamilyResult(float(value), se, pa, pe, total, dropped, "")
+        k_i = (total / total2) * np.where(two, pa_i - pe, 0.0) / (1.0 - pe)
+        k_i = k_i - (1.0 - value) * ((pi_i - pi) @ grad) / (1.0 - pe)
+        se = float(np.sqrt(max(f @ (k_i - value) ** 2, 0.0) / (total * (total - 1.0))))
+    return FamilyResult(float(value), se, pa, pe, total2, once, note)
 
 
 def family_replicates(patterns: np.ndarray, freq: np.ndarray, model: str, w: np.ndarray, q: int) -> np.ndarray:
     """Coefficient for each row of ``freq`` (replicates x patterns), all at once.
 
-    ``patterns`` are distinct pairable units (count rows); ``freq`` how often each occurs in each
-    bootstrap replicate.
+    ``patterns`` are distinct units (count rows) of the convention in use, rated once or more;
+    ``freq`` how often each occurs in each bootstrap replicate. Units rated once count in the
+    category shares only, as in :func:`family`.
     """
     pa_p, pi_p = unit_terms(patterns, w)
+    two = patterns.sum(axis=1) >= 2
+    total2 = freq[:, two].sum(axis=1)
     total = freq.sum(axis=1)
-    pa = (freq @ pa_p) / total
-    pi = (freq @ pi_p) / total[:, None]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        pa = (freq @ pa_p) / total2
+        pi = (freq @ pi_p) / total[:, None]
     pe, _ = chance(model, pi, w, q)
     with np.errstate(invalid="ignore", divide="ignore"):
         out = (pa - pe) / (1.0 - pe)
-    out[np.isclose(pe, 1.0, rtol=0, atol=1e-12)] = np.nan
+    out[np.isclose(pe, 1.0, rtol=0, atol=1e-12) | (total2 == 0)] = np.nan
     return out

@@ -11,9 +11,11 @@ p_e stays small and AC1 does not collapse the way kappa does (the "kappa paradox
 adds agreement weights: p_a counts partial credit and p_e = T_w / (q (q - 1)) * sum_k
 pi_k (1 - pi_k) with T_w the sum of all weights (Gwet 2014, ch. 3).
 
-Standard errors are Gwet's (2008) linearization (units sampled, raters fixed, infinite
-population); see :mod:`mio_qual.agreement._multirater` for the formula and for how missing
-ratings are treated.
+Standard errors are Gwet's (2008; 2014, ch. 5) linearization (units sampled, raters fixed,
+infinite population). Units rated by one coder only follow Gwet's convention by default: out
+of p_a, in the category shares pi_k and the variance, as irrCAC's ``gwet.ac1.raw`` computes
+them; ``convention="pairable"`` drops them from every term. See
+:mod:`mio_qual.agreement._multirater` for the formulas and the sources of both rules.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ def gwet_ac1(
     confidence: float = 0.95,
     n_boot: int = 0,
     seed: int | np.random.Generator | None = None,
+    convention: str = "gwet",
 ) -> Agreement:
     """Gwet's first-order agreement coefficient AC1, for any number of coders.
 
@@ -54,6 +57,9 @@ def gwet_ac1(
     confidence, n_boot, seed
         Interval level; bootstrap replicates (units) for a percentile interval instead of the
         Wald interval.
+    convention : {"gwet", "pairable"}
+        Units rated by one coder only: ``"gwet"`` (default) keeps them in chance agreement
+        and the variance, ``"pairable"`` drops them (see :func:`mio_qual.agreement.fleiss_kappa`).
 
     References
     ----------
@@ -68,9 +74,19 @@ def gwet_ac1(
     (0.9, 0.255, 0.8658)
     >>> round(gwet_ac1(table=[[80, 7], [8, 5]]).value, 3)
     0.808
+
+    Gwet's cac.raw4raters (unit 12 rated once), as irrCAC prints it (``gwet.ac1.raw``:
+    0.77544, standard error 0.14295, p_e 0.1903212):
+
+    >>> nan = float("nan")
+    >>> raw4 = [[1, 2, 3, 3, 2, 1, 4, 1, 2, nan, nan, nan], [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, nan, nan],
+    ...         [nan, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, 3], [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, nan]]
+    >>> ac1 = gwet_ac1(raw4)
+    >>> round(ac1.value, 5), round(ac1.se, 5), round(ac1.expected, 7)
+    (0.77544, 0.14295, 0.1903212)
     """
     return pooled_coefficient("gwet_ac1", "gwet", data, None, table=table, categories=categories, missing=missing,
-                              counts=counts, confidence=confidence, n_boot=n_boot, seed=seed)
+                              counts=counts, confidence=confidence, n_boot=n_boot, seed=seed, convention=convention)
 
 
 def gwet_ac2(
@@ -84,6 +100,7 @@ def gwet_ac2(
     confidence: float = 0.95,
     n_boot: int = 0,
     seed: int | np.random.Generator | None = None,
+    convention: str = "gwet",
 ) -> Agreement:
     """Gwet's weighted agreement coefficient AC2 for ordinal or interval ratings.
 
@@ -91,7 +108,7 @@ def gwet_ac2(
     ----------
     weights : "quadratic", "linear", None or array
         Agreement weights on the category values (Gwet 2014, ch. 3). With identity weights
-        AC2 equals AC1.
+        AC2 equals AC1. On text labels the order must be given with ``categories=``.
 
     References
     ----------
@@ -105,4 +122,5 @@ def gwet_ac2(
     0.919
     """
     return pooled_coefficient("gwet_ac2", "gwet", data, weights, table=table, categories=categories,
-                              missing=missing, counts=counts, confidence=confidence, n_boot=n_boot, seed=seed)
+                              missing=missing, counts=counts, confidence=confidence, n_boot=n_boot, seed=seed,
+                              convention=convention)

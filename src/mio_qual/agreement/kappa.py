@@ -6,9 +6,18 @@ are compared, a contingency table (``table=``: rows coder 1, columns coder 2), a
 every coefficient whose literature defines them; ``n_boot=`` adds a bootstrap percentile
 interval instead (units resampled; see :mod:`mio_qual.agreement.bootstrap`).
 
+Units rated by one coder only follow Gwet's convention by default in the multi-rater
+coefficients (out of observed agreement, kept in chance agreement and the variance; Gwet 2014,
+as irrCAC and AgreeStat compute it); ``convention="pairable"`` drops them from every term. See
+:mod:`mio_qual.agreement._multirater` for both and their sources.
+
 Edge cases (decided, and reported in ``note``):
 
 * no unit rated by two coders (including all missing): value NaN;
+* a standard error of 0 (perfect agreement; kappa 0 when one coder used a single category):
+  the variance is degenerate, so the interval is NaN with a note rather than a point;
+* blank text cells are missing ratings; weighted coefficients on text labels need their order
+  (``categories=``), since alphabetical order is no order;
 * every rating in one category: percent agreement is 1; Cohen, Scott and Fleiss have chance
   agreement 1 and are undefined (0/0), so NaN; Brennan-Prediger and AC1 are 1 when at least
   two categories are declared (``categories=``) and NaN when only one is known;
@@ -22,7 +31,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from ._common import SOURCES, from_family, pooled_coefficient, wald, with_bootstrap
+from ._common import (SOURCES, blanks_as_missing, from_family, is_identity, pooled_coefficient, require_order,
+                      wald_interval, with_bootstrap)
 from ._data import UnitCounts, two_coder_table, unit_counts, weight_matrix
 from ._multirater import FamilyResult
 from .diagnostics import wilson_interval
@@ -42,6 +52,7 @@ def percent_agreement(
     confidence: float = 0.95,
     n_boot: int = 0,
     seed: int | np.random.Generator | None = None,
+    convention: str = "gwet",
 ) -> Agreement:
     """Observed agreement: the share of agreeing pairs of ratings, averaged over units.
 
@@ -64,6 +75,10 @@ def percent_agreement(
         Level of the interval.
     n_boot : int
         Bootstrap replicates; when given, the interval is a units bootstrap instead of Wilson.
+    convention : {"gwet", "pairable"}
+        Units rated by one coder: ``"gwet"`` counts them as units with no pair of ratings in
+        the standard error (irrCAC's ``pa.coeff.raw``), ``"pairable"`` leaves them out. The
+        value is the same under both.
 
     Returns
     -------
@@ -80,7 +95,7 @@ def percent_agreement(
     """
     return pooled_coefficient("percent_agreement", "none", data, weights, table=table, categories=categories,
                               missing=missing, counts=counts, confidence=confidence, n_boot=n_boot, seed=seed,
-                              interval=_wilson)
+                              convention=convention, interval=_wilson)
 
 
 def _wilson(result: Agreement, res: FamilyResult, uc: UnitCounts) -> Agreement:
@@ -182,13 +197,16 @@ def cohen_kappa(
     >>> round(cohen_kappa(table=[[0, 4, 1], [0, 8, 0], [0, 1, 5]], weights="linear").value, 4)
     0.4701
     """
-    t, values, set_aside = two_coder_table(data, table=table, categories=categories, missing=missing, counts=counts)
+    t, values, set_aside = two_coder_table(blanks_as_missing(data), table=table, categories=categories,
+                                           missing=missing, counts=counts)
+    if not is_identity(weights):
+        require_order(values, categories, "weighted kappa")
     w, name = weight_matrix(weights, values)
     kappa, se, po, pe, note = _cohen(t, w)
-    low, high = wald(kappa, se, confidence)
+    low, high, method, note = wald_interval(kappa, se, confidence, note)
     result = Agreement(
         statistic="cohen_kappa", value=kappa, se=se, ci_low=low, ci_high=high,
-        ci_method="wald" if not math.isnan(low) else "", confidence=confidence, observed=po, expected=pe,
+        ci_method=method, confidence=confidence, observed=po, expected=pe,
         n_units=int(round(t.sum())), n_coders=2, n_categories=len(values), n_set_aside=set_aside, weights=name,
         note=note, source=SOURCES["cohen_kappa"],
     )
@@ -226,9 +244,12 @@ def scott_pi(
     >>> round(scott_pi(table=[[8, 1], [0, 1]]).value, 4)
     0.6078
     """
-    t, values, set_aside = two_coder_table(data, table=table, categories=categories, missing=missing, counts=counts)
+    t, values, set_aside = two_coder_table(blanks_as_missing(data), table=table, categories=categories,
+                                           missing=missing, counts=counts)
     uc = unit_counts(table=t, categories=values.tolist() if categories is not None else None)
     uc = type(uc)(uc.counts, uc.weights, values, 2)
+    if not is_identity(weights):
+        require_order(values, categories, "weighted Scott's pi")
     w, name = weight_matrix(weights, values)
     result, _ = from_family("scott_pi", uc, "fleiss", w, name, len(values), confidence)
     result = Agreement(**{**result.as_dict(), "n_set_aside": set_aside})
@@ -246,15 +267,24 @@ def fleiss_kappa(
     confidence: float = 0.95,
     n_boot: int = 0,
     seed: int | np.random.Generator | None = None,
+    convention: str = "gwet",
 ) -> Agreement:
     """Fleiss' kappa for any number of coders (Scott's pi generalized), with missing ratings.
 
     kappa = (P-bar - P_e) / (1 - P_e), P-bar the mean share of agreeing coder pairs per unit,
     P_e = sum_k pi_k^2 (weighted: sum_kl w_kl pi_k pi_l) with pi_k the mean share of unit
-    ratings in category k (Fleiss 1971). Units may have different numbers of ratings; units
-    with fewer than two are set aside (Gwet 2014, ch. 5). The standard error is Gwet's (2008)
-    linearization, valid whether or not kappa is 0 (Fleiss' 1971 formula holds only under
-    the null hypothesis of no agreement).
+    ratings in category k (Fleiss 1971). Units may have different numbers of ratings. The
+    standard error is Gwet's (2008; 2014, ch. 5) linearization, valid whether or not kappa is 0
+    (Fleiss' 1971 formula holds only under the null hypothesis of no agreement).
+
+    Parameters
+    ----------
+    convention : {"gwet", "pairable"}
+        Units rated by one coder only. ``"gwet"`` (default): left out of P-bar, kept in the
+        category shares pi_k and in the variance, as Gwet (2014) and irrCAC's
+        ``fleiss.kappa.raw`` compute it. ``"pairable"``: left out of every term, the way
+        Krippendorff (2011) drops values that cannot be paired (this package's former rule,
+        not Gwet's). With complete data both give the same.
 
     References
     ----------
@@ -271,9 +301,19 @@ def fleiss_kappa(
     >>> k = fleiss_kappa([[1, 1, 2, 2], [1, 1, 2, 1], [1, nan, 2, 1]])
     >>> round(k.value, 3), k.n_units
     (0.625, 4)
+
+    Gwet's cac.raw4raters (12 units, 4 raters, unit 12 rated once), as irrCAC prints it
+    (``fleiss.kappa.raw``: 0.76117, standard error 0.15302):
+
+    >>> raw4 = [[1, 2, 3, 3, 2, 1, 4, 1, 2, nan, nan, nan], [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, nan, nan],
+    ...         [nan, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, 3], [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, nan]]
+    >>> k = fleiss_kappa(raw4)
+    >>> round(k.value, 5), round(k.se, 5), k.n_units, k.n_set_aside
+    (0.76117, 0.15302, 11, 1)
     """
     return pooled_coefficient("fleiss_kappa", "fleiss", data, weights, table=table, categories=categories,
-                              missing=missing, counts=counts, confidence=confidence, n_boot=n_boot, seed=seed)
+                              missing=missing, counts=counts, confidence=confidence, n_boot=n_boot, seed=seed,
+                              convention=convention)
 
 
 def brennan_prediger(
@@ -287,12 +327,15 @@ def brennan_prediger(
     confidence: float = 0.95,
     n_boot: int = 0,
     seed: int | np.random.Generator | None = None,
+    convention: str = "gwet",
 ) -> Agreement:
     """Brennan & Prediger's (1981) kappa: chance agreement 1/q for q categories.
 
     kappa_n = (p_a - 1/q) / (1 - 1/q); weighted, p_e = T_w / q^2 with T_w the sum of the
     weights (Gwet 2014, ch. 3). q is the number of categories of the scale: declare them with
     ``categories=`` when some were never used, otherwise the observed ones are counted.
+    ``convention`` changes only the standard error (see :func:`fleiss_kappa`); irrCAC's
+    ``bp.coeff.raw`` computes the default.
 
     References
     ----------
@@ -306,7 +349,7 @@ def brennan_prediger(
     """
     return pooled_coefficient("brennan_prediger", "brennan_prediger", data, weights, table=table,
                               categories=categories, missing=missing, counts=counts, confidence=confidence,
-                              n_boot=n_boot, seed=seed)
+                              n_boot=n_boot, seed=seed, convention=convention)
 
 
 def pabak(
@@ -341,7 +384,8 @@ def pabak(
     >>> round(p.value, 2), round(p.ci_low, 3), round(p.ci_high, 3)
     (0.92, 0.803, 0.969)
     """
-    t, values, set_aside = two_coder_table(data, table=table, categories=categories, missing=missing, counts=counts)
+    t, values, set_aside = two_coder_table(blanks_as_missing(data), table=table, categories=categories,
+                                           missing=missing, counts=counts)
     q = len(values)
     n = float(t.sum())
     note = ""
