@@ -34,20 +34,17 @@ SQL_PENDING = {
     "cli/coding.py",
     "coding/layers.py", "coding/queries.py", "coding/reconcile.py", "coding/refi_export.py",
     "coding/refi_import.py", "coding/spreadsheet.py", "coding/word.py",
-    "demo.py", "deidentify.py",
+    "demo.py",
     "mixed/aggregate.py", "mixed/constructs.py", "mixed/evidence.py", "mixed/quant.py", "mixed/ratings.py",
     "project/_base.py", "project/transcripts.py",
-    "reports/documents.py", "reports/methods.py",
 }
 PROJECT_PENDING = {
     "agreement/project_api.py",
     "autocode/evaluate.py", "autocode/persist.py", "autocode/rules.py", "autocode/suggest.py", "autocode/units.py",
     "coding/importing.py", "coding/layers.py", "coding/queries.py", "coding/reconcile.py", "coding/refi_export.py",
     "coding/refi_import.py", "coding/spreadsheet.py", "coding/word.py",
-    "deidentify.py",
     "mixed/aggregate.py", "mixed/constructs.py", "mixed/evidence.py", "mixed/joint.py", "mixed/qca.py",
     "mixed/quant.py", "mixed/ratings.py", "mixed/worksheet.py",
-    "reports/__init__.py", "reports/deidentify.py", "reports/documents.py", "reports/methods.py",
 }
 RENDERING_PENDING = {
     "autocode/evaluate.py", "mixed/heatmap.py", "mixed/worksheet.py",

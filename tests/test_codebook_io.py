@@ -19,11 +19,11 @@ from mio_qual.codebook import (
     from_qdc,
     load_codebooks,
     to_csv,
-    to_docx,
     to_qdc,
     validate_codebook,
 )
 from mio_qual.codebook.qdc import GUID_NAMESPACE
+from mio_qual.reports.manual import codebook_manual
 
 PROJECT_XSD = Path(__file__).parent / "data" / "refi-qda" / "Project.xsd"  # shipped: see tests/data/README.md
 
@@ -212,7 +212,7 @@ def test_docx_manual_headings(tmp_path: Path) -> None:
 
     cb = load_codebooks(["cfir2", "mio"])
     path = tmp_path / "manual.docx"
-    to_docx(cb, path)
+    codebook_manual(cb, path)
     doc = docx.Document(str(path))
     headings = [(p.style.name, p.text) for p in doc.paragraphs if p.style.name.startswith(("Heading", "Title"))]
     by_style: dict[str, list[str]] = {}

@@ -87,14 +87,15 @@ def test_methods_claim_only_what_the_project_holds(tmp_path):
     from mio_qual import Project
 
     empty = Project.create(tmp_path / "empty")
-    assert m.methods_paragraphs(empty) == ["No transcripts have been imported into this project yet.",
+    assert m.methods_paragraphs(empty.project_facts()) == ["No transcripts have been imported into this project yet.",
                                            "**Coding.** No human coding has been imported into this project yet."]
     empty.close()
     one = make_study(tmp_path / "one", {"jordan": CODING["jordan"]})
-    text = " ".join(m.methods_paragraphs(one))
+    facts = one.project_facts()
+    text = " ".join(m.methods_paragraphs(facts))
     assert "One coder coded the transcripts: jordan applied 9 codings" in text
     assert "at least two coders" not in text and "Reconciliation" not in text
-    assert m.describe_ratings(one) == [] and m.describe_quant(one) == [] and m.describe_autocoding(one) == []
+    assert m.describe_ratings(facts) == [] and m.describe_quant(facts) == [] and m.describe_autocoding(facts) == []
     one.close()
 
 

@@ -15,8 +15,7 @@ import docx
 import pytest
 
 from mio_qual import Project
-from mio_qual.coding import Coding, write_codings
-from mio_qual.reports import agreement_report, codebook_report, joint_report, study_report, themes_report
+from mio_qual.coding import Coding
 
 T01 = ("INTERVIEWER: How is MIO going at your clinic?\n"
        "PARTICIPANT: Morgan, it goes well. Our room has a door and a rug. Supervision is every week. We never skip"
@@ -66,7 +65,7 @@ def make_study(folder: Path, coders: dict = CODING) -> Project:
     for coder, codes in coders.items():
         rows = [Coding(sid.split(":")[0], int(sentences.at[sid, "start"]), int(sentences.at[sid, "end"]), code, coder)
                 for code, ids in codes.items() for sid in ids]
-        write_codings(project, rows, coder=coder, source_file=f"{coder}.xlsx")
+        project.write_codings(rows, coder=coder, source_file=f"{coder}.xlsx")
     return project
 
 
@@ -107,11 +106,11 @@ def study(tmp_path_factory):
     project = make_study(folder)
     out = folder / "reports"
     results = {
-        "codebook": codebook_report(project, out / "codebook.docx", redact=EXTRA),
-        "agreement": agreement_report(project, out / "agreement.docx", redact=EXTRA),
-        "themes": themes_report(project, out / "themes.docx", redact=EXTRA),
-        "joint": joint_report(project, out / "joint.docx", redact=EXTRA),
-        "study": study_report(project, out / "study.docx", redact=EXTRA),
+        "codebook": project.report_codebook(out / "codebook.docx", redact=EXTRA),
+        "agreement": project.report_agreement(out / "agreement.docx", redact=EXTRA),
+        "themes": project.report_themes(out / "themes.docx", redact=EXTRA),
+        "joint": project.report_joint(out / "joint.docx", redact=EXTRA),
+        "study": project.report_study(out / "study.docx", redact=EXTRA),
     }
     yield project, results
     project.close()
@@ -248,14 +247,15 @@ def test_study_report_sections_and_generated_methods(study):
 
 def test_one_coder_and_empty_projects_still_give_every_report(tmp_path):
     one = make_study(tmp_path / "one", {"jordan": CODING["jordan"]})
-    result = agreement_report(one, tmp_path / "one.docx")
+    result = one.report_agreement(tmp_path / "one.docx")
     assert result.tables == 0 and "two coders" in result.absent[0]
-    study = study_report(one, tmp_path / "one-study.docx")
+    study = one.report_study(tmp_path / "one-study.docx")
     assert any("one human coding layer" in s for s in study.absent)
     one.close()
     empty = Project.create(tmp_path / "empty")
-    for function in (codebook_report, agreement_report, themes_report, joint_report, study_report):
-        result = function(empty, tmp_path / f"empty-{function.__name__}.docx")
+    for function in (empty.report_codebook, empty.report_agreement, empty.report_themes, empty.report_joint,
+                     empty.report_study):
+        result = function(tmp_path / f"empty-{function.__name__}.docx")
         assert result.path.is_file()
         docx.Document(str(result.path))
     empty.close()
@@ -266,15 +266,13 @@ def test_not_a_docx_is_refused(study, tmp_path):
 
     project, _ = study
     with pytest.raises(InputError, match="Word file"):
-        themes_report(project, tmp_path / "themes.pdf")
+        project.report_themes(tmp_path / "themes.pdf")
 
 
 def test_study_report_evaluates_rule_suggestions(tmp_path):
-    from mio_qual.autocode import apply_rules, evaluate
-
     project = make_study(tmp_path / "rules")
-    apply_rules(project)
-    result = study_report(project, tmp_path / "study.docx")
+    project.autocode_rules()
+    result = project.report_study(tmp_path / "study.docx")
     document = docx.Document(str(result.path))
     top = [t for level, t in headings(document) if level == 1]
     assert top[3] == "Automatic coding suggestions"
@@ -283,8 +281,8 @@ def test_study_report_evaluates_rule_suggestions(tmp_path):
     text = " ".join(p.text for p in document.paragraphs)
     assert "Automatic suggestions (rules)." in text and "keyword patterns" in text
     # an evaluation passed in (scoring codes with two or more units) is shown as it is
-    evaluation = evaluate(project, "rules", min_examples=2)
-    shown = study_report(project, tmp_path / "study2.docx", autocode=[evaluation])
+    evaluation = project.autocode_evaluate("rules", min_examples=2)
+    shown = project.report_study(tmp_path / "study2.docx", autocode=[evaluation])
     summary = find_table(docx.Document(str(shown.path)), "Suggestions")
     assert [c.text for c in summary.rows[0].cells][:3] == ["Suggestions", "Pooling", "Codes scored"]
     assert [r.cells[1].text for r in summary.rows[1:]] == ["micro", "macro"]

@@ -24,21 +24,15 @@ RATINGS = {
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory):
     from mio_qual import Project
-    from mio_qual.coding.reconcile import reconcile
-    from mio_qual.coding.spreadsheet import import_sheets
-    from mio_qual.coding.word import import_docx_comments
-    from mio_qual.mixed.quant import import_quant
-    from mio_qual.mixed.ratings import import_ratings
-    from mio_qual.reports import write_report
 
     folder = tmp_path_factory.mktemp("sample")
     project = Project.create(folder / "project")
     project.import_transcripts([SAMPLE])
-    import_docx_comments(project, sorted((SAMPLE / "coding" / "jordan").glob("*.docx")), coder="jordan")
-    import_sheets(project, [SAMPLE / "coding" / "casey.xlsx"], coder="casey")
-    reconcile(project, ("jordan", "casey"), into="consensus")
+    project.import_word_comments(sorted((SAMPLE / "coding" / "jordan").glob("*.docx")), coder="jordan")
+    project.import_coding_sheets([SAMPLE / "coding" / "casey.xlsx"], coder="casey")
+    project.reconcile(("jordan", "casey"), into="consensus")
     for path in sorted((SAMPLE / "quant").glob("*.csv")):
-        import_quant(project, path)
+        project.import_quant(path)
     ratings = folder / "ratings.csv"
     with open(ratings, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
@@ -46,9 +40,9 @@ def sample(tmp_path_factory):
         for construct, cells in RATINGS.items():
             for clinic, rating in cells.items():
                 writer.writerow(["clinic", clinic, construct, rating, f"{construct} at {clinic}; Gwen said so"])
-    import_ratings(project, ratings, rater="alex", by="clinic")
+    project.import_ratings(ratings, rater="alex", by="clinic")
     out = folder / "reports"
-    results = {kind: write_report(kind, project, out / f"{kind}.docx") for kind in
+    results = {kind: project.report(kind, out / f"{kind}.docx") for kind in
                ("codebook", "agreement", "themes", "joint", "study")}
     yield project, results
     project.close()

@@ -1,20 +1,18 @@
-"""Keeping names out of quotes: :func:`redact` and :func:`known_names`.
+"""Keeping names out of quotes: :func:`redact`, :func:`known_names` and :func:`make_redactor`.
 
 DESIGN.md, decision 9: reports quote participants by study id and role, never by name, and
 names from the speaker roster are redacted in quotes. The roster's names and aliases are kept
 in the store's ``private_names`` table at import (see :meth:`mio_qual.project.Project.private_names`);
 speaker labels that look like names are added here, so a project imported without a roster
-still has its name-like labels redacted.
+still has its name-like labels redacted. :meth:`mio_qual.project.Project.names_to_redact` and
+:meth:`mio_qual.project.Project.redactor` gather a project's names and call these functions.
 """
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import TYPE_CHECKING, Callable, Iterable
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .project import Project
+from typing import Callable, Iterable
 
 PLACEHOLDER = "[name]"
 
@@ -66,7 +64,7 @@ def redact(text: str, names: Iterable[str], *, placeholder: str = PLACEHOLDER, i
     return pattern.sub(placeholder, text)
 
 
-def known_names(project: "Project") -> set[str]:
+def known_names(private_names: Iterable[str], speaker_labels: Iterable[str] = ()) -> set[str]:
     """Names to redact from a project's quotes.
 
     The roster names and aliases the project kept at import (``private_names``), and every
@@ -76,28 +74,41 @@ def known_names(project: "Project") -> set[str]:
 
     Parameters
     ----------
-    project : Project
+    private_names : iterable of str
+        The roster's names and aliases.
+    speaker_labels : iterable of str
+        The speaker labels of the transcripts.
 
     Returns
     -------
     set of str
+
+    Examples
+    --------
+    >>> sorted(known_names(["Renata Solis"], ["Jane Doe", "INTERVIEWER", "P3", "SPEAKER_00"]))
+    ['Jane Doe', 'Renata Solis']
     """
     from .transcripts.roster import looks_like_name
 
-    names = set(project.private_names())
-    for (label,) in project.store.connection.execute("SELECT DISTINCT label FROM speakers"):
+    names = set(private_names)
+    for label in speaker_labels:
         if label and looks_like_name(label):
             names.add(" ".join(label.split()))
     return names
 
 
-def make_redactor(project: "Project", extra: Iterable[str] = ()) -> Callable[[str], str]:
-    """A function that replaces every :func:`known_names` name, and each of ``extra``, with ``[name]``.
+def make_redactor(names: Iterable[str], extra: Iterable[str] = ()) -> Callable[[str], str]:
+    """A function that replaces each of ``names`` and ``extra`` with ``[name]``.
 
     Everything that quotes a participant (reports, joint displays, worksheets, disagreement
-    lists) redacts through this one function.
+    lists) redacts through this one function, given the project's :func:`known_names`.
+
+    Examples
+    --------
+    >>> make_redactor({"Gwen"}, ["Ms.  Harlow"])("Gwen met Ms. Harlow.")
+    '[name] met [name].'
     """
-    names = set(known_names(project))
+    names = set(names)
     names.update(" ".join(str(n).split()) for n in extra if str(n).strip())
     frozen = tuple(sorted(names))
 

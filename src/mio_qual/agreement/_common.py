@@ -7,23 +7,15 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from ..citations import STATISTIC_SOURCES, statistic_sources
 from ..errors import InputError
 from ._data import UnitCounts, unit_counts, weight_matrix
 from ._multirater import FamilyResult, check_convention, family
 from .diagnostics import z_value
 from .results import Agreement
 
-SOURCES = {
-    "percent_agreement": "Gwet (2014), Handbook of Inter-Rater Reliability, 4th ed., ch. 2; Wilson (1927)",
-    "cohen_kappa": "Cohen (1960); weighted: Cohen (1968); SE: Fleiss, Cohen & Everitt (1969)",
-    "scott_pi": "Scott (1955); SE: Gwet (2008)",
-    "fleiss_kappa": "Fleiss (1971); missing data and SE: Gwet (2008, 2014)",
-    "brennan_prediger": "Brennan & Prediger (1981); SE: Gwet (2014)",
-    "pabak": "Byrt, Bishop & Carlin (1993); interval from Wilson (1927) on p_o",
-    "gwet_ac1": "Gwet (2008), Br J Math Stat Psychol 61:29-48",
-    "gwet_ac2": "Gwet (2014), Handbook of Inter-Rater Reliability, 4th ed., ch. 3",
-    "krippendorff_alpha": "Krippendorff (2011), Computing Krippendorff's Alpha-Reliability; Krippendorff (2004)",
-}
+#: Each coefficient's sources, from the one citation table (:data:`mio_qual.citations.STATISTIC_SOURCES`).
+SOURCES = {statistic: statistic_sources(statistic) for statistic in STATISTIC_SOURCES}
 
 
 #: A standard error at or below this is a degenerate variance, not a measured precision.

@@ -176,7 +176,8 @@ def validate_cmd(file: Path, with_sources: tuple[str, ...], fmt: str) -> None:
               help="File to write. Without it csv and qdc go to standard output.")
 def export_cmd(sources: tuple[str, ...], fmt: str | None, out: Path | None) -> None:
     """Export one or more codebooks (combined) as a Word manual, a CSV table or a .qdc file."""
-    from ..codebook import load_codebooks, to_csv, to_docx, to_qdc
+    from ..codebook import load_codebooks, to_csv, to_qdc
+    from ..reports.manual import codebook_manual
 
     if fmt is None:
         suffix = out.suffix.lower().lstrip(".") if out is not None else ""
@@ -201,7 +202,7 @@ def export_cmd(sources: tuple[str, ...], fmt: str | None, out: Path | None) -> N
     if out.parent and not out.parent.exists():
         raise InputError("the folder for the output file does not exist", path=out.parent, hint="create it first")
     if fmt == "docx":
-        to_docx(cb, out)
+        codebook_manual(cb, out)
     elif fmt == "csv":
         to_csv(cb, out)
     else:

@@ -1,4 +1,4 @@
-"""``mio-qual report KIND --out FILE.docx``: a thin face over :mod:`mio_qual.reports`."""
+"""``mio-qual report KIND --out FILE.docx``: a thin face over :meth:`mio_qual.project.Project.report`."""
 
 from __future__ import annotations
 
@@ -8,17 +8,10 @@ from typing import Any
 
 import click
 
-from .common import console, get_project
+from .common import ManyValues, console, get_project, split_values
 
 KINDS = ("codebook", "agreement", "themes", "joint", "study")
 _UNITS = ("sentence", "turn", "paragraph", "character", "span", "transcript", "continuum")
-
-
-def _split(values: tuple[str, ...]) -> list[str]:
-    out: list[str] = []
-    for value in values:
-        out.extend(v for v in value.replace(",", " ").split() if v)
-    return out
 
 
 @click.command()
@@ -28,13 +21,13 @@ def _split(values: tuple[str, ...]) -> list[str]:
 @click.option("--redact", "redact_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="A text file of further names or phrases to replace with [name], one per line.")
 @click.option("--title", default=None, help="Title on the title page.")
-@click.option("--coders", multiple=True, help="agreement, study: layers to compare (default: every human layer).")
+@click.option("--coders", multiple=True, cls=ManyValues, help="agreement, study: layers to compare (default: every human layer).")
 @click.option("--unit", type=click.Choice(_UNITS), default=None,
               help="agreement, study: unit of analysis [default: sentence].")
 @click.option("--boot", "n_boot", type=click.IntRange(0), default=None,
               help="agreement, study: bootstrap replicates for the intervals [default: 0, analytic intervals].")
 @click.option("--seed", type=int, default=None, help="agreement, study: seed of the bootstrap [default: 0].")
-@click.option("--layer", "layers", multiple=True,
+@click.option("--layer", "layers", multiple=True, cls=ManyValues,
               help="themes, study: coding layer(s) to read [default: consensus, else every human layer].")
 @click.option("--quotes", "max_quotes", type=click.IntRange(0), default=None,
               help="themes, study: exemplar quotes per construct [default: 3].")
@@ -61,19 +54,15 @@ def report(kind: str, out: Path, redact_file: Path | None, title: str | None, co
       mio-qual report agreement --coders jordan casey --unit turn --out agreement.docx
       mio-qual report themes --redact extra-names.txt --out themes.docx
     """
-    from ..errors import InputError
-    from ..reports import write_report
+    from ..project import Project
     from ..reports.deidentify import read_redact_file
-    from ..reports.documents import agreement_report, codebook_report, joint_report, study_report, themes_report
+    from ..reports.documents import check_path
 
-    if out.suffix.lower() != ".docx":
-        raise InputError("a report is a Word file", path=out, hint="give --out a file name ending in .docx")
-    function = {"codebook": codebook_report, "agreement": agreement_report, "themes": themes_report,
-                "joint": joint_report, "study": study_report}[kind]
-    accepted = set(inspect.signature(function).parameters)
+    check_path(out)
+    accepted = set(inspect.signature(getattr(Project, f"report_{kind}")).parameters)
     given: dict[str, Any] = {
-        "title": title, "coders": _split(coders) or None, "unit": unit, "n_boot": n_boot, "seed": seed,
-        "layer": _split(layers) or None, "max_quotes": max_quotes, "outcome": outcome, "by": by, "rater": rater,
+        "title": title, "coders": split_values(coders) or None, "unit": unit, "n_boot": n_boot, "seed": seed,
+        "layer": split_values(layers) or None, "max_quotes": max_quotes, "outcome": outcome, "by": by, "rater": rater,
         "fit": fit, "max_rows": max_rows,
     }
     flags = {"coders": "--coders", "unit": "--unit", "n_boot": "--boot", "seed": "--seed", "layer": "--layer",
@@ -97,7 +86,7 @@ def report(kind: str, out: Path, redact_file: Path | None, title: str | None, co
     project = get_project()
     screen = console(stderr=True)
     with screen.status(f"writing the {kind} report"):
-        result = write_report(kind, project, out, **options)
+        result = project.report(kind, out, **options)
     for sentence in result.absent:
         screen.print(f"[yellow]note:[/] {sentence}")
     screen.print(f"wrote {result.path} ({result.tables} tables, {result.n_figures} figures, "

@@ -3,7 +3,8 @@
 Codebooks are YAML files (bundled ones live in the top-level ``codebooks/`` folder and
 ship inside the wheel). This package reads them, checks them (every problem at once, with
 file and line), combines them, resolves what coders type to stable code ids, and exports
-coding manuals (Word), tables (CSV) and REFI-QDA codebooks (.qdc)::
+tables (CSV) and REFI-QDA codebooks (.qdc); the coder's manual in Word is
+:func:`mio_qual.reports.manual.codebook_manual`::
 
     from mio_qual.codebook import load_codebooks
     cb = load_codebooks(["cfir2", "mio"])
@@ -13,7 +14,7 @@ coding manuals (Word), tables (CSV) and REFI-QDA codebooks (.qdc)::
 
 Modules: :mod:`.model` (Code, Codebook), :mod:`.labels` (resolution), :mod:`.keywords`
 (keyword pattern syntax), :mod:`.yaml_io` / :mod:`.csv_io` / :mod:`.qdc` (formats),
-:mod:`.build` (checks), :mod:`.loader` (finding and combining), :mod:`.manual` (Word).
+:mod:`.build` (checks), :mod:`.loader` (finding and combining).
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from .csv_io import from_csv, to_csv
 from .keywords import KeywordPattern, KeywordSyntaxError, parse_keyword
 from .labels import AmbiguousCodeError, normalize_label
 from .loader import bundled_overview, load_codebooks, validate_codebook
-from .manual import to_docx
 from .model import LEVELS, Code, Codebook, CodebookInfo, FoundCodes
 from .problems import PROBLEM_KINDS, CodebookError, Problem
 from .qdc import QDC_NAMESPACE, code_guid, from_qdc, to_qdc
@@ -51,7 +51,6 @@ __all__ = [
     "normalize_label",
     "parse_keyword",
     "to_csv",
-    "to_docx",
     "to_qdc",
     "validate_codebook",
 ]

@@ -1,10 +1,312 @@
-"""Reports: the Project methods that gather results and render the Word documents."""
+"""Reports: the Project methods that gather results and render the Word documents.
+
+Each ``report_*`` method reads what its document needs from the store and from the other
+Project methods (agreement, joint displays, evaluations of automatic suggestions), puts it in
+one :class:`~mio_qual.reports.documents.ReportInputs`, and hands it to
+:mod:`mio_qual.reports.documents`, which writes the document without reading the store.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
+from ..store import summary as store_summary
 from ._base import ProjectBase
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..reports.documents import AgreementData, CodebookData, JointData, ReportInputs, ReportResult, ThemesData
+    from ..store.summary import ProjectFacts
+
+SEGMENT_UNITS = ("sentence", "turn", "paragraph")
 
 
 class ReportsMixin(ProjectBase):
-    """Word reports."""
+    """Word reports, the methods text, and the names every report redacts."""
+
+    # ------------------------------------------------------------------ privacy
+    def names_to_redact(self) -> set[str]:
+        """Roster names and aliases kept at import, and name-like speaker labels
+        (see :func:`mio_qual.deidentify.known_names`)."""
+        from ..deidentify import known_names
+
+        return known_names(self.private_names(), store_summary.speaker_labels(self.store))  # type: ignore[attr-defined]
+
+    def redactor(self, extra: Iterable[str] = ()) -> Callable[[str], str]:
+        """The function that replaces every name the project knows, and each of ``extra``, with ``[name]``."""
+        from ..deidentify import make_redactor
+
+        return make_redactor(self.names_to_redact(), extra)
+
+    # ------------------------------------------------------------------ what the reports show
+    def project_facts(self) -> "ProjectFacts":
+        """What the methods text describes (:func:`mio_qual.store.summary.project_facts`), with the raters'
+        agreement when two or more raters rated."""
+        from ..reports.methods import rating_raters
+
+        facts = store_summary.project_facts(self.store)
+        raters, kind = rating_raters(facts)
+        if len(raters) >= 2:
+            try:
+                facts.rating_agreement = self.rating_agreement(raters, by=kind or "clinic")  # type: ignore[attr-defined]
+            except Exception:  # noqa: BLE001 - the methods paragraph stays true without the numbers
+                facts.rating_agreement = None
+        return facts
+
+    def human_coders(self) -> list[str]:
+        """The human coding layers, in the order they were first imported."""
+        return store_summary.human_coders(self.store)
+
+    def agreement_data(self, coders: Sequence[str] | None = None, unit: str = "sentence", *, n_boot: int = 0,
+                       seed: int = 0, confidence: float = 0.95, min_coverage: float = 0.0) -> "AgreementData | str":
+        """What the agreement sections show (agreement table and disagreements), or the sentence saying why
+        there is none.
+
+        Parameters
+        ----------
+        coders : sequence of str, optional
+            Layers to compare (default: every human layer).
+        unit : str
+            Unit of analysis (see :meth:`agreement`).
+        n_boot, seed, confidence, min_coverage
+            Passed on to :meth:`agreement`.
+        """
+        import pandas as pd
+
+        from ..errors import InputError
+        from ..reports.documents import AgreementData, no_shared_transcripts, too_few_coders
+
+        chosen = list(coders) if coders else self.human_coders()
+        if len(chosen) < 2:
+            return too_few_coders(chosen)
+        segment = {"min_coverage": min_coverage} if unit in SEGMENT_UNITS else {}
+        inputs = self.agreement_inputs(chosen, unit) if unit != "continuum" else None  # type: ignore[attr-defined]
+        table = self.agreement(chosen, unit=unit, n_boot=n_boot, seed=seed,  # type: ignore[attr-defined]
+                               confidence=confidence, inputs=inputs, **segment)
+        if not len(table):
+            return no_shared_transcripts(chosen)
+        try:
+            dis = self.disagreements(chosen, unit=unit, inputs=inputs, **segment)  # type: ignore[attr-defined]
+        except InputError:
+            dis = pd.DataFrame()
+        n_transcripts = int((table["level"] == "transcript").sum()) or int(
+            self.codings(coder=chosen)["transcript_id"].nunique())  # type: ignore[attr-defined]
+        # segment units are participants' speech: agreement leaves interviewer speech out by default
+        return AgreementData(chosen, unit, table, dis, n_boot, seed, confidence, min_coverage, n_transcripts,
+                             participants_only=unit in SEGMENT_UNITS)
+
+    def autocode_evaluations(self, *, evaluate_model: bool = False) -> list[Any]:
+        """Evaluations of the project's automatic suggestions for the study report.
+
+        The keyword rules are evaluated when the project holds a ``rules`` layer (fast: the rules
+        are applied again). The model is evaluated only with ``evaluate_model``: an honest figure
+        needs cross-validation grouped by transcript, which trains the model again once per fold
+        with the stored model's settings.
+        """
+        origins = store_summary.origin_counts(self.store)
+        if not origins.get("rules") and not origins.get("model") and not store_summary.counts(self.store)["models"]:
+            return []
+        if not origins.get("human") and not origins.get("consensus"):
+            return []
+        out = []
+        if origins.get("rules"):
+            out.append(self.autocode_evaluate("rules"))  # type: ignore[attr-defined]
+        if evaluate_model:
+            info = self.autocode_model_info()  # type: ignore[attr-defined]
+            params = {k: tuple(v) if isinstance(v, list) else v for k, v in dict(info.meta.get("params", {})).items()
+                      if k in ("word_ngrams", "char_ngrams", "n_features", "min_df", "C", "class_weight",
+                               "min_positives", "threshold_folds", "random_state")}
+            out.append(self.autocode_evaluate("model", unit=info.unit, **params))  # type: ignore[attr-defined]
+        return out
+
+    def _codebook_data(self) -> "CodebookData":
+        from ..reports.documents import codebook_data
+
+        return codebook_data(store_summary.latest_codebook(self.store), store_summary.code_use(self.store))
+
+    def _themes_data(self, layer: str | Sequence[str] | None) -> "ThemesData":
+        from ..reports.documents import themes_data
+
+        frame, phrase = self._evidence("transcript", coder=layer, info=self.constructs())  # type: ignore[attr-defined]
+        return themes_data(frame, phrase, store_summary.transcript_clinics(self.store),
+                           store_summary.clinics(self.store))
+
+    def _joint_data(self, outcome: str, by: str, rater: str | None, fit: Any) -> "JointData":
+        from ..errors import InputError
+        from ..mixed.ratings import CONSENSUS
+        from ..reports.documents import JointData, missing_joint_data
+        from ..store import ratings as store_ratings
+
+        data = JointData(outcome=outcome, by=by)
+        data.absent = missing_joint_data(store_summary.ratings_count(self.store, by),
+                                         store_summary.counts(self.store)["quant"], by)
+        if data.absent:
+            return data
+        for kind, options in (("case-ordered", {}), ("side-by-side", {"fit": fit}), ("stats-by-theme", {})):
+            try:
+                display = self.joint_display(kind, outcome, by=by, rater=rater, **options)  # type: ignore[attr-defined]
+            except InputError as exc:
+                display = exc.message
+            setattr(data, kind.replace("-", "_"), display)
+            if kind == "case-ordered" and isinstance(display, str):
+                return data
+        raters = [r for r in store_ratings.rater_names(self.store, by) if r != CONSENSUS]
+        if len(raters) >= 2:
+            data.rating_agreement = self.rating_agreement(raters, by=by)  # type: ignore[attr-defined]
+        return data
+
+    def _report_inputs(self, redact: Iterable[str], **parts: Any) -> "ReportInputs":
+        from ..reports.documents import ReportInputs
+
+        return ReportInputs(counts=store_summary.counts(self.store), redactor=self.redactor(redact),
+                            origins=store_summary.origin_counts(self.store), **parts)
+
+    # ------------------------------------------------------------------ the five documents
+    def report_codebook(self, out: str | Path, *, redact: Iterable[str] = (),
+                        title: str = "Coder's manual") -> "ReportResult":
+        """Write the coder's manual of the project's codebook (see :func:`mio_qual.reports.codebook_report`).
+
+        Parameters
+        ----------
+        out : path
+            The ``.docx`` to write.
+        redact : iterable of str
+            Further names or phrases to redact (beyond the roster).
+        title : str
+        """
+        from ..reports.documents import check_path, codebook_report
+
+        check_path(out)
+        return codebook_report(self._report_inputs(redact, codebook=self._codebook_data()), out, title=title)
+
+    def report_themes(self, out: str | Path, *, layer: str | Sequence[str] | None = None, max_quotes: int = 3,
+                      redact: Iterable[str] = (), charts: bool = True,
+                      title: str = "Themes by construct") -> "ReportResult":
+        """Write the themes report: per construct, frequency by clinic and role, and exemplar quotes.
+
+        Parameters
+        ----------
+        out : path
+        layer : str or sequence of str, optional
+            Coding layer(s) to read (default: the consensus layer, else every human layer merged).
+        max_quotes : int
+            Exemplar quotes per construct.
+        redact : iterable of str
+        charts : bool
+            Draw and embed the code-frequency chart.
+        title : str
+        """
+        from ..reports.documents import check_path, themes_report
+
+        check_path(out)
+        inputs = self._report_inputs(redact, themes=self._themes_data(layer), constructs=self.constructs())
+        return themes_report(inputs, out, max_quotes=max_quotes, charts=charts, title=title)
+
+    def report_agreement(self, out: str | Path, *, coders: Sequence[str] | None = None, unit: str = "sentence",
+                         n_boot: int = 0, seed: int = 0, min_coverage: float = 0.0, max_rows: int = 400,
+                         redact: Iterable[str] = (), charts: bool = True,
+                         title: str = "Inter-rater agreement") -> "ReportResult":
+        """Write the agreement report: method paragraph, per-code table, chart, disagreement appendix.
+
+        Parameters
+        ----------
+        out : path
+        coders : sequence of str, optional
+            Layers to compare (default: every human layer).
+        unit : str
+            ``sentence`` (default), ``turn``, ``paragraph``, ``character``, ``span``, ``transcript``
+            or ``continuum``.
+        n_boot, seed : int
+            Bootstrap replicates for the intervals (0: analytic intervals) and the seed.
+        min_coverage : float
+            Segment units: share of a unit a coding must cover to count.
+        max_rows : int
+            Disagreements listed in the document (all are written to the CSV beside it).
+        redact : iterable of str
+        charts : bool
+        title : str
+        """
+        from ..reports.documents import agreement_report, check_path
+
+        check_path(out)
+        data = self.agreement_data(coders, unit, n_boot=n_boot, seed=seed, min_coverage=min_coverage)
+        inputs = self._report_inputs(redact, agreement=data, constructs=self.constructs())
+        return agreement_report(inputs, out, max_rows=max_rows, charts=charts, title=title)
+
+    def report_joint(self, out: str | Path, *, outcome: str = "fidelity", by: str = "clinic",
+                     rater: str | None = None, fit: Any = None, redact: Iterable[str] = (), charts: bool = True,
+                     export: bool = True, title: str = "Joint displays") -> "ReportResult":
+        """Write the joint displays report: case-ordered matrix with heatmap, side-by-side, statistics by theme.
+
+        Parameters
+        ----------
+        out : path
+        outcome : str
+            The quantitative outcome cases are ordered by (``fidelity``, ``feasibility`` ...).
+        by : {"clinic", "agency"}
+        rater : str, optional
+            Ratings layer (default: the consensus, else the only rater).
+        fit : path or dict, optional
+            The analyst's fit judgements for the side-by-side display.
+        redact : iterable of str
+        charts : bool
+        export : bool
+            Also write each display as CSV and XLSX beside the document.
+        title : str
+        """
+        from ..reports.documents import check_path, joint_report
+
+        check_path(out)
+        inputs = self._report_inputs(redact, joint=self._joint_data(outcome, by, rater, fit))
+        return joint_report(inputs, out, charts=charts, export=export, title=title)
+
+    def report_study(self, out: str | Path, *, title: str = "Qualitative and mixed-methods findings",
+                     subtitle: str | None = None, coders: Sequence[str] | None = None, unit: str = "sentence",
+                     n_boot: int = 0, seed: int = 0, layer: str | Sequence[str] | None = None, max_quotes: int = 3,
+                     outcome: str = "fidelity", by: str = "clinic", rater: str | None = None, fit: Any = None,
+                     max_rows: int = 400, redact: Iterable[str] = (), charts: bool = True,
+                     autocode: Sequence[Any] | None = None, evaluate_model: bool = False) -> "ReportResult":
+        """Write the study report: methods written from the project, every finding, the manual and the
+        disagreements.
+
+        Parameters are those of the other ``report_*`` methods, and:
+
+        subtitle : str, optional
+        autocode : sequence of Evaluation, optional
+            Evaluations of automatic suggestions already computed (:meth:`autocode_evaluate`); by
+            default the rules are evaluated when the project has a rules layer.
+        evaluate_model : bool
+            Also evaluate the stored model by grouped cross-validation (trains it again per fold).
+        """
+        from ..reports.documents import check_path, study_report
+
+        check_path(out)
+        evaluations = list(autocode) if autocode is not None else self.autocode_evaluations(
+            evaluate_model=evaluate_model)
+        inputs = self._report_inputs(
+            redact, constructs=self.constructs(), facts=self.project_facts(), codebook=self._codebook_data(),
+            agreement=self.agreement_data(coders, unit, n_boot=n_boot, seed=seed), evaluations=evaluations,
+            themes=self._themes_data(layer), joint=self._joint_data(outcome, by, rater, fit))
+        return study_report(inputs, out, title=title, subtitle=subtitle, max_quotes=max_quotes, max_rows=max_rows,
+                            charts=charts)
+
+    def report(self, kind: str, out: str | Path, **options: Any) -> "ReportResult":
+        """Write the report of ``kind`` (one of :data:`mio_qual.reports.KINDS`) with the options that kind takes.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> from mio_qual import Project
+        >>> folder = pathlib.Path(tempfile.mkdtemp())
+        >>> project = Project.create(folder / "study")
+        >>> project.report("agreement", folder / "agreement.docx").absent[0][:38]
+        "Inter-rater agreement needs two coders"
+        """
+        from ..errors import InputError
+        from ..reports.documents import KINDS
+
+        methods = {"codebook": self.report_codebook, "agreement": self.report_agreement,
+                   "themes": self.report_themes, "joint": self.report_joint, "study": self.report_study}
+        if kind not in methods:
+            raise InputError(f"unknown report {kind!r}", hint="use one of " + ", ".join(KINDS))
+        return methods[kind](out, **options)

@@ -425,7 +425,8 @@ class ReportBuilder:
     def table(self, frame: "pd.DataFrame", caption: str, *, landscape: bool = False,
               number_format: NumberFormat = None, note: str | None = None,
               widths: Sequence[float] | None = None, index: bool = False,
-              first_column_bold: bool = False, auto_landscape: bool = True) -> int:
+              first_column_bold: bool = False, auto_landscape: bool = True,
+              rating_columns: Sequence[str] = ()) -> int:
         """A numbered, captioned table of a DataFrame.
 
         Parameters
@@ -450,6 +451,9 @@ class ReportBuilder:
         auto_landscape : bool
             Turn to landscape pages when the columns cannot fit across a portrait page without
             breaking words.
+        rating_columns : sequence of str
+            Columns holding construct ratings (``-2`` ... ``+2``, ``X``): their cells are filled by
+            valence, as in the XLSX tables (:data:`mio_qual.reports.render.FILLS`).
 
         Returns
         -------
@@ -466,7 +470,9 @@ class ReportBuilder:
         self._ensure(True if (landscape or wide) else None)
         number = self._caption("Table", caption, keep_with_next=True)
         grid = self._column_widths(minimum, desired, numeric, widths)
-        self._table_xml(header, body, numeric, grid, first_column_bold)
+        ratings = {str(c) for c in rating_columns}
+        self._table_xml(header, body, numeric, grid, first_column_bold,
+                        [str(c) in ratings for c in frame.columns])
         if note:
             self.note(note)
         else:
@@ -592,7 +598,9 @@ class ReportBuilder:
         return [self.clean(c) for c in columns], body, numeric
 
     def _table_xml(self, header: list[str], body: list[list[str]], numeric: list[bool], grid: list[int],
-                   first_column_bold: bool) -> Table:
+                   first_column_bold: bool, rating: Sequence[bool] = ()) -> Table:
+        from .render import DARK, FILLS
+
         s = self.style
         border = s.border_color
         table_style = self._style_id(TABLE_TEXT)
@@ -612,7 +620,8 @@ class ReportBuilder:
             "</w:tblGrid>",
         ]
 
-        def cell(text: str, width: int, *, right: bool, bold: bool, fill: str | None, head: bool) -> str:
+        def cell(text: str, width: int, *, right: bool, bold: bool, fill: str | None, head: bool,
+                 white: bool = False) -> str:
             props = f"<w:tcW w:w=\"{width}\" w:type=\"dxa\"/>"
             if head:
                 props += (f"<w:tcBorders><w:bottom w:val=\"single\" w:sz=\"6\" w:space=\"0\""
@@ -624,7 +633,8 @@ class ReportBuilder:
             ppr = f"<w:pStyle w:val=\"{table_style}\"/>"
             if right:
                 ppr += "<w:jc w:val=\"right\"/>"
-            rpr = "<w:rPr><w:b/></w:rPr>" if bold else ""
+            rpr = ("<w:b/>" if bold else "") + ("<w:color w:val=\"FFFFFF\"/>" if white else "")
+            rpr = f"<w:rPr>{rpr}</w:rPr>" if rpr else ""
             lines = text.split("\n") if text else [""]
             runs = "<w:br/>".join(f"<w:t xml:space=\"preserve\">{_xml_text(line)}</w:t>" for line in lines)
             return f"<w:tc><w:tcPr>{props}</w:tcPr><w:p><w:pPr>{ppr}</w:pPr><w:r>{rpr}{runs}</w:r></w:p></w:tc>"
@@ -640,6 +650,11 @@ class ReportBuilder:
             keep = max((len(t) for t in row), default=0) < self.SPLIT_ROWS_LONGER_THAN
             parts.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>" if keep else "<w:tr>")
             for j, text in enumerate(row):
+                if j < len(rating) and rating[j] and text in FILLS:
+                    parts.append(cell(text, grid[j], right=numeric[j], bold=text in DARK or
+                                      (first_column_bold and j == 0), fill=FILLS[text], head=False,
+                                      white=text in DARK))
+                    continue
                 parts.append(cell(text, grid[j], right=numeric[j], bold=first_column_bold and j == 0,
                                   fill=fill, head=False))
             parts.append("</w:tr>")

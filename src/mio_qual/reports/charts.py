@@ -7,9 +7,12 @@ another backend.
 
 * :func:`code_frequency_chart`: how often each code was applied, in each clinic (stacked bars);
 * :func:`construct_heatmap`: CFIR construct ratings (-2 .. +2, X, missing) by clinic (drawn by
-  :mod:`mio_qual.mixed.heatmap`, which owns it);
+  :mod:`mio_qual.reports.heatmap`, which owns it);
 * :func:`agreement_chart`: an agreement coefficient per code with its confidence interval and
   the thresholds it is read against.
+
+:func:`draw` is the entry point for a :class:`~mio_qual.result.Figure` an analysis returns: it
+dispatches on ``Figure.kind`` (:data:`KINDS`).
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from typing import TYPE_CHECKING, Any, Mapping, Sequence
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
     from matplotlib.figure import Figure
+
+    from ..result import Figure as ResultFigure
 
 DPI = 200
 #: Colours of clinics (colour-blind safe, Okabe & Ito 2008) in the order clinics are listed.
@@ -99,7 +104,7 @@ def code_frequency_chart(counts: "pd.DataFrame", path: str | Path, *, title: str
 def construct_heatmap(ratings: Any, path: str | Path, *, names: Mapping[str, str] | None = None,
                       outcomes: Mapping[str, float] | None = None, outcome: str = "",
                       flags: Mapping[str, str] | None = None, title: str | None = None) -> Path:
-    """The construct x clinic heatmap of ratings, drawn by :mod:`mio_qual.mixed.heatmap`.
+    """The construct x clinic heatmap of ratings, drawn by :mod:`mio_qual.reports.heatmap`.
 
     The mixed-methods package owns the heatmap (its colours match the rating fills of its XLSX
     joint displays); reports use it through this function so that every chart a report embeds
@@ -112,16 +117,16 @@ def construct_heatmap(ratings: Any, path: str | Path, *, names: Mapping[str, str
         distinguishing constructs marked), or a construct x case matrix of ratings.
     path : path
     names, outcomes, outcome, flags, title
-        For a matrix: see :func:`mio_qual.mixed.heatmap.heatmap`.
+        For a matrix: see :func:`mio_qual.reports.heatmap.heatmap`.
 
     Returns
     -------
     Path
     """
-    from ..mixed.heatmap import display_heatmap, heatmap
+    from .heatmap import draw_heatmap, heatmap
 
     if hasattr(ratings, "data") and hasattr(ratings, "frame"):
-        return display_heatmap(ratings, path, dpi=DPI)
+        return draw_heatmap(ratings.result().figures[0], path, dpi=DPI)
     return heatmap(ratings, path, names=names, outcomes=outcomes, outcome=outcome, flags=flags, title=title, dpi=DPI)
 
 
@@ -186,4 +191,61 @@ def agreement_chart(frame: "pd.DataFrame", path: str | Path, *, value: str = "va
     return _save(figure, path)
 
 
-__all__ = ["code_frequency_chart", "construct_heatmap", "agreement_chart", "PALETTE"]
+def _draw_code_frequency(figure: "ResultFigure", path: Path) -> Path:
+    options = figure.options
+    return code_frequency_chart(figure.frame, path, title=options.get("title"), xlabel=options.get("xlabel", "codings"))
+
+
+def _draw_interval(figure: "ResultFigure", path: Path) -> Path:
+    options = {k: v for k, v in figure.options.items()
+               if k in ("value", "low", "high", "label", "statistic", "thresholds", "title")}
+    return agreement_chart(figure.frame, path, **options)
+
+
+def _draw_heatmap(figure: "ResultFigure", path: Path) -> Path:
+    from .heatmap import draw_heatmap
+
+    return draw_heatmap(figure, path, dpi=DPI)
+
+
+#: What :func:`draw` draws, by ``Figure.kind``: ``code-frequency`` (frame: codes x clinics of
+#: counts; options ``xlabel``, ``title``), ``interval`` (frame: one row per code; options those of
+#: :func:`agreement_chart`) and ``heatmap`` (see :func:`mio_qual.reports.heatmap.draw_heatmap`).
+KINDS = {"code-frequency": _draw_code_frequency, "interval": _draw_interval, "heatmap": _draw_heatmap}
+
+
+def draw(figure: "ResultFigure", path: str | Path) -> Path:
+    """Draw a :class:`~mio_qual.result.Figure` as a PNG, whichever chart its ``kind`` names.
+
+    Parameters
+    ----------
+    figure : mio_qual.result.Figure
+    path : path
+        PNG to write.
+
+    Returns
+    -------
+    Path
+
+    Raises
+    ------
+    InputError
+        When no chart of that kind exists.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, pandas as pd
+    >>> from mio_qual.result import Figure as Chart
+    >>> counts = pd.DataFrame({"Northside": [3, 1], "Downtown": [2, 0]}, index=["IS.J2", "MIO.SUPV"])
+    >>> png = draw(Chart("code-frequency", counts), pathlib.Path(tempfile.mkdtemp()) / "f.png")
+    >>> png.read_bytes()[:4]
+    b'\x89PNG'
+    """
+    from ..errors import InputError
+
+    if figure.kind not in KINDS:
+        raise InputError(f"no chart of kind {figure.kind!r}", hint="use one of " + ", ".join(KINDS))
+    return KINDS[figure.kind](figure, Path(path))
+
+
+__all__ = ["draw", "KINDS", "code_frequency_chart", "construct_heatmap", "agreement_chart", "PALETTE"]

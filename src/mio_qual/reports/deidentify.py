@@ -19,8 +19,6 @@ from ..errors import InputError
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from ..project import Project
-
 
 MAX_REDACT_BYTES = 1 << 20
 MAX_REDACT_NAMES = 5_000

@@ -1,11 +1,12 @@
 """The report documents, one function per kind: codebook, agreement, themes, joint, study.
 
-Each ``*_report(project, path, ...)`` writes one Word file in the house style, saves its
-charts as PNG files beside it (``<stem>-<chart>.png``) and returns a :class:`ReportResult`.
-Each document is assembled from *section writers* (``write_codebook``, ``write_agreement``,
-``write_themes``, ``write_joint``, ``write_methods``) that take a
-:class:`~mio_qual.reports.builder.ReportBuilder`; the study report strings them together in
-one document.
+Each ``*_report(inputs, path, ...)`` writes one Word file in the house style from the data in a
+:class:`ReportInputs` (gathered by :class:`~mio_qual.project.Project`'s ``report_*`` methods;
+nothing here reads the store), saves its charts as PNG files beside it
+(``<stem>-<chart>.png``) and returns a :class:`ReportResult`. Each document is assembled from
+*section writers* (``write_codebook``, ``write_agreement``, ``write_themes``, ``write_joint``,
+``write_autocode``) that take a :class:`~mio_qual.reports.builder.ReportBuilder`; the study
+report strings them together in one document.
 
 A section whose data the project does not hold yet (no second coder, no ratings, no
 quantitative data) says so in one sentence instead of failing, so every report can be built at
@@ -18,23 +19,24 @@ id, role and clinic only (DESIGN.md, decision 9).
 
 from __future__ import annotations
 
-import json
 import math
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
+from ..citations import short_citation
 from ..errors import InputError
 from . import methods as m
 from .builder import ReportBuilder
-from .deidentify import make_redactor
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from ..project import Project
+    from ..mixed.constructs import Constructs
+    from ..mixed.joint import JointDisplay
+    from ..store.summary import ProjectFacts
 
 KINDS: tuple[str, ...] = ("codebook", "agreement", "themes", "joint", "study")
 #: Agreement thresholds drawn on charts and named in the method paragraph.
@@ -74,10 +76,112 @@ class ReportResult:
 
 
 @dataclass
+class CodebookData:
+    """What the coder's manual shows.
+
+    Attributes
+    ----------
+    frame : DataFrame
+        The codes (:meth:`mio_qual.codebook.Codebook.to_frame` columns).
+    infos : dict
+        Codebook infos by name (titles, version labels, sources), when known.
+    version : str
+        A phrase naming the version (``"version 1a2b..., as registered in the project"``).
+    applied : dict of str to int
+        Codings per code in the human and consensus layers.
+    """
+
+    frame: "pd.DataFrame"
+    infos: dict[str, Any]
+    version: str
+    applied: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class ThemesData:
+    """What the themes section shows.
+
+    Attributes
+    ----------
+    excerpts : DataFrame
+        Participants' excerpts attributed to constructs (:func:`mio_qual.mixed.evidence.evidence`
+        per transcript, interviewer speech left out) with a ``clinic`` label column.
+    phrase : str
+        Which coding layers were read.
+    clinics : list of str
+        Clinic labels in report order.
+    """
+
+    excerpts: "pd.DataFrame"
+    phrase: str
+    clinics: list[str] = field(default_factory=list)
+
+
+@dataclass
+class JointData:
+    """What the joint displays section shows: each display, or the sentence saying why it is absent.
+
+    Attributes
+    ----------
+    outcome, by : str
+    absent : str, optional
+        Why there are no joint displays at all.
+    case_ordered, side_by_side, stats_by_theme : JointDisplay or str, optional
+        The display, or the reason it could not be built.
+    rating_agreement : DataFrame, optional
+        Agreement between the raters the consensus was built from (two raters or more).
+    """
+
+    outcome: str = "fidelity"
+    by: str = "clinic"
+    absent: str | None = None
+    case_ordered: "JointDisplay | str | None" = None
+    side_by_side: "JointDisplay | str | None" = None
+    stats_by_theme: "JointDisplay | str | None" = None
+    rating_agreement: "pd.DataFrame | None" = None
+
+
+@dataclass
+class ReportInputs:
+    """Everything a report shows, gathered from the project before any writing starts.
+
+    Attributes
+    ----------
+    counts : dict of str to int
+        The project's counts (:func:`mio_qual.store.summary.counts`): title page and overview.
+    redactor : callable, optional
+        Applied to every text the document holds.
+    constructs : Constructs, optional
+        Code names, domains and order (:func:`mio_qual.mixed.constructs.load_constructs`).
+    codebook, themes, joint : optional
+        The data of each section (see :class:`CodebookData`, :class:`ThemesData`, :class:`JointData`).
+    agreement : AgreementData or str, optional
+        The agreement results, or the sentence saying why there are none.
+    facts : ProjectFacts, optional
+        What the methods paragraphs describe.
+    evaluations : list of Evaluation, optional
+        Evaluations of the automatic suggestions.
+    origins : dict of str to int
+        Codings per layer origin.
+    """
+
+    counts: dict[str, int]
+    redactor: Callable[[str], str] | None = None
+    constructs: "Constructs | None" = None
+    codebook: CodebookData | None = None
+    agreement: "AgreementData | str | None" = None
+    themes: ThemesData | None = None
+    joint: JointData | None = None
+    facts: "ProjectFacts | None" = None
+    evaluations: list[Any] | None = None
+    origins: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
 class _Context:
     """What the section writers share while one document is built."""
 
-    project: "Project"
+    inputs: ReportInputs
     path: Path
     builder: ReportBuilder
     figures: list[Path] = field(default_factory=list)
@@ -93,12 +197,18 @@ class _Context:
         self.builder.paragraph(sentence)
 
 
-def _start(project: "Project", path: str | Path, title: str, redact: Iterable[str], charts: bool) -> _Context:
+def check_path(path: str | Path) -> Path:
+    """``path`` as a Path, refused unless it names a Word file."""
     path = Path(path)
     if path.suffix.lower() != ".docx":
         raise InputError("a report is a Word file", path=path, hint="give a file name ending in .docx")
-    builder = ReportBuilder(title, redact=make_redactor(project, redact))
-    return _Context(project=project, path=path, builder=builder, charts=charts)
+    return path
+
+
+def _start(inputs: ReportInputs, path: str | Path, title: str, charts: bool) -> _Context:
+    path = check_path(path)
+    builder = ReportBuilder(title, redact=inputs.redactor)
+    return _Context(inputs=inputs, path=path, builder=builder, charts=charts)
 
 
 def _finish(ctx: _Context, kind: str) -> ReportResult:
@@ -108,8 +218,8 @@ def _finish(ctx: _Context, kind: str) -> ReportResult:
                         files=[ctx.path, *ctx.figures, *ctx.files])
 
 
-def _study_lines(project: "Project") -> list[str]:
-    s = project.summary()
+def _study_lines(inputs: ReportInputs) -> list[str]:
+    s = inputs.counts
     lines = [f"{s['transcripts']} transcripts ({s['interviews']} interviews, {s['focus_groups']} focus groups)"
              f" from {s['clinics']} clinics"]
     if s["coders"]:
@@ -118,25 +228,28 @@ def _study_lines(project: "Project") -> list[str]:
 
 
 # ====================================================================== codebook
-def _codebook_frame(project: "Project") -> tuple["pd.DataFrame", dict[str, Any], str]:
-    """The codebook the project's codings were checked against (else the bundled one), as a frame.
+def codebook_data(stored: tuple[str, Sequence[str], Sequence[dict[str, Any]]] | None,
+                  applied: dict[str, int] | None = None) -> CodebookData:
+    """The codebook the project's codings were checked against (else the bundled one), for the manual.
 
-    Returns the frame (``Codebook.to_frame()`` columns), the codebook infos by name (titles and
-    sources, when the codebooks can be found) and a phrase naming the version.
+    Parameters
+    ----------
+    stored : (version, names, records), optional
+        The codebook registered last in the project (:func:`mio_qual.store.summary.latest_codebook`).
+    applied : dict of str to int, optional
+        Codings per code in the human and consensus layers.
     """
     import pandas as pd
 
     from ..codebook import load_codebooks
 
-    row = project.store.connection.execute(
-        "SELECT version, names, content FROM codebooks ORDER BY added_at DESC, rowid DESC LIMIT 1").fetchone()
-    if row is not None:
-        version, names, content = row
-        frame = pd.DataFrame.from_records(json.loads(content))
-        return frame, _codebook_infos(tuple(n for n in names.split(",") if n)), \
-            f"version {version[:12]}, as registered in the project"
+    if stored is not None:
+        version, names, records = stored
+        return CodebookData(pd.DataFrame.from_records(list(records)), _codebook_infos(tuple(names)),
+                            f"version {version[:12]}, as registered in the project", dict(applied or {}))
     codebook = load_codebooks(["cfir2", "mio", "cfir_outcomes"])
-    return codebook.to_frame(), dict(codebook.infos), f"version {codebook.version[:12]}, bundled with mio-qual"
+    return CodebookData(codebook.to_frame(), dict(codebook.infos),
+                        f"version {codebook.version[:12]}, bundled with mio-qual", dict(applied or {}))
 
 
 def _codebook_infos(names: tuple[str, ...]) -> dict[str, Any]:
@@ -158,29 +271,36 @@ def _codebook_infos_cached(key: tuple[tuple[str, str, int], ...]) -> dict[str, A
         return {}
 
 
+def _constructs(inputs: ReportInputs) -> "Constructs":
+    """The code information of the inputs, else that of the bundled codebooks."""
+    if inputs.constructs is not None:
+        return inputs.constructs
+    from ..mixed.constructs import load_constructs
+
+    return load_constructs()
+
+
 def _text(value: Any) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     return str(value).strip()
 
 
-def write_codebook(b: ReportBuilder, project: "Project", *, level: int = 1, ctx: _Context | None = None) -> None:
+def write_codebook(b: ReportBuilder, data: CodebookData, *, level: int = 1) -> None:
     """The coder's manual: every code with its definition, when to use it and when not, an example, keywords.
 
     Parameters
     ----------
     b : ReportBuilder
-    project : Project
+    data : CodebookData
     level : int
         Heading level of the domains (constructs one below, subconstructs and codes two below).
     """
     import pandas as pd
 
-    frame, infos, version = _codebook_frame(project)
-    frame = frame.fillna("")
+    infos, version, applied = data.infos, data.version, data.applied
+    frame = data.frame.fillna("")
     books = list(dict.fromkeys(frame["codebook"]))
-    applied = dict(project.store.connection.execute(
-        "SELECT code, COUNT(*) FROM codings WHERE origin IN ('human', 'consensus') GROUP BY code"))
     b.paragraph(f"This manual lists the {len(frame)} codes of the project's codebook ({version}). Each entry gives"
                 " the code's stable id and name, what it means, when to use it and when not to (with the code to"
                 " use instead), an invented example, and the keywords that rule-based suggestions look for. Codes"
@@ -249,56 +369,57 @@ def write_codebook(b: ReportBuilder, project: "Project", *, level: int = 1, ctx:
             entry(root, 1)
 
 
-def codebook_report(project: "Project", path: str | Path, *, redact: Iterable[str] = (),
-                    title: str = "Coder's manual") -> ReportResult:
+def codebook_report(inputs: ReportInputs, path: str | Path, *, title: str = "Coder's manual") -> ReportResult:
     """Write the coder's manual of the project's codebook.
 
     Parameters
     ----------
-    project : Project
+    inputs : ReportInputs
+        With ``codebook``.
     path : path
         The ``.docx`` to write.
-    redact : iterable of str
-        Further names to redact (beyond the roster).
     title : str
 
     Returns
     -------
     ReportResult
     """
-    ctx = _start(project, path, title, redact, charts=False)
+    ctx = _start(inputs, path, title, charts=False)
     b = ctx.builder
-    b.title_page(title, "Codebook for coding staff interviews and focus groups", _study_lines(project))
+    b.title_page(title, "Codebook for coding staff interviews and focus groups", _study_lines(inputs))
     b.toc(levels=2)
     b.page_break()
     b.heading("About this manual")
-    write_codebook(b, project, level=1, ctx=ctx)
+    write_codebook(b, inputs.codebook or codebook_data(None), level=1)
     return _finish(ctx, "codebook")
 
 
 # ====================================================================== themes
-def _clinic_order(project: "Project") -> list[str]:
-    """Clinics in report order: by a stored outcome when the mixed layer can order them, else by name."""
-    rows = [r[0] for r in project.store.connection.execute(
-        "SELECT DISTINCT clinic FROM transcripts WHERE clinic IS NOT NULL AND clinic != '' ORDER BY clinic")]
-    return rows
+def themes_data(evidence: "pd.DataFrame", phrase: str, transcript_clinics: dict[str, str | None],
+                clinics: Sequence[str]) -> ThemesData:
+    """The themes section's data from the evidence of every transcript.
 
+    Parameters
+    ----------
+    evidence : DataFrame
+        :func:`mio_qual.mixed.evidence.evidence` per transcript (names redacted).
+    phrase : str
+        Which layers the evidence was read from.
+    transcript_clinics : dict
+        Each transcript's clinic.
+    clinics : sequence of str
+        The project's clinics in report order.
 
-def theme_evidence(project: "Project", layer: str | Sequence[str] | None = None) -> tuple["pd.DataFrame", str]:
-    """Every excerpt attributed to the constructs it is (or refines), with clinic and speaker; and the layer phrase.
-
-    Built on :func:`mio_qual.mixed.evidence.evidence` (per transcript, names redacted);
-    interviewer and facilitator speech is left out. Adds a ``clinic`` column.
+    Returns
+    -------
+    ThemesData
+        Interviewer and facilitator speech left out; a ``clinic`` label column added.
     """
-    from ..mixed.evidence import choose_layers, evidence
-
-    frame = evidence(project, by="transcript", coder=layer)
-    _, phrase = choose_layers(project, layer)
+    frame = evidence
     if len(frame):
-        clinics = dict(project.store.connection.execute("SELECT id, clinic FROM transcripts"))
         frame = frame[~frame["is_interviewer"].astype(bool)].copy()
-        frame["clinic"] = frame["transcript_id"].map(lambda t: m.clinic_label(clinics.get(t)))
-    return frame, phrase
+        frame["clinic"] = frame["transcript_id"].map(lambda t: m.clinic_label(transcript_clinics.get(t)))
+    return ThemesData(frame, phrase, [m.clinic_label(c) for c in clinics])
 
 
 def _quote_score(row: Any) -> tuple:
@@ -358,21 +479,17 @@ def frequency_table(excerpts: "pd.DataFrame", clinics: Sequence[str], by: str = 
     return table.reindex(columns=columns, fill_value=0)
 
 
-def write_themes(b: ReportBuilder, ctx: _Context, *, level: int = 1, layer: str | Sequence[str] | None = None,
-                 max_quotes: int = 3) -> None:
+def write_themes(b: ReportBuilder, ctx: _Context, *, level: int = 1, max_quotes: int = 3) -> None:
     """Themes per construct: how often, in which clinics and roles, and exemplar quotes."""
     import pandas as pd
 
-    from ..mixed.constructs import load_constructs
-
-    project = ctx.project
-    excerpts, phrase = theme_evidence(project, layer)
-    if not len(excerpts):
+    data = ctx.inputs.themes
+    if data is None or not len(data.excerpts):
         ctx.say_absent("No coding is available yet, so there are no themes to report.")
         return
-    info = load_constructs(project)
-    clinic_ids = _clinic_order(project)
-    clinics = [m.clinic_label(c) for c in clinic_ids]
+    excerpts, phrase = data.excerpts, data.phrase
+    info = _constructs(ctx.inputs)
+    clinics = list(data.clinics)
     if (excerpts["clinic"] == "Agency level").any():
         clinics.append("Agency level")
     direct = excerpts[~excerpts["via"].astype(bool)]
@@ -442,21 +559,17 @@ def write_themes(b: ReportBuilder, ctx: _Context, *, level: int = 1, layer: str 
                 b.quote(quote.text, quote_source(quote))
 
 
-def themes_report(project: "Project", path: str | Path, *, layer: str | Sequence[str] | None = None,
-                  max_quotes: int = 3, redact: Iterable[str] = (), charts: bool = True,
+def themes_report(inputs: ReportInputs, path: str | Path, *, max_quotes: int = 3, charts: bool = True,
                   title: str = "Themes by construct") -> ReportResult:
     """Write the themes report: per construct, frequency by clinic and role, and exemplar quotes.
 
     Parameters
     ----------
-    project : Project
+    inputs : ReportInputs
+        With ``themes`` and ``constructs``.
     path : path
-    layer : str or sequence of str, optional
-        Coding layer(s) to read (default: the consensus layer, else every human layer merged).
     max_quotes : int
         Exemplar quotes per construct.
-    redact : iterable of str
-        Further names or phrases to redact.
     charts : bool
         Draw and embed the code-frequency chart.
     title : str
@@ -465,12 +578,12 @@ def themes_report(project: "Project", path: str | Path, *, layer: str | Sequence
     -------
     ReportResult
     """
-    ctx = _start(project, path, title, redact, charts)
+    ctx = _start(inputs, path, title, charts)
     b = ctx.builder
-    b.title_page(title, "CFIR constructs in staff interviews and focus groups", _study_lines(project))
+    b.title_page(title, "CFIR constructs in staff interviews and focus groups", _study_lines(inputs))
     b.toc(levels=2)
     b.page_break()
-    write_themes(b, ctx, level=1, layer=layer, max_quotes=max_quotes)
+    write_themes(b, ctx, level=1, max_quotes=max_quotes)
     return _finish(ctx, "themes")
 
 
@@ -486,16 +599,19 @@ STAT_LABELS = {
     "pabak": "PABAK",
     "unitized_alpha": "unitized \u03b1",
 }
-STAT_SOURCES = {
-    "cohen_kappa": "Cohen, 1960",
-    "scott_pi": "Scott, 1955",
-    "fleiss_kappa": "Fleiss, 1971",
-    "krippendorff_alpha": "Krippendorff, 2004",
-    "gwet_ac1": "Gwet, 2008",
-    "brennan_prediger": "Brennan & Prediger, 1981",
-    "pabak": "Byrt, Bishop & Carlin, 1993",
-    "unitized_alpha": "Krippendorff, 2004",
+#: The source each coefficient is cited by in the method paragraph (keys of :data:`mio_qual.citations.CITATIONS`).
+STAT_CITATIONS = {
+    "cohen_kappa": "cohen1960",
+    "scott_pi": "scott1955",
+    "fleiss_kappa": "fleiss1971",
+    "krippendorff_alpha": "krippendorff2004",
+    "gwet_ac1": "gwet2008",
+    "brennan_prediger": "brennan1981",
+    "pabak": "byrt1993",
+    "unitized_alpha": "krippendorff2004",
 }
+#: The in-text citations of :data:`STAT_CITATIONS` (``"Cohen, 1960"``).
+STAT_SOURCES = {stat: short_citation(key) for stat, key in STAT_CITATIONS.items()}
 UNIT_WORDS = {
     "sentence": "sentences", "turn": "speaker turns", "paragraph": "paragraphs", "character": "characters",
     "span": "coded spans", "transcript": "transcripts", "continuum": "the text continuum",
@@ -554,54 +670,15 @@ class AgreementData:
         return self.table[self.table["level"] == "transcript"]
 
 
-def human_coders(project: "Project") -> list[str]:
-    """The human coding layers, in the order they were first imported."""
-    rows = project.store.connection.execute(
-        "SELECT coder, MIN(id) FROM codings WHERE origin = 'human' GROUP BY coder ORDER BY MIN(id)").fetchall()
-    return [r[0] for r in rows]
+def too_few_coders(coders: Sequence[str]) -> str:
+    """The sentence an agreement section shows when fewer than two layers are compared."""
+    return (f"Inter-rater agreement needs two coders' layers; this project has "
+            f"{m.number(len(coders), 'human coding layer')}, so agreement was not computed.")
 
 
-def agreement_data(project: "Project", coders: Sequence[str] | None = None, unit: str = "sentence", *,
-                   n_boot: int = 0, seed: int = 0, confidence: float = 0.95,
-                   min_coverage: float = 0.0) -> AgreementData | str:
-    """Compute what the agreement sections show, or return the sentence saying why it cannot be.
-
-    Parameters
-    ----------
-    project : Project
-    coders : sequence of str, optional
-        Layers to compare (default: every human layer).
-    unit : str
-        Unit of analysis (see :func:`mio_qual.agreement.project_api.agreement`).
-    n_boot, seed, confidence, min_coverage
-        Passed on to :meth:`Project.agreement`.
-    """
-    chosen = list(coders) if coders else human_coders(project)
-    if len(chosen) < 2:
-        return (f"Inter-rater agreement needs two coders' layers; this project has "
-                f"{m.number(len(chosen), 'human coding layer')}, so agreement was not computed.")
-    table = project.agreement(chosen, unit=unit, n_boot=n_boot, seed=seed, confidence=confidence,
-                              **({"min_coverage": min_coverage} if unit in ("sentence", "turn", "paragraph") else {}))
-    if not len(table):
-        return f"The layers {m.join_words(chosen)} share no coded transcripts, so agreement was not computed."
-    try:
-        dis = project.disagreements(chosen, unit=unit,
-                                    **({"min_coverage": min_coverage} if unit in ("sentence", "turn", "paragraph") else {}))
-    except InputError:
-        import pandas as pd
-
-        dis = pd.DataFrame()
-    n_transcripts = int((table["level"] == "transcript").sum()) or int(
-        project.codings(coder=chosen)["transcript_id"].nunique())
-    # sentence, turn and paragraph units are participants' speech unless the agreement layer is told otherwise
-    import inspect
-
-    from ..agreement import project_api
-
-    default = inspect.signature(project_api.agreement).parameters.get("include_interviewer")
-    participants_only = unit in ("sentence", "turn", "paragraph") and default is not None and not default.default
-    return AgreementData(chosen, unit, table, dis, n_boot, seed, confidence, min_coverage, n_transcripts,
-                         participants_only)
+def no_shared_transcripts(coders: Sequence[str]) -> str:
+    """The sentence an agreement section shows when the layers share no coded transcript."""
+    return f"The layers {m.join_words(coders)} share no coded transcripts, so agreement was not computed."
 
 
 def _fmt(value: Any, pattern: str = "{:.2f}") -> str:
@@ -618,7 +695,6 @@ def _fmt(value: Any, pattern: str = "{:.2f}") -> str:
 def agreement_method(data: AgreementData) -> str:
     """The method paragraph of what was computed: coders, unit, coefficients, intervals, thresholds."""
     codes = data.codes()
-    pooled = data.pooled()
     n_units = int(codes["n_units"].max()) if len(codes) else 0
     unit = data.unit
     coders = m.join_words(data.coders)
@@ -731,9 +807,7 @@ def write_agreement(b: ReportBuilder, ctx: _Context, data: AgreementData | str, 
     if isinstance(data, str):
         ctx.say_absent(data)
         return
-    from ..mixed.constructs import load_constructs
-
-    info = load_constructs(ctx.project)
+    info = _constructs(ctx.inputs)
     if method:
         b.heading("Method", level + 1)
         b.paragraph(agreement_method(data))
@@ -831,134 +905,183 @@ def write_disagreements(b: ReportBuilder, ctx: _Context, data: AgreementData, *,
                 note="Speakers are given by study id and role; names in the text are replaced with [name].")
 
 
-def agreement_report(project: "Project", path: str | Path, *, coders: Sequence[str] | None = None,
-                     unit: str = "sentence", n_boot: int = 0, seed: int = 0, min_coverage: float = 0.0,
-                     max_rows: int = 400, redact: Iterable[str] = (), charts: bool = True,
+def agreement_report(inputs: ReportInputs, path: str | Path, *, max_rows: int = 400, charts: bool = True,
                      title: str = "Inter-rater agreement") -> ReportResult:
     """Write the agreement report: generated method paragraph, per-code table, chart, disagreement appendix.
 
     Parameters
     ----------
-    project : Project
+    inputs : ReportInputs
+        With ``agreement`` (an :class:`AgreementData`, or the sentence saying why there is none).
     path : path
-    coders : sequence of str, optional
-        Layers to compare (default: every human layer).
-    unit : str
-        ``sentence`` (default), ``turn``, ``paragraph``, ``character``, ``span``, ``transcript``
-        or ``continuum``.
-    n_boot, seed : int
-        Bootstrap replicates for the intervals (0: analytic intervals) and the seed.
-    min_coverage : float
-        Segment units: share of a unit a coding must cover to count.
     max_rows : int
         Disagreements listed in the document (all are written to the CSV beside it).
-    redact : iterable of str
     charts : bool
     title : str
     """
-    ctx = _start(project, path, title, redact, charts)
+    ctx = _start(inputs, path, title, charts)
     b = ctx.builder
-    b.title_page(title, "Coding reliability of the qualitative analysis", _study_lines(project))
+    b.title_page(title, "Coding reliability of the qualitative analysis", _study_lines(inputs))
     b.toc(levels=2)
     b.page_break()
-    data = agreement_data(project, coders, unit, n_boot=n_boot, seed=seed, min_coverage=min_coverage)
     b.heading("Inter-rater agreement")
-    write_agreement(b, ctx, data, level=1, max_rows=max_rows)
+    write_agreement(b, ctx, _agreement(inputs), level=1, max_rows=max_rows)
     return _finish(ctx, "agreement")
 
 
-# ====================================================================== joint displays
-def write_joint(b: ReportBuilder, ctx: _Context, *, level: int = 1, outcome: str = "fidelity", by: str = "clinic",
-                rater: str | None = None, fit: Any = None, export: bool = True) -> None:
-    """The three joint displays (case-ordered matrix, side-by-side, statistics by theme) and the heatmap."""
-    project = ctx.project
-    c = project.store.connection
-    n_ratings = c.execute("SELECT COUNT(*) FROM ratings WHERE case_kind = ?", (by,)).fetchone()[0]
-    n_quant = c.execute("SELECT COUNT(*) FROM quant").fetchone()[0]
-    if not n_ratings and not n_quant:
-        ctx.say_absent(f"No construct ratings by {by} and no quantitative outcomes are stored yet, so there are no"
-                       " joint displays.")
-        return
-    if not n_ratings:
-        ctx.say_absent(f"No construct ratings by {by} are stored yet, so the quantitative outcomes cannot be joined"
-                       " with qualitative findings.")
-        return
-    if not n_quant:
-        ctx.say_absent(f"No quantitative outcomes are stored yet, so the construct ratings by {by} cannot be joined"
-                       " with outcomes.")
-        return
-    from ..mixed import joint
+def _agreement(inputs: ReportInputs) -> AgreementData | str:
+    return inputs.agreement if inputs.agreement is not None else too_few_coders([])
 
-    try:
-        ordered = joint.case_ordered(project, outcome, by=by, rater=rater)
-    except InputError as exc:
-        ctx.say_absent(f"The joint displays could not be built: {exc.message}.")
+
+# ====================================================================== joint displays
+def missing_joint_data(n_ratings: int, n_quant: int, by: str) -> str | None:
+    """The sentence saying why no joint display can be built (ratings or outcomes missing), or None."""
+    if not n_ratings and not n_quant:
+        return (f"No construct ratings by {by} and no quantitative outcomes are stored yet, so there are no"
+                " joint displays.")
+    if not n_ratings:
+        return (f"No construct ratings by {by} are stored yet, so the quantitative outcomes cannot be joined"
+                " with qualitative findings.")
+    if not n_quant:
+        return (f"No quantitative outcomes are stored yet, so the construct ratings by {by} cannot be joined"
+                " with outcomes.")
+    return None
+
+
+def write_joint(b: ReportBuilder, ctx: _Context, *, level: int = 1, export: bool = True) -> None:
+    """The three joint displays (case-ordered matrix, side-by-side, statistics by theme) and the heatmap."""
+    data = ctx.inputs.joint or JointData(absent=missing_joint_data(0, 0, "clinic"))
+    outcome, by = data.outcome, data.by
+    if data.absent:
+        ctx.say_absent(data.absent)
+        return
+    ordered = data.case_ordered
+    if ordered is None or isinstance(ordered, str):
+        ctx.say_absent(f"The joint displays could not be built: {ordered}.")
         return
     b.paragraph(f"Joint displays put the qualitative strand (CFIR construct ratings per {by}, from"
                 f" {ordered.data['rater']}) beside the quantitative strand ({outcome}), after Fetters, Curry and"
                 " Creswell (2013) and Guetterman, Fetters and Creswell (2015).")
-    _rating_agreement_table(b, project, by)
-    frame = ordered.frame.rename(columns={"construct": "Construct", "name": "Name", "difference": "Difference",
-                                          "distinguishing": "Distinguishing"})
-    frame.columns = [m.clinic_label(col) if col in ordered.data["matrix"].columns else col for col in frame.columns]
-    b.heading("Case-ordered construct matrix", level)
-    b.table(frame, f"{ordered.title}: {by}s ordered by {outcome}, highest first", note=" ".join(ordered.notes))
+    _rating_agreement_table(b, data.rating_agreement, by)
+    figure = None
     if ctx.charts:
-        png = ctx.figure_path("heatmap")
-        from .charts import construct_heatmap
-
-        construct_heatmap(ordered, png)
-        ctx.figures.append(png)
-        b.figure(png, f"Construct by {by} heatmap of ratings, {by}s ordered by {outcome}")
-    for extra in ordered.extra:
-        b.table(extra.frame.rename(columns=lambda col: str(col).replace("_", " ")), extra.title,
-                note=" ".join(extra.notes) if extra.notes else None)
+        figure = ctx.figure_path("heatmap")
+        ctx.figures.append(figure)
+    write_display(b, ordered, level=level, by=by, outcome=outcome, figure=figure)
     displays = [ordered]
-    try:
-        side = joint.side_by_side(project, outcome, by=by, rater=rater, fit=fit)
-    except InputError as exc:
-        side = None
-        b.heading("Side-by-side display", level)
-        ctx.say_absent(f"The side-by-side display could not be built: {exc.message}.")
-    if side is not None:
-        displays.append(side)
-        frame = side.frame.rename(columns={"construct": "Construct", "name": "Name",
-                                           "quantitative_result": "Quantitative result",
-                                           "qualitative_finding": "Qualitative finding",
-                                           "exemplar_quotes": "Exemplar quotes", "fit": "Fit",
-                                           "fit_source": "Fit source", "fit_note": "Fit note"})
-        if "Fit note" in frame.columns and not frame["Fit note"].astype(str).str.strip().any():
-            frame = frame.drop(columns="Fit note")
-        with b.landscape_section():
-            b.heading("Side-by-side display", level)
-            b.table(frame, side.title, widths=[1.6, 2.8, 4.5, 5.5, 8.0, 1.8, 1.6, 2.5][:len(frame.columns)],
-                    note=" ".join(side.notes))
-    try:
-        stats = joint.stats_by_theme(project, outcome, by=by, rater=rater)
-    except InputError as exc:
-        stats = None
-        b.heading("Statistics by theme", level)
-        ctx.say_absent(f"The statistics-by-theme display could not be built: {exc.message}.")
-    if stats is not None:
-        displays.append(stats)
-        b.heading("Statistics by theme", level)
-        case = by.capitalize()
-        names = {"construct": "Construct", "name": "Name", "rating": "Rating", "cases": f"{case}s",
-                 "n_cases": f"n {by}s", "case_mean": f"{case} mean", "case_sd": f"{case} SD", "n_units": "n units",
-                 "unit_mean": "Unit mean", "unit_sd": "Unit SD", "unit_median": "Unit median"}
-        frame = stats.frame.rename(columns=lambda col: names.get(str(col), str(col).replace("_", " ")))
-        two = "{:.2f}"
-        b.table(frame, stats.title, note=" ".join(stats.notes),
-                number_format={f"{case} mean": two, f"{case} SD": two, "Unit mean": two, "Unit SD": two,
-                               "Unit median": two})
+    for kind, display in (("side-by-side", data.side_by_side), ("stats-by-theme", data.stats_by_theme)):
+        if isinstance(display, str):
+            b.heading(DISPLAY_HEADINGS[kind], level)
+            ctx.say_absent(f"The {DISPLAY_NAMES[kind]} display could not be built: {display}.")
+        elif display is not None:
+            displays.append(display)
+            write_display(b, display, level=level, by=by, outcome=outcome)
     if export:
         from .deidentify import redact_display
+        from .render import write_csv, write_xlsx
 
         for display in displays:
             display = redact_display(display, b.clean)
             stem = ctx.path.with_name(f"{ctx.path.stem}-{display.kind}")
-            ctx.files.append(display.to_csv(stem.with_suffix(".csv")))
-            ctx.files.append(display.to_xlsx(stem.with_suffix(".xlsx")))
+            ctx.files.append(write_csv(display.frame, stem.with_suffix(".csv")))
+            ctx.files.append(write_xlsx(display.tables(), stem.with_suffix(".xlsx")))
+
+
+DISPLAY_HEADINGS = {"case-ordered": "Case-ordered construct matrix", "side-by-side": "Side-by-side display",
+                    "stats-by-theme": "Statistics by theme"}
+DISPLAY_NAMES = {"case-ordered": "case-ordered", "side-by-side": "side-by-side", "stats-by-theme": "statistics-by-theme"}
+
+
+def write_display(b: ReportBuilder, display: "JointDisplay", *, level: int = 1, by: str = "clinic",
+                  outcome: str = "fidelity", figure: Path | None = None) -> None:
+    """One joint display under its heading, as the joint report shows it.
+
+    The case-ordered matrix (clinics in label form, ratings filled by valence) with its heatmap
+    (drawn to ``figure`` when given) and its outcome table; the side-by-side display on landscape
+    pages; the statistics by theme. Tables go through :func:`mio_qual.reports.render.add_table`,
+    the one writer of Word tables.
+
+    Parameters
+    ----------
+    b : ReportBuilder
+    display : JointDisplay
+    level : int
+        Heading level.
+    by, outcome : str
+        The case kind and the outcome cases are ordered by.
+    figure : Path, optional
+        Where to save the heatmap of a case-ordered display (no heatmap without it).
+    """
+    from ..result import Table
+    from .render import add_table
+
+    kind = display.kind
+    if kind == "case-ordered":
+        matrix_columns = set(display.data["matrix"].columns) if "matrix" in display.data else set()
+        frame = display.frame.rename(columns={"construct": "Construct", "name": "Name", "difference": "Difference",
+                                              "distinguishing": "Distinguishing"})
+        frame.columns = [m.clinic_label(col) if col in matrix_columns else col for col in frame.columns]
+        ratings = [m.clinic_label(col) if col in matrix_columns else col for col in display.rating_columns]
+        b.heading(DISPLAY_HEADINGS[kind], level)
+        add_table(b, Table(frame, f"{display.title}: {by}s ordered by {outcome}, highest first", list(display.notes),
+                           ratings))
+        if figure is not None:
+            from .charts import draw
+
+            draw(display.result().figures[0], figure)
+            b.figure(figure, f"Construct by {by} heatmap of ratings, {by}s ordered by {outcome}")
+        for extra in display.extra:
+            add_table(b, Table(extra.frame.rename(columns=lambda col: str(col).replace("_", " ")), extra.title,
+                               list(extra.notes)))
+    elif kind == "side-by-side":
+        frame = display.frame.rename(columns={"construct": "Construct", "name": "Name",
+                                              "quantitative_result": "Quantitative result",
+                                              "qualitative_finding": "Qualitative finding",
+                                              "exemplar_quotes": "Exemplar quotes", "fit": "Fit",
+                                              "fit_source": "Fit source", "fit_note": "Fit note"})
+        if "Fit note" in frame.columns and not frame["Fit note"].astype(str).str.strip().any():
+            frame = frame.drop(columns="Fit note")
+        with b.landscape_section():
+            b.heading(DISPLAY_HEADINGS[kind], level)
+            add_table(b, Table(frame, display.title, list(display.notes)),
+                      widths=[1.6, 2.8, 4.5, 5.5, 8.0, 1.8, 1.6, 2.5][:len(frame.columns)])
+    else:
+        b.heading(DISPLAY_HEADINGS.get(kind, display.title), level)
+        case = by.capitalize()
+        names = {"construct": "Construct", "name": "Name", "rating": "Rating", "cases": f"{case}s",
+                 "n_cases": f"n {by}s", "case_mean": f"{case} mean", "case_sd": f"{case} SD", "n_units": "n units",
+                 "unit_mean": "Unit mean", "unit_sd": "Unit SD", "unit_median": "Unit median"}
+        frame = display.frame.rename(columns=lambda col: names.get(str(col), str(col).replace("_", " ")))
+        two = "{:.2f}"
+        add_table(b, Table(frame, display.title, list(display.notes)),
+                  number_format={f"{case} mean": two, f"{case} SD": two, "Unit mean": two, "Unit SD": two,
+                                 "Unit median": two})
+
+
+def display_docx(display: "JointDisplay", path: str | Path, *, redactor: Callable[[str], str] | None = None,
+                 figure: bool = True) -> Path:
+    """Write one joint display as a Word document, exactly as the joint report shows it.
+
+    Parameters
+    ----------
+    display : JointDisplay
+    path : path
+        The ``.docx`` to write; a case-ordered display's heatmap is saved beside it as
+        ``<stem>-heatmap.png`` (unless ``figure`` is False).
+    redactor : callable, optional
+    figure : bool
+
+    Returns
+    -------
+    Path
+    """
+    path = check_path(path)
+    b = ReportBuilder(display.title, redact=redactor)
+    b.heading(display.title, 1)
+    data = display.data
+    png = path.with_name(f"{path.stem}-heatmap.png") if figure and display.kind == "case-ordered" else None
+    write_display(b, display, level=2, by=data.get("by", "clinic"), outcome=data.get("outcome", ""), figure=png)
+    return b.save(path)
 
 
 RATING_STATS = {
@@ -970,16 +1093,12 @@ RATING_STATS = {
 }
 
 
-def _rating_agreement_table(b: ReportBuilder, project: "Project", by: str) -> None:
+def _rating_agreement_table(b: ReportBuilder, table: "pd.DataFrame | None", by: str) -> None:
     """Agreement between the raters whose ratings the consensus was built from (nothing with one rater)."""
     import pandas as pd
 
-    from ..mixed.ratings import CONSENSUS, rating_agreement, raters
-
-    names = [r for r in raters(project, by) if r != CONSENSUS]
-    if len(names) < 2:
+    if table is None:
         return
-    table = rating_agreement(project, names, by=by)
     frame = pd.DataFrame({
         "Statistic": [RATING_STATS.get(s, s.replace("_", " ")) for s in table["statistic"]],
         "Raters": table["raters"].to_numpy(),
@@ -994,69 +1113,32 @@ def _rating_agreement_table(b: ReportBuilder, project: "Project", by: str) -> No
                  " count X as a rating of its own.")
 
 
-def joint_report(project: "Project", path: str | Path, *, outcome: str = "fidelity", by: str = "clinic",
-                 rater: str | None = None, fit: Any = None, redact: Iterable[str] = (), charts: bool = True,
-                 export: bool = True, title: str = "Joint displays") -> ReportResult:
+def joint_report(inputs: ReportInputs, path: str | Path, *, charts: bool = True, export: bool = True,
+                 title: str = "Joint displays") -> ReportResult:
     """Write the joint displays report: case-ordered matrix with heatmap, side-by-side, statistics by theme.
 
     Parameters
     ----------
-    project : Project
+    inputs : ReportInputs
+        With ``joint``.
     path : path
-    outcome : str
-        The quantitative outcome cases are ordered by (``fidelity``, ``feasibility`` ...).
-    by : {"clinic", "agency"}
-    rater : str, optional
-        Ratings layer (default: the consensus, else the only rater).
-    fit : path or dict, optional
-        The analyst's fit judgements for the side-by-side display.
-    redact : iterable of str
     charts : bool
     export : bool
         Also write each display as CSV and XLSX beside the document.
     title : str
     """
-    ctx = _start(project, path, title, redact, charts)
+    data = inputs.joint or JointData()
+    ctx = _start(inputs, path, title, charts)
     b = ctx.builder
-    b.title_page(title, f"CFIR construct ratings and {outcome} by {by}", _study_lines(project))
+    b.title_page(title, f"CFIR construct ratings and {data.outcome} by {data.by}", _study_lines(inputs))
     b.toc(levels=2)
     b.page_break()
     b.heading("Joint displays")
-    write_joint(b, ctx, level=2, outcome=outcome, by=by, rater=rater, fit=fit, export=export)
+    write_joint(b, ctx, level=2, export=export)
     return _finish(ctx, "joint")
 
 
 # ====================================================================== automatic suggestions
-def autocode_evaluations(project: "Project", *, evaluate_model: bool = False) -> list[Any]:
-    """Evaluations of the project's automatic suggestions, as :func:`mio_qual.autocode.evaluate` makes them.
-
-    The keyword rules are evaluated when the project holds a ``rules`` layer (fast: the rules
-    are applied again). The model is evaluated only with ``evaluate_model``: an honest figure
-    needs cross-validation grouped by transcript, which trains the model again once per fold
-    with the stored model's settings.
-    """
-    c = project.store.connection
-    origins = {r[0] for r in c.execute("SELECT DISTINCT origin FROM codings WHERE origin IN ('rules', 'model')")}
-    if not origins and not c.execute("SELECT COUNT(*) FROM models").fetchone()[0]:
-        return []
-    from .. import autocode
-
-    reference = c.execute("SELECT COUNT(*) FROM codings WHERE origin IN ('human', 'consensus')").fetchone()[0]
-    if not reference:
-        return []
-    out = []
-    if "rules" in origins:
-        out.append(autocode.evaluate(project, "rules"))
-    if evaluate_model:
-        info = autocode.model_info(project)
-        params = dict(info.meta.get("params", {}))
-        params = {k: tuple(v) if isinstance(v, list) else v for k, v in params.items()
-                  if k in ("word_ngrams", "char_ngrams", "n_features", "min_df", "C", "class_weight",
-                           "min_positives", "threshold_folds", "random_state")}
-        out.append(autocode.evaluate(project, "model", unit=info.unit, **params))
-    return out
-
-
 def _sentence(text: str) -> str:
     """A note as a sentence: capital first letter, final full stop."""
     text = " ".join(str(text).split())
@@ -1070,12 +1152,10 @@ def write_autocode(b: ReportBuilder, ctx: _Context, evaluations: Sequence[Any], 
     """Automatic suggestions: how well the rules and the model agree with the human (consensus) coding."""
     import pandas as pd
 
-    c = ctx.project.store.connection
-    has_model_layer = c.execute("SELECT COUNT(*) FROM codings WHERE origin = 'model'").fetchone()[0]
+    origins = ctx.inputs.origins
     if not evaluations:
-        ctx.say_absent("No automatic suggestions were evaluated for this report." if has_model_layer or
-                       c.execute("SELECT COUNT(*) FROM codings WHERE origin = 'rules'").fetchone()[0]
-                       else "The project holds no automatic suggestions.")
+        ctx.say_absent("No automatic suggestions were evaluated for this report."
+                       if origins.get("model") or origins.get("rules") else "The project holds no automatic suggestions.")
         return
     summary_rows = []
     for evaluation in evaluations:
@@ -1113,73 +1193,72 @@ def write_autocode(b: ReportBuilder, ctx: _Context, evaluations: Sequence[Any], 
 
 
 # ====================================================================== study
-def study_report(project: "Project", path: str | Path, *, title: str = "Qualitative and mixed-methods findings",
-                 subtitle: str | None = None, coders: Sequence[str] | None = None, unit: str = "sentence",
-                 n_boot: int = 0, seed: int = 0, layer: str | Sequence[str] | None = None, max_quotes: int = 3,
-                 outcome: str = "fidelity", by: str = "clinic", rater: str | None = None, fit: Any = None,
-                 max_rows: int = 400, redact: Iterable[str] = (), charts: bool = True,
-                 autocode: Sequence[Any] | None = None, evaluate_model: bool = False) -> ReportResult:
+def study_report(inputs: ReportInputs, path: str | Path, *, title: str = "Qualitative and mixed-methods findings",
+                 subtitle: str | None = None, max_quotes: int = 3, max_rows: int = 400,
+                 charts: bool = True) -> ReportResult:
     """Write the study report: title page, contents, methods written from the project, every finding, appendices.
 
     Sections: Methods (generated from what the project records); Results: inter-rater
     agreement, automatic suggestions (when the project holds them), themes by construct, joint
     displays; Appendix A: coder's manual; Appendix B: disagreements.
 
-    Parameters are those of the other report functions, and:
-
-    autocode : sequence of Evaluation, optional
-        Evaluations of automatic suggestions already computed (:func:`mio_qual.autocode.evaluate`);
-        by default the rules are evaluated when the project has a rules layer.
-    evaluate_model : bool
-        Also evaluate the stored model by grouped cross-validation (trains it again per fold).
+    Parameters
+    ----------
+    inputs : ReportInputs
+        Every part: ``facts``, ``agreement``, ``evaluations``, ``themes``, ``joint``, ``codebook``.
+    path : path
+    title, subtitle : str
+    max_quotes : int
+        Exemplar quotes per construct.
+    max_rows : int
+        Disagreements listed in the appendix (all are written to the CSV beside it).
+    charts : bool
     """
-    ctx = _start(project, path, title, redact, charts)
+    ctx = _start(inputs, path, title, charts)
     b = ctx.builder
     b.title_page(title, subtitle or "Implementation study of Mothering from the Inside Out (MIO)",
-                 _study_lines(project))
+                 _study_lines(inputs))
     b.toc(levels=2)
     b.page_break()
-    data = agreement_data(project, coders, unit, n_boot=n_boot, seed=seed)
+    data = _agreement(inputs)
     b.heading("About this report")
-    b.paragraph(_about(project, data))
+    b.paragraph(_about(inputs, data))
     b.heading("Methods")
     extra = [agreement_method(data)] if not isinstance(data, str) else []
-    for paragraph in m.methods_paragraphs(project, extra=extra):
-        b.paragraph(paragraph)
+    if inputs.facts is not None:
+        for paragraph in m.methods_paragraphs(inputs.facts, extra=extra):
+            b.paragraph(paragraph)
     if isinstance(data, str):
         b.paragraph(f"**Inter-rater agreement.** {data}")
     b.heading("Inter-rater agreement")
     write_agreement(b, ctx, data, level=1, method=False, appendix=False)
-    evaluations = list(autocode) if autocode is not None else autocode_evaluations(project,
-                                                                                 evaluate_model=evaluate_model)
-    if evaluations or project.store.connection.execute(
-            "SELECT COUNT(*) FROM codings WHERE origin IN ('rules', 'model')").fetchone()[0]:
+    evaluations = list(inputs.evaluations or [])
+    if evaluations or inputs.origins.get("rules") or inputs.origins.get("model"):
         b.heading("Automatic coding suggestions")
         write_autocode(b, ctx, evaluations, level=2)
     b.page_break()
     b.heading("Themes by construct")
-    write_themes(b, ctx, level=2, layer=layer, max_quotes=max_quotes)
+    write_themes(b, ctx, level=2, max_quotes=max_quotes)
     b.heading("Joint displays")
-    write_joint(b, ctx, level=2, outcome=outcome, by=by, rater=rater, fit=fit, export=False)
+    write_joint(b, ctx, level=2, export=False)
     b.page_break()
     b.heading("Appendix A. Coder's manual")
-    write_codebook(b, project, level=2, ctx=ctx)
+    write_codebook(b, inputs.codebook or codebook_data(None), level=2)
     if not isinstance(data, str):
         write_disagreements(b, ctx, data, level=1, max_rows=max_rows,
                             heading="Appendix B. Disagreements between coders")
     return _finish(ctx, "study")
 
 
-def _about(project: "Project", data: AgreementData | str) -> str:
+def _about(inputs: ReportInputs, data: AgreementData | str) -> str:
     """The study report's opening paragraph: what it holds and how people are named."""
-    summary = project.summary()
+    counts = inputs.counts
     parts = ["This report was written by mio-qual from the project's store: every number, table and quote below"
              " is computed from the transcripts, coding layers, ratings and outcome data it holds, and the methods"
              " describe only steps the project records."]
     sections = ["the methods", "inter-rater agreement" if not isinstance(data, str) else None,
-                "themes by CFIR construct" if summary["codings"] else None,
-                "joint displays of construct ratings and outcomes"
-                if project.store.connection.execute("SELECT COUNT(*) FROM ratings").fetchone()[0] else None,
+                "themes by CFIR construct" if counts.get("codings") else None,
+                "joint displays of construct ratings and outcomes" if counts.get("ratings") else None,
                 "the coder's manual", "the disagreements between coders" if not isinstance(data, str) else None]
     parts.append("It covers " + m.join_words([x for x in sections if x]) + ".")
     parts.append("Participants are identified by study id and role only; names of participants and of people they"
@@ -1187,17 +1266,9 @@ def _about(project: "Project", data: AgreementData | str) -> str:
     return " ".join(parts)
 
 
-def write_report(kind: str, project: "Project", path: str | Path, **options: Any) -> ReportResult:
-    """Write the report of ``kind`` (one of :data:`KINDS`) with the options that kind takes."""
-    functions = {"codebook": codebook_report, "agreement": agreement_report, "themes": themes_report,
-                 "joint": joint_report, "study": study_report}
-    if kind not in functions:
-        raise InputError(f"unknown report {kind!r}", hint="use one of " + ", ".join(KINDS))
-    return functions[kind](project, path, **options)
-
-
-__all__ = ["KINDS", "ReportResult", "AgreementData", "codebook_report", "agreement_report", "themes_report",
-           "joint_report", "study_report", "write_report", "write_codebook", "write_themes", "write_agreement",
-           "write_disagreements", "write_joint", "agreement_data", "agreement_method", "agreement_results",
-           "theme_evidence", "pick_quotes", "quote_source", "frequency_table", "human_coders", "disagreement_frame",
-           "autocode_evaluations", "write_autocode"]
+__all__ = ["KINDS", "ReportResult", "ReportInputs", "AgreementData", "CodebookData", "ThemesData", "JointData",
+           "codebook_report", "agreement_report", "themes_report", "joint_report", "study_report", "write_codebook",
+           "write_themes", "write_agreement", "write_disagreements", "write_joint", "write_autocode",
+           "agreement_method", "agreement_results", "codebook_data", "themes_data", "missing_joint_data",
+           "too_few_coders", "no_shared_transcripts", "check_path", "write_display", "display_docx", "pick_quotes", "quote_source", "frequency_table",
+           "disagreement_frame", "STAT_SOURCES", "STAT_CITATIONS"]

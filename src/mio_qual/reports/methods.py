@@ -1,8 +1,9 @@
 """Method paragraphs written from what the project records, never from a template of intentions.
 
-Each function reads the store (transcripts, speakers, coding layers, imports, codebooks,
-ratings, quantitative data, models and the audit trail) and returns the sentences that are
-true of this project, or nothing when the step was not done. A methods section built from them
+Each function takes the :class:`~mio_qual.store.summary.ProjectFacts` a project's store holds
+(transcripts, speakers, coding layers, codebooks, ratings, quantitative data, models and the
+audit trail; :meth:`mio_qual.project.Project.project_facts` gathers them) and returns the
+sentences that are true of this project, or nothing when the step was not done. A methods section built from them
 therefore never claims a second coder, a reconciliation meeting or a rating exercise that the
 project does not hold. Counts, dates and names of layers are read, not assumed.
 
@@ -12,14 +13,13 @@ the report builder).
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..project import Project
+    from ..store.summary import LayerFacts, ProjectFacts
 
 _NUMBER_WORDS = {0: "no", 1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight",
                  9: "nine", 10: "ten", 11: "eleven", 12: "twelve"}
@@ -75,38 +75,17 @@ def clinic_label(clinic: Any) -> str:
     return clinic.replace("_", " ").strip().title() if clinic.islower() else clinic.strip()
 
 
-def _audit(project: "Project", *needles: str) -> list[dict[str, Any]]:
-    """Audit entries whose action contains any of ``needles``, oldest first, detail parsed."""
-    rows = project.store.connection.execute(
-        "SELECT at, action, target, detail, codebook_version FROM audit ORDER BY id").fetchall()
-    out = []
-    for at, action, target, detail, version in rows:
-        if any(n in (action or "").lower() for n in needles):
-            try:
-                parsed = json.loads(detail or "{}")
-            except ValueError:
-                parsed = {}
-            out.append({"at": at, "action": action, "target": target, "detail": parsed, "codebook_version": version})
-    return out
-
-
 # ---------------------------------------------------------------------- data
-def describe_data(project: "Project") -> list[str]:
+def describe_data(facts: "ProjectFacts") -> list[str]:
     """Transcripts, participants, clinics and segmentation, as stored."""
     from ..transcripts.model import INTERVIEWER_ROLES
 
-    c = project.store.connection
-    n = c.execute("SELECT COUNT(*) FROM transcripts").fetchone()[0]
+    n = facts.n_transcripts
     if not n:
         return ["No transcripts have been imported into this project yet."]
-    kinds = dict(c.execute("SELECT COALESCE(kind, ''), COUNT(*) FROM transcripts GROUP BY 1"))
-    words = c.execute("SELECT SUM(n_words) FROM transcripts").fetchone()[0] or 0
-    clinics = [r[0] for r in c.execute(
-        "SELECT DISTINCT clinic FROM transcripts WHERE clinic IS NOT NULL AND clinic != '' ORDER BY clinic")]
-    agencies = [r[0] for r in c.execute(
-        "SELECT DISTINCT agency FROM transcripts WHERE agency IS NOT NULL AND agency != '' ORDER BY agency")]
-    no_clinic = c.execute("SELECT COUNT(*) FROM transcripts WHERE clinic IS NULL OR clinic = ''").fetchone()[0]
-    dates = c.execute("SELECT MIN(date), MAX(date) FROM transcripts WHERE date IS NOT NULL AND date != ''").fetchone()
+    kinds, words, clinics, agencies = facts.kinds, facts.words or 0, facts.clinics, facts.agencies
+    no_clinic = facts.no_clinic
+    dates = (facts.first_date, facts.last_date)
     parts = []
     described = []
     if kinds.get("interview"):
@@ -129,7 +108,7 @@ def describe_data(project: "Project") -> list[str]:
                      " single clinic.")
     parts.append("**Data.** " + sentence)
 
-    speakers = c.execute("SELECT DISTINCT study_id, role FROM speakers WHERE study_id IS NOT NULL").fetchall()
+    speakers = facts.speakers
     staff = {(sid, role) for sid, role in speakers if (role or "").lower() not in INTERVIEWER_ROLES}
     by_role = Counter(role_label(role) for _, role in staff)
     interviewers = {sid for sid, role in speakers if (role or "").lower() in INTERVIEWER_ROLES}
@@ -140,12 +119,8 @@ def describe_data(project: "Project") -> list[str]:
         if interviewers:
             text += f" {number(len(interviewers), 'interviewer or facilitator', 'interviewers or facilitators').capitalize()} led the sessions."
         parts.append(text)
-    turns = c.execute("SELECT COUNT(*) FROM segments WHERE kind = 'turn'").fetchone()[0]
-    sentences = c.execute("SELECT COUNT(*) FROM segments WHERE kind = 'sentence'").fetchone()[0]
-    styles = [r[0] for r in c.execute("SELECT DISTINCT speaker_style FROM transcripts WHERE speaker_style IS NOT NULL"
-                                      " AND speaker_style != '' ORDER BY 1")]
-    formats = [r[0] for r in c.execute("SELECT DISTINCT source_format FROM transcripts WHERE source_format IS NOT NULL"
-                                       " AND source_format != '' ORDER BY 1")]
+    turns, sentences = facts.turns, facts.sentences
+    styles, formats = facts.speaker_styles, facts.source_formats
     text = (f"**Preparation.** Transcripts were imported with mio-qual from {number(len(formats), 'file format')}"
             f" ({join_words(formats)}) and stored as canonical text (Unicode NFC, one line-end convention), so"
             " that every coding is an exact character span of an unchangeable text. Speaker turns were found"
@@ -157,26 +132,10 @@ def describe_data(project: "Project") -> list[str]:
 
 
 # ---------------------------------------------------------------------- codebook
-def codebooks_used(project: "Project") -> list[dict[str, Any]]:
-    """The codebooks registered in the project: version, names, number of codes, when added."""
-    rows = project.store.connection.execute(
-        "SELECT version, names, content, added_at FROM codebooks ORDER BY added_at, rowid").fetchall()
-    out = []
-    for version, names, content, added in rows:
-        try:
-            n_codes = len(json.loads(content))
-        except ValueError:
-            n_codes = 0
-        out.append({"version": version, "names": [n for n in (names or "").split(",") if n], "n_codes": n_codes,
-                    "added_at": added})
-    return out
-
-
-def describe_codebook(project: "Project") -> list[str]:
+def describe_codebook(facts: "ProjectFacts") -> list[str]:
     """Which codebook the codings were checked against and how much of it was used."""
-    c = project.store.connection
-    books = codebooks_used(project)
-    applied = c.execute("SELECT COUNT(DISTINCT code) FROM codings WHERE origin IN ('human', 'consensus')").fetchone()[0]
+    books = facts.codebooks
+    applied = facts.applied_codes
     if not books:
         if applied:
             return [f"**Codebook.** Codings use {number(applied, 'distinct code')}; no codebook was recorded with them."]
@@ -195,39 +154,26 @@ def describe_codebook(project: "Project") -> list[str]:
 
 
 # ---------------------------------------------------------------------- coding
-def layers(project: "Project") -> list[dict[str, Any]]:
-    """Every coding layer: coder, origin, codings, transcripts, codes, source files and their kinds."""
-    c = project.store.connection
-    rows = c.execute(
-        "SELECT coder, origin, COUNT(*), COUNT(DISTINCT transcript_id), COUNT(DISTINCT code),"
-        " COUNT(DISTINCT source_file), MIN(created), MAX(created) FROM codings GROUP BY coder, origin"
-        " ORDER BY CASE origin WHEN 'human' THEN 0 WHEN 'consensus' THEN 1 WHEN 'rules' THEN 2 ELSE 3 END, MIN(id)"
-    ).fetchall()
-    out = []
-    for coder, origin, n, n_t, n_c, n_files, first, last in rows:
-        sources = [r[0] for r in c.execute(
-            "SELECT DISTINCT source_file FROM codings WHERE coder = ? AND origin = ? AND source_file IS NOT NULL",
-            (coder, origin))]
-        kinds = sorted({_SOURCE_KINDS.get(Path(s).suffix.lower(), "files") for s in sources})
-        out.append({"coder": coder, "origin": origin, "codings": n, "transcripts": n_t, "codes": n_c,
-                    "files": n_files, "source_kinds": kinds, "first": first, "last": last})
-    return out
+def source_kinds(layer: "LayerFacts") -> list[str]:
+    """What kinds of file a layer's codings came from (``['Word comments', 'a coding spreadsheet']``)."""
+    return sorted({_SOURCE_KINDS.get(Path(s).suffix.lower(), "files") for s in layer.sources})
 
 
-def describe_coding(project: "Project") -> list[str]:
+def describe_coding(facts: "ProjectFacts") -> list[str]:
     """Human coding layers: who coded how much, from what kind of file."""
-    n_transcripts = project.store.connection.execute("SELECT COUNT(*) FROM transcripts").fetchone()[0]
-    human = [layer for layer in layers(project) if layer["origin"] == "human"]
+    n_transcripts = facts.n_transcripts
+    human = [layer for layer in facts.layers if layer.origin == "human"]
     if not human:
         return ["**Coding.** No human coding has been imported into this project yet."]
     pieces = []
     for layer in human:
-        where = f" from {join_words(layer['source_kinds'])}" if layer["source_kinds"] else ""
-        pieces.append(f"{layer['coder']} applied {layer['codings']:,} codings with {number(layer['codes'], 'code')}"
-                      f" to {number(layer['transcripts'], 'transcript')}{where}")
+        kinds = source_kinds(layer)
+        where = f" from {join_words(kinds)}" if kinds else ""
+        pieces.append(f"{layer.coder} applied {layer.codings:,} codings with {number(layer.codes, 'code')}"
+                      f" to {number(layer.transcripts, 'transcript')}{where}")
     who = number(len(human), "coder")
     text = f"**Coding.** {who.capitalize()} coded the transcripts: " + "; ".join(pieces) + "."
-    double = _double_coded(project, [layer["coder"] for layer in human])
+    double = facts.double_coded
     if len(human) >= 2:
         text += (f" {number(double, 'transcript').capitalize()} of {n_transcripts} were coded by at least two"
                  " coders." if double != n_transcripts else " Every transcript was coded by at least two coders.")
@@ -235,30 +181,18 @@ def describe_coding(project: "Project") -> list[str]:
     return [text]
 
 
-def _double_coded(project: "Project", coders: Sequence[str]) -> int:
-    if len(coders) < 2:
-        return 0
-    marks = ",".join("?" * len(coders))
-    return project.store.connection.execute(
-        f"SELECT COUNT(*) FROM (SELECT transcript_id FROM codings WHERE coder IN ({marks}) AND origin = 'human'"
-        " GROUP BY transcript_id HAVING COUNT(DISTINCT coder) >= 2)", list(coders)).fetchone()[0]
-
-
 _RECONCILE_SOURCE = re.compile(r"^reconcile_(?P<a>.+)_(?P<b>[^_]+)_(?P<unit>span|sentence|paragraph|turn)$")
 
 
-def describe_reconciliation(project: "Project") -> list[str]:
+def describe_reconciliation(facts: "ProjectFacts") -> list[str]:
     """The consensus layer(s): what they were built from, read from the codings' source and the audit trail."""
-    consensus = [layer for layer in layers(project) if layer["origin"] == "consensus"]
+    consensus = [layer for layer in facts.layers if layer.origin == "consensus"]
     if not consensus:
         return []
-    c = project.store.connection
     texts = []
     for layer in consensus:
         parts = []
-        by_source = c.execute("SELECT source_file, COUNT(*) FROM codings WHERE coder = ? AND origin = 'consensus'"
-                              " GROUP BY source_file ORDER BY MIN(id)", (layer["coder"],)).fetchall()
-        for source, n in by_source:
+        for source, n in layer.by_source:
             match = _RECONCILE_SOURCE.match(source or "")
             if match:
                 unit = match["unit"]
@@ -270,11 +204,10 @@ def describe_reconciliation(project: "Project") -> list[str]:
                 parts.append(f"{n:,} codings came from reconciliation decisions recorded in {source}")
             else:
                 parts.append(f"{n:,} codings were added without a recorded source")
-        text = (f"**Reconciliation.** The coders' layers were reconciled into a consensus layer ({layer['coder']}:"
-                f" {layer['codings']:,} codings in {number(layer['transcripts'], 'transcript')}). "
+        text = (f"**Reconciliation.** The coders' layers were reconciled into a consensus layer ({layer.coder}:"
+                f" {layer.codings:,} codings in {number(layer.transcripts, 'transcript')}). "
                 + "; ".join(p[0].upper() + p[1:] for p in parts) + ".")
-        decisions = _audit(project, "decision")
-        undecided = [e["detail"].get("undecided") for e in decisions if isinstance(e["detail"], dict)]
+        undecided = [detail.get("undecided") for detail in facts.decisions if isinstance(detail, dict)]
         if undecided and isinstance(undecided[-1], int) and undecided[-1]:
             text += f" {number(undecided[-1], 'disagreement').capitalize()} had not been decided when this was written."
         text += " Themes and joint displays read this layer unless another is named."
@@ -282,33 +215,26 @@ def describe_reconciliation(project: "Project") -> list[str]:
     return texts
 
 
-def describe_autocoding(project: "Project") -> list[str]:
+def describe_autocoding(facts: "ProjectFacts") -> list[str]:
     """Rule-based and model suggestions: the layers, their unit, and the stored model's settings."""
-    auto = [layer for layer in layers(project) if layer["origin"] in ("rules", "model")]
-    models = project.store.connection.execute(
-        "SELECT id, unit, trained_on, meta FROM models ORDER BY created").fetchall()
+    auto = [layer for layer in facts.layers if layer.origin in ("rules", "model")]
+    models = facts.models
     if not auto and not models:
         return []
-    c = project.store.connection
     texts = []
     for layer in auto:
-        units = [r[0] for r in c.execute(
-            "SELECT DISTINCT unit FROM codings WHERE coder = ? AND origin = ? AND unit IS NOT NULL",
-            (layer["coder"], layer["origin"]))]
+        units = layer.units
         how = ("matching the codebook's keyword patterns (spaCy's blank English tokenizer with the lookup"
-               " lemmatizer; no downloaded model)" if layer["origin"] == "rules"
+               " lemmatizer; no downloaded model)" if layer.origin == "rules"
                else "a text classifier trained on the project's coding")
-        text = (f"**Automatic suggestions ({layer['origin']}).** The layer {layer['coder']} holds {layer['codings']:,}"
-                f" suggested codings in {number(layer['transcripts'], 'transcript')}, made by {how}")
+        text = (f"**Automatic suggestions ({layer.origin}).** The layer {layer.coder} holds {layer.codings:,}"
+                f" suggested codings in {number(layer.transcripts, 'transcript')}, made by {how}")
         if units:
             text += f", one suggestion per {join_words(units, 'or')}"
         text += ". Suggestions are stored in a layer of their own, apart from human coding."
         texts.append(text)
-    for model_id, unit, trained_on, meta in models:
-        try:
-            info = json.loads(meta or "{}")
-        except ValueError:
-            info = {}
+    for model in models:
+        model_id, unit, trained_on, info = model["id"], model["unit"], model["trained_on"], model["meta"]
         params = info.get("params", {}) if isinstance(info, dict) else {}
         codes = info.get("codes", []) if isinstance(info, dict) else []
         text = f"The model {model_id} was trained on the {trained_on} layer per {unit}"
@@ -337,10 +263,20 @@ def describe_autocoding(project: "Project") -> list[str]:
     return texts
 
 
-def describe_ratings(project: "Project") -> list[str]:
-    """Construct ratings: raters, cases, constructs, scale, their agreement and the consensus."""
-    c = project.store.connection
-    rows = c.execute("SELECT rater, case_kind, case_id, construct, rating, source_file FROM ratings").fetchall()
+def rating_raters(facts: "ProjectFacts") -> tuple[list[str], str | None]:
+    """The raters other than the consensus, and the case kind whose agreement the methods text reports."""
+    own = [r for r in facts.ratings if r[0] != "consensus"]
+    base = own or facts.ratings
+    kinds = sorted({r[1] for r in base})
+    return sorted({r[0] for r in own}), (kinds[0] if kinds else None)
+
+
+def describe_ratings(facts: "ProjectFacts") -> list[str]:
+    """Construct ratings: raters, cases, constructs, scale, their agreement and the consensus.
+
+    The raters' agreement is read from ``facts.rating_agreement`` (the caller computes it).
+    """
+    rows = facts.ratings
     if not rows:
         return []
     own = [r for r in rows if r[0] != "consensus"]
@@ -361,12 +297,7 @@ def describe_ratings(project: "Project") -> list[str]:
             " unrated")
     text += f" ({missing:,} of {len(base):,} ratings)." if missing else "."
     if len(raters) >= 2:
-        try:
-            from ..mixed.ratings import rating_agreement
-
-            agreement = rating_agreement(project, raters, by=kinds[0])
-        except Exception:  # noqa: BLE001 - the paragraph stays true without the numbers
-            agreement = None
+        agreement = facts.rating_agreement
         if agreement is not None and len(agreement):
             values = dict(zip(agreement["statistic"], agreement["value"]))
             bits = []
@@ -390,13 +321,9 @@ def describe_ratings(project: "Project") -> list[str]:
     return [text]
 
 
-def describe_quant(project: "Project") -> list[str]:
+def describe_quant(facts: "ProjectFacts") -> list[str]:
     """Quantitative outcomes joined with the qualitative strand: datasets, levels and scored measures."""
-    import re
-
-    c = project.store.connection
-    rows = c.execute("SELECT dataset, level, measure, COUNT(value) FROM quant GROUP BY dataset, level, measure"
-                     " ORDER BY dataset, measure").fetchall()
+    rows = facts.quant
     if not rows:
         return []
     try:
@@ -425,23 +352,24 @@ def describe_quant(project: "Project") -> list[str]:
     return [text]
 
 
-def methods_paragraphs(project: "Project", *, extra: Iterable[str] = ()) -> list[str]:
-    """Every method paragraph that is true of ``project``, in the order the work was done.
+def methods_paragraphs(facts: "ProjectFacts", *, extra: Iterable[str] = ()) -> list[str]:
+    """Every method paragraph that is true of a project, in the order the work was done.
 
     Parameters
     ----------
-    project : Project
+    facts : ProjectFacts
+        What the project's store holds (:meth:`mio_qual.project.Project.project_facts`).
     extra : iterable of str
         Paragraphs computed by the caller (for example the agreement method, which depends on
         the coders and unit a report was asked for); placed after the coding paragraphs.
     """
-    parts = describe_data(project) + describe_codebook(project) + describe_coding(project)
+    parts = describe_data(facts) + describe_codebook(facts) + describe_coding(facts)
     parts += list(extra)
-    parts += describe_reconciliation(project) + describe_autocoding(project)
-    parts += describe_ratings(project) + describe_quant(project)
+    parts += describe_reconciliation(facts) + describe_autocoding(facts)
+    parts += describe_ratings(facts) + describe_quant(facts)
     return parts
 
 
 __all__ = ["methods_paragraphs", "describe_data", "describe_codebook", "describe_coding", "describe_reconciliation",
-           "describe_autocoding", "describe_ratings", "describe_quant", "layers", "codebooks_used", "number",
+           "describe_autocoding", "describe_ratings", "describe_quant", "rating_raters", "source_kinds", "number",
            "join_words", "role_label", "clinic_label"]

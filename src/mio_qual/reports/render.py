@@ -1,8 +1,10 @@
 """The one renderer: analysis results as screen text, CSV, JSON, XLSX, Word tables and PNG charts.
 
 Analyses return :class:`~mio_qual.result.Result` / :class:`~mio_qual.result.Table` objects;
-:func:`render` writes them for every ``--format``/``--out`` of the CLI. XLSX rating cells are
-filled by valence.
+:func:`render` writes them for every ``--format``/``--out`` of the CLI. Word tables are written
+by :func:`add_table` in the house style of the reports (numbered captions, notes, landscape
+pages for wide tables), so a table looks the same in ``--format docx`` and in a report; rating
+cells are filled by valence in XLSX and Word.
 
 Every text cell goes through :func:`mio_qual.exports.safe_cell` first, so that nothing a
 participant said can run as a spreadsheet formula; rating cells such as ``+2`` are numbers to
@@ -13,7 +15,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 from ..errors import InputError
 from ..exports import safe_cell, safe_frame
@@ -21,6 +23,8 @@ from ..result import Figure, Result, Table
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
+
+    from .builder import ReportBuilder
 
 #: Fill colours by rating (a diverging red-green scale, amber for mixed), hex RGB.
 FILLS: dict[str, str] = {
@@ -126,88 +130,54 @@ def _sheet_name(name: str, used: set[str]) -> str:
     return candidate
 
 
-def _shade(cell: Any, hex_colour: str) -> None:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
+def add_table(builder: "ReportBuilder", table: Table, *, caption: str | None = None, **layout: Any) -> int:
+    """Write a :class:`~mio_qual.result.Table` into a Word document in the house style.
 
-    properties = cell._tc.get_or_add_tcPr()
-    shading = OxmlElement("w:shd")
-    shading.set(qn("w:val"), "clear")
-    shading.set(qn("w:color"), "auto")
-    shading.set(qn("w:fill"), hex_colour)
-    properties.append(shading)
+    The one way a table becomes Word, in a report and in ``--format docx`` alike: a numbered
+    caption (the table's title), the table (rating cells filled by valence, landscape pages when
+    it is too wide for a portrait page) and its notes under it.
 
+    Parameters
+    ----------
+    builder : ReportBuilder
+    table : Table
+    caption : str, optional
+        The caption, when it is not the table's title.
+    **layout
+        Passed on to :meth:`~mio_qual.reports.builder.ReportBuilder.table` (``widths``,
+        ``number_format``, ``landscape`` ...).
 
-def add_docx_table(document: Any, doc: Table, *, heading_level: int = 2, font_size: float = 8) -> None:
-    """Append a titled table (and its notes) to a python-docx ``Document``."""
-    from docx.shared import Pt, RGBColor
-
-    if doc.title:
-        document.add_heading(doc.title, level=heading_level)
-    columns = [str(c) for c in doc.frame.columns]
-    table = document.add_table(rows=1, cols=len(columns))
-    table.style = "Table Grid"
-    for i, column in enumerate(columns):
-        cell = table.rows[0].cells[i]
-        cell.text = ""
-        run = cell.paragraphs[0].add_run(column)
-        run.bold = True
-        run.font.size = Pt(font_size)
-    rating_idx = {i for i, c in enumerate(columns) if c in set(map(str, doc.rating_columns))}
-    for values in doc.frame.itertuples(index=False):
-        cells = table.add_row().cells
-        for i, value in enumerate(values):
-            text = _docx_text(value)
-            lines = text.split("\n")
-            paragraph = cells[i].paragraphs[0]
-            for j, line in enumerate(lines):
-                if j:
-                    paragraph = cells[i].add_paragraph()
-                run = paragraph.add_run(line)
-                run.font.size = Pt(font_size)
-                if i in rating_idx and text in FILLS and text in DARK:
-                    run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
-                    run.bold = True
-            if i in rating_idx and text in FILLS:
-                _shade(cells[i], FILLS[text])
-    for note in doc.notes:
-        paragraph = document.add_paragraph()
-        run = paragraph.add_run(note)
-        run.italic = True
-        run.font.size = Pt(font_size)
-
-
-def _docx_text(value: Any) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    if isinstance(value, float):
-        return f"{value:.2f}" if not value.is_integer() else f"{value:.0f}"
-    return str(value)
+    Returns
+    -------
+    int
+        The table's number.
+    """
+    return builder.table(table.frame, caption or table.title or table.sheet, note=" ".join(table.notes) or None,
+                         rating_columns=table.rating_columns, **layout)
 
 
 def write_docx(tables: Table | Iterable[Table], path: str | Path, *, title: str | None = None,
-               landscape: bool = True) -> Path:
-    """Write tables into a new Word document (landscape by default: the tables are wide)."""
-    from docx import Document
-    from docx.enum.section import WD_ORIENT
-    from docx.shared import Cm
+               redactor: "Callable[[str], str] | None" = None) -> Path:
+    """Write tables into a new Word document in the house style (:class:`~mio_qual.reports.builder.ReportBuilder`).
+
+    Parameters
+    ----------
+    tables : Table or iterable of Table
+    path : path
+    title : str, optional
+        A heading above the tables (and the document's title).
+    redactor : callable, optional
+        Applied to every text written.
+    """
+    from .builder import ReportBuilder
 
     docs = [tables] if isinstance(tables, Table) else list(tables)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    document = Document()
-    section = document.sections[0]
-    if landscape:
-        section.orientation = WD_ORIENT.LANDSCAPE
-        section.page_width, section.page_height = section.page_height, section.page_width
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Cm(1.5))
+    builder = ReportBuilder(title or (docs[0].title if docs else ""), redact=redactor)
     if title:
-        document.add_heading(title, level=1)
+        builder.heading(title, 1)
     for doc in docs:
-        add_docx_table(document, doc)
-    document.save(path)
-    return path
+        add_table(builder, doc)
+    return builder.save(path)
 
 
 # ---------------------------------------------------------------------------- the one entry point
@@ -315,4 +285,4 @@ def to_text(table: Table, width: int = 200) -> str:
 
 
 __all__ = ["FILLS", "FORMATS", "Table", "Result", "Figure", "infer_format", "render", "to_text", "write_csv",
-           "write_xlsx", "write_docx", "add_docx_table"]
+           "write_xlsx", "write_docx", "add_table"]

@@ -1,0 +1,240 @@
+"""Every source mio-qual cites, in one table: key -> full reference.
+
+Docstrings, result objects (:attr:`mio_qual.result.Table.sources`), the coefficients' ``source``
+field (:data:`mio_qual.agreement._common.SOURCES`) and the reports' method paragraphs all name
+their sources by a key of :data:`CITATIONS`, so a reference is written, and checked, once.
+
+:data:`STATISTIC_SOURCES` says which sources each agreement coefficient follows: the first is
+the one a report cites in the text (``Cohen's kappa (Cohen, 1960)``), the others are what a
+part of the computation follows (a standard error, an interval, missing data).
+
+Examples
+--------
+>>> short_citation("byrt1993"), narrative_citation("cohen1960", "p. 40")
+('Byrt, Bishop & Carlin, 1993', 'Cohen (1960, p. 40)')
+>>> statistic_sources("cohen_kappa")
+'Cohen (1960); weighted: Cohen (1968); SE: Fleiss, Cohen & Everitt (1969)'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One source.
+
+    Attributes
+    ----------
+    authors : str
+        As cited in the text: ``"Cohen"``, ``"Brennan & Prediger"``, ``"Weiner et al."``.
+    year : int
+    reference : str
+        The full reference (APA style, italics marked with ``*``).
+    """
+
+    authors: str
+    year: int
+    reference: str
+
+
+CITATIONS: dict[str, Citation] = {
+    # ---------------------------------------------------------------- agreement coefficients
+    "brennan1981": Citation("Brennan & Prediger", 1981,
+                            "Brennan, R. L., & Prediger, D. J. (1981). Coefficient kappa: Some uses, misuses, and"
+                            " alternatives. *Educational and Psychological Measurement*, 41(3), 687-699."),
+    "byrt1993": Citation("Byrt, Bishop & Carlin", 1993,
+                         "Byrt, T., Bishop, J., & Carlin, J. B. (1993). Bias, prevalence and kappa. *Journal of"
+                         " Clinical Epidemiology*, 46(5), 423-429."),
+    "cohen1960": Citation("Cohen", 1960,
+                          "Cohen, J. (1960). A coefficient of agreement for nominal scales. *Educational and"
+                          " Psychological Measurement*, 20(1), 37-46."),
+    "cohen1968": Citation("Cohen", 1968,
+                          "Cohen, J. (1968). Weighted kappa: Nominal scale agreement provision for scaled"
+                          " disagreement or partial credit. *Psychological Bulletin*, 70(4), 213-220."),
+    "efron1993": Citation("Efron & Tibshirani", 1993,
+                          "Efron, B., & Tibshirani, R. J. (1993). *An Introduction to the Bootstrap*. Chapman &"
+                          " Hall."),
+    "feinstein1990": Citation("Feinstein & Cicchetti", 1990,
+                              "Feinstein, A. R., & Cicchetti, D. V. (1990). High agreement but low kappa: I. The"
+                              " problems of two paradoxes. *Journal of Clinical Epidemiology*, 43(6), 543-549."),
+    "fleiss1969": Citation("Fleiss, Cohen & Everitt", 1969,
+                           "Fleiss, J. L., Cohen, J., & Everitt, B. S. (1969). Large sample standard errors of kappa"
+                           " and weighted kappa. *Psychological Bulletin*, 72(5), 323-327."),
+    "fleiss1971": Citation("Fleiss", 1971,
+                           "Fleiss, J. L. (1971). Measuring nominal scale agreement among many raters."
+                           " *Psychological Bulletin*, 76(5), 378-382."),
+    "fleiss1973": Citation("Fleiss & Cohen", 1973,
+                           "Fleiss, J. L., & Cohen, J. (1973). The equivalence of weighted kappa and the intraclass"
+                           " correlation coefficient as measures of reliability. *Educational and Psychological"
+                           " Measurement*, 33(3), 613-619."),
+    "gwet2008": Citation("Gwet", 2008,
+                         "Gwet, K. L. (2008). Computing inter-rater reliability and its variance in the presence of"
+                         " high agreement. *British Journal of Mathematical and Statistical Psychology*, 61(1),"
+                         " 29-48."),
+    "gwet2014": Citation("Gwet", 2014,
+                         "Gwet, K. L. (2014). *Handbook of Inter-Rater Reliability* (4th ed.). Advanced Analytics."),
+    "hayes2007": Citation("Hayes & Krippendorff", 2007,
+                          "Hayes, A. F., & Krippendorff, K. (2007). Answering the call for a standard reliability"
+                          " measure for coding data. *Communication Methods and Measures*, 1(1), 77-89."),
+    "krippendorff1980": Citation("Krippendorff", 1980,
+                                 "Krippendorff, K. (1980). *Content Analysis: An Introduction to Its Methodology*."
+                                 " Sage."),
+    "krippendorff1995": Citation("Krippendorff", 1995,
+                                 "Krippendorff, K. (1995). On the reliability of unitizing continuous data."
+                                 " *Sociological Methodology*, 25, 47-76."),
+    "krippendorff2004": Citation("Krippendorff", 2004,
+                                 "Krippendorff, K. (2004). *Content Analysis: An Introduction to Its Methodology*"
+                                 " (2nd ed.). Sage."),
+    "krippendorff2011": Citation("Krippendorff", 2011,
+                                 "Krippendorff, K. (2011). *Computing Krippendorff's Alpha-Reliability*. Annenberg"
+                                 " School for Communication, University of Pennsylvania."
+                                 " https://repository.upenn.edu/asc_papers/43"),
+    "krippendorff2016": Citation("Krippendorff et al.", 2016,
+                                 "Krippendorff, K., Mathet, Y., Bouvry, S., & Widl\u00f6cher, A. (2016). On the"
+                                 " reliability of unitizing textual continua: Further developments. *Quality &"
+                                 " Quantity*, 50(6), 2347-2364."),
+    "krippendorff2019": Citation("Krippendorff", 2019,
+                                 "Krippendorff, K. (2019). *Content Analysis: An Introduction to Its Methodology*"
+                                 " (4th ed.). Sage."),
+    "scott1955": Citation("Scott", 1955,
+                          "Scott, W. A. (1955). Reliability of content analysis: The case of nominal scale coding."
+                          " *Public Opinion Quarterly*, 19(3), 321-325."),
+    "wilson1927": Citation("Wilson", 1927,
+                           "Wilson, E. B. (1927). Probable inference, the law of succession, and statistical"
+                           " inference. *Journal of the American Statistical Association*, 22(158), 209-212."),
+    "zapf2016": Citation("Zapf et al.", 2016,
+                         "Zapf, A., Castell, S., Morawietz, L., & Karch, A. (2016). Measuring inter-rater reliability"
+                         " for nominal data: Which coefficients and confidence intervals are appropriate? *BMC"
+                         " Medical Research Methodology*, 16, 93."),
+    # ---------------------------------------------------------------- implementation science, mixed methods
+    "damschroder2013": Citation("Damschroder & Lowery", 2013,
+                                "Damschroder, L. J., & Lowery, J. C. (2013). Evaluation of a large-scale weight"
+                                " management program using the consolidated framework for implementation research"
+                                " (CFIR). *Implementation Science*, 8, 51."),
+    "damschroder2022": Citation("Damschroder et al.", 2022,
+                                "Damschroder, L. J., Reardon, C. M., Widerquist, M. A. O., & Lowery, J. (2022). The"
+                                " updated Consolidated Framework for Implementation Research based on user feedback."
+                                " *Implementation Science*, 17, 75."),
+    "fetters2013": Citation("Fetters, Curry & Creswell", 2013,
+                            "Fetters, M. D., Curry, L. A., & Creswell, J. W. (2013). Achieving integration in mixed"
+                            " methods designs: Principles and practices. *Health Services Research*, 48(6 Pt 2),"
+                            " 2134-2156."),
+    "glasgow1999": Citation("Glasgow, Vogt & Boles", 1999,
+                            "Glasgow, R. E., Vogt, T. M., & Boles, S. M. (1999). Evaluating the public health impact"
+                            " of health promotion interventions: The RE-AIM framework. *American Journal of Public"
+                            " Health*, 89(9), 1322-1327."),
+    "guetterman2015": Citation("Guetterman, Fetters & Creswell", 2015,
+                               "Guetterman, T. C., Fetters, M. D., & Creswell, J. W. (2015). Integrating quantitative"
+                               " and qualitative results in health science mixed methods research through joint"
+                               " displays. *Annals of Family Medicine*, 13(6), 554-561."),
+    "proctor2011": Citation("Proctor et al.", 2011,
+                            "Proctor, E., Silmere, H., Raghavan, R., Hovmand, P., Aarons, G., Bunger, A., Griffey, R.,"
+                            " & Hensley, M. (2011). Outcomes for implementation research: Conceptual distinctions,"
+                            " measurement challenges, and research agenda. *Administration and Policy in Mental"
+                            " Health*, 38(2), 65-76."),
+    "ragin1987": Citation("Ragin", 1987,
+                          "Ragin, C. C. (1987). *The Comparative Method: Moving Beyond Qualitative and Quantitative"
+                          " Strategies*. University of California Press."),
+    "ragin2006": Citation("Ragin", 2006,
+                          "Ragin, C. C. (2006). Set relations in social research: Evaluating their consistency and"
+                          " coverage. *Political Analysis*, 14(3), 291-310."),
+    "ragin2008": Citation("Ragin", 2008,
+                          "Ragin, C. C. (2008). *Redesigning Social Inquiry: Fuzzy Sets and Beyond*. University of"
+                          " Chicago Press."),
+    "spearman1904": Citation("Spearman", 1904,
+                             "Spearman, C. (1904). The proof and measurement of association between two things."
+                             " *American Journal of Psychology*, 15(1), 72-101."),
+    "weiner2017": Citation("Weiner et al.", 2017,
+                           "Weiner, B. J., Lewis, C. C., Stanick, C., Powell, B. J., Dorsey, C. N., Clary, A. S.,"
+                           " Boynton, M. H., & Halko, H. (2017). Psychometric assessment of three newly developed"
+                           " implementation outcome measures. *Implementation Science*, 12, 108."),
+    "whitaker2020": Citation("Whitaker et al.", 2020,
+                             "Whitaker, R. G., Sperber, N., Baumgartner, M., Thiem, A., Cragun, D., Damschroder, L.,"
+                             " Miech, E. J., Slade, A., & Birken, S. (2020). Coincidence analysis: A new method for"
+                             " causal inference in implementation science. *Implementation Science*, 15, 108."),
+    # ---------------------------------------------------------------- text classification, charts
+    "king2001": Citation("King & Zeng", 2001,
+                         "King, G., & Zeng, L. (2001). Logistic regression in rare events data. *Political"
+                         " Analysis*, 9(2), 137-163."),
+    "okabe2008": Citation("Okabe & Ito", 2008,
+                          "Okabe, M., & Ito, K. (2008). *Color Universal Design (CUD): How to make figures and"
+                          " presentations that are friendly to colorblind people*. J*Fly."
+                          " https://jfly.uni-koeln.de/color/"),
+    "salton1988": Citation("Salton & Buckley", 1988,
+                           "Salton, G., & Buckley, C. (1988). Term-weighting approaches in automatic text retrieval."
+                           " *Information Processing & Management*, 24(5), 513-523."),
+    "sokolova2009": Citation("Sokolova & Lapalme", 2009,
+                             "Sokolova, M., & Lapalme, G. (2009). A systematic analysis of performance measures for"
+                             " classification tasks. *Information Processing & Management*, 45(4), 427-437."),
+    "vanrijsbergen1979": Citation("van Rijsbergen", 1979,
+                                  "van Rijsbergen, C. J. (1979). *Information Retrieval* (2nd ed.). Butterworths."),
+}
+
+#: The sources each agreement coefficient follows, as (role, key, locator): the first is the
+#: source the text cites; a role says which part of the computation a further source is for.
+STATISTIC_SOURCES: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "percent_agreement": (("", "gwet2014", "ch. 2"), ("interval", "wilson1927", "")),
+    "cohen_kappa": (("", "cohen1960", ""), ("weighted", "cohen1968", ""), ("SE", "fleiss1969", "")),
+    "scott_pi": (("", "scott1955", ""), ("SE", "gwet2008", "")),
+    "fleiss_kappa": (("", "fleiss1971", ""), ("missing data and SE", "gwet2008", ""),
+                     ("missing data and SE", "gwet2014", "")),
+    "brennan_prediger": (("", "brennan1981", ""), ("SE", "gwet2014", "")),
+    "pabak": (("", "byrt1993", ""), ("interval on p_o", "wilson1927", "")),
+    "gwet_ac1": (("", "gwet2008", ""),),
+    "gwet_ac2": (("", "gwet2014", "ch. 3"),),
+    "krippendorff_alpha": (("", "krippendorff2004", "ch. 11"), ("computation", "krippendorff2011", "")),
+    "unitized_alpha": (("", "krippendorff2004", "sec. 12.4"), ("", "krippendorff1995", "")),
+}
+
+
+def citation(key: str) -> Citation:
+    """The :class:`Citation` of ``key`` (a ``KeyError`` names an unknown key)."""
+    try:
+        return CITATIONS[key]
+    except KeyError:
+        raise KeyError(f"no citation {key!r} in mio_qual.citations.CITATIONS") from None
+
+
+def short_citation(key: str) -> str:
+    """The parenthetical form without the brackets: ``"Cohen, 1960"``."""
+    found = citation(key)
+    return f"{found.authors}, {found.year}"
+
+
+def narrative_citation(key: str, locator: str = "") -> str:
+    """The narrative form: ``"Cohen (1960)"``, with a locator ``"Krippendorff (2004, p. 241)"``."""
+    found = citation(key)
+    return f"{found.authors} ({found.year}{', ' + locator if locator else ''})"
+
+
+def reference(key: str) -> str:
+    """The full reference of ``key``."""
+    return citation(key).reference
+
+
+def statistic_sources(statistic: str) -> str:
+    """The sources of an agreement coefficient as one line (what its ``source`` field holds).
+
+    Sources with the same role are listed together: ``"...; SE: Gwet (2008), Gwet (2014)"``.
+    """
+    groups: dict[str, list[str]] = {}
+    for role, key, locator in STATISTIC_SOURCES[statistic]:
+        groups.setdefault(role, []).append(narrative_citation(key, locator))
+    return "; ".join((f"{role}: " if role else "") + ", ".join(cites) for role, cites in groups.items())
+
+
+def statistic_keys(statistic: str) -> list[str]:
+    """The keys of the sources an agreement coefficient follows, the cited one first."""
+    return [key for _, key, _ in STATISTIC_SOURCES.get(statistic, ())]
+
+
+def reference_list(keys: Iterable[str]) -> list[str]:
+    """Full references of ``keys`` (each once), in alphabetical order, for a reference list."""
+    return sorted({reference(key) for key in keys}, key=lambda text: text.lower())
+
+
+__all__ = ["Citation", "CITATIONS", "STATISTIC_SOURCES", "citation", "short_citation", "narrative_citation",
+           "reference", "statistic_sources", "statistic_keys", "reference_list"]

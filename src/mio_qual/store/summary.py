@@ -1,0 +1,280 @@
+"""Project-wide counts and facts: the overview (``status``) and what the methods text describes.
+
+Every function takes the :class:`~mio_qual.store.db.Store` first and only reads. The methods
+paragraphs of the reports (:mod:`mio_qual.reports.methods`) are written from one
+:class:`ProjectFacts`, gathered here in one pass, so that the text claims exactly what the store
+holds.
+
+The SQL is standard (``COUNT(DISTINCT ...)``, ``CASE``, ``COALESCE``), so a second backend can
+run it as it is.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .db import Store
+
+#: Order in which coding layers are described: human coding first, then consensus, rules, model.
+_ORIGIN_ORDER = ("CASE origin WHEN 'human' THEN 0 WHEN 'consensus' THEN 1 WHEN 'rules' THEN 2 ELSE 3 END")
+
+
+@dataclass
+class LayerFacts:
+    """One coding layer (coder and origin) as the store holds it.
+
+    Attributes
+    ----------
+    coder, origin : str
+    codings, transcripts, codes, files : int
+        Codings, distinct transcripts, distinct codes and distinct source files.
+    sources : list of str
+        The distinct source files the layer's codings came from.
+    units : list of str
+        The distinct units recorded with the codings (automatic layers record one).
+    by_source : list of (str or None, int)
+        Codings per source file, in the order the files were first imported.
+    first, last : str
+        Times of the first and last coding.
+    """
+
+    coder: str
+    origin: str
+    codings: int
+    transcripts: int
+    codes: int
+    files: int
+    first: str | None
+    last: str | None
+    sources: list[str] = field(default_factory=list)
+    units: list[str] = field(default_factory=list)
+    by_source: list[tuple[str | None, int]] = field(default_factory=list)
+
+
+@dataclass
+class ProjectFacts:
+    """What the methods text says about a project: each attribute is read from the store.
+
+    Attributes
+    ----------
+    n_transcripts : int
+    kinds : dict of str to int
+        Transcripts per kind (``interview``, ``focus_group``; ``""`` when not recorded).
+    words : int
+    clinics, agencies : list of str
+        Distinct clinics and agencies, sorted.
+    no_clinic : int
+        Transcripts with no clinic (agency-level staff).
+    first_date, last_date : str or None
+    speakers : list of (str, str or None)
+        Distinct (study id, role) of speakers with a study id.
+    turns, sentences : int
+    speaker_styles, source_formats : list of str
+    codebooks : list of dict
+        Registered codebooks, oldest first: ``version``, ``names``, ``n_codes``, ``added_at``.
+    applied_codes : int
+        Distinct codes in human and consensus layers.
+    layers : list of LayerFacts
+    double_coded : int
+        Transcripts coded by at least two human coders.
+    decisions : list of dict
+        Details of the audit entries recording reconciliation decisions, oldest first.
+    models : list of dict
+        Stored models, oldest first: ``id``, ``unit``, ``trained_on``, ``meta`` (parsed).
+    ratings : list of tuple
+        Every rating: (rater, case_kind, case_id, construct, rating, source_file).
+    quant : list of tuple
+        Values per (dataset, level, measure): (dataset, level, measure, n values).
+    rating_agreement : DataFrame, optional
+        Filled by the caller: agreement between the raters (an analysis, not a fact of the store).
+    """
+
+    n_transcripts: int = 0
+    kinds: dict[str, int] = field(default_factory=dict)
+    words: int = 0
+    clinics: list[str] = field(default_factory=list)
+    agencies: list[str] = field(default_factory=list)
+    no_clinic: int = 0
+    first_date: str | None = None
+    last_date: str | None = None
+    speakers: list[tuple[str, str | None]] = field(default_factory=list)
+    turns: int = 0
+    sentences: int = 0
+    speaker_styles: list[str] = field(default_factory=list)
+    source_formats: list[str] = field(default_factory=list)
+    codebooks: list[dict[str, Any]] = field(default_factory=list)
+    applied_codes: int = 0
+    layers: list[LayerFacts] = field(default_factory=list)
+    double_coded: int = 0
+    decisions: list[dict[str, Any]] = field(default_factory=list)
+    models: list[dict[str, Any]] = field(default_factory=list)
+    ratings: list[tuple[Any, ...]] = field(default_factory=list)
+    quant: list[tuple[str, str, str, int]] = field(default_factory=list)
+    rating_agreement: Any = None
+
+
+def _one(store: "Store", sql: str, params: tuple[Any, ...] = ()) -> Any:
+    return store.connection.execute(sql, params).fetchone()[0]
+
+
+def _column(store: "Store", sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
+    return [row[0] for row in store.connection.execute(sql, params)]
+
+
+def counts(store: "Store") -> dict[str, int]:
+    """Counts for a one-screen overview: transcripts by kind, clinics, words, segments, speakers, codings, coders."""
+    return {
+        "transcripts": _one(store, "SELECT COUNT(*) FROM transcripts"),
+        "interviews": _one(store, "SELECT COUNT(*) FROM transcripts WHERE kind = 'interview'"),
+        "focus_groups": _one(store, "SELECT COUNT(*) FROM transcripts WHERE kind = 'focus_group'"),
+        "clinics": _one(store, "SELECT COUNT(DISTINCT clinic) FROM transcripts WHERE clinic IS NOT NULL"),
+        "words": _one(store, "SELECT COALESCE(SUM(n_words), 0) FROM transcripts"),
+        "turns": _one(store, "SELECT COUNT(*) FROM segments WHERE kind = 'turn'"),
+        "sentences": _one(store, "SELECT COUNT(*) FROM segments WHERE kind = 'sentence'"),
+        "speakers": _one(store, "SELECT COUNT(*) FROM speakers"),
+        "codings": _one(store, "SELECT COUNT(*) FROM codings"),
+        "coders": _one(store, "SELECT COUNT(DISTINCT coder) FROM codings"),
+        "ratings": _one(store, "SELECT COUNT(*) FROM ratings"),
+        "quant": _one(store, "SELECT COUNT(*) FROM quant"),
+        "models": _one(store, "SELECT COUNT(*) FROM models"),
+    }
+
+
+def origin_counts(store: "Store") -> dict[str, int]:
+    """Codings per layer origin (``human``, ``consensus``, ``rules``, ``model``)."""
+    return dict(store.connection.execute("SELECT origin, COUNT(*) FROM codings GROUP BY origin").fetchall())
+
+
+def human_coders(store: "Store") -> list[str]:
+    """The human coding layers, in the order they were first imported."""
+    return _column(store, "SELECT coder FROM codings WHERE origin = 'human' GROUP BY coder ORDER BY MIN(id)")
+
+
+def code_use(store: "Store") -> dict[str, int]:
+    """Codings per code in the human and consensus layers."""
+    return dict(store.connection.execute(
+        "SELECT code, COUNT(*) FROM codings WHERE origin IN ('human', 'consensus') GROUP BY code").fetchall())
+
+
+def clinics(store: "Store") -> list[str]:
+    """Distinct clinics of the transcripts, sorted (empty values left out)."""
+    return _column(store, "SELECT DISTINCT clinic FROM transcripts WHERE clinic IS NOT NULL AND clinic != ''"
+                          " ORDER BY clinic")
+
+
+def transcript_clinics(store: "Store") -> dict[str, str | None]:
+    """Each transcript's clinic (None when not recorded)."""
+    return dict(store.connection.execute("SELECT id, clinic FROM transcripts").fetchall())
+
+
+def speaker_labels(store: "Store") -> list[str]:
+    """Distinct speaker labels as they appear in the transcripts."""
+    return [label for label in _column(store, "SELECT DISTINCT label FROM speakers") if label]
+
+
+def ratings_count(store: "Store", case_kind: str | None = None) -> int:
+    """Stored construct ratings (of one case kind when given)."""
+    if case_kind is None:
+        return _one(store, "SELECT COUNT(*) FROM ratings")
+    return _one(store, "SELECT COUNT(*) FROM ratings WHERE case_kind = ?", (case_kind,))
+
+
+def latest_codebook(store: "Store") -> tuple[str, list[str], list[dict[str, Any]]] | None:
+    """The codebook registered last: its version, the names it combines and its codes (records)."""
+    row = store.connection.execute(
+        "SELECT version, names, content FROM codebooks ORDER BY added_at DESC, rowid DESC LIMIT 1").fetchone()
+    if row is None:
+        return None
+    version, names, content = row
+    return version, [n for n in (names or "").split(",") if n], json.loads(content)
+
+
+def _parsed(text: str | None) -> Any:
+    try:
+        return json.loads(text or "{}")
+    except ValueError:
+        return {}
+
+
+def _layers(store: "Store") -> list[LayerFacts]:
+    c = store.connection
+    rows = c.execute(
+        "SELECT coder, origin, COUNT(*), COUNT(DISTINCT transcript_id), COUNT(DISTINCT code),"
+        f" COUNT(DISTINCT source_file), MIN(created), MAX(created) FROM codings GROUP BY coder, origin"
+        f" ORDER BY {_ORIGIN_ORDER}, MIN(id)").fetchall()
+    out = [LayerFacts(*row) for row in rows]
+    by_layer = {(layer.coder, layer.origin): layer for layer in out}
+    for coder, origin, source, n in c.execute(
+            "SELECT coder, origin, source_file, COUNT(*) FROM codings GROUP BY coder, origin, source_file"
+            " ORDER BY coder, origin, MIN(id)"):
+        layer = by_layer[(coder, origin)]
+        layer.by_source.append((source, n))
+        if source is not None:
+            layer.sources.append(source)
+    for coder, origin, unit in c.execute(
+            "SELECT DISTINCT coder, origin, unit FROM codings WHERE unit IS NOT NULL ORDER BY coder, origin, unit"):
+        by_layer[(coder, origin)].units.append(unit)
+    return out
+
+
+def project_facts(store: "Store") -> ProjectFacts:
+    """Everything :mod:`mio_qual.reports.methods` describes, read in one pass.
+
+    Parameters
+    ----------
+    store : Store
+
+    Returns
+    -------
+    ProjectFacts
+        With ``rating_agreement`` left empty (the caller computes it when there are raters).
+    """
+    c = store.connection
+    facts = ProjectFacts()
+    facts.n_transcripts = _one(store, "SELECT COUNT(*) FROM transcripts")
+    facts.kinds = dict(c.execute("SELECT COALESCE(kind, ''), COUNT(*) FROM transcripts GROUP BY COALESCE(kind, '')"))
+    facts.words = _one(store, "SELECT COALESCE(SUM(n_words), 0) FROM transcripts")
+    facts.clinics = clinics(store)
+    facts.agencies = _column(store, "SELECT DISTINCT agency FROM transcripts WHERE agency IS NOT NULL AND agency != ''"
+                                    " ORDER BY agency")
+    facts.no_clinic = _one(store, "SELECT COUNT(*) FROM transcripts WHERE clinic IS NULL OR clinic = ''")
+    facts.first_date, facts.last_date = c.execute(
+        "SELECT MIN(date), MAX(date) FROM transcripts WHERE date IS NOT NULL AND date != ''").fetchone()
+    facts.speakers = [tuple(r) for r in c.execute(
+        "SELECT DISTINCT study_id, role FROM speakers WHERE study_id IS NOT NULL")]
+    facts.turns = _one(store, "SELECT COUNT(*) FROM segments WHERE kind = 'turn'")
+    facts.sentences = _one(store, "SELECT COUNT(*) FROM segments WHERE kind = 'sentence'")
+    facts.speaker_styles = _column(store, "SELECT DISTINCT speaker_style FROM transcripts WHERE speaker_style IS NOT"
+                                          " NULL AND speaker_style != '' ORDER BY speaker_style")
+    facts.source_formats = _column(store, "SELECT DISTINCT source_format FROM transcripts WHERE source_format IS NOT"
+                                          " NULL AND source_format != '' ORDER BY source_format")
+    for version, names, content, added in c.execute(
+            "SELECT version, names, content, added_at FROM codebooks ORDER BY added_at, rowid"):
+        try:
+            n_codes = len(json.loads(content))
+        except ValueError:
+            n_codes = 0
+        facts.codebooks.append({"version": version, "names": [n for n in (names or "").split(",") if n],
+                                "n_codes": n_codes, "added_at": added})
+    facts.applied_codes = _one(store, "SELECT COUNT(DISTINCT code) FROM codings WHERE origin IN ('human', 'consensus')")
+    facts.layers = _layers(store)
+    facts.double_coded = _one(store, "SELECT COUNT(*) FROM (SELECT transcript_id FROM codings WHERE origin = 'human'"
+                                     " GROUP BY transcript_id HAVING COUNT(DISTINCT coder) >= 2) AS double_coded")
+    facts.decisions = [_parsed(detail) for action, detail in c.execute(
+        "SELECT action, detail FROM audit ORDER BY id") if "decision" in (action or "").lower()]
+    facts.models = [{"id": model_id, "unit": unit, "trained_on": trained_on, "meta": _parsed(meta)}
+                    for model_id, unit, trained_on, meta in c.execute(
+                        "SELECT id, unit, trained_on, meta FROM models ORDER BY created")]
+    facts.ratings = [tuple(r) for r in c.execute(
+        "SELECT rater, case_kind, case_id, construct, rating, source_file FROM ratings")]
+    facts.quant = [tuple(r) for r in c.execute(
+        "SELECT dataset, level, measure, COUNT(value) FROM quant GROUP BY dataset, level, measure"
+        " ORDER BY dataset, measure")]
+    return facts
+
+
+__all__ = ["LayerFacts", "ProjectFacts", "project_facts", "counts", "origin_counts", "human_coders", "code_use",
+           "clinics", "transcript_clinics", "speaker_labels", "ratings_count", "latest_codebook"]
