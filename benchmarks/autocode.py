@@ -69,7 +69,7 @@ def _sample_model() -> Any:
     import tempfile
 
     from mio_qual import Project
-    from mio_qual.autocode import CodeSuggester, labelled_units
+    from mio_qual.autocode import CodeSuggester
     from mio_qual.coding.word import import_docx_comments
     from mio_qual.resources import bundled_path
 
@@ -78,7 +78,7 @@ def _sample_model() -> Any:
         project = Project.create(Path(folder) / "study")
         project.import_transcripts([sample])
         import_docx_comments(project, sorted((sample / "coding" / "jordan").glob("*.docx")), coder="jordan")
-        data = labelled_units(project, "jordan", "sentence")
+        data = project.labelled_units("jordan", "sentence")
         model = CodeSuggester().fit(data.texts, data.Y, groups=data.groups, codes=data.codes)
         project.close()
     return model

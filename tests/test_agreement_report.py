@@ -111,7 +111,6 @@ def test_unitized_table():
 @pytest.fixture()
 def coded_project(tmp_path):
     from mio_qual import Project
-    from mio_qual.coding.layers import write_codings
     from mio_qual.coding.model import Coding
 
     folder = tmp_path / "files"
@@ -136,7 +135,7 @@ def coded_project(tmp_path):
                 ("INT01", "Sessions were interrupted.", "IS.J2"), ("INT02", "Billing is the problem.", "MIO.BILL")],
     }
     for coder, rows in layers.items():
-        write_codings(project, [Coding(*span(t, p), code, coder) for t, p, code in rows], coder=coder)
+        project.write_codings([Coding(*span(t, p), code, coder) for t, p, code in rows], coder=coder)
     yield project
     project.close()
 

@@ -30,25 +30,17 @@ ABOVE_PROJECT = ("project/", "cli/", "demo.py", "__init__.py")
 ANALYSIS_PACKAGES = ("agreement/", "mixed/", "autocode/")
 
 SQL_PENDING = {
-    "autocode/persist.py", "autocode/rules.py", "autocode/units.py",
     "cli/coding.py",
     "coding/layers.py", "coding/queries.py", "coding/reconcile.py", "coding/refi_export.py",
     "coding/refi_import.py", "coding/spreadsheet.py", "coding/word.py",
     "demo.py",
-    "mixed/aggregate.py", "mixed/constructs.py", "mixed/evidence.py", "mixed/quant.py", "mixed/ratings.py",
     "project/_base.py", "project/transcripts.py",
 }
 PROJECT_PENDING = {
-    "agreement/project_api.py",
-    "autocode/evaluate.py", "autocode/persist.py", "autocode/rules.py", "autocode/suggest.py", "autocode/units.py",
     "coding/importing.py", "coding/layers.py", "coding/queries.py", "coding/reconcile.py", "coding/refi_export.py",
     "coding/refi_import.py", "coding/spreadsheet.py", "coding/word.py",
-    "mixed/aggregate.py", "mixed/constructs.py", "mixed/evidence.py", "mixed/joint.py", "mixed/qca.py",
-    "mixed/quant.py", "mixed/ratings.py", "mixed/worksheet.py",
 }
-RENDERING_PENDING = {
-    "autocode/evaluate.py", "mixed/heatmap.py", "mixed/worksheet.py",
-}
+RENDERING_PENDING: set[str] = set()
 
 
 def _sources() -> dict[str, str]:

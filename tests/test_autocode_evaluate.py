@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 from test_autocode_fixtures import make_project, toy_codebook
 
-from mio_qual.autocode import evaluate
 from mio_qual.autocode.evaluate import TOO_FEW, binary_scores, score_table
 from mio_qual.cli.main import _group
+from mio_qual.reports.render import render
 
 TOY_YAML = """\
 codebook: toy
@@ -76,7 +76,7 @@ def test_score_table_marks_rare_codes_and_pools_the_rest() -> None:
 
 # ---------------------------------------------------------------------------- on a project
 def test_rules_against_a_human_layer_beside_human_agreement(study) -> None:  # type: ignore[no-untyped-def]
-    result = evaluate(study, "rules", reference="ann", codebook=toy_codebook())
+    result = study.autocode_evaluate("rules", reference="ann", codebook=toy_codebook())
     assert result.human == "bob (human)" and result.n_transcripts == 6
     n = result.n_units
     assert n == len(study.sentences().query("~is_interviewer"))
@@ -91,19 +91,20 @@ def test_rules_against_a_human_layer_beside_human_agreement(study) -> None:  # t
     assert zeb.kappa_human == pytest.approx(kappa_by_hand(23, 0, 1, n - 24))
     assert rec.kappa_human == pytest.approx(kappa_by_hand(12, 1, 0, n - 13))
     assert table.at["micro", "tp"] == 32
-    rare = evaluate(study, "rules", reference="ann", codebook=toy_codebook(), min_examples=13).table.set_index("code")
+    rare = study.autocode_evaluate("rules", reference="ann", codebook=toy_codebook(),
+                                   min_examples=13).table.set_index("code")
     assert rare.at["REC", "status"] == TOO_FEW and math.isnan(rare.at["REC", "kappa"])
 
 
 def test_a_stored_layer_against_the_reference_reproduces_human_agreement(study) -> None:  # type: ignore[no-untyped-def]
-    result = evaluate(study, "layer", layer="bob", reference="ann", human="", codebook=toy_codebook())
+    result = study.autocode_evaluate("layer", layer="bob", reference="ann", human="", codebook=toy_codebook())
     table = result.table.set_index("code")
     assert result.human == ""
     assert table.at["ZEB", "kappa"] == pytest.approx(kappa_by_hand(23, 0, 1, result.n_units - 24))
 
 
 def test_model_evaluation_is_out_of_fold_and_learns_the_toy_code(study) -> None:  # type: ignore[no-untyped-def]
-    result = evaluate(study, "model", reference="ann", codebook=toy_codebook(), n_splits=3)
+    result = study.autocode_evaluate("model", reference="ann", codebook=toy_codebook(), n_splits=3)
     table = result.table.set_index("code")
     assert any("grouped by transcript" in note for note in result.notes)
     assert table.at["ZEB", "f1"] >= 0.9
@@ -113,8 +114,8 @@ def test_model_evaluation_is_out_of_fold_and_learns_the_toy_code(study) -> None:
 def test_evaluation_as_word(study, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     import docx
 
-    result = evaluate(study, "rules", reference="ann", codebook=toy_codebook())
-    path = result.to_docx(tmp_path / "eval.docx")
+    result = study.autocode_evaluate("rules", reference="ann", codebook=toy_codebook())
+    path = render(result.result(), out=tmp_path / "eval.docx")
     document = docx.Document(str(path))
     table = document.tables[0]
     assert len(table.rows) == len(result.table) + 1

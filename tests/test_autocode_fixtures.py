@@ -71,7 +71,7 @@ def toy_codebook():  # type: ignore[no-untyped-def]
 
 def code_humans(project) -> None:  # type: ignore[no-untyped-def]
     """Write the two human layers ``ann`` and ``bob`` (sentence spans)."""
-    from mio_qual.coding import Coding, write_codings
+    from mio_qual.coding import Coding
 
     sentences = project.sentences()
     staff = sentences[~sentences["is_interviewer"]]
@@ -94,8 +94,8 @@ def code_humans(project) -> None:  # type: ignore[no-untyped-def]
             extra_rec = True
             bob.append(Coding(row.transcript_id, row.start, row.end, "REC", "bob"))
     book = toy_codebook()
-    write_codings(project, ann, coder="ann", origin="human", codebook=book)
-    write_codings(project, bob, coder="bob", origin="human", codebook=book)
+    project.write_codings(ann, coder="ann", origin="human", codebook=book)
+    project.write_codings(bob, coder="bob", origin="human", codebook=book)
 
 
 def make_project(root: Path):  # type: ignore[no-untyped-def]

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_autocode_fixtures import make_project, toy_codebook
 
-from mio_qual.autocode import CodeSuggester, best_threshold, grouped_folds, load_model, save_model, suggest, train
+from mio_qual.autocode import CodeSuggester, best_threshold, grouped_folds
 from mio_qual.autocode.evaluate import cross_validated_predictions
 from mio_qual.autocode.features import HashedTfidf
 from mio_qual.autocode.persist import from_blob, to_blob
@@ -166,21 +166,21 @@ def test_models_are_stored_in_the_project_and_refuse_another_codebook(tmp_path: 
     project = make_project(tmp_path)
     try:
         book = toy_codebook()
-        result = train(project, "ann", codebook=book, min_positives=5)
+        result = project.autocode_train("ann", codebook=book, min_positives=5)
         assert result.model.codes_ == ["ZEB", "REC"]
         stored = project.store.connection.execute(
             "SELECT codebook_version, library_version, unit, trained_on FROM models WHERE id = 'default'").fetchone()
         assert stored == (book.version, __import__("mio_qual").__version__, "sentence", "ann")
-        model, info = load_model(project, codebook=book)
+        model, info = project.autocode_model(codebook=book)
         assert model.codes_ == ["ZEB", "REC"] and info.unit == "sentence"
         other = Codebook([Code("ZEB", "Zebra room, renamed"), Code("REC", "Recording")])
         with pytest.raises(InputError) as caught:
-            load_model(project, codebook=other)
+            project.autocode_model(codebook=other)
         assert book.version in str(caught.value) and other.version in str(caught.value)
         with pytest.raises(InputError):
-            suggest(project, codebook=other)
+            project.autocode_suggest(codebook=other)
         with pytest.raises(InputError, match="no model 'nope'"):
-            load_model(project, "nope")
+            project.autocode_model("nope")
     finally:
         project.close()
 
@@ -189,15 +189,15 @@ def test_suggestions_are_model_codings_with_probabilities(tmp_path: Path) -> Non
     project = make_project(tmp_path)
     try:
         book = toy_codebook()
-        train(project, "ann", codebook=book, min_positives=5)
-        result = suggest(project, codebook=book)
+        project.autocode_train("ann", codebook=book, min_positives=5)
+        result = project.autocode_suggest(codebook=book)
         layer = project.codings(coder="model")
         assert result.inserted == len(layer) > 0
         assert set(layer["origin"]) == {"model"} and layer["probability"].between(0, 1).all()
         assert layer["evidence"].str.startswith("model default").all()
         zebra = layer[layer["code"] == "ZEB"]
         assert zebra["text"].str.lower().str.contains("zebra").all() and len(zebra) == 24
-        everything = suggest(project, codebook=book, min_prob=0.0)
+        everything = project.autocode_suggest(codebook=book, min_prob=0.0)
         assert everything.removed == result.inserted  # the layer is replaced, not added to
         staff = project.sentences().query("~is_interviewer")
         assert everything.inserted == 2 * len(staff)
@@ -211,8 +211,8 @@ def test_saving_again_under_a_name_replaces_the_model(tmp_path: Path) -> None:
         book = toy_codebook()
         texts, Y, groups = toy_data()
         model = CodeSuggester(min_positives=5, threshold_folds=0).fit(texts, Y)
-        save_model(project, model, name="m", codebook=book, unit="turn", trained_on="ann")
-        save_model(project, model, name="m", codebook=book, unit="sentence", trained_on="bob")
+        project.autocode_save_model(model, name="m", codebook=book, unit="turn", trained_on="ann")
+        project.autocode_save_model(model, name="m", codebook=book, unit="sentence", trained_on="bob")
         rows = project.store.connection.execute("SELECT unit, trained_on FROM models").fetchall()
         assert rows == [("sentence", "bob")]
     finally:

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_autocode_fixtures import NEGATED, make_project, toy_codebook
 
-from mio_qual.autocode import KeywordMatcher, RuleCoder, apply_rules
+from mio_qual.autocode import KeywordMatcher, RuleCoder
 from mio_qual.errors import InputError
 
 KEYWORDS = {
@@ -154,7 +154,8 @@ def test_a_bad_keyword_is_an_input_error_naming_the_code() -> None:
 def test_rule_coder_codes_staff_sentences_with_evidence(tmp_path: Path) -> None:
     project = make_project(tmp_path)
     try:
-        codings = RuleCoder(toy_codebook()).code(project, unit="sentence")
+        codings = RuleCoder(toy_codebook()).code(project.segments("sentence", with_text=False), project.texts(),
+                                                 unit="sentence")
         sentences = project.sentences().set_index("segment_id")
         interviewer = sentences[sentences["is_interviewer"]]
         assert codings and all(c.origin == "rules" and c.unit == "sentence" for c in codings)
@@ -170,7 +171,8 @@ def test_rule_coder_codes_staff_sentences_with_evidence(tmp_path: Path) -> None:
         assert sum(c.code == "ZEB" for c in codings) == 24
         # 12 recording sentences, of which 4 read "Recording the sessions": not the phrase "record* session*"
         assert sum(c.code == "REC" for c in codings) == 8
-        with_interviewer = RuleCoder(toy_codebook()).code(project, skip_interviewer=False)
+        with_interviewer = RuleCoder(toy_codebook()).code(project.segments("sentence", with_text=False),
+                                                          project.texts(), skip_interviewer=False)
         assert len(with_interviewer) == len(codings) + 6 * 4 * 2  # each question mentions both topics
     finally:
         project.close()
@@ -179,7 +181,8 @@ def test_rule_coder_codes_staff_sentences_with_evidence(tmp_path: Path) -> None:
 def test_turn_units_get_one_coding_per_code_on_the_speech(tmp_path: Path) -> None:
     project = make_project(tmp_path)
     try:
-        codings = RuleCoder(toy_codebook()).code(project, unit="turn")
+        codings = RuleCoder(toy_codebook()).code(project.segments("sentence", with_text=False), project.texts(),
+                                                 unit="turn", units=project.segments("turn", with_text=False))
         turns = project.turns()
         staff = turns[~turns["is_interviewer"]]
         spans = set(zip(staff["transcript_id"], staff["body_start"], staff["end"]))
@@ -193,12 +196,12 @@ def test_turn_units_get_one_coding_per_code_on_the_speech(tmp_path: Path) -> Non
 def test_apply_rules_writes_the_rules_layer_and_replaces_it(tmp_path: Path) -> None:
     project = make_project(tmp_path)
     try:
-        first = apply_rules(project, toy_codebook())
+        first = project.autocode_rules(toy_codebook())
         layer = project.codings(coder="rules")
         assert first.inserted == len(layer) == 24 + 8
         assert set(layer["origin"]) == {"rules"} and set(layer["unit"]) == {"sentence"}
         assert layer["evidence"].str.contains(r'^".+" \[', regex=True).all()
-        again = apply_rules(project, toy_codebook(), unit="turn")
+        again = project.autocode_rules(toy_codebook(), unit="turn")
         assert again.removed == 32 and len(project.codings(coder="rules")) == again.inserted
         assert len(project.codings(coder="ann")) == 36  # human layers untouched
     finally:

@@ -14,7 +14,6 @@ from click.testing import CliRunner
 @pytest.fixture()
 def project(tmp_path):
     from mio_qual import Project
-    from mio_qual.coding.layers import write_codings
     from mio_qual.coding.model import Coding
 
     folder = tmp_path / "files"
@@ -40,7 +39,7 @@ def project(tmp_path):
                 ("INT01", "Sessions were interrupted.", "IS.J2"), ("INT02", "Billing is the problem.", "MIO.BILL")],
     }
     for coder, rows in layers.items():
-        write_codings(project, [Coding(*span(t, p), code, coder) for t, p, code in rows], coder=coder)
+        project.write_codings([Coding(*span(t, p), code, coder) for t, p, code in rows], coder=coder)
     yield project
     project.close()
 
@@ -108,13 +107,12 @@ def test_turn_units_start_after_the_speaker_label(project):
     # bob coded all of the speech of INT02's answer (not its "R: " label) with IS.J1; ann never used IS.J1.
     # With min_coverage=1 the turn is coded by bob (the whole speech) and not by ann: 2 of 3 turns agree.
     # Counting the label in the unit made bob's coding cover 48 of 51 characters: "not coded" by both.
-    from mio_qual.coding.layers import write_codings
     from mio_qual.coding.model import Coding
 
     text = project.text("INT02")
     body = "Billing is the problem. We cannot bill MIO time."
     start = text.index(body)
-    write_codings(project, [Coding("INT02", start, start + len(body), "IS.J1", "bob")], coder="bob", replace="none")
+    project.write_codings([Coding("INT02", start, start + len(body), "IS.J1", "bob")], coder="bob", replace="none")
     table = project.agreement(["ann", "bob"], unit="turn", codes=["IS.J1"], min_coverage=1.0, by_transcript=False)
     row = _row(table, "IS.J1")
     assert row["n_units"] == 3 and row["percent_agreement"] == pytest.approx(2 / 3)

@@ -20,7 +20,8 @@ Modules, one job each:
 * :mod:`.units`: coded spans -> reliability data per unit of analysis;
 * :mod:`.unitized`: Krippendorff's unitized alpha on the text continuum;
 * :mod:`.report`: the per-code agreement table;
-* :mod:`.project_api`: ``Project.agreement`` and ``Project.disagreements``.
+* :mod:`.project_api`: the inputs, table and disagreements behind ``Project.agreement`` and
+  ``Project.disagreements``.
 """
 
 from __future__ import annotations

@@ -1,7 +1,10 @@
-"""``Project.agreement`` and ``Project.disagreements``: the agreement layer on a project's store.
+"""Agreement on a study's coding layers: the inputs built once, then the table and the disagreements.
 
-These read codings, segments and texts from the project and hand plain DataFrames to
-:mod:`.units`, :mod:`.unitized` and :mod:`.report`; nothing here computes a coefficient.
+``Project.agreement`` and ``Project.disagreements`` read codings, segments and texts from the
+store and call these functions with them; they hand plain DataFrames to :mod:`.units`,
+:mod:`.unitized` and :mod:`.report`, and nothing here computes a coefficient.
+:func:`agreement_inputs` builds what both are computed from, so a report asking for both
+builds it once.
 Any coder layer can be compared, so agreement between a human coder and an auto-coder
 (a ``rules`` or ``model`` layer) is the same call with the auto-coder's layer name.
 
@@ -16,7 +19,8 @@ speech, after the speaker's label, so that ``min_coverage`` is a share of what w
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -25,12 +29,9 @@ from ..errors import InputError
 from .report import agreement_table, unitized_table
 from .units import SEGMENT_UNITS, UNITS, disagreements as _disagreements, reliability_data
 
-if TYPE_CHECKING:  # pragma: no cover
-    from ..project import Project
-
 PROJECT_UNITS = UNITS + ("continuum",)
 
-__all__ = ["agreement", "disagreements", "PROJECT_UNITS"]
+__all__ = ["AgreementInputs", "agreement_inputs", "check_request", "agreement", "disagreements", "PROJECT_UNITS"]
 
 
 def _speech_only(segments: pd.DataFrame, codings: pd.DataFrame, unit: str) -> tuple[pd.DataFrame, dict[str, float]]:
@@ -66,19 +67,87 @@ def _speech_only(segments: pd.DataFrame, codings: pd.DataFrame, unit: str) -> tu
     return kept, left_out
 
 
-def _inputs(project: "Project", coders: Sequence[str], unit: str, codes: Sequence[str] | None,
-            transcripts: Sequence[str] | None, seen: str, include_interviewer: bool = False
-            ) -> tuple[pd.DataFrame, pd.DataFrame | None, dict, Any, dict[str, float]]:
+@dataclass
+class AgreementInputs:
+    """What agreement on a study is computed from, built once for the table and the disagreements.
+
+    Attributes
+    ----------
+    coders : list of str
+        The layers compared.
+    unit : str
+        The unit of analysis.
+    codings : DataFrame
+        The compared layers' codings (restricted to ``transcripts`` when given).
+    segments : DataFrame or None
+        Segment units: the units (participants' speech unless ``include_interviewer``; turns
+        start at the speech).
+    texts : dict
+        Text of each transcript the coders coded in, by id.
+    coverage : dict or None
+        The transcripts each coder saw (None: those they coded in).
+    set_aside : dict
+        Units and codings left out before the analysis, by reason.
+    include_interviewer : bool
+        Whether interviewer turns and headers are units.
+    """
+
+    coders: list[str]
+    unit: str
+    codings: pd.DataFrame
+    segments: pd.DataFrame | None
+    texts: dict[str, str]
+    coverage: dict[str, list[str]] | None
+    set_aside: dict[str, float] = field(default_factory=dict)
+    include_interviewer: bool = False
+
+    @property
+    def participants_only(self) -> bool:
+        """True when the units are participants' speech only (segment units, interviewer left out)."""
+        return self.unit in SEGMENT_UNITS and not self.include_interviewer
+
+
+def check_request(coders: Sequence[str], unit: str) -> list[str]:
+    """The coders as strings, after checking the unit and that at least two layers are compared."""
     if unit not in PROJECT_UNITS:
         raise InputError(f"unknown unit {unit!r}", hint="use one of " + ", ".join(PROJECT_UNITS))
     coders = [str(c) for c in coders]
     if len(coders) < 2:
         raise InputError("agreement needs at least two coders", hint="name them: --coders A B")
-    codings = project.codings(coder=coders)
+    return coders
+
+
+def agreement_inputs(codings: pd.DataFrame, texts: Mapping[str, str], segments: pd.DataFrame | None,
+                     coders: Sequence[str], unit: str = "sentence", codes: Sequence[str] | None = None, *,
+                     transcripts: Sequence[str] | None = None, seen: str = "coded", include_interviewer: bool = False,
+                     known_coders: Sequence[str] = ()) -> AgreementInputs:
+    """Prepare what agreement and disagreements are computed from.
+
+    Parameters
+    ----------
+    codings : DataFrame
+        Codings of the compared layers (transcript_id, start, end, code, coder ...).
+    texts : mapping of str to str
+        Each transcript's text, by id (others are ignored).
+    segments : DataFrame or None
+        Segment units: the stored segments of ``unit`` (transcript_id, segment_id, start, end,
+        is_interviewer, turn_n, body_start for turns ...); None for other units.
+    coders, unit, codes, transcripts, seen, include_interviewer
+        See :meth:`mio_qual.project.Project.agreement`.
+    known_coders : sequence of str
+        Every coder with codings in the project, named when a compared coder has none.
+
+    Raises
+    ------
+    InputError
+        An unknown unit or seen rule, fewer than two coders, a coder without codings, or codes
+        none of which the coders applied.
+    """
+    coders = check_request(coders, unit)
     found = set(codings["coder"]) if len(codings) else set()
     absent = [c for c in coders if c not in found]
     if absent:
-        known = sorted(set(project.codings()["coder"])) if len(project.codings()) else []
+        known = sorted(known_coders)
         raise InputError(f"coder {absent[0]!r} has no codings in this project",
                          hint="coders with codings: " + (", ".join(known) if known else "none yet"))
     if transcripts is not None:
@@ -100,12 +169,11 @@ def _inputs(project: "Project", coders: Sequence[str], unit: str, codes: Sequenc
         coverage = {c: coded_transcripts for c in coders}
     else:
         raise InputError(f"unknown seen rule {seen!r}", hint="use 'coded' or 'any'")
-    texts = project.texts()
     texts = {t: texts[t] for t in coded_transcripts if t in texts}
-    segments = None
     left_out: dict[str, float] = {}
     if unit in SEGMENT_UNITS:
-        segments = project.segments(unit)
+        if segments is None:
+            raise InputError(f"{unit} units need the stored {unit}s")
         segments = segments[segments["transcript_id"].isin(coded_transcripts)]
         if unit == "turn" and "body_start" in segments.columns:
             body = segments["body_start"]
@@ -114,13 +182,13 @@ def _inputs(project: "Project", coders: Sequence[str], unit: str, codes: Sequenc
         if not include_interviewer:
             analysed = codings if codes is None else codings[codings["code"].isin([str(c) for c in codes])]
             segments, left_out = _speech_only(segments, analysed, unit)
-    return codings, segments, texts, coverage, left_out
+    else:
+        segments = None
+    return AgreementInputs(coders, unit, codings, segments, texts, coverage, left_out, include_interviewer)
 
 
 def agreement(
-    project: "Project",
-    coders: Sequence[str],
-    unit: str = "sentence",
+    inputs: AgreementInputs,
     codes: Sequence[str] | None = None,
     *,
     stats: Sequence[str] | None = None,
@@ -131,18 +199,13 @@ def agreement(
     seed: int = 0,
     confidence: float = 0.95,
     by_transcript: bool = True,
-    transcripts: Sequence[str] | None = None,
-    seen: str = "coded",
-    include_interviewer: bool = False,
 ) -> pd.DataFrame:
     """Inter-rater agreement per code, pooled and per transcript.
 
     Parameters
     ----------
-    project : Project
-    coders : sequence of str
-        Coder layers to compare (two or more); an auto-coder's layer works like a person's.
-    unit : str
+    inputs : AgreementInputs
+        The layers, unit, codings, units and texts (:func:`agreement_inputs`); the unit is
         ``"sentence"``, ``"turn"``, ``"paragraph"``, ``"character"``, ``"span"``,
         ``"transcript"`` or ``"continuum"`` (Krippendorff's unitized alpha on the text itself).
     codes : sequence of str, optional
@@ -160,16 +223,6 @@ def agreement(
         Bootstrap replicates (0 for analytic intervals), its seed and the interval level.
     by_transcript : bool
         Add a pooled row per transcript.
-    transcripts : sequence of str, optional
-        Restrict to these transcripts.
-    seen : {"coded", "any"}
-        Which transcripts a coder saw: those they coded in (default), or every transcript any
-        of the compared coders coded in (when a coder may have found nothing to code).
-    include_interviewer : bool
-        Segment units only. False (default): units are participants' speech; interviewer,
-        facilitator, moderator and note-taker turns (and, for paragraphs, the text before the
-        first turn) are left out and counted in ``attrs["set_aside"]``. True: every segment
-        is a unit (what earlier versions did).
 
     Returns
     -------
@@ -177,14 +230,11 @@ def agreement(
         See :func:`mio_qual.agreement.report.agreement_table` (and
         :func:`~mio_qual.agreement.report.unitized_table` for ``unit="continuum"``).
     """
-    codings, segments, texts, coverage, left_out = _inputs(project, coders, unit, codes, transcripts, seen,
-                                                           include_interviewer)
-    if unit == "continuum":
-        return unitized_table(codings, texts, coders=coders, codes=codes, coverage=coverage,
+    if inputs.unit == "continuum":
+        return unitized_table(inputs.codings, inputs.texts, coders=inputs.coders, codes=codes, coverage=inputs.coverage,
                               by_transcript=by_transcript)
-    data = reliability_data(codings, unit, segments=segments, texts=texts, coders=coders, codes=codes,
-                            coverage=coverage, scope=scope, min_coverage=min_coverage, span_threshold=span_threshold)
-    data.set_aside.update(left_out)
+    data = _reliability(inputs, codes, scope, min_coverage, span_threshold)
+    data.set_aside.update(inputs.set_aside)
     table = agreement_table(data, stats=stats, confidence=confidence, n_boot=n_boot, seed=seed,
                             by_transcript=by_transcript)
     if data.set_aside and len(table):
@@ -192,39 +242,39 @@ def agreement(
     return table
 
 
+def _reliability(inputs: AgreementInputs, codes: Sequence[str] | None, scope: str, min_coverage: float,
+                 span_threshold: float) -> Any:
+    """Reliability data of ``inputs`` (continuum units are read as characters)."""
+    unit = "character" if inputs.unit == "continuum" else inputs.unit
+    return reliability_data(inputs.codings, unit, segments=inputs.segments, texts=inputs.texts, coders=inputs.coders,
+                            codes=codes, coverage=inputs.coverage, scope=scope, min_coverage=min_coverage,
+                            span_threshold=span_threshold)
+
+
 def disagreements(
-    project: "Project",
-    coders: Sequence[str],
-    unit: str = "sentence",
+    inputs: AgreementInputs,
     codes: Sequence[str] | None = None,
     *,
     scope: str = "all",
     min_coverage: float = 0.0,
     span_threshold: float = 0.9,
-    transcripts: Sequence[str] | None = None,
-    seen: str = "coded",
-    redact: bool = True,
-    include_interviewer: bool = False,
+    redactor: Callable[[str], str] | None = None,
 ) -> pd.DataFrame:
     """Every disagreeing unit with its text and each coder's codes, for a reconciliation meeting.
 
-    Parameters are those of :func:`agreement` (``include_interviewer`` too: by default
-    interviewer turns are not units, so they are never listed), and ``redact``: private by default (DESIGN.md,
-    decision 9), speakers appear by study id and role, turn texts start after the speaker's
-    label, and the names the project knows are replaced in the text (when the reports package
-    offers its redactor). Segment units give one row per unit (its id, offsets, speaker, text,
-    each coder's codes and the codes in dispute); character units one row per stretch of text
-    coded differently; span units one row per span without a match; transcript units one row
-    per transcript.
+    Parameters are those of :func:`agreement` (continuum units are listed as characters), and
+    ``redactor``: when given the listing is private (DESIGN.md, decision 9): speakers appear by
+    study id and role only, and the text goes through ``redactor`` (which replaces the names the
+    project knows). Turn texts start after the speaker's label; by default interviewer turns are
+    not units (see :func:`agreement_inputs`), so they are never listed. Segment units give one
+    row per unit (its id, offsets, speaker, text, each coder's codes and the codes in dispute);
+    character units one row per stretch of text coded differently; span units one row per span
+    without a match; transcript units one row per transcript.
     """
-    if unit == "continuum":
-        unit = "character"
-    codings, segments, texts, coverage, _ = _inputs(project, coders, unit, codes, transcripts, seen,
-                                                    include_interviewer)
-    data = reliability_data(codings, unit, segments=segments, texts=texts, coders=coders, codes=codes,
-                            coverage=coverage, scope=scope, min_coverage=min_coverage, span_threshold=span_threshold)
-    frame = _disagreements(data, codings, texts)
-    if unit in SEGMENT_UNITS and len(frame):
+    data = _reliability(inputs, codes, scope, min_coverage, span_threshold)
+    unit, segments, texts, redact = inputs.unit, inputs.segments, inputs.texts, redactor is not None
+    frame = _disagreements(data, inputs.codings, texts)
+    if unit in SEGMENT_UNITS and segments is not None and len(frame):
         extra = [c for c in ("speaker", "study_id", "speaker_role", "body_start") if c in segments.columns]
         if redact and "speaker" in extra:
             extra.remove("speaker")
@@ -237,11 +287,6 @@ def disagreements(
             extra.remove("body_start")
         front = ["transcript_id", "segment_id", "start", "end"] + extra + ["text"]
         frame = frame[[c for c in front if c in frame.columns] + [c for c in frame.columns if c not in front]]
-    if redact and len(frame) and "text" in frame.columns:
-        try:
-            from ..deidentify import make_redactor
-        except ImportError:  # pragma: no cover - the reports package is part of mio-qual
-            return frame
-        redactor = make_redactor(project)
+    if redactor is not None and len(frame) and "text" in frame.columns:
         frame["text"] = [redactor(t) if isinstance(t, str) else t for t in frame["text"]]
     return frame

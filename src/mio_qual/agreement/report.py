@@ -11,7 +11,7 @@ convention.
 from __future__ import annotations
 
 import math
-from typing import Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -24,6 +24,9 @@ from .gwet import gwet_ac1
 from .kappa import brennan_prediger, cohen_kappa, fleiss_kappa, pabak, percent_agreement, scott_pi
 from .results import Agreement
 from .units import CodeRatings, UnitData
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..result import Result
 
 POOLED = "(all codes)"
 NOMINAL = "(one code per unit)"
@@ -310,3 +313,23 @@ def unitized_table(codings: pd.DataFrame, texts: Any, *, coders: Sequence[str] |
     frame["flag"] = [flag(v, thresholds) for v in frame["unitized_alpha"]]
     frame["flag_convention"] = f"unitized_alpha; {convention_text}"
     return frame
+
+
+def agreement_result(table: pd.DataFrame, coders: Sequence[str], unit: str) -> "Result":
+    """An agreement table (:func:`agreement_table` or :func:`unitized_table`) as a result for the renderer.
+
+    The notes under the table name the reliability convention the flags read and what was set
+    aside before the analysis (``table.attrs["set_aside"]``), so a CSV, a workbook and a Word
+    table of the same agreement say the same thing.
+    """
+    from ..result import Result, Table
+
+    notes = []
+    convention = next((c for c in table.get("flag_convention", []) if isinstance(c, str) and c), "")
+    if convention:
+        notes.append(f"flag: {convention}")
+    for reason, count in (table.attrs.get("set_aside") or {}).items():
+        notes.append(f"set aside: {count:g} {reason}")
+    title = f"Agreement of {', '.join(coders)} by {unit}"
+    return Result("agreement", [Table(table, title=title, notes=notes, sheet="agreement")], title=title,
+                  data={"coders": list(coders), "unit": unit})

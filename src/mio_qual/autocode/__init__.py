@@ -6,26 +6,31 @@ Everything runs locally (no network, no model download):
   shared blank English tokenizer, lemma- and case-insensitive, with ``word*`` prefixes,
   ``!word`` exclusions and a negation window;
 * :mod:`.rules` turns keyword hits into codings of origin ``rules`` on sentences, paragraphs
-  or turns (:class:`RuleCoder`, :func:`apply_rules`);
+  or turns (:class:`RuleCoder`);
 * :mod:`.features` and :mod:`.model` train a scikit-learn style :class:`CodeSuggester` on a
   human or consensus layer: tf-idf word and character n-grams, one class-weighted logistic
   regression per code, per-code thresholds chosen by cross-validation grouped by transcript;
-* :mod:`.persist` keeps trained models in the project store as JSON and numpy arrays (no
-  pickle), tied to the codebook version they were trained with;
-* :mod:`.suggest` writes a model's suggestions as codings of origin ``model``;
+* :mod:`.persist` turns trained models into JSON and numpy arrays (no pickle) for the store,
+  tied to the codebook version they were trained with;
+* :mod:`.suggest` turns a model's suggestions into codings of origin ``model``;
 * :mod:`.evaluate` scores suggestions against human coding per code (precision, recall, F1,
   Cohen's kappa via :mod:`mio_qual.agreement`), beside human-versus-human kappa.
+
+Everything here takes data (unit frames, label matrices, codebooks) and returns codings, models
+or tables; :class:`mio_qual.project.Project` reads the store and writes the results
+(``Project.autocode_rules``, ``autocode_train``, ``autocode_suggest``, ``autocode_evaluate``,
+``autocode_models``).
 """
 
 from __future__ import annotations
 
-from .evaluate import Evaluation, evaluate
+from .evaluate import Evaluation, evaluate, evaluation_layers
 from .model import CodeSuggester, best_threshold, grouped_folds
 from .patterns import Dropped, Hit, KeywordMatcher
-from .persist import list_models, load_model, model_info, save_model
-from .rules import RuleCoder, RulesResult, apply_rules
-from .suggest import SuggestResult, TrainResult, suggest, train
-from .units import UNITS, labelled_units, unit_frame
+from .persist import ModelInfo, from_blob, load_model, model_info, model_row, to_blob
+from .rules import RuleCoder, RulesResult
+from .suggest import SuggestResult, TrainResult, fit, suggestions
+from .units import UNITS, Layer, LabelledUnits, LayerLabels, labelled_units, unit_frame
 
 __all__ = [
     "CodeSuggester",
@@ -33,41 +38,26 @@ __all__ = [
     "Evaluation",
     "Hit",
     "KeywordMatcher",
+    "LabelledUnits",
+    "Layer",
+    "LayerLabels",
+    "ModelInfo",
     "RuleCoder",
     "RulesResult",
     "SuggestResult",
     "TrainResult",
     "UNITS",
-    "apply_rules",
     "best_threshold",
     "evaluate",
+    "evaluation_layers",
+    "fit",
+    "from_blob",
     "grouped_folds",
     "labelled_units",
-    "list_models",
     "load_model",
     "model_info",
-    "save_model",
-    "suggest",
-    "train",
+    "model_row",
+    "suggestions",
+    "to_blob",
     "unit_frame",
 ]
-
-
-def suggest_rules(project, **options):  # type: ignore[no-untyped-def]
-    """Write the rule coder's layer (same as :func:`apply_rules`)."""
-    return apply_rules(project, **options)
-
-
-def train_model(project, from_layer=None, **options):  # type: ignore[no-untyped-def]
-    """Train and store a model on ``from_layer`` (default: consensus, else the first human coder)."""
-    from .units import default_reference
-
-    return train(project, from_layer or default_reference(project), **options)
-
-
-def suggest_model(project, model=None, **options):  # type: ignore[no-untyped-def]
-    """Write a stored model's suggestions (same as :func:`suggest`)."""
-    return suggest(project, model, **options)
-
-
-__all__ += ["suggest_rules", "train_model", "suggest_model"]

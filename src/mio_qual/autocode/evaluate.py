@@ -29,20 +29,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 import numpy as np
 
 from ..errors import InputError
-from .units import (Layer, check_unit, default_reference, human_layers, label_matrix, load_default_codebook,
-                    resolve_layer, unit_frame)
+from ..result import Result, Table
+from .units import Layer, LayerLabels, check_unit, default_reference, human_layers, load_default_codebook, resolve_layer
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
-
-    from ..project import Project
 
 METHODS = ("model", "rules", "layer")
 COLUMNS = ["code", "name", "status", "support", "predicted", "tp", "fp", "fn", "precision", "recall", "f1", "kappa",
@@ -99,55 +95,26 @@ class Evaluation:
         return (f"Auto-coding ({self.method}) vs {self.reference}, per {self.unit}: {self.n_units} units in "
                 f"{self.n_transcripts} transcripts{versus}")
 
-    def to_docx(self, path: str | Path) -> Path:
-        """Write the evaluation as a Word document (title, method, table, notes)."""
-        import docx
-        from docx.shared import Pt
+    def method_note(self) -> str:
+        """How the scores were computed, in one paragraph."""
+        return (f"Precision, recall and F1 of the suggestions against {self.reference}, and Cohen's kappa of the two at "
+                f"the same {self.unit}s. Codes with fewer than {self.min_examples} examples are not scored. Micro: "
+                "pooled over scored codes; macro: mean over scored codes."
+                + (" Model suggestions are out-of-fold: cross-validation grouped by transcript."
+                   if self.method == "model" else ""))
 
-        path = Path(path)
-        document = docx.Document()
-        document.add_heading("Auto-coding evaluation", level=1)
-        document.add_paragraph(self.title())
-        document.add_paragraph(
-            f"Precision, recall and F1 of the suggestions against {self.reference}, and Cohen's kappa of the two at the "
-            f"same {self.unit}s. Codes with fewer than {self.min_examples} examples are not scored. Micro: pooled over "
-            "scored codes; macro: mean over scored codes."
-            + (" Model suggestions are out-of-fold: cross-validation grouped by transcript." if self.method == "model"
-               else ""))
-        shown = [c for c in COLUMNS if c not in ("n_units",)]
-        table = document.add_table(rows=1, cols=len(shown))
-        table.style = "Light Grid Accent 1" if "Light Grid Accent 1" in [s.name for s in document.styles] else None
-        for cell, name in zip(table.rows[0].cells, shown):
-            cell.text = name
-        for record in self.table[shown].itertuples(index=False):
-            cells = table.add_row().cells
-            for cell, value in zip(cells, record):
-                cell.text = _fmt(value)
-        for row in table.rows:
-            for cell in row.cells:
-                for paragraph in cell.paragraphs:
-                    for run in paragraph.runs:
-                        run.font.size = Pt(8)
-        for note in self.notes:
-            document.add_paragraph(note, style="List Bullet")
-        document.add_paragraph(f"Made {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC by mio-qual.")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        document.save(str(path))
-        return path
+    def result(self) -> Result:
+        """The evaluation as a result for the renderer: the per-code table with the method and notes under it."""
+        shown = [c for c in COLUMNS if c != "n_units"]
+        table = Table(self.table[shown], title=self.title(), notes=[self.method_note(), *self.notes],
+                      sheet="evaluation")
+        return Result("autocode-evaluation", [table], title="Auto-coding evaluation")
 
 
 def _clean(value: Any) -> Any:
     if isinstance(value, (float, np.floating)):
         return None if math.isnan(value) else round(float(value), 4)
     return value
-
-
-def _fmt(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, (float, np.floating)):
-        return "" if math.isnan(value) else f"{value:.3f}"
-    return str(value)
 
 
 # ---------------------------------------------------------------------------- scoring
@@ -292,8 +259,9 @@ def cross_validated_predictions(texts: Sequence[str], Y: np.ndarray, groups: Seq
     return pred, sides, trained
 
 
-def _rule_predictions(project: "Project", frame: "pd.DataFrame", unit: str, codes: Sequence[str], codebook: Any,
-                      negation_window: int) -> np.ndarray:
+def _rule_predictions(frame: "pd.DataFrame", unit: str, codes: Sequence[str], codebook: Any, negation_window: int,
+                      sentences: "pd.DataFrame", texts: Mapping[str, str],
+                      unit_segments: "pd.DataFrame | None") -> np.ndarray:
     """0/1 rule suggestions on the units of ``frame`` (computed now, not read from a stored layer)."""
     from .rules import RuleCoder
 
@@ -301,7 +269,7 @@ def _rule_predictions(project: "Project", frame: "pd.DataFrame", unit: str, code
     column = {c: j for j, c in enumerate(codes)}
     pred = np.zeros((len(frame), len(codes)), dtype=np.int8)
     position = {(t, s, e): i for i, (t, s, e) in enumerate(zip(frame["transcript_id"], frame["start"], frame["end"]))}
-    for c in coder.code(project, unit=unit, coder="rules", skip_interviewer=True,
+    for c in coder.code(sentences, texts, unit=unit, coder="rules", units=unit_segments, skip_interviewer=True,
                         transcript_ids=sorted(set(frame["transcript_id"]))):
         i = position.get((c.transcript_id, c.start, c.end))
         if i is not None and c.code in column:
@@ -310,39 +278,76 @@ def _rule_predictions(project: "Project", frame: "pd.DataFrame", unit: str, code
 
 
 # ---------------------------------------------------------------------------- the entry point
-def evaluate(project: "Project", method: str = "model", *, reference: str | None = None, human: str | None = None,
-             unit: str = "sentence", codebook: Any = None, layer: str | None = None, min_examples: int = 5,
-             n_splits: int = 5, negation_window: int | None = None, skip_interviewer: bool = True,
-             **params: Any) -> Evaluation:
-    """Compare auto-coding with a human (or consensus) layer, per code, at one unit.
+def evaluation_layers(layers: "pd.DataFrame", method: str = "model", *, reference: str | None = None,
+                      human: str | None = None, layer: str | None = None) -> tuple[Layer, Layer | None, Layer | None]:
+    """The layers an evaluation compares: the reference, the second human layer and the evaluated layer.
 
     Parameters
     ----------
-    project : Project
+    layers : pandas.DataFrame
+        The project's layers: coder, origin and codings.
     method : {"model", "rules", "layer"}
-        ``model``: a :class:`~mio_qual.autocode.model.CodeSuggester` trained and tested by
-        cross-validation grouped by transcript (each unit judged by a model that never saw its
-        transcript). ``rules``: the keyword rules. ``layer``: any stored layer named by
-        ``layer`` (for instance suggestions already written; beware that a model's own
-        training data makes it look better than it is).
     reference : str, optional
         The layer taken as truth; consensus if the project has one, else the first human coder.
     human : str, optional
         A second human layer for ``kappa_human``; by default another human coder than the
-        reference, when there is one. Pass ``""`` for none.
+        reference, when there is one. ``""`` for none.
+    layer : str, optional
+        The layer evaluated with ``method="layer"``.
+
+    Raises
+    ------
+    InputError
+        An unknown method, an unknown layer, or ``method="layer"`` without ``layer``.
+    """
+    if method not in METHODS:
+        raise InputError(f"unknown evaluation method {method!r}", hint="use " + ", ".join(METHODS))
+    ref_layer = resolve_layer(layers, reference or default_reference(layers))
+    if human is None:
+        others = [h for h in human_layers(layers) if h != ref_layer.coder]
+        human = others[0] if others else ""
+    human_layer = resolve_layer(layers, human) if human else None
+    if method == "layer" and not layer:
+        raise InputError("name the layer to evaluate", hint="pass --layer NAME")
+    auto_layer = resolve_layer(layers, layer) if method == "layer" and layer else None
+    return ref_layer, human_layer, auto_layer
+
+
+def evaluate(units: "pd.DataFrame", reference: LayerLabels, method: str = "model", *, unit: str = "sentence",
+             human: LayerLabels | None = None, layer: LayerLabels | None = None, codebook: Any = None,
+             min_examples: int = 5, n_splits: int = 5, negation_window: int | None = None,
+             sentences: "pd.DataFrame | None" = None, texts: Mapping[str, str] | None = None,
+             unit_segments: "pd.DataFrame | None" = None, **params: Any) -> Evaluation:
+    """Compare auto-coding with a human (or consensus) layer, per code, at one unit.
+
+    Parameters
+    ----------
+    units : pandas.DataFrame
+        The units scored (:func:`~mio_qual.autocode.units.unit_frame`).
+    reference : LayerLabels
+        The layer taken as truth, with its codes on the units.
+    method : {"model", "rules", "layer"}
+        ``model``: a :class:`~mio_qual.autocode.model.CodeSuggester` trained and tested by
+        cross-validation grouped by transcript (each unit judged by a model that never saw its
+        transcript). ``rules``: the keyword rules. ``layer``: the stored layer ``layer`` (for
+        instance suggestions already written; beware that a model's own training data makes it
+        look better than it is).
     unit : {"sentence", "paragraph", "turn"}
+    human : LayerLabels, optional
+        A second human layer for ``kappa_human``.
+    layer : LayerLabels, optional
+        The layer evaluated with ``method="layer"``.
     codebook : Codebook, optional
         Default: the bundled cfir2 + cfir_outcomes + mio.
-    layer : str, optional
-        The layer to evaluate with ``method="layer"``.
     min_examples : int
         Codes the reference used on fewer units are reported as too few examples.
     n_splits : int
         Outer grouped folds for ``method="model"``.
     negation_window : int, optional
         For ``method="rules"``.
-    skip_interviewer : bool
-        Leave interviewer units out (default), as the auto-coders do.
+    sentences, texts, unit_segments
+        For ``method="rules"``: the stored sentences, the transcripts' texts and, for paragraph
+        or turn units, the stored segments of the unit (see :meth:`RuleCoder.code`).
     **params
         Settings passed to :class:`CodeSuggester`.
 
@@ -356,25 +361,20 @@ def evaluate(project: "Project", method: str = "model", *, reference: str | None
     if method not in METHODS:
         raise InputError(f"unknown evaluation method {method!r}", hint="use " + ", ".join(METHODS))
     codebook = codebook if codebook is not None else load_default_codebook()
-    reference = reference or default_reference(project)
-    ref_layer = resolve_layer(project, reference)
-    if human is None:
-        others = [h for h in human_layers(project) if h != ref_layer.coder]
-        human = others[0] if others else ""
-    human_layer = resolve_layer(project, human) if human else None
-    frame = unit_frame(project, unit, skip_interviewer=skip_interviewer)
+    frame = units
     if not len(frame):
-        raise InputError("the project has no units of staff speech to evaluate on", path=project.folder,
-                         hint="import transcripts first")
+        raise InputError("the project has no units of staff speech to evaluate on", hint="import transcripts first")
+    ref_layer = reference.layer
     notes: list[str] = []
-    ref_codes = _used(project, ref_layer)
+    ref_codes = reference.codes
     outside = sorted(set(ref_codes) - set(codebook.codes))
     if outside:
-        notes.append(f"codes of {reference} that are not in the codebook were left out: {', '.join(outside)}")
+        notes.append(f"codes of {reference.layer.name} that are not in the codebook were left out: "
+                     f"{', '.join(outside)}")
     status: dict[str, str] = {}
     if method == "model":
         codes = [c for c in codebook.codes if c in set(ref_codes)]
-        Y = label_matrix(project, frame, unit, ref_layer, codes)
+        Y = reference.on(frame, codes)
         pred, sides, trained = cross_validated_predictions(
             frame["text"].tolist(), Y, frame["transcript_id"].to_numpy(), codes, n_splits=n_splits, **params)
         notes.append(f"model suggestions are out-of-fold: {len(sides)} folds grouped by transcript; no transcript was "
@@ -386,11 +386,13 @@ def evaluate(project: "Project", method: str = "model", *, reference: str | None
         if partly:
             notes.append(f"trained in only some folds (too few examples in the others): {', '.join(partly)}")
     elif method == "rules":
+        if sentences is None or texts is None:
+            raise InputError("evaluating the rules needs the stored sentences and the texts")
         window = DEFAULT_NEGATION_WINDOW if negation_window is None else negation_window
         keyword_codes = [c.id for c in codebook.codes.values() if c.keywords]
         codes = [c for c in codebook.codes if c in set(ref_codes) or c in set(keyword_codes)]
-        Y = label_matrix(project, frame, unit, ref_layer, codes)
-        pred = _rule_predictions(project, frame, unit, codes, codebook, window)
+        Y = reference.on(frame, codes)
+        pred = _rule_predictions(frame, unit, codes, codebook, window, sentences, texts, unit_segments)
         keep = [j for j, c in enumerate(codes) if Y[:, j].any() or pred[:, j].any()]
         codes = [codes[j] for j in keep]
         Y, pred = Y[:, keep], pred[:, keep]
@@ -399,28 +401,21 @@ def evaluate(project: "Project", method: str = "model", *, reference: str | None
                 status[code] = "no keywords"
         notes.append(f"rules computed now with a negation window of {window} tokens")
     else:
-        if not layer:
+        if layer is None:
             raise InputError("name the layer to evaluate", hint="pass --layer NAME")
-        auto_layer = resolve_layer(project, layer)
-        codes = [c for c in codebook.codes if c in set(ref_codes) | set(_used(project, auto_layer))]
-        Y = label_matrix(project, frame, unit, ref_layer, codes)
-        pred = label_matrix(project, frame, unit, auto_layer, codes)
-        notes.append(f"evaluated the stored layer {auto_layer.describe()}")
-    H = label_matrix(project, frame, unit, human_layer, codes) if human_layer is not None else None
-    if human_layer is not None:
-        notes.append(f"kappa_human: {ref_layer.describe()} vs {human_layer.describe()} on the same units")
+        codes = [c for c in codebook.codes if c in set(ref_codes) | set(layer.codes)]
+        Y = reference.on(frame, codes)
+        pred = layer.on(frame, codes)
+        notes.append(f"evaluated the stored layer {layer.layer.describe()}")
+    H = human.on(frame, codes) if human is not None else None
+    if human is not None:
+        notes.append(f"kappa_human: {ref_layer.describe()} vs {human.layer.describe()} on the same units")
     names = {c: codebook.codes[c].name for c in codes}
     table = score_table(pred, Y, codes, human=H, names=names, min_examples=min_examples, status=status or None)
-    return Evaluation(table, method if method != "layer" else f"layer {layer}", unit, ref_layer.describe(),
-                      human_layer.describe() if human_layer else "", len(frame),
+    return Evaluation(table, method if method != "layer" else f"layer {layer.layer.name}", unit,  # type: ignore[union-attr]
+                      ref_layer.describe(), human.layer.describe() if human is not None else "", len(frame),
                       int(frame["transcript_id"].nunique()), min_examples, notes)
 
 
-def _used(project: "Project", layer: Layer) -> list[str]:
-    from .units import _codes_used
-
-    return _codes_used(project, layer)
-
-
-__all__ = ["Evaluation", "evaluate", "score_table", "binary_scores", "cross_validated_predictions", "METHODS",
+__all__ = ["Evaluation", "evaluate", "evaluation_layers", "score_table", "binary_scores", "cross_validated_predictions", "METHODS",
            "COLUMNS", "TOO_FEW"]

@@ -1,6 +1,6 @@
 """Saving trained code suggesters in the project store, without pickle.
 
-A model is a row of the store's ``models`` table: its name, when it was made, the codebook
+A model is a row of the store's ``models`` table (:mod:`mio_qual.store.models`): its name, when it was made, the codebook
 version (a hash of the codebook's content) and mio-qual version it was made with, the unit and
 layer it learned from, a JSON ``meta`` document (settings, codes, thresholds, training
 summary) and a ``weights`` blob. The blob is a numpy ``.npz`` archive of plain numeric arrays
@@ -15,19 +15,14 @@ with: code ids could mean something else.
 from __future__ import annotations
 
 import io
-import json
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from ..errors import InputError
+from ..store.models import ModelRow
 from .model import CodeSuggester
 
-if TYPE_CHECKING:  # pragma: no cover
-    import pandas as pd
-
-    from ..project import Project
 
 FORMAT = "mio-qual-code-suggester"
 FORMAT_VERSION = 1
@@ -36,17 +31,8 @@ _PARAMS = {"word_ngrams", "char_ngrams", "n_features", "min_df", "C", "class_wei
 _BLOCK_SETTINGS = {"analyzer", "ngram_range", "n_features", "min_df", "sublinear_tf", "lowercase"}
 
 
-@dataclass(frozen=True)
-class ModelInfo:
-    """A stored model's row, without its weights."""
-
-    name: str
-    created: str
-    codebook_version: str
-    library_version: str
-    unit: str
-    trained_on: str
-    meta: dict[str, Any]
+class ModelInfo(ModelRow):
+    """A stored model's row (:class:`mio_qual.store.models.ModelRow`), read without its weights."""
 
     @property
     def codes(self) -> list[str]:
@@ -157,100 +143,63 @@ def _read_arrays(blob: bytes) -> dict[str, np.ndarray]:
                          hint=hint) from None
 
 
-def save_model(project: "Project", model: CodeSuggester, *, name: str, codebook: Any, unit: str, trained_on: str,
-               extra: dict[str, Any] | None = None) -> ModelInfo:
-    """Store a trained model under ``name`` (replacing a model of that name), in one transaction."""
+def model_row(model: CodeSuggester, *, name: str, codebook: Any, unit: str, trained_on: str,
+              extra: dict[str, Any] | None = None) -> ModelRow:
+    """The store row of a trained model, made now with this mio-qual version.
+
+    Raises
+    ------
+    InputError
+        When ``name`` is empty.
+    """
     from .. import __version__
-    from ..coding.layers import register_codebook
-    from ..store import now_iso
+    from ..store.db import now_iso
 
     if not name or not name.strip():
         raise InputError("a model needs a name", hint="pass --name NAME")
     meta, blob = to_blob(model)
     meta.update(extra or {})
-    created = now_iso()
-    with project.store.transaction() as connection:
-        register_codebook(project, codebook)
-        replaced = connection.execute("DELETE FROM models WHERE id = ?", (name,)).rowcount
-        connection.execute(
-            "INSERT INTO models (id, created, codebook_version, library_version, unit, trained_on, meta, weights)"
-            " VALUES (?,?,?,?,?,?,?,?)",
-            (name, created, codebook.version, __version__, unit, trained_on, json.dumps(meta, sort_keys=True), blob))
-        project.store.audit("autocode train", target=name, codebook_version=codebook.version, detail={
-            "unit": unit, "trained_on": trained_on, "codes": len(meta["codes"]), "replaced": bool(replaced),
-            "bytes": len(blob)})
-    return ModelInfo(name, created, codebook.version, __version__, unit, trained_on, meta)
+    return ModelRow(name, now_iso(), codebook.version, __version__, unit, trained_on, meta, blob)
 
 
-def model_info(project: "Project", name: str | None = None) -> ModelInfo:
-    """The stored row of model ``name`` (the newest model when None), without weights."""
-    row = _row(project, name, with_weights=False)
-    return ModelInfo(row[0], row[1], row[2], row[3], row[4], row[5], json.loads(row[6]))
+def model_info(row: ModelRow) -> ModelInfo:
+    """A stored row without its weights."""
+    return ModelInfo(row.name, row.created, row.codebook_version, row.library_version, row.unit, row.trained_on,
+                     row.meta)
 
 
-def load_model(project: "Project", name: str | None = None, *, codebook: Any = None) -> tuple[CodeSuggester, ModelInfo]:
-    """Load a stored model, refusing one trained with another codebook version.
+def load_model(row: ModelRow, *, codebook: Any = None) -> tuple[CodeSuggester, ModelInfo]:
+    """Rebuild a stored model, refusing one trained with another codebook version.
 
     Parameters
     ----------
-    project : Project
-    name : str, optional
-        The model's name; the newest model when None.
+    row : ModelRow
+        The stored row, with its weights.
     codebook : Codebook, optional
         The codebook the caller works with; when given, its version must equal the model's.
 
     Raises
     ------
     InputError
-        No such model, a codebook version mismatch (naming both versions), or damaged weights.
+        A codebook version mismatch (naming both versions), or damaged weights.
     """
-    row = _row(project, name, with_weights=True)
-    info = ModelInfo(row[0], row[1], row[2], row[3], row[4], row[5], json.loads(row[6]))
+    info = model_info(row)
     if codebook is not None and codebook.version != info.codebook_version:
         raise InputError(
             f"model {info.name!r} was trained with codebook version {info.codebook_version}, but the codebook in use "
-            f"is version {codebook.version}", path=project.folder,
+            f"is version {codebook.version}",
             hint="retrain it with `mio-qual autocode train`, or use the codebook it was trained with")
-    return from_blob(info.meta, row[7]), info
+    return from_blob(info.meta, row.weights or b""), info
 
 
-def list_models(project: "Project") -> "pd.DataFrame":
-    """Stored models, newest first: name, created, unit, trained_on, codes, codebook and library versions."""
-    import pandas as pd
-
-    rows = project.store.connection.execute(
-        "SELECT id, created, unit, trained_on, meta, codebook_version, library_version, length(weights)"
-        " FROM models ORDER BY created DESC, id").fetchall()
-    records = [(r[0], r[1], r[2], r[3], len(json.loads(r[4]).get("codes", [])), r[5], r[6], r[7]) for r in rows]
-    return pd.DataFrame(records, columns=["name", "created", "unit", "trained_on", "codes", "codebook_version",
-                                          "library_version", "bytes"])
-
-
-def delete_model(project: "Project", name: str) -> None:
-    """Remove a stored model (recorded in the audit trail)."""
-    with project.store.transaction() as connection:
-        if not connection.execute("DELETE FROM models WHERE id = ?", (name,)).rowcount:
-            raise InputError(f"no model {name!r} in this project", path=project.folder,
-                             hint="see `mio-qual autocode models`")
-        project.store.audit("autocode delete model", target=name)
-
-
-def _row(project: "Project", name: str | None, *, with_weights: bool) -> tuple:
-    columns = "id, created, codebook_version, library_version, unit, trained_on, meta" + (", weights" if with_weights else "")
-    connection = project.store.connection
+def no_model(name: str | None, known: list[str], *, path: Any = None) -> InputError:
+    """The error for a model that is not in the project at ``path`` (``name`` None: no model at all)."""
     if name is None:
-        row = connection.execute(f"SELECT {columns} FROM models ORDER BY created DESC, rowid DESC LIMIT 1").fetchone()
-        if row is None:
-            raise InputError("no trained model in this project", path=project.folder,
-                             hint="train one with `mio-qual autocode train --from consensus`")
-        return row
-    row = connection.execute(f"SELECT {columns} FROM models WHERE id = ?", (name,)).fetchone()
-    if row is None:
-        known = [r[0] for r in connection.execute("SELECT id FROM models ORDER BY id")]
-        raise InputError(f"no model {name!r} in this project", path=project.folder,
-                         hint=f"models: {', '.join(known)}" if known else "train one with `mio-qual autocode train`")
-    return row
+        return InputError("no trained model in this project", path=path,
+                          hint="train one with `mio-qual autocode train --from consensus`")
+    return InputError(f"no model {name!r} in this project", path=path,
+                      hint=f"models: {', '.join(known)}" if known else "train one with `mio-qual autocode train`")
 
 
-__all__ = ["ModelInfo", "save_model", "load_model", "model_info", "list_models", "delete_model", "to_blob",
-           "from_blob", "FORMAT", "FORMAT_VERSION"]
+__all__ = ["ModelInfo", "model_row", "model_info", "load_model", "no_model", "to_blob", "from_blob", "FORMAT",
+           "FORMAT_VERSION"]

@@ -8,25 +8,22 @@ words with the pattern that matched them (``"recorded sessions" [record* session
 Sentences are matched one at a time as the readers stored them, so a negation or exclusion
 never reaches across a sentence boundary.
 
->>> from mio_qual.autocode import apply_rules
->>> apply_rules(project, unit="turn").inserted  # doctest: +SKIP
+>>> project.autocode_rules(unit="turn").inserted  # doctest: +SKIP
 412
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 from ..coding.model import Coding
+from ..errors import InputError
 from .patterns import DEFAULT_NEGATION_WINDOW, DEFAULT_NEGATORS, Hit, KeywordMatcher
-from .units import check_unit, iter_unit_frames, load_default_codebook
+from .units import check_unit, load_default_codebook, unit_frame
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
-
-    from ..coding.layers import WriteResult
-    from ..project import Project
 
 #: Longest evidence text kept on one coding.
 MAX_EVIDENCE = 500
@@ -62,18 +59,25 @@ class RuleCoder:
         """Hits for each text, streamed (see :meth:`KeywordMatcher.pipe`)."""
         return self.matcher.pipe(texts, split_sentences=split_sentences)
 
-    def code(self, project: "Project", unit: str = "sentence", coder: str = "rules", *,
-             skip_interviewer: bool = True, transcript_ids: Sequence[str] | None = None) -> list[Coding]:
+    def code(self, sentences: "pd.DataFrame", texts: Mapping[str, str], unit: str = "sentence",
+             coder: str = "rules", *, units: "pd.DataFrame | None" = None, skip_interviewer: bool = True,
+             transcript_ids: Sequence[str] | None = None) -> list[Coding]:
         """Codings of origin ``rules`` for every unit where a keyword matched.
 
         Parameters
         ----------
-        project : Project
+        sentences : pandas.DataFrame
+            The stored sentences (as :meth:`Project.segments` returns them, text not needed):
+            transcript_id, segment_id, n, turn_n, paragraph_n, start, end, is_interviewer.
+        texts : mapping of str to str
+            Each transcript's text, by id.
         unit : {"sentence", "paragraph", "turn"}
             The unit that receives the code. Matching always runs on stored sentences; a
             paragraph or turn gets every code found in one of its sentences.
         coder : str
             The layer name for the codings.
+        units : pandas.DataFrame, optional
+            For ``unit`` paragraph or turn: the stored segments of that kind.
         skip_interviewer : bool
             Leave interviewer turns uncoded (default).
         transcript_ids : sequence of str, optional
@@ -86,29 +90,40 @@ class RuleCoder:
             the matched words and ``unit`` set.
         """
         check_unit(unit)
+        if unit != "sentence" and units is None:
+            raise InputError(f"coding {unit}s needs the stored {unit}s", hint="pass units=")
+        keep = set(transcript_ids) if transcript_ids is not None else set(sentences["transcript_id"])
+        by_transcript = dict(tuple(units.groupby("transcript_id", sort=False))) if units is not None else {}
         codings: list[Coding] = []
-        for sentences in iter_unit_frames(project, "sentence", transcript_ids_=transcript_ids,
-                                          skip_interviewer=skip_interviewer):
-            hits = list(self.matcher.pipe(sentences["text"].tolist(), split_sentences=False))
-            codings.extend(self._to_codings(project, sentences, hits, unit, coder, skip_interviewer))
+        for tid, stored in sentences.groupby("transcript_id", sort=True):
+            if tid not in keep:
+                continue
+            frame = unit_frame(stored, texts, "sentence", skip_interviewer=skip_interviewer)
+            if not len(frame):
+                continue
+            hits = list(self.matcher.pipe(frame["text"].tolist(), split_sentences=False))
+            spans = None
+            if unit != "sentence":
+                spans = unit_frame(by_transcript.get(tid, units.iloc[:0]), texts, unit,  # type: ignore[union-attr]
+                                   skip_interviewer=skip_interviewer)
+            codings.extend(self._to_codings(frame, stored, spans, hits, unit, coder))
         return codings
 
-    def _to_codings(self, project: "Project", sentences: "pd.DataFrame", hits: list[list[Hit]], unit: str,
-                    coder: str, skip_interviewer: bool) -> list[Coding]:
+    @staticmethod
+    def _to_codings(sentences: "pd.DataFrame", stored: "pd.DataFrame", units: "pd.DataFrame | None",
+                    hits: list[list[Hit]], unit: str, coder: str) -> list[Coding]:
         tid = sentences["transcript_id"].iat[0]
         # unit key of each sentence -> span of that unit
-        if unit == "sentence":
+        if unit == "sentence" or units is None:
             keys = sentences["n"].tolist()
             spans = dict(zip(keys, zip(sentences["start"].tolist(), sentences["end"].tolist())))
         else:
-            from .units import unit_frame
-
-            units = unit_frame(project, unit, transcript_id=tid, skip_interviewer=skip_interviewer)
             spans = dict(zip(units["n"].tolist(), zip(units["start"].tolist(), units["end"].tolist())))
             if unit == "turn":
                 keys = sentences["turn_n"].tolist()
             else:
-                paragraph_of = _paragraph_of(project, tid)
+                paragraph_of = {n: p for n, p in zip(stored["n"].tolist(), stored["paragraph_n"].tolist())
+                                if p is not None and p == p}
                 keys = [paragraph_of.get(n) for n in sentences["n"].tolist()]
         evidence: dict[tuple[Any, str], dict[str, None]] = {}
         for key, sentence_hits in zip(keys, hits):
@@ -127,16 +142,9 @@ class RuleCoder:
         return out
 
 
-def _paragraph_of(project: "Project", transcript_id: str) -> dict[int, int]:
-    """Sentence number -> paragraph number in one transcript."""
-    rows = project.store.connection.execute(
-        "SELECT n, paragraph_n FROM segments WHERE transcript_id = ? AND kind = 'sentence'", (transcript_id,))
-    return {n: p for n, p in rows if p is not None}
-
-
 @dataclass
 class RulesResult:
-    """What :func:`apply_rules` did."""
+    """What writing the rule coder's layer did (:meth:`Project.autocode_rules`)."""
 
     coder: str
     unit: str
@@ -156,29 +164,13 @@ class RulesResult:
         return pd.DataFrame(rows, columns=["code", "name", "codings"])
 
 
-def apply_rules(project: "Project", codebook: Any = None, *, unit: str = "sentence", coder: str = "rules",
-                skip_interviewer: bool = True, negation_window: int = DEFAULT_NEGATION_WINDOW) -> RulesResult:
-    """Run the rule coder over every transcript and write its layer, replacing the layer's
-    previous ``rules`` codings.
-
-    Written through :func:`mio_qual.coding.layers.write_codings` with origin ``rules``, in one
-    transaction, recorded in the audit trail.
-
-    Returns
-    -------
-    RulesResult
-    """
-    from ..coding.layers import write_codings
-
-    rule_coder = RuleCoder(codebook, negation_window=negation_window)
-    codings = rule_coder.code(project, unit=unit, coder=coder, skip_interviewer=skip_interviewer)
-    result: WriteResult = write_codings(project, codings, coder=coder, origin="rules",
-                                        codebook=rule_coder.codebook, replace="layer",
-                                        action=f"autocode rules ({unit})")
+def rules_result(codings: Sequence[Coding], rule_coder: RuleCoder, *, coder: str, unit: str, inserted: int,
+                 removed: int) -> RulesResult:
+    """What writing the rule coder's ``codings`` did, counted per code."""
     per_code: dict[str, int] = {}
     for c in codings:
         per_code[c.code] = per_code.get(c.code, 0) + 1
-    return RulesResult(coder, unit, result.inserted, result.removed, per_code, len(rule_coder.codes))
+    return RulesResult(coder, unit, inserted, removed, per_code, len(rule_coder.codes))
 
 
-__all__ = ["RuleCoder", "RulesResult", "apply_rules"]
+__all__ = ["RuleCoder", "RulesResult", "rules_result", "MAX_EVIDENCE"]

@@ -10,7 +10,7 @@ by default: staff talk is what gets coded.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterator, Sequence
+from typing import TYPE_CHECKING, Mapping, Sequence
 
 from ..errors import InputError
 
@@ -18,10 +18,8 @@ if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
     import pandas as pd
 
-    from ..project import Project
-
 UNITS = ("sentence", "paragraph", "turn")
-DEFAULT_CODEBOOKS = ("cfir2", "cfir_outcomes", "mio")
+from ..codebook import DEFAULT_CODEBOOKS  # noqa: E402 - the one default list
 
 
 def check_unit(unit: str) -> str:
@@ -38,28 +36,38 @@ def load_default_codebook(names: Sequence[str] | None = None):  # type: ignore[n
     return load_codebooks(list(names) if names else list(DEFAULT_CODEBOOKS))
 
 
-def transcript_ids(project: "Project", only: Sequence[str] | None = None) -> list[str]:
-    """Transcript ids of the project (sorted), or the given ones after checking they exist."""
-    known = [r[0] for r in project.store.connection.execute("SELECT id FROM transcripts ORDER BY id")]
+def select_transcripts(known: Sequence[str], only: Sequence[str] | None = None) -> list[str]:
+    """The transcript ids ``known`` (sorted), or ``only`` after checking each is known.
+
+    Raises
+    ------
+    InputError
+        Naming the first unknown transcript.
+    """
     if only is None:
-        return known
+        return sorted(known)
     missing = sorted(set(only) - set(known))
     if missing:
-        raise InputError(f"no transcript {missing[0]!r} in this project", path=project.folder,
-                         hint="see `mio-qual transcripts list`")
+        raise InputError(f"no transcript {missing[0]!r} in this project", hint="see `mio-qual transcripts list`")
     return sorted(set(only))
 
 
-def unit_frame(project: "Project", unit: str, *, transcript_id: str | Sequence[str] | None = None,
+UNIT_COLUMNS = ["segment_id", "transcript_id", "n", "turn_n", "start", "end", "is_interviewer", "text"]
+
+
+def unit_frame(segments: "pd.DataFrame", texts: Mapping[str, str], unit: str, *,
                skip_interviewer: bool = True) -> "pd.DataFrame":
-    """The units of one or more transcripts with the span and text an auto-coder works on.
+    """The units of analysis with the span and text an auto-coder works on.
 
     Parameters
     ----------
-    project : Project
+    segments : pandas.DataFrame
+        Stored segments of kind ``unit`` (as :meth:`Project.segments` returns them, text not
+        needed): transcript_id, segment_id, n, turn_n, start, end, is_interviewer and, for
+        turns, body_start.
+    texts : mapping of str to str
+        Each transcript's text, by id.
     unit : {"sentence", "paragraph", "turn"}
-    transcript_id : str or sequence of str, optional
-        One transcript, several, or (None) all of them.
     skip_interviewer : bool
         Leave out units spoken by the interviewer side.
 
@@ -73,35 +81,17 @@ def unit_frame(project: "Project", unit: str, *, transcript_id: str | Sequence[s
     import pandas as pd
 
     check_unit(unit)
-    ids = [transcript_id] if isinstance(transcript_id, str) else transcript_id
-    frames = []
-    for tid in transcript_ids(project, ids):
-        frame = project.segments(unit, tid, with_text=False)
-        if not len(frame):
-            continue
-        if unit == "turn":
-            frame = frame.assign(start=frame["body_start"].fillna(frame["start"]).astype("int64"))
-        text = project.text(tid)
-        frame = frame.assign(text=[text[s:e] for s, e in zip(frame["start"], frame["end"])])
-        frames.append(frame[["segment_id", "transcript_id", "n", "turn_n", "start", "end", "is_interviewer",
-                             "text"]])
-    if not frames:
-        return pd.DataFrame(columns=["segment_id", "transcript_id", "n", "turn_n", "start", "end",
-                                     "is_interviewer", "text"])
-    out = pd.concat(frames, ignore_index=True)
+    if not len(segments):
+        return pd.DataFrame(columns=UNIT_COLUMNS)
+    frame = segments.sort_values(["transcript_id", "n"], kind="stable")
+    if unit == "turn":
+        frame = frame.assign(start=frame["body_start"].fillna(frame["start"]).astype("int64"))
+    frame = frame.assign(text=[texts[t][s:e] for t, s, e in zip(frame["transcript_id"], frame["start"], frame["end"])])
+    out = frame[UNIT_COLUMNS].reset_index(drop=True)
     if skip_interviewer:
-        out = out[~out["is_interviewer"]].reset_index(drop=True)
+        out = out[~out["is_interviewer"].astype(bool)].reset_index(drop=True)
     out = out[out["end"] > out["start"]].reset_index(drop=True)
     return out
-
-
-def iter_unit_frames(project: "Project", unit: str, *, transcript_ids_: Sequence[str] | None = None,
-                     skip_interviewer: bool = True) -> Iterator["pd.DataFrame"]:
-    """:func:`unit_frame` one transcript at a time (memory stays flat on big projects)."""
-    for tid in transcript_ids(project, transcript_ids_):
-        frame = unit_frame(project, unit, transcript_id=tid, skip_interviewer=skip_interviewer)
-        if len(frame):
-            yield frame
 
 
 # ---------------------------------------------------------------------------- layers
@@ -120,53 +110,78 @@ class Layer:
         return self.coder or f"all {self.origin} codings"
 
 
-def layers(project: "Project") -> "pd.DataFrame":
-    """Coders with their origin and number of codings."""
-    import pandas as pd
-
-    rows = project.store.connection.execute(
-        "SELECT coder, origin, COUNT(*) FROM codings GROUP BY coder, origin ORDER BY coder, origin").fetchall()
-    return pd.DataFrame(rows, columns=["coder", "origin", "codings"])
-
-
-def resolve_layer(project: "Project", name: str) -> Layer:
+def resolve_layer(layers: "pd.DataFrame", name: str) -> Layer:
     """Turn what the user typed (``consensus``, a coder's name) into a :class:`Layer`.
 
     A coder's name selects that coder's layer. ``consensus`` (or ``human``) selects the coder
     called so if there is one, else every coding of that origin.
+
+    Parameters
+    ----------
+    layers : pandas.DataFrame
+        The project's layers: coder, origin and codings (one row per coder and origin).
+    name : str
 
     Raises
     ------
     InputError
         Naming the layers that exist.
     """
-    table = layers(project)
-    if name in set(table["coder"]):
-        origins = set(table.loc[table["coder"] == name, "origin"])
+    if name in set(layers["coder"]):
+        origins = set(layers.loc[layers["coder"] == name, "origin"])
         return Layer(name, coder=name, origin=origins.pop() if len(origins) == 1 else None)
-    if name in set(table["origin"]):
+    if name in set(layers["origin"]):
         return Layer(name, origin=name)
-    available = ", ".join(sorted(set(table["coder"]))) or "none yet"
-    raise InputError(f"no coding layer {name!r} in this project", path=project.folder,
+    available = ", ".join(sorted(set(layers["coder"]))) or "none yet"
+    raise InputError(f"no coding layer {name!r} in this project",
                      hint=f"layers: {available}; import human coding first (`mio-qual coding import`)")
 
 
-def human_layers(project: "Project") -> list[str]:
+def human_layers(layers: "pd.DataFrame") -> list[str]:
     """Names of the coders whose layer is human coding, sorted."""
-    table = layers(project)
-    return sorted(set(table.loc[table["origin"] == "human", "coder"]))
+    return sorted(set(layers.loc[layers["origin"] == "human", "coder"]))
 
 
-def default_reference(project: "Project") -> str:
+def default_reference(layers: "pd.DataFrame") -> str:
     """The layer auto-coding is compared with by default: consensus if present, else the first human coder."""
-    table = layers(project)
-    if "consensus" in set(table["origin"]) or "consensus" in set(table["coder"]):
+    if "consensus" in set(layers["origin"]) or "consensus" in set(layers["coder"]):
         return "consensus"
-    humans = human_layers(project)
+    humans = human_layers(layers)
     if humans:
         return humans[0]
     raise InputError("this project has no human or consensus coding to learn from or compare with",
-                     path=project.folder, hint="import coding first (`mio-qual coding import`)")
+                     hint="import coding first (`mio-qual coding import`)")
+
+
+@dataclass
+class LayerLabels:
+    """One layer's codes on the units: a unit-by-code 0/1 matrix.
+
+    Attributes
+    ----------
+    layer : Layer
+    matrix : pandas.DataFrame
+        Indexed by segment id, one column per code the layer used (as
+        :meth:`Project.code_matrix` returns it for the layer: a coding counts for a unit when
+        they share at least one character).
+    """
+
+    layer: Layer
+    matrix: "pd.DataFrame"
+
+    @property
+    def codes(self) -> list[str]:
+        """Codes the layer used."""
+        return [str(c) for c in self.matrix.columns]
+
+    def on(self, frame: "pd.DataFrame", codes: Sequence[str]) -> "np.ndarray":
+        """0/1 matrix (units of ``frame`` x ``codes``): 1 where the layer has the code on the unit."""
+        import numpy as np
+
+        if not len(frame) or not len(codes):
+            return np.zeros((len(frame), len(codes)), dtype=np.int8)
+        matrix = self.matrix.reindex(index=frame["segment_id"], columns=list(codes)).fillna(0)
+        return matrix.to_numpy(dtype=np.int8)
 
 
 @dataclass
@@ -203,58 +218,34 @@ class LabelledUnits:
         return self.frame["transcript_id"].to_numpy()
 
 
-def label_matrix(project: "Project", frame: "pd.DataFrame", unit: str, layer: Layer,
-                 codes: Sequence[str]) -> "np.ndarray":
-    """0/1 matrix (units of ``frame`` x ``codes``): 1 where the layer has the code on the unit.
-
-    Uses :meth:`Project.code_matrix` (a coding counts for a unit when they share at least one
-    character), so agreement, evaluation and training all see the same units.
-    """
-    import numpy as np
-
-    if not len(frame) or not len(codes):
-        return np.zeros((len(frame), len(codes)), dtype=np.int8)
-    ids = sorted(set(frame["transcript_id"]))
-    matrix = project.code_matrix(unit=unit, coder=layer.coder, origin=layer.origin, codes=list(codes),
-                                 transcript_id=ids)
-    matrix = matrix.reindex(frame["segment_id"]).fillna(0)
-    return matrix.to_numpy(dtype=np.int8)
-
-
-def labelled_units(project: "Project", layer: str | Layer, unit: str = "sentence", *, codebook=None,  # type: ignore[no-untyped-def]
-                   skip_interviewer: bool = True) -> LabelledUnits:
-    """Every unit of the project with its labels from ``layer``.
+def labelled_units(frame: "pd.DataFrame", labels: LayerLabels, unit: str = "sentence", *,
+                   codebook=None) -> LabelledUnits:  # type: ignore[no-untyped-def]
+    """The units of ``frame`` with their labels from one layer.
 
     Codes are those of the codebook that the layer used at least once (codes outside the
     codebook are left out and named in ``notes``).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Units, from :func:`unit_frame`.
+    labels : LayerLabels
+        The layer's codes on the units.
+    unit : {"sentence", "paragraph", "turn"}
+    codebook : Codebook, optional
+        Default: the bundled cfir2 + cfir_outcomes + mio.
     """
     check_unit(unit)
-    if isinstance(layer, str):
-        layer = resolve_layer(project, layer)
     codebook = codebook if codebook is not None else load_default_codebook()
-    frame = unit_frame(project, unit, skip_interviewer=skip_interviewer)
-    used = _codes_used(project, layer)
+    used = labels.codes
     notes = []
     outside = sorted(set(used) - set(codebook.codes))
     if outside:
         notes.append(f"codes not in the codebook were left out: {', '.join(outside)}")
     codes = [c for c in codebook.codes if c in set(used)]
-    Y = label_matrix(project, frame, unit, layer, codes)
-    return LabelledUnits(unit, frame, codes, Y, layer, notes)
+    return LabelledUnits(unit, frame, codes, labels.on(frame, codes), labels.layer, notes)
 
 
-def _codes_used(project: "Project", layer: Layer) -> list[str]:
-    sql = "SELECT DISTINCT code FROM codings WHERE 1=1"
-    params: list[str] = []
-    if layer.coder:
-        sql += " AND coder = ?"
-        params.append(layer.coder)
-    if layer.origin:
-        sql += " AND origin = ?"
-        params.append(layer.origin)
-    return [r[0] for r in project.store.connection.execute(sql, params)]
-
-
-__all__ = ["UNITS", "DEFAULT_CODEBOOKS", "Layer", "LabelledUnits", "check_unit", "unit_frame", "iter_unit_frames",
-           "resolve_layer", "layers", "human_layers", "default_reference", "label_matrix", "labelled_units",
-           "load_default_codebook", "transcript_ids"]
+__all__ = ["UNITS", "UNIT_COLUMNS", "DEFAULT_CODEBOOKS", "Layer", "LayerLabels", "LabelledUnits", "check_unit",
+           "unit_frame", "resolve_layer", "human_layers", "default_reference", "labelled_units",
+           "load_default_codebook", "select_transcripts"]

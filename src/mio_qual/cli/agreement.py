@@ -1,4 +1,8 @@
-"""``mio-qual agreement`` and ``mio-qual disagreements``: a thin face over mio_qual.agreement."""
+"""``mio-qual agreement`` and ``mio-qual disagreements``: one ``Project`` call each, rendered.
+
+Every ``--format`` shows the same table computed with every option given; the Word agreement
+report with its method paragraph, chart and appendix is ``mio-qual report agreement``.
+"""
 
 from __future__ import annotations
 
@@ -52,7 +56,7 @@ def _common(func: Any) -> Any:
 @click.option("--confidence", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.95,
               show_default=True)
 @click.option("--no-transcripts", is_flag=True, help="Leave out the per-transcript rows.")
-@format_option(choices=("table", "csv", "json", "docx"))
+@format_option(choices=("table", "csv", "json", "xlsx", "docx"))
 @out_option()
 def agreement(coders: tuple[str, ...], unit: str, codes: tuple[str, ...], transcripts: tuple[str, ...], scope: str,
               min_coverage: float, span_threshold: float, all_seen: bool, include_interviewer: bool,
@@ -62,38 +66,32 @@ def agreement(coders: tuple[str, ...], unit: str, codes: tuple[str, ...], transc
 
     Example: mio-qual agreement --coders A B --unit turn --stat cohen_kappa --stat gwet_ac1
     """
-    from ..errors import InputError
+    from ..agreement.report import agreement_result
+    from ..reports.render import infer_format, render
 
-    project = get_project()
+    if fmt in ("xlsx", "docx"):
+        infer_format(fmt, out)  # a file format without --out is refused before the work starts
     coder_list = split_values(coders)
-    if fmt == "docx":
-        if out is None:
-            raise InputError("a Word document cannot go to the terminal", hint="add --out agreement.docx")
-        if include_interviewer:
-            raise InputError("the Word agreement report uses participants' speech only",
-                             hint="drop --include-interviewer, or use --format csv or json")
-        _write_docx(project, out, coder_list, unit, n_boot=n_boot, seed=seed, min_coverage=min_coverage)
-        click.echo(f"wrote {out}", err=True)
-        return
-    table = project.agreement(
+    table = get_project().agreement(
         coders=coder_list, unit=unit, codes=split_values(codes) or None, stats=list(stats) or None, scope=scope,
         min_coverage=min_coverage, span_threshold=span_threshold, n_boot=n_boot, seed=seed, confidence=confidence,
         by_transcript=not no_transcripts, transcripts=split_values(transcripts) or None,
         seen="any" if all_seen else "coded", include_interviewer=include_interviewer)
-    title = f"Agreement of {', '.join(coder_list)} by {unit}"
-    if fmt == "table":
-        emit(_compact(table), fmt, title=title, out=out)
-        convention = next((c for c in table.get("flag_convention", []) if isinstance(c, str) and c), "")
-        if convention:
-            click.echo(f"flag: {convention}", err=True)
+    result = agreement_result(table, coder_list, unit)
+    if fmt in ("xlsx", "docx"):
+        render(result, fmt=fmt, out=out)
+        click.echo(f"wrote {out}", err=True)
+    elif fmt == "table":
+        emit(_compact(table), fmt, title=result.title, out=out)
+        notes = result.tables[0].notes
+        for note in notes[:1] if notes and notes[0].startswith("flag: ") else []:
+            click.echo(note, err=True)
         if (table["level"] == "transcript").any():
             click.echo("per-transcript rows, standard errors and every interval: --format csv", err=True)
+        for note in (n for n in notes if n.startswith("set aside: ")):
+            click.echo(note, err=True)
     else:
-        emit(table, fmt, title=title, out=out)
-    set_aside = table.attrs.get("set_aside") if hasattr(table, "attrs") else None
-    if set_aside and fmt == "table":
-        for reason, count in set_aside.items():
-            click.echo(f"set aside: {count:g} {reason}", err=True)
+        emit(table, fmt, title=result.title, out=out)
 
 
 def _compact(table: Any) -> Any:
@@ -116,18 +114,6 @@ def _compact(table: Any) -> Any:
         compact["flag"] = rows["flag"]
     compact.attrs = dict(table.attrs)
     return compact
-
-
-def _write_docx(project: Any, out: Path, coders: list[str], unit: str, **options: Any) -> None:
-    """The Word agreement report of the reports package (method paragraph, tables, chart, appendix)."""
-    from ..errors import InputError
-
-    try:
-        from ..reports import agreement_report
-    except ImportError:
-        raise InputError("Word output of agreement is not available in this installation",
-                         hint="use --format csv or json") from None
-    agreement_report(project, out, coders=coders, unit=unit, **options)
 
 
 @click.command()

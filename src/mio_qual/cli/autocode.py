@@ -1,5 +1,5 @@
-"""``mio-qual autocode``: rule and model suggestions, and how good they are (a thin face over
-:mod:`mio_qual.autocode`)."""
+"""``mio-qual autocode``: rule and model suggestions, and how good they are (each command is one
+``Project.autocode_*`` call, rendered)."""
 
 from __future__ import annotations
 
@@ -53,12 +53,9 @@ def autocode() -> None:
 def rules_cmd(unit: str, coder: str, negation_window: int, codebooks: tuple[str, ...], include_interviewer: bool,
               fmt: str) -> None:
     """Code every unit whose sentences match a code's keywords (origin 'rules')."""
-    from ..autocode import apply_rules
-
-    project = get_project()
     book = _codebook(codebooks)
-    result = apply_rules(project, book, unit=unit, coder=coder, skip_interviewer=not include_interviewer,
-                         negation_window=negation_window)
+    result = get_project().autocode_rules(book, unit=unit, coder=coder, skip_interviewer=not include_interviewer,
+                                          negation_window=negation_window)
     frame = result.frame(book)
     if fmt != "table":
         emit(frame, fmt)
@@ -86,14 +83,11 @@ def rules_cmd(unit: str, coder: str, negation_window: int, codebooks: tuple[str,
 def train_cmd(from_layer: str, unit: str, name: str, min_positives: int, C: float, threshold_folds: int,
               no_char: bool, codebooks: tuple[str, ...], include_interviewer: bool, fmt: str) -> None:
     """Train a code suggester on a human or consensus layer and store it in the project."""
-    from ..autocode import train
-
-    project = get_project()
     params: dict[str, Any] = {"min_positives": min_positives, "C": C, "threshold_folds": threshold_folds}
     if no_char:
         params["char_ngrams"] = None
-    result = train(project, from_layer, unit=unit, name=name, codebook=_codebook(codebooks),
-                   skip_interviewer=not include_interviewer, **params)
+    result = get_project().autocode_train(from_layer, unit=unit, name=name, codebook=_codebook(codebooks),
+                                          skip_interviewer=not include_interviewer, **params)
     frame = result.frame()
     if fmt != "table":
         emit(frame, fmt)
@@ -116,10 +110,7 @@ def train_cmd(from_layer: str, unit: str, name: str, min_positives: int, C: floa
 @format_option()
 def suggest_cmd(model: str | None, min_prob: float | None, coder: str, codebooks: tuple[str, ...], fmt: str) -> None:
     """Write a stored model's suggestions as codings (origin 'model', with probabilities)."""
-    from ..autocode import suggest
-
-    project = get_project()
-    result = suggest(project, model, min_prob=min_prob, coder=coder, codebook=_codebook(codebooks))
+    result = get_project().autocode_suggest(model, min_prob=min_prob, coder=coder, codebook=_codebook(codebooks))
     frame = result.frame()
     if fmt != "table":
         emit(frame, fmt)
@@ -142,24 +133,23 @@ def suggest_cmd(model: str | None, min_prob: float | None, coder: str, codebooks
               help="Codes with fewer examples in the reference are reported as such, not scored.")
 @click.option("--folds", "n_splits", type=click.IntRange(2), default=5, show_default=True,
               help="Grouped folds for --method model.")
-@click.option("--all-codes", is_flag=True, help="Show codes with too few examples too (always in csv/json/docx).")
+@click.option("--all-codes", is_flag=True, help="Show codes with too few examples too (always in csv/json/xlsx/docx).")
 @_codebook_option
-@format_option(choices=("table", "csv", "json", "docx"))
+@format_option(choices=("table", "csv", "json", "xlsx", "docx"))
 @out_option()
 def evaluate_cmd(method: str, reference: str | None, human: str | None, layer: str | None, unit: str,
                  min_examples: int, n_splits: int, all_codes: bool, codebooks: tuple[str, ...], fmt: str,
                  out: Path | None) -> None:
     """Precision, recall, F1 and kappa of suggestions against human coding, per code, beside human-vs-human kappa."""
-    from ..autocode import evaluate
-    from ..errors import InputError
+    from ..reports.render import infer_format, render
 
-    if fmt == "docx" and out is None:
-        raise InputError("a Word document cannot go to the terminal", hint="add --out evaluation.docx")
-    project = get_project()
-    result = evaluate(project, method, reference=reference, human=human, unit=unit, codebook=_codebook(codebooks),
-                      layer=layer, min_examples=min_examples, n_splits=n_splits)
-    if fmt == "docx":
-        result.to_docx(out)  # type: ignore[arg-type]
+    if fmt in ("xlsx", "docx"):
+        infer_format(fmt, out)  # a file format without --out is refused before the work starts
+    result = get_project().autocode_evaluate(method, reference=reference, human=human, unit=unit,
+                                             codebook=_codebook(codebooks), layer=layer, min_examples=min_examples,
+                                             n_splits=n_splits)
+    if fmt in ("xlsx", "docx"):
+        render(result.result(), fmt=fmt, out=out)
         click.echo(f"wrote {out}", err=True)
         return
     if fmt != "table":
@@ -182,6 +172,4 @@ def evaluate_cmd(method: str, reference: str | None, human: str | None, layer: s
 @format_option()
 def models_cmd(fmt: str) -> None:
     """List the models stored in the project."""
-    from ..autocode.persist import list_models
-
-    emit(list_models(get_project()), fmt, title="Stored models")
+    emit(get_project().autocode_models(), fmt, title="Stored models")

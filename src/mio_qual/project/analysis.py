@@ -1,27 +1,331 @@
-"""Agreement and auto-coding: the Project methods that gather data from the store and call the analyses."""
+"""Agreement and auto-coding: the Project methods that gather data from the store and call the analyses.
+
+The analyses (:mod:`mio_qual.agreement`, :mod:`mio_qual.autocode`) take DataFrames, texts and
+codebooks; these methods read them from the store, call the analysis, and write what it made
+(rule and model codings, trained models) back in one transaction.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Sequence
 
+from ..store import codings as store_codings
+from ..store import models as store_models
 from ._base import ProjectBase
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
+    from ..agreement.project_api import AgreementInputs
+    from ..autocode import (CodeSuggester, Evaluation, LabelledUnits, LayerLabels, ModelInfo, RulesResult,
+                            SuggestResult, TrainResult)
+    from ..autocode.units import Layer
+
+SEGMENT_UNITS = ("sentence", "turn", "paragraph")
+
 
 class AnalysisMixin(ProjectBase):
     """Inter-rater agreement and auto-coding."""
 
-    def agreement(self, coders: Sequence[str], unit: str = "sentence", codes: Sequence[str] | None = None,
-                  **kwargs: Any) -> "pd.DataFrame":
-        """Inter-rater agreement per code (see :func:`mio_qual.agreement.project_api.agreement`)."""
+    # ------------------------------------------------------------------ agreement
+    def agreement_inputs(self, coders: Sequence[str], unit: str = "sentence", codes: Sequence[str] | None = None, *,
+                         transcripts: Sequence[str] | None = None, seen: str = "coded",
+                         include_interviewer: bool = False) -> "AgreementInputs":
+        """What :meth:`agreement` and :meth:`disagreements` compute from, read once.
+
+        Pass the result as ``inputs=`` to both (a report showing the table and the
+        disagreements builds it once). Parameters are those of :meth:`agreement`.
+        """
+        from ..agreement.project_api import agreement_inputs, check_request
+
+        coders = check_request(coders, unit)
+        codings = self.codings(coder=coders)
+        found = set(codings["coder"]) if len(codings) else set()
+        known = store_codings.coders(self.store) if set(coders) - found else []
+        segments = self.segments(unit) if unit in SEGMENT_UNITS else None
+        return agreement_inputs(codings, self.texts(), segments, coders, unit, codes, transcripts=transcripts,
+                                seen=seen, include_interviewer=include_interviewer, known_coders=known)
+
+    def agreement(self, coders: Sequence[str], unit: str = "sentence", codes: Sequence[str] | None = None, *,
+                  stats: Sequence[str] | None = None, scope: str = "all", min_coverage: float = 0.0,
+                  span_threshold: float = 0.9, n_boot: int = 0, seed: int = 0, confidence: float = 0.95,
+                  by_transcript: bool = True, transcripts: Sequence[str] | None = None, seen: str = "coded",
+                  include_interviewer: bool = False, inputs: "AgreementInputs | None" = None) -> "pd.DataFrame":
+        """Inter-rater agreement per code, pooled and per transcript.
+
+        Parameters
+        ----------
+        coders : sequence of str
+            Coder layers to compare (two or more); an auto-coder's layer works like a person's.
+        unit : str
+            ``"sentence"``, ``"turn"``, ``"paragraph"``, ``"character"``, ``"span"``,
+            ``"transcript"`` or ``"continuum"`` (Krippendorff's unitized alpha on the text itself).
+        codes : sequence of str, optional
+            Codes to analyse (default: every code the coders used).
+        stats, scope, min_coverage, span_threshold, n_boot, seed, confidence, by_transcript
+            See :func:`mio_qual.agreement.project_api.agreement`.
+        transcripts : sequence of str, optional
+            Restrict to these transcripts.
+        seen : {"coded", "any"}
+            Which transcripts a coder saw: those they coded in (default), or every transcript any
+            of the compared coders coded in (when a coder may have found nothing to code).
+        include_interviewer : bool
+            Segment units only. False (default): units are participants' speech; interviewer,
+            facilitator, moderator and note-taker turns (and, for paragraphs, the text before the
+            first turn) are left out and counted in ``attrs["set_aside"]``. True: every segment
+            is a unit (what earlier versions did).
+        inputs : AgreementInputs, optional
+            Built by :meth:`agreement_inputs` with the same coders, unit, codes, transcripts,
+            seen and include_interviewer; read from the store when not given.
+
+        Returns
+        -------
+        DataFrame
+            See :func:`mio_qual.agreement.report.agreement_table` (and
+            :func:`~mio_qual.agreement.report.unitized_table` for ``unit="continuum"``).
+        """
         from ..agreement.project_api import agreement
 
-        return agreement(self, coders=coders, unit=unit, codes=codes, **kwargs)
+        if inputs is None:
+            inputs = self.agreement_inputs(coders, unit, codes, transcripts=transcripts, seen=seen,
+                                           include_interviewer=include_interviewer)
+        return agreement(inputs, codes, stats=stats, scope=scope, min_coverage=min_coverage,
+                         span_threshold=span_threshold, n_boot=n_boot, seed=seed, confidence=confidence,
+                         by_transcript=by_transcript)
 
-    def disagreements(self, coders: Sequence[str], unit: str = "sentence", **kwargs: Any) -> "pd.DataFrame":
-        """Every disagreeing unit (see :func:`mio_qual.agreement.project_api.disagreements`)."""
+    def disagreements(self, coders: Sequence[str], unit: str = "sentence", codes: Sequence[str] | None = None, *,
+                      scope: str = "all", min_coverage: float = 0.0, span_threshold: float = 0.9,
+                      transcripts: Sequence[str] | None = None, seen: str = "coded", redact: bool = True,
+                      include_interviewer: bool = False, inputs: "AgreementInputs | None" = None) -> "pd.DataFrame":
+        """Every disagreeing unit with its text and each coder's codes, for a reconciliation meeting.
+
+        Parameters are those of :meth:`agreement`, and ``redact``: private by default (DESIGN.md,
+        decision 9): speakers appear by study id and role and the names the project knows are
+        replaced in the text (see :func:`mio_qual.agreement.project_api.disagreements`).
+        """
         from ..agreement.project_api import disagreements
 
-        return disagreements(self, coders=coders, unit=unit, **kwargs)
+        if inputs is None:
+            inputs = self.agreement_inputs(coders, "character" if unit == "continuum" else unit, codes,
+                                           transcripts=transcripts, seen=seen,
+                                           include_interviewer=include_interviewer)
+        redactor = None
+        if redact:
+            redactor = self.redactor()
+        return disagreements(inputs, codes, scope=scope, min_coverage=min_coverage, span_threshold=span_threshold,
+                             redactor=redactor)
+
+    # ------------------------------------------------------------------ auto-coding: data
+    def autocode_units(self, unit: str = "sentence", *, skip_interviewer: bool = True) -> "pd.DataFrame":
+        """The units an auto-coder works on (see :func:`mio_qual.autocode.units.unit_frame`)."""
+        from ..autocode.units import check_unit, unit_frame
+
+        return unit_frame(self.segments(check_unit(unit), with_text=False), self.texts(), unit,
+                          skip_interviewer=skip_interviewer)
+
+    def layer_labels(self, layer: "str | Layer", unit: str = "sentence") -> "LayerLabels":
+        """A coding layer's codes on the units of ``unit`` (``layer``: a coder's name or ``consensus``)."""
+        from ..autocode.units import LayerLabels, resolve_layer
+
+        if isinstance(layer, str):
+            layer = resolve_layer(self.coding_layers(), layer)  # type: ignore[attr-defined]
+        return LayerLabels(layer, self.code_matrix(unit=unit, coder=layer.coder, origin=layer.origin))
+
+    def labelled_units(self, layer: str, unit: str = "sentence", *, codebook: Any = None,
+                       skip_interviewer: bool = True) -> "LabelledUnits":
+        """Every unit with its 0/1 labels from ``layer`` (see :func:`mio_qual.autocode.units.labelled_units`)."""
+        from ..autocode.units import labelled_units
+
+        labels = self.layer_labels(layer, unit)
+        return labelled_units(self.autocode_units(unit, skip_interviewer=skip_interviewer), labels, unit,
+                              codebook=codebook)
+
+    # ------------------------------------------------------------------ auto-coding: rules and models
+    def autocode_rules(self, codebook: Any = None, *, unit: str = "sentence", coder: str = "rules",
+                       skip_interviewer: bool = True, negation_window: int = 3) -> "RulesResult":
+        """Run the keyword rules over every transcript and write their layer (origin ``rules``),
+        replacing the layer's previous codings, in one transaction recorded in the audit trail.
+
+        Parameters
+        ----------
+        codebook : Codebook, optional
+            Whose keywords to use; the bundled ``cfir2`` + ``cfir_outcomes`` + ``mio`` by default.
+        unit : {"sentence", "paragraph", "turn"}
+            The unit that receives a code when one of its sentences matches.
+        coder : str
+            The layer written.
+        skip_interviewer : bool
+            Leave interviewer speech uncoded (default).
+        negation_window : int
+            Tokens before a hit searched for a negator; 0 keeps negated mentions.
+        """
+        from ..autocode.rules import RuleCoder, rules_result
+        from ..autocode.units import check_unit
+
+        check_unit(unit)
+        rule_coder = RuleCoder(codebook, negation_window=negation_window)
+        codings = rule_coder.code(self.segments("sentence", with_text=False), self.texts(), unit, coder,
+                                  units=None if unit == "sentence" else self.segments(unit, with_text=False),
+                                  skip_interviewer=skip_interviewer)
+        written = self.write_codings(codings, coder=coder, origin="rules",  # type: ignore[attr-defined]
+                                     codebook=rule_coder.codebook, replace="layer", action=f"autocode rules ({unit})")
+        return rules_result(codings, rule_coder, coder=coder, unit=unit, inserted=written.inserted,
+                            removed=written.removed)
+
+    def autocode_train(self, from_layer: str | None = None, *, unit: str = "sentence", name: str = "default",
+                       codebook: Any = None, skip_interviewer: bool = True, **params: Any) -> "TrainResult":
+        """Train a code suggester on a layer's coding and store it under ``name`` (replacing one of that name).
+
+        Parameters
+        ----------
+        from_layer : str, optional
+            ``consensus`` or a coder's name; by default consensus, else the first human coder.
+        unit : {"sentence", "paragraph", "turn"}
+        name : str
+            The stored model's name.
+        codebook : Codebook, optional
+            Default: the bundled cfir2 + cfir_outcomes + mio. Its version is stored with the model.
+        skip_interviewer : bool
+            Learn from staff speech only (default).
+        **params
+            :class:`~mio_qual.autocode.CodeSuggester` settings (``C``, ``min_positives``...).
+        """
+        from ..autocode.suggest import fit, train_result, training_summary
+        from ..autocode.units import check_unit, default_reference, load_default_codebook
+
+        check_unit(unit)
+        codebook = codebook if codebook is not None else load_default_codebook()
+        from_layer = from_layer or default_reference(self.coding_layers())
+        data = self.labelled_units(from_layer, unit, codebook=codebook, skip_interviewer=skip_interviewer)
+        model = fit(data, from_layer, **params)
+        info = self.autocode_save_model(model, name=name, codebook=codebook, unit=unit, trained_on=from_layer,
+                                        extra=training_summary(data, skip_interviewer=skip_interviewer))
+        return train_result(data, model, info)
+
+    def autocode_suggest(self, model: "str | TrainResult | None" = None, *, min_prob: float | None = None,
+                         coder: str = "model", codebook: Any = None, skip_interviewer: bool = True,
+                         evidence_terms: int = 3) -> "SuggestResult":
+        """Write a stored model's suggestions as codings of origin ``model`` (replacing the layer's previous ones).
+
+        Parameters
+        ----------
+        model : str or TrainResult, optional
+            The model's name; the newest stored model by default.
+        min_prob : float, optional
+            Suggest a code wherever its probability is at least this, instead of the code's own
+            threshold (chosen in training to maximize F1).
+        coder : str
+            The layer written.
+        codebook : Codebook, optional
+            The codebook in use; must have the version the model was trained with.
+        skip_interviewer : bool
+            Used when the stored model does not say which speech it learned from.
+        evidence_terms : int
+            How many of the most telling word n-grams to keep as evidence.
+
+        Raises
+        ------
+        InputError
+            No model, or a model trained with another codebook version.
+        """
+        from ..autocode.suggest import SuggestResult, TrainResult, check_min_prob, suggestions
+        from ..autocode.units import load_default_codebook
+
+        check_min_prob(min_prob)
+        codebook = codebook if codebook is not None else load_default_codebook()
+        suggester, info = self.autocode_model(model.name if isinstance(model, TrainResult) else model,
+                                              codebook=codebook)
+        units = self.autocode_units(info.unit, skip_interviewer=info.meta.get("skip_interviewer", skip_interviewer))
+        codings, per_code = suggestions(units, suggester, info, min_prob=min_prob, coder=coder,
+                                        evidence_terms=evidence_terms)
+        written = self.write_codings(codings, coder=coder, origin="model", codebook=codebook,  # type: ignore[attr-defined]
+                                     replace="layer", action=f"autocode suggest ({info.name})")
+        return SuggestResult(coder, info.name, info.unit, written.inserted, written.removed, per_code)
+
+    def autocode_evaluate(self, method: str = "model", *, reference: str | None = None, human: str | None = None,
+                          unit: str = "sentence", codebook: Any = None, layer: str | None = None,
+                          min_examples: int = 5, n_splits: int = 5, negation_window: int | None = None,
+                          skip_interviewer: bool = True, **params: Any) -> "Evaluation":
+        """Compare auto-coding with a human (or consensus) layer, per code, at one unit.
+
+        Parameters
+        ----------
+        method : {"model", "rules", "layer"}
+            ``model``: cross-validated by transcript; ``rules``: the keyword rules, applied now;
+            ``layer``: the stored layer ``layer``.
+        reference : str, optional
+            The layer taken as truth; consensus if the project has one, else the first human coder.
+        human : str, optional
+            A second human layer for ``kappa_human``; by default another human coder than the
+            reference, when there is one. ``""`` for none.
+        unit, codebook, min_examples, n_splits, negation_window, **params
+            See :func:`mio_qual.autocode.evaluate.evaluate`.
+        layer : str, optional
+            The layer evaluated with ``method="layer"``.
+        skip_interviewer : bool
+            Leave interviewer units out (default), as the auto-coders do.
+        """
+        from ..autocode.evaluate import evaluate, evaluation_layers
+        from ..autocode.units import check_unit
+
+        check_unit(unit)
+        ref_layer, human_layer, auto_layer = evaluation_layers(self.coding_layers(), method, reference=reference,
+                                                               human=human, layer=layer)
+        rules = method == "rules"
+        return evaluate(
+            self.autocode_units(unit, skip_interviewer=skip_interviewer), self.layer_labels(ref_layer, unit), method,
+            unit=unit, human=self.layer_labels(human_layer, unit) if human_layer is not None else None,
+            layer=self.layer_labels(auto_layer, unit) if auto_layer is not None else None, codebook=codebook,
+            min_examples=min_examples, n_splits=n_splits, negation_window=negation_window,
+            sentences=self.segments("sentence", with_text=False) if rules else None,
+            texts=self.texts() if rules else None,
+            unit_segments=self.segments(unit, with_text=False) if rules and unit != "sentence" else None, **params)
+
+    # ------------------------------------------------------------------ auto-coding: stored models
+    def autocode_save_model(self, model: "CodeSuggester", *, name: str, codebook: Any, unit: str, trained_on: str,
+                            extra: dict[str, Any] | None = None) -> "ModelInfo":
+        """Store a trained model under ``name`` (replacing a model of that name), in one transaction."""
+        from ..autocode.persist import model_info, model_row
+
+        row = model_row(model, name=name, codebook=codebook, unit=unit, trained_on=trained_on, extra=extra)
+        with self.store.transaction():
+            self.register_codebook(codebook)  # type: ignore[attr-defined]
+            replaced = store_models.write_model(self.store, row)
+            self.store.audit("autocode train", target=name, codebook_version=codebook.version, detail={
+                "unit": unit, "trained_on": trained_on, "codes": len(row.meta["codes"]), "replaced": replaced,
+                "bytes": len(row.weights or b"")})
+        return model_info(row)
+
+    def autocode_model(self, name: str | None = None, *, codebook: Any = None) -> "tuple[CodeSuggester, ModelInfo]":
+        """Load a stored model (the newest when ``name`` is None), refusing one trained with another
+        codebook version than ``codebook``'s."""
+        from ..autocode.persist import load_model
+
+        return load_model(self._model_row(name, with_weights=True), codebook=codebook)
+
+    def autocode_model_info(self, name: str | None = None) -> "ModelInfo":
+        """A stored model's row without its weights (the newest model when ``name`` is None)."""
+        from ..autocode.persist import model_info
+
+        return model_info(self._model_row(name, with_weights=False))
+
+    def autocode_models(self) -> "pd.DataFrame":
+        """Stored models, newest first: name, created, unit, trained_on, codes, codebook and library versions."""
+        return store_models.list_models(self.store)
+
+    def autocode_delete_model(self, name: str) -> None:
+        """Remove a stored model (recorded in the audit trail)."""
+        from ..autocode.persist import no_model
+
+        with self.store.transaction():
+            if not store_models.delete_model(self.store, name):
+                raise no_model(name, store_models.model_names(self.store), path=self.folder)
+            self.store.audit("autocode delete model", target=name)
+
+    def _model_row(self, name: str | None, *, with_weights: bool) -> "store_models.ModelRow":
+        from ..autocode.persist import no_model
+
+        row = store_models.read_model(self.store, name, with_weights=with_weights)
+        if row is None:
+            raise no_model(name, store_models.model_names(self.store), path=self.folder)
+        return row
