@@ -229,3 +229,32 @@ def test_disagreements_are_private_by_default(coded_project):
     assert not any(t.startswith(("R:", "I:")) for t in frame["text"])      # label left out of turn text
     shown = coded_project.disagreements(["ann", "bob"], unit="turn", redact=False)
     assert "speaker" in shown.columns
+
+
+def test_every_format_shows_the_table_computed_with_every_option(coded_project, tmp_path):
+    # `agreement --format docx` used to hand only 5 of its 14 options to the Word report
+    from mio_qual.cli.main import _group
+
+    docx = pytest.importorskip("docx")
+    openpyxl = pytest.importorskip("openpyxl")
+    options = ["--project", str(coded_project.folder), "agreement", "--coders", "ann", "bob", "--unit", "turn",
+               "--stat", "gwet_ac1", "--stat", "percent_agreement", "--no-transcripts", "--codes", "MIO.TRAIN",
+               "--include-interviewer", "--all-seen", "--confidence", "0.9"]
+    result = CliRunner().invoke(_group, options + ["--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    assert {r["code"] for r in rows} >= {"MIO.TRAIN", POOLED} and "transcript" not in {r["level"] for r in rows}
+    assert {r["code"] for r in rows if r["level"] == "code"} == {"MIO.TRAIN"}
+    columns = list(rows[0])
+    assert "gwet_ac1" in columns and "cohen_kappa" not in columns
+    out = tmp_path / "agreement.docx"
+    result = CliRunner().invoke(_group, options + ["--format", "docx", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    table = docx.Document(str(out)).tables[0]
+    assert [c.text for c in table.rows[0].cells] == columns
+    assert [r.cells[1].text for r in table.rows[1:]] == [r["code"] for r in rows]
+    book = tmp_path / "agreement.xlsx"
+    result = CliRunner().invoke(_group, options + ["--out", str(book), "--format", "xlsx"])
+    assert result.exit_code == 0, result.output
+    sheet = openpyxl.load_workbook(book).worksheets[0]
+    assert [c.value for c in sheet[1]] == columns and sheet.max_row == len(rows) + 1
