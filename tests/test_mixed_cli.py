@@ -82,7 +82,8 @@ def test_ratings_and_joint_commands(study, tmp_path: Path, capsys: pytest.Captur
     assert "Side-by-side joint display" in capsys.readouterr().out
     assert run(["joint", "--display", "side-by-side", "--format", "csv"], folder) == 0
     assert "confirmation,suggested: rho = +1.00" in capsys.readouterr().out
-    assert run(["joint", "--display", "stats-by-theme", "--format", "png"], folder) == 2
+    assert run(["joint", "--display", "stats-by-theme", "--format", "png", "--out", str(tmp_path / "h.png")],
+               folder) == 2
     assert "heatmap" in capsys.readouterr().err
 
 

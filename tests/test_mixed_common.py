@@ -93,7 +93,7 @@ def write_study(folder: Path) -> Path:
 def add_codings(project) -> None:  # type: ignore[no-untyped-def]
     """Write the two coders' layers."""
     from mio_qual.codebook import load_codebooks
-    from mio_qual.coding import Coding, write_codings
+    from mio_qual.coding import Coding
 
     codebook = load_codebooks(["cfir2", "mio"])
     layers: dict[str, list] = {}
@@ -102,7 +102,7 @@ def add_codings(project) -> None:  # type: ignore[no-untyped-def]
         start = text.index(phrase)
         layers.setdefault(coder, []).append(Coding(tid, start, start + len(phrase), code, coder))
     for coder, rows in layers.items():
-        write_codings(project, rows, coder=coder, codebook=codebook)
+        project.write_codings(rows, coder=coder, codebook=codebook)
 
 
 def write_fidelity(path: Path, sessions: dict | None = None) -> Path:
@@ -143,9 +143,7 @@ def study(tmp_path: Path):
 
 
 def test_the_study_has_four_clinics_and_two_layers(study) -> None:  # type: ignore[no-untyped-def]
-    from mio_qual.mixed.constructs import project_cases
-
-    assert project_cases(study, "clinic") == ["east", "north", "south", "west"]
-    assert project_cases(study, "agency") == ["harbor", "river"]
+    assert study.cases("clinic") == ["east", "north", "south", "west"]
+    assert study.cases("agency") == ["harbor", "river"]
     layers = dict(study.store.connection.execute("SELECT coder, COUNT(*) FROM codings GROUP BY coder"))
     assert layers == {"jordan": 8, "casey": 5}

@@ -10,11 +10,9 @@ from openpyxl import load_workbook
 
 from mio_qual.errors import InputError
 from mio_qual.reports.render import FILLS
-from mio_qual.mixed.joint import (DistinguishRule, case_ordered, joint_display, read_fit, side_by_side, spearman,
-                                  stats_by_theme, suggest_fit)
-from mio_qual.mixed.qca import configurations, set_consistency_coverage
-from mio_qual.mixed.quant import import_quant
-from mio_qual.mixed.ratings import import_ratings
+from mio_qual.mixed.joint import DistinguishRule, read_fit, spearman, suggest_fit
+from mio_qual.mixed.qca import set_consistency_coverage
+from mio_qual.reports.render import render
 from test_mixed_common import study, write_fidelity, write_ratings_csv  # noqa: F401
 
 # Outcome (fidelity) by clinic: north 4.5, west 4.0, east 3.0, south 2.0.
@@ -31,13 +29,13 @@ RATINGS = {
 
 @pytest.fixture()
 def rated(study, tmp_path: Path):  # type: ignore[no-untyped-def]
-    import_quant(study, write_fidelity(tmp_path / "fidelity.csv"))
-    import_ratings(study, write_ratings_csv(tmp_path / "r.csv", RATINGS), "consensus_team")
+    study.import_quant(write_fidelity(tmp_path / "fidelity.csv"))
+    study.import_ratings(write_ratings_csv(tmp_path / "r.csv", RATINGS), "consensus_team")
     return study
 
 
 def test_case_ordered_matrix_by_hand(rated) -> None:  # type: ignore[no-untyped-def]
-    display = case_ordered(rated, "fidelity")
+    display = rated.joint_display("case-ordered", "fidelity")
     frame = display.frame
     assert list(frame.columns) == ["construct", "name", "north", "west", "east", "south", "difference", "distinguishing"]
     assert frame.iloc[0][["north", "west", "east", "south"]].tolist() == ["4.50", "4.00", "3.00", "2.00"]
@@ -55,20 +53,20 @@ def test_case_ordered_matrix_by_hand(rated) -> None:  # type: ignore[no-untyped-
 
 
 def test_the_rule_is_a_parameter(rated) -> None:  # type: ignore[no-untyped-def]
-    extremes = case_ordered(rated, "fidelity", rule=DistinguishRule(split="extremes", strong=3, weak=2))
+    extremes = rated.joint_display("case-ordered", "fidelity", rule=DistinguishRule(split="extremes", strong=3, weak=2))
     flags = extremes.data["flags"]["distinguishing"].to_dict()
     # north vs south only: IS.J2 2 - (-2) = 4 -> distinguishing; IS.A3 1 - 1 = 0; OS.D -1 - 1 = -2 -> reverse
     assert (flags["IS.J2"], flags["IS.A3"], flags["OS.D"], flags["IS.K"]) == (
         "distinguishing", "not distinguishing", "reverse", "insufficient data")
-    named = case_ordered(rated, "fidelity", rule=DistinguishRule(high=("north",), low=("east", "south")))
+    named = rated.joint_display("case-ordered", "fidelity", rule=DistinguishRule(high=("north",), low=("east", "south")))
     assert named.data["high"] == ["north"] and "named by the analyst" in named.notes[1]
-    threshold = case_ordered(rated, "fidelity", rule=DistinguishRule(split="threshold", threshold=3.0))
+    threshold = rated.joint_display("case-ordered", "fidelity", rule=DistinguishRule(split="threshold", threshold=3.0))
     assert threshold.data["high"] == ["north", "west", "east"] and threshold.data["low"] == ["south"]
     with pytest.raises(InputError):
         DistinguishRule(split="threshold")
     with pytest.raises(InputError):
         DistinguishRule(strong=1, weak=2)
-    first = case_ordered(rated, "fidelity", sort="distinguishing").frame["construct"].tolist()[1:]
+    first = rated.joint_display("case-ordered", "fidelity", sort="distinguishing").frame["construct"].tolist()[1:]
     assert first[:2] == ["IS.J2", "IS.K"] or first[:2] == ["IS.K", "IS.J2"]
     assert first[-1] == "OS.F"
 
@@ -90,7 +88,7 @@ def test_side_by_side_with_analyst_and_suggested_fit(rated, tmp_path: Path) -> N
     fit = tmp_path / "fit.csv"
     fit.write_text("construct,fit,note\nIS.A3,discordance,supervision squeezed yet fidelity high at west\n",
                    encoding="utf-8")
-    display = side_by_side(rated, "fidelity", fit=fit)
+    display = rated.joint_display("side-by-side", "fidelity", fit=fit)
     frame = display.frame.set_index("construct")
     # rows: flagged constructs (IS.J2, IS.K distinguishing; IS.B weak; OS.D reverse) and the fit file's IS.A3
     assert sorted(frame.index) == ["IS.A3", "IS.B", "IS.J2", "IS.K", "OS.D"]
@@ -120,7 +118,7 @@ def test_bad_fit_file_reports_every_cell(rated, tmp_path: Path) -> None:  # type
 
 
 def test_stats_by_theme_by_hand(rated) -> None:  # type: ignore[no-untyped-def]
-    display = stats_by_theme(rated, "fidelity")
+    display = rated.joint_display("stats-by-theme", "fidelity")
     frame = display.frame
     a3 = frame[frame["construct"] == "IS.A3"].set_index("rating")
     assert list(a3.index) == ["0", "+1"]
@@ -135,23 +133,23 @@ def test_stats_by_theme_by_hand(rated) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_joint_needs_outcomes_and_cases(study, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    import_ratings(study, write_ratings_csv(tmp_path / "r.csv", RATINGS), "solo")
+    study.import_ratings(write_ratings_csv(tmp_path / "r.csv", RATINGS), "solo")
     with pytest.raises(InputError, match="no values of outcome 'fidelity'"):
-        case_ordered(study, "fidelity")
-    import_quant(study, write_fidelity(tmp_path / "f.csv"))
+        study.joint_display("case-ordered", "fidelity")
+    study.import_quant(write_fidelity(tmp_path / "f.csv"))
     with pytest.raises(InputError, match="no values of outcome 'reach'"):
-        case_ordered(study, "reach")
+        study.joint_display("case-ordered", "reach")
     with pytest.raises(InputError, match="by clinic or agency"):
-        case_ordered(study, "fidelity", by="role")
+        study.joint_display("case-ordered", "fidelity", by="role")
     with pytest.raises(InputError, match="unknown joint display"):
-        joint_display(study, "pie")
-    assert joint_display(study, "case-ordered").data["rater"] == "solo"
+        study.joint_display("pie")
+    assert study.joint_display("case-ordered").data["rater"] == "solo"
 
 
 def test_exports_fill_rating_cells_and_neutralize_formulas(rated, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    display = case_ordered(rated, "fidelity")
+    display = rated.joint_display("case-ordered", "fidelity")
     display.frame.loc[1, "name"] = "=HYPERLINK(\"x\")"
-    xlsx = display.to_xlsx(tmp_path / "d.xlsx")
+    xlsx = render(display.result(), out=tmp_path / "d.xlsx")
     book = load_workbook(xlsx)
     assert book.sheetnames == ["case-ordered", "outcome", "notes"]
     sheet = book["case-ordered"]
@@ -162,11 +160,11 @@ def test_exports_fill_rating_cells_and_neutralize_formulas(rated, tmp_path: Path
     assert row[header.index("south")].fill.start_color.rgb.endswith(FILLS["-2"])
     assert next(r for r in sheet.iter_rows(min_row=2) if r[1].value and "HYPERLINK" in r[1].value)[1].value.startswith("'=")
     assert all(c.data_type != "f" for r in sheet.iter_rows() for c in r)
-    csv_text = display.to_csv(tmp_path / "d.csv").read_text(encoding="utf-8")
+    csv_text = render(display.result(), out=tmp_path / "d.csv").read_text(encoding="utf-8")
     assert "'=HYPERLINK" in csv_text
     from docx import Document
 
-    document = Document(display.to_docx(tmp_path / "d.docx"))
+    document = Document(render(display.result(), out=tmp_path / "d.docx"))
     table = document.tables[0]
     assert [c.text for c in table.rows[0].cells][:3] == ["construct", "name", "north"]
     assert len(table.rows) == len(display.frame) + 1
@@ -175,9 +173,9 @@ def test_exports_fill_rating_cells_and_neutralize_formulas(rated, tmp_path: Path
 
 
 def test_heatmap_png(rated, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from mio_qual.mixed.heatmap import display_heatmap
+    from mio_qual.reports.heatmap import draw_heatmap
 
-    path = display_heatmap(case_ordered(rated, "fidelity"), tmp_path / "h.png")
+    path = draw_heatmap(rated.joint_display("case-ordered", "fidelity").result().figures[0], tmp_path / "h.png")
     data = path.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 5000
 
@@ -192,7 +190,7 @@ def test_set_consistency_and_coverage_by_hand() -> None:
 def test_exploratory_truth_table_by_hand(rated) -> None:  # type: ignore[no-untyped-def]
     # IS.J2 present (>= +1): north, west; absent: east, south. IS.A3 present: north, west, south.
     # Y (fidelity above the median 3.5): north, west.
-    result = configurations(rated, "fidelity", conditions=["IS.J2", "IS.A3"])
+    result = rated.joint_display("qca", "fidelity", conditions=["IS.J2", "IS.A3"])
     assert "EXPLORATORY" in result.title and result.notes[0].startswith("EXPLORATORY")
     truth = result.frame
     rows = {(r["IS.J2"], r["IS.A3"]): r for r in truth.to_dict("records")}
@@ -207,9 +205,9 @@ def test_exploratory_truth_table_by_hand(rated) -> None:  # type: ignore[no-unty
     assert single.at["IS.A3", "nec_consistency"] == 1.0  # every Y case has IS.A3
     assert "1 of 4 configurations are logical remainders" in result.notes[3]
     # X and missing cannot be calibrated: IS.K leaves north (X) and east (missing) out
-    with_k = configurations(rated, "fidelity", conditions=["IS.K"])
+    with_k = rated.joint_display("qca", "fidelity", conditions=["IS.K"])
     assert "left out: north, east" in with_k.notes[1]
-    default = configurations(rated, "fidelity")
+    default = rated.joint_display("qca", "fidelity")
     # flagged and rated in every case first (IS.J2 distinguishing, IS.B weakly), then IS.K (X and missing)
     assert default.data["conditions"] == ["IS.J2", "IS.B", "IS.K"]
 
@@ -217,21 +215,18 @@ def test_exploratory_truth_table_by_hand(rated) -> None:  # type: ignore[no-unty
 def test_side_by_side_redacts_names_in_rationales(tmp_path):
     """A rater's rationale that names a staff member reaches the display de-identified."""
     from mio_qual import Project
-    from mio_qual.mixed.joint import side_by_side
 
     from helpers import SAMPLE
 
     project = Project.create(tmp_path / "p")
     project.import_transcripts([SAMPLE])
     for name in ("fidelity_sessions.csv",):
-        from mio_qual.mixed.quant import import_quant
-
-        import_quant(project, SAMPLE / "quant" / name)
+        project.import_quant(SAMPLE / "quant" / name)
     project.store.connection.executemany(
         "INSERT INTO ratings (rater, case_kind, case_id, construct, rating, rationale, created) VALUES (?,?,?,?,?,?, 'x')",
         [("lee", "clinic", c, "IS.J2", r, f"Gwen Harlow said the room decides it at {c}")
          for c, r in (("northside", "+2"), ("westfield", "+1"), ("eastgate", "-2"), ("downtown", "-1"))])
-    display = side_by_side(project, "fidelity", rater="lee", constructs=["IS.J2"], quotes=0)
+    display = project.joint_display("side-by-side", "fidelity", rater="lee", constructs=["IS.J2"], quotes=0)
     text = " ".join(str(v) for v in display.frame.to_numpy().ravel())
     assert "Gwen" not in text and "Harlow" not in text
     assert "[name] said the room decides it" in text

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from mio_qual.errors import InputError
-from mio_qual.mixed.aggregate import aggregate, outcome_by_case, phase_summary, summarize_values
-from mio_qual.mixed.quant import MEASURES, detect_kind, import_quant, measure_table, quant
+from mio_qual.mixed.aggregate import outcome_by_case, summarize_values
+from mio_qual.mixed.quant import MEASURES, detect_kind, measure_table
 from test_mixed_common import study, write_fidelity  # noqa: F401
 
 
@@ -19,10 +19,10 @@ def _csv(path: Path, text: str) -> Path:
 
 
 def test_fidelity_scored_and_aggregated_by_hand(study, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    result = import_quant(study, write_fidelity(tmp_path / "fidelity.csv"))
+    result = study.import_quant(write_fidelity(tmp_path / "fidelity.csv"))
     assert (result.kind, result.level, result.rows, result.dataset) == ("fidelity", "session", 16, "fidelity")
     assert result.measures == ["adherence", "competence", "fidelity"]
-    by_clinic = aggregate(study, "clinic", measures="fidelity").set_index("clinic")
+    by_clinic = study.outcomes("clinic", measures="fidelity").set_index("clinic")
     assert by_clinic["mean"].to_dict() == {"east": 3.0, "north": 4.5, "south": 2.0, "west": 4.0}
     # south fidelity: 2, 2, 2.5, 1.5 -> mean 2, SD sqrt((0 + 0 + .25 + .25) / 3), median 2
     assert by_clinic.at["south", "sd"] == pytest.approx(math.sqrt(0.5 / 3))
@@ -32,14 +32,14 @@ def test_fidelity_scored_and_aggregated_by_hand(study, tmp_path: Path) -> None: 
     assert set(by_clinic["level"]) == {"session"} and set(by_clinic["n"]) == {4}
     assert by_clinic.at["north", "agency"] == "river"  # filled from the transcripts' clinic -> agency
     # agency: river pools north (4.5 x4) and east (3.0 x4): mean 3.75, SD sqrt(8 * .5625 / 7)
-    by_agency = aggregate(study, "agency", measures="fidelity").set_index("agency")
+    by_agency = study.outcomes("agency", measures="fidelity").set_index("agency")
     assert by_agency.at["river", "mean"] == 3.75
     assert by_agency.at["river", "sd"] == pytest.approx(math.sqrt(8 * 0.5625 / 7))
     assert by_agency.at["river", "n"] == 8
     # adherence in north: 5, 4, 5, 4 -> 4.5; competence 4, 5, 4, 5 -> 4.5
-    adherence = aggregate(study, "clinic", measures="adherence").set_index("clinic")
+    adherence = study.outcomes("clinic", measures="adherence").set_index("clinic")
     assert adherence.at["north", "median"] == 4.5
-    outcome = outcome_by_case(study, "fidelity")
+    outcome = outcome_by_case(study.quant(), "fidelity")
     assert outcome["value"].sort_values(ascending=False).index.tolist() == ["north", "west", "east", "south"]
 
 
@@ -64,7 +64,7 @@ def test_bad_quant_rows_reported_with_row_and_column(study, tmp_path: Path) -> N
         "s7,,3,3\n"
         "s8,west,0,5\n"))
     with pytest.raises(InputError) as caught:
-        import_quant(study, path)
+        study.import_quant(path)
     assert caught.value.details == [
         "row 3, column 'adherence': 7 is outside 1-5",
         "row 4, column 'competence': 'high' is not a number",
@@ -75,7 +75,7 @@ def test_bad_quant_rows_reported_with_row_and_column(study, tmp_path: Path) -> N
         "row 9, column 'adherence': 0 is outside 1-5",
     ]
     assert "7 bad cells in the quantitative file; nothing was imported" in str(caught.value)
-    assert len(quant(study)) == 0
+    assert len(study.quant()) == 0
 
 
 def test_xlsx_errors_name_the_sheet_and_formulas_are_errors(study, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -91,7 +91,7 @@ def test_xlsx_errors_name_the_sheet_and_formulas_are_errors(study, tmp_path: Pat
     sheet.append(["south", -1, 0, 5, 2])
     book.save(tmp_path / "counts.xlsx")
     with pytest.raises(InputError) as caught:
-        import_quant(study, tmp_path / "counts.xlsx")
+        study.import_quant(tmp_path / "counts.xlsx")
     assert caught.value.details == [
         "sheet 'Clinic counts', row 3, column 'eligible': holds a formula (=B2*2); formulas are never evaluated on import",
         "sheet 'Clinic counts', row 4, column 'delivering': 2.5 is not a whole number",
@@ -102,19 +102,19 @@ def test_xlsx_errors_name_the_sheet_and_formulas_are_errors(study, tmp_path: Pat
 def test_reach_adoption_scored_and_checked(study, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     good = _csv(tmp_path / "reach.csv", "clinic,eligible,enrolled,trained,delivering\nnorth,40,30,6,6\n"
                                         "south,40,10,5,2\nwest,0,0,4,4\n")
-    result = import_quant(study, good)
+    result = study.import_quant(good)
     assert result.kind == "reach_adoption" and result.level == "clinic"
     assert any("eligible is 0, so reach is not defined" in w for w in result.warnings)
-    values = quant(study, measure=["reach", "adoption"]).set_index(["clinic", "measure"])["value"]
+    values = study.quant(measure=["reach", "adoption"]).set_index(["clinic", "measure"])["value"]
     assert values[("north", "reach")] == 0.75 and values[("south", "reach")] == 0.25
     assert values[("south", "adoption")] == 0.4 and math.isnan(values[("west", "reach")])
-    by_agency = aggregate(study, "agency", measures="reach").set_index("agency")
+    by_agency = study.outcomes("agency", measures="reach").set_index("agency")
     assert by_agency.at["harbor", "mean"] == 0.25 and by_agency.at["harbor", "n"] == 1  # west's is undefined
     assert by_agency.at["harbor", "n_missing"] == 1
     assert by_agency.at["harbor", "level"] == "clinic (pooled: enrolled / eligible)"
     bad = _csv(tmp_path / "reach2.csv", "clinic,eligible,enrolled\nnorth,10,12\n")
     with pytest.raises(InputError) as caught:
-        import_quant(study, bad)
+        study.import_quant(bad)
     assert caught.value.details == ["row 2, column 'enrolled': enrolled (12) is more than eligible (10)"]
 
 
@@ -124,31 +124,31 @@ def test_fim_aim_iam_item_count_checked(study, tmp_path: Path) -> None:  # type:
                 "c1,north,5,4,4,5,5,5,5,5,4,4,4,4\n"
                 "c2,north,3,,3,3,4,4,4,4,5,5,5,5\n"
                 "c3,south,2,2,1,3,3,3,4,4,3,3,3,3\n")
-    result = import_quant(study, path)
+    result = study.import_quant(path)
     assert result.kind == "fim_aim_iam" and result.level == "counselor"
     assert result.warnings == ["row 3 (c2): FIM has 3 of 4 items (needs 4); not scored"]
-    values = quant(study, measure=["fim", "aim", "iam"]).set_index(["unit_id", "measure"])["value"]
+    values = study.quant(measure=["fim", "aim", "iam"]).set_index(["unit_id", "measure"])["value"]
     assert values[("c1", "fim")] == 4.5 and values[("c1", "iam")] == 4.0
     assert math.isnan(values[("c2", "fim")]) and values[("c2", "aim")] == 4.0
     assert values[("c3", "fim")] == 2.0
-    summary = aggregate(study, "clinic", measures="feasibility").set_index("clinic")  # alias of fim
+    summary = study.outcomes("clinic", measures="feasibility").set_index("clinic")  # alias of fim
     assert (summary.at["north", "n"], summary.at["north", "n_missing"], summary.at["north", "mean"]) == (1, 1, 4.5)
     # the scale names its items: a missing or extra item column is a structural error
     incomplete = _csv(tmp_path / "fim2.csv", "counselor_id,clinic,fim_1,fim_2,fim_4,fim_5\nc1,north,1,2,3,4\n")
     with pytest.raises(InputError, match="FIM has 4 items.*missing fim_3, extra fim_5"):
-        import_quant(study, incomplete)
+        study.import_quant(incomplete)
     out_of_range = _csv(tmp_path / "fim3.csv", header + "\nc1,north,5,4,4,6,5,5,5,5,4,4,4,4.5\n")
     with pytest.raises(InputError) as caught:
-        import_quant(study, out_of_range)
+        study.import_quant(out_of_range)
     assert caught.value.details == ["row 2, column 'fim_4': 6 is outside 1-5",
                                     "row 2, column 'iam_4': 4.5 is not a whole number"]
 
 
 def test_item_column_spellings_are_recognised(study, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     path = _csv(tmp_path / "fim.csv", "Counselor ID,Clinic,FIM1,FIM 2,fim-q3,FIM_item4\nc1,north,1,2,3,4\n")
-    result = import_quant(study, path)
+    result = study.import_quant(path)
     assert "fim" in result.measures
-    assert quant(study, measure="fim")["value"].tolist() == [2.5]
+    assert study.quant(measure="fim")["value"].tolist() == [2.5]
 
 
 def test_activity_log_phase_completion_and_duration(study, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -160,12 +160,12 @@ def test_activity_log_phase_completion_and_duration(study, tmp_path: Path) -> No
         "river,,Exploration,grant,2024-09-01,2024-09-05,no\n"
         "harbor,south,Preparation,bill,2025-01-10,,maybe\n"))
     with pytest.raises(InputError) as caught:
-        import_quant(study, path)
+        study.import_quant(path)
     assert caught.value.details == ["row 6, column 'tailored': 'maybe' is not yes or no"]
     path.write_text(path.read_text().replace("maybe", "no").replace("2025-03-01", "2025-03-01"), encoding="utf-8")
-    result = import_quant(study, path)
+    result = study.import_quant(path)
     assert result.kind == "activities" and result.measures == ["completed", "tailored", "delay_days"]
-    phases = phase_summary(study).set_index(["clinic", "phase"])
+    phases = study.phases().set_index(["clinic", "phase"])
     prep = phases.loc[("north", "Preparation")]
     assert (prep["n_activities"], prep["n_completed"], prep["completion"], prep["tailored"]) == (2, 2, 1.0, 0.5)
     assert prep["mean_delay_days"] == 16.0  # 2 and 30 days late
@@ -173,9 +173,9 @@ def test_activity_log_phase_completion_and_duration(study, tmp_path: Path) -> No
     impl = phases.loc[("north", "Implementation")]
     assert impl["completion"] == 0.0 and math.isnan(impl["duration_days"])
     assert ("north", "Exploration") not in phases.index  # agency-wide activity: agency level only
-    agency = phase_summary(study, by="agency").set_index(["agency", "phase"])
+    agency = study.phases(by="agency").set_index(["agency", "phase"])
     assert agency.loc[("river", "Exploration"), "duration_days"] == 4.0
-    completion = outcome_by_case(study, "completion")  # alias of the 'completed' measure
+    completion = outcome_by_case(study.quant(), "completion")  # alias of the 'completed' measure
     assert completion.at["north", "value"] == pytest.approx(2 / 3) and completion.at["south", "value"] == 0.0
 
 
@@ -183,41 +183,41 @@ def test_bad_dates_and_missing_columns(study, tmp_path: Path) -> None:  # type: 
     path = _csv(tmp_path / "acts.csv", "clinic,phase,activity,date_planned,date_completed,tailored\n"
                                        "north,Prep,train,10/01/2025,,no\n")
     with pytest.raises(InputError) as caught:
-        import_quant(study, path)
+        study.import_quant(path)
     assert caught.value.details == ["row 2, column 'date_planned': '10/01/2025' is not a date (use YYYY-MM-DD)"]
     no_clinic = _csv(tmp_path / "f.csv", "session_id,adherence,competence\ns1,3,3\n")
     with pytest.raises(InputError, match="has no column clinic"):
-        import_quant(study, no_clinic)
+        study.import_quant(no_clinic)
 
 
 def test_generic_file_any_numeric_column(study, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     path = _csv(tmp_path / "mothers.csv", "mother_id,clinic,sessions_attended,retained,note\n"
                                           "m1,north,12,1,fine\nm2,north,6,0,moved\nm3,south,3,0,\n")
     with pytest.raises(InputError, match="which level"):
-        import_quant(study, path)
-    result = import_quant(study, path, level="mother")
+        study.import_quant(path)
+    result = study.import_quant(path, level="mother")
     assert (result.kind, result.level, result.measures) == ("generic", "mother", ["sessions_attended", "retained"])
-    frame = quant(study, dataset="mothers")
+    frame = study.quant(dataset="mothers")
     assert set(frame["unit_id"]) == {"m1", "m2", "m3"}
     assert frame.loc[frame["unit_id"] == "m2", "note"].iloc[0] == "moved"
-    summary = aggregate(study, "clinic", measures="sessions_attended").set_index("clinic")
+    summary = study.outcomes("clinic", measures="sessions_attended").set_index("clinic")
     assert summary.at["north", "mean"] == 9.0 and summary.at["north", "level"] == "mother"
     ranged = _csv(tmp_path / "m2.csv", "mother_id,clinic,sessions_attended\nm1,north,14\n")
     with pytest.raises(InputError) as caught:
-        import_quant(study, ranged, level="mother", ranges={"sessions_attended": (0, 12)})
+        study.import_quant(ranged, level="mother", ranges={"sessions_attended": (0, 12)})
     assert caught.value.details == ["row 2, column 'sessions_attended': 14 is outside 0-12"]
     typo = _csv(tmp_path / "m3.csv", "mother_id,clinic,sessions_attended\nm1,north,12\nm2,north,twelve\nm3,north,3\n")
     with pytest.raises(InputError) as caught:
-        import_quant(study, typo, level="mother")
+        study.import_quant(typo, level="mother")
     assert caught.value.details == ["row 3, column 'sessions_attended': 'twelve' is not a number"]
 
 
 def test_reimport_replaces_the_dataset(study, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     path = write_fidelity(tmp_path / "fidelity.csv")
-    import_quant(study, path)
-    again = import_quant(study, path)
+    study.import_quant(path)
+    again = study.import_quant(path)
     assert again.replaced == 48  # 16 sessions x 3 measures
-    assert len(quant(study)) == 48
+    assert len(study.quant()) == 48
 
 
 def test_measure_table_and_kind_detection() -> None:

@@ -9,16 +9,14 @@ import pytest
 from openpyxl import load_workbook
 
 from mio_qual.errors import InputError
-from mio_qual.mixed.evidence import evidence
-from mio_qual.mixed.ratings import (build_consensus, construct_matrix, import_ratings, rating_agreement,
-                                    rating_disagreements, ratings)
-from mio_qual.mixed.worksheet import WORKSHEET_COLUMNS, build_worksheet, write_worksheet
+from mio_qual.mixed.worksheet import WORKSHEET_COLUMNS
+from mio_qual.reports.worksheet import write_worksheet
 from test_mixed_common import study, write_ratings_csv  # noqa: F401
 
 
 # ---------------------------------------------------------------------------- evidence and worksheets
 def test_evidence_merges_overlapping_layers_and_names_speakers_by_study_id(study) -> None:  # type: ignore[no-untyped-def]
-    frame = evidence(study, "clinic")
+    frame = study.evidence("clinic")
     north = frame[(frame["case_id"] == "north") & (frame["construct"] == "IS.J2")]
     assert len(north) == 1  # jordan's and casey's overlapping spans are one excerpt
     row = north.iloc[0]
@@ -34,20 +32,20 @@ def test_evidence_merges_overlapping_layers_and_names_speakers_by_study_id(study
 
 
 def test_evidence_by_agency_role_and_transcript(study) -> None:  # type: ignore[no-untyped-def]
-    agency = evidence(study, "agency", via_refines=False)
+    agency = study.evidence("agency", via_refines=False)
     assert sorted(set(agency["case_id"])) == ["harbor", "river"]
     harbor = agency[agency["case_id"] == "harbor"]
     # T2 IS.J2 (two coders, one span), T2 IS.A3, T4 IS.J2, T4 IS.A3, T4 MIO.SUPV, and the agency-level T5 IS.J2
     assert sorted(zip(harbor["transcript_id"], harbor["code"])) == [
         ("T2", "IS.A3"), ("T2", "IS.J2"), ("T4", "IS.A3"), ("T4", "IS.J2"), ("T4", "MIO.SUPV"), ("T5", "IS.J2")]
-    role = evidence(study, "role", via_refines=False)
+    role = study.evidence("role", via_refines=False)
     assert set(role["case_id"]) == {"counselor", "supervisor", "agency_leader"}
-    by_transcript = evidence(study, "transcript", via_refines=False)
+    by_transcript = study.evidence("transcript", via_refines=False)
     assert set(by_transcript["case_id"]) == {"T1", "T2", "T3", "T4", "T5"}
 
 
 def test_worksheet_rows_and_counts(study, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    sheet = build_worksheet(study, "clinic")
+    sheet = study.rating_worksheet("clinic")
     rows = sheet.rows
     # constructs coded directly and rateable: IS.A3, IS.J2 (MIO.SUPV is a study code, not rated)
     assert sorted(set(rows["construct"])) == ["IS.A3", "IS.J2"]
@@ -70,12 +68,12 @@ def test_worksheet_rows_and_counts(study, tmp_path: Path) -> None:  # type: igno
 
 
 def test_worksheet_with_chosen_constructs_and_unknown_construct(study) -> None:  # type: ignore[no-untyped-def]
-    sheet = build_worksheet(study, "clinic", constructs=["IS.K", "IS.J2"])
+    sheet = study.rating_worksheet("clinic", constructs=["IS.K", "IS.J2"])
     assert list(dict.fromkeys(sheet.rows["construct"])) == ["IS.J2", "IS.K"]  # codebook order
     is_k = sheet.rows[(sheet.rows["construct"] == "IS.K") & (sheet.rows["case_id"] == "south")].iloc[0]
     assert (is_k["n_excerpts"], is_k["n_via"], is_k["codes"]) == (0, 1, "via MIO.SUPV x1")
     with pytest.raises(InputError, match="unknown construct 'IS.J9'"):
-        build_worksheet(study, "clinic", constructs=["IS.J9"])
+        study.rating_worksheet("clinic", constructs=["IS.J9"])
 
 
 def _fill(path: Path, values: dict[tuple[str, str], tuple[object, str]]) -> Path:
@@ -91,23 +89,23 @@ def _fill(path: Path, values: dict[tuple[str, str], tuple[object, str]]) -> Path
 
 
 def test_filled_worksheet_round_trip(study, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    path = write_worksheet(build_worksheet(study), tmp_path, "lee", docx=False)[0]
+    path = write_worksheet(study.rating_worksheet(), tmp_path, "lee", docx=False)[0]
     _fill(path, {("north", "IS.J2"): ("+2", "own room"), ("east", "IS.J2"): ("-2", "shared room"),
                  ("south", "IS.J2"): (-1, "no room"), ("west", "IS.J2"): ("x", "small"),
                  ("north", "IS.A3"): (2, "protected")})
-    result = import_ratings(study, path)  # rater from the 'about' sheet
+    result = study.import_ratings(path)  # rater from the 'about' sheet
     assert (result.rater, result.rows, result.rated, result.missing) == ("lee", 8, 5, 3)
-    frame = ratings(study, rater="lee")
+    frame = study.ratings(rater="lee")
     got = {(r.case_id, r.construct): r.rating for r in frame.itertuples()}
     assert got[("west", "IS.J2")] == "X" and got[("south", "IS.J2")] == "-1" and got[("north", "IS.A3")] == "+2"
     assert got[("east", "IS.A3")] is None
     assert frame.loc[frame["construct"] == "IS.J2", "construct_name"].iloc[0] == "Space"
     with pytest.raises(InputError, match="written for rater 'lee', not 'kim'"):
-        import_ratings(study, path, "kim")
+        study.import_ratings(path, "kim")
 
 
 def test_every_bad_cell_is_reported_with_sheet_row_and_column(study, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    path = write_worksheet(build_worksheet(study), tmp_path, "lee", docx=False)[0]
+    path = write_worksheet(study.rating_worksheet(), tmp_path, "lee", docx=False)[0]
     book = load_workbook(path)
     sheet = book["ratings"]
     header = [c.value for c in sheet[1]]
@@ -120,9 +118,9 @@ def test_every_bad_cell_is_reported_with_sheet_row_and_column(study, tmp_path: P
     sheet.cell(row=6, column=col["rating"]).value = "high"
     sheet.cell(row=7, column=col["rating"]).value = 1.5
     book.save(path)
-    before = ratings(study)
+    before = study.ratings()
     with pytest.raises(InputError) as caught:
-        import_ratings(study, path)
+        study.import_ratings(path)
     details = caught.value.details
     assert "6 bad cells" in str(caught.value)
     assert details[0] == ("sheet 'ratings', row 2, column 'rating': '+3' is not a rating (use -2, -1, 0, +1, +2, X "
@@ -132,28 +130,28 @@ def test_every_bad_cell_is_reported_with_sheet_row_and_column(study, tmp_path: P
     assert details[3] == "sheet 'ratings', row 5, column 'case_id': 'nrth' is not a clinic of this project (did you mean 'north'?)"
     assert details[4].startswith("sheet 'ratings', row 6, column 'rating': 'high' is not a rating")
     assert details[5].startswith("sheet 'ratings', row 7, column 'rating': 1.5 is not a rating")
-    assert ratings(study).equals(before)  # nothing was imported
+    assert study.ratings().equals(before)  # nothing was imported
 
 
 def test_csv_import_duplicates_and_reimport_replaces(study, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "r.csv"
     path.write_text("case_id,construct,rating,rationale\nnorth,IS.J2,+2,a\nnorth,IS.J2,+1,b\n", encoding="utf-8")
     with pytest.raises(InputError) as caught:
-        import_ratings(study, path, "lee")
+        study.import_ratings(path, "lee")
     assert caught.value.details == ["row 3, column 'construct': north / IS.J2 is already rated in row 2"]
     path.write_text("case_id,construct,rating,rationale\nnorth,IS.J2,+2,a\nwest,IS.J2,+1,b\n", encoding="utf-8")
-    assert import_ratings(study, path, "lee").rows == 2
+    assert study.import_ratings(path, "lee").rows == 2
     path.write_text("case_id,construct,rating,rationale\nnorth,IS.J2,+1,changed\n", encoding="utf-8")
-    result = import_ratings(study, path, "lee")
+    result = study.import_ratings(path, "lee")
     assert (result.replaced, result.removed) == (1, 1)  # west came from this file before and is gone now
-    frame = ratings(study, rater="lee")
+    frame = study.ratings(rater="lee")
     assert frame[["case_id", "rating", "rationale"]].values.tolist() == [["north", "+1", "changed"]]
 
 
 def test_consensus_is_a_reserved_rater_name(study, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     path = write_ratings_csv(tmp_path / "c.csv", {"IS.J2": {"north": "+2"}})
     with pytest.raises(InputError, match="consensus layer"):
-        import_ratings(study, path, "consensus")
+        study.import_ratings(path, "consensus")
 
 
 # ---------------------------------------------------------------------------- matrix, agreement, consensus
@@ -164,8 +162,8 @@ KIM = {"IS.J2": {"north": "+2", "west": "+2", "east": "0", "south": "-2"},
 
 
 def _two_raters(study, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    import_ratings(study, write_ratings_csv(tmp_path / "lee.csv", LEE, "lee: "), "lee")
-    import_ratings(study, write_ratings_csv(tmp_path / "kim.csv", KIM, "kim: "), "kim")
+    study.import_ratings(write_ratings_csv(tmp_path / "lee.csv", LEE, "lee: "), "lee")
+    study.import_ratings(write_ratings_csv(tmp_path / "kim.csv", KIM, "kim: "), "kim")
 
 
 def test_construct_matrix_by_hand(study, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -175,7 +173,7 @@ def test_construct_matrix_by_hand(study, tmp_path: Path) -> None:  # type: ignor
     assert list(matrix.columns) == ["east", "north", "south", "west"]
     assert matrix.loc["IS.J2"].tolist() == ["0", "+2", "-1", "+1"]
     assert matrix.loc["IS.A3"].tolist() == ["+2", "X", "-2", None]
-    numeric = construct_matrix(study, rater="lee", numeric=True, cases=["north", "west"])
+    numeric = study.construct_matrix(rater="lee", numeric=True, cases=["north", "west"])
     assert numeric.loc["IS.J2"].tolist() == [2.0, 1.0]
     assert math.isnan(numeric.at["IS.A3", "north"]) and math.isnan(numeric.at["IS.A3", "west"])
     with pytest.raises(InputError, match="several raters"):
@@ -184,7 +182,7 @@ def test_construct_matrix_by_hand(study, tmp_path: Path) -> None:  # type: ignor
 
 def test_rating_agreement_by_hand(study, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     _two_raters(study, tmp_path)
-    frame = rating_agreement(study, ["lee", "kim"]).set_index("statistic")
+    frame = study.rating_agreement(["lee", "kim"]).set_index("statistic")
     # units: 8 (case, construct); exact agreement where both rated: 7 units (lee left west IS.A3 empty)
     # agreeing: north J2, east J2, north A3 (X), east A3, south A3 = 5 of 7
     assert frame.at["percent_agreement", "value"] == pytest.approx(5 / 7)
@@ -205,43 +203,43 @@ def test_rating_agreement_by_hand(study, tmp_path: Path) -> None:  # type: ignor
 
 def test_disagreements_and_consensus(study, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     _two_raters(study, tmp_path)
-    sheet = rating_disagreements(study, ["kim", "lee"])
+    sheet = study.rating_disagreements(["kim", "lee"])
     assert sheet[["case_id", "construct", "kim", "lee"]].values.tolist() == [
         ["south", "IS.J2", "-2", "-1"], ["west", "IS.A3", "+1", None], ["west", "IS.J2", "+2", "+1"]]
     assert sheet["difference"].tolist()[0] == 1.0 and math.isnan(sheet["difference"].tolist()[1])
     with pytest.raises(InputError, match="3 disagreement"):
-        build_consensus(study, ["kim", "lee"])
+        study.build_consensus(["kim", "lee"])
     decisions = tmp_path / "decisions.csv"
     decisions.write_text("case_id,construct,rating,rationale\nsouth,IS.J2,-2,cancelled supervision\n"
                          "west,IS.A3,+1,\nwest,IS.J2,+1,door but small\n", encoding="utf-8")
-    result = build_consensus(study, ["kim", "lee"], decisions=decisions)
+    result = study.build_consensus(["kim", "lee"], decisions=decisions)
     assert (result.agreed, result.decided, result.written) == (5, 3, 8)
     matrix = study.construct_matrix()  # consensus is now the default
     assert matrix.attrs["rater"] == "consensus"
     assert matrix.loc["IS.J2"].tolist() == ["0", "+2", "-2", "+1"]
     assert matrix.loc["IS.A3"].tolist() == ["+2", "X", "-2", "+1"]
-    agreed = ratings(study, rater="consensus", case_id="north", construct="IS.J2").iloc[0]
+    agreed = study.ratings(rater="consensus", case_id="north", construct="IS.J2").iloc[0]
     assert agreed["rationale"] == "agreed. kim: kim: IS.J2 at north | lee: lee: IS.J2 at north"
-    assert ratings(study, rater="lee")["rating"].tolist().count("+1") == 1  # the raters' own layers are untouched
+    assert study.ratings(rater="lee")["rating"].tolist().count("+1") == 1  # the raters' own layers are untouched
 
 
 def test_consensus_allow_unresolved_and_bad_decisions(study, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     _two_raters(study, tmp_path)
-    result = build_consensus(study, ["kim", "lee"], allow_unresolved=True)
+    result = study.build_consensus(["kim", "lee"], allow_unresolved=True)
     assert len(result.unresolved) == 3
-    row = ratings(study, rater="consensus", case_id="west", construct="IS.J2").iloc[0]
+    row = study.ratings(rater="consensus", case_id="west", construct="IS.J2").iloc[0]
     assert row["rating"] is None and row["rationale"] == "UNRESOLVED: kim +2, lee +1"
     bad = tmp_path / "bad.csv"
     bad.write_text("case_id,construct,rating\nwest,IS.J2,7\n", encoding="utf-8")
     with pytest.raises(InputError) as caught:
-        build_consensus(study, ["kim", "lee"], decisions=bad)
+        study.build_consensus(["kim", "lee"], decisions=bad)
     assert caught.value.details == ["row 2, column 'rating': '7' is not a rating (use -2, -1, 0, +1, +2, X (mixed) "
                                     "or leave the cell empty (missing))"]
 
 
 def test_consensus_rationale_is_given_once_when_the_raters_wrote_the_same(study, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     table = {"IS.J2": {"north": "+2"}}
-    import_ratings(study, write_ratings_csv(tmp_path / "a.csv", table), "ann")
-    import_ratings(study, write_ratings_csv(tmp_path / "b.csv", table), "bo")
-    build_consensus(study, ["ann", "bo"])
-    assert ratings(study, rater="consensus")["rationale"].tolist() == ["agreed: IS.J2 at north"]
+    study.import_ratings(write_ratings_csv(tmp_path / "a.csv", table), "ann")
+    study.import_ratings(write_ratings_csv(tmp_path / "b.csv", table), "bo")
+    study.build_consensus(["ann", "bo"])
+    assert study.ratings(rater="consensus")["rationale"].tolist() == ["agreed: IS.J2 at north"]

@@ -40,20 +40,18 @@ def test_quant_files_are_what_the_seeded_script_writes() -> None:
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     from mio_qual import Project
-    from mio_qual.mixed.quant import import_quant
-    from mio_qual.mixed.ratings import build_consensus, import_ratings
 
     project = Project.create(tmp_path_factory.mktemp("sample") / "project")
     project.import_transcripts([SAMPLE])
-    results = {path.name: import_quant(project, path) for path in sorted(QUANT.glob("*.csv"))}
-    raters = [import_ratings(project, RATINGS / f"{name}.xlsx") for name in ("lee", "kim")]
-    consensus = build_consensus(project, decisions=RATINGS / "reconciliation.csv")
+    results = {path.name: project.import_quant(path) for path in sorted(QUANT.glob("*.csv"))}
+    raters = [project.import_ratings(RATINGS / f"{name}.xlsx") for name in ("lee", "kim")]
+    consensus = project.build_consensus(decisions=RATINGS / "reconciliation.csv")
     yield project, results, raters, consensus
     project.close()
 
 
 def test_sample_quant_imports_cleanly_and_orders_clinics_as_the_profiles_say(sample) -> None:  # type: ignore[no-untyped-def]
-    from mio_qual.mixed.aggregate import outcome_by_case, phase_summary
+    from mio_qual.mixed.aggregate import outcome_by_case
 
     project, results, _, _ = sample
     assert {r.kind for r in results.values()} == {"fidelity", "fim_aim_iam", "reach_adoption", "activities"}
@@ -62,39 +60,35 @@ def test_sample_quant_imports_cleanly_and_orders_clinics_as_the_profiles_say(sam
     # the one skipped FIM item is caught by the item count check
     assert results["fim_aim_iam.csv"].warnings == ["row 17 (DT-C6): FIM has 3 of 4 items (needs 4); not scored"]
     for outcome in ("fidelity", "adherence", "fim", "completion"):
-        values = outcome_by_case(project, outcome)["value"]
+        values = outcome_by_case(project.quant(), outcome)["value"]
         assert list(values.sort_values(ascending=False).index) == ORDER, outcome
-    per_clinic = outcome_by_case(project, "fidelity")
+    per_clinic = outcome_by_case(project.quant(), "fidelity")
     assert all(15 <= n <= 40 for n in per_clinic["n"])
-    reach = outcome_by_case(project, "reach")["value"]
+    reach = outcome_by_case(project.quant(), "reach")["value"]
     assert reach.idxmax() == "westfield" and reach.idxmin() == "downtown"  # the county referrals
-    adoption = outcome_by_case(project, "adoption")["value"]
+    adoption = outcome_by_case(project.quant(), "adoption")["value"]
     assert adoption["downtown"] == pytest.approx(2 / 5)  # three of five trained counselors left
-    phases = phase_summary(project).set_index(["clinic", "phase"])
+    phases = project.phases().set_index(["clinic", "phase"])
     assert phases.loc[("northside", "Preparation"), "completion"] == 1.0
     assert phases.loc[("downtown", "Implementation"), "completion"] < 0.5
 
 
 def test_eastgate_sessions_in_the_shared_group_room_score_lower(sample) -> None:  # type: ignore[no-untyped-def]
-    from mio_qual.mixed.quant import quant
-
     project = sample[0]
-    frame = quant(project, measure="adherence", clinic="eastgate")
+    frame = project.quant(measure="adherence", clinic="eastgate")
     by_room = frame.groupby("room")["value"].mean()
     assert by_room["Group Room B"] < by_room["break room (locked, Fridays)"]
 
 
 def test_two_raters_disagree_honestly_and_the_consensus_resolves_it(sample) -> None:  # type: ignore[no-untyped-def]
-    from mio_qual.mixed.ratings import rating_agreement, ratings
-
     project, _, raters, consensus = sample
     assert [r.rater for r in raters] == ["lee", "kim"]
     assert all(r.rows == raters[0].rows and r.rows % 4 == 0 for r in raters)  # every construct x four clinics
-    agreement = rating_agreement(project, ["lee", "kim"]).set_index("statistic")["value"]
+    agreement = project.rating_agreement(["lee", "kim"]).set_index("statistic")["value"]
     assert 0.5 < agreement["percent_agreement"] < 0.9  # they do disagree
     assert agreement["within_one_point"] == 1.0  # but never by more than a point
     assert consensus.unresolved == [] and consensus.decided > 0
-    frame = ratings(project, rater=["lee", "kim"])
+    frame = project.ratings(rater=["lee", "kim"])
     assert frame["rationale"].notna().all()
     matrix = project.construct_matrix()
     assert matrix.attrs["rater"] == "consensus"
@@ -104,16 +98,16 @@ def test_two_raters_disagree_honestly_and_the_consensus_resolves_it(sample) -> N
 
 
 def test_sample_joint_displays_use_both_fit_paths(sample) -> None:  # type: ignore[no-untyped-def]
-    from mio_qual.mixed.joint import case_ordered, read_fit, side_by_side, stats_by_theme
+    from mio_qual.mixed.joint import read_fit
 
     project = sample[0]
-    ordered = case_ordered(project, "fidelity")
+    ordered = project.joint_display("case-ordered", "fidelity")
     assert list(ordered.frame.columns[2:6]) == ORDER
     flags = ordered.data["flags"]["distinguishing"]
     assert flags["IS.J2"] == flags["IS.A3"] == flags["OS.D"] == "distinguishing"
     fit = read_fit(RATINGS / "fit.csv")
-    display = side_by_side(project, "fidelity", fit=RATINGS / "fit.csv")
+    display = project.joint_display("side-by-side", "fidelity", fit=RATINGS / "fit.csv")
     sources = dict(zip(display.frame["construct"], display.frame["fit_source"]))
     assert all(sources[c] == "analyst" for c in fit)
     assert any(s.startswith("suggested") for s in sources.values())
-    assert stats_by_theme(project, "fidelity").frame["n_units"].max() > 0
+    assert project.joint_display("stats-by-theme", "fidelity").frame["n_units"].max() > 0

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mio_qual.deidentify import known_names, redact
+from mio_qual.deidentify import redact
 from mio_qual.mixed.ratings_scale import RATINGS, RatingValueError, display, parse_rating, score, valence
 
 
@@ -73,7 +73,7 @@ def test_redacted_text_never_contains_the_name_as_a_word(text: str) -> None:
 
 
 def test_known_names_come_from_roster_and_name_like_labels(study) -> None:  # type: ignore[no-untyped-def]
-    names = known_names(study)
+    names = study.names_to_redact()
     assert {"Gwen", "Gwen Harlow", "Renata", "Renata Solis"} <= names
     assert not {"I", "R", "Facilitator", "Participant 1"} & names
 

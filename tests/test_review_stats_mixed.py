@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from mio_qual.mixed.aggregate import aggregate, outcome_by_case
-from mio_qual.mixed.quant import import_quant
+from mio_qual.mixed.aggregate import outcome_by_case
 from test_mixed_common import study  # noqa: F401
 
 
@@ -20,18 +19,18 @@ def test_agency_reach_pools_counts(study, tmp_path: Path) -> None:  # type: igno
     # river: north 90 of 100 eligible enrolled, east 1 of 10. The agency's reach is the share of its
     # 110 eligible mothers who enrolled, 91 / 110, not the mean of the clinics' shares (0.9 + 0.1) / 2.
     # Adoption likewise: (6 + 1) / (6 + 4), not (1 + 0.25) / 2.
-    import_quant(study, _csv(tmp_path / "reach.csv", "clinic,eligible,enrolled,trained,delivering\n"
+    study.import_quant(_csv(tmp_path / "reach.csv", "clinic,eligible,enrolled,trained,delivering\n"
                                                      "north,100,90,6,6\neast,10,1,4,1\n"))
-    by_agency = aggregate(study, "agency", measures=["reach", "adoption"]).set_index(["agency", "measure"])
+    by_agency = study.outcomes("agency", measures=["reach", "adoption"]).set_index(["agency", "measure"])
     reach = by_agency.loc[("river", "reach")]
     assert reach["mean"] == pytest.approx(91 / 110)
     assert reach["n"] == 2 and reach["median"] == pytest.approx(0.5)      # the clinics' proportions
     assert "pooled" in reach["level"]
     assert by_agency.loc[("river", "adoption"), "mean"] == pytest.approx(7 / 10)
     # the case value joint displays use by agency is the pooled share too
-    assert outcome_by_case(study, "reach", by="agency").at["river", "value"] == pytest.approx(91 / 110)
+    assert outcome_by_case(study.quant(), "reach", by="agency").at["river", "value"] == pytest.approx(91 / 110)
     # by clinic nothing is pooled
-    by_clinic = aggregate(study, "clinic", measures="reach").set_index("clinic")
+    by_clinic = study.outcomes("clinic", measures="reach").set_index("clinic")
     assert by_clinic.at["east", "mean"] == pytest.approx(0.1)
 
 

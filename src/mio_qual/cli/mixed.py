@@ -1,6 +1,8 @@
 """Commands for mixed methods: ``ratings``, ``quant`` and ``joint``.
 
-Each command is a thin call into :mod:`mio_qual.mixed`; see there for what is computed.
+Each command parses its options, makes one call to a :class:`~mio_qual.project.Project`
+method (see :mod:`mio_qual.project.mixed`) or a public function, and shows or writes what
+comes back through :func:`mio_qual.cli.common.emit` (the renderer).
 """
 
 from __future__ import annotations
@@ -45,14 +47,10 @@ def ratings() -> None:
 def worksheet_cmd(by: str, raters: tuple[str, ...], out: Path, coders: tuple[str, ...], constructs: tuple[str, ...],
                   cases: tuple[str, ...], no_docx: bool, no_refines: bool) -> None:
     """Write rating worksheets (.xlsx to fill, .docx to read): one row per construct per case."""
-    from ..mixed.worksheet import build_worksheet, write_worksheet
-
-    project = get_project()
-    sheet = build_worksheet(project, by, coder=_names(coders), constructs=_names(constructs),
-                            cases=_names(cases), via_refines=not no_refines)
-    written: list[Path] = []
-    for rater in (_names(raters) or [None]):  # type: ignore[list-item]
-        written += write_worksheet(sheet, out, rater, docx=not no_docx)
+    done = get_project().write_rating_worksheets(out, _names(raters), by=by, docx=not no_docx, coder=_names(coders),
+                                                 constructs=_names(constructs), cases=_names(cases),
+                                                 via_refines=not no_refines)
+    sheet, written = done.sheet, done.files
     n_cases = sheet.rows["case_id"].nunique()
     n_constructs = sheet.rows["construct"].nunique()
     c = console()
@@ -68,11 +66,9 @@ def worksheet_cmd(by: str, raters: tuple[str, ...], out: Path, coders: tuple[str
 @click.option("--by", type=click.Choice(CASE_KINDS), default=None, help="Case kind for files without a case_kind column.")
 def import_cmd(files: tuple[Path, ...], rater: str | None, by: str | None) -> None:
     """Import filled rating worksheets (.xlsx or .csv); every bad cell is reported with sheet, row and column."""
-    from ..mixed.ratings import import_ratings
-
     project = get_project()
     for path in files:
-        result = import_ratings(project, path, rater, by=by)
+        result = project.import_ratings(path, rater, by=by)
         console().print(f"{path}: {result.rater}: {result.rows} rows, {result.rated} rated, {result.missing} missing; "
                         f"{result.replaced} replaced earlier ratings, {result.removed} removed")
 
@@ -95,34 +91,13 @@ def list_cmd(raters_: tuple[str, ...], by: str | None, constructs: tuple[str, ..
 @ratings.command("matrix")
 @click.option("--by", type=click.Choice(CASE_KINDS), default="clinic", show_default=True)
 @click.option("--rater", help="Rater or 'consensus' (default: consensus, else the only rater).")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "xlsx", "docx", "png"]), default="table",
-              show_default=True)
+@format_option("table", "csv", "json", "xlsx", "docx", "png")
 @out_option()
 def matrix_cmd(by: str, rater: str | None, fmt: str, out: Path | None) -> None:
-    """Show the construct x case matrix of ratings."""
-    from ..mixed.constructs import load_constructs
-    from ..reports.render import write_docx, write_xlsx
-    from ..result import Table as TableDoc
-    from ..mixed.heatmap import heatmap
-
-    project = get_project()
-    matrix = project.construct_matrix(by=by, rater=rater)
-    info = load_constructs(project)
-    table = matrix.reset_index()
-    table.insert(1, "name", table["construct"].map(info.name))
-    table = table.astype(object).where(table.notna(), "")
-    title = f"Construct ratings by {by} ({matrix.attrs['rater']})"
-    if fmt in ("table", "csv", "json"):
-        emit(table, fmt, title=title, out=out)
-        return
-    out = out or Path(f"construct_matrix_{by}.{fmt}")
-    if fmt == "png":
-        heatmap(matrix, out, names={c: info.name(c) for c in matrix.index}, title=title)
-    elif fmt == "xlsx":
-        write_xlsx(TableDoc(table, title, [], list(matrix.columns), sheet="matrix"), out)
-    else:
-        write_docx(TableDoc(table, title, [], list(matrix.columns)), out)
-    console().print(f"wrote {out}")
+    """Show the construct x case matrix of ratings (png: its heatmap)."""
+    written = emit(get_project().rating_matrix(by=by, rater=rater), fmt, out=out)
+    if written is not None:
+        console().print(f"wrote {written}")
 
 
 @ratings.command("agreement")
@@ -132,9 +107,7 @@ def matrix_cmd(by: str, rater: str | None, fmt: str, out: Path | None) -> None:
 @out_option()
 def agreement_cmd(raters_: tuple[str, ...], by: str, fmt: str, out: Path | None) -> None:
     """Agreement between raters: ordinal and nominal alpha, linear weighted kappa, exact and within-one agreement."""
-    from ..mixed.ratings import rating_agreement
-
-    frame = rating_agreement(get_project(), _names(raters_), by=by)
+    frame = get_project().rating_agreement(_names(raters_), by=by)
     if fmt == "table":
         frame = frame.drop(columns=["source"])
     emit(frame, fmt, title="Agreement on construct ratings", out=out)
@@ -145,23 +118,14 @@ def agreement_cmd(raters_: tuple[str, ...], by: str, fmt: str, out: Path | None)
 @click.option("--by", type=click.Choice(CASE_KINDS), default="clinic", show_default=True)
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write a reconciliation sheet (.xlsx or .csv) to fill and pass to `ratings consensus --decisions`.")
-@format_option()
+@format_option("table", "csv", "json", "xlsx")
 def disagreements_cmd(raters_: tuple[str, ...], by: str, out: Path | None, fmt: str) -> None:
     """List cases and constructs the raters rated differently (a reconciliation sheet)."""
-    from ..reports.render import write_csv, write_xlsx
-    from ..result import Table as TableDoc
-    from ..mixed.ratings import rating_disagreements
+    from ..mixed.ratings import disagreements_table
 
-    frame = rating_disagreements(get_project(), _names(raters_), by=by)
+    frame = get_project().rating_disagreements(_names(raters_), by=by)
     if out is not None:
-        if out.suffix.lower() == ".xlsx":
-            names = [c for c in frame.columns if c not in ("case_kind", "case_id", "construct", "construct_name",
-                                                           "difference", "rating", "rationale")
-                     and not c.endswith("_rationale")]
-            write_xlsx(TableDoc(frame, "Rating disagreements", ["Fill 'rating' and 'rationale' with the agreed value."],
-                                names + ["rating"], sheet="ratings"), out)
-        else:
-            write_csv(frame, out)
+        emit(disagreements_table(frame), fmt, out=out)
         console().print(f"{len(frame)} disagreement(s); wrote {out}")
         return
     emit(frame, fmt, title=f"{len(frame)} rating disagreement(s)")
@@ -175,10 +139,8 @@ def disagreements_cmd(raters_: tuple[str, ...], by: str, out: Path | None, fmt: 
 @click.option("--allow-unresolved", is_flag=True, help="Write undecided disagreements as missing instead of refusing.")
 def consensus_cmd(raters_: tuple[str, ...], by: str, decisions: Path | None, allow_unresolved: bool) -> None:
     """Build the consensus rating layer: agreed values, plus the decisions for disagreements."""
-    from ..mixed.ratings import build_consensus
-
-    result = build_consensus(get_project(), _names(raters_), by=by, decisions=decisions,
-                             allow_unresolved=allow_unresolved)
+    result = get_project().build_consensus(_names(raters_), by=by, decisions=decisions,
+                                           allow_unresolved=allow_unresolved)
     console().print(f"consensus: {result.written} ratings ({result.agreed} agreed, {result.decided} decided, "
                     f"{len(result.unresolved)} unresolved)")
 
@@ -218,7 +180,6 @@ def quant_import(files: tuple[Path, ...], dataset: str | None, kind: str | None,
                  measures: tuple[str, ...], ranges: tuple[str, ...], min_items: int) -> None:
     """Import quantitative FILES (.csv/.xlsx); every bad cell is reported with sheet, row and column."""
     from ..errors import InputError
-    from ..mixed.quant import import_quant
 
     if dataset and len(files) > 1:
         raise InputError("--dataset names one file's dataset; import the files one by one",
@@ -226,8 +187,8 @@ def quant_import(files: tuple[Path, ...], dataset: str | None, kind: str | None,
     project = get_project()
     out, err = console(), console(stderr=True)
     for path in files:
-        result = import_quant(project, path, dataset=dataset, kind=kind, level=level, sheet=sheet,
-                              measures=_names(measures), ranges=_ranges(ranges), min_items=min_items)
+        result = project.import_quant(path, dataset=dataset, kind=kind, level=level, sheet=sheet,
+                                      measures=_names(measures), ranges=_ranges(ranges), min_items=min_items)
         out.print(f"{path}: dataset {result.dataset!r} ({result.kind}, {result.level} level): {result.rows} rows, "
                   f"{result.values} values; measures {', '.join(result.measures)}"
                   + (f"; replaced {result.replaced} earlier values" if result.replaced else ""))
@@ -242,9 +203,7 @@ def quant_import(files: tuple[Path, ...], dataset: str | None, kind: str | None,
 @out_option()
 def quant_list(datasets: tuple[str, ...], measures: tuple[str, ...], fmt: str, out: Path | None) -> None:
     """List stored values, one row per unit and measure."""
-    from ..mixed.quant import quant as quant_frame
-
-    frame = quant_frame(get_project(), dataset=_names(datasets), measure=_names(measures))
+    frame = get_project().quant(dataset=_names(datasets), measure=_names(measures))
     emit(frame, fmt, title="Quantitative values", out=out, max_rows=200 if fmt == "table" and out is None else None)
 
 
@@ -255,9 +214,7 @@ def quant_list(datasets: tuple[str, ...], measures: tuple[str, ...], fmt: str, o
 @out_option()
 def quant_summary(by: str, measures: tuple[str, ...], fmt: str, out: Path | None) -> None:
     """n, mean, SD, median, min and max of each measure by clinic or agency, with the level it came from."""
-    from ..mixed.aggregate import aggregate
-
-    frame = aggregate(get_project(), by=by, measures=_names(measures))
+    frame = get_project().outcomes(by=by, measures=_names(measures))
     emit(frame.round(3) if fmt == "table" else frame, fmt, title=f"Outcomes by {by}", out=out)
 
 
@@ -267,9 +224,7 @@ def quant_summary(by: str, measures: tuple[str, ...], fmt: str, out: Path | None
 @out_option()
 def quant_phases(by: str, fmt: str, out: Path | None) -> None:
     """Implementation activities (Aim 2): completion proportion and duration per phase."""
-    from ..mixed.aggregate import phase_summary
-
-    frame = phase_summary(get_project(), by=by)
+    frame = get_project().phases(by=by)
     emit(frame.round(3) if fmt == "table" else frame, fmt, title=f"Implementation activities by {by} and phase", out=out)
 
 
@@ -289,9 +244,8 @@ def quant_measures(fmt: str) -> None:
                    "completion, or any imported measure).")
 @click.option("--display", type=click.Choice(["case-ordered", "side-by-side", "stats-by-theme", "qca"]),
               default="case-ordered", show_default=True, help="Which joint display (qca: exploratory truth table).")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "xlsx", "docx", "png"]), default="table",
-              show_default=True, help="png: heatmap of the case-ordered matrix.")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Output file (default: a name in this folder).")
+@format_option("table", "csv", "xlsx", "docx", "png")
+@out_option("Output file (its suffix sets the format; png: the heatmap of the case-ordered matrix).")
 @click.option("--by", type=click.Choice(["clinic", "agency"]), default="clinic", show_default=True)
 @click.option("--rater", help="Ratings to show (default: consensus, else the only rater).")
 @click.option("--construct", "constructs", multiple=True, help="Constructs (rows) to show.")
@@ -313,46 +267,25 @@ def joint(outcome: str, display: str, fmt: str, out: Path | None, by: str, rater
           present_at: float) -> None:
     """Joint displays of construct ratings and an outcome: case-ordered matrix, side-by-side, statistics by theme."""
     from ..errors import InputError
-    from ..mixed import joint as joint_module
-    from ..mixed.heatmap import display_heatmap
+    from ..mixed.joint import DistinguishRule
 
-    project = get_project()
-    rule = joint_module.DistinguishRule(split=split, threshold=threshold, high=tuple(_names(high) or ()) or None,
-                                        low=tuple(_names(low) or ()) or None, strong=strong, weak=weak)
     if fmt == "png" and display != "case-ordered":
         raise InputError("the heatmap (--format png) shows the case-ordered display",
                          hint="use --display case-ordered, or another --format")
-    kwargs: dict[str, Any] = {"by": by, "rater": rater}
-    if display == "case-ordered":
-        result = joint_module.case_ordered(project, outcome, rule=rule, constructs=_names(constructs), sort=sort,
-                                           **kwargs)
-    elif display == "side-by-side":
-        result = joint_module.side_by_side(project, outcome, rule=rule, constructs=_names(constructs), fit=fit,
-                                           quotes=quotes, **kwargs)
-    elif display == "stats-by-theme":
-        result = joint_module.stats_by_theme(project, outcome, constructs=_names(constructs), **kwargs)
-    else:
-        from ..mixed.qca import configurations
-
-        result = configurations(project, outcome, conditions=_names(conditions), present_at=present_at, rule=rule,
-                                **kwargs)
-    if fmt == "table":
-        emit(result.frame, "table", title=result.title)
-        for extra in result.extra:
-            if display == "qca":
-                emit(extra.frame, "table", title=extra.title)
+    rule = DistinguishRule(split=split, threshold=threshold, high=tuple(_names(high) or ()) or None,
+                           low=tuple(_names(low) or ()) or None, strong=strong, weak=weak)
+    options: dict[str, Any] = {
+        "case-ordered": {"rule": rule, "constructs": _names(constructs), "sort": sort},
+        "side-by-side": {"rule": rule, "constructs": _names(constructs), "fit": fit, "quotes": quotes},
+        "stats-by-theme": {"constructs": _names(constructs)},
+        "qca": {"conditions": _names(conditions), "present_at": present_at, "rule": rule},
+    }[display]
+    result = get_project().joint_display(display, outcome, by=by, rater=rater, **options)
+    if fmt == "table" and out is None:
+        for table in (result.tables() if display == "qca" else result.tables()[:1]):
+            emit(table.frame, "table", title=table.title)
         _notes(result.notes)
         return
-    if fmt == "csv" and out is None:
-        emit(result.frame, "csv")
-        return
-    out = out or Path(f"joint_{display}_{outcome}.{fmt}")
-    if fmt == "csv":
-        result.to_csv(out)
-    elif fmt == "xlsx":
-        result.to_xlsx(out)
-    elif fmt == "docx":
-        result.to_docx(out)
-    else:
-        display_heatmap(result, out)
-    console().print(f"wrote {out}")
+    written = emit(result.result(), fmt, out=out)
+    if written is not None:
+        console().print(f"wrote {written}")

@@ -21,18 +21,15 @@ phase's duration from its first planned date to its last completion.
 
 from __future__ import annotations
 
-import json
 import math
 from typing import TYPE_CHECKING, Sequence
 
 from ..errors import InputError
 from .constructs import as_list
-from .quant import ALIASES, quant
+from .quant import ALIASES
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
-
-    from ..project import Project
 
 AGG_COLUMNS = ["measure", "level", "n", "n_missing", "mean", "sd", "median", "min", "max"]
 #: Proportions scored from counts: at agency level their counts are pooled, not their values averaged.
@@ -65,19 +62,18 @@ def summarize_values(values: Sequence[float]) -> dict[str, float]:
     }
 
 
-def aggregate(project: "Project", by: str = "clinic", measures: str | Sequence[str] | None = None,
-              dataset: str | Sequence[str] | None = None, frame: "pd.DataFrame | None" = None) -> "pd.DataFrame":
+def aggregate(frame: "pd.DataFrame", by: str = "clinic", measures: str | Sequence[str] | None = None) -> "pd.DataFrame":
     """Summaries of each measure per clinic or agency.
 
     Parameters
     ----------
-    project : Project
+    frame : DataFrame
+        Quantitative values as :meth:`mio_qual.project.Project.quant` returns them. For reach
+        and adoption by agency it must hold their counts too (enrolled, eligible, delivering,
+        trained).
     by : {"clinic", "agency"}
     measures : str or sequence of str, optional
-        Default: every stored measure. Aliases such as ``feasibility`` (FIM) are understood.
-    dataset : str or sequence of str, optional
-    frame : DataFrame, optional
-        Values as :func:`mio_qual.mixed.quant.quant` returns them (instead of reading the store).
+        Default: every measure in ``frame``. Aliases such as ``feasibility`` (FIM) are understood.
 
     Returns
     -------
@@ -89,8 +85,8 @@ def aggregate(project: "Project", by: str = "clinic", measures: str | Sequence[s
 
     if by not in ("clinic", "agency"):
         raise InputError(f"cannot aggregate by {by!r}", hint="use clinic or agency")
-    data = frame if frame is not None else quant(project, dataset=dataset, measure=measures)
-    if frame is not None and measures is not None:
+    data = frame
+    if measures is not None:
         wanted = [ALIASES.get(m, m) for m in as_list(measures) or []]
         data = data[data["measure"].isin(wanted)]
     keys = ["agency", "clinic"] if by == "clinic" else ["agency"]
@@ -109,8 +105,7 @@ def aggregate(project: "Project", by: str = "clinic", measures: str | Sequence[s
         counts = None
         if ratios:
             names = [c for m in ratios for c in POOLED_RATIOS[m]]
-            source = frame if frame is not None else quant(project, dataset=dataset, measure=names)
-            counts = source[source["measure"].isin(names)].pivot_table(
+            counts = frame[frame["measure"].isin(names)].pivot_table(
                 index=["dataset", "row"], columns="measure", values="value", aggfunc="first")
         for (agency, measure_name), group in data.groupby(["agency", "measure"], dropna=True, sort=True):
             levels = sorted(set(group["level"]))
@@ -128,13 +123,14 @@ def aggregate(project: "Project", by: str = "clinic", measures: str | Sequence[s
     return pd.DataFrame(rows, columns=out_columns)
 
 
-def outcome_by_case(project: "Project", outcome: str, by: str = "clinic",
-                    dataset: str | Sequence[str] | None = None) -> "pd.DataFrame":
+def outcome_by_case(frame: "pd.DataFrame", outcome: str, by: str = "clinic") -> "pd.DataFrame":
     """One outcome per case: the case mean of the unit values, with n, SD and level.
 
     Parameters
     ----------
-    project : Project
+    frame : DataFrame
+        Quantitative values (:meth:`mio_qual.project.Project.quant`), every stored measure (the
+        error for a missing outcome lists them).
     outcome : str
         A stored measure (``fidelity``, ``fim``, ``reach``, ``completed`` ...) or an alias
         (``feasibility``, ``acceptability``, ``appropriateness``, ``completion``).
@@ -151,10 +147,10 @@ def outcome_by_case(project: "Project", outcome: str, by: str = "clinic",
         When the project holds no values of the outcome.
     """
     name = ALIASES.get(outcome, outcome)
-    table = aggregate(project, by=by, measures=[name], dataset=dataset)
+    table = aggregate(frame, by=by, measures=[name])
     if not len(table):
-        stored = sorted({r[0] for r in project.store.connection.execute("SELECT DISTINCT measure FROM quant")})
-        raise InputError(f"no values of outcome {outcome!r} in the project", path=project.folder,
+        stored = sorted(set(frame["measure"])) if len(frame) else []
+        raise InputError(f"no values of outcome {outcome!r} in the project",
                          hint=("its measures: " + ", ".join(stored)) if stored else
                          "import quantitative data first with `mio-qual quant import FILE`")
     frame = table.set_index(by)[["mean", "n", "sd", "median", "level", "measure"]].rename(columns={"mean": "value"})
@@ -162,7 +158,7 @@ def outcome_by_case(project: "Project", outcome: str, by: str = "clinic",
     return frame
 
 
-def phase_summary(project: "Project", by: str = "clinic", dataset: str | Sequence[str] | None = None) -> "pd.DataFrame":
+def phase_summary(frame: "pd.DataFrame", by: str = "clinic") -> "pd.DataFrame":
     """Completion and duration of implementation activities per case and phase (Aim 2).
 
     For each clinic (or agency) and phase: activities logged, completed, completion
@@ -171,6 +167,13 @@ def phase_summary(project: "Project", by: str = "clinic", dataset: str | Sequenc
     planned date to its last completion (when at least one activity is completed). With
     ``by="clinic"``, agency-wide activities (no clinic) are left out; with ``by="agency"`` they
     count with the clinics' activities.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Activity-level values (:meth:`mio_qual.project.Project.quant` with ``level="activity"``):
+        one row per activity and measure with the activity's phase and dates.
+    by : {"clinic", "agency"}
 
     Returns
     -------
@@ -182,23 +185,25 @@ def phase_summary(project: "Project", by: str = "clinic", dataset: str | Sequenc
 
     import pandas as pd
 
-    rows = project.store.connection.execute(
-        "SELECT agency, clinic, unit_id, attributes, MAX(CASE WHEN measure = 'completed' THEN value END),"
-        " MAX(CASE WHEN measure = 'tailored' THEN value END), MAX(CASE WHEN measure = 'delay_days' THEN value END)"
-        " FROM quant WHERE level = 'activity'" + (" AND dataset IN (%s)" % ",".join("?" * len(as_list(dataset) or []))
-                                                  if dataset else "")
-        + " GROUP BY dataset, row", as_list(dataset) or []).fetchall()
+    records = []
+    if len(frame):
+        frame = frame[frame["level"] == "activity"]
+        for _, group in frame.groupby(["dataset", "row"], sort=True):
+            first = group.iloc[0]
+            value = dict(zip(group["measure"], group["value"]))
+            text = {name: first.get(name) if isinstance(first.get(name), str) else None
+                    for name in ("phase", "date_planned", "date_completed")}
+            records.append({"agency": first["agency"], "clinic": first["clinic"], "phase": text["phase"],
+                            "completed": value.get("completed"), "tailored": value.get("tailored"),
+                            "delay": value.get("delay_days"), "planned": text["date_planned"],
+                            "done": text["date_completed"]})
+    frame = pd.DataFrame.from_records(records, columns=["agency", "clinic", "phase", "completed", "tailored", "delay",
+                                                        "planned", "done"])
+    for column in ("completed", "tailored", "delay"):
+        frame[column] = frame[column].astype(float)
     keys = ["agency", "clinic"] if by == "clinic" else ["agency"]
     columns = keys + ["phase", "n_activities", "n_completed", "completion", "tailored", "mean_delay_days",
                       "first_planned", "last_completed", "duration_days"]
-    records = []
-    for agency, clinic, _, attributes, completed, tailored, delay in rows:
-        attrs = json.loads(attributes)
-        records.append({"agency": agency, "clinic": clinic, "phase": attrs.get("phase"),
-                        "completed": completed, "tailored": tailored, "delay": delay,
-                        "planned": attrs.get("date_planned"), "done": attrs.get("date_completed")})
-    frame = pd.DataFrame.from_records(records, columns=["agency", "clinic", "phase", "completed", "tailored", "delay",
-                                                        "planned", "done"])
     if by == "clinic":
         frame = frame[frame["clinic"].notna()]
     if not len(frame):

@@ -6,18 +6,18 @@ constructs, subconstructs and the Individuals role x characteristic codes). Stud
 can serve as evidence for those constructs.
 
 The codebook comes, in this order, from the argument, from the newest codebook registered in
-the project store (the one its codings were checked against), or from the bundled
+the project store (the one its codings were checked against; :class:`~mio_qual.project.Project`
+passes it in), or from the bundled
 ``cfir2``, ``mio`` and ``cfir_outcomes`` codebooks.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..project import Project
+    import pandas as pd
 
 RATEABLE_CODEBOOK = "cfir2"
 CASE_KINDS: tuple[str, ...] = ("clinic", "agency", "role", "transcript")
@@ -107,19 +107,22 @@ def _from_codebook(codebook: Any, source: str) -> Constructs:
     return Constructs(infos, source, getattr(codebook, "suggest", None))
 
 
-def load_constructs(project: "Project | None" = None, codebook: Any = None) -> Constructs:
-    """Code information for a project.
+def load_constructs(codebook: Any = None, stored: tuple[str, Sequence[dict[str, Any]]] | None = None) -> Constructs:
+    """Code information, from a codebook, the project's registered one, or the bundled ones.
 
     Parameters
     ----------
-    project : Project, optional
     codebook : Codebook, str or sequence of str, optional
         A loaded :class:`~mio_qual.codebook.Codebook`, or names/paths for
-        :func:`mio_qual.codebook.load_codebooks`.
+        :func:`mio_qual.codebook.load_codebooks`. Wins over ``stored``.
+    stored : (version, records), optional
+        The codebook most recently registered in the project: its version and its codes as
+        records (id, name, level, codebook, refines).
 
     Returns
     -------
     Constructs
+        Without either, the bundled ``cfir2``, ``mio`` and ``cfir_outcomes`` codebooks.
     """
     if codebook is not None:
         if hasattr(codebook, "codes") and hasattr(codebook, "resolve"):
@@ -128,19 +131,16 @@ def load_constructs(project: "Project | None" = None, codebook: Any = None) -> C
 
         sources = [codebook] if isinstance(codebook, str) else list(codebook)
         return _from_codebook(load_codebooks(sources), ", ".join(map(str, sources)))
-    if project is not None:
-        row = project.store.connection.execute(
-            "SELECT version, content FROM codebooks ORDER BY added_at DESC, rowid DESC LIMIT 1").fetchone()
-        if row is not None:
-            try:
-                records = json.loads(row[1])
-                infos = [CodeInfo(r["id"], r.get("name") or "", r.get("level") or "code", r.get("codebook") or "",
-                                  tuple(x.strip() for x in (r.get("refines") or "").split(";") if x.strip()), i)
-                         for i, r in enumerate(records)]
-                if infos:
-                    return Constructs(infos, f"project codebook {row[0]}")
-            except (ValueError, KeyError, TypeError, AttributeError):
-                pass
+    if stored is not None:
+        version, records = stored
+        try:
+            infos = [CodeInfo(r["id"], r.get("name") or "", r.get("level") or "code", r.get("codebook") or "",
+                              tuple(x.strip() for x in (r.get("refines") or "").split(";") if x.strip()), i)
+                     for i, r in enumerate(records)]
+            if infos:
+                return Constructs(infos, f"project codebook {version}")
+        except (KeyError, TypeError, AttributeError):
+            pass
     from ..codebook import load_codebooks
     from ..errors import InputError
 
@@ -159,32 +159,39 @@ def case_column(by: str) -> str:
     return by
 
 
-def project_cases(project: "Project", by: str) -> list[str]:
-    """The cases of a kind that the project's transcripts define, sorted.
+def cases_of(by: str, transcripts: "pd.DataFrame", speakers: "pd.DataFrame") -> list[str]:
+    """The cases of a kind that a project's transcripts define, sorted.
 
     clinic and agency come from the transcripts' metadata, transcript from their ids, role
     from the speakers' roles (interviewers and facilitators left out).
+
+    Parameters
+    ----------
+    by : {"clinic", "agency", "role", "transcript"}
+    transcripts : DataFrame
+        Columns transcript_id, clinic, agency (as :meth:`Project.transcripts` returns).
+    speakers : DataFrame
+        Column role (as :meth:`Project.speakers` returns).
     """
     from ..transcripts.model import INTERVIEWER_ROLES
 
     case_column(by)
-    connection = project.store.connection
     if by == "transcript":
-        rows = connection.execute("SELECT id FROM transcripts")
-    elif by == "role":
-        rows = connection.execute("SELECT DISTINCT role FROM speakers WHERE role IS NOT NULL")
-        return sorted(r[0] for r in rows if r[0] and r[0].lower() not in INTERVIEWER_ROLES)
-    else:
-        rows = connection.execute(f"SELECT DISTINCT {by} FROM transcripts WHERE {by} IS NOT NULL AND {by} != ''")
-    return sorted(r[0] for r in rows)
+        return sorted(transcripts["transcript_id"]) if len(transcripts) else []
+    if by == "role":
+        roles = {r for r in speakers["role"] if isinstance(r, str) and r} if len(speakers) else set()
+        return sorted(r for r in roles if r.lower() not in INTERVIEWER_ROLES)
+    if not len(transcripts):
+        return []
+    return sorted({v for v in transcripts[by] if isinstance(v, str) and v})
 
 
-def clinic_agencies(project: "Project") -> dict[str, str]:
-    """Each clinic's agency, from the transcripts' metadata."""
-    rows = project.store.connection.execute(
-        "SELECT DISTINCT clinic, agency FROM transcripts WHERE clinic IS NOT NULL AND clinic != ''"
-        " AND agency IS NOT NULL AND agency != ''")
-    return {clinic: agency for clinic, agency in rows}
+def clinic_agencies(transcripts: "pd.DataFrame") -> dict[str, str]:
+    """Each clinic's agency, from the transcripts' metadata (columns clinic, agency)."""
+    if not len(transcripts):
+        return {}
+    return {c: a for c, a in zip(transcripts["clinic"], transcripts["agency"])
+            if isinstance(c, str) and c and isinstance(a, str) and a}
 
 
 def as_list(value: str | Sequence[str] | None) -> list[str] | None:
@@ -199,5 +206,5 @@ def as_list(value: str | Sequence[str] | None) -> list[str] | None:
     return out
 
 
-__all__ = ["CodeInfo", "Constructs", "load_constructs", "CASE_KINDS", "project_cases", "clinic_agencies",
+__all__ = ["CodeInfo", "Constructs", "load_constructs", "CASE_KINDS", "cases_of", "clinic_agencies",
            "case_column", "as_list"]

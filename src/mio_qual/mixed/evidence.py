@@ -13,34 +13,35 @@ are of distinct excerpts, not of coders' clicks.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
-from .constructs import Constructs, as_list, case_column, load_constructs
+from .constructs import Constructs, as_list, case_column
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
-
-    from ..project import Project
 
 EVIDENCE_COLUMNS = ["case_kind", "case_id", "construct", "code", "via", "transcript_id", "start", "end",
                     "speaker_id", "speaker_role", "is_interviewer", "coders", "text"]
 
 
-def choose_layers(project: "Project", coder: str | Sequence[str] | None = None) -> tuple[list[str], str]:
+def choose_layers(layers: "pd.DataFrame", coder: str | Sequence[str] | None = None) -> tuple[list[str], str]:
     """The coding layers to take evidence from, and a phrase saying which.
 
-    ``coder`` names them; by default the ``consensus``-origin layers if any exist, else every
-    human layer.
+    Parameters
+    ----------
+    layers : DataFrame
+        The project's coding layers: columns coder and origin (one row per coder and origin).
+    coder : str or sequence of str, optional
+        The layers to use; by default the ``consensus``-origin layers if any exist, else every
+        human layer.
     """
-    connection = project.store.connection
     named = as_list(coder)
     if named:
         return named, "layer(s) " + ", ".join(named)
-    consensus = [r[0] for r in connection.execute(
-        "SELECT DISTINCT coder FROM codings WHERE origin = 'consensus' ORDER BY coder")]
+    consensus = sorted(set(layers.loc[layers["origin"] == "consensus", "coder"])) if len(layers) else []
     if consensus:
         return consensus, "consensus layer " + ", ".join(consensus)
-    human = [r[0] for r in connection.execute("SELECT DISTINCT coder FROM codings WHERE origin = 'human' ORDER BY coder")]
+    human = sorted(set(layers.loc[layers["origin"] == "human", "coder"])) if len(layers) else []
     return human, ("human layers " + ", ".join(human) + " merged") if human else "no coding layers"
 
 
@@ -57,29 +58,39 @@ def _merge_spans(rows: list[tuple[int, int, str]]) -> list[tuple[int, int, list[
     return out
 
 
-def evidence(project: "Project", by: str = "clinic", *, coder: str | Sequence[str] | None = None,
-             constructs: Sequence[str] | None = None, codebook: Any = None, via_refines: bool = True,
-             redact_names: bool = True, info: Constructs | None = None) -> "pd.DataFrame":
+def evidence(codings: "pd.DataFrame", transcripts: "pd.DataFrame", speakers: "pd.DataFrame", turns: "pd.DataFrame",
+             texts: Mapping[str, str], by: str = "clinic", *, info: Constructs,
+             constructs: Sequence[str] | None = None, via_refines: bool = True,
+             names: set[str] | None = None) -> "pd.DataFrame":
     """One row per excerpt per construct per case.
 
     Parameters
     ----------
-    project : Project
+    codings : DataFrame
+        The codings of the chosen layers (:func:`choose_layers`): columns transcript_id,
+        start, end, code, coder.
+    transcripts : DataFrame
+        Columns transcript_id, clinic, agency, role.
+    speakers : DataFrame
+        Columns transcript_id, label, study_id, role.
+    turns : DataFrame
+        Speaker turns: columns transcript_id, start, end, speaker.
+    texts : mapping
+        Transcript id -> canonical text.
     by : {"clinic", "agency", "role", "transcript"}
         The case kind. Excerpts from transcripts without a clinic (agency leaders) have no
         clinic case and are left out of ``by="clinic"``.
-    coder : str or sequence of str, optional
-        Coding layers (default: see :func:`choose_layers`).
+    info : Constructs
+        Construct order and the constructs each study code refines.
     constructs : sequence of str, optional
         Keep only these constructs (default: every code coded directly, and every construct a
         coded study code refines when ``via_refines``).
-    codebook : optional
-        See :func:`mio_qual.mixed.constructs.load_constructs`.
     via_refines : bool
         Count an excerpt coded with a study code (``MIO.SUPV``) as evidence for the CFIR
         constructs that code refines; such rows have ``via`` True and ``code`` the study code.
-    redact_names : bool
-        Replace roster names and name-like speaker labels in the text with ``[name]``.
+    names : set of str, optional
+        Names to replace with ``[name]`` in the text (:func:`mio_qual.deidentify.known_names`);
+        None leaves the text as it is.
 
     Returns
     -------
@@ -90,35 +101,24 @@ def evidence(project: "Project", by: str = "clinic", *, coder: str | Sequence[st
     """
     import pandas as pd
 
+    from ..deidentify import redact
     from ..transcripts.model import INTERVIEWER_ROLES
 
     case_column(by)
-    info = info or load_constructs(project, codebook)
-    layers, _ = choose_layers(project, coder)
     wanted = set(as_list(constructs) or []) or None
-    if not layers:
+    if not len(codings):
         return pd.DataFrame(columns=EVIDENCE_COLUMNS)
-    connection = project.store.connection
-    marks = ",".join("?" * len(layers))
-    rows = connection.execute(
-        f"SELECT transcript_id, start, end, code, coder FROM codings WHERE coder IN ({marks})"
-        " ORDER BY transcript_id, code, start", layers).fetchall()
-    if not rows:
-        return pd.DataFrame(columns=EVIDENCE_COLUMNS)
-    meta = {tid: (clinic, agency, role) for tid, clinic, agency, role in
-            connection.execute("SELECT id, clinic, agency, role FROM transcripts")}
-    speakers = {(tid, label): (study_id, role) for tid, label, study_id, role in
-                connection.execute("SELECT transcript_id, label, study_id, role FROM speakers")}
+    meta = {tid: (_text(clinic), _text(agency), _text(role)) for tid, clinic, agency, role in
+            zip(transcripts["transcript_id"], transcripts["clinic"], transcripts["agency"], transcripts["role"])}
+    who = {(tid, label): (_text(study_id), _text(role)) for tid, label, study_id, role in
+           zip(speakers["transcript_id"], speakers["label"], speakers["study_id"], speakers["role"])}
     grouped: dict[tuple[str, str], list[tuple[int, int, str]]] = {}
-    for tid, start, end, code, coder_ in rows:
-        grouped.setdefault((tid, code), []).append((start, end, coder_))
-    names = None
-    if redact_names:
-        from ..deidentify import known_names
-
-        names = known_names(project)
-    turn_cache: dict[str, tuple[list[int], list[int], list[str | None]]] = {}
-    text_cache: dict[str, str] = {}
+    ordered = codings.sort_values(["transcript_id", "code", "start"], kind="stable")
+    for tid, start, end, code, coder_ in zip(ordered["transcript_id"], ordered["start"], ordered["end"],
+                                             ordered["code"], ordered["coder"]):
+        grouped.setdefault((tid, code), []).append((int(start), int(end), coder_))
+    turn_index = {tid: (group["start"].tolist(), group["end"].tolist(), [_text(v) for v in group["speaker"]])
+                  for tid, group in turns.sort_values(["transcript_id", "start"], kind="stable").groupby("transcript_id")}
     records: list[tuple[Any, ...]] = []
     for (tid, code), spans in grouped.items():
         targets = [(code, False)] if (wanted is None or code in wanted) else []
@@ -126,20 +126,12 @@ def evidence(project: "Project", by: str = "clinic", *, coder: str | Sequence[st
             targets += [(c, True) for c in info.refines(code) if wanted is None or c in wanted]
         if not targets:
             continue
-        if tid not in text_cache:
-            text_cache.clear()  # keep one transcript's text at a time: rows are ordered by transcript
-            turn_cache.clear()
-            text_cache[tid] = project.text(tid)
-            turns = connection.execute(
-                "SELECT start, end, speaker FROM segments WHERE transcript_id = ? AND kind = 'turn' ORDER BY start",
-                (tid,)).fetchall()
-            turn_cache[tid] = ([t[0] for t in turns], [t[1] for t in turns], [t[2] for t in turns])
-        text = text_cache[tid]
-        starts, ends, labels = turn_cache[tid]
+        text = texts[tid]
+        starts, ends, labels = turn_index.get(tid, ([], [], []))
         clinic, agency, transcript_role = meta.get(tid, (None, None, None))
         for start, end, coders in _merge_spans(spans):
             label = _speaker_at(starts, ends, labels, start)
-            study_id, speaker_role = speakers.get((tid, label), (None, None)) if label else (None, None)
+            study_id, speaker_role = who.get((tid, label), (None, None)) if label else (None, None)
             if speaker_role is None and label is None:
                 speaker_role = transcript_role
             is_interviewer = (speaker_role or "").lower() in INTERVIEWER_ROLES
@@ -155,8 +147,6 @@ def evidence(project: "Project", by: str = "clinic", *, coder: str | Sequence[st
                 continue
             quote = " ".join(text[start:end].split())
             if names:
-                from ..deidentify import redact
-
                 quote = redact(quote, names)
             for construct, via in targets:
                 records.append((by, case, construct, code, via, tid, start, end,
@@ -168,6 +158,11 @@ def evidence(project: "Project", by: str = "clinic", *, coder: str | Sequence[st
         frame = frame.sort_values(["case_id", "_order", "transcript_id", "start", "code"], kind="stable")
         frame = frame.drop(columns="_order").reset_index(drop=True)
     return frame
+
+
+def _text(value: Any) -> str | None:
+    """A text cell, or None for empty, None and NaN."""
+    return value if isinstance(value, str) and value else None
 
 
 def _speaker_at(starts: list[int], ends: list[int], labels: list[str | None], offset: int) -> str | None:
@@ -186,6 +181,80 @@ def speaker_tag(row: Any) -> str:
     who = row.speaker_id if isinstance(row.speaker_id, str) and row.speaker_id else "unknown speaker"
     role = f", {str(row.speaker_role).replace('_', ' ')}" if isinstance(row.speaker_role, str) and row.speaker_role else ""
     return f"{who}{role}, {row.transcript_id}"
+
+
+def pick_quotes(excerpts: "pd.DataFrame", k: int = 3, *, cases: Sequence[str] | None = None,
+                spread: Sequence[str] = ("case_id", "speaker_id"), target: int = 160,
+                readable: tuple[int, int | None] = (30, None)) -> "pd.DataFrame":
+    """Up to ``k`` exemplar excerpts, chosen the same way every time.
+
+    Interviewer and facilitator speech is never quoted. Excerpts are ranked: a readable length
+    (within ``readable``) first, then direct codings before those of refining study codes
+    (``via``), then the length closest to ``target`` characters, then transcript and position.
+
+    With ``cases``, the best excerpt of each case in that order (cases without one are
+    skipped), so that the quotes come from different cases in the order a display wants.
+    Without, the best excerpts overall, each from a value of every ``spread`` column not
+    quoted yet while there are such; then from a new value of the last ``spread`` column; then
+    any.
+
+    Parameters
+    ----------
+    excerpts : DataFrame
+        Rows of :func:`evidence` (columns case_id, via, transcript_id, start, speaker_id,
+        is_interviewer, text and those named in ``spread``).
+    k : int
+    cases : sequence of str, optional
+    spread : sequence of str
+        Columns whose values the quotes should differ in (without ``cases``).
+    target : int
+        The length, in characters, of an ideal quote.
+    readable : (int, int or None)
+        Shortest and longest readable length (None: no longest).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The chosen rows, best first (or in ``cases`` order), with the columns of ``excerpts``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> rows = pd.DataFrame({"case_id": ["a", "a", "b"], "via": [True, False, False],
+    ...                      "transcript_id": ["T1", "T1", "T2"], "start": [0, 50, 0],
+    ...                      "speaker_id": ["S1", "S1", "S2"], "is_interviewer": [False, False, False],
+    ...                      "text": ["x" * 160, "y" * 120, "z" * 40]})
+    >>> pick_quotes(rows, 2, cases=["b", "a"])["text"].str[0].tolist()
+    ['z', 'y']
+    """
+    if k <= 0 or not len(excerpts):
+        return excerpts.head(0)
+    pool = excerpts[~excerpts["is_interviewer"].astype(bool)]
+    low, high = readable
+    lengths = pool["text"].str.len()
+    pool = pool.assign(_unreadable=~((lengths >= low) & ((lengths <= high) if high is not None else True)),
+                       _via=pool["via"].astype(int), _dist=(lengths - target).abs())
+    pool = pool.sort_values(["_unreadable", "_via", "_dist", "transcript_id", "start"], kind="stable")
+    chosen: list[int] = []
+    if cases is not None:
+        firsts = pool.drop_duplicates("case_id")
+        by_case = dict(zip(firsts["case_id"], firsts.index))
+        chosen = [by_case[c] for c in cases if c in by_case][:k]
+    else:
+        seen: dict[str, set[Any]] = {column: set() for column in spread}
+        spans: set[tuple[str, int]] = set()
+        for strict in (list(spread), list(spread)[-1:], []):
+            for index, row in zip(pool.index, pool.itertuples(index=False)):
+                span = (row.transcript_id, row.start)
+                if len(chosen) >= k:
+                    break
+                if span in spans or any(getattr(row, c) in seen[c] for c in strict):
+                    continue
+                chosen.append(index)
+                spans.add(span)
+                for column in spread:
+                    seen[column].add(getattr(row, column))
+    return excerpts.loc[chosen]
 
 
 def summarize(frame: "pd.DataFrame") -> "pd.DataFrame":
@@ -220,4 +289,4 @@ def summarize(frame: "pd.DataFrame") -> "pd.DataFrame":
     return pd.DataFrame(out, columns=columns)
 
 
-__all__ = ["evidence", "summarize", "choose_layers", "speaker_tag", "EVIDENCE_COLUMNS"]
+__all__ = ["evidence", "summarize", "choose_layers", "pick_quotes", "speaker_tag", "EVIDENCE_COLUMNS"]

@@ -1,8 +1,10 @@
 """Joint displays of construct ratings and quantitative outcomes.
 
 Three displays, after Fetters, Curry & Creswell (2013) and Guetterman, Fetters & Creswell
-(2015), each returned as a :class:`JointDisplay` (a DataFrame with its title and notes) that
-:mod:`mio_qual.reports.render` writes as CSV, XLSX or a Word table:
+(2015), each returned as a :class:`JointDisplay` (a DataFrame with its title and notes) whose
+:meth:`JointDisplay.result` :func:`mio_qual.reports.render.render` writes as CSV, XLSX, a Word
+table or (case-ordered) a heatmap. They are computed from a :class:`JointData` (ratings,
+quantitative values, constructs, excerpts) that :class:`~mio_qual.project.Project` gathers:
 
 1. :func:`case_ordered`: the construct x case matrix with cases ordered by an outcome and
    constructs flagged as distinguishing high- from low-outcome cases (Damschroder & Lowery
@@ -38,17 +40,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
 from ..errors import InputError
+from ..result import Figure, Result, Table
 from .aggregate import outcome_by_case, summarize_values
-from .constructs import Constructs, as_list, load_constructs
-from ..result import Table
+from .constructs import Constructs, as_list
+from .evidence import pick_quotes
 from .quant import ALIASES, MEASURES
-from .ratings import construct_matrix, default_rater, ratings
+from .ratings import construct_matrix, default_rater
 from .ratings_scale import RATINGS, score
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
-
-    from ..project import Project
 
 FITS: tuple[str, ...] = ("confirmation", "expansion", "discordance")
 DISPLAYS: tuple[str, ...] = ("case-ordered", "side-by-side", "stats-by-theme")
@@ -185,36 +186,78 @@ class JointDisplay:
         main = Table(self.frame, self.title, list(self.notes), list(self.rating_columns), sheet=self.kind)
         return [main, *self.extra]
 
-    def to_csv(self, path: str | Path) -> Path:
-        """Write the display's main table as CSV."""
-        from ..reports.render import write_csv
+    def figures(self) -> list[Figure]:
+        """The case-ordered display's heatmap (other displays have no figure)."""
+        return [heatmap_figure(self)] if self.kind == "case-ordered" and "matrix" in self.data else []
 
-        return write_csv(self.frame, path)
+    def result(self) -> Result:
+        """The display as a :class:`~mio_qual.result.Result` for :func:`mio_qual.reports.render.render`."""
+        return Result(self.kind, self.tables(), self.figures(), title=self.title, notes=list(self.notes),
+                      data=self.data)
 
-    def to_xlsx(self, path: str | Path) -> Path:
-        """Write the display (rating cells filled by valence) and its notes to an ``.xlsx`` file."""
-        from ..reports.render import write_xlsx
 
-        return write_xlsx(self.tables(), path)
+def heatmap_figure(display: JointDisplay) -> Figure:
+    """The heatmap of a case-ordered display: constructs x cases ordered by the outcome.
 
-    def to_docx(self, path: str | Path) -> Path:
-        """Write the display as a Word table with its notes."""
-        from ..reports.render import write_docx
+    Returns
+    -------
+    Figure
+        ``kind="heatmap"``; ``frame`` the rating matrix (cells ``'+2'`` ... ``'X'`` or None);
+        ``options``: names (construct -> name), outcomes (case -> value), outcome (its name),
+        flags (construct -> distinguishing label).
+    """
+    data = display.data
+    flags = data["flags"]["distinguishing"].to_dict() if "flags" in data else None
+    names = dict(zip(display.frame["construct"], display.frame["name"]))
+    return Figure("heatmap", data["matrix"], display.title,
+                  options={"names": names, "outcomes": data["outcomes"]["value"].to_dict(),
+                           "outcome": data.get("outcome", ""), "flags": flags})
 
-        return write_docx(self.tables(), path)
 
-    def to_text(self, width: int = 200) -> str:
-        """The display as plain text (for terminals and reports)."""
-        import pandas as pd
+@dataclass
+class JointData:
+    """What the joint displays are built from.
 
-        with pd.option_context("display.max_colwidth", 80, "display.width", width, "display.max_rows", 500,
-                               "display.max_columns", 50):
-            text = f"{self.title}\n{self.frame.to_string(index=False)}"
-        return text + ("\n" + "\n".join(f"Note: {n}" for n in self.notes) if self.notes else "")
+    Attributes
+    ----------
+    ratings : DataFrame
+        Every rating of the case kind, all raters
+        (:func:`mio_qual.mixed.ratings.rating_frame`).
+    quant : DataFrame
+        Every quantitative value (:meth:`mio_qual.project.Project.quant`).
+    info : Constructs
+    by : str
+        The case kind.
+    case_ids : sequence of str
+        The project's cases of that kind.
+    excerpts : DataFrame, optional
+        Coded excerpts by case (:func:`mio_qual.mixed.evidence.evidence`), for the
+        side-by-side display's quotes.
+    names : set of str
+        Names to redact from raters' rationales.
+    """
+
+    ratings: "pd.DataFrame"
+    quant: "pd.DataFrame"
+    info: Constructs
+    by: str = "clinic"
+    case_ids: Sequence[str] = ()
+    excerpts: "pd.DataFrame | None" = None
+    names: set[str] = field(default_factory=set)
+
+    def raters(self) -> list[str]:
+        """The raters of the case kind, consensus last."""
+        from .ratings import order_raters
+
+        return order_raters(set(self.ratings["rater"])) if len(self.ratings) else []
+
+    def rater_ratings(self, rater: str) -> "pd.DataFrame":
+        """One rater's ratings."""
+        return self.ratings[self.ratings["rater"] == rater]
 
 
 # ---------------------------------------------------------------------------- shared pieces
-def outcome_label(project: "Project", outcome: str, values: "pd.DataFrame", by: str) -> str:
+def outcome_label(outcome: str, values: "pd.DataFrame", by: str) -> str:
     """``'fidelity (clinic mean of session values)'``."""
     name = ALIASES.get(outcome, outcome)
     levels = ", ".join(sorted(set(values["level"]))) if len(values) else ""
@@ -222,22 +265,23 @@ def outcome_label(project: "Project", outcome: str, values: "pd.DataFrame", by: 
     return f"{shown}: {by} mean of {levels}-level values" if levels and levels != by else f"{shown}: {by} value"
 
 
-def _inputs(project: "Project", outcome: str, by: str, rater: str | None, constructs: Sequence[str] | None,
-            codebook: Any) -> tuple["pd.DataFrame", "pd.DataFrame", str, Constructs]:
+def _inputs(data: JointData, outcome: str, rater: str | None,
+            constructs: Sequence[str] | None) -> tuple["pd.DataFrame", "pd.DataFrame", str, Constructs]:
+    by, info = data.by, data.info
     if by not in ("clinic", "agency"):
         raise InputError(f"joint displays line ratings up with outcomes by clinic or agency, not {by!r}",
                          hint="use --by clinic or --by agency")
-    outcomes = outcome_by_case(project, outcome, by=by)
-    rater = rater or default_rater(project, by)
-    info = load_constructs(project, codebook)
-    matrix = construct_matrix(project, by=by, rater=rater, constructs=constructs, codebook=codebook)
+    outcomes = outcome_by_case(data.quant, outcome, by=by)
+    rater = rater or default_rater(data.raters(), by)
+    matrix = construct_matrix(data.rater_ratings(rater), info, by, rater=rater, case_ids=data.case_ids,
+                              constructs=constructs)
     rated_cases = [c for c in matrix.columns if c in outcomes.index]
     missing = [c for c in matrix.columns if c not in outcomes.index and matrix[c].notna().any()]
     outcomes = outcomes.loc[[c for c in outcomes.index if c in set(rated_cases)]]
     outcomes = outcomes[outcomes["value"].notna()]
     if len(outcomes) < 2:
         raise InputError(f"only {len(outcomes)} {by}(s) have both ratings and a value of {outcome!r}",
-                         path=project.folder, hint="a joint display needs two or more cases with both")
+                         hint="a joint display needs two or more cases with both")
     order = list(outcomes["value"].sort_values(ascending=False, kind="stable").index)
     matrix = matrix[order]
     outcomes = outcomes.loc[order]
@@ -274,17 +318,17 @@ def _fmt(value: float, digits: int = 2) -> str:
 
 
 # ---------------------------------------------------------------------------- display 1
-def case_ordered(project: "Project", outcome: str = "fidelity", *, by: str = "clinic", rater: str | None = None,
+def case_ordered(data: JointData, outcome: str = "fidelity", *, rater: str | None = None,
                  rule: DistinguishRule | None = None, constructs: Sequence[str] | None = None,
-                 sort: str = "codebook", codebook: Any = None) -> JointDisplay:
+                 sort: str = "codebook") -> JointDisplay:
     """Case-ordered construct matrix: cases ordered by ``outcome``, distinguishing constructs flagged.
 
     Parameters
     ----------
-    project : Project
+    data : JointData
+        Ratings, outcomes and constructs; ``data.by`` (clinic or agency) is the case kind.
     outcome : str
         A stored measure or alias (``fidelity``, ``feasibility`` ...).
-    by : {"clinic", "agency"}
     rater : str, optional
         Default the consensus layer (see :func:`mio_qual.mixed.ratings.default_rater`).
     rule : DistinguishRule, optional
@@ -303,7 +347,8 @@ def case_ordered(project: "Project", outcome: str = "fidelity", *, by: str = "cl
     import pandas as pd
 
     rule = rule or DistinguishRule()
-    matrix, outcomes, rater, info = _inputs(project, outcome, by, rater, constructs, codebook)
+    by = data.by
+    matrix, outcomes, rater, info = _inputs(data, outcome, rater, constructs)
     high, low = rule.groups(outcomes["value"])
     flags = []
     for construct in matrix.index:
@@ -311,7 +356,7 @@ def case_ordered(project: "Project", outcome: str = "fidelity", *, by: str = "cl
         label, diff = rule.classify([scores[c] for c in high], [scores[c] for c in low])
         flags.append((construct, label, diff))
     flag_frame = pd.DataFrame(flags, columns=["construct", "distinguishing", "difference"]).set_index("construct")
-    label = outcome_label(project, outcome, outcomes, by)
+    label = outcome_label(outcome, outcomes, by)
     cases = list(matrix.columns)
     rows = [{"construct": "", "name": f"{outcome} ({by} mean)", **{c: _fmt(outcomes.at[c, "value"]) for c in cases},
              "difference": "", "distinguishing": ""}]
@@ -420,41 +465,26 @@ def suggest_fit(scores: Sequence[float], outcomes: Sequence[float], threshold: f
     return "expansion", f"suggested: rho = {rho:+.2f}"
 
 
-def _pick_quotes(excerpts: "pd.DataFrame", cases: Sequence[str], n: int, target: int = 160,
-                 longest: int = 320) -> list[str]:
-    """Up to ``n`` exemplar quotes, one per case in ``cases`` order, direct codings first."""
-    out = []
-    for case in cases:
-        pool = excerpts[(excerpts["case_id"] == case) & ~excerpts["is_interviewer"]]
-        if not len(pool):
-            continue
-        pool = pool.assign(_via=pool["via"].astype(int), _len=pool["text"].str.len())
-        pool = pool[pool["_len"] >= 30] if (pool["_len"] >= 30).any() else pool
-        pool = pool.assign(_dist=(pool["_len"] - target).abs())
-        best = pool.sort_values(["_via", "_dist", "transcript_id", "start"], kind="stable").iloc[0]
-        text = best["text"]
-        if len(text) > longest:
-            cut = text[:longest].rsplit(" ", 1)[0]
-            text = cut + " \u2026"
-        who = best["speaker_id"] if isinstance(best["speaker_id"], str) else "participant"
-        role = str(best["speaker_role"]).replace("_", " ") if isinstance(best["speaker_role"], str) else ""
-        out.append(f"\u201c{text}\u201d ({who}{', ' + role if role else ''}, {case})")
-        if len(out) >= n:
-            break
-    return out
+def _quote_line(row: Any, longest: int = 320) -> str:
+    """An excerpt as a display quote: its text (cut at a word near ``longest``), who said it, the case."""
+    text = row.text
+    if len(text) > longest:
+        text = text[:longest].rsplit(" ", 1)[0] + " \u2026"
+    who = row.speaker_id if isinstance(row.speaker_id, str) else "participant"
+    role = str(row.speaker_role).replace("_", " ") if isinstance(row.speaker_role, str) else ""
+    return f"\u201c{text}\u201d ({who}{', ' + role if role else ''}, {row.case_id})"
 
 
-def side_by_side(project: "Project", outcome: str = "fidelity", *, by: str = "clinic", rater: str | None = None,
+def side_by_side(data: JointData, outcome: str = "fidelity", *, rater: str | None = None,
                  fit: str | Path | dict | None = None, constructs: Sequence[str] | None = None,
-                 rule: DistinguishRule | None = None, quotes: int = 3, fit_threshold: float = 0.5,
-                 coder: str | Sequence[str] | None = None, codebook: Any = None) -> JointDisplay:
+                 rule: DistinguishRule | None = None, quotes: int = 3, fit_threshold: float = 0.5) -> JointDisplay:
     """Side-by-side joint display: construct | quantitative result | qualitative finding | fit.
 
     Parameters
     ----------
-    project : Project
+    data : JointData
+        With ``excerpts`` (the quotes come from them) and ``names`` (redacted from rationales).
     outcome : str
-    by : {"clinic", "agency"}
     rater : str, optional
     fit : path or dict, optional
         The analyst's fit file (construct, fit, note) or ``{construct: (fit, note)}``.
@@ -471,8 +501,6 @@ def side_by_side(project: "Project", outcome: str = "fidelity", *, by: str = "cl
         first, de-identified.
     fit_threshold : float
         |rho| at which a suggested fit is confirmation or discordance.
-    coder : str or sequence, optional
-        Coding layers to quote from (default consensus, else the human layers).
 
     Returns
     -------
@@ -482,11 +510,12 @@ def side_by_side(project: "Project", outcome: str = "fidelity", *, by: str = "cl
     """
     import pandas as pd
 
-    from .evidence import evidence
+    from ..deidentify import redact
+    from .evidence import EVIDENCE_COLUMNS
 
-    ordered = case_ordered(project, outcome, by=by, rater=rater, rule=rule, codebook=codebook)
+    by, info = data.by, data.info
+    ordered = case_ordered(data, outcome, rater=rater, rule=rule)
     matrix, outcomes, flags = ordered.data["matrix"], ordered.data["outcomes"], ordered.data["flags"]
-    info = load_constructs(project, codebook)
     analyst = fit if isinstance(fit, dict) else (read_fit(fit, info) if fit is not None else {})
     chosen = as_list(constructs)
     if not chosen:
@@ -497,14 +526,14 @@ def side_by_side(project: "Project", outcome: str = "fidelity", *, by: str = "cl
     if unknown:
         raise InputError(f"construct {unknown[0]!r} has no ratings from {ordered.data['rater']}",
                          hint="choose rated constructs (see `mio-qual ratings matrix`)")
-    rated = ratings(project, rater=ordered.data["rater"], by=by, construct=chosen)
-    from ..deidentify import known_names, redact
-
-    names = known_names(project)  # raters' rationales may name staff: de-identify them like quotes
-    rationale = {(r.case_id, r.construct): redact(str(r.rationale), names) if r.rationale else r.rationale
+    rated = data.rater_ratings(ordered.data["rater"])
+    rated = rated[rated["construct"].isin(chosen)]
+    # raters' rationales may name staff: de-identify them like quotes
+    rationale = {(r.case_id, r.construct): redact(str(r.rationale), data.names) if r.rationale else r.rationale
                  for r in rated.itertuples(index=False)}
-    excerpts = evidence(project, by, coder=coder, constructs=chosen, codebook=codebook, info=info)
-    label = outcome_label(project, outcome, outcomes, by)
+    excerpts = data.excerpts if data.excerpts is not None else pd.DataFrame(columns=EVIDENCE_COLUMNS)
+    excerpts = excerpts[excerpts["construct"].isin(chosen)]
+    label = outcome_label(outcome, outcomes, by)
     rows = []
     for construct in chosen:
         cells = {c: matrix.at[construct, c] for c in matrix.columns}
@@ -537,7 +566,8 @@ def side_by_side(project: "Project", outcome: str = "fidelity", *, by: str = "cl
         numeric_cases = [c for c in by_score if not math.isnan(score(cells[c]))]
         quote_order = list(dict.fromkeys([*numeric_cases[:1], *numeric_cases[-1:], *numeric_cases[1:-1],
                                           *[c for c in matrix.columns if c not in numeric_cases]]))
-        chosen_quotes = _pick_quotes(ex, quote_order, quotes) if len(ex) else []
+        chosen_quotes = [_quote_line(row) for row in pick_quotes(ex, quotes, cases=quote_order).itertuples()] \
+            if len(ex) else []
         if construct in analyst:
             fit_value, fit_note = analyst[construct]
             source = "analyst"
@@ -564,8 +594,8 @@ def side_by_side(project: "Project", outcome: str = "fidelity", *, by: str = "cl
 
 
 # ---------------------------------------------------------------------------- display 3
-def stats_by_theme(project: "Project", outcome: str = "fidelity", *, by: str = "clinic", rater: str | None = None,
-                   constructs: Sequence[str] | None = None, codebook: Any = None) -> JointDisplay:
+def stats_by_theme(data: JointData, outcome: str = "fidelity", *, rater: str | None = None,
+                   constructs: Sequence[str] | None = None) -> JointDisplay:
     """Statistics by theme: the outcome grouped by the rating each case got on each construct.
 
     For each construct and each rating value given: the cases, the mean and SD of their case
@@ -580,11 +610,10 @@ def stats_by_theme(project: "Project", outcome: str = "fidelity", *, by: str = "
     """
     import pandas as pd
 
-    from .quant import quant
-
-    matrix, outcomes, rater, info = _inputs(project, outcome, by, rater, constructs, codebook)
+    by = data.by
+    matrix, outcomes, rater, info = _inputs(data, outcome, rater, constructs)
     name = ALIASES.get(outcome, outcome)
-    units = quant(project, measure=name)
+    units = data.quant[data.quant["measure"] == name] if len(data.quant) else data.quant
     rows = []
     order = {r: i for i, r in enumerate(RATINGS)}
     for construct in matrix.index:
@@ -607,21 +636,36 @@ def stats_by_theme(project: "Project", outcome: str = "fidelity", *, by: str = "
     for column in ("case_mean", "case_sd", "unit_mean", "unit_sd", "unit_median"):
         frame[column] = frame[column].astype(float).round(3)
     level = ", ".join(sorted(set(outcomes["level"])))
-    notes = [f"Outcome: {outcome_label(project, outcome, outcomes, by)}. case_mean/case_sd: over the cases' means "
+    notes = [f"Outcome: {outcome_label(outcome, outcomes, by)}. case_mean/case_sd: over the cases' means "
              f"(n = cases); unit_*: the {level}-level values of those cases pooled. SD uses n - 1.",
              f"Ratings: {rater}. With four cases these are descriptions, not tests."]
     return JointDisplay("stats-by-theme", frame, f"Statistics by theme: {outcome} by construct rating", notes,
                         rating_columns=["rating"], data={"matrix": matrix, "outcomes": outcomes, "rater": rater})
 
 
-def joint_display(project: "Project", display: str, outcome: str = "fidelity", **kwargs: Any) -> JointDisplay:
-    """One of :data:`DISPLAYS` by name (``case-ordered``, ``side-by-side``, ``stats-by-theme``)."""
-    functions = {"case-ordered": case_ordered, "side-by-side": side_by_side, "stats-by-theme": stats_by_theme}
+def display_key(display: str) -> str:
+    """A display's name as :data:`DISPLAYS` spells it (``case_ordered`` -> ``case-ordered``); ``qca`` too.
+
+    Raises
+    ------
+    InputError
+        For an unknown display.
+    """
     key = display.replace("_", "-")
-    if key not in functions:
+    if key not in (*DISPLAYS, "qca"):
         raise InputError(f"unknown joint display {display!r}", hint="use " + ", ".join(DISPLAYS))
-    return functions[key](project, outcome, **kwargs)
+    return key
 
 
-__all__ = ["DistinguishRule", "JointDisplay", "case_ordered", "side_by_side", "stats_by_theme", "joint_display",
-           "read_fit", "suggest_fit", "spearman", "FITS", "DISPLAYS", "MEASURES"]
+def joint_display(data: JointData, display: str, outcome: str = "fidelity", **kwargs: Any) -> JointDisplay:
+    """One of :data:`DISPLAYS` (``case-ordered``, ``side-by-side``, ``stats-by-theme``) or ``qca`` by name."""
+    from .qca import configurations
+
+    functions = {"case-ordered": case_ordered, "side-by-side": side_by_side, "stats-by-theme": stats_by_theme,
+                 "qca": configurations}
+    return functions[display_key(display)](data, outcome, **kwargs)
+
+
+__all__ = ["DistinguishRule", "JointDisplay", "JointData", "case_ordered", "side_by_side", "stats_by_theme",
+           "joint_display", "display_key", "heatmap_figure", "read_fit", "suggest_fit", "spearman", "FITS", "DISPLAYS",
+           "MEASURES"]

@@ -34,18 +34,16 @@ method for causal inference in implementation science. *Implementation Science*,
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from ..errors import InputError
-from .constructs import as_list
 from ..result import Table
-from .joint import DistinguishRule, JointDisplay, case_ordered
+from .constructs import as_list
+from .joint import DistinguishRule, JointData, JointDisplay, case_ordered
 from .ratings_scale import score
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
-
-    from ..project import Project
 
 EXPLORATORY = "EXPLORATORY"
 
@@ -73,21 +71,21 @@ def calibrate(matrix: "pd.DataFrame", present_at: float = 1.0) -> "pd.DataFrame"
         lambda r: None if math.isnan(score(r)) else int(score(r) >= present_at)))
 
 
-def configurations(project: "Project", outcome: str = "fidelity", *, conditions: Sequence[str] | None = None,
-                   by: str = "clinic", rater: str | None = None, present_at: float = 1.0,
-                   outcome_threshold: float | None = None, max_conditions: int = 3, consistency_cutoff: float = 0.8,
-                   rule: DistinguishRule | None = None, codebook: Any = None) -> JointDisplay:
+def configurations(data: JointData, outcome: str = "fidelity", *, conditions: Sequence[str] | None = None,
+                   rater: str | None = None, present_at: float = 1.0, outcome_threshold: float | None = None,
+                   max_conditions: int = 3, consistency_cutoff: float = 0.8,
+                   rule: DistinguishRule | None = None) -> JointDisplay:
     """Truth table and single-condition consistency and coverage (exploratory csQCA).
 
     Parameters
     ----------
-    project : Project
+    data : JointData
+        Ratings, outcomes and constructs; ``data.by`` (clinic or agency) is the case kind.
     outcome : str
     conditions : sequence of str, optional
         Constructs to use as conditions (default: up to ``max_conditions`` constructs the
         case-ordered display flags as distinguishing or weakly distinguishing, preferring those
         rated in every case, then distinguishing over weakly, then larger differences).
-    by : {"clinic", "agency"}
     rater : str, optional
     present_at : float
         Lowest rating score that counts as the condition being present (default +1).
@@ -107,7 +105,8 @@ def configurations(project: "Project", outcome: str = "fidelity", *, conditions:
     """
     import pandas as pd
 
-    ordered = case_ordered(project, outcome, by=by, rater=rater, rule=rule, codebook=codebook)
+    by = data.by
+    ordered = case_ordered(data, outcome, rater=rater, rule=rule)
     matrix, outcomes, flags = ordered.data["matrix"], ordered.data["outcomes"], ordered.data["flags"]
     chosen = as_list(conditions)
     if not chosen:

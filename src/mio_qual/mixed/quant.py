@@ -46,14 +46,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from ..errors import InputError
-from ..store import now_iso
-from .constructs import clinic_agencies, project_cases
 from .tables import Formula, Problems, Table, as_text, read_table
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
-
-    from ..project import Project
 
 LEVELS: tuple[str, ...] = ("mother", "session", "counselor", "activity", "clinic", "agency")
 
@@ -305,11 +301,33 @@ def _check_value(m: Measure | None, number: float, ranges: Mapping[str, tuple[fl
 
 
 def read_quant(path: str | Path, *, kind: str | None = None, level: str | None = None,
-               project: "Project | None" = None, sheet: str | None = None,
+               clinics: Sequence[str] = (), agencies: Sequence[str] = (),
+               agency_of: Mapping[str, str] | None = None, sheet: str | None = None,
                measures: Sequence[str] | None = None,
                ranges: Mapping[str, tuple[float | None, float | None]] | None = None,
                min_items: int = 4) -> tuple[list[_Row], Table, Kind, list[str], list[str]]:
     """Read and check a quantitative file (see the module docstring for the kinds).
+
+    Parameters
+    ----------
+    path : str or Path
+        ``.csv`` or ``.xlsx``.
+    kind : str, optional
+        One of :data:`KINDS` (default: detected from the columns).
+    level : str, optional
+        For generic files: mother, session, counselor, clinic or agency.
+    clinics, agencies : sequence of str
+        The project's clinics and agencies, to check the file's against (none: not checked).
+    agency_of : mapping, optional
+        Each clinic's agency, to check the file's pairs and fill a missing agency.
+    sheet : str, optional
+        The sheet of an ``.xlsx`` file (default the first).
+    measures : sequence of str, optional
+        For generic files: the columns to read as measures (default: the mostly numeric ones).
+    ranges : mapping, optional
+        ``{column: (low, high)}`` valid ranges for columns the measure table does not know.
+    min_items : int
+        Items a FIM/AIM/IAM scale needs to be scored (default all four).
 
     Returns
     -------
@@ -372,9 +390,7 @@ def read_quant(path: str | Path, *, kind: str | None = None, level: str | None =
     read_columns, attribute_columns = _split_columns(table, kind_name, measures)
     problems = Problems(path)
     warnings: list[str] = []
-    known_clinics = set(project_cases(project, "clinic")) if project is not None else set()
-    known_agencies = set(project_cases(project, "agency")) if project is not None else set()
-    agency_of = clinic_agencies(project) if project is not None else {}
+    known_clinics, known_agencies, agency_of = set(clinics), set(agencies), dict(agency_of or {})
     rows: list[_Row] = []
     seen_ids: dict[str, int] = {}
     for n, record in table.records():
@@ -557,109 +573,21 @@ def _score(kind: str, values: dict[str, float | None], warnings: list[str], tabl
                 values[name] = None
 
 
-def import_quant(project: "Project", path: str | Path, *, dataset: str | None = None, kind: str | None = None,
-                 level: str | None = None, sheet: str | None = None, measures: Sequence[str] | None = None,
-                 ranges: Mapping[str, tuple[float | None, float | None]] | None = None,
-                 min_items: int = 4) -> QuantImport:
-    """Import a quantitative file into the ``quant`` table, in one transaction.
-
-    Importing a file under a dataset name replaces that dataset whole.
-
-    Parameters
-    ----------
-    project : Project
-    path : str or Path
-        ``.csv`` or ``.xlsx``.
-    dataset : str, optional
-        Name to store it under (default: the file name without extension).
-    kind : str, optional
-        One of :data:`KINDS` (default: detected from the columns).
-    level : str, optional
-        For generic files: mother, session, counselor, clinic or agency.
-    sheet : str, optional
-        The sheet of an ``.xlsx`` file (default the first).
-    measures : sequence of str, optional
-        For generic files: the columns to read as measures (default: the mostly numeric ones).
-    ranges : mapping, optional
-        ``{column: (low, high)}`` valid ranges for columns the measure table does not know.
-    min_items : int
-        Items a FIM/AIM/IAM scale needs to be scored (default all four).
+def quant_records(rows: Sequence[_Row], level: str, dataset: str, source: str) -> list[tuple[Any, ...]]:
+    """The ``quant`` table rows of a read file: one per unit and measure, other columns as JSON.
 
     Returns
     -------
-    QuantImport
-
-    Raises
-    ------
-    InputError
-        Every bad cell with sheet, row and column; nothing is stored then.
+    list of tuple
+        (dataset, level, unit_id, agency, clinic, measure, value, source_file, row, attributes).
     """
-    import hashlib
-
-    path = Path(path)
-    rows, table, spec, names, warnings = read_quant(path, kind=kind, level=level, project=project, sheet=sheet,
-                                                    measures=measures, ranges=ranges, min_items=min_items)
-    name = dataset or path.stem
-    result = QuantImport(dataset=name, kind=spec.name, level=spec.level, path=path, rows=len(rows), measures=names,
-                         warnings=warnings)
-    source = path.name
     records = []
     for r in rows:
         attrs = json.dumps(r.attributes, sort_keys=True, ensure_ascii=False, default=str)
         for measure_name, value in r.values.items():
-            records.append((name, spec.level, r.unit_id, r.agency, r.clinic, measure_name, value, source, r.row, attrs))
-    with project.store.transaction() as connection:
-        result.replaced = connection.execute("DELETE FROM quant WHERE dataset = ?", (name,)).rowcount
-        connection.executemany(
-            "INSERT INTO quant (dataset, level, unit_id, agency, clinic, measure, value, source_file, row, attributes)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?)", records)
-        connection.execute(
-            "INSERT INTO imports (kind, path, sha256, n_items, at) VALUES ('quant', ?, ?, ?, ?)",
-            (str(path), hashlib.sha256(path.read_bytes()).hexdigest(), len(rows), now_iso()))
-        project.store.audit("import quantitative data", target=name, detail={
-            "kind": spec.name, "level": spec.level, "rows": len(rows), "measures": names, "replaced": result.replaced,
-            "source_file": source, "warnings": warnings[:20]})
-    result.values = sum(v is not None for _, _, _, _, _, _, v, _, _, _ in records)
-    return result
-
-
-def quant(project: "Project", dataset: str | Sequence[str] | None = None, measure: str | Sequence[str] | None = None,
-          clinic: str | Sequence[str] | None = None) -> "pd.DataFrame":
-    """Stored quantitative values, one row per unit and measure.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns: dataset, level, unit_id, agency, clinic, measure, value, source_file, row,
-        and the row's other columns (counselor_id, date, phase ...) spread from ``attributes``.
-    """
-    import pandas as pd
-
-    from .constructs import as_list
-
-    clauses, params = [], []
-    for column, value in (("dataset", dataset), ("measure", measure), ("clinic", clinic)):
-        values = as_list(value)
-        if values is not None:
-            if column == "measure":
-                values = [ALIASES.get(v, v) for v in values]
-            clauses.append(f"{column} IN ({','.join('?' * len(values))})" if values else "0")
-            params.extend(values)
-    where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
-    rows = project.store.connection.execute(
-        "SELECT dataset, level, unit_id, agency, clinic, measure, value, source_file, row, attributes FROM quant"
-        + where + " ORDER BY dataset, row, id", params).fetchall()
-    columns = ["dataset", "level", "unit_id", "agency", "clinic", "measure", "value", "source_file", "row"]
-    records = []
-    for r in rows:
-        record = dict(zip(columns, r[:-1]))
-        for key, value in json.loads(r[-1]).items():
-            record.setdefault(key, value)
-        records.append(record)
-    frame = pd.DataFrame.from_records(records, columns=None if records else columns)
-    frame["value"] = frame["value"].astype(float)
-    return frame
+            records.append((dataset, level, r.unit_id, r.agency, r.clinic, measure_name, value, source, r.row, attrs))
+    return records
 
 
 __all__ = ["Measure", "MEASURES", "ALIASES", "KINDS", "LEVELS", "measure", "measure_table", "detect_kind",
-           "read_quant", "import_quant", "quant", "QuantImport"]
+           "read_quant", "quant_records", "QuantImport"]

@@ -1,9 +1,12 @@
 """Construct ratings: import a rater's worksheet, query ratings, build matrices, agreement, consensus.
 
-Ratings live in the store's ``ratings`` table, one row per rater, case and construct. A
-rater's import replaces what that rater gave for the same cases and constructs; a consensus
-layer (rater ``consensus``) is built from the raters' ratings and a reconciliation file and
-never overwrites theirs (DESIGN.md, decision 3, applied to ratings).
+Ratings live in the store's ``ratings`` table (:mod:`mio_qual.store.ratings`), one row per
+rater, case and construct. A rater's import replaces what that rater gave for the same cases and
+constructs; a consensus layer (rater ``consensus``) is built from the raters' ratings and a
+reconciliation file and never overwrites theirs (DESIGN.md, decision 3, applied to ratings).
+
+The functions here compute on ratings frames (as :func:`rating_frame` returns) and files;
+:class:`~mio_qual.project.Project` reads and writes the store around them.
 """
 
 from __future__ import annotations
@@ -12,18 +15,17 @@ import math
 from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from ..errors import InputError
-from ..store import now_iso
-from .constructs import CASE_KINDS, Constructs, as_list, case_column, load_constructs, project_cases
+from .constructs import CASE_KINDS, Constructs, as_list, case_column
 from .ratings_scale import HINT, MIXED, NUMERIC, RATINGS, RatingValueError, parse_rating, score, valence
+from ..result import Figure, Result
+from ..result import Table as ResultTable
 from .tables import Formula, Problems, Table, as_text, read_table
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
-
-    from ..project import Project
 
 CONSENSUS = "consensus"
 RATING_COLUMNS = ["rater", "case_kind", "case_id", "construct", "construct_name", "rating", "score", "valence",
@@ -58,7 +60,7 @@ class RatingImport:
 
 
 # ---------------------------------------------------------------------------- reading files
-def read_rating_file(path: str | Path, *, project: "Project | None" = None, by: str | None = None,
+def read_rating_file(path: str | Path, *, cases: Mapping[str, Sequence[str]] | None = None, by: str | None = None,
                      info: Constructs | None = None, what: str = "rating worksheet",
                      require_rating_column: bool = True) -> tuple[list[RatingRow], Table]:
     """Read and validate a filled rating worksheet (or a reconciliation file).
@@ -72,8 +74,9 @@ def read_rating_file(path: str | Path, *, project: "Project | None" = None, by: 
     ----------
     path : str or Path
         ``.xlsx`` (sheet ``ratings``, else the first sheet) or ``.csv``.
-    project : Project, optional
-        To check cases against the project's cases.
+    cases : mapping, optional
+        Case kind -> the project's cases of that kind, to check cases against (a kind with no
+        cases is not checked).
     by : str, optional
         Case kind for files without a ``case_kind`` column (default ``clinic``).
     info : Constructs, optional
@@ -93,8 +96,7 @@ def read_rating_file(path: str | Path, *, project: "Project | None" = None, by: 
     required = ["case_id", "construct"] + (["rating"] if require_rating_column else [])
     table = read_table(path, what=what, sheet=("ratings",), header_contains=required)
     problems = Problems(path)
-    known_cases: dict[str, set[str]] = {}
-    info = info or (load_constructs(project) if project is not None else None)
+    known_cases = {kind: set(values) for kind, values in (cases or {}).items()}
     seen: dict[tuple[str, str, str], int] = {}
     rows: list[RatingRow] = []
     for n, record in table.records():
@@ -115,10 +117,8 @@ def read_rating_file(path: str | Path, *, project: "Project | None" = None, by: 
         construct = as_text(record.get("construct"))
         if not case:
             problems.add(f"{table.where(n, 'case_id')}: the case is empty", n)
-        elif project is not None:
-            if kind not in known_cases:
-                known_cases[kind] = set(project_cases(project, kind))
-            if known_cases[kind] and case not in known_cases[kind]:
+        elif known_cases.get(kind):
+            if case not in known_cases[kind]:
                 import difflib
 
                 close = difflib.get_close_matches(case, sorted(known_cases[kind]), n=1)
@@ -169,33 +169,16 @@ def _file_rater(path: Path) -> str | None:
     return None
 
 
-def import_ratings(project: "Project", path: str | Path, rater: str | None = None, *, by: str | None = None,
-                   codebook: Any = None) -> RatingImport:
-    """Import a rater's filled worksheet into the ``ratings`` table, in one transaction.
+def check_rater(path: str | Path, rater: str | None) -> str:
+    """The rater a worksheet's ratings are imported for.
 
-    Each (case, construct) the file rates replaces that rater's earlier rating of it; ratings
-    the same file brought before but no longer holds are removed. Empty ratings are kept as
-    missing (the rater saw the construct and found too little to rate it).
-
-    Parameters
-    ----------
-    project : Project
-    path : str or Path
-        A worksheet written by :func:`mio_qual.mixed.worksheet.write_worksheet` and filled in,
-        or a CSV with columns case_id, construct, rating and optionally case_kind, rationale.
-    rater : str, optional
-        Whose ratings these are (default: the rater named in the worksheet's ``about`` sheet).
-    by : str, optional
-        Case kind for files without a ``case_kind`` column.
-
-    Returns
-    -------
-    RatingImport
+    ``rater`` if given, else the rater named in the worksheet's ``about`` sheet; the two must
+    agree, and ``consensus`` is reserved for the consensus layer.
 
     Raises
     ------
     InputError
-        Every bad cell with sheet, row and column; nothing is imported then.
+        No rater, a rater other than the worksheet's, or ``consensus``.
     """
     path = Path(path)
     named = _file_rater(path)
@@ -210,65 +193,27 @@ def import_ratings(project: "Project", path: str | Path, rater: str | None = Non
     if rater == CONSENSUS:
         raise InputError("'consensus' is the name of the consensus layer", path=path,
                          hint="build it with `mio-qual ratings consensus`, or use another rater name")
-    info = load_constructs(project, codebook)
-    rows, _ = read_rating_file(path, project=project, by=by, info=info)
-    return _write(project, rows, rater, path, action="import ratings")
+    return rater
 
 
-def _write(project: "Project", rows: Sequence[RatingRow], rater: str, path: Path | None, *, action: str,
-           replace_rater_kind: str | None = None) -> RatingImport:
-    result = RatingImport(rater=rater, path=Path(path) if path else Path("-"))
-    source = Path(path).name if path else None
-    created = now_iso()
-    with project.store.transaction() as connection:
-        if replace_rater_kind is not None:
-            result.removed = connection.execute("DELETE FROM ratings WHERE rater = ? AND case_kind = ?",
-                                                (rater, replace_rater_kind)).rowcount
-        elif source is not None:
-            keys = {(r.case_kind, r.case_id, r.construct) for r in rows}
-            old = connection.execute("SELECT id, case_kind, case_id, construct FROM ratings WHERE rater = ? AND "
-                                     "source_file = ?", (rater, source)).fetchall()
-            gone = [(i,) for i, k, c, s in old if (k, c, s) not in keys]
-            connection.executemany("DELETE FROM ratings WHERE id = ?", gone)
-            result.removed = len(gone)
-        existing = {tuple(k) for k in connection.execute(
-            "SELECT case_kind, case_id, construct FROM ratings WHERE rater = ?", (rater,))}
-        result.replaced = sum((r.case_kind, r.case_id, r.construct) in existing for r in rows)
-        connection.executemany(
-            "INSERT INTO ratings (rater, case_kind, case_id, construct, rating, rationale, source_file, created)"
-            " VALUES (?,?,?,?,?,?,?,?) ON CONFLICT (rater, case_kind, case_id, construct) DO UPDATE SET"
-            " rating = excluded.rating, rationale = excluded.rationale, source_file = excluded.source_file,"
-            " created = excluded.created",
-            [(rater, r.case_kind, r.case_id, r.construct, r.rating, r.rationale, source, created) for r in rows])
-        result.rows = len(rows)
-        result.rated = sum(r.rating is not None for r in rows)
-        result.missing = result.rows - result.rated
-        result.cases = sorted({r.case_id for r in rows})
-        if path is not None and Path(path).is_file():
-            import hashlib
-
-            connection.execute(
-                "INSERT INTO imports (kind, path, sha256, coder, n_items, at) VALUES ('ratings', ?, ?, ?, ?, ?)",
-                (str(path), hashlib.sha256(Path(path).read_bytes()).hexdigest(), rater, len(rows), created))
-        project.store.audit(action, target=rater, detail={
-            "source_file": source, "rows": result.rows, "rated": result.rated, "missing": result.missing,
-            "removed": result.removed, "cases": result.cases})
-    return result
+def summarize_import(rater: str, path: str | Path | None, rows: Sequence[RatingRow], replaced: int,
+                     removed: int) -> RatingImport:
+    """What writing ``rows`` for ``rater`` did, as a :class:`RatingImport`."""
+    rated = sum(r.rating is not None for r in rows)
+    return RatingImport(rater=rater, path=Path(path) if path else Path("-"), rows=len(rows), rated=rated,
+                        missing=len(rows) - rated, replaced=replaced, removed=removed,
+                        cases=sorted({r.case_id for r in rows}))
 
 
 # ---------------------------------------------------------------------------- queries
-def ratings(project: "Project", rater: str | Sequence[str] | None = None, by: str | None = None,
-            construct: str | Sequence[str] | None = None, case_id: str | Sequence[str] | None = None,
-            codebook: Any = None) -> "pd.DataFrame":
-    """Ratings as a DataFrame, one row per rater, case and construct.
+def rating_frame(stored: "pd.DataFrame", info: Constructs) -> "pd.DataFrame":
+    """Stored ratings with construct names, scores and valences, in reading order.
 
     Parameters
     ----------
-    project : Project
-    rater, construct, case_id : str or sequence of str, optional
-        Filters.
-    by : str, optional
-        Keep one case kind.
+    stored : DataFrame
+        Rows of the ``ratings`` table (:func:`mio_qual.store.ratings.read_ratings`).
+    info : Constructs
 
     Returns
     -------
@@ -280,22 +225,8 @@ def ratings(project: "Project", rater: str | Sequence[str] | None = None, by: st
     """
     import pandas as pd
 
-    clauses, params = [], []
-    for column, value in (("rater", rater), ("construct", construct), ("case_id", case_id)):
-        values = as_list(value)
-        if values is not None:
-            clauses.append(f"{column} IN ({','.join('?' * len(values))})" if values else "0")
-            params.extend(values)
-    if by is not None:
-        clauses.append("case_kind = ?")
-        params.append(case_column(by))
-    where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
-    rows = project.store.connection.execute(
-        "SELECT rater, case_kind, case_id, construct, rating, rationale, source_file, created FROM ratings"
-        + where, params).fetchall()
-    info = load_constructs(project, codebook)
-    records = [(r[0], r[1], r[2], r[3], info.name(r[3]), r[4], score(r[4]), valence(r[4]), r[5], r[6], r[7])
-               for r in rows]
+    records = [(r.rater, r.case_kind, r.case_id, r.construct, info.name(r.construct), r.rating, score(r.rating),
+                valence(r.rating), r.rationale, r.source_file, r.created) for r in stored.itertuples(index=False)]
     records.sort(key=lambda r: (r[0], r[1], r[2], info.order_key(r[3])))
     frame = pd.DataFrame.from_records(records, columns=RATING_COLUMNS)
     frame["score"] = frame["score"].astype(float)
@@ -304,51 +235,56 @@ def ratings(project: "Project", rater: str | Sequence[str] | None = None, by: st
     return frame
 
 
-def raters(project: "Project", by: str | None = None) -> list[str]:
-    """Raters with ratings in the project (optionally for one case kind), consensus last."""
-    sql, params = "SELECT DISTINCT rater FROM ratings", []
-    if by is not None:
-        sql += " WHERE case_kind = ?"
-        params.append(by)
-    names = sorted(r[0] for r in project.store.connection.execute(sql, params))
+def order_raters(names: Sequence[str]) -> list[str]:
+    """Rater names sorted, consensus last."""
+    names = sorted(names)
     return [n for n in names if n != CONSENSUS] + ([CONSENSUS] if CONSENSUS in names else [])
 
 
-def default_rater(project: "Project", by: str) -> str:
+def default_rater(names: Sequence[str], by: str) -> str:
     """The layer a matrix shows by default: consensus if built, else the only rater.
+
+    Parameters
+    ----------
+    names : sequence of str
+        The raters with ratings of case kind ``by``.
+    by : str
 
     Raises
     ------
     InputError
         With no ratings, or with several raters and no consensus.
     """
-    names = raters(project, by)
     if CONSENSUS in names:
         return CONSENSUS
     if len(names) == 1:
         return names[0]
     if not names:
-        raise InputError(f"the project has no {by} ratings", path=project.folder,
+        raise InputError(f"the project has no {by} ratings",
                          hint="import filled worksheets with `mio-qual ratings import FILE --rater NAME`")
-    raise InputError(f"several raters ({', '.join(names)}) and no consensus ratings", path=project.folder,
+    raise InputError(f"several raters ({', '.join(names)}) and no consensus ratings",
                      hint="name one with rater=..., or build the consensus with `mio-qual ratings consensus`")
 
 
-def construct_matrix(project: "Project", by: str = "clinic", rater: str | None = None,
-                     constructs: Sequence[str] | None = None, cases: Sequence[str] | None = None,
-                     numeric: bool = False, codebook: Any = None) -> "pd.DataFrame":
+def construct_matrix(frame: "pd.DataFrame", info: Constructs, by: str = "clinic", *, rater: str,
+                     case_ids: Sequence[str] = (), constructs: Sequence[str] | None = None,
+                     cases: Sequence[str] | None = None, numeric: bool = False) -> "pd.DataFrame":
     """Construct x case matrix of one rater's (or the consensus) ratings.
 
     Parameters
     ----------
-    project : Project
+    frame : DataFrame
+        The rater's ratings of case kind ``by`` (:func:`rating_frame`).
+    info : Constructs
     by : str
         Case kind (default ``clinic``).
-    rater : str, optional
-        Default: see :func:`default_rater`.
+    rater : str
+        Whose ratings ``frame`` holds (named in errors and in ``attrs``).
+    case_ids : sequence of str
+        The project's cases of the kind, the default columns.
     constructs, cases : sequence of str, optional
         Rows and columns to show, in this order (default: every rated construct in codebook
-        order; every case of the kind in the project, then any other rated case).
+        order; every case in ``case_ids``, then any other rated case).
     numeric : bool
         Scores (-2 ... 2, NaN for X and missing) instead of rating texts.
 
@@ -360,14 +296,10 @@ def construct_matrix(project: "Project", by: str = "clinic", rater: str | None =
     import pandas as pd
 
     case_column(by)
-    rater = rater or default_rater(project, by)
-    frame = ratings(project, rater=rater, by=by, codebook=codebook)
     if not len(frame):
-        raise InputError(f"rater {rater!r} has no {by} ratings", path=project.folder,
-                         hint="see `mio-qual ratings list` for the raters")
-    info = load_constructs(project, codebook)
+        raise InputError(f"rater {rater!r} has no {by} ratings", hint="see `mio-qual ratings list` for the raters")
     row_ids = as_list(constructs) or info.sort(frame["construct"])
-    column_ids = as_list(cases) or (project_cases(project, by) + sorted(set(frame["case_id"]) - set(project_cases(project, by))))
+    column_ids = as_list(cases) or (list(case_ids) + sorted(set(frame["case_id"]) - set(case_ids)))
     value = "score" if numeric else "rating"
     cells = {(c, k): v for c, k, v in zip(frame["construct"], frame["case_id"], frame[value])}
     data = [[cells.get((c, k), math.nan if numeric else None) for k in column_ids] for c in row_ids]
@@ -380,9 +312,27 @@ def construct_matrix(project: "Project", by: str = "clinic", rater: str | None =
     return matrix
 
 
+def matrix_result(matrix: "pd.DataFrame", info: Constructs, by: str) -> Result:
+    """A construct x case matrix as a result to show: its table and its heatmap.
+
+    Returns
+    -------
+    Result
+        One table (construct, name, one column per case; rating columns are the cases, empty
+        cells ``''``) and a ``heatmap`` :class:`~mio_qual.result.Figure` of the matrix; the
+        title names the rater.
+    """
+    table = matrix.reset_index()
+    table.insert(1, "name", table["construct"].map(info.name))
+    table = table.astype(object).where(table.notna(), "")
+    title = f"Construct ratings by {by} ({matrix.attrs['rater']})"
+    figure = Figure("heatmap", matrix, title, options={"names": {c: info.name(c) for c in matrix.index}})
+    return Result("construct-matrix", [ResultTable(table, title, [], list(matrix.columns), sheet="matrix")], [figure],
+                  title=title, data={"matrix": matrix})
+
+
 # ---------------------------------------------------------------------------- agreement
-def _pair_frame(project: "Project", names: Sequence[str], by: str) -> "pd.DataFrame":
-    frame = ratings(project, rater=list(names), by=by)
+def _pair_frame(frame: "pd.DataFrame", names: Sequence[str]) -> "pd.DataFrame":
     wide = frame.pivot_table(index=["case_id", "construct"], columns="rater", values="rating", aggfunc="first",
                              dropna=False)
     for name in names:
@@ -392,7 +342,7 @@ def _pair_frame(project: "Project", names: Sequence[str], by: str) -> "pd.DataFr
     return wide.astype(object).where(wide.notna(), None)
 
 
-def rating_agreement(project: "Project", raters_: Sequence[str] | None = None, by: str = "clinic",
+def rating_agreement(frame: "pd.DataFrame", names: Sequence[str], by: str = "clinic",
                      construct: Sequence[str] | None = None) -> "pd.DataFrame":
     """Agreement between raters on construct ratings, through :mod:`mio_qual.agreement`.
 
@@ -406,9 +356,10 @@ def rating_agreement(project: "Project", raters_: Sequence[str] | None = None, b
 
     Parameters
     ----------
-    project : Project
-    raters_ : sequence of str, optional
-        Default: every rater except consensus.
+    frame : DataFrame
+        The raters' ratings of case kind ``by`` (:func:`rating_frame`).
+    names : sequence of str
+        The raters to compare.
     by : str
     construct : sequence of str, optional
         Restrict to these constructs.
@@ -423,11 +374,11 @@ def rating_agreement(project: "Project", raters_: Sequence[str] | None = None, b
 
     from ..agreement import cohen_kappa, krippendorff_alpha, percent_agreement
 
-    names = list(as_list(raters_) or [r for r in raters(project, by) if r != CONSENSUS])
+    names = list(names)
     if len(names) < 2:
         raise InputError(f"agreement needs two or more raters; the project has {', '.join(names) or 'none'} for {by}",
-                         path=project.folder, hint="import a second rater's worksheet")
-    wide = _pair_frame(project, names, by)
+                         hint="import a second rater's worksheet")
+    wide = _pair_frame(frame, names)
     if construct is not None:
         wide = wide[wide.index.get_level_values("construct").isin(as_list(construct))]
     numeric = np.array([[score(v) for v in wide[name]] for name in names], dtype=float)
@@ -460,9 +411,18 @@ def rating_agreement(project: "Project", raters_: Sequence[str] | None = None, b
                                        "source"])
 
 
-def rating_disagreements(project: "Project", raters_: Sequence[str] | None = None, by: str = "clinic",
-                         codebook: Any = None) -> "pd.DataFrame":
+def rating_disagreements(frame: "pd.DataFrame", names: Sequence[str], info: Constructs,
+                         by: str = "clinic") -> "pd.DataFrame":
     """Every (case, construct) the raters rated differently, as a reconciliation sheet.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The raters' ratings of case kind ``by`` (:func:`rating_frame`).
+    names : sequence of str
+        The raters to compare.
+    info : Constructs
+    by : str
 
     Returns
     -------
@@ -474,9 +434,7 @@ def rating_disagreements(project: "Project", raters_: Sequence[str] | None = Non
     """
     import pandas as pd
 
-    names = list(as_list(raters_) or [r for r in raters(project, by) if r != CONSENSUS])
-    frame = ratings(project, rater=names, by=by, codebook=codebook)
-    info = load_constructs(project, codebook)
+    names = list(names)
     by_key: dict[tuple[str, str], dict[str, tuple[str | None, str | None]]] = {}
     for r in frame.itertuples(index=False):
         by_key.setdefault((r.case_id, r.construct), {})[r.rater] = (r.rating, r.rationale)
@@ -503,6 +461,19 @@ def rating_disagreements(project: "Project", raters_: Sequence[str] | None = Non
     return result
 
 
+def disagreements_table(frame: "pd.DataFrame") -> ResultTable:
+    """A reconciliation sheet (:func:`rating_disagreements`) as a table to write and fill.
+
+    The raters' rating columns and the ``rating`` column to fill are rating columns (shaded by
+    valence in ``.xlsx``); the sheet is called ``ratings`` so that
+    :func:`read_rating_file` reads it back.
+    """
+    fixed = ("case_kind", "case_id", "construct", "construct_name", "difference", "rating", "rationale")
+    names = [c for c in frame.columns if c not in fixed and not c.endswith("_rationale")]
+    return ResultTable(frame, "Rating disagreements", ["Fill 'rating' and 'rationale' with the agreed value."],
+                       names + ["rating"], sheet="ratings")
+
+
 @dataclass
 class ConsensusResult:
     """What :func:`build_consensus` did."""
@@ -513,9 +484,9 @@ class ConsensusResult:
     written: int = 0
 
 
-def build_consensus(project: "Project", raters_: Sequence[str] | None = None, *, by: str = "clinic",
-                    decisions: str | Path | None = None, allow_unresolved: bool = False,
-                    codebook: Any = None) -> ConsensusResult:
+def build_consensus(frame: "pd.DataFrame", names: Sequence[str], *, by: str = "clinic",
+                    decisions: Sequence[RatingRow] = (), decisions_path: str | Path | None = None,
+                    allow_unresolved: bool = False) -> tuple[ConsensusResult, list[RatingRow]]:
     """Build the consensus rating layer (rater ``consensus``) from the raters' ratings.
 
     For each case and construct: where every rater gave the same value (missing included),
@@ -526,35 +497,36 @@ def build_consensus(project: "Project", raters_: Sequence[str] | None = None, *,
 
     Parameters
     ----------
-    project : Project
-    raters_ : sequence of str, optional
-        Default: every rater except consensus.
+    frame : DataFrame
+        The raters' ratings of case kind ``by`` (:func:`rating_frame`).
+    names : sequence of str
+        The raters to combine.
     by : str
-    decisions : path, optional
-        Reconciliation file (.xlsx or .csv): case_id, construct, rating, rationale.
+    decisions : sequence of RatingRow
+        The rows of the reconciliation file (:func:`read_rating_file` of the sheet
+        :func:`rating_disagreements` writes, with its ``rating`` and ``rationale`` filled).
+    decisions_path : path, optional
+        That file, named in errors.
     allow_unresolved : bool
         Write disagreements without a decision as missing, with a rationale naming the
         raters' values (default: refuse and list them).
 
     Returns
     -------
-    ConsensusResult
+    result : ConsensusResult
+        ``written`` is left for the caller to set once the rows are stored.
+    rows : list of RatingRow
+        The consensus layer for the case kind, to store as rater ``consensus``.
 
     Raises
     ------
     InputError
         Bad cells in the decisions file; or disagreements left without a decision.
     """
-    names = list(as_list(raters_) or [r for r in raters(project, by) if r != CONSENSUS])
+    names = list(names)
     if len(names) < 2:
-        raise InputError("a consensus needs two or more raters", path=project.folder,
-                         hint="import each rater's worksheet first")
-    info = load_constructs(project, codebook)
-    chosen: dict[tuple[str, str], RatingRow] = {}
-    if decisions is not None:
-        rows, _ = read_rating_file(decisions, project=project, by=by, info=info, what="reconciliation file")
-        chosen = {(r.case_id, r.construct): r for r in rows}
-    frame = ratings(project, rater=names, by=by)
+        raise InputError("a consensus needs two or more raters", hint="import each rater's worksheet first")
+    chosen = {(r.case_id, r.construct): r for r in decisions}
     given: dict[tuple[str, str], dict[str, tuple[str | None, str | None]]] = {}
     for r in frame.itertuples(index=False):
         given.setdefault((r.case_id, r.construct), {})[r.rater] = (r.rating, r.rationale)
@@ -590,23 +562,21 @@ def build_consensus(project: "Project", raters_: Sequence[str] | None = None, *,
     unused = set(chosen) - set(given)
     if unused:
         case, construct = sorted(unused)[0]
-        raise InputError(f"the reconciliation file rates {case} / {construct}, which no rater rated", path=decisions,
+        raise InputError(f"the reconciliation file rates {case} / {construct}, which no rater rated", path=decisions_path,
                          line=chosen[(case, construct)].row, hint="check the case and construct")
     if result.unresolved and not allow_unresolved:
         first = result.unresolved[0]
         raise InputError(
             f"{len(result.unresolved)} disagreement(s) have no decision; first: {first[0]} / {first[1]} "
-            + ", ".join(f"{n} {v or 'missing'}" for n, v in first[2].items()), path=decisions or project.folder,
+            + ", ".join(f"{n} {v or 'missing'}" for n, v in first[2].items()), path=decisions_path,
             hint="write them with `mio-qual ratings disagreements --out FILE`, fill 'rating' and 'rationale', and "
                  "pass --decisions FILE (or --allow-unresolved)",
             details=[f"{c} / {k}: " + ", ".join(f"{n} {v or 'missing'}" for n, v in p.items())
                      for c, k, p in result.unresolved])
-    written = _write(project, out, CONSENSUS, Path(decisions) if decisions else None, action="build rating consensus",
-                     replace_rater_kind=by)
-    result.written = written.rows
-    return result
+    return result, out
 
 
-__all__ = ["import_ratings", "read_rating_file", "ratings", "raters", "default_rater", "construct_matrix",
-           "rating_agreement", "rating_disagreements", "build_consensus", "RatingImport", "RatingRow",
-           "ConsensusResult", "CONSENSUS", "NUMERIC", "MIXED"]
+__all__ = ["read_rating_file", "check_rater", "summarize_import", "rating_frame", "order_raters", "default_rater",
+           "construct_matrix", "matrix_result", "rating_agreement", "rating_disagreements", "disagreements_table",
+           "build_consensus",
+           "RatingImport", "RatingRow", "ConsensusResult", "CONSENSUS", "NUMERIC", "MIXED", "RATING_COLUMNS"]

@@ -1,46 +1,443 @@
-"""Mixed methods: the Project methods for ratings, quantitative outcomes and joint displays."""
+"""Mixed methods: the Project methods for ratings, quantitative outcomes and joint displays.
+
+Each method reads what it needs from the store (:mod:`mio_qual.store.ratings`,
+:mod:`mio_qual.store.quant`, the codings and transcripts), hands it to :mod:`mio_qual.mixed`,
+and writes what comes back inside one transaction.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from ._base import ProjectBase
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
+    from ..mixed.constructs import Constructs
+    from ..mixed.joint import JointData, JointDisplay
+    from ..mixed.quant import QuantImport
+    from ..mixed.ratings import ConsensusResult, RatingImport, RatingRow
+    from ..mixed.worksheet import Worksheet
+    from ..result import Result
+
+
+@dataclass
+class WorksheetFiles:
+    """What :meth:`MixedMixin.write_rating_worksheets` wrote.
+
+    Attributes
+    ----------
+    sheet : Worksheet
+        The content, the same for every rater.
+    files : list of Path
+        The files written (``ratings_<rater>.xlsx`` and ``.docx`` per rater).
+    """
+
+    sheet: "Worksheet"
+    files: list[Path]
+
 
 class MixedMixin(ProjectBase):
     """Construct ratings, quantitative outcomes and joint displays."""
 
-    def ratings(self, **kwargs: Any) -> "pd.DataFrame":
-        """Construct ratings (see :func:`mio_qual.mixed.ratings.ratings`)."""
-        from ..mixed.ratings import ratings
+    # ------------------------------------------------------------------ shared inputs
+    def constructs(self, codebook: Any = None) -> "Constructs":
+        """Names, order and rateability of codes: from ``codebook``, the project's newest
+        registered codebook, or the bundled ones (see :func:`mio_qual.mixed.constructs.load_constructs`)."""
+        from ..mixed.constructs import load_constructs
+        from ..store.summary import latest_codebook
 
-        return ratings(self, **kwargs)
+        if codebook is not None:
+            return load_constructs(codebook)
+        try:
+            latest = latest_codebook(self.store)
+        except ValueError:  # a stored codebook that is not JSON: fall back to the bundled ones
+            latest = None
+        return load_constructs(stored=(latest[0], latest[2]) if latest else None)
 
-    def quant(self, **kwargs: Any) -> "pd.DataFrame":
-        """Imported quantitative values, one row each (see :func:`mio_qual.mixed.quant.quant`)."""
-        from ..mixed.quant import quant
+    def cases(self, by: str = "clinic") -> list[str]:
+        """The cases of a kind (clinic, agency, role, transcript) the transcripts define, sorted."""
+        from ..mixed.constructs import case_column, cases_of
 
-        return quant(self, **kwargs)
+        case_column(by)
+        return cases_of(by, self.transcripts(), self.speakers())
 
-    def outcomes(self, by: str = "clinic", **kwargs: Any) -> "pd.DataFrame":
-        """Quantitative outcomes aggregated to clinic or agency with n, mean, SD, median and source level
-        (see :func:`mio_qual.mixed.aggregate.aggregate`)."""
+    def _all_cases(self) -> dict[str, list[str]]:
+        from ..mixed.constructs import CASE_KINDS, cases_of
+
+        transcripts, speakers = self.transcripts(), self.speakers()
+        return {kind: cases_of(kind, transcripts, speakers) for kind in CASE_KINDS}
+
+    def evidence(self, by: str = "clinic", *, coder: str | Sequence[str] | None = None,
+                 constructs: Sequence[str] | None = None, codebook: Any = None, via_refines: bool = True,
+                 redact_names: bool = True) -> "pd.DataFrame":
+        """The coded excerpts behind each construct in each case, de-identified
+        (see :func:`mio_qual.mixed.evidence.evidence`).
+
+        ``coder`` names the coding layers; by default the consensus layers, else every human
+        layer merged.
+        """
+        return self._evidence(by, coder=coder, constructs=constructs, info=self.constructs(codebook),
+                              via_refines=via_refines, redact_names=redact_names)[0]
+
+    def _evidence(self, by: str, *, coder: str | Sequence[str] | None, info: "Constructs",
+                  constructs: Sequence[str] | None = None, via_refines: bool = True,
+                  redact_names: bool = True) -> tuple["pd.DataFrame", str]:
+        """The excerpts and a phrase naming the layers they came from."""
+        import pandas as pd
+
+        from ..mixed.evidence import EVIDENCE_COLUMNS, choose_layers, evidence
+        from ..store.codings import layer_summary, read_codings
+
+        layers, phrase = choose_layers(layer_summary(self.store), coder)
+        codings = read_codings(self.store, coder=layers, columns=["transcript_id", "start", "end", "code", "coder"]) \
+            if layers else None
+        if codings is None or not len(codings):
+            return pd.DataFrame(columns=EVIDENCE_COLUMNS), phrase
+        coded = sorted(set(codings["transcript_id"]))
+        turns = self.segments("turn", with_text=False)
+        frame = evidence(codings, self.transcripts(), self.speakers(), turns[turns["transcript_id"].isin(coded)],
+                         {t: self.text(t) for t in coded}, by, info=info, constructs=constructs,
+                         via_refines=via_refines, names=self.names_to_redact() if redact_names else None)
+        return frame, phrase
+
+    # ------------------------------------------------------------------ ratings
+    def rating_worksheet(self, by: str = "clinic", *, coder: str | Sequence[str] | None = None,
+                         constructs: Sequence[str] | None = None, cases: Sequence[str] | None = None,
+                         codebook: Any = None, via_refines: bool = True, redact_names: bool = True) -> "Worksheet":
+        """The content of a rating worksheet: per construct and case the counts and excerpts
+        (see :func:`mio_qual.mixed.worksheet.build_worksheet`).
+
+        Parameters
+        ----------
+        by : {"clinic", "agency", "role", "transcript"}
+        coder : str or sequence of str, optional
+            Coding layers to quote (default: consensus, else every human layer merged).
+        constructs : sequence of str, optional
+            Constructs to rate (default: every rateable CFIR construct coded directly).
+        cases : sequence of str, optional
+            Cases to include (default: every case of the kind).
+        codebook : optional
+            See :meth:`constructs`.
+        via_refines : bool
+            Also quote excerpts of study codes that refine a construct.
+        redact_names : bool
+            Redact roster names in the excerpts.
+        """
+        from ..mixed.constructs import case_column
+        from ..mixed.worksheet import build_worksheet
+
+        case_column(by)
+        info = self.constructs(codebook)
+        excerpts, phrase = self._evidence(by, coder=coder, info=info, via_refines=via_refines,
+                                          redact_names=redact_names)
+        return build_worksheet(excerpts, info, by, case_ids=self.cases(by), layers=phrase, constructs=constructs,
+                               cases=cases)
+
+    def write_rating_worksheets(self, folder: str | Path, raters: Sequence[str] | None = None, *, by: str = "clinic",
+                                docx: bool = True, **options: Any) -> WorksheetFiles:
+        """Write each rater's worksheet (``ratings_<rater>.xlsx`` to fill, ``.docx`` to read) into ``folder``.
+
+        Parameters
+        ----------
+        folder : str or Path
+        raters : sequence of str, optional
+            One worksheet each (default: one unnamed ``ratings_worksheet``).
+        by : str
+        docx : bool
+            Also write the ``.docx`` files.
+        **options
+            As :meth:`rating_worksheet` takes them (coder, constructs, cases, codebook,
+            via_refines, redact_names).
+        """
+        from ..reports.worksheet import write_worksheet
+
+        sheet = self.rating_worksheet(by, **options)
+        files: list[Path] = []
+        for rater in (list(raters) if raters else [None]):
+            files += write_worksheet(sheet, folder, rater, docx=docx)
+        return WorksheetFiles(sheet, files)
+
+    def import_ratings(self, path: str | Path, rater: str | None = None, *, by: str | None = None,
+                       codebook: Any = None) -> "RatingImport":
+        """Import a rater's filled worksheet (or a CSV) into the ratings, in one transaction.
+
+        Each (case, construct) the file rates replaces that rater's earlier rating of it;
+        ratings the same file brought before but no longer holds are removed. Empty ratings
+        are kept as missing.
+
+        Parameters
+        ----------
+        path : str or Path
+            A worksheet written by :meth:`write_rating_worksheets` and filled in, or a CSV with
+            columns case_id, construct, rating and optionally case_kind, rationale.
+        rater : str, optional
+            Whose ratings these are (default: the rater the worksheet names).
+        by : str, optional
+            Case kind for files without a ``case_kind`` column.
+
+        Raises
+        ------
+        InputError
+            Every bad cell with sheet, row and column; nothing is imported then.
+        """
+        from ..mixed.ratings import check_rater, read_rating_file
+
+        path = Path(path)
+        rater = check_rater(path, rater)
+        rows, _ = read_rating_file(path, cases=self._all_cases(), by=by, info=self.constructs(codebook))
+        return self._store_ratings(rows, rater, path, action="import ratings")
+
+    def _store_ratings(self, rows: Sequence["RatingRow"], rater: str, path: Path | None, *, action: str,
+                       replace_case_kind: str | None = None) -> "RatingImport":
+        from ..mixed.ratings import summarize_import
+        from ..store import now_iso
+        from ..store.imports import record_import
+        from ..store.ratings import write_ratings
+
+        source = path.name if path else None
+        created = now_iso()
+        records = [(r.case_kind, r.case_id, r.construct, r.rating, r.rationale) for r in rows]
+        with self.store.transaction():
+            replaced, removed = write_ratings(self.store, rater, records, source_file=source, created=created,
+                                              replace_case_kind=replace_case_kind)
+            result = summarize_import(rater, path, rows, replaced, removed)
+            if path is not None and path.is_file():
+                record_import(self.store, kind="ratings", path=str(path),
+                              sha256=hashlib.sha256(path.read_bytes()).hexdigest(), coder=rater, n_items=len(rows),
+                              at=created)
+            self.store.audit(action, target=rater, detail={
+                "source_file": source, "rows": result.rows, "rated": result.rated, "missing": result.missing,
+                "removed": result.removed, "cases": result.cases})
+        return result
+
+    def ratings(self, rater: str | Sequence[str] | None = None, by: str | None = None,
+                construct: str | Sequence[str] | None = None, case_id: str | Sequence[str] | None = None,
+                codebook: Any = None) -> "pd.DataFrame":
+        """Construct ratings, one row per rater, case and construct
+        (columns as :func:`mio_qual.mixed.ratings.rating_frame` gives them).
+
+        Parameters
+        ----------
+        rater, construct, case_id : str or sequence of str, optional
+            Filters (``'a,b'`` names two).
+        by : str, optional
+            Keep one case kind.
+        """
+        from ..mixed.constructs import as_list, case_column
+        from ..mixed.ratings import rating_frame
+        from ..store.ratings import read_ratings
+
+        stored = read_ratings(self.store, rater=as_list(rater), case_kind=case_column(by) if by is not None else None,
+                              construct=as_list(construct), case_id=as_list(case_id))
+        return rating_frame(stored, self.constructs(codebook))
+
+    def raters(self, by: str | None = None) -> list[str]:
+        """Raters with ratings (of one case kind), consensus last."""
+        from ..mixed.ratings import order_raters
+        from ..store.ratings import rater_names
+
+        return order_raters(rater_names(self.store, by))
+
+    def _compared(self, raters: Sequence[str] | None, by: str) -> list[str]:
+        """The raters named, else every rater of the kind but consensus."""
+        from ..mixed.constructs import as_list
+        from ..mixed.ratings import CONSENSUS
+
+        return list(as_list(raters) or [r for r in self.raters(by) if r != CONSENSUS])
+
+    def construct_matrix(self, by: str = "clinic", rater: str | None = None, constructs: Sequence[str] | None = None,
+                         cases: Sequence[str] | None = None, numeric: bool = False,
+                         codebook: Any = None) -> "pd.DataFrame":
+        """Construct x case matrix of one rater's (default: the consensus, else the only rater's)
+        ratings (see :func:`mio_qual.mixed.ratings.construct_matrix`)."""
+        from ..mixed.constructs import case_column
+        from ..mixed.ratings import construct_matrix, default_rater
+
+        case_column(by)
+        rater = rater or default_rater(self.raters(by), by)
+        return construct_matrix(self.ratings(rater=rater, by=by, codebook=codebook), self.constructs(codebook), by,
+                                rater=rater, case_ids=self.cases(by), constructs=constructs, cases=cases,
+                                numeric=numeric)
+
+    def rating_matrix(self, by: str = "clinic", rater: str | None = None, codebook: Any = None) -> "Result":
+        """The construct x case matrix as a result to show or write: a table with construct names,
+        and its heatmap (see :func:`mio_qual.mixed.ratings.matrix_result`)."""
+        from ..mixed.ratings import matrix_result
+
+        return matrix_result(self.construct_matrix(by=by, rater=rater, codebook=codebook), self.constructs(codebook),
+                             by)
+
+    def rating_agreement(self, raters: Sequence[str] | None = None, by: str = "clinic",
+                         construct: Sequence[str] | None = None) -> "pd.DataFrame":
+        """Agreement between raters: ordinal and nominal alpha, linear weighted kappa, exact and
+        within-one agreement (see :func:`mio_qual.mixed.ratings.rating_agreement`).
+        Default raters: every rater but consensus."""
+        from ..mixed.ratings import rating_agreement
+
+        names = self._compared(raters, by)
+        return rating_agreement(self.ratings(rater=names, by=by), names, by, construct=construct)
+
+    def rating_disagreements(self, raters: Sequence[str] | None = None, by: str = "clinic",
+                             codebook: Any = None) -> "pd.DataFrame":
+        """Every (case, construct) the raters rated differently, as a reconciliation sheet
+        (see :func:`mio_qual.mixed.ratings.rating_disagreements`)."""
+        from ..mixed.ratings import rating_disagreements
+
+        names = self._compared(raters, by)
+        return rating_disagreements(self.ratings(rater=names, by=by, codebook=codebook), names,
+                                    self.constructs(codebook), by)
+
+    def build_consensus(self, raters: Sequence[str] | None = None, *, by: str = "clinic",
+                        decisions: str | Path | None = None, allow_unresolved: bool = False,
+                        codebook: Any = None) -> "ConsensusResult":
+        """Build the consensus rating layer (rater ``consensus``) from the raters' ratings and a
+        reconciliation file, in one transaction; the raters' own ratings are never changed
+        (see :func:`mio_qual.mixed.ratings.build_consensus`)."""
+        from ..mixed.ratings import CONSENSUS, build_consensus, read_rating_file
+
+        names = self._compared(raters, by)
+        rows: list[RatingRow] = []
+        if decisions is not None and len(names) >= 2:
+            rows, _ = read_rating_file(decisions, cases=self._all_cases(), by=by, info=self.constructs(codebook),
+                                       what="reconciliation file")
+        result, layer = build_consensus(self.ratings(rater=names, by=by), names, by=by, decisions=rows,
+                                        decisions_path=decisions, allow_unresolved=allow_unresolved)
+        written = self._store_ratings(layer, CONSENSUS, Path(decisions) if decisions else None,
+                                      action="build rating consensus", replace_case_kind=by)
+        result.written = written.rows
+        return result
+
+    # ------------------------------------------------------------------ quantitative data
+    def import_quant(self, path: str | Path, *, dataset: str | None = None, kind: str | None = None,
+                     level: str | None = None, sheet: str | None = None, measures: Sequence[str] | None = None,
+                     ranges: Mapping[str, tuple[float | None, float | None]] | None = None,
+                     min_items: int = 4) -> "QuantImport":
+        """Import a quantitative file (fidelity, FIM/AIM/IAM, reach/adoption, activities or generic)
+        in one transaction; importing under a dataset name replaces that dataset whole.
+
+        Parameters are those of :func:`mio_qual.mixed.quant.read_quant`; ``dataset`` defaults
+        to the file name without its suffix.
+
+        Raises
+        ------
+        InputError
+            Every bad cell with sheet, row and column; nothing is stored then.
+        """
+        from ..mixed.constructs import clinic_agencies
+        from ..mixed.quant import QuantImport, quant_records, read_quant
+        from ..store import now_iso
+        from ..store.imports import record_import
+        from ..store.quant import replace_dataset
+
+        path = Path(path)
+        transcripts = self.transcripts()
+        cases = self._all_cases()
+        rows, _, spec, names, warnings = read_quant(
+            path, kind=kind, level=level, clinics=cases["clinic"], agencies=cases["agency"],
+            agency_of=clinic_agencies(transcripts), sheet=sheet, measures=measures, ranges=ranges,
+            min_items=min_items)
+        name = dataset or path.stem
+        records = quant_records(rows, spec.level, name, path.name)
+        result = QuantImport(dataset=name, kind=spec.name, level=spec.level, path=path, rows=len(rows),
+                             measures=names, warnings=warnings, values=sum(r[6] is not None for r in records))
+        with self.store.transaction():
+            result.replaced = replace_dataset(self.store, name, records)
+            record_import(self.store, kind="quant", path=str(path), sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+                          coder=None, n_items=len(rows), at=now_iso())
+            self.store.audit("import quantitative data", target=name, detail={
+                "kind": spec.name, "level": spec.level, "rows": len(rows), "measures": names,
+                "replaced": result.replaced, "source_file": path.name, "warnings": warnings[:20]})
+        return result
+
+    def quant(self, dataset: str | Sequence[str] | None = None, measure: str | Sequence[str] | None = None,
+              clinic: str | Sequence[str] | None = None) -> "pd.DataFrame":
+        """Stored quantitative values, one row per unit and measure.
+
+        Columns: dataset, level, unit_id, agency, clinic, measure, value, source_file, row, and
+        the row's other columns (counselor_id, date, phase ...). ``measure`` understands
+        aliases such as ``feasibility``.
+        """
+        from ..mixed.constructs import as_list
+        from ..mixed.quant import ALIASES
+        from ..store.quant import read_quant
+
+        measures = as_list(measure)
+        return read_quant(self.store, dataset=as_list(dataset), clinic=as_list(clinic),
+                          measure=[ALIASES.get(m, m) for m in measures] if measures is not None else None)
+
+    def outcomes(self, by: str = "clinic", measures: str | Sequence[str] | None = None,
+                 dataset: str | Sequence[str] | None = None) -> "pd.DataFrame":
+        """Quantitative outcomes aggregated to clinic or agency with n, mean, SD, median and source
+        level (see :func:`mio_qual.mixed.aggregate.aggregate`)."""
         from ..mixed.aggregate import aggregate
 
-        return aggregate(self, by=by, **kwargs)
+        return aggregate(self.quant(dataset=dataset), by=by, measures=measures)
 
-    def joint_display(self, display: str, outcome: str = "fidelity", **kwargs: Any) -> Any:
-        """A joint display: ``case-ordered``, ``side-by-side``, ``stats-by-theme`` or ``qca``
-        (see :func:`mio_qual.mixed.joint.joint_display`)."""
-        from ..mixed.joint import joint_display
+    def phases(self, by: str = "clinic", dataset: str | Sequence[str] | None = None) -> "pd.DataFrame":
+        """Implementation activities (Aim 2): completion and duration per case and phase
+        (see :func:`mio_qual.mixed.aggregate.phase_summary`)."""
+        from ..mixed.aggregate import phase_summary
+        from ..mixed.constructs import as_list
+        from ..store.quant import read_quant
 
-        return joint_display(self, display, outcome=outcome, **kwargs)
+        return phase_summary(read_quant(self.store, dataset=as_list(dataset), level="activity"), by=by)
 
-    def construct_matrix(self, by: str = "clinic", **kwargs: Any) -> "pd.DataFrame":
-        """Construct x case matrix of ratings (see :func:`mio_qual.mixed.ratings.construct_matrix`)."""
-        from ..mixed.ratings import construct_matrix
+    # ------------------------------------------------------------------ joint displays
+    def joint_data(self, by: str = "clinic", *, coder: str | Sequence[str] | None = None, codebook: Any = None,
+                   excerpts: bool = False) -> "JointData":
+        """What the joint displays are built from (see :class:`mio_qual.mixed.joint.JointData`).
 
-        return construct_matrix(self, by=by, **kwargs)
+        Parameters
+        ----------
+        by : str
+        coder : str or sequence of str, optional
+            Coding layers to quote from (with ``excerpts``).
+        codebook : optional
+        excerpts : bool
+            Read the coded excerpts too (the side-by-side display quotes them).
+        """
+        from ..mixed.constructs import case_column
+        from ..mixed.joint import JointData
+
+        case_column(by)
+        info = self.constructs(codebook)
+        quotes = self._evidence(by, coder=coder, info=info)[0] if excerpts else None
+        return JointData(self.ratings(by=by, codebook=codebook), self.quant(), info, by, self.cases(by), quotes,
+                         self.names_to_redact() if excerpts else set())
+
+    def joint_display(self, display: str = "case-ordered", outcome: str = "fidelity", *, by: str = "clinic",
+                      coder: str | Sequence[str] | None = None, codebook: Any = None, **options: Any) -> "JointDisplay":
+        """A joint display of ratings and an outcome: ``case-ordered``, ``side-by-side``,
+        ``stats-by-theme`` or ``qca`` (exploratory truth table).
+
+        Parameters
+        ----------
+        display : str
+        outcome : str
+            A stored measure or an alias (``fidelity``, ``feasibility`` ...).
+        by : {"clinic", "agency"}
+        coder : str or sequence of str, optional
+            Side-by-side: the coding layers to quote.
+        codebook : optional
+        **options
+            Those of the display's function in :mod:`mio_qual.mixed.joint` (rater, rule,
+            constructs, sort, fit, quotes, fit_threshold) or :func:`mio_qual.mixed.qca.configurations`
+            (conditions, present_at, outcome_threshold, max_conditions, consistency_cutoff).
+
+        Returns
+        -------
+        JointDisplay
+            ``.result()`` gives it to :func:`mio_qual.reports.render.render` (the case-ordered
+            display with its heatmap).
+        """
+        from ..mixed.joint import display_key, joint_display
+
+        key = display_key(display)
+        data = self.joint_data(by, coder=coder, codebook=codebook, excerpts=key == "side-by-side")
+        return joint_display(data, key, outcome, **options)
+

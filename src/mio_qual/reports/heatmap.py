@@ -3,16 +3,21 @@
 Cells are coloured by score on a diverging red-green scale (-2 red ... +2 green), X (mixed)
 amber and hatched, missing white; each cell shows its rating. Cases can be ordered by an
 outcome (their values under the case names) and distinguishing constructs marked with ``*``.
+
+Analyses describe the chart as a ``Figure(kind="heatmap", ...)`` (the rating matrix in
+``frame``, labels in ``options``); :func:`draw_heatmap` draws it, and
+:func:`mio_qual.reports.charts.draw` sends ``heatmap`` figures here.
 """
 
 from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Mapping, Sequence
 
-from ..reports.render import FILLS
-from .ratings_scale import score
+from ..mixed.ratings_scale import score
+from ..result import Figure
+from .render import FILLS
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -104,15 +109,24 @@ def heatmap(matrix: "pd.DataFrame", path: str | Path, *, names: Mapping[str, str
     return path
 
 
-def display_heatmap(display: Any, path: str | Path, *, names: Mapping[str, str] | None = None,
-                    dpi: int = 150) -> Path:
-    """The heatmap of a case-ordered :class:`~mio_qual.mixed.joint.JointDisplay`."""
-    data = display.data
-    flags = data["flags"]["distinguishing"].to_dict() if "flags" in data else None
-    if names is None:
-        names = dict(zip(display.frame["construct"], display.frame["name"]))
-    return heatmap(data["matrix"], path, names=names, outcomes=data["outcomes"]["value"].to_dict(),
-                   outcome=data.get("outcome", ""), flags=flags, title=display.title, dpi=dpi)
+def draw_heatmap(figure: Figure, path: str | Path, *, dpi: int = 150) -> Path:
+    """Draw a ``heatmap`` :class:`~mio_qual.result.Figure` to a PNG.
+
+    Parameters
+    ----------
+    figure : Figure
+        ``frame`` the rating matrix (constructs x cases); ``options`` may hold ``names``,
+        ``outcomes``, ``outcome`` and ``flags`` (see :func:`heatmap`).
+    path : str or Path
+    dpi : int
+
+    Returns
+    -------
+    Path
+    """
+    options = figure.options
+    return heatmap(figure.frame, path, names=options.get("names"), outcomes=options.get("outcomes"),
+                   outcome=options.get("outcome", ""), flags=options.get("flags"), title=figure.title or None, dpi=dpi)
 
 
-__all__: Sequence[str] = ["heatmap", "display_heatmap"]
+__all__: Sequence[str] = ["heatmap", "draw_heatmap"]

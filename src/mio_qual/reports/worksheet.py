@@ -1,0 +1,151 @@
+"""Writing rating worksheets: the ``.xlsx`` a rater fills and the ``.docx`` a rater reads.
+
+The content (rows per construct and case, excerpts, counts) is collected by
+:func:`mio_qual.mixed.worksheet.build_worksheet`; this module lays it out. The ``.xlsx`` has a
+``ratings`` sheet (rating cells shaded, a list of the allowed values), an ``excerpts`` sheet and
+an ``about`` sheet naming the rater, the case kind, the layers and the codebook, which
+``mio-qual ratings import`` reads back.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..exports import safe_cell
+from ..mixed.ratings_scale import HINT
+from ..mixed.worksheet import SCALE_TEXT, WORKSHEET_COLUMNS, Worksheet, worksheet_stem
+from ..store import now_iso
+from .render import _cell_value
+
+
+def write_worksheet(sheet: Worksheet, folder: str | Path, rater: str | None = None, *, docx: bool = True) -> list[Path]:
+    """Write a rater's ``ratings_<rater>.xlsx`` (and ``.docx``) into ``folder``.
+
+    Parameters
+    ----------
+    sheet : Worksheet
+        What :func:`mio_qual.mixed.worksheet.build_worksheet` collected.
+    folder : str or Path
+        Made if needed.
+    rater : str, optional
+        Named in the files' names and in the ``about`` sheet (the import reads it back).
+    docx : bool
+        Also write the ``.docx`` for reading.
+
+    Returns
+    -------
+    list of Path
+        The files written.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = worksheet_stem(rater)
+    written = [_write_xlsx(sheet, folder / f"{stem}.xlsx", rater)]
+    if docx:
+        written.append(_write_docx(sheet, folder / f"{stem}.docx", rater))
+    return written
+
+
+def _about_rows(sheet: Worksheet, rater: str | None) -> list[list[str]]:
+    rows = [["rater", rater or ""], ["case_kind", sheet.by], ["evidence", sheet.layers],
+            ["codebook", sheet.codebook], ["created", now_iso()], [],
+            ["How to rate", "Give each construct in each case one value in the 'rating' column and say why in "
+             "'rationale'. Ratings follow Damschroder & Lowery (2013): valence (+ or -) and strength (1 or 2)."],
+            []]
+    rows += [[value, meaning] for value, meaning in SCALE_TEXT]
+    rows += [[], ["Import", f"mio-qual ratings import THIS_FILE --rater {rater or 'NAME'}"],
+             ["Note", "Keep the columns case_kind, case_id, construct, rating and rationale as they are; other "
+                      "columns are for reading and are not imported. " + HINT + "."]]
+    return rows
+
+
+def _write_xlsx(sheet: Worksheet, path: Path, rater: str | None) -> Path:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    book = Workbook()
+    ws = book.active
+    ws.title = "ratings"
+    ws.append(WORKSHEET_COLUMNS)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for values in sheet.rows.itertuples(index=False):
+        ws.append([_cell_value(v) for v in values])
+    widths = {"case_kind": 10, "case_id": 14, "construct": 10, "construct_name": 28, "codes": 24,
+              "participants": 28, "transcripts": 16, "evidence": 90, "rating": 8, "rationale": 50}
+    rating_col = WORKSHEET_COLUMNS.index("rating") + 1
+    fill = PatternFill("solid", start_color="FFF8DC", end_color="FFF8DC")
+    for i, column in enumerate(WORKSHEET_COLUMNS, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = widths.get(column, 9)
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        row[rating_col - 1].number_format = "@"  # keep '+1' as typed
+        row[rating_col - 1].fill = fill
+        row[rating_col].fill = fill
+    if ws.max_row >= 2:
+        letter = get_column_letter(rating_col)
+        validation = DataValidation(type="list", formula1='"-2,-1,0,+1,+2,X"', allow_blank=True,
+                                    showErrorMessage=False)
+        validation.add(f"{letter}2:{letter}{ws.max_row}")
+        ws.add_data_validation(validation)
+    ws.freeze_panes = "E2"
+    ex = book.create_sheet("excerpts")
+    ex.append(list(sheet.excerpts.columns))
+    for cell in ex[1]:
+        cell.font = Font(bold=True)
+    for values in sheet.excerpts.itertuples(index=False):
+        ex.append([_cell_value(v) for v in values])
+    ex.column_dimensions[get_column_letter(len(sheet.excerpts.columns))].width = 100
+    about = book.create_sheet("about")
+    for row in _about_rows(sheet, rater):
+        about.append([safe_cell(v) for v in row])
+    about.column_dimensions["A"].width = 14
+    about.column_dimensions["B"].width = 110
+    book.save(path)
+    return path
+
+
+def _write_docx(sheet: Worksheet, path: Path, rater: str | None, max_quotes: int = 12) -> Path:
+    from docx import Document
+    from docx.shared import Pt
+
+    document = Document()
+    document.add_heading(f"Construct rating worksheet{': ' + rater if rater else ''}", level=0)
+    document.add_paragraph(f"Cases: {sheet.by}. Evidence: {sheet.layers}. Codebook: {sheet.codebook}. "
+                           "Speakers are shown by study id and role; names are redacted.")
+    table = document.add_table(rows=0, cols=2)
+    table.style = "Table Grid"
+    for value, meaning in SCALE_TEXT:
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text = value, meaning
+    document.add_paragraph("Enter ratings in the .xlsx file; this document is for reading the evidence.")
+    grouped = {key: group for key, group in sheet.excerpts.groupby(["case_id", "construct"], sort=False)}
+    empty = sheet.excerpts.iloc[0:0]
+    for case, group in sheet.rows.groupby("case_id", sort=False):
+        document.add_heading(f"{sheet.by}: {case}", level=1)
+        for row in group.itertuples(index=False):
+            document.add_heading(f"{row.construct} {row.construct_name}".strip(), level=2)
+            document.add_paragraph(
+                f"{row.n_excerpts} excerpt(s) coded directly, {row.n_via} via refining codes; "
+                f"{row.n_participants} participant(s); transcripts: {row.transcripts or 'none'}.")
+            quotes = grouped.get((case, row.construct), empty)
+            for q in quotes.head(max_quotes).itertuples(index=False):
+                paragraph = document.add_paragraph(style="List Bullet")
+                tag = paragraph.add_run(f"{q.said_by}{' (via ' + q.code + ')' if q.via else ''}: ")
+                tag.bold = True
+                tag.font.size = Pt(9)
+                paragraph.add_run(q.text).font.size = Pt(9)
+            if len(quotes) > max_quotes:
+                document.add_paragraph(f"... {len(quotes) - max_quotes} more excerpt(s) in the .xlsx 'excerpts' sheet.")
+            box = document.add_table(rows=1, cols=2)
+            box.style = "Table Grid"
+            box.rows[0].cells[0].text = "Rating:"
+            box.rows[0].cells[1].text = "Rationale:"
+    document.save(path)
+    return path
+
+
+__all__ = ["write_worksheet"]
