@@ -4,7 +4,7 @@ The sample project is built once (transcripts, both coders' layers, consensus, q
 outcomes and a small set of construct ratings, so that every section of the study report has
 content). Then, for ``--runs`` runs each, the median wall time of:
 
-* **study report**: :func:`mio_qual.reports.study_report` with its charts: computing agreement,
+* **study report**: :meth:`mio_qual.Project.report_study` with its charts: computing agreement,
   themes and joint displays from the store, drawing three charts, and writing the document;
 * **study report, no charts**: the same without drawing charts;
 * **reference**: python-docx writing a plain document of the same size: the same paragraphs
@@ -41,19 +41,14 @@ RATINGS = {
 def build_sample(folder: Path):  # type: ignore[no-untyped-def]
     """The sample project with every layer a study report reads."""
     from mio_qual import Project
-    from mio_qual.coding.reconcile import reconcile
-    from mio_qual.coding.spreadsheet import import_sheets
-    from mio_qual.coding.word import import_docx_comments
-    from mio_qual.mixed.quant import import_quant
-    from mio_qual.mixed.ratings import import_ratings
 
     project = Project.create(folder / "project")
     project.import_transcripts([SAMPLE])
-    import_docx_comments(project, sorted((SAMPLE / "coding" / "jordan").glob("*.docx")), coder="jordan")
-    import_sheets(project, [SAMPLE / "coding" / "casey.xlsx"], coder="casey")
-    reconcile(project, ("jordan", "casey"), into="consensus")
+    project.import_word_comments(sorted((SAMPLE / "coding" / "jordan").glob("*.docx")), coder="jordan")
+    project.import_coding_sheets([SAMPLE / "coding" / "casey.xlsx"], coder="casey")
+    project.reconcile(("jordan", "casey"), into="consensus")
     for path in sorted((SAMPLE / "quant").glob("*.csv")):
-        import_quant(project, path)
+        project.import_quant(path)
     ratings = folder / "ratings.csv"
     with open(ratings, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
@@ -61,7 +56,7 @@ def build_sample(folder: Path):  # type: ignore[no-untyped-def]
         for construct, cells in RATINGS.items():
             for clinic, rating in cells.items():
                 writer.writerow(["clinic", clinic, construct, rating, f"{construct} at {clinic}"])
-    import_ratings(project, ratings, rater="benchmark", by="clinic")
+    project.import_ratings(ratings, rater="benchmark", by="clinic")
     return project
 
 
@@ -111,17 +106,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5, help="runs per measurement (median reported)")
     parser.add_argument("--json", type=Path, help="also write the figures here (read by benchmarks/run.py)")
     args = parser.parse_args(argv)
-    from mio_qual.reports import study_report
-
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         started = time.perf_counter()
         project = build_sample(folder)
         setup = time.perf_counter() - started
         out = folder / "out"
-        result = study_report(project, out / "study.docx")  # warm-up: imports, codebook, fonts
-        with_charts = median_time(lambda: study_report(project, out / "study.docx"), args.runs)
-        no_charts = median_time(lambda: study_report(project, out / "plain-study.docx", charts=False), args.runs)
+        result = project.report_study(out / "study.docx")  # warm-up: imports, codebook, fonts
+        with_charts = median_time(lambda: project.report_study(out / "study.docx"), args.runs)
+        no_charts = median_time(lambda: project.report_study(out / "plain-study.docx", charts=False), args.runs)
         sizes = plain_copy(result.path, folder / "reference.docx", result.figures)
         reference = median_time(lambda: plain_copy(result.path, folder / "reference.docx", result.figures), args.runs)
         pages_hint = result.path.stat().st_size // 1024

@@ -58,6 +58,17 @@ def test_report_options(tiny, tmp_path, capsys):
     assert len(document.inline_shapes) == 0
 
 
+def test_the_readme_example_takes_several_coders_after_one_flag(tiny, tmp_path, capsys):
+    # README and `report --help`: `mio-qual report agreement --coders jordan casey --unit turn --out ...`
+    # exited 2 ("Got unexpected extra argument (casey)") before --coders took several values
+    out = tmp_path / "agreement.docx"
+    code, _, err = run(["--project", str(tiny.folder), "report", "agreement", "--coders", "jordan", "casey", "--unit",
+                        "turn", "--out", str(out), "--no-charts"], capsys)
+    assert code == 0, err
+    method = next(p.text for p in docx.Document(str(out)).paragraphs if p.text.startswith("Inter-rater agreement."))
+    assert "jordan and casey" in method and "speaker turns" in method
+
+
 @pytest.mark.parametrize("args, message", [
     (["report", "codebook", "--coders", "a", "--out", "x.docx"], "--coders does not apply"),
     (["report", "themes", "--out", "x.pdf"], "a report is a Word file"),

@@ -422,43 +422,9 @@ def themes_data(evidence: "pd.DataFrame", phrase: str, transcript_clinics: dict[
     return ThemesData(frame, phrase, [m.clinic_label(c) for c in clinics])
 
 
-def _quote_score(row: Any) -> tuple:
-    n = len(row.text)
-    good_length = 70 <= n <= 420
-    return (not row.via, good_length, -abs(n - 220))
-
-
-def pick_quotes(excerpts: "pd.DataFrame", k: int = 3) -> "pd.DataFrame":
-    """Up to ``k`` exemplar excerpts: direct codings first, readable lengths, different clinics and speakers.
-
-    Deterministic: the same data always gives the same quotes.
-    """
-    if not len(excerpts) or k <= 0:
-        return excerpts.head(0)
-    ranked = sorted(excerpts.itertuples(index=False), key=lambda r: (_quote_score(r), r.transcript_id, -r.start),
-                    reverse=True)
-    chosen: list[Any] = []
-    seen_clinics: set[str] = set()
-    seen_speakers: set[str] = set()
-    seen_spans: set[tuple[str, int]] = set()
-    for pass_ in (0, 1, 2):
-        for row in ranked:
-            if len(chosen) >= k:
-                break
-            key = (row.transcript_id, row.start)
-            if key in seen_spans:
-                continue
-            if pass_ == 0 and (row.clinic in seen_clinics or row.speaker_id in seen_speakers):
-                continue
-            if pass_ == 1 and row.speaker_id in seen_speakers:
-                continue
-            chosen.append(row)
-            seen_spans.add(key)
-            seen_clinics.add(row.clinic)
-            seen_speakers.add(row.speaker_id)
-    import pandas as pd
-
-    return pd.DataFrame(chosen, columns=excerpts.columns)
+#: How the themes report picks exemplar quotes with :func:`mio_qual.mixed.evidence.pick_quotes`: from
+#: different clinics and speakers, of a readable length (70 to 420 characters), near 220 characters.
+QUOTE_CHOICE: dict[str, Any] = {"spread": ("clinic", "speaker_id"), "target": 220, "readable": (70, 420)}
 
 
 def quote_source(row: Any) -> str:
@@ -482,6 +448,8 @@ def frequency_table(excerpts: "pd.DataFrame", clinics: Sequence[str], by: str = 
 def write_themes(b: ReportBuilder, ctx: _Context, *, level: int = 1, max_quotes: int = 3) -> None:
     """Themes per construct: how often, in which clinics and roles, and exemplar quotes."""
     import pandas as pd
+
+    from ..mixed.evidence import pick_quotes
 
     data = ctx.inputs.themes
     if data is None or not len(data.excerpts):
@@ -555,7 +523,7 @@ def write_themes(b: ReportBuilder, ctx: _Context, *, level: int = 1, max_quotes:
                  for role in roles_all if any(k[0] == role for k in counts)],
                 columns=["Role", *present, "Total"])
             b.table(grid, f"{info.label(construct)}: excerpts by role and clinic")
-            for quote in pick_quotes(rows, max_quotes).itertuples(index=False):
+            for quote in pick_quotes(rows, max_quotes, **QUOTE_CHOICE).itertuples(index=False):
                 b.quote(quote.text, quote_source(quote))
 
 
@@ -1268,7 +1236,7 @@ def _about(inputs: ReportInputs, data: AgreementData | str) -> str:
 
 __all__ = ["KINDS", "ReportResult", "ReportInputs", "AgreementData", "CodebookData", "ThemesData", "JointData",
            "codebook_report", "agreement_report", "themes_report", "joint_report", "study_report", "write_codebook",
-           "write_themes", "write_agreement", "write_disagreements", "write_joint", "write_autocode",
-           "agreement_method", "agreement_results", "codebook_data", "themes_data", "missing_joint_data",
-           "too_few_coders", "no_shared_transcripts", "check_path", "write_display", "display_docx", "pick_quotes", "quote_source", "frequency_table",
-           "disagreement_frame", "STAT_SOURCES", "STAT_CITATIONS"]
+           "write_themes", "write_agreement", "write_disagreements", "write_joint", "write_display", "write_autocode",
+           "display_docx", "agreement_method", "agreement_results", "codebook_data", "themes_data",
+           "missing_joint_data", "too_few_coders", "no_shared_transcripts", "check_path", "QUOTE_CHOICE",
+           "quote_source", "frequency_table", "disagreement_frame", "STAT_SOURCES", "STAT_CITATIONS"]
