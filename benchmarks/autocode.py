@@ -70,14 +70,13 @@ def _sample_model() -> Any:
 
     from mio_qual import Project
     from mio_qual.autocode import CodeSuggester
-    from mio_qual.coding.word import import_docx_comments
     from mio_qual.resources import bundled_path
 
     sample = Path(bundled_path("transcripts_sample"))
     with tempfile.TemporaryDirectory() as folder:
         project = Project.create(Path(folder) / "study")
         project.import_transcripts([sample])
-        import_docx_comments(project, sorted((sample / "coding" / "jordan").glob("*.docx")), coder="jordan")
+        project.import_word_comments(sorted((sample / "coding" / "jordan").glob("*.docx")), coder="jordan")
         data = project.labelled_units("jordan", "sentence")
         model = CodeSuggester().fit(data.texts, data.Y, groups=data.groups, codes=data.codes)
         project.close()

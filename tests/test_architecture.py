@@ -29,17 +29,8 @@ RENDERING_IMPORT = re.compile(r"^\s*(import|from)\s+(docx|openpyxl|matplotlib)\b
 ABOVE_PROJECT = ("project/", "cli/", "demo.py", "__init__.py")
 ANALYSIS_PACKAGES = ("agreement/", "mixed/", "autocode/")
 
-SQL_PENDING = {
-    "cli/coding.py",
-    "coding/layers.py", "coding/queries.py", "coding/reconcile.py", "coding/refi_export.py",
-    "coding/refi_import.py", "coding/spreadsheet.py", "coding/word.py",
-    "demo.py",
-    "project/_base.py", "project/transcripts.py",
-}
-PROJECT_PENDING = {
-    "coding/importing.py", "coding/layers.py", "coding/queries.py", "coding/reconcile.py", "coding/refi_export.py",
-    "coding/refi_import.py", "coding/spreadsheet.py", "coding/word.py",
-}
+SQL_PENDING: set[str] = set()
+PROJECT_PENDING: set[str] = set()
 RENDERING_PENDING: set[str] = set()
 
 

@@ -186,9 +186,8 @@ def test_normalize_index_points_back_to_the_source():
 
 # ------------------------------------------------------------------------------ queries
 def _write(project, rows, coder="ann", origin="human"):
-    from mio_qual.coding.layers import write_codings
 
-    return write_codings(project, [Coding("T01", s, e, code, coder, origin) for s, e, code in rows], coder=coder,
+    return project.write_codings([Coding("T01", s, e, code, coder, origin) for s, e, code in rows], coder=coder,
                          origin=origin, source_file=None, replace="none")
 
 

@@ -104,14 +104,14 @@ def test_delete_layer_from_the_command_line(tmp_path):
 
     from mio_qual import Project
     from mio_qual.cli.main import _group
-    from mio_qual.coding import Coding, write_codings
+    from mio_qual.coding import Coding
 
     project = Project.create(tmp_path / "p")
     source = tmp_path / "T1.txt"
     source.write_text("I: How is it?\nR: The room is never free on Tuesdays.\n", encoding="utf-8")
     project.import_transcripts([source])
-    write_codings(project, [Coding("T1", 20, 28, "IS.J2", "ann")], coder="ann")
-    write_codings(project, [Coding("T1", 20, 28, "IS.J2", "bob")], coder="bob")
+    project.write_codings([Coding("T1", 20, 28, "IS.J2", "ann")], coder="ann")
+    project.write_codings([Coding("T1", 20, 28, "IS.J2", "bob")], coder="bob")
     project.close()
     runner = CliRunner()
     missing = runner.invoke(_group, ["--project", str(tmp_path / "p"), "coding", "delete", "--coder", "zed", "--yes"])

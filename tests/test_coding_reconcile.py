@@ -5,10 +5,7 @@ from __future__ import annotations
 import openpyxl
 import pytest
 
-from mio_qual.coding.layers import write_codings
 from mio_qual.coding.model import Coding
-from mio_qual.coding.reconcile import import_decisions, reconcile
-from mio_qual.coding.spreadsheet import import_sheets
 from mio_qual.errors import InputError
 
 from test_coding import make_project
@@ -20,7 +17,7 @@ def coded(tmp_path):
     assert len(project.text("T01")) > 230
 
     def layer(coder, rows):
-        write_codings(project, [Coding("T01", s, e, c, coder) for s, e, c in rows], coder=coder)
+        project.write_codings([Coding("T01", s, e, c, coder) for s, e, c in rows], coder=coder)
 
     layer("ann", [(10, 50, "IS.J2"), (100, 120, "MIO.REC"), (150, 160, "IS.A3"), (200, 210, "IS.D2"),
                   (205, 215, "IS.D2")])
@@ -35,7 +32,7 @@ def _consensus(project):
 
 
 def test_agreed_codings_form_the_consensus_layer(coded, tmp_path):
-    result = reconcile(coded, coders=("ann", "bob"), out=tmp_path / "rec")
+    result = coded.reconcile(coders=("ann", "bob"), out=tmp_path / "rec")
     # IS.J2: 38 shared of 45 covered (0.84); IS.D2: ann's two codings merge to 200-215, 13 of 15 shared
     assert _consensus(coded) == [(10, 55, "IS.J2"), (200, 215, "IS.D2")]
     assert set(coded.codings(coder="consensus")["origin"]) == {"consensus"}
@@ -45,13 +42,13 @@ def test_agreed_codings_form_the_consensus_layer(coded, tmp_path):
                     ("D0002", 150, 200, ["IS.A3"], ["IS.A3"])]  # 10 of 50 shared: boundaries differ
     assert "boundaries differ" in result.rows[1].note and "20%" in result.rows[1].note
     # running it again replaces its own output, never duplicates
-    reconcile(coded, coders=("ann", "bob"))
+    coded.reconcile(coders=("ann", "bob"))
     assert len(_consensus(coded)) == 2
 
 
 def test_sheet_round_trip_adds_decisions(coded, tmp_path):
     text = coded.text("T01")
-    result = reconcile(coded, coders=("ann", "bob"), out=tmp_path / "rec")
+    result = coded.reconcile(coders=("ann", "bob"), out=tmp_path / "rec")
     xlsx = result.files[0]
     assert xlsx.name == "reconcile_ann_bob.xlsx" and result.files[1].suffix == ".docx"
     book = openpyxl.load_workbook(xlsx)
@@ -62,7 +59,7 @@ def test_sheet_round_trip_adds_decisions(coded, tmp_path):
     sheet["G2"] = "keep B"
     sheet["G3"] = "code: IS.A3; supervision"
     book.save(xlsx)
-    done = import_decisions(coded, xlsx)
+    done = coded.import_decisions(xlsx)
     assert (done.decided, done.undecided, done.inserted) == (2, 0, 3)
     assert _consensus(coded) == [(10, 55, "IS.J2"), (105, 130, "IND.A"), (150, 200, "IS.A3"),
                                  (150, 200, "MIO.SUPV"), (200, 215, "IS.D2")]
@@ -70,13 +67,13 @@ def test_sheet_round_trip_adds_decisions(coded, tmp_path):
     sheet["G2"] = "both"
     sheet["G3"] = None
     book.save(xlsx)
-    again = import_sheets(coded, [xlsx])  # what `coding import` does with a reconciliation sheet
+    again = coded.import_coding_sheets([xlsx])  # what `coding import` does with a reconciliation sheet
     assert again.decisions[0].undecided == 1
     assert _consensus(coded) == [(10, 55, "IS.J2"), (100, 120, "MIO.REC"), (105, 130, "IND.A"), (200, 215, "IS.D2")]
 
 
 def test_bad_decisions_are_listed_with_row_and_column(coded, tmp_path):
-    result = reconcile(coded, coders=("ann", "bob"), out=tmp_path / "rec")
+    result = coded.reconcile(coders=("ann", "bob"), out=tmp_path / "rec")
     book = openpyxl.load_workbook(result.files[0])
     sheet = book["decisions"]
     sheet["G2"] = "maybe"
@@ -84,7 +81,7 @@ def test_bad_decisions_are_listed_with_row_and_column(coded, tmp_path):
     book.save(result.files[0])
     before = _consensus(coded)
     with pytest.raises(InputError) as info:
-        import_decisions(coded, result.files[0])
+        coded.import_decisions(result.files[0])
     assert [d.split(":")[0] for d in info.value.details] == [
         "reconcile_ann_bob.xlsx, sheet 'decisions', row 2, column G (decision)",
         "reconcile_ann_bob.xlsx, sheet 'decisions', row 3, column G (decision)"]
@@ -92,8 +89,8 @@ def test_bad_decisions_are_listed_with_row_and_column(coded, tmp_path):
 
 
 def test_output_is_deterministic(coded, tmp_path):
-    first = reconcile(coded, coders=("ann", "bob"), out=tmp_path / "one")
-    second = reconcile(coded, coders=("ann", "bob"), out=tmp_path / "two")
+    first = coded.reconcile(coders=("ann", "bob"), out=tmp_path / "one")
+    second = coded.reconcile(coders=("ann", "bob"), out=tmp_path / "two")
 
     def cells(path):
         book = openpyxl.load_workbook(path)
@@ -104,7 +101,7 @@ def test_output_is_deterministic(coded, tmp_path):
 
 def test_sentence_unit(coded):
     sentences = coded.sentences("T01")
-    result = reconcile(coded, coders=("ann", "bob"), unit="sentence", write=False)
+    result = coded.reconcile(coders=("ann", "bob"), unit="sentence", write=False)
     for coding in result.agreed:
         row = sentences[(sentences["start"] == coding.start) & (sentences["end"] == coding.end)]
         assert len(row) == 1  # consensus codings are whole sentences
@@ -113,8 +110,8 @@ def test_sentence_unit(coded):
 
 def test_reconcile_refuses_bad_arguments(coded):
     with pytest.raises(InputError, match="two different coders"):
-        reconcile(coded, coders=("ann", "ann"))
+        coded.reconcile(coders=("ann", "ann"))
     with pytest.raises(InputError, match="no codings"):
-        reconcile(coded, coders=("ann", "zed"))
+        coded.reconcile(coders=("ann", "zed"))
     with pytest.raises(InputError, match="cannot be coder"):
-        reconcile(coded, coders=("ann", "bob"), into="ann")
+        coded.reconcile(coders=("ann", "bob"), into="ann")

@@ -11,8 +11,7 @@ import pytest
 
 from helpers import REPO, project_state
 from mio_qual import Project
-from mio_qual.coding import Coding, write_codings
-from mio_qual.coding.refi import export_qdpx, import_qdpx
+from mio_qual.coding import Coding
 from mio_qual.errors import InputError
 
 XSD = REPO / "tests" / "data" / "refi-qda" / "Project.xsd"  # shipped: see tests/data/README.md
@@ -68,8 +67,8 @@ def coded(tmp_path, codebook):
         Coding("T2", *span(t2, "Nai\u0308ve me thought it would slip."), "MIO.SUPV", "CD", memo="line\nbreak"),
         Coding("T2", *span(t2, "Recording felt awkward"), "IS.A3", "CD"),
     ]
-    write_codings(project, ab, coder="AB", codebook=codebook, source_file="AB.docx")
-    write_codings(project, cd, coder="CD", codebook=codebook, source_file="CD.xlsx")
+    project.write_codings(ab, coder="AB", codebook=codebook, source_file="AB.docx")
+    project.write_codings(cd, coder="CD", codebook=codebook, source_file="CD.xlsx")
     yield project
     project.close()
 
@@ -96,10 +95,10 @@ def q(tag: str) -> str:
 @pytest.mark.parametrize("offsets", ["codepoint", "utf16"])
 def test_round_trip_gives_identical_codings(coded, codebook, tmp_path, offsets):
     out = tmp_path / "study.qdpx"
-    result = export_qdpx(coded, out, offsets=offsets)
+    result = coded.export_qdpx(out, offsets=offsets)
     assert (result.sources, result.codings, sorted(result.coders)) == (2, 8, ["AB", "CD"])
     fresh = Project.create(tmp_path / "fresh")
-    imported = import_qdpx(fresh, out, codebook=codebook)
+    imported = fresh.import_qdpx(out, codebook=codebook)
     assert sorted(imported.added) == ["T1", "T2"]
     assert fresh.texts() == coded.texts()
     assert codings_of(fresh) == codings_of(coded)
@@ -112,12 +111,12 @@ def test_round_trip_gives_identical_codings(coded, codebook, tmp_path, offsets):
 
 def test_reimport_matches_stored_transcripts_and_replaces_its_own_codings(coded, codebook, tmp_path):
     out = tmp_path / "study.qdpx"
-    export_qdpx(coded, out, coders=["AB"])
+    coded.export_qdpx(out, coders=["AB"])
     before = codings_of(coded)
-    first = import_qdpx(coded, out, codebook=codebook)
+    first = coded.import_qdpx(out, codebook=codebook)
     assert [s.match for s in first.sources] == ["text", "text"] and first.added == []
     assert first.n_codings == 5
-    second = import_qdpx(coded, out, codebook=codebook)
+    second = coded.import_qdpx(out, codebook=codebook)
     assert second.writes[0].removed == 5 and second.writes[0].inserted == 5
     n = coded.store.connection.execute("SELECT COUNT(*) FROM codings").fetchone()[0]
     assert n == len(before) + 5  # the AB.docx codings plus one copy from the .qdpx
@@ -127,9 +126,9 @@ def test_reimport_matches_stored_transcripts_and_replaces_its_own_codings(coded,
 
 def test_coder_option_puts_every_coding_in_one_layer(coded, codebook, tmp_path):
     out = tmp_path / "study.qdpx"
-    export_qdpx(coded, out)
+    coded.export_qdpx(out)
     fresh = Project.create(tmp_path / "fresh")
-    result = import_qdpx(fresh, out, codebook=codebook, coder="consensus-draft")
+    result = fresh.import_qdpx(out, codebook=codebook, coder="consensus-draft")
     assert [w.coder for w in result.writes] == ["consensus-draft"]
     layers = fresh.store.connection.execute("SELECT coder, COUNT(*) FROM codings GROUP BY coder").fetchall()
     assert layers == [("consensus-draft", 8)]  # AB's 5 and CD's 3 (no two share span and code)
@@ -142,14 +141,14 @@ def test_export_is_valid_against_the_refi_schema(coded, tmp_path):
     schema = xmlschema.XMLSchema(str(XSD))
     for offsets in ("codepoint", "utf16"):
         out = tmp_path / f"{offsets}.qdpx"
-        export_qdpx(coded, out, offsets=offsets)
+        coded.export_qdpx(out, offsets=offsets)
         with zipfile.ZipFile(out) as archive:
             schema.validate(archive.read("project.qde").decode("utf-8"))
 
 
 def test_export_writes_code_points_into_canonical_utf8_files(coded, tmp_path):
     out = tmp_path / "study.qdpx"
-    export_qdpx(coded, out)
+    coded.export_qdpx(out)
     root = qde_root(out)
     t1 = coded.text("T1")
     with zipfile.ZipFile(out) as archive:
@@ -173,17 +172,17 @@ def test_export_writes_code_points_into_canonical_utf8_files(coded, tmp_path):
 
 def test_export_is_deterministic_and_refuses_unknown_coders(coded, tmp_path):
     a, b = tmp_path / "a.qdpx", tmp_path / "b.qdpx"
-    export_qdpx(coded, a)
-    export_qdpx(coded, b)
+    coded.export_qdpx(a)
+    coded.export_qdpx(b)
     assert a.read_bytes() == b.read_bytes()
     with pytest.raises(InputError, match="no codings by coder 'ZZ'"):
-        export_qdpx(coded, tmp_path / "c.qdpx", coders=["ZZ"])
+        coded.export_qdpx(tmp_path / "c.qdpx", coders=["ZZ"])
     assert not (tmp_path / "c.qdpx").exists()
 
 
 def test_exported_codebook_codes_resolve_back(coded, codebook, tmp_path):
     out = tmp_path / "study.qdpx"
-    export_qdpx(coded, out)
+    coded.export_qdpx(out)
     for code in qde_root(out).iter(q("Code")):
         assert codebook.resolve(code.get("name")) == code.get("name").split(" ")[0]
 
@@ -256,7 +255,7 @@ def test_nvivo_style_utf16_offsets_on_a_crlf_source(project, codebook, tmp_path)
     path = build_qdpx(tmp_path / "nvivo.qdpx", nvivo_xml(NVIVO_TEXT), {
         "sources/5E000000-0000-0000-0000-000000000001.txt": NVIVO_TEXT.encode("utf-8"),
         "sources/5E000000-0000-0000-0000-000000000001.docx": b"PK not really a docx"})
-    result = import_qdpx(project, path, codebook=codebook)
+    result = project.import_qdpx(path, codebook=codebook)
     assert result.added == ["INT77_westfield_counselor"]
     assert result.sources[0].convention == "utf16"
     text = project.text("INT77_westfield_counselor")
@@ -318,7 +317,7 @@ def test_atlas_style_code_points_on_decomposed_accents(project, codebook, tmp_pa
     assert nfd != unicodedata.normalize("NFC", nfd)
     path = build_qdpx(tmp_path / "atlas.qdpx", atlas_xml(nfd),
                       {"sources/0B000000-0000-0000-0000-000000000001.txt": nfd.encode("utf-8")})
-    result = import_qdpx(project, path, codebook=codebook)
+    result = project.import_qdpx(path, codebook=codebook)
     assert result.added == ["P3_interview"]
     text = project.text("P3_interview")
     got = sorted((r[0], r[1], text[r[2]:r[3]], r[4]) for r in project.store.connection.execute(
@@ -390,7 +389,7 @@ def maxqda_xml(text: str) -> str:
 
 def test_maxqda_style_inline_text_crlf_counting_cases_and_variables(project, codebook, tmp_path):
     path = build_qdpx(tmp_path / "maxqda.qdpx", maxqda_xml(MAXQDA_TEXT))
-    result = import_qdpx(project, path, codebook=codebook)
+    result = project.import_qdpx(path, codebook=codebook)
     assert result.sources[0].convention == "codepoint+crlf"
     tid = "Downtown_counselor_2"
     text = project.text(tid)
@@ -430,9 +429,9 @@ def test_source_matched_by_name_to_a_transcript_with_more_text(project, codebook
     path = build_qdpx(tmp_path / "p.qdpx", xml)
     state = project_state(project.folder)
     with pytest.raises(InputError, match="'Thanks!' is not at the same place in transcript 'INT20'"):
-        import_qdpx(project, path, codebook=codebook)
+        project.import_qdpx(path, codebook=codebook)
     assert project_state(project.folder) == state
-    result = import_qdpx(project, path, codebook=codebook, skip_problems=True)
+    result = project.import_qdpx(path, codebook=codebook, skip_problems=True)
     assert result.sources[0].match == "id" and result.added == []
     assert len(result.skipped) == 1
     text = project.text("INT20")
@@ -448,12 +447,12 @@ def test_unknown_codes_are_listed_and_nothing_is_written(coded, codebook, tmp_pa
                       {"sources/5E000000-0000-0000-0000-000000000001.txt": NVIVO_TEXT.encode("utf-8")})
     state = project_state(coded.folder)
     with pytest.raises(InputError) as info:
-        import_qdpx(coded, path, codebook=codebook)
+        coded.import_qdpx(path, codebook=codebook)
     assert "2 code(s) applied in the project are not in the codebook" in str(info.value)
     assert any("'Room troubles'" in d for d in info.value.details)
     assert any("'Money worries'" in d for d in info.value.details)
     assert project_state(coded.folder) == state
-    result = import_qdpx(coded, path, codebook=codebook, skip_problems=True)
+    result = coded.import_qdpx(path, codebook=codebook, skip_problems=True)
     assert result.n_codings == 1 and len(result.skipped) == 2  # only the recording coding lands
 
 
@@ -462,9 +461,9 @@ def test_selection_without_user_needs_a_coder(project, codebook, tmp_path):
     path = build_qdpx(tmp_path / "nvivo.qdpx", xml,
                       {"sources/5E000000-0000-0000-0000-000000000001.txt": NVIVO_TEXT.encode("utf-8")})
     with pytest.raises(InputError, match="2 coding.s. have no creatingUser.*pass --coder"):
-        import_qdpx(project, path, codebook=codebook)
+        project.import_qdpx(path, codebook=codebook)
     assert project.transcripts().empty
-    result = import_qdpx(project, path, codebook=codebook, coder="AB")
+    result = project.import_qdpx(path, codebook=codebook, coder="AB")
     assert [(w.coder, w.inserted) for w in result.writes] == [("AB", 4)]
 
 
@@ -473,7 +472,7 @@ def test_selection_off_the_end_is_a_problem(project, codebook, tmp_path):
     path = build_qdpx(tmp_path / "nvivo.qdpx", xml,
                       {"sources/5E000000-0000-0000-0000-000000000001.txt": NVIVO_TEXT.encode("utf-8")})
     with pytest.raises(InputError, match=r"does not fit its text .* under any offset convention"):
-        import_qdpx(project, path, codebook=codebook)
+        project.import_qdpx(path, codebook=codebook)
     assert project.transcripts().empty
 
 

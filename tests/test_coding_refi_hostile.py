@@ -11,8 +11,7 @@ import pytest
 
 from helpers import project_state
 from mio_qual import Project
-from mio_qual.coding import Coding, write_codings
-from mio_qual.coding.refi import import_qdpx
+from mio_qual.coding import Coding
 from mio_qual.errors import InputError
 
 NS = "urn:QDA-XML:project:1.0"
@@ -35,7 +34,7 @@ def busy(tmp_path, codebook):
     project.import_transcripts([tmp_path / "T1.txt"])
     text = project.text("T1")
     start = text.index("No private room")
-    write_codings(project, [Coding("T1", start, start + 15, "IS.J2", "AB")], coder="AB", codebook=codebook,
+    project.write_codings([Coding("T1", start, start + 15, "IS.J2", "AB")], coder="AB", codebook=codebook,
                   source_file="AB.docx")
     yield project
     project.close()
@@ -68,7 +67,7 @@ def archive(path: Path, members: dict[str, bytes]) -> Path:
 def refused(project: Project, path: Path, codebook, match: str) -> InputError:
     state = project_state(project.folder)
     with pytest.raises(InputError, match=match) as info:
-        import_qdpx(project, path, codebook=codebook, skip_problems=True)
+        project.import_qdpx(path, codebook=codebook, skip_problems=True)
     assert project_state(project.folder) == state
     assert "\n" not in str(info.value)
     assert str(path) in str(info.value)
@@ -79,7 +78,7 @@ def test_a_good_file_of_the_same_shape_is_imported(busy, codebook, tmp_path):
     """The control: without the attack, the same archive imports."""
     path = archive(tmp_path / "ok.qdpx", {"project.qde": qde(source()).encode(),
                                           f"sources/{SOURCE}.txt": TEXT.encode()})
-    result = import_qdpx(busy, path, codebook=codebook)
+    result = busy.import_qdpx(path, codebook=codebook)
     assert result.sources[0].match == "text" and result.n_codings == 1
 
 
@@ -163,9 +162,9 @@ def test_missing_internal_file_is_a_skippable_problem(busy, codebook, tmp_path):
     path = archive(tmp_path / "missing.qdpx", {"project.qde": qde(source()).encode()})
     state = project_state(busy.folder)
     with pytest.raises(InputError, match="missing from the archive"):
-        import_qdpx(busy, path, codebook=codebook)
+        busy.import_qdpx(path, codebook=codebook)
     assert project_state(busy.folder) == state
-    result = import_qdpx(busy, path, codebook=codebook, skip_problems=True)
+    result = busy.import_qdpx(path, codebook=codebook, skip_problems=True)
     assert result.n_codings == 0 and "missing from the archive" in result.skipped[0]
 
 

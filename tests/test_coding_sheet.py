@@ -8,7 +8,6 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from mio_qual.coding.spreadsheet import export_layer, import_sheets
 from mio_qual.errors import InputError
 
 from helpers import project_state
@@ -57,7 +56,7 @@ def test_rows_by_segment_id_offsets_and_quote(small, tmp_path):
                   ["T01", None, None, None, 'the family room is "perfect" -- jose\u0301', "IS.J2", None],
                   ["T01", "t4", None, None, "the room", "IS.D2", "in the segment"]],
                  extra_sheets=[("notes", [["anything"], ["here"]])])
-    result = import_sheets(small, [path], coder="casey")
+    result = small.import_coding_sheets([path], coder="casey")
     assert result.inserted == 6
     got = sorted((r.start, r.end, r.code, _memo(r.memo)) for r in small.codings(coder="casey").itertuples())
     family = text.index("The family room")
@@ -80,7 +79,7 @@ def test_csv_rows_and_coder_column(small, tmp_path):
         writer.writerow(["segment_id", "code", "coder", "quote"])
         writer.writerow(["T01:s1", "IS.J2", "ann", ""])
         writer.writerow(["", "IS.A3", "bob", "Gwen protects it"])  # transcript from the file name
-    result = import_sheets(small, [path])
+    result = small.import_coding_sheets([path])
     assert {f["coder"]: f["codings"] for f in result.files} == {"ann": 1, "bob": 1}
     bob = small.codings(coder="bob").iloc[0]
     assert text[bob["start"]:bob["end"]] == "Gwen protects it"
@@ -88,7 +87,7 @@ def test_csv_rows_and_coder_column(small, tmp_path):
 
 def test_bad_rows_are_reported_with_sheet_row_and_column_and_nothing_is_written(small, tmp_path):
     good = _xlsx(tmp_path / "good.xlsx", ["transcript_id", "segment_id", "code"], [["T01", "T01:s1", "IS.J2"]])
-    import_sheets(small, [good], coder="casey")
+    small.import_coding_sheets([good], coder="casey")
     before = project_state(small.folder)
     bad = _xlsx(tmp_path / "bad.xlsx", ["transcript_id", "segment_id", "start", "end", "quote", "code"], [
         ["T01", "T01:x9", None, None, None, "IS.J2"],                 # row 2: not a segment id
@@ -102,7 +101,7 @@ def test_bad_rows_are_reported_with_sheet_row_and_column_and_nothing_is_written(
         ["T01", None, 0, 5, "wrong words", "IS.J2"],                  # row 10: offsets disagree with quote
     ])
     with pytest.raises(InputError) as info:
-        import_sheets(small, [bad, good], coder="casey")
+        small.import_coding_sheets([bad, good], coder="casey")
     details = info.value.details
     where = [d.split(":")[0] for d in details]
     assert where == [
@@ -119,7 +118,7 @@ def test_bad_rows_are_reported_with_sheet_row_and_column_and_nothing_is_written(
     ]
     assert "occurs 2 times" in details[2] and "did you mean" in details[5]
     assert project_state(small.folder) == before
-    result = import_sheets(small, [bad, good], coder="casey", skip_problems=True)
+    result = small.import_coding_sheets([bad, good], coder="casey", skip_problems=True)
     assert len(result.skipped) == 10 and result.inserted == 1
 
 
@@ -127,25 +126,24 @@ def test_formula_cells_are_refused(small, tmp_path):
     path = _xlsx(tmp_path / "f.xlsx", ["transcript_id", "start", "end", "code"],
                  [["T01", 0, "=2+3", "IS.J2"], ["T01", 0, 5, '=CONCAT("IS.", "J2")']])
     with pytest.raises(InputError) as info:
-        import_sheets(small, [path], coder="casey")
+        small.import_coding_sheets([path], coder="casey")
     assert [d.split(":")[0] for d in info.value.details] == ["f.xlsx, sheet 'codings', row 2, column C (end)",
                                                              "f.xlsx, sheet 'codings', row 3, column D (codes)"]
     assert all("formula cell" in d for d in info.value.details)
     csv_path = tmp_path / "f.csv"
     csv_path.write_text("transcript_id,start,end,code\nT01,0,5,=HYPERLINK(\"x\")\n", encoding="utf-8")
     with pytest.raises(InputError, match="formula cell"):
-        import_sheets(small, [csv_path], coder="casey")
+        small.import_coding_sheets([csv_path], coder="casey")
 
 
 def test_no_code_column_is_a_clear_error(small, tmp_path):
     path = _xlsx(tmp_path / "x.xlsx", ["transcript", "words"], [["T01", "hello"]])
     with pytest.raises(InputError, match="no sheet has a 'code' column"):
-        import_sheets(small, [path], coder="casey")
+        small.import_coding_sheets([path], coder="casey")
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_export_then_import_gives_the_same_layer(small, tmp_path, fmt):
-    from mio_qual.coding.layers import delete_layer
 
     text = small.text("T01")
     rows = [["T01", None, None, None, "Tell me", "IS.J2", "'=looks like a formula"],
@@ -153,14 +151,14 @@ def test_export_then_import_gives_the_same_layer(small, tmp_path, fmt):
             ["T01", "T01:t4", None, None, None, "MIO.SUPV", None]]
     source = _xlsx(tmp_path / "in.xlsx", ["transcript_id", "segment_id", "start", "end", "quote", "codes", "memo"],
                    rows)
-    import_sheets(small, [source], coder="casey")
+    small.import_coding_sheets([source], coder="casey")
     before = sorted((r.start, r.end, r.code, _memo(r.memo)) for r in small.codings(coder="casey").itertuples())
-    out = export_layer(small, tmp_path / f"casey.{fmt}", coder="casey")
+    out = small.export_layer(tmp_path / f"casey.{fmt}", coder="casey")
     if fmt == "xlsx":
         cells = [c for row in openpyxl.load_workbook(out).active.iter_rows(values_only=True) for c in row]
         assert "'=looks like a formula" in cells and "'-dash memo" in cells  # neutralized, not formulas
-    delete_layer(small, "casey")
-    import_sheets(small, [out], coder="casey")
+    small.delete_layer("casey")
+    small.import_coding_sheets([out], coder="casey")
     after = sorted((r.start, r.end, r.code, _memo(r.memo)) for r in small.codings(coder="casey").itertuples())
     assert after == before and len(after) == 4
     assert {m for *_, m in after} == {None, "=looks like a formula", "-dash memo"}
@@ -174,10 +172,10 @@ def test_an_emptied_sheet_imported_again_removes_what_it_brought(small, tmp_path
         writer.writerow(["segment_id", "code", "coder"])
         writer.writerow(["T01:s1", "IS.J2", "ann"])
         writer.writerow(["T01:s1", "IS.A3", "bob"])
-    import_sheets(small, [path])
+    small.import_coding_sheets([path])
     assert len(small.codings(coder="ann")) == 1 and len(small.codings(coder="bob")) == 1
     with open(path, "w", newline="", encoding="utf-8") as handle:
         csv.writer(handle).writerow(["segment_id", "code", "coder"])  # the coder deleted every row
-    result = import_sheets(small, [path])
+    result = small.import_coding_sheets([path])
     assert result.removed == 2
     assert small.codings(coder="ann").empty and small.codings(coder="bob").empty

@@ -12,10 +12,8 @@ from hypothesis import strategies as st
 from docx.oxml.ns import qn
 from docx.oxml.parser import OxmlElement
 
-from mio_qual.coding.layers import write_codings
 from mio_qual.coding.model import Coding
-from mio_qual.coding.word import (ID_STYLE, PROP_TRANSCRIPT, SUGGESTION_AUTHOR, export_docx, import_docx_comments,
-                                  read_word_file, runs_for_span, split_runs)
+from mio_qual.coding.word import ID_STYLE, PROP_TRANSCRIPT, SUGGESTION_AUTHOR, read_word_file, runs_for_span, split_runs
 from mio_qual.errors import InputError
 
 from helpers import project_state
@@ -53,7 +51,7 @@ def _comment(document, runs, text, author="Jordan"):
 
 
 def test_export_recovers_canonical_text_and_marks_the_file(small, tmp_path):
-    path = export_docx(small, "T01", tmp_path / "T01.docx")
+    path = small.export_docx("T01", tmp_path / "T01.docx")
     word = read_word_file(path)
     assert word.properties[PROP_TRANSCRIPT] == "T01"
     styled = [p.text for p in word.paragraphs if p.styled]
@@ -67,7 +65,7 @@ def test_export_recovers_canonical_text_and_marks_the_file(small, tmp_path):
 
 def test_round_trip_comments_at_known_offsets(small, tmp_path):
     text = small.text("T01")
-    path = export_docx(small, "T01", tmp_path / "T01.docx")
+    path = small.export_docx("T01", tmp_path / "T01.docx")
     document = docx.Document(str(path))
     spans = _spans(text)
     codes = ["IS.J2", "IS.A3", "MIO.REC", "IS.D2", "MIO.SUPV", "IND.A"]
@@ -77,7 +75,7 @@ def test_round_trip_comments_at_known_offsets(small, tmp_path):
         assert "\n\n".join(_joined(runs)) == text[s:e], name
         _comment(document, runs, code)
     document.save(str(tmp_path / "coded.docx"))
-    result = import_docx_comments(small, [tmp_path / "coded.docx"], coder="jordan")
+    result = small.import_word_comments([tmp_path / "coded.docx"], coder="jordan")
     assert result.inserted == len(spans) and not result.skipped
     got = {(r.start, r.end): r.code for r in small.codings(coder="jordan").itertuples()}
     assert got == {span: code for span, code in zip(spans.values(), codes)}
@@ -97,7 +95,7 @@ def _joined(runs):
 def test_coder_edits_and_word_formatting_are_aligned(small, tmp_path):
     """The coder added words in one paragraph and straightened quote marks in another."""
     text = small.text("T01")
-    path = export_docx(small, "T01", tmp_path / "T01.docx")
+    path = small.export_docx("T01", tmp_path / "T01.docx")
     document = docx.Document(str(path))
     s = text.index("Gwen protects it")
     _comment(document, runs_for_span(document, s, s + len("Gwen protects it")), "IS.A3 - protected time")
@@ -107,7 +105,7 @@ def test_coder_edits_and_word_formatting_are_aligned(small, tmp_path):
     second_text_run = [r for r in paragraphs[1].runs if r.style.name != ID_STYLE][1]
     second_text_run.text = second_text_run.text.replace("\u201c", '"').replace("\u201d", '"')
     document.save(str(tmp_path / "edited.docx"))
-    result = import_docx_comments(small, [tmp_path / "edited.docx"], coder="jordan")
+    result = small.import_word_comments([tmp_path / "edited.docx"], coder="jordan")
     assert result.files[0]["aligned"] is True
     row = small.codings(coder="jordan").iloc[0]
     assert (row["start"], row["end"], row["code"], row["memo"]) == (s, s + 16, "IS.A3", "protected time")
@@ -205,7 +203,7 @@ def test_comments_on_an_original_transcript_docx(tmp_path):
     coded.parent.mkdir()
     document.save(str(coded))
 
-    result = import_docx_comments(project, [coded], coder="casey")
+    result = project.import_word_comments([coded], coder="casey")
     assert result.files[0]["transcript_id"] == "T02_northside"
     got = {r.code: (r.start, r.end) for r in project.codings(coder="casey").itertuples()}
     assert got == expected
@@ -215,7 +213,7 @@ def test_comments_on_an_original_transcript_docx(tmp_path):
 def _coded_file(project, tmp_path, name, comments):
     """An exported T01 with comments ``[(phrase or (start, end) or 'TITLE', text)]``."""
     text = project.text("T01")
-    path = export_docx(project, "T01", tmp_path / f"{name}.docx")
+    path = project.export_docx("T01", tmp_path / f"{name}.docx")
     document = docx.Document(str(path))
     for where, comment_text in comments:
         if where == "TITLE":
@@ -230,13 +228,13 @@ def _coded_file(project, tmp_path, name, comments):
 
 def test_problems_are_all_listed_and_nothing_is_written(small, tmp_path):
     good = _coded_file(small, tmp_path, "T01_good", [("Tell me", "IS.J2")])
-    import_docx_comments(small, [good], coder="jordan")
+    small.import_word_comments([good], coder="jordan")
     bad1 = _coded_file(small, tmp_path, "T01_bad1", [("Tell me", "IS.J9"), ("the room", "Spce; MIO.REC"),
                                                       ("Gwen", "MIO.SUPV")])
     bad2 = _coded_file(small, tmp_path, "T01_bad2", [("TITLE", "IS.J2"), ("supervision", "  ")])
     before = project_state(small.folder)
     with pytest.raises(InputError) as info:
-        import_docx_comments(small, [bad1, good, bad2], coder="jordan")
+        small.import_word_comments([bad1, good, bad2], coder="jordan")
     error = info.value
     assert len(error.details) == 4
     assert "4 problem(s)" in str(error) and "nothing was imported" in str(error)
@@ -249,7 +247,7 @@ def test_problems_are_all_listed_and_nothing_is_written(small, tmp_path):
     assert project_state(small.folder) == before
     assert len(small.codings(coder="jordan")) == 1
 
-    result = import_docx_comments(small, [bad1, good, bad2], coder="jordan", skip_problems=True)
+    result = small.import_word_comments([bad1, good, bad2], coder="jordan", skip_problems=True)
     assert len(result.skipped) == 4
     codes = sorted(small.codings(coder="jordan")["code"])
     assert codes == ["IS.J2", "MIO.SUPV"]  # good file's IS.J2 (replaced by itself), bad1's MIO.SUPV
@@ -257,15 +255,15 @@ def test_problems_are_all_listed_and_nothing_is_written(small, tmp_path):
 
 def test_reimport_replaces_instead_of_duplicating(small, tmp_path):
     path = _coded_file(small, tmp_path, "T01_jordan", [("Tell me", "IS.J2; MIO.REC"), ("Gwen", "MIO.SUPV")])
-    first = import_docx_comments(small, [path], coder="jordan")
-    again = import_docx_comments(small, [path], coder="jordan")
+    first = small.import_word_comments([path], coder="jordan")
+    again = small.import_word_comments([path], coder="jordan")
     assert (first.inserted, again.inserted, again.removed) == (3, 3, 3)
     assert len(small.codings(coder="jordan")) == 3
     path = _coded_file(small, tmp_path, "T01_jordan", [("Gwen", "MIO.SUPV")])  # a comment deleted
-    import_docx_comments(small, [path], coder="jordan")
+    small.import_word_comments([path], coder="jordan")
     assert small.codings(coder="jordan")["code"].tolist() == ["MIO.SUPV"]
     other = _coded_file(small, tmp_path, "T01_casey", [("Tell me", "IS.J2")])
-    import_docx_comments(small, [other], coder="casey")
+    small.import_word_comments([other], coder="casey")
     assert len(small.codings(coder="jordan")) == 1 and len(small.codings(coder="casey")) == 1
 
 
@@ -274,9 +272,9 @@ def test_suggestions_review_round_trip(small, tmp_path):
     spans = [(text.index("Tell me"), text.index("Tell me") + 7, "IS.J2", 0.81),
              (text.index("Gwen"), text.index("Gwen") + 17, "IS.A3", 0.4),
              (text.index("two hours"), text.index("two hours") + 9, "MIO.SUPV", None)]
-    write_codings(small, [Coding("T01", s, e, c, "rules", "rules", probability=p) for s, e, c, p in spans],
+    small.write_codings([Coding("T01", s, e, c, "rules", "rules", probability=p) for s, e, c, p in spans],
                   coder="rules", origin="rules")
-    path = export_docx(small, "T01", tmp_path / "T01.docx", with_suggestions=True)
+    path = small.export_docx("T01", tmp_path / "T01.docx", with_suggestions=True)
     document = docx.Document(str(path))
     comments = list(document.comments)
     assert [c.text for c in comments] == ["SUGGESTION: IS.J2 (p=0.81)", "SUGGESTION: MIO.SUPV",
@@ -286,7 +284,7 @@ def test_suggestions_review_round_trip(small, tmp_path):
     for run in comments[0].paragraphs[0].runs:
         run.text = run.text.replace("SUGGESTION: ", "")
     document.save(str(path))
-    result = import_docx_comments(small, [path], coder="jordan")
+    result = small.import_word_comments([path], coder="jordan")
     assert (result.inserted, result.suggestions_not_reviewed, result.suggestions_accepted) == (1, 2, 1)
     row = small.codings(coder="jordan").iloc[0]
     assert (row["start"], row["end"], row["code"], row["memo"]) == (spans[0][0], spans[0][1], "IS.J2", None)
@@ -294,22 +292,23 @@ def test_suggestions_review_round_trip(small, tmp_path):
 
 
 def test_which_transcript_by_property_name_or_option(small, tmp_path):
-    from mio_qual.coding.word import which_transcript
+    from mio_qual.coding.word import TranscriptNames, which_transcript
 
-    assert which_transcript(small, tmp_path / "whatever.docx", {PROP_TRANSCRIPT: "T01"}) == "T01"
-    assert which_transcript(small, tmp_path / "T01_jordan.docx") == "T01"
-    assert which_transcript(small, tmp_path / "t01.docx") == "T01"
-    assert which_transcript(small, tmp_path / "notes.docx", transcript_id="T01") == "T01"
+    names = TranscriptNames.from_frame(small.transcripts())
+    assert which_transcript(tmp_path / "whatever.docx", {PROP_TRANSCRIPT: "T01"}, names=names) == "T01"
+    assert which_transcript(tmp_path / "T01_jordan.docx", names=names) == "T01"
+    assert which_transcript(tmp_path / "t01.docx", names=names) == "T01"
+    assert which_transcript(tmp_path / "notes.docx", transcript_id="T01", names=names) == "T01"
     with pytest.raises(InputError, match="--transcript"):
-        which_transcript(small, tmp_path / "notes.docx")
+        which_transcript(tmp_path / "notes.docx", names=names)
     with pytest.raises(InputError, match="not in this project"):
-        which_transcript(small, tmp_path / "x.docx", {PROP_TRANSCRIPT: "T99"})
+        which_transcript(tmp_path / "x.docx", {PROP_TRANSCRIPT: "T99"}, names=names)
 
 
 def test_styles_lost_in_a_copy_are_still_placed(small, tmp_path):
     """The coder pasted the transcript into a fresh document: no styles, no property."""
     text = small.text("T01")
-    path = export_docx(small, "T01", tmp_path / "T01.docx")
+    path = small.export_docx("T01", tmp_path / "T01.docx")
     exported = docx.Document(str(path))
     fresh = docx.Document()
     for paragraph in exported.paragraphs:
@@ -325,7 +324,7 @@ def test_styles_lost_in_a_copy_are_still_placed(small, tmp_path):
     local = target.text.index("The room is great")
     _comment(fresh, split_runs(target, local, local + 17), "IS.J2")
     fresh.save(str(tmp_path / "T01_pasted.docx"))
-    import_docx_comments(small, [tmp_path / "T01_pasted.docx"], coder="jordan")
+    small.import_word_comments([tmp_path / "T01_pasted.docx"], coder="jordan")
     row = small.codings(coder="jordan").iloc[0]
     assert (row["start"], row["end"]) == (s, s + 17)
 
@@ -335,8 +334,8 @@ def _store_text(project, tid, text):
     from mio_qual.store import transcripts as store_transcripts
     from mio_qual.transcripts.model import Transcript
 
-    with project.store.transaction() as connection:
-        store_transcripts.insert_transcript(connection, Transcript(id=tid, text=text))
+    with project.store.transaction():
+        store_transcripts.insert_transcript(project.store, Transcript(id=tid, text=text))
 
 
 _ALPHABET = st.sampled_from(list("ab cé\t") + ["\n", "\n\n", "\n\n\n", "\U0001F600", "e\u0301", "\u201c", "\u2014",
@@ -356,7 +355,7 @@ def test_property_export_then_comment_anywhere_imports_the_same_span(tmp_path_fa
     folder = tmp_path_factory.mktemp("prop")
     project = Project.create(folder / "study")
     _store_text(project, "H1", text)
-    path = export_docx(project, "H1", folder / "H1.docx")
+    path = project.export_docx("H1", folder / "H1.docx")
     assert "\n\n".join(p.text for p in read_word_file(path).paragraphs if p.styled) == text
     inner = [i for i, ch in enumerate(text) if not ch.isspace()]
     s = data.draw(st.sampled_from(inner))
@@ -364,7 +363,7 @@ def test_property_export_then_comment_anywhere_imports_the_same_span(tmp_path_fa
     document = docx.Document(str(path))
     _comment(document, runs_for_span(document, s, e), "IS.J2")
     document.save(str(path))
-    import_docx_comments(project, [path], coder="prop")
+    project.import_word_comments([path], coder="prop")
     row = project.codings(coder="prop").iloc[0]
     assert (int(row["start"]), int(row["end"])) == (s, e)
     project.close()
@@ -376,7 +375,7 @@ def test_replies_join_their_comment_memo(small, tmp_path):
     from docx.opc.part import Part
 
     text = small.text("T01")
-    path = export_docx(small, "T01", tmp_path / "T01.docx")
+    path = small.export_docx("T01", tmp_path / "T01.docx")
     document = docx.Document(str(path))
     s = text.index("Gwen")
     runs = runs_for_span(document, s, s + 4)
@@ -394,7 +393,7 @@ def test_replies_join_their_comment_memo(small, tmp_path):
                 document.part.package)
     document.part.relate_to(part, "http://schemas.microsoft.com/office/2011/relationships/commentsExtended")
     document.save(str(path))
-    result = import_docx_comments(small, [path], coder="jordan")
+    result = small.import_word_comments([path], coder="jordan")
     assert (result.inserted, result.replies) == (1, 1)
     row = small.codings(coder="jordan").iloc[0]
     assert (row["code"], row["memo"]) == ("IS.A3", "she protects it\nCasey: I would add IND.B here")

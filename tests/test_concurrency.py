@@ -166,7 +166,6 @@ def test_a_writer_kept_waiting_too_long_gets_a_one_line_busy_error(study, monkey
     import shutil
 
     from mio_qual import Project
-    from mio_qual.coding.spreadsheet import import_sheets
     from mio_qual.errors import WorkError
     from mio_qual.store import db
 
@@ -180,7 +179,7 @@ def test_a_writer_kept_waiting_too_long_gets_a_one_line_busy_error(study, monkey
         monkeypatch.setattr(db, "BUSY_TIMEOUT_MS", 300)
         with Project.open(copy) as project:
             with pytest.raises(WorkError) as info:
-                import_sheets(project, [files["ana"][0]], coder="ana", codebook=["cfir2"])
+                project.import_coding_sheets([files["ana"][0]], coder="ana", codebook=["cfir2"])
         assert "busy" in str(info.value) and "\n" not in str(info.value)
         assert info.value.exit_code == 1
     finally:

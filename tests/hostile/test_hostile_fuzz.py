@@ -190,7 +190,6 @@ CELL = st.one_of(
 @FUZZ
 @given(rows=st.lists(st.lists(CELL, min_size=6, max_size=6), min_size=1, max_size=6))
 def test_coding_sheets_land_whole_or_not_at_all(sheet_project, tmp_path_factory, rows):
-    from mio_qual.coding.spreadsheet import import_sheets
 
     header = ["transcript_id", "segment_id", "start", "end", "code", "quote"]
     import csv
@@ -201,7 +200,7 @@ def test_coding_sheets_land_whole_or_not_at_all(sheet_project, tmp_path_factory,
     before = project_state(sheet_project.folder)
     length = len(sheet_project.text("T1"))
     try:
-        result = import_sheets(sheet_project, [path], coder="fuzzer", codebook=["cfir2", "mio"])
+        result = sheet_project.import_coding_sheets([path], coder="fuzzer", codebook=["cfir2", "mio"])
     except InputError as error:
         assert "\n" not in str(error)
         assert project_state(sheet_project.folder) == before

@@ -126,7 +126,7 @@ def test_symbols_no_file_can_hold_are_left_out_so_that_exports_work(tmp_path):
     then every writer of Word, Excel and REFI-QDA files works on it (these characters used to reach
     the canonical text, where each export failed with an internal error)."""
     from mio_qual import Project
-    from mio_qual.coding import Coding, write_codings
+    from mio_qual.coding import Coding
 
     source = word_with_bad_symbols(tmp_path / "SYM01.docx")
     with Project.create(tmp_path / "p") as project:
@@ -134,7 +134,7 @@ def test_symbols_no_file_can_hold_are_left_out_so_that_exports_work(tmp_path):
         text = project.text(tid)
         assert not any(ord(c) < 0x20 and c not in "\t\n" or c in "\ufffe\uffff" or 0xD800 <= ord(c) <= 0xDFFF
                        for c in text)
-        write_codings(project, [Coding(tid, 0, 40, "IS.J2", "ana")], coder="ana")
+        project.write_codings([Coding(tid, 0, 40, "IS.J2", "ana")], coder="ana")
     for args in (["coding", "export-docx", "--out", str(tmp_path / "word")],
                  ["coding", "export", "--coder", "ana", "--out", str(tmp_path / "ana.xlsx")],
                  ["coding", "export-qdpx", "--out", str(tmp_path / "p.qdpx")],

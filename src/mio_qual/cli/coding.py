@@ -32,12 +32,10 @@ def import_cmd(files: tuple[Path, ...], coder: str | None, codebooks: tuple[str,
                skip_problems: bool, fmt: str) -> None:
     """Import coding from FILES: Word comments (.docx), coding sheets (.csv/.xlsx), filled
     reconciliation sheets, or REFI-QDA projects (.qdpx). All files land together or none does."""
-    from ..coding.importing import import_coding_files
     from .common import print_json
 
-    project = get_project()
-    result = import_coding_files(project, files, coder=coder, codebook=_codebook(codebooks),
-                                 transcript_id=transcript_id, skip_problems=skip_problems)
+    result = get_project().import_codings(files, coder=coder, codebook=_codebook(codebooks),
+                                          transcript_id=transcript_id, skip_problems=skip_problems)
     if fmt == "json":
         print_json(result.as_dict())
         return
@@ -60,16 +58,9 @@ def import_cmd(files: tuple[Path, ...], coder: str | None, codebooks: tuple[str,
 @click.option("--with-suggestions", is_flag=True, help="Add auto-coder suggestions as comments to review.")
 def export_docx_cmd(transcript_ids: tuple[str, ...], out: Path, with_suggestions: bool) -> None:
     """Write Word files for coding TRANSCRIPT_IDS (default: every transcript) into --out."""
-    from ..coding.word import export_docx
-    from ..exports import path_inside
-
-    project = get_project()
-    ids = list(transcript_ids) or list(project.texts())
-    for tid in ids:
-        project.text(tid)  # a clear error for an unknown id before anything is written
+    paths = get_project().export_word_files(out, transcript_ids, with_suggestions=with_suggestions)
     screen = console()
-    for tid in ids:  # the file name never leaves --out, whatever the id holds (the file carries the id)
-        path = export_docx(project, tid, path_inside(out, tid, ".docx"), with_suggestions=with_suggestions)
+    for path in paths:
         screen.print(f"wrote {path}")
 
 
@@ -81,15 +72,7 @@ def export_docx_cmd(transcript_ids: tuple[str, ...], out: Path, with_suggestions
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
 def export_cmd(coder: str, origin: str | None, fmt: str | None, out: Path) -> None:
     """Write a coder's layer to a sheet (offsets, quote, codes, memo) that can be imported again."""
-    from ..coding.spreadsheet import export_layer
-    from ..errors import InputError
-
-    project = get_project()
-    if not project.store.connection.execute("SELECT 1 FROM codings WHERE coder = ? LIMIT 1", (coder,)).fetchone():
-        raise InputError(f"coder {coder!r} has no codings", hint="see `mio-qual coding list`")
-    if fmt is None and out.suffix.lower() not in (".csv", ".xlsx"):
-        raise InputError("cannot tell the format from the file name", path=out, hint="pass --format csv or xlsx")
-    path = export_layer(project, out, coder=coder, fmt=fmt, origin=origin)
+    path = get_project().export_layer(out, coder, fmt=fmt, origin=origin)
     console().print(f"wrote {path}")
 
 
@@ -97,13 +80,7 @@ def export_cmd(coder: str, origin: str | None, fmt: str | None, out: Path) -> No
 @format_option()
 def list_cmd(fmt: str) -> None:
     """The coding layers: coder, origin, codings, transcripts and codes covered."""
-    import pandas as pd
-
-    from ..coding.layers import layer_summary
-
-    rows = layer_summary(get_project())
-    frame = pd.DataFrame(rows, columns=["coder", "origin", "codings", "transcripts", "codes"])
-    emit(frame, fmt, title="Coding layers")
+    emit(get_project().coding_layers(), fmt, title="Coding layers")
 
 
 @coding.command("delete")
@@ -116,20 +93,12 @@ def delete_cmd(coder: str, origin: str | None, yes: bool) -> None:
 
     The deletion is recorded in the audit trail (`mio-qual log`).
     """
-    from ..coding.layers import delete_layer
+    what = f"{coder}" + (f" ({origin})" if origin else "")
 
-    project = get_project()
-    count = project.store.connection.execute(
-        "SELECT COUNT(*) FROM codings WHERE coder = ?" + (" AND origin = ?" if origin else ""),
-        (coder, origin) if origin else (coder,)).fetchone()[0]
-    if count == 0:
-        from ..errors import InputError
+    def confirm(count: int) -> bool:
+        return yes or click.confirm(f"delete {count} codings of {what}?", abort=True)
 
-        raise InputError(f"no codings in layer {coder!r}" + (f" with origin {origin}" if origin else ""),
-                         path=project.folder, hint="see `mio-qual coding list`")
-    if not yes:
-        click.confirm(f"delete {count} codings of {coder}" + (f" ({origin})" if origin else "") + "?", abort=True)
-    removed = delete_layer(project, coder, origin)
+    removed = get_project().delete_layer(coder, origin, confirm=confirm)
     console().print(f"deleted {removed} codings of {coder}" + (f" ({origin})" if origin else ""))
 
 
@@ -145,10 +114,7 @@ def delete_cmd(coder: str, origin: str | None, yes: bool) -> None:
 def reconcile_cmd(coders: tuple[str, str], into: str, out: Path, unit: str, min_jaccard: float) -> None:
     """Put the codings two coders agree on into a consensus layer, and write their disagreements
     into a sheet to decide (then `mio-qual coding import` the filled sheet)."""
-    from ..coding.reconcile import reconcile
-
-    project = get_project()
-    result = reconcile(project, coders=coders, into=into, unit=unit, out=out, min_jaccard=min_jaccard)
+    result = get_project().reconcile(coders=coders, into=into, unit=unit, out=out, min_jaccard=min_jaccard)
     screen = console()
     screen.print(f"{len(result.agreed)} agreed codings written to layer '{into}' (replacing {result.removed}); "
                  f"{len(result.rows)} passages to decide")
@@ -168,11 +134,8 @@ def reconcile_cmd(coders: tuple[str, str], into: str, out: Path, unit: str, min_
 def export_qdpx_cmd(out: Path, coders: tuple[str, ...], codebooks: tuple[str, ...], utf16: bool) -> None:
     """Write the project (transcripts, codes, coders, clinics as cases, metadata as variables,
     codings) as a REFI-QDA project that NVivo, ATLAS.ti, MAXQDA or QualCoder can open."""
-    from ..coding.refi import export_qdpx
-
-    project = get_project()
-    result = export_qdpx(project, out, coders=list(coders) or None,
-                         codebook=_codebook(codebooks) if codebooks else None,
-                         offsets="utf16" if utf16 else "codepoint")
+    result = get_project().export_qdpx(out, coders=list(coders) or None,
+                                       codebook=_codebook(codebooks) if codebooks else None,
+                                       offsets="utf16" if utf16 else "codepoint")
     console().print(f"wrote {result.path}: {result.sources} transcripts, {result.codings} codings by "
                     f"{len(result.coders)} coder(s), {result.codes} codes, {result.cases} cases")

@@ -19,7 +19,7 @@ Modules: :mod:`.model` (Code, Codebook), :mod:`.labels` (resolution), :mod:`.key
 
 from __future__ import annotations
 
-from ._paths import bundled_codebooks, bundled_dir
+from ._paths import DEFAULT_CODEBOOKS, bundled_codebooks, bundled_dir
 from .csv_io import from_csv, to_csv
 from .keywords import KeywordPattern, KeywordSyntaxError, parse_keyword
 from .labels import AmbiguousCodeError, normalize_label
@@ -33,6 +33,7 @@ __all__ = [
     "Code",
     "Codebook",
     "CodebookError",
+    "DEFAULT_CODEBOOKS",
     "CodebookInfo",
     "FoundCodes",
     "KeywordPattern",

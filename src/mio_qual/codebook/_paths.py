@@ -7,6 +7,10 @@ from pathlib import Path
 
 _SUFFIXES = (".yaml", ".yml")
 
+#: The codebooks used when none is named (importing coding, auto-coding): the updated CFIR,
+#: its outcomes addendum and the MIO codes, in this order (the order of their codes).
+DEFAULT_CODEBOOKS = ("cfir2", "cfir_outcomes", "mio")
+
 
 def bundled_dir() -> Path:
     """Return the folder that holds the bundled codebooks.

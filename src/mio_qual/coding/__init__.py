@@ -14,15 +14,16 @@ How coders work with mio-qual, and where each step lives:
 * **Reconciling** two coders (:mod:`.reconcile`): agreed codings go to a consensus layer;
   disagreements to a sheet whose decisions are imported back.
 
-Every importer checks everything first and lists every problem (file, row or comment, what to
-do); nothing is written unless all is well (or ``skip_problems`` is asked for). Everything is
-written through :func:`.layers.write_codings`; importing a file again replaces what it brought
-before. :mod:`.anchor` places quotes and aligns a coder's version of a text with the canonical
-text; :mod:`.queries` reads codings back as DataFrames (``project.codings()``,
-``project.code_matrix()``).
+Every importer takes data (transcript texts, segments, the codebook), checks everything first
+and lists every problem (file, row or comment, what to do); it returns what to write as
+:class:`.layers.LayerWrite` objects, and :class:`mio_qual.project.Project` writes them in one
+transaction (nothing is written unless all is well, or ``skip_problems`` is asked for);
+importing a file again replaces what it brought before. :mod:`.anchor` places quotes and
+aligns a coder's version of a text with the canonical text; :mod:`.queries` turns stored
+codings into DataFrames (``project.codings()``, ``project.code_matrix()``).
 """
 
-from .layers import delete_layer, layer_summary, write_codings
+from .layers import LayerWrite, WriteResult, check_codings
 from .model import ORIGINS, Coding
 
-__all__ = ["Coding", "ORIGINS", "write_codings", "delete_layer", "layer_summary"]
+__all__ = ["Coding", "ORIGINS", "LayerWrite", "WriteResult", "check_codings"]

@@ -19,10 +19,11 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Sequence
 
+from ..codebook import DEFAULT_CODEBOOKS
+
 if TYPE_CHECKING:  # pragma: no cover
     from ..codebook import Codebook
 
-DEFAULT_CODEBOOKS = ("cfir2", "cfir_outcomes", "mio")
 COMMENT_HINT = ("start the comment with code ids or names separated by ';' and put a memo on a new line or "
                 "after ' - '")
 
@@ -48,7 +49,7 @@ class ParsedComment:
 
 
 def load_codebook(codebook: "Codebook | Sequence[str] | str | None") -> "Codebook":
-    """A :class:`~mio_qual.codebook.Codebook` from an object, names, or None (the default three)."""
+    """A :class:`~mio_qual.codebook.Codebook` from an object, names, or None (:data:`~mio_qual.codebook.DEFAULT_CODEBOOKS`)."""
     from ..codebook import load_codebooks
 
     if codebook is None:
@@ -123,4 +124,4 @@ def parse_comment(codebook: "Codebook", text: str) -> ParsedComment:
     return ParsedComment(tuple(ids), None, detail)
 
 
-__all__ = ["COMMENT_HINT", "ParsedComment", "parse_comment", "parse_cell", "load_codebook", "DEFAULT_CODEBOOKS"]
+__all__ = ["COMMENT_HINT", "ParsedComment", "parse_comment", "parse_cell", "load_codebook"]

@@ -1,31 +1,32 @@
-"""Writing codings into a coder's layer: validated, all-or-nothing, never duplicated.
+"""Checking codings before they go into a coder's layer: validated, all-or-nothing, never duplicated.
 
-Every importer (Word comments, spreadsheets, REFI-QDA) and every auto-coder ends in
-:func:`write_codings`, so the rules live in one place: spans must lie inside the transcript,
-codes must be in the codebook, the codebook version is recorded with each coding, importing the
-same source file again replaces what came from it, and the audit trail records the change.
+Every importer (Word comments, spreadsheets, REFI-QDA, reconciliation) and every auto-coder
+ends in :meth:`mio_qual.project.Project.write_codings`, which checks the codings here
+(:func:`check_codings`: spans inside the transcript, codes in the codebook, the layer named
+right), turns them into store records (:func:`coding_records`) and writes them through
+:mod:`mio_qual.store.codings` in one transaction. Importers describe what to write as
+:class:`LayerWrite` objects, so they never touch the store themselves.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Literal
+from typing import TYPE_CHECKING, Any, Iterable, Literal, Mapping
 
 from ..errors import InputError
-from ..store import now_iso
 from .model import ORIGINS, Coding
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..codebook import Codebook
-    from ..project import Project
 
 ReplaceMode = Literal["file", "layer", "none"]
 
 
 @dataclass(frozen=True)
 class WriteResult:
-    """What :func:`write_codings` did."""
+    """What writing one layer did."""
 
     coder: str
     inserted: int
@@ -33,55 +34,67 @@ class WriteResult:
     source_file: str | None
 
 
-def register_codebook(project: "Project", codebook: "Codebook") -> str:
-    """Keep a copy of ``codebook`` in the store (once per version) and return its version."""
-    connection = project.store.connection
-    frame = codebook.to_frame()
-    content = frame.to_json(orient="records", force_ascii=False)
-    names = ",".join(sorted({code.codebook for code in codebook.codes.values()}))
-    connection.execute(
-        "INSERT OR IGNORE INTO codebooks (version, names, content, added_at) VALUES (?,?,?,?)",
-        (codebook.version, names, content, now_iso()),
-    )
-    return codebook.version
+@dataclass(frozen=True)
+class LayerWrite:
+    """Codings an importer asks to write into one layer.
 
-
-def write_codings(
-    project: "Project",
-    codings: Iterable[Coding],
-    *,
-    coder: str,
-    origin: str = "human",
-    source_file: str | Path | None = None,
-    codebook: "Codebook | None" = None,
-    replace: ReplaceMode = "file",
-    action: str = "import codings",
-) -> WriteResult:
-    """Validate codings and write them into ``coder``'s layer in one transaction.
-
-    Parameters
+    Attributes
     ----------
-    project : Project
-    codings : iterable of Coding
-        All must have ``coder`` and ``origin`` equal to the arguments.
+    codings : list of Coding
+        All with ``coder`` and ``origin`` equal to the attributes below.
     coder, origin : str
-        The layer written.
+        The layer.
     source_file : path, optional
         The file the codings came from. Its name (not its folder) identifies it, so importing
         a coder's file again replaces what that file brought before.
-    codebook : Codebook, optional
-        When given, every code must be in it and its version is stored with each coding.
     replace : {"file", "layer", "none"}
         ``file``: first remove this coder's codings from the same source file; ``layer``: first
         remove every coding of this coder with this origin; ``none``: only add.
     action : str
         Text for the audit trail.
+    """
+
+    codings: list[Coding] = field(default_factory=list)
+    coder: str = ""
+    origin: str = "human"
+    source_file: str | Path | None = None
+    replace: ReplaceMode = "file"
+    action: str = "import codings"
+
+    @property
+    def source_name(self) -> str | None:
+        """The source file's name (what identifies it in the store), or None."""
+        return Path(self.source_file).name if self.source_file is not None else None
+
+
+def check_codings(codings: Iterable[Coding], *, coder: str, origin: str, lengths: Mapping[str, int],
+                  codebook: "Codebook | None" = None, source_file: str | Path | None = None) -> list[Coding]:
+    """Check codings for one layer and return them without duplicates, in their order.
+
+    Parameters
+    ----------
+    codings : iterable of Coding
+        All must have ``coder`` and ``origin`` equal to the arguments.
+    coder, origin : str
+        The layer written.
+    lengths : mapping of str to int
+        The length of each transcript's canonical text (a transcript it lacks is not in the
+        project).
+    codebook : Codebook, optional
+        When given, every code must be in it.
+    source_file : path, optional
+        Named in the error message.
+
+    Returns
+    -------
+    list of Coding
+        The codings, the same coding given twice counted once.
 
     Raises
     ------
     InputError
         Listing every problem (unknown transcript, span outside the text, unknown code,
-        wrong coder/origin); nothing is written.
+        wrong coder/origin).
     """
     if origin not in ORIGINS:
         raise InputError(f"unknown origin {origin!r}", hint=f"use one of {', '.join(ORIGINS)}")
@@ -89,8 +102,6 @@ def write_codings(
         raise InputError("a coder name is required", hint="pass --coder NAME")
     source_name = Path(source_file).name if source_file is not None else None
     rows = list(codings)
-    connection = project.store.connection
-    lengths = dict(connection.execute("SELECT id, length(text) FROM transcripts"))
     problems: list[str] = []
     for i, c in enumerate(rows, start=1):
         where = f"coding {i} ({c.transcript_id} {c.start}-{c.end} {c.code})"
@@ -107,61 +118,33 @@ def write_codings(
             f"{len(problems)} problem(s) in the codings" + (f" from {source_name}" if source_name else "")
             + f"; nothing was written. First: {problems[0]}",
             path=source_file, details=problems)
-    with project.store.transaction():
-        version = register_codebook(project, codebook) if codebook is not None else None
-        if replace == "file" and source_name is not None:
-            removed = connection.execute("DELETE FROM codings WHERE coder = ? AND source_file = ?",
-                                         (coder, source_name)).rowcount
-        elif replace == "layer":
-            removed = connection.execute("DELETE FROM codings WHERE coder = ? AND origin = ?",
-                                         (coder, origin)).rowcount
-        else:
-            removed = 0
-        created = now_iso()
-        unique = list(dict.fromkeys(rows))  # the same coding twice in one file counts once
-        connection.executemany(
-            "INSERT INTO codings (transcript_id, start, end, code, coder, origin, created, memo, codebook_version,"
-            " source_file, probability, evidence, unit) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            [(c.transcript_id, c.start, c.end, c.code, coder, origin, created, c.memo, version, source_name,
-              c.probability, c.evidence, c.unit) for c in unique],
-        )
-        if source_name is not None:
-            connection.execute(
-                "INSERT INTO imports (kind, path, sha256, coder, n_items, at) VALUES ('coding', ?, ?, ?, ?, ?)",
-                (str(source_file), _sha256(source_file), coder, len(unique), created))
-        project.store.audit(action, target=coder, codebook_version=version, detail={
-            "origin": origin, "source_file": source_name, "inserted": len(unique), "removed": removed,
-            "transcripts": sorted({c.transcript_id for c in unique})})
-    return WriteResult(coder=coder, inserted=len(unique), removed=removed, source_file=source_name)
+    return list(dict.fromkeys(rows))  # the same coding twice in one file counts once
 
 
-def _sha256(path: str | Path) -> str:
-    import hashlib
+def coding_records(codings: Iterable[Coding], *, created: str, codebook_version: str | None,
+                   source_name: str | None) -> list[dict[str, Any]]:
+    """The store records of checked codings (see :func:`mio_qual.store.codings.insert_codings`)."""
+    return [{"transcript_id": c.transcript_id, "start": c.start, "end": c.end, "code": c.code, "coder": c.coder,
+             "origin": c.origin, "created": created, "memo": c.memo, "codebook_version": codebook_version,
+             "source_file": source_name, "probability": c.probability, "evidence": c.evidence, "unit": c.unit}
+            for c in codings]
 
+
+def codebook_record(codebook: "Codebook") -> dict[str, str]:
+    """What the store keeps of a codebook: its version, the names combined and its codes as JSON."""
+    frame = codebook.to_frame()
+    return {"version": codebook.version,
+            "names": ",".join(sorted({code.codebook for code in codebook.codes.values()})),
+            "content": frame.to_json(orient="records", force_ascii=False)}
+
+
+def file_sha256(path: str | Path) -> str:
+    """The SHA-256 of a file's bytes, or ``""`` when it cannot be read."""
     try:
         return hashlib.sha256(Path(path).read_bytes()).hexdigest()
     except OSError:
         return ""
 
 
-def delete_layer(project: "Project", coder: str, origin: str | None = None) -> int:
-    """Remove a coder's layer (optionally only one origin); recorded in the audit trail."""
-    with project.store.transaction() as connection:
-        if origin is None:
-            removed = connection.execute("DELETE FROM codings WHERE coder = ?", (coder,)).rowcount
-        else:
-            removed = connection.execute("DELETE FROM codings WHERE coder = ? AND origin = ?",
-                                         (coder, origin)).rowcount
-        project.store.audit("delete layer", target=coder, detail={"origin": origin, "removed": removed})
-    return removed
-
-
-def layer_summary(project: "Project") -> list[dict]:
-    """Coders with their origin, coding count, transcripts and codes covered."""
-    rows = project.store.connection.execute(
-        "SELECT coder, origin, COUNT(*), COUNT(DISTINCT transcript_id), COUNT(DISTINCT code) FROM codings"
-        " GROUP BY coder, origin ORDER BY coder, origin").fetchall()
-    return [dict(zip(["coder", "origin", "codings", "transcripts", "codes"], r)) for r in rows]
-
-
-__all__ = ["write_codings", "register_codebook", "delete_layer", "layer_summary", "WriteResult"]
+__all__ = ["check_codings", "coding_records", "codebook_record", "file_sha256", "LayerWrite", "WriteResult",
+           "ReplaceMode"]

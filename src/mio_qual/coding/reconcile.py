@@ -16,7 +16,8 @@
 
 The **decision** cell takes ``keep A`` (or ``A``, or coder A's name), ``keep B``, ``both``,
 ``neither``, or ``code: X; Y`` (these codes on the row's whole passage). ``coding import`` of
-the filled sheet (:func:`import_decisions`) adds the decided codings to the consensus layer;
+the filled sheet (:func:`read_decisions`, written by
+:meth:`mio_qual.project.Project.import_decisions`) adds the decided codings to the consensus layer;
 rows left empty are counted as undecided and can be decided in a later import (importing the
 same sheet again replaces what it brought before).
 
@@ -34,17 +35,20 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 from ..errors import InputError
 from ..text import xml_safe
 from .anchor import normalize
-from .codes import load_codebook, parse_cell
+from .codes import parse_cell
+from .layers import LayerWrite, WriteResult
 from .model import Coding
 
 if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
     from ..codebook import Codebook
-    from ..project import Project
+    from .spreadsheet import Sheet
 
 SHEET_COLUMNS = ["id", "transcript", "turn", "text", "coder A codes", "coder B codes", "decision", "note", "start",
                  "end", "a_codings", "b_codings"]
@@ -128,18 +132,29 @@ def _components(a: list[Interval], b: list[Interval]) -> list[tuple[list[Interva
     return [(g[0], g[1]) for g in groups]
 
 
-def _layer(project: "Project", coder: str) -> dict[str, dict[str, list[Interval]]]:
+def _layer(codings: "pd.DataFrame") -> dict[str, dict[str, list[Interval]]]:
+    """``{transcript: {code: [(start, end), ...]}}`` of a layer's codings, intervals sorted."""
     out: dict[str, dict[str, list[Interval]]] = {}
-    for tid, code, start, end in project.store.connection.execute(
-            "SELECT transcript_id, code, start, end FROM codings WHERE coder = ? AND origin != 'consensus'"
-            " ORDER BY transcript_id, code, start, end", (coder,)):
-        out.setdefault(tid, {}).setdefault(code, []).append((start, end))
+    for tid, code, start, end in sorted(zip(codings["transcript_id"], codings["code"], codings["start"],
+                                            codings["end"])):
+        out.setdefault(tid, {}).setdefault(code, []).append((int(start), int(end)))
     return out
 
 
-def _turns(project: "Project", tid: str) -> tuple[list[int], list[int], list[int]]:
-    rows = project.store.connection.execute(
-        "SELECT n, start, end FROM segments WHERE transcript_id = ? AND kind = 'turn' ORDER BY start", (tid,)).fetchall()
+def _by_transcript(segments: "pd.DataFrame", speech: bool) -> dict[str, list[tuple[int, int, int]]]:
+    """``{transcript: [(n, start, end), ...]}`` sorted by start; ``speech`` starts turns at their body."""
+    out: dict[str, list[tuple[int, int, int]]] = {}
+    bodies = segments["body_start"] if speech and "body_start" in segments.columns else [None] * len(segments)
+    for tid, n, start, end, body in zip(segments["transcript_id"], segments["n"], segments["start"],
+                                        segments["end"], bodies):
+        begin = int(body) if body is not None and body == body else int(start)
+        out.setdefault(tid, []).append((int(n), begin, int(end)))
+    for rows in out.values():
+        rows.sort(key=lambda r: r[1])
+    return out
+
+
+def _turns(rows: list[tuple[int, int, int]]) -> tuple[list[int], list[int], list[int]]:
     return [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]
 
 
@@ -177,13 +192,10 @@ def _span_items(tid: str, a_codes: dict[str, list[Interval]], b_codes: dict[str,
     return agreed, items
 
 
-def _unit_items(project: "Project", tid: str, unit: str, a_codes: dict[str, list[Interval]],
+def _unit_items(tid: str, unit: str, units: list[tuple[int, int, int]], a_codes: dict[str, list[Interval]],
                 b_codes: dict[str, list[Interval]], into: str
                 ) -> tuple[list[Coding], list[tuple[int, int, str, list, list, str]]]:
-    rows = project.store.connection.execute(
-        "SELECT start, end, body_start FROM segments WHERE transcript_id = ? AND kind = ? ORDER BY start",
-        (tid, unit)).fetchall()
-    spans = [((body if unit == "turn" and body is not None else s), e) for s, e, body in rows]
+    spans = [(s, e) for _n, s, e in units]
     starts = [s for s, _ in spans]
     ends = [e for _, e in spans]
 
@@ -240,35 +252,65 @@ def _group_rows(tid: str, text: str, items: list[tuple[int, int, str, list, list
     return rows
 
 
-def reconcile(project: "Project", coders: Sequence[str] = ("A", "B"), into: str = "consensus", unit: str = "span",
-              out: str | Path | None = None, min_jaccard: float = 0.5,
-              codebook: "Codebook | Sequence[str] | None" = None, write: bool = True) -> Reconciliation:
-    """Build the consensus layer from two coders' agreements and list their disagreements.
+def reconcile(a_codings: "pd.DataFrame", b_codings: "pd.DataFrame", texts: Mapping[str, str],
+              turns: "pd.DataFrame", units: "pd.DataFrame | None" = None, *, coders: Sequence[str] = ("A", "B"),
+              into: str = "consensus", unit: str = "span", min_jaccard: float = 0.5) -> Reconciliation:
+    """Find the codings two coders agree on and list their disagreements.
 
     Parameters
     ----------
-    project : Project
+    a_codings, b_codings : pandas.DataFrame
+        Coder A's and coder B's codings (transcript_id, code, start, end): their human and
+        auto layers, never a consensus layer.
+    texts : mapping of str to str
+        The canonical text of each transcript coded.
+    turns : pandas.DataFrame
+        The turns of those transcripts (transcript_id, n, start, end): each row names its turn.
+    units : pandas.DataFrame, optional
+        For ``unit`` other than ``span``: the units compared (transcript_id, n, start, end and,
+        for turns, body_start).
     coders : (str, str)
-        Coder A and coder B (their human and auto layers; never the consensus layer).
+        Coder A's and coder B's names.
     into : str
         Name of the consensus layer (origin ``consensus``).
     unit : {"span", "sentence", "paragraph", "turn"}
         Compare passages (``span``) or units (see the module docstring).
-    out : path, optional
-        Folder for ``reconcile_<A>_<B>.xlsx`` (the sheet to fill) and ``.docx`` (the handout).
     min_jaccard : float
         For ``unit="span"``: the least overlap (intersection over union of the characters the
         two coders covered with a code) for the code to count as agreed.
-    codebook : Codebook or names, optional
-        Checked against the agreed codes (default: the bundled codebooks).
-    write : bool
-        Write the agreed codings into the consensus layer (replacing what an earlier
-        reconcile of the same two coders wrote there; decisions imported from sheets stay).
 
     Returns
     -------
     Reconciliation
+        With the agreed codings (:func:`consensus_write` says how to write them) and the rows
+        of the reconciliation sheet.
     """
+    check_reconcile(coders, into, unit, min_jaccard)
+    a_name, b_name = coders
+    layer_a, layer_b = _layer(a_codings), _layer(b_codings)
+    for name, layer in ((a_name, layer_a), (b_name, layer_b)):
+        if not layer:
+            raise InputError(f"coder {name!r} has no codings in this project",
+                             hint="see `mio-qual coding list` for the layers")
+    result = Reconciliation((a_name, b_name), into, unit)
+    turn_rows = _by_transcript(turns, speech=False)
+    unit_rows = _by_transcript(units, speech=unit == "turn") if unit != "span" and units is not None else {}
+    for tid in sorted(set(layer_a) | set(layer_b)):
+        a_codes, b_codes = layer_a.get(tid, {}), layer_b.get(tid, {})
+        if unit == "span":
+            agreed, items = _span_items(tid, a_codes, b_codes, min_jaccard, into)
+        else:
+            agreed, items = _unit_items(tid, unit, unit_rows.get(tid, []), a_codes, b_codes, into)
+        result.agreed.extend(sorted(agreed, key=lambda c: (c.start, c.end, c.code)))
+        if items:
+            result.rows.extend(_group_rows(tid, texts[tid], items, _turns(turn_rows.get(tid, []))))
+    for number, row in enumerate(result.rows, start=1):
+        row.id = f"D{number:04d}"
+    return result
+
+
+def check_reconcile(coders: Sequence[str], into: str, unit: str, min_jaccard: float) -> None:
+    """Refuse a reconciliation that cannot be made (before any data is read)."""
     if len(coders) != 2 or coders[0] == coders[1]:
         raise InputError("reconcile needs two different coders", hint="pass --coders A B")
     if unit not in ("span", "sentence", "paragraph", "turn"):
@@ -278,35 +320,17 @@ def reconcile(project: "Project", coders: Sequence[str] = ("A", "B"), into: str 
                          hint="choose another --into name, e.g. consensus")
     if not 0 < min_jaccard <= 1:
         raise InputError("min_jaccard must be in (0, 1]")
-    a_name, b_name = coders
-    layer_a, layer_b = _layer(project, a_name), _layer(project, b_name)
-    for name, layer in ((a_name, layer_a), (b_name, layer_b)):
-        if not layer:
-            raise InputError(f"coder {name!r} has no codings in this project",
-                             hint="see `mio-qual coding list` for the layers")
-    result = Reconciliation((a_name, b_name), into, unit)
-    for tid in sorted(set(layer_a) | set(layer_b)):
-        a_codes, b_codes = layer_a.get(tid, {}), layer_b.get(tid, {})
-        if unit == "span":
-            agreed, items = _span_items(tid, a_codes, b_codes, min_jaccard, into)
-        else:
-            agreed, items = _unit_items(project, tid, unit, a_codes, b_codes, into)
-        result.agreed.extend(sorted(agreed, key=lambda c: (c.start, c.end, c.code)))
-        if items:
-            result.rows.extend(_group_rows(tid, project.text(tid), items, _turns(project, tid)))
-    for number, row in enumerate(result.rows, start=1):
-        row.id = f"D{number:04d}"
-    if write:
-        from .layers import write_codings
 
-        book = load_codebook(codebook) if codebook is not None else None
-        written = write_codings(project, result.agreed, coder=into, origin="consensus",
-                                source_file=_source_name(a_name, b_name, unit), codebook=book, replace="file",
-                                action="reconcile")
-        result.inserted, result.removed = written.inserted, written.removed
-    if out is not None:
-        result.files = write_sheet(result, out)
-    return result
+
+def consensus_write(result: Reconciliation) -> LayerWrite:
+    """The agreed codings as a write into the consensus layer.
+
+    It replaces what an earlier reconcile of the same two coders on the same unit wrote
+    there; decisions imported from sheets stay.
+    """
+    a, b = result.coders
+    return LayerWrite(result.agreed, coder=result.into, origin="consensus", source_file=_source_name(a, b, result.unit),
+                      replace="file", action="reconcile")
 
 
 def _source_name(a: str, b: str, unit: str) -> str:
@@ -432,7 +456,7 @@ def _write_handout(result: Reconciliation, path: Path) -> None:
 # ------------------------------------------------------------------------------ decisions
 @dataclass
 class DecisionImport:
-    """What :func:`import_decisions` did."""
+    """What importing a filled reconciliation sheet did."""
 
     file: str
     into: str
@@ -474,21 +498,46 @@ def _decide(decision: str, a_name: str, b_name: str) -> str | None:
     return None
 
 
-def import_decisions(project: "Project", path: str | Path, codebook: "Codebook | Sequence[str] | None" = None,
-                     skip_problems: bool = False) -> DecisionImport:
-    """Add the decisions of a filled reconciliation sheet to the consensus layer.
+@dataclass
+class Decisions:
+    """The decisions of a filled reconciliation sheet, read and checked, ready to be written."""
+
+    write: LayerWrite
+    counts: DecisionImport
+
+    def result(self, written: WriteResult) -> DecisionImport:
+        """What the import did, given what writing :attr:`write` did."""
+        c = self.counts
+        return DecisionImport(c.file, c.into, c.decided, c.undecided, written.inserted, written.removed)
+
+
+def read_decisions(path: str | Path, codebook: "Codebook", texts: Mapping[str, str], skip_problems: bool = False,
+                   sheets: "list[Sheet] | None" = None) -> Decisions:
+    """Read the decisions of a filled reconciliation sheet as codings of the consensus layer.
+
+    Parameters
+    ----------
+    path : path
+        The sheet :func:`write_sheet` wrote, with its decisions filled in.
+    codebook : Codebook
+        For ``code: X; Y`` decisions.
+    texts : mapping of str to str
+        The canonical text of each transcript (a row naming one it lacks is a problem).
+    skip_problems : bool
+        Keep the good rows.
+    sheets : list of Sheet, optional
+        The file's sheets, when already read.
 
     Raises
     ------
     InputError
-        Listing every bad row (sheet, row, column); nothing is written.
+        Listing every bad row (sheet, row, column).
     """
-    from .layers import write_codings
     from .spreadsheet import _clean, _is_formula, read_sheets
 
     path = Path(path)
-    book = load_codebook(codebook)
-    sheets = read_sheets(path)
+    book = codebook
+    sheets = read_sheets(path) if sheets is None else sheets
     about: dict[str, Any] = {}
     decisions = None
     for sheet in sheets:
@@ -512,7 +561,6 @@ def import_decisions(project: "Project", path: str | Path, codebook: "Codebook |
     problems: list[str] = []
     codings: list[Coding] = []
     result = DecisionImport(str(path), into)
-    texts: dict[str, str] = {}
     for row_number, cells in decisions.rows:
         def value(name: str) -> Any:
             i = position[name]
@@ -538,12 +586,10 @@ def import_decisions(project: "Project", path: str | Path, codebook: "Codebook |
         tid = _clean(value("transcript"))
         start, end = _clean(value("start")), _clean(value("end"))
         a_items, b_items = _parse_codings_cell(_clean(value("a_codings"))), _parse_codings_cell(_clean(value("b_codings")))
-        if tid is None or str(tid) not in texts and project.store.connection.execute(
-                "SELECT 1 FROM transcripts WHERE id = ?", (str(tid),)).fetchone() is None:
+        if tid is None or str(tid) not in texts:
             problem("transcript", f"no transcript {tid!r} in this project", "do not edit the transcript column")
             continue
         tid = str(tid)
-        texts.setdefault(tid, project.text(tid))
         if a_items is None or b_items is None or not isinstance(start, (int, float)) or not isinstance(end, (int, float)):
             problem("a_codings" if a_items is None else "b_codings" if b_items is None else "start",
                     "the row's machine columns were changed", "do not edit columns start, end, a_codings, b_codings")
@@ -578,11 +624,9 @@ def import_decisions(project: "Project", path: str | Path, codebook: "Codebook |
     if problems and not skip_problems:
         raise InputError(f"{len(problems)} problem(s) in the reconciliation sheet, so nothing was imported; "
                          f"first: {problems[0]}", path=path, hint="fix every row listed", details=problems)
-    written = write_codings(project, codings, coder=into, origin="consensus", source_file=path, codebook=book,
-                            replace="file", action="import reconciliation decisions")
-    result.inserted, result.removed = written.inserted, written.removed
-    return result
+    return Decisions(LayerWrite(codings, coder=into, origin="consensus", source_file=path, replace="file",
+                                action="import reconciliation decisions"), result)
 
 
-__all__ = ["reconcile", "import_decisions", "write_sheet", "sheet_rows", "Reconciliation", "DisagreementRow",
+__all__ = ["reconcile", "check_reconcile", "consensus_write", "read_decisions", "Decisions", "write_sheet", "sheet_rows", "Reconciliation", "DisagreementRow",
            "DecisionImport", "SHEET_COLUMNS"]

@@ -29,18 +29,18 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 from xml.sax.saxutils import XMLGenerator
 
 from ..errors import InputError
 from ..offsets import cp_to_utf16
-from ..store.transcripts import CORE_METADATA
 from ..text import xml_safe
 from .refi_common import CASES_ATTRIBUTE, NS, stable_guid
 
 if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
     from ..codebook import Codebook
-    from ..project import Project
 
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$")
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -59,6 +59,20 @@ class ExportResult:
     cases: int = 0
 
 
+@dataclass(frozen=True)
+class QdpxSource:
+    """A transcript as the export needs it: id, text hash, import time and metadata.
+
+    ``metadata`` holds the study columns and attributes of the transcript (empty values are
+    left out of the file).
+    """
+
+    transcript_id: str
+    text_hash: str
+    imported_at: str | None
+    metadata: Mapping[str, Any]
+
+
 @dataclass
 class _Code:
     id: str
@@ -69,27 +83,56 @@ class _Code:
     codable: bool = True
 
 
+def export_layers(known: Sequence[str], coders: Sequence[str] | None, where: str | Path | None = None) -> list[str]:
+    """The layers to export: ``coders`` (each must have codings), else every coder in ``known``.
+
+    Raises
+    ------
+    InputError
+        A coder without codings (``where`` is the project folder named in the message).
+    """
+    if coders is None:
+        return list(known)
+    layers = list(dict.fromkeys(coders))
+    unknown = [c for c in layers if c not in known]
+    if unknown:
+        raise InputError(f"no codings by coder {unknown[0]!r} in this project", path=where,
+                         hint="coders with codings: " + (", ".join(known) or "none"))
+    return layers
+
+
 def export_qdpx(
-    project: "Project",
     path: str | Path,
     *,
-    coders: Sequence[str] | None = None,
+    sources: Sequence[QdpxSource],
+    texts: Mapping[str, str],
+    codings: "pd.DataFrame",
+    layers: Sequence[str],
     codebook: "Codebook | None" = None,
+    stored_codebooks: Mapping[str, str] | None = None,
     offsets: str = "codepoint",
-    name: str | None = None,
+    name: str = "mio-qual",
 ) -> ExportResult:
-    """Write the project's transcripts, codes, coders, cases and codings as a ``.qdpx`` file.
+    """Write transcripts, codes, coders, cases and codings as a ``.qdpx`` file.
 
     Parameters
     ----------
-    project : Project
     path : str or Path
         The file to write (replaced if it exists; written to a temporary file first).
-    coders : sequence of str, optional
-        Coder layers to export (default: every layer).
+    sources : sequence of QdpxSource
+        Every transcript, in the order written.
+    texts : mapping of str to str
+        The canonical text of each transcript (read one at a time).
+    codings : pandas.DataFrame
+        The codings of the exported layers (id, transcript_id, start, end, code, coder,
+        created, memo, codebook_version).
+    layers : sequence of str
+        The coder layers exported (see :func:`export_layers`).
     codebook : Codebook, optional
         The codes to list. Default: the codebook versions stored with the exported codings
         (every code of them), plus any coded id they lack, at the top level.
+    stored_codebooks : mapping of str to str, optional
+        The stored content (JSON records) of the codebook versions the codings name.
     offsets : {"codepoint", "utf16"}
         How ``startPosition``/``endPosition`` count. REFI-QDA 1.0 counts "characters" of the
         plain text from 0 with the end exclusive, without saying whether a character is a
@@ -97,8 +140,8 @@ def export_qdpx(
         offsets, DESIGN.md decision 1); ``utf16`` suits tools built on .NET or Java strings.
         The two differ only after characters beyond U+FFFF (emoji, some CJK). Line breaks
         are single ``\\n`` in the source files and count as one.
-    name : str, optional
-        The REFI project name (default: the project folder's name).
+    name : str
+        The REFI project name.
 
     Returns
     -------
@@ -107,37 +150,30 @@ def export_qdpx(
     Raises
     ------
     InputError
-        An unknown coder, or an unknown ``offsets`` value.
+        An unknown ``offsets`` value.
     """
-    if offsets not in ("codepoint", "utf16"):
-        raise InputError(f"unknown offset convention {offsets!r}", hint="use codepoint or utf16")
+    check_offsets(offsets)
     path = Path(path)
-    connection = project.store.connection
-    known = [row[0] for row in connection.execute("SELECT DISTINCT coder FROM codings ORDER BY coder")]
-    if coders is None:
-        layers = known
-    else:
-        layers = list(dict.fromkeys(coders))
-        unknown = [c for c in layers if c not in known]
-        if unknown:
-            raise InputError(f"no codings by coder {unknown[0]!r} in this project", path=project.folder,
-                             hint="coders with codings: " + (", ".join(known) or "none"))
-    marks = ",".join("?" * len(layers))
-    codes = _codes(project, layers, marks, codebook)
+    layers = list(layers)
+    codes = _codes(used_codes(codings), codebook, stored_codebooks or {})
     result = ExportResult(path=str(path), coders=list(layers), codes=len(codes))
+    by_source: dict[str, list[tuple]] = {}
+    for row in zip(codings["transcript_id"], codings["start"], codings["end"], codings["code"], codings["coder"],
+                   codings["created"], codings["memo"], codings["id"]):
+        memo = row[6] if isinstance(row[6], str) else None  # a missing memo reads as NaN
+        by_source.setdefault(row[0], []).append((int(row[1]), int(row[2]), row[3], row[4], row[5], memo, row[7]))
+    for rows in by_source.values():
+        rows.sort(key=lambda r: (r[0], r[1], r[3], r[2], r[6]))  # start, end, coder, code, id
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            transcripts = _transcripts(project)
-            for tid, digest in transcripts:
-                guid = stable_guid("source", tid, digest)
-                text = project.text(tid)
-                archive.writestr(_info(f"sources/{guid}.txt"), text.encode("utf-8"))
+            for source in sources:
+                guid = stable_guid("source", source.transcript_id, source.text_hash)
+                archive.writestr(_info(f"sources/{guid}.txt"), texts[source.transcript_id].encode("utf-8"))
             with archive.open(_info("project.qde"), "w") as raw:
                 stream = io.TextIOWrapper(raw, encoding="utf-8", newline="\n")
-                _write_qde(project, stream, layers, marks, codes, transcripts, offsets,
-                           name or project.folder.name, result)
+                _write_qde(stream, layers, codes, sources, texts, by_source, offsets, name, result)
                 stream.flush()
                 stream.detach()
         os.replace(temporary, path)
@@ -147,6 +183,18 @@ def export_qdpx(
     return result
 
 
+def used_codes(codings: "pd.DataFrame") -> list[tuple[str, str | None]]:
+    """The distinct (code, codebook version) pairs of the codings, sorted (no version first)."""
+    pairs = {(c, v if isinstance(v, str) else None) for c, v in zip(codings["code"], codings["codebook_version"])}
+    return sorted(pairs, key=lambda cv: (cv[0], cv[1] is not None, cv[1] or ""))
+
+
+def check_offsets(offsets: str) -> None:
+    """Refuse an offset convention other than ``codepoint`` and ``utf16``."""
+    if offsets not in ("codepoint", "utf16"):
+        raise InputError(f"unknown offset convention {offsets!r}", hint="use codepoint or utf16")
+
+
 def _info(member: str) -> zipfile.ZipInfo:
     info = zipfile.ZipInfo(member, date_time=_ZIP_TIME)
     info.compress_type = zipfile.ZIP_DEFLATED
@@ -154,18 +202,10 @@ def _info(member: str) -> zipfile.ZipInfo:
     return info
 
 
-def _transcripts(project: "Project") -> list[tuple[str, str]]:
-    return [tuple(row) for row in project.store.connection.execute(  # type: ignore[misc]
-        "SELECT id, text_hash FROM transcripts ORDER BY id")]
-
-
 # ---------------------------------------------------------------------------- codes
-def _codes(project: "Project", layers: list[str], marks: str, codebook: "Codebook | None") -> list[_Code]:
-    """Codes in codebook order, parents before children."""
-    connection = project.store.connection
-    used = connection.execute(
-        f"SELECT code, codebook_version FROM codings WHERE coder IN ({marks}) GROUP BY code, codebook_version",
-        layers).fetchall() if layers else []
+def _codes(used: list[tuple[str, str | None]], codebook: "Codebook | None",
+           stored: Mapping[str, str]) -> list[_Code]:
+    """Codes in codebook order, parents before children (``used``: the (code, version) pairs coded)."""
     codes: dict[str, _Code] = {}
     if codebook is not None:
         for code in codebook.codes.values():
@@ -173,8 +213,8 @@ def _codes(project: "Project", layers: list[str], marks: str, codebook: "Codeboo
     else:
         versions = sorted({v for _c, v in used if v})
         for version in versions:
-            row = connection.execute("SELECT content FROM codebooks WHERE version = ?", (version,)).fetchone()
-            for record in json.loads(row[0]) if row else []:
+            content = stored.get(version)
+            for record in json.loads(content) if content else []:
                 cid = str(record.get("id") or "")
                 if cid and cid not in codes:
                     parent = record.get("parent") or None
@@ -272,17 +312,9 @@ def _value_element(kind: str, value: Any) -> tuple[str, str]:
     return "TextValue", str(value)
 
 
-def _metadata(project: "Project") -> dict[str, dict[str, Any]]:
-    """Metadata of every transcript (core columns and attributes), without empty values."""
-    out: dict[str, dict[str, Any]] = {}
-    for row in project.store.connection.execute(
-            f"SELECT id, {', '.join(CORE_METADATA)}, attributes FROM transcripts ORDER BY id"):
-        values = {k: v for k, v in zip(CORE_METADATA, row[1:-1]) if v is not None and v != ""}
-        for key, value in json.loads(row[-1] or "{}").items():
-            if value is not None and value != "" and key not in values:
-                values[key] = value
-        out[row[0]] = values
-    return out
+def _metadata(sources: Sequence[QdpxSource]) -> dict[str, dict[str, Any]]:
+    """Metadata of every transcript (study columns and attributes), without empty values."""
+    return {s.transcript_id: {k: v for k, v in s.metadata.items() if v is not None and v != ""} for s in sources}
 
 
 def _cases(metadata: dict[str, dict[str, Any]]) -> list[tuple[str, list[str], dict[str, Any]]]:
@@ -314,8 +346,9 @@ def _cases(metadata: dict[str, dict[str, Any]]) -> list[tuple[str, list[str], di
     return out
 
 
-def _write_qde(project: "Project", stream: Any, layers: list[str], marks: str, codes: list[_Code],
-               transcripts: list[tuple[str, str]], offsets: str, project_name: str, result: ExportResult) -> None:
+def _write_qde(stream: Any, layers: list[str], codes: list[_Code], sources: Sequence[QdpxSource],
+               texts: Mapping[str, str], by_source: dict[str, list[tuple]], offsets: str, project_name: str,
+               result: ExportResult) -> None:
     from .. import __version__
 
     w = _Writer(stream)
@@ -348,7 +381,7 @@ def _write_qde(project: "Project", stream: Any, layers: list[str], marks: str, c
         w.end("Codes")
         w.end("CodeBook")
 
-    metadata = _metadata(project)
+    metadata = _metadata(sources)
     names = sorted({k for values in metadata.values() for k in values if k != CASES_ATTRIBUTE})
     kinds = {n: _variable_type(values.get(n) for values in metadata.values()) for n in names}
     variable_guids = {n: stable_guid("variable", n) for n in names}
@@ -357,7 +390,7 @@ def _write_qde(project: "Project", stream: Any, layers: list[str], marks: str, c
         for n in names:
             w.empty("Variable", {"guid": variable_guids[n], "name": n, "typeOfVariable": kinds[n]})
         w.end("Variables")
-    source_guids = {tid: stable_guid("source", tid, digest) for tid, digest in transcripts}
+    source_guids = {s.transcript_id: stable_guid("source", s.transcript_id, s.text_hash) for s in sources}
     cases = _cases(metadata)
     result.cases = len(cases)
     if cases:
@@ -372,20 +405,17 @@ def _write_qde(project: "Project", stream: Any, layers: list[str], marks: str, c
             w.end("Case")
         w.end("Cases")
 
-    connection = project.store.connection
-    if transcripts:
+    if sources:
         w.start("Sources")
     used_guids: set[str] = set()
-    for tid, digest in transcripts:
+    for source in sources:
+        tid = source.transcript_id
         guid = source_guids[tid]
-        imported = connection.execute("SELECT imported_at FROM transcripts WHERE id = ?", (tid,)).fetchone()[0]
         w.start("TextSource", {"guid": guid, "name": tid, "plainTextPath": f"internal://{guid}.txt",
-                               "creationDateTime": _datetime(imported)})
-        rows = connection.execute(
-            f"SELECT start, end, code, coder, created, memo FROM codings WHERE transcript_id = ? AND coder IN ({marks})"
-            " ORDER BY start, end, coder, code, id", [tid, *layers]).fetchall() if layers else []
+                               "creationDateTime": _datetime(source.imported_at)})
+        rows = [r[:6] for r in by_source.get(tid, [])]
         if rows:
-            text = project.text(tid)
+            text = texts[tid]
             if offsets == "utf16":
                 flat = cp_to_utf16(text, [o for r in rows for o in r[:2]])
                 positions = list(zip(flat[0::2], flat[1::2]))
@@ -417,7 +447,7 @@ def _write_qde(project: "Project", stream: Any, layers: list[str], marks: str, c
                 _variable_value(w, variable_guids[key], kinds[key], value)
         w.end("TextSource")
         result.sources += 1
-    if transcripts:
+    if sources:
         w.end("Sources")
     w.depth = 0
     w._newline()
@@ -439,4 +469,5 @@ def _variable_value(w: _Writer, guid: str, kind: str, value: Any) -> None:
     w.end("VariableValue")
 
 
-__all__ = ["export_qdpx", "ExportResult", "code_label", "code_guid"]
+__all__ = ["export_qdpx", "export_layers", "check_offsets", "used_codes", "QdpxSource", "ExportResult", "code_label",
+           "code_guid"]

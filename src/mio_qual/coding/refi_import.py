@@ -12,17 +12,17 @@ What lands where
   its canonical text is identical (same hash), else when its name (with or without an
   extension) is a transcript id or the file name a transcript was imported from; the
   selections are then carried onto the stored text through an alignment and each one's text is
-  checked. Any other source is imported as a new transcript through the ordinary readers
-  (:meth:`Project.import_transcripts` on a temporary ``.txt``), so speaker turns are found.
+  checked. Any other source is imported as a new transcript (:func:`new_transcripts`, read
+  with :func:`mio_qual.transcripts.read_text`), so speaker turns are found.
 * **Selections** (``PlainTextSelection`` with ``Coding``/``CodeRef``) become codings. REFI
   positions count characters of the source's plain text from 0, but tools disagree on what
   a character is; see :func:`choose_convention`. Positions are converted once, here, to
   code-point offsets of the canonical text (DESIGN.md, decision 1).
 * **Users** are coders: each coding goes to the layer named by the ``User`` of its
   ``creatingUser`` (the coding's, else the selection's; a project with a single user needs
-  none). ``coder=`` puts every coding into one layer instead. Codings are written with
-  :func:`~mio_qual.coding.layers.write_codings` per coder with ``replace="file"``, so
-  importing the same file again replaces what it brought before.
+  none). ``coder=`` puts every coding into one layer instead. Codings are written per coder
+  (:func:`layer_writes`) with ``replace="file"``, so importing the same file again replaces
+  what it brought before.
 * **Variables and cases** become transcript metadata: a variable named like a study column
   (agency, clinic, kind, participant_id, role, date, interviewer) fills that column, others
   become attributes; case variables apply to the case's sources, a source's own values win.
@@ -41,20 +41,18 @@ one transaction: on any error the project is left as it was.
 
 from __future__ import annotations
 
-import csv
 import re
-import tempfile
 import urllib.parse
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from ..errors import InputError, UnknownCodeError
 from ..offsets import align, canonical_map
 from ..safezip import check_member_name, open_zip, read_member
 from ..text import text_hash
-from .layers import WriteResult, write_codings
+from .layers import LayerWrite, WriteResult
 from .model import Coding
 from .refi_common import (
     CASES_ATTRIBUTE,
@@ -72,8 +70,10 @@ from .refi_common import (
 )
 
 if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
     from ..codebook import Codebook
-    from ..project import Project
+    from ..transcripts.model import Transcript
 
 MAX_QDE_BYTES = 512 << 20
 """Largest ``project.qde`` read (512 MiB)."""
@@ -97,7 +97,7 @@ class SourceReport:
 
 @dataclass
 class RefiImportResult:
-    """What :func:`import_qdpx` did."""
+    """What importing a ``.qdpx`` file did (:meth:`mio_qual.project.Project.import_qdpx`)."""
 
     path: str
     sources: list[SourceReport] = field(default_factory=list)
@@ -135,20 +135,40 @@ class _Planned:
     cases: list[str] = field(default_factory=list)
 
 
-def import_qdpx(
-    project: "Project",
-    path: str | Path,
-    *,
-    codebook: "Codebook",
-    coder: str | None = None,
-    skip_problems: bool = False,
-    origin: str = "human",
-) -> RefiImportResult:
-    """Import the sources, codings, users, cases and variables of a REFI-QDA project.
+@dataclass
+class QdpxPlan:
+    """A ``.qdpx`` file read and checked: its sources on their way in, codes and coders resolved.
+
+    :meth:`mio_qual.project.Project.import_qdpx` matches the sources to stored transcripts
+    (:func:`match_sources`), imports the new ones, places the selections on the stored texts
+    (:func:`place_codings`), updates metadata (:func:`merge_metadata`) and writes the layers
+    (:func:`layer_writes`).
+    """
+
+    path: Path
+    result: RefiImportResult
+    planned: list[_Planned]
+    code_map: dict[str, str | None]
+    coders: dict[tuple[str, str], str]
+    users: list[str]
+    note_texts: dict[str, str]
+    codebook: "Codebook"
+    coder: str | None
+    origin: str
+    skip_problems: bool
+    problems: list[str] = field(default_factory=list)
+
+    def problem(self, message: str) -> None:
+        """Record a problem (skipped and listed with ``skip_problems``)."""
+        (self.result.skipped if self.skip_problems else self.problems).append(message)
+
+
+def read_qdpx(path: str | Path, *, codebook: "Codebook", coder: str | None = None, skip_problems: bool = False,
+              origin: str = "human") -> QdpxPlan:
+    """Read a REFI-QDA project's sources, codings, users, cases and variables, and check them.
 
     Parameters
     ----------
-    project : Project
     path : str or Path
         The ``.qdpx`` file.
     codebook : Codebook
@@ -166,12 +186,12 @@ def import_qdpx(
 
     Returns
     -------
-    RefiImportResult
+    QdpxPlan
 
     Raises
     ------
     InputError
-        Hostile, damaged or unusable input, listing every problem found; nothing is written.
+        Hostile, damaged or unusable input, listing every problem found.
     """
     path = Path(path)
     if not path.is_file():
@@ -192,58 +212,72 @@ def import_qdpx(
     _apply_cases(qde, planned, result)
     if problems:
         raise _problems_error(problems, path)
+    return QdpxPlan(path, result, planned, code_map, coders, [u.name for u in qde.users.values()], note_texts,
+                    codebook, coder, origin, skip_problems)
 
-    from ..store import transcripts as store_transcripts
 
-    store = project.store
-    with store.transaction() as connection:
-        _match_transcripts(project, planned, result)
-        _import_new(project, planned, path, result)
-        codings_by_coder: dict[str, list[Coding]] = {}
-        for plan in planned:
-            if plan.report.transcript_id is None:
+def place_codings(plan: QdpxPlan, texts: Mapping[str, str]) -> dict[str, list[Coding]]:
+    """Place each selection on its stored transcript: the codings of each layer.
+
+    ``texts`` holds the stored canonical text of each matched transcript.
+
+    Raises
+    ------
+    InputError
+        When a selection's text is not at the same place in the stored transcript (unless
+        ``skip_problems``).
+    """
+    codings_by_coder: dict[str, list[Coding]] = {}
+    for planned in plan.planned:
+        if planned.report.transcript_id is None:
+            continue
+        stored = texts[planned.report.transcript_id]
+        mapping = align(planned.canonical, stored)
+        for selection, start, end in planned.spans:
+            new_start, new_end = mapping.start(start), mapping.end(end)
+            where = _where_selection(planned.source, selection, plan.path)
+            if new_end <= new_start or (
+                    normalize_for_match(stored[new_start:new_end]) != normalize_for_match(planned.canonical[start:end])):
+                plan.problem(f"{where}: its text {_clip(planned.canonical[start:end])!r} is not at the same place "
+                             f"in transcript {planned.report.transcript_id!r}")
                 continue
-            stored = project.text(plan.report.transcript_id)
-            mapping = align(plan.canonical, stored)
-            for selection, start, end in plan.spans:
-                new_start, new_end = mapping.start(start), mapping.end(end)
-                where = _where_selection(plan.source, selection, path)
-                if new_end <= new_start or (
-                        normalize_for_match(stored[new_start:new_end]) != normalize_for_match(plan.canonical[start:end])):
-                    problem(f"{where}: its text {_clip(plan.canonical[start:end])!r} is not at the same place in "
-                            f"transcript {plan.report.transcript_id!r}")
+            memo = _memo(selection, plan.note_texts)
+            for coding in selection.codings:
+                code_id = plan.code_map.get(coding.code)
+                layer = plan.coders.get((selection.guid, coding.guid))
+                if code_id is None or layer is None:
                     continue
-                memo = _memo(selection, note_texts)
-                for coding in selection.codings:
-                    code_id = code_map.get(coding.code)
-                    layer = coders.get((selection.guid, coding.guid))
-                    if code_id is None or layer is None:
-                        continue
-                    codings_by_coder.setdefault(layer, []).append(Coding(
-                        transcript_id=plan.report.transcript_id, start=new_start, end=new_end, code=code_id,
-                        coder=layer, origin=origin, memo=memo))
-                    plan.report.codings += 1
-        if problems:
-            raise _problems_error(problems, path)
-        _store_metadata(project, planned, result, store_transcripts)
-        layers = set(codings_by_coder)
-        if coder is not None:
-            layers.add(coder)
-        else:
-            layers.update(u.name for u in qde.users.values())
-        before = {row[0] for row in connection.execute(
-            "SELECT DISTINCT coder FROM codings WHERE source_file = ?", (path.name,))}
-        for layer in sorted(layers):
-            rows = codings_by_coder.get(layer, [])
-            if not rows and layer not in before:
-                continue
-            result.writes.append(write_codings(
-                project, rows, coder=layer, origin=origin, source_file=path, codebook=codebook,
-                replace="file", action="import REFI-QDA project"))
-        store.audit("import REFI-QDA project", target=path.name, codebook_version=codebook.version, detail={
-            "sources": [(s.name, s.transcript_id, s.match, s.convention) for s in result.sources],
-            "added": result.added, "skipped": result.skipped, "warnings": result.warnings})
-    return result
+                codings_by_coder.setdefault(layer, []).append(Coding(
+                    transcript_id=planned.report.transcript_id, start=new_start, end=new_end, code=code_id,
+                    coder=layer, origin=plan.origin, memo=memo))
+                planned.report.codings += 1
+    if plan.problems:
+        raise _problems_error(plan.problems, plan.path)
+    return codings_by_coder
+
+
+def layer_writes(plan: QdpxPlan, codings_by_coder: dict[str, list[Coding]], before: set[str]) -> list[LayerWrite]:
+    """One write per layer: the file's users (or ``coder``), and every layer the file brought before
+    (``before``), replacing what the same file brought."""
+    layers = set(codings_by_coder)
+    if plan.coder is not None:
+        layers.add(plan.coder)
+    else:
+        layers.update(plan.users)
+    writes = []
+    for layer in sorted(layers):
+        rows = codings_by_coder.get(layer, [])
+        if not rows and layer not in before:
+            continue
+        writes.append(LayerWrite(rows, coder=layer, origin=plan.origin, source_file=plan.path, replace="file",
+                                 action="import REFI-QDA project"))
+    return writes
+
+
+def audit_detail(result: RefiImportResult) -> dict[str, Any]:
+    """What the audit trail records of an import."""
+    return {"sources": [(s.name, s.transcript_id, s.match, s.convention) for s in result.sources],
+            "added": result.added, "skipped": result.skipped, "warnings": result.warnings}
 
 
 # ---------------------------------------------------------------------------- reading the archive
@@ -563,16 +597,26 @@ def _apply_cases(qde: QdeProject, planned: list[_Planned], result: RefiImportRes
             plan.variables[CASES_ATTRIBUTE] = "; ".join(dict.fromkeys(plan.cases))
 
 
-def _store_metadata(project: "Project", planned: list[_Planned], result: RefiImportResult,
-                    store_transcripts: Any) -> None:
-    connection = project.store.connection
-    for plan in planned:
-        tid = plan.report.transcript_id
-        if tid is None or not plan.variables:
+def merge_metadata(plan: QdpxPlan, transcripts: Mapping[str, "Transcript"]) -> list["Transcript"]:
+    """Add the file's variables and cases to the matched transcripts' metadata.
+
+    ``transcripts`` holds the stored transcript of each matched source with variables. A
+    value already set is kept (and the difference is warned about); cases are merged.
+
+    Returns
+    -------
+    list of Transcript
+        The transcripts whose metadata changed (to be stored).
+    """
+    out = []
+    result = plan.result
+    for planned in plan.planned:
+        tid = planned.report.transcript_id
+        if tid is None or not planned.variables:
             continue
-        transcript = project.transcript(tid)
+        transcript = transcripts[tid]
         changed = False
-        for key, value in plan.variables.items():
+        for key, value in planned.variables.items():
             current = transcript.metadata.get(key)
             if key == CASES_ATTRIBUTE and current:
                 merged = "; ".join(dict.fromkeys([*str(current).split("; "), *str(value).split("; ")]))
@@ -583,8 +627,14 @@ def _store_metadata(project: "Project", planned: list[_Planned], result: RefiImp
                 changed = True
             elif str(current) != str(value):
                 result.warnings.append(f"transcript {tid!r}: kept its {key} {current!r}; the project says {value!r}")
-        if changed and store_transcripts.update_metadata(connection, transcript):
-            result.metadata_updated.append(tid)
+        if changed:
+            out.append(transcript)
+    return out
+
+
+def metadata_sources(plan: QdpxPlan) -> list[str]:
+    """The matched transcripts the file brings variables or cases for."""
+    return [p.report.transcript_id for p in plan.planned if p.report.transcript_id is not None and p.variables]
 
 
 # ---------------------------------------------------------------------------- transcripts
@@ -603,15 +653,23 @@ def _name_candidates(name: str) -> list[str]:
     return [c for c in dict.fromkeys(out) if c]
 
 
-def _match_transcripts(project: "Project", planned: list[_Planned], result: RefiImportResult) -> None:
-    rows = project.store.connection.execute("SELECT id, text_hash, source_path FROM transcripts").fetchall()
+def match_sources(plan: QdpxPlan, stored: "pd.DataFrame") -> None:
+    """Match each source to a stored transcript (same text, id, or file name), or give it a new id.
+
+    ``stored`` has the project's transcripts (transcript_id, text_hash, source_path).
+    """
+    _match_transcripts(plan.planned, plan.result, stored)
+
+
+def _match_transcripts(planned: list[_Planned], result: RefiImportResult, stored: "pd.DataFrame") -> None:
+    rows = list(zip(stored["transcript_id"], stored["text_hash"], stored["source_path"])) if len(stored) else []
     by_hash: dict[str, list[str]] = {}
     by_file: dict[str, str] = {}
     ids = set()
     for tid, digest, source_path in rows:
         ids.add(tid)
         by_hash.setdefault(digest, []).append(tid)
-        if source_path:
+        if isinstance(source_path, str) and source_path:
             base = PurePosixPath(str(source_path).replace("\\", "/")).name
             by_file.setdefault(base.lower(), tid)
             by_file.setdefault(base.rsplit(".", 1)[0].lower(), tid)
@@ -641,40 +699,37 @@ def _match_transcripts(project: "Project", planned: list[_Planned], result: Refi
         plan.report.transcript_id, plan.report.match = new_id, "new"
 
 
-def _import_new(project: "Project", planned: list[_Planned], path: Path, result: RefiImportResult) -> None:
-    new = [plan for plan in planned if plan.report.match == "new"]
-    if not new:
-        return
-    with tempfile.TemporaryDirectory(prefix="mio-qual-qdpx-") as folder:
-        files, manifest = [], Path(folder) / "manifest.csv"
-        with open(manifest, "w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(["transcript_id", "file"])
-            for k, plan in enumerate(new):
-                file = Path(folder) / f"source{k:05d}.txt"
-                file.write_text(plan.raw, encoding="utf-8", newline="")
-                files.append(file)
-                writer.writerow([plan.report.transcript_id, file.name])
+def new_transcripts(plan: QdpxPlan) -> list["Transcript"]:
+    """The sources that matched no stored transcript, read as new transcripts.
+
+    Each source's text goes through :func:`mio_qual.transcripts.read_text`, so its speaker
+    turns, paragraphs and sentences are found as for a ``.txt`` file; messages name the source
+    in the ``.qdpx``. Store them with :meth:`mio_qual.project.Project.add_transcripts`.
+
+    Raises
+    ------
+    InputError
+        When a source cannot be read as a transcript, naming every one that cannot.
+    """
+    from ..transcripts import read_text
+
+    out: list["Transcript"] = []
+    errors: list[InputError] = []
+    for planned in plan.planned:
+        if planned.report.match != "new":
+            continue
+        source = planned.source
         try:
-            imported = project.import_transcripts(files, manifest=manifest)
+            out.append(read_text(planned.raw, transcript_id=planned.report.transcript_id, source_format="qdpx",
+                                 source_path=f"{plan.path}!{source.plain_text_path or source.name}",
+                                 where=f"{plan.path}!{source.name or source.guid}"))
         except InputError as exc:
-            # Name the source in the .qdpx, not the temporary file it was read from.
-            names = {str(file): f"{path}!{plan.source.name or plan.source.guid}" for file, plan in zip(files, new)}
-
-            def where(text: str) -> str:
-                for file, name in names.items():
-                    text = text.replace(file, name)
-                return text
-
-            raise InputError(where(exc.message), path=where(exc.path) if exc.path else path, line=exc.line,
-                             hint=exc.hint, details=[where(d) for d in exc.details]) from None
-        result.warnings.extend(f"{tid}: {message}" for tid, message in imported.warnings)
-        connection = project.store.connection
-        for k, plan in enumerate(new):
-            tid = plan.report.transcript_id
-            connection.execute("UPDATE transcripts SET source_path = ?, source_format = 'qdpx' WHERE id = ?",
-                               (f"{path}!{plan.source.plain_text_path or plan.source.name}", tid))
-            result.added.append(tid)
+            errors.append(exc)
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise _problems_error([e.one_line() for e in errors], plan.path)
+    return out
 
 
 def _problems_error(problems: list[str], path: Path) -> InputError:
@@ -683,4 +738,5 @@ def _problems_error(problems: list[str], path: Path) -> InputError:
                       details=problems)
 
 
-__all__ = ["import_qdpx", "choose_convention", "RefiImportResult", "SourceReport"]
+__all__ = ["read_qdpx", "QdpxPlan", "match_sources", "new_transcripts", "place_codings", "merge_metadata",
+           "metadata_sources", "layer_writes", "audit_detail", "choose_convention", "RefiImportResult", "SourceReport"]

@@ -28,7 +28,10 @@ formulas. A text cell starting with ``'=`` (or ``'+`` ``'-`` ``'@``) is read wit
 quote, which is how :mod:`mio_qual.exports` protects such text on export.
 
 A sheet with a ``decision`` column is a reconciliation sheet and goes to
-:func:`mio_qual.coding.reconcile.import_decisions`.
+:func:`mio_qual.coding.reconcile.read_decisions`.
+
+:func:`read_coding_sheets` reads and checks the files and returns what to write;
+:meth:`mio_qual.project.Project.import_coding_sheets` writes it.
 """
 
 from __future__ import annotations
@@ -36,17 +39,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from ..errors import InputError
 from ..tabular import column_letter, normalize_column, open_workbook, read_csv_rows, table_format
 from .anchor import NormalizedText, QuoteError, find_quote, normalize
-from .codes import load_codebook, parse_cell
+from .codes import parse_cell
+from .layers import LayerWrite, WriteResult
 from .model import Coding
+from .word import TranscriptNames, which_transcript
 
 if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
     from ..codebook import Codebook
-    from ..project import Project
+    from .reconcile import DecisionImport, Decisions
 
 SPREADSHEET_SUFFIXES = (".csv", ".xlsx", ".xlsm")
 _COLUMN_ALIASES = {
@@ -128,7 +135,7 @@ def _as_int(value: Any) -> int | None:
 
 @dataclass
 class SheetImport:
-    """What :func:`import_sheets` did.
+    """What importing coding sheets did (:meth:`mio_qual.project.Project.import_coding_sheets`).
 
     ``files`` has one entry per (file, coder): file, coder, codings, removed. ``skipped`` holds
     the problems skipped with ``skip_problems``; ``decisions`` the result of any
@@ -142,50 +149,59 @@ class SheetImport:
     decisions: list[Any] = field(default_factory=list)
 
 
-class _Texts:
-    """Transcript texts, their normalized forms and segment spans, loaded once each."""
+class SheetTexts:
+    """What placing sheet rows reads: transcript texts, their normalized forms and segment spans.
 
-    def __init__(self, project: "Project") -> None:
-        from .word import TranscriptNames
+    Parameters
+    ----------
+    texts : mapping of str to str
+        The canonical text of each transcript (read when a row names it).
+    names : TranscriptNames
+        The project's transcript ids and source file names.
+    segments : mapping of str to pandas.DataFrame
+        Each transcript's segments (kind, n, start, end, body_start), read when a row names
+        a segment of it.
+    """
 
-        self.project = project
-        self.names = TranscriptNames.of(project)
-        self.ids = self.names.ids
-        self._text: dict[str, str] = {}
+    def __init__(self, texts: Mapping[str, str], names: TranscriptNames,
+                 segments: Mapping[str, "pd.DataFrame"]) -> None:
+        self.texts = texts
+        self.names = names
+        self.ids = names.ids
+        self.segments = segments
         self._norm: dict[str, NormalizedText] = {}
+        self._spans: dict[str, dict[tuple[str, int], tuple[int, int]]] = {}
 
     def text(self, tid: str) -> str:
-        if tid not in self._text:
-            self._text[tid] = self.project.text(tid)
-        return self._text[tid]
+        """The canonical text of ``tid``."""
+        return self.texts[tid]
 
     def norm(self, tid: str) -> NormalizedText:
+        """The normalized text of ``tid`` (for finding quotes)."""
         if tid not in self._norm:
             self._norm[tid] = normalize(self.text(tid))
         return self._norm[tid]
 
     def segment(self, tid: str, kind: str, n: int) -> tuple[int, int] | None:
-        row = self.project.store.connection.execute(
-            "SELECT start, end, body_start FROM segments WHERE transcript_id = ? AND kind = ? AND n = ?",
-            (tid, kind, n)).fetchone()
-        if row is None:
-            return None
-        start, end, body_start = row
-        return (body_start if kind == "turn" and body_start is not None else start, end)
+        """The span of a segment (a turn's speech, without its label), or None when there is none."""
+        if tid not in self._spans:
+            frame = self.segments[tid]
+            self._spans[tid] = {
+                (k, int(m)): (int(b) if k == "turn" and b is not None and b == b else int(s0), int(e0))
+                for k, m, s0, e0, b in zip(frame["kind"], frame["n"], frame["start"], frame["end"],
+                                            frame["body_start"])}
+        return self._spans[tid].get((kind, n))
 
 
-def read_sheet_codings(project: "Project", path: str | Path, codebook: "Codebook", coder: str | None = None,
-                       transcript_id: str | None = None, texts: _Texts | None = None,
+def read_sheet_codings(path: str | Path, codebook: "Codebook", texts: SheetTexts, coder: str | None = None,
+                       transcript_id: str | None = None,
                        sheets: list[Sheet] | None = None) -> tuple[list[Coding], list[str]]:
-    """Read a coder's sheet into codings without writing anything: ``(codings, problems)``.
+    """Read a coder's sheet into codings: ``(codings, problems)``.
 
     Each problem is one line: ``file, sheet 'name', row 7, column C (quote): what is wrong
     (what to do)``.
     """
-    from .word import which_transcript
-
     path = Path(path)
-    texts = texts or _Texts(project)
     sheets = read_sheets(path) if sheets is None else sheets
     problems: list[str] = []
     codings: list[Coding] = []
@@ -200,7 +216,7 @@ def read_sheet_codings(project: "Project", path: str | Path, codebook: "Codebook
                          hint=f"the columns are transcript_id, code, and segment_id or start/end or quote (found {found})")
     default_tid = None
     try:
-        default_tid = which_transcript(project, path, {}, transcript_id, texts.names)
+        default_tid = which_transcript(path, {}, transcript_id, names=texts.names)
     except InputError:
         default_tid = None
     for sheet, columns in usable:
@@ -325,44 +341,92 @@ def _is_decision_sheet(sheets: list[Sheet]) -> bool:
     return any("decision" in sheet.header for sheet in sheets)
 
 
-def import_sheets(project: "Project", paths: Iterable[str | Path], coder: str | None = None,
-                  codebook: "Codebook | Sequence[str] | None" = None, skip_problems: bool = False,
-                  transcript_id: str | None = None) -> SheetImport:
-    """Import coders' sheets (``.csv``/``.xlsx``), all files in one transaction.
+@dataclass
+class CodingSheets:
+    """Coding sheets read and checked, ready to be written.
+
+    Attributes
+    ----------
+    batches : list of (path, codings)
+        The codings of each coder's sheet.
+    decisions : list of Decisions
+        The filled reconciliation sheets among the files.
+    coder : str, optional
+        The layer named for rows without a coder (and for an emptied sheet).
+    skipped : list of str
+        Problems passed over with ``skip_problems``.
+    """
+
+    batches: list[tuple[Path, list[Coding]]] = field(default_factory=list)
+    decisions: list["Decisions"] = field(default_factory=list)
+    coder: str | None = None
+    skipped: list[str] = field(default_factory=list)
+
+    def writes(self, earlier: Mapping[str, Iterable[str]]) -> list[LayerWrite]:
+        """One write per (file, layer).
+
+        ``earlier`` gives, for each file name, the layers it brought (origin ``human``) in
+        earlier imports: every one is replaced, even by no rows (an emptied sheet).
+        """
+        out = []
+        for path, codings in self.batches:
+            by_coder: dict[str, list[Coding]] = {layer: [] for layer in earlier.get(path.name, ())}
+            if self.coder and not codings:
+                by_coder.setdefault(self.coder, [])
+            for c in codings:
+                by_coder.setdefault(c.coder, []).append(c)
+            for layer, rows in sorted(by_coder.items()):
+                out.append(LayerWrite(rows, coder=layer, origin="human", source_file=path, replace="file",
+                                      action="import coding sheet"))
+        return out
+
+    def result(self, writes: list[LayerWrite], written: list[WriteResult],
+               decided: list["DecisionImport"]) -> SheetImport:
+        """What the import did, given what writing ``writes`` and each decision sheet did."""
+        result = SheetImport(skipped=list(self.skipped), decisions=list(decided))
+        for write, done in zip(writes, written):
+            result.inserted += done.inserted
+            result.removed += done.removed
+            result.files.append({"file": str(write.source_file), "coder": write.coder, "codings": done.inserted,
+                                 "removed": done.removed})
+        return result
+
+
+def read_coding_sheets(paths: Iterable[str | Path], codebook: "Codebook", texts: SheetTexts, *,
+                       coder: str | None = None, skip_problems: bool = False,
+                       transcript_id: str | None = None) -> CodingSheets:
+    """Read coders' sheets (``.csv``/``.xlsx``) and filled reconciliation sheets, every file checked.
 
     Parameters
     ----------
-    project : Project
     paths : iterable of path
+    codebook : Codebook
+    texts : SheetTexts
+        The transcripts the rows are placed on.
     coder : str, optional
         The layer for rows without a ``coder`` cell.
-    codebook : Codebook or list of codebook names, optional
-        Default: the bundled ``cfir2``, ``cfir_outcomes`` and ``mio``.
     skip_problems : bool
-        Import the good rows and list the bad ones in ``skipped``.
+        Keep the good rows and list the bad ones in ``skipped``.
     transcript_id : str, optional
         The transcript of rows that name none.
 
     Raises
     ------
     InputError
-        Listing every problem in every file, with sheet, row and column; nothing is written.
+        Listing every problem in every file, with sheet, row and column.
     """
-    from .layers import write_codings
-    from .reconcile import import_decisions
+    from .reconcile import read_decisions
 
-    book = load_codebook(codebook)
-    texts = _Texts(project)
     problems: list[str] = []
     batches: list[tuple[Path, list[Coding]]] = []
-    decision_files: list[Path] = []
+    decision_files: list[tuple[Path, list[Sheet]]] = []
     for path in [Path(p) for p in paths]:
         try:
             sheets = read_sheets(path)
             if _is_decision_sheet(sheets):
-                decision_files.append(path)
+                decision_files.append((path, sheets))
                 continue
-            codings, file_problems = read_sheet_codings(project, path, book, coder, transcript_id, texts, sheets)
+            codings, file_problems = read_sheet_codings(path, codebook, texts, coder, transcript_id, sheets)
         except InputError as exc:
             problems.append(exc.one_line())
             continue
@@ -373,55 +437,37 @@ def import_sheets(project: "Project", paths: Iterable[str | Path], coder: str | 
                          f"first: {problems[0]}",
                          hint="fix every problem listed (or pass --skip-problems to import the rest)",
                          details=problems)
-    result = SheetImport(skipped=problems)
-    with project.store.transaction():
-        for path, codings in batches:
-            # every layer this file brought before is replaced, even by no rows (an emptied sheet)
-            earlier = project.store.connection.execute(
-                "SELECT DISTINCT coder FROM codings WHERE source_file = ? AND origin = 'human'", (path.name,))
-            by_coder: dict[str, list[Coding]] = {layer: [] for (layer,) in earlier}
-            if coder and not codings:
-                by_coder.setdefault(coder, [])
-            for c in codings:
-                by_coder.setdefault(c.coder, []).append(c)
-            for layer, rows in sorted(by_coder.items()):
-                written = write_codings(project, rows, coder=layer, origin="human", source_file=path, codebook=book,
-                                        replace="file", action="import coding sheet")
-                result.inserted += written.inserted
-                result.removed += written.removed
-                result.files.append({"file": str(path), "coder": layer, "codings": written.inserted,
-                                     "removed": written.removed})
-        for path in decision_files:
-            result.decisions.append(import_decisions(project, path, codebook=book))
-    return result
+    plan = CodingSheets(batches, coder=coder, skipped=problems)
+    for path, sheets in decision_files:
+        plan.decisions.append(read_decisions(path, codebook, texts.texts, sheets=sheets))
+    return plan
 
 
 # ------------------------------------------------------------------------------ export
 EXPORT_COLUMNS = ["transcript_id", "segment_id", "start", "end", "codes", "coder", "origin", "quote", "memo", "created"]
 
 
-def layer_frame(project: "Project", coder: str | Sequence[str] | None = None,
-                origin: str | Sequence[str] | None = None,
-                transcript_id: str | Sequence[str] | None = None) -> "Any":
-    """A layer as the rows a coder's sheet has (re-importable: offsets plus the quote that checks them)."""
-    frame = project.codings(coder=coder, origin=origin, transcript_id=transcript_id)
-    out = frame.rename(columns={"turn_id": "segment_id", "code": "codes", "text": "quote"})
+def layer_frame(codings: "pd.DataFrame") -> "pd.DataFrame":
+    """A layer as the rows a coder's sheet has (re-importable: offsets plus the quote that checks them).
+
+    ``codings`` is what :meth:`mio_qual.project.Project.codings` returns.
+    """
+    out = codings.rename(columns={"turn_id": "segment_id", "code": "codes", "text": "quote"})
     return out[EXPORT_COLUMNS].reset_index(drop=True)
 
 
-def export_layer(project: "Project", path: str | Path, coder: str | Sequence[str] | None = None,
-                 fmt: str | None = None, origin: str | Sequence[str] | None = None,
-                 transcript_id: str | Sequence[str] | None = None) -> Path:
-    """Write a coder's layer to ``.csv`` or ``.xlsx`` (cells that a spreadsheet would run are neutralized).
+def export_layer(codings: "pd.DataFrame", path: str | Path, fmt: str | None = None) -> Path:
+    """Write a layer to ``.csv`` or ``.xlsx`` (cells that a spreadsheet would run are neutralized).
 
-    The file has the columns of :data:`EXPORT_COLUMNS` and can be imported again (rows are
-    placed by their offsets, checked against their quote).
+    ``codings`` is what :meth:`mio_qual.project.Project.codings` returns for the layer. The
+    file has the columns of :data:`EXPORT_COLUMNS` and can be imported again (rows are placed
+    by their offsets, checked against their quote).
     """
     from ..exports import safe_cell, safe_frame
 
     path = Path(path)
     fmt = (fmt or path.suffix.lstrip(".")).lower()
-    frame = layer_frame(project, coder, origin, transcript_id)
+    frame = layer_frame(codings)
     path.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "csv":
         safe_frame(frame).to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
@@ -456,5 +502,5 @@ def _plain(value: Any) -> Any:
     return value
 
 
-__all__ = ["import_sheets", "read_sheet_codings", "read_sheets", "export_layer", "layer_frame", "SheetImport",
+__all__ = ["read_coding_sheets", "CodingSheets", "SheetTexts", "read_sheet_codings", "read_sheets", "export_layer", "layer_frame", "SheetImport",
            "Sheet", "EXPORT_COLUMNS", "SPREADSHEET_SUFFIXES"]

@@ -22,7 +22,8 @@ comment then reads ``IS.J2 (p=0.81)``; the probability is dropped on import and 
 evidence); to reject one, delete the comment. A comment still starting with ``SUGGESTION:``
 is not imported and is counted as "not reviewed".
 
-**Comments** (:func:`import_docx_comments`) name one or more codes, then optionally a memo
+**Comments** (:func:`read_docx_comments`, written by
+:meth:`mio_qual.project.Project.import_word_comments`) name one or more codes, then optionally a memo
 (rules: :mod:`mio_qual.coding.codes`). Replies to a comment are added to its memo. The
 comment's range (``w:commentRangeStart``/``w:commentRangeEnd`` in the body, read in document
 order, through runs, hyperlinks, tracked insertions and fields, skipping deletions) is placed
@@ -45,13 +46,14 @@ from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 from xml.sax.saxutils import escape
 
 from ..errors import InputError
 from ..text import text_hash, xml_safe
 from .anchor import Alignment, align
-from .codes import COMMENT_HINT, load_codebook, parse_comment
+from .codes import COMMENT_HINT, parse_comment
+from .layers import LayerWrite, WriteResult
 from .model import Coding
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -59,8 +61,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from docx.text.paragraph import Paragraph
     from docx.text.run import Run
 
+    import pandas as pd
+
     from ..codebook import Codebook
-    from ..project import Project
+    from ..transcripts.model import Transcript
 
 TEXT_STYLE = "MIO Transcript"
 ID_STYLE = "MIO Segment Id"
@@ -127,21 +131,19 @@ def set_custom_properties(document: "DocxDocument", props: dict[str, str]) -> No
     package.relate_to(part, _CUSTOM_RT)
 
 
-def export_docx(project: "Project", transcript_id: str, path: str | Path, *, with_suggestions: bool = False,
-                suggestion_coders: Sequence[str] | None = None, exported: datetime | None = None) -> Path:
+def export_docx(transcript: "Transcript", path: str | Path, *, suggestions: "pd.DataFrame | None" = None,
+                exported: datetime | None = None) -> Path:
     """Write a Word file for coding one transcript (layout in the module docstring).
 
     Parameters
     ----------
-    project : Project
-    transcript_id : str
+    transcript : Transcript
+        The stored transcript (text, metadata, turns).
     path : path
         The ``.docx`` file to write (its folder is created).
-    with_suggestions : bool
-        Add the auto-coder's suggestions (codings of origin ``rules`` or ``model``) as comments
-        by ``mio-qual suggestion`` reading ``SUGGESTION: <code> (p=<probability>)``.
-    suggestion_coders : sequence of str, optional
-        Only suggestions from these layers (default: every rules/model layer).
+    suggestions : pandas.DataFrame, optional
+        Auto-coder suggestions (start, end, code, probability; sorted by start, end, code) to
+        add as comments by ``mio-qual suggestion`` reading ``SUGGESTION: <code> (p=<probability>)``.
     exported : datetime, optional
         The export date shown in the file and stored as its creation time (default: now);
         fix it to make the file's content reproducible.
@@ -154,7 +156,7 @@ def export_docx(project: "Project", transcript_id: str, path: str | Path, *, wit
     import docx
     from docx.shared import Pt
 
-    transcript = project.transcript(transcript_id)
+    transcript_id = transcript.id
     text = transcript.text
     path = Path(path)
     document = docx.Document()
@@ -224,27 +226,23 @@ def export_docx(project: "Project", transcript_id: str, path: str | Path, *, wit
 
     set_custom_properties(document, {PROP_TRANSCRIPT: transcript_id, PROP_HASH: transcript.hash,
                                      PROP_FORMAT: EXPORT_FORMAT})
-    if with_suggestions:
-        _add_suggestions(project, document, transcript_id, suggestion_coders)
+    if suggestions is not None:
+        _add_suggestions(document, suggestions)
     path.parent.mkdir(parents=True, exist_ok=True)
     document.save(str(path))
     return path
 
 
-def _add_suggestions(project: "Project", document: "DocxDocument", transcript_id: str,
-                     coders: Sequence[str] | None) -> int:
-    sql = ("SELECT start, end, code, probability FROM codings WHERE transcript_id = ? AND origin IN ('rules', 'model')")
-    params: list[Any] = [transcript_id]
-    if coders:
-        sql += f" AND coder IN ({','.join('?' * len(coders))})"
-        params.extend(coders)
-    rows = project.store.connection.execute(sql + " ORDER BY start, end, code", params).fetchall()
+def _add_suggestions(document: "DocxDocument", suggestions: "pd.DataFrame") -> int:
     seen = set()
-    for start, end, code, probability in rows:
+    for start, end, code, probability in zip(suggestions["start"], suggestions["end"], suggestions["code"],
+                                             suggestions["probability"]):
+        start, end = int(start), int(end)
         if (start, end, code) in seen:
             continue
         seen.add((start, end, code))
-        label = f"{SUGGESTION_PREFIX} {code}" + (f" (p={probability:.2f})" if probability is not None else "")
+        known = probability is not None and probability == probability  # NaN: no probability
+        label = f"{SUGGESTION_PREFIX} {code}" + (f" (p={probability:.2f})" if known else "")
         runs = runs_for_span(document, start, end)
         document.add_comment(runs, text=label, author=SUGGESTION_AUTHOR, initials="MQ")
     return len(seen)
@@ -589,7 +587,7 @@ def _original_placer(word: WordFile, transcript_id: str) -> _Placer:
 
 @dataclass
 class DocxImport:
-    """What :func:`import_docx_comments` did.
+    """What importing Word comments did (:meth:`mio_qual.project.Project.import_word_comments`).
 
     Attributes
     ----------
@@ -627,15 +625,15 @@ class TranscriptNames:
     by_key: dict[str, str]  # case-folded id -> id
 
     @classmethod
-    def of(cls, project: "Project") -> "TranscriptNames":
-        """Read the project's transcript ids and source file names."""
-        rows = project.store.connection.execute("SELECT id, source_path FROM transcripts").fetchall()
-        return cls({r[0] for r in rows}, {Path(r[1]).name.casefold(): r[0] for r in rows if r[1]},
+    def from_frame(cls, transcripts: "pd.DataFrame") -> "TranscriptNames":
+        """Build from the project's transcripts (columns transcript_id and source_path)."""
+        rows = list(zip(transcripts["transcript_id"], transcripts["source_path"])) if len(transcripts) else []
+        return cls({r[0] for r in rows}, {Path(r[1]).name.casefold(): r[0] for r in rows if isinstance(r[1], str) and r[1]},
                    {r[0].casefold(): r[0] for r in rows})
 
 
-def which_transcript(project: "Project", path: str | Path, properties: dict[str, str] | None = None,
-                     transcript_id: str | None = None, names: TranscriptNames | None = None) -> str:
+def which_transcript(path: str | Path, properties: dict[str, str] | None = None, transcript_id: str | None = None,
+                     *, names: TranscriptNames) -> str:
     """The transcript a coder's file belongs to.
 
     In order: the ``mio-qual transcript id`` custom property (an exported file); the file name
@@ -652,7 +650,6 @@ def which_transcript(project: "Project", path: str | Path, properties: dict[str,
     """
     path = Path(path)
     properties = properties or {}
-    names = names or TranscriptNames.of(project)
     marked = properties.get(PROP_TRANSCRIPT)
     if marked:
         if marked not in names.ids:
@@ -687,10 +684,13 @@ def _comment_problem(word: WordFile, comment: _Comment, message: str, hint: str)
     return f"{word.path.name}: comment {comment.id}{who}{on}: {message} ({hint})"
 
 
-def read_comment_codings(project: "Project", path: str | Path, coder: str, codebook: "Codebook",
-                         transcript_id: str | None = None, names: TranscriptNames | None = None
+def read_comment_codings(path: str | Path, coder: str, codebook: "Codebook", *, texts: Mapping[str, str],
+                         names: TranscriptNames, transcript_id: str | None = None
                          ) -> tuple[str, list[Coding], list[str], dict[str, Any]]:
-    """Read one Word file's comments as codings without writing anything.
+    """Read one Word file's comments as codings.
+
+    ``texts`` holds the canonical text of each transcript (only the file's is read);
+    ``names`` the transcript ids and source file names the file is matched against.
 
     Returns
     -------
@@ -699,8 +699,8 @@ def read_comment_codings(project: "Project", path: str | Path, coder: str, codeb
         suggestions not reviewed / accepted, replies, and says whether the text was aligned.
     """
     word = read_word_file(path)
-    tid = which_transcript(project, path, word.properties, transcript_id, names)
-    canonical = project.text(tid)
+    tid = which_transcript(path, word.properties, transcript_id, names=names)
+    canonical = texts[tid]
     info: dict[str, Any] = {"not_reviewed": 0, "accepted": 0, "replies": 0, "aligned": False, "comments": 0,
                             "warnings": []}
     if word.is_export:
@@ -776,84 +776,101 @@ def _id_key(comment_id: str) -> tuple[int, str]:
     return (int(comment_id), "") if comment_id.isdigit() else (1 << 60, comment_id)
 
 
-def import_docx_comments(project: "Project", paths: Iterable[str | Path], coder: str,
-                         codebook: "Codebook | Sequence[str] | None" = None, skip_problems: bool = False,
-                         transcript_id: str | None = None) -> DocxImport:
-    """Import the codes coders wrote as Word comments, all files in one transaction.
+@dataclass
+class WordComments:
+    """The comments of a batch of Word files, read and checked, ready to be written.
+
+    Attributes
+    ----------
+    writes : list of LayerWrite
+        One per file (replacing what the file brought before).
+    files : list of (path, transcript_id, info)
+        What each file held (see :func:`read_comment_codings`).
+    skipped : list of str
+        Problems passed over with ``skip_problems``.
+    """
+
+    writes: list[LayerWrite] = field(default_factory=list)
+    files: list[tuple[Path, str, dict[str, Any]]] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+    def result(self, written: list[WriteResult]) -> DocxImport:
+        """What the import did, given what writing each of :attr:`writes` did."""
+        result = DocxImport(skipped=list(self.skipped))
+        for (path, tid, info), done in zip(self.files, written):
+            result.inserted += done.inserted
+            result.removed += done.removed
+            result.suggestions_not_reviewed += info["not_reviewed"]
+            result.suggestions_accepted += info["accepted"]
+            result.replies += info["replies"]
+            result.warnings.extend(info["warnings"])
+            result.files.append({"file": str(path), "transcript_id": tid, "comments": info["comments"],
+                                 "codings": done.inserted, "removed": done.removed, "aligned": info["aligned"]})
+        return result
+
+
+def read_docx_comments(paths: Iterable[str | Path], coder: str, codebook: "Codebook", *, texts: Mapping[str, str],
+                       names: TranscriptNames, skip_problems: bool = False,
+                       transcript_id: str | None = None) -> WordComments:
+    """Read the codes coders wrote as Word comments, every file checked before anything is written.
 
     Parameters
     ----------
-    project : Project
     paths : iterable of path
         ``.docx`` files: files written by :func:`export_docx`, or original transcript files.
     coder : str
         The layer the codings go into (origin ``human``).
-    codebook : Codebook or list of codebook names, optional
-        Default: the bundled ``cfir2``, ``cfir_outcomes`` and ``mio``.
+    codebook : Codebook
+    texts : mapping of str to str
+        The canonical text of each transcript (only those the files belong to are read).
+    names : TranscriptNames
+        The project's transcript ids and source file names (see :func:`which_transcript`).
     skip_problems : bool
-        Import what can be imported and return the problems in ``skipped``; otherwise any
+        Keep what can be imported and list the problems in ``skipped``; otherwise any
         problem refuses the whole import.
     transcript_id : str, optional
         The transcript for files that name none (see :func:`which_transcript`).
 
     Returns
     -------
-    DocxImport
+    WordComments
+        One :class:`LayerWrite` per file; importing a coder's file again replaces the codings
+        that file brought before (the file is identified by its name).
 
     Raises
     ------
     InputError
         Listing every problem of every file (file, comment id and author, the text it is
-        anchored on, what is wrong and what to do); nothing is written.
-
-    Notes
-    -----
-    Importing a coder's file again replaces the codings that file brought before (the file is
-    identified by its name), so a corrected file can simply be imported again.
+        anchored on, what is wrong and what to do).
     """
-    from .layers import write_codings
-
-    book = load_codebook(codebook)
-    result = DocxImport()
     problems: list[str] = []
-    batches: list[tuple[Path, str, list[Coding], dict[str, Any]]] = []
+    plan = WordComments()
     paths = [Path(p) for p in paths]
     if not paths:
         raise InputError("no Word files to import", hint="name one or more .docx files")
-    names = TranscriptNames.of(project)
     for path in paths:
         if not path.is_file():
             problems.append(f"{path}: no such file (check the path)")
             continue
         try:
-            tid, codings, file_problems, info = read_comment_codings(project, path, coder, book, transcript_id, names)
+            tid, codings, file_problems, info = read_comment_codings(
+                path, coder, codebook, texts=texts, names=names, transcript_id=transcript_id)
         except InputError as exc:
             problems.append(exc.one_line())
             continue
         problems.extend(file_problems)
-        batches.append((path, tid, codings, info))
+        plan.files.append((path, tid, info))
+        plan.writes.append(LayerWrite(codings, coder=coder, origin="human", source_file=path, replace="file",
+                                      action="import Word comments"))
     if problems and not skip_problems:
         raise InputError(
             f"{len(problems)} problem(s) in the Word comments, so nothing was imported; first: {problems[0]}",
             hint="fix every problem listed (or pass --skip-problems to import the rest)", details=problems)
-    result.skipped = problems
-    with project.store.transaction():
-        for path, tid, codings, info in batches:
-            written = write_codings(project, codings, coder=coder, origin="human", source_file=path, codebook=book,
-                                    replace="file", action="import Word comments")
-            result.inserted += written.inserted
-            result.removed += written.removed
-            result.suggestions_not_reviewed += info["not_reviewed"]
-            result.suggestions_accepted += info["accepted"]
-            result.replies += info["replies"]
-            result.warnings.extend(info["warnings"])
-            result.files.append({"file": str(path), "transcript_id": tid, "comments": info["comments"],
-                                 "codings": written.inserted, "removed": written.removed,
-                                 "aligned": info["aligned"]})
-    return result
+    plan.skipped = problems
+    return plan
 
 
-__all__ = ["export_docx", "import_docx_comments", "read_comment_codings", "read_word_file", "which_transcript",
+__all__ = ["export_docx", "read_docx_comments", "WordComments", "read_comment_codings", "read_word_file", "which_transcript",
            "TranscriptNames",
            "runs_for_span", "split_runs", "set_custom_properties", "DocxImport", "WordFile", "TEXT_STYLE",
            "ID_STYLE", "SUGGESTION_AUTHOR", "SUGGESTION_PREFIX", "PROP_TRANSCRIPT", "PROP_HASH"]

@@ -1,36 +1,680 @@
-"""Coding layers in a project: the Project methods that import, read, reconcile and export codings."""
+"""Coding layers in a project: the Project methods that import, read, reconcile and export codings.
+
+Each method reads what it needs from the store (codings through :mod:`mio_qual.store.codings`,
+transcripts through the transcript methods), hands it to the functions of
+:mod:`mio_qual.coding` (which take data and return codings, problems and results), and
+writes what they return in one transaction.
+"""
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence, TypeVar
 
+from ..errors import InputError
+from ..store import codebooks as store_codebooks
+from ..store import codings as store_codings
+from ..store import imports as store_imports
+from ..store import now_iso
 from ._base import ProjectBase
 
 if TYPE_CHECKING:  # pragma: no cover
+    from datetime import datetime
+
     import pandas as pd
+
+    from ..codebook import Codebook
+    from ..coding.importing import CodingImport
+    from ..coding.layers import LayerWrite, ReplaceMode, WriteResult
+    from ..coding.model import Coding
+    from ..coding.reconcile import DecisionImport, Reconciliation
+    from ..coding.refi_export import ExportResult
+    from ..coding.refi_import import RefiImportResult
+    from ..coding.spreadsheet import SheetImport
+    from ..coding.word import DocxImport
+
+_V = TypeVar("_V")
+
+_SEGMENT_KINDS = ("turn", "paragraph", "sentence")
+_FEW = 64  # up to this many transcripts, read their segments one by one rather than the whole project's
+
+
+class _Loaded(Mapping[str, _V]):
+    """A read-only mapping over stored transcripts whose values are read when first asked for.
+
+    The most recently read values are kept (``keep`` of them), so a caller going through
+    every transcript holds only a few texts at a time.
+    """
+
+    def __init__(self, keys: Iterable[str], load: Callable[[str], _V], keep: int = 64) -> None:
+        self._keys = list(dict.fromkeys(keys))
+        self._known = set(self._keys)
+        self._load = load
+        self._keep = keep
+        self._recent: OrderedDict[str, _V] = OrderedDict()
+
+    def __getitem__(self, key: str) -> _V:
+        if key not in self._known:
+            raise KeyError(key)
+        if key in self._recent:
+            self._recent.move_to_end(key)
+            return self._recent[key]
+        value = self._load(key)
+        self._recent[key] = value
+        if len(self._recent) > self._keep:
+            self._recent.popitem(last=False)
+        return value
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._known
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
 
 
 class CodingMixin(ProjectBase):
     """Coding layers: importing, querying, reconciling and exporting codings."""
 
-    def codings(self, coder: str | Sequence[str] | None = None, **kwargs: Any) -> "pd.DataFrame":
-        """Codings as a DataFrame (see :func:`mio_qual.coding.queries.codings`)."""
-        from ..coding.queries import codings
+    # ------------------------------------------------------------------ data for the coding functions
+    def _stored_texts(self, transcripts: "pd.DataFrame | None" = None) -> Mapping[str, str]:
+        """Every transcript's text, read when first used."""
+        frame = self.transcripts() if transcripts is None else transcripts
+        return _Loaded(frame["transcript_id"], self.text)
 
-        return codings(self, coder=coder, **kwargs)
+    def _segments_of(self, transcript_id: str) -> "pd.DataFrame":
+        """One transcript's turns, paragraphs and sentences: kind, n, start, end, body_start."""
+        import pandas as pd
 
+        frames = []
+        for kind in _SEGMENT_KINDS:
+            frame = self.segments(kind, transcript_id, with_text=False)
+            frames.append(pd.DataFrame({"kind": kind, "n": frame["n"], "start": frame["start"], "end": frame["end"],
+                                        "body_start": frame["body_start"] if kind == "turn" else None}))
+        return pd.concat(frames, ignore_index=True)
+
+    def _segments_for(self, kind: str, transcript_ids: Sequence[str] | None) -> "pd.DataFrame":
+        """Segments of one kind of these transcripts (every transcript when None)."""
+        import pandas as pd
+
+        if transcript_ids is None or len(transcript_ids) > _FEW:
+            frame = self.segments(kind, with_text=False)
+            return frame if transcript_ids is None else frame[frame["transcript_id"].isin(set(transcript_ids))]
+        frames = [self.segments(kind, tid, with_text=False) for tid in transcript_ids]
+        return pd.concat(frames, ignore_index=True) if frames else self.segments(kind, "", with_text=False)
+
+    def _write_layer(self, write: "LayerWrite", codebook: "Codebook | None") -> "WriteResult":
+        return self.write_codings(write.codings, coder=write.coder, origin=write.origin,
+                                  source_file=write.source_file, codebook=codebook, replace=write.replace,
+                                  action=write.action)
+
+    # ------------------------------------------------------------------ reading
+    def codings(self, coder: str | Sequence[str] | None = None, origin: str | Sequence[str] | None = None,
+                transcript_id: str | Sequence[str] | None = None,
+                code: str | Sequence[str] | None = None) -> "pd.DataFrame":
+        """Codings as a DataFrame, one row per coding, with the coded text and where it sits.
+
+        Parameters
+        ----------
+        coder, origin, transcript_id, code : str or sequence of str, optional
+            Keep only these layers, origins (human, consensus, rules, model), transcripts or codes.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns of :data:`mio_qual.coding.queries.CODING_COLUMNS` (see
+            :func:`mio_qual.coding.queries.annotate_codings`), sorted by transcript, start,
+            end, code, coder.
+        """
+        from ..coding.queries import annotate_codings
+
+        rows = store_codings.read_codings(self.store, coder=coder, origin=origin, transcript_id=transcript_id,
+                                          code=code)
+        ids = sorted(set(rows["transcript_id"]))
+        few = transcript_id is not None or len(ids) <= _FEW
+        texts = {tid: self.text(tid) for tid in ids} if few else self.texts()
+        transcripts = self.transcripts()
+        clinics = dict(zip(transcripts["transcript_id"], transcripts["clinic"])) if len(transcripts) else {}
+        return annotate_codings(rows, texts, self._segments_for("turn", ids), self._segments_for("sentence", ids),
+                                clinics)
+
+    def code_matrix(self, unit: str = "turn", coder: str | Sequence[str] | None = None,
+                    codes: Sequence[str] | None = None, min_overlap: int = 1,
+                    origin: str | Sequence[str] | None = None,
+                    transcript_id: str | Sequence[str] | None = None) -> "pd.DataFrame":
+        """Binary unit-by-code matrix: 1 where some coding of a code overlaps the unit.
+
+        Parameters
+        ----------
+        unit : {"turn", "paragraph", "sentence", "transcript"}
+            The unit of analysis (DESIGN.md, decision 5).
+        coder : str or sequence of str, optional
+            Layers to use (their union); all layers when omitted.
+        codes : sequence of str, optional
+            The columns, in this order; default: every code applied, sorted.
+        min_overlap : int
+            Characters a coding must share with a unit (see :func:`mio_qual.coding.queries.code_matrix`).
+        origin, transcript_id : str or sequence of str, optional
+            Further filters; every transcript's units are rows unless ``transcript_id`` is given.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by segment id, one int8 column per code.
+        """
+        from ..coding.queries import check_matrix_options, code_matrix
+
+        check_matrix_options(unit, min_overlap)
+        spans = store_codings.read_codings(self.store, coder=coder, origin=origin, transcript_id=transcript_id,
+                                           code=codes, columns=("transcript_id", "start", "end", "code"))
+        if transcript_id is None:
+            ids = sorted(self.transcripts()["transcript_id"])
+        else:
+            ids = [transcript_id] if isinstance(transcript_id, str) else list(transcript_id)
+        segments = None if unit == "transcript" else self._segments_for(unit, ids)
+        return code_matrix(spans, ids, segments, unit=unit, codes=codes, min_overlap=min_overlap)
+
+    def coding_layers(self) -> "pd.DataFrame":
+        """The coding layers: coder, origin, codings, transcripts and codes covered."""
+        return store_codings.layer_summary(self.store)
+
+    # ------------------------------------------------------------------ writing
+    def register_codebook(self, codebook: "Codebook") -> str:
+        """Keep a copy of ``codebook`` in the store (once per version) and return its version."""
+        from ..coding.layers import codebook_record
+
+        with self.store.transaction():
+            store_codebooks.add_codebook(self.store, **codebook_record(codebook), added_at=now_iso())
+        return codebook.version
+
+    def write_codings(self, codings: Iterable["Coding"], *, coder: str, origin: str = "human",
+                      source_file: str | Path | None = None, codebook: "Codebook | None" = None,
+                      replace: "ReplaceMode" = "file", action: str = "import codings") -> "WriteResult":
+        """Check codings and write them into ``coder``'s layer in one transaction.
+
+        Parameters
+        ----------
+        codings : iterable of Coding
+            All must have ``coder`` and ``origin`` equal to the arguments.
+        coder, origin : str
+            The layer written.
+        source_file : path, optional
+            The file the codings came from. Its name (not its folder) identifies it, so
+            importing a coder's file again replaces what that file brought before; the file is
+            recorded among the project's imports.
+        codebook : Codebook, optional
+            When given, every code must be in it and its version is stored with each coding.
+        replace : {"file", "layer", "none"}
+            ``file``: first remove this coder's codings from the same source file; ``layer``:
+            first remove every coding of this coder with this origin; ``none``: only add.
+        action : str
+            Text for the audit trail.
+
+        Returns
+        -------
+        WriteResult
+
+        Raises
+        ------
+        InputError
+            Listing every problem (see :func:`mio_qual.coding.layers.check_codings`); nothing
+            is written.
+        """
+        from ..coding.layers import WriteResult, check_codings, codebook_record, coding_records, file_sha256
+
+        rows = list(codings)
+        texts = self._stored_texts()
+        lengths = {tid: len(texts[tid]) for tid in {c.transcript_id for c in rows} if tid in texts}
+        unique = check_codings(rows, coder=coder, origin=origin, lengths=lengths, codebook=codebook,
+                               source_file=source_file)
+        source_name = Path(source_file).name if source_file is not None else None
+        with self.store.transaction():
+            version = None
+            if codebook is not None:
+                store_codebooks.add_codebook(self.store, **codebook_record(codebook), added_at=now_iso())
+                version = codebook.version
+            if replace == "file" and source_name is not None:
+                removed = store_codings.delete_codings(self.store, coder=coder, source_file=source_name)
+            elif replace == "layer":
+                removed = store_codings.delete_codings(self.store, coder=coder, origin=origin)
+            else:
+                removed = 0
+            created = now_iso()
+            store_codings.insert_codings(self.store, coding_records(unique, created=created, codebook_version=version,
+                                                                    source_name=source_name))
+            if source_name is not None:
+                store_imports.record_import(self.store, kind="coding", path=str(source_file),
+                                            sha256=file_sha256(source_file), coder=coder, n_items=len(unique),
+                                            at=created)
+            self.store.audit(action, target=coder, codebook_version=version, detail={
+                "origin": origin, "source_file": source_name, "inserted": len(unique), "removed": removed,
+                "transcripts": sorted({c.transcript_id for c in unique})})
+        return WriteResult(coder=coder, inserted=len(unique), removed=removed, source_file=source_name)
+
+    def delete_layer(self, coder: str, origin: str | None = None,
+                     confirm: Callable[[int], bool] | None = None) -> int:
+        """Remove a coder's layer (optionally only one origin); recorded in the audit trail.
+
+        Parameters
+        ----------
+        coder : str
+        origin : str, optional
+        confirm : callable, optional
+            Called with the number of codings about to be deleted; nothing is deleted unless
+            it returns True (the CLI asks the user).
+
+        Returns
+        -------
+        int
+            The number of codings removed (0 when ``confirm`` declined).
+
+        Raises
+        ------
+        InputError
+            When the layer holds no codings.
+        """
+        count = store_codings.count_codings(self.store, coder=coder, origin=origin)
+        if count == 0:
+            raise InputError(f"no codings in layer {coder!r}" + (f" with origin {origin}" if origin else ""),
+                             path=self.folder, hint="see `mio-qual coding list`")
+        if confirm is not None and not confirm(count):
+            return 0
+        with self.store.transaction():
+            removed = store_codings.delete_codings(self.store, coder=coder, origin=origin)
+            self.store.audit("delete layer", target=coder, detail={"origin": origin, "removed": removed})
+        return removed
+
+    # ------------------------------------------------------------------ importing
     def import_codings(self, paths: Iterable[str | Path], *, coder: str | None = None, codebook: Any = None,
-                       transcript_id: str | None = None, skip_problems: bool = False) -> Any:
-        """Import Word comments, coding sheets or ``.qdpx`` files in one transaction
-        (see :func:`mio_qual.coding.importing.import_coding_files`)."""
-        from ..coding.importing import import_coding_files
+                       transcript_id: str | None = None, skip_problems: bool = False) -> "CodingImport":
+        """Import Word comments, coding sheets, filled reconciliation sheets and ``.qdpx`` files in one transaction.
 
-        return import_coding_files(self, paths, coder=coder, codebook=codebook, transcript_id=transcript_id,
-                                   skip_problems=skip_problems)
+        Parameters
+        ----------
+        paths : iterable of path
+        coder : str, optional
+            The layer (required for Word files; a sheet's coder column wins; for ``.qdpx`` it
+            overrides the project's users).
+        codebook : Codebook or codebook names, optional
+            Default: :data:`mio_qual.codebook.DEFAULT_CODEBOOKS`.
+        transcript_id : str, optional
+            The transcript of files that name none.
+        skip_problems : bool
+            Import what can be imported and list the rest in ``skipped``.
 
-    def code_matrix(self, unit: str = "turn", coder: str | None = None, **kwargs: Any) -> "pd.DataFrame":
-        """Binary unit x code matrix (see :func:`mio_qual.coding.queries.code_matrix`)."""
-        from ..coding.queries import code_matrix
+        Returns
+        -------
+        CodingImport
 
-        return code_matrix(self, unit=unit, coder=coder, **kwargs)
+        Raises
+        ------
+        InputError
+            Listing every problem in every file; nothing is written.
+        """
+        from ..coding.codes import load_codebook
+        from ..coding.importing import CodingImport, problem_lines, problems_error, sort_by_kind
+
+        by_kind = sort_by_kind(paths, coder)
+        book = load_codebook(codebook)
+        result = CodingImport()
+        problems: list[str] = []
+        with self.store.transaction():
+            if by_kind["docx"]:
+                try:
+                    result.add_word(self.import_word_comments(by_kind["docx"], coder or "", book,
+                                                              skip_problems=skip_problems,
+                                                              transcript_id=transcript_id))
+                except InputError as exc:
+                    problems.extend(problem_lines(exc))
+            if by_kind["sheet"]:
+                try:
+                    result.add_sheets(self.import_coding_sheets(by_kind["sheet"], coder, book,
+                                                                skip_problems=skip_problems,
+                                                                transcript_id=transcript_id))
+                except InputError as exc:
+                    problems.extend(problem_lines(exc))
+            for path in by_kind["qdpx"]:
+                try:
+                    result.add_qdpx(path, self.import_qdpx(path, codebook=book, coder=coder,
+                                                           skip_problems=skip_problems))
+                except InputError as exc:  # name the .qdpx in each problem: several files may be listed
+                    problems.extend(problem_lines(exc, path))
+            if problems:
+                raise problems_error(problems)
+        result.finish(coder if by_kind["docx"] else None)
+        return result
+
+    def import_word_comments(self, paths: Iterable[str | Path], coder: str, codebook: Any = None, *,
+                             skip_problems: bool = False, transcript_id: str | None = None) -> "DocxImport":
+        """Import the codes coders wrote as Word comments, all files in one transaction.
+
+        Parameters
+        ----------
+        paths : iterable of path
+            ``.docx`` files written by :meth:`export_docx`, or original transcript files.
+        coder : str
+            The layer the codings go into (origin ``human``).
+        codebook : Codebook or codebook names, optional
+            Default: :data:`mio_qual.codebook.DEFAULT_CODEBOOKS`.
+        skip_problems : bool
+            Import what can be imported and list the problems in ``skipped``.
+        transcript_id : str, optional
+            The transcript for files that name none.
+
+        Returns
+        -------
+        DocxImport
+
+        Raises
+        ------
+        InputError
+            Listing every problem of every file (see :func:`mio_qual.coding.word.read_docx_comments`);
+            nothing is written.
+        """
+        from ..coding.codes import load_codebook
+        from ..coding.word import TranscriptNames, read_docx_comments
+
+        book = load_codebook(codebook)
+        transcripts = self.transcripts()
+        plan = read_docx_comments(paths, coder, book, texts=self._stored_texts(transcripts),
+                                  names=TranscriptNames.from_frame(transcripts), skip_problems=skip_problems,
+                                  transcript_id=transcript_id)
+        with self.store.transaction():
+            written = [self._write_layer(write, book) for write in plan.writes]
+        return plan.result(written)
+
+    def import_coding_sheets(self, paths: Iterable[str | Path], coder: str | None = None, codebook: Any = None, *,
+                             skip_problems: bool = False, transcript_id: str | None = None) -> "SheetImport":
+        """Import coders' sheets (``.csv``/``.xlsx``) and filled reconciliation sheets in one transaction.
+
+        Parameters
+        ----------
+        paths : iterable of path
+        coder : str, optional
+            The layer for rows without a ``coder`` cell.
+        codebook : Codebook or codebook names, optional
+            Default: :data:`mio_qual.codebook.DEFAULT_CODEBOOKS`.
+        skip_problems : bool
+            Import the good rows and list the bad ones in ``skipped``.
+        transcript_id : str, optional
+            The transcript of rows that name none.
+
+        Returns
+        -------
+        SheetImport
+
+        Raises
+        ------
+        InputError
+            Listing every problem in every file, with sheet, row and column; nothing is written.
+        """
+        from ..coding.codes import load_codebook
+        from ..coding.spreadsheet import SheetTexts, read_coding_sheets
+        from ..coding.word import TranscriptNames
+
+        book = load_codebook(codebook)
+        transcripts = self.transcripts()
+        texts = SheetTexts(self._stored_texts(transcripts), TranscriptNames.from_frame(transcripts),
+                           _Loaded(transcripts["transcript_id"], self._segments_of))
+        plan = read_coding_sheets(paths, book, texts, coder=coder, skip_problems=skip_problems,
+                                  transcript_id=transcript_id)
+        with self.store.transaction():
+            earlier = {path.name: store_codings.coders_of_source(self.store, path.name, origin="human")
+                       for path, _codings in plan.batches}
+            writes = plan.writes(earlier)
+            written = [self._write_layer(write, book) for write in writes]
+            decided = [decisions.result(self._write_layer(decisions.write, book)) for decisions in plan.decisions]
+        return plan.result(writes, written, decided)
+
+    def import_decisions(self, path: str | Path, codebook: Any = None, *,
+                         skip_problems: bool = False) -> "DecisionImport":
+        """Add the decisions of a filled reconciliation sheet to the consensus layer.
+
+        Parameters
+        ----------
+        path : path
+            The sheet :meth:`reconcile` wrote, with its decision cells filled.
+        codebook : Codebook or codebook names, optional
+            For ``code: X; Y`` decisions; default: :data:`mio_qual.codebook.DEFAULT_CODEBOOKS`.
+        skip_problems : bool
+            Import the good rows.
+
+        Raises
+        ------
+        InputError
+            Listing every bad row (sheet, row, column); nothing is written.
+        """
+        from ..coding.codes import load_codebook
+        from ..coding.reconcile import read_decisions
+
+        book = load_codebook(codebook)
+        decisions = read_decisions(path, book, self._stored_texts(), skip_problems=skip_problems)
+        return decisions.result(self._write_layer(decisions.write, book))
+
+    def import_qdpx(self, path: str | Path, *, codebook: Any = None, coder: str | None = None,
+                    skip_problems: bool = False, origin: str = "human") -> "RefiImportResult":
+        """Import the sources, codings, users, cases and variables of a REFI-QDA project in one transaction.
+
+        Parameters
+        ----------
+        path : str or Path
+            The ``.qdpx`` file.
+        codebook : Codebook or codebook names, optional
+            Every code applied in the file must resolve to one of its codes; default:
+            :data:`mio_qual.codebook.DEFAULT_CODEBOOKS`.
+        coder : str, optional
+            Put every coding into this coder's layer; default: one layer per REFI ``User``.
+        skip_problems : bool
+            Skip and list codings and sources that cannot be imported (see
+            :func:`mio_qual.coding.refi_import.read_qdpx`).
+        origin : str
+            Origin of the codings written (``human`` or ``consensus``).
+
+        Returns
+        -------
+        RefiImportResult
+
+        Raises
+        ------
+        InputError
+            Hostile, damaged or unusable input, listing every problem found; nothing is written.
+        """
+        from ..coding.codes import load_codebook
+        from ..coding.refi_import import (
+            audit_detail,
+            layer_writes,
+            match_sources,
+            merge_metadata,
+            metadata_sources,
+            new_transcripts,
+            place_codings,
+            read_qdpx,
+        )
+        from ..store import transcripts as store_transcripts
+
+        book = load_codebook(codebook)
+        plan = read_qdpx(path, codebook=book, coder=coder, skip_problems=skip_problems, origin=origin)
+        result = plan.result
+        with self.store.transaction():
+            match_sources(plan, self.transcripts())
+            added = self.add_transcripts(new_transcripts(plan))  # type: ignore[attr-defined]
+            result.added.extend(added.added)
+            result.warnings.extend(f"{tid}: {message}" for tid, message in added.warnings)
+            by_coder = place_codings(plan, self._stored_texts())
+            stored = {tid: self.transcript(tid) for tid in metadata_sources(plan)}
+            for transcript in merge_metadata(plan, stored):
+                if store_transcripts.update_metadata(self.store, transcript):
+                    result.metadata_updated.append(transcript.id)
+            before = store_codings.coders_of_source(self.store, plan.path.name)
+            for write in layer_writes(plan, by_coder, before):
+                result.writes.append(self._write_layer(write, book))
+            self.store.audit("import REFI-QDA project", target=plan.path.name, codebook_version=book.version,
+                             detail=audit_detail(result))
+        return result
+
+    # ------------------------------------------------------------------ reconciling
+    def reconcile(self, coders: Sequence[str] = ("A", "B"), into: str = "consensus", unit: str = "span",
+                  out: str | Path | None = None, min_jaccard: float = 0.5, codebook: Any = None,
+                  write: bool = True) -> "Reconciliation":
+        """Build the consensus layer from two coders' agreements and list their disagreements.
+
+        Parameters
+        ----------
+        coders : (str, str)
+            Coder A and coder B (their human and auto layers; never the consensus layer).
+        into : str
+            Name of the consensus layer (origin ``consensus``).
+        unit : {"span", "sentence", "paragraph", "turn"}
+            Compare passages (``span``) or units (see :mod:`mio_qual.coding.reconcile`).
+        out : path, optional
+            Folder for ``reconcile_<A>_<B>.xlsx`` (the sheet to fill) and ``.docx`` (the handout).
+        min_jaccard : float
+            For ``unit="span"``: the least overlap for a code to count as agreed.
+        codebook : Codebook or names, optional
+            Checked against the agreed codes (not checked when omitted).
+        write : bool
+            Write the agreed codings into the consensus layer (replacing what an earlier
+            reconcile of the same two coders wrote there; decisions imported from sheets stay).
+
+        Returns
+        -------
+        Reconciliation
+        """
+        from ..coding.codes import load_codebook
+        from ..coding.reconcile import check_reconcile, consensus_write, reconcile, write_sheet
+
+        check_reconcile(coders, into, unit, min_jaccard)
+        columns = ("transcript_id", "code", "start", "end")
+        own = ("human", "rules", "model")
+        a = store_codings.read_codings(self.store, coder=coders[0], origin=own, columns=columns)
+        b = store_codings.read_codings(self.store, coder=coders[1], origin=own, columns=columns)
+        ids = sorted(set(a["transcript_id"]) | set(b["transcript_id"]))
+        result = reconcile(a, b, self._stored_texts(), self._segments_for("turn", ids),
+                           None if unit == "span" else self._segments_for(unit, ids), coders=coders, into=into,
+                           unit=unit, min_jaccard=min_jaccard)
+        if write:
+            book = load_codebook(codebook) if codebook is not None else None
+            written = self._write_layer(consensus_write(result), book)
+            result.inserted, result.removed = written.inserted, written.removed
+        if out is not None:
+            result.files = write_sheet(result, out)
+        return result
+
+    # ------------------------------------------------------------------ exporting
+    def export_docx(self, transcript_id: str, path: str | Path, *, with_suggestions: bool = False,
+                    suggestion_coders: Sequence[str] | None = None, exported: "datetime | None" = None) -> Path:
+        """Write a Word file for coding one transcript (see :func:`mio_qual.coding.word.export_docx`).
+
+        Parameters
+        ----------
+        transcript_id : str
+        path : path
+            The ``.docx`` file to write (its folder is created).
+        with_suggestions : bool
+            Add the auto-coder's suggestions (codings of origin ``rules`` or ``model``) as
+            comments to accept or reject.
+        suggestion_coders : sequence of str, optional
+            Only suggestions from these layers (default: every rules/model layer).
+        exported : datetime, optional
+            The export date shown in the file (default: now).
+
+        Returns
+        -------
+        Path
+            The file written.
+        """
+        from ..coding.word import export_docx
+
+        suggestions = None
+        if with_suggestions:
+            suggestions = store_codings.read_codings(
+                self.store, transcript_id=transcript_id, origin=("rules", "model"),
+                coder=list(suggestion_coders) if suggestion_coders else None,
+                columns=("start", "end", "code", "probability"))
+        return export_docx(self.transcript(transcript_id), path, suggestions=suggestions, exported=exported)
+
+    def export_word_files(self, out: str | Path, transcript_ids: Sequence[str] = (), *,
+                          with_suggestions: bool = False) -> list[Path]:
+        """Write ``<ID>.docx`` for coding each transcript (default: every one) into the folder ``out``.
+
+        Every id is checked before anything is written; a file name never leaves ``out``,
+        whatever the id holds (the file carries the id).
+        """
+        from ..exports import path_inside
+
+        known = list(self.transcripts()["transcript_id"])
+        ids = list(transcript_ids) or known
+        for tid in ids:
+            if tid not in known:
+                self.text(tid)  # the project's error for an unknown id
+        return [self.export_docx(tid, path_inside(Path(out), tid, ".docx"), with_suggestions=with_suggestions)
+                for tid in ids]
+
+    def export_layer(self, path: str | Path, coder: str | Sequence[str], *, fmt: str | None = None,
+                     origin: str | Sequence[str] | None = None,
+                     transcript_id: str | Sequence[str] | None = None) -> Path:
+        """Write a coder's layer to a ``.csv`` or ``.xlsx`` sheet that can be imported again.
+
+        Parameters
+        ----------
+        path : path
+        coder : str or sequence of str
+            The layer(s); each must hold codings.
+        fmt : {"csv", "xlsx"}, optional
+            Default: from ``path``'s extension.
+        origin, transcript_id : str or sequence of str, optional
+            Only these origins or transcripts.
+
+        Raises
+        ------
+        InputError
+            A coder without codings, or a format that cannot be told.
+        """
+        from ..coding.spreadsheet import export_layer
+
+        path = Path(path)
+        for name in [coder] if isinstance(coder, str) else list(coder):
+            if not store_codings.count_codings(self.store, coder=name):
+                raise InputError(f"coder {name!r} has no codings", hint="see `mio-qual coding list`")
+        if fmt is None and path.suffix.lower() not in (".csv", ".xlsx"):
+            raise InputError("cannot tell the format from the file name", path=path, hint="pass --format csv or xlsx")
+        return export_layer(self.codings(coder=coder, origin=origin, transcript_id=transcript_id), path, fmt=fmt)
+
+    def export_qdpx(self, path: str | Path, *, coders: Sequence[str] | None = None, codebook: Any = None,
+                    offsets: str = "codepoint", name: str | None = None) -> "ExportResult":
+        """Write the project as a REFI-QDA project (``.qdpx``) that other QDA programs open.
+
+        Parameters
+        ----------
+        path : str or Path
+        coders : sequence of str, optional
+            Coder layers to export (default: every layer).
+        codebook : Codebook or codebook names, optional
+            The codes to list (default: the codebook versions stored with the codings).
+        offsets : {"codepoint", "utf16"}
+            How positions count (see :func:`mio_qual.coding.refi_export.export_qdpx`).
+        name : str, optional
+            The REFI project name (default: the project folder's name).
+
+        Returns
+        -------
+        ExportResult
+        """
+        from ..coding.codes import load_codebook
+        from ..coding.refi_export import QdpxSource, check_offsets, export_layers, export_qdpx, used_codes
+
+        check_offsets(offsets)
+        layers = export_layers(store_codings.coders(self.store), coders, where=self.folder)
+        codings = store_codings.read_codings(self.store, coder=layers)
+        versions = sorted({v for _c, v in used_codes(codings) if v})
+        transcripts = self.transcripts()
+        sources = [QdpxSource(tid, digest, imported, self.transcript(tid).metadata)
+                   for tid, digest, imported in zip(transcripts["transcript_id"], transcripts["text_hash"],
+                                                    transcripts["imported_at"])]
+        return export_qdpx(path, sources=sources, texts=self._stored_texts(transcripts), codings=codings,
+                           layers=layers, codebook=load_codebook(codebook) if codebook is not None else None,
+                           stored_codebooks=store_codebooks.codebook_contents(self.store, versions),
+                           offsets=offsets, name=name or self.folder.name)

@@ -1,0 +1,133 @@
+"""The ``codings`` table: reading coder layers back, writing and removing them.
+
+Every function takes the :class:`~mio_qual.store.Store` first and returns DataFrames or plain
+values; writes take lists of records and run as one ``executemany``. Functions never commit:
+the calling :class:`~mio_qual.project.Project` method holds the transaction.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from .db import Store
+
+#: Columns of :func:`read_codings`, in order.
+CODING_FIELDS = ("id", "transcript_id", "start", "end", "code", "coder", "origin", "created", "memo",
+                 "codebook_version", "source_file", "probability", "evidence", "unit")
+_WRITTEN = CODING_FIELDS[1:]
+_FILTERS = ("coder", "origin", "transcript_id", "code")
+
+
+def _as_list(value: str | Sequence[str] | None) -> list[str] | None:
+    if value is None:
+        return None
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _where(filters: Mapping[str, str | Sequence[str] | None]) -> tuple[str, list[Any]]:
+    """``WHERE`` clause and parameters keeping rows whose column is one of the values given."""
+    clauses: list[str] = []
+    params: list[Any] = []
+    for column in _FILTERS:
+        values = _as_list(filters.get(column))
+        if values is None:
+            continue
+        clauses.append(f"{column} IN ({','.join('?' * len(values))})" if values else "1 = 0")
+        params.extend(values)
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def read_codings(store: "Store", *, coder: str | Sequence[str] | None = None,
+                 origin: str | Sequence[str] | None = None, transcript_id: str | Sequence[str] | None = None,
+                 code: str | Sequence[str] | None = None, columns: Sequence[str] = CODING_FIELDS) -> "pd.DataFrame":
+    """Codings as stored, one row each, sorted by transcript, start, end, code, coder and id.
+
+    Parameters
+    ----------
+    store : Store
+    coder, origin, transcript_id, code : str or sequence of str, optional
+        Keep only rows whose column is one of these values (an empty sequence keeps none).
+    columns : sequence of str
+        Columns to read, from :data:`CODING_FIELDS`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One column per name in ``columns``.
+    """
+    import pandas as pd
+
+    unknown = set(columns) - set(CODING_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown coding columns: {sorted(unknown)}")
+    where, params = _where({"coder": coder, "origin": origin, "transcript_id": transcript_id, "code": code})
+    rows = store.connection.execute(
+        f"SELECT {', '.join(columns)} FROM codings{where} ORDER BY transcript_id, start, end, code, coder, id",
+        params).fetchall()
+    return pd.DataFrame.from_records(rows, columns=list(columns))
+
+
+def insert_codings(store: "Store", records: Iterable[Mapping[str, Any]]) -> int:
+    """Insert codings (each a mapping with every column of :data:`CODING_FIELDS` but ``id``).
+
+    Returns
+    -------
+    int
+        The number of rows inserted.
+    """
+    rows = [tuple(record.get(column) for column in _WRITTEN) for record in records]
+    store.connection.executemany(
+        f"INSERT INTO codings ({', '.join(_WRITTEN)}) VALUES ({', '.join('?' * len(_WRITTEN))})", rows)
+    return len(rows)
+
+
+def delete_codings(store: "Store", *, coder: str, origin: str | None = None, source_file: str | None = None) -> int:
+    """Remove a coder's codings, optionally only one origin's or one source file's; return how many."""
+    sql, params = "DELETE FROM codings WHERE coder = ?", [coder]
+    if origin is not None:
+        sql += " AND origin = ?"
+        params.append(origin)
+    if source_file is not None:
+        sql += " AND source_file = ?"
+        params.append(source_file)
+    return store.connection.execute(sql, params).rowcount
+
+
+def count_codings(store: "Store", *, coder: str, origin: str | None = None) -> int:
+    """How many codings a coder's layer holds (optionally of one origin)."""
+    sql, params = "SELECT COUNT(*) FROM codings WHERE coder = ?", [coder]
+    if origin is not None:
+        sql += " AND origin = ?"
+        params.append(origin)
+    return int(store.connection.execute(sql, params).fetchone()[0])
+
+
+def coders(store: "Store") -> list[str]:
+    """Every coder with at least one coding, sorted."""
+    return [row[0] for row in store.connection.execute("SELECT DISTINCT coder FROM codings ORDER BY coder")]
+
+
+def coders_of_source(store: "Store", source_file: str, origin: str | None = None) -> set[str]:
+    """The layers holding codings brought by the source file named ``source_file``."""
+    sql, params = "SELECT DISTINCT coder FROM codings WHERE source_file = ?", [source_file]
+    if origin is not None:
+        sql += " AND origin = ?"
+        params.append(origin)
+    return {row[0] for row in store.connection.execute(sql, params)}
+
+
+def layer_summary(store: "Store") -> "pd.DataFrame":
+    """One row per (coder, origin): codings, transcripts and codes covered."""
+    import pandas as pd
+
+    rows = store.connection.execute(
+        "SELECT coder, origin, COUNT(*), COUNT(DISTINCT transcript_id), COUNT(DISTINCT code) FROM codings"
+        " GROUP BY coder, origin ORDER BY coder, origin").fetchall()
+    return pd.DataFrame.from_records(rows, columns=["coder", "origin", "codings", "transcripts", "codes"])
+
+
+__all__ = ["CODING_FIELDS", "read_codings", "insert_codings", "delete_codings", "count_codings", "coders",
+           "coders_of_source", "layer_summary"]
