@@ -123,3 +123,20 @@ def test_labels():
     assert m.join_words(["a"]) == "a" and m.join_words([]) == ""
     assert m.clinic_label("northside") == "Northside" and m.clinic_label(None) == "Agency level"
     assert m.role_label("clinic_director") == "clinic director" and m.role_label(float("nan")) == "role not recorded"
+
+
+def test_one_citation_table_behind_the_report_and_the_coefficients():
+    from mio_qual.agreement._common import SOURCES
+    from mio_qual.citations import CITATIONS, STATISTIC_SOURCES, reference_list, statistic_keys
+    from mio_qual.reports.documents import STAT_SOURCES
+
+    assert all(key in CITATIONS for entries in STATISTIC_SOURCES.values() for _, key, _ in entries)
+    for stat, cited in STAT_SOURCES.items():  # the report cites each coefficient's first source
+        first = CITATIONS[statistic_keys(stat)[0]]
+        assert cited == f"{first.authors}, {first.year}"
+        assert f"{first.authors} ({first.year}" in SOURCES.get(stat, f"{first.authors} ({first.year}")
+    # the two tables used to disagree on alpha (the report: 2004; the coefficient: 2011 first)
+    assert STAT_SOURCES["krippendorff_alpha"] == "Krippendorff, 2004"
+    assert SOURCES["krippendorff_alpha"].startswith("Krippendorff (2004")
+    assert reference_list(["cohen1960", "byrt1993", "cohen1960"]) == [CITATIONS["byrt1993"].reference,
+                                                                       CITATIONS["cohen1960"].reference]

@@ -54,6 +54,9 @@ CITATIONS: dict[str, Citation] = {
     "cohen1968": Citation("Cohen", 1968,
                           "Cohen, J. (1968). Weighted kappa: Nominal scale agreement provision for scaled"
                           " disagreement or partial credit. *Psychological Bulletin*, 70(4), 213-220."),
+    "conger1980": Citation("Conger", 1980,
+                           "Conger, A. J. (1980). Integration and generalization of kappas for multiple raters."
+                           " *Psychological Bulletin*, 88(2), 322-328."),
     "efron1993": Citation("Efron & Tibshirani", 1993,
                           "Efron, B., & Tibshirani, R. J. (1993). *An Introduction to the Bootstrap*. Chapman &"
                           " Hall."),
@@ -186,7 +189,9 @@ STATISTIC_SOURCES: dict[str, tuple[tuple[str, str, str], ...]] = {
     "gwet_ac1": (("", "gwet2008", ""),),
     "gwet_ac2": (("", "gwet2014", "ch. 3"),),
     "krippendorff_alpha": (("", "krippendorff2004", "ch. 11"), ("computation", "krippendorff2011", "")),
-    "unitized_alpha": (("", "krippendorff2004", "sec. 12.4"), ("", "krippendorff1995", "")),
+    "conger_kappa": (("", "conger1980", ""), ("SE", "gwet2014", "ch. 5")),
+    "unitized_alpha": (("", "krippendorff2004", "sec. 12.4"), ("u-alpha per category", "krippendorff1995", "")),
+    "unitized_alpha_2019": (("", "krippendorff2019", "sec. 12.6"), ("", "krippendorff2016", "")),
 }
 
 
