@@ -1026,32 +1026,6 @@ def write_display(b: ReportBuilder, display: "JointDisplay", *, level: int = 1, 
                                  "Unit median": two})
 
 
-def display_docx(display: "JointDisplay", path: str | Path, *, redactor: Callable[[str], str] | None = None,
-                 figure: bool = True) -> Path:
-    """Write one joint display as a Word document, exactly as the joint report shows it.
-
-    Parameters
-    ----------
-    display : JointDisplay
-    path : path
-        The ``.docx`` to write; a case-ordered display's heatmap is saved beside it as
-        ``<stem>-heatmap.png`` (unless ``figure`` is False).
-    redactor : callable, optional
-    figure : bool
-
-    Returns
-    -------
-    Path
-    """
-    path = check_path(path)
-    b = ReportBuilder(display.title, redact=redactor)
-    b.heading(display.title, 1)
-    data = display.data
-    png = path.with_name(f"{path.stem}-heatmap.png") if figure and display.kind == "case-ordered" else None
-    write_display(b, display, level=2, by=data.get("by", "clinic"), outcome=data.get("outcome", ""), figure=png)
-    return b.save(path)
-
-
 RATING_STATS = {
     "krippendorff_alpha_ordinal": "Krippendorff's \u03b1, ordinal (-2..+2)",
     "krippendorff_alpha_nominal": "Krippendorff's \u03b1, nominal (X a category)",
@@ -1237,6 +1211,6 @@ def _about(inputs: ReportInputs, data: AgreementData | str) -> str:
 __all__ = ["KINDS", "ReportResult", "ReportInputs", "AgreementData", "CodebookData", "ThemesData", "JointData",
            "codebook_report", "agreement_report", "themes_report", "joint_report", "study_report", "write_codebook",
            "write_themes", "write_agreement", "write_disagreements", "write_joint", "write_display", "write_autocode",
-           "display_docx", "agreement_method", "agreement_results", "codebook_data", "themes_data",
+           "agreement_method", "agreement_results", "codebook_data", "themes_data",
            "missing_joint_data", "too_few_coders", "no_shared_transcripts", "check_path", "QUOTE_CHOICE",
            "quote_source", "frequency_table", "disagreement_frame", "STAT_SOURCES", "STAT_CITATIONS"]
