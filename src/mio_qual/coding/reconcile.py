@@ -38,7 +38,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 from ..errors import InputError
-from ..text import xml_safe
 from .anchor import normalize
 from .codes import parse_cell
 from .layers import LayerWrite, WriteResult
@@ -48,6 +47,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
     from ..codebook import Codebook
+    from ..result import Table
     from .spreadsheet import Sheet
 
 SHEET_COLUMNS = ["id", "transcript", "turn", "text", "coder A codes", "coder B codes", "decision", "note", "start",
@@ -355,8 +355,37 @@ def sheet_rows(result: Reconciliation) -> list[list[Any]]:
     return out
 
 
-def write_sheet(result: Reconciliation, folder: str | Path) -> list[Path]:
-    """Write ``reconcile_<A>_<B>.xlsx`` and ``.docx`` into ``folder``; return their paths."""
+def file_stem(result: Reconciliation) -> str:
+    """``reconcile_<A>_<B>``: the name of the sheet and the handout (coder names never lead out of a folder)."""
+    from ..exports import safe_filename
+
+    a, b = result.coders
+    return f"reconcile_{safe_filename(a)}_{safe_filename(b)}"
+
+
+def handout(result: Reconciliation) -> "Table":
+    """The passages to discuss as a table for the meeting's Word handout (rendered by :mod:`mio_qual.reports.render`)."""
+    import pandas as pd
+
+    from ..result import Table
+
+    a, b = result.coders
+    columns = ["id", "transcript", "turn", "text", f"A: {a}", f"B: {b}", "decision"]
+    frame = pd.DataFrame([[str(v) for v in values[:7]] for values in sheet_rows(result)], columns=columns)
+    note = (f"{len(result.agreed)} codings agreed (in layer '{result.into}'); {len(result.rows)} passages to discuss "
+            f"(unit: {result.unit}). Record each decision in reconcile_{a}_{b}.xlsx: keep A, keep B, both, neither, "
+            "or code: ID; ID.")
+    return Table(frame, title="Passages to discuss", notes=[note], sheet="decisions")
+
+
+def write_sheet(result: Reconciliation, folder: str | Path) -> Path:
+    """Write the reconciliation sheet ``reconcile_<A>_<B>.xlsx`` into ``folder`` and return its path.
+
+    The sheet is written here rather than by the renderer because importing it back needs
+    more than a table: the ``about`` sheet naming the coders and the consensus layer, the
+    decision column's list of choices, and fixed document times (the same reconciliation
+    gives the same file).
+    """
     import openpyxl
     from openpyxl.styles import Alignment as CellAlignment
     from openpyxl.styles import Font, PatternFill
@@ -366,11 +395,8 @@ def write_sheet(result: Reconciliation, folder: str | Path) -> list[Path]:
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    from ..exports import safe_filename
-
     a, b = result.coders
-    stem = f"reconcile_{safe_filename(a)}_{safe_filename(b)}"  # coder names never lead out of the folder
-    xlsx = folder / f"{stem}.xlsx"
+    xlsx = folder / f"{file_stem(result)}.xlsx"
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "decisions"
@@ -408,9 +434,7 @@ def write_sheet(result: Reconciliation, folder: str | Path) -> list[Path]:
     about.column_dimensions["B"].width = 80
     _fixed_times(book.properties)
     book.save(xlsx)
-    docx_path = folder / f"{stem}.docx"
-    _write_handout(result, docx_path)
-    return [xlsx, docx_path]
+    return xlsx
 
 
 def _fixed_times(properties: Any) -> None:
@@ -419,38 +443,6 @@ def _fixed_times(properties: Any) -> None:
     fixed = datetime(2000, 1, 1)
     properties.created = fixed
     properties.modified = fixed
-
-
-def _write_handout(result: Reconciliation, path: Path) -> None:
-    import docx
-    from docx.shared import Pt
-
-    a, b = result.coders
-    document = docx.Document()
-    document.add_heading(f"Reconciliation: {a} (A) and {b} (B)", level=1)
-    document.add_paragraph(
-        f"{len(result.agreed)} codings agreed (in layer '{result.into}'); {len(result.rows)} passages to discuss "
-        f"(unit: {result.unit}). Record each decision in reconcile_{a}_{b}.xlsx: keep A, keep B, both, neither, "
-        "or code: ID; ID.")
-    table = document.add_table(rows=1, cols=7)
-    try:
-        table.style = document.styles["Table Grid"]
-    except KeyError:  # pragma: no cover
-        pass
-    for cell, title in zip(table.rows[0].cells, ["id", "transcript", "turn", "text", f"A: {a}", f"B: {b}",
-                                                   "decision"]):
-        cell.text = title
-        for run in cell.paragraphs[0].runs:
-            run.bold = True
-    for values in sheet_rows(result):
-        cells = table.add_row().cells
-        for cell, value in zip(cells, values[:7]):
-            cell.text = xml_safe(str(value))
-            for run in cell.paragraphs[0].runs:
-                run.font.size = Pt(8)
-    _fixed_times(document.core_properties)
-    document.core_properties.last_modified_by = "mio-qual"
-    document.save(str(path))
 
 
 # ------------------------------------------------------------------------------ decisions
@@ -628,5 +620,5 @@ def read_decisions(path: str | Path, codebook: "Codebook", texts: Mapping[str, s
                                 action="import reconciliation decisions"), result)
 
 
-__all__ = ["reconcile", "check_reconcile", "consensus_write", "read_decisions", "Decisions", "write_sheet", "sheet_rows", "Reconciliation", "DisagreementRow",
+__all__ = ["reconcile", "check_reconcile", "consensus_write", "read_decisions", "Decisions", "handout", "file_stem", "write_sheet", "sheet_rows", "Reconciliation", "DisagreementRow",
            "DecisionImport", "SHEET_COLUMNS"]

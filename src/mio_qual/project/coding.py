@@ -544,7 +544,8 @@ class CodingMixin(ProjectBase):
         Reconciliation
         """
         from ..coding.codes import load_codebook
-        from ..coding.reconcile import check_reconcile, consensus_write, reconcile, write_sheet
+        from ..coding.reconcile import check_reconcile, consensus_write, file_stem, handout, reconcile, write_sheet
+        from ..reports.render import write_docx
 
         check_reconcile(coders, into, unit, min_jaccard)
         columns = ("transcript_id", "code", "start", "end")
@@ -560,7 +561,10 @@ class CodingMixin(ProjectBase):
             written = self._write_layer(consensus_write(result), book)
             result.inserted, result.removed = written.inserted, written.removed
         if out is not None:
-            result.files = write_sheet(result, out)
+            a, b = result.coders
+            result.files = [write_sheet(result, out),
+                            write_docx(handout(result), Path(out) / f"{file_stem(result)}.docx",
+                                       title=f"Reconciliation: {a} (A) and {b} (B)")]
         return result
 
     # ------------------------------------------------------------------ exporting
