@@ -46,13 +46,55 @@ class MioQualClickError(click.ClickException):
             click.echo(f"  {detail}", err=True)
 
 
-class LazyGroup(click.Group):
-    """A click group whose subcommands are imported on first use.
+#: The group's own options, which may also be written after the command name (option -> takes a value).
+GLOBAL_OPTIONS: dict[str, bool] = {"--project": True, "--debug": False}
 
-    It also turns a :class:`~mio_qual.errors.MioQualError` raised by any subcommand into a
-    :class:`MioQualClickError`, so that every command exits 1 or 2 with a one-line message,
-    whether run from the shell or from click's test runner (``--debug`` lets it through).
+
+def hoist_global_options(args: list[str]) -> list[str]:
+    """Move the group's options (:data:`GLOBAL_OPTIONS`) to the front of the command line.
+
+    ``mio-qual status --project study`` then means ``mio-qual --project study status``, for
+    every command and subcommand, without each command declaring the option. Words after
+    ``--`` are left alone.
+
+    Examples
+    --------
+    >>> hoist_global_options(["coding", "list", "--project", "s", "--format", "csv"])
+    ['--project', 's', 'coding', 'list', '--format', 'csv']
+    >>> hoist_global_options(["status", "--project=s", "--debug", "--", "--project"])
+    ['--project=s', '--debug', 'status', '--', '--project']
     """
+    front: list[str] = []
+    rest: list[str] = []
+    words = iter(args)
+    for word in words:
+        if word == "--":
+            rest.append(word)
+            rest.extend(words)
+            break
+        name = word.split("=", 1)[0]
+        if name in GLOBAL_OPTIONS:
+            front.append(word)
+            if GLOBAL_OPTIONS[name] and "=" not in word:
+                value = next(words, None)
+                if value is not None:
+                    front.append(value)
+        else:
+            rest.append(word)
+    return front + rest
+
+
+class MioQualGroup(click.Group):
+    """The ``mio-qual`` group's behaviour, shared by every command under it.
+
+    It turns a :class:`~mio_qual.errors.MioQualError` raised by any subcommand into a
+    :class:`MioQualClickError`, so that every command exits 1 or 2 with a one-line message,
+    whether run from the shell or from click's test runner (``--debug`` lets it through),
+    and accepts its own options (``--project``, ``--debug``) after the command name too.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, hoist_global_options(list(args)))
 
     def invoke(self, ctx: click.Context) -> Any:
         from ..errors import MioQualError
@@ -63,6 +105,10 @@ class LazyGroup(click.Group):
             if (ctx.obj or {}).get("debug"):
                 raise
             raise MioQualClickError(exc) from None
+
+
+class LazyGroup(MioQualGroup):
+    """The ``mio-qual`` group, whose subcommands (:data:`COMMANDS`) are imported on first use."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(COMMANDS)
@@ -87,8 +133,9 @@ class LazyGroup(click.Group):
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option("--project", "project_path", type=click.Path(), envvar="MIO_QUAL_PROJECT",
-              help="Project folder (default: $MIO_QUAL_PROJECT, else this folder or a parent).")
-@click.option("--debug", is_flag=True, help="Show a traceback on errors.")
+              help="Project folder (default: $MIO_QUAL_PROJECT, else this folder or a parent); may also follow "
+                   "the command, as in `mio-qual status --project my-study`.")
+@click.option("--debug", is_flag=True, help="Show a traceback on errors (before or after the command).")
 @click.version_option(package_name="mio-qual", prog_name="mio-qual")
 @click.pass_context
 def _group(ctx: click.Context, project_path: str | None, debug: bool) -> None:
