@@ -300,7 +300,7 @@ class ReportsMixin(ProjectBase):
         >>> folder = pathlib.Path(tempfile.mkdtemp())
         >>> project = Project.create(folder / "study")
         >>> project.report("agreement", folder / "agreement.docx").absent[0][:38]
-        "Inter-rater agreement needs two coders"
+        'Inter-rater agreement needs two coders'
         """
         from ..errors import InputError
         from ..reports.documents import KINDS
