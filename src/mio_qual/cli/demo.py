@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .common import console
+from .common import console, escape, say
 
 
 @click.command()
@@ -18,6 +18,8 @@ from .common import console
 @click.option("--no-charts", is_flag=True, help="Leave the charts out of the reports.")
 def demo(out: Path, sample: Path | None, no_charts: bool) -> None:
     """Run the whole pipeline on the bundled sample study and write every output into OUT.
+
+    Progress goes to stderr; what ran, the project's counts and the files written go to stdout.
 
     Import, both coders' layers, agreement, reconciliation into a consensus layer, automatic
     suggestions, construct ratings, quantitative outcomes, joint displays, and every Word
@@ -32,8 +34,7 @@ def demo(out: Path, sample: Path | None, no_charts: bool) -> None:
 
     screen = console()
     started = time.perf_counter()
-    result = run_demo(out, sample=sample, say=lambda line: screen.print(f"[dim]- {line}[/]"),
-                      charts=not no_charts)
+    result = run_demo(out, sample=sample, say=lambda line: say(f"[dim]- {escape(line)}[/]"), charts=not no_charts)
     elapsed = time.perf_counter() - started
 
     steps = Table(title="mio-qual demo: what ran", header_style="bold", title_justify="left")

@@ -82,8 +82,9 @@ def parse_comment(codebook: "Codebook", text: str) -> ParsedComment:
 
     Examples
     --------
-    >>> # parse_comment(cb, "IS.J2; scheduling\\nShe says the room is key")
-    >>> # ParsedComment(codes=('IS.J2', 'MIO.SCHED'), memo='She says the room is key')
+    >>> from mio_qual.codebook import load_codebooks
+    >>> parse_comment(load_codebooks(["cfir2", "mio"]), "IS.J2; scheduling\\nShe says the room is key")
+    ParsedComment(codes=('IS.J2', 'MIO.SCHED'), memo='She says the room is key', problem=None)
     """
     text = (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
     if not text:
