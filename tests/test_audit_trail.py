@@ -151,3 +151,26 @@ def test_every_change_is_in_the_audit_trail_and_in_mio_qual_log(tmp_path, monkey
         [(r["user"], r["action"], r["command"], r["codebook_version"]) for r in reversed(stored)]
     code, out, _ = run(project, "log", "--limit", "3", "--format", "csv")
     assert code == 0 and len(out.strip().splitlines()) == 4
+
+
+def test_log_shows_entries_with_and_without_a_target(tmp_path, monkeypatch):
+    """`mio-qual log` used to fail with a TypeError under pandas 3 when some entries had a target
+    and others not (a missing target came back as NaN, not None)."""
+    from mio_qual.project import Project
+    from mio_qual.store import db
+
+    monkeypatch.setattr(db, "CLI_COMMAND", None)  # the in-process CLI sets it; later tests get it back
+
+    with Project.create(tmp_path / "study") as project:
+        with project.store.transaction():
+            project.store.audit("import transcripts", detail={"added": ["T1"]})
+            project.store.audit("delete layer", target="jordan")
+        frame = project.log()
+    assert frame["target"].tolist() == ["jordan", None]
+    assert frame["codebook_version"].tolist() == [None, None]
+    code, out, err = run(tmp_path / "study", "log")
+    assert code == 0, err
+    assert "delete layer" in out and "jordan" in out and "import transcripts" in out
+    code, out, err = run(tmp_path / "study", "log", "--format", "json")
+    assert code == 0, err
+    assert [entry["target"] for entry in json.loads(out)] == ["jordan", None]

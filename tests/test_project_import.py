@@ -165,3 +165,53 @@ def test_one_bad_file_among_good_ones_imports_nothing(tmp_path):
     with pytest.raises(InputError, match="zz_empty.txt"):
         project.import_transcripts([folder])
     assert project.transcripts().empty
+
+
+# ---------------------------------------------------------------------------------- in memory
+TEXT_IN_MEMORY = ("---\nclinic: northside\n---\nInterviewer: How is supervision going?\r\n\r\n"
+                  "P3: It got cancelled twice [inaudible 00:01:02]. Cafe\u0301 talk helps.\r\n")
+
+
+def test_read_text_gives_what_the_file_reader_gives(tmp_path):
+    from mio_qual.transcripts import read_text, read_transcript
+
+    path = tmp_path / "T7.md"
+    path.write_text(TEXT_IN_MEMORY, encoding="utf-8", newline="")
+    from_file = read_transcript(path)
+    in_memory = read_text(TEXT_IN_MEMORY, transcript_id="T7", source_format="md", source_path="memo!T7")
+    assert in_memory.text == from_file.text and "\r" not in in_memory.text and "Café" in in_memory.text
+    for part in ("turns", "paragraphs", "sentences", "notes", "speakers", "source_blocks"):
+        assert getattr(in_memory, part) == getattr(from_file, part), part
+    assert in_memory.metadata == from_file.metadata == {"clinic": "northside"}
+    assert (in_memory.speaker_style, in_memory.source_format, in_memory.source_path) == ("label-colon", "md", "memo!T7")
+    with pytest.raises(InputError, match="control character") as refused:
+        read_text("I: How is supervision going these days?\nR: Fine\x1b, thanks.", transcript_id="T8",
+                  where="study.qdpx!T8")
+    assert "study.qdpx!T8" in refused.value.one_line()
+
+
+def test_add_transcripts_follows_the_import_rules(project):
+    from mio_qual.transcripts import read_text
+
+    first = read_text("I: How is supervision going?\nR: It got cancelled twice.", transcript_id="T1")
+    result = project.add_transcripts([first])
+    assert result.added == ["T1"] and result.n_words == first.n_words
+    assert project.turns("T1")["speaker"].tolist() == ["I", "R"]
+    again = project.add_transcripts([read_text(first.text, transcript_id="T1")])
+    assert again.unchanged == ["T1"] and not again.added
+    text = project.text("T1")
+    start = text.index("cancelled twice")
+    with project.store.transaction():
+        project.store.connection.execute(
+            "INSERT INTO codings (transcript_id, start, end, code, coder, origin, created)"
+            " VALUES ('T1', ?, ?, 'MIO.SUPV', 'a', 'human', 'x')", (start, start + len("cancelled twice")))
+    edited = read_text("I: So, how is supervision going?\nR: It got cancelled twice.", transcript_id="T1")
+    state = project.store.connection.execute("SELECT text_hash FROM transcripts").fetchall()
+    with pytest.raises(InputError, match="already in the project with different text"):
+        project.add_transcripts([edited])
+    assert project.store.connection.execute("SELECT text_hash FROM transcripts").fetchall() == state
+    replaced = project.add_transcripts([edited], replace=True)
+    assert replaced.replaced == ["T1"] and replaced.codings_moved == {"T1": (1, 0)}
+    s, e = project.store.connection.execute("SELECT start, end FROM codings").fetchone()
+    assert project.text("T1")[s:e] == "cancelled twice"
+    assert project.log()["action"].tolist() == ["import transcripts", "import transcripts"]

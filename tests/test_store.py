@@ -55,8 +55,8 @@ def test_not_sqlite_is_refused(tmp_path):
 def test_transaction_rolls_back_whole(tmp_path):
     store = Store.create(tmp_path / "p.db")
     with pytest.raises(RuntimeError):
-        with store.transaction() as c:
-            st.insert_transcript(c, make_transcript())
+        with store.transaction():
+            st.insert_transcript(store, make_transcript())
             with store.transaction():  # nested joins the outer transaction
                 store.audit("test")
             raise RuntimeError("boom")
@@ -67,8 +67,8 @@ def test_transaction_rolls_back_whole(tmp_path):
 
 def test_insert_and_rebuild_round_trip(project):
     t = make_transcript()
-    with project.store.transaction() as c:
-        st.insert_transcript(c, t)
+    with project.store.transaction():
+        st.insert_transcript(project.store, t)
     back = project.transcript("T1")
     assert back.text == t.text and back.turns == t.turns and back.paragraphs == t.paragraphs
     assert back.sentences == t.sentences and back.speakers == t.speakers
@@ -87,15 +87,15 @@ def test_insert_and_rebuild_round_trip(project):
 def test_replace_moves_codings_with_their_text(project):
     old = make_transcript()
     with project.store.transaction() as c:
-        st.insert_transcript(c, old)
+        st.insert_transcript(project.store, old)
         start = old.text.index("Supervision")
         c.execute("INSERT INTO codings (transcript_id, start, end, code, coder, origin, created)"
                   " VALUES ('T1', ?, ?, 'MIO.SUPV', 'jordan', 'human', 'now')", (start, start + len("Supervision helps")))
         c.execute("INSERT INTO codings (transcript_id, start, end, code, coder, origin, created)"
                   " VALUES ('T1', ?, ?, 'X', 'jordan', 'human', 'now')", (old.text.index("Fine"), old.text.index("Fine") + 4))
     new = make_transcript(text="I: So, how is it going?\n\nR: Good. Supervision helps.")
-    with project.store.transaction() as c:
-        moved = st.replace_transcript(c, new)
+    with project.store.transaction():
+        moved = st.replace_transcript(project.store, new)
     assert (moved.kept, moved.changed) == (1, 1)
     rows = project.store.connection.execute("SELECT code, start, end FROM codings ORDER BY code").fetchall()
     text = project.text("T1")

@@ -145,12 +145,9 @@ def run_demo(out: str | Path, *, sample: str | Path | None = None,
 
     # 2. the two human layers
     def coding_step() -> str:
-        from .coding.spreadsheet import import_sheets
-        from .coding.word import import_docx_comments
-
         word = sorted((coding_dir / CODERS[0]).glob("*.docx"))
-        from_word = import_docx_comments(project, word, coder=CODERS[0])
-        from_sheet = import_sheets(project, [coding_dir / f"{CODERS[1]}.xlsx"], coder=CODERS[1])
+        from_word = project.import_word_comments(word, coder=CODERS[0])
+        from_sheet = project.import_coding_sheets([coding_dir / f"{CODERS[1]}.xlsx"], coder=CODERS[1])
         return (f"{CODERS[0]}: {from_word.inserted} codings from {len(word)} Word files; "
                 f"{CODERS[1]}: {from_sheet.inserted} codings from a spreadsheet")
 
@@ -159,13 +156,11 @@ def run_demo(out: str | Path, *, sample: str | Path | None = None,
     else:
         steps.skip("coding", "the sample has no coding files")
 
-    human = _human_layers(project)
+    human = project.human_coders()
 
     # 3. agreement
     def agreement_step() -> str:
-        from .reports.documents import agreement_data
-
-        data = agreement_data(project, human, "sentence")
+        data = project.agreement_data(human, "sentence")
         if isinstance(data, str):
             return data
         state["agreement"] = data
@@ -184,9 +179,7 @@ def run_demo(out: str | Path, *, sample: str | Path | None = None,
 
         # 4. reconciliation
         def reconcile_step() -> str:
-            from .coding.reconcile import reconcile
-
-            done = reconcile(project, human[:2], into="consensus", out=out / "reconciliation")
+            done = project.reconcile(human[:2], into="consensus", out=out / "reconciliation")
             result.files += list(done.files)
             result.headline["consensus codings"] = f"{done.inserted:,}"
             return (f"{done.inserted:,} agreed codings into the consensus layer; {len(done.rows):,} disagreements"
@@ -208,11 +201,9 @@ def run_demo(out: str | Path, *, sample: str | Path | None = None,
     quant_files = sorted((sample_dir / "quant").glob("*.csv")) if (sample_dir / "quant").is_dir() else []
 
     def quant_step() -> str:
-        from .mixed.quant import import_quant
-
         measures = 0
         for path in quant_files:
-            measures += len(import_quant(project, path).measures)
+            measures += len(project.import_quant(path).measures)
         return f"{len(quant_files)} files, {measures} measures"
 
     if quant_files:
@@ -223,21 +214,22 @@ def run_demo(out: str | Path, *, sample: str | Path | None = None,
     # 8. joint displays
     def joint_step() -> str:
         from .mixed import joint
-        from .reports.deidentify import make_redactor, redact_display
+        from .reports.deidentify import redact_display
+        from .reports.render import render
 
-        redactor = make_redactor(project)
+        redactor = project.redactor()
         made = []
         for kind in joint.DISPLAYS:
             options = {"fit": fit_file} if kind == "side-by-side" and fit_file else {}
-            display = redact_display(joint.joint_display(project, kind, "fidelity", **options), redactor)
+            display = redact_display(project.joint_display(kind, "fidelity", **options), redactor)
             stem = tables / f"joint_{kind.replace('-', '_')}"
             stem.parent.mkdir(parents=True, exist_ok=True)
-            result.files.append(display.to_csv(stem.with_suffix(".csv")))
-            result.files.append(display.to_xlsx(stem.with_suffix(".xlsx")))
+            result.files.append(Path(render(display.result(), out=stem.with_suffix(".csv"))))
+            result.files.append(Path(render(display.result(), out=stem.with_suffix(".xlsx"))))
             made.append(kind)
         return "fidelity by clinic: " + ", ".join(made)
 
-    n_ratings = project.store.connection.execute("SELECT COUNT(*) FROM ratings").fetchone()[0]
+    n_ratings = project.summary()["ratings"]
     if n_ratings and quant_files:
         steps.run("joint", "building the joint displays", joint_step)
     else:
@@ -245,7 +237,7 @@ def run_demo(out: str | Path, *, sample: str | Path | None = None,
 
     # 9. reports
     def reports_step() -> str:
-        from .reports import KINDS, write_report
+        from .reports import KINDS
 
         written = []
         for kind in KINDS:
@@ -255,7 +247,7 @@ def run_demo(out: str | Path, *, sample: str | Path | None = None,
                 options["fit"] = fit_file
             if kind == "study" and "evaluations" in state:
                 options["autocode"] = state["evaluations"]
-            report = write_report(kind, project, reports / f"{kind}.docx", **options)
+            report = project.report(kind, reports / f"{kind}.docx", **options)
             result.files += list(report.files)
             written.append(f"{kind} ({report.tables} tables, {report.n_figures} figures)")
         return "; ".join(written)
@@ -264,12 +256,6 @@ def run_demo(out: str | Path, *, sample: str | Path | None = None,
 
     result.summary = project.summary()
     return result
-
-
-def _human_layers(project: Project) -> list[str]:
-    rows = project.store.connection.execute(
-        "SELECT coder FROM codings WHERE origin = 'human' GROUP BY coder ORDER BY MIN(id)").fetchall()
-    return [r[0] for r in rows]
 
 
 #: Model settings the demo trains with: word n-grams only and three folds, so that training and
@@ -281,17 +267,17 @@ DEMO_MODEL = {"char_ngrams": None, "n_features": 2 ** 16, "threshold_folds": 3}
 def _autocode(project: Project, steps: _Steps, result: DemoResult, tables: Path, state: dict[str, Any]) -> None:
     """Rule-based and model suggestions with their evaluation, through mio_qual.autocode's public API."""
     try:
-        from . import autocode
+        from . import autocode  # noqa: F401 - only whether the optional dependencies are installed
     except ImportError:
         steps.skip("autocode", "this build has no auto-coding")
         return
 
     def autocode_step() -> str:
-        rules = autocode.suggest_rules(project)
-        trained = autocode.train_model(project, **DEMO_MODEL)
-        suggested = autocode.suggest_model(project)
-        evaluations = [autocode.evaluate(project, "rules"),
-                       autocode.evaluate(project, "model", n_splits=3, **DEMO_MODEL)]
+        rules = project.autocode_rules()
+        trained = project.autocode_train(**DEMO_MODEL)
+        suggested = project.autocode_suggest()
+        evaluations = [project.autocode_evaluate("rules"),
+                       project.autocode_evaluate("model", n_splits=3, **DEMO_MODEL)]
         state["evaluations"] = evaluations
         for evaluation in evaluations:
             result.files += _write_table(evaluation.table, tables / f"autocode_evaluation_{evaluation.method}")
@@ -314,18 +300,16 @@ def _ratings(project: Project, steps: _Steps, result: DemoResult, sample_dir: Pa
         return
 
     def ratings_step() -> str:
-        from .mixed.ratings import build_consensus, import_ratings, rating_agreement
-
-        raters = [import_ratings(project, path).rater for path in sheets]
+        raters = [project.import_ratings(path).rater for path in sheets]
         text = f"{len(raters)} raters ({', '.join(raters)})"
         if len(raters) >= 2:
-            agreement = rating_agreement(project, raters)
+            agreement = project.rating_agreement(raters)
             result.files += _write_table(agreement, tables / "ratings_agreement")
             values = dict(zip(agreement["statistic"], agreement["value"]))
             text += f", exact agreement {values.get('percent_agreement', float('nan')):.0%}"
             decisions = folder / "reconciliation.csv"
-            consensus = build_consensus(project, decisions=decisions if decisions.is_file() else None,
-                                        allow_unresolved=not decisions.is_file())
+            consensus = project.build_consensus(decisions=decisions if decisions.is_file() else None,
+                                                allow_unresolved=not decisions.is_file())
             text += f"; consensus: {consensus.agreed} agreed, {consensus.decided} decided in reconciliation"
             result.headline["rated cells decided in reconciliation"] = str(consensus.decided)
         matrix = project.construct_matrix(by="clinic")

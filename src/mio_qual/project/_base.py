@@ -83,29 +83,17 @@ class ProjectBase:
         return f"Project({str(self.folder)!r})"
 
     def log(self, limit: int | None = None) -> "pd.DataFrame":
-        """The audit trail: every recorded change, newest first."""
-        import pandas as pd
+        """The audit trail: every recorded change, newest first (at most ``limit`` entries).
 
-        sql = "SELECT id, at, user, command, action, target, detail, codebook_version FROM audit ORDER BY id DESC"
-        if limit:
-            sql += f" LIMIT {int(limit)}"
-        rows = self.store.connection.execute(sql).fetchall()
-        return pd.DataFrame.from_records(
-            rows, columns=["id", "at", "user", "command", "action", "target", "detail", "codebook_version"])
+        Columns: id, at, user, command, action, target, detail (JSON), codebook_version; an
+        entry without a target or codebook version holds None there.
+        """
+        from ..store.audit import read_audit
+
+        return read_audit(self.store, limit)
 
     def summary(self) -> dict[str, Any]:
-        """Counts for a one-screen overview of the project."""
-        c = self.store.connection
-        one = lambda sql: c.execute(sql).fetchone()[0]  # noqa: E731
-        return {
-            "transcripts": one("SELECT COUNT(*) FROM transcripts"),
-            "interviews": one("SELECT COUNT(*) FROM transcripts WHERE kind = 'interview'"),
-            "focus_groups": one("SELECT COUNT(*) FROM transcripts WHERE kind = 'focus_group'"),
-            "clinics": one("SELECT COUNT(DISTINCT clinic) FROM transcripts WHERE clinic IS NOT NULL"),
-            "words": one("SELECT COALESCE(SUM(n_words), 0) FROM transcripts"),
-            "turns": one("SELECT COUNT(*) FROM segments WHERE kind = 'turn'"),
-            "sentences": one("SELECT COUNT(*) FROM segments WHERE kind = 'sentence'"),
-            "speakers": one("SELECT COUNT(*) FROM speakers"),
-            "codings": one("SELECT COUNT(*) FROM codings"),
-            "coders": one("SELECT COUNT(DISTINCT coder) FROM codings"),
-        }
+        """Counts for a one-screen overview of the project (:func:`mio_qual.store.summary.counts`)."""
+        from ..store.summary import counts
+
+        return counts(self.store)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
 from ..errors import InputError
+from ..store import now_iso
 from ..store import transcripts as store_transcripts
 from ._base import ProjectBase
 
@@ -96,17 +96,10 @@ class TranscriptsMixin(ProjectBase):
                                                "so not imported (add a row for it, or import it by name)"))
         problems: list[InputError] = []
         total = len(jobs)
-        batch: list[tuple[Path, "Transcript"]] = []
 
-        def flush(connection: Any) -> None:
-            if not batch:
-                return
-            add_sentences([t for _, t in batch])
-            for path, transcript in batch:
-                self._store_one(connection, path, transcript, replace, result, problems)
-            batch.clear()
-
-        with self.store.transaction() as connection:
+        def read_all() -> Iterator[tuple["Transcript", str]]:
+            """The files' transcripts with their files' SHA-256, sentences segmented a batch at a time."""
+            batch: list[tuple["Transcript", str]] = []
             for done, (path, transcript_id, metadata) in enumerate(jobs, start=1):
                 try:
                     transcript = read_transcript(
@@ -116,27 +109,76 @@ class TranscriptsMixin(ProjectBase):
                 except InputError as exc:
                     problems.append(exc)
                 else:
-                    batch.append((path, transcript))
-                    if len(batch) >= SENTENCE_BATCH:
-                        flush(connection)
+                    batch.append((transcript, _file_sha256(path)))
                 if progress:
                     progress(done, total, str(path))
-            flush(connection)
+                if len(batch) >= SENTENCE_BATCH or (batch and done == total):
+                    add_sentences([t for t, _ in batch])
+                    yield from batch
+                    batch = []
+
+        with self.store.transaction():
+            self._ingest(read_all(), replace, result, problems)
             if problems:
                 raise _combined(problems, "transcripts")
             if roster_obj is not None:
-                connection.executemany(
-                    "INSERT OR IGNORE INTO private_names (name, source) VALUES (?, ?)",
-                    [(name, str(roster)) for name in sorted(roster_obj.names())])
-            if not (result.added or result.replaced or result.metadata_updated):
-                return result  # a no-op import leaves no trace
-            self.store.audit("import transcripts", detail={
-                "added": result.added, "replaced": result.replaced,
-                "metadata_updated": result.metadata_updated, "codings_moved": result.codings_moved,
-                "codings_changed": result.codings_changed,
-                "manifest": str(manifest) if manifest else None,
-            })
+                store_transcripts.add_private_names(self.store, sorted(roster_obj.names()), str(roster))
+            self._audit_import(result, manifest)
         return result
+
+    def add_transcripts(self, transcripts: Iterable["Transcript"], *, replace: bool = False) -> ImportResult:
+        """Ingest transcripts held in memory, in one transaction (the step every import ends with).
+
+        The same rules as :meth:`import_transcripts`: a transcript whose id and text are in the
+        project already is unchanged (or gets its new metadata and speaker turns); new text
+        under a stored id is refused unless ``replace``, and then the codings on it move with
+        their text. Build the transcripts with :func:`mio_qual.transcripts.read_text` (text in
+        memory) or :func:`mio_qual.transcripts.read_transcript` (a file).
+
+        Parameters
+        ----------
+        transcripts : iterable of Transcript
+            With their sentences (``read_text`` and ``read_transcript`` segment them by default).
+        replace : bool
+            Allow new text under an existing id.
+
+        Returns
+        -------
+        ImportResult
+
+        Raises
+        ------
+        InputError
+            When any transcript cannot be stored; then none is.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> from mio_qual.project import Project
+        >>> from mio_qual.transcripts import read_text
+        >>> project = Project.create(pathlib.Path(tempfile.mkdtemp()) / "study")
+        >>> result = project.add_transcripts([read_text("I: Hello?\\nR: Hi.", transcript_id="T1")])
+        >>> result.added, project.turns("T1")["speaker"].tolist()
+        (['T1'], ['I', 'R'])
+        """
+        result = ImportResult()
+        problems: list[InputError] = []
+        with self.store.transaction():
+            self._ingest(((t, t.hash) for t in transcripts), replace, result, problems)
+            if problems:
+                raise _combined(problems, "transcripts")
+            self._audit_import(result, None)
+        return result
+
+    def _audit_import(self, result: ImportResult, manifest: str | Path | None) -> None:
+        if not (result.added or result.replaced or result.metadata_updated):
+            return  # a no-op import leaves no trace
+        self.store.audit("import transcripts", detail={
+            "added": result.added, "replaced": result.replaced,
+            "metadata_updated": result.metadata_updated, "codings_moved": result.codings_moved,
+            "codings_changed": result.codings_changed,
+            "manifest": str(manifest) if manifest else None,
+        })
 
     def _plan_import(self, paths: Iterable[str | Path], manifest: Any, roster: Any,
                      read_manifest: Callable, read_roster: Callable
@@ -187,84 +229,68 @@ class TranscriptsMixin(ProjectBase):
             jobs.append((file, transcript_id, dict(entry.metadata) if entry else {}))
         return jobs, manifest_obj, roster_obj, unlisted
 
-    def _store_one(self, connection: Any, path: Path, transcript: "Transcript", replace: bool,
-                   result: ImportResult, problems: list[InputError]) -> None:
-        stored = store_transcripts.existing_hash(connection, transcript.id)
-        for warning in transcript.warnings:
-            result.warnings.append((transcript.id, warning))
-        if stored == transcript.hash:
-            before = connection.execute(
-                "SELECT n, start, end, body_start, speaker FROM segments WHERE transcript_id = ? AND kind = 'turn'"
-                " ORDER BY n", (transcript.id,)).fetchall()
-            after = [(t.n, t.start, t.end, t.body_start, t.speaker) for t in transcript.turns]
-            if [tuple(row) for row in before] != after:
-                # same text, turns found differently (a speaker pattern or roster given this time):
-                # store the new turns; every coding stays on its characters
-                store_transcripts.replace_transcript(connection, transcript)
-                result.metadata_updated.append(transcript.id)
-                result.warnings.append((transcript.id, f"speaker turns found again: {len(after)} turns, "
-                                                       f"were {len(before)} (turn ids may now point elsewhere)"))
-                return
-            if store_transcripts.update_metadata(connection, transcript):
-                result.metadata_updated.append(transcript.id)
+    def _ingest(self, items: Iterable[tuple["Transcript", str]], replace: bool, result: ImportResult,
+                problems: list[InputError]) -> None:
+        """Store each ``(transcript, sha256 of its source)``: added, unchanged, metadata updated or replaced."""
+        from ..store.imports import record_import
+
+        for transcript, digest in items:
+            where = transcript.source_path or transcript.id
+            stored = store_transcripts.existing_hash(self.store, transcript.id)
+            for warning in transcript.warnings:
+                result.warnings.append((transcript.id, warning))
+            if stored == transcript.hash:
+                before = store_transcripts.stored_turns(self.store, transcript.id)
+                after = [(t.n, t.start, t.end, t.body_start, t.speaker) for t in transcript.turns]
+                if before != after:
+                    # same text, turns found differently (a speaker pattern or roster given this time):
+                    # store the new turns; every coding stays on its characters
+                    store_transcripts.replace_transcript(self.store, transcript)
+                    result.metadata_updated.append(transcript.id)
+                    result.warnings.append((transcript.id, f"speaker turns found again: {len(after)} turns, "
+                                                           f"were {len(before)} (turn ids may now point elsewhere)"))
+                elif store_transcripts.update_metadata(self.store, transcript):
+                    result.metadata_updated.append(transcript.id)
+                else:
+                    result.unchanged.append(transcript.id)
+                continue
+            if stored is not None and not replace:
+                problems.append(InputError(
+                    f"transcript {transcript.id!r} is already in the project with different text", path=where,
+                    hint="pass --replace to replace it (codings on it are moved to the new text)"))
+                continue
+            if stored is None:
+                store_transcripts.insert_transcript(self.store, transcript)
+                result.added.append(transcript.id)
             else:
-                result.unchanged.append(transcript.id)
-            return
-        if stored is not None and not replace:
-            problems.append(InputError(
-                f"transcript {transcript.id!r} is already in the project with different text", path=path,
-                hint="pass --replace to replace it (codings on it are moved to the new text)"))
-            return
-        if stored is None:
-            store_transcripts.insert_transcript(connection, transcript)
-            result.added.append(transcript.id)
-        else:
-            moved = store_transcripts.replace_transcript(connection, transcript)
-            result.replaced.append(transcript.id)
-            result.codings_moved[transcript.id] = (moved.kept, moved.changed)
-            if moved.changed_codings:
-                result.codings_changed[transcript.id] = list(moved.changed_codings)
-        result.n_words += transcript.n_words
-        connection.execute(
-            "INSERT INTO imports (kind, path, sha256, n_items, at) VALUES ('transcript', ?, ?, 1, datetime('now'))",
-            (str(path), _file_sha256(path)),
-        )
+                moved = store_transcripts.replace_transcript(self.store, transcript)
+                result.replaced.append(transcript.id)
+                result.codings_moved[transcript.id] = (moved.kept, moved.changed)
+                if moved.changed_codings:
+                    result.codings_changed[transcript.id] = list(moved.changed_codings)
+            result.n_words += transcript.n_words
+            record_import(self.store, kind="transcript", path=where, sha256=digest, coder=None, n_items=1,
+                          at=now_iso())
 
     # ------------------------------------------------------------------ reading
     def transcripts(self) -> "pd.DataFrame":
         """One row per transcript: id, metadata (attributes spread into columns), sizes, source."""
-        import pandas as pd
-
-        rows = self.store.connection.execute(
-            "SELECT t.id, t.kind, t.agency, t.clinic, t.participant_id, t.role, t.date, t.interviewer,"
-            " t.n_words, (SELECT COUNT(*) FROM segments s WHERE s.transcript_id = t.id AND s.kind = 'turn'),"
-            " (SELECT COUNT(*) FROM speakers p WHERE p.transcript_id = t.id), t.speaker_style, t.source_format,"
-            " t.source_path, t.encoding, t.text_hash, t.imported_at, t.attributes, t.warnings"
-            " FROM transcripts t ORDER BY t.id"
-        ).fetchall()
-        columns = ["transcript_id", "kind", "agency", "clinic", "participant_id", "role", "date", "interviewer",
-                   "n_words", "n_turns", "n_speakers", "speaker_style", "source_format", "source_path",
-                   "encoding", "text_hash", "imported_at"]
-        records = []
-        for row in rows:
-            record = dict(zip(columns, row[:-2]))
-            record.update(json.loads(row[-2]))
-            record["warnings"] = "; ".join(json.loads(row[-1]))
-            records.append(record)
-        frame = pd.DataFrame.from_records(records, columns=None if records else columns + ["warnings"])
-        return frame
+        return store_transcripts.transcript_listing(self.store)
 
     def text(self, transcript_id: str) -> str:
         """The canonical text of one transcript."""
-        row = self.store.connection.execute("SELECT text FROM transcripts WHERE id = ?", (transcript_id,)).fetchone()
-        if row is None:
-            raise InputError(f"no transcript {transcript_id!r} in this project", path=self.folder,
-                             hint="see `mio-qual transcripts list`")
-        return row[0]
+        text = store_transcripts.transcript_text(self.store, transcript_id)
+        if text is None:
+            raise self._unknown_transcript(transcript_id)
+        return text
+
+    def _unknown_transcript(self, transcript_id: str) -> InputError:
+        return InputError(f"no transcript {transcript_id!r} in this project", path=self.folder,
+                          hint="see `mio-qual transcripts list`")
 
     def texts(self) -> dict[str, str]:
         """Every transcript's canonical text, by id."""
-        return dict(self.store.connection.execute("SELECT id, text FROM transcripts ORDER BY id"))
+        return store_transcripts.transcript_texts(self.store)
 
     def segments(self, kind: str, transcript_id: str | None = None, with_text: bool = True) -> "pd.DataFrame":
         """Turns, paragraphs or sentences as a DataFrame.
@@ -280,21 +306,7 @@ class TranscriptsMixin(ProjectBase):
         if kind not in ("turn", "paragraph", "sentence"):
             raise InputError(f"unknown unit {kind!r}", hint="use turn, paragraph or sentence")
         prefix = {"turn": "t", "paragraph": "p", "sentence": "s"}[kind]
-        where, params = "s.kind = ?", [kind]
-        if transcript_id is not None:
-            where += " AND s.transcript_id = ?"
-            params.append(transcript_id)
-        rows = self.store.connection.execute(
-            "SELECT s.transcript_id, s.n, s.start, s.end, s.turn_n, s.paragraph_n, s.speaker, sp.study_id, sp.role,"
-            " s.body_start, s.start_time, s.end_time, t.clinic, t.agency, t.kind"
-            " FROM segments s JOIN transcripts t ON t.id = s.transcript_id"
-            " LEFT JOIN speakers sp ON sp.transcript_id = s.transcript_id AND sp.label = s.speaker"
-            f" WHERE {where} ORDER BY s.transcript_id, s.n",
-            params,
-        ).fetchall()
-        columns = ["transcript_id", "n", "start", "end", "turn_n", "paragraph_n", "speaker", "study_id",
-                   "speaker_role", "body_start", "start_time", "end_time", "clinic", "agency", "transcript_kind"]
-        frame = pd.DataFrame.from_records(rows, columns=columns)
+        frame = store_transcripts.segment_rows(self.store, kind, transcript_id)
         frame.insert(1, "segment_id", frame["transcript_id"] + f":{prefix}" + frame["n"].astype(str))
         frame["is_interviewer"] = frame["speaker_role"].fillna("").str.lower().isin(INTERVIEWER_ROLES)
         if kind != "turn":
@@ -322,62 +334,22 @@ class TranscriptsMixin(ProjectBase):
 
     def speakers(self) -> "pd.DataFrame":
         """Every speaker label in every transcript with its study id and role."""
-        import pandas as pd
-
-        rows = self.store.connection.execute(
-            "SELECT transcript_id, label, study_id, role FROM speakers ORDER BY transcript_id, label").fetchall()
-        return pd.DataFrame.from_records(rows, columns=["transcript_id", "label", "study_id", "role"])
+        return store_transcripts.speaker_rows(self.store)
 
     def notes(self) -> "pd.DataFrame":
         """Transcriber notes ([inaudible], [crosstalk], (laughs) ...) with their spans and text."""
-        import pandas as pd
-
-        rows = self.store.connection.execute(
-            "SELECT n.transcript_id, n.start, n.end, n.kind, n.time, substr(t.text, n.start + 1, n.end - n.start)"
-            " FROM notes n JOIN transcripts t ON t.id = n.transcript_id ORDER BY n.transcript_id, n.start").fetchall()
-        return pd.DataFrame.from_records(rows, columns=["transcript_id", "start", "end", "kind", "time", "text"])
+        return store_transcripts.note_rows(self.store)
 
     def private_names(self) -> set[str]:
         """Names that must never reach a report: roster names and aliases kept at import."""
-        return {row[0] for row in self.store.connection.execute("SELECT name FROM private_names")}
+        return store_transcripts.private_names(self.store)
 
     def transcript(self, transcript_id: str) -> "Transcript":
         """Rebuild the :class:`~mio_qual.transcripts.model.Transcript` stored under ``transcript_id``."""
-        from ..transcripts.model import Note, Paragraph, Sentence, SourceBlock, Speaker, Transcript, Turn
-
-        connection = self.store.connection
-        text = self.text(transcript_id)
-        meta = connection.execute(
-            "SELECT kind, agency, clinic, participant_id, role, date, interviewer, attributes, source_path,"
-            " source_format, encoding, speaker_style, warnings FROM transcripts WHERE id = ?", (transcript_id,)
-        ).fetchone()
-        metadata = {k: v for k, v in zip(store_transcripts.CORE_METADATA, meta[:7]) if v is not None}
-        metadata.update(json.loads(meta[7]))
-        transcript = Transcript(id=transcript_id, text=text, metadata=metadata, source_path=meta[8] or "",
-                                source_format=meta[9] or "", encoding=meta[10] or "", speaker_style=meta[11] or "",
-                                warnings=json.loads(meta[12]))
-        for kind, n, start, end, turn_n, paragraph_n, speaker, body_start, t0, t1 in connection.execute(
-            "SELECT kind, n, start, end, turn_n, paragraph_n, speaker, body_start, start_time, end_time"
-            " FROM segments WHERE transcript_id = ? ORDER BY kind, n", (transcript_id,)
-        ):
-            if kind == "turn":
-                transcript.turns.append(Turn(n, speaker, start, end, body_start, t0, t1))
-            elif kind == "paragraph":
-                transcript.paragraphs.append(Paragraph(n, turn_n or 0, start, end))
-            else:
-                transcript.sentences.append(Sentence(n, turn_n or 0, paragraph_n, start, end))
-        transcript.speakers = [Speaker(*row) for row in connection.execute(
-            "SELECT label, study_id, role FROM speakers WHERE transcript_id = ?", (transcript_id,))]
-        order = {}
-        for turn in transcript.turns:
-            order.setdefault(turn.speaker, turn.n)
-        transcript.speakers.sort(key=lambda s: order.get(s.label, 0))
-        transcript.notes = [Note(*row) for row in connection.execute(
-            "SELECT start, end, kind, time FROM notes WHERE transcript_id = ? ORDER BY start", (transcript_id,))]
-        transcript.source_blocks = [SourceBlock(*row) for row in connection.execute(
-            "SELECT idx, start, end FROM source_blocks WHERE transcript_id = ? ORDER BY idx", (transcript_id,))]
+        transcript = store_transcripts.load_transcript(self.store, transcript_id)
+        if transcript is None:
+            raise self._unknown_transcript(transcript_id)
         return transcript
-
 
 
 def _first_existing(folders: Sequence[Path], names: Sequence[str]) -> Path | None:

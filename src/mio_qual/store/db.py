@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
-import json
-import os
 import sqlite3
 import sys
 import time
@@ -66,8 +63,10 @@ class Store:
         connection.execute("PRAGMA journal_mode = WAL")
         store = cls(path, connection)
         store.migrate()
+        from .audit import set_meta
+
         with store.transaction():
-            connection.execute("INSERT INTO meta (key, value) VALUES ('created', ?)", (now_iso(),))
+            set_meta(store, "created", now_iso())
         return store
 
     @classmethod
@@ -155,31 +154,14 @@ class Store:
 
     def audit(self, action: str, target: str | None = None, detail: dict[str, Any] | None = None,
               codebook_version: str | None = None, user: str | None = None) -> None:
-        """Record a change in the audit trail (who, when, command, what, codebook version).
+        """Record a change in the audit trail (see :func:`mio_qual.store.audit.record_audit`)."""
+        from .audit import record_audit
 
-        Without ``codebook_version`` the entry gets the version of the codebook most recently
-        registered in the project (the one in force when the change was made), if any.
-        """
-        if codebook_version is None:
-            row = self.connection.execute(
-                "SELECT version FROM codebooks ORDER BY added_at DESC, rowid DESC LIMIT 1").fetchone()
-            codebook_version = row[0] if row else None
-        self.connection.execute(
-            "INSERT INTO audit (at, user, command, action, target, detail, codebook_version) VALUES (?,?,?,?,?,?,?)",
-            (now_iso(), user or _current_user(), self.command, action, target,
-             json.dumps(detail or {}, sort_keys=True, default=str), codebook_version),
-        )
+        record_audit(self, action, target, detail, codebook_version, user)
 
     def close(self) -> None:
         """Close the connection."""
         self.connection.close()
-
-
-def _current_user() -> str:
-    try:
-        return os.environ.get("MIO_QUAL_USER") or getpass.getuser()
-    except (KeyError, OSError):  # pragma: no cover - no user database in some containers
-        return "unknown"
 
 
 def _split_sql(script: str) -> list[str]:

@@ -1,17 +1,33 @@
-"""Writing parsed transcripts into the store and reading them back as rows."""
+"""The transcripts tables: transcripts, speakers, segments, notes, source_blocks, private_names.
+
+Functions take the :class:`~mio_qual.store.db.Store` first and never commit: the caller (a
+:class:`~mio_qual.project.Project` method) holds the transaction. Writes go through
+``executemany``; reads return pandas DataFrames, dicts or :class:`Transcript` objects. The SQL
+is standard but for ``WITHOUT ROWID`` in the schema (``ON CONFLICT DO NOTHING`` is understood by
+SQLite and PostgreSQL alike).
+"""
 
 from __future__ import annotations
 
-import difflib
 import json
-import sqlite3
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, Iterable
 
-from ..transcripts.model import Transcript
 from .db import now_iso
 
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from ..transcripts.model import Transcript
+    from .db import Store
+
 CORE_METADATA = ("kind", "agency", "clinic", "participant_id", "role", "date", "interviewer")
+
+_LISTING = ["transcript_id", "kind", "agency", "clinic", "participant_id", "role", "date", "interviewer",
+            "n_words", "n_turns", "n_speakers", "speaker_style", "source_format", "source_path",
+            "encoding", "text_hash", "imported_at"]
+SEGMENT_COLUMNS = ["transcript_id", "n", "start", "end", "turn_n", "paragraph_n", "speaker", "study_id",
+                   "speaker_role", "body_start", "start_time", "end_time", "clinic", "agency", "transcript_kind"]
 
 
 @dataclass(frozen=True)
@@ -23,20 +39,28 @@ class MovedCodings:
     changed_codings: tuple[dict[str, Any], ...] = ()  # id, coder, code, old and new [start, end) of each
 
 
-def existing_hash(connection: sqlite3.Connection, transcript_id: str) -> str | None:
+# ---------------------------------------------------------------------------------- writing
+def existing_hash(store: "Store", transcript_id: str) -> str | None:
     """The stored text hash of ``transcript_id``, or None when it is not in the project."""
-    row = connection.execute("SELECT text_hash FROM transcripts WHERE id = ?", (transcript_id,)).fetchone()
+    row = store.connection.execute("SELECT text_hash FROM transcripts WHERE id = ?", (transcript_id,)).fetchone()
     return row[0] if row else None
 
 
-def _metadata_row(transcript: Transcript) -> dict[str, Any]:
+def stored_turns(store: "Store", transcript_id: str) -> list[tuple[int, int, int, int | None, str]]:
+    """The stored turns of one transcript as ``(n, start, end, body_start, speaker)``, in order."""
+    return [tuple(row) for row in store.connection.execute(  # type: ignore[misc]
+        "SELECT n, start, end, body_start, speaker FROM segments WHERE transcript_id = ? AND kind = 'turn'"
+        " ORDER BY n", (transcript_id,))]
+
+
+def _metadata_row(transcript: "Transcript") -> dict[str, Any]:
     """The ``transcripts`` columns that hold metadata: one per :data:`CORE_METADATA` key, the rest as JSON."""
     extra = {k: _as_text(v) for k, v in transcript.metadata.items() if k not in CORE_METADATA}
     return {**{key: _as_text(transcript.metadata.get(key)) for key in CORE_METADATA},
             "attributes": json.dumps(extra, sort_keys=True, default=str)}
 
 
-def _row(transcript: Transcript) -> dict[str, Any]:
+def _row(transcript: "Transcript") -> dict[str, Any]:
     """Every ``transcripts`` column for ``transcript`` but ``id``, imported now."""
     return {
         "text": transcript.text, "text_hash": transcript.hash, "n_words": transcript.n_words,
@@ -46,10 +70,11 @@ def _row(transcript: Transcript) -> dict[str, Any]:
     }
 
 
-def _update(connection: sqlite3.Connection, transcript_id: str, values: dict[str, Any]) -> None:
+def _update(store: "Store", transcript_id: str, values: dict[str, Any]) -> None:
     """Set the columns named in ``values`` on one stored transcript."""
-    connection.execute(f"UPDATE transcripts SET {', '.join(f'{column} = ?' for column in values)} WHERE id = ?",
-                       (*values.values(), transcript_id))
+    store.connection.execute(
+        f"UPDATE transcripts SET {', '.join(f'{column} = ?' for column in values)} WHERE id = ?",
+        (*values.values(), transcript_id))
 
 
 def _as_text(value: Any) -> Any:
@@ -62,15 +87,16 @@ def _as_text(value: Any) -> Any:
     return str(value)
 
 
-def insert_transcript(connection: sqlite3.Connection, transcript: Transcript) -> None:
-    """Insert a transcript with its speakers, segments, notes and source map (no commit)."""
+def insert_transcript(store: "Store", transcript: "Transcript") -> None:
+    """Insert a transcript with its speakers, segments, notes and source map."""
     row = {"id": transcript.id, **_row(transcript)}
-    connection.execute(f"INSERT INTO transcripts ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
-                       tuple(row.values()))
-    _insert_parts(connection, transcript)
+    store.connection.execute(f"INSERT INTO transcripts ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                             tuple(row.values()))
+    _insert_parts(store, transcript)
 
 
-def _insert_parts(connection: sqlite3.Connection, transcript: Transcript) -> None:
+def _insert_parts(store: "Store", transcript: "Transcript") -> None:
+    connection = store.connection
     tid = transcript.id
     connection.executemany(
         "INSERT INTO speakers (transcript_id, label, study_id, role) VALUES (?,?,?,?)",
@@ -89,7 +115,7 @@ def _insert_parts(connection: sqlite3.Connection, transcript: Transcript) -> Non
         rows,
     )
     connection.executemany(
-        "INSERT OR IGNORE INTO notes (transcript_id, start, end, kind, time) VALUES (?,?,?,?,?)",
+        "INSERT INTO notes (transcript_id, start, end, kind, time) VALUES (?,?,?,?,?) ON CONFLICT DO NOTHING",
         [(tid, n.start, n.end, n.kind, n.time) for n in transcript.notes],
     )
     connection.executemany(
@@ -98,11 +124,12 @@ def _insert_parts(connection: sqlite3.Connection, transcript: Transcript) -> Non
     )
 
 
-def update_metadata(connection: sqlite3.Connection, transcript: Transcript) -> bool:
+def update_metadata(store: "Store", transcript: "Transcript") -> bool:
     """Update a stored transcript's metadata and speaker roles (its text is unchanged).
 
     Returns True when anything changed.
     """
+    connection = store.connection
     after = _metadata_row(transcript)
     before = connection.execute(f"SELECT {', '.join(after)} FROM transcripts WHERE id = ?", (transcript.id,)).fetchone()
     speakers_before = connection.execute(
@@ -111,7 +138,7 @@ def update_metadata(connection: sqlite3.Connection, transcript: Transcript) -> b
     speakers_after = sorted((s.label, s.study_id, s.role) for s in transcript.speakers)
     if tuple(before) == tuple(after.values()) and speakers_before == speakers_after:
         return False
-    _update(connection, transcript.id, after)
+    _update(store, transcript.id, after)
     connection.execute("DELETE FROM speakers WHERE transcript_id = ?", (transcript.id,))
     connection.executemany(
         "INSERT INTO speakers (transcript_id, label, study_id, role) VALUES (?,?,?,?)",
@@ -120,52 +147,173 @@ def update_metadata(connection: sqlite3.Connection, transcript: Transcript) -> b
     return True
 
 
-def replace_transcript(connection: sqlite3.Connection, transcript: Transcript) -> MovedCodings:
+def replace_transcript(store: "Store", transcript: "Transcript") -> MovedCodings:
     """Replace a stored transcript's text, moving the codings on it to the new offsets.
 
-    Each coding's start and end are carried through a character alignment of the old and new
-    texts (``difflib.SequenceMatcher``). A coding whose coded text is the same afterwards is
-    ``kept``; one whose text changed is kept at its moved offsets, counted as ``changed`` and
-    listed in the audit trail, so nothing is dropped silently.
+    Each coding's start and end are carried through :func:`mio_qual.offsets.align` of the old
+    and new texts (O(n log n)). A coding whose coded text is the same afterwards is ``kept``;
+    one whose text changed is kept at its moved offsets, counted as ``changed`` and listed in
+    the audit trail, so nothing is dropped silently.
     """
+    from ..offsets import align
+
+    connection = store.connection
     old_text = connection.execute("SELECT text FROM transcripts WHERE id = ?", (transcript.id,)).fetchone()[0]
     codings = connection.execute(
         "SELECT id, start, end, coder, code FROM codings WHERE transcript_id = ? ORDER BY id", (transcript.id,)
     ).fetchall()
-    kept = changed = 0
+    new_text = transcript.text
+    kept = 0
     changed_codings: list[dict[str, Any]] = []
+    moves: list[tuple[int, int, int]] = []
     if codings:
-        mapper = _OffsetMapper(old_text, transcript.text)
+        alignment = align(old_text, new_text)
         for coding_id, start, end, coder, code in codings:
-            new_start, new_end = mapper.map(start), mapper.map(end)
+            new_start, new_end = alignment.start(start), alignment.end(end)
             if new_end <= new_start:
-                new_end = min(new_start + 1, len(transcript.text))
+                new_end = min(new_start + 1, len(new_text))
                 new_start = max(0, new_end - 1)
-            if transcript.text[new_start:new_end] == old_text[start:end]:
+            if new_text[new_start:new_end] == old_text[start:end]:
                 kept += 1
             else:
-                changed += 1
                 changed_codings.append({"coding_id": coding_id, "coder": coder, "code": code,
                                         "was": [start, end], "now": [new_start, new_end]})
-            connection.execute("UPDATE codings SET start = ?, end = ? WHERE id = ?", (new_start, new_end, coding_id))
+            if (new_start, new_end) != (start, end):
+                moves.append((new_start, new_end, coding_id))
+        connection.executemany("UPDATE codings SET start = ?, end = ? WHERE id = ?", moves)
     for table in ("speakers", "segments", "notes", "source_blocks"):
         connection.execute(f"DELETE FROM {table} WHERE transcript_id = ?", (transcript.id,))
-    _update(connection, transcript.id, _row(transcript))
-    _insert_parts(connection, transcript)
-    return MovedCodings(kept=kept, changed=changed, changed_codings=tuple(changed_codings))
+    _update(store, transcript.id, _row(transcript))
+    _insert_parts(store, transcript)
+    return MovedCodings(kept=kept, changed=len(changed_codings), changed_codings=tuple(changed_codings))
 
 
-class _OffsetMapper:
-    """Carries offsets in an old text to the matching places in a new one."""
+def add_private_names(store: "Store", names: Iterable[str], source: str) -> None:
+    """Remember names that must never reach a report (roster names and aliases), with where they came from."""
+    store.connection.executemany("INSERT INTO private_names (name, source) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                                 [(name, source) for name in names])
 
-    def __init__(self, old: str, new: str) -> None:
-        matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
-        self.opcodes = matcher.get_opcodes()
 
-    def map(self, offset: int) -> int:
-        for tag, i1, i2, j1, j2 in self.opcodes:
-            if i1 <= offset < i2 or (offset == i2 and tag == "equal"):
-                if tag == "equal":
-                    return j1 + (offset - i1)
-                return j1 if offset == i1 else j2
-        return self.opcodes[-1][4] if self.opcodes else 0
+# ---------------------------------------------------------------------------------- reading
+def transcript_listing(store: "Store") -> "pd.DataFrame":
+    """One row per transcript: id, metadata (attributes spread into columns), sizes, source, warnings."""
+    import pandas as pd
+
+    rows = store.connection.execute(
+        "SELECT t.id, t.kind, t.agency, t.clinic, t.participant_id, t.role, t.date, t.interviewer,"
+        " t.n_words, (SELECT COUNT(*) FROM segments s WHERE s.transcript_id = t.id AND s.kind = 'turn'),"
+        " (SELECT COUNT(*) FROM speakers p WHERE p.transcript_id = t.id), t.speaker_style, t.source_format,"
+        " t.source_path, t.encoding, t.text_hash, t.imported_at, t.attributes, t.warnings"
+        " FROM transcripts t ORDER BY t.id"
+    ).fetchall()
+    records = []
+    for row in rows:
+        record = dict(zip(_LISTING, row[:-2]))
+        record.update(json.loads(row[-2]))
+        record["warnings"] = "; ".join(json.loads(row[-1]))
+        records.append(record)
+    return pd.DataFrame.from_records(records, columns=None if records else _LISTING + ["warnings"])
+
+
+def transcript_text(store: "Store", transcript_id: str) -> str | None:
+    """The canonical text of one transcript, or None when it is not in the project."""
+    row = store.connection.execute("SELECT text FROM transcripts WHERE id = ?", (transcript_id,)).fetchone()
+    return row[0] if row else None
+
+
+def transcript_texts(store: "Store") -> dict[str, str]:
+    """Every transcript's canonical text, by id (in id order)."""
+    return dict(store.connection.execute("SELECT id, text FROM transcripts ORDER BY id"))
+
+
+def transcript_sources(store: "Store") -> "pd.DataFrame":
+    """Each transcript's ``transcript_id``, ``text_hash`` and ``source_path`` (for matching outside files)."""
+    import pandas as pd
+
+    rows = store.connection.execute("SELECT id, text_hash, source_path FROM transcripts ORDER BY id").fetchall()
+    return pd.DataFrame.from_records(rows, columns=["transcript_id", "text_hash", "source_path"])
+
+
+def segment_rows(store: "Store", kind: str, transcript_id: str | None = None) -> "pd.DataFrame":
+    """Stored segments of one kind (turn, paragraph, sentence) with speaker and transcript facts.
+
+    Columns: :data:`SEGMENT_COLUMNS`, ordered by transcript and number.
+    """
+    import pandas as pd
+
+    where, params = "s.kind = ?", [kind]
+    if transcript_id is not None:
+        where += " AND s.transcript_id = ?"
+        params.append(transcript_id)
+    rows = store.connection.execute(
+        "SELECT s.transcript_id, s.n, s.start, s.end, s.turn_n, s.paragraph_n, s.speaker, sp.study_id, sp.role,"
+        " s.body_start, s.start_time, s.end_time, t.clinic, t.agency, t.kind"
+        " FROM segments s JOIN transcripts t ON t.id = s.transcript_id"
+        " LEFT JOIN speakers sp ON sp.transcript_id = s.transcript_id AND sp.label = s.speaker"
+        f" WHERE {where} ORDER BY s.transcript_id, s.n",
+        params,
+    ).fetchall()
+    return pd.DataFrame.from_records(rows, columns=SEGMENT_COLUMNS)
+
+
+def speaker_rows(store: "Store") -> "pd.DataFrame":
+    """Every speaker label in every transcript with its study id and role."""
+    import pandas as pd
+
+    rows = store.connection.execute(
+        "SELECT transcript_id, label, study_id, role FROM speakers ORDER BY transcript_id, label").fetchall()
+    return pd.DataFrame.from_records(rows, columns=["transcript_id", "label", "study_id", "role"])
+
+
+def note_rows(store: "Store") -> "pd.DataFrame":
+    """Transcriber notes with their spans and text."""
+    import pandas as pd
+
+    rows = store.connection.execute(
+        "SELECT n.transcript_id, n.start, n.end, n.kind, n.time, substr(t.text, n.start + 1, n.end - n.start)"
+        " FROM notes n JOIN transcripts t ON t.id = n.transcript_id ORDER BY n.transcript_id, n.start").fetchall()
+    return pd.DataFrame.from_records(rows, columns=["transcript_id", "start", "end", "kind", "time", "text"])
+
+
+def private_names(store: "Store") -> set[str]:
+    """Names that must never reach a report."""
+    return {row[0] for row in store.connection.execute("SELECT name FROM private_names")}
+
+
+def load_transcript(store: "Store", transcript_id: str) -> "Transcript | None":
+    """Rebuild the :class:`~mio_qual.transcripts.model.Transcript` stored under ``transcript_id`` (None if absent)."""
+    from ..transcripts.model import Note, Paragraph, Sentence, SourceBlock, Speaker, Transcript, Turn
+
+    connection = store.connection
+    meta = connection.execute(
+        "SELECT kind, agency, clinic, participant_id, role, date, interviewer, attributes, source_path,"
+        " source_format, encoding, speaker_style, warnings, text FROM transcripts WHERE id = ?", (transcript_id,)
+    ).fetchone()
+    if meta is None:
+        return None
+    metadata = {k: v for k, v in zip(CORE_METADATA, meta[:7]) if v is not None}
+    metadata.update(json.loads(meta[7]))
+    transcript = Transcript(id=transcript_id, text=meta[13], metadata=metadata, source_path=meta[8] or "",
+                            source_format=meta[9] or "", encoding=meta[10] or "", speaker_style=meta[11] or "",
+                            warnings=json.loads(meta[12]))
+    for kind, n, start, end, turn_n, paragraph_n, speaker, body_start, t0, t1 in connection.execute(
+        "SELECT kind, n, start, end, turn_n, paragraph_n, speaker, body_start, start_time, end_time"
+        " FROM segments WHERE transcript_id = ? ORDER BY kind, n", (transcript_id,)
+    ):
+        if kind == "turn":
+            transcript.turns.append(Turn(n, speaker, start, end, body_start, t0, t1))
+        elif kind == "paragraph":
+            transcript.paragraphs.append(Paragraph(n, turn_n or 0, start, end))
+        else:
+            transcript.sentences.append(Sentence(n, turn_n or 0, paragraph_n, start, end))
+    transcript.speakers = [Speaker(*row) for row in connection.execute(
+        "SELECT label, study_id, role FROM speakers WHERE transcript_id = ?", (transcript_id,))]
+    order: dict[str, int] = {}
+    for turn in transcript.turns:
+        order.setdefault(turn.speaker, turn.n)
+    transcript.speakers.sort(key=lambda s: order.get(s.label, 0))
+    transcript.notes = [Note(*row) for row in connection.execute(
+        "SELECT start, end, kind, time FROM notes WHERE transcript_id = ? ORDER BY start", (transcript_id,))]
+    transcript.source_blocks = [SourceBlock(*row) for row in connection.execute(
+        "SELECT idx, start, end FROM source_blocks WHERE transcript_id = ? ORDER BY idx", (transcript_id,))]
+    return transcript

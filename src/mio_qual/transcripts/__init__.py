@@ -1,6 +1,6 @@
 """Transcript readers: files of every common format to one canonical :class:`Transcript`.
 
->>> from mio_qual.transcripts import read_transcript, read_manifest, read_roster
+>>> from mio_qual.transcripts import read_transcript, read_text, read_manifest, read_roster
 >>> # t = read_transcript("INT02.txt", roster=read_roster("roster.csv"))
 >>> # t.speaker_style, t.turns[0].speaker, t.text[t.turns[0].body_start:t.turns[0].end]
 
@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from .manifest import Manifest, ManifestEntry, read_manifest
 from .model import Note, Paragraph, Sentence, SourceBlock, Speaker, Transcript, Turn
-from .reader import SUPPORTED_SUFFIXES, read_transcript, read_transcripts
+from .reader import SUPPORTED_SUFFIXES, read_text, read_transcript, read_transcripts
 from .roster import Roster, RosterEntry, read_roster
 from .segment import add_sentences
 
@@ -54,6 +54,7 @@ __all__ = [
     "add_sentences",
     "read_manifest",
     "read_roster",
+    "read_text",
     "read_transcript",
     "read_transcripts",
 ]

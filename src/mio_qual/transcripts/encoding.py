@@ -179,7 +179,31 @@ def decode_bytes(data: bytes, *, path: str | Path | None = None) -> tuple[str, s
             warnings.append(
                 f"not valid UTF-8 (byte {exc.start}); decoded as Windows-1252 (cp1252): check accented letters and quotes"
             )
-    text = text.lstrip("\ufeff")
+    return check_text(text.lstrip("\ufeff"), path=path, encoding=encoding), encoding, warnings
+
+
+def check_text(text: str, *, path: str | Path | None = None, encoding: str = "utf-8") -> str:
+    """Refuse decoded text that is empty, binary, or holds a control character XML cannot hold.
+
+    Parameters
+    ----------
+    text : str
+        Decoded text (a file's, or a transcript held in memory).
+    path : str or Path, optional
+        For messages.
+    encoding : str
+        The codec the text came from (NULs are expected only in UTF-16 and UTF-32).
+
+    Returns
+    -------
+    str
+        ``text`` itself.
+
+    Raises
+    ------
+    InputError
+        Naming the file and, for a control character, its line.
+    """
     if not text.strip():
         raise InputError("the file is empty", path=path, hint="export the transcript again")
     sample = text[:_SNIFF_CHARS]
@@ -196,7 +220,7 @@ def decode_bytes(data: bytes, *, path: str | Path | None = None) -> tuple[str, s
             line=line,
             hint="remove it and import again (Word, Excel and REFI-QDA files cannot hold it, so exports would fail)",
         )
-    return text, encoding, warnings
+    return text
 
 
 def check_line_lengths(text: str, *, path: str | Path | None = None, line_offset: int = 0) -> None:

@@ -2,8 +2,9 @@
 
 :func:`read_transcript` picks the reader by extension, finds the speaker turns, builds
 paragraphs, lists transcriber notes, resolves speakers through the roster and (by default)
-segments sentences. :func:`read_transcripts` does the same for many files as a stream,
-segmenting sentences for a batch of transcripts at a time through one ``nlp.pipe`` call.
+segments sentences; :func:`read_text` does the same for a transcript held in memory.
+:func:`read_transcripts` does the same for many files as a stream, segmenting sentences
+for a batch of transcripts at a time through one ``nlp.pipe`` call.
 
 Transcript id: the ``transcript_id`` argument, else the ``transcript_id`` (or ``id``) in the
 file's own metadata (front matter, Word metadata table), else the file name without its
@@ -23,10 +24,11 @@ from typing import Any, Iterable, Iterator, Mapping
 from ..errors import InputError
 from .captions import read_captions
 from .docx import read_docx
+from .encoding import check_text
 from .manifest import KINDS, Manifest, ManifestEntry, _check_date, normalize_kind
-from .model import Speaker, Transcript, Turn
+from .model import SourceBlock, Speaker, Transcript, Turn
 from .notes import find_notes
-from .plain import TextSource, read_plain
+from .plain import TextSource, read_plain, text_to_source
 from .roles import convention_role
 from .roster import Roster
 from .segment import add_sentences, build_paragraphs
@@ -151,23 +153,33 @@ def _read_one(
         tid = transcript_id or path.stem
         known = roster.labels_for(tid) if roster is not None else ()
         cap = read_captions(path, known_labels=known, speaker_pattern=speaker_pattern, fmt=suffix[1:])
-        text, turns, style = cap.text, cap.turns, cap.style
-        own_meta, blocks, encoding, warnings, fmt = cap.metadata, cap.source_blocks, cap.encoding, cap.warnings, cap.format
-    else:
-        src: TextSource = read_docx(path) if suffix == ".docx" else read_plain(path)
-        text, own_meta, blocks = src.text, src.metadata, src.source_blocks
-        encoding, warnings, fmt = src.encoding, src.warnings, src.format
-        if not text.strip():
-            raise InputError(
-                "the file has no transcript text" + (" after its front matter" if own_meta and fmt != "docx" else ""),
-                path=path,
-                hint="check that the export finished",
-            )
-        tid = transcript_id or _own_id(own_meta) or path.stem
-        known = roster.labels_for(tid) if roster is not None else ()
-        detection = detect_turns(text, known_labels=known, speaker_pattern=speaker_pattern)
-        turns = turns_from_marks(text, detection.marks)
-        style = detection.style
+        return _assemble(cap.text, cap.turns, cap.style, tid, cap.metadata, cap.source_blocks, cap.encoding,
+                         cap.warnings, cap.format, path=path, roster=roster, metadata=metadata, strict=strict)
+    src: TextSource = read_docx(path) if suffix == ".docx" else read_plain(path)
+    return _from_source(src, path=path, transcript_id=transcript_id or _own_id(src.metadata) or path.stem,
+                        speaker_pattern=speaker_pattern, roster=roster, metadata=metadata, strict=strict)
+
+
+def _from_source(src: TextSource, *, path: str | Path, transcript_id: str, speaker_pattern: str | re.Pattern[str] | None,
+                 roster: Roster | None, metadata: Mapping[str, Any] | None, strict: bool) -> Transcript:
+    """A transcript from a text-bearing source: its turns detected, then :func:`_assemble`."""
+    if not src.text.strip():
+        raise InputError(
+            "the file has no transcript text" + (" after its front matter" if src.metadata and src.format != "docx" else ""),
+            path=path,
+            hint="check that the export finished",
+        )
+    known = roster.labels_for(transcript_id) if roster is not None else ()
+    detection = detect_turns(src.text, known_labels=known, speaker_pattern=speaker_pattern)
+    turns = turns_from_marks(src.text, detection.marks)
+    return _assemble(src.text, turns, detection.style, transcript_id, src.metadata, src.source_blocks, src.encoding,
+                     src.warnings, src.format, path=path, roster=roster, metadata=metadata, strict=strict)
+
+
+def _assemble(text: str, turns: list[Turn], style: str, tid: str, own_meta: Mapping[str, Any],
+              blocks: list[SourceBlock], encoding: str, warnings: list[str], fmt: str, *, path: str | Path,
+              roster: Roster | None, metadata: Mapping[str, Any] | None, strict: bool) -> Transcript:
+    """Put a transcript together: a single-speaker fallback, merged metadata, paragraphs, notes, speakers."""
     if not turns:
         if strict:
             raise InputError(
@@ -183,7 +195,7 @@ def _read_one(
     if metadata:
         merged.update({k: v for k, v in metadata.items() if v is not None and v != ""})
     paragraphs = build_paragraphs(text, turns)
-    transcript = Transcript(
+    return Transcript(
         id=str(tid),
         text=text,
         turns=turns,
@@ -198,6 +210,65 @@ def _read_one(
         source_blocks=blocks,
         warnings=warnings,
     )
+
+
+def read_text(
+    text: str,
+    *,
+    transcript_id: str,
+    source_format: str = "txt",
+    source_path: str = "",
+    where: str | None = None,
+    speaker_pattern: str | re.Pattern[str] | None = None,
+    roster: Roster | None = None,
+    metadata: Mapping[str, Any] | None = None,
+    strict: bool = False,
+    sentences: bool = True,
+) -> Transcript:
+    """Read a transcript held in memory, as a ``.txt`` or ``.md`` file would hold it (decoded).
+
+    The text is checked, canonicalized, stripped of its front matter and segmented exactly as
+    :func:`read_transcript` does for a text file: the same turns, paragraphs, notes and
+    sentences come out.
+
+    Parameters
+    ----------
+    text : str
+        The transcript (any line ends, NFC or not; a YAML front-matter block is read as metadata).
+    transcript_id : str
+        The study id (it wins over an id in the front matter).
+    source_format : str
+        Recorded as the transcript's ``source_format`` (e.g. ``qdpx`` for a REFI-QDA source).
+    source_path : str
+        Where the text came from, recorded with the transcript (e.g. ``study.qdpx!INT01.txt``).
+    where : str, optional
+        How error messages name the text (default: ``source_path``, else the id).
+    speaker_pattern, roster, metadata, strict, sentences
+        As for :func:`read_transcript`.
+
+    Returns
+    -------
+    Transcript
+
+    Raises
+    ------
+    InputError
+        Empty or binary-looking text, a control character, a line too long; with ``strict``, no turns.
+
+    Examples
+    --------
+    >>> t = read_text("I: How is it going?\\r\\nR: Fine.", transcript_id="T1", sentences=False)
+    >>> t.text, [turn.speaker for turn in t.turns], t.speaker_style
+    ('I: How is it going?\\nR: Fine.', ['I', 'R'], 'label-colon')
+    """
+    where = where or source_path or transcript_id
+    src = text_to_source(check_text(text.lstrip("\ufeff"), path=where), path=where, fmt=source_format,
+                         encoding="utf-8", warnings=[])
+    transcript = _from_source(src, path=where, transcript_id=transcript_id, speaker_pattern=speaker_pattern,
+                              roster=roster, metadata=metadata, strict=strict)
+    transcript.source_path = source_path
+    if sentences:
+        add_sentences([transcript])
     return transcript
 
 
