@@ -57,7 +57,8 @@ def segments_by_transcript(frame: "pd.DataFrame") -> dict[str, Segments]:
     """``{transcript_id: Segments}`` from a frame with transcript_id, n, start, end and (optionally) speaker."""
     out: dict[str, list[tuple[int, int, int, str | None]]] = {}
     speakers = frame["speaker"] if "speaker" in frame.columns else [None] * len(frame)
-    for tid, n, start, end, speaker in zip(frame["transcript_id"], frame["n"], frame["start"], frame["end"], speakers):
+    columns = (frame[c].tolist() for c in ("transcript_id", "n", "start", "end"))
+    for tid, n, start, end, speaker in zip(*columns, speakers):
         out.setdefault(tid, []).append((int(n), int(start), int(end), speaker))
     return {tid: Segments(rows) for tid, rows in out.items()}
 
@@ -95,7 +96,7 @@ def annotate_codings(rows: "pd.DataFrame", texts: Mapping[str, str], turns: "pd.
     text = ""
     current = None
     for (cid, tid, start, end, code_, coder_, origin_, created, memo, version, source, probability, evidence,
-         unit) in rows.itertuples(index=False, name=None):
+         unit) in zip(*(rows[c].tolist() for c in rows.columns)):
         if tid != current:  # rows come sorted by transcript: each text is looked up once
             current, text = tid, texts[tid]
         turn_id = speaker = None
@@ -158,7 +159,7 @@ def code_matrix(spans: "pd.DataFrame", transcript_ids: Sequence[str], segments: 
     import pandas as pd
 
     check_matrix_options(unit, min_overlap)
-    rows = list(zip(spans["transcript_id"], spans["start"], spans["end"], spans["code"]))
+    rows = list(zip(*(spans[c].tolist() for c in ("transcript_id", "start", "end", "code"))))
     columns = list(dict.fromkeys(codes)) if codes is not None else sorted({r[3] for r in rows})
     column_of = {c: i for i, c in enumerate(columns)}
     if unit == "transcript":

@@ -17,6 +17,7 @@ from ..store import codebooks as store_codebooks
 from ..store import codings as store_codings
 from ..store import imports as store_imports
 from ..store import now_iso
+from ..store import transcripts as store_transcripts
 from ._base import ProjectBase
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -80,9 +81,13 @@ class CodingMixin(ProjectBase):
     """Coding layers: importing, querying, reconciling and exporting codings."""
 
     # ------------------------------------------------------------------ data for the coding functions
-    def _stored_texts(self, transcripts: "pd.DataFrame | None" = None) -> Mapping[str, str]:
-        """Every transcript's text, read when first used."""
-        frame = self.transcripts() if transcripts is None else transcripts
+    def _sources(self) -> "pd.DataFrame":
+        """Every transcript's id, text hash and source path."""
+        return store_transcripts.transcript_sources(self.store)
+
+    def _stored_texts(self, sources: "pd.DataFrame | None" = None) -> Mapping[str, str]:
+        """Every transcript's text, read when first used (``sources``: what :meth:`_sources` returns)."""
+        frame = self._sources() if sources is None else sources
         return _Loaded(frame["transcript_id"], self.text)
 
     def _segments_of(self, transcript_id: str) -> "pd.DataFrame":
@@ -96,15 +101,19 @@ class CodingMixin(ProjectBase):
                                         "body_start": frame["body_start"] if kind == "turn" else None}))
         return pd.concat(frames, ignore_index=True)
 
-    def _segments_for(self, kind: str, transcript_ids: Sequence[str] | None) -> "pd.DataFrame":
-        """Segments of one kind of these transcripts (every transcript when None)."""
+    def _segments_for(self, kind: str, transcript_ids: Sequence[str] | None, one_by_one: bool = False) -> "pd.DataFrame":
+        """Segments of one kind of these transcripts (every transcript when None).
+
+        ``one_by_one`` reads each transcript's on its own (for a few transcripts of a large
+        project) instead of reading the whole project's and keeping theirs.
+        """
         import pandas as pd
 
-        if transcript_ids is None or len(transcript_ids) > _FEW:
-            frame = self.segments(kind, with_text=False)
-            return frame if transcript_ids is None else frame[frame["transcript_id"].isin(set(transcript_ids))]
-        frames = [self.segments(kind, tid, with_text=False) for tid in transcript_ids]
-        return pd.concat(frames, ignore_index=True) if frames else self.segments(kind, "", with_text=False)
+        if transcript_ids is not None and one_by_one and len(transcript_ids) <= _FEW:
+            frames = [self.segments(kind, tid, with_text=False) for tid in transcript_ids]
+            return pd.concat(frames, ignore_index=True) if frames else self.segments(kind, "", with_text=False)
+        frame = self.segments(kind, with_text=False)
+        return frame if transcript_ids is None else frame[frame["transcript_id"].isin(set(transcript_ids))]
 
     def _write_layer(self, write: "LayerWrite", codebook: "Codebook | None") -> "WriteResult":
         return self.write_codings(write.codings, coder=write.coder, origin=write.origin,
@@ -134,12 +143,11 @@ class CodingMixin(ProjectBase):
         rows = store_codings.read_codings(self.store, coder=coder, origin=origin, transcript_id=transcript_id,
                                           code=code)
         ids = sorted(set(rows["transcript_id"]))
-        few = transcript_id is not None or len(ids) <= _FEW
+        few = transcript_id is not None and len(ids) <= _FEW
         texts = {tid: self.text(tid) for tid in ids} if few else self.texts()
-        transcripts = self.transcripts()
-        clinics = dict(zip(transcripts["transcript_id"], transcripts["clinic"])) if len(transcripts) else {}
-        return annotate_codings(rows, texts, self._segments_for("turn", ids), self._segments_for("sentence", ids),
-                                clinics)
+        turns = self._segments_for("turn", ids, one_by_one=few)
+        clinics = dict(zip(turns["transcript_id"], turns["clinic"]))  # every transcript has a turn
+        return annotate_codings(rows, texts, turns, self._segments_for("sentence", ids, one_by_one=few), clinics)
 
     def code_matrix(self, unit: str = "turn", coder: str | Sequence[str] | None = None,
                     codes: Sequence[str] | None = None, min_overlap: int = 1,
@@ -169,12 +177,13 @@ class CodingMixin(ProjectBase):
 
         check_matrix_options(unit, min_overlap)
         spans = store_codings.read_codings(self.store, coder=coder, origin=origin, transcript_id=transcript_id,
-                                           code=codes, columns=("transcript_id", "start", "end", "code"))
+                                           code=codes, columns=("transcript_id", "start", "end", "code"),
+                                           ordered=False)
         if transcript_id is None:
-            ids = sorted(self.transcripts()["transcript_id"])
+            ids = sorted(self._sources()["transcript_id"])
         else:
             ids = [transcript_id] if isinstance(transcript_id, str) else list(transcript_id)
-        segments = None if unit == "transcript" else self._segments_for(unit, ids)
+        segments = None if unit == "transcript" else self._segments_for(unit, ids, one_by_one=transcript_id is not None)
         return code_matrix(spans, ids, segments, unit=unit, codes=codes, min_overlap=min_overlap)
 
     def coding_layers(self) -> "pd.DataFrame":
@@ -378,9 +387,9 @@ class CodingMixin(ProjectBase):
         from ..coding.word import TranscriptNames, read_docx_comments
 
         book = load_codebook(codebook)
-        transcripts = self.transcripts()
-        plan = read_docx_comments(paths, coder, book, texts=self._stored_texts(transcripts),
-                                  names=TranscriptNames.from_frame(transcripts), skip_problems=skip_problems,
+        sources = self._sources()
+        plan = read_docx_comments(paths, coder, book, texts=self._stored_texts(sources),
+                                  names=TranscriptNames.from_frame(sources), skip_problems=skip_problems,
                                   transcript_id=transcript_id)
         with self.store.transaction():
             written = [self._write_layer(write, book) for write in plan.writes]
@@ -416,9 +425,9 @@ class CodingMixin(ProjectBase):
         from ..coding.word import TranscriptNames
 
         book = load_codebook(codebook)
-        transcripts = self.transcripts()
-        texts = SheetTexts(self._stored_texts(transcripts), TranscriptNames.from_frame(transcripts),
-                           _Loaded(transcripts["transcript_id"], self._segments_of))
+        sources = self._sources()
+        texts = SheetTexts(self._stored_texts(sources), TranscriptNames.from_frame(sources),
+                           _Loaded(sources["transcript_id"], self._segments_of))
         plan = read_coding_sheets(paths, book, texts, coder=coder, skip_problems=skip_problems,
                                   transcript_id=transcript_id)
         with self.store.transaction():
@@ -493,13 +502,12 @@ class CodingMixin(ProjectBase):
             place_codings,
             read_qdpx,
         )
-        from ..store import transcripts as store_transcripts
 
         book = load_codebook(codebook)
         plan = read_qdpx(path, codebook=book, coder=coder, skip_problems=skip_problems, origin=origin)
         result = plan.result
         with self.store.transaction():
-            match_sources(plan, self.transcripts())
+            match_sources(plan, self._sources())
             added = self.add_transcripts(new_transcripts(plan))  # type: ignore[attr-defined]
             result.added.extend(added.added)
             result.warnings.extend(f"{tid}: {message}" for tid, message in added.warnings)
@@ -609,7 +617,7 @@ class CodingMixin(ProjectBase):
         """
         from ..exports import path_inside
 
-        known = list(self.transcripts()["transcript_id"])
+        known = list(self._sources()["transcript_id"])
         ids = list(transcript_ids) or known
         for tid in ids:
             if tid not in known:

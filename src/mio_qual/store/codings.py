@@ -42,7 +42,8 @@ def _where(filters: Mapping[str, str | Sequence[str] | None]) -> tuple[str, list
 
 def read_codings(store: "Store", *, coder: str | Sequence[str] | None = None,
                  origin: str | Sequence[str] | None = None, transcript_id: str | Sequence[str] | None = None,
-                 code: str | Sequence[str] | None = None, columns: Sequence[str] = CODING_FIELDS) -> "pd.DataFrame":
+                 code: str | Sequence[str] | None = None, columns: Sequence[str] = CODING_FIELDS,
+                 ordered: bool = True) -> "pd.DataFrame":
     """Codings as stored, one row each, sorted by transcript, start, end, code, coder and id.
 
     Parameters
@@ -52,6 +53,8 @@ def read_codings(store: "Store", *, coder: str | Sequence[str] | None = None,
         Keep only rows whose column is one of these values (an empty sequence keeps none).
     columns : sequence of str
         Columns to read, from :data:`CODING_FIELDS`.
+    ordered : bool
+        Sort the rows (pass False when their order does not matter: sorting costs time).
 
     Returns
     -------
@@ -64,9 +67,8 @@ def read_codings(store: "Store", *, coder: str | Sequence[str] | None = None,
     if unknown:
         raise ValueError(f"unknown coding columns: {sorted(unknown)}")
     where, params = _where({"coder": coder, "origin": origin, "transcript_id": transcript_id, "code": code})
-    rows = store.connection.execute(
-        f"SELECT {', '.join(columns)} FROM codings{where} ORDER BY transcript_id, start, end, code, coder, id",
-        params).fetchall()
+    order = " ORDER BY transcript_id, start, end, code, coder, id" if ordered else ""
+    rows = store.connection.execute(f"SELECT {', '.join(columns)} FROM codings{where}{order}", params).fetchall()
     return pd.DataFrame.from_records(rows, columns=list(columns))
 
 
