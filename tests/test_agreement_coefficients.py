@@ -14,6 +14,7 @@ from mio_qual.agreement import (
     brennan_prediger,
     cohen_kappa,
     coincidence_matrix,
+    conger_kappa,
     fleiss_kappa,
     gwet_ac1,
     gwet_ac2,
@@ -273,3 +274,97 @@ def test_result_is_a_frozen_dataclass_and_converts() -> None:
 def _table_to_data(t: np.ndarray) -> np.ndarray:
     pairs = [(a, b) for a in range(t.shape[0]) for b in range(t.shape[1]) for _ in range(int(t[a, b]))]
     return np.array(pairs, dtype=float).T
+
+
+# ------------------------------------------------------------------ issue 12: conventions, intervals, input checks
+def test_units_rated_once_gwet_convention_by_default():
+    # unit 5 rated by coder 1 only: out of observed agreement, in the category shares
+    data = [[1, 1, 2, 2, 2], [1, 1, 2, 1, nan], [1, nan, 2, 1, nan]]
+    pa = (1 + 1 + 1 + 1 / 3) / 4
+    shares_gwet = np.array([1 + 1 + 0 + 2 / 3 + 0, 0 + 0 + 1 + 1 / 3 + 1]) / 5
+    shares_pairable = np.array([1 + 1 + 0 + 2 / 3, 0 + 0 + 1 + 1 / 3]) / 4
+    for convention, shares in (("gwet", shares_gwet), ("pairable", shares_pairable)):
+        pe = float(shares @ shares)
+        k = fleiss_kappa(data, convention=convention)
+        assert k.value == pytest.approx((pa - pe) / (1 - pe)), convention
+        assert k.n_units == 4 and k.n_set_aside == 1
+        pe_ac1 = float(shares @ (1 - shares))
+        assert gwet_ac1(data, convention=convention).value == pytest.approx((pa - pe_ac1) / (1 - pe_ac1))
+    assert "pairable" in fleiss_kappa(data, convention="pairable").note and fleiss_kappa(data).note == ""
+    # complete data: the two conventions are one
+    full = np.array(K2011, dtype=float)[:, :9]
+    assert fleiss_kappa(full).se == fleiss_kappa(full, convention="pairable").se
+    with pytest.raises(InputError, match="convention"):
+        fleiss_kappa(data, convention="listwise")
+
+
+def test_no_point_interval_from_a_degenerate_variance():
+    perfect = cohen_kappa([[0, 1], [0, 1]])                      # kappa 1 from 2 units
+    assert perfect.value == 1.0
+    assert math.isnan(perfect.se) and math.isnan(perfect.ci_low) and math.isnan(perfect.ci_high)
+    assert "degenerate" in perfect.note and perfect.ci_method == ""
+    constant = cohen_kappa(table=[[5, 3], [0, 0]])                # coder 1 used one category: kappa 0
+    assert constant.value == 0.0 and math.isnan(constant.ci_low) and "degenerate" in constant.note
+    for f in (fleiss_kappa, gwet_ac1, conger_kappa, krippendorff_alpha):
+        result = f([[0, 1, 1, 0], [0, 1, 1, 0], [0, 1, 1, 0]])
+        assert result.value == pytest.approx(1.0) and math.isnan(result.ci_low), f.__name__
+    # a bootstrap of perfect agreement is a point too: no interval either
+    boot = cohen_kappa([[0, 1, 1, 0, 1], [0, 1, 1, 0, 1]], n_boot=200, seed=1)
+    assert math.isnan(boot.ci_low) and "same value" in boot.note
+    # percent agreement keeps its Wilson interval, valid at 1
+    pa = percent_agreement([[0, 1], [0, 1]])
+    assert pa.ci_method == "wilson" and pa.ci_low < 1.0 == pa.ci_high and "degenerate" not in pa.note
+
+
+def test_ratio_alpha_refuses_negative_values():
+    with pytest.raises(InputError, match="ratio alpha needs values of 0 or more"):
+        krippendorff_alpha([[-1, 2, 3], [1, -2, 3]], "ratio")
+    assert krippendorff_alpha([[0, 2, 3], [1, 2, 3]], "ratio").defined
+
+
+def test_ordered_analyses_of_text_labels_need_their_order():
+    data = [["mid", "hi", "lo", "mid", "lo"], ["hi", "hi", "lo", "mid", "mid"]]
+    assert round(krippendorff_alpha(data, "ordinal", categories=["lo", "mid", "hi"]).value, 3) == 0.700
+    # alphabetical order (hi < lo < mid) would have given 0.333
+    alphabetical = [[{"hi": 0, "lo": 1, "mid": 2}[x] for x in row] for row in data]
+    assert round(krippendorff_alpha(alphabetical, "ordinal").value, 3) == 0.333
+    for call in (lambda: krippendorff_alpha(data, "ordinal"), lambda: cohen_kappa(data, "linear"),
+                 lambda: gwet_ac2(data), lambda: fleiss_kappa(data, "quadratic"),
+                 lambda: brennan_prediger(data, "linear"), lambda: conger_kappa(data, "linear")):
+        with pytest.raises(InputError, match="categories="):
+            call()
+    assert krippendorff_alpha(data).defined and cohen_kappa(data).defined     # nominal needs no order
+    ordered = cohen_kappa(data, "linear", categories=["lo", "mid", "hi"])
+    assert ordered.value == pytest.approx(cohen_kappa([[1, 2, 0, 1, 0], [2, 2, 0, 1, 1]], "linear").value)
+
+
+def test_blank_strings_are_missing():
+    blank = [["a", "b", "", "a"], ["a", "b", "b", "  "]]
+    none = [["a", "b", None, "a"], ["a", "b", "b", None]]
+    for f in (krippendorff_alpha, cohen_kappa, fleiss_kappa, gwet_ac1, percent_agreement, conger_kappa):
+        ours, expected = f(blank), f(none)
+        assert ours.n_categories == expected.n_categories == 2, f.__name__
+        assert same_value(ours.value, expected.value), f.__name__
+    assert pd.DataFrame(blank).pipe(krippendorff_alpha).n_categories == 2
+
+
+def test_alpha_has_gwets_standard_error_and_none_for_ordinal():
+    a = krippendorff_alpha(K2011, "interval")
+    assert a.ci_method == "wald" and a.ci_low < a.value < a.ci_high and a.se > 0
+    ordinal = krippendorff_alpha(K2011, "ordinal")
+    assert math.isnan(ordinal.se) and "ordinal" in ordinal.note and math.isnan(ordinal.ci_low)
+    boot = krippendorff_alpha(K2011, "ordinal", n_boot=300, seed=2)
+    assert boot.ci_method == "bootstrap-units" and boot.ci_low < boot.value < boot.ci_high
+
+
+def test_conger_kappa_edge_cases_and_bootstrap():
+    assert math.isnan(conger_kappa([[1, nan], [nan, 2]]).value)
+    assert math.isnan(conger_kappa([[1, 1, 1], [1, 1, 1]]).value)
+    data = [[1, 2, 3, 3, 2, 1, 4, 1, 2], [1, 2, 3, 3, 2, 2, 4, 1, 3], [1, 2, 3, 4, 2, 2, 4, 1, 2]]
+    k = conger_kappa(data, n_boot=400, seed=3)
+    assert k.ci_method == "bootstrap-units" and k.ci_low < k.value < k.ci_high
+    assert conger_kappa(data, counts=[2] * 9).value == pytest.approx(conger_kappa(np.repeat(data, 2, axis=1)).value)
+
+
+def same_value(a: float, b: float) -> bool:
+    return (math.isnan(a) and math.isnan(b)) or a == pytest.approx(b)

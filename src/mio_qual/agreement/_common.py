@@ -22,8 +22,8 @@ SOURCES = {statistic: statistic_sources(statistic) for statistic in STATISTIC_SO
 _DEGENERATE_SE = 1e-12
 
 #: Why a coefficient with a standard error of 0 gets no interval.
-DEGENERATE_NOTE = ("no interval: the standard error is 0, a degenerate variance (perfect agreement, or a coder "
-                   "who used one category only), not certainty")
+DEGENERATE_NOTE = ("no standard error or interval: the variance is 0, a degenerate case (perfect agreement, or "
+                   "a coder who used one category only), not certainty")
 
 
 def wald(value: float, se: float, confidence: float) -> tuple[float, float]:
@@ -40,12 +40,18 @@ def wald(value: float, se: float, confidence: float) -> tuple[float, float]:
     return (max(-1.0, value - z * se), min(1.0, value + z * se))
 
 
-def wald_interval(value: float, se: float, confidence: float, note: str = "") -> tuple[float, float, str, str]:
-    """Wald interval, its method name (``"wald"`` or ``""``) and the note, with the degenerate case named."""
+def wald_interval(value: float, se: float, confidence: float,
+                  note: str = "") -> tuple[float, float, float, str, str]:
+    """Standard error, Wald interval, its method name (``"wald"`` or ``""``) and the note.
+
+    A degenerate standard error (0) is returned as NaN, and the note says why, as irrCAC and
+    statsmodels leave it undefined there.
+    """
     low, high = wald(value, se, confidence)
     if not math.isnan(value) and not math.isnan(se) and se <= _DEGENERATE_SE:
+        se = math.nan
         note = "; ".join(x for x in (note, DEGENERATE_NOTE) if x)
-    return low, high, ("wald" if not math.isnan(low) else ""), note
+    return se, low, high, ("wald" if not math.isnan(low) else ""), note
 
 
 def from_family(statistic: str, uc: UnitCounts, model: str, w: np.ndarray, weights_name: str, q: int,
@@ -53,9 +59,9 @@ def from_family(statistic: str, uc: UnitCounts, model: str, w: np.ndarray, weigh
     """An :class:`Agreement` for a multi-rater coefficient with its Wald interval."""
     res = family(uc, model, w, q, convention)
     note = res.note if res.note else ("" if res.n_units > 1 else "one unit: no standard error")
-    low, high, method, note = wald_interval(res.value, res.se, confidence, note)
+    se, low, high, method, note = wald_interval(res.value, res.se, confidence, note)
     agreement = Agreement(
-        statistic=statistic, value=res.value, se=res.se, ci_low=low, ci_high=high,
+        statistic=statistic, value=res.value, se=se, ci_low=low, ci_high=high,
         ci_method=method, confidence=confidence,
         observed=res.p_a, expected=res.p_e, basis="agreement", n_units=int(round(res.n_units)),
         n_coders=uc.n_coders, n_categories=q, n_set_aside=int(round(res.n_set_aside)), weights=weights_name,

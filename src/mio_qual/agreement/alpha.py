@@ -387,7 +387,7 @@ def krippendorff_alpha(
     method = ""
     if not math.isnan(value):
         se, se_note = gwet_alpha_se(uc, level)
-        low, high, method, note = wald_interval(value, se, confidence, "; ".join(x for x in (note, se_note) if x))
+        se, low, high, method, note = wald_interval(value, se, confidence, "; ".join(x for x in (note, se_note) if x))
     result = Agreement(
         statistic="krippendorff_alpha", value=value, se=se, ci_low=low, ci_high=high, ci_method=method,
         observed=d_o, expected=d_e, basis="disagreement",

@@ -8,8 +8,9 @@ Two resampling schemes:
   Gwet 2014, ch. 5, and for alpha by Zapf et al. 2016). Units with identical ratings are
   pooled into patterns first, so one replicate is a multinomial draw of pattern frequencies
   and every replicate is computed at once with matrix products: no Python loop over
-  replicates or units. Its percentile interval reaches its nominal coverage once there are a
-  few dozen units (``tests/test_agreement_coverage.py`` checks 2 and 5 coders).
+  replicates or units. Its BCa interval (below) covers close to its nominal level from a few
+  dozen units on: 95.1-95.2% with 2 coders and 93.9-94.2% with 5 for a 95% interval on 40
+  units (``tests/test_agreement_coverage.py`` checks 2 and 5 coders).
 * **Krippendorff's algorithm** (``method="krippendorff"``, alpha only, an option; Hayes &
   Krippendorff 2007; Krippendorff, "Algorithm for bootstrapping a distribution of alpha",
   2006, revised 2011): draw M pairs of values with probabilities o_ck / n.. from the
@@ -24,7 +25,9 @@ Two resampling schemes:
   population alpha about 70-75% of the time (2 coders: close to 95%). Use it to reproduce
   Krippendorff's published intervals, not for inference.
 
-Intervals are percentile intervals of the defined replicates.
+Intervals: the units bootstrap gives the bias-corrected and accelerated (BCa) interval of the
+defined replicates (Efron 1987), its acceleration from the leave-one-unit-out jackknife;
+Krippendorff's algorithm gives the percentile interval, as he prescribes.
 """
 
 from __future__ import annotations
@@ -58,9 +61,17 @@ def _integer_freq(freq: np.ndarray) -> np.ndarray:
     return rounded.astype(np.int64)
 
 
+Jackknife = tuple[np.ndarray, np.ndarray]
+
+
 def _resampled(freq: np.ndarray, n_boot: int, rng: np.random.Generator,
-               stat: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
-    """Apply ``stat`` to multinomial resamples of ``freq``, in blocks of replicates."""
+               stat: Callable[[np.ndarray], np.ndarray]) -> tuple[np.ndarray, Jackknife]:
+    """``stat`` on multinomial resamples of ``freq``, in blocks of replicates, and its jackknife.
+
+    Returns the replicates and the leave-one-unit-out values with their weights: leaving out one
+    unit of pattern j gives the same value for each of the freq_j units of that pattern, so one
+    evaluation per pattern serves them all.
+    """
     total = int(freq.sum())
     p = freq / total
     per_block = max(1, _BLOCK // max(1, len(freq)))
@@ -71,20 +82,59 @@ def _resampled(freq: np.ndarray, n_boot: int, rng: np.random.Generator,
         draws = rng.multinomial(total, p, size=size).astype(np.float64)
         out[done:done + size] = stat(draws)
         done += size
-    return out
+    present = np.flatnonzero(freq > 0)
+    jack = np.empty(present.size)
+    for start in range(0, present.size, per_block):
+        rows = present[start:start + per_block]
+        left_out = np.broadcast_to(freq.astype(np.float64), (rows.size, freq.size)).copy()
+        left_out[np.arange(rows.size), rows] -= 1.0
+        jack[start:start + rows.size] = stat(left_out)
+    return out, (jack, freq[present].astype(np.float64))
 
 
-def _summarize(statistic: str, value: float, samples: np.ndarray, method: str, confidence: float) -> BootstrapResult:
+def _summarize(statistic: str, value: float, samples: np.ndarray, method: str, confidence: float,
+               jackknife: Jackknife | None = None) -> BootstrapResult:
+    """Interval of the defined replicates: BCa with a jackknife, percentile without one.
+
+    The bias-corrected and accelerated (BCa) interval (Efron 1987; Efron & Tibshirani 1993,
+    ch. 14) reads the quantiles Phi(z0 + (z0 + z) / (1 - a (z0 + z))) of the replicates, z0
+    the normal quantile of the share of replicates below the estimate (ties counted half) and
+    a = sum d^3 / (6 (sum d^2)^1.5) from the jackknife deviations d. With 40 units it covers
+    94-95% where the plain percentile interval covers 93-94%.
+    """
     defined = samples[~np.isnan(samples)]
     undefined = int(samples.size - defined.size)
     if defined.size == 0:
         return BootstrapResult(statistic, value, math.nan, math.nan, math.nan, samples.size, method, confidence,
                                samples, undefined)
     tail = (1.0 - confidence) / 2.0
-    low, high = np.quantile(defined, [tail, 1.0 - tail])
+    levels = np.array([tail, 1.0 - tail])
+    if jackknife is not None:
+        levels = _bca_levels(value, defined, jackknife, levels)
+    low, high = np.quantile(defined, levels)
     se = float(defined.std(ddof=1)) if defined.size > 1 else math.nan
     return BootstrapResult(statistic, value, float(low), float(high), se, samples.size, method, confidence,
                            samples, undefined)
+
+
+def _bca_levels(value: float, defined: np.ndarray, jackknife: Jackknife, levels: np.ndarray) -> np.ndarray:
+    """The BCa-adjusted quantile levels (see :func:`_summarize`)."""
+    from scipy.stats import norm
+
+    below = (np.count_nonzero(defined < value) + 0.5 * np.count_nonzero(defined == value)) / defined.size
+    below = min(max(below, 1.0 / (defined.size + 1)), defined.size / (defined.size + 1.0))
+    z0 = float(norm.ppf(below))
+    values, weights = jackknife
+    ok = ~np.isnan(values)
+    values, weights = values[ok], weights[ok]
+    accel = 0.0
+    if weights.sum() > 0:
+        d = float(weights @ values) / float(weights.sum()) - values
+        spread = float(weights @ d ** 2)
+        if spread > 0:
+            accel = float(weights @ d ** 3) / (6.0 * spread ** 1.5)
+    z = norm.ppf(levels)
+    return norm.cdf(z0 + (z0 + z) / (1.0 - accel * (z0 + z)))
 
 
 def _patterns(n: np.ndarray, f: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -96,7 +146,8 @@ def _patterns(n: np.ndarray, f: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 # --------------------------------------------------------------------------- alpha
-def _alpha_units(uc: UnitCounts, level: str, n_boot: int, rng: np.random.Generator) -> np.ndarray:
+def _alpha_units(uc: UnitCounts, level: str, n_boot: int, rng: np.random.Generator
+                 ) -> tuple[np.ndarray, Jackknife]:
     if len(uc.values) > 200:
         raise InputError(f"the units bootstrap needs fewer distinct values than {len(uc.values)}",
                          hint="use method='krippendorff', or round the values")
@@ -166,12 +217,12 @@ def _alpha_bootstrap_from_counts(uc: UnitCounts, level: str, *, n_boot: int, met
                          hint="round the values (for example to whole numbers) and try again")
     rng = _rng(seed)
     if method == "krippendorff":
-        samples = _alpha_krippendorff(uc, level, n_boot, rng)
-    elif method == "units":
-        samples = _alpha_units(uc, level, n_boot, rng)
-    else:
-        raise InputError(f"unknown bootstrap method {method!r}", hint="use 'krippendorff' or 'units'")
-    return _summarize("krippendorff_alpha", value, samples, method, confidence)
+        return _summarize("krippendorff_alpha", value, _alpha_krippendorff(uc, level, n_boot, rng), method,
+                          confidence)
+    if method == "units":
+        samples, jackknife = _alpha_units(uc, level, n_boot, rng)
+        return _summarize("krippendorff_alpha", value, samples, method, confidence, jackknife)
+    raise InputError(f"unknown bootstrap method {method!r}", hint="use 'units' or 'krippendorff'")
 
 
 def bootstrap_alpha(data: Any = None, level: str = "nominal", *, n_boot: int = 1000, method: str = "units",
@@ -239,7 +290,8 @@ _MODELS = {
 }
 
 
-def _cohen_replicates(table: np.ndarray, w: np.ndarray, n_boot: int, rng: np.random.Generator) -> np.ndarray:
+def _cohen_replicates(table: np.ndarray, w: np.ndarray, n_boot: int, rng: np.random.Generator
+                      ) -> tuple[np.ndarray, Jackknife]:
     k = table.shape[0]
     freq = _integer_freq(table.reshape(-1))
 
@@ -319,8 +371,8 @@ def bootstrap(statistic: str, data: Any = None, *, table: Any = None, n_boot: in
         value = cohen_kappa(table=t, weights=w if weights is not None else None).value
         if math.isnan(value):
             raise InputError("Cohen's kappa is undefined for these data, so it cannot be bootstrapped")
-        samples = _cohen_replicates(t, w, n_boot, rng)
-        return _summarize(statistic, value, samples, "units", confidence)
+        samples, jackknife = _cohen_replicates(t, w, n_boot, rng)
+        return _summarize(statistic, value, samples, "units", confidence, jackknife)
     if statistic not in _MODELS:
         raise InputError(f"unknown statistic {statistic!r}",
                          hint="use one of cohen_kappa, krippendorff_alpha, " + ", ".join(_MODELS))
@@ -347,5 +399,5 @@ def bootstrap(statistic: str, data: Any = None, *, table: Any = None, n_boot: in
     n, f, _ = rated(uc, convention)
     rows, freq = _patterns(n, f)
     freq = _integer_freq(freq)
-    samples = _resampled(freq, n_boot, rng, lambda draws: family_replicates(rows, draws, model, w, q))
-    return _summarize(statistic, value, samples, "units", confidence)
+    samples, jackknife = _resampled(freq, n_boot, rng, lambda draws: family_replicates(rows, draws, model, w, q))
+    return _summarize(statistic, value, samples, "units", confidence, jackknife)

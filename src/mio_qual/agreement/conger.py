@@ -181,7 +181,7 @@ def conger_kappa(
         pe_dev = np.einsum("gl,gil->i", grad, dev)
         k_i = (n / n2) * np.where(two, pa_i - pe, 0.0) / (1.0 - pe) - (1.0 - kappa) * pe_dev / (1.0 - pe)
         se = float(math.sqrt(max(f @ (k_i - kappa) ** 2, 0.0) / (n * (n - 1.0))))
-    low, high, method, note = wald_interval(kappa, se, confidence, note)
+    se, low, high, method, note = wald_interval(kappa, se, confidence, note)
     result = Agreement(value=kappa, se=se, ci_low=low, ci_high=high, ci_method=method, observed=pa, expected=pe,
                        n_units=int(round(n2)), note=note, **base)
     if n_boot:
@@ -206,5 +206,5 @@ def _bootstrap(onehot: np.ndarray, f: np.ndarray, w: np.ndarray, value: float, n
         out[np.isclose(pe, 1.0, rtol=0, atol=1e-12)] = np.nan
         return out
 
-    samples = _resampled(freq, n_boot, _rng(seed), stat)
-    return _summarize("conger_kappa", value, samples, "units", confidence)
+    samples, jackknife = _resampled(freq, n_boot, _rng(seed), stat)
+    return _summarize("conger_kappa", value, samples, "units", confidence, jackknife)

@@ -31,7 +31,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from ._common import (SOURCES, blanks_as_missing, from_family, is_identity, pooled_coefficient, require_order,
+from ._common import (DEGENERATE_NOTE, SOURCES, blanks_as_missing, from_family, is_identity, pooled_coefficient, require_order,
                       wald_interval, with_bootstrap)
 from ._data import UnitCounts, two_coder_table, unit_counts, weight_matrix
 from ._multirater import FamilyResult
@@ -101,7 +101,8 @@ def percent_agreement(
 def _wilson(result: Agreement, res: FamilyResult, uc: UnitCounts) -> Agreement:
     """Percent agreement with the Wilson (1927) score interval, units as trials."""
     low, high = wilson_interval(res.value * res.n_units, res.n_units, result.confidence)
-    note = result.note
+    # the Wilson interval stays valid where the standard error degenerates (every unit agrees)
+    note = "; ".join(x for x in result.note.split("; ") if x and x != DEGENERATE_NOTE)
     if uc.n_coders > 2:
         note = "; ".join(x for x in (note, "Wilson interval treats units as trials (approximate "
                                            "for more than two coders)") if x)
@@ -203,7 +204,7 @@ def cohen_kappa(
         require_order(values, categories, "weighted kappa")
     w, name = weight_matrix(weights, values)
     kappa, se, po, pe, note = _cohen(t, w)
-    low, high, method, note = wald_interval(kappa, se, confidence, note)
+    se, low, high, method, note = wald_interval(kappa, se, confidence, note)
     result = Agreement(
         statistic="cohen_kappa", value=kappa, se=se, ci_low=low, ci_high=high,
         ci_method=method, confidence=confidence, observed=po, expected=pe,
