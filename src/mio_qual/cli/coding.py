@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import click
 
 from .common import console, emit, format_option, get_project
 
+
 @click.group()
 def coding() -> None:
     """Import, export, list and reconcile human coding (Word comments, spreadsheets, REFI-QDA)."""
-
-
-def _codebook(names: tuple[str, ...]) -> Any:
-    from ..coding.codes import load_codebook
-
-    return load_codebook(list(names) if names else None)
 
 
 @coding.command("import")
@@ -34,7 +28,7 @@ def import_cmd(files: tuple[Path, ...], coder: str | None, codebooks: tuple[str,
     reconciliation sheets, or REFI-QDA projects (.qdpx). All files land together or none does."""
     from .common import print_json
 
-    result = get_project().import_codings(files, coder=coder, codebook=_codebook(codebooks),
+    result = get_project().import_codings(files, coder=coder, codebook=list(codebooks) or None,
                                           transcript_id=transcript_id, skip_problems=skip_problems)
     if fmt == "json":
         print_json(result.as_dict())
@@ -135,7 +129,7 @@ def export_qdpx_cmd(out: Path, coders: tuple[str, ...], codebooks: tuple[str, ..
     """Write the project (transcripts, codes, coders, clinics as cases, metadata as variables,
     codings) as a REFI-QDA project that NVivo, ATLAS.ti, MAXQDA or QualCoder can open."""
     result = get_project().export_qdpx(out, coders=list(coders) or None,
-                                       codebook=_codebook(codebooks) if codebooks else None,
+                                       codebook=list(codebooks) or None,
                                        offsets="utf16" if utf16 else "codepoint")
     console().print(f"wrote {result.path}: {result.sources} transcripts, {result.codings} codings by "
                     f"{len(result.coders)} coder(s), {result.codes} codes, {result.cases} cases")
