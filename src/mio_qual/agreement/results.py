@@ -28,11 +28,14 @@ class Agreement:
     value : float
         The coefficient; NaN only when it is undefined, and then ``note`` says why.
     se : float
-        Standard error, NaN where the method defines none (or with fewer than two units).
+        Standard error, NaN where the method defines none, with fewer than two units, or where
+        the variance degenerates to 0 (then ``note`` says so).
     ci_low, ci_high : float
-        Confidence interval at ``confidence``; see ``ci_method`` for how it was built.
+        Confidence interval at ``confidence``; see ``ci_method`` for how it was built. NaN,
+        never a single point, when the variance or the bootstrap distribution is degenerate.
     ci_method : str
-        ``"wald"``, ``"wilson"``, ``"bootstrap-units"``, ``"bootstrap-krippendorff"`` or ``""``.
+        ``"wald"``, ``"wilson"``, ``"bootstrap-units"`` (BCa interval of a units bootstrap),
+        ``"bootstrap-krippendorff"`` (percentile interval of Krippendorff's algorithm) or ``""``.
     confidence : float
         Level of the interval (default 0.95).
     observed, expected : float
@@ -42,13 +45,15 @@ class Agreement:
     basis : str
         ``"agreement"`` or ``"disagreement"``: how to read ``observed`` and ``expected``.
     n_units : int
-        Units that entered the coefficient (pairable units: coded by at least two coders).
+        Units in observed agreement (pairable units: coded by at least two coders).
     n_coders : int
         Coders in the data.
     n_categories : int
         Categories the chance term counted (declared or observed).
     n_set_aside : int
-        Units present in the data but left out (fewer than two ratings).
+        Units rated by one coder only: out of observed agreement; under Gwet's convention (the
+        default of the multi-rater kappas) still in chance agreement and the variance, under
+        ``convention="pairable"`` and in Krippendorff's alpha out of every term.
     weights : str
         ``"identity"`` (unweighted), ``"linear"``, ``"quadratic"``, ``"custom"``, or for alpha the
         level of measurement.
@@ -111,7 +116,8 @@ class BootstrapResult:
     value : float
         The coefficient on the original data.
     ci_low, ci_high : float
-        Percentile interval at ``confidence``.
+        Interval at ``confidence``: BCa for the units bootstrap, percentile for Krippendorff's
+        algorithm.
     se : float
         Standard deviation of the defined replicates.
     n_boot : int
