@@ -1,4 +1,4 @@
-"""Run every benchmark and write one table: import, rules, model, agreement, report generation.
+"""Run every benchmark and write one table: import, replace, rules, model, agreement, report generation.
 
 Each benchmark script of this folder runs in its own process with its own flags (``--quick``
 picks smaller inputs and fewer runs), writes its figures as JSON (``--json``), and this script
@@ -11,6 +11,8 @@ step                  mio-qual                                             refer
 ====================  ===================================================  ==========================================
 import                ``Project.import_transcripts`` on the generated      reading the same text files and running
                       corpus (readers, turns, sentences, one transaction)  spaCy's tokenizer over them
+replace               ``import --replace`` of a coded 1 MB transcript      ``difflib`` on the lines of the same texts
+                      (alignment, codings moved, segments rewritten)
 rules                 keyword rules (:class:`mio_qual.autocode.RuleCoder`)  spaCy's tokenizer on the same turns
 model                 code suggester predictions                           spaCy's tokenizer on the same turns
 agreement             nominal Krippendorff's alpha, 3 coders x 1M units    the ``krippendorff`` package
@@ -133,14 +135,21 @@ def _report_rows(data: dict, runs: int) -> list[Row]:
                 f"without charts {data['no_charts_seconds']:.2f} s")]
 
 
+def _replace_rows(data: dict, runs: int) -> list[Row]:
+    return [Row("replace", f"import --replace of a {data['chars']:,}-character transcript, {data['codings']:,} codings",
+                data["seconds"], "s", data["line_diff_seconds"], "difflib on lines, same texts", False, data["runs"],
+                f"old character mapper {data['old_mapper_seconds']:.1f} s at {data['reference_chars']:,} characters")]
+
+
 BENCHMARKS = [
     Benchmark("import", "import_corpus.py", ["--n", "200", "--runs", "3"], ["--runs", "3"], _import_rows),
+    Benchmark("replace", "replace.py", ["--runs", "1", "--reference-chars", "10000"], ["--runs", "3"], _replace_rows),
     Benchmark("autocode", "autocode.py", ["--words", "300000"], [], _autocode_rows, repeat=True, runs_flag=None),
     Benchmark("agreement", "agreement.py", ["--repeats", "3"], ["--repeats", "5"], _agreement_rows,
               runs_flag="--repeats"),
     Benchmark("reports", "reports.py", ["--runs", "3"], ["--runs", "5"], _report_rows),
 ]
-STEPS = {"import": "import", "rules": "autocode", "model": "autocode", "agreement": "agreement",
+STEPS = {"import": "import", "replace": "replace", "rules": "autocode", "model": "autocode", "agreement": "agreement",
          "report": "reports"}
 
 
