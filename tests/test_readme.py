@@ -99,15 +99,17 @@ def _team_decides(shell: "Shell") -> None:
 
 
 def _rater_fills(shell: "Shell") -> None:
-    """The rater fills the worksheet the README imports next: the sample's filled one replaces it.
+    """The rater fills the worksheet the step wrote: the sample's filled worksheet of the same
+    rater (``lee.xlsx`` for ``ratings_lee.xlsx``) replaces it, under the name the step gave it.
 
-    Only a file the worksheet step wrote is replaced, so that a README naming a file the
+    Only files the worksheet step wrote are replaced, so a README that imports a file the
     worksheet step does not write still fails here.
     """
+    filled = {path.stem: path for path in (SAMPLE / "ratings").glob("*.xlsx")}
     for path in sorted((shell.cwd / "ratings").glob("*.xlsx")):
-        filled = SAMPLE / "ratings" / path.name.removeprefix("ratings_")  # ratings_lee.xlsx: the sample's lee.xlsx
-        if filled.is_file():
-            shutil.copyfile(filled, path)
+        rater = next((r for r in filled if re.search(rf"(^|[_-]){re.escape(r)}$", path.stem)), None)
+        if rater is not None:
+            shutil.copyfile(filled[rater], path)
 
 
 def _casey_again(shell: "Shell") -> None:
@@ -270,7 +272,8 @@ class Shell:
         previous = Path.cwd()
         os.chdir(self.cwd)
         try:
-            result = CliRunner().invoke(_group, args, input="y\n", env={"MIO_QUAL_PROJECT": None, "COLUMNS": "200"})
+            result = CliRunner().invoke(_group, args, input="y\n", prog_name="mio-qual",
+                                       env={"MIO_QUAL_PROJECT": None, "COLUMNS": "200"})
         finally:
             os.chdir(previous)
         stderr = result.stderr
