@@ -36,7 +36,7 @@ from typing import Iterable, Sequence
 Literal = tuple[int, int]
 Term = tuple[Literal, ...]
 
-#: Most combinations of prime implicants tried when solving one prime-implicant chart.
+#: Most branches visited when solving one prime-implicant chart.
 MAX_CHART_COMBINATIONS = 2_000_000
 
 
@@ -120,45 +120,84 @@ def prime_implicants(on: Sequence[Sequence[int]], off: Sequence[Sequence[int]], 
     >>> prime_implicants([(1, 1, 0), (1, 0, 0)], [(0, 0, 0)], 3, allowed=[])
     [((0, 1), (2, 0))]
 
-    With the remainders available, the first factor alone suffices:
+    With the remainders available, the first factor alone suffices, and so does the second
+    for the row it is present in:
 
     >>> prime_implicants([(1, 1, 0), (1, 0, 0)], [(0, 0, 0)], 3)
-    [((0, 1),)]
+    [((0, 1),), ((1, 1),)]
     """
-    on = [tuple(int(v) for v in r) for r in on]
+    on = list(dict.fromkeys(tuple(int(v) for v in r) for r in on))
+    if allowed is not None:
+        return _merged_primes(on, [tuple(int(v) for v in r) for r in allowed], n_factors)
     off_masks = literal_masks(off, n_factors)
     off_all = (1 << len(off)) - 1
-    if allowed is not None:
-        space = list(dict.fromkeys(on + [tuple(int(v) for v in r) for r in allowed]))
-        space_masks = literal_masks(space, n_factors)
-        space_all = (1 << len(space)) - 1
-    implicant: dict[Term, bool] = {}
-    primes: list[Term] = []
+    on_masks = literal_masks(on, n_factors)
+    on_all = (1 << len(on)) - 1
 
     def is_implicant(t: Term) -> bool:
-        if term_mask(t, off_masks, off_all):
-            return False
-        if allowed is None:
-            return True
-        return term_mask(t, space_masks, space_all).bit_count() == 1 << (n_factors - len(t))
+        return not term_mask(t, off_masks, off_all)
 
-    for size in range(0, n_factors + 1):
-        for row in on:
-            for factors in combinations(range(n_factors), size):
-                t = tuple((f, row[f]) for f in factors)
-                if t in implicant:
-                    continue
-                if size and any(implicant.get(t[:i] + t[i + 1:], False) for i in range(size)):
-                    implicant[t] = True  # contains a shorter implicant: an implicant, not prime
-                    continue
-                found = is_implicant(t)
-                implicant[t] = found
-                if found:
-                    primes.append(t)
-        if all(any(implicant.get(tuple((f, row[f]) for f in fs), False) for fs in combinations(range(n_factors), size))
-               for row in on):
-            break  # every configuration is covered by a prime already: longer terms cannot be prime
+    primes: list[Term] = []
+    if not on:
+        return primes
+    if is_implicant(()):
+        return [()]
+    # level by level (Apriori): a term of one more literal is tried only when every term it
+    # extends by one literal is a non-implicant that covers an `on` configuration
+    level: dict[Term, int] = {(): on_all}
+    while level:
+        following: dict[Term, int] = {}
+        for t, rows in level.items():
+            start = t[-1][0] + 1 if t else 0
+            for f in range(start, n_factors):
+                for v in (1, 0):
+                    covered = rows & on_masks[f][v]
+                    if not covered:
+                        continue
+                    longer = t + ((f, v),)
+                    if any(longer[:i] + longer[i + 1:] not in level for i in range(len(longer) - 1)):
+                        continue  # some shorter term inside it is an implicant (or covers nothing)
+                    if is_implicant(longer):
+                        primes.append(longer)
+                    else:
+                        following[longer] = covered
+        level = following
     return sorted(primes, key=lambda t: (len(t), t))
+
+
+def _merged_primes(on: list[tuple[int, ...]], allowed: list[tuple[int, ...]], n_factors: int) -> list[Term]:
+    """Prime implicants over an explicit set of configurations, by Quine-McCluskey merging.
+
+    Each implicant is a pair of bit fields (values, free factors); two implicants with the same
+    free factors whose values differ in one factor merge into one with that factor free. What
+    merges with nothing is prime. Only primes covering a configuration of ``on`` are returned.
+    """
+    def bits(config: tuple[int, ...]) -> int:
+        return sum(v << f for f, v in enumerate(config))
+
+    current = {(bits(c), 0) for c in dict.fromkeys(on + allowed)}
+    primes: set[tuple[int, int]] = set()
+    while current:
+        merged: set[tuple[int, int]] = set()
+        used: set[tuple[int, int]] = set()
+        for value, free in current:
+            for f in range(n_factors):
+                flag = 1 << f
+                if free & flag or value & flag:
+                    continue
+                partner = (value | flag, free)
+                if partner in current:
+                    merged.add((value, free | flag))
+                    used.add((value, free))
+                    used.add(partner)
+        primes |= current - used
+        current = merged
+    on_bits = [bits(c) for c in on]
+    out = []
+    for value, free in primes:
+        if any(b & ~free == value for b in on_bits):
+            out.append(tuple((f, value >> f & 1) for f in range(n_factors) if not free >> f & 1))
+    return sorted(out, key=lambda t: (len(t), t))
 
 
 @dataclass
@@ -172,8 +211,8 @@ class Cover:
     essential : list of Term
         Prime implicants in every solution (the only cover of some configuration).
     complete : bool
-        False when the search stopped at :data:`MAX_CHART_COMBINATIONS` before trying every
-        combination of the minimal size: the solutions listed are then some, not all.
+        False when the search stopped at :data:`MAX_CHART_COMBINATIONS` branches: the solutions
+        listed are then some, not all (or none).
     """
 
     solutions: list[tuple[Term, ...]]
@@ -185,10 +224,12 @@ def solve_chart(primes: Sequence[Term], on: Sequence[Sequence[int]], *,
                 max_combinations: int = MAX_CHART_COMBINATIONS) -> Cover:
     """Every minimal cover of the configurations ``on`` by the prime implicants ``primes``.
 
-    Essential prime implicants are taken first; the remaining configurations are covered by
-    combinations of the other prime implicants of increasing size, keeping all covers of the
-    smallest size that covers them (Petrick's problem solved by enumeration, bounded by
-    ``max_combinations``).
+    The smallest number of prime implicants that covers every configuration is found by
+    iterative deepening, and every cover of that size is listed (Petrick's problem solved
+    exactly): a depth-first search branches on the uncovered configuration with the fewest
+    prime implicants, excludes in each branch the implicants tried in earlier ones (so each
+    cover is found once), and cuts a branch when even the largest remaining implicants could
+    not cover what is left. ``max_combinations`` bounds the branches visited.
 
     Examples
     --------
@@ -199,39 +240,59 @@ def solve_chart(primes: Sequence[Term], on: Sequence[Sequence[int]], *,
     on = [tuple(r) for r in on]
     if not on:
         return Cover([()], [])
-    chart = {p: frozenset(i for i, row in enumerate(on) if covers(p, row)) for p in primes}
-    chart = {p: cols for p, cols in chart.items() if cols}
-    universe = frozenset(range(len(on)))
-    if frozenset().union(*chart.values()) != universe:
+    masks: dict[Term, int] = {}
+    for p in primes:
+        m = 0
+        for i, row in enumerate(on):
+            if covers(p, row):
+                m |= 1 << i
+        if m:
+            masks[p] = m
+    universe = (1 << len(on)) - 1
+    union = 0
+    for m in masks.values():
+        union |= m
+    if union != universe:
         raise ValueError("the prime implicants do not cover every configuration")
-    essential: list[Term] = []
-    for col in universe:
-        holders = [p for p, cols in chart.items() if col in cols]
-        if len(holders) == 1 and holders[0] not in essential:
-            essential.append(holders[0])
-    covered = frozenset().union(*(chart[p] for p in essential)) if essential else frozenset()
-    rest = universe - covered
-    candidates = [p for p in chart if p not in essential and chart[p] & rest]
-    # a prime that covers no remaining column no other prime does not cover better is still kept:
-    # all minimal covers are wanted, not one
-    solutions: list[tuple[Term, ...]] = []
-    tried = 0
+    order = sorted(masks, key=lambda p: (-masks[p].bit_count(), len(p), p))
+    holders = {col: [p for p in order if masks[p] >> col & 1] for col in range(len(on))}
+    essential = sorted({hs[0] for hs in holders.values() if len(hs) == 1}, key=lambda t: (len(t), t))
+    all_masks = list(masks.values())
+    visited = 0
     complete = True
-    if not rest:
-        solutions = [tuple(essential)]
-    else:
-        for size in range(1, len(candidates) + 1):
-            for combo in combinations(candidates, size):
-                tried += 1
-                if tried > max_combinations:
-                    complete = False
-                    break
-                if frozenset().union(*(chart[p] & rest for p in combo)) == rest:
-                    solutions.append(tuple(essential) + combo)
-            if solutions or not complete:
-                break
-    ordered = [tuple(sorted(s, key=lambda t: (len(t), t))) for s in solutions]
-    return Cover(ordered, sorted(essential, key=lambda t: (len(t), t)), complete)
+    solutions: list[tuple[Term, ...]] = []
+
+    def search(uncovered: int, chosen: list[Term], banned: frozenset[Term], budget: int) -> None:
+        nonlocal visited, complete
+        if not uncovered:
+            solutions.append(tuple(chosen))
+            return
+        if budget == 0 or not complete:
+            return
+        visited += 1
+        if visited > max_combinations:
+            complete = False
+            return
+        options = {}
+        for col in range(len(on)):
+            if uncovered >> col & 1:
+                options[col] = [p for p in holders[col] if p not in banned]
+        col = min(options, key=lambda c: len(options[c]))
+        widest = max((m & uncovered).bit_count() for m in all_masks)
+        if widest * budget < uncovered.bit_count():
+            return
+        tried: list[Term] = []
+        for p in options[col]:
+            search(uncovered & ~masks[p], chosen + [p], banned | frozenset(tried), budget - 1)
+            tried.append(p)
+
+    for size in range(1, len(masks) + 1):
+        search(universe, [], frozenset(), size)
+        if solutions or not complete:
+            break
+    ordered = sorted({tuple(sorted(s, key=lambda t: (len(t), t))) for s in solutions},
+                     key=lambda s: [(len(t), t) for t in s])
+    return Cover(ordered, essential, complete)
 
 
 # ------------------------------------------------------------------------------ notation

@@ -22,7 +22,8 @@ Consistency is |X and Y| / |X| and coverage |X and Y| / |Y| over the cases.
 The search is bounded as in the R package's ``maxstep = c(3, 4, 10)``: at most 3 factor values
 in a conjunction, 4 disjuncts in an asf, 10 factor values in an asf; and at most
 :data:`MAX_ASF_CANDIDATES` disjunctions are tested per outcome (a note says when that bound was
-reached, so that the list of asf may be incomplete).
+reached, so that the list of asf may be incomplete), and at most :data:`MAX_ASF` asf are kept
+per outcome.
 
 References
 ----------
@@ -43,6 +44,7 @@ R package version 4.0.0.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from dataclasses import dataclass, field
 from itertools import combinations, product
 from typing import TYPE_CHECKING, Any, Sequence
@@ -55,8 +57,10 @@ if TYPE_CHECKING:  # pragma: no cover
 
 #: Default search bound, as in the R package: conjuncts per disjunct, disjuncts per asf, factor values per asf.
 MAXSTEP = (3, 4, 10)
-#: Most disjunctions of msc tested per outcome.
-MAX_ASF_CANDIDATES = 1_000_000
+#: Most disjunctions of msc case sets tested per outcome.
+MAX_ASF_CANDIDATES = 2_000_000
+#: Most asf kept per outcome.
+MAX_ASF = 2000
 #: Most combinations of asf tried when building csf (the R package's ``n.init``).
 N_INIT = 1000
 #: Thresholds are compared with this tolerance, so that 6/7 >= 0.857 is not lost to rounding.
@@ -169,9 +173,20 @@ def _msc(data: _Data, outcome: tuple[int, int], causes: list[int], con: float, m
     return found
 
 
-def _function_rows(terms: Sequence[Term]) -> tuple[list[int], list[tuple[int, ...]]]:
-    factors = sorted({f for t in terms for f, _ in t})
-    return factors, list(product((0, 1), repeat=len(factors)))
+@lru_cache(maxsize=4096)
+def _space_masks(factors: tuple[int, ...]) -> tuple[dict[tuple[int, int], int], int]:
+    """Bit sets over all 2^k configurations of ``factors``: per factor value, the configurations having it."""
+    k = len(factors)
+    size = 1 << k
+    masks: dict[tuple[int, int], int] = {}
+    for j, f in enumerate(factors):
+        present = 0
+        for config in range(size):
+            if config >> j & 1:
+                present |= 1 << config
+        masks[(f, 1)] = present
+        masks[(f, 0)] = (size and ((1 << size) - 1)) ^ present
+    return masks, (1 << size) - 1
 
 
 def is_inus(terms: Sequence[Term]) -> bool:
@@ -188,62 +203,107 @@ def is_inus(terms: Sequence[Term]) -> bool:
     >>> is_inus([((0, 1),), ((1, 1),)])
     True
     """
-    factors, space = _function_rows(terms)
-    pos = {f: i for i, f in enumerate(factors)}
+    factors = tuple(sorted({f for t in terms for f, _ in t}))
+    masks, everything = _space_masks(factors)
 
-    def value(ts: Sequence[Term], row: tuple[int, ...]) -> bool:
-        return any(all(row[pos[f]] == v for f, v in t) for t in ts)
+    def conj(t: Term) -> int:
+        out = everything
+        for literal in t:
+            out &= masks[literal]
+        return out
 
-    truth = [value(terms, r) for r in space]
-    if all(truth) or not any(truth):
+    parts = [conj(t) for t in terms]
+    truth = 0
+    for p in parts:
+        truth |= p
+    if truth in (0, everything):
         return False
     for i, t in enumerate(terms):
         if any(set(other) <= set(t) for j, other in enumerate(terms) if j != i):
             return False
-        without = [u for j, u in enumerate(terms) if j != i]
-        if [value(without, r) for r in space] == truth:
+        rest = 0
+        for j, p in enumerate(parts):
+            if j != i:
+                rest |= p
+        if rest == truth:
             return False
         for k in range(len(t)):
-            shorter = [u if j != i else t[:k] + t[k + 1:] for j, u in enumerate(terms)]
-            if [value(shorter, r) for r in space] == truth:
+            if rest | conj(t[:k] + t[k + 1:]) == truth:
                 return False
     return True
 
 
 def _asf(data: _Data, outcome: tuple[int, int], mscs: list[tuple[Term, int]], con: float, cov: float,
-         maxstep: tuple[int, int, int], max_candidates: int) -> tuple[list[tuple[tuple[Term, ...], float, float]], bool]:
+         maxstep: tuple[int, int, int], max_candidates: int, max_asf: int
+         ) -> tuple[list[tuple[tuple[Term, ...], float, float]], str]:
+    """Minimally necessary disjunctions of msc that reach ``con`` and ``cov`` and are INUS.
+
+    msc with the same cases are interchangeable for consistency and coverage, so the search
+    runs over their distinct case sets, depth first, sets with the most outcome cases first,
+    and stops a branch when even its best continuations could not reach ``cov``; each set of
+    case sets found is then written out with every choice of msc for it.
+    """
     y = data.masks[outcome[0]][outcome[1]]
     ny = y.bit_count()
-    found: list[tuple[tuple[Term, ...], float, float]] = []
-    found_sets: list[frozenset[int]] = []
+    need = (cov - EPS) * ny
+    by_mask: dict[int, list[Term]] = {}
+    for t, x in mscs:
+        by_mask.setdefault(x, []).append(t)
+    masks = sorted(by_mask, key=lambda m: (-(m & y).bit_count(), min(len(t) for t in by_mask[m]), m))
+    gains = [(m & y).bit_count() for m in masks]
+    shortest = [min(len(t) for t in by_mask[m]) for m in masks]
+    hits: list[tuple[int, ...]] = []
     tried = 0
     complete = True
-    order = sorted(range(len(mscs)), key=lambda i: (len(mscs[i][0]), mscs[i][0]))
-    mscs = [mscs[i] for i in order]
-    for size in range(1, maxstep[1] + 1):
-        for combo in combinations(range(len(mscs)), size):
-            if sum(len(mscs[i][0]) for i in combo) > maxstep[2]:
+
+    def search(start: int, chosen: tuple[int, ...], union: int, size: int) -> None:
+        nonlocal tried, complete
+        slots = maxstep[1] - len(chosen)
+        covered = (union & y).bit_count()
+        for i in range(start, len(masks)):
+            if covered + slots * gains[i] < need:
+                break  # later case sets add no more outcome cases than this one
+            if size + shortest[i] > maxstep[2]:
                 continue
             tried += 1
             if tried > max_candidates:
                 complete = False
-                break
-            if found_sets and any(s <= set(combo) for s in found_sets):
+                return
+            joined = union | masks[i]
+            hit = (joined & y).bit_count()
+            if hit >= need and hit >= (con - EPS) * joined.bit_count():
+                hits.append(chosen + (i,))
+                continue  # a superset of an asf is not minimally necessary
+            if slots > 1:
+                search(i + 1, chosen + (i,), joined, size + shortest[i])
+            if not complete:
+                return
+
+    search(0, (), 0, 0)
+    hits.sort(key=len)
+    minimal: list[frozenset[int]] = []
+    kept: set[frozenset[int]] = set()
+    for h in hits:
+        if not any(frozenset(sub) in kept for r in range(1, len(h)) for sub in combinations(h, r)):
+            minimal.append(frozenset(h))
+            kept.add(frozenset(h))
+    found: list[tuple[tuple[Term, ...], float, float]] = []
+    stopped = "" if complete else f"after {max_candidates:,} candidate disjunctions"
+    for combo in minimal:
+        joined = 0
+        for i in combo:
+            joined |= masks[i]
+        hit = (joined & y).bit_count()
+        c, v = _ratio(hit, joined.bit_count()), _ratio(hit, ny)
+        for terms in product(*(by_mask[masks[i]] for i in sorted(combo))):
+            if sum(len(t) for t in terms) > maxstep[2] or any(len(t) > maxstep[0] for t in terms):
                 continue
-            x = 0
-            for i in combo:
-                x |= mscs[i][1]
-            hit = (x & y).bit_count()
-            if hit < (cov - EPS) * ny or hit < (con - EPS) * x.bit_count():
-                continue
-            terms = tuple(mscs[i][0] for i in combo)
-            if not is_inus(terms):
-                continue
-            found.append((terms, _ratio(hit, x.bit_count()), _ratio(hit, ny)))
-            found_sets.append(frozenset(combo))
-        if not complete:
-            break
-    return found, complete
+            ordered = tuple(sorted(terms, key=lambda t: (len(t), t)))
+            if is_inus(ordered):
+                found.append((ordered, c, v))
+                if len(found) >= max_asf:
+                    return found, f"at {max_asf:,} asf"
+    return found, stopped
 
 
 def _csf_redundant(parts: Sequence[tuple[tuple[int, int], tuple[Term, ...]]]) -> bool:
@@ -290,7 +350,7 @@ def _csf_redundant(parts: Sequence[tuple[tuple[int, int], tuple[Term, ...]]]) ->
 
 def cna(frame: "pd.DataFrame", outcome: str | Sequence[str] | None = None, *, con: float = 1.0, cov: float = 1.0,
         maxstep: tuple[int, int, int] = MAXSTEP, conditions: Sequence[str] | None = None,
-        max_candidates: int = MAX_ASF_CANDIDATES, n_init: int = N_INIT) -> CnaResult:
+        max_candidates: int = MAX_ASF_CANDIDATES, max_asf: int = MAX_ASF, n_init: int = N_INIT) -> CnaResult:
     """Coincidence analysis of crisp data: msc, asf and csf with consistency and coverage.
 
     Parameters
@@ -309,7 +369,10 @@ def cna(frame: "pd.DataFrame", outcome: str | Sequence[str] | None = None, *, co
         Factors that may be causes (default every column but the outcome; with several
         outcomes the others are potential causes too, so chains can be found).
     max_candidates : int
-        Most disjunctions tested per outcome.
+        Most disjunctions of msc case sets tested per outcome.
+    max_asf : int
+        Most asf kept per outcome (data that fit thousands of models at once are better read
+        at higher thresholds).
     n_init : int
         Most asf combinations tried when building csf.
 
@@ -364,11 +427,11 @@ def cna(frame: "pd.DataFrame", outcome: str | Sequence[str] | None = None, *, co
             msc_rows.append({"outcome": label, "condition": f"{format_term(t, names)} -> {label}",
                              "consistency": _ratio(hit, x.bit_count()), "coverage": _ratio(hit, y.bit_count()),
                              "complexity": len(t), "n": x.bit_count()})
-        found, done = _asf(data, o, mscs, con, cov, maxstep, max_candidates)
-        complete &= done
-        if not done:
-            notes.append(f"The asf search for {label} stopped after {max_candidates:,} candidate disjunctions: "
-                         "the asf listed are some, not all (raise max_candidates or lower maxstep).")
+        found, stopped = _asf(data, o, mscs, con, cov, maxstep, max_candidates, max_asf)
+        if stopped:
+            complete = False
+            notes.append(f"The asf search for {label} stopped {stopped}: the asf listed are some, not all "
+                         "(raise the thresholds, lower maxstep, or raise the bound).")
         found.sort(key=lambda a: (sum(len(t) for t in a[0]), -a[1] * a[2], a[0]))
         asf_by_outcome[o] = found
         for terms, c, v in found:
@@ -478,5 +541,5 @@ def equivalent_on(terms: Sequence[Term], rows: Sequence[Sequence[int]], y: Seque
     return all(int(any(covers(t, r) for t in terms)) == int(v) for r, v in zip(rows, y))
 
 
-__all__ = ["MAXSTEP", "MAX_ASF_CANDIDATES", "N_INIT", "CnaResult", "cna", "robustness", "is_inus", "factor_names",
+__all__ = ["MAXSTEP", "MAX_ASF", "MAX_ASF_CANDIDATES", "N_INIT", "CnaResult", "cna", "robustness", "is_inus", "factor_names",
            "equivalent_on"]
