@@ -19,11 +19,11 @@ Examples
 
 from __future__ import annotations
 
-from .analysis import EXPLORATORY, EXPLORATORY_BELOW, cna_result, qca_result
+from .analysis import EXPLORATORY, EXPLORATORY_BELOW, cna_result, qca_result, read_cases
 from .calibrate import Calibration, Rule, calibrate
 from .cna import CnaResult, cna, robustness
 from .qca import Solution, TruthTable, minimize, solutions_table, truth_table
 
 __all__ = ["EXPLORATORY", "EXPLORATORY_BELOW", "Calibration", "CnaResult", "Rule", "Solution", "TruthTable",
-           "calibrate", "cna", "cna_result", "minimize", "qca_result", "robustness", "solutions_table",
+           "calibrate", "cna", "cna_result", "minimize", "qca_result", "read_cases", "robustness", "solutions_table",
            "truth_table"]

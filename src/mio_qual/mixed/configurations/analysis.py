@@ -21,8 +21,10 @@ Innovations Online*, 6(2), 103-148.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
+from ...errors import InputError
 from ...result import Result, Table
 from .calibrate import Calibration, calibrate
 from .cna import MAXSTEP, cna, robustness
@@ -40,6 +42,61 @@ CNA_REFERENCE = ("CNA after Baumgartner & Ambühl (2020), Political Science Rese
                  "as in the R package cna; see Whitaker et al. (2020), Implementation Science 15:108.")
 QCA_REFERENCE = ("csQCA after Ragin (1987, 2008); consistency and coverage after Ragin (2006); intermediate "
                  "solution by easy counterfactuals (Ragin & Sonnett 2005), as in the R package QCA (Dusa 2019).")
+
+
+def read_cases(path: str | Path, *, case_column: str | None = None, sheet: str | None = None) -> "pd.DataFrame":
+    """A cases x columns table from a ``.csv`` or ``.xlsx`` file, the case names as its index.
+
+    The first column names the cases unless ``case_column`` says which does. Numbers stay
+    numbers and ratings (``+1``, ``X``) stay text, to be calibrated by rules; column names are
+    kept as written. Formula cells are refused (they are never evaluated).
+
+    Raises
+    ------
+    InputError
+        Unreadable file, formula cells, missing or repeated case names.
+    """
+    import pandas as pd
+
+    from ..tables import Formula, as_text, read_table
+
+    table = read_table(path, what="case table", sheet=sheet)
+    headers = table.headers
+    if case_column is None:
+        index = 0
+    elif case_column in headers:
+        index = headers.index(case_column)
+    else:
+        raise InputError(f"the case table has no column {case_column!r}", path=path,
+                         hint="its columns are: " + ", ".join(headers))
+    rows, names = [], []
+    for n, cells in table.rows:
+        for column, cell in zip(headers, cells):
+            if isinstance(cell, Formula):
+                raise InputError(f"row {n}, column {column!r} holds a formula ({cell.text})", path=path, line=n,
+                                 hint="type the value itself")
+        name = as_text(cells[index])
+        if not name:
+            raise InputError(f"row {n} has no case name", path=path, line=n, hint=f"fill column {headers[index]!r}")
+        if name in names:
+            raise InputError(f"case {name!r} appears twice", path=path, line=n, hint="one row per case")
+        names.append(name)
+        rows.append([_value(c) for i, c in enumerate(cells) if i != index])
+    columns = [h for i, h in enumerate(headers) if i != index]
+    frame = pd.DataFrame(rows, columns=columns, index=pd.Index(names, name=headers[index]))
+    return frame
+
+
+def _value(cell: Any) -> Any:
+    """A cell as a number when it reads as one (``"1"``, ``"0.8"``, ``"+1"``), else as it is."""
+    if isinstance(cell, str):
+        text = cell.strip().replace("\u2212", "-")
+        for kind in (int, float):
+            try:
+                return kind(text)
+            except ValueError:
+                pass
+    return cell
 
 
 def _exploratory(n: int) -> list[str]:
@@ -100,9 +157,10 @@ def qca_result(frame: "pd.DataFrame", outcome: str, *, rules: Mapping[str, Any] 
         *_exploratory(n),
         *cal.notes,
         f"Truth table: {n} cases in {len(tt.frame)} configurations of {2 ** len(tt.conditions)}; {remainders} "
-        f"logical remainders. OUT = 1 when at least {incl_cut:g} of a row's cases have the outcome, 0 when at most "
-        f"{incl_cut0:g}, C (contradiction, left out of the minimization) in between; rows with fewer than {n_cut} "
-        f"case(s) are remainders. Rows OUT 1/0/C: {counts[1]}/{counts[0]}/{counts['C']}.",
+        f"logical remainders. A row's OUT is 1 when the share of its cases with the outcome is at least {incl_cut:g}, "
+        f"0 when it is at most {incl_cut0:g}, C (contradiction, left out of the minimization) in between; rows "
+        f"with fewer than {n_cut} case{'s' if n_cut != 1 else ''} are remainders. Rows with OUT 1/0/C: "
+        f"{counts[1]}/{counts[0]}/{counts['C']}.",
         "Solutions: conservative (no remainder used), parsimonious (any remainder used as a simplifying "
         "assumption)" + (", intermediate (only easy counterfactuals, with the directional expectations "
                          + ", ".join(f"{k} {'present' if v else 'absent'}" for k, v in expected.items()) + ")"
@@ -193,4 +251,4 @@ def cna_result(frame: "pd.DataFrame", outcome: str | Sequence[str], *,
                   data={"cna": result, "robustness": robust, "calibration": cal})
 
 
-__all__ = ["EXPLORATORY", "EXPLORATORY_BELOW", "qca_result", "cna_result"]
+__all__ = ["EXPLORATORY", "EXPLORATORY_BELOW", "qca_result", "cna_result", "read_cases"]

@@ -180,7 +180,8 @@ def calibrate(frame: "pd.DataFrame", rules: Mapping[str, Any] | Sequence[str | R
     outcome : str
         The outcome column (needs a rule unless it is already crisp).
     conditions : sequence of str, optional
-        Default: every column with a rule, except the outcome.
+        Default: every column with a rule, except the outcome (every other column when only
+        the outcome, or nothing, has a rule).
     default : str, optional
         A rule for conditions that have none, e.g. ``">= 1"``.
     chosen_by : str
@@ -212,7 +213,8 @@ def calibrate(frame: "pd.DataFrame", rules: Mapping[str, Any] | Sequence[str | R
         parsed[r.column] = r
     if outcome not in frame.columns:
         raise InputError(f"the outcome {outcome!r} is not a column", hint="columns: " + ", ".join(map(str, frame.columns)))
-    chosen = [c for c in parsed if c != outcome] if conditions is None else list(conditions)
+    chosen = list(conditions) if conditions is not None else (
+        [c for c in parsed if c != outcome] or [str(c) for c in frame.columns if c != outcome])
     if not chosen:
         raise InputError("no condition to calibrate", hint="give a rule per condition, e.g. 'IS.J2 >= 1'")
     for column in [*chosen, outcome]:
@@ -234,9 +236,9 @@ def calibrate(frame: "pd.DataFrame", rules: Mapping[str, Any] | Sequence[str | R
     dropped = {k: v for k, v in dropped.items() if v}
     kept = table[[str(case) not in dropped for case in table.index]].astype(int)
     used = [parsed[c] for c in [*chosen, outcome] if c in parsed]
-    notes = ["Calibration (crisp sets, chosen by the analyst): " + "; ".join(r.text for r in used)
-             + ("; " + ", ".join(c for c in [*chosen, outcome] if c not in parsed) + " already crisp (0/1)"
-                if any(c not in parsed for c in [*chosen, outcome]) else "") + "."]
+    given = [c for c in [*chosen, outcome] if c not in parsed]
+    parts = [r.text for r in used] + ([", ".join(given) + " given as crisp (0/1)"] if given else [])
+    notes = ["Calibration to crisp sets, chosen by the analyst: " + "; ".join(parts) + "."]
     notes.append(f"Conditions ({len(chosen)}): {', '.join(chosen)}; {CHOSEN_BY[chosen_by]}. Outcome: {outcome}.")
     if dropped:
         notes.append("Left out (cannot be calibrated: X, missing or not a number): "
