@@ -441,3 +441,30 @@ class MixedMixin(ProjectBase):
         data = self.joint_data(by, coder=coder, codebook=codebook, excerpts=key == "side-by-side")
         return joint_display(data, key, outcome, **options)
 
+    def configurations(self, method: str, outcome: str, *, conditions: Sequence[str] | None = None,
+                       by: str = "clinic", rater: str | None = None, **options: Any) -> "Result":
+        """csQCA or CNA of construct ratings (conditions) against an outcome, per clinic or agency.
+
+        The conditions are the constructs the analyst names (``conditions``; no default: picking
+        those that distinguish on the same outcome makes the analysis circular, and passing
+        ``chosen_by="distinguishing"`` says so in the output). Calibration rules, thresholds and
+        expectations go in ``options`` (see :func:`mio_qual.mixed.configurations.qca_result` and
+        :func:`~mio_qual.mixed.configurations.cna_result`); the outcome column is named after
+        ``outcome`` and holds each case's mean.
+        """
+        from ..errors import InputError
+        from ..mixed.aggregate import outcome_by_case
+        from ..mixed.configurations import cna_result, qca_result
+
+        if method not in ("qca", "cna"):
+            raise InputError(f"unknown configurational method {method!r}", hint="use qca or cna")
+        if not conditions:
+            raise InputError("name the conditions (constructs) to use",
+                             hint="e.g. --condition IS.J2 IS.A; choose them from theory, not from this outcome")
+        name = outcome.lstrip("~")
+        matrix = self.construct_matrix(by=by, rater=rater, constructs=list(conditions))
+        values = outcome_by_case(self.quant(), name, by=by)["value"]
+        frame = matrix.T.copy()
+        frame[name] = [values.get(case) for case in frame.index]
+        run = qca_result if method == "qca" else cna_result
+        return run(frame, outcome, conditions=list(conditions), **options)
