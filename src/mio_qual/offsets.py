@@ -398,15 +398,18 @@ def align(old: str, new: str) -> TextAlignment:
     """Align two versions of a text: which stretches match, which changed, how offsets move.
 
     Method: the common prefix and suffix are set aside; in the middle, lines that occur once
-    in each text are matched in order (the longest increasing subsequence of their positions,
-    as in patience diff), and each stretch between two matched lines is treated the same way,
-    on lines unique inside it, then on words, then, when both sides are at most
-    :data:`MAX_CHAR_GAP` characters, character by character with :mod:`difflib`. Each level
-    costs O(m log m) for the m tokens of the stretches it looks at, the stretches of one pass
-    are disjoint, and the number of passes is bounded (:data:`MAX_DEPTH` per level), so the
-    whole costs O(n log n) plus O(n * MAX_CHAR_GAP) in the worst case of character work; a
-    stretch too long to compare character by character with nothing unique in it counts as
-    changed as a whole.
+    in each text (and hold a letter or digit) are matched in order (the longest increasing
+    subsequence of their positions, as in patience diff), and each stretch between two matched
+    lines is treated the same way, on lines unique inside it, then on words (stretches of at
+    most :data:`MAX_TOKEN_GAP` words that share no unique word are compared with
+    :mod:`difflib`), then, when both sides are at most :data:`MAX_CHAR_GAP` characters,
+    character by character with :mod:`difflib`.
+
+    Bound: one pass over a level costs O(m log m) for the m tokens of the stretches it looks
+    at, the stretches of one pass are disjoint, and there are at most :data:`MAX_DEPTH` passes
+    per level, so the whole costs O(n log n), plus at most O(n * MAX_CHAR_GAP) character and
+    O(n * MAX_TOKEN_GAP) word comparisons in bounded stretches. A stretch too long to compare
+    character by character with nothing unique in it counts as changed as a whole.
 
     Parameters
     ----------
