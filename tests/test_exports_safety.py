@@ -80,9 +80,6 @@ def unsafe_xlsx_cells(path: Path) -> list[str]:
 def study(tmp_path_factory):
     """The sample plus a transcript, layers and ratings full of formula-looking text (closed)."""
     from mio_qual import Project
-    from mio_qual.coding.spreadsheet import import_sheets
-    from mio_qual.mixed.quant import import_quant
-    from mio_qual.mixed.ratings import import_ratings
 
     root = tmp_path_factory.mktemp("exports")
     evil = root / "evil"
@@ -106,16 +103,16 @@ def study(tmp_path_factory):
                                      ("-2+3", "IS.J1"), ("=1+1", "IS.J2")):
                     start = text.index(needle)
                     writer.writerow(["EVIL01", start, start + 12, code, coder, "'" + MEMO])
-        import_sheets(project, [sheet], codebook=["cfir2", "mio"])
-        import_sheets(project, [SAMPLE / "coding" / "casey.xlsx"])
+        project.import_coding_sheets([sheet], codebook=["cfir2", "mio"])
+        project.import_coding_sheets([SAMPLE / "coding" / "casey.xlsx"])
         for rater, rating in (("riley", "+1"), ("sam", "-1")):
             path = root / f"ratings_{rater}.csv"
             path.write_text("case_id,construct,rating,rationale\n"
                             f"northside,IS.J2,{rating},'=1+1 rooms\n"
                             f"@eastside,IS.J2,+2,@SUM(A1) said so\n"
                             f"eastgate,IS.J1,{rating},-one funder\n", encoding="utf-8")
-            import_ratings(project, path, rater)
-        import_quant(project, SAMPLE / "quant" / "fidelity_sessions.csv")
+            project.import_ratings(path, rater)
+        project.import_quant(SAMPLE / "quant" / "fidelity_sessions.csv")
     return project_dir
 
 
@@ -193,7 +190,7 @@ def _files_under(folder: Path) -> set[Path]:
 def test_names_from_data_never_lead_out_of_the_output_folder(tmp_path):
     """Transcript ids, coder names and rater names holding ../ are written as plain names inside --out."""
     from mio_qual import Project
-    from mio_qual.coding import Coding, write_codings
+    from mio_qual.coding import Coding
 
     sources = tmp_path / "in"
     sources.mkdir()
@@ -205,7 +202,7 @@ def test_names_from_data_never_lead_out_of_the_output_folder(tmp_path):
         tid = "../../escaped"
         start = project.text(tid).index("room")
         for coder in ("../../up", "..\\..\\win"):
-            write_codings(project, [Coding(tid, start, start + 4, "IS.J2", coder)], coder=coder)
+            project.write_codings([Coding(tid, start, start + 4, "IS.J2", coder)], coder=coder)
     sandbox = tmp_path / "work"
     before = _files_under(tmp_path)
     out = sandbox / "out" / "deep"

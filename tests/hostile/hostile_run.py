@@ -159,20 +159,17 @@ def _text(data: bytes | str | None) -> str:
 def build_base_project(folder: Path) -> Path:
     """A closed project: the sample transcripts, a coder's layer, two raters, an outcome dataset."""
     from mio_qual import Project
-    from mio_qual.coding.spreadsheet import import_sheets
-    from mio_qual.mixed.quant import import_quant
-    from mio_qual.mixed.ratings import import_ratings
 
     project_dir = folder / "base"
     with Project.create(project_dir) as project:
         project.import_transcripts([SAMPLE])
-        import_sheets(project, [SAMPLE / "coding" / "casey.xlsx"])
+        project.import_coding_sheets([SAMPLE / "coding" / "casey.xlsx"])
         for rater, first in (("riley", "+1"), ("sam", "-1")):
             ratings = folder / f"base_ratings_{rater}.csv"
             ratings.write_text(f"case_id,construct,rating,rationale\nnorthside,IS.J1,{first},room\n"
                                "eastgate,IS.J1,-1,none\n", encoding="utf-8")
-            import_ratings(project, ratings, rater)
-        import_quant(project, SAMPLE / "quant" / "reach_adoption.csv")
+            project.import_ratings(ratings, rater)
+        project.import_quant(SAMPLE / "quant" / "reach_adoption.csv")
     return project_dir
 
 
