@@ -26,9 +26,10 @@ from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from ...errors import InputError
 from ...result import Result, Table
+from .boolean import MAX_CHART_COMBINATIONS, MAX_SOLUTIONS
 from .calibrate import Calibration, calibrate
 from .cna import MAXSTEP, cna, robustness
-from .qca import SOLUTION_TYPES, minimize, normalize_expectations, solutions_table, truth_table
+from .qca import MAX_PAIRS, SOLUTION_TYPES, minimize, normalize_expectations, solutions_table, truth_table
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -171,7 +172,9 @@ def qca_result(frame: "pd.DataFrame", outcome: str, *, rules: Mapping[str, Any] 
         QCA_REFERENCE,
     ]
     if any(not s.complete for s in solutions):
-        choices.append("The prime-implicant chart search reached its bound: the solutions listed are some, not all.")
+        choices.append(f"The prime-implicant chart search reached its bound ({MAX_SOLUTIONS} solutions or "
+                       f"{MAX_CHART_COMBINATIONS:,} branches): the solutions listed are some, not all; intermediate "
+                       f"solutions come from at most {MAX_PAIRS} conservative and parsimonious solutions each.")
     title_flag = f"{EXPLORATORY} " if n < EXPLORATORY_BELOW else ""
     calibrated = cal.frame.reset_index().rename(columns={"index": "case"})
     tables = [

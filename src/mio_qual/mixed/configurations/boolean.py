@@ -38,6 +38,8 @@ Term = tuple[Literal, ...]
 
 #: Most branches visited when solving one prime-implicant chart.
 MAX_CHART_COMBINATIONS = 2_000_000
+#: Most minimal covers listed for one chart (noisy data can have thousands of equally short ones).
+MAX_SOLUTIONS = 50
 
 
 def term(*literals: Literal) -> Term:
@@ -211,8 +213,8 @@ class Cover:
     essential : list of Term
         Prime implicants in every solution (the only cover of some configuration).
     complete : bool
-        False when the search stopped at :data:`MAX_CHART_COMBINATIONS` branches: the solutions
-        listed are then some, not all (or none).
+        False when the search stopped at :data:`MAX_CHART_COMBINATIONS` branches or
+        :data:`MAX_SOLUTIONS` covers: the solutions listed are then some, not all (or none).
     """
 
     solutions: list[tuple[Term, ...]]
@@ -221,15 +223,16 @@ class Cover:
 
 
 def solve_chart(primes: Sequence[Term], on: Sequence[Sequence[int]], *,
-                max_combinations: int = MAX_CHART_COMBINATIONS) -> Cover:
+                max_combinations: int = MAX_CHART_COMBINATIONS, max_solutions: int = MAX_SOLUTIONS) -> Cover:
     """Every minimal cover of the configurations ``on`` by the prime implicants ``primes``.
 
     The smallest number of prime implicants that covers every configuration is found by
     iterative deepening, and every cover of that size is listed (Petrick's problem solved
     exactly): a depth-first search branches on the uncovered configuration with the fewest
     prime implicants, excludes in each branch the implicants tried in earlier ones (so each
-    cover is found once), and cuts a branch when even the largest remaining implicants could
-    not cover what is left. ``max_combinations`` bounds the branches visited.
+    cover is found once), and cuts a branch when more configurations that share no implicant
+    are left than implicants may still be added. ``max_combinations`` bounds the branches visited and
+    ``max_solutions`` the covers listed; reaching either makes ``complete`` False.
 
     Examples
     --------
@@ -257,7 +260,15 @@ def solve_chart(primes: Sequence[Term], on: Sequence[Sequence[int]], *,
     order = sorted(masks, key=lambda p: (-masks[p].bit_count(), len(p), p))
     holders = {col: [p for p in order if masks[p] >> col & 1] for col in range(len(on))}
     essential = sorted({hs[0] for hs in holders.values() if len(hs) == 1}, key=lambda t: (len(t), t))
-    all_masks = list(masks.values())
+    # conflict[c]: every configuration some implicant covering c also covers. Configurations picked
+    # so that none is in another's conflict set need one implicant each: a lower bound
+    conflict = {}
+    for col, hs in holders.items():
+        reach = 0
+        for p in hs:
+            reach |= masks[p]
+        conflict[col] = reach
+    by_rarity = sorted(range(len(on)), key=lambda c: len(holders[c]))
     visited = 0
     complete = True
     solutions: list[tuple[Term, ...]] = []
@@ -266,6 +277,8 @@ def solve_chart(primes: Sequence[Term], on: Sequence[Sequence[int]], *,
         nonlocal visited, complete
         if not uncovered:
             solutions.append(tuple(chosen))
+            if len(solutions) >= max_solutions:
+                complete = False
             return
         if budget == 0 or not complete:
             return
@@ -273,16 +286,27 @@ def solve_chart(primes: Sequence[Term], on: Sequence[Sequence[int]], *,
         if visited > max_combinations:
             complete = False
             return
-        options = {}
-        for col in range(len(on)):
-            if uncovered >> col & 1:
-                options[col] = [p for p in holders[col] if p not in banned]
-        col = min(options, key=lambda c: len(options[c]))
-        widest = max((m & uncovered).bit_count() for m in all_masks)
-        if widest * budget < uncovered.bit_count():
+        needed, rest = 0, uncovered
+        for c in by_rarity:
+            if rest >> c & 1:
+                needed += 1
+                rest &= ~conflict[c]
+                if not rest:
+                    break
+        if needed > budget:
+            return  # that many configurations share no implicant: more implicants are needed
+        col = next(c for c in by_rarity if uncovered >> c & 1)
+        options = [p for p in holders[col] if p not in banned]
+        if budget == 1:  # the last implicant must cover everything left
+            for p in options:
+                if not uncovered & ~masks[p]:
+                    solutions.append(tuple(chosen) + (p,))
+                    if len(solutions) >= max_solutions:
+                        complete = False
+                        return
             return
         tried: list[Term] = []
-        for p in options[col]:
+        for p in options:
             search(uncovered & ~masks[p], chosen + [p], banned | frozenset(tried), budget - 1)
             tried.append(p)
 
@@ -341,6 +365,6 @@ def evaluate_sum(terms: Iterable[Term], rows: Sequence[Sequence[int]]) -> list[i
     return [int(any(covers(t, row) for t in terms)) for row in rows]
 
 
-__all__ = ["Literal", "Term", "Cover", "MAX_CHART_COMBINATIONS", "term", "literal_masks", "term_mask", "covers",
+__all__ = ["Literal", "Term", "Cover", "MAX_CHART_COMBINATIONS", "MAX_SOLUTIONS", "term", "literal_masks", "term_mask", "covers",
            "subsumes", "prime_implicants", "solve_chart", "factor_label", "qca_label", "format_term", "format_sum",
            "evaluate_sum"]

@@ -52,6 +52,8 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 SOLUTION_TYPES = ("conservative", "parsimonious", "intermediate")
+#: Intermediate solutions are derived from at most this many conservative and parsimonious solutions each.
+MAX_PAIRS = 10
 
 
 @dataclass
@@ -312,8 +314,8 @@ def minimize(tt: TruthTable, *, kinds: Sequence[str] = SOLUTION_TYPES,
     if "parsimonious" in kinds:
         out += parsimonious
     if "intermediate" in kinds and expected:
-        for ci, c in enumerate(conservative, start=1):
-            for pi, p in enumerate(parsimonious, start=1):
+        for ci, c in enumerate(conservative[:MAX_PAIRS], start=1):
+            for pi, p in enumerate(parsimonious[:MAX_PAIRS], start=1):
                 easy = easy_counterfactuals(c, p, expected, tt.conditions)
                 found = _solutions("intermediate", tt, allowed=easy, prefix=f"C{ci}P{pi}-")
                 out += [s for s in found if s.terms not in {f.terms for f in out if f.kind == "intermediate"}]
