@@ -48,8 +48,8 @@ def _input_options(func: Any) -> Any:
 
 
 def _run(method: str, table: Path | None, from_ratings: bool, by: str, rater: str | None, case_column: str | None,
-         sheet: str | None, outcomes: Sequence[str], conditions: Sequence[str], rules: Sequence[str], default_rule: str | None,
-         chosen_by: str, options: dict[str, Any]) -> Any:
+         sheet: str | None, outcomes: Sequence[str], conditions: Sequence[str], rules: Sequence[str],
+         default_rule: str | None, chosen_by: str, options: dict[str, Any]) -> Any:
     from ..errors import InputError
 
     if from_ratings == (table is not None):
@@ -96,9 +96,12 @@ def qca_cmd(table: Path | None, from_ratings: bool, by: str, rater: str | None, 
             n_cut: int, expectations: tuple[str, ...]) -> None:
     """Crisp-set QCA: truth table and conservative, parsimonious, intermediate solutions.
 
+    The conditions come from a case table (TABLE: .csv or .xlsx, one row per case) or the
+    project's construct ratings (--from-ratings), calibrated by --rule / --default-rule.
+
     \b
-    mio-qual configurations qca cases.csv --outcome SUCCESS --rule 'SUCCESS >= 0.8' \\
-        --default-rule '>= 1' --condition IS.J2 IS.A --expect IS.J2 IS.A --out qca.docx
+    mio-qual configurations qca --from-ratings --outcome fidelity --rule 'fidelity >= 3.5'
+        --condition IS.J2 IS.K OS.D --default-rule '>= 1' --expect IS.J2 IS.K
     """
     result = _run("qca", table, from_ratings, by, rater, case_column, sheet, outcomes, conditions, rules,
                   default_rule, chosen_by, {"incl_cut": incl_cut, "incl_cut0": incl_cut0, "n_cut": n_cut,
@@ -121,9 +124,12 @@ def cna_cmd(table: Path | None, from_ratings: bool, by: str, rater: str | None, 
             maxstep: tuple[int, int, int], grid: tuple[str, ...]) -> None:
     """Coincidence analysis (crisp sets): asf and csf, with a robustness table over --grid.
 
+    The conditions come from a case table (TABLE: .csv or .xlsx, one row per case) or the
+    project's construct ratings (--from-ratings), calibrated by --rule / --default-rule.
+
     \b
-    mio-qual configurations cna cases.csv --outcome SUCCESS --rule 'SUCCESS >= 0.8' \\
-        --default-rule '>= 1' --con 0.8 --cov 0.8 --grid 1 0.9 0.8 --out cna.docx
+    mio-qual configurations cna --from-ratings --outcome fidelity --rule 'fidelity >= 3.5'
+        --condition IS.J2 IS.K OS.D --default-rule '>= 1' --con 0.8 --cov 0.8 --grid 1 0.8
     """
     from ..errors import InputError
 
