@@ -18,26 +18,14 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import statistics
-import time
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
+from agreement import median_time  # the same timing (median of runs after a warm-up) as the other benchmarks
 
 FIGURES: dict[str, Any] = {}
 """Figures for ``--json``."""
-
-
-def median_time(func: Callable[[], Any], repeats: int) -> tuple[float, Any]:
-    """Median wall time of ``repeats`` calls (after one warm-up call) and the last result."""
-    result = func()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        result = func()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
 
 
 def synthetic(cases: int, conditions: int, seed: int = 20261204) -> pd.DataFrame:

@@ -229,7 +229,8 @@ def _brute_force_asf(data: pd.DataFrame, con: float, cov: float) -> set:
         x = cases((t,))
         return sum(x) > 0 and sum(a and b for a, b in zip(x, y)) >= (con - 1e-9) * sum(x)
 
-    msc = [t for t in conjunctions if sufficient(t) and not any(sufficient(t[:i] + t[i + 1:]) for i in range(len(t)) if len(t) > 1)]
+    msc = [t for t in conjunctions
+           if sufficient(t) and not (len(t) > 1 and any(sufficient(t[:i] + t[i + 1:]) for i in range(len(t))))]
     found = set()
     for k in range(1, 5):
         for combo in itertools.combinations(msc, k):
@@ -271,8 +272,10 @@ def test_every_solution_reproduces_the_observed_configurations(rows: list) -> No
         for t in solution.terms:  # prime: no literal can go without covering an excluded configuration
             for i in range(len(t)):
                 shorter = t[:i] + t[i + 1:]
-                assert any(covers(shorter, c) for c in tt.negative + tt.contradictions) or (
-                    solution.kind != "parsimonious" and any(covers(shorter, r) for r in _remainders_outside(tt, solution)))
+                excluded = tt.negative + tt.contradictions
+                if solution.kind != "parsimonious":
+                    excluded = excluded + _remainders_outside(tt, solution)
+                assert any(covers(shorter, c) for c in excluded)
 
 
 def _remainders_outside(tt: TruthTable, solution) -> list:

@@ -116,7 +116,8 @@ def _calibrated(frame: "pd.DataFrame", outcome: str, rules: Mapping[str, Any] | 
     return calibrate(frame, rules or {}, outcome=name, conditions=conditions, default=default, chosen_by=chosen_by)
 
 
-def qca_result(frame: "pd.DataFrame", outcome: str, *, rules: Mapping[str, Any] | Sequence[Any] | Calibration | None = None,
+def qca_result(frame: "pd.DataFrame", outcome: str, *,
+               rules: Mapping[str, Any] | Sequence[Any] | Calibration | None = None,
                conditions: Sequence[str] | None = None, default: str | None = None, chosen_by: str = "analyst",
                incl_cut: float = 1.0, incl_cut0: float = 0.0, n_cut: int = 1,
                expectations: Mapping[str, Any] | Sequence[str] | None = None,
@@ -245,7 +246,8 @@ def cna_result(frame: "pd.DataFrame", outcome: str | Sequence[str], *,
     if grid:
         robust = robustness(cal.frame, outcomes, grid=grid, maxstep=maxstep)
         tables.append(Table(robust, "Robustness over the threshold grid",
-                            [f"CNA run at every con x cov pair of {', '.join(f'{g:g}' for g in sorted(set(grid), reverse=True))} "
+                            [f"CNA run at every con x cov pair of "
+                             f"{', '.join(f'{g:g}' for g in sorted(set(grid), reverse=True))} "
                              f"({len(set(grid)) ** 2} runs); runs = settings at which the csf was found (Parkkinen & "
                              "Baumgartner 2023)."], sheet="robustness", sources=CNA_SOURCES))
     tables.append(Table(cal.frame.reset_index().rename(columns={"index": "case"}), "Calibrated data (crisp sets)",

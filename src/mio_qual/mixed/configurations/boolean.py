@@ -365,6 +365,7 @@ def evaluate_sum(terms: Iterable[Term], rows: Sequence[Sequence[int]]) -> list[i
     return [int(any(covers(t, row) for t in terms)) for row in rows]
 
 
-__all__ = ["Literal", "Term", "Cover", "MAX_CHART_COMBINATIONS", "MAX_SOLUTIONS", "term", "literal_masks", "term_mask", "covers",
+__all__ = ["Literal", "Term", "Cover", "MAX_CHART_COMBINATIONS", "MAX_SOLUTIONS", "term", "literal_masks", "term_mask",
+           "covers",
            "subsumes", "prime_implicants", "solve_chart", "factor_label", "qca_label", "format_term", "format_sum",
            "evaluate_sum"]

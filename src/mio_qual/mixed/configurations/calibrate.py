@@ -212,7 +212,8 @@ def calibrate(frame: "pd.DataFrame", rules: Mapping[str, Any] | Sequence[str | R
             r = Rule(column, r.op, r.threshold)
         parsed[r.column] = r
     if outcome not in frame.columns:
-        raise InputError(f"the outcome {outcome!r} is not a column", hint="columns: " + ", ".join(map(str, frame.columns)))
+        raise InputError(f"the outcome {outcome!r} is not a column",
+                         hint="columns: " + ", ".join(map(str, frame.columns)))
     chosen = list(conditions) if conditions is not None else (
         [c for c in parsed if c != outcome] or [str(c) for c in frame.columns if c != outcome])
     if not chosen:

@@ -341,7 +341,8 @@ def _csf_redundant(parts: Sequence[tuple[tuple[int, int], tuple[Term, ...]]]) ->
             return True
         reductions = [terms[:k] + terms[k + 1:] for k in range(len(terms))] if len(terms) > 1 else []
         for k, t in enumerate(terms):
-            reductions += [terms[:k] + (t[:m] + t[m + 1:],) + terms[k + 1:] for m in range(len(t))] if len(t) > 1 else []
+            if len(t) > 1:
+                reductions += [terms[:k] + (t[:m] + t[m + 1:],) + terms[k + 1:] for m in range(len(t))]
         for reduced in reductions:
             if not (whole & ~holds(o, reduced)).any():
                 return True
@@ -416,7 +417,8 @@ def cna(frame: "pd.DataFrame", outcome: str | Sequence[str] | None = None, *, co
     notes = []
     for o in outcomes:
         if o[0] in constant:
-            notes.append(f"{factor_label(names[o[0]], o[1])} is constant in the data and was not analysed as an outcome.")
+            notes.append(f"{factor_label(names[o[0]], o[1])} is constant in the data and was not analysed "
+                         "as an outcome.")
             continue
         causes = sorted(f for f in allowed if f != o[0] and f not in constant)
         mscs = _msc(data, o, causes, con, maxstep[0])
@@ -533,7 +535,8 @@ def robustness(frame: "pd.DataFrame", outcome: str | Sequence[str] | None = None
     for e in rows:
         e["share"] = e["runs"] / len(settings)
         e["settings"] = ", ".join(e["settings"])
-    return pd.DataFrame(rows, columns=["condition", "outcome", "runs", "share", "highest_con", "highest_cov", "settings"])
+    return pd.DataFrame(rows, columns=["condition", "outcome", "runs", "share", "highest_con", "highest_cov",
+                                       "settings"])
 
 
 def equivalent_on(terms: Sequence[Term], rows: Sequence[Sequence[int]], y: Sequence[int]) -> bool:
@@ -541,5 +544,6 @@ def equivalent_on(terms: Sequence[Term], rows: Sequence[Sequence[int]], y: Seque
     return all(int(any(covers(t, r) for t in terms)) == int(v) for r, v in zip(rows, y))
 
 
-__all__ = ["MAXSTEP", "MAX_ASF", "MAX_ASF_CANDIDATES", "N_INIT", "CnaResult", "cna", "robustness", "is_inus", "factor_names",
+__all__ = ["MAXSTEP", "MAX_ASF", "MAX_ASF_CANDIDATES", "N_INIT", "CnaResult", "cna", "robustness", "is_inus",
+           "factor_names",
            "equivalent_on"]

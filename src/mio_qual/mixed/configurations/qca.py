@@ -203,7 +203,8 @@ class Solution:
     complete: bool = True
 
 
-def _solutions(kind: str, tt: TruthTable, allowed: Sequence[tuple[int, ...]] | None, prefix: str = "") -> list[Solution]:
+def _solutions(kind: str, tt: TruthTable, allowed: Sequence[tuple[int, ...]] | None,
+               prefix: str = "") -> list[Solution]:
     off = tt.negative + tt.contradictions
     primes = prime_implicants(tt.positive, off, len(tt.conditions), allowed=allowed)
     cover = solve_chart(primes, tt.positive)
@@ -322,7 +323,8 @@ def minimize(tt: TruthTable, *, kinds: Sequence[str] = SOLUTION_TYPES,
     return out
 
 
-def fit(terms: Sequence[Term], frame: "pd.DataFrame", conditions: Sequence[str], outcome: str) -> tuple[list[dict[str, float]], dict[str, float]]:
+def fit(terms: Sequence[Term], frame: "pd.DataFrame", conditions: Sequence[str],
+        outcome: str) -> tuple[list[dict[str, float]], dict[str, float]]:
     """Consistency, raw and unique coverage of each term, and consistency and coverage of the sum.
 
     Computed over the cases of ``frame`` with Ragin's (2006) crisp-set formulas: for a term
@@ -382,7 +384,8 @@ def solutions_table(solutions: Sequence[Solution], frame: "pd.DataFrame", tt: Tr
         rows.append({"solution": s.kind, "model": s.label, "term": f"{formula} => {tt.outcome}",
                      "consistency": whole["consistency"], "cov_raw": whole["coverage"], "cov_unique": float("nan"),
                      "n": float("nan"), "cases": ""})
-    return pd.DataFrame(rows, columns=["solution", "model", "term", "consistency", "cov_raw", "cov_unique", "n", "cases"])
+    return pd.DataFrame(rows, columns=["solution", "model", "term", "consistency", "cov_raw", "cov_unique", "n",
+                                       "cases"])
 
 
 __all__ = ["SOLUTION_TYPES", "TruthTable", "Solution", "truth_table", "minimize", "fit", "solutions_table",
