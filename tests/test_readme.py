@@ -70,6 +70,11 @@ PYTHON_STAND_INS = {
     '"transcripts/roster.csv"': repr(str(SAMPLE / "roster.csv")),
     '"transcripts/"': repr(str(SAMPLE)),
     '"coded/INT01.docx"': repr(str(SAMPLE / "coding" / "jordan" / "INT01.docx")),
+    '"coded/casey.xlsx"': repr(str(SAMPLE / "coding" / "casey.xlsx")),
+    '"ratings/lee.xlsx"': repr(str(SAMPLE / "ratings" / "lee.xlsx")),
+    '"ratings/kim.xlsx"': repr(str(SAMPLE / "ratings" / "kim.xlsx")),
+    '"ratings/reconciliation.csv"': repr(str(SAMPLE / "ratings" / "reconciliation.csv")),
+    '"quant/fidelity_sessions.csv"': repr(str(SAMPLE / "quant" / "fidelity_sessions.csv")),
 }
 
 
