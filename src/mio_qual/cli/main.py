@@ -180,6 +180,12 @@ def cli(argv: list[str] | None = None) -> Any:
     except Exception as exc:  # noqa: BLE001 - the last line of defence for users
         if debug:
             raise
+        from ..store.health import user_error
+
+        known = user_error(exc)  # a damaged store, a full disk, a symlink loop...: one line, not a crash
+        if known is not None:
+            MioQualClickError(known).show()
+            sys.exit(known.exit_code)
         click.echo(f"error: internal error: {exc.__class__.__name__}: {exc} (run with --debug for a traceback "
                    "and please report it)", err=True)
         sys.exit(1)

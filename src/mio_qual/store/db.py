@@ -79,22 +79,16 @@ class Store:
         # POSIX lock this process holds on it, including those of a Store already open here,
         # and another process could then delete the WAL under that Store. SQLite itself says
         # when the file is not a database.
+        from .health import check_connection, check_store_file
+
+        check_store_file(path)  # empty, truncated or read-only: refused before SQLite touches it
         connection = _connect(path)
         try:
-            version = connection.execute("PRAGMA user_version").fetchone()[0]
+            version = check_connection(path, connection, schema_version=SCHEMA_VERSION)
             connection.execute("PRAGMA journal_mode = WAL")
-        except sqlite3.DatabaseError as exc:
+        except BaseException:
             connection.close()
-            if getattr(exc, "sqlite_errorname", "") == "SQLITE_NOTADB" or "not a database" in str(exc):
-                raise InputError("not a mio-qual project store (not an SQLite file)", path=path) from None
-            raise InputError(f"cannot read the project store ({exc})", path=path) from None
-        if version > SCHEMA_VERSION:
-            connection.close()
-            raise InputError(
-                f"project store has schema version {version}, newer than this mio-qual ({SCHEMA_VERSION})",
-                path=path,
-                hint="upgrade mio-qual",
-            )
+            raise
         store = cls(path, connection)
         if version < SCHEMA_VERSION:
             store.migrate()
