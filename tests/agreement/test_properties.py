@@ -223,7 +223,7 @@ def test_cohen_se_is_the_delta_method_variance(cells):
 def test_linearized_se_is_delta_method_times_n_over_n_minus_1(data, statistic):
     """Exact for pairable units; Gwet's convention holds the share of pairable units fixed in
     its linearization (as irrCAC does), so there it is checked against irrCAC's numbers instead
-    (tests/test_review_stats_oracles.py) and on complete data, where the two agree."""
+    (tests/agreement/test_gwet.py) and on complete data, where the two agree."""
     convention = "pairable"
     arr = np.array(data)
     funcs = {"fleiss_kappa": fleiss_kappa, "gwet_ac1": gwet_ac1, "percent_agreement": percent_agreement,

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
-from test_autocode_fixtures import make_project, toy_codebook
+from helpers.autocode import make_project, toy_codebook
 
 from mio_qual.autocode.evaluate import TOO_FEW, binary_scores, score_table
 from mio_qual.cli.main import _group

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_autocode_fixtures import make_project, toy_codebook
+from helpers.autocode import make_project, toy_codebook
 
 from mio_qual.autocode import CodeSuggester, best_threshold, grouped_folds
 from mio_qual.autocode.evaluate import cross_validated_predictions

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_autocode_fixtures import NEGATED, make_project, toy_codebook
+from helpers.autocode import NEGATED, make_project, toy_codebook
 
 from mio_qual.autocode import KeywordMatcher, RuleCoder
 from mio_qual.errors import InputError

@@ -6,7 +6,9 @@ import hashlib
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from helpers import REPO
+
+sys.path.insert(0, str(REPO / "benchmarks"))
 
 from corpus import generate_corpus  # noqa: E402
 

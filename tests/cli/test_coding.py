@@ -14,7 +14,7 @@ from mio_qual.cli.main import _group
 from mio_qual.coding.word import runs_for_span
 
 from helpers import SAMPLE, project_state
-from test_coding import make_project
+from helpers.coding import make_project
 
 
 @pytest.fixture()

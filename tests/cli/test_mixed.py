@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from mio_qual.cli.main import cli
-from test_mixed_common import study, write_fidelity  # noqa: F401
+from helpers.mixed import write_fidelity
 
 
 def run(args: list[str], project: Path) -> int:

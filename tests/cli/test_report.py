@@ -8,7 +8,7 @@ import pytest
 from mio_qual.cli.main import cli
 from mio_qual.reports import methods as m
 from mio_qual.reports.deidentify import read_redact_file
-from test_reports_documents import CODING, document_text, leaked, make_study
+from helpers.reports import CODING, document_text, leaked, make_study
 
 
 @pytest.fixture(scope="module")

@@ -10,6 +10,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from helpers import REPO
 from mio_qual.codebook import (
     AmbiguousCodeError,
     Codebook,
@@ -19,7 +20,6 @@ from mio_qual.codebook import (
 )
 from mio_qual.errors import InputError, UnknownCodeError
 
-REPO = Path(__file__).resolve().parents[1]
 
 # The framework's construct names (facts, Damschroder et al. 2022, Implementation Science 17:75).
 CFIR_NAMES = {

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers import REPO
 from mio_qual.codebook import (
     QDC_NAMESPACE,
     AmbiguousCodeError,
@@ -25,7 +26,7 @@ from mio_qual.codebook import (
 from mio_qual.codebook.qdc import GUID_NAMESPACE
 from mio_qual.reports.manual import codebook_manual
 
-PROJECT_XSD = Path(__file__).parent / "data" / "refi-qda" / "Project.xsd"  # shipped: see tests/data/README.md
+PROJECT_XSD = REPO / "tests" / "data" / "refi-qda" / "Project.xsd"  # shipped: see tests/data/README.md
 
 
 @pytest.fixture(scope="module")

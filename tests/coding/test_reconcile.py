@@ -8,7 +8,7 @@ import pytest
 from mio_qual.coding.model import Coding
 from mio_qual.errors import InputError
 
-from test_coding import make_project
+from helpers.coding import make_project
 
 
 @pytest.fixture()

@@ -11,7 +11,7 @@ import pytest
 from mio_qual.errors import InputError
 
 from helpers import project_state
-from test_coding import make_project
+from helpers.coding import make_project
 
 
 @pytest.fixture()

@@ -17,7 +17,7 @@ from mio_qual.coding.word import ID_STYLE, PROP_TRANSCRIPT, SUGGESTION_AUTHOR, r
 from mio_qual.errors import InputError
 
 from helpers import project_state
-from test_coding import make_project
+from helpers.coding import make_project
 
 
 @pytest.fixture()

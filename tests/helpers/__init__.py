@@ -1,11 +1,16 @@
-"""Helpers shared by the tests (importable as ``helpers``: pytest puts tests/ on the path)."""
+"""Helpers shared by the tests (the package ``helpers``: pytest puts tests/ on the path).
+
+Test files never import each other; what several of them build lives in a module here
+(``helpers.coding``, ``helpers.autocode``, ``helpers.mixed``, ``helpers.reports``, the hostile suite's
+``helpers.hostile_files`` and ``helpers.hostile_run``).
+"""
 
 from __future__ import annotations
 
 import hashlib
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "transcripts_sample"
 
 

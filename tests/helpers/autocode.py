@@ -1,4 +1,4 @@
-"""A small labelled study made inside the tests (imported by the other autocode tests).
+"""A small labelled study made inside the tests (shared by the autocode tests: ``helpers.autocode``).
 
 Six interviews (T1..T6). Staff turns mix filler sentences with sentences about a zebra room
 (code ZEB: a separable toy code, every ZEB sentence says "zebra") and about recording
@@ -106,19 +106,3 @@ def make_project(root: Path):  # type: ignore[no-untyped-def]
     project.import_transcripts(make_transcripts(root / "files"))
     code_humans(project)
     return project
-
-
-# ---------------------------------------------------------------------------- the fixture itself
-def test_the_toy_study_has_what_the_other_tests_assume(tmp_path: Path) -> None:
-    project = make_project(tmp_path)
-    try:
-        codings = project.codings()
-        ann = codings[codings["coder"] == "ann"]
-        bob = codings[codings["coder"] == "bob"]
-        assert (ann["code"] == "ZEB").sum() == 24  # 6 transcripts x 4 staff turns
-        assert (ann["code"] == "REC").sum() == 12  # 6 x 2 turns with a recording sentence
-        assert len(bob) == len(ann)  # one ZEB missed, one REC added
-        assert set(project.sentences().query("is_interviewer")["segment_id"]).isdisjoint(
-            set(ann["sentence_ids"]))
-    finally:
-        project.close()

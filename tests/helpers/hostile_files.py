@@ -5,7 +5,7 @@ which importer it attacks, the command line that feeds it to that importer, and 
 one-line error must mention. Each builder is seeded and deterministic, so a failure can be
 reproduced from the case name alone. Run it as a script to look at the files::
 
-    .venv/bin/python tests/hostile/hostile_files.py /tmp/hostile
+    .venv/bin/python tests/helpers/hostile_files.py /tmp/hostile
 
 The cases lean on a base project holding the bundled sample (16 transcripts, clinics
 northside/eastgate/downtown/westfield): transcript ``INT02`` exists there, so a coding that

@@ -1,4 +1,4 @@
-"""A small four-clinic project shared by the mixed-methods tests (and tests of that project itself).
+"""A small four-clinic project shared by the mixed-methods tests (``helpers.mixed``).
 
 Four clinics in two agencies (north and east of river; west and south of harbor), one
 transcript each plus an agency-level interview, two coders (jordan, casey), and fidelity
@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
-
-import pytest
 
 TRANSCRIPTS = {
     "T1": ("north", "river", "interview", (
@@ -129,21 +127,12 @@ def write_ratings_csv(path: Path, table: dict[str, dict[str, str]], rater_note: 
     return path
 
 
-@pytest.fixture()
-def study(tmp_path: Path):
-    """The four-clinic project with transcripts and two coding layers."""
+def make_study(root: Path):  # type: ignore[no-untyped-def]
+    """The four-clinic project with transcripts and two coding layers, under ``root``."""
     from mio_qual import Project
 
-    folder = write_study(tmp_path / "files")
-    project = Project.create(tmp_path / "study")
+    folder = write_study(root / "files")
+    project = Project.create(root / "study")
     project.import_transcripts([folder])
     add_codings(project)
-    yield project
-    project.close()
-
-
-def test_the_study_has_four_clinics_and_two_layers(study) -> None:  # type: ignore[no-untyped-def]
-    assert study.cases("clinic") == ["east", "north", "south", "west"]
-    assert study.cases("agency") == ["harbor", "river"]
-    layers = dict(study.store.connection.execute("SELECT coder, COUNT(*) FROM codings GROUP BY coder"))
-    assert layers == {"jordan": 8, "casey": 5}
+    return project

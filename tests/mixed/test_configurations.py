@@ -23,6 +23,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from helpers import REPO
 from mio_qual.cli.main import _group
 from mio_qual.errors import InputError
 from mio_qual.mixed.configurations import (EXPLORATORY, Rule, calibrate, cna, cna_result, minimize, qca_result,
@@ -31,7 +32,7 @@ from mio_qual.mixed.configurations.boolean import covers, format_term, prime_imp
 from mio_qual.mixed.configurations.cna import is_inus
 from mio_qual.mixed.configurations.qca import TruthTable
 
-DATA = Path(__file__).parent / "data" / "configurations"
+DATA = REPO / "tests" / "data" / "configurations"
 
 
 def lipset() -> pd.DataFrame:

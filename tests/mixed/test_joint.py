@@ -13,7 +13,7 @@ from mio_qual.reports.render import FILLS
 from mio_qual.mixed.joint import DistinguishRule, read_fit, spearman, suggest_fit
 from mio_qual.mixed.qca import set_consistency_coverage
 from mio_qual.reports.render import render
-from test_mixed_common import study, write_fidelity, write_ratings_csv  # noqa: F401
+from helpers.mixed import write_fidelity, write_ratings_csv
 
 # Outcome (fidelity) by clinic: north 4.5, west 4.0, east 3.0, south 2.0.
 # High half: north, west; low half: east, south.

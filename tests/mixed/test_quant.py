@@ -10,7 +10,7 @@ import pytest
 from mio_qual.errors import InputError
 from mio_qual.mixed.aggregate import outcome_by_case, summarize_values
 from mio_qual.mixed.quant import MEASURES, detect_kind, measure_table
-from test_mixed_common import study, write_fidelity  # noqa: F401
+from helpers.mixed import write_fidelity
 
 
 def _csv(path: Path, text: str) -> Path:

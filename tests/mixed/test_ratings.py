@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from mio_qual.errors import InputError
 from mio_qual.mixed.worksheet import WORKSHEET_COLUMNS
 from mio_qual.reports.worksheet import write_worksheet
-from test_mixed_common import study, write_ratings_csv  # noqa: F401
+from helpers.mixed import write_ratings_csv
 
 
 # ---------------------------------------------------------------------------- evidence and worksheets

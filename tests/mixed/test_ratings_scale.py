@@ -106,7 +106,3 @@ def test_csv_cells_starting_with_equals_are_formulas_and_a_title_row_is_skipped(
     assert table.header_row == 2
     assert table.rows == [(3, ["north", "IS.J2", Formula("=SUM(A1)")])]
     assert table.where(3, "rating") == "row 3, column 'rating'"
-
-
-# imported for the fixture
-from test_mixed_common import study  # noqa: E402,F401

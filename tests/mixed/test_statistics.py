@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from mio_qual.mixed.aggregate import outcome_by_case
-from test_mixed_common import study  # noqa: F401
 
 
 def _csv(path: Path, text: str) -> Path:

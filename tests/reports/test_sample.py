@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from helpers import SAMPLE
-from test_reports_documents import document_text, find_table, headings, leaked, row_of
+from helpers.reports import document_text, find_table, headings, leaked, row_of
 
 # ratings a team might give after reading the sample (README profiles: Northside high, Downtown low)
 RATINGS = {

@@ -39,7 +39,7 @@ README = REPO / "README.md"
 #: Sections whose commands are not run here, and why.
 NOT_RUN = {
     "Quick start": "it creates a virtual environment and installs the package: .ci/run runs the test command "
-                   "(test_cli_basics.py checks that it is the README's) and test_demo.py runs the demo",
+                   "(tests/cli/test_main.py checks that it is the README's) and test_demo.py runs the demo",
 }
 
 #: Files and folders the README names as the reader's own -> what stands in for them (a path in
@@ -232,7 +232,7 @@ class Shell:
     """Runs documented commands one after another, as a user would in a terminal.
 
     Commands run in this process through click's test runner (the CLI's start-up, a few
-    seconds under load, would otherwise be paid fifty times; tests/test_cli_basics.py runs
+    seconds under load, would otherwise be paid fifty times; tests/cli/test_main.py runs
     the real entry point). What a shell would do is done here: ``cd``, quoting, ``~``-free
     globs such as ``to-code/*.docx``, and ``> FILE``. A confirmation prompt is answered "y",
     as the person at the terminal would. ``$MIO_QUAL_PROJECT`` is unset, so the project is

@@ -7,11 +7,12 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from helpers import REPO
 from mio_qual.transcripts import read_transcript
 from mio_qual.transcripts.captions import _vtt_cues_full, _vtt_cues_simple
 
-DATA = Path(__file__).parent / "data" / "readers"
-SAMPLE = Path(__file__).resolve().parents[1] / "transcripts_sample"
+DATA = REPO / "tests" / "data" / "readers"
+SAMPLE = REPO / "transcripts_sample"
 
 
 def _vtt_files() -> list[Path]:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers import REPO
 from mio_qual.errors import InputError
 from mio_qual.transcripts import read_manifest, read_roster
 from mio_qual.transcripts.roles import convention_role
@@ -197,7 +198,7 @@ def test_roster_errors(tmp_path):
 
 
 def test_sample_roster_reads():
-    path = Path(__file__).resolve().parents[1] / "transcripts_sample" / "roster.csv"
+    path = REPO / "transcripts_sample" / "roster.csv"
     if not path.exists():
         pytest.skip("transcripts_sample/roster.csv is not written yet")
     roster = read_roster(path)

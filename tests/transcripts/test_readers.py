@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from helpers import REPO
 from mio_qual.errors import InputError
 from mio_qual.offsets import is_canonical
 from mio_qual.transcripts import Transcript, read_transcript, read_transcripts
 from mio_qual.transcripts.roster import Roster, RosterEntry
 
-DATA = Path(__file__).parent / "data" / "readers"
+DATA = REPO / "tests" / "data" / "readers"
 
 
 def speech(t: Transcript) -> list[tuple[str, str]]:

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from helpers import REPO
 from mio_qual.offsets import is_canonical
 from mio_qual.transcripts import read_manifest, read_roster, read_transcript, read_transcripts
 
-SAMPLE = Path(__file__).resolve().parents[1] / "transcripts_sample"
+SAMPLE = REPO / "transcripts_sample"
 
 # file -> (speaker_style, encoding or None for "any")
 EXPECTED = {

@@ -10,7 +10,7 @@ Two resampling schemes:
   and every replicate is computed at once with matrix products: no Python loop over
   replicates or units. Its BCa interval (below) covers close to its nominal level from a few
   dozen units on: 95.1-95.2% with 2 coders and 93.9-94.2% with 5 for a 95% interval on 40
-  units (``tests/test_agreement_coverage.py`` checks 2 and 5 coders).
+  units (``tests/agreement/test_bootstrap.py`` checks 2 and 5 coders).
 * **Krippendorff's algorithm** (``method="krippendorff"``, alpha only, an option; Hayes &
   Krippendorff 2007; Krippendorff, "Algorithm for bootstrapping a distribution of alpha",
   2006, revised 2011): draw M pairs of values with probabilities o_ck / n.. from the

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from helpers import file_digest, project_state
-from hostile_run import build_base_project
+from helpers.hostile_run import build_base_project
 
 
 @pytest.fixture(scope="session")

@@ -29,8 +29,8 @@ from pathlib import Path
 import pytest
 
 from helpers import file_digest, project_state
-from hostile_files import build_cases, word_with_bad_symbols
-from hostile_run import Outcome, copy_project, run_cli_batch, run_cli_child
+from helpers.hostile_files import build_cases, word_with_bad_symbols
+from helpers.hostile_run import Outcome, copy_project, run_cli_batch, run_cli_child
 
 CASES = {case.name: case for case in build_cases(Path("hostile-files"), write=False)}
 MAX_PEAK_MIB = 300

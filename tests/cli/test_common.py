@@ -1,0 +1,137 @@
+"""The shared option decorators of cli/common.py: layers, --format inferred from --out, stdout/stderr."""
+
+from __future__ import annotations
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from mio_qual.cli.common import (
+    coder_option,
+    coders_option,
+    emit,
+    format_option,
+    out_option,
+    say,
+    values_option,
+    warn,
+)
+
+
+def _run(command: click.Command, args: list[str]):
+    """Run a test command under a group that behaves as mio-qual's (errors become exit codes)."""
+    from mio_qual.cli.main import MioQualGroup
+
+    return CliRunner().invoke(MioQualGroup(commands={command.name: command}), [command.name, *args])
+
+
+@click.command("layers")
+@coders_option()
+@coder_option()
+@values_option("--case", "cases", spaces=False, help="Cases.")
+def _layers(coders, coder, cases):
+    click.echo(f"coders={list(coders)} coder={coder} cases={list(cases)}")
+
+
+@pytest.mark.parametrize("args", [["--coders", "a", "b"], ["--coders", "a", "--coders", "b"], ["--coders", "a,b"],
+                                  ["--coders", "a", "b", "a"]])
+def test_coders_option_takes_several_names_every_way(args):
+    result = _run(_layers, args)
+    assert result.exit_code == 0, result.output
+    assert "coders=['a', 'b'] coder=None" in result.stdout
+
+
+def test_coders_option_needs_two_and_coder_one():
+    assert _run(_layers, ["--coders", "a"]).exit_code == 2  # agreement needs two layers
+    assert _run(_layers, []).exit_code == 2  # required
+    result = _run(_layers, ["--coders", "a", "b", "--coder", "c", "--case", "north side", "--case", "east"])
+    assert "coder=c cases=['north side', 'east']" in result.stdout
+
+
+@click.command("table")
+@format_option("table", "csv", "json", "xlsx")
+@out_option()
+def _table(fmt, out):
+    import pandas as pd
+
+    say("[bold]made[/] a table")
+    warn("a [bracketed] warning")
+    click.echo(f"fmt={fmt}", err=True)
+    emit(pd.DataFrame({"code": ["IS.J1", "=cmd"], "n": [1, 2]}), fmt, title="Codes", out=out)
+
+
+def test_format_is_inferred_from_out_and_checked(tmp_path):
+    assert "fmt=table" in _run(_table, []).stderr
+    assert "fmt=csv" in _run(_table, ["--format", "csv"]).stderr
+    result = _run(_table, ["--out", str(tmp_path / "t.xlsx")])
+    assert result.exit_code == 0 and "fmt=xlsx" in result.stderr
+    from openpyxl import load_workbook
+
+    rows = list(load_workbook(tmp_path / "t.xlsx")["table"].values)
+    assert rows == [("code", "n"), ("IS.J1", 1), ("'=cmd", 2)]
+    written = _run(_table, ["--out", str(tmp_path / "t.json")])
+    assert written.exit_code == 0 and written.stdout == ""
+    assert '"code":"IS.J1"' in (tmp_path / "t.json").read_text(encoding="utf-8").replace(" ", "")
+    # a format only a file holds, a contradiction, a format the command does not write: exit 2, one line
+    for args in (["--format", "xlsx"], ["--format", "csv", "--out", str(tmp_path / "t.json")],
+                 ["--out", str(tmp_path / "t.docx")], ["--format", "png"]):
+        bad = _run(_table, args)
+        assert bad.exit_code == 2, (args, bad.output)
+        if args != ["--format", "png"]:  # png is refused by click's choice, the rest by mio-qual
+            assert bad.stderr.startswith("error: ") and bad.stderr.count("\n") == 1, bad.stderr
+    assert not (tmp_path / "t.docx").exists()
+
+
+def test_messages_go_to_stderr_and_data_to_stdout():
+    result = _run(_table, ["--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "code,n\nIS.J1,1\n'=cmd,2\n"  # only data, formulas neutralized
+    assert "made a table" in result.stderr and "warning: a [bracketed] warning" in result.stderr
+    screen = _run(_table, [])
+    assert "IS.J1" in screen.stdout and "Codes" in screen.stdout and "made" not in screen.stdout
+
+
+def test_emit_shows_every_table_of_a_result_with_notes(capsys, tmp_path):
+    import pandas as pd
+
+    from mio_qual.result import Result, Table
+
+    result = Result("demo", tables=[Table(pd.DataFrame({"a": [1]}), title="First", notes=["one note"]),
+                                    Table(pd.DataFrame({"b": [2]}), title="Second")])
+    emit(result, "table")
+    shown = capsys.readouterr().out
+    assert "First" in shown and "one note" in shown and "Second" in shown
+    emit(result, "csv")
+    assert capsys.readouterr().out == "a\n1\n"  # CSV holds the main table
+    assert emit(result, "xlsx", out=tmp_path / "r.xlsx") == tmp_path / "r.xlsx"
+    from openpyxl import load_workbook
+
+    assert len(load_workbook(tmp_path / "r.xlsx").sheetnames) == 3  # two tables and the notes
+
+
+def test_format_option_keeps_the_old_keyword_and_checks_its_default():
+    @click.command("old")
+    @format_option(choices=("table", "json"))
+    def old(fmt):
+        click.echo(fmt)
+
+    assert _run(old, ["--format", "json"]).stdout == "json\n"
+    assert _run(old, ["--format", "csv"]).exit_code == 2
+    with pytest.raises(ValueError):
+        format_option("csv", "json")  # default 'table' not offered
+    # a name outside the renderer's vocabulary must be passed as extra= (found when the command runs)
+    stray = _run(click.command("stray")(format_option("table", "qdc")(lambda fmt: None)), [])
+    assert isinstance(stray.exception, ValueError) and "extra=" in str(stray.exception)
+
+
+def test_format_option_extra_formats_come_from_the_suffix(tmp_path):
+    @click.command("export")
+    @format_option("csv", "docx", default="csv", extra=("qdc",))
+    @out_option()
+    def export(fmt, out):
+        click.echo(fmt)
+
+    assert _run(export, ["--out", str(tmp_path / "c.qdc")]).stdout == "qdc\n"
+    assert _run(export, ["--format", "qdc"]).stdout == "qdc\n"
+    assert _run(export, ["--out", str(tmp_path / "c.docx")]).stdout == "docx\n"
+    assert _run(export, []).stdout == "csv\n"

@@ -1,0 +1,17 @@
+"""Fixtures of the mixed-methods tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from helpers.mixed import make_study
+
+
+@pytest.fixture()
+def study(tmp_path: Path):
+    """The four-clinic project of ``helpers.mixed`` with transcripts and two coding layers."""
+    project = make_study(tmp_path)
+    yield project
+    project.close()
