@@ -174,6 +174,33 @@ CITATIONS: dict[str, Citation] = {
                              " classification tasks. *Information Processing & Management*, 45(4), 427-437."),
     "vanrijsbergen1979": Citation("van Rijsbergen", 1979,
                                   "van Rijsbergen, C. J. (1979). *Information Retrieval* (2nd ed.). Butterworths."),
+    # ---------------------------------------------------------------- Aim 2: implementation processes
+    "chamberlain2011": Citation("Chamberlain, Brown & Saldana", 2011,
+                                "Chamberlain, P., Brown, C. H., & Saldana, L. (2011). Observational measure of"
+                                " implementation progress in community based settings: The Stages of Implementation"
+                                " Completion (SIC). *Implementation Science*, 6, 116."),
+    "saldana2014": Citation("Saldana", 2014,
+                            "Saldana, L. (2014). The stages of implementation completion for evidence-based practice:"
+                            " protocol for a mixed methods study. *Implementation Science*, 9, 43."),
+    "powell2015": Citation("Powell et al.", 2015,
+                           "Powell, B. J., Waltz, T. J., Chinman, M. J., et al. (2015). A refined compilation of"
+                           " implementation strategies: results from the Expert Recommendations for Implementing"
+                           " Change (ERIC) project. *Implementation Science*, 10, 21."),
+    "proctor2013": Citation("Proctor, Powell & McMillen", 2013,
+                            "Proctor, E. K., Powell, B. J., & McMillen, J. C. (2013). Implementation strategies:"
+                            " recommendations for specifying and reporting. *Implementation Science*, 8, 139."),
+    "wiltseystirman2019": Citation("Wiltsey Stirman, Baumann & Miller", 2019,
+                                   "Wiltsey Stirman, S., Baumann, A. A., & Miller, C. J. (2019). The FRAME: an expanded"
+                                   " framework for reporting adaptations and modifications to evidence-based"
+                                   " interventions. *Implementation Science*, 14, 58."),
+    "miller2021": Citation("Miller et al.", 2021,
+                           "Miller, C. J., Barnett, M. L., Baumann, A. A., Gutner, C. A., & Wiltsey-Stirman, S."
+                           " (2021). The FRAME-IS: a framework for documenting modifications to implementation"
+                           " strategies in healthcare. *Implementation Science*, 16, 36."),
+    "glasgow2019": Citation("Glasgow et al.", 2019,
+                            "Glasgow, R. E., Harden, S. M., Gaglio, B., et al. (2019). RE-AIM planning and evaluation"
+                            " framework: adapting to new science and practice with a 20-year review. *Frontiers in"
+                            " Public Health*, 7, 64."),
 }
 
 #: The sources each agreement coefficient follows, as (role, key, locator): the first is the

@@ -12,12 +12,14 @@ from __future__ import annotations
 from ._base import ENV_VAR, PROJECT_FILE
 from .analysis import AnalysisMixin
 from .coding import CodingMixin
+from .implementation import ImplementationMixin
 from .mixed import MixedMixin
+from .rapid import RapidImport, RapidMixin
 from .reports import ReportsMixin
 from .transcripts import ImportResult, ProgressCallback, TranscriptsMixin
 
 
-class Project(TranscriptsMixin, CodingMixin, AnalysisMixin, MixedMixin, ReportsMixin):
+class Project(TranscriptsMixin, CodingMixin, AnalysisMixin, MixedMixin, ImplementationMixin, RapidMixin, ReportsMixin):
     """A mio-qual project: a folder with one store.
 
     Parameters
@@ -37,4 +39,4 @@ class Project(TranscriptsMixin, CodingMixin, AnalysisMixin, MixedMixin, ReportsM
     """
 
 
-__all__ = ["Project", "ImportResult", "PROJECT_FILE", "ENV_VAR", "ProgressCallback"]
+__all__ = ["Project", "ImportResult", "RapidImport", "PROJECT_FILE", "ENV_VAR", "ProgressCallback"]

@@ -169,6 +169,64 @@ MIGRATIONS: list[str] = [
         codebook_version TEXT
     );
     """,
+    # 1 -> 2: which transcripts each coder was given (agreement's "seen" rule): a transcript a
+    # coder returned (a Word file, a sheet listing it, a .qdpx source) or was assigned
+    """
+    CREATE TABLE coverage (
+        coder TEXT NOT NULL,
+        transcript_id TEXT NOT NULL REFERENCES transcripts(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL CHECK (kind IN ('returned', 'assigned')),
+        source TEXT NOT NULL,
+        origin TEXT,
+        at TEXT NOT NULL,
+        PRIMARY KEY (coder, transcript_id, kind, source)
+    );
+    CREATE INDEX coverage_by_source ON coverage (coder, kind, source);
+    """,
+    # 2 -> 3: rapid qualitative analysis: summary templates, summaries per domain, their quotes
+    """
+    CREATE TABLE rapid_templates (
+        name TEXT PRIMARY KEY,
+        definition TEXT NOT NULL,
+        registered_at TEXT NOT NULL
+    );
+
+    CREATE TABLE rapid_summaries (
+        summarizer TEXT NOT NULL,
+        transcript_id TEXT NOT NULL REFERENCES transcripts(id) ON DELETE CASCADE,
+        domain TEXT NOT NULL,
+        template TEXT NOT NULL REFERENCES rapid_templates(name),
+        summary TEXT NOT NULL,
+        source_file TEXT,
+        imported_at TEXT NOT NULL,
+        PRIMARY KEY (summarizer, transcript_id, domain)
+    );
+
+    CREATE TABLE rapid_quotes (
+        summarizer TEXT NOT NULL,
+        transcript_id TEXT NOT NULL REFERENCES transcripts(id) ON DELETE CASCADE,
+        domain TEXT NOT NULL,
+        n INTEGER NOT NULL,
+        quote_start INTEGER NOT NULL,
+        quote_end INTEGER NOT NULL,
+        segment_id TEXT,
+        PRIMARY KEY (summarizer, transcript_id, domain, n)
+    );
+    """,
+    # 1 -> 2: the Aim 2 logs (activity list, completion dates, strategies, adaptations, facilitation),
+    # one row per log row, its checked cells as JSON (store/implementation.py)
+    """
+    CREATE TABLE impl_logs (
+        id INTEGER PRIMARY KEY,
+        log TEXT NOT NULL,
+        row INTEGER,
+        agency TEXT,
+        clinic TEXT,
+        record TEXT NOT NULL DEFAULT '{}',
+        source_file TEXT
+    );
+    CREATE INDEX impl_logs_by_log ON impl_logs (log, clinic);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,178 @@
+"""Aim 2: the Project methods for implementation processes per clinic and agency.
+
+The logs (activity list, completion dates, strategies, adaptations, facilitation contacts) are
+read and checked by :mod:`mio_qual.implementation`, stored by :mod:`mio_qual.store.implementation`,
+and scored here from what the store holds: Stages of Implementation Completion, the strategy and
+adaptation logs, facilitation dose, implementation outcomes, the RE-AIM table, the predictor x
+outcome matrix and the per-clinic timeline.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Sequence
+
+from ..errors import InputError
+from ._base import ProjectBase
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from ..result import Result
+
+
+@dataclass
+class ImplementationImport:
+    """What :meth:`ImplementationMixin.import_implementation` stored.
+
+    Attributes
+    ----------
+    log : str
+        activities, activity_dates, strategies, adaptations or facilitation.
+    path : Path
+    rows : int
+        Rows stored.
+    replaced : int
+        Rows the log held before (a log is replaced whole).
+    warnings : list of str
+    """
+
+    log: str
+    path: Path
+    rows: int = 0
+    replaced: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+class ImplementationMixin(ProjectBase):
+    """Implementation processes (Aim 2): SIC, strategies, adaptations, facilitation, outcomes."""
+
+    # ------------------------------------------------------------------ sites and logs
+    def sites(self) -> dict[str, str]:
+        """Each clinic's agency: from the transcripts' metadata, then the stored logs and
+        quantitative data for clinics the transcripts do not name."""
+        from ..mixed.constructs import clinic_agencies
+        from ..store.implementation import read_log
+        from ..store.quant import read_quant
+
+        owners = clinic_agencies(self.transcripts())
+        for frame in (read_log(self.store, "activity_dates"), read_quant(self.store, level="clinic")):
+            if len(frame) and {"clinic", "agency"} <= set(frame.columns):
+                for clinic, agency in zip(frame["clinic"], frame["agency"]):
+                    if isinstance(clinic, str) and clinic and isinstance(agency, str) and agency:
+                        owners.setdefault(clinic, agency)
+        return dict(sorted(owners.items()))
+
+    def import_implementation(self, log: str, path: str | Path, *, sheet: str | None = None) -> ImplementationImport:
+        """Import one Aim 2 log from CSV or XLSX, replacing what the project held of it.
+
+        Parameters
+        ----------
+        log : {"activities", "activity_dates", "strategies", "adaptations", "facilitation"}
+        path : str or Path
+        sheet : str, optional
+            The sheet of an ``.xlsx`` file (default the first).
+
+        Raises
+        ------
+        InputError
+            Every bad cell with sheet, row and column; nothing is stored then.
+        """
+        from ..implementation import readers
+        from ..store import now_iso
+        from ..store.imports import record_import
+        from ..store.implementation import replace_log
+
+        path = Path(path)
+        if log not in readers.READERS:
+            raise InputError(f"unknown Aim 2 log {log!r}", path=path, hint="use " + ", ".join(readers.READERS))
+        cases = self._all_cases()
+        owners = self.sites()
+        records = readers.READERS[log](path, sheet=sheet, clinics=sorted(set(cases["clinic"]) | set(owners)),
+                                       agencies=sorted(set(cases["agency"]) | set(owners.values())),
+                                       agency_of=owners, activities=self.activity_list())
+        result = ImplementationImport(log=log, path=path, rows=len(records))
+        with self.store.transaction():
+            result.replaced = replace_log(self.store, log, records, path.name)
+            record_import(self.store, kind=f"implementation {log}", path=str(path),
+                          sha256=hashlib.sha256(path.read_bytes()).hexdigest(), coder=None, n_items=len(records),
+                          at=now_iso())
+            self.store.audit("import implementation log", target=log,
+                             detail={"rows": len(records), "replaced": result.replaced, "source_file": path.name})
+        return result
+
+    def implementation_log(self, log: str, clinic: str | Sequence[str] | None = None) -> "pd.DataFrame":
+        """A stored Aim 2 log as a DataFrame, optionally for some clinics (agency-wide rows of
+        those clinics' agencies included)."""
+        from ..mixed.constructs import as_list
+        from ..store.implementation import LOGS, read_log
+
+        if log not in LOGS:
+            raise InputError(f"unknown Aim 2 log {log!r}", hint="use " + ", ".join(LOGS))
+        frame = read_log(self.store, log)
+        clinics = as_list(clinic)
+        if clinics is not None and len(frame) and "clinic" in frame.columns:
+            owners = self.sites()
+            agencies = {owners.get(c) for c in clinics}
+            keep = frame["clinic"].isin(clinics)
+            if "agency" in frame.columns:
+                keep |= frame["clinic"].isna() & frame["agency"].isin(agencies)
+            frame = frame[keep].reset_index(drop=True)
+        return frame
+
+    # ------------------------------------------------------------------ Stages of Implementation Completion
+    def activity_list(self) -> "pd.DataFrame":
+        """The study's activity list (activity_id, activity, stage, stage_name, phase, level)."""
+        from ..implementation.sic import activity_frame
+
+        frame = self.implementation_log("activities")
+        return activity_frame(frame.to_dict("records") if len(frame) else [])
+
+    def sic_completion(self) -> "pd.DataFrame":
+        """Every listed activity for every clinic with its actual completion date (agency
+        activities carry their agency's date; see :func:`mio_qual.implementation.sic.clinic_completion`)."""
+        import pandas as pd
+
+        from ..implementation.sic import clinic_completion
+
+        activities = self.activity_list()
+        if not len(activities):
+            raise InputError("the project has no activity list",
+                             hint="import one with `mio-qual implementation import activities FILE`")
+        dates = self.implementation_log("activity_dates")
+        if not len(dates):
+            dates = pd.DataFrame(columns=["activity_id", "agency", "clinic", "date_completed"])
+        for column in ("agency", "clinic", "date_completed"):
+            if column not in dates.columns:
+                dates[column] = None
+        return clinic_completion(activities, dates, self.sites())
+
+    def sic(self, view: str = "summary") -> "pd.DataFrame":
+        """Stages of Implementation Completion scores (Chamberlain, Brown & Saldana 2011; Saldana 2014).
+
+        Parameters
+        ----------
+        view : {"summary", "stage", "phase", "agency", "completion"}
+            ``summary``: one row per clinic (stage reached, each phase's proportion and days);
+            ``stage`` / ``phase``: per clinic and stage / phase; ``agency``: the clinic summary's
+            mean, minimum and maximum per agency (base: clinics); ``completion``: every activity
+            per clinic with its date.
+        """
+        from ..implementation import sic as scores
+
+        views = {"summary": scores.sic_summary, "stage": scores.sic_stages, "phase": scores.sic_phases,
+                 "agency": lambda c: scores.sic_by_agency(scores.sic_summary(c)), "completion": lambda c: c}
+        if view not in views:
+            raise InputError(f"unknown SIC view {view!r}", hint="use " + ", ".join(views))
+        return views[view](self.sic_completion())
+
+    def sic_result(self) -> "Result":
+        """The SIC tables as one :class:`~mio_qual.result.Result` (summary, phases, stages, agencies)."""
+        from ..implementation.sic import sic_result
+
+        return sic_result(self.sic_completion())
+
+
+__all__ = ["ImplementationMixin", "ImplementationImport"]
