@@ -213,7 +213,7 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (summarizer, transcript_id, domain, n)
     );
     """,
-    # 1 -> 2: the Aim 2 logs (activity list, completion dates, strategies, adaptations, facilitation),
+    # 3 -> 4: the Aim 2 logs (activity list, completion dates, strategies, adaptations, facilitation),
     # one row per log row, its checked cells as JSON (store/implementation.py)
     """
     CREATE TABLE impl_logs (
