@@ -45,8 +45,32 @@ class _Checker:
             self.check_links(book, raw, cid)
         self.check_cycles()
         self.check_labels()
+        self.check_guids()
+        self.problems = [self._placed(p) for p in self.problems]
         self.problems.sort(key=lambda p: (self._book_order(p.path), p.line or 0))
         return self.problems
+
+    def _placed(self, problem: Problem) -> Problem:
+        """A problem about a code of a file that gives no useful line (a REFI-QDA file written
+        on one line) names the code's place instead: its path and GUID."""
+        entry = self.entries.get(problem.code_id or "")
+        where = entry[1].where if entry is not None else None
+        if not where:
+            return problem
+        return Problem(problem.kind, f"{where}: {problem.message}", problem.path, None, problem.code_id)
+
+    def check_guids(self) -> None:
+        """Two codes may not share a GUID (it is their identity in QDA programs)."""
+        seen: dict[str, str] = {}
+        for book, raw, cid in self.valid:
+            guid = _text_value(raw.values.get("guid")).strip("{}").lower()
+            if not guid:
+                continue
+            if guid in seen:
+                self.add(book, "duplicate-id", f"GUID {guid} of {cid} is also the GUID of {seen[guid]}",
+                         raw.line_of("guid"), cid)
+                continue
+            seen[guid] = cid
 
     def _book_order(self, path: str | None) -> int:
         for i, book in enumerate(self.books):
@@ -315,6 +339,8 @@ class _Checker:
             lists["refines"] = tuple(self.folded[normalize_id(r)] for r in lists["refines"])
             out.append(
                 Code(
+                    guid=_text_value(v.get("guid")),
+                    color=_text_value(v.get("color")),
                     id=cid,
                     name=normalize_text(v.get("name")),  # type: ignore[arg-type]
                     parent=self.parent_of.get(cid),
@@ -326,6 +352,11 @@ class _Checker:
                 )
             )
         return out
+
+
+def _text_value(value: object) -> str:
+    """A plain text field (guid, color): stripped text, '' when absent."""
+    return str(value).strip() if value is not None else ""
 
 
 def _as_list(value: object) -> list[object] | None:

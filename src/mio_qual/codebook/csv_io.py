@@ -21,7 +21,7 @@ from typing import IO, Union
 from .model import LIST_FIELDS, TEXT_FIELDS, Codebook
 from .raw import BooksByName, RawBook, RawCode, read_file_bytes, split_list
 
-COLUMNS: tuple[str, ...] = ("id", "parent", "level", "name", *TEXT_FIELDS, *LIST_FIELDS, "codebook")
+COLUMNS: tuple[str, ...] = ("id", "parent", "level", "name", *TEXT_FIELDS, *LIST_FIELDS, "codebook", "guid", "color")
 _REQUIRED = ("id", "name")
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _MAX_BYTES = 50_000_000

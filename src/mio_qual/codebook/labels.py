@@ -27,12 +27,16 @@ from typing import Iterable, Sequence
 
 from ..errors import UnknownCodeError
 
-#: An id: letters, digits and underscores, dot-separated, starting with a letter.
-ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*$")
+# A letter of any script (``\w`` less digits and underscore), and any word character.
+_LETTER = r"[^\W\d_]"
+_WORD = r"\w"
+#: An id: letters (of any script), digits and underscores, dot-separated, starting with a
+#: letter (``IS.J1``, ``OLTÁS_TÍPUSA``).
+ID_RE = re.compile(rf"^{_LETTER}{_WORD}*(?:\.{_WORD}+)*$")
 #: Dotted id-like tokens inside free text (``IS.J2``, ``MIO.REC``); bare words are not ids here.
-ID_TOKEN_RE = re.compile(r"(?<![\w.])[A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)+(?![\w])")
-_ID_PREFIX_RE = re.compile(r"^\s*([A-Za-z][A-Za-z0-9_]*(?:\s*\.\s*[A-Za-z0-9_]+)*)(?:\s*[:\-–—|]\s*|\s+)(.+)$", re.S)
-_ID_SUFFIX_RE = re.compile(r"^(.+?)\s*[(\[]\s*([A-Za-z][A-Za-z0-9_]*(?:\s*\.\s*[A-Za-z0-9_]+)*)\s*[)\]]\s*$", re.S)
+ID_TOKEN_RE = re.compile(rf"(?<![\w.]){_LETTER}{_WORD}*(?:\.{_WORD}+)+(?![\w])")
+_ID_PREFIX_RE = re.compile(rf"^\s*({_LETTER}{_WORD}*(?:\s*\.\s*{_WORD}+)*)(?:\s*[:\-–—|]\s*|\s+)(.+)$", re.S)
+_ID_SUFFIX_RE = re.compile(rf"^(.+?)\s*[(\[]\s*({_LETTER}{_WORD}*(?:\s*\.\s*{_WORD}+)*)\s*[)\]]\s*$", re.S)
 _PATH_SPLIT_RE = re.compile(r"\s*(?:\\|>|::)\s*")
 _DASHES = "-‐‑‒–—_"
 _SEPARATORS_RE = re.compile(r"[;,\n|]")

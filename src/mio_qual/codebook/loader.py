@@ -15,7 +15,7 @@ from .raw import RawBook
 Source = Union[str, Path]
 
 #: File suffixes :func:`load_codebooks` reads, and the reader each uses.
-SUFFIXES: tuple[str, ...] = (".yaml", ".yml", ".qdc", ".csv")
+SUFFIXES: tuple[str, ...] = (".yaml", ".yml", ".qdc", ".qdpx", ".qde", ".csv")
 
 
 def read_source(path: Path) -> list[RawBook]:
@@ -29,14 +29,14 @@ def read_source(path: Path) -> list[RawBook]:
         from .csv_io import read_csv_books
 
         return read_csv_books(path)
-    if suffix == ".qdc":
+    if suffix in (".qdc", ".qdpx", ".qde"):
         from .qdc import read_qdc_books
 
         return read_qdc_books(path)
     raise InputError(
         f"cannot read a codebook from a {suffix or 'suffix-less'} file",
         path=path,
-        hint="use .yaml, .yml, .csv or .qdc",
+        hint="use .yaml, .yml, .csv, .qdc or a REFI-QDA project (.qdpx)",
     )
 
 
@@ -105,7 +105,8 @@ def load_codebooks(sources: Source | Iterable[Source] = ("cfir2",)) -> Codebook:
     sources : str, Path or iterable of them
         Bundled codebook names (``"cfir2"``, ``"cfir_outcomes"``, ``"mio"``; see
         :func:`bundled_codebooks`) or paths to ``.yaml``/``.yml``, ``.csv`` (as written by
-        :func:`to_csv`) or REFI-QDA ``.qdc`` files. Bundled codebooks that a loaded one
+        :func:`to_csv`), REFI-QDA ``.qdc`` files or REFI-QDA projects (``.qdpx``, whose
+        codebook is read with its hierarchy, descriptions, colours and GUIDs). Bundled codebooks that a loaded one
         ``requires`` are added automatically (loading ``"mio"`` brings in ``"cfir2"``,
         whose constructs the MIO codes refine), before the one that needs them.
 

@@ -69,6 +69,12 @@ class Code:
         Name of the codebook that defines the code.
     line : int or None
         Line in the source file where the entry starts.
+    guid : str
+        The code's GUID in a QDA program's project or codebook (REFI-QDA), kept so that the
+        code keeps its identity through import and export; '' when it has none of its own
+        (exports then derive one from the id, :func:`mio_qual.codebook.code_guid`).
+    color : str
+        Its colour in the QDA program (``#RRGGBB``), '' when none.
     """
 
     id: str
@@ -84,6 +90,8 @@ class Code:
     refines: tuple[str, ...] = ()
     codebook: str = ""
     line: int | None = None
+    guid: str = ""
+    color: str = ""
 
     @property
     def label(self) -> str:
@@ -106,6 +114,8 @@ class Code:
             "refines": list(self.refines),
             "codebook": self.codebook,
             "line": self.line,
+            "guid": self.guid,
+            "color": self.color,
         }
 
 
@@ -160,6 +170,7 @@ class Codebook:
             self._children.setdefault(code.parent, []).append(code.id)
         self._index = LabelIndex.build((c.id, c.name, c.parent, c.aliases) for c in self.codes.values())
         self.version: str = _version(self.codes.values(), self.infos.values())
+        self._by_guid: dict[str, str] = {c.guid.strip("{}").lower(): c.id for c in self.codes.values() if c.guid}
 
     # ----------------------------------------------------------------- container
     def __getitem__(self, code_id: str) -> Code:
@@ -183,6 +194,16 @@ class Codebook:
     def get(self, code_id: str, default: Code | None = None) -> Code | None:
         """The code with this exact id, or ``default``."""
         return self.codes.get(code_id, default)
+
+    def by_guid(self, guid: str | None) -> str | None:
+        """The id of the code whose REFI-QDA GUID is ``guid`` (braces and case ignored), or None."""
+        if not guid:
+            return None
+        return self._by_guid.get(guid.strip().strip("{}").lower())
+
+    def path_of(self, code_id: str, sep: str = " > ") -> str:
+        """The code's names from the top of the tree down: ``'Inner Setting > Available Resources'``."""
+        return sep.join(self.codes[c].name or c for c in [*reversed(self.ancestors(code_id)), code_id])
 
     @property
     def names(self) -> list[str]:
@@ -315,11 +336,12 @@ class Codebook:
         """One row per code in codebook order.
 
         Columns: ``id, parent, level, name, definition, use_when, not_when, example,
-        keywords, aliases, refines, codebook, line``; list fields are joined with ``"; "``.
+        keywords, aliases, refines, codebook, line, guid, color``; list fields are joined
+        with ``"; "``.
         """
         import pandas as pd
 
-        columns = ["id", "parent", "level", "name", *TEXT_FIELDS, *LIST_FIELDS, "codebook", "line"]
+        columns = ["id", "parent", "level", "name", *TEXT_FIELDS, *LIST_FIELDS, "codebook", "line", "guid", "color"]
         rows = []
         for code in self.codes.values():
             row = code.to_dict()
@@ -335,7 +357,8 @@ def canonical_content(codes: Iterable[Code], infos: Iterable[CodebookInfo] = ())
     """The content :attr:`Codebook.version` hashes, as canonical JSON.
 
     Only the codes count: each code's id, name, parent, level, texts, keywords, aliases,
-    refines and codebook name. Codes are sorted by id, list items sorted, texts normalized
+    refines and codebook name, and its GUID and colour when it has them (a code without
+    them hashes as before they existed). Codes are sorted by id, list items sorted, texts normalized
     (:func:`normalize_text`). Source lines, file paths, key order, YAML layout, the order of
     entries and the codebooks' titles, version labels and citations do not count, so a
     codebook exported to CSV or .qdc and read back keeps its version. (``infos`` is accepted
@@ -350,6 +373,8 @@ def canonical_content(codes: Iterable[Code], infos: Iterable[CodebookInfo] = ())
             **{f: normalize_text(getattr(c, f)) for f in TEXT_FIELDS},
             **{f: sorted(normalize_text(x) for x in getattr(c, f)) for f in LIST_FIELDS},
             "codebook": c.codebook,
+            **({"guid": c.guid} if c.guid else {}),
+            **({"color": c.color} if c.color else {}),
         }
         for c in sorted(codes, key=lambda c: c.id)
     ]

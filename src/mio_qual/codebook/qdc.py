@@ -2,30 +2,39 @@
 
 A ``.qdc`` file is the REFI-QDA Codebook Exchange format (namespace
 ``urn:QDA-XML:codebook:1.0``): ``CodeBook > Codes > Code``, codes nested in codes, each
-with ``guid``, ``name``, ``isCodable`` and an optional ``Description``. NVivo, ATLAS.ti,
-MAXQDA and others import and export it.
+with ``guid``, ``name``, ``isCodable``, ``color`` and an optional ``Description``. NVivo,
+ATLAS.ti, MAXQDA and others import and export it. The codebook of a REFI-QDA project
+(``.qdpx``, or its ``project.qde``) is read the same way, so a project file can be named
+wherever a codebook is.
 
 How our codes map onto it:
 
 * ``name`` is ``"<id> <name>"`` (``IS.J1 Funding``), so coders see the stable id in their
   QDA program and :meth:`Codebook.resolve` reads it back.
-* ``guid`` is a UUID-5 of a fixed namespace and the code id, so exports are deterministic and
-  the same code keeps its guid across exports (and in ``.qdpx`` projects, via
-  :func:`code_guid`).
+* ``guid`` is the code's own GUID when it came from a QDA program (:attr:`Code.guid`), else a
+  UUID-5 of a fixed namespace and the code id, so exports are deterministic and the same code
+  keeps its guid across exports (and in ``.qdpx`` projects, via :func:`code_guid`).
 * Domains are not codable (``isCodable="false"``); every other level is.
 * ``Description`` holds the remaining fields as ``Label: value`` lines (``Id``, ``Level``,
   ``Codebook``, ``Definition``, ``Use when``, ``Not when``, ``Example``, ``Keywords``,
-  ``Aliases``, ``Refines``), which :func:`from_qdc` parses back.
+  ``Aliases``, ``Refines``, ``Color``), which :func:`from_qdc` parses back.
 
-On import, codes from other programs (no ``Id:`` line, no id before the name) get an id made
-from their name (``Staff turnover`` -> ``STAFF_TURNOVER``), and a description without labels
-becomes the definition. ``isCodable`` and ``color`` are not imported. XML is parsed with
-``defusedxml`` only.
+On import, codes from other programs (no ``Id:`` line, no id before the name) keep their
+name, GUID, colour and place in the tree, and get an id made from their name, letters of
+any script kept (``Staff turnover`` -> ``STAFF_TURNOVER``, ``Oltás típusa`` ->
+``OLTÁS_TÍPUSA``); a name that several codes bear is placed under its parent's id
+(``BARRIERS.STAFF`` beside ``FACILITATORS.STAFF``): codes are told apart by their place and
+GUID, not by their name. A description without labels
+becomes the definition. When the file gives no useful line numbers (NVivo writes the whole
+document on one line), problems name the code by its path and GUID. ``isCodable`` is not
+imported. XML is parsed with ``defusedxml`` only; a ``.qdpx`` is opened with
+:func:`mio_qual.safezip.open_zip`.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 import uuid
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -53,18 +62,25 @@ _LABELS: tuple[tuple[str, str], ...] = (
     ("Keywords", "keywords"),
     ("Aliases", "aliases"),
     ("Refines", "refines"),
+    ("Color", "color"),
 )
 _LABEL_RE = re.compile(r"^(" + "|".join(re.escape(lbl) for lbl, _ in _LABELS) + r"):[ \t]?(.*)$")
 _FIELD_OF = {lbl: f for lbl, f in _LABELS}
 _LIST = {"keywords", "aliases", "refines"}
-_SLUG_RE = re.compile(r"[^A-Za-z0-9]+")
+_SLUG_RE = re.compile(r"[\W_]+")
+_MAX_QDE_BYTES = 512 << 20
 
 Target = Union[str, Path, IO[bytes], None]
 
 
 def code_guid(code_id: str) -> str:
-    """The REFI-QDA guid of a code: ``uuid5(GUID_NAMESPACE, code_id)``, as text."""
+    """The REFI-QDA guid derived from a code id: ``uuid5(GUID_NAMESPACE, code_id)``, as text."""
     return str(uuid.uuid5(GUID_NAMESPACE, code_id))
+
+
+def guid_of(code: Code) -> str:
+    """The guid a code is written with: its own (from a QDA program), else :func:`code_guid`."""
+    return code.guid or code_guid(code.id)
 
 
 def _description(code: Code) -> str:
@@ -102,10 +118,10 @@ def to_qdc(cb: Codebook, path: Target = None) -> bytes | None:
             parent_el,
             f"{{{QDC_NAMESPACE}}}Code",
             {
-                "guid": code_guid(code.id),
+                "guid": guid_of(code),
                 "name": code.label,
                 "isCodable": "false" if code.level == "domain" else "true",
-                "color": color,
+                "color": code.color or color,
             },
         )
         ET.SubElement(el, f"{{{QDC_NAMESPACE}}}Description").text = _description(code)
@@ -203,47 +219,93 @@ def _parse_description(text: str) -> tuple[dict[str, str], bool]:
 
 
 def _slug(name: str) -> str:
-    s = _SLUG_RE.sub("_", name).strip("_").upper()
+    """An id made from a name, letters of every script kept: ``Oltás típusa`` -> ``OLTÁS_TÍPUSA``."""
+    s = _SLUG_RE.sub("_", unicodedata.normalize("NFC", name)).strip("_").upper()
     if not s or not s[0].isalpha():
         s = "C_" + s
     return s
 
 
 def read_qdc_books(path: str | Path) -> list[RawBook]:
-    """Read a ``.qdc`` (or a REFI-QDA project ``.qde``) into raw books, one per ``Codebook:``.
+    """Read a ``.qdc``, or the codebook of a REFI-QDA project (``.qdpx`` or ``.qde``), into raw
+    books, one per ``Codebook:``.
 
-    Problems are recorded on the books, never raised.
+    Problems are recorded on the books, never raised (a ``.qdpx`` that is not a safe, readable
+    zip raises :class:`~mio_qual.errors.InputError`).
     """
     path = Path(path)
     found = BooksByName(path)
     first = found.first
-    data = read_file_bytes(path, first, _MAX_BYTES)
+    if path.suffix.lower() == ".qdpx":
+        data: bytes | None = qdpx_project_bytes(path)
+    else:
+        data = read_file_bytes(path, first, _MAX_BYTES)
     if data is None:
         return [first]
+    read_qdc_bytes(data, found)
+    return found.books()
+
+
+def qdpx_project_bytes(path: Path) -> bytes:
+    """The ``project.qde`` inside a ``.qdpx`` archive (bounded, safe unzip).
+
+    Raises
+    ------
+    InputError
+        When the file is not a safe zip or holds no ``.qde``.
+    """
+    from ..errors import InputError
+    from ..safezip import open_zip, read_member
+
+    with open_zip(path, what="REFI-QDA project") as archive:
+        top = [n for n in archive.namelist() if "/" not in n.strip("/")]
+        names = [n for n in top if n.lower() == "project.qde"] or [n for n in top if n.lower().endswith(".qde")]
+        if len(names) != 1:
+            raise InputError("the archive holds no project.qde", path=path,
+                             hint="this is not a REFI-QDA project (.qdpx); export the project again from the QDA program")
+        return read_member(archive, names[0], path=path, limit=_MAX_QDE_BYTES)
+
+
+def read_qdc_bytes(data: bytes, found: BooksByName) -> None:
+    """Read the codes of a ``<CodeBook>`` or ``<Project>`` document into ``found``'s books."""
+    first = found.first
     try:
         root = _parse_xml(data)
     except (ET.ParseError, LookupError, ValueError) as exc:  # syntax; unknown encoding; defusedxml's refusals
         position = getattr(exc, "position", None)
         line = position[0] if isinstance(position, tuple) and position else None
         first.problem("syntax", f"not a readable XML file: {exc}", line)
-        return [first]
+        return
     if root is None:  # pragma: no cover - expat reports empty input as an error
         first.problem("bad-structure", "empty XML document")
-        return [first]
+        return
     codebook_el = root if root.local == "CodeBook" else root.find("CodeBook") if root.local == "Project" else None
     if codebook_el is None:
         first.problem(
             "bad-structure", f"root element is <{root.local}>; expected a REFI-QDA <CodeBook> (or a <Project>)", root.line
         )
-        return [first]
+        return
     codes_el = codebook_el.find("Codes")
     if codes_el is None:
+        if root.local == "Project":  # a project without codes: an empty codebook
+            found.book(None)
+            return
         first.problem("bad-structure", "no <Codes> element in the <CodeBook>", codebook_el.line)
-        return [first]
+        return
 
     used_ids: set[str] = set()
+    placed: list[tuple[RawCode, str, str]] = []  # (entry, path of names, guid)
+    shared: dict[str, int] = {}  # how many codes bear each name (case-folded)
 
-    def walk(el: _Node, parent_id: str | None, nested: bool, parent_book: str | None) -> None:
+    def count(el: _Node) -> None:
+        for child in el.findall("Code"):
+            key = (child.attrib.get("name") or "").strip().casefold()
+            shared[key] = shared.get(key, 0) + 1
+            count(child)
+
+    count(codes_el)
+
+    def walk(el: _Node, parent_id: str | None, nested: bool, parent_book: str | None, names: tuple[str, ...]) -> None:
         label = (el.attrib.get("name") or "").strip()
         desc_el = el.find("Description")
         fields, labelled = _parse_description("".join(desc_el.text) if desc_el is not None else "")
@@ -259,6 +321,8 @@ def read_qdc_books(path: str | Path) -> list[RawBook]:
             code_id, name = m.group(1), m.group(2).strip()
         else:
             base = _slug(label) if label else "CODE"
+            if parent_id and shared.get(label.casefold(), 0) > 1:  # a name used elsewhere too: placed by parent
+                base = f"{parent_id}.{base}"
             code_id, n = base, 2
             while code_id.casefold() in used_ids:
                 code_id, n = f"{base}_{n}", n + 1
@@ -270,19 +334,29 @@ def read_qdc_books(path: str | Path) -> list[RawBook]:
             raw.values["name"] = name
         for key, value in fields.items():
             raw.values[key] = split_list(value) if key in _LIST else value
+        guid = (el.attrib.get("guid") or "").strip().strip("{}")
+        if guid and not (labelled and guid.lower() == code_guid(code_id)):
+            raw.values["guid"] = guid  # a GUID of the code's own, not the one derived from its id
+        color = (el.attrib.get("color") or "").strip()
+        if color and not labelled:  # mio-qual writes its own colours in the Color: line
+            raw.values["color"] = color
         for key in raw.values:
             raw.lines[key] = el.line
         found.book(book_name).codes.append(raw)
+        here = (*names, label or code_id)
+        placed.append((raw, " > ".join(here), guid))
         for child in el.findall("Code"):
-            walk(child, code_id, True, book_name)
+            walk(child, code_id, True, book_name, here)
 
     for el in codes_el.findall("Code"):
-        walk(el, None, False, None)
-    return found.books()
+        walk(el, None, False, None, ())
+    if len({raw.line for raw, _p, _g in placed}) < len(placed):  # several codes on one line
+        for raw, names_path, guid in placed:
+            raw.where = f"code {names_path!r}" + (f" (GUID {guid})" if guid else "")
 
 
 def from_qdc(path: str | Path) -> Codebook:
-    """Read a REFI-QDA codebook (``.qdc``) and check it.
+    """Read a REFI-QDA codebook (``.qdc``), or a project's (``.qdpx``), and check it.
 
     Raises
     ------

@@ -29,6 +29,8 @@ CODE_FIELDS: tuple[str, ...] = (
     "keywords",
     "aliases",
     "refines",
+    "guid",
+    "color",
 )
 #: Top-level fields of a YAML codebook.
 BOOK_FIELDS: tuple[str, ...] = ("codebook", "title", "version_label", "source", "description", "requires", "codes")
@@ -52,6 +54,9 @@ class RawCode:
         Id of the entry this one is nested under (YAML ``children:``, QDC nesting).
     nested : bool
         True if the entry was nested under another (even one with a missing id).
+    where : str or None
+        How messages name the entry when its line says nothing (a REFI-QDA file written on
+        one line): ``code 'Barriers > Staff' (GUID ...)``.
     """
 
     values: dict[str, object] = field(default_factory=dict)
@@ -60,6 +65,7 @@ class RawCode:
     item_lines: dict[str, list[int]] = field(default_factory=dict)
     nested_parent: str | None = None
     nested: bool = False
+    where: str | None = None
 
     def line_of(self, name: str, item: int | None = None) -> int | None:
         """Line of a field (or of one item of a list field), falling back to the entry's line."""

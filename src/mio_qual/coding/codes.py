@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import TYPE_CHECKING, Any, Sequence
 
 from ..codebook import DEFAULT_CODEBOOKS
@@ -54,7 +55,7 @@ def load_codebook(codebook: "Codebook | Sequence[str] | str | None") -> "Codeboo
 
     if codebook is None:
         return load_codebooks(list(DEFAULT_CODEBOOKS))
-    if isinstance(codebook, str):
+    if isinstance(codebook, (str, PurePath)):  # a bundled name or a file (.yaml, .csv, .qdc, .qdpx)
         return load_codebooks([codebook])
     if isinstance(codebook, (list, tuple)):
         return load_codebooks(list(codebook))

@@ -5,9 +5,11 @@ The archive holds ``project.qde`` (QDA-XML 1.0, namespace ``urn:QDA-XML:project:
 ``sources/<guid>.txt`` per transcript. In ``project.qde``:
 
 * ``Users``: one ``User`` per coder layer exported;
-* ``CodeBook``: every code of the codebook(s) the exported codings were made with, nested by
-  parent, named ``"<id> <name>"`` (``IS.J1 Funding``) so the stable id travels with the code
-  and comes back through :meth:`Codebook.resolve`; the definition is the ``Description``;
+* ``CodeBook``: every code of the codebook(s) the exported codings were made with (and of the
+  other codebooks kept in the project, codes nobody applied included), nested by parent; a
+  code of ours is named ``"<id> <name>"`` (``IS.J1 Funding``) so the stable id travels with
+  the code and comes back through :meth:`Codebook.resolve`; a code that came from a QDA
+  program keeps its own name, GUID and colour; the definition is the ``Description``;
 * ``Variables`` and ``Cases``: one case per clinic (transcripts without a clinic go to a case
   for their agency) with its ``agency`` and ``clinic``, plus any case a previous ``.qdpx``
   import recorded; each transcript's metadata (agency, clinic, kind, participant_id, role,
@@ -44,6 +46,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$")
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+_RGB = re.compile(r"^#[0-9A-Fa-f]{6}$")
 _NAME_CHARS = 120
 
 
@@ -81,6 +84,18 @@ class _Code:
     definition: str = ""
     level: str = "code"
     codable: bool = True
+    guid: str = ""  # the code's own GUID from a QDA program ('' : derived from the id)
+    color: str = ""
+
+    @property
+    def label(self) -> str:
+        """The REFI name: a code from a QDA program keeps its own name, ours carry the id."""
+        return self.name if self.guid and self.name else code_label(self.id, self.name)
+
+
+def _text(value: Any) -> str:
+    """A stored text field ('' for None and NaN)."""
+    return value if isinstance(value, str) else ""
 
 
 def export_layers(known: Sequence[str], coders: Sequence[str] | None, where: str | Path | None = None) -> list[str]:
@@ -209,9 +224,11 @@ def _codes(used: list[tuple[str, str | None]], codebook: "Codebook | None",
     codes: dict[str, _Code] = {}
     if codebook is not None:
         for code in codebook.codes.values():
-            codes[code.id] = _Code(code.id, code.name, code.parent, code.definition, code.level)
+            codes[code.id] = _Code(code.id, code.name, code.parent, code.definition, code.level, guid=code.guid,
+                                   color=code.color)
     else:
-        versions = sorted({v for _c, v in used if v})
+        used_versions = sorted({v for _c, v in used if v})
+        versions = [*used_versions, *(v for v in stored if v not in used_versions)]
         for version in versions:
             content = stored.get(version)
             for record in json.loads(content) if content else []:
@@ -219,7 +236,8 @@ def _codes(used: list[tuple[str, str | None]], codebook: "Codebook | None",
                 if cid and cid not in codes:
                     parent = record.get("parent") or None
                     codes[cid] = _Code(cid, str(record.get("name") or cid), parent,
-                                       str(record.get("definition") or ""), str(record.get("level") or "code"))
+                                       str(record.get("definition") or ""), str(record.get("level") or "code"),
+                                       guid=_text(record.get("guid")), color=_text(record.get("color")))
     for code_id, _version in used:
         if code_id not in codes:
             codes[code_id] = _Code(code_id, code_id, None)
@@ -241,7 +259,7 @@ def _codes(used: list[tuple[str, str | None]], codebook: "Codebook | None",
         stack.extend(reversed(children.get(code.id, [])))
     coded = {code_id for code_id, _version in used}
     for code in ordered:
-        code.codable = code.level != "domain" or code.id in coded  # domains only when used
+        code.codable = bool(code.guid) or code.level != "domain" or code.id in coded  # domains only when used
     return ordered
 
 
@@ -361,7 +379,7 @@ def _write_qde(stream: Any, layers: list[str], codes: list[_Code], sources: Sequ
         for coder, guid in users.items():
             w.empty("User", {"guid": guid, "name": coder})
         w.end("Users")
-    guids = {code.id: code_guid(code.id) for code in codes}
+    guids = {code.id: code.guid or code_guid(code.id) for code in codes}
     if codes:
         w.start("CodeBook")
         w.start("Codes")
@@ -370,8 +388,9 @@ def _write_qde(stream: Any, layers: list[str], codes: list[_Code], sources: Sequ
             while open_codes and open_codes[-1] != code.parent:
                 w.end("Code")
                 open_codes.pop()
-            w.start("Code", {"guid": guids[code.id], "name": code_label(code.id, code.name),
-                             "isCodable": "true" if code.codable else "false"})
+            w.start("Code", {"guid": guids[code.id], "name": code.label,
+                             "isCodable": "true" if code.codable else "false",
+                             "color": code.color if _RGB.match(code.color) else None})
             if code.definition:
                 w.text("Description", code.definition)
             open_codes.append(code.id)

@@ -2,12 +2,16 @@
 
 What lands where
 ----------------
-* **Codes** are looked up in the codebook with :meth:`Codebook.resolve` (id, name, alias,
-  ``id name``, or the REFI code path ``Parent > Child`` when the name alone is ambiguous).
-  The codebook is the authority on codes (DESIGN.md, decision 4): a ``.qdpx`` never adds
-  codes. A code that is used by a coding but matches no codebook code is an error that lists
-  every such code; with ``skip_problems=True`` its codings are skipped and listed instead.
-  Codes nobody applied (category folders such as "Inner Setting") are ignored.
+* **Codes** are looked up in the codebook by GUID first (:meth:`Codebook.by_guid`: a codebook
+  read from this very ``.qdpx``, or from a ``.qdc`` of the same program, knows every code by
+  its place and GUID, so two codes of one name under different parents stay apart), then with
+  :meth:`Codebook.resolve` (id, name, alias, ``id name``, or the REFI code path
+  ``Parent > Child`` when the name alone is ambiguous). The codebook is the authority on
+  codes (DESIGN.md, decision 4): to take the file's own codes, name the file as the codebook
+  (``codebook="project.qdpx"``, ``--codebook project.qdpx``). A code that is used by a coding
+  but matches no codebook code is an error that lists every such code by its path and GUID
+  and says how to use the file's own codebook; with ``skip_problems=True`` its codings are
+  skipped and listed instead.
 * **Sources** (``TextSource``) become transcripts. A source matches a stored transcript when
   its canonical text is identical (same hash), else when its name (with or without an
   extension) is a transcript id or the file name a transcript was imported from; the
@@ -265,6 +269,7 @@ def layer_writes(plan: QdpxPlan, codings_by_coder: dict[str, list[Coding]], befo
     else:
         layers.update(plan.users)
     writes = []
+    sources = tuple(p.report.transcript_id for p in plan.planned if p.report.transcript_id is not None)
     for layer in sorted(layers):
         rows = codings_by_coder.get(layer, [])
         if not rows and layer not in before:
@@ -492,9 +497,14 @@ def _resolve_codes(qde: QdeProject, planned: list[_Planned], codebook: "Codebook
         if code is None:
             unknown.append(f"code GUID {guid} (used {used[guid]} time(s)) is not in the file's CodeBook")
             continue
-        found, why = _resolve_one(codebook, code.name, code.path(qde.codes).replace("/", " > "))
+        found = codebook.by_guid(guid)
+        why = ""
         if found is None:
-            unknown.append(f"code {code.name!r} (used {used[guid]} time(s)): {why}")
+            found, why = _resolve_one(codebook, code.name, code.path(qde.codes).replace("/", " > "))
+        if found is None:
+            place = code.path(qde.codes).replace("/", " > ")
+            at = f"at {place!r}, " if place != code.name else ""
+            unknown.append(f"code {code.name!r} ({at}GUID {guid}, used {used[guid]} time(s)): {why}")
         else:
             code_map[guid] = found
             result.codes[code.name] = found
@@ -502,8 +512,8 @@ def _resolve_codes(qde: QdeProject, planned: list[_Planned], codebook: "Codebook
         raise InputError(
             f"{len(unknown)} code(s) applied in the project are not in the codebook, so nothing was imported; "
             f"first: {unknown[0]}", path=path,
-            hint="add them to the codebook (or rename them in the QDA program), or pass --skip-problems",
-            details=unknown)
+            hint=f"to use the project's own codebook pass --codebook {str(path)!r} (or add the codes to yours, "
+                 "or pass --skip-problems)", details=unknown)
     for message in unknown:
         problem(message + "; its codings were skipped")
     return code_map

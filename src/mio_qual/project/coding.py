@@ -473,7 +473,10 @@ class CodingMixin(ProjectBase):
             The ``.qdpx`` file.
         codebook : Codebook or codebook names, optional
             Every code applied in the file must resolve to one of its codes; default:
-            :data:`mio_qual.codebook.DEFAULT_CODEBOOKS`.
+            :data:`mio_qual.codebook.DEFAULT_CODEBOOKS`. Name the ``.qdpx`` itself (or a
+            ``.qdc``) to use the project's own codes, with their hierarchy, descriptions,
+            colours and GUIDs. The codebook is kept in the project, codes nobody applied
+            included, and :meth:`export_qdpx` writes it back.
         coder : str, optional
             Put every coding into this coder's layer; default: one layer per REFI ``User``.
         skip_problems : bool
@@ -492,6 +495,7 @@ class CodingMixin(ProjectBase):
             Hostile, damaged or unusable input, listing every problem found; nothing is written.
         """
         from ..coding.codes import load_codebook
+        from ..coding.layers import codebook_record
         from ..coding.refi_import import (
             audit_detail,
             layer_writes,
@@ -516,6 +520,7 @@ class CodingMixin(ProjectBase):
             for transcript in merge_metadata(plan, stored):
                 if store_transcripts.update_metadata(self.store, transcript):
                     result.metadata_updated.append(transcript.id)
+            store_codebooks.add_codebook(self.store, **codebook_record(book), added_at=now_iso())  # codes kept uncoded too
             before = store_codings.coders_of_source(self.store, plan.path.name)
             for write in layer_writes(plan, by_coder, before):
                 result.writes.append(self._write_layer(write, book))
@@ -665,7 +670,10 @@ class CodingMixin(ProjectBase):
         coders : sequence of str, optional
             Coder layers to export (default: every layer).
         codebook : Codebook or codebook names, optional
-            The codes to list (default: the codebook versions stored with the codings).
+            The codes to list (default: the codebook versions stored with the codings, then
+            every other codebook kept in the project, such as one a ``.qdpx`` brought with
+            codes nobody applied; a code keeps its GUID, colour and name from the QDA program
+            it came from).
         offsets : {"codepoint", "utf16"}
             How positions count (see :func:`mio_qual.coding.refi_export.export_qdpx`).
         name : str, optional
@@ -681,7 +689,8 @@ class CodingMixin(ProjectBase):
         check_offsets(offsets)
         layers = export_layers(store_codings.coders(self.store), coders, where=self.folder)
         codings = store_codings.read_codings(self.store, coder=layers)
-        versions = sorted({v for _c, v in used_codes(codings) if v})
+        used = sorted({v for _c, v in used_codes(codings) if v})
+        versions = [*used, *(v for v in store_codebooks.codebook_versions(self.store) if v not in used)]
         transcripts = self.transcripts()
         sources = [QdpxSource(tid, digest, imported, self.transcript(tid).metadata)
                    for tid, digest, imported in zip(transcripts["transcript_id"], transcripts["text_hash"],

@@ -24,4 +24,10 @@ def codebook_contents(store: "Store", versions: list[str]) -> dict[str, str]:
     return dict(rows.fetchall())
 
 
-__all__ = ["add_codebook", "codebook_contents"]
+def codebook_versions(store: "Store") -> list[str]:
+    """Every codebook version kept, oldest first."""
+    rows = store.connection.execute("SELECT version FROM codebooks ORDER BY added_at, version")
+    return [row[0] for row in rows.fetchall()]
+
+
+__all__ = ["add_codebook", "codebook_contents", "codebook_versions"]
