@@ -36,7 +36,7 @@ on the canonical text:
   transcript), the two texts are aligned (:func:`mio_qual.coding.anchor.align`).
 
 Word files are opened with :mod:`mio_qual.safezip` and every XML part is parsed with
-:mod:`defusedxml`; python-docx is used only to write files.
+:mod:`mio_qual.xmlsafe` (hardened lxml); python-docx is used only to write files.
 """
 
 from __future__ import annotations
@@ -227,14 +227,20 @@ def export_docx(transcript: "Transcript", path: str | Path, *, suggestions: "pd.
     set_custom_properties(document, {PROP_TRANSCRIPT: transcript_id, PROP_HASH: transcript.hash,
                                      PROP_FORMAT: EXPORT_FORMAT})
     if suggestions is not None:
-        _add_suggestions(document, suggestions)
+        _add_suggestions(document, suggestions, exported)
     path.parent.mkdir(parents=True, exist_ok=True)
     document.save(str(path))
     return path
 
 
-def _add_suggestions(document: "DocxDocument", suggestions: "pd.DataFrame") -> int:
+def _add_suggestions(document: "DocxDocument", suggestions: "pd.DataFrame", exported: datetime | None) -> int:
+    from docx.oxml.ns import qn
+
+    stamp = None
+    if exported is not None:
+        stamp = (exported.astimezone(timezone.utc) if exported.tzinfo else exported).strftime("%Y-%m-%dT%H:%M:%SZ")
     seen = set()
+    runs = ExportRuns(document)  # the layout once per document, not once per suggestion (issue 21)
     for start, end, code, probability in zip(suggestions["start"], suggestions["end"], suggestions["code"],
                                              suggestions["probability"]):
         start, end = int(start), int(end)
@@ -243,8 +249,10 @@ def _add_suggestions(document: "DocxDocument", suggestions: "pd.DataFrame") -> i
         seen.add((start, end, code))
         known = probability is not None and probability == probability  # NaN: no probability
         label = f"{SUGGESTION_PREFIX} {code}" + (f" (p={probability:.2f})" if known else "")
-        runs = runs_for_span(document, start, end)
-        document.add_comment(runs, text=label, author=SUGGESTION_AUTHOR, initials="MQ")
+        comment = document.add_comment(runs.runs_for(start, end), text=label, author=SUGGESTION_AUTHOR,
+                                       initials="MQ")
+        if stamp is not None:  # a fixed export date makes the comments' dates reproducible too
+            comment._comment_elm.set(qn("w:date"), stamp)  # noqa: SLF001 - python-docx sets "now"
     return len(seen)
 
 
@@ -331,23 +339,82 @@ def _export_layout(document: "DocxDocument") -> tuple[list[tuple["Paragraph", in
     return layout, id_style
 
 
+class ExportRuns:
+    """The text runs of an exported document, laid out once, for placing many comments.
+
+    Holds each transcript paragraph's canonical span and, once a span reaches it, the
+    paragraph's text runs with their offsets, kept up to date as runs are split. Placing a
+    comment then costs the runs of the paragraphs it covers, not a pass over the whole
+    document (which made ``export-docx --with-suggestions`` quadratic in suggestions).
+    Comments added through python-docx between calls leave the text runs as they were
+    (their markers and reference runs hold no text), so the layout stays valid.
+    """
+
+    def __init__(self, document: "DocxDocument") -> None:
+        from bisect import bisect_right
+
+        self._bisect = bisect_right
+        layout, self.id_style = _export_layout(document)
+        if not layout:
+            raise ValueError("not a mio-qual export: no paragraphs in the 'MIO Transcript' style")
+        self.paragraphs = [p for p, _s, _e in layout]
+        self.starts = [s for _p, s, _e in layout]
+        self.ends = [e for _p, _s, e in layout]
+        self._runs: dict[int, tuple[list["Run"], list[int]]] = {}
+
+    def _runs_of(self, k: int) -> tuple[list["Run"], list[int]]:
+        if k not in self._runs:
+            runs = [r for r in _text_runs(self.paragraphs[k], self.id_style) if r.text]
+            offsets, position = [], 0
+            for run in runs:
+                offsets.append(position)
+                position += len(run.text)
+            self._runs[k] = (runs, offsets)
+        return self._runs[k]
+
+    def _cut(self, k: int, at: int) -> None:
+        runs, offsets = self._runs_of(k)
+        i = self._bisect(offsets, at) - 1
+        if i < 0 or at == offsets[i]:
+            return
+        size = len(runs[i].text)
+        if at < offsets[i] + size:
+            runs.insert(i + 1, _split_run(runs[i], at - offsets[i]))
+            offsets.insert(i + 1, at)
+
+    def runs_for(self, start: int, end: int) -> list["Run"]:
+        """The runs covering canonical ``[start, end)`` exactly, split as needed (see :func:`runs_for_span`)."""
+        if not 0 <= start < end:
+            raise ValueError(f"empty or negative span {start}-{end}")
+        pieces: list["Run"] = []
+        k = max(self._bisect(self.starts, start) - 1, 0)
+        while k < len(self.paragraphs) and self.starts[k] < end:
+            a, b = max(start, self.starts[k]) - self.starts[k], min(end, self.ends[k]) - self.starts[k]
+            if a < b:
+                self._cut(k, a)
+                self._cut(k, b)
+                runs, offsets = self._runs_of(k)
+                first = self._bisect(offsets, a - 1) if a else 0
+                for i in range(first, len(runs)):
+                    if offsets[i] >= b:
+                        break
+                    if offsets[i] >= a:
+                        pieces.append(runs[i])
+            k += 1
+        if not pieces:
+            raise ValueError(f"span {start}-{end} covers no transcript text")
+        return pieces
+
+
 def runs_for_span(document: "DocxDocument", start: int, end: int) -> list["Run"]:
     """The runs of an exported document covering canonical ``[start, end)`` exactly (split as needed).
 
     ``start``/``end`` are offsets into the transcript's canonical text; the span may cross
-    paragraphs. Pass the result to ``document.add_comment(runs, text=..., author=...)``.
+    paragraphs. Pass the result to ``document.add_comment(runs, text=..., author=...)``. To
+    place many comments on one document, make one :class:`ExportRuns` and call its
+    :meth:`~ExportRuns.runs_for` for each.
     """
-    layout, id_style = _export_layout(document)
-    if not layout:
-        raise ValueError("not a mio-qual export: no paragraphs in the 'MIO Transcript' style")
-    pieces: list["Run"] = []
-    for paragraph, p_start, p_end in layout:
-        a, b = max(start, p_start), min(end, p_end)
-        if a < b:
-            pieces.extend(split_runs(paragraph, a - p_start, b - p_start, id_style=id_style))
-    if not pieces:
-        raise ValueError(f"span {start}-{end} covers no transcript text")
-    return pieces
+    return ExportRuns(document).runs_for(start, end)
 
 
 # =========================================================================== import
@@ -398,17 +465,9 @@ class WordFile:
 
 
 def _parse_xml(data: bytes, name: str, path: Path) -> Any:
-    import defusedxml.ElementTree as SafeET
-    from defusedxml import DefusedXmlException
+    from ..xmlsafe import parse
 
-    try:
-        return SafeET.fromstring(data)
-    except DefusedXmlException:
-        raise InputError(f"{name} declares a DTD or entities, which a Word document never needs", path=path,
-                         hint="the file may be hostile; do not open it") from None
-    except SafeET.ParseError as exc:
-        raise InputError(f"the .docx file is damaged ({name}: {exc})", path=path,
-                         hint="open it in Word and save it again") from None
+    return parse(data, path=path, what=name, damaged_hint="open it in Word and save it again")
 
 
 def _strip_id_runs(element: Any, id_style: str) -> None:
@@ -872,5 +931,5 @@ def read_docx_comments(paths: Iterable[str | Path], coder: str, codebook: "Codeb
 
 __all__ = ["export_docx", "read_docx_comments", "WordComments", "read_comment_codings", "read_word_file", "which_transcript",
            "TranscriptNames",
-           "runs_for_span", "split_runs", "set_custom_properties", "DocxImport", "WordFile", "TEXT_STYLE",
+           "runs_for_span", "split_runs", "ExportRuns", "set_custom_properties", "DocxImport", "WordFile", "TEXT_STYLE",
            "ID_STYLE", "SUGGESTION_AUTHOR", "SUGGESTION_PREFIX", "PROP_TRANSCRIPT", "PROP_HASH"]
