@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 
 import numpy as np
@@ -107,39 +106,7 @@ def test_unitized_table():
     assert len(variants) == 3 and variants["unitized_alpha"].isna().all()     # A's X and Y overlap
 
 
-# ------------------------------------------------------------------ the project and the CLI
-@pytest.fixture()
-def coded_project(tmp_path):
-    from mio_qual import Project
-    from mio_qual.coding.model import Coding
-
-    folder = tmp_path / "files"
-    folder.mkdir()
-    (folder / "INT01.txt").write_text(
-        "I: How did the training go?\nR: It went well. We liked the role plays. Supervision was short.\n"
-        "I: And the room?\nR: We had no private room. Sessions were interrupted.\n", encoding="utf-8")
-    (folder / "INT02.txt").write_text(
-        "I: Tell me about funding.\nR: Billing is the problem. We cannot bill MIO time.\n", encoding="utf-8")
-    project = Project.create(tmp_path / "study")
-    project.import_transcripts([folder / "INT01.txt", folder / "INT02.txt"])
-    texts = project.texts()
-
-    def span(tid, phrase):
-        start = texts[tid].index(phrase)
-        return tid, start, start + len(phrase)
-
-    layers = {
-        "ann": [("INT01", "We liked the role plays.", "MIO.TRAIN"), ("INT01", "Supervision was short.", "MIO.SUPV"),
-                ("INT01", "We had no private room.", "IS.J2"), ("INT02", "We cannot bill MIO time.", "MIO.BILL")],
-        "bob": [("INT01", "It went well. We liked the role plays.", "MIO.TRAIN"),
-                ("INT01", "Sessions were interrupted.", "IS.J2"), ("INT02", "Billing is the problem.", "MIO.BILL")],
-    }
-    for coder, rows in layers.items():
-        project.write_codings([Coding(*span(t, p), code, coder) for t, p, code in rows], coder=coder)
-    yield project
-    project.close()
-
-
+# ------------------------------------------------------------------ on a project (the commands: tests/cli/test_agreement.py)
 def test_project_agreement_every_unit(coded_project):
     for unit in ("sentence", "turn", "paragraph", "character", "span", "transcript", "continuum"):
         table = coded_project.agreement(["ann", "bob"], unit=unit)
@@ -168,29 +135,6 @@ def test_project_errors(coded_project):
         coded_project.agreement(["ann"])
     with pytest.raises(InputError):
         coded_project.agreement(["ann", "bob"], unit="word")
-
-
-def test_cli_agreement_and_disagreements(coded_project):
-    from mio_qual.cli.main import _group
-
-    runner = CliRunner()
-    base = ["--project", str(coded_project.folder)]
-    result = runner.invoke(_group, base + ["agreement", "--coders", "ann", "bob", "--unit", "turn", "--format",
-                                           "json"])
-    assert result.exit_code == 0, result.output
-    rows = json.loads(result.output)
-    assert {r["code"] for r in rows} >= {"MIO.TRAIN", POOLED}
-    result = runner.invoke(_group, base + ["agreement", "--coders", "ann", "--coders", "bob", "--stat", "gwet_ac1",
-                                           "--format", "csv", "--no-transcripts"])
-    assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[0].startswith("level,code,transcript_id")
-    result = runner.invoke(_group, base + ["agreement", "--coders", "ann", "bob"])
-    assert result.exit_code == 0 and "MIO.TRAIN" in result.output
-    result = runner.invoke(_group, base + ["disagreements", "--coders", "ann", "bob", "--format", "csv"])
-    assert result.exit_code == 0 and "Supervision was short." in result.output
-    result = runner.invoke(_group, base + ["agreement", "--coders", "ann", "zoe"])
-    assert result.exit_code == 2
-    assert "no codings" in result.output
 
 
 def test_set_aside_column_names_the_reasons():
@@ -229,32 +173,3 @@ def test_disagreements_are_private_by_default(coded_project):
     assert not any(t.startswith(("R:", "I:")) for t in frame["text"])      # label left out of turn text
     shown = coded_project.disagreements(["ann", "bob"], unit="turn", redact=False)
     assert "speaker" in shown.columns
-
-
-def test_every_format_shows_the_table_computed_with_every_option(coded_project, tmp_path):
-    # `agreement --format docx` used to hand only 5 of its 14 options to the Word report
-    from mio_qual.cli.main import _group
-
-    docx = pytest.importorskip("docx")
-    openpyxl = pytest.importorskip("openpyxl")
-    options = ["--project", str(coded_project.folder), "agreement", "--coders", "ann", "bob", "--unit", "turn",
-               "--stat", "gwet_ac1", "--stat", "percent_agreement", "--no-transcripts", "--codes", "MIO.TRAIN",
-               "--include-interviewer", "--all-seen", "--confidence", "0.9"]
-    result = CliRunner().invoke(_group, options + ["--format", "json"])
-    assert result.exit_code == 0, result.output
-    rows = json.loads(result.output)
-    assert {r["code"] for r in rows} >= {"MIO.TRAIN", POOLED} and "transcript" not in {r["level"] for r in rows}
-    assert {r["code"] for r in rows if r["level"] == "code"} == {"MIO.TRAIN"}
-    columns = list(rows[0])
-    assert "gwet_ac1" in columns and "cohen_kappa" not in columns
-    out = tmp_path / "agreement.docx"
-    result = CliRunner().invoke(_group, options + ["--format", "docx", "--out", str(out)])
-    assert result.exit_code == 0, result.output
-    table = docx.Document(str(out)).tables[0]
-    assert [c.text for c in table.rows[0].cells] == columns
-    assert [r.cells[1].text for r in table.rows[1:]] == [r["code"] for r in rows]
-    book = tmp_path / "agreement.xlsx"
-    result = CliRunner().invoke(_group, options + ["--out", str(book), "--format", "xlsx"])
-    assert result.exit_code == 0, result.output
-    sheet = openpyxl.load_workbook(book).worksheets[0]
-    assert [c.value for c in sheet[1]] == columns and sheet.max_row == len(rows) + 1

@@ -34,6 +34,18 @@ RECORD = [
     "The recorder sits on the table during the visit.",
 ]
 NEGATED = "We never record sessions with fathers present."
+#: The ZEB and REC codes as a codebook file (YAML), for the commands that take --codebook.
+TOY_YAML = """\
+codebook: toy
+title: Toy codebook for tests
+codes:
+  - id: ZEB
+    name: Zebra room
+    keywords: [zebra*]
+  - id: REC
+    name: Recording sessions
+    keywords: [record* session*, recorder]
+"""
 
 
 def make_transcripts(folder: Path, n: int = 6, seed: int = 0) -> list[Path]:

@@ -1,22 +1,15 @@
-"""Importing transcripts into a project: the sample, identity, replace, and bad input at the CLI."""
+"""Importing transcripts into a project: the sample, identity, replace (bad input at the CLI:
+tests/cli/test_project_cmds.py)."""
 
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
-import zipfile
-from pathlib import Path
 
 import pytest
 
-from helpers import SAMPLE, file_digest, project_state
+from helpers import SAMPLE, project_state
 from mio_qual import Project
 from mio_qual.errors import InputError
-
-
-def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "mio_qual.cli.main", *args], capture_output=True, text=True, cwd=cwd)
 
 
 @pytest.fixture(scope="module")
@@ -93,57 +86,6 @@ def test_replace_keeps_codings(tmp_path):
     s, e = project.store.connection.execute("SELECT start, end FROM codings").fetchone()
     assert project.text("T1")[s:e] == "cancelled twice"
     assert "import transcripts" in set(project.log()["action"])
-
-
-def _bad_inputs(tmp: Path) -> dict[str, list[str]]:
-    """Each bad input as the import arguments that should fail with exit code 2."""
-    (tmp / "empty.txt").write_text("")
-    (tmp / "binary.txt").write_bytes(bytes(range(256)) * 40)
-    (tmp / "corrupt.docx").write_bytes(b"PK\x03\x04 this is not really a zip file")
-    with zipfile.ZipFile(tmp / "bomb.docx", "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", b"\0" * (300 << 20))  # 300 MiB of zeros compresses ~1000-fold
-    (tmp / "notes.pdf").write_bytes(b"%PDF-1.4")
-    (tmp / "manifest_missing.csv").write_text(
-        "transcript_id,file,agency,clinic,participant_id,role,kind,date,interviewer\n"
-        "X1,not_there.txt,riverbend,northside,S1,counselor,interview,2026-01-01,IV1\n")
-    ok = tmp / "ok.txt"
-    ok.write_text("I: hello there\nR: hello back\n")
-    (tmp / "manifest_dupes.csv").write_text(
-        "transcript_id,file,agency,clinic,participant_id,role,kind,date,interviewer\n"
-        "X1,ok.txt,riverbend,northside,S1,counselor,interview,2026-01-01,IV1\n"
-        "X1,ok.txt,riverbend,northside,S1,counselor,interview,2026-01-01,IV1\n")
-    (tmp / "monologue.txt").write_text("Just one person talking about supervision and space.\nNo labels at all.\n")
-    return {
-        "empty.txt": ["import", str(tmp / "empty.txt")],
-        "binary.txt": ["import", str(tmp / "binary.txt")],
-        "corrupt.docx": ["import", str(tmp / "corrupt.docx")],
-        "bomb.docx": ["import", str(tmp / "bomb.docx")],
-        "notes.pdf": ["import", str(tmp / "notes.pdf")],
-        "manifest_missing.csv": ["import", "--manifest", str(tmp / "manifest_missing.csv")],
-        "manifest_dupes.csv": ["import", "--manifest", str(tmp / "manifest_dupes.csv")],
-        "monologue.txt": ["import", "--strict", str(tmp / "monologue.txt")],
-    }
-
-
-def test_bad_input_one_line_exit_2_project_unchanged(tmp_path):
-    project_dir = tmp_path / "p"
-    with Project.create(project_dir) as project:
-        project.import_transcripts([SAMPLE / "INT02_northside_director.txt"])
-    db = project_dir / "mio-qual.db"
-    inputs = tmp_path / "in"
-    inputs.mkdir()
-    cases = _bad_inputs(inputs)
-    before_state, before_bytes = project_state(project_dir), file_digest(db)
-    for name, args in cases.items():
-        done = run_cli("--project", str(project_dir), *args)
-        assert done.returncode == 2, (name, done.stdout, done.stderr)
-        lines = done.stderr.strip().splitlines()
-        assert lines[0].startswith("error: ") and "Traceback" not in done.stderr, (name, done.stderr)
-        named = "not_there.txt" if name == "manifest_missing.csv" else name
-        assert named in lines[0], (name, lines[0])
-        assert project_state(project_dir) == before_state, name
-    assert file_digest(db) == before_bytes
 
 
 def test_no_turns_imports_as_one_speaker_with_warning(tmp_path):

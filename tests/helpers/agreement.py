@@ -1,0 +1,36 @@
+"""A two-interview project coded by ``ann`` and ``bob`` for the agreement tests (``helpers.agreement``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def make_coded_project(root: Path):  # type: ignore[no-untyped-def]
+    """Two transcripts (INT01, INT02) and two layers that agree on some codes and not on others."""
+    from mio_qual import Project
+    from mio_qual.coding.model import Coding
+
+    folder = root / "files"
+    folder.mkdir()
+    (folder / "INT01.txt").write_text(
+        "I: How did the training go?\nR: It went well. We liked the role plays. Supervision was short.\n"
+        "I: And the room?\nR: We had no private room. Sessions were interrupted.\n", encoding="utf-8")
+    (folder / "INT02.txt").write_text(
+        "I: Tell me about funding.\nR: Billing is the problem. We cannot bill MIO time.\n", encoding="utf-8")
+    project = Project.create(root / "study")
+    project.import_transcripts([folder / "INT01.txt", folder / "INT02.txt"])
+    texts = project.texts()
+
+    def span(tid, phrase):
+        start = texts[tid].index(phrase)
+        return tid, start, start + len(phrase)
+
+    layers = {
+        "ann": [("INT01", "We liked the role plays.", "MIO.TRAIN"), ("INT01", "Supervision was short.", "MIO.SUPV"),
+                ("INT01", "We had no private room.", "IS.J2"), ("INT02", "We cannot bill MIO time.", "MIO.BILL")],
+        "bob": [("INT01", "It went well. We liked the role plays.", "MIO.TRAIN"),
+                ("INT01", "Sessions were interrupted.", "IS.J2"), ("INT02", "Billing is the problem.", "MIO.BILL")],
+    }
+    for coder, rows in layers.items():
+        project.write_codings([Coding(*span(t, p), code, coder) for t, p, code in rows], coder=coder)
+    return project
