@@ -105,10 +105,13 @@ def delete_cmd(coder: str, origin: str | None, yes: bool) -> None:
               show_default=True, help="Compare passages, or units.")
 @click.option("--min-overlap", "min_jaccard", type=click.FloatRange(0, 1, min_open=True), default=0.5,
               show_default=True, help="Least overlap (intersection / union) for the same code to count as agreed.")
-def reconcile_cmd(coders: tuple[str, str], into: str, out: Path, unit: str, min_jaccard: float) -> None:
+@click.option("--show-names", is_flag=True, help="Keep participants' names in the sheet and handout (redacted by default).")
+def reconcile_cmd(coders: tuple[str, str], into: str, out: Path, unit: str, min_jaccard: float,
+                  show_names: bool) -> None:
     """Put the codings two coders agree on into a consensus layer, and write their disagreements
     into a sheet to decide (then `mio-qual coding import` the filled sheet)."""
-    result = get_project().reconcile(coders=coders, into=into, unit=unit, out=out, min_jaccard=min_jaccard)
+    result = get_project().reconcile(coders=coders, into=into, unit=unit, out=out, min_jaccard=min_jaccard,
+                                     show_names=show_names)
     screen = console()
     screen.print(f"{len(result.agreed)} agreed codings written to layer '{into}' (replacing {result.removed}); "
                  f"{len(result.rows)} passages to decide")

@@ -6,13 +6,15 @@ readers recognise five kinds of file from their columns (:data:`KINDS`):
 
 * ``fidelity``: one row per MIO session, adherence and competence ratings (1-5); scored
   ``fidelity`` is the session's mean of the two;
-* ``fim_aim_iam``: one row per counselor, the 12 items of the Feasibility of Intervention
-  Measure, Acceptability of Intervention Measure and Intervention Appropriateness Measure
-  (``fim_1`` ... ``iam_4``, 1-5); each scale is scored as the mean of its four items, and only
+* ``fim_aim_iam``: one row per counselor (and ``wave``, when the file has that column), the 12
+  items of the Feasibility of Intervention Measure, Acceptability of Intervention Measure and
+  Intervention Appropriateness Measure (``fim_1`` ... ``iam_4``, 1-5); each scale is scored as the mean of its four items, and only
   when all four are present (Weiner et al. 2017);
 * ``reach_adoption``: one row per clinic with eligible, enrolled, trained and delivering
-  counts; reach = enrolled / eligible (RE-AIM; Glasgow, Vogt & Boles 1999) and
-  adoption = delivering / trained (Proctor et al. 2011);
+  counts, and eligible_counselors (counselors who could deliver MIO, trained or not); reach =
+  enrolled / eligible (RE-AIM; Glasgow, Vogt & Boles 1999) and adoption = delivering /
+  eligible_counselors (Proctor et al. 2011), or delivering / trained in a file without
+  eligible_counselors (then counselors never trained are outside the denominator);
 * ``activities``: the Aim 2 implementation activity log (activity, agency or clinic, phase,
   date planned, date completed, tailored); each activity is scored completed (0/1), tailored
   (0/1) and delay in days, and :func:`mio_qual.mixed.aggregate.phase_summary` gives completion
@@ -117,9 +119,12 @@ MEASURES: dict[str, Measure] = {m.name: m for m in [
     Measure("enrolled", "clinic", 0, None, integer=True, description="mothers enrolled in MIO"),
     Measure("trained", "clinic", 0, None, integer=True, description="counselors trained in MIO"),
     Measure("delivering", "clinic", 0, None, integer=True, description="trained counselors delivering MIO"),
+    Measure("eligible_counselors", "clinic", 0, None, integer=True,
+            description="counselors eligible to deliver MIO, trained or not (adoption's denominator)"),
     Measure("reach", "clinic", 0, 1, items=("enrolled", "eligible"), description="enrolled / eligible (RE-AIM reach)"),
-    Measure("adoption", "clinic", 0, 1, items=("delivering", "trained"),
-            description="delivering / trained counselors (adoption)"),
+    Measure("adoption", "clinic", 0, 1, items=("delivering", "eligible_counselors"),
+            description="delivering / eligible counselors (adoption); delivering / trained when the file does "
+                        "not count eligible counselors"),
     Measure("completed", "activity", 0, 1, integer=True, items=("date_completed",),
             description="activity completed (1) or not (0); its clinic mean is the completion proportion"),
     Measure("tailored", "activity", 0, 1, integer=True, description="activity tailored to the site (1) or not (0)"),
@@ -134,7 +139,7 @@ ALIASES: dict[str, str] = {"feasibility": "fim", "acceptability": "aim", "approp
 #: Columns that identify or describe a row rather than measure something.
 ID_COLUMNS = ("agency", "clinic", "counselor_id", "session_id", "mother_id", "unit_id", "activity_id", "id",
               "date", "session_date", "session_number", "phase", "activity", "date_planned", "date_completed",
-              "notes", "note", "comment", "comments", "rater", "role")
+              "notes", "note", "comment", "comments", "rater", "role", "wave")
 
 
 @dataclass(frozen=True)
@@ -441,6 +446,8 @@ def read_quant(path: str | Path, *, kind: str | None = None, level: str | None =
             unit = f"row{n}"
         if unit:
             key = f"{clinic or agency or ''}/{unit}" if unit_level not in ("clinic", "agency") else unit
+            if "wave" in columns:  # one row per unit and wave
+                key += f"/wave {as_text(record.get('wave'))}"
             if key in seen_ids and kind_name != "activities":
                 problems.add(f"{table.where(n, id_column if id_column in columns else 'clinic')}: {unit!r} appears "
                              f"twice (rows {seen_ids[key]} and {n})", n)
@@ -558,7 +565,14 @@ def _score(kind: str, values: dict[str, float | None], warnings: list[str], tabl
             if given:
                 warnings.append(f"{table.where(n)}{' (' + unit + ')' if unit else ''}: {scale.upper()} has "
                                 f"{len(given)} of {len(items)} items (needs {min_items}); not scored")
-    for name, (num, den) in (("reach", ("enrolled", "eligible")), ("adoption", ("delivering", "trained"))):
+    # adoption's denominator: every counselor eligible to deliver (trained or not) when the file counts
+    # them, else the trained ones (Proctor et al. 2011 define adoption over the eligible providers)
+    staff = "eligible_counselors" if values.get("eligible_counselors") is not None else "trained"
+    trained, eligible = values.get("trained"), values.get("eligible_counselors")
+    if trained is not None and eligible is not None and trained > eligible:
+        problems.add(f"{table.where(n, 'trained')}: trained ({trained:g}) is more than eligible_counselors "
+                     f"({eligible:g})", n)
+    for name, (num, den) in (("reach", ("enrolled", "eligible")), ("adoption", ("delivering", staff))):
         if num in values or den in values:
             top, bottom = values.get(num), values.get(den)
             if top is not None and bottom is not None:

@@ -531,7 +531,7 @@ class CodingMixin(ProjectBase):
     # ------------------------------------------------------------------ reconciling
     def reconcile(self, coders: Sequence[str] = ("A", "B"), into: str = "consensus", unit: str = "span",
                   out: str | Path | None = None, min_jaccard: float = 0.5, codebook: Any = None,
-                  write: bool = True) -> "Reconciliation":
+                  write: bool = True, show_names: bool = False) -> "Reconciliation":
         """Build the consensus layer from two coders' agreements and list their disagreements.
 
         Parameters
@@ -551,6 +551,9 @@ class CodingMixin(ProjectBase):
         write : bool
             Write the agreed codings into the consensus layer (replacing what an earlier
             reconcile of the same two coders wrote there; decisions imported from sheets stay).
+        show_names : bool
+            Keep participants' names in the sheet and handout (by default they pass through
+            :meth:`redactor`, like every other output).
 
         Returns
         -------
@@ -575,8 +578,9 @@ class CodingMixin(ProjectBase):
             result.inserted, result.removed = written.inserted, written.removed
         if out is not None:
             a, b = result.coders
-            result.files = [write_sheet(result, out),
-                            write_docx(handout(result), Path(out) / f"{file_stem(result)}.docx",
+            redactor = None if show_names else self.redactor()  # type: ignore[attr-defined]
+            result.files = [write_sheet(result, out, redactor),
+                            write_docx(handout(result, redactor), Path(out) / f"{file_stem(result)}.docx",
                                        title=f"Reconciliation: {a} (A) and {b} (B)")]
         return result
 

@@ -174,5 +174,21 @@ class ImplementationMixin(ProjectBase):
 
         return sic_result(self.sic_completion())
 
+    # ------------------------------------------------------------------ implementation outcomes
+    def counselor_fidelity(self, benchmark: float = 4.0) -> "pd.DataFrame":
+        """Fidelity per counselor: mean adherence and competence over each counselor's rated sessions,
+        and the share at ``benchmark`` (see :func:`mio_qual.implementation.outcomes.counselor_fidelity`).
+        One row per counselor, keyed by ``counselor_id``: the table counselor-level analyses join on."""
+        from ..implementation.outcomes import counselor_fidelity
+
+        return counselor_fidelity(self.quant(), benchmark)
+
+    def implementation_outcomes(self, benchmark: float = 4.0) -> "pd.DataFrame":
+        """Reach, adoption, FIM/AIM/IAM by wave and fidelity per clinic and agency, each row with its
+        level, n and base (see :func:`mio_qual.implementation.outcomes.implementation_outcomes`)."""
+        from ..implementation.outcomes import implementation_outcomes
+
+        return implementation_outcomes(self.quant(), benchmark)
+
 
 __all__ = ["ImplementationMixin", "ImplementationImport"]

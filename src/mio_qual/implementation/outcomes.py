@@ -1,0 +1,252 @@
+"""Implementation outcomes per clinic and agency, each with its level, n and base.
+
+Every row of :func:`implementation_outcomes` names the outcome, the level it describes (clinic
+or agency), its value, the n behind it and the **base**: what was counted. Agency rows never
+mix bases: a proportion of people pools the agency's counts (numerator and denominator both
+stated), a mean of counselors pools the agency's counselors, and so on.
+
+* **Reach** (RE-AIM; Glasgow et al. 2019): mothers enrolled / mothers eligible. Whether
+  participants differ from non-participants needs data on the eligible mothers who did not
+  enrol; the sample has none, and the table says so rather than leaving it out silently.
+* **Adoption** (Proctor et al. 2011): counselors delivering MIO / counselors eligible to
+  deliver it, trained or not (``eligible_counselors`` in the reach and adoption file). A file
+  without that count falls back to counselors trained, and the row says that counselors never
+  trained are then not in the denominator.
+* **Feasibility, acceptability, appropriateness** (FIM, AIM, IAM; Weiner et al. 2017): the
+  mean of respondents' scale scores by clinic and wave (``wave`` column; one wave when absent).
+* **Fidelity**: adherence and competence kept apart and aggregated counselor -> clinic, so a
+  counselor with many rated sessions weighs as much as one with few: each counselor's session
+  mean (:func:`counselor_fidelity`), then the clinic mean of those (``n`` = counselors). Beside
+  it, the share of rated sessions at or above a benchmark (``n`` = sessions). The benchmark is
+  the analyst's choice (default 4 on the 1-5 scale: "mostly" adherent or competent); MIO has no
+  published cut-off, so the table names the one used.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+OUTCOME_COLUMNS = ["agency", "clinic", "level", "outcome", "wave", "value", "n", "base", "numerator",
+                   "denominator", "sd", "min", "max", "note"]
+DEFAULT_BENCHMARK = 4.0
+SOURCES = {"reach": "glasgow2019", "adoption": "proctor2011", "fim": "weiner2017", "aim": "weiner2017",
+           "iam": "weiner2017"}
+
+
+def _stats(values: "pd.Series") -> dict[str, float]:
+    values = values.dropna().astype(float)
+    n = len(values)
+    return {"value": float(values.mean()) if n else math.nan, "n": n,
+            "sd": float(values.std(ddof=1)) if n > 1 else math.nan,
+            "min": float(values.min()) if n else math.nan, "max": float(values.max()) if n else math.nan}
+
+
+def _sessions(quant: "pd.DataFrame") -> "pd.DataFrame":
+    """One row per rated session: agency, clinic, counselor_id, session_id, date, adherence, competence."""
+    import pandas as pd
+
+    rows = quant[(quant["level"] == "session") & quant["measure"].isin(["adherence", "competence"])]
+    columns = ["agency", "clinic", "counselor_id", "session_id", "date", "adherence", "competence"]
+    if not len(rows):
+        return pd.DataFrame(columns=columns)
+    rows = rows.copy()
+    for column in ("counselor_id", "date"):
+        if column not in rows.columns:
+            rows[column] = None
+    rows["counselor_id"] = rows["counselor_id"].where(rows["counselor_id"].notna(), "(unknown)")
+    rows["agency"] = rows["agency"].fillna("")
+    wide = rows.pivot_table(index=["dataset", "row", "agency", "clinic", "counselor_id", "unit_id"],
+                            columns="measure", values="value", aggfunc="first").reset_index()
+    dates = rows.drop_duplicates(["dataset", "row"]).set_index(["dataset", "row"])["date"]
+    wide["date"] = [dates.get((d, r)) for d, r in zip(wide["dataset"], wide["row"])]
+    wide = wide.rename(columns={"unit_id": "session_id"})
+    for column in ("adherence", "competence"):
+        if column not in wide.columns:
+            wide[column] = math.nan
+    return wide[columns]
+
+
+def counselor_fidelity(quant: "pd.DataFrame", benchmark: float = DEFAULT_BENCHMARK) -> "pd.DataFrame":
+    """Fidelity per counselor: each counselor's mean adherence and competence over their rated sessions.
+
+    This is the counselor-level table other analyses (Aim 3) join on ``counselor_id``.
+
+    Parameters
+    ----------
+    quant : DataFrame
+        Quantitative values (:meth:`mio_qual.project.Project.quant`); session-level adherence and
+        competence with a ``counselor_id`` column are used.
+    benchmark : float
+        Sessions rated at or above it count as at benchmark.
+
+    Returns
+    -------
+    pandas.DataFrame
+        agency, clinic, counselor_id, n_sessions, adherence, competence (session means),
+        adherence_sd, competence_sd, adherence_at_benchmark, competence_at_benchmark (shares of
+        the counselor's sessions), first_session, last_session.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> quant = pd.DataFrame({"dataset": "f", "level": "session", "agency": "a", "clinic": "c",
+    ...     "unit_id": ["s1", "s1", "s2", "s2"], "row": [2, 2, 3, 3], "counselor_id": "c1",
+    ...     "date": ["2025-01-02", "2025-01-02", "2025-02-03", "2025-02-03"],
+    ...     "measure": ["adherence", "competence"] * 2, "value": [5.0, 3.0, 4.0, 4.0]})
+    >>> row = counselor_fidelity(quant).iloc[0]
+    >>> float(row["adherence"]), float(row["competence"]), float(row["competence_at_benchmark"])
+    (4.5, 3.5, 0.5)
+    """
+    import pandas as pd
+
+    sessions = _sessions(quant)
+    rows = []
+    for (agency, clinic, counselor), group in sessions.groupby(["agency", "clinic", "counselor_id"], sort=True):
+        row: dict[str, Any] = {"agency": agency, "clinic": clinic, "counselor_id": counselor,
+                               "n_sessions": int(len(group))}
+        for measure in ("adherence", "competence"):
+            values = group[measure].dropna().astype(float)
+            row[measure] = float(values.mean()) if len(values) else math.nan
+            row[f"{measure}_sd"] = float(values.std(ddof=1)) if len(values) > 1 else math.nan
+            row[f"{measure}_at_benchmark"] = float((values >= benchmark).mean()) if len(values) else math.nan
+        dates = sorted(d for d in group["date"] if isinstance(d, str) and d)
+        row["first_session"], row["last_session"] = (dates[0], dates[-1]) if dates else (None, None)
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["agency", "clinic", "counselor_id", "n_sessions", "adherence", "competence",
+                                       "adherence_sd", "competence_sd", "adherence_at_benchmark",
+                                       "competence_at_benchmark", "first_session", "last_session"])
+
+
+def _counts(quant: "pd.DataFrame") -> "pd.DataFrame":
+    """Clinic-level counts (eligible, enrolled, trained, delivering, eligible_counselors), one row per clinic."""
+    import pandas as pd
+
+    names = ["eligible", "enrolled", "trained", "delivering", "eligible_counselors"]
+    rows = quant[(quant["level"] == "clinic") & quant["measure"].isin(names)]
+    if not len(rows):
+        return pd.DataFrame(columns=["agency", "clinic", *names])
+    rows = rows.assign(agency=rows["agency"].fillna(""))
+    wide = rows.pivot_table(index=["agency", "clinic"], columns="measure", values="value", aggfunc="first",
+                            ).reset_index()
+    for name in names:
+        if name not in wide.columns:
+            wide[name] = math.nan
+    return wide[["agency", "clinic", *names]]
+
+
+def _ratio_rows(counts: "pd.DataFrame", outcome: str, top: str, bottoms: tuple[tuple[str, str], ...],
+                absent_note: str = "") -> list[dict[str, Any]]:
+    """Rows of a proportion of counts per clinic and, pooled, per agency."""
+    rows = []
+    for level, keys in (("clinic", ["agency", "clinic"]), ("agency", ["agency"])):
+        for key, group in counts.groupby(keys, sort=True, dropna=False):
+            key = key if isinstance(key, tuple) else (key,)
+            if not all(isinstance(k, str) and k for k in key):  # a clinic without an agency has no agency row
+                if level == "agency" or not (isinstance(key[-1], str) and key[-1]):
+                    continue
+            bottom, base = next(((b, text) for b, text in bottoms if group[b].notna().all()), (None, ""))
+            if bottom is None or group[top].isna().any():
+                continue
+            numerator, denominator = float(group[top].sum()), float(group[bottom].sum())
+            pooled = f", pooled over {len(group)} clinics" if level == "agency" else ""
+            note = absent_note if bottom != bottoms[0][0] or outcome == "reach" else ""
+            rows.append({**dict(zip(keys, key)), "clinic": key[1] if level == "clinic" else None, "level": level,
+                         "outcome": outcome, "wave": None,
+                         "value": numerator / denominator if denominator else math.nan, "n": int(denominator),
+                         "base": base + pooled, "numerator": numerator, "denominator": denominator,
+                         "sd": math.nan, "min": math.nan, "max": math.nan, "note": note})
+    return rows
+
+
+def _mean_rows(frame: "pd.DataFrame", outcome: str, column: str, base: str, wave: Any = None,
+               note: str = "") -> list[dict[str, Any]]:
+    rows = []
+    for level, keys in (("clinic", ["agency", "clinic"]), ("agency", ["agency"])):
+        for key, group in frame.groupby(keys, sort=True, dropna=False):
+            key = key if isinstance(key, tuple) else (key,)
+            if not all(isinstance(k, str) and k for k in key):  # a clinic without an agency has no agency row
+                if level == "agency" or not (isinstance(key[-1], str) and key[-1]):
+                    continue
+            rows.append({**dict(zip(keys, key)), "clinic": key[1] if level == "clinic" else None, "level": level,
+                         "outcome": outcome, "wave": wave, **_stats(group[column]),
+                         "base": base + (", pooled over the agency's clinics" if level == "agency" else ""),
+                         "numerator": math.nan, "denominator": math.nan, "note": note})
+    return rows
+
+
+def implementation_outcomes(quant: "pd.DataFrame", benchmark: float = DEFAULT_BENCHMARK) -> "pd.DataFrame":
+    """Reach, adoption, FIM/AIM/IAM by wave, and fidelity, per clinic and agency (see the module docstring).
+
+    Parameters
+    ----------
+    quant : DataFrame
+        Quantitative values (:meth:`mio_qual.project.Project.quant`).
+    benchmark : float
+        The fidelity benchmark (1-5) for the share of sessions at benchmark.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`OUTCOME_COLUMNS`: agency, clinic (empty on agency rows), level, outcome,
+        wave, value, n, base, numerator, denominator, sd, min, max, note.
+    """
+    import pandas as pd
+
+    rows: list[dict[str, Any]] = []
+    if len(quant):
+        counts = _counts(quant)
+        rows += _ratio_rows(counts, "reach", "enrolled", (("eligible", "eligible mothers"),),
+                            "participants vs non-participants: no data on eligible mothers who did not enrol")
+        rows += _ratio_rows(counts, "adoption", "delivering",
+                            (("eligible_counselors", "eligible counselors, trained or not"),
+                             ("trained", "trained counselors")),
+                            "eligible counselors not given: counselors never trained are not in the denominator")
+        scales = quant[(quant["level"] == "counselor") & quant["measure"].isin(["fim", "aim", "iam"])].copy()
+        if len(scales):
+            if "wave" not in scales.columns:
+                scales["wave"] = None
+            scales["wave"] = scales["wave"].map(lambda w: "1" if w is None or (isinstance(w, float) and math.isnan(w))
+                                                else str(w))
+            for (measure, wave), group in scales.groupby(["measure", "wave"], sort=True):
+                roles = sorted({r for r in group.get("role", pd.Series(dtype=object)) if isinstance(r, str)})
+                base = "respondents" + (f" ({', '.join(roles)})" if roles else "")
+                rows += _mean_rows(group, measure, "value", base, wave=wave)
+        counselors = counselor_fidelity(quant, benchmark)
+        if len(counselors):
+            for measure in ("adherence", "competence"):
+                rows += _mean_rows(counselors, measure, measure, "counselors (each counselor's mean of rated sessions)")
+            sessions = _sessions(quant)
+            for measure in ("adherence", "competence"):
+                sessions[f"{measure}_ok"] = (sessions[measure] >= benchmark).where(sessions[measure].notna())
+                shares = _mean_rows(sessions, f"{measure}_at_benchmark", f"{measure}_ok", "rated sessions",
+                                    note=f"share of sessions rated >= {benchmark:g} (benchmark set by the analyst)")
+                rows += [{**r, "sd": math.nan, "min": math.nan, "max": math.nan} for r in shares]
+    frame = pd.DataFrame(rows, columns=OUTCOME_COLUMNS)
+    order = {name: i for i, name in enumerate(["reach", "adoption", "fim", "aim", "iam", "adherence", "competence",
+                                               "adherence_at_benchmark", "competence_at_benchmark"])}
+    frame["_o"] = frame["outcome"].map(order)
+    frame["_l"] = frame["level"].map({"clinic": 0, "agency": 1})
+    return frame.sort_values(["_o", "wave", "_l", "agency", "clinic"], na_position="first").drop(
+        columns=["_o", "_l"]).reset_index(drop=True)
+
+
+def outcome_values(outcomes: "pd.DataFrame", level: str = "clinic") -> "pd.DataFrame":
+    """The outcomes table as one row per clinic (or agency), one column per outcome (the last
+    wave of FIM/AIM/IAM), for the RE-AIM table and the predictor matrix."""
+    import pandas as pd
+
+    rows = outcomes[outcomes["level"] == level]
+    if not len(rows):
+        return pd.DataFrame()
+    rows = rows.sort_values("wave", na_position="first").drop_duplicates(
+        ["agency", "clinic", "outcome"], keep="last")
+    key = ["agency", "clinic"] if level == "clinic" else ["agency"]
+    return rows.pivot_table(index=key, columns="outcome", values="value", aggfunc="first").reset_index()
+
+
+__all__ = ["counselor_fidelity", "implementation_outcomes", "outcome_values", "OUTCOME_COLUMNS",
+           "DEFAULT_BENCHMARK"]

@@ -1,0 +1,80 @@
+"""Implementation outcomes: hand-computed values a pooled or wrongly based statistic would miss."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+from mio_qual.errors import InputError
+
+FIDELITY = ("session_id,counselor_id,clinic,agency,date,adherence,competence\n"
+            "s1,c1,north,river,2025-01-02,5,4\n"
+            "s2,c1,north,river,2025-01-09,5,4\n"
+            "s3,c1,north,river,2025-01-16,5,4\n"
+            "s4,c2,north,river,2025-01-03,3,2\n"
+            "s5,c3,east,river,2025-01-04,4,5\n")
+COUNTS = ("clinic,agency,eligible,enrolled,trained,delivering,eligible_counselors\n"
+          "north,river,100,90,6,6,8\n"
+          "east,river,10,1,4,1,4\n")
+FIM = ("counselor_id,clinic,agency,wave,fim_1,fim_2,fim_3,fim_4\n"
+       "c1,north,river,1,4,4,4,4\n"
+       "c1,north,river,2,5,5,5,5\n"
+       "c2,north,river,1,2,2,2,2\n")
+
+
+def _csv(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture()
+def outcomes(project, tmp_path: Path):  # type: ignore[no-untyped-def]
+    for name, text in (("fidelity.csv", FIDELITY), ("counts.csv", COUNTS), ("fim.csv", FIM)):
+        project.import_quant(_csv(tmp_path / name, text))
+    frame = project.implementation_outcomes(benchmark=4)
+    return project, frame.set_index(["level", "agency", frame["clinic"].fillna("-"), "outcome",
+                                     frame["wave"].fillna("-")])
+
+
+def test_fidelity_goes_counselor_then_clinic(outcomes) -> None:  # type: ignore[no-untyped-def]
+    project, table = outcomes
+    counselors = project.counselor_fidelity(benchmark=4).set_index("counselor_id")
+    assert counselors.at["c1", "n_sessions"] == 3 and counselors.at["c1", "adherence"] == 5.0
+    assert counselors.at["c2", "competence_at_benchmark"] == 0.0
+    north = table.loc[("clinic", "river", "north", "adherence", "-")]
+    # the mean of the two counselors' means, (5 + 3) / 2, not the mean of 4 pooled sessions (4.5)
+    assert (north["value"], north["n"]) == (4.0, 2) and north["base"].startswith("counselors")
+    share = table.loc[("clinic", "river", "north", "competence_at_benchmark", "-")]
+    assert (share["value"], share["n"], share["base"]) == (0.75, 4, "rated sessions")
+    agency = table.loc[("agency", "river", "-", "adherence", "-")]
+    assert (agency["value"], agency["n"], agency["sd"]) == (4.0, 3, 1.0)  # counselors 5, 3 and 4
+
+
+def test_adoption_counts_counselors_never_trained(outcomes, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    project, table = outcomes
+    north = table.loc[("clinic", "river", "north", "adoption", "-")]
+    assert (north["value"], north["numerator"], north["denominator"]) == (0.75, 6, 8)  # 2 of 8 never trained
+    assert north["base"] == "eligible counselors, trained or not"
+    agency = table.loc[("agency", "river", "-", "adoption", "-")]
+    assert agency["value"] == pytest.approx(7 / 12) and agency["n"] == 12 and "pooled over 2 clinics" in agency["base"]
+    reach = table.loc[("agency", "river", "-", "reach", "-")]
+    assert reach["value"] == pytest.approx(91 / 110) and reach["n"] == 110 and math.isnan(reach["sd"])
+    assert "non-participants" in reach["note"]
+    # without the eligible count the denominator is the trained counselors, and the row says so
+    project.import_quant(_csv(tmp_path / "counts.csv", "clinic,eligible,enrolled,trained,delivering\nnorth,100,90,6,3\n"))
+    row = project.implementation_outcomes().query("outcome == 'adoption' and level == 'clinic'").iloc[0]
+    assert (row["value"], row["base"]) == (0.5, "trained counselors") and "never trained" in row["note"]
+    with pytest.raises(InputError) as caught:
+        project.import_quant(_csv(tmp_path / "bad.csv", "clinic,trained,delivering,eligible_counselors\nnorth,6,5,4\n"))
+    assert caught.value.details == ["row 2, column 'trained': trained (6) is more than eligible_counselors (4)",
+                                    "row 2, column 'delivering': delivering (5) is more than eligible_counselors (4)"]
+
+
+def test_feasibility_by_clinic_and_wave(outcomes) -> None:  # type: ignore[no-untyped-def]
+    _, table = outcomes
+    assert table.loc[("clinic", "river", "north", "fim", "1"), "value"] == 3.0  # c1 4, c2 2
+    assert table.loc[("clinic", "river", "north", "fim", "1"), "n"] == 2
+    assert table.loc[("clinic", "river", "north", "fim", "2"), "value"] == 5.0  # c1 again, a later wave
+    assert table.loc[("clinic", "river", "north", "fim", "2"), "n"] == 1
