@@ -1,0 +1,128 @@
+"""Rapid analysis on a project: templates written, filled in Word, imported, replaced, refused."""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from helpers import SAMPLE, project_state
+from helpers.rapid import fill_template
+
+from mio_qual.errors import InputError
+
+FILLED = {"FIT": ("Fits the family focus.", "t38\nMIO is slow"), "PEOPLE": ("Director protects time.", "t10"),
+          "OTHER": ("n/a", "")}
+
+
+def _document_text(path: Path) -> str:
+    with zipfile.ZipFile(path) as archive:
+        return archive.read("word/document.xml").decode("utf-8")
+
+
+def test_a_template_per_transcript_with_segment_ids_and_no_names(two_transcripts, tmp_path):
+    written = two_transcripts.write_rapid_templates(tmp_path / "out", summarizer="kai")
+    assert sorted(p.name for p in written) == ["INT01_rapid_kai.docx", "INT06_rapid_kai.docx"]
+    xml = _document_text(tmp_path / "out" / "INT01_rapid_kai.docx")
+    assert "Renata" not in xml and "Gwen" not in xml  # roster names of INT01 are redacted
+    assert "[name]" in xml and "t38" in xml and "S01 (counselor)" in xml
+    assert "Need, fit and priority" in xml and "IS.E, IS.F, IS.G, IS.H" in xml
+
+
+def test_filled_templates_come_back_with_their_quotes(two_transcripts, tmp_path):
+    path, = two_transcripts.write_rapid_templates(tmp_path, ["INT01"], summarizer="kai")
+    fill_template(path, FILLED)
+    result = two_transcripts.import_rapid([path])
+    assert result.frame()[["transcript_id", "summarizer", "filled", "quotes", "replaced"]].values.tolist() == \
+        [["INT01", "kai", 3, 3, False]]
+    quotes = two_transcripts.rapid_quotes("kai").set_index(["domain", "n"])
+    assert quotes.loc[("FIT", 2), "text"] == "MIO is slow"
+    assert quotes.loc[("FIT", 1), "segment_id"] == "INT01:t38"
+    assert quotes.loc[("FIT", 1), "text"].startswith("It fits really well.")  # from the words, not the label
+    stored = two_transcripts.rapid_summaries("kai").set_index("domain")["summary"]
+    assert stored["FIT"] == "Fits the family focus." and stored["MIO"] == "" and len(stored) == 10
+
+
+def test_importing_again_replaces_and_never_doubles(two_transcripts, tmp_path):
+    path, = two_transcripts.write_rapid_templates(tmp_path, ["INT01"], summarizer="kai")
+    fill_template(path, FILLED)
+    two_transcripts.import_rapid([path])
+    fill_template(path, {"FIT": ("Changed my mind.", "")})
+    again = two_transcripts.import_rapid([path])
+    assert again.files[0]["replaced"] is True
+    stored = two_transcripts.rapid_summaries("kai")
+    assert len(stored) == 10 and stored.set_index("domain").at["FIT", "summary"] == "Changed my mind."
+    assert two_transcripts.rapid_quotes("kai").empty
+
+
+def test_a_bad_file_leaves_the_project_as_it_was(two_transcripts, tmp_path):
+    good, = two_transcripts.write_rapid_templates(tmp_path / "a", ["INT01"], summarizer="kai")
+    bad, = two_transcripts.write_rapid_templates(tmp_path / "b", ["INT06"], summarizer="kai")
+    fill_template(good, FILLED)
+    fill_template(bad, {"FIT": ("Words nobody said.", "we had a swimming pool")}, drop="OTHER")
+    before = project_state(two_transcripts.folder)
+    with pytest.raises(InputError) as caught:
+        two_transcripts.import_rapid([good, bad])
+    assert "INT06_rapid_kai.docx" in str(caught.value)
+    details = "\n".join(caught.value.details)
+    assert "'we had a swimming pool' is not in transcript INT06" in details
+    assert "domain row(s) missing: OTHER" in details
+    assert project_state(two_transcripts.folder) == before
+
+
+def test_two_files_for_one_summary_and_unknown_transcripts_are_refused(two_transcripts, tmp_path):
+    path, = two_transcripts.write_rapid_templates(tmp_path / "a", ["INT01"], summarizer="kai")
+    fill_template(path, FILLED)
+    copy = tmp_path / "copy.docx"
+    shutil.copyfile(path, copy)
+    with pytest.raises(InputError, match="are both kai's summary of INT01"):
+        two_transcripts.import_rapid([path, copy])
+    with pytest.raises(InputError, match="not a rapid-analysis template"):
+        two_transcripts.import_rapid([SAMPLE / "INT01_northside_counselor.docx"])
+    from docx import Document
+
+    document = Document(str(copy))
+    document.tables[0].rows[0].cells[1].text = "INT99"
+    document.save(str(copy))
+    with pytest.raises(InputError, match="transcript 'INT99', which is not in this project"):
+        two_transcripts.import_rapid([copy])
+
+
+def test_a_filled_template_is_never_overwritten(two_transcripts, tmp_path):
+    path, = two_transcripts.write_rapid_templates(tmp_path, ["INT01"], summarizer="kai")
+    fill_template(path, FILLED)
+    before = path.read_bytes()
+    with pytest.raises(InputError, match="exist already"):
+        two_transcripts.write_rapid_templates(tmp_path, ["INT01"], summarizer="kai")
+    assert path.read_bytes() == before
+    two_transcripts.write_rapid_templates(tmp_path, ["INT01"], summarizer="kai", force=True)
+    assert path.read_bytes() != before
+
+
+def test_the_sample_s_summaries_compare_and_feed_a_matrix(two_transcripts):
+    files = sorted((SAMPLE / "rapid").glob("*.docx"))
+    two_transcripts._register_template(two_transcripts.rapid_template())
+    imported = two_transcripts.import_rapid([f for f in files if "consensus" not in f.name])
+    assert imported.n_files == 4
+    with pytest.raises(InputError, match="no consensus"):
+        two_transcripts.rapid_matrix("clinic")
+    compared = two_transcripts.rapid_compare(["kai", "remy"]).tables[0].frame.set_index("domain")
+    assert compared.loc["OUTSIDE", ["both", "only_kai"]].tolist() == [1, 1]  # remy left INT01's outer setting empty
+    assert compared.loc["OTHER", ["both", "only_remy"]].tolist() == [1, 1]  # kai wrote n/a for INT06
+    assert compared["to_decide"].sum() == 20
+    two_transcripts.import_rapid([f for f in files if "consensus" in f.name])
+    assert two_transcripts.rapid_compare(["kai", "remy"]).tables[0].frame["to_decide"].sum() == 0
+    wide = two_transcripts.rapid_matrix("clinic").tables[0].frame.set_index("clinic")
+    assert wide.loc["downtown", "transcripts"] == "INT06"
+    assert wide.loc["northside", "FIT Need, fit and priority"].startswith("[INT01] Strong fit")
+
+
+def test_consensus_templates_show_both_summaries(two_transcripts, tmp_path):
+    two_transcripts._register_template(two_transcripts.rapid_template())
+    two_transcripts.import_rapid(sorted((SAMPLE / "rapid").glob("INT0?_rapid_[kr]*.docx")))
+    written = two_transcripts.write_rapid_templates(tmp_path, consensus_of=["kai", "remy"])
+    assert [p.name for p in written] == ["INT01_rapid_consensus.docx", "INT06_rapid_consensus.docx"]
+    xml = _document_text(written[0])
+    assert "Summaries so far" in xml and "kai: Sees MIO as the missing piece" in xml
+    assert "remy: Counselor values MIO" in xml
