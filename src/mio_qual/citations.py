@@ -201,6 +201,18 @@ CITATIONS: dict[str, Citation] = {
                             "Glasgow, R. E., Harden, S. M., Gaglio, B., et al. (2019). RE-AIM planning and evaluation"
                             " framework: adapting to new science and practice with a 20-year review. *Frontiers in"
                             " Public Health*, 7, 64."),
+    # ---------------------------------------------------------------- rapid qualitative analysis
+    "hamilton2013": Citation("Hamilton", 2013,
+                             "Hamilton, A. B. (2013). *Qualitative methods in rapid turn-around health services"
+                             " research* [Cyberseminar]. VA Health Services Research & Development."),
+    "hamilton2019": Citation("Hamilton & Finley", 2019,
+                             "Hamilton, A. B., & Finley, E. P. (2019). Qualitative methods in implementation"
+                             " research: An introduction. *Psychiatry Research*, 280, 112516."),
+    "gale2019": Citation("Gale et al.", 2019,
+                         "Gale, R. C., Wu, J., Erhardt, T., Bounthavong, M., Reardon, C. M., Damschroder, L. J., &"
+                         " Midboe, A. M. (2019). Comparison of rapid vs in-depth qualitative analytic methods from a"
+                         " process evaluation of academic detailing in the Veterans Health Administration."
+                         " *Implementation Science*, 14, 11."),
 }
 
 #: The sources each agreement coefficient follows, as (role, key, locator): the first is the

@@ -93,3 +93,10 @@ def test_evidence_lists_each_construct_of_a_discussed_domain():
     rows = evidence(SUMMARIES, META, TEMPLATE, by="clinic", summarizer="b")
     assert sorted(zip(rows.case_id, rows.construct)) == [("north", "IND"), ("north", "IS.F"), ("north", "IS.J"),
                                                          ("south", "IND")]
+
+
+def test_every_source_is_in_the_citation_table():
+    from mio_qual.citations import CITATIONS
+    from mio_qual.rapid.analysis import SOURCES
+
+    assert set(SOURCES) <= set(CITATIONS)
