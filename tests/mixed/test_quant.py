@@ -109,9 +109,11 @@ def test_reach_adoption_scored_and_checked(study, tmp_path: Path) -> None:  # ty
     assert values[("north", "reach")] == 0.75 and values[("south", "reach")] == 0.25
     assert values[("south", "adoption")] == 0.4 and math.isnan(values[("west", "reach")])
     by_agency = study.outcomes("agency", measures="reach").set_index("agency")
-    assert by_agency.at["harbor", "mean"] == 0.25 and by_agency.at["harbor", "n"] == 1  # west's is undefined
+    # pooled counts of the clinics with a value (west's is undefined): n is the pooled denominator
+    assert by_agency.at["harbor", "mean"] == 0.25 and by_agency.at["harbor", "n"] == 40
     assert by_agency.at["harbor", "n_missing"] == 1
     assert by_agency.at["harbor", "level"] == "clinic (pooled: enrolled / eligible)"
+    assert by_agency.at["harbor", "base"] == "eligible (pooled counts of 1 clinic)"
     bad = _csv(tmp_path / "reach2.csv", "clinic,eligible,enrolled\nnorth,10,12\n")
     with pytest.raises(InputError) as caught:
         study.import_quant(bad)

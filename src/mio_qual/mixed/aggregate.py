@@ -5,13 +5,17 @@ minimum and maximum, and says which level the values came from (session, counsel
 clinic mean of 32 session ratings is never mistaken for a mean of 6 counselors' scores.
 
 * SD is the sample standard deviation (n - 1 in the denominator); it is undefined for n = 1.
-* Agency figures pool the agency's units (every session of both clinics, plus agency-wide
-  rows). Reach and adoption pool their counts the same way: the agency's ``mean`` is
-  sum(enrolled) / sum(eligible) (sum(delivering) / sum(trained)) over its clinics, the share of
-  the agency's eligible people who take part (RE-AIM reach; Glasgow, Vogt & Boles 1999), not
-  the unweighted mean of the clinics' proportions; ``n``, ``sd``, ``median``, ``min`` and
-  ``max`` describe the clinics' proportions, and ``level`` says so. Other clinic-level
-  measures are averaged over the agency's clinics, and ``n`` then counts clinics.
+* Every row names its **base** (what ``n`` counts and every statistic describes), and a row
+  never mixes bases. Agency figures pool the agency's units: every session of both clinics,
+  every respondent, plus agency-wide rows; clinic-level measures are described over the
+  agency's clinics (base ``clinics``).
+* Reach and adoption are proportions of people, so at agency level their counts are pooled:
+  the agency's value is sum(enrolled) / sum(eligible) (sum(delivering) / sum(eligible
+  counselors), or sum(trained) in files without that count) over its clinics, the share of the
+  agency's eligible people who take part (RE-AIM reach; Glasgow, Vogt & Boles 1999), not the
+  unweighted mean of the clinics' proportions. ``n`` is then the pooled denominator (people),
+  and SD, median, minimum and maximum, which would describe clinics, are left empty: the
+  clinics' own proportions are in the ``by="clinic"`` table.
 * Missing values are left out; ``n`` counts the values used and ``n_missing`` those left out.
 
 :func:`phase_summary` scores the Aim 2 activity log per clinic (or agency) and phase:
@@ -31,9 +35,17 @@ from .quant import ALIASES
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-AGG_COLUMNS = ["measure", "level", "n", "n_missing", "mean", "sd", "median", "min", "max"]
+AGG_COLUMNS = ["measure", "level", "base", "n", "n_missing", "mean", "sd", "median", "min", "max"]
 #: Proportions scored from counts: at agency level their counts are pooled, not their values averaged.
-POOLED_RATIOS = {"reach": ("enrolled", "eligible"), "adoption": ("delivering", "trained")}
+#: Adoption's denominator is the eligible counselors when the data count them, else the trained ones.
+POOLED_RATIOS = {"reach": ("enrolled", ("eligible",)), "adoption": ("delivering", ("eligible_counselors", "trained"))}
+#: What ``n`` counts at each level the values come from.
+BASES = {"session": "sessions", "counselor": "respondents", "mother": "mothers", "activity": "activities",
+         "clinic": "clinics", "agency": "agencies"}
+
+
+def _base(levels: Sequence[str]) -> str:
+    return ", ".join(BASES.get(level, level) for level in levels)
 PHASE_ORDER = ("exploration", "preparation", "implementation", "sustainment")
 
 
@@ -79,7 +91,7 @@ def aggregate(frame: "pd.DataFrame", by: str = "clinic", measures: str | Sequenc
     -------
     pandas.DataFrame
         Columns: agency, clinic (for ``by="clinic"``), measure, level (where the values came
-        from), n, n_missing, mean, sd, median, min, max, dataset.
+        from), base (what n counts), n, n_missing, mean, sd, median, min, max, dataset.
     """
     import pandas as pd
 
@@ -97,30 +109,49 @@ def aggregate(frame: "pd.DataFrame", by: str = "clinic", measures: str | Sequenc
     if by == "clinic":
         data = data[data["clinic"].notna()]
         for (agency, clinic, measure_name), group in data.groupby(["agency", "clinic", "measure"], dropna=False, sort=True):
-            rows.append({"agency": agency, "clinic": clinic, "measure": measure_name,
-                         "level": ", ".join(sorted(set(group["level"]))), **summarize_values(group["value"].tolist()),
+            levels = sorted(set(group["level"]))
+            rows.append({"agency": agency, "clinic": clinic, "measure": measure_name, "level": ", ".join(levels),
+                         "base": _base(levels), **summarize_values(group["value"].tolist()),
                          "dataset": ", ".join(sorted(set(group["dataset"])))})
     else:
         ratios = [m for m in POOLED_RATIOS if m in set(data["measure"])]
         counts = None
         if ratios:
-            names = [c for m in ratios for c in POOLED_RATIOS[m]]
+            names = [c for m in ratios for c in (POOLED_RATIOS[m][0], *POOLED_RATIOS[m][1])]
             counts = frame[frame["measure"].isin(names)].pivot_table(
                 index=["dataset", "row"], columns="measure", values="value", aggfunc="first")
         for (agency, measure_name), group in data.groupby(["agency", "measure"], dropna=True, sort=True):
             levels = sorted(set(group["level"]))
             summary = summarize_values(group["value"].tolist())
+            base = _base(levels)
             if measure_name in POOLED_RATIOS and counts is not None:
-                top, bottom = POOLED_RATIOS[measure_name]
-                rated = group[group["value"].notna()]
-                keys = [k for k in zip(rated["dataset"], rated["row"]) if k in counts.index]
-                if top in counts.columns and bottom in counts.columns and len(keys) == len(rated) and len(keys):
-                    pair = counts.loc[keys]
-                    summary["mean"] = float(pair[top].sum() / pair[bottom].sum())
+                pooled = _pooled(group, counts, *POOLED_RATIOS[measure_name])
+                if pooled is not None:
+                    top, bottom, numerator, denominator = pooled
+                    summary.update({"mean": numerator / denominator if denominator else math.nan,
+                                    "n": int(denominator), "sd": math.nan, "median": math.nan, "min": math.nan,
+                                    "max": math.nan})
                     levels = [f"{', '.join(levels)} (pooled: {top} / {bottom})"]
-            rows.append({"agency": agency, "measure": measure_name, "level": ", ".join(levels),
+                    k = int(group["value"].notna().sum())
+                    base = f"{bottom} (pooled counts of {k} clinic{'s' if k != 1 else ''})"
+            rows.append({"agency": agency, "measure": measure_name, "level": ", ".join(levels), "base": base,
                          **summary, "dataset": ", ".join(sorted(set(group["dataset"])))})
     return pd.DataFrame(rows, columns=out_columns)
+
+
+def _pooled(group: "pd.DataFrame", counts: "pd.DataFrame", top: str,
+            bottoms: Sequence[str]) -> tuple[str, str, float, float] | None:
+    """The pooled numerator and denominator of a ratio over the rows that have a value, or None
+    when some of those rows lack the counts."""
+    rated = group[group["value"].notna()]
+    keys = [k for k in zip(rated["dataset"], rated["row"]) if k in counts.index]
+    if not keys or len(keys) != len(rated) or top not in counts.columns:
+        return None
+    pair = counts.loc[keys]
+    for bottom in bottoms:
+        if bottom in pair.columns and pair[bottom].notna().all():
+            return top, bottom, float(pair[top].sum()), float(pair[bottom].sum())
+    return None
 
 
 def outcome_by_case(frame: "pd.DataFrame", outcome: str, by: str = "clinic") -> "pd.DataFrame":
