@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -13,11 +14,34 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 PROJECT_FILE = "mio-qual.db"
+SERVER_FILE = "mio-qual.server.json"
+"""The project file of a project kept on a PostgreSQL server: its database URL, no password."""
 ENV_VAR = "MIO_QUAL_PROJECT"
 
 
+def _read_server_file(path: Path) -> str:
+    """The database URL a server project file points at."""
+    try:
+        url = json.loads(path.read_text(encoding="utf-8"))["database"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise InputError(f"not a mio-qual server project file ({exc})", path=path,
+                         hint=f'it holds {{"database": "postgresql://USER@HOST:PORT/DB"}}') from None
+    if not isinstance(url, str):
+        raise InputError("not a mio-qual server project file (database is not a URL)", path=path)
+    return url
+
+
+def _open_server(file: Path) -> Store:
+    from ..store.postgres import PostgresStore
+
+    return PostgresStore.open(_read_server_file(file), file)
+
+
 class ProjectBase:
-    """A mio-qual project: a folder with one SQLite store (the part every capability builds on).
+    """A mio-qual project: a folder with one store (the part every capability builds on).
+
+    The store is the SQLite file ``mio-qual.db`` in the folder, or, in team mode, a PostgreSQL
+    database named by the folder's ``mio-qual.server.json``.
 
     Parameters
     ----------
@@ -33,21 +57,47 @@ class ProjectBase:
 
     # ------------------------------------------------------------------ opening
     @classmethod
-    def create(cls, path: str | Path) -> Any:
-        """Create a project folder (made if needed) holding a new store."""
+    def create(cls, path: str | Path, database: str | None = None) -> Any:
+        """Create a project folder (made if needed) holding a new store.
+
+        Parameters
+        ----------
+        path : str or Path
+            The project folder.
+        database : str, optional
+            A ``postgresql://USER@HOST:PORT/DB`` URL (no password: libpq's ``PGPASSWORD``,
+            ``~/.pgpass`` or a service file supply it). The folder's project file then points at
+            that database: a new project is made there when it holds none, and an existing one
+            is joined (a coder's setup). Default: an SQLite store in the folder.
+        """
         folder = Path(path)
         if folder.exists() and not folder.is_dir():
             raise InputError("cannot create a project: a file with this name exists", path=folder)
-        if (folder / PROJECT_FILE).exists():
+        if (folder / PROJECT_FILE).exists() or (folder / SERVER_FILE).exists():
             raise InputError("a mio-qual project already exists here", path=folder,
                              hint="use it, or choose another folder")
-        folder.mkdir(parents=True, exist_ok=True)
-        return cls(folder, Store.create(folder / PROJECT_FILE))
+        if database is None:
+            folder.mkdir(parents=True, exist_ok=True)
+            return cls(folder, Store.create(folder / PROJECT_FILE))
+        from ..store.postgres import PostgresStore
+
+        store = PostgresStore.attach(database, folder / SERVER_FILE)  # connects before writing anything
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / SERVER_FILE).write_text(json.dumps({"database": database}, indent=2) + "\n", encoding="utf-8")
+        except BaseException:
+            store.close()
+            raise
+        return cls(folder, store)
 
     @classmethod
     def open(cls, path: str | Path) -> Any:
-        """Open a project from its folder or from its ``mio-qual.db`` file."""
+        """Open a project from its folder, its ``mio-qual.db`` file or its ``mio-qual.server.json``."""
         path = Path(path)
+        if path.name == SERVER_FILE and path.is_file():
+            return cls(path.parent, _open_server(path))
+        if path.is_dir() and (path / SERVER_FILE).is_file() and not (path / PROJECT_FILE).exists():
+            return cls(path, _open_server(path / SERVER_FILE))
         db = path if path.suffix == ".db" or path.is_file() else path / PROJECT_FILE
         return cls(db.parent, Store.open(db))
 
@@ -64,7 +114,7 @@ class ProjectBase:
             return cls.open(os.environ[ENV_VAR])
         here = Path(start or Path.cwd()).resolve()
         for folder in (here, *here.parents):
-            if (folder / PROJECT_FILE).is_file():
+            if (folder / PROJECT_FILE).is_file() or (folder / SERVER_FILE).is_file():
                 return cls.open(folder)
         raise InputError("no mio-qual project in this folder or its parents", path=here,
                          hint=f"run `mio-qual init PATH`, pass --project, or set ${ENV_VAR}")
@@ -81,6 +131,48 @@ class ProjectBase:
 
     def __repr__(self) -> str:
         return f"Project({str(self.folder)!r})"
+
+    def push(self, database: str) -> dict[str, int]:
+        """Copy the whole project into the empty PostgreSQL database at ``database``; rows per table.
+
+        The copy is one transaction on the server (all or nothing) and keeps every key, offset,
+        audit entry, model, rating and quant value as stored. This project stays as it is; the
+        role that pushes becomes the project's lead on the server.
+        """
+        from ..store.postgres import PostgresStore
+        from ..store.transfer import copy_project
+
+        counts: dict[str, int] = {}
+        target = PostgresStore.create(database, fill=lambda store: counts.update(copy_project(self.store, store)))
+        target.close()
+        return counts
+
+    @classmethod
+    def pull(cls, folder: str | Path, database: str) -> Any:
+        """Copy the whole project in the PostgreSQL database at ``database`` into a new SQLite project at ``folder``.
+
+        Run it as the lead (coders' roles see only what blinding lets them see). Nothing is
+        left behind when the copy fails.
+        """
+        import shutil
+
+        from ..store.postgres import PostgresStore
+        from ..store.transfer import copy_project
+
+        folder = Path(folder)
+        source = PostgresStore.open(database)
+        try:
+            existed = folder.exists()
+            project = cls.create(folder)
+            try:
+                copy_project(source, project.store)
+            except BaseException:
+                project.close()
+                (shutil.rmtree(folder) if not existed else (folder / PROJECT_FILE).unlink())
+                raise
+        finally:
+            source.close()
+        return project
 
     def log(self, limit: int | None = None) -> "pd.DataFrame":
         """The audit trail: every recorded change, newest first (at most ``limit`` entries).
