@@ -1,40 +1,295 @@
-"""Keeping names out of quotes: :func:`redact`, :func:`known_names` and :func:`make_redactor`.
+"""Keeping names out of every output: :class:`Redactor`, :func:`redact`, :func:`known_names` and :func:`name_review`.
 
-DESIGN.md, decision 9: reports quote participants by study id and role, never by name, and
-names from the speaker roster are redacted in quotes. The roster's names and aliases are kept
-in the store's ``private_names`` table at import (see :meth:`mio_qual.project.Project.private_names`);
-speaker labels that look like names are added here, so a project imported without a roster
-still has its name-like labels redacted. :meth:`mio_qual.project.Project.names_to_redact` and
-:meth:`mio_qual.project.Project.redactor` gather a project's names and call these functions.
+DESIGN.md, decision 9: outputs quote participants by study id and role, never by name, and
+names from the speaker roster are redacted. The roster's names and aliases are kept in the
+store's ``private_names`` table at import (see :meth:`mio_qual.project.Project.private_names`);
+speaker labels that look like names are added here (a lower-case label too), so a project
+imported without a roster still has its name-like labels redacted.
+:meth:`mio_qual.project.Project.redactor` gathers a project's names and builds the one
+:class:`Redactor` that reports, worksheets, reconciliation documents and exports pass text through.
+
+How a name is matched (our rules; each is tested):
+
+- as a whole word: no letter or digit directly before or after it;
+- whatever the Unicode form: a roster saved decomposed (NFD, as macOS writes file names and
+  some editors text) matches a transcript saved composed (NFC) and the reverse, and accents
+  are optional both ways (``José Núñez`` matches ``Jose Nunez``);
+- in any case (``GWEN``, ``gwen``), with straight and curly apostrophes interchangeable
+  (``O'Brien`` matches ``O’Brien``), possessives kept outside the placeholder
+  (``[name]’s``), any run of white space (a line break) between the parts of a name, and the
+  full stop after a title optional (``Ms Harlow``);
+- an alias that is also an ordinary English word (``June``, ``Joy``, ``Will``, ``Grace``:
+  :func:`is_common_word`) only where it is used as a name: capitalised, not a month in a date
+  (``in June``, ``June 3``), and not a sentence-initial word followed by a pronoun or article
+  (``Will you``, ``Hope the``). Occurrences left alone are listed by :func:`name_review`.
+
+Transcript ids that contain a name (``Hollis_Tran_interview``, taken from a file name) are
+replaced by a neutral id (:func:`neutral_ids`), and clinic and agency names can be masked
+with stable labels (:func:`site_labels`).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Iterable, Mapping
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 PLACEHOLDER = "[name]"
 
+APOSTROPHES = "'\u2019\u02bc\u2018`\u00b4"
+HYPHENS = "-\u2010\u2011\u2012\u2013"
+_MARKS = "\u0300-\u036f"
+MONTHS = frozenset("january february march april may june july august september october november december".split())
+WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+_DATE_BEFORE = frozenset(("in", "since", "until", "till", "through", "last", "next", "this", "early", "late", "mid",
+                          "before", "after", "during", "every", "each", "by", "of", "around", "from", "on", "that",
+                          "the"))
+_ORDINARY_AFTER = frozenset(("i", "you", "we", "they", "he", "she", "it", "this", "that", "these", "those", "the",
+                             "a", "an", "your", "our", "my", "their", "his", "her", "its", "all", "everyone",
+                             "someone", "there", "not", "be"))
+
+
+# ------------------------------------------------------------------------------ matching
+def normalize_name(name: str) -> str:
+    """A name in NFC with its white space collapsed (how every name is compared).
+
+    Examples
+    --------
+    >>> normalize_name("Jose\\u0301  Nu\\u0301n\\u0303ez") == "Jos\\u00e9 N\\u00fa\\u00f1ez"
+    True
+    """
+    return " ".join(unicodedata.normalize("NFC", str(name)).split())
+
+
+def fold(text: str) -> str:
+    """``text`` without accents, case or apostrophe variants: the key two spellings of a name share.
+
+    Examples
+    --------
+    >>> fold("O\\u2019Bri\\u00e9n"), fold("o'brien")
+    ("o'brien", "o'brien")
+    """
+    decomposed = unicodedata.normalize("NFD", str(text))
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    bare = re.sub(f"[{re.escape(APOSTROPHES)}]", "'", bare)
+    return " ".join(bare.casefold().split())
+
+
+@lru_cache(maxsize=1)
+def _letter_variants() -> dict[str, str]:
+    """Each base Latin letter -> every precomposed letter (Latin-1 to Latin Extended-B, Latin Extended Additional)
+    whose canonical decomposition starts with it."""
+    variants: dict[str, list[str]] = {}
+    for start, end in ((0x00C0, 0x0250), (0x1E00, 0x1F00)):
+        for code in range(start, end):
+            ch = chr(code)
+            base = unicodedata.normalize("NFD", ch)[0]
+            if base != ch and base.isascii() and base.isalpha():
+                variants.setdefault(base, []).append(ch)
+    return {base: base + "".join(chars) for base, chars in variants.items()}
+
+
+def _char_pattern(ch: str) -> str:
+    if ch.isspace():
+        return r"\s+"
+    if ch in APOSTROPHES:
+        return f"[{re.escape(APOSTROPHES)}]"
+    if ch in HYPHENS:
+        return rf"[{re.escape(HYPHENS)}]\s*"
+    if ch == ".":
+        return r"\.?"
+    base = unicodedata.normalize("NFD", ch)[0]
+    letters = _letter_variants().get(base)
+    if letters is None:
+        return re.escape(ch)
+    # the letter with or without an accent, composed or followed by combining marks
+    return f"[{letters}][{_MARKS}]*"
+
+
+def name_pattern(name: str) -> str:
+    """The regular expression (without word boundaries) that matches ``name`` however it is written.
+
+    Examples
+    --------
+    >>> bool(re.fullmatch(name_pattern("O'Brien"), "O\\u2019Brien"))
+    True
+    >>> pattern = name_pattern("Jos\\u00e9")
+    >>> bool(re.fullmatch(pattern, "Jose\\u0301")), bool(re.fullmatch(pattern, "Jose"))
+    (True, True)
+    """
+    name = normalize_name(name)
+    return "".join(_char_pattern(ch) for ch in name)
+
+
+_LEFT = r"(?<!\w)"
+_RIGHT = rf"(?![\w{_MARKS}])"
+
 
 @lru_cache(maxsize=64)
-def _pattern(names: tuple[str, ...], ignore_case: bool) -> re.Pattern[str] | None:
-    cleaned = sorted({" ".join(n.split()) for n in names if n and n.strip()}, key=lambda n: (-len(n), n))
+def _compiled(names: tuple[str, ...], ignore_case: bool) -> re.Pattern[str] | None:
+    cleaned = sorted({normalize_name(n) for n in names if n and str(n).strip()}, key=lambda n: (-len(n), n))
     if not cleaned:
         return None
-    # Whole words: no letter, digit or underscore directly before or after the name. Spaces
-    # inside a name match any run of whitespace, so a name broken over a line still matches.
-    alternatives = [r"\s+".join(re.escape(part) for part in name.split(" ")) for name in cleaned]
     flags = re.IGNORECASE if ignore_case else 0
-    return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", flags)
+    return re.compile(_LEFT + "(?:" + "|".join(name_pattern(n) for n in cleaned) + ")" + _RIGHT, flags)
+
+
+@lru_cache(maxsize=1)
+def _english_words() -> frozenset[str]:
+    """Lower-case English words and their inflections: the keys and values of spaCy's English lemma lookup table
+    (spacy-lookups-data, already a dependency for the lemmatizer; it lists common words, not personal names)."""
+    import gzip
+    import json
+    from pathlib import Path
+
+    import spacy_lookups_data
+
+    path = Path(spacy_lookups_data.__file__).parent / "data" / "en_lemma_lookup.json.gz"
+    table = json.loads(gzip.decompress(path.read_bytes()))
+    return frozenset(table) | frozenset(table.values())
+
+
+def is_common_word(name: str) -> bool:
+    """True for a one-word name that is also an ordinary English word, a month or a weekday.
+
+    Such aliases are matched only where they are used as a name (see the module's rules).
+
+    Examples
+    --------
+    >>> is_common_word("June"), is_common_word("Joy"), is_common_word("Will"), is_common_word("Gwen")
+    (True, True, True, False)
+    >>> is_common_word("Renata Solis")
+    False
+    """
+    key = fold(name)
+    if " " in key or not key.isalpha():
+        return False
+    return key in MONTHS or key in WEEKDAYS or key in _english_words()
+
+
+def _sentence_start(text: str, start: int) -> bool:
+    before = text[:start].rstrip(" \t\"'\u201c\u2018(")
+    return not before or before[-1] in ".!?:\n"
+
+
+def _mid_sentence(text: str, start: int) -> bool:
+    """True when the word at ``start`` follows a word or a comma in the same sentence."""
+    before = text[:start].rstrip(" \t")
+    return bool(before) and (before[-1].isalnum() or before[-1] in ",;")
+
+
+def _used_as_word(text: str, match: re.Match[str]) -> bool:
+    """True when a common-word alias at ``match`` reads as the ordinary word (or a date), not a name."""
+    word = match.group(0)
+    if not word[:1].isupper():
+        return True
+    key = fold(word)
+    previous = re.findall(r"[^\W\d_]+", text[max(0, match.start() - 20):match.start()])
+    following = text[match.end():match.end() + 24]
+    if key in MONTHS or key in WEEKDAYS:
+        if previous and previous[-1].casefold() in _DATE_BEFORE:
+            return True
+        if re.match(r"\s*(?:\d|,\s*\d)", following) or re.search(r"\d\s*(?:st|nd|rd|th)?\s*$", text[:match.start()]):
+            return True
+    if _sentence_start(text, match.start()):
+        nxt = re.match(r"\s+([^\W\d_]+)", following)
+        if nxt and nxt.group(1).casefold() in _ORDINARY_AFTER:
+            return True
+    return False
+
+
+# ------------------------------------------------------------------------------ the redactor
+@dataclass(frozen=True)
+class Redactor:
+    """The one function every output passes text through: names to ``[name]``, ids and sites to neutral labels.
+
+    Parameters
+    ----------
+    names : frozenset of str
+        Names and aliases to hide (any form of them, see the module's rules).
+    replacements : tuple of (str, str)
+        Literal strings replaced first, as whole words ignoring case: transcript ids that contain
+        a name (:func:`neutral_ids`), and site names when sites are masked (:func:`site_labels`).
+    placeholder : str
+        What replaces a name.
+    ignore_case : bool
+        Match names that are not common words regardless of case (default).
+    phrases : frozenset of str
+        Names and phrases matched wherever they occur, in any case, even when they are ordinary
+        words (what a user lists in a ``--redact`` file).
+
+    Examples
+    --------
+    >>> r = Redactor(frozenset({"Gwen Harlow", "Gwen", "June"}), (("Hollis_Tran_interview", "T03"),))
+    >>> r("GWEN said June set it up in June; see Hollis_Tran_interview.")
+    '[name] said [name] set it up in June; see T03.'
+    """
+
+    names: frozenset[str] = frozenset()
+    replacements: tuple[tuple[str, str], ...] = ()
+    placeholder: str = PLACEHOLDER
+    ignore_case: bool = True
+    phrases: frozenset[str] = frozenset()
+    _split: tuple[tuple[str, ...], tuple[str, ...]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        names = {normalize_name(n) for n in self.names if n and str(n).strip()}
+        phrases = {normalize_name(n) for n in self.phrases if n and str(n).strip()}
+        common = tuple(sorted(n for n in names - phrases if is_common_word(n)))
+        plain = tuple(sorted((names | phrases) - set(common)))
+        object.__setattr__(self, "_split", (plain, common))
+
+    @property
+    def common_words(self) -> tuple[str, ...]:
+        """The aliases matched only where used as a name."""
+        return self._split[1]
+
+    def _replace_literals(self, text: str) -> str:
+        for old, new in self.replacements:
+            if old and old.casefold() in text.casefold():
+                text = re.sub(r"(?<![^\W_])" + re.escape(old) + r"(?![^\W_])", lambda _m, n=new: n, text,
+                              flags=re.IGNORECASE)
+        return text
+
+    def __call__(self, text: str) -> str:
+        if not isinstance(text, str) or not text:
+            return text
+        text = self._replace_literals(text)
+        plain, common = self._split
+        pattern = _compiled(plain, self.ignore_case)
+        if pattern is not None:
+            text = pattern.sub(lambda _m: self.placeholder, text)
+        common_pattern = _compiled(common, True)
+        if common_pattern is not None:
+            text = common_pattern.sub(lambda m: m.group(0) if _used_as_word(text, m) else self.placeholder, text)
+        return text
+
+    def frame(self, frame: "pd.DataFrame") -> "pd.DataFrame":
+        """A copy of ``frame`` with every text cell and column name redacted."""
+        out = frame.copy()
+        out.columns = [self(c) if isinstance(c, str) else c for c in out.columns]
+        for column in out.columns:
+            if out[column].dtype == object or str(out[column].dtype).startswith("str"):
+                out[column] = out[column].map(lambda v: self(v) if isinstance(v, str) else v)
+        return out
+
+    def left_as_words(self, text: str) -> list[str]:
+        """The common-word aliases in ``text`` that were left alone because they read as ordinary words."""
+        pattern = _compiled(self.common_words, True)
+        if pattern is None or not text:
+            return []
+        return [m.group(0) for m in pattern.finditer(text) if m.group(0)[:1].isupper() and _used_as_word(text, m)]
 
 
 def redact(text: str, names: Iterable[str], *, placeholder: str = PLACEHOLDER, ignore_case: bool = True) -> str:
-    """Replace every whole-word occurrence of a name in ``text`` with ``[name]``.
+    """Replace every occurrence of a name in ``text`` with ``[name]`` (the matching rules are the module's).
 
     Longer names are tried first, so ``Gwen Harlow`` becomes one ``[name]`` rather than two.
-    Matching ignores case (``GWEN`` and ``gwen`` are redacted too), which errs on the side of
-    privacy: a name that is also an ordinary word (``Joy``) is redacted wherever the word occurs.
 
     Parameters
     ----------
@@ -53,24 +308,41 @@ def redact(text: str, names: Iterable[str], *, placeholder: str = PLACEHOLDER, i
 
     Examples
     --------
-    >>> redact("Gwen Harlow protects it; gwen's rule, Ms. Harlow says.", ["Gwen", "Gwen Harlow", "Ms. Harlow"])
-    "[name] protects it; [name]'s rule, [name] says."
+    >>> redact("Gwen Harlow protects it; gwen\\u2019s rule, Ms Harlow says.", ["Gwen", "Gwen Harlow", "Ms. Harlow"])
+    '[name] protects it; [name]\\u2019s rule, [name] says.'
     >>> redact("Gwendolyn is not Gwen.", ["Gwen"])
     'Gwendolyn is not [name].'
+    >>> redact("In June, June Abernathy joined; June ran it.", ["June", "June Abernathy"])
+    'In June, [name] joined; [name] ran it.'
     """
-    pattern = _pattern(tuple(sorted(set(names))), ignore_case)
-    if pattern is None or not text:
-        return text
-    return pattern.sub(placeholder, text)
+    return _cached_redactor(tuple(sorted(set(map(str, names)))), placeholder, ignore_case)(text)
+
+
+@lru_cache(maxsize=32)
+def _cached_redactor(names: tuple[str, ...], placeholder: str, ignore_case: bool) -> Redactor:
+    return Redactor(frozenset(names), placeholder=placeholder, ignore_case=ignore_case)
+
+
+def name_like_label(label: str) -> bool:
+    """True for a speaker label that may be a person's name, in any case (``Tasha``, ``jose``, ``GWEN``).
+
+    Examples
+    --------
+    >>> name_like_label("jose"), name_like_label("Interviewer"), name_like_label("speaker_01"), name_like_label("p3")
+    (True, False, False, False)
+    """
+    from .transcripts.roster import looks_like_name
+
+    text = " ".join(str(label).split())
+    return bool(text) and looks_like_name(text[:1].upper() + text[1:])
 
 
 def known_names(private_names: Iterable[str], speaker_labels: Iterable[str] = ()) -> set[str]:
-    """Names to redact from a project's quotes.
+    """Names to redact from a project's outputs.
 
     The roster names and aliases the project kept at import (``private_names``), and every
-    speaker label that looks like a personal name
-    (:func:`mio_qual.transcripts.roster.looks_like_name`: not ``Interviewer``, ``P3`` or
-    ``SPEAKER_00``).
+    speaker label that looks like a personal name in any case (:func:`name_like_label`: not
+    ``Interviewer``, ``P3`` or ``SPEAKER_00``), each in NFC.
 
     Parameters
     ----------
@@ -85,37 +357,184 @@ def known_names(private_names: Iterable[str], speaker_labels: Iterable[str] = ()
 
     Examples
     --------
-    >>> sorted(known_names(["Renata Solis"], ["Jane Doe", "INTERVIEWER", "P3", "SPEAKER_00"]))
-    ['Jane Doe', 'Renata Solis']
+    >>> sorted(known_names(["Renata Solis"], ["Jane Doe", "INTERVIEWER", "P3", "SPEAKER_00", "tasha"]))
+    ['Jane Doe', 'Renata Solis', 'tasha']
     """
-    from .transcripts.roster import looks_like_name
-
-    names = set(private_names)
+    names = {normalize_name(n) for n in private_names if str(n).strip()}
     for label in speaker_labels:
-        if label and looks_like_name(label):
-            names.add(" ".join(label.split()))
+        if label and name_like_label(label):
+            names.add(normalize_name(label))
     return names
 
 
-def make_redactor(names: Iterable[str], extra: Iterable[str] = ()) -> Callable[[str], str]:
-    """A function that replaces each of ``names`` and ``extra`` with ``[name]``.
+def neutral_ids(transcript_ids: Iterable[str], names: Iterable[str]) -> dict[str, str]:
+    """A neutral id (``T01``, ``T02`` ...) for each transcript id that contains a name.
 
-    Everything that quotes a participant (reports, joint displays, worksheets, disagreement
-    lists) redacts through this one function, given the project's :func:`known_names`.
+    A file name's separators (``_``, ``-``, ``.``) count as spaces, so ``Hollis_Tran_interview``
+    contains ``Hollis Tran``. The number is the id's place among all ids sorted, so the same
+    project always gives the same neutral ids.
+
+    Examples
+    --------
+    >>> neutral_ids(["INT01", "Hollis_Tran_interview", "gwen-2"], ["Hollis Tran", "Gwen"])
+    {'Hollis_Tran_interview': 'T01', 'gwen-2': 'T03'}
+    """
+    ids = sorted({str(t) for t in transcript_ids})
+    redactor = _cached_redactor(tuple(sorted(set(map(str, names)))), PLACEHOLDER, True)
+    width = max(2, len(str(len(ids))))
+    out = {}
+    for n, tid in enumerate(ids, start=1):
+        spaced = re.sub(r"[_\-.]+", " ", tid)
+        if PLACEHOLDER in redactor(spaced) and PLACEHOLDER not in spaced:
+            label = f"T{n:0{width}d}"
+            out[tid] = label if label not in ids else f"{label}-anon"
+    return out
+
+
+def site_labels(clinics: Iterable[str], agencies: Iterable[str] = ()) -> dict[str, str]:
+    """Stable labels for site names: ``clinic A``, ``clinic B`` ... and ``agency A`` ... in sorted order.
+
+    Examples
+    --------
+    >>> site_labels(["northside", "eastgate"], ["Harbor Services"])
+    {'eastgate': 'clinic A', 'northside': 'clinic B', 'Harbor Services': 'agency A'}
+    """
+    out: dict[str, str] = {}
+    for kind, values in (("clinic", clinics), ("agency", agencies)):
+        for n, value in enumerate(sorted({str(v).strip() for v in values if v and str(v).strip()})):
+            letters = ""
+            k = n
+            while True:
+                letters = chr(ord("A") + k % 26) + letters
+                k = k // 26 - 1
+                if k < 0:
+                    break
+            out.setdefault(value, f"{kind} {letters}")
+    return out
+
+
+def make_redactor(names: Iterable[str], extra: Iterable[str] = (), *,
+                  replacements: Mapping[str, str] | None = None) -> Redactor:
+    """The :class:`Redactor` of ``names``, ``extra`` (phrases matched wherever they occur, even ordinary words)
+    and literal ``replacements`` (longest first).
 
     Examples
     --------
     >>> make_redactor({"Gwen"}, ["Ms.  Harlow"])("Gwen met Ms. Harlow.")
     '[name] met [name].'
     """
-    names = set(names)
-    names.update(" ".join(str(n).split()) for n in extra if str(n).strip())
-    frozen = tuple(sorted(names))
-
-    def redactor(text: str) -> str:
-        return redact(text, frozen)
-
-    return redactor
+    phrases = frozenset(normalize_name(n) for n in extra if str(n).strip())
+    pairs = sorted((replacements or {}).items(), key=lambda kv: (-len(kv[0]), kv[0]))
+    return Redactor(frozenset(normalize_name(n) for n in names if str(n).strip()), tuple(pairs), phrases=phrases)
 
 
-__all__ = ["redact", "known_names", "make_redactor", "PLACEHOLDER"]
+# ------------------------------------------------------------------------------ names to review
+_TITLES = ("mr", "mrs", "ms", "miss", "mx", "dr", "doctor", "nurse", "coach", "pastor", "officer", "judge")
+_TOKEN = re.compile(r"[^\W\d_](?:[^\W\d_]|[" + re.escape(APOSTROPHES) + r"](?=[^\W\d_])|-(?=[^\W\d_]))*")
+
+
+@lru_cache(maxsize=1)
+def _census_names() -> tuple[frozenset[str], frozenset[str]]:
+    """First names and surnames of the US Census Bureau's 1990 name frequency lists.
+
+    The ``names`` package (PyPI, MIT licence) ships the three lists unchanged.
+    """
+    from pathlib import Path
+
+    import names as names_package
+
+    folder = Path(names_package.__file__).parent
+
+    def read(*files: str) -> frozenset[str]:
+        out = set()
+        for file in files:
+            for line in (folder / file).read_text(encoding="ascii").splitlines():
+                if line.strip():
+                    out.add(line.split()[0].casefold())
+        return frozenset(out)
+
+    return read("dist.male.first", "dist.female.first"), read("dist.all.last")
+
+
+def name_review(texts: Mapping[str, str], names: Iterable[str], *, ignore: Iterable[str] = ()) -> "pd.DataFrame":
+    """Capitalised words that may be personal names but are not on the roster, for an analyst to review.
+
+    A word is listed when it is capitalised, not a roster name or alias, not an ordinary
+    English word (:func:`is_common_word`), and either a first name or surname of the US
+    Census Bureau's 1990 name lists (the ``names`` package ships them), follows a title
+    (``Ms``, ``Dr``, ``Coach`` ...), or is capitalised in mid-sentence and unknown to the
+    English word list. Aliases that are common words and were left alone as ordinary words
+    (``in June``) are listed too, so every unredacted use is seen once.
+
+    Parameters
+    ----------
+    texts : mapping of str to str
+        Transcript id -> text.
+    names : iterable of str
+        The names already redacted (roster names, aliases, name-like labels).
+    ignore : iterable of str
+        Words never to list (code names, place names the analyst has cleared).
+
+    Returns
+    -------
+    DataFrame
+        Columns ``word``, ``why``, ``occurrences``, ``transcripts``, ``example`` (the first
+        occurrence in its sentence, other names redacted), most frequent first.
+    """
+    import pandas as pd
+
+    redactor = make_redactor(names)
+    first, last = _census_names()
+    known = {fold(part) for n in redactor.names for part in n.split()}
+    skip = {fold(w) for w in ignore}
+    found: dict[str, dict[str, object]] = {}
+
+    def note(word: str, why: str, tid: str, text: str, start: int, end: int) -> None:
+        entry = found.setdefault(fold(word), {"word": word, "why": why, "occurrences": 0, "transcripts": set(),
+                                               "example": ""})
+        entry["occurrences"] = int(entry["occurrences"]) + 1  # type: ignore[call-overload]
+        entry["transcripts"].add(tid)  # type: ignore[union-attr]
+        if not entry["example"]:
+            left = max(text.rfind(".", 0, start), text.rfind("\n", 0, start)) + 1
+            right_candidates = [i for i in (text.find(".", end), text.find("\n", end)) if i != -1]
+            right = min(right_candidates) + 1 if right_candidates else len(text)
+            sentence = " ".join(text[left:right].split())[:200]
+            entry["example"] = redactor(sentence)
+
+    lower_words: set[str] = set()
+    normalized = {tid: unicodedata.normalize("NFC", text or "") for tid, text in texts.items()}
+    for text in normalized.values():
+        lower_words.update(m.group(0) for m in re.finditer(r"(?<!\w)[a-z][a-z]+(?!\w)", text))
+    english = _english_words()
+    for tid, text in normalized.items():
+        for match in _TOKEN.finditer(text):
+            word = re.split(f"[{re.escape(APOSTROPHES)}]", match.group(0))[0]
+            key = fold(word)
+            if not word[:1].isupper() or len(word) < 2 or word.isupper() or key in known or key in skip \
+                    or key in _TITLES:
+                continue
+            if key in MONTHS or key in WEEKDAYS or key.rstrip("s") in WEEKDAYS or key in lower_words:
+                continue
+            end = match.start() + len(word)
+            previous = re.findall(r"[^\W\d_]+", text[max(0, match.start() - 8):match.start()])
+            if previous and previous[-1].casefold() in _TITLES and not is_common_word(word):
+                why = "follows a title"
+            elif is_common_word(word):
+                continue
+            elif key in first or key in last:
+                why = "first name" if key in first else "surname"
+            elif _mid_sentence(text, match.start()) and key not in english:
+                why = "capitalised mid-sentence (a name or a place?)"
+            else:
+                continue
+            note(word, why, tid, text, match.start(), end)
+        for word in redactor.left_as_words(text):
+            pos = text.find(word)
+            note(word, "roster alias left as an ordinary word", tid, text, pos, pos + len(word))
+    rows = [{**v, "transcripts": ", ".join(sorted(v["transcripts"]))} for v in found.values()]  # type: ignore[arg-type]
+    frame = pd.DataFrame(rows, columns=["word", "why", "occurrences", "transcripts", "example"])
+    return frame.sort_values(["occurrences", "word"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+__all__ = ["Redactor", "redact", "known_names", "make_redactor", "name_review", "neutral_ids", "site_labels",
+           "is_common_word", "name_like_label", "normalize_name", "fold", "name_pattern", "PLACEHOLDER"]

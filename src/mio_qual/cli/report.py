@@ -8,16 +8,17 @@ from typing import Any
 
 import click
 
-from .common import ManyValues, console, get_project, split_values
+from .common import ManyValues, console, emit, get_project, split_values
 
-KINDS = ("codebook", "agreement", "themes", "joint", "study")
+KINDS = ("codebook", "agreement", "themes", "joint", "study", "names")
 _UNITS = ("sentence", "turn", "paragraph", "character", "span", "transcript", "continuum")
 
 
 @click.command()
 @click.argument("kind", type=click.Choice(KINDS))
-@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="The Word file to write (.docx); charts are saved beside it as PNG.")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The Word file to write (.docx); charts are saved beside it as PNG. names: a .csv/.xlsx "
+                   "(default: a table on the screen).")
 @click.option("--redact", "redact_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="A text file of further names or phrases to replace with [name], one per line.")
 @click.option("--title", default=None, help="Title on the title page.")
@@ -42,22 +43,34 @@ _UNITS = ("sentence", "turn", "paragraph", "character", "span", "transcript", "c
 @click.option("--evaluate-model", is_flag=True,
               help="study: also evaluate the stored model by grouped cross-validation (trains it once per fold).")
 @click.option("--no-charts", is_flag=True, help="Leave out the charts.")
-def report(kind: str, out: Path, redact_file: Path | None, title: str | None, coders: tuple[str, ...],
+@click.option("--mask-sites", is_flag=True, help="Replace clinic and agency names with stable labels (clinic A ...).")
+def report(kind: str, out: Path | None, redact_file: Path | None, title: str | None, coders: tuple[str, ...],
            unit: str | None, n_boot: int | None, seed: int | None, layers: tuple[str, ...], max_quotes: int | None,
            outcome: str | None, by: str | None, rater: str | None, fit: Path | None, max_rows: int | None,
-           evaluate_model: bool, no_charts: bool) -> None:
-    """Write a Word report: codebook, agreement, themes, joint or study (all of them in one).
+           evaluate_model: bool, no_charts: bool, mask_sites: bool) -> None:
+    """Write a Word report: codebook, agreement, themes, joint or study (all of them in one); or list
+    the capitalised words of the transcripts that may be names missing from the roster (names).
 
     \b
     Examples:
       mio-qual report study --out reports/study.docx
       mio-qual report agreement --coders jordan casey --unit turn --out agreement.docx
-      mio-qual report themes --redact extra-names.txt --out themes.docx
+      mio-qual report themes --redact extra-names.txt --mask-sites --out themes.docx
+      mio-qual report names
     """
     from ..project import Project
     from ..reports.deidentify import read_redact_file
     from ..reports.documents import check_path
 
+    if kind == "names":
+        from .common import resolve_format
+
+        extra = read_redact_file(redact_file) if redact_file is not None else []
+        fmt = resolve_format(None, out, ("table", "csv", "json", "xlsx"))
+        emit(get_project().name_review(extra=extra), fmt, out=out)
+        return
+    if out is None:
+        raise click.UsageError(f"`report {kind}` needs --out FILE.docx")
     check_path(out)
     accepted = set(inspect.signature(getattr(Project, f"report_{kind}")).parameters)
     given: dict[str, Any] = {
@@ -83,6 +96,8 @@ def report(kind: str, out: Path, redact_file: Path | None, title: str | None, co
         options["evaluate_model"] = True
     if redact_file is not None:
         options["redact"] = read_redact_file(redact_file)
+    if mask_sites:
+        options["mask_sites"] = True
     project = get_project()
     screen = console(stderr=True)
     with screen.status(f"writing the {kind} report"):

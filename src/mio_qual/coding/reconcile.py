@@ -35,7 +35,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
 from ..errors import InputError
 from .anchor import normalize
@@ -345,11 +345,16 @@ def _codes_cell(items: list[tuple[str, int, int]]) -> str:
     return "; ".join(dict.fromkeys(code for code, _, _ in items))
 
 
-def sheet_rows(result: Reconciliation) -> list[list[Any]]:
-    """The rows of the reconciliation sheet (without header), as written to ``.xlsx``."""
+def sheet_rows(result: Reconciliation, redactor: Callable[[str], str] | None = None) -> list[list[Any]]:
+    """The rows of the reconciliation sheet (without header), as written to ``.xlsx``.
+
+    With ``redactor`` (:meth:`mio_qual.project.Project.redactor`) the text column has names replaced;
+    importing the sheet reads the machine columns, and checks the text with ``[name]`` standing for any name.
+    """
     out = []
     for row in result.rows:
         text = row.text if len(row.text) <= MAX_CELL_TEXT else row.text[:MAX_CELL_TEXT] + " [...]"
+        text = redactor(text) if redactor is not None else text
         out.append([row.id, row.transcript_id, row.turn_id or "", text, _codes_cell(row.a), _codes_cell(row.b), "",
                     row.note, row.start, row.end, _codings_cell(row.a), _codings_cell(row.b)])
     return out
@@ -363,28 +368,29 @@ def file_stem(result: Reconciliation) -> str:
     return f"reconcile_{safe_filename(a)}_{safe_filename(b)}"
 
 
-def handout(result: Reconciliation) -> "Table":
-    """The passages to discuss as a table for the meeting's Word handout (rendered by :mod:`mio_qual.reports.render`)."""
+def handout(result: Reconciliation, redactor: Callable[[str], str] | None = None) -> "Table":
+    """The passages to discuss as a table for the meeting's Word handout (rendered by :mod:`mio_qual.reports.render`),
+    names replaced by ``redactor`` when given."""
     import pandas as pd
 
     from ..result import Table
 
     a, b = result.coders
     columns = ["id", "transcript", "turn", "text", f"A: {a}", f"B: {b}", "decision"]
-    frame = pd.DataFrame([[str(v) for v in values[:7]] for values in sheet_rows(result)], columns=columns)
+    frame = pd.DataFrame([[str(v) for v in values[:7]] for values in sheet_rows(result, redactor)], columns=columns)
     note = (f"{len(result.agreed)} codings agreed (in layer '{result.into}'); {len(result.rows)} passages to discuss "
             f"(unit: {result.unit}). Record each decision in reconcile_{a}_{b}.xlsx: keep A, keep B, both, neither, "
             "or code: ID; ID.")
     return Table(frame, title="Passages to discuss", notes=[note], sheet="decisions")
 
 
-def write_sheet(result: Reconciliation, folder: str | Path) -> Path:
+def write_sheet(result: Reconciliation, folder: str | Path, redactor: Callable[[str], str] | None = None) -> Path:
     """Write the reconciliation sheet ``reconcile_<A>_<B>.xlsx`` into ``folder`` and return its path.
 
     The sheet is written here rather than by the renderer because importing it back needs
     more than a table: the ``about`` sheet naming the coders and the consensus layer, the
     decision column's list of choices, and fixed document times (the same reconciliation
-    gives the same file).
+    gives the same file). ``redactor`` replaces names in the text column (see :func:`sheet_rows`).
     """
     import openpyxl
     from openpyxl.styles import Alignment as CellAlignment
@@ -403,7 +409,7 @@ def write_sheet(result: Reconciliation, folder: str | Path) -> Path:
     sheet.append(SHEET_COLUMNS)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for values in sheet_rows(result):
+    for values in sheet_rows(result, redactor):
         sheet.append([safe_cell(v) for v in values])
     fill = PatternFill("solid", fgColor="FFF2CC")
     for row in sheet.iter_rows(min_row=2, min_col=7, max_col=7):
@@ -456,6 +462,17 @@ class DecisionImport:
     undecided: int = 0
     inserted: int = 0
     removed: int = 0
+
+
+def _same_text(shown: str, text: str) -> bool:
+    """True when the sheet's text is the transcript's, ``[name]`` standing for any name (a redacted sheet)."""
+    from ..deidentify import PLACEHOLDER
+
+    shown, text = normalize(shown).text.strip(), normalize(text).text.strip()
+    if PLACEHOLDER not in shown:
+        return shown == text
+    pattern = r".+?".join(re.escape(part) for part in shown.split(PLACEHOLDER))
+    return re.fullmatch(pattern, text, re.DOTALL) is not None
 
 
 def _parse_codings_cell(value: Any) -> list[tuple[str, int, int]] | None:
@@ -589,7 +606,7 @@ def read_decisions(path: str | Path, codebook: "Codebook", texts: Mapping[str, s
         start, end = int(start), int(end)
         if "text" in position and _clean(value("text")) is not None:
             shown = str(_clean(value("text")))
-            if not shown.endswith(" [...]") and normalize(shown).text.strip() != normalize(texts[tid][start:end]).text.strip():
+            if not shown.endswith(" [...]") and not _same_text(shown, texts[tid][start:end]):
                 problem("text", "the transcript text here has changed since the sheet was made",
                         "run `mio-qual coding reconcile` again and decide on the new sheet")
                 continue

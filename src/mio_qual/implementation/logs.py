@@ -131,6 +131,7 @@ def _cell(column: Column, value: Any) -> tuple[Any, str | None]:
         hint = f" (did you mean {folded[close[0]]!r}?)" if close else ""
         if len(column.choices) <= 12:
             hint = hint or f" (use one of: {', '.join(column.choices)})"
+        hint = hint or f" (not one of the {len(column.choices)} allowed values)"
         return None, f"{text!r} is not an allowed value{hint}"
     return text, None
 

@@ -54,11 +54,12 @@ class ImplementationMixin(ProjectBase):
         """Each clinic's agency: from the transcripts' metadata, then the stored logs and
         quantitative data for clinics the transcripts do not name."""
         from ..mixed.constructs import clinic_agencies
-        from ..store.implementation import read_log
+        from ..store.implementation import LOGS, read_log
         from ..store.quant import read_quant
 
         owners = clinic_agencies(self.transcripts())
-        for frame in (read_log(self.store, "activity_dates"), read_quant(self.store, level="clinic")):
+        frames = [read_log(self.store, log) for log in LOGS if log != "activities"]
+        for frame in (*frames, read_quant(self.store, level="clinic")):
             if len(frame) and {"clinic", "agency"} <= set(frame.columns):
                 for clinic, agency in zip(frame["clinic"], frame["agency"]):
                     if isinstance(clinic, str) and clinic and isinstance(agency, str) and agency:
@@ -92,7 +93,8 @@ class ImplementationMixin(ProjectBase):
         owners = self.sites()
         records = readers.READERS[log](path, sheet=sheet, clinics=sorted(set(cases["clinic"]) | set(owners)),
                                        agencies=sorted(set(cases["agency"]) | set(owners.values())),
-                                       agency_of=owners, activities=self.activity_list())
+                                       agency_of=owners, activities=self.activity_list(),
+                                       strategies=self._strategy_ids())
         result = ImplementationImport(log=log, path=path, rows=len(records))
         with self.store.transaction():
             result.replaced = replace_log(self.store, log, records, path.name)
@@ -121,6 +123,48 @@ class ImplementationMixin(ProjectBase):
                 keep |= frame["clinic"].isna() & frame["agency"].isin(agencies)
             frame = frame[keep].reset_index(drop=True)
         return frame
+
+    def _strategy_ids(self) -> list[str]:
+        frame = self.implementation_log("strategies")
+        return [str(s) for s in frame["strategy_id"]] if len(frame) else []
+
+    # ------------------------------------------------------------------ strategies, adaptations, facilitation
+    def strategies(self, clinic: str | Sequence[str] | None = None, eric: str | Sequence[str] | None = None,
+                   phase: str | None = None) -> "pd.DataFrame":
+        """The strategy log (ERIC name, Proctor elements, and the elements left unspecified),
+        filtered by clinic (its agency's agency-wide strategies included), ERIC name and phase
+        (see :func:`mio_qual.implementation.strategies.strategy_table`)."""
+        from ..implementation.strategies import strategy_table
+
+        frame = strategy_table(self.implementation_log("strategies", clinic=clinic))
+        names = [eric] if isinstance(eric, str) else list(eric or [])  # ERIC names may hold commas
+        if names:
+            frame = frame[frame["eric"].str.casefold().isin({n.casefold() for n in names})]
+        if phase:
+            frame = frame[frame["phase"] == phase]
+        return frame.reset_index(drop=True)
+
+    def adaptations(self, clinic: str | Sequence[str] | None = None, applies_to: str | None = None,
+                    fidelity: str | None = None) -> "pd.DataFrame":
+        """The adaptation log (FRAME / FRAME-IS), filtered by clinic, what it applies to
+        (intervention or strategy) and fidelity (consistent, inconsistent, unknown)."""
+        from ..implementation.adaptations import adaptation_table
+
+        frame = adaptation_table(self.implementation_log("adaptations", clinic=clinic))
+        if applies_to:
+            frame = frame[frame["applies_to"] == applies_to]
+        if fidelity:
+            frame = frame[frame["fidelity"] == fidelity]
+        return frame.reset_index(drop=True)
+
+    def facilitation_dose(self, by: str = "clinic") -> "pd.DataFrame":
+        """Facilitation contacts and minutes per clinic (or agency) and phase
+        (see :func:`mio_qual.implementation.facilitation.facilitation_dose`)."""
+        from ..implementation.facilitation import facilitation_dose
+
+        if by not in ("clinic", "agency"):
+            raise InputError(f"cannot count facilitation by {by!r}", hint="use clinic or agency")
+        return facilitation_dose(self.implementation_log("facilitation"), by=by)
 
     # ------------------------------------------------------------------ Stages of Implementation Completion
     def activity_list(self) -> "pd.DataFrame":

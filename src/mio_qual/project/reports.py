@@ -15,6 +15,10 @@ from ..store import summary as store_summary
 from ._base import ProjectBase
 
 if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from ..deidentify import Redactor
+    from ..result import Table
     from ..reports.documents import AgreementData, CodebookData, JointData, ReportInputs, ReportResult, ThemesData
     from ..store.summary import ProjectFacts
 
@@ -32,11 +36,59 @@ class ReportsMixin(ProjectBase):
 
         return known_names(self.private_names(), store_summary.speaker_labels(self.store))  # type: ignore[attr-defined]
 
-    def redactor(self, extra: Iterable[str] = ()) -> Callable[[str], str]:
-        """The function that replaces every name the project knows, and each of ``extra``, with ``[name]``."""
-        from ..deidentify import make_redactor
+    def redactor(self, extra: Iterable[str] = (), *, mask_sites: bool = False) -> "Redactor":
+        """The one :class:`~mio_qual.deidentify.Redactor` every output passes text through.
 
-        return make_redactor(self.names_to_redact(), extra)
+        It replaces every name the project knows, and each of ``extra``, with ``[name]``; transcript
+        ids that contain a name with a neutral id (:func:`mio_qual.deidentify.neutral_ids`); and, with
+        ``mask_sites``, clinic and agency names with stable labels (``clinic A``,
+        :func:`mio_qual.deidentify.site_labels`).
+
+        Parameters
+        ----------
+        extra : iterable of str
+            Further names or phrases to hide (a ``--redact`` file).
+        mask_sites : bool
+            Also replace clinic and agency names.
+        """
+        from ..deidentify import make_redactor, neutral_ids, site_labels
+
+        names = self.names_to_redact()
+        extra = [str(n) for n in extra if str(n).strip()]
+        clinics = store_summary.transcript_clinics(self.store)
+        replacements = neutral_ids(clinics, names | set(extra))
+        if mask_sites:
+            listing = self.transcripts()  # type: ignore[attr-defined]
+            agencies = listing["agency"].dropna().tolist() if "agency" in listing.columns else []
+            replacements.update(site_labels([c for c in clinics.values() if c], agencies))
+        return make_redactor(names, extra, replacements=replacements)
+
+    def name_review(self, extra: Iterable[str] = (), ignore: Iterable[str] = ()) -> "Table":
+        """Capitalised words in the transcripts that may be names missing from the roster
+        (:func:`mio_qual.deidentify.name_review`), for the analyst to add to the roster or a ``--redact`` file.
+
+        Parameters
+        ----------
+        extra : iterable of str
+            Further names already redacted (a ``--redact`` file): not listed.
+        ignore : iterable of str
+            Words already cleared (not listed).
+
+        Returns
+        -------
+        Table
+            Columns ``word``, ``why``, ``occurrences``, ``transcripts``, ``example``.
+        """
+        from ..deidentify import name_review
+        from ..result import Table
+
+        names = self.names_to_redact() | {str(n) for n in extra if str(n).strip()}
+        frame = name_review(self.texts(), names, ignore=ignore)  # type: ignore[attr-defined]
+        notes = ["Words that may be personal names and are not on the roster, for review: add each real name to the "
+                 "roster's aliases or to a --redact file. First names and surnames from the US Census Bureau's 1990 "
+                 "name lists; roster aliases that are ordinary words (June) are listed where they were left alone. "
+                 "The example is the first sentence with the word, other names redacted."]
+        return Table(frame, title="Possible names not on the roster", notes=notes, sheet="names")
 
     # ------------------------------------------------------------------ what the reports show
     def project_facts(self) -> "ProjectFacts":
@@ -155,14 +207,15 @@ class ReportsMixin(ProjectBase):
             data.rating_agreement = self.rating_agreement(raters, by=by)  # type: ignore[attr-defined]
         return data
 
-    def _report_inputs(self, redact: Iterable[str], **parts: Any) -> "ReportInputs":
+    def _report_inputs(self, redact: Iterable[str], mask_sites: bool = False, **parts: Any) -> "ReportInputs":
         from ..reports.documents import ReportInputs
 
-        return ReportInputs(counts=store_summary.counts(self.store), redactor=self.redactor(redact),
+        return ReportInputs(counts=store_summary.counts(self.store),
+                            redactor=self.redactor(redact, mask_sites=mask_sites),
                             origins=store_summary.origin_counts(self.store), **parts)
 
     # ------------------------------------------------------------------ the five documents
-    def report_codebook(self, out: str | Path, *, redact: Iterable[str] = (),
+    def report_codebook(self, out: str | Path, *, redact: Iterable[str] = (), mask_sites: bool = False,
                         title: str = "Coder's manual") -> "ReportResult":
         """Write the coder's manual of the project's codebook (see :func:`mio_qual.reports.codebook_report`).
 
@@ -172,15 +225,18 @@ class ReportsMixin(ProjectBase):
             The ``.docx`` to write.
         redact : iterable of str
             Further names or phrases to redact (beyond the roster).
+        mask_sites : bool
+            Replace clinic and agency names with stable labels (see :meth:`redactor`).
         title : str
         """
         from ..reports.documents import check_path, codebook_report
 
         check_path(out)
-        return codebook_report(self._report_inputs(redact, codebook=self._codebook_data()), out, title=title)
+        inputs = self._report_inputs(redact, mask_sites, codebook=self._codebook_data())
+        return codebook_report(inputs, out, title=title)
 
     def report_themes(self, out: str | Path, *, layer: str | Sequence[str] | None = None, max_quotes: int = 3,
-                      redact: Iterable[str] = (), charts: bool = True,
+                      redact: Iterable[str] = (), mask_sites: bool = False, charts: bool = True,
                       title: str = "Themes by construct") -> "ReportResult":
         """Write the themes report: per construct, frequency by clinic and role, and exemplar quotes.
 
@@ -192,6 +248,7 @@ class ReportsMixin(ProjectBase):
         max_quotes : int
             Exemplar quotes per construct.
         redact : iterable of str
+        mask_sites : bool
         charts : bool
             Draw and embed the code-frequency chart.
         title : str
@@ -199,12 +256,12 @@ class ReportsMixin(ProjectBase):
         from ..reports.documents import check_path, themes_report
 
         check_path(out)
-        inputs = self._report_inputs(redact, themes=self._themes_data(layer), constructs=self.constructs())
+        inputs = self._report_inputs(redact, mask_sites, themes=self._themes_data(layer), constructs=self.constructs())
         return themes_report(inputs, out, max_quotes=max_quotes, charts=charts, title=title)
 
     def report_agreement(self, out: str | Path, *, coders: Sequence[str] | None = None, unit: str = "sentence",
                          n_boot: int = 0, seed: int = 0, min_coverage: float = 0.0, max_rows: int = 400,
-                         redact: Iterable[str] = (), charts: bool = True,
+                         redact: Iterable[str] = (), mask_sites: bool = False, charts: bool = True,
                          title: str = "Inter-rater agreement") -> "ReportResult":
         """Write the agreement report: method paragraph, per-code table, chart, disagreement appendix.
 
@@ -223,6 +280,7 @@ class ReportsMixin(ProjectBase):
         max_rows : int
             Disagreements listed in the document (all are written to the CSV beside it).
         redact : iterable of str
+        mask_sites : bool
         charts : bool
         title : str
         """
@@ -230,11 +288,12 @@ class ReportsMixin(ProjectBase):
 
         check_path(out)
         data = self.agreement_data(coders, unit, n_boot=n_boot, seed=seed, min_coverage=min_coverage)
-        inputs = self._report_inputs(redact, agreement=data, constructs=self.constructs())
+        inputs = self._report_inputs(redact, mask_sites, agreement=data, constructs=self.constructs())
         return agreement_report(inputs, out, max_rows=max_rows, charts=charts, title=title)
 
     def report_joint(self, out: str | Path, *, outcome: str = "fidelity", by: str = "clinic",
-                     rater: str | None = None, fit: Any = None, redact: Iterable[str] = (), charts: bool = True,
+                     rater: str | None = None, fit: Any = None, redact: Iterable[str] = (),
+                     mask_sites: bool = False, charts: bool = True,
                      export: bool = True, title: str = "Joint displays") -> "ReportResult":
         """Write the joint displays report: case-ordered matrix with heatmap, side-by-side, statistics by theme.
 
@@ -249,6 +308,7 @@ class ReportsMixin(ProjectBase):
         fit : path or dict, optional
             The analyst's fit judgements for the side-by-side display.
         redact : iterable of str
+        mask_sites : bool
         charts : bool
         export : bool
             Also write each display as CSV and XLSX beside the document.
@@ -257,14 +317,15 @@ class ReportsMixin(ProjectBase):
         from ..reports.documents import check_path, joint_report
 
         check_path(out)
-        inputs = self._report_inputs(redact, joint=self._joint_data(outcome, by, rater, fit))
+        inputs = self._report_inputs(redact, mask_sites, joint=self._joint_data(outcome, by, rater, fit))
         return joint_report(inputs, out, charts=charts, export=export, title=title)
 
     def report_study(self, out: str | Path, *, title: str = "Qualitative and mixed-methods findings",
                      subtitle: str | None = None, coders: Sequence[str] | None = None, unit: str = "sentence",
                      n_boot: int = 0, seed: int = 0, layer: str | Sequence[str] | None = None, max_quotes: int = 3,
                      outcome: str = "fidelity", by: str = "clinic", rater: str | None = None, fit: Any = None,
-                     max_rows: int = 400, redact: Iterable[str] = (), charts: bool = True,
+                     max_rows: int = 400, redact: Iterable[str] = (), mask_sites: bool = False,
+                     charts: bool = True,
                      autocode: Sequence[Any] | None = None, evaluate_model: bool = False) -> "ReportResult":
         """Write the study report: methods written from the project, every finding, the manual and the
         disagreements.
@@ -284,7 +345,8 @@ class ReportsMixin(ProjectBase):
         evaluations = list(autocode) if autocode is not None else self.autocode_evaluations(
             evaluate_model=evaluate_model)
         inputs = self._report_inputs(
-            redact, constructs=self.constructs(), facts=self.project_facts(), codebook=self._codebook_data(),
+            redact, mask_sites, constructs=self.constructs(), facts=self.project_facts(),
+            codebook=self._codebook_data(),
             agreement=self.agreement_data(coders, unit, n_boot=n_boot, seed=seed), evaluations=evaluations,
             themes=self._themes_data(layer), joint=self._joint_data(outcome, by, rater, fit))
         return study_report(inputs, out, title=title, subtitle=subtitle, max_quotes=max_quotes, max_rows=max_rows,

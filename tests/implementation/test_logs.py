@@ -1,0 +1,97 @@
+"""Strategy, adaptation and facilitation logs: every bad cell listed, queries, dose by hand."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mio_qual.errors import InputError
+from mio_qual.implementation.strategies import ERIC
+
+STRATEGIES = ("strategy_id,agency,clinic,date,end_date,eric,local_name,phase,actor,action,target,temporality,dose,"
+              "outcome,justification\n"
+              "S1,river,north,2025-01-10,,Provide clinical supervision,MIO hour,implementation,supervisor,"
+              "reviews a recording,counselors,weekly from the first session,60 minutes a week,fidelity,"
+              "supervision builds the skills the model needs\n"
+              "S2,river,,2024-11-01,2025-03-01,access new funding,,pre-implementation,director,applies,funder,,,,\n")
+ADAPTATIONS = ("adaptation_id,agency,clinic,date,phase,applies_to,strategy_id,what,nature,who,planned,fidelity,reason\n"
+               "D1,river,north,2025-03-01,implementation,intervention,,content,shortening,supervisor,"
+               "unplanned/reactive,consistent,IOP groups leave 45 minutes\n"
+               "D2,river,north,2025-04-01,implementation,strategy,S1,context,substituting,director,"
+               "planned/proactive,consistent,room booked\n")
+FACILITATION = ("agency,clinic,date,phase,minutes,mode\n"
+                "river,north,2024-12-01,pre-implementation,60,in person\n"
+                "river,north,2025-02-01,implementation,45,video\n"
+                "river,north,2025-03-01,implementation,30,phone\n"
+                "river,east,2025-02-10,implementation,90,video\n"
+                "river,,2025-01-05,pre-implementation,120,in person\n")
+
+
+def _csv(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_eric_has_its_73_names() -> None:
+    assert len(ERIC) == len(set(ERIC)) == 73  # Powell et al. 2015
+    assert {"Facilitation", "Tailor strategies", "Make billing easier", "Provide clinical supervision"} <= set(ERIC)
+
+
+def test_strategies_query_and_unspecified_elements(project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    result = project.import_implementation("strategies", _csv(tmp_path / "s.csv", STRATEGIES))
+    assert result.rows == 2
+    north = project.strategies(clinic="north")  # S2 is agency-wide: it applies to north too
+    assert north["strategy_id"].tolist() == ["S2", "S1"]
+    assert north.set_index("strategy_id").at["S2", "eric"] == "Access new funding"  # the ERIC spelling
+    assert north.set_index("strategy_id").at["S2", "unspecified"] == "temporality, dose, outcome, justification"
+    assert north.set_index("strategy_id").at["S1", "unspecified"] == ""
+    assert project.strategies(eric="provide clinical supervision")["strategy_id"].tolist() == ["S1"]
+    assert project.strategies(phase="pre-implementation")["strategy_id"].tolist() == ["S2"]
+
+
+def test_bad_strategy_and_adaptation_cells_all_listed(project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    bad = _csv(tmp_path / "s.csv", "strategy_id,agency,clinic,date,end_date,eric\n"
+                                   "S1,river,north,2025-01-10,2024-01-01,Facilitaton\n"
+                                   "S2,river,north,soon,,Hold a party\n"
+                                   "S1,,,2025-01-01,,Facilitation\n")
+    with pytest.raises(InputError) as caught:
+        project.import_implementation("strategies", bad)
+    assert caught.value.details == [
+        "row 2, column 'eric': 'Facilitaton' is not an allowed value (did you mean 'Facilitation'?)",
+        "row 3, column 'date': 'soon' is not a date (use YYYY-MM-DD)",
+        "row 3, column 'eric': 'Hold a party' is not an allowed value (not one of the 73 allowed values)",
+        "row 4, column 'clinic': give the clinic or the agency",
+    ]
+    project.import_implementation("strategies", _csv(tmp_path / "ok.csv", STRATEGIES))
+    bad = _csv(tmp_path / "a.csv", ADAPTATIONS.replace("S1,context", "S9,context").replace(
+        "consistent,IOP", "sort of,IOP") + "D3,river,north,2025-05-01,,intervention,S1,content,,lead,planned,unknown,x\n")
+    with pytest.raises(InputError) as caught:
+        project.import_implementation("adaptations", bad)
+    assert caught.value.details == [
+        "row 2, column 'fidelity': 'sort of' is not an allowed value (use one of: consistent, inconsistent, unknown)",
+        "row 3, column 'strategy_id': 'S9' is not in the project's strategy log",
+        "row 4, column 'planned': 'planned' is not an allowed value (use one of: planned/proactive, planned/reactive, "
+        "unplanned/reactive)",
+    ]
+    project.import_implementation("adaptations", _csv(tmp_path / "a2.csv", ADAPTATIONS))
+    assert project.adaptations(applies_to="strategy")["strategy_id"].tolist() == ["S1"]
+    assert project.adaptations(clinic="east").empty
+
+
+def test_facilitation_dose_by_hand(project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    project.import_implementation("facilitation", _csv(tmp_path / "f.csv", FACILITATION))
+    dose = project.facilitation_dose().set_index(["clinic", "phase"])
+    assert (dose.loc[("north", "implementation"), "contacts"], dose.loc[("north", "implementation"), "minutes"]) == (2, 75.0)
+    assert (dose.loc[("north", "all"), "contacts"], dose.loc[("north", "all"), "minutes"]) == (3, 135.0)
+    # the agency meeting is not copied into the clinics; the agency's total adds it once
+    agency = project.facilitation_dose(by="agency").set_index(["agency", "phase"])
+    assert (agency.loc[("river", "all"), "contacts"], agency.loc[("river", "all"), "minutes"]) == (5, 345.0)
+    with pytest.raises(InputError) as caught:
+        project.import_implementation("facilitation", _csv(tmp_path / "g.csv", "clinic,date,phase,minutes\n"
+                                                                                "north,2025-01-01,later,-5\n"))
+    assert caught.value.details == [
+        "row 2, column 'phase': 'later' is not an allowed value (use one of: pre-implementation, implementation, "
+        "sustainability)",
+        "row 2, column 'minutes': -5 is below 0",
+    ]

@@ -1,0 +1,133 @@
+"""The one redactor (mio_qual.deidentify): names matched as names, ordinary words left alone."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mio_qual.deidentify import (Redactor, fold, is_common_word, known_names, make_redactor, name_review,
+                                 neutral_ids, redact, site_labels)
+
+ROSTER = ["José Núñez", "José", "Siobhan O'Brien", "O'Brien", "Gwen Harlow", "Gwen", "Ms. Harlow", "June Abernathy",
+          "June", "Joy"]
+
+
+def test_decomposed_roster_redacts_composed_text_and_the_reverse() -> None:
+    nfd_roster = [unicodedata.normalize("NFD", n) for n in ROSTER]
+    text = "José Núñez ran the supervision group."
+    assert redact(text, nfd_roster) == "[name] ran the supervision group."
+    assert redact(unicodedata.normalize("NFD", text), ROSTER) == "[name] ran the supervision group."
+    # accents optional both ways
+    assert redact("Jose Nunez ran it", ROSTER) == "[name] ran it"
+
+
+def test_apostrophes_possessives_case_and_line_breaks() -> None:
+    assert redact("Ask O\u2019Brien; O'BRIEN's group; o\u2019brien\u2019s notes.", ROSTER) == \
+        "Ask [name]; [name]'s group; [name]\u2019s notes."
+    assert redact("Siobhan\nO\u2019Brien said", ROSTER) == "[name] said"
+    assert redact("Ms Harlow and Ms. Harlow and GWEN", ROSTER) == "[name] and [name] and [name]"
+
+
+def test_common_word_alias_matched_only_as_a_name() -> None:
+    text = ("We got a new scheduling system in June. June said it works; by June 3 it did. "
+            "It was a joy. Joy agreed. Will you ask Joy? Hope the June rollout helps.")
+    out = redact(text, ROSTER)
+    assert out == ("We got a new scheduling system in June. [name] said it works; by June 3 it did. "
+                   "It was a joy. [name] agreed. Will you ask [name]? Hope the June rollout helps.")
+    assert is_common_word("June") and is_common_word("Joy") and not is_common_word("Gwen")
+
+
+def test_left_as_words_flags_what_was_not_redacted() -> None:
+    r = make_redactor(ROSTER)
+    assert r.left_as_words("in June we met; June said so") == ["June"]
+
+
+def test_lower_case_labels_are_collected() -> None:
+    names = known_names([], ["tasha", "Interviewer", "speaker_01", "p3", "R"])
+    assert names == {"tasha"}
+    assert redact("Then Tasha spoke", names) == "Then [name] spoke"
+
+
+def test_transcript_ids_with_names_get_neutral_ids() -> None:
+    ids = neutral_ids(["INT01", "Hollis_Tran_interview", "T01"], ["Hollis Tran", "Hollis"])
+    assert ids == {"Hollis_Tran_interview": "T01-anon"}
+    r = make_redactor(["Hollis Tran", "Hollis"], replacements=ids)
+    assert r("(Hollis_Tran_interview, S08) Hollis said") == "(T01-anon, S08) [name] said"
+
+
+def test_site_labels_are_stable_and_mask_whole_words() -> None:
+    labels = site_labels(["northside", "eastgate", "downtown"], ["Harbor Family Health"])
+    assert labels == {"downtown": "clinic A", "eastgate": "clinic B", "northside": "clinic C",
+                      "Harbor Family Health": "agency A"}
+    r = make_redactor([], replacements=labels)
+    assert r("At Northside and Eastgate (part of Harbor Family Health), northsider stays.") == \
+        "At clinic C and clinic B (part of agency A), northsider stays."
+
+
+def test_frame_redacts_cells_and_column_names() -> None:
+    import pandas as pd
+
+    r = make_redactor(["Gwen"])
+    frame = r.frame(pd.DataFrame({"Gwen's": ["Gwen said", 3], "n": [1, 2]}))
+    assert list(frame.columns) == ["[name]'s", "n"] and frame.iloc[0, 0] == "[name] said" and frame.iloc[1, 0] == 3
+
+
+def test_name_review_lists_unrostered_names_and_flags() -> None:
+    texts = {"T1": "We asked Dr. Okonkwo. Later, Margaret from Riverbend came in June. margaret? no.",
+             "T2": "Gwen told Patricia that Tuesdays are hard."}
+    review = name_review(texts, ROSTER)
+    words = dict(zip(review["word"], review["why"]))
+    assert words["Okonkwo"] == "follows a title"
+    assert words["Patricia"] == "first name"
+    assert words["Riverbend"].startswith("capitalised mid-sentence")
+    assert words["June"] == "roster alias left as an ordinary word"
+    assert "Gwen" not in words and "Tuesdays" not in words and "Later" not in words
+    assert "Margaret" not in words  # written in lower case too: an ordinary word in this corpus
+    assert review.loc[review["word"] == "Patricia", "example"].item() == "[name] told Patricia that Tuesdays are hard."
+
+
+# ------------------------------------------------------------------------------ properties
+ORDINARY = ["the", "group", "ran", "a", "joy", "will", "hope", "in", "june", "Gwendolyn", "Josefina", "Brienne",
+            "harlowe", "supervision", "it", "Monday", "clinic"]
+SEPARATORS = [" ", ", ", ". ", "\n", " (", ") ", "; "]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(ORDINARY), st.sampled_from(SEPARATORS)), max_size=20))
+def test_ordinary_words_are_never_mangled(words: list[tuple[str, str]]) -> None:
+    text = "".join(w + s for w, s in words)
+    assert redact(text, ROSTER) == text
+
+
+VARIANTS = st.sampled_from(ROSTER[:3] + ["Gwen Harlow", "Gwen"]).flatmap(lambda name: st.tuples(
+    st.just(name),
+    st.sampled_from(["NFC", "NFD"]),
+    st.sampled_from(["same", "upper", "lower"]),
+    st.sampled_from(["'", "\u2019"]),
+    st.sampled_from(["", "'s", "\u2019s"]),
+    st.sampled_from([" ", "\n", "  "])))
+
+
+def _variant(name: str, form: str, case: str, apostrophe: str, suffix: str, space: str) -> str:
+    text = name.replace("'", apostrophe).replace(" ", space)
+    text = text.upper() if case == "upper" else text.lower() if case == "lower" else text
+    return unicodedata.normalize(form, text) + suffix
+
+
+@settings(max_examples=300, deadline=None)
+@given(VARIANTS, st.sampled_from(ORDINARY), st.sampled_from(ORDINARY))
+def test_every_variant_of_a_roster_name_is_redacted(variant: tuple[str, ...], before: str, after: str) -> None:
+    name = variant[0]
+    written = _variant(*variant)
+    out = redact(f"{before} {written} {after}", [unicodedata.normalize("NFD", n) for n in ROSTER])
+    assert out == f"{before} [name]{written[len(written) - len(variant[4]):] if variant[4] else ''} {after}"
+    assert not re.search(r"(?<!\w)" + re.escape(fold(name)) + r"(?!\w)", fold(out))
+
+
+def test_redactor_is_a_plain_callable_for_existing_callers() -> None:
+    r = Redactor(frozenset({"Gwen"}))
+    assert r("Gwen") == "[name]" and r("") == "" and r(None) is None  # type: ignore[arg-type]
+    assert re.fullmatch(r"\[name\] met \[name\]\.", make_redactor({"Gwen"}, ["Ms.  Harlow"])("Gwen met Ms. Harlow."))
