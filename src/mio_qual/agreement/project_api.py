@@ -31,7 +31,16 @@ from .units import SEGMENT_UNITS, UNITS, disagreements as _disagreements, reliab
 
 PROJECT_UNITS = UNITS + ("continuum",)
 
-__all__ = ["AgreementInputs", "agreement_inputs", "check_request", "agreement", "disagreements", "PROJECT_UNITS"]
+#: The rules deciding which transcripts a coder saw (``seen=``), as the output states them.
+SEEN_RULES = {
+    "given": ("a coder saw the transcripts they were given: those they returned (a Word file of it, a coding "
+              "sheet listing it, a .qdpx source), were assigned (`mio-qual coding assign`), or coded in"),
+    "coded": "a coder saw only the transcripts they coded in (seen='coded')",
+    "any": "every coder saw every transcript any compared coder coded in or was given (seen='any', --all-seen)",
+}
+
+__all__ = ["AgreementInputs", "agreement_inputs", "assignment_pairs", "check_request", "agreement", "disagreements",
+           "PROJECT_UNITS", "SEEN_RULES"]
 
 
 def _speech_only(segments: pd.DataFrame, codings: pd.DataFrame, unit: str) -> tuple[pd.DataFrame, dict[str, float]]:
@@ -90,6 +99,8 @@ class AgreementInputs:
         Units and codings left out before the analysis, by reason.
     include_interviewer : bool
         Whether interviewer turns and headers are units.
+    seen : str
+        The rule deciding which transcripts a coder saw (a key of :data:`SEEN_RULES`).
     """
 
     coders: list[str]
@@ -100,11 +111,69 @@ class AgreementInputs:
     coverage: dict[str, list[str]] | None
     set_aside: dict[str, float] = field(default_factory=dict)
     include_interviewer: bool = False
+    seen: str = "given"
 
     @property
     def participants_only(self) -> bool:
         """True when the units are participants' speech only (segment units, interviewer left out)."""
         return self.unit in SEGMENT_UNITS and not self.include_interviewer
+
+
+def assignment_pairs(coder: str, transcripts: Sequence[str], sheet: Any, known: set[str]) -> list[tuple[str, str]]:
+    """The (coder, transcript) pairs of an assignment: named transcripts, and the rows of a sheet.
+
+    Parameters
+    ----------
+    coder : str
+        The coder given ``transcripts`` (and the rows of ``sheet`` without a coder).
+    transcripts : sequence of str
+        Transcript ids.
+    sheet : path or None
+        A ``.csv``/``.xlsx`` sheet with columns ``transcript_id`` and (optionally) ``coder``.
+    known : set of str
+        The project's transcript ids.
+
+    Raises
+    ------
+    InputError
+        An unknown transcript (naming the sheet row), a sheet without a ``transcript_id``
+        column, or a row without a coder when ``coder`` is empty.
+    """
+    from pathlib import Path
+
+    pairs = [(str(coder), str(t)) for t in transcripts]
+    problems = [f"no transcript {t!r} in this project" for _, t in pairs if t not in known]
+    if sheet is not None:
+        from ..coding.spreadsheet import read_sheets
+
+        path = Path(sheet)
+        for table in read_sheets(path):
+            if "transcript_id" not in table.header:
+                raise InputError("the assignment sheet has no transcript_id column", path=path,
+                                 hint="columns: coder, transcript_id (one row per transcript given to a coder)")
+            t_col = table.header.index("transcript_id")
+            c_col = table.header.index("coder") if "coder" in table.header else None
+            def cell(cells: list[Any], column: int | None) -> str:
+                value = cells[column] if column is not None and column < len(cells) else None
+                return "" if value is None else str(value).strip()
+
+            for number, cells in table.rows:
+                tid, who = cell(cells, t_col), cell(cells, c_col) or str(coder or "")
+                if not tid:
+                    continue
+                if not who:
+                    problems.append(f"row {number}: no coder (fill the coder column or pass --coder)")
+                elif tid not in known:
+                    problems.append(f"row {number}: no transcript {tid!r} in this project")
+                else:
+                    pairs.append((who, tid))
+    if problems:
+        raise InputError(f"{len(problems)} problem(s) in the assignment, so nothing was recorded; first: "
+                         f"{problems[0]}", path=None if sheet is None else Path(sheet),
+                         hint="see `mio-qual transcripts list` for the ids", details=problems)
+    if not pairs and sheet is not None:
+        raise InputError("the assignment sheet names no transcript", path=Path(sheet))
+    return pairs
 
 
 def check_request(coders: Sequence[str], unit: str) -> list[str]:
@@ -119,8 +188,9 @@ def check_request(coders: Sequence[str], unit: str) -> list[str]:
 
 def agreement_inputs(codings: pd.DataFrame, texts: Mapping[str, str], segments: pd.DataFrame | None,
                      coders: Sequence[str], unit: str = "sentence", codes: Sequence[str] | None = None, *,
-                     transcripts: Sequence[str] | None = None, seen: str = "coded", include_interviewer: bool = False,
-                     known_coders: Sequence[str] = ()) -> AgreementInputs:
+                     transcripts: Sequence[str] | None = None, seen: str = "given", include_interviewer: bool = False,
+                     known_coders: Sequence[str] = (), given: Mapping[str, Sequence[str]] | None = None
+                     ) -> AgreementInputs:
     """Prepare what agreement and disagreements are computed from.
 
     Parameters
@@ -136,6 +206,18 @@ def agreement_inputs(codings: pd.DataFrame, texts: Mapping[str, str], segments: 
         See :meth:`mio_qual.project.Project.agreement`.
     known_coders : sequence of str
         Every coder with codings in the project, named when a compared coder has none.
+    given : mapping of str to sequence of str, optional
+        The transcripts each coder was given (returned or assigned), for ``seen="given"`` and
+        ``seen="any"``; a coder missing here saw only the transcripts they coded in.
+
+    Notes
+    -----
+    The seen rule (:data:`SEEN_RULES`) decides which units are missing for a coder: the units
+    of a transcript a coder did not see are missing (not "not coded"), and a unit seen by one
+    coder only is set aside. Under ``"given"`` a transcript a coder returned without a single
+    coding counts as seen, so a code they missed there is a disagreement of omission; under
+    ``"coded"`` it would vanish. The transcripts each coder did not see are counted in
+    ``set_aside``.
 
     Raises
     ------
@@ -160,17 +242,32 @@ def agreement_inputs(codings: pd.DataFrame, texts: Mapping[str, str], segments: 
         if len(unknown) == len(wanted) and wanted:
             raise InputError(f"none of the codes {', '.join(wanted)} was applied by these coders",
                              hint="check the code ids (see `mio-qual codebook list`)")
-    coded_transcripts = sorted(set(codings["transcript_id"]))
+    if seen not in SEEN_RULES:
+        raise InputError(f"unknown seen rule {seen!r}", hint="use " + ", ".join(repr(s) for s in SEEN_RULES))
+    keep_t = None if transcripts is None else {str(t) for t in transcripts}
+    handed = {} if seen == "coded" or given is None else \
+        {c: {str(t) for t in given.get(c, ()) if keep_t is None or str(t) in keep_t} for c in coders}
+    coded_by = {c: set() for c in coders}
+    for coder, tid in codings[["coder", "transcript_id"]].drop_duplicates().itertuples(index=False):
+        if coder in coded_by:
+            coded_by[coder].add(tid)
+    coded_transcripts = sorted(set().union(*coded_by.values(), *handed.values()))
     if transcripts is not None:
-        coded_transcripts = sorted(set(coded_transcripts) | {str(t) for t in transcripts})
+        coded_transcripts = sorted(set(coded_transcripts) | keep_t)
     if seen == "coded":
         coverage = None
     elif seen == "any":
         coverage = {c: coded_transcripts for c in coders}
     else:
-        raise InputError(f"unknown seen rule {seen!r}", hint="use 'coded' or 'any'")
+        coverage = {c: sorted(handed.get(c, set())) for c in coders}
     texts = {t: texts[t] for t in coded_transcripts if t in texts}
     left_out: dict[str, float] = {}
+    if seen != "any":
+        for coder in coders:
+            unseen = len(set(coded_transcripts) - coded_by[coder] - handed.get(coder, set()))
+            if unseen:
+                left_out[f"transcripts {coder} did not see under the seen rule (their units are missing for "
+                         f"{coder}; rule '{seen}')"] = float(unseen)
     if unit in SEGMENT_UNITS:
         if segments is None:
             raise InputError(f"{unit} units need the stored {unit}s")
@@ -181,10 +278,11 @@ def agreement_inputs(codings: pd.DataFrame, texts: Mapping[str, str], segments: 
             segments = segments.assign(start=np.where(use, body.fillna(0), segments["start"]).astype(np.int64))
         if not include_interviewer:
             analysed = codings if codes is None else codings[codings["code"].isin([str(c) for c in codes])]
-            segments, left_out = _speech_only(segments, analysed, unit)
+            segments, speech = _speech_only(segments, analysed, unit)
+            left_out.update(speech)
     else:
         segments = None
-    return AgreementInputs(coders, unit, codings, segments, texts, coverage, left_out, include_interviewer)
+    return AgreementInputs(coders, unit, codings, segments, texts, coverage, left_out, include_interviewer, seen)
 
 
 def agreement(
@@ -199,6 +297,8 @@ def agreement(
     seed: int = 0,
     confidence: float = 0.95,
     by_transcript: bool = True,
+    convention: str = "gwet",
+    boot_method: str = "units",
 ) -> pd.DataFrame:
     """Inter-rater agreement per code, pooled and per transcript.
 
@@ -223,22 +323,42 @@ def agreement(
         Bootstrap replicates (0 for analytic intervals), its seed and the interval level.
     by_transcript : bool
         Add a pooled row per transcript.
+    convention : {"gwet", "pairable"}
+        Units rated by one coder in the multi-rater coefficients (see
+        :func:`mio_qual.agreement.report.agreement_table`).
+    boot_method : {"units", "krippendorff"}
+        How alpha is bootstrapped (see :func:`mio_qual.agreement.report.agreement_table`).
 
     Returns
     -------
     DataFrame
         See :func:`mio_qual.agreement.report.agreement_table` (and
-        :func:`~mio_qual.agreement.report.unitized_table` for ``unit="continuum"``).
+        :func:`~mio_qual.agreement.report.unitized_table` for ``unit="continuum"``), with two
+        more columns, the same on every row, so that a CSV or JSON file holds what the screen
+        says under the table: ``seen_rule`` (which transcripts counted as seen) and
+        ``left_out`` (every count set aside before the analysis, with its reason; also in
+        ``attrs["set_aside"]``).
     """
     if inputs.unit == "continuum":
-        return unitized_table(inputs.codings, inputs.texts, coders=inputs.coders, codes=codes, coverage=inputs.coverage,
-                              by_transcript=by_transcript)
+        table = unitized_table(inputs.codings, inputs.texts, coders=inputs.coders, codes=codes,
+                               coverage=inputs.coverage, by_transcript=by_transcript)
+        return _with_counts(table, dict(inputs.set_aside), inputs.seen)
     data = _reliability(inputs, codes, scope, min_coverage, span_threshold)
     data.set_aside.update(inputs.set_aside)
     table = agreement_table(data, stats=stats, confidence=confidence, n_boot=n_boot, seed=seed,
-                            by_transcript=by_transcript)
-    if data.set_aside and len(table):
-        table.attrs["set_aside"] = dict(data.set_aside)
+                            by_transcript=by_transcript, convention=convention, boot_method=boot_method)
+    return _with_counts(table, dict(data.set_aside), inputs.seen)
+
+
+def _with_counts(table: pd.DataFrame, set_aside: dict[str, float], seen: str) -> pd.DataFrame:
+    """The table with the seen rule and what was set aside, as columns and in ``attrs``."""
+    if not len(table):
+        return table
+    table["seen_rule"] = SEEN_RULES[seen]
+    table["left_out"] = "; ".join(f"{count:g} {reason}" for reason, count in set_aside.items())
+    table.attrs["seen_rule"] = SEEN_RULES[seen]
+    if set_aside:
+        table.attrs["set_aside"] = set_aside
     return table
 
 

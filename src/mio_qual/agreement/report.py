@@ -18,7 +18,9 @@ import pandas as pd
 
 from ..errors import InputError
 from ._data import coder_codes, distinct_columns, unit_counts
+from ._multirater import check_convention
 from .alpha import krippendorff_alpha
+from .conger import conger_kappa
 from .diagnostics import prevalence_bias
 from .gwet import gwet_ac1
 from .kappa import brennan_prediger, cohen_kappa, fleiss_kappa, pabak, percent_agreement, scott_pi
@@ -40,9 +42,15 @@ STATISTICS: dict[str, Callable[..., Agreement]] = {
     "gwet_ac1": gwet_ac1,
     "brennan_prediger": brennan_prediger,
     "pabak": pabak,
+    "conger_kappa": conger_kappa,
 }
 TWO_CODER_ONLY = ("cohen_kappa", "scott_pi", "pabak")
-BOOTSTRAPPABLE = ("cohen_kappa", "krippendorff_alpha", "fleiss_kappa", "gwet_ac1", "scott_pi", "brennan_prediger")
+BOOTSTRAPPABLE = ("cohen_kappa", "krippendorff_alpha", "fleiss_kappa", "gwet_ac1", "scott_pi", "brennan_prediger",
+                  "conger_kappa")
+#: Coefficients whose treatment of units rated by one coder follows ``convention=`` (Gwet's or 'pairable').
+MULTIRATER = ("percent_agreement", "fleiss_kappa", "gwet_ac1", "brennan_prediger", "conger_kappa")
+#: Ways of bootstrapping Krippendorff's alpha (``boot_method=``).
+BOOT_METHODS = ("units", "krippendorff")
 
 #: Krippendorff (2004, p. 241): rely on variables with alpha >= .800; draw tentative conclusions
 #: only from variables with .667 <= alpha < .800.
@@ -111,7 +119,7 @@ def compress_columns(ratings: np.ndarray, counts: np.ndarray) -> tuple[np.ndarra
 
 
 def _row(ratings: CodeRatings, stats: list[str], *, binary: bool, span: bool, confidence: float, n_boot: int,
-         seed: Any, n_coders: int) -> dict[str, Any]:
+         seed: Any, n_coders: int, convention: str = "gwet", boot_method: str = "units") -> dict[str, Any]:
     data, counts = compress_columns(ratings.ratings, ratings.counts)
     categories = [0.0, 1.0] if binary else list(range(len(ratings.categories)))
     row: dict[str, Any] = {}
@@ -139,8 +147,14 @@ def _row(ratings: CodeRatings, stats: list[str], *, binary: bool, span: bool, co
         kwargs: dict[str, Any] = {"confidence": confidence}
         if n_boot and stat in BOOTSTRAPPABLE:
             kwargs.update(n_boot=n_boot, seed=seed)
+            if stat == "krippendorff_alpha":
+                kwargs["boot_method"] = boot_method
+        if stat in MULTIRATER:
+            kwargs["convention"] = convention
         if stat in TWO_CODER_ONLY:
             result = STATISTICS[stat](table=table, categories=categories, **kwargs)
+        elif stat == "conger_kappa":   # needs each coder's ratings, not only the unit counts
+            result = conger_kappa(data, categories=categories, counts=counts, **kwargs)
         else:
             result = STATISTICS[stat](shared, **kwargs)
         row[stat] = result.value
@@ -170,7 +184,9 @@ def agreement_table(
     seed: Any = 0,
     by_transcript: bool = True,
     flag_on: str = "krippendorff_alpha",
-    convention: str = "krippendorff",
+    flag_convention: str = "krippendorff",
+    convention: str = "gwet",
+    boot_method: str = "units",
 ) -> pd.DataFrame:
     """Agreement per code, pooled, and per transcript, as one DataFrame.
 
@@ -194,8 +210,18 @@ def agreement_table(
         Coefficient the flag reads (default alpha, the coefficient the convention was written
         for). When it is not among ``stats`` the flag reads alpha if alpha is there, and is
         left empty otherwise: the thresholds are never applied to percent agreement or PABAK.
-    convention : str
+    flag_convention : str
         ``"krippendorff"``: >= .800 reliable, .667 to .800 tentative.
+    convention : {"gwet", "pairable"}
+        Units rated by one coder in the multi-rater coefficients (percent agreement, Fleiss,
+        AC1, Brennan-Prediger, Conger): Gwet's convention (default; out of observed agreement,
+        in chance agreement and the variance, as irrCAC computes them) or ``"pairable"`` (out
+        of every term). Krippendorff's alpha and the two-coder coefficients use pairable
+        units whatever this says. See :mod:`mio_qual.agreement._multirater`.
+    boot_method : {"units", "krippendorff"}
+        How alpha is bootstrapped when ``n_boot`` > 0: units resampled with a BCa interval
+        (default, nominal coverage) or Krippendorff's algorithm (too narrow with more than two
+        coders; see :func:`mio_qual.agreement.krippendorff_alpha`).
 
     Returns
     -------
@@ -207,9 +233,12 @@ def agreement_table(
     """
     n_coders = len(data.coders)
     chosen = _check_stats(stats, n_coders)
-    if convention not in CONVENTIONS:
-        raise InputError(f"unknown convention {convention!r}", hint="use " + ", ".join(CONVENTIONS))
-    thresholds, convention_text = CONVENTIONS[convention]
+    if flag_convention not in CONVENTIONS:
+        raise InputError(f"unknown flag convention {flag_convention!r}", hint="use " + ", ".join(CONVENTIONS))
+    check_convention(convention)
+    if boot_method not in BOOT_METHODS:
+        raise InputError(f"unknown bootstrap method {boot_method!r}", hint="use " + " or ".join(BOOT_METHODS))
+    thresholds, convention_text = CONVENTIONS[flag_convention]
     if flag_on not in chosen:
         flag_on = "krippendorff_alpha" if "krippendorff_alpha" in chosen else ""
     span = data.unit == "span"
@@ -222,7 +251,7 @@ def agreement_table(
     def add(level: str, code: str, transcript: str, ratings: CodeRatings, binary: bool = True) -> None:
         row = {"level": level, "code": code, "transcript_id": transcript, "unit": unit_name}
         row.update(_row(ratings, chosen, binary=binary, span=span, confidence=confidence, n_boot=n_boot, seed=seed,
-                        n_coders=n_coders))
+                        n_coders=n_coders, convention=convention, boot_method=boot_method))
         reasons = []
         if row["n_set_aside"]:
             reasons.append(f"{row['n_set_aside']:g} {unit_word} rated by one coder only (a transcript the others "
@@ -277,7 +306,7 @@ def agreement_table(
 
 def unitized_table(codings: pd.DataFrame, texts: Any, *, coders: Sequence[str] | None = None,
                    codes: Sequence[str] | None = None, coverage: Any = None, by_transcript: bool = True,
-                   convention: str = "krippendorff") -> pd.DataFrame:
+                   flag_convention: str = "krippendorff") -> pd.DataFrame:
     """Per-code unitized alpha (Krippendorff 2004), pooled, the 2019 variants and per transcript.
 
     Rows: one per code (``level == "code"``), a pooled row, one row per 2019 variant
@@ -287,7 +316,7 @@ def unitized_table(codings: pd.DataFrame, texts: Any, *, coders: Sequence[str] |
     from .unitized import POOLED as U_POOLED
     from .unitized import unitized_alpha, unitized_alpha_table
 
-    thresholds, convention_text = CONVENTIONS[convention]
+    thresholds, convention_text = CONVENTIONS[flag_convention]
     table = unitized_alpha_table(codings, texts, coders=coders, codes=codes, coverage=coverage,
                                  by_transcript=by_transcript)
     records = []
@@ -328,6 +357,8 @@ def agreement_result(table: pd.DataFrame, coders: Sequence[str], unit: str) -> "
     convention = next((c for c in table.get("flag_convention", []) if isinstance(c, str) and c), "")
     if convention:
         notes.append(f"flag: {convention}")
+    if table.attrs.get("seen_rule"):
+        notes.append(f"seen: {table.attrs['seen_rule']}")
     for reason, count in (table.attrs.get("set_aside") or {}).items():
         notes.append(f"set aside: {count:g} {reason}")
     title = f"Agreement of {', '.join(coders)} by {unit}"

@@ -15,7 +15,15 @@ from .common import ManyValues, emit, format_option, get_project, out_option, sp
 
 _UNITS = ("sentence", "turn", "paragraph", "character", "span", "transcript", "continuum")
 _STATS = ("percent_agreement", "cohen_kappa", "scott_pi", "fleiss_kappa", "krippendorff_alpha", "gwet_ac1",
-          "brennan_prediger", "pabak")
+          "brennan_prediger", "pabak", "conger_kappa")
+_SEEN = ("given", "coded", "any")
+
+
+def _seen_rule(seen: str | None, all_seen: bool) -> str:
+    """``--seen``, with ``--all-seen`` kept as the shorthand of ``--seen any``."""
+    if all_seen and seen not in (None, "any"):
+        raise click.UsageError("--all-seen means --seen any; give one of them")
+    return "any" if all_seen else (seen or "given")
 
 
 def _common(func: Any) -> Any:
@@ -34,8 +42,11 @@ def _common(func: Any) -> Any:
                      help="Segment units: share of a unit a coding must cover (0 = any overlap)."),
         click.option("--overlap", "span_threshold", type=click.FloatRange(0, 1, min_open=True), default=0.9,
                      show_default=True, help="Span units: overlap share |A and B|/|A or B| for spans to agree."),
-        click.option("--all-seen", is_flag=True,
-                     help="Every coder saw every transcript any of them coded (not only those they coded in)."),
+        click.option("--seen", type=click.Choice(_SEEN), default=None,
+                     help="Which transcripts a coder saw: 'given' (default: returned in a file, with or without "
+                          "codings, assigned with `coding assign`, or coded in), 'coded' (only those they coded "
+                          "in) or 'any' (every transcript any compared coder coded in or was given)."),
+        click.option("--all-seen", is_flag=True, help="Shorthand of --seen any."),
         click.option("--include-interviewer", is_flag=True,
                      help="Sentence, turn and paragraph units: keep interviewer/facilitator speech and headers as "
                           "units (default: participants' speech only, as auto-coding; they are rarely coded and "
@@ -56,12 +67,19 @@ def _common(func: Any) -> Any:
 @click.option("--confidence", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.95,
               show_default=True)
 @click.option("--no-transcripts", is_flag=True, help="Leave out the per-transcript rows.")
+@click.option("--convention", type=click.Choice(("gwet", "pairable")), default="gwet", show_default=True,
+              help="Units rated by one coder in percent agreement, Fleiss, AC1, Brennan-Prediger and Conger: "
+                   "Gwet's convention (out of observed agreement, in chance agreement, as irrCAC) or 'pairable' "
+                   "(out of every term).")
+@click.option("--boot-method", type=click.Choice(("units", "krippendorff")), default="units", show_default=True,
+              help="With --boot: alpha's bootstrap resamples units (BCa interval) or follows Krippendorff's "
+                   "algorithm (too narrow with more than two coders).")
 @format_option(choices=("table", "csv", "json", "xlsx", "docx"))
 @out_option()
 def agreement(coders: tuple[str, ...], unit: str, codes: tuple[str, ...], transcripts: tuple[str, ...], scope: str,
-              min_coverage: float, span_threshold: float, all_seen: bool, include_interviewer: bool,
-              stats: tuple[str, ...], n_boot: int, seed: int, confidence: float, no_transcripts: bool, fmt: str,
-              out: Path | None) -> None:
+              min_coverage: float, span_threshold: float, seen: str | None, all_seen: bool, include_interviewer: bool,
+              stats: tuple[str, ...], n_boot: int, seed: int, confidence: float, no_transcripts: bool,
+              convention: str, boot_method: str, fmt: str, out: Path | None) -> None:
     """Inter-rater agreement per code, pooled and per transcript.
 
     Example: mio-qual agreement --coders A B --unit turn --stat cohen_kappa --stat gwet_ac1
@@ -76,7 +94,8 @@ def agreement(coders: tuple[str, ...], unit: str, codes: tuple[str, ...], transc
         coders=coder_list, unit=unit, codes=split_values(codes) or None, stats=list(stats) or None, scope=scope,
         min_coverage=min_coverage, span_threshold=span_threshold, n_boot=n_boot, seed=seed, confidence=confidence,
         by_transcript=not no_transcripts, transcripts=split_values(transcripts) or None,
-        seen="any" if all_seen else "coded", include_interviewer=include_interviewer)
+        seen=_seen_rule(seen, all_seen), include_interviewer=include_interviewer, convention=convention,
+        boot_method=boot_method)
     result = agreement_result(table, coder_list, unit)
     if fmt in ("xlsx", "docx"):
         render(result, fmt=fmt, out=out)
@@ -88,7 +107,7 @@ def agreement(coders: tuple[str, ...], unit: str, codes: tuple[str, ...], transc
             click.echo(note, err=True)
         if (table["level"] == "transcript").any():
             click.echo("per-transcript rows, standard errors and every interval: --format csv", err=True)
-        for note in (n for n in notes if n.startswith("set aside: ")):
+        for note in (n for n in notes if n.startswith(("seen: ", "set aside: "))):
             click.echo(note, err=True)
     else:
         emit(table, fmt, title=result.title, out=out)
@@ -123,8 +142,8 @@ def _compact(table: Any) -> Any:
 @format_option(choices=("table", "csv", "json"))
 @out_option()
 def disagreements(coders: tuple[str, ...], unit: str, codes: tuple[str, ...], transcripts: tuple[str, ...],
-                  scope: str, min_coverage: float, span_threshold: float, all_seen: bool, include_interviewer: bool,
-                  show_names: bool, fmt: str, out: Path | None) -> None:
+                  scope: str, min_coverage: float, span_threshold: float, seen: str | None, all_seen: bool,
+                  include_interviewer: bool, show_names: bool, fmt: str, out: Path | None) -> None:
     """List every disagreeing unit with its text and each coder's codes, for reconciliation.
 
     Example: mio-qual disagreements --coders A B --unit sentence --format csv --out to-discuss.csv
@@ -133,9 +152,36 @@ def disagreements(coders: tuple[str, ...], unit: str, codes: tuple[str, ...], tr
     coder_list = split_values(coders)
     frame = project.disagreements(
         coders=coder_list, unit=unit, codes=split_values(codes) or None, scope=scope, min_coverage=min_coverage,
-        span_threshold=span_threshold, transcripts=split_values(transcripts) or None, seen="any" if all_seen else "coded",
+        span_threshold=span_threshold, transcripts=split_values(transcripts) or None, seen=_seen_rule(seen, all_seen),
         redact=not show_names, include_interviewer=include_interviewer)
     if fmt == "table" and len(frame) and "text" in frame.columns:
         frame = frame.copy()
         frame["text"] = [t if len(t) <= 120 else t[:117] + "..." for t in frame["text"].fillna("")]
     emit(frame, fmt, title=f"Disagreements of {', '.join(coder_list)} by {unit}: {len(frame)}", out=out)
+
+
+@click.command("assign")
+@click.option("--coder", help="The coder given TRANSCRIPTS (and the sheet's rows without a coder).")
+@click.argument("transcripts", nargs=-1)
+@click.option("--sheet", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="An assignment sheet (.csv/.xlsx) with columns coder and transcript_id.")
+@click.option("--withdraw", is_flag=True, help="Remove these assignments (all of --coder's when none is named).")
+@format_option(choices=("table", "csv", "json"))
+@out_option()
+def assign(coder: str | None, transcripts: tuple[str, ...], sheet: Path | None, withdraw: bool, fmt: str,
+           out: Path | None) -> None:
+    """Record which transcripts a coder was given, so that agreement counts them as seen.
+
+    A transcript a coder returned (a Word file, a coding sheet listing it, a .qdpx source)
+    already counts as seen; an assignment covers one they were given and did not return,
+    or returned in no file. Prints every assignment recorded.
+
+    Example: mio-qual coding assign --coder casey INT01 INT02
+    """
+    if not coder and sheet is None:
+        raise click.UsageError("name --coder (with TRANSCRIPTS) or give --sheet")
+    if transcripts and not coder:
+        raise click.UsageError("TRANSCRIPTS need --coder")
+    frame = get_project().assign(coder or "", transcripts, sheet=None if sheet is None else str(sheet),
+                                 withdraw=withdraw)
+    emit(frame, fmt, title=f"Assignments: {len(frame)}", out=out)

@@ -6,12 +6,16 @@ from pathlib import Path
 
 import click
 
+from .agreement import assign
 from .common import console, emit, format_option, get_project
 
 
 @click.group()
 def coding() -> None:
     """Import, export, list and reconcile human coding (Word comments, spreadsheets, REFI-QDA)."""
+
+
+coding.add_command(assign)
 
 
 @coding.command("import")

@@ -52,6 +52,9 @@ class LayerWrite:
         remove every coding of this coder with this origin; ``none``: only add.
     action : str
         Text for the audit trail.
+    covers : tuple of str
+        Transcripts the source file covered, with or without codings (a Word file's
+        transcript, those a sheet lists, a ``.qdpx`` project's sources): the coder saw them.
     """
 
     codings: list[Coding] = field(default_factory=list)
@@ -60,6 +63,7 @@ class LayerWrite:
     source_file: str | Path | None = None
     replace: ReplaceMode = "file"
     action: str = "import codings"
+    covers: tuple[str, ...] = ()
 
     @property
     def source_name(self) -> str | None:

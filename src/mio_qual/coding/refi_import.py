@@ -275,7 +275,7 @@ def layer_writes(plan: QdpxPlan, codings_by_coder: dict[str, list[Coding]], befo
         if not rows and layer not in before:
             continue
         writes.append(LayerWrite(rows, coder=layer, origin=plan.origin, source_file=plan.path, replace="file",
-                                 action="import REFI-QDA project"))
+                                 action="import REFI-QDA project", covers=sources))
     return writes
 
 

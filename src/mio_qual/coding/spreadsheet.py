@@ -194,12 +194,13 @@ class SheetTexts:
 
 
 def read_sheet_codings(path: str | Path, codebook: "Codebook", texts: SheetTexts, coder: str | None = None,
-                       transcript_id: str | None = None,
-                       sheets: list[Sheet] | None = None) -> tuple[list[Coding], list[str]]:
+                       transcript_id: str | None = None, sheets: list[Sheet] | None = None,
+                       listed: set[str] | None = None) -> tuple[list[Coding], list[str]]:
     """Read a coder's sheet into codings: ``(codings, problems)``.
 
     Each problem is one line: ``file, sheet 'name', row 7, column C (quote): what is wrong
-    (what to do)``.
+    (what to do)``. ``listed``, when given, receives every project transcript a row names,
+    with or without codes (the transcripts the coder returned).
     """
     path = Path(path)
     sheets = read_sheets(path) if sheets is None else sheets
@@ -250,6 +251,9 @@ def read_sheet_codings(path: str | Path, codebook: "Codebook", texts: SheetTexts
                 problems.extend(row_problems)
                 continue
             if not any(values.get(c) is not None for c in ("codes", "segment_id", "start", "end", "quote")):
+                named = values.get("transcript_id")
+                if listed is not None and named is not None and str(named).strip() in texts.ids:
+                    listed.add(str(named).strip())  # a transcript returned without codings
                 continue  # a row with only a memo or coder: nothing to import
             # --- transcript and segment
             tid = values.get("transcript_id")
@@ -277,6 +281,8 @@ def read_sheet_codings(path: str | Path, codebook: "Codebook", texts: SheetTexts
                 problem("transcript_id", f"no transcript {tid!r} in this project", "see `mio-qual transcripts list`")
                 problems.extend(row_problems)
                 continue
+            if listed is not None:
+                listed.add(tid)
             if segment is not None and match:
                 kind, n = _KIND[match.group("kind").lower()], int(match.group("n"))
                 segment_span = texts.segment(tid, kind, n)
@@ -349,6 +355,8 @@ class CodingSheets:
     ----------
     batches : list of (path, codings)
         The codings of each coder's sheet.
+    listed : dict of str to set of str
+        The transcripts each sheet (by file name) names, with or without codes.
     decisions : list of Decisions
         The filled reconciliation sheets among the files.
     coder : str, optional
@@ -361,6 +369,7 @@ class CodingSheets:
     decisions: list["Decisions"] = field(default_factory=list)
     coder: str | None = None
     skipped: list[str] = field(default_factory=list)
+    listed: dict[str, set[str]] = field(default_factory=dict)
 
     def writes(self, earlier: Mapping[str, Iterable[str]]) -> list[LayerWrite]:
         """One write per (file, layer).
@@ -377,7 +386,8 @@ class CodingSheets:
                 by_coder.setdefault(c.coder, []).append(c)
             for layer, rows in sorted(by_coder.items()):
                 out.append(LayerWrite(rows, coder=layer, origin="human", source_file=path, replace="file",
-                                      action="import coding sheet"))
+                                      action="import coding sheet",
+                                      covers=tuple(sorted(self.listed.get(path.name, ())))))
         return out
 
     def result(self, writes: list[LayerWrite], written: list[WriteResult],
@@ -419,6 +429,7 @@ def read_coding_sheets(paths: Iterable[str | Path], codebook: "Codebook", texts:
 
     problems: list[str] = []
     batches: list[tuple[Path, list[Coding]]] = []
+    listed: dict[str, set[str]] = {}
     decision_files: list[tuple[Path, list[Sheet]]] = []
     for path in [Path(p) for p in paths]:
         try:
@@ -426,7 +437,8 @@ def read_coding_sheets(paths: Iterable[str | Path], codebook: "Codebook", texts:
             if _is_decision_sheet(sheets):
                 decision_files.append((path, sheets))
                 continue
-            codings, file_problems = read_sheet_codings(path, codebook, texts, coder, transcript_id, sheets)
+            codings, file_problems = read_sheet_codings(path, codebook, texts, coder, transcript_id, sheets,
+                                                        listed=listed.setdefault(path.name, set()))
         except InputError as exc:
             problems.append(exc.one_line())
             continue
@@ -437,7 +449,7 @@ def read_coding_sheets(paths: Iterable[str | Path], codebook: "Codebook", texts:
                          f"first: {problems[0]}",
                          hint="fix every problem listed (or pass --skip-problems to import the rest)",
                          details=problems)
-    plan = CodingSheets(batches, coder=coder, skipped=problems)
+    plan = CodingSheets(batches, coder=coder, skipped=problems, listed=listed)
     for path, sheets in decision_files:
         plan.decisions.append(read_decisions(path, codebook, texts.texts, sheets=sheets))
     return plan

@@ -920,7 +920,7 @@ def read_docx_comments(paths: Iterable[str | Path], coder: str, codebook: "Codeb
         problems.extend(file_problems)
         plan.files.append((path, tid, info))
         plan.writes.append(LayerWrite(codings, coder=coder, origin="human", source_file=path, replace="file",
-                                      action="import Word comments"))
+                                      action="import Word comments", covers=(tid,) if tid else ()))
     if problems and not skip_problems:
         raise InputError(
             f"{len(problems)} problem(s) in the Word comments, so nothing was imported; first: {problems[0]}",

@@ -10,7 +10,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Sequence
 
 from ..store import codings as store_codings
+from ..store import imports as store_imports
 from ..store import models as store_models
+from ..store import now_iso
 from ._base import ProjectBase
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -29,7 +31,7 @@ class AnalysisMixin(ProjectBase):
 
     # ------------------------------------------------------------------ agreement
     def agreement_inputs(self, coders: Sequence[str], unit: str = "sentence", codes: Sequence[str] | None = None, *,
-                         transcripts: Sequence[str] | None = None, seen: str = "coded",
+                         transcripts: Sequence[str] | None = None, seen: str = "given",
                          include_interviewer: bool = False) -> "AgreementInputs":
         """What :meth:`agreement` and :meth:`disagreements` compute from, read once.
 
@@ -39,18 +41,76 @@ class AnalysisMixin(ProjectBase):
         from ..agreement.project_api import agreement_inputs, check_request
 
         coders = check_request(coders, unit)
-        codings = self.codings(coder=coders)
+        codings = store_codings.read_codings(self.store, coder=coders, ordered=False,
+                                             columns=("transcript_id", "start", "end", "code", "coder"))
         found = set(codings["coder"]) if len(codings) else set()
         known = store_codings.coders(self.store) if set(coders) - found else []
-        segments = self.segments(unit) if unit in SEGMENT_UNITS else None
+        segments = self.segments(unit, with_text=False) if unit in SEGMENT_UNITS else None
         return agreement_inputs(codings, self.texts(), segments, coders, unit, codes, transcripts=transcripts,
-                                seen=seen, include_interviewer=include_interviewer, known_coders=known)
+                                seen=seen, include_interviewer=include_interviewer, known_coders=known,
+                                given=self.coverage(coders))
+
+    def coverage(self, coders: Sequence[str] | None = None) -> dict[str, list[str]]:
+        """The transcripts each coder was given: returned in a file (with or without codings) or assigned.
+
+        Agreement's default seen rule reads this (see :data:`mio_qual.agreement.project_api.SEEN_RULES`).
+        """
+        frame = store_imports.read_coverage(self.store, coders)
+        given: dict[str, list[str]] = {}
+        for coder, tid in zip(frame["coder"], frame["transcript_id"]):
+            given.setdefault(coder, []).append(tid)
+        return {coder: sorted(set(tids)) for coder, tids in given.items()}
+
+    def assign(self, coder: str, transcripts: Sequence[str] = (), *, sheet: "str | None" = None,
+               withdraw: bool = False) -> "pd.DataFrame":
+        """Record which transcripts a coder was given, so agreement counts them as seen even without codings.
+
+        Parameters
+        ----------
+        coder : str
+            The coder (their layer's name). With ``sheet``, rows naming another coder go to them.
+        transcripts : sequence of str
+            Transcript ids given to ``coder``.
+        sheet : path, optional
+            An assignment sheet (``.csv`` or ``.xlsx``) with columns ``coder`` and ``transcript_id``
+            (a row without a coder goes to ``coder``).
+        withdraw : bool
+            Remove these assignments instead (every assignment of ``coder`` when no transcript
+            is named).
+
+        Returns
+        -------
+        DataFrame
+            The assignments now recorded (coder, transcript_id, source, at).
+
+        Raises
+        ------
+        InputError
+            An unknown transcript, or a sheet without the columns; nothing is written.
+        """
+        from ..agreement.project_api import assignment_pairs
+
+        known = set(self._sources()["transcript_id"])  # type: ignore[attr-defined]
+        pairs = assignment_pairs(coder, transcripts, sheet, known)
+        with self.store.transaction():
+            if withdraw:
+                removed = store_imports.remove_assignments(self.store, coder, [t for _, t in pairs] or None)
+                self.store.audit("withdraw assignment", target=coder, detail={"removed": removed})
+            else:
+                source = "assignment sheet " + str(sheet) if sheet is not None else "command"
+                added = store_imports.add_assignments(self.store, pairs, source=source, at=now_iso())
+                self.store.audit("assign transcripts", target=coder, detail={
+                    "assigned": added, "source": source, "transcripts": sorted({t for _, t in pairs})})
+        frame = store_imports.read_coverage(self.store)
+        frame = frame[frame["kind"] == "assigned"]
+        return frame[["coder", "transcript_id", "source", "at"]].reset_index(drop=True)
 
     def agreement(self, coders: Sequence[str], unit: str = "sentence", codes: Sequence[str] | None = None, *,
                   stats: Sequence[str] | None = None, scope: str = "all", min_coverage: float = 0.0,
                   span_threshold: float = 0.9, n_boot: int = 0, seed: int = 0, confidence: float = 0.95,
-                  by_transcript: bool = True, transcripts: Sequence[str] | None = None, seen: str = "coded",
-                  include_interviewer: bool = False, inputs: "AgreementInputs | None" = None) -> "pd.DataFrame":
+                  by_transcript: bool = True, transcripts: Sequence[str] | None = None, seen: str = "given",
+                  include_interviewer: bool = False, inputs: "AgreementInputs | None" = None,
+                  convention: str = "gwet", boot_method: str = "units") -> "pd.DataFrame":
         """Inter-rater agreement per code, pooled and per transcript.
 
         Parameters
@@ -66,9 +126,15 @@ class AnalysisMixin(ProjectBase):
             See :func:`mio_qual.agreement.project_api.agreement`.
         transcripts : sequence of str, optional
             Restrict to these transcripts.
-        seen : {"coded", "any"}
-            Which transcripts a coder saw: those they coded in (default), or every transcript any
-            of the compared coders coded in (when a coder may have found nothing to code).
+        seen : {"given", "coded", "any"}
+            Which transcripts a coder saw. ``"given"`` (default): those they were given, that is
+            returned in a file (a Word file of it, a coding sheet listing it, a ``.qdpx``
+            source; with or without codings), were assigned (:meth:`assign`), or coded in.
+            ``"coded"``: only those they coded in (a transcript a coder returned without a
+            coding is then set aside, and a code they missed there is not counted against
+            them). ``"any"``: every transcript any compared coder coded in or was given. The
+            table states the rule (column ``seen_rule``) and counts the transcripts each coder
+            did not see (``left_out``).
         include_interviewer : bool
             Segment units only. False (default): units are participants' speech; interviewer,
             facilitator, moderator and note-taker turns (and, for paragraphs, the text before the
@@ -77,6 +143,12 @@ class AnalysisMixin(ProjectBase):
         inputs : AgreementInputs, optional
             Built by :meth:`agreement_inputs` with the same coders, unit, codes, transcripts,
             seen and include_interviewer; read from the store when not given.
+        convention : {"gwet", "pairable"}
+            Units rated by one coder in percent agreement, Fleiss' kappa, AC1, Brennan-Prediger
+            and Conger's kappa: Gwet's convention (default, as irrCAC) or left out of every term.
+        boot_method : {"units", "krippendorff"}
+            With ``n_boot``: alpha's bootstrap resamples units (BCa interval, default) or follows
+            Krippendorff's algorithm (too narrow with more than two coders).
 
         Returns
         -------
@@ -91,11 +163,11 @@ class AnalysisMixin(ProjectBase):
                                            include_interviewer=include_interviewer)
         return agreement(inputs, codes, stats=stats, scope=scope, min_coverage=min_coverage,
                          span_threshold=span_threshold, n_boot=n_boot, seed=seed, confidence=confidence,
-                         by_transcript=by_transcript)
+                         by_transcript=by_transcript, convention=convention, boot_method=boot_method)
 
     def disagreements(self, coders: Sequence[str], unit: str = "sentence", codes: Sequence[str] | None = None, *,
                       scope: str = "all", min_coverage: float = 0.0, span_threshold: float = 0.9,
-                      transcripts: Sequence[str] | None = None, seen: str = "coded", redact: bool = True,
+                      transcripts: Sequence[str] | None = None, seen: str = "given", redact: bool = True,
                       include_interviewer: bool = False, inputs: "AgreementInputs | None" = None) -> "pd.DataFrame":
         """Every disagreeing unit with its text and each coder's codes, for a reconciliation meeting.
 
@@ -168,7 +240,8 @@ class AnalysisMixin(ProjectBase):
                                   units=None if unit == "sentence" else self.segments(unit, with_text=False),
                                   skip_interviewer=skip_interviewer)
         written = self.write_codings(codings, coder=coder, origin="rules",  # type: ignore[attr-defined]
-                                     codebook=rule_coder.codebook, replace="layer", action=f"autocode rules ({unit})")
+                                     codebook=rule_coder.codebook, replace="layer", action=f"autocode rules ({unit})",
+                                     covers=self._sources()["transcript_id"].tolist())  # type: ignore[attr-defined]
         return rules_result(codings, rule_coder, coder=coder, unit=unit, inserted=written.inserted,
                             removed=written.removed)
 
@@ -239,7 +312,8 @@ class AnalysisMixin(ProjectBase):
         codings, per_code = suggestions(units, suggester, info, min_prob=min_prob, coder=coder,
                                         evidence_terms=evidence_terms)
         written = self.write_codings(codings, coder=coder, origin="model", codebook=codebook,  # type: ignore[attr-defined]
-                                     replace="layer", action=f"autocode suggest ({info.name})")
+                                     replace="layer", action=f"autocode suggest ({info.name})",
+                                     covers=units["transcript_id"].unique().tolist())
         return SuggestResult(coder, info.name, info.unit, written.inserted, written.removed, per_code)
 
     def autocode_evaluate(self, method: str = "model", *, reference: str | None = None, human: str | None = None,

@@ -118,7 +118,7 @@ class CodingMixin(ProjectBase):
     def _write_layer(self, write: "LayerWrite", codebook: "Codebook | None") -> "WriteResult":
         return self.write_codings(write.codings, coder=write.coder, origin=write.origin,
                                   source_file=write.source_file, codebook=codebook, replace=write.replace,
-                                  action=write.action)
+                                  action=write.action, covers=write.covers)
 
     # ------------------------------------------------------------------ reading
     def codings(self, coder: str | Sequence[str] | None = None, origin: str | Sequence[str] | None = None,
@@ -201,7 +201,8 @@ class CodingMixin(ProjectBase):
 
     def write_codings(self, codings: Iterable["Coding"], *, coder: str, origin: str = "human",
                       source_file: str | Path | None = None, codebook: "Codebook | None" = None,
-                      replace: "ReplaceMode" = "file", action: str = "import codings") -> "WriteResult":
+                      replace: "ReplaceMode" = "file", action: str = "import codings",
+                      covers: Iterable[str] | None = None) -> "WriteResult":
         """Check codings and write them into ``coder``'s layer in one transaction.
 
         Parameters
@@ -221,6 +222,10 @@ class CodingMixin(ProjectBase):
             first remove every coding of this coder with this origin; ``none``: only add.
         action : str
             Text for the audit trail.
+        covers : iterable of str, optional
+            Transcripts the coder was given and returned, with or without codings in them
+            (recorded for agreement's "seen" rule, with the transcripts of the codings, for a
+            source file or when given).
 
         Returns
         -------
@@ -258,6 +263,12 @@ class CodingMixin(ProjectBase):
                 store_imports.record_import(self.store, kind="coding", path=str(source_file),
                                             sha256=file_sha256(source_file), coder=coder, n_items=len(unique),
                                             at=created)
+            if source_name is not None or covers is not None:
+                if replace == "layer":
+                    store_imports.delete_returned(self.store, coder=coder, origin=origin)
+                covered = set(covers if covers is not None else ()) | {c.transcript_id for c in unique}
+                store_imports.replace_returned(self.store, coder=coder, source=source_name or action, origin=origin,
+                                               transcript_ids=covered, at=created)
             self.store.audit(action, target=coder, codebook_version=version, detail={
                 "origin": origin, "source_file": source_name, "inserted": len(unique), "removed": removed,
                 "transcripts": sorted({c.transcript_id for c in unique})})
@@ -293,6 +304,7 @@ class CodingMixin(ProjectBase):
             return 0
         with self.store.transaction():
             removed = store_codings.delete_codings(self.store, coder=coder, origin=origin)
+            store_imports.delete_returned(self.store, coder=coder, origin=origin)
             self.store.audit("delete layer", target=coder, detail={"origin": origin, "removed": removed})
         return removed
 
