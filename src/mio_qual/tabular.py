@@ -25,6 +25,18 @@ XLSX_SUFFIXES = (".xlsx", ".xlsm")
 
 _HEADER_JUNK = re.compile(r"[\s\-]+")
 
+MAX_ROWS = 1_000_000
+"""Rows read from one sheet at most (Excel's own limit is 1,048,576)."""
+
+MAX_COLUMNS = 1_000
+"""Columns a study table, coding sheet or rating worksheet may have; wider is refused before it is read."""
+
+MAX_SHARED_STRINGS_BYTES = 64 << 20
+"""The largest unpacked shared-strings part of an ``.xlsx`` (every distinct text of the workbook)."""
+
+MAX_SHEET_BYTES = 256 << 20
+"""The largest unpacked worksheet part of an ``.xlsx``."""
+
 
 def normalize_column(name: Any) -> str:
     """A column name as the readers compare it: ``'Transcript ID'`` -> ``'transcript_id'`` (None -> '')."""
@@ -105,6 +117,10 @@ def read_csv_rows(path: Path, *, what: str) -> list[tuple[int, list[str]]]:
     except csv.Error as exc:
         raise InputError(f"the {what} is not valid CSV ({exc})", path=path, hint="save it again as CSV (UTF-8)") \
             from None
+    widest = max((len(row) for row in rows), default=0)
+    if widest > MAX_COLUMNS:
+        raise InputError(f"the {what} has a row of {widest:,} cells, more than the {MAX_COLUMNS:,} columns a table "
+                         "may have", path=path, hint="delete the columns to the right of the table")
     return [(i + 1, row) for i, row in enumerate(rows)]
 
 
@@ -124,7 +140,15 @@ def open_workbook(path: Path, *, what: str) -> Iterator[Any]:
 
     from .safezip import open_zip
 
-    open_zip(path, what=f"{what} .xlsx file").close()
+    with open_zip(path, what=f"{what} .xlsx file") as archive:
+        for info in archive.infolist():
+            name = info.filename.lower()
+            limit = (MAX_SHARED_STRINGS_BYTES if name.endswith("sharedstrings.xml")
+                     else MAX_SHEET_BYTES if name.startswith("xl/worksheets/") else None)
+            if limit is not None and info.file_size > limit:
+                raise InputError(f"the {what} .xlsx file's part {info.filename} unpacks to "
+                                 f"{info.file_size >> 20} MiB, more than the {limit >> 20} MiB a table may hold",
+                                 path=path, hint="the file may be hostile; save the table again as a new .xlsx")
     try:
         # data_only=False: a formula cell gives its formula, never a cached or computed value.
         book = openpyxl.load_workbook(path, read_only=True, data_only=False)
@@ -132,10 +156,62 @@ def open_workbook(path: Path, *, what: str) -> Iterator[Any]:
         raise InputError(f"the {what} .xlsx file cannot be read ({exc.__class__.__name__})", path=path,
                          hint="open it in a spreadsheet program and save it again") from None
     try:
+        for sheet in book.worksheets:
+            if hasattr(sheet, "reset_dimensions"):
+                # The used range the file declares (it may claim A1:XFD1048576) is ignored:
+                # rows are as long as their last cell, and only rows present are read.
+                sheet.reset_dimensions()
         yield book
     finally:
         book.close()
 
 
-__all__ = ["CSV_SUFFIXES", "XLSX_SUFFIXES", "cell_text", "column_letter", "normalize_column", "open_workbook",
-           "read_csv_rows", "table_format"]
+def sheet_rows(sheet: Any, *, path: Path, what: str, values_only: bool = True,
+               max_rows: int = MAX_ROWS, max_columns: int = MAX_COLUMNS) -> Iterator[tuple[Any, ...]]:
+    """The rows of a worksheet from :func:`open_workbook`, bounded in number and width.
+
+    Empty rows the file skips come back as empty tuples (so row numbers stay the
+    spreadsheet's); trailing empty cells are dropped.
+
+    Raises
+    ------
+    InputError
+        More than ``max_rows`` rows, or a filled cell beyond column ``max_columns``.
+    """
+    for n, row in enumerate(sheet.iter_rows(values_only=values_only), start=1):
+        if n > max_rows:
+            raise InputError(f"sheet {sheet.title!r} of the {what} has more than {max_rows:,} rows", path=path,
+                             hint="split the table, or delete the empty rows below it")
+        row = tuple(row)
+        end = len(row)
+        while end and (row[end - 1] if values_only else getattr(row[end - 1], "value", None)) is None:
+            end -= 1
+        if end > max_columns:
+            raise InputError(f"sheet {sheet.title!r} of the {what} has a cell in column {column_letter(end - 1)} "
+                             f"(row {n}), beyond the {max_columns:,} columns a table may have", path=path,
+                             hint="delete the columns to the right of the table")
+        yield row[:end]
+
+
+def unique_columns(columns: list[str], *, path: Path, what: str, sheet: str | None = None) -> None:
+    """Refuse a header naming one column twice (after :func:`normalize_column`): one would be dropped.
+
+    Raises
+    ------
+    InputError
+        Naming the repeated columns by letter.
+    """
+    seen: dict[str, int] = {}
+    for i, name in enumerate(columns):
+        if not name:
+            continue
+        if name in seen:
+            where = f"sheet {sheet!r} of the {what}" if sheet else f"the {what}"
+            raise InputError(f"{where} has two {name!r} columns ({column_letter(seen[name])} and "
+                             f"{column_letter(i)}); one of them would be ignored", path=path,
+                             hint="rename or delete one of them")
+        seen[name] = i
+
+
+__all__ = ["CSV_SUFFIXES", "XLSX_SUFFIXES", "MAX_COLUMNS", "MAX_ROWS", "cell_text", "column_letter",
+           "normalize_column", "open_workbook", "read_csv_rows", "sheet_rows", "table_format", "unique_columns"]

@@ -35,6 +35,8 @@ MAX_DEPTH = 256
 MAX_BYTES = 512 << 20
 """The largest XML document parsed (512 MiB, the bound on a ``project.qde``)."""
 
+_DTD_REASON = "declares XML entities or a document type (DTD)"
+
 
 class XMLRefused(ValueError):
     """An XML document that is malformed or hostile.
@@ -96,13 +98,16 @@ def parse_bytes(data: bytes, *, max_bytes: int = MAX_BYTES) -> Any:
         hostile = "Excessive depth" in message or "huge" in message.lower()
         if hostile:
             message = f"nested more than {MAX_DEPTH} levels deep"
+        elif any(marker in data.replace(b"\0", b"") for marker in (b"<!DOCTYPE", b"<!ENTITY")):
+            # libxml2 stops an entity bomb while reading its declarations ("amplification")
+            message, hostile = _DTD_REASON, True
         raise XMLRefused(message, exc.position if getattr(exc, "position", None) else None, hostile) from None
     except (ValueError, LookupError) as exc:  # e.g. an unknown encoding or a str with a declaration
         raise XMLRefused(str(exc)) from None
     if root is None:  # pragma: no cover - libxml2 reports an empty document as a syntax error
         raise XMLRefused("empty document")
     if root.getroottree().docinfo.doctype or root.getroottree().docinfo.internalDTD is not None:
-        raise XMLRefused("declares a document type (DTD) or entities", (1, 1), hostile=True)
+        raise XMLRefused(_DTD_REASON, (1, 1), hostile=True)
     return root
 
 
@@ -133,8 +138,8 @@ def parse(data: bytes, *, path: str | Path, what: str, damaged_hint: str = "re-s
         if exc.hostile:
             raise InputError(f"{what} {exc.reason}, which these files never need; nothing was read", path=path,
                              line=line, hint="the file may be hostile; do not open it") from None
-        raise InputError(f"{what} is not well-formed XML ({exc.reason})", path=path, line=line,
-                         hint=f"the file is damaged; {damaged_hint}") from None
+        raise InputError(f"{what} is damaged: not well-formed XML ({exc.reason})", path=path, line=line,
+                         hint=damaged_hint) from None
 
 
 __all__ = ["MAX_BYTES", "MAX_DEPTH", "XMLRefused", "parse", "parse_bytes"]

@@ -27,7 +27,7 @@ any script kept (``Staff turnover`` -> ``STAFF_TURNOVER``, ``Oltás típusa`` ->
 GUID, not by their name. A description without labels
 becomes the definition. When the file gives no useful line numbers (NVivo writes the whole
 document on one line), problems name the code by its path and GUID. ``isCodable`` is not
-imported. XML is parsed with ``defusedxml`` only; a ``.qdpx`` is opened with
+imported. XML is parsed with :mod:`mio_qual.xmlsafe` (hardened lxml) only; a ``.qdpx`` is opened with
 :func:`mio_qual.safezip.open_zip`.
 """
 
@@ -164,42 +164,28 @@ class _Node:
         return [c for c in self.children if c.local == local]
 
 
-class _LineTreeBuilder:
-    """A parser target that keeps the line where each element starts."""
+def _parse_xml(data: bytes) -> _Node:
+    """Parse with :func:`mio_qual.xmlsafe.parse_bytes` (hardened lxml) into :class:`_Node` trees.
 
-    def __init__(self) -> None:
-        self.parser = None
-        self.stack: list[_Node] = []
-        self.root: _Node | None = None
+    Raises :class:`~mio_qual.xmlsafe.XMLRefused` (a ``ValueError`` with the ``position``) for
+    malformed or hostile XML.
+    """
+    from ..xmlsafe import parse_bytes
 
-    def start(self, tag: str, attrib: dict[str, str]) -> None:
-        line = self.parser.parser.CurrentLineNumber if self.parser is not None else 0  # type: ignore[attr-defined]
-        node = _Node(tag, dict(attrib), line)
-        if self.stack:
-            self.stack[-1].children.append(node)
-        else:
-            self.root = node
-        self.stack.append(node)
-
-    def end(self, tag: str) -> None:
-        self.stack.pop()
-
-    def data(self, data: str) -> None:
-        if self.stack:
-            self.stack[-1].text.append(data)
-
-    def close(self) -> "_Node | None":
-        return self.root
-
-
-def _parse_xml(data: bytes) -> _Node | None:
-    from defusedxml.ElementTree import DefusedXMLParser
-
-    builder = _LineTreeBuilder()
-    parser = DefusedXMLParser(target=builder, forbid_dtd=True)
-    builder.parser = parser
-    parser.feed(data)
-    return parser.close()
+    root = parse_bytes(data)
+    top = _Node(root.tag, dict(root.attrib), root.sourceline or 0)
+    stack = [(root, top)]
+    while stack:  # no recursion: a deep tree is bounded by the parser, not by Python's stack
+        element, node = stack.pop()
+        if element.text:
+            node.text.append(element.text)
+        for child in element:
+            twin = _Node(child.tag, dict(child.attrib), child.sourceline or 0)
+            node.children.append(twin)
+            stack.append((child, twin))
+            if child.tail:  # text after a child belongs to this element, as ElementTree's builder had it
+                node.text.append(child.tail)
+    return top
 
 
 def _parse_description(text: str) -> tuple[dict[str, str], bool]:
@@ -271,7 +257,7 @@ def read_qdc_bytes(data: bytes, found: BooksByName) -> None:
     first = found.first
     try:
         root = _parse_xml(data)
-    except (ET.ParseError, LookupError, ValueError) as exc:  # syntax; unknown encoding; defusedxml's refusals
+    except ValueError as exc:  # XMLRefused: malformed or hostile XML
         position = getattr(exc, "position", None)
         line = position[0] if isinstance(position, tuple) and position else None
         first.problem("syntax", f"not a readable XML file: {exc}", line)

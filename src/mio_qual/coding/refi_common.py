@@ -5,7 +5,7 @@ whole project between NVivo, ATLAS.ti, MAXQDA, QualCoder and others as a ``.qdpx
 holding ``project.qde`` (XML in the namespace ``urn:QDA-XML:project:1.0``) and a ``sources/``
 folder with the documents. This module holds what both directions need:
 
-* :func:`parse_qde`: a defusedxml parse of ``project.qde`` into small dataclasses
+* :func:`parse_qde`: a hardened lxml parse (:mod:`mio_qual.xmlsafe`) of ``project.qde`` into small dataclasses
   (:class:`QdeProject`), refusing DTD entities (XXE, "billion laughs") with an
   :class:`~mio_qual.errors.InputError` that names the line;
 * deterministic GUIDs (:func:`stable_guid`);
@@ -37,6 +37,12 @@ GUID_NAMESPACE = uuid.UUID("6f1d3c52-8f0e-5b6a-9a47-3d1c2e9b7a10")
 """Namespace of the name-based (uuid5) GUIDs mio-qual writes, so that an export is deterministic."""
 
 INTERNAL_PREFIX = "internal://"
+EXTENSION_NOTE = "mio-qual extension"
+"""Name of the project-level ``Note`` through which mio-qual carries what REFI-QDA 1.0 has no
+element for. Its ``PlainTextContent`` is JSON: ``{"format": "mio-qual/1", "origins": {coding
+GUID: origin}}``, the origin (``consensus``, ``rules``, ``model``) of every coding that is not
+``human``. Other programs keep it as an ordinary note; mio-qual reads it back on import."""
+EXTENSION_FORMAT = "mio-qual/1"
 CASES_ATTRIBUTE = "refi_cases"
 """Transcript attribute holding the REFI cases a transcript belongs to (``"; "``-separated)."""
 
@@ -56,6 +62,11 @@ def stable_guid(*parts: str) -> str:
     True
     """
     return str(uuid.uuid5(GUID_NAMESPACE, "\x1f".join(parts)))
+
+
+def coding_key(transcript_id: str, start: int, end: int, code: str, coder: str) -> str:
+    """The key a coding's REFI objects are kept under (:mod:`mio_qual.store.refi`): ``T1|12|40|IS.J2|kim``."""
+    return f"{transcript_id}|{int(start)}|{int(end)}|{code}|{coder}"
 
 
 def normalize_guid(guid: str | None) -> str | None:
@@ -120,6 +131,7 @@ class QdeSelection:
     codings: list[QdeCoding] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     line: int | None = None
+    whole: bool = False  # the source's own codings: codes applied to the whole source
 
 
 @dataclass
@@ -158,6 +170,17 @@ class QdeCase:
 
 
 @dataclass
+class QdeSet:
+    """A REFI ``Set``: a named group of sources and codes (document sets, code sets)."""
+
+    guid: str
+    name: str
+    sources: list[str] = field(default_factory=list)
+    codes: list[str] = field(default_factory=list)
+    description: str = ""
+
+
+@dataclass
 class QdeProject:
     """The parts of a ``project.qde`` that mio-qual reads."""
 
@@ -170,6 +193,8 @@ class QdeProject:
     notes: dict[str, QdeSource] = field(default_factory=dict)
     creating_user: str | None = None
     other_sources: int = 0  # picture, PDF, audio and video sources (not imported)
+    sets: list[QdeSet] = field(default_factory=list)
+    extension: dict[str, Any] = field(default_factory=dict)  # mio-qual's own note (EXTENSION_NOTE)
 
 
 def _local(tag: Any) -> str:
@@ -193,76 +218,21 @@ def _text(element: Any | None) -> str:
     return "" if element is None else (element.text or "")
 
 
-class _LineTarget:
-    """A tree-builder target that remembers the line of each element's start tag."""
+def parse_xml(data: bytes, *, path: str | Path, what: str = "project.qde") -> Any:
+    """Parse XML bytes with :func:`mio_qual.xmlsafe.parse` (hardened lxml), every refusal a one-line InputError.
 
-    def __init__(self) -> None:
-        import xml.etree.ElementTree as ET
-
-        self.builder = ET.TreeBuilder()
-        self.lines: dict[int, int] = {}
-        self.expat: Any = None
-
-    def start(self, tag: str, attrs: dict) -> Any:
-        element = self.builder.start(tag, attrs)
-        if self.expat is not None:
-            self.lines[id(element)] = self.expat.CurrentLineNumber
-        return element
-
-    def end(self, tag: str) -> Any:
-        return self.builder.end(tag)
-
-    def data(self, data: str) -> None:
-        self.builder.data(data)
-
-    def close(self) -> Any:
-        return self.builder.close()
-
-
-def parse_xml(data: bytes, *, path: str | Path, what: str = "project.qde") -> tuple[Any, dict[int, int]]:
-    """Parse XML bytes with defusedxml, turning every refusal into a one-line InputError.
-
-    Entity declarations (external entities, "billion laughs" expansion) and external
-    references are refused; malformed XML names its line.
-
-    Returns
-    -------
-    root : Element
-    lines : dict
-        ``id(element)`` to the line of its start tag (for messages).
+    Entity and document type declarations (external entities, "billion laughs" expansion),
+    external references and nesting deeper than :data:`mio_qual.xmlsafe.MAX_DEPTH` are refused;
+    malformed XML names its line. Each element's ``sourceline`` is the line of its start tag.
 
     Raises
     ------
     InputError
         For hostile or malformed XML.
     """
-    import xml.etree.ElementTree as ET
+    from ..xmlsafe import parse
 
-    from defusedxml import DefusedXmlException
-    from defusedxml.ElementTree import DefusedXMLParser
-
-    target = _LineTarget()
-    try:
-        parser = DefusedXMLParser(target=target, forbid_dtd=False, forbid_entities=True, forbid_external=True)
-        target.expat = getattr(parser, "parser", None)
-        parser.feed(data)
-        root = parser.close()
-    except DefusedXmlException as exc:
-        kind = exc.__class__.__name__
-        reason = {
-            "EntitiesForbidden": "declares XML entities (an external-entity or entity-expansion attack?)",
-            "ExternalReferenceForbidden": "refers to an external resource",
-            "DTDForbidden": "contains a document type declaration",
-        }.get(kind, f"was refused by the XML safety checks ({kind})")
-        line = getattr(target.expat, "CurrentLineNumber", None)
-        raise InputError(f"{what} {reason}; nothing was read", path=path, line=line,
-                         hint="the file may be hostile; re-export the project from the QDA program") from None
-    except ET.ParseError as exc:
-        line = exc.position[0] if getattr(exc, "position", None) else None
-        message = str(exc).split(":")[0]
-        raise InputError(f"{what} is not well-formed XML ({message})", path=path, line=line,
-                         hint="the project file is damaged; re-export it") from None
-    return root, target.lines
+    return parse(data, path=path, what=what, damaged_hint="re-export the project from the QDA program")
 
 
 def _int_attr(element: Any, name: str, *, path: str | Path, line: int | None) -> int:
@@ -318,19 +288,19 @@ def _variable_values(element: Any) -> dict[str, Any]:
     return values
 
 
-def _source(element: Any, *, path: str | Path, lines: dict[int, int]) -> QdeSource:
+def _source(element: Any, *, path: str | Path) -> QdeSource:
     source = QdeSource(
         guid=normalize_guid(element.get("guid")) or "",
         name=element.get("name") or "",
         plain_text_path=element.get("plainTextPath"),
         user=normalize_guid(element.get("creatingUser")),
-        line=lines.get(id(element)),
+        line=element.sourceline,
     )
     content = _child(element, "PlainTextContent")
     if content is not None:
         source.plain_text_content = content.text or ""
     for sel in _children(element, "PlainTextSelection"):
-        line = lines.get(id(sel))
+        line = sel.sourceline
         source.selections.append(QdeSelection(
             guid=normalize_guid(sel.get("guid")) or "",
             start=_int_attr(sel, "startPosition", path=path, line=line),
@@ -364,7 +334,7 @@ def parse_qde(data: bytes, *, path: str | Path) -> QdeProject:
         Hostile or malformed XML, a root other than ``Project``, or a selection position that is
         not a whole number.
     """
-    root, lines = parse_xml(data, path=path)
+    root = parse_xml(data, path=path)
     if _local(root.tag) != "Project":
         raise InputError(f"project.qde has root element <{_local(root.tag)}>, not <Project>", path=path,
                          hint="this is not a REFI-QDA project; export a .qdpx project from the QDA program")
@@ -408,14 +378,35 @@ def parse_qde(data: bytes, *, path: str | Path) -> QdeProject:
     for element in sources if sources is not None else []:
         kind = _local(element.tag)
         if kind == "TextSource":
-            project.sources.append(_source(element, path=path, lines=lines))
+            project.sources.append(_source(element, path=path))
         elif kind in ("PictureSource", "PDFSource", "AudioSource", "VideoSource"):
             project.other_sources += 1
     notes = _child(root, "Notes")
     for note in _children(notes, "Note") if notes is not None else []:
-        parsed = _source(note, path=path, lines=lines)
+        parsed = _source(note, path=path)
+        if parsed.name == EXTENSION_NOTE and parsed.plain_text_content:
+            project.extension = _extension(parsed.plain_text_content)
+            continue
         project.notes[parsed.guid] = parsed
+    sets = _child(root, "Sets")
+    for item in _children(sets, "Set") if sets is not None else []:
+        project.sets.append(QdeSet(
+            guid=normalize_guid(item.get("guid")) or "", name=(item.get("name") or "").strip(),
+            sources=[normalize_guid(r.get("targetGUID")) or "" for r in _children(item, "MemberSource")],
+            codes=[normalize_guid(r.get("targetGUID")) or "" for r in _children(item, "MemberCode")],
+            description=_text(_child(item, "Description"))))
     return project
+
+
+def _extension(content: str) -> dict[str, Any]:
+    """mio-qual's extension note as data ({} when it is not JSON of the known format)."""
+    import json
+
+    try:
+        data = json.loads(content)
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) and data.get("format") == EXTENSION_FORMAT else {}
 
 
 # ---------------------------------------------------------------------------- offset conventions

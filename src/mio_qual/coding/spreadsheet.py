@@ -42,7 +42,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from ..errors import InputError
-from ..tabular import column_letter, normalize_column, open_workbook, read_csv_rows, table_format
+from ..tabular import (column_letter, normalize_column, open_workbook, read_csv_rows, sheet_rows, table_format,
+                       unique_columns)
 from .anchor import NormalizedText, QuoteError, find_quote, normalize
 from .codes import parse_cell
 from .layers import LayerWrite, WriteResult
@@ -97,8 +98,14 @@ def read_sheets(path: str | Path) -> list[Sheet]:
         raw.append((None, read_csv_rows(path, what="coding sheet")))
     else:
         with open_workbook(path, what="coding sheet") as book:
+            hidden = [sheet.title for sheet in book.worksheets if getattr(sheet, "sheet_state", "visible") != "visible"]
+            if hidden:  # a coder never saw what a hidden sheet holds
+                raise InputError(f"the coding sheet has hidden sheet(s) {', '.join(map(repr, hidden))}; their rows "
+                                 "would be imported unseen", path=path,
+                                 hint="unhide them in the spreadsheet program to check them, or delete them")
             for sheet in book.worksheets:
-                raw.append((sheet.title, [(i + 1, list(r)) for i, r in enumerate(sheet.iter_rows(values_only=True))]))
+                rows = sheet_rows(sheet, path=path, what="coding sheet")
+                raw.append((sheet.title, [(i + 1, list(r)) for i, r in enumerate(rows)]))
     sheets = []
     for name, rows in raw:
         rows = [(n, r) for n, r in rows if any(v is not None and str(v).strip() for v in r)]
@@ -106,6 +113,7 @@ def read_sheets(path: str | Path) -> list[Sheet]:
             continue
         _, header_cells = rows[0]
         header = [normalize_column(c) for c in header_cells]
+        unique_columns(header, path=path, what="coding sheet", sheet=name)
         sheets.append(Sheet(name, header, [column_letter(i) for i in range(len(header))], rows[1:]))
     return sheets
 

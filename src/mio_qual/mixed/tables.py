@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 from ..errors import InputError
-from ..tabular import cell_text, normalize_column, open_workbook, read_csv_rows, table_format
+from ..tabular import cell_text, normalize_column, open_workbook, read_csv_rows, sheet_rows, table_format
 
 MAX_PROBLEMS_SHOWN = 200
 
@@ -206,7 +206,7 @@ def _read_xlsx(path: Path, what: str, sheet: str | Sequence[str] | None) -> tupl
                                      hint="its sheets are: " + ", ".join(names))
                 chosen = names[0]
         out: list[tuple[int, list[Any]]] = []
-        for row in book[chosen].iter_rows():
+        for row in sheet_rows(book[chosen], path=path, what=what, values_only=False):  # bounded
             cells = []
             number = None
             for cell in row:

@@ -178,9 +178,8 @@ def _heading_level(p: Any, style_names: dict[str, str]) -> bool:
 
 
 def _open_document(path: Path) -> Any:
-    """Bound the zip, check the main part with defusedxml, then open it with python-docx."""
-    import defusedxml.ElementTree as SafeET
-    from defusedxml import DefusedXmlException
+    """Bound the zip, check the main part with :mod:`mio_qual.xmlsafe`, then open it with python-docx."""
+    from ..xmlsafe import parse
 
     check_file_size(path)
     archive = open_zip(path, what=".docx file")
@@ -193,7 +192,7 @@ def _open_document(path: Path) -> Any:
                 hint="open it in Word and save it as .docx",
             )
         # python-docx parses every XML part with lxml (entities unresolved); refuse any part
-        # that declares a DTD at all, and parse the main part with defusedxml to report
+        # that declares a DTD at all, and parse the main part with hardened lxml to report
         # damage clearly.
         for name in sorted(names):
             if not name.endswith((".xml", ".rels")):
@@ -206,20 +205,7 @@ def _open_document(path: Path) -> Any:
                     hint="the file may be hostile; do not open it",
                 )
             if name == "word/document.xml":
-                try:
-                    SafeET.fromstring(data)
-                except DefusedXmlException:
-                    raise InputError(
-                        f"{name} declares a DTD or entities, which a Word document never needs",
-                        path=path,
-                        hint="the file may be hostile; do not open it",
-                    ) from None
-                except SafeET.ParseError as exc:
-                    raise InputError(
-                        f"the .docx file is damaged ({name}: {exc})",
-                        path=path,
-                        hint="open it in Word and save it again",
-                    ) from None
+                parse(data, path=path, what=name, damaged_hint="open it in Word and save it again")
     finally:
         archive.close()
     import docx

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import InputError
-from ..tabular import cell_text, column_letter, normalize_column, open_workbook, read_csv_rows, table_format
+from ..tabular import cell_text, column_letter, normalize_column, open_workbook, read_csv_rows, sheet_rows, table_format
 
 __all__ = ["read_table"]
 
@@ -82,5 +82,5 @@ def _refuse_formulas(numbered: list[tuple[int, list[str]]], path: Path, what: st
 
 def _read_xlsx(path: Path, what: str) -> list[tuple[int, list[str]]]:
     with open_workbook(path, what=what) as book:
-        rows = book.worksheets[0].iter_rows(values_only=True)
+        rows = sheet_rows(book.worksheets[0], path=path, what=what)  # bounded rows and columns
         return [(i + 1, [cell_text(v) for v in row]) for i, row in enumerate(rows)]
