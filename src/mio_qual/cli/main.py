@@ -30,6 +30,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "rapid": ("mio_qual.cli.rapid", "rapid", "Rapid qualitative analysis: summary templates, matrices, comparisons."),
     "configurations": ("mio_qual.cli.configurations", "configurations", "Crisp-set QCA with minimization and coincidence analysis (CNA)."),
     "report": ("mio_qual.cli.report", "report", "Write Word reports."),
+    "project": ("mio_qual.cli.team", "project", "Push a project to a PostgreSQL server, or pull it back into SQLite."),
+    "team": ("mio_qual.cli.team", "team", "Coders on a server project: add them, release their layers."),
     "demo": ("mio_qual.cli.demo", "demo", "Run the whole pipeline on the bundled sample."),
 }
 

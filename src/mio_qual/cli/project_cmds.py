@@ -11,11 +11,15 @@ from .common import console, emit, format_option, get_project, out_option, print
 
 @click.command()
 @click.argument("path", type=click.Path(file_okay=False, path_type=Path))
-def init(path: Path) -> None:
-    """Create a project folder PATH holding the project file (mio-qual.db)."""
+@click.option("--database", metavar="URL",
+              help="Keep the project on a PostgreSQL server: postgresql://USER@HOST:PORT/DB, no password "
+                   "(PGPASSWORD, ~/.pgpass or a service file); joins the project the database holds.")
+def init(path: Path, database: str | None) -> None:
+    """Create a project folder PATH holding the project file (mio-qual.db, or with --database
+    mio-qual.server.json pointing at the server)."""
     from ..project import Project
 
-    project = Project.create(path)
+    project = Project.create(path, database=database)
     console().print(f"created project [bold]{project.folder}[/] ({project.store.path.name})")
 
 

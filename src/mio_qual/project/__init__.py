@@ -16,10 +16,12 @@ from .implementation import ImplementationMixin
 from .mixed import MixedMixin
 from .rapid import RapidImport, RapidMixin
 from .reports import ReportsMixin
+from .team import TeamMixin
 from .transcripts import ImportResult, ProgressCallback, TranscriptsMixin
 
 
-class Project(TranscriptsMixin, CodingMixin, AnalysisMixin, MixedMixin, ImplementationMixin, RapidMixin, ReportsMixin):
+class Project(TranscriptsMixin, CodingMixin, AnalysisMixin, MixedMixin, ImplementationMixin, RapidMixin, ReportsMixin,
+              TeamMixin):
     """A mio-qual project: a folder with one store.
 
     Parameters

@@ -1,0 +1,121 @@
+"""Coder identity and blinding enforced by the server (row-level security), against a real server.
+
+A coder connects as their own role: they write only their own layer, see no other coder's
+layer until the lead releases it, and the audit trail names the role that made each change.
+The refusals are the server's: the tests also go around mio-qual with raw SQL.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from click.testing import CliRunner
+from helpers.mixed import CODINGS, write_study
+
+from mio_qual import Project
+from mio_qual.cli.main import _group
+from mio_qual.coding import Coding
+from mio_qual.errors import InputError
+
+
+def layer(project: Project, coder: str, as_coder: str | None = None) -> list[Coding]:
+    """The codings ``coder`` made in the shared study (written under the name ``as_coder``)."""
+    out = []
+    for tid, phrase, code, who in CODINGS:
+        if who == coder:
+            start = project.text(tid).index(phrase)
+            out.append(Coding(tid, start, start + len(phrase), code, as_coder or coder))
+    return out
+
+
+@pytest.fixture()
+def team(pg_cluster, pg_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """The lead's project with the study's transcripts, and jordan's and casey's projects joined to it."""
+    database = urlsplit(pg_url).path.lstrip("/")
+    lead = Project.create(tmp_path / "lead", database=pg_url)
+    lead.import_transcripts([write_study(tmp_path / "files")])
+    lead.add_coder("jordan")  # roles belong to the cluster: made by the first test, reused after
+    lead.add_coder("casey")
+    coders = {name: Project.create(tmp_path / name, database=pg_cluster.url_for(name, database))
+              for name in ("jordan", "casey")}
+    for name, project in coders.items():
+        project.write_codings(layer(project, name), coder=name)
+    yield lead, coders
+    for project in (lead, *coders.values()):
+        project.close()
+
+
+def test_a_coder_reads_only_their_own_layer_until_it_is_released(team) -> None:  # type: ignore[no-untyped-def]
+    lead, coders = team
+    jordan = coders["jordan"]
+    n_jordan, n_casey = len(layer(lead, "jordan")), len(layer(lead, "casey"))
+    assert sorted(lead.codings()["coder"].unique()) == ["casey", "jordan"]
+    assert len(lead.codings(coder="casey")) == n_casey
+    assert list(jordan.codings()["coder"].unique()) == ["jordan"] and len(jordan.codings()) == n_jordan
+    raw = jordan.store.connection
+    assert raw.execute("SELECT COUNT(*) FROM codings WHERE coder = 'casey'").fetchone()[0] == 0
+    assert raw.execute("SELECT COUNT(*) FROM ratings WHERE rater <> 'jordan'").fetchone()[0] == 0
+    assert lead.release_layers(["casey"]) == ["casey"]
+    assert len(jordan.codings(coder="casey")) == n_casey
+    assert len(coders["casey"].codings(coder="jordan")) == 0  # jordan's layer is still blinded
+
+
+def test_a_coder_cannot_write_another_layer(team) -> None:  # type: ignore[no-untyped-def]
+    import psycopg
+
+    lead, coders = team
+    jordan = coders["jordan"]
+    before = lead.codings()
+    with pytest.raises(InputError, match="row-level security"):
+        jordan.write_codings(layer(jordan, "casey"), coder="casey")
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        jordan.store.connection.execute(
+            "INSERT INTO codings (transcript_id, start, end, code, coder, origin, created)"
+            " VALUES ('T1', 0, 4, 'IS.J2', 'casey', 'human', 'now')")
+    lead.release_layers(["casey"])  # reading a released layer still does not let anyone change it
+    assert jordan.store.connection.execute("DELETE FROM codings WHERE coder = 'casey'").rowcount == 0
+    assert jordan.store.connection.execute("UPDATE codings SET code = 'X' WHERE coder = 'casey'").rowcount == 0
+    with pytest.raises(InputError, match="permission denied"):
+        jordan.import_transcripts([lead.folder.parent / "files"], replace=True)
+    assert lead.codings().equals(before)
+
+
+def test_only_the_lead_adds_coders_and_releases(team) -> None:  # type: ignore[no-untyped-def]
+    lead, coders = team
+    with pytest.raises(InputError, match="only the project lead"):
+        coders["jordan"].release_layers(["casey"])
+    with pytest.raises(InputError, match="only the project lead"):
+        coders["jordan"].add_coder("mallory")
+    assert list(lead.team()["coder"]) == ["casey", "jordan"] and lead.team()["released_at"].isna().all()
+
+
+def test_the_audit_trail_names_the_database_role(team, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    lead, coders = team
+    monkeypatch.setenv("MIO_QUAL_USER", "somebody-else")
+    coders["casey"].write_codings(layer(coders["casey"], "casey"), coder="casey", replace="layer")
+    entries = lead.log()
+    casey = entries[(entries["target"] == "casey") & (entries["action"] != "team add-coder")]
+    assert set(casey["user"]) == {"casey"} and len(casey) >= 2
+    assert set(entries["user"]) == {"mio_admin", "jordan", "casey"}
+    assert set(coders["jordan"].log()["user"]) == {"jordan"}  # a coder reads only their own entries
+
+
+def test_team_commands(pg_cluster, pg_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    runner = CliRunner()
+    database = urlsplit(pg_url).path.lstrip("/")
+
+    def run(*args: str) -> str:
+        result = runner.invoke(_group, list(args), catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    run("init", str(tmp_path / "lead"), "--database", pg_url)
+    out = run("--project", str(tmp_path / "lead"), "team", "add-coder", "riley")
+    assert pg_cluster.url_for("riley", database) in out
+    run("init", str(tmp_path / "riley"), "--database", pg_cluster.url_for("riley", database))
+    assert "riley" in run("--project", str(tmp_path / "lead"), "team", "list")
+    assert "released riley" in run("--project", str(tmp_path / "lead"), "team", "release", "riley")
+    refused = runner.invoke(_group, ["--project", str(tmp_path / "riley"), "team", "release", "riley"])
+    assert refused.exit_code == 2 and "only the project lead" in refused.output
