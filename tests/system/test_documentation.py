@@ -124,12 +124,23 @@ def _casey_again(shell: "Shell") -> None:
     assert outcome.returncode == 0, outcome.describe()
 
 
+def _summarizers_fill(shell: "Shell") -> None:
+    """Summarizers fill the rapid-analysis templates the step wrote: the sample's filled template
+    of the same name (``INT01_rapid_kai.docx``) replaces each; templates the sample has no
+    filled copy of stay empty."""
+    for path in sorted(shell.cwd.glob("**/*_rapid_*.docx")):
+        filled = SAMPLE / "rapid" / path.name
+        if filled.is_file():
+            shutil.copyfile(filled, path)
+
+
 #: What a person does after a command (matched by its start) and before the next one.
 HUMAN_STEPS: dict[str, Callable[["Shell"], None]] = {
     "mio-qual coding export-docx --out to-code/": _coders_comment,
     "mio-qual coding reconcile": _team_decides,
     "mio-qual coding delete --coder casey": _casey_again,
     "mio-qual ratings worksheet": _rater_fills,
+    "mio-qual rapid templates": _summarizers_fill,
 }
 
 

@@ -25,8 +25,7 @@ def rapid() -> None:
 
     \b
     Examples:
-      mio-qual rapid templates --out rapid/ --summarizer kai
-      mio-qual rapid import rapid/*.docx
+      mio-qual rapid templates INT02 INT03 --out to-summarize/ --summarizer kai
       mio-qual rapid compare --summarizers kai remy
       mio-qual rapid matrix --by clinic --out matrix.xlsx
     """
