@@ -440,7 +440,9 @@ def write_sheet(result: Reconciliation, folder: str | Path, redactor: Callable[[
     about.column_dimensions["B"].width = 80
     _fixed_times(book.properties)
     book.save(xlsx)
-    return xlsx
+    from ..reports.reproducible import stamp
+
+    return stamp(xlsx)  # openpyxl writes the time of saving into the file: fixed, so reruns are identical
 
 
 def _fixed_times(properties: Any) -> None:

@@ -42,7 +42,7 @@ from __future__ import annotations
 import math
 import re
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence
 from xml.sax.saxutils import escape
@@ -56,6 +56,7 @@ from docx.shared import Cm, Pt
 from docx.table import Table
 
 from ..text import xml_safe
+from .reproducible import source_date, stamp
 from .style import (FIGURE, HOUSE_STYLE, NOTE, QUOTE_SOURCE, TABLE_TEXT, TITLE_META, HouseStyle, apply_house_style,
                     text_width_cm)
 
@@ -182,6 +183,9 @@ class ReportBuilder:
         The look (default: :data:`mio_qual.reports.style.HOUSE_STYLE`).
     redact : callable, optional
         Applied to every piece of text written into the document.
+    as_of : datetime, optional
+        The project's latest change: the title page's date and the document properties' times, so
+        the same project gives a byte-identical file (:mod:`mio_qual.reports.reproducible`).
 
     Attributes
     ----------
@@ -194,8 +198,9 @@ class ReportBuilder:
     """
 
     def __init__(self, title: str = "", *, style: HouseStyle = HOUSE_STYLE,
-                 redact: Callable[[str], str] | None = None) -> None:
+                 redact: Callable[[str], str] | None = None, as_of: datetime | None = None) -> None:
         self.document = Document()
+        self.as_of = as_of
         self.style = style
         apply_house_style(self.document, style)
         self._redact = redact
@@ -333,7 +338,8 @@ class ReportBuilder:
         lines : iterable of str
             Further lines under the subtitle (study, project, what the report covers).
         date : str, optional
-            Shown last; default: today's date (ISO).
+            Shown last; default: the date of the builder's ``as_of`` (the project's latest change),
+            so the same project gives the same document (no date without one).
         """
         self._ensure(False)
         section = self.document.sections[0]
@@ -349,8 +355,9 @@ class ReportBuilder:
         for line in lines:
             paragraph = self._add_paragraph(style=TITLE_META)
             self._add_runs(paragraph, self.clean(line))
-        when = date or datetime.now(timezone.utc).date().isoformat()
-        self._add_paragraph(self.clean(f"Generated {when} by mio-qual"), style=TITLE_META)
+        when = date or (source_date(self.as_of).date().isoformat() if self.as_of is not None else None)
+        line = f"Project as of {when}; written by mio-qual" if when else "Written by mio-qual"
+        self._add_paragraph(self.clean(line), style=TITLE_META)
         if not self.title:
             self.title = self.clean(title)
         self._has_title_page = True
@@ -719,10 +726,10 @@ class ReportBuilder:
         properties.author = "mio-qual"
         properties.last_modified_by = "mio-qual"
         properties.comments = "Written by mio-qual; participants are quoted by study id and role."
-        properties.created = datetime.now(timezone.utc).replace(tzinfo=None)
+        properties.created = properties.modified = source_date(self.as_of)
         properties.revision = 1
         self.document.save(str(path))
-        return path
+        return stamp(path, self.as_of)
 
 
 def add_field_start(paragraph: "Paragraph", instruction: str) -> None:

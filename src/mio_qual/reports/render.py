@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 from ..errors import InputError
 from ..exports import safe_cell, safe_frame
 from ..result import Figure, Result, Table
+from .reproducible import stamp
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -116,7 +117,7 @@ def write_xlsx(tables: Table | Sequence[Table], path: str | Path, *, notes_sheet
             sheet.append([])
         sheet.column_dimensions["A"].width = 120
     book.save(path)
-    return path
+    return stamp(path)
 
 
 def _sheet_name(name: str, used: set[str]) -> str:

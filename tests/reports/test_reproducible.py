@@ -1,0 +1,58 @@
+"""The same project gives byte-identical Word and Excel files (fixed document times and zip dates)."""
+
+from __future__ import annotations
+
+import zipfile
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+
+from mio_qual.reports.render import write_xlsx
+from mio_qual.reports.reproducible import FIXED, source_date, stamp
+from mio_qual.result import Table
+
+from helpers.reports import make_study
+
+
+def _build(project, folder: Path) -> dict[str, bytes]:
+    out = {}
+    for kind in ("codebook", "agreement", "themes", "joint", "study"):
+        result = project.report(kind, folder / f"{kind}.docx")
+        for path in result.files:
+            if path.suffix in (".docx", ".xlsx", ".csv", ".png"):
+                out[path.name] = path.read_bytes()
+    return out
+
+
+def test_reports_built_twice_are_byte_identical(tmp_path, monkeypatch) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    project = make_study(tmp_path / "study")
+    first = _build(project, tmp_path / "one")
+    second = _build(project, tmp_path / "two")
+    assert sorted(first) == sorted(second) and any(name.endswith(".docx") for name in first)
+    assert [name for name in first if first[name] != second[name]] == []
+    # the document's times are the project's latest change, not the time of writing
+    newest = datetime.fromisoformat(str(project.log(limit=1)["at"].iloc[0]).replace("Z", "+00:00"))
+    with zipfile.ZipFile(tmp_path / "one" / "study.docx") as z:
+        core = z.read("docProps/core.xml").decode()
+        assert {info.date_time for info in z.infolist()} == {newest.utctimetuple()[:6]}
+    assert f">{newest.strftime('%Y-%m-%dT%H:%M:%SZ')}</dcterms:created>" in core
+    project.close()
+
+
+def test_xlsx_is_stamped_and_source_date_epoch_wins(tmp_path, monkeypatch) -> None:
+    table = Table(pd.DataFrame({"a": [1, 2], "b": ["x", "y"]}), title="T", notes=["n"])
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    one = write_xlsx(table, tmp_path / "one.xlsx").read_bytes()
+    two = write_xlsx(table, tmp_path / "two.xlsx").read_bytes()
+    assert one == two
+    with zipfile.ZipFile(tmp_path / "one.xlsx") as z:
+        assert "<dcterms:modified" in z.read("docProps/core.xml").decode()
+        assert "2000-01-01T00:00:00Z" in z.read("docProps/core.xml").decode()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01T00:00:00Z
+    assert source_date(FIXED) == datetime(2026, 1, 1)
+    stamped = stamp(tmp_path / "one.xlsx")
+    with zipfile.ZipFile(stamped) as z:
+        assert "2026-01-01T00:00:00Z" in z.read("docProps/core.xml").decode()
+        assert {info.date_time for info in z.infolist()} == {(2026, 1, 1, 0, 0, 0)}
