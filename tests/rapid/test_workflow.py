@@ -126,3 +126,27 @@ def test_consensus_templates_show_both_summaries(two_transcripts, tmp_path):
     xml = _document_text(written[0])
     assert "Summaries so far" in xml and "kai: Sees MIO as the missing piece" in xml
     assert "remy: Counselor values MIO" in xml
+
+
+def test_the_study_report_section_says_what_the_project_did(two_transcripts):
+    from mio_qual.reports.builder import ReportBuilder
+    from mio_qual.reports.rapid import rapid_method, write_rapid
+
+    assert two_transcripts.rapid_report_data() is None
+    two_transcripts._register_template(two_transcripts.rapid_template())
+    files = sorted((SAMPLE / "rapid").glob("*.docx"))
+    two_transcripts.import_rapid([f for f in files if "consensus" not in f.name])
+    data = two_transcripts.rapid_report_data()
+    assert data.matrix is None and "no consensus" in data.unsettled
+    assert "by 2 summarizer(s); no consensus summary was written. No matrix is shown" in rapid_method(data)
+    two_transcripts.import_rapid([f for f in files if "consensus" in f.name])
+    two_transcripts.import_codings([SAMPLE / "coding" / "jordan" / "INT01.docx"], coder="jordan")
+    data = two_transcripts.rapid_report_data("jordan")
+    text = rapid_method(data)
+    assert "summarised 2 transcript(s) under the 10 domains" in text
+    assert "by 2 summarizer(s) and reconciled into a consensus summary per transcript" in text
+    builder = ReportBuilder("study")
+    write_rapid(builder, data)
+    assert [c[2] for c in builder.captions] == [
+        "Rapid analysis matrix by clinic", "Rapid summaries by domain: kai and remy",
+        "Constructs found by rapid analysis and by coding (coding layer jordan)"]

@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
     from ..rapid.template import Template
+    from ..reports.rapid import RapidData
     from ..result import Result
 
 _SAFE_NAME = re.compile(r"[^\w.-]+")
@@ -285,6 +286,39 @@ class RapidMixin(ProjectBase):
         redact = self.redactor()
         summaries = summaries.assign(summary=summaries["summary"].map(redact))
         return evidence(summaries, self.transcripts(), chosen, by=by, summarizer=summarizer)
+
+
+    def rapid_report_data(self, layer: str | None = None) -> "RapidData | None":
+        """What the study report's rapid-analysis section shows, or None when the project has no
+        summaries (see :class:`mio_qual.reports.rapid.RapidData`).
+
+        ``layer`` is the coding layer to compare with (default: ``consensus`` when it holds
+        codings, else none).
+        """
+        from ..rapid.analysis import CONSENSUS
+        from ..reports.rapid import RapidData
+
+        summaries = self.rapid_summaries()
+        if summaries.empty or summaries["template"].nunique() != 1:
+            return None
+        _, template = self._rapid_inputs(None)
+        names = sorted(set(summaries["summarizer"]), key=lambda s: (s == CONSENSUS, s))
+        data = RapidData(template, names, summaries["transcript_id"].nunique())
+        try:
+            data.matrix = self.rapid_matrix("clinic")
+        except InputError as exc:
+            data.unsettled = exc.message
+        people = [s for s in names if s != CONSENSUS]
+        if len(people) == 2:
+            try:
+                data.compare = self.rapid_compare(people)
+            except InputError:
+                data.compare = None
+        layers = self.coding_layers()
+        layer = layer or (CONSENSUS if CONSENSUS in set(layers.get("coder", [])) else None)
+        if layer and data.matrix is not None:
+            data.coverage, data.layer = self.rapid_coverage(layer), layer
+        return data
 
 
 def _text(value: object) -> str:
