@@ -171,18 +171,19 @@ def test_qdc_from_another_program(tmp_path: Path) -> None:
     path = tmp_path / "nvivo export.qdc"
     path.write_text(FOREIGN, encoding="utf-8")
     cb = from_qdc(path)
-    assert list(cb.codes) == ["BARRIERS", "STAFF_TURNOVER", "IS.J2", "STAFF_TURNOVER_2"]
+    # a name two codes bear is placed under its parent's id (codes are told apart by place)
+    assert list(cb.codes) == ["BARRIERS", "BARRIERS.STAFF_TURNOVER", "IS.J2", "STAFF_TURNOVER"]
     assert cb["BARRIERS"].definition == "Things in the way."
-    assert cb["STAFF_TURNOVER"].parent == "BARRIERS"
+    assert cb["BARRIERS.STAFF_TURNOVER"].parent == "BARRIERS"
     assert cb["IS.J2"].name == "Space" and cb["IS.J2"].parent == "BARRIERS"
-    assert cb["STAFF_TURNOVER_2"].parent is None
-    assert cb["STAFF_TURNOVER"].line == 6
+    assert cb["STAFF_TURNOVER"].parent is None
+    assert cb["BARRIERS.STAFF_TURNOVER"].line == 6
     assert cb.names == ["nvivo_export"]
     # the repeated name is fine in the tree, ambiguous as a bare label, clear as a path
     with pytest.raises(AmbiguousCodeError) as info:
         cb.resolve("staff turnover")
-    assert info.value.suggestions == ["STAFF_TURNOVER", "STAFF_TURNOVER_2"]
-    assert cb.resolve("Barriers\\Staff turnover") == "STAFF_TURNOVER"
+    assert info.value.suggestions == ["BARRIERS.STAFF_TURNOVER", "STAFF_TURNOVER"]
+    assert cb.resolve("Barriers\\Staff turnover") == "BARRIERS.STAFF_TURNOVER"
 
 
 def test_qdc_problems(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@ files in the styles of NVivo, ATLAS.ti and MAXQDA."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 import zipfile
 from pathlib import Path
@@ -115,13 +116,33 @@ def test_reimport_matches_stored_transcripts_and_replaces_its_own_codings(coded,
     before = codings_of(coded)
     first = coded.import_qdpx(out, codebook=codebook)
     assert [s.match for s in first.sources] == ["text", "text"] and first.added == []
-    assert first.n_codings == 5
+    # the same codings, brought by a file of another name, are recognised and not doubled
+    assert first.n_codings == 0 and any("5 coding(s) are already in the project" in w for w in first.warnings)
     second = coded.import_qdpx(out, codebook=codebook)
-    assert second.writes[0].removed == 5 and second.writes[0].inserted == 5
-    n = coded.store.connection.execute("SELECT COUNT(*) FROM codings").fetchone()[0]
-    assert n == len(before) + 5  # the AB.docx codings plus one copy from the .qdpx
+    assert second.n_codings == 0
+    assert codings_of(coded) == before
     assert coded.store.connection.execute(
         "SELECT COUNT(*) FROM transcripts").fetchone()[0] == 2
+    # a coding added in the QDA program is new: only it comes in, and importing again replaces it
+    with zipfile.ZipFile(out) as archive:
+        qde = archive.read("project.qde").decode("utf-8")
+        members = {n: archive.read(n) for n in archive.namelist() if n != "project.qde"}
+    t2 = coded.text("T2")
+    start, end = span(t2, "Tell me about supervision.")
+    first_selection = qde.index("<PlainTextSelection")
+    selection = qde[first_selection:qde.index("</PlainTextSelection>", first_selection) + len("</PlainTextSelection>")]
+    fresh_guids = iter(f"00000000-0000-4000-8000-{n:012d}" for n in range(1, 10))
+    added = re.sub(r'guid="[^"]+"', lambda m: f'guid="{next(fresh_guids)}"', selection)
+    added = re.sub(r'startPosition="\d+" endPosition="\d+"', f'startPosition="{start}" endPosition="{end}"', added)
+    t2_source = qde.index(">", qde.index('name="T2"')) + 1
+    edited = tmp_path / "edited.qdpx"
+    with zipfile.ZipFile(edited, "w") as archive:
+        archive.writestr("project.qde", qde[:t2_source] + added + qde[t2_source:])
+        for name, data in members.items():
+            archive.writestr(name, data)
+    third = coded.import_qdpx(edited, codebook=codebook)
+    assert third.n_codings == 1
+    assert len(codings_of(coded)) == len(before) + 1
 
 
 def test_coder_option_puts_every_coding_in_one_layer(coded, codebook, tmp_path):

@@ -129,7 +129,7 @@ def coding_records(codings: Iterable[Coding], *, created: str, codebook_version:
                    source_name: str | None) -> list[dict[str, Any]]:
     """The store records of checked codings (see :func:`mio_qual.store.codings.insert_codings`)."""
     return [{"transcript_id": c.transcript_id, "start": c.start, "end": c.end, "code": c.code, "coder": c.coder,
-             "origin": c.origin, "created": created, "memo": c.memo, "codebook_version": codebook_version,
+             "origin": c.origin, "created": c.created or created, "memo": c.memo, "codebook_version": codebook_version,
              "source_file": source_name, "probability": c.probability, "evidence": c.evidence, "unit": c.unit}
             for c in codings]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 ORIGINS = ("human", "consensus", "rules", "model")
 
@@ -30,6 +30,9 @@ class Coding:
         What made an auto-coder suggest it (matched phrase, top features).
     unit : str, optional
         The unit an auto-coder worked on (sentence, turn...).
+    created : str, optional
+        When the coding was made (xsd:dateTime), when the file it came from says so (a REFI-QDA
+        ``creationDateTime``); the time of the import otherwise. Not part of its identity.
     """
 
     transcript_id: str
@@ -42,3 +45,4 @@ class Coding:
     probability: float | None = None
     evidence: str | None = None
     unit: str | None = None
+    created: str | None = field(default=None, compare=False)

@@ -19,7 +19,13 @@ The archive holds ``project.qde`` (QDA-XML 1.0, namespace ``urn:QDA-XML:project:
   ``PlainTextSelection`` per coding with ``creatingUser`` the coder's GUID, the coded text
   (shortened) as ``name``, the memo as ``Description`` and one ``Coding``/``CodeRef``.
 
-GUIDs are name-based (uuid5), so exporting the same project twice gives the same file.
+GUIDs are name-based (uuid5), so exporting the same project twice gives the same file; objects
+that came from a ``.qdpx`` get their own GUIDs back (users, sources, selections, codings), users
+without codings are listed, codes applied to a whole source are written as the source's own
+``Coding``, and sets are written again. The origin of codings that are not ``human``
+(``consensus``, ``rules``, ``model``) travels in a project-level note named ``mio-qual
+extension`` (:data:`~mio_qual.coding.refi_common.EXTENSION_NOTE`), which other programs keep as
+a note and mio-qual reads back.
 """
 
 from __future__ import annotations
@@ -37,7 +43,7 @@ from xml.sax.saxutils import XMLGenerator
 from ..errors import InputError
 from ..offsets import cp_to_utf16
 from ..text import xml_safe
-from .refi_common import CASES_ATTRIBUTE, NS, stable_guid
+from .refi_common import CASES_ATTRIBUTE, EXTENSION_FORMAT, EXTENSION_NOTE, NS, coding_key, stable_guid
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -127,6 +133,7 @@ def export_qdpx(
     stored_codebooks: Mapping[str, str] | None = None,
     offsets: str = "codepoint",
     name: str = "mio-qual",
+    objects: Mapping[str, Mapping[str, tuple[str, str | None]]] | None = None,
 ) -> ExportResult:
     """Write transcripts, codes, coders, cases and codings as a ``.qdpx`` file.
 
@@ -157,6 +164,12 @@ def export_qdpx(
         are single ``\\n`` in the source files and count as one.
     name : str
         The REFI project name.
+    objects : mapping, optional
+        What earlier ``.qdpx`` imports kept (:mod:`mio_qual.store.refi`), by kind (``user``,
+        ``source``, ``selection``, ``coding``, ``whole``, ``set``), then key, to ``(guid,
+        detail)``: objects that came from a file get their own GUIDs back, users without
+        codings are listed, whole-source codings are written as the source's own ``Coding``,
+        and sets are written again.
 
     Returns
     -------
@@ -173,10 +186,12 @@ def export_qdpx(
     codes = _codes(used_codes(codings), codebook, stored_codebooks or {})
     result = ExportResult(path=str(path), coders=list(layers), codes=len(codes))
     by_source: dict[str, list[tuple]] = {}
+    origins = codings["origin"] if "origin" in codings else ["human"] * len(codings)
     for row in zip(codings["transcript_id"], codings["start"], codings["end"], codings["code"], codings["coder"],
-                   codings["created"], codings["memo"], codings["id"]):
+                   codings["created"], codings["memo"], codings["id"], origins):
         memo = row[6] if isinstance(row[6], str) else None  # a missing memo reads as NaN
-        by_source.setdefault(row[0], []).append((int(row[1]), int(row[2]), row[3], row[4], row[5], memo, row[7]))
+        by_source.setdefault(row[0], []).append((int(row[1]), int(row[2]), row[3], row[4], row[5], memo, row[7],
+                                                 row[8]))
     for rows in by_source.values():
         rows.sort(key=lambda r: (r[0], r[1], r[3], r[2], r[6]))  # start, end, coder, code, id
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -184,11 +199,11 @@ def export_qdpx(
     try:
         with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for source in sources:
-                guid = stable_guid("source", source.transcript_id, source.text_hash)
+                guid = _source_guid(source, objects or {})
                 archive.writestr(_info(f"sources/{guid}.txt"), texts[source.transcript_id].encode("utf-8"))
             with archive.open(_info("project.qde"), "w") as raw:
                 stream = io.TextIOWrapper(raw, encoding="utf-8", newline="\n")
-                _write_qde(stream, layers, codes, sources, texts, by_source, offsets, name, result)
+                _write_qde(stream, layers, codes, sources, texts, by_source, offsets, name, result, objects or {})
                 stream.flush()
                 stream.detach()
         os.replace(temporary, path)
@@ -364,16 +379,27 @@ def _cases(metadata: dict[str, dict[str, Any]]) -> list[tuple[str, list[str], di
     return out
 
 
+def _source_guid(source: QdpxSource, objects: Mapping[str, Mapping[str, tuple[str, str | None]]]) -> str:
+    """A transcript's source GUID: the one its ``.qdpx`` gave it, else one derived from its id and text."""
+    kept = objects.get("source", {}).get(source.transcript_id)
+    return kept[0] if kept else stable_guid("source", source.transcript_id, source.text_hash)
+
+
 def _write_qde(stream: Any, layers: list[str], codes: list[_Code], sources: Sequence[QdpxSource],
                texts: Mapping[str, str], by_source: dict[str, list[tuple]], offsets: str, project_name: str,
-               result: ExportResult) -> None:
+               result: ExportResult, objects: Mapping[str, Mapping[str, tuple[str, str | None]]]) -> None:
     from .. import __version__
 
     w = _Writer(stream)
     w.xml.startDocument()
     w.xml.startElement("Project", {"xmlns": NS, "name": xml_safe(project_name), "origin": f"mio-qual {__version__}"})
     w.depth = 1
-    users = {coder: stable_guid("user", coder) for coder in layers}
+    kept_users = objects.get("user", {})
+    users = {coder: kept_users[coder][0] if coder in kept_users else stable_guid("user", coder)
+             for coder in [*layers, *sorted(set(kept_users) - set(layers))]}  # users without codings too
+    kept_selections, kept_codings = objects.get("selection", {}), objects.get("coding", {})
+    whole_keys = set(objects.get("whole", {}))
+    not_human: dict[str, str] = {}
     if users:
         w.start("Users")
         for coder, guid in users.items():
@@ -409,7 +435,7 @@ def _write_qde(stream: Any, layers: list[str], codes: list[_Code], sources: Sequ
         for n in names:
             w.empty("Variable", {"guid": variable_guids[n], "name": n, "typeOfVariable": kinds[n]})
         w.end("Variables")
-    source_guids = {s.transcript_id: stable_guid("source", s.transcript_id, s.text_hash) for s in sources}
+    source_guids = {s.transcript_id: _source_guid(s, objects) for s in sources}
     cases = _cases(metadata)
     result.cases = len(cases)
     if cases:
@@ -432,16 +458,19 @@ def _write_qde(stream: Any, layers: list[str], codes: list[_Code], sources: Sequ
         guid = source_guids[tid]
         w.start("TextSource", {"guid": guid, "name": tid, "plainTextPath": f"internal://{guid}.txt",
                                "creationDateTime": _datetime(source.imported_at)})
-        rows = [r[:6] for r in by_source.get(tid, [])]
-        if rows:
+        rows = by_source.get(tid, [])
+        keys = [coding_key(tid, r[0], r[1], r[2], r[3]) for r in rows]
+        spans = [(r, k) for r, k in zip(rows, keys) if k not in whole_keys]
+        if spans:
             text = texts[tid]
             if offsets == "utf16":
-                flat = cp_to_utf16(text, [o for r in rows for o in r[:2]])
+                flat = cp_to_utf16(text, [o for r, _k in spans for o in r[:2]])
                 positions = list(zip(flat[0::2], flat[1::2]))
             else:
-                positions = [(r[0], r[1]) for r in rows]
-            for (start, end, code, coder, created, memo), (p0, p1) in zip(rows, positions):
-                sel_guid = stable_guid("selection", tid, str(start), str(end), coder, code)
+                positions = [(r[0], r[1]) for r, _k in spans]
+            for ((start, end, code, coder, created, memo, _id, origin), key), (p0, p1) in zip(spans, positions):
+                sel_guid = kept_selections[key][0] if key in kept_selections else \
+                    stable_guid("selection", tid, str(start), str(end), coder, code)
                 k = 1
                 while sel_guid in used_guids:
                     k += 1
@@ -455,11 +484,18 @@ def _write_qde(stream: Any, layers: list[str], codes: list[_Code], sources: Sequ
                                                "creationDateTime": _datetime(created)})
                 if memo:
                     w.text("Description", memo)
-                w.start("Coding", {"guid": stable_guid("coding", sel_guid), "creatingUser": users[coder],
-                                   "creationDateTime": _datetime(created)})
-                w.empty("CodeRef", {"targetGUID": guids[code]})
-                w.end("Coding")
+                coding_guid = kept_codings[key][0] if key in kept_codings else stable_guid("coding", sel_guid)
+                _coding(w, coding_guid, users[coder], created, guids[code])
                 w.end("PlainTextSelection")
+                if origin != "human":
+                    not_human[coding_guid] = origin
+                result.codings += 1
+        for (_s, _e, code, coder, created, _memo, _id, origin), key in zip(rows, keys):
+            if key in whole_keys:  # a code applied to the whole source
+                coding_guid = kept_codings[key][0] if key in kept_codings else stable_guid("coding", key)
+                _coding(w, coding_guid, users[coder], created, guids[code])
+                if origin != "human":
+                    not_human[coding_guid] = origin
                 result.codings += 1
         for key, value in sorted(metadata.get(tid, {}).items()):
             if key in variable_guids:
@@ -468,11 +504,46 @@ def _write_qde(stream: Any, layers: list[str], codes: list[_Code], sources: Sequ
         result.sources += 1
     if sources:
         w.end("Sources")
+    if not_human:  # the documented extension: origins REFI-QDA has no attribute for
+        w.start("Notes")
+        w.start("Note", {"guid": stable_guid("note", EXTENSION_NOTE), "name": EXTENSION_NOTE})
+        w.text("PlainTextContent", json.dumps({"format": EXTENSION_FORMAT, "origins": dict(sorted(not_human.items()))},
+                                              ensure_ascii=False))
+        w.end("Note")
+        w.end("Notes")
+    _write_sets(w, objects.get("set", {}), source_guids, guids)
     w.depth = 0
     w._newline()
     w.xml.endElement("Project")
     w.xml.endDocument()
     stream.write("\n")
+
+
+def _coding(w: _Writer, guid: str, user: str, created: Any, code_guid_: str) -> None:
+    w.start("Coding", {"guid": guid, "creatingUser": user, "creationDateTime": _datetime(created)})
+    w.empty("CodeRef", {"targetGUID": code_guid_})
+    w.end("Coding")
+
+
+def _write_sets(w: _Writer, sets: Mapping[str, tuple[str, str | None]], source_guids: Mapping[str, str],
+                code_guids: Mapping[str, str]) -> None:
+    """The sets a ``.qdpx`` brought (document sets, code sets), with the members still in the project."""
+    if not sets:
+        return
+    w.start("Sets")
+    for set_name, (guid, detail) in sorted(sets.items()):
+        members = json.loads(detail) if detail else {}
+        w.start("Set", {"guid": guid, "name": set_name})
+        if members.get("description"):
+            w.text("Description", members["description"])
+        for code in members.get("codes", []):
+            if code in code_guids:
+                w.empty("MemberCode", {"targetGUID": code_guids[code]})
+        for tid in members.get("transcripts", []):
+            if tid in source_guids:
+                w.empty("MemberSource", {"targetGUID": source_guids[tid]})
+        w.end("Set")
+    w.end("Sets")
 
 
 def _datetime(value: Any) -> str | None:

@@ -57,7 +57,7 @@ from ..offsets import align, canonical_map
 from ..safezip import check_member_name, open_zip, read_member
 from ..text import text_hash
 from .layers import LayerWrite, WriteResult
-from .model import Coding
+from .model import ORIGINS, Coding
 from .refi_common import (
     CASES_ATTRIBUTE,
     INTERNAL_PREFIX,
@@ -65,11 +65,14 @@ from .refi_common import (
     Convention,
     QdeProject,
     QdeSelection,
+    QdeSet,
     QdeSource,
+    coding_key,
     conventions_for,
     convert_positions,
     name_match,
     normalize_for_match,
+    normalize_guid,
     parse_qde,
 )
 
@@ -161,6 +164,10 @@ class QdpxPlan:
     origin: str
     skip_problems: bool
     problems: list[str] = field(default_factory=list)
+    origins: dict[str, str] = field(default_factory=dict)  # coding GUID -> origin (mio-qual's extension)
+    user_guids: dict[str, str] = field(default_factory=dict)  # user name -> GUID
+    sets: list[QdeSet] = field(default_factory=list)
+    objects: list[tuple[str, str, str, str | None]] = field(default_factory=list)  # store.refi rows
 
     def problem(self, message: str) -> None:
         """Record a problem (skipped and listed with ``skip_problems``)."""
@@ -216,8 +223,10 @@ def read_qdpx(path: str | Path, *, codebook: "Codebook", coder: str | None = Non
     _apply_cases(qde, planned, result)
     if problems:
         raise _problems_error(problems, path)
+    origins = {normalize_guid(g) or "": str(o) for g, o in (qde.extension.get("origins") or {}).items()}
     return QdpxPlan(path, result, planned, code_map, coders, [u.name for u in qde.users.values()], note_texts,
-                    codebook, coder, origin, skip_problems)
+                    codebook, coder, origin, skip_problems, origins=origins,
+                    user_guids={u.name: u.guid for u in qde.users.values()}, sets=qde.sets)
 
 
 def place_codings(plan: QdpxPlan, texts: Mapping[str, str]) -> dict[str, list[Coding]]:
@@ -238,9 +247,9 @@ def place_codings(plan: QdpxPlan, texts: Mapping[str, str]) -> dict[str, list[Co
         stored = texts[planned.report.transcript_id]
         mapping = align(planned.canonical, stored)
         for selection, start, end in planned.spans:
-            new_start, new_end = mapping.start(start), mapping.end(end)
+            new_start, new_end = (0, len(stored)) if selection.whole else (mapping.start(start), mapping.end(end))
             where = _where_selection(planned.source, selection, plan.path)
-            if new_end <= new_start or (
+            if not selection.whole and new_end <= new_start or (
                     normalize_for_match(stored[new_start:new_end]) != normalize_for_match(planned.canonical[start:end])):
                 plan.problem(f"{where}: its text {_clip(planned.canonical[start:end])!r} is not at the same place "
                              f"in transcript {planned.report.transcript_id!r}")
@@ -251,9 +260,18 @@ def place_codings(plan: QdpxPlan, texts: Mapping[str, str]) -> dict[str, list[Co
                 layer = plan.coders.get((selection.guid, coding.guid))
                 if code_id is None or layer is None:
                     continue
+                origin = plan.origins.get(coding.guid, plan.origin)
                 codings_by_coder.setdefault(layer, []).append(Coding(
                     transcript_id=planned.report.transcript_id, start=new_start, end=new_end, code=code_id,
-                    coder=layer, origin=plan.origin, memo=memo))
+                    coder=layer, origin=origin if origin in ORIGINS else plan.origin, memo=memo,
+                    created=_datetime(coding.created or selection.created)))
+                key = coding_key(planned.report.transcript_id, new_start, new_end, code_id, layer)
+                if selection.guid:
+                    plan.objects.append(("selection", key, selection.guid, None))
+                if coding.guid:
+                    plan.objects.append(("coding", key, coding.guid, None))
+                if selection.whole:
+                    plan.objects.append(("whole", key, coding.guid or "", None))
                 planned.report.codings += 1
     if plan.problems:
         raise _problems_error(plan.problems, plan.path)
@@ -274,9 +292,55 @@ def layer_writes(plan: QdpxPlan, codings_by_coder: dict[str, list[Coding]], befo
         rows = codings_by_coder.get(layer, [])
         if not rows and layer not in before:
             continue
-        writes.append(LayerWrite(rows, coder=layer, origin=plan.origin, source_file=plan.path, replace="file",
-                                 action="import REFI-QDA project", covers=sources))
+        for k, origin in enumerate(sorted({c.origin for c in rows}) or [plan.origin]):
+            writes.append(LayerWrite([c for c in rows if c.origin == origin], coder=layer, origin=origin,
+                                     source_file=plan.path, replace="file" if k == 0 else "none",
+                                     action="import REFI-QDA project", covers=sources))
     return writes
+
+
+def drop_known(plan: QdpxPlan, codings_by_coder: dict[str, list[Coding]], stored: "pd.DataFrame") -> int:
+    """Leave out codings the project already holds from another file (a ``.qdpx`` exported from this
+    project and imported under another name brings the same codings back: they are not doubled).
+
+    ``stored`` holds the layers' codings (transcript_id, start, end, code, coder, source_file).
+    Returns the number left out (also said in the result's warnings).
+    """
+    name = plan.path.name
+    known = {(t, int(a), int(b), c, k) for t, a, b, c, k, f in zip(
+        stored["transcript_id"], stored["start"], stored["end"], stored["code"], stored["coder"],
+        stored["source_file"]) if f != name}
+    dropped = 0
+    for layer, rows in codings_by_coder.items():
+        kept = [c for c in rows if (c.transcript_id, c.start, c.end, c.code, c.coder) not in known]
+        dropped += len(rows) - len(kept)
+        codings_by_coder[layer] = kept
+    if dropped:
+        plan.result.warnings.append(f"{dropped} coding(s) are already in the project (brought by another file); "
+                                    "they were not added again")
+    return dropped
+
+
+def refi_objects(plan: QdpxPlan) -> list[tuple[str, str, str, str | None]]:
+    """What the project keeps of the file's own objects (:mod:`mio_qual.store.refi`): the GUIDs of its
+    users (also those without codings), sources, selections and codings, whole-source codings, and
+    its sets with their member transcripts and codes."""
+    import json
+
+    rows = list(plan.objects)
+    if plan.coder is None:
+        rows += [("user", name, guid, None) for name, guid in plan.user_guids.items() if name]
+    by_source = {}
+    for planned in plan.planned:
+        if planned.report.transcript_id is not None:
+            rows.append(("source", planned.report.transcript_id, planned.source.guid, None))
+            by_source[planned.source.guid] = planned.report.transcript_id
+    for item in plan.sets:
+        members = {"transcripts": [by_source[g] for g in item.sources if g in by_source],
+                   "codes": [c for c in (plan.codebook.by_guid(g) for g in item.codes) if c],
+                   "description": item.description}
+        rows.append(("set", item.name or item.guid, item.guid, json.dumps(members, ensure_ascii=False)))
+    return rows
 
 
 def audit_detail(result: RefiImportResult) -> dict[str, Any]:
@@ -369,6 +433,15 @@ def _where_selection(source: QdeSource, selection: QdeSelection, path: Path) -> 
     return f"selection {selection.start}-{selection.end} in source {source.name!r}{line}"
 
 
+_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$")
+
+
+def _datetime(value: str | None) -> str | None:
+    """A REFI ``creationDateTime`` kept as the coding's time when it is an xsd:dateTime, else None."""
+    value = (value or "").strip()
+    return value if _DATETIME.match(value) else None
+
+
 def _clip(text: str, n: int = 40) -> str:
     text = " ".join(text.split())
     return text if len(text) <= n else text[: n - 1] + "\u2026"
@@ -457,9 +530,6 @@ def _plan_sources(archive: zipfile.ZipFile, qde: QdeProject, path: Path, result:
             else:
                 result.warnings.append(f"{where} has no text; not imported")
             continue
-        if source.codings:
-            result.warnings.append(f"{where}: {len(source.codings)} code(s) applied to the whole source were not "
-                                   "imported (mio-qual codes spans of text)")
         canonical, cmap = canonical_map(raw.replace("\r\n", "\n"))
         plan = _Planned(source=source, report=report, raw=raw, canonical=canonical)
         convention, positions = choose_convention(raw, source.selections)
@@ -478,6 +548,10 @@ def _plan_sources(archive: zipfile.ZipFile, qde: QdeProject, path: Path, result:
                 result.warnings.append(f"{here} covers only white space; skipped")
                 continue
             plan.spans.append((selection, cstart, cend))
+        if source.codings:  # codes applied to the whole source: a coding of the whole text
+            whole = QdeSelection(guid="", start=0, end=len(canonical), user=source.user, codings=source.codings,
+                                 whole=True, line=source.line)
+            plan.spans.append((whole, 0, len(canonical)))
         planned.append(plan)
     return planned
 
@@ -749,4 +823,4 @@ def _problems_error(problems: list[str], path: Path) -> InputError:
 
 
 __all__ = ["read_qdpx", "QdpxPlan", "match_sources", "new_transcripts", "place_codings", "merge_metadata",
-           "metadata_sources", "layer_writes", "audit_detail", "choose_convention", "RefiImportResult", "SourceReport"]
+           "metadata_sources", "layer_writes", "drop_known", "refi_objects", "audit_detail", "choose_convention", "RefiImportResult", "SourceReport"]

@@ -16,6 +16,7 @@ from ..errors import InputError
 from ..store import codebooks as store_codebooks
 from ..store import codings as store_codings
 from ..store import imports as store_imports
+from ..store import refi as store_refi
 from ..store import now_iso
 from ..store import transcripts as store_transcripts
 from ._base import ProjectBase
@@ -510,6 +511,7 @@ class CodingMixin(ProjectBase):
         from ..coding.layers import codebook_record
         from ..coding.refi_import import (
             audit_detail,
+            drop_known,
             layer_writes,
             match_sources,
             merge_metadata,
@@ -517,6 +519,7 @@ class CodingMixin(ProjectBase):
             new_transcripts,
             place_codings,
             read_qdpx,
+            refi_objects,
         )
 
         book = load_codebook(codebook)
@@ -533,6 +536,10 @@ class CodingMixin(ProjectBase):
                 if store_transcripts.update_metadata(self.store, transcript):
                     result.metadata_updated.append(transcript.id)
             store_codebooks.add_codebook(self.store, **codebook_record(book), added_at=now_iso())  # codes kept uncoded too
+            drop_known(plan, by_coder, store_codings.read_codings(
+                self.store, coder=sorted(by_coder) or [""],
+                columns=("transcript_id", "start", "end", "code", "coder", "source_file"), ordered=False))
+            store_refi.put_objects(self.store, refi_objects(plan))
             before = store_codings.coders_of_source(self.store, plan.path.name)
             for write in layer_writes(plan, by_coder, before):
                 result.writes.append(self._write_layer(write, book))
@@ -714,4 +721,5 @@ class CodingMixin(ProjectBase):
         return export_qdpx(path, sources=sources, texts=self._stored_texts(transcripts), codings=codings,
                            layers=layers, codebook=load_codebook(codebook) if codebook is not None else None,
                            stored_codebooks=store_codebooks.codebook_contents(self.store, versions),
-                           offsets=offsets, name=name or self.folder.name)
+                           offsets=offsets, name=name or self.folder.name,
+                           objects={kind: store_refi.read_objects(self.store, kind) for kind in store_refi.KINDS})

@@ -227,6 +227,18 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX impl_logs_by_log ON impl_logs (log, clinic);
     """,
+    # 4 -> 5: what a REFI-QDA project brings that has no column of its own (store/refi.py): the
+    # GUIDs of its users, sources, selections and codings, users without codings, sets, codes
+    # applied to whole sources; kept so that export gives the same objects back
+    """
+    CREATE TABLE refi_objects (
+        kind TEXT NOT NULL,
+        key TEXT NOT NULL,
+        guid TEXT NOT NULL,
+        detail TEXT,
+        PRIMARY KEY (kind, key)
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
