@@ -57,6 +57,9 @@ CITATIONS: dict[str, Citation] = {
     "conger1980": Citation("Conger", 1980,
                            "Conger, A. J. (1980). Integration and generalization of kappas for multiple raters."
                            " *Psychological Bulletin*, 88(2), 322-328."),
+    "efron1987": Citation("Efron", 1987,
+                          "Efron, B. (1987). Better bootstrap confidence intervals. *Journal of the American"
+                          " Statistical Association*, 82(397), 171-185."),
     "efron1993": Citation("Efron & Tibshirani", 1993,
                           "Efron, B., & Tibshirani, R. J. (1993). *An Introduction to the Bootstrap*. Chapman &"
                           " Hall."),
@@ -227,7 +230,8 @@ STATISTIC_SOURCES: dict[str, tuple[tuple[str, str, str], ...]] = {
     "pabak": (("", "byrt1993", ""), ("interval on p_o", "wilson1927", "")),
     "gwet_ac1": (("", "gwet2008", ""),),
     "gwet_ac2": (("", "gwet2014", "ch. 3"),),
-    "krippendorff_alpha": (("", "krippendorff2004", "ch. 11"), ("computation", "krippendorff2011", "")),
+    "krippendorff_alpha": (("", "krippendorff2004", "ch. 11"), ("computation", "krippendorff2011", ""),
+                           ("SE", "gwet2014", "ch. 5")),
     "conger_kappa": (("", "conger1980", ""), ("SE", "gwet2014", "ch. 5")),
     "unitized_alpha": (("", "krippendorff2004", "sec. 12.4"), ("u-alpha per category", "krippendorff1995", "")),
     "unitized_alpha_2019": (("", "krippendorff2019", "sec. 12.6"), ("", "krippendorff2016", "")),

@@ -347,13 +347,16 @@ def agreement(
     data.set_aside.update(inputs.set_aside)
     table = agreement_table(data, stats=stats, confidence=confidence, n_boot=n_boot, seed=seed,
                             by_transcript=by_transcript, convention=convention, boot_method=boot_method)
-    return _with_counts(table, dict(data.set_aside), inputs.seen)
+    return _with_counts(table, dict(data.set_aside), inputs.seen, convention, boot_method)
 
 
-def _with_counts(table: pd.DataFrame, set_aside: dict[str, float], seen: str) -> pd.DataFrame:
-    """The table with the seen rule and what was set aside, as columns and in ``attrs``."""
+def _with_counts(table: pd.DataFrame, set_aside: dict[str, float], seen: str, convention: str = "gwet",
+                 boot_method: str = "units") -> pd.DataFrame:
+    """The table with the seen rule and what was set aside, as columns and in ``attrs`` (with the options
+    a methods text names: ``convention`` and ``boot_method``)."""
     if not len(table):
         return table
+    table.attrs.update(convention=convention, boot_method=boot_method)
     table["seen_rule"] = SEEN_RULES[seen]
     table["left_out"] = "; ".join(f"{count:g} {reason}" for reason, count in set_aside.items())
     table.attrs["seen_rule"] = SEEN_RULES[seen]

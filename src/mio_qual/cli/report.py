@@ -28,6 +28,10 @@ _UNITS = ("sentence", "turn", "paragraph", "character", "span", "transcript", "c
 @click.option("--boot", "n_boot", type=click.IntRange(0), default=None,
               help="agreement, study: bootstrap replicates for the intervals [default: 0, analytic intervals].")
 @click.option("--seed", type=int, default=None, help="agreement, study: seed of the bootstrap [default: 0].")
+@click.option("--convention", type=click.Choice(("gwet", "pairable")), default=None,
+              help="agreement: units rated by one coder in the multi-rater coefficients [default: gwet].")
+@click.option("--boot-method", type=click.Choice(("units", "krippendorff")), default=None,
+              help="agreement: how alpha is bootstrapped with --boot [default: units, BCa].")
 @click.option("--layer", "layers", multiple=True, cls=ManyValues,
               help="themes, study: coding layer(s) to read [default: consensus, else every human layer].")
 @click.option("--quotes", "max_quotes", type=click.IntRange(0), default=None,
@@ -47,7 +51,8 @@ _UNITS = ("sentence", "turn", "paragraph", "character", "span", "transcript", "c
 def report(kind: str, out: Path | None, redact_file: Path | None, title: str | None, coders: tuple[str, ...],
            unit: str | None, n_boot: int | None, seed: int | None, layers: tuple[str, ...], max_quotes: int | None,
            outcome: str | None, by: str | None, rater: str | None, fit: Path | None, max_rows: int | None,
-           evaluate_model: bool, no_charts: bool, mask_sites: bool) -> None:
+           evaluate_model: bool, no_charts: bool, mask_sites: bool, convention: str | None = None,
+           boot_method: str | None = None) -> None:
     """Write a Word report: codebook, agreement, themes, joint or study (all of them in one); or list
     the capitalised words of the transcripts that may be names missing from the roster (names).
 
@@ -76,11 +81,12 @@ def report(kind: str, out: Path | None, redact_file: Path | None, title: str | N
     given: dict[str, Any] = {
         "title": title, "coders": split_values(coders) or None, "unit": unit, "n_boot": n_boot, "seed": seed,
         "layer": split_values(layers) or None, "max_quotes": max_quotes, "outcome": outcome, "by": by, "rater": rater,
-        "fit": fit, "max_rows": max_rows,
+        "fit": fit, "max_rows": max_rows, "convention": convention, "boot_method": boot_method,
     }
     flags = {"coders": "--coders", "unit": "--unit", "n_boot": "--boot", "seed": "--seed", "layer": "--layer",
              "max_quotes": "--quotes", "outcome": "--outcome", "by": "--by", "rater": "--rater", "fit": "--fit",
-             "max_rows": "--max-rows", "title": "--title"}
+             "max_rows": "--max-rows", "title": "--title", "convention": "--convention",
+             "boot_method": "--boot-method"}
     options: dict[str, Any] = {}
     for name, value in given.items():
         if value is None:

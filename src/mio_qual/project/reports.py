@@ -15,8 +15,6 @@ from ..store import summary as store_summary
 from ._base import ProjectBase
 
 if TYPE_CHECKING:  # pragma: no cover
-    from datetime import datetime
-
     import pandas as pd
 
     from ..deidentify import Redactor
@@ -112,7 +110,8 @@ class ReportsMixin(ProjectBase):
         return store_summary.human_coders(self.store)
 
     def agreement_data(self, coders: Sequence[str] | None = None, unit: str = "sentence", *, n_boot: int = 0,
-                       seed: int = 0, confidence: float = 0.95, min_coverage: float = 0.0) -> "AgreementData | str":
+                       seed: int = 0, confidence: float = 0.95, min_coverage: float = 0.0, convention: str = "gwet",
+                       boot_method: str = "units") -> "AgreementData | str":
         """What the agreement sections show (agreement table and disagreements), or the sentence saying why
         there is none.
 
@@ -122,7 +121,7 @@ class ReportsMixin(ProjectBase):
             Layers to compare (default: every human layer).
         unit : str
             Unit of analysis (see :meth:`agreement`).
-        n_boot, seed, confidence, min_coverage
+        n_boot, seed, confidence, min_coverage, convention, boot_method
             Passed on to :meth:`agreement`.
         """
         import pandas as pd
@@ -136,7 +135,8 @@ class ReportsMixin(ProjectBase):
         segment = {"min_coverage": min_coverage} if unit in SEGMENT_UNITS else {}
         inputs = self.agreement_inputs(chosen, unit) if unit != "continuum" else None  # type: ignore[attr-defined]
         table = self.agreement(chosen, unit=unit, n_boot=n_boot, seed=seed,  # type: ignore[attr-defined]
-                               confidence=confidence, inputs=inputs, **segment)
+                               confidence=confidence, inputs=inputs, convention=convention, boot_method=boot_method,
+                               **segment)
         if not len(table):
             return no_shared_transcripts(chosen)
         try:
@@ -209,19 +209,10 @@ class ReportsMixin(ProjectBase):
             data.rating_agreement = self.rating_agreement(raters, by=by)  # type: ignore[attr-defined]
         return data
 
-    def _last_change(self) -> "datetime | None":
-        """When the project last changed (its newest audit entry), for reproducible documents."""
-        from datetime import datetime
-
-        newest = self.log(limit=1)  # type: ignore[attr-defined]
-        if not len(newest) or not newest["at"].iloc[0]:
-            return None
-        return datetime.fromisoformat(str(newest["at"].iloc[0]).replace("Z", "+00:00"))
-
     def _report_inputs(self, redact: Iterable[str], mask_sites: bool = False, **parts: Any) -> "ReportInputs":
         from ..reports.documents import ReportInputs
 
-        return ReportInputs(counts=store_summary.counts(self.store), as_of=self._last_change(),
+        return ReportInputs(counts=store_summary.counts(self.store),
                             redactor=self.redactor(redact, mask_sites=mask_sites),
                             origins=store_summary.origin_counts(self.store), **parts)
 
@@ -273,7 +264,8 @@ class ReportsMixin(ProjectBase):
     def report_agreement(self, out: str | Path, *, coders: Sequence[str] | None = None, unit: str = "sentence",
                          n_boot: int = 0, seed: int = 0, min_coverage: float = 0.0, max_rows: int = 400,
                          redact: Iterable[str] = (), mask_sites: bool = False, charts: bool = True,
-                         title: str = "Inter-rater agreement") -> "ReportResult":
+                         title: str = "Inter-rater agreement", convention: str = "gwet",
+                         boot_method: str = "units") -> "ReportResult":
         """Write the agreement report: method paragraph, per-code table, chart, disagreement appendix.
 
         Parameters
@@ -294,11 +286,14 @@ class ReportsMixin(ProjectBase):
         mask_sites : bool
         charts : bool
         title : str
+        convention, boot_method : str
+            Units rated by one coder, and how alpha is bootstrapped (see :meth:`agreement`).
         """
         from ..reports.documents import agreement_report, check_path
 
         check_path(out)
-        data = self.agreement_data(coders, unit, n_boot=n_boot, seed=seed, min_coverage=min_coverage)
+        data = self.agreement_data(coders, unit, n_boot=n_boot, seed=seed, min_coverage=min_coverage,
+                                   convention=convention, boot_method=boot_method)
         inputs = self._report_inputs(redact, mask_sites, agreement=data, constructs=self.constructs())
         return agreement_report(inputs, out, max_rows=max_rows, charts=charts, title=title)
 

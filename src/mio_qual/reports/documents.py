@@ -32,8 +32,6 @@ from . import methods as m
 from .builder import ReportBuilder
 
 if TYPE_CHECKING:  # pragma: no cover
-    from datetime import datetime
-
     import pandas as pd
 
     from ..mixed.constructs import Constructs
@@ -163,9 +161,6 @@ class ReportInputs:
         What the methods paragraphs describe.
     evaluations : list of Evaluation, optional
         Evaluations of the automatic suggestions.
-    as_of : datetime, optional
-        When the project last changed (its newest audit entry): the title page's date and the
-        file's times, so the same project gives a byte-identical document.
     origins : dict of str to int
         Codings per layer origin.
     """
@@ -180,7 +175,6 @@ class ReportInputs:
     facts: "ProjectFacts | None" = None
     evaluations: list[Any] | None = None
     origins: dict[str, int] = field(default_factory=dict)
-    as_of: "datetime | None" = None
 
 
 @dataclass
@@ -213,7 +207,7 @@ def check_path(path: str | Path) -> Path:
 
 def _start(inputs: ReportInputs, path: str | Path, title: str, charts: bool) -> _Context:
     path = check_path(path)
-    builder = ReportBuilder(title, redact=inputs.redactor, as_of=inputs.as_of)
+    builder = ReportBuilder(title, redact=inputs.redactor)
     return _Context(inputs=inputs, path=path, builder=builder, charts=charts)
 
 
@@ -572,6 +566,7 @@ STAT_LABELS = {
     "brennan_prediger": "Brennan-Prediger \u03ba",
     "pabak": "PABAK",
     "unitized_alpha": "unitized \u03b1",
+    "conger_kappa": "Conger's \u03ba",
 }
 #: The source each coefficient is cited by in the method paragraph (keys of :data:`mio_qual.citations.CITATIONS`).
 STAT_CITATIONS = {
@@ -583,6 +578,7 @@ STAT_CITATIONS = {
     "brennan_prediger": "brennan1981",
     "pabak": "byrt1993",
     "unitized_alpha": "krippendorff2004",
+    "conger_kappa": "conger1980",
 }
 #: The in-text citations of :data:`STAT_CITATIONS` (``"Cohen, 1960"``).
 STAT_SOURCES = {stat: short_citation(key) for stat, key in STAT_CITATIONS.items()}
@@ -702,13 +698,12 @@ def agreement_method(data: AgreementData) -> str:
     if (data.table["level"] == "nominal").any():
         text += ", for one code per unit (units with several codes from one coder set aside)"
     text += ", and per transcript."
-    level = f"{data.confidence:.0%}"
-    if data.n_boot:
-        text += (f" Intervals are {level} percentile intervals from {data.n_boot:,} bootstrap resamples of units"
-                 f" (seed {data.seed}); percent agreement and coefficients without a bootstrap use analytic intervals.")
-    else:
-        text += (f" Intervals are {level} analytic intervals (standard errors of each coefficient's published"
-                 " estimator); Krippendorff's alpha is reported without an interval because none was bootstrapped.")
+    attrs = data.table.attrs
+    text += " " + m.agreement_intervals(data.stats, n_boot=data.n_boot, seed=data.seed, confidence=data.confidence,
+                                        boot_method=attrs.get("boot_method", "units"), labels=STAT_LABELS)
+    conventions = m.agreement_conventions(data.stats, convention=attrs.get("convention", "gwet"),
+                                          seen_rule=attrs.get("seen_rule", ""), set_aside=attrs.get("set_aside"))
+    text += (" " + conventions) if conventions else ""
     convention = ""
     if "flag_convention" in data.table.columns and len(data.table):
         convention = str(data.table["flag_convention"].iloc[0])

@@ -352,6 +352,111 @@ def describe_quant(facts: "ProjectFacts") -> list[str]:
     return [text]
 
 
+#: Coefficients bootstrapped when a bootstrap is asked for (the others keep analytic intervals).
+_BOOTSTRAPPED = ("cohen_kappa", "krippendorff_alpha", "fleiss_kappa", "gwet_ac1", "scott_pi", "brennan_prediger",
+                 "conger_kappa")
+#: Coefficients whose treatment of units rated by one coder follows the convention chosen.
+_MULTIRATER = ("percent_agreement", "fleiss_kappa", "gwet_ac1", "brennan_prediger", "conger_kappa")
+
+
+def agreement_intervals(stats: Sequence[str], *, n_boot: int = 0, seed: int = 0, confidence: float = 0.95,
+                        boot_method: str = "units", labels: dict[str, str] | None = None) -> str:
+    """The sentences saying how each interval of an agreement table was computed.
+
+    Parameters
+    ----------
+    stats : sequence of str
+        The coefficients reported (names of :data:`mio_qual.agreement.report.STATISTICS`).
+    n_boot, seed, confidence, boot_method
+        The options the table was computed with.
+    labels : dict, optional
+        How each coefficient is named in the text (default: its name).
+
+    Examples
+    --------
+    >>> agreement_intervals(["percent_agreement", "krippendorff_alpha"])[:52]
+    '95% analytic intervals: percent agreement has the Wi'
+    """
+    from ..citations import short_citation
+
+    def name(stat: str) -> str:
+        return (labels or {}).get(stat, stat.replace("_", " "))
+
+    def verb(items: Sequence[str]) -> str:
+        return "has" if len(items) == 1 else "have"
+
+    level = f"{confidence:.0%}"
+    parts = []
+    wilson = [s for s in stats if s in ("percent_agreement", "pabak")]
+    if wilson:
+        parts.append(f"{join_words([name(s) for s in wilson])} {verb(wilson)} the Wilson interval of the share of"
+                     f" agreeing units ({short_citation('wilson1927')}; for PABAK, 2p - 1 of its ends)")
+    boot = [s for s in stats if n_boot and s in _BOOTSTRAPPED]
+    analytic = [s for s in stats if s not in wilson and s not in boot]
+    if analytic:
+        sources = {"cohen_kappa": "fleiss1969", "krippendorff_alpha": "gwet2014"}
+        cited = sorted({short_citation(sources.get(s, "gwet2014")) for s in analytic}
+                       | ({short_citation("gwet2008")} if set(analytic) - set(sources) else set()))
+        parts.append(f"{join_words([name(s) for s in analytic])} {verb(analytic)} Wald intervals from the"
+                     f" standard error of each published estimator ({'; '.join(cited)})")
+    units_boot = [s for s in boot if not (s == "krippendorff_alpha" and boot_method == "krippendorff")]
+    if units_boot:
+        parts.append(f"{join_words([name(s) for s in units_boot])} {verb(units_boot)} bias-corrected and"
+                     f" accelerated (BCa) intervals ({short_citation('efron1987')}) from {n_boot:,} bootstrap"
+                     f" resamples of units (seed {seed})")
+    if "krippendorff_alpha" in boot and boot_method == "krippendorff":
+        parts.append(f"{name('krippendorff_alpha')} has the percentile interval of Krippendorff's bootstrap"
+                     f" algorithm ({short_citation('hayes2007')}; {n_boot:,} replicates, seed {seed}), which is"
+                     " too narrow when more than two coders rate each unit")
+    text = f"{level} {'' if n_boot else 'analytic '}intervals: " + "; ".join(parts) + "." if parts else ""
+    if analytic:
+        text += (" Where a standard error is degenerate (too few units, or a code one coder never used) no"
+                 " interval is given rather than a point.")
+    return text
+
+
+def agreement_conventions(stats: Sequence[str], *, convention: str = "gwet", seen_rule: str = "",
+                          set_aside: dict[str, float] | None = None) -> str:
+    """The sentences saying which transcripts counted as seen and how units rated by one coder entered.
+
+    Parameters
+    ----------
+    stats : sequence of str
+        The coefficients reported.
+    convention : {"gwet", "pairable"}
+        The convention of the multi-rater coefficients for units rated by one coder.
+    seen_rule : str
+        The seen rule as the agreement table states it (its ``seen_rule``).
+    set_aside : dict, optional
+        What was left out before the analysis, by reason (the table's ``attrs["set_aside"]``).
+
+    Examples
+    --------
+    >>> agreement_conventions(["gwet_ac1"], seen_rule="a coder saw what they coded in")
+    'A coder counted as having seen a transcript by this rule: a coder saw what they coded in. ...'
+    """
+    text = ""
+    if seen_rule:
+        text += f"A coder counted as having seen a transcript by this rule: {seen_rule}."
+        text += " The units of a transcript a coder did not see are missing for that coder, not \"not coded\"."
+    if set_aside:
+        text += " Left out before the analysis: " + "; ".join(f"{count:g} {reason}"
+                                                              for reason, count in set_aside.items()) + "."
+    multi = [s for s in stats if s in _MULTIRATER]
+    if multi:
+        from ..citations import narrative_citation
+
+        if convention == "pairable":
+            text += (" Units rated by one coder only were left out of every term of percent agreement and the"
+                     " multi-rater coefficients (a departure from Gwet's convention, chosen for this table).")
+        else:
+            text += (" Units rated by one coder only were left out of observed agreement and kept in chance"
+                     f" agreement and the variances, following {narrative_citation('gwet2014')} as his irrCAC"
+                     " package computes them; Krippendorff's alpha and the two-coder coefficients use only"
+                     " units rated by two coders or more.")
+    return text.strip()
+
+
 def methods_paragraphs(facts: "ProjectFacts", *, extra: Iterable[str] = ()) -> list[str]:
     """Every method paragraph that is true of a project, in the order the work was done.
 
@@ -370,6 +475,6 @@ def methods_paragraphs(facts: "ProjectFacts", *, extra: Iterable[str] = ()) -> l
     return parts
 
 
-__all__ = ["methods_paragraphs", "describe_data", "describe_codebook", "describe_coding", "describe_reconciliation",
+__all__ = ["methods_paragraphs", "agreement_intervals", "agreement_conventions", "describe_data", "describe_codebook", "describe_coding", "describe_reconciliation",
            "describe_autocoding", "describe_ratings", "describe_quant", "rating_raters", "source_kinds", "number",
            "join_words", "role_label", "clinic_label"]
