@@ -7,7 +7,11 @@ Run from anywhere: ``python transcripts_sample/quant/make_quant.py``. It writes,
 * ``fim_aim_iam.csv``: one row per staff member, the 12 FIM/AIM/IAM items (1-5);
 * ``reach_adoption.csv``: one row per clinic: eligible and enrolled mothers, trained and
   delivering counselors;
-* ``implementation_activities.csv``: the Aim 2 activity log.
+* ``implementation_activities.csv``: the older Aim 2 activity log (planned and completed dates per
+  clinic, read as quantitative data); the study's one activity list for the Stages of
+  Implementation Completion, and the strategy, adaptation, facilitation and event logs, are in
+  ``../implementation/`` (``make_implementation.py``). Both put the first cohort's training on
+  21-23 October 2024, the date the interviews agree on.
 
 Everything is invented. The clinics differ the way the transcripts say they do: Northside
 (protected supervision, a private family room, a fixed MIO block, no turnover) scores highest;
@@ -134,27 +138,27 @@ def fim_aim_iam(rng: np.random.Generator) -> list[dict[str, object]]:
 
 
 REACH = [
-    # clinic, eligible, enrolled, trained, delivering
-    ("northside", 33, 26, 6, 6),
-    ("eastgate", 32, 20, 6, 5),
-    ("downtown", 40, 13, 5, 2),
-    ("westfield", 36, 31, 5, 5),
+    # clinic, eligible, enrolled, trained, delivering, eligible counselors (trained or not)
+    ("northside", 33, 26, 6, 6, 7),  # one counselor of the team never trained
+    ("eastgate", 32, 20, 6, 5, 8),  # the replacement hired in October trains after the period; one never trained
+    ("downtown", 40, 13, 5, 2, 7),  # three of five trained left; two newer counselors not yet trained
+    ("westfield", 36, 31, 5, 5, 6),  # 31 enrolled, as FG04 and INT08 say; one counselor never trained
 ]
 
 
 def reach_adoption() -> list[dict[str, object]]:
     return [{"clinic": c, "agency": AGENCY[c], "period": "2025-04-01 to 2026-02-28", "eligible": e, "enrolled": n,
-             "trained": t, "delivering": d} for c, e, n, t, d in REACH]
+             "trained": t, "delivering": d, "eligible_counselors": k} for c, e, n, t, d, k in REACH]
 
 
 # agency, clinic ('' = agency-wide), phase, activity, planned, completed ('' = not yet), tailored
 ACTIVITIES = [
-    ("riverbend", "", "Exploration", "Apply for the MIO implementation grant", "2024-09-15", "2024-09-12", "no"),
-    ("riverbend", "", "Exploration", "Agency readiness assessment with clinic directors", "2024-10-15", "2024-10-30", "no"),
-    ("harbor", "", "Exploration", "Apply for the MIO implementation grant", "2024-09-15", "2024-09-15", "no"),
-    ("harbor", "", "Exploration", "Agency readiness assessment with clinic directors", "2024-10-15", "2024-12-02", "no"),
-    ("harbor", "", "Preparation", "Review MIO billing with the state Medicaid office", "2025-02-01", "", "no"),
-    ("riverbend", "northside", "Preparation", "Train counselors (3-day MIO training)", "2025-02-10", "2025-02-12", "no"),
+    ("riverbend", "", "Exploration", "Apply for the MIO implementation grant", "2024-03-15", "2024-03-15", "no"),
+    ("riverbend", "", "Exploration", "Agency readiness assessment with clinic directors", "2024-05-15", "2024-05-20", "no"),
+    ("harbor", "", "Exploration", "Apply for the MIO implementation grant", "2024-03-15", "2024-03-15", "no"),
+    ("harbor", "", "Exploration", "Agency readiness assessment with clinic directors", "2024-05-15", "2024-06-10", "no"),
+    ("harbor", "", "Preparation", "Review MIO billing with the state Medicaid office", "2024-10-01", "", "no"),
+    ("riverbend", "northside", "Preparation", "Train counselors (3-day MIO training)", "2024-10-21", "2024-10-23", "no"),
     ("riverbend", "northside", "Preparation", "Convert a storage room into a private family room", "2025-03-01", "2025-03-14", "yes"),
     ("riverbend", "northside", "Preparation", "Block two hours a week for MIO supervision", "2025-03-01", "2025-03-03", "yes"),
     ("riverbend", "northside", "Preparation", "Reserve a Tuesday/Thursday MIO scheduling block", "2025-03-15", "2025-03-20", "yes"),
@@ -162,21 +166,21 @@ ACTIVITIES = [
     ("riverbend", "northside", "Implementation", "Monthly fidelity review of recordings", "2025-05-01", "2025-05-06", "no"),
     ("riverbend", "northside", "Sustainment", "Train the next counselor cohort", "2026-01-15", "", "no"),
     ("riverbend", "northside", "Sustainment", "Put MIO supervision time in the clinic budget", "2026-01-31", "2026-02-05", "yes"),
-    ("riverbend", "eastgate", "Preparation", "Train counselors (3-day MIO training)", "2025-02-10", "2025-02-12", "no"),
+    ("riverbend", "eastgate", "Preparation", "Train counselors (3-day MIO training)", "2024-10-21", "2024-10-23", "no"),
     ("riverbend", "eastgate", "Preparation", "Find a private room for MIO sessions", "2025-03-01", "", "no"),
     ("riverbend", "eastgate", "Preparation", "Schedule MIO supervision every other week", "2025-03-01", "2025-03-28", "yes"),
     ("riverbend", "eastgate", "Preparation", "Fit MIO sessions around the IOP tracks", "2025-03-15", "2025-05-02", "yes"),
     ("riverbend", "eastgate", "Implementation", "Set up session recording and consent", "2025-04-01", "2025-05-19", "no"),
     ("riverbend", "eastgate", "Implementation", "Train a replacement counselor after the July departure", "2025-10-01", "", "no"),
     ("riverbend", "eastgate", "Sustainment", "Plan MIO after the grant", "2026-01-31", "", "no"),
-    ("harbor", "downtown", "Preparation", "Train counselors (3-day MIO training)", "2025-02-10", "2025-02-12", "no"),
+    ("harbor", "downtown", "Preparation", "Train counselors (3-day MIO training)", "2024-10-21", "2024-10-23", "no"),
     ("harbor", "downtown", "Preparation", "Schedule monthly MIO consultation", "2025-03-01", "2025-05-15", "no"),
     ("harbor", "downtown", "Preparation", "Reduce productivity targets for MIO counselors", "2025-03-01", "", "no"),
     ("harbor", "downtown", "Implementation", "Set up session recording and consent", "2025-04-01", "2025-07-08", "no"),
     ("harbor", "downtown", "Implementation", "Agree visit times with child-welfare caseworkers", "2025-05-01", "", "no"),
     ("harbor", "downtown", "Implementation", "Train replacement counselors", "2025-09-01", "", "no"),
     ("harbor", "downtown", "Sustainment", "Find a billing path for MIO sessions", "2026-01-31", "", "no"),
-    ("harbor", "westfield", "Preparation", "Train counselors (3-day MIO training)", "2025-02-10", "2025-02-12", "no"),
+    ("harbor", "westfield", "Preparation", "Train counselors (3-day MIO training)", "2024-10-21", "2024-10-23", "no"),
     ("harbor", "westfield", "Preparation", "Referral agreement with the county child-welfare office", "2025-03-01", "2025-03-25", "yes"),
     ("harbor", "westfield", "Preparation", "Shared referral form with county caseworkers", "2025-03-15", "2025-04-04", "yes"),
     ("harbor", "westfield", "Implementation", "Set up session recording and consent", "2025-04-01", "2025-05-26", "no"),

@@ -50,12 +50,20 @@ def _facilitation(path: Path, *, sheet: str | None = None, clinics: Sequence[str
     return read_facilitation(path, sheet=sheet, clinics=clinics, agencies=agencies, agency_of=agency_of)
 
 
+def _events(path: Path, *, sheet: str | None = None, clinics: Sequence[str] = (), agencies: Sequence[str] = (),
+            agency_of: Mapping[str, str] | None = None, **_: Any) -> list[dict[str, Any]]:
+    from .events import read_events
+
+    return read_events(path, sheet=sheet, clinics=clinics, agencies=agencies, agency_of=agency_of)
+
+
 READERS: dict[str, Callable[..., list[dict[str, Any]]]] = {
     "activities": _activities,
     "activity_dates": _activity_dates,
     "strategies": _strategies,
     "adaptations": _adaptations,
     "facilitation": _facilitation,
+    "events": _events,
 }
 
 __all__ = ["READERS"]

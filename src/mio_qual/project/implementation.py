@@ -234,5 +234,102 @@ class ImplementationMixin(ProjectBase):
 
         return implementation_outcomes(self.quant(), benchmark)
 
+    # ------------------------------------------------------------------ RE-AIM, predictors, timeline
+    def _sic_or_none(self) -> "pd.DataFrame | None":
+        if not len(self.activity_list()):
+            return None
+        return self.sic("summary")
+
+    def reaim(self, benchmark: float = 4.0) -> "pd.DataFrame":
+        """The RE-AIM table per clinic (Glasgow et al. 2019) from what the project holds; a
+        dimension the data cannot speak to says so (see :func:`mio_qual.implementation.reaim.reaim_table`)."""
+        from ..implementation.reaim import reaim_table
+
+        return reaim_table(self.sites(), self.implementation_outcomes(benchmark), self._sic_or_none(),
+                           self.implementation_log("strategies"), self.implementation_log("adaptations"),
+                           self.facilitation_dose() if len(self.implementation_log("facilitation")) else None)
+
+    def predictor_cases(self, benchmark: float = 4.0) -> "pd.DataFrame":
+        """One row per clinic: pre-implementation completion and facilitation minutes (predictors)
+        beside reach, adoption, FIM and fidelity (outcomes)."""
+        import pandas as pd
+
+        from ..implementation.outcomes import outcome_values
+
+        owners = self.sites()
+        cases = pd.DataFrame({"agency": list(owners.values()), "clinic": list(owners)})
+        summary = self._sic_or_none()
+        if summary is not None:
+            cases = cases.merge(summary[["clinic", "pre_implementation_proportion"]], on="clinic", how="left")
+        if len(self.implementation_log("facilitation")):
+            dose = self.facilitation_dose()
+            total = dose[dose["phase"] == "all"][["clinic", "minutes"]].rename(columns={"minutes": "facilitation_minutes"})
+            cases = cases.merge(total, on="clinic", how="left")
+            cases["facilitation_minutes"] = cases["facilitation_minutes"].fillna(0.0)
+        values = outcome_values(self.implementation_outcomes(benchmark))
+        if len(values):
+            keep = [c for c in ("reach", "adoption", "fim", "adherence", "competence") if c in values.columns]
+            cases = cases.merge(values[["clinic", *keep]], on="clinic", how="left")
+        return cases
+
+    def predictor_matrix(self, benchmark: float = 4.0) -> "Result":
+        """The Aim 2 predictor x outcome matrix, descriptive (see
+        :func:`mio_qual.implementation.reaim.predictor_matrix`): the clinics' values and, for each
+        pair, Spearman's rho and concordant clinic pairs, with no test."""
+        from ..implementation.reaim import predictor_matrix
+        from ..result import Result, Table
+
+        cases = self.predictor_cases(benchmark)
+        matrix = predictor_matrix(cases)
+        note = (f"Descriptive only: {len(cases)} clinics. Spearman's rho and the count of concordant clinic pairs "
+                "describe these clinics; no test or p-value is given, and one clinic can reverse a sign.")
+        return Result("predictor-matrix", tables=[
+            Table(cases, "Predictors and outcomes by clinic", notes=[note], sheet="cases",
+                  sources=["saldana2014", "glasgow2019", "weiner2017"]),
+            Table(matrix, "Pre-implementation completion and facilitation dose against outcomes", notes=[note],
+                  sheet="matrix")], title="Predictor x outcome matrix", notes=[note])
+
+    def timeline(self, clinic: str) -> "Any":
+        """One clinic's implementation timeline as a :class:`~mio_qual.result.Figure` (kind
+        ``timeline``; :func:`mio_qual.reports.charts.draw` writes it as PNG)."""
+        from ..implementation.reaim import timeline_frame
+        from ..result import Figure
+
+        owners = self.sites()
+        if clinic not in owners:
+            raise InputError(f"{clinic!r} is not a clinic of this project", hint="its clinics: " + ", ".join(owners))
+        frame = timeline_frame(clinic, owners[clinic],
+                               completion=self.sic_completion() if len(self.activity_list()) else None,
+                               strategies=self.implementation_log("strategies"),
+                               adaptations=self.implementation_log("adaptations"),
+                               events=self.implementation_log("events"),
+                               facilitation=self.implementation_log("facilitation"))
+        return Figure("timeline", frame, title=f"Implementation timeline: {clinic}",
+                      sources=["chamberlain2011", "powell2015", "wiltseystirman2019"])
+
+    def write_timelines(self, folder: str | Path) -> list[Path]:
+        """Draw every clinic's timeline as ``timeline_<clinic>.png`` in ``folder``."""
+        from ..reports.charts import draw
+
+        folder = Path(folder)
+        return [draw(self.timeline(clinic), folder / f"timeline_{clinic}.png") for clinic in self.sites()]
+
+    def aim2_data(self, benchmark: float = 4.0) -> "Any":
+        """Everything the study report's Aim 2 section shows (see :class:`mio_qual.reports.aim2.Aim2Data`)."""
+        from ..reports.aim2 import Aim2Data
+
+        has = {log: bool(len(self.implementation_log(log))) for log in
+               ("activities", "strategies", "adaptations", "facilitation")}
+        return Aim2Data(
+            outcomes=self.implementation_outcomes(benchmark),
+            sic=self.sic_result() if has["activities"] else None,
+            strategies=self.strategies() if has["strategies"] else None,
+            adaptations=self.adaptations() if has["adaptations"] else None,
+            dose=self.facilitation_dose() if has["facilitation"] else None,
+            reaim=self.reaim(benchmark),
+            predictors=self.predictor_matrix(benchmark),
+            timelines=[self.timeline(clinic) for clinic in self.sites()],
+            benchmark=benchmark)
+
 
 __all__ = ["ImplementationMixin", "ImplementationImport"]

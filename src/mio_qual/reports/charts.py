@@ -208,10 +208,18 @@ def _draw_heatmap(figure: "ResultFigure", path: Path) -> Path:
     return draw_heatmap(figure, path, dpi=DPI)
 
 
+def _draw_timeline(figure: "ResultFigure", path: Path) -> Path:
+    from .timeline import draw_timeline
+
+    return draw_timeline(figure, path, dpi=DPI)
+
+
 #: What :func:`draw` draws, by ``Figure.kind``: ``code-frequency`` (frame: codes x clinics of
 #: counts; options ``xlabel``, ``title``), ``interval`` (frame: one row per code; options those of
-#: :func:`agreement_chart`) and ``heatmap`` (see :func:`mio_qual.reports.heatmap.draw_heatmap`).
-KINDS = {"code-frequency": _draw_code_frequency, "interval": _draw_interval, "heatmap": _draw_heatmap}
+#: :func:`agreement_chart`), ``heatmap`` (see :func:`mio_qual.reports.heatmap.draw_heatmap`) and
+#: ``timeline`` (see :func:`mio_qual.reports.timeline.draw_timeline`).
+KINDS = {"code-frequency": _draw_code_frequency, "interval": _draw_interval, "heatmap": _draw_heatmap,
+         "timeline": _draw_timeline}
 
 
 def draw(figure: "ResultFigure", path: str | Path) -> Path:

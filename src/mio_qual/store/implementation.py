@@ -1,7 +1,7 @@
 """The ``impl_logs`` table: the Aim 2 logs, one row per log row.
 
 A log is one of ``activities`` (the study's activity list), ``activity_dates``, ``strategies``,
-``adaptations`` and ``facilitation``. Each stored row keeps its checked cells as JSON in
+``adaptations``, ``facilitation`` and ``events``. Each stored row keeps its checked cells as JSON in
 ``record`` (dates as ISO text), with its agency, clinic and source row beside it for filtering.
 Functions take the :class:`~mio_qual.store.Store` and never commit.
 """
@@ -17,7 +17,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from .db import Store
 
-LOGS = ("activities", "activity_dates", "strategies", "adaptations", "facilitation")
+LOGS = ("activities", "activity_dates", "strategies", "adaptations", "facilitation", "events")
 
 
 def _json_value(value: Any) -> Any:

@@ -1,0 +1,221 @@
+"""The RE-AIM table per clinic, the predictor x outcome matrix, and the timeline's data.
+
+**RE-AIM** (Glasgow et al. 2019) reads a program along five dimensions; here each is filled from
+what the project holds, per clinic, and a dimension the data cannot speak to says so:
+
+* Reach: mothers enrolled / eligible; representativeness needs data on the eligible mothers who
+  did not enrol;
+* Effectiveness: MIO's effect on mothers is the trial's primary outcome, not held in this
+  project (left as "not in the project");
+* Adoption: counselors delivering / eligible (trained or not);
+* Implementation: fidelity (adherence and competence, counselor -> clinic; share of sessions at
+  benchmark), SIC implementation-phase completion, strategies used, adaptations made (and how
+  many were fidelity-consistent), facilitation received;
+* Maintenance: SIC sustainability-phase completion; whether MIO lasts after the grant is not yet
+  observable while the grant runs.
+
+The **predictor x outcome matrix** sets the Aim 2 hypothesis beside the data: per clinic,
+pre-implementation completion (SIC phase proportion) and facilitation dose (minutes) against
+reach, adoption, feasibility (FIM) and fidelity (adherence, competence). With four clinics it is
+**descriptive**: it gives each pair's Spearman rank correlation and the number of concordant
+clinic pairs out of six, and no test or p-value (four cases cannot support one; a single clinic
+can reverse a sign).
+"""
+
+from __future__ import annotations
+
+import math
+from itertools import combinations
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+REAIM_COLUMNS = ["agency", "clinic", "dimension", "indicator", "value", "n", "base", "note"]
+PREDICTORS = {"pre_implementation_proportion": "pre-implementation completion (SIC proportion)",
+              "facilitation_minutes": "facilitation dose (minutes)"}
+OUTCOMES = {"reach": "reach", "adoption": "adoption", "fim": "feasibility (FIM)",
+            "adherence": "fidelity: adherence", "competence": "fidelity: competence"}
+
+
+def _outcome(outcomes: "pd.DataFrame", clinic: str, name: str) -> dict[str, Any] | None:
+    if outcomes is None or not len(outcomes):
+        return None
+    rows = outcomes[(outcomes["level"] == "clinic") & (outcomes["clinic"] == clinic) & (outcomes["outcome"] == name)]
+    if not len(rows):
+        return None
+    return rows.sort_values("wave", na_position="first").iloc[-1].to_dict()  # the last wave
+
+
+def reaim_table(clinics: dict[str, str], outcomes: "pd.DataFrame | None" = None,
+                sic: "pd.DataFrame | None" = None, strategies: "pd.DataFrame | None" = None,
+                adaptations: "pd.DataFrame | None" = None, dose: "pd.DataFrame | None" = None) -> "pd.DataFrame":
+    """The RE-AIM table: one row per clinic, dimension and indicator.
+
+    Parameters
+    ----------
+    clinics : dict
+        clinic -> agency, the clinics to describe.
+    outcomes : DataFrame, optional
+        :func:`mio_qual.implementation.outcomes.implementation_outcomes`.
+    sic : DataFrame, optional
+        :func:`mio_qual.implementation.sic.sic_summary`.
+    strategies, adaptations : DataFrame, optional
+        The strategy and adaptation logs (agency-wide strategies count for each clinic of the agency).
+    dose : DataFrame, optional
+        :func:`mio_qual.implementation.facilitation.facilitation_dose` by clinic.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`REAIM_COLUMNS`.
+    """
+    import pandas as pd
+
+    rows: list[dict[str, Any]] = []
+    for clinic, agency in clinics.items():
+        def add(dimension: str, indicator: str, value: Any = math.nan, n: Any = None, base: str = "",
+                note: str = "") -> None:
+            rows.append({"agency": agency, "clinic": clinic, "dimension": dimension, "indicator": indicator,
+                         "value": value, "n": n, "base": base, "note": note})
+
+        def from_outcome(dimension: str, name: str, indicator: str) -> None:
+            row = _outcome(outcomes, clinic, name)
+            if row is None:
+                add(dimension, indicator, note="no data in the project")
+            else:
+                add(dimension, indicator, row["value"], row["n"], row["base"], row.get("note") or "")
+
+        from_outcome("Reach", "reach", "mothers enrolled / eligible")
+        add("Reach", "representativeness", note="needs data on eligible mothers who did not enrol")
+        add("Effectiveness", "effect on mothers", note="the trial's primary outcome; not in the project")
+        from_outcome("Adoption", "adoption", "counselors delivering / eligible")
+        from_outcome("Implementation", "adherence", "adherence (mean of counselors' means, 1-5)")
+        from_outcome("Implementation", "competence", "competence (mean of counselors' means, 1-5)")
+        from_outcome("Implementation", "adherence_at_benchmark", "sessions at the adherence benchmark")
+        summary = sic[sic["clinic"] == clinic] if sic is not None and len(sic) else None
+        for dimension, phase in (("Implementation", "implementation"), ("Maintenance", "sustainability")):
+            if summary is not None and len(summary):
+                add(dimension, f"SIC {phase} activities completed", float(summary.iloc[0][f"{phase}_proportion"]),
+                    base="activities on the study's list")
+            else:
+                add(dimension, f"SIC {phase} activities completed", note="no activity dates in the project")
+        for name, log in (("strategies", strategies), ("adaptations", adaptations)):
+            if log is None or not len(log):
+                add("Implementation", f"{name} logged", note=f"no {name} log in the project")
+                continue
+            mine = log[(log["clinic"] == clinic) | (log["clinic"].isna() & (log["agency"] == agency))]
+            add("Implementation", f"{name} logged", float(len(mine)), len(mine),
+                "log rows (agency-wide ones included)" if name == "strategies" else "log rows")
+            if name == "adaptations" and len(mine):
+                consistent = int((mine["fidelity"] == "consistent").sum())
+                add("Implementation", "adaptations consistent with fidelity", consistent / len(mine), len(mine),
+                    "adaptations")
+        if dose is not None and len(dose):
+            total = dose[(dose["clinic"] == clinic) & (dose["phase"] == "all")]
+            add("Implementation", "facilitation minutes", float(total["minutes"].sum()) if len(total) else 0.0,
+                int(total["contacts"].sum()) if len(total) else 0, "facilitation contacts with the clinic")
+        else:
+            add("Implementation", "facilitation minutes", note="no facilitation log in the project")
+        add("Maintenance", "MIO delivered after the grant", note="not yet observable while the grant runs")
+    return pd.DataFrame(rows, columns=REAIM_COLUMNS)
+
+
+def _concordant(x: "pd.Series", y: "pd.Series") -> tuple[int, int]:
+    """Concordant and discordant pairs of cases (ties in either counted in neither)."""
+    concordant = discordant = 0
+    for i, j in combinations(range(len(x)), 2):
+        product = (x.iloc[i] - x.iloc[j]) * (y.iloc[i] - y.iloc[j])
+        concordant += product > 0
+        discordant += product < 0
+    return int(concordant), int(discordant)
+
+
+def predictor_matrix(cases: "pd.DataFrame") -> "pd.DataFrame":
+    """Each predictor against each outcome over the clinics: Spearman's rho and concordant pairs.
+
+    Parameters
+    ----------
+    cases : DataFrame
+        One row per clinic; columns among :data:`PREDICTORS` and :data:`OUTCOMES`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        predictor, outcome, n_clinics, spearman_rho, concordant_pairs, discordant_pairs, pairs,
+        reading. Descriptive only: no p-value is given.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> cases = pd.DataFrame({"pre_implementation_proportion": [1.0, 0.8, 0.6, 0.4],
+    ...                       "reach": [0.8, 0.9, 0.6, 0.3]})
+    >>> row = predictor_matrix(cases).iloc[0]
+    >>> round(float(row["spearman_rho"]), 6), int(row["concordant_pairs"]), int(row["pairs"])
+    (0.8, 5, 6)
+    """
+    import pandas as pd
+
+    rows = []
+    for predictor in [p for p in PREDICTORS if p in cases.columns]:
+        for outcome in [o for o in OUTCOMES if o in cases.columns]:
+            pair = cases[[predictor, outcome]].astype(float).dropna()
+            n = len(pair)
+            rho = float(pair[predictor].rank().corr(pair[outcome].rank())) if n > 2 else math.nan
+            concordant, discordant = _concordant(pair[predictor], pair[outcome])
+            rows.append({"predictor": PREDICTORS[predictor], "outcome": OUTCOMES[outcome], "n_clinics": n,
+                         "spearman_rho": rho, "concordant_pairs": concordant, "discordant_pairs": discordant,
+                         "pairs": n * (n - 1) // 2,
+                         "reading": f"descriptive (n = {n} clinics): no test; one clinic can reverse the sign"})
+    return pd.DataFrame(rows, columns=["predictor", "outcome", "n_clinics", "spearman_rho", "concordant_pairs",
+                                       "discordant_pairs", "pairs", "reading"])
+
+
+def timeline_frame(clinic: str, agency: str, *, completion: "pd.DataFrame | None" = None,
+                   strategies: "pd.DataFrame | None" = None, adaptations: "pd.DataFrame | None" = None,
+                   events: "pd.DataFrame | None" = None, facilitation: "pd.DataFrame | None" = None) -> "pd.DataFrame":
+    """What a clinic's timeline shows: one row per dated item, in lanes.
+
+    Lanes: ``activities`` (SIC activities with their actual dates, agency ones included),
+    ``strategies`` (from start to end date, or a point), ``adaptations``, ``facilitation``
+    (contacts) and ``events``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        lane, start, end (None for a point), label, kind (stage number, planned/reactive,
+        event kind ...).
+    """
+    import pandas as pd
+
+    rows: list[dict[str, Any]] = []
+
+    def mine(frame: "pd.DataFrame | None") -> "pd.DataFrame":
+        if frame is None or not len(frame):
+            return pd.DataFrame()
+        clinic_column = frame["clinic"] if "clinic" in frame.columns else pd.Series(None, index=frame.index)
+        agency_column = frame["agency"] if "agency" in frame.columns else pd.Series(None, index=frame.index)
+        return frame[(clinic_column == clinic) | (clinic_column.isna() & (agency_column == agency))]
+
+    if completion is not None and len(completion):
+        done = completion[(completion["clinic"] == clinic) & completion["date"].notna()]
+        rows += [{"lane": "activities", "start": str(d)[:10], "end": None, "label": a, "kind": f"stage {s}"}
+                 for a, s, d in zip(done["activity"], done["stage"], done["date"])]
+    for r in mine(strategies).to_dict("records"):
+        end = r.get("end_date")
+        rows.append({"lane": "strategies", "start": r["date"], "end": end if isinstance(end, str) else None,
+                     "label": r.get("local_name") if isinstance(r.get("local_name"), str) else r["eric"],
+                     "kind": r["eric"]})
+    for r in mine(adaptations).to_dict("records"):
+        rows.append({"lane": "adaptations", "start": r["date"], "end": None,
+                     "label": r.get("description") if isinstance(r.get("description"), str) else r["what"],
+                     "kind": r["planned"]})
+    for r in mine(facilitation).to_dict("records"):
+        rows.append({"lane": "facilitation", "start": r["date"], "end": None, "label": "", "kind": r["phase"]})
+    for r in mine(events).to_dict("records"):
+        rows.append({"lane": "events", "start": r["date"], "end": None, "label": r["description"], "kind": r["kind"]})
+    frame = pd.DataFrame(rows, columns=["lane", "start", "end", "label", "kind"])
+    return frame.sort_values(["lane", "start"], kind="stable").reset_index(drop=True)
+
+
+__all__ = ["reaim_table", "predictor_matrix", "timeline_frame", "REAIM_COLUMNS", "PREDICTORS", "OUTCOMES"]

@@ -1,0 +1,169 @@
+"""The study report's Aim 2 section: implementation processes per clinic and agency.
+
+:func:`write_aim2` writes the section into a :class:`~mio_qual.reports.builder.ReportBuilder`
+from an :class:`Aim2Data` (gathered by :meth:`mio_qual.project.Project.aim2_data`): the
+implementation outcomes with level, n and base; Stages of Implementation Completion per clinic,
+phase and agency; the strategy, adaptation and facilitation logs; the RE-AIM table; the
+predictor x outcome matrix (descriptive at four clinics, and said to be); and one timeline per
+clinic. A part the project lacks is named in a sentence rather than left out silently.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
+
+from ..citations import short_citation
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from ..result import Figure, Result
+    from .builder import ReportBuilder
+
+OUTCOME_LABELS = {"reach": "Reach", "adoption": "Adoption", "fim": "Feasibility (FIM)", "aim": "Acceptability (AIM)",
+                  "iam": "Appropriateness (IAM)", "adherence": "Adherence", "competence": "Competence",
+                  "adherence_at_benchmark": "Sessions at adherence benchmark",
+                  "competence_at_benchmark": "Sessions at competence benchmark"}
+
+
+@dataclass
+class Aim2Data:
+    """What the Aim 2 section shows; None for a part the project does not hold."""
+
+    outcomes: "pd.DataFrame"
+    sic: "Result | None" = None
+    strategies: "pd.DataFrame | None" = None
+    adaptations: "pd.DataFrame | None" = None
+    dose: "pd.DataFrame | None" = None
+    reaim: "pd.DataFrame | None" = None
+    predictors: "Result | None" = None
+    timelines: list["Figure"] = field(default_factory=list)
+    benchmark: float = 4.0
+
+
+def _num(value: Any, pattern: str = "{:.2f}") -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return pattern.format(value) if isinstance(value, (int, float)) else str(value)
+
+
+def _outcome_table(outcomes: "pd.DataFrame") -> "pd.DataFrame":
+    frame = outcomes.copy()
+    frame["Outcome"] = frame["outcome"].map(lambda o: OUTCOME_LABELS.get(o, o))
+    frame["Wave"] = frame["wave"].map(lambda w: w if isinstance(w, str) else "")
+    frame["Site"] = [c if isinstance(c, str) else f"{a} (agency)" for a, c in zip(frame["agency"], frame["clinic"])]
+    frame["Value"] = frame["value"].map(_num)
+    frame["n"] = frame["n"].map(lambda n: _num(n, "{:.0f}"))
+    frame["SD"] = frame["sd"].map(_num)
+    return frame[["Outcome", "Wave", "Site", "Value", "n", "SD", "base"]].rename(columns={"base": "Base (what n counts)"})
+
+
+def _reaim_wide(reaim: "pd.DataFrame") -> "pd.DataFrame":
+    frame = reaim.copy()
+    frame["cell"] = [(_num(v) + (f" (n {int(n)})" if isinstance(n, (int, float)) and not
+                                 (isinstance(n, float) and math.isnan(n)) else "")) if _num(v) else (note or "")
+                     for v, n, note in zip(frame["value"], frame["n"], frame["note"])]
+    wide = frame.pivot_table(index=["dimension", "indicator"], columns="clinic", values="cell", aggfunc="first",
+                             sort=False).reset_index()
+    wide.columns.name = None
+    return wide.rename(columns={"dimension": "Dimension", "indicator": "Indicator"})
+
+
+def write_aim2(b: "ReportBuilder", data: Aim2Data, figure_path: Callable[[str], Path], *, level: int = 1,
+               charts: bool = True) -> list[Path]:
+    """Write the Aim 2 section.
+
+    Parameters
+    ----------
+    b : ReportBuilder
+    data : Aim2Data
+    figure_path : callable
+        ``figure_path(name)`` -> where to write a chart (``timeline-<clinic>``) beside the document.
+    level : int
+        Heading level of the section.
+    charts : bool
+        Draw the timelines (PNG) and embed them.
+
+    Returns
+    -------
+    list of Path
+        The PNG files written.
+    """
+    from .charts import draw
+
+    written: list[Path] = []
+    b.heading("Aim 2: implementation processes by clinic and agency", level)
+    b.paragraph("Aim 2 compares how the clinics and agencies implemented MIO: the implementation activities they "
+                f"completed (Stages of Implementation Completion; {short_citation('chamberlain2011')}; "
+                f"{short_citation('saldana2014')}), the strategies they used ({short_citation('powell2015')}; "
+                f"specified after {short_citation('proctor2013')}) and the adaptations they made "
+                f"({short_citation('wiltseystirman2019')}; {short_citation('miller2021')}), and the implementation "
+                "outcomes that followed. Its hypothesis is that facilitated completion of pre-implementation "
+                "activities predicts greater reach, adoption, feasibility and fidelity.")
+
+    b.heading("Implementation outcomes", level + 1)
+    if len(data.outcomes):
+        b.table(_outcome_table(data.outcomes),
+                "Implementation outcomes by clinic and agency, with the base each n counts",
+                note=(f"Reach: {short_citation('glasgow2019')}; adoption: {short_citation('proctor2011')}; FIM, AIM, "
+                      f"IAM: {short_citation('weiner2017')}. Fidelity is each counselor's mean over rated sessions, "
+                      "then the clinic mean of counselors; sessions at benchmark count sessions rated at or above "
+                      f"{data.benchmark:g} (a benchmark set by the analysts, not a published cut-off). Agency rows pool "
+                      "the agency's people or counselors; none mixes bases."))
+    else:
+        b.paragraph("The project holds no reach, adoption, FIM/AIM/IAM or fidelity data.")
+
+    b.heading("Stages of Implementation Completion", level + 1)
+    if data.sic is not None:
+        for table in data.sic.tables[:2] + data.sic.tables[3:]:
+            b.table(table.frame, table.title, note=" ".join(table.notes) or None)
+    else:
+        b.paragraph("The project holds no activity list: SIC scores cannot be computed.")
+
+    b.heading("Implementation strategies and adaptations", level + 1)
+    if data.strategies is not None and len(data.strategies):
+        shown = data.strategies[["date", "clinic", "agency", "eric", "actor", "dose", "unspecified"]].copy()
+        shown["clinic"] = shown["clinic"].map(lambda c: c if isinstance(c, str) else "(agency-wide)")
+        b.table(shown.rename(columns={"eric": "ERIC strategy", "unspecified": "Proctor elements not specified"}),
+                "Implementation strategies by date and clinic, named by ERIC",
+                note=f"Strategy names: {short_citation('powell2015')}; specification: {short_citation('proctor2013')}.")
+    else:
+        b.paragraph("The project holds no strategy log.")
+    if data.adaptations is not None and len(data.adaptations):
+        shown = data.adaptations[["date", "clinic", "applies_to", "what", "nature", "planned", "fidelity", "reason"]]
+        b.table(shown, "Adaptations of MIO (FRAME) and of strategies (FRAME-IS)",
+                note=f"{short_citation('wiltseystirman2019')}; {short_citation('miller2021')}.")
+    else:
+        b.paragraph("The project holds no adaptation log.")
+    if data.dose is not None and len(data.dose):
+        b.table(data.dose.drop(columns=["base"]), "Facilitation dose: contacts and minutes by clinic and phase",
+                note="Contacts with a clinic; meetings with an agency's leaders are counted at agency level only.")
+    else:
+        b.paragraph("The project holds no facilitation log.")
+
+    if data.reaim is not None and len(data.reaim):
+        b.heading("RE-AIM by clinic", level + 1)
+        b.table(_reaim_wide(data.reaim), "RE-AIM dimensions by clinic",
+                note=f"{short_citation('glasgow2019')}. A cell without a value says why the data cannot fill it.")
+
+    if data.predictors is not None:
+        b.heading("Predictors and outcomes", level + 1)
+        b.paragraph(" ".join(data.predictors.notes))
+        for table in data.predictors.tables:
+            b.table(table.frame.drop(columns=["reading"], errors="ignore"), table.title)
+
+    if charts and data.timelines:
+        b.heading("Timelines", level + 1)
+        for figure in data.timelines:
+            clinic = figure.title.split(": ", 1)[-1]
+            png = draw(figure, figure_path(f"timeline-{clinic}"))
+            written.append(png)
+            b.figure(png, f"Implementation timeline of {clinic}: activities completed, strategies, adaptations, "
+                          "facilitation contacts and events")
+    return written
+
+
+__all__ = ["Aim2Data", "write_aim2"]

@@ -1,0 +1,99 @@
+"""The bundled sample's Aim 2 logs: what the seeded script writes, clean imports, numbers that
+agree with the transcripts, and the ordering the Aim 2 hypothesis is tested against."""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from helpers import SAMPLE
+
+FOLDER = SAMPLE / "implementation"
+LOGS = ("activities", "activity_dates", "strategies", "adaptations", "facilitation", "events")
+
+
+def _module(path: Path):  # type: ignore[no-untyped-def]
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with open(path, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_logs_are_what_the_seeded_script_writes() -> None:
+    make = _module(FOLDER / "make_implementation.py")
+    rng = np.random.default_rng(make.SEED)
+    for name, rows in (("activities", make.activities()), ("activity_dates", make.activity_dates()),
+                       ("strategies", make.strategies()), ("adaptations", make.adaptations()),
+                       ("facilitation", make.facilitation(rng)), ("events", make.events())):
+        assert _rows(FOLDER / f"{name}.csv") == [{k: str(v) for k, v in row.items()} for row in rows], name
+
+
+def _sentences(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_numbers_agree_with_the_transcripts() -> None:
+    dates = _rows(FOLDER / "activity_dates.csv")
+    training = {r["date_completed"] for r in dates if r["activity_id"] == "T1"}
+    assert training == {"2024-10-23"}  # one date, October 2024
+    fg01 = _sentences((SAMPLE / "FG01_northside_focusgroup.txt").read_text(encoding="utf-8"))
+    assert "the first training cohort, so, the October before last" in fg01
+    reach = {r["clinic"]: r for r in _rows(SAMPLE / "quant" / "reach_adoption.csv")}
+    fg04 = _sentences((SAMPLE / "FG04_westfield_focusgroup.srt").read_text(encoding="utf-8"))
+    assert "out of the thirty-one moms we enrolled" in fg04 and reach["westfield"]["enrolled"] == "31"
+    trained = {c: int(r["trained"]) for c, r in reach.items()}
+    assert trained == {"northside": 6, "eastgate": 6, "downtown": 5, "westfield": 5}  # FG02 "original six", INT10
+    assert all(int(r["eligible_counselors"]) >= int(r["trained"]) for r in reach.values())
+    # the first mother at Northside in January 2025 (FG01)
+    assert {r["date_completed"] for r in dates if r["activity_id"] == "S1" and r["clinic"] == "northside"} == {
+        "2025-01-07"}
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    from mio_qual import Project
+
+    project = Project.create(tmp_path_factory.mktemp("aim2") / "project")
+    project.import_transcripts([SAMPLE])
+    for path in sorted((SAMPLE / "quant").glob("*.csv")):
+        project.import_quant(path)
+    for log in LOGS:
+        project.import_implementation(log, FOLDER / f"{log}.csv")
+    yield project
+    project.close()
+
+
+def test_sample_pre_implementation_orders_the_clinics(sample) -> None:  # type: ignore[no-untyped-def]
+    summary = sample.sic().set_index("clinic")
+    pre = summary["pre_implementation_proportion"]
+    assert pre["northside"] == pre["westfield"] == pytest.approx(8 / 9)
+    assert pre["eastgate"] == pytest.approx(7 / 9) and pre["downtown"] == pytest.approx(4 / 9)
+    assert summary.at["northside", "stage_reached"] == 8 and summary.at["downtown", "stage_reached"] == 6
+    cases = sample.predictor_cases().set_index("clinic")
+    assert cases["reach"].idxmin() == cases["adoption"].idxmin() == cases["fim"].idxmin() == "downtown"
+    matrix = sample.predictor_matrix()
+    assert "Descriptive only: 4 clinics" in matrix.notes[0]
+    assert set(matrix.tables[1].frame["n_clinics"]) == {4}
+    strategies = sample.strategies(clinic="westfield")
+    assert "Develop resource sharing agreements" in set(strategies["eric"])
+    assert sample.adaptations(fidelity="inconsistent")["clinic"].tolist() == ["downtown"]
+
+
+def test_sample_timelines_and_reaim(sample, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    pngs = sample.write_timelines(tmp_path)
+    assert [p.name for p in pngs] == [f"timeline_{c}.png" for c in ("downtown", "eastgate", "northside", "westfield")]
+    assert all(p.read_bytes()[:4] == b"\x89PNG" for p in pngs)
+    lanes = set(sample.timeline("eastgate").frame["lane"])
+    assert lanes == {"activities", "strategies", "adaptations", "facilitation", "events"}
+    reaim = sample.reaim().set_index(["clinic", "indicator"])
+    assert reaim.loc[("downtown", "counselors delivering / eligible"), "value"] == pytest.approx(2 / 7)
+    assert reaim.loc[("downtown", "effect on mothers"), "note"].endswith("not in the project")

@@ -1,0 +1,45 @@
+"""The study report's Aim 2 section, written from the sample's logs and from an empty project."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from helpers import SAMPLE
+from helpers.reports import find_table, headings, row_of
+
+
+def _write(project, path: Path):  # type: ignore[no-untyped-def]
+    import docx
+
+    from mio_qual.reports.aim2 import write_aim2
+    from mio_qual.reports.builder import ReportBuilder
+
+    builder = ReportBuilder("Aim 2")
+    pngs = write_aim2(builder, project.aim2_data(), lambda name: path.with_name(f"{path.stem}-{name}.png"))
+    builder.save(path)
+    return docx.Document(str(path)), pngs
+
+
+def test_aim2_section_from_the_sample(project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    for path in sorted((SAMPLE / "quant").glob("*.csv")):
+        project.import_quant(path)
+    for log in ("activities", "activity_dates", "strategies", "adaptations", "facilitation", "events"):
+        project.import_implementation(log, SAMPLE / "implementation" / f"{log}.csv")
+    document, pngs = _write(project, tmp_path / "aim2.docx")
+    assert [text for level, text in headings(document) if level == 2] == [
+        "Implementation outcomes", "Stages of Implementation Completion", "Implementation strategies and adaptations",
+        "RE-AIM by clinic", "Predictors and outcomes", "Timelines"]
+    assert [p.name for p in pngs] == [f"aim2-timeline-{c}.png" for c in ("downtown", "eastgate", "northside",
+                                                                         "westfield")]
+    outcomes = find_table(document, "Outcome")
+    reach = row_of(outcomes, "Reach")  # the first reach row: Downtown, 13 of 40
+    assert (reach["Site"], reach["Value"], reach["n"]) == ("downtown", "0.33", "40")
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Descriptive only: 4 clinics" in text
+
+
+def test_aim2_section_says_what_is_missing(project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    document, pngs = _write(project, tmp_path / "empty.docx")
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "no activity list" in text and "no strategy log" in text and "no facilitation log" in text
+    assert pngs == []
