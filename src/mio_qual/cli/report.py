@@ -32,10 +32,6 @@ _UNITS = ("sentence", "turn", "paragraph", "character", "span", "transcript", "c
               help="agreement: units rated by one coder in the multi-rater coefficients [default: gwet].")
 @click.option("--boot-method", type=click.Choice(("units", "krippendorff")), default=None,
               help="agreement: how alpha is bootstrapped with --boot [default: units, BCa].")
-@click.option("--convention", type=click.Choice(("gwet", "pairable")), default=None,
-              help="agreement: units rated by one coder in the multi-rater coefficients [default: gwet].")
-@click.option("--boot-method", type=click.Choice(("units", "krippendorff")), default=None,
-              help="agreement: how alpha is bootstrapped with --boot [default: units, BCa].")
 @click.option("--layer", "layers", multiple=True, cls=ManyValues,
               help="themes, study: coding layer(s) to read [default: consensus, else every human layer].")
 @click.option("--quotes", "max_quotes", type=click.IntRange(0), default=None,

@@ -15,6 +15,8 @@ from ..store import summary as store_summary
 from ._base import ProjectBase
 
 if TYPE_CHECKING:  # pragma: no cover
+    from datetime import datetime
+
     import pandas as pd
 
     from ..deidentify import Redactor
@@ -209,10 +211,19 @@ class ReportsMixin(ProjectBase):
             data.rating_agreement = self.rating_agreement(raters, by=by)  # type: ignore[attr-defined]
         return data
 
+    def _last_change(self) -> "datetime | None":
+        """When the project last changed (its newest audit entry), for reproducible documents."""
+        from datetime import datetime
+
+        newest = self.log(limit=1)  # type: ignore[attr-defined]
+        if not len(newest) or not newest["at"].iloc[0]:
+            return None
+        return datetime.fromisoformat(str(newest["at"].iloc[0]).replace("Z", "+00:00"))
+
     def _report_inputs(self, redact: Iterable[str], mask_sites: bool = False, **parts: Any) -> "ReportInputs":
         from ..reports.documents import ReportInputs
 
-        return ReportInputs(counts=store_summary.counts(self.store),
+        return ReportInputs(counts=store_summary.counts(self.store), as_of=self._last_change(),
                             redactor=self.redactor(redact, mask_sites=mask_sites),
                             origins=store_summary.origin_counts(self.store), **parts)
 

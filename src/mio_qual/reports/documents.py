@@ -32,6 +32,8 @@ from . import methods as m
 from .builder import ReportBuilder
 
 if TYPE_CHECKING:  # pragma: no cover
+    from datetime import datetime
+
     import pandas as pd
 
     from ..mixed.constructs import Constructs
@@ -161,6 +163,9 @@ class ReportInputs:
         What the methods paragraphs describe.
     evaluations : list of Evaluation, optional
         Evaluations of the automatic suggestions.
+    as_of : datetime, optional
+        When the project last changed (its newest audit entry): the title page's date and the
+        file's times, so the same project gives a byte-identical document.
     origins : dict of str to int
         Codings per layer origin.
     """
@@ -175,6 +180,7 @@ class ReportInputs:
     facts: "ProjectFacts | None" = None
     evaluations: list[Any] | None = None
     origins: dict[str, int] = field(default_factory=dict)
+    as_of: "datetime | None" = None
 
 
 @dataclass
@@ -207,7 +213,7 @@ def check_path(path: str | Path) -> Path:
 
 def _start(inputs: ReportInputs, path: str | Path, title: str, charts: bool) -> _Context:
     path = check_path(path)
-    builder = ReportBuilder(title, redact=inputs.redactor)
+    builder = ReportBuilder(title, redact=inputs.redactor, as_of=inputs.as_of)
     return _Context(inputs=inputs, path=path, builder=builder, charts=charts)
 
 
