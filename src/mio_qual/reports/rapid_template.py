@@ -19,7 +19,7 @@ from .builder import ReportBuilder
 if TYPE_CHECKING:
     import pandas as pd
 
-_WIDTHS_CM = {DOMAIN_ID: 1.8, DOMAIN: 3.0, PROMPT: 5.0, SO_FAR: 5.5, SUMMARY: 8.0, QUOTES: 3.6}
+_WIDTHS_CM = {DOMAIN_ID: 2.4, DOMAIN: 2.8, PROMPT: 4.8, SO_FAR: 5.5, SUMMARY: 8.0, QUOTES: 3.2}
 
 
 def write_summary_template(path: str | Path, *, template: Template, about: Mapping[str, str], turns: "pd.DataFrame",
@@ -75,9 +75,12 @@ def write_summary_template(path: str | Path, *, template: Template, about: Mappi
                 for paragraph in cell.paragraphs:
                     for run in paragraph.runs:
                         run.font.size = Pt(9)
+        grid.autofit = False
+        scale = builder.text_width_cm() / sum(_WIDTHS_CM[name] for name in columns)
         for column, name in zip(grid.columns, columns):
+            column.width = Cm(_WIDTHS_CM[name] * scale)  # the grid (LibreOffice) and each cell (Word)
             for cell in column.cells:
-                cell.width = Cm(_WIDTHS_CM[name])
+                cell.width = Cm(_WIDTHS_CM[name] * scale)
     builder.heading("Transcript", level=2)
     builder.note("Speakers by study id and role; names redacted. Cite a turn by the id before it.")
     for row in turns.itertuples(index=False):
