@@ -19,6 +19,13 @@ _TEMPLATE = click.option("--template", default=None,
                               "(default: the project's, else the bundled CFIR staff-interview template).")
 
 
+def _show(result: object, fmt: str, out: Path | None) -> None:
+    """Show a result's first table on screen, or write the whole result to ``out``."""
+    written = emit(result if fmt != "table" else result.tables[0], fmt, out=out)  # type: ignore[attr-defined]
+    if written is not None:
+        say(f"wrote {escape(written)}")
+
+
 @click.group()
 def rapid() -> None:
     """Rapid qualitative analysis: summary templates per transcript, matrices of cases x domains.
@@ -81,10 +88,7 @@ def summaries_cmd(summarizers: Sequence[str], fmt: str, out: Path | None) -> Non
 def compare_cmd(summarizers: Sequence[str], template: str | None, fmt: str, out: Path | None) -> None:
     """Compare two summarizers per domain: who said a domain came up, word overlap, shared quotes,
     cells still without a consensus."""
-    result = get_project().rapid_compare(list(summarizers), template=template)
-    written = emit(result if fmt != "table" else result.tables[0], fmt, out=out)
-    if written is not None:
-        say(f"wrote {escape(written)}")
+    _show(get_project().rapid_compare(list(summarizers), template=template), fmt, out)
 
 
 @rapid.command("matrix")
@@ -97,10 +101,7 @@ def compare_cmd(summarizers: Sequence[str], template: str | None, fmt: str, out:
 @out_option()
 def matrix_cmd(by: str, summarizer: str | None, template: str | None, fmt: str, out: Path | None) -> None:
     """The matrix of cases x domains; each entry names the transcripts it comes from."""
-    result = get_project().rapid_matrix(by, summarizer=summarizer, template=template)
-    written = emit(result if fmt in ("xlsx", "docx") else result.tables[0], fmt, out=out)
-    if written is not None:
-        say(f"wrote {escape(written)}")
+    _show(get_project().rapid_matrix(by, summarizer=summarizer, template=template), fmt, out)
 
 
 @rapid.command("coverage")
@@ -112,7 +113,4 @@ def matrix_cmd(by: str, summarizer: str | None, template: str | None, fmt: str, 
 @out_option()
 def coverage_cmd(coder: str, summarizer: str | None, template: str | None, fmt: str, out: Path | None) -> None:
     """Per construct and transcript: found by rapid analysis, by in-depth coding, by both or neither."""
-    result = get_project().rapid_coverage(coder, summarizer=summarizer, template=template)
-    written = emit(result if fmt != "table" else result.tables[0], fmt, out=out)
-    if written is not None:
-        say(f"wrote {escape(written)}")
+    _show(get_project().rapid_coverage(coder, summarizer=summarizer, template=template), fmt, out)

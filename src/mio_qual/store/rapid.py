@@ -65,28 +65,28 @@ def replace_summary(store: "Store", summarizer: str, transcript_id: str, summari
     return int(replaced)
 
 
+def _read(store: "Store", table: str, columns: list[str], order: str,
+          filters: dict[str, Sequence[str] | None]) -> "pd.DataFrame":
+    import pandas as pd
+
+    where, params = _where(filters)
+    rows = store.connection.execute(f"SELECT {', '.join(columns)} FROM {table}{where} ORDER BY {order}",
+                                    params).fetchall()
+    return pd.DataFrame.from_records(rows, columns=columns)
+
+
 def read_summaries(store: "Store", *, summarizer: Sequence[str] | None = None,
                    transcript_id: Sequence[str] | None = None) -> "pd.DataFrame":
     """Stored summaries (one row per summarizer, transcript and domain), filtered."""
-    import pandas as pd
-
-    where, params = _where({"summarizer": summarizer, "transcript_id": transcript_id})
-    rows = store.connection.execute(
-        f"SELECT {', '.join(SUMMARY_COLUMNS)} FROM rapid_summaries{where} ORDER BY transcript_id, summarizer",
-        params).fetchall()
-    return pd.DataFrame.from_records(rows, columns=SUMMARY_COLUMNS)
+    return _read(store, "rapid_summaries", SUMMARY_COLUMNS, "transcript_id, summarizer",
+                 {"summarizer": summarizer, "transcript_id": transcript_id})
 
 
 def read_quotes(store: "Store", *, summarizer: Sequence[str] | None = None,
                 transcript_id: Sequence[str] | None = None) -> "pd.DataFrame":
     """Stored rapid-analysis quotes (offsets into the transcript), filtered."""
-    import pandas as pd
-
-    where, params = _where({"summarizer": summarizer, "transcript_id": transcript_id})
-    rows = store.connection.execute(
-        f"SELECT {', '.join(QUOTE_COLUMNS)} FROM rapid_quotes{where} ORDER BY transcript_id, summarizer, domain, n",
-        params).fetchall()
-    return pd.DataFrame.from_records(rows, columns=QUOTE_COLUMNS)
+    return _read(store, "rapid_quotes", QUOTE_COLUMNS, "transcript_id, summarizer, domain, n",
+                 {"summarizer": summarizer, "transcript_id": transcript_id})
 
 
 def delete_summaries(store: "Store", summarizer: str) -> int:
