@@ -61,9 +61,13 @@ class TempCluster:
     ----------
     binaries : Path, optional
         Folder of the server programs (default: :func:`find_binaries`).
+    durable : bool
+        Flush to disk at each commit as a real server does (default off: tests need no crash safety
+        of the throwaway cluster itself; benchmarks turn it on).
     """
 
-    def __init__(self, binaries: Path | None = None) -> None:
+    def __init__(self, binaries: Path | None = None, durable: bool = False) -> None:
+        self.durable = durable
         found = binaries or find_binaries()
         if found is None:
             raise RuntimeError("no PostgreSQL server programs found (install Debian's postgresql "
@@ -85,8 +89,8 @@ class TempCluster:
             shutil.chown(self.folder, self._user)
         self._run("initdb", "-D", str(self.data), "-U", SUPERUSER, "--auth=trust", "-E", "UTF8",
                   "--locale=C", "--no-sync")
-        options = (f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.folder} -c fsync=off "
-                   "-c max_connections=60 -c shared_buffers=32MB")
+        options = (f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.folder} "
+                   f"-c fsync={'on' if self.durable else 'off'} -c max_connections=60 -c shared_buffers=32MB")
         self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.folder / "log"), "-w",
                   "-t", "60", "start")
         return self

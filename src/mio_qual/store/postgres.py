@@ -47,9 +47,10 @@ _TOKEN = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|--[^\n]*|[A-Za-z_][A-Za
 def translate(sql: str) -> str:
     """The repository modules' SQL (SQLite flavour) as psycopg runs it on PostgreSQL.
 
-    ``?`` becomes ``%s``, a literal ``%`` becomes ``%%``, and the reserved words in
-    :data:`RESERVED` used as column names are quoted (an ``END`` closing a ``CASE`` stays a
-    keyword). String literals and quoted names are left as they are. Cached: the statements are
+    ``?`` becomes ``%s``, every ``%`` (in string literals too: psycopg reads them all) becomes
+    ``%%``, and the reserved words in :data:`RESERVED` used as column names are quoted (an
+    ``END`` closing a ``CASE`` stays a keyword). Words and ``?`` in string literals and quoted
+    names are left as they are. Cached: the statements are
     mostly constant strings.
     """
     out: list[str] = []
@@ -58,8 +59,8 @@ def translate(sql: str) -> str:
         word = token.lower()
         if token == "?":
             out.append("%s")
-        elif token == "%":
-            out.append("%%")
+        elif token == "%" or token.startswith("'"):  # psycopg reads % as a placeholder even in literals
+            out.append(token.replace("%", "%%"))
         elif word == "case":
             cases += 1
             out.append(token)
