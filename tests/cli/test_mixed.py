@@ -68,10 +68,10 @@ def test_ratings_and_joint_commands(study, tmp_path: Path, capsys: pytest.Captur
     assert "16 rows" in capsys.readouterr().out
     assert run(["joint", "--outcome", "fidelity", "--display", "case-ordered", "--format", "csv"], folder) == 0
     rows = capsys.readouterr().out.splitlines()
-    assert rows[0] == "construct,name,north,west,east,south,difference,distinguishing"
+    assert rows[0] == "construct,name,north,west,east,south,n_high,n_low,difference,distinguishing"
     # IS.A3: mean(high: north +2, west -1) 0.5 - mean(low: east 0, south -2) -1 = 1.5
-    assert rows[2] == "IS.A3,Work Infrastructure,+2,-1,0,-2,+1.5,weakly distinguishing"
-    assert rows[3] == "IS.J2,Space,+2,+1,-1,-2,+3.0,distinguishing"
+    assert rows[2] == "IS.A3,Work Infrastructure,+2,-1,0,-2,2,2,+1.5,weakly distinguishing"
+    assert rows[3] == "IS.J2,Space,+2,+1,-1,-2,2,2,+3.0,distinguishing"
     for display, fmt in (("case-ordered", "xlsx"), ("side-by-side", "docx"), ("stats-by-theme", "xlsx"),
                          ("case-ordered", "png"), ("qca", "xlsx")):
         target = tmp_path / f"{display}.{fmt}"
@@ -81,7 +81,8 @@ def test_ratings_and_joint_commands(study, tmp_path: Path, capsys: pytest.Captur
     assert run(["joint", "--display", "side-by-side"], folder) == 0
     assert "Side-by-side joint display" in capsys.readouterr().out
     assert run(["joint", "--display", "side-by-side", "--format", "csv"], folder) == 0
-    assert "confirmation,suggested: rho = +1.00" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "rho = +1.00 (n = 4 rated cases)" in out and "suggested" not in out and "confirmation" not in out
     assert run(["joint", "--display", "stats-by-theme", "--format", "png", "--out", str(tmp_path / "h.png")],
                folder) == 2
     assert "heatmap" in capsys.readouterr().err

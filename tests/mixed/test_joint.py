@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from mio_qual.errors import InputError
 from mio_qual.reports.render import FILLS
-from mio_qual.mixed.joint import DistinguishRule, read_fit, spearman, suggest_fit
+from mio_qual.mixed.joint import DistinguishRule, direction_summary, read_fit, spearman
 from mio_qual.mixed.qca import set_consistency_coverage
 from mio_qual.reports.render import render
 from helpers.mixed import write_fidelity, write_ratings_csv
@@ -21,7 +21,7 @@ RATINGS = {
     "IS.J2": {"north": "+2", "west": "+1", "east": "-1", "south": "-2"},   # 1.5 - (-1.5) = 3.0 distinguishing
     "IS.A3": {"north": "+1", "west": "+1", "east": "0", "south": "+1"},    # 1.0 - 0.5 = 0.5 not
     "OS.D": {"north": "-1", "west": "-2", "east": "+1", "south": "+1"},    # -1.5 - 1 = -2.5 reverse
-    "IS.K": {"north": "X", "west": "+2", "east": "", "south": "-1"},       # 2 - (-1) = 3.0 distinguishing
+    "IS.K": {"north": "X", "west": "+2", "east": "", "south": "-1"},       # one rated case per group: insufficient
     "OS.F": {"north": "X", "west": "X", "east": "0", "south": "0"},        # no rated high case: insufficient
     "IS.B": {"north": "+1", "west": "+1", "east": "0", "south": "0"},      # 1.0 weakly distinguishing
 }
@@ -37,23 +37,29 @@ def rated(study, tmp_path: Path):  # type: ignore[no-untyped-def]
 def test_case_ordered_matrix_by_hand(rated) -> None:  # type: ignore[no-untyped-def]
     display = rated.joint_display("case-ordered", "fidelity")
     frame = display.frame
-    assert list(frame.columns) == ["construct", "name", "north", "west", "east", "south", "difference", "distinguishing"]
+    assert list(frame.columns) == ["construct", "name", "north", "west", "east", "south", "n_high", "n_low",
+                                   "difference", "distinguishing"]
     assert frame.iloc[0][["north", "west", "east", "south"]].tolist() == ["4.50", "4.00", "3.00", "2.00"]
     body = frame.iloc[1:].set_index("construct")
     assert body.loc["IS.J2", ["north", "west", "east", "south"]].tolist() == ["+2", "+1", "-1", "-2"]
     assert body.loc["IS.K", ["north", "west", "east", "south"]].tolist() == ["X", "+2", "", "-1"]
     assert body["distinguishing"].to_dict() == {
         "OS.D": "reverse", "OS.F": "insufficient data", "IS.B": "weakly distinguishing", "IS.A3": "not distinguishing",
-        "IS.K": "distinguishing", "IS.J2": "distinguishing"}
+        "IS.K": "insufficient data", "IS.J2": "distinguishing"}
+    # IS.K: west +2 against south -1 would be +3.0, but each group has one rated case (north X, east missing)
     assert body["difference"].to_dict() == {"OS.D": "-2.5", "OS.F": "", "IS.B": "+1.0", "IS.A3": "+0.5",
-                                            "IS.K": "+3.0", "IS.J2": "+3.0"}
+                                            "IS.K": "", "IS.J2": "+3.0"}
+    assert (body.at["IS.K", "n_high"], body.at["IS.K", "n_low"]) == (1, 1)
+    assert (body.at["OS.F", "n_high"], body.at["OS.F", "n_low"]) == (0, 2)
     assert display.data["high"] == ["north", "west"] and display.data["low"] == ["east", "south"]
-    assert "high fidelity cases (upper half) = north, west; low = east, south" in display.notes[1]
+    assert "high fidelity cases (upper half) = north, west (n = 2); low = east, south (n = 2)" in display.notes[1]
+    assert "at least 2 rated case(s) in each group" in display.notes[1]
     assert "at least 2" in display.notes[1] and "at least 1" in display.notes[1]
 
 
 def test_the_rule_is_a_parameter(rated) -> None:  # type: ignore[no-untyped-def]
-    extremes = rated.joint_display("case-ordered", "fidelity", rule=DistinguishRule(split="extremes", strong=3, weak=2))
+    extremes = rated.joint_display("case-ordered", "fidelity",
+                                   rule=DistinguishRule(split="extremes", strong=3, weak=2, min_rated=1))
     flags = extremes.data["flags"]["distinguishing"].to_dict()
     # north vs south only: IS.J2 2 - (-2) = 4 -> distinguishing; IS.A3 1 - 1 = 0; OS.D -1 - 1 = -2 -> reverse
     assert (flags["IS.J2"], flags["IS.A3"], flags["OS.D"], flags["IS.K"]) == (
@@ -66,43 +72,54 @@ def test_the_rule_is_a_parameter(rated) -> None:  # type: ignore[no-untyped-def]
         DistinguishRule(split="threshold")
     with pytest.raises(InputError):
         DistinguishRule(strong=1, weak=2)
+    # one case per group is too few by default: extremes flag nothing then
+    default_extremes = rated.joint_display("case-ordered", "fidelity", rule=DistinguishRule(split="extremes"))
+    assert set(default_extremes.data["flags"]["distinguishing"]) == {"insufficient data"}
+    with pytest.raises(InputError):
+        DistinguishRule(min_rated=0)
     first = rated.joint_display("case-ordered", "fidelity", sort="distinguishing").frame["construct"].tolist()[1:]
-    assert first[:2] == ["IS.J2", "IS.K"] or first[:2] == ["IS.K", "IS.J2"]
-    assert first[-1] == "OS.F"
+    assert first[:2] == ["IS.J2", "IS.B"]
+    assert sorted(first[-2:]) == ["IS.K", "OS.F"]
 
 
-def test_spearman_and_suggested_fit_by_hand() -> None:
+def test_spearman_and_direction_summary_by_hand() -> None:
     assert spearman([2, 1, -1, -2], [4.5, 4.0, 3.0, 2.0]) == pytest.approx(1.0)
     # ranks [2, 1, 3.5, 3.5] vs [4, 3, 2, 1]: r = -3.5 / sqrt(4.5 * 5)
     assert spearman([-1, -2, 1, 1], [4.5, 4.0, 3.0, 2.0]) == pytest.approx(-3.5 / math.sqrt(22.5))
     assert math.isnan(spearman([1, 1, 1], [1, 2, 3])) and math.isnan(spearman([1, 2], [1, 2]))
-    assert suggest_fit([2, 1, -1, -2], [4.5, 4, 3, 2]) == ("confirmation", "suggested: rho = +1.00")
-    assert suggest_fit([-1, -2, 1, 1], [4.5, 4, 3, 2])[0] == "discordance"
-    # ranks [3, 3, 1, 3] vs [4, 3, 2, 1]: r = 1 / sqrt(3 * 5) = 0.258 -> expansion
-    assert suggest_fit([1, 1, 0, 1], [4.5, 4, 3, 2]) == ("expansion", "suggested: rho = +0.26")
-    assert suggest_fit([1, 1, 1, 1], [4.5, 4, 3, 2])[0] == "expansion"
-    assert suggest_fit([float("nan"), 2, float("nan"), -1], [4.5, 4, 3, 2])[0] == ""
+    # the direction summary names rho and its n, and never a fit
+    assert direction_summary([2, 1, -1, -2], [4.5, 4, 3, 2]) == "rho = +1.00 (n = 4 rated cases)"
+    assert direction_summary([-1, -2, 1, 1], [4.5, 4, 3, 2]) == "rho = -0.74 (n = 4 rated cases)"
+    # ranks [3, 3, 1, 3] vs [4, 3, 2, 1]: r = 1 / sqrt(3 * 5) = 0.258
+    assert direction_summary([1, 1, 0, 1], [4.5, 4, 3, 2]) == "rho = +0.26 (n = 4 rated cases)"
+    assert direction_summary([1, 1, 1, 1], [4.5, 4, 3, 2]) == "no rho: the ratings do not vary (n = 4 rated cases)"
+    assert direction_summary([float("nan"), 2, float("nan"), -1], [4.5, 4, 3, 2]) == "no rho: n = 2 rated cases (3 needed)"
 
 
-def test_side_by_side_with_analyst_and_suggested_fit(rated, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_side_by_side_fit_only_from_the_analyst(rated, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     fit = tmp_path / "fit.csv"
     fit.write_text("construct,fit,note\nIS.A3,discordance,supervision squeezed yet fidelity high at west\n",
                    encoding="utf-8")
     display = rated.joint_display("side-by-side", "fidelity", fit=fit)
     frame = display.frame.set_index("construct")
-    # rows: flagged constructs (IS.J2, IS.K distinguishing; IS.B weak; OS.D reverse) and the fit file's IS.A3
-    assert sorted(frame.index) == ["IS.A3", "IS.B", "IS.J2", "IS.K", "OS.D"]
+    # rows: flagged constructs (IS.J2 distinguishing; IS.B weak; OS.D reverse) and the fit file's IS.A3
+    assert sorted(frame.index) == ["IS.A3", "IS.B", "IS.J2", "OS.D"]
     assert (frame.at["IS.A3", "fit"], frame.at["IS.A3", "fit_source"]) == ("discordance", "analyst")
     assert frame.at["IS.A3", "fit_note"].startswith("supervision squeezed")
-    assert (frame.at["IS.J2", "fit"], frame.at["IS.J2", "fit_source"]) == ("confirmation", "suggested: rho = +1.00")
-    assert frame.at["OS.D", "fit"] == "discordance" and frame.at["OS.D", "fit_source"].startswith("suggested")
+    # no fit without the analyst: the direction summary stands beside it, named as such, with its n
+    assert (frame.at["IS.J2", "fit"], frame.at["IS.J2", "fit_source"]) == ("", "")
+    assert frame.at["IS.J2", "direction_summary"] == "rho = +1.00 (n = 4 rated cases)"
+    assert (frame.at["OS.D", "fit"], frame.at["OS.D", "direction_summary"]) == ("", "rho = -0.74 (n = 4 rated cases)")
+    assert any("not a fit" in note for note in display.notes)
+    assert any(note.startswith("Distinguishing rule:") for note in display.notes)
     assert frame.at["IS.J2", "quantitative_result"] == (
         "fidelity: rated +1/+2: north 4.50, west 4.00 (mean 4.25); rated -1/-2: east 3.00, south 2.00 (mean 2.50)")
     assert frame.at["IS.J2", "qualitative_finding"].startswith("Rated north +2, west +1, east -1, south -2.")
     quotes = frame.at["IS.J2", "exemplar_quotes"].split("\n")
     # one quote from the highest-rated case first, then the lowest, then the others; names redacted
-    assert quotes[0] == "\u201cWe have a private family room with a door. [name] made sure of it.\u201d (S01, counselor, north)"
-    assert quotes[1] == "\u201cThere is no room for MIO here.\u201d (S05, supervisor, south)"
+    assert quotes[0] == ("\u201cWe have a private family room with a door. [name] made sure of it.\u201d "
+                         "(S01, counselor, north; chosen automatically)")
+    assert quotes[1] == "\u201cThere is no room for MIO here.\u201d (S05, supervisor, south; chosen automatically)"
     assert len(quotes) == 3 and "Gwen" not in frame.to_string()
 
 
@@ -208,8 +225,9 @@ def test_exploratory_truth_table_by_hand(rated) -> None:  # type: ignore[no-unty
     with_k = rated.joint_display("qca", "fidelity", conditions=["IS.K"])
     assert "left out: north, east" in with_k.notes[1]
     default = rated.joint_display("qca", "fidelity")
-    # flagged and rated in every case first (IS.J2 distinguishing, IS.B weakly), then IS.K (X and missing)
-    assert default.data["conditions"] == ["IS.J2", "IS.B", "IS.K"]
+    # flagged and rated in every case (IS.J2 distinguishing, IS.B weakly); IS.K, one rated case per group, is
+    # "insufficient data" under the default rule and no longer a default condition
+    assert default.data["conditions"] == ["IS.J2", "IS.B"]
 
 
 def test_side_by_side_redacts_names_in_rationales(tmp_path):

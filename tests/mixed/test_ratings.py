@@ -25,22 +25,26 @@ def test_evidence_merges_overlapping_layers_and_names_speakers_by_study_id(study
     assert row["text"] == "We have a private family room with a door. [name] made sure of it."
     # T5 has no clinic: it is no clinic's evidence
     assert "Space is tight" not in " ".join(frame["text"])
-    # MIO.SUPV refines IS.K, IND.B and IND.D: its excerpts reach those constructs, marked via
-    via = frame[frame["via"]]
+    # a construct's evidence is its own coding: without links no study-code excerpt reaches a construct
+    assert not frame["via"].any() and "IS.K" not in set(frame["construct"])
+    # with the reviewed links MIO.SUPV reaches IS.K only (IND.B and IND.D were removed on review), with its reason
+    linked = study.evidence("clinic", links=True)
+    via = linked[linked["via"]]
     assert set(via["code"]) == {"MIO.SUPV"}
-    assert set(via["construct"]) == {"IS.K", "IND.B", "IND.D"}
+    assert set(via["construct"]) == {"IS.K"}
+    assert via["link_reason"].str.contains("access to knowledge").all()
 
 
 def test_evidence_by_agency_role_and_transcript(study) -> None:  # type: ignore[no-untyped-def]
-    agency = study.evidence("agency", via_refines=False)
+    agency = study.evidence("agency")
     assert sorted(set(agency["case_id"])) == ["harbor", "river"]
     harbor = agency[agency["case_id"] == "harbor"]
     # T2 IS.J2 (two coders, one span), T2 IS.A3, T4 IS.J2, T4 IS.A3, T4 MIO.SUPV, and the agency-level T5 IS.J2
     assert sorted(zip(harbor["transcript_id"], harbor["code"])) == [
         ("T2", "IS.A3"), ("T2", "IS.J2"), ("T4", "IS.A3"), ("T4", "IS.J2"), ("T4", "MIO.SUPV"), ("T5", "IS.J2")]
-    role = study.evidence("role", via_refines=False)
+    role = study.evidence("role")
     assert set(role["case_id"]) == {"counselor", "supervisor", "agency_leader"}
-    by_transcript = study.evidence("transcript", via_refines=False)
+    by_transcript = study.evidence("transcript")
     assert set(by_transcript["case_id"]) == {"T1", "T2", "T3", "T4", "T5"}
 
 
@@ -71,7 +75,11 @@ def test_worksheet_with_chosen_constructs_and_unknown_construct(study) -> None: 
     sheet = study.rating_worksheet("clinic", constructs=["IS.K", "IS.J2"])
     assert list(dict.fromkeys(sheet.rows["construct"])) == ["IS.J2", "IS.K"]  # codebook order
     is_k = sheet.rows[(sheet.rows["construct"] == "IS.K") & (sheet.rows["case_id"] == "south")].iloc[0]
-    assert (is_k["n_excerpts"], is_k["n_via"], is_k["codes"]) == (0, 1, "via MIO.SUPV x1")
+    assert (is_k["n_excerpts"], is_k["n_via"], is_k["codes"], is_k["evidence"]) == (0, 0, "", "")
+    linked = study.rating_worksheet("clinic", constructs=["IS.K", "IS.J2"], links=True)
+    is_k = linked.rows[(linked.rows["construct"] == "IS.K") & (linked.rows["case_id"] == "south")].iloc[0]
+    assert (is_k["n_excerpts"], is_k["n_via"], is_k["codes"], is_k["evidence"]) == (0, 1, "via MIO.SUPV x1", "")
+    assert is_k["linked_evidence"].startswith("[") and "(via MIO.SUPV:" in is_k["linked_evidence"]
     with pytest.raises(InputError, match="unknown construct 'IS.J9'"):
         study.rating_worksheet("clinic", constructs=["IS.J9"])
 

@@ -76,7 +76,8 @@ def test_sample_joint_report_orders_clinics_by_fidelity(sample):
     order = list(fidelity.sort_values(ascending=False).index)
     matrix = find_table(document, "Construct")
     header = [c.text for c in matrix.rows[0].cells]
-    assert header == ["Construct", "Name", *[c.title() for c in order], "Difference", "Distinguishing"]
+    assert header == ["Construct", "Name", *[c.title() for c in order], "Rated high", "Rated low", "Difference",
+                      "Distinguishing"]
     first = [c.text for c in matrix.rows[1].cells]
     assert first[2:2 + len(order)] == [f"{fidelity[c]:.2f}" for c in order]
     space = row_of(matrix, "IS.J2")

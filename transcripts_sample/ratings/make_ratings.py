@@ -3,18 +3,22 @@
 Run from anywhere: ``python transcripts_sample/ratings/make_ratings.py``. It builds a scratch
 project the way ``mio-qual demo`` does (transcripts; jordan's Word comments and casey's coding
 sheet; their consensus layer), writes the rating worksheet over the constructs that consensus
-layer codes, and fills it in twice from the judgements below:
+layer codes (evidence: each construct's own coding; study-code links are not followed, so a
+cell with no excerpt coded with its construct is left missing), and fills it in twice from the
+judgements below:
 
 * ``lee.xlsx`` and ``kim.xlsx``: the two raters' worksheets (the evidence columns are the real
   worksheet's; the rating and rationale columns are filled);
 * ``reconciliation.csv``: the value the raters agreed for each cell they rated differently
   (the sheet ``mio-qual ratings disagreements --out`` writes, filled in after the meeting);
-* ``fit.csv``: the analyst's fit judgements for a few constructs (the others get a suggested
-  fit in the side-by-side display).
+* ``fit.csv``: the analyst's fit judgements for the constructs the side-by-side display shows
+  (fit is the analyst's interpretation; rows without one stay empty).
 
 Everything is invented. The judgements follow the clinic profiles in ``../README.md`` and the
 coded excerpts; the raters disagree where the evidence is thin or points both ways, which is
-where real raters disagree.
+where real raters disagree. The scale is Damschroder & Lowery's (2013): balanced positive and
+negative influence is 0 (no X), and +2/-2 need explicit, concrete evidence from several
+participants.
 """
 
 from __future__ import annotations
@@ -31,45 +35,58 @@ N, W, E, D = "northside", "westfield", "eastgate", "downtown"
 
 # (construct, clinic, lee, kim, agreed value if they differ, lee's rationale, kim's rationale or None = same)
 JUDGEMENTS: list[tuple[str, str, str, str, str | None, str, str | None]] = [
-    ("INN.B", N, "+1", "+1", None, "Director cites the trial findings as what let her defend shifting time to MIO.", None),
+    ("INN.B", N, "+1", "+1", None, "Director cites the trial findings as what let her defend shifting time to MIO.",
+     None),
     ("INN.B", W, "+1", "+2", "+1", "Counselor and director both know the trials with mothers in treatment.",
      "Two people, including the director, chose MIO because of its trials: strong."),
     ("INN.B", E, "", "", None, "No excerpts.", None),
     ("INN.B", D, "", "", None, "No excerpts.", None),
     ("INN.C", N, "+1", "+1", None, "MIO brings the child into the room; one counselor.", None),
-    ("INN.C", W, "+1", "+1", None, "Clear contrast with the parenting classes they used to refer to; mostly the director's view.", None),
+    ("INN.C", W, "+1", "+1", None,
+     "Clear contrast with the parenting classes they used to refer to; mostly the director's view.",
+     None),
     ("INN.C", E, "+1", "+1", None, "A mother felt asked rather than judged for the first time.", None),
     ("INN.C", D, "", "", None, "No excerpts.", None),
     ("INN.D", N, "+1", "+1", None, "Sessions stretched for a flooded mother without losing the model.", None),
     ("INN.D", W, "+1", "+1", None, "Consultant approved their changes and wanted to share them.", None),
-    ("INN.D", E, "+2", "+2", None, "Video sessions and 45-minute sessions approved by the consultant and tracked.", None),
-    ("INN.D", D, "X", "-1", "-1", "MIO pieces folded into crisis sessions: flexible, but the core is lost.",
-     "What bends here is fidelity, not adaptation; counts against."),
+    ("INN.D", E, "+2", "+2", None, "Video sessions and 45-minute sessions approved by the consultant and tracked.",
+     None),
+    ("INN.D", D, "", "", None,
+     "No excerpts coded with the construct (study-code links are not evidence by default). The crisis-session changes"
+     " are coded IP.I and rated there.",
+     None),
     ("INN.F", N, "0", "-1", "0", "Heavy theory at first, but consultation made it click.",
      "Counselors doubted they could do it with mothers fresh from detox."),
-    ("INN.F", W, "", "0", "", "Only indirect excerpts (reflective-functioning work); too little to rate.",
-     "Indirect excerpts describe the model without difficulty."),
-    ("INN.F", E, "0", "", "0", "Indirect excerpts: complexity mentioned, not a barrier.", "Too little to rate."),
-    ("INN.F", D, "-2", "-1", "-2", "A slow reflective model cannot survive 44-client caseloads; the core is cut.",
-     "Complexity matters, but caseload is the driver (rated under IS.A3)."),
+    ("INN.F", W, "", "", None, "No excerpts coded with the construct (study-code links are not evidence by default).",
+     None),
+    ("INN.F", E, "", "", None, "No excerpts coded with the construct (study-code links are not evidence by default).",
+     None),
+    ("INN.F", D, "-1", "-1", None, "One counselor: under pressure the parts that make it MIO are the ones cut.",
+     None),
     ("INN.H", N, "0", "0", None, "Only the consultant costs extra; cost neither helps nor hinders.", None),
     ("INN.H", W, "-1", "-1", None, "About two unbilled hours a week per counselor with four MIO mothers.", None),
     ("INN.H", E, "", "", None, "No excerpts.", None),
     ("INN.H", D, "", "", None, "No excerpts; the billing problem is rated under OS.F and IS.J1.", None),
-    ("OS.D", N, "+1", "+1", None, "Caseworkers mostly supportive; caseworker turnover means re-explaining MIO.", None),
-    ("OS.D", W, "+2", "+2", None, "Monthly meeting with the county; 19 of 31 referrals from caseworkers; shared form.",
+    ("OS.D", N, "+1", "+1", None, "Caseworkers mostly supportive; caseworker turnover means re-explaining MIO.",
+     None),
+    ("OS.D", W, "+2", "+2", None,
+     "Monthly meeting with the county; 19 of 31 referrals from caseworkers; shared form.",
      None),
     ("OS.D", E, "-1", "0", "-1", "No liaison; contact with caseworkers is counselor by counselor.",
      "Informal contact, neither help nor hindrance."),
     ("OS.D", D, "-2", "-2", None, "Caseworkers do not know MIO and schedule visits over sessions.", None),
-    ("OS.E", N, "+1", "+1", None, "Clear data procedures (encrypted recorders) settled with the research team.", None),
-    ("OS.E", W, "+1", "+1", None, "MIO can go on the child-welfare case plan as a service.", None),
+    ("OS.E", N, "+1", "+1", None, "Clear data procedures (encrypted recorders) settled with the research team.",
+     None),
+    ("OS.E", W, "", "", None,
+     "No excerpts coded with the construct (study-code links are not evidence by default). The case-plan remark was "
+     "coded MIO.CW only.",
+     None),
     ("OS.E", E, "-1", "-1", None, "State IOP hour rules crowd MIO out of the week.", None),
-    ("OS.E", D, "-2", "-1", "-2", "Three months to approve consent language, so no recording; subpoena worries.",
-     "Consent delay was real but is over."),
+    ("OS.E", D, "-2", "-1", "-1", "Three months to approve consent language, so no recording; subpoena worries.",
+     "One participant (the supervisor): weak."),
     ("OS.F", N, "+1", "0", "+1", "The grant covers supervision hours, the consultant and bus tokens.",
      "Grant money helps now, but everything rests on it."),
-    ("OS.F", W, "X", "-1", "X", "Grant ends September 30; the county may contract for MIO.",
+    ("OS.F", W, "0", "-1", "0", "Grant ends September 30, but the county may contract for MIO: the two balance (0).",
      "Funding ends in months; the county contract is only informal."),
     ("OS.F", E, "", "", None, "Too little to rate.", None),
     ("OS.F", D, "-2", "-2", None, "Billing rejects MIO notes as parenting education; no billing path.", None),
@@ -77,34 +94,43 @@ JUDGEMENTS: list[tuple[str, str, str, str, str | None, str, str | None]] = [
     ("IS.A1", W, "", "", None, "No excerpts.", None),
     ("IS.A1", E, "", "", None, "No excerpts.", None),
     ("IS.A1", D, "", "", None, "No excerpts.", None),
-    ("IS.A3", N, "+2", "+2", None, "Two protected supervision hours weekly, a fixed MIO block, no turnover.", None),
-    ("IS.A3", W, "X", "+1", "X", "MIO slots blocked on the calendar, but supervision squeezed by intake cover.",
-     "Blocked calendar and front desk respect the MIO slots."),
-    ("IS.A3", E, "-1", "-1", None, "Supervision every other week; IOP clashes; caseloads rose after the July departure.",
+    ("IS.A3", N, "+1", "+2", "+1", "Two blocked, protected supervision hours a week; one participant.",
+     "Explicit and concrete: the hours are blocked and protected."),
+    ("IS.A3", W, "", "", None, "No excerpts coded with the construct (study-code links are not evidence by default).",
      None),
-    ("IS.A3", D, "-2", "-2", None, "Supervision cancelled most months; three of five trained counselors gone.", None),
-    ("IS.B", N, "+2", "+2", None, "Same six people every week; listening to each other's tapes built trust.", None),
+    ("IS.A3", E, "-1", "-1", None,
+     "Supervision every other week; IOP clashes; caseloads rose after the July departure.",
+     None),
+    ("IS.A3", D, "-1", "-2", "-1", "Nobody to cover her group so she could go; one participant.",
+     "No cover for groups means no supervision."),
+    ("IS.B", N, "+1", "+1", None, "Listening to each other's tapes built trust; the director's account only.", None),
     ("IS.B", W, "", "", None, "No excerpts.", None),
     ("IS.B", E, "", "", None, "No excerpts.", None),
     ("IS.B", D, "", "", None, "No excerpts.", None),
     ("IS.C", N, "", "", None, "No excerpts.", None),
     ("IS.C", W, "", "", None, "No excerpts.", None),
     ("IS.C", E, "", "", None, "No excerpts.", None),
-    ("IS.C", D, "-2", "-1", "-2", "Make-up training unscheduled, compliance answers take weeks, fidelity summaries "
-     "not passed on.", "Communication gaps, from several staff but mostly about single events."),
+    ("IS.C", D, "-2", "-1", "-2",
+     "Make-up training unscheduled, compliance answers take weeks, fidelity summaries not passed on.",
+     "Communication gaps, from several staff but mostly about single events."),
     ("IS.D2", N, "+1", "+1", None, "Privacy for the mother is the reason for the room.", None),
     ("IS.D2", W, "", "", None, "No excerpts.", None),
     ("IS.D2", E, "-1", "0", "-1", "Turnover means another person who left her.", "One remark; description only."),
     ("IS.D2", D, "", "", None, "No excerpts.", None),
-    ("IS.F", N, "+2", "+1", "+2", "A structured way to do what the clinic already says it does; MIO block fits the "
-     "schedule.", "Fits the mission better than the workflow."),
-    ("IS.F", W, "+1", "+1", None, "MIO slots blocked and respected by the front desk.", None),
-    ("IS.F", E, "-1", "-1", None, "MIO competes with the IOP tracks for rooms and hours.", None),
-    ("IS.F", D, "-1", "-2", "-2", "Shared offices limit MIO days.", "A slow reflective model does not fit a clinic "
-     "run on billable hours."),
-    ("IS.G", N, "+2", "+2", None, "Director let productivity dip on purpose, with the agency's backing.", None),
+    ("IS.F", N, "+1", "+1", None, "A structured way to do what the clinic already says it does; one participant.",
+     None),
+    ("IS.F", W, "", "", None, "No excerpts coded with the construct (study-code links are not evidence by default).",
+     None),
+    ("IS.F", E, "", "", None, "No excerpts coded with the construct (study-code links are not evidence by default).",
+     None),
+    ("IS.F", D, "", "", None, "No excerpts coded with the construct (study-code links are not evidence by default).",
+     None),
+    ("IS.G", N, "+1", "+1", None,
+     "Director let productivity dip on purpose, with the agency's backing; her account only.",
+     None),
     ("IS.G", W, "", "", None, "No excerpts.", None),
-    ("IS.G", E, "X", "-1", "X", "Licensing review and a new scheduling system compete, but the MIO hour is kept.",
+    ("IS.G", E, "0", "-1", "-1",
+     "Licensing review and a new scheduling system compete with MIO, yet staff still ask for a room: balanced (0).",
      "Other projects come first when rooms are given out."),
     ("IS.G", D, "-2", "-2", None, "Supervision is the first thing dropped when a group needs cover.", None),
     ("IS.H", N, "+1", "+1", None, "Productivity dip accepted for MIO.", None),
@@ -115,46 +141,65 @@ JUDGEMENTS: list[tuple[str, str, str, str, str | None, str, str | None]] = [
     ("IS.I", W, "+1", "+1", None, "MIO gave the clinic a clinical tool for its family slogan.", None),
     ("IS.I", E, "", "", None, "No excerpts.", None),
     ("IS.I", D, "", "", None, "No excerpts.", None),
-    ("IS.J1", N, "+1", "X", "+1", "Startup money and donations; grant pays supervision.",
-     "Grant helps now; agency budget flat after it."),
+    ("IS.J1", N, "+1", "0", "+1", "Startup money and donations; the grant pays supervision and the consultant.",
+     "Grant helps now; the agency budget is flat after it: balanced (0)."),
     ("IS.J1", W, "-1", "-1", None, "Half the sessions are covered only by the grant, which ends in September.", None),
     ("IS.J1", E, "-1", "-1", None, "A private room would cost $18,000 nobody has.", None),
-    ("IS.J1", D, "-2", "-2", None, "Grant pays training and raters, not the counselor's hour; nothing in next "
-     "year's budget.", None),
+    ("IS.J1", D, "-2", "-2", None,
+     "Grant pays training and raters, not the counselor's hour; nothing in next year's budget.",
+     None),
     ("IS.J2", N, "+2", "+2", None, "A converted private family room with a door that locks; mothers like it.", None),
     ("IS.J2", W, "+1", "+1", None, "Small offices, but the doors close and it is quiet enough.", None),
-    ("IS.J2", E, "-2", "-2", None, "Sessions in Group Room B, interrupted in most sessions; tapes full of noise.", None),
+    ("IS.J2", E, "-2", "-2", None, "Sessions in Group Room B, interrupted in most sessions; tapes full of noise.",
+     None),
     ("IS.J2", D, "-1", "-2", "-1", "Shared offices booked by the hour; children not allowed in offices.",
      "No room for MIO at all; request for the storage room unanswered."),
-    ("IS.K", N, "+2", "+2", None, "Weekly consultation with tapes; consultant joins by video.", None),
-    ("IS.K", W, "+1", "+1", None, "Monthly call with the developers; supervision squeezed.", None),
-    ("IS.K", E, "+1", "+1", None, "Consultation every other week; consultant consulted on adaptations.", None),
-    ("IS.K", D, "-2", "-2", None, "Nobody to listen to tapes; consultation cancelled seven months of nine.", None),
+    ("IS.K", N, "", "", None,
+     "No excerpts coded with the construct (study-code links are not evidence by default). Consultation talk was "
+     "coded MIO.SUPV.",
+     None),
+    ("IS.K", W, "0", "0", None, "A monthly call with the developers, but nine days to get an answer: balanced (0).",
+     None),
+    ("IS.K", E, "", "", None,
+     "No excerpts coded with the construct (study-code links are not evidence by default). Consultation talk was "
+     "coded MIO.SUPV.",
+     None),
+    ("IS.K", D, "-1", "-2", "-1", "One counselor: nobody listens to her tapes.",
+     "Nobody to listen to tapes: the knowledge MIO needs does not reach counselors."),
     ("IND.A", N, "+1", "+1", None, "Agency leader chose Northside; supportive though the budget is flat.", None),
-    ("IND.A", W, "0", "0", None, "Counselors hear nothing from Harbor's leaders: distant rather than hindering.", None),
+    ("IND.A", W, "0", "0", None, "Counselors hear nothing from Harbor's leaders: distant rather than hindering.",
+     None),
     ("IND.A", E, "+1", "+1", None, "Agency paid for training and coverage; a leader visited Group Room B.", None),
-    ("IND.A", D, "-1", "-2", "-2", "Leaders say MIO matters but put nothing behind it.",
-     "Priority stated in the newsletter, targets raised anyway."),
-    ("IND.B", N, "+2", "+2", None, "Director covered a group herself and sat through the training.", None),
-    ("IND.B", W, "+2", "+1", "+2", "Director is all in: all-staff talks, went to the county meeting.",
-     "Director strong, but the supervisor has eleven reports."),
+    ("IND.A", D, "-1", "-2", "-1", "Leaders say MIO matters but put nothing behind it; one participant.",
+     "Priority stated, targets raised anyway."),
+    ("IND.B", N, "+2", "+1", "+1", "Director covered a group herself and sat through the training.",
+     "The director's account of herself only: weak."),
+    ("IND.B", W, "+2", "+1", "+1", "Director is all in: all-staff talks, went to the county meeting.",
+     "One counselor's account: weak."),
     ("IND.B", E, "+1", "+2", "+2", "Supervisor protects the hour and asked facilities twice.",
      "Director and supervisor both protect MIO and come to consultation."),
     ("IND.B", D, "-1", "-1", None, "MIO lead overloaded; director never protected the supervision hour.", None),
-    ("IND.H.K", N, "+2", "+2", None, "Competence grew clearly over the year with tape review and feedback.", None),
-    ("IND.H.K", W, "+1", "+1", None, "Trained counselors; indirect excerpts only.", None),
-    ("IND.H.K", E, "X", "0", "X", "Experienced counselors understand the model; the new counselor is unsure.",
-     "Mixed reports balance out."),
+    ("IND.H.K", N, "+1", "0", "+1",
+     "Listening back to her tapes showed a counselor how much she talked: tape review builds skill; one participant.",
+     "One excerpt about an early difficulty; no clear influence (0)."),
+    ("IND.H.K", W, "", "", None,
+     "No excerpts coded with the construct (study-code links are not evidence by default).",
+     None),
+    ("IND.H.K", E, "0", "0", None,
+     "One counselor understood the model after training, the new one is unsure: balanced (0).",
+     None),
     ("IND.H.K", D, "-1", "-2", "-2", "New counselor has only the online modules.",
      "Counselors do not know whether they are doing the model."),
     ("IND.H.M", N, "", "", None, "No direct excerpts.", None),
     ("IND.H.M", W, "+2", "+2", None, "Five counselors volunteered at once; some pushed to apply.", None),
     ("IND.H.M", E, "+2", "+2", None, "The most meaningful part of the job; counselors bring hard sessions.", None),
-    ("IND.H.M", D, "X", "-1", "X", "Believes in it but is tired and drowning.", "Exhaustion wins in practice."),
+    ("IND.H.M", D, "0", "-1", "-1", "Believes in MIO but is tired and drowning: balanced (0).",
+     "Exhaustion wins in practice."),
     ("IND.I.J", N, "+1", "+1", None, "Two thirds of MIO mothers have open child-welfare cases.", None),
     ("IND.I.J", W, "+2", "+2", None, "Mothers' children are what takes them out of treatment; clear need.", None),
     ("IND.I.J", E, "+1", "+1", None, "Mothers value being asked about their children; transport barriers.", None),
-    ("IND.I.J", D, "X", "+1", "X", "Great need, but shelters, transport and childcare keep mothers away.",
+    ("IND.I.J", D, "0", "+1", "+1",
+     "Great need, yet shelters, transport and childcare keep mothers away: balanced (0).",
      "Need is high and staff say these mothers need MIO."),
     ("IP.D", N, "+2", "+2", None, "Room, block and supervision planned before the first mother enrolled.", None),
     ("IP.D", W, "0", "+1", "0", "Two-month gap between training and first cases for consent review.",
@@ -166,9 +211,9 @@ JUDGEMENTS: list[tuple[str, str, str, str, str | None, str, str | None]] = [
     ("IP.F1", E, "+2", "+2", None, "Supervisor pitched it and asked for volunteers, which she says mattered.", None),
     ("IP.F1", D, "0", "0", None, "Supervisor asked who was interested; nothing more.", None),
     ("IP.F2", N, "+1", "+1", None, "Mothers like the room and the sessions.", None),
-    ("IP.F2", W, "+1", "X", "+1", "Caseworker referrals bring mothers in.",
-     "Referral by the caseworker raises the question whether mothers really choose."),
-    ("IP.F2", E, "X", "+1", "X", "Mothers feel heard, but some fear the recordings (immigration).",
+    ("IP.F2", W, "+1", "0", "+1", "Caseworker referrals bring mothers in.",
+     "Referral by the caseworker raises the question whether mothers really choose: balanced (0)."),
+    ("IP.F2", E, "0", "+1", "0", "Mothers feel heard, but some fear the recordings (immigration): balanced (0).",
      "Mothers respond well."),
     ("IP.F2", D, "-1", "-1", None, "Mothers whose counselor left transferred or dropped out.", None),
     ("IP.H1", N, "+2", "+2", None, "Fidelity feedback used; competence scores rose.", None),
@@ -176,38 +221,45 @@ JUDGEMENTS: list[tuple[str, str, str, str, str | None, str, str | None]] = [
     ("IP.H1", E, "+1", "+1", None, "Shortened sessions tracked against adherence.", None),
     ("IP.H1", D, "-2", "-1", "-2", "Fidelity summaries not passed on; eleven mothers in total.",
      "Some monitoring exists, little is done with it."),
-    ("IP.I", N, "+1", "+1", None, "Low-literacy adaptation; treatment plans tie parenting to relapse prevention.", None),
-    ("IP.I", W, "+1", "", "+1", "Indirect excerpts of adaptations approved by the consultant.", "Too little to rate."),
+    ("IP.I", N, "+1", "+1", None, "Low-literacy adaptation; treatment plans tie parenting to relapse prevention.",
+     None),
+    ("IP.I", W, "", "", None, "No excerpts coded with the construct (study-code links are not evidence by default).",
+     None),
     ("IP.I", E, "+2", "+1", "+2", "Signs, shorter sessions, recorder placement, translated handouts.",
      "Adapting a lot, partly to cope with the room."),
-    ("IP.I", D, "-1", "X", "-1", "MIO squeezed into the last half hour of crisis sessions.",
-     "Some adaptation, some drift."),
+    ("IP.I", D, "-1", "0", "-1", "MIO squeezed into the last half hour of crisis sessions.",
+     "Some adaptation, some drift: balanced (0)."),
 ]
 
 FIT = [
+    ("OS.D", "expansion", "The county partnership goes with Westfield's fidelity, but it explains its reach (31 of 36 "
+                          "eligible enrolled) more than its fidelity: the qualitative strand adds what the scores miss."),
+    ("IS.A3", "confirmation", "Protected, blocked supervision hours at Northside; supervision squeezed at Eastgate and "
+                              "no cover at Downtown. Westfield has no rating, so the display calls it insufficient data."),
+    ("IS.J1", "confirmation", "Northside's grant and startup money pay for supervision; Downtown's grant pays no "
+                              "counselor hour, and fidelity is lowest there."),
     ("IS.J2", "confirmation", "A private room goes with higher fidelity; Eastgate's interrupted group-room sessions "
                               "score lower in adherence."),
-    ("IS.A3", "confirmation", "Protected supervision and a fixed MIO block at Northside; supervision cancelled at "
-                              "Downtown."),
-    ("OS.D", "expansion", "The county partnership explains Westfield's reach (31 of 36 eligible enrolled) more than "
-                          "its fidelity."),
     ("IND.H.M", "discordance", "Motivation is high at Eastgate and Westfield, yet their fidelity is moderate: "
-                               "motivation alone does not carry fidelity."),
+                               "motivation alone does not carry fidelity (Northside has no rating)."),
+    ("IP.D", "confirmation", "Room, block and supervision were planned at Northside before the first mother; Eastgate "
+                             "and Downtown left it to each counselor."),
+    ("IP.F2", "expansion", "Engagement rises with fidelity, and the Westfield rationale adds a question the scores "
+                           "cannot answer: do mothers referred by their caseworker choose MIO?"),
+    ("IP.H1", "confirmation", "Fidelity feedback was used at Northside; Downtown's fidelity summaries never reached "
+                              "the counselors."),
 ]
 
 
 def build_project(folder: Path):  # type: ignore[no-untyped-def]
     """A scratch project with the sample's transcripts, both coders and their consensus layer."""
     from mio_qual import Project
-    from mio_qual.coding.reconcile import reconcile
-    from mio_qual.coding.spreadsheet import import_sheets
-    from mio_qual.coding.word import import_docx_comments
 
     project = Project.create(folder / "project")
     project.import_transcripts([SAMPLE])
-    import_docx_comments(project, sorted((SAMPLE / "coding" / "jordan").glob("*.docx")), coder="jordan")
-    import_sheets(project, [SAMPLE / "coding" / "casey.xlsx"], coder="casey")
-    reconcile(project, ["jordan", "casey"], into="consensus", out=folder / "reconciliation")
+    project.import_codings(sorted((SAMPLE / "coding" / "jordan").glob("*.docx")), coder="jordan")
+    project.import_codings([SAMPLE / "coding" / "casey.xlsx"], coder="casey")
+    project.reconcile(["jordan", "casey"], into="consensus", out=folder / "reconciliation")
     return project
 
 
@@ -236,12 +288,12 @@ def fill(path: Path, rater: str) -> None:
 
 
 def main() -> None:
-    from mio_qual.mixed.worksheet import build_worksheet, write_worksheet
+    from mio_qual.reports.worksheet import write_worksheet
 
     with tempfile.TemporaryDirectory() as scratch:
         project = build_project(Path(scratch))
         try:
-            sheet = build_worksheet(project, "clinic")
+            sheet = project.rating_worksheet("clinic")  # evidence: each construct's own coding (no links)
             for rater in RATERS:
                 written = write_worksheet(sheet, scratch, rater, docx=False)[0]
                 target = HERE / f"{rater}.xlsx"

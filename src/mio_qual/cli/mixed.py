@@ -43,13 +43,20 @@ def ratings() -> None:
 @click.option("--construct", "constructs", multiple=True, help="Constructs to rate (default: those coded).")
 @click.option("--case", "cases", multiple=True, help="Cases to include (default: all of the kind).")
 @click.option("--no-docx", is_flag=True, help="Write only the .xlsx files.")
-@click.option("--no-refines", is_flag=True, help="Quote only direct codings, not study codes that refine a construct.")
+@click.option("--links", is_flag=True,
+              help="Also show excerpts of study codes linked to a construct (reviewed links, each with its reason), "
+                   "in their own column; by default a construct's evidence is its own coding.")
+@click.option("--link-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Links to follow instead of the reviewed ones (YAML entries: code, construct, reason).")
+@click.option("--mixed-x", is_flag=True,
+              help="Offer X (mixed, not weighed) on the scale: an extension to Damschroder & Lowery 2013, who "
+                   "rate mixed evidence 0; the worksheet says so.")
 def worksheet_cmd(by: str, raters: tuple[str, ...], out: Path, coders: tuple[str, ...], constructs: tuple[str, ...],
-                  cases: tuple[str, ...], no_docx: bool, no_refines: bool) -> None:
+                  cases: tuple[str, ...], no_docx: bool, links: bool, link_file: Path | None, mixed_x: bool) -> None:
     """Write rating worksheets (.xlsx to fill, .docx to read): one row per construct per case."""
     done = get_project().write_rating_worksheets(out, _names(raters), by=by, docx=not no_docx, coder=_names(coders),
                                                  constructs=_names(constructs), cases=_names(cases),
-                                                 via_refines=not no_refines)
+                                                 links=link_file or links, mixed_x=mixed_x)
     sheet, written = done.sheet, done.files
     n_cases = sheet.rows["case_id"].nunique()
     n_constructs = sheet.rows["construct"].nunique()
@@ -256,15 +263,19 @@ def quant_measures(fmt: str) -> None:
 @click.option("--low", "low", multiple=True, help="Name the low-outcome cases (overrides --split).")
 @click.option("--strong", type=float, default=2.0, show_default=True, help="Mean difference that distinguishes.")
 @click.option("--weak", type=float, default=1.0, show_default=True, help="Mean difference that weakly distinguishes.")
+@click.option("--min-rated", type=int, default=2, show_default=True,
+              help="Rated cases each group needs before a construct can be flagged (one rule for every display).")
+@click.option("--links", is_flag=True, help="Side-by-side: also quote excerpts of linked study codes (marked 'via').")
 @click.option("--sort", type=click.Choice(["codebook", "distinguishing"]), default="codebook", show_default=True)
-@click.option("--fit", "fit", type=click.Path(dir_okay=False, path_type=Path), help="Analyst's fit file (side-by-side).")
+@click.option("--fit", "fit", type=click.Path(dir_okay=False, path_type=Path),
+              help="Analyst's fit file (side-by-side): construct, fit, note; without it the fit column is empty.")
 @click.option("--quotes", type=int, default=3, show_default=True, help="Exemplar quotes per row (side-by-side).")
 @click.option("--condition", "conditions", multiple=True, help="QCA conditions (default: distinguishing constructs).")
 @click.option("--present-at", type=float, default=1.0, show_default=True, help="QCA: rating at which a condition is present.")
 def joint(outcome: str, display: str, fmt: str, out: Path | None, by: str, rater: str | None,
           constructs: tuple[str, ...], split: str, threshold: float | None, high: tuple[str, ...], low: tuple[str, ...],
-          strong: float, weak: float, sort: str, fit: Path | None, quotes: int, conditions: tuple[str, ...],
-          present_at: float) -> None:
+          strong: float, weak: float, min_rated: int, links: bool, sort: str, fit: Path | None, quotes: int,
+          conditions: tuple[str, ...], present_at: float) -> None:
     """Joint displays of construct ratings and an outcome: case-ordered matrix, side-by-side, statistics by theme."""
     from ..errors import InputError
     from ..mixed.joint import DistinguishRule
@@ -273,14 +284,14 @@ def joint(outcome: str, display: str, fmt: str, out: Path | None, by: str, rater
         raise InputError("the heatmap (--format png) shows the case-ordered display",
                          hint="use --display case-ordered, or another --format")
     rule = DistinguishRule(split=split, threshold=threshold, high=tuple(_names(high) or ()) or None,
-                           low=tuple(_names(low) or ()) or None, strong=strong, weak=weak)
+                           low=tuple(_names(low) or ()) or None, strong=strong, weak=weak, min_rated=min_rated)
     options: dict[str, Any] = {
         "case-ordered": {"rule": rule, "constructs": _names(constructs), "sort": sort},
         "side-by-side": {"rule": rule, "constructs": _names(constructs), "fit": fit, "quotes": quotes},
-        "stats-by-theme": {"constructs": _names(constructs)},
+        "stats-by-theme": {"constructs": _names(constructs), "rule": rule},
         "qca": {"conditions": _names(conditions), "present_at": present_at, "rule": rule},
     }[display]
-    result = get_project().joint_display(display, outcome, by=by, rater=rater, **options)
+    result = get_project().joint_display(display, outcome, by=by, rater=rater, links=links, **options)
     if fmt == "table" and out is None:
         for table in (result.tables() if display == "qca" else result.tables()[:1]):
             emit(table.frame, "table", title=table.title)

@@ -10,10 +10,14 @@ quantitative values, constructs, excerpts) that :class:`~mio_qual.project.Projec
    constructs flagged as distinguishing high- from low-outcome cases (Damschroder & Lowery
    2013); the rule is a parameter (:class:`DistinguishRule`) and is stated in the notes;
 2. :func:`side_by_side`: construct | quantitative result | qualitative finding with exemplar
-   quotes | fit (confirmation, expansion, discordance), the fit taken from the analyst's file
-   or, where it has none, suggested from the direction of the ratings against the outcome and
-   marked as suggested;
+   quotes | fit (confirmation, expansion, discordance). Fit is the analyst's interpretation
+   (Fetters, Curry & Creswell 2013): it comes only from the analyst's fit file and is empty
+   without one; a ``direction_summary`` column beside it (Spearman's rho of rating against
+   outcome, with its n) is named as what it is and is never turned into a fit;
 3. :func:`stats_by_theme`: outcome scores grouped by the rating each case got on a construct.
+
+All three displays state under them the one distinguishing rule in force and the number of
+rated cases per group.
 
 References
 ----------
@@ -46,7 +50,7 @@ from .constructs import Constructs, as_list
 from .evidence import pick_quotes
 from .quant import ALIASES, MEASURES
 from .ratings import construct_matrix, default_rater
-from .ratings_scale import RATINGS, score
+from .ratings_scale import RATINGS, score, valence
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -68,7 +72,8 @@ class DistinguishRule:
     * ``weakly distinguishing``: ``weak`` <= difference < ``strong``;
     * ``reverse``: difference <= -``weak`` (rated higher where the outcome is lower);
     * ``not distinguishing``: |difference| < ``weak``;
-    * ``insufficient data``: a group has fewer than ``min_rated`` rated cases.
+    * ``insufficient data``: a group has fewer than ``min_rated`` rated cases (default 2, so that
+      no flag rests on one case per group).
 
     Parameters
     ----------
@@ -85,7 +90,7 @@ class DistinguishRule:
     strong, weak : float
         Differences of mean score (default 2 and 1 scale points).
     min_rated : int
-        Rated cases each group needs (default 1).
+        Rated cases each group needs (default 2).
     """
 
     split: str = "halves"
@@ -94,7 +99,7 @@ class DistinguishRule:
     low: tuple[str, ...] | None = None
     strong: float = 2.0
     weak: float = 1.0
-    min_rated: int = 1
+    min_rated: int = 2
 
     def __post_init__(self) -> None:
         if self.split not in ("halves", "extremes", "threshold"):
@@ -104,6 +109,8 @@ class DistinguishRule:
         if self.weak > self.strong:
             raise InputError("the weak difference must not exceed the strong one",
                              hint=f"got weak={self.weak}, strong={self.strong}")
+        if self.min_rated < 1:
+            raise InputError(f"min_rated must be at least 1, not {self.min_rated}", hint="use --min-rated 2 (default)")
 
     def groups(self, outcomes: "pd.Series") -> tuple[list[str], list[str]]:
         """High and low cases, each ordered by outcome (highest first)."""
@@ -139,18 +146,46 @@ class DistinguishRule:
         return "not distinguishing", diff
 
     def describe(self, high: Sequence[str], low: Sequence[str], outcome: str) -> str:
-        """The rule in words, naming the groups."""
+        """The rule in words, naming the groups and their sizes."""
         how = {"halves": "upper half", "extremes": "highest case", "threshold": f"at or above {self.threshold:g}"
                if self.threshold is not None else "named"}[self.split]
         if self.high or self.low:
             how = "named by the analyst"
-        return (f"Distinguishing rule: high {outcome} cases ({how}) = {', '.join(high) or 'none'}; low = "
-                f"{', '.join(low) or 'none'}. A construct is distinguishing when its mean rating in the high group "
-                f"minus its mean rating in the low group is at least {self.strong:g}, weakly distinguishing when at "
-                f"least {self.weak:g}, reverse when at most -{self.weak:g}; X (mixed) and missing ratings are left out "
-                f"of the means, and a group with fewer than {self.min_rated} rated case(s) gives 'insufficient data'."
+        return (f"Distinguishing rule: high {outcome} cases ({how}) = {', '.join(high) or 'none'} (n = {len(high)}); "
+                f"low = {', '.join(low) or 'none'} (n = {len(low)}). A construct is distinguishing when its mean "
+                f"rating in the high group minus its mean rating in the low group is at least {self.strong:g}, weakly "
+                f"distinguishing when at least {self.weak:g}, reverse when at most -{self.weak:g}; it needs at least "
+                f"{self.min_rated} rated case(s) in each group ('insufficient data' otherwise; n_high and n_low give "
+                "each construct's rated cases). X and missing ratings are left out of the means."
                 + (" Cases whose outcome ties across the split are in neither group."
                    if self.split != "threshold" and not (self.high or self.low) else ""))
+
+
+def rated_counts(matrix: "pd.DataFrame", high: Sequence[str], low: Sequence[str]) -> "pd.DataFrame":
+    """Per construct, how many cases of each group have a numeric rating (X and missing do not count).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index construct; columns n_high, n_low.
+    """
+    import pandas as pd
+
+    scored = matrix.map(lambda v: not math.isnan(score(v))) if len(matrix) else matrix
+    return pd.DataFrame({"n_high": scored[list(high)].sum(axis=1) if len(high) else 0,
+                         "n_low": scored[list(low)].sum(axis=1) if len(low) else 0},
+                        index=matrix.index).astype(int)
+
+
+def scale_note(matrix: "pd.DataFrame") -> str:
+    """The scale as the display uses it, naming X as a departure when any cell holds it."""
+    text = ("Ratings -2 ... +2 give valence and strength; 0 is neutral or mixed (balanced) influence; blank is "
+            "missing (Damschroder & Lowery 2013).")
+    n_x = int((matrix == "X").sum().sum()) if len(matrix) else 0
+    if n_x:
+        text += (f" {n_x} cell(s) are X (mixed, not weighed): an extension the raters opted into, not part of "
+                 "Damschroder & Lowery's scale (they rate balanced influence 0); X cells are left out of means.")
+    return text
 
 
 # ---------------------------------------------------------------------------- results
@@ -341,8 +376,9 @@ def case_ordered(data: JointData, outcome: str = "fidelity", *, rater: str | Non
     -------
     JointDisplay
         ``frame`` columns: construct, name, one column per case (highest outcome first),
-        difference (mean high - mean low), distinguishing (the label). Its first row gives the
-        outcome per case. ``data`` holds ``matrix``, ``outcomes``, ``high``, ``low``, ``flags``.
+        n_high, n_low (rated cases per group), difference (mean high - mean low),
+        distinguishing (the label). Its first row gives the outcome per case. ``data`` holds
+        ``matrix``, ``outcomes``, ``high``, ``low``, ``flags``.
     """
     import pandas as pd
 
@@ -356,10 +392,11 @@ def case_ordered(data: JointData, outcome: str = "fidelity", *, rater: str | Non
         label, diff = rule.classify([scores[c] for c in high], [scores[c] for c in low])
         flags.append((construct, label, diff))
     flag_frame = pd.DataFrame(flags, columns=["construct", "distinguishing", "difference"]).set_index("construct")
+    flag_frame = flag_frame.join(rated_counts(matrix, high, low))
     label = outcome_label(outcome, outcomes, by)
     cases = list(matrix.columns)
     rows = [{"construct": "", "name": f"{outcome} ({by} mean)", **{c: _fmt(outcomes.at[c, "value"]) for c in cases},
-             "difference": "", "distinguishing": ""}]
+             "n_high": "", "n_low": "", "difference": "", "distinguishing": ""}]
     order = list(matrix.index)
     if sort == "distinguishing":
         rank = {lab: i for i, lab in enumerate(LABELS)}
@@ -370,15 +407,16 @@ def case_ordered(data: JointData, outcome: str = "fidelity", *, rater: str | Non
         diff = flag_frame.at[construct, "difference"]
         rows.append({"construct": construct, "name": info.name(construct),
                      **{c: matrix.at[construct, c] if matrix.at[construct, c] is not None else "" for c in cases},
+                     "n_high": int(flag_frame.at[construct, "n_high"]), "n_low": int(flag_frame.at[construct, "n_low"]),
                      "difference": "" if math.isnan(diff) else f"{diff:+.1f}",
                      "distinguishing": flag_frame.at[construct, "distinguishing"]})
-    frame = pd.DataFrame(rows, columns=["construct", "name", *cases, "difference", "distinguishing"])
+    frame = pd.DataFrame(rows, columns=["construct", "name", *cases, "n_high", "n_low", "difference", "distinguishing"])
     counts = flag_frame["distinguishing"].value_counts()
     notes = [
         f"Cases ordered by {label}, highest first; n per case: "
         + ", ".join(f"{c} {int(outcomes.at[c, 'n'])}" for c in cases) + ".",
         rule.describe(high, low, outcome),
-        f"Ratings: {rater}; -2 ... +2 valence and strength, X mixed, blank missing (Damschroder & Lowery 2013).",
+        f"Ratings: {rater}. " + scale_note(matrix),
         "Flags: " + ", ".join(f"{lab} {int(counts.get(lab, 0))}" for lab in LABELS if counts.get(lab, 0)) + ".",
     ]
     if outcomes.attrs.get("left_out"):
@@ -395,6 +433,9 @@ def case_ordered(data: JointData, outcome: str = "fidelity", *, rater: str | Non
 # ---------------------------------------------------------------------------- display 2
 def read_fit(path: str | Path, info: Constructs | None = None) -> dict[str, tuple[str, str]]:
     """Read the analyst's fit judgements: columns construct, fit and optionally note.
+
+    A side-by-side display written to .xlsx or .csv, with its fit column filled in, is such a
+    file; rows with an empty fit are rows not judged yet and are skipped.
 
     Returns
     -------
@@ -419,11 +460,15 @@ def read_fit(path: str | Path, info: Constructs | None = None) -> dict[str, tupl
                 problems.add(f"{table.where(n, column)}: holds a formula ({value.text})", n)
         construct = as_text(record.get("construct"))
         fit = as_text(record.get("fit")).lower()
+        if not fit and not construct:
+            continue
         if not construct:
             problems.add(f"{table.where(n, 'construct')}: the construct is empty", n)
             continue
         if info is not None and info.codes and construct not in info:
             problems.add(f"{table.where(n, 'construct')}: unknown construct {construct!r}", n)
+        if not fit:  # a row the analyst has not judged yet (a filled-in side-by-side display has them)
+            continue
         if fit not in FITS:
             problems.add(f"{table.where(n, 'fit')}: {fit or 'an empty cell'!r} is not a fit (use "
                          f"{', '.join(FITS)})", n)
@@ -432,52 +477,56 @@ def read_fit(path: str | Path, info: Constructs | None = None) -> dict[str, tupl
             problems.add(f"{table.where(n, 'construct')}: {construct} already has a fit in row {rows[construct]}", n)
             continue
         rows[construct] = n
-        out[construct] = (fit, as_text(record.get("note")))
+        out[construct] = (fit, as_text(record.get("note") if "note" in record else record.get("fit_note")))
     problems.raise_if_any("fit file", "correct the cells listed and run the command again")
     return out
 
 
-def suggest_fit(scores: Sequence[float], outcomes: Sequence[float], threshold: float = 0.5) -> tuple[str, str]:
-    """A suggested fit from the direction of the ratings against the outcome.
+def direction_summary(scores: Sequence[float], outcomes: Sequence[float]) -> str:
+    """The direction of the ratings against the outcome, in words, with its n: not a fit.
 
-    Spearman's rho between rating scores and outcome values over the rated cases: rho >=
-    ``threshold`` suggests confirmation (the qualitative ratings rise with the outcome),
-    rho <= -``threshold`` discordance, anything between expansion (the construct does not
-    track the outcome, so what it adds lies beyond the outcome's differences). Fewer than three
-    rated cases or ratings that do not vary suggest nothing.
+    Spearman's rho (Spearman 1904) between rating scores and outcome values over the cases
+    rated -2 ... +2. Fewer than three rated cases, or ratings or outcomes that do not vary,
+    give no rho, and the text says why. Fit (confirmation, expansion, discordance) is the
+    analyst's interpretation of both strands (Fetters, Curry & Creswell 2013) and is never
+    derived from this.
 
-    Returns
-    -------
-    fit : str
-        ``confirmation``, ``expansion``, ``discordance`` or ``''``.
-    why : str
+    Examples
+    --------
+    >>> direction_summary([2, 1, -1, -2], [4.5, 4, 3, 2])
+    'rho = +1.00 (n = 4 rated cases)'
+    >>> direction_summary([1, 1, 1, float("nan")], [4.5, 4, 3, 2])
+    'no rho: the ratings do not vary (n = 3 rated cases)'
+    >>> direction_summary([float("nan"), 2, float("nan"), -1], [4.5, 4, 3, 2])
+    'no rho: n = 2 rated cases (3 needed)'
     """
-    rho = spearman(scores, outcomes)
-    rated = sum(not math.isnan(s) for s in scores)
-    if rated < 3:
-        return "", f"suggested: none ({rated} rated case(s); 3 needed)"
+    rated = [(a, b) for a, b in zip(scores, outcomes) if not (math.isnan(a) or math.isnan(b))]
+    n = len(rated)
+    if n < 3:
+        return f"no rho: n = {n} rated case{'s' if n != 1 else ''} (3 needed)"
+    rho = spearman([a for a, _ in rated], [b for _, b in rated])
     if math.isnan(rho):
-        return "expansion", "suggested: ratings do not vary across cases"
-    if rho >= threshold:
-        return "confirmation", f"suggested: rho = {rho:+.2f}"
-    if rho <= -threshold:
-        return "discordance", f"suggested: rho = {rho:+.2f}"
-    return "expansion", f"suggested: rho = {rho:+.2f}"
+        what = "ratings" if len({a for a, _ in rated}) < 2 else "outcomes"
+        return f"no rho: the {what} do not vary (n = {n} rated cases)"
+    return f"rho = {rho:+.2f} (n = {n} rated cases)"
 
 
 def _quote_line(row: Any, longest: int = 320) -> str:
-    """An excerpt as a display quote: its text (cut at a word near ``longest``), who said it, the case."""
+    """An excerpt as a display quote: its text (cut at a word near ``longest``), who said it, the
+    case, and whether the analyst pinned it or it was chosen automatically."""
     text = row.text
     if len(text) > longest:
         text = text[:longest].rsplit(" ", 1)[0] + " \u2026"
     who = row.speaker_id if isinstance(row.speaker_id, str) else "participant"
     role = str(row.speaker_role).replace("_", " ") if isinstance(row.speaker_role, str) else ""
-    return f"\u201c{text}\u201d ({who}{', ' + role if role else ''}, {row.case_id})"
+    how = "pinned by the analyst" if getattr(row, "chosen_by", "") == "analyst" else "chosen automatically"
+    via = f"; via {row.code}" if getattr(row, "via", False) is True else ""
+    return f"\u201c{text}\u201d ({who}{', ' + role if role else ''}, {row.case_id}; {how}{via})"
 
 
 def side_by_side(data: JointData, outcome: str = "fidelity", *, rater: str | None = None,
                  fit: str | Path | dict | None = None, constructs: Sequence[str] | None = None,
-                 rule: DistinguishRule | None = None, quotes: int = 3, fit_threshold: float = 0.5) -> JointDisplay:
+                 rule: DistinguishRule | None = None, quotes: int = 3) -> JointDisplay:
     """Side-by-side joint display: construct | quantitative result | qualitative finding | fit.
 
     Parameters
@@ -487,26 +536,25 @@ def side_by_side(data: JointData, outcome: str = "fidelity", *, rater: str | Non
     outcome : str
     rater : str, optional
     fit : path or dict, optional
-        The analyst's fit file (construct, fit, note) or ``{construct: (fit, note)}``.
-        Constructs without an analyst's fit get a suggested one (:func:`suggest_fit`),
-        marked as suggested in ``fit_source``.
+        The analyst's fit file (construct, fit, note; a side-by-side display written to .xlsx
+        or .csv and filled in serves) or ``{construct: (fit, note)}``. Constructs without the
+        analyst's fit have an empty fit.
     constructs : sequence of str, optional
         Rows (default: the constructs the case-ordered display flags as distinguishing, weakly
         distinguishing or reverse, and every construct in the fit file; all rated constructs
         when that leaves none).
     rule : DistinguishRule, optional
-        For the default choice of rows.
+        For the default choice of rows (the same rule as the case-ordered display's).
     quotes : int
         Exemplar quotes per row (2 or 3 recommended), from the highest- and lowest-rated cases
-        first, de-identified.
-    fit_threshold : float
-        |rho| at which a suggested fit is confirmation or discordance.
+        first, de-identified: the quote the analyst pinned for the case (the ratings' ``quote``
+        column) or one chosen by :func:`mio_qual.mixed.evidence.pick_quotes`, which says so.
 
     Returns
     -------
     JointDisplay
         Columns: construct, name, quantitative_result, qualitative_finding, exemplar_quotes,
-        fit, fit_source, fit_note.
+        fit, fit_source, fit_note, direction_summary.
     """
     import pandas as pd
 
@@ -531,9 +579,12 @@ def side_by_side(data: JointData, outcome: str = "fidelity", *, rater: str | Non
     # raters' rationales may name staff: de-identify them like quotes
     rationale = {(r.case_id, r.construct): redact(str(r.rationale), data.names) if r.rationale else r.rationale
                  for r in rated.itertuples(index=False)}
+    pins = {(c, k): q for c, k, q in zip(rated["case_id"], rated["construct"], rated["quote"])
+            if isinstance(q, str) and q.strip()} if "quote" in rated.columns else {}
     excerpts = data.excerpts if data.excerpts is not None else pd.DataFrame(columns=EVIDENCE_COLUMNS)
     excerpts = excerpts[excerpts["construct"].isin(chosen)]
     label = outcome_label(outcome, outcomes, by)
+    n_fit = sum(c in analyst for c in chosen)
     rows = []
     for construct in chosen:
         cells = {c: matrix.at[construct, c] for c in matrix.columns}
@@ -566,28 +617,34 @@ def side_by_side(data: JointData, outcome: str = "fidelity", *, rater: str | Non
         numeric_cases = [c for c in by_score if not math.isnan(score(cells[c]))]
         quote_order = list(dict.fromkeys([*numeric_cases[:1], *numeric_cases[-1:], *numeric_cases[1:-1],
                                           *[c for c in matrix.columns if c not in numeric_cases]]))
-        chosen_quotes = [_quote_line(row) for row in pick_quotes(ex, quotes, cases=quote_order).itertuples()] \
-            if len(ex) else []
-        if construct in analyst:
-            fit_value, fit_note = analyst[construct]
-            source = "analyst"
-        else:
-            fit_value, source = suggest_fit(scores, values, fit_threshold)
-            fit_note = ""
+        pinned = {c: redact(pins[(c, construct)], data.names) for c in matrix.columns if (c, construct) in pins}
+        picked = pick_quotes(ex, quotes, cases=quote_order, valence={c: valence(cells[c]) for c in matrix.columns},
+                             pinned=pinned)
+        chosen_quotes = [_quote_line(row) for row in picked.itertuples()]
+        fit_value, fit_note = analyst.get(construct, ("", ""))
         rows.append({"construct": construct, "name": info.name(construct), "quantitative_result": quantitative,
                      "qualitative_finding": finding, "exemplar_quotes": "\n".join(chosen_quotes),
-                     "fit": fit_value, "fit_source": source, "fit_note": fit_note})
+                     "fit": fit_value, "fit_source": "analyst" if construct in analyst else "",
+                     "fit_note": fit_note, "direction_summary": direction_summary(scores, values)})
     frame = pd.DataFrame(rows, columns=["construct", "name", "quantitative_result", "qualitative_finding",
-                                        "exemplar_quotes", "fit", "fit_source", "fit_note"])
+                                        "exemplar_quotes", "fit", "fit_source", "fit_note", "direction_summary"])
     notes = [
         f"Quantitative strand: {label}; cases grouped by the valence of their rating on the construct.",
         f"Qualitative strand: ratings by {ordered.data['rater']} with the rationale of the highest- and lowest-rated "
         "cases; quotes are de-identified (study id and role; roster names replaced by [name]).",
-        "Fit: 'analyst' rows come from the analyst's fit file; 'suggested' rows are a starting point computed from "
-        f"Spearman's rho between rating and {outcome} over rated cases (rho >= {fit_threshold:g} confirmation, "
-        f"<= -{fit_threshold:g} discordance, otherwise expansion) and must be judged by the team.",
+        (f"Fit (Fetters, Curry & Creswell 2013) is the analyst's judgement, from the fit file for {n_fit} of "
+         f"{len(frame)} row(s); the others are left empty until the team judges them." if n_fit else
+         "Fit (Fetters, Curry & Creswell 2013) is left empty: it is the analyst's judgement and no fit file was "
+         "given."),
+        f"direction_summary is not a fit: Spearman's rho of rating against {outcome} over the rated cases, with its n "
+        "(three or more rated cases needed); with this few cases it describes, it does not test.",
+        "Quotes: pinned by the analyst (the ratings' quote column) where given, otherwise chosen automatically "
+        "(excerpts coded with the construct first, readable length, matching the rating's valence where coders "
+        "noted one); each quote says which.",
         "Rows: " + ("as chosen." if constructs else "constructs the case-ordered display flags as distinguishing, "
-                    "weakly distinguishing or reverse, and those in the analyst's fit file."),
+                    "weakly distinguishing or reverse under the rule below, and those in the analyst's fit file."),
+        ordered.notes[1],
+        scale_note(matrix),
     ]
     return JointDisplay("side-by-side", frame, f"Side-by-side joint display: CFIR constructs and {outcome}", notes,
                         data={"matrix": matrix, "outcomes": outcomes, "flags": flags, "rater": ordered.data["rater"]})
@@ -595,12 +652,15 @@ def side_by_side(data: JointData, outcome: str = "fidelity", *, rater: str | Non
 
 # ---------------------------------------------------------------------------- display 3
 def stats_by_theme(data: JointData, outcome: str = "fidelity", *, rater: str | None = None,
-                   constructs: Sequence[str] | None = None) -> JointDisplay:
+                   constructs: Sequence[str] | None = None, rule: DistinguishRule | None = None) -> JointDisplay:
     """Statistics by theme: the outcome grouped by the rating each case got on each construct.
 
     For each construct and each rating value given: the cases, the mean and SD of their case
     means (the case is the unit: n = cases), and the pooled unit-level values of those cases
     (n, mean, SD, median of, for example, every session's fidelity score).
+
+    The notes state the distinguishing rule in force (``rule``, the same one the other
+    displays use) with the cases in each group, so that the three displays are read alike.
 
     Returns
     -------
@@ -611,7 +671,9 @@ def stats_by_theme(data: JointData, outcome: str = "fidelity", *, rater: str | N
     import pandas as pd
 
     by = data.by
+    rule = rule or DistinguishRule()
     matrix, outcomes, rater, info = _inputs(data, outcome, rater, constructs)
+    high, low = rule.groups(outcomes["value"])
     name = ALIASES.get(outcome, outcome)
     units = data.quant[data.quant["measure"] == name] if len(data.quant) else data.quant
     rows = []
@@ -638,7 +700,8 @@ def stats_by_theme(data: JointData, outcome: str = "fidelity", *, rater: str | N
     level = ", ".join(sorted(set(outcomes["level"])))
     notes = [f"Outcome: {outcome_label(outcome, outcomes, by)}. case_mean/case_sd: over the cases' means "
              f"(n = cases); unit_*: the {level}-level values of those cases pooled. SD uses n - 1.",
-             f"Ratings: {rater}. With four cases these are descriptions, not tests."]
+             f"Ratings: {rater}. With {len(outcomes)} cases these are descriptions, not tests.",
+             rule.describe(high, low, outcome), scale_note(matrix)]
     return JointDisplay("stats-by-theme", frame, f"Statistics by theme: {outcome} by construct rating", notes,
                         rating_columns=["rating"], data={"matrix": matrix, "outcomes": outcomes, "rater": rater})
 
@@ -667,5 +730,6 @@ def joint_display(data: JointData, display: str, outcome: str = "fidelity", **kw
 
 
 __all__ = ["DistinguishRule", "JointDisplay", "JointData", "case_ordered", "side_by_side", "stats_by_theme",
-           "joint_display", "display_key", "heatmap_figure", "read_fit", "suggest_fit", "spearman", "FITS", "DISPLAYS",
+           "joint_display", "display_key", "heatmap_figure", "read_fit", "direction_summary", "spearman", "rated_counts",
+           "scale_note", "FITS", "DISPLAYS",
            "MEASURES"]

@@ -1,8 +1,10 @@
 """Rating worksheets: one row per construct per case, with the evidence behind it.
 
 :func:`build_worksheet` collects what a rater reads: per construct and case the counts,
-participants, transcripts and de-identified excerpts, with empty ``rating`` and ``rationale``
-columns. :func:`mio_qual.reports.worksheet.write_worksheet` writes it as an ``.xlsx`` file
+participants, transcripts and de-identified excerpts (those coded with the construct in
+``evidence``; those of linked study codes, when the analyst asked for links, apart in
+``linked_evidence``), with empty ``rating``, ``rationale`` and ``quote`` columns (``quote``:
+the excerpt, or part of one, the analyst pins as this cell's exemplar in joint displays). :func:`mio_qual.reports.worksheet.write_worksheet` writes it as an ``.xlsx`` file
 (sheet ``ratings``; sheet ``excerpts``: one row per excerpt; sheet ``about``: the scale, the
 case kind, the layers and codebook used) and a ``.docx`` file with the same evidence laid out
 for reading. The rater fills the ``.xlsx`` and brings it back with ``mio-qual ratings import``.
@@ -22,18 +24,26 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 WORKSHEET_COLUMNS = ["case_kind", "case_id", "construct", "construct_name", "n_excerpts", "n_via", "codes",
-                     "n_participants", "participants", "n_transcripts", "transcripts", "evidence", "rating",
-                     "rationale"]
+                     "n_participants", "participants", "n_transcripts", "transcripts", "evidence", "linked_evidence",
+                     "rating", "rationale", "quote"]
 MAX_EVIDENCE_CHARS = 30000  # an Excel cell holds at most 32,767 characters
 SCALE_TEXT = [
     ("+2", "strong positive influence on implementation: explicit, concrete, several participants"),
     ("+1", "weak positive influence: general or from one participant"),
-    ("0", "neutral: mentioned without a clear effect, or positive and negative balance as description only"),
+    ("0", "neutral or mixed: mentioned without a clear effect, or positive and negative influences that balance "
+          "(Damschroder & Lowery 2013 rate mixed evidence 0)"),
     ("-1", "weak negative influence: general or from one participant"),
     ("-2", "strong negative influence: explicit, concrete, several participants"),
-    ("X", "mixed: clear positive and negative influences that cannot be weighed against each other"),
     ("(empty)", "missing: not enough information to rate"),
 ]
+#: The opt-in extension, offered only when the worksheet is written with ``mixed_x=True``.
+X_TEXT = ("X", "mixed, not weighed (an extension to Damschroder & Lowery 2013, who rate balanced influence 0): "
+               "clear positive and negative influences the rater will not weigh; left out of group means")
+
+
+def scale_text(mixed_x: bool = False) -> list[tuple[str, str]]:
+    """The scale a worksheet offers: Damschroder & Lowery's five values and missing, X only when opted in."""
+    return [*SCALE_TEXT[:-1], X_TEXT, SCALE_TEXT[-1]] if mixed_x else list(SCALE_TEXT)
 
 
 @dataclass
@@ -52,6 +62,11 @@ class Worksheet:
         Which coding layers the evidence came from.
     codebook : str
         Where construct names came from.
+    links : DataFrame or None
+        The study-code links followed (code, construct, reason), None when evidence is direct
+        coding only.
+    mixed_x : bool
+        Whether the scale offers X (an opt-in extension to Damschroder & Lowery 2013).
     """
 
     rows: "pd.DataFrame"
@@ -60,11 +75,14 @@ class Worksheet:
     layers: str
     codebook: str
     info: Constructs = field(repr=False, default=None)  # type: ignore[assignment]
+    links: "pd.DataFrame | None" = None
+    mixed_x: bool = False
 
 
 def build_worksheet(excerpts: "pd.DataFrame", info: Constructs, by: str = "clinic", *, case_ids: Sequence[str],
                     layers: str, constructs: Sequence[str] | None = None,
-                    cases: Sequence[str] | None = None) -> Worksheet:
+                    cases: Sequence[str] | None = None, links: "pd.DataFrame | None" = None,
+                    mixed_x: bool = False) -> Worksheet:
     """Collect the evidence for a rating worksheet.
 
     Parameters
@@ -81,6 +99,10 @@ def build_worksheet(excerpts: "pd.DataFrame", info: Constructs, by: str = "clini
         Constructs to rate (default: every rateable CFIR construct coded directly in the layers).
     cases : sequence of str, optional
         Cases to include (default: ``case_ids``).
+    links : DataFrame, optional
+        The links the excerpts followed (named on the ``about`` sheet with their reasons).
+    mixed_x : bool
+        Offer X on the scale (a departure from Damschroder & Lowery 2013, stated on the sheet).
 
     Returns
     -------
@@ -107,7 +129,10 @@ def build_worksheet(excerpts: "pd.DataFrame", info: Constructs, by: str = "clini
                          hint="import transcripts with a manifest that names them")
     frame = frame[frame["construct"].isin(chosen) & frame["case_id"].isin(all_cases)].reset_index(drop=True)
     counts = {(r.case_id, r.construct): r for r in summarize(frame).itertuples(index=False)}
-    texts = {key: _evidence_text(group) for key, group in frame.groupby(["case_id", "construct"], sort=False)}
+    texts = {key: _evidence_text(group[~group["via"]]) for key, group in
+             frame.groupby(["case_id", "construct"], sort=False)}
+    linked = {key: _evidence_text(group[group["via"]]) for key, group in
+              frame.groupby(["case_id", "construct"], sort=False)}
     rows = []
     for case in all_cases:
         for construct in chosen:
@@ -122,8 +147,8 @@ def build_worksheet(excerpts: "pd.DataFrame", info: Constructs, by: str = "clini
                 "participants": found.participants if found is not None else "",
                 "n_transcripts": int(found.n_transcripts) if found is not None else 0,
                 "transcripts": found.transcripts if found is not None else "",
-                "evidence": texts.get(key, ""),
-                "rating": "", "rationale": "",
+                "evidence": texts.get(key, ""), "linked_evidence": linked.get(key, ""),
+                "rating": "", "rationale": "", "quote": "",
             })
     shown = frame.assign(
         construct_name=frame["construct"].map(info.name),
@@ -133,7 +158,7 @@ def build_worksheet(excerpts: "pd.DataFrame", info: Constructs, by: str = "clini
         columns=["case_kind", "case_id", "construct", "construct_name", "code", "via", "transcript_id", "speaker_id",
                  "speaker_role", "said_by", "coders", "text"])
     return Worksheet(pd.DataFrame(rows, columns=WORKSHEET_COLUMNS), shown.reset_index(drop=True), by,
-                     layers, info.source, info)
+                     layers, info.source, info, links, mixed_x)
 
 
 def worksheet_stem(rater: str | None) -> str:
@@ -152,7 +177,7 @@ def worksheet_stem(rater: str | None) -> str:
 def _evidence_text(quotes: "pd.DataFrame") -> str:
     parts = []
     for row in quotes.itertuples():
-        via = f" (via {row.code})" if row.via else ""
+        via = f" (via {row.code}: {row.link_reason})" if row.via else ""
         parts.append(f"[{speaker_tag(row)}]{via} {row.text}")
     text = "\n\n".join(parts)
     if len(text) > MAX_EVIDENCE_CHARS:
@@ -160,4 +185,4 @@ def _evidence_text(quotes: "pd.DataFrame") -> str:
     return text
 
 
-__all__ = ["Worksheet", "build_worksheet", "worksheet_stem", "WORKSHEET_COLUMNS", "SCALE_TEXT"]
+__all__ = ["Worksheet", "build_worksheet", "worksheet_stem", "scale_text", "WORKSHEET_COLUMNS", "SCALE_TEXT", "X_TEXT"]

@@ -73,19 +73,36 @@ class MixedMixin(ProjectBase):
         return {kind: cases_of(kind, transcripts, speakers) for kind in CASE_KINDS}
 
     def evidence(self, by: str = "clinic", *, coder: str | Sequence[str] | None = None,
-                 constructs: Sequence[str] | None = None, codebook: Any = None, via_refines: bool = True,
+                 constructs: Sequence[str] | None = None, codebook: Any = None, links: bool | str | Path = False,
                  redact_names: bool = True) -> "pd.DataFrame":
         """The coded excerpts behind each construct in each case, de-identified
         (see :func:`mio_qual.mixed.evidence.evidence`).
 
         ``coder`` names the coding layers; by default the consensus layers, else every human
-        layer merged.
+        layer merged. ``links`` (opt-in): True follows the reviewed study-code links
+        (:meth:`construct_links`), a path reads links from that file.
         """
         return self._evidence(by, coder=coder, constructs=constructs, info=self.constructs(codebook),
-                              via_refines=via_refines, redact_names=redact_names)[0]
+                              links=links, redact_names=redact_names)[0]
+
+    def construct_links(self, links: bool | str | Path = True, codebook: Any = None) -> "pd.DataFrame | None":
+        """The study-code -> construct links in force, each with its reason
+        (see :func:`mio_qual.mixed.links.link_table`); None when ``links`` is False.
+
+        ``links``: True for the bundled reviewed links (``codebooks/links/``), or a link file.
+        """
+        return self._link_table(links, self.constructs(codebook))
+
+    @staticmethod
+    def _link_table(links: bool | str | Path | None, info: "Constructs") -> "pd.DataFrame | None":
+        from ..mixed.links import link_table, read_links
+
+        if links is False or links is None:
+            return None
+        return link_table(info, None if links is True else read_links(links))  # type: ignore[arg-type]
 
     def _evidence(self, by: str, *, coder: str | Sequence[str] | None, info: "Constructs",
-                  constructs: Sequence[str] | None = None, via_refines: bool = True,
+                  constructs: Sequence[str] | None = None, links: bool | str | Path = False,
                   redact_names: bool = True) -> tuple["pd.DataFrame", str]:
         """The excerpts and a phrase naming the layers they came from."""
         import pandas as pd
@@ -94,21 +111,23 @@ class MixedMixin(ProjectBase):
         from ..store.codings import layer_summary, read_codings
 
         layers, phrase = choose_layers(layer_summary(self.store), coder)
-        codings = read_codings(self.store, coder=layers, columns=["transcript_id", "start", "end", "code", "coder"]) \
-            if layers else None
+        codings = read_codings(self.store, coder=layers,
+                               columns=["transcript_id", "start", "end", "code", "coder", "memo"]) if layers else None
         if codings is None or not len(codings):
             return pd.DataFrame(columns=EVIDENCE_COLUMNS), phrase
         coded = sorted(set(codings["transcript_id"]))
         turns = self.segments("turn", with_text=False)
         frame = evidence(codings, self.transcripts(), self.speakers(), turns[turns["transcript_id"].isin(coded)],
                          {t: self.text(t) for t in coded}, by, info=info, constructs=constructs,
-                         via_refines=via_refines, names=self.names_to_redact() if redact_names else None)
+                         links=self._link_table(links, info),
+                         names=self.names_to_redact() if redact_names else None)
         return frame, phrase
 
     # ------------------------------------------------------------------ ratings
     def rating_worksheet(self, by: str = "clinic", *, coder: str | Sequence[str] | None = None,
                          constructs: Sequence[str] | None = None, cases: Sequence[str] | None = None,
-                         codebook: Any = None, via_refines: bool = True, redact_names: bool = True) -> "Worksheet":
+                         codebook: Any = None, links: bool | str | Path = False, mixed_x: bool = False,
+                         redact_names: bool = True) -> "Worksheet":
         """The content of a rating worksheet: per construct and case the counts and excerpts
         (see :func:`mio_qual.mixed.worksheet.build_worksheet`).
 
@@ -123,8 +142,12 @@ class MixedMixin(ProjectBase):
             Cases to include (default: every case of the kind).
         codebook : optional
             See :meth:`constructs`.
-        via_refines : bool
-            Also quote excerpts of study codes that refine a construct.
+        links : bool or path
+            Opt-in: also quote excerpts of study codes linked to a construct (True: the reviewed
+            links, see :meth:`construct_links`; a path: a link file), in their own column.
+        mixed_x : bool
+            Offer X (mixed, not weighed) on the scale: an extension to Damschroder & Lowery
+            (2013), who rate balanced influence 0; the sheet says so.
         redact_names : bool
             Redact roster names in the excerpts.
         """
@@ -133,13 +156,12 @@ class MixedMixin(ProjectBase):
 
         case_column(by)
         info = self.constructs(codebook)
-        excerpts, phrase = self._evidence(by, coder=coder, info=info, via_refines=via_refines,
-                                          redact_names=redact_names)
+        excerpts, phrase = self._evidence(by, coder=coder, info=info, links=links, redact_names=redact_names)
         return build_worksheet(excerpts, info, by, case_ids=self.cases(by), layers=phrase, constructs=constructs,
-                               cases=cases)
+                               cases=cases, links=self._link_table(links, info), mixed_x=mixed_x)
 
     def write_rating_worksheets(self, folder: str | Path, raters: Sequence[str] | None = None, *, by: str = "clinic",
-                                docx: bool = True, **options: Any) -> WorksheetFiles:
+                                docx: bool = True, force: bool = False, **options: Any) -> WorksheetFiles:
         """Write each rater's worksheet (``ratings_<rater>.xlsx`` to fill, ``.docx`` to read) into ``folder``.
 
         Parameters
@@ -150,12 +172,19 @@ class MixedMixin(ProjectBase):
         by : str
         docx : bool
             Also write the ``.docx`` files.
+        force : bool
+            Replace worksheets already in ``folder`` (refused otherwise: a rater may have filled them).
         **options
             As :meth:`rating_worksheet` takes them (coder, constructs, cases, codebook,
-            via_refines, redact_names).
+            links, mixed_x, redact_names).
         """
+        from ..exports import refuse_overwrite
+        from ..mixed.worksheet import worksheet_stem
         from ..reports.worksheet import write_worksheet
 
+        stems = [worksheet_stem(rater) for rater in (list(raters) if raters else [None])]
+        refuse_overwrite([Path(folder) / f"{stem}{suffix}" for stem in stems
+                          for suffix in ((".xlsx", ".docx") if docx else (".xlsx",))], force=force)
         sheet = self.rating_worksheet(by, **options)
         files: list[Path] = []
         for rater in (list(raters) if raters else [None]):
@@ -389,7 +418,7 @@ class MixedMixin(ProjectBase):
 
     # ------------------------------------------------------------------ joint displays
     def joint_data(self, by: str = "clinic", *, coder: str | Sequence[str] | None = None, codebook: Any = None,
-                   excerpts: bool = False) -> "JointData":
+                   excerpts: bool = False, links: bool | str | Path = False) -> "JointData":
         """What the joint displays are built from (see :class:`mio_qual.mixed.joint.JointData`).
 
         Parameters
@@ -400,18 +429,21 @@ class MixedMixin(ProjectBase):
         codebook : optional
         excerpts : bool
             Read the coded excerpts too (the side-by-side display quotes them).
+        links : bool or path
+            Opt-in: excerpts of linked study codes too (see :meth:`evidence`).
         """
         from ..mixed.constructs import case_column
         from ..mixed.joint import JointData
 
         case_column(by)
         info = self.constructs(codebook)
-        quotes = self._evidence(by, coder=coder, info=info)[0] if excerpts else None
+        quotes = self._evidence(by, coder=coder, info=info, links=links)[0] if excerpts else None
         return JointData(self.ratings(by=by, codebook=codebook), self.quant(), info, by, self.cases(by), quotes,
                          self.names_to_redact() if excerpts else set())
 
     def joint_display(self, display: str = "case-ordered", outcome: str = "fidelity", *, by: str = "clinic",
-                      coder: str | Sequence[str] | None = None, codebook: Any = None, **options: Any) -> "JointDisplay":
+                      coder: str | Sequence[str] | None = None, codebook: Any = None, links: bool | str | Path = False,
+                      **options: Any) -> "JointDisplay":
         """A joint display of ratings and an outcome: ``case-ordered``, ``side-by-side``,
         ``stats-by-theme`` or ``qca`` (exploratory truth table).
 
@@ -423,10 +455,12 @@ class MixedMixin(ProjectBase):
         by : {"clinic", "agency"}
         coder : str or sequence of str, optional
             Side-by-side: the coding layers to quote.
+        links : bool or path
+            Side-by-side: also quote excerpts of linked study codes (opt-in; marked ``via``).
         codebook : optional
         **options
             Those of the display's function in :mod:`mio_qual.mixed.joint` (rater, rule,
-            constructs, sort, fit, quotes, fit_threshold) or :func:`mio_qual.mixed.qca.configurations`
+            constructs, sort, fit, quotes) or :func:`mio_qual.mixed.qca.configurations`
             (conditions, present_at, outcome_threshold, max_conditions, consistency_cutoff).
 
         Returns
@@ -438,7 +472,7 @@ class MixedMixin(ProjectBase):
         from ..mixed.joint import display_key, joint_display
 
         key = display_key(display)
-        data = self.joint_data(by, coder=coder, codebook=codebook, excerpts=key == "side-by-side")
+        data = self.joint_data(by, coder=coder, codebook=codebook, excerpts=key == "side-by-side", links=links)
         return joint_display(data, key, outcome, **options)
 
     def configurations(self, method: str, outcome: str, *, conditions: Sequence[str] | None = None,

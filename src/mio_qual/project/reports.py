@@ -183,7 +183,8 @@ class ReportsMixin(ProjectBase):
     def _themes_data(self, layer: str | Sequence[str] | None) -> "ThemesData":
         from ..reports.documents import themes_data
 
-        frame, phrase = self._evidence("transcript", coder=layer, info=self.constructs())  # type: ignore[attr-defined]
+        frame, phrase = self._evidence("transcript", coder=layer, info=self.constructs(),  # type: ignore[attr-defined]
+                                       links=True)  # the themes report rolls study codes up through the reviewed links
         return themes_data(frame, phrase, store_summary.transcript_clinics(self.store),
                            store_summary.clinics(self.store))
 

@@ -994,7 +994,8 @@ def write_display(b: ReportBuilder, display: "JointDisplay", *, level: int = 1, 
     if kind == "case-ordered":
         matrix_columns = set(display.data["matrix"].columns) if "matrix" in display.data else set()
         frame = display.frame.rename(columns={"construct": "Construct", "name": "Name", "difference": "Difference",
-                                              "distinguishing": "Distinguishing"})
+                                              "distinguishing": "Distinguishing", "n_high": "Rated high",
+                                              "n_low": "Rated low"})
         frame.columns = [m.clinic_label(col) if col in matrix_columns else col for col in frame.columns]
         ratings = [m.clinic_label(col) if col in matrix_columns else col for col in display.rating_columns]
         b.heading(DISPLAY_HEADINGS[kind], level)
@@ -1013,13 +1014,14 @@ def write_display(b: ReportBuilder, display: "JointDisplay", *, level: int = 1, 
                                               "quantitative_result": "Quantitative result",
                                               "qualitative_finding": "Qualitative finding",
                                               "exemplar_quotes": "Exemplar quotes", "fit": "Fit",
-                                              "fit_source": "Fit source", "fit_note": "Fit note"})
+                                              "fit_source": "Fit source", "fit_note": "Fit note",
+                                              "direction_summary": "Direction summary (not a fit)"})
         if "Fit note" in frame.columns and not frame["Fit note"].astype(str).str.strip().any():
             frame = frame.drop(columns="Fit note")
         with b.landscape_section():
             b.heading(DISPLAY_HEADINGS[kind], level)
             add_table(b, Table(frame, display.title, list(display.notes)),
-                      widths=[1.6, 2.8, 4.5, 5.5, 8.0, 1.8, 1.6, 2.5][:len(frame.columns)])
+                      widths=[1.6, 2.8, 4.5, 5.5, 8.0, 1.8, 1.6, 2.5, 2.5][:len(frame.columns)])
     else:
         b.heading(DISPLAY_HEADINGS.get(kind, display.title), level)
         case = by.capitalize()

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..exports import safe_cell
 from ..mixed.ratings_scale import HINT
-from ..mixed.worksheet import SCALE_TEXT, WORKSHEET_COLUMNS, Worksheet, worksheet_stem
+from ..mixed.worksheet import WORKSHEET_COLUMNS, Worksheet, scale_text, worksheet_stem
 from ..store import now_iso
 from .render import _cell_value
 
@@ -47,15 +47,28 @@ def write_worksheet(sheet: Worksheet, folder: str | Path, rater: str | None = No
 
 
 def _about_rows(sheet: Worksheet, rater: str | None) -> list[list[str]]:
+    from ..mixed.links import describe_links
+
     rows = [["rater", rater or ""], ["case_kind", sheet.by], ["evidence", sheet.layers],
-            ["codebook", sheet.codebook], ["created", now_iso()], [],
+            ["codebook", sheet.codebook], ["links", describe_links(sheet.links)], ["created", now_iso()], [],
             ["How to rate", "Give each construct in each case one value in the 'rating' column and say why in "
-             "'rationale'. Ratings follow Damschroder & Lowery (2013): valence (+ or -) and strength (1 or 2)."],
+             "'rationale'. Ratings follow Damschroder & Lowery (2013): valence (+ or -) and strength (1 or 2); "
+             "mixed evidence is rated 0. Rate from 'evidence' (the construct's own coding); 'linked_evidence' "
+             "holds excerpts of linked study codes, shown apart. In 'quote' you may paste the excerpt (or part of "
+             "one) that joint displays should quote for this cell; left empty, one is chosen automatically and "
+             "marked so."],
             []]
-    rows += [[value, meaning] for value, meaning in SCALE_TEXT]
+    rows += [[value, meaning] for value, meaning in scale_text(sheet.mixed_x)]
+    if sheet.mixed_x:
+        rows += [["Departure", "This worksheet offers X, which Damschroder & Lowery (2013) do not use; displays "
+                               "name every X and leave it out of group means."]]
+    if sheet.links is not None and len(sheet.links):
+        rows += [[], ["Links", "study code -> construct: why its excerpts may count as evidence"]]
+        rows += [[f"{c} -> {k}", reason] for c, k, reason in
+                 zip(sheet.links["code"], sheet.links["construct"], sheet.links["reason"])]
     rows += [[], ["Import", f"mio-qual ratings import THIS_FILE --rater {rater or 'NAME'}"],
-             ["Note", "Keep the columns case_kind, case_id, construct, rating and rationale as they are; other "
-                      "columns are for reading and are not imported. " + HINT + "."]]
+             ["Note", "Keep the columns case_kind, case_id, construct, rating, rationale and quote as they are; "
+                      "other columns are for reading and are not imported. " + HINT + "."]]
     return rows
 
 
@@ -74,7 +87,8 @@ def _write_xlsx(sheet: Worksheet, path: Path, rater: str | None) -> Path:
     for values in sheet.rows.itertuples(index=False):
         ws.append([_cell_value(v) for v in values])
     widths = {"case_kind": 10, "case_id": 14, "construct": 10, "construct_name": 28, "codes": 24,
-              "participants": 28, "transcripts": 16, "evidence": 90, "rating": 8, "rationale": 50}
+              "participants": 28, "transcripts": 16, "evidence": 90, "linked_evidence": 50, "rating": 8,
+              "rationale": 50, "quote": 40}
     rating_col = WORKSHEET_COLUMNS.index("rating") + 1
     fill = PatternFill("solid", start_color="FFF8DC", end_color="FFF8DC")
     for i, column in enumerate(WORKSHEET_COLUMNS, start=1):
@@ -85,9 +99,11 @@ def _write_xlsx(sheet: Worksheet, path: Path, rater: str | None) -> Path:
         row[rating_col - 1].number_format = "@"  # keep '+1' as typed
         row[rating_col - 1].fill = fill
         row[rating_col].fill = fill
+        row[rating_col + 1].fill = fill
     if ws.max_row >= 2:
         letter = get_column_letter(rating_col)
-        validation = DataValidation(type="list", formula1='"-2,-1,0,+1,+2,X"', allow_blank=True,
+        allowed = "-2,-1,0,+1,+2" + (",X" if sheet.mixed_x else "")
+        validation = DataValidation(type="list", formula1=f'"{allowed}"', allow_blank=True,
                                     showErrorMessage=False)
         validation.add(f"{letter}2:{letter}{ws.max_row}")
         ws.add_data_validation(validation)
@@ -118,7 +134,7 @@ def _write_docx(sheet: Worksheet, path: Path, rater: str | None, max_quotes: int
                            "Speakers are shown by study id and role; names are redacted.")
     table = document.add_table(rows=0, cols=2)
     table.style = "Table Grid"
-    for value, meaning in SCALE_TEXT:
+    for value, meaning in scale_text(sheet.mixed_x):
         cells = table.add_row().cells
         cells[0].text, cells[1].text = value, meaning
     document.add_paragraph("Enter ratings in the .xlsx file; this document is for reading the evidence.")
@@ -129,9 +145,10 @@ def _write_docx(sheet: Worksheet, path: Path, rater: str | None, max_quotes: int
         for row in group.itertuples(index=False):
             document.add_heading(f"{row.construct} {row.construct_name}".strip(), level=2)
             document.add_paragraph(
-                f"{row.n_excerpts} excerpt(s) coded directly, {row.n_via} via refining codes; "
+                f"{row.n_excerpts} excerpt(s) coded with the construct, {row.n_via} through linked study codes "
+                "(shown apart, marked 'via'); "
                 f"{row.n_participants} participant(s); transcripts: {row.transcripts or 'none'}.")
-            quotes = grouped.get((case, row.construct), empty)
+            quotes = grouped.get((case, row.construct), empty).sort_values("via", kind="stable")
             for q in quotes.head(max_quotes).itertuples(index=False):
                 paragraph = document.add_paragraph(style="List Bullet")
                 tag = paragraph.add_run(f"{q.said_by}{' (via ' + q.code + ')' if q.via else ''}: ")
@@ -140,10 +157,11 @@ def _write_docx(sheet: Worksheet, path: Path, rater: str | None, max_quotes: int
                 paragraph.add_run(q.text).font.size = Pt(9)
             if len(quotes) > max_quotes:
                 document.add_paragraph(f"... {len(quotes) - max_quotes} more excerpt(s) in the .xlsx 'excerpts' sheet.")
-            box = document.add_table(rows=1, cols=2)
+            box = document.add_table(rows=1, cols=3)
             box.style = "Table Grid"
             box.rows[0].cells[0].text = "Rating:"
             box.rows[0].cells[1].text = "Rationale:"
+            box.rows[0].cells[2].text = "Quote to pin:"
     document.save(path)
     return path
 
