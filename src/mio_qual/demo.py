@@ -70,12 +70,12 @@ class DemoResult:
 
 def _write_table(frame: "pd.DataFrame", path: Path, *, xlsx: bool = True) -> list[Path]:
     """Write ``frame`` as CSV (and XLSX) with spreadsheet formulas neutralized."""
-    from .exports import safe_frame
+    from .exports import safe_frame, write_csv
 
     path.parent.mkdir(parents=True, exist_ok=True)
     safe = safe_frame(frame)
     csv = path.with_suffix(".csv")
-    safe.to_csv(csv, index=False, lineterminator="\n")
+    write_csv(frame, csv)
     written = [csv]
     if xlsx:
         target = path.with_suffix(".xlsx")
@@ -179,7 +179,7 @@ def run_demo(out: str | Path, *, sample: str | Path | None = None,
 
         # 4. reconciliation
         def reconcile_step() -> str:
-            done = project.reconcile(human[:2], into="consensus", out=out / "reconciliation")
+            done = project.reconcile(human[:2], into="consensus", out=out / "reconciliation", force=True)
             result.files += list(done.files)
             result.headline["consensus codings"] = f"{done.inserted:,}"
             return (f"{done.inserted:,} agreed codings into the consensus layer; {len(done.rows):,} disagreements"

@@ -1,12 +1,15 @@
-"""Writing tables that people open in Excel or LibreOffice, safely."""
+"""Writing files that people open in Excel, LibreOffice or Word, safely: cells, names, locales, existing files."""
 
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable, Iterator
 
 import pandas as pd
+
+from .errors import InputError
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -52,6 +55,107 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
         if out[column].dtype == object or pd.api.types.is_string_dtype(out[column].dtype):
             out[column] = out[column].map(safe_cell)
     return out
+
+
+_NEEDS_QUOTES = re.compile(r'[,;\t"\r\n]')
+
+
+def csv_text(frame: pd.DataFrame) -> str:
+    """``frame`` as CSV text safe in every delimiter locale: neutralized, and quoted where any locale would split.
+
+    Cells go through :func:`safe_frame` (formula-like text gets a leading ``'``). A CSV file
+    opened by a spreadsheet program set to a semicolon locale (much of Europe) or read as
+    tab-separated is split on ``;`` or tab, not on ``,``: a memo such as
+    ``see notes;=cmd|' /C calc'!A0`` written unquoted becomes two cells there, the second a
+    live formula. So every field holding ``,``, ``;``, a tab, a quote or a line break is
+    quoted (RFC 4180 quoting, which all three locales honour). Values are formatted as
+    pandas formats them (``DataFrame.to_csv``); only the quoting differs.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+
+    Returns
+    -------
+    str
+        The header and rows, ``\n`` line ends, no index.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> print(csv_text(pd.DataFrame({"memo": ["see notes;=cmd|' /C calc'!A0;", "=1+1", "plain"], "n": [1, 2, 3]})), end="")
+    memo,n
+    "see notes;=cmd|' /C calc'!A0;",1
+    '=1+1,2
+    plain,3
+    """
+    import csv
+    import io
+
+    formatted = safe_frame(frame).to_csv(index=False, lineterminator="\n")
+    out = []
+    for row in csv.reader(io.StringIO(formatted, newline="")):
+        if row == [""]:  # one empty cell: quoted, or the row would read as a blank line
+            out.append('""')
+            continue
+        out.append(",".join('"' + field.replace('"', '""') + '"' if _NEEDS_QUOTES.search(field) else field
+                            for field in row))
+    return "\n".join(out) + "\n" if out else ""
+
+
+def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
+    """Write ``frame`` as UTF-8 CSV through :func:`csv_text` (neutralized, quoted for every locale); return the path."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(csv_text(frame), encoding="utf-8", newline="")
+    return path
+
+
+def refuse_overwrite(paths: Iterable[str | Path], *, force: bool = False) -> None:
+    """Refuse to write over files that exist, unless ``force``: a coder's filled work may be in them.
+
+    Called before anything is written (or any change is made to the store), so a refused
+    command leaves everything as it was. Files a user fills in and brings back (Word files to
+    code, reconciliation sheets, rating worksheets) are checked this way.
+
+    Parameters
+    ----------
+    paths : iterable of path
+        Every file the command would write.
+    force : bool
+        Replace them (``--force``).
+
+    Raises
+    ------
+    InputError
+        Naming the first existing file and how many there are.
+    """
+    existing = [Path(p) for p in paths if Path(p).exists()]
+    if existing and not force:
+        more = f" and {len(existing) - 1} more" if len(existing) > 1 else ""
+        raise InputError(f"the output exists already{more}; it may hold a coder's filled work, so nothing was written",
+                         path=existing[0], hint="pass --force to replace it, or choose another --out folder")
+
+
+@contextmanager
+def removed_on_failure(paths: Iterable[str | Path]) -> Iterator[None]:
+    """If the block fails, remove those of ``paths`` it created (files there before are left).
+
+    Put inside the store's transaction, so that a command failing while it writes its files
+    (a full disk, a folder it cannot write) leaves neither files nor store changes behind.
+    """
+    paths = [Path(p) for p in paths]
+    before = {p for p in paths if p.exists()}
+    try:
+        yield
+    except BaseException:
+        for path in paths:
+            if path not in before:
+                try:
+                    path.unlink()
+                except OSError:
+                    pass
+        raise
 
 
 _UNSAFE_NAME = re.compile(r"[^\w.-]+")

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from .agreement import assign
-from .common import console, emit, format_option, get_project
+from .common import console, emit, force_option, format_option, get_project
 
 
 @click.group()
@@ -54,9 +54,10 @@ def import_cmd(files: tuple[Path, ...], coder: str | None, codebooks: tuple[str,
 @click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder to write <ID>.docx files into.")
 @click.option("--with-suggestions", is_flag=True, help="Add auto-coder suggestions as comments to review.")
-def export_docx_cmd(transcript_ids: tuple[str, ...], out: Path, with_suggestions: bool) -> None:
+@force_option("Word files")
+def export_docx_cmd(transcript_ids: tuple[str, ...], out: Path, with_suggestions: bool, force: bool) -> None:
     """Write Word files for coding TRANSCRIPT_IDS (default: every transcript) into --out."""
-    paths = get_project().export_word_files(out, transcript_ids, with_suggestions=with_suggestions)
+    paths = get_project().export_word_files(out, transcript_ids, with_suggestions=with_suggestions, force=force)
     screen = console()
     for path in paths:
         screen.print(f"wrote {path}")
@@ -110,12 +111,13 @@ def delete_cmd(coder: str, origin: str | None, yes: bool) -> None:
 @click.option("--min-overlap", "min_jaccard", type=click.FloatRange(0, 1, min_open=True), default=0.5,
               show_default=True, help="Least overlap (intersection / union) for the same code to count as agreed.")
 @click.option("--show-names", is_flag=True, help="Keep participants' names in the sheet and handout (redacted by default).")
+@force_option("a reconciliation sheet and handout")
 def reconcile_cmd(coders: tuple[str, str], into: str, out: Path, unit: str, min_jaccard: float,
-                  show_names: bool) -> None:
+                  show_names: bool, force: bool) -> None:
     """Put the codings two coders agree on into a consensus layer, and write their disagreements
     into a sheet to decide (then `mio-qual coding import` the filled sheet)."""
     result = get_project().reconcile(coders=coders, into=into, unit=unit, out=out, min_jaccard=min_jaccard,
-                                     show_names=show_names)
+                                     show_names=show_names, force=force)
     screen = console()
     screen.print(f"{len(result.agreed)} agreed codings written to layer '{into}' (replacing {result.removed}); "
                  f"{len(result.rows)} passages to decide")

@@ -239,6 +239,13 @@ def out_option(help: str = "Write to this file instead of the screen (its suffix
     return click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None, help=help)
 
 
+def force_option(what: str = "files") -> Callable:
+    """A ``--force`` flag: replace output files that exist (refused without it: a coder's work may be in them)."""
+    return click.option("--force", is_flag=True,
+                        help=f"Replace {what} already in --out (without it, existing files are refused: a coder's or "
+                             "rater's filled work may be in them).")
+
+
 # ---------------------------------------------------------------------------- messages and data
 def say(message: str, *, markup: bool = True) -> None:
     """Tell the user something (what was done, where a file went) on stderr.

@@ -12,7 +12,7 @@ from typing import Any, Sequence
 
 import click
 
-from .common import console, emit, escape, format_option, get_project, out_option, split_values
+from .common import console, emit, escape, force_option, format_option, get_project, out_option, split_values
 
 CASE_KINDS = ("clinic", "agency", "role", "transcript")
 
@@ -51,10 +51,13 @@ def ratings() -> None:
 @click.option("--mixed-x", is_flag=True,
               help="Offer X (mixed, not weighed) on the scale: an extension to Damschroder & Lowery 2013, who "
                    "rate mixed evidence 0; the worksheet says so.")
+@force_option("worksheets")
 def worksheet_cmd(by: str, raters: tuple[str, ...], out: Path, coders: tuple[str, ...], constructs: tuple[str, ...],
-                  cases: tuple[str, ...], no_docx: bool, links: bool, link_file: Path | None, mixed_x: bool) -> None:
+                  cases: tuple[str, ...], no_docx: bool, links: bool, link_file: Path | None, mixed_x: bool,
+                  force: bool) -> None:
     """Write rating worksheets (.xlsx to fill, .docx to read): one row per construct per case."""
-    done = get_project().write_rating_worksheets(out, _names(raters), by=by, docx=not no_docx, coder=_names(coders),
+    done = get_project().write_rating_worksheets(out, _names(raters), by=by, docx=not no_docx, force=force,
+                                                 coder=_names(coders),
                                                  constructs=_names(constructs), cases=_names(cases),
                                                  links=link_file or links, mixed_x=mixed_x)
     sheet, written = done.sheet, done.files

@@ -100,11 +100,38 @@ def problems_error(problems: list[str]) -> InputError:
                       details=problems)
 
 
+def distinct_names(paths: Iterable[str | Path]) -> None:
+    """Refuse two different files of the same name in one import.
+
+    The store knows a coder's file by its name (importing it again replaces what it brought
+    before), so the second ``codes.csv`` of ``a/codes.csv b/codes.csv`` would silently replace
+    the first one's codings. The same file named twice, or two copies with the same bytes, pass.
+
+    Raises
+    ------
+    InputError
+        Naming both files.
+    """
+    from .layers import file_sha256
+
+    seen: dict[str, Path] = {}
+    for path in map(Path, paths):
+        key = path.name.casefold()
+        other = seen.setdefault(key, path)
+        if other is path or other.resolve() == path.resolve() or file_sha256(other) == file_sha256(path):
+            continue
+        raise InputError(f"two different files of the same name in one import ({other} and {path}); the second "
+                         "would replace the first one's codings", path=path,
+                         hint="rename one of them (e.g. after its coder) and import again")
+
+
 def sort_by_kind(paths: Iterable[str | Path], coder: str | None = None) -> dict[str, list[Path]]:
-    """Group coding files into ``docx``, ``sheet`` and ``qdpx``; refuse any other kind.
+    """Group coding files into ``docx``, ``sheet`` and ``qdpx``; refuse any other kind, and two files of one name.
 
     Word files need a ``coder`` (they name none).
     """
+    paths = list(paths)
+    distinct_names(paths)
     by_kind: dict[str, list[Path]] = {"docx": [], "sheet": [], "qdpx": []}
     for path in map(Path, paths):
         suffix = path.suffix.lower()
@@ -118,4 +145,4 @@ def sort_by_kind(paths: Iterable[str | Path], coder: str | None = None) -> dict[
     return by_kind
 
 
-__all__ = ["CodingImport", "sort_by_kind", "problem_lines", "problems_error"]
+__all__ = ["CodingImport", "distinct_names", "sort_by_kind", "problem_lines", "problems_error"]

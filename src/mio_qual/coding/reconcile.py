@@ -334,7 +334,21 @@ def consensus_write(result: Reconciliation) -> LayerWrite:
 
 
 def _source_name(a: str, b: str, unit: str) -> str:
-    return f"reconcile_{a}_{b}_{unit}"
+    """What the consensus layer records as the source of a reconcile: the same whichever coder is A.
+
+    (Reconciling ``casey jordan`` after ``jordan casey`` replaces the earlier result instead
+    of adding it a second time.)
+    """
+    first, second = sorted((a, b))
+    return f"reconcile_{first}_{second}_{unit}"
+
+
+def earlier_sources(result: Reconciliation) -> list[str]:
+    """Source names an earlier reconcile of the same coders may have recorded (before the name was symmetric)."""
+    a, b = result.coders
+    current = _source_name(a, b, result.unit)
+    return [name for name in (f"reconcile_{a}_{b}_{result.unit}", f"reconcile_{b}_{a}_{result.unit}")
+            if name != current]
 
 
 def _codings_cell(items: list[tuple[str, int, int]]) -> str:
@@ -639,5 +653,5 @@ def read_decisions(path: str | Path, codebook: "Codebook", texts: Mapping[str, s
                                 action="import reconciliation decisions"), result)
 
 
-__all__ = ["reconcile", "check_reconcile", "consensus_write", "read_decisions", "Decisions", "handout", "file_stem", "write_sheet", "sheet_rows", "Reconciliation", "DisagreementRow",
+__all__ = ["reconcile", "check_reconcile", "consensus_write", "earlier_sources", "read_decisions", "Decisions", "handout", "file_stem", "write_sheet", "sheet_rows", "Reconciliation", "DisagreementRow",
            "DecisionImport", "SHEET_COLUMNS"]

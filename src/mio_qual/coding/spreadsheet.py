@@ -433,13 +433,16 @@ def read_coding_sheets(paths: Iterable[str | Path], codebook: "Codebook", texts:
     InputError
         Listing every problem in every file, with sheet, row and column.
     """
+    from .importing import distinct_names
     from .reconcile import read_decisions
 
     problems: list[str] = []
     batches: list[tuple[Path, list[Coding]]] = []
     listed: dict[str, set[str]] = {}
     decision_files: list[tuple[Path, list[Sheet]]] = []
-    for path in [Path(p) for p in paths]:
+    paths = [Path(p) for p in paths]
+    distinct_names(paths)  # a sheet is known by its name: two of one name would replace each other
+    for path in paths:
         try:
             sheets = read_sheets(path)
             if _is_decision_sheet(sheets):
@@ -483,14 +486,14 @@ def export_layer(codings: "pd.DataFrame", path: str | Path, fmt: str | None = No
     file has the columns of :data:`EXPORT_COLUMNS` and can be imported again (rows are placed
     by their offsets, checked against their quote).
     """
-    from ..exports import safe_cell, safe_frame
+    from ..exports import safe_cell, write_csv
 
     path = Path(path)
     fmt = (fmt or path.suffix.lstrip(".")).lower()
     frame = layer_frame(codings)
     path.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "csv":
-        safe_frame(frame).to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
+        write_csv(frame, path)
     elif fmt == "xlsx":
         import openpyxl
         from openpyxl.styles import Font

@@ -904,9 +904,12 @@ def read_docx_comments(paths: Iterable[str | Path], coder: str, codebook: "Codeb
     """
     problems: list[str] = []
     plan = WordComments()
+    from .importing import distinct_names
+
     paths = [Path(p) for p in paths]
     if not paths:
         raise InputError("no Word files to import", hint="name one or more .docx files")
+    distinct_names(paths)  # a file is known by its name: two of one name would replace each other
     for path in paths:
         if not path.is_file():
             problems.append(f"{path}: no such file (check the path)")

@@ -550,7 +550,7 @@ class CodingMixin(ProjectBase):
     # ------------------------------------------------------------------ reconciling
     def reconcile(self, coders: Sequence[str] = ("A", "B"), into: str = "consensus", unit: str = "span",
                   out: str | Path | None = None, min_jaccard: float = 0.5, codebook: Any = None,
-                  write: bool = True, show_names: bool = False) -> "Reconciliation":
+                  write: bool = True, show_names: bool = False, force: bool = False) -> "Reconciliation":
         """Build the consensus layer from two coders' agreements and list their disagreements.
 
         Parameters
@@ -573,13 +573,18 @@ class CodingMixin(ProjectBase):
         show_names : bool
             Keep participants' names in the sheet and handout (by default they pass through
             :meth:`redactor`, like every other output).
+        force : bool
+            Replace a sheet and handout already in ``out`` (refused otherwise: a filled sheet
+            holds the team's decisions).
 
         Returns
         -------
         Reconciliation
         """
         from ..coding.codes import load_codebook
-        from ..coding.reconcile import check_reconcile, consensus_write, file_stem, handout, reconcile, write_sheet
+        from ..coding.reconcile import (check_reconcile, consensus_write, earlier_sources, file_stem, handout, reconcile,
+                                        write_sheet)
+        from ..exports import refuse_overwrite, removed_on_failure
         from ..reports.render import write_docx
 
         check_reconcile(coders, into, unit, min_jaccard)
@@ -591,16 +596,22 @@ class CodingMixin(ProjectBase):
         result = reconcile(a, b, self._stored_texts(), self._segments_for("turn", ids),
                            None if unit == "span" else self._segments_for(unit, ids), coders=coders, into=into,
                            unit=unit, min_jaccard=min_jaccard)
-        if write:
-            book = load_codebook(codebook) if codebook is not None else None
-            written = self._write_layer(consensus_write(result), book)
-            result.inserted, result.removed = written.inserted, written.removed
-        if out is not None:
-            a, b = result.coders
-            redactor = None if show_names else self.redactor()  # type: ignore[attr-defined]
-            result.files = [write_sheet(result, out, redactor),
-                            write_docx(handout(result, redactor), Path(out) / f"{file_stem(result)}.docx",
-                                       title=f"Reconciliation: {a} (A) and {b} (B)")]
+        outputs = [Path(out) / f"{file_stem(result)}{suffix}" for suffix in (".xlsx", ".docx")] if out else []
+        refuse_overwrite(outputs, force=force)
+        # One transaction with the files: a failure writing them rolls the consensus layer back.
+        with self.store.transaction(), removed_on_failure(outputs):
+            if write:
+                book = load_codebook(codebook) if codebook is not None else None
+                legacy = sum(store_codings.delete_codings(self.store, coder=into, source_file=name)
+                             for name in earlier_sources(result))
+                written = self._write_layer(consensus_write(result), book)
+                result.inserted, result.removed = written.inserted, written.removed + legacy
+            if out is not None:
+                a, b = result.coders
+                redactor = None if show_names else self.redactor()  # type: ignore[attr-defined]
+                result.files = [write_sheet(result, out, redactor),
+                                write_docx(handout(result, redactor), outputs[1],
+                                           title=f"Reconciliation: {a} (A) and {b} (B)")]
         return result
 
     # ------------------------------------------------------------------ exporting
@@ -637,21 +648,23 @@ class CodingMixin(ProjectBase):
         return export_docx(self.transcript(transcript_id), path, suggestions=suggestions, exported=exported)
 
     def export_word_files(self, out: str | Path, transcript_ids: Sequence[str] = (), *,
-                          with_suggestions: bool = False) -> list[Path]:
+                          with_suggestions: bool = False, force: bool = False) -> list[Path]:
         """Write ``<ID>.docx`` for coding each transcript (default: every one) into the folder ``out``.
 
         Every id is checked before anything is written; a file name never leaves ``out``,
-        whatever the id holds (the file carries the id).
+        whatever the id holds (the file carries the id). A file already there is refused
+        unless ``force`` (a coder may have commented it).
         """
-        from ..exports import path_inside
+        from ..exports import path_inside, refuse_overwrite
 
         known = list(self._sources()["transcript_id"])
         ids = list(transcript_ids) or known
         for tid in ids:
             if tid not in known:
                 self.text(tid)  # the project's error for an unknown id
-        return [self.export_docx(tid, path_inside(Path(out), tid, ".docx"), with_suggestions=with_suggestions)
-                for tid in ids]
+        paths = [path_inside(Path(out), tid, ".docx") for tid in ids]
+        refuse_overwrite(paths, force=force)
+        return [self.export_docx(tid, path, with_suggestions=with_suggestions) for tid, path in zip(ids, paths)]
 
     def export_layer(self, path: str | Path, coder: str | Sequence[str], *, fmt: str | None = None,
                      origin: str | Sequence[str] | None = None,

@@ -857,7 +857,7 @@ def disagreement_frame(data: AgreementData, redactor: Callable[[str], str]) -> "
 def write_disagreements(b: ReportBuilder, ctx: _Context, data: AgreementData, *, level: int = 2,
                         max_rows: int = 400, heading: str = "Disagreements") -> None:
     """The disagreement appendix (landscape, its heading with it), and the full list as CSV beside the document."""
-    from ..exports import safe_frame
+    from ..exports import write_csv
 
     frame = disagreement_frame(data, b.clean)
     if not len(frame):
@@ -865,7 +865,7 @@ def write_disagreements(b: ReportBuilder, ctx: _Context, data: AgreementData, *,
         b.paragraph("The coders did not disagree on any unit.")
         return
     csv = ctx.path.with_name(f"{ctx.path.stem}-disagreements.csv")
-    safe_frame(frame).to_csv(csv, index=False, lineterminator="\n")
+    write_csv(frame, csv)
     ctx.files.append(csv)
     shown = frame.head(max_rows)
     with b.landscape_section():

@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 from ..errors import InputError
-from ..exports import safe_cell, safe_frame
+from ..exports import csv_text, safe_cell
+from ..exports import write_csv as write_safe_csv
 from ..result import Figure, Result, Table
 from .reproducible import stamp
 
@@ -51,11 +52,8 @@ def _cell_value(value: Any) -> Any:
 
 
 def write_csv(frame: "pd.DataFrame", path: str | Path) -> Path:
-    """Write ``frame`` as UTF-8 CSV with formula-like cells neutralized."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    safe_frame(frame).to_csv(path, index=False, lineterminator="\n")
-    return path
+    """Write ``frame`` as UTF-8 CSV, neutralized and quoted for every locale (:func:`mio_qual.exports.write_csv`)."""
+    return write_safe_csv(frame, path)
 
 
 def write_xlsx(tables: Table | Sequence[Table], path: str | Path, *, notes_sheet: bool = True) -> Path:
@@ -262,7 +260,7 @@ def render(result: Result | Table | Sequence[Table], *, fmt: str | None = None, 
         return write_docx(tables, Path(out), title=title or (result.title if isinstance(result, Result) else None))  # type: ignore[arg-type]
     main = tables[0]
     if fmt == "csv":
-        text = safe_frame(main.frame).to_csv(index=False, lineterminator="\n")
+        text = csv_text(main.frame)
     elif fmt == "json":
         text = main.frame.to_json(orient="records", force_ascii=False, indent=2, date_format="iso") + "\n"
     else:
