@@ -35,7 +35,9 @@ def _figure(width: float, height: float) -> "Figure":
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(width, height), dpi=DPI)
+    # constrained layout keeps the labels inside the figure's width, so a chart placed at page width
+    # prints its labels at the size they were set in (a tight bounding box grew the PNG past it instead)
+    figure = Figure(figsize=(width, height), dpi=DPI, layout="constrained")
     FigureCanvasAgg(figure)
     figure.patch.set_facecolor("white")
     return figure
@@ -49,10 +51,15 @@ def _save(figure: "Figure", path: str | Path) -> Path:
     return path
 
 
+#: Smallest text on a chart, in points at the width the reports place it (16 cm for a 6.4 in figure):
+#: every label stays readable at page width (at least 8 pt).
+LABEL_PT = 8.5
+
+
 def _style_axes(ax: object) -> None:
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    ax.tick_params(labelsize=7)
+    ax.tick_params(labelsize=LABEL_PT)
 
 
 def code_frequency_chart(counts: "pd.DataFrame", path: str | Path, *, title: str | None = None,
@@ -76,7 +83,7 @@ def code_frequency_chart(counts: "pd.DataFrame", path: str | Path, *, title: str
     import numpy as np
 
     n = max(len(counts), 1)
-    figure = _figure(6.4, min(1.0 + 0.19 * n, 9.0))
+    figure = _figure(6.4, min(1.3 + 0.2 * n, 9.2))
     ax = figure.add_subplot(1, 1, 1)
     y = np.arange(len(counts))[::-1]
     left = np.zeros(len(counts))
@@ -88,16 +95,20 @@ def code_frequency_chart(counts: "pd.DataFrame", path: str | Path, *, title: str
             bar.set_in_layout(False)
         left += values
     ax.set_yticks(y)
-    ax.set_yticklabels([str(i) for i in counts.index], fontsize=6.5 if n > 30 else 7)
+    ax.set_yticklabels([str(i) for i in counts.index], fontsize=LABEL_PT)
     ax.set_ylim(-0.6, len(counts) - 0.4)
-    ax.set_xlabel(xlabel, fontsize=8)
+    ax.set_xlabel(xlabel, fontsize=9)
     ax.xaxis.grid(True, color="#E3E3E3", linewidth=0.6)
     ax.set_axisbelow(True)
     _style_axes(ax)
     if len(counts.columns):
-        ax.legend(fontsize=7, frameon=False, loc="lower right", title="clinic", title_fontsize=7)
+        # above the bars, never over them (a legend inside the axes covered the longest bars)
+        ax.legend(fontsize=LABEL_PT, frameon=False, loc="lower left", bbox_to_anchor=(0.0, 1.0),
+                  ncol=len(counts.columns) if len(counts.columns) <= 4 else 3, title="clinic",
+                  title_fontsize=LABEL_PT, handlelength=1.2, columnspacing=1.0,
+                  alignment="left", borderaxespad=0.2)
     if title:
-        ax.set_title(title, fontsize=9, loc="left")
+        ax.set_title(title, fontsize=10, loc="left", pad=28 if len(counts.columns) else 6)
     return _save(figure, path)
 
 
@@ -145,7 +156,8 @@ def agreement_chart(frame: "pd.DataFrame", path: str | Path, *, value: str = "va
     statistic : str
         Axis label (e.g. "Cohen's kappa").
     thresholds : sequence of float
-        Reference values drawn as dashed vertical lines (e.g. 0.6 and 0.8).
+        Reference values drawn as dashed vertical lines; give only the cut-offs of ``statistic``
+        itself (Krippendorff's 0.667 and 0.800 belong to alpha, not to kappa).
     title : str, optional
 
     Returns
@@ -156,7 +168,7 @@ def agreement_chart(frame: "pd.DataFrame", path: str | Path, *, value: str = "va
 
     data = frame.sort_values(value, ascending=True, na_position="first").reset_index(drop=True)
     n = max(len(data), 1)
-    figure = _figure(6.4, min(1.0 + 0.2 * n, 9.0))
+    figure = _figure(6.4, min(1.0 + 0.2 * n, 9.2))
     ax = figure.add_subplot(1, 1, 1)
     y = np.arange(len(data))
     values = data[value].to_numpy(dtype=float)
@@ -171,18 +183,21 @@ def agreement_chart(frame: "pd.DataFrame", path: str | Path, *, value: str = "va
                 color="#7A8799", markersize=4)
     defined = ~np.isnan(values)
     ax.plot(values[defined], y[defined], "o", color=PALETTE[0], markersize=3.5)
+    for yy, v in zip(y[defined & ~has_ci | (has_ci & (np.abs(highs - lows) < 1e-9))], values[defined & ~has_ci | (
+            has_ci & (np.abs(highs - lows) < 1e-9))]):
+        ax.text(v, yy, "  no interval", fontsize=LABEL_PT - 0.5, va="center", color="#666666")
     for yy in y[~defined]:
-        ax.text(0.0, yy, "undefined", fontsize=6, va="center", color="#888888")
+        ax.text(0.0, yy, "undefined", fontsize=LABEL_PT - 0.5, va="center", color="#666666")
     for threshold in thresholds:
-        ax.axvline(threshold, color="#B2182B", linestyle="--", linewidth=0.8)
-        ax.text(threshold, len(data) - 0.3, f" {threshold:g}", fontsize=6, color="#B2182B", va="bottom")
+        ax.axvline(threshold, color="#444444", linestyle="--", linewidth=0.8)
+        ax.text(threshold, len(data) - 0.3, f" {threshold:g}", fontsize=LABEL_PT, color="#444444", va="bottom")
     ax.set_yticks(y)
-    ax.set_yticklabels([str(v) for v in data[label]], fontsize=6.5 if n > 30 else 7)
+    ax.set_yticklabels([str(v) for v in data[label]], fontsize=LABEL_PT)
     ax.set_ylim(-0.7, len(data) - 0.3 + (0.6 if thresholds else 0))
     finite = np.concatenate([values[defined], lows[has_ci], highs[has_ci]])
     lo = min(-0.05, float(np.nanmin(finite)) - 0.05) if finite.size else -0.05
     ax.set_xlim(max(lo, -1.05), 1.05)
-    ax.set_xlabel(statistic, fontsize=8)
+    ax.set_xlabel(statistic, fontsize=9)
     ax.xaxis.grid(True, color="#E3E3E3", linewidth=0.6)
     ax.set_axisbelow(True)
     _style_axes(ax)

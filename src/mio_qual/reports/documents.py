@@ -753,20 +753,42 @@ def agreement_results(data: AgreementData) -> str:
     return " ".join(parts)
 
 
-def _code_table(data: AgreementData, name_of: Callable[[str], str]) -> "pd.DataFrame":
+def _interval_text(value: Any, low: Any, high: Any) -> str:
+    """`` (low, high)`` for an interval that says something; `` (no interval*)`` for one of zero width.
+
+    A zero-width interval (``0.00 (0.00, 0.00)``) comes from a code too rare for its standard
+    error or bootstrap to vary; printing it would claim a certainty the data do not give.
+    """
+    if low is None or high is None or math.isnan(float(low)) or math.isnan(float(high)):
+        return ""
+    if abs(float(high) - float(low)) < 1e-9:
+        return "\u00a0(no\u00a0interval*)"
+    return f"\u00a0({_fmt(low)},\u00a0{_fmt(high)})"
+
+
+INTERVAL_NOTE = ("* No interval: the code was too rare in these units for the interval to have any width (a zero-width"
+                 " interval would claim certainty the data do not give).")
+THRESHOLD_STATS = ("krippendorff_alpha", "unitized_alpha")
+"""The statistics the 0.667/0.800 lines belong to (Krippendorff, 2004, p. 241): drawn on no other axis."""
+
+
+def _code_table(data: AgreementData, name_of: Callable[[str], str],
+                order: Callable[[str], Any] | None = None) -> "pd.DataFrame":
     import pandas as pd
 
     main = data.main_stat
     rows = []
-    for row in data.table[data.table["level"].isin(["code", "pooled", "nominal"])].to_dict("records"):
+    records = data.table[data.table["level"].isin(["code", "pooled", "nominal"])].to_dict("records")
+    if order is not None:  # codes in the codebook's (CFIR) order, pooled rows last
+        records.sort(key=lambda r: (r["level"] != "code", order(str(r["code"])) if r["level"] == "code" else ()))
+    for row in records:
         record = {"Code": row["code"], "Name": name_of(row["code"]) if row["level"] == "code" else ""}
         if "prevalence" in row:
             record["Prevalence"] = row["prevalence"]
         for stat in data.stats:
             label = STAT_LABELS[stat]
             if stat == main and stat != "percent_agreement":
-                low, high = row.get(f"{stat}_ci_low"), row.get(f"{stat}_ci_high")
-                interval = (f"\u00a0({_fmt(low)},\u00a0{_fmt(high)})" if low is not None and not math.isnan(low) else "")
+                interval = _interval_text(row[stat], row.get(f"{stat}_ci_low"), row.get(f"{stat}_ci_high"))
                 record[f"{label} (95% CI)" if data.confidence == 0.95 else f"{label} (CI)"] = _fmt(row[stat]) + interval
             elif stat != "pabak" or "gwet_ac1" not in data.stats:
                 record[label] = row[stat]
@@ -789,24 +811,31 @@ def write_agreement(b: ReportBuilder, ctx: _Context, data: AgreementData | str, 
         b.heading("Results", level + 1)
     b.paragraph(agreement_results(data))
     percent = {"Prevalence": "{:.1%}", STAT_LABELS["percent_agreement"]: "{:.1%}"}
-    table = _code_table(data, info.name)
+    table = _code_table(data, info.name, info.order_key)
+    note = ("Codes in CFIR order. Prevalence: share of units either coder coded with the code. Flag: Krippendorff's"
+            " (2004) convention (reliable at least 0.800, tentative 0.667 to 0.800). Rows in parentheses pool every"
+            " code.")
+    if table.astype(str).apply(lambda column: column.str.contains("no\u00a0interval", regex=False)).any().any():
+        note += " " + INTERVAL_NOTE
     b.table(table, f"Agreement per code between {m.join_words(data.coders)} ({UNIT_WORDS.get(data.unit, data.unit)}"
-            " as units)", number_format=percent,
-            note="Prevalence: share of units either coder coded with the code. Flag: Krippendorff's (2004) convention"
-                 " (reliable at least 0.800, tentative 0.667 to 0.800). Rows in parentheses pool every code.")
+            " as units)", number_format=percent, note=note)
     if ctx.charts:
         from .charts import agreement_chart
 
         stat = data.main_stat
         codes = data.codes().copy()
         codes["label"] = [f"{c} {info.name(c)}"[:44] for c in codes["code"]]
+        thresholds = DEFAULT_THRESHOLDS if stat in THRESHOLD_STATS else ()
         png = agreement_chart(codes.rename(columns={stat: "value", f"{stat}_ci_low": "ci_low",
                                                     f"{stat}_ci_high": "ci_high"}),
                               ctx.figure_path("agreement"), label="label", statistic=STAT_LABELS[stat],
-                              thresholds=DEFAULT_THRESHOLDS)
+                              thresholds=thresholds)
         ctx.figures.append(png)
-        b.figure(png, f"{STAT_LABELS[stat]} per code with {data.confidence:.0%} confidence intervals; dashed lines at"
-                 " 0.667 and 0.800")
+        caption = f"{STAT_LABELS[stat]} per code with {data.confidence:.0%} confidence intervals"
+        caption += ("; dashed lines at 0.667 and 0.800 (Krippendorff, 2004)" if thresholds else
+                    "; no cut-off lines: the 0.667 and 0.800 conventions belong to Krippendorff's alpha, not to"
+                    f" {STAT_LABELS[stat]}; a code without an interval was too rare for one")
+        b.figure(png, caption)
     per_transcript = data.transcripts()
     if len(per_transcript):
         import pandas as pd

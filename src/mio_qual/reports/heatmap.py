@@ -1,7 +1,10 @@
 """The construct x case heatmap of ratings (PNG, matplotlib with the Agg backend).
 
-Cells are coloured by score on a diverging red-green scale (-2 red ... +2 green), X (mixed)
-amber and hatched, missing white; each cell shows its rating. Cases can be ordered by an
+Cells are coloured by score on a diverging red-blue scale (-2 red ... +2 blue, readable with
+red-green colour blindness), X (mixed) amber and hatched, missing white; each cell shows its
+rating. Rows are grouped by CFIR domain (the construct id's prefix), with a rule and the
+domain's name between groups; the chart is 6.4 in wide so that its 8.5 pt labels print at
+about that size at page width. Cases can be ordered by an
 outcome (their values under the case names) and distinguishing constructs marked with ``*``.
 
 Analyses describe the chart as a ``Figure(kind="heatmap", ...)`` (the rating matrix in
@@ -21,6 +24,11 @@ from .render import FILLS
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
+
+
+#: CFIR 2.0 domains by construct-id prefix (Damschroder et al., 2022), for the group labels.
+DOMAIN_NAMES = {"INN": "Innovation", "OS": "Outer Setting", "IS": "Inner Setting", "IND": "Individuals",
+                "IP": "Process", "MIO": "Study codes"}
 
 
 def heatmap(matrix: "pd.DataFrame", path: str | Path, *, names: Mapping[str, str] | None = None,
@@ -59,13 +67,18 @@ def heatmap(matrix: "pd.DataFrame", path: str | Path, *, names: Mapping[str, str
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    domains = [str(c).split(".", 1)[0] for c in matrix.index]
+    first = {d: k for k, d in reversed(list(enumerate(domains)))}
+    order = sorted(range(len(domains)), key=lambda k: (first[domains[k]], k))  # grouped, order kept within
+    matrix = matrix.iloc[order]
+    domains = [domains[k] for k in order]
     n_rows, n_cols = matrix.shape
     values = np.array([[score(matrix.iat[i, j]) for j in range(n_cols)] for i in range(n_rows)], dtype=float)
     colours = [f"#{FILLS[r]}" for r in ("-2", "-1", "0", "+1", "+2")]
     cmap = LinearSegmentedColormap.from_list("valence", colours, N=256)
     cmap = cmap.with_extremes(bad="white")
-    height = max(2.5, 0.32 * n_rows + 1.6)
-    width = max(5.0, 1.3 * n_cols + 4.0)
+    height = max(2.5, 0.26 * n_rows + 2.0)
+    width = 6.4
     figure, axes = plt.subplots(figsize=(width, height))
     axes.imshow(np.ma.masked_invalid(values), cmap=cmap, vmin=-2, vmax=2, aspect="auto")
     marks = {"distinguishing": " **", "weakly distinguishing": " *", "reverse": " (r)"}
@@ -77,34 +90,45 @@ def heatmap(matrix: "pd.DataFrame", path: str | Path, *, names: Mapping[str, str
                 axes.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, facecolor=f"#{FILLS['X']}", hatch="//",
                                          edgecolor="#b08800", linewidth=0))
             colour = "white" if text in ("-2", "+2") else "black"
-            axes.text(j, i, text, ha="center", va="center", fontsize=8, color=colour)
+            axes.text(j, i, text, ha="center", va="center", fontsize=8.5, color=colour)
     labels = []
     for construct in matrix.index:
         label = f"{construct} {names.get(construct, '')}".strip() if names else str(construct)
         if flags:
             label += marks.get(flags.get(construct, ""), "")
         labels.append(label)
-    axes.set_yticks(range(n_rows), labels=labels, fontsize=8)
+    import textwrap
+
+    labels = [textwrap.shorten(label, 46, placeholder="\u2026") for label in labels]
+    axes.set_yticks(range(n_rows), labels=labels, fontsize=8.5)
+    for k in range(1, n_rows):
+        if domains[k] != domains[k - 1]:
+            axes.axhline(k - 0.5, color="#333333", linewidth=1.6)
+    for domain in dict.fromkeys(domains):
+        rows = [k for k, d in enumerate(domains) if d == domain]
+        axes.text(n_cols - 0.45, (rows[0] + rows[-1]) / 2, DOMAIN_NAMES.get(domain, domain), rotation=-90,
+                  ha="left", va="center", fontsize=8.5, fontweight="bold", color="#333333")
     case_labels = [f"{c}\n{outcomes[c]:.2f}" if outcomes and c in outcomes and not math.isnan(outcomes[c]) else str(c)
                    for c in matrix.columns]
-    axes.set_xticks(range(n_cols), labels=case_labels, fontsize=8)
+    axes.set_xticks(range(n_cols), labels=case_labels, fontsize=8.5)
     axes.xaxis.tick_top()
     axes.set_xticks(np.arange(-0.5, n_cols, 1), minor=True)
     axes.set_yticks(np.arange(-0.5, n_rows, 1), minor=True)
     axes.grid(which="minor", color="white", linewidth=1.5)
     axes.tick_params(which="minor", length=0)
     if outcome:
-        axes.set_xlabel(f"cases ordered by {outcome} (value under each name)", fontsize=8)
+        axes.set_xlabel(f"cases ordered by {outcome} (value under each name)", fontsize=8.5)
     legend = [Patch(facecolor=f"#{FILLS[r]}", label=r) for r in ("+2", "+1", "0", "-1", "-2")]
     legend += [Patch(facecolor=f"#{FILLS['X']}", hatch="//", label="X mixed"),
                Patch(facecolor="white", edgecolor="grey", label="missing")]
-    axes.legend(handles=legend, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, frameon=False)
+    axes.legend(handles=legend, loc="upper center", bbox_to_anchor=(0.5, -0.01 if not outcome else -0.08),
+                fontsize=8.5, frameon=False, ncol=7, handlelength=1.2, columnspacing=0.8)
     if flags:
-        figure.text(0.01, 0.005, "** distinguishing, * weakly distinguishing, (r) reverse", fontsize=7)
+        figure.text(0.01, 0.005, "** distinguishing, * weakly distinguishing, (r) reverse", fontsize=8.5)
     if title:
         axes.set_title(title, fontsize=10, pad=28)
     figure.tight_layout()
-    figure.savefig(path, dpi=dpi)
+    figure.savefig(path, dpi=dpi, bbox_inches="tight", pad_inches=0.08)  # the legend sits below the axes
     plt.close(figure)
     return path
 

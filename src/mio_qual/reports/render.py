@@ -28,9 +28,10 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from .builder import ReportBuilder
 
-#: Fill colours by rating (a diverging red-green scale, amber for mixed), hex RGB.
+#: Fill colours by rating, hex RGB: a diverging red-blue scale (ColorBrewer RdBu, readable with red-green
+#: colour blindness; Brewer & Harrower, colorbrewer2.org), amber for mixed (hatched on charts).
 FILLS: dict[str, str] = {
-    "-2": "B2182B", "-1": "F4A582", "0": "EEEEEE", "+1": "A6DBA0", "+2": "1B7837", "X": "FEE08B",
+    "-2": "B2182B", "-1": "F4A582", "0": "EEEEEE", "+1": "92C5DE", "+2": "2166AC", "X": "FEE08B",
 }
 #: Ratings whose fill is dark enough to need white text.
 DARK = {"-2", "+2"}
