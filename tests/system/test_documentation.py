@@ -55,6 +55,7 @@ STAND_INS: dict[str, str] = {
     "reach_adoption.csv": str(SAMPLE / "quant" / "reach_adoption.csv"),
     "implementation_activities.csv": str(SAMPLE / "quant" / "implementation_activities.csv"),
     "decided.csv": str(SAMPLE / "ratings" / "reconciliation.csv"),
+    "aim2/": str(SAMPLE / "implementation") + "/",
     "--fit fit.csv": "--fit " + str(SAMPLE / "ratings" / "fit.csv"),
     # made by the harness before the run (see _make_stand_ins)
     "nvivo-export.qdpx": "{stand_ins}/nvivo-export.qdpx",

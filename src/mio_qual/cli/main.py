@@ -29,6 +29,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "joint": ("mio_qual.cli.mixed", "joint", "Joint displays of ratings, themes and outcomes."),
     "rapid": ("mio_qual.cli.rapid", "rapid", "Rapid qualitative analysis: summary templates, matrices, comparisons."),
     "configurations": ("mio_qual.cli.configurations", "configurations", "Crisp-set QCA with minimization and coincidence analysis (CNA)."),
+    "implementation": ("mio_qual.cli.implementation", "implementation", "Aim 2: implementation activities (SIC), strategies, adaptations, facilitation, outcomes."),
     "report": ("mio_qual.cli.report", "report", "Write Word reports."),
     "project": ("mio_qual.cli.team", "project", "Push a project to a PostgreSQL server, or pull it back into SQLite."),
     "team": ("mio_qual.cli.team", "team", "Coders on a server project: add them, release their layers."),

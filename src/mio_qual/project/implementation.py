@@ -307,6 +307,15 @@ class ImplementationMixin(ProjectBase):
         return Figure("timeline", frame, title=f"Implementation timeline: {clinic}",
                       sources=["chamberlain2011", "powell2015", "wiltseystirman2019"])
 
+    def timeline_result(self, clinic: str) -> "Result":
+        """One clinic's timeline as a :class:`~mio_qual.result.Result`: its items as a table and the
+        figure (rendered as PNG by :func:`mio_qual.reports.render.render`)."""
+        from ..result import Result, Table
+
+        figure = self.timeline(clinic)
+        return Result("timeline", tables=[Table(figure.frame, figure.title, sheet="timeline", sources=figure.sources)],
+                      figures=[figure], title=figure.title)
+
     def write_timelines(self, folder: str | Path) -> list[Path]:
         """Draw every clinic's timeline as ``timeline_<clinic>.png`` in ``folder``."""
         from ..reports.charts import draw
