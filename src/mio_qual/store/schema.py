@@ -239,6 +239,34 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (kind, key)
     );
     """,
+    # 5 -> 6: Aim 3 (issue 13): the quote an analyst pins per rated cell; the link table from a
+    # participant's study id to a counselor id (store/links.py); scored climate and counselor
+    # measure items per respondent (store/measures.py)
+    """
+    ALTER TABLE ratings ADD COLUMN quote TEXT;
+
+    CREATE TABLE counselor_links (
+        study_id TEXT PRIMARY KEY,
+        counselor_id TEXT NOT NULL,
+        clinic TEXT,
+        agency TEXT,
+        source_file TEXT
+    );
+    CREATE INDEX counselor_links_by_counselor ON counselor_links (counselor_id);
+
+    CREATE TABLE measure_items (
+        instrument TEXT NOT NULL,
+        respondent_id TEXT NOT NULL,
+        agency TEXT,
+        clinic TEXT,
+        counselor_id TEXT,
+        item INTEGER NOT NULL,
+        value REAL,
+        source_file TEXT,
+        PRIMARY KEY (instrument, respondent_id, item)
+    );
+    CREATE INDEX measure_items_by_clinic ON measure_items (instrument, clinic);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
