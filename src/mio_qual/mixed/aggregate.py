@@ -18,9 +18,11 @@ clinic mean of 32 session ratings is never mistaken for a mean of 6 counselors' 
   clinics' own proportions are in the ``by="clinic"`` table.
 * Missing values are left out; ``n`` counts the values used and ``n_missing`` those left out.
 
-:func:`phase_summary` scores the Aim 2 activity log per clinic (or agency) and phase:
-activities planned, completed, completion proportion, share tailored, mean delay, and the
-phase's duration from its first planned date to its last completion.
+:func:`phase_summary` scores a logged activity list per clinic (or agency) and phase:
+activities logged, completed, completion proportion, share tailored, mean delay, and the
+phase's duration between its first and last actual completion dates (agency-wide activities
+count for the agency's clinics). The Aim 2 measure over one study-level activity list is the
+Stages of Implementation Completion, :mod:`mio_qual.implementation.sic`.
 """
 
 from __future__ import annotations
@@ -190,14 +192,19 @@ def outcome_by_case(frame: "pd.DataFrame", outcome: str, by: str = "clinic") -> 
 
 
 def phase_summary(frame: "pd.DataFrame", by: str = "clinic") -> "pd.DataFrame":
-    """Completion and duration of implementation activities per case and phase (Aim 2).
+    """Completion and duration of logged implementation activities per case and phase.
 
-    For each clinic (or agency) and phase: activities logged, completed, completion
-    proportion (completed / logged), tailored share, mean delay in days (completed date minus
-    planned date, completed activities only), and duration in days from the phase's first
-    planned date to its last completion (when at least one activity is completed). With
-    ``by="clinic"``, agency-wide activities (no clinic) are left out; with ``by="agency"`` they
-    count with the clinics' activities.
+    For each clinic (or agency) and phase: activities logged, completed, completion proportion
+    (completed / logged), tailored share, mean delay in days (completed date minus planned date,
+    completed activities only), and the phase's duration in days between its first and last
+    *actual* completion dates (Saldana 2014 times a stage from its activities' actual dates;
+    planned dates play no part). An agency-wide activity (no clinic) counts for every clinic of
+    its agency that the log names, as it does at agency level.
+
+    This scores an activity log whose lists may differ between clinics. The Aim 2 measure is the
+    Stages of Implementation Completion over one study-level activity list
+    (:mod:`mio_qual.implementation.sic`); the ``completed`` measure's clinic mean, which pools
+    every phase, is kept for joint displays that ask for it.
 
     Parameters
     ----------
@@ -210,7 +217,7 @@ def phase_summary(frame: "pd.DataFrame", by: str = "clinic") -> "pd.DataFrame":
     -------
     pandas.DataFrame
         Columns: agency, clinic (by clinic), phase, n_activities, n_completed, completion,
-        tailored, mean_delay_days, first_planned, last_completed, duration_days.
+        tailored, mean_delay_days, first_completed, last_completed, duration_days.
     """
     import datetime as dt
 
@@ -222,27 +229,28 @@ def phase_summary(frame: "pd.DataFrame", by: str = "clinic") -> "pd.DataFrame":
         for _, group in frame.groupby(["dataset", "row"], sort=True):
             first = group.iloc[0]
             value = dict(zip(group["measure"], group["value"]))
-            text = {name: first.get(name) if isinstance(first.get(name), str) else None
-                    for name in ("phase", "date_planned", "date_completed")}
-            records.append({"agency": first["agency"], "clinic": first["clinic"], "phase": text["phase"],
+            done = first.get("date_completed")
+            records.append({"agency": first["agency"], "clinic": first["clinic"], "phase": first.get("phase"),
                             "completed": value.get("completed"), "tailored": value.get("tailored"),
-                            "delay": value.get("delay_days"), "planned": text["date_planned"],
-                            "done": text["date_completed"]})
+                            "delay": value.get("delay_days"), "done": done if isinstance(done, str) and done else None})
     frame = pd.DataFrame.from_records(records, columns=["agency", "clinic", "phase", "completed", "tailored", "delay",
-                                                        "planned", "done"])
+                                                        "done"])
     for column in ("completed", "tailored", "delay"):
         frame[column] = frame[column].astype(float)
     keys = ["agency", "clinic"] if by == "clinic" else ["agency"]
     columns = keys + ["phase", "n_activities", "n_completed", "completion", "tailored", "mean_delay_days",
-                      "first_planned", "last_completed", "duration_days"]
+                      "first_completed", "last_completed", "duration_days"]
     if by == "clinic":
+        wide = frame[frame["clinic"].isna()]
         frame = frame[frame["clinic"].notna()]
+        clinics = frame[["agency", "clinic"]].drop_duplicates()
+        copies = wide.drop(columns="clinic").merge(clinics, on="agency")  # each agency activity, once per clinic
+        frame = pd.concat([frame, copies[frame.columns]], ignore_index=True) if len(copies) else frame
     if not len(frame):
         return pd.DataFrame(columns=columns)
     out = []
     for key, group in frame.groupby(keys + ["phase"], sort=False):
         key = key if isinstance(key, tuple) else (key,)
-        planned = [dt.date.fromisoformat(d) for d in group["planned"] if isinstance(d, str) and d]
         done = [dt.date.fromisoformat(d) for d in group["done"] if isinstance(d, str) and d]
         delays = group["delay"].dropna()
         tailored = group["tailored"].dropna()
@@ -251,9 +259,9 @@ def phase_summary(frame: "pd.DataFrame", by: str = "clinic") -> "pd.DataFrame":
                     "completion": float(group["completed"].mean()),
                     "tailored": float(tailored.mean()) if len(tailored) else math.nan,
                     "mean_delay_days": float(delays.mean()) if len(delays) else math.nan,
-                    "first_planned": min(planned).isoformat() if planned else None,
+                    "first_completed": min(done).isoformat() if done else None,
                     "last_completed": max(done).isoformat() if done else None,
-                    "duration_days": float((max(done) - min(planned)).days) if done and planned else math.nan})
+                    "duration_days": float((max(done) - min(done)).days) if done else math.nan})
     result = pd.DataFrame(out, columns=columns)
     order = {p: i for i, p in enumerate(PHASE_ORDER)}
     result["_o"] = result["phase"].map(lambda p: order.get(str(p).lower(), len(order)))
