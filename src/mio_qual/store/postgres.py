@@ -115,6 +115,27 @@ def _load_numeric() -> Any:
     return NumericLoader
 
 
+ROWS_PER_INSERT = 1000
+MAX_PARAMETERS = 65535  # PostgreSQL's limit of parameters in one statement
+_INSERT = re.compile(r"^(\s*INSERT\s+INTO\s+\w+\s*\([^()]*\)\s*VALUES\s*)(\((?:\s*\?\s*,)*\s*\?\s*\))"
+                     r"(\s*(?:ON\s+CONFLICT\s*(?:\([^()]*\))?\s*DO\s+NOTHING)?\s*)$", re.I | re.S)
+
+
+def _multirow(sql: str) -> tuple[str, str, str] | None:
+    """(head, one row's VALUES, tail) of an INSERT that may take many rows at once, else None.
+
+    ``ON CONFLICT ... DO UPDATE`` is left out: one statement may not update a row twice, which
+    rows sent one by one may.
+    """
+    match = _INSERT.match(sql)
+    return None if match is None else (match.group(1), match.group(2), match.group(3))
+
+
+@lru_cache(maxsize=256)
+def _multirow_sql(head: str, values: str, tail: str, n: int) -> str:
+    return translate(head + ", ".join([values] * n) + tail)
+
+
 class PgConnection:
     """The part of :class:`sqlite3.Connection` the repository modules use, over a psycopg connection.
 
@@ -137,9 +158,25 @@ class PgConnection:
         return self.raw.execute(translate(sql), tuple(params or ()))
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> Any:
-        """Run one statement for every row in ``rows`` (pipelined); return the cursor."""
+        """Run one statement for every row in ``rows``; return the (last) cursor.
+
+        A plain ``INSERT ... VALUES (?, ...)`` (or one that skips conflicts) is sent as
+        multi-row ``VALUES`` lists of up to :data:`ROWS_PER_INSERT` rows, one round trip each;
+        any other statement goes through psycopg's pipelined ``executemany``.
+        """
+        rows = [tuple(row) for row in rows]
         cursor = self.raw.cursor()
-        cursor.executemany(translate(sql), [tuple(row) for row in rows])
+        batched = _multirow(sql)
+        if batched is None or len(rows) < 2:
+            cursor.executemany(translate(sql), rows)
+            return cursor
+        head, values, tail = batched
+        width = values.count("?")
+        size = max(1, min(ROWS_PER_INSERT, MAX_PARAMETERS // max(width, 1)))
+        for first in range(0, len(rows), size):
+            chunk = rows[first:first + size]
+            cursor.execute(_multirow_sql(head, values, tail, len(chunk)),
+                           [value for row in chunk for value in row])
         return cursor
 
     @property
