@@ -219,7 +219,7 @@ def read_qdpx(path: str | Path, *, codebook: "Codebook", coder: str | None = Non
         planned = _plan_sources(archive, qde, path, result, problem)
         note_texts = _note_texts(archive, qde, path)
     code_map = _resolve_codes(qde, planned, codebook, path, result, problem, skip_problems)
-    coders = _coders(qde, planned, coder, problem)
+    coders = _coders(qde, planned, coder, problem, path)
     _apply_cases(qde, planned, result)
     if problems:
         raise _problems_error(problems, path)
@@ -607,29 +607,38 @@ def _resolve_one(codebook: "Codebook", name: str, code_path: str) -> tuple[str |
     return None, why
 
 
-def _coders(qde: QdeProject, planned: list[_Planned], coder: str | None, problem: Any) -> dict[tuple[str, str], str]:
-    """Layer of every (selection GUID, coding GUID)."""
+def _coders(qde: QdeProject, planned: list[_Planned], coder: str | None, problem: Any,
+            path: Path) -> dict[tuple[str, str], str]:
+    """Layer of every (selection GUID, coding GUID); one GUID coded by two users is refused, never merged."""
     if coder is not None and not coder.strip():
         raise InputError("the coder name is empty", hint="pass --coder NAME")
     single = next(iter(qde.users.values())).name if len(qde.users) == 1 else None
     out: dict[tuple[str, str], str] = {}
     missing: dict[str, int] = {}
+    clashes: dict[tuple[str, str], set[str]] = {}
     for plan in planned:
         for selection, _s, _e in plan.spans:
             for coding in selection.codings:
+                key_guids = (selection.guid, coding.guid)
                 if coder is not None:
-                    out[(selection.guid, coding.guid)] = coder
+                    out[key_guids] = coder
                     continue
                 guid = coding.user or selection.user
-                if guid and guid in qde.users:
-                    out[(selection.guid, coding.guid)] = qde.users[guid].name
-                elif not guid and single:
-                    out[(selection.guid, coding.guid)] = single
-                else:
-                    key = f"user {guid} (not among the project's Users)" if guid else "no creatingUser"
+                layer = (qde.users[guid].name if guid and guid in qde.users else single if not guid else None)
+                if not layer:
+                    key = ("a User without a name" if layer == "" else
+                           f"user {guid} (not among the project's Users)" if guid else "no creatingUser")
                     missing[key] = missing.get(key, 0) + 1
+                elif out.setdefault(key_guids, layer) != layer:  # one GUID, two coders: never merged
+                    clashes.setdefault(key_guids, {out[key_guids]}).add(layer)
     for key, n in sorted(missing.items()):
         problem(f"{n} coding(s) have {key}, so their coder is unknown (pass --coder NAME)")
+    if clashes:
+        (selection_guid, _coding), layers = next(iter(clashes.items()))
+        raise InputError(f"{len(clashes)} selection GUID(s) are shared by codings of different users (first: "
+                         f"{selection_guid} by {', '.join(sorted(layers))}); their codings cannot be told apart",
+                         path=path, hint="GUIDs must be unique; re-export the project from the QDA program, or "
+                                         "pass --coder NAME to import it as one layer")
     return out
 
 

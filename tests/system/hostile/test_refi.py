@@ -176,3 +176,43 @@ def test_a_source_the_reader_refuses_is_named_by_its_qdpx(busy, codebook, tmp_pa
                                             f"sources/{SOURCE}.txt": long_line.encode()})
     error = refused(busy, path, codebook, "characters long")
     assert f"{path}!T9" in str(error) and "mio-qual-qdpx-" not in str(error)
+
+
+# ---------------------------------------------------------------------------- issue 20: users
+def _two_users(second_selection_user: str, users: str) -> bytes:
+    start = TEXT.index("No private room")
+    selection = ('<PlainTextSelection guid="5e000000-0000-0000-0000-0000000000a1" startPosition="{s}" endPosition="{e}" '
+                 'creatingUser="{u}"><Coding guid="5e000000-0000-0000-0000-0000000000a2" creatingUser="{u}">'
+                 '<CodeRef targetGUID="cc000000-0000-0000-0000-000000000001"/></Coding></PlainTextSelection>')
+    body = (selection.format(s=start, e=start + 15, u="aa000000-0000-0000-0000-000000000001")
+            + selection.format(s=start, e=start + 10, u=second_selection_user))
+    return f"""<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="{NS}" name="two">
+  <Users>{users}</Users>
+  <CodeBook><Codes><Code guid="cc000000-0000-0000-0000-000000000001" name="IS.J2" isCodable="true"/></Codes></CodeBook>
+  <Sources><TextSource guid="{SOURCE}" name="T9" plainTextPath="internal://{SOURCE}.txt">{body}</TextSource></Sources>
+</Project>""".encode()
+
+
+def test_two_users_sharing_a_selection_guid_are_refused_not_merged(busy, codebook, tmp_path):
+    """Both users' codings went into one layer."""
+    users = ('<User guid="aa000000-0000-0000-0000-000000000001" name="Eve"/>'
+             '<User guid="aa000000-0000-0000-0000-000000000002" name="Sam"/>')
+    path = archive(tmp_path / "clash.qdpx", {"project.qde": _two_users("aa000000-0000-0000-0000-000000000002", users),
+                                             f"sources/{SOURCE}.txt": TEXT.encode()})
+    error = refused(busy, path, codebook, "shared by codings of different users")
+    assert "Eve, Sam" in str(error)
+    result = busy.import_qdpx(path, codebook=codebook, coder="merged")  # named as one layer: allowed
+    assert result.n_codings == 2
+
+
+def test_a_user_without_a_name_is_a_problem_naming_the_file(busy, codebook, tmp_path):
+    users = '<User name=""/>'
+    qde = _two_users("", users).replace(b' creatingUser="aa000000-0000-0000-0000-000000000001"', b"")
+    path = archive(tmp_path / "nameless.qdpx", {"project.qde": qde.replace(b' creatingUser=""', b""),
+                                                f"sources/{SOURCE}.txt": TEXT.encode()})
+    state = project_state(busy.folder)
+    with pytest.raises(InputError, match="User without a name") as info:
+        busy.import_qdpx(path, codebook=codebook)
+    assert str(path) in str(info.value) and "\n" not in str(info.value)
+    assert project_state(busy.folder) == state
