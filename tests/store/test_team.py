@@ -119,3 +119,24 @@ def test_team_commands(pg_cluster, pg_url: str, tmp_path: Path) -> None:  # type
     assert "released riley" in run("--project", str(tmp_path / "lead"), "team", "release", "riley")
     refused = runner.invoke(_group, ["--project", str(tmp_path / "riley"), "team", "release", "riley"])
     assert refused.exit_code == 2 and "only the project lead" in refused.output
+
+
+def test_a_coder_cannot_pull_a_blinded_copy(team, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    lead, coders = team
+    with pytest.raises(InputError, match="only the project lead"):
+        Project.pull(tmp_path / "copy", coders["jordan"].store.url)
+    assert not (tmp_path / "copy").exists()
+
+
+def test_an_older_schema_waits_for_the_lead(team, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import psycopg
+
+    lead, coders = team
+    with psycopg.connect(lead.store.url, autocommit=True) as admin:
+        admin.execute("UPDATE mio_qual_schema SET version = version - 1")
+        with pytest.raises(InputError, match="its lead must open it first"):
+            Project.open(coders["jordan"].folder)
+        assert admin.execute("SELECT COUNT(*) FROM pg_stat_activity WHERE state = 'idle in transaction'"
+                             ).fetchone()[0] == 0
+        admin.execute("UPDATE mio_qual_schema SET version = version + 1")
+    Project.open(coders["jordan"].folder).close()

@@ -159,16 +159,23 @@ class ProjectBase:
         from ..store.postgres import PostgresStore
         from ..store.transfer import copy_project
 
+        from ..store.team import require_lead
+
         folder = Path(folder)
         source = PostgresStore.open(database)
         try:
+            require_lead(source)  # a coder's view is blinded: their copy would not be the project
             existed = folder.exists()
             project = cls.create(folder)
             try:
                 copy_project(source, project.store)
             except BaseException:
                 project.close()
-                (shutil.rmtree(folder) if not existed else (folder / PROJECT_FILE).unlink())
+                if existed:
+                    for file in folder.glob(PROJECT_FILE + "*"):  # the store and its -wal, -shm files
+                        file.unlink()
+                else:
+                    shutil.rmtree(folder)
                 raise
         finally:
             source.close()
@@ -183,6 +190,12 @@ class ProjectBase:
         from ..store.audit import read_audit
 
         return read_audit(self.store, limit)
+
+    def log_records(self, limit: int | None = None) -> list[dict[str, Any]]:
+        """:meth:`log` as plain records (one dict per entry, same keys), without importing pandas."""
+        from ..store.audit import audit_records
+
+        return audit_records(self.store, limit)
 
     def summary(self) -> dict[str, Any]:
         """Counts for a one-screen overview of the project (:func:`mio_qual.store.summary.counts`)."""

@@ -331,6 +331,14 @@ class PostgresStore(Store):
         store = cls(path or Path(_describe(url)), PgConnection(raw), url)
         if version < SCHEMA_VERSION:
             try:
+                from .team import require_lead
+
+                try:
+                    require_lead(store)
+                except InputError:
+                    raise InputError(f"the project on the server has schema version {version}, older than this "
+                                     f"mio-qual ({SCHEMA_VERSION}): its lead must open it first to upgrade it",
+                                     path=path, hint="ask the lead, or use the mio-qual version the lead uses") from None
                 store.migrate()
             except BaseException:
                 store.close()
