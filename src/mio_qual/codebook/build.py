@@ -227,21 +227,37 @@ class _Checker:
                 self.add(book, "unknown-refines", f"{cid} refines itself", raw.line_of("refines", i), cid)
 
     def check_cycles(self) -> None:
-        reported: set[str] = set()
-        for book, raw, cid in self.valid:
-            if cid in reported:
-                continue
-            path = [cid]
-            cur = self.parent_of.get(cid)
-            while cur is not None and cur not in path:
+        """Report each cycle of parents once, at its first code in file order (linear in the codes).
+
+        Each code's chain of parents is walked once: a walk stops at a code already walked
+        (issue 20: walking every chain from every code was cubic for a long chain).
+        """
+        order = {cid: i for i, (_book, _raw, cid) in enumerate(self.valid)}
+        done: set[str] = set()
+        loops: list[set[str]] = []
+        for _book, _raw, cid in self.valid:
+            path: list[str] = []
+            on_path: set[str] = set()
+            cur: str | None = cid
+            while cur is not None and cur not in done and cur not in on_path:
                 path.append(cur)
+                on_path.add(cur)
                 cur = self.parent_of.get(cur)
-            if cur is None:
+            if cur is not None and cur in on_path:
+                loops.append(set(path[path.index(cur):]))
+            done.update(path)
+        reports = []
+        for members in loops:
+            first = min((m for m in members if m in order), key=order.__getitem__, default=None)
+            if first is None:
                 continue
-            loop = path[path.index(cur) :]
-            if cid not in loop:
-                continue
-            reported.update(loop)
+            loop, cur = [first], self.parent_of.get(first)
+            while cur != first:
+                loop.append(cur)
+                cur = self.parent_of.get(cur)
+            reports.append((order[first], loop))
+        for index, loop in sorted(reports):
+            book, raw, cid = self.valid[index]
             self.add(
                 book,
                 "cycle",
@@ -317,12 +333,18 @@ class _Checker:
     def codes(self) -> list[Code]:
         """The checked entries as :class:`Code` objects, in file order (call after :meth:`run`)."""
 
-        def depth_of(cid: str) -> int:
-            d, cur = 0, self.parent_of.get(cid)
-            while cur is not None:
-                d += 1
+        depths: dict[str, int] = {}
+
+        def depth_of(cid: str) -> int:  # memoized: linear over a chain of parents, not quadratic
+            path, cur = [], cid
+            while cur is not None and cur not in depths and cur not in path:
+                path.append(cur)
                 cur = self.parent_of.get(cur)
-            return d
+            d = depths.get(cur, 0) if cur is not None else -1
+            for code in reversed(path):
+                d += 1
+                depths[code] = d
+            return depths[cid]
 
         out: list[Code] = []
         for book, raw, cid in self.valid:
