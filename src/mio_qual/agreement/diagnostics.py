@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from statistics import NormalDist
 from typing import Any, Sequence
 
@@ -40,6 +41,11 @@ def z_value(confidence: float) -> float:
     """The two-sided normal quantile for ``confidence`` (1.959964 for 0.95)."""
     if not 0 < confidence < 1:
         raise InputError(f"confidence must be between 0 and 1, got {confidence}", hint="for example 0.95")
+    return _z(confidence)
+
+
+@lru_cache(maxsize=64)
+def _z(confidence: float) -> float:
     return NormalDist().inv_cdf(0.5 + confidence / 2.0)
 
 

@@ -27,6 +27,7 @@ Edge cases (decided, and reported in ``note``):
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import Any, Sequence
 
 import numpy as np
@@ -106,8 +107,7 @@ def _wilson(result: Agreement, res: FamilyResult, uc: UnitCounts) -> Agreement:
     if uc.n_coders > 2:
         note = "; ".join(x for x in (note, "Wilson interval treats units as trials (approximate "
                                            "for more than two coders)") if x)
-    result = result.with_interval(low, high, "wilson")
-    return Agreement(**{**result.as_dict(), "note": note})
+    return replace(result.with_interval(low, high, "wilson"), note=note)
 
 
 def _cohen(t: np.ndarray, w: np.ndarray) -> tuple[float, float, float, float, str]:

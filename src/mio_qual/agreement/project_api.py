@@ -27,7 +27,7 @@ import pandas as pd
 
 from ..errors import InputError
 from .report import agreement_table, unitized_table
-from .units import SEGMENT_UNITS, UNITS, disagreements as _disagreements, reliability_data
+from .units import SEGMENT_UNITS, UNITS, disagreements as _disagreements, positions, reliability_data
 
 PROJECT_UNITS = UNITS + ("continuum",)
 
@@ -57,13 +57,13 @@ def _speech_only(segments: pd.DataFrame, codings: pd.DataFrame, unit: str) -> tu
         names = {t: i for i, t in enumerate(pd.unique(pd.concat([segments["transcript_id"],
                                                                   codings["transcript_id"]])))}
         stride = int(max(segments["end"].max(), codings["end"].max() if len(codings) else 0)) + 1
-        base = codings["transcript_id"].map(names).to_numpy(dtype=np.int64) * stride
+        base = positions(codings["transcript_id"], names) * stride
         s, e = base + codings["start"].to_numpy(dtype=np.int64), base + codings["end"].to_numpy(dtype=np.int64)
 
         def touches(frame: pd.DataFrame) -> np.ndarray:
             if not len(frame) or not s.size:
                 return np.zeros(s.size, dtype=bool)
-            b = frame["transcript_id"].map(names).to_numpy(dtype=np.int64) * stride
+            b = positions(frame["transcript_id"], names) * stride
             starts, ends = b + frame["start"].to_numpy(dtype=np.int64), b + frame["end"].to_numpy(dtype=np.int64)
             order = np.argsort(starts, kind="stable")
             starts, ends = starts[order], ends[order]       # segments of a transcript do not overlap

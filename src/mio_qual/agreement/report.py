@@ -267,9 +267,9 @@ def agreement_table(
         rows.append(row)
 
     for code in data.codes:
-        add("code", code, "(all)", data.code(code))
+        add("code", code, "(all)", data.code_counts(code))
     if data.codes:
-        pooled = data.pooled()
+        pooled = data.pooled_counts()
         add("pooled", POOLED, "(all)", pooled)
         nominal = data.nominal()
         if nominal is not None:

@@ -9,7 +9,7 @@ example "no variation"). Missing values are therefore always a decision, never a
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -96,13 +96,12 @@ class Agreement:
     def with_interval(self, low: float, high: float, method: str, se: float | None = None,
                       note: str | None = None) -> "Agreement":
         """A copy with another confidence interval (for example a bootstrap one)."""
-        values = asdict(self)
-        values.update(ci_low=float(low), ci_high=float(high), ci_method=method)
+        values: dict[str, Any] = {"ci_low": float(low), "ci_high": float(high), "ci_method": method}
         if se is not None:
             values["se"] = float(se)
         if note:
             values["note"] = "; ".join(x for x in (self.note, note) if x)
-        return Agreement(**values)
+        return replace(self, **values)
 
 
 @dataclass(frozen=True)

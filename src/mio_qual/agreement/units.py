@@ -57,7 +57,7 @@ UNITS = ("sentence", "turn", "paragraph", "character", "span", "transcript")
 SEGMENT_UNITS = ("sentence", "turn", "paragraph")
 NONE_CODE = "(none)"
 
-__all__ = ["UNITS", "UnitData", "CodeRatings", "reliability_data", "merge_spans", "transcript_lengths",
+__all__ = ["UNITS", "UnitData", "CodeRatings", "SegmentHits", "reliability_data", "merge_spans", "transcript_lengths",
            "disagreements", "normalize_codings"]
 
 
@@ -199,12 +199,94 @@ class CodeRatings:
         return float(self.counts.sum())
 
 
+@dataclass(frozen=True)
+class SegmentHits:
+    """Segment units' codings kept sparse: which coder applied which code to which unit.
+
+    Attributes
+    ----------
+    code, coder, unit : numpy.ndarray
+        One entry per (code, coder, unit) a coding counts for (indices into the codes, the
+        coders and the units).
+    unit_transcript : numpy.ndarray
+        Index of each unit's transcript.
+    """
+
+    code: np.ndarray
+    coder: np.ndarray
+    unit: np.ndarray
+    unit_transcript: np.ndarray
+
+
+def _pattern_counts(hits: SegmentHits, seen: np.ndarray, n_codes: int) -> list[CodeRatings]:
+    """Each code's binary ratings as weighted columns: one per (transcript, rating pattern).
+
+    Equal to the per-unit ratings of :meth:`UnitData.code` with equal columns of a transcript
+    merged (their weight is the number of units), built from the coded units alone: a unit
+    nobody coded has its transcript's pattern (0 for each coder who saw it, missing for the
+    others), so memory and time grow with the codings and the transcripts, not with codes
+    times units.
+    """
+    n_coders, n_t = seen.shape
+    power = 3 ** np.arange(n_coders, dtype=np.int64)        # digit per coder: 0 missing, 1 not coded, 2 coded
+    base = (seen.astype(np.int64) * power[:, None]).sum(axis=0)               # pattern of an uncoded unit
+    n_units = hits.unit_transcript.size
+    per_t = np.bincount(hits.unit_transcript, minlength=n_t)
+    cell = hits.code.astype(np.int64) * max(n_units, 1) + hits.unit
+    coded, inverse = np.unique(cell, return_inverse=True)
+    added = np.bincount(inverse.reshape(-1), weights=power[hits.coder], minlength=coded.size).astype(np.int64)
+    c_code, c_unit = coded // max(n_units, 1), coded % max(n_units, 1)
+    c_t = hits.unit_transcript[c_unit]
+    c_pattern = base[c_t] + added
+    coded_per = np.bincount(c_code * n_t + c_t, minlength=n_codes * n_t)            # coded units per (code, t)
+    b_code, b_t = np.divmod(np.arange(n_codes * n_t), n_t)
+    rest = per_t[b_t] - coded_per
+    codes = np.concatenate((c_code, b_code))
+    trans = np.concatenate((c_t, b_t))
+    pattern = np.concatenate((c_pattern, base[b_t]))
+    weight = np.concatenate((np.ones(c_code.size), rest.astype(np.float64)))
+    keep = weight > 0
+    codes, trans, pattern, weight = codes[keep], trans[keep], pattern[keep], weight[keep]
+    order = np.lexsort((pattern, trans, codes))
+    codes, trans, pattern, weight = codes[order], trans[order], pattern[order], weight[order]
+    new = np.ones(codes.size, dtype=bool)
+    new[1:] = (codes[1:] != codes[:-1]) | (trans[1:] != trans[:-1]) | (pattern[1:] != pattern[:-1])
+    starts = np.flatnonzero(new)
+    weight = np.add.reduceat(weight, starts) if starts.size else weight
+    codes, trans, pattern = codes[starts], trans[starts], pattern[starts]
+    digits = (pattern[None, :] // power[:, None]) % 3                               # coders x columns
+    ratings = np.where(digits == 0, np.nan, digits - 1.0)
+    bounds = np.searchsorted(codes, np.arange(n_codes + 1))
+    return [CodeRatings(ratings[:, bounds[k]:bounds[k + 1]], weight[bounds[k]:bounds[k + 1]],
+                        trans[bounds[k]:bounds[k + 1]], [0, 1]) for k in range(n_codes)]
+
+
+def _merge_by_transcript(ratings: CodeRatings) -> CodeRatings:
+    """Equal columns of one transcript merged into one weighted column (their weights added)."""
+    r = ratings.ratings
+    if r.shape[1] == 0:
+        return ratings
+    digits = np.where(np.isnan(r), 0, r + 1.0).astype(np.int64)
+    frame = pd.DataFrame(digits.T)
+    frame["_t"] = ratings.transcript
+    frame["_w"] = ratings.counts
+    grouped = frame.groupby(["_t"] + list(range(r.shape[0])), sort=True)["_w"].sum().reset_index()
+    out = grouped[list(range(r.shape[0]))].to_numpy(dtype=np.float64).T - 1.0
+    out[out < 0] = np.nan
+    return CodeRatings(out, grouped["_w"].to_numpy(dtype=np.float64), grouped["_t"].to_numpy(dtype=np.int64),
+                       ratings.categories)
+
+
 @dataclass
 class UnitData:
     """Reliability data for every analysed code at one unit of analysis.
 
     Use :meth:`code` for one code's binary ratings, :meth:`pooled` for every code's
     decisions stacked, and :meth:`nominal` for the one-code-per-unit table (segment units).
+    :meth:`code_counts` and :meth:`pooled_counts` give the same ratings with the equal columns
+    of each transcript merged into weighted columns: what the coefficients are computed from
+    (they depend on units only through their rating patterns), in memory that grows with the
+    codings and transcripts rather than with codes times units.
     """
 
     unit: str
@@ -218,16 +300,44 @@ class UnitData:
     span_threshold: float = 0.9
     _per_code: dict[str, CodeRatings] = field(default_factory=dict, repr=False)
     _nominal: CodeRatings | None = field(default=None, repr=False)
+    hits: SegmentHits | None = field(default=None, repr=False)
+    _counts: dict[str, CodeRatings] = field(default_factory=dict, repr=False)
 
     def code(self, code: str) -> CodeRatings:
-        """Binary ratings of one code."""
-        if code not in self._per_code:
+        """Binary ratings of one code (segment units: one column per unit, built when asked for)."""
+        if code not in self.codes:
             raise InputError(f"code {code!r} is not among the analysed codes")
-        return self._per_code[code]
+        if code in self._per_code:
+            return self._per_code[code]
+        hits = self.hits
+        assert hits is not None  # segment units keep their codings as hits
+        k = self.codes.index(code)
+        r = np.where(self.seen[:, hits.unit_transcript], 0.0, np.nan)
+        sel = hits.code == k
+        r[hits.coder[sel], hits.unit[sel]] = 1.0
+        return CodeRatings(r, np.ones(hits.unit_transcript.size), hits.unit_transcript, [0, 1])
+
+    def code_counts(self, code: str) -> CodeRatings:
+        """The ratings of :meth:`code` with the equal columns of each transcript merged (weighted)."""
+        if code not in self.codes:
+            raise InputError(f"code {code!r} is not among the analysed codes")
+        if not self._counts:
+            if self.hits is not None:
+                parts = _pattern_counts(self.hits, self.seen, len(self.codes))
+                self._counts.update(zip(self.codes, parts))
+            else:
+                self._counts.update((c, _merge_by_transcript(self._per_code[c])) for c in self.codes)
+        return self._counts[code]
 
     def pooled(self) -> CodeRatings:
         """All codes' binary decisions stacked (each code x unit is one column)."""
-        parts = [self._per_code[c] for c in self.codes]
+        return self._stack([self.code(c) for c in self.codes])
+
+    def pooled_counts(self) -> CodeRatings:
+        """:meth:`pooled` with the equal columns of each code and transcript merged (weighted)."""
+        return self._stack([self.code_counts(c) for c in self.codes])
+
+    def _stack(self, parts: list[CodeRatings]) -> CodeRatings:
         if not parts:
             return CodeRatings(np.empty((len(self.coders), 0)), np.empty(0), np.empty(0, dtype=np.int64), [0, 1])
         return CodeRatings(np.concatenate([p.ratings for p in parts], axis=1),
@@ -241,7 +351,19 @@ class UnitData:
 
 def _ix(values: pd.Series, index: Mapping[str, int]) -> np.ndarray:
     """Positions of ``values`` in ``index`` as integers (an empty Series gives an empty int array)."""
-    return values.map(index).to_numpy().astype(np.int64)
+    return positions(values, index)
+
+
+def positions(values: Any, index: Mapping[str, int]) -> np.ndarray:
+    """``index[v]`` for each value, as int64 (-1 where a value is not in ``index``).
+
+    One hash lookup per value through :meth:`pandas.Index.get_indexer` (a ``Series.map`` on
+    strings goes through Python objects one by one, seconds on a few hundred thousand rows).
+    """
+    keys = pd.Index(list(index.keys()))
+    found = keys.get_indexer(pd.Index(values) if not isinstance(values, pd.Index) else values)
+    targets = np.fromiter(index.values(), dtype=np.int64, count=len(index))
+    return np.where(found >= 0, targets[np.maximum(found, 0)] if len(index) else -1, -1).astype(np.int64)
 
 
 def _transcript_index(names: Iterable[str]) -> dict[str, int]:
@@ -294,9 +416,9 @@ def _offsets(transcripts: Sequence[str], *frames_and_cols: tuple[pd.DataFrame, s
     t_index = _transcript_index(transcripts)
     for frame, column in frames_and_cols:
         if len(frame):
-            idx = frame["transcript_id"].map(t_index)
-            ok = idx.notna().to_numpy()
-            np.maximum.at(extent, idx[ok].astype(np.int64).to_numpy(), frame[column].to_numpy()[ok])
+            idx = positions(frame["transcript_id"], t_index)
+            ok = idx >= 0
+            np.maximum.at(extent, idx[ok], frame[column].to_numpy()[ok])
     return np.concatenate(([0], np.cumsum(extent + 1)[:-1]))
 
 
@@ -346,16 +468,8 @@ def _segment_unit_data(cod: pd.DataFrame, cod_all: pd.DataFrame, segments: pd.Da
     hit_code = uniq // (n_units * n_coders)
 
     seen_units = seen[:, seg_t]                       # coders x units
-    base = np.where(seen_units, 0.0, np.nan)
-    per_code: dict[str, CodeRatings] = {}
-    order = np.argsort(hit_code, kind="stable")
-    bounds = np.searchsorted(hit_code[order], np.arange(n_codes + 1))
     ones = np.ones(n_units)
-    for k, code in enumerate(codes):
-        sel = order[bounds[k]:bounds[k + 1]]
-        r = base.copy()
-        r[hit_coder[sel], hit_unit[sel]] = 1.0
-        per_code[code] = CodeRatings(r, ones, seg_t, [0, 1])
+    hits = SegmentHits(hit_code.astype(np.int64), hit_coder.astype(np.int64), hit_unit.astype(np.int64), seg_t)
 
     few = (seen_units.sum(axis=0) < 2)
     if few.any():
@@ -373,9 +487,8 @@ def _segment_unit_data(cod: pd.DataFrame, cod_all: pd.DataFrame, segments: pd.Da
         set_aside["units where a coder applied several codes (nominal table)"] = float(several_units.sum())
         nominal[:, several_units] = np.nan
     nominal_ratings = CodeRatings(nominal, ones, seg_t, [NONE_CODE] + list(codes))
-    units = seg.drop(columns=[]).copy()
-    return UnitData(unit, tuple(coders), tuple(codes), tuple(transcripts), seen, set_aside, units, "all", 0.9,
-                    per_code, nominal_ratings)
+    return UnitData(unit, tuple(coders), tuple(codes), tuple(transcripts), seen, set_aside, seg, "all", 0.9,
+                    {}, nominal_ratings, hits)
 
 
 # ----------------------------------------------------------------------------- character units
@@ -686,14 +799,17 @@ def disagreements(data: UnitData, codings: pd.DataFrame | None = None,
     coders = list(data.coders)
     if data.unit in SEGMENT_UNITS or data.unit == "transcript":
         n_units = data.units.shape[0]
-        applied = np.zeros((len(data.codes), len(coders), n_units), dtype=bool)
-        seen = None
-        for k, code in enumerate(data.codes):
-            r = data.code(code).ratings
-            applied[k] = r == 1.0
-            seen = ~np.isnan(r)
-        if seen is None:
+        if not data.codes:
             return pd.DataFrame()
+        applied = np.zeros((len(data.codes), len(coders), n_units), dtype=bool)
+        if data.hits is not None:
+            applied[data.hits.code, data.hits.coder, data.hits.unit] = True
+            seen = data.seen[:, data.hits.unit_transcript]
+        else:
+            for k, code in enumerate(data.codes):
+                r = data.code(code).ratings
+                applied[k] = r == 1.0
+                seen = ~np.isnan(r)
         n_seen = seen.sum(axis=0)
         n_applied = applied.sum(axis=1)                      # codes x units
         dispute = (n_applied > 0) & (n_applied < n_seen[None, :]) & (n_seen >= 2)[None, :]
