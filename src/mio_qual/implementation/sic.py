@@ -205,36 +205,46 @@ def clinic_completion(activities: "pd.DataFrame", dates: "pd.DataFrame", agency_
     Returns
     -------
     pandas.DataFrame
-        agency, clinic, activity_id, activity, stage, stage_name, phase, level, date (a date or None).
+        agency, clinic, activity_id, activity, stage, stage_name, phase, level, date (ISO text
+        or None), sorted by clinic and then the list's order.
     """
     import pandas as pd
 
-    by_site: dict[tuple[str, str], _dt.date] = {}
-    for activity, agency, clinic, done in dates[["activity_id", "agency", "clinic", "date_completed"]].itertuples(
-            index=False):
-        if done is None or (isinstance(done, float) and math.isnan(done)) or done == "":
-            continue
-        day = done if isinstance(done, _dt.date) else _dt.date.fromisoformat(str(done)[:10])
-        by_site[(activity, clinic if isinstance(clinic, str) and clinic else agency)] = day
-    rows = []
-    for clinic in sorted(agency_of):
-        agency = agency_of[clinic]
-        for a in activities.itertuples(index=False):
-            site = agency if a.level == "agency" else clinic
-            rows.append({"agency": agency, "clinic": clinic, "activity_id": a.activity_id, "activity": a.activity,
-                         "stage": a.stage, "stage_name": a.stage_name, "phase": a.phase, "level": a.level,
-                         "date": by_site.get((a.activity_id, site))})
-    return pd.DataFrame(rows, columns=["agency", "clinic", "activity_id", "activity", "stage", "stage_name", "phase",
-                                       "level", "date"])
+    columns = ["agency", "clinic", "activity_id", "activity", "stage", "stage_name", "phase", "level", "date"]
+    clinics = pd.DataFrame({"clinic": sorted(agency_of), "agency": [agency_of[c] for c in sorted(agency_of)]})
+    listing = activities[["activity_id", "activity", "stage", "stage_name", "phase", "level"]].reset_index(drop=True)
+    grid = clinics.merge(listing.assign(_order=range(len(listing))), how="cross")
+    grid["_site"] = grid["agency"].where(grid["level"] == "agency", grid["clinic"])
+    done = dates[["activity_id", "agency", "clinic", "date_completed"]].copy()
+    done["date"] = done["date_completed"].map(
+        lambda d: d.isoformat()[:10] if isinstance(d, _dt.date) else (str(d)[:10] if isinstance(d, str) and d else None))
+    done = done[done["date"].notna()]
+    done["_site"] = done["clinic"].where(done["clinic"].map(lambda c: isinstance(c, str) and bool(c)), done["agency"])
+    done = done.drop_duplicates(["activity_id", "_site"], keep="last")[["activity_id", "_site", "date"]]
+    merged = grid.merge(done, on=["activity_id", "_site"], how="left")
+    merged["date"] = merged["date"].astype(object).where(merged["date"].notna(), None)
+    return merged.sort_values(["clinic", "_order"], kind="stable")[columns].reset_index(drop=True)
 
 
-def _scores(group: "pd.DataFrame") -> dict[str, Any]:
-    done = [d for d in group["date"] if d is not None and not (isinstance(d, float) and math.isnan(d))]
-    n = len(group)
-    return {"n_activities": n, "n_completed": len(done), "proportion": len(done) / n if n else math.nan,
-            "first_date": min(done).isoformat() if done else None,
-            "last_date": max(done).isoformat() if done else None,
-            "duration_days": float((max(done) - min(done)).days) if done else math.nan}
+SCORE_COLUMNS = ["n_activities", "n_completed", "proportion", "first_date", "last_date", "duration_days"]
+
+
+def _scores(completion: "pd.DataFrame", keys: list[str]) -> "pd.DataFrame":
+    """Proportion completed and days between the first and last actual dates, per group of ``keys``
+    (one vectorized group-by: linear in the rows)."""
+    import pandas as pd
+
+    day = pd.to_datetime(completion["date"], format="%Y-%m-%d")
+    frame = completion[keys].assign(_day=day, _done=day.notna())
+    grouped = frame.groupby(keys, sort=True)
+    out = grouped.agg(n_activities=("_done", "size"), n_completed=("_done", "sum"), first=("_day", "min"),
+                      last=("_day", "max")).reset_index()
+    out["n_completed"] = out["n_completed"].astype(int)
+    out["proportion"] = out["n_completed"] / out["n_activities"]
+    out["duration_days"] = (out["last"] - out["first"]).dt.days.astype(float)
+    out["first_date"] = out["first"].dt.strftime("%Y-%m-%d").where(out["first"].notna(), None)
+    out["last_date"] = out["last"].dt.strftime("%Y-%m-%d").where(out["last"].notna(), None)
+    return out[keys + SCORE_COLUMNS]
 
 
 def sic_stages(completion: "pd.DataFrame") -> "pd.DataFrame":
@@ -251,13 +261,10 @@ def sic_stages(completion: "pd.DataFrame") -> "pd.DataFrame":
         agency, clinic, stage, stage_name, phase, n_activities, n_completed, proportion,
         first_date, last_date, duration_days. Stages with no activity on the list are left out.
     """
-    import pandas as pd
-
-    rows = [{"agency": agency, "clinic": clinic, "stage": stage, "stage_name": STAGES[stage],
-             "phase": STAGE_PHASE[stage], **_scores(group)}
-            for (agency, clinic, stage), group in completion.groupby(["agency", "clinic", "stage"], sort=True)]
-    return pd.DataFrame(rows, columns=["agency", "clinic", "stage", "stage_name", "phase", "n_activities",
-                                       "n_completed", "proportion", "first_date", "last_date", "duration_days"])
+    frame = _scores(completion, ["agency", "clinic", "stage"])
+    frame.insert(3, "stage_name", frame["stage"].map(STAGES))
+    frame.insert(4, "phase", frame["stage"].map(STAGE_PHASE))
+    return frame
 
 
 def sic_phases(completion: "pd.DataFrame") -> "pd.DataFrame":
@@ -269,13 +276,8 @@ def sic_phases(completion: "pd.DataFrame") -> "pd.DataFrame":
         agency, clinic, phase, n_activities, n_completed, proportion, first_date, last_date,
         duration_days.
     """
-    import pandas as pd
-
     order = {p: i for i, p in enumerate(PHASES)}
-    rows = [{"agency": agency, "clinic": clinic, "phase": phase, **_scores(group)}
-            for (agency, clinic, phase), group in completion.groupby(["agency", "clinic", "phase"], sort=True)]
-    frame = pd.DataFrame(rows, columns=["agency", "clinic", "phase", "n_activities", "n_completed", "proportion",
-                                        "first_date", "last_date", "duration_days"])
+    frame = _scores(completion, ["agency", "clinic", "phase"])
     frame["_o"] = frame["phase"].map(order)
     return frame.sort_values(["agency", "clinic", "_o"]).drop(columns="_o").reset_index(drop=True)
 
@@ -292,21 +294,23 @@ def sic_summary(completion: "pd.DataFrame") -> "pd.DataFrame":
     """
     import pandas as pd
 
-    phases = sic_phases(completion)
-    rows = []
-    for (agency, clinic), group in completion.groupby(["agency", "clinic"], sort=True):
-        done = group[group["date"].map(lambda d: d is not None and not (isinstance(d, float) and math.isnan(d)))]
-        row: dict[str, Any] = {"agency": agency, "clinic": clinic,
-                               "stage_reached": int(done["stage"].max()) if len(done) else 0}
-        mine = phases[phases["clinic"] == clinic].set_index("phase")
-        for phase in PHASES:
-            key = phase.replace("-", "_")
-            row[f"{key}_proportion"] = mine.at[phase, "proportion"] if phase in mine.index else math.nan
-            row[f"{key}_days"] = mine.at[phase, "duration_days"] if phase in mine.index else math.nan
-        overall = _scores(group)
-        row["overall_proportion"], row["overall_days"] = overall["proportion"], overall["duration_days"]
-        rows.append(row)
-    return pd.DataFrame(rows)
+    keys = ["agency", "clinic"]
+    overall = _scores(completion, keys)
+    done = completion[completion["date"].notna()]
+    reached = done.groupby(keys)["stage"].max()
+    summary = overall[keys].copy()
+    summary["stage_reached"] = [int(reached.get(k, 0)) for k in zip(summary["agency"], summary["clinic"])]
+    phases = sic_phases(completion).set_index(keys + ["phase"])
+    for phase in PHASES:
+        key = phase.replace("-", "_")
+        part = phases.xs(phase, level="phase") if phase in phases.index.get_level_values("phase") else pd.DataFrame(
+            columns=["proportion", "duration_days"])
+        index = pd.MultiIndex.from_frame(summary[keys])
+        summary[f"{key}_proportion"] = part["proportion"].reindex(index).to_numpy(dtype=float)
+        summary[f"{key}_days"] = part["duration_days"].reindex(index).to_numpy(dtype=float)
+    summary["overall_proportion"] = overall["proportion"].to_numpy()
+    summary["overall_days"] = overall["duration_days"].to_numpy()
+    return summary
 
 
 def sic_by_agency(summary: "pd.DataFrame") -> "pd.DataFrame":

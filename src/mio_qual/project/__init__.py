@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from ._base import ENV_VAR, PROJECT_FILE
 from .analysis import AnalysisMixin
-from .codebooks import CodebooksMixin
 from .coding import CodingMixin
 from .implementation import ImplementationMixin
 from .mixed import MixedMixin
@@ -22,7 +21,7 @@ from .transcripts import ImportResult, ProgressCallback, TranscriptsMixin
 
 
 class Project(TranscriptsMixin, CodingMixin, AnalysisMixin, MixedMixin, ImplementationMixin, RapidMixin, ReportsMixin,
-              TeamMixin, CodebooksMixin):
+              TeamMixin):
     """A mio-qual project: a folder with one store.
 
     Parameters
