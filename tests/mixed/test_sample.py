@@ -123,3 +123,17 @@ def test_sample_joint_displays_take_fit_from_the_analyst_only(sample) -> None:  
     without = project.joint_display("side-by-side", "fidelity").frame
     assert (without["fit"] == "").all() and (without["fit_source"] == "").all()
     assert project.joint_display("stats-by-theme", "fidelity").frame["n_units"].max() > 0
+
+
+def test_sample_side_by_side_quotes_say_who_chose_them(sample) -> None:  # type: ignore[no-untyped-def]
+    project = sample[0]
+    consensus = project.ratings(rater="consensus").set_index(["case_id", "construct"])
+    # lee pinned four quotes in her worksheet; the consensus carries them
+    assert consensus["quote"].notna().sum() == 4
+    display = project.joint_display("side-by-side", "fidelity", fit=RATINGS / "fit.csv", constructs=["IS.J2"])
+    quotes = display.frame.at[0, "exemplar_quotes"].split("\n")
+    assert quotes[0].startswith("\u201cOne of my moms said it was the first room in the building")
+    # this project holds no codings: the pinned quotes are shown as pinned, nothing is chosen automatically
+    assert quotes[0].endswith("(participant, northside; pinned by the analyst)")
+    assert quotes[1].startswith("\u201cAnd the door opens") and "eastgate; pinned by the analyst" in quotes[1]
+    assert len(quotes) == 2

@@ -231,6 +231,17 @@ JUDGEMENTS: list[tuple[str, str, str, str, str | None, str, str | None]] = [
      "Some adaptation, some drift: balanced (0)."),
 ]
 
+# Quotes the raters pinned for a few cells (the worksheet's 'quote' column; lee pins them, kim leaves the column
+# empty), so that the side-by-side display quotes the analyst's choice there and an automatic one elsewhere.
+PINS: dict[tuple[str, str], str] = {
+    ("IS.J2", N): "One of my moms said it was the first room in the building that didn't feel like a clinic.",
+    ("IS.J2", E): "And the door opens and somebody from the front desk comes in for intake packets. And she just "
+                  "stops. Like a shutter comes down.",
+    ("OS.D", W): "There\u2019s a monthly meeting with the county child-welfare office",
+    ("IND.H.K", D): "I don't know if I'm doing the model or if I'm just doing regular counseling with some MIO "
+                    "questions thrown in.",
+}
+
 FIT = [
     ("OS.D", "expansion", "The county partnership goes with Westfield's fidelity, but it explains its reach (31 of 36 "
                           "eligible enrolled) more than its fidelity: the qualitative strand adds what the scores miss."),
@@ -268,6 +279,7 @@ def fill(path: Path, rater: str) -> None:
     from openpyxl import load_workbook
 
     index = {(c, k): (lee, kim, r_lee, r_kim) for c, k, lee, kim, _, r_lee, r_kim in JUDGEMENTS}
+    assert set(PINS) <= set(index), "a pinned quote for a cell without a judgement"
     book = load_workbook(path)
     sheet = book["ratings"]
     header = [c.value for c in sheet[1]]
@@ -281,6 +293,8 @@ def fill(path: Path, rater: str) -> None:
         value, why = (lee, r_lee) if rater == "lee" else (kim, r_kim or r_lee)
         row[header.index("rating")].value = value or None
         row[header.index("rationale")].value = why
+        if rater == "lee":
+            row[header.index("quote")].value = PINS.get(key)
     missing = set(index) - seen
     if missing:
         raise SystemExit(f"judgements for rows the worksheet does not have: {sorted(missing)}")

@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 CONSENSUS = "consensus"
 RATING_COLUMNS = ["rater", "case_kind", "case_id", "construct", "construct_name", "rating", "score", "valence",
-                  "rationale", "source_file", "created"]
+                  "rationale", "quote", "source_file", "created"]
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,7 @@ class RatingRow:
     construct: str
     rating: str | None
     rationale: str | None
+    quote: str | None = None
 
 
 @dataclass
@@ -145,7 +146,8 @@ def read_rating_file(path: str | Path, *, cases: Mapping[str, Sequence[str]] | N
             continue
         seen[key] = n
         rationale = as_text(record.get("rationale")) or None
-        rows.append(RatingRow(n, kind, case, construct, rating, rationale))
+        quote = " ".join(as_text(record.get("quote")).split()) or None
+        rows.append(RatingRow(n, kind, case, construct, rating, rationale, quote))
     problems.raise_if_any(what, "correct the cells listed (every problem is shown) and import the file again")
     if not rows:
         raise InputError(f"the {what} has no rating rows", path=path,
@@ -200,9 +202,12 @@ def summarize_import(rater: str, path: str | Path | None, rows: Sequence[RatingR
                      removed: int) -> RatingImport:
     """What writing ``rows`` for ``rater`` did, as a :class:`RatingImport`."""
     rated = sum(r.rating is not None for r in rows)
+    n_x = sum(r.rating == MIXED for r in rows)
+    warnings = [f"{n_x} rating(s) are X (mixed, not weighed): an extension to Damschroder & Lowery (2013), who rate "
+                "balanced influence 0; displays name the X cells and leave them out of group means"] if n_x else []
     return RatingImport(rater=rater, path=Path(path) if path else Path("-"), rows=len(rows), rated=rated,
                         missing=len(rows) - rated, replaced=replaced, removed=removed,
-                        cases=sorted({r.case_id for r in rows}))
+                        cases=sorted({r.case_id for r in rows}), warnings=warnings)
 
 
 # ---------------------------------------------------------------------------- queries
@@ -220,17 +225,19 @@ def rating_frame(stored: "pd.DataFrame", info: Constructs) -> "pd.DataFrame":
     pandas.DataFrame
         Columns: rater, case_kind, case_id, construct, construct_name, rating (``'+2'`` ...
         ``'X'`` or None), score (-2 ... 2, NaN for X and missing), valence (positive,
-        negative, neutral, mixed, missing), rationale, source_file, created. Sorted by rater,
+        negative, neutral, mixed, missing), rationale, quote (pinned by the analyst, or None),
+        source_file, created. Sorted by rater,
         case kind, case and construct (codebook order).
     """
     import pandas as pd
 
     records = [(r.rater, r.case_kind, r.case_id, r.construct, info.name(r.construct), r.rating, score(r.rating),
-                valence(r.rating), r.rationale, r.source_file, r.created) for r in stored.itertuples(index=False)]
+                valence(r.rating), r.rationale, getattr(r, "quote", None), r.source_file, r.created)
+               for r in stored.itertuples(index=False)]
     records.sort(key=lambda r: (r[0], r[1], r[2], info.order_key(r[3])))
     frame = pd.DataFrame.from_records(records, columns=RATING_COLUMNS)
     frame["score"] = frame["score"].astype(float)
-    for column in ("rating", "rationale", "source_file"):
+    for column in ("rating", "rationale", "quote", "source_file"):
         frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
     return frame
 
@@ -493,7 +500,8 @@ def build_consensus(frame: "pd.DataFrame", names: Sequence[str], *, by: str = "c
     that value; where they differ, the value agreed in the reconciliation file ``decisions``
     (the sheet :func:`rating_disagreements` writes, with its ``rating`` and ``rationale``
     filled). The raters' own ratings are never changed; the consensus layer for the case kind
-    is rebuilt whole.
+    is rebuilt whole. A quote pinned in the reconciliation file, else by the first rater (in
+    ``names`` order) who pinned one, is the consensus cell's pinned quote.
 
     Parameters
     ----------
@@ -528,8 +536,16 @@ def build_consensus(frame: "pd.DataFrame", names: Sequence[str], *, by: str = "c
         raise InputError("a consensus needs two or more raters", hint="import each rater's worksheet first")
     chosen = {(r.case_id, r.construct): r for r in decisions}
     given: dict[tuple[str, str], dict[str, tuple[str | None, str | None]]] = {}
+    quotes: dict[tuple[str, str], dict[str, str]] = {}
     for r in frame.itertuples(index=False):
         given.setdefault((r.case_id, r.construct), {})[r.rater] = (r.rating, r.rationale)
+        if isinstance(getattr(r, "quote", None), str) and r.quote:
+            quotes.setdefault((r.case_id, r.construct), {})[r.rater] = r.quote
+
+    def pinned(key: tuple[str, str], decided: str | None = None) -> str | None:
+        """The quote pinned in reconciliation, else the first rater's (in ``names`` order)."""
+        return decided or next((quotes[key][n] for n in names if n in quotes.get(key, {})), None)
+
     result = ConsensusResult()
     out: list[RatingRow] = []
     for (case, construct), values in given.items():
@@ -540,7 +556,8 @@ def build_consensus(frame: "pd.DataFrame", names: Sequence[str], *, by: str = "c
             # a decisions file may also list agreeing rows, which then keep the agreed value.
             if len(set(per.values())) > 1 or d.rating is not None:
                 out.append(RatingRow(d.row, by, case, construct, d.rating,
-                                     d.rationale or "reconciled: " + ", ".join(f"{n} {v or 'missing'}" for n, v in per.items())))
+                                     d.rationale or "reconciled: " + ", ".join(f"{n} {v or 'missing'}" for n, v in per.items()),
+                                     pinned((case, construct), d.quote)))
                 result.decided += 1
                 continue
         if len(set(per.values())) == 1:
@@ -552,7 +569,7 @@ def build_consensus(frame: "pd.DataFrame", names: Sequence[str], *, by: str = "c
                 why = "agreed. " + " | ".join(f"{n}: {values[n][1]}" for n in names if n in values and values[n][1])
             else:
                 why = "agreed"
-            out.append(RatingRow(0, by, case, construct, value, why))
+            out.append(RatingRow(0, by, case, construct, value, why, pinned((case, construct))))
             result.agreed += 1
         else:
             result.unresolved.append((case, construct, per))

@@ -230,7 +230,7 @@ class MixedMixin(ProjectBase):
 
         source = path.name if path else None
         created = now_iso()
-        records = [(r.case_kind, r.case_id, r.construct, r.rating, r.rationale) for r in rows]
+        records = [(r.case_kind, r.case_id, r.construct, r.rating, r.rationale, r.quote) for r in rows]
         with self.store.transaction():
             replaced, removed = write_ratings(self.store, rater, records, source_file=source, created=created,
                                               replace_case_kind=replace_case_kind)

@@ -13,7 +13,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from .db import Store
 
-COLUMNS = ["rater", "case_kind", "case_id", "construct", "rating", "rationale", "source_file", "created"]
+COLUMNS = ["rater", "case_kind", "case_id", "construct", "rating", "rationale", "quote", "source_file", "created"]
 
 
 def _in(column: str, values: Sequence[str] | None, clauses: list[str], params: list[Any]) -> None:
@@ -55,7 +55,8 @@ def rater_names(store: "Store", case_kind: str | None = None) -> list[str]:
     return [r[0] for r in store.connection.execute(sql, (case_kind,) if case_kind else ())]
 
 
-def write_ratings(store: "Store", rater: str, records: Sequence[tuple[str, str, str, str | None, str | None]], *,
+def write_ratings(store: "Store", rater: str,
+                  records: Sequence[tuple[str, str, str, str | None, str | None, str | None]], *,
                   source_file: str | None, created: str, replace_case_kind: str | None = None) -> tuple[int, int]:
     """Write one rater's ratings, replacing what they replace.
 
@@ -63,7 +64,7 @@ def write_ratings(store: "Store", rater: str, records: Sequence[tuple[str, str, 
     ----------
     store : Store
     rater : str
-    records : sequence of (case_kind, case_id, construct, rating, rationale)
+    records : sequence of (case_kind, case_id, construct, rating, rationale, quote)
     source_file : str, optional
         The file the ratings came from (its name). Ratings the same rater brought from this
         file before and that ``records`` no longer hold are removed.
@@ -85,7 +86,7 @@ def write_ratings(store: "Store", rater: str, records: Sequence[tuple[str, str, 
         removed = connection.execute("DELETE FROM ratings WHERE rater = ? AND case_kind = ?",
                                      (rater, replace_case_kind)).rowcount
     elif source_file is not None:
-        keys = {(k, c, s) for k, c, s, _, _ in records}
+        keys = {(k, c, s) for k, c, s, *_ in records}
         old = connection.execute("SELECT id, case_kind, case_id, construct FROM ratings WHERE rater = ? AND "
                                  "source_file = ?", (rater, source_file)).fetchall()
         gone = [(i,) for i, k, c, s in old if (k, c, s) not in keys]
@@ -93,13 +94,13 @@ def write_ratings(store: "Store", rater: str, records: Sequence[tuple[str, str, 
         removed = len(gone)
     existing = {tuple(k) for k in connection.execute(
         "SELECT case_kind, case_id, construct FROM ratings WHERE rater = ?", (rater,))}
-    replaced = sum((k, c, s) in existing for k, c, s, _, _ in records)
+    replaced = sum((k, c, s) in existing for k, c, s, *_ in records)
     connection.executemany(
-        "INSERT INTO ratings (rater, case_kind, case_id, construct, rating, rationale, source_file, created)"
-        " VALUES (?,?,?,?,?,?,?,?) ON CONFLICT (rater, case_kind, case_id, construct) DO UPDATE SET"
-        " rating = excluded.rating, rationale = excluded.rationale, source_file = excluded.source_file,"
-        " created = excluded.created",
-        [(rater, k, c, s, rating, why, source_file, created) for k, c, s, rating, why in records])
+        "INSERT INTO ratings (rater, case_kind, case_id, construct, rating, rationale, quote, source_file, created)"
+        " VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT (rater, case_kind, case_id, construct) DO UPDATE SET"
+        " rating = excluded.rating, rationale = excluded.rationale, quote = excluded.quote,"
+        " source_file = excluded.source_file, created = excluded.created",
+        [(rater, k, c, s, rating, why, quote, source_file, created) for k, c, s, rating, why, quote in records])
     return replaced, removed
 
 
