@@ -148,6 +148,19 @@ def test_machine_failures_become_one_line_errors(exc, kind, words):
         assert exc.filename in str(error)
 
 
+def test_the_cli_names_the_file_for_a_path_through_a_file_and_a_bad_file_name(tmp_path):
+    folder = tmp_path / "study"
+    Store.create(folder / "mio-qual.db").close()
+    (tmp_path / "afile").write_text("x")
+    done = run(folder, "transcripts", "list", "--format", "csv", "--out", str(tmp_path / "afile" / "sub.csv"))
+    assert done.returncode == 2 and one_line_naming(done.stderr, "afile"), done.stderr
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / os.fsdecode(b"x\xff.txt")).write_text("INTERVIEWER: Hello.\n\nP1: Hi.\n")
+    done = run(folder, "import", str(bad))
+    assert done.returncode == 2 and one_line_naming(done.stderr, "x\\xff"), done.stderr  # the id made from the name
+
+
 def test_bugs_stay_internal_errors():
     assert health.user_error(KeyError("x")) is None
     assert health.user_error(sqlite3.OperationalError("database is locked")) is None

@@ -165,7 +165,9 @@ def user_error(exc: BaseException) -> MioQualError | None:
         return InputError("the input nests too deeply to be read (thousands of levels)",
                           hint="the file may be hostile or damaged; re-save it from the program that made it")
     if isinstance(exc, UnicodeEncodeError) and "surrogate" in str(exc):
-        return InputError("a file name is not valid text (invalid UTF-8)",
+        name = exc.object if isinstance(exc.object, str) else None
+        shown = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace") if name else None
+        return InputError("a file name is not valid text (invalid UTF-8)", path=shown,
                           hint="rename the file with plain characters")
     if isinstance(exc, OSError):
         name = exc.filename if exc.filename is not None else store
@@ -174,7 +176,7 @@ def user_error(exc: BaseException) -> MioQualError | None:
                              hint="free some space and run the command again")
         if exc.errno == errno.ELOOP:
             return InputError("a symbolic link loops back on itself", path=name, hint="remove or fix the link")
-        if exc.errno in (errno.ENOTDIR, errno.EISDIR):
+        if exc.errno in (errno.ENOTDIR, errno.EISDIR, errno.EEXIST):  # EEXIST: a folder made where a file is
             return InputError("a file stands where a folder is needed, or a folder where a file is needed",
                               path=name, hint="choose another output path")
         if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
