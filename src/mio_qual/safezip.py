@@ -17,6 +17,13 @@ MAX_MEMBERS = 10_000
 MAX_TOTAL_BYTES = 1 << 30  # 1 GiB uncompressed in all
 MAX_RATIO = 200  # uncompressed / compressed, per member larger than 1 MiB
 
+DOCX_MAX_MEMBER_BYTES = 64 << 20
+"""The largest part (a picture, an embedded file) of a Word transcript: python-docx loads every
+part into memory, so a 22 MB file holding a 900 MiB picture peaked at 1.9 GB before this bound."""
+
+DOCX_MAX_TOTAL_BYTES = 256 << 20
+"""The most a Word transcript may unpack to."""
+
 
 def check_member_name(name: str, *, path: str | Path) -> None:
     """Refuse a member name that is absolute or climbs out of the archive root."""
@@ -35,6 +42,7 @@ def open_zip(
     what: str = "archive",
     max_members: int = MAX_MEMBERS,
     max_total_bytes: int = MAX_TOTAL_BYTES,
+    max_member_bytes: int | None = None,
 ) -> zipfile.ZipFile:
     """Open a zip archive after checking its size, member count, ratios and names.
 
@@ -46,6 +54,8 @@ def open_zip(
         What the archive should be (".docx file", "REFI-QDA project"), for messages.
     max_members, max_total_bytes : int
         Bounds on the number of members and their total uncompressed size.
+    max_member_bytes : int, optional
+        A bound on each member's uncompressed size (for readers that load every member).
 
     Returns
     -------
@@ -77,6 +87,13 @@ def open_zip(
         for info in infos:
             check_member_name(info.filename, path=path)
             total += info.file_size
+            if max_member_bytes is not None and info.file_size > max_member_bytes:
+                raise InputError(
+                    f"{what} member {info.filename!r} unpacks to {info.file_size >> 20} MiB, more than the "
+                    f"{max_member_bytes >> 20} MiB allowed",
+                    path=path,
+                    hint="remove large pictures or embedded files (or save a copy without them) and try again",
+                )
             if info.file_size > (1 << 20) and info.file_size > MAX_RATIO * max(info.compress_size, 1):
                 raise InputError(
                     f"{what} member {info.filename!r} expands {info.file_size // max(info.compress_size, 1)}-fold (a zip bomb?)",

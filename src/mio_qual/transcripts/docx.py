@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from ..safezip import open_zip, read_member
+from ..safezip import DOCX_MAX_MEMBER_BYTES, DOCX_MAX_TOTAL_BYTES, open_zip, read_member
 from .encoding import check_file_size, check_line_lengths
 from .model import SourceBlock
 from .plain import TextSource, canonical_lines
@@ -182,7 +182,8 @@ def _open_document(path: Path) -> Any:
     from ..xmlsafe import parse
 
     check_file_size(path)
-    archive = open_zip(path, what=".docx file")
+    archive = open_zip(path, what=".docx file", max_member_bytes=DOCX_MAX_MEMBER_BYTES,
+                       max_total_bytes=DOCX_MAX_TOTAL_BYTES)  # python-docx loads every part
     try:
         names = set(archive.namelist())
         if "word/document.xml" not in names:

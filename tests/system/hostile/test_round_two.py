@@ -191,3 +191,29 @@ def test_5000_nested_codes_in_a_qdc_are_a_problem_not_a_crash(tmp_path):
     books = read_qdc_books(path)
     problems = [p for book in books for p in book.problems]
     assert problems and "nested more than" in str(problems[0])
+
+
+# ---------------------------------------------------------------- Word transcripts
+def test_a_huge_picture_in_a_word_transcript_is_refused_from_the_archive_directory(tmp_path, monkeypatch):
+    """A 22 MB .docx holding a 900 MiB picture imported at 1.9 GB peak: each part is now bounded unread."""
+    import docx
+
+    from mio_qual import safezip
+    from mio_qual.transcripts import read_transcript
+
+    path = tmp_path / "T02.docx"
+    document = docx.Document()
+    document.add_paragraph("INTERVIEWER: How is the room?")
+    document.add_paragraph("P1: Quiet.")
+    document.save(path)
+    with zipfile.ZipFile(path, "a") as archive:  # a picture part of 3 MiB (stands for 900 MiB)
+        archive.writestr("word/media/image1.png", bytes(range(256)) * (3 << 12))
+    monkeypatch.setattr(safezip, "DOCX_MAX_MEMBER_BYTES", 2 << 20)
+    from mio_qual.transcripts import docx as docx_reader
+
+    monkeypatch.setattr(docx_reader, "DOCX_MAX_MEMBER_BYTES", 2 << 20)
+    with pytest.raises(InputError, match="image1.png' unpacks to 3 MiB") as caught:
+        read_transcript(path)
+    assert one_line_naming(caught.value, path)
+    monkeypatch.setattr(docx_reader, "DOCX_MAX_MEMBER_BYTES", 4 << 20)
+    assert "Quiet." in read_transcript(path).text
