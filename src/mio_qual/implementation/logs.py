@@ -98,8 +98,16 @@ def _number(value: Any, integer: bool) -> float | int | str | None:
     return number
 
 
-def _cell(column: Column, value: Any) -> tuple[Any, str | None]:
-    """A cell's value (None when empty) and an error message (None when good)."""
+def _folded(column: Column) -> dict[str, str]:
+    """A choice column's accepted spellings (case-folded) -> the value stored."""
+    folded = {c.casefold(): c for c in column.choices}
+    folded.update({k.casefold(): v for k, v in column.aliases.items()})
+    return folded
+
+
+def _cell(column: Column, value: Any, folded: Mapping[str, str] | None = None) -> tuple[Any, str | None]:
+    """A cell's value (None when empty) and an error message (None when good); ``folded`` is
+    :func:`_folded` of a choice column, computed once per column by the caller."""
     if isinstance(value, Formula):
         return None, f"holds a formula ({value.text}); formulas are never evaluated on import"
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -114,7 +122,7 @@ def _cell(column: Column, value: Any) -> tuple[Any, str | None]:
         if column.low is not None and parsed_number is not None and parsed_number < column.low:
             return None, f"{parsed_number:g} is below {column.low:g}"
         return parsed_number, None
-    text = as_text(value).strip()
+    text = value.strip() if isinstance(value, str) and not value.startswith("'") else as_text(value).strip()
     if column.kind == "yesno":
         if text.lower() in _TRUE:
             return True, None
@@ -122,8 +130,7 @@ def _cell(column: Column, value: Any) -> tuple[Any, str | None]:
             return False, None
         return None, f"{text!r} is not yes or no"
     if column.kind == "choice":
-        folded = {c.casefold(): c for c in column.choices}
-        folded.update({k.casefold(): v for k, v in column.aliases.items()})
+        folded = folded if folded is not None else _folded(column)
         key = text.casefold()
         if key in folded:
             return folded[key], None
@@ -179,6 +186,8 @@ def read_log(path: str | Path, name: str, columns: Sequence[Column], *, sheet: s
     if missing:
         raise InputError(f"the {name} has no column {', '.join(missing)}", path=path, line=table.header_row,
                          hint="its columns are: " + ", ".join(table.headers))
+    cells = [(column, specs.get(column, Column(column))) for column in table.columns if column]
+    cells = [(column, spec, _folded(spec) if spec.kind == "choice" else None) for column, spec in cells]
     problems = Problems(path)
     known_clinics, known_agencies, owners = set(clinics), set(agencies), dict(agency_of or {})
     records: list[dict[str, Any]] = []
@@ -191,11 +200,8 @@ def read_log(path: str | Path, name: str, columns: Sequence[Column], *, sheet: s
             problems.add(f"{table.where(n, column)}: {message}", n)
             bad = True
 
-        for column in table.columns:
-            if not column:
-                continue
-            spec = specs.get(column, Column(column))
-            value, message = _cell(spec, raw.get(column))
+        for column, spec, folded in cells:
+            value, message = _cell(spec, raw.get(column), folded)
             if message:
                 problem(column, message if not message.startswith("is ") else f"the {column} {message}")
             record[column] = value
