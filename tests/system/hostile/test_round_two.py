@@ -217,3 +217,36 @@ def test_a_huge_picture_in_a_word_transcript_is_refused_from_the_archive_directo
     assert one_line_naming(caught.value, path)
     monkeypatch.setattr(docx_reader, "DOCX_MAX_MEMBER_BYTES", 4 << 20)
     assert "Quiet." in read_transcript(path).text
+
+
+# ---------------------------------------------------------------- the whole CLI, memory measured
+def _range_bomb(path: Path, header: list[str], row: list[str]) -> Path:
+    """5 KB declaring A1:XFD1048576, a cell far right and one on the last row (the issue's MemoryError file)."""
+    sheet(path, [header, row])
+    rewrite_member(path, "xl/worksheets/sheet1.xml", lambda data: re.sub(
+        rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:XFD1048576"/>', data).replace(
+        b"</sheetData>", b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData>'))
+    return path
+
+
+@pytest.mark.parametrize("args, header, row", [
+    (["coding", "import", "{path}", "--coder", "ana"], ["transcript_id", "segment_id", "code"], ["T01", "T01:t1", "IS.J2"]),
+    (["import", "--manifest", "{path}", "{folder}"], ["transcript_id", "file"], ["T01", "T01.txt"]),
+    (["ratings", "import", "{path}", "--rater", "ana"], ["case_id", "construct", "rating"], ["north", "IS.J2", "+1"]),
+    (["quant", "import", "{path}"], ["clinic", "measure", "value"], ["north", "fim", "4"]),
+])
+def test_a_declared_whole_sheet_range_is_refused_under_a_memory_bound(small, tmp_path, args, header, row):
+    """MemoryError at 3 GB (coding import, import --manifest), hangs over 300 s (ratings, quant import)."""
+    from helpers.hostile_run import run_cli_child
+
+    path = _range_bomb(tmp_path / "bomb.xlsx", header, row)
+    small.close()
+    state = project_state(small.folder)
+    args = [a.format(path=path, folder=tmp_path) for a in args]
+    outcome = run_cli_child(small.folder, args, tmp_path / "rss")
+    assert not outcome.hung
+    assert outcome.returncode == 2, outcome.stderr
+    first = outcome.stderr.splitlines()[0]  # one line (a list of problems may follow it)
+    assert "bomb.xlsx" in first and "internal error" not in first and "Traceback" not in outcome.stderr
+    assert outcome.peak_rss_mib < 1024
+    assert project_state(small.folder) == state
