@@ -56,7 +56,7 @@ def make_case(words: int, n_suggestions: int, seed: int):
     return transcript, frame
 
 
-def _reference_runs_for_span(document, start: int, end: int):
+def reference_runs_for_span(document, start: int, end: int):
     """The placing mio-qual did before: the whole document laid out again for each comment."""
     from mio_qual.coding.word import _export_layout, split_runs
 
@@ -69,12 +69,14 @@ def _reference_runs_for_span(document, start: int, end: int):
     return pieces
 
 
-class _ReferenceRuns:
+class ReferenceRuns:
+    """:class:`mio_qual.coding.word.ExportRuns` as it was: :func:`reference_runs_for_span` for each span."""
+
     def __init__(self, document) -> None:
         self.document = document
 
     def runs_for(self, start: int, end: int):
-        return _reference_runs_for_span(self.document, start, end)
+        return reference_runs_for_span(self.document, start, end)
 
 
 def export_once(transcript, suggestions, path: Path, reference: bool) -> float:
@@ -83,7 +85,7 @@ def export_once(transcript, suggestions, path: Path, reference: bool) -> float:
 
     saved = word.ExportRuns
     if reference:
-        word.ExportRuns = _ReferenceRuns  # type: ignore[misc,assignment]
+        word.ExportRuns = ReferenceRuns  # type: ignore[misc,assignment]
     try:
         start = time.process_time()
         word.export_docx(transcript, path, suggestions=suggestions, exported=EXPORTED)

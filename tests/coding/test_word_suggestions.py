@@ -8,40 +8,27 @@ document, and the same file as placing each comment with a fresh layout.
 from __future__ import annotations
 
 import random
+import sys
 import zipfile
 from datetime import datetime, timezone
 
 import pandas as pd
 import pytest
 
+from helpers import REPO
 from mio_qual.coding import word
-from mio_qual.coding.word import _export_layout, export_docx, read_word_file, split_runs
+from mio_qual.coding.word import export_docx, read_word_file
 from mio_qual.transcripts import read_text
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+from word import ReferenceRuns  # noqa: E402  (the placing before issue 21, kept as the benchmark's reference)
 
 EXPORTED = datetime(2026, 1, 1, tzinfo=timezone.utc)
 TEXT = "\n\n".join(
     f"{'INTERVIEWER' if i % 2 == 0 else 'P1'}: "
     + " ".join(f"Sentence {i}.{j} about supervision and the clinic schedule." for j in range(1 + i % 4))
     for i in range(40))
-
-
-def fresh_layout_runs(document, start, end):
-    """The placing before issue 21: the whole document laid out for this one span."""
-    layout, id_style = _export_layout(document)
-    pieces = []
-    for paragraph, p_start, p_end in layout:
-        a, b = max(start, p_start), min(end, p_end)
-        if a < b:
-            pieces.extend(split_runs(paragraph, a - p_start, b - p_start, id_style=id_style))
-    return pieces
-
-
-class _Fresh:
-    def __init__(self, document):
-        self.document = document
-
-    def runs_for(self, start, end):
-        return fresh_layout_runs(self.document, start, end)
 
 
 def suggestions(transcript, n, seed):
@@ -65,7 +52,7 @@ def test_one_layout_gives_the_same_file_as_a_layout_per_suggestion(tmp_path, mon
     transcript = read_text(TEXT, transcript_id="INT01")
     frame = suggestions(transcript, 60, seed)
     export_docx(transcript, tmp_path / "once.docx", suggestions=frame, exported=EXPORTED)
-    monkeypatch.setattr(word, "ExportRuns", _Fresh)
+    monkeypatch.setattr(word, "ExportRuns", ReferenceRuns)
     export_docx(transcript, tmp_path / "each.docx", suggestions=frame, exported=EXPORTED)
     assert members(tmp_path / "once.docx") == members(tmp_path / "each.docx")
 
