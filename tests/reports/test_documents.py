@@ -150,8 +150,15 @@ def test_study_report_sections_and_generated_methods(study):
     result = results["study"]
     document = docx.Document(str(result.path))
     top = [t for level, t in headings(document) if level == 1]
-    assert top == ["About this report", "Methods", "Inter-rater agreement", "Themes by construct", "Joint displays",
-                   "Appendix A. Coder's manual", "Appendix B. Disagreements between coders"]
+    assert top == ["About this report", "Methods", "Aim 2: implementation processes by clinic and agency",
+                   "Aim 3: determinants of implementation", "Reliability of the coding", "Limitations", "Appendices"]
+    # the appendices are separate documents, named in the report
+    assert [a.path.name for a in result.appendices] == ["study-appendix-a-agreement.docx",
+                                                       "study-appendix-b-disagreements.docx",
+                                                       "study-appendix-d-codebook.docx"]
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert all(a.path.name in text and a.path in result.files for a in result.appendices)
+    assert "Limitations" in top and "two clinics: comparisons across clinics" in text
     methods = []
     collecting = False
     for p in document.paragraphs:
@@ -202,8 +209,9 @@ def test_study_report_evaluates_rule_suggestions(tmp_path):
     project.autocode_rules()
     result = project.report_study(tmp_path / "study.docx")
     document = docx.Document(str(result.path))
-    top = [t for level, t in headings(document) if level == 1]
-    assert top[3] == "Automatic coding suggestions"
+    # the evaluation is Appendix C, a document of its own; the report names it in its appendix list
+    appendix = next(a for a in result.appendices if a.kind == "appendix-c-autocode")
+    assert appendix.path.name in " ".join(p.text for p in document.paragraphs)
     # no code of the tiny study reaches the default five units: said in one sentence
     assert any("could be scored" in s for s in result.absent)
     text = " ".join(p.text for p in document.paragraphs)
@@ -211,7 +219,8 @@ def test_study_report_evaluates_rule_suggestions(tmp_path):
     # an evaluation passed in (scoring codes with two or more units) is shown as it is
     evaluation = project.autocode_evaluate("rules", min_examples=2)
     shown = project.report_study(tmp_path / "study2.docx", autocode=[evaluation])
-    summary = find_table(docx.Document(str(shown.path)), "Suggestions")
+    shown_c = next(a for a in shown.appendices if a.kind == "appendix-c-autocode")
+    summary = find_table(docx.Document(str(shown_c.path)), "Suggestions")
     assert [c.text for c in summary.rows[0].cells][:3] == ["Suggestions", "Pooling", "Codes scored"]
     assert [r.cells[1].text for r in summary.rows[1:]] == ["micro", "macro"]
     micro = evaluation.table.set_index("code").loc["micro"]

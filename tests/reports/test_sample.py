@@ -92,16 +92,15 @@ def test_sample_study_report(sample):
     result = results["study"]
     document = docx.Document(str(result.path))
     top = [t for level, t in headings(document) if level == 1]
-    assert top == ["About this report", "Methods", "Inter-rater agreement", "Themes by construct", "Joint displays",
-                   "Appendix A. Coder's manual", "Appendix B. Disagreements between coders"]
+    assert top == ["About this report", "Methods", "Aim 2: implementation processes by clinic and agency",
+                   "Aim 3: determinants of implementation", "Reliability of the coding", "Limitations", "Appendices"]
     text = "\n".join(p.text for p in document.paragraphs)
     assert "Reconciliation." in text and "jordan and casey" in text
     assert "Construct ratings." in text and "Quantitative data." in text
     assert "Themes are read from the consensus layer consensus." in text
     assert "Automatic suggestions" not in text or "rules" in text
-    assert result.n_figures == 3
-    assert {p.name for p in result.figures} == {"study-agreement.png", "study-code-frequency.png",
-                                                "study-heatmap.png"}
+    assert {"study-agreement.png", "study-code-frequency.png", "study-heatmap.png"} <= {p.name for p in result.figures}
+    assert result.n_figures == len(result.figures)
     for png in result.figures:
         assert png.is_file() and png.stat().st_size > 10_000
     captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]

@@ -185,8 +185,45 @@ class ReportsMixin(ProjectBase):
 
         frame, phrase = self._evidence("transcript", coder=layer, info=self.constructs(),  # type: ignore[attr-defined]
                                        links=True)  # the themes report rolls study codes up through the reviewed links
-        return themes_data(frame, phrase, store_summary.transcript_clinics(self.store),
+        data = themes_data(frame, phrase, store_summary.transcript_clinics(self.store),
                            store_summary.clinics(self.store))
+        self._analysts_words(data, layer)
+        return data
+
+    def _analysts_words(self, data: "ThemesData", layer: str | Sequence[str] | None) -> None:
+        """Add to ``data`` what analysts wrote about each construct: raters' rationales and pinned quotes (clinic
+        ratings, the consensus when there is one), coders' memos, and rapid-analysis summaries."""
+        import pandas as pd
+
+        from ..mixed.ratings import CONSENSUS
+
+        ratings = self.ratings(by="clinic")  # type: ignore[attr-defined]
+        if len(ratings):
+            chosen = CONSENSUS if (ratings["rater"] == CONSENSUS).any() else sorted(set(ratings["rater"]))[0]
+            chosen_rows = ratings[ratings["rater"] == chosen]
+            data.ratings = chosen_rows.reindex(columns=["case_id", "construct", "rating", "rationale", "quote",
+                                                        "rater"])  # a store without pinned quotes: quote empty
+        layers = list(data.excerpts["coders"].str.split(";").explode().dropna().unique()) \
+            if len(data.excerpts) and "coders" in data.excerpts.columns else None
+        codings = self.codings(coder=layers) if layers else pd.DataFrame()  # type: ignore[attr-defined]
+        if len(codings) and "memo" in codings.columns:
+            memos = codings.loc[codings["memo"].notna() & (codings["memo"].astype(str).str.strip() != ""),
+                                ["transcript_id", "code", "memo"]]
+            clinics = store_summary.transcript_clinics(self.store)
+            data.memos = memos.assign(clinic=memos["transcript_id"].map(clinics)).drop_duplicates(["code", "memo"])
+        summaries = self.rapid_summaries()  # type: ignore[attr-defined]
+        if len(summaries) and summaries["template"].nunique() == 1:
+            from ..rapid.analysis import CONSENSUS as RAPID_CONSENSUS
+
+            template = self.rapid_template(str(summaries["template"].iloc[0]))  # type: ignore[attr-defined]
+            preferred = summaries[summaries["summarizer"] == RAPID_CONSENSUS]
+            summaries = preferred if len(preferred) else summaries
+            covers = {d.id: (d.name, tuple(d.constructs)) for d in template.domains}
+            clinics = store_summary.transcript_clinics(self.store)
+            data.rapid = pd.DataFrame(
+                [{"domain": covers.get(row.domain, (row.domain, ()))[0], "constructs": covers.get(row.domain,
+                  ("", ()))[1], "clinic": clinics.get(row.transcript_id) or "", "transcript_id": row.transcript_id,
+                  "summary": row.summary} for row in summaries.itertuples() if str(row.summary or "").strip()])
 
     def _joint_data(self, outcome: str, by: str, rater: str | None, fit: Any) -> "JointData":
         from ..errors import InputError
@@ -345,8 +382,8 @@ class ReportsMixin(ProjectBase):
                      max_rows: int = 400, redact: Iterable[str] = (), mask_sites: bool = False,
                      charts: bool = True,
                      autocode: Sequence[Any] | None = None, evaluate_model: bool = False) -> "ReportResult":
-        """Write the study report: methods written from the project, every finding, the manual and the
-        disagreements.
+        """Write the study report (Aim 2, Aim 3, reliability, limitations) and its appendices as separate
+        documents (:func:`mio_qual.reports.study.study_report`).
 
         Parameters are those of the other ``report_*`` methods, and:
 
@@ -357,16 +394,25 @@ class ReportsMixin(ProjectBase):
         evaluate_model : bool
             Also evaluate the stored model by grouped cross-validation (trains it again per fold).
         """
-        from ..reports.documents import check_path, study_report
+        from ..errors import InputError
+        from ..reports.documents import check_path
+        from ..reports.study import study_report
 
         check_path(out)
         evaluations = list(autocode) if autocode is not None else self.autocode_evaluations(
             evaluate_model=evaluate_model)
+        try:
+            aim2 = self.aim2_data()  # type: ignore[attr-defined]
+        except InputError:
+            aim2 = None
+        if aim2 is not None and not len(aim2.outcomes) and aim2.sic is None and aim2.strategies is None:
+            aim2 = None  # nothing of Aim 2 recorded: the section says so in one sentence
         inputs = self._report_inputs(
             redact, mask_sites, constructs=self.constructs(), facts=self.project_facts(),
             codebook=self._codebook_data(),
             agreement=self.agreement_data(coders, unit, n_boot=n_boot, seed=seed), evaluations=evaluations,
-            themes=self._themes_data(layer), joint=self._joint_data(outcome, by, rater, fit))
+            themes=self._themes_data(layer), joint=self._joint_data(outcome, by, rater, fit), aim2=aim2,
+            rapid=self.rapid_report_data())  # type: ignore[attr-defined]
         return study_report(inputs, out, title=title, subtitle=subtitle, max_quotes=max_quotes, max_rows=max_rows,
                             charts=charts)
 

@@ -24,7 +24,8 @@ Modules: :mod:`.style` (the house style), :mod:`.builder` (the document builder)
 :mod:`.render` (every output format of a result, Word tables in the house style),
 :mod:`.charts` (matplotlib charts, :func:`~mio_qual.reports.charts.draw`), :mod:`.methods`
 (method paragraphs written from what the store holds), :mod:`.deidentify` (the ``--redact``
-file), :mod:`.documents` (the reports).
+file), :mod:`.reproducible` (byte-identical files), :mod:`.documents` (the reports),
+:mod:`.study` (the study report and its appendices).
 """
 
 from __future__ import annotations
@@ -37,9 +38,9 @@ from .documents import (
     agreement_report,
     codebook_report,
     joint_report,
-    study_report,
     themes_report,
 )
+from .study import study_report
 from .style import HOUSE_STYLE, HouseStyle
 
 __all__ = [

@@ -498,7 +498,7 @@ class ReportBuilder:
             return width_cm
         page_width, page_height = self.style.page_size
         text_height = (page_width if self._landscape_now() else page_height) - 2 * self.style.margin_cm
-        room = 0.72 * text_height  # leaves the caption, and a short table or note, on the same page
+        room = 0.85 * text_height  # leaves the caption (two or three lines) on the same page
         height = width_cm * pixels_high / max(pixels_wide, 1)
         return width_cm if height <= room else width_cm * room / height
 

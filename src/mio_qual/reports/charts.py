@@ -54,6 +54,9 @@ def _save(figure: "Figure", path: str | Path) -> Path:
 #: Smallest text on a chart, in points at the width the reports place it (16 cm for a 6.4 in figure):
 #: every label stays readable at page width (at least 8 pt).
 LABEL_PT = 8.5
+#: Tallest chart (inches): at 6.4 in wide it fits a portrait page at full width with its caption
+#: (:meth:`mio_qual.reports.builder.ReportBuilder.figure` shrinks a taller one, and its labels with it).
+MAX_HEIGHT = 7.4
 
 
 def _style_axes(ax: object) -> None:
@@ -83,7 +86,7 @@ def code_frequency_chart(counts: "pd.DataFrame", path: str | Path, *, title: str
     import numpy as np
 
     n = max(len(counts), 1)
-    figure = _figure(6.4, min(1.3 + 0.2 * n, 9.2))
+    figure = _figure(6.4, min(1.3 + 0.2 * n, MAX_HEIGHT))
     ax = figure.add_subplot(1, 1, 1)
     y = np.arange(len(counts))[::-1]
     left = np.zeros(len(counts))
@@ -168,7 +171,7 @@ def agreement_chart(frame: "pd.DataFrame", path: str | Path, *, value: str = "va
 
     data = frame.sort_values(value, ascending=True, na_position="first").reset_index(drop=True)
     n = max(len(data), 1)
-    figure = _figure(6.4, min(1.0 + 0.2 * n, 9.2))
+    figure = _figure(6.4, min(1.0 + 0.2 * n, MAX_HEIGHT))
     ax = figure.add_subplot(1, 1, 1)
     y = np.arange(len(data))
     values = data[value].to_numpy(dtype=float)

@@ -1,4 +1,4 @@
-"""The report documents, one function per kind: codebook, agreement, themes, joint, study.
+"""The report documents, one function per kind: codebook, agreement, themes, joint (study: :mod:`.study`).
 
 Each ``*_report(inputs, path, ...)`` writes one Word file in the house style from the data in a
 :class:`ReportInputs` (gathered by :class:`~mio_qual.project.Project`'s ``report_*`` methods;
@@ -6,7 +6,8 @@ nothing here reads the store), saves its charts as PNG files beside it
 (``<stem>-<chart>.png``) and returns a :class:`ReportResult`. Each document is assembled from
 *section writers* (``write_codebook``, ``write_agreement``, ``write_themes``, ``write_joint``,
 ``write_autocode``) that take a :class:`~mio_qual.reports.builder.ReportBuilder`; the study
-report strings them together in one document.
+report (:func:`mio_qual.reports.study.study_report`) strings them together, with its appendices
+as separate documents.
 
 A section whose data the project does not hold yet (no second coder, no ratings, no
 quantitative data) says so in one sentence instead of failing, so every report can be built at
@@ -64,7 +65,10 @@ class ReportResult:
     absent : list of str
         One sentence per section whose data the project does not hold.
     files : list of Path
-        Every file written (the document, its PNGs and any CSV/XLSX tables).
+        Every file written (the document, its PNGs and any CSV/XLSX tables; the study report's
+        appendices and their files too).
+    appendices : list of ReportResult
+        The study report's appendices, written as separate documents.
     """
 
     kind: str
@@ -75,6 +79,7 @@ class ReportResult:
     headings: list[tuple[int, str]] = field(default_factory=list)
     absent: list[str] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
+    appendices: list["ReportResult"] = field(default_factory=list)
 
 
 @dataclass
@@ -112,11 +117,22 @@ class ThemesData:
         Which coding layers were read.
     clinics : list of str
         Clinic labels in report order.
+    ratings : DataFrame, optional
+        One rater's clinic ratings (the consensus when there is one): case_id, construct, rating,
+        rationale, quote (a quote the raters pinned), rater.
+    memos : DataFrame, optional
+        Coders' memos: transcript_id, code, memo, clinic.
+    rapid : DataFrame, optional
+        Rapid-analysis summaries: domain (name), constructs (the ids it covers), clinic,
+        transcript_id, summary.
     """
 
     excerpts: "pd.DataFrame"
     phrase: str
     clinics: list[str] = field(default_factory=list)
+    ratings: "pd.DataFrame | None" = None
+    memos: "pd.DataFrame | None" = None
+    rapid: "pd.DataFrame | None" = None
 
 
 @dataclass
@@ -163,6 +179,10 @@ class ReportInputs:
         What the methods paragraphs describe.
     evaluations : list of Evaluation, optional
         Evaluations of the automatic suggestions.
+    aim2 : Aim2Data, optional
+        The study report's Aim 2 section (:meth:`mio_qual.project.Project.aim2_data`).
+    rapid : RapidData, optional
+        The rapid-analysis section (:meth:`mio_qual.project.Project.rapid_report_data`).
     as_of : datetime, optional
         When the project last changed (its newest audit entry): the title page's date and the
         file's times, so the same project gives a byte-identical document.
@@ -181,6 +201,8 @@ class ReportInputs:
     evaluations: list[Any] | None = None
     origins: dict[str, int] = field(default_factory=dict)
     as_of: "datetime | None" = None
+    aim2: Any = None
+    rapid: Any = None
 
 
 @dataclass
@@ -452,7 +474,8 @@ def frequency_table(excerpts: "pd.DataFrame", clinics: Sequence[str], by: str = 
 
 
 def write_themes(b: ReportBuilder, ctx: _Context, *, level: int = 1, max_quotes: int = 3) -> None:
-    """Themes per construct: how often, in which clinics and roles, and exemplar quotes."""
+    """Themes per construct: how often and where, what the analysts wrote (raters' rationales by clinic, coders'
+    memos, rapid-analysis summaries by domain), the raters' pinned quotes, then exemplar quotes."""
     import pandas as pd
 
     from ..mixed.evidence import pick_quotes
@@ -502,15 +525,16 @@ def write_themes(b: ReportBuilder, ctx: _Context, *, level: int = 1, max_quotes:
         b.figure(png, "Code frequency by clinic: excerpts coded with each code as applied (study codes shown"
                  " as themselves), stacked by clinic")
 
-    # one section per construct, grouped by domain (study codes after the CFIR domains)
+    # one section per construct, grouped by domain (study codes after the CFIR domains): what the excerpts say,
+    # in the analysts' words first (raters' rationales, coders' memos, pinned quotes), then exemplar quotes
     domains: dict[str, list[str]] = {}
     for construct in order:
         domains.setdefault(info.domain(construct), []).append(construct)
     excerpts = excerpts.assign(role_label=excerpts["speaker_role"].map(m.role_label))
-    roles_all = sorted(set(excerpts["role_label"]))
     by_construct = dict(tuple(excerpts.groupby("construct", sort=False)))
     for domain, constructs in domains.items():
         b.heading(info.name(domain) or f"Study codes ({domain})", level)
+        _rapid_for_domain(b, data, domain, clinics)
         for construct in constructs:
             rows = by_construct[construct]
             b.heading(info.label(construct), level + 1)
@@ -520,17 +544,60 @@ def write_themes(b: ReportBuilder, ctx: _Context, *, level: int = 1, max_quotes:
                         f" in {m.number(rows['transcript_id'].nunique(), 'transcript')}, {m.number(n_clinics, 'clinic')}")
             if via_codes:
                 sentence += f"; including excerpts coded {m.join_words(via_codes)}"
+            roles = Counter(rows["role_label"])
+            sentence += "; by role: " + ", ".join(f"{role} {n}" for role, n in roles.most_common())
             b.paragraph(sentence + ".", keep_with_next=True)
-            counts = Counter(zip(rows["role_label"], rows["clinic"]))
-            present = [c for c in clinics if any(k[1] == c for k in counts)]
-            grid = pd.DataFrame(
-                [[role, *[counts.get((role, c), 0) for c in present],
-                  sum(counts.get((role, c), 0) for c in present)]
-                 for role in roles_all if any(k[0] == role for k in counts)],
-                columns=["Role", *present, "Total"])
-            b.table(grid, f"{info.label(construct)}: excerpts by role and clinic")
-            for quote in pick_quotes(rows, max_quotes, **QUOTE_CHOICE).itertuples(index=False):
+            pinned = _analysts_words(b, data, construct, set(rows["code"]), clinics)
+            for text, source in pinned[:max_quotes]:
+                b.quote(text, source)
+            for quote in pick_quotes(rows, max(max_quotes - len(pinned), 0), **QUOTE_CHOICE).itertuples(index=False):
                 b.quote(quote.text, quote_source(quote))
+
+
+def _short(text: Any, limit: int = 360) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " \u2026"
+
+
+def _analysts_words(b: ReportBuilder, data: ThemesData, construct: str, codes: set[str],
+                    clinics: Sequence[str]) -> list[tuple[str, str]]:
+    """The raters' rationale per clinic and the coders' memos on ``construct``; returns its pinned quotes."""
+    pinned: list[tuple[str, str]] = []
+    ratings = data.ratings
+    if ratings is not None and len(ratings):
+        mine = ratings[ratings["construct"] == construct]
+        order = {c.casefold(): k for k, c in enumerate(clinics)}
+        mine = mine.assign(_k=mine["case_id"].map(lambda c: order.get(str(c).casefold(), len(order))))
+        for row in mine.sort_values(["_k", "case_id"]).itertuples(index=False):
+            rating = row.rating if isinstance(row.rating, str) and row.rating else "not rated"
+            if isinstance(row.rationale, str) and row.rationale.strip():
+                b.paragraph(f"**{str(row.case_id).title()} ({rating}).** {_short(row.rationale)}")
+            if isinstance(row.quote, str) and row.quote.strip():
+                pinned.append((_short(row.quote, 600), f"{str(row.case_id).title()}, quote chosen by the raters"))
+    memos = data.memos
+    if memos is not None and len(memos):
+        mine = memos[memos["code"].isin(codes)]
+        if len(mine):
+            shown = [f"\u201c{_short(r.memo, 200)}\u201d ({r.clinic or r.transcript_id})"
+                     for r in mine.head(5).itertuples(index=False)]
+            b.paragraph("**Coders' memos.** " + "; ".join(shown) + ".")
+    return pinned
+
+
+def _rapid_for_domain(b: ReportBuilder, data: ThemesData, domain: str, clinics: Sequence[str]) -> None:
+    """Rapid-analysis summaries of the template domains that cover CFIR ``domain`` (one per transcript, by clinic)."""
+    rapid = data.rapid
+    if rapid is None or not len(rapid):
+        return
+    covering = [name for name, constructs in dict(zip(rapid["domain"], rapid["constructs"])).items()
+                if any(str(c).split(".", 1)[0] == domain for c in constructs)]
+    order = {c.casefold(): k for k, c in enumerate(clinics)}
+    for name in covering:
+        rows = rapid[rapid["domain"] == name]
+        rows = rows.assign(_k=rows["clinic"].map(lambda c: order.get(str(c).casefold(), len(order))))
+        parts = [f"{str(r.clinic).title() or r.transcript_id} ({r.transcript_id}): {_short(r.summary, 300)}"
+                 for r in rows.sort_values(["_k", "transcript_id"]).itertuples(index=False)]
+        b.paragraph(f"**Rapid-analysis summaries: {name}.** " + " ".join(parts))
 
 
 def themes_report(inputs: ReportInputs, path: str | Path, *, max_quotes: int = 3, charts: bool = True,
@@ -1173,81 +1240,8 @@ def write_autocode(b: ReportBuilder, ctx: _Context, evaluations: Sequence[Any], 
 
 
 # ====================================================================== study
-def study_report(inputs: ReportInputs, path: str | Path, *, title: str = "Qualitative and mixed-methods findings",
-                 subtitle: str | None = None, max_quotes: int = 3, max_rows: int = 400,
-                 charts: bool = True) -> ReportResult:
-    """Write the study report: title page, contents, methods written from the project, every finding, appendices.
-
-    Sections: Methods (generated from what the project records); Results: inter-rater
-    agreement, automatic suggestions (when the project holds them), themes by construct, joint
-    displays; Appendix A: coder's manual; Appendix B: disagreements.
-
-    Parameters
-    ----------
-    inputs : ReportInputs
-        Every part: ``facts``, ``agreement``, ``evaluations``, ``themes``, ``joint``, ``codebook``.
-    path : path
-    title, subtitle : str
-    max_quotes : int
-        Exemplar quotes per construct.
-    max_rows : int
-        Disagreements listed in the appendix (all are written to the CSV beside it).
-    charts : bool
-    """
-    ctx = _start(inputs, path, title, charts)
-    b = ctx.builder
-    b.title_page(title, subtitle or "Implementation study of Mothering from the Inside Out (MIO)",
-                 _study_lines(inputs))
-    b.toc(levels=2)
-    b.page_break()
-    data = _agreement(inputs)
-    b.heading("About this report")
-    b.paragraph(_about(inputs, data))
-    b.heading("Methods")
-    extra = [agreement_method(data)] if not isinstance(data, str) else []
-    if inputs.facts is not None:
-        for paragraph in m.methods_paragraphs(inputs.facts, extra=extra):
-            b.paragraph(paragraph)
-    if isinstance(data, str):
-        b.paragraph(f"**Inter-rater agreement.** {data}")
-    b.heading("Inter-rater agreement")
-    write_agreement(b, ctx, data, level=1, method=False, appendix=False)
-    evaluations = list(inputs.evaluations or [])
-    if evaluations or inputs.origins.get("rules") or inputs.origins.get("model"):
-        b.heading("Automatic coding suggestions")
-        write_autocode(b, ctx, evaluations, level=2)
-    b.page_break()
-    b.heading("Themes by construct")
-    write_themes(b, ctx, level=2, max_quotes=max_quotes)
-    b.heading("Joint displays")
-    write_joint(b, ctx, level=2, export=False)
-    b.page_break()
-    b.heading("Appendix A. Coder's manual")
-    write_codebook(b, inputs.codebook or codebook_data(None), level=2)
-    if not isinstance(data, str):
-        write_disagreements(b, ctx, data, level=1, max_rows=max_rows,
-                            heading="Appendix B. Disagreements between coders")
-    return _finish(ctx, "study")
-
-
-def _about(inputs: ReportInputs, data: AgreementData | str) -> str:
-    """The study report's opening paragraph: what it holds and how people are named."""
-    counts = inputs.counts
-    parts = ["This report was written by mio-qual from the project's store: every number, table and quote below"
-             " is computed from the transcripts, coding layers, ratings and outcome data it holds, and the methods"
-             " describe only steps the project records."]
-    sections = ["the methods", "inter-rater agreement" if not isinstance(data, str) else None,
-                "themes by CFIR construct" if counts.get("codings") else None,
-                "joint displays of construct ratings and outcomes" if counts.get("ratings") else None,
-                "the coder's manual", "the disagreements between coders" if not isinstance(data, str) else None]
-    parts.append("It covers " + m.join_words([x for x in sections if x]) + ".")
-    parts.append("Participants are identified by study id and role only; names of participants and of people they"
-                 " mention are replaced with [name].")
-    return " ".join(parts)
-
-
 __all__ = ["KINDS", "ReportResult", "ReportInputs", "AgreementData", "CodebookData", "ThemesData", "JointData",
-           "codebook_report", "agreement_report", "themes_report", "joint_report", "study_report", "write_codebook",
+           "codebook_report", "agreement_report", "themes_report", "joint_report", "write_codebook",
            "write_themes", "write_agreement", "write_disagreements", "write_joint", "write_display", "write_autocode",
            "agreement_method", "agreement_results", "codebook_data", "themes_data",
            "missing_joint_data", "too_few_coders", "no_shared_transcripts", "check_path", "QUOTE_CHOICE",

@@ -77,7 +77,7 @@ def heatmap(matrix: "pd.DataFrame", path: str | Path, *, names: Mapping[str, str
     colours = [f"#{FILLS[r]}" for r in ("-2", "-1", "0", "+1", "+2")]
     cmap = LinearSegmentedColormap.from_list("valence", colours, N=256)
     cmap = cmap.with_extremes(bad="white")
-    height = max(2.5, 0.26 * n_rows + 2.0)
+    height = min(max(2.5, 0.26 * n_rows + 2.0), 7.0)  # fits a portrait page at full width (charts.MAX_HEIGHT)
     width = 6.4
     figure, axes = plt.subplots(figsize=(width, height))
     axes.imshow(np.ma.masked_invalid(values), cmap=cmap, vmin=-2, vmax=2, aspect="auto")

@@ -1,0 +1,289 @@
+"""The study report a PI can put in a progress report, and its appendices as separate documents.
+
+The report itself is short and reads in the order of a grant's aims:
+
+1. About this report (what it holds, how people are named, where the appendices are);
+2. Methods (written from what the project records, :mod:`mio_qual.reports.methods`);
+3. Aim 2: implementation processes by clinic and agency (:mod:`mio_qual.reports.aim2`, when the
+   project holds the data);
+4. Aim 3: determinants of implementation: themes by CFIR construct in the analysts' words
+   (memos, pinned quotes, rapid-analysis summaries) and the joint displays of construct
+   ratings against outcomes; the rapid-analysis matrix when summaries exist;
+5. Reliability of the coding (a summary paragraph and one chart; the full tables are Appendix A);
+6. Limitations, written from the project's own numbers;
+7. Appendices: a list of the separate documents.
+
+The appendices are separate Word files beside the report (``<stem>-appendix-a-agreement.docx``
+...): full agreement tables (A), disagreement lists (B), evaluation of automatic suggestions
+(C) and the coder's manual (D). Each is written only when it has content; the report names each
+one and what it holds.
+
+Like every report here, this module takes a :class:`~mio_qual.reports.documents.ReportInputs`
+and never reads the store.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
+
+from . import methods as m
+from .documents import (STAT_LABELS, AgreementData, ReportInputs, ReportResult, _agreement, _Context, _finish,
+                        _start, _study_lines, agreement_method, agreement_results, codebook_data, write_agreement,
+                        write_autocode, write_codebook, write_disagreements, write_joint, write_themes)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .builder import ReportBuilder
+
+#: The appendices: file suffix, title, what each holds.
+APPENDICES = (
+    ("a-agreement", "Appendix A. Inter-rater agreement", "the method, the agreement table of every code in CFIR order"
+     " with intervals, the chart, and agreement per transcript"),
+    ("b-disagreements", "Appendix B. Disagreements between coders", "every unit the coders coded differently,"
+     " de-identified, with each coder's codes (the full list also as CSV)"),
+    ("c-autocode", "Appendix C. Automatic coding suggestions", "how well the keyword rules and the model agree with"
+     " the human coding, code by code"),
+    ("d-codebook", "Appendix D. Coder's manual", "the codebook the coding was checked against, with definitions,"
+     " inclusion and exclusion criteria and how often each code was applied"),
+)
+
+
+def appendix_path(path: Path, key: str) -> Path:
+    """Where appendix ``key`` of the report at ``path`` is written (beside it)."""
+    return path.with_name(f"{path.stem}-appendix-{key}.docx")
+
+
+def _appendix(inputs: ReportInputs, path: Path, key: str, charts: bool,
+              write: Callable[["ReportBuilder", _Context], None]) -> ReportResult:
+    title = next(t for k, t, _ in APPENDICES if k == key)
+    ctx = _start(inputs, appendix_path(path, key), title, charts)
+    b = ctx.builder
+    b.title_page(title, "Implementation study of Mothering from the Inside Out (MIO)", _study_lines(inputs))
+    write(b, ctx)
+    return _finish(ctx, f"appendix-{key}")
+
+
+def _reliability(b: "ReportBuilder", ctx: _Context, data: AgreementData | str) -> None:
+    """A paragraph, the codes below the convention by name, and the agreement chart; the tables are Appendix A."""
+    if isinstance(data, str):
+        ctx.say_absent(data)
+        return
+    b.paragraph(agreement_results(data))
+    codes = data.codes()
+    info = ctx.inputs.constructs
+    if "flag" in codes.columns and len(codes):
+        weak = [str(c) for c in codes.loc[codes["flag"] == "unreliable", "code"]]
+        if info is not None:
+            weak = info.sort(weak)
+        if weak:
+            b.paragraph(f"Findings that rest on {m.join_words(weak)} should be read with caution: the coders'"
+                        " agreement on these codes fell below the tentative level. Appendix A gives every code's"
+                        " agreement with its interval.")
+    if ctx.charts and len(codes):
+        from .charts import agreement_chart
+        from .documents import DEFAULT_THRESHOLDS, THRESHOLD_STATS
+
+        stat = data.main_stat
+        frame = codes.copy()
+        name = info.name if info is not None else (lambda c: "")
+        frame["label"] = [f"{c} {name(c)}"[:44] for c in frame["code"]]
+        thresholds = DEFAULT_THRESHOLDS if stat in THRESHOLD_STATS else ()
+        png = agreement_chart(frame.rename(columns={stat: "value", f"{stat}_ci_low": "ci_low",
+                                                    f"{stat}_ci_high": "ci_high"}),
+                              ctx.figure_path("agreement"), label="label", statistic=STAT_LABELS[stat],
+                              thresholds=thresholds)
+        ctx.figures.append(png)
+        b.figure(png, f"{STAT_LABELS[stat]} per code with {data.confidence:.0%} confidence intervals"
+                 + ("; dashed lines at 0.667 and 0.800 (Krippendorff, 2004)" if thresholds else
+                    "; no cut-off lines (the 0.667 and 0.800 conventions belong to Krippendorff's alpha); a code"
+                    " without an interval was too rare for one"))
+
+
+def _autocode_summary(b: "ReportBuilder", evaluations: list[Any]) -> None:
+    parts = []
+    for evaluation in evaluations:
+        table = evaluation.table.set_index("code")
+        if "micro" in table.index:
+            row = table.loc["micro"]
+            scored = int((evaluation.table["status"] == "scored").sum())
+            f1 = row["f1"]
+            parts.append(f"{evaluation.method}: micro-averaged F1 {f1:.2f} over {m.number(scored, 'scored code')}"
+                         if isinstance(f1, float) and not math.isnan(f1) else
+                         f"{evaluation.method}: no code could be scored")
+    if parts:
+        b.paragraph("**Automatic coding suggestions.** Suggestions were compared with the human coding ("
+                    + "; ".join(parts) + "). They were used only to point coders at passages, never as findings;"
+                    " Appendix C gives the evaluation code by code.")
+
+
+def limitations(inputs: ReportInputs, data: AgreementData | str, evaluations: list[Any]) -> list[str]:
+    """The limitations that are true of this project, each one sentence or two, from its own numbers.
+
+    Parameters
+    ----------
+    inputs : ReportInputs
+    data : AgreementData or str
+        The agreement (or why there is none).
+    evaluations : list of Evaluation
+        Evaluations of automatic suggestions.
+
+    Returns
+    -------
+    list of str
+    """
+    counts = inputs.counts
+    out = []
+    clinics = int(counts.get("clinics", 0) or 0)
+    if clinics:
+        out.append(f"The study has {m.number(clinics, 'clinic')}: comparisons across clinics (the case-ordered"
+                   " displays, the heatmap, any predictor-by-outcome matrix) are descriptive; with so few cases no"
+                   " association can be tested, and one clinic can reverse a pattern.")
+    if isinstance(data, str):
+        out.append("Coding reliability could not be assessed: " + data[0].lower() + data[1:])
+    else:
+        codes = data.codes()
+        if "flag" in codes.columns and len(codes):
+            weak = int((codes["flag"] == "unreliable").sum())
+            if weak:
+                out.append(f"Agreement fell below the tentative level for {m.number(weak, 'code')} of {len(codes)};"
+                           " themes resting on those codes are less certain than the others.")
+        stat = data.main_stat
+        low, high = codes.get(f"{stat}_ci_low"), codes.get(f"{stat}_ci_high")
+        if low is not None and high is not None:
+            zero = int(((high - low).abs() < 1e-9).sum())
+            if zero:
+                out.append(f"{m.number(zero, 'code').capitalize()} were too rare in the coded units for an interval"
+                           " of agreement; their coefficients say little.")
+    if not counts.get("ratings"):
+        out.append("No construct ratings were recorded, so the themes are not linked to implementation outcomes.")
+    if evaluations:
+        out.append("Automatic suggestions agree only partly with the human coding (Appendix C); no finding rests"
+                   " on them.")
+    out.append("Names are replaced using the speaker roster and its aliases; a name the roster does not list may"
+               " remain in a quote. `mio-qual report names` lists capitalised words that may be such names, for"
+               " review before the report is shared.")
+    return out
+
+
+def study_report(inputs: ReportInputs, path: str | Path, *, title: str = "Qualitative and mixed-methods findings",
+                 subtitle: str | None = None, max_quotes: int = 3, max_rows: int = 400,
+                 charts: bool = True) -> ReportResult:
+    """Write the study report and its appendices (see the module).
+
+    Parameters
+    ----------
+    inputs : ReportInputs
+        Every part: ``facts``, ``agreement``, ``evaluations``, ``themes``, ``joint``, ``codebook``,
+        and ``aim2`` / ``rapid`` when the project holds them.
+    path : path
+        The report's ``.docx``; the appendices are written beside it.
+    title, subtitle : str
+    max_quotes : int
+        Exemplar quotes per construct.
+    max_rows : int
+        Disagreements listed in Appendix B (all are written to the CSV beside it).
+    charts : bool
+
+    Returns
+    -------
+    ReportResult
+        The report's; ``files`` also lists every appendix and its files, ``appendices`` their results.
+    """
+    ctx = _start(inputs, path, title, charts)
+    path = ctx.path
+    b = ctx.builder
+    data = _agreement(inputs)
+    evaluations = list(inputs.evaluations or [])
+    appendices: list[ReportResult] = []
+    if not isinstance(data, str):
+        appendices.append(_appendix(inputs, path, "a-agreement", charts,
+                                    lambda b2, c2: write_agreement(b2, c2, data, level=1, appendix=False)))
+        appendices.append(_appendix(inputs, path, "b-disagreements", charts,
+                                    lambda b2, c2: write_disagreements(b2, c2, data, level=1, max_rows=max_rows,
+                                                                       heading="Disagreements")))
+    if evaluations or inputs.origins.get("rules") or inputs.origins.get("model"):
+        appendices.append(_appendix(inputs, path, "c-autocode", charts,
+                                    lambda b2, c2: write_autocode(b2, c2, evaluations, level=1)))
+    appendices.append(_appendix(inputs, path, "d-codebook", charts,
+                                lambda b2, c2: write_codebook(b2, inputs.codebook or codebook_data(None), level=1)))
+
+    b.title_page(title, subtitle or "Implementation study of Mothering from the Inside Out (MIO)",
+                 _study_lines(inputs))
+    b.toc(levels=2)
+    b.page_break()
+    b.heading("About this report")
+    b.paragraph(_about(inputs, data))
+    b.heading("Methods")
+    extra = [agreement_method(data)] if not isinstance(data, str) else []
+    if inputs.rapid is not None:
+        from .rapid import rapid_method
+
+        extra.append(rapid_method(inputs.rapid))
+    if inputs.facts is not None:
+        for paragraph in m.methods_paragraphs(inputs.facts, extra=extra):
+            b.paragraph(paragraph)
+    if isinstance(data, str):
+        b.paragraph(f"**Inter-rater agreement.** {data}")
+
+    if inputs.aim2 is not None:
+        from .aim2 import write_aim2
+
+        ctx.figures.extend(write_aim2(b, inputs.aim2, ctx.figure_path, level=1, charts=charts))
+    else:
+        b.heading("Aim 2: implementation processes by clinic and agency")
+        ctx.say_absent("The project holds no implementation outcome, activity or log data for Aim 2 yet.")
+
+    b.heading("Aim 3: determinants of implementation")
+    b.paragraph("What staff said about MIO's implementation, construct by construct of the Consolidated Framework for"
+                " Implementation Research (CFIR), and how the constructs rated in each clinic line up with its"
+                " outcomes.")
+    b.heading("Themes by construct", 2)
+    write_themes(b, ctx, level=3, max_quotes=max_quotes)
+    if inputs.rapid is not None:
+        from .rapid import write_rapid
+
+        write_rapid(b, inputs.rapid, level=2)
+    b.heading("Joint displays", 2)
+    write_joint(b, ctx, level=3, export=False)
+
+    b.heading("Reliability of the coding")
+    _reliability(b, ctx, data)
+    _autocode_summary(b, evaluations)
+
+    b.heading("Limitations")
+    b.bullets(limitations(inputs, data, evaluations))
+
+    b.heading("Appendices")
+    b.paragraph("The appendices are separate documents beside this one:")
+    for result in appendices:
+        key = result.kind.removeprefix("appendix-")
+        _, heading, holds = next(a for a in APPENDICES if a[0] == key)
+        b.paragraph(f"**{heading}** ({result.path.name}): {holds}.")
+    result = _finish(ctx, "study")
+    for appendix in appendices:
+        result.files.extend(appendix.files)
+        result.absent.extend(s for s in appendix.absent if s not in result.absent)
+    result.appendices = appendices
+    return result
+
+
+def _about(inputs: ReportInputs, data: AgreementData | str) -> str:
+    """The study report's opening paragraph: what it holds and how people are named."""
+    counts = inputs.counts
+    parts = ["This report was written by mio-qual from the project's store: every number, table and quote below"
+             " is computed from the transcripts, coding layers, ratings, outcome data and logs it holds, and the"
+             " methods describe only steps the project records."]
+    sections = ["the methods", "Aim 2's implementation processes" if inputs.aim2 is not None else None,
+                "Aim 3's themes by CFIR construct" if counts.get("codings") else None,
+                "joint displays of construct ratings and outcomes" if counts.get("ratings") else None,
+                "the reliability of the coding" if not isinstance(data, str) else None, "the study's limitations"]
+    parts.append("It covers " + m.join_words([x for x in sections if x]) + "; the full agreement tables, the"
+                 " disagreements, the evaluation of automatic suggestions and the coder's manual are separate"
+                 " appendices.")
+    parts.append("Participants are identified by study id and role only; names of participants and of people they"
+                 " mention are replaced with [name].")
+    return " ".join(parts)
+
+
+__all__ = ["study_report", "limitations", "appendix_path", "APPENDICES"]
