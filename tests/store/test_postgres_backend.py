@@ -102,3 +102,22 @@ def test_push_refuses_a_database_holding_a_project_and_writes_nothing(sqlite_stu
         local.push(pg_url)
     with Project.open(tmp_path / "other") as server:
         assert table_rows(server.store) == before
+
+
+def test_batched_writes_take_what_insert_takes(pg_url: str, tmp_path: Path) -> None:
+    """Many rows stream through COPY; values COPY cannot read (floats for integers) fall back to INSERT."""
+    with Project.create(tmp_path / "p", database=pg_url) as project:
+        store = project.store
+        rows = [("d", "session", f"u{i}", None, "north", "m", i / 4, "f.csv", float(i), '{"tab":"a\\tb\\\\n"}')
+                for i in range(60)]
+        text_rows = [(*row[:8], i, row[9]) for i, row in enumerate(rows)]
+        sql = ("INSERT INTO quant (dataset, level, unit_id, agency, clinic, measure, value, source_file, row,"
+               " attributes) VALUES (?,?,?,?,?,?,?,?,?,?)")
+        with store.transaction():
+            store.connection.executemany(sql, rows)  # row is an INTEGER column: COPY refuses "1.0"
+            store.connection.executemany(sql.replace("'d'", "'e'"), [("e", *r[1:]) for r in text_rows])
+        stored = store.connection.execute("SELECT dataset, row, value, attributes FROM quant ORDER BY rowid").fetchall()
+    assert [r[1] for r in stored] == list(range(60)) * 2 and all(isinstance(r[1], int) for r in stored)
+    assert [r[2] for r in stored[:60]] == [i / 4 for i in range(60)]
+    assert {r[3] for r in stored} == {'{"tab":"a\\tb\\\\n"}'}
+    assert [r[0] for r in stored] == ["d"] * 60 + ["e"] * 60

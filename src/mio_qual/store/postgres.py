@@ -115,25 +115,11 @@ def _load_numeric() -> Any:
     return NumericLoader
 
 
-ROWS_PER_INSERT = 1000
-MAX_PARAMETERS = 65535  # PostgreSQL's limit of parameters in one statement
-_INSERT = re.compile(r"^(\s*INSERT\s+INTO\s+\w+\s*\([^()]*\)\s*VALUES\s*)(\((?:\s*\?\s*,)*\s*\?\s*\))"
-                     r"(\s*(?:ON\s+CONFLICT\s*(?:\([^()]*\))?\s*DO\s+NOTHING)?\s*)$", re.I | re.S)
-
-
-def _multirow(sql: str) -> tuple[str, str, str] | None:
-    """(head, one row's VALUES, tail) of an INSERT that may take many rows at once, else None.
-
-    ``ON CONFLICT ... DO UPDATE`` is left out: one statement may not update a row twice, which
-    rows sent one by one may.
-    """
-    match = _INSERT.match(sql)
-    return None if match is None else (match.group(1), match.group(2), match.group(3))
-
-
-@lru_cache(maxsize=256)
-def _multirow_sql(head: str, values: str, tail: str, n: int) -> str:
-    return translate(head + ", ".join([values] * n) + tail)
+COPY_MIN_ROWS = 50
+NO_COPY = {"codings", "ratings", "audit"}
+"""Tables under row-level security in team mode (:mod:`mio_qual.store.team`): written with ``INSERT``."""
+_PLAIN_INSERT = re.compile(r"^\s*INSERT\s+INTO\s+(\w+)\s*\(([^()]*)\)\s*VALUES\s*\((?:\s*\?\s*,)*\s*\?\s*\)\s*$",
+                           re.I | re.S)
 
 
 class PgConnection:
@@ -141,7 +127,8 @@ class PgConnection:
 
     ``execute`` and ``executemany`` translate the SQL (:func:`translate`) and return the psycopg
     cursor (``fetchone``, ``fetchall``, iteration and ``rowcount`` behave as sqlite3's).
-    ``executemany`` sends the rows in pipelined batches: one round trip per batch, not per row.
+    ``executemany`` streams many rows of a plain ``INSERT`` with ``COPY``, and sends other
+    statements in pipelined batches: never a round trip per row.
 
     Parameters
     ----------
@@ -158,25 +145,32 @@ class PgConnection:
         return self.raw.execute(translate(sql), tuple(params or ()))
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> Any:
-        """Run one statement for every row in ``rows``; return the (last) cursor.
+        """Run one statement for every row in ``rows``; return the cursor.
 
-        A plain ``INSERT ... VALUES (?, ...)`` (or one that skips conflicts) is sent as
-        multi-row ``VALUES`` lists of up to :data:`ROWS_PER_INSERT` rows, one round trip each;
-        any other statement goes through psycopg's pipelined ``executemany``.
+        Many rows of a plain ``INSERT INTO t (...) VALUES (?, ...)`` inside a transaction go
+        through ``COPY`` (one stream, no statement per row on the server), in a savepoint: a
+        value ``COPY`` cannot read as its column's type (a float for an integer column) falls
+        back to an ``INSERT`` per row. Tables under row-level security (:data:`NO_COPY`) take
+        ``INSERT`` always: PostgreSQL refuses ``COPY FROM`` into them for coders. Other
+        statements go through psycopg's pipelined ``executemany`` (batches of statements per
+        round trip).
         """
+        import psycopg
+
         rows = [tuple(row) for row in rows]
+        plain = _PLAIN_INSERT.match(sql)
+        if plain and len(rows) >= COPY_MIN_ROWS and plain.group(1).lower() not in NO_COPY and self.in_transaction:
+            columns = ", ".join(translate(column.strip()) for column in plain.group(2).split(","))
+            cursor = self.raw.cursor()
+            try:
+                with self.raw.transaction(), cursor.copy(f"COPY {plain.group(1)} ({columns}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+                return cursor
+            except psycopg.DataError:
+                pass
         cursor = self.raw.cursor()
-        batched = _multirow(sql)
-        if batched is None or len(rows) < 2:
-            cursor.executemany(translate(sql), rows)
-            return cursor
-        head, values, tail = batched
-        width = values.count("?")
-        size = max(1, min(ROWS_PER_INSERT, MAX_PARAMETERS // max(width, 1)))
-        for first in range(0, len(rows), size):
-            chunk = rows[first:first + size]
-            cursor.execute(_multirow_sql(head, values, tail, len(chunk)),
-                           [value for row in chunk for value in row])
+        cursor.executemany(translate(sql), rows)
         return cursor
 
     @property
