@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers.samples import write_file
 from mio_qual.errors import InputError
 from mio_qual.implementation.strategies import ERIC
 
@@ -28,18 +29,13 @@ FACILITATION = ("agency,clinic,date,phase,minutes,mode\n"
                 "river,,2025-01-05,pre-implementation,120,in person\n")
 
 
-def _csv(path: Path, text: str) -> Path:
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
 def test_eric_has_its_73_names() -> None:
     assert len(ERIC) == len(set(ERIC)) == 73  # Powell et al. 2015
     assert {"Facilitation", "Tailor strategies", "Make billing easier", "Provide clinical supervision"} <= set(ERIC)
 
 
 def test_strategies_query_and_unspecified_elements(project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    result = project.import_implementation("strategies", _csv(tmp_path / "s.csv", STRATEGIES))
+    result = project.import_implementation("strategies", write_file(tmp_path / "s.csv", STRATEGIES))
     assert result.rows == 2
     north = project.strategies(clinic="north")  # S2 is agency-wide: it applies to north too
     assert north["strategy_id"].tolist() == ["S2", "S1"]
@@ -51,7 +47,7 @@ def test_strategies_query_and_unspecified_elements(project, tmp_path: Path) -> N
 
 
 def test_bad_strategy_and_adaptation_cells_all_listed(project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    bad = _csv(tmp_path / "s.csv", "strategy_id,agency,clinic,date,end_date,eric\n"
+    bad = write_file(tmp_path / "s.csv", "strategy_id,agency,clinic,date,end_date,eric\n"
                                    "S1,river,north,2025-01-10,2024-01-01,Facilitaton\n"
                                    "S2,river,north,soon,,Hold a party\n"
                                    "S1,,,2025-01-01,,Facilitation\n")
@@ -62,9 +58,10 @@ def test_bad_strategy_and_adaptation_cells_all_listed(project, tmp_path: Path) -
         "row 3, column 'date': 'soon' is not a date (use YYYY-MM-DD)",
         "row 3, column 'eric': 'Hold a party' is not an allowed value (not one of the 73 allowed values)",
         "row 4, column 'clinic': give the clinic or the agency",
+        "row 4, column 'strategy_id': 'S1' is used twice (rows 2 and 4)",
     ]
-    project.import_implementation("strategies", _csv(tmp_path / "ok.csv", STRATEGIES))
-    bad = _csv(tmp_path / "a.csv", ADAPTATIONS.replace("S1,context", "S9,context").replace(
+    project.import_implementation("strategies", write_file(tmp_path / "ok.csv", STRATEGIES))
+    bad = write_file(tmp_path / "a.csv", ADAPTATIONS.replace("S1,context", "S9,context").replace(
         "consistent,IOP", "sort of,IOP") + "D3,river,north,2025-05-01,,intervention,S1,content,,lead,planned,unknown,x\n")
     with pytest.raises(InputError) as caught:
         project.import_implementation("adaptations", bad)
@@ -74,13 +71,13 @@ def test_bad_strategy_and_adaptation_cells_all_listed(project, tmp_path: Path) -
         "row 4, column 'planned': 'planned' is not an allowed value (use one of: planned/proactive, planned/reactive, "
         "unplanned/reactive)",
     ]
-    project.import_implementation("adaptations", _csv(tmp_path / "a2.csv", ADAPTATIONS))
+    project.import_implementation("adaptations", write_file(tmp_path / "a2.csv", ADAPTATIONS))
     assert project.adaptations(applies_to="strategy")["strategy_id"].tolist() == ["S1"]
     assert project.adaptations(clinic="east").empty
 
 
 def test_facilitation_dose_by_hand(project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    project.import_implementation("facilitation", _csv(tmp_path / "f.csv", FACILITATION))
+    project.import_implementation("facilitation", write_file(tmp_path / "f.csv", FACILITATION))
     dose = project.facilitation_dose().set_index(["clinic", "phase"])
     assert (dose.loc[("north", "implementation"), "contacts"], dose.loc[("north", "implementation"), "minutes"]) == (2, 75.0)
     assert (dose.loc[("north", "all"), "contacts"], dose.loc[("north", "all"), "minutes"]) == (3, 135.0)
@@ -88,7 +85,7 @@ def test_facilitation_dose_by_hand(project, tmp_path: Path) -> None:  # type: ig
     agency = project.facilitation_dose(by="agency").set_index(["agency", "phase"])
     assert (agency.loc[("river", "all"), "contacts"], agency.loc[("river", "all"), "minutes"]) == (5, 345.0)
     with pytest.raises(InputError) as caught:
-        project.import_implementation("facilitation", _csv(tmp_path / "g.csv", "clinic,date,phase,minutes\n"
+        project.import_implementation("facilitation", write_file(tmp_path / "g.csv", "clinic,date,phase,minutes\n"
                                                                                 "north,2025-01-01,later,-5\n"))
     assert caught.value.details == [
         "row 2, column 'phase': 'later' is not an allowed value (use one of: pre-implementation, implementation, "

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers.samples import write_file
 from mio_qual.errors import InputError
 
 FIDELITY = ("session_id,counselor_id,clinic,agency,date,adherence,competence\n"
@@ -24,15 +25,10 @@ FIM = ("counselor_id,clinic,agency,wave,fim_1,fim_2,fim_3,fim_4\n"
        "c2,north,river,1,2,2,2,2\n")
 
 
-def _csv(path: Path, text: str) -> Path:
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
 @pytest.fixture()
 def outcomes(project, tmp_path: Path):  # type: ignore[no-untyped-def]
     for name, text in (("fidelity.csv", FIDELITY), ("counts.csv", COUNTS), ("fim.csv", FIM)):
-        project.import_quant(_csv(tmp_path / name, text))
+        project.import_quant(write_file(tmp_path / name, text))
     frame = project.implementation_outcomes(benchmark=4)
     return project, frame.set_index(["level", "agency", frame["clinic"].fillna("-"), "outcome",
                                      frame["wave"].fillna("-")])
@@ -63,11 +59,11 @@ def test_adoption_counts_counselors_never_trained(outcomes, tmp_path: Path) -> N
     assert reach["value"] == pytest.approx(91 / 110) and reach["n"] == 110 and math.isnan(reach["sd"])
     assert "non-participants" in reach["note"]
     # without the eligible count the denominator is the trained counselors, and the row says so
-    project.import_quant(_csv(tmp_path / "counts.csv", "clinic,eligible,enrolled,trained,delivering\nnorth,100,90,6,3\n"))
+    project.import_quant(write_file(tmp_path / "counts.csv", "clinic,eligible,enrolled,trained,delivering\nnorth,100,90,6,3\n"))
     row = project.implementation_outcomes().query("outcome == 'adoption' and level == 'clinic'").iloc[0]
     assert (row["value"], row["base"]) == (0.5, "trained counselors") and "never trained" in row["note"]
     with pytest.raises(InputError) as caught:
-        project.import_quant(_csv(tmp_path / "bad.csv", "clinic,trained,delivering,eligible_counselors\nnorth,6,5,4\n"))
+        project.import_quant(write_file(tmp_path / "bad.csv", "clinic,trained,delivering,eligible_counselors\nnorth,6,5,4\n"))
     assert caught.value.details == ["row 2, column 'trained': trained (6) is more than eligible_counselors (4)",
                                     "row 2, column 'delivering': delivering (5) is more than eligible_counselors (4)"]
 

@@ -3,38 +3,25 @@ agree with the transcripts, and the ordering the Aim 2 hypothesis is tested agai
 
 from __future__ import annotations
 
-import csv
-import importlib.util
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from helpers import SAMPLE
+from helpers.samples import csv_rows, load_module
 
 FOLDER = SAMPLE / "implementation"
 LOGS = ("activities", "activity_dates", "strategies", "adaptations", "facilitation", "events")
 
 
-def _module(path: Path):  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location(path.stem, path)
-    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-    spec.loader.exec_module(module)  # type: ignore[union-attr]
-    return module
-
-
-def _rows(path: Path) -> list[dict[str, str]]:
-    with open(path, newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
-
-
 def test_logs_are_what_the_seeded_script_writes() -> None:
-    make = _module(FOLDER / "make_implementation.py")
+    make = load_module(FOLDER / "make_implementation.py")
     rng = np.random.default_rng(make.SEED)
     for name, rows in (("activities", make.activities()), ("activity_dates", make.activity_dates()),
                        ("strategies", make.strategies()), ("adaptations", make.adaptations()),
                        ("facilitation", make.facilitation(rng)), ("events", make.events())):
-        assert _rows(FOLDER / f"{name}.csv") == [{k: str(v) for k, v in row.items()} for row in rows], name
+        assert csv_rows(FOLDER / f"{name}.csv") == [{k: str(v) for k, v in row.items()} for row in rows], name
 
 
 def _sentences(text: str) -> str:
@@ -42,12 +29,12 @@ def _sentences(text: str) -> str:
 
 
 def test_numbers_agree_with_the_transcripts() -> None:
-    dates = _rows(FOLDER / "activity_dates.csv")
+    dates = csv_rows(FOLDER / "activity_dates.csv")
     training = {r["date_completed"] for r in dates if r["activity_id"] == "T1"}
     assert training == {"2024-10-23"}  # one date, October 2024
     fg01 = _sentences((SAMPLE / "FG01_northside_focusgroup.txt").read_text(encoding="utf-8"))
     assert "the first training cohort, so, the October before last" in fg01
-    reach = {r["clinic"]: r for r in _rows(SAMPLE / "quant" / "reach_adoption.csv")}
+    reach = {r["clinic"]: r for r in csv_rows(SAMPLE / "quant" / "reach_adoption.csv")}
     fg04 = _sentences((SAMPLE / "FG04_westfield_focusgroup.srt").read_text(encoding="utf-8"))
     assert "out of the thirty-one moms we enrolled" in fg04 and reach["westfield"]["enrolled"] == "31"
     trained = {c: int(r["trained"]) for c, r in reach.items()}

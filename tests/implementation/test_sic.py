@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers.samples import write_file
 from mio_qual.errors import InputError
 
 LIST = ("activity_id,activity,stage,phase,level\n"
@@ -26,15 +27,10 @@ DATES = ("activity_id,agency,clinic,date_completed\n"
          "A3,river,east,\n")
 
 
-def _csv(path: Path, text: str) -> Path:
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
 @pytest.fixture()
 def sic_project(project, tmp_path: Path):  # type: ignore[no-untyped-def]
-    project.import_implementation("activities", _csv(tmp_path / "list.csv", LIST))
-    project.import_implementation("activity_dates", _csv(tmp_path / "dates.csv", DATES))
+    project.import_implementation("activities", write_file(tmp_path / "list.csv", LIST))
+    project.import_implementation("activity_dates", write_file(tmp_path / "dates.csv", DATES))
     return project
 
 
@@ -68,7 +64,7 @@ def test_summary_stage_reached_and_agency_base(sic_project) -> None:  # type: ig
 
 
 def test_every_bad_cell_is_listed_and_nothing_stored(project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    bad = _csv(tmp_path / "list.csv", "activity_id,activity,stage,phase,level\n"
+    bad = write_file(tmp_path / "list.csv", "activity_id,activity,stage,phase,level\n"
                                       "A1,Grant,9,,agency\n"
                                       "A2,Plan,3,implementation,clinic\n"
                                       "A3,Train,4,,site\n"
@@ -85,8 +81,8 @@ def test_every_bad_cell_is_listed_and_nothing_stored(project, tmp_path: Path) ->
         "row 6, column 'stage': 'two' is not a number",
     ]
     assert not len(project.activity_list())
-    project.import_implementation("activities", _csv(tmp_path / "ok.csv", LIST))
-    dates = _csv(tmp_path / "dates.csv", "activity_id,agency,clinic,date_completed\n"
+    project.import_implementation("activities", write_file(tmp_path / "ok.csv", LIST))
+    dates = write_file(tmp_path / "dates.csv", "activity_id,agency,clinic,date_completed\n"
                                          "A9,river,north,2024-01-01\n"
                                          "A1,river,north,2024-01-01\n"
                                          "A2,river,,2024-01-01\n"
@@ -106,4 +102,4 @@ def test_every_bad_cell_is_listed_and_nothing_stored(project, tmp_path: Path) ->
 
 def test_dates_need_the_list_first(project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(InputError, match="no activity list"):
-        project.import_implementation("activity_dates", _csv(tmp_path / "d.csv", DATES))
+        project.import_implementation("activity_dates", write_file(tmp_path / "d.csv", DATES))

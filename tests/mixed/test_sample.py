@@ -2,39 +2,24 @@
 
 from __future__ import annotations
 
-import csv
-import importlib.util
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 from helpers import SAMPLE
+from helpers.samples import csv_rows, load_module
 
 QUANT = SAMPLE / "quant"
 RATINGS = SAMPLE / "ratings"
 ORDER = ["northside", "westfield", "eastgate", "downtown"]  # the profiles: high, moderately high, moderate, low
 
 
-def _module(path: Path):  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location(path.stem, path)
-    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-    spec.loader.exec_module(module)  # type: ignore[union-attr]
-    return module
-
-
-def _rows(path: Path) -> list[dict[str, str]]:
-    with open(path, newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
-
-
 def test_quant_files_are_what_the_seeded_script_writes() -> None:
-    make = _module(QUANT / "make_quant.py")
+    make = load_module(QUANT / "make_quant.py")
     rng = np.random.default_rng(make.SEED)
     for name, rows in (("fidelity_sessions.csv", make.fidelity(rng)), ("fim_aim_iam.csv", make.fim_aim_iam(rng)),
                        ("reach_adoption.csv", make.reach_adoption()),
                        ("implementation_activities.csv", make.activities())):
-        assert _rows(QUANT / name) == [{k: str(v) for k, v in row.items()} for row in rows], name
+        assert csv_rows(QUANT / name) == [{k: str(v) for k, v in row.items()} for row in rows], name
 
 
 @pytest.fixture(scope="module")

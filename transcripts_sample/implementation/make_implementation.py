@@ -26,11 +26,11 @@ and least at Downtown, which is the ordering the Aim 2 hypothesis expects of the
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 HERE = Path(__file__).resolve().parent
 SEED = 20260302
@@ -236,10 +236,7 @@ def facilitation(rng: np.random.Generator) -> list[dict[str, object]]:
 
 def _write(name: str, rows: list[dict[str, object]]) -> Path:
     path = HERE / name
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+    pd.DataFrame(rows).to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
     return path
 
 

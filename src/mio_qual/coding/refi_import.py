@@ -168,7 +168,6 @@ class QdpxPlan:
     user_guids: dict[str, str] = field(default_factory=dict)  # user name -> GUID
     sets: list[QdeSet] = field(default_factory=list)
     objects: list[tuple[str, str, str, str | None]] = field(default_factory=list)  # store.refi rows
-    own_codebook: bool = False  # the codebook knows the file's codes by GUID (read from it, or its program's)
 
     def problem(self, message: str) -> None:
         """Record a problem (skipped and listed with ``skip_problems``)."""
@@ -224,18 +223,10 @@ def read_qdpx(path: str | Path, *, codebook: "Codebook", coder: str | None = Non
     _apply_cases(qde, planned, result)
     if problems:
         raise _problems_error(problems, path)
-    own = any(codebook.by_guid(guid) for guid in qde.codes)
-    if not own and qde.codes:
-        strangers = sum(1 for c in qde.codes.values()
-                        if _resolve_one(codebook, c.name, c.path(qde.codes).replace("/", " > "))[0] is None)
-        if strangers:
-            result.warnings.append(f"{strangers} of the project's {len(qde.codes)} codes are not in the codebook and "
-                                   f"were not kept; to keep its own codebook pass --codebook {str(path)!r}")
     origins = {normalize_guid(g) or "": str(o) for g, o in (qde.extension.get("origins") or {}).items()}
     return QdpxPlan(path, result, planned, code_map, coders, [u.name for u in qde.users.values()], note_texts,
                     codebook, coder, origin, skip_problems, origins=origins,
-                    user_guids={u.name: u.guid for u in qde.users.values()}, sets=qde.sets,
-                    own_codebook=own)
+                    user_guids={u.name: u.guid for u in qde.users.values()}, sets=qde.sets)
 
 
 def place_codings(plan: QdpxPlan, texts: Mapping[str, str]) -> dict[str, list[Coding]]:

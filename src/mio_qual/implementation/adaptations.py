@@ -32,7 +32,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
-from .logs import Column, read_log
+from .logs import Column, log_table, read_log
 from .sic import PHASE_ALIASES, PHASES
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -84,7 +84,6 @@ def read_adaptations(path: str | Path, *, sheet: str | None = None, clinics: Seq
         known strategy, an intervention adaptation naming one, an id used twice.
     """
     known = set(strategies)
-    seen: dict[str, int] = {}
 
     def check(record: dict[str, Any], problem: Any) -> None:
         strategy = record.get("strategy_id")
@@ -96,51 +95,14 @@ def read_adaptations(path: str | Path, *, sheet: str | None = None, clinics: Seq
                         + ("" if known else " (import the strategy log first)"))
         elif strategy:
             problem("strategy_id", "an intervention adaptation (FRAME) names no strategy; use applies_to = strategy")
-        if record["adaptation_id"] in seen:
-            problem("adaptation_id", f"{record['adaptation_id']!r} is used twice (rows {seen[record['adaptation_id']]} "
-                                     f"and {record['row']})")
-        seen.setdefault(record["adaptation_id"], record["row"])
 
     return read_log(path, "adaptation log", ADAPTATION_COLUMNS, sheet=sheet, clinics=clinics, agencies=agencies,
-                    agency_of=agency_of, check=check).records
+                    agency_of=agency_of, check=check, unique="adaptation_id").records
 
 
 def adaptation_table(log: "pd.DataFrame") -> "pd.DataFrame":
     """The adaptation log in FRAME's order, sorted by date."""
-    import pandas as pd
-
-    columns = [c.name for c in ADAPTATION_COLUMNS]
-    frame = log.reindex(columns=columns) if len(log) else pd.DataFrame(columns=columns)
-    frame = frame.astype(object).where(frame.notna(), None)
-    return frame.sort_values(["date", "adaptation_id"], kind="stable").reset_index(drop=True)
+    return log_table(log, [c.name for c in ADAPTATION_COLUMNS], ["date", "adaptation_id"])
 
 
-def adaptation_summary(log: "pd.DataFrame") -> "pd.DataFrame":
-    """Adaptations per clinic: counts by what they apply to, planned or reactive, and fidelity.
-
-    Returns
-    -------
-    pandas.DataFrame
-        agency, clinic, n, intervention, strategy, planned (either kind of planned), reactive
-        (unplanned/reactive), fidelity_consistent, fidelity_inconsistent, fidelity_unknown.
-    """
-    import pandas as pd
-
-    columns = ["agency", "clinic", "n", "intervention", "strategy", "planned", "reactive", "fidelity_consistent",
-               "fidelity_inconsistent", "fidelity_unknown"]
-    if not len(log):
-        return pd.DataFrame(columns=columns)
-    frame = log.assign(clinic=log["clinic"].where(log["clinic"].notna(), ""))
-    rows = []
-    for (agency, clinic), group in frame.groupby(["agency", "clinic"], sort=True):
-        rows.append({"agency": agency, "clinic": clinic or None, "n": len(group),
-                     "intervention": int((group["applies_to"] == "intervention").sum()),
-                     "strategy": int((group["applies_to"] == "strategy").sum()),
-                     "planned": int(group["planned"].str.startswith("planned").sum()),
-                     "reactive": int((group["planned"] == "unplanned/reactive").sum()),
-                     **{f"fidelity_{f}": int((group["fidelity"] == f).sum()) for f in FIDELITY}})
-    return pd.DataFrame(rows, columns=columns)
-
-
-__all__ = ["APPLIES_TO", "WHAT", "NATURE", "PLANNED", "FIDELITY", "read_adaptations", "adaptation_table",
-           "adaptation_summary"]
+__all__ = ["APPLIES_TO", "WHAT", "NATURE", "PLANNED", "FIDELITY", "read_adaptations", "adaptation_table"]

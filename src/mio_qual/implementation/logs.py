@@ -15,10 +15,13 @@ import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
 from ..errors import InputError
 from ..mixed.tables import Formula, Problems, as_text, read_table
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 _TRUE = {"yes", "y", "true", "t", "1"}
 _FALSE = {"no", "n", "false", "f", "0"}
@@ -147,7 +150,7 @@ def read_log(path: str | Path, name: str, columns: Sequence[Column], *, sheet: s
              clinics: Sequence[str] = (), agencies: Sequence[str] = (),
              agency_of: Mapping[str, str] | None = None,
              check: Callable[[dict[str, Any], Callable[[str, str], None]], None] | None = None,
-             require_site: bool = True) -> Log:
+             require_site: bool = True, unique: str | None = None) -> Log:
     """Read one log and check every cell.
 
     Parameters
@@ -169,6 +172,8 @@ def read_log(path: str | Path, name: str, columns: Sequence[Column], *, sheet: s
         records one problem.
     require_site : bool
         Every row must name a clinic or an agency (when the log has those columns).
+    unique : str, optional
+        A column whose values identify a row: a value used twice is a problem.
 
     Returns
     -------
@@ -189,6 +194,7 @@ def read_log(path: str | Path, name: str, columns: Sequence[Column], *, sheet: s
     cells = [(column, specs.get(column, Column(column))) for column in table.columns if column]
     cells = [(column, spec, _folded(spec) if spec.kind == "choice" else None) for column, spec in cells]
     problems = Problems(path)
+    seen: dict[Any, int] = {}
     known_clinics, known_agencies, owners = set(clinics), set(agencies), dict(agency_of or {})
     records: list[dict[str, Any]] = []
     for n, raw in table.records():
@@ -223,6 +229,11 @@ def read_log(path: str | Path, name: str, columns: Sequence[Column], *, sheet: s
             problem("clinic" if "clinic" in table.columns else "agency", "give the clinic or the agency")
         if check is not None and not bad:
             check(record, problem)
+        if unique is not None and record.get(unique) is not None:
+            key = record[unique]
+            if key in seen:
+                problem(unique, f"{key!r} is used twice (rows {seen[key]} and {n})")
+            seen.setdefault(key, n)
         if not bad:
             records.append(record)
     problems.raise_if_any(name, "correct the cells listed (every problem is shown) and import the file again")
@@ -231,4 +242,13 @@ def read_log(path: str | Path, name: str, columns: Sequence[Column], *, sheet: s
     return Log(name=name, path=path, records=records)
 
 
-__all__ = ["Column", "Log", "read_log"]
+def log_table(log: "pd.DataFrame", columns: Sequence[str], sort: Sequence[str]) -> "pd.DataFrame":
+    """A stored log with ``columns`` in order (missing ones empty, empty cells None), sorted by ``sort``."""
+    import pandas as pd
+
+    frame = log.reindex(columns=list(columns)) if len(log) else pd.DataFrame(columns=list(columns))
+    frame = frame.astype(object).where(frame.notna(), None)
+    return frame.sort_values(list(sort), kind="stable").reset_index(drop=True)
+
+
+__all__ = ["Column", "Log", "read_log", "log_table"]

@@ -25,7 +25,7 @@ stated), a mean of counselors pools the agency's counselors, and so on.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Iterator
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -130,52 +130,49 @@ def _counts(quant: "pd.DataFrame") -> "pd.DataFrame":
     if not len(rows):
         return pd.DataFrame(columns=["agency", "clinic", *names])
     rows = rows.assign(agency=rows["agency"].fillna(""))
-    wide = rows.pivot_table(index=["agency", "clinic"], columns="measure", values="value", aggfunc="first",
-                            ).reset_index()
+    wide = rows.pivot_table(index=["agency", "clinic"], columns="measure", values="value", aggfunc="first").reset_index()
     for name in names:
         if name not in wide.columns:
             wide[name] = math.nan
     return wide[["agency", "clinic", *names]]
 
 
+def _sites(frame: "pd.DataFrame") -> Iterator[tuple[str, dict[str, Any], "pd.DataFrame"]]:
+    """(level, the row's agency and clinic, the group's rows) for each clinic and then each agency; a
+    clinic without an agency has no agency row."""
+    for level, keys in (("clinic", ["agency", "clinic"]), ("agency", ["agency"])):
+        for key, group in frame.groupby(keys, sort=True, dropna=False):
+            key = key if isinstance(key, tuple) else (key,)
+            if not (isinstance(key[-1], str) and key[-1]) or (level == "agency" and not key[0]):
+                continue
+            yield level, {"agency": key[0] or None, "clinic": key[1] if level == "clinic" else None}, group
+
+
 def _ratio_rows(counts: "pd.DataFrame", outcome: str, top: str, bottoms: tuple[tuple[str, str], ...],
                 absent_note: str = "") -> list[dict[str, Any]]:
     """Rows of a proportion of counts per clinic and, pooled, per agency."""
     rows = []
-    for level, keys in (("clinic", ["agency", "clinic"]), ("agency", ["agency"])):
-        for key, group in counts.groupby(keys, sort=True, dropna=False):
-            key = key if isinstance(key, tuple) else (key,)
-            if not all(isinstance(k, str) and k for k in key):  # a clinic without an agency has no agency row
-                if level == "agency" or not (isinstance(key[-1], str) and key[-1]):
-                    continue
-            bottom, base = next(((b, text) for b, text in bottoms if group[b].notna().all()), (None, ""))
-            if bottom is None or group[top].isna().any():
-                continue
-            numerator, denominator = float(group[top].sum()), float(group[bottom].sum())
-            pooled = f", pooled over {len(group)} clinics" if level == "agency" else ""
-            note = absent_note if bottom != bottoms[0][0] or outcome == "reach" else ""
-            rows.append({**dict(zip(keys, key)), "clinic": key[1] if level == "clinic" else None, "level": level,
-                         "outcome": outcome, "wave": None,
-                         "value": numerator / denominator if denominator else math.nan, "n": int(denominator),
-                         "base": base + pooled, "numerator": numerator, "denominator": denominator,
-                         "sd": math.nan, "min": math.nan, "max": math.nan, "note": note})
+    for level, site, group in _sites(counts):
+        bottom, base = next(((b, text) for b, text in bottoms if group[b].notna().all()), (None, ""))
+        if bottom is None or group[top].isna().any():
+            continue
+        numerator, denominator = float(group[top].sum()), float(group[bottom].sum())
+        pooled = f", pooled over {len(group)} clinics" if level == "agency" else ""
+        note = absent_note if bottom != bottoms[0][0] or outcome == "reach" else ""
+        rows.append({**site, "level": level, "outcome": outcome, "wave": None,
+                     "value": numerator / denominator if denominator else math.nan, "n": int(denominator),
+                     "base": base + pooled, "numerator": numerator, "denominator": denominator,
+                     "sd": math.nan, "min": math.nan, "max": math.nan, "note": note})
     return rows
 
 
 def _mean_rows(frame: "pd.DataFrame", outcome: str, column: str, base: str, wave: Any = None,
                note: str = "") -> list[dict[str, Any]]:
-    rows = []
-    for level, keys in (("clinic", ["agency", "clinic"]), ("agency", ["agency"])):
-        for key, group in frame.groupby(keys, sort=True, dropna=False):
-            key = key if isinstance(key, tuple) else (key,)
-            if not all(isinstance(k, str) and k for k in key):  # a clinic without an agency has no agency row
-                if level == "agency" or not (isinstance(key[-1], str) and key[-1]):
-                    continue
-            rows.append({**dict(zip(keys, key)), "clinic": key[1] if level == "clinic" else None, "level": level,
-                         "outcome": outcome, "wave": wave, **_stats(group[column]),
-                         "base": base + (", pooled over the agency's clinics" if level == "agency" else ""),
-                         "numerator": math.nan, "denominator": math.nan, "note": note})
-    return rows
+    """Rows of a mean of units (respondents, counselors, sessions) per clinic and, pooled, per agency."""
+    return [{**site, "level": level, "outcome": outcome, "wave": wave, **_stats(group[column]),
+             "base": base + (", pooled over the agency's clinics" if level == "agency" else ""),
+             "numerator": math.nan, "denominator": math.nan, "note": note}
+            for level, site, group in _sites(frame)]
 
 
 def implementation_outcomes(quant: "pd.DataFrame", benchmark: float = DEFAULT_BENCHMARK) -> "pd.DataFrame":

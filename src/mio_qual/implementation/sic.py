@@ -111,10 +111,6 @@ def read_activity_list(path: str | Path, *, sheet: str | None = None) -> "pd.Dat
         Every bad cell (stage outside 1-8, a phase contradicting its stage, a level that is
         neither agency nor clinic, an id used twice).
     """
-    import pandas as pd
-
-    seen: dict[str, int] = {}
-
     def check(record: dict[str, Any], problem: Any) -> None:
         stage = record["stage"]
         if stage not in STAGES:
@@ -123,12 +119,9 @@ def read_activity_list(path: str | Path, *, sheet: str | None = None) -> "pd.Dat
         if record.get("phase") and record["phase"] != STAGE_PHASE[stage]:
             problem("phase", f"stage {stage} belongs to {STAGE_PHASE[stage]}, not {record['phase']}")
         record["phase"] = STAGE_PHASE[stage]
-        if record["activity_id"] in seen:
-            problem("activity_id", f"{record['activity_id']!r} is used twice (rows {seen[record['activity_id']]} "
-                                   f"and {record['row']})")
-        seen.setdefault(record["activity_id"], record["row"])
 
-    log = read_log(path, "activity list", ACTIVITY_COLUMNS, sheet=sheet, check=check, require_site=False)
+    log = read_log(path, "activity list", ACTIVITY_COLUMNS, sheet=sheet, check=check, require_site=False,
+                   unique="activity_id")
     return activity_frame(log.records)
 
 

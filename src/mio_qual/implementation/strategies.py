@@ -25,7 +25,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
-from .logs import Column, read_log
+from .logs import Column, log_table, read_log
 from .sic import PHASE_ALIASES, PHASES
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -138,18 +138,12 @@ def read_strategies(path: str | Path, *, sheet: str | None = None, clinics: Sequ
         Every bad cell: a name that is not an ERIC strategy (with the closest name), a bad
         date, an end before the start, an id used twice, an unknown clinic or agency.
     """
-    seen: dict[str, int] = {}
-
     def check(record: dict[str, Any], problem: Any) -> None:
         if record.get("end_date") and record["end_date"] < record["date"]:
             problem("end_date", f"ends ({record['end_date']}) before it starts ({record['date']})")
-        if record["strategy_id"] in seen:
-            problem("strategy_id", f"{record['strategy_id']!r} is used twice (rows {seen[record['strategy_id']]} "
-                                   f"and {record['row']})")
-        seen.setdefault(record["strategy_id"], record["row"])
 
     return read_log(path, "strategy log", STRATEGY_COLUMNS, sheet=sheet, clinics=clinics, agencies=agencies,
-                    agency_of=agency_of, check=check).records
+                    agency_of=agency_of, check=check, unique="strategy_id").records
 
 
 def strategy_table(log: "pd.DataFrame") -> "pd.DataFrame":
@@ -161,26 +155,11 @@ def strategy_table(log: "pd.DataFrame") -> "pd.DataFrame":
         strategy_id, agency, clinic, date, end_date, phase, eric, local_name, the seven
         :data:`PROCTOR` elements, unspecified (the empty elements, comma-separated).
     """
-    import pandas as pd
-
     columns = ["strategy_id", "agency", "clinic", "date", "end_date", "phase", "eric", "local_name", *PROCTOR]
-    frame = log.reindex(columns=columns) if len(log) else pd.DataFrame(columns=columns)
-    frame = frame.astype(object).where(frame.notna(), None)
+    frame = log_table(log, columns, ["date", "strategy_id"])
     frame["unspecified"] = [", ".join(e for e in PROCTOR if not isinstance(row[e], str) or not row[e].strip())
                             for row in frame.to_dict("records")]
-    return frame.sort_values(["date", "strategy_id"], kind="stable").reset_index(drop=True)
+    return frame
 
 
-def strategy_counts(log: "pd.DataFrame") -> "pd.DataFrame":
-    """Strategies per clinic and ERIC name (agency-wide strategies under their agency, clinic empty)."""
-    import pandas as pd
-
-    if not len(log):
-        return pd.DataFrame(columns=["agency", "clinic", "eric", "n"])
-    frame = log.assign(clinic=log["clinic"].where(log["clinic"].notna(), ""))
-    counts = frame.groupby(["agency", "clinic", "eric"], sort=True).size().rename("n").reset_index()
-    counts["clinic"] = counts["clinic"].replace("", None)
-    return counts
-
-
-__all__ = ["ERIC", "PROCTOR", "read_strategies", "strategy_table", "strategy_counts"]
+__all__ = ["ERIC", "PROCTOR", "read_strategies", "strategy_table"]
