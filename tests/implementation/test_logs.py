@@ -92,3 +92,20 @@ def test_facilitation_dose_by_hand(project, tmp_path: Path) -> None:  # type: ig
         "sustainability)",
         "row 2, column 'minutes': -5 is below 0",
     ]
+
+
+def test_xlsx_log_with_a_formula_cell_is_refused_whole(project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "contacts"
+    sheet.append(["clinic", "agency", "date", "phase", "minutes"])
+    sheet.append(["north", "river", "2025-01-02", "implementation", 60])
+    sheet.append(["north", "river", "2025-01-09", "implementation", "=A1*2"])
+    book.save(tmp_path / "contacts.xlsx")
+    with pytest.raises(InputError) as caught:
+        project.import_implementation("facilitation", tmp_path / "contacts.xlsx", sheet="contacts")
+    assert caught.value.details == ["sheet 'contacts', row 3, column 'minutes': holds a formula (=A1*2); "
+                                    "formulas are never evaluated on import"]
+    assert project.implementation_log("facilitation").empty

@@ -31,7 +31,7 @@ RENDERING_IMPORT = re.compile(r"^\s*(import|from)\s+(docx|openpyxl|matplotlib)\b
 
 # Above the project: may use it.
 ABOVE_PROJECT = ("project/", "cli/", "demo.py", "__init__.py")
-ANALYSIS_PACKAGES = ("agreement/", "mixed/", "autocode/")
+ANALYSIS_PACKAGES = ("agreement/", "mixed/", "autocode/", "implementation/")
 
 SQL_PENDING: set[str] = set()
 PROJECT_PENDING: set[str] = set()
