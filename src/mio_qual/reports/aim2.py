@@ -50,6 +50,15 @@ def _num(value: Any, pattern: str = "{:.2f}") -> str:
     return pattern.format(value) if isinstance(value, (int, float)) else str(value)
 
 
+def _readable(frame: "pd.DataFrame") -> "pd.DataFrame":
+    """Column names for readers: ``pre_implementation_days`` -> ``Pre-implementation days``."""
+    def label(name: object) -> str:
+        text = str(name).replace("pre_implementation", "pre-implementation").replace("_", " ")
+        return text[:1].upper() + text[1:]
+
+    return frame.rename(columns=label)
+
+
 def _outcome_table(outcomes: "pd.DataFrame") -> "pd.DataFrame":
     frame = outcomes.copy()
     frame["Outcome"] = frame["outcome"].map(lambda o: OUTCOME_LABELS.get(o, o))
@@ -119,7 +128,7 @@ def write_aim2(b: "ReportBuilder", data: Aim2Data, figure_path: Callable[[str], 
     b.heading("Stages of Implementation Completion", level + 1)
     if data.sic is not None:
         for table in data.sic.tables[:2] + data.sic.tables[3:]:
-            b.table(table.frame, table.title, note=" ".join(table.notes) or None)
+            b.table(_readable(table.frame), table.title, note=" ".join(table.notes) or None)
     else:
         b.paragraph("The project holds no activity list: SIC scores cannot be computed.")
 
@@ -127,19 +136,19 @@ def write_aim2(b: "ReportBuilder", data: Aim2Data, figure_path: Callable[[str], 
     if data.strategies is not None and len(data.strategies):
         shown = data.strategies[["date", "clinic", "agency", "eric", "actor", "dose", "unspecified"]].copy()
         shown["clinic"] = shown["clinic"].map(lambda c: c if isinstance(c, str) else "(agency-wide)")
-        b.table(shown.rename(columns={"eric": "ERIC strategy", "unspecified": "Proctor elements not specified"}),
+        b.table(_readable(shown.rename(columns={"eric": "ERIC strategy", "unspecified": "Proctor elements not specified"})),
                 "Implementation strategies by date and clinic, named by ERIC",
                 note=f"Strategy names: {short_citation('powell2015')}; specification: {short_citation('proctor2013')}.")
     else:
         b.paragraph("The project holds no strategy log.")
     if data.adaptations is not None and len(data.adaptations):
         shown = data.adaptations[["date", "clinic", "applies_to", "what", "nature", "planned", "fidelity", "reason"]]
-        b.table(shown, "Adaptations of MIO (FRAME) and of strategies (FRAME-IS)",
+        b.table(_readable(shown), "Adaptations of MIO (FRAME) and of strategies (FRAME-IS)",
                 note=f"{short_citation('wiltseystirman2019')}; {short_citation('miller2021')}.")
     else:
         b.paragraph("The project holds no adaptation log.")
     if data.dose is not None and len(data.dose):
-        b.table(data.dose.drop(columns=["base"]), "Facilitation dose: contacts and minutes by clinic and phase",
+        b.table(_readable(data.dose.drop(columns=["base"])), "Facilitation dose: contacts and minutes by clinic and phase",
                 note="Contacts with a clinic; meetings with an agency's leaders are counted at agency level only.")
     else:
         b.paragraph("The project holds no facilitation log.")
@@ -153,7 +162,7 @@ def write_aim2(b: "ReportBuilder", data: Aim2Data, figure_path: Callable[[str], 
         b.heading("Predictors and outcomes", level + 1)
         b.paragraph(" ".join(data.predictors.notes))
         for table in data.predictors.tables:
-            b.table(table.frame.drop(columns=["reading"], errors="ignore"), table.title)
+            b.table(_readable(table.frame.drop(columns=["reading"], errors="ignore")), table.title)
 
     if charts and data.timelines:
         b.heading("Timelines", level + 1)
