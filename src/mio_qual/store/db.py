@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
-from ..errors import InputError, WorkError
+from ..errors import InputError, MioQualError, WorkError
 from .schema import MIGRATIONS, SCHEMA_VERSION
 
 BUSY_TIMEOUT_MS = 60_000
@@ -117,19 +117,29 @@ class Store:
             finally:
                 self._depth -= 1
             return
-        self._begin_immediate()
+        self._begin()
         self._depth = 1
         try:
             yield self.connection
-        except BaseException:
+        except BaseException as exc:
             self._depth = 0
-            if self.connection.in_transaction:  # SQLite may already have rolled back (I/O error, full disk)
-                self.connection.execute("ROLLBACK")
+            self._rollback()
+            refusal = self._refusal(exc)
+            if refusal is not None:
+                raise refusal from None
             raise
         self._depth = 0
         self.connection.execute("COMMIT")
 
-    def _begin_immediate(self) -> None:
+    def _rollback(self) -> None:
+        if self.connection.in_transaction:  # SQLite may already have rolled back (I/O error, full disk)
+            self.connection.execute("ROLLBACK")
+
+    def _refusal(self, exc: BaseException) -> MioQualError | None:
+        """The error to show instead of ``exc`` when the backend refused a change (None: ``exc`` itself)."""
+        return None
+
+    def _begin(self) -> None:
         deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
         while True:
             try:

@@ -11,7 +11,7 @@ The schema has one definition, :data:`mio_qual.store.schema.MIGRATIONS` (SQLite 
 table, so that SQL ordering by insertion still means the same thing). The version is kept in the
 ``mio_qual_schema`` table, as SQLite keeps it in ``PRAGMA user_version``.
 
-Writers take a transaction-scoped advisory lock first (:meth:`PostgresStore.transaction`): one
+Writers take a transaction-scoped advisory lock first (``PostgresStore._begin``): one
 writer at a time, as SQLite's ``BEGIN IMMEDIATE``, so that check-then-write commands (an import
 that skips transcripts already present) never interleave and no serialization error can reach
 the user; readers are never blocked. Team mode (roles, row-level security) is
@@ -21,11 +21,10 @@ the user; readers are never blocked. Team mode (roles, row-level security) is
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Sequence
 from urllib.parse import urlsplit
 
 from ..errors import InputError, WorkError
@@ -358,48 +357,35 @@ class PostgresStore(Store):
             raw.execute(f"UPDATE {VERSION_TABLE} SET version = %s", (SCHEMA_VERSION,))
             team.install(self)
 
-    @contextmanager
-    def transaction(self) -> Iterator[PgConnection]:  # type: ignore[override]
-        """Run the block as one transaction, after taking the project's writer lock.
+    def _begin(self) -> None:
+        """Begin, then take the project's writer lock.
 
         The advisory lock makes writers take turns (as SQLite's ``BEGIN IMMEDIATE``); readers
-        are not blocked. A writer waiting longer than the busy timeout gets "the project is
-        busy"; on any exception everything is rolled back. Nested calls join the outer one.
+        are not blocked. A writer waiting longer than the busy timeout gets "the project is busy".
         """
         import psycopg
 
-        if self._depth:
-            self._depth += 1
-            try:
-                yield self.connection
-            finally:
-                self._depth -= 1
-            return
         raw = self.connection.raw
+        raw.execute("BEGIN")
         try:
-            raw.execute("BEGIN")
             raw.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK_KEY,))
         except psycopg.errors.LockNotAvailable:
             raw.execute("ROLLBACK")
             raise WorkError("the project is busy: another mio-qual command holds it", path=self.path,
                             hint="wait for it to finish and try again") from None
-        self._depth = 1
-        try:
-            yield self.connection
-        except psycopg.errors.InsufficientPrivilege as exc:
-            self._rollback()
-            raise InputError(f"the server refused the change: {_first_line(exc)}", path=self.path,
-                             hint="coders write only their own layer; ask the project lead") from None
-        except BaseException:
-            self._rollback()
-            raise
-        self._depth = 0
-        raw.execute("COMMIT")
 
     def _rollback(self) -> None:
-        self._depth = 0
-        if not self.connection.raw.closed:
+        if not self.connection.raw.closed and self.connection.in_transaction:
             self.connection.raw.execute("ROLLBACK")
+
+    def _refusal(self, exc: BaseException) -> InputError | None:
+        """A change the server's privileges or row-level security refused, as one line for the user."""
+        import psycopg
+
+        if isinstance(exc, psycopg.errors.InsufficientPrivilege):
+            return InputError(f"the server refused the change: {_first_line(exc)}", path=self.path,
+                              hint="coders write only their own layer; ask the project lead")
+        return None
 
     def role(self) -> str:
         """The database role this store is connected as."""
