@@ -216,6 +216,35 @@ CITATIONS: dict[str, Citation] = {
                          " Midboe, A. M. (2019). Comparison of rapid vs in-depth qualitative analytic methods from a"
                          " process evaluation of academic detailing in the Veterans Health Administration."
                          " *Implementation Science*, 14, 11."),
+    # ---------------------------------------------------------------- Aim 3: climate measures, aggregation
+    "ehrhart2014": Citation("Ehrhart, Aarons & Farahnak", 2014,
+                            "Ehrhart, M. G., Aarons, G. A., & Farahnak, L. R. (2014). Assessing the organizational"
+                            " context for EBP implementation: The development and validity testing of the"
+                            " Implementation Climate Scale (ICS). *Implementation Science*, 9, 157."),
+    "aarons2014": Citation("Aarons, Ehrhart & Farahnak", 2014,
+                           "Aarons, G. A., Ehrhart, M. G., & Farahnak, L. R. (2014). The Implementation Leadership"
+                           " Scale (ILS): Development of a brief measure of unit level implementation leadership."
+                           " *Implementation Science*, 9, 45."),
+    "aarons2004": Citation("Aarons", 2004,
+                           "Aarons, G. A. (2004). Mental health provider attitudes toward adoption of evidence-based"
+                           " practice: The Evidence-Based Practice Attitude Scale (EBPAS). *Mental Health Services"
+                           " Research*, 6(2), 61-74."),
+    "lehman2002": Citation("Lehman, Greener & Simpson", 2002,
+                           "Lehman, W. E. K., Greener, J. M., & Simpson, D. D. (2002). Assessing organizational"
+                           " readiness for change. *Journal of Substance Abuse Treatment*, 22(4), 197-209."),
+    "james1984": Citation("James, Demaree & Wolf", 1984,
+                          "James, L. R., Demaree, R. G., & Wolf, G. (1984). Estimating within-group interrater"
+                          " reliability with and without response bias. *Journal of Applied Psychology*, 69(1),"
+                          " 85-98."),
+    "bliese2000": Citation("Bliese", 2000,
+                           "Bliese, P. D. (2000). Within-group agreement, non-independence, and reliability:"
+                           " Implications for data aggregation and analysis. In K. J. Klein & S. W. J. Kozlowski"
+                           " (Eds.), *Multilevel theory, research, and methods in organizations* (pp. 349-381)."
+                           " Jossey-Bass."),
+    "lebreton2008": Citation("LeBreton & Senter", 2008,
+                             "LeBreton, J. M., & Senter, J. L. (2008). Answers to 20 questions about interrater"
+                             " reliability and interrater agreement. *Organizational Research Methods*, 11(4),"
+                             " 815-852."),
 }
 
 #: The sources each agreement coefficient follows, as (role, key, locator): the first is the

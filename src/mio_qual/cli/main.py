@@ -27,6 +27,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "ratings": ("mio_qual.cli.mixed", "ratings", "CFIR construct ratings per clinic: worksheets, import, agreement."),
     "quant": ("mio_qual.cli.mixed", "quant", "Import quantitative outcomes (fidelity, FIM/AIM/IAM, reach...)."),
     "joint": ("mio_qual.cli.mixed", "joint", "Joint displays of ratings, themes and outcomes."),
+    "aim3": ("mio_qual.cli.aim3", "aim3", "Aim 3: counselor links, climate and counselor measures, case-ordered matrices."),
     "rapid": ("mio_qual.cli.rapid", "rapid", "Rapid qualitative analysis: summary templates, matrices, comparisons."),
     "configurations": ("mio_qual.cli.configurations", "configurations", "Crisp-set QCA with minimization and coincidence analysis (CNA)."),
     "implementation": ("mio_qual.cli.implementation", "implementation", "Aim 2: implementation activities (SIC), strategies, adaptations, facilitation, outcomes."),

@@ -10,6 +10,7 @@ in their own module of this package, and nothing below it receives a project.
 from __future__ import annotations
 
 from ._base import ENV_VAR, PROJECT_FILE
+from .aim3 import Aim3Mixin
 from .analysis import AnalysisMixin
 from .coding import CodingMixin
 from .implementation import ImplementationMixin
@@ -20,8 +21,8 @@ from .team import TeamMixin
 from .transcripts import ImportResult, ProgressCallback, TranscriptsMixin
 
 
-class Project(TranscriptsMixin, CodingMixin, AnalysisMixin, MixedMixin, ImplementationMixin, RapidMixin, ReportsMixin,
-              TeamMixin):
+class Project(TranscriptsMixin, CodingMixin, AnalysisMixin, MixedMixin, Aim3Mixin, ImplementationMixin, RapidMixin,
+              ReportsMixin, TeamMixin):
     """A mio-qual project: a folder with one store.
 
     Parameters

@@ -1,0 +1,412 @@
+"""Climate and counselor measures scored as their manuals say, and aggregated to the clinic with a check.
+
+Items are identified by number only (no item wording is kept or shown). An :class:`Instrument`
+says how many items a measure has, their response range, which items form each subscale,
+which items are reversed, and how the total is formed. Four are defined:
+
+* ``ics``: Implementation Climate Scale (Ehrhart, Aarons & Farahnak 2014): 18 items scored
+  0-4, six subscales of three items (focus on EBP, educational support, recognition, rewards,
+  selection for EBP, selection for openness), numbered in that order; total = mean of the
+  subscale scores.
+* ``ils``: Implementation Leadership Scale (Aarons, Ehrhart & Farahnak 2014): 12 items scored
+  0-4, four subscales of three items (proactive, knowledgeable, supportive, perseverant), in
+  that order; total = mean of the subscale scores.
+* ``ebpas``: Evidence-Based Practice Attitude Scale (Aarons 2004): 15 items scored 0-4;
+  requirements (11-13), appeal (9, 10, 14, 15), openness (1, 2, 4, 8), divergence (3, 5, 6,
+  7); the total is the mean of all items with the divergence items reversed (4 - x), the
+  divergence subscale itself is reported as answered. A counselor-level measure.
+* ``orc``: TCU Organizational Readiness for Change (Lehman, Greener & Simpson 2002): items
+  scored 1-5, each scale the mean of its items times 10 (10-50), reversed items 6 - x. The
+  item-to-scale key of the survey form in use is not bundled: pass it as a key file
+  (:func:`read_key`) naming, per scale, its item numbers and the reversed ones.
+
+Every scored respondent has all items of a subscale answered; a subscale with missing items is
+not scored (and said so), and the number of items in the file is checked against the
+instrument.
+
+Aggregating respondents to their clinic is defensible only when they agree and clinics differ.
+:func:`aggregate` reports, per clinic and scale, n, mean and SD with rwg(j) (James, Demaree &
+Wolf 1984; uniform null distribution, sigma^2_EU = (A^2 - 1) / 12 for A response options,
+values truncated at 0 when the observed variance exceeds it) and, per scale, ICC(1) from the
+one-way ANOVA of respondents within clinics (Bliese 2000; k = mean clinic size, as R's
+``multilevel::ICC1``). It warns when a clinic's rwg(j) is below .70 (LeBreton & Senter 2008)
+or ICC(1) is below .05, thresholds the caller may change.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
+
+from ..errors import InputError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+
+@dataclass(frozen=True)
+class Instrument:
+    """How one measure is scored.
+
+    Attributes
+    ----------
+    name : str
+    title : str
+    citation : str
+        Key in :mod:`mio_qual.citations`.
+    n_items : int
+    low, high : int
+        Response range of every item.
+    subscales : mapping
+        Subscale name -> its item numbers (1-based).
+    reverse : tuple of int
+        Items reversed (``low + high - x``) wherever they are scored.
+    reverse_in_total : tuple of int
+        Items reversed only in the total (EBPAS divergence).
+    total : {"mean_of_subscales", "mean_of_items"}
+    multiplier : float
+        Scale scores are multiplied by this (TCU ORC: 10).
+    level : str
+        The respondent level (``staff`` or ``counselor``).
+    """
+
+    name: str
+    title: str
+    citation: str
+    n_items: int
+    low: int
+    high: int
+    subscales: Mapping[str, tuple[int, ...]]
+    reverse: tuple[int, ...] = ()
+    reverse_in_total: tuple[int, ...] = ()
+    total: str = "mean_of_subscales"
+    multiplier: float = 1.0
+    level: str = "staff"
+
+    @property
+    def options(self) -> int:
+        """The number of response options (A in rwg)."""
+        return self.high - self.low + 1
+
+    def check(self) -> None:
+        """Every subscale item within 1..n_items, no item in two subscales."""
+        seen: dict[int, str] = {}
+        for scale, items in self.subscales.items():
+            for item in items:
+                if not 1 <= item <= self.n_items:
+                    raise InputError(f"{self.name}: subscale {scale} names item {item}, outside 1-{self.n_items}")
+                if item in seen:
+                    raise InputError(f"{self.name}: item {item} is in {seen[item]} and {scale}")
+                seen[item] = scale
+
+
+def _run(start: int, names: Sequence[str], size: int = 3) -> dict[str, tuple[int, ...]]:
+    return {name: tuple(range(start + i * size, start + (i + 1) * size)) for i, name in enumerate(names)}
+
+
+INSTRUMENTS: dict[str, Instrument] = {
+    "ics": Instrument("ics", "Implementation Climate Scale", "ehrhart2014", 18, 0, 4,
+                      _run(1, ["focus", "educational_support", "recognition", "rewards", "selection_ebp",
+                               "selection_openness"])),
+    "ils": Instrument("ils", "Implementation Leadership Scale", "aarons2014", 12, 0, 4,
+                      _run(1, ["proactive", "knowledgeable", "supportive", "perseverant"])),
+    "ebpas": Instrument("ebpas", "Evidence-Based Practice Attitude Scale", "aarons2004", 15, 0, 4,
+                        {"requirements": (11, 12, 13), "appeal": (9, 10, 14, 15), "openness": (1, 2, 4, 8),
+                         "divergence": (3, 5, 6, 7)},
+                        reverse_in_total=(3, 5, 6, 7), total="mean_of_items", level="counselor"),
+}
+
+
+def read_key(path: str | Path, name: str = "orc") -> Instrument:
+    """An instrument from a key file (YAML): ``n_items``, ``low``, ``high``, ``subscales`` (name -> item
+    numbers), optionally ``reverse``, ``total``, ``multiplier``, ``title``, ``citation``, ``level``.
+
+    The TCU ORC key comes from the TCU manual of the form in use; only item numbers are read.
+    """
+    import yaml
+
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        raise InputError(f"cannot read the scoring key ({error.__class__.__name__})", path=path,
+                         hint="a YAML file with n_items, low, high and subscales") from error
+    try:
+        subscales = {str(k): tuple(int(i) for i in v) for k, v in raw["subscales"].items()}
+        defaults = {"orc": ("TCU Organizational Readiness for Change", "lehman2002", 10.0)}.get(name, (name, "", 1.0))
+        instrument = Instrument(name, str(raw.get("title", defaults[0])), str(raw.get("citation", defaults[1])),
+                                int(raw["n_items"]), int(raw["low"]), int(raw["high"]), subscales,
+                                tuple(int(i) for i in raw.get("reverse", ()) or ()),
+                                total=str(raw.get("total", "none")),
+                                multiplier=float(raw.get("multiplier", defaults[2])),
+                                level=str(raw.get("level", "staff")))
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise InputError(f"the scoring key is incomplete or not numbers ({error})", path=path,
+                         hint="give n_items, low, high and subscales: {name: [item numbers]}") from error
+    instrument.check()
+    return instrument
+
+
+def instrument(name: str, key: str | Path | None = None) -> Instrument:
+    """A bundled instrument by name, or one read from ``key``."""
+    if key is not None:
+        return read_key(key, name)
+    if name not in INSTRUMENTS:
+        hint = ("pass its scoring key from the TCU manual (--key orc_key.yaml)" if name == "orc" else
+                "use " + ", ".join(INSTRUMENTS) + ", or pass a scoring key")
+        raise InputError(f"no bundled scoring key for {name!r}", hint=hint)
+    return INSTRUMENTS[name]
+
+
+@dataclass
+class ItemFile:
+    """Items read from a respondent file: long records and what was found."""
+
+    records: list[tuple[str, str | None, str | None, str | None, int, float | None]]
+    respondents: int
+    warnings: list[str] = field(default_factory=list)
+
+
+def read_items(path: str | Path, spec: Instrument, *, prefix: str | None = None) -> ItemFile:
+    """Read a respondent x item file (CSV or XLSX): columns respondent_id, clinic (or agency),
+    optionally agency and counselor_id, and one column per item named ``<prefix><number>``
+    (``ics1`` ... ``ics18``; the prefix defaults to the instrument's name).
+
+    Raises
+    ------
+    InputError
+        Every bad cell (a value outside the range, not a number, a formula), a missing item
+        column or an extra one (the item count is checked), a repeated respondent.
+    """
+    from .tables import Formula, Problems, as_text, read_table
+
+    prefix = (prefix or spec.name).lower()
+    table = read_table(path, what=f"{spec.name} item file", header_contains=("respondent_id",))
+    problems = Problems(Path(path))
+    columns = [c for c in table.columns if c.lower().startswith(prefix) and c[len(prefix):].isdigit()]
+    numbers = sorted(int(c[len(prefix):]) for c in columns)
+    expected = list(range(1, spec.n_items + 1))
+    if numbers != expected:
+        missing = sorted(set(expected) - set(numbers))
+        extra = sorted(set(numbers) - set(expected))
+        raise InputError(f"{spec.title} has {spec.n_items} items; the file has {len(numbers)} item columns"
+                         + (f" (missing {', '.join(prefix + str(i) for i in missing)})" if missing else "")
+                         + (f" (unexpected {', '.join(prefix + str(i) for i in extra)})" if extra else ""),
+                         path=Path(path), hint=f"name the item columns {prefix}1 ... {prefix}{spec.n_items}")
+    by_number = {int(c[len(prefix):]): c for c in columns}
+    records: list[tuple[str, str | None, str | None, str | None, int, float | None]] = []
+    seen: dict[str, int] = {}
+    for n, record in table.records():
+        respondent = as_text(record.get("respondent_id"))
+        if not respondent:
+            problems.add(f"{table.where(n, 'respondent_id')}: the respondent is empty", n)
+            continue
+        if respondent in seen:
+            problems.add(f"{table.where(n, 'respondent_id')}: {respondent} already answered in row {seen[respondent]}",
+                         n)
+            continue
+        seen[respondent] = n
+        clinic = as_text(record.get("clinic")) or None
+        agency = as_text(record.get("agency")) or None
+        counselor = as_text(record.get("counselor_id")) or None
+        for item in expected:
+            raw = record.get(by_number[item])
+            if isinstance(raw, Formula):
+                problems.add(f"{table.where(n, by_number[item])}: holds a formula ({raw.text})", n)
+                continue
+            text = as_text(raw)
+            if not text:
+                records.append((respondent, agency, clinic, counselor, item, None))
+                continue
+            try:
+                value = float(text)
+            except ValueError:
+                problems.add(f"{table.where(n, by_number[item])}: {text!r} is not a number", n)
+                continue
+            if not (spec.low <= value <= spec.high) or not value.is_integer():
+                problems.add(f"{table.where(n, by_number[item])}: {text} is outside {spec.low}-{spec.high}", n)
+                continue
+            records.append((respondent, agency, clinic, counselor, item, value))
+    problems.raise_if_any(f"{spec.name} item file", "correct the cells listed and import the file again")
+    return ItemFile(records, len(seen))
+
+
+def score(items: "pd.DataFrame", spec: Instrument) -> "pd.DataFrame":
+    """Subscale and total scores per respondent.
+
+    Parameters
+    ----------
+    items : DataFrame
+        Long items: respondent_id, agency, clinic, counselor_id, item, value (NaN for missing).
+    spec : Instrument
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per respondent and scale: respondent_id, agency, clinic, counselor_id, scale,
+        score (NaN when an item of the scale is missing), n_items, answered. Scales are the
+        subscales and ``total`` (unless the instrument has none).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> items = pd.DataFrame({"respondent_id": "r1", "agency": None, "clinic": "a", "counselor_id": None,
+    ...                       "item": range(1, 16), "value": [4, 4, 0, 4, 0, 0, 0, 4, 3, 3, 2, 2, 2, 3, 3]})
+    >>> scored = score(items, INSTRUMENTS["ebpas"]).set_index("scale")["score"]
+    >>> [round(float(scored[s]), 3) for s in ("openness", "divergence", "requirements", "total")]
+    [4.0, 0.0, 2.0, 3.333]
+    """
+    import pandas as pd
+
+    wide = items.pivot_table(index="respondent_id", columns="item", values="value", aggfunc="first", dropna=False)
+    wide = wide.reindex(columns=range(1, spec.n_items + 1))
+    flip = spec.low + spec.high
+    reversed_ = wide.copy()
+    for item in spec.reverse:
+        reversed_[item] = flip - reversed_[item]
+    who = items.drop_duplicates("respondent_id").set_index("respondent_id")[["agency", "clinic", "counselor_id"]]
+    rows = []
+    sub_scores: dict[str, pd.Series] = {}
+    for scale, members in spec.subscales.items():
+        block = reversed_[list(members)]
+        complete = block.notna().all(axis=1)
+        sub_scores[scale] = block.mean(axis=1).where(complete) * spec.multiplier
+        for respondent in wide.index:
+            rows.append((respondent, scale, sub_scores[scale][respondent], len(members),
+                         int(block.loc[respondent].notna().sum())))
+    if spec.total == "mean_of_subscales":
+        total = pd.concat(sub_scores, axis=1).mean(axis=1, skipna=False)
+        for respondent in wide.index:
+            rows.append((respondent, "total", total[respondent], spec.n_items,
+                         int(wide.loc[respondent].notna().sum())))
+    elif spec.total == "mean_of_items":
+        all_items = reversed_.copy()
+        for item in spec.reverse_in_total:
+            all_items[item] = flip - all_items[item]
+        complete = all_items.notna().all(axis=1)
+        total = all_items.mean(axis=1).where(complete) * spec.multiplier
+        for respondent in wide.index:
+            rows.append((respondent, "total", total[respondent], spec.n_items,
+                         int(all_items.loc[respondent].notna().sum())))
+    frame = pd.DataFrame(rows, columns=["respondent_id", "scale", "score", "n_items", "answered"])
+    frame = frame.join(who, on="respondent_id")
+    frame["score"] = frame["score"].astype(float)
+    return frame[["respondent_id", "agency", "clinic", "counselor_id", "scale", "score", "n_items", "answered"]]
+
+
+def rwg_j(values: "pd.DataFrame", options: int) -> float:
+    """rwg(j) for one group (James, Demaree & Wolf 1984): respondents x items, uniform null.
+
+    rwg(j) = J (1 - s^2 / sigma^2_EU) / (J (1 - s^2 / sigma^2_EU) + s^2 / sigma^2_EU), with s^2
+    the mean of the items' within-group variances (n - 1) and sigma^2_EU = (A^2 - 1) / 12; 0
+    when s^2 exceeds sigma^2_EU; NaN with fewer than two respondents.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> round(rwg_j(pd.DataFrame({1: [3, 3, 4], 2: [3, 4, 4], 3: [2, 3, 3]}), 5), 4)
+    0.9375
+    """
+    complete = values.dropna()
+    if len(complete) < 2:
+        return math.nan
+    j = complete.shape[1]
+    mean_var = float(complete.var(axis=0, ddof=1).mean())
+    expected = (options ** 2 - 1) / 12
+    ratio = mean_var / expected
+    if ratio >= 1:
+        return 0.0
+    return j * (1 - ratio) / (j * (1 - ratio) + ratio)
+
+
+def icc1(scores: "pd.Series", groups: "pd.Series") -> float:
+    """ICC(1) from the one-way ANOVA of scores by group (Bliese 2000):
+    (MSB - MSW) / (MSB + (k - 1) MSW), k the mean group size (as ``multilevel::ICC1``).
+
+    NaN with fewer than two groups or no within-group variance.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> round(icc1(pd.Series([1, 2, 3, 4, 5, 6.0]), pd.Series(list("aaabbb"))), 4)
+    0.8065
+    """
+    import pandas as pd
+
+    frame = pd.DataFrame({"y": scores.astype(float).to_numpy(), "g": groups.to_numpy()}).dropna()
+    sizes = frame.groupby("g")["y"].size()
+    n, g = len(frame), len(sizes)
+    if g < 2 or n <= g:
+        return math.nan
+    grand = frame["y"].mean()
+    means = frame.groupby("g")["y"].transform("mean")
+    ssb = float((frame.groupby("g")["y"].mean().sub(grand) ** 2 * sizes).sum())
+    ssw = float(((frame["y"] - means) ** 2).sum())
+    msb, msw = ssb / (g - 1), ssw / (n - g)
+    k = n / g
+    denominator = msb + (k - 1) * msw
+    return (msb - msw) / denominator if denominator else math.nan
+
+
+def aggregate(items: "pd.DataFrame", spec: Instrument, *, by: str = "clinic", min_rwg: float = 0.70,
+              min_icc1: float = 0.05) -> tuple["pd.DataFrame", list[str]]:
+    """Clinic (or agency) scores with rwg(j) per group and scale, ICC(1) per scale, and warnings.
+
+    Returns
+    -------
+    table : DataFrame
+        One row per group and scale: instrument, scale, <by>, n (respondents scored), mean, sd,
+        rwg_j, icc1 (the scale's, repeated), aggregation (``supported`` or what fails).
+    warnings : list of str
+        One line per scale whose agreement or between-group differences do not support
+        averaging respondents to the group.
+    """
+    import pandas as pd
+
+    scored = score(items, spec)
+    flip = spec.low + spec.high
+    wide = items.pivot_table(index="respondent_id", columns="item", values="value", aggfunc="first", dropna=False)
+    wide = wide.reindex(columns=range(1, spec.n_items + 1))
+    for item in spec.reverse:
+        wide[item] = flip - wide[item]
+    in_total = wide.copy()
+    for item in spec.reverse_in_total:
+        in_total[item] = flip - in_total[item]
+    rows, warnings = [], []
+    for scale in [*spec.subscales, *(["total"] if spec.total != "none" else [])]:
+        part = scored[(scored["scale"] == scale) & scored["score"].notna() & scored[by].notna()]
+        members = list(spec.subscales.get(scale, range(1, spec.n_items + 1)))
+        scale_icc = icc1(part["score"], part[by])
+        low_groups = []
+        for group, block in part.groupby(by, sort=True):
+            source = in_total if scale == "total" else wide  # the items as the scale scores them
+            rwg = rwg_j(source.loc[block["respondent_id"], members], spec.options)
+            if not math.isnan(rwg) and rwg < min_rwg:
+                low_groups.append(f"{group} {rwg:.2f}")
+            problems = []
+            if math.isnan(rwg):
+                problems.append("rwg(j) needs two respondents")
+            elif rwg < min_rwg:
+                problems.append(f"rwg(j) < {min_rwg:.2f}")
+            if math.isnan(scale_icc) or scale_icc < min_icc1:
+                problems.append(f"ICC(1) < {min_icc1:.2f}" if not math.isnan(scale_icc) else "no ICC(1)")
+            rows.append({"instrument": spec.name, "scale": scale, by: group, "n": len(block),
+                         "mean": float(block["score"].mean()),
+                         "sd": float(block["score"].std(ddof=1)) if len(block) > 1 else math.nan,
+                         "rwg_j": rwg, "icc1": scale_icc,
+                         "aggregation": "supported" if not problems else "; ".join(problems)})
+        if low_groups:
+            warnings.append(f"{spec.name} {scale}: within-{by} agreement below rwg(j) {min_rwg:.2f} in "
+                            f"{', '.join(low_groups)}; the {by} mean may not stand for its staff")
+        if math.isnan(scale_icc) or scale_icc < min_icc1:
+            warnings.append(f"{spec.name} {scale}: ICC(1) = "
+                            + ("not computable" if math.isnan(scale_icc) else f"{scale_icc:.2f}")
+                            + f" (< {min_icc1:.2f}): {by}s hardly differ beyond their staff's variation")
+    table = pd.DataFrame(rows, columns=["instrument", "scale", by, "n", "mean", "sd", "rwg_j", "icc1", "aggregation"])
+    return table, warnings
+
+
+__all__ = ["Instrument", "INSTRUMENTS", "instrument", "read_key", "read_items", "score", "rwg_j", "icc1",
+           "aggregate", "ItemFile"]

@@ -1,0 +1,293 @@
+"""Aim 3: the counselor link table, climate and counselor measures, the case-ordered matrix and the
+facts the Aim 3 methods text is written from.
+
+Each method reads the store (:mod:`mio_qual.store.links`, :mod:`mio_qual.store.measures`,
+ratings, codings, quantitative values), hands the data to :mod:`mio_qual.mixed`, and writes in
+one transaction.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Sequence
+
+from ._base import ProjectBase
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from ..reports.aim3 import Aim3Data, Aim3Facts
+
+RATERS_KNEW_OUTCOMES = "aim3.raters_knew_outcomes"
+_RECONCILE_SOURCE = re.compile(r"^reconcile_(?P<a>.+)_(?P<b>[^_]+)_(?P<unit>span|sentence|paragraph|turn)$")
+
+
+class Aim3Mixin(ProjectBase):
+    """The counselor level, measures scored per their manuals, and the Aim 3 section's data.
+
+    It uses :class:`~mio_qual.project.mixed.MixedMixin`'s methods (evidence, ratings, joint
+    displays), which :class:`~mio_qual.project.Project` composes beside it.
+    """
+
+    # ------------------------------------------------------------------ counselor links
+    def import_counselor_links(self, path: str | Path) -> int:
+        """Replace the link table (study_id, counselor_id, clinic, agency) from a CSV or XLSX file,
+        in one transaction (see :func:`mio_qual.mixed.counselors.read_link_file`); returns its rows."""
+        from ..mixed.counselors import read_link_file
+        from ..store.links import replace_counselor_links
+
+        path = Path(path)
+        speakers = self.speakers()
+        study_ids = sorted({s for s in speakers["study_id"] if isinstance(s, str)}) if len(speakers) else []
+        records = read_link_file(path, study_ids=study_ids, clinics=self.cases("clinic"))
+        with self.store.transaction():
+            removed = replace_counselor_links(self.store, records, source_file=path.name)
+            self.store.audit("import counselor links", target=path.name,
+                             detail={"rows": len(records), "replaced": removed})
+        return len(records)
+
+    def counselor_links(self) -> "pd.DataFrame":
+        """The link table: study_id, counselor_id, clinic, agency, source_file."""
+        from ..store.links import read_counselor_links
+
+        return read_counselor_links(self.store)
+
+    def counselor_display(self, outcome: str = "fidelity", *, constructs: Sequence[str] = (),
+                          coder: str | Sequence[str] | None = None) -> "pd.DataFrame":
+        """The counselor-level joint display: one row per linked counselor with interview codes,
+        counselor measures, fidelity and FIM (see :func:`mio_qual.mixed.counselors.counselor_display`)."""
+        from ..errors import InputError
+        from ..mixed.counselors import counselor_display
+
+        links = self.counselor_links()
+        if not len(links):
+            raise InputError("the project has no counselor link table",
+                             hint="import one: study_id, counselor_id, clinic (mio-qual counselors import FILE)")
+        counselor_scores = [self.measure_scores(name) for name in self.instruments()
+                            if self._instrument(name).level == "counselor"]
+        import pandas as pd
+
+        measures = pd.concat(counselor_scores, ignore_index=True) if counselor_scores else None
+        return counselor_display(links, self.quant(), self.evidence("clinic", coder=coder), outcome=outcome,
+                                 measures=measures, constructs=constructs)
+
+    # ------------------------------------------------------------------ measures
+    def _instrument(self, name: str, key: str | Path | None = None) -> Any:
+        from ..mixed.measures import instrument
+
+        return instrument(name, key)
+
+    def import_measure(self, path: str | Path, instrument: str, *, key: str | Path | None = None,
+                       prefix: str | None = None) -> int:
+        """Import one instrument's respondent x item file (items by number only), replacing that
+        instrument's items, in one transaction; returns the respondents read.
+
+        Parameters
+        ----------
+        path : str or Path
+        instrument : {"ics", "ils", "ebpas", "orc"} or a name with ``key``
+        key : path, optional
+            A scoring key file (required for ``orc``; see :func:`mio_qual.mixed.measures.read_key`).
+        prefix : str, optional
+            Item column prefix (default: the instrument's name).
+        """
+        from ..mixed.measures import read_items
+        from ..store.measures import replace_instrument
+
+        spec = self._instrument(instrument, key)
+        path = Path(path)
+        found = read_items(path, spec, prefix=prefix)
+        with self.store.transaction():
+            replace_instrument(self.store, spec.name, [(r, a, c, k, i, v) for r, a, c, k, i, v in found.records],
+                               source_file=path.name)
+            self.store.audit("import measure", target=spec.name, detail={"respondents": found.respondents,
+                                                                          "source_file": path.name})
+        return found.respondents
+
+    def instruments(self) -> list[str]:
+        """The instruments with stored items."""
+        from ..store.measures import read_items
+
+        items = read_items(self.store)
+        return sorted(set(items["instrument"])) if len(items) else []
+
+    def measure_scores(self, instrument: str, key: str | Path | None = None) -> "pd.DataFrame":
+        """Subscale and total scores per respondent (see :func:`mio_qual.mixed.measures.score`), with
+        an ``instrument`` column."""
+        from ..mixed.measures import score
+        from ..store.measures import read_items
+
+        spec = self._instrument(instrument, key)
+        return score(read_items(self.store, spec.name), spec).assign(instrument=spec.name)
+
+    def measure_summary(self, instrument: str, *, by: str = "clinic", key: str | Path | None = None,
+                        min_rwg: float = 0.70, min_icc1: float = 0.05) -> tuple["pd.DataFrame", list[str]]:
+        """Clinic (or agency) means per scale with rwg(j) and ICC(1), and warnings where they do not
+        support aggregating (see :func:`mio_qual.mixed.measures.aggregate`)."""
+        from ..mixed.measures import aggregate
+        from ..store.measures import read_items
+
+        spec = self._instrument(instrument, key)
+        return aggregate(read_items(self.store, spec.name), spec, by=by, min_rwg=min_rwg, min_icc1=min_icc1)
+
+    # ------------------------------------------------------------------ the case-ordered matrix
+    def case_matrix(self, outcome: str = "fidelity", rows: Sequence[str] = (), *, by: str = "clinic",
+                    rater: str | None = None) -> "pd.DataFrame":
+        """A case-ordered predictor x outcome matrix over clinics (or counselors with ``by="counselor"``).
+
+        ``rows`` name what to show: a construct id (its ratings; with ``by="counselor"`` the
+        counselor's excerpts coded with it), ``<instrument>:<scale>`` (a measure's clinic mean or
+        counselor score), or a quantitative measure (its case mean). See
+        :func:`mio_qual.mixed.counselors.case_matrix`.
+        """
+        import pandas as pd
+
+        from ..errors import InputError
+        from ..mixed.aggregate import outcome_by_case
+        from ..mixed.counselors import case_matrix
+
+        series: dict[str, pd.Series] = {}
+        if by == "counselor":
+            table = self.counselor_display(outcome, constructs=[r for r in rows if ":" not in r])
+            table = table.set_index("counselor_id")
+            measures = {name: self.measure_scores(name) for name in self.instruments()}
+            from ..mixed.quant import ALIASES
+
+            key = ALIASES.get(outcome, outcome)
+            if key not in table.columns:
+                raise InputError(f"no counselor-level values of {outcome!r}", hint="import data with a counselor_id")
+            for row in rows:
+                if ":" in row:
+                    name, scale = row.split(":", 1)
+                    frame = measures.get(name)
+                    if frame is None:
+                        raise InputError(f"no items of instrument {name!r}", hint="import them with import_measure")
+                    part = frame[frame["scale"] == scale]
+                    ids = part["counselor_id"].where(part["counselor_id"].notna(), part["respondent_id"])
+                    series[row] = pd.Series(part["score"].to_numpy(), index=ids)
+                elif f"n {row}" in table.columns:
+                    series[row] = table[f"n {row}"]
+                else:
+                    series[row] = table[ALIASES.get(row, row)]
+            return case_matrix(series, table[key], outcome_name=outcome, case_kind="counselor")
+        quant = self.quant()
+        from ..mixed.quant import ALIASES
+
+        measured = set(quant["measure"]) if len(quant) else set()
+        matrix = None
+        for row in rows:
+            if ":" in row:
+                name, scale = row.split(":", 1)
+                summary, _ = self.measure_summary(name, by=by)
+                part = summary[summary["scale"] == scale]
+                series[row] = pd.Series(part["mean"].to_numpy(), index=part[by])
+            elif ALIASES.get(row, row) in measured:
+                series[row] = outcome_by_case(quant, row, by=by)["value"]
+            else:  # a construct: its ratings
+                matrix = self.construct_matrix(by=by, rater=rater) if matrix is None else matrix
+                if row not in matrix.index:
+                    raise InputError(f"{row!r} is no rated construct, measure or INSTRUMENT:SCALE",
+                                     hint="e.g. --row IS.J2 --row ics:total --row fim")
+                series[row] = matrix.loc[row]
+        return case_matrix(series, outcome_by_case(quant, outcome, by=by)["value"], outcome_name=outcome,
+                           case_kind=by)
+
+    # ------------------------------------------------------------------ the methods facts
+    def set_raters_knew_outcomes(self, knew: bool) -> None:
+        """Record whether the raters knew the clinics' outcomes when they rated (the methods text says so)."""
+        from ..store.audit import set_meta
+
+        with self.store.transaction():
+            set_meta(self.store, RATERS_KNEW_OUTCOMES, "yes" if knew else "no")
+            self.store.audit("record rating blinding", detail={"raters_knew_outcomes": bool(knew)})
+
+    def raters_knew_outcomes(self) -> bool | None:
+        """True/False as recorded, None when nobody recorded it."""
+        from ..store.links import read_setting
+
+        value = read_setting(self.store, RATERS_KNEW_OUTCOMES)
+        return None if value is None else value == "yes"
+
+    def aim3_facts(self, by: str = "clinic") -> "Aim3Facts":
+        """What the Aim 3 methods text reports, read from the project (see :class:`mio_qual.reports.aim3.Aim3Facts`)."""
+        from ..mixed.ratings import CONSENSUS
+        from ..reports.aim3 import Aim3Facts
+        from ..store.codings import read_codings
+        from ..store.summary import project_facts
+
+        facts = Aim3Facts(raters_knew_outcomes=self.raters_knew_outcomes())
+        for layer in project_facts(self.store).layers:
+            if layer.origin != "consensus":
+                continue
+            for source, n in layer.by_source:
+                match = _RECONCILE_SOURCE.match(source or "")
+                if match:
+                    facts.coders, facts.unit, facts.consensus = (match["a"], match["b"]), match["unit"], layer.coder
+                    facts.n_agreed += n
+                else:
+                    facts.n_decided_codings += n
+        if facts.coders:
+            listed = self.reconcile(list(facts.coders), into=facts.consensus or "consensus",  # type: ignore[attr-defined]
+                                    unit=facts.unit or "span", write=False)
+            facts.n_disagreements = len(listed.rows)
+            facts.consensus_codings = len(read_codings(self.store, coder=facts.consensus, columns=["id"]))
+        ratings = self.ratings(by=by)
+        own = ratings[ratings["rater"] != CONSENSUS]
+        facts.raters = sorted(set(own["rater"]))
+        if len(facts.raters) >= 2:
+            cells = own.groupby(["case_id", "construct"])["rating"].agg(lambda v: len(set(v.fillna("missing"))))
+            facts.n_rating_disagreements = int((cells > 1).sum())
+            consensus = ratings[ratings["rater"] == CONSENSUS]
+            facts.n_rating_unresolved = int(consensus["rationale"].fillna("").str.startswith("UNRESOLVED").sum())
+        facts.n_x = int((ratings["rating"] == "X").sum())
+        return facts
+
+    def aim3_data(self, outcome: str = "fidelity", *, fit: str | Path | None = None, rule: Any = None,
+                  rows: Sequence[str] = (), links: bool = False) -> "Aim3Data":
+        """Everything the study report's Aim 3 section shows (see :class:`mio_qual.reports.aim3.Aim3Data`):
+        the clinic displays with one rule, the agency display, the counselor display, measures with
+        their aggregation checks, the case-ordered matrix and the methods facts. A part the project
+        cannot build is named in ``absent`` instead."""
+        from ..errors import InputError
+        from ..mixed.joint import DistinguishRule
+        from ..reports.aim3 import Aim3Data
+
+        rule = rule or DistinguishRule()
+        data = Aim3Data(outcome=outcome, facts=self.aim3_facts(), rule=rule,
+                        links=self.construct_links(links) if links else None)
+        try:
+            data.case_ordered = self.joint_display("case-ordered", outcome, rule=rule)
+            data.side_by_side = self.joint_display("side-by-side", outcome, rule=rule, fit=fit, links=links)
+        except InputError as error:
+            data.absent["clinic"] = str(error)
+        try:
+            data.agency = self.joint_display("case-ordered", outcome, by="agency", rule=rule)
+        except InputError as error:
+            data.absent["agency"] = str(error)
+        if len(self.counselor_links()):
+            try:
+                data.counselors = self.counselor_display(outcome)
+            except InputError as error:
+                data.absent["counselor"] = str(error)
+        else:
+            data.absent["counselor"] = "no counselor link table"
+        for name in self.instruments():
+            if self._instrument(name).level == "counselor":
+                continue
+            table, warnings = self.measure_summary(name)
+            data.measures.append(table)
+            data.measure_warnings += warnings
+        chosen = list(rows) or [f"{n}:total" for n in self.instruments()
+                                if self._instrument(n).level != "counselor"] + \
+            (list(data.case_ordered.data["flags"].index[
+                data.case_ordered.data["flags"]["distinguishing"] == "distinguishing"]) if data.case_ordered else [])
+        if chosen:
+            try:
+                data.matrix = self.case_matrix(outcome, chosen)
+            except InputError as error:
+                data.absent["matrix"] = str(error)
+        return data
+
+
+__all__ = ["Aim3Mixin", "RATERS_KNEW_OUTCOMES"]

@@ -1,0 +1,253 @@
+"""The study report's Aim 3 section: contextual determinants of fidelity and feasibility.
+
+:func:`write_aim3` writes the section into a :class:`~mio_qual.reports.builder.ReportBuilder`
+from an :class:`Aim3Data` (gathered by :meth:`mio_qual.project.Project.aim3_data`): methods
+paragraphs written from what the project holds and did (:func:`aim3_methods`), the clinic
+joint displays under one distinguishing rule, the agency display, the counselor-level display,
+climate measures with their aggregation checks, and the case-ordered predictor x outcome matrix.
+A part the project lacks is named in a sentence rather than left out silently.
+
+The reports engineer wires it into the study report (``reports/documents.py``):
+``write_aim3(b, project.aim3_data(outcome, fit=fit), figure_path, level=1)``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
+
+from ..citations import short_citation
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from ..mixed.joint import DistinguishRule, JointDisplay
+    from .builder import ReportBuilder
+
+
+@dataclass
+class Aim3Facts:
+    """What happened, for the methods text (:meth:`mio_qual.project.Project.aim3_facts`).
+
+    Attributes
+    ----------
+    coders : tuple of str
+        The two coders whose layers were reconciled (empty when there is no consensus layer).
+    unit : str
+    consensus : str
+        The consensus layer's name.
+    n_agreed : int
+        Consensus codings that both coders made.
+    n_decided_codings : int
+        Consensus codings that came from decisions on disagreements.
+    n_disagreements : int
+        Disagreements the reconciliation lists between the two coders today.
+    consensus_codings : int
+    raters : list of str
+    n_rating_disagreements : int
+        Rated cells (case x construct) on which the raters differ.
+    n_rating_unresolved : int
+        Of those, cells the consensus left missing because nobody decided them.
+    raters_knew_outcomes : bool or None
+        As recorded (None: not recorded).
+    n_x : int
+        X ratings (an extension to Damschroder & Lowery's scale).
+    """
+
+    coders: tuple[str, ...] = ()
+    unit: str | None = None
+    consensus: str | None = None
+    n_agreed: int = 0
+    n_decided_codings: int = 0
+    n_disagreements: int = 0
+    consensus_codings: int = 0
+    raters: list[str] = field(default_factory=list)
+    n_rating_disagreements: int = 0
+    n_rating_unresolved: int = 0
+    raters_knew_outcomes: bool | None = None
+    n_x: int = 0
+
+
+@dataclass
+class Aim3Data:
+    """What the Aim 3 section shows; None (with a reason in ``absent``) for a part the project lacks."""
+
+    outcome: str
+    facts: Aim3Facts
+    rule: "DistinguishRule"
+    links: "pd.DataFrame | None" = None
+    case_ordered: "JointDisplay | None" = None
+    side_by_side: "JointDisplay | None" = None
+    agency: "JointDisplay | None" = None
+    counselors: "pd.DataFrame | None" = None
+    measures: list["pd.DataFrame"] = field(default_factory=list)
+    measure_warnings: list[str] = field(default_factory=list)
+    matrix: "pd.DataFrame | None" = None
+    absent: dict[str, str] = field(default_factory=dict)
+
+
+def _n(count: int, noun: str) -> str:
+    from .methods import number
+
+    return number(count, noun)
+
+
+def group_counts(display: "JointDisplay | None") -> str:
+    """``'high: northside, westfield (n = 2); low: eastgate, downtown (n = 2)'`` from a case-ordered display."""
+    if display is None or "high" not in display.data:
+        return ""
+    high, low = display.data["high"], display.data["low"]
+    return (f"high: {', '.join(high) or 'none'} (n = {len(high)}); low: {', '.join(low) or 'none'} "
+            f"(n = {len(low)})")
+
+
+def aim3_methods(data: Aim3Data) -> list[str]:
+    """The Aim 3 methods paragraphs, written from the facts (never claiming what did not happen)."""
+    from ..mixed.links import describe_links
+
+    facts, rule = data.facts, data.rule
+    out: list[str] = []
+    if facts.coders:
+        a, b = facts.coders
+        text = (f"**Evidence.** Construct ratings rest on the {facts.consensus} coding layer, built from {a}'s and "
+                f"{b}'s layers: it holds {_n(facts.consensus_codings, 'coding')}, {facts.n_agreed:,} of them codings "
+                "both coders made")
+        if facts.n_decided_codings:
+            text += f" and {facts.n_decided_codings:,} from decisions on their disagreements"
+        text += (f". The two coders' layers still differ in {_n(facts.n_disagreements, 'place')}; "
+                 + ("these were not decided and their codings are not part of the consensus layer, so the evidence "
+                    "behind each rating is what both coders coded (or what was decided)."
+                    if not facts.n_decided_codings else
+                    "where no decision was recorded, the codings are not part of the consensus layer.")
+                 if facts.n_disagreements else "every disagreement was decided.")
+        out.append(text)
+    else:
+        out.append("**Evidence.** Construct ratings rest on the human coding layers merged (no consensus layer was "
+                   "built).")
+    out.append(describe_links(data.links) + (
+        " Links are reviewed and each states why an excerpt of the study code is evidence for the construct."
+        if data.links is not None else ""))
+    if facts.raters:
+        text = (f"**Ratings.** {', '.join(facts.raters)} rated each construct per clinic on Damschroder & Lowery's "
+                f"scale ({short_citation('damschroder2013')}): -2 to +2 for valence and strength, 0 for neutral or "
+                "mixed influence, blank for too little evidence.")
+        if facts.n_x:
+            text += (f" {_n(facts.n_x, 'rating')} use X (mixed, not weighed), an extension to that scale; X is "
+                     "left out of group means.")
+        if len(facts.raters) >= 2:
+            text += f" The raters differed on {_n(facts.n_rating_disagreements, 'cell')}"
+            text += (f"; {facts.n_rating_unresolved:,} were not decided and are missing in the consensus ratings."
+                     if facts.n_rating_unresolved else "; each was decided in reconciliation.")
+        knew = facts.raters_knew_outcomes
+        text += (" The raters knew the clinics' outcomes when they rated." if knew else
+                 " The raters did not know the clinics' outcomes when they rated." if knew is False else
+                 " Whether the raters knew the clinics' outcomes was not recorded.")
+        out.append(text)
+    groups = group_counts(data.case_ordered)
+    out.append(f"**Integration.** Clinics are ordered by {data.outcome} ({short_citation('guetterman2015')}). "
+               f"One rule flags distinguishing constructs in every display: the mean rating of the high-{data.outcome} "
+               f"clinics minus that of the low ones is at least {rule.strong:g} (weakly: {rule.weak:g}), with at least "
+               f"{rule.min_rated} rated clinic(s) in each group"
+               + (f" ({groups})" if groups else "") + ". Fit (confirmation, expansion, discordance) is the analysts' "
+               f"judgement ({short_citation('fetters2013')}); rows they did not judge are left empty, and the "
+               "direction summary beside it is not a fit. With so few cases these displays describe; they do not "
+               "test.")
+    return out
+
+
+def _frame_note(display: "JointDisplay") -> str:
+    return " ".join(display.notes)
+
+
+def write_aim3(b: "ReportBuilder", data: Aim3Data, figure_path: Callable[[str], Path], *, level: int = 1,
+               charts: bool = True) -> list[Path]:
+    """Write the Aim 3 section.
+
+    Parameters
+    ----------
+    b : ReportBuilder
+    data : Aim3Data
+    figure_path : callable
+        ``figure_path(name)`` -> where to write a chart beside the document (``aim3-heatmap``).
+    level : int
+        Heading level of the section.
+    charts : bool
+        Draw the heatmap of the case-ordered display.
+
+    Returns
+    -------
+    list of Path
+        The PNG files written.
+    """
+    written: list[Path] = []
+    b.heading("Aim 3: contextual determinants of fidelity and feasibility", level)
+    b.paragraph("Aim 3 asks which contextual determinants (organizational climate, counselor characteristics, "
+                "implementation process) explain MIO's fidelity and feasibility, joining construct ratings "
+                f"({short_citation('damschroder2013')}) with the quantitative outcomes in joint displays "
+                f"({short_citation('fetters2013')}; {short_citation('guetterman2015')}).")
+    b.heading("Methods", level + 1)
+    for paragraph in aim3_methods(data):
+        b.paragraph(paragraph)
+
+    b.heading("Clinics ordered by outcome", level + 1)
+    if data.case_ordered is not None:
+        display = data.case_ordered
+        b.table(display.frame, f"{display.title}, clinics highest first", note=_frame_note(display),
+                rating_columns=list(display.rating_columns))
+        if charts:
+            from .charts import draw
+
+            png = figure_path("aim3-heatmap")
+            draw(display.result().figures[0], png)
+            b.figure(png, f"Construct by clinic heatmap, clinics ordered by {data.outcome}")
+            written.append(png)
+    else:
+        b.paragraph(f"No clinic display: {data.absent.get('clinic', 'ratings or outcomes are missing')}.")
+    if data.side_by_side is not None:
+        display = data.side_by_side
+        frame = display.frame.drop(columns=[c for c in ("fit_note",) if not display.frame[c].astype(str).str.strip().any()])
+        b.table(frame, display.title, note=_frame_note(display), landscape=True)
+
+    b.heading("Agencies", level + 1)
+    if data.agency is not None:
+        b.table(data.agency.frame, data.agency.title + " (the agency as the inner setting)",
+                note=_frame_note(data.agency), rating_columns=list(data.agency.rating_columns))
+    else:
+        b.paragraph(f"No agency display: {data.absent.get('agency', 'no agency ratings')}.")
+
+    b.heading("Counselors", level + 1)
+    if data.counselors is not None and len(data.counselors):
+        b.table(data.counselors, f"Counselor-level joint display: {len(data.counselors)} linked counselors, ordered "
+                f"by {data.outcome}", note="Interview codes are the counselor's own coded excerpts (direct codings); "
+                "fidelity and FIM are the counselor's means with their n. Counselors are joined to their interviews "
+                "through the project's link table (study id -> counselor id).", landscape=True)
+    else:
+        b.paragraph(f"No counselor display: {data.absent.get('counselor', 'no counselor link table')}.")
+
+    b.heading("Climate measures", level + 1)
+    if data.measures:
+        import pandas as pd
+
+        table = pd.concat(data.measures, ignore_index=True)
+        b.table(table, "Climate measures by clinic, with within-clinic agreement and between-clinic differences",
+                note=(f"rwg(j): {short_citation('james1984')}, uniform null; ICC(1): {short_citation('bliese2000')}. "
+                      "Aggregation is called supported when rwg(j) >= .70 and ICC(1) >= .05. "
+                      + " ".join(data.measure_warnings)).strip())
+    else:
+        b.paragraph("The project holds no climate measures.")
+
+    b.heading("Case-ordered predictor x outcome matrix", level + 1)
+    if data.matrix is not None:
+        frame = data.matrix.reset_index().rename(columns={"index": "row"})
+        b.table(frame.map(lambda v: "" if v is None or (isinstance(v, float) and math.isnan(v)) else v),
+                f"Clinics ordered by {data.outcome}: predictors beside the outcome",
+                note="Rows: climate measure clinic means, and the constructs flagged distinguishing. Descriptive at "
+                     "this number of clinics.")
+    else:
+        b.paragraph(f"No matrix: {data.absent.get('matrix', 'nothing to show')}.")
+    return written
+
+
+__all__ = ["Aim3Data", "Aim3Facts", "aim3_methods", "write_aim3", "group_counts"]

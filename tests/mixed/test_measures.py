@@ -1,0 +1,117 @@
+"""Climate and counselor measures: subscales, reverse items, item counts; rwg(j) and ICC(1) by hand and against
+an independent ANOVA (statsmodels)."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from mio_qual.errors import InputError
+from mio_qual.mixed.measures import INSTRUMENTS, aggregate, icc1, read_items, read_key, rwg_j, score
+
+
+def _long(rows: dict[str, list[float]], clinic: dict[str, str]) -> pd.DataFrame:
+    return pd.DataFrame([(r, None, clinic[r], None, i + 1, float(v)) for r, values in rows.items()
+                         for i, v in enumerate(values)],
+                        columns=["respondent_id", "agency", "clinic", "counselor_id", "item", "value"])
+
+
+def test_instruments_have_the_published_structure() -> None:
+    ics, ils, ebpas = INSTRUMENTS["ics"], INSTRUMENTS["ils"], INSTRUMENTS["ebpas"]
+    assert (ics.n_items, len(ics.subscales), {len(v) for v in ics.subscales.values()}) == (18, 6, {3})
+    assert (ils.n_items, len(ils.subscales), {len(v) for v in ils.subscales.values()}) == (12, 4, {3})
+    assert ebpas.n_items == 15 and sorted(i for v in ebpas.subscales.values() for i in v) == list(range(1, 16))
+    assert ebpas.reverse_in_total == ebpas.subscales["divergence"] == (3, 5, 6, 7)
+    for spec in INSTRUMENTS.values():
+        spec.check()
+        assert (spec.low, spec.high) == (0, 4)
+
+
+def test_scores_by_hand_with_reverse_items_and_missing_answers() -> None:
+    # ICS: respondent a answers 0..4 cyclically; focus = items 1-3 = (0 + 1 + 2) / 3 = 1
+    a = [i % 5 for i in range(18)]
+    b = [4] * 18
+    b[4] = float("nan")  # item 5 unanswered: educational support (4-6) is not scored, nor the total
+    scored = score(_long({"a": a, "b": b}, {"a": "x", "b": "x"}), INSTRUMENTS["ics"]).set_index(["respondent_id",
+                                                                                                 "scale"])["score"]
+    assert scored[("a", "focus")] == pytest.approx(1.0)
+    subs = [np.mean(a[i:i + 3]) for i in range(0, 18, 3)]
+    assert scored[("a", "total")] == pytest.approx(np.mean(subs))  # mean of the six subscale means
+    assert math.isnan(scored[("b", "educational_support")]) and math.isnan(scored[("b", "total")])
+    assert scored[("b", "focus")] == 4.0
+    # a key with reversed items and a x10 multiplier (the TCU ORC's form): scale = mean(x, 6 - y) * 10
+    key = read_key_text({"n_items": 4, "low": 1, "high": 5, "subscales": {"s": [1, 2], "t": [3, 4]}, "reverse": [2]})
+    orc = score(_long({"r": [5, 1, 3, 4]}, {"r": "x"}), key).set_index("scale")["score"]
+    assert orc["s"] == pytest.approx(50.0) and orc["t"] == pytest.approx(35.0)
+
+
+def read_key_text(raw: dict, tmp: Path | None = None):  # type: ignore[no-untyped-def]
+    import tempfile
+
+    import yaml
+
+    folder = Path(tempfile.mkdtemp()) if tmp is None else tmp
+    path = folder / "key.yaml"
+    path.write_text(yaml.safe_dump(raw), encoding="utf-8")
+    return read_key(path, "orc")
+
+
+def test_rwg_j_by_hand() -> None:
+    # three respondents, three items, each item's variance 1/3; A = 5 options: sigma_EU^2 = 2
+    # rwg(j) = 3 (1 - 1/6) / (3 (1 - 1/6) + 1/6) = 2.5 / (2.5 + 1/6) = 0.9375
+    group = pd.DataFrame({1: [3, 3, 4], 2: [3, 4, 4], 3: [2, 3, 3]})
+    assert rwg_j(group, 5) == pytest.approx(0.9375)
+    # full agreement gives 1; more spread than a uniform null gives 0 (truncated); one respondent: undefined
+    assert rwg_j(pd.DataFrame({1: [2, 2], 2: [1, 1]}), 5) == 1.0
+    assert rwg_j(pd.DataFrame({1: [0, 4, 0, 4], 2: [4, 0, 4, 0]}), 5) == 0.0
+    assert math.isnan(rwg_j(pd.DataFrame({1: [2]}), 5))
+
+
+def test_icc1_by_hand_and_against_statsmodels_anova() -> None:
+    # groups a: 1, 2, 3 and b: 4, 5, 6: MSB = 13.5, MSW = 1, k = 3: (13.5 - 1) / (13.5 + 2) = 0.80645
+    assert icc1(pd.Series([1, 2, 3, 4, 5, 6.0]), pd.Series(list("aaabbb"))) == pytest.approx(12.5 / 15.5)
+    # unequal groups: compare with statsmodels' one-way ANOVA mean squares, k = N / G as multilevel::ICC1
+    import statsmodels.formula.api as smf
+    from statsmodels.stats.anova import anova_lm
+
+    rng = np.random.default_rng(7)
+    groups = np.repeat(["g1", "g2", "g3", "g4"], [5, 8, 6, 9])
+    y = rng.normal(0, 1, len(groups)) + pd.Series(groups).map({"g1": 0, "g2": 0.8, "g3": -0.5, "g4": 1.2}).to_numpy()
+    table = anova_lm(smf.ols("y ~ C(g)", data=pd.DataFrame({"y": y, "g": groups})).fit())
+    msb, msw = table["mean_sq"].iloc[0], table["mean_sq"].iloc[1]
+    k = len(y) / 4
+    assert icc1(pd.Series(y), pd.Series(groups)) == pytest.approx((msb - msw) / (msb + (k - 1) * msw))
+
+
+def test_aggregation_warns_when_staff_disagree(tmp_path: Path) -> None:
+    agree = {f"n{i}": [3] * 12 for i in range(4)}
+    split = {"e0": [0] * 12, "e1": [4] * 12, "e2": [0] * 12, "e3": [4] * 12}
+    clinic = {**{k: "north" for k in agree}, **{k: "east" for k in split}}
+    table, warnings = aggregate(_long({**agree, **split}, clinic), INSTRUMENTS["ils"])
+    total = table[table["scale"] == "total"].set_index("clinic")
+    assert total.at["north", "rwg_j"] == 1.0 and total.at["east", "rwg_j"] == 0.0
+    assert "rwg(j) < 0.70" in total.at["east", "aggregation"]
+    assert any("east 0.00" in w for w in warnings)
+
+
+def test_item_files_are_checked_for_item_count_range_and_repeats(tmp_path: Path) -> None:
+    path = tmp_path / "ils.csv"
+    path.write_text("respondent_id,clinic," + ",".join(f"ils{i}" for i in range(1, 12)) + "\nr1,north,"
+                    + ",".join(["2"] * 11) + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match="12 items; the file has 11 item columns .missing ils12."):
+        read_items(path, INSTRUMENTS["ils"])
+    path.write_text("respondent_id,clinic," + ",".join(f"ils{i}" for i in range(1, 13)) + "\n"
+                    "r1,north," + ",".join(["2"] * 11) + ",5\nr1,north," + ",".join(["2"] * 12) + "\n",
+                    encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        read_items(path, INSTRUMENTS["ils"])
+    assert any("outside 0-4" in d for d in caught.value.details)
+    assert any("r1 already answered in row 2" in d for d in caught.value.details)
+    with pytest.raises(InputError, match="no bundled scoring key for 'orc'"):
+        from mio_qual.mixed.measures import instrument
+
+        instrument("orc")

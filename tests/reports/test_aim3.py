@@ -1,0 +1,107 @@
+"""The Aim 3 section on the bundled sample: its methods text against the project's state, every part built."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import docx
+import pytest
+
+from helpers import SAMPLE
+
+MEASURES = SAMPLE / "measures"
+
+
+@pytest.fixture(scope="module")
+def aim3(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    from mio_qual import Project
+
+    folder = tmp_path_factory.mktemp("aim3")
+    project = Project.create(folder / "project")
+    project.import_transcripts([SAMPLE])
+    project.import_codings(sorted((SAMPLE / "coding" / "jordan").glob("*.docx")), coder="jordan")
+    project.import_codings([SAMPLE / "coding" / "casey.xlsx"], coder="casey")
+    project.reconcile(["jordan", "casey"], into="consensus")
+    for path in sorted((SAMPLE / "quant").glob("*.csv")):
+        project.import_quant(path)
+    for rater in ("lee", "kim"):
+        project.import_ratings(SAMPLE / "ratings" / f"{rater}.xlsx")
+    project.build_consensus(decisions=SAMPLE / "ratings" / "reconciliation.csv")
+    project.import_counselor_links(MEASURES / "counselor_links.csv")
+    for name in ("ics", "ils", "ebpas"):
+        project.import_measure(MEASURES / f"{name}.csv", name)
+    yield project, folder
+    project.close()
+
+
+def test_methods_text_tells_what_the_project_holds(aim3) -> None:  # type: ignore[no-untyped-def]
+    from mio_qual.mixed.joint import DistinguishRule
+    from mio_qual.reports.aim3 import aim3_methods
+
+    project, _ = aim3
+    # an independent count of what the text must report: the disagreements listed today, the consensus codings
+    listed = len(project.reconcile(["jordan", "casey"], into="consensus", write=False).rows)
+    consensus = len(project.codings(coder="consensus"))
+    text = "\n".join(aim3_methods(project.aim3_data("fidelity", fit=SAMPLE / "ratings" / "fit.csv")))
+    assert listed > 0 and f"still differ in {listed:,} places; these were not decided" in text
+    assert f"it holds {consensus:,} codings" in text
+    assert "reconciled into a consensus layer" not in text
+    assert "Whether the raters knew the clinics' outcomes was not recorded." in text
+    # the rater disagreements counted from the raters' own ratings
+    own = project.ratings(rater=["lee", "kim"]).pivot_table(index=["case_id", "construct"], columns="rater",
+                                                            values="rating", aggfunc="first", dropna=False)
+    differ = int((own["lee"].fillna("missing") != own["kim"].fillna("missing")).sum())
+    assert f"The raters differed on {differ} cells; each was decided in reconciliation." in text
+    assert "excerpts of study codes linked to a construct were not used (links are opt-in)" in text
+    project.set_raters_knew_outcomes(False)
+    data = project.aim3_data("fidelity", rule=DistinguishRule(min_rated=3))
+    text = "\n".join(aim3_methods(data))
+    assert "The raters did not know the clinics' outcomes when they rated." in text
+    high, low = data.case_ordered.data["high"], data.case_ordered.data["low"]
+    assert f"at least 3 rated clinic(s) in each group (high: {', '.join(high)} (n = {len(high)}); low: " in text
+    # one rule under every clinic display
+    for display in (data.case_ordered, data.side_by_side):
+        assert any("at least 3 rated case(s) in each group" in note for note in display.notes)
+
+
+def test_counselor_level_and_measures(aim3) -> None:  # type: ignore[no-untyped-def]
+    project, _ = aim3
+    links = project.counselor_links()
+    assert len(links) == 21 and links["study_id"].is_unique
+    table = project.counselor_display()
+    assert len(table) == 21
+    ranked = table["fidelity"].dropna().tolist()
+    assert ranked == sorted(ranked, reverse=True)
+    s05 = table.set_index("study_ids").loc["S05"]
+    sessions = project.quant(measure="fidelity", clinic="downtown")
+    mine = sessions[sessions["counselor_id"] == "DT-C2"]["value"]
+    assert s05["fidelity"] == pytest.approx(mine.mean()) and s05["fidelity_n"] == len(mine)
+    assert s05["n_excerpts"] > 0 and "ebpas total" in table.columns
+    summary, warnings = project.measure_summary("ics")
+    total = summary[summary["scale"] == "total"].set_index("clinic")
+    assert list(total["mean"].sort_values(ascending=False).index) == ["northside", "westfield", "eastgate", "downtown"]
+    # Eastgate's staff are split (the sample's story): some subscales do not support a clinic mean
+    assert any("eastgate" in w and "rwg(j)" in w for w in warnings)
+    matrix = project.case_matrix("fidelity", ["ics:total", "IS.J2"])
+    assert list(matrix.columns) == ["northside", "westfield", "eastgate", "downtown"]
+    assert list(matrix.index) == ["fidelity", "ics:total", "IS.J2"]
+    by_counselor = project.case_matrix("fidelity", ["ebpas:total", "IND.H.K"], by="counselor")
+    assert by_counselor.shape[1] == 20  # DT-C6 has no rated session yet
+
+
+def test_aim3_section_is_written(aim3, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from mio_qual.reports.aim3 import write_aim3
+    from mio_qual.reports.builder import ReportBuilder
+
+    project, _ = aim3
+    b = ReportBuilder("Aim 3")
+    written = write_aim3(b, project.aim3_data("fidelity", fit=SAMPLE / "ratings" / "fit.csv"),
+                         lambda name: tmp_path / f"{name}.png")
+    path = b.save(tmp_path / "aim3.docx")
+    document = docx.Document(str(path))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert headings[:2] == ["Aim 3: contextual determinants of fidelity and feasibility", "Methods"]
+    assert {"Counselors", "Climate measures", "Case-ordered predictor x outcome matrix"} <= set(headings)
+    assert written and written[0].is_file()
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "No agency display" in text  # the sample rates clinics only: said, not hidden
