@@ -226,7 +226,7 @@ def agreement_inputs(codings: pd.DataFrame, texts: Mapping[str, str], segments: 
         none of which the coders applied.
     """
     coders = check_request(coders, unit)
-    found = set(codings["coder"]) if len(codings) else set()
+    found = set(codings["coder"].unique()) if len(codings) else set()
     absent = [c for c in coders if c not in found]
     if absent:
         known = sorted(known_coders)
@@ -237,7 +237,7 @@ def agreement_inputs(codings: pd.DataFrame, texts: Mapping[str, str], segments: 
         codings = codings[codings["transcript_id"].isin(keep)]
     if codes is not None:
         wanted = [str(c) for c in codes]
-        all_codes = set(codings["code"])
+        all_codes = set(codings["code"].unique())
         unknown = [c for c in wanted if c not in all_codes]
         if len(unknown) == len(wanted) and wanted:
             raise InputError(f"none of the codes {', '.join(wanted)} was applied by these coders",

@@ -167,7 +167,7 @@ def _row(ratings: CodeRatings, stats: list[str], *, binary: bool, span: bool, co
         notes.append("span units: no unit is left uncoded by both coders, so only percent agreement is defined")
     if binary and n_coders == 2 and not span:
         try:
-            pb = prevalence_bias(data, categories=[0.0, 1.0], counts=counts)
+            pb = prevalence_bias(table=table, categories=[0.0, 1.0])
             row["prevalence_index"], row["bias_index"] = pb.prevalence_index, pb.bias_index
         except InputError:
             row["prevalence_index"] = row["bias_index"] = math.nan

@@ -519,7 +519,7 @@ def _character_unit_data(cod: pd.DataFrame, cod_all: pd.DataFrame, lengths: dict
                          codes: list[str], coverage: Any, scope: str) -> UnitData:
     if scope not in ("all", "coded"):
         raise InputError(f"unknown scope {scope!r}", hint="use 'all' (all text) or 'coded' (text anyone coded)")
-    transcripts = sorted(set(lengths) | set(cod["transcript_id"]))
+    transcripts = sorted(set(lengths) | set(cod["transcript_id"].unique()))
     missing = [t for t in transcripts if t not in lengths]
     if missing and scope == "all":
         raise InputError(f"no text length for transcript {missing[0]!r}",
@@ -596,7 +596,7 @@ def _span_unit_data(cod: pd.DataFrame, cod_all: pd.DataFrame, coders: list[str],
                     threshold: float) -> UnitData:
     if not 0 < threshold <= 1:
         raise InputError(f"span_threshold must be in (0, 1], got {threshold}")
-    transcripts = sorted(set(cod_all["transcript_id"]) | set(cod["transcript_id"]))
+    transcripts = sorted(set(cod_all["transcript_id"].unique()) | set(cod["transcript_id"].unique()))
     t_index = _transcript_index(transcripts)
     seen = _seen(cod_all, coders, transcripts, coverage)
     n_coders, n_codes = len(coders), len(codes)

@@ -43,7 +43,7 @@ class AnalysisMixin(ProjectBase):
         coders = check_request(coders, unit)
         codings = store_codings.read_codings(self.store, coder=coders, ordered=False,
                                              columns=("transcript_id", "start", "end", "code", "coder"))
-        found = set(codings["coder"]) if len(codings) else set()
+        found = set(codings["coder"].unique()) if len(codings) else set()
         known = store_codings.coders(self.store) if set(coders) - found else []
         segments = self.segments(unit, with_text=False) if unit in SEGMENT_UNITS else None
         return agreement_inputs(codings, self.texts(), segments, coders, unit, codes, transcripts=transcripts,
