@@ -115,8 +115,6 @@ def _load_numeric() -> Any:
 
 
 COPY_MIN_ROWS = 50
-NO_COPY = {"codings", "ratings", "audit"}
-"""Tables under row-level security in team mode (:mod:`mio_qual.store.team`): written with ``INSERT``."""
 _PLAIN_INSERT = re.compile(r"^\s*INSERT\s+INTO\s+(\w+)\s*\(([^()]*)\)\s*VALUES\s*\((?:\s*\?\s*,)*\s*\?\s*\)\s*$",
                            re.I | re.S)
 
@@ -147,18 +145,17 @@ class PgConnection:
         """Run one statement for every row in ``rows``; return the cursor.
 
         Many rows of a plain ``INSERT INTO t (...) VALUES (?, ...)`` inside a transaction go
-        through ``COPY`` (one stream, no statement per row on the server), in a savepoint: a
-        value ``COPY`` cannot read as its column's type (a float for an integer column) falls
-        back to an ``INSERT`` per row. Tables under row-level security (:data:`NO_COPY`) take
-        ``INSERT`` always: PostgreSQL refuses ``COPY FROM`` into them for coders. Other
-        statements go through psycopg's pipelined ``executemany`` (batches of statements per
-        round trip).
+        through ``COPY`` (one stream, no statement per row on the server), in a savepoint. When
+        the server refuses it (a coder's ``COPY`` into a table under row-level security) or a
+        value is not one ``COPY`` reads as its column's type (a float for an integer column),
+        the rows go as ``INSERT`` statements instead. Other statements go through psycopg's
+        pipelined ``executemany`` (batches of statements per round trip).
         """
         import psycopg
 
         rows = [tuple(row) for row in rows]
         plain = _PLAIN_INSERT.match(sql)
-        if plain and len(rows) >= COPY_MIN_ROWS and plain.group(1).lower() not in NO_COPY and self.in_transaction:
+        if plain and len(rows) >= COPY_MIN_ROWS and self.in_transaction:
             columns = ", ".join(translate(column.strip()) for column in plain.group(2).split(","))
             cursor = self.raw.cursor()
             try:
@@ -166,7 +163,7 @@ class PgConnection:
                     for row in rows:
                         copy.write_row(row)
                 return cursor
-            except psycopg.DataError:
+            except (psycopg.DataError, psycopg.errors.FeatureNotSupported):
                 pass
         cursor = self.raw.cursor()
         cursor.executemany(translate(sql), rows)
