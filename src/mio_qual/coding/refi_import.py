@@ -37,8 +37,8 @@ What lands where
   imported.
 
 Safety: the archive is opened with :func:`mio_qual.safezip.open_zip` and read member by member
-with a size bound; ``project.qde`` is parsed with defusedxml (no entities, no external
-references); only ``internal://`` source files inside the archive are read; any other
+with a size bound; ``project.qde`` is parsed with :mod:`mio_qual.xmlsafe` (hardened lxml: no entities, no
+DTD, no external references, bounded nesting); only ``internal://`` source files inside the archive are read; any other
 ``plainTextPath`` (``file://``, ``relative://``, an absolute path) is refused. Everything is
 one transaction: on any error the project is left as it was.
 """
