@@ -27,6 +27,9 @@ def aim3(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-d
     for rater in ("lee", "kim"):
         project.import_ratings(SAMPLE / "ratings" / f"{rater}.xlsx")
     project.build_consensus(decisions=SAMPLE / "ratings" / "reconciliation.csv")
+    for rater in ("lee", "kim"):  # the agency as the inner setting
+        project.import_ratings(SAMPLE / "ratings" / "agency" / f"{rater}.xlsx")
+    project.build_consensus(by="agency", decisions=SAMPLE / "ratings" / "agency" / "reconciliation.csv")
     project.import_counselor_links(MEASURES / "counselor_links.csv")
     for name in ("ics", "ils", "ebpas"):
         project.import_measure(MEASURES / f"{name}.csv", name)
@@ -48,7 +51,7 @@ def test_methods_text_tells_what_the_project_holds(aim3) -> None:  # type: ignor
     assert "reconciled into a consensus layer" not in text
     assert "Whether the raters knew the clinics' outcomes was not recorded." in text
     # the rater disagreements counted from the raters' own ratings
-    own = project.ratings(rater=["lee", "kim"]).pivot_table(index=["case_id", "construct"], columns="rater",
+    own = project.ratings(rater=["lee", "kim"], by="clinic").pivot_table(index=["case_id", "construct"], columns="rater",
                                                             values="rating", aggfunc="first", dropna=False)
     differ = int((own["lee"].fillna("missing") != own["kim"].fillna("missing")).sum())
     assert f"The raters differed on {differ} cells; each was decided in reconciliation." in text
@@ -62,6 +65,19 @@ def test_methods_text_tells_what_the_project_holds(aim3) -> None:  # type: ignor
     # one rule under every clinic display
     for display in (data.case_ordered, data.side_by_side):
         assert any("at least 3 rated case(s) in each group" in note for note in display.notes)
+
+
+def test_agency_level_ratings_and_their_honest_display(aim3) -> None:  # type: ignore[no-untyped-def]
+    project, _ = aim3
+    # agency/lee.xlsx has the clinic sheet's file name: importing it replaced none of lee's 120 clinic ratings
+    assert len(project.ratings(rater="lee", by="clinic")) == 120 and len(project.ratings(rater="lee", by="agency")) == 10
+    matrix = project.construct_matrix(by="agency")
+    assert list(matrix.columns) == ["harbor", "riverbend"] and len(matrix) == 5
+    assert matrix.loc["IS.H"].tolist() == ["-2", "+1"]
+    display = project.aim3_data("fidelity").agency
+    # two agencies: one case per group, fewer than the rule's two, so nothing is flagged (and the notes say why)
+    assert set(display.data["flags"]["distinguishing"]) == {"insufficient data"}
+    assert "(n = 1)" in display.notes[1] and "at least 2 rated case(s)" in display.notes[1]
 
 
 def test_counselor_level_and_measures(aim3) -> None:  # type: ignore[no-untyped-def]
@@ -104,4 +120,4 @@ def test_aim3_section_is_written(aim3, tmp_path: Path) -> None:  # type: ignore[
     assert {"Counselors", "Climate measures", "Case-ordered predictor x outcome matrix"} <= set(headings)
     assert written and written[0].is_file()
     text = "\n".join(p.text for p in document.paragraphs)
-    assert "No agency display" in text  # the sample rates clinics only: said, not hidden
+    assert "No agency display" not in text

@@ -11,6 +11,8 @@ judgements below:
   worksheet's; the rating and rationale columns are filled);
 * ``reconciliation.csv``: the value the raters agreed for each cell they rated differently
   (the sheet ``mio-qual ratings disagreements --out`` writes, filled in after the meeting);
+* ``agency/lee.xlsx``, ``agency/kim.xlsx`` and ``agency/reconciliation.csv``: the same for five
+  constructs rated per agency, where the agency is the inner setting;
 * ``fit.csv``: the analyst's fit judgements for the constructs the side-by-side display shows
   (fit is the analyst's interpretation; rows without one stay empty).
 
@@ -231,6 +233,26 @@ JUDGEMENTS: list[tuple[str, str, str, str, str | None, str, str | None]] = [
      "Some adaptation, some drift: balanced (0)."),
 ]
 
+# The agency as the inner setting: five constructs rated per agency (Riverbend: Northside and Eastgate; Harbor:
+# Downtown and Westfield), written to agency/ (kept apart from the clinic worksheets the demo imports).
+AGENCY_CONSTRUCTS = ["IND.A", "IS.G", "IS.H", "IS.I", "IS.J1"]
+R, H = "riverbend", "harbor"
+AGENCY_JUDGEMENTS: list[tuple[str, str, str, str, str | None, str, str | None]] = [
+    ("IND.A", R, "+1", "+1", None, "Leaders picked Northside, paid for training and coverage; budget flat.", None),
+    ("IND.A", H, "-2", "-1", "-2", "The agency leader says MIO matters but has moved no money and no rule.",
+     "Stated priority without action; one leader's own account."),
+    ("IS.G", R, "+1", "+1", None, "MIO kept its hour and its productivity dip was backed, though rooms go elsewhere.",
+     None),
+    ("IS.G", H, "-2", "-2", None, "Covering groups comes before protecting supervision, from several staff.", None),
+    ("IS.H", R, "+1", "+1", None, "Training days were not counted against productivity.", None),
+    ("IS.H", H, "-2", "-2", None, "Billable-hour targets, raised mid-year, make unbillable MIO work optional.", None),
+    ("IS.I", R, "+2", "+1", "+1", "MIO gives the mission's 'and families' something to do; leader and counselor.",
+     "Fits the mission better than the workflow."),
+    ("IS.I", H, "+1", "+1", None, "A clinical tool for the family slogan; one supervisor.", None),
+    ("IS.J1", R, "0", "0", None, "Grant and startup money now, a flat budget after: balanced (0).", None),
+    ("IS.J1", H, "-2", "-2", None, "The grant pays no counselor hour and ends in September; nothing budgeted.", None),
+]
+
 # Quotes the raters pinned for a few cells (the worksheet's 'quote' column; lee pins them, kim leaves the column
 # empty), so that the side-by-side display quotes the analyst's choice there and an automatic one elsewhere.
 PINS: dict[tuple[str, str], str] = {
@@ -274,12 +296,11 @@ def build_project(folder: Path):  # type: ignore[no-untyped-def]
     return project
 
 
-def fill(path: Path, rater: str) -> None:
+def fill(path: Path, rater: str, judgements: list[tuple[str, str, str, str, str | None, str, str | None]]) -> None:
     """Fill a written worksheet with one rater's judgements."""
     from openpyxl import load_workbook
 
-    index = {(c, k): (lee, kim, r_lee, r_kim) for c, k, lee, kim, _, r_lee, r_kim in JUDGEMENTS}
-    assert set(PINS) <= set(index), "a pinned quote for a cell without a judgement"
+    index = {(c, k): (lee, kim, r_lee, r_kim) for c, k, lee, kim, _, r_lee, r_kim in judgements}
     book = load_workbook(path)
     sheet = book["ratings"]
     header = [c.value for c in sheet[1]]
@@ -302,30 +323,37 @@ def fill(path: Path, rater: str) -> None:
 
 
 def main() -> None:
+    assert set(PINS) <= {(c, k) for c, k, *_ in JUDGEMENTS}, "a pinned quote for a cell without a judgement"
     from mio_qual.reports.worksheet import write_worksheet
 
     with tempfile.TemporaryDirectory() as scratch:
         project = build_project(Path(scratch))
         try:
             sheet = project.rating_worksheet("clinic")  # evidence: each construct's own coding (no links)
+            agency = project.rating_worksheet("agency", constructs=AGENCY_CONSTRUCTS)
+            (HERE / "agency").mkdir(exist_ok=True)
             for rater in RATERS:
-                written = write_worksheet(sheet, scratch, rater, docx=False)[0]
-                target = HERE / f"{rater}.xlsx"
-                shutil.copyfile(written, target)
-                fill(target, rater)
-                print(target)
+                for content, target, judgements in ((sheet, HERE / f"{rater}.xlsx", JUDGEMENTS),
+                                                    (agency, HERE / "agency" / f"{rater}.xlsx", AGENCY_JUDGEMENTS)):
+                    written = write_worksheet(content, Path(scratch) / content.by, rater, docx=False)[0]
+                    shutil.copyfile(written, target)
+                    fill(target, rater, judgements)
+                    print(target)
         finally:
             project.close()
-    with open(HERE / "reconciliation.csv", "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(["case_kind", "case_id", "construct", "lee", "kim", "rating", "rationale"])
-        for construct, clinic, lee, kim, agreed, r_lee, r_kim in JUDGEMENTS:
-            if lee != kim:
-                if agreed is None:
-                    raise SystemExit(f"{construct} {clinic}: the raters differ and no agreed value is given")
-                writer.writerow(["clinic", clinic, construct, lee, kim, agreed,
-                                 f"Agreed at the reconciliation meeting: {r_lee if agreed == lee else (r_kim or r_lee)}"])
-    print(HERE / "reconciliation.csv")
+    for kind, target, judgements in (("clinic", HERE / "reconciliation.csv", JUDGEMENTS),
+                                     ("agency", HERE / "agency" / "reconciliation.csv", AGENCY_JUDGEMENTS)):
+        with open(target, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(["case_kind", "case_id", "construct", "lee", "kim", "rating", "rationale"])
+            for construct, case, lee, kim, agreed, r_lee, r_kim in judgements:
+                if lee != kim:
+                    if agreed is None:
+                        raise SystemExit(f"{construct} {case}: the raters differ and no agreed value is given")
+                    why = r_lee if agreed == lee else (r_kim or r_lee)
+                    writer.writerow([kind, case, construct, lee, kim, agreed,
+                                     f"Agreed at the reconciliation meeting: {why}"])
+        print(target)
     with open(HERE / "fit.csv", "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(["construct", "fit", "note"])

@@ -66,8 +66,8 @@ def write_ratings(store: "Store", rater: str,
     rater : str
     records : sequence of (case_kind, case_id, construct, rating, rationale, quote)
     source_file : str, optional
-        The file the ratings came from (its name). Ratings the same rater brought from this
-        file before and that ``records`` no longer hold are removed.
+        The file the ratings came from (its name). Ratings of the same case kinds that the same
+        rater brought from this file before and that ``records`` no longer hold are removed.
     created : str
         ISO time stamp.
     replace_case_kind : str, optional
@@ -87,9 +87,11 @@ def write_ratings(store: "Store", rater: str,
                                      (rater, replace_case_kind)).rowcount
     elif source_file is not None:
         keys = {(k, c, s) for k, c, s, *_ in records}
+        kinds = {k for k, *_ in records}
         old = connection.execute("SELECT id, case_kind, case_id, construct FROM ratings WHERE rater = ? AND "
                                  "source_file = ?", (rater, source_file)).fetchall()
-        gone = [(i,) for i, k, c, s in old if (k, c, s) not in keys]
+        # only ratings of the case kinds this file rates: an agency sheet named like a clinic sheet removes nothing
+        gone = [(i,) for i, k, c, s in old if k in kinds and (k, c, s) not in keys]
         connection.executemany("DELETE FROM ratings WHERE id = ?", gone)
         removed = len(gone)
     existing = {tuple(k) for k in connection.execute(
