@@ -45,3 +45,20 @@ def test_limitations_come_from_the_project(tmp_path) -> None:
     one = limitations(inputs, "Inter-rater agreement needs two coders.", [])
     assert "Coding reliability could not be assessed: inter-rater agreement needs two coders." in one
     project.close()
+
+
+def test_intervals_that_say_nothing_are_not_printed() -> None:
+    from mio_qual.reports.documents import _interval_text, interval_meaningful
+
+    base = {"level": "code", "cohen_kappa": 0.5, "cohen_kappa_ci_low": 0.2, "cohen_kappa_ci_high": 0.8,
+            "prevalence": 0.01, "n_units": 1000}
+    assert interval_meaningful(base, "cohen_kappa") is True  # ten coded units
+    assert _interval_text(base, "cohen_kappa") == "\u00a0(0.20,\u00a00.80)"
+    rare = {**base, "prevalence": 0.004}  # four coded units
+    assert interval_meaningful(rare, "cohen_kappa") is False
+    assert _interval_text(rare, "cohen_kappa") == "\u00a0(no\u00a0interval*)"
+    point = {**base, "cohen_kappa": -0.0012, "cohen_kappa_ci_low": -0.0022, "cohen_kappa_ci_high": -0.0003}
+    assert interval_meaningful(point, "cohen_kappa") is False  # prints as (0.00, 0.00)
+    assert interval_meaningful({**base, "cohen_kappa_ci_low": float("nan")}, "cohen_kappa") is None
+    pooled = {**base, "level": "pooled", "prevalence": 0.001}
+    assert interval_meaningful(pooled, "cohen_kappa") is True

@@ -25,7 +25,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
 from ..citations import short_citation
 from ..errors import InputError
@@ -820,21 +820,53 @@ def agreement_results(data: AgreementData) -> str:
     return " ".join(parts)
 
 
-def _interval_text(value: Any, low: Any, high: Any) -> str:
-    """`` (low, high)`` for an interval that says something; `` (no interval*)`` for one of zero width.
+#: Fewer coded units than this (either coder) and a code's interval is not shown: the large-sample
+#: approximation behind an analytic interval does not hold, and a bootstrap of so few barely varies.
+MIN_CODED_UNITS = 5
 
-    A zero-width interval (``0.00 (0.00, 0.00)``) comes from a code too rare for its standard
-    error or bootstrap to vary; printing it would claim a certainty the data do not give.
+
+def interval_meaningful(row: Mapping[str, Any], stat: str) -> bool | None:
+    """Whether ``row``'s interval of ``stat`` says anything: None when there is none, False when it is not meaningful.
+
+    Not meaningful: fewer than :data:`MIN_CODED_UNITS` units coded with the code by either coder
+    (prevalence times units), or an interval that prints as a point at two decimals
+    (``0.00 (0.00, 0.00)`` claims a certainty the data do not give).
     """
+    low, high = row.get(f"{stat}_ci_low"), row.get(f"{stat}_ci_high")
     if low is None or high is None or math.isnan(float(low)) or math.isnan(float(high)):
+        return None
+    if _fmt(low) == _fmt(high):
+        return False
+    prevalence, units = row.get("prevalence"), row.get("n_units")
+    if row.get("level") == "code" and prevalence is not None and units is not None \
+            and not math.isnan(float(prevalence)) and not math.isnan(float(units)):
+        return round(float(prevalence) * float(units)) >= MIN_CODED_UNITS
+    return True
+
+
+def _interval_text(row: Mapping[str, Any], stat: str) -> str:
+    """`` (low, high)``; `` (no interval*)`` where it is not meaningful (:func:`interval_meaningful`)."""
+    meaningful = interval_meaningful(row, stat)
+    if meaningful is None:
         return ""
-    if abs(float(high) - float(low)) < 1e-9:
+    if not meaningful:
         return "\u00a0(no\u00a0interval*)"
-    return f"\u00a0({_fmt(low)},\u00a0{_fmt(high)})"
+    return f"\u00a0({_fmt(row[f'{stat}_ci_low'])},\u00a0{_fmt(row[f'{stat}_ci_high'])})"
 
 
-INTERVAL_NOTE = ("* No interval: the code was too rare in these units for the interval to have any width (a zero-width"
-                 " interval would claim certainty the data do not give).")
+def chart_intervals(codes: "pd.DataFrame", stat: str) -> "pd.DataFrame":
+    """A copy of ``codes`` whose intervals that are not meaningful are emptied, so a chart draws none for them."""
+    out = codes.copy()
+    keep = [interval_meaningful(row, stat) is not False for row in codes.to_dict("records")]
+    for end in ("low", "high"):
+        column = f"{stat}_ci_{end}"
+        if column in out.columns:
+            out[column] = out[column].where(keep)
+    return out
+
+
+INTERVAL_NOTE = (f"* No interval: fewer than {MIN_CODED_UNITS} units were coded with the code, or its interval"
+                 " rounds to a point; an interval for so rare a code would claim a precision the data do not give.")
 THRESHOLD_STATS = ("krippendorff_alpha", "unitized_alpha")
 """The statistics the 0.667/0.800 lines belong to (Krippendorff, 2004, p. 241): drawn on no other axis."""
 
@@ -855,7 +887,7 @@ def _code_table(data: AgreementData, name_of: Callable[[str], str],
         for stat in data.stats:
             label = STAT_LABELS[stat]
             if stat == main and stat != "percent_agreement":
-                interval = _interval_text(row[stat], row.get(f"{stat}_ci_low"), row.get(f"{stat}_ci_high"))
+                interval = _interval_text(row, stat)
                 record[f"{label} (95% CI)" if data.confidence == 0.95 else f"{label} (CI)"] = _fmt(row[stat]) + interval
             elif stat != "pabak" or "gwet_ac1" not in data.stats:
                 record[label] = row[stat]
@@ -890,7 +922,7 @@ def write_agreement(b: ReportBuilder, ctx: _Context, data: AgreementData | str, 
         from .charts import agreement_chart
 
         stat = data.main_stat
-        codes = data.codes().copy()
+        codes = chart_intervals(data.codes(), stat)
         codes["label"] = [f"{c} {info.name(c)}"[:44] for c in codes["code"]]
         thresholds = DEFAULT_THRESHOLDS if stat in THRESHOLD_STATS else ()
         png = agreement_chart(codes.rename(columns={stat: "value", f"{stat}_ci_low": "ci_low",

@@ -84,8 +84,10 @@ def _reliability(b: "ReportBuilder", ctx: _Context, data: AgreementData | str) -
         from .charts import agreement_chart
         from .documents import DEFAULT_THRESHOLDS, THRESHOLD_STATS
 
+        from .documents import chart_intervals
+
         stat = data.main_stat
-        frame = codes.copy()
+        frame = chart_intervals(codes, stat)
         name = info.name if info is not None else (lambda c: "")
         frame["label"] = [f"{c} {name(c)}"[:44] for c in frame["code"]]
         thresholds = DEFAULT_THRESHOLDS if stat in THRESHOLD_STATS else ()
@@ -148,13 +150,13 @@ def limitations(inputs: ReportInputs, data: AgreementData | str, evaluations: li
             if weak:
                 out.append(f"Agreement fell below the tentative level for {m.number(weak, 'code')} of {len(codes)};"
                            " themes resting on those codes are less certain than the others.")
-        stat = data.main_stat
-        low, high = codes.get(f"{stat}_ci_low"), codes.get(f"{stat}_ci_high")
-        if low is not None and high is not None:
-            zero = int(((high - low).abs() < 1e-9).sum())
-            if zero:
-                out.append(f"{m.number(zero, 'code').capitalize()} were too rare in the coded units for an interval"
-                           " of agreement; their coefficients say little.")
+        from .documents import MIN_CODED_UNITS, interval_meaningful
+
+        rare = sum(interval_meaningful(row, data.main_stat) is False for row in codes.to_dict("records"))
+        if rare:
+            out.append(f"{m.number(rare, 'code').capitalize()} {'was' if rare == 1 else 'were'} too rare in the coded"
+                       f" units (fewer than {MIN_CODED_UNITS} units coded, or an interval that rounds to a point) for"
+                       " an interval of agreement; their coefficients say little.")
     if not counts.get("ratings"):
         out.append("No construct ratings were recorded, so the themes are not linked to implementation outcomes.")
     if evaluations:
