@@ -12,27 +12,15 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from click.testing import CliRunner
 
-from mio_qual import Project
+from helpers.agreement import make_seen_project
 from mio_qual.agreement.project_api import SEEN_RULES, agreement_inputs
-from mio_qual.cli.main import _group as cli
-from mio_qual.coding.model import Coding
 from mio_qual.errors import InputError
-
-TEXT = "INTERVIEWER: Tell me.\n\nPARTICIPANT: The room is small. We share it.\n"
-FIRST = TEXT.index("The room")
 
 
 @pytest.fixture()
 def study(tmp_path):
-    project = Project.create(tmp_path / "study")
-    for name in ("T1", "T2"):
-        (tmp_path / f"{name}.txt").write_text(TEXT, encoding="utf-8")
-    project.import_transcripts([tmp_path / "T1.txt", tmp_path / "T2.txt"])
-    x = [Coding(t, FIRST, FIRST + 8, "X", "A", "human") for t in ("T1", "T2")]
-    project.write_codings(x, coder="A", covers=["T1", "T2"], action="test")
-    project.write_codings([Coding("T1", FIRST, FIRST + 8, "X", "B", "human")], coder="B", action="test")
+    project = make_seen_project(tmp_path)
     yield project
     project.close()
 
@@ -82,32 +70,10 @@ def test_an_assignment_sheet_names_coders_per_row(study, tmp_path):
         study.assign("A", sheet=str(sheet))
 
 
-def test_any_rule_and_the_csv_carries_the_counts(study, tmp_path):
+def test_any_rule_counts_every_transcript_as_seen(study):
     table = study.agreement(["A", "B"], seen="any", by_transcript=False)
     assert _code_row(table)["n_units"] == 4
-    runner = CliRunner()
-    out = tmp_path / "agreement.csv"
-    result = runner.invoke(cli, ["--project", str(study.folder), "agreement", "--coders", "A", "B",
-                                 "--seen", "coded", "--out", str(out)])
-    assert result.exit_code == 0, result.output
-    written = pd.read_csv(out)
-    assert (written["seen_rule"] == SEEN_RULES["coded"]).all()
-    assert written["left_out"].str.contains("1 transcripts B did not see").all()
-    assert written["left_out"].str.contains("spoken by the interviewer side").all()
-    shown = runner.invoke(cli, ["--project", str(study.folder), "agreement", "--coders", "A", "B"])
-    assert "seen: " + SEEN_RULES["given"] in " ".join(shown.output.split())
-    clash = runner.invoke(cli, ["--project", str(study.folder), "agreement", "--coders", "A", "B", "--all-seen",
-                                "--seen", "coded"])
-    assert clash.exit_code == 2
-
-
-def test_the_assign_command(study):
-    runner = CliRunner()
-    result = runner.invoke(cli, ["--project", str(study.folder), "coding", "assign", "--coder", "B", "T2",
-                                 "--format", "csv"])
-    assert result.exit_code == 0, result.output
-    assert "B,T2,command" in result.output
-    assert _code_row(study.agreement(["A", "B"], by_transcript=False))["n_units"] == 4
+    assert table.attrs["seen_rule"] == SEEN_RULES["any"]
 
 
 def test_deleting_a_layer_forgets_what_its_files_covered(study, tmp_path):

@@ -60,3 +60,37 @@ def test_every_format_shows_the_table_computed_with_every_option(coded_project, 
     assert result.exit_code == 0, result.output
     sheet = openpyxl.load_workbook(book).worksheets[0]
     assert [c.value for c in sheet[1]] == columns and sheet.max_row == len(rows) + 1
+
+
+def test_seen_rule_and_counts_reach_the_csv_and_the_screen(tmp_path):
+    """Issue 12: the CSV carries what the screen says under the table (the seen rule, what was left out)."""
+    import pandas as pd
+
+    from helpers.agreement import make_seen_project
+    from mio_qual.agreement.project_api import SEEN_RULES
+    from mio_qual.cli.main import _group
+
+    project = make_seen_project(tmp_path)
+    base = ["--project", str(project.folder)]
+    runner = CliRunner()
+    out = tmp_path / "agreement.csv"
+    result = runner.invoke(_group, base + ["agreement", "--coders", "A", "B", "--seen", "coded", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    written = pd.read_csv(out)
+    assert (written["seen_rule"] == SEEN_RULES["coded"]).all()
+    assert written["left_out"].str.contains("1 transcripts B did not see").all()
+    assert written["left_out"].str.contains("spoken by the interviewer side").all()
+    shown = runner.invoke(_group, base + ["agreement", "--coders", "A", "B"])
+    assert "seen: " + SEEN_RULES["given"] in " ".join(shown.output.split())
+    clash = runner.invoke(_group, base + ["agreement", "--coders", "A", "B", "--all-seen", "--seen", "coded"])
+    assert clash.exit_code == 2
+    # `coding assign` gives B transcript T2: its sentence B left uncoded is now a disagreement
+    assigned = runner.invoke(_group, base + ["coding", "assign", "--coder", "B", "T2", "--format", "csv"])
+    assert assigned.exit_code == 0, assigned.output
+    assert "B,T2,command" in assigned.output
+    result = runner.invoke(_group, base + ["agreement", "--coders", "A", "B", "--format", "json", "--convention",
+                                           "pairable", "--boot", "50", "--boot-method", "krippendorff"])
+    assert result.exit_code == 0, result.output
+    row = next(r for r in json.loads(result.output) if r["code"] == "X" and r["level"] == "code")
+    assert (row["n_units"], row["percent_agreement"]) == (4, 0.75)
+    project.close()

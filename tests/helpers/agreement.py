@@ -34,3 +34,23 @@ def make_coded_project(root: Path):  # type: ignore[no-untyped-def]
     for coder, rows in layers.items():
         project.write_codings([Coding(*span(t, p), code, coder) for t, p, code in rows], coder=coder)
     return project
+
+
+SEEN_TEXT = "INTERVIEWER: Tell me.\n\nPARTICIPANT: The room is small. We share it.\n"
+
+
+def make_seen_project(root: Path):  # type: ignore[no-untyped-def]
+    """Transcripts T1 and T2 (two participant sentences each): A codes X on the first sentence of each
+    and returned both; B codes X on T1's and was given T2 by no record yet (``agreement/test_seen.py``)."""
+    from mio_qual import Project
+    from mio_qual.coding.model import Coding
+
+    project = Project.create(root / "study")
+    for name in ("T1", "T2"):
+        (root / f"{name}.txt").write_text(SEEN_TEXT, encoding="utf-8")
+    project.import_transcripts([root / "T1.txt", root / "T2.txt"])
+    first = SEEN_TEXT.index("The room")
+    x = [Coding(t, first, first + 8, "X", "A", "human") for t in ("T1", "T2")]
+    project.write_codings(x, coder="A", covers=["T1", "T2"], action="test")
+    project.write_codings([Coding("T1", first, first + 8, "X", "B", "human")], coder="B", action="test")
+    return project
