@@ -39,7 +39,7 @@ if TYPE_CHECKING:  # pragma: no cover
 #: The appendices: file suffix, title, what each holds.
 APPENDICES = (
     ("a-agreement", "Appendix A. Inter-rater agreement", "the method, the agreement table of every code in CFIR order"
-     " with intervals, the chart, and agreement per transcript"),
+     " with intervals, and agreement per transcript (the chart is in the reliability section)"),
     ("b-disagreements", "Appendix B. Disagreements between coders", "every unit the coders coded differently,"
      " de-identified, with each coder's codes (the full list also as CSV)"),
     ("c-autocode", "Appendix C. Automatic coding suggestions", "how well the keyword rules and the model agree with"
@@ -82,15 +82,13 @@ def _reliability(b: "ReportBuilder", ctx: _Context, data: AgreementData | str) -
                         " agreement with its interval.")
     if ctx.charts and len(codes):
         from .charts import agreement_chart
-        from .documents import DEFAULT_THRESHOLDS, THRESHOLD_STATS
-
-        from .documents import chart_intervals
+        from .documents import DEFAULT_THRESHOLDS, THRESHOLD_STATS, chart_intervals
 
         stat = data.main_stat
+        thresholds = DEFAULT_THRESHOLDS if stat in THRESHOLD_STATS else ()
         frame = chart_intervals(codes, stat)
         name = info.name if info is not None else (lambda c: "")
         frame["label"] = [f"{c} {name(c)}"[:44] for c in frame["code"]]
-        thresholds = DEFAULT_THRESHOLDS if stat in THRESHOLD_STATS else ()
         png = agreement_chart(frame.rename(columns={stat: "value", f"{stat}_ci_low": "ci_low",
                                                     f"{stat}_ci_high": "ci_high"}),
                               ctx.figure_path("agreement"), label="label", statistic=STAT_LABELS[stat],
@@ -199,7 +197,8 @@ def study_report(inputs: ReportInputs, path: str | Path, *, title: str = "Qualit
     evaluations = list(inputs.evaluations or [])
     appendices: list[ReportResult] = []
     if not isinstance(data, str):
-        appendices.append(_appendix(inputs, path, "a-agreement", charts,
+        # the agreement chart is in the report itself (reliability section): drawn once, not again here
+        appendices.append(_appendix(inputs, path, "a-agreement", False,
                                     lambda b2, c2: write_agreement(b2, c2, data, level=1, appendix=False)))
         appendices.append(_appendix(inputs, path, "b-disagreements", charts,
                                     lambda b2, c2: write_disagreements(b2, c2, data, level=1, max_rows=max_rows,
