@@ -56,6 +56,7 @@ STAND_INS: dict[str, str] = {
     "implementation_activities.csv": str(SAMPLE / "quant" / "implementation_activities.csv"),
     "decided.csv": str(SAMPLE / "ratings" / "reconciliation.csv"),
     "aim2/": str(SAMPLE / "implementation") + "/",
+    "measures/": str(SAMPLE / "measures") + "/",
     "--fit fit.csv": "--fit " + str(SAMPLE / "ratings" / "fit.csv"),
     # made by the harness before the run (see _make_stand_ins)
     "nvivo-export.qdpx": "{stand_ins}/nvivo-export.qdpx",

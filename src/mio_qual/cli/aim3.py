@@ -24,10 +24,7 @@ def aim3() -> None:
 @aim3.command("links")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def links_cmd(path: Path) -> None:
-    """Import the counselor link table (study_id, counselor_id, clinic), replacing the earlier one.
-
-    Example: mio-qual aim3 links counselor_links.csv
-    """
+    """Import the counselor link table (study_id, counselor_id, clinic), replacing the earlier one."""
     say(f"{get_project().import_counselor_links(path)} participants linked to counselor ids")
 
 
