@@ -104,9 +104,13 @@ def heatmap(matrix: "pd.DataFrame", path: str | Path, *, names: Mapping[str, str
     for k in range(1, n_rows):
         if domains[k] != domains[k - 1]:
             axes.axhline(k - 0.5, color="#333333", linewidth=1.6)
+    row_inches = (height - 2.0) / max(n_rows, 1)
     for domain in dict.fromkeys(domains):
         rows = [k for k, d in enumerate(domains) if d == domain]
-        axes.text(n_cols - 0.45, (rows[0] + rows[-1]) / 2, DOMAIN_NAMES.get(domain, domain), rotation=-90,
+        name = DOMAIN_NAMES.get(domain, domain)
+        if len(name) * 0.075 > len(rows) * row_inches:  # a short group: its id, so labels never run together
+            name = domain
+        axes.text(n_cols - 0.45, (rows[0] + rows[-1]) / 2, name, rotation=-90,
                   ha="left", va="center", fontsize=8.5, fontweight="bold", color="#333333")
     case_labels = [f"{c}\n{outcomes[c]:.2f}" if outcomes and c in outcomes and not math.isnan(outcomes[c]) else str(c)
                    for c in matrix.columns]
