@@ -56,7 +56,10 @@ def test_show(runner: CliRunner) -> None:
     assert result.exit_code == 0
     data = json.loads(result.output)
     assert data["id"] == "IS.J1" and data["ancestors"] == ["IS.J", "IS"]
-    assert "MIO.BILL" in data["refined_by"]
+    # MIO.BILL's link to IS.J1 was removed on review (issue 13: payment for MIO time is OS.F); none refines IS.J1
+    assert data["refined_by"] == []
+    financing = json.loads(runner.invoke(codebook, ["show", "OS.F", "--format", "json"]).output)
+    assert financing["refined_by"] == ["MIO.BILL"]
     text = runner.invoke(codebook, ["show", "MIO.REC"])
     assert text.exit_code == 0
     assert "Recording sessions for fidelity review" in text.output and "IP.H1" in text.output
