@@ -6,16 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from mio_qual.cli.main import cli
 from helpers import SAMPLE
-
-
-def run(args: list[str], project: Path) -> int:
-    try:
-        cli(["--project", str(project), *args])
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    return 0
+from helpers.cli import run
 
 
 def test_aim3_commands_on_the_sample(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

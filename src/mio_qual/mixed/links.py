@@ -51,16 +51,12 @@ def read_links(path: str | Path) -> "pd.DataFrame":
         given twice.
     """
     import pandas as pd
-    import yaml
 
     from ..errors import InputError
+    from .tables import read_yaml
 
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        raise InputError(f"cannot read the link file ({error.__class__.__name__})", path=path,
-                         hint="give a YAML file with 'entries: [{code, construct, reason}, ...]'") from error
+    data = read_yaml(path, "link file", "give a YAML file with 'entries: [{code, construct, reason}, ...]'")
     entries = data.get("entries") if isinstance(data, dict) else None
     if not isinstance(entries, list):
         raise InputError("a link file needs a list under 'entries'", path=path,

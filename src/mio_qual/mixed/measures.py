@@ -125,14 +125,10 @@ def read_key(path: str | Path, name: str = "orc") -> Instrument:
 
     The TCU ORC key comes from the TCU manual of the form in use; only item numbers are read.
     """
-    import yaml
+    from .tables import read_yaml
 
     path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        raise InputError(f"cannot read the scoring key ({error.__class__.__name__})", path=path,
-                         hint="a YAML file with n_items, low, high and subscales") from error
+    raw = read_yaml(path, "scoring key", "a YAML file with n_items, low, high and subscales")
     try:
         subscales = {str(k): tuple(int(i) for i in v) for k, v in raw["subscales"].items()}
         defaults = {"orc": ("TCU Organizational Readiness for Change", "lehman2002", 10.0)}.get(name, (name, "", 1.0))

@@ -240,4 +240,16 @@ def as_text(value: Any) -> str:
     return text
 
 
-__all__ = ["Table", "Formula", "Problems", "read_table", "as_text"]
+
+def read_yaml(path: str | Path, what: str, hint: str) -> Any:
+    """A small YAML settings file (a link file, a scoring key) parsed safely, or an InputError naming it."""
+    import yaml
+
+    path = Path(path)
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        raise InputError(f"cannot read the {what} ({error.__class__.__name__})", path=path, hint=hint) from error
+
+
+__all__ = ["Table", "Formula", "Problems", "read_table", "read_yaml", "as_text"]
