@@ -2,10 +2,12 @@
 
 Modules, one job each:
 
-* :mod:`.ratings_scale`: the rating scale (-2 ... +2, X, missing) and parsing cells;
+* :mod:`.ratings_scale`: the rating scale (-2 ... +2 and missing; X an opt-in extension) and
+  parsing cells;
 * :mod:`.constructs`: construct names, order and rateability from the codebook; case kinds;
 * :mod:`.evidence`: the de-identified coded excerpts behind each construct in each case, and
   the one quote picker (:func:`.evidence.pick_quotes`);
+* :mod:`.links`: the reviewed study-code -> construct links, each with its reason (opt-in);
 * :mod:`.worksheet`: the content of rating worksheets (written by
   :mod:`mio_qual.reports.worksheet`);
 * :mod:`.ratings`: importing ratings, queries, construct x case matrices, rater agreement,
@@ -16,6 +18,10 @@ Modules, one job each:
   statistics by theme), each with the heatmap figure of the case-ordered matrix;
 * :mod:`.qca`: exploratory crisp-set configurational analysis (truth table, consistency,
   coverage);
+* :mod:`.counselors`: the counselor link table, the counselor-level display and the
+  case-ordered predictor x outcome matrix;
+* :mod:`.measures`: climate and counselor measures (ICS, ILS, EBPAS, TCU ORC) scored per their
+  manuals, with rwg(j) and ICC(1) for clinic aggregation;
 * :mod:`.tables`: reading spreadsheet cells with their sheet, row and column.
 
 These modules compute on DataFrames and files; :class:`~mio_qual.project.Project` reads the
