@@ -3,10 +3,13 @@
 A construct is rated per case (clinic, agency, role or transcript) as
 
 * ``-2`` / ``-1``: a strong / weak negative influence on implementation,
-* ``0``: neutral or only descriptive mentions,
+* ``0``: neutral, only descriptive mentions, or mixed (positive and negative influences in
+  balance: Damschroder & Lowery rate these 0),
 * ``+1`` / ``+2``: a weak / strong positive influence,
-* ``X``: mixed (positive and negative influences that cancel or cannot be weighed),
-* missing: not enough information to rate.
+* missing: not enough information to rate;
+* ``X`` (mixed, not weighed): an extension some teams use, not part of the published scale.
+  It is accepted only as an opt-in (worksheets offer it with ``mixed_x=True``), named as a
+  departure on import and in every display, and left out of group means.
 
 Stored values are the texts ``'-2', '-1', '0', '+1', '+2', 'X'`` or NULL (the ``ratings``
 table's CHECK constraint). :func:`parse_rating` turns what people type into those;
