@@ -437,7 +437,7 @@ def _segment_unit_data(cod: pd.DataFrame, cod_all: pd.DataFrame, segments: pd.Da
     seg_t = _ix(seg["transcript_id"], t_index)
     seg_start = offsets[seg_t] + seg["start"].to_numpy()
     seg_end = offsets[seg_t] + seg["end"].to_numpy()
-    n_units, n_coders, n_codes = len(seg), len(coders), len(codes)
+    n_units, n_coders = len(seg), len(coders)
     c_index = {c: i for i, c in enumerate(coders)}
     k_index = {c: i for i, c in enumerate(codes)}
 
