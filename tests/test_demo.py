@@ -69,7 +69,7 @@ def test_demo_writes_every_report_with_charts(demo):
     assert len(study.inline_shapes) >= 3  # code frequency, heatmap, agreement (and Aim 2's timelines)
     top = [p.text for p in study.paragraphs if p.style.name == "Heading 1"]
     assert top[:5] == ["About this report", "Methods", "Aim 2: implementation processes by clinic and agency",
-                       "Aim 3: determinants of implementation", "Reliability of the coding"]
+                       "Aim 3: contextual determinants of fidelity and feasibility", "Reliability of the coding"]
     appendix_c = docx.Document(str(reports / "study-appendix-c-autocode.docx"))
     summary = next(t for t in appendix_c.tables if t.rows[0].cells[0].text == "Suggestions")
     assert [r.cells[0].text for r in summary.rows[1:]] == ["rules", "rules", "model", "model"]

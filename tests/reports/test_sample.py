@@ -93,13 +93,13 @@ def test_sample_study_report(sample):
     document = docx.Document(str(result.path))
     top = [t for level, t in headings(document) if level == 1]
     assert top == ["About this report", "Methods", "Aim 2: implementation processes by clinic and agency",
-                   "Aim 3: determinants of implementation", "Reliability of the coding", "Limitations", "Appendices"]
+                   "Aim 3: contextual determinants of fidelity and feasibility", "Reliability of the coding", "Limitations", "Appendices"]
     text = "\n".join(p.text for p in document.paragraphs)
     assert "Reconciliation." in text and "jordan and casey" in text
     assert "Construct ratings." in text and "Quantitative data." in text
     assert "Themes are read from the consensus layer consensus." in text
     assert "Automatic suggestions" not in text or "rules" in text
-    assert {"study-agreement.png", "study-code-frequency.png", "study-heatmap.png"} <= {p.name for p in result.figures}
+    assert {"study-agreement.png", "study-code-frequency.png", "study-aim3-heatmap.png"} <= {p.name for p in result.figures}
     assert result.n_figures == len(result.figures)
     for png in result.figures:
         assert png.is_file() and png.stat().st_size > 10_000

@@ -407,11 +407,17 @@ class ReportsMixin(ProjectBase):
             aim2 = None
         if aim2 is not None and not len(aim2.outcomes) and aim2.sic is None and aim2.strategies is None:
             aim2 = None  # nothing of Aim 2 recorded: the section says so in one sentence
+        aim3 = None
+        if store_summary.ratings_count(self.store):
+            try:
+                aim3 = self.aim3_data(outcome, fit=fit)  # type: ignore[attr-defined]
+            except InputError:
+                aim3 = None  # the joint displays stand for Aim 3, each saying what it lacks
         inputs = self._report_inputs(
             redact, mask_sites, constructs=self.constructs(), facts=self.project_facts(),
             codebook=self._codebook_data(),
             agreement=self.agreement_data(coders, unit, n_boot=n_boot, seed=seed), evaluations=evaluations,
-            themes=self._themes_data(layer), joint=self._joint_data(outcome, by, rater, fit), aim2=aim2,
+            themes=self._themes_data(layer), joint=self._joint_data(outcome, by, rater, fit), aim2=aim2, aim3=aim3,
             rapid=self.rapid_report_data())  # type: ignore[attr-defined]
         return study_report(inputs, out, title=title, subtitle=subtitle, max_quotes=max_quotes, max_rows=max_rows,
                             charts=charts)

@@ -181,6 +181,8 @@ class ReportInputs:
         Evaluations of the automatic suggestions.
     aim2 : Aim2Data, optional
         The study report's Aim 2 section (:meth:`mio_qual.project.Project.aim2_data`).
+    aim3 : Aim3Data, optional
+        The study report's Aim 3 section (:meth:`mio_qual.project.Project.aim3_data`).
     rapid : RapidData, optional
         The rapid-analysis section (:meth:`mio_qual.project.Project.rapid_report_data`).
     as_of : datetime, optional
@@ -202,6 +204,7 @@ class ReportInputs:
     origins: dict[str, int] = field(default_factory=dict)
     as_of: "datetime | None" = None
     aim2: Any = None
+    aim3: Any = None
     rapid: Any = None
 
 

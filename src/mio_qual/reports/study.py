@@ -6,9 +6,10 @@ The report itself is short and reads in the order of a grant's aims:
 2. Methods (written from what the project records, :mod:`mio_qual.reports.methods`);
 3. Aim 2: implementation processes by clinic and agency (:mod:`mio_qual.reports.aim2`, when the
    project holds the data);
-4. Aim 3: determinants of implementation: themes by CFIR construct in the analysts' words
-   (memos, pinned quotes, rapid-analysis summaries) and the joint displays of construct
-   ratings against outcomes; the rapid-analysis matrix when summaries exist;
+4. Aim 3: contextual determinants (:mod:`mio_qual.reports.aim3`: joint displays of construct
+   ratings against outcomes by clinic, agency and counselor), then themes by CFIR construct in
+   the analysts' words (raters' rationales, memos, pinned quotes, rapid-analysis summaries) and
+   the rapid-analysis matrix when summaries exist;
 5. Reliability of the coding (a summary paragraph and one chart; the full tables are Appendix A);
 6. Limitations, written from the project's own numbers;
 7. Appendices: a list of the separate documents.
@@ -175,7 +176,8 @@ def study_report(inputs: ReportInputs, path: str | Path, *, title: str = "Qualit
     ----------
     inputs : ReportInputs
         Every part: ``facts``, ``agreement``, ``evaluations``, ``themes``, ``joint``, ``codebook``,
-        and ``aim2`` / ``rapid`` when the project holds them.
+        and ``aim2`` / ``aim3`` / ``rapid`` when the project holds them (without ``aim3`` the joint
+        displays stand for Aim 3).
     path : path
         The report's ``.docx``; the appendices are written beside it.
     title, subtitle : str
@@ -235,18 +237,24 @@ def study_report(inputs: ReportInputs, path: str | Path, *, title: str = "Qualit
         b.heading("Aim 2: implementation processes by clinic and agency")
         ctx.say_absent("The project holds no implementation outcome, activity or log data for Aim 2 yet.")
 
-    b.heading("Aim 3: determinants of implementation")
-    b.paragraph("What staff said about MIO's implementation, construct by construct of the Consolidated Framework for"
-                " Implementation Research (CFIR), and how the constructs rated in each clinic line up with its"
-                " outcomes.")
+    if inputs.aim3 is not None:
+        from .aim3 import write_aim3
+
+        ctx.figures.extend(write_aim3(b, inputs.aim3, ctx.figure_path, level=1, charts=charts))
+    else:
+        b.heading("Aim 3: determinants of implementation")
+        b.paragraph("How the CFIR constructs rated in each clinic line up with its outcomes, and what staff said,"
+                    " construct by construct.")
+        b.heading("Joint displays", 2)
+        write_joint(b, ctx, level=3, export=False)
     b.heading("Themes by construct", 2)
+    b.paragraph("What staff said about MIO's implementation, construct by construct of the Consolidated Framework"
+                " for Implementation Research (CFIR), in the analysts' words and the participants'.")
     write_themes(b, ctx, level=3, max_quotes=max_quotes)
     if inputs.rapid is not None:
         from .rapid import write_rapid
 
         write_rapid(b, inputs.rapid, level=2)
-    b.heading("Joint displays", 2)
-    write_joint(b, ctx, level=3, export=False)
 
     b.heading("Reliability of the coding")
     _reliability(b, ctx, data)
