@@ -34,7 +34,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING, Iterable, Mapping
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -270,13 +270,8 @@ class Redactor:
         return text
 
     def frame(self, frame: "pd.DataFrame") -> "pd.DataFrame":
-        """A copy of ``frame`` with every text cell and column name redacted."""
-        out = frame.copy()
-        out.columns = [self(c) if isinstance(c, str) else c for c in out.columns]
-        for column in out.columns:
-            if out[column].dtype == object or str(out[column].dtype).startswith("str"):
-                out[column] = out[column].map(lambda v: self(v) if isinstance(v, str) else v)
-        return out
+        """A copy of ``frame`` with every text cell and column name redacted (:func:`redact_frame`)."""
+        return redact_frame(frame, self)
 
     def left_as_words(self, text: str) -> list[str]:
         """The common-word aliases in ``text`` that were left alone because they read as ordinary words."""
@@ -284,6 +279,16 @@ class Redactor:
         if pattern is None or not text:
             return []
         return [m.group(0) for m in pattern.finditer(text) if m.group(0)[:1].isupper() and _used_as_word(text, m)]
+
+
+def redact_frame(frame: "pd.DataFrame", redactor: Callable[[str], str]) -> "pd.DataFrame":
+    """A copy of ``frame`` with every text cell (and column name) passed through ``redactor``."""
+    out = frame.copy()
+    out.columns = [redactor(c) if isinstance(c, str) else c for c in out.columns]
+    for column in out.columns:
+        if out[column].dtype == object or str(out[column].dtype).startswith("str"):
+            out[column] = out[column].map(lambda v: redactor(v) if isinstance(v, str) else v)
+    return out
 
 
 def redact(text: str, names: Iterable[str], *, placeholder: str = PLACEHOLDER, ignore_case: bool = True) -> str:
@@ -536,5 +541,5 @@ def name_review(texts: Mapping[str, str], names: Iterable[str], *, ignore: Itera
     return frame.sort_values(["occurrences", "word"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
-__all__ = ["Redactor", "redact", "known_names", "make_redactor", "name_review", "neutral_ids", "site_labels",
+__all__ = ["Redactor", "redact", "redact_frame", "known_names", "make_redactor", "name_review", "neutral_ids", "site_labels",
            "is_common_word", "name_like_label", "normalize_name", "fold", "name_pattern", "PLACEHOLDER"]

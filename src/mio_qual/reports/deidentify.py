@@ -11,14 +11,10 @@ names and aliases that the project kept at import, the name-like speaker labels
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any, Callable
 
-from ..deidentify import make_redactor
+from ..deidentify import make_redactor, redact_frame
 from ..errors import InputError
-
-if TYPE_CHECKING:  # pragma: no cover
-    import pandas as pd
-
 
 MAX_REDACT_BYTES = 1 << 20
 MAX_REDACT_NAMES = 5_000
@@ -66,16 +62,6 @@ def read_redact_file(path: str | Path) -> list[str]:
         raise InputError(f"the file lists {len(names):,} names, more than the {MAX_REDACT_NAMES:,} allowed",
                          path=path, hint="redaction tries every name on every quote; list only the names to hide")
     return names
-
-
-def redact_frame(frame: "pd.DataFrame", redactor: Callable[[str], str]) -> "pd.DataFrame":
-    """A copy of ``frame`` with every text cell (and column name) passed through ``redactor``."""
-    out = frame.copy()
-    out.columns = [redactor(c) if isinstance(c, str) else c for c in out.columns]
-    for column in out.columns:
-        if out[column].dtype == object or str(out[column].dtype).startswith("str"):
-            out[column] = out[column].map(lambda v: redactor(v) if isinstance(v, str) else v)
-    return out
 
 
 def redact_display(display: Any, redactor: Callable[[str], str]) -> Any:
