@@ -162,8 +162,8 @@ def limitations(inputs: ReportInputs, data: AgreementData | str, evaluations: li
         out.append("Automatic suggestions agree only partly with the human coding (Appendix C); no finding rests"
                    " on them.")
     out.append("Names are replaced using the speaker roster and its aliases; a name the roster does not list may"
-               " remain in a quote. `mio-qual report names` lists capitalised words that may be such names, for"
-               " review before the report is shared.")
+               " remain in a quote. The command \u201cmio-qual report names\u201d lists capitalised words that may be"
+               " such names, for review before the report is shared.")
     return out
 
 
