@@ -100,6 +100,14 @@ def test_every_bad_cell_is_listed_and_nothing_stored(project, tmp_path: Path) ->
     ]
 
 
+def test_a_new_list_names_dates_it_no_longer_scores(sic_project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    shorter = write_file(tmp_path / "short.csv", "\n".join(LIST.splitlines()[:-2]) + "\n")  # A5 and A6 dropped
+    result = sic_project.import_implementation("activities", shorter)
+    assert result.warnings == ["1 stored completion date(s) name activities no longer on the list and are not "
+                               "scored: A6"]  # A5 had no date
+    assert sic_project.sic().set_index("clinic").at["north", "stage_reached"] == 4
+
+
 def test_dates_need_the_list_first(project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(InputError, match="no activity list"):
         project.import_implementation("activity_dates", write_file(tmp_path / "d.csv", DATES))

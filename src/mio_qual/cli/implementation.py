@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from .common import emit, format_option, get_project, out_option, say
+from .common import emit, format_option, get_project, out_option, say, warn
 
 LOG_NAMES = ("activities", "activity_dates", "strategies", "adaptations", "facilitation", "events")
 TABLE_FORMATS = ("table", "csv", "json", "xlsx", "docx")
@@ -49,6 +49,8 @@ def import_cmd(log: str, path: Path, sheet: str | None) -> None:
     result = get_project().import_implementation(log, path, sheet=sheet)
     say(f"imported {result.rows} rows of the {log} log from {path.name}"
         + (f" (replacing {result.replaced})" if result.replaced else ""))
+    for message in result.warnings:
+        warn(message)
 
 
 @implementation.command()

@@ -96,6 +96,13 @@ class ImplementationMixin(ProjectBase):
                                        agency_of=owners, activities=self.activity_list(),
                                        strategies=self._strategy_ids())
         result = ImplementationImport(log=log, path=path, rows=len(records))
+        if log == "activities":
+            dates = self.implementation_log("activity_dates")
+            listed = {r["activity_id"] for r in records}
+            orphans = sorted(set(dates["activity_id"]) - listed) if len(dates) else []
+            if orphans:
+                result.warnings.append(f"{len(orphans)} stored completion date(s) name activities no longer on the "
+                                       f"list and are not scored: {', '.join(orphans[:10])}")
         with self.store.transaction():
             result.replaced = replace_log(self.store, log, records, path.name)
             record_import(self.store, kind=f"implementation {log}", path=str(path),
