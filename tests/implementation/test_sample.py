@@ -84,3 +84,5 @@ def test_sample_timelines_and_reaim(sample, tmp_path: Path) -> None:  # type: ig
     reaim = sample.reaim().set_index(["clinic", "indicator"])
     assert reaim.loc[("downtown", "counselors delivering / eligible"), "value"] == pytest.approx(2 / 7)
     assert reaim.loc[("downtown", "effect on mothers"), "note"].endswith("not in the project")
+    sic = reaim.loc[("downtown", "SIC implementation activities completed")]
+    assert (sic["value"], sic["n"]) == (0.75, 8)  # O1 and O2 not done of the eight stage 4-7 activities

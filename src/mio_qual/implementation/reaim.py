@@ -59,7 +59,7 @@ def reaim_table(clinics: dict[str, str], outcomes: "pd.DataFrame | None" = None,
     outcomes : DataFrame, optional
         :func:`mio_qual.implementation.outcomes.implementation_outcomes`.
     sic : DataFrame, optional
-        :func:`mio_qual.implementation.sic.sic_summary`.
+        :func:`mio_qual.implementation.sic.sic_phases` (proportion and activities per clinic and phase).
     strategies, adaptations : DataFrame, optional
         The strategy and adaptation logs (agency-wide strategies count for each clinic of the agency).
     dose : DataFrame, optional
@@ -93,13 +93,13 @@ def reaim_table(clinics: dict[str, str], outcomes: "pd.DataFrame | None" = None,
         from_outcome("Implementation", "adherence", "adherence (mean of counselors' means, 1-5)")
         from_outcome("Implementation", "competence", "competence (mean of counselors' means, 1-5)")
         from_outcome("Implementation", "adherence_at_benchmark", "sessions at the adherence benchmark")
-        summary = sic[sic["clinic"] == clinic] if sic is not None and len(sic) else None
         for dimension, phase in (("Implementation", "implementation"), ("Maintenance", "sustainability")):
-            if summary is not None and len(summary):
-                add(dimension, f"SIC {phase} activities completed", float(summary.iloc[0][f"{phase}_proportion"]),
-                    base="activities on the study's list")
+            row = sic[(sic["clinic"] == clinic) & (sic["phase"] == phase)] if sic is not None and len(sic) else None
+            if row is not None and len(row):
+                add(dimension, f"SIC {phase} activities completed", float(row.iloc[0]["proportion"]),
+                    int(row.iloc[0]["n_activities"]), "activities on the study's list")
             else:
-                add(dimension, f"SIC {phase} activities completed", note="no activity dates in the project")
+                add(dimension, f"SIC {phase} activities completed", note="no activity list in the project")
         for name, log in (("strategies", strategies), ("adaptations", adaptations)):
             if log is None or not len(log):
                 add("Implementation", f"{name} logged", note=f"no {name} log in the project")

@@ -252,7 +252,8 @@ class ImplementationMixin(ProjectBase):
         dimension the data cannot speak to says so (see :func:`mio_qual.implementation.reaim.reaim_table`)."""
         from ..implementation.reaim import reaim_table
 
-        return reaim_table(self.sites(), self.implementation_outcomes(benchmark), self._sic_or_none(),
+        return reaim_table(self.sites(), self.implementation_outcomes(benchmark),
+                           self.sic("phase") if len(self.activity_list()) else None,
                            self.implementation_log("strategies"), self.implementation_log("adaptations"),
                            self.facilitation_dose() if len(self.implementation_log("facilitation")) else None)
 
