@@ -9,15 +9,14 @@ a bad file is corrected in one pass and nothing is stored from it.
 
 from __future__ import annotations
 
-import datetime as _dt
 import difflib
 import math
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
 from ..errors import InputError
+from ..mixed.quant import parse_date
 from ..mixed.tables import Formula, Problems, as_text, read_table
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -63,22 +62,6 @@ class Log:
     records: list[dict[str, Any]]
 
 
-def _date(value: Any) -> _dt.date | str | None:
-    if isinstance(value, _dt.datetime):
-        return value.date()
-    if isinstance(value, _dt.date):
-        return value
-    text = as_text(value).strip()
-    if not text:
-        return None
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}([ T].*)?", text):
-        try:
-            return _dt.date.fromisoformat(text[:10])
-        except ValueError:
-            pass
-    return f"{text!r} is not a date (use YYYY-MM-DD)"
-
-
 def _number(value: Any, integer: bool) -> float | int | str | None:
     if isinstance(value, bool):
         return f"{value!r} is not a number"
@@ -116,7 +99,7 @@ def _cell(column: Column, value: Any, folded: Mapping[str, str] | None = None) -
     if value is None or (isinstance(value, str) and not value.strip()):
         return None, "is empty" if column.required else None
     if column.kind == "date":
-        parsed = _date(value)
+        parsed = parse_date(value)
         return (None, parsed) if isinstance(parsed, str) else (parsed, None)
     if column.kind in ("int", "number"):
         parsed_number = _number(value, column.kind == "int")

@@ -255,7 +255,8 @@ def _number(value: Any) -> float | None | str:
     return number
 
 
-def _date(value: Any) -> _dt.date | None | str:
+def parse_date(value: Any) -> _dt.date | None | str:
+    """A cell as a date (YYYY-MM-DD text, or a spreadsheet date), None when empty, or an error message."""
     if value is None:
         return None
     if isinstance(value, Formula):
@@ -518,7 +519,7 @@ def _score_activity(table: Table, n: int, record: dict[str, Any], values: dict[s
     bad = False
     dates = {}
     for column in ("date_planned", "date_completed"):
-        value = _date(record.get(column))
+        value = parse_date(record.get(column))
         if isinstance(value, str):
             problems.add(f"{table.where(n, column)}: {value}", n)
             bad = True
