@@ -509,7 +509,8 @@ def test_cli_export_then_import_into_a_fresh_project(coded, tmp_path):
     out = tmp_path / "cli.qdpx"
     done = run("coding", "export-qdpx", "--out", str(out), "--coder", "AB", project=coded.folder)
     assert done.returncode == 0, done.stderr
-    assert "2 transcripts, 5 codings by 1 coder(s)" in " ".join(done.stdout.split())  # rich wraps lines
+    said = done.stdout + done.stderr  # what was done is said on stderr (cli.common.say)
+    assert "2 transcripts, 5 codings by 1 coder(s)" in " ".join(said.split())  # rich wraps lines
     Project.create(tmp_path / "fresh").close()
     done = run("coding", "import", str(out), "--format", "json", project=tmp_path / "fresh")
     assert done.returncode == 0, done.stderr

@@ -150,3 +150,19 @@ def test_import_with_its_own_codebook_and_round_trip(nvivo: Path, tmp_path: Path
     again = Project.create(tmp_path / "q")
     again.import_qdpx(out, codebook=out)
     assert sorted(again.codings()["text"]) == sorted(got["text"])
+
+
+def test_codes_of_a_project_without_codings_are_not_dropped_silently(tmp_path: Path) -> None:
+    qde = nvivo_qde()
+    start = qde.index("<PlainTextSelection")
+    qde = qde[:start] + qde[qde.index("</TextSource>"):]  # the MAXQDA case: codes, no codings
+    path = write_qdpx(tmp_path / "uncoded.qdpx", qde)
+    project = Project.create(tmp_path / "p")
+    result = project.import_qdpx(path)
+    assert any(w.startswith("6 of the project's 6 codes are not in the codebook") and "--codebook" in w
+               for w in result.warnings)
+    project.import_qdpx(path, codebook=path)
+    out = tmp_path / "out.qdpx"
+    project.export_qdpx(out)
+    back = load_codebooks([out])
+    assert {c.guid.upper() for c in back} == set(G.values())  # every code kept though none was applied

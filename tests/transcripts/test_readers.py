@@ -266,7 +266,7 @@ def test_srt_without_labels_is_one_speaker():
     assert [t.text[s.start : s.end] for s in t.sentences] == ["We started in January.", "It went well."]
 
 
-def test_srt_speaker_colon_without_brackets_and_unlabelled_cue_continues(tmp_path):
+def test_srt_speaker_colon_without_brackets_and_unlabelled_cue_is_its_own_turn(tmp_path):
     text = (
         "1\n00:00:01,000 --> 00:00:02,000\nSPEAKER_00: Hello.\n\n"
         "2\n00:00:02,000 --> 00:00:03,000\nstill me.\n\n"
@@ -275,8 +275,10 @@ def test_srt_speaker_colon_without_brackets_and_unlabelled_cue_continues(tmp_pat
     t = read_transcript(write(tmp_path, "x.srt", text))
     t.check_spans()
     assert t.speaker_style == "srt-diarized"
-    assert speech(t) == [("SPEAKER_00", "Hello. still me."), ("SPEAKER_01", "Hi.")]
-    assert (t.turns[0].start_time, t.turns[0].end_time) == (1.0, 3.0)
+    # issue 16: a cue without a label is not given to the previous speaker
+    assert speech(t) == [("SPEAKER_00", "Hello."), ("UNKNOWN", "still me."), ("SPEAKER_01", "Hi.")]
+    assert (t.turns[0].start_time, t.turns[0].end_time) == (1.0, 2.0)
+    assert any("1 cue(s) carry no speaker label" in w for w in t.warnings)
 
 
 def test_vtt_in_a_txt_file_is_read_as_captions(tmp_path):
@@ -449,5 +451,5 @@ def test_bracketed_note_at_cue_start_is_not_a_speaker(tmp_path):
         "3\r\n00:00:03,000 --> 00:00:04,000\r\n[SPEAKER_01]: Hi.\r\n"
     )
     t = read_transcript(write(tmp_path, "x.srt", text))
-    assert speech(t) == [("SPEAKER_00", "Hello. [inaudible]: and so on."), ("SPEAKER_01", "Hi.")]
+    assert speech(t) == [("SPEAKER_00", "Hello."), ("UNKNOWN", "[inaudible]: and so on."), ("SPEAKER_01", "Hi.")]
     assert [(n.kind, t.text[n.start : n.end]) for n in t.notes] == [("inaudible", "[inaudible]")]

@@ -1,4 +1,4 @@
-"""``mio-qual codebook``: list, show, validate and export codebooks.
+"""``mio-qual codebook``: list, show, validate and export codebooks; map, merge and rename codes.
 
 A thin face over :mod:`mio_qual.codebook`: each command calls the library and prints the
 result with rich (tables) or as CSV/JSON for scripts. Bad input raises
@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from ..errors import InputError
-from .common import console, emit, escape, print_json
+from .common import coder_option, console, emit, escape, format_option, get_project, out_option, print_json, say
 
 _FORMATS = ("docx", "csv", "qdc")
 
@@ -208,6 +208,68 @@ def export_cmd(sources: tuple[str, ...], fmt: str | None, out: Path | None) -> N
     else:
         to_qdc(cb, out)
     click.echo(f"wrote {len(cb)} codes ({' + '.join(cb.names)}) to {out} as {fmt}", err=True)
+
+
+@codebook.command("map")
+@coder_option(required=True, help="The layer to map (it is left as it is).")
+@click.option("--mapping", "-m", required=True, metavar="NAME|FILE",
+              help="A mapping sheet (.csv/.xlsx: from_code, to_code, review, note) or a bundled one "
+                   "(cfir2009_cfir2: original CFIR to the updated CFIR).")
+@click.option("--into", metavar="NAME", help="The layer written (default: CODER-MAPPING).")
+@click.option("--codebook", "-c", "targets", multiple=True, metavar="NAME|FILE",
+              help="The target codebook (default: cfir2). Repeatable.")
+@click.option("--from-codebook", "sources", multiple=True, metavar="NAME|FILE",
+              help="The codebook the layer was coded with (default: the one stored with its codings).")
+@format_option("table", "csv", "json")
+@out_option("Write the codings to review (one-to-many or marked rows) to this file.")
+def map_cmd(coder: str, mapping: str, into: str | None, targets: tuple[str, ...], sources: tuple[str, ...],
+            fmt: str, out: Path | None) -> None:
+    """Copy a coder's layer into another codebook's codes with a mapping sheet.
+
+    Codes the sheet does not name are not carried over and are listed; codings mapped to
+    several codes are listed for review.
+
+    Example: mio-qual codebook map --coder jordan --mapping cfir2009_cfir2 --into jordan-cfir2
+    """
+    result = get_project().map_layer(coder, mapping, into=into, codebook=list(targets) or "cfir2",
+                                     source_codebook=list(sources) or None)
+    for line in result.summary:
+        say(escape(line))
+    if not result.unmapped.empty:
+        emit(result.unmapped, fmt, title="Codes the mapping sheet does not name (not carried over)")
+    if out is not None:
+        emit(result.review, fmt, out=out, title="Mapped codings to review")
+        say(f"wrote {len(result.review)} coding(s) to review to {escape(out)}")
+
+
+@codebook.command("merge")
+@click.argument("codes", nargs=-1, required=True, metavar="CODE...")
+@click.option("--into", required=True, metavar="CODE", help="The code they become (it may be one of them).")
+@coder_option(help="Only in this layer (default: every layer).")
+@click.option("--codebook", "-c", "books", multiple=True, metavar="NAME|FILE",
+              help="Check that --into is a code of this codebook. Repeatable.")
+def merge_cmd(codes: tuple[str, ...], into: str, coder: str | None, books: tuple[str, ...]) -> None:
+    """Merge codes in the project's codings (recorded in `mio-qual log`).
+
+    Example: mio-qual codebook merge IS.J1 IS.J2 --into IS.J --coder jordan
+    """
+    done = get_project().merge_codes(list(codes), into, coder=coder, codebook=list(books) or None)
+    say(f"{done['changed']} coding(s) now coded {escape(into)}; {done['duplicates_removed']} duplicate(s) removed")
+
+
+@codebook.command("rename")
+@click.argument("old", metavar="OLD")
+@click.argument("new", metavar="NEW")
+@coder_option(help="Only in this layer (default: every layer).")
+@click.option("--codebook", "-c", "books", multiple=True, metavar="NAME|FILE",
+              help="Check that NEW is a code of this codebook. Repeatable.")
+def rename_cmd(old: str, new: str, coder: str | None, books: tuple[str, ...]) -> None:
+    """Give every coding of code OLD the code NEW (recorded in `mio-qual log`).
+
+    Example: mio-qual codebook rename IS.J2 IS.J --coder casey
+    """
+    done = get_project().rename_code(old, new, coder=coder, codebook=list(books) or None)
+    say(f"{done['changed']} coding(s) renamed to {escape(new)}; {done['duplicates_removed']} duplicate(s) removed")
 
 
 __all__ = ["codebook"]

@@ -64,6 +64,15 @@ def stable_guid(*parts: str) -> str:
     return str(uuid.uuid5(GUID_NAMESPACE, "\x1f".join(parts)))
 
 
+_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$")
+
+
+def xsd_datetime(value: Any) -> str | None:
+    """``value`` stripped when it is an xsd:dateTime (as REFI-QDA and the store write times), else None."""
+    value = value.strip() if isinstance(value, str) else ""
+    return value if _DATETIME.match(value) else None
+
+
 def coding_key(transcript_id: str, start: int, end: int, code: str, coder: str) -> str:
     """The key a coding's REFI objects are kept under (:mod:`mio_qual.store.refi`): ``T1|12|40|IS.J2|kim``."""
     return f"{transcript_id}|{int(start)}|{int(end)}|{code}|{coder}"

@@ -43,14 +43,13 @@ from xml.sax.saxutils import XMLGenerator
 from ..errors import InputError
 from ..offsets import cp_to_utf16
 from ..text import xml_safe
-from .refi_common import CASES_ATTRIBUTE, EXTENSION_FORMAT, EXTENSION_NOTE, NS, coding_key, stable_guid
+from .refi_common import CASES_ATTRIBUTE, EXTENSION_FORMAT, EXTENSION_NOTE, NS, coding_key, stable_guid, xsd_datetime
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
     from ..codebook import Codebook
 
-_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$")
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _RGB = re.compile(r"^#[0-9A-Fa-f]{6}$")
 _NAME_CHARS = 120
@@ -457,7 +456,7 @@ def _write_qde(stream: Any, layers: list[str], codes: list[_Code], sources: Sequ
         tid = source.transcript_id
         guid = source_guids[tid]
         w.start("TextSource", {"guid": guid, "name": tid, "plainTextPath": f"internal://{guid}.txt",
-                               "creationDateTime": _datetime(source.imported_at)})
+                               "creationDateTime": xsd_datetime(source.imported_at)})
         rows = by_source.get(tid, [])
         keys = [coding_key(tid, r[0], r[1], r[2], r[3]) for r in rows]
         spans = [(r, k) for r, k in zip(rows, keys) if k not in whole_keys]
@@ -481,7 +480,7 @@ def _write_qde(stream: Any, layers: list[str], codes: list[_Code], sources: Sequ
                     snippet = snippet[: _NAME_CHARS - 1].rstrip() + "\u2026"
                 w.start("PlainTextSelection", {"guid": sel_guid, "name": snippet, "startPosition": p0,
                                                "endPosition": p1, "creatingUser": users[coder],
-                                               "creationDateTime": _datetime(created)})
+                                               "creationDateTime": xsd_datetime(created)})
                 if memo:
                     w.text("Description", memo)
                 coding_guid = kept_codings[key][0] if key in kept_codings else stable_guid("coding", sel_guid)
@@ -520,7 +519,8 @@ def _write_qde(stream: Any, layers: list[str], codes: list[_Code], sources: Sequ
 
 
 def _coding(w: _Writer, guid: str, user: str, created: Any, code_guid_: str) -> None:
-    w.start("Coding", {"guid": guid, "creatingUser": user, "creationDateTime": _datetime(created)})
+    """One ``Coding`` element with its ``CodeRef``."""
+    w.start("Coding", {"guid": guid, "creatingUser": user, "creationDateTime": xsd_datetime(created)})
     w.empty("CodeRef", {"targetGUID": code_guid_})
     w.end("Coding")
 
@@ -546,9 +546,6 @@ def _write_sets(w: _Writer, sets: Mapping[str, tuple[str, str | None]], source_g
     w.end("Sets")
 
 
-def _datetime(value: Any) -> str | None:
-    """``value`` when it is an xsd:dateTime (what the store writes), else None (left out)."""
-    return value if isinstance(value, str) and _DATETIME.match(value) else None
 
 
 def _variable_value(w: _Writer, guid: str, kind: str, value: Any) -> None:

@@ -74,6 +74,7 @@ from .refi_common import (
     normalize_for_match,
     normalize_guid,
     parse_qde,
+    xsd_datetime,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -168,6 +169,7 @@ class QdpxPlan:
     user_guids: dict[str, str] = field(default_factory=dict)  # user name -> GUID
     sets: list[QdeSet] = field(default_factory=list)
     objects: list[tuple[str, str, str, str | None]] = field(default_factory=list)  # store.refi rows
+    own_codebook: bool = False  # the codebook knows the file's codes by GUID (read from it, or its program's)
 
     def problem(self, message: str) -> None:
         """Record a problem (skipped and listed with ``skip_problems``)."""
@@ -223,10 +225,18 @@ def read_qdpx(path: str | Path, *, codebook: "Codebook", coder: str | None = Non
     _apply_cases(qde, planned, result)
     if problems:
         raise _problems_error(problems, path)
+    own = any(codebook.by_guid(guid) for guid in qde.codes)
+    if not own and qde.codes:
+        strangers = sum(1 for c in qde.codes.values()
+                        if _resolve_one(codebook, c.name, c.path(qde.codes).replace("/", " > "))[0] is None)
+        if strangers:
+            result.warnings.append(f"{strangers} of the project's {len(qde.codes)} codes are not in the codebook and "
+                                   f"were not kept; to keep its own codebook pass --codebook {str(path)!r}")
     origins = {normalize_guid(g) or "": str(o) for g, o in (qde.extension.get("origins") or {}).items()}
     return QdpxPlan(path, result, planned, code_map, coders, [u.name for u in qde.users.values()], note_texts,
                     codebook, coder, origin, skip_problems, origins=origins,
-                    user_guids={u.name: u.guid for u in qde.users.values()}, sets=qde.sets)
+                    user_guids={u.name: u.guid for u in qde.users.values()}, sets=qde.sets,
+                    own_codebook=own)
 
 
 def place_codings(plan: QdpxPlan, texts: Mapping[str, str]) -> dict[str, list[Coding]]:
@@ -264,7 +274,7 @@ def place_codings(plan: QdpxPlan, texts: Mapping[str, str]) -> dict[str, list[Co
                 codings_by_coder.setdefault(layer, []).append(Coding(
                     transcript_id=planned.report.transcript_id, start=new_start, end=new_end, code=code_id,
                     coder=layer, origin=origin if origin in ORIGINS else plan.origin, memo=memo,
-                    created=_datetime(coding.created or selection.created)))
+                    created=xsd_datetime(coding.created or selection.created)))
                 key = coding_key(planned.report.transcript_id, new_start, new_end, code_id, layer)
                 if selection.guid:
                     plan.objects.append(("selection", key, selection.guid, None))
@@ -429,17 +439,15 @@ def _note_texts(archive: zipfile.ZipFile, qde: QdeProject, path: Path) -> dict[s
 
 
 def _where_selection(source: QdeSource, selection: QdeSelection, path: Path) -> str:
-    line = f" (line {selection.line})" if selection.line else ""
-    return f"selection {selection.start}-{selection.end} in source {source.name!r}{line}"
-
-
-_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$")
-
-
-def _datetime(value: str | None) -> str | None:
-    """A REFI ``creationDateTime`` kept as the coding's time when it is an xsd:dateTime, else None."""
-    value = (value or "").strip()
-    return value if _DATETIME.match(value) else None
+    """How messages name a selection: its positions, source and GUID (a line says little in the
+    one-line files NVivo writes), and its line when the file has several."""
+    if selection.whole:
+        return f"the codes applied to the whole of source {source.name!r}"
+    where = [f"GUID {selection.guid}"] if selection.guid else []
+    if selection.line and selection.line > 2:
+        where.append(f"line {selection.line}")
+    return f"selection {selection.start}-{selection.end} in source {source.name!r}" + (
+        f" ({', '.join(where)})" if where else "")
 
 
 def _clip(text: str, n: int = 40) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from ._base import ENV_VAR, PROJECT_FILE
 from .aim3 import Aim3Mixin
 from .analysis import AnalysisMixin
+from .codebooks import CodebooksMixin
 from .coding import CodingMixin
 from .implementation import ImplementationMixin
 from .mixed import MixedMixin
@@ -22,7 +23,7 @@ from .transcripts import ImportResult, ProgressCallback, TranscriptsMixin
 
 
 class Project(TranscriptsMixin, CodingMixin, AnalysisMixin, MixedMixin, Aim3Mixin, ImplementationMixin, RapidMixin,
-              ReportsMixin, TeamMixin):
+              ReportsMixin, TeamMixin, CodebooksMixin):
     """A mio-qual project: a folder with one store.
 
     Parameters

@@ -535,7 +535,8 @@ class CodingMixin(ProjectBase):
             for transcript in merge_metadata(plan, stored):
                 if store_transcripts.update_metadata(self.store, transcript):
                     result.metadata_updated.append(transcript.id)
-            store_codebooks.add_codebook(self.store, **codebook_record(book), added_at=now_iso())  # codes kept uncoded too
+            if plan.own_codebook:  # the file's own codes are kept, those nobody applied too
+                store_codebooks.add_codebook(self.store, **codebook_record(book), added_at=now_iso())
             drop_known(plan, by_coder, store_codings.read_codings(
                 self.store, coder=sorted(by_coder) or [""],
                 columns=("transcript_id", "start", "end", "code", "coder", "source_file"), ordered=False))

@@ -87,13 +87,16 @@ class TranscriptsMixin(ProjectBase):
             When any file cannot be imported; then nothing is imported.
         """
         from ..transcripts import add_sentences, read_manifest, read_roster, read_transcript
+        from ..transcripts.reader import skip_reason
 
         jobs, manifest_obj, roster_obj, unlisted = self._plan_import(paths, manifest, roster, read_manifest,
                                                                       read_roster)
         result = ImportResult()
         for file in unlisted:
-            result.warnings.append((file.name, f"not listed in the manifest {Path(manifest_obj.path).name}, "
-                                               "so not imported (add a row for it, or import it by name)"))
+            why = skip_reason(file)
+            result.warnings.append((file.name, f"{why}: skipped" if why else
+                                    f"not listed in the manifest {Path(manifest_obj.path).name}, "
+                                    "so not imported (add a row for it, or import it by name)"))
         problems: list[InputError] = []
         total = len(jobs)
 
@@ -186,6 +189,7 @@ class TranscriptsMixin(ProjectBase):
         """The files to read (path, id, metadata), the manifest and roster, and the supported files
         left out because they sit in the manifest's folder without a row in it."""
         from ..transcripts import SUPPORTED_SUFFIXES
+        from ..transcripts.reader import skip_reason
 
         paths = [Path(p) for p in paths]
         folders = [p for p in paths if p.is_dir()]
@@ -201,6 +205,8 @@ class TranscriptsMixin(ProjectBase):
             if path.is_dir():
                 in_folder = sorted(f for f in path.iterdir() if f.suffix.lower() in SUPPORTED_SUFFIXES
                                    and not f.name.lower().startswith("readme"))
+                unlisted.extend(f for f in in_folder if skip_reason(f))  # lock and hidden files: warned about
+                in_folder = [f for f in in_folder if not skip_reason(f)]
                 if manifest_obj is not None and Path(manifest).resolve().parent == path.resolve():
                     files.extend(entry.file for entry in manifest_obj.entries)
                     listed = {entry.file.resolve() for entry in manifest_obj.entries}

@@ -98,6 +98,32 @@ def delete_codings(store: "Store", *, coder: str, origin: str | None = None, sou
     return store.connection.execute(sql, params).rowcount
 
 
+def recode(store: "Store", plan: Mapping[str, str], *, coder: str | None = None) -> tuple[int, int]:
+    """Give codings new codes (``plan``: old code -> new code), in one coder's layer or all.
+
+    A coding that becomes the same as another of its layer (same span, code, coder and origin,
+    as when two merged codes were applied to one passage) is kept once.
+
+    Returns
+    -------
+    (int, int)
+        Codings changed, and duplicates removed after the change.
+    """
+    changed = 0
+    for old, new in plan.items():
+        sql, params = "UPDATE codings SET code = ? WHERE code = ?", [new, old]
+        if coder is not None:
+            sql += " AND coder = ?"
+            params.append(coder)
+        changed += store.connection.execute(sql, params).rowcount
+    targets = sorted(set(plan.values()))
+    marks = ", ".join("?" * len(targets))
+    removed = store.connection.execute(
+        f"DELETE FROM codings WHERE code IN ({marks}) AND id NOT IN (SELECT MIN(id) FROM codings WHERE code IN "
+        f"({marks}) GROUP BY transcript_id, start, end, code, coder, origin)", [*targets, *targets]).rowcount
+    return changed, removed
+
+
 def count_codings(store: "Store", *, coder: str, origin: str | None = None) -> int:
     """How many codings a coder's layer holds (optionally of one origin)."""
     sql, params = "SELECT COUNT(*) FROM codings WHERE coder = ?", [coder]

@@ -1,12 +1,16 @@
-"""Caption files: WebVTT (``.vtt``, parsed with webvtt-py) and SubRip (``.srt``, with ``srt``).
+"""Caption files: WebVTT (``.vtt``, parsed with webvtt-py), SubRip (``.srt``, with ``srt``),
+YouTube's SubViewer captions (``.sbv``) and diarization JSON (``.json``, as WhisperX and similar
+tools write it: ``{"segments": [{"start", "end", "text", "speaker"}, ...]}``).
 
 Plain WebVTT files (header, ``NOTE`` blocks, cues) are scanned directly, which gives the same
 cues as webvtt-py several times faster; any other WebVTT file goes through webvtt-py.
 
 Speakers come from, in order: a WebVTT voice span (``<v Jane Doe>text</v>``, Teams), a
 bracketed label (``[SPEAKER_00]: text``, diarization tools), or a ``Label: text`` prefix (Zoom;
-accepted by the rules of :mod:`mio_qual.transcripts.speakers`). An unlabelled cue continues the
-previous speaker; in a file with no labels at all everything is said by ``SPEAKER``.
+accepted by the rules of :mod:`mio_qual.transcripts.speakers`), or a JSON segment's
+``speaker``. In a file with labels, a cue without one is its own turn of speaker ``UNKNOWN``
+(it is not added to the previous speaker's turn: nobody knows who said it, and a warning counts
+such cues); in a file with no labels at all everything is said by ``SPEAKER``.
 
 Consecutive cues of one speaker merge into one turn with one paragraph (cue texts joined by a
 space; a cue's own line breaks are display wrapping and become spaces too). The canonical
@@ -35,6 +39,8 @@ _VOICE = re.compile(r"<v(?:\.[^\s>]*)*(?:[ \t]+([^>]*))?>")
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>|<\d[\d:.]*>|\{\\[^}]*\}")
 _BRACKET_LABEL = re.compile(r"\[(?P<speaker>[^\[\]\n]{1,40})\](?P<colon>[ \t]*:)?[ \t]*")
 _COLON_LABEL = re.compile(rf"(?P<speaker>{LABEL}):(?:[ \t]+|$)")
+UNKNOWN = "UNKNOWN"
+"""The speaker of a cue without a label in a file whose other cues have one."""
 _DIARIZED = re.compile(r"(?:SPEAKER|Speaker|spk|SPK)[ _-]?\d{1,3}")
 
 
@@ -184,6 +190,54 @@ def _srt_cues(text: str, path: Path) -> list[tuple[float, float, str]]:
     return [(s.start.total_seconds(), s.end.total_seconds(), s.content) for s in subs]
 
 
+_SBV_TIMING = re.compile(r"^(\d{1,2}):(\d{2}):(\d{2})\.(\d{3}),(\d{1,2}):(\d{2}):(\d{2})\.(\d{3})$")
+
+
+def _sbv_cues(text: str, path: Path) -> list[tuple[float, float, str]]:
+    """Cues of a YouTube ``.sbv`` file: a ``h:mm:ss.mmm,h:mm:ss.mmm`` line, then text, blocks apart."""
+    cues = []
+    for n, block in enumerate(text.strip("\n").split("\n\n"), start=1):
+        lines = block.strip("\n").split("\n")
+        if not lines or not lines[0].strip():
+            continue
+        m = _SBV_TIMING.match(lines[0].strip())
+        if m is None:
+            raise InputError(f"cue {n} of the SBV file does not start with a 'h:mm:ss.mmm,h:mm:ss.mmm' line",
+                             path=path, hint="re-download the captions from YouTube Studio")
+        g = m.groups()
+        cues.append((_ms(*g[:4]) / 1000, _ms(*g[4:]) / 1000, "\n".join(lines[1:])))
+    return cues
+
+
+def _json_cues(text: str, path: Path) -> list[tuple[float, float, str]]:
+    """Cues of a diarization JSON file (WhisperX style): each segment's text under its speaker's label."""
+    import json
+
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise InputError(f"not a JSON file ({exc})", path=path, hint="export the transcript again") from None
+    segments = data.get("segments") if isinstance(data, dict) else data
+    if not isinstance(segments, list) or not all(isinstance(seg, dict) for seg in segments):
+        raise InputError("the JSON file has no list of segments", path=path,
+                         hint='expected {"segments": [{"start": 0.0, "end": 2.5, "text": "...", "speaker": "SPEAKER_00"}]}')
+    cues = []
+    for n, seg in enumerate(segments, start=1):
+        try:
+            start, end = float(seg.get("start") or 0.0), float(seg.get("end") or 0.0)
+        except (TypeError, ValueError):
+            raise InputError(f"segment {n} of the JSON file has a start or end that is not a number", path=path,
+                             hint="export the transcript again") from None
+        words = str(seg.get("text") or "").strip()
+        speaker = seg.get("speaker")
+        label = f"<v {html.escape(str(speaker).strip())}>" if speaker not in (None, "") else ""
+        cues.append((start, end, label + html.escape(words, quote=False)))
+    return cues
+
+
+_CUE_READERS = {"vtt": _vtt_cues, "srt": _srt_cues, "sbv": _sbv_cues, "json": _json_cues}
+
+
 def read_captions(
     path: str | Path,
     *,
@@ -191,7 +245,7 @@ def read_captions(
     speaker_pattern: str | re.Pattern[str] | None = None,
     fmt: str | None = None,
 ) -> CaptionSource:
-    """Read a ``.vtt`` or ``.srt`` file into canonical text and merged turns.
+    """Read a ``.vtt``, ``.srt``, ``.sbv`` or diarization ``.json`` file into canonical text and merged turns.
 
     Parameters
     ----------
@@ -202,7 +256,7 @@ def read_captions(
     speaker_pattern : str or re.Pattern, optional
         A regex with a ``speaker`` group matched at the start of each cue's text instead of
         the built-in conventions.
-    fmt : {"vtt", "srt"}, optional
+    fmt : {"vtt", "srt", "sbv", "json"}, optional
         Force the format (default: from the extension).
 
     Raises
@@ -216,7 +270,7 @@ def read_captions(
     if "\r" in raw:
         raw = raw.replace("\r\n", "\n").replace("\r", "\n")
     check_line_lengths(raw, path=path)
-    cues = _vtt_cues(raw, path) if fmt == "vtt" else _srt_cues(raw, path)
+    cues = _CUE_READERS[fmt](raw, path)
     if not cues:
         raise InputError(
             f"the {fmt.upper()} file has no cues", path=path, hint="check that the export finished"
@@ -230,13 +284,16 @@ def read_captions(
     elif has_voice:
         style = "vtt-voice"
     else:
-        spoken = {p.speaker for p in pieces if p.speaker}
+        spoken = {p.speaker for p in pieces if p.speaker and p.speaker != UNKNOWN}
         diarized = all(_DIARIZED.fullmatch(s) for s in spoken) or any(
             p.candidate == "[" for p in pieces
         )
         style = f"{fmt}-diarized" if diarized else f"{fmt}-label"
     if not labelled:
         warnings.append("no speaker labels in the captions: all speech is attributed to 'SPEAKER'")
+    unknown = sum(1 for p in pieces if p.speaker == UNKNOWN and p.text)
+    if labelled and unknown:
+        warnings.append(f"{unknown} cue(s) carry no speaker label: each is a turn of speaker {UNKNOWN!r}")
     text, turns, blocks = _render(pieces, len(cues))
     if not text:
         raise InputError(
@@ -284,12 +341,9 @@ def _pieces(
                 pieces[k].speaker = label
                 pieces[k].text = pieces[k].rest
     labelled = any(p.speaker for p in pieces)
-    previous: str | None = None
     for p in pieces:
-        if p.speaker:
-            previous = p.speaker
-        else:
-            p.speaker = previous if labelled and previous else "SPEAKER"
+        if not p.speaker:
+            p.speaker = UNKNOWN if labelled else "SPEAKER"
     return pieces, labelled
 
 

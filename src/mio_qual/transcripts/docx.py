@@ -8,9 +8,16 @@ What becomes what:
   paragraphs stays one turn.
 * Headings (``Title``, ``Subtitle``, ``Heading n`` styles or an outline level) become metadata:
   the first is ``title``, all of them ``headings``.
-* A table whose rows all have two cells is a key/value table and its rows become metadata
-  (keys normalized like manifest columns: ``Transcript ID`` -> ``transcript_id``). Other tables
-  are kept as ``metadata["tables"]`` (lists of rows of cell texts).
+* A table laid out as a transcript (:func:`transcript_table`: a header naming a speaker column
+  and a text column, or recurring short labels beside long text; a time column optional) is
+  read as turns: each row becomes a paragraph ``Speaker (time): text`` (``Speaker: text``
+  without a time), so the turns are found as in a text file.
+* Any other table whose rows all have two cells is a key/value table and its rows become
+  metadata (keys normalized like manifest columns: ``Transcript ID`` -> ``transcript_id``).
+  Other tables are kept as ``metadata["tables"]`` (lists of rows of cell texts).
+* Text boxes (``w:txbxContent``, once even when Word stores a fallback copy) are read as
+  paragraphs after the paragraph that anchors them. Footnotes and endnotes are not speech: they
+  are kept as ``metadata["footnotes"]`` (``"1: text"``), in order.
 * Tracked changes are read as accepted: inserted text (``w:ins``, ``w:moveTo``) is kept,
   deleted text (``w:del``, ``w:moveFrom``) is dropped. Field codes are dropped, field results
   kept. Comments are not read here (see :mod:`mio_qual.coding`), but :func:`paragraph_text`
@@ -69,6 +76,8 @@ _PSTYLE, _OUTLINE = W + "pStyle", W + "outlineLvl"
 _DTD_MARKERS = tuple(m.encode(e) for m in ("<!DOCTYPE", "<!ENTITY") for e in ("utf-8", "utf-16-le", "utf-16-be"))
 _VAL = W + "val"
 _ID = W + "id"
+_TXBX = W + "txbxContent"
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 
 
 @dataclass
@@ -153,6 +162,98 @@ def _table_rows(tbl: Any) -> list[list[str]]:
             continue
         rows.append([_cell_text(tc) for tc in tr if tc.tag == _TC])
     return rows
+
+
+_SPEAKER_HEADERS = frozenset({"speaker", "name", "who", "person", "participant", "role", "speaker name", "sprecher",
+                              "locuteur", "hablante", "label"})
+_TEXT_HEADERS = frozenset({"text", "transcript", "transcription", "content", "dialogue", "dialog", "utterance",
+                           "speech", "what was said", "response", "comment", "texte", "texto"})
+_TIME_HEADERS = frozenset({"time", "timestamp", "time stamp", "start", "start time", "timecode", "zeit", "temps"})
+
+
+def transcript_table(rows: list[list[str]]) -> tuple[int, int, int | None, bool] | None:
+    """Whether a Word table is a transcript: ``(speaker column, text column, time column, has header)``.
+
+    A table is a transcript when its first row names a speaker column and a text column
+    (``Speaker | Time | Text``, ``Name | Transcript``), or, without such a header, when it has
+    at least three rows of the same width, a first column of short labels of which one recurs,
+    and a column of longer text. A time column is one whose cells are timestamps
+    (:func:`mio_qual.transcripts.timecodes.parse_time`).
+    """
+    from .timecodes import parse_time
+
+    width = len(rows[0]) if rows else 0
+    if width < 2 or any(len(r) != width for r in rows):
+        return None
+    header = [" ".join(c.casefold().split()).strip(":") for c in rows[0]]
+    speaker = next((i for i, h in enumerate(header) if h in _SPEAKER_HEADERS), None)
+    text = next((i for i, h in enumerate(header) if h in _TEXT_HEADERS), None)
+    time = next((i for i, h in enumerate(header) if h in _TIME_HEADERS), None)
+    if speaker is not None and text is not None and speaker != text:
+        return speaker, text, time, True
+    if len(rows) < 3:
+        return None
+    labels = [r[0] for r in rows]
+    if any(not label or len(label) > 40 or "\n" in label for label in labels):
+        return None
+    if max(labels.count(label) for label in labels) < 2:
+        return None
+    lengths = [sum(len(r[i]) for r in rows) for i in range(width)]
+    text = max(range(1, width), key=lambda i: lengths[i])
+    if lengths[text] <= lengths[0]:
+        return None
+    time = next((i for i in range(1, width) if i != text and
+                 sum(parse_time(r[i]) is not None for r in rows) >= 0.8 * len(rows)), None)
+    return 0, text, time, False
+
+
+def _table_turns(rows: list[list[str]], layout: tuple[int, int, int | None, bool]) -> list[str]:
+    """``Speaker (time): text`` for each row of a transcript table (header left out, empty rows too)."""
+    from .timecodes import parse_time
+
+    speaker, text, time, header = layout
+    out = []
+    for row in rows[1:] if header else rows:
+        label, words = " ".join(row[speaker].split()), row[text].strip()
+        if not words:
+            continue
+        when = row[time].strip() if time is not None else ""
+        if not label:
+            out.append(words)
+        elif when and ":" in when and parse_time(when) is not None:
+            out.append(f"{label} ({when}): {words}")
+        else:
+            out.append(f"{label}: {words}")
+    return out
+
+
+def _text_boxes(p: Any) -> list[Any]:
+    """The paragraphs of the text boxes anchored in a paragraph (a fallback copy read once)."""
+    out = []
+    for box in p.iter(_TXBX):
+        if any(a.tag == _MC_FALLBACK for a in box.iterancestors()):
+            continue
+        out.extend(el for el in box.iter(_P))
+    return out
+
+
+def _notes(document: Any) -> list[str]:
+    """Footnotes and endnotes as ``"1: text"``, in their parts' order (separators left out)."""
+    from ..xmlsafe import parse
+
+    out: list[str] = []
+    for part in document.part.package.iter_parts():
+        name = str(part.partname)
+        if name not in ("/word/footnotes.xml", "/word/endnotes.xml"):
+            continue
+        root = parse(part.blob, path=name, what=name, damaged_hint="open it in Word and save it again")
+        for note in root:
+            if note.get(W + "type") not in (None, "normal"):
+                continue
+            words = " ".join(" ".join(paragraph_text(p).text.split()) for p in note.iter(_P)).strip()
+            if words:
+                out.append(f"{note.get(_ID, len(out) + 1)}: {words}")
+    return out
 
 
 def _is_key_value(rows: list[list[str]]) -> bool:
@@ -276,9 +377,15 @@ def read_docx(path: str | Path) -> TextSource:
                 if top:
                     blocks.append(SourceBlock(index, span[0], span[1]))
                     index += 1
+                for box_paragraph in _text_boxes(el):
+                    add_text(paragraph_text(box_paragraph).text)
             elif tag == _TBL:
                 rows = _table_rows(el)
-                if _is_key_value(rows):
+                layout = transcript_table(rows)
+                if layout is not None:
+                    for line in _table_turns(rows, layout):
+                        add_text(line)
+                elif _is_key_value(rows):
                     for key, value in rows:
                         k = normalize_column(key)
                         if k and value:
@@ -294,6 +401,9 @@ def read_docx(path: str | Path) -> TextSource:
     if headings:
         metadata.setdefault("title", headings[0])
         metadata.setdefault("headings", headings)
+    notes = _notes(document)
+    if notes:
+        metadata.setdefault("footnotes", notes)
     text = "".join(parts)
     check_line_lengths(text, path=path)
     return TextSource(text, metadata, blocks, "docx", [], "docx")

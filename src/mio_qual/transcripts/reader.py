@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
 from ..errors import InputError
-from .captions import read_captions
+from .captions import UNKNOWN, read_captions
 from .docx import read_docx
 from .encoding import check_text
 from .manifest import KINDS, Manifest, ManifestEntry, _check_date, normalize_kind
@@ -34,19 +34,31 @@ from .roster import Roster
 from .segment import add_sentences, build_paragraphs
 from .speakers import TurnMark, detect_turns
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".vtt", ".srt")
-CAPTION_SUFFIXES = (".vtt", ".srt")
-UNKNOWN_SPEAKER = "UNKNOWN"
+SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".vtt", ".srt", ".sbv", ".json")
+CAPTION_SUFFIXES = (".vtt", ".srt", ".sbv", ".json")
+UNKNOWN_SPEAKER = UNKNOWN
 
 _UNSUPPORTED_HINTS = {
     ".doc": "open it in Word and save it as .docx",
     ".rtf": "open it in Word and save it as .docx",
     ".odt": "save it as .docx",
     ".pdf": "export the transcript as .docx or .txt",
-    ".sbv": "convert it to .srt or .vtt",
-    ".json": "export the transcript as .vtt, .srt or .txt",
 }
 _WS = " \t\n"
+
+
+def skip_reason(path: str | Path) -> str | None:
+    """Why a file met in a folder is not a transcript to import, or None when it may be one.
+
+    Word's lock files (``~$INT01.docx``, left while a document is open) and hidden files
+    (``.INT01.txt``, ``._INT01.docx`` from macOS) are skipped with a warning rather than read.
+    """
+    name = Path(path).name
+    if name.startswith("~$"):
+        return "a Word lock file (the document is open, or Word did not close cleanly)"
+    if name.startswith("."):
+        return "a hidden file"
+    return None
 
 
 def _check_path(path: Path) -> str:
@@ -287,7 +299,8 @@ def read_transcript(
     Parameters
     ----------
     path : str or Path
-        A ``.txt``, ``.md``, ``.docx``, ``.vtt`` or ``.srt`` file.
+        A ``.txt``, ``.md``, ``.docx``, ``.vtt``, ``.srt``, ``.sbv`` (YouTube) or diarization
+        ``.json`` (WhisperX style) file.
     transcript_id : str, optional
         The study id; default: the file's own ``transcript_id``/``id`` metadata, else its stem.
     speaker_pattern : str or re.Pattern, optional

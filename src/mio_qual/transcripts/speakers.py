@@ -5,7 +5,8 @@ run over the whole canonical text; the one whose accepted labels explain the mos
 and its name becomes ``Transcript.speaker_style``:
 
 ``label-colon``
-    ``INTERVIEWER: text``, ``I: text``, ``P3: text``, ``Participant 2: text``, ``Tasha: text``.
+    ``INTERVIEWER: text``, ``I: text``, ``P3: text``, ``Participant 2: text``, ``Tasha: text``,
+    also with a space before the colon (``R : text``, as French typing has it).
 ``markdown-bold``
     ``**Interviewer:** text`` or ``**Interviewer**: text``.
 ``otter``
@@ -14,6 +15,11 @@ and its name becomes ``Transcript.speaker_style``:
     ``Jane Doe (00:01:02):`` with speech on the same line or below (Rev.com and similar).
 ``bracket-time``
     ``[00:01:02] Jane Doe: text``.
+``zoom-captions``
+    ``[Jane Doe] 14:02:11`` alone on a line, speech below (Zoom's saved captions, ``.txt``).
+``teams-spoken``
+    ``Jane Doe   3 minutes 5 seconds`` alone on a line, speech below (a Teams transcript
+    with the time written out).
 ``custom``
     A user's regular expression with a named group ``speaker`` (and optionally ``time``).
 
@@ -35,12 +41,13 @@ from typing import Collection, Sequence
 
 from ..errors import InputError
 from .roles import is_convention_label
-from .timecodes import TIME_PATTERN, parse_time
+from .timecodes import SPOKEN_TIME_PATTERN, TIME_PATTERN, parse_time
 
 _FIRST_WORD = r"[^\W\d_][\w.'’&-]*"
 _LATER_WORD = r"[\w.'’&-]+"
 _PAREN = r"(?: \([^\d()\n][^()\n]{0,30}\))?"
 LABEL = rf"{_FIRST_WORD}(?: {_LATER_WORD}){{0,3}}{_PAREN}"
+_LAZY_LABEL = rf"{_FIRST_WORD}(?: {_LATER_WORD}){{0,3}}?"  # fewest words: the time takes the rest
 _T = TIME_PATTERN.replace("{1,2}", "{1,3}", 1)
 _AFTER = r"(?=[ \t]|$)"
 
@@ -52,14 +59,17 @@ DETECTORS: dict[str, re.Pattern[str]] = {
     "bracket-time": re.compile(
         rf"^[ \t]*[\[(](?P<time>{_T})[\])][ \t]*(?:-[ \t]*)?(?P<speaker>{LABEL}):{_AFTER}", re.MULTILINE
     ),
+    "zoom-captions": re.compile(rf"^[ \t]*\[(?P<speaker>{LABEL})\][ \t]+(?P<time>{_T})[ \t]*$", re.MULTILINE),
     "otter": re.compile(rf"^[ \t]*(?P<speaker>{LABEL})[ \t]+(?P<time>{_T})[ \t]*$", re.MULTILINE),
+    "teams-spoken": re.compile(rf"^[ \t]*(?P<speaker>{_LAZY_LABEL})[ \t]+(?P<time>{SPOKEN_TIME_PATTERN})[ \t]*$",
+                               re.MULTILINE),
     "markdown-bold": re.compile(
         rf"^[ \t]*\*\*(?P<speaker>{LABEL})(?::\*\*|\*\*:){_AFTER}", re.MULTILINE
     ),
-    "label-colon": re.compile(rf"^[ \t]*(?P<speaker>{LABEL}):{_AFTER}", re.MULTILINE),
+    "label-colon": re.compile(rf"^[ \t]*(?P<speaker>{LABEL})[ \t]?:{_AFTER}", re.MULTILINE),
 }
 # Styles whose label line carries a timestamp: the line shape itself is strong evidence.
-_TIMED = frozenset({"rev", "bracket-time", "otter"})
+_TIMED = frozenset({"rev", "bracket-time", "otter", "zoom-captions", "teams-spoken"})
 
 MAX_LABEL_CHARS = 40
 
@@ -263,6 +273,10 @@ _DIGIT_COLON = re.compile(r"\d:\d")
 
 
 def _has_time_hint(style: str, text: str) -> bool:
+    if style == "teams-spoken":
+        return "second" in text or "minute" in text
+    if style == "zoom-captions" and "[" not in text:
+        return False
     if style == "rev":
         return "(" in text and _DIGIT_COLON.search(text) is not None
     return _DIGIT_COLON.search(text) is not None

@@ -1,0 +1,38 @@
+"""Codebooks written by other QDA programs, as those programs wrote them (origin and licence of each
+file: tests/data/README.md)."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpers import REPO
+from mio_qual.codebook import load_codebooks, to_qdc, validate_codebook
+from mio_qual.codebook.problems import CodebookError
+
+DATA = REPO / "tests" / "data" / "interop"
+
+
+def test_atlasti_23_codebook() -> None:
+    cb = load_codebooks([DATA / "atlasti23_codebook.qdc"])
+    (code,) = list(cb)
+    assert (code.name, code.guid, code.color, code.definition) == (
+        "code1", "1FF58B12-6F6F-4B0C-8BE5-BBDC91F55294", "#46AA00", "description")
+    assert cb.by_guid("1ff58b12-6f6f-4b0c-8be5-bbdc91f55294") == code.id
+
+
+def test_atlasti_23_codebook_round_trip(tmp_path) -> None:
+    cb = load_codebooks([DATA / "atlasti23_codebook.qdc"])
+    out = tmp_path / "again.qdc"
+    to_qdc(cb, out)
+    back = load_codebooks([out])
+    assert [(c.name, c.guid, c.color, c.definition) for c in back] == [(c.name, c.guid, c.color, c.definition)
+                                                                       for c in cb]
+
+
+def test_truncated_atlasti_export_is_one_problem_with_its_line() -> None:
+    path = DATA / "atlasti23_codebook_truncated.qdc"
+    (problem,) = validate_codebook(path)
+    assert problem.kind == "syntax" and problem.line == 18
+    with pytest.raises(CodebookError) as info:
+        load_codebooks([path])
+    assert "\n" not in str(info.value)
