@@ -19,6 +19,8 @@ agreement             nominal Krippendorff's alpha, 3 coders x 1M units    the `
 agreement per code    the per-code table, 60 codes x 200 transcripts       (none: no other tool computes it)
 report generation     the study report with charts, on the sample          python-docx writing a plain document of
                                                                            the same paragraphs, tables and pictures
+start-up              ``--help``, ``status``, ``log``, ``transcripts       ``python -c pass`` (and ``import pandas``
+                      list`` on the demo project, each a fresh process     in the notes)
 ====================  ===================================================  ==========================================
 
 ``speed`` is how many times faster mio-qual is than its reference (below 1: slower).
@@ -141,6 +143,14 @@ def _replace_rows(data: dict, runs: int) -> list[Row]:
                 f"old character mapper {data['old_mapper_seconds']:.1f} s at {data['reference_chars']:,} characters")]
 
 
+def _startup_rows(data: dict, runs: int) -> list[Row]:
+    return [Row("start-up", f"mio-qual {c['command']} on the demo project (target < {c['target']:.2f} s)",
+                c["seconds"], "s", data["python_seconds"], "python -c pass", False, data["runs"],
+                f"CPU {c['cpu_seconds']:.3f} s (python -c pass {data['python_cpu_seconds']:.3f} s, "
+                f"import pandas {data['pandas_cpu_seconds']:.3f} s); target {'met' if c['met'] else 'NOT met'}")
+            for c in data["commands"]]
+
+
 BENCHMARKS = [
     Benchmark("import", "import_corpus.py", ["--n", "200", "--runs", "3"], ["--runs", "3"], _import_rows),
     Benchmark("replace", "replace.py", ["--runs", "1", "--reference-chars", "10000"], ["--runs", "3"], _replace_rows),
@@ -148,9 +158,10 @@ BENCHMARKS = [
     Benchmark("agreement", "agreement.py", ["--repeats", "3"], ["--repeats", "5"], _agreement_rows,
               runs_flag="--repeats"),
     Benchmark("reports", "reports.py", ["--runs", "3"], ["--runs", "5"], _report_rows),
+    Benchmark("startup", "startup.py", ["--runs", "7"], ["--runs", "21"], _startup_rows),
 ]
 STEPS = {"import": "import", "replace": "replace", "rules": "autocode", "model": "autocode", "agreement": "agreement",
-         "report": "reports"}
+         "report": "reports", "startup": "startup"}
 
 
 def run_benchmark(bench: Benchmark, quick: bool, runs: int | None, workdir: Path) -> tuple[list[Row], str]:

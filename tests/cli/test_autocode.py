@@ -43,7 +43,7 @@ def test_the_autocode_commands(tmp_path: Path, capsys: pytest.CaptureFixture) ->
         assert rows["ZEB"]["f1"] == 1.0 and rows["REC"]["kappa_human"] is not None
 
         out = tmp_path / "evaluation.docx"
-        result = run(project, "evaluate", "--method", "layer", "--layer", "model", "--reference", "ann",
+        result = run(project, "evaluate", "--method", "layer", "--coder", "model", "--reference", "ann",
                      "--codebook", toy, "--format", "docx", "--out", out)
         assert result.exit_code == 0, result.output
         assert docx.Document(str(out)).tables

@@ -8,6 +8,7 @@ from click.testing import CliRunner
 
 from mio_qual.cli.common import (
     coder_option,
+    deprecated_alias,
     coders_option,
     emit,
     format_option,
@@ -135,3 +136,37 @@ def test_format_option_extra_formats_come_from_the_suffix(tmp_path):
     assert _run(export, ["--format", "qdc"]).stdout == "qdc\n"
     assert _run(export, ["--out", str(tmp_path / "c.docx")]).stdout == "docx\n"
     assert _run(export, []).stdout == "csv\n"
+
+
+@click.command("aliased")
+@values_option("--themes-coders", "layers", help="Layers.")
+@deprecated_alias("--layer", "--themes-coders", "layers", several=True)
+@coder_option()
+@deprecated_alias("--evaluate", "--coder", "coder")
+@format_option("table", "json", aliases={"text": "table"})
+def _aliased(layers, coder, fmt):
+    click.echo(f"layers={list(layers)} coder={coder} fmt={fmt}")
+
+
+@pytest.mark.parametrize("args, shown", [
+    (["--layer", "a", "b"], "layers=['a', 'b'] coder=None fmt=table"),
+    (["--themes-coders", "a", "--layer", "b", "a"], "layers=['a', 'b'] coder=None fmt=table"),
+    (["--evaluate", "x"], "layers=[] coder=x fmt=table"),
+    (["--coder", "y", "--evaluate", "x"], "layers=[] coder=y fmt=table"),  # the current name wins
+    (["--format", "text"], "layers=[] coder=None fmt=table"),
+])
+def test_old_names_still_work_with_a_warning_and_are_hidden(args, shown):
+    result = _run(_aliased, args)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == shown + "\n"
+    assert "old name" in result.stderr
+    helped = _run(_aliased, ["--help"]).stdout
+    assert "--themes-coders" in helped and "--layer" not in helped and "--evaluate" not in helped
+    assert "text" not in helped
+    assert _run(_aliased, ["--themes-coders", "a"]).stderr == ""
+
+
+def test_a_wrong_format_name_lists_only_the_current_names():
+    result = _run(_aliased, ["--format", "tree"])
+    assert result.exit_code == 2
+    assert "'table', 'json'" in result.stderr and "text" not in result.stderr

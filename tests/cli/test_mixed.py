@@ -42,11 +42,11 @@ def test_ratings_and_joint_commands(study, tmp_path: Path, capsys: pytest.Captur
                folder) == 0
     assert sorted(p.name for p in out.iterdir()) == ["ratings_kim.docx", "ratings_kim.xlsx", "ratings_lee.docx",
                                                      "ratings_lee.xlsx"]
-    assert "8 rows (2 constructs x 4 clinics)" in capsys.readouterr().out
+    assert "8 rows (2 constructs x 4 clinics)" in capsys.readouterr().err
     _fill(out / "ratings_lee.xlsx", LEE)
     _fill(out / "ratings_kim.xlsx", KIM)
     assert run(["ratings", "import", str(out / "ratings_lee.xlsx"), str(out / "ratings_kim.xlsx")], folder) == 0
-    assert "lee: 8 rows, 8 rated, 0 missing" in capsys.readouterr().out
+    assert "lee: 8 rows, 8 rated, 0 missing" in capsys.readouterr().err
     assert run(["ratings", "agreement", "--format", "csv"], folder) == 0
     agreement = capsys.readouterr().out
     assert "percent_agreement,kim & lee,0.75," in agreement  # 6 of 8 identical
@@ -58,14 +58,14 @@ def test_ratings_and_joint_commands(study, tmp_path: Path, capsys: pytest.Captur
     filled = [lines[0]] + [line.rsplit(",", 2)[0] + ",-1,agreed" for line in lines[1:]]
     sheet.write_text("\n".join(filled) + "\n", encoding="utf-8")
     assert run(["ratings", "consensus", "--decisions", str(sheet)], folder) == 0
-    assert "6 agreed, 2 decided" in capsys.readouterr().out
+    assert "6 agreed, 2 decided" in capsys.readouterr().err
     assert run(["ratings", "matrix", "--format", "csv"], folder) == 0
     matrix = capsys.readouterr().out.splitlines()
     assert matrix[0] == "construct,name,east,north,south,west"
     assert matrix[1] == "IS.A3,Work Infrastructure,0,+2,-2,-1"
 
     assert run(["quant", "import", str(write_fidelity(tmp_path / "fidelity.csv"))], folder) == 0
-    assert "16 rows" in capsys.readouterr().out
+    assert "16 rows" in capsys.readouterr().err
     assert run(["joint", "--outcome", "fidelity", "--display", "case-ordered", "--format", "csv"], folder) == 0
     rows = capsys.readouterr().out.splitlines()
     assert rows[0] == "construct,name,north,west,east,south,n_high,n_low,difference,distinguishing"

@@ -26,43 +26,18 @@ Modules, one job each:
 
 from __future__ import annotations
 
-from .alpha import coincidence_matrix, krippendorff_alpha
-from .bootstrap import bootstrap, bootstrap_alpha
-from .conger import conger_kappa
-from .diagnostics import bias_index, kappa_max, prevalence_bias, prevalence_index, wilson_interval
-from .gwet import gwet_ac1, gwet_ac2
-from .kappa import brennan_prediger, cohen_kappa, fleiss_kappa, pabak, percent_agreement, scott_pi
-from .report import agreement_table, unitized_table
-from .results import Agreement, BootstrapResult
-from .unitized import unitized_alpha, unitized_alpha_by_code, unitized_alpha_table
-from .units import disagreements, reliability_data
+from .._lazy import attach
 
-__all__ = [
-    "Agreement",
-    "BootstrapResult",
-    "percent_agreement",
-    "cohen_kappa",
-    "scott_pi",
-    "fleiss_kappa",
-    "conger_kappa",
-    "brennan_prediger",
-    "pabak",
-    "gwet_ac1",
-    "gwet_ac2",
-    "krippendorff_alpha",
-    "coincidence_matrix",
-    "bootstrap",
-    "bootstrap_alpha",
-    "wilson_interval",
-    "prevalence_bias",
-    "prevalence_index",
-    "bias_index",
-    "kappa_max",
-    "reliability_data",
-    "disagreements",
-    "agreement_table",
-    "unitized_table",
-    "unitized_alpha",
-    "unitized_alpha_by_code",
-    "unitized_alpha_table",
-]
+# public name -> its module, imported on first use (mio_qual._lazy: light imports, fast CLI start)
+__getattr__, __dir__, __all__ = attach(__name__, {
+    ".alpha": ["coincidence_matrix", "krippendorff_alpha"],
+    ".bootstrap": ["bootstrap", "bootstrap_alpha"],
+    ".conger": ["conger_kappa"],
+    ".diagnostics": ["bias_index", "kappa_max", "prevalence_bias", "prevalence_index", "wilson_interval"],
+    ".gwet": ["gwet_ac1", "gwet_ac2"],
+    ".kappa": ["brennan_prediger", "cohen_kappa", "fleiss_kappa", "pabak", "percent_agreement", "scott_pi"],
+    ".report": ["agreement_table", "unitized_table"],
+    ".results": ["Agreement", "BootstrapResult"],
+    ".unitized": ["unitized_alpha", "unitized_alpha_by_code", "unitized_alpha_table"],
+    ".units": ["disagreements", "reliability_data"],
+})

@@ -24,40 +24,15 @@ or tables; :class:`mio_qual.project.Project` reads the store and writes the resu
 
 from __future__ import annotations
 
-from .evaluate import Evaluation, evaluate, evaluation_layers
-from .model import CodeSuggester, best_threshold, grouped_folds
-from .patterns import Dropped, Hit, KeywordMatcher
-from .persist import ModelInfo, from_blob, load_model, model_info, model_row, to_blob
-from .rules import RuleCoder, RulesResult
-from .suggest import SuggestResult, TrainResult, fit, suggestions
-from .units import UNITS, Layer, LabelledUnits, LayerLabels, labelled_units, unit_frame
+from .._lazy import attach
 
-__all__ = [
-    "CodeSuggester",
-    "Dropped",
-    "Evaluation",
-    "Hit",
-    "KeywordMatcher",
-    "LabelledUnits",
-    "Layer",
-    "LayerLabels",
-    "ModelInfo",
-    "RuleCoder",
-    "RulesResult",
-    "SuggestResult",
-    "TrainResult",
-    "UNITS",
-    "best_threshold",
-    "evaluate",
-    "evaluation_layers",
-    "fit",
-    "from_blob",
-    "grouped_folds",
-    "labelled_units",
-    "load_model",
-    "model_info",
-    "model_row",
-    "suggestions",
-    "to_blob",
-    "unit_frame",
-]
+# public name -> its module, imported on first use (mio_qual._lazy: light imports, fast CLI start)
+__getattr__, __dir__, __all__ = attach(__name__, {
+    ".evaluate": ["Evaluation", "evaluate", "evaluation_layers"],
+    ".model": ["CodeSuggester", "best_threshold", "grouped_folds"],
+    ".patterns": ["Dropped", "Hit", "KeywordMatcher"],
+    ".persist": ["ModelInfo", "from_blob", "load_model", "model_info", "model_row", "to_blob"],
+    ".rules": ["RuleCoder", "RulesResult"],
+    ".suggest": ["SuggestResult", "TrainResult", "fit", "suggestions"],
+    ".units": ["UNITS", "Layer", "LabelledUnits", "LayerLabels", "labelled_units", "unit_frame"],
+})

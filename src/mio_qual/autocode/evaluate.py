@@ -308,7 +308,7 @@ def evaluation_layers(layers: "pd.DataFrame", method: str = "model", *, referenc
         human = others[0] if others else ""
     human_layer = resolve_layer(layers, human) if human else None
     if method == "layer" and not layer:
-        raise InputError("name the layer to evaluate", hint="pass --layer NAME")
+        raise InputError("name the layer to evaluate", hint="pass --coder NAME (layer= from Python)")
     auto_layer = resolve_layer(layers, layer) if method == "layer" and layer else None
     return ref_layer, human_layer, auto_layer
 
@@ -402,7 +402,7 @@ def evaluate(units: "pd.DataFrame", reference: LayerLabels, method: str = "model
         notes.append(f"rules computed now with a negation window of {window} tokens")
     else:
         if layer is None:
-            raise InputError("name the layer to evaluate", hint="pass --layer NAME")
+            raise InputError("name the layer to evaluate", hint="pass --coder NAME (layer= from Python)")
         codes = [c for c in codebook.codes if c in set(ref_codes) | set(layer.codes)]
         Y = reference.on(frame, codes)
         pred = layer.on(frame, codes)

@@ -11,7 +11,8 @@ from typing import Any
 
 import click
 
-from .common import ManyValues, emit, format_option, get_project, out_option, split_values
+from .common import (ManyValues, coder_option, coders_option, emit, format_option, get_project, out_option, split_values,
+                     values_option)
 
 _UNITS = ("sentence", "turn", "paragraph", "character", "span", "transcript", "continuum")
 _STATS = ("percent_agreement", "cohen_kappa", "scott_pi", "fleiss_kappa", "krippendorff_alpha", "gwet_ac1",
@@ -28,14 +29,11 @@ def _seen_rule(seen: str | None, all_seen: bool) -> str:
 
 def _common(func: Any) -> Any:
     options = [
-        click.option("--coders", "coders", required=True, multiple=True, cls=ManyValues,
-                     help="Coder layers to compare: --coders A B (or --coders A --coders B)."),
+        coders_option(help="Coder layers to compare: --coders A B (or --coders A --coders B)."),
         click.option("--unit", type=click.Choice(_UNITS), default="sentence", show_default=True,
                      help="Unit of analysis; 'continuum' is Krippendorff's unitized alpha."),
-        click.option("--codes", "codes", multiple=True, cls=ManyValues,
-                     help="Codes to analyse (default: all the coders used)."),
-        click.option("--transcript", "transcripts", multiple=True, cls=ManyValues,
-                     help="Restrict to these transcripts."),
+        values_option("--codes", "codes", help="Codes to analyse (default: all the coders used)."),
+        values_option("--transcript", "transcripts", help="Restrict to these transcripts."),
         click.option("--scope", type=click.Choice(("all", "coded")), default="all", show_default=True,
                      help="Character units: all text, or only text anyone coded."),
         click.option("--min-coverage", type=click.FloatRange(0, 1), default=0.0, show_default=True,
@@ -161,7 +159,7 @@ def disagreements(coders: tuple[str, ...], unit: str, codes: tuple[str, ...], tr
 
 
 @click.command("assign")
-@click.option("--coder", help="The coder given TRANSCRIPTS (and the sheet's rows without a coder).")
+@coder_option(help="The coder given TRANSCRIPTS (and the sheet's rows without a coder).")
 @click.argument("transcripts", nargs=-1)
 @click.option("--sheet", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="An assignment sheet (.csv/.xlsx) with columns coder and transcript_id.")

@@ -8,7 +8,8 @@ from typing import Any
 
 import click
 
-from .common import ManyValues, console, emit, format_option, get_project, out_option, split_values
+from .common import (ManyValues, coder_option, console, deprecated_alias, emit, escape, format_option, get_project,
+                     out_option, say, split_values)
 
 _UNITS = ("sentence", "paragraph", "turn")
 
@@ -60,8 +61,8 @@ def rules_cmd(unit: str, coder: str, negation_window: int, codebooks: tuple[str,
     if fmt != "table":
         emit(frame, fmt)
         return
-    console().print(f"{result.inserted:,} rule codings on {unit}s written to layer [bold]{coder}[/] "
-                    f"({result.removed:,} earlier ones replaced; {result.codes_with_keywords} codes have keywords)")
+    say(f"{result.inserted:,} rule codings on {unit}s written to layer [bold]{escape(coder)}[/] "
+        f"({result.removed:,} earlier ones replaced; {result.codes_with_keywords} codes have keywords)")
     emit(frame, "table", title="Rule codings per code", max_rows=40)
 
 
@@ -93,11 +94,11 @@ def train_cmd(from_layer: str, unit: str, name: str, min_positives: int, C: floa
         emit(frame, fmt)
         return
     trained = len(result.model.codes_)
-    console().print(f"model [bold]{name}[/] trained on {from_layer} ({result.n_units:,} {unit}s in "
-                    f"{result.n_transcripts} transcripts): {trained} codes, {len(result.model.skipped_)} with too few "
-                    f"examples; codebook {result.info.codebook_version}")
+    say(f"model [bold]{escape(name)}[/] trained on {escape(from_layer)} ({result.n_units:,} {unit}s in "
+        f"{result.n_transcripts} transcripts): {trained} codes, {len(result.model.skipped_)} with too few "
+        f"examples; codebook {escape(result.info.codebook_version)}")
     for note in result.notes:
-        console(stderr=True).print(f"[yellow]note[/]: {note}")
+        say(f"[yellow]note[/]: {escape(note)}")
     emit(frame, "table", title="Codes learned (cv_f1: best out-of-fold F1, optimistic; see `autocode evaluate`)")
 
 
@@ -115,19 +116,20 @@ def suggest_cmd(model: str | None, min_prob: float | None, coder: str, codebooks
     if fmt != "table":
         emit(frame, fmt)
         return
-    console().print(f"{result.inserted:,} suggestions from model [bold]{result.model}[/] on {result.unit}s written to "
-                    f"layer [bold]{coder}[/] ({result.removed:,} earlier ones replaced). Review them in Word with "
-                    "`mio-qual coding export-docx --with-suggestions`.")
+    say(f"{result.inserted:,} suggestions from model [bold]{escape(result.model)}[/] on {result.unit}s written to "
+        f"layer [bold]{escape(coder)}[/] ({result.removed:,} earlier ones replaced). Review them in Word with "
+        "`mio-qual coding export-docx --with-suggestions`.")
     emit(frame, "table", title="Suggestions per code", max_rows=40)
 
 
 @autocode.command("evaluate")
 @click.option("--method", type=click.Choice(("model", "rules", "layer")), default="model", show_default=True,
-              help="model: cross-validated by transcript; rules: the keyword rules; layer: a stored layer (--layer).")
+              help="model: cross-validated by transcript; rules: the keyword rules; layer: a stored layer (--coder).")
 @click.option("--reference", default=None, help="Layer taken as truth (default: consensus, else the first human coder).")
 @click.option("--human", default=None,
               help="Second human layer for human-vs-human kappa (default: another human coder; '' for none).")
-@click.option("--layer", default=None, help="With --method layer: the layer to evaluate.")
+@coder_option(help="With --method layer: the layer to evaluate (one name).")
+@deprecated_alias("--layer", "--coder", "coder")
 @click.option("--unit", type=click.Choice(_UNITS), default="sentence", show_default=True)
 @click.option("--min-examples", type=click.IntRange(1), default=5, show_default=True,
               help="Codes with fewer examples in the reference are reported as such, not scored.")
@@ -137,7 +139,7 @@ def suggest_cmd(model: str | None, min_prob: float | None, coder: str, codebooks
 @_codebook_option
 @format_option(choices=("table", "csv", "json", "xlsx", "docx"))
 @out_option()
-def evaluate_cmd(method: str, reference: str | None, human: str | None, layer: str | None, unit: str,
+def evaluate_cmd(method: str, reference: str | None, human: str | None, coder: str | None, unit: str,
                  min_examples: int, n_splits: int, all_codes: bool, codebooks: tuple[str, ...], fmt: str,
                  out: Path | None) -> None:
     """Precision, recall, F1 and kappa of suggestions against human coding, per code, beside human-vs-human kappa."""
@@ -146,7 +148,7 @@ def evaluate_cmd(method: str, reference: str | None, human: str | None, layer: s
     if fmt in ("xlsx", "docx"):
         infer_format(fmt, out)  # a file format without --out is refused before the work starts
     result = get_project().autocode_evaluate(method, reference=reference, human=human, unit=unit,
-                                             codebook=_codebook(codebooks), layer=layer, min_examples=min_examples,
+                                             codebook=_codebook(codebooks), layer=coder, min_examples=min_examples,
                                              n_splits=n_splits)
     if fmt in ("xlsx", "docx"):
         render(result.result(), fmt=fmt, out=out)

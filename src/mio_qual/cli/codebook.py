@@ -15,8 +15,6 @@ import click
 from ..errors import InputError
 from .common import coder_option, console, emit, escape, format_option, get_project, out_option, print_json, say
 
-_FORMATS = ("docx", "csv", "qdc")
-
 
 @click.group("codebook")
 def codebook() -> None:
@@ -32,14 +30,7 @@ def codebook() -> None:
     metavar="NAME|FILE",
     help="List the codes of this codebook (repeat to combine). Without it: the bundled codebooks.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "tree", "csv", "json"]),
-    default="table",
-    show_default=True,
-    help="Output: a rich table or tree, or CSV/JSON for scripts.",
-)
+@format_option("table", "csv", "json", extra=("tree",))
 def list_cmd(sources: tuple[str, ...], fmt: str) -> None:
     """List the bundled codebooks, or the codes of the ones named with --codebook."""
     from ..codebook import bundled_overview, load_codebooks
@@ -103,7 +94,7 @@ def list_cmd(sources: tuple[str, ...], fmt: str) -> None:
     "--codebook", "-c", "sources", multiple=True, metavar="NAME|FILE",
     help="Codebook(s) to look in (default: every bundled codebook).",
 )
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@format_option("table", "json", aliases={"text": "table"})
 def show_cmd(label: str, sources: tuple[str, ...], fmt: str) -> None:
     """Show one code: LABEL may be its id (IS.J1), name or alias (Funding)."""
     from ..codebook import bundled_codebooks, load_codebooks
@@ -149,7 +140,7 @@ def show_cmd(label: str, sources: tuple[str, ...], fmt: str) -> None:
     "--with", "with_sources", multiple=True, metavar="NAME|FILE",
     help="Check FILE together with this codebook (for ids it refers to). Repeatable.",
 )
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@format_option("table", "json", aliases={"text": "table"})
 def validate_cmd(file: Path, with_sources: tuple[str, ...], fmt: str) -> None:
     """Check a codebook file (.yaml, .csv, .qdc); list every problem with its line."""
     from ..codebook import load_codebooks, validate_codebook
@@ -170,18 +161,14 @@ def validate_cmd(file: Path, with_sources: tuple[str, ...], fmt: str) -> None:
 
 @codebook.command("export")
 @click.argument("sources", nargs=-1, required=True, metavar="NAME|FILE...")
-@click.option("--format", "fmt", type=click.Choice(_FORMATS), default=None,
-              help="docx (coder's manual), csv (table) or qdc (REFI-QDA codebook). Default: from --out's suffix, else csv.")
-@click.option("--out", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="File to write. Without it csv and qdc go to standard output.")
-def export_cmd(sources: tuple[str, ...], fmt: str | None, out: Path | None) -> None:
+@format_option("csv", "docx", default="csv", extra=("qdc",))
+@out_option("File to write: docx (coder's manual), csv (table) or qdc (REFI-QDA codebook). Without it csv and "
+            "qdc go to standard output.", short=True)
+def export_cmd(sources: tuple[str, ...], fmt: str, out: Path | None) -> None:
     """Export one or more codebooks (combined) as a Word manual, a CSV table or a .qdc file."""
     from ..codebook import load_codebooks, to_csv, to_qdc
     from ..reports.manual import codebook_manual
 
-    if fmt is None:
-        suffix = out.suffix.lower().lstrip(".") if out is not None else ""
-        fmt = suffix if suffix in _FORMATS else "csv"
     cb = load_codebooks(list(sources))
     if out is None:
         if fmt == "docx":

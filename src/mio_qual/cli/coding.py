@@ -7,7 +7,8 @@ from pathlib import Path
 import click
 
 from .agreement import assign
-from .common import console, emit, force_option, format_option, get_project
+from .common import (coder_option, coders_option, deprecated_alias, emit, escape, force_option, format_option,
+                     get_project, out_option, say, values_option)
 
 
 @click.group()
@@ -20,7 +21,7 @@ coding.add_command(assign)
 
 @coding.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--coder", help="The coder's layer (required for Word files; sheets may have a coder column).")
+@coder_option(help="The coder's layer (required for Word files; sheets may have a coder column).")
 @click.option("--codebook", "codebooks", multiple=True,
               help="Codebook name or file (repeatable; default: cfir2, cfir_outcomes and mio).")
 @click.option("--transcript", "transcript_id", help="Transcript of files that name none.")
@@ -37,42 +38,36 @@ def import_cmd(files: tuple[Path, ...], coder: str | None, codebooks: tuple[str,
     if fmt == "json":
         print_json(result.as_dict())
         return
-    out = console()
     layers = result.layers
     into = f" into layer{'s' if len(layers) > 1 else ''} {', '.join(layers)}" if layers else ""
-    out.print(f"imported {result.inserted} codings from {len(files)} file(s){into}; "
-              f"replaced {result.removed} from earlier imports of the same files", highlight=False)
+    say(f"imported {result.inserted} codings from {len(files)} file(s){escape(into)}; "
+        f"replaced {result.removed} from earlier imports of the same files")
     for line in result.notes:
-        out.print(f"  {line}")
-    err = console(stderr=True)
+        say(f"  {line}", markup=False)
     for line in result.skipped:
-        err.print(f"[yellow]skipped[/]: {line}", markup=True, highlight=False)
+        say(f"[yellow]skipped[/]: {escape(line)}")
 
 
 @coding.command("export-docx")
 @click.argument("transcript_ids", nargs=-1)
-@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Folder to write <ID>.docx files into.")
+@out_option("Folder to write <ID>.docx files into.", required=True, folder=True)
 @click.option("--with-suggestions", is_flag=True, help="Add auto-coder suggestions as comments to review.")
 @force_option("Word files")
 def export_docx_cmd(transcript_ids: tuple[str, ...], out: Path, with_suggestions: bool, force: bool) -> None:
     """Write Word files for coding TRANSCRIPT_IDS (default: every transcript) into --out."""
-    paths = get_project().export_word_files(out, transcript_ids, with_suggestions=with_suggestions, force=force)
-    screen = console()
-    for path in paths:
-        screen.print(f"wrote {path}")
+    for path in get_project().export_word_files(out, transcript_ids, with_suggestions=with_suggestions, force=force):
+        say(f"wrote {escape(path)}")
 
 
 @coding.command("export")
-@click.option("--coder", required=True, help="The layer to export.")
+@coder_option(required=True, help="The layer to export.")
 @click.option("--origin", help="Only this origin (human, consensus, rules, model).")
-@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default=None,
-              help="Default: from the --out file's extension.")
-@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
-def export_cmd(coder: str, origin: str | None, fmt: str | None, out: Path) -> None:
+@format_option("csv", "xlsx", default="csv")
+@out_option("The sheet to write (.csv or .xlsx: its suffix sets the format).", required=True)
+def export_cmd(coder: str, origin: str | None, fmt: str, out: Path) -> None:
     """Write a coder's layer to a sheet (offsets, quote, codes, memo) that can be imported again."""
     path = get_project().export_layer(out, coder, fmt=fmt, origin=origin)
-    console().print(f"wrote {path}")
+    say(f"wrote {escape(path)}")
 
 
 @coding.command("list")
@@ -83,7 +78,7 @@ def list_cmd(fmt: str) -> None:
 
 
 @coding.command("delete")
-@click.option("--coder", required=True, help="The layer to delete.")
+@coder_option(required=True, help="The layer to delete.")
 @click.option("--origin", type=click.Choice(["human", "consensus", "rules", "model"]),
               help="Only this origin of the layer.")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
@@ -98,39 +93,37 @@ def delete_cmd(coder: str, origin: str | None, yes: bool) -> None:
         return yes or click.confirm(f"delete {count} codings of {what}?", abort=True)
 
     removed = get_project().delete_layer(coder, origin, confirm=confirm)
-    console().print(f"deleted {removed} codings of {coder}" + (f" ({origin})" if origin else ""))
+    say(f"deleted {removed} codings of {escape(what)}")
 
 
 @coding.command("reconcile")
-@click.option("--coders", nargs=2, required=True, help="Coder A and coder B.")
+@coders_option(help="Coder A and coder B: --coders A B.")
 @click.option("--into", default="consensus", show_default=True, help="The consensus layer to build.")
-@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Folder for the reconciliation sheet (.xlsx) and handout (.docx).")
+@out_option("Folder for the reconciliation sheet (.xlsx) and handout (.docx).", required=True, folder=True)
 @click.option("--unit", type=click.Choice(["span", "sentence", "paragraph", "turn"]), default="span",
               show_default=True, help="Compare passages, or units.")
 @click.option("--min-overlap", "min_jaccard", type=click.FloatRange(0, 1, min_open=True), default=0.5,
               show_default=True, help="Least overlap (intersection / union) for the same code to count as agreed.")
 @click.option("--show-names", is_flag=True, help="Keep participants' names in the sheet and handout (redacted by default).")
 @force_option("a reconciliation sheet and handout")
-def reconcile_cmd(coders: tuple[str, str], into: str, out: Path, unit: str, min_jaccard: float,
+def reconcile_cmd(coders: tuple[str, ...], into: str, out: Path, unit: str, min_jaccard: float,
                   show_names: bool, force: bool) -> None:
     """Put the codings two coders agree on into a consensus layer, and write their disagreements
     into a sheet to decide (then `mio-qual coding import` the filled sheet)."""
     result = get_project().reconcile(coders=coders, into=into, unit=unit, out=out, min_jaccard=min_jaccard,
                                      show_names=show_names, force=force)
-    screen = console()
-    screen.print(f"{len(result.agreed)} agreed codings written to layer '{into}' (replacing {result.removed}); "
-                 f"{len(result.rows)} passages to decide")
+    say(f"{len(result.agreed)} agreed codings written to layer '{escape(into)}' (replacing {result.removed}); "
+        f"{len(result.rows)} passages to decide")
     for path in result.files:
-        screen.print(f"wrote {path}")
+        say(f"wrote {escape(path)}")
 
 
 # ---------------------------------------------------------------------------- REFI-QDA export
 # (added by the REFI-QDA engineer; the logic lives in mio_qual.coding.refi_export)
 @coding.command("export-qdpx")
-@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="The .qdpx file to write.")
-@click.option("--coder", "coders", multiple=True, help="Layer to export (repeatable; default: every layer).")
+@out_option("The .qdpx file to write.", required=True)
+@values_option("--coders", "coders", help="Layers to export: --coders A B (default: every layer).")
+@deprecated_alias("--coder", "--coders", "coders", several=True)
 @click.option("--codebook", "codebooks", multiple=True,
               help="Codebook to list (repeatable; default: the codebooks the codings were made with).")
 @click.option("--utf16", is_flag=True, help="Count positions in UTF-16 code units instead of code points.")
@@ -140,5 +133,5 @@ def export_qdpx_cmd(out: Path, coders: tuple[str, ...], codebooks: tuple[str, ..
     result = get_project().export_qdpx(out, coders=list(coders) or None,
                                        codebook=list(codebooks) or None,
                                        offsets="utf16" if utf16 else "codepoint")
-    console().print(f"wrote {result.path}: {result.sources} transcripts, {result.codings} codings by "
-                    f"{len(result.coders)} coder(s), {result.codes} codes, {result.cases} cases")
+    say(f"wrote {escape(result.path)}: {result.sources} transcripts, {result.codings} codings by "
+        f"{len(result.coders)} coder(s), {result.codes} codes, {result.cases} cases")

@@ -6,9 +6,11 @@ same way):
 - :func:`coders_option` (``--coders A B`` or ``--coders A --coders B``: several coding layers)
   and :func:`coder_option` (``--coder NAME``: one layer); :func:`values_option` for any other
   option taking several values (``--codes``, ``--transcript`` ...).
-- :func:`format_option` (``--format``, one vocabulary: :data:`mio_qual.reports.render.FORMATS`,
+- :func:`format_option` (``--format``, one vocabulary: :data:`mio_qual.reports.formats.FORMATS`,
   each command allowing a subset; without ``--format`` the type comes from ``--out``'s
-  suffix) and :func:`out_option` (``--out FILE``).
+  suffix) and :func:`out_option` (``--out FILE`` or ``--out FOLDER``).
+- :func:`deprecated_alias` keeps an option's old name working (hidden, with a warning), and
+  ``format_option(aliases=...)`` an old format name.
 - ``--project PATH`` and ``--debug`` belong to the ``mio-qual`` group and may be written before
   or after the command name (:mod:`mio_qual.cli.main` moves them); :func:`get_project` opens
   the project they name.
@@ -39,7 +41,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..result import Result, Table
 
 #: The formats a command offers when it names none: the screen, CSV and JSON (a subset of
-#: :data:`mio_qual.reports.render.FORMATS`, which this light module does not import).
+#: :data:`mio_qual.reports.formats.FORMATS`, which this light module does not import).
 DEFAULT_FORMATS = ("table", "csv", "json")
 
 
@@ -156,8 +158,64 @@ def coder_option(*, required: bool = False, default: str | None = None,
                         show_default=default is not None)
 
 
+class AliasChoice(click.Choice):
+    """A choice that also takes old names of its values (shown nowhere, each with a warning).
+
+    ``aliases`` maps an old name to the value it now has (``{"text": "table"}``); the choices
+    shown in ``--help`` and in error messages are the current names only.
+    """
+
+    def __init__(self, choices: Sequence[str], aliases: dict[str, str]) -> None:
+        super().__init__(list(choices))
+        self.aliases = dict(aliases)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and value in self.aliases:
+            warn(f"{value!r} is an old name; use {self.aliases[value]!r}")
+            value = self.aliases[value]
+        return super().convert(value, param, ctx)
+
+
+def deprecated_alias(old: str, new: str, dest: str, *, several: bool = False) -> Callable:
+    """Accept an option's old name, hidden from ``--help``, with a warning on stderr.
+
+    The value given to ``old`` is passed to the command as ``dest`` (the parameter of the
+    option ``new``): added to the values already there when ``several``, else used when
+    ``new`` was not given. Keep an alias where the README of an earlier version or users'
+    scripts may use the old name.
+
+    Parameters
+    ----------
+    old, new : str
+        The old and the current option names (``"--layer"``, ``"--coders"``).
+    dest : str
+        The command's parameter that ``new`` fills.
+    several : bool
+        The option takes several values (as :func:`values_option`).
+    """
+    hidden_name = "_alias_" + old.lstrip("-").replace("-", "_")
+
+    def decorator(func: Callable) -> Callable:
+        @functools.wraps(func)
+        def merged(*args: Any, **kwargs: Any) -> Any:
+            value = kwargs.pop(hidden_name, None)
+            if value:
+                warn(f"{old} is an old name of {new}; use {new}")
+                if several:
+                    kwargs[dest] = tuple(dict.fromkeys((*(kwargs.get(dest) or ()), *split_values(value))))
+                elif kwargs.get(dest) in (None, ()):
+                    kwargs[dest] = value
+            return func(*args, **kwargs)
+
+        if several:
+            return click.option(old, hidden_name, multiple=True, cls=ManyValues, hidden=True)(merged)
+        return click.option(old, hidden_name, default=None, hidden=True)(merged)
+
+    return decorator
+
+
 def format_option(*formats: str, default: str = "table", choices: Iterable[str] | None = None,
-                  extra: Iterable[str] = (), out_param: str = "out") -> Callable:
+                  extra: Iterable[str] = (), out_param: str = "out", aliases: dict[str, str] | None = None) -> Callable:
     """A ``--format`` option whose value, when not given, comes from ``--out``'s suffix.
 
     The command receives ``fmt`` as a resolved format name: the one given, else the one the
@@ -170,7 +228,7 @@ def format_option(*formats: str, default: str = "table", choices: Iterable[str] 
     Parameters
     ----------
     *formats : str
-        The formats this command offers, from :data:`mio_qual.reports.render.FORMATS`
+        The formats this command offers, from :data:`mio_qual.reports.formats.FORMATS`
         (default :data:`DEFAULT_FORMATS`). ``choices=`` is the same, kept for existing callers.
     default : str
         The format when neither ``--format`` nor a known ``--out`` suffix names one.
@@ -179,6 +237,8 @@ def format_option(*formats: str, default: str = "table", choices: Iterable[str] 
         ``tree``); an ``--out`` file whose suffix is ``.<name>`` selects one.
     out_param : str
         The name of the command's ``--out`` parameter.
+    aliases : dict, optional
+        Old format names still accepted (hidden, with a warning): ``{"text": "table"}``.
 
     Examples
     --------
@@ -204,7 +264,8 @@ def format_option(*formats: str, default: str = "table", choices: Iterable[str] 
             return func(*args, **kwargs)
 
         shown = ", ".join(allowed + extras)
-        return click.option("--format", "fmt", type=click.Choice(list(allowed + extras)), default=None,
+        kind = AliasChoice(allowed + extras, aliases) if aliases else click.Choice(list(allowed + extras))
+        return click.option("--format", "fmt", type=kind, default=None,
                             help=f"Output format: {shown} (default: from --out's suffix, else {default}).")(resolved)
 
     return decorator
@@ -222,11 +283,11 @@ def resolve_format(fmt: str | None, out: str | Path | None, allowed: Sequence[st
     if fmt in extra or (fmt is None and out is not None and Path(out).suffix.lower().lstrip(".") in extra):
         return fmt or Path(out).suffix.lower().lstrip(".")  # type: ignore[arg-type]
     from ..errors import InputError
-    from ..reports.render import FORMATS, infer_format
+    from ..reports.formats import FORMATS, infer_format
 
     unknown = [f for f in allowed if f not in FORMATS]
     if unknown:  # a programming error: the vocabulary is the renderer's
-        raise ValueError(f"formats {unknown} are not in mio_qual.reports.render.FORMATS; pass them as extra=")
+        raise ValueError(f"formats {unknown} are not in mio_qual.reports.formats.FORMATS; pass them as extra=")
     chosen = infer_format(fmt, out, default=default)
     if chosen not in allowed:
         raise InputError(f"this command does not write {chosen}", path=out,
@@ -234,9 +295,25 @@ def resolve_format(fmt: str | None, out: str | Path | None, allowed: Sequence[st
     return chosen
 
 
-def out_option(help: str = "Write to this file instead of the screen (its suffix sets the format).") -> Callable:
-    """An ``--out FILE`` option (the command receives a Path or None)."""
-    return click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None, help=help)
+def out_option(help: str = "Write to this file instead of the screen (its suffix sets the format).", *,
+               required: bool = False, folder: bool = False, short: bool = False,
+               default: Path | None = None) -> Callable:
+    """An ``--out`` option (the command receives a Path, or None when it is not given).
+
+    Parameters
+    ----------
+    help : str
+    required : bool
+    folder : bool
+        ``--out`` names a folder the command writes several files into (else one file).
+    short : bool
+        Also accept ``-o``.
+    default : Path, optional
+    """
+    decls = ("--out", "-o", "out") if short else ("--out", "out")
+    kind = click.Path(file_okay=False, path_type=Path) if folder else click.Path(dir_okay=False, path_type=Path)
+    return click.option(*decls, type=kind, default=default, required=required, help=help,
+                        show_default=default is not None)
 
 
 def force_option(what: str = "files") -> Callable:
@@ -261,31 +338,50 @@ def warn(message: str) -> None:
     console(stderr=True).print(f"[yellow]warning[/]: {escape(message)}")
 
 
-def emit(data: "pd.DataFrame | Table | Result | Sequence[Table]", fmt: str = "table", *, title: str | None = None,
-         out: Path | None = None, max_rows: int | None = None) -> Path | None:
-    """Show or write data: a DataFrame, a :class:`~mio_qual.result.Table` or a :class:`~mio_qual.result.Result`.
+Records = Sequence[dict[str, Any]]
+
+
+def emit(data: "pd.DataFrame | Table | Result | Sequence[Table] | Records", fmt: str = "table", *,
+         title: str | None = None, out: Path | None = None, max_rows: int | None = None,
+         columns: Sequence[str] | None = None) -> Path | None:
+    """Show or write data: a DataFrame, a :class:`~mio_qual.result.Table`, a :class:`~mio_qual.result.Result`
+    or plain records (a list of dicts).
 
     ``table`` without ``out`` prints rich tables on stdout (every table of a result, each
     with its notes); everything else is written by :func:`mio_qual.reports.render.render`
     (CSV and JSON on stdout when there is no ``out``, formula-like cells neutralized).
+    Records shown as a table never import pandas (the quick commands: ``status``, ``log``,
+    ``transcripts list``); written in another format they become a DataFrame first.
 
     Parameters
     ----------
-    data : DataFrame, Table, Result or sequence of Table
+    data : DataFrame, Table, Result, sequence of Table, or list of dict
     fmt : str
-        A format of :data:`mio_qual.reports.render.FORMATS`.
+        A format of :data:`mio_qual.reports.formats.FORMATS`.
     title : str, optional
-        The title of a DataFrame's table (a Table or Result carries its own).
+        The title of a DataFrame's or the records' table (a Table or Result carries its own).
     out : Path, optional
         The file to write.
     max_rows : int, optional
         Rows shown on screen (the caption says how many there are).
+    columns : sequence of str, optional
+        Records only: the columns, in order (default: the keys of the first record).
 
     Returns
     -------
     Path or None
         The file written, if any.
     """
+    if _is_records(data):
+        records = list(data)  # type: ignore[arg-type]
+        names = list(columns) if columns is not None else list(records[0]) if records else []
+        if fmt == "table" and out is None:
+            console().print(_table_of(names, ([r.get(c) for c in names] for r in records), len(records),
+                                      _numeric_columns(names, records), title=title, max_rows=max_rows))
+            return None
+        import pandas as pd
+
+        data = pd.DataFrame.from_records(records, columns=names)
     from ..reports.render import render
     from ..result import Result, Table
 
@@ -310,28 +406,51 @@ def emit(data: "pd.DataFrame | Table | Result | Sequence[Table]", fmt: str = "ta
     return Path(written)
 
 
+def _is_records(data: Any) -> bool:
+    """True for a list or tuple of dicts (an empty list counts: nothing to show)."""
+    return isinstance(data, (list, tuple)) and all(isinstance(row, dict) for row in data)
+
+
+def _numeric_columns(columns: Sequence[str], records: Records) -> set[str]:
+    """Columns whose values are all numbers (booleans and text are not), as a DataFrame's dtype would say."""
+    return {c for c in columns
+            if any(r.get(c) is not None for r in records)
+            and all(isinstance(r.get(c), (int, float)) and not isinstance(r.get(c), bool)
+                    for r in records if r.get(c) is not None)}
+
+
 def rich_table(frame: "pd.DataFrame", *, title: str | None = None, max_rows: int | None = None,
                wide: Iterable[str] = ("text", "quote", "excerpt")) -> Any:
     """A rich Table of a DataFrame; floats to 3 decimals, missing as blank.
 
     Columns named in ``wide`` take the spare width; the others keep their natural width.
     """
+    rows = frame if max_rows is None else frame.head(max_rows)
+    numeric = {str(c) for c in frame.columns if frame[c].dtype.kind in "if"}
+    return _table_of([str(c) for c in frame.columns], rows.itertuples(index=False), len(frame), numeric,
+                     title=title, max_rows=max_rows, wide=wide)
+
+
+def _table_of(columns: Sequence[str], rows: Iterable[Sequence[Any]], n_rows: int, numeric: set[str], *,
+              title: str | None = None, max_rows: int | None = None,
+              wide: Iterable[str] = ("text", "quote", "excerpt")) -> Any:
+    """The rich Table of :func:`rich_table` from column names and rows (at most ``max_rows`` shown)."""
+    from itertools import islice
+
     from rich.table import Table
 
     wide = set(wide)
     table = Table(title=title, show_lines=False, header_style="bold", min_width=len(title or ""))
-    for column in frame.columns:
-        numeric = frame[column].dtype.kind in "if"
-        if str(column) in wide:
-            table.add_column(str(column), ratio=1, overflow="fold", min_width=30)
+    for column in columns:
+        if column in wide:
+            table.add_column(column, ratio=1, overflow="fold", min_width=30)
         else:
-            table.add_column(str(column), justify="right" if numeric else "left", no_wrap=True,
-                             min_width=min(len(str(column)), 16))
-    rows = frame if max_rows is None else frame.head(max_rows)
-    for values in rows.itertuples(index=False):
+            table.add_column(column, justify="right" if column in numeric else "left", no_wrap=True,
+                             min_width=min(len(column), 16))
+    for values in (rows if max_rows is None else islice(rows, max_rows)):
         table.add_row(*(_cell(v) for v in values))
-    if max_rows is not None and len(frame) > max_rows:
-        table.caption = f"{max_rows} of {len(frame)} rows shown; use --format csv for all"
+    if max_rows is not None and n_rows > max_rows:
+        table.caption = f"{max_rows} of {n_rows} rows shown; use --format csv for all"
     return table
 
 

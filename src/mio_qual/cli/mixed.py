@@ -12,7 +12,8 @@ from typing import Any, Sequence
 
 import click
 
-from .common import console, emit, escape, force_option, format_option, get_project, out_option, split_values
+from .common import (deprecated_alias, emit, escape, force_option, format_option, get_project, out_option, say,
+                     split_values, values_option)
 
 CASE_KINDS = ("clinic", "agency", "role", "transcript")
 
@@ -22,10 +23,9 @@ def _names(values: Sequence[str]) -> list[str] | None:
     return split_values(values, spaces=False) or None
 
 
-def _notes(notes: Sequence[str], err: bool = False) -> None:
-    out = console(stderr=err)
+def _notes(notes: Sequence[str]) -> None:
     for note in notes:
-        out.print(f"[dim]{escape(note)}[/]")
+        say(f"[dim]{escape(note)}[/]")
 
 
 # ============================================================================ ratings
@@ -36,12 +36,12 @@ def ratings() -> None:
 
 @ratings.command("worksheet")
 @click.option("--by", type=click.Choice(CASE_KINDS), default="clinic", show_default=True, help="Case kind.")
-@click.option("--rater", "raters", multiple=True, help="Write a worksheet for this rater (repeat for several).")
-@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=Path("ratings"),
-              show_default=True, help="Folder for the worksheets.")
-@click.option("--coder", "coders", multiple=True, help="Coding layer(s) to quote (default: consensus, else all human).")
-@click.option("--construct", "constructs", multiple=True, help="Constructs to rate (default: those coded).")
-@click.option("--case", "cases", multiple=True, help="Cases to include (default: all of the kind).")
+@values_option("--rater", "raters", spaces=False, help="Write a worksheet for this rater (repeat for several).")
+@out_option("Folder for the worksheets.", folder=True, default=Path("ratings"))
+@values_option("--coders", "coders", help="Coding layers to quote: --coders A B (default: consensus, else all human).")
+@deprecated_alias("--coder", "--coders", "coders", several=True)
+@values_option("--construct", "constructs", spaces=False, help="Constructs to rate (default: those coded).")
+@values_option("--case", "cases", spaces=False, help="Cases to include (default: all of the kind).")
 @click.option("--no-docx", is_flag=True, help="Write only the .xlsx files.")
 @click.option("--links", is_flag=True,
               help="Also show excerpts of study codes linked to a construct (reviewed links, each with its reason), "
@@ -63,11 +63,10 @@ def worksheet_cmd(by: str, raters: tuple[str, ...], out: Path, coders: tuple[str
     sheet, written = done.sheet, done.files
     n_cases = sheet.rows["case_id"].nunique()
     n_constructs = sheet.rows["construct"].nunique()
-    c = console()
-    c.print(f"{len(sheet.rows)} rows ({n_constructs} constructs x {n_cases} {by}s), {len(sheet.excerpts)} excerpts "
-            f"from {sheet.layers}")
+    say(f"{len(sheet.rows)} rows ({n_constructs} constructs x {n_cases} {by}s), {len(sheet.excerpts)} excerpts "
+        f"from {escape(sheet.layers)}")
     for path in written:
-        c.print(f"  wrote {path}")
+        say(f"  wrote {escape(path)}")
 
 
 @ratings.command("import")
@@ -79,14 +78,14 @@ def import_cmd(files: tuple[Path, ...], rater: str | None, by: str | None) -> No
     project = get_project()
     for path in files:
         result = project.import_ratings(path, rater, by=by)
-        console().print(f"{path}: {result.rater}: {result.rows} rows, {result.rated} rated, {result.missing} missing; "
-                        f"{result.replaced} replaced earlier ratings, {result.removed} removed")
+        say(f"{escape(path)}: {escape(result.rater)}: {result.rows} rows, {result.rated} rated, {result.missing} "
+            f"missing; {result.replaced} replaced earlier ratings, {result.removed} removed")
 
 
 @ratings.command("list")
-@click.option("--rater", "raters_", multiple=True, help="Only these raters.")
+@values_option("--rater", "raters_", spaces=False, help="Only these raters.")
 @click.option("--by", type=click.Choice(CASE_KINDS), default=None, help="Only this case kind.")
-@click.option("--construct", "constructs", multiple=True, help="Only these constructs.")
+@values_option("--construct", "constructs", spaces=False, help="Only these constructs.")
 @format_option()
 @out_option()
 def list_cmd(raters_: tuple[str, ...], by: str | None, constructs: tuple[str, ...], fmt: str, out: Path | None) -> None:
@@ -107,11 +106,11 @@ def matrix_cmd(by: str, rater: str | None, fmt: str, out: Path | None) -> None:
     """Show the construct x case matrix of ratings (png: its heatmap)."""
     written = emit(get_project().rating_matrix(by=by, rater=rater), fmt, out=out)
     if written is not None:
-        console().print(f"wrote {written}")
+        say(f"wrote {escape(written)}")
 
 
 @ratings.command("agreement")
-@click.option("--raters", "raters_", multiple=True, help="Raters to compare (default: all but consensus).")
+@values_option("--raters", "raters_", spaces=False, help="Raters to compare (default: all but consensus).")
 @click.option("--by", type=click.Choice(CASE_KINDS), default="clinic", show_default=True)
 @format_option()
 @out_option()
@@ -124,10 +123,9 @@ def agreement_cmd(raters_: tuple[str, ...], by: str, fmt: str, out: Path | None)
 
 
 @ratings.command("disagreements")
-@click.option("--raters", "raters_", multiple=True, help="Raters to compare (default: all but consensus).")
+@values_option("--raters", "raters_", spaces=False, help="Raters to compare (default: all but consensus).")
 @click.option("--by", type=click.Choice(CASE_KINDS), default="clinic", show_default=True)
-@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write a reconciliation sheet (.xlsx or .csv) to fill and pass to `ratings consensus --decisions`.")
+@out_option("Write a reconciliation sheet (.xlsx or .csv) to fill and pass to `ratings consensus --decisions`.")
 @format_option("table", "csv", "json", "xlsx")
 def disagreements_cmd(raters_: tuple[str, ...], by: str, out: Path | None, fmt: str) -> None:
     """List cases and constructs the raters rated differently (a reconciliation sheet)."""
@@ -136,13 +134,13 @@ def disagreements_cmd(raters_: tuple[str, ...], by: str, out: Path | None, fmt: 
     frame = get_project().rating_disagreements(_names(raters_), by=by)
     if out is not None:
         emit(disagreements_table(frame), fmt, out=out)
-        console().print(f"{len(frame)} disagreement(s); wrote {out}")
+        say(f"{len(frame)} disagreement(s); wrote {escape(out)}")
         return
     emit(frame, fmt, title=f"{len(frame)} rating disagreement(s)")
 
 
 @ratings.command("consensus")
-@click.option("--raters", "raters_", multiple=True, help="Raters to combine (default: all but consensus).")
+@values_option("--raters", "raters_", spaces=False, help="Raters to combine (default: all but consensus).")
 @click.option("--by", type=click.Choice(CASE_KINDS), default="clinic", show_default=True)
 @click.option("--decisions", type=click.Path(dir_okay=False, path_type=Path),
               help="Reconciliation file: the disagreements sheet with 'rating' and 'rationale' filled.")
@@ -151,8 +149,8 @@ def consensus_cmd(raters_: tuple[str, ...], by: str, decisions: Path | None, all
     """Build the consensus rating layer: agreed values, plus the decisions for disagreements."""
     result = get_project().build_consensus(_names(raters_), by=by, decisions=decisions,
                                            allow_unresolved=allow_unresolved)
-    console().print(f"consensus: {result.written} ratings ({result.agreed} agreed, {result.decided} decided, "
-                    f"{len(result.unresolved)} unresolved)")
+    say(f"consensus: {result.written} ratings ({result.agreed} agreed, {result.decided} decided, "
+        f"{len(result.unresolved)} unresolved)")
 
 
 # ============================================================================ quant
@@ -195,20 +193,19 @@ def quant_import(files: tuple[Path, ...], dataset: str | None, kind: str | None,
         raise InputError("--dataset names one file's dataset; import the files one by one",
                          hint="or leave --dataset out to name each dataset after its file")
     project = get_project()
-    out, err = console(), console(stderr=True)
     for path in files:
         result = project.import_quant(path, dataset=dataset, kind=kind, level=level, sheet=sheet,
                                       measures=_names(measures), ranges=_ranges(ranges), min_items=min_items)
-        out.print(f"{path}: dataset {result.dataset!r} ({result.kind}, {result.level} level): {result.rows} rows, "
-                  f"{result.values} values; measures {', '.join(result.measures)}"
-                  + (f"; replaced {result.replaced} earlier values" if result.replaced else ""))
+        say(escape(f"{path}: dataset {result.dataset!r} ({result.kind}, {result.level} level): {result.rows} rows, "
+                   f"{result.values} values; measures {', '.join(result.measures)}"
+                   + (f"; replaced {result.replaced} earlier values" if result.replaced else "")))
         for warning in result.warnings:
-            err.print(f"[yellow]warning[/]: {path}: {escape(warning)}")
+            say(f"[yellow]warning[/]: {escape(path)}: {escape(warning)}")
 
 
 @quant.command("list")
-@click.option("--dataset", "datasets", multiple=True)
-@click.option("--measure", "measures", multiple=True)
+@values_option("--dataset", "datasets", spaces=False, help="Only these datasets.")
+@values_option("--measure", "measures", spaces=False, help="Only these measures.")
 @format_option()
 @out_option()
 def quant_list(datasets: tuple[str, ...], measures: tuple[str, ...], fmt: str, out: Path | None) -> None:
@@ -219,7 +216,8 @@ def quant_list(datasets: tuple[str, ...], measures: tuple[str, ...], fmt: str, o
 
 @quant.command("summary")
 @click.option("--by", type=click.Choice(["clinic", "agency"]), default="clinic", show_default=True)
-@click.option("--measure", "measures", multiple=True, help="Measures (default: all; aliases such as feasibility work).")
+@values_option("--measure", "measures", spaces=False,
+               help="Measures (default: all; aliases such as feasibility work).")
 @format_option()
 @out_option()
 def quant_summary(by: str, measures: tuple[str, ...], fmt: str, out: Path | None) -> None:
@@ -258,12 +256,12 @@ def quant_measures(fmt: str) -> None:
 @out_option("Output file (its suffix sets the format; png: the heatmap of the case-ordered matrix).")
 @click.option("--by", type=click.Choice(["clinic", "agency"]), default="clinic", show_default=True)
 @click.option("--rater", help="Ratings to show (default: consensus, else the only rater).")
-@click.option("--construct", "constructs", multiple=True, help="Constructs (rows) to show.")
+@values_option("--construct", "constructs", spaces=False, help="Constructs (rows) to show.")
 @click.option("--split", type=click.Choice(["halves", "extremes", "threshold"]), default="halves", show_default=True,
               help="How cases are split into high and low outcome groups.")
 @click.option("--threshold", type=float, help="For --split threshold: high when the outcome is at least this.")
-@click.option("--high", "high", multiple=True, help="Name the high-outcome cases (overrides --split).")
-@click.option("--low", "low", multiple=True, help="Name the low-outcome cases (overrides --split).")
+@values_option("--high", "high", spaces=False, help="Name the high-outcome cases (overrides --split).")
+@values_option("--low", "low", spaces=False, help="Name the low-outcome cases (overrides --split).")
 @click.option("--strong", type=float, default=2.0, show_default=True, help="Mean difference that distinguishes.")
 @click.option("--weak", type=float, default=1.0, show_default=True, help="Mean difference that weakly distinguishes.")
 @click.option("--min-rated", type=int, default=2, show_default=True,
@@ -273,7 +271,7 @@ def quant_measures(fmt: str) -> None:
 @click.option("--fit", "fit", type=click.Path(dir_okay=False, path_type=Path),
               help="Analyst's fit file (side-by-side): construct, fit, note; without it the fit column is empty.")
 @click.option("--quotes", type=int, default=3, show_default=True, help="Exemplar quotes per row (side-by-side).")
-@click.option("--condition", "conditions", multiple=True, help="QCA conditions (default: distinguishing constructs).")
+@values_option("--condition", "conditions", spaces=False, help="QCA conditions (default: distinguishing constructs).")
 @click.option("--present-at", type=float, default=1.0, show_default=True, help="QCA: rating at which a condition is present.")
 def joint(outcome: str, display: str, fmt: str, out: Path | None, by: str, rater: str | None,
           constructs: tuple[str, ...], split: str, threshold: float | None, high: tuple[str, ...], low: tuple[str, ...],
@@ -302,4 +300,4 @@ def joint(outcome: str, display: str, fmt: str, out: Path | None, by: str, rater
         return
     written = emit(result.result(), fmt, out=out)
     if written is not None:
-        console().print(f"wrote {written}")
+        say(f"wrote {escape(written)}")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .common import console, emit, format_option, get_project, out_option, print_json
+from .common import console, emit, escape, format_option, get_project, out_option, print_json, say, warn
 
 
 @click.command()
@@ -20,7 +20,7 @@ def init(path: Path, database: str | None) -> None:
     from ..project import Project
 
     project = Project.create(path, database=database)
-    console().print(f"created project [bold]{project.folder}[/] ({project.store.path.name})")
+    say(f"created project [bold]{escape(project.folder)}[/] ({escape(project.store.path.name)})")
 
 
 @click.command("import")
@@ -50,21 +50,17 @@ def import_cmd(files: tuple[Path, ...], manifest: Path | None, roster: Path | No
     rows = ([(t, "added") for t in result.added] + [(t, "replaced") for t in result.replaced]
             + [(t, "metadata updated") for t in result.metadata_updated] + [(t, "unchanged") for t in result.unchanged])
     frame = pd.DataFrame(rows, columns=["transcript_id", "status"]).sort_values("transcript_id", ignore_index=True)
-    err = console(stderr=True)
     if fmt != "table":
         emit(frame, fmt)
-        for transcript_id, warning in result.warnings:  # on stderr, so scripts still get them
-            err.print(f"[yellow]warning[/]: {transcript_id}: {warning}")
-        return
-    out = console()
-    out.print(f"imported {len(result.added)} new, replaced {len(result.replaced)}, "
-              f"updated metadata of {len(result.metadata_updated)}, {len(result.unchanged)} unchanged "
-              f"({result.n_words:,} new words)")
-    for transcript_id, (kept, changed) in result.codings_moved.items():
-        out.print(f"  {transcript_id}: {kept} codings moved with their text; {changed} now cover changed text "
-                  "(see `mio-qual log`)")
+    else:
+        say(f"imported {len(result.added)} new, replaced {len(result.replaced)}, "
+            f"updated metadata of {len(result.metadata_updated)}, {len(result.unchanged)} unchanged "
+            f"({result.n_words:,} new words)")
+        for transcript_id, (kept, changed) in result.codings_moved.items():
+            say(f"  {escape(transcript_id)}: {kept} codings moved with their text; {changed} now cover changed "
+                "text (see `mio-qual log`)")
     for transcript_id, warning in result.warnings:
-        err.print(f"[yellow]warning[/]: {transcript_id}: {warning}")
+        warn(f"{transcript_id}: {warning}")
 
 
 def _with_progress(work):  # type: ignore[no-untyped-def]
@@ -95,11 +91,15 @@ def transcripts() -> None:
 @out_option()
 def transcripts_list(fmt: str, out: Path | None) -> None:
     """One row per transcript with its metadata."""
-    frame = get_project().transcripts()
-    if fmt == "table":
-        frame = frame[["transcript_id", "kind", "clinic", "participant_id", "role", "n_words", "n_turns",
-                       "n_speakers", "source_format", "speaker_style"]]
-    emit(frame, fmt, title="Transcripts", out=out)
+    if fmt == "table" and out is None:  # the screen: plain records, no pandas (a quick command)
+        emit(get_project().transcript_records(), fmt, title="Transcripts", columns=_LISTED)
+        return
+    emit(get_project().transcripts(), fmt, title="Transcripts", out=out)
+
+
+#: The columns ``transcripts list`` shows on the screen (every column: --format csv).
+_LISTED = ("transcript_id", "kind", "clinic", "participant_id", "role", "n_words", "n_turns", "n_speakers",
+           "source_format", "speaker_style")
 
 
 @transcripts.command("show")
@@ -127,9 +127,7 @@ def status(fmt: str) -> None:
     if fmt == "json":
         print_json(summary)
         return
-    import pandas as pd
-
-    emit(pd.DataFrame(list(summary.items()), columns=["what", "count"]), "table", title=str(project.folder))
+    emit([{"what": what, "count": count} for what, count in summary.items()], "table", title=str(project.folder))
 
 
 @click.command()
@@ -137,10 +135,10 @@ def status(fmt: str) -> None:
 @format_option()
 def log(limit: int, fmt: str) -> None:
     """Show the audit trail: who changed what, when, with which command."""
-    frame = get_project().log(limit or None)
     if fmt != "table":
-        emit(frame, fmt, title="Audit trail")
+        emit(get_project().log(limit or None), fmt, title="Audit trail")
         return
+    entries = get_project().log_records(limit or None)  # plain records: the screen needs no pandas
     from rich.markup import escape
     from rich.table import Table
 
@@ -153,9 +151,9 @@ def log(limit: int, fmt: str) -> None:
         table.add_column(column, overflow="fold")
     table.add_column("command", overflow="fold", ratio=1)
     table.add_column("detail", overflow="fold", ratio=2)
-    for row in frame.itertuples(index=False):
-        detail = row.detail or ""
-        table.add_row(str(row.id), str(row.at).replace("T", " ")[:19], escape(row.user or ""),
-                      escape(row.action or ""), escape(row.target or ""), escape(row.command or ""),
+    for entry in entries:
+        detail = entry["detail"] or ""
+        table.add_row(str(entry["id"]), str(entry["at"]).replace("T", " ")[:19], escape(entry["user"] or ""),
+                      escape(entry["action"] or ""), escape(entry["target"] or ""), escape(entry["command"] or ""),
                       escape(detail if len(detail) <= 300 else detail[:299] + "…"))
     console().print(table)

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from .common import ManyValues, console, emit, get_project, split_values
+from .common import coders_option, console, deprecated_alias, emit, get_project, values_option
 
 KINDS = ("codebook", "agreement", "themes", "joint", "study", "names")
 _UNITS = ("sentence", "turn", "paragraph", "character", "span", "transcript", "continuum")
@@ -22,7 +22,8 @@ _UNITS = ("sentence", "turn", "paragraph", "character", "span", "transcript", "c
 @click.option("--redact", "redact_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="A text file of further names or phrases to replace with [name], one per line.")
 @click.option("--title", default=None, help="Title on the title page.")
-@click.option("--coders", multiple=True, cls=ManyValues, help="agreement, study: layers to compare (default: every human layer).")
+@coders_option(required=False, minimum=1,
+               help="agreement, study: layers to compare: --coders A B (default: every human layer).")
 @click.option("--unit", type=click.Choice(_UNITS), default=None,
               help="agreement, study: unit of analysis [default: sentence].")
 @click.option("--boot", "n_boot", type=click.IntRange(0), default=None,
@@ -32,8 +33,9 @@ _UNITS = ("sentence", "turn", "paragraph", "character", "span", "transcript", "c
               help="agreement: units rated by one coder in the multi-rater coefficients [default: gwet].")
 @click.option("--boot-method", type=click.Choice(("units", "krippendorff")), default=None,
               help="agreement: how alpha is bootstrapped with --boot [default: units, BCa].")
-@click.option("--layer", "layers", multiple=True, cls=ManyValues,
-              help="themes, study: coding layer(s) to read [default: consensus, else every human layer].")
+@values_option("--themes-coders", "layers",
+               help="themes, study: coding layers to quote and count [default: consensus, else every human layer].")
+@deprecated_alias("--layer", "--themes-coders", "layers", several=True)
 @click.option("--quotes", "max_quotes", type=click.IntRange(0), default=None,
               help="themes, study: exemplar quotes per construct [default: 3].")
 @click.option("--outcome", default=None, help="joint, study: the outcome clinics are ordered by [default: fidelity].")
@@ -79,11 +81,11 @@ def report(kind: str, out: Path | None, redact_file: Path | None, title: str | N
     check_path(out)
     accepted = set(inspect.signature(getattr(Project, f"report_{kind}")).parameters)
     given: dict[str, Any] = {
-        "title": title, "coders": split_values(coders) or None, "unit": unit, "n_boot": n_boot, "seed": seed,
-        "layer": split_values(layers) or None, "max_quotes": max_quotes, "outcome": outcome, "by": by, "rater": rater,
+        "title": title, "coders": list(coders) or None, "unit": unit, "n_boot": n_boot, "seed": seed,
+        "layer": list(layers) or None, "max_quotes": max_quotes, "outcome": outcome, "by": by, "rater": rater,
         "fit": fit, "max_rows": max_rows, "convention": convention, "boot_method": boot_method,
     }
-    flags = {"coders": "--coders", "unit": "--unit", "n_boot": "--boot", "seed": "--seed", "layer": "--layer",
+    flags = {"coders": "--coders", "unit": "--unit", "n_boot": "--boot", "seed": "--seed", "layer": "--themes-coders",
              "max_quotes": "--quotes", "outcome": "--outcome", "by": "--by", "rater": "--rater", "fit": "--fit",
              "max_rows": "--max-rows", "title": "--title", "convention": "--convention",
              "boot_method": "--boot-method"}

@@ -19,39 +19,16 @@ Modules: :mod:`.model` (Code, Codebook), :mod:`.labels` (resolution), :mod:`.key
 
 from __future__ import annotations
 
-from ._paths import DEFAULT_CODEBOOKS, bundled_codebooks, bundled_dir
-from .csv_io import from_csv, to_csv
-from .keywords import KeywordPattern, KeywordSyntaxError, parse_keyword
-from .labels import AmbiguousCodeError, normalize_label
-from .loader import bundled_overview, load_codebooks, validate_codebook
-from .model import LEVELS, Code, Codebook, CodebookInfo, FoundCodes
-from .problems import PROBLEM_KINDS, CodebookError, Problem
-from .qdc import QDC_NAMESPACE, code_guid, from_qdc, to_qdc
+from .._lazy import attach
 
-__all__ = [
-    "AmbiguousCodeError",
-    "Code",
-    "Codebook",
-    "CodebookError",
-    "DEFAULT_CODEBOOKS",
-    "CodebookInfo",
-    "FoundCodes",
-    "KeywordPattern",
-    "KeywordSyntaxError",
-    "LEVELS",
-    "PROBLEM_KINDS",
-    "Problem",
-    "QDC_NAMESPACE",
-    "bundled_codebooks",
-    "bundled_dir",
-    "bundled_overview",
-    "code_guid",
-    "from_csv",
-    "from_qdc",
-    "load_codebooks",
-    "normalize_label",
-    "parse_keyword",
-    "to_csv",
-    "to_qdc",
-    "validate_codebook",
-]
+# public name -> its module, imported on first use (mio_qual._lazy: light imports, fast CLI start)
+__getattr__, __dir__, __all__ = attach(__name__, {
+    "._paths": ["DEFAULT_CODEBOOKS", "bundled_codebooks", "bundled_dir"],
+    ".csv_io": ["from_csv", "to_csv"],
+    ".keywords": ["KeywordPattern", "KeywordSyntaxError", "parse_keyword"],
+    ".labels": ["AmbiguousCodeError", "normalize_label"],
+    ".loader": ["bundled_overview", "load_codebooks", "validate_codebook"],
+    ".model": ["LEVELS", "Code", "Codebook", "CodebookInfo", "FoundCodes"],
+    ".problems": ["PROBLEM_KINDS", "CodebookError", "Problem"],
+    ".qdc": ["QDC_NAMESPACE", "code_guid", "from_qdc", "to_qdc"],
+})

@@ -23,7 +23,10 @@ aligns a coder's version of a text with the canonical text; :mod:`.queries` turn
 codings into DataFrames (``project.codings()``, ``project.code_matrix()``).
 """
 
-from .layers import LayerWrite, WriteResult, check_codings
-from .model import ORIGINS, Coding
+from .._lazy import attach
 
-__all__ = ["Coding", "ORIGINS", "LayerWrite", "WriteResult", "check_codings"]
+# public name -> its module, imported on first use (mio_qual._lazy: light imports, fast CLI start)
+__getattr__, __dir__, __all__ = attach(__name__, {
+    ".layers": ["LayerWrite", "WriteResult", "check_codings"],
+    ".model": ["ORIGINS", "Coding"],
+})

@@ -35,6 +35,9 @@ what they return. Typical use::
 
 from __future__ import annotations
 
-from .ratings_scale import MIXED, NUMERIC, RATINGS, parse_rating, score, valence
+from .._lazy import attach
 
-__all__ = ["RATINGS", "NUMERIC", "MIXED", "parse_rating", "score", "valence"]
+# public name -> its module, imported on first use (mio_qual._lazy: light imports, fast CLI start)
+__getattr__, __dir__, __all__ = attach(__name__, {
+    ".ratings_scale": ["MIXED", "NUMERIC", "RATINGS", "parse_rating", "score", "valence"],
+})

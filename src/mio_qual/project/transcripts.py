@@ -283,6 +283,10 @@ class TranscriptsMixin(ProjectBase):
         """One row per transcript: id, metadata (attributes spread into columns), sizes, source."""
         return store_transcripts.transcript_listing(self.store)
 
+    def transcript_records(self) -> list[dict[str, Any]]:
+        """:meth:`transcripts` as plain records (one dict per transcript), without importing pandas."""
+        return store_transcripts.transcript_records(self.store)
+
     def text(self, transcript_id: str) -> str:
         """The canonical text of one transcript."""
         text = store_transcripts.transcript_text(self.store, transcript_id)

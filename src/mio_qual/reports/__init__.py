@@ -30,29 +30,15 @@ file), :mod:`.reproducible` (byte-identical files), :mod:`.documents` (the repor
 
 from __future__ import annotations
 
-from .builder import ReportBuilder
-from .documents import (
-    KINDS,
-    ReportInputs,
-    ReportResult,
-    agreement_report,
-    codebook_report,
-    joint_report,
-    themes_report,
-)
-from .study import study_report
-from .style import HOUSE_STYLE, HouseStyle
+from .._lazy import attach
 
-__all__ = [
-    "KINDS",
-    "HOUSE_STYLE",
-    "HouseStyle",
-    "ReportBuilder",
-    "ReportInputs",
-    "ReportResult",
-    "agreement_report",
-    "codebook_report",
-    "joint_report",
-    "study_report",
-    "themes_report",
-]
+# public name -> its module, imported on first use (mio_qual._lazy: light imports, fast CLI start)
+__getattr__, __dir__, __all__ = attach(__name__, {
+    ".builder": ["ReportBuilder"],
+    ".documents": [
+        "KINDS", "ReportInputs", "ReportResult", "agreement_report", "codebook_report", "joint_report",
+        "themes_report",
+    ],
+    ".study": ["study_report"],
+    ".style": ["HOUSE_STYLE", "HouseStyle"],
+})

@@ -48,6 +48,16 @@ def record_audit(store: "Store", action: str, target: str | None = None, detail:
     )
 
 
+def audit_records(store: "Store", limit: int | None = None) -> list[dict[str, Any]]:
+    """The audit trail as plain records (keys :data:`AUDIT_COLUMNS`), newest first, without pandas."""
+    sql = f"SELECT {', '.join(AUDIT_COLUMNS)} FROM audit ORDER BY id DESC"
+    params: tuple[int, ...] = ()
+    if limit:
+        sql += " LIMIT ?"
+        params = (int(limit),)
+    return [dict(zip(AUDIT_COLUMNS, row)) for row in store.connection.execute(sql, params).fetchall()]
+
+
 def read_audit(store: "Store", limit: int | None = None) -> "pd.DataFrame":
     """The audit trail, newest first (at most ``limit`` entries); columns :data:`AUDIT_COLUMNS`.
 
@@ -56,13 +66,7 @@ def read_audit(store: "Store", limit: int | None = None) -> "pd.DataFrame":
     """
     import pandas as pd
 
-    sql = f"SELECT {', '.join(AUDIT_COLUMNS)} FROM audit ORDER BY id DESC"
-    params: tuple[int, ...] = ()
-    if limit:
-        sql += " LIMIT ?"
-        params = (int(limit),)
-    rows = store.connection.execute(sql, params).fetchall()
-    frame = pd.DataFrame.from_records(rows, columns=AUDIT_COLUMNS)
+    frame = pd.DataFrame.from_records(audit_records(store, limit), columns=AUDIT_COLUMNS)
     text = [c for c in AUDIT_COLUMNS if c != "id"]
     frame[text] = frame[text].astype(object)
     return frame.where(frame.notna(), None)

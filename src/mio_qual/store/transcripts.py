@@ -199,6 +199,12 @@ def transcript_listing(store: "Store") -> "pd.DataFrame":
     """One row per transcript: id, metadata (attributes spread into columns), sizes, source, warnings."""
     import pandas as pd
 
+    records = transcript_records(store)
+    return pd.DataFrame.from_records(records, columns=None if records else _LISTING + ["warnings"])
+
+
+def transcript_records(store: "Store") -> list[dict[str, Any]]:
+    """:func:`transcript_listing` as plain records (one dict per transcript), without pandas."""
     rows = store.connection.execute(
         "SELECT t.id, t.kind, t.agency, t.clinic, t.participant_id, t.role, t.date, t.interviewer,"
         " t.n_words, (SELECT COUNT(*) FROM segments s WHERE s.transcript_id = t.id AND s.kind = 'turn'),"
@@ -212,7 +218,7 @@ def transcript_listing(store: "Store") -> "pd.DataFrame":
         record.update(json.loads(row[-2]))
         record["warnings"] = "; ".join(json.loads(row[-1]))
         records.append(record)
-    return pd.DataFrame.from_records(records, columns=None if records else _LISTING + ["warnings"])
+    return records
 
 
 def transcript_text(store: "Store", transcript_id: str) -> str | None:

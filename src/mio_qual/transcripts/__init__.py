@@ -32,29 +32,13 @@ Modules, one job each: :mod:`.encoding` (bytes to text), :mod:`.frontmatter`,
 
 from __future__ import annotations
 
-from .manifest import Manifest, ManifestEntry, read_manifest
-from .model import Note, Paragraph, Sentence, SourceBlock, Speaker, Transcript, Turn
-from .reader import SUPPORTED_SUFFIXES, read_text, read_transcript, read_transcripts
-from .roster import Roster, RosterEntry, read_roster
-from .segment import add_sentences
+from .._lazy import attach
 
-__all__ = [
-    "SUPPORTED_SUFFIXES",
-    "Manifest",
-    "ManifestEntry",
-    "Note",
-    "Paragraph",
-    "Roster",
-    "RosterEntry",
-    "Sentence",
-    "SourceBlock",
-    "Speaker",
-    "Transcript",
-    "Turn",
-    "add_sentences",
-    "read_manifest",
-    "read_roster",
-    "read_text",
-    "read_transcript",
-    "read_transcripts",
-]
+# public name -> its module, imported on first use (mio_qual._lazy: light imports, fast CLI start)
+__getattr__, __dir__, __all__ = attach(__name__, {
+    ".manifest": ["Manifest", "ManifestEntry", "read_manifest"],
+    ".model": ["Note", "Paragraph", "Sentence", "SourceBlock", "Speaker", "Transcript", "Turn"],
+    ".reader": ["SUPPORTED_SUFFIXES", "read_text", "read_transcript", "read_transcripts", "skip_reason"],
+    ".roster": ["Roster", "RosterEntry", "read_roster"],
+    ".segment": ["add_sentences"],
+})
