@@ -128,7 +128,7 @@ def normalize_for_search(text: str) -> tuple[str, list[int]]:
     --------
     >>> folded, where = normalize_for_search("We  DON’T\\nhave")
     >>> folded, where[folded.index("have")]
-    ("we don't have", 12)
+    ("we don't have", 10)
     """
     out: list[str] = []
     where: list[int] = []
@@ -273,7 +273,7 @@ def bind_summary(raw: RawSummary, *, template: Template, text: str, spans: Mappi
                              "(copy the words exactly, or cite a segment id such as t12)", n)
                 continue
             quotes.append(Quote(*span))
-        if quotes and not summary:
+        if lines and not summary:
             problems.add(f"{where}: quotes without a summary", n)
         cells.append(SummaryCell(domain, summary, quotes))
     missing = [d for d in template.domain_ids if d not in seen]
