@@ -190,7 +190,7 @@ def compare(summaries: "pd.DataFrame", quotes: "pd.DataFrame", summarizers: Sequ
             wa, wb = content_words(sa), content_words(sb)
             consensus = keyed.get((CONSENSUS, transcript_id, domain))
             status = ("both" if da and db else f"only {a}" if da else f"only {b}" if db else "neither")
-            if consensus is not None:
+            if consensus is not None and consensus.strip():  # an empty consensus cell decides nothing
                 settled = "consensus"
             elif da != db or (da and db):
                 settled = "to decide"
