@@ -375,9 +375,12 @@ def emit(data: "pd.DataFrame | Table | Result | Sequence[Table] | Records", fmt:
     if _is_records(data):
         records = list(data)  # type: ignore[arg-type]
         names = list(columns) if columns is not None else list(records[0]) if records else []
-        if fmt == "table" and out is None:
-            console().print(_table_of(names, ([r.get(c) for c in names] for r in records), len(records),
-                                      _numeric_columns(names, records), title=title, max_rows=max_rows))
+        if fmt == "table" and out is None:  # plain text: rich is not imported for a quick command
+            shown = records if max_rows is None else records[:max_rows]
+            caption = f"{max_rows} of {len(records)} rows shown; use --format csv for all" \
+                if max_rows is not None and len(records) > max_rows else None
+            sys.stdout.write(text_table(names, ([r.get(c) for c in names] for r in shown), title=title,
+                                        numeric=_numeric_columns(names, records), caption=caption) + "\n")
             return None
         import pandas as pd
 
@@ -454,14 +457,100 @@ def _table_of(columns: Sequence[str], rows: Iterable[Sequence[Any]], n_rows: int
     return table
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any, markup: bool = True) -> str:
+    """A value as table text: floats to 3 decimals, missing as blank (escaped for rich unless ``markup``)."""
     if value is None:
         return ""
     if isinstance(value, float):
         if value != value:
             return ""
         return f"{value:.3f}" if not value.is_integer() else f"{value:.0f}" if abs(value) < 1e15 else f"{value:.3g}"
-    return escape(value)
+    return escape(value) if markup else str(value)
+
+
+def screen_width() -> int:
+    """The width tables are laid out for: $COLUMNS, else the terminal's, else 160 (a file or pipe)."""
+    import os
+    import shutil
+
+    if os.environ.get("COLUMNS", "").isdigit():
+        return int(os.environ["COLUMNS"])
+    return shutil.get_terminal_size((160, 24)).columns if sys.stdout.isatty() else 160
+
+
+def text_table(columns: Sequence[str], rows: Iterable[Sequence[Any]], *, title: str | None = None,
+               numeric: Iterable[str] = (), shrink: dict[str, int] | None = None, caption: str | None = None,
+               width: int | None = None) -> str:
+    """A table drawn with box characters as plain text (the look of the rich tables, without importing rich).
+
+    The quick commands (``status``, ``log``, ``transcripts list``) print through it: importing rich
+    costs about as much as everything else they do.
+
+    Parameters
+    ----------
+    columns : sequence of str
+    rows : iterable of sequences
+        Values, formatted as :func:`rich_table` does (floats to 3 decimals, missing blank).
+    title, caption : str, optional
+        Centred above and below the table.
+    numeric : iterable of str
+        Columns aligned right.
+    shrink : dict, optional
+        Columns that give up width when the table is wider than the screen, with their shares
+        (``{"command": 1, "detail": 2}``); their text wraps. Other columns keep their width.
+    width : int, optional
+        Default :func:`screen_width`.
+
+    Examples
+    --------
+    >>> print(text_table(["what", "count"], [["transcripts", 16]], numeric=["count"]))
+    ┏━━━━━━━━━━━━━┳━━━━━━━┓
+    ┃ what        ┃ count ┃
+    ┡━━━━━━━━━━━━━╇━━━━━━━┩
+    │ transcripts │    16 │
+    └─────────────┴───────┘
+    """
+    import textwrap
+
+    width = width or screen_width()
+    cells = [[_cell(v, markup=False) for v in row] for row in rows]
+    widths = [max([len(c)] + [len(line) for row in cells for line in row[i].splitlines() or [""]])
+              for i, c in enumerate(columns)]
+    shares = {columns.index(c): share for c, share in (shrink or {}).items() if c in columns}
+    excess = sum(widths) + 3 * len(columns) + 1 - width
+    if excess > 0 and shares:
+        room = sum(widths[i] for i in shares) - excess  # what the shrinking columns may still hold
+        total = sum(shares.values())
+        for i, share in shares.items():
+            widths[i] = max(8, min(widths[i], room * share // total))
+    numeric = set(numeric)
+
+    def lines_of(i: int, text: str) -> list[str]:
+        if i not in shares:
+            return text.splitlines() or [""]
+        return [part for line in text.splitlines() or [""]
+                for part in textwrap.wrap(line, widths[i], break_on_hyphens=False) or [""]]
+
+    def line(values: Sequence[str], left: str, middle: str, right: str, names: Sequence[str]) -> str:
+        padded = [v.rjust(w) if n in numeric else v.ljust(w) for v, w, n in zip(values, widths, names)]
+        return left + " " + f" {middle} ".join(padded) + " " + right
+
+    def rule(left: str, fill: str, middle: str, right: str) -> str:
+        return left + middle.join(fill * (w + 2) for w in widths) + right
+
+    out = [rule("┏", "━", "┳", "┓"), line(list(columns), "┃", "┃", "┃", ["" for _ in columns]),
+           rule("┡", "━", "╇", "┩")]
+    for row in cells:
+        wrapped = [lines_of(i, text) for i, text in enumerate(row)]
+        for k in range(max(len(w) for w in wrapped) if wrapped else 0):
+            out.append(line([w[k] if k < len(w) else "" for w in wrapped], "│", "│", "│", columns))
+    out.append(rule("└", "─", "┴", "┘"))
+    full = len(out[0])
+    if title:
+        out.insert(0, title.center(full).rstrip())
+    if caption:
+        out.append(caption.center(full).rstrip())
+    return "\n".join(out)
 
 
 def print_json(data: Any) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .common import console, emit, escape, format_option, get_project, out_option, print_json, say, warn
+from .common import console, emit, escape, format_option, get_project, out_option, print_json, say, text_table, warn
 
 
 @click.command()
@@ -138,22 +138,13 @@ def log(limit: int, fmt: str) -> None:
     if fmt != "table":
         emit(get_project().log(limit or None), fmt, title="Audit trail")
         return
-    entries = get_project().log_records(limit or None)  # plain records: the screen needs no pandas
-    from rich.markup import escape
-    from rich.table import Table
-
-    # every column but id and time may wrap, and the command and detail share the spare width
-    # (a long detail used to squeeze the other columns to nothing); --format json: whole entries
-    table = Table(title="Audit trail", header_style="bold", caption="whole entries: --format json")
-    table.add_column("id", justify="right", no_wrap=True)
-    table.add_column("at", no_wrap=True)
-    for column in ("user", "action", "target"):
-        table.add_column(column, overflow="fold")
-    table.add_column("command", overflow="fold", ratio=1)
-    table.add_column("detail", overflow="fold", ratio=2)
-    for entry in entries:
-        detail = entry["detail"] or ""
-        table.add_row(str(entry["id"]), str(entry["at"]).replace("T", " ")[:19], escape(entry["user"] or ""),
-                      escape(entry["action"] or ""), escape(entry["target"] or ""), escape(entry["command"] or ""),
-                      escape(detail if len(detail) <= 300 else detail[:299] + "…"))
-    console().print(table)
+    entries = get_project().log_records(limit or None)  # plain records: the screen needs neither pandas nor rich
+    # id and time keep their width; the command and detail share what is left (a long detail used
+    # to squeeze the other columns to nothing) and wrap; --format json: whole entries
+    columns = ["id", "at", "user", "action", "target", "command", "detail"]
+    rows = [[entry["id"], str(entry["at"]).replace("T", " ")[:19], entry["user"] or "", entry["action"] or "",
+             entry["target"] or "", entry["command"] or "",
+             (entry["detail"] or "") if len(entry["detail"] or "") <= 300 else entry["detail"][:299] + "…"]
+            for entry in entries]
+    click.echo(text_table(columns, rows, title="Audit trail", numeric=["id"], shrink={"command": 1, "detail": 2},
+                          caption="whole entries: --format json"))
