@@ -10,36 +10,13 @@ import json
 import pytest
 from click.testing import CliRunner
 
+from helpers.agreement import make_coded_project
+
 
 @pytest.fixture()
 def project(tmp_path):
-    from mio_qual import Project
-    from mio_qual.coding.model import Coding
-
-    folder = tmp_path / "files"
-    folder.mkdir()
-    (folder / "INT01.txt").write_text(
-        "I: How did the training go?\nR: It went well. We liked the role plays. Supervision was short.\n"
-        "I: And the room?\nR: We had no private room. Sessions were interrupted.\n", encoding="utf-8")
-    (folder / "INT02.txt").write_text(
-        "I: Tell me about funding.\nR: Billing is the problem. We cannot bill MIO time.\n", encoding="utf-8")
-    project = Project.create(tmp_path / "study")
-    project.import_transcripts([folder / "INT01.txt", folder / "INT02.txt"])
-    texts = project.texts()
-
-    def span(tid, phrase):
-        start = texts[tid].index(phrase)
-        return tid, start, start + len(phrase)
-
-    layers = {
-        "ann": [("INT01", "We liked the role plays.", "MIO.TRAIN"), ("INT01", "Supervision was short.", "MIO.SUPV"),
-                ("INT01", "We had no private room.", "IS.J2"), ("INT02", "We cannot bill MIO time.", "MIO.BILL"),
-                ("INT02", "Tell me about funding.", "MIO.BILL")],          # an interviewer question, coded by ann
-        "bob": [("INT01", "It went well. We liked the role plays.", "MIO.TRAIN"),
-                ("INT01", "Sessions were interrupted.", "IS.J2"), ("INT02", "Billing is the problem.", "MIO.BILL")],
-    }
-    for coder, rows in layers.items():
-        project.write_codings([Coding(*span(t, p), code, coder) for t, p, code in rows], coder=coder)
+    # helpers.agreement's two coders, and an interviewer question coded by ann
+    project = make_coded_project(tmp_path, extra={"ann": [("INT02", "Tell me about funding.", "MIO.BILL")]})
     yield project
     project.close()
 

@@ -5,8 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 
-def make_coded_project(root: Path):  # type: ignore[no-untyped-def]
-    """Two transcripts (INT01, INT02) and two layers that agree on some codes and not on others."""
+def make_coded_project(root: Path,  # type: ignore[no-untyped-def]
+                       extra: dict[str, list[tuple[str, str, str]]] | None = None):
+    """Two transcripts (INT01, INT02) and two layers that agree on some codes and not on others.
+
+    ``extra`` adds codings to a coder's layer: ``{coder: [(transcript, phrase, code), ...]}``.
+    """
     from mio_qual import Project
     from mio_qual.coding.model import Coding
 
@@ -31,6 +35,8 @@ def make_coded_project(root: Path):  # type: ignore[no-untyped-def]
         "bob": [("INT01", "It went well. We liked the role plays.", "MIO.TRAIN"),
                 ("INT01", "Sessions were interrupted.", "IS.J2"), ("INT02", "Billing is the problem.", "MIO.BILL")],
     }
+    for coder, rows in (extra or {}).items():
+        layers[coder] = layers.get(coder, []) + list(rows)
     for coder, rows in layers.items():
         project.write_codings([Coding(*span(t, p), code, coder) for t, p, code in rows], coder=coder)
     return project
