@@ -354,8 +354,8 @@ def test_to_frame(full: Codebook) -> None:
     frame = full.to_frame()
     assert list(frame.columns[:4]) == ["id", "parent", "level", "name"]
     assert list(frame["id"]) == list(full.codes)
-    row = frame.set_index("id").loc["MIO.BILL"]
-    assert row["refines"] == "OS.F; IS.J1"
+    row = frame.set_index("id").loc["MIO.TRAIN"]
+    assert row["refines"] == "IS.K; IND.H.K"  # list fields joined (MIO.BILL has one link since issue 13)
     assert frame.set_index("id").loc["IS.J1", "parent"] == "IS.J"
     # 48 CFIR constructs + OUT.ANT, OUT.ACT, OUT.INN, OUT.REACH
     assert (frame["level"] == "construct").sum() == 48 + 4
