@@ -7,16 +7,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from mio_qual.cli.main import cli
+from helpers.cli import run
 from helpers.mixed import write_fidelity
-
-
-def run(args: list[str], project: Path) -> int:
-    try:
-        cli(["--project", str(project), *args])
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    return 0
 
 
 def _fill(path: Path, values: dict[tuple[str, str], str]) -> None:
