@@ -150,3 +150,26 @@ def test_the_study_report_section_says_what_the_project_did(two_transcripts):
     assert [c[2] for c in builder.captions] == [
         "Rapid analysis matrix by clinic", "Rapid summaries by domain: kai and remy",
         "Constructs found by rapid analysis and by coding (coding layer jordan)"]
+
+
+def test_rapid_summaries_feed_the_rating_worksheets(two_transcripts, tmp_path):
+    from openpyxl import load_workbook
+
+    two_transcripts.import_codings([SAMPLE / "coding" / "jordan" / "INT01.docx"], coder="jordan")
+    assert two_transcripts.rating_worksheet("clinic", coder="jordan").rapid_source == ""
+    two_transcripts._register_template(two_transcripts.rapid_template())
+    files = sorted((SAMPLE / "rapid").glob("*.docx"))
+    two_transcripts.import_rapid([f for f in files if "consensus" not in f.name])
+    unsettled = two_transcripts.rating_worksheet("clinic", coder="jordan")
+    assert unsettled.rapid_source.startswith("rapid summaries not shown: transcript INT01 has summaries by kai, remy")
+    assert (unsettled.rows["rapid_summaries"] == "").all()
+    two_transcripts.import_rapid([f for f in files if "consensus" in f.name])
+    sheet = two_transcripts.rating_worksheet("clinic", coder="jordan")
+    rows = sheet.rows.set_index(["case_id", "construct"])["rapid_summaries"]
+    resources = [c for c in rows.loc["northside"].index if c.startswith("IS.J")]
+    assert resources and rows[("northside", resources[0])] == (
+        "[INT01 RESOURCES] Protected weekly supervision, private family room, fixed MIO block, manageable caseload.")
+    assert all(text.startswith("[INT06 ") for text in rows.loc["downtown"] if text)
+    written = two_transcripts.write_rating_worksheets(tmp_path, ["lee"]).files
+    about = dict(load_workbook(next(p for p in written if p.suffix == ".xlsx"))["about"].iter_rows(values_only=True))
+    assert about["rapid analysis"].startswith("rapid-analysis summaries per transcript")

@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 WORKSHEET_COLUMNS = ["case_kind", "case_id", "construct", "construct_name", "n_excerpts", "n_via", "codes",
                      "n_participants", "participants", "n_transcripts", "transcripts", "evidence", "linked_evidence",
-                     "rating", "rationale", "quote"]
+                     "rapid_summaries", "rating", "rationale", "quote"]
 MAX_EVIDENCE_CHARS = 30000  # an Excel cell holds at most 32,767 characters
 SCALE_TEXT = [
     ("+2", "strong positive influence on implementation: explicit, concrete, several participants"),
@@ -67,6 +67,9 @@ class Worksheet:
         coding only.
     mixed_x : bool
         Whether the scale offers X (an opt-in extension to Damschroder & Lowery 2013).
+    rapid_source : str
+        Whose rapid-analysis summaries the ``rapid_summaries`` column shows, or why it shows none
+        ('' when the project has none).
     """
 
     rows: "pd.DataFrame"
@@ -77,12 +80,13 @@ class Worksheet:
     info: Constructs = field(repr=False, default=None)  # type: ignore[assignment]
     links: "pd.DataFrame | None" = None
     mixed_x: bool = False
+    rapid_source: str = ""
 
 
 def build_worksheet(excerpts: "pd.DataFrame", info: Constructs, by: str = "clinic", *, case_ids: Sequence[str],
                     layers: str, constructs: Sequence[str] | None = None,
                     cases: Sequence[str] | None = None, links: "pd.DataFrame | None" = None,
-                    mixed_x: bool = False) -> Worksheet:
+                    mixed_x: bool = False, rapid: "pd.DataFrame | None" = None, rapid_source: str = "") -> Worksheet:
     """Collect the evidence for a rating worksheet.
 
     Parameters
@@ -103,6 +107,12 @@ def build_worksheet(excerpts: "pd.DataFrame", info: Constructs, by: str = "clini
         The links the excerpts followed (named on the ``about`` sheet with their reasons).
     mixed_x : bool
         Offer X on the scale (a departure from Damschroder & Lowery 2013, stated on the sheet).
+    rapid : DataFrame, optional
+        Rapid-analysis summaries as evidence (:func:`mio_qual.rapid.analysis.evidence`: case_id,
+        construct, domain, transcript_id, summary); a row's ``rapid_summaries`` holds those
+        whose construct covers the row's construct.
+    rapid_source : str
+        Whose summaries ``rapid`` holds (or why there are none), for the ``about`` sheet.
 
     Returns
     -------
@@ -133,6 +143,7 @@ def build_worksheet(excerpts: "pd.DataFrame", info: Constructs, by: str = "clini
              frame.groupby(["case_id", "construct"], sort=False)}
     linked = {key: _evidence_text(group[group["via"]]) for key, group in
               frame.groupby(["case_id", "construct"], sort=False)}
+    rapid_texts = _rapid_texts(rapid, all_cases, chosen)
     rows = []
     for case in all_cases:
         for construct in chosen:
@@ -148,7 +159,7 @@ def build_worksheet(excerpts: "pd.DataFrame", info: Constructs, by: str = "clini
                 "n_transcripts": int(found.n_transcripts) if found is not None else 0,
                 "transcripts": found.transcripts if found is not None else "",
                 "evidence": texts.get(key, ""), "linked_evidence": linked.get(key, ""),
-                "rating": "", "rationale": "", "quote": "",
+                "rapid_summaries": rapid_texts.get(key, ""), "rating": "", "rationale": "", "quote": "",
             })
     shown = frame.assign(
         construct_name=frame["construct"].map(info.name),
@@ -158,7 +169,30 @@ def build_worksheet(excerpts: "pd.DataFrame", info: Constructs, by: str = "clini
         columns=["case_kind", "case_id", "construct", "construct_name", "code", "via", "transcript_id", "speaker_id",
                  "speaker_role", "said_by", "coders", "text"])
     return Worksheet(pd.DataFrame(rows, columns=WORKSHEET_COLUMNS), shown.reset_index(drop=True), by,
-                     layers, info.source, info, links, mixed_x)
+                     layers, info.source, info, links, mixed_x, rapid_source)
+
+
+def _rapid_texts(rapid: "pd.DataFrame | None", cases: Sequence[str], constructs: Sequence[str]) -> dict[tuple[str, str], str]:
+    """Per (case, construct) the rapid summaries whose domain covers the construct, one per
+    transcript and domain: ``[INT01 FIT] summary``."""
+    from ..rapid.template import covers
+
+    if rapid is None or not len(rapid):
+        return {}
+    out: dict[tuple[str, str], str] = {}
+    wanted = set(cases)
+    for case, group in rapid.groupby("case_id", sort=False):
+        if case not in wanted:
+            continue
+        for construct in constructs:
+            seen: dict[tuple[str, str], str] = {}
+            for tid, domain, covered, summary in zip(group["transcript_id"], group["domain"], group["construct"],
+                                                     group["summary"]):
+                if covers((covered,), construct):
+                    seen.setdefault((tid, domain), summary)
+            if seen:
+                out[(case, construct)] = "\n".join(f"[{t} {d}] {s}" for (t, d), s in sorted(seen.items()))
+    return out
 
 
 def worksheet_stem(rater: str | None) -> str:

@@ -157,8 +157,10 @@ class MixedMixin(ProjectBase):
         case_column(by)
         info = self.constructs(codebook)
         excerpts, phrase = self._evidence(by, coder=coder, info=info, links=links, redact_names=redact_names)
+        rapid, rapid_source = self.rapid_worksheet_evidence(by)  # type: ignore[attr-defined]
         return build_worksheet(excerpts, info, by, case_ids=self.cases(by), layers=phrase, constructs=constructs,
-                               cases=cases, links=self._link_table(links, info), mixed_x=mixed_x)
+                               cases=cases, links=self._link_table(links, info), mixed_x=mixed_x, rapid=rapid,
+                               rapid_source=rapid_source)
 
     def write_rating_worksheets(self, folder: str | Path, raters: Sequence[str] | None = None, *, by: str = "clinic",
                                 docx: bool = True, force: bool = False, **options: Any) -> WorksheetFiles:

@@ -288,6 +288,22 @@ class RapidMixin(ProjectBase):
         return evidence(summaries, self.transcripts(), chosen, by=by, summarizer=summarizer)
 
 
+    def rapid_worksheet_evidence(self, by: str = "clinic") -> "tuple[pd.DataFrame | None, str]":
+        """Rapid summaries for the rating worksheets and the sentence saying whose they are.
+
+        Returns (None, '') when the project has no summaries, and (None, why) when no summary
+        can stand for a transcript (two summarizers, no consensus): the worksheet says so
+        instead of choosing one.
+        """
+        if self.rapid_summaries().empty:
+            return None, ""
+        try:
+            frame = self.rapid_evidence(by)
+        except InputError as exc:
+            return None, f"rapid summaries not shown: {exc.message} ({exc.hint})"
+        return frame, ("rapid-analysis summaries per transcript (the consensus summary where there is one), by the "
+                       "template domain that covers each construct")
+
     def rapid_report_data(self, layer: str | None = None) -> "RapidData | None":
         """What the study report's rapid-analysis section shows, or None when the project has no
         summaries (see :class:`mio_qual.reports.rapid.RapidData`).

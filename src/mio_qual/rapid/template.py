@@ -43,6 +43,19 @@ _DOMAIN_ID = re.compile(r"^[A-Z][A-Z0-9_]{0,31}$")
 _MAX_TEMPLATE_BYTES = 1_000_000
 
 
+def covers(constructs: Iterable[str], code: str) -> bool:
+    """Whether ``code`` is one of ``constructs`` or a child of one (``IS.A`` covers ``IS.A1``
+    and ``IS.A.K``, not ``IS.AB``).
+
+    Examples
+    --------
+    >>> covers(["IS.A", "OUT"], "IS.A1"), covers(["IS.A"], "IS.AB"), covers(["OUT"], "OUT.REACH")
+    (True, False, True)
+    """
+    return any(code == c or code.startswith(c + ".") or (code.startswith(c) and code[len(c):].isdigit())
+               for c in constructs)
+
+
 @dataclass(frozen=True)
 class Domain:
     """One row of a summary template.
@@ -74,8 +87,7 @@ class Domain:
         >>> Domain("FIT", "Fit", constructs=("IS.F",)).covers("IS.FX")
         False
         """
-        return any(code == c or code.startswith(c + ".") or (code.startswith(c) and code[len(c):].isdigit())
-                   for c in self.constructs)
+        return covers(self.constructs, code)
 
 
 @dataclass(frozen=True)
@@ -217,4 +229,4 @@ def check_constructs(template: Template, known: Iterable[str]) -> list[str]:
     return sorted({c for d in template.domains for c in d.constructs if c not in codes})
 
 
-__all__ = ["DEFAULT_TEMPLATE", "Domain", "Template", "load_template", "check_constructs"]
+__all__ = ["DEFAULT_TEMPLATE", "covers", "Domain", "Template", "load_template", "check_constructs"]

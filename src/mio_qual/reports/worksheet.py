@@ -50,7 +50,8 @@ def _about_rows(sheet: Worksheet, rater: str | None) -> list[list[str]]:
     from ..mixed.links import describe_links
 
     rows = [["rater", rater or ""], ["case_kind", sheet.by], ["evidence", sheet.layers],
-            ["codebook", sheet.codebook], ["links", describe_links(sheet.links)], ["created", now_iso()], [],
+            ["codebook", sheet.codebook], ["links", describe_links(sheet.links)],
+            ["rapid analysis", sheet.rapid_source or "none in this project"], ["created", now_iso()], [],
             ["How to rate", "Give each construct in each case one value in the 'rating' column and say why in "
              "'rationale'. Ratings follow Damschroder & Lowery (2013): valence (+ or -) and strength (1 or 2); "
              "mixed evidence is rated 0. Rate from 'evidence' (the construct's own coding); 'linked_evidence' "
@@ -157,6 +158,8 @@ def _write_docx(sheet: Worksheet, path: Path, rater: str | None, max_quotes: int
                 paragraph.add_run(q.text).font.size = Pt(9)
             if len(quotes) > max_quotes:
                 document.add_paragraph(f"... {len(quotes) - max_quotes} more excerpt(s) in the .xlsx 'excerpts' sheet.")
+            if row.rapid_summaries:
+                document.add_paragraph(f"Rapid-analysis summaries: {row.rapid_summaries}").runs[0].font.size = Pt(9)
             box = document.add_table(rows=1, cols=3)
             box.style = "Table Grid"
             box.rows[0].cells[0].text = "Rating:"
