@@ -65,7 +65,7 @@ def test_ratings_and_joint_commands(study, tmp_path: Path, capsys: pytest.Captur
     assert rows[2] == "IS.A3,Work Infrastructure,+2,-1,0,-2,2,2,+1.5,weakly distinguishing"
     assert rows[3] == "IS.J2,Space,+2,+1,-1,-2,2,2,+3.0,distinguishing"
     for display, fmt in (("case-ordered", "xlsx"), ("side-by-side", "docx"), ("stats-by-theme", "xlsx"),
-                         ("case-ordered", "png"), ("qca", "xlsx")):
+                         ("case-ordered", "png")):
         target = tmp_path / f"{display}.{fmt}"
         assert run(["joint", "--display", display, "--format", fmt, "--out", str(target)], folder) == 0
         assert target.stat().st_size > 1000

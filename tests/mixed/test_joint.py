@@ -11,7 +11,6 @@ from openpyxl import load_workbook
 from mio_qual.errors import InputError
 from mio_qual.reports.render import FILLS
 from mio_qual.mixed.joint import DistinguishRule, direction_summary, read_fit, spearman
-from mio_qual.mixed.qca import set_consistency_coverage
 from mio_qual.reports.render import render
 from helpers.mixed import write_fidelity, write_ratings_csv
 
@@ -197,37 +196,25 @@ def test_heatmap_png(rated, tmp_path: Path) -> None:  # type: ignore[no-untyped-
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 5000
 
 
-def test_set_consistency_and_coverage_by_hand() -> None:
-    assert set_consistency_coverage([1, 1, 0, 0], [1, 1, 0, 0]) == (1.0, 1.0)
-    assert set_consistency_coverage([1, 1, 1, 0], [1, 0, 0, 0]) == (1 / 3, 1.0)
-    cons, cov = set_consistency_coverage([0, 0], [1, 0])
-    assert math.isnan(cons) and cov == 0.0
-
-
-def test_exploratory_truth_table_by_hand(rated) -> None:  # type: ignore[no-untyped-def]
+def test_configurations_of_ratings_by_hand(rated) -> None:  # type: ignore[no-untyped-def]
     # IS.J2 present (>= +1): north, west; absent: east, south. IS.A3 present: north, west, south.
-    # Y (fidelity above the median 3.5): north, west.
-    result = rated.joint_display("qca", "fidelity", conditions=["IS.J2", "IS.A3"])
-    assert "EXPLORATORY" in result.title and result.notes[0].startswith("EXPLORATORY")
-    truth = result.frame
+    # Y (fidelity above 3.5): north, west. The truth table has rows 11 (north, west; Y), 01 (south), 00 (east).
+    result = rated.configurations("qca", "fidelity", conditions=["IS.J2", "IS.A3"], rules=["fidelity > 3.5"],
+                                  default=">= 1")
+    solutions, truth = result.tables[0].frame, result.tables[1].frame
     rows = {(r["IS.J2"], r["IS.A3"]): r for r in truth.to_dict("records")}
-    assert set(rows) == {(1, 1), (0, 0), (0, 1)}
+    assert set(rows) == {(1, 1), (0, 1), (0, 0)}
     assert (rows[(1, 1)]["cases"], rows[(1, 1)]["n"], rows[(1, 1)]["OUT"]) == ("north, west", 2, 1)
-    assert (rows[(1, 1)]["consistency"], rows[(1, 1)]["coverage"]) == (1.0, 1.0)
-    assert (rows[(0, 1)]["cases"], rows[(0, 1)]["consistency"], rows[(0, 1)]["OUT"]) == ("south", 0.0, 0)
-    single = result.data["single"].set_index("condition")
-    assert single.at["IS.J2", "suff_consistency"] == 1.0 and single.at["IS.J2", "suff_coverage"] == 1.0
-    assert single.at["IS.A3", "suff_consistency"] == pytest.approx(0.667)  # 2 of 3 cases with IS.A3 have Y
-    assert single.at["~IS.A3", "suff_consistency"] == 0.0
-    assert single.at["IS.A3", "nec_consistency"] == 1.0  # every Y case has IS.A3
-    assert "1 of 4 configurations are logical remainders" in result.notes[3]
-    # X and missing cannot be calibrated: IS.K leaves north (X) and east (missing) out
-    with_k = rated.joint_display("qca", "fidelity", conditions=["IS.K"])
-    assert "left out: north, east" in with_k.notes[1]
-    default = rated.joint_display("qca", "fidelity")
-    # flagged and rated in every case (IS.J2 distinguishing, IS.B weakly); IS.K, one rated case per group, is
-    # "insufficient data" under the default rule and no longer a default condition
-    assert default.data["conditions"] == ["IS.J2", "IS.B"]
+    assert (rows[(0, 1)]["cases"], rows[(0, 1)]["incl"], rows[(0, 1)]["OUT"]) == ("south", 0.0, 0)
+    # conservative: IS.J2*IS.A3; parsimonious (00 and 01 are off, 10 a remainder): IS.J2
+    terms = dict(zip(solutions["solution"] + " " + solutions["model"], solutions["term"]))
+    assert terms["conservative M1"] == "IS.J2*IS.A3 => fidelity" and terms["parsimonious M1"] == "IS.J2 => fidelity"
+    assert result.notes[0].startswith("EXPLORATORY: 4 cases")
+    assert "IS.J2 >= 1; IS.A3 >= 1; fidelity > 3.5" in result.notes[1]
+    # the old joint 'qca' display, which took its conditions from the constructs distinguishing on the same
+    # outcome, is gone: it points to configurational analysis instead
+    with pytest.raises(InputError, match="part of configurational analysis"):
+        rated.joint_display("qca", "fidelity")
 
 
 def test_side_by_side_redacts_names_in_rationales(tmp_path):

@@ -250,8 +250,9 @@ def quant_measures(fmt: str) -> None:
 @click.option("--outcome", default="fidelity", show_default=True,
               help="Outcome measure (fidelity, adherence, competence, fim/feasibility, aim, iam, reach, adoption, "
                    "completion, or any imported measure).")
-@click.option("--display", type=click.Choice(["case-ordered", "side-by-side", "stats-by-theme", "qca"]),
-              default="case-ordered", show_default=True, help="Which joint display (qca: exploratory truth table).")
+@click.option("--display", type=click.Choice(["case-ordered", "side-by-side", "stats-by-theme"]),
+              default="case-ordered", show_default=True,
+              help="Which joint display (csQCA and CNA: 'mio-qual configurations').")
 @format_option("table", "csv", "xlsx", "docx", "png")
 @out_option("Output file (its suffix sets the format; png: the heatmap of the case-ordered matrix).")
 @click.option("--by", type=click.Choice(["clinic", "agency"]), default="clinic", show_default=True)
@@ -271,12 +272,9 @@ def quant_measures(fmt: str) -> None:
 @click.option("--fit", "fit", type=click.Path(dir_okay=False, path_type=Path),
               help="Analyst's fit file (side-by-side): construct, fit, note; without it the fit column is empty.")
 @click.option("--quotes", type=int, default=3, show_default=True, help="Exemplar quotes per row (side-by-side).")
-@values_option("--condition", "conditions", spaces=False, help="QCA conditions (default: distinguishing constructs).")
-@click.option("--present-at", type=float, default=1.0, show_default=True, help="QCA: rating at which a condition is present.")
 def joint(outcome: str, display: str, fmt: str, out: Path | None, by: str, rater: str | None,
           constructs: tuple[str, ...], split: str, threshold: float | None, high: tuple[str, ...], low: tuple[str, ...],
-          strong: float, weak: float, min_rated: int, links: bool, sort: str, fit: Path | None, quotes: int,
-          conditions: tuple[str, ...], present_at: float) -> None:
+          strong: float, weak: float, min_rated: int, links: bool, sort: str, fit: Path | None, quotes: int) -> None:
     """Joint displays of construct ratings and an outcome: case-ordered matrix, side-by-side, statistics by theme."""
     from ..errors import InputError
     from ..mixed.joint import DistinguishRule
@@ -290,11 +288,10 @@ def joint(outcome: str, display: str, fmt: str, out: Path | None, by: str, rater
         "case-ordered": {"rule": rule, "constructs": _names(constructs), "sort": sort},
         "side-by-side": {"rule": rule, "constructs": _names(constructs), "fit": fit, "quotes": quotes},
         "stats-by-theme": {"constructs": _names(constructs), "rule": rule},
-        "qca": {"conditions": _names(conditions), "present_at": present_at, "rule": rule},
     }[display]
     result = get_project().joint_display(display, outcome, by=by, rater=rater, links=links, **options)
     if fmt == "table" and out is None:
-        for table in (result.tables() if display == "qca" else result.tables()[:1]):
+        for table in result.tables()[:1]:
             emit(table.frame, "table", title=table.title)
         _notes(result.notes)
         return

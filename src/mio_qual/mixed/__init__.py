@@ -16,8 +16,8 @@ Modules, one job each:
 * :mod:`.aggregate`: n, mean, SD, median by clinic and agency; outcomes per case;
 * :mod:`.joint`: the three joint displays (case-ordered matrix, side-by-side,
   statistics by theme), each with the heatmap figure of the case-ordered matrix;
-* :mod:`.qca`: exploratory crisp-set configurational analysis (truth table, consistency,
-  coverage);
+* :mod:`.configurations`: csQCA with minimization and coincidence analysis (CNA) of
+  calibrated ratings, measures and outcomes;
 * :mod:`.counselors`: the counselor link table, the counselor-level display and the
   case-ordered predictor x outcome matrix;
 * :mod:`.measures`: climate and counselor measures (ICS, ILS, EBPAS, TCU ORC) scored per their

@@ -707,25 +707,28 @@ def stats_by_theme(data: JointData, outcome: str = "fidelity", *, rater: str | N
 
 
 def display_key(display: str) -> str:
-    """A display's name as :data:`DISPLAYS` spells it (``case_ordered`` -> ``case-ordered``); ``qca`` too.
+    """A display's name as :data:`DISPLAYS` spells it (``case_ordered`` -> ``case-ordered``).
 
     Raises
     ------
     InputError
-        For an unknown display.
+        For an unknown display, and for ``qca``: configurational analysis is
+        :meth:`mio_qual.project.Project.configurations` (csQCA with minimization, CNA), where
+        the analyst names the conditions and their calibration.
     """
     key = display.replace("_", "-")
-    if key not in (*DISPLAYS, "qca"):
+    if key == "qca":
+        raise InputError("the crisp-set truth table is now part of configurational analysis, with minimization",
+                         hint="mio-qual configurations qca --from-ratings --outcome fidelity --rule 'fidelity >= 3.5' "
+                              "--condition IS.J2 IS.K --default-rule '>= 1' (conditions chosen from theory)")
+    if key not in DISPLAYS:
         raise InputError(f"unknown joint display {display!r}", hint="use " + ", ".join(DISPLAYS))
     return key
 
 
 def joint_display(data: JointData, display: str, outcome: str = "fidelity", **kwargs: Any) -> JointDisplay:
-    """One of :data:`DISPLAYS` (``case-ordered``, ``side-by-side``, ``stats-by-theme``) or ``qca`` by name."""
-    from .qca import configurations
-
-    functions = {"case-ordered": case_ordered, "side-by-side": side_by_side, "stats-by-theme": stats_by_theme,
-                 "qca": configurations}
+    """One of :data:`DISPLAYS` (``case-ordered``, ``side-by-side``, ``stats-by-theme``) by name."""
+    functions = {"case-ordered": case_ordered, "side-by-side": side_by_side, "stats-by-theme": stats_by_theme}
     return functions[display_key(display)](data, outcome, **kwargs)
 
 

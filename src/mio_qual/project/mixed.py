@@ -447,7 +447,7 @@ class MixedMixin(ProjectBase):
                       coder: str | Sequence[str] | None = None, codebook: Any = None, links: bool | str | Path = False,
                       **options: Any) -> "JointDisplay":
         """A joint display of ratings and an outcome: ``case-ordered``, ``side-by-side``,
-        ``stats-by-theme`` or ``qca`` (exploratory truth table).
+        or ``stats-by-theme`` (configurational analysis is :meth:`configurations`).
 
         Parameters
         ----------
@@ -462,8 +462,7 @@ class MixedMixin(ProjectBase):
         codebook : optional
         **options
             Those of the display's function in :mod:`mio_qual.mixed.joint` (rater, rule,
-            constructs, sort, fit, quotes) or :func:`mio_qual.mixed.qca.configurations`
-            (conditions, present_at, outcome_threshold, max_conditions, consistency_cutoff).
+            constructs, sort, fit, quotes).
 
         Returns
         -------
