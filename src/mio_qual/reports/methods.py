@@ -192,6 +192,7 @@ def describe_reconciliation(facts: "ProjectFacts") -> list[str]:
     texts = []
     for layer in consensus:
         parts = []
+        decided = False
         for source, n in layer.by_source:
             match = _RECONCILE_SOURCE.match(source or "")
             if match:
@@ -201,15 +202,19 @@ def describe_reconciliation(facts: "ProjectFacts") -> list[str]:
                        f"{unit}s to which both coders applied the same code")
                 parts.append(f"{n:,} codings came from comparing the layers of {match['a']} and {match['b']}: {how}")
             elif source:
+                decided = True
                 parts.append(f"{n:,} codings came from reconciliation decisions recorded in {source}")
             else:
                 parts.append(f"{n:,} codings were added without a recorded source")
-        text = (f"**Reconciliation.** The coders' layers were reconciled into a consensus layer ({layer.coder}:"
+        text = (f"**Reconciliation.** A consensus layer was built from the coders' layers ({layer.coder}:"
                 f" {layer.codings:,} codings in {number(layer.transcripts, 'transcript')}). "
                 + "; ".join(p[0].upper() + p[1:] for p in parts) + ".")
         undecided = [detail.get("undecided") for detail in facts.decisions if isinstance(detail, dict)]
         if undecided and isinstance(undecided[-1], int) and undecided[-1]:
             text += f" {number(undecided[-1], 'disagreement').capitalize()} had not been decided when this was written."
+        elif not decided:
+            text += (" No reconciliation decisions have been imported: the layer holds only what both coders"
+                     " agreed on, and the passages they disagreed on are in neither the layer nor these results.")
         text += " Themes and joint displays read this layer unless another is named."
         texts.append(text)
     return texts
