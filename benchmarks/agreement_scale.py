@@ -167,11 +167,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[50, 200, 800])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "mio-qual-bench")
+    parser.add_argument("--json", type=Path, default=None, help="also write the figures as JSON to this file")
     args = parser.parse_args(argv)
     print(f"agreement --unit sentence, 2 coders, {N_CODES} codes; medians of {args.runs} runs, each in a fresh "
           "process; peak RSS of the process")
     print(f"{'transcripts':>11} {'codings':>8} | {'mio-qual s':>10} {'floor s':>8} {'ratio':>6} | "
           f"{'mio-qual MiB':>12} {'floor MiB':>9} | max |kappa diff|")
+    rows = []
     for size in args.sizes:
         folder = build(args.cache, size)
         n_codings = json.loads((folder / "done").read_text())["codings"]
@@ -184,6 +186,10 @@ def main(argv: list[str] | None = None) -> int:
         diff = max(abs(ours[0]["kappa"][c] - floor[0]["kappa"][c]) for c in floor[0]["kappa"])
         print(f"{size:>11} {n_codings:>8,} | {t_ours:>10.2f} {t_floor:>8.2f} {t_ours / t_floor:>6.2f} | "
               f"{m_ours:>12.0f} {m_floor:>9.0f} | {diff:.1e}", flush=True)
+        rows.append({"transcripts": size, "codings": n_codings, "seconds": t_ours, "floor_seconds": t_floor,
+                     "peak_mib": m_ours, "floor_peak_mib": m_floor, "max_kappa_diff": diff})
+    if args.json:
+        args.json.write_text(json.dumps({"runs": args.runs, "sizes": rows}), encoding="utf-8")
     return 0
 
 

@@ -21,6 +21,10 @@ report generation     the study report with charts, on the sample          pytho
                                                                            the same paragraphs, tables and pictures
 start-up              ``--help``, ``status``, ``log``, ``transcripts       ``python -c pass`` (and ``import pandas``
                       list`` on the demo project, each a fresh process     in the notes)
+export-docx           ``coding export-docx --with-suggestions`` (layout    the same export laying the document out
+                      computed once per document)                          again for every suggestion (same bytes)
+agreement at scale    ``agreement --unit sentence`` on generated projects  a plain pandas/numpy script computing the
+                      of 50, 200 (and 800) transcripts, with peak RSS      same per-code Cohen's kappas
 ====================  ===================================================  ==========================================
 
 ``speed`` is how many times faster mio-qual is than its reference (below 1: slower).
@@ -151,6 +155,22 @@ def _startup_rows(data: dict, runs: int) -> list[Row]:
             for c in data["commands"]]
 
 
+def _word_rows(data: dict, runs: int) -> list[Row]:
+    return [Row("export-docx", f"coding export-docx --with-suggestions, {data['words']:,} words, "
+                               f"{data['suggestions']} suggestions", data["export_s"], "CPU s",
+                data["export_reference_s"], "the same export laying out the document once per suggestion", False,
+                data["runs"], f"same bytes: {'yes' if data['same_bytes'] else 'NO'}")]
+
+
+def _agreement_scale_rows(data: dict, runs: int) -> list[Row]:
+    return [Row("agreement at scale", f"agreement --unit sentence, {r['transcripts']} transcripts, "
+                                      f"{r['codings']:,} codings", r["seconds"], "s", r["floor_seconds"],
+                "plain pandas/numpy per-code Cohen's kappa", False, data["runs"],
+                f"peak {r['peak_mib']:.0f} MiB (floor {r['floor_peak_mib']:.0f} MiB); "
+                f"max |kappa difference| {r['max_kappa_diff']:.1e}")
+            for r in data["sizes"]]
+
+
 BENCHMARKS = [
     Benchmark("import", "import_corpus.py", ["--n", "200", "--runs", "3"], ["--runs", "3"], _import_rows),
     Benchmark("replace", "replace.py", ["--runs", "1", "--reference-chars", "10000"], ["--runs", "3"], _replace_rows),
@@ -159,9 +179,12 @@ BENCHMARKS = [
               runs_flag="--repeats"),
     Benchmark("reports", "reports.py", ["--runs", "3"], ["--runs", "5"], _report_rows),
     Benchmark("startup", "startup.py", ["--runs", "7"], ["--runs", "21"], _startup_rows),
+    Benchmark("word", "word.py", ["--runs", "3"], ["--runs", "5", "--suggestions", "1000"], _word_rows),
+    Benchmark("agreement_scale", "agreement_scale.py", ["--sizes", "50", "200", "--runs", "1"],
+              ["--sizes", "50", "200", "800", "--runs", "3"], _agreement_scale_rows),
 ]
 STEPS = {"import": "import", "replace": "replace", "rules": "autocode", "model": "autocode", "agreement": "agreement",
-         "report": "reports", "startup": "startup"}
+         "report": "reports", "startup": "startup", "export-docx": "word", "agreement-scale": "agreement_scale"}
 
 
 def run_benchmark(bench: Benchmark, quick: bool, runs: int | None, workdir: Path) -> tuple[list[Row], str]:
