@@ -15,7 +15,6 @@ rating rationales. Then every CSV and XLSX exporter of the CLI runs, and
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import os
@@ -28,7 +27,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from helpers import SAMPLE
-from mio_qual.cli.main import cli
+from helpers.cli import run_captured
 from mio_qual.exports import csv_text, safe_cell, write_csv
 
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
@@ -43,15 +42,9 @@ MEMO = '=HYPERLINK("http://evil.example","memo")'
 
 def run(project: Path, *args: str | Path) -> str:
     """Run the CLI in-process; return stdout; fail on a non-zero exit."""
-    out, err = io.StringIO(), io.StringIO()
-    code = 0
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            cli(["--project", str(project), *map(str, args)])
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 1
-    assert code == 0, (args, err.getvalue())
-    return out.getvalue()
+    code, out, err = run_captured(project, *args)
+    assert code == 0, (args, err)
+    return out
 
 
 def is_number(text: str) -> bool:

@@ -7,17 +7,9 @@ import io
 from pathlib import Path
 
 from helpers import SAMPLE, project_state
-from mio_qual.cli.main import cli
+from helpers.cli import run
 
 FOLDER = SAMPLE / "implementation"
-
-
-def run(args: list[str], project: Path) -> int:
-    try:
-        cli(["--project", str(project), *args])
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    return 0
 
 
 def test_import_and_show(project, capsys) -> None:  # type: ignore[no-untyped-def]

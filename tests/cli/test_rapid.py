@@ -6,18 +6,14 @@ from pathlib import Path
 
 import pytest
 from helpers import SAMPLE, project_state
+from helpers.cli import exit_code
 from helpers.rapid import two_transcript_folder
 from openpyxl import load_workbook
 
-from mio_qual.cli.main import cli
 
 
 def run(*args: str) -> int:
-    try:
-        cli(list(args))
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    return 0
+    return exit_code(list(args))
 
 
 @pytest.fixture()
@@ -69,6 +65,11 @@ def test_a_bad_summary_file_exits_2_and_changes_nothing(folder: Path, tmp_path: 
     assert run("--project", str(folder), "rapid", "import", str(not_a_template), "--summarizer", "kai") == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "INT01_northside_counselor.docx" in err[0] and "rapid templates" in err[0]
+    fake = tmp_path / "INT01_rapid_kai.docx"
+    fake.write_text("not a Word file", encoding="utf-8")
+    assert run("--project", str(folder), "rapid", "import", str(fake)) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and str(fake) in err[0]
     assert project_state(folder) == before
 
 

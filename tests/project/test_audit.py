@@ -15,9 +15,7 @@ and a command that fails. Around each command the data tables are compared; the 
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import io
 import json
 import shutil
 import sqlite3
@@ -27,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from helpers import SAMPLE
-from mio_qual.cli.main import cli
+from helpers.cli import run_captured as run
 
 USER = "auditor-7"
 SNAPSHOTS = {
@@ -39,17 +37,6 @@ SNAPSHOTS = {
     "models": "SELECT id, codebook_version, unit, trained_on, meta, weights FROM models",
 }
 VERSIONED = {"codings", "ratings", "models"}
-
-
-def run(project: Path, *args: str | Path) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = 0
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            cli(["--project", str(project), *map(str, args)])
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 1
-    return code, out.getvalue(), err.getvalue()
 
 
 def snapshot(db: Path) -> dict[str, str]:

@@ -102,7 +102,6 @@ def test_a_filled_template_is_never_overwritten(two_transcripts, tmp_path):
 
 def test_the_sample_s_summaries_compare_and_feed_a_matrix(two_transcripts):
     files = sorted((SAMPLE / "rapid").glob("*.docx"))
-    two_transcripts._register_template(two_transcripts.rapid_template())
     imported = two_transcripts.import_rapid([f for f in files if "consensus" not in f.name])
     assert imported.n_files == 4
     with pytest.raises(InputError, match="no consensus"):
@@ -119,7 +118,6 @@ def test_the_sample_s_summaries_compare_and_feed_a_matrix(two_transcripts):
 
 
 def test_consensus_templates_show_both_summaries(two_transcripts, tmp_path):
-    two_transcripts._register_template(two_transcripts.rapid_template())
     two_transcripts.import_rapid(sorted((SAMPLE / "rapid").glob("INT0?_rapid_[kr]*.docx")))
     written = two_transcripts.write_rapid_templates(tmp_path, consensus_of=["kai", "remy"])
     assert [p.name for p in written] == ["INT01_rapid_consensus.docx", "INT06_rapid_consensus.docx"]
@@ -133,7 +131,6 @@ def test_the_study_report_section_says_what_the_project_did(two_transcripts):
     from mio_qual.reports.rapid import rapid_method, write_rapid
 
     assert two_transcripts.rapid_report_data() is None
-    two_transcripts._register_template(two_transcripts.rapid_template())
     files = sorted((SAMPLE / "rapid").glob("*.docx"))
     two_transcripts.import_rapid([f for f in files if "consensus" not in f.name])
     data = two_transcripts.rapid_report_data()
@@ -157,7 +154,6 @@ def test_rapid_summaries_feed_the_rating_worksheets(two_transcripts, tmp_path):
 
     two_transcripts.import_codings([SAMPLE / "coding" / "jordan" / "INT01.docx"], coder="jordan")
     assert two_transcripts.rating_worksheet("clinic", coder="jordan").rapid_source == ""
-    two_transcripts._register_template(two_transcripts.rapid_template())
     files = sorted((SAMPLE / "rapid").glob("*.docx"))
     two_transcripts.import_rapid([f for f in files if "consensus" not in f.name])
     unsettled = two_transcripts.rating_worksheet("clinic", coder="jordan")

@@ -158,6 +158,9 @@ class RapidMixin(ProjectBase):
         """Import filled summary templates; importing a summarizer's summary of a transcript again
         replaces it. Every file is checked before anything is stored.
 
+        A file made from the bundled template is accepted in a project that has not written
+        templates yet (the bundled template is registered with the import).
+
         Raises
         ------
         InputError
@@ -165,14 +168,16 @@ class RapidMixin(ProjectBase):
             same summarizer and transcript; nothing is imported then.
         """
         from ..rapid.summaries import bind_summary, check_file_meta, parse_summary_docx
-        from ..rapid.template import Template
+        from ..rapid.template import Template, load_template
         from ..store import now_iso
         from ..store.rapid import read_templates, replace_summary
 
         files = [Path(p) for p in paths]
         if not files:
             raise InputError("no files to import", hint="give the filled templates (.docx)")
-        templates = {name: Template.from_json(text) for name, text in read_templates(self.store).items()}
+        bundled = load_template()
+        stored = {name: Template.from_json(text) for name, text in read_templates(self.store).items()}
+        templates = {bundled.name: bundled} | stored
         known = set(self.transcripts()["transcript_id"])
         bound = []
         owner: dict[tuple[str, str], Path] = {}
@@ -194,6 +199,8 @@ class RapidMixin(ProjectBase):
         result = RapidImport()
         at = now_iso()
         with self.store.transaction():
+            if bundled.name not in stored and any(s.template == bundled.name for s in bound):
+                self._register_template(bundled)  # joins this transaction
             for s in bound:
                 rows = [(s.summarizer, s.transcript_id, c.domain, s.template, c.summary, s.path.name, at) for c in s.cells]
                 quotes = [(s.summarizer, s.transcript_id, c.domain, n, q.start, q.end, q.segment_id)
