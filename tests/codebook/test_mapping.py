@@ -80,6 +80,63 @@ def test_crosswalk_names_every_2009_construct_and_every_target_resolves(cfir2) -
     for row in mapping.rows:
         if len(by_source[row.source]) > 1:
             assert row.review, row
+    # every row records where it comes from and how far it was checked
+    assert all(row.status in ("verified", "supported", "unverified") and row.source for row in mapping.rows)
+    # the one row checked against Additional file 4 itself (its first page: the Innovation
+    # domain's first row, Intervention Source -> A. Innovation Source)
+    assert [(r.source, r.target) for r in mapping.rows if r.status == "verified"] == [("Intervention Source", "INN.A")]
+    assert "Add. file 4 p.1" in mapping.rows[0].source_ref
+    # the counts README.md and codebooks/README.md state
+    from collections import Counter
+    assert Counter(r.status for r in mapping.rows) == {"verified": 1, "supported": 15, "unverified": 41}
+
+
+def test_crosswalk_rows_supported_by_the_cfir_teams_construct_pages(cfir2) -> None:
+    """Rows whose target construct's page on cfirguide.org (the CFIR team's own guide to the
+    updated CFIR) names the original construct or carries its text; the page is the row's source."""
+    rows = {(r.source, r.target): r for r in read_mapping("cfir2009_cfir2", cfir2).rows}
+    expected = {
+        ("Learning Climate", "IS.D4"): "Learning-Centeredness",  # moved under Culture
+        ("Organizational Incentives & Rewards", "IS.H"): "Incentive Systems",
+        ("Cosmopolitanism", "OS.D"): "Partnerships & Connections",
+        ("External Policy & Incentives", "OS.G3"): "Performance-Measurement Pressure",  # public reporting
+        ("Patient Needs & Resources", "IS.D2"): "Recipient-Centeredness",
+        ("Self-efficacy", "IND.K"): "Capability",
+        ("Champions", "IND.M"): "Motivation",  # championing as a behaviour
+        ("Champions", "IND.E"): "Implementation Leads",
+    }
+    for (old, new), page in expected.items():
+        row = rows[(old, new)]
+        assert row.status == "supported" and f"'{page}" in row.source_ref, row
+        assert cfir2[new].name == page
+    # Champions no longer maps to team members (no source says so)
+    assert ("Champions", "IND.F") not in rows
+
+
+def test_map_reports_codings_resting_on_unchecked_rows(tmp_path: Path, cfir2) -> None:
+    from mio_qual.codebook.mapping import map_codings
+    import pandas as pd
+
+    sheet = tmp_path / "map.csv"
+    sheet.write_text("from_code,to_code,status,source\nA,IS.J1,verified,p. 3\nB,IS.J2,unverified,\n"
+                     "C,IS.J3,supported,web page\n", encoding="utf-8")
+    mapping = read_mapping(sheet, cfir2)
+    assert [r.status for r in mapping.unchecked()] == ["unverified", "supported"]
+    codings = pd.DataFrame({"transcript_id": ["T"] * 4, "start": [0, 5, 9, 12], "end": [4, 8, 11, 20],
+                            "code": ["A", "B", "B", "C"]})
+    result = map_codings(codings, mapping)
+    assert result.unchecked == 3
+    assert list(result.codings["status"]) == ["verified", "unverified", "unverified", "supported"]
+    assert result.summary[-1].startswith("3 mapped coding(s) rest on rows of the sheet not checked")
+    assert "2 unverified, 1 supported" in result.summary[-1]
+    bad = tmp_path / "bad.csv"
+    bad.write_text("from_code,to_code,status\nA,IS.J1,checked\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        read_mapping(bad, cfir2)
+    assert "status 'checked'" in info.value.details[0]
+    plain = tmp_path / "plain.csv"  # a sheet without a status column says nothing: no line
+    plain.write_text("from_code,to_code\nA,IS.J1\n", encoding="utf-8")
+    assert map_codings(codings.iloc[:1], read_mapping(plain, cfir2)).unchecked == 0
 
 
 def make_project(tmp_path: Path) -> tuple[Project, Path]:
@@ -116,6 +173,8 @@ def test_map_layer_with_the_crosswalk(tmp_path: Path) -> None:
     assert list(got.loc[got["code"] == "IS.B", "memo"]) == ["silos"]
     assert result.unmapped.to_dict("records") == [{"code": "LOCAL", "name": "A local code", "codings": 1}]
     assert sorted(result.review["code"]) == ["IS.B", "IS.C"]
+    # every mapped coding here rests on an unverified row of the crosswalk, and the user is told
+    assert result.unchecked == 4 and "not checked against its published source" in result.summary[-1]
     assert len(project.codings(coder="kim")) == 4  # the source layer is left as it was
     assert "map layer" in set(project.log()["action"])
     again = project.map_layer("kim", "cfir2009_cfir2")  # mapping again replaces what it wrote

@@ -200,8 +200,8 @@ def export_cmd(sources: tuple[str, ...], fmt: str, out: Path | None) -> None:
 @codebook.command("map")
 @coder_option(required=True, help="The layer to map (it is left as it is).")
 @click.option("--mapping", "-m", required=True, metavar="NAME|FILE",
-              help="A mapping sheet (.csv/.xlsx: from_code, to_code, review, note) or a bundled one "
-                   "(cfir2009_cfir2: original CFIR to the updated CFIR).")
+              help="A mapping sheet (.csv/.xlsx: from_code, to_code, review, note, status, source) or a "
+                   "bundled one (cfir2009_cfir2: original CFIR to the updated CFIR).")
 @click.option("--into", metavar="NAME", help="The layer written (default: CODER-MAPPING).")
 @click.option("--codebook", "-c", "targets", multiple=True, metavar="NAME|FILE",
               help="The target codebook (default: cfir2). Repeatable.")
@@ -214,7 +214,8 @@ def map_cmd(coder: str, mapping: str, into: str | None, targets: tuple[str, ...]
     """Copy a coder's layer into another codebook's codes with a mapping sheet.
 
     Codes the sheet does not name are not carried over and are listed; codings mapped to
-    several codes are listed for review.
+    several codes are listed for review; codings mapped by rows the sheet marks as not checked
+    against its published source (status column) are counted.
 
     Example: mio-qual codebook map --coder jordan --mapping cfir2009_cfir2 --into jordan-cfir2
     """

@@ -18,6 +18,15 @@ A **mapping sheet** (``.csv`` or ``.xlsx``) has one row per source code and targ
     ``yes`` marks a row for review even when it is one-to-one.
 ``note`` (optional)
     Why the row maps as it does; shown beside each coding to review.
+``status`` (optional)
+    How far the row was checked against its published source: ``verified`` (checked against
+    the source itself), ``supported`` (a secondary source by the same authors says so; the
+    source itself was not seen), ``unverified`` (not checked). Empty when the sheet does not
+    say. Every mapped coding carries its row's status, and the summary counts the codings
+    that rest on rows not ``verified``, so a user is told when a published crosswalk was not
+    checked row by row.
+``source`` (optional)
+    Where the row comes from (page, table or web page), shown beside the status.
 
 A coding whose code is in no row is **unmapped**: it is not carried over, and the result
 counts it by code, so nothing disappears unseen.
@@ -26,6 +35,11 @@ The bundled mapping ``cfir2009_cfir2`` maps the constructs of the original CFIR 
 et al. 2009) to the updated CFIR (Damschroder et al. 2022, which maps them in its Additional
 file 4); the construct names are the frameworks' own, the notes are ours. Rows marked
 ``review`` (one-to-many, relocated or removed constructs) need a coder's decision per passage.
+Only the first row could be checked against Additional file 4 itself (its first page was the
+only part readable where we looked); 15 rows are ``supported`` by the CFIR team's pages on
+cfirguide.org that name the original construct, and the rest are ``unverified``: the
+``status`` and ``source`` columns say which, and :func:`map_codings` reports how many
+codings rest on rows that are not verified.
 """
 
 from __future__ import annotations
@@ -42,8 +56,10 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from .model import Codebook
 
-_COLUMNS = ("from_code", "to_code", "review", "note")
+_COLUMNS = ("from_code", "to_code", "review", "note", "status", "source")
 _YES = frozenset({"yes", "y", "true", "1", "x"})
+#: The values of the ``status`` column ('' when the sheet does not say).
+STATUSES = ("verified", "supported", "unverified")
 
 
 @dataclass(frozen=True)
@@ -55,6 +71,8 @@ class MappingRow:
     review: bool = False
     note: str = ""
     line: int | None = None
+    status: str = ""
+    source_ref: str = ""
 
 
 @dataclass
@@ -72,6 +90,11 @@ class CodeMapping:
             out.setdefault(normalize_label(row.source), []).append(row)
         return out
 
+    def unchecked(self) -> list[MappingRow]:
+        """The rows whose ``status`` says they were not checked against the source itself
+        (``supported`` or ``unverified``); [] when the sheet has no status column."""
+        return [r for r in self.rows if r.status in ("supported", "unverified")]
+
 
 @dataclass
 class MappedCodings:
@@ -88,7 +111,9 @@ class MappedCodings:
         Source codes the sheet maps to nothing: ``code, name, codings``.
     review : pandas.DataFrame
         The mapped codings to review (one-to-many or marked): ``transcript_id, start, end,
-        from_code, code, note``.
+        from_code, code, note, status``.
+    unchecked : int
+        Mapped codings that rest on rows whose ``status`` is ``supported`` or ``unverified``.
     """
 
     codings: "pd.DataFrame"
@@ -96,6 +121,7 @@ class MappedCodings:
     dropped: "pd.DataFrame"
     review: "pd.DataFrame"
     summary: list[str] = field(default_factory=list)
+    unchecked: int = 0
 
 
 def bundled_mappings() -> dict[str, Path]:
@@ -141,7 +167,7 @@ def read_mapping(source: str | Path, target: "Codebook") -> CodeMapping:
     missing = [c for c in _COLUMNS[:2] if c not in header]
     if missing:
         raise InputError(f"the mapping sheet has no {' or '.join(missing)} column", path=path, line=rows[0][0],
-                         hint="name the columns from_code, to_code (review and note are optional)")
+                         hint="name the columns from_code, to_code (review, note, status and source are optional)")
     at = {c: header.index(c) for c in _COLUMNS if c in header}
     out: list[MappingRow] = []
     problems: list[str] = []
@@ -162,7 +188,12 @@ def read_mapping(source: str | Path, target: "Codebook") -> CodeMapping:
                 problems.append(f"row {n}: to_code {target_label!r}: {exc.message}"
                                 + (f" ({exc.hint})" if exc.hint else ""))
                 continue
-        out.append(MappingRow(source_label, target_id, cell("review").casefold() in _YES, cell("note"), n))
+        status = cell("status").casefold()
+        if status and status not in STATUSES:
+            problems.append(f"row {n}: status {cell('status')!r} is not one of {', '.join(STATUSES)}")
+            continue
+        out.append(MappingRow(source_label, target_id, cell("review").casefold() in _YES, cell("note"), n,
+                              status, cell("source")))
     if problems:
         raise InputError(f"{len(problems)} problem(s) in the mapping sheet; first: {problems[0]}", path=path,
                          hint="fix the rows (targets must be codes of the target codebook)", details=problems)
@@ -182,6 +213,9 @@ def _keys(code_id: str, names: Mapping[str, str], parents: Mapping[str, str | No
             cur = parents.get(cur)
         keys.append(normalize_label(" > ".join(reversed(chain))))
     return keys
+
+
+_REVIEW_COLUMNS = ("transcript_id", "start", "end", "from_code", "code", "note", "status")
 
 
 def map_codings(codings: "pd.DataFrame", mapping: CodeMapping, *, names: Mapping[str, str] | None = None,
@@ -225,11 +259,11 @@ def map_codings(codings: "pd.DataFrame", mapping: CodeMapping, *, names: Mapping
         many = len({r.target for r in targets}) > 1
         for row in targets:
             mapped = {**record, "from_code": record["code"], "code": row.target, "review": many or row.review,
-                      "note": row.note}
+                      "note": row.note, "status": row.status}
             out.append(mapped)
             if mapped["review"]:
-                review.append({k: mapped[k] for k in ("transcript_id", "start", "end", "from_code", "code", "note")})
-    columns = [*codings.columns, "from_code", "review", "note"]
+                review.append({k: mapped[k] for k in _REVIEW_COLUMNS})
+    columns = [*codings.columns, "from_code", "review", "note", "status"]
 
     def counted(counts: dict[str, int]) -> "pd.DataFrame":
         return pd.DataFrame([{"code": c, "name": names.get(c, ""), "codings": n} for c, n in sorted(counts.items())],
@@ -237,7 +271,9 @@ def map_codings(codings: "pd.DataFrame", mapping: CodeMapping, *, names: Mapping
 
     mapped_frame = pd.DataFrame(out, columns=columns).drop_duplicates(["transcript_id", "start", "end", "code"])
     result = MappedCodings(mapped_frame, counted(counts_unmapped), counted(counts_dropped),
-                           pd.DataFrame(review, columns=["transcript_id", "start", "end", "from_code", "code", "note"]))
+                           pd.DataFrame(review, columns=list(_REVIEW_COLUMNS)))
+    status = mapped_frame["status"].value_counts().to_dict() if len(mapped_frame) else {}
+    result.unchecked = int(status.get("supported", 0) + status.get("unverified", 0))
     result.summary = [
         f"{len(records)} coding(s) read, {len(mapped_frame)} written under the target codebook",
         f"{sum(counts_unmapped.values())} coding(s) of {len(counts_unmapped)} code(s) the sheet does not name "
@@ -245,6 +281,11 @@ def map_codings(codings: "pd.DataFrame", mapping: CodeMapping, *, names: Mapping
         f"{sum(counts_dropped.values())} coding(s) of {len(counts_dropped)} code(s) the sheet maps to nothing",
         f"{len(review)} mapped coding(s) to review (one-to-many or marked)",
     ]
+    if result.unchecked:
+        result.summary.append(
+            f"{result.unchecked} mapped coding(s) rest on rows of the sheet not checked against its published "
+            f"source ({int(status.get('unverified', 0))} unverified, {int(status.get('supported', 0))} supported "
+            "only by a secondary source); see the sheet's status and source columns before publishing results")
     return result
 
 
@@ -267,5 +308,5 @@ def recode_plan(codes: Iterable[str], into: str, known: "Codebook | None" = None
     return plan
 
 
-__all__ = ["CodeMapping", "MappingRow", "MappedCodings", "bundled_mappings", "read_mapping", "map_codings",
+__all__ = ["STATUSES", "CodeMapping", "MappingRow", "MappedCodings", "bundled_mappings", "read_mapping", "map_codings",
            "recode_plan"]

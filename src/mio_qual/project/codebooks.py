@@ -57,7 +57,9 @@ class CodebooksMixin(ProjectBase):
         -------
         MappedCodings
             The mapped codings, the codes the sheet does not name (not carried over, counted),
-            those it maps to nothing, and the codings to review (one-to-many or marked rows).
+            those it maps to nothing, the codings to review (one-to-many or marked rows), and
+            how many mapped codings rest on rows the sheet marks as not checked against its
+            source (``unchecked``; its summary says so).
 
         Raises
         ------
@@ -94,7 +96,7 @@ class CodebooksMixin(ProjectBase):
                 "from": coder, "mapping": sheet.path, "written": int(len(frame)),
                 "unmapped": dict(zip(result.unmapped["code"], map(int, result.unmapped["codings"]))),
                 "dropped": dict(zip(result.dropped["code"], map(int, result.dropped["codings"]))),
-                "to_review": int(len(result.review))})
+                "to_review": int(len(result.review)), "unchecked_codings": int(result.unchecked)})
         return result
 
     def _recode(self, plan: dict[str, str], coder: str | None, action: str) -> dict[str, int]:
