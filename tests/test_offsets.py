@@ -23,7 +23,11 @@ from mio_qual.offsets import (
     align,
     canonical_map,
     canonicalize,
+    cp_to_utf16,
+    crlf_to_lf_offsets,
     matching_blocks,
+    newline_offsets,
+    utf16_to_cp,
 )
 
 # Words made of pieces that stress offsets: astral emoji (two UTF-16 units), decomposed accents
@@ -184,3 +188,66 @@ def test_canonical_map_then_edit_round_trip(pieces):
     assume(edited.count("marker-word") == 1)
     a = align(canonical, edited)
     assert edited[a.start(cs):a.end(ce)] == "marker-word"
+
+
+# ---------------------------------------------------------------------------------- UTF-16 and CRLF maps
+def _old_utf16_prefix(text: str) -> list[int]:
+    """The per-character prefix the maps used before issue 21 (the reference they must match)."""
+    out = [0] * (len(text) + 1)
+    for i, ch in enumerate(text):
+        out[i + 1] = out[i] + (2 if ord(ch) > 0xFFFF else 1)
+    return out
+
+
+def _old_utf16_to_cp(text: str, units: list[int]) -> list[int]:
+    from bisect import bisect_right
+
+    prefix = _old_utf16_prefix(text)
+    return [bisect_right(prefix, u) - 1 for u in units]
+
+
+def _old_newlines_crlf_to_lf(text_lf: str, offsets: list[int]) -> list[int]:
+    from bisect import bisect_right
+
+    newlines = [i for i, ch in enumerate(text_lf) if ch == "\n"]
+    starts = [p + k for k, p in enumerate(newlines)]
+    out = []
+    for o in offsets:
+        k = bisect_right(starts, o - 1)
+        out.append(newlines[k - 1] if k and o == starts[k - 1] + 1 else o - k)
+    return out
+
+
+ASTRAL_TEXTS = st.lists(st.sampled_from(
+    ["a", "b", " ", "\n", "\r", "\r\n", "\u00e9", "\u4e2d", "\U0001F600", "\U0001F44D\U0001F3FD", "\U00010348",
+     "\U0001F1EB\U0001F1F7", "\ufeff", "\u200d"]), max_size=40).map("".join)
+
+
+@given(ASTRAL_TEXTS)
+@settings(max_examples=300)
+def test_utf16_maps_equal_the_per_character_prefix(text):
+    """Issue 21: the bisect over astral characters gives what the per-character prefix gave, for every offset."""
+    prefix = _old_utf16_prefix(text)
+    assert cp_to_utf16(text, range(len(text) + 1)) == prefix
+    assert prefix[-1] == len(text.encode("utf-16-le")) // 2  # and both agree with an encoder
+    units = list(range(prefix[-1] + 1))  # every code unit, inside surrogate pairs too
+    assert utf16_to_cp(text, units) == _old_utf16_to_cp(text, units)
+    with pytest.raises(ValueError):
+        utf16_to_cp(text, [prefix[-1] + 1])
+    with pytest.raises(ValueError):
+        cp_to_utf16(text, [len(text) + 1])
+
+
+@given(ASTRAL_TEXTS)
+@settings(max_examples=200)
+def test_crlf_map_equals_the_per_character_scan(text):
+    text_lf = text.replace("\r\n", "\n").replace("\r", "")
+    offsets = list(range(len(text_lf.replace("\n", "\r\n")) + 1))
+    assert crlf_to_lf_offsets(text_lf, offsets) == _old_newlines_crlf_to_lf(text_lf, offsets)
+    assert newline_offsets(text_lf) == [i for i, ch in enumerate(text_lf) if ch == "\n"]
+
+
+def test_utf16_maps_by_hand_with_two_astral_characters():
+    text = "a\U0001F600b\U0001F44Dc"  # code units: a0 😀1-2 b3 👍4-5 c6, end 7
+    assert cp_to_utf16(text, [0, 1, 2, 3, 4, 5]) == [0, 1, 3, 4, 6, 7]
+    assert utf16_to_cp(text, [0, 1, 2, 3, 4, 5, 6, 7]) == [0, 1, 1, 2, 3, 3, 4, 5]

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from ..errors import InputError
-from ..offsets import cp_to_utf16, crlf_to_lf_offsets, utf16_to_cp
+from ..offsets import cp_to_utf16, crlf_to_lf_offsets, newline_offsets, utf16_to_cp
 
 NS = "urn:QDA-XML:project:1.0"
 """The REFI-QDA project namespace."""
@@ -525,7 +525,7 @@ def convert_positions(raw: str, positions: Sequence[int], convention: Convention
         mapped = iter(crlf_to_lf_offsets(text_lf, known))
         lf = [None if c is None else next(mapped) for c in cps]
         # Going back: an LF offset o sits at o + (number of newlines before o) in the CRLF text.
-        newlines = [i for i, ch in enumerate(text_lf) if ch == "\n"]
+        newlines = newline_offsets(text_lf)
         cps = [None if o is None or o + bisect_right(newlines, o - 1) != c else o for o, c in zip(lf, cps)]
     out: list[int | None] = [None] * len(positions)
     for i, c in zip(inside, cps):
