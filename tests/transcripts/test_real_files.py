@@ -61,19 +61,89 @@ def test_zoom_saved_captions_every_entry_is_a_turn_with_its_speaker_time_and_wor
     assert sorted(s.label for s in t.speakers) == ["Experimenter", "G3P1", "G3P2"]
 
 
-def test_import_a_folder_of_zoom_captions_from_the_command_line(tmp_path: Path) -> None:
+def test_import_a_folder_of_real_zoom_files_from_the_command_line(tmp_path: Path) -> None:
+    """``mio-qual import FOLDER`` as the README says, on the three Zoom files as Zoom named them."""
     folder = tmp_path / "recordings"
     folder.mkdir()
-    (folder / ZOOM.name).write_bytes(ZOOM.read_bytes())
+    for path in (INTEROP / "zoom").iterdir():
+        (folder / path.name).write_bytes(path.read_bytes())
     project = tmp_path / "study"
     assert run(["init", str(project)], project) == 0
-    assert run(["import", str(folder)], project) == 0
+    code, _, err = run_captured(project, "import", folder)
+    assert code == 0, err
     code, out, _ = run_captured(project, "transcripts", "list", "--format", "csv")
     assert code == 0
-    header, row = out.strip().splitlines()
-    listed = dict(zip(header.split(","), row.split(",")))
-    want = zoom_entries(ZOOM)
-    assert (listed["n_turns"], listed["n_speakers"], listed["speaker_style"]) == (
-        str(len(want)), "3", "zoom-captions")
-    turns = Project.open(project).transcript(listed["transcript_id"]).turns
-    assert [(turn.speaker, turn.start_time) for turn in turns] == [(who, s) for who, s, _ in want]
+    header, *rows = out.strip().splitlines()
+    listed = {row["transcript_id"]: row for row in (dict(zip(header.split(","), r.split(","))) for r in rows)}
+    captions = zoom_entries(ZOOM)
+    vtt_turns = zoom_turns(vtt_cues(ZOOM_VTT))
+    assert {(r["n_turns"], r["n_speakers"], r["speaker_style"]) for r in listed.values()} == {
+        (str(len(captions)), "3", "zoom-captions"),
+        (str(len(vtt_turns)), str(len({w or "UNKNOWN" for w, *_ in vtt_turns})), "vtt-label"),
+        ("1", "1", "vtt-plain")}
+    (captions_id,) = [tid for tid, r in listed.items() if r["speaker_style"] == "zoom-captions"]
+    turns = Project.open(project).transcript(captions_id).turns
+    assert [(turn.speaker, turn.start_time) for turn in turns] == [(who, s) for who, s, _ in captions]
+
+
+# ---------------------------------------------------------------- Zoom cloud recording, WebVTT
+ZOOM_VTT = INTEROP / "zoom" / "GMT20240124-202901_Recording.transcript.vtt"
+ZOOM_CC = INTEROP / "zoom" / "GMT20240124-202901_Recording.cc.vtt"
+
+
+def vtt_cues(path: Path) -> list[tuple[float, float, str]]:
+    """(start, end, text) of each cue of a WebVTT file: blocks after the header, read by hand."""
+    def seconds(stamp: str) -> float:
+        h, m, s = stamp.split(":")
+        sec, ms = s.split(".")
+        return (int(h) * 3_600_000 + int(m) * 60_000 + int(sec) * 1000 + int(ms)) / 1000
+
+    text = path.read_bytes().decode("utf-8").replace("\r\n", "\n")
+    cues = []
+    for block in text.split("\n\n")[1:]:
+        lines = [line for line in block.split("\n") if line]
+        if not lines:
+            continue
+        (timing,) = [i for i, line in enumerate(lines) if " --> " in line]
+        start, end = lines[timing].split(" --> ")
+        cues.append((seconds(start), seconds(end.split()[0]), "\n".join(lines[timing + 1:])))
+    return cues
+
+
+def zoom_turns(cues: list[tuple[float, float, str]]) -> list[tuple[str | None, float, float, str]]:
+    """Turns as Zoom's transcript means them: cues of one labelled speaker in a row make one turn; a
+    cue whose text does not start with ``Name: `` has no speaker (None) and stands alone."""
+    turns: list[list] = []
+    for start, end, text in cues:
+        m = re.match(r"([^:\n]+): (.*)", text, re.S)
+        who, words = (m[1], m[2]) if m else (None, text)
+        if turns and who is not None and turns[-1][0] == who:
+            turns[-1][2] = end
+            turns[-1][3] += " " + words
+        else:
+            turns.append([who, start, end, words])
+    return [tuple(t) for t in turns]
+
+
+def test_zoom_cloud_transcript_vtt_turns_speakers_and_times() -> None:
+    cues = vtt_cues(ZOOM_VTT)
+    assert len(cues) == 102
+    want = zoom_turns(cues)
+    t = read_transcript(ZOOM_VTT, sentences=False)
+    assert (t.source_format, t.speaker_style) == ("vtt", "vtt-label")
+    got = [(turn.speaker, turn.start_time, turn.end_time, t.text[turn.body_start:turn.end]) for turn in t.turns]
+    assert [(w or "UNKNOWN", s, e) for w, s, e, _ in want] == [g[:3] for g in got]
+    assert [" ".join(words.split()) for *_, words in want] == [" ".join(g[3].split()) for g in got]
+    # the one cue Zoom left without a name is its own turn, said in a warning, not glued to a neighbour
+    assert sum(1 for w, *_ in want if w is None) == 1
+    assert any("no speaker label" in w for w in t.warnings)
+
+
+def test_zoom_closed_captions_without_names_are_one_speaker_said_in_a_warning() -> None:
+    cues = vtt_cues(ZOOM_CC)
+    assert len(cues) == 100 and b"\r\n" in ZOOM_CC.read_bytes()
+    t = read_transcript(ZOOM_CC, sentences=False)
+    (turn,) = t.turns
+    assert (turn.start_time, turn.end_time) == (cues[0][0], cues[-1][1])
+    assert " ".join(t.text[turn.body_start:turn.end].split()) == " ".join(" ".join(c[2] for c in cues).split())
+    assert any("no speaker labels" in w for w in t.warnings)
