@@ -61,11 +61,11 @@ def test_zoom_saved_captions_every_entry_is_a_turn_with_its_speaker_time_and_wor
     assert sorted(s.label for s in t.speakers) == ["Experimenter", "G3P1", "G3P2"]
 
 
-def test_import_a_folder_of_real_zoom_files_from_the_command_line(tmp_path: Path) -> None:
-    """``mio-qual import FOLDER`` as the README says, on the three Zoom files as Zoom named them."""
+def test_import_a_folder_of_real_files_from_the_command_line(tmp_path: Path) -> None:
+    """``mio-qual import FOLDER`` as the README says, on the real Zoom and YouTube files as named."""
     folder = tmp_path / "recordings"
     folder.mkdir()
-    for path in (INTEROP / "zoom").iterdir():
+    for path in [*(INTEROP / "zoom").iterdir(), YOUTUBE_SBV]:
         (folder / path.name).write_bytes(path.read_bytes())
     project = tmp_path / "study"
     assert run(["init", str(project)], project) == 0
@@ -80,7 +80,7 @@ def test_import_a_folder_of_real_zoom_files_from_the_command_line(tmp_path: Path
     assert {(r["n_turns"], r["n_speakers"], r["speaker_style"]) for r in listed.values()} == {
         (str(len(captions)), "3", "zoom-captions"),
         (str(len(vtt_turns)), str(len({w or "UNKNOWN" for w, *_ in vtt_turns})), "vtt-label"),
-        ("1", "1", "vtt-plain")}
+        ("1", "1", "vtt-plain"), ("1", "1", "sbv-plain")}
     (captions_id,) = [tid for tid, r in listed.items() if r["speaker_style"] == "zoom-captions"]
     turns = Project.open(project).transcript(captions_id).turns
     assert [(turn.speaker, turn.start_time) for turn in turns] == [(who, s) for who, s, _ in captions]
@@ -146,4 +146,36 @@ def test_zoom_closed_captions_without_names_are_one_speaker_said_in_a_warning() 
     (turn,) = t.turns
     assert (turn.start_time, turn.end_time) == (cues[0][0], cues[-1][1])
     assert " ".join(t.text[turn.body_start:turn.end].split()) == " ".join(" ".join(c[2] for c in cues).split())
+    assert any("no speaker labels" in w for w in t.warnings)
+
+
+# ---------------------------------------------------------------- YouTube captions, .sbv
+YOUTUBE_SBV = INTEROP / "youtube" / "captions.sbv"
+
+
+def sbv_cues(path: Path) -> list[tuple[float, float, str]]:
+    """(start, end, text) of each cue of a YouTube ``.sbv`` file (``H:MM:SS.mmm,H:MM:SS.mmm`` then text)."""
+    def seconds(stamp: str) -> float:
+        h, m, s = stamp.split(":")
+        sec, ms = s.split(".")
+        return (int(h) * 3_600_000 + int(m) * 60_000 + int(sec) * 1000 + int(ms)) / 1000
+
+    cues = []
+    for block in path.read_text(encoding="utf-8").strip().split("\n\n"):
+        timing, *lines = block.split("\n")
+        start, end = timing.split(",")
+        cues.append((seconds(start), seconds(end), " ".join(lines)))
+    return cues
+
+
+def test_youtube_auto_captions_sbv_with_rolling_cues() -> None:
+    cues = sbv_cues(YOUTUBE_SBV)
+    assert len(cues) == 58
+    # YouTube's automatic captions roll: most cues start before the previous one ends
+    assert sum(1 for a, b in zip(cues, cues[1:]) if b[0] < a[1]) == 53
+    t = read_transcript(YOUTUBE_SBV, sentences=False)
+    assert (t.source_format, t.speaker_style) == ("sbv", "sbv-plain")
+    (turn,) = t.turns  # no names in the file: one speaker, said in a warning
+    assert (turn.start_time, turn.end_time) == (cues[0][0], max(end for _, end, _ in cues))
+    assert t.text[turn.body_start:turn.end].split() == " ".join(text for *_, text in cues).split()
     assert any("no speaker labels" in w for w in t.warnings)
