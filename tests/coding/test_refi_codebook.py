@@ -166,3 +166,18 @@ def test_codes_of_a_project_without_codings_are_not_dropped_silently(tmp_path: P
     project.export_qdpx(out)
     back = load_codebooks([out])
     assert {c.guid.upper() for c in back} == set(G.values())  # every code kept though none was applied
+
+
+def test_cli_import_without_codebook_says_how_to_use_its_own(nvivo: Path, tmp_path: Path) -> None:
+    """The README's words for a new user: the CLI keeps the .qdpx's advice (found on a real NVivo 12
+    project, where ``coding import`` printed only the generic 'fix every problem listed')."""
+    from helpers.cli import run_captured
+
+    project = tmp_path / "p"
+    assert run_captured(project, "init", project)[0] == 0
+    code, _, err = run_captured(project, "coding", "import", nvivo)
+    assert code == 2
+    first = err.strip().splitlines()[0]
+    assert f"pass --codebook '{nvivo}'" in first
+    code, _, err = run_captured(project, "coding", "import", nvivo, "--codebook", nvivo)
+    assert code == 0, err

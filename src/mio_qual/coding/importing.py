@@ -93,10 +93,15 @@ def problem_lines(exc: InputError, path: Path | None = None) -> list[str]:
     return [d if path.name in d else f"{path}: {d}" for d in exc.details] or [exc.one_line()]
 
 
-def problems_error(problems: list[str]) -> InputError:
-    """One error listing every problem of every file."""
+def problems_error(problems: list[str], hints: Iterable[str | None] = ()) -> InputError:
+    """One error listing every problem of every file.
+
+    ``hints``: the advice of the files' own errors (a ``.qdpx`` whose codes are not in the
+    codebook says how to use its own codebook); kept, so the advice reaches the user.
+    """
+    advice = list(dict.fromkeys(h for h in hints if h))
     return InputError(f"{len(problems)} problem(s), so nothing was imported; first: {problems[0]}",
-                      hint="fix every problem listed (or pass --skip-problems to import the rest)",
+                      hint="; ".join(advice) or "fix every problem listed (or pass --skip-problems to import the rest)",
                       details=problems)
 
 

@@ -343,6 +343,7 @@ class CodingMixin(ProjectBase):
         book = load_codebook(codebook)
         result = CodingImport()
         problems: list[str] = []
+        hints: list[str | None] = []  # what a .qdpx's own error advises (how to use its codebook)
         with self.store.transaction():
             if by_kind["docx"]:
                 try:
@@ -364,8 +365,9 @@ class CodingMixin(ProjectBase):
                                                            skip_problems=skip_problems))
                 except InputError as exc:  # name the .qdpx in each problem: several files may be listed
                     problems.extend(problem_lines(exc, path))
+                    hints.append(exc.hint)
             if problems:
-                raise problems_error(problems)
+                raise problems_error(problems, hints)
         result.finish(coder if by_kind["docx"] else None)
         return result
 
