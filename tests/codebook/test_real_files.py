@@ -18,6 +18,11 @@ def test_atlasti_23_codebook() -> None:
     assert (code.name, code.guid, code.color, code.definition) == (
         "code1", "1FF58B12-6F6F-4B0C-8BE5-BBDC91F55294", "#46AA00", "description")
     assert cb.by_guid("1ff58b12-6f6f-4b0c-8be5-bbdc91f55294") == code.id
+    assert code.codable  # isCodable="true"
+    # the ATLAS.ti code group, a Set of the CodeBook, is kept with the codebook
+    (group,) = cb.sets
+    assert (group.name, group.guid, group.description, group.codes) == (
+        "code group 1", "ECA18D76-2B8B-4F26-BC1D-19ECA19FB3F0", "kategorie 1", (code.id,))
 
 
 def test_atlasti_23_codebook_round_trip(tmp_path) -> None:
@@ -27,6 +32,10 @@ def test_atlasti_23_codebook_round_trip(tmp_path) -> None:
     back = load_codebooks([out])
     assert [(c.name, c.guid, c.color, c.definition) for c in back] == [(c.name, c.guid, c.color, c.definition)
                                                                        for c in cb]
+    assert back.sets == cb.sets and back.version == cb.version
+    # written back as ATLAS.ti wrote it: codable, the group's MemberCode naming the code's GUID
+    text = out.read_text(encoding="utf-8")
+    assert 'isCodable="true"' in text and '<MemberCode guid="1FF58B12-6F6F-4B0C-8BE5-BBDC91F55294" />' in text
 
 
 def test_truncated_atlasti_export_is_one_problem_with_its_line() -> None:

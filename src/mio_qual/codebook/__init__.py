@@ -28,7 +28,7 @@ __getattr__, __dir__, __all__ = attach(__name__, {
     ".keywords": ["KeywordPattern", "KeywordSyntaxError", "parse_keyword"],
     ".labels": ["AmbiguousCodeError", "normalize_label"],
     ".loader": ["bundled_overview", "load_codebooks", "validate_codebook"],
-    ".model": ["LEVELS", "Code", "Codebook", "CodebookInfo", "FoundCodes"],
+    ".model": ["LEVELS", "Code", "Codebook", "CodebookInfo", "CodeSet", "FoundCodes"],
     ".problems": ["PROBLEM_KINDS", "CodebookError", "Problem"],
     ".qdc": ["QDC_NAMESPACE", "code_guid", "from_qdc", "to_qdc"],
 })

@@ -11,7 +11,7 @@ from typing import Sequence
 
 from .keywords import keyword_problem
 from .labels import ID_RE, normalize_id, normalize_label
-from .model import LEVELS, LIST_FIELDS, TEXT_FIELDS, Code, Codebook, CodebookInfo, normalize_text
+from .model import LEVELS, LIST_FIELDS, TEXT_FIELDS, Code, Codebook, CodebookInfo, CodeSet, normalize_text
 from .problems import Problem, raise_problems
 from .raw import RawBook, RawCode
 
@@ -363,6 +363,7 @@ class _Checker:
                 Code(
                     guid=_text_value(v.get("guid")),
                     color=_text_value(v.get("color")),
+                    codable=_codable(v.get("codable")),
                     id=cid,
                     name=normalize_text(v.get("name")),  # type: ignore[arg-type]
                     parent=self.parent_of.get(cid),
@@ -379,6 +380,13 @@ class _Checker:
 def _text_value(value: object) -> str:
     """A plain text field (guid, color): stripped text, '' when absent."""
     return str(value).strip() if value is not None else ""
+
+
+def _codable(value: object) -> bool:
+    """``codable`` as read: absent or anything but false/no/0 -> True."""
+    if isinstance(value, bool):
+        return value
+    return value is None or str(value).strip().casefold() not in ("false", "no", "0", "n")
 
 
 def _as_list(value: object) -> list[object] | None:
@@ -423,4 +431,8 @@ def build_codebook(books: Sequence[RawBook]) -> Codebook:
                 requires=tuple(book.requires),
             )
         )
-    return Codebook(checker.codes(), infos)
+    codes = checker.codes()
+    ids = {c.id for c in codes}
+    sets = [CodeSet(s.name, s.guid, tuple(c for c in s.codes if c in ids), s.description)
+            for book in books for s in book.sets]
+    return Codebook(codes, infos, sets)

@@ -75,6 +75,11 @@ class Code:
         (exports then derive one from the id, :func:`mio_qual.codebook.code_guid`).
     color : str
         Its colour in the QDA program (``#RRGGBB``), '' when none.
+    codable : bool
+        False for a code that only groups others and must not receive codings (REFI-QDA
+        ``isCodable="false"``: a category folder of NVivo, MAXQDA or ATLAS.ti). Written back
+        as such; importing codings of such a code warns. It enters the version hash only when
+        False, so every codable code keeps its version.
     """
 
     id: str
@@ -92,6 +97,7 @@ class Code:
     line: int | None = None
     guid: str = ""
     color: str = ""
+    codable: bool = True
 
     @property
     def label(self) -> str:
@@ -116,6 +122,7 @@ class Code:
             "line": self.line,
             "guid": self.guid,
             "color": self.color,
+            "codable": self.codable,
         }
 
 
@@ -129,6 +136,27 @@ class CodebookInfo:
     source: str = ""
     path: str | None = None
     requires: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CodeSet:
+    """A named group of codes kept with a codebook (REFI-QDA ``Set`` of ``MemberCode``: an
+    ATLAS.ti code group, an NVivo or MAXQDA code set).
+
+    Attributes
+    ----------
+    name : str
+    guid : str
+        Its GUID in the QDA program ('' when it has none).
+    codes : tuple of str
+        Ids of its member codes, in file order.
+    description : str
+    """
+
+    name: str
+    guid: str = ""
+    codes: tuple[str, ...] = ()
+    description: str = ""
 
 
 class FoundCodes(list):
@@ -160,10 +188,16 @@ class Codebook:
         In codebook order.
     infos : iterable of CodebookInfo
         The codebooks that were combined, in load order.
+    sets : iterable of CodeSet
+        Groups of codes the codebook file defines (REFI-QDA ``Sets``). They travel with the
+        codebook (``.qdc`` export) but are not part of its version: grouping codes does not
+        change what a coding means.
     """
 
-    def __init__(self, codes: Iterable[Code], infos: Iterable[CodebookInfo] = ()) -> None:
+    def __init__(self, codes: Iterable[Code], infos: Iterable[CodebookInfo] = (),
+                 sets: Iterable[CodeSet] = ()) -> None:
         self.codes: dict[str, Code] = {c.id: c for c in codes}
+        self.sets: tuple[CodeSet, ...] = tuple(sets)
         self.infos: dict[str, CodebookInfo] = {i.name: i for i in infos}
         self._children: dict[str | None, list[str]] = {}
         for code in self.codes.values():
@@ -336,12 +370,13 @@ class Codebook:
         """One row per code in codebook order.
 
         Columns: ``id, parent, level, name, definition, use_when, not_when, example,
-        keywords, aliases, refines, codebook, line, guid, color``; list fields are joined
-        with ``"; "``.
+        keywords, aliases, refines, codebook, line, guid, color, codable``; list fields are
+        joined with ``"; "``.
         """
         import pandas as pd
 
-        columns = ["id", "parent", "level", "name", *TEXT_FIELDS, *LIST_FIELDS, "codebook", "line", "guid", "color"]
+        columns = ["id", "parent", "level", "name", *TEXT_FIELDS, *LIST_FIELDS, "codebook", "line", "guid", "color",
+                   "codable"]
         rows = []
         for code in self.codes.values():
             row = code.to_dict()
@@ -357,8 +392,8 @@ def canonical_content(codes: Iterable[Code], infos: Iterable[CodebookInfo] = ())
     """The content :attr:`Codebook.version` hashes, as canonical JSON.
 
     Only the codes count: each code's id, name, parent, level, texts, keywords, aliases,
-    refines and codebook name, and its GUID and colour when it has them (a code without
-    them hashes as before they existed). Codes are sorted by id, list items sorted, texts normalized
+    refines and codebook name, its GUID and colour when it has them and ``codable`` when it is
+    False (a code without them hashes as before they existed). Codes are sorted by id, list items sorted, texts normalized
     (:func:`normalize_text`). Source lines, file paths, key order, YAML layout, the order of
     entries and the codebooks' titles, version labels and citations do not count, so a
     codebook exported to CSV or .qdc and read back keeps its version. (``infos`` is accepted
@@ -375,6 +410,7 @@ def canonical_content(codes: Iterable[Code], infos: Iterable[CodebookInfo] = ())
             "codebook": c.codebook,
             **({"guid": c.guid} if c.guid else {}),
             **({"color": c.color} if c.color else {}),
+            **({"codable": False} if not c.codable else {}),
         }
         for c in sorted(codes, key=lambda c: c.id)
     ]

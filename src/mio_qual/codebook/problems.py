@@ -28,6 +28,7 @@ PROBLEM_KINDS: tuple[str, ...] = (
     "ambiguous-label",  # a name or alias shared by two codes (labels must resolve uniquely)
     "unknown-requires",  # requires names a codebook that is neither loaded nor bundled
     "duplicate-codebook",  # two different files declare the same codebook name
+    "unknown-member",  # a set (REFI-QDA code group) names a code GUID the codebook does not hold
 )
 
 

@@ -14,10 +14,17 @@ How our codes map onto it:
 * ``guid`` is the code's own GUID when it came from a QDA program (:attr:`Code.guid`), else a
   UUID-5 of a fixed namespace and the code id, so exports are deterministic and the same code
   keeps its guid across exports (and in ``.qdpx`` projects, via :func:`code_guid`).
-* Domains are not codable (``isCodable="false"``); every other level is.
+* mio-qual's own domains are not codable (``isCodable="false"``), nor are codes whose
+  :attr:`Code.codable` is False (category folders brought from a QDA program); every other
+  code is (a top-level code from a QDA program keeps the flag that program gave it).
 * ``Description`` holds the remaining fields as ``Label: value`` lines (``Id``, ``Level``,
   ``Codebook``, ``Definition``, ``Use when``, ``Not when``, ``Example``, ``Keywords``,
-  ``Aliases``, ``Refines``, ``Color``), which :func:`from_qdc` parses back.
+  ``Aliases``, ``Refines``, ``Color``, and ``Codable: no`` for a code that is not codable),
+  which :func:`from_qdc` parses back.
+* The codebook's code groups (:attr:`Codebook.sets`) are the ``Sets`` after the ``Codes``:
+  one ``Set`` (``guid``, ``name``, ``Description``) per group with a ``MemberCode guid=...``
+  per member, as the REFI-QDA codebook schema (``Codebook.xsd``) has them; ATLAS.ti writes its
+  code groups so.
 
 On import, codes from other programs (no ``Id:`` line, no id before the name) keep their
 name, GUID, colour and place in the tree, and get an id made from their name, letters of
@@ -26,8 +33,11 @@ any script kept (``Staff turnover`` -> ``STAFF_TURNOVER``, ``Oltás típusa`` ->
 (``BARRIERS.STAFF`` beside ``FACILITATORS.STAFF``): codes are told apart by their place and
 GUID, not by their name. A description without labels
 becomes the definition. When the file gives no useful line numbers (NVivo writes the whole
-document on one line), problems name the code by its path and GUID. ``isCodable`` is not
-imported. XML is parsed with :mod:`mio_qual.xmlsafe` (hardened lxml) only; a ``.qdpx`` is opened with
+document on one line), problems name the code by its path and GUID. ``isCodable="false"``
+of a foreign code is kept (:attr:`Code.codable`; in mio-qual's own files the ``Codable:``
+line says it). ``Sets`` are kept as the codebook's code groups (members named by ``guid``, or
+``targetGUID`` as a project's sets name them; a project's sets without member codes, document
+sets, are left to the project import); a member GUID the codebook does not hold is a problem. XML is parsed with :mod:`mio_qual.xmlsafe` (hardened lxml) only; a ``.qdpx`` is opened with
 :func:`mio_qual.safezip.open_zip`.
 """
 
@@ -42,7 +52,7 @@ from typing import IO, Union
 
 from .labels import ID_RE
 from .model import Code, Codebook
-from .raw import BooksByName, RawBook, RawCode, read_file_bytes, split_list
+from .raw import BooksByName, RawBook, RawCode, RawSet, read_file_bytes, split_list
 
 QDC_NAMESPACE = "urn:QDA-XML:codebook:1.0"
 #: Fixed namespace for code guids; never change it, or every exported guid changes.
@@ -63,6 +73,7 @@ _LABELS: tuple[tuple[str, str], ...] = (
     ("Aliases", "aliases"),
     ("Refines", "refines"),
     ("Color", "color"),
+    ("Codable", "codable"),
 )
 _LABEL_RE = re.compile(r"^(" + "|".join(re.escape(lbl) for lbl, _ in _LABELS) + r"):[ \t]?(.*)$")
 _FIELD_OF = {lbl: f for lbl, f in _LABELS}
@@ -78,19 +89,32 @@ def code_guid(code_id: str) -> str:
     return str(uuid.uuid5(GUID_NAMESPACE, code_id))
 
 
+def set_guid(name: str) -> str:
+    """The GUID written for a code group that has none of its own: ``uuid5`` of ``set:<name>``."""
+    return str(uuid.uuid5(GUID_NAMESPACE, f"set:{name}"))
+
+
 def guid_of(code: Code) -> str:
     """The guid a code is written with: its own (from a QDA program), else :func:`code_guid`."""
     return code.guid or code_guid(code.id)
 
 
+def _codable(code: Code) -> bool:
+    """``isCodable`` as written: False for codes that are not codable and for mio-qual's own
+    domains (a code from a QDA program, with its own GUID, keeps what that program said)."""
+    return code.codable and (code.level != "domain" or bool(code.guid))
+
+
 def _description(code: Code) -> str:
     lines = [f"Id: {code.id}", f"Level: {code.level}", f"Codebook: {code.codebook}"]
-    for label, fieldname in _LABELS[3:]:
+    for label, fieldname in _LABELS[3:-1]:
         value = getattr(code, fieldname)
         if fieldname in _LIST:
             value = "; ".join(value)
         if value:
             lines.append(f"{label}: {value}")
+    if not code.codable:
+        lines.append("Codable: no")
     return "\n".join(lines)
 
 
@@ -120,7 +144,7 @@ def to_qdc(cb: Codebook, path: Target = None) -> bytes | None:
             {
                 "guid": guid_of(code),
                 "name": code.label,
-                "isCodable": "false" if code.level == "domain" else "true",
+                "isCodable": "true" if _codable(code) else "false",
                 "color": code.color or color,
             },
         )
@@ -130,6 +154,15 @@ def to_qdc(cb: Codebook, path: Target = None) -> bytes | None:
 
     for rid in cb.roots():
         add(codes_el, rid, colors[rid])
+    if cb.sets:
+        sets_el = ET.SubElement(root, f"{{{QDC_NAMESPACE}}}Sets")
+        for group in cb.sets:
+            set_el = ET.SubElement(sets_el, f"{{{QDC_NAMESPACE}}}Set",
+                                   {"guid": group.guid or set_guid(group.name), "name": group.name})
+            if group.description:
+                ET.SubElement(set_el, f"{{{QDC_NAMESPACE}}}Description").text = group.description
+            for member in group.codes:
+                ET.SubElement(set_el, f"{{{QDC_NAMESPACE}}}MemberCode", {"guid": guid_of(cb.codes[member])})
     ET.register_namespace("", QDC_NAMESPACE)
     ET.indent(root, space="  ")
     data = ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
@@ -281,6 +314,8 @@ def read_qdc_bytes(data: bytes, found: BooksByName) -> None:
 
     used_ids: set[str] = set()
     placed: list[tuple[RawCode, str, str]] = []  # (entry, path of names, guid)
+    ids_of_guid: dict[str, str] = {}  # GUID (lower case) -> code id
+    book_of: dict[str, str | None] = {}  # code id -> the Codebook: it was written for
     shared: dict[str, int] = {}  # how many codes bear each name (case-folded)
 
     def count(el: _Node) -> None:
@@ -326,11 +361,18 @@ def read_qdc_bytes(data: bytes, found: BooksByName) -> None:
         color = (el.attrib.get("color") or "").strip()
         if color and not labelled:  # mio-qual writes its own colours in the Color: line
             raw.values["color"] = color
+        codable = raw.values.pop("codable", None)  # mio-qual's own files: the Codable: line
+        if not labelled and (el.attrib.get("isCodable") or "").strip().casefold() in ("false", "0"):
+            codable = False  # another program's category folder
+        if codable is not None:
+            raw.values["codable"] = codable
         for key in raw.values:
             raw.lines[key] = el.line
         found.book(book_name).codes.append(raw)
         here = (*names, label or code_id)
         placed.append((raw, " > ".join(here), guid))
+        ids_of_guid[guid.lower()] = code_id
+        book_of[code_id] = book_name
         for child in el.findall("Code"):
             walk(child, code_id, True, book_name, here)
 
@@ -339,6 +381,32 @@ def read_qdc_bytes(data: bytes, found: BooksByName) -> None:
     if len({raw.line for raw, _p, _g in placed}) < len(placed):  # several codes on one line
         for raw, names_path, guid in placed:
             raw.where = f"code {names_path!r}" + (f" (GUID {guid})" if guid else "")
+    sets_el = codebook_el.find("Sets") if root.local == "CodeBook" else root.find("Sets")
+    for item in sets_el.findall("Set") if sets_el is not None else []:
+        _read_set(item, ids_of_guid, book_of, found, project=root.local == "Project")
+
+
+def _read_set(item: _Node, ids_of_guid: dict[str, str], book_of: dict[str, str | None], found: BooksByName,
+              *, project: bool) -> None:
+    """One ``Set`` of codes into the book of its first member (a project's document sets skipped)."""
+    members = [m for m in item.children if m.local == "MemberCode"]
+    if project and not members:
+        return
+    name = (item.attrib.get("name") or "").strip() or (item.attrib.get("guid") or "").strip()
+    codes: list[str] = []
+    for member in members:
+        guid = (member.attrib.get("guid") or member.attrib.get("targetGUID") or "").strip().strip("{}")
+        code_id = ids_of_guid.get(guid.lower())
+        if code_id is None:
+            found.first.problem("unknown-member", f"set {name!r} names code GUID {guid or '(none)'}, which is not a "
+                                                  "code of this codebook", member.line or item.line)
+            continue
+        codes.append(code_id)
+    # the book of its first member; a set without members goes with the file's first codes
+    book = book_of.get(codes[0]) if codes else next(iter(book_of.values()), None)
+    desc = item.find("Description")
+    found.book(book).sets.append(RawSet(name, (item.attrib.get("guid") or "").strip().strip("{}"), codes,
+                                        "".join(desc.text).strip() if desc is not None else "", item.line))
 
 
 def from_qdc(path: str | Path) -> Codebook:

@@ -31,6 +31,7 @@ CODE_FIELDS: tuple[str, ...] = (
     "refines",
     "guid",
     "color",
+    "codable",
 )
 #: Top-level fields of a YAML codebook.
 BOOK_FIELDS: tuple[str, ...] = ("codebook", "title", "version_label", "source", "description", "requires", "codes")
@@ -77,6 +78,17 @@ class RawCode:
 
 
 @dataclass
+class RawSet:
+    """A named group of codes as read (REFI-QDA ``Set``): member codes by id, in file order."""
+
+    name: str
+    guid: str = ""
+    codes: list[str] = field(default_factory=list)
+    description: str = ""
+    line: int | None = None
+
+
+@dataclass
 class RawBook:
     """One codebook as read from one file (a CSV or .qdc may hold several)."""
 
@@ -90,6 +102,7 @@ class RawBook:
     codes: list[RawCode] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     line: int | None = None
+    sets: list[RawSet] = field(default_factory=list)
 
     def problem(self, kind: str, message: str, line: int | None = None, code_id: str | None = None) -> None:
         """Record a problem found while reading."""
