@@ -181,3 +181,25 @@ def test_cli_import_without_codebook_says_how_to_use_its_own(nvivo: Path, tmp_pa
     assert f"pass --codebook '{nvivo}'" in first
     code, _, err = run_captured(project, "coding", "import", nvivo, "--codebook", nvivo)
     assert code == 0, err
+
+
+def test_category_folders_stay_not_codable_and_codings_of_them_warn(tmp_path: Path) -> None:
+    """isCodable="false" (a category folder) is kept through import and export; REFI-QDA does not
+    say what to do with codings of such a code, so they are imported as they are, with a warning."""
+    qde = nvivo_qde().replace('name="Barriers" isCodable="true"', 'name="Barriers" isCodable="false"')
+    qde = qde.replace('name="Oltás típusa" isCodable="true"', 'name="Oltás típusa" isCodable="false"')
+    path = write_qdpx(tmp_path / "folders.qdpx", qde)
+    project = Project.create(tmp_path / "p")
+    result = project.import_qdpx(path, codebook=path)
+    assert result.n_codings == 3  # nothing dropped
+    (warning,) = [w for w in result.warnings if "not codable" in w]
+    assert warning.startswith("1 coding(s) are of 1 code(s) marked not codable") and "OLTÁS_TÍPUSA" in warning
+    out = tmp_path / "export.qdpx"
+    project.export_qdpx(out)
+    with zipfile.ZipFile(out) as archive:
+        exported = archive.read("project.qde").decode("utf-8")
+    assert f'guid="{G["barriers"].lower()}"' in exported.lower()
+    back = load_codebooks([out])
+    codable = {c.name: c.codable for c in back}
+    assert codable["Barriers"] is False and codable["Oltás típusa"] is False
+    assert codable["Staff"] is True and codable["Facilitators"] is True

@@ -238,8 +238,8 @@ def _codes(used: list[tuple[str, str | None]], codebook: "Codebook | None",
     codes: dict[str, _Code] = {}
     if codebook is not None:
         for code in codebook.codes.values():
-            codes[code.id] = _Code(code.id, code.name, code.parent, code.definition, code.level, guid=code.guid,
-                                   color=code.color)
+            codes[code.id] = _Code(code.id, code.name, code.parent, code.definition, code.level, code.codable,
+                                   guid=code.guid, color=code.color)
     else:
         used_versions = sorted({v for _c, v in used if v})
         versions = [*used_versions, *(v for v in stored if v not in used_versions)]
@@ -251,6 +251,7 @@ def _codes(used: list[tuple[str, str | None]], codebook: "Codebook | None",
                     parent = record.get("parent") or None
                     codes[cid] = _Code(cid, str(record.get("name") or cid), parent,
                                        str(record.get("definition") or ""), str(record.get("level") or "code"),
+                                       record.get("codable") is not False,
                                        guid=_text(record.get("guid")), color=_text(record.get("color")))
     for code_id, _version in used:
         if code_id not in codes:
@@ -273,7 +274,8 @@ def _codes(used: list[tuple[str, str | None]], codebook: "Codebook | None",
         stack.extend(reversed(children.get(code.id, [])))
     coded = {code_id for code_id, _version in used}
     for code in ordered:
-        code.codable = bool(code.guid) or code.level != "domain" or code.id in coded  # domains only when used
+        # our own domains only when used; a code the codebook says is not codable stays so
+        code.codable = code.codable and (bool(code.guid) or code.level != "domain" or code.id in coded)
     return ordered
 
 

@@ -598,6 +598,17 @@ def _resolve_codes(qde: QdeProject, planned: list[_Planned], codebook: "Codebook
                  "or pass --skip-problems)", details=unknown)
     for message in unknown:
         problem(message + "; its codings were skipped")
+    # REFI-QDA's isCodable="false" marks a code for structure only; the standard does not say what
+    # an importer does with codings of one, so they are kept (the file is its program's own
+    # record) and counted in a warning.
+    folders = {g: found for g, found in code_map.items()
+               if not qde.codes[g].is_codable or not getattr(codebook.get(found), "codable", True)}
+    if folders:
+        ids = sorted(set(folders.values()))
+        result.warnings.append(
+            f"{sum(used[g] for g in folders)} coding(s) are of {len(ids)} code(s) marked not codable "
+            f"(isCodable=\"false\": {', '.join(ids[:5])}{', ...' if len(ids) > 5 else ''}); imported as they are: "
+            "check them, or make the codes codable in the codebook")
     return code_map
 
 
