@@ -20,14 +20,23 @@ Output: data (tables, CSV, JSON) goes to stdout through :func:`emit`, which rend
 through :func:`say` and :func:`warn`, so that ``mio-qual ... --format csv > file.csv`` holds
 only data.
 
+One transaction with its outputs: every command with :func:`out_option` runs inside a
+:class:`Landing`: its store changes are held (:meth:`mio_qual.store.db.Store.held`) until its
+files are written, and if anything fails the store is rolled back and the files are taken
+back. A command writing to a folder given some other way wraps its work in
+``with landing(folders=[out]):`` (``rapid templates``, ``demo``).
+
 This module imports only click at start-up; rich, pandas and the renderer are imported when a
 command runs.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
 import json
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
@@ -63,7 +72,204 @@ def get_project(ctx: click.Context | None = None) -> "Project":
     ctx = ctx or click.get_current_context()
     root = ctx.find_root()
     explicit = (root.obj or {}).get("project_path") if root.obj else None
-    return Project.find(explicit)
+    landing = _LANDING.get()
+    if landing is None:
+        return Project.find(explicit)
+    return landing.project(lambda: Project.find(explicit))
+
+
+# ---------------------------------------------------------------------------- one transaction with its outputs
+_LANDING: "contextvars.ContextVar[Landing | None]" = contextvars.ContextVar("mio_qual_landing", default=None)
+_BACKUP = ".mio-qual-backup"
+
+
+class Landing:
+    """A command's store changes and output files, landing together or not at all.
+
+    :func:`out_option` runs every command that writes files in one: the project the command
+    opens (:func:`get_project`) holds its changes in one transaction
+    (:meth:`mio_qual.store.db.Store.held`) until the command has written its files, and a
+    failure anywhere (a folder that cannot be written, a full disk, an error after the files)
+    rolls the store back and takes the files back too: files the command created are removed,
+    a file it replaced is put back from a copy made before the command ran, folders it made
+    are removed when empty. Files replaced inside an output *folder* (``--force``) are not put
+    back. An ``OSError`` becomes one line naming the file (exit 2; a full disk exit 1).
+
+    Parameters
+    ----------
+    files : iterable of Path
+        Output files (``--out FILE``).
+    folders : iterable of Path
+        Output folders (``--out FOLDER``).
+    """
+
+    def __init__(self, files: Iterable[Path] = (), folders: Iterable[Path] = ()) -> None:
+        self.files = [Path(f) for f in files]
+        self.folders = [Path(f) for f in folders]
+        self._project: Any = None
+        self._stack = contextlib.ExitStack()
+        self._backups: dict[Path, Path | None] = {}
+        self._listed: dict[Path, set[Path]] = {}
+        self._made: list[Path] = []
+
+    def project(self, opener: Callable[[], "Project"]) -> "Project":
+        """The command's project, opened once, its store held until the command ends."""
+        if self._project is None:
+            self._project = opener()
+            self._stack.enter_context(self._project.store.held())
+        return self._project
+
+    def __enter__(self) -> "Landing":
+        for target in [*self.files, *self.folders]:
+            self._made += [p for p in _missing_folders(target.parent if target in self.files else target)
+                           if p not in self._made]
+        for folder in self.folders:
+            self._listed[folder] = set(_files_under(folder))
+        try:
+            for path in self.files:
+                self._backups[path] = _backup(path) if _is_file(path) else None
+        except BaseException as exc:
+            for backup in self._backups.values():
+                if backup is not None:
+                    _unlink(backup)
+            known = _one_line(exc, None)
+            if known is not None:
+                raise known from None
+            raise
+        self._token = _LANDING.set(self)
+        return self
+
+    def __exit__(self, kind: Any, exc: BaseException | None, tb: Any) -> bool:
+        _LANDING.reset(self._token)
+        try:
+            self._stack.__exit__(kind, exc, tb)  # commit, or roll back when the command failed
+        except BaseException as failure:
+            if exc is None:
+                exc = failure
+        if exc is None:
+            for backup in self._backups.values():
+                if backup is not None:
+                    _unlink(backup)
+            return False
+        self._take_back()
+        known = _one_line(exc, self.files[0] if self.files else self.folders[0] if self.folders else None)
+        if known is not None:
+            raise known from None
+        if kind is None:  # the commit failed
+            raise exc
+        return False
+
+    def _take_back(self) -> None:
+        """Remove what the command wrote and put back what it replaced."""
+        for path, backup in self._backups.items():
+            if backup is not None:
+                try:
+                    os.replace(backup, path)
+                except OSError:
+                    pass
+            elif path.is_file() or path.is_symlink():
+                _unlink(path)
+        for folder, before in self._listed.items():
+            for path in set(_files_under(folder)) - before:
+                _unlink(path)
+        for folder in sorted(self._made, key=lambda p: len(p.parts), reverse=True):
+            for root, dirs, _files in sorted(os.walk(folder, topdown=False), key=lambda t: -len(t[0])):
+                try:
+                    os.rmdir(root)
+                except OSError:
+                    pass
+
+
+def landing(files: Iterable[Path | None] = (), folders: Iterable[Path | None] = ()) -> Landing:
+    """A :class:`Landing` for these outputs (None entries are left out): ``with landing([out]): ...``."""
+    return Landing([f for f in files if f is not None], [f for f in folders if f is not None])
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:
+        return False
+
+
+def _missing_folders(folder: Path) -> list[Path]:
+    """``folder`` and its parents that do not exist yet (outermost first)."""
+    missing = []
+    try:
+        while not folder.exists() and folder != folder.parent:
+            missing.append(folder)
+            folder = folder.parent
+    except OSError:
+        return []
+    return missing[::-1][:1]  # removing the outermost removes the rest
+
+
+def _backup(path: Path) -> Path:
+    """A copy of ``path`` beside it, to put back if the command fails.
+
+    Raises
+    ------
+    OSError
+        When the copy cannot be made (a full disk): the command is then refused before it
+        changes anything, rather than run without a way back.
+    """
+    import shutil
+
+    copy = path.with_name(f".{path.name}{_BACKUP}-{os.getpid()}")
+    try:
+        shutil.copy2(path, copy)
+    except BaseException:
+        _unlink(copy)
+        raise
+    return copy
+
+
+def _files_under(folder: Path) -> list[Path]:
+    try:
+        if not folder.is_dir():
+            return []
+    except OSError:
+        return []
+    return [Path(root) / name for root, _dirs, names in os.walk(folder) for name in names]
+
+
+def _unlink(path: Path) -> None:
+    try:
+        path.unlink()
+    except OSError:
+        pass
+
+
+def _one_line(exc: BaseException, target: Path | None) -> "Exception | None":
+    """The one-line error for an OSError while a command wrote its files (None: leave ``exc`` as it is)."""
+    if not isinstance(exc, OSError):
+        return None
+    from ..errors import InputError
+    from ..store.health import user_error
+
+    known = user_error(exc)
+    if known is not None:
+        if known.path is None and target is not None:
+            known.path = str(target)
+        return known
+    name = exc.filename if exc.filename is not None else target
+    return InputError(f"the output could not be written ({exc.strerror or exc}); nothing was changed", path=name,
+                      hint="check the disk and the path, then run the command again")
+
+
+def _landed(func: Callable, *, folder: bool, out_param: str = "out") -> Callable:
+    """``func`` run inside a :class:`Landing` for its ``--out`` (see :func:`out_option`)."""
+    if getattr(func, "_mio_qual_landed", False):
+        return func
+
+    @functools.wraps(func)
+    def landed(*args: Any, **kwargs: Any) -> Any:
+        out = kwargs.get(out_param)
+        with landing(files=[] if folder else [out], folders=[out] if folder else []):
+            return func(*args, **kwargs)
+
+    landed._mio_qual_landed = True  # type: ignore[attr-defined]
+    return landed
 
 
 class ManyValues(click.Option):
@@ -309,11 +515,19 @@ def out_option(help: str = "Write to this file instead of the screen (its suffix
     short : bool
         Also accept ``-o``.
     default : Path, optional
+
+    The command runs inside a :class:`Landing` for ``--out``: the store changes it makes and
+    the files it writes land together, or nothing does.
     """
     decls = ("--out", "-o", "out") if short else ("--out", "out")
     kind = click.Path(file_okay=False, path_type=Path) if folder else click.Path(dir_okay=False, path_type=Path)
-    return click.option(*decls, type=kind, default=default, required=required, help=help,
-                        show_default=default is not None)
+    option = click.option(*decls, type=kind, default=default, required=required, help=help,
+                          show_default=default is not None)
+
+    def decorator(func: Callable) -> Callable:
+        return option(_landed(func, folder=folder))
+
+    return decorator
 
 
 def force_option(what: str = "files") -> Callable:

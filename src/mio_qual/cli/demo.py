@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .common import console, escape, say
+from .common import console, escape, landing, say
 
 
 @click.command()
@@ -34,7 +34,8 @@ def demo(out: Path, sample: Path | None, no_charts: bool) -> None:
 
     screen = console()
     started = time.perf_counter()
-    result = run_demo(out, sample=sample, say=lambda line: say(f"[dim]- {escape(line)}[/]"), charts=not no_charts)
+    with landing(folders=[out]):  # a demo that fails leaves no half-made project behind
+        result = run_demo(out, sample=sample, say=lambda line: say(f"[dim]- {escape(line)}[/]"), charts=not no_charts)
     elapsed = time.perf_counter() - started
 
     steps = Table(title="mio-qual demo: what ran", header_style="bold", title_justify="left")

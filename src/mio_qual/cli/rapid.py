@@ -12,7 +12,7 @@ from typing import Sequence
 
 import click
 
-from .common import coder_option, emit, escape, format_option, get_project, out_option, say, values_option
+from .common import coder_option, emit, escape, format_option, get_project, landing, out_option, say, values_option
 
 _TEMPLATE = click.option("--template", default=None,
                          help="Summary template: a .yaml file or the name of one the project uses "
@@ -51,8 +51,10 @@ def templates_cmd(transcripts: Sequence[str], out: Path, template: str | None, s
                   consensus_of: Sequence[str], force: bool) -> None:
     """Write a summary template (.docx) per transcript: about table, one row per domain, the
     transcript with segment ids to cite (default: every transcript)."""
-    written = get_project().write_rapid_templates(out, list(transcripts), template=template, summarizer=summarizer,
-                                                  consensus_of=list(consensus_of) or None, force=force)
+    with landing(folders=[out]):  # the template's registration and the files land together
+        written = get_project().write_rapid_templates(out, list(transcripts), template=template,
+                                                      summarizer=summarizer, consensus_of=list(consensus_of) or None,
+                                                      force=force)
     say(f"wrote {len(written)} template(s) to {escape(out)}")
 
 

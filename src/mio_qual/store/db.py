@@ -49,6 +49,8 @@ class Store:
         self.path = path
         self.connection = connection
         self._depth = 0
+        self._held = False  # inside held(): transactions join one that commits when held() ends
+        self._open = False  # held() began that transaction and has not committed it yet
         self.command = CLI_COMMAND or (
             " ".join(["mio-qual", *sys.argv[1:]]) if sys.argv and "mio-qual" in sys.argv[0] else "python")
 
@@ -108,7 +110,10 @@ class Store:
         """Run the block as one ``BEGIN IMMEDIATE`` transaction (nested calls join the outer one).
 
         The write lock is taken at the start, so a concurrent writer waits (busy timeout)
-        instead of failing half-way; on any exception everything is rolled back.
+        instead of failing half-way; on any exception everything is rolled back. Inside
+        :meth:`held`, the block joins the command's transaction instead (as a savepoint, so
+        that its failure undoes only its own changes), and nothing is committed before
+        :meth:`held` ends.
         """
         if self._depth:
             self._depth += 1
@@ -116,6 +121,9 @@ class Store:
                 yield self.connection
             finally:
                 self._depth -= 1
+            return
+        if self._held and self._open:
+            yield from self._savepoint()
             return
         self._begin()
         self._depth = 1
@@ -129,6 +137,67 @@ class Store:
                 raise refusal from None
             raise
         self._depth = 0
+        if self._held:
+            self._open = True  # committed when held() ends
+        else:
+            self._commit()
+
+    def _savepoint(self) -> Iterator[sqlite3.Connection]:
+        """A transaction() block inside a held transaction that is already open: a savepoint of it."""
+        self.connection.execute("SAVEPOINT mio_qual_block")
+        self._depth = 1
+        try:
+            yield self.connection
+        except BaseException as exc:
+            self._depth = 0
+            if self.connection.in_transaction:
+                self.connection.execute("ROLLBACK TO mio_qual_block")
+                self.connection.execute("RELEASE mio_qual_block")
+            else:  # the backend rolled everything back itself (I/O error, full disk)
+                self._open = False
+            refusal = self._refusal(exc)
+            if refusal is not None:
+                raise refusal from None
+            raise
+        self._depth = 0
+        self.connection.execute("RELEASE mio_qual_block")
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        """Hold every change the block makes in one transaction, committed when the block ends.
+
+        A command that writes files as well as the store runs inside it, with its files
+        written before the block ends: if a file cannot be written, nothing the command
+        changed in the store is kept either. The write lock is taken only at the block's
+        first :meth:`transaction` (work done before it does not hold other writers back)
+        and kept until the end; later :meth:`transaction` blocks become savepoints of the
+        same transaction. Nested calls join the outer one.
+        """
+        if self._held:
+            yield
+            return
+        self._held = True
+        try:
+            yield
+        except BaseException:
+            self._held = False
+            if self._open:
+                self._open = False
+                self._rollback()
+            raise
+        self._held = False
+        if self._open:
+            self._open = False
+            try:
+                self._commit()
+            except BaseException as exc:
+                self._rollback()
+                refusal = self._refusal(exc)
+                if refusal is not None:
+                    raise refusal from None
+                raise
+
+    def _commit(self) -> None:
         self.connection.execute("COMMIT")
 
     def _rollback(self) -> None:
