@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from helpers import REPO
+from mio_qual.nlp import get_nlp
+from mio_qual.transcripts import read_manifest, read_transcripts
 from mio_qual.transcripts.model import Paragraph, Transcript, Turn
-from mio_qual.transcripts.segment import add_sentences, build_paragraphs, paragraph_spans
+from mio_qual.transcripts.segment import SentenceSplitter, add_sentences, build_paragraphs, paragraph_spans
 
 
 def test_paragraph_spans_split_on_blank_lines_and_trim():
@@ -114,3 +117,60 @@ def test_sentences_tile_each_paragraph(paragraphs):
         assert "".join(covered.split()) == "".join(text[p.start : p.end].split())
         assert all(a.end <= b.start for a, b in zip(sents, sents[1:]))
     assert isinstance(t.paragraphs[0], Paragraph)
+
+
+# ------------------------------------------------------------ the splitter is spaCy's sentencizer
+def _sentencizer_starts(paragraph: str) -> list[int]:
+    """Sentence starts of spaCy's own pipeline (tokenizer + rule-based sentencizer) on one paragraph."""
+    return [sent.start_char for sent in get_nlp(lemmatize=False)(paragraph).sents]
+
+
+def _sentencizer_sentences(transcript: Transcript) -> list[tuple[int, int, int]]:
+    """(paragraph, start, end) of each sentence as the pipeline used to find them: ``nlp.pipe`` per paragraph."""
+    nlp = get_nlp(lemmatize=False)
+    speech = [p for p in transcript.paragraphs if p.turn_n]
+    splitter = SentenceSplitter()
+    out = []
+    for p, doc in zip(speech, nlp.pipe(transcript.text[p.start : p.end] for p in speech)):
+        # the same trimming and bracket rule, fed spaCy's starts
+        splitter.starts = lambda _paragraph, doc=doc: [sent.start_char for sent in doc.sents]  # type: ignore[method-assign]
+        out += [(p.n, s, e) for s, e in splitter.spans(transcript.text, p.start, p.end)]
+    return out
+
+
+# pieces that exercise the tokenizer: abbreviations and other special cases, numbers, ellipses,
+# brackets and quotes around full stops, non-ASCII sentence-final marks (one beyond U+FFFF),
+# emoticons, whitespace that makes tokens of its own (tab, no-break space, line separator...)
+PIECES = ["a", "Bb", "word", "ok.", "Dr.", "e.g.", "U.S.", "a.m.", "etc.", "3.5", "No.", "5.", "...", "..",
+          "?!", "!", "?", ".", ",", "(laughs)", "(", ")", "[inaudible]", "]", '"', "“", "”", "'", "’s", "don't",
+          ":)", ":-(", "--", "-", "_", "__x", "$5", "½", "l'", "Mr.Smith", "end.Next", "ok.)", "(ok.)", "「",
+          "。", "！", "？", "।", "𑅃", "‼", "word。", "x\u2028y", "é.", "x\u0301.", "#", "@me", "http://a.b/c.",
+          "gonna", "can't.", "Ca.", "\u00a0", "\t", "\n", "  ", " \n ", "\x1c", "\u3000", "\x85", "\u2029"]
+TEXT = st.lists(st.sampled_from(PIECES), min_size=1, max_size=30).map(
+    lambda parts: "".join(p + (" " if i % 3 else "") for i, p in enumerate(parts)).strip(" \t\n\r\u00a0"))
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(paragraph=TEXT | st.text(alphabet=st.sampled_from(list("ab .!?()'\"“”,;:-_\n\t\u00a0\x1c\u2028。…$1")), min_size=1,
+                                max_size=60).map(lambda x: x.strip(" \t\n\r\u00a0")))
+def test_splitter_starts_are_the_sentencizers(paragraph):
+    """For any paragraph, the splitter starts sentences exactly where spaCy's sentencizer does."""
+    if not paragraph:
+        return
+    assert SentenceSplitter().starts(paragraph) == _sentencizer_starts(paragraph)
+
+
+def test_splitter_cache_gives_the_same_starts():
+    splitter = SentenceSplitter()
+    paragraph = "Yes. (laughs) No. Dr. Who? e.g. this... That!\tThen. 。Next"
+    first = splitter.starts(paragraph)
+    assert splitter.starts(paragraph) == first == _sentencizer_starts(paragraph)
+
+
+def test_sample_study_sentences_are_the_sentencizers():
+    """Every bundled sample transcript: the same sentences as ``nlp.pipe`` over its paragraphs."""
+    folder = REPO / "transcripts_sample"
+    transcripts = list(read_transcripts(read_manifest(folder / "manifest.csv").entries))
+    assert len(transcripts) >= 16
+    for t in transcripts:
+        assert [(s.paragraph_n, s.start, s.end) for s in t.sentences] == _sentencizer_sentences(t), t.id

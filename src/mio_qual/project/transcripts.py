@@ -88,6 +88,7 @@ class TranscriptsMixin(ProjectBase):
         """
         from ..transcripts import add_sentences, read_manifest, read_roster, read_transcript
         from ..transcripts.reader import skip_reason
+        from ..transcripts.segment import SentenceSplitter
 
         jobs, manifest_obj, roster_obj, unlisted = self._plan_import(paths, manifest, roster, read_manifest,
                                                                       read_roster)
@@ -103,6 +104,7 @@ class TranscriptsMixin(ProjectBase):
         def read_all() -> Iterator[tuple["Transcript", str]]:
             """The files' transcripts with their files' SHA-256, sentences segmented a batch at a time."""
             batch: list[tuple["Transcript", str]] = []
+            splitter = SentenceSplitter()
             for done, (path, transcript_id, metadata) in enumerate(jobs, start=1):
                 try:
                     transcript = read_transcript(
@@ -116,7 +118,7 @@ class TranscriptsMixin(ProjectBase):
                 if progress:
                     progress(done, total, str(path))
                 if len(batch) >= SENTENCE_BATCH or (batch and done == total):
-                    add_sentences([t for t, _ in batch])
+                    add_sentences([t for t, _ in batch], splitter)
                     yield from batch
                     batch = []
 
