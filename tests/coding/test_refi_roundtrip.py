@@ -1,6 +1,7 @@
 """Lossless REFI-QDA round trip: import -> export -> import gives back users (also those without
 codings), codes and their GUIDs, codings with creators and dates, cases, variables, sets, memos,
-whole-source codings and (through mio-qual's extension note) coding origins."""
+notes (free, on codes, on sources, on the project), whole-source codings and (through mio-qual's
+extension note) coding origins."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ U_KIM, U_LEE, U_ANA = ("E0000000-0000-4000-8000-00000000000" + c for c in "123")
 C_ROOT, C_ROOM, C_TIME, C_SITE = ("F0000000-0000-4000-8000-00000000000" + c for c in "1234")
 S1, S2 = "B1000000-0000-4000-8000-000000000001", "B1000000-0000-4000-8000-000000000002"
 V_ROLE = "A1000000-0000-4000-8000-000000000001"
+N_CODE, N_SOURCE, N_FREE, N_PROJECT = ("9E000000-0000-4000-8000-00000000000" + c for c in "1234")
 TEXT1 = "I: How is the space?\nR: We have no room on Tuesdays.\n"
 TEXT2 = "I: And time?\nR: Time is short, always.\n"
 
@@ -36,7 +38,8 @@ def vendor_qde() -> str:
  <Users><User guid="{U_KIM}" name="Kim"/><User guid="{U_LEE}" name="Lee"/><User guid="{U_ANA}" name="Ana"/></Users>
  <CodeBook><Codes>
   <Code guid="{C_ROOT}" name="Resources" isCodable="true" color="#123456">
-   <Code guid="{C_ROOM}" name="Room" isCodable="true"><Description>Physical space.</Description></Code>
+   <Code guid="{C_ROOM}" name="Room" isCodable="true"><Description>Physical space.</Description>
+    <NoteRef targetGUID="{N_CODE}"/></Code>
    <Code guid="{C_TIME}" name="Time" isCodable="true"/>
   </Code>
   <Code guid="{C_SITE}" name="Site visit" isCodable="true"/>
@@ -55,6 +58,7 @@ def vendor_qde() -> str:
    </PlainTextSelection>
    <Coding guid="D2000000-0000-4000-8000-000000000009" creatingUser="{U_LEE}" creationDateTime="2024-03-03T08:00:00Z">
     <CodeRef targetGUID="{C_SITE}"/></Coding>
+   <NoteRef targetGUID="{N_SOURCE}"/>
   </TextSource>
   <TextSource guid="{S2}" name="INT02.txt" plainTextPath="internal://{S2}.txt">
    <PlainTextSelection guid="D1000000-0000-4000-8000-000000000002" startPosition="{t0}" endPosition="{t1}"
@@ -64,9 +68,17 @@ def vendor_qde() -> str:
    </PlainTextSelection>
   </TextSource>
  </Sources>
+ <Notes>
+  <Note guid="{N_CODE}" name="About rooms" creatingUser="{U_ANA}" creationDateTime="2024-01-05T12:00:00Z">
+   <PlainTextContent>Rooms are booked a week ahead.</PlainTextContent></Note>
+  <Note guid="{N_SOURCE}" name="Interview context"><PlainTextContent>Held by phone.</PlainTextContent></Note>
+  <Note guid="{N_FREE}" name="Ideas" creatingUser="{U_KIM}"><PlainTextContent>Compare with wave 2.</PlainTextContent></Note>
+  <Note guid="{N_PROJECT}" name="Project log"><PlainTextContent>Codebook frozen in March.</PlainTextContent></Note>
+ </Notes>
  <Sets><Set guid="5E000000-0000-4000-8000-000000000001" name="Wave 1"><MemberSource targetGUID="{S1}"/>
   <MemberSource targetGUID="{S2}"/></Set>
   <Set guid="5E000000-0000-4000-8000-000000000002" name="Barrier codes"><MemberCode targetGUID="{C_ROOM}"/></Set></Sets>
+ <NoteRef targetGUID="{N_PROJECT}"/>
 </Project>
 """
 
@@ -97,7 +109,11 @@ def objects(path: Path) -> dict:
             codings.add((source.guid, source.name.removesuffix(".txt"), "whole", c.guid, c.code, users[c.user],
                          c.created, None))
     sets = {s.name: (s.guid, sorted(s.sources), sorted(s.codes)) for s in qde.sets}
-    return {"users": users, "codes": codes, "codings": codings, "sets": sets}
+    notes = {g: (n.name, n.plain_text_content, users.get(n.user or ""), n.created,
+                 sorted(c.guid for c in qde.codes.values() if g in c.notes),
+                 sorted(s.guid for s in qde.sources if g in s.notes), g in qde.note_refs)
+             for g, n in qde.notes.items()}
+    return {"users": users, "codes": codes, "codings": codings, "sets": sets, "notes": notes}
 
 
 def test_import_export_import_is_lossless(vendor: Path, tmp_path: Path) -> None:
@@ -123,6 +139,12 @@ def test_import_export_import_is_lossless(vendor: Path, tmp_path: Path) -> None:
     assert have["users"] == want["users"]  # Ana has no codings and is kept
     assert {g: v for g, v in have["codes"].items()} == want["codes"]  # names, GUIDs and tree
     assert have["sets"] == want["sets"]
+    # notes other than selection memos: their GUIDs, names, texts, authors, dates and what they are on
+    assert have["notes"] == want["notes"]
+    assert want["notes"][N_CODE.lower()] == ("About rooms", "Rooms are booked a week ahead.", "Ana",
+                                             "2024-01-05T12:00:00Z", [C_ROOM.lower()], [], False)
+    assert want["notes"][N_SOURCE.lower()][5] == [S1.lower()] and want["notes"][N_PROJECT.lower()][6]
+    assert want["notes"][N_FREE.lower()][4:] == ([], [], False)
     with zipfile.ZipFile(out) as archive:
         qde = archive.read("project.qde").decode("utf-8")
     assert 'color="#123456"' in qde and "Physical space." in qde and "North clinic" in qde

@@ -104,6 +104,7 @@ class QdeCode:
     parent: str | None = None
     description: str = ""
     is_codable: bool = True
+    notes: list[str] = field(default_factory=list)  # NoteRef target GUIDs (memos on the code)
 
     def path(self, codes: dict[str, "QdeCode"]) -> str:
         """The code's names from the root down, joined by ``/``."""
@@ -156,6 +157,8 @@ class QdeSource:
     variables: dict[str, Any] = field(default_factory=dict)  # variable GUID -> value
     user: str | None = None
     line: int | None = None
+    notes: list[str] = field(default_factory=list)  # NoteRef target GUIDs (memos on the whole source)
+    created: str | None = None
 
 
 @dataclass
@@ -204,6 +207,7 @@ class QdeProject:
     other_sources: int = 0  # picture, PDF, audio and video sources (not imported)
     sets: list[QdeSet] = field(default_factory=list)
     extension: dict[str, Any] = field(default_factory=dict)  # mio-qual's own note (EXTENSION_NOTE)
+    note_refs: list[str] = field(default_factory=list)  # the project's own NoteRefs (notes on the whole project)
 
 
 def _local(tag: Any) -> str:
@@ -304,6 +308,8 @@ def _source(element: Any, *, path: str | Path) -> QdeSource:
         plain_text_path=element.get("plainTextPath"),
         user=normalize_guid(element.get("creatingUser")),
         line=element.sourceline,
+        notes=_note_refs(element),
+        created=element.get("creationDateTime"),
     )
     content = _child(element, "PlainTextContent")
     if content is not None:
@@ -325,6 +331,11 @@ def _source(element: Any, *, path: str | Path) -> QdeSource:
     source.codings = _codings(element)
     source.variables = _variable_values(element)
     return source
+
+
+def _note_refs(element: Any) -> list[str]:
+    """The targets of an element's own ``NoteRef`` children."""
+    return [normalize_guid(n.get("targetGUID")) or "" for n in _children(element, "NoteRef")]
 
 
 def parse_qde(data: bytes, *, path: str | Path) -> QdeProject:
@@ -365,7 +376,8 @@ def parse_qde(data: bytes, *, path: str | Path) -> QdeProject:
             project.codes[guid] = QdeCode(
                 guid=guid, name=(code.get("name") or "").strip(), parent=parent,
                 description=_text(_child(code, "Description")),
-                is_codable=(code.get("isCodable") or "true").strip().lower() not in ("false", "0"))
+                is_codable=(code.get("isCodable") or "true").strip().lower() not in ("false", "0"),
+                notes=_note_refs(code))
             walk(code, guid)
 
     if codes_el is not None:
@@ -404,6 +416,7 @@ def parse_qde(data: bytes, *, path: str | Path) -> QdeProject:
             sources=[normalize_guid(r.get("targetGUID")) or "" for r in _children(item, "MemberSource")],
             codes=[normalize_guid(r.get("targetGUID")) or "" for r in _children(item, "MemberCode")],
             description=_text(_child(item, "Description"))))
+    project.note_refs = _note_refs(root)
     return project
 
 

@@ -407,6 +407,14 @@ def _write_qde(stream: Any, layers: list[str], codes: list[_Code], sources: Sequ
             w.empty("User", {"guid": guid, "name": coder})
         w.end("Users")
     guids = {code.id: code.guid or code_guid(code.id) for code in codes}
+    notes = _kept_notes(objects.get("note", {}))
+    code_notes: dict[str, list[str]] = {}
+    source_notes: dict[str, list[str]] = {}
+    for guid, note in notes.items():
+        for code_id in note.get("codes", []):
+            code_notes.setdefault(code_id, []).append(guid)
+        for tid in note.get("transcripts", []):
+            source_notes.setdefault(tid, []).append(guid)
     if codes:
         w.start("CodeBook")
         w.start("Codes")
@@ -420,6 +428,8 @@ def _write_qde(stream: Any, layers: list[str], codes: list[_Code], sources: Sequ
                              "color": code.color if _RGB.match(code.color) else None})
             if code.definition:
                 w.text("Description", code.definition)
+            for note_guid in code_notes.get(code.id, []):
+                w.empty("NoteRef", {"targetGUID": note_guid})
             open_codes.append(code.id)
         while open_codes:
             w.end("Code")
@@ -498,6 +508,8 @@ def _write_qde(stream: Any, layers: list[str], codes: list[_Code], sources: Sequ
                 if origin != "human":
                     not_human[coding_guid] = origin
                 result.codings += 1
+        for note_guid in source_notes.get(tid, []):
+            w.empty("NoteRef", {"targetGUID": note_guid})
         for key, value in sorted(metadata.get(tid, {}).items()):
             if key in variable_guids:
                 _variable_value(w, variable_guids[key], kinds[key], value)
@@ -505,14 +517,25 @@ def _write_qde(stream: Any, layers: list[str], codes: list[_Code], sources: Sequ
         result.sources += 1
     if sources:
         w.end("Sources")
-    if not_human:  # the documented extension: origins REFI-QDA has no attribute for
+    if not_human or notes:
         w.start("Notes")
-        w.start("Note", {"guid": stable_guid("note", EXTENSION_NOTE), "name": EXTENSION_NOTE})
-        w.text("PlainTextContent", json.dumps({"format": EXTENSION_FORMAT, "origins": dict(sorted(not_human.items()))},
-                                              ensure_ascii=False))
-        w.end("Note")
+        for guid, note in notes.items():  # the notes a file brought, other than selection memos
+            w.start("Note", {"guid": guid, "name": note.get("name") or None,
+                             "creatingUser": users.get(note.get("user") or ""),
+                             "creationDateTime": xsd_datetime(note["created"]) if note.get("created") else None})
+            if note.get("text"):
+                w.text("PlainTextContent", note["text"])
+            w.end("Note")
+        if not_human:  # the documented extension: origins REFI-QDA has no attribute for
+            w.start("Note", {"guid": stable_guid("note", EXTENSION_NOTE), "name": EXTENSION_NOTE})
+            w.text("PlainTextContent", json.dumps({"format": EXTENSION_FORMAT,
+                                                   "origins": dict(sorted(not_human.items()))}, ensure_ascii=False))
+            w.end("Note")
         w.end("Notes")
     _write_sets(w, objects.get("set", {}), source_guids, guids)
+    for guid, note in notes.items():  # notes on the project as a whole
+        if note.get("project"):
+            w.empty("NoteRef", {"targetGUID": guid})
     w.depth = 0
     w._newline()
     w.xml.endElement("Project")
@@ -525,6 +548,11 @@ def _coding(w: _Writer, guid: str, user: str, created: Any, code_guid_: str) -> 
     w.start("Coding", {"guid": guid, "creatingUser": user, "creationDateTime": xsd_datetime(created)})
     w.empty("CodeRef", {"targetGUID": code_guid_})
     w.end("Coding")
+
+
+def _kept_notes(rows: Mapping[str, tuple[str, str | None]]) -> dict[str, dict[str, Any]]:
+    """The notes a ``.qdpx`` brought (:mod:`mio_qual.store.refi`, kind ``note``): GUID -> detail, by GUID."""
+    return {guid: json.loads(detail) if detail else {} for guid, detail in sorted(rows.values())}
 
 
 def _write_sets(w: _Writer, sets: Mapping[str, tuple[str, str | None]], source_guids: Mapping[str, str],

@@ -32,9 +32,10 @@ What lands where
   become attributes; case variables apply to the case's sources, a source's own values win.
   Case membership is kept in the attribute ``refi_cases`` (``"; "``-separated names); a case
   that groups selections rather than sources is reported, not kept. Stored values are never
-  overwritten; a differing value is reported as a warning. Codes applied to a whole source,
-  notes other than selection memos, and picture/PDF/audio/video sources are reported, not
-  imported.
+  overwritten; a differing value is reported as a warning. Codes applied to a whole source
+  become codings of the whole text. Notes other than selection memos (free notes, notes on
+  codes, on whole sources and on the project) are kept with what they are attached to and
+  exported back. Picture/PDF/audio/video sources are reported, not imported.
 
 Safety: the archive is opened with :func:`mio_qual.safezip.open_zip` and read member by member
 with a size bound; ``project.qde`` is parsed with :mod:`mio_qual.xmlsafe` (hardened lxml: no entities, no
@@ -168,6 +169,7 @@ class QdpxPlan:
     origins: dict[str, str] = field(default_factory=dict)  # coding GUID -> origin (mio-qual's extension)
     user_guids: dict[str, str] = field(default_factory=dict)  # user name -> GUID
     sets: list[QdeSet] = field(default_factory=list)
+    notes: list[dict[str, Any]] = field(default_factory=list)  # notes other than selection memos (_kept_notes)
     objects: list[tuple[str, str, str, str | None]] = field(default_factory=list)  # store.refi rows
     own_codebook: bool = False  # the codebook knows the file's codes by GUID (read from it, or its program's)
 
@@ -236,7 +238,27 @@ def read_qdpx(path: str | Path, *, codebook: "Codebook", coder: str | None = Non
     return QdpxPlan(path, result, planned, code_map, coders, [u.name for u in qde.users.values()], note_texts,
                     codebook, coder, origin, skip_problems, origins=origins,
                     user_guids={u.name: u.guid for u in qde.users.values()}, sets=qde.sets,
-                    own_codebook=own)
+                    own_codebook=own, notes=_kept_notes(qde, note_texts))
+
+
+def _kept_notes(qde: QdeProject, texts: Mapping[str, str]) -> list[dict[str, Any]]:
+    """The project's notes that are not memos of selections or codings (those become coding
+    memos): free notes, notes on codes, on whole sources and on the project, each with what it is
+    attached to (GUIDs, resolved by :func:`refi_objects`)."""
+    memos = {g for source in qde.sources for sel in source.selections
+             for g in [*sel.notes, *(n for c in sel.codings for n in c.notes)]}
+    memos |= {g for source in qde.sources for c in source.codings for g in c.notes}
+    out = []
+    for guid, note in qde.notes.items():
+        if guid in memos:
+            continue
+        user = qde.users.get(note.user or "")
+        out.append({"guid": guid, "name": note.name, "text": texts.get(guid, ""),
+                    "user": user.name if user else None, "created": note.created,
+                    "codes": [c.guid for c in qde.codes.values() if guid in c.notes],
+                    "sources": [s.guid for s in qde.sources if guid in s.notes],
+                    "project": guid in qde.note_refs})
+    return out
 
 
 def place_codings(plan: QdpxPlan, texts: Mapping[str, str]) -> dict[str, list[Coding]]:
@@ -333,8 +355,9 @@ def drop_known(plan: QdpxPlan, codings_by_coder: dict[str, list[Coding]], stored
 
 def refi_objects(plan: QdpxPlan) -> list[tuple[str, str, str, str | None]]:
     """What the project keeps of the file's own objects (:mod:`mio_qual.store.refi`): the GUIDs of its
-    users (also those without codings), sources, selections and codings, whole-source codings, and
-    its sets with their member transcripts and codes."""
+    users (also those without codings), sources, selections and codings, whole-source codings,
+    its sets with their member transcripts and codes, and its notes other than selection memos
+    (free notes, notes on codes, sources and the project) with what they are attached to."""
     import json
 
     rows = list(plan.objects)
@@ -350,6 +373,12 @@ def refi_objects(plan: QdpxPlan) -> list[tuple[str, str, str, str | None]]:
                    "codes": [c for c in (plan.codebook.by_guid(g) for g in item.codes) if c],
                    "description": item.description}
         rows.append(("set", item.name or item.guid, item.guid, json.dumps(members, ensure_ascii=False)))
+    for note in plan.notes:
+        detail = {"name": note["name"], "text": note["text"], "user": note["user"], "created": note["created"],
+                  "codes": [c for c in (plan.codebook.by_guid(g) or plan.code_map.get(g) for g in note["codes"]) if c],
+                  "transcripts": [by_source[g] for g in note["sources"] if g in by_source],
+                  "project": note["project"]}
+        rows.append(("note", note["guid"], note["guid"], json.dumps(detail, ensure_ascii=False)))
     return rows
 
 

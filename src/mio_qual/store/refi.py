@@ -9,7 +9,9 @@ One row per object, ``(kind, key) -> (guid, detail)``:
   ``Coding``;
 * ``whole``: a code applied to a whole source (key the coding's key; the coding spans the
   transcript's whole text);
-* ``set``: key the set's name, detail the JSON of its member transcripts and codes.
+* ``set``: key the set's name, detail the JSON of its member transcripts and codes;
+* ``note``: a note (memo) other than a selection's: key its GUID, detail the JSON of its name,
+  text, author, date and what it is attached to (codes, transcripts, the project).
 
 Import writes them (:func:`put_objects`), export reads them (:func:`read_objects`) so that a
 project exported again gives the objects their own GUIDs back.
@@ -23,7 +25,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .db import Store
 
 #: The kinds of object kept.
-KINDS = ("user", "source", "selection", "coding", "whole", "set")
+KINDS = ("user", "source", "selection", "coding", "whole", "set", "note")
 
 
 def put_objects(store: "Store", rows: Iterable[tuple[str, str, str, str | None]]) -> int:
