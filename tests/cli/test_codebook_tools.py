@@ -36,3 +36,18 @@ def test_merge_and_rename(coded_project) -> None:
     assert refused.exit_code == 2 and "no codings of IS.J2" in refused.output
     unknown = run(coded_project, "rename", "IS.J", "NOT.A.CODE", "--codebook", "cfir2")
     assert unknown.exit_code == 2
+
+
+def test_map_tells_when_rows_were_not_checked_against_their_source(coded_project, tmp_path: Path) -> None:
+    sheet = tmp_path / "map.csv"
+    sheet.write_text("from_code,to_code,status,source\nIS.J2,IS.J,verified,p. 2\nMIO.BILL,OS.F,unverified,\n"
+                     "MIO.TRAIN,IS.K,supported,guide\n", encoding="utf-8")
+    done = run(coded_project, "map", "--coder", "ann", "--mapping", sheet, "--into", "ann-mapped")
+    assert done.exit_code == 0, done.output
+    assert ("2 mapped coding(s) rest on rows of the sheet not checked against its published source "
+            "(1 unverified, 1 supported only by a secondary source)") in done.output
+    review = tmp_path / "review.csv"  # the status travels with each coding to review
+    sheet.write_text("from_code,to_code,review,status\nMIO.BILL,OS.F,yes,unverified\n", encoding="utf-8")
+    done = run(coded_project, "map", "--coder", "ann", "--mapping", sheet, "--into", "ann-b", "--out", review)
+    assert done.exit_code == 0, done.output
+    assert review.read_text().splitlines()[1].endswith(",unverified")

@@ -10,6 +10,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from mio_qual import Project
 from mio_qual.coding import Coding
@@ -197,3 +199,76 @@ def test_export_validates_against_the_schema(vendor: Path, tmp_path: Path) -> No
         schema.validate(archive.read("project.qde").decode("utf-8"))
     data = json.dumps(objects(out)["sets"])
     assert "Wave 1" in data
+
+
+NOTE_TEXT = st.text(st.characters(codec="utf-8", categories=("L", "N", "P", "S", "Zs")), min_size=1,
+                    max_size=40).map(str.strip).filter(bool)  # a note's text is read stripped
+
+
+@st.composite
+def vendor_notes(draw):
+    """Notes as a QDA program writes them: free, or on codes, sources and the project."""
+    notes = []
+    for i in range(draw(st.integers(1, 5))):
+        notes.append({"guid": f"9F000000-0000-4000-8000-{i:012d}", "name": draw(NOTE_TEXT), "text": draw(NOTE_TEXT),
+                      "user": draw(st.sampled_from([None, U_KIM, U_ANA])),
+                      "codes": draw(st.lists(st.sampled_from([C_ROOT, C_ROOM, C_TIME, C_SITE]), unique=True)),
+                      "sources": draw(st.lists(st.sampled_from([S1, S2]), unique=True)),
+                      "project": draw(st.booleans())})
+    return notes
+
+
+def with_notes(qde: str, notes: list[dict]) -> str:
+    from xml.sax.saxutils import escape, quoteattr
+
+    for code in (C_ROOT, C_ROOM, C_TIME, C_SITE):  # NoteRefs go after a code's Description, before its children
+        refs = "".join(f'<NoteRef targetGUID="{n["guid"]}"/>' for n in notes if code in n["codes"])
+        head = qde.index(f'<Code guid="{code}"')
+        close = qde.index(">", head) + 1
+        if qde[head:close].endswith("/>"):
+            qde = qde[:close - 2] + f">{refs}</Code>" + qde[close:]
+        else:
+            after = qde.index("</Description>", close) + len("</Description>") if code == C_ROOM else close
+            qde = qde[:after] + refs + qde[after:]
+    for source in (S1, S2):  # after the source's codings
+        refs = "".join(f'<NoteRef targetGUID="{n["guid"]}"/>' for n in notes if source in n["sources"])
+        end = qde.index("</TextSource>", qde.index(f'<TextSource guid="{source}"'))
+        qde = qde[:end] + refs + qde[end:]
+    body = "".join(
+        f'<Note guid="{n["guid"]}" name={quoteattr(n["name"])}'
+        + (f' creatingUser="{n["user"]}"' if n["user"] else "")
+        + f'><PlainTextContent>{escape(n["text"])}</PlainTextContent></Note>' for n in notes)
+    qde = qde.replace(" <Notes>\n", f" <Notes>\n{body}\n", 1)  # beside the fixture's own notes
+    project_refs = "".join(f'<NoteRef targetGUID="{n["guid"]}"/>' for n in notes if n["project"])
+    return qde.replace("</Project>", project_refs + "</Project>")
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(vendor_notes())
+def test_notes_survive_import_export_import(tmp_path_factory, notes) -> None:
+    xmlschema = pytest.importorskip("xmlschema")
+    from helpers import REPO
+
+    folder = tmp_path_factory.mktemp("notes")
+    path = folder / "vendor.qdpx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("project.qde", with_notes(vendor_qde(), notes))
+        archive.writestr(f"sources/{S1}.txt", TEXT1)
+        archive.writestr(f"sources/{S2}.txt", TEXT2)
+    want = objects(path)["notes"]
+    assert {g: want[g] for g in (n["guid"].lower() for n in notes)} == {n["guid"].lower(): (n["name"], n["text"], {None: None, U_KIM: "Kim", U_ANA: "Ana"}[n["user"]], None,
+                                         sorted(c.lower() for c in n["codes"]), sorted(s.lower() for s in n["sources"]),
+                                         n["project"]) for n in notes}
+    project = Project.create(folder / "p")
+    project.import_qdpx(path, codebook=path)
+    out = folder / "export.qdpx"
+    project.export_qdpx(out)
+    with zipfile.ZipFile(out) as archive:
+        xmlschema.XMLSchema(str(REPO / "tests" / "data" / "refi-qda" / "Project.xsd")).validate(
+            archive.read("project.qde").decode("utf-8"))
+    assert objects(out)["notes"] == want
+    again = Project.create(folder / "q")
+    again.import_qdpx(out, codebook=out)
+    third = folder / "third.qdpx"
+    again.export_qdpx(third)
+    assert objects(third)["notes"] == want
