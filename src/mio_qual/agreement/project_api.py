@@ -403,6 +403,10 @@ def disagreements(
             extra.remove("speaker")
         if extra:
             frame = frame.merge(segments[["segment_id"] + extra], on="segment_id", how="left")
+            for column in extra:      # the store reads speakers as categories: plain values in the listing
+                if isinstance(frame[column].dtype, pd.CategoricalDtype):
+                    values = frame[column].astype(object)
+                    frame[column] = values.where(values.notna(), None)
         if "body_start" in frame.columns:
             body = frame["body_start"].fillna(frame["start"]).astype(int)
             frame["text"] = [texts.get(t, "")[b:e] for t, b, e in zip(frame["transcript_id"], body, frame["end"])]

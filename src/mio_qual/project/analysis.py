@@ -13,6 +13,7 @@ from ..store import codings as store_codings
 from ..store import imports as store_imports
 from ..store import models as store_models
 from ..store import now_iso
+from ..store import transcripts as store_transcripts
 from ._base import ProjectBase
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -45,10 +46,20 @@ class AnalysisMixin(ProjectBase):
                                              columns=("transcript_id", "start", "end", "code", "coder"))
         found = set(codings["coder"].unique()) if len(codings) else set()
         known = store_codings.coders(self.store) if set(coders) - found else []
-        segments = self.segments(unit, with_text=False) if unit in SEGMENT_UNITS else None
+        segments = self._units(unit) if unit in SEGMENT_UNITS else None
         return agreement_inputs(codings, self.texts(), segments, coders, unit, codes, transcripts=transcripts,
                                 seen=seen, include_interviewer=include_interviewer, known_coders=known,
                                 given=self.coverage(coders))
+
+    def _units(self, unit: str) -> "pd.DataFrame":
+        """The stored segments of ``unit`` with the columns agreement reads (see
+        :func:`mio_qual.store.transcripts.segment_units`) and their ``segment_id``."""
+        from ..transcripts.model import INTERVIEWER_ROLES
+
+        frame = store_transcripts.segment_units(self.store, unit, INTERVIEWER_ROLES)
+        prefix = {"turn": "t", "paragraph": "p", "sentence": "s"}[unit]
+        frame.insert(1, "segment_id", frame["transcript_id"].astype(str) + f":{prefix}" + frame["n"].astype(str))
+        return frame
 
     def coverage(self, coders: Sequence[str] | None = None) -> dict[str, list[str]]:
         """The transcripts each coder was given: returned in a file (with or without codings) or assigned.

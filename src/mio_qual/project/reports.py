@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
+from ..store import codings as store_codings
 from ..store import summary as store_summary
 from ._base import ProjectBase
 
@@ -205,10 +206,9 @@ class ReportsMixin(ProjectBase):
                                                         "rater"])  # a store without pinned quotes: quote empty
         layers = list(data.excerpts["coders"].str.split(";").explode().dropna().unique()) \
             if len(data.excerpts) and "coders" in data.excerpts.columns else None
-        codings = self.codings(coder=layers) if layers else pd.DataFrame()  # type: ignore[attr-defined]
-        if len(codings) and "memo" in codings.columns:
-            memos = codings.loc[codings["memo"].notna() & (codings["memo"].astype(str).str.strip() != ""),
-                                ["transcript_id", "code", "memo"]]
+        codings = store_codings.coding_memos(self.store, layers) if layers else pd.DataFrame()
+        if len(codings):
+            memos = codings[codings["memo"].astype(str).str.strip() != ""]
             clinics = store_summary.transcript_clinics(self.store)
             data.memos = memos.assign(clinic=memos["transcript_id"].map(clinics)).drop_duplicates(["code", "memo"])
         summaries = self.rapid_summaries()  # type: ignore[attr-defined]

@@ -262,6 +262,65 @@ def segment_rows(store: "Store", kind: str, transcript_id: str | None = None) ->
     return pd.DataFrame.from_records(rows, columns=SEGMENT_COLUMNS)
 
 
+#: Columns of :func:`segment_units`.
+UNIT_COLUMNS = ["transcript_id", "n", "start", "end", "turn_n", "body_start", "speaker", "study_id", "speaker_role",
+                "is_interviewer"]
+
+#: Rows converted to arrays at a time by :func:`read_frame` (bounds the Python objects alive at once).
+BATCH_ROWS = 65536
+
+
+def read_frame(cursor: Any, columns: list[str], categorical: Iterable[str] = ()) -> "pd.DataFrame":
+    """The rows of ``cursor`` as a DataFrame, read in batches, the ``categorical`` columns as categories.
+
+    ``fetchall`` keeps a Python object for every value until the frame is built (hundreds of
+    MiB for a few hundred thousand rows of text columns); batches of :data:`BATCH_ROWS` rows
+    are converted one at a time, and repeated strings (transcript ids, codes, coders) become
+    one category each instead of one string object per row.
+    """
+    import pandas as pd
+    from pandas.api.types import union_categoricals
+
+    categorical = [c for c in categorical if c in columns]
+    parts = []
+    while rows := cursor.fetchmany(BATCH_ROWS):
+        part = pd.DataFrame.from_records(rows, columns=columns)
+        del rows
+        for column in categorical:
+            part[column] = part[column].astype("category")
+        parts.append(part)
+    if not parts:
+        frame = pd.DataFrame.from_records([], columns=columns)
+        return frame.astype({c: "category" for c in categorical})
+    if len(parts) == 1:
+        return parts[0]
+    merged = {c: union_categoricals([p[c] for p in parts]) for c in categorical}
+    frame = pd.concat([p.drop(columns=categorical) for p in parts], ignore_index=True)
+    for column in categorical:
+        frame[column] = pd.Categorical(merged[column])
+    return frame[columns]
+
+
+def segment_units(store: "Store", kind: str, team_roles: Iterable[str]) -> "pd.DataFrame":
+    """Segments of one kind as units of analysis: only what agreement reads, in few bytes.
+
+    Columns :data:`UNIT_COLUMNS`, ordered by transcript and number: the transcript id and the
+    speaker's label, study id and role as categories, ``is_interviewer`` true where the role
+    (lower-cased) is one of ``team_roles``. The times and transcript facts of
+    :func:`segment_rows` are left out.
+    """
+    roles = sorted({str(r).lower() for r in team_roles})
+    marks = ", ".join("?" * len(roles)) or "NULL"
+    cursor = store.connection.execute(
+        "SELECT s.transcript_id, s.n, s.start, s.end, s.turn_n, s.body_start, s.speaker, sp.study_id, sp.role,"
+        f" CASE WHEN lower(coalesce(sp.role, '')) IN ({marks}) THEN 1 ELSE 0 END"
+        " FROM segments s LEFT JOIN speakers sp ON sp.transcript_id = s.transcript_id AND sp.label = s.speaker"
+        " WHERE s.kind = ? ORDER BY s.transcript_id, s.n", [*roles, kind])
+    frame = read_frame(cursor, UNIT_COLUMNS, categorical=["transcript_id", "speaker", "study_id", "speaker_role"])
+    frame["is_interviewer"] = frame["is_interviewer"].astype(bool)
+    return frame
+
+
 def speaker_rows(store: "Store") -> "pd.DataFrame":
     """Every speaker label in every transcript with its study id and role."""
     import pandas as pd
