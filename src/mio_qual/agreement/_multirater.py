@@ -133,42 +133,87 @@ def chance(model: str, pi: np.ndarray, w: np.ndarray, q: int) -> tuple[np.ndarra
     raise ValueError(model)
 
 
-def family(uc: UnitCounts, model: str, w: np.ndarray, q: int, convention: str = "gwet") -> FamilyResult:
-    """Coefficient, standard error and terms for one chance model (see the module docstring)."""
-    n, f, once = rated(uc, convention)
-    r = n.sum(axis=1)
+#: Why a coefficient of the family is undefined (:attr:`FamilyRows.why`; 0: it is defined).
+UNDEFINED = {
+    1: "undefined: no unit was rated by two or more coders",
+    2: "undefined: AC1/AC2 need at least two categories (declare them with categories=)",
+    3: "undefined: Brennan-Prediger needs at least two categories (declare them with categories=)",
+    4: "undefined: chance agreement is 1 (every rating falls in one category), so there is no agreement beyond "
+       "chance to measure",
+}
+
+
+@dataclass(frozen=True)
+class FamilyRows:
+    """One coefficient of the family for several sets of units at once (one entry per set).
+
+    ``why`` is 0 where the coefficient is defined, else a key of :data:`UNDEFINED`;
+    ``n_units`` is the weight of the units rated at least twice.
+    """
+
+    value: np.ndarray
+    se: np.ndarray
+    p_a: np.ndarray
+    p_e: np.ndarray
+    n_units: np.ndarray
+    why: np.ndarray
+
+
+def family_rows(patterns: np.ndarray, freq: np.ndarray, model: str, w: np.ndarray, q: int) -> FamilyRows:
+    """Coefficient, standard error and terms of one chance model for each row of ``freq``.
+
+    ``patterns`` (P x q counts) are the distinct units the convention uses (rated at least once
+    under ``"gwet"``, at least twice under ``"pairable"``); ``freq`` (R x P) how much weight
+    each has in each of R sets of units (a per-transcript table is one row per transcript).
+    Every formula of the module docstring is applied to all rows at once.
+    """
+    freq = np.atleast_2d(np.asarray(freq, dtype=np.float64))
+    r = patterns.sum(axis=1)
     two = r >= 2
-    total2 = float(f[two].sum())
-    total = float(f.sum())
-    if total2 == 0:
-        return FamilyResult(np.nan, np.nan, np.nan, np.nan, 0.0, once,
-                            "undefined: no unit was rated by two or more coders")
-    if model == "gwet" and q < 2:
-        return FamilyResult(np.nan, np.nan, np.nan, np.nan, total2, once,
-                            "undefined: AC1/AC2 need at least two categories (declare them with categories=)")
-    if model == "brennan_prediger" and q < 2:
-        return FamilyResult(np.nan, np.nan, np.nan, np.nan, total2, once,
-                            "undefined: Brennan-Prediger needs at least two categories (declare them with categories=)")
-    pa_i, pi_i = unit_terms(n, w)
-    pa = float(f @ pa_i) / total2
-    pi = (f @ pi_i) / total
-    pe_arr, grad = chance(model, pi, w, q)
-    pe = float(pe_arr)
+    total2 = freq[:, two].sum(axis=1)
+    total = freq.sum(axis=1)
+    pa_i, pi_i = unit_terms(patterns, w)
+    why = np.zeros(freq.shape[0], dtype=np.int64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        pa = (freq @ pa_i) / total2
+        pi = (freq @ pi_i) / total[:, None]
+        if model in ("gwet", "brennan_prediger") and q < 2:
+            pe, grad = np.full(total.shape, np.nan), np.zeros_like(pi)
+            why[:] = 2 if model == "gwet" else 3
+        else:
+            pe, grad = chance(model, pi, w, q)
+            pe = np.broadcast_to(pe, total.shape).astype(np.float64)
+            why[np.isclose(pe, 1.0, rtol=0, atol=1e-12)] = 4
+        why[total2 == 0] = 1
+        value = np.where(why == 0, (pa - pe) / (1.0 - pe), np.nan)
+        k_i = (total / total2)[:, None] * np.where(two[None, :], pa_i[None, :] - pe[:, None], 0.0) / (1.0 - pe)[:, None]
+        k_i = k_i - (1.0 - value)[:, None] * ((pi_i[None, :, :] - pi[:, None, :]) @ grad[:, :, None])[:, :, 0] \
+            / (1.0 - pe)[:, None]
+        spread = np.einsum("rp,rp->r", freq, (k_i - value[:, None]) ** 2)
+        se = np.where((why == 0) & (total > 1), np.sqrt(np.maximum(spread, 0.0) / (total * (total - 1.0))), np.nan)
+    undefined_terms = (why == 1) | (why == 2) | (why == 3)
+    return FamilyRows(value, se, np.where(undefined_terms, np.nan, pa), np.where(undefined_terms, np.nan, pe),
+                      np.where(why == 1, 0.0, total2), why)
+
+
+def family_result(rows: FamilyRows, i: int, once: float, convention: str = "gwet") -> FamilyResult:
+    """Row ``i`` of :func:`family_rows` as a :class:`FamilyResult` with its note."""
+    why = int(rows.why[i])
+    if why:
+        return FamilyResult(np.nan, np.nan, float(rows.p_a[i]), float(rows.p_e[i]), float(rows.n_units[i]), once,
+                            UNDEFINED[why])
     note = ""
     if convention == "pairable" and once:
         note = (f"{once:g} unit(s) rated by one coder left out of every term (convention 'pairable'; "
                 "Gwet's convention keeps them in chance agreement)")
-    if np.isclose(pe, 1.0, rtol=0, atol=1e-12):
-        return FamilyResult(np.nan, np.nan, pa, pe, total2, once,
-                            "undefined: chance agreement is 1 (every rating falls in one category), "
-                            "so there is no agreement beyond chance to measure")
-    value = (pa - pe) / (1.0 - pe)
-    se = np.nan
-    if total > 1:
-        k_i = (total / total2) * np.where(two, pa_i - pe, 0.0) / (1.0 - pe)
-        k_i = k_i - (1.0 - value) * ((pi_i - pi) @ grad) / (1.0 - pe)
-        se = float(np.sqrt(max(f @ (k_i - value) ** 2, 0.0) / (total * (total - 1.0))))
-    return FamilyResult(float(value), se, pa, pe, total2, once, note)
+    return FamilyResult(float(rows.value[i]), float(rows.se[i]), float(rows.p_a[i]), float(rows.p_e[i]),
+                        float(rows.n_units[i]), once, note)
+
+
+def family(uc: UnitCounts, model: str, w: np.ndarray, q: int, convention: str = "gwet") -> FamilyResult:
+    """Coefficient, standard error and terms for one chance model (see the module docstring)."""
+    n, f, once = rated(uc, convention)
+    return family_result(family_rows(n, f[None, :], model, w, q), 0, once, convention)
 
 
 def family_replicates(patterns: np.ndarray, freq: np.ndarray, model: str, w: np.ndarray, q: int) -> np.ndarray:

@@ -72,23 +72,26 @@ def coincidences(uc: UnitCounts) -> tuple[np.ndarray, float, float]:
         o = np.asarray((scaled.T @ n).toarray(), dtype=np.float64)
         o[np.diag_indices_from(o)] -= np.asarray(scaled.sum(axis=0)).reshape(-1)
         return o, float(uc.weights[m >= 2].sum()), float(uc.weights[m == 1].sum())
-    m = n.sum(axis=1)
-    single = m == 1
+    o, units, set_aside = coincidence_rows(n, uc.weights[None, :])
+    return o[0], float(units[0]), float(set_aside[0])
+
+
+def coincidence_rows(patterns: np.ndarray, freq: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Coincidence matrices, pairable units and units set aside for each row of ``freq`` (R x P).
+
+    ``patterns`` are P distinct units (P x values counts); row r of ``freq`` weights them. Each
+    pattern adds (n_c n_k - [c = k] n_c) / (m - 1) times its weight to o_ck (units with one
+    value add nothing).
+    """
+    m = patterns.sum(axis=1)
     with np.errstate(divide="ignore"):
         coef = 1.0 / (m - 1.0)
     coef[m < 2] = 0.0
-    weighted = not (uc.weights == 1.0).all()
-    if weighted:
-        coef *= uc.weights
-        set_aside = float(uc.weights[single].sum())
-        units = float(uc.weights[m >= 2].sum())
-    else:
-        set_aside = float(np.count_nonzero(single))
-        units = float(n.shape[0] - set_aside - np.count_nonzero(m == 0))
-    scaled = n * coef[:, None]
-    o = scaled.T @ n
-    o[np.diag_indices_from(o)] -= scaled.sum(axis=0)
-    return o, units, set_aside
+    scaled = (freq * coef[None, :])[:, :, None] * patterns[None, :, :]          # R x P x values
+    o = scaled.transpose(0, 2, 1) @ patterns
+    idx = np.arange(patterns.shape[1])
+    o[:, idx, idx] -= scaled.sum(axis=1)
+    return o, freq[:, m >= 2].sum(axis=1), freq[:, m == 1].sum(axis=1)
 
 
 def delta_matrix(level: str, values: np.ndarray, margins: np.ndarray) -> np.ndarray:
@@ -112,20 +115,34 @@ def delta_matrix(level: str, values: np.ndarray, margins: np.ndarray) -> np.ndar
     return d
 
 
-def alpha_from_coincidences(o: np.ndarray, level: str, values: np.ndarray) -> tuple[float, float, float, str]:
-    """alpha, D_o, D_e and a note, from a coincidence matrix."""
-    margins = o.sum(axis=1)
-    n = float(margins.sum())
-    if n <= 1:
-        return math.nan, math.nan, math.nan, "undefined: no pairable values (no unit has two or more ratings)"
+#: Why alpha is undefined (:func:`alpha_rows`; 0: defined).
+ALPHA_NOTES = {
+    1: "undefined: no pairable values (no unit has two or more ratings)",
+    2: "undefined: no variation (all pairable values are the same), so D_e = 0 and alpha = 1 - 0/0 "
+       "(Krippendorff 2011)",
+}
+
+
+def alpha_rows(o: np.ndarray, level: str, values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """alpha, D_o, D_e and why (0, or a key of :data:`ALPHA_NOTES`) for R coincidence matrices (R x q x q)."""
+    margins = o.sum(axis=2)
+    n = margins.sum(axis=1)
     d = delta_matrix(level, values, margins)
-    d_o = float((o * d).sum()) / n
-    d_e = float(margins @ d @ margins) / (n * (n - 1.0))
-    if d_e <= 0:
-        return (math.nan, d_o, d_e,
-                "undefined: no variation (all pairable values are the same), so D_e = 0 and "
-                "alpha = 1 - 0/0 (Krippendorff 2011)")
-    return 1.0 - d_o / d_e, d_o, d_e, ""
+    d = np.broadcast_to(d, o.shape)
+    why = np.zeros(n.shape, dtype=np.int64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        d_o = (o * d).sum(axis=(1, 2)) / n
+        d_e = np.einsum("ri,rij,rj->r", margins, d, margins) / (n * (n - 1.0))
+        why[d_e <= 0] = 2
+        why[n <= 1] = 1
+        value = np.where(why == 0, 1.0 - d_o / d_e, np.nan)
+    return value, np.where(why == 1, np.nan, d_o), np.where(why == 1, np.nan, d_e), why
+
+
+def alpha_from_coincidences(o: np.ndarray, level: str, values: np.ndarray) -> tuple[float, float, float, str]:
+    """alpha, D_o, D_e and a note, from a coincidence matrix (:func:`alpha_rows` of one matrix)."""
+    value, d_o, d_e, why = alpha_rows(np.asarray(o, dtype=np.float64)[None], level, values)
+    return float(value[0]), float(d_o[0]), float(d_e[0]), ALPHA_NOTES.get(int(why[0]), "")
 
 
 def gwet_alpha_se(uc: UnitCounts, level: str) -> tuple[float, str]:
@@ -155,30 +172,39 @@ def gwet_alpha_se(uc: UnitCounts, level: str) -> tuple[float, str]:
         return math.nan, "no analytic standard error for ordinal alpha (its metric depends on the data): use n_boot"
     if not isinstance(uc.counts, np.ndarray):
         return math.nan, ""
-    r_all = uc.counts.sum(axis=1)
-    keep = (r_all >= 2) & (uc.weights > 0)
-    n_ik, f = uc.counts[keep], uc.weights[keep]
-    n = float(f.sum())
-    if n < 2:
-        return math.nan, ""
+    return float(alpha_se_rows(uc.counts, uc.weights[None, :], level, uc.values)[0]), ""
+
+
+def alpha_se_rows(patterns: np.ndarray, freq: np.ndarray, level: str, values: np.ndarray) -> np.ndarray:
+    """Gwet's standard error of alpha (see :func:`gwet_alpha_se`) for each row of ``freq`` (R x P).
+
+    ``patterns`` are P distinct units (P x values counts), ``level`` is not ordinal. NaN where
+    fewer than two units are pairable, where every pair of values agrees, or where p_e is 1.
+    """
+    r_all = patterns.sum(axis=1)
+    keep = r_all >= 2
+    n_ik, f = patterns[keep], freq[:, keep]
+    n = f.sum(axis=1)
     r = n_ik.sum(axis=1)
-    delta = delta_matrix(level, uc.values, (f @ n_ik))
+    delta = delta_matrix(level, values, np.ones(len(values)))
     top = float(delta.max()) if delta.size else 0.0
-    if top <= 0:
-        return math.nan, ""
+    if top <= 0 or not n_ik.shape[0]:
+        return np.full(freq.shape[0], np.nan)
     w = 1.0 - delta / top
-    r_bar = float(f @ r) / n
-    pa_unit = (n_ik * (n_ik @ w.T - 1.0)).sum(axis=1) / (r_bar * (r - 1.0))
-    pa_prime = float(f @ pa_unit) / n
-    pi = (f @ n_ik) / (n * r_bar)
-    pe = float(pi @ w @ pi)
-    if math.isclose(pe, 1.0, abs_tol=1e-12):
-        return math.nan, ""
-    alpha_prime = (pa_prime - pe) / (1.0 - pe)
-    pa_i = pa_unit - pa_prime * (r - r_bar) / r_bar
-    pe_i = n_ik @ ((w + w.T) @ pi / 2.0) / r_bar - pe * (r - r_bar) / r_bar
-    a_i = (pa_i - pe - 2.0 * (1.0 - alpha_prime) * (pe_i - pe)) / (1.0 - pe)
-    return float(math.sqrt(max(f @ (a_i - alpha_prime) ** 2, 0.0) / (n * (n - 1.0)))), ""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        r_bar = (f @ r) / n
+        pa_unit = (n_ik * (n_ik @ w.T - 1.0)).sum(axis=1)[None, :] / (r_bar[:, None] * (r - 1.0)[None, :])
+        pa_prime = np.einsum("rp,rp->r", f, pa_unit) / n
+        pi = (f @ n_ik) / (n * r_bar)[:, None]
+        pe = np.einsum("ri,ij,rj->r", pi, w, pi)
+        alpha_prime = (pa_prime - pe) / (1.0 - pe)
+        spread = (r[None, :] - r_bar[:, None]) / r_bar[:, None]
+        pa_i = pa_unit - pa_prime[:, None] * spread
+        pe_i = (pi @ ((w + w.T) / 2.0).T) @ n_ik.T / r_bar[:, None] - pe[:, None] * spread
+        a_i = (pa_i - pe[:, None] - 2.0 * (1.0 - alpha_prime)[:, None] * (pe_i - pe[:, None])) / (1.0 - pe)[:, None]
+        se = np.sqrt(np.maximum(np.einsum("rp,rp->r", f, (a_i - alpha_prime[:, None]) ** 2), 0.0) / (n * (n - 1.0)))
+    undefined = (n < 2) | (np.abs(pe - 1.0) <= np.maximum(1e-9 * np.maximum(np.abs(pe), 1.0), 1e-12))
+    return np.where(undefined, np.nan, se)
 
 
 def _alpha_wide(data: Any, categories: Any, missing: Any, counts: Any, level: str

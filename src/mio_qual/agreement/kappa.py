@@ -110,27 +110,44 @@ def _wilson(result: Agreement, res: FamilyResult, uc: UnitCounts) -> Agreement:
     return replace(result.with_interval(low, high, "wilson"), note=note)
 
 
+#: Why Cohen's kappa or its standard error is missing (:func:`cohen_rows`; 0: both defined).
+COHEN_NOTES = {
+    1: "undefined: no unit was rated by both coders",
+    2: "undefined: chance agreement is 1 (both coders used one and the same category), so kappa = 0/0",
+    3: "one unit: no standard error",
+}
+
+
+def cohen_rows(t: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """kappa, asymptotic SE (Fleiss, Cohen & Everitt 1969), p_o, p_e and why, for R tables at once.
+
+    ``t`` is R x k x k (one two-coder table per row); ``why`` is 0 where kappa and its standard
+    error are defined, else a key of :data:`COHEN_NOTES` (3: kappa defined, standard error not).
+    """
+    t = np.asarray(t, dtype=np.float64)
+    n = t.sum(axis=(1, 2))
+    why = np.zeros(n.shape, dtype=np.int64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = t / n[:, None, None]
+        rows, cols = p.sum(axis=2), p.sum(axis=1)
+        po = (w[None] * p).sum(axis=(1, 2))
+        pe = np.einsum("ri,ij,rj->r", rows, w, cols)
+        why[n < 2] = 3
+        why[np.abs(pe - 1.0) <= np.maximum(1e-9 * np.maximum(np.abs(pe), 1.0), 1e-12)] = 2  # math.isclose
+        why[n == 0] = 1
+        kappa = np.where((why == 0) | (why == 3), (po - pe) / (1.0 - pe), np.nan)
+        w_row = cols @ w.T          # mean weight of row category i against coder 2's margins
+        w_col = rows @ w            # mean weight of column category j against coder 1's margins
+        spread = w[None] - (w_row[:, :, None] + w_col[:, None, :]) * (1.0 - kappa)[:, None, None]
+        var = ((p * spread ** 2).sum(axis=(1, 2)) - (kappa - pe * (1.0 - kappa)) ** 2) / (n * (1.0 - pe) ** 2)
+        se = np.where(why == 0, np.sqrt(np.maximum(var, 0.0)), np.nan)
+    return kappa, se, np.where(why == 1, np.nan, po), np.where(why == 1, np.nan, pe), why
+
+
 def _cohen(t: np.ndarray, w: np.ndarray) -> tuple[float, float, float, float, str]:
-    """kappa, asymptotic SE (Fleiss, Cohen & Everitt 1969), p_o, p_e, note."""
-    n = float(t.sum())
-    if n == 0:
-        return math.nan, math.nan, math.nan, math.nan, "undefined: no unit was rated by both coders"
-    p = t / n
-    rows, cols = p.sum(axis=1), p.sum(axis=0)
-    po = float((w * p).sum())
-    pe = float(rows @ w @ cols)
-    if math.isclose(pe, 1.0, abs_tol=1e-12):
-        return (math.nan, math.nan, po, pe,
-                "undefined: chance agreement is 1 (both coders used one and the same category), "
-                "so kappa = 0/0")
-    kappa = (po - pe) / (1.0 - pe)
-    if n < 2:
-        return kappa, math.nan, po, pe, "one unit: no standard error"
-    w_row = w @ cols          # mean weight of row category i against coder 2's margins
-    w_col = rows @ w          # mean weight of column category j against coder 1's margins
-    spread = w - (w_row[:, None] + w_col[None, :]) * (1.0 - kappa)
-    var = ((p * spread ** 2).sum() - (kappa - pe * (1.0 - kappa)) ** 2) / (n * (1.0 - pe) ** 2)
-    return kappa, math.sqrt(max(var, 0.0)), po, pe, ""
+    """kappa, asymptotic SE (Fleiss, Cohen & Everitt 1969), p_o, p_e, note (:func:`cohen_rows` of one table)."""
+    kappa, se, po, pe, why = cohen_rows(np.asarray(t, dtype=np.float64)[None], w)
+    return float(kappa[0]), float(se[0]), float(po[0]), float(pe[0]), COHEN_NOTES.get(int(why[0]), "")
 
 
 def cohen_kappa(
