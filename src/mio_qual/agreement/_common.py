@@ -58,16 +58,21 @@ def from_family(statistic: str, uc: UnitCounts, model: str, w: np.ndarray, weigh
                 confidence: float, convention: str = "gwet") -> tuple[Agreement, FamilyResult]:
     """An :class:`Agreement` for a multi-rater coefficient with its Wald interval."""
     res = family(uc, model, w, q, convention)
+    return family_agreement(statistic, res, uc.n_coders, weights_name, q, confidence), res
+
+
+def family_agreement(statistic: str, res: FamilyResult, n_coders: int, weights_name: str, q: int,
+                     confidence: float) -> Agreement:
+    """The :class:`Agreement` of a computed multi-rater coefficient, with its Wald interval."""
     note = res.note if res.note else ("" if res.n_units > 1 else "one unit: no standard error")
     se, low, high, method, note = wald_interval(res.value, res.se, confidence, note)
-    agreement = Agreement(
+    return Agreement(
         statistic=statistic, value=res.value, se=se, ci_low=low, ci_high=high,
         ci_method=method, confidence=confidence,
         observed=res.p_a, expected=res.p_e, basis="agreement", n_units=int(round(res.n_units)),
-        n_coders=uc.n_coders, n_categories=q, n_set_aside=int(round(res.n_set_aside)), weights=weights_name,
+        n_coders=n_coders, n_categories=q, n_set_aside=int(round(res.n_set_aside)), weights=weights_name,
         note=note, source=SOURCES[statistic],
     )
-    return agreement, res
 
 
 def blanks_as_missing(data: Any) -> Any:

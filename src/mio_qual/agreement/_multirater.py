@@ -106,7 +106,7 @@ def pairable(uc: UnitCounts) -> tuple[np.ndarray, np.ndarray, float]:
 def unit_terms(n: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per-unit observed agreement p_a,i (0 for a unit rated once) and category shares pi_ik."""
     r = n.sum(axis=1)
-    weighted = n @ w.T
+    weighted = np.einsum("pc,kc->pk", n, w)       # not BLAS: see alpha.coincidence_rows
     pairs = r * (r - 1.0)
     with np.errstate(invalid="ignore", divide="ignore"):
         pa_i = np.where(pairs > 0, (n * (weighted - 1.0)).sum(axis=1) / np.where(pairs > 0, pairs, 1.0), 0.0)

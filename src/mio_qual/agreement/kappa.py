@@ -406,6 +406,19 @@ def pabak(
                                            missing=missing, counts=counts)
     q = len(values)
     n = float(t.sum())
+    value, se, low, high, po, note = pabak_terms(n, float(np.trace(t)), q, confidence)
+    result = Agreement(
+        statistic="pabak", value=value, se=se, ci_low=low, ci_high=high,
+        ci_method="wilson" if not math.isnan(low) else "", confidence=confidence, observed=po,
+        expected=1.0 / q if q else math.nan, n_units=int(round(n)), n_coders=2, n_categories=q,
+        n_set_aside=set_aside, note=note, source=SOURCES["pabak"],
+    )
+    return with_bootstrap(result, "pabak", n_boot, seed, table=t,
+                          categories=values.tolist() if categories is not None else None)
+
+
+def pabak_terms(n: float, agreed: float, q: int, confidence: float) -> tuple[float, float, float, float, float, str]:
+    """PABAK, its standard error, Wilson interval, p_o and note from n units of which ``agreed`` agree."""
     note = ""
     if n == 0:
         value = se = low = high = po = math.nan
@@ -415,7 +428,7 @@ def pabak(
         po = 1.0
         note = "undefined: only one category is known (declare both with categories=)"
     else:
-        po = float(np.trace(t)) / n
+        po = agreed / n
         scale = q / (q - 1.0)
         value = scale * po - 1.0 / (q - 1.0)
         se = scale * math.sqrt(po * (1 - po) / (n - 1)) if n > 1 else math.nan
@@ -423,12 +436,5 @@ def pabak(
         low, high = scale * lo_p - 1.0 / (q - 1.0), scale * hi_p - 1.0 / (q - 1.0)
         if q != 2:
             note = f"{q} categories: (q p_o - 1)/(q - 1), the Brennan-Prediger form"
-    result = Agreement(
-        statistic="pabak", value=value, se=se, ci_low=low, ci_high=high,
-        ci_method="wilson" if not math.isnan(low) else "", confidence=confidence, observed=po,
-        expected=1.0 / q if q else math.nan, n_units=int(round(n)), n_coders=2, n_categories=q,
-        n_set_aside=set_aside, note=note, source=SOURCES["pabak"],
-    )
-    return with_bootstrap(result, "pabak", n_boot, seed, table=t,
-                          categories=values.tolist() if categories is not None else None)
+    return value, se, low, high, po, note
 

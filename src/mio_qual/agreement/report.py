@@ -175,6 +175,121 @@ def _row(ratings: CodeRatings, stats: list[str], *, binary: bool, span: bool, co
     return row
 
 
+#: Coefficients :func:`_binary_rows` computes for many rows at once (analytic intervals).
+BATCHED = ("percent_agreement", "cohen_kappa", "scott_pi", "fleiss_kappa", "krippendorff_alpha", "gwet_ac1",
+           "brennan_prediger", "pabak")
+_FAMILY_MODELS = {"percent_agreement": "none", "fleiss_kappa": "fleiss", "gwet_ac1": "gwet",
+                  "brennan_prediger": "brennan_prediger"}
+
+
+def _binary_rows(parts: list[CodeRatings], stats: list[str], *, confidence: float, n_coders: int,
+                 convention: str) -> list[dict[str, Any]]:
+    """What :func:`_row` gives for each of ``parts`` (binary ratings, analytic intervals), all rows at once.
+
+    Every row's columns are reduced to the weight of each distinct rating pattern (one matrix,
+    rows x patterns); each coefficient's formula is then applied to all rows together
+    (:func:`~mio_qual.agreement._multirater.family_rows`, :func:`~mio_qual.agreement.kappa.cohen_rows`,
+    :func:`~mio_qual.agreement.alpha.alpha_rows`), instead of converting and computing row by
+    row. Only the intervals and notes are read per row, by the same functions :func:`_row` uses.
+    """
+    from ._common import family_agreement, wald_interval
+    from ._data import UnitCounts
+    from ._multirater import family_result, family_rows
+    from .alpha import ALPHA_NOTES, alpha_rows, alpha_se_rows, coincidence_rows
+    from .kappa import COHEN_NOTES, _wilson, cohen_rows, pabak_terms
+
+    power = 3 ** np.arange(n_coders, dtype=np.int64)          # digit per coder: 0 missing, 1 not coded, 2 coded
+    keys, weights, owner = [], [], []
+    for i, part in enumerate(parts):
+        r = part.ratings
+        digits = np.where(np.isnan(r), 0, r + 1.0).astype(np.int64)
+        keys.append(power @ digits if r.shape[1] else np.empty(0, dtype=np.int64))
+        weights.append(part.counts)
+        owner.append(np.full(r.shape[1], i, dtype=np.int64))
+    key = np.concatenate(keys)
+    uniq, inverse = np.unique(key, return_inverse=True)
+    n_rows, n_patterns = len(parts), uniq.size
+    freq = np.bincount(np.concatenate(owner) * n_patterns + inverse.reshape(-1), weights=np.concatenate(weights),
+                       minlength=n_rows * n_patterns).reshape(n_rows, n_patterns)
+    digits = (uniq[None, :] // power[:, None]) % 3                              # coders x patterns
+    ones, zeros = (digits == 2).sum(axis=0), (digits == 1).sum(axis=0)
+    patterns = np.stack([zeros, ones], axis=1).astype(np.float64)           # pattern x category counts
+    r = ones + zeros
+    pairable = r >= 2
+    values = np.array([0.0, 1.0])
+    w = np.eye(2)
+    once = freq[:, r == 1].sum(axis=1)
+    n_units = freq[:, pairable].sum(axis=1)
+    ones_w = freq @ np.where(pairable, ones, 0)
+    total_w = freq @ np.where(pairable, r, 0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        prevalence = np.where(total_w > 0, ones_w / total_w, math.nan)
+    results: dict[str, list[tuple[float, float, float, float, str]]] = {}
+    use = r >= (1 if convention == "gwet" else 2)
+    tables = None
+    if n_coders == 2:
+        both = (digits > 0).all(axis=0)
+        cell = np.where(both, (digits[0] - 1) * 2 + (digits[1] - 1), 0)
+        tables = (freq * both[None, :]) @ np.eye(4)[cell]
+        tables = tables.reshape(n_rows, 2, 2)
+    for stat in stats:
+        out = []
+        if stat in _FAMILY_MODELS or stat == "scott_pi":
+            if stat == "scott_pi":        # two coders' table: the units both rated, Fleiss' chance model
+                rows = family_rows(patterns[pairable], freq[:, pairable], "fleiss", w, 2)
+                row_once, row_convention = np.zeros(n_rows), "gwet"
+            else:
+                rows = family_rows(patterns[use], freq[:, use], _FAMILY_MODELS[stat], w, 2)
+                row_once, row_convention = once, convention
+            for i in range(n_rows):
+                res = family_result(rows, i, float(row_once[i]), row_convention)
+                result = family_agreement(stat, res, n_coders, "identity", 2, confidence)
+                if stat == "percent_agreement" and result.defined:
+                    result = _wilson(result, res, UnitCounts(patterns, freq[i], values, n_coders))
+                out.append((result.value, result.ci_low, result.ci_high, result.se, result.note))
+        elif stat == "cohen_kappa":
+            kappa, se, _, _, why = cohen_rows(tables, w)
+            for i in range(n_rows):
+                se_i, low, high, _, note = wald_interval(float(kappa[i]), float(se[i]), confidence,
+                                                         COHEN_NOTES.get(int(why[i]), ""))
+                out.append((float(kappa[i]), low, high, se_i, note))
+        elif stat == "pabak":
+            for t in tables:
+                value, se_i, low, high, _, note = pabak_terms(float(t.sum()), float(np.trace(t)), 2, confidence)
+                out.append((value, low, high, se_i, note))
+        else:                                                                   # krippendorff_alpha, nominal
+            o, _, _ = coincidence_rows(patterns, freq)
+            alpha, _, _, why = alpha_rows(o, "nominal", values)
+            se = alpha_se_rows(patterns, freq, "nominal", values)
+            for i in range(n_rows):
+                value, note = float(alpha[i]), ALPHA_NOTES.get(int(why[i]), "")
+                if math.isnan(value):
+                    out.append((value, math.nan, math.nan, math.nan, note))
+                    continue
+                se_i, low, high, _, note = wald_interval(value, float(se[i]), confidence, note)
+                out.append((value, low, high, se_i, note))
+        results[stat] = out
+    rows_out = []
+    for i in range(n_rows):
+        row: dict[str, Any] = {"n_units": float(n_units[i]), "n_set_aside": float(freq[i, ~pairable & (r > 0)].sum()),
+                               "prevalence": float(prevalence[i])}
+        notes: list[str] = []
+        for stat in stats:
+            value, low, high, se_i, note = results[stat][i]
+            row[stat], row[f"{stat}_ci_low"], row[f"{stat}_ci_high"], row[f"{stat}_se"] = value, low, high, se_i
+            if note and stat != "percent_agreement" and note not in notes:
+                notes.append(f"{stat}: {note}")
+        if tables is not None:
+            try:
+                pb = prevalence_bias(table=tables[i], categories=[0.0, 1.0])
+                row["prevalence_index"], row["bias_index"] = pb.prevalence_index, pb.bias_index
+            except InputError:
+                row["prevalence_index"] = row["bias_index"] = math.nan
+        row["note"] = "; ".join(notes)
+        rows_out.append(row)
+    return rows_out
+
+
 def agreement_table(
     data: UnitData,
     *,
@@ -248,10 +363,12 @@ def agreement_table(
     several = data.set_aside.get("units where a coder applied several codes (nominal table)", 0.0)
     unit_word = "characters" if data.unit == "character" else "units"
 
-    def add(level: str, code: str, transcript: str, ratings: CodeRatings, binary: bool = True) -> None:
+    def add(level: str, code: str, transcript: str, ratings: CodeRatings, binary: bool = True,
+            computed: dict[str, Any] | None = None) -> None:
         row = {"level": level, "code": code, "transcript_id": transcript, "unit": unit_name}
-        row.update(_row(ratings, chosen, binary=binary, span=span, confidence=confidence, n_boot=n_boot, seed=seed,
-                        n_coders=n_coders, convention=convention, boot_method=boot_method))
+        row.update(computed if computed is not None else _row(
+            ratings, chosen, binary=binary, span=span, confidence=confidence, n_boot=n_boot, seed=seed,
+            n_coders=n_coders, convention=convention, boot_method=boot_method))
         reasons = []
         if row["n_set_aside"]:
             reasons.append(f"{row['n_set_aside']:g} {unit_word} rated by one coder only (a transcript the others "
@@ -266,14 +383,13 @@ def agreement_table(
             row["note"] = "; ".join(x for x in (row.get("note", ""), caveat) if x)
         rows.append(row)
 
-    for code in data.codes:
-        add("code", code, "(all)", data.code_counts(code))
+    binary_rows: list[tuple[str, str, str, CodeRatings]] = [("code", code, "(all)", data.code_counts(code))
+                                                             for code in data.codes]
+    nominal = None
     if data.codes:
         pooled = data.pooled_counts()
-        add("pooled", POOLED, "(all)", pooled)
+        binary_rows.append(("pooled", POOLED, "(all)", pooled))
         nominal = data.nominal()
-        if nominal is not None:
-            add("nominal", NOMINAL, "(all)", nominal, binary=False)
         if by_transcript and len(data.transcripts) > 1:
             order = np.argsort(pooled.transcript, kind="stable")
             bounds = np.searchsorted(pooled.transcript[order], np.arange(len(data.transcripts) + 1))
@@ -282,7 +398,15 @@ def agreement_table(
                 if sel.size == 0:
                     continue
                 part = CodeRatings(pooled.ratings[:, sel], pooled.counts[sel], pooled.transcript[sel], [0, 1])
-                add("transcript", POOLED, name, part)
+                binary_rows.append(("transcript", POOLED, name, part))
+    computed: list[dict[str, Any] | None] = [None] * len(binary_rows)
+    if binary_rows and not span and not n_boot and all(s in BATCHED for s in chosen) and n_coders <= 30:
+        computed = list(_binary_rows([part for *_, part in binary_rows], chosen, confidence=confidence,
+                                     n_coders=n_coders, convention=convention))
+    for (level, code, transcript, part), row in zip(binary_rows, computed):
+        add(level, code, transcript, part, computed=row)
+        if level == "pooled" and nominal is not None:
+            add("nominal", NOMINAL, "(all)", nominal, binary=False)
     frame = pd.DataFrame.from_records(rows)
     if frame.empty:
         return frame
