@@ -81,9 +81,8 @@ def write_qdpx(path: Path, selections: int, sources: int = 50, chars: int = 20_0
                     a = rng.randrange(len(spaces) - 12)
                     start, end = spaces[a] + 1, spaces[a + rng.randint(1, 10)]
                     user = users[n % 2]
-                    put(f'<PlainTextSelection guid="{guid(4, n)}" startPosition="{start}" endPosition="{end}" '
-                        f'creatingUser="{user}" creationDateTime="2024-03-01T10:00:00Z">'
-                        f'<Coding guid="{guid(5, n)}" creatingUser="{user}">'
+                    put(f'<PlainTextSelection guid="{guid(4, n)}" startPosition="{start}" endPosition="{end}">'
+                        f'<Coding guid="{guid(5, n)}" creatingUser="{user}" creationDateTime="2024-03-01T10:00:00Z">'
                         f'<CodeRef targetGUID="{code_guids[rng.randrange(codes)]}"/></Coding>'
                         "</PlainTextSelection>\n")
                     n += 1

@@ -18,6 +18,11 @@ comment import 7.7x slower), and it can be made as safe:
   already with :func:`mio_qual.safezip.read_member`);
 * comments and processing instructions are dropped, so a tree holds elements only.
 
+Large documents (a REFI-QDA ``project.qde`` of a million selections) are read with
+:class:`iterparse` instead: the same parser settings, fed from a stream in chunks, handing each
+element over when it ends so the reader can clear it; memory then follows what the reader
+keeps, not the size of the document.
+
 Elements are lxml elements: the ``xml.etree.ElementTree`` API (``find``, ``iter``, ``get``,
 ``itertext``, ``tag``) plus ``sourceline``, the line of the start tag.
 """
@@ -25,7 +30,7 @@ Elements are lxml elements: the ``xml.etree.ElementTree`` API (``find``, ``iter`
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, Iterator, Sequence
 
 from .errors import InputError
 
@@ -93,20 +98,12 @@ def parse_bytes(data: bytes, *, max_bytes: int = MAX_BYTES) -> Any:
     try:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:
-        message = str(exc.msg if getattr(exc, "msg", None) else exc)
-        message = message.split(", line ")[0]
-        hostile = "Excessive depth" in message or "huge" in message.lower()
-        if hostile:
-            message = f"nested more than {MAX_DEPTH} levels deep"
-        elif any(marker in data.replace(b"\0", b"") for marker in (b"<!DOCTYPE", b"<!ENTITY")):
-            # libxml2 stops an entity bomb while reading its declarations ("amplification")
-            message, hostile = _DTD_REASON, True
-        raise XMLRefused(message, exc.position if getattr(exc, "position", None) else None, hostile) from None
+        raise _syntax_refusal(exc, any(marker in data.replace(b"\0", b"") for marker in _MARKERS)) from None
     except (ValueError, LookupError) as exc:  # e.g. an unknown encoding or a str with a declaration
         raise XMLRefused(str(exc)) from None
     if root is None:  # pragma: no cover - libxml2 reports an empty document as a syntax error
         raise XMLRefused("empty document")
-    if root.getroottree().docinfo.doctype or root.getroottree().docinfo.internalDTD is not None:
+    if _has_dtd(root):
         raise XMLRefused(_DTD_REASON, (1, 1), hostile=True)
     return root
 
@@ -134,12 +131,166 @@ def parse(data: bytes, *, path: str | Path, what: str, damaged_hint: str = "re-s
     try:
         return parse_bytes(data, max_bytes=max_bytes)
     except XMLRefused as exc:
-        line = exc.position[0] if exc.position else None
-        if exc.hostile:
-            raise InputError(f"{what} {exc.reason}, which these files never need; nothing was read", path=path,
-                             line=line, hint="the file may be hostile; do not open it") from None
-        raise InputError(f"{what} is damaged: not well-formed XML ({exc.reason})", path=path, line=line,
-                         hint=damaged_hint) from None
+        raise refusal_error(exc, path=path, what=what, damaged_hint=damaged_hint) from None
 
 
-__all__ = ["MAX_BYTES", "MAX_DEPTH", "XMLRefused", "parse", "parse_bytes"]
+def parse_stream(stream: IO[bytes], *, drop: Sequence[str], max_bytes: int = MAX_BYTES) -> Any:
+    """Parse a document from a stream into a tree that leaves out the elements named in ``drop``.
+
+    Each element whose local name is in ``drop`` is cleared when it ends and removed once the
+    next one ends, so a document made mostly of such elements (the selections of a
+    ``project.qde``, for a reader that wants its codebook) never sits in memory. The elements
+    kept keep their ``sourceline``. Settings and refusals as :class:`iterparse`.
+
+    Returns
+    -------
+    lxml element
+        The root.
+
+    Examples
+    --------
+    >>> import io
+    >>> root = parse_stream(io.BytesIO(b"<r><a/><s><a/><a/></s><b/></r>"), drop=["a"])
+    >>> [child.tag for child in root], [len(child) for child in root]
+    (['s', 'b'], [0, 0])
+    """
+    names = set(drop)
+    reader = iterparse(stream, tags=[f"{{*}}{name}" for name in names], max_bytes=max_bytes)
+    for element in reader:
+        element.clear()
+        parent = element.getparent()
+        previous = element.getprevious()
+        while previous is not None and previous.tag.rsplit("}", 1)[-1] in names:
+            parent.remove(previous)
+            previous = element.getprevious()
+    root = reader.root
+    for element in [e for e in root.iter() if isinstance(e.tag, str) and e.tag.rsplit("}", 1)[-1] in names]:
+        element.getparent().remove(element)
+    return root
+
+
+def refusal_error(exc: XMLRefused, *, path: str | Path, what: str,
+                  damaged_hint: str = "re-save it from the program that made it") -> InputError:
+    """The one-line :class:`InputError` for a refused document (hostile, or damaged with ``damaged_hint``)."""
+    line = (exc.position[0] or None) if exc.position else None
+    if exc.hostile:
+        return InputError(f"{what} {exc.reason}, which these files never need; nothing was read", path=path,
+                          line=line, hint="the file may be hostile; do not open it")
+    return InputError(f"{what} is damaged: not well-formed XML ({exc.reason})", path=path, line=line,
+                      hint=damaged_hint)
+
+
+def _syntax_refusal(exc: Any, saw_dtd: bool) -> XMLRefused:
+    """An lxml syntax error as :class:`XMLRefused` (depth and size bounds and DTDs as hostile)."""
+    message = str(exc.msg if getattr(exc, "msg", None) else exc)
+    message = message.split(", line ")[0]
+    hostile = "Excessive depth" in message or "huge" in message.lower()
+    if hostile:
+        message = f"nested more than {MAX_DEPTH} levels deep"
+    elif saw_dtd:  # libxml2 stops an entity bomb while reading its declarations ("amplification")
+        message, hostile = _DTD_REASON, True
+    return XMLRefused(message, exc.position if getattr(exc, "position", None) else None, hostile)
+
+
+def _has_dtd(root: Any) -> bool:
+    docinfo = root.getroottree().docinfo
+    return bool(docinfo.doctype) or docinfo.internalDTD is not None
+
+
+_MARKERS = (b"<!DOCTYPE", b"<!ENTITY")
+
+
+class _Bounded:
+    """A binary stream read through a byte bound, noting whether a DTD marker went by."""
+
+    def __init__(self, stream: IO[bytes], max_bytes: int) -> None:
+        self.stream, self.max_bytes = stream, max_bytes
+        self.total, self.tail, self.saw_dtd = 0, b"", False
+        self.refused: XMLRefused | None = None
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self.stream.read(size if size and size > 0 else 1 << 16)
+        self.total += len(chunk)
+        if self.total > self.max_bytes:
+            self.refused = XMLRefused(f"larger than {self.max_bytes >> 20} MiB", hostile=True)
+            raise self.refused
+        if not self.saw_dtd and chunk:
+            probe = (self.tail + chunk).replace(b"\0", b"")  # UTF-16 documents too
+            self.saw_dtd = any(marker in probe for marker in _MARKERS)
+            self.tail = chunk[-32:]
+        return chunk
+
+
+class iterparse:  # noqa: N801  (named like the lxml function it hardens)
+    """Parse a document from a stream with the hardened settings, handing over elements as they end.
+
+    Iterating yields each element whose tag is in ``tags`` when its end tag has been read
+    (with its children and ``sourceline``); the reader should ``clear()`` it (and remove
+    earlier siblings it is done with) so the tree never holds the whole document. The
+    settings are those of :func:`parse_bytes`: no entity expanded, no network, no DTD loaded,
+    any document type declaration refused, nesting bounded by :data:`MAX_DEPTH`, the input
+    bounded by ``max_bytes`` as it is read.
+
+    Parameters
+    ----------
+    stream : binary file object
+        Read in chunks of 64 KiB (a zip member opened with ``ZipFile.open`` streams from the
+        archive without being unpacked in memory).
+    tags : sequence of str, optional
+        Tags to hand over (lxml's ``tag`` filter, e.g. ``{*}PlainTextSelection`` for any
+        namespace); default every element.
+    max_bytes : int
+
+    Attributes
+    ----------
+    root : lxml element or None
+        The document's root element, once parsing has started.
+
+    Raises
+    ------
+    XMLRefused
+        While iterating: malformed XML, a document type declaration, nesting deeper than
+        :data:`MAX_DEPTH`, more than ``max_bytes``.
+
+    Examples
+    --------
+    >>> import io
+    >>> reader = iterparse(io.BytesIO(b"<r><a n='1'/><b/><a n='2'/></r>"), tags=["a"])
+    >>> [a.get("n") for a in reader], reader.root.tag
+    (['1', '2'], 'r')
+    """
+
+    def __init__(self, stream: IO[bytes], *, tags: Sequence[str] | None = None, max_bytes: int = MAX_BYTES) -> None:
+        self._source = _Bounded(stream, max_bytes)
+        self._tags = list(tags) if tags is not None else None
+        self.root: Any = None
+
+    def __iter__(self) -> Iterator[Any]:
+        from lxml import etree
+
+        context = etree.iterparse(self._source, events=("end",), tag=self._tags, resolve_entities=False,
+                                  no_network=True, load_dtd=False, dtd_validation=False, huge_tree=False,
+                                  remove_comments=True, remove_pis=True)
+        checked = False
+        try:
+            for _event, element in context:
+                if not checked:
+                    self.root = element.getroottree().getroot()
+                    if _has_dtd(self.root):
+                        raise XMLRefused(_DTD_REASON, (1, 1), hostile=True)
+                    checked = True
+                yield element
+            self.root = context.root
+        except etree.XMLSyntaxError as exc:
+            raise _syntax_refusal(exc, self._source.saw_dtd) from None
+        except (ValueError, LookupError) as exc:  # an unknown encoding; the byte bound (an XMLRefused)
+            if self._source.refused is not None:
+                raise self._source.refused from None
+            raise exc if isinstance(exc, XMLRefused) else XMLRefused(str(exc)) from None
+        if self.root is None:  # pragma: no cover - libxml2 reports an empty document as a syntax error
+            raise XMLRefused("empty document")
+        if not checked and _has_dtd(self.root):
+            raise XMLRefused(_DTD_REASON, (1, 1), hostile=True)
+
+
+__all__ = ["MAX_BYTES", "MAX_DEPTH", "XMLRefused", "iterparse", "parse", "parse_bytes", "parse_stream", "refusal_error"]

@@ -197,15 +197,22 @@ class _Node:
         return [c for c in self.children if c.local == local]
 
 
-def _parse_xml(data: bytes) -> _Node:
+_BULK = ("PlainTextSelection", "TextSource", "PictureSource", "PDFSource", "AudioSource", "VideoSource")
+"""What a project's codebook reader leaves out as it streams ``project.qde`` (issue 20: 1.5M selections)."""
+
+
+def _parse_xml(data: bytes | IO[bytes]) -> _Node:
     """Parse with :func:`mio_qual.xmlsafe.parse_bytes` (hardened lxml) into :class:`_Node` trees.
+
+    A stream (``project.qde`` inside a ``.qdpx``) is read with :func:`mio_qual.xmlsafe.parse_stream`,
+    its sources and selections left out as they are read.
 
     Raises :class:`~mio_qual.xmlsafe.XMLRefused` (a ``ValueError`` with the ``position``) for
     malformed or hostile XML.
     """
-    from ..xmlsafe import parse_bytes
+    from ..xmlsafe import parse_bytes, parse_stream
 
-    root = parse_bytes(data)
+    root = parse_bytes(data) if isinstance(data, bytes) else parse_stream(data, drop=_BULK, max_bytes=_MAX_QDE_BYTES)
     top = _Node(root.tag, dict(root.attrib), root.sourceline or 0)
     stack = [(root, top)]
     while stack:  # no recursion: a deep tree is bounded by the parser, not by Python's stack
@@ -256,7 +263,8 @@ def read_qdc_books(path: str | Path) -> list[RawBook]:
     found = BooksByName(path)
     first = found.first
     if path.suffix.lower() == ".qdpx":
-        data: bytes | None = qdpx_project_bytes(path)
+        qdpx_project_codebook(path, found)
+        return found.books()
     else:
         data = read_file_bytes(path, first, _MAX_BYTES)
     if data is None:
@@ -265,16 +273,20 @@ def read_qdc_books(path: str | Path) -> list[RawBook]:
     return found.books()
 
 
-def qdpx_project_bytes(path: Path) -> bytes:
-    """The ``project.qde`` inside a ``.qdpx`` archive (bounded, safe unzip).
+def qdpx_project_codebook(path: Path, found: BooksByName) -> None:
+    """Read the codebook of the ``project.qde`` inside a ``.qdpx`` archive into ``found``, streaming
+    the member out of the archive (bounded, safe unzip; never unpacked whole in memory).
 
     Raises
     ------
     InputError
-        When the file is not a safe zip or holds no ``.qde``.
+        When the file is not a safe zip, holds no ``.qde``, or its data is damaged.
     """
+    import zipfile
+    import zlib
+
     from ..errors import InputError
-    from ..safezip import open_zip, read_member
+    from ..safezip import open_zip
 
     with open_zip(path, what="REFI-QDA project") as archive:
         top = [n for n in archive.namelist() if "/" not in n.strip("/")]
@@ -282,10 +294,18 @@ def qdpx_project_bytes(path: Path) -> bytes:
         if len(names) != 1:
             raise InputError("the archive holds no project.qde", path=path,
                              hint="this is not a REFI-QDA project (.qdpx); export the project again from the QDA program")
-        return read_member(archive, names[0], path=path, limit=_MAX_QDE_BYTES)
+        if archive.getinfo(names[0]).file_size > _MAX_QDE_BYTES:
+            raise InputError(f"archive member {names[0]!r} is larger than {_MAX_QDE_BYTES >> 20} MiB", path=path,
+                             hint="the file may be hostile")
+        try:
+            with archive.open(names[0]) as stream:
+                read_qdc_bytes(stream, found)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError) as exc:
+            raise InputError(f"archive member {names[0]!r} is damaged ({exc.__class__.__name__}: {exc})", path=path,
+                             hint="the file may be damaged or hostile; re-save or re-export it") from None
 
 
-def read_qdc_bytes(data: bytes, found: BooksByName) -> None:
+def read_qdc_bytes(data: bytes | IO[bytes], found: BooksByName) -> None:
     """Read the codes of a ``<CodeBook>`` or ``<Project>`` document into ``found``'s books."""
     first = found.first
     try:

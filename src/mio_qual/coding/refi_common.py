@@ -5,9 +5,13 @@ whole project between NVivo, ATLAS.ti, MAXQDA, QualCoder and others as a ``.qdpx
 holding ``project.qde`` (XML in the namespace ``urn:QDA-XML:project:1.0``) and a ``sources/``
 folder with the documents. This module holds what both directions need:
 
-* :func:`parse_qde`: a hardened lxml parse (:mod:`mio_qual.xmlsafe`) of ``project.qde`` into small dataclasses
-  (:class:`QdeProject`), refusing DTD entities (XXE, "billion laughs") with an
-  :class:`~mio_qual.errors.InputError` that names the line;
+* :func:`parse_qde`: a hardened, streaming lxml parse (:class:`mio_qual.xmlsafe.iterparse`) of
+  ``project.qde`` into small dataclasses (:class:`QdeProject`), refusing DTD entities (XXE,
+  "billion laughs") with an :class:`~mio_qual.errors.InputError` that names the line. Each
+  source's selections are kept as columns (:class:`Selections`) and each element is cleared
+  once read, so memory follows the number of selections at about 200 bytes each (issue 20: the
+  whole tree and a dataclass per selection took 3.3 KiB each; 1.5 million selections ran out
+  of memory at 4 GB);
 * deterministic GUIDs (:func:`stable_guid`);
 * offset conventions: REFI counts "characters" from 0 in a source's plain text, but tools
   disagree on what a character is (code points, UTF-16 code units) and on whether a line break
@@ -19,13 +23,15 @@ folder with the documents. This module holds what both directions need:
 
 from __future__ import annotations
 
+import io
 import re
 import unicodedata
 import uuid
+from array import array
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import IO, Any, Iterator, Sequence, overload
 
 from ..errors import InputError
 from ..offsets import cp_to_utf16, crlf_to_lf_offsets, newline_offsets, utf16_to_cp
@@ -144,6 +150,158 @@ class QdeSelection:
     whole: bool = False  # the source's own codings: codes applied to the whole source
 
 
+_NONE = b"\xff"  # never the UTF-8 of a str: stands for None in a _Strings buffer
+_LIMIT = 1 << 62  # positions beyond any text are clamped here (they fit no convention either way)
+
+
+class _Strings:
+    """Strings packed as UTF-8 in one buffer with their end offsets: 8 bytes a string beside its bytes."""
+
+    __slots__ = ("_data", "_ends")
+
+    def __init__(self) -> None:
+        self._data = bytearray()
+        self._ends = array("q")
+
+    def append(self, value: str | None) -> None:
+        self._data += _NONE if value is None else value.encode("utf-8", "surrogatepass")
+        self._ends.append(len(self._data))
+
+    def __len__(self) -> int:
+        return len(self._ends)
+
+    def __getitem__(self, i: int) -> str | None:
+        raw = self._data[self._ends[i - 1] if i else 0:self._ends[i]]
+        return None if raw == _NONE else raw.decode("utf-8", "surrogatepass")
+
+
+class _Pool:
+    """Strings used many times (user and code GUIDs) kept once; a use is an int index, -1 for None."""
+
+    __slots__ = ("index", "values")
+
+    def __init__(self) -> None:
+        self.index: dict[str, int] = {}
+        self.values: list[str] = []
+
+    def add(self, value: str | None) -> int:
+        if value is None:
+            return -1
+        k = self.index.get(value)
+        if k is None:
+            k = self.index[value] = len(self.values)
+            self.values.append(value)
+        return k
+
+    def get(self, k: int) -> str | None:
+        return None if k < 0 else self.values[k]
+
+
+class Selections(Sequence[QdeSelection]):
+    """The selections of one source, kept as columns rather than one dataclass each.
+
+    A selection with one coding takes about 200 bytes (its GUIDs and dates packed as UTF-8,
+    positions in arrays, user and code GUIDs pooled), so a ``project.qde`` of 1.5 million
+    selections fits in a few hundred MiB (issue 20). Indexing gives a :class:`QdeSelection`
+    built on the spot; the columns serve the loops over every selection
+    (:func:`mio_qual.coding.refi_import.choose_convention` and the placing of codings).
+
+    Attributes
+    ----------
+    starts, ends : array of int
+        The positions as the file gives them.
+    first : array of int
+        The codings of selection ``i`` are ``first[i]`` up to ``first[i + 1]`` (see
+        :meth:`coding_code`, :meth:`coding_user`, :meth:`coding_guid`).
+    """
+
+    def __init__(self, pool: _Pool | None = None) -> None:
+        self._pool = pool if pool is not None else _Pool()
+        self.guids, self.names, self.created = _Strings(), _Strings(), _Strings()
+        self.starts, self.ends, self.lines, self.users = array("q"), array("q"), array("q"), array("i")
+        self.descriptions: dict[int, str] = {}
+        self.notes: dict[int, list[str]] = {}
+        self.first = array("q", [0])
+        self.coding_guids, self.coding_created = _Strings(), _Strings()
+        self.coding_codes, self.coding_users = array("i"), array("i")
+        self.coding_notes: dict[int, list[str]] = {}
+
+    @classmethod
+    def of(cls, selections: Sequence[QdeSelection]) -> "Selections":
+        """``selections`` as columns (the same object when it already is)."""
+        if isinstance(selections, Selections):
+            return selections
+        out = cls()
+        for selection in selections:
+            out.append(selection)
+        return out
+
+    def append(self, selection: QdeSelection) -> None:
+        """Add one selection (and its codings) at the end."""
+        i = len(self.starts)
+        self.guids.append(selection.guid)
+        self.starts.append(max(-_LIMIT, min(_LIMIT, selection.start)))
+        self.ends.append(max(-_LIMIT, min(_LIMIT, selection.end)))
+        self.lines.append(selection.line or 0)
+        self.names.append(selection.name)
+        self.created.append(selection.created)
+        self.users.append(self._pool.add(selection.user))
+        if selection.description:
+            self.descriptions[i] = selection.description
+        if selection.notes:
+            self.notes[i] = list(selection.notes)
+        for coding in selection.codings:
+            if coding.notes:
+                self.coding_notes[len(self.coding_codes)] = list(coding.notes)
+            self.coding_guids.append(coding.guid)
+            self.coding_codes.append(self._pool.add(coding.code))
+            self.coding_users.append(self._pool.add(coding.user))
+            self.coding_created.append(coding.created)
+        self.first.append(len(self.coding_codes))
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    @overload
+    def __getitem__(self, i: int) -> QdeSelection: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[QdeSelection]: ...
+
+    def __getitem__(self, i: int | slice) -> QdeSelection | list[QdeSelection]:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        return QdeSelection(guid=self.guids[i] or "", start=self.starts[i], end=self.ends[i], name=self.names[i] or "",
+                            description=self.descriptions.get(i, ""), user=self._pool.get(self.users[i]),
+                            created=self.created[i], codings=self.codings(i), notes=list(self.notes.get(i, [])),
+                            line=self.lines[i] or None)
+
+    def __iter__(self) -> Iterator[QdeSelection]:
+        return (self[i] for i in range(len(self)))
+
+    def codings(self, i: int) -> list[QdeCoding]:
+        """The codings of selection ``i``."""
+        return [QdeCoding(guid=self.coding_guids[j] or "", code=self.coding_code(j), user=self.coding_user(j),
+                          created=self.coding_created[j], notes=list(self.coding_notes.get(j, [])))
+                for j in range(self.first[i], self.first[i + 1])]
+
+    def coding_code(self, j: int) -> str:
+        """The code GUID of coding ``j``."""
+        return self._pool.get(self.coding_codes[j]) or ""
+
+    def coding_user(self, j: int) -> str | None:
+        """The ``creatingUser`` of coding ``j``."""
+        return self._pool.get(self.coding_users[j])
+
+    def user(self, i: int) -> str | None:
+        """The ``creatingUser`` of selection ``i``."""
+        return self._pool.get(self.users[i])
+
+
 @dataclass
 class QdeSource:
     """A REFI ``TextSource`` with its selections and variable values."""
@@ -152,7 +310,7 @@ class QdeSource:
     name: str
     plain_text_path: str | None = None
     plain_text_content: str | None = None
-    selections: list[QdeSelection] = field(default_factory=list)
+    selections: Sequence[QdeSelection] = field(default_factory=list)  # a Selections when parsed
     codings: list[QdeCoding] = field(default_factory=list)  # codes on the whole source
     variables: dict[str, Any] = field(default_factory=dict)  # variable GUID -> value
     user: str | None = None
@@ -231,23 +389,6 @@ def _text(element: Any | None) -> str:
     return "" if element is None else (element.text or "")
 
 
-def parse_xml(data: bytes, *, path: str | Path, what: str = "project.qde") -> Any:
-    """Parse XML bytes with :func:`mio_qual.xmlsafe.parse` (hardened lxml), every refusal a one-line InputError.
-
-    Entity and document type declarations (external entities, "billion laughs" expansion),
-    external references and nesting deeper than :data:`mio_qual.xmlsafe.MAX_DEPTH` are refused;
-    malformed XML names its line. Each element's ``sourceline`` is the line of its start tag.
-
-    Raises
-    ------
-    InputError
-        For hostile or malformed XML.
-    """
-    from ..xmlsafe import parse
-
-    return parse(data, path=path, what=what, damaged_hint="re-export the project from the QDA program")
-
-
 def _int_attr(element: Any, name: str, *, path: str | Path, line: int | None) -> int:
     value = element.get(name)
     try:
@@ -301,7 +442,24 @@ def _variable_values(element: Any) -> dict[str, Any]:
     return values
 
 
-def _source(element: Any, *, path: str | Path) -> QdeSource:
+def _selection(element: Any, *, path: str | Path) -> QdeSelection:
+    line = element.sourceline
+    return QdeSelection(
+        guid=normalize_guid(element.get("guid")) or "",
+        start=_int_attr(element, "startPosition", path=path, line=line),
+        end=_int_attr(element, "endPosition", path=path, line=line),
+        name=element.get("name") or "",
+        description=_text(_child(element, "Description")),
+        user=normalize_guid(element.get("creatingUser")),
+        created=element.get("creationDateTime"),
+        codings=_codings(element),
+        notes=[normalize_guid(n.get("targetGUID")) or "" for n in _children(element, "NoteRef")],
+        line=line,
+    )
+
+
+def _source(element: Any, *, path: str | Path, selections: Sequence[QdeSelection] | None = None) -> QdeSource:
+    """A ``TextSource`` or ``Note``; ``selections`` when the stream has read them already."""
     source = QdeSource(
         guid=normalize_guid(element.get("guid")) or "",
         name=element.get("name") or "",
@@ -314,20 +472,8 @@ def _source(element: Any, *, path: str | Path) -> QdeSource:
     content = _child(element, "PlainTextContent")
     if content is not None:
         source.plain_text_content = content.text or ""
-    for sel in _children(element, "PlainTextSelection"):
-        line = sel.sourceline
-        source.selections.append(QdeSelection(
-            guid=normalize_guid(sel.get("guid")) or "",
-            start=_int_attr(sel, "startPosition", path=path, line=line),
-            end=_int_attr(sel, "endPosition", path=path, line=line),
-            name=sel.get("name") or "",
-            description=_text(_child(sel, "Description")),
-            user=normalize_guid(sel.get("creatingUser")),
-            created=sel.get("creationDateTime"),
-            codings=_codings(sel),
-            notes=[normalize_guid(n.get("targetGUID")) or "" for n in _children(sel, "NoteRef")],
-            line=line,
-        ))
+    source.selections = selections if selections is not None else [
+        _selection(sel, path=path) for sel in _children(element, "PlainTextSelection")]
     source.codings = _codings(element)
     source.variables = _variable_values(element)
     return source
@@ -338,23 +484,13 @@ def _note_refs(element: Any) -> list[str]:
     return [normalize_guid(n.get("targetGUID")) or "" for n in _children(element, "NoteRef")]
 
 
-def parse_qde(data: bytes, *, path: str | Path) -> QdeProject:
-    """Parse the bytes of ``project.qde`` into a :class:`QdeProject`.
+_SOURCE_KINDS = ("TextSource", "PictureSource", "PDFSource", "AudioSource", "VideoSource")
+_SECTIONS = ("Users", "CodeBook", "Variables", "Cases", "Sources", "Notes", "Sets")
+_TAGS = [f"{{*}}{name}" for name in ("PlainTextSelection", *_SOURCE_KINDS, *_SECTIONS)]
+"""What the stream hands over: selections and sources as they end, the other sections whole."""
 
-    Parameters
-    ----------
-    data : bytes
-        The XML.
-    path : str or Path
-        The ``.qdpx`` file, for messages.
 
-    Raises
-    ------
-    InputError
-        Hostile or malformed XML, a root other than ``Project``, or a selection position that is
-        not a whole number.
-    """
-    root = parse_xml(data, path=path)
+def _project_of(root: Any, path: str | Path) -> QdeProject:
     if _local(root.tag) != "Project":
         raise InputError(f"project.qde has root element <{_local(root.tag)}>, not <Project>", path=path,
                          hint="this is not a REFI-QDA project; export a .qdpx project from the QDA program")
@@ -362,62 +498,139 @@ def parse_qde(data: bytes, *, path: str | Path) -> QdeProject:
     if namespace and namespace != NS:
         raise InputError(f"project.qde uses namespace {namespace!r}, not {NS!r}", path=path,
                          hint="only REFI-QDA project exchange 1.0 files can be read")
-    project = QdeProject(name=root.get("name") or "", creating_user=normalize_guid(root.get("creatingUserGUID")))
-    users = _child(root, "Users")
-    for user in _children(users, "User") if users is not None else []:
-        guid = normalize_guid(user.get("guid")) or ""
-        project.users[guid] = QdeUser(guid=guid, name=(user.get("name") or user.get("id") or guid).strip())
-    codebook = _child(root, "CodeBook")
-    codes_el = _child(codebook, "Codes") if codebook is not None else None
+    return QdeProject(name=root.get("name") or "", creating_user=normalize_guid(root.get("creatingUserGUID")))
 
-    def walk(element: Any, parent: str | None) -> None:
-        for code in _children(element, "Code"):
-            guid = normalize_guid(code.get("guid")) or ""
-            project.codes[guid] = QdeCode(
-                guid=guid, name=(code.get("name") or "").strip(), parent=parent,
-                description=_text(_child(code, "Description")),
-                is_codable=(code.get("isCodable") or "true").strip().lower() not in ("false", "0"),
-                notes=_note_refs(code))
-            walk(code, guid)
 
-    if codes_el is not None:
-        walk(codes_el, None)
-    variables = _child(root, "Variables")
-    for var in _children(variables, "Variable") if variables is not None else []:
-        guid = normalize_guid(var.get("guid")) or ""
-        project.variables[guid] = QdeVariable(guid=guid, name=(var.get("name") or guid).strip(),
-                                              type=var.get("typeOfVariable") or "Text")
-    cases = _child(root, "Cases")
-    for case in _children(cases, "Case") if cases is not None else []:
-        project.cases.append(QdeCase(
-            guid=normalize_guid(case.get("guid")) or "",
-            name=(case.get("name") or case.get("guid") or "").strip(),
-            sources=[normalize_guid(r.get("targetGUID")) or "" for r in _children(case, "SourceRef")],
-            selections=[normalize_guid(r.get("targetGUID")) or "" for r in _children(case, "SelectionRef")],
-            variables=_variable_values(case)))
-    sources = _child(root, "Sources")
-    for element in sources if sources is not None else []:
-        kind = _local(element.tag)
-        if kind == "TextSource":
-            project.sources.append(_source(element, path=path))
-        elif kind in ("PictureSource", "PDFSource", "AudioSource", "VideoSource"):
-            project.other_sources += 1
-    notes = _child(root, "Notes")
-    for note in _children(notes, "Note") if notes is not None else []:
-        parsed = _source(note, path=path)
-        if parsed.name == EXTENSION_NOTE and parsed.plain_text_content:
-            project.extension = _extension(parsed.plain_text_content)
-            continue
-        project.notes[parsed.guid] = parsed
-    sets = _child(root, "Sets")
-    for item in _children(sets, "Set") if sets is not None else []:
-        project.sets.append(QdeSet(
-            guid=normalize_guid(item.get("guid")) or "", name=(item.get("name") or "").strip(),
-            sources=[normalize_guid(r.get("targetGUID")) or "" for r in _children(item, "MemberSource")],
-            codes=[normalize_guid(r.get("targetGUID")) or "" for r in _children(item, "MemberCode")],
-            description=_text(_child(item, "Description"))))
-    project.note_refs = _note_refs(root)
+def _in_section(element: Any, root: Any, name: str) -> bool:
+    """True when ``element`` is the section ``name`` directly under the root."""
+    return element is not None and element.getparent() is root and _local(element.tag) == name
+
+
+def _drop_done(element: Any, kinds: Sequence[str] | None = None) -> None:
+    """Clear ``element`` and remove the siblings before it (of ``kinds`` only, when given): read already."""
+    element.clear()
+    parent = element.getparent()
+    while parent is not None:
+        previous = element.getprevious()
+        if previous is None or (kinds is not None and _local(previous.tag) not in kinds):
+            return
+        parent.remove(previous)
+
+
+def parse_qde(data: bytes | IO[bytes], *, path: str | Path, max_bytes: int | None = None) -> QdeProject:
+    """Parse ``project.qde`` (its bytes, or a binary stream such as an open zip member) into a :class:`QdeProject`.
+
+    The document is read as a stream with the hardened parser (:class:`mio_qual.xmlsafe.iterparse`:
+    entity and document type declarations, external references and nesting deeper than
+    :data:`mio_qual.xmlsafe.MAX_DEPTH` are refused; malformed XML names its line). Each
+    ``PlainTextSelection`` is packed into its source's :class:`Selections` and cleared as soon
+    as it ends, each source and section once read, so the tree never holds the document.
+
+    Parameters
+    ----------
+    data : bytes or binary file object
+        The XML.
+    path : str or Path
+        The ``.qdpx`` file, for messages.
+    max_bytes : int, optional
+        Refuse a longer document (default :data:`mio_qual.xmlsafe.MAX_BYTES`).
+
+    Raises
+    ------
+    InputError
+        Hostile or malformed XML, a root other than ``Project``, or a selection position that is
+        not a whole number.
+    """
+    from ..xmlsafe import MAX_BYTES, XMLRefused, iterparse, refusal_error
+
+    stream = io.BytesIO(data) if isinstance(data, (bytes, bytearray, memoryview)) else data
+    reader = iterparse(stream, tags=_TAGS, max_bytes=MAX_BYTES if max_bytes is None else max_bytes)
+    project: QdeProject | None = None
+    pool = _Pool()
+    holder, selections = None, Selections(pool)  # the TextSource whose selections are being read
+    try:
+        for element in reader:
+            root = reader.root
+            if project is None:
+                project = _project_of(root, path)
+            kind = _local(element.tag)
+            parent = element.getparent()
+            if kind == "PlainTextSelection":
+                if parent is not holder:
+                    if _local(parent.tag) != "TextSource" or not _in_section(parent.getparent(), root, "Sources"):
+                        continue  # inside a note or another kind of source: read with it
+                    holder, selections = parent, Selections(pool)
+                selections.append(_selection(element, path=path))
+                _drop_done(element, ("PlainTextSelection",))
+            elif kind in _SOURCE_KINDS:
+                if not _in_section(parent, root, "Sources"):
+                    continue
+                if kind == "TextSource":
+                    project.sources.append(_source(element, path=path,
+                                                   selections=selections if holder is element else Selections(pool)))
+                else:
+                    project.other_sources += 1
+                holder, selections = None, Selections(pool)
+                _drop_done(element)
+            elif parent is root:
+                _section(project, kind, element, path)
+                _drop_done(element, _SECTIONS)  # the project's own NoteRefs stay for the end
+    except XMLRefused as exc:
+        raise refusal_error(exc, path=path, what="project.qde",
+                            damaged_hint="re-export the project from the QDA program") from None
+    project = project if project is not None else _project_of(reader.root, path)
+    project.note_refs = _note_refs(reader.root)
     return project
+
+
+def _section(project: QdeProject, kind: str, element: Any, path: str | Path) -> None:
+    """Read one section of the project (users, codebook, variables, cases, notes, sets) into ``project``."""
+    if kind == "Users":
+        for user in _children(element, "User"):
+            guid = normalize_guid(user.get("guid")) or ""
+            project.users[guid] = QdeUser(guid=guid, name=(user.get("name") or user.get("id") or guid).strip())
+    elif kind == "CodeBook":
+        codes_el = _child(element, "Codes")
+
+        def walk(parent: Any, parent_guid: str | None) -> None:
+            for code in _children(parent, "Code"):
+                guid = normalize_guid(code.get("guid")) or ""
+                project.codes[guid] = QdeCode(
+                    guid=guid, name=(code.get("name") or "").strip(), parent=parent_guid,
+                    description=_text(_child(code, "Description")),
+                    is_codable=(code.get("isCodable") or "true").strip().lower() not in ("false", "0"),
+                    notes=_note_refs(code))
+                walk(code, guid)
+
+        if codes_el is not None:
+            walk(codes_el, None)
+    elif kind == "Variables":
+        for var in _children(element, "Variable"):
+            guid = normalize_guid(var.get("guid")) or ""
+            project.variables[guid] = QdeVariable(guid=guid, name=(var.get("name") or guid).strip(),
+                                                  type=var.get("typeOfVariable") or "Text")
+    elif kind == "Cases":
+        for case in _children(element, "Case"):
+            project.cases.append(QdeCase(
+                guid=normalize_guid(case.get("guid")) or "",
+                name=(case.get("name") or case.get("guid") or "").strip(),
+                sources=[normalize_guid(r.get("targetGUID")) or "" for r in _children(case, "SourceRef")],
+                selections=[normalize_guid(r.get("targetGUID")) or "" for r in _children(case, "SelectionRef")],
+                variables=_variable_values(case)))
+    elif kind == "Notes":
+        for note in _children(element, "Note"):
+            parsed = _source(note, path=path)
+            if parsed.name == EXTENSION_NOTE and parsed.plain_text_content:
+                project.extension = _extension(parsed.plain_text_content)
+                continue
+            project.notes[parsed.guid] = parsed
+    elif kind == "Sets":
+        for item in _children(element, "Set"):
+            project.sets.append(QdeSet(
+                guid=normalize_guid(item.get("guid")) or "", name=(item.get("name") or "").strip(),
+                sources=[normalize_guid(r.get("targetGUID")) or "" for r in _children(item, "MemberSource")],
+                codes=[normalize_guid(r.get("targetGUID")) or "" for r in _children(item, "MemberCode")],
+                description=_text(_child(item, "Description"))))
 
 
 def _extension(content: str) -> dict[str, Any]:

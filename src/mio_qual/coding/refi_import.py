@@ -48,10 +48,12 @@ from __future__ import annotations
 
 import re
 import urllib.parse
+from array import array
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
 
 from ..errors import InputError, UnknownCodeError
 from ..offsets import align, canonical_map
@@ -61,6 +63,7 @@ from .layers import LayerWrite, WriteResult
 from .model import ORIGINS, Coding
 from .refi_common import (
     CASES_ATTRIBUTE,
+    Selections,
     INTERNAL_PREFIX,
     OutsideArchiveError,
     Convention,
@@ -132,6 +135,34 @@ class RefiImportResult:
 
 
 @dataclass
+class _Spans:
+    """Selections of one source kept for import, as columns: which ones and where, in canonical offsets.
+
+    ``layers`` holds the layer (an index into :attr:`QdpxPlan.layers`, -1 for none) of every
+    coding of ``selections`` (indexed like its codings).
+    """
+
+    selections: Selections
+    whole: bool = False  # the source's own codings: one selection covering the whole text
+    kept: array = field(default_factory=lambda: array("q"))  # indices into selections
+    starts: array = field(default_factory=lambda: array("q"))
+    ends: array = field(default_factory=lambda: array("q"))
+    layers: array = field(default_factory=lambda: array("i"))
+
+    def add(self, i: int, start: int, end: int) -> None:
+        self.kept.append(i)
+        self.starts.append(start)
+        self.ends.append(end)
+
+    def codings(self) -> Iterator[tuple[int, int, int]]:
+        """``(k, i, j)`` for every coding ``j`` of every kept selection ``i`` (the ``k``-th kept)."""
+        first = self.selections.first
+        for k, i in enumerate(self.kept):
+            for j in range(first[i], first[i + 1]):
+                yield k, i, j
+
+
+@dataclass
 class _Planned:
     """A source on its way in: raw text, canonical text and selections in canonical offsets."""
 
@@ -139,7 +170,7 @@ class _Planned:
     report: SourceReport
     raw: str
     canonical: str
-    spans: list[tuple[QdeSelection, int, int]] = field(default_factory=list)
+    spans: list[_Spans] = field(default_factory=list)
     variables: dict[str, Any] = field(default_factory=dict)
     cases: list[str] = field(default_factory=list)
 
@@ -158,7 +189,7 @@ class QdpxPlan:
     result: RefiImportResult
     planned: list[_Planned]
     code_map: dict[str, str | None]
-    coders: dict[tuple[str, str], str]
+    layers: list[str]  # the layers codings go to (indexed by _Spans.layers)
     users: list[str]
     note_texts: dict[str, str]
     codebook: "Codebook"
@@ -219,11 +250,11 @@ def read_qdpx(path: str | Path, *, codebook: "Codebook", coder: str | None = Non
 
     with open_zip(path, what="REFI-QDA project") as archive:
         qde_member = _find_qde(archive, path)
-        qde = parse_qde(read_member(archive, qde_member, path=path, limit=MAX_QDE_BYTES), path=path)
+        qde = _parse_member(archive, qde_member, path)
         planned = _plan_sources(archive, qde, path, result, problem)
         note_texts = _note_texts(archive, qde, path)
     code_map = _resolve_codes(qde, planned, codebook, path, result, problem, skip_problems)
-    coders = _coders(qde, planned, coder, problem, path)
+    layers = _coders(qde, planned, coder, problem, path)
     _apply_cases(qde, planned, result)
     if problems:
         raise _problems_error(problems, path)
@@ -235,7 +266,7 @@ def read_qdpx(path: str | Path, *, codebook: "Codebook", coder: str | None = Non
             result.warnings.append(f"{strangers} of the project's {len(qde.codes)} codes are not in the codebook and "
                                    f"were not kept; to keep its own codebook pass --codebook {str(path)!r}")
     origins = {normalize_guid(g) or "": str(o) for g, o in (qde.extension.get("origins") or {}).items()}
-    return QdpxPlan(path, result, planned, code_map, coders, [u.name for u in qde.users.values()], note_texts,
+    return QdpxPlan(path, result, planned, code_map, layers, [u.name for u in qde.users.values()], note_texts,
                     codebook, coder, origin, skip_problems, origins=origins,
                     user_guids={u.name: u.guid for u in qde.users.values()}, sets=qde.sets,
                     own_codebook=own, notes=_kept_notes(qde, note_texts))
@@ -245,8 +276,8 @@ def _kept_notes(qde: QdeProject, texts: Mapping[str, str]) -> list[dict[str, Any
     """The project's notes that are not memos of selections or codings (those become coding
     memos): free notes, notes on codes, on whole sources and on the project, each with what it is
     attached to (GUIDs, resolved by :func:`refi_objects`)."""
-    memos = {g for source in qde.sources for sel in source.selections
-             for g in [*sel.notes, *(n for c in sel.codings for n in c.notes)]}
+    memos = {g for source in qde.sources for columns in [Selections.of(source.selections)]
+             for refs in [*columns.notes.values(), *columns.coding_notes.values()] for g in refs}
     memos |= {g for source in qde.sources for c in source.codings for g in c.notes}
     out = []
     for guid, note in qde.notes.items():
@@ -274,36 +305,47 @@ def place_codings(plan: QdpxPlan, texts: Mapping[str, str]) -> dict[str, list[Co
     """
     codings_by_coder: dict[str, list[Coding]] = {}
     for planned in plan.planned:
-        if planned.report.transcript_id is None:
+        tid = planned.report.transcript_id
+        if tid is None:
             continue
-        stored = texts[planned.report.transcript_id]
+        stored = texts[tid]
         mapping = align(planned.canonical, stored)
-        for selection, start, end in planned.spans:
-            new_start, new_end = (0, len(stored)) if selection.whole else (mapping.start(start), mapping.end(end))
-            where = _where_selection(planned.source, selection, plan.path)
-            if not selection.whole and new_end <= new_start or (
-                    normalize_for_match(stored[new_start:new_end]) != normalize_for_match(planned.canonical[start:end])):
-                plan.problem(f"{where}: its text {_clip(planned.canonical[start:end])!r} is not at the same place "
-                             f"in transcript {planned.report.transcript_id!r}")
-                continue
-            memo = _memo(selection, plan.note_texts)
-            for coding in selection.codings:
-                code_id = plan.code_map.get(coding.code)
-                layer = plan.coders.get((selection.guid, coding.guid))
-                if code_id is None or layer is None:
+        for spans in planned.spans:
+            sel = spans.selections
+            placed: tuple[int, int, int] | None = None  # (k, new start, new end) of the selection in hand
+            for k, i, j in spans.codings():
+                if placed is None or placed[0] != k:
+                    start, end = spans.starts[k], spans.ends[k]
+                    new_start, new_end = (0, len(stored)) if spans.whole else (mapping.start(start), mapping.end(end))
+                    placed = (k, new_start, new_end)
+                    good = spans.whole or new_end > new_start and (
+                        normalize_for_match(stored[new_start:new_end]) == normalize_for_match(planned.canonical[start:end]))
+                    if not good:
+                        where = _where_selection(planned.source, sel[i], plan.path)
+                        plan.problem(f"{where}: its text {_clip(planned.canonical[start:end])!r} is not at the same "
+                                     f"place in transcript {tid!r}")
+                    memo = _memo(sel, i, plan.note_texts)
+                    selection_guid, selection_created = sel.guids[i] or "", sel.created[i]
+                if not good:
                     continue
-                origin = plan.origins.get(coding.guid, plan.origin)
-                codings_by_coder.setdefault(layer, []).append(Coding(
-                    transcript_id=planned.report.transcript_id, start=new_start, end=new_end, code=code_id,
-                    coder=layer, origin=origin if origin in ORIGINS else plan.origin, memo=memo,
-                    created=xsd_datetime(coding.created or selection.created)))
-                key = coding_key(planned.report.transcript_id, new_start, new_end, code_id, layer)
-                if selection.guid:
-                    plan.objects.append(("selection", key, selection.guid, None))
-                if coding.guid:
-                    plan.objects.append(("coding", key, coding.guid, None))
-                if selection.whole:
-                    plan.objects.append(("whole", key, coding.guid or "", None))
+                code_id = plan.code_map.get(sel.coding_code(j))
+                layer = spans.layers[j]
+                if code_id is None or layer < 0:
+                    continue
+                coder = plan.layers[layer]
+                coding_guid = sel.coding_guids[j] or ""
+                origin = plan.origins.get(coding_guid, plan.origin)
+                codings_by_coder.setdefault(coder, []).append(Coding(
+                    transcript_id=tid, start=new_start, end=new_end, code=code_id,
+                    coder=coder, origin=origin if origin in ORIGINS else plan.origin, memo=memo,
+                    created=xsd_datetime(sel.coding_created[j] or selection_created)))
+                key = coding_key(tid, new_start, new_end, code_id, coder)
+                if selection_guid:
+                    plan.objects.append(("selection", key, selection_guid, None))
+                if coding_guid:
+                    plan.objects.append(("coding", key, coding_guid, None))
+                if spans.whole:
+                    plan.objects.append(("whole", key, coding_guid, None))
                 planned.report.codings += 1
     if plan.problems:
         raise _problems_error(plan.problems, plan.path)
@@ -399,6 +441,26 @@ def _find_qde(archive: zipfile.ZipFile, path: Path) -> str:
         return qde[0]
     raise InputError("the archive holds no project.qde", path=path,
                      hint="this is not a REFI-QDA project (.qdpx); export the project again from the QDA program")
+
+
+def _parse_member(archive: zipfile.ZipFile, member: str, path: Path) -> QdeProject:
+    """Parse ``project.qde`` as it streams out of the archive (never unpacked whole in memory).
+
+    Raises
+    ------
+    InputError
+        A member declaring (or inflating to) more than :data:`MAX_QDE_BYTES`, damaged
+        compressed data, or XML :func:`~mio_qual.coding.refi_common.parse_qde` refuses.
+    """
+    if archive.getinfo(member).file_size > MAX_QDE_BYTES:
+        raise InputError(f"archive member {member!r} is larger than {MAX_QDE_BYTES >> 20} MiB", path=path,
+                         hint="the file may be hostile")
+    try:
+        with archive.open(member) as stream:
+            return parse_qde(stream, path=path, max_bytes=MAX_QDE_BYTES)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError) as exc:
+        raise InputError(f"archive member {member!r} is damaged ({exc.__class__.__name__}: {exc})", path=path,
+                         hint="the file may be damaged or hostile; re-save or re-export it") from None
 
 
 def _member_for(archive: zipfile.ZipFile, reference: str, *, path: Path, where: str) -> str | None:
@@ -513,22 +575,28 @@ def choose_convention(raw: str, selections: Sequence[QdeSelection]) -> tuple[Con
     """
     if not selections:
         return None, []
+    columns = Selections.of(selections)
     text_lf = raw.replace("\r\n", "\n")
-    wanted = [p for s in selections for p in (s.start, s.end)]
+    wanted = [p for pair in zip(columns.starts, columns.ends) for p in pair]
+    named = [k for k in range(len(columns)) if columns.names[k]]
     best_key: tuple | None = None
     best: tuple[Convention | None, list[int | None]] = (None, [])
     for order, convention in enumerate(conventions_for(raw)):
         converted = convert_positions(raw, wanted, convention)
         fits = whole = cut = edges = 0
-        for k, selection in enumerate(selections):
+        for k in range(len(columns)):
             start, end = converted[2 * k], converted[2 * k + 1]
             if start is None or end is None or end < start:
                 continue
             fits += 1
-            quality = name_match(selection.name, text_lf[start:end]) if selection.name else 0
+            edges += _on_boundary(text_lf, start) + _on_boundary(text_lf, end)
+        for k in named:
+            start, end = converted[2 * k], converted[2 * k + 1]
+            if start is None or end is None or end < start:
+                continue
+            quality = name_match(columns.names[k] or "", text_lf[start:end])
             whole += quality == 2
             cut += quality == 1
-            edges += _on_boundary(text_lf, start) + _on_boundary(text_lf, end)
         key = (whole, cut, fits, edges, -order)
         if best_key is None or key > best_key:
             best_key, best = key, (convention, converted)
@@ -569,26 +637,31 @@ def _plan_sources(archive: zipfile.ZipFile, qde: QdeProject, path: Path, result:
             continue
         canonical, cmap = canonical_map(raw.replace("\r\n", "\n"))
         plan = _Planned(source=source, report=report, raw=raw, canonical=canonical)
-        convention, positions = choose_convention(raw, source.selections)
+        selections = Selections.of(source.selections)
+        convention, positions = choose_convention(raw, selections)
         report.convention = convention.label if convention else ""
-        for k, selection in enumerate(source.selections):
+        spans = _Spans(selections)
+        for k in range(len(selections)):
             start, end = positions[2 * k], positions[2 * k + 1]
-            here = _where_selection(source, selection, path)
             if start is None or end is None or end < start:
-                problem(f"{here} does not fit its text ({len(raw)} characters) under any offset convention")
+                problem(f"{_where_selection(source, selections[k], path)} does not fit its text ({len(raw)} characters) "
+                        "under any offset convention")
                 continue
             if end == start:
-                result.warnings.append(f"{here} is empty; skipped")
+                result.warnings.append(f"{_where_selection(source, selections[k], path)} is empty; skipped")
                 continue
             cstart, cend = cmap.start(start), cmap.end(end)
             if cend <= cstart:
-                result.warnings.append(f"{here} covers only white space; skipped")
+                result.warnings.append(f"{_where_selection(source, selections[k], path)} covers only white space; "
+                                       "skipped")
                 continue
-            plan.spans.append((selection, cstart, cend))
+            spans.add(k, cstart, cend)
+        plan.spans.append(spans)
         if source.codings:  # codes applied to the whole source: a coding of the whole text
-            whole = QdeSelection(guid="", start=0, end=len(canonical), user=source.user, codings=source.codings,
-                                 whole=True, line=source.line)
-            plan.spans.append((whole, 0, len(canonical)))
+            whole = _Spans(Selections.of([QdeSelection(guid="", start=0, end=len(canonical), user=source.user,
+                                                       codings=source.codings, line=source.line)]), whole=True)
+            whole.add(0, 0, len(canonical))
+            plan.spans.append(whole)
         planned.append(plan)
     return planned
 
@@ -598,9 +671,10 @@ def _resolve_codes(qde: QdeProject, planned: list[_Planned], codebook: "Codebook
                    result: RefiImportResult, problem: Any, skip_problems: bool) -> dict[str, str]:
     used: dict[str, int] = {}
     for plan in planned:
-        for selection, _s, _e in plan.spans:
-            for coding in selection.codings:
-                used[coding.code] = used.get(coding.code, 0) + 1
+        for spans in plan.spans:
+            for _k, _i, j in spans.codings():
+                code = spans.selections.coding_code(j)
+                used[code] = used.get(code, 0) + 1
     code_map: dict[str, str] = {}
     unknown: list[str] = []
     for guid in sorted(used, key=lambda g: (qde.codes[g].name if g in qde.codes else "", g)):
@@ -655,44 +729,97 @@ def _resolve_one(codebook: "Codebook", name: str, code_path: str) -> tuple[str |
     return None, why
 
 
-def _coders(qde: QdeProject, planned: list[_Planned], coder: str | None, problem: Any,
-            path: Path) -> dict[tuple[str, str], str]:
-    """Layer of every (selection GUID, coding GUID); one GUID coded by two users is refused, never merged."""
+def _coders(qde: QdeProject, planned: list[_Planned], coder: str | None, problem: Any, path: Path) -> list[str]:
+    """The layer of every coding (set in each :class:`_Spans`' ``layers``) and the list of layers.
+
+    One (selection GUID, coding GUID) coded by two users is refused, never merged. The check
+    keeps a 64-bit hash per coding in arrays (not a dict of GUID pairs: 1.5 million of those
+    took hundreds of MiB) and compares the GUIDs themselves only where two hashes meet.
+    """
     if coder is not None and not coder.strip():
         raise InputError("the coder name is empty", hint="pass --coder NAME")
     single = next(iter(qde.users.values())).name if len(qde.users) == 1 else None
-    out: dict[tuple[str, str], str] = {}
+    names: list[str] = [coder] if coder is not None else []
+    index = {name: k for k, name in enumerate(names)}
+    by_user: dict[str | None, int | str] = {}  # user GUID -> layer index, or why the coder is unknown
     missing: dict[str, int] = {}
-    clashes: dict[tuple[str, str], set[str]] = {}
+    hashes, owners = array("q"), array("i")
     for plan in planned:
-        for selection, _s, _e in plan.spans:
-            for coding in selection.codings:
-                key_guids = (selection.guid, coding.guid)
+        for spans in plan.spans:
+            sel = spans.selections
+            spans.layers = array("i", [-1]) * len(sel.coding_codes)
+            for _k, i, j in spans.codings():
                 if coder is not None:
-                    out[key_guids] = coder
+                    spans.layers[j] = 0
                     continue
-                guid = coding.user or selection.user
-                layer = (qde.users[guid].name if guid and guid in qde.users else single if not guid else None)
-                if not layer:
-                    key = ("a User without a name" if layer == "" else
-                           f"user {guid} (not among the project's Users)" if guid else "no creatingUser")
-                    missing[key] = missing.get(key, 0) + 1
-                elif out.setdefault(key_guids, layer) != layer:  # one GUID, two coders: never merged
-                    clashes.setdefault(key_guids, {out[key_guids]}).add(layer)
+                guid = sel.coding_user(j) or sel.user(i)
+                layer = by_user.get(guid)
+                if layer is None:
+                    name = (qde.users[guid].name if guid and guid in qde.users else single if not guid else None)
+                    if name:
+                        layer = by_user[guid] = index.setdefault(name, len(names))
+                        if layer == len(names):
+                            names.append(name)
+                    else:
+                        layer = by_user[guid] = ("a User without a name" if name == "" else
+                                                 f"user {guid} (not among the project's Users)" if guid else
+                                                 "no creatingUser")
+                if isinstance(layer, str):
+                    missing[layer] = missing.get(layer, 0) + 1
+                    continue
+                spans.layers[j] = layer
+                hashes.append(hash((sel.guids[i] or "", sel.coding_guids[j] or "")))
+                owners.append(layer)
     for key, n in sorted(missing.items()):
         problem(f"{n} coding(s) have {key}, so their coder is unknown (pass --coder NAME)")
+    clashes = _clashes(planned, hashes, owners, names)
     if clashes:
         (selection_guid, _coding), layers = next(iter(clashes.items()))
         raise InputError(f"{len(clashes)} selection GUID(s) are shared by codings of different users (first: "
                          f"{selection_guid} by {', '.join(sorted(layers))}); their codings cannot be told apart",
                          path=path, hint="GUIDs must be unique; re-export the project from the QDA program, or "
                                          "pass --coder NAME to import it as one layer")
-    return out
+    return names
 
 
-def _memo(selection: QdeSelection, notes: dict[str, str]) -> str | None:
-    parts = [selection.description.strip()] if selection.description.strip() else []
-    for guid in [*selection.notes, *(n for c in selection.codings for n in c.notes)]:
+def _clashes(planned: list[_Planned], hashes: array, owners: array, names: list[str]) -> dict[tuple[str, str], set[str]]:
+    """(selection GUID, coding GUID) pairs coded in two layers, in the order the second layer was met."""
+    import numpy as np
+
+    if len(hashes) < 2:
+        return {}
+    h = np.frombuffer(hashes, dtype=np.int64)
+    o = np.frombuffer(owners, dtype=np.int32)
+    order = np.lexsort((o, h))
+    hs, os_ = h[order], o[order]
+    meet = (hs[1:] == hs[:-1]) & (os_[1:] != os_[:-1])
+    if not meet.any():
+        return {}
+    suspects = set(hs[1:][meet].tolist())
+    seen: dict[tuple[str, str], int] = {}
+    clashes: dict[tuple[str, str], set[str]] = {}
+    for plan in planned:
+        for spans in plan.spans:
+            sel = spans.selections
+            for _k, i, j in spans.codings():
+                layer = spans.layers[j]
+                if layer < 0:
+                    continue
+                key = (sel.guids[i] or "", sel.coding_guids[j] or "")
+                if hash(key) not in suspects:
+                    continue
+                if seen.setdefault(key, layer) != layer:
+                    clashes.setdefault(key, {names[seen[key]]}).add(names[layer])
+    return clashes
+
+
+def _memo(selections: Selections, i: int, notes: dict[str, str]) -> str | None:
+    description = selections.descriptions.get(i, "").strip()
+    parts = [description] if description else []
+    first = selections.first
+    guids = [*selections.notes.get(i, []),
+             *(n for j in range(first[i], first[i + 1]) for n in selections.coding_notes.get(j, []))]
+    for guid in guids:
         if guid in notes and notes[guid] not in parts:
             parts.append(notes[guid])
     return "\n\n".join(parts) or None
