@@ -12,6 +12,9 @@ import pytest
 from click.testing import CliRunner
 
 from mio_qual.cli.main import _group
+from mio_qual.resources import bundled_path
+
+SAMPLE = bundled_path("transcripts_sample")
 
 KINDS = ("codebook", "agreement", "themes", "joint", "study")
 
@@ -47,6 +50,10 @@ def test_demo_runs_and_summarizes(demo):
     assert "reports/study.docx" in text
     assert "2 raters (kim, lee)" in text
     assert "fidelity by clinic: case-ordered, side-by-side, stats-by-theme" in text
+    assert re.search(r"\bagency\b", text) and "2 raters, 5 constructs x 2 agencies" in text
+    assert re.search(r"\baim3\b", text) and "21 participants linked to 21 counselors" in text
+    assert "ics 29 respondents, ils 29 respondents, ebpas 21 respondents" in text
+    assert "9 rwg(j) and 0 ICC(1) warnings" in text
 
 
 def test_demo_writes_every_report_with_charts(demo):
@@ -61,7 +68,8 @@ def test_demo_writes_every_report_with_charts(demo):
     assert (out / "tables" / "agreement_per_code.xlsx").is_file()
     assert (out / "reconciliation" / "reconcile_jordan_casey.xlsx").is_file()
     for name in ("joint_case_ordered", "joint_side_by_side", "joint_stats_by_theme", "construct_by_clinic",
-                 "ratings_agreement", "autocode_evaluation_rules", "autocode_evaluation_model"):
+                 "ratings_agreement", "autocode_evaluation_rules", "autocode_evaluation_model", "construct_by_agency",
+                 "aim3_measures", "aim3_counselors", "aim3_matrix"):
         assert (out / "tables" / f"{name}.csv").is_file() and (out / "tables" / f"{name}.xlsx").is_file(), name
     joint = docx.Document(str(reports / "joint.docx"))
     assert len(joint.tables) == 5 and len(joint.inline_shapes) == 1  # rater agreement + three displays + outcome
@@ -76,6 +84,51 @@ def test_demo_writes_every_report_with_charts(demo):
     per_code = pd.read_csv(out / "tables" / "agreement_per_code.csv")
     assert set(per_code["level"]) >= {"code", "pooled", "transcript"}
     assert per_code.loc[per_code["level"] == "code", "code"].nunique() == 42
+
+
+def test_demo_exercises_aim3(demo):
+    """Counselor links, the measures' aggregation check and the agency ratings, checked against the sample files."""
+    out, _ = demo
+    tables, measures = out / "tables", SAMPLE / "measures"
+    # ICS: the total is the mean of six equal subscales, so the mean of the 18 items; rwg(j) and ICC(1) by hand
+    ics = pd.read_csv(measures / "ics.csv")
+    items = ics[[f"ics{i}" for i in range(1, 19)]].astype(float)
+    ics["total"] = items.mean(axis=1)
+    shown = pd.read_csv(tables / "aim3_measures.csv")
+    total = shown[(shown["instrument"] == "ics") & (shown["scale"] == "total")].set_index("clinic")
+    for clinic, mean in ics.groupby("clinic")["total"].mean().items():
+        assert total.at[clinic, "mean"] == pytest.approx(mean, abs=5e-4), clinic
+    east = items[ics["clinic"] == "eastgate"]
+    ratio = east.var(ddof=1).mean() / 2.0  # uniform null over five options: (5 ** 2 - 1) / 12
+    assert total.at["eastgate", "rwg_j"] == pytest.approx(18 * (1 - ratio) / (18 * (1 - ratio) + ratio), abs=5e-4)
+    groups = ics.groupby("clinic")["total"]
+    n, g = len(ics), groups.ngroups
+    msb = (groups.size() * (groups.mean() - ics["total"].mean()) ** 2).sum() / (g - 1)
+    msw = ((ics["total"] - groups.transform("mean")) ** 2).sum() / (n - g)
+    assert total["icc1"].iloc[0] == pytest.approx((msb - msw) / (msb + (n / g - 1) * msw), abs=5e-4)
+    recognition = shown[(shown["instrument"] == "ics") & (shown["scale"] == "recognition")].set_index("clinic")
+    assert recognition.at["eastgate", "aggregation"] == "rwg(j) < 0.70"  # Eastgate's staff are split
+    # counselors: every linked counselor, ordered by fidelity, each mean from the sessions file
+    counselors = pd.read_csv(tables / "aim3_counselors.csv")
+    links = pd.read_csv(measures / "counselor_links.csv")
+    assert sorted(counselors["counselor_id"]) == sorted(links["counselor_id"].unique()) and len(counselors) == 21
+    ranked = counselors["fidelity"].dropna().tolist()
+    assert ranked == sorted(ranked, reverse=True)
+    sessions = pd.read_csv(SAMPLE / "quant" / "fidelity_sessions.csv")
+    sessions["fidelity"] = sessions[["adherence", "competence"]].mean(axis=1)
+    mine = sessions.loc[sessions["counselor_id"] == counselors.at[0, "counselor_id"], "fidelity"].dropna()
+    assert counselors.at[0, "fidelity"] == pytest.approx(mine.mean()) and counselors.at[0, "fidelity_n"] == len(mine)
+    # agency ratings: the consensus of the two raters' agency sheets
+    agency = pd.read_csv(tables / "construct_by_agency.csv", dtype=str).set_index("construct")
+    assert list(agency.columns) == ["harbor", "riverbend"] and len(agency) == 5
+    assert agency.loc["IS.H"].tolist() == ["-2", "+1"]
+    # the study report's Aim 3 section shows the counselor level and the checks
+    study = docx.Document(str(out / "reports" / "study.docx"))
+    counselor_table = next(t for t in study.tables if t.rows[0].cells[0].text == "counselor")
+    assert len(counselor_table.rows) == 22
+    text = "\n".join(p.text for p in study.paragraphs)
+    assert "21 counselors are joined to their interviews" in text
+    assert "numbering of ICS and ILS is assumed" in text
 
 
 def test_no_roster_name_in_any_demo_output(demo):

@@ -10,10 +10,13 @@ produced, so that the demo stays a faithful tour of the public API:
 4. reconciliation of the two layers into a consensus layer (plus the sheet and handout a
    reconciliation meeting would use);
 5. rule-based and model suggestions, evaluated against the consensus layer;
-6. construct ratings per clinic;
+6. construct ratings per clinic, and per agency where the agency is the inner setting;
 7. the quantitative outcomes (fidelity, FIM/AIM/IAM, reach and adoption, activities);
 8. the three joint displays;
-9. every report (codebook, agreement, themes, joint, study) with its charts.
+9. Aim 3: the counselor link table, the climate and counselor measures (ICS, ILS scored per
+   clinic with rwg(j), ICC(1) and ICC(2); EBPAS per counselor), the counselor-level joint
+   display, the agency display and a case-ordered predictor x outcome matrix;
+10. every report (codebook, agreement, themes, joint, study) with its charts.
 
 Outputs go into ``DIR``: ``project/`` (the project), ``reports/`` (Word files, PNG charts and
 their CSV companions), ``tables/`` (CSV and XLSX tables) and ``reconciliation/``. Nothing is
@@ -235,7 +238,10 @@ def run_demo(out: str | Path, *, sample: str | Path | None = None,
     else:
         steps.skip("joint", "needs construct ratings and quantitative outcomes")
 
-    # 9. reports
+    # 9. Aim 3: counselors, measures, agencies
+    _aim3(project, steps, result, sample_dir, tables, n_ratings=n_ratings, quant=bool(quant_files))
+
+    # 10. reports
     def reports_step() -> str:
         from .reports import KINDS
 
@@ -319,4 +325,65 @@ def _ratings(project: Project, steps: _Steps, result: DemoResult, sample_dir: Pa
     steps.run("ratings", "importing the construct ratings and building their consensus", ratings_step)
 
 
-__all__ = ["run_demo", "DemoResult", "CODERS"]
+#: The sample's measures, imported in this order: (instrument, file name).
+DEMO_MEASURES = (("ics", "ics.csv"), ("ils", "ils.csv"), ("ebpas", "ebpas.csv"))
+
+
+def _aim3(project: Project, steps: _Steps, result: DemoResult, sample_dir: Path, tables: Path, *, n_ratings: int,
+          quant: bool) -> None:
+    """Aim 3 through the public API: agency ratings, counselor links, measures and their aggregation check,
+    the counselor-level and agency displays, and a case-ordered matrix."""
+    measures_dir, agency_dir = sample_dir / "measures", sample_dir / "ratings" / "agency"
+    links = measures_dir / "counselor_links.csv"
+    if not (links.is_file() and quant):
+        steps.skip("aim3", "needs the sample's counselor link table and quantitative outcomes")
+        return
+
+    def agency_step() -> str:
+        sheets = sorted(agency_dir.glob("*.xlsx"))
+        raters = [project.import_ratings(path).rater for path in sheets]
+        decisions = agency_dir / "reconciliation.csv"
+        consensus = project.build_consensus(raters, by="agency", decisions=decisions if decisions.is_file() else None,
+                                            allow_unresolved=not decisions.is_file())
+        matrix = project.construct_matrix(by="agency")
+        result.files += _write_table(matrix.reset_index(), tables / "construct_by_agency")
+        return (f"{len(raters)} raters, {matrix.shape[0]} constructs x {matrix.shape[1]} agencies; consensus: "
+                f"{consensus.agreed} agreed, {consensus.decided} decided")
+
+    if agency_dir.is_dir() and list(agency_dir.glob("*.xlsx")):
+        steps.run("agency", "importing the agency-level ratings (the agency as the inner setting)", agency_step)
+
+    def aim3_step() -> str:
+        import pandas as pd
+
+        from .mixed.measures import instrument
+
+        linked = project.import_counselor_links(links)
+        read = {name: project.import_measure(measures_dir / file, name) for name, file in DEMO_MEASURES
+                if (measures_dir / file).is_file()}
+        summaries, warnings = [], []
+        for name in read:
+            if instrument(name).level == "counselor":
+                continue
+            table, said = project.measure_summary(name)
+            summaries.append(table)
+            warnings += said
+        if summaries:
+            result.files += _write_table(pd.concat(summaries, ignore_index=True).round(3), tables / "aim3_measures")
+        counselors = project.counselor_display("fidelity")
+        result.files += _write_table(counselors, tables / "aim3_counselors")
+        rows = [f"{name}:total" for name in read] + ["fim"]
+        matrix = project.case_matrix("fidelity", rows)
+        result.files += _write_table(matrix.reset_index().rename(columns={"index": "row"}), tables / "aim3_matrix")
+        low_rwg = sum("within-clinic agreement" in w for w in warnings)
+        low_icc = sum("ICC(1) =" in w for w in warnings)
+        result.headline["counselors in the counselor display"] = str(len(counselors))
+        result.headline["aggregation warnings (rwg(j), ICC(1))"] = f"{low_rwg}, {low_icc}"
+        return (f"{linked} participants linked to {counselors['counselor_id'].nunique()} counselors; "
+                + ", ".join(f"{name} {n} respondents" for name, n in read.items())
+                + f"; {low_rwg} rwg(j) and {low_icc} ICC(1) warnings against aggregating to the clinic")
+
+    steps.run("aim3", "linking counselors, scoring the climate and counselor measures", aim3_step)
+
+
+__all__ = ["run_demo", "DemoResult", "CODERS", "DEMO_MEASURES"]

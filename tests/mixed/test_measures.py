@@ -1,5 +1,6 @@
-"""Climate and counselor measures: subscales, reverse items, item counts; rwg(j) and ICC(1) by hand and against
-an independent ANOVA (statsmodels)."""
+"""Climate and counselor measures: subscales, reverse items, item counts; rwg(j), ICC(1) and ICC(2) against
+published values (LeBreton & Senter 2008; Shrout & Fleiss 1979), by hand, and against an independent ANOVA
+(statsmodels)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ import pandas as pd
 import pytest
 
 from mio_qual.errors import InputError
-from mio_qual.mixed.measures import INSTRUMENTS, aggregate, icc1, read_items, read_key, rwg_j, score
+from mio_qual.mixed.measures import (INSTRUMENTS, aggregate, expected_variance, icc1, icc2, read_items, read_key,
+                                     rwg_j, score)
 
 
 def _long(rows: dict[str, list[float]], clinic: dict[str, str]) -> pd.DataFrame:
@@ -26,6 +28,15 @@ def test_instruments_have_the_published_structure() -> None:
     assert (ils.n_items, len(ils.subscales), {len(v) for v in ils.subscales.values()}) == (12, 4, {3})
     assert ebpas.n_items == 15 and sorted(i for v in ebpas.subscales.values() for i in v) == list(range(1, 16))
     assert ebpas.reverse_in_total == ebpas.subscales["divergence"] == (3, 5, 6, 7)
+    # EBPAS key as the public SPSS scoring syntax has it (items 1-8 and 9-15 of the form)
+    assert dict(ebpas.subscales) == {"requirements": (11, 12, 13), "appeal": (9, 10, 14, 15),
+                                     "openness": (1, 2, 4, 8), "divergence": (3, 5, 6, 7)}
+    assert ebpas.total == "mean_of_items" and not ebpas.key_assumed and ebpas.key_source
+    # ICS and ILS: subscale names and sizes verified, numbering in blocks of three assumed (and said so)
+    assert list(ics.subscales) == ["focus", "educational_support", "recognition", "rewards", "selection_ebp",
+                                   "selection_openness"]
+    assert list(ils.subscales) == ["proactive", "knowledgeable", "supportive", "perseverant"]
+    assert "assumed" in ics.key_assumed and "assumed" in ils.key_assumed
     for spec in INSTRUMENTS.values():
         spec.check()
         assert (spec.low, spec.high) == (0, 4)
@@ -71,6 +82,30 @@ def test_rwg_j_by_hand() -> None:
     assert math.isnan(rwg_j(pd.DataFrame({1: [2]}), 5))
 
 
+def test_expected_variance_and_rwg_j_match_lebreton_and_senter() -> None:
+    # LeBreton & Senter (2008), Table 2, uniform null: 2.00 (5 options), 2.92 (6), 4.00 (7), 5.25 (8),
+    # 6.67 (9), 8.25 (10), 10.00 (11) -- the table LeBreton's R package WGA (R/RWGJ.R) carries
+    published = {5: 2.00, 6: 2.92, 7: 4.00, 8: 5.25, 9: 6.67, 10: 8.25, 11: 10.00}
+    assert {a: round(expected_variance(a), 2) for a in published} == published
+    # rwg(j) = J (1 - s2/sEU) / (J (1 - s2/sEU) + s2/sEU) with the table's value, computed independently of
+    # rwg_j from the mean item variance of a 7-point, four-item group
+    group = pd.DataFrame({1: [5, 6, 6, 7], 2: [4, 5, 6, 6], 3: [6, 6, 7, 7], 4: [5, 5, 6, 7]})
+    s2 = float(np.mean([np.var(group[c], ddof=1) for c in group]))
+    j, ratio = 4, s2 / published[7]
+    assert rwg_j(group - 1, 7) == pytest.approx(j * (1 - ratio) / (j * (1 - ratio) + ratio), abs=1e-12)
+
+
+def test_icc1_and_icc2_match_shrout_and_fleiss() -> None:
+    # Shrout & Fleiss (1979), Table 2: six targets rated by four judges; their Table 4 gives ICC(1,1) = .17 and
+    # ICC(1,k) = .44 for the one-way model. With targets as groups and ratings as members, Bliese's ICC(1) is
+    # ICC(1,1) and his ICC(2) is ICC(1,k) (R's psych package tests its ICC() against the same values).
+    ratings = [[9, 2, 5, 8], [6, 1, 3, 2], [8, 4, 6, 8], [7, 1, 2, 6], [10, 5, 6, 9], [6, 2, 4, 7]]
+    scores = pd.Series([float(v) for row in ratings for v in row])
+    groups = pd.Series([f"t{i}" for i, row in enumerate(ratings) for _ in row])
+    assert round(icc1(scores, groups), 2) == 0.17
+    assert round(icc2(scores, groups), 2) == 0.44
+
+
 def test_icc1_by_hand_and_against_statsmodels_anova() -> None:
     # groups a: 1, 2, 3 and b: 4, 5, 6: MSB = 13.5, MSW = 1, k = 3: (13.5 - 1) / (13.5 + 2) = 0.80645
     assert icc1(pd.Series([1, 2, 3, 4, 5, 6.0]), pd.Series(list("aaabbb"))) == pytest.approx(12.5 / 15.5)
@@ -85,6 +120,7 @@ def test_icc1_by_hand_and_against_statsmodels_anova() -> None:
     msb, msw = table["mean_sq"].iloc[0], table["mean_sq"].iloc[1]
     k = len(y) / 4
     assert icc1(pd.Series(y), pd.Series(groups)) == pytest.approx((msb - msw) / (msb + (k - 1) * msw))
+    assert icc2(pd.Series(y), pd.Series(groups)) == pytest.approx((msb - msw) / msb)
 
 
 def test_aggregation_warns_when_staff_disagree(tmp_path: Path) -> None:
@@ -96,6 +132,11 @@ def test_aggregation_warns_when_staff_disagree(tmp_path: Path) -> None:
     assert total.at["north", "rwg_j"] == 1.0 and total.at["east", "rwg_j"] == 0.0
     assert "rwg(j) < 0.70" in total.at["east", "aggregation"]
     assert any("east 0.00" in w for w in warnings)
+    # the ILS key's item numbering is assumed (blocks of three): the first warning says so
+    assert warnings[0].startswith("ils: item numbering assumed, not verified")
+    _, ebpas_warnings = aggregate(_long({k: [2] * 15 for k in agree}, {k: "north" for k in agree}),
+                                  INSTRUMENTS["ebpas"])
+    assert not any("assumed" in w for w in ebpas_warnings)
 
 
 def test_item_files_are_checked_for_item_count_range_and_repeats(tmp_path: Path) -> None:

@@ -117,7 +117,41 @@ def test_aim3_section_is_written(aim3, tmp_path: Path) -> None:  # type: ignore[
     document = docx.Document(str(path))
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
     assert headings[:2] == ["Aim 3: contextual determinants of fidelity and feasibility", "Methods"]
-    assert {"Counselors", "Climate measures", "Case-ordered predictor x outcome matrix"} <= set(headings)
+    assert {"Counselors", "Climate measures and their aggregation check",
+            "Case-ordered predictor x outcome matrix"} <= set(headings)
     assert written and written[0].is_file()
     text = "\n".join(p.text for p in document.paragraphs)
     assert "No agency display" not in text
+    tables = {t.rows[0].cells[0].text: t for t in document.tables}
+    # the counselor display as printed: 21 rows, fidelity and FIM as mean with n, no stray outcome columns
+    counselors = tables["counselor"]
+    header = [c.text for c in counselors.rows[0].cells]
+    assert header == ["counselor", "clinic", "interviews", "coded excerpts", "most coded", "EBPAS total", "fidelity",
+                      "FIM"]
+    assert len(counselors.rows) == 22
+    display = project.counselor_display().set_index("counselor_id")
+    first = [c.text for c in counselors.rows[1].cells]
+    n = int(display.at[first[0], "fidelity_n"])
+    assert first[6] == f"{display.at[first[0], 'fidelity']:.2f} (n = {n})"
+    # the ICS table: one row per scale, each clinic's mean with its rwg(j), the clinic's n in the header
+    summary, _ = project.measure_summary("ics")
+    ics = next(t for t in document.tables if t.rows[0].cells[0].text == "scale"
+               and any("northside (n = " in c.text for c in t.rows[0].cells))
+    header = [c.text for c in ics.rows[0].cells]
+    rows = {r.cells[0].text: [c.text for c in r.cells] for r in ics.rows[1:]}
+    assert len(rows) == 7
+    east = summary[(summary["scale"] == "recognition") & (summary["clinic"] == "eastgate")].iloc[0]
+    column = next(i for i, h in enumerate(header) if h.startswith("eastgate (n = "))
+    assert header[column] == f"eastgate (n = {int(east['n'])})"
+    assert rows["recognition"][column] == f"{east['mean']:.2f} ({east['rwg_j']:.2f})"
+    assert rows["recognition"][-1] == "rwg(j) < 0.70: eastgate" and rows["total"][-1] == "supported"
+    # the methods say which means fail the check, and that the ICS/ILS numbering is assumed
+    failing = int(((summary["scale"] != "total") & (summary["rwg_j"] < 0.70)).sum())
+    ils, _ = project.measure_summary("ils")
+    failing += int(((ils["scale"] != "total") & (ils["rwg_j"] < 0.70)).sum())
+    subscale_means = int((summary["scale"] != "total").sum() + (ils["scale"] != "total").sum())
+    assert f"Of {subscale_means} clinic subscale means, {failing} fail the rwg(j) check (eastgate); 0 of 12 scales " \
+           "fail the ICC(1) check" in text
+    assert "numbering of ICS and ILS is assumed" in text
+    assert "The same raters rated five constructs per agency" in text
+    assert "21 counselors are joined to their interviews" in text

@@ -22,8 +22,10 @@ def demo(out: Path, sample: Path | None, no_charts: bool) -> None:
     Progress goes to stderr; what ran, the project's counts and the files written go to stdout.
 
     Import, both coders' layers, agreement, reconciliation into a consensus layer, automatic
-    suggestions, construct ratings, quantitative outcomes, joint displays, and every Word
-    report with its charts, CSV and XLSX tables.
+    suggestions, construct ratings per clinic and per agency, quantitative outcomes, joint
+    displays, Aim 3 (counselor links, ICS/ILS/EBPAS with the rwg(j)/ICC(1) aggregation check,
+    the counselor-level display, a case-ordered matrix), and every Word report with its charts,
+    CSV and XLSX tables.
     """
     import time
 

@@ -2,22 +2,32 @@
 
 Items are identified by number only (no item wording is kept or shown). An :class:`Instrument`
 says how many items a measure has, their response range, which items form each subscale,
-which items are reversed, and how the total is formed. Four are defined:
+which items are reversed, how the total is formed, and where its key comes from (``key_source``)
+or what of it is assumed (``key_assumed``, printed with every aggregation). Four are defined:
 
 * ``ics``: Implementation Climate Scale (Ehrhart, Aarons & Farahnak 2014): 18 items scored
   0-4, six subscales of three items (focus on EBP, educational support, recognition, rewards,
-  selection for EBP, selection for openness), numbered in that order; total = mean of the
-  subscale scores.
+  selection for EBP, selection for openness); total = mean of the subscale scores. Verified:
+  the item count, the six subscale names and three items each, in that order (the paper's
+  abstract and Table; the Dissemination & Implementation Models instrument entry for the ICS).
+  **Assumed, not verified**: that the form numbers its items in subscale blocks (items 1-3
+  focus ... 16-18 selection for openness). No scoring instructions or scoring script giving the
+  numbering could be found; a form that interleaves items needs ``--key`` (:func:`read_key`).
 * ``ils``: Implementation Leadership Scale (Aarons, Ehrhart & Farahnak 2014): 12 items scored
-  0-4, four subscales of three items (proactive, knowledgeable, supportive, perseverant), in
-  that order; total = mean of the subscale scores.
+  0-4, four subscales of three items (proactive, knowledgeable, supportive, perseverant); total
+  = mean of the subscale scores. Verified and assumed as for the ICS (blocks 1-3 ... 10-12).
 * ``ebpas``: Evidence-Based Practice Attitude Scale (Aarons 2004): 15 items scored 0-4;
   requirements (11-13), appeal (9, 10, 14, 15), openness (1, 2, 4, 8), divergence (3, 5, 6,
-  7); the total is the mean of all items with the divergence items reversed (4 - x), the
-  divergence subscale itself is reported as answered. A counselor-level measure.
+  7); the total is the mean of all 15 items with the divergence items reversed (4 - x), the
+  divergence subscale itself is reported as answered. A counselor-level measure. Verified
+  against a public SPSS scoring syntax for the EBPAS (the form's two item blocks 1-8 and 9-15;
+  subscale means of exactly these items; total = mean of the 15 items after 4 - x on items 3, 5,
+  6, 7) and the subscale sizes 4/3/4/4 of the Dissemination & Implementation Models entry.
 * ``orc``: TCU Organizational Readiness for Change (Lehman, Greener & Simpson 2002): items
   scored 1-5, each scale the mean of its items times 10 (10-50), reversed items 6 - x. The
-  item-to-scale key of the survey form in use is not bundled: pass it as a key file
+  item-to-scale key of the form in use is not bundled: no citable source giving the item
+  numbers per scale and the reversed items could be found (the TCU Institute of Behavioral
+  Research distributes the scoring guide with the form). Pass it as a key file
   (:func:`read_key`) naming, per scale, its item numbers and the reversed ones.
 
 Every scored respondent has all items of a subscale answered; a subscale with missing items is
@@ -27,10 +37,15 @@ instrument.
 Aggregating respondents to their clinic is defensible only when they agree and clinics differ.
 :func:`aggregate` reports, per clinic and scale, n, mean and SD with rwg(j) (James, Demaree &
 Wolf 1984; uniform null distribution, sigma^2_EU = (A^2 - 1) / 12 for A response options,
-values truncated at 0 when the observed variance exceeds it) and, per scale, ICC(1) from the
-one-way ANOVA of respondents within clinics (Bliese 2000; k = mean clinic size, as R's
-``multilevel::ICC1``). It warns when a clinic's rwg(j) is below .70 (LeBreton & Senter 2008)
-or ICC(1) is below .05, thresholds the caller may change.
+:func:`expected_variance`, values truncated at 0 when the observed variance exceeds it, as R's
+``multilevel::rwg.j``) and, per scale, ICC(1) and ICC(2) from the one-way ANOVA of respondents
+within clinics (Bliese 2000; k = mean clinic size, as ``multilevel::ICC1`` and ``ICC2``). It
+warns when a clinic's rwg(j) is below .70 (LeBreton & Senter 2008) or ICC(1) is below .05,
+thresholds the caller may change. Checked against published values in
+tests/mixed/test_measures.py: sigma^2_EU for 5, 7, 9 and 11 options (LeBreton & Senter 2008,
+Table 2, as carried in LeBreton's own R package WGA), and ICC(1) = .17 and ICC(2) = .44 on
+Shrout & Fleiss's (1979) six targets rated by four judges (their ICC(1,1) and ICC(1,k); the
+same values R's psych package tests against).
 """
 
 from __future__ import annotations
@@ -70,6 +85,11 @@ class Instrument:
         Scale scores are multiplied by this (TCU ORC: 10).
     level : str
         The respondent level (``staff`` or ``counselor``).
+    key_source : str
+        Where the item-to-subscale key was checked.
+    key_assumed : str
+        What of the key is assumed rather than checked (empty when nothing is); aggregations
+        print it.
     """
 
     name: str
@@ -84,6 +104,8 @@ class Instrument:
     total: str = "mean_of_subscales"
     multiplier: float = 1.0
     level: str = "staff"
+    key_source: str = ""
+    key_assumed: str = ""
 
     @property
     def options(self) -> int:
@@ -106,16 +128,28 @@ def _run(start: int, names: Sequence[str], size: int = 3) -> dict[str, tuple[int
     return {name: tuple(range(start + i * size, start + (i + 1) * size)) for i, name in enumerate(names)}
 
 
+_BLOCKS_ASSUMED = ("item numbering assumed, not verified: items {first} are taken to run in subscale blocks of "
+                   "three in the published subscale order; check your form (or pass --key)")
+
 INSTRUMENTS: dict[str, Instrument] = {
     "ics": Instrument("ics", "Implementation Climate Scale", "ehrhart2014", 18, 0, 4,
                       _run(1, ["focus", "educational_support", "recognition", "rewards", "selection_ebp",
-                               "selection_openness"])),
+                               "selection_openness"]),
+                      key_source="item count, subscale names and sizes (6 x 3): Ehrhart, Aarons & Farahnak 2014; "
+                                 "Dissemination & Implementation Models instrument entry",
+                      key_assumed=_BLOCKS_ASSUMED.format(first="1-18")),
     "ils": Instrument("ils", "Implementation Leadership Scale", "aarons2014", 12, 0, 4,
-                      _run(1, ["proactive", "knowledgeable", "supportive", "perseverant"])),
+                      _run(1, ["proactive", "knowledgeable", "supportive", "perseverant"]),
+                      key_source="item count, subscale names and sizes (4 x 3): Aarons, Ehrhart & Farahnak 2014; "
+                                 "Dissemination & Implementation Models instrument entry",
+                      key_assumed=_BLOCKS_ASSUMED.format(first="1-12")),
     "ebpas": Instrument("ebpas", "Evidence-Based Practice Attitude Scale", "aarons2004", 15, 0, 4,
                         {"requirements": (11, 12, 13), "appeal": (9, 10, 14, 15), "openness": (1, 2, 4, 8),
                          "divergence": (3, 5, 6, 7)},
-                        reverse_in_total=(3, 5, 6, 7), total="mean_of_items", level="counselor"),
+                        reverse_in_total=(3, 5, 6, 7), total="mean_of_items", level="counselor",
+                        key_source="item numbers per subscale, reversed items and the total: a public SPSS "
+                                   "scoring syntax for the EBPAS; subscale sizes: Dissemination & Implementation "
+                                   "Models instrument entry"),
 }
 
 
@@ -137,7 +171,8 @@ def read_key(path: str | Path, name: str = "orc") -> Instrument:
                                 tuple(int(i) for i in raw.get("reverse", ()) or ()),
                                 total=str(raw.get("total", "none")),
                                 multiplier=float(raw.get("multiplier", defaults[2])),
-                                level=str(raw.get("level", "staff")))
+                                level=str(raw.get("level", "staff")),
+                                key_source=f"the key file {path.name}")
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise InputError(f"the scoring key is incomplete or not numbers ({error})", path=path,
                          hint="give n_items, low, high and subscales: {name: [item numbers]}") from error
@@ -292,6 +327,20 @@ def score(items: "pd.DataFrame", spec: Instrument) -> "pd.DataFrame":
     return frame[["respondent_id", "agency", "clinic", "counselor_id", "scale", "score", "n_items", "answered"]]
 
 
+def expected_variance(options: int) -> float:
+    """sigma^2_EU, the variance of a uniform (rectangular) null distribution over ``options``
+    response options: (A^2 - 1) / 12 (James, Demaree & Wolf 1984).
+
+    Examples
+    --------
+    LeBreton & Senter (2008, Table 2) list 2.00, 4.00, 6.67 and 10.00 for 5, 7, 9 and 11 options:
+
+    >>> [round(expected_variance(a), 2) for a in (5, 7, 9, 11)]
+    [2.0, 4.0, 6.67, 10.0]
+    """
+    return (options ** 2 - 1) / 12
+
+
 def rwg_j(values: "pd.DataFrame", options: int) -> float:
     """rwg(j) for one group (James, Demaree & Wolf 1984): respondents x items, uniform null.
 
@@ -310,8 +359,7 @@ def rwg_j(values: "pd.DataFrame", options: int) -> float:
         return math.nan
     j = complete.shape[1]
     mean_var = float(complete.var(axis=0, ddof=1).mean())
-    expected = (options ** 2 - 1) / 12
-    ratio = mean_var / expected
+    ratio = mean_var / expected_variance(options)
     if ratio >= 1:
         return 0.0
     return j * (1 - ratio) / (j * (1 - ratio) + ratio)
@@ -329,21 +377,41 @@ def icc1(scores: "pd.Series", groups: "pd.Series") -> float:
     >>> round(icc1(pd.Series([1, 2, 3, 4, 5, 6.0]), pd.Series(list("aaabbb"))), 4)
     0.8065
     """
+    msb, msw, k = _mean_squares(scores, groups)
+    if math.isnan(msb):
+        return math.nan
+    denominator = msb + (k - 1) * msw
+    return (msb - msw) / denominator if denominator else math.nan
+
+
+def icc2(scores: "pd.Series", groups: "pd.Series") -> float:
+    """ICC(2), the reliability of the group means (Bliese 2000): (MSB - MSW) / MSB from the same
+    one-way ANOVA as :func:`icc1` (as ``multilevel::ICC2``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> round(icc2(pd.Series([1, 2, 3, 4, 5, 6.0]), pd.Series(list("aaabbb"))), 4)
+    0.9259
+    """
+    msb, msw, _ = _mean_squares(scores, groups)
+    return (msb - msw) / msb if msb and not math.isnan(msb) else math.nan
+
+
+def _mean_squares(scores: "pd.Series", groups: "pd.Series") -> tuple[float, float, float]:
+    """MSB, MSW and k (N / G) of the one-way ANOVA of scores by group; NaNs when undefined."""
     import pandas as pd
 
     frame = pd.DataFrame({"y": scores.astype(float).to_numpy(), "g": groups.to_numpy()}).dropna()
     sizes = frame.groupby("g")["y"].size()
     n, g = len(frame), len(sizes)
     if g < 2 or n <= g:
-        return math.nan
+        return math.nan, math.nan, math.nan
     grand = frame["y"].mean()
     means = frame.groupby("g")["y"].transform("mean")
     ssb = float((frame.groupby("g")["y"].mean().sub(grand) ** 2 * sizes).sum())
     ssw = float(((frame["y"] - means) ** 2).sum())
-    msb, msw = ssb / (g - 1), ssw / (n - g)
-    k = n / g
-    denominator = msb + (k - 1) * msw
-    return (msb - msw) / denominator if denominator else math.nan
+    return ssb / (g - 1), ssw / (n - g), n / g
 
 
 def aggregate(items: "pd.DataFrame", spec: Instrument, *, by: str = "clinic", min_rwg: float = 0.70,
@@ -354,10 +422,11 @@ def aggregate(items: "pd.DataFrame", spec: Instrument, *, by: str = "clinic", mi
     -------
     table : DataFrame
         One row per group and scale: instrument, scale, <by>, n (respondents scored), mean, sd,
-        rwg_j, icc1 (the scale's, repeated), aggregation (``supported`` or what fails).
+        rwg_j, icc1 and icc2 (the scale's, repeated), aggregation (``supported`` or what fails).
     warnings : list of str
         One line per scale whose agreement or between-group differences do not support
-        averaging respondents to the group.
+        averaging respondents to the group, and first, when part of the instrument's key is
+        assumed (``Instrument.key_assumed``), a line saying so.
     """
     import pandas as pd
 
@@ -370,11 +439,13 @@ def aggregate(items: "pd.DataFrame", spec: Instrument, *, by: str = "clinic", mi
     in_total = wide.copy()
     for item in spec.reverse_in_total:
         in_total[item] = flip - in_total[item]
-    rows, warnings = [], []
+    rows: list[dict[str, Any]] = []
+    warnings = [f"{spec.name}: {spec.key_assumed}"] if spec.key_assumed else []
     for scale in [*spec.subscales, *(["total"] if spec.total != "none" else [])]:
         part = scored[(scored["scale"] == scale) & scored["score"].notna() & scored[by].notna()]
         members = list(spec.subscales.get(scale, range(1, spec.n_items + 1)))
         scale_icc = icc1(part["score"], part[by])
+        scale_icc2 = icc2(part["score"], part[by])
         low_groups = []
         for group, block in part.groupby(by, sort=True):
             source = in_total if scale == "total" else wide  # the items as the scale scores them
@@ -391,7 +462,7 @@ def aggregate(items: "pd.DataFrame", spec: Instrument, *, by: str = "clinic", mi
             rows.append({"instrument": spec.name, "scale": scale, by: group, "n": len(block),
                          "mean": float(block["score"].mean()),
                          "sd": float(block["score"].std(ddof=1)) if len(block) > 1 else math.nan,
-                         "rwg_j": rwg, "icc1": scale_icc,
+                         "rwg_j": rwg, "icc1": scale_icc, "icc2": scale_icc2,
                          "aggregation": "supported" if not problems else "; ".join(problems)})
         if low_groups:
             warnings.append(f"{spec.name} {scale}: within-{by} agreement below rwg(j) {min_rwg:.2f} in "
@@ -400,9 +471,10 @@ def aggregate(items: "pd.DataFrame", spec: Instrument, *, by: str = "clinic", mi
             warnings.append(f"{spec.name} {scale}: ICC(1) = "
                             + ("not computable" if math.isnan(scale_icc) else f"{scale_icc:.2f}")
                             + f" (< {min_icc1:.2f}): {by}s hardly differ beyond their staff's variation")
-    table = pd.DataFrame(rows, columns=["instrument", "scale", by, "n", "mean", "sd", "rwg_j", "icc1", "aggregation"])
+    table = pd.DataFrame(rows, columns=["instrument", "scale", by, "n", "mean", "sd", "rwg_j", "icc1", "icc2",
+                                        "aggregation"])
     return table, warnings
 
 
-__all__ = ["Instrument", "INSTRUMENTS", "instrument", "read_key", "read_items", "score", "rwg_j", "icc1",
-           "aggregate", "ItemFile"]
+__all__ = ["Instrument", "INSTRUMENTS", "instrument", "read_key", "read_items", "score", "expected_variance", "rwg_j",
+           "icc1", "icc2", "aggregate", "ItemFile"]

@@ -86,6 +86,12 @@ class Aim3Data:
     measure_warnings: list[str] = field(default_factory=list)
     matrix: "pd.DataFrame | None" = None
     absent: dict[str, str] = field(default_factory=dict)
+    min_rwg: float = 0.70
+    min_icc1: float = 0.05
+
+
+#: What a table shows for a missing value.
+DASH = "\u2013"
 
 
 def _n(count: int, noun: str) -> str:
@@ -130,7 +136,7 @@ def aim3_methods(data: Aim3Data) -> list[str]:
         " Links are reviewed and each states why an excerpt of the study code is evidence for the construct."
         if data.links is not None else ""))
     if facts.raters:
-        text = (f"**Ratings.** {', '.join(facts.raters)} rated each construct per clinic on Damschroder & Lowery's "
+        text = (f"**Ratings.** {_and(facts.raters)} rated each construct per clinic on Damschroder & Lowery's "
                 f"scale ({short_citation('damschroder2013')}): -2 to +2 for valence and strength, 0 for neutral or "
                 "mixed influence, blank for too little evidence.")
         if facts.n_x:
@@ -140,11 +146,15 @@ def aim3_methods(data: Aim3Data) -> list[str]:
             text += f" The raters differed on {_n(facts.n_rating_disagreements, 'cell')}"
             text += (f"; {facts.n_rating_unresolved:,} were not decided and are missing in the consensus ratings."
                      if facts.n_rating_unresolved else "; each was decided in reconciliation.")
+        if data.agency is not None:
+            text += (f" The same raters rated {_n(len(data.agency.frame) - 1, 'construct')} per agency, where the "
+                     "agency is the inner setting.")
         knew = facts.raters_knew_outcomes
         text += (" The raters knew the clinics' outcomes when they rated." if knew else
                  " The raters did not know the clinics' outcomes when they rated." if knew is False else
                  " Whether the raters knew the clinics' outcomes was not recorded.")
         out.append(text)
+    out += _measures_methods(data)
     groups = group_counts(data.case_ordered)
     out.append(f"**Integration.** Clinics are ordered by {data.outcome} ({short_citation('guetterman2015')}). "
                f"One rule flags distinguishing constructs in every display: the mean rating of the high-{data.outcome} "
@@ -155,6 +165,113 @@ def aim3_methods(data: Aim3Data) -> list[str]:
                "direction summary beside it is not a fit. With so few cases these displays describe; they do not "
                "test.")
     return out
+
+
+def _measures_methods(data: Aim3Data) -> list[str]:
+    """The counselor and measures paragraph: who is linked, what was scored, the aggregation rule and its result."""
+    from ..mixed.measures import instrument as bundled
+
+    parts: list[str] = []
+    if data.counselors is not None and len(data.counselors):
+        parts.append(f"{_n(len(data.counselors), 'counselor')} are joined to their interviews through the project's "
+                     "link table (study id -> counselor id), so that each counselor's own coded excerpts, EBPAS "
+                     f"({short_citation('aarons2004')}) where scored, fidelity and FIM stand in one row.")
+    if data.measures:
+        import pandas as pd
+
+        table = pd.concat(data.measures, ignore_index=True)
+        by = _group_column(table)
+        names = []
+        for name in dict.fromkeys(table["instrument"]):
+            try:
+                spec = bundled(name)
+                names.append(f"the {spec.title} ({short_citation(spec.citation)})")
+            except Exception:  # a key-file instrument: its name only
+                names.append(name)
+        cells = table[table["scale"] != "total"]
+        low = cells[cells["rwg_j"] < data.min_rwg]
+        icc_low = table.drop_duplicates(["instrument", "scale"])
+        icc_low = icc_low[~(icc_low["icc1"] >= data.min_icc1)]
+        parts.append(f"Staff answered {_and(names)}; each respondent's subscale scores are item means and the "
+                     f"total the mean of the subscales. Respondents are averaged to the {by} only where they agree and "
+                     f"{by}s differ: rwg(j) >= {data.min_rwg:.2f} within the {by} ({short_citation('james1984')}, "
+                     f"uniform null; cut-off after {short_citation('lebreton2008')}) and ICC(1) >= {data.min_icc1:.2f} "
+                     f"({short_citation('bliese2000')}); ICC(2) gives the reliability of the {by} means. "
+                     f"Of {len(cells):,} {by} subscale means, {len(low):,} fail the rwg(j) check"
+                     + (f" ({', '.join(sorted(set(low[by])))})" if len(low) else "")
+                     + f"; {len(icc_low):,} of {table.drop_duplicates(['instrument', 'scale']).shape[0]:,} scales "
+                     "fail the ICC(1) check. A mean that fails is shown and flagged, not read as its "
+                     f"{by}'s climate.")
+    assumed = [w for w in data.measure_warnings if "assumed" in w]
+    if assumed:
+        parts.append("The item-to-subscale numbering of " + " and ".join(w.split(":", 1)[0].upper() for w in assumed)
+                     + " is assumed (blocks of three in the published subscale order), not checked against the form.")
+    return ["**Counselors and measures.** " + " ".join(parts)] if parts else []
+
+
+def _and(items: list[str]) -> str:
+    """``'a, b and c'``."""
+    return " and ".join([", ".join(items[:-1]), items[-1]]) if len(items) > 1 else "".join(items)
+
+
+def _group_column(table: "pd.DataFrame") -> str:
+    return "agency" if "agency" in table.columns and "clinic" not in table.columns else "clinic"
+
+
+def _mean_n(mean: object, n: object) -> str:
+    """``'4.17 (n = 3)'``, or an en dash when there is no value."""
+    if mean is None or (isinstance(mean, float) and math.isnan(mean)) or not n:
+        return DASH
+    return f"{float(mean):.2f} (n = {int(n)})"  # type: ignore[arg-type]
+
+
+def counselor_table(frame: "pd.DataFrame", outcome: str) -> "pd.DataFrame":
+    """The counselor display as the report prints it: one row per counselor with the interview codes, the
+    counselor measures' totals, and the outcome and FIM as mean with n (the display's other outcome columns
+    stay in its CSV)."""
+    import pandas as pd
+
+    from ..mixed.quant import ALIASES
+
+    key = ALIASES.get(outcome, outcome)
+    out = pd.DataFrame({"counselor": frame["counselor_id"], "clinic": frame["clinic"],
+                        "interviews": frame["study_ids"], "coded excerpts": frame["n_excerpts"],
+                        "most coded": frame["codes"]})
+    for column in [c for c in frame.columns if c.endswith(" total")]:
+        out[column.replace(" total", "").upper() + " total"] = frame[column]
+    for name, label in ((key, outcome), ("fim", "FIM")):
+        if name in frame.columns and name not in out.columns:
+            out[label] = [_mean_n(m, n) for m, n in zip(frame[name], frame.get(f"{name}_n", [1] * len(frame)))]
+    return out
+
+
+def measure_table(table: "pd.DataFrame", min_rwg: float = 0.70, min_icc1: float = 0.05) -> "pd.DataFrame":
+    """One instrument's aggregation table as the report prints it: a row per scale, a column per clinic
+    (``mean (rwg(j))``, the clinic's n in its header), ICC(1), ICC(2) and the verdict."""
+    import pandas as pd
+
+    by = _group_column(table)
+    groups = list(dict.fromkeys(table[by]))
+    sizes = table.groupby(by)["n"].max()
+    rows = []
+    for scale, part in table.groupby("scale", sort=False):
+        part = part.set_index(by)
+        row: dict[str, object] = {"scale": scale.replace("_", " ")}
+        for group in groups:
+            mean, rwg = part.at[group, "mean"], part.at[group, "rwg_j"]
+            shown_rwg = DASH if pd.isna(rwg) else f"{rwg:.2f}"
+            row[f"{group} (n = {int(sizes[group])})"] = DASH if pd.isna(mean) else f"{mean:.2f} ({shown_rwg})"
+        icc1, icc2 = part["icc1"].iloc[0], part["icc2"].iloc[0] if "icc2" in part else float("nan")
+        row["ICC(1)"], row["ICC(2)"] = icc1, icc2
+        failing = [g for g in groups if not part.at[g, "rwg_j"] >= min_rwg]
+        verdict = []
+        if failing:
+            verdict.append(f"rwg(j) < {min_rwg:.2f}: {', '.join(failing)}")
+        if not icc1 >= min_icc1:
+            verdict.append(f"ICC(1) < {min_icc1:.2f}")
+        row["aggregation"] = "; ".join(verdict) or "supported"
+        rows.append(row)
+    return pd.DataFrame(rows)
 
 
 def _frame_note(display: "JointDisplay") -> str:
@@ -219,22 +336,30 @@ def write_aim3(b: "ReportBuilder", data: Aim3Data, figure_path: Callable[[str], 
 
     b.heading("Counselors", level + 1)
     if data.counselors is not None and len(data.counselors):
-        b.table(data.counselors, f"Counselor-level joint display: {len(data.counselors)} linked counselors, ordered "
-                f"by {data.outcome}", note="Interview codes are the counselor's own coded excerpts (direct codings); "
-                "fidelity and FIM are the counselor's means with their n. Counselors are joined to their interviews "
-                "through the project's link table (study id -> counselor id).", landscape=True)
+        b.table(counselor_table(data.counselors, data.outcome),
+                f"Counselor-level joint display: {len(data.counselors)} linked counselors, ordered by {data.outcome}",
+                note="Most coded: the counselor's own coded excerpts (direct codings), the four codes coded most often. "
+                     f"{data.outcome.capitalize()} and FIM: the counselor's mean with its n (sessions for fidelity, "
+                     "survey answers for FIM); EBPAS total: the counselor's own score (no aggregation). Counselors are "
+                     "joined to their interviews through the project's link table (study id -> counselor id). The "
+                     "display describes; it does not test.", landscape=True)
     else:
         b.paragraph(f"No counselor display: {data.absent.get('counselor', 'no counselor link table')}.")
 
-    b.heading("Climate measures", level + 1)
+    b.heading("Climate measures and their aggregation check", level + 1)
     if data.measures:
-        import pandas as pd
-
-        table = pd.concat(data.measures, ignore_index=True)
-        b.table(table, "Climate measures by clinic, with within-clinic agreement and between-clinic differences",
-                note=(f"rwg(j): {short_citation('james1984')}, uniform null; ICC(1): {short_citation('bliese2000')}. "
-                      "Aggregation is called supported when rwg(j) >= .70 and ICC(1) >= .05. "
-                      + " ".join(data.measure_warnings)).strip())
+        for table in data.measures:
+            name = str(table["instrument"].iloc[0]) if len(table) else "measure"
+            by = _group_column(table)
+            b.table(measure_table(table, data.min_rwg, data.min_icc1),
+                    f"{name.upper()} by {by}: mean (rwg(j)) per {by}, with ICC(1) and ICC(2)",
+                    note=(f"rwg(j): {short_citation('james1984')}, uniform null; ICC(1), ICC(2): "
+                          f"{short_citation('bliese2000')}. A {by} mean stands for its staff when rwg(j) >= "
+                          f"{data.min_rwg:.2f} ({short_citation('lebreton2008')}) and ICC(1) >= {data.min_icc1:.2f}; "
+                          "the aggregation column names what fails. Items by number only."))
+        if data.measure_warnings:
+            b.paragraph("What the checks say:", keep_with_next=True)
+            b.bullets(data.measure_warnings)
     else:
         b.paragraph("The project holds no climate measures.")
 
@@ -243,11 +368,33 @@ def write_aim3(b: "ReportBuilder", data: Aim3Data, figure_path: Callable[[str], 
         frame = data.matrix.reset_index().rename(columns={"index": "row"})
         b.table(frame.map(lambda v: "" if v is None or (isinstance(v, float) and math.isnan(v)) else v),
                 f"Clinics ordered by {data.outcome}: predictors beside the outcome",
-                note="Rows: climate measure clinic means, and the constructs flagged distinguishing. Descriptive at "
-                     "this number of clinics.")
+                note="Rows: climate measure clinic means (instrument:scale), and the constructs flagged "
+                     "distinguishing. " + _matrix_aggregation(data) + "Descriptive at this number of clinics.")
     else:
         b.paragraph(f"No matrix: {data.absent.get('matrix', 'nothing to show')}.")
     return written
 
 
-__all__ = ["Aim3Data", "Aim3Facts", "aim3_methods", "write_aim3", "group_counts"]
+def _matrix_aggregation(data: Aim3Data) -> str:
+    """For each instrument:scale row of the matrix, whether its clinic means passed the aggregation check."""
+    if data.matrix is None or not data.measures:
+        return ""
+    import pandas as pd
+
+    table = pd.concat(data.measures, ignore_index=True)
+    by = _group_column(table)
+    said = []
+    for row in data.matrix.index:
+        if not isinstance(row, str) or ":" not in row:
+            continue
+        name, scale = row.split(":", 1)
+        part = table[(table["instrument"] == name) & (table["scale"] == scale)]
+        if not len(part):
+            continue
+        failing = sorted(part.loc[part["aggregation"] != "supported", by])
+        said.append(f"{row}: " + (f"aggregation not supported at {', '.join(failing)}" if failing
+                                  else f"aggregation supported at all {len(part)} {by}s"))
+    return ("; ".join(said) + ". ") if said else ""
+
+
+__all__ = ["Aim3Data", "Aim3Facts", "aim3_methods", "write_aim3", "group_counts", "counselor_table", "measure_table"]
