@@ -103,6 +103,16 @@ def test_counselor_level_and_measures(aim3) -> None:  # type: ignore[no-untyped-
     assert list(matrix.index) == ["fidelity", "ics:total", "IS.J2"]
     by_counselor = project.case_matrix("fidelity", ["ebpas:total", "IND.H.K"], by="counselor")
     assert by_counselor.shape[1] == 20  # DT-C6 has no rated session yet
+    # a coded theme as a row: distinct consensus excerpts coded with the code in each clinic, counted from the codings
+    themes = project.case_matrix("fidelity", ["n:IS.J2", "n:MIO.SUPV"])
+    codings = project.codings(coder="consensus").drop_duplicates(["transcript_id", "start", "end", "code"])
+    for code in ("IS.J2", "MIO.SUPV"):
+        counted = codings[codings["code"] == code].groupby("clinic").size()
+        assert {c: int(v) for c, v in themes.loc[f"n:{code}"].items()} == {c: int(counted.get(c, 0))
+                                                                             for c in themes.columns}
+    assert themes.loc["n:IS.J2", "eastgate"] > themes.loc["n:IS.J2", "northside"]  # Eastgate's room complaints
+    with pytest.raises(Exception, match="no excerpt is coded with 'XX.NOPE'"):
+        project.case_matrix("fidelity", ["n:XX.NOPE"])
 
 
 def test_aim3_section_is_written(aim3, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -140,6 +150,8 @@ def test_aim3_section_is_written(aim3, tmp_path: Path) -> None:  # type: ignore[
     header = [c.text for c in ics.rows[0].cells]
     rows = {r.cells[0].text: [c.text for c in r.cells] for r in ics.rows[1:]}
     assert len(rows) == 7
+    # clinics in the displays' order (by fidelity, highest first), not alphabetical
+    assert [h.split(" (n = ")[0] for h in header[1:5]] == ["northside", "westfield", "eastgate", "downtown"]
     east = summary[(summary["scale"] == "recognition") & (summary["clinic"] == "eastgate")].iloc[0]
     column = next(i for i, h in enumerate(header) if h.startswith("eastgate (n = "))
     assert header[column] == f"eastgate (n = {int(east['n'])})"

@@ -71,7 +71,8 @@ def measures_cmd(instrument: str, by: str, key: Path | None, min_rwg: float, min
 @aim3.command("matrix")
 @click.option("--outcome", default="fidelity", show_default=True, help="The outcome that orders the cases.")
 @click.option("--row", "rows", multiple=True, required=True,
-              help="A construct (ratings), INSTRUMENT:SCALE (a measure) or a quantitative measure; repeatable.")
+              help="A construct (its ratings), n:CODE (excerpts coded with it), INSTRUMENT:SCALE (a measure) or a "
+                   "quantitative measure; repeatable.")
 @click.option("--by", type=click.Choice(["clinic", "agency", "counselor"]), default="clinic", show_default=True)
 @format_option("table", "csv", "json", "xlsx")
 @out_option()

@@ -137,9 +137,10 @@ class Aim3Mixin(ProjectBase):
         """A case-ordered predictor x outcome matrix over clinics (or counselors with ``by="counselor"``).
 
         ``rows`` name what to show: a construct id (its ratings; with ``by="counselor"`` the
-        counselor's excerpts coded with it), ``<instrument>:<scale>`` (a measure's clinic mean or
-        counselor score), or a quantitative measure (its case mean). See
-        :func:`mio_qual.mixed.counselors.case_matrix`.
+        counselor's excerpts coded with it), ``n:<code>`` (a coded theme: the distinct excerpts
+        coded directly with that construct or study code in each case), ``<instrument>:<scale>``
+        (a measure's clinic mean or counselor score), or a quantitative measure (its case mean).
+        See :func:`mio_qual.mixed.counselors.case_matrix`.
         """
         import pandas as pd
 
@@ -149,7 +150,8 @@ class Aim3Mixin(ProjectBase):
 
         series: dict[str, pd.Series] = {}
         if by == "counselor":
-            table = self.counselor_display(outcome, constructs=[r for r in rows if ":" not in r])
+            table = self.counselor_display(outcome, constructs=[r[2:] if r.startswith("n:") else r for r in rows
+                                                                if r.startswith("n:") or ":" not in r])
             table = table.set_index("counselor_id")
             measures = {name: self.measure_scores(name) for name in self.instruments()}
             from ..mixed.quant import ALIASES
@@ -158,7 +160,9 @@ class Aim3Mixin(ProjectBase):
             if key not in table.columns:
                 raise InputError(f"no counselor-level values of {outcome!r}", hint="import data with a counselor_id")
             for row in rows:
-                if ":" in row:
+                if row.startswith("n:") and f"n {row[2:]}" in table.columns:
+                    series[row] = table[f"n {row[2:]}"]
+                elif ":" in row:
                     name, scale = row.split(":", 1)
                     frame = measures.get(name)
                     if frame is None:
@@ -176,8 +180,19 @@ class Aim3Mixin(ProjectBase):
 
         measured = set(quant["measure"]) if len(quant) else set()
         matrix = None
+        themes = None
         for row in rows:
-            if ":" in row:
+            if row.startswith("n:"):  # a coded theme: distinct excerpts coded directly with it, per case
+                if themes is None:
+                    excerpts = self.evidence(by)
+                    direct = excerpts[~excerpts["via"].astype(bool)] if len(excerpts) else excerpts
+                    themes = (direct.drop_duplicates(["case_id", "construct", "transcript_id", "start", "end"])
+                              .groupby(["construct", "case_id"]).size())
+                code = row[2:]
+                if code not in themes.index.get_level_values(0):
+                    raise InputError(f"no excerpt is coded with {code!r}", hint="name a code of the codebook: n:MIO.SUPV")
+                series[row] = themes.loc[code].reindex(self.cases(by), fill_value=0)
+            elif ":" in row:
                 name, scale = row.split(":", 1)
                 summary, _ = self.measure_summary(name, by=by)
                 part = summary[summary["scale"] == scale]
@@ -187,8 +202,8 @@ class Aim3Mixin(ProjectBase):
             else:  # a construct: its ratings
                 matrix = self.construct_matrix(by=by, rater=rater) if matrix is None else matrix
                 if row not in matrix.index:
-                    raise InputError(f"{row!r} is no rated construct, measure or INSTRUMENT:SCALE",
-                                     hint="e.g. --row IS.J2 --row ics:total --row fim")
+                    raise InputError(f"{row!r} is no rated construct, measure, n:CODE or INSTRUMENT:SCALE",
+                                     hint="e.g. --row IS.J2 --row ics:total --row fim --row n:MIO.SUPV")
                 series[row] = matrix.loc[row]
         return case_matrix(series, outcome_by_case(quant, outcome, by=by)["value"], outcome_name=outcome,
                            case_kind=by)

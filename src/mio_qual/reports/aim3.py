@@ -245,13 +245,16 @@ def counselor_table(frame: "pd.DataFrame", outcome: str) -> "pd.DataFrame":
     return out
 
 
-def measure_table(table: "pd.DataFrame", min_rwg: float = 0.70, min_icc1: float = 0.05) -> "pd.DataFrame":
+def measure_table(table: "pd.DataFrame", min_rwg: float = 0.70, min_icc1: float = 0.05,
+                  order: "list[str] | None" = None) -> "pd.DataFrame":
     """One instrument's aggregation table as the report prints it: a row per scale, a column per clinic
-    (``mean (rwg(j))``, the clinic's n in its header), ICC(1), ICC(2) and the verdict."""
+    (``mean (rwg(j))``, the clinic's n in its header) in ``order`` (the displays' outcome order; others
+    after it), ICC(1), ICC(2) and the verdict."""
     import pandas as pd
 
     by = _group_column(table)
-    groups = list(dict.fromkeys(table[by]))
+    present = list(dict.fromkeys(table[by]))
+    groups = [g for g in (order or []) if g in present] + [g for g in present if g not in (order or [])]
     sizes = table.groupby(by)["n"].max()
     rows = []
     for scale, part in table.groupby("scale", sort=False):
@@ -351,8 +354,10 @@ def write_aim3(b: "ReportBuilder", data: Aim3Data, figure_path: Callable[[str], 
         for table in data.measures:
             name = str(table["instrument"].iloc[0]) if len(table) else "measure"
             by = _group_column(table)
-            b.table(measure_table(table, data.min_rwg, data.min_icc1),
-                    f"{name.upper()} by {by}: mean (rwg(j)) per {by}, with ICC(1) and ICC(2)",
+            order = [str(c) for c in data.matrix.columns] if data.matrix is not None else None
+            b.table(measure_table(table, data.min_rwg, data.min_icc1, order),
+                    f"{name.upper()} by {by}: mean (rwg(j)) per {by}"
+                    + (f", {by}s ordered by {data.outcome}" if order else "") + ", with ICC(1) and ICC(2)",
                     note=(f"rwg(j): {short_citation('james1984')}, uniform null; ICC(1), ICC(2): "
                           f"{short_citation('bliese2000')}. A {by} mean stands for its staff when rwg(j) >= "
                           f"{data.min_rwg:.2f} ({short_citation('lebreton2008')}) and ICC(1) >= {data.min_icc1:.2f}; "
