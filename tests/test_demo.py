@@ -128,7 +128,7 @@ def test_demo_exercises_aim3(demo):
     assert len(counselor_table.rows) == 22
     text = "\n".join(p.text for p in study.paragraphs)
     assert "21 counselors are joined to their interviews" in text
-    assert "numbering of ICS and ILS is assumed" in text
+    assert "numbering of the ICS is assumed" in text
 
 
 def test_no_roster_name_in_any_demo_output(demo):

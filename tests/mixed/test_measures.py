@@ -32,11 +32,14 @@ def test_instruments_have_the_published_structure() -> None:
     assert dict(ebpas.subscales) == {"requirements": (11, 12, 13), "appeal": (9, 10, 14, 15),
                                      "openness": (1, 2, 4, 8), "divergence": (3, 5, 6, 7)}
     assert ebpas.total == "mean_of_items" and not ebpas.key_assumed and ebpas.key_source
-    # ICS and ILS: subscale names and sizes verified, numbering in blocks of three assumed (and said so)
+    # ICS: subscale names and sizes verified, numbering in blocks of three assumed (and said so); ILS: numbering as
+    # the Norwegian validation's item table numbers it (1-3 proactive ... 10-12 perseverant)
     assert list(ics.subscales) == ["focus", "educational_support", "recognition", "rewards", "selection_ebp",
                                    "selection_openness"]
-    assert list(ils.subscales) == ["proactive", "knowledgeable", "supportive", "perseverant"]
-    assert "assumed" in ics.key_assumed and "assumed" in ils.key_assumed
+    assert dict(ils.subscales) == {"proactive": (1, 2, 3), "knowledgeable": (4, 5, 6), "supportive": (7, 8, 9),
+                                   "perseverant": (10, 11, 12)}
+    assert "assumed" in ics.key_assumed and not ils.key_assumed and "Norwegian" in ils.key_source
+    assert 9 in ics.subscales["recognition"]  # the Norwegian ICS work names item 9 a recognition item
     for spec in INSTRUMENTS.values():
         spec.check()
         assert (spec.low, spec.high) == (0, 4)
@@ -132,11 +135,10 @@ def test_aggregation_warns_when_staff_disagree(tmp_path: Path) -> None:
     assert total.at["north", "rwg_j"] == 1.0 and total.at["east", "rwg_j"] == 0.0
     assert "rwg(j) < 0.70" in total.at["east", "aggregation"]
     assert any("east 0.00" in w for w in warnings)
-    # the ILS key's item numbering is assumed (blocks of three): the first warning says so
-    assert warnings[0].startswith("ils: item numbering assumed, not verified")
-    _, ebpas_warnings = aggregate(_long({k: [2] * 15 for k in agree}, {k: "north" for k in agree}),
-                                  INSTRUMENTS["ebpas"])
-    assert not any("assumed" in w for w in ebpas_warnings)
+    assert not any("assumed" in w for w in warnings)  # the ILS numbering is checked
+    # the ICS key's item numbering is assumed (blocks of three): the first warning says so
+    _, ics_warnings = aggregate(_long({k: [2] * 18 for k in agree}, {k: "north" for k in agree}), INSTRUMENTS["ics"])
+    assert ics_warnings[0].startswith("ics: item numbering assumed, not verified")
 
 
 def test_item_files_are_checked_for_item_count_range_and_repeats(tmp_path: Path) -> None:

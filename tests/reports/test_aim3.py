@@ -164,6 +164,6 @@ def test_aim3_section_is_written(aim3, tmp_path: Path) -> None:  # type: ignore[
     subscale_means = int((summary["scale"] != "total").sum() + (ils["scale"] != "total").sum())
     assert f"Of {subscale_means} clinic subscale means, {failing} fail the rwg(j) check (eastgate); 0 of 12 scales " \
            "fail the ICC(1) check" in text
-    assert "numbering of ICS and ILS is assumed" in text
+    assert "numbering of the ICS is assumed" in text
     assert "The same raters rated five constructs per agency" in text
     assert "21 counselors are joined to their interviews" in text

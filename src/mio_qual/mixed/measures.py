@@ -11,11 +11,16 @@ or what of it is assumed (``key_assumed``, printed with every aggregation). Four
   the item count, the six subscale names and three items each, in that order (the paper's
   abstract and Table; the Dissemination & Implementation Models instrument entry for the ICS).
   **Assumed, not verified**: that the form numbers its items in subscale blocks (items 1-3
-  focus ... 16-18 selection for openness). No scoring instructions or scoring script giving the
-  numbering could be found; a form that interleaves items needs ``--key`` (:func:`read_key`).
+  focus ... 16-18 selection for openness). No scoring instructions, scoring script or item
+  table giving the whole numbering could be found; one later Norwegian study speaks of "item 9"
+  of the recognition subscale, which fits the blocks. A form that orders its items otherwise
+  needs ``--key`` (:func:`read_key`).
 * ``ils``: Implementation Leadership Scale (Aarons, Ehrhart & Farahnak 2014): 12 items scored
-  0-4, four subscales of three items (proactive, knowledgeable, supportive, perseverant); total
-  = mean of the subscale scores. Verified and assumed as for the ICS (blocks 1-3 ... 10-12).
+  0-4, four subscales of three items (proactive 1-3, knowledgeable 4-6, supportive 7-9,
+  perseverant 10-12); total = mean of the subscale scores. Verified: the item count and
+  subscale sizes as for the ICS, and the numbering in the item table of the Norwegian ILS
+  validation (BMC Psychology 2022, doi:10.1186/s40359-022-00725-8, Table 2: items numbered 1-12
+  under their subscales).
 * ``ebpas``: Evidence-Based Practice Attitude Scale (Aarons 2004): 15 items scored 0-4;
   requirements (11-13), appeal (9, 10, 14, 15), openness (1, 2, 4, 8), divergence (3, 5, 6,
   7); the total is the mean of all 15 items with the divergence items reversed (4 - x), the
@@ -141,8 +146,8 @@ INSTRUMENTS: dict[str, Instrument] = {
     "ils": Instrument("ils", "Implementation Leadership Scale", "aarons2014", 12, 0, 4,
                       _run(1, ["proactive", "knowledgeable", "supportive", "perseverant"]),
                       key_source="item count, subscale names and sizes (4 x 3): Aarons, Ehrhart & Farahnak 2014; "
-                                 "Dissemination & Implementation Models instrument entry",
-                      key_assumed=_BLOCKS_ASSUMED.format(first="1-12")),
+                                 "Dissemination & Implementation Models instrument entry; item numbers per subscale: "
+                                 "the Norwegian ILS validation's item table (BMC Psychology 2022, Table 2)"),
     "ebpas": Instrument("ebpas", "Evidence-Based Practice Attitude Scale", "aarons2004", 15, 0, 4,
                         {"requirements": (11, 12, 13), "appeal": (9, 10, 14, 15), "openness": (1, 2, 4, 8),
                          "divergence": (3, 5, 6, 7)},

@@ -204,7 +204,7 @@ def _measures_methods(data: Aim3Data) -> list[str]:
                      f"{by}'s climate.")
     assumed = [w for w in data.measure_warnings if "assumed" in w]
     if assumed:
-        parts.append("The item-to-subscale numbering of " + " and ".join(w.split(":", 1)[0].upper() for w in assumed)
+        parts.append("The item-to-subscale numbering of the " + " and ".join(w.split(":", 1)[0].upper() for w in assumed)
                      + " is assumed (blocks of three in the published subscale order), not checked against the form.")
     return ["**Counselors and measures.** " + " ".join(parts)] if parts else []
 
