@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -45,11 +46,11 @@ def progress(done, total, path):
         samples.append((done, round(rss_mib(), 1)))
 
 project = Project.create(project_dir)
-start = time.perf_counter()
+start, cpu = time.perf_counter(), time.process_time()
 result = project.import_transcripts([folder], progress=progress)
-elapsed = time.perf_counter() - start
+elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps({"seconds": elapsed, "words": result.n_words, "files": len(result.added),
+print(json.dumps({"seconds": elapsed, "cpu_seconds": cpu, "words": result.n_words, "files": len(result.added),
                   "peak_rss_mib": peak, "rss_samples": samples,
                   "db_mib": (project_dir / "mio-qual.db").stat().st_size / 2**20}))
 """
@@ -78,19 +79,22 @@ def main(argv: list[str] | None = None) -> int:
         folder = Path(tmp.name)
     ensure_corpus(folder, args.n, args.words, 0)
 
-    imports, references = [], []
+    imports, references, references_cpu = [], [], []
     for _ in range(args.runs):
         imports.append(run_import(folder))
-        seconds, _cpu, words = _time_reference(folder)
+        seconds, cpu, words = _time_reference(folder)
         references.append(words / seconds)
+        references_cpu.append(words / cpu)
     seconds = statistics.median(r["seconds"] for r in imports)
+    cpu = statistics.median(r["cpu_seconds"] for r in imports)
     words = imports[0]["words"]
-    rate = words / seconds
-    reference = statistics.median(references)
+    rate, rate_cpu = words / seconds, words / cpu
+    reference, reference_cpu = statistics.median(references), statistics.median(references_cpu)
     print(f"import: {imports[0]['files']} transcripts, {words:,} words; median {seconds:.1f} s over {args.runs} runs "
-          f"= {rate:,.0f} words/s")
-    print(f"reference (read + spaCy tokenizer, text formats only): median {reference:,.0f} words/s; "
-          f"import/reference = {rate / reference:.2f}")
+          f"= {rate:,.0f} words/s; CPU {cpu:.1f} s = {rate_cpu:,.0f} words/CPU-s")
+    print(f"reference (read + spaCy tokenizer, text formats only): median {reference:,.0f} words/s, "
+          f"{reference_cpu:,.0f} words/CPU-s; import/reference = {rate / reference:.2f} (wall), "
+          f"{rate_cpu / reference_cpu:.2f} (CPU); load average {os.getloadavg()[0]:.1f}")
     peaks = ", ".join(f"{r['peak_rss_mib']:.0f}" for r in imports)
     print(f"peak RSS per run (MiB): {peaks}; "
           f"project file {imports[0]['db_mib']:.0f} MiB")
@@ -101,7 +105,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         args.json.write_text(json.dumps({
             "runs": args.runs, "files": imports[0]["files"], "words": words, "seconds": seconds, "words_per_s": rate,
-            "reference_words_per_s": reference, "peak_rss_mib": max(r["peak_rss_mib"] for r in imports),
+            "reference_words_per_s": reference, "cpu_seconds": cpu, "words_per_cpu_s": rate_cpu,
+            "reference_words_per_cpu_s": reference_cpu, "peak_rss_mib": max(r["peak_rss_mib"] for r in imports),
+            "rss_samples": imports[0]["rss_samples"],
             "seconds_each": [r["seconds"] for r in imports], "reference_each": references}, indent=2))
     if tmp is not None:
         tmp.cleanup()

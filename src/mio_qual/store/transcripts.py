@@ -102,17 +102,23 @@ def _insert_parts(store: "Store", transcript: "Transcript") -> None:
         "INSERT INTO speakers (transcript_id, label, study_id, role) VALUES (?,?,?,?)",
         [(tid, s.label, s.study_id, s.role) for s in transcript.speakers],
     )
-    rows = [(tid, "turn", t.n, t.start, t.end, t.n, None, t.speaker, t.body_start, t.start_time, t.end_time)
-            for t in transcript.turns]
+    # one statement per kind, naming only the columns that kind fills (fewer values to bind per row:
+    # sentences are most of the rows)
     speaker_of = {t.n: t.speaker for t in transcript.turns}
-    rows += [(tid, "paragraph", p.n, p.start, p.end, p.turn_n, p.n, speaker_of.get(p.turn_n), None, None, None)
-             for p in transcript.paragraphs]
-    rows += [(tid, "sentence", s.n, s.start, s.end, s.turn_n, s.paragraph_n, speaker_of.get(s.turn_n), None, None, None)
-             for s in transcript.sentences]
     connection.executemany(
-        "INSERT INTO segments (transcript_id, kind, n, start, end, turn_n, paragraph_n, speaker, body_start,"
-        " start_time, end_time) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-        rows,
+        "INSERT INTO segments (transcript_id, kind, n, start, end, turn_n, speaker, body_start, start_time, end_time)"
+        " VALUES (?,'turn',?,?,?,?,?,?,?,?)",
+        [(tid, t.n, t.start, t.end, t.n, t.speaker, t.body_start, t.start_time, t.end_time) for t in transcript.turns],
+    )
+    connection.executemany(
+        "INSERT INTO segments (transcript_id, kind, n, start, end, turn_n, paragraph_n, speaker)"
+        " VALUES (?,'paragraph',?,?,?,?,?,?)",
+        [(tid, p.n, p.start, p.end, p.turn_n, p.n, speaker_of.get(p.turn_n)) for p in transcript.paragraphs],
+    )
+    connection.executemany(
+        "INSERT INTO segments (transcript_id, kind, n, start, end, turn_n, paragraph_n, speaker)"
+        " VALUES (?,'sentence',?,?,?,?,?,?)",
+        [(tid, s.n, s.start, s.end, s.turn_n, s.paragraph_n, speaker_of.get(s.turn_n)) for s in transcript.sentences],
     )
     connection.executemany(
         "INSERT INTO notes (transcript_id, start, end, kind, time) VALUES (?,?,?,?,?) ON CONFLICT DO NOTHING",
