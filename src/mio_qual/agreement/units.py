@@ -801,15 +801,13 @@ def disagreements(data: UnitData, codings: pd.DataFrame | None = None,
         n_units = data.units.shape[0]
         if not data.codes:
             return pd.DataFrame()
-        applied = np.zeros((len(data.codes), len(coders), n_units), dtype=bool)
         if data.hits is not None:
-            applied[data.hits.code, data.hits.coder, data.hits.unit] = True
-            seen = data.seen[:, data.hits.unit_transcript]
-        else:
-            for k, code in enumerate(data.codes):
-                r = data.code(code).ratings
-                applied[k] = r == 1.0
-                seen = ~np.isnan(r)
+            return _segment_disagreements(data, texts)
+        applied = np.zeros((len(data.codes), len(coders), n_units), dtype=bool)     # transcript units: few
+        for k, code in enumerate(data.codes):
+            r = data.code(code).ratings
+            applied[k] = r == 1.0
+            seen = ~np.isnan(r)
         n_seen = seen.sum(axis=0)
         n_applied = applied.sum(axis=1)                      # codes x units
         dispute = (n_applied > 0) & (n_applied < n_seen[None, :]) & (n_seen >= 2)[None, :]
@@ -830,6 +828,47 @@ def disagreements(data: UnitData, codings: pd.DataFrame | None = None,
     if data.unit == "character":
         return _character_disagreements(data, cod, texts)
     return _span_disagreements(data, cod, texts)
+
+
+def _segment_disagreements(data: UnitData, texts: Mapping[str, str] | None) -> pd.DataFrame:
+    """:func:`disagreements` of segment units, read from the hits (no codes x units array).
+
+    A code is in dispute on a unit when some but not all of the coders who saw the unit (two
+    or more) applied it; each coder's codes and the codes in dispute are listed in the order
+    of ``data.codes``.
+    """
+    hits, coders = data.hits, list(data.coders)
+    assert hits is not None
+    n_units = hits.unit_transcript.size
+    seen = data.seen[:, hits.unit_transcript]                          # coders x units
+    n_seen = seen.sum(axis=0)
+    pair, n_applied = np.unique(hits.code * n_units + hits.unit, return_counts=True)
+    p_code, p_unit = np.divmod(pair, n_units)
+    dispute = (n_applied < n_seen[p_unit]) & (n_seen[p_unit] >= 2)
+    rows = np.unique(p_unit[dispute])
+    out = data.units.iloc[rows].reset_index(drop=True).copy()
+    codes = np.array(data.codes, dtype=object)
+    position = np.full(n_units, -1, dtype=np.int64)
+    position[rows] = np.arange(rows.size)
+
+    def listed(unit: np.ndarray, code: np.ndarray) -> list[str]:
+        keep = position[unit] >= 0
+        at, code = position[unit[keep]], code[keep]
+        order = np.lexsort((code, at))
+        at, code = at[order], code[order]
+        cuts = np.searchsorted(at, np.arange(rows.size + 1))
+        names = codes[code]
+        return ["; ".join(names[cuts[j]:cuts[j + 1]]) for j in range(rows.size)]
+
+    for i, coder in enumerate(coders):
+        mine = hits.coder == i
+        joined = listed(hits.unit[mine], hits.code[mine])
+        out[f"codes: {coder}"] = [text if seen[i, u] else "(not seen)" for text, u in zip(joined, rows)]
+    out["in_dispute"] = listed(p_unit[dispute], p_code[dispute])
+    out["n_in_dispute"] = np.bincount(position[p_unit[dispute]], minlength=rows.size)
+    if "text" not in out.columns and texts is not None and "start" in out.columns:
+        out["text"] = [texts.get(t, "")[s:e] for t, s, e in zip(out["transcript_id"], out["start"], out["end"])]
+    return out
 
 
 def _character_disagreements(data: UnitData, cod: pd.DataFrame, texts: Mapping[str, str] | None) -> pd.DataFrame:

@@ -43,7 +43,8 @@ class AnalysisMixin(ProjectBase):
 
         coders = check_request(coders, unit)
         codings = store_codings.read_codings(self.store, coder=coders, ordered=False,
-                                             columns=("transcript_id", "start", "end", "code", "coder"))
+                                             columns=("transcript_id", "start", "end", "code", "coder"),
+                                             categories=True)
         found = set(codings["coder"].unique()) if len(codings) else set()
         known = store_codings.coders(self.store) if set(coders) - found else []
         segments = self._units(unit) if unit in SEGMENT_UNITS else None

@@ -43,7 +43,7 @@ def _where(filters: Mapping[str, str | Sequence[str] | None]) -> tuple[str, list
 def read_codings(store: "Store", *, coder: str | Sequence[str] | None = None,
                  origin: str | Sequence[str] | None = None, transcript_id: str | Sequence[str] | None = None,
                  code: str | Sequence[str] | None = None, columns: Sequence[str] = CODING_FIELDS,
-                 ordered: bool = True) -> "pd.DataFrame":
+                 ordered: bool = True, categories: bool = False) -> "pd.DataFrame":
     """Codings as stored, one row each, sorted by transcript, start, end, code, coder and id.
 
     Parameters
@@ -55,6 +55,10 @@ def read_codings(store: "Store", *, coder: str | Sequence[str] | None = None,
         Columns to read, from :data:`CODING_FIELDS`.
     ordered : bool
         Sort the rows (pass False when their order does not matter: sorting costs time).
+    categories : bool
+        Read the rows in batches and give ``transcript_id``, ``code``, ``coder`` and ``origin``
+        as categories (one string per distinct value instead of one per row: what an analysis
+        of hundreds of thousands of codings wants).
 
     Returns
     -------
@@ -68,8 +72,12 @@ def read_codings(store: "Store", *, coder: str | Sequence[str] | None = None,
         raise ValueError(f"unknown coding columns: {sorted(unknown)}")
     where, params = _where({"coder": coder, "origin": origin, "transcript_id": transcript_id, "code": code})
     order = " ORDER BY transcript_id, start, end, code, coder, id" if ordered else ""
-    rows = store.connection.execute(f"SELECT {', '.join(columns)} FROM codings{where}{order}", params).fetchall()
-    return pd.DataFrame.from_records(rows, columns=list(columns))
+    cursor = store.connection.execute(f"SELECT {', '.join(columns)} FROM codings{where}{order}", params)
+    if categories:
+        from .transcripts import read_frame
+
+        return read_frame(cursor, list(columns), categorical=("transcript_id", "code", "coder", "origin"))
+    return pd.DataFrame.from_records(cursor.fetchall(), columns=list(columns))
 
 
 def coding_memos(store: "Store", coder: str | Sequence[str] | None = None) -> "pd.DataFrame":
