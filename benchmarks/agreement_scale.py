@@ -16,6 +16,14 @@ own), in the same run:
   per code by ``bincount``, kappa from the table. No intervals, no other coefficient, no
   per-transcript rows: the least any agreement computation must do.
 
+With ``--report`` the study report of each generated project is measured too, in the same run:
+
+* **report**: ``Project.report_study(...)`` on a copy of the project (agreement with its
+  disagreements, themes, codebook, methods, charts, and the appendices, all written);
+* **floor**: python-docx writing the same content: every document the report wrote copied into
+  a plain document (its paragraphs, its tables cell by cell, its pictures) by
+  ``benchmarks/reports.py``'s ``plain_copy``, with no computation at all.
+
 Each figure is the median of ``--runs`` runs (wall time of the computation after the project
 is opened; peak RSS of the whole process, Python and pandas included) and is printed beside
 the floor measured in the same run; the per-code kappas of the two must agree to 1e-9.
@@ -24,6 +32,7 @@ Run::
 
     .venv/bin/python benchmarks/agreement_scale.py                    # 50, 200, 800 transcripts
     .venv/bin/python benchmarks/agreement_scale.py --sizes 50 200 --runs 3
+    .venv/bin/python benchmarks/agreement_scale.py --report --runs 3 --json agreement.json
 """
 
 from __future__ import annotations
@@ -152,6 +161,46 @@ def run_floor(folder: Path) -> dict:
     return {"seconds": time.perf_counter() - start, "kappa": kappa}
 
 
+def run_report(folder: Path) -> dict:
+    """Time the study report of the project in ``folder`` (on a copy), written into ``folder / "report"``."""
+    import shutil
+
+    from mio_qual import Project
+    import mio_qual.reports.study  # noqa: F401  (imported before the clock, as the floor imports docx)
+
+    work = Path(tempfile.mkdtemp(prefix="mio-qual-report-"))
+    try:
+        shutil.copytree(folder / "project", work / "project")
+        out = folder / "report"
+        shutil.rmtree(out, ignore_errors=True)
+        out.mkdir()
+        project = Project.open(work / "project")
+        start = time.perf_counter()
+        result = project.report_study(out / "study.docx")
+        seconds = time.perf_counter() - start
+        project.close()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return {"seconds": seconds, "documents": sorted(str(p) for p in result.files if p.suffix == ".docx"),
+            "pictures": [str(p) for p in result.figures]}
+
+
+def run_report_floor(folder: Path) -> dict:
+    """python-docx writing the content of every document the report wrote (plain copies)."""
+    import docx  # noqa: F401  (imported before the clock)
+    from reports import plain_copy
+
+    out = folder / "report"
+    documents = sorted(p for p in out.glob("*.docx") if not p.name.startswith("plain-"))
+    pictures = sorted(out.glob("study-*.png"))
+    start = time.perf_counter()
+    cells = 0
+    for document in documents:
+        cells += plain_copy(document, out / f"plain-{document.name}",
+                            pictures if document.name == "study.docx" else [])["cells"]
+    return {"seconds": time.perf_counter() - start, "documents": len(documents), "cells": cells}
+
+
 def _measure(mode: str, folder: Path) -> dict:
     """Run one measurement in a fresh process and return its figures with the peak RSS."""
     code = (f"import json, resource, sys; sys.path.insert(0, {str(ROOT / 'benchmarks')!r});"
@@ -168,6 +217,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "mio-qual-bench")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures as JSON to this file")
+    parser.add_argument("--report", action="store_true", help="also measure the study report beside python-docx")
     args = parser.parse_args(argv)
     print(f"agreement --unit sentence, 2 coders, {N_CODES} codes; medians of {args.runs} runs, each in a fresh "
           "process; peak RSS of the process")
@@ -188,8 +238,37 @@ def main(argv: list[str] | None = None) -> int:
               f"{m_ours:>12.0f} {m_floor:>9.0f} | {diff:.1e}", flush=True)
         rows.append({"transcripts": size, "codings": n_codings, "seconds": t_ours, "floor_seconds": t_floor,
                      "peak_mib": m_ours, "floor_peak_mib": m_floor, "max_kappa_diff": diff})
+    reports = []
+    if args.report:
+        print(f"\nreport study (every document and chart) beside python-docx writing the same content; medians of "
+              f"{args.runs} runs, each in a fresh process")
+        print(f"{'transcripts':>11} | {'report s':>8} {'floor s':>8} {'ratio':>6} | {'report MiB':>10} "
+              f"{'floor MiB':>9} | table cells")
+        for size in args.sizes:
+            folder = build(args.cache, size)
+            ours, floor = [], []
+            for _ in range(args.runs):        # the floor copies what this run of the report wrote
+                ours.append(_measure("report", folder))
+                floor.append(_measure("report_floor", folder))
+            t_ours = statistics.median(r["seconds"] for r in ours)
+            t_floor = statistics.median(r["seconds"] for r in floor)
+            m_ours = statistics.median(r["peak_mib"] for r in ours)
+            m_floor = statistics.median(r["peak_mib"] for r in floor)
+            print(f"{size:>11} | {t_ours:>8.2f} {t_floor:>8.2f} {t_ours / t_floor:>6.2f} | {m_ours:>10.0f} "
+                  f"{m_floor:>9.0f} | {floor[0]['cells']:,}", flush=True)
+            reports.append({"transcripts": size, "seconds": t_ours, "floor_seconds": t_floor, "peak_mib": m_ours,
+                            "floor_peak_mib": m_floor, "documents": floor[0]["documents"],
+                            "cells": floor[0]["cells"]})
+    for name, found in (("agreement", rows), ("report", reports)):
+        if len(found) > 1:      # memory flat in corpus size: what each added transcript adds to the peak
+            steps = []
+            for a, b in zip(found, found[1:]):
+                added = b["transcripts"] - a["transcripts"]
+                steps.append(f"{a['transcripts']}->{b['transcripts']}: {(b['peak_mib'] - a['peak_mib']) / added:.3f} "
+                             f"(floor {(b['floor_peak_mib'] - a['floor_peak_mib']) / added:.3f})")
+            print(f"{name}: peak MiB per added transcript " + "; ".join(steps))
     if args.json:
-        args.json.write_text(json.dumps({"runs": args.runs, "sizes": rows}), encoding="utf-8")
+        args.json.write_text(json.dumps({"runs": args.runs, "sizes": rows, "report": reports}), encoding="utf-8")
     return 0
 
 

@@ -181,10 +181,12 @@ class ReportsMixin(ProjectBase):
 
         return codebook_data(store_summary.latest_codebook(self.store), store_summary.code_use(self.store))
 
-    def _themes_data(self, layer: str | Sequence[str] | None) -> "ThemesData":
+    def _themes_data(self, layer: str | Sequence[str] | None, info: Any = None) -> "ThemesData":
+        """What the themes sections show; ``info``: the report's constructs, when it has them already."""
         from ..reports.documents import themes_data
 
-        frame, phrase = self._evidence("transcript", coder=layer, info=self.constructs(),  # type: ignore[attr-defined]
+        info = info if info is not None else self.constructs()  # type: ignore[attr-defined]
+        frame, phrase = self._evidence("transcript", coder=layer, info=info,  # type: ignore[attr-defined]
                                        links=True)  # the themes report rolls study codes up through the reviewed links
         data = themes_data(frame, phrase, store_summary.transcript_clinics(self.store),
                            store_summary.clinics(self.store))
@@ -198,8 +200,10 @@ class ReportsMixin(ProjectBase):
 
         from ..mixed.ratings import CONSENSUS
 
-        ratings = self.ratings(by="clinic")  # type: ignore[attr-defined]
-        if len(ratings):
+        ratings = None  # no clinic rating stored: nothing to read (reading them loads the codebooks again)
+        if store_summary.ratings_count(self.store, "clinic"):
+            ratings = self.ratings(by="clinic")  # type: ignore[attr-defined]
+        if ratings is not None and len(ratings):
             chosen = CONSENSUS if (ratings["rater"] == CONSENSUS).any() else sorted(set(ratings["rater"]))[0]
             chosen_rows = ratings[ratings["rater"] == chosen]
             data.ratings = chosen_rows.reindex(columns=["case_id", "construct", "rating", "rationale", "quote",
@@ -307,7 +311,8 @@ class ReportsMixin(ProjectBase):
         from ..reports.documents import check_path, themes_report
 
         check_path(out)
-        inputs = self._report_inputs(redact, mask_sites, themes=self._themes_data(layer), constructs=self.constructs())
+        info = self.constructs()  # type: ignore[attr-defined]
+        inputs = self._report_inputs(redact, mask_sites, themes=self._themes_data(layer, info), constructs=info)
         return themes_report(inputs, out, max_quotes=max_quotes, charts=charts, title=title)
 
     def report_agreement(self, out: str | Path, *, coders: Sequence[str] | None = None, unit: str = "sentence",
@@ -413,11 +418,12 @@ class ReportsMixin(ProjectBase):
                 aim3 = self.aim3_data(outcome, fit=fit)  # type: ignore[attr-defined]
             except InputError:
                 aim3 = None  # the joint displays stand for Aim 3, each saying what it lacks
+        info = self.constructs()  # type: ignore[attr-defined]  (read once: the themes use it too)
         inputs = self._report_inputs(
-            redact, mask_sites, constructs=self.constructs(), facts=self.project_facts(),
+            redact, mask_sites, constructs=info, facts=self.project_facts(),
             codebook=self._codebook_data(),
             agreement=self.agreement_data(coders, unit, n_boot=n_boot, seed=seed), evaluations=evaluations,
-            themes=self._themes_data(layer), joint=self._joint_data(outcome, by, rater, fit), aim2=aim2, aim3=aim3,
+            themes=self._themes_data(layer, info), joint=self._joint_data(outcome, by, rater, fit), aim2=aim2, aim3=aim3,
             rapid=self.rapid_report_data())  # type: ignore[attr-defined]
         return study_report(inputs, out, title=title, subtitle=subtitle, max_quotes=max_quotes, max_rows=max_rows,
                             charts=charts)

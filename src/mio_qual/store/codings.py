@@ -65,7 +65,7 @@ def read_codings(store: "Store", *, coder: str | Sequence[str] | None = None,
     pandas.DataFrame
         One column per name in ``columns``.
     """
-    import pandas as pd
+    from .transcripts import read_frame
 
     unknown = set(columns) - set(CODING_FIELDS)
     if unknown:
@@ -73,11 +73,10 @@ def read_codings(store: "Store", *, coder: str | Sequence[str] | None = None,
     where, params = _where({"coder": coder, "origin": origin, "transcript_id": transcript_id, "code": code})
     order = " ORDER BY transcript_id, start, end, code, coder, id" if ordered else ""
     cursor = store.connection.execute(f"SELECT {', '.join(columns)} FROM codings{where}{order}", params)
+    repeated = ("transcript_id", "code", "coder", "origin", "codebook_version", "source_file", "unit")
     if categories:
-        from .transcripts import read_frame
-
-        return read_frame(cursor, list(columns), categorical=("transcript_id", "code", "coder", "origin"))
-    return pd.DataFrame.from_records(cursor.fetchall(), columns=list(columns))
+        return read_frame(cursor, list(columns), categorical=repeated)
+    return read_frame(cursor, list(columns), shared=repeated)
 
 
 def coding_memos(store: "Store", coder: str | Sequence[str] | None = None) -> "pd.DataFrame":

@@ -251,21 +251,20 @@ def segment_rows(store: "Store", kind: str, transcript_id: str | None = None) ->
 
     Columns: :data:`SEGMENT_COLUMNS`, ordered by transcript and number.
     """
-    import pandas as pd
-
     where, params = "s.kind = ?", [kind]
     if transcript_id is not None:
         where += " AND s.transcript_id = ?"
         params.append(transcript_id)
-    rows = store.connection.execute(
+    cursor = store.connection.execute(
         "SELECT s.transcript_id, s.n, s.start, s.end, s.turn_n, s.paragraph_n, s.speaker, sp.study_id, sp.role,"
         " s.body_start, s.start_time, s.end_time, t.clinic, t.agency, t.kind"
         " FROM segments s JOIN transcripts t ON t.id = s.transcript_id"
         " LEFT JOIN speakers sp ON sp.transcript_id = s.transcript_id AND sp.label = s.speaker"
         f" WHERE {where} ORDER BY s.transcript_id, s.n",
         params,
-    ).fetchall()
-    return pd.DataFrame.from_records(rows, columns=SEGMENT_COLUMNS)
+    )
+    return read_frame(cursor, SEGMENT_COLUMNS, shared=("transcript_id", "speaker", "study_id", "speaker_role",
+                                                       "clinic", "agency", "transcript_kind"))
 
 
 #: Columns of :func:`segment_units`.
@@ -276,20 +275,29 @@ UNIT_COLUMNS = ["transcript_id", "n", "start", "end", "turn_n", "body_start", "s
 BATCH_ROWS = 65536
 
 
-def read_frame(cursor: Any, columns: list[str], categorical: Iterable[str] = ()) -> "pd.DataFrame":
+def read_frame(cursor: Any, columns: list[str], categorical: Iterable[str] = (),
+               shared: Iterable[str] = ()) -> "pd.DataFrame":
     """The rows of ``cursor`` as a DataFrame, read in batches, the ``categorical`` columns as categories.
 
     ``fetchall`` keeps a Python object for every value until the frame is built (hundreds of
     MiB for a few hundred thousand rows of text columns); batches of :data:`BATCH_ROWS` rows
     are converted one at a time, and repeated strings (transcript ids, codes, coders) become
-    one category each instead of one string object per row.
+    one category each instead of one string object per row. The ``shared`` columns keep their
+    type, but equal strings in them are one object (the database hands out a new one per row).
     """
     import pandas as pd
     from pandas.api.types import union_categoricals
 
     categorical = [c for c in categorical if c in columns]
+    positions = [columns.index(c) for c in shared if c in columns]
+    seen: dict[Any, Any] = {}
     parts = []
     while rows := cursor.fetchmany(BATCH_ROWS):
+        if positions:
+            rows = [list(row) for row in rows]
+            for row in rows:
+                for i in positions:
+                    row[i] = seen.setdefault(row[i], row[i])
         part = pd.DataFrame.from_records(rows, columns=columns)
         del rows
         for column in categorical:
@@ -302,6 +310,9 @@ def read_frame(cursor: Any, columns: list[str], categorical: Iterable[str] = ())
         return parts[0]
     merged = {c: union_categoricals([p[c] for p in parts]) for c in categorical}
     frame = pd.concat([p.drop(columns=categorical) for p in parts], ignore_index=True)
+    for column in frame.columns:      # a batch of NULLs only: the type one frame of every row would infer
+        if len({str(p[column].dtype) for p in parts}) > 1:
+            frame[column] = frame[column].astype(object).infer_objects()
     for column in categorical:
         frame[column] = pd.Categorical(merged[column])
     return frame[columns]
