@@ -171,6 +171,13 @@ def _agreement_scale_rows(data: dict, runs: int) -> list[Row]:
             for r in data["sizes"]]
 
 
+def _qdpx_rows(data: dict, runs: int) -> list[Row]:
+    return [Row("qdpx re-import", f"import_qdpx of a .qdpx of the project's {data['transcripts']} texts, "
+                                  f"{data['chars']:,} characters, {data['codings']:,} codings",
+                data["reimport_qdpx_s"], "CPU s", data["import_texts_s"], "importing the same texts", False,
+                data["runs"])]
+
+
 BENCHMARKS = [
     Benchmark("import", "import_corpus.py", ["--n", "200", "--runs", "3"], ["--runs", "3"], _import_rows),
     Benchmark("replace", "replace.py", ["--runs", "1", "--reference-chars", "10000"], ["--runs", "3"], _replace_rows),
@@ -182,9 +189,11 @@ BENCHMARKS = [
     Benchmark("word", "word.py", ["--runs", "3"], ["--runs", "5", "--suggestions", "1000"], _word_rows),
     Benchmark("agreement_scale", "agreement_scale.py", ["--sizes", "50", "200", "--runs", "1"],
               ["--sizes", "50", "200", "800", "--runs", "3"], _agreement_scale_rows),
+    Benchmark("qdpx_reimport", "qdpx_reimport.py", ["--quick"], ["--runs", "5"], _qdpx_rows),
 ]
 STEPS = {"import": "import", "replace": "replace", "rules": "autocode", "model": "autocode", "agreement": "agreement",
-         "report": "reports", "startup": "startup", "export-docx": "word", "agreement-scale": "agreement_scale"}
+         "report": "reports", "startup": "startup", "export-docx": "word", "agreement-scale": "agreement_scale",
+         "qdpx-reimport": "qdpx_reimport"}
 
 
 def run_benchmark(bench: Benchmark, quick: bool, runs: int | None, workdir: Path) -> tuple[list[Row], str]:

@@ -53,7 +53,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Sequence
 
 from ..errors import InputError, UnknownCodeError
 from ..offsets import align, canonical_map
@@ -148,6 +148,8 @@ class _Spans:
     starts: array = field(default_factory=lambda: array("q"))
     ends: array = field(default_factory=lambda: array("q"))
     layers: array = field(default_factory=lambda: array("i"))
+    placed: list[Coding] = field(default_factory=list)  # codings made from these selections, in order
+    placed_at: array = field(default_factory=lambda: array("q"))  # (i, j) of each, flattened
 
     def add(self, i: int, start: int, end: int) -> None:
         self.kept.append(i)
@@ -201,12 +203,21 @@ class QdpxPlan:
     user_guids: dict[str, str] = field(default_factory=dict)  # user name -> GUID
     sets: list[QdeSet] = field(default_factory=list)
     notes: list[dict[str, Any]] = field(default_factory=list)  # notes other than selection memos (_kept_notes)
-    objects: list[tuple[str, str, str, str | None]] = field(default_factory=list)  # store.refi rows
     own_codebook: bool = False  # the codebook knows the file's codes by GUID (read from it, or its program's)
 
     def problem(self, message: str) -> None:
         """Record a problem (skipped and listed with ``skip_problems``)."""
         (self.result.skipped if self.skip_problems else self.problems).append(message)
+
+    def release(self) -> None:
+        """Let go of the selections (their columns and the codings' places) once their objects are written.
+
+        The codings themselves stay with whoever holds them (the layers to write); only the
+        file's selections, the largest part of a big project, are freed before the writes.
+        """
+        for planned in self.planned:
+            planned.spans = []
+            planned.source.selections = []
 
 
 def read_qdpx(path: str | Path, *, codebook: "Codebook", coder: str | None = None, skip_problems: bool = False,
@@ -304,6 +315,7 @@ def place_codings(plan: QdpxPlan, texts: Mapping[str, str]) -> dict[str, list[Co
         ``skip_problems``).
     """
     codings_by_coder: dict[str, list[Coding]] = {}
+    dates: dict[str | None, str | None] = {}
     for planned in plan.planned:
         tid = planned.report.transcript_id
         if tid is None:
@@ -325,7 +337,7 @@ def place_codings(plan: QdpxPlan, texts: Mapping[str, str]) -> dict[str, list[Co
                         plan.problem(f"{where}: its text {_clip(planned.canonical[start:end])!r} is not at the same "
                                      f"place in transcript {tid!r}")
                     memo = _memo(sel, i, plan.note_texts)
-                    selection_guid, selection_created = sel.guids[i] or "", sel.created[i]
+                    selection_created = sel.created[i]
                 if not good:
                     continue
                 code_id = plan.code_map.get(sel.coding_code(j))
@@ -335,17 +347,17 @@ def place_codings(plan: QdpxPlan, texts: Mapping[str, str]) -> dict[str, list[Co
                 coder = plan.layers[layer]
                 coding_guid = sel.coding_guids[j] or ""
                 origin = plan.origins.get(coding_guid, plan.origin)
-                codings_by_coder.setdefault(coder, []).append(Coding(
-                    transcript_id=tid, start=new_start, end=new_end, code=code_id,
-                    coder=coder, origin=origin if origin in ORIGINS else plan.origin, memo=memo,
-                    created=xsd_datetime(sel.coding_created[j] or selection_created)))
-                key = coding_key(tid, new_start, new_end, code_id, coder)
-                if selection_guid:
-                    plan.objects.append(("selection", key, selection_guid, None))
-                if coding_guid:
-                    plan.objects.append(("coding", key, coding_guid, None))
-                if spans.whole:
-                    plan.objects.append(("whole", key, coding_guid, None))
+                raw_created = sel.coding_created[j] or selection_created
+                created = dates.get(raw_created)  # one string per distinct date, not one per coding
+                if created is None and raw_created not in dates:
+                    created = dates[raw_created] = xsd_datetime(raw_created)
+                    if len(dates) > 4096:
+                        dates.clear()
+                coding = Coding(transcript_id=tid, start=new_start, end=new_end, code=code_id, coder=coder,
+                                origin=origin if origin in ORIGINS else plan.origin, memo=memo, created=created)
+                codings_by_coder.setdefault(coder, []).append(coding)
+                spans.placed.append(coding)  # its GUIDs are read back from the columns (refi_objects)
+                spans.placed_at.extend((i, j))
                 planned.report.codings += 1
     if plan.problems:
         raise _problems_error(plan.problems, plan.path)
@@ -395,14 +407,31 @@ def drop_known(plan: QdpxPlan, codings_by_coder: dict[str, list[Coding]], stored
     return dropped
 
 
-def refi_objects(plan: QdpxPlan) -> list[tuple[str, str, str, str | None]]:
+def refi_objects(plan: QdpxPlan) -> Iterator[tuple[str, str, str, str | None]]:
     """What the project keeps of the file's own objects (:mod:`mio_qual.store.refi`): the GUIDs of its
     users (also those without codings), sources, selections and codings, whole-source codings,
     its sets with their member transcripts and codes, and its notes other than selection memos
-    (free notes, notes on codes, sources and the project) with what they are attached to."""
+    (free notes, notes on codes, sources and the project) with what they are attached to.
+
+    Rows are made as they are asked for (a project of 1.5 million selections has three million),
+    the GUIDs read back from the selections' columns; write them in batches (:func:`batches`).
+    """
     import json
 
-    rows = list(plan.objects)
+    for planned in plan.planned:
+        for spans in planned.spans:
+            sel = spans.selections
+            for n, coding in enumerate(spans.placed):
+                i, j = spans.placed_at[2 * n], spans.placed_at[2 * n + 1]
+                key = coding_key(coding.transcript_id, coding.start, coding.end, coding.code, coding.coder)
+                selection_guid, coding_guid = sel.guids[i] or "", sel.coding_guids[j] or ""
+                if selection_guid:
+                    yield ("selection", key, selection_guid, None)
+                if coding_guid:
+                    yield ("coding", key, coding_guid, None)
+                if spans.whole:
+                    yield ("whole", key, coding_guid, None)
+    rows: list[tuple[str, str, str, str | None]] = []
     if plan.coder is None:
         rows += [("user", name, guid, None) for name, guid in plan.user_guids.items() if name]
     by_source = {}
@@ -421,7 +450,19 @@ def refi_objects(plan: QdpxPlan) -> list[tuple[str, str, str, str | None]]:
                   "transcripts": [by_source[g] for g in note["sources"] if g in by_source],
                   "project": note["project"]}
         rows.append(("note", note["guid"], note["guid"], json.dumps(detail, ensure_ascii=False)))
-    return rows
+    yield from rows
+
+
+def batches(rows: Iterable[Any], size: int = 50_000) -> Iterator[list[Any]]:
+    """``rows`` in lists of at most ``size`` (to write a long stream of rows without holding it)."""
+    batch: list[Any] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def audit_detail(result: RefiImportResult) -> dict[str, Any]:
@@ -1007,4 +1048,4 @@ def _problems_error(problems: list[str], path: Path) -> InputError:
 
 
 __all__ = ["read_qdpx", "QdpxPlan", "match_sources", "new_transcripts", "place_codings", "merge_metadata",
-           "metadata_sources", "layer_writes", "drop_known", "refi_objects", "audit_detail", "choose_convention", "RefiImportResult", "SourceReport"]
+           "metadata_sources", "layer_writes", "drop_known", "refi_objects", "batches", "audit_detail", "choose_convention", "RefiImportResult", "SourceReport"]

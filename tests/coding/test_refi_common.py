@@ -1,0 +1,127 @@
+"""project.qde read as a stream (issue 20): selections kept as columns, elements dropped once read,
+memory flat in the number of selections."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from mio_qual.coding.refi_common import QdeCoding, QdeSelection, Selections, parse_qde
+from mio_qual.errors import InputError
+
+NS = "urn:QDA-XML:project:1.0"
+TEXT = "I: How did the sessions go?\nR: We had no room for the family meetings, so we used the corridor.\n"
+
+
+def _guid(kind: int, n: int) -> str:
+    return f"{kind:08x}-0000-4000-8000-{n:012x}"
+
+
+def write_large(path: Path, selections: int, sources: int = 4) -> None:
+    """A .qdpx of ``selections`` coded selections over ``sources`` copies of TEXT, streamed into the zip."""
+    words = [i + 1 for i, ch in enumerate(TEXT) if ch == " "]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for k in range(sources):
+            archive.writestr(f"sources/{_guid(3, k)}.txt", TEXT.encode())
+        with archive.open("project.qde", "w", force_zip64=True) as out:
+            out.write(f'<?xml version="1.0" encoding="utf-8"?><Project xmlns="{NS}" name="large">'
+                      f'<Users><User guid="{_guid(1, 1)}" name="ana"/><User guid="{_guid(1, 2)}" name="ben"/></Users>'
+                      f'<CodeBook><Codes><Code guid="{_guid(2, 0)}" name="Room" isCodable="true"/>'
+                      f'<Code guid="{_guid(2, 1)}" name="Staff" isCodable="true"/></Codes></CodeBook><Sources>\n'.encode())
+            n = 0
+            for k in range(sources):
+                out.write(f'<TextSource guid="{_guid(3, k)}" name="T{k}" '
+                          f'plainTextPath="internal://{_guid(3, k)}.txt">\n'.encode())
+                for _ in range(selections // sources):
+                    a = n % (len(words) - 3)
+                    out.write(f'<PlainTextSelection guid="{_guid(4, n)}" startPosition="{words[a]}" '
+                              f'endPosition="{words[a + 2] - 1}"><Coding guid="{_guid(5, n)}" '
+                              f'creatingUser="{_guid(1, 1 + n % 2)}"><CodeRef targetGUID="{_guid(2, n % 2)}"/>'
+                              "</Coding></PlainTextSelection>\n".encode())
+                    n += 1
+                out.write(b"</TextSource>\n")
+            out.write(b"</Sources></Project>\n")
+
+
+def test_selections_columns_give_back_what_went_in():
+    items = [QdeSelection("g1", 3, 9, name="had no", description="a memo", user="u1", created="2024-01-01T00:00:00Z",
+                          codings=[QdeCoding("c1", "k1", user="u2", notes=["n1"]), QdeCoding("c2", "k2")],
+                          notes=["n0"], line=7),
+             QdeSelection("", -(10 ** 30), 10 ** 30, name="\u00e9\U0001F600"),  # out of any range: clamped, still misfits
+             QdeSelection("g3", 0, 1, user=None, created=None, codings=[])]
+    columns = Selections.of(items)
+    assert len(columns) == 3 and Selections.of(columns) is columns
+    assert columns[0] == items[0] and columns[-1] == items[2] and list(columns)[2] == items[2]
+    assert columns[1].name == "\u00e9\U0001F600" and columns[1].start < -(10 ** 15) and columns[1].end > 10 ** 15
+    assert columns[0:2] == [items[0], columns[1]]
+    assert [columns.coding_code(j) for j in range(columns.first[0], columns.first[1])] == ["k1", "k2"]
+    with pytest.raises(IndexError):
+        columns[3]
+
+
+def test_selections_are_dropped_from_the_tree_as_they_are_read(monkeypatch):
+    """The mechanism behind flat memory: a source's element holds only the selections the parser has
+    read ahead (one 32 KiB chunk, about a hundred here) and one cleared before them, never all of its
+    1,000 selections (nor the 4,000 of the file)."""
+    import mio_qual.coding.refi_common as common
+
+    buffer = Path("unused.qdpx")
+    seen: list[int] = []
+    real = common._selection
+
+    def spy(element, *, path):
+        seen.append(len(element.getparent()))  # children the TextSource holds right now
+        return real(element, path=path)
+
+    monkeypatch.setattr(common, "_selection", spy)
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        write_large(Path(tmp) / "p.qdpx", 4_000)
+        with zipfile.ZipFile(Path(tmp) / "p.qdpx") as archive:
+            data = archive.read("project.qde")
+    qde = parse_qde(data, path=buffer)
+    assert sum(len(s.selections) for s in qde.sources) == 4_000 == len(seen)
+    assert max(seen) < 300
+    assert [u.name for u in qde.users.values()] == ["ana", "ben"] and len(qde.codes) == 2
+
+
+def test_a_stream_longer_than_its_bound_is_refused_as_it_is_read():
+    data = (f'<Project xmlns="{NS}"><Sources>' + "<TextSource/>" * 50_000 + "</Sources></Project>").encode()
+    with pytest.raises(InputError, match="larger than 0 MiB") as info:
+        parse_qde(io.BytesIO(data), path="big.qdpx", max_bytes=100_000)
+    assert "big.qdpx" in str(info.value) and "\n" not in str(info.value)
+
+
+CHILD = r"""
+import json, sys
+from mio_qual.coding.codes import load_codebook
+from mio_qual.coding.refi_import import read_qdpx
+plan = read_qdpx(sys.argv[1], codebook=load_codebook(sys.argv[1]))
+kept = sum(len(s.kept) for p in plan.planned for s in p.spans)
+with open("/proc/self/status") as status:
+    peak = int(next(l.split()[1] for l in status if l.startswith("VmHWM:"))) / 1024
+print(json.dumps({"kept": kept, "peak_mib": peak}))
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="peak memory read from /proc")
+def test_reading_200k_selections_stays_far_below_the_tree_and_dataclasses(tmp_path):
+    """Issue 20: 1.5M selections ran out of memory at 4 GB (the whole tree and a dataclass per selection,
+    ~3.3 KiB each: 200,000 would peak near 700 MiB). Streamed into columns, the same read (codebook taken
+    from the file too) stays under a generous 400 MiB in a child process, interpreter and imports included."""
+    path = tmp_path / "large.qdpx"
+    write_large(path, 200_000)
+    done = subprocess.run([sys.executable, "-c", CHILD, str(path)], capture_output=True, text=True,
+                          env=dict(os.environ), timeout=600)
+    assert done.returncode == 0, done.stderr
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    assert figures["kept"] == 200_000
+    assert figures["peak_mib"] < 400

@@ -1,0 +1,104 @@
+"""Project.import_qdpx holds the write lock only for its writes (issue 20): parsing, matching and the
+alignment of a changed source run before the transaction, checked again inside it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mio_qual import Project
+from mio_qual.coding import Coding
+
+TURNS = [f"{'I' if k % 2 == 0 else 'R'}: turn {k} we talked about the family room and the staff rota again."
+         for k in range(60)]
+
+
+def _revised_qdpx(tmp_path: Path) -> tuple[Path, Path]:
+    """A .qdpx of T01 coded, and a project whose T01 was revised since (so the import must align)."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "T01.txt").write_text("\n".join(TURNS) + "\n", encoding="utf-8")
+    first = Project.create(tmp_path / "first")
+    first.import_transcripts([tmp_path / "a" / "T01.txt"])
+    text = first.text("T01")
+    starts = [text.index(f"turn {k} ") for k in range(0, 60, 3)]
+    first.write_codings([Coding("T01", s, s + 16, "IS.J2", "ann") for s in starts], coder="ann")
+    exported = tmp_path / "coded.qdpx"
+    first.export_qdpx(exported)
+    first.close()
+    revised = ["I: a question added at the start."] + [t.replace("turn 10 we", "turn 10 then we") for t in TURNS]
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "T01.txt").write_text("\n".join(revised) + "\n", encoding="utf-8")
+    folder = tmp_path / "study"
+    second = Project.create(folder)
+    second.import_transcripts([tmp_path / "b" / "T01.txt"])
+    second.close()
+    return folder, exported
+
+
+def test_the_alignment_of_a_changed_source_runs_before_the_write_transaction(tmp_path, monkeypatch):
+    import mio_qual.coding.refi_import as refi_import
+
+    folder, revised = _revised_qdpx(tmp_path)
+    project = Project.open(folder)
+    locked: list[bool] = []
+    real = refi_import.align
+
+    def spy(old: str, new: str):
+        locked.append(project.store.connection.in_transaction)
+        return real(old, new)
+
+    monkeypatch.setattr(refi_import, "align", spy)
+    result = project.import_qdpx(revised)
+    assert locked == [False]  # aligned once, with no write transaction open
+    assert result.n_codings == 20
+    text = project.text("T01")
+    assert {text[s:e] for s, e in zip(project.codings()["start"], project.codings()["end"])} == {
+        text[text.index(f"turn {k} "):][:16] for k in range(0, 60, 3)}
+    project.close()
+
+
+def test_a_write_while_the_import_prepares_succeeds_and_the_import_prepares_again(tmp_path, monkeypatch):
+    """Another coder writes between the preparation and the transaction (as another process would,
+    through its own connection): nothing waits for the import, and the import sees the change and
+    prepares again under the lock instead of writing what it placed on the old state."""
+    from mio_qual.project.coding import CodingMixin
+
+    folder, revised = _revised_qdpx(tmp_path)
+    (tmp_path / "T02.txt").write_text("I: Another interview.\nR: Yes.\n", encoding="utf-8")
+    project = Project.open(folder)
+    calls: list[bool] = []
+    real = CodingMixin._prepare_qdpx
+
+    def prepare(self, *args, **kwargs):
+        calls.append(self.store.connection.in_transaction)
+        prepared = real(self, *args, **kwargs)
+        if len(calls) == 1:  # another writer, while this import holds no lock
+            other = Project.open(folder)
+            other.import_transcripts([tmp_path / "T02.txt"])
+            other.close()
+        return prepared
+
+    monkeypatch.setattr(CodingMixin, "_prepare_qdpx", prepare)
+    result = project.import_qdpx(revised)
+    assert calls == [False, True]  # prepared without the lock, then again under it
+    assert result.n_codings == 20 and sorted(project.transcripts()["transcript_id"]) == ["T01", "T02"]
+    project.close()
+
+
+def test_an_unchanged_project_is_prepared_once(tmp_path, monkeypatch):
+    from mio_qual.project.coding import CodingMixin
+
+    folder, revised = _revised_qdpx(tmp_path)
+    project = Project.open(folder)
+    calls: list[bool] = []
+    real = CodingMixin._prepare_qdpx
+
+    def prepare(self, *args, **kwargs):
+        calls.append(self.store.connection.in_transaction)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(CodingMixin, "_prepare_qdpx", prepare)
+    assert project.import_qdpx(revised).n_codings == 20
+    assert calls == [False]
+    project.close()
