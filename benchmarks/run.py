@@ -9,8 +9,9 @@ on any machine:
 ====================  ===================================================  ==========================================
 step                  mio-qual                                             reference
 ====================  ===================================================  ==========================================
-import                ``Project.import_transcripts`` on the generated      reading the same text files and running
-                      corpus (readers, turns, sentences, one transaction)  spaCy's tokenizer over them
+import                ``Project.import_transcripts`` on generated corpora  reading the same text files and running
+                      of 50, 200, 800 (full: and 2,000) transcripts        spaCy's tokenizer over them (CPU seconds:
+                      (readers, turns, sentences, one transaction)         the machine is shared)
 replace               ``import --replace`` of a coded 1 MB transcript      ``difflib`` on the lines of the same texts
                       (alignment, codings moved, segments rewritten)
 rules                 keyword rules (:class:`mio_qual.autocode.RuleCoder`)  spaCy's tokenizer on the same turns
@@ -24,12 +25,20 @@ start-up              ``--help``, ``status``, ``log``, ``transcripts       ``pyt
 export-docx           ``coding export-docx --with-suggestions`` (layout    the same export laying the document out
                       computed once per document)                          again for every suggestion (same bytes)
 agreement at scale    ``agreement --unit sentence`` on generated projects  a plain pandas/numpy script computing the
-                      of 50, 200 (and 800) transcripts, with peak RSS      same per-code Cohen's kappas
+                      of 50, 200 and 800 transcripts, with peak RSS        same per-code Cohen's kappas
+study report          ``report study`` on the same projects (when          python-docx writing the same content
+                      ``agreement_scale.py`` has ``--report``)
+qdpx re-import        ``import-qdpx`` of an exported, coded ``.qdpx``      importing the same texts from ``.txt``
+qdpx memory           importing a ``.qdpx`` of many selections             (none; peak RSS beside the same child
+                                                                           importing nothing)
 ====================  ===================================================  ==========================================
 
-``speed`` is how many times faster mio-qual is than its reference (below 1: slower).
+``speed`` is how many times faster mio-qual is than its reference (below 1: slower). Peak RSS is
+each measuring process's own (``ru_maxrss`` or ``VmHWM``), mio-qual's beside the reference's.
+Generated corpora and projects live in a temporary folder (``/tmp/mio-qual-bench``), never in
+the repository.
 
-    .venv/bin/python benchmarks/run.py --quick                  # a few minutes on 2 cores
+    .venv/bin/python benchmarks/run.py --quick                  # 10-20 minutes on 2 cores
     .venv/bin/python benchmarks/run.py                          # full size (10M words): much longer
     .venv/bin/python benchmarks/run.py --quick --only model --runs 5
 
@@ -70,6 +79,8 @@ class Row:
     higher_is_better: bool = True  # words/s: True; seconds: False
     runs: int = 0
     note: str = ""
+    peak_mib: float | None = None  # peak RSS of the measuring process
+    reference_peak_mib: float | None = None
 
     @property
     def speed(self) -> float | None:
@@ -94,9 +105,17 @@ class Benchmark:
 
 
 def _import_rows(data: dict, runs: int) -> list[Row]:
-    return [Row("import", f"{data['files']} transcripts, {data['words']:,} words", data["words_per_s"], "words/s",
-                data["reference_words_per_s"], "read + spaCy tokenizer", True, data["runs"],
-                f"median {data['seconds']:.1f} s; peak RSS {data['peak_rss_mib']:.0f} MiB")]
+    rows = []
+    for size in data["sizes"]:
+        samples = size.get("rss_samples") or []
+        growth = (f"; RSS {samples[0][1]:.0f} MiB after {samples[0][0]} files, {samples[-1][1]:.0f} MiB after "
+                  f"{samples[-1][0]}" if len(samples) > 1 else "")
+        rows.append(Row("import", f"{size['files']:,} transcripts, {size['words']:,} words", size["words_per_cpu_s"],
+                        "words/CPU s", size["reference_words_per_cpu_s"], "read + spaCy tokenizer, text files", True,
+                        size["runs"], f"wall {size['seconds']:.1f} s, "
+                        f"{size['words_per_s'] / size['reference_words_per_s']:.2f}x the reference in wall time{growth}",
+                        size["peak_rss_mib"], size.get("reference_peak_rss_mib")))
+    return rows
 
 
 def _autocode_rows(runs_data: list[list[dict]], runs: int) -> list[Row]:
@@ -163,23 +182,40 @@ def _word_rows(data: dict, runs: int) -> list[Row]:
 
 
 def _agreement_scale_rows(data: dict, runs: int) -> list[Row]:
-    return [Row("agreement at scale", f"agreement --unit sentence, {r['transcripts']} transcripts, "
+    rows = [Row("agreement at scale", f"agreement --unit sentence, {r['transcripts']} transcripts, "
                                       f"{r['codings']:,} codings", r["seconds"], "s", r["floor_seconds"],
                 "plain pandas/numpy per-code Cohen's kappa", False, data["runs"],
-                f"peak {r['peak_mib']:.0f} MiB (floor {r['floor_peak_mib']:.0f} MiB); "
-                f"max |kappa difference| {r['max_kappa_diff']:.1e}")
+                f"max |kappa difference| {r['max_kappa_diff']:.1e}", r["peak_mib"], r["floor_peak_mib"])
             for r in data["sizes"]]
+    rows += [Row("study report", f"report study, {r['transcripts']} transcripts ({r['documents']} documents, "
+                                 f"{r['cells']:,} table cells)", r["seconds"], "s", r["floor_seconds"],
+                 "python-docx writing the same content", False, data["runs"], "", r["peak_mib"], r["floor_peak_mib"])
+             for r in data.get("report") or []]
+    return rows
 
 
-def _qdpx_rows(data: dict, runs: int) -> list[Row]:
-    return [Row("qdpx re-import", f"import_qdpx of a .qdpx of the project's {data['transcripts']} texts, "
-                                  f"{data['chars']:,} characters, {data['codings']:,} codings",
-                data["reimport_qdpx_s"], "CPU s", data["import_texts_s"], "importing the same texts", False,
-                data["runs"])]
+def _qdpx_reimport_rows(data: dict, runs: int) -> list[Row]:
+    return [Row("qdpx re-import", f"import-qdpx of {data['transcripts']} sources, {data['chars']:,} characters, "
+                                  f"{data['codings']:,} codings", data["reimport_qdpx_s"], "CPU s",
+                data["import_texts_s"], "importing the same texts from .txt", False, data["runs"],
+                f"load {data['load']:.1f}")]
+
+
+def _qdpx_large_rows(data: dict, runs: int) -> list[Row]:
+    step = data.get("import") or {}
+    if "error" in step or not step:
+        return [Row("qdpx memory", f"failed: {step.get('error', 'no import step')}")]
+    floor = data.get("floor") or {}
+    return [Row("qdpx memory", f"import-qdpx of {data['file']['selections']:,} selections over "
+                               f"{data['file']['sources']} sources ({data['file']['zip_bytes'] / 2**20:.0f} MiB zipped)",
+                step["cpu_s"], "CPU s", None, "(none: peak RSS beside the same process importing nothing)", False, 1,
+                f"parsing alone {data['read']['cpu_s']:.2f} CPU s" if "cpu_s" in data.get("read", {}) else "",
+                step.get("peak_mib"), floor.get("peak_mib"))]
 
 
 BENCHMARKS = [
-    Benchmark("import", "import_corpus.py", ["--n", "200", "--runs", "3"], ["--runs", "3"], _import_rows),
+    Benchmark("import", "import_corpus.py", ["--sizes", "50", "200", "800", "--runs", "3"],
+              ["--sizes", "50", "200", "800", "2000", "--runs", "3"], _import_rows),
     Benchmark("replace", "replace.py", ["--runs", "1", "--reference-chars", "10000"], ["--runs", "3"], _replace_rows),
     Benchmark("autocode", "autocode.py", ["--words", "300000"], [], _autocode_rows, repeat=True, runs_flag=None),
     Benchmark("agreement", "agreement.py", ["--repeats", "3"], ["--repeats", "5"], _agreement_rows,
@@ -187,18 +223,26 @@ BENCHMARKS = [
     Benchmark("reports", "reports.py", ["--runs", "3"], ["--runs", "5"], _report_rows),
     Benchmark("startup", "startup.py", ["--runs", "7"], ["--runs", "21"], _startup_rows),
     Benchmark("word", "word.py", ["--runs", "3"], ["--runs", "5", "--suggestions", "1000"], _word_rows),
-    Benchmark("agreement_scale", "agreement_scale.py", ["--sizes", "50", "200", "--runs", "1"],
-              ["--sizes", "50", "200", "800", "--runs", "3"], _agreement_scale_rows),
-    Benchmark("qdpx_reimport", "qdpx_reimport.py", ["--quick"], ["--runs", "5"], _qdpx_rows),
+    Benchmark("agreement_scale", "agreement_scale.py", ["--sizes", "50", "200", "800", "--runs", "1", "--report"],
+              ["--sizes", "50", "200", "800", "--runs", "3", "--report"], _agreement_scale_rows),
+    Benchmark("qdpx_reimport", "qdpx_reimport.py", ["--quick"], ["--runs", "5"], _qdpx_reimport_rows),
+    Benchmark("qdpx_large", "qdpx_large.py", ["--selections", "200000"], ["--selections", "1500000"],
+              _qdpx_large_rows, runs_flag=None),
 ]
 STEPS = {"import": "import", "replace": "replace", "rules": "autocode", "model": "autocode", "agreement": "agreement",
          "report": "reports", "startup": "startup", "export-docx": "word", "agreement-scale": "agreement_scale",
-         "qdpx-reimport": "qdpx_reimport"}
+         "study-report": "agreement_scale", "qdpx-reimport": "qdpx_reimport", "qdpx-memory": "qdpx_large"}
+
+
+def _supported(bench: Benchmark, args: list[str]) -> list[str]:
+    """``args`` without the flags the script does not know yet (another engineer may be adding them)."""
+    source = (HERE / bench.script).read_text(encoding="utf-8")
+    return [a for a in args if not a.startswith("--") or f'"{a}"' in source]
 
 
 def run_benchmark(bench: Benchmark, quick: bool, runs: int | None, workdir: Path) -> tuple[list[Row], str]:
     """Run one benchmark (several times when it measures once) and turn its JSON into rows."""
-    args = list(bench.quick if quick else bench.full)
+    args = _supported(bench, list(bench.quick if quick else bench.full))
     if runs is not None and bench.runs_flag:
         if bench.runs_flag in args:
             args[args.index(bench.runs_flag) + 1] = str(runs)
@@ -230,19 +274,29 @@ def _fmt(value: float | None, unit: str) -> str:
     return f"{value:,.2f} {unit}"
 
 
+def _mib(value: float | None) -> str:
+    return "-" if value is None else f"{value:,.0f}"
+
+
 def markdown(rows: list[Row], meta: dict[str, Any], commands: list[str]) -> str:
+    """The results table as Markdown, with the machine, load, commit and the commands that produced it."""
     lines = ["# mio-qual benchmarks", "",
              f"{meta['date']} - commit {meta['commit']} - {meta['machine']} - "
              f"1-minute load average before/after {meta['load_before']} / {meta['load_after']} - "
              f"{'quick' if meta['quick'] else 'full'} mode - {meta['seconds']:.0f} s in all", "",
-             "| step | measured | mio-qual (median) | reference (median, same run) | speed vs reference | runs | notes |",
-             "|---|---|---:|---:|---:|---:|---|"]
+             "| step | measured | mio-qual (median) | reference (median, same run) | speed vs reference | runs "
+             "| peak RSS MiB (mio-qual / reference) | notes |",
+             "|---|---|---:|---:|---:|---:|---:|---|"]
     for r in rows:
         speed = f"{r.speed:.2f}x" if r.speed is not None else "-"
         reference = f"{_fmt(r.reference, r.unit)} ({r.reference_what})" if r.reference is not None else r.reference_what
-        lines.append(f"| {r.step} | {r.what} | {_fmt(r.value, r.unit)} | {reference} | {speed} | {r.runs} | {r.note} |")
+        peak = "-" if r.peak_mib is None else f"{_mib(r.peak_mib)} / {_mib(r.reference_peak_mib)}"
+        lines.append(f"| {r.step} | {r.what} | {_fmt(r.value, r.unit)} | {reference} | {speed} | {r.runs} | {peak} "
+                     f"| {r.note} |")
     lines += ["", "Speed is how many times faster mio-qual is than the reference (below 1: slower). Rates are",
-              "medians of the runs; times are median wall times.", "", "Commands:", ""]
+              "medians of the runs; times are median wall times unless the unit says CPU. On a shared machine",
+              "the CPU figures are the ones to compare (each process's own CPU time; waiting for a core is",
+              "not counted). Peak RSS is each measuring process's own.", "", "Commands:", ""]
     lines += [f"    {c}" for c in dict.fromkeys(commands)]
     return "\n".join(lines) + "\n"
 
