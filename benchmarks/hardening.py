@@ -10,11 +10,18 @@
 * **qdpx**: a coded transcript of ``--chars`` characters exported to ``.qdpx``, its source revised
   (``--edits`` corrections) and imported back (the issue measured 127 s holding the write lock),
   beside importing the unrevised ``.qdpx`` (no alignment needed).
+* **docx**: a Word transcript of ``--paragraphs`` paragraphs (the issue: 600,000 paragraphs
+  took 1.5 GB) read by :func:`mio_qual.transcripts.docx.read_docx` (streamed) and by
+  :func:`~mio_qual.transcripts.docx.read_docx_tree` (python-docx's whole tree), each in a child
+  process with its peak memory (VmHWM), beside the floor of inflating ``word/document.xml``
+  (the python-docx reader run with the streaming reader's 512 MiB bound on that part: it
+  refuses parts over 64 MiB since it holds them whole).
 
 CPU seconds (``time.process_time``) of one run each, on generated data (never stored):
 
     .venv/bin/python benchmarks/hardening.py
     .venv/bin/python benchmarks/hardening.py --chain 1000 --quotes 2000 --chars 176000
+    .venv/bin/python benchmarks/hardening.py --only docx --paragraphs 600000
 """
 
 from __future__ import annotations
@@ -121,31 +128,134 @@ def qdpx_case(chars: int, edits: int, folder: Path) -> dict:
             "codings": timings["revised"][1], "same_import_s": timings["same"][0]}
 
 
+_WORD_PROLOGUE = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                  b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+                  b'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><w:body>')
+
+
+def big_docx(path: Path, paragraphs: int, seed: int = 5) -> Path:
+    """A Word transcript of ``paragraphs`` paragraphs (a question, then an answer in two runs, by turns).
+
+    Made from python-docx's blank document, its ``word/document.xml`` replaced by one written
+    in chunks (the generator holds no tree). Runs carry ``w:rsid`` attributes and run
+    properties as Word writes them, so the part is about 230 bytes a paragraph.
+    """
+    import io
+
+    import docx
+
+    rng = random.Random(seed)
+    words = "room family supervision time week clinic team plan session support notes care".split()
+    blank = io.BytesIO()
+    docx.Document().save(blank)
+    with zipfile.ZipFile(blank) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            if item.filename != "word/document.xml":
+                target.writestr(item, source.read(item.filename))
+        with target.open("word/document.xml", "w", force_zip64=True) as part:
+            part.write(_WORD_PROLOGUE)
+            chunk = []
+            for i in range(paragraphs):
+                who = "INTERVIEWER" if i % 2 == 0 else f"P{1 + (i // 2) % 3}"
+                said = " ".join(rng.choice(words) for _ in range(rng.randint(4, 12)))
+                chunk.append(f'<w:p w:rsidR="00A1{i % 10000:04d}" w:rsidRDefault="00A1B2C3"><w:r><w:rPr>'
+                             f'<w:lang w:val="en-US"/></w:rPr><w:t xml:space="preserve">{who}: {said[:20]}</w:t></w:r>'
+                             f'<w:r w:rsidR="00B2C3D4"><w:t>{said[20:]}.</w:t></w:r></w:p>')
+                if len(chunk) == 2000:
+                    part.write("".join(chunk).encode("utf-8"))
+                    chunk = []
+            part.write(("".join(chunk) + "<w:sectPr/></w:body></w:document>").encode("utf-8"))
+    return path
+
+
+_READ_CHILD = r"""
+import sys, time
+from mio_qual.transcripts import docx
+if sys.argv[1] == "read_docx_tree":  # the main part gets the streaming reader's bound, to compare like with like
+    docx.DOCX_MAX_MEMBER_BYTES, docx.DOCX_MAX_TOTAL_BYTES = docx.DOCX_MAX_BODY_BYTES, 1 << 30
+start = time.process_time()
+source = getattr(docx, sys.argv[1])(sys.argv[2])
+seconds = time.process_time() - start
+with open("/proc/self/status") as status:
+    peak = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+print(len(source.text), len(source.source_blocks), seconds, peak / 1024)
+"""
+
+
+def read_in_child(reader: str, path: Path) -> dict:
+    """Run ``mio_qual.transcripts.docx.<reader>(path)`` in a child: characters, blocks, CPU s, peak MiB."""
+    import subprocess
+
+    done = subprocess.run([sys.executable, "-c", _READ_CHILD, reader, str(path)], capture_output=True, text=True,
+                          check=True)
+    chars, blocks, seconds, peak = done.stdout.split()
+    return {"chars": int(chars), "blocks": int(blocks), "cpu_s": float(seconds), "peak_mib": float(peak)}
+
+
+def docx_case(paragraphs: int, folder: Path, tree: bool = True) -> dict:
+    path = big_docx(folder / "big.docx", paragraphs)
+    start = time.process_time()
+    with zipfile.ZipFile(path) as archive, archive.open("word/document.xml") as part:
+        inflated = 0
+        while block := part.read(1 << 20):
+            inflated += len(block)
+    floor = time.process_time() - start
+    out = {"paragraphs": paragraphs, "docx_mib": path.stat().st_size / (1 << 20),
+           "document_xml_mib": inflated / (1 << 20), "inflate_s": floor,
+           "stream": read_in_child("read_docx", path)}
+    if tree:
+        out["tree"] = read_in_child("read_docx_tree", path)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--chain", type=int, default=3000)
     parser.add_argument("--quotes", type=int, default=2000)
     parser.add_argument("--chars", type=int, default=176_000)
     parser.add_argument("--edits", type=int, default=40)
+    parser.add_argument("--paragraphs", type=int, default=600_000)
+    parser.add_argument("--no-tree", action="store_true", help="docx: leave out the python-docx reader (1.5 GB).")
+    parser.add_argument("--only", action="append", choices=("chain", "quotes", "qdpx", "docx"),
+                        help="Run only these cases (repeatable; default: all).")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
+    chosen = args.only or ["chain", "quotes", "qdpx", "docx"]
+    cases = {"chain": lambda folder: chain_case(args.chain, folder),
+             "quotes": lambda folder: quotes_case(args.quotes, args.chars, folder),
+             "qdpx": lambda folder: qdpx_case(args.chars, args.edits, folder),
+             "docx": lambda folder: docx_case(args.paragraphs, folder, tree=not args.no_tree)}
+    figures = {}
     with tempfile.TemporaryDirectory() as tmp:
-        folders = [Path(tmp) / name for name in ("chain", "quotes", "qdpx")]
-        for folder in folders:
+        for name in chosen:
+            folder = Path(tmp) / name
             folder.mkdir()
-        figures = {"chain": chain_case(args.chain, folders[0]),
-                   "quotes": quotes_case(args.quotes, args.chars, folders[1]),
-                   "qdpx": qdpx_case(args.chars, args.edits, folders[2])}
+            figures[name] = cases[name](folder)
     if args.json:
         print(json.dumps(figures))
         return 0
-    c, q, x = figures["chain"], figures["quotes"], figures["qdpx"]
-    print(f"codebook validate, a chain of {c['codes']:,} codes: {c['validate_s']:.2f} s "
-          f"(floor: yaml.safe_load of the file {c['yaml_load_s']:.2f} s)")
-    print(f"coding sheet, {q['rows']:,} quote rows on {q['chars']:,} characters: {q['import_s']:.2f} s, "
-          f"{q['ms_per_row']:.2f} ms/row (floor: str.find of each quote {q['str_find_s']:.3f} s)")
-    print(f"import_qdpx of a {x['chars']:,}-character source revised by {x['edits']} edits: "
-          f"{x['revised_import_s']:.2f} s (the unrevised file: {x['same_import_s']:.2f} s)")
+    if "chain" in figures:
+        c = figures["chain"]
+        print(f"codebook validate, a chain of {c['codes']:,} codes: {c['validate_s']:.2f} s "
+              f"(floor: yaml.safe_load of the file {c['yaml_load_s']:.2f} s)")
+    if "quotes" in figures:
+        q = figures["quotes"]
+        print(f"coding sheet, {q['rows']:,} quote rows on {q['chars']:,} characters: {q['import_s']:.2f} s, "
+              f"{q['ms_per_row']:.2f} ms/row (floor: str.find of each quote {q['str_find_s']:.3f} s)")
+    if "qdpx" in figures:
+        x = figures["qdpx"]
+        print(f"import_qdpx of a {x['chars']:,}-character source revised by {x['edits']} edits: "
+              f"{x['revised_import_s']:.2f} s (the unrevised file: {x['same_import_s']:.2f} s)")
+    if "docx" in figures:
+        d = figures["docx"]
+        print(f"Word transcript of {d['paragraphs']:,} paragraphs ({d['docx_mib']:.1f} MiB .docx, "
+              f"{d['document_xml_mib']:.1f} MiB word/document.xml; floor: inflating it {d['inflate_s']:.2f} s)")
+        for name in ("stream", "tree"):
+            if name in d:
+                r = d[name]
+                print(f"  {'read_docx (streamed)' if name == 'stream' else 'read_docx_tree (python-docx)'}: "
+                      f"{r['cpu_s']:.2f} CPU s, peak {r['peak_mib']:.0f} MiB, {r['chars']:,} characters, "
+                      f"{r['blocks']:,} blocks")
     return 0
 
 

@@ -43,6 +43,7 @@ def open_zip(
     max_members: int = MAX_MEMBERS,
     max_total_bytes: int = MAX_TOTAL_BYTES,
     max_member_bytes: int | None = None,
+    member_bounds: dict[str, int] | None = None,
 ) -> zipfile.ZipFile:
     """Open a zip archive after checking its size, member count, ratios and names.
 
@@ -56,6 +57,9 @@ def open_zip(
         Bounds on the number of members and their total uncompressed size.
     max_member_bytes : int, optional
         A bound on each member's uncompressed size (for readers that load every member).
+    member_bounds : dict, optional
+        Members bounded otherwise (``{"word/document.xml": 512 << 20}``: a part read as a
+        stream); they count towards the total only beyond ``max_member_bytes``.
 
     Returns
     -------
@@ -86,11 +90,13 @@ def open_zip(
         total = 0
         for info in infos:
             check_member_name(info.filename, path=path)
-            total += info.file_size
-            if max_member_bytes is not None and info.file_size > max_member_bytes:
+            bound = (member_bounds or {}).get(info.filename, max_member_bytes)
+            own = info.filename in (member_bounds or {}) and max_member_bytes is not None
+            total += min(info.file_size, max_member_bytes) if own else info.file_size  # type: ignore[type-var]
+            if bound is not None and info.file_size > bound:
                 raise InputError(
                     f"{what} member {info.filename!r} unpacks to {info.file_size >> 20} MiB, more than the "
-                    f"{max_member_bytes >> 20} MiB allowed",
+                    f"{bound >> 20} MiB allowed",
                     path=path,
                     hint="remove large pictures or embedded files (or save a copy without them) and try again",
                 )

@@ -30,7 +30,7 @@ Elements are lxml elements: the ``xml.etree.ElementTree`` API (``find``, ``iter`
 from __future__ import annotations
 
 from pathlib import Path
-from typing import IO, Any, Iterator, Sequence
+from typing import IO, Any, Callable, Iterator, Sequence
 
 from .errors import InputError
 
@@ -293,4 +293,124 @@ class iterparse:  # noqa: N801  (named like the lxml function it hardens)
             raise XMLRefused(_DTD_REASON, (1, 1), hostile=True)
 
 
-__all__ = ["MAX_BYTES", "MAX_DEPTH", "XMLRefused", "iterparse", "parse", "parse_bytes", "parse_stream", "refusal_error"]
+MAX_PENDING = 250_000
+"""The most elements a streamed document may hold between two elements handed over (one huge
+paragraph, row or note): about 50 MiB of tree."""
+
+
+def iter_children(source: Any, *, path: str | Path, what: str, depth: int = 1,
+                  damaged_hint: str = "re-save it from the program that made it") -> Iterator[Any]:
+    """Stream a document's elements at ``depth`` (1: the root's children), each whole, then forgotten.
+
+    :func:`iter_elements` choosing one level.
+    """
+    for _level, element in iter_elements(source, path=path, what=what, select=lambda _e, level: level == depth,
+                                         damaged_hint=damaged_hint):
+        yield element
+
+
+def iter_elements(source: Any, *, path: str | Path, what: str, select: Callable[[Any, int], bool],
+                  damaged_hint: str = "re-save it from the program that made it", max_pending: int | None = None,
+                  chunk_bytes: int = 1 << 16) -> Iterator[tuple[int, Any]]:
+    """Stream a document, handing over each element ``select`` chooses when its end tag has been read.
+
+    The hardened options of :func:`parse` apply (no entities, no DTD, no network, libxml2's
+    depth bound), through lxml's ``XMLPullParser`` fed ``chunk_bytes`` at a time. Once the
+    caller moves on, the element handed over is cleared and dropped from the tree with the
+    elements before it, so memory holds a window of the document however long it is (a
+    transcript of 600,000 paragraphs): the element being read, what the parser read ahead,
+    and the ancestors (their attributes, not their children). An element holding more than
+    ``max_pending`` elements before anything is handed over is refused, as is the first
+    error of the parser (the rest of the document is not read).
+
+    Parameters
+    ----------
+    source : binary file object
+        The document (e.g. an open zip member).
+    path : str or Path
+        The file, named in messages.
+    what : str
+        The part read, for messages (``word/document.xml``).
+    select : callable
+        ``select(element, level)``: hand this element over? ``level`` is its depth (the root
+        is 0, its children 1 ...); its ancestors are there to look at.
+    damaged_hint : str
+    max_pending : int, optional
+        Default :data:`MAX_PENDING`.
+    chunk_bytes : int
+
+    Yields
+    ------
+    (int, lxml.etree._Element)
+        The level and the element.
+
+    Raises
+    ------
+    InputError
+        As :func:`parse`: a document type declaration, nesting too deep, malformed XML; or
+        more than ``max_pending`` elements without one handed over.
+    """
+    from lxml import etree
+
+    parser = etree.XMLPullParser(events=("start", "end"), resolve_entities=False, no_network=True, load_dtd=False,
+                                 dtd_validation=False, huge_tree=False, remove_comments=True, remove_pis=True,
+                                 collect_ids=False)
+    max_pending = MAX_PENDING if max_pending is None else max_pending
+    level = pending = 0
+    checked = False
+    try:
+        while True:
+            data = source.read(chunk_bytes)
+            if data:
+                parser.feed(data)
+            else:
+                parser.close()
+            for error in parser.error_log:  # libxml2 goes on after some errors (an undeclared prefix)
+                if error.level >= etree.ErrorLevels.ERROR:
+                    raise etree.XMLSyntaxError(error.message, error.type, error.line, error.column)
+            for event, element in parser.read_events():
+                if event == "start":
+                    if not checked:
+                        checked = True
+                        info = element.getroottree().docinfo
+                        if info.doctype or info.internalDTD is not None:
+                            raise XMLRefused(_DTD_REASON, (1, 1), hostile=True)
+                    level += 1
+                    pending += 1
+                    if pending > max_pending:
+                        raise XMLRefused(f"holds more than {max_pending:,} elements in one place "
+                                         f"(line {element.sourceline})", (element.sourceline or 1, 1), hostile=True)
+                    continue
+                level -= 1  # now the depth of the element that ended (the root's is 0)
+                if level == 0:  # the root ended: libxml2 would swallow what follows without a word
+                    parser.close()  # raises for an error it went on after (an undeclared prefix)
+                    if source.read(chunk_bytes).strip():
+                        raise XMLRefused("content after the end of the document", (element.sourceline or 1, 1))
+                    if select(element, level):
+                        yield level, element
+                    return
+                if select(element, level):
+                    yield level, element
+                    element.clear(keep_tail=False)
+                    parent = element.getparent()
+                    while parent is not None and element.getprevious() is not None:
+                        del parent[0]  # the elements handed over before it: already cleared
+                    pending = 0
+            if not data:
+                return
+    except etree.XMLSyntaxError as exc:
+        message = str(exc.msg if getattr(exc, "msg", None) else exc).split(", line ")[0].strip()
+        hostile = "Excessive depth" in message or "huge" in message.lower()
+        if hostile:
+            message = f"nested more than {MAX_DEPTH} levels deep"
+        elif "entity" in message.lower() or "doctype" in message.lower():
+            message, hostile = _DTD_REASON, True
+        position = exc.position if getattr(exc, "position", None) else None
+        refused = XMLRefused(message, position if position and position[0] else None, hostile)
+    except XMLRefused as exc:
+        refused = exc
+    raise refusal_error(refused, path=path, what=what, damaged_hint=damaged_hint) from None
+
+
+__all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_PENDING", "XMLRefused", "iter_children", "iter_elements", "iterparse",
+           "parse", "parse_bytes", "parse_stream", "refusal_error"]

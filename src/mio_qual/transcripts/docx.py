@@ -43,6 +43,7 @@ from .encoding import check_file_size, check_line_lengths
 from .model import SourceBlock
 from .plain import TextSource, canonical_lines
 from ..tabular import normalize_column
+from ..xmlsafe import MAX_BYTES
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _P, _TBL, _TR, _TC, _SDT, _SDT_CONTENT = (W + t for t in ("p", "tbl", "tr", "tc", "sdt", "sdtContent"))
@@ -78,6 +79,10 @@ _VAL = W + "val"
 _ID = W + "id"
 _TXBX = W + "txbxContent"
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+
+DOCX_MAX_BODY_BYTES = MAX_BYTES
+"""The largest ``word/document.xml`` of a transcript (512 MiB): it is streamed, never held whole
+(other parts keep :data:`mio_qual.safezip.DOCX_MAX_MEMBER_BYTES`)."""
 
 
 @dataclass
@@ -299,7 +304,7 @@ def _open_document(path: Path) -> Any:
         for name in sorted(names):
             if not name.endswith((".xml", ".rels")):
                 continue
-            data = read_member(archive, name, path=path)
+            data = read_member(archive, name, path=path, limit=DOCX_MAX_MEMBER_BYTES)
             if any(marker in data for marker in _DTD_MARKERS):
                 raise InputError(
                     f"{name} declares a DTD or entities, which a Word document never needs",
@@ -322,13 +327,213 @@ def _open_document(path: Path) -> Any:
         ) from None
 
 
+class _Body:
+    """Canonical text, blocks and metadata built from ``w:body``'s children, given one at a time."""
+
+    def __init__(self, style_names: dict[str, str]) -> None:
+        self.style_names = style_names
+        self.metadata: dict[str, Any] = {}
+        self.headings: list[str] = []
+        self.parts: list[str] = []
+        self.blocks: list[SourceBlock] = []
+        self.pos = 0
+        self.index = 0
+
+    def add_text(self, raw: str) -> tuple[int, int]:
+        text = canonical_lines(raw).strip("\n")
+        if not self.parts:  # the start of the canonical text: no BOM, no blank line (as canonicalize)
+            text = text.lstrip("\ufeff\n")
+        if not text.strip():
+            return self.pos, self.pos
+        if self.parts:
+            self.parts.append("\n\n")
+            self.pos += 2
+        start = self.pos
+        self.parts.append(text)
+        self.pos += len(text)
+        return start, self.pos
+
+    def visit(self, elements: Any, top: bool) -> None:
+        """Read body elements (``top``: children of ``w:body``, whose paragraphs are blocks)."""
+        for el in elements:
+            tag = el.tag
+            if tag == _P:
+                raw = paragraph_text(el).text
+                if _heading_level(el, self.style_names):
+                    heading = " ".join(raw.split())
+                    if heading:
+                        self.headings.append(heading)
+                    span = (self.pos, self.pos)
+                else:
+                    span = self.add_text(raw)
+                if top:
+                    self.blocks.append(SourceBlock(self.index, span[0], span[1]))
+                    self.index += 1
+                for box_paragraph in _text_boxes(el):
+                    self.add_text(paragraph_text(box_paragraph).text)
+            elif tag == _TBL:
+                rows = _table_rows(el)
+                layout = transcript_table(rows)
+                if layout is not None:
+                    for line in _table_turns(rows, layout):
+                        self.add_text(line)
+                elif _is_key_value(rows):
+                    for key, value in rows:
+                        k = normalize_column(key)
+                        if k and value:
+                            self.metadata.setdefault(k, value)
+                elif rows:
+                    self.metadata.setdefault("tables", []).append(rows)
+            elif tag == _SDT:
+                content = el.find(_SDT_CONTENT)
+                if content is not None:
+                    self.visit(content, False)
+
+    def source(self, notes: list[str], path: Path) -> TextSource:
+        if self.headings:
+            self.metadata.setdefault("title", self.headings[0])
+            self.metadata.setdefault("headings", self.headings)
+        if notes:
+            self.metadata.setdefault("footnotes", notes)
+        text = "".join(self.parts)
+        check_line_lengths(text, path=path)
+        return TextSource(text, self.metadata, self.blocks, "docx", [], "docx")
+
+
+_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+_CT = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+_MAIN_TYPES = {"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"}
+
+
+def _part(archive: Any, name: str, path: Path) -> Any:
+    """A small XML part (styles, notes, relationships) parsed with :mod:`mio_qual.xmlsafe`, or None when absent."""
+    from ..xmlsafe import parse
+
+    if name not in set(archive.namelist()):
+        return None
+    data = read_member(archive, name, path=path, limit=DOCX_MAX_MEMBER_BYTES)
+    return parse(data, path=path, what=name, damaged_hint="open it in Word and save it again")
+
+
+def _related(archive: Any, path: Path) -> list[tuple[str, str]]:
+    """``(relationship type, part name)`` of the main part's relationships, in their order (as python-docx finds parts)."""
+    import posixpath
+
+    rels = _part(archive, "word/_rels/document.xml.rels", path)
+    out = []
+    for rel in (rels if rels is not None else ()):
+        if rel.tag != _REL or rel.get("TargetMode") == "External":
+            continue
+        target = rel.get("Target", "")
+        name = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("word", target))
+        out.append((rel.get("Type", "").rsplit("/", 1)[-1], name))
+    return out
+
+
+def _check_main_type(archive: Any, path: Path) -> None:
+    """Refuse a package whose main part is not a Word document (a template, a macro-enabled file), as python-docx does."""
+    types = _part(archive, "[Content_Types].xml", path)
+    kind = None
+    for entry in (types if types is not None else ()):
+        if entry.tag == _CT + "Override" and entry.get("PartName", "").lower() == "/word/document.xml":
+            kind = entry.get("ContentType")
+        elif entry.tag == _CT + "Default" and entry.get("Extension", "").lower() == "xml" and kind is None:
+            kind = entry.get("ContentType")
+    if kind not in _MAIN_TYPES:
+        raise InputError(f"not a Word document (its main part is {kind or 'of no declared type'})", path=path,
+                         hint="open it in Word and save it as a Word Document (.docx)")
+
+
+def _stream_notes(archive: Any, related: list[tuple[str, str]], path: Path) -> list[str]:
+    """:func:`_notes` read from the archive: footnotes and endnotes as ``"1: text"``."""
+    out: list[str] = []
+    for kind, name in related:
+        if kind not in ("footnotes", "endnotes") or name not in ("word/footnotes.xml", "word/endnotes.xml"):
+            continue
+        root = _part(archive, name, path)
+        for note in (root if root is not None else ()):
+            if note.get(W + "type") not in (None, "normal"):
+                continue
+            words = " ".join(" ".join(paragraph_text(p).text.split()) for p in note.iter(_P)).strip()
+            if words:
+                out.append(f"{note.get(_ID, len(out) + 1)}: {words}")
+    return out
+
+
+def _stream_style_names(archive: Any, related: list[tuple[str, str]], path: Path) -> dict[str, str]:
+    """Style id -> name, as python-docx's ``document.styles`` gives them (the names compared lower-cased)."""
+    name = next((n for kind, n in related if kind == "styles"), None)
+    root = _part(archive, name, path) if name else None
+    names = {}
+    for style in (root if root is not None else ()):
+        if style.tag == W + "style":
+            shown = style.find(W + "name")
+            names[style.get(W + "styleId", "")] = (shown.get(_VAL, "") if shown is not None else "") or ""
+    return names
+
+
 def read_docx(path: str | Path) -> TextSource:
     """Read a ``.docx`` transcript up to its canonical text (no speaker detection yet).
+
+    The body is streamed (:func:`mio_qual.xmlsafe.iter_children`): each paragraph or table of
+    ``w:body`` is read when its end tag arrives and then dropped, so memory stays flat however
+    long the transcript (python-docx builds the whole tree: 600,000 paragraphs took 1.5 GB).
+    The result is the one :func:`read_docx_tree` gives (a test compares them on every Word
+    file of the tests and the sample study).
 
     Raises
     ------
     InputError
         Not a zip, a zip bomb, not a Word document, damaged XML, a DTD in the XML.
+    """
+    import zipfile
+    import zlib
+
+    from ..xmlsafe import iter_children
+
+    path = Path(path)
+    check_file_size(path)
+    archive = open_zip(path, what=".docx file", max_member_bytes=DOCX_MAX_MEMBER_BYTES,
+                       max_total_bytes=DOCX_MAX_TOTAL_BYTES, member_bounds={"word/document.xml": DOCX_MAX_BODY_BYTES})
+    try:
+        names = set(archive.namelist())
+        if "word/document.xml" not in names:
+            raise InputError("not a Word document (the archive has no word/document.xml)", path=path,
+                             hint="open it in Word and save it as .docx")
+        _refuse_declarations(archive, names - {"word/document.xml"}, path)  # the main part: refused as it streams
+        related = _related(archive, path)
+        body = _Body(_stream_style_names(archive, related, path))
+        try:
+            with archive.open("word/document.xml") as handle:
+                body.visit(iter_children(handle, path=path, what="word/document.xml", depth=2,
+                                         damaged_hint="open it in Word and save it again"), True)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError) as exc:
+            raise InputError(f"archive member 'word/document.xml' is damaged ({exc.__class__.__name__}: {exc})",
+                             path=path, hint="the file may be damaged or hostile; re-save or re-export it") from None
+        _check_main_type(archive, path)  # after the body, so that damage there is what is reported (as before)
+        notes = _stream_notes(archive, related, path)
+    finally:
+        archive.close()
+    return body.source(notes, path)
+
+
+def _refuse_declarations(archive: Any, names: Any, path: Path) -> None:
+    """Refuse any XML part declaring a DTD or entities (a Word document never needs one)."""
+    for name in sorted(names):
+        if not name.endswith((".xml", ".rels")):
+            continue
+        data = read_member(archive, name, path=path, limit=DOCX_MAX_MEMBER_BYTES)
+        if any(marker in data for marker in _DTD_MARKERS):
+            raise InputError(f"{name} declares a DTD or entities, which a Word document never needs", path=path,
+                             hint="the file may be hostile; do not open it")
+
+
+def read_docx_tree(path: str | Path) -> TextSource:
+    """:func:`read_docx` through python-docx's whole tree: the reference the streaming reader is checked against.
+
+    It holds every element of the document in memory at once (about 2.5 KiB a paragraph);
+    use :func:`read_docx`.
     """
     path = Path(path)
     document = _open_document(path)
@@ -338,72 +543,6 @@ def read_docx(path: str | Path) -> TextSource:
             style_names[style.style_id] = style.name or ""
         except Exception:  # pragma: no cover - odd style parts
             continue
-    body = document.element.body
-    metadata: dict[str, Any] = {}
-    headings: list[str] = []
-    parts: list[str] = []
-    blocks: list[SourceBlock] = []
-    pos = 0
-    index = 0
-
-    def add_text(raw: str) -> tuple[int, int]:
-        nonlocal pos
-        text = canonical_lines(raw).strip("\n")
-        if not parts:  # the start of the canonical text: no BOM, no blank line (as canonicalize)
-            text = text.lstrip("\ufeff\n")
-        if not text.strip():
-            return pos, pos
-        if parts:
-            parts.append("\n\n")
-            pos += 2
-        start = pos
-        parts.append(text)
-        pos += len(text)
-        return start, pos
-
-    def visit(elements: Any, top: bool) -> None:
-        nonlocal index
-        for el in elements:
-            tag = el.tag
-            if tag == _P:
-                raw = paragraph_text(el).text
-                if _heading_level(el, style_names):
-                    heading = " ".join(raw.split())
-                    if heading:
-                        headings.append(heading)
-                    span = (pos, pos)
-                else:
-                    span = add_text(raw)
-                if top:
-                    blocks.append(SourceBlock(index, span[0], span[1]))
-                    index += 1
-                for box_paragraph in _text_boxes(el):
-                    add_text(paragraph_text(box_paragraph).text)
-            elif tag == _TBL:
-                rows = _table_rows(el)
-                layout = transcript_table(rows)
-                if layout is not None:
-                    for line in _table_turns(rows, layout):
-                        add_text(line)
-                elif _is_key_value(rows):
-                    for key, value in rows:
-                        k = normalize_column(key)
-                        if k and value:
-                            metadata.setdefault(k, value)
-                elif rows:
-                    metadata.setdefault("tables", []).append(rows)
-            elif tag == _SDT:
-                content = el.find(_SDT_CONTENT)
-                if content is not None:
-                    visit(content, False)
-
-    visit(body, True)
-    if headings:
-        metadata.setdefault("title", headings[0])
-        metadata.setdefault("headings", headings)
-    notes = _notes(document)
-    if notes:
-        metadata.setdefault("footnotes", notes)
-    text = "".join(parts)
-    check_line_lengths(text, path=path)
-    return TextSource(text, metadata, blocks, "docx", [], "docx")
+    body = _Body(style_names)
+    body.visit(document.element.body, True)
+    return body.source(_notes(document), path)
