@@ -164,6 +164,68 @@ def test_the_stream_holds_a_bounded_window_of_the_body_however_long_it_is():
     assert large <= small + 50 and large < 2_000, (small, large)
 
 
+def _body_docx(path: Path, body: str) -> Path:
+    """A .docx from python-docx's blank document with ``body`` as the content of ``w:body``."""
+    blank = path.with_name("blank.docx")
+    docx.Document().save(blank)
+    with zipfile.ZipFile(blank) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "word/document.xml":
+                data = f'<w:document xmlns:w="{W_NS}"><w:body>{body}</w:body></w:document>'.encode()
+            target.writestr(item, data)
+    return path
+
+
+def _row(*cells: str) -> str:
+    return "<w:tr>" + "".join(f"<w:tc><w:p><w:r><w:t>{c}</w:t></w:r></w:p></w:tc>" for c in cells) + "</w:tr>"
+
+
+def test_the_rows_of_a_long_transcript_table_are_read_as_they_come(tmp_path, monkeypatch):
+    """A table of 5,000 rows (15,000 cells, 60,000 elements) read with room for 1,000 elements at a time."""
+    from mio_qual import xmlsafe
+
+    rows = "".join(_row("Interviewer" if i % 2 == 0 else "P1", f"00:{i // 60 % 60:02d}:{i % 60:02d}",
+                        f"words of turn {i}") for i in range(5_000))
+    path = _body_docx(tmp_path / "table.docx", f"<w:tbl>{_row('Speaker', 'Time', 'Text')}{rows}</w:tbl>")
+    expected = read_docx(path)
+    monkeypatch.setattr(xmlsafe, "MAX_PENDING", 1_000)
+    source = read_docx(path)
+    assert source.text == expected.text == read_docx_tree(path).text
+    assert source.text.count("Interviewer (00:") == 2_500 and source.text.endswith("P1 (00:23:19): words of turn 4999")
+
+
+def test_one_huge_paragraph_is_refused_before_it_fills_memory(tmp_path, monkeypatch):
+    """What the stream cannot hand over in pieces (one paragraph of 30,000 runs) is bounded, naming the file."""
+    from mio_qual import xmlsafe
+    from mio_qual.errors import InputError
+
+    runs = "".join(f"<w:r><w:t>w{i} </w:t></w:r>" for i in range(30_000))
+    path = _body_docx(tmp_path / "huge.docx", f"<w:p><w:r><w:t>P1: </w:t></w:r>{runs}</w:p>")
+    assert read_docx(path).text.startswith("P1: w0 w1")  # under the default bound it is read
+    monkeypatch.setattr(xmlsafe, "MAX_PENDING", 10_000)
+    with pytest.raises(InputError, match="more than 10,000 elements in one place") as caught:
+        read_docx(path)
+    assert caught.value.path == str(path)
+
+
+def test_content_after_the_end_of_the_document_is_damage_not_silence(tmp_path):
+    from mio_qual.errors import InputError
+
+    path = _body_docx(tmp_path / "extra.docx", "<w:p><w:r><w:t>P1: hello</w:t></w:r></w:p>")
+    damaged = tmp_path / "damaged.docx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(damaged, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "word/document.xml":
+                data += b"<w:p>more</w:p>" * 1000
+            target.writestr(item, data)
+    with pytest.raises(InputError, match="damaged"):
+        read_docx(damaged)
+    with pytest.raises(InputError, match="damaged"):
+        read_docx_tree(damaged)
+
+
 def test_six_hundred_thousand_paragraphs_are_read_in_flat_memory(tmp_path):
     """The issue's case: 600,000 paragraphs (python-docx's tree: 1.5 GB; 1,681 MiB measured here)."""
     hardening = load_module(REPO / "benchmarks" / "hardening.py")

@@ -372,22 +372,37 @@ class _Body:
                 for box_paragraph in _text_boxes(el):
                     self.add_text(paragraph_text(box_paragraph).text)
             elif tag == _TBL:
-                rows = _table_rows(el)
-                layout = transcript_table(rows)
-                if layout is not None:
-                    for line in _table_turns(rows, layout):
-                        self.add_text(line)
-                elif _is_key_value(rows):
-                    for key, value in rows:
-                        k = normalize_column(key)
-                        if k and value:
-                            self.metadata.setdefault(k, value)
-                elif rows:
-                    self.metadata.setdefault("tables", []).append(rows)
+                self.table(_table_rows(el))
             elif tag == _SDT:
                 content = el.find(_SDT_CONTENT)
                 if content is not None:
                     self.visit(content, False)
+
+    def table(self, rows: list[list[str]]) -> None:
+        """A table's rows (cell texts): turns, key/value metadata, or kept as a table."""
+        layout = transcript_table(rows)
+        if layout is not None:
+            for line in _table_turns(rows, layout):
+                self.add_text(line)
+        elif _is_key_value(rows):
+            for key, value in rows:
+                k = normalize_column(key)
+                if k and value:
+                    self.metadata.setdefault(k, value)
+        elif rows:
+            self.metadata.setdefault("tables", []).append(rows)
+
+    def stream(self, elements: Any) -> None:
+        """Read ``(level, element)`` as :func:`_streamed` hands them over: body children, and table rows first."""
+        rows: list[list[str]] = []
+        for level, el in elements:
+            if level == 3:  # a row of a table of the body, read as it comes (then dropped)
+                rows.append([_cell_text(tc) for tc in el if tc.tag == _TC])
+            elif el.tag == _TBL:
+                self.table(rows)  # every row of a table of the body came above
+                rows = []
+            else:
+                self.visit([el], True)
 
     def source(self, notes: list[str], path: Path) -> TextSource:
         if self.headings:
@@ -473,12 +488,19 @@ def _stream_style_names(archive: Any, related: list[tuple[str, str]], path: Path
     return names
 
 
+def _streamed(element: Any, level: int) -> bool:
+    """What the streaming reader takes as it comes: children of ``w:body``, and rows of its tables."""
+    if level == 2:
+        return True
+    return level == 3 and element.tag == _TR and element.getparent().tag == _TBL
+
+
 def read_docx(path: str | Path) -> TextSource:
     """Read a ``.docx`` transcript up to its canonical text (no speaker detection yet).
 
-    The body is streamed (:func:`mio_qual.xmlsafe.iter_children`): each paragraph or table of
-    ``w:body`` is read when its end tag arrives and then dropped, so memory stays flat however
-    long the transcript (python-docx builds the whole tree: 600,000 paragraphs took 1.5 GB).
+    The body is streamed (:func:`mio_qual.xmlsafe.iter_elements`): each paragraph of ``w:body``
+    and each row of its tables is read when its end tag arrives and then dropped, so memory
+    stays flat however long the transcript (python-docx builds the whole tree: 600,000 paragraphs took 1.5 GB).
     The result is the one :func:`read_docx_tree` gives (a test compares them on every Word
     file of the tests and the sample study).
 
@@ -490,7 +512,7 @@ def read_docx(path: str | Path) -> TextSource:
     import zipfile
     import zlib
 
-    from ..xmlsafe import iter_children
+    from ..xmlsafe import iter_elements
 
     path = Path(path)
     check_file_size(path)
@@ -506,8 +528,8 @@ def read_docx(path: str | Path) -> TextSource:
         body = _Body(_stream_style_names(archive, related, path))
         try:
             with archive.open("word/document.xml") as handle:
-                body.visit(iter_children(handle, path=path, what="word/document.xml", depth=2,
-                                         damaged_hint="open it in Word and save it again"), True)
+                body.stream(iter_elements(handle, path=path, what="word/document.xml", select=_streamed,
+                                          damaged_hint="open it in Word and save it again"))
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError) as exc:
             raise InputError(f"archive member 'word/document.xml' is damaged ({exc.__class__.__name__}: {exc})",
                              path=path, hint="the file may be damaged or hostile; re-save or re-export it") from None
