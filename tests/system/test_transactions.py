@@ -27,6 +27,9 @@ from helpers.cli import run_captured
 from helpers.coding import make_project
 from helpers.rapid import fill_template
 
+# a writer whose file fails mid-way leaves a zipfile.ZipFile to be collected unclosed (later)
+pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+
 
 @pytest.fixture()
 def study(tmp_path):
@@ -112,8 +115,6 @@ def _arguments(name: str, tmp: Path, out: Path) -> tuple[Path, list[str]]:
     return tmp / folder, [a.replace("{tmp}", str(tmp)) for a in args] + ["--out", str(out)]
 
 
-# a writer whose file fails mid-way leaves a zipfile.ZipFile to be collected unclosed
-@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 @pytest.mark.parametrize("failure", FAILURES)
 @pytest.mark.parametrize("name", sorted(COMMANDS))
 def test_a_command_whose_output_fails_leaves_the_project_and_the_files_as_they_were(study, monkeypatch, name,
