@@ -219,3 +219,54 @@ def test_the_held_transaction_commits_once_and_a_failing_block_inside_undoes_onl
                 audit.set_meta(project.store, "fourth", "4")
             raise RuntimeError("the command fails after its store changes")
     assert meta("fourth") is None
+
+
+def test_every_command_with_an_out_option_lands_with_its_outputs():
+    """A new command writing files gets the mechanism: its --out comes from out_option (a Landing),
+    or it wraps its work in ``landing()`` itself (listed here, checked in its source)."""
+    import inspect
+
+    import click
+
+    from mio_qual.cli.main import _group
+
+    context = click.Context(_group)
+    by_hand = {"rapid templates", "demo"}  # a folder --out of their own, wrapped in landing()
+    read_only = {"report"}  # writes files only: nothing in the store to roll back
+
+    def commands(group, prefix=()):
+        for name in group.list_commands(context):
+            command = group.get_command(context, name)
+            if isinstance(command, click.Group):
+                yield from commands(command, (*prefix, name))
+            else:
+                yield " ".join((*prefix, name)), command
+
+    found = []
+    for name, command in commands(_group):
+        if not any(p.name == "out" for p in command.params):
+            continue
+        found.append(name)
+        if name in by_hand:
+            assert "landing(" in inspect.getsource(command.callback), name
+        elif name not in read_only:
+            assert getattr(command.callback, "_mio_qual_landed", False), f"{name}: --out not from out_option"
+    assert {"coding assign", "coding reconcile", "codebook map", "rapid import"} <= set(found)
+
+
+def test_a_demo_that_cannot_write_its_outputs_leaves_no_half_made_project(tmp_path, monkeypatch):
+    """The demo builds a project under --out, then writes its outputs: the disk fills at the first file."""
+    from helpers.cli import exit_code
+
+    out = tmp_path / "out" / "demo"
+    (tmp_path / "out").mkdir()
+    _full_disk(monkeypatch, tmp_path / "out")
+    import contextlib
+
+    errors = io.StringIO()
+    with contextlib.redirect_stderr(errors), contextlib.redirect_stdout(io.StringIO()):
+        code = exit_code(["demo", "--out", str(out), "--no-charts"])
+
+    lines = [line for line in errors.getvalue().splitlines() if line.startswith("error:")]
+    assert code == 1 and len(lines) == 1 and str(out) in lines[0], errors.getvalue()
+    assert not out.exists()  # the project store, its transcripts and any output: all gone
