@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Callable, Iterable, Mapping
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -132,26 +132,247 @@ _RIGHT = rf"(?![\w{_MARKS}])"
 
 @lru_cache(maxsize=64)
 def _compiled(names: tuple[str, ...], ignore_case: bool) -> re.Pattern[str] | None:
-    cleaned = sorted({normalize_name(n) for n in names if n and str(n).strip()}, key=lambda n: (-len(n), n))
+    """The reference matcher: one alternation of :func:`name_pattern` (longest name first), as regular expression.
+
+    Compiling its accent classes takes a tenth of a second for sixty names, so the redactor
+    matches through :class:`_Matcher`, which finds exactly the same spans (a hypothesis test in
+    tests/reports/test_deidentify_matcher.py compares the two); this pattern remains the
+    definition, and the fallback for the rare texts and names the fast matcher cannot map.
+    """
+    cleaned = _ordered(names)
     if not cleaned:
         return None
     flags = re.IGNORECASE if ignore_case else 0
     return re.compile(_LEFT + "(?:" + "|".join(name_pattern(n) for n in cleaned) + ")" + _RIGHT, flags)
 
 
+def _ordered(names: Iterable[str]) -> list[str]:
+    return sorted({normalize_name(n) for n in names if n and str(n).strip()}, key=lambda n: (-len(n), n))
+
+
+# ---------------------------------------------------------------- the fast matcher
+# The reference pattern spends its compile time on character classes: every letter of every name
+# becomes ``[eèéêë…][\u0300-\u036f]*``, and with IGNORECASE the regex compiler works out the case
+# variants of each class again for each letter. The fast matcher maps the TEXT instead, one
+# character to one character (so offsets do not move): every letter the reference class of a base
+# letter matches becomes one private-use stand-in for that base, every combining mark becomes
+# U+0300, every apostrophe ' and every hyphen -. Each name then needs only literal characters,
+# compiled in about a millisecond. Which letters a class matches is exactly what the regex engine
+# says: tests/reports/test_deidentify_matcher.py checks the table below against the reference
+# classes on every Unicode code point.
+_STAND_IN = 0xE000
+"""Private-use stand-ins: U+E000 + ord(base) for the letters of a base, U+E100 + ord(base) for the
+few lower-case letters with no single-letter capital (ẖ, ǰ, ẗ, ẘ, ẙ), which only a lower-case base
+matches when case is ignored."""
+_STAND_INS = re.compile("[\ue000-\ue1ff]")
+_LETTER_APOSTROPHE = "\ue000"
+"""Stand-in of U+02BC, the one apostrophe that is a letter (a word character at a name's edge)."""
+_IOTA_LIKE = "\u0399\u03b9\u1fbe"
+"""Letters that the reference's combining-mark class matches when case is ignored (they are case
+variants of U+0345, a combining mark); a text or name holding one goes to the reference pattern."""
+_LETTER_RANGES = ((0x00, 0x250), (0x1E00, 0x1F00), (0x2126, 0x212C))
+
+
+def _stand_in(base: str, lower_only: bool = False) -> str:
+    return chr(_STAND_IN + (0x100 if lower_only else 0) + ord(base))
+
+
+def _forms(ch: str) -> set[str]:
+    """``ch`` and the one-character case forms the regex engine treats as the same letter."""
+    out = {ch}
+    for form in (ch.lower(), ch.upper(), ch.casefold()):
+        if len(form) == 1:
+            out.add(form)
+    if ch == "\u0130":  # İ: the engine's simple lower-case mapping is i
+        out.add("i")
+    if ch in "\u0131\u017f":  # ı, ſ: the engine's own equivalences of i and s
+        out.add("is"[ch == "\u017f"])
+    if ch == "\u1e9b":  # ẛ: equivalent to ṡ
+        out.add("\u1e61")
+    return out
+
+
+@lru_cache(maxsize=2)
+def _text_map(ignore_case: bool) -> dict[int, str]:
+    """``str.translate`` table of the fast matcher (see above)."""
+    variants = _letter_variants()
+    member = {ch: base for base, letters in variants.items() for ch in letters}
+    table: dict[int, str] = {}
+    for start, end in _LETTER_RANGES:
+        for code in range(start, end):
+            ch = chr(code)
+            if not ignore_case:
+                if ch in member:
+                    table[code] = _stand_in(member[ch])
+                continue
+            bases = {member[f] for f in _forms(ch) if f in member}
+            if ch.lower() != ch and len(ch.lower()) == 1:  # a capital matches what its lower case matches
+                bases |= {member[f] for f in _forms(ch.lower()) if f in member}
+            if not bases:
+                continue
+            lower = {b.lower() for b in bases}
+            (base,) = lower
+            # matched by the lower-case base only: a lower-case letter whose capital is not one letter
+            only_lower = all(b.islower() for b in bases) and any(b.isupper() for b in variants if b.lower() == base)
+            table[code] = _stand_in(base, only_lower)
+    for code in range(0x300, 0x370):
+        table[code] = "\u0300"
+    for ch in APOSTROPHES:  # the modifier letter apostrophe is a word character: its own stand-in
+        table[ord(ch)] = _LETTER_APOSTROPHE if ch.isalpha() else "'"
+    for ch in HYPHENS:
+        table[ord(ch)] = "-"
+    return table
+
+
 @lru_cache(maxsize=1)
-def _english_words() -> frozenset[str]:
-    """Lower-case English words and their inflections: the keys and values of spaCy's English lemma lookup table
-    (spacy-lookups-data, already a dependency for the lemmatizer; it lists common words, not personal names)."""
+def _lower_only_bases() -> frozenset[str]:
+    """Base letters with letters that only the lower-case base's class matches (ẖ for h)."""
+    return frozenset(chr(ord(v) - _STAND_IN - 0x100) for v in _text_map(True).values() if ord(v) >= _STAND_IN + 0x100)
+
+
+def _fast_char(ch: str, ignore_case: bool) -> str | None:
+    """The pattern of one character of a name against the mapped text; None when the fast matcher cannot map it."""
+    if ch.isspace():
+        return r"\s+"
+    if ch in APOSTROPHES:
+        return f"['{_LETTER_APOSTROPHE}]"
+    if ch in HYPHENS:
+        return r"-\s*"
+    if ch == ".":
+        return r"\.?"
+    base = unicodedata.normalize("NFD", ch)[0]
+    variants = _letter_variants()
+    if base in variants:
+        if not ignore_case:
+            return _stand_in(base) + "\u0300*"
+        lower = base.lower()
+        if base.islower() and lower in _lower_only_bases():
+            return f"[{_stand_in(lower)}{_stand_in(lower, True)}]\u0300*"
+        return _stand_in(lower) + "\u0300*"
+    if ord(ch) in _text_map(ignore_case) or (ignore_case and ch in _IOTA_LIKE) or _STAND_INS.match(ch):
+        return None  # a character the mapping changes, matched literally by the reference: leave it to it
+    return re.escape(ch)
+
+
+class _Matcher:
+    """Finds the spans the reference pattern (:func:`_compiled`) finds, without compiling its classes.
+
+    Parameters
+    ----------
+    names : tuple of str
+        The names, any form.
+    ignore_case : bool
+    """
+
+    def __init__(self, names: tuple[str, ...], ignore_case: bool) -> None:
+        self.names = names
+        self.ignore_case = ignore_case
+        self.empty = not _ordered(names)
+        self._parts: list[str] | None = []
+        for name in _ordered(names):
+            chars = [_fast_char(ch, ignore_case) for ch in name]
+            if any(c is None for c in chars):
+                self._parts = None
+                break
+            self._parts.append("".join(chars))  # type: ignore[arg-type, union-attr]
+        self.pattern = self._compile(with_marks=False)
+
+    def _compile(self, with_marks: bool) -> re.Pattern[str] | None:
+        """The alternation; ``with_marks``: letters followed by any combining marks (parsing the ``\u0300*``
+        after every letter is most of the compile time, so that pattern is made only for a text that has marks)."""
+        if self._parts is None or self.empty:
+            return None
+        parts = self._parts if with_marks else [p.replace("\u0300*", "") for p in self._parts]
+        word = r"\w\ue000-\ue1ff"
+        return re.compile(rf"(?<![{word}])(?:" + "|".join(parts) + rf")(?![{word}\u0300])",
+                          re.IGNORECASE if self.ignore_case else 0)
+
+    @cached_property
+    def marked(self) -> re.Pattern[str] | None:
+        """The pattern for texts with combining marks."""
+        return self._compile(with_marks=True)
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """The (start, end) of every match in ``text``, left to right, as ``re.finditer`` of the reference gives them."""
+        if self.empty:
+            return []
+        if self.pattern is None or _STAND_INS.search(text) or (self.ignore_case and any(c in text for c in _IOTA_LIKE)):
+            reference = _compiled(self.names, self.ignore_case)
+            return [m.span() for m in reference.finditer(text)] if reference is not None else []
+        mapped = text.translate(_text_map(self.ignore_case))
+        pattern = self.marked if "\u0300" in mapped else self.pattern
+        return [m.span() for m in pattern.finditer(mapped)]  # type: ignore[union-attr]
+
+    def sub(self, text: str, replace: Callable[[int, int], str]) -> str:
+        """``text`` with each span replaced by ``replace(start, end)``."""
+        spans = self.spans(text)
+        if not spans:
+            return text
+        out, last = [], 0
+        for start, end in spans:
+            out.append(text[last:start])
+            out.append(replace(start, end))
+            last = end
+        out.append(text[last:])
+        return "".join(out)
+
+
+@lru_cache(maxsize=64)
+def _matcher(names: tuple[str, ...], ignore_case: bool) -> _Matcher:
+    return _Matcher(names, ignore_case)
+
+
+@lru_cache(maxsize=1)
+def _lemma_table_json() -> bytes:
+    """The JSON text of spaCy's English lemma lookup table (spacy-lookups-data, already a dependency for the
+    lemmatizer; it lists common words, not personal names), found without importing the package."""
     import gzip
-    import json
+    from importlib.util import find_spec
     from pathlib import Path
 
-    import spacy_lookups_data
+    spec = find_spec("spacy_lookups_data")
+    folders = list(spec.submodule_search_locations or []) if spec is not None else []
+    if not folders:  # pragma: no cover - a dependency
+        raise ModuleNotFoundError("spacy_lookups_data")
+    return gzip.decompress((Path(folders[0]) / "data" / "en_lemma_lookup.json.gz").read_bytes())
 
-    path = Path(spacy_lookups_data.__file__).parent / "data" / "en_lemma_lookup.json.gz"
-    table = json.loads(gzip.decompress(path.read_bytes()))
+
+@lru_cache(maxsize=1)
+def _english_words() -> frozenset[str]:
+    """Lower-case English words and their inflections: the keys and values of the lemma table."""
+    import json
+
+    table = json.loads(_lemma_table_json())
     return frozenset(table) | frozenset(table.values())
+
+
+def _english_among(keys: Iterable[str]) -> set[str]:
+    """The ``keys`` (folded one-word names) that are English words: ``key in _english_words()`` for each, without
+    parsing the table's million entries (a tenth of a second; a quick command has not the time). A word of ASCII
+    letters is in the table exactly when the JSON text holds it as a whole string, ``"key"`` not preceded by a
+    backslash: one regular-expression pass finds them all."""
+    keys = set(keys)
+    ascii_keys = sorted(k for k in keys - set(_ENGLISH_CACHE) if k.isascii() and k.isalpha())
+    if ascii_keys:
+        raw = _lemma_table_json()
+        pattern = re.compile(rb'"(' + b"|".join(k.encode("ascii") for k in ascii_keys) + rb')"')
+        hits = {m.group(1).decode("ascii") for m in pattern.finditer(raw) if raw[m.start() - 1:m.start()] != b"\\"}
+        for key in ascii_keys:
+            _ENGLISH_CACHE[key] = key in hits
+    for key in keys - set(_ENGLISH_CACHE):
+        _ENGLISH_CACHE[key] = key in _english_words()
+    return {k for k in keys if _ENGLISH_CACHE[k]}
+
+
+_ENGLISH_CACHE: dict[str, bool] = {}
+
+
+def _common_names(names: Iterable[str]) -> set[str]:
+    """The names that :func:`is_common_word` calls common words, looked up together."""
+    keys = {n: fold(n) for n in names}
+    candidates = {n: k for n, k in keys.items() if " " not in k and k.isalpha()}
+    english = _english_among(k for k in candidates.values() if k not in MONTHS and k not in WEEKDAYS)
+    return {n for n, k in candidates.items() if k in MONTHS or k in WEEKDAYS or k in english}
 
 
 def is_common_word(name: str) -> bool:
@@ -169,7 +390,7 @@ def is_common_word(name: str) -> bool:
     key = fold(name)
     if " " in key or not key.isalpha():
         return False
-    return key in MONTHS or key in WEEKDAYS or key in _english_words()
+    return bool(_common_names([name]))
 
 
 def _sentence_start(text: str, start: int) -> bool:
@@ -183,20 +404,20 @@ def _mid_sentence(text: str, start: int) -> bool:
     return bool(before) and (before[-1].isalnum() or before[-1] in ",;")
 
 
-def _used_as_word(text: str, match: re.Match[str]) -> bool:
-    """True when a common-word alias at ``match`` reads as the ordinary word (or a date), not a name."""
-    word = match.group(0)
+def _used_as_word(text: str, start: int, end: int) -> bool:
+    """True when a common-word alias at ``text[start:end]`` reads as the ordinary word (or a date), not a name."""
+    word = text[start:end]
     if not word[:1].isupper():
         return True
     key = fold(word)
-    previous = re.findall(r"[^\W\d_]+", text[max(0, match.start() - 20):match.start()])
-    following = text[match.end():match.end() + 24]
+    previous = re.findall(r"[^\W\d_]+", text[max(0, start - 20):start])
+    following = text[end:end + 24]
     if key in MONTHS or key in WEEKDAYS:
         if previous and previous[-1].casefold() in _DATE_BEFORE:
             return True
-        if re.match(r"\s*(?:\d|,\s*\d)", following) or re.search(r"\d\s*(?:st|nd|rd|th)?\s*$", text[:match.start()]):
+        if re.match(r"\s*(?:\d|,\s*\d)", following) or re.search(r"\d\s*(?:st|nd|rd|th)?\s*$", text[:start]):
             return True
-    if _sentence_start(text, match.start()):
+    if _sentence_start(text, start):
         nxt = re.match(r"\s+([^\W\d_]+)", following)
         if nxt and nxt.group(1).casefold() in _ORDINARY_AFTER:
             return True
@@ -235,14 +456,21 @@ class Redactor:
     placeholder: str = PLACEHOLDER
     ignore_case: bool = True
     phrases: frozenset[str] = frozenset()
-    _split: tuple[tuple[str, ...], tuple[str, ...]] = field(init=False, repr=False, compare=False)
+    _words: tuple[tuple[str, ...], tuple[str, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         names = {normalize_name(n) for n in self.names if n and str(n).strip()}
         phrases = {normalize_name(n) for n in self.phrases if n and str(n).strip()}
-        common = tuple(sorted(n for n in names - phrases if is_common_word(n)))
-        plain = tuple(sorted((names | phrases) - set(common)))
-        object.__setattr__(self, "_split", (plain, common))
+        # one-word names may be common words (June); which are is looked up only when a text holds one
+        one_word = {n for n in names - phrases if " " not in fold(n) and fold(n).isalpha()}
+        object.__setattr__(self, "_words", (tuple(sorted((names | phrases) - one_word)), tuple(sorted(one_word))))
+
+    @cached_property
+    def _split(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(names matched everywhere, common-word aliases matched only where used as a name)."""
+        others, one_word = self._words
+        common = tuple(sorted(_common_names(one_word)))
+        return tuple(sorted(set(others) | (set(one_word) - set(common)))), common
 
     @property
     def common_words(self) -> tuple[str, ...]:
@@ -260,13 +488,18 @@ class Redactor:
         if not isinstance(text, str) or not text:
             return text
         text = self._replace_literals(text)
+        others, one_word = self._words
+        if not one_word or not _matcher(one_word, True).spans(text):
+            # no one-word name anywhere (in any case): leaving them out of the alternation changes nothing
+            plain_only = _matcher(others, self.ignore_case).sub(text, lambda _s, _e: self.placeholder)
+            if not one_word or not _matcher(one_word, True).spans(plain_only):
+                return plain_only
         plain, common = self._split
-        pattern = _compiled(plain, self.ignore_case)
-        if pattern is not None:
-            text = pattern.sub(lambda _m: self.placeholder, text)
-        common_pattern = _compiled(common, True)
-        if common_pattern is not None:
-            text = common_pattern.sub(lambda m: m.group(0) if _used_as_word(text, m) else self.placeholder, text)
+        text = _matcher(plain, self.ignore_case).sub(text, lambda _s, _e: self.placeholder)
+        if common:
+            found = text
+            text = _matcher(common, True).sub(
+                found, lambda s, e: found[s:e] if _used_as_word(found, s, e) else self.placeholder)
         return text
 
     def frame(self, frame: "pd.DataFrame") -> "pd.DataFrame":
@@ -275,10 +508,10 @@ class Redactor:
 
     def left_as_words(self, text: str) -> list[str]:
         """The common-word aliases in ``text`` that were left alone because they read as ordinary words."""
-        pattern = _compiled(self.common_words, True)
-        if pattern is None or not text:
+        if not self.common_words or not text:
             return []
-        return [m.group(0) for m in pattern.finditer(text) if m.group(0)[:1].isupper() and _used_as_word(text, m)]
+        return [text[s:e] for s, e in _matcher(self.common_words, True).spans(text)
+                if text[s:s + 1].isupper() and _used_as_word(text, s, e)]
 
 
 def redact_frame(frame: "pd.DataFrame", redactor: Callable[[str], str]) -> "pd.DataFrame":

@@ -132,13 +132,16 @@ def status(fmt: str) -> None:
 
 @click.command()
 @click.option("--limit", type=int, default=50, show_default=True, help="How many entries, newest first (0: all).")
+@click.option("--show-names", is_flag=True,
+              help="Do not redact: file names and transcript ids as recorded (for the study coordinator; "
+                   "by default names in commands, targets and details print as [name], like every output).")
 @format_option()
-def log(limit: int, fmt: str) -> None:
-    """Show the audit trail: who changed what, when, with which command."""
+def log(limit: int, show_names: bool, fmt: str) -> None:
+    """Show the audit trail: who changed what, when, with which command (names redacted)."""
     if fmt != "table":
-        emit(get_project().log(limit or None), fmt, title="Audit trail")
+        emit(get_project().log(limit or None, show_names=show_names), fmt, title="Audit trail")
         return
-    entries = get_project().log_records(limit or None)  # plain records: the screen needs neither pandas nor rich
+    entries = get_project().log_records(limit or None, show_names=show_names)  # plain records: the screen needs neither pandas nor rich
     # id and time keep their width; the command and detail share what is left (a long detail used
     # to squeeze the other columns to nothing) and wrap; --format json: whole entries
     columns = ["id", "at", "user", "action", "target", "command", "detail"]

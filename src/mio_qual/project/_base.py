@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from ..errors import InputError
 from ..store import Store
@@ -181,24 +181,116 @@ class ProjectBase:
             source.close()
         return project
 
-    def log(self, limit: int | None = None) -> "pd.DataFrame":
+    def log(self, limit: int | None = None, *, show_names: bool = False) -> "pd.DataFrame":
         """The audit trail: every recorded change, newest first (at most ``limit`` entries).
 
         Columns: id, at, user, command, action, target, detail (JSON), codebook_version; an
-        entry without a target or codebook version holds None there.
+        entry without a target or codebook version holds None there. The command, target and
+        detail pass through the project's redactor (:meth:`redactor`; :func:`redact_log_entry`)
+        unless ``show_names``: file names and transcript ids in them may carry participants' names.
         """
         from ..store.audit import read_audit
 
-        return read_audit(self.store, limit)
+        frame = read_audit(self.store, limit)
+        if show_names or frame.empty:
+            return frame
+        records = self._redacted_records(frame.to_dict("records"))
+        frame = frame.copy()
+        for column in REDACTED_LOG_COLUMNS:
+            frame[column] = [record[column] for record in records]
+        return frame
 
-    def log_records(self, limit: int | None = None) -> list[dict[str, Any]]:
+    def log_records(self, limit: int | None = None, *, show_names: bool = False) -> list[dict[str, Any]]:
         """:meth:`log` as plain records (one dict per entry, same keys), without importing pandas."""
         from ..store.audit import audit_records
 
-        return audit_records(self.store, limit)
+        records = audit_records(self.store, limit)
+        return records if show_names else self._redacted_records(records)
+
+    def _redacted_records(self, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        if not records:
+            return records
+        redactor = self.redactor()  # type: ignore[attr-defined]
+        return [redact_log_entry(record, redactor) for record in records]
 
     def summary(self) -> dict[str, Any]:
         """Counts for a one-screen overview of the project (:func:`mio_qual.store.summary.counts`)."""
         from ..store.summary import counts
 
         return counts(self.store)
+
+
+#: Audit columns that may quote names (file names, transcript ids, passages); the user is the
+#: analyst's login, and the trail's purpose is to say who changed what.
+REDACTED_LOG_COLUMNS = ("command", "target", "detail")
+_PATH_WORD = None
+
+
+def redact_log_entry(entry: dict[str, Any], redactor: Callable[[str], str]) -> dict[str, Any]:
+    """A copy of one audit entry with its command, target and detail redacted.
+
+    The detail is JSON (non-ASCII characters written as ``\\u`` escapes): its strings are
+    decoded, redacted and written back, so ``Jos\\u00e9`` is matched as ``José``. A file name
+    whose words (separated by ``_``, ``-`` or ``.``) contain a name, as ``Gwen_Harlow_notes.docx``
+    or ``interviews/gwen-harlow/2.txt``, becomes ``[name]`` with its extension, since the redactor
+    matches names as whole words only.
+
+    Examples
+    --------
+    >>> from mio_qual.deidentify import make_redactor
+    >>> entry = {"id": 1, "user": "kim", "command": "mio-qual import Gwen_Harlow.docx", "target": "Gwen_Harlow",
+    ...          "detail": '{"file": "in/Jos\\u00e9 N\\u00fa\\u00f1ez.txt", "words": 12}'}
+    >>> redact_log_entry(entry, make_redactor({"Gwen Harlow", "José Núñez"}))["detail"]
+    '{"file": "in/[name].txt", "words": 12}'
+    >>> redact_log_entry(entry, make_redactor({"Gwen Harlow"}))["command"]
+    'mio-qual import [name].docx'
+    """
+    out = dict(entry)
+    for column in REDACTED_LOG_COLUMNS:
+        value = out.get(column)
+        if not isinstance(value, str) or not value:
+            continue
+        if column == "detail":
+            try:
+                decoded = json.loads(value)
+            except ValueError:
+                out[column] = _redact_words(value, redactor)
+                continue
+            redacted = _redact_json(decoded, redactor)
+            if redacted != decoded:  # else the entry is printed exactly as stored
+                out[column] = json.dumps(redacted, sort_keys=True, default=str)
+        else:
+            out[column] = _redact_words(value, redactor)
+    return out
+
+
+def _redact_json(value: Any, redactor: Callable[[str], str]) -> Any:
+    if isinstance(value, str):
+        return _redact_words(value, redactor)
+    if isinstance(value, list):
+        return [_redact_json(v, redactor) for v in value]
+    if isinstance(value, dict):
+        return {_redact_words(str(k), redactor): _redact_json(v, redactor) for k, v in value.items()}
+    return value
+
+
+def _redact_words(text: str, redactor: Callable[[str], str]) -> str:
+    """``redactor(text)``, then file-name-like words (``a_b``, ``a-b.c``) that contain a name with its parts spaced."""
+    import re
+
+    global _PATH_WORD
+    if _PATH_WORD is None:
+        _PATH_WORD = re.compile(r"[^\W_]+(?:[_.\-]+[^\W_]+)+")
+    text = redactor(text)
+
+    def one(match: "re.Match[str]") -> str:
+        word = match.group(0)
+        stem, dot, suffix = word.rpartition(".")
+        if not dot or not suffix.isalnum() or len(suffix) > 5:
+            stem, dot, suffix = word, "", ""
+        spaced = re.sub(r"[_.\-]", " ", stem)
+        if redactor(spaced) == spaced:
+            return word
+        return getattr(redactor, "placeholder", "[name]") + dot + suffix
+
+    return _PATH_WORD.sub(one, text)
