@@ -141,3 +141,15 @@ def test_redactor_output_is_unchanged(case: tuple[list[str], str], sentences: st
     redactor = make_redactor(names, replacements={"Hollis_Tran_interview": "T01"})
     for sample in (text, sentences + text, text + sentences):
         assert redactor(sample) == _reference_redaction(redactor, sample)
+
+
+def test_common_words_are_found_without_parsing_the_lemma_table() -> None:
+    from mio_qual.deidentify import _ENGLISH_CACHE, _census_names, _english_among, _english_words
+
+    english = _english_words()
+    first, last = _census_names()
+    sample = {w for w in sorted(english)[::53] if w.isascii() and w.isalpha()}
+    sample |= set(sorted(first)[::7]) | set(sorted(last)[::401]) | {"gwen", "june", "joy", "xyzzy", "will", "hope"}
+    _ENGLISH_CACHE.clear()
+    assert _english_among(sample) == {w for w in sample if w in english}
+    assert {"joy", "will", "hope"} <= _english_among(sample) and "gwen" not in _english_among(sample)

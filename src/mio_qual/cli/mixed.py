@@ -51,13 +51,15 @@ def ratings() -> None:
 @click.option("--mixed-x", is_flag=True,
               help="Offer X (mixed, not weighed) on the scale: an extension to Damschroder & Lowery 2013, who "
                    "rate mixed evidence 0; the worksheet says so.")
+@click.option("--mask-sites", is_flag=True, help="Print clinics and agencies as clinic A, agency A ... (stable "
+                                                 "labels, as in reports); the import maps them back.")
 @force_option("worksheets")
 def worksheet_cmd(by: str, raters: tuple[str, ...], out: Path, coders: tuple[str, ...], constructs: tuple[str, ...],
                   cases: tuple[str, ...], no_docx: bool, links: bool, link_file: Path | None, mixed_x: bool,
-                  force: bool) -> None:
+                  mask_sites: bool, force: bool) -> None:
     """Write rating worksheets (.xlsx to fill, .docx to read): one row per construct per case."""
     done = get_project().write_rating_worksheets(out, _names(raters), by=by, docx=not no_docx, force=force,
-                                                 coder=_names(coders),
+                                                 mask_sites=mask_sites, coder=_names(coders),
                                                  constructs=_names(constructs), cases=_names(cases),
                                                  links=link_file or links, mixed_x=mixed_x)
     sheet, written = done.sheet, done.files

@@ -8,7 +8,7 @@ and writes what comes back inside one transaction.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
@@ -163,7 +163,8 @@ class MixedMixin(ProjectBase):
                                rapid_source=rapid_source)
 
     def write_rating_worksheets(self, folder: str | Path, raters: Sequence[str] | None = None, *, by: str = "clinic",
-                                docx: bool = True, force: bool = False, **options: Any) -> WorksheetFiles:
+                                docx: bool = True, force: bool = False, mask_sites: bool = False,
+                                **options: Any) -> WorksheetFiles:
         """Write each rater's worksheet (``ratings_<rater>.xlsx`` to fill, ``.docx`` to read) into ``folder``.
 
         Parameters
@@ -176,6 +177,8 @@ class MixedMixin(ProjectBase):
             Also write the ``.docx`` files.
         force : bool
             Replace worksheets already in ``folder`` (refused otherwise: a rater may have filled them).
+        mask_sites : bool
+            Print clinics and agencies as ``clinic A`` ... (:meth:`redactor`; the import maps them back).
         **options
             As :meth:`rating_worksheet` takes them (coder, constructs, cases, codebook,
             links, mixed_x, redact_names).
@@ -189,8 +192,9 @@ class MixedMixin(ProjectBase):
                           for suffix in ((".xlsx", ".docx") if docx else (".xlsx",))], force=force)
         sheet = self.rating_worksheet(by, **options)
         files: list[Path] = []
+        redactor = self.redactor(mask_sites=mask_sites) if options.get("redact_names", True) else None  # type: ignore[attr-defined]
         for rater in (list(raters) if raters else [None]):
-            files += write_worksheet(sheet, folder, rater, docx=docx)
+            files += write_worksheet(sheet, folder, rater, docx=docx, redactor=redactor, when=self._last_change())  # type: ignore[attr-defined]
         return WorksheetFiles(sheet, files)
 
     def import_ratings(self, path: str | Path, rater: str | None = None, *, by: str | None = None,
@@ -220,7 +224,12 @@ class MixedMixin(ProjectBase):
 
         path = Path(path)
         rater = check_rater(path, rater)
-        rows, _ = read_rating_file(path, cases=self._all_cases(), by=by, info=self.constructs(codebook))
+        cases, masked = self._all_cases(), self.masked_case_ids()  # type: ignore[attr-defined]
+        known = {kind: [*values, *(label for label in masked.get(kind, {}) if label not in values)]
+                 for kind, values in cases.items()}
+        rows, _ = read_rating_file(path, cases=known, by=by, info=self.constructs(codebook))
+        rows = [replace(r, case_id=masked[r.case_kind][r.case_id]) if r.case_id not in cases.get(r.case_kind, ())
+                and r.case_id in masked.get(r.case_kind, {}) else r for r in rows]  # labels of a redacted worksheet
         return self._store_ratings(rows, rater, path, action="import ratings")
 
     def _store_ratings(self, rows: Sequence["RatingRow"], rater: str, path: Path | None, *, action: str,

@@ -66,6 +66,19 @@ class ReportsMixin(ProjectBase):
             replacements.update(site_labels([c for c in clinics.values() if c], agencies))
         return make_redactor(names, extra, replacements=replacements)
 
+    def masked_case_ids(self) -> dict[str, dict[str, str]]:
+        """Case kind -> {label an output prints -> the case id}: the neutral transcript ids and the site labels
+        (``clinic A``) of :meth:`redactor` with masked sites, so a worksheet written with them imports back."""
+        from ..deidentify import neutral_ids, site_labels
+
+        clinics = store_summary.transcript_clinics(self.store)
+        listing = self.transcripts()  # type: ignore[attr-defined]
+        agencies = sorted(listing["agency"].dropna().unique()) if "agency" in listing.columns else []
+        sites = site_labels([c for c in clinics.values() if c], agencies)
+        return {"transcript": {label: tid for tid, label in neutral_ids(clinics, self.names_to_redact()).items()},
+                "clinic": {sites[c]: c for c in clinics.values() if c in sites},
+                "agency": {sites[a]: a for a in agencies if a in sites}}
+
     def name_review(self, extra: Iterable[str] = (), ignore: Iterable[str] = ()) -> "Table":
         """Capitalised words in the transcripts that may be names missing from the roster
         (:func:`mio_qual.deidentify.name_review`), for the analyst to add to the roster or a ``--redact`` file.
@@ -257,10 +270,10 @@ class ReportsMixin(ProjectBase):
         """When the project last changed (its newest audit entry), for reproducible documents."""
         from datetime import datetime
 
-        newest = self.log(limit=1)  # type: ignore[attr-defined]
-        if not len(newest) or not newest["at"].iloc[0]:
+        newest = self.log_records(1, show_names=True)  # type: ignore[attr-defined]
+        if not newest or not newest[0]["at"]:
             return None
-        return datetime.fromisoformat(str(newest["at"].iloc[0]).replace("Z", "+00:00"))
+        return datetime.fromisoformat(str(newest[0]["at"]).replace("Z", "+00:00"))
 
     def _report_inputs(self, redact: Iterable[str], mask_sites: bool = False, **parts: Any) -> "ReportInputs":
         from ..reports.documents import ReportInputs

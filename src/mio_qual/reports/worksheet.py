@@ -9,17 +9,25 @@ an ``about`` sheet naming the rater, the case kind, the layers and the codebook,
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Callable
 
 from ..exports import safe_cell
 from ..mixed.ratings_scale import HINT
 from ..mixed.worksheet import WORKSHEET_COLUMNS, Worksheet, scale_text, worksheet_stem
-from ..store import now_iso
 from .render import _cell_value
 
+if TYPE_CHECKING:  # pragma: no cover
+    from datetime import datetime
 
-def write_worksheet(sheet: Worksheet, folder: str | Path, rater: str | None = None, *, docx: bool = True) -> list[Path]:
+
+def write_worksheet(sheet: Worksheet, folder: str | Path, rater: str | None = None, *, docx: bool = True,
+                    redactor: Callable[[str], str] | None = None, when: "datetime | None" = None) -> list[Path]:
     """Write a rater's ``ratings_<rater>.xlsx`` (and ``.docx``) into ``folder``.
+
+    Both files are byte-reproducible (:func:`mio_qual.reports.reproducible.stamp`): the same
+    project writes the same bytes.
 
     Parameters
     ----------
@@ -31,27 +39,47 @@ def write_worksheet(sheet: Worksheet, folder: str | Path, rater: str | None = No
         Named in the files' names and in the ``about`` sheet (the import reads it back).
     docx : bool
         Also write the ``.docx`` for reading.
+    redactor : callable, optional
+        The project's redactor (:meth:`mio_qual.project.Project.redactor`): every text cell, the
+        case ids included, passes through it, so transcript ids that contain a name print as
+        neutral ids and, with masked sites, clinics as ``clinic A``
+        (:meth:`mio_qual.project.Project.import_ratings` maps them back).
+    when : datetime, optional
+        The time written into the files (default: ``SOURCE_DATE_EPOCH``, else a fixed date).
 
     Returns
     -------
     list of Path
         The files written.
     """
+    from .reproducible import source_date, stamp
+
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
+    if redactor is not None:
+        sheet = redact_worksheet(sheet, redactor)
     stem = worksheet_stem(rater)
-    written = [_write_xlsx(sheet, folder / f"{stem}.xlsx", rater)]
+    moment = source_date(when)
+    written = [_write_xlsx(sheet, folder / f"{stem}.xlsx", rater, moment)]
     if docx:
         written.append(_write_docx(sheet, folder / f"{stem}.docx", rater))
-    return written
+    return [stamp(path, moment) for path in written]
 
 
-def _about_rows(sheet: Worksheet, rater: str | None) -> list[list[str]]:
+def redact_worksheet(sheet: Worksheet, redactor: Callable[[str], str]) -> Worksheet:
+    """A copy of ``sheet`` with every text cell of its rows and excerpts, and its notes, redacted."""
+    from ..deidentify import redact_frame
+
+    return replace(sheet, rows=redact_frame(sheet.rows, redactor), excerpts=redact_frame(sheet.excerpts, redactor),
+                   layers=redactor(sheet.layers), rapid_source=redactor(sheet.rapid_source or "") or sheet.rapid_source)
+
+
+def _about_rows(sheet: Worksheet, rater: str | None, moment: "datetime") -> list[list[str]]:
     from ..mixed.links import describe_links
 
     rows = [["rater", rater or ""], ["case_kind", sheet.by], ["evidence", sheet.layers],
             ["codebook", sheet.codebook], ["links", describe_links(sheet.links)],
-            ["rapid analysis", sheet.rapid_source or "none in this project"], ["created", now_iso()], [],
+            ["rapid analysis", sheet.rapid_source or "none in this project"], ["project as of", moment.strftime("%Y-%m-%d %H:%M UTC")], [],
             ["How to rate", "Give each construct in each case one value in the 'rating' column and say why in "
              "'rationale'. Ratings follow Damschroder & Lowery (2013): valence (+ or -) and strength (1 or 2); "
              "mixed evidence is rated 0. Rate from 'evidence' (the construct's own coding); 'linked_evidence' "
@@ -73,7 +101,7 @@ def _about_rows(sheet: Worksheet, rater: str | None) -> list[list[str]]:
     return rows
 
 
-def _write_xlsx(sheet: Worksheet, path: Path, rater: str | None) -> Path:
+def _write_xlsx(sheet: Worksheet, path: Path, rater: str | None, moment: "datetime") -> Path:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -117,7 +145,7 @@ def _write_xlsx(sheet: Worksheet, path: Path, rater: str | None) -> Path:
         ex.append([_cell_value(v) for v in values])
     ex.column_dimensions[get_column_letter(len(sheet.excerpts.columns))].width = 100
     about = book.create_sheet("about")
-    for row in _about_rows(sheet, rater):
+    for row in _about_rows(sheet, rater, moment):
         about.append([safe_cell(v) for v in row])
     about.column_dimensions["A"].width = 14
     about.column_dimensions["B"].width = 110
@@ -169,4 +197,4 @@ def _write_docx(sheet: Worksheet, path: Path, rater: str | None, max_quotes: int
     return path
 
 
-__all__ = ["write_worksheet"]
+__all__ = ["write_worksheet", "redact_worksheet"]
