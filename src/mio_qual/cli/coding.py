@@ -64,9 +64,11 @@ def export_docx_cmd(transcript_ids: tuple[str, ...], out: Path, with_suggestions
 @click.option("--origin", help="Only this origin (human, consensus, rules, model).")
 @format_option("csv", "xlsx", default="csv")
 @out_option("The sheet to write (.csv or .xlsx: its suffix sets the format).", required=True)
-def export_cmd(coder: str, origin: str | None, fmt: str, out: Path) -> None:
+@click.option("--show-names", is_flag=True, help="Keep participants' names in quotes, memos and transcript ids "
+                                                 "(by default [name] and neutral ids; the sheet imports back either way).")
+def export_cmd(coder: str, origin: str | None, fmt: str, out: Path, show_names: bool) -> None:
     """Write a coder's layer to a sheet (offsets, quote, codes, memo) that can be imported again."""
-    path = get_project().export_layer(out, coder, fmt=fmt, origin=origin)
+    path = get_project().export_layer(out, coder, fmt=fmt, origin=origin, show_names=show_names)
     say(f"wrote {escape(path)}")
 
 

@@ -169,10 +169,13 @@ class SheetTexts:
     segments : mapping of str to pandas.DataFrame
         Each transcript's segments (kind, n, start, end, body_start), read when a row names
         a segment of it.
+    aliases : mapping of str to str, optional
+        Neutral id -> transcript id, for a sheet exported redacted (``T01`` for an id holding a name).
     """
 
     def __init__(self, texts: Mapping[str, str], names: TranscriptNames,
-                 segments: Mapping[str, "pd.DataFrame"]) -> None:
+                 segments: Mapping[str, "pd.DataFrame"], aliases: Mapping[str, str] | None = None) -> None:
+        self.aliases = {k: v for k, v in (aliases or {}).items() if k not in names.ids}
         self.texts = texts
         self.names = names
         self.ids = names.ids
@@ -266,6 +269,7 @@ def read_sheet_codings(path: str | Path, codebook: "Codebook", texts: SheetTexts
             # --- transcript and segment
             tid = values.get("transcript_id")
             tid = str(tid).strip() if tid is not None else None
+            tid = texts.aliases.get(tid, tid) if tid is not None else None  # a neutral id of a redacted sheet
             segment_span = None
             segment = values.get("segment_id")
             if segment is not None:
@@ -275,6 +279,7 @@ def read_sheet_codings(path: str | Path, codebook: "Codebook", texts: SheetTexts
                             "write it as INT01:t3 (turn), INT01:p4 (paragraph) or INT01:s12 (sentence)")
                 else:
                     seg_tid = match.group("tid")
+                    seg_tid = texts.aliases.get(seg_tid, seg_tid) if seg_tid else seg_tid
                     if seg_tid and tid and seg_tid != tid:
                         problem("segment_id", f"segment {segment!r} is not in transcript {tid!r}",
                                 "correct the transcript_id or the segment id")
@@ -313,8 +318,9 @@ def read_sheet_codings(path: str | Path, codebook: "Codebook", texts: SheetTexts
                                 "start must be less than end, and end at most the text's length")
                     else:
                         span = (s, e)
-                        if quote is not None and normalize(texts.text(tid)[s:e]).text.strip() != \
-                                normalize(str(quote)).text.strip():
+                        from .reconcile import _same_text  # [name] in a redacted sheet stands for any name
+
+                        if quote is not None and not _same_text(str(quote), texts.text(tid)[s:e]):
                             problem("quote", f"the offsets {s}-{e} point at {texts.text(tid)[s:e][:60]!r}, "
                                     f"not at the quote", "the offsets may count line breaks or characters "
                                     "differently; leave start/end empty to place the row by its quote")
@@ -510,6 +516,9 @@ def export_layer(codings: "pd.DataFrame", path: str | Path, fmt: str | None = No
         for letter, width in zip("ABCDEFGHIJ", (12, 14, 8, 8, 16, 12, 10, 80, 40, 22)):
             sheet.column_dimensions[letter].width = width
         book.save(path)
+        from ..reports.reproducible import stamp
+
+        stamp(path)  # openpyxl writes the time of saving: fixed, so the same layer gives the same bytes
     else:
         raise InputError(f"unknown format {fmt!r}", path=path, hint="use csv or xlsx")
     return path

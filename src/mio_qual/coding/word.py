@@ -145,8 +145,9 @@ def export_docx(transcript: "Transcript", path: str | Path, *, suggestions: "pd.
         Auto-coder suggestions (start, end, code, probability; sorted by start, end, code) to
         add as comments by ``mio-qual suggestion`` reading ``SUGGESTION: <code> (p=<probability>)``.
     exported : datetime, optional
-        The export date shown in the file and stored as its creation time (default: now);
-        fix it to make the file's content reproducible.
+        The export date shown in the file and stored as its creation time (default: now). The
+        file's zip entries and document dates are fixed (:func:`mio_qual.reports.reproducible.stamp`:
+        ``SOURCE_DATE_EPOCH``, else this date), so with a fixed date the file is byte-reproducible.
 
     Returns
     -------
@@ -230,7 +231,9 @@ def export_docx(transcript: "Transcript", path: str | Path, *, suggestions: "pd.
         _add_suggestions(document, suggestions, exported)
     path.parent.mkdir(parents=True, exist_ok=True)
     document.save(str(path))
-    return path
+    from ..reports.reproducible import stamp
+
+    return stamp(path, exported)  # fixed zip times and document dates: the same export gives the same bytes
 
 
 def _add_suggestions(document: "DocxDocument", suggestions: "pd.DataFrame", exported: datetime | None) -> int:

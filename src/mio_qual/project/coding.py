@@ -470,7 +470,8 @@ class CodingMixin(ProjectBase):
         book = load_codebook(codebook)
         sources = self._sources()
         texts = SheetTexts(self._stored_texts(sources), TranscriptNames.from_frame(sources),
-                           _Loaded(sources["transcript_id"], self._segments_of))
+                           _Loaded(sources["transcript_id"], self._segments_of),
+                           aliases=self.masked_case_ids()["transcript"])  # type: ignore[attr-defined]
         plan = read_coding_sheets(paths, book, texts, coder=coder, skip_problems=skip_problems,
                                   transcript_id=transcript_id)
         with self.store.transaction():
@@ -687,7 +688,8 @@ class CodingMixin(ProjectBase):
         suggestion_coders : sequence of str, optional
             Only suggestions from these layers (default: every rules/model layer).
         exported : datetime, optional
-            The export date shown in the file (default: now).
+            The date shown in the file (default: the project's latest change, so the same project
+            exports the same bytes).
 
         Returns
         -------
@@ -695,6 +697,8 @@ class CodingMixin(ProjectBase):
             The file written.
         """
         from ..coding.word import export_docx
+
+        exported = exported or self._last_change()  # type: ignore[attr-defined]
 
         suggestions = None
         if with_suggestions:
@@ -725,7 +729,7 @@ class CodingMixin(ProjectBase):
 
     def export_layer(self, path: str | Path, coder: str | Sequence[str], *, fmt: str | None = None,
                      origin: str | Sequence[str] | None = None,
-                     transcript_id: str | Sequence[str] | None = None) -> Path:
+                     transcript_id: str | Sequence[str] | None = None, show_names: bool = False) -> Path:
         """Write a coder's layer to a ``.csv`` or ``.xlsx`` sheet that can be imported again.
 
         Parameters
@@ -737,6 +741,10 @@ class CodingMixin(ProjectBase):
             Default: from ``path``'s extension.
         origin, transcript_id : str or sequence of str, optional
             Only these origins or transcripts.
+        show_names : bool
+            Keep names in quotes, memos and ids; by default they pass through :meth:`redactor`
+            (``[name]``, neutral ids), and the sheet still imports back (``[name]`` stands for
+            the text at the row's offsets, a neutral id for its transcript).
 
         Raises
         ------
@@ -751,7 +759,14 @@ class CodingMixin(ProjectBase):
                 raise InputError(f"coder {name!r} has no codings", hint="see `mio-qual coding list`")
         if fmt is None and path.suffix.lower() not in (".csv", ".xlsx"):
             raise InputError("cannot tell the format from the file name", path=path, hint="pass --format csv or xlsx")
-        return export_layer(self.codings(coder=coder, origin=origin, transcript_id=transcript_id), path, fmt=fmt)
+        codings = self.codings(coder=coder, origin=origin, transcript_id=transcript_id)
+        if not show_names:
+            from ..deidentify import redact_frame
+
+            keep = [c for c in codings.columns if c not in ("transcript_id", "turn_id", "text", "memo")]
+            redacted = redact_frame(codings.drop(columns=keep), self.redactor())  # type: ignore[attr-defined]
+            codings = codings.assign(**{c: redacted[c] for c in redacted.columns})
+        return export_layer(codings, path, fmt=fmt)
 
     def export_qdpx(self, path: str | Path, *, coders: Sequence[str] | None = None, codebook: Any = None,
                     offsets: str = "codepoint", name: str | None = None) -> "ExportResult":
