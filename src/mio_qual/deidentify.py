@@ -489,7 +489,7 @@ class Redactor:
             return text
         text = self._replace_literals(text)
         others, one_word = self._words
-        if not one_word or not _matcher(one_word, True).spans(text):
+        if "_split" not in self.__dict__ and (not one_word or not _matcher(one_word, True).spans(text)):
             # no one-word name anywhere (in any case): leaving them out of the alternation changes nothing
             plain_only = _matcher(others, self.ignore_case).sub(text, lambda _s, _e: self.placeholder)
             if not one_word or not _matcher(one_word, True).spans(plain_only):
