@@ -196,8 +196,9 @@ class ProjectBase:
             return frame
         records = self._redacted_records(frame.to_dict("records"))
         frame = frame.copy()
-        for column in REDACTED_LOG_COLUMNS:
-            frame[column] = [record[column] for record in records]
+        for column in REDACTED_LOG_COLUMNS:  # object columns: None stays None (not NaN) whatever pandas' default
+            frame[column] = frame[column].__class__([record[column] for record in records], index=frame.index,
+                                                   dtype=object)
         return frame
 
     def log_records(self, limit: int | None = None, *, show_names: bool = False) -> list[dict[str, Any]]:
