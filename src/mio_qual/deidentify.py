@@ -94,15 +94,24 @@ def _letter_variants() -> dict[str, str]:
     return {base: base + "".join(chars) for base, chars in variants.items()}
 
 
-def _char_pattern(ch: str) -> str:
+def _separator_pattern(ch: str, apostrophe: str, hyphen: str) -> str | None:
+    """The pattern of a character that joins a name's parts (white space, apostrophe, hyphen, a title's full stop),
+    given the patterns of an apostrophe and a hyphen; None for any other character."""
     if ch.isspace():
         return r"\s+"
     if ch in APOSTROPHES:
-        return f"[{re.escape(APOSTROPHES)}]"
+        return apostrophe
     if ch in HYPHENS:
-        return rf"[{re.escape(HYPHENS)}]\s*"
+        return hyphen
     if ch == ".":
         return r"\.?"
+    return None
+
+
+def _char_pattern(ch: str) -> str:
+    joint = _separator_pattern(ch, f"[{re.escape(APOSTROPHES)}]", rf"[{re.escape(HYPHENS)}]\s*")
+    if joint is not None:
+        return joint
     base = unicodedata.normalize("NFD", ch)[0]
     letters = _letter_variants().get(base)
     if letters is None:
@@ -232,14 +241,9 @@ def _lower_only_bases() -> frozenset[str]:
 
 def _fast_char(ch: str, ignore_case: bool) -> str | None:
     """The pattern of one character of a name against the mapped text; None when the fast matcher cannot map it."""
-    if ch.isspace():
-        return r"\s+"
-    if ch in APOSTROPHES:
-        return f"['{_LETTER_APOSTROPHE}]"
-    if ch in HYPHENS:
-        return r"-\s*"
-    if ch == ".":
-        return r"\.?"
+    joint = _separator_pattern(ch, f"['{_LETTER_APOSTROPHE}]", r"-\s*")
+    if joint is not None:
+        return joint
     base = unicodedata.normalize("NFD", ch)[0]
     variants = _letter_variants()
     if base in variants:
