@@ -377,11 +377,14 @@ def _aim3(project: Project, steps: _Steps, result: DemoResult, sample_dir: Path,
         result.files += _write_table(matrix.reset_index().rename(columns={"index": "row"}), tables / "aim3_matrix")
         low_rwg = sum("within-clinic agreement" in w for w in warnings)
         low_icc = sum("ICC(1) =" in w for w in warnings)
+        failing = sorted({clinic for table in summaries
+                          for clinic in table.loc[table["aggregation"] != "supported", "clinic"]})
         result.headline["counselors in the counselor display"] = str(len(counselors))
         result.headline["aggregation warnings (rwg(j), ICC(1))"] = f"{low_rwg}, {low_icc}"
         return (f"{linked} participants linked to {counselors['counselor_id'].nunique()} counselors; "
                 + ", ".join(f"{name} {n} respondents" for name, n in read.items())
-                + f"; {low_rwg} rwg(j) and {low_icc} ICC(1) warnings against aggregating to the clinic")
+                + f"; {low_rwg} rwg(j) and {low_icc} ICC(1) warnings against aggregating to the clinic"
+                + (f" ({', '.join(failing)})" if failing else ""))
 
     steps.run("aim3", "linking counselors, scoring the climate and counselor measures", aim3_step)
 
