@@ -167,3 +167,23 @@ def test_aim3_section_is_written(aim3, tmp_path: Path) -> None:  # type: ignore[
     assert "numbering of the ICS is assumed" in text
     assert "The same raters rated five constructs per agency" in text
     assert "21 counselors are joined to their interviews" in text
+
+
+def test_measure_table_names_clinics_without_agreement_and_orders_them() -> None:
+    import pandas as pd
+
+    from mio_qual.mixed.measures import INSTRUMENTS, aggregate
+    from mio_qual.reports.aim3 import measure_table
+
+    # north: two staff who agree; east: one respondent (no rwg(j)); west: two who do not agree
+    answers = {"n1": [3] * 12, "n2": [3] * 12, "e1": [2] * 12, "w1": [0] * 12, "w2": [4] * 12}
+    clinic = {"n1": "north", "n2": "north", "e1": "east", "w1": "west", "w2": "west"}
+    items = pd.DataFrame([(r, None, clinic[r], None, i + 1, float(v)) for r, values in answers.items()
+                          for i, v in enumerate(values)],
+                         columns=["respondent_id", "agency", "clinic", "counselor_id", "item", "value"])
+    table, _ = aggregate(items, INSTRUMENTS["ils"])
+    printed = measure_table(table, order=["west", "north"]).set_index("scale")
+    assert list(printed.columns[:3]) == ["west (n = 2)", "north (n = 2)", "east (n = 1)"]
+    assert printed.at["total", "north (n = 2)"] == "3.00 (1.00)" and printed.at["total", "east (n = 1)"] == "2.00 (\u2013)"
+    assert printed.at["total", "aggregation"].startswith("rwg(j) < 0.70: west; no rwg(j) (fewer than two scored "
+                                                         "respondents): east")

@@ -260,16 +260,21 @@ def measure_table(table: "pd.DataFrame", min_rwg: float = 0.70, min_icc1: float 
     for scale, part in table.groupby("scale", sort=False):
         part = part.set_index(by)
         row: dict[str, object] = {"scale": scale.replace("_", " ")}
+        rwgs = {g: part.at[g, "rwg_j"] if g in part.index else float("nan") for g in groups}
         for group in groups:
-            mean, rwg = part.at[group, "mean"], part.at[group, "rwg_j"]
-            shown_rwg = DASH if pd.isna(rwg) else f"{rwg:.2f}"
+            mean = part.at[group, "mean"] if group in part.index else float("nan")
+            shown_rwg = DASH if pd.isna(rwgs[group]) else f"{rwgs[group]:.2f}"
             row[f"{group} (n = {int(sizes[group])})"] = DASH if pd.isna(mean) else f"{mean:.2f} ({shown_rwg})"
-        icc1, icc2 = part["icc1"].iloc[0], part["icc2"].iloc[0] if "icc2" in part else float("nan")
+        icc1 = part["icc1"].iloc[0]
+        icc2 = part["icc2"].iloc[0] if "icc2" in part else float("nan")
         row["ICC(1)"], row["ICC(2)"] = icc1, icc2
-        failing = [g for g in groups if not part.at[g, "rwg_j"] >= min_rwg]
+        failing = [g for g in groups if rwgs[g] < min_rwg]
+        undefined = [g for g in groups if pd.isna(rwgs[g])]
         verdict = []
         if failing:
             verdict.append(f"rwg(j) < {min_rwg:.2f}: {', '.join(failing)}")
+        if undefined:
+            verdict.append(f"no rwg(j) (fewer than two scored respondents): {', '.join(undefined)}")
         if not icc1 >= min_icc1:
             verdict.append(f"ICC(1) < {min_icc1:.2f}")
         row["aggregation"] = "; ".join(verdict) or "supported"
