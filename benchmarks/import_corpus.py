@@ -25,7 +25,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -84,7 +83,8 @@ def measure(folder: Path, runs: int) -> dict:
     cpu = statistics.median(r["cpu_seconds"] for r in imports)
     words = imports[0]["words"]
     samples = imports[0]["rss_samples"]
-    return {"runs": runs, "files": imports[0]["files"], "words": words, "seconds": seconds, "words_per_s": words / seconds,
+    return {"runs": runs, "files": imports[0]["files"], "words": words, "seconds": seconds,
+            "words_per_s": words / seconds,
             "reference_words_per_s": statistics.median(references), "cpu_seconds": cpu, "words_per_cpu_s": words / cpu,
             "reference_words_per_cpu_s": statistics.median(references_cpu),
             "peak_rss_mib": max(r["peak_rss_mib"] for r in imports), "rss_samples": samples,

@@ -113,7 +113,8 @@ def _import_rows(data: dict, runs: int) -> list[Row]:
         rows.append(Row("import", f"{size['files']:,} transcripts, {size['words']:,} words", size["words_per_cpu_s"],
                         "words/CPU s", size["reference_words_per_cpu_s"], "read + spaCy tokenizer, text files", True,
                         size["runs"], f"wall {size['seconds']:.1f} s, "
-                        f"{size['words_per_s'] / size['reference_words_per_s']:.2f}x the reference in wall time{growth}",
+                        f"{size['words_per_s'] / size['reference_words_per_s']:.2f}x the reference in wall time"
+                        f"{growth}",
                         size["peak_rss_mib"], size.get("reference_peak_rss_mib")))
     return rows
 
@@ -206,8 +207,9 @@ def _qdpx_large_rows(data: dict, runs: int) -> list[Row]:
     if "error" in step or not step:
         return [Row("qdpx memory", f"failed: {step.get('error', 'no import step')}")]
     floor = data.get("floor") or {}
-    return [Row("qdpx memory", f"import-qdpx of {data['file']['selections']:,} selections over "
-                               f"{data['file']['sources']} sources ({data['file']['zip_bytes'] / 2**20:.0f} MiB zipped)",
+    file = data["file"]
+    return [Row("qdpx memory", f"import-qdpx of {file['selections']:,} selections over {file['sources']} sources "
+                               f"({file['zip_bytes'] / 2**20:.0f} MiB zipped)",
                 step["cpu_s"], "CPU s", None, "(none: peak RSS beside the same process importing nothing)", False, 1,
                 f"parsing alone {data['read']['cpu_s']:.2f} CPU s" if "cpu_s" in data.get("read", {}) else "",
                 step.get("peak_mib"), floor.get("peak_mib"))]

@@ -133,7 +133,8 @@ def _sentencizer_sentences(transcript: Transcript) -> list[tuple[int, int, int]]
     out = []
     for p, doc in zip(speech, nlp.pipe(transcript.text[p.start : p.end] for p in speech)):
         # the same trimming and bracket rule, fed spaCy's starts
-        splitter.starts = lambda _paragraph, doc=doc: [sent.start_char for sent in doc.sents]  # type: ignore[method-assign]
+        starts = [sent.start_char for sent in doc.sents]
+        splitter.starts = lambda _paragraph, starts=starts: starts  # type: ignore[method-assign]
         out += [(p.n, s, e) for s, e in splitter.spans(transcript.text, p.start, p.end)]
     return out
 
@@ -151,8 +152,8 @@ TEXT = st.lists(st.sampled_from(PIECES), min_size=1, max_size=30).map(
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(paragraph=TEXT | st.text(alphabet=st.sampled_from(list("ab .!?()'\"“”,;:-_\n\t\u00a0\x1c\u2028。…$1")), min_size=1,
-                                max_size=60).map(lambda x: x.strip(" \t\n\r\u00a0")))
+@given(paragraph=TEXT | st.text(alphabet=st.sampled_from(list("ab .!?()'\"“”,;:-_\n\t\u00a0\x1c\u2028。…$1")),
+                                min_size=1, max_size=60).map(lambda x: x.strip(" \t\n\r\u00a0")))
 def test_splitter_starts_are_the_sentencizers(paragraph):
     """For any paragraph, the splitter starts sentences exactly where spaCy's sentencizer does."""
     if not paragraph:
