@@ -183,7 +183,8 @@ def run_report(folder: Path) -> dict:
         project.close()
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    return {"seconds": seconds, "cpu_seconds": cpu, "documents": sorted(str(p) for p in result.files if p.suffix == ".docx"),
+    documents = sorted(str(p) for p in result.files if p.suffix == ".docx")
+    return {"seconds": seconds, "cpu_seconds": cpu, "documents": documents,
             "pictures": [str(p) for p in result.figures]}
 
 
