@@ -205,6 +205,8 @@ def docx_case(paragraphs: int, folder: Path, tree: bool = True) -> dict:
            "stream": read_in_child("read_docx", path)}
     if tree:
         out["tree"] = read_in_child("read_docx_tree", path)
+    quarter = big_docx(folder / "quarter.docx", paragraphs // 4)  # linear: a quarter of the paragraphs, a quarter of the time
+    out["stream_quarter"] = read_in_child("read_docx", quarter)
     return out
 
 
@@ -256,6 +258,9 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  {'read_docx (streamed)' if name == 'stream' else 'read_docx_tree (python-docx)'}: "
                       f"{r['cpu_s']:.2f} CPU s, peak {r['peak_mib']:.0f} MiB, {r['chars']:,} characters, "
                       f"{r['blocks']:,} blocks")
+        q = d["stream_quarter"]
+        print(f"  read_docx of a quarter ({q['blocks']:,} paragraphs): {q['cpu_s']:.2f} CPU s, peak {q['peak_mib']:.0f} MiB "
+              f"(time ratio full/quarter {d['stream']['cpu_s'] / max(q['cpu_s'], 1e-9):.2f}; linear: 4)")
     return 0
 
 

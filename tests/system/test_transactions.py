@@ -270,3 +270,15 @@ def test_a_demo_that_cannot_write_its_outputs_leaves_no_half_made_project(tmp_pa
     lines = [line for line in errors.getvalue().splitlines() if line.startswith("error:")]
     assert code == 1 and len(lines) == 1 and str(out) in lines[0], errors.getvalue()
     assert not out.exists()  # the project store, its transcripts and any output: all gone
+
+
+def test_writing_summary_templates_from_python_is_one_transaction_with_its_files(study):
+    """Project.write_rapid_templates: the template registered only if its files are written (the library, not the CLI)."""
+    from mio_qual import Project
+
+    folder = study / "fresh" / "study"
+    state = project_state(folder)
+    with Project.open(folder) as project:
+        with pytest.raises(OSError):
+            project.write_rapid_templates(study / "blocker" / "templates", ["T01"], summarizer="lee")
+    assert project_state(folder) == state

@@ -134,23 +134,27 @@ class RapidMixin(ProjectBase):
         if existing and not force:
             raise InputError(f"{len(existing)} template(s) exist already, e.g. {existing[0].name}", path=folder,
                              hint="a filled template is never overwritten: write elsewhere, or give --force")
-        self._register_template(chosen)
-        folder.mkdir(parents=True, exist_ok=True)
-        meta = known.set_index("transcript_id")
-        redact = self.redactor()
-        written = []
-        for tid in ids:
-            turns = self.turns(tid)
-            text = self.text(tid)
-            turns = turns.assign(text=[text[b:e] for b, e in zip(turns["body_start"], turns["end"])])
-            people = turns.loc[~turns["is_interviewer"].astype(bool)]
-            about = {"Transcript": tid, "Template": chosen.name, "Template version": str(chosen.version),
-                     "Summarizer": summarizer or "", "Kind": _text(meta.at[tid, "kind"]),
-                     "Clinic": _text(meta.at[tid, "clinic"]), "Agency": _text(meta.at[tid, "agency"]),
-                     "Study ids": ", ".join(sorted({_text(s) for s in people["study_id"]} - {""})),
-                     "Roles": ", ".join(sorted({_text(r) for r in people["speaker_role"]} - {""}))}
-            written.append(write_summary_template(paths[tid], template=chosen, about=about, turns=turns,
-                                                  previous=previous.get(tid), redact=redact))
+        from ..exports import removed_on_failure
+
+        # the template's registration lands with the files, or neither does (issue 20)
+        with self.store.held(), removed_on_failure(paths.values()):
+            self._register_template(chosen)
+            folder.mkdir(parents=True, exist_ok=True)
+            meta = known.set_index("transcript_id")
+            redact = self.redactor()
+            written = []
+            for tid in ids:
+                turns = self.turns(tid)
+                text = self.text(tid)
+                turns = turns.assign(text=[text[b:e] for b, e in zip(turns["body_start"], turns["end"])])
+                people = turns.loc[~turns["is_interviewer"].astype(bool)]
+                about = {"Transcript": tid, "Template": chosen.name, "Template version": str(chosen.version),
+                         "Summarizer": summarizer or "", "Kind": _text(meta.at[tid, "kind"]),
+                         "Clinic": _text(meta.at[tid, "clinic"]), "Agency": _text(meta.at[tid, "agency"]),
+                         "Study ids": ", ".join(sorted({_text(s) for s in people["study_id"]} - {""})),
+                         "Roles": ", ".join(sorted({_text(r) for r in people["speaker_role"]} - {""}))}
+                written.append(write_summary_template(paths[tid], template=chosen, about=about, turns=turns,
+                                                      previous=previous.get(tid), redact=redact))
         return written
 
     # ------------------------------------------------------------------ summaries
