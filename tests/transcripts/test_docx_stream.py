@@ -78,30 +78,41 @@ NOTES = """<w:{kind}s xmlns:w="{ns}"><w:{kind} w:type="separator" w:id="-1"><w:p
 <w:{kind} w:id="{n}"><w:p><w:r><w:t>A {kind} about </w:t></w:r><w:ins w:id="9" w:author="A"><w:r><w:t>the plan</w:t></w:r></w:ins></w:p></w:{kind}></w:{kind}s>"""
 
 
-def every_construct(path: Path) -> Path:
-    """A .docx from python-docx's blank document with :data:`BODY` and a footnote and an endnote part."""
+def _blank_with(path: Path, change) -> Path:
+    """A .docx from python-docx's blank document, each part's bytes passed through ``change(name, data)``."""
     blank = path.with_name("blank.docx")
     docx.Document().save(blank)
     with zipfile.ZipFile(blank) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
         for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename == "word/document.xml":
-                data = BODY.encode("utf-8")
-            elif item.filename == "[Content_Types].xml":
-                data = data.replace(b"</Types>", b"".join(
-                    f'<Override PartName="/word/{k}s.xml" ContentType="application/vnd.openxmlformats-officedocument'
-                    f'.wordprocessingml.{k}s+xml"/>'.encode() for k in ("footnote", "endnote")) + b"</Types>")
-            elif item.filename == "word/_rels/document.xml.rels":
-                data = data.replace(b"</Relationships>", b"".join(
-                    f'<Relationship Id="rIdN{k}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-                    f'relationships/{k}s" Target="{k}s.xml"/>'.encode() for k in ("footnote", "endnote"))
-                    + b'<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-                      b'relationships/hyperlink" Target="https://example.org/plan" TargetMode="External"/>'
-                    + b"</Relationships>")
-            target.writestr(item, data)
-        for n, kind in enumerate(("footnote", "endnote"), start=1):
-            target.writestr(f"word/{kind}s.xml", NOTES.format(kind=kind, ns=W_NS, n=n))
+            target.writestr(item, change(item.filename, source.read(item.filename)))
+        for name, data in change(None, None) or ():
+            target.writestr(name, data)
     return path
+
+
+def every_construct(path: Path) -> Path:
+    """A .docx from python-docx's blank document with :data:`BODY` and a footnote and an endnote part."""
+
+    def change(name, data):
+        if name is None:  # the parts to add
+            return [(f"word/{kind}s.xml", NOTES.format(kind=kind, ns=W_NS, n=n))
+                    for n, kind in enumerate(("footnote", "endnote"), start=1)]
+        if name == "word/document.xml":
+            return BODY.encode("utf-8")
+        if name == "[Content_Types].xml":
+            return data.replace(b"</Types>", b"".join(
+                f'<Override PartName="/word/{k}s.xml" ContentType="application/vnd.openxmlformats-officedocument'
+                f'.wordprocessingml.{k}s+xml"/>'.encode() for k in ("footnote", "endnote")) + b"</Types>")
+        if name == "word/_rels/document.xml.rels":
+            return data.replace(b"</Relationships>", b"".join(
+                f'<Relationship Id="rIdN{k}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                f'relationships/{k}s" Target="{k}s.xml"/>'.encode() for k in ("footnote", "endnote"))
+                + b'<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                  b'relationships/hyperlink" Target="https://example.org/plan" TargetMode="External"/>'
+                + b"</Relationships>")
+        return data
+
+    return _blank_with(path, change)
 
 
 def test_every_construct_is_read_the_same_way_by_both_readers(tmp_path):
@@ -166,15 +177,8 @@ def test_the_stream_holds_a_bounded_window_of_the_body_however_long_it_is():
 
 def _body_docx(path: Path, body: str) -> Path:
     """A .docx from python-docx's blank document with ``body`` as the content of ``w:body``."""
-    blank = path.with_name("blank.docx")
-    docx.Document().save(blank)
-    with zipfile.ZipFile(blank) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename == "word/document.xml":
-                data = f'<w:document xmlns:w="{W_NS}"><w:body>{body}</w:body></w:document>'.encode()
-            target.writestr(item, data)
-    return path
+    document = f'<w:document xmlns:w="{W_NS}"><w:body>{body}</w:body></w:document>'.encode()
+    return _blank_with(path, lambda name, data: document if name == "word/document.xml" else data)
 
 
 def _row(*cells: str) -> str:

@@ -251,14 +251,18 @@ def _notes(document: Any) -> list[str]:
         name = str(part.partname)
         if name not in ("/word/footnotes.xml", "/word/endnotes.xml"):
             continue
-        root = parse(part.blob, path=name, what=name, damaged_hint="open it in Word and save it again")
-        for note in root:
-            if note.get(W + "type") not in (None, "normal"):
-                continue
-            words = " ".join(" ".join(paragraph_text(p).text.split()) for p in note.iter(_P)).strip()
-            if words:
-                out.append(f"{note.get(_ID, len(out) + 1)}: {words}")
+        _note_lines(parse(part.blob, path=name, what=name, damaged_hint="open it in Word and save it again"), out)
     return out
+
+
+def _note_lines(root: Any, out: list[str]) -> None:
+    """Append each real note of a footnotes or endnotes part to ``out`` as ``"1: text"`` (separators left out)."""
+    for note in root:
+        if note.get(W + "type") not in (None, "normal"):
+            continue
+        words = " ".join(" ".join(paragraph_text(p).text.split()) for p in note.iter(_P)).strip()
+        if words:
+            out.append(f"{note.get(_ID, len(out) + 1)}: {words}")
 
 
 def _is_key_value(rows: list[list[str]]) -> bool:
@@ -476,12 +480,8 @@ def _stream_notes(archive: Any, related: list[tuple[str, str]], path: Path) -> l
         if kind not in ("footnotes", "endnotes") or name not in ("word/footnotes.xml", "word/endnotes.xml"):
             continue
         root = _part(archive, name, path)
-        for note in (root if root is not None else ()):
-            if note.get(W + "type") not in (None, "normal"):
-                continue
-            words = " ".join(" ".join(paragraph_text(p).text.split()) for p in note.iter(_P)).strip()
-            if words:
-                out.append(f"{note.get(_ID, len(out) + 1)}: {words}")
+        if root is not None:
+            _note_lines(root, out)
     return out
 
 
