@@ -10,7 +10,7 @@ on any machine:
 step                  mio-qual                                             reference
 ====================  ===================================================  ==========================================
 import                ``Project.import_transcripts`` on generated corpora  reading the same text files and running
-                      of 50, 200, 800 (full: and 2,000) transcripts        spaCy's tokenizer over them (CPU seconds:
+                      of 50, 200, 800 and 2,000 transcripts                spaCy's tokenizer over them (CPU seconds:
                       (readers, turns, sentences, one transaction)         the machine is shared)
 replace               ``import --replace`` of a coded 1 MB transcript      ``difflib`` on the lines of the same texts
                       (alignment, codings moved, segments rewritten)
@@ -38,7 +38,7 @@ each measuring process's own (``ru_maxrss`` or ``VmHWM``), mio-qual's beside the
 Generated corpora and projects live in a temporary folder (``/tmp/mio-qual-bench``), never in
 the repository.
 
-    .venv/bin/python benchmarks/run.py --quick                  # 10-20 minutes on 2 cores
+    .venv/bin/python benchmarks/run.py --quick                  # 5-20 minutes on 2 cores
     .venv/bin/python benchmarks/run.py                          # full size (10M words): much longer
     .venv/bin/python benchmarks/run.py --quick --only model --runs 5
 
@@ -216,8 +216,8 @@ def _qdpx_large_rows(data: dict, runs: int) -> list[Row]:
 
 
 BENCHMARKS = [
-    Benchmark("import", "import_corpus.py", ["--sizes", "50", "200", "800", "--runs", "3"],
-              ["--sizes", "50", "200", "800", "2000", "--runs", "3"], _import_rows),
+    Benchmark("import", "import_corpus.py", ["--sizes", "50", "200", "800", "2000", "--runs", "3"],
+              ["--sizes", "50", "200", "800", "2000", "--runs", "5"], _import_rows),
     Benchmark("replace", "replace.py", ["--runs", "1", "--reference-chars", "10000"], ["--runs", "3"], _replace_rows),
     Benchmark("autocode", "autocode.py", ["--words", "300000"], [], _autocode_rows, repeat=True, runs_flag=None),
     Benchmark("agreement", "agreement.py", ["--repeats", "3"], ["--repeats", "5"], _agreement_rows,
