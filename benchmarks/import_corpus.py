@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import _time_reference, ensure_corpus  # noqa: E402
 
 CHILD = r"""
-import json, resource, sys, time
+import json, sys, time
 from pathlib import Path
 from mio_qual import Project
 
@@ -53,7 +53,8 @@ project = Project.create(project_dir)
 start, cpu = time.perf_counter(), time.process_time()
 result = project.import_transcripts([folder], progress=progress)
 elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+# VmHWM: this process's own peak (ru_maxrss would carry the parent's over fork and exec)
+peak = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:")) / 1024
 print(json.dumps({"seconds": elapsed, "cpu_seconds": cpu, "words": result.n_words, "files": len(result.added),
                   "peak_rss_mib": peak, "rss_samples": samples,
                   "db_mib": (project_dir / "mio-qual.db").stat().st_size / 2**20}))
@@ -71,7 +72,8 @@ def measure(folder: Path, runs: int) -> dict:
     """``runs`` imports of the corpus in ``folder``, each followed by the reference; medians and peaks.
 
     The reference runs in this process (spaCy loaded, nothing else of mio-qual's but the pipeline
-    builder), so its peak RSS is this process's.
+    builder), so its peak RSS is this process's so far (spaCy's string store grows with every new
+    token it sees, over every size measured before).
     """
     imports, references, references_cpu = [], [], []
     for _ in range(runs):
