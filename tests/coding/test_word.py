@@ -397,3 +397,41 @@ def test_replies_join_their_comment_memo(small, tmp_path):
     assert (result.inserted, result.replies) == (1, 1)
     row = small.codings(coder="jordan").iloc[0]
     assert (row["code"], row["memo"]) == ("IS.A3", "she protects it\nCasey: I would add IND.B here")
+
+
+ROSTER = ("transcript_id,speaker_label,study_id,role,aliases\n"
+          "T01,INTERVIEWER,IV1,interviewer,\n"
+          "T01,PARTICIPANT,P1,counselor,Gwen Harlow; Gwen\n"
+          "*,José Núñez,S91,supervisor,José\n")
+
+
+def test_redacted_copy_comments_land_on_the_stored_text(tmp_path):
+    """The coder's copy shows [name]; comments across a name import onto the stored characters."""
+    from helpers.coding import RAW
+    from mio_qual import Project
+
+    source, roster = tmp_path / "T01.txt", tmp_path / "roster.csv"
+    source.write_bytes(RAW.encode("utf-8"))
+    roster.write_text(ROSTER, encoding="utf-8")
+    project = Project.create(tmp_path / "study")
+    project.import_transcripts([source], roster=roster)
+    text = project.text("T01")
+    path = project.export_docx("T01", tmp_path / "copy.docx")
+    word = read_word_file(path)
+    shown = "\n\n".join(p.text for p in word.paragraphs if p.styled)
+    assert "Gwen" not in shown and "José" not in shown and shown.count("[name]") == 2
+    document = docx.Document(str(path))
+    wanted = {"José painted it": "IS.A3", "Gwen protects it": "MIO.SUPV", "two hours": "IS.J2"}
+    for phrase, code in wanted.items():
+        on_copy = phrase.replace("José", "[name]").replace("Gwen", "[name]")
+        s = shown.index(on_copy)
+        _comment(document, runs_for_span(document, s, s + len(on_copy)), code)
+    document.save(str(tmp_path / "coded.docx"))
+    result = project.import_word_comments([tmp_path / "coded.docx"], coder="jordan")
+    assert result.inserted == 3 and not result.skipped
+    got = {(r.start, r.end): r.code for r in project.codings(coder="jordan").itertuples()}
+    expected = {(text.index(p), text.index(p) + len(p)): code for p, code in wanted.items()}
+    assert got == expected
+    named = read_word_file(project.export_docx("T01", tmp_path / "named.docx", show_names=True))
+    assert "\n\n".join(p.text for p in named.paragraphs if p.styled) == text
+    project.close()

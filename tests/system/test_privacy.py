@@ -8,10 +8,11 @@ the screen commands print) is searched for the roster's names, composed and deco
 case, with file-name separators read as spaces. Any hit fails, except in the outputs asked for
 with names (``--show-names``), which must hold them (so the search is seen to work).
 
-Two working files still carry the transcript as it is, names included, and are listed apart
-(:data:`WORKING_FILES`): the coder's Word copy (``coding export-docx``: comments are placed back by
-the text's characters) and the rapid-analysis template's transcript id (the import reads it back).
-The test fails if either starts to hold no name (then it belongs with the others).
+One working file still carries a name, and is listed apart (:data:`WORKING_FILES`): the
+rapid-analysis template's transcript id (the import reads it back). The test fails if it starts to
+hold no name (then it belongs with the others). The coder's Word copy (``coding export-docx``) is
+redacted like every other output (comments on it are placed back by alignment), and holds names
+only with ``--show-names``.
 
 Aliases that are ordinary English words (June, Joy, Will...) are left out of the search: they are
 redacted only where they read as names, which tests/reports/test_deidentify*.py check.
@@ -40,8 +41,7 @@ EXTRA_ROSTER = ("transcript_id,speaker_label,study_id,role,aliases\n"
 
 
 #: Outputs that still hold names by design (see the module docstring): folder -> why
-WORKING_FILES = {"word": "the coder's Word copy of each transcript (export-docx)",
-                 "rapid": "rapid templates name their transcript by its id"}
+WORKING_FILES = {"rapid": "rapid templates name their transcript by its id"}
 
 
 @pytest.fixture(scope="module")
@@ -94,7 +94,7 @@ def test_no_output_names_a_participant(study: Path) -> None:
     screens = out / "screens"
     screens.mkdir(parents=True)
     with_names: dict[str, list[str]] = {"log": ["--show-names"], "export-named": ["--show-names"],
-                                        "reconcile-named": ["--show-names"]}
+                                        "reconcile-named": ["--show-names"], "word-named": ["--show-names"]}
     commands: dict[str, list[str | Path]] = {
         "log": ["log", "--limit", "0", "--format", "csv"],
         "log-table": ["log", "--limit", "0"],
@@ -117,6 +117,7 @@ def test_no_output_names_a_participant(study: Path) -> None:
         "names": ["report", "names", "--out", out / "names.csv"],
         "rapid": ["rapid", "templates", "--out", out / "rapid"],
         "word": ["coding", "export-docx", "--out", out / "word"],
+        "word-named": ["coding", "export-docx", "--out", out / "named" / "word"],
     }
     for key, args in commands.items():
         args = [*args, *with_names.get(key, [])] if key.endswith("-named") else args

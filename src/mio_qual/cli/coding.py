@@ -53,9 +53,16 @@ def import_cmd(files: tuple[Path, ...], coder: str | None, codebooks: tuple[str,
 @out_option("Folder to write <ID>.docx files into.", required=True, folder=True)
 @click.option("--with-suggestions", is_flag=True, help="Add auto-coder suggestions as comments to review.")
 @force_option("Word files")
-def export_docx_cmd(transcript_ids: tuple[str, ...], out: Path, with_suggestions: bool, force: bool) -> None:
-    """Write Word files for coding TRANSCRIPT_IDS (default: every transcript) into --out."""
-    for path in get_project().export_word_files(out, transcript_ids, with_suggestions=with_suggestions, force=force):
+@click.option("--show-names", is_flag=True,
+              help="Keep participants' names in the copy (default: [name], and a neutral id for an id holding a name).")
+def export_docx_cmd(transcript_ids: tuple[str, ...], out: Path, with_suggestions: bool, force: bool,
+                    show_names: bool) -> None:
+    """Write Word files for coding TRANSCRIPT_IDS (default: every transcript) into --out.
+
+    Names are redacted unless --show-names; comments on a redacted copy import back onto the stored text.
+    """
+    for path in get_project().export_word_files(out, transcript_ids, with_suggestions=with_suggestions, force=force,
+                                                show_names=show_names):
         say(f"wrote {escape(path)}")
 
 

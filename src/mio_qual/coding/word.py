@@ -46,7 +46,7 @@ from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 from xml.sax.saxutils import escape
 
 from ..errors import InputError
@@ -132,7 +132,7 @@ def set_custom_properties(document: "DocxDocument", props: dict[str, str]) -> No
 
 
 def export_docx(transcript: "Transcript", path: str | Path, *, suggestions: "pd.DataFrame | None" = None,
-                exported: datetime | None = None) -> Path:
+                exported: datetime | None = None, redactor: "Callable[[str], str] | None" = None) -> Path:
     """Write a Word file for coding one transcript (layout in the module docstring).
 
     Parameters
@@ -148,6 +148,12 @@ def export_docx(transcript: "Transcript", path: str | Path, *, suggestions: "pd.
         The export date shown in the file and stored as its creation time (default: now). The
         file's zip entries and document dates are fixed (:func:`mio_qual.reports.reproducible.stamp`:
         ``SOURCE_DATE_EPOCH``, else this date), so with a fixed date the file is byte-reproducible.
+    redactor : callable, optional
+        The project's redactor (:meth:`mio_qual.Project.redactor`): names in the text and the
+        metadata become ``[name]`` and a transcript id holding a name its neutral id (in the
+        title, the turn ids and the file's transcript property). Comments on such a copy are
+        placed back on the stored text by alignment (:func:`read_comment_codings`); suggestions
+        are moved onto the redacted text the same way. ``None`` writes the text as stored.
 
     Returns
     -------
@@ -157,7 +163,8 @@ def export_docx(transcript: "Transcript", path: str | Path, *, suggestions: "pd.
     import docx
     from docx.shared import Pt
 
-    transcript_id = transcript.id
+    shown = redactor or (lambda value: value)
+    transcript_id = shown(transcript.id)  # a neutral id when the stored one holds a name
     text = transcript.text
     path = Path(path)
     document = docx.Document()
@@ -182,7 +189,7 @@ def export_docx(transcript: "Transcript", path: str | Path, *, suggestions: "pd.
         if value is None or value == "":
             continue
         cells = table.add_row().cells
-        cells[0].text, cells[1].text = key, str(value)
+        cells[0].text, cells[1].text = key, shown(str(value))
     note = document.add_paragraph()
     note_run = note.add_run(
         "To code: select a passage and add a comment that starts with one or more codes (id, name or alias, "
@@ -195,7 +202,9 @@ def export_docx(transcript: "Transcript", path: str | Path, *, suggestions: "pd.
     turns = sorted(transcript.turns, key=lambda t: t.start)
     ti = 0
     offset = 0
+    written: list[str] = []  # the text as the copy shows it (redacted pieces), paragraph by paragraph
     for piece in text.split("\n\n"):
+        shown_piece: list[str] = []
         end = offset + len(piece)
         paragraph = document.add_paragraph(style=TEXT_STYLE)
         cuts = {0, len(piece)}
@@ -220,14 +229,25 @@ def export_docx(transcript: "Transcript", path: str | Path, *, suggestions: "pd.
                 id_run.style = document.styles[ID_STYLE]
             if y is None or y <= x:
                 continue
-            run = paragraph.add_run(xml_safe(piece[x:y]))
+            # cuts fall only at turn starts and label ends, never inside a name
+            shown_piece.append(shown(piece[x:y]))
+            run = paragraph.add_run(xml_safe(shown_piece[-1]))
             if any(a <= x and y <= b for a, b in bold):
                 run.bold = True
+        written.append("".join(shown_piece))
         offset = end + 2
 
     set_custom_properties(document, {PROP_TRANSCRIPT: transcript_id, PROP_HASH: transcript.hash,
                                      PROP_FORMAT: EXPORT_FORMAT})
     if suggestions is not None:
+        shown_text = "\n\n".join(written)
+        if shown_text != text:  # suggestions are offsets in the stored text: move them onto the copy's
+            from ..offsets import align as align_texts
+
+            moved = align_texts(text, shown_text)
+            suggestions = suggestions.assign(start=[moved.start(int(v)) for v in suggestions["start"]],
+                                             end=[moved.end(int(v)) for v in suggestions["end"]])
+            suggestions = suggestions[suggestions["start"] < suggestions["end"]]
         _add_suggestions(document, suggestions, exported)
     path.parent.mkdir(parents=True, exist_ok=True)
     document.save(str(path))
@@ -684,14 +704,23 @@ class TranscriptNames:
 
     ids: set[str]
     by_file: dict[str, str]  # case-folded name of the file each transcript was imported from -> id
-    by_key: dict[str, str]  # case-folded id -> id
+    by_key: dict[str, str]  # case-folded id (or neutral id of a redacted copy) -> id
+    aliases: dict[str, str] = field(default_factory=dict)  # neutral id -> id (an id holding a name)
 
     @classmethod
-    def from_frame(cls, transcripts: "pd.DataFrame") -> "TranscriptNames":
-        """Build from the project's transcripts (columns transcript_id and source_path)."""
+    def from_frame(cls, transcripts: "pd.DataFrame", aliases: Mapping[str, str] | None = None) -> "TranscriptNames":
+        """Build from the project's transcripts (columns transcript_id and source_path).
+
+        ``aliases`` maps the neutral ids a redacted copy shows (``T01`` for an id holding a
+        name, :func:`mio_qual.deidentify.neutral_ids`) to the transcript ids.
+        """
         rows = list(zip(transcripts["transcript_id"], transcripts["source_path"])) if len(transcripts) else []
-        return cls({r[0] for r in rows}, {Path(r[1]).name.casefold(): r[0] for r in rows if isinstance(r[1], str) and r[1]},
-                   {r[0].casefold(): r[0] for r in rows})
+        ids = {r[0] for r in rows}
+        aliases = {k: v for k, v in (aliases or {}).items() if k not in ids and v in ids}
+        by_key = {k.casefold(): v for k, v in aliases.items()}
+        by_key.update({r[0].casefold(): r[0] for r in rows})
+        return cls(ids, {Path(r[1]).name.casefold(): r[0] for r in rows if isinstance(r[1], str) and r[1]},
+                   by_key, aliases)
 
 
 def which_transcript(path: str | Path, properties: dict[str, str] | None = None, transcript_id: str | None = None,
@@ -713,6 +742,7 @@ def which_transcript(path: str | Path, properties: dict[str, str] | None = None,
     path = Path(path)
     properties = properties or {}
     marked = properties.get(PROP_TRANSCRIPT)
+    marked = names.aliases.get(marked, marked) if marked else marked  # a redacted copy names a neutral id
     if marked:
         if marked not in names.ids:
             raise InputError(f"the file was exported for transcript {marked!r}, which is not in this project",
@@ -808,7 +838,7 @@ def read_comment_codings(path: str | Path, coder: str, codebook: "Codebook", *, 
         end = placer.place(k2, c2, "end", word.paragraphs)
         span = None
         if start < end:
-            span = (start, end) if aligned is None else aligned.map_span(start, end)
+            span = (start, end) if aligned is None else _map_span(aligned, placer.working_text, start, end)
             if span is not None and aligned is None:
                 s, e = span
                 while s < e and canonical[s].isspace():
@@ -832,6 +862,33 @@ def read_comment_codings(path: str | Path, coder: str, codebook: "Codebook", *, 
         for code in parsed.codes:
             codings.append(Coding(tid, span[0], span[1], code, coder, "human", memo=memo, evidence=evidence))
     return tid, codings, problems, info
+
+
+def _map_span(aligned: Alignment, working: str, start: int, end: int) -> tuple[int, int] | None:
+    """Map a comment's span from the Word copy onto the stored text.
+
+    On a redacted copy an edge that falls on a ``[name]`` takes the name's own edge in the
+    stored text: a start there maps as the end of what precedes it, an end there as the start
+    of what follows (the placeholder and the name share no characters to align on).
+    """
+    from ..deidentify import PLACEHOLDER
+
+    if PLACEHOLDER not in working:
+        return aligned.map_span(start, end)
+    on_name_start = working.startswith(PLACEHOLDER, start)
+    on_name_end = end >= len(PLACEHOLDER) and working.endswith(PLACEHOLDER, 0, end)
+    s = aligned.map_offset(start, "end" if on_name_start else "start")
+    e = aligned.map_offset(end, "start" if on_name_end else "end")
+    if e is None and on_name_end and end == len(working):  # a name ends the text
+        e = len(aligned.target.original)
+    if s is None or e is None:
+        return None
+    stored = aligned.target.original
+    while s < e and stored[s].isspace():
+        s += 1
+    while e > s and stored[e - 1].isspace():
+        e -= 1
+    return (s, e) if s < e else None
 
 
 def _id_key(comment_id: str) -> tuple[int, str]:

@@ -432,7 +432,9 @@ class CodingMixin(ProjectBase):
         book = load_codebook(codebook)
         sources = self._sources()
         plan = read_docx_comments(paths, coder, book, texts=self._stored_texts(sources),
-                                  names=TranscriptNames.from_frame(sources), skip_problems=skip_problems,
+                                  names=TranscriptNames.from_frame(
+                                      sources, self.masked_case_ids()["transcript"]),  # type: ignore[attr-defined]
+                                  skip_problems=skip_problems,
                                   transcript_id=transcript_id)
         with self.store.transaction():
             written = [self._write_layer(write, book) for write in plan.writes]
@@ -674,7 +676,8 @@ class CodingMixin(ProjectBase):
 
     # ------------------------------------------------------------------ exporting
     def export_docx(self, transcript_id: str, path: str | Path, *, with_suggestions: bool = False,
-                    suggestion_coders: Sequence[str] | None = None, exported: "datetime | None" = None) -> Path:
+                    suggestion_coders: Sequence[str] | None = None, exported: "datetime | None" = None,
+                    show_names: bool = False) -> Path:
         """Write a Word file for coding one transcript (see :func:`mio_qual.coding.word.export_docx`).
 
         Parameters
@@ -690,6 +693,10 @@ class CodingMixin(ProjectBase):
         exported : datetime, optional
             The date shown in the file (default: the project's latest change, so the same project
             exports the same bytes).
+        show_names : bool
+            Write names as stored. By default the copy passes through :meth:`redactor` (names
+            become ``[name]``, a transcript id holding a name its neutral id); comments on it are
+            placed back on the stored text when imported.
 
         Returns
         -------
@@ -706,10 +713,13 @@ class CodingMixin(ProjectBase):
                 self.store, transcript_id=transcript_id, origin=("rules", "model"),
                 coder=list(suggestion_coders) if suggestion_coders else None,
                 columns=("start", "end", "code", "probability"))
-        return export_docx(self.transcript(transcript_id), path, suggestions=suggestions, exported=exported)
+        redactor = None if show_names else self.redactor()  # type: ignore[attr-defined]
+        return export_docx(self.transcript(transcript_id), path, suggestions=suggestions, exported=exported,
+                           redactor=redactor)
 
     def export_word_files(self, out: str | Path, transcript_ids: Sequence[str] = (), *,
-                          with_suggestions: bool = False, force: bool = False) -> list[Path]:
+                          with_suggestions: bool = False, force: bool = False,
+                          show_names: bool = False) -> list[Path]:
         """Write ``<ID>.docx`` for coding each transcript (default: every one) into the folder ``out``.
 
         Every id is checked before anything is written; a file name never leaves ``out``,
@@ -723,9 +733,11 @@ class CodingMixin(ProjectBase):
         for tid in ids:
             if tid not in known:
                 self.text(tid)  # the project's error for an unknown id
-        paths = [path_inside(Path(out), tid, ".docx") for tid in ids]
+        shown = (lambda tid: tid) if show_names else self.redactor()  # type: ignore[attr-defined]
+        paths = [path_inside(Path(out), shown(tid), ".docx") for tid in ids]  # a neutral id names the file
         refuse_overwrite(paths, force=force)
-        return [self.export_docx(tid, path, with_suggestions=with_suggestions) for tid, path in zip(ids, paths)]
+        return [self.export_docx(tid, path, with_suggestions=with_suggestions, show_names=show_names)
+                for tid, path in zip(ids, paths)]
 
     def export_layer(self, path: str | Path, coder: str | Sequence[str], *, fmt: str | None = None,
                      origin: str | Sequence[str] | None = None,
