@@ -203,3 +203,17 @@ def test_import_export_import_is_lossless(tmp_path_factory, schema, book) -> Non
     back = load_codebooks([again])
     assert [c.to_dict() | {"line": None} for c in back] == [c.to_dict() | {"line": None} for c in cb]
     assert back.sets == cb.sets and back.version == cb.version
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("Oltás típusa", "OLTÁS_TÍPUSA"),
+    ("ᾶ", "Α"),  # upper case decomposes to Α + U+0342; the mark is dropped (hypothesis found it)
+    ("ǰ x", "J_X"),  # ǰ has no precomposed capital: J + caron
+    ("ß", "SS"),
+    ("3 barriers", "C_3_BARRIERS"),
+])
+def test_ids_made_from_names_are_valid_ids(name, expected):
+    from mio_qual.codebook.labels import ID_RE
+    from mio_qual.codebook.qdc import _slug
+
+    assert _slug(name) == expected and ID_RE.match(expected)

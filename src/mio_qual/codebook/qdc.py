@@ -246,7 +246,10 @@ def _parse_description(text: str) -> tuple[dict[str, str], bool]:
 
 def _slug(name: str) -> str:
     """An id made from a name, letters of every script kept: ``Oltás típusa`` -> ``OLTÁS_TÍPUSA``."""
-    s = _SLUG_RE.sub("_", unicodedata.normalize("NFC", name)).strip("_").upper()
+    # upper case can decompose (``ᾶ`` -> ``Α`` + U+0342): compose again and drop the marks left over,
+    # which an id cannot hold
+    upper = unicodedata.normalize("NFC", unicodedata.normalize("NFC", name).upper())
+    s = _SLUG_RE.sub("_", "".join(ch for ch in upper if not unicodedata.category(ch).startswith("M"))).strip("_")
     if not s or not s[0].isalpha():
         s = "C_" + s
     return s
