@@ -169,3 +169,35 @@ def test_rapid_summaries_feed_the_rating_worksheets(two_transcripts, tmp_path):
     written = two_transcripts.write_rating_worksheets(tmp_path, ["lee"]).files
     about = dict(load_workbook(next(p for p in written if p.suffix == ".xlsx"))["about"].iter_rows(values_only=True))
     assert about["rapid analysis"].startswith("rapid-analysis summaries per transcript")
+
+
+def test_an_id_holding_a_name_is_shown_neutral_and_imports_back(tmp_path):
+    """A template of ``Hollis_Tran_interview`` is filed and headed under its neutral id; the
+    filled file, citing segments by that id, imports onto the stored transcript."""
+    from mio_qual import Project
+
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "Hollis_Tran_interview.txt").write_text(
+        "I: Tell me about supervision.\n\nR: Hollis Tran ran the group until March.\n\n"
+        "I: And the room?\n\nR: The family room stayed booked.\n", encoding="utf-8")
+    (source / "roster.csv").write_text("transcript_id,speaker_label,study_id,role,aliases\n"
+                                       "Hollis_Tran_interview,I,IV1,interviewer,\n"
+                                       "Hollis_Tran_interview,R,S90,counselor,Hollis Tran; Hollis\n",
+                                       encoding="utf-8")
+    project = Project.create(tmp_path / "study")
+    project.import_transcripts([source / "Hollis_Tran_interview.txt"], roster=source / "roster.csv")
+    neutral = project.redactor()("Hollis_Tran_interview")
+    assert neutral != "Hollis_Tran_interview" and "Hollis" not in neutral
+    path, = project.write_rapid_templates(tmp_path / "out", summarizer="kai")
+    assert path.name == f"{neutral}_rapid_kai.docx"
+    xml = _document_text(path)
+    assert "Hollis" not in xml and f">{neutral}<" in xml  # the about table names the neutral id
+    fill_template(path, {"FIT": ("Supervision was led by a counselor.", f"{neutral}:t2"),
+                         "PEOPLE": ("The room was kept.", "t4")})
+    result = project.import_rapid([path])
+    assert result.frame()["transcript_id"].tolist() == ["Hollis_Tran_interview"]
+    quotes = project.rapid_quotes("kai").set_index("domain")
+    assert quotes.loc["FIT", "segment_id"] == "Hollis_Tran_interview:t2"
+    assert quotes.loc["PEOPLE", "text"] == "The family room stayed booked."
+    project.close()

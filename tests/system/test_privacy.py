@@ -8,11 +8,10 @@ the screen commands print) is searched for the roster's names, composed and deco
 case, with file-name separators read as spaces. Any hit fails, except in the outputs asked for
 with names (``--show-names``), which must hold them (so the search is seen to work).
 
-One working file still carries a name, and is listed apart (:data:`WORKING_FILES`): the
-rapid-analysis template's transcript id (the import reads it back). The test fails if it starts to
-hold no name (then it belongs with the others). The coder's Word copy (``coding export-docx``) is
-redacted like every other output (comments on it are placed back by alignment), and holds names
-only with ``--show-names``.
+Working files are redacted like every other output: the coder's Word copy (``coding
+export-docx``: comments on it are placed back by alignment) holds names only with
+``--show-names``, and a rapid-analysis template shows a transcript id holding a name as its
+neutral id (the import names the stored id again).
 
 Aliases that are ordinary English words (June, Joy, Will...) are left out of the search: they are
 redacted only where they read as names, which tests/reports/test_deidentify*.py check.
@@ -39,9 +38,6 @@ EXTRA_ROSTER = ("transcript_id,speaker_label,study_id,role,aliases\n"
                 "Hollis_Tran_interview,R,S90,counselor,Hollis Tran; Hollis\n"
                 "*,José Núñez,S91,supervisor,José Núñez; José; Dr. Núñez\n")
 
-
-#: Outputs that still hold names by design (see the module docstring): folder -> why
-WORKING_FILES = {"rapid": "rapid templates name their transcript by its id"}
 
 
 @pytest.fixture(scope="module")
@@ -131,14 +127,10 @@ def test_no_output_names_a_participant(study: Path) -> None:
     written += [p for p in (study / "demo").rglob("*") if p.is_file() and "project" not in p.parts]
     assert len(written) > 40
     leaks: dict[str, list[str]] = {}
-    working: dict[str, set[str]] = {}
     for path in written:
         hits = _hits(_text(path), names)
         if "named" in path.parts:
             assert hits, f"{path.name}: asked with names, but none is there"
-        elif set(path.parts) & set(WORKING_FILES):
-            working.setdefault(next(iter(set(path.parts) & set(WORKING_FILES))), set()).update(hits)
         elif hits:
             leaks[str(path.relative_to(study))] = sorted(hits)
     assert leaks == {}
-    assert set(working) == set(WORKING_FILES) and all(working.values()), working

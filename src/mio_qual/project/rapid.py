@@ -129,7 +129,9 @@ class RapidMixin(ProjectBase):
             summarizer = CONSENSUS
         folder = Path(out)
         suffix = f"_{_SAFE_NAME.sub('_', summarizer)}" if summarizer else ""
-        paths = {t: folder / f"{_SAFE_NAME.sub('_', t)}_rapid{suffix}.docx" for t in ids}
+        redact = self.redactor()
+        # a transcript id holding a name is shown (file name, about table, segment ids) as its neutral id
+        paths = {t: folder / f"{_SAFE_NAME.sub('_', redact(t))}_rapid{suffix}.docx" for t in ids}
         existing = [p for p in paths.values() if p.exists()]
         if existing and not force:
             raise InputError(f"{len(existing)} template(s) exist already, e.g. {existing[0].name}", path=folder,
@@ -141,14 +143,13 @@ class RapidMixin(ProjectBase):
             self._register_template(chosen)
             folder.mkdir(parents=True, exist_ok=True)
             meta = known.set_index("transcript_id")
-            redact = self.redactor()
             written = []
             for tid in ids:
                 turns = self.turns(tid)
                 text = self.text(tid)
                 turns = turns.assign(text=[text[b:e] for b, e in zip(turns["body_start"], turns["end"])])
                 people = turns.loc[~turns["is_interviewer"].astype(bool)]
-                about = {"Transcript": tid, "Template": chosen.name, "Template version": str(chosen.version),
+                about = {"Transcript": redact(tid), "Template": chosen.name, "Template version": str(chosen.version),
                          "Summarizer": summarizer or "", "Kind": _text(meta.at[tid, "kind"]),
                          "Clinic": _text(meta.at[tid, "clinic"]), "Agency": _text(meta.at[tid, "agency"]),
                          "Study ids": ", ".join(sorted({_text(s) for s in people["study_id"]} - {""})),
@@ -171,7 +172,7 @@ class RapidMixin(ProjectBase):
             A file's problems (each cell named), a file that is no template, two files for the
             same summarizer and transcript; nothing is imported then.
         """
-        from ..rapid.summaries import bind_summary, check_file_meta, parse_summary_docx
+        from ..rapid.summaries import bind_summary, check_file_meta, named_by_neutral_id, parse_summary_docx
         from ..rapid.template import Template, load_template
         from ..store import now_iso
         from ..store.rapid import read_templates, replace_summary
@@ -183,10 +184,11 @@ class RapidMixin(ProjectBase):
         stored = {name: Template.from_json(text) for name, text in read_templates(self.store).items()}
         templates = {bundled.name: bundled} | stored
         known = set(self.transcripts()["transcript_id"])
+        aliases = self.masked_case_ids()["transcript"]  # type: ignore[attr-defined]
         bound = []
         owner: dict[tuple[str, str], Path] = {}
         for path in files:
-            raw = parse_summary_docx(path)
+            raw = named_by_neutral_id(parse_summary_docx(path), aliases, known)
             chosen = check_file_meta(raw, known, templates)
             tid = raw.about["Transcript"]
             segments = [self.segments(kind, tid, with_text=False) for kind in ("turn", "paragraph", "sentence")]

@@ -85,6 +85,23 @@ class SummaryFile:
         return sum(len(c.quotes) for c in self.cells)
 
 
+def named_by_neutral_id(raw: RawSummary, aliases: Mapping[str, str], known_transcripts: Any) -> RawSummary:
+    """Put the stored transcript id back into a template written under a neutral id.
+
+    A transcript id holding a name is shown as its neutral id (``T05``,
+    :func:`mio_qual.deidentify.neutral_ids`) in the about table and in the segment ids a
+    summarizer cites (``T05:t12``); both name the stored id again. Other files are returned as
+    they are.
+    """
+    shown = raw.about.get("Transcript", "")
+    if shown in known_transcripts or shown not in aliases:
+        return raw
+    real = aliases[shown]
+    cited = re.compile(r"(?<![^\W_])" + re.escape(shown) + r"(?=:)", re.IGNORECASE)
+    rows = [{**row, QUOTES: cited.sub(lambda _m: real, row[QUOTES])} if row.get(QUOTES) else row for row in raw.rows]
+    return RawSummary(raw.path, {**raw.about, "Transcript": real}, rows)
+
+
 def parse_summary_docx(path: str | Path) -> RawSummary:
     """Read the about table and the summary table of a filled template.
 
