@@ -368,15 +368,21 @@ class Alignment:
         k = self._backward(j)
         return None if k is None else self.target.end_of(k)
 
-    def map_span(self, start: int, end: int) -> tuple[int, int] | None:
+    def map_span(self, start: int, end: int, sides: tuple[str, str] = ("start", "end")) -> tuple[int, int] | None:
         """Map a source span; None when nothing of it lies in matched text.
 
-        Whitespace that the mapping leaves at either edge of the target span is trimmed.
+        ``sides`` says how each edge maps (:meth:`map_offset`): by default the start as a start
+        and the end as an end; an edge that should take the far side of a change (a start on a
+        placeholder taking the replaced text's start) maps as the other side. An end mapped as
+        a start at the end of the source maps to the end of the target. Whitespace that the
+        mapping leaves at either edge of the target span is trimmed.
         """
         if self.identical:
             return (start, end) if start < end else None
-        s = self.map_offset(start, "start")
-        e = self.map_offset(end, "end")
+        s = self.map_offset(start, sides[0])
+        e = self.map_offset(end, sides[1])
+        if e is None and sides[1] == "start" and end == len(self.source.original):
+            e = len(self.target.original)
         if s is None or e is None or s >= e:
             return None
         original = self.target.original

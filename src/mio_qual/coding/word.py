@@ -877,18 +877,7 @@ def _map_span(aligned: Alignment, working: str, start: int, end: int) -> tuple[i
         return aligned.map_span(start, end)
     on_name_start = working.startswith(PLACEHOLDER, start)
     on_name_end = end >= len(PLACEHOLDER) and working.endswith(PLACEHOLDER, 0, end)
-    s = aligned.map_offset(start, "end" if on_name_start else "start")
-    e = aligned.map_offset(end, "start" if on_name_end else "end")
-    if e is None and on_name_end and end == len(working):  # a name ends the text
-        e = len(aligned.target.original)
-    if s is None or e is None:
-        return None
-    stored = aligned.target.original
-    while s < e and stored[s].isspace():
-        s += 1
-    while e > s and stored[e - 1].isspace():
-        e -= 1
-    return (s, e) if s < e else None
+    return aligned.map_span(start, end, ("end" if on_name_start else "start", "start" if on_name_end else "end"))
 
 
 def _id_key(comment_id: str) -> tuple[int, str]:
