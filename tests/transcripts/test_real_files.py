@@ -91,13 +91,15 @@ ZOOM_VTT = INTEROP / "zoom" / "GMT20240124-202901_Recording.transcript.vtt"
 ZOOM_CC = INTEROP / "zoom" / "GMT20240124-202901_Recording.cc.vtt"
 
 
+def stamp_seconds(stamp: str) -> float:
+    """``H:MM:SS.mmm`` (WebVTT and .sbv) in seconds, read by hand."""
+    h, m, s = stamp.split(":")
+    sec, ms = s.split(".")
+    return (int(h) * 3_600_000 + int(m) * 60_000 + int(sec) * 1000 + int(ms)) / 1000
+
+
 def vtt_cues(path: Path) -> list[tuple[float, float, str]]:
     """(start, end, text) of each cue of a WebVTT file: blocks after the header, read by hand."""
-    def seconds(stamp: str) -> float:
-        h, m, s = stamp.split(":")
-        sec, ms = s.split(".")
-        return (int(h) * 3_600_000 + int(m) * 60_000 + int(sec) * 1000 + int(ms)) / 1000
-
     text = path.read_bytes().decode("utf-8").replace("\r\n", "\n")
     cues = []
     for block in text.split("\n\n")[1:]:
@@ -106,7 +108,7 @@ def vtt_cues(path: Path) -> list[tuple[float, float, str]]:
             continue
         (timing,) = [i for i, line in enumerate(lines) if " --> " in line]
         start, end = lines[timing].split(" --> ")
-        cues.append((seconds(start), seconds(end.split()[0]), "\n".join(lines[timing + 1:])))
+        cues.append((stamp_seconds(start), stamp_seconds(end.split()[0]), "\n".join(lines[timing + 1:])))
     return cues
 
 
@@ -155,16 +157,11 @@ YOUTUBE_SBV = INTEROP / "youtube" / "captions.sbv"
 
 def sbv_cues(path: Path) -> list[tuple[float, float, str]]:
     """(start, end, text) of each cue of a YouTube ``.sbv`` file (``H:MM:SS.mmm,H:MM:SS.mmm`` then text)."""
-    def seconds(stamp: str) -> float:
-        h, m, s = stamp.split(":")
-        sec, ms = s.split(".")
-        return (int(h) * 3_600_000 + int(m) * 60_000 + int(sec) * 1000 + int(ms)) / 1000
-
     cues = []
     for block in path.read_text(encoding="utf-8").strip().split("\n\n"):
         timing, *lines = block.split("\n")
         start, end = timing.split(",")
-        cues.append((seconds(start), seconds(end), " ".join(lines)))
+        cues.append((stamp_seconds(start), stamp_seconds(end), " ".join(lines)))
     return cues
 
 
