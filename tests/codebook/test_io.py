@@ -98,6 +98,34 @@ def test_csv_from_a_spreadsheet(tmp_path: Path) -> None:
     assert cb["T"].level == "domain" and cb["T.1"].level == "construct"
 
 
+def test_csv_keeps_a_category_folder_not_codable(tmp_path: Path) -> None:
+    # a QDA program's category folder (isCodable="false") goes through CSV and back: still not
+    # codable, the same version, and the .qdc written from the CSV says isCodable="false" again
+    qdc = tmp_path / "folders.qdc"
+    qdc.write_text(
+        '<?xml version="1.0" encoding="utf-8"?>\n<CodeBook xmlns="urn:QDA-XML:codebook:1.0" origin="NVivo"><Codes>'
+        '<Code guid="aaaaaaaa-0000-0000-0000-000000000001" name="Barriers" isCodable="false">'
+        '<Code guid="aaaaaaaa-0000-0000-0000-000000000002" name="Staff turnover" isCodable="true"/></Code>'
+        '</Codes></CodeBook>\n', encoding="utf-8")
+    cb = load_codebooks([qdc])
+    assert [(c.name, c.codable) for c in cb] == [("Barriers", False), ("Staff turnover", True)]
+    out = tmp_path / "folders.csv"
+    to_csv(cb, out)
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    assert [(r["name"], r["codable"]) for r in rows] == [("Barriers", "no"), ("Staff turnover", "")]
+    back = from_csv(out)
+    same_codes(cb, back)
+    assert not back["BARRIERS"].codable and back["STAFF_TURNOVER"].codable
+    assert 'name="BARRIERS Barriers" isCodable="false"' in to_qdc(back).decode("utf-8")
+    # a hand-made sheet may write yes/no in any case; anything else is a problem on its row
+    out.write_text("id,name,parent,codable\nB,Barriers,,No\nB.1,Staff,B,YES\nB.2,Space,B,maybe\n", encoding="utf-8")
+    problems = validate_codebook(out)
+    assert [(p.kind, p.line) for p in problems] == [("bad-value", 4)]
+    assert "codable" in problems[0].message and "maybe" in problems[0].message
+    out.write_text("id,name,parent,codable\nB,Barriers,,No\nB.1,Staff,B,YES\n", encoding="utf-8")
+    assert [(c.id, c.codable) for c in from_csv(out)] == [("B", False), ("B.1", True)]
+
+
 def test_csv_problems_have_row_lines(tmp_path: Path) -> None:
     path = tmp_path / "bad.csv"
     path.write_text('id,name,parent\nA,Alpha,\n"B","Beta\nwith a line break",A\nC,,Z\n', encoding="utf-8")

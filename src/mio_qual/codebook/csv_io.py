@@ -1,10 +1,13 @@
 """Codebooks as CSV tables: :func:`to_csv` and :func:`from_csv`.
 
 Columns: ``id, parent, level, name, definition, use_when, not_when, example, keywords,
-aliases, refines, codebook`` (list fields joined with ``"; "``). Only ``id`` and ``name``
-are required on import; unknown columns are reported. Cells that a spreadsheet would run
-as a formula (starting with ``= + - @``) are written with a leading ``'``
-(:func:`mio_qual.exports.safe_cell`), and that quote is removed again on import.
+aliases, refines, codebook, guid, color, codable`` (list fields joined with ``"; "``). Only
+``id`` and ``name`` are required on import; unknown columns are reported. ``codable`` is ``no``
+for a code that only groups others (a QDA program's category folder, REFI-QDA
+``isCodable="false"``) and empty otherwise; on import ``no``/``false``/``0``/``n`` mark such a
+code, ``yes``/``true``/``1``/``y`` or an empty cell a codable one, anything else is a problem.
+Cells that a spreadsheet would run as a formula (starting with ``= + - @``) are written with a
+leading ``'`` (:func:`mio_qual.exports.safe_cell`), and that quote is removed again on import.
 Files are written as UTF-8 with a byte-order mark so that Excel shows accents correctly;
 on import UTF-8 (with or without the mark) is expected, with a cp1252 fallback for files
 saved by older Windows programs, and ``,``, ``;`` or tab delimiters are recognised.
@@ -21,13 +24,16 @@ from typing import IO, Union
 from .model import LIST_FIELDS, TEXT_FIELDS, Codebook
 from .raw import BooksByName, RawBook, RawCode, read_file_bytes, split_list
 
-COLUMNS: tuple[str, ...] = ("id", "parent", "level", "name", *TEXT_FIELDS, *LIST_FIELDS, "codebook", "guid", "color")
+COLUMNS: tuple[str, ...] = ("id", "parent", "level", "name", *TEXT_FIELDS, *LIST_FIELDS, "codebook", "guid", "color",
+                             "codable")
 _REQUIRED = ("id", "name")
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _MAX_BYTES = 50_000_000
 
 Target = Union[str, Path, IO[str], None]
 
+
+_CODABLE = {"no": False, "false": False, "0": False, "n": False, "yes": True, "true": True, "1": True, "y": True}
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -40,7 +46,9 @@ def _rows(cb: Codebook) -> list[list[str]]:
         row = []
         for col in COLUMNS:
             value = d.get(col)
-            if isinstance(value, list):
+            if col == "codable":
+                value = "" if value else "no"  # only the exception is written
+            elif isinstance(value, list):
                 value = "; ".join(value)
             row.append(safe_cell("" if value is None else str(value)))
         rows.append(row)
@@ -152,6 +160,15 @@ def read_csv_books(path: str | Path) -> list[RawBook]:
         raw = RawCode(line=line)
         for col, value in values.items():
             if not value:
+                continue
+            if col == "codable":
+                flag = _CODABLE.get(value.casefold())
+                if flag is None:
+                    first.problem("bad-value", f"column 'codable' holds {value[:20]!r}; write no for a code that "
+                                  "only groups others (it takes no codings), yes or nothing for any other", line)
+                    continue
+                raw.values[col] = flag
+                raw.lines[col] = line
                 continue
             raw.values[col] = split_list(value) if col in LIST_FIELDS else value
             raw.lines[col] = line
