@@ -58,3 +58,81 @@ def test_word_and_sheet_together_name_both_layers(tmp_path: Path) -> None:
                               str(sheet), "--coder", "jordan"])
     assert out.exit_code == 0, out.output
     assert "imported 2 codings from 2 file(s) into layers casey, jordan;" in out.output
+
+
+FOLDERS_QDC = """<?xml version="1.0" encoding="utf-8"?>
+<CodeBook xmlns="urn:QDA-XML:codebook:1.0" origin="ATLAS.ti Win 23.4.0"><Codes>
+<Code guid="aaaaaaaa-0000-0000-0000-000000000001" name="Barriers" isCodable="false">
+<Code guid="aaaaaaaa-0000-0000-0000-000000000002" name="Space" isCodable="true"/></Code>
+<Code guid="aaaaaaaa-0000-0000-0000-000000000003" name="Meeting" isCodable="true"/></Codes>
+<Sets><Set guid="bbbbbbbb-0000-0000-0000-000000000001" name="Rooms"><Description>where people meet</Description>
+<MemberCode guid="aaaaaaaa-0000-0000-0000-000000000002"/><MemberCode guid="aaaaaaaa-0000-0000-0000-000000000003"/>
+</Set></Sets></CodeBook>
+"""
+
+
+def _qde(path: Path) -> "ET.Element":
+    import zipfile
+    import xml.etree.ElementTree as ET
+
+    with zipfile.ZipFile(path) as archive:
+        return ET.fromstring(archive.read("project.qde"))
+
+
+def test_a_qdc_codebook_keeps_its_folders_and_code_groups_through_sheet_and_word_imports(tmp_path: Path) -> None:
+    """Issue 16: codings of a category folder (isCodable="false") from a sheet or a Word file are
+    imported with a warning naming file and code, as a .qdpx's are; the .qdc's code group is kept in
+    the project and exported in the .qdpx, and comes back from it."""
+    import docx
+
+    folder = _project(tmp_path)
+    qdc = tmp_path / "folders.qdc"
+    qdc.write_text(FOLDERS_QDC, encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--project", str(folder), "coding", "export-docx", "--out", str(tmp_path / "w")]).exit_code == 0
+    document = docx.Document(str(tmp_path / "w" / "T1.docx"))
+    paragraph = next(p for p in document.paragraphs if "private room" in p.text)
+    document.add_comment(paragraph.runs[-1], text="Barriers", author="A")
+    document.save(str(tmp_path / "w" / "T1.docx"))
+    sheet = tmp_path / "casey.csv"
+    sheet.write_text("transcript_id,quote,codes,coder\nT1,private room,Barriers; Space,casey\n"
+                     "T1,Where do you meet?,Meeting,casey\n", encoding="utf-8")
+    out = runner.invoke(cli, ["--project", str(folder), "coding", "import", str(tmp_path / "w" / "T1.docx"),
+                              str(sheet), "--coder", "jordan", "--codebook", str(qdc)])
+    assert out.exit_code == 0, out.output
+    assert "imported 4 codings" in out.output
+    for name in ("T1.docx", "casey.csv"):
+        assert (f"{name}: 1 coding(s) are of 1 code(s) marked not codable (BARRIERS: they only group other codes)"
+                in out.output)
+    with Project.open(folder) as project:
+        rows = project.codings()
+    assert sorted(zip(rows["coder"], rows["code"], rows["text"])) == [
+        ("casey", "BARRIERS", "private room"), ("casey", "MEETING", "Where do you meet?"),
+        ("casey", "SPACE", "private room"), ("jordan", "BARRIERS", "We have no private room most days.")]
+
+    # the code group is in the exported project, with the codes' own GUIDs, and the folder stays a folder
+    export = tmp_path / "study.qdpx"
+    assert runner.invoke(cli, ["--project", str(folder), "coding", "export-qdpx", "--out", str(export)]).exit_code == 0
+    ns = {"q": "urn:QDA-XML:project:1.0"}
+    root = _qde(export)
+    codes = {c.get("name"): c for c in root.iter("{urn:QDA-XML:project:1.0}Code")}
+    assert codes["Barriers"].get("isCodable") == "false" and codes["Space"].get("isCodable") == "true"
+    sets = root.findall("q:Sets/q:Set", ns)
+    assert [(s.get("name"), s.get("guid")) for s in sets] == [("Rooms", "bbbbbbbb-0000-0000-0000-000000000001")]
+    assert [m.get("targetGUID") for m in sets[0].findall("q:MemberCode", ns)] == [
+        "aaaaaaaa-0000-0000-0000-000000000002", "aaaaaaaa-0000-0000-0000-000000000003"]
+    assert sets[0].findtext("q:Description", namespaces=ns) == "where people meet"
+
+    # a fresh project importing that export with its own codebook keeps the group and warns on the folder
+    again = tmp_path / "again"
+    with Project.create(again):
+        pass
+    out = runner.invoke(cli, ["--project", str(again), "coding", "import", str(export), "--codebook", str(export)])
+    assert out.exit_code == 0, out.output
+    assert "marked not codable" in out.output and "BARRIERS" in out.output
+    second = tmp_path / "again.qdpx"
+    assert runner.invoke(cli, ["--project", str(again), "coding", "export-qdpx", "--out", str(second)]).exit_code == 0
+    sets = _qde(second).findall("q:Sets/q:Set", ns)
+    assert [(s.get("name"), s.get("guid"), [m.get("targetGUID") for m in s.findall("q:MemberCode", ns)])
+            for s in sets] == [("Rooms", "bbbbbbbb-0000-0000-0000-000000000001",
+                                ["aaaaaaaa-0000-0000-0000-000000000002", "aaaaaaaa-0000-0000-0000-000000000003"])]

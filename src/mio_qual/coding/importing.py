@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from ..errors import InputError
 
 if TYPE_CHECKING:  # pragma: no cover
+    from ..codebook import Codebook
+    from .model import Coding
     from .refi_import import RefiImportResult
     from .spreadsheet import SheetImport
     from .word import DocxImport
@@ -66,6 +68,7 @@ class CodingImport:
     def add_sheets(self, done: "SheetImport") -> None:
         """Count what an import of coding and reconciliation sheets did."""
         self._add(done.files, done.inserted, done.removed, done.skipped)
+        self.notes.extend(done.warnings)
         for decision in done.decisions:
             self._add([{"file": decision.file, "coder": decision.into, "codings": decision.inserted,
                         "removed": decision.removed}], decision.inserted, decision.removed)
@@ -103,6 +106,50 @@ def problems_error(problems: list[str], hints: Iterable[str | None] = ()) -> Inp
     return InputError(f"{len(problems)} problem(s), so nothing was imported; first: {problems[0]}",
                       hint="; ".join(advice) or "fix every problem listed (or pass --skip-problems to import the rest)",
                       details=problems)
+
+
+def not_codable_warning(codings: Iterable["Coding"], codebook: "Codebook", where: str) -> str | None:
+    """A warning naming the codings of codes the codebook marks not codable (:attr:`Code.codable`
+    False: a QDA program's category folder), or None when there are none.
+
+    They are imported as they are, as a ``.qdpx``'s are (REFI-QDA defines ``isCodable`` but not
+    what an importer does with codings of such a code): the coder put them there, and the warning
+    says so, so a folder coded by mistake is seen before agreement or reports count it.
+    """
+    counts: dict[str, int] = {}
+    for coding in codings:
+        code = codebook.get(coding.code)
+        if code is not None and not code.codable:
+            counts[coding.code] = counts.get(coding.code, 0) + 1
+    if not counts:
+        return None
+    ids = sorted(counts)
+    return (f"{where}: {sum(counts.values())} coding(s) are of {len(ids)} code(s) marked not codable "
+            f"({', '.join(ids[:5])}{', ...' if len(ids) > 5 else ''}: they only group other codes); imported as "
+            "they are: move them to a code below, or make the codes codable in the codebook")
+
+
+def codebook_set_rows(codebook: "Codebook", kept: Mapping[str, tuple[str, str | None]]
+                      ) -> list[tuple[str, str, str, str | None]]:
+    """The code groups of ``codebook`` (:attr:`Codebook.sets`: ATLAS.ti code groups, NVivo and
+    MAXQDA code sets of a ``.qdc`` or ``.qdpx``) as the project's sets (:mod:`mio_qual.store.refi`,
+    kind ``set``: ``(kind, name, guid, detail)`` rows), so that a codebook's groups are kept with it
+    and :meth:`mio_qual.project.Project.export_qdpx` writes them back.
+
+    ``kept`` holds the sets already in the project (name -> (guid, detail)); a set of the same name
+    keeps its member transcripts (a document set brought by a ``.qdpx``) and its GUID when the
+    codebook's has none; its member codes and description are the codebook's.
+    """
+    import json
+
+    rows = []
+    for item in codebook.sets:
+        guid, detail = kept.get(item.name, ("", None))
+        before = json.loads(detail) if detail else {}
+        members = {"transcripts": before.get("transcripts", []), "codes": list(item.codes),
+                   "description": item.description or before.get("description", "")}
+        rows.append(("set", item.name, item.guid or guid, json.dumps(members, ensure_ascii=False)))
+    return rows
 
 
 def distinct_names(paths: Iterable[str | Path]) -> None:
@@ -150,4 +197,4 @@ def sort_by_kind(paths: Iterable[str | Path], coder: str | None = None) -> dict[
     return by_kind
 
 
-__all__ = ["CodingImport", "distinct_names", "sort_by_kind", "problem_lines", "problems_error"]
+__all__ = ["CodingImport", "codebook_set_rows", "distinct_names", "not_codable_warning", "sort_by_kind", "problem_lines", "problems_error"]

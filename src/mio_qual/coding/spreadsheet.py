@@ -147,7 +147,8 @@ class SheetImport:
 
     ``files`` has one entry per (file, coder): file, coder, codings, removed. ``skipped`` holds
     the problems skipped with ``skip_problems``; ``decisions`` the result of any
-    reconciliation sheets among the files.
+    reconciliation sheets among the files; ``warnings`` what is worth a look though imported
+    (codings of codes that are not codable).
     """
 
     files: list[dict[str, Any]] = field(default_factory=list)
@@ -155,6 +156,7 @@ class SheetImport:
     removed: int = 0
     skipped: list[str] = field(default_factory=list)
     decisions: list[Any] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 class SheetTexts:
@@ -377,6 +379,8 @@ class CodingSheets:
         The layer named for rows without a coder (and for an emptied sheet).
     skipped : list of str
         Problems passed over with ``skip_problems``.
+    warnings : list of str
+        Lines worth telling the user (codings of codes that are not codable).
     """
 
     batches: list[tuple[Path, list[Coding]]] = field(default_factory=list)
@@ -384,6 +388,7 @@ class CodingSheets:
     coder: str | None = None
     skipped: list[str] = field(default_factory=list)
     listed: dict[str, set[str]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
     def writes(self, earlier: Mapping[str, Iterable[str]]) -> list[LayerWrite]:
         """One write per (file, layer).
@@ -407,7 +412,7 @@ class CodingSheets:
     def result(self, writes: list[LayerWrite], written: list[WriteResult],
                decided: list["DecisionImport"]) -> SheetImport:
         """What the import did, given what writing ``writes`` and each decision sheet did."""
-        result = SheetImport(skipped=list(self.skipped), decisions=list(decided))
+        result = SheetImport(skipped=list(self.skipped), decisions=list(decided), warnings=list(self.warnings))
         for write, done in zip(writes, written):
             result.inserted += done.inserted
             result.removed += done.removed
@@ -439,7 +444,7 @@ def read_coding_sheets(paths: Iterable[str | Path], codebook: "Codebook", texts:
     InputError
         Listing every problem in every file, with sheet, row and column.
     """
-    from .importing import distinct_names
+    from .importing import distinct_names, not_codable_warning
     from .reconcile import read_decisions
 
     problems: list[str] = []
@@ -467,6 +472,7 @@ def read_coding_sheets(paths: Iterable[str | Path], codebook: "Codebook", texts:
                          hint="fix every problem listed (or pass --skip-problems to import the rest)",
                          details=problems)
     plan = CodingSheets(batches, coder=coder, skipped=problems, listed=listed)
+    plan.warnings = [w for path, codings in batches if (w := not_codable_warning(codings, codebook, path.name))]
     for path, sheets in decision_files:
         plan.decisions.append(read_decisions(path, codebook, texts.texts, sheets=sheets))
     return plan

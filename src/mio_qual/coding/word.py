@@ -953,7 +953,7 @@ def read_docx_comments(paths: Iterable[str | Path], coder: str, codebook: "Codeb
     """
     problems: list[str] = []
     plan = WordComments()
-    from .importing import distinct_names
+    from .importing import distinct_names, not_codable_warning
 
     paths = [Path(p) for p in paths]
     if not paths:
@@ -970,6 +970,9 @@ def read_docx_comments(paths: Iterable[str | Path], coder: str, codebook: "Codeb
             problems.append(exc.one_line())
             continue
         problems.extend(file_problems)
+        folders = not_codable_warning(codings, codebook, path.name)
+        if folders:
+            info["warnings"].append(folders)
         plan.files.append((path, tid, info))
         plan.writes.append(LayerWrite(codings, coder=coder, origin="human", source_file=path, replace="file",
                                       action="import Word comments", covers=(tid,) if tid else ()))

@@ -213,11 +213,19 @@ class CodingMixin(ProjectBase):
     # ------------------------------------------------------------------ writing
     def register_codebook(self, codebook: "Codebook") -> str:
         """Keep a copy of ``codebook`` in the store (once per version) and return its version."""
+        with self.store.transaction():
+            self._keep_codebook(codebook)
+        return codebook.version
+
+    def _keep_codebook(self, codebook: "Codebook") -> None:
+        """Keep a codebook version in the store, and its code groups as the project's sets (a
+        ``.qdc``'s groups travel with it into :meth:`export_qdpx`); call inside a transaction."""
+        from ..coding.importing import codebook_set_rows
         from ..coding.layers import codebook_record
 
-        with self.store.transaction():
-            store_codebooks.add_codebook(self.store, **codebook_record(codebook), added_at=now_iso())
-        return codebook.version
+        store_codebooks.add_codebook(self.store, **codebook_record(codebook), added_at=now_iso())
+        if codebook.sets:
+            store_refi.put_objects(self.store, codebook_set_rows(codebook, store_refi.read_objects(self.store, "set")))
 
     def write_codings(self, codings: Iterable["Coding"], *, coder: str, origin: str = "human",
                       source_file: str | Path | None = None, codebook: "Codebook | None" = None,
@@ -257,7 +265,7 @@ class CodingMixin(ProjectBase):
             Listing every problem (see :func:`mio_qual.coding.layers.check_codings`); nothing
             is written.
         """
-        from ..coding.layers import WriteResult, check_codings, codebook_record, coding_records, file_sha256
+        from ..coding.layers import WriteResult, check_codings, coding_records, file_sha256
 
         rows = list(codings)
         texts = self._stored_texts()
@@ -268,7 +276,7 @@ class CodingMixin(ProjectBase):
         with self.store.transaction():
             version = None
             if codebook is not None:
-                store_codebooks.add_codebook(self.store, **codebook_record(codebook), added_at=now_iso())
+                self._keep_codebook(codebook)
                 version = codebook.version
             if replace == "file" and source_name is not None:
                 removed = store_codings.delete_codings(self.store, coder=coder, source_file=source_name)
@@ -570,7 +578,6 @@ class CodingMixin(ProjectBase):
         transcript was added, removed or changed meanwhile (its text hash), the file is prepared
         again, now under the lock, so nothing is placed on a text that is no longer there.
         """
-        from ..coding.layers import codebook_record
         from ..coding.refi_import import (
             audit_detail,
             batches,
@@ -593,7 +600,7 @@ class CodingMixin(ProjectBase):
             if store_transcripts.update_metadata(self.store, transcript):
                 result.metadata_updated.append(transcript.id)
         if plan.own_codebook:  # the file's own codes are kept, those nobody applied too
-            store_codebooks.add_codebook(self.store, **codebook_record(book), added_at=now_iso())
+            self._keep_codebook(book)
         drop_known(plan, by_coder, store_codings.read_codings(
             self.store, coder=sorted(by_coder) or [""],
             columns=("transcript_id", "start", "end", "code", "coder", "source_file"), ordered=False))
