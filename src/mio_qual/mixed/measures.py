@@ -50,7 +50,11 @@ thresholds the caller may change. Checked against published values in
 tests/mixed/test_measures.py: sigma^2_EU for 5, 7, 9 and 11 options (LeBreton & Senter 2008,
 Table 2, as carried in LeBreton's own R package WGA), and ICC(1) = .17 and ICC(2) = .44 on
 Shrout & Fleiss's (1979) six targets rated by four judges (their ICC(1,1) and ICC(1,k); the
-same values R's psych package tests against).
+same values R's psych package tests against); and against R in tests/mixed/test_measures_r.py:
+n, mean, SD, rwg(j), single-item rwg, ICC(1) and ICC(2) equal those of ``multilevel`` 2.7
+(``rwg``, ``rwg.j``, ``ICC1``, ``ICC2``) and, on balanced subsets, ``psych::ICC`` (ICC1, ICC1k) on
+the sample's files and two generated ones (tests/data/oracles/multilevel). ICC(1) and ICC(2) are
+reported as computed, negative values included, as multilevel does.
 """
 
 from __future__ import annotations
