@@ -340,6 +340,9 @@ def canonical_map(raw: str) -> tuple[str, OffsetMap]:
     >>> text, m.start(6), m.start(9), m.end(11)
     ('Café\\nok', 4, 5, 7)
     """
+    expected = canonicalize(raw)
+    if expected == raw:  # already canonical (a text mio-qual exported): no step edits it
+        return raw, IdentityMap()
     maps: list[OffsetMap] = []
     text = raw
     steps = [
@@ -356,7 +359,6 @@ def canonical_map(raw: str) -> tuple[str, OffsetMap]:
         if edits:
             text, mapping = _apply(text, edits)
             maps.append(mapping)
-    expected = canonicalize(raw)
     if text != expected:  # pragma: no cover - a divergence from canonicalize: align instead
         return expected, align(raw, expected)
     return text, ComposedMap(maps) if maps else IdentityMap()

@@ -74,13 +74,13 @@ def test_selections_are_dropped_from_the_tree_as_they_are_read(monkeypatch):
 
     buffer = Path("unused.qdpx")
     seen: list[int] = []
-    real = common._selection
+    real = common._read_selection
 
-    def spy(element, *, path):
+    def spy(into, element, *, path):
         seen.append(len(element.getparent()))  # children the TextSource holds right now
-        return real(element, path=path)
+        return real(into, element, path=path)
 
-    monkeypatch.setattr(common, "_selection", spy)
+    monkeypatch.setattr(common, "_read_selection", spy)
     import tempfile
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -238,25 +238,35 @@ class Selections(Sequence[QdeSelection]):
 
     def append(self, selection: QdeSelection) -> None:
         """Add one selection (and its codings) at the end."""
+        self.add(selection.guid, selection.start, selection.end, selection.name, selection.description,
+                 selection.user, selection.created,
+                 [(c.guid, c.code, c.user, c.created, c.notes) for c in selection.codings], selection.notes,
+                 selection.line)
+
+    def add(self, guid: str, start: int, end: int, name: str, description: str, user: str | None,
+            created: str | None, codings: Sequence[tuple[str, str, str | None, str | None, list[str]]],
+            notes: list[str], line: int | None) -> None:
+        """Add one selection at the end, its codings given as ``(guid, code, user, created, notes)``."""
         i = len(self.starts)
-        self.guids.append(selection.guid)
-        self.starts.append(max(-_LIMIT, min(_LIMIT, selection.start)))
-        self.ends.append(max(-_LIMIT, min(_LIMIT, selection.end)))
-        self.lines.append(selection.line or 0)
-        self.names.append(selection.name)
-        self.created.append(selection.created)
-        self.users.append(self._pool.add(selection.user))
-        if selection.description:
-            self.descriptions[i] = selection.description
-        if selection.notes:
-            self.notes[i] = list(selection.notes)
-        for coding in selection.codings:
-            if coding.notes:
-                self.coding_notes[len(self.coding_codes)] = list(coding.notes)
-            self.coding_guids.append(coding.guid)
-            self.coding_codes.append(self._pool.add(coding.code))
-            self.coding_users.append(self._pool.add(coding.user))
-            self.coding_created.append(coding.created)
+        self.guids.append(guid)
+        self.starts.append(max(-_LIMIT, min(_LIMIT, start)))
+        self.ends.append(max(-_LIMIT, min(_LIMIT, end)))
+        self.lines.append(line or 0)
+        self.names.append(name)
+        self.created.append(created)
+        pool = self._pool
+        self.users.append(pool.add(user))
+        if description:
+            self.descriptions[i] = description
+        if notes:
+            self.notes[i] = list(notes)
+        for coding_guid, code, coding_user, coding_created, coding_notes in codings:
+            if coding_notes:
+                self.coding_notes[len(self.coding_codes)] = list(coding_notes)
+            self.coding_guids.append(coding_guid)
+            self.coding_codes.append(pool.add(code))
+            self.coding_users.append(pool.add(coding_user))
+            self.coding_created.append(coding_created)
         self.first.append(len(self.coding_codes))
 
     def __len__(self) -> int:
@@ -458,6 +468,55 @@ def _selection(element: Any, *, path: str | Path) -> QdeSelection:
     )
 
 
+def _read_selection(into: Selections, element: Any, *, path: str | Path) -> None:
+    """Append the ``PlainTextSelection`` ``element`` to ``into``'s columns.
+
+    What :func:`_selection` reads, written straight into the columns (the stream's hot path: no
+    dataclass per selection and coding on the way).
+    """
+    get = element.get
+    line = element.sourceline
+    try:
+        start = int(get("startPosition"))  # int() strips white space itself
+    except (TypeError, ValueError):
+        start = _int_attr(element, "startPosition", path=path, line=line)  # raises, naming the line
+    try:
+        end = int(get("endPosition"))
+    except (TypeError, ValueError):
+        end = _int_attr(element, "endPosition", path=path, line=line)
+    description: str | None = None
+    notes: list[str] = []
+    codings: list[tuple[str, str, str | None, str | None, list[str]]] = []
+    for child in element:
+        tag = child.tag
+        if not isinstance(tag, str):
+            continue
+        kind = tag[tag.rfind("}") + 1:]
+        if kind == "Coding":
+            target = coding_notes = None
+            for grandchild in child:
+                inner = grandchild.tag
+                if not isinstance(inner, str):
+                    continue
+                inner = inner[inner.rfind("}") + 1:]
+                if inner == "CodeRef":
+                    if target is None:
+                        target = normalize_guid(grandchild.get("targetGUID")) or ""
+                elif inner == "NoteRef":
+                    (coding_notes := coding_notes or []).append(normalize_guid(grandchild.get("targetGUID")) or "")
+            if target:
+                codings.append((normalize_guid(child.get("guid")) or "", target,
+                                normalize_guid(child.get("creatingUser")), child.get("creationDateTime"),
+                                coding_notes or []))
+        elif kind == "Description":
+            if description is None:
+                description = child.text or ""
+        elif kind == "NoteRef":
+            notes.append(normalize_guid(child.get("targetGUID")) or "")
+    into.add(normalize_guid(get("guid")) or "", start, end, get("name") or "", description or "",
+             normalize_guid(get("creatingUser")), get("creationDateTime"), codings, notes, line)
+
+
 def _source(element: Any, *, path: str | Path, selections: Sequence[QdeSelection] | None = None) -> QdeSource:
     """A ``TextSource`` or ``Note``; ``selections`` when the stream has read them already."""
     source = QdeSource(
@@ -560,7 +619,7 @@ def parse_qde(data: bytes | IO[bytes], *, path: str | Path, max_bytes: int | Non
                     if _local(parent.tag) != "TextSource" or not _in_section(parent.getparent(), root, "Sources"):
                         continue  # inside a note or another kind of source: read with it
                     holder, selections = parent, Selections(pool)
-                selections.append(_selection(element, path=path))
+                _read_selection(selections, element, path=path)
                 _drop_done(element, ("PlainTextSelection",))
             elif kind in _SOURCE_KINDS:
                 if not _in_section(parent, root, "Sources"):
@@ -778,6 +837,8 @@ def name_match(name: str, span_text: str) -> int:
     >>> name_match("we had no…", "we had no room at all"), name_match("room", "we had no room")
     (1, 0)
     """
+    if name == span_text:  # the common case, without normalizing (only white space normalizes to nothing)
+        return 0 if not name or name.isspace() else 2
     wanted = normalize_for_match(name)
     if not wanted:
         return 0

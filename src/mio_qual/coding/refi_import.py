@@ -56,7 +56,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Sequence
 
 from ..errors import InputError, UnknownCodeError
-from ..offsets import align, canonical_map
+from ..offsets import IdentityMap, align, canonical_map
 from ..safezip import check_member_name, open_zip, read_member
 from ..text import text_hash
 from .layers import LayerWrite, WriteResult
@@ -321,7 +321,8 @@ def place_codings(plan: QdpxPlan, texts: Mapping[str, str]) -> dict[str, list[Co
         if tid is None:
             continue
         stored = texts[tid]
-        mapping = align(planned.canonical, stored)
+        same = stored == planned.canonical  # matched by text: every span is where it was, its text too
+        mapping = IdentityMap() if same else align(planned.canonical, stored)
         for spans in planned.spans:
             sel = spans.selections
             placed: tuple[int, int, int] | None = None  # (k, new start, new end) of the selection in hand
@@ -330,7 +331,7 @@ def place_codings(plan: QdpxPlan, texts: Mapping[str, str]) -> dict[str, list[Co
                     start, end = spans.starts[k], spans.ends[k]
                     new_start, new_end = (0, len(stored)) if spans.whole else (mapping.start(start), mapping.end(end))
                     placed = (k, new_start, new_end)
-                    good = spans.whole or new_end > new_start and (
+                    good = spans.whole or new_end > new_start and (same or
                         normalize_for_match(stored[new_start:new_end]) == normalize_for_match(planned.canonical[start:end]))
                     if not good:
                         where = _where_selection(planned.source, sel[i], plan.path)
@@ -619,28 +620,38 @@ def choose_convention(raw: str, selections: Sequence[QdeSelection]) -> tuple[Con
     columns = Selections.of(selections)
     text_lf = raw.replace("\r\n", "\n")
     wanted = [p for pair in zip(columns.starts, columns.ends) for p in pair]
-    named = [k for k in range(len(columns)) if columns.names[k]]
+    names = [(k, name) for k in range(len(columns)) if (name := columns.names[k])]
+    n = len(columns)
+    # No candidate can score more than every name whole, every selection fitting and every edge on a
+    # word boundary; a candidate that does wins (later ones could only tie, and ties go to the earlier).
+    ceiling = (len(names), 0, n, 2 * n)
     best_key: tuple | None = None
     best: tuple[Convention | None, list[int | None]] = (None, [])
+    tried: list[list[int | None]] = []
     for order, convention in enumerate(conventions_for(raw)):
         converted = convert_positions(raw, wanted, convention)
+        if converted in tried:  # the same positions as an earlier candidate (no astral characters...): it wins
+            continue
+        tried.append(converted)
         fits = whole = cut = edges = 0
-        for k in range(len(columns)):
+        for k in range(n):
             start, end = converted[2 * k], converted[2 * k + 1]
             if start is None or end is None or end < start:
                 continue
             fits += 1
             edges += _on_boundary(text_lf, start) + _on_boundary(text_lf, end)
-        for k in named:
+        for k, name in names:
             start, end = converted[2 * k], converted[2 * k + 1]
             if start is None or end is None or end < start:
                 continue
-            quality = name_match(columns.names[k] or "", text_lf[start:end])
+            quality = name_match(name, text_lf[start:end])
             whole += quality == 2
             cut += quality == 1
         key = (whole, cut, fits, edges, -order)
         if best_key is None or key > best_key:
             best_key, best = key, (convention, converted)
+        if key[:4] == ceiling:
+            break
     return best
 
 
