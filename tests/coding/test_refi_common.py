@@ -125,3 +125,62 @@ def test_reading_200k_selections_stays_far_below_the_tree_and_dataclasses(tmp_pa
     figures = json.loads(done.stdout.strip().splitlines()[-1])
     assert figures["kept"] == 200_000
     assert figures["peak_mib"] < 400
+
+
+def test_selections_read_straight_into_columns_equal_those_read_as_dataclasses():
+    """The stream's hot path (_read_selection) reads what the tree reader (_selection) reads: odd
+    GUIDs, white space around positions, codings without a CodeRef, notes, memos, other namespaces."""
+    import random
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+    from lxml import etree
+
+    import mio_qual.coding.refi_common as common
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.integers(0, 2 ** 32))
+    def check(seed):
+        rng = random.Random(seed)
+        pick = rng.choice
+        parts = []
+        for n in range(rng.randint(1, 4)):
+            attrs = f'guid="{pick(["{AB-cd}", " Ef ", "x" + str(n)])}" startPosition="{pick(["3", " 4 ", "-2", "7"])}" ' \
+                    f'endPosition="{pick(["9", "12 ", "1"])}"'
+            attrs += pick(["", ' name="we had"', ' name=""']) + pick(["", ' creatingUser="{U1}"'])
+            attrs += pick(["", ' creationDateTime="2024-01-01T00:00:00Z"'])
+            inner = []
+            for _ in range(rng.randint(0, 3)):
+                kind = rng.randint(0, 5)
+                if kind == 0:
+                    inner.append(f"<Description>{pick(['memo', ''])}</Description>")
+                elif kind == 1:
+                    inner.append(f'<NoteRef targetGUID="{pick(["{N1}", "n2"])}"/>')
+                elif kind == 2:
+                    inner.append('<Coding guid="C1"><NoteRef targetGUID="N3"/></Coding>')  # no CodeRef: left out
+                elif kind == 3:
+                    refs = "".join(pick(['<CodeRef targetGUID="{K1}"/>', '<CodeRef/>', '<NoteRef targetGUID="n4"/>',
+                                         '<CodeRef targetGUID="k2"/>']) for _ in range(rng.randint(1, 3)))
+                    inner.append(f'<Coding guid="{pick(["{C2}", "c3"])}"'
+                                 f'{pick(["", " creatingUser=" + chr(34) + "u2" + chr(34)])}>{refs}</Coding>')
+                elif kind == 4:
+                    inner.append('<x:Other xmlns:x="urn:other">t</x:Other>')
+                else:
+                    inner.append("<Description>second</Description>")
+            parts.append(f"<PlainTextSelection {attrs}>{''.join(inner)}</PlainTextSelection>")
+        root = etree.fromstring(f'<TextSource xmlns="{NS}">{"".join(parts)}</TextSource>'.encode())
+        fast, slow = Selections(), Selections()
+        for element in root:
+            common._read_selection(fast, element, path="p.qdpx")
+            slow.append(common._selection(element, path="p.qdpx"))
+        assert list(fast) == list(slow)
+
+    check()
+
+
+def test_a_selection_position_that_is_not_a_number_names_its_line():
+    data = (f'<Project xmlns="{NS}"><Sources><TextSource guid="s" name="T">\n'
+            '<PlainTextSelection guid="g" startPosition="x1" endPosition="4"/></TextSource></Sources></Project>').encode()
+    with pytest.raises(InputError, match="startPosition='x1', not a whole number") as info:
+        parse_qde(data, path="bad.qdpx")
+    assert info.value.line == 2

@@ -168,3 +168,59 @@ def test_nfd_source_positions_map_to_nfc_canonical_text():
     assert canon[m.start(a):m.end(b)] == "café"
     a2 = raw.index("re\u0301sume\u0301")
     assert canon[m.start(a2):m.end(a2 + 8)] == "résumé"
+
+
+def _every_candidate(raw, selections):
+    """choose_convention as it was before it learned to stop early: every candidate scored, names
+    always normalized (the reference for the test below)."""
+    from mio_qual.coding.refi_common import conventions_for
+
+    if not selections:
+        return None, []
+    text_lf = raw.replace("\r\n", "\n")
+    wanted = [p for s in selections for p in (s.start, s.end)]
+    best_key, best = None, (None, [])
+    for order, convention in enumerate(conventions_for(raw)):
+        converted = convert_positions(raw, wanted, convention)
+        fits = whole = cut = edges = 0
+        for k, selection in enumerate(selections):
+            start, end = converted[2 * k], converted[2 * k + 1]
+            if start is None or end is None or end < start:
+                continue
+            fits += 1
+            for o in (start, end):
+                edges += 1 if o <= 0 or o >= len(text_lf) else int(not (text_lf[o - 1].isalnum() and text_lf[o].isalnum()))
+            if selection.name:
+                wanted_name = normalize_for_match(selection.name)
+                got = normalize_for_match(text_lf[start:end])
+                quality = 0
+                if wanted_name and wanted_name == got:
+                    quality = 2
+                elif wanted_name:
+                    stems = [wanted_name[:-len(e)].rstrip() for e in ("\u2026", "...") if wanted_name.endswith(e)]
+                    if stems:
+                        quality = int(bool(stems[0]) and got.startswith(stems[0]))
+                    else:
+                        quality = int(len(wanted_name) >= 12 and got.startswith(wanted_name))
+                whole += quality == 2
+                cut += quality == 1
+        key = (whole, cut, fits, edges, -order)
+        if best_key is None or key > best_key:
+            best_key, best = key, (convention, converted)
+    return best
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES + ["word", "more words", " ", "\r\n", "\n"]), min_size=1, max_size=25),
+       st.data())
+def test_choose_convention_stopping_early_picks_what_scoring_every_candidate_picks(pieces, data):
+    raw = "".join(pieces)
+    n = data.draw(st.integers(0, 6))
+    selections = []
+    for k in range(n):
+        a = data.draw(st.integers(0, len(raw) + 3))
+        b = data.draw(st.integers(0, len(raw) + 3))
+        name = data.draw(st.sampled_from(["", " ", "word", raw[min(a, b):max(a, b)],
+                                          raw[min(a, b):max(a, b)].replace("\n", " ")]))
+        selections.append(QdeSelection(str(k), a, b, name=name))
+    assert choose_convention(raw, selections) == _every_candidate(raw, selections)
