@@ -40,6 +40,12 @@ def test_instruments_have_the_published_structure() -> None:
                                    "perseverant": (10, 11, 12)}
     assert "assumed" in ics.key_assumed and not ils.key_assumed and "Norwegian" in ils.key_source
     assert 9 in ics.subscales["recognition"]  # the Norwegian ICS work names item 9 a recognition item
+    # Lyon et al. 2018, Table 2 numbers the focus items ICS1-ICS3 and the ILS items in the ILS's blocks
+    assert ics.subscales["focus"] == (1, 2, 3) and "Lyon et al. 2018" in ics.key_source and "Lyon" in ils.key_source
+    # what is still assumed is exactly the rest: items 4-18 but item 9
+    checked = set(ics.subscales["focus"]) | {9}
+    assert "4-18 (item 9 aside)" in ics.key_assumed
+    assert sorted(set(range(1, 19)) - checked) == [4, 5, 6, 7, 8] + list(range(10, 19))
     for spec in INSTRUMENTS.values():
         spec.check()
         assert (spec.low, spec.high) == (0, 4)

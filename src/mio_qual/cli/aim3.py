@@ -45,7 +45,7 @@ def counselors_cmd(outcome: str, constructs: tuple[str, ...], fmt: str, out: Pat
               help="ics (Ehrhart 2014), ils (Aarons 2014), ebpas (Aarons 2004) or orc (Lehman 2002, needs --key).")
 @click.option("--key", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Scoring key (YAML: n_items, low, high, subscales, reverse); required for orc; for ics/ils "
-                   "it replaces the bundled numbering (the ICS's blocks of three are assumed).")
+                   "it replaces the bundled numbering (the ICS's blocks of three are assumed beyond items 1-3 and 9).")
 def measure_cmd(path: Path, instrument: str, key: Path | None) -> None:
     """Import one instrument's respondent x item file (item columns by number: ics1 ... ics18)."""
     say(f"{get_project().import_measure(path, instrument, key=key)} respondents read for {instrument}")

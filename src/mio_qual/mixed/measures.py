@@ -9,18 +9,21 @@ or what of it is assumed (``key_assumed``, printed with every aggregation). Four
   0-4, six subscales of three items (focus on EBP, educational support, recognition, rewards,
   selection for EBP, selection for openness); total = mean of the subscale scores. Verified:
   the item count, the six subscale names and three items each, in that order (the paper's
-  abstract and Table; the Dissemination & Implementation Models instrument entry for the ICS).
-  **Assumed, not verified**: that the form numbers its items in subscale blocks (items 1-3
-  focus ... 16-18 selection for openness). No scoring instructions, scoring script or item
-  table giving the whole numbering could be found; one later Norwegian study speaks of "item 9"
-  of the recognition subscale, which fits the blocks. A form that orders its items otherwise
-  needs ``--key`` (:func:`read_key`).
+  abstract and Table; the Dissemination & Implementation Models instrument entry for the ICS);
+  items 1-3 are the focus items (Lyon et al. 2018, Implementation Science 13:5,
+  doi:10.1186/s13012-017-0705-6, Table 2: the school adaptation written with the ICS's authors
+  numbers its focus items ICS1-ICS3 and the ILS items 1-12 in the ILS's blocks); item 9 is a
+  recognition item (a later Norwegian study, citing Peters et al. 2022, leaves this recognition
+  item out of its total). **Assumed, not verified**: that items 4-18 (item 9 aside) also run in
+  subscale blocks (4-6 educational support ... 16-18 selection for openness). No scoring
+  instructions, scoring script or item table giving the whole numbering of the original form
+  could be found. A form that orders its items otherwise needs ``--key`` (:func:`read_key`).
 * ``ils``: Implementation Leadership Scale (Aarons, Ehrhart & Farahnak 2014): 12 items scored
   0-4, four subscales of three items (proactive 1-3, knowledgeable 4-6, supportive 7-9,
   perseverant 10-12); total = mean of the subscale scores. Verified: the item count and
   subscale sizes as for the ICS, and the numbering in the item table of the Norwegian ILS
   validation (BMC Psychology 2022, doi:10.1186/s40359-022-00725-8, Table 2: items numbered 1-12
-  under their subscales).
+  under their subscales) and in Lyon et al. 2018, Table 2 (ILS1-ILS12 in the same blocks).
 * ``ebpas``: Evidence-Based Practice Attitude Scale (Aarons 2004): 15 items scored 0-4;
   requirements (11-13), appeal (9, 10, 14, 15), openness (1, 2, 4, 8), divergence (3, 5, 6,
   7); the total is the mean of all 15 items with the divergence items reversed (4 - x), the
@@ -139,19 +142,23 @@ def _run(start: int, names: Sequence[str], size: int = 3) -> dict[str, tuple[int
 
 _BLOCKS_ASSUMED = ("item numbering assumed, not verified: items {first} are taken to run in subscale blocks of "
                    "three in the published subscale order; check your form (or pass --key)")
+#: What published sources number for the ICS (items 1-3 focus; item 9 recognition): the rest is assumed.
+_ICS_CHECKED = ("items 1-3 = focus: Lyon et al. 2018 (doi:10.1186/s13012-017-0705-6) Table 2, the school adaptation "
+                "by the ICS's authors; item 9 = recognition: a later Norwegian study citing Peters et al. 2022")
 
 INSTRUMENTS: dict[str, Instrument] = {
     "ics": Instrument("ics", "Implementation Climate Scale", "ehrhart2014", 18, 0, 4,
                       _run(1, ["focus", "educational_support", "recognition", "rewards", "selection_ebp",
                                "selection_openness"]),
                       key_source="item count, subscale names and sizes (6 x 3): Ehrhart, Aarons & Farahnak 2014; "
-                                 "Dissemination & Implementation Models instrument entry",
-                      key_assumed=_BLOCKS_ASSUMED.format(first="1-18")),
+                                 "Dissemination & Implementation Models instrument entry; " + _ICS_CHECKED,
+                      key_assumed=_BLOCKS_ASSUMED.format(first="4-18 (item 9 aside)")),
     "ils": Instrument("ils", "Implementation Leadership Scale", "aarons2014", 12, 0, 4,
                       _run(1, ["proactive", "knowledgeable", "supportive", "perseverant"]),
                       key_source="item count, subscale names and sizes (4 x 3): Aarons, Ehrhart & Farahnak 2014; "
                                  "Dissemination & Implementation Models instrument entry; item numbers per subscale: "
-                                 "the Norwegian ILS validation's item table (BMC Psychology 2022, Table 2)"),
+                                 "the Norwegian ILS validation's item table (BMC Psychology 2022, Table 2) and Lyon et "
+                                 "al. 2018 (doi:10.1186/s13012-017-0705-6) Table 2"),
     "ebpas": Instrument("ebpas", "Evidence-Based Practice Attitude Scale", "aarons2004", 15, 0, 4,
                         {"requirements": (11, 12, 13), "appeal": (9, 10, 14, 15), "openness": (1, 2, 4, 8),
                          "divergence": (3, 5, 6, 7)},

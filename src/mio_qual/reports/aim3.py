@@ -205,7 +205,8 @@ def _measures_methods(data: Aim3Data) -> list[str]:
     assumed = [w for w in data.measure_warnings if "assumed" in w]
     if assumed:
         parts.append("The item-to-subscale numbering of the " + " and ".join(w.split(":", 1)[0].upper() for w in assumed)
-                     + " is assumed (blocks of three in the published subscale order), not checked against the form.")
+                     + " is assumed where no published source numbers the items (blocks of three in the published subscale "
+                     "order), not checked against the form.")
     return ["**Counselors and measures.** " + " ".join(parts)] if parts else []
 
 
