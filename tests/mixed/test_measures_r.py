@@ -1,7 +1,7 @@
 """rwg, rwg(j), ICC(1) and ICC(2) against R: the packages multilevel (Bliese) and psych (Revelle).
 
 The reference values were computed by ``tests/data/oracles/multilevel/within_group.R`` with R 4.2.2,
-multilevel 2.7 and psych 2.2.9 (versions recorded in ``reference.json``) on the sample project's ICS,
+multilevel 2.7, psych 2.2.9 and lme4 1.1 (versions recorded in ``reference.json``) on the sample project's ICS,
 ILS and EBPAS files and on two generated files (a 0-4 file in the ICS layout with edge cases, a 1-7
 file with a reversed item). R is not needed here: the tests read ``reference.csv`` and recompute
 everything with :mod:`mio_qual.mixed.measures`.
@@ -141,6 +141,31 @@ def test_icc_on_balanced_subsets_matches_psych_and_multilevel(dataset: str, by: 
         for ours, names in ((ours1, ("psych_icc1", "balanced_icc1")), (ours2, ("psych_icc1k", "balanced_icc2"))):
             for name in names:
                 assert _same(ours, reference[(scale, "", name)]), (dataset, by, scale, name, ours)
+
+
+@pytest.mark.parametrize("dataset,by", sorted(REFERENCE))
+def test_icc1_on_balanced_subsets_matches_lme4_variance_components(dataset: str, by: str) -> None:
+    """A third implementation: ICC(1) = tau00 / (tau00 + sigma^2) from lme4's REML fit of a random-intercept
+    model. In a balanced one-way design REML and ANOVA estimates coincide while the ANOVA estimate is positive;
+    when it is negative REML stops at tau00 = 0. Tolerance 1e-5: lme4's optimizer converges to about 1e-6."""
+    items, spec = _items(dataset)
+    scored = score(items, spec)
+    reference = REFERENCE[(dataset, by)]
+    for scale in {s for s, _, stat in reference if stat == "balanced_lme4_icc1"}:
+        chosen = META["balanced_subsets"][f"{dataset}|{by}|{scale}"]
+        part = scored[scored["scale"] == scale].set_index("respondent_id").loc[chosen]
+        ours, theirs = icc1(part["score"], part[by]), reference[(scale, "", "balanced_lme4_icc1")]
+        assert abs(max(ours, 0.0) - theirs) <= 1e-5, (dataset, by, scale, ours, theirs)
+
+
+def test_icc1_of_unequal_clinics_differs_from_lme4_as_documented() -> None:
+    """With unequal clinic sizes the ANOVA ICC(1) (k = N / G, what mio-qual and multilevel report) is not the REML
+    one; on the sample's ICS by clinic it is 0.01-0.02 lower on every scale (the README says they differ)."""
+    reference = REFERENCE[("sample_ics", "clinic")]
+    items, spec = _items("sample_ics")
+    ours = aggregate(items, spec)[0].groupby("scale")["icc1"].first()
+    gaps = [reference[(scale, "", "lme4_icc1")] - value for scale, value in ours.items()]
+    assert len(gaps) == 7 and all(0.005 < gap < 0.025 for gap in gaps)
 
 
 def test_edge_cases_of_the_synthetic_file_are_present() -> None:

@@ -1,7 +1,7 @@
 # Reference values for mio-qual's within-group agreement and reliability, computed with R.
 #
-# Run from the repository root (R >= 4, packages multilevel, psych, jsonlite; on Debian:
-# apt-get install r-cran-multilevel r-cran-psych r-cran-jsonlite):
+# Run from the repository root (R >= 4, packages multilevel, psych, lme4, jsonlite; on Debian:
+# apt-get install r-cran-multilevel r-cran-psych r-cran-lme4 r-cran-jsonlite):
 #
 #     Rscript tests/data/oracles/multilevel/within_group.R
 #
@@ -14,7 +14,8 @@
 #                            per item and group: rwg from multilevel::rwg; per scale: ICC(1) and ICC(2)
 #                            from multilevel::ICC1 / ICC2 on aov(); on a balanced subset (the first m
 #                            scored respondents of each group with at least m): psych::ICC's ICC1 and
-#                            ICC1k beside multilevel's;
+#                            ICC1k beside multilevel's; ICC(1) from lme4's REML variance components, on the
+#                            whole data and on the balanced subset;
 #   reference.json           R and package versions, the files read, the balanced subsets' respondents.
 # and reads the sample project's measures (transcripts_sample/measures/ics.csv, ils.csv, ebpas.csv).
 # tests/mixed/test_measures_r.py recomputes every value with mio_qual.mixed.measures and compares.
@@ -27,7 +28,17 @@ suppressPackageStartupMessages({
   library(multilevel)
   library(psych)
   library(jsonlite)
+  library(lme4)
 })
+
+# ICC(1) from the variance components of a random-intercept model fitted by REML (lme4): with balanced
+# groups it equals the ANOVA estimate whenever that is positive (REML and ANOVA estimators of a balanced
+# one-way design coincide inside the parameter space); with unequal groups it differs a little.
+reml_icc1 <- function(y, g) {
+  fit <- lme4::lmer(y ~ 1 + (1 | g), data = data.frame(y = y, g = as.factor(g)), REML = TRUE)
+  v <- as.data.frame(lme4::VarCorr(fit))$vcov
+  v[1] / (v[1] + v[2])
+}
 
 here <- "tests/data/oracles/multilevel"
 if (!dir.exists(here)) stop("run from the repository root")
@@ -148,6 +159,7 @@ check <- function(dataset, d, key, by, m = 4) {
     model <- aov(y ~ as.factor(g), data = data.frame(y = score[keep], g = grp[keep]))
     add(dataset, by, scale, "", "icc1", multilevel::ICC1(model))
     add(dataset, by, scale, "", "icc2", multilevel::ICC2(model))
+    add(dataset, by, scale, "", "lme4_icc1", suppressMessages(reml_icc1(score[keep], grp[keep])))
     # balanced subset: the first m scored respondents of every group that has m; psych::ICC wants
     # groups as rows (Shrout & Fleiss's targets) and members as columns (their judges)
     ids <- d$respondent_id[keep]
@@ -162,6 +174,7 @@ check <- function(dataset, d, key, by, m = 4) {
     bal <- aov(y ~ as.factor(g), data = sub)
     add(dataset, by, scale, "", "balanced_icc1", multilevel::ICC1(bal))
     add(dataset, by, scale, "", "balanced_icc2", multilevel::ICC2(bal))
+    add(dataset, by, scale, "", "balanced_lme4_icc1", suppressMessages(reml_icc1(sub$y, sub$g)))
     subsets[[paste(dataset, by, scale, sep = "|")]] <<- chosen
   }
   # single items: rwg = 1 - s^2 / sigma^2_EU per group (multilevel::rwg), over respondents who answered
@@ -196,7 +209,8 @@ meta <- list(
   r_version = R.version.string,
   packages = list(multilevel = as.character(packageVersion("multilevel")),
                   psych = as.character(packageVersion("psych")),
-                  jsonlite = as.character(packageVersion("jsonlite"))),
+                  jsonlite = as.character(packageVersion("jsonlite")),
+                  lme4 = as.character(packageVersion("lme4"))),
   files = list(sample_ics = "transcripts_sample/measures/ics.csv", sample_ils = "transcripts_sample/measures/ils.csv",
                sample_ebpas = "transcripts_sample/measures/ebpas.csv",
                synthetic5 = "tests/data/oracles/multilevel/synthetic5.csv",
