@@ -508,7 +508,8 @@ def direction_summary(scores: Sequence[float], outcomes: Sequence[float]) -> str
     if math.isnan(rho):
         what = "ratings" if len({a for a, _ in rated}) < 2 else "outcomes"
         return f"no rho: the {what} do not vary (n = {n} rated cases)"
-    return f"rho = {rho:+.2f} (n = {n} rated cases)"
+    shown = f"{rho:+.2f}".replace("-0.00", "+0.00")  # a rho of 0 computed as -1e-17 is not negative
+    return f"rho = {shown} (n = {n} rated cases)"
 
 
 def _quote_line(row: Any, longest: int = 320) -> str:
