@@ -103,13 +103,9 @@ def _insert_parts(store: "Store", transcript: "Transcript") -> None:
         [(tid, s.label, s.study_id, s.role) for s in transcript.speakers],
     )
     # one statement per kind, naming only the columns that kind fills (fewer values to bind per row:
-    # sentences are most of the rows)
+    # sentences are most of the rows), in the order of the primary key (transcript, kind, n) so that
+    # transcripts imported in id order append to the table's B-tree instead of splitting its pages
     speaker_of = {t.n: t.speaker for t in transcript.turns}
-    connection.executemany(
-        "INSERT INTO segments (transcript_id, kind, n, start, end, turn_n, speaker, body_start, start_time, end_time)"
-        " VALUES (?,'turn',?,?,?,?,?,?,?,?)",
-        [(tid, t.n, t.start, t.end, t.n, t.speaker, t.body_start, t.start_time, t.end_time) for t in transcript.turns],
-    )
     connection.executemany(
         "INSERT INTO segments (transcript_id, kind, n, start, end, turn_n, paragraph_n, speaker)"
         " VALUES (?,'paragraph',?,?,?,?,?,?)",
@@ -119,6 +115,11 @@ def _insert_parts(store: "Store", transcript: "Transcript") -> None:
         "INSERT INTO segments (transcript_id, kind, n, start, end, turn_n, paragraph_n, speaker)"
         " VALUES (?,'sentence',?,?,?,?,?,?)",
         [(tid, s.n, s.start, s.end, s.turn_n, s.paragraph_n, speaker_of.get(s.turn_n)) for s in transcript.sentences],
+    )
+    connection.executemany(
+        "INSERT INTO segments (transcript_id, kind, n, start, end, turn_n, speaker, body_start, start_time, end_time)"
+        " VALUES (?,'turn',?,?,?,?,?,?,?,?)",
+        [(tid, t.n, t.start, t.end, t.n, t.speaker, t.body_start, t.start_time, t.end_time) for t in transcript.turns],
     )
     connection.executemany(
         "INSERT INTO notes (transcript_id, start, end, kind, time) VALUES (?,?,?,?,?) ON CONFLICT DO NOTHING",

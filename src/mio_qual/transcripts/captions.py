@@ -3,7 +3,9 @@ YouTube's SubViewer captions (``.sbv``) and diarization JSON (``.json``, as Whis
 tools write it: ``{"segments": [{"start", "end", "text", "speaker"}, ...]}``).
 
 Plain WebVTT files (header, ``NOTE`` blocks, cues) are scanned directly, which gives the same
-cues as webvtt-py several times faster; any other WebVTT file goes through webvtt-py.
+cues as webvtt-py several times faster; any other WebVTT file goes through webvtt-py. Plain
+SubRip files are scanned directly too (the same cues as ``srt.parse``); any other goes through
+``srt``.
 
 Speakers come from, in order: a WebVTT voice span (``<v Jane Doe>text</v>``, Teams), a
 bracketed label (``[SPEAKER_00]: text``, diarization tools), or a ``Label: text`` prefix (Zoom;
@@ -176,7 +178,51 @@ def _vtt_cues_full(text: str, path: Path) -> list[tuple[float, float, str]]:
     ]
 
 
+# ASCII digits, as srt reads them; more hours than this go to srt, which refuses what timedelta cannot hold
+_SRT_TIME = r"([0-9]{2,6}):([0-9][0-9]):([0-9][0-9]),([0-9]{3})"
+_SRT_TIMING = re.compile(rf"{_SRT_TIME} --> {_SRT_TIME}")
+# a cue line the srt package might read as the next cue's number (a cue without its blank line)
+_SRT_NUMBER_LIKE = re.compile(r"\s*(?:-?[0-9]+\.?[0-9]*)?\s*")
+
+
+def _srt_cues_simple(text: str) -> list[tuple[float, float, str]] | None:
+    """Cues of a plain SubRip file (``\\n`` line ends), or None when the file needs the ``srt`` package.
+
+    Plain means: blocks one blank line apart, each a cue number, a ``hh:mm:ss,mmm -->
+    hh:mm:ss,mmm`` line and at least one line of text, none of which is blank, holds ``-->`` or
+    looks like a cue number (the package's rules for damaged files then come into play). For
+    those this scan gives the same cues as ``srt.parse`` (tests compare them) without a
+    ``timedelta`` and a ``Subtitle`` object per cue.
+    """
+    if not text[:1].isdigit() or text.endswith("\n\n\n"):
+        return None
+    cues: list[tuple[float, float, str]] = []
+    timing = _SRT_TIMING.fullmatch
+    number_like = _SRT_NUMBER_LIKE.fullmatch
+    for block in text.rstrip("\n").split("\n\n"):
+        lines = block.split("\n")
+        if len(lines) < 3 or not lines[0].isdigit() or not lines[0].isascii():
+            return None
+        m = timing(lines[1])
+        if m is None:
+            return None
+        payload = lines[2:]
+        for line in payload:
+            if "-->" in line or number_like(line):
+                return None
+        g = m.groups()
+        cues.append((_ms(*g[:4]) / 1000, _ms(*g[4:]) / 1000, "\n".join(payload)))
+    return cues
+
+
 def _srt_cues(text: str, path: Path) -> list[tuple[float, float, str]]:
+    simple = _srt_cues_simple(text)
+    if simple is not None:
+        return simple
+    return _srt_cues_full(text, path)
+
+
+def _srt_cues_full(text: str, path: Path) -> list[tuple[float, float, str]]:
     import srt
 
     try:

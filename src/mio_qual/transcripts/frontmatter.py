@@ -21,8 +21,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..errors import InputError
 
 _OPEN = re.compile(r"---[ \t]*\n")
@@ -53,6 +51,8 @@ def _check_shape(block: str, path: str | Path | None) -> None:
     nesting exhausts the recursive constructor. The check walks PyYAML's event stream, which
     builds nothing.
     """
+    import yaml
+
     depth = 0
     for event in yaml.parse(block, Loader=yaml.SafeLoader):
         if isinstance(event, yaml.AliasEvent):
@@ -108,6 +108,8 @@ def split_front_matter(text: str, *, path: str | Path | None = None) -> tuple[di
     if close is None:
         return {}, 0, 0
     block = text[first : close.start()]
+    import yaml  # loaded only for a file with front matter
+
     try:
         _check_shape(block, path)
         data = yaml.safe_load(block) if block.strip() else {}

@@ -45,6 +45,7 @@ _NOTE = re.compile(
     r"|\((?P<p>(?:" + "|".join(re.escape(w) for w in sorted(_PAREN_WORDS, key=len, reverse=True)) + r")[^()\n]{0,80})\)",
     re.IGNORECASE,
 )
+_ANY_KIND_WORD = re.compile("|".join(re.escape(w) for words in _WORDS.values() for w in words))
 _TIME = re.compile(r"(?<![\d:])(\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?)(?![\d:])")
 
 
@@ -57,6 +58,8 @@ def note_kind(content: str) -> str:
     ('inaudible', 'laughter', 'other')
     """
     low = content.lower()
+    if _ANY_KIND_WORD.search(low) is None:  # one scan settles most contents (speaker labels in captions)
+        return "other"
     for kind, words in _WORDS.items():
         if any(w in low for w in words):
             return kind

@@ -23,6 +23,7 @@ from .model import SourceBlock
 # line numbers survive; tests check that the result is canonical.
 _LINE_BREAKS = re.compile(r"\r\n|\r|\u2028|\u2029|\x0b|\x0c|\x85")
 _TRAILING_SPACE = re.compile(r"[ \t\u00a0\u200b]+$", re.MULTILINE)
+_TRAILING_CHARS = frozenset(" \t\u00a0\u200b")
 
 
 @dataclass
@@ -42,11 +43,29 @@ def canonical_lines(raw: str) -> str:
     text = raw.replace("\x00", "")
     if text.startswith("\ufeff"):
         text = text.lstrip("\ufeff")
-    if "\r" in text or _LINE_BREAKS.search(text):
+    if text.isascii():  # single-character searches instead of a regex tried at every offset
+        breaks = "\r" in text or "\x0b" in text or "\x0c" in text
+    else:
+        breaks = _LINE_BREAKS.search(text) is not None
+    if breaks:
         text = _LINE_BREAKS.sub("\n", text)
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
-    return _TRAILING_SPACE.sub("", text)
+    return _TRAILING_SPACE.sub("", text) if _has_trailing_space(text) else text
+
+
+def _has_trailing_space(text: str) -> bool:
+    """True when a line of ``text`` ends in a character ``_TRAILING_SPACE`` removes (looked for at
+    the line ends only: the regex would be tried at every space of the text)."""
+    if text[-1:] in _TRAILING_CHARS:
+        return True
+    find = text.find
+    pos = find("\n")
+    while pos >= 0:
+        if pos and text[pos - 1] in _TRAILING_CHARS:
+            return True
+        pos = find("\n", pos + 1)
+    return False
 
 
 def line_blocks(text: str, first_line: int, n_before: int, n_total: int) -> list[SourceBlock]:

@@ -7,9 +7,9 @@ the first turn (a title line, an interviewer's header) forms paragraphs of turn 
 Sentences are those of spaCy's rule-based sentencizer (:func:`mio_qual.nlp.get_nlp` with
 ``lemmatize=False``) run over each paragraph of speech on its own, so that a sentence never
 crosses a paragraph (or a turn). :class:`SentenceSplitter` finds the same boundaries without a
-spaCy document per paragraph: only the chunks around sentence-final characters go through
-spaCy's tokenizer, once per distinct chunk. Turn-0 paragraphs (headers, not speech) get no
-sentences.
+spaCy document per paragraph: only the chunks around sentence-final characters are tokenized,
+once per distinct chunk, and the common ones without loading spaCy at all. Turn-0 paragraphs
+(headers, not speech) get no sentences.
 """
 
 from __future__ import annotations
@@ -74,6 +74,64 @@ _CACHE_LIMIT = 100_000
 # (starts inside it, pending on leaving it) without, then the same with
 _Effect = tuple[tuple[int, ...], bool, tuple[int, ...], bool]
 
+# The sentence-final characters of spaCy's rule-based sentencizer (its default ``punct_chars``,
+# spacy 3.8), as code points; tests/transcripts/test_segment.py checks they are still spaCy's.
+SENTENCE_FINAL = frozenset(
+    "!.?\u0589\u061f\u06d4\u0700\u0701\u0702\u07f9\u0964\u0965\u104a\u104b\u1362\u1367\u1368\u166e"
+    "\u1735\u1736\u1803\u1809\u1944\u1945\u1aa8\u1aa9\u1aaa\u1aab\u1b5a\u1b5b\u1b5e\u1b5f\u1c3b"
+    "\u1c3c\u1c7e\u1c7f\u203c\u203d\u2047\u2048\u2049\u2e2e\u2e3c\u3002\ua4ff\ua60e\ua60f\ua6f3"
+    "\ua6f7\ua876\ua877\ua8ce\ua8cf\ua92f\ua9c8\ua9c9\uaa5d\uaa5e\uaa5f\uaaf0\uaaf1\uabeb\ufe52"
+    "\ufe56\ufe57\uff01\uff0e\uff1f\uff61\U00010a56\U00010a57\U00011047\U00011048\U000110be\U000110bf"
+    "\U000110c0\U000110c1\U00011141\U00011142\U00011143\U000111c5\U000111c6\U000111cd\U000111de"
+    "\U000111df\U00011238\U00011239\U0001123b\U0001123c\U000112a9\U0001144b\U0001144c\U000115c2"
+    "\U000115c3\U000115c9\U000115ca\U000115cb\U000115cc\U000115cd\U000115ce\U000115cf\U000115d0"
+    "\U000115d1\U000115d2\U000115d3\U000115d4\U000115d5\U000115d6\U000115d7\U00011641\U00011642"
+    "\U0001173c\U0001173d\U0001173e\U00011a42\U00011a43\U00011a9b\U00011a9c\U00011c41\U00011c42"
+    "\U00016a6e\U00016a6f\U00016af5\U00016b37\U00016b38\U00016b44\U0001bc9f\U0001da88"
+)
+# Two shapes of chunk whose tokens are known without spaCy's tokenizer (the tests check both
+# against it, and that these are all of spaCy's English special cases of the first shape):
+# ASCII letters and one ".", "?" or "!" split into the word(s) and the mark, unless the chunk is
+# a special case that keeps its full stop ("Dr.", "vs.", "a.": one word); an opening bracket and ASCII
+# letters, perhaps closed, split into the bracket(s) and the word.
+_WORD_MARK = re.compile(r"[A-Za-z]*(?:[a-z]|[A-Z][A-Z])\.|[A-Za-z]+[?!]")
+_BRACKETED = re.compile(r"[(\[][A-Za-z]+[)\]]?")
+_KEEPS_STOP = frozenset(
+    "Adm. Ak. Ala. Apr. Ariz. Ark. Aug. Bros. Calif. Co. Colo. Conn. Corp. Dec. Del. Dr. Feb. Fla. Ga. Gen. "
+    "Gov. Ia. Id. Ill. Inc. Ind. Jan. Jr. Jul. Jun. Kan. Kans. Ky. La. Ltd. Mar. Mass. Md. Messrs. Mich. "
+    "Minn. Miss. Mo. Mont. Mr. Mrs. Ms. Mt. Neb. Nebr. Nev. Nov. Oct. Okla. Ore. Pa. Prof. Rep. Rev. Sen. "
+    "Sep. Sept. St. Tenn. Va. Wash. Wis. a. b. c. co. d. e. f. g. h. i. j. k. l. m. n. o. p. q. r. s. t. "
+    "u. v. vs. w. x. y. z.".split()
+)
+_ENDS = ((), True, (0,), True)  # words, then a sentence-final mark
+_OPENS = ((), False, (1,), False)  # an opening bracket, then a word
+_WORD = ((), False, (0,), False)  # one word (a special case keeping its full stop)
+
+
+def _plain_effect(chunk: str) -> _Effect | None:
+    """``SentenceSplitter._effect`` of a chunk of the two shapes above; None for any other."""
+    if _WORD_MARK.fullmatch(chunk):
+        return _WORD if chunk in _KEEPS_STOP else _ENDS
+    if _BRACKETED.fullmatch(chunk):
+        return _OPENS
+    return None
+
+
+def _walk(tokens: list[tuple[int, bool, bool]]) -> _Effect:
+    """The sentencizer over ``(offset, sentence-final, punctuation)`` tokens, entered without and with
+    a pending sentence-final token."""
+    parts: list = []
+    for pending in (False, True):
+        starts = []
+        for idx, final, punct in tokens:
+            if final:
+                pending = True
+            elif pending and not punct:
+                starts.append(idx)
+                pending = False
+        parts += [tuple(starts), pending]
+    return tuple(parts)  # type: ignore[return-value]
+
 
 class SentenceSplitter:
     """spaCy's rule-based sentencizer, applied without building a spaCy document per paragraph.
@@ -84,19 +142,20 @@ class SentenceSplitter:
     and tokenizes each whitespace-delimited chunk on its own; a whitespace run other than one
     plain space is a token of its own (not punctuation). So only the chunks holding a
     sentence-final character, and the chunks right after them, matter: one regex pass finds the
-    sentence-final characters, their chunks go through spaCy's own tokenizer (once per distinct
-    chunk, cached), and from there the splitter walks forward to the first token that is not
-    punctuation. A following chunk that starts with a letter or digit starts with a word; any
-    other is tokenized too. The boundaries are the sentencizer's, without a ``Token`` object per
-    word (tests/transcripts/test_segment.py checks them against ``nlp.pipe`` on random text).
+    sentence-final characters, the tokens of their chunks are found (once per distinct chunk,
+    cached), and from there the splitter walks forward to the first token that is not
+    punctuation. A following chunk that starts with a letter or digit starts with a word; the
+    tokens of any other are found too. The common chunks ("word.", "MIO?", "(laughs)") have
+    tokens known without spaCy; any other goes through spaCy's own tokenizer, loaded on first
+    use, so an import of ordinary transcripts never loads spaCy. The boundaries are the
+    sentencizer's, without a ``Token`` object per word (tests/transcripts/test_segment.py checks
+    them against ``nlp.pipe`` on random text, and the shapes decided without spaCy against its
+    tokenizer).
     """
 
     def __init__(self) -> None:
-        from ..nlp import get_nlp
-
-        nlp = get_nlp(lemmatize=False)
-        self._tokenizer = nlp.tokenizer
-        self._final = frozenset(nlp.get_pipe("sentencizer").punct_chars)
+        self._tokenizer = None  # spaCy's, loaded only for a chunk _plain_effect cannot decide
+        self._final = SENTENCE_FINAL
         # a class of the ASCII ones searches much faster than one holding characters beyond U+FFFF
         self._find_ascii = re.compile("[" + "".join(re.escape(c) for c in sorted(self._final) if c.isascii()) + "]+")
         self._find_any = re.compile("[" + "".join(re.escape(c) for c in sorted(self._final)) + "]+")
@@ -108,19 +167,17 @@ class SentenceSplitter:
         if effect is None:
             if len(self._chunks) >= _CACHE_LIMIT:  # memory stays bounded on any corpus
                 self._chunks.clear()
-            tokens = [(t.idx, t.text in self._final, t.is_punct) for t in self._tokenizer(chunk)]
-            parts: list = []
-            for pending in (False, True):
-                starts = []
-                for idx, final, punct in tokens:
-                    if final:
-                        pending = True
-                    elif pending and not punct:
-                        starts.append(idx)
-                        pending = False
-                parts += [tuple(starts), pending]
-            effect = self._chunks[chunk] = tuple(parts)  # type: ignore[assignment]
-        return effect  # type: ignore[return-value]
+            effect = self._chunks[chunk] = _plain_effect(chunk) or self._tokenizer_effect(chunk)
+        return effect
+
+    def _tokenizer_effect(self, chunk: str) -> _Effect:
+        """``_effect`` from spaCy's tokenizer (loaded on first use) and the sentencizer's rule."""
+        if self._tokenizer is None:
+            from ..nlp import get_nlp
+
+            self._tokenizer = get_nlp(lemmatize=False).tokenizer
+        tokens = [(t.idx, t.text in self._final, t.is_punct) for t in self._tokenizer(chunk)]
+        return _walk(tokens)
 
     def starts(self, paragraph: str) -> list[int]:
         """Offsets in ``paragraph`` where the sentencizer starts a sentence (0 first)."""
