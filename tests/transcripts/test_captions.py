@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from helpers import REPO
 from mio_qual.transcripts import read_transcript
-from mio_qual.transcripts.captions import _vtt_cues_full, _vtt_cues_simple
+from mio_qual.transcripts.captions import _srt_cues_full, _srt_cues_simple, _vtt_cues_full, _vtt_cues_simple
 
 DATA = REPO / "tests" / "data" / "readers"
 SAMPLE = REPO / "transcripts_sample"
@@ -80,3 +80,55 @@ def test_fast_scan_agrees_with_webvtt_py(text):
     fast = _vtt_cues_simple(text)
     if fast is not None:
         assert fast == _vtt_cues_full(text, Path("x.vtt"))
+
+
+# ------------------------------------------------------------ SubRip: the fast scan is srt.parse
+def _srt_files() -> list[Path]:
+    return sorted(DATA.glob("*.srt")) + sorted(SAMPLE.glob("*.srt"))
+
+
+def test_fast_srt_scan_matches_the_srt_package_on_real_files():
+    files = _srt_files()
+    assert len(files) >= 2
+    for path in files:
+        text = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
+        fast = _srt_cues_simple(text)
+        assert fast is not None, path
+        assert fast == _srt_cues_full(text, path), path
+
+
+GOOD_SRT_TIMES = st.sampled_from(["00:00:01,000", "00:01:02,500", "01:02:03,004", "123:00:00,999"])
+ODD_SRT_TIMES = st.sampled_from(["0:00:01,000", "00:00:01.000", "00:00:01,5", "00:00:61,000", "1234567:00:00,000",
+                                 "\u0660\u0660:00:01,000"])
+GOOD_SRT_LINES = st.sampled_from(["[SPEAKER_00]: hello", "Ana: hi there", "plain words", "2 buses", "<i>tag</i>"])
+ODD_SRT_LINES = st.sampled_from(["12", "-3.5", "  ", "", "a --> b", "00:00:05,000 --> 00:00:06,000", "\t", "7 "])
+
+
+@st.composite
+def srt_documents(draw) -> str:
+    """Mostly well-formed SubRip text, with now and then one of the oddities the srt package tolerates."""
+    odd = draw(st.integers(min_value=0, max_value=3)) == 0  # a quarter of the documents may hold oddities
+
+    def pick(good, bad):
+        return draw(bad) if odd and draw(st.integers(min_value=0, max_value=4)) == 0 else draw(good)
+
+    blocks = []
+    for n in range(1, draw(st.integers(min_value=0, max_value=6)) + 1):
+        lines = [pick(st.just(str(n)), st.sampled_from(["", "x", "7a", str(n + 10)]))]
+        arrow = pick(st.just(" --> "), st.sampled_from(["-->", " -> ", " -->  "]))
+        lines.append(f"{pick(GOOD_SRT_TIMES, ODD_SRT_TIMES)}{arrow}{pick(GOOD_SRT_TIMES, ODD_SRT_TIMES)}"
+                     f"{pick(st.just(''), st.just(' X1:10'))}")
+        lines += [pick(GOOD_SRT_LINES, ODD_SRT_LINES) for _ in range(draw(st.integers(min_value=1, max_value=3)))]
+        blocks.append("\n".join(line for line in lines))
+    sep = pick(st.just("\n\n"), st.sampled_from(["\n\n\n", "\n"]))
+    return pick(st.just(""), st.sampled_from(["\n", " "])) + sep.join(blocks) + pick(
+        st.sampled_from(["", "\n", "\n\n"]), st.just("\n\n\n"))
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=srt_documents())
+def test_fast_srt_scan_agrees_with_the_srt_package(text):
+    """Whatever the scan accepts, srt.parse reads to the same cues (and does not refuse)."""
+    fast = _srt_cues_simple(text)
+    if fast is not None:
+        assert fast == _srt_cues_full(text, Path("x.srt"))

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+import subprocess
+import sys
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -9,7 +13,16 @@ from helpers import REPO
 from mio_qual.nlp import get_nlp
 from mio_qual.transcripts import read_manifest, read_transcripts
 from mio_qual.transcripts.model import Paragraph, Transcript, Turn
-from mio_qual.transcripts.segment import SentenceSplitter, add_sentences, build_paragraphs, paragraph_spans
+from mio_qual.transcripts.segment import (
+    _KEEPS_STOP,
+    _WORD_MARK,
+    SENTENCE_FINAL,
+    SentenceSplitter,
+    _plain_effect,
+    add_sentences,
+    build_paragraphs,
+    paragraph_spans,
+)
 
 
 def test_paragraph_spans_split_on_blank_lines_and_trim():
@@ -175,3 +188,64 @@ def test_sample_study_sentences_are_the_sentencizers():
     assert len(transcripts) >= 16
     for t in transcripts:
         assert [(s.paragraph_n, s.start, s.end) for s in t.sentences] == _sentencizer_sentences(t), t.id
+
+
+# ------------------------------------------------------------ chunks decided without spaCy
+def test_sentence_final_characters_are_the_sentencizers():
+    assert SENTENCE_FINAL == frozenset(get_nlp(lemmatize=False).get_pipe("sentencizer").punct_chars)
+
+
+def test_special_cases_of_the_plain_shapes_are_all_listed():
+    """Every special case of spaCy's English tokenizer shaped like "word." is one the splitter knows keeps
+    its full stop; none is shaped like a bracketed word (so those shapes split as the splitter assumes)."""
+    rules = get_nlp(lemmatize=False).tokenizer.rules
+    assert {key for key in rules if _WORD_MARK.fullmatch(key)} == _KEEPS_STOP
+    bracket_parts = re.compile(r"[(\[]?[A-Za-z]+[)\]]?")
+    assert [key for key in rules if bracket_parts.fullmatch(key) and not key.isalpha()] == []
+
+
+class _TokenizerOnly(SentenceSplitter):
+    """The splitter as it was before the plain shapes: every chunk through spaCy's tokenizer."""
+
+    def _effect(self, chunk):
+        return self._tokenizer_effect(chunk)
+
+
+LETTERS = st.text(alphabet=st.sampled_from(list("abcxyzABCXYZ")), min_size=1, max_size=6)
+PLAIN_CHUNK = (st.tuples(LETTERS, st.sampled_from([".", "?", "!"])).map("".join)
+               | st.tuples(st.sampled_from(["(", "["]), LETTERS, st.sampled_from(["", ")", "]"])).map("".join)
+               | st.sampled_from(sorted(_KEEPS_STOP)))
+
+
+@settings(max_examples=400, deadline=None)
+@given(chunk=PLAIN_CHUNK)
+def test_plain_shapes_have_the_tokenizers_effect(chunk):
+    effect = _plain_effect(chunk)
+    if effect is not None:
+        assert effect == _TokenizerOnly()._tokenizer_effect(chunk)
+
+
+PLAIN_PIECES = ["word.", "MIO.", "MIO?", "OK.", "I.", "B.", "ok!", "Tuesday.", "(laughs)", "(laughs", "[pause]",
+                "[inaudible", "Dr.", "co.", "Co.", "vs.", "a.", "so", "I", "(", "“h”", "x-b.", "can't.", "...", ",",
+                "\t", "\n", "  "]
+
+
+@settings(max_examples=300, deadline=None)
+@given(parts=st.lists(st.sampled_from(PLAIN_PIECES), min_size=1, max_size=25))
+def test_splitter_equals_the_tokenizer_only_splitter(parts):
+    """The plain shapes change no start: the same as the splitter sending every chunk through spaCy."""
+    paragraph = " ".join(parts).strip(" \t\n\r\u00a0")
+    if paragraph:
+        assert SentenceSplitter().starts(paragraph) == _TokenizerOnly().starts(paragraph)
+        assert SentenceSplitter().starts(paragraph) == _sentencizer_starts(paragraph)
+
+
+def test_importing_plain_transcripts_does_not_load_spacy(tmp_path):
+    (tmp_path / "T1.txt").write_text("Interviewer: How did it go? (laughs)\n\nParticipant: Fine. We met MIO.\n"
+                                     "Dr. Who came. [inaudible] Then it ended!\n", encoding="utf-8")
+    code = ("import sys; from mio_qual import Project; p = Project.create(sys.argv[1]);"
+            "r = p.import_transcripts([sys.argv[2]]); assert r.added == ['T1'];"
+            "print(len(p.sentences()), 'spacy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "project"), str(tmp_path / "T1.txt")],
+                         capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["6", "False"]

@@ -102,7 +102,7 @@ class TranscriptsMixin(ProjectBase):
                                     "so not imported (add a row for it, or import it by name)"))
         problems: list[InputError] = []
         total = len(jobs)
-        splitter = SentenceSplitter()  # loads spaCy before the collector is told to skip what is loaded
+        splitter = SentenceSplitter()  # one for the whole import: its cache of chunks spans the batches
 
         def read_all() -> Iterator[tuple["Transcript", str]]:
             """The files' transcripts with their files' SHA-256, sentences segmented a batch at a time."""
@@ -371,9 +371,10 @@ def _older_objects_left_alone() -> Iterator[None]:
     """Keep the objects that exist now out of the garbage collector's passes until the block ends.
 
     An import makes millions of short-lived objects, and every full collection would also walk
-    each object of the libraries already loaded (spaCy alone holds hundreds of thousands):
-    :func:`gc.freeze` leaves those out, :func:`gc.unfreeze` puts them back. About a tenth of an
-    import's CPU time (benchmarks/import_corpus.py). Nothing is done when the caller froze
+    each object of the libraries already loaded (spaCy, when the caller has loaded it, holds
+    hundreds of thousands): :func:`gc.freeze` leaves those out, :func:`gc.unfreeze` puts them
+    back. About a tenth of an import's CPU time with spaCy loaded; nothing measurable when the
+    import runs without it (benchmarks/import_corpus.py). Nothing is done when the caller froze
     objects already (their freeze is theirs to undo).
     """
     if gc.get_freeze_count():
