@@ -60,6 +60,30 @@ def test_word_and_sheet_together_name_both_layers(tmp_path: Path) -> None:
     assert "imported 2 codings from 2 file(s) into layers casey, jordan;" in out.output
 
 
+
+def test_a_word_lock_file_among_the_coded_files_is_skipped_with_a_note(tmp_path: Path) -> None:
+    """A coder still has T1.docx open in Word: coded/*.docx names Word's lock file ~$T1.docx too.
+    It is skipped with a note instead of refusing the whole import as a damaged .docx."""
+    import docx
+
+    folder = _project(tmp_path)
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--project", str(folder), "coding", "export-docx", "--out", str(tmp_path / "w")]).exit_code == 0
+    document = docx.Document(str(tmp_path / "w" / "T1.docx"))
+    paragraph = next(p for p in document.paragraphs if "private room" in p.text)
+    document.add_comment(paragraph.runs[-1], text="IS.J2", author="A")
+    document.save(str(tmp_path / "w" / "T1.docx"))
+    lock = tmp_path / "w" / "~$T1.docx"  # what Word writes: the user's name padded, not a zip
+    lock.write_bytes(b"\x06Jordan" + b" " * 47 + b"\x06\x00J\x00o\x00r\x00d\x00a\x00n\x00" + b"\x00" * 60)
+    files = sorted(str(p) for p in (tmp_path / "w").glob("*.docx"))
+    assert len(files) == 2
+    out = runner.invoke(cli, ["--project", str(folder), "coding", "import", *files, "--coder", "jordan"])
+    assert out.exit_code == 0, out.output
+    assert "imported 1 codings" in out.output and "~$T1.docx: a lock file" in out.output
+    with Project.open(folder) as project:
+        assert project.codings()["code"].tolist() == ["IS.J2"]
+
+
 FOLDERS_QDC = """<?xml version="1.0" encoding="utf-8"?>
 <CodeBook xmlns="urn:QDA-XML:codebook:1.0" origin="ATLAS.ti Win 23.4.0"><Codes>
 <Code guid="aaaaaaaa-0000-0000-0000-000000000001" name="Barriers" isCodable="false">

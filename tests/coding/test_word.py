@@ -435,3 +435,55 @@ def test_redacted_copy_comments_land_on_the_stored_text(tmp_path):
     named = read_word_file(project.export_docx("T01", tmp_path / "named.docx", show_names=True))
     assert "\n\n".join(p.text for p in named.paragraphs if p.styled) == text
     project.close()
+
+
+def _isolate(paragraph, words):
+    """The paragraph's runs rebuilt as before / ``words`` / after; returns the run holding ``words``."""
+    full = paragraph.text
+    i = full.index(words)
+    for run in paragraph.runs[1:]:
+        run._r.getparent().remove(run._r)
+    paragraph.runs[0].text = full[:i]
+    middle = paragraph.add_run(words)
+    paragraph.add_run(full[i + len(words):])
+    return middle
+
+
+def test_comments_in_the_cells_of_a_table_transcript_written_by_libreoffice(tmp_path):
+    """Issue 16: a transcript laid out as a table (speaker, time, text columns; written by
+    LibreOffice, tests/data/interop/libreoffice) is coded by commenting on its cells: inside a
+    cell, on a cell's second paragraph, on a speaker cell, across two rows, and in the table's
+    rest after a page break. Each coding lands on exactly the commented words of the stored text."""
+    import shutil
+
+    from helpers import REPO
+    from mio_qual import Project
+
+    source = tmp_path / "INT21.docx"
+    shutil.copy(REPO / "tests" / "data" / "interop" / "libreoffice" / "table_transcript.docx", source)
+    project = Project.create(tmp_path / "study")
+    project.import_transcripts([source])
+    text = project.text("INT21")
+    document = docx.Document(str(source))
+    first, second = document.tables
+    cell = first.rows[3].cells[2]  # Counselor, 00:00:14: two paragraphs
+    _comment(document, _isolate(cell.paragraphs[0], "no private room"), "IS.J2")
+    _comment(document, _isolate(cell.paragraphs[1], "Later on it got better."), "MIO.SCHED")
+    _comment(document, _isolate(first.rows[4].cells[0].paragraphs[0], "Interviewer"), "IS.A")
+    start = _isolate(first.rows[4].cells[2].paragraphs[0], "What changed?")
+    end = _isolate(first.rows[5].cells[2].paragraphs[0], "the café upstairs")
+    _comment(document, [start, end], "IS.J")
+    _comment(document, _isolate(second.rows[1].cells[2].paragraphs[0], "failed twice"), "MIO.REC")
+    coded = tmp_path / "casey" / "INT21.docx"
+    coded.parent.mkdir()
+    document.save(str(coded))
+
+    project.import_word_comments([coded], coder="casey")
+    got = {r.code: text[r.start:r.end] for r in project.codings(coder="casey").itertuples()}
+    interviewer = text.index("Interviewer (00:01:02)")
+    assert got == {"IS.J2": "no private room", "MIO.SCHED": "Later on it got better.",
+                   "IS.A": text[interviewer:interviewer + len("Interviewer")],
+                   "IS.J": text[text.index("What changed?"):text.index("the café upstairs") + len("the café upstairs")],
+                   "MIO.REC": "failed twice"}
+    assert got["IS.J"].count("\n\n") == 1  # across two rows, so two turns
+    project.close()

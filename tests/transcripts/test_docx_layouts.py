@@ -111,4 +111,4 @@ def test_text_boxes_read_once_and_footnotes_kept_as_metadata(tmp_path: Path) -> 
                                                  ("R", "The room note was in a text box."), ("I", "Thanks."),
                                                  ("R", "Fine")]
     assert t.text.count("text box") == 1
-    assert t.metadata["footnotes"] == ["2: Participant laughed."]
+    assert t.metadata["footnotes"] == ["footnote 1: Participant laughed."]  # as Word numbers it, not its id 2

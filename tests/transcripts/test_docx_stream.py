@@ -121,7 +121,7 @@ def test_every_construct_is_read_the_same_way_by_both_readers(tmp_path):
     source = read_docx(path)
     # what each construct became (so that "the same" is not "the same nothing")
     assert source.metadata["title"] == "INT77 interview" and source.metadata["clinic"] == "Northside"
-    assert source.metadata["footnotes"] == ["1: A footnote about the plan", "2: A endnote about the plan"]
+    assert source.metadata["footnotes"] == ["footnote 1: A footnote about the plan", "endnote 1: A endnote about the plan"]
     assert source.metadata["tables"] == [[["a", "b", "c"]]]  # a table nested in a cell is not read
     assert "INTERVIEWER: Tell me about the room?" in source.text
     assert "P1: It is on Tuesday page 3, see the plan." in source.text

@@ -84,3 +84,9 @@ def test_lock_and_hidden_files_are_skipped_with_a_warning(tmp_path: Path) -> Non
     assert result.added == ["INT01"]
     warned = dict(result.warnings)
     assert "Word lock file" in warned["~$INT01.docx"] and "hidden file" in warned["._INT01.txt"]
+    # the lock file named by a shell pattern (files/*: the shell leaves out hidden files, not
+    # lock files) is skipped the same way, so one open document does not stop the import
+    again = Project.create(tmp_path / "q")
+    result = again.import_transcripts(sorted(p for p in folder.iterdir() if not p.name.startswith(".")))
+    assert result.added == ["INT01"]
+    assert "Word lock file" in dict(result.warnings)["~$INT01.docx"]

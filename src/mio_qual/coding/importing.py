@@ -82,6 +82,12 @@ class CodingImport:
                   done.n_codings, sum(w.removed for w in done.writes), done.skipped)
         self.notes.extend(done.lines()[:1] + done.warnings)
 
+    def skip_locks(self, paths: Iterable[Path]) -> None:
+        """Note the lock files skipped (see :func:`sort_by_kind`)."""
+        self.notes.extend(f"{Path(p).name}: a lock file (the document is open in Word, or Word did not close "
+                          "cleanly): skipped; close the document and import again if its coding was not saved"
+                          for p in paths)
+
     def finish(self, word_coder: str | None) -> None:
         """Name the layers written (``word_coder``: the layer of the Word files, if any)."""
         self.layers = sorted(({word_coder} if word_coder else set())
@@ -180,13 +186,20 @@ def distinct_names(paths: Iterable[str | Path]) -> None:
 def sort_by_kind(paths: Iterable[str | Path], coder: str | None = None) -> dict[str, list[Path]]:
     """Group coding files into ``docx``, ``sheet`` and ``qdpx``; refuse any other kind, and two files of one name.
 
-    Word files need a ``coder`` (they name none).
+    Word files need a ``coder`` (they name none). Lock files (``~$T1.docx``, left by Word while a
+    coder has the file open, which a pattern such as ``coded/*.docx`` names) are put under ``lock``
+    to be skipped with a note (:meth:`CodingImport.skip_locks`), not read as coding files.
     """
+    import zipfile
+
     paths = list(paths)
     distinct_names(paths)
-    by_kind: dict[str, list[Path]] = {"docx": [], "sheet": [], "qdpx": []}
+    by_kind: dict[str, list[Path]] = {"docx": [], "sheet": [], "qdpx": [], "lock": []}
     for path in map(Path, paths):
         suffix = path.suffix.lower()
+        if path.name.startswith(("~$", ".~lock.")) and path.is_file() and not zipfile.is_zipfile(path):
+            by_kind["lock"].append(path)  # Word's or LibreOffice's lock file, caught by coded/*.docx
+            continue
         kind = "docx" if suffix in DOCX else "sheet" if suffix in SHEETS else "qdpx" if suffix in QDPX else None
         if kind is None:
             raise InputError(f"cannot import coding from a {suffix or 'file without extension'} file", path=path,

@@ -454,6 +454,7 @@ class _Comment:
 class _Paragraph:
     text: str
     styled: bool  # in the transcript paragraph style (exported files)
+    body: bool = True  # a paragraph of the body itself (False: in a table cell)
 
 
 @dataclass
@@ -564,6 +565,28 @@ def read_word_file(path: str | Path) -> WordFile:
                 starts.setdefault(cid, (k, c))
             for cid, c in result.comment_ends.items():
                 ends[cid] = (k, c)
+        elif tag == W + "tbl":
+            # A transcript laid out as a table: comments sit in its cells' paragraphs, which
+            # _original_placer finds in the transcript's text ("Speaker (time): text" lines).
+            first = len(paragraphs)
+            placed: set[str] = set()
+            for cell_p in element.iter(W + "p"):
+                if any(a.tag == W + "txbxContent" for a in cell_p.iterancestors()):
+                    continue  # a text box's copy inside the cell
+                result = paragraph_text(cell_p)
+                k = len(paragraphs)
+                paragraphs.append(_Paragraph(result.text, False, body=False))
+                for cid, c in result.comment_starts.items():
+                    starts.setdefault(cid, (k, c))
+                for cid, c in result.comment_ends.items():
+                    ends[cid] = (k, c)
+                placed.update(result.comment_starts, result.comment_ends)
+            for marker in element.iter(W + "commentRangeStart"):  # between cells: as between paragraphs
+                if marker.get(W + "id", "") not in placed:
+                    starts.setdefault(marker.get(W + "id", ""), (first, 0))
+            for marker in element.iter(W + "commentRangeEnd"):
+                if marker.get(W + "id", "") not in placed:
+                    ends[marker.get(W + "id", "")] = (len(paragraphs) - 1, -1)
         else:
             # Markers between paragraphs or inside tables and content controls: a start
             # belongs to the next paragraph, an end to the previous one.
@@ -633,8 +656,8 @@ class _Placer:
 
 def _export_placer(word: WordFile) -> _Placer:
     styled = [p.styled for p in word.paragraphs]
-    if not any(styled):  # styles lost (pasted into another document): use every paragraph
-        styled = [True] * len(word.paragraphs)
+    if not any(styled):  # styles lost (pasted into another document): use every paragraph of the body
+        styled = [p.body for p in word.paragraphs]
     spans: list[tuple[int, int] | None] = []
     parts: list[str] = []
     offset = 0
@@ -657,14 +680,35 @@ def _original_placer(word: WordFile, transcript_id: str) -> _Placer:
     blocks = {b.index: (b.start, b.end) for b in transcript.source_blocks if b.end > b.start}
     spans: list[tuple[int, int] | None] = []
     local: list[Alignment | None] = []
-    for k, paragraph in enumerate(word.paragraphs):
-        span = blocks.get(k)
+    body_k = cursor = 0
+    for paragraph in word.paragraphs:
+        if paragraph.body:
+            span = blocks.get(body_k)
+            body_k += 1
+        else:
+            span = _cell_span(transcript.text, paragraph.text, cursor)
+        if span is not None:
+            cursor = span[1]
         spans.append(span)
         if span is None or transcript.text[span[0]:span[1]] == paragraph.text:
             local.append(None)
         else:
             local.append(align(paragraph.text, transcript.text[span[0]:span[1]]))
     return _Placer(transcript.text, spans, local)
+
+
+def _cell_span(text: str, cell: str, cursor: int, reach: int = 120) -> tuple[int, int] | None:
+    """Where a table cell's paragraph lies in a transcript's text: its first occurrence at or after
+    ``cursor`` (the end of the paragraph placed before it) and no further than ``reach`` characters
+    beyond what separates cells in the text (``Speaker (time): `` before a turn's words); None for a
+    cell that is not in the text (a header row, an empty cell, a time written differently)."""
+    from ..transcripts.plain import canonical_lines
+
+    needle = canonical_lines(cell).strip()
+    if not needle:
+        return None
+    at = text.find(needle, cursor, cursor + reach + len(needle))
+    return (at, at + len(needle)) if at >= 0 else None
 
 
 @dataclass

@@ -369,6 +369,7 @@ class CodingMixin(ProjectBase):
         by_kind = sort_by_kind(paths, coder)
         book = load_codebook(codebook)
         result = CodingImport()
+        result.skip_locks(by_kind["lock"])
         problems: list[str] = []
         hints: list[str | None] = []  # what a .qdpx's own error advises (how to use its codebook)
         prepared: dict[Path, Any] = {}  # .qdpx files read and placed before the write lock (issue 20)

@@ -192,6 +192,8 @@ class TranscriptsMixin(ProjectBase):
                      ) -> tuple[list[tuple[Path, str | None, dict]], Any, Any, list[Path]]:
         """The files to read (path, id, metadata), the manifest and roster, and the supported files
         left out because they sit in the manifest's folder without a row in it."""
+        import zipfile
+
         from ..transcripts import SUPPORTED_SUFFIXES
         from ..transcripts.reader import skip_reason
 
@@ -217,6 +219,8 @@ class TranscriptsMixin(ProjectBase):
                     unlisted.extend(f for f in in_folder if f.resolve() not in listed)
                 else:
                     files.extend(in_folder)
+            elif path.name.startswith("~$") and path.is_file() and not zipfile.is_zipfile(path):
+                unlisted.append(path)  # a Word lock file caught by a shell pattern (folder/*.docx): warned about
             elif path.exists():
                 files.append(path)
             else:

@@ -11,13 +11,19 @@ What becomes what:
 * A table laid out as a transcript (:func:`transcript_table`: a header naming a speaker column
   and a text column, or recurring short labels beside long text; a time column optional) is
   read as turns: each row becomes a paragraph ``Speaker (time): text`` (``Speaker: text``
-  without a time), so the turns are found as in a text file.
+  without a time), so the turns are found as in a text file. Title rows above the header
+  (one cell spanning the table) are read as paragraphs before the turns; a table of the same
+  width after a transcript table, whose speaker cells are empty or speakers of that table,
+  continues it (a table split in two at a page break).
 * Any other table whose rows all have two cells is a key/value table and its rows become
   metadata (keys normalized like manifest columns: ``Transcript ID`` -> ``transcript_id``).
-  Other tables are kept as ``metadata["tables"]`` (lists of rows of cell texts).
+  Other tables are kept as ``metadata["tables"]`` (lists of rows of cell texts), with a
+  warning: their words are not in the transcript.
 * Text boxes (``w:txbxContent``, once even when Word stores a fallback copy) are read as
   paragraphs after the paragraph that anchors them. Footnotes and endnotes are not speech: they
-  are kept as ``metadata["footnotes"]`` (``"1: text"``), in order.
+  are kept as ``metadata["footnotes"]`` (``"footnote 1: text"``, ``"endnote 1: text"``), in
+  order, numbered as Word and LibreOffice show them by default (their XML ids are not: LibreOffice
+  gives the first footnote id 2).
 * Tracked changes are read as accepted: inserted text (``w:ins``, ``w:moveTo``) is kept,
   deleted text (``w:del``, ``w:moveFrom``) is dropped. Field codes are dropped, field results
   kept. Comments are not read here (see :mod:`mio_qual.coding`), but :func:`paragraph_text`
@@ -33,6 +39,7 @@ the paragraph's accepted text is ``block.start + k`` in the transcript.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -173,6 +180,7 @@ _SPEAKER_HEADERS = frozenset({"speaker", "name", "who", "person", "participant",
                               "locuteur", "hablante", "label"})
 _TEXT_HEADERS = frozenset({"text", "transcript", "transcription", "content", "dialogue", "dialog", "utterance",
                            "speech", "what was said", "response", "comment", "texte", "texto"})
+_HEADER_NOTE = re.compile(r"\s*[(\[][^)\]]*[)\]]")  # "(hh:mm:ss)", "[verbatim]" after a column's name
 _TIME_HEADERS = frozenset({"time", "timestamp", "time stamp", "start", "start time", "timecode", "zeit", "temps"})
 
 
@@ -190,26 +198,38 @@ def transcript_table(rows: list[list[str]]) -> tuple[int, int, int | None, bool]
     width = len(rows[0]) if rows else 0
     if width < 2 or any(len(r) != width for r in rows):
         return None
-    header = [" ".join(c.casefold().split()).strip(":") for c in rows[0]]
+    # "Timestamp (hh:mm:ss)", "Speaker:" name their column too
+    header = [_HEADER_NOTE.sub("", " ".join(c.casefold().split())).strip(":").strip() for c in rows[0]]
     speaker = next((i for i, h in enumerate(header) if h in _SPEAKER_HEADERS), None)
     text = next((i for i, h in enumerate(header) if h in _TEXT_HEADERS), None)
     time = next((i for i, h in enumerate(header) if h in _TIME_HEADERS), None)
     if speaker is not None and text is not None and speaker != text:
+        if time is None:  # a time column under a header of its own wording: its cells say what it is
+            time = _time_column(rows[1:], {speaker, text})
         return speaker, text, time, True
     if len(rows) < 3:
         return None
-    labels = [r[0] for r in rows]
+    first_time = _time_column(rows, set())
+    label_col = 1 if first_time == 0 and width > 2 else 0  # "[00:00:03] | I: | text": times first
+    labels = [r[label_col] for r in rows]
     if any(not label or len(label) > 40 or "\n" in label for label in labels):
         return None
     if max(labels.count(label) for label in labels) < 2:
         return None
     lengths = [sum(len(r[i]) for r in rows) for i in range(width)]
-    text = max(range(1, width), key=lambda i: lengths[i])
-    if lengths[text] <= lengths[0]:
+    text = max((i for i in range(width) if i != label_col), key=lambda i: lengths[i])
+    if lengths[text] <= lengths[label_col]:
         return None
-    time = next((i for i in range(1, width) if i != text and
-                 sum(parse_time(r[i]) is not None for r in rows) >= 0.8 * len(rows)), None)
-    return 0, text, time, False
+    return label_col, text, _time_column(rows, {label_col, text}), False
+
+
+def _time_column(rows: list[list[str]], taken: set[int]) -> int | None:
+    """The first column not in ``taken`` whose cells are timestamps (4 in 5 at least), or None."""
+    from .timecodes import parse_time
+
+    width = len(rows[0]) if rows else 0
+    return next((i for i in range(width) if i not in taken and
+                 sum(parse_time(r[i].strip("[]() ")) is not None for r in rows) >= 0.8 * len(rows)), None)
 
 
 def _table_turns(rows: list[list[str]], layout: tuple[int, int, int | None, bool]) -> list[str]:
@@ -219,10 +239,10 @@ def _table_turns(rows: list[list[str]], layout: tuple[int, int, int | None, bool
     speaker, text, time, header = layout
     out = []
     for row in rows[1:] if header else rows:
-        label, words = " ".join(row[speaker].split()), row[text].strip()
+        label, words = " ".join(row[speaker].split()).rstrip(":").rstrip(), row[text].strip()
         if not words:
             continue
-        when = row[time].strip() if time is not None else ""
+        when = row[time].strip("[]() \n") if time is not None else ""
         if not label:
             out.append(words)
         elif when and ":" in when and parse_time(when) is not None:
@@ -243,7 +263,7 @@ def _text_boxes(p: Any) -> list[Any]:
 
 
 def _notes(document: Any) -> list[str]:
-    """Footnotes and endnotes as ``"1: text"``, in their parts' order (separators left out)."""
+    """Footnotes and endnotes as ``"footnote 1: text"``, in their parts' order (separators left out)."""
     from ..xmlsafe import parse
 
     out: list[str] = []
@@ -256,13 +276,17 @@ def _notes(document: Any) -> list[str]:
 
 
 def _note_lines(root: Any, out: list[str]) -> None:
-    """Append each real note of a footnotes or endnotes part to ``out`` as ``"1: text"`` (separators left out)."""
+    """Append each real note of a footnotes or endnotes part to ``out`` as ``"footnote 1: text"``
+    (separators left out; numbered in the part's order, which is the document's)."""
+    kind = "endnote" if root.tag == W + "endnotes" else "footnote"
+    n = 0
     for note in root:
         if note.get(W + "type") not in (None, "normal"):
             continue
+        n += 1
         words = " ".join(" ".join(paragraph_text(p).text.split()) for p in note.iter(_P)).strip()
         if words:
-            out.append(f"{note.get(_ID, len(out) + 1)}: {words}")
+            out.append(f"{kind} {n}: {words}")
 
 
 def _is_key_value(rows: list[list[str]]) -> bool:
@@ -342,6 +366,10 @@ class _Body:
         self.blocks: list[SourceBlock] = []
         self.pos = 0
         self.index = 0
+        self.layout: tuple[int, int, int | None, bool] | None = None  # of the last transcript table
+        self.width = 0
+        self.labels: set[str] = set()  # its speakers
+        self.warnings: list[str] = []
 
     def add_text(self, raw: str) -> tuple[int, int]:
         text = canonical_lines(raw).strip("\n")
@@ -384,10 +412,22 @@ class _Body:
 
     def table(self, rows: list[list[str]]) -> None:
         """A table's rows (cell texts): turns, key/value metadata, or kept as a table."""
-        layout = transcript_table(rows)
+        width = max((len(r) for r in rows), default=0)
+        titles = 0  # rows above the header with one cell spanning the table: a title, read as text
+        while titles < min(3, len(rows) - 1) and len(rows[titles]) == 1 < width:
+            titles += 1
+        layout = transcript_table(rows[titles:])
+        if layout is None and self.layout is not None and all(len(r) == self.width for r in rows) \
+                and all(not r[self.layout[0]] or r[self.layout[0]] in self.labels for r in rows):
+            layout = (*self.layout[:3], False)  # the rest of the table above (split at a page break)
+            titles = 0
         if layout is not None:
-            for line in _table_turns(rows, layout):
+            for row in rows[:titles]:
+                self.add_text(row[0])
+            for line in _table_turns(rows[titles:], layout):
                 self.add_text(line)
+            self.layout, self.width = layout, width
+            self.labels.update(r[layout[0]] for r in rows[titles + layout[3]:])
         elif _is_key_value(rows):
             for key, value in rows:
                 k = normalize_column(key)
@@ -395,6 +435,8 @@ class _Body:
                     self.metadata.setdefault(k, value)
         elif rows:
             self.metadata.setdefault("tables", []).append(rows)
+            self.warnings.append(f"a table of {len(rows)} row(s) not laid out as a transcript (speaker and text "
+                                 "columns) was kept as metadata['tables']; its words are not in the text")
 
     def stream(self, elements: Any) -> None:
         """Read ``(level, element)`` as :func:`_streamed` hands them over: body children, and table rows first."""
@@ -425,7 +467,7 @@ class _Body:
             self.metadata.setdefault("footnotes", notes)
         text = "".join(self.parts)
         check_line_lengths(text, path=path)
-        return TextSource(text, self.metadata, self.blocks, "docx", [], "docx")
+        return TextSource(text, self.metadata, self.blocks, "docx", self.warnings, "docx")
 
 
 _REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
@@ -474,7 +516,7 @@ def _check_main_type(archive: Any, path: Path) -> None:
 
 
 def _stream_notes(archive: Any, related: list[tuple[str, str]], path: Path) -> list[str]:
-    """:func:`_notes` read from the archive: footnotes and endnotes as ``"1: text"``."""
+    """:func:`_notes` read from the archive: footnotes and endnotes as ``"footnote 1: text"``."""
     out: list[str] = []
     for kind, name in related:
         if kind not in ("footnotes", "endnotes") or name not in ("word/footnotes.xml", "word/endnotes.xml"):
