@@ -584,7 +584,10 @@ def known_names(private_names: Iterable[str], speaker_labels: Iterable[str] = ()
 
     The roster names and aliases the project kept at import (``private_names``), and every
     speaker label that looks like a personal name in any case (:func:`name_like_label`: not
-    ``Interviewer``, ``P3`` or ``SPEAKER_00``), each in NFC.
+    ``Interviewer``, ``P3`` or ``SPEAKER_00``), each in NFC. A label made only of English words
+    none of which is a first name or surname of the census lists (``COUNSELOR``, ``Clinic
+    Director``) names a role, not a person, and is left out: redacted, it would turn every
+    "Counselor" of a report into ``[name]``. ``June`` or ``Baker`` are names too and stay in.
 
     Parameters
     ----------
@@ -599,14 +602,21 @@ def known_names(private_names: Iterable[str], speaker_labels: Iterable[str] = ()
 
     Examples
     --------
-    >>> sorted(known_names(["Renata Solis"], ["Jane Doe", "INTERVIEWER", "P3", "SPEAKER_00", "tasha"]))
+    >>> sorted(known_names(["Renata Solis"], ["Jane Doe", "INTERVIEWER", "P3", "SPEAKER_00", "tasha", "COUNSELOR"]))
     ['Jane Doe', 'Renata Solis', 'tasha']
     """
     names = {normalize_name(n) for n in private_names if str(n).strip()}
-    for label in speaker_labels:
-        if label and name_like_label(label):
-            names.add(normalize_name(label))
-    return names
+    labels = {normalize_name(label) for label in speaker_labels if label and name_like_label(label)}
+    return names | {label for label in labels if not _role_words(label)}
+
+
+def _role_words(label: str) -> bool:
+    """True for a label of English words none of which is a census first name or surname (``Supervisor``)."""
+    words = [fold(w) for w in re.findall(r"[^\W\d_]+", label)]
+    if not words or set(words) - _english_among(words):
+        return False
+    first, last = _census_names()
+    return not any(w in first or w in last for w in words)
 
 
 def neutral_ids(transcript_ids: Iterable[str], names: Iterable[str]) -> dict[str, str]:

@@ -51,6 +51,15 @@ def test_lower_case_labels_are_collected() -> None:
     assert redact("Then Tasha spoke", names) == "Then [name] spoke"
 
 
+def test_role_labels_are_not_names() -> None:
+    """A transcript labelled COUNSELOR / Supervisor (roster: role counselor, clinical_supervisor) named no person:
+    redacting the label made a report's "Counselor-level joint display" read "[name]-level" (new-user walk)."""
+    names = known_names([], ["COUNSELOR", "Supervisor", "Clinic Director", "Therapist", "June", "Baker", "Tamsin Vell"])
+    assert names == {"June", "Baker", "Tamsin Vell"}
+    assert redact("Counselor-level joint display; the Supervisor said", names) == \
+        "Counselor-level joint display; the Supervisor said"
+
+
 def test_transcript_ids_with_names_get_neutral_ids() -> None:
     ids = neutral_ids(["INT01", "Hollis_Tran_interview", "T01"], ["Hollis Tran", "Hollis"])
     assert ids == {"Hollis_Tran_interview": "T01-anon"}
