@@ -245,6 +245,28 @@ def test_consensus_allow_unresolved_and_bad_decisions(study, tmp_path: Path) -> 
                                     "or leave the cell empty (missing))"]
 
 
+def test_a_blank_decision_row_is_no_decision(study, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A reconciliation sheet with a row left blank was counted 'decided' (as missing) and the study report said
+    every disagreement was decided (new-user walk); missing by decision needs a rationale."""
+    _two_raters(study, tmp_path)
+    sheet = study.rating_disagreements(["kim", "lee"])
+    assert len(sheet) == 3
+    decided = sheet.copy()
+    decided.loc[0, ["rating", "rationale"]] = [decided.loc[0, "lee"], "lee's reading"]
+    decided.loc[1, ["rating", "rationale"]] = ["", "too little evidence to rate"]  # missing, with a reason
+    path = tmp_path / "decided.csv"
+    decided.to_csv(path, index=False)  # row 2 (index 2) left blank
+    with pytest.raises(InputError) as caught:
+        study.build_consensus(["kim", "lee"], decisions=path)
+    assert caught.value.message.startswith("1 disagreement(s) have no decision")
+    assert len(caught.value.details) == 1
+    result = study.build_consensus(["kim", "lee"], decisions=path, allow_unresolved=True)
+    assert (result.decided, len(result.unresolved)) == (2, 1)
+    row = decided.loc[1]
+    missing = study.ratings(rater="consensus", case_id=row["case_id"], construct=row["construct"]).iloc[0]
+    assert missing["rating"] is None and missing["rationale"] == "too little evidence to rate"
+
+
 def test_consensus_rationale_is_given_once_when_the_raters_wrote_the_same(study, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     table = {"IS.J2": {"north": "+2"}}
     study.import_ratings(write_ratings_csv(tmp_path / "a.csv", table), "ann")

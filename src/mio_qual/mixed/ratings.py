@@ -499,8 +499,9 @@ def build_consensus(frame: "pd.DataFrame", names: Sequence[str], *, by: str = "c
     For each case and construct: where every rater gave the same value (missing included),
     that value; where they differ, the value agreed in the reconciliation file ``decisions``
     (the sheet :func:`rating_disagreements` writes, with its ``rating`` and ``rationale``
-    filled). The raters' own ratings are never changed; the consensus layer for the case kind
-    is rebuilt whole. A quote pinned in the reconciliation file, else by the first rater (in
+    filled; a row whose ``rating`` is empty decides "missing" only when its ``rationale`` says
+    why, and a row left wholly blank is no decision). The raters' own ratings are never changed;
+    the consensus layer for the case kind is rebuilt whole. A quote pinned in the reconciliation file, else by the first rater (in
     ``names`` order) who pinned one, is the consensus cell's pinned quote.
 
     Parameters
@@ -534,7 +535,8 @@ def build_consensus(frame: "pd.DataFrame", names: Sequence[str], *, by: str = "c
     names = list(names)
     if len(names) < 2:
         raise InputError("a consensus needs two or more raters", hint="import each rater's worksheet first")
-    chosen = {(r.case_id, r.construct): r for r in decisions}
+    # a row left blank (no rating, no rationale) decides nothing: missing by decision needs a reason
+    chosen = {(r.case_id, r.construct): r for r in decisions if r.rating is not None or (r.rationale or "").strip()}
     given: dict[tuple[str, str], dict[str, tuple[str | None, str | None]]] = {}
     quotes: dict[tuple[str, str], dict[str, str]] = {}
     for r in frame.itertuples(index=False):
@@ -586,8 +588,8 @@ def build_consensus(frame: "pd.DataFrame", names: Sequence[str], *, by: str = "c
         raise InputError(
             f"{len(result.unresolved)} disagreement(s) have no decision; first: {first[0]} / {first[1]} "
             + ", ".join(f"{n} {v or 'missing'}" for n, v in first[2].items()), path=decisions_path,
-            hint="write them with `mio-qual ratings disagreements --out FILE`, fill 'rating' and 'rationale', and "
-                 "pass --decisions FILE (or --allow-unresolved)",
+            hint="write them with `mio-qual ratings disagreements --out FILE`, fill 'rating' and 'rationale' (an empty "
+                 "rating with a rationale decides 'missing'), and pass --decisions FILE (or --allow-unresolved)",
             details=[f"{c} / {k}: " + ", ".join(f"{n} {v or 'missing'}" for n, v in p.items())
                      for c, k, p in result.unresolved])
     return result, out
