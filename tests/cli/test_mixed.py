@@ -42,6 +42,10 @@ def test_ratings_and_joint_commands(study, tmp_path: Path, capsys: pytest.Captur
     assert run(["ratings", "agreement", "--format", "csv"], folder) == 0
     agreement = capsys.readouterr().out
     assert "percent_agreement,kim & lee,0.75," in agreement  # 6 of 8 identical
+    # on screen the long 'note' column wraps; it squeezed the value columns to nothing (new-user walk)
+    assert run(["ratings", "agreement"], folder) == 0
+    screen = capsys.readouterr().out
+    assert "0.750" in screen and " value " in screen
     sheet = tmp_path / "disagreements.csv"
     assert run(["ratings", "disagreements", "--out", str(sheet)], folder) == 0
     lines = sheet.read_text(encoding="utf-8").splitlines()

@@ -637,7 +637,7 @@ def _numeric_columns(columns: Sequence[str], records: Records) -> set[str]:
 
 
 def rich_table(frame: "pd.DataFrame", *, title: str | None = None, max_rows: int | None = None,
-               wide: Iterable[str] = ("text", "quote", "excerpt")) -> Any:
+               wide: Iterable[str] = ("text", "quote", "excerpt", "note")) -> Any:
     """A rich Table of a DataFrame; floats to 3 decimals, missing as blank.
 
     Columns named in ``wide`` take the spare width; the others keep their natural width.
@@ -650,7 +650,7 @@ def rich_table(frame: "pd.DataFrame", *, title: str | None = None, max_rows: int
 
 def _table_of(columns: Sequence[str], rows: Iterable[Sequence[Any]], n_rows: int, numeric: set[str], *,
               title: str | None = None, max_rows: int | None = None,
-              wide: Iterable[str] = ("text", "quote", "excerpt")) -> Any:
+              wide: Iterable[str] = ("text", "quote", "excerpt", "note")) -> Any:
     """The rich Table of :func:`rich_table` from column names and rows (at most ``max_rows`` shown)."""
     from itertools import islice
 
