@@ -34,7 +34,7 @@ def test_coded_rule_hides_the_omission_and_counts_what_it_set_aside(study):
     row = _code_row(table)
     assert row["n_units"] == 2 and row["percent_agreement"] == 1.0
     assert table.attrs["seen_rule"] == SEEN_RULES["coded"]
-    assert "1 transcripts B did not see" in row["left_out"]
+    assert "1 transcript(s) B did not see under the seen rule (T2:" in row["left_out"]
 
 
 def test_a_returned_sheet_without_codings_counts_as_seen(study, tmp_path):

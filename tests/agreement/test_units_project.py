@@ -35,7 +35,7 @@ def test_interviewer_turns_are_not_units_by_default(project):
     assert _row(table, "MIO.BILL")["percent_agreement"] == 1.0
     set_aside = table.attrs["set_aside"]
     assert set_aside["turns spoken by the interviewer side or before the first turn "
-                      "(include_interviewer=True keeps them)"] == 3
+                      "(kept with --include-interviewer, include_interviewer=True)"] == 3
     assert set_aside["codings wholly on interviewer speech or headers (not analysed)"] == 1
 
 

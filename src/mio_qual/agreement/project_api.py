@@ -51,8 +51,8 @@ def _speech_only(segments: pd.DataFrame, codings: pd.DataFrame, unit: str) -> tu
     kept = segments[~drop]
     left_out: dict[str, float] = {}
     if drop.any():
-        left_out[f"{unit}s spoken by the interviewer side or before the first turn (include_interviewer=True "
-                 "keeps them)"] = float(drop.sum())
+        left_out[f"{unit}s spoken by the interviewer side or before the first turn (kept with --include-interviewer, "
+                 "include_interviewer=True)"] = float(drop.sum())
         # codings that touch no kept unit but do touch a left-out one vanish from the analysis: count them
         names = {t: i for i, t in enumerate(pd.unique(pd.concat([segments["transcript_id"],
                                                                   codings["transcript_id"]])))}
@@ -264,10 +264,11 @@ def agreement_inputs(codings: pd.DataFrame, texts: Mapping[str, str], segments: 
     left_out: dict[str, float] = {}
     if seen != "any":
         for coder in coders:
-            unseen = len(set(coded_transcripts) - coded_by[coder] - handed.get(coder, set()))
-            if unseen:
-                left_out[f"transcripts {coder} did not see under the seen rule (their units are missing for "
-                         f"{coder}; rule '{seen}')"] = float(unseen)
+            unseen = sorted(set(coded_transcripts) - coded_by[coder] - handed.get(coder, set()))
+            if unseen:  # named, so that the reader knows which interviews one coder's numbers leave out
+                named = ", ".join(unseen[:10]) + (f" and {len(unseen) - 10} more" if len(unseen) > 10 else "")
+                left_out[f"transcript(s) {coder} did not see under the seen rule ({named}: their units are missing "
+                         f"for {coder}; rule '{seen}')"] = float(len(unseen))
     if unit in SEGMENT_UNITS:
         if segments is None:
             raise InputError(f"{unit} units need the stored {unit}s")
