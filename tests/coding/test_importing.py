@@ -160,3 +160,21 @@ def test_a_qdc_codebook_keeps_its_folders_and_code_groups_through_sheet_and_word
     assert [(s.get("name"), s.get("guid"), [m.get("targetGUID") for m in s.findall("q:MemberCode", ns)])
             for s in sets] == [("Rooms", "bbbbbbbb-0000-0000-0000-000000000001",
                                 ["aaaaaaaa-0000-0000-0000-000000000002", "aaaaaaaa-0000-0000-0000-000000000003"])]
+
+
+def test_an_unknown_code_says_which_codebooks_were_used_and_how_to_add_ones_own(tmp_path: Path) -> None:
+    """A coder's sheet of codes from the team's own codebook (ROOM) stopped with 'unknown code' and no word of
+    --codebook (new-user walk): the hint names the codebooks checked and how to add one's own; with it, it lands."""
+    folder = _project(tmp_path)
+    sheet = tmp_path / "blake.csv"
+    sheet.write_text("transcript_id,quote,code\nT1,no private room,ROOM\n", encoding="utf-8")
+    runner = CliRunner()
+    out = runner.invoke(cli, ["--project", str(folder), "coding", "import", str(sheet), "--coder", "blake"])
+    assert out.exit_code == 2
+    assert "codes were checked against the codebooks cfir2, cfir_outcomes, mio;" in out.output
+    assert "--codebook cfir2 --codebook my-codebook.csv" in out.output
+    book = tmp_path / "mine.csv"
+    book.write_text("id,name,refines\nROOM,Space for sessions,IS.J2\n", encoding="utf-8")
+    out = runner.invoke(cli, ["--project", str(folder), "coding", "import", str(sheet), "--coder", "blake",
+                              "--codebook", "cfir2", "--codebook", str(book)])
+    assert out.exit_code == 0, out.output

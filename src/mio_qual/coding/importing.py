@@ -102,13 +102,20 @@ def problem_lines(exc: InputError, path: Path | None = None) -> list[str]:
     return [d if path.name in d else f"{path}: {d}" for d in exc.details] or [exc.one_line()]
 
 
-def problems_error(problems: list[str], hints: Iterable[str | None] = ()) -> InputError:
+def problems_error(problems: list[str], hints: Iterable[str | None] = (), codebooks: Iterable[str] = ()) -> InputError:
     """One error listing every problem of every file.
 
     ``hints``: the advice of the files' own errors (a ``.qdpx`` whose codes are not in the
     codebook says how to use its own codebook); kept, so the advice reaches the user.
+    ``codebooks``: the names of the codebooks the codes were checked against; when a code is
+    unknown, the hint names them and says how to add one's own (a new user's codebook is not
+    loaded unless named, also when importing a reconciliation sheet of codes from it).
     """
     advice = list(dict.fromkeys(h for h in hints if h))
+    books = list(codebooks)
+    if books and not advice and any("unknown code" in p or "is not in the codebook" in p for p in problems):
+        advice.append(f"codes were checked against the codebooks {', '.join(books)}; for codes of your own codebook "
+                      "name every codebook the coding uses: --codebook cfir2 --codebook my-codebook.csv")
     return InputError(f"{len(problems)} problem(s), so nothing was imported; first: {problems[0]}",
                       hint="; ".join(advice) or "fix every problem listed (or pass --skip-problems to import the rest)",
                       details=problems)

@@ -404,7 +404,7 @@ class CodingMixin(ProjectBase):
                     problems.extend(problem_lines(exc, path))
                     hints.append(exc.hint)
             if problems:
-                raise problems_error(problems, hints)
+                raise problems_error(problems, hints, codebooks=getattr(book, "infos", {}))
         result.finish(coder if by_kind["docx"] else None)
         return result
 
