@@ -172,6 +172,11 @@ def qca_result(frame: "pd.DataFrame", outcome: str, *,
         "this term alone (Ragin 2006). A solution's own row gives its consistency and coverage.",
         QCA_REFERENCE,
     ]
+    if not counts[0] and "parsimonious" in kinds:
+        choices.append("No configuration is OUT 0 (no case set lacks the outcome): the parsimonious solution can "
+                       "only be the constant 1, an outcome that needs no condition; there is no contrast to explain "
+                       "(the R package QCA refuses to minimize such a truth table). Check the outcome's calibration "
+                       "or add cases without the outcome.")
     if any(not s.complete for s in solutions):
         choices.append(f"The prime-implicant chart search reached its bound ({MAX_SOLUTIONS} solutions or "
                        f"{MAX_CHART_COMBINATIONS:,} branches): the solutions listed are some, not all; intermediate "
