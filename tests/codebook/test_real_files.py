@@ -45,3 +45,36 @@ def test_truncated_atlasti_export_is_one_problem_with_its_line() -> None:
     with pytest.raises(CodebookError) as info:
         load_codebooks([path])
     assert "\n" not in str(info.value)
+
+
+def _tree(root, ns: str) -> list[tuple[str, str, str | None, str | None]]:
+    """(GUID, name, colour, parent GUID) of every Code, read with ElementTree."""
+    out = []
+
+    def walk(el, parent):
+        for code in el.findall(f"{ns}Code"):
+            out.append((code.get("guid").upper(), code.get("name"), code.get("color"), parent))
+            walk(code, code.get("guid").upper())
+
+    walk(root.find(f"{ns}CodeBook/{ns}Codes") if root.find(f"{ns}CodeBook") is not None else root.find(f"{ns}Codes"),
+         None)
+    return out
+
+
+def test_nvivo_15_codebook_goes_back_to_a_qdc_with_its_own_names(tmp_path) -> None:
+    """The NVivo for Mac 15 project's 262 codes written as a .qdc keep NVivo's names, GUIDs, tree
+    and (absent) colours, so NVivo reads back the codebook it wrote, not codes renamed 'ID name'."""
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    source = DATA / "nvivo15_mac_project.qdpx"
+    with zipfile.ZipFile(source) as archive:
+        nvivo = _tree(ET.fromstring(archive.read("project.qde")), "{urn:QDA-XML:project:1.0}")
+    assert len(nvivo) == 262 and all(colour is None for _, _, colour, _ in nvivo)
+    cb = load_codebooks([source])
+    out = tmp_path / "nvivo.qdc"
+    to_qdc(cb, out)
+    assert _tree(ET.parse(out).getroot(), "{urn:QDA-XML:codebook:1.0}") == nvivo
+    back = load_codebooks([out])
+    assert [(c.id, c.name, c.parent, c.guid) for c in back] == [(c.id, c.name, c.parent, c.guid) for c in cb]
+    assert back.version == cb.version

@@ -10,7 +10,9 @@ wherever a codebook is.
 How our codes map onto it:
 
 * ``name`` is ``"<id> <name>"`` (``IS.J1 Funding``), so coders see the stable id in their
-  QDA program and :meth:`Codebook.resolve` reads it back.
+  QDA program and :meth:`Codebook.resolve` reads it back. A code that came from a QDA program
+  (it has a GUID of its own) keeps its own name, and its colour or none, so a codebook taken in
+  from NVivo or ATLAS.ti goes back to it unrenamed (the ``Id:`` line keeps the id).
 * ``guid`` is the code's own GUID when it came from a QDA program (:attr:`Code.guid`), else a
   UUID-5 of a fixed namespace and the code id, so exports are deterministic and the same code
   keeps its guid across exports (and in ``.qdpx`` projects, via :func:`code_guid`).
@@ -138,16 +140,12 @@ def to_qdc(cb: Codebook, path: Target = None) -> bytes | None:
 
     def add(parent_el: ET.Element, code_id: str, color: str) -> None:
         code = cb.codes[code_id]
-        el = ET.SubElement(
-            parent_el,
-            f"{{{QDC_NAMESPACE}}}Code",
-            {
-                "guid": guid_of(code),
-                "name": code.label,
-                "isCodable": "true" if _codable(code) else "false",
-                "color": code.color or color,
-            },
-        )
+        foreign = bool(code.guid)  # from a QDA program: its own name, and no colour it did not have
+        attrib = {"guid": guid_of(code), "name": code.name if foreign and code.name else code.label,
+                  "isCodable": "true" if _codable(code) else "false"}
+        if code.color or not foreign:
+            attrib["color"] = code.color or color
+        el = ET.SubElement(parent_el, f"{{{QDC_NAMESPACE}}}Code", attrib)
         ET.SubElement(el, f"{{{QDC_NAMESPACE}}}Description").text = _description(code)
         for child in cb.children(code_id):
             add(el, child, color)
@@ -356,10 +354,8 @@ def read_qdc_bytes(data: bytes | IO[bytes], found: BooksByName) -> None:
         code_id = fields.pop("id", "").strip()
         name = label
         m = re.match(r"^(\S+)\s+(.*)$", label)
-        if code_id:
-            if label == code_id:
-                name = ""
-            elif label.startswith(code_id + " "):
+        if code_id:  # the label is "<id> <name>" (ours), or the name alone (a QDA program's code; it may equal the id)
+            if label.startswith(code_id + " "):
                 name = label[len(code_id) + 1 :].strip()
         elif m and "." in m.group(1) and ID_RE.match(m.group(1)):
             code_id, name = m.group(1), m.group(2).strip()
