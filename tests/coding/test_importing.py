@@ -178,3 +178,57 @@ def test_an_unknown_code_says_which_codebooks_were_used_and_how_to_add_ones_own(
     out = runner.invoke(cli, ["--project", str(folder), "coding", "import", str(sheet), "--coder", "blake",
                               "--codebook", "cfir2", "--codebook", str(book)])
     assert out.exit_code == 0, out.output
+
+
+ATLAS_26_QDE = """<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="Trial" origin="ATLAS.ti 26.1.2 macOS" basePath="file:///Users/a/Documents">
+<Users><User guid="AAAAAAAA-0000-0000-0000-000000000001" name="Coder A"/>
+<User guid="AAAAAAAA-0000-0000-0000-000000000002" name="Coder B"/></Users>
+<CodeBook><Codes><Code guid="CCCCCCCC-0000-0000-0000-000000000001" name="hello" isCodable="true"/>
+<Code guid="CCCCCCCC-0000-0000-0000-000000000002" name="test" isCodable="true"/></Codes></CodeBook>
+<Sources>
+<VideoSource guid="DDDDDDDD-0000-0000-0000-000000000001" name="clip.MP4" path="relative:///DDDDDDDD-0000-0000-0000-000000000009.mov">
+<VideoSelection guid="EEEEEEEE-0000-0000-0000-000000000001" name="29s" begin="29000" end="31000"
+ creatingUser="AAAAAAAA-0000-0000-0000-000000000001"><Description>a comment</Description>
+<Coding guid="FFFFFFFF-0000-0000-0000-000000000001" creatingUser="AAAAAAAA-0000-0000-0000-000000000001">
+<CodeRef targetGUID="CCCCCCCC-0000-0000-0000-000000000001"/></Coding></VideoSelection>
+<VideoSelection guid="EEEEEEEE-0000-0000-0000-000000000002" name="21s" begin="21477" end="21477"
+ creatingUser="AAAAAAAA-0000-0000-0000-000000000001"><Description>zero length</Description></VideoSelection>
+</VideoSource>
+<TextSource guid="DDDDDDDD-0000-0000-0000-000000000002" name="INT01" plainTextPath="internal://DDDDDDDD-0000-0000-0000-000000000002.txt">
+<PlainTextSelection guid="EEEEEEEE-0000-0000-0000-000000000003" name="q1" startPosition="3" endPosition="35"
+ creatingUser="AAAAAAAA-0000-0000-0000-000000000002">
+<Coding guid="FFFFFFFF-0000-0000-0000-000000000002" creatingUser="AAAAAAAA-0000-0000-0000-000000000002">
+<CodeRef targetGUID="CCCCCCCC-0000-0000-0000-000000000002"/></Coding></PlainTextSelection></TextSource>
+</Sources></Project>
+"""
+
+
+def test_an_atlas_ti_26_archive_whose_qde_is_named_after_the_project(tmp_path: Path) -> None:
+    """ATLAS.ti 26 names the XML inside the archive after its project (Trial.qde, even in an archive
+    saved as Project.qdpx; described by the conformance notes of Ornio-app/qdpx-toolkit, whose two
+    real exports could not be fetched here), and exports video selections, a zero-length one
+    included. The archive is read as the codebook and as a project: text codings land, both users
+    are kept, the video source is reported, not refused."""
+    import zipfile
+
+    path = tmp_path / "Project.qdpx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("Trial.qde", ATLAS_26_QDE)
+        archive.writestr("sources/DDDDDDDD-0000-0000-0000-000000000002.txt", "I: We had no private room most days.\n")
+    folder = tmp_path / "study"
+    with Project.create(folder):
+        pass
+    out = CliRunner().invoke(cli, ["--project", str(folder), "coding", "import", str(path), "--codebook", str(path)])
+    assert out.exit_code == 0, out.output
+    assert "1 picture, PDF, audio or video source(s) were not imported" in out.output
+    with Project.open(folder) as project:
+        rows = project.codings()
+    assert list(zip(rows["code"], rows["coder"], rows["text"])) == [("TEST", "Coder B", "We had no private room most days")]
+    export = tmp_path / "again.qdpx"
+    assert CliRunner().invoke(cli, ["--project", str(folder), "coding", "export-qdpx", "--out", str(export)]).exit_code == 0
+    root = _qde(export)
+    ns = "{urn:QDA-XML:project:1.0}"
+    assert sorted(u.get("name") for u in root.iter(f"{ns}User")) == ["Coder A", "Coder B"]
+    assert {c.get("guid"): c.get("name") for c in root.iter(f"{ns}Code")} == {
+        "CCCCCCCC-0000-0000-0000-000000000001": "hello", "CCCCCCCC-0000-0000-0000-000000000002": "test"}
