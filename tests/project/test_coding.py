@@ -102,3 +102,51 @@ def test_an_unchanged_project_is_prepared_once(tmp_path, monkeypatch):
     assert project.import_qdpx(revised).n_codings == 20
     assert calls == [False]
     project.close()
+
+
+def test_codings_written_as_a_stream_are_those_written_as_a_list_and_are_never_held(tmp_path, monkeypatch):
+    """write_codings(grouped=True) (the .qdpx path, issue 21) stores what the list path stores, and
+    reads its codings as it writes: when the first batch goes to the store, only that batch was made."""
+    import mio_qual.store.codings as store_codings
+
+    (tmp_path / "T01.txt").write_text("\n".join(TURNS) + "\n", encoding="utf-8")
+    (tmp_path / "T02.txt").write_text("\n".join(reversed(TURNS)) + "\n", encoding="utf-8")
+    codings = [Coding(tid, s, s + 9 + s % 7, code, "ann", memo="m" if s % 5 == 0 else None)
+               for tid in ("T01", "T02") for s in range(0, 3000, 11) for code in ("IS.J2", "IS.J1")]
+    codings += codings[:40]  # the same coding twice counts once
+    codings.sort(key=lambda c: c.transcript_id)
+    stored = {}
+    made: list[Coding] = []
+
+    def stream():
+        for c in codings:
+            made.append(c)
+            yield c
+
+    batches_at: list[int] = []  # codings made when each batch went to the store
+    monkeypatch.setattr(store_codings, "BATCH", 100)
+    for grouped in (False, True):
+        project = Project.create(tmp_path / f"p{grouped}")
+        project.import_transcripts([tmp_path / "T01.txt", tmp_path / "T02.txt"])
+        if grouped:
+            connection = project.store.connection
+            original_many = connection.executemany
+
+            class Spy:
+                def __getattr__(self, name):
+                    return getattr(connection, name)
+
+                def executemany(self, sql, rows):
+                    if "INSERT INTO codings" in sql:
+                        batches_at.append(len(made))
+                    return original_many(sql, rows)
+
+            monkeypatch.setattr(project.store, "connection", Spy(), raising=False)
+        result = project.write_codings(stream() if grouped else codings, coder="ann", source_file="x.docx",
+                                       grouped=grouped)
+        frame = project.codings()
+        stored[grouped] = (result.inserted, frame[["transcript_id", "start", "end", "code", "coder", "memo"]])
+        project.close()
+    assert stored[True][0] == stored[False][0] == len(set(codings))
+    assert stored[True][1].equals(stored[False][1])
+    assert batches_at and batches_at[0] <= 100 + 40 and len(batches_at) == -(-len(set(codings)) // 100)

@@ -55,6 +55,10 @@ class LayerWrite:
     covers : tuple of str
         Transcripts the source file covered, with or without codings (a Word file's
         transcript, those a sheet lists, a ``.qdpx`` project's sources): the coder saw them.
+    grouped : bool
+        ``codings`` come grouped by transcript and are made as they are iterated (a ``.qdpx``
+        of millions of selections): they are checked and written as they stream
+        (:class:`CheckedCodings`), never held as a list.
     """
 
     codings: list[Coding] = field(default_factory=list)
@@ -64,6 +68,7 @@ class LayerWrite:
     replace: ReplaceMode = "file"
     action: str = "import codings"
     covers: tuple[str, ...] = ()
+    grouped: bool = False
 
     @property
     def source_name(self) -> str | None:
@@ -100,29 +105,101 @@ def check_codings(codings: Iterable[Coding], *, coder: str, origin: str, lengths
         Listing every problem (unknown transcript, span outside the text, unknown code,
         wrong coder/origin).
     """
+    _check_layer(coder, origin)
+    rows = list(codings)
+    problems: list[str] = []
+    for i, c in enumerate(rows, start=1):
+        problems += _coding_problems(i, c, coder, origin, lengths.get(c.transcript_id), codebook)
+    if problems:
+        raise _codings_error(problems, source_file)
+    return list(dict.fromkeys(rows))  # the same coding twice in one file counts once
+
+
+def _check_layer(coder: str, origin: str) -> None:
     if origin not in ORIGINS:
         raise InputError(f"unknown origin {origin!r}", hint=f"use one of {', '.join(ORIGINS)}")
     if not coder or not coder.strip():
         raise InputError("a coder name is required", hint="pass --coder NAME")
+
+
+def _coding_problems(i: int, c: Coding, coder: str, origin: str, length: int | None,
+                     codebook: "Codebook | None") -> list[str]:
+    """What is wrong with the ``i``-th coding (1-based) of a layer; ``length``: its transcript's, None if absent."""
+    problems = []
+    where = f"coding {i} ({c.transcript_id} {c.start}-{c.end} {c.code})"
+    if c.coder != coder or c.origin != origin:
+        problems.append(f"{where}: belongs to layer {c.coder}/{c.origin}, not {coder}/{origin}")
+    if length is None:
+        problems.append(f"{where}: transcript {c.transcript_id!r} is not in the project")
+    elif not (0 <= c.start < c.end <= length):
+        problems.append(f"{where}: span lies outside the transcript (length {length})")
+    if codebook is not None and c.code not in codebook.codes:
+        problems.append(f"{where}: code {c.code!r} is not in the codebook")
+    return problems
+
+
+def _codings_error(problems: list[str], source_file: str | Path | None) -> InputError:
     source_name = Path(source_file).name if source_file is not None else None
-    rows = list(codings)
-    problems: list[str] = []
-    for i, c in enumerate(rows, start=1):
-        where = f"coding {i} ({c.transcript_id} {c.start}-{c.end} {c.code})"
-        if c.coder != coder or c.origin != origin:
-            problems.append(f"{where}: belongs to layer {c.coder}/{c.origin}, not {coder}/{origin}")
-        if c.transcript_id not in lengths:
-            problems.append(f"{where}: transcript {c.transcript_id!r} is not in the project")
-        elif not (0 <= c.start < c.end <= lengths[c.transcript_id]):
-            problems.append(f"{where}: span lies outside the transcript (length {lengths[c.transcript_id]})")
-        if codebook is not None and c.code not in codebook.codes:
-            problems.append(f"{where}: code {c.code!r} is not in the codebook")
-    if problems:
-        raise InputError(
-            f"{len(problems)} problem(s) in the codings" + (f" from {source_name}" if source_name else "")
-            + f"; nothing was written. First: {problems[0]}",
-            path=source_file, details=problems)
-    return list(dict.fromkeys(rows))  # the same coding twice in one file counts once
+    return InputError(f"{len(problems)} problem(s) in the codings" + (f" from {source_name}" if source_name else "")
+                      + f"; nothing was written. First: {problems[0]}", path=source_file, details=problems)
+
+
+class CheckedCodings:
+    """Codings grouped by transcript, checked as :func:`check_codings` checks them while they stream past.
+
+    Iterating yields each coding once (the same coding again in its transcript is left out, as
+    :func:`check_codings` leaves it out), holding only the codings of the transcript in hand; a
+    problem stops the yielding, and the end of the stream raises the :class:`InputError` listing
+    every problem that :func:`check_codings` would raise. Iterate inside the transaction that
+    writes them (the error rolls the writes back). ``count`` and ``transcripts`` say what was
+    yielded.
+
+    Parameters
+    ----------
+    codings : iterable of Coding
+        Grouped by transcript (the codings of one transcript one after another).
+    coder, origin : str
+    texts : mapping of str to str
+        The stored texts (their lengths bound the spans).
+    codebook : Codebook, optional
+    source_file : path, optional
+
+    Raises
+    ------
+    ValueError
+        When a transcript's codings come back after another's (not grouped: a caller's mistake).
+    """
+
+    def __init__(self, codings: Iterable[Coding], *, coder: str, origin: str, texts: Mapping[str, str],
+                 codebook: "Codebook | None" = None, source_file: str | Path | None = None) -> None:
+        _check_layer(coder, origin)
+        self._codings, self._coder, self._origin = codings, coder, origin
+        self._texts, self._codebook, self._source_file = texts, codebook, source_file
+        self.count = 0
+        self.transcripts: list[str] = []
+
+    def __iter__(self) -> Iterator[Coding]:
+        problems: list[str] = []
+        seen: dict[Coding, None] = {}
+        current: str | None = None
+        length: int | None = None
+        done: set[str] = set()
+        for i, c in enumerate(self._codings, start=1):
+            if c.transcript_id != current or not self.transcripts:
+                if c.transcript_id in done:
+                    raise ValueError(f"codings of transcript {c.transcript_id!r} are not grouped together")
+                done.add(c.transcript_id)
+                current, seen = c.transcript_id, {}
+                length = len(self._texts[current]) if current in self._texts else None
+                self.transcripts.append(current)
+            problems += _coding_problems(i, c, self._coder, self._origin, length, self._codebook)
+            if problems or c in seen:
+                continue
+            seen[c] = None
+            self.count += 1
+            yield c
+        if problems:
+            raise _codings_error(problems, self._source_file)
 
 
 def coding_records(codings: Iterable[Coding], *, created: str, codebook_version: str | None,
@@ -151,5 +228,5 @@ def file_sha256(path: str | Path) -> str:
         return ""
 
 
-__all__ = ["check_codings", "coding_records", "codebook_record", "file_sha256", "LayerWrite", "WriteResult",
+__all__ = ["check_codings", "CheckedCodings", "coding_records", "codebook_record", "file_sha256", "LayerWrite", "WriteResult",
            "ReplaceMode"]

@@ -148,8 +148,14 @@ class _Spans:
     starts: array = field(default_factory=lambda: array("q"))
     ends: array = field(default_factory=lambda: array("q"))
     layers: array = field(default_factory=lambda: array("i"))
-    placed: list[Coding] = field(default_factory=list)  # codings made from these selections, in order
-    placed_at: array = field(default_factory=lambda: array("q"))  # (i, j) of each, flattened
+    # The codings placed on the stored text, in order: selection i and coding j of each (flattened),
+    # where it landed, its origin (an index into ORIGINS); those already in the project from
+    # another file (drop_known) by number. A Coding is made from these only when it is written.
+    placed_at: array = field(default_factory=lambda: array("q"))
+    placed_start: array = field(default_factory=lambda: array("q"))
+    placed_end: array = field(default_factory=lambda: array("q"))
+    placed_origin: array = field(default_factory=lambda: array("b"))
+    dropped: set[int] = field(default_factory=set)
 
     def add(self, i: int, start: int, end: int) -> None:
         self.kept.append(i)
@@ -210,11 +216,7 @@ class QdpxPlan:
         (self.result.skipped if self.skip_problems else self.problems).append(message)
 
     def release(self) -> None:
-        """Let go of the selections (their columns and the codings' places) once their objects are written.
-
-        The codings themselves stay with whoever holds them (the layers to write); only the
-        file's selections, the largest part of a big project, are freed before the writes.
-        """
+        """Let go of the selections (their columns and the codings' places) once everything is written."""
         for planned in self.planned:
             planned.spans = []
             planned.source.selections = []
@@ -303,10 +305,13 @@ def _kept_notes(qde: QdeProject, texts: Mapping[str, str]) -> list[dict[str, Any
     return out
 
 
-def place_codings(plan: QdpxPlan, texts: Mapping[str, str]) -> dict[str, list[Coding]]:
-    """Place each selection on its stored transcript: the codings of each layer.
+def place_codings(plan: QdpxPlan, texts: Mapping[str, str]) -> "Placed":
+    """Place each selection on its stored transcript.
 
-    ``texts`` holds the stored canonical text of each matched transcript.
+    ``texts`` holds the stored canonical text of each matched transcript. Where each coding
+    lands is kept in the selections' columns (:class:`_Spans`), not as one :class:`Coding` per
+    coding: :class:`Placed` makes the codings of a layer as they are written (issue 21: memory
+    per selection).
 
     Raises
     ------
@@ -314,8 +319,7 @@ def place_codings(plan: QdpxPlan, texts: Mapping[str, str]) -> dict[str, list[Co
         When a selection's text is not at the same place in the stored transcript (unless
         ``skip_problems``).
     """
-    codings_by_coder: dict[str, list[Coding]] = {}
-    dates: dict[str | None, str | None] = {}
+    coders: dict[str, None] = {}
     for planned in plan.planned:
         tid = planned.report.transcript_id
         if tid is None:
@@ -337,38 +341,99 @@ def place_codings(plan: QdpxPlan, texts: Mapping[str, str]) -> dict[str, list[Co
                         where = _where_selection(planned.source, sel[i], plan.path)
                         plan.problem(f"{where}: its text {_clip(planned.canonical[start:end])!r} is not at the same "
                                      f"place in transcript {tid!r}")
-                    memo = _memo(sel, i, plan.note_texts)
-                    selection_created = sel.created[i]
                 if not good:
                     continue
-                code_id = plan.code_map.get(sel.coding_code(j))
                 layer = spans.layers[j]
-                if code_id is None or layer < 0:
+                if layer < 0 or plan.code_map.get(sel.coding_code(j)) is None:
                     continue
-                coder = plan.layers[layer]
-                coding_guid = sel.coding_guids[j] or ""
-                origin = plan.origins.get(coding_guid, plan.origin)
-                raw_created = sel.coding_created[j] or selection_created
-                created = dates.get(raw_created)  # one string per distinct date, not one per coding
-                if created is None and raw_created not in dates:
-                    created = dates[raw_created] = xsd_datetime(raw_created)
-                    if len(dates) > 4096:
-                        dates.clear()
-                coding = Coding(transcript_id=tid, start=new_start, end=new_end, code=code_id, coder=coder,
-                                origin=origin if origin in ORIGINS else plan.origin, memo=memo, created=created)
-                codings_by_coder.setdefault(coder, []).append(coding)
-                spans.placed.append(coding)  # its GUIDs are read back from the columns (refi_objects)
+                origin = plan.origins.get(sel.coding_guids[j] or "", plan.origin)
                 spans.placed_at.extend((i, j))
+                spans.placed_start.append(new_start)
+                spans.placed_end.append(new_end)
+                spans.placed_origin.append(ORIGINS.index(origin if origin in ORIGINS else plan.origin))
+                coders[plan.layers[layer]] = None
                 planned.report.codings += 1
     if plan.problems:
         raise _problems_error(plan.problems, plan.path)
-    return codings_by_coder
+    return Placed(plan, list(coders))
 
 
-def layer_writes(plan: QdpxPlan, codings_by_coder: dict[str, list[Coding]], before: set[str]) -> list[LayerWrite]:
+class Placed:
+    """The codings of a ``.qdpx`` placed on the stored texts (:func:`place_codings`), made one at a time.
+
+    Attributes
+    ----------
+    coders : list of str
+        The layers that received codings, in the order first met.
+    """
+
+    def __init__(self, plan: QdpxPlan, coders: list[str]) -> None:
+        self.plan = plan
+        self.coders = coders
+
+    def _each(self) -> Iterator[tuple[_Planned, _Spans, int]]:
+        """``(planned, spans, n)`` for the ``n``-th placed coding of every ``spans``, sources of one
+        transcript together (a transcript two sources matched), otherwise in the file's order."""
+        groups: dict[str, list[_Planned]] = {}
+        for planned in self.plan.planned:
+            if planned.report.transcript_id is not None:
+                groups.setdefault(planned.report.transcript_id, []).append(planned)
+        for members in groups.values():
+            for planned in members:
+                for spans in planned.spans:
+                    for n in range(len(spans.placed_start)):
+                        yield planned, spans, n
+
+    def codings(self, layer: str | None = None, origin: str | None = None) -> Iterator[Coding]:
+        """The codings (of one layer and origin when given), grouped by transcript, those dropped left out."""
+        plan = self.plan
+        dates: dict[str | None, str | None] = {}
+        memo_of: tuple[int, int, str | None] = (-1, -1, None)  # (id of the columns, i, memo)
+        for planned, spans, n in self._each():
+            if n in spans.dropped:
+                continue
+            sel = spans.selections
+            i, j = spans.placed_at[2 * n], spans.placed_at[2 * n + 1]
+            coder = plan.layers[spans.layers[j]]
+            kind = ORIGINS[spans.placed_origin[n]]
+            if (layer is not None and coder != layer) or (origin is not None and kind != origin):
+                continue
+            if memo_of[0] != id(sel) or memo_of[1] != i:
+                memo_of = (id(sel), i, _memo(sel, i, plan.note_texts))
+            raw_created = sel.coding_created[j] or sel.created[i]
+            created = dates.get(raw_created)  # one string per distinct date, not one per coding
+            if created is None and raw_created not in dates:
+                created = dates[raw_created] = xsd_datetime(raw_created)
+                if len(dates) > 4096:
+                    dates.clear()
+            yield Coding(transcript_id=planned.report.transcript_id or "", start=spans.placed_start[n],
+                         end=spans.placed_end[n], code=plan.code_map[sel.coding_code(j)] or "", coder=coder,
+                         origin=kind, memo=memo_of[2], created=created)
+
+    def keys(self) -> Iterator[tuple[_Spans, int, tuple[str, int, int, str, str]]]:
+        """``(spans, n, (transcript, start, end, code, coder))`` of every placed coding, dropped or not."""
+        plan = self.plan
+        for planned, spans, n in self._each():
+            j = spans.placed_at[2 * n + 1]
+            yield spans, n, (planned.report.transcript_id or "", spans.placed_start[n], spans.placed_end[n],
+                             plan.code_map[spans.selections.coding_code(j)] or "", plan.layers[spans.layers[j]])
+
+    def origins(self) -> dict[str, set[str]]:
+        """The origins of each layer's codings (those dropped left out)."""
+        out: dict[str, set[str]] = {}
+        for _planned, spans, n in self._each():
+            if n not in spans.dropped:
+                layer = self.plan.layers[spans.layers[spans.placed_at[2 * n + 1]]]
+                out.setdefault(layer, set()).add(ORIGINS[spans.placed_origin[n]])
+        return out
+
+
+def layer_writes(plan: QdpxPlan, placed: Placed, before: set[str]) -> list[LayerWrite]:
     """One write per layer: the file's users (or ``coder``), and every layer the file brought before
-    (``before``), replacing what the same file brought."""
-    layers = set(codings_by_coder)
+    (``before``), replacing what the same file brought. Each write's codings are made as they are
+    written, grouped by transcript (``LayerWrite.grouped``)."""
+    origins = placed.origins()
+    layers = set(origins)
     if plan.coder is not None:
         layers.add(plan.coder)
     else:
@@ -376,17 +441,26 @@ def layer_writes(plan: QdpxPlan, codings_by_coder: dict[str, list[Coding]], befo
     writes = []
     sources = tuple(p.report.transcript_id for p in plan.planned if p.report.transcript_id is not None)
     for layer in sorted(layers):
-        rows = codings_by_coder.get(layer, [])
-        if not rows and layer not in before:
+        if layer not in origins and layer not in before:
             continue
-        for k, origin in enumerate(sorted({c.origin for c in rows}) or [plan.origin]):
-            writes.append(LayerWrite([c for c in rows if c.origin == origin], coder=layer, origin=origin,
+        for k, origin in enumerate(sorted(origins.get(layer, ())) or [plan.origin]):
+            writes.append(LayerWrite(_LayerCodings(placed, layer, origin), coder=layer, origin=origin,  # type: ignore[arg-type]
                                      source_file=plan.path, replace="file" if k == 0 else "none",
-                                     action="import REFI-QDA project", covers=sources))
+                                     action="import REFI-QDA project", covers=sources, grouped=True))
     return writes
 
 
-def drop_known(plan: QdpxPlan, codings_by_coder: dict[str, list[Coding]], stored: "pd.DataFrame") -> int:
+class _LayerCodings:
+    """The codings of one layer and origin, made each time they are iterated."""
+
+    def __init__(self, placed: Placed, layer: str, origin: str) -> None:
+        self.placed, self.layer, self.origin = placed, layer, origin
+
+    def __iter__(self) -> Iterator[Coding]:
+        return self.placed.codings(self.layer, self.origin)
+
+
+def drop_known(plan: QdpxPlan, placed: Placed, stored: "pd.DataFrame") -> int:
     """Leave out codings the project already holds from another file (a ``.qdpx`` exported from this
     project and imported under another name brings the same codings back: they are not doubled).
 
@@ -398,10 +472,11 @@ def drop_known(plan: QdpxPlan, codings_by_coder: dict[str, list[Coding]], stored
         stored["transcript_id"], stored["start"], stored["end"], stored["code"], stored["coder"],
         stored["source_file"]) if f != name}
     dropped = 0
-    for layer, rows in codings_by_coder.items():
-        kept = [c for c in rows if (c.transcript_id, c.start, c.end, c.code, c.coder) not in known]
-        dropped += len(rows) - len(kept)
-        codings_by_coder[layer] = kept
+    if known:
+        for spans, n, key in placed.keys():
+            if key in known:
+                spans.dropped.add(n)
+                dropped += 1
     if dropped:
         plan.result.warnings.append(f"{dropped} coding(s) are already in the project (brought by another file); "
                                     "they were not added again")
@@ -419,19 +494,17 @@ def refi_objects(plan: QdpxPlan) -> Iterator[tuple[str, str, str, str | None]]:
     """
     import json
 
-    for planned in plan.planned:
-        for spans in planned.spans:
-            sel = spans.selections
-            for n, coding in enumerate(spans.placed):
-                i, j = spans.placed_at[2 * n], spans.placed_at[2 * n + 1]
-                key = coding_key(coding.transcript_id, coding.start, coding.end, coding.code, coding.coder)
-                selection_guid, coding_guid = sel.guids[i] or "", sel.coding_guids[j] or ""
-                if selection_guid:
-                    yield ("selection", key, selection_guid, None)
-                if coding_guid:
-                    yield ("coding", key, coding_guid, None)
-                if spans.whole:
-                    yield ("whole", key, coding_guid, None)
+    for spans, n, parts in Placed(plan, []).keys():
+        sel = spans.selections
+        i, j = spans.placed_at[2 * n], spans.placed_at[2 * n + 1]
+        key = coding_key(*parts)
+        selection_guid, coding_guid = sel.guids[i] or "", sel.coding_guids[j] or ""
+        if selection_guid:
+            yield ("selection", key, selection_guid, None)
+        if coding_guid:
+            yield ("coding", key, coding_guid, None)
+        if spans.whole:
+            yield ("whole", key, coding_guid, None)
     rows: list[tuple[str, str, str, str | None]] = []
     if plan.coder is None:
         rows += [("user", name, guid, None) for name, guid in plan.user_guids.items() if name]

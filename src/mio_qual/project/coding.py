@@ -87,7 +87,7 @@ class _PreparedQdpx:
     book: Any  # Codebook
     state: tuple[tuple[str, str, Any], ...]
     new: list[Any]  # transcripts to add
-    by_coder: dict[str, list[Any]]  # codings per layer
+    placed: Any  # refi_import.Placed: the codings, made when written
     arguments: dict[str, Any]  # to prepare it again
 
 
@@ -138,7 +138,7 @@ class CodingMixin(ProjectBase):
     def _write_layer(self, write: "LayerWrite", codebook: "Codebook | None") -> "WriteResult":
         return self.write_codings(write.codings, coder=write.coder, origin=write.origin,
                                   source_file=write.source_file, codebook=codebook, replace=write.replace,
-                                  action=write.action, covers=write.covers)
+                                  action=write.action, covers=write.covers, grouped=write.grouped)
 
     # ------------------------------------------------------------------ reading
     def codings(self, coder: str | Sequence[str] | None = None, origin: str | Sequence[str] | None = None,
@@ -230,7 +230,7 @@ class CodingMixin(ProjectBase):
     def write_codings(self, codings: Iterable["Coding"], *, coder: str, origin: str = "human",
                       source_file: str | Path | None = None, codebook: "Codebook | None" = None,
                       replace: "ReplaceMode" = "file", action: str = "import codings",
-                      covers: Iterable[str] | None = None) -> "WriteResult":
+                      covers: Iterable[str] | None = None, grouped: bool = False) -> "WriteResult":
         """Check codings and write them into ``coder``'s layer in one transaction.
 
         Parameters
@@ -254,6 +254,10 @@ class CodingMixin(ProjectBase):
             Transcripts the coder was given and returned, with or without codings in them
             (recorded for agreement's "seen" rule, with the transcripts of the codings, for a
             source file or when given).
+        grouped : bool
+            ``codings`` come grouped by transcript: they are checked and written as they stream
+            (:class:`mio_qual.coding.layers.CheckedCodings`), never held in a list (a ``.qdpx``
+            import of millions of codings).
 
         Returns
         -------
@@ -265,13 +269,18 @@ class CodingMixin(ProjectBase):
             Listing every problem (see :func:`mio_qual.coding.layers.check_codings`); nothing
             is written.
         """
-        from ..coding.layers import WriteResult, check_codings, coding_records, file_sha256
+        from ..coding.layers import CheckedCodings, WriteResult, check_codings, coding_records, file_sha256
 
-        rows = list(codings)
         texts = self._stored_texts()
-        lengths = {tid: len(texts[tid]) for tid in {c.transcript_id for c in rows} if tid in texts}
-        unique = check_codings(rows, coder=coder, origin=origin, lengths=lengths, codebook=codebook,
-                               source_file=source_file)
+        unique: "Iterable[Coding]"
+        if grouped:
+            unique = checked = CheckedCodings(codings, coder=coder, origin=origin, texts=texts, codebook=codebook,
+                                              source_file=source_file)
+        else:
+            rows = list(codings)
+            lengths = {tid: len(texts[tid]) for tid in {c.transcript_id for c in rows} if tid in texts}
+            unique = check_codings(rows, coder=coder, origin=origin, lengths=lengths, codebook=codebook,
+                                   source_file=source_file)
         source_name = Path(source_file).name if source_file is not None else None
         with self.store.transaction():
             version = None
@@ -285,22 +294,23 @@ class CodingMixin(ProjectBase):
             else:
                 removed = 0
             created = now_iso()
-            store_codings.insert_codings(self.store, coding_records(unique, created=created, codebook_version=version,
-                                                                    source_name=source_name))
+            inserted = store_codings.insert_codings(self.store, coding_records(
+                unique, created=created, codebook_version=version, source_name=source_name))
+            written = set(checked.transcripts) if grouped else {c.transcript_id for c in unique}
             if source_name is not None:
                 store_imports.record_import(self.store, kind="coding", path=str(source_file),
-                                            sha256=file_sha256(source_file), coder=coder, n_items=len(unique),
+                                            sha256=file_sha256(source_file), coder=coder, n_items=inserted,
                                             at=created)
             if source_name is not None or covers is not None:
                 if replace == "layer":
                     store_imports.delete_returned(self.store, coder=coder, origin=origin)
-                covered = set(covers if covers is not None else ()) | {c.transcript_id for c in unique}
+                covered = set(covers if covers is not None else ()) | written
                 store_imports.replace_returned(self.store, coder=coder, source=source_name or action, origin=origin,
                                                transcript_ids=covered, at=created)
             self.store.audit(action, target=coder, codebook_version=version, detail={
-                "origin": origin, "source_file": source_name, "inserted": len(unique), "removed": removed,
-                "transcripts": sorted({c.transcript_id for c in unique})})
-        return WriteResult(coder=coder, inserted=len(unique), removed=removed, source_file=source_name)
+                "origin": origin, "source_file": source_name, "inserted": inserted, "removed": removed,
+                "transcripts": sorted(written)})
+        return WriteResult(coder=coder, inserted=inserted, removed=removed, source_file=source_name)
 
     def delete_layer(self, coder: str, origin: str | None = None,
                      confirm: Callable[[int], bool] | None = None) -> int:
@@ -591,7 +601,7 @@ class CodingMixin(ProjectBase):
 
         if _source_state(self._sources()) != prepared.state:
             prepared = self._prepare_qdpx(book=prepared.book, **prepared.arguments)
-        plan, book, by_coder = prepared.plan, prepared.book, prepared.by_coder
+        plan, book, placed = prepared.plan, prepared.book, prepared.placed
         result = plan.result
         added = self.add_transcripts(prepared.new)  # type: ignore[attr-defined]
         result.added.extend(added.added)
@@ -602,15 +612,15 @@ class CodingMixin(ProjectBase):
                 result.metadata_updated.append(transcript.id)
         if plan.own_codebook:  # the file's own codes are kept, those nobody applied too
             self._keep_codebook(book)
-        drop_known(plan, by_coder, store_codings.read_codings(
-            self.store, coder=sorted(by_coder) or [""],
+        drop_known(plan, placed, store_codings.read_codings(
+            self.store, coder=sorted(placed.coders) or [""],
             columns=("transcript_id", "start", "end", "code", "coder", "source_file"), ordered=False))
         for rows in batches(refi_objects(plan)):  # a large project's rows never held at once
             store_refi.put_objects(self.store, rows)
-        plan.release()  # the selections' columns are not needed for the writes
         before = store_codings.coders_of_source(self.store, plan.path.name)
-        for write in layer_writes(plan, by_coder, before):
+        for write in layer_writes(plan, placed, before):  # codings made from the columns as they are written
             result.writes.append(self._write_layer(write, book))
+        plan.release()
         self.store.audit("import REFI-QDA project", target=plan.path.name, codebook_version=book.version,
                          detail=audit_detail(result))
         return result

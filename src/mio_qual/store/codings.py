@@ -93,18 +93,30 @@ def coding_memos(store: "Store", coder: str | Sequence[str] | None = None) -> "p
     return pd.DataFrame.from_records(rows, columns=["transcript_id", "code", "memo"])
 
 
+BATCH = 50_000
+"""Rows :func:`insert_codings` sends to the database at a time."""
+
+
 def insert_codings(store: "Store", records: Iterable[Mapping[str, Any]]) -> int:
     """Insert codings (each a mapping with every column of :data:`CODING_FIELDS` but ``id``).
+
+    ``records`` is read as it goes, :data:`BATCH` rows at a time, so a generator of millions of
+    records is never held whole (issue 21).
 
     Returns
     -------
     int
         The number of rows inserted.
     """
-    rows = [tuple(record.get(column) for column in _WRITTEN) for record in records]
-    store.connection.executemany(
-        f"INSERT INTO codings ({', '.join(_WRITTEN)}) VALUES ({', '.join('?' * len(_WRITTEN))})", rows)
-    return len(rows)
+    from itertools import islice
+
+    sql = f"INSERT INTO codings ({', '.join(_WRITTEN)}) VALUES ({', '.join('?' * len(_WRITTEN))})"
+    rows = (tuple(record.get(column) for column in _WRITTEN) for record in records)
+    total = 0
+    while batch := list(islice(rows, BATCH)):
+        store.connection.executemany(sql, batch)
+        total += len(batch)
+    return total
 
 
 def delete_codings(store: "Store", *, coder: str, origin: str | None = None, source_file: str | None = None) -> int:
