@@ -324,3 +324,16 @@ def test_a_long_loop_of_parents_is_reported_once_at_its_first_code(tmp_path):
     cycles = [p for p in problems if p.kind == "cycle"]
     assert len(cycles) == 1 and cycles[0].line == 5 and cycles[0].code_id == "C0"  # its parent: line
     assert cycles[0].message.startswith("parents form a cycle: C0 -> C499 -> C498")
+
+
+def test_a_csv_id_equal_to_a_cfir_name_is_blamed_on_the_csv(tmp_path: Path) -> None:
+    """A team's spreadsheet codebook with a code SPACE (refining IS.J2, named "Space" in cfir2) was reported
+    at line 631 of the bundled cfir2.yaml, a file the user cannot change (new-user walk): the problem is the
+    later file's id; and a CSV, which has no requires:, is told how to load cfir2 with it."""
+    path = write(tmp_path, "id,name,refines\nROOM,Rooms,IS.J2\nSPACE,Space for sessions,IS.J2\n", "mine.csv")
+    (problem,) = validate_codebook(path, with_sources=["cfir2"])
+    assert (problem.kind, Path(problem.path).name, problem.line) == ("ambiguous-label", "mine.csv", 3)
+    assert problem.message == "id SPACE is the name of IS.J2 ('Space', codebook cfir2); choose another id"
+    alone = validate_codebook(path)
+    assert [p.kind for p in alone] == ["unknown-refines", "unknown-refines"]
+    assert alone[0].message.endswith("(validate with --with cfir2, import with --codebook cfir2 --codebook FILE)")

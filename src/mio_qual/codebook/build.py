@@ -219,7 +219,9 @@ class _Checker:
                     book,
                     "unknown-refines",
                     f"{cid} refines {ref.strip()!r}, which is not a code{self._suggest(ref.strip())}"
-                    + ("" if book.requires else "; load the codebook that defines it, or add requires:"),
+                    + ("" if book.requires else "; load the codebook that defines it (" + (
+                        "add requires:" if str(book.path or "").lower().endswith((".yaml", ".yml"))
+                        else "validate with --with cfir2, import with --codebook cfir2 --codebook FILE") + ")"),
                     raw.line_of("refines", i),
                     cid,
                 )
@@ -291,7 +293,13 @@ class _Checker:
             as_id = self.folded.get(normalize_id(label))
             if as_id is not None and as_id != cid:
                 what = "alias" if is_alias else "name"
-                self.add(book, "ambiguous-label", f"{what} {label!r} of {cid} is the id of {as_id}; choose another", line, cid)
+                id_book, id_raw = self.entries[as_id]
+                if self.books.index(id_book) > self.books.index(book):  # the later file's id is the one to change
+                    self.add(id_book, "ambiguous-label", f"id {as_id} is the {what} of {cid} ({label!r}, codebook "
+                             f"{book.name}); choose another id", id_raw.line_of("id"), as_id)
+                else:
+                    self.add(book, "ambiguous-label", f"{what} {label!r} of {cid} is the id of {as_id}; choose another",
+                             line, cid)
                 continue
             parent = self.parent_of.get(cid)
             if is_alias:
