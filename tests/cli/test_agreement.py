@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from mio_qual.agreement.report import POOLED
 
 
-def test_cli_agreement_and_disagreements(coded_project):
+def test_cli_agreement_and_disagreements(coded_project, tmp_path):
     from mio_qual.cli.main import _group
 
     runner = CliRunner()
@@ -28,6 +28,12 @@ def test_cli_agreement_and_disagreements(coded_project):
     assert result.exit_code == 0 and "MIO.TRAIN" in result.output
     result = runner.invoke(_group, base + ["disagreements", "--coders", "ann", "bob", "--format", "csv"])
     assert result.exit_code == 0 and "Supervision was short." in result.output
+    # written to a file, both say where it went (they were silent; new-user walk)
+    listed = tmp_path / "to-discuss.csv"
+    result = runner.invoke(_group, base + ["disagreements", "--coders", "ann", "bob", "--out", str(listed)])
+    assert result.exit_code == 0 and f"disagreeing unit(s); wrote {listed}" in result.stderr
+    result = runner.invoke(_group, base + ["agreement", "--coders", "ann", "bob", "--out", str(tmp_path / "a.csv")])
+    assert result.exit_code == 0 and f"wrote {tmp_path / 'a.csv'}" in result.stderr
     result = runner.invoke(_group, base + ["agreement", "--coders", "ann", "zoe"])
     assert result.exit_code == 2
     assert "no codings" in result.output

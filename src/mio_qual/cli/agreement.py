@@ -107,8 +107,8 @@ def agreement(coders: tuple[str, ...], unit: str, codes: tuple[str, ...], transc
             click.echo("per-transcript rows, standard errors and every interval: --format csv", err=True)
         for note in (n for n in notes if n.startswith(("seen: ", "set aside: "))):
             click.echo(note, err=True)
-    else:
-        emit(table, fmt, title=result.title, out=out)
+    elif emit(table, fmt, title=result.title, out=out) is not None:
+        click.echo(f"wrote {out}", err=True)
 
 
 def _compact(table: Any) -> Any:
@@ -155,7 +155,9 @@ def disagreements(coders: tuple[str, ...], unit: str, codes: tuple[str, ...], tr
     if fmt == "table" and len(frame) and "text" in frame.columns:
         frame = frame.copy()
         frame["text"] = [t if len(t) <= 120 else t[:117] + "..." for t in frame["text"].fillna("")]
-    emit(frame, fmt, title=f"Disagreements of {', '.join(coder_list)} by {unit}: {len(frame)}", out=out)
+    written = emit(frame, fmt, title=f"Disagreements of {', '.join(coder_list)} by {unit}: {len(frame)}", out=out)
+    if written is not None:  # say where the list went, as `ratings disagreements` does
+        click.echo(f"{len(frame)} disagreeing unit(s); wrote {written}", err=True)
 
 
 @click.command("assign")
