@@ -115,3 +115,17 @@ def test_reconcile_refuses_bad_arguments(coded):
         coded.reconcile(coders=("ann", "zed"))
     with pytest.raises(InputError, match="cannot be coder"):
         coded.reconcile(coders=("ann", "bob"), into="ann")
+
+
+def test_a_transcript_one_coder_left_empty_says_so(tmp_path):
+    """Coder B never coded T02 (not given it, or not yet): its rows said only 'only A', read as B's disagreement
+    in a reconciliation meeting (new-user walk); they now say B coded nothing there."""
+    project = make_project(tmp_path)
+    second = tmp_path / "T02.txt"
+    second.write_text(project.text("T01"), encoding="utf-8")
+    project.import_transcripts([second])
+    project.write_codings([Coding("T01", 10, 50, "IS.J2", "ann"), Coding("T02", 10, 50, "IS.J2", "ann")], coder="ann")
+    project.write_codings([Coding("T01", 12, 55, "IS.J2", "bob")], coder="bob")
+    result = project.reconcile(coders=("ann", "bob"))
+    assert [(r.transcript_id, r.note) for r in result.rows] == [("T02", "IS.J2: only A (bob coded nothing in T02)")]
+    project.close()

@@ -302,6 +302,9 @@ def reconcile(a_codings: "pd.DataFrame", b_codings: "pd.DataFrame", texts: Mappi
         else:
             agreed, items = _unit_items(tid, unit, unit_rows.get(tid, []), a_codes, b_codes, into)
         result.agreed.extend(sorted(agreed, key=lambda c: (c.start, c.end, c.code)))
+        silent = b_name if not b_codes else a_name if not a_codes else None
+        if silent is not None:  # likely not coded at all (not given, not yet done) rather than a disagreement
+            items = [(*item[:5], f"{item[5]} ({silent} coded nothing in {tid})") for item in items]
         if items:
             result.rows.extend(_group_rows(tid, texts[tid], items, _turns(turn_rows.get(tid, []))))
     for number, row in enumerate(result.rows, start=1):
