@@ -20,6 +20,18 @@ def _project(tmp_path: Path) -> Path:
     return tmp_path / "study"
 
 
+def _word_copy_commented(folder: Path, out: Path, comment: str) -> Path:
+    """``coding export-docx`` of T1 into ``out``, with one comment ``comment`` on the turn about the room."""
+    import docx
+
+    assert CliRunner().invoke(cli, ["--project", str(folder), "coding", "export-docx", "--out", str(out)]).exit_code == 0
+    document = docx.Document(str(out / "T1.docx"))
+    paragraph = next(p for p in document.paragraphs if "private room" in p.text)
+    document.add_comment(paragraph.runs[-1], text=comment, author="A")
+    document.save(str(out / "T1.docx"))
+    return out / "T1.docx"
+
+
 def test_sheet_import_says_which_layer_the_codings_went_into(tmp_path: Path) -> None:
     """A sheet's coder column wins over --coder (rows without one use --coder); the summary line
     now names the layer, so codings do not land in another coder's layer unnoticed."""
@@ -43,15 +55,9 @@ def test_sheet_import_says_which_layer_the_codings_went_into(tmp_path: Path) -> 
 
 
 def test_word_and_sheet_together_name_both_layers(tmp_path: Path) -> None:
-    import docx
-
     folder = _project(tmp_path)
     runner = CliRunner()
-    assert runner.invoke(cli, ["--project", str(folder), "coding", "export-docx", "--out", str(tmp_path / "w")]).exit_code == 0
-    document = docx.Document(str(tmp_path / "w" / "T1.docx"))
-    paragraph = next(p for p in document.paragraphs if "private room" in p.text)
-    document.add_comment(paragraph.runs[-1], text="IS.J2", author="A")
-    document.save(str(tmp_path / "w" / "T1.docx"))
+    _word_copy_commented(folder, tmp_path / "w", "IS.J2")
     sheet = tmp_path / "casey.csv"
     sheet.write_text("transcript_id,quote,codes,coder\nT1,Where do you meet?,MIO.SCHED,casey\n", encoding="utf-8")
     out = runner.invoke(cli, ["--project", str(folder), "coding", "import", str(tmp_path / "w" / "T1.docx"),
@@ -64,15 +70,9 @@ def test_word_and_sheet_together_name_both_layers(tmp_path: Path) -> None:
 def test_a_word_lock_file_among_the_coded_files_is_skipped_with_a_note(tmp_path: Path) -> None:
     """A coder still has T1.docx open in Word: coded/*.docx names Word's lock file ~$T1.docx too.
     It is skipped with a note instead of refusing the whole import as a damaged .docx."""
-    import docx
-
     folder = _project(tmp_path)
     runner = CliRunner()
-    assert runner.invoke(cli, ["--project", str(folder), "coding", "export-docx", "--out", str(tmp_path / "w")]).exit_code == 0
-    document = docx.Document(str(tmp_path / "w" / "T1.docx"))
-    paragraph = next(p for p in document.paragraphs if "private room" in p.text)
-    document.add_comment(paragraph.runs[-1], text="IS.J2", author="A")
-    document.save(str(tmp_path / "w" / "T1.docx"))
+    _word_copy_commented(folder, tmp_path / "w", "IS.J2")
     lock = tmp_path / "w" / "~$T1.docx"  # what Word writes: the user's name padded, not a zip
     lock.write_bytes(b"\x06Jordan" + b" " * 47 + b"\x06\x00J\x00o\x00r\x00d\x00a\x00n\x00" + b"\x00" * 60)
     files = sorted(str(p) for p in (tmp_path / "w").glob("*.docx"))
@@ -95,9 +95,10 @@ FOLDERS_QDC = """<?xml version="1.0" encoding="utf-8"?>
 """
 
 
-def _qde(path: Path) -> "ET.Element":
-    import zipfile
+def _qde(path: Path):
+    """The root element of a .qdpx's project.qde."""
     import xml.etree.ElementTree as ET
+    import zipfile
 
     with zipfile.ZipFile(path) as archive:
         return ET.fromstring(archive.read("project.qde"))
@@ -107,17 +108,11 @@ def test_a_qdc_codebook_keeps_its_folders_and_code_groups_through_sheet_and_word
     """Issue 16: codings of a category folder (isCodable="false") from a sheet or a Word file are
     imported with a warning naming file and code, as a .qdpx's are; the .qdc's code group is kept in
     the project and exported in the .qdpx, and comes back from it."""
-    import docx
-
     folder = _project(tmp_path)
     qdc = tmp_path / "folders.qdc"
     qdc.write_text(FOLDERS_QDC, encoding="utf-8")
     runner = CliRunner()
-    assert runner.invoke(cli, ["--project", str(folder), "coding", "export-docx", "--out", str(tmp_path / "w")]).exit_code == 0
-    document = docx.Document(str(tmp_path / "w" / "T1.docx"))
-    paragraph = next(p for p in document.paragraphs if "private room" in p.text)
-    document.add_comment(paragraph.runs[-1], text="Barriers", author="A")
-    document.save(str(tmp_path / "w" / "T1.docx"))
+    _word_copy_commented(folder, tmp_path / "w", "Barriers")
     sheet = tmp_path / "casey.csv"
     sheet.write_text("transcript_id,quote,codes,coder\nT1,private room,Barriers; Space,casey\n"
                      "T1,Where do you meet?,Meeting,casey\n", encoding="utf-8")
