@@ -602,12 +602,14 @@ def known_names(private_names: Iterable[str], speaker_labels: Iterable[str] = ()
 
     Examples
     --------
-    >>> sorted(known_names(["Renata Solis"], ["Jane Doe", "INTERVIEWER", "P3", "SPEAKER_00", "tasha", "COUNSELOR"]))
+    >>> sorted(known_names(["Renata Solis", "COUNSELOR"], ["Jane Doe", "INTERVIEWER", "P3", "SPEAKER_00", "tasha",
+    ...                                                   "COUNSELOR"]))
     ['Jane Doe', 'Renata Solis', 'tasha']
     """
     names = {normalize_name(n) for n in private_names if str(n).strip()}
     labels = {normalize_name(label) for label in speaker_labels if label and name_like_label(label)}
-    return names | {label for label in labels if not _role_words(label)}
+    roles = {label for label in labels if _role_words(label)}  # also kept among the private names at import
+    return (names - roles) | (labels - roles)
 
 
 def _role_words(label: str) -> bool:

@@ -1,0 +1,237 @@
+"""A new user's whole chain on their own files, from the README only.
+
+The files are made here, the way a research team has them: Word transcripts with role labels
+(``COUNSELOR:``) and time stamps, one laid out as a table, a Zoom ``.vtt``, a manifest and roster,
+the team's own codebook as a spreadsheet saved as CSV (codes refining CFIR constructs), one coder's
+Word comments and the other's coding sheet (which skips a transcript), a reconciliation and a
+rating reconciliation with one row left blank, fidelity per session and counselor, counselor
+links and ICS items. Each step is the README's command; the assertions are what walking it by
+hand found wrong (session 5): role labels redacted as names, undecided rows counted as decided,
+omissions not named, own codebooks without a hint.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import docx
+import openpyxl
+from click.testing import CliRunner
+
+from mio_qual.cli.main import _group as cli
+
+LAKEVIEW = [
+    ("INTERVIEWER", "00:00:04", "How does supervision for MIO work at Lakeview?"),
+    ("COUNSELOR", "00:00:15", "Our supervisor blocks every Wednesday afternoon for MIO consultation. Nobody books "
+                              "over it."),
+    ("INTERVIEWER", "00:00:41", "And the space where you see mothers?"),
+    ("COUNSELOR", "00:00:47", "We have a family room with a door, a couch and toys. It is quiet."),
+    ("INTERVIEWER", "00:01:10", "Anything that makes it harder?"),
+    ("COUNSELOR", "00:01:16", "Child welfare visits land on session days. MIO time is not billable under our codes."),
+]
+HILLCREST = [
+    ("Interviewer", "00:00:03", "How has MIO supervision gone?"),
+    ("Supervisor", "00:00:09", "Badly. Most months it gets cancelled because productivity targets went up."),
+    ("Interviewer", "00:00:30", "What about space for the sessions?"),
+    ("Supervisor", "00:00:36", "We have no private room. Counselors use the group room and people walk in."),
+]
+MILLBROOK_VTT = """WEBVTT
+
+1
+00:00:02.300 --> 00:00:06.100
+Orla Fenwick: Where do you hold the sessions?
+
+2
+00:00:08.400 --> 00:00:14.900
+Ilse Brannagh: In the family room at Millbrook. It is quiet and has a door.
+
+3
+00:00:16.000 --> 00:00:22.200
+Orla Fenwick: And consultation?
+
+4
+00:00:23.500 --> 00:00:36.000
+Ilse Brannagh: Every other week, but it moves a lot. Last month Bram cancelled it twice.
+"""
+CODEBOOK = """id,name,parent,definition,refines
+SUP,Supervision and consultation,,Talk about MIO consultation,IS.K
+SUP.CANC,Consultation cancelled,SUP,Consultation cancelled or moved,IS.K
+ROOM,Space for sessions,,Rooms and privacy for sessions,IS.J2
+"""
+
+
+def _files(folder: Path) -> Path:
+    """The team's transcripts folder, with its manifest and roster."""
+    folder.mkdir()
+    word = docx.Document()
+    word.add_heading("Interview transcript: Lakeview Clinic", 1)
+    word.add_paragraph("Transcribed by: a transcription service")
+    for speaker, time, text in LAKEVIEW:
+        word.add_paragraph(f"[{time}] {speaker}: {text}")
+    word.save(str(folder / "Lakeview_counselor_2026-02-10.docx"))
+    table_doc = docx.Document()
+    table = table_doc.add_table(rows=1, cols=3)
+    for cell, head in zip(table.rows[0].cells, ("Speaker", "Time", "Text")):
+        cell.text = head
+    for row in HILLCREST:
+        for cell, value in zip(table.add_row().cells, row):
+            cell.text = value
+    table_doc.save(str(folder / "Hillcrest supervisor.docx"))
+    (folder / "zoom_millbrook.vtt").write_text(MILLBROOK_VTT, encoding="utf-8")
+    (folder / "manifest.csv").write_text(
+        "transcript_id,file,agency,clinic,participant_id,role,kind,date,interviewer\n"
+        "LV-C01,Lakeview_counselor_2026-02-10.docx,cedarline,lakeview,S101,counselor,interview,2026-02-10,IV1\n"
+        "HC-S01,Hillcrest supervisor.docx,cedarline,hillcrest,S102,clinical_supervisor,interview,2026-02-12,IV2\n"
+        "MB-C01,zoom_millbrook.vtt,pinecrest,millbrook,S106,counselor,interview,2026-02-24,IV1\n", encoding="utf-8")
+    (folder / "roster.csv").write_text(
+        "transcript_id,speaker_label,study_id,role,aliases\n"
+        "*,Orla Fenwick,IV1,interviewer,Orla\n"
+        "LV-C01,INTERVIEWER,IV1,interviewer,\n"
+        "LV-C01,COUNSELOR,S101,counselor,Corwin Dace; Corwin\n"
+        "HC-S01,Interviewer,IV2,interviewer,\n"
+        "HC-S01,Supervisor,S102,clinical_supervisor,Petra Lindqvist\n"
+        "MB-C01,Ilse Brannagh,S106,counselor,Ilse\n"
+        "*,Bram,S103,clinic_director,\n", encoding="utf-8")
+    return folder
+
+
+def _comment(path: Path, codes_by_text: dict[str, str]) -> None:
+    """What coder avery does in Word: a comment naming codes on the turn holding each passage."""
+    document = docx.Document(str(path))
+    for needle, codes in codes_by_text.items():
+        paragraph = next(p for p in document.paragraphs if needle in p.text)
+        document.add_comment(paragraph.runs[-1], text=codes, author="Avery")
+    document.save(str(path))
+
+
+class Walk:
+    """``mio-qual --project PROJECT ...`` with stdout and stderr apart."""
+
+    def __init__(self, project: Path) -> None:
+        self.project = project
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str | Path, code: int = 0) -> tuple[str, str]:
+        result = self.runner.invoke(cli, ["--project", str(self.project), *map(str, args)])
+        assert result.exit_code == code, (args, result.output, result.exception)
+        return result.stdout, result.stderr
+
+
+def _fill_rows(path: Path, sheet: str, column: str, values: dict[tuple[str, str], str], keys: tuple[str, str]) -> None:
+    book = openpyxl.load_workbook(path)
+    table = book[sheet]
+    head = [c.value for c in table[1]]
+    for row in table.iter_rows(min_row=2):
+        key = tuple(row[head.index(k)].value for k in keys)
+        if key in values:
+            row[head.index(column)].value = values[key]
+    book.save(path)
+
+
+def test_a_new_user_walks_the_readme_on_their_own_files(tmp_path: Path) -> None:
+    files = _files(tmp_path / "transcripts")
+    book = tmp_path / "mio_study_codes.csv"
+    book.write_text(CODEBOOK, encoding="utf-8")
+    assert CliRunner().invoke(cli, ["init", str(tmp_path / "my-study")]).exit_code == 0
+    mio = Walk(tmp_path / "my-study")
+
+    _out, err = mio("import", files)
+    assert "imported 3 new" in err
+    out, _err = mio("transcripts", "list", "--format", "csv")
+    assert len(out.strip().splitlines()) == 4
+
+    # the team's codebook: a CSV refining CFIR ids is checked with cfir2
+    mio("codebook", "validate", book, "--with", "cfir2")
+    codebooks = ["--codebook", "cfir2", "--codebook", book]
+
+    # coder avery: Word comments on the copies; the role label COUNSELOR is no name to hide
+    mio("coding", "export-docx", "--out", tmp_path / "to-code")
+    copy = "\n".join(p.text for p in docx.Document(str(tmp_path / "to-code" / "LV-C01.docx")).paragraphs)
+    assert "COUNSELOR: Our supervisor blocks" in copy
+    _comment(tmp_path / "to-code" / "LV-C01.docx", {"Nobody books": "SUP", "family room with a door": "ROOM",
+                                                    "not billable": "IS.J1"})
+    _comment(tmp_path / "to-code" / "HC-S01.docx", {"Most months": "SUP.CANC", "no private room": "ROOM"})
+    _comment(tmp_path / "to-code" / "MB-C01.docx", {"family room at": "ROOM"})
+    words = sorted((tmp_path / "to-code").glob("*.docx"))
+    _out, err = mio("coding", "import", *words, "--coder", "avery", code=2)  # own codes: the hint says how
+    assert "--codebook cfir2 --codebook my-codebook.csv" in err
+    mio("coding", "import", *words, "--coder", "avery", *codebooks)
+
+    # coder blake: a coding sheet (MB-C01 not done yet)
+    sheet = tmp_path / "blake.xlsx"
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["transcript_id", "segment_id", "quote", "code"])
+    workbook.active.append(["LV-C01", "LV-C01:t2", None, "SUP"])
+    workbook.active.append(["LV-C01", "LV-C01:t4", None, "IS.K"])
+    workbook.active.append(["HC-S01", None, "Most months it gets cancelled", "SUP.CANC"])
+    workbook.save(sheet)
+    mio("coding", "import", sheet, "--coder", "blake", *codebooks)
+
+    # agreement with its defaults names what it left out, and how to keep it
+    out, _err = mio("agreement", "--coders", "avery", "blake", "--format", "csv")
+    first = next(csv.DictReader(out.splitlines()))
+    assert "1 transcript(s) blake did not see under the seen rule (MB-C01:" in first["left_out"]
+    assert "--include-interviewer" in first["left_out"]
+
+    # reconciliation: MB-C01's rows say blake coded nothing there; one row is left undecided
+    mio("coding", "reconcile", "--coders", "avery", "blake", "--out", tmp_path / "rec")
+    rec = tmp_path / "rec" / "reconcile_avery_blake.xlsx"
+    rows = list(openpyxl.load_workbook(rec)["decisions"].iter_rows(min_row=2, values_only=True))
+    assert any(r[1] == "MB-C01" and "blake coded nothing in MB-C01" in r[7] for r in rows)
+    decisions = {(r[0], r[1]): "keep A" for r in rows[1:]}  # the first row stays undecided
+    _fill_rows(rec, "decisions", "decision", decisions, ("id", "transcript"))
+    _out, err = mio("coding", "import", rec, *codebooks)
+    assert f"{len(rows) - 1} decisions, 1 rows undecided" in err
+
+    # construct ratings: two raters, one disagreement the team leaves blank at first
+    mio("ratings", "worksheet", "--rater", "rowan", "--rater", "sasha", "--construct", "IS.J2", "--construct",
+        "IS.K", "--links", "--out", tmp_path / "ratings")
+    for rater, lakeview_space in (("rowan", "+2"), ("sasha", "+1")):
+        values = {("lakeview", "IS.J2"): lakeview_space, ("hillcrest", "IS.J2"): "-2", ("millbrook", "IS.J2"): "+1",
+                  ("lakeview", "IS.K"): "+2", ("hillcrest", "IS.K"): "-2", ("millbrook", "IS.K"): "-1"}
+        _fill_rows(tmp_path / "ratings" / f"ratings_{rater}.xlsx", "ratings", "rating", values,
+                   ("case_id", "construct"))
+    mio("ratings", "import", tmp_path / "ratings" / "ratings_rowan.xlsx", tmp_path / "ratings" / "ratings_sasha.xlsx")
+    out, _err = mio("ratings", "agreement")
+    assert " value " in out and "0.833" in out  # exact agreement 5 of 6, on screen
+    to_decide = tmp_path / "to-decide.csv"
+    mio("ratings", "disagreements", "--out", to_decide)
+    _out, err = mio("ratings", "consensus", "--decisions", to_decide, code=2)  # blank: no decision
+    assert "1 disagreement(s) have no decision" in err
+    filled = to_decide.read_text(encoding="utf-8").rstrip("\n").rsplit(",", 2)[0] + ",+2,the room is protected\n"
+    to_decide.write_text(filled, encoding="utf-8")
+    _out, err = mio("ratings", "consensus", "--decisions", to_decide)
+    assert "1 decided, 0 unresolved" in err
+
+    # outcomes per session and counselor, links, climate; Aim 2 and Aim 3 displays
+    fidelity = tmp_path / "fidelity.csv"
+    fidelity.write_text("session_id,counselor_id,clinic,agency,adherence,competence\n"
+                        "S1,LV-C1,lakeview,cedarline,5,4\nS2,LV-C1,lakeview,cedarline,4,5\n"
+                        "S3,HC-C1,hillcrest,cedarline,2,2\nS4,HC-C1,hillcrest,cedarline,3,2\n"
+                        "S5,MB-C1,millbrook,pinecrest,4,4\nS6,MB-C1,millbrook,pinecrest,4,3\n", encoding="utf-8")
+    mio("quant", "import", fidelity)
+    links = tmp_path / "links.csv"
+    links.write_text("study_id,counselor_id,clinic\nS101,LV-C1,lakeview\nS106,MB-C1,millbrook\n", encoding="utf-8")
+    mio("aim3", "links", links)
+    ics = tmp_path / "ics.csv"
+    items = ",".join(f"ics{i}" for i in range(1, 19))
+    answers = {"lakeview": (3, 4), "hillcrest": (1, 1), "millbrook": (2, 3)}
+    ics.write_text(f"respondent_id,clinic,agency,{items}\n" + "".join(
+        f"{clinic[:2].upper()}-R{n},{clinic},x,{','.join([str(v)] * 18)}\n"
+        for clinic, values in answers.items() for n, v in enumerate(values)), encoding="utf-8")
+    mio("aim3", "measure", ics, "--instrument", "ics")
+    out, _err = mio("aim3", "counselors", "--construct", "IS.J2", "--format", "csv")
+    assert [r["counselor_id"] for r in csv.DictReader(out.splitlines())] == ["LV-C1", "MB-C1"]
+    out, _err = mio("joint", "--outcome", "fidelity", "--format", "csv")
+    assert "IS.J2" in out
+
+    # the study report reads as written for investigators; the project goes to a QDA program
+    mio("report", "study", "--out", tmp_path / "reports" / "study.docx", "--no-charts")
+    report = docx.Document(str(tmp_path / "reports" / "study.docx"))
+    text = "\n".join([p.text for p in report.paragraphs]
+                     + [c.text for t in report.tables for r in t.rows for c in r.cells])
+    assert "Counselor-level joint display" in text and "[name]-level" not in text
+    assert "Corwin" not in text and "Bram" not in text  # names stay out
+    mio("coding", "export-qdpx", "--out", tmp_path / "study.qdpx")
+    assert (tmp_path / "study.qdpx").stat().st_size > 0
