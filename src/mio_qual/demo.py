@@ -73,6 +73,7 @@ class DemoResult:
 
 def _write_table(frame: "pd.DataFrame", path: Path, *, xlsx: bool = True) -> list[Path]:
     """Write ``frame`` as CSV (and XLSX) with spreadsheet formulas neutralized."""
+    from .atomicio import replacing
     from .exports import safe_frame, write_csv
 
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -82,7 +83,8 @@ def _write_table(frame: "pd.DataFrame", path: Path, *, xlsx: bool = True) -> lis
     written = [csv]
     if xlsx:
         target = path.with_suffix(".xlsx")
-        safe.to_excel(target, index=False, sheet_name=path.stem[:31])
+        with replacing(target) as temporary:
+            safe.to_excel(temporary, index=False, sheet_name=path.stem[:31])
         written.append(target)
     return written
 

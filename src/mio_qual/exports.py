@@ -105,10 +105,9 @@ def csv_text(frame: pd.DataFrame) -> str:
 
 def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
     """Write ``frame`` as UTF-8 CSV through :func:`csv_text` (neutralized, quoted for every locale); return the path."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(csv_text(frame), encoding="utf-8", newline="")
-    return path
+    from .atomicio import write_text
+
+    return write_text(path, csv_text(frame), encoding="utf-8", newline="")
 
 
 def refuse_overwrite(paths: Iterable[str | Path], *, force: bool = False) -> None:
@@ -141,13 +140,19 @@ def refuse_overwrite(paths: Iterable[str | Path], *, force: bool = False) -> Non
 def removed_on_failure(paths: Iterable[str | Path]) -> Iterator[None]:
     """If the block fails, remove those of ``paths`` it created (files there before are left).
 
-    Put inside the store's transaction, so that a command failing while it writes its files
-    (a full disk, a folder it cannot write) leaves neither files nor store changes behind.
+    Files written through :mod:`mio_qual.atomicio` in the block land together when it ends
+    (:func:`mio_qual.atomicio.batch`), or none does. Put it outside the store's transaction
+    (``with removed_on_failure(paths), store.transaction():``) so that the files land after
+    the commit: a command failing while it writes its files (a full disk, a folder it cannot
+    write) leaves neither files nor store changes behind.
     """
+    from .atomicio import batch
+
     paths = [Path(p) for p in paths]
     before = {p for p in paths if p.exists()}
     try:
-        yield
+        with batch():
+            yield
     except BaseException:
         for path in paths:
             if path not in before:

@@ -80,7 +80,6 @@ def get_project(ctx: click.Context | None = None) -> "Project":
 
 # ---------------------------------------------------------------------------- one transaction with its outputs
 _LANDING: "contextvars.ContextVar[Landing | None]" = contextvars.ContextVar("mio_qual_landing", default=None)
-_BACKUP = ".mio-qual-backup"
 
 
 class Landing:
@@ -88,12 +87,16 @@ class Landing:
 
     :func:`out_option` runs every command that writes files in one: the project the command
     opens (:func:`get_project`) holds its changes in one transaction
-    (:meth:`mio_qual.store.db.Store.held`) until the command has written its files, and a
-    failure anywhere (a folder that cannot be written, a full disk, an error after the files)
-    rolls the store back and takes the files back too: files the command created are removed,
-    a file it replaced is put back from a copy made before the command ran, folders it made
-    are removed when empty. Files replaced inside an output *folder* (``--force``) are not put
-    back. An ``OSError`` becomes one line naming the file (exit 2; a full disk exit 1).
+    (:meth:`mio_qual.store.db.Store.held`), and every file the command writes goes to a
+    temporary file beside it (:mod:`mio_qual.atomicio`) held in one
+    :class:`~mio_qual.atomicio.Batch`. When the command ends without an error the store
+    commits first, then the files are renamed into place; a file that existed is replaced
+    whole. A failure anywhere before that (a folder that cannot be written, a full disk, an
+    error after the files, the commit) rolls the store back and removes the temporary files,
+    so no output changes; an error among the renames puts back every file the batch had
+    replaced. Files made in an output folder some other way (a new project's store) are
+    removed, and folders the command made are removed when empty. An ``OSError`` becomes one
+    line naming the file (exit 2; a full disk exit 1).
 
     Parameters
     ----------
@@ -104,11 +107,13 @@ class Landing:
     """
 
     def __init__(self, files: Iterable[Path] = (), folders: Iterable[Path] = ()) -> None:
+        from ..atomicio import Batch
+
         self.files = [Path(f) for f in files]
         self.folders = [Path(f) for f in folders]
         self._project: Any = None
         self._stack = contextlib.ExitStack()
-        self._backups: dict[Path, Path | None] = {}
+        self._batch = Batch()
         self._listed: dict[Path, set[Path]] = {}
         self._made: list[Path] = []
 
@@ -125,32 +130,30 @@ class Landing:
                            if p not in self._made]
         for folder in self.folders:
             self._listed[folder] = set(_files_under(folder))
-        try:
-            for path in self.files:
-                self._backups[path] = _backup(path) if _is_file(path) else None
-        except BaseException as exc:
-            for backup in self._backups.values():
-                if backup is not None:
-                    _unlink(backup)
-            known = _one_line(exc, None)
-            if known is not None:
-                raise known from None
-            raise
         self._token = _LANDING.set(self)
+        self._batch_token = self._batch.enter()
         return self
 
     def __exit__(self, kind: Any, exc: BaseException | None, tb: Any) -> bool:
         _LANDING.reset(self._token)
+        self._batch.leave(self._batch_token)
+        if exc is None:
+            try:
+                self._batch.prepare()  # a way back for every file replaced, made before the commit
+            except BaseException as failure:
+                kind, exc, tb = type(failure), failure, failure.__traceback__
         try:
             self._stack.__exit__(kind, exc, tb)  # commit, or roll back when the command failed
         except BaseException as failure:
             if exc is None:
                 exc = failure
         if exc is None:
-            for backup in self._backups.values():
-                if backup is not None:
-                    _unlink(backup)
+            try:
+                self._batch.land()  # the store has committed: the files go into place
+            except BaseException as failure:
+                raise _not_landed(failure, self._project is not None) from failure
             return False
+        self._batch.discard()
         self._take_back()
         known = _one_line(exc, self.files[0] if self.files else self.folders[0] if self.folders else None)
         if known is not None:
@@ -160,15 +163,7 @@ class Landing:
         return False
 
     def _take_back(self) -> None:
-        """Remove what the command wrote and put back what it replaced."""
-        for path, backup in self._backups.items():
-            if backup is not None:
-                try:
-                    os.replace(backup, path)
-                except OSError:
-                    pass
-            elif path.is_file() or path.is_symlink():
-                _unlink(path)
+        """Remove files the command made outside :mod:`mio_qual.atomicio` and folders it made."""
         for folder, before in self._listed.items():
             for path in set(_files_under(folder)) - before:
                 _unlink(path)
@@ -185,13 +180,6 @@ def landing(files: Iterable[Path | None] = (), folders: Iterable[Path | None] = 
     return Landing([f for f in files if f is not None], [f for f in folders if f is not None])
 
 
-def _is_file(path: Path) -> bool:
-    try:
-        return path.is_file()
-    except OSError:
-        return False
-
-
 def _missing_folders(folder: Path) -> list[Path]:
     """``folder`` and its parents that do not exist yet (outermost first)."""
     missing = []
@@ -204,24 +192,17 @@ def _missing_folders(folder: Path) -> list[Path]:
     return missing[::-1][:1]  # removing the outermost removes the rest
 
 
-def _backup(path: Path) -> Path:
-    """A copy of ``path`` beside it, to put back if the command fails.
+def _not_landed(exc: BaseException, stored: bool) -> Exception:
+    """The error when the files could not be renamed into place after the store committed (every one put back)."""
+    from ..errors import InputError
 
-    Raises
-    ------
-    OSError
-        When the copy cannot be made (a full disk): the command is then refused before it
-        changes anything, rather than run without a way back.
-    """
-    import shutil
-
-    copy = path.with_name(f".{path.name}{_BACKUP}-{os.getpid()}")
-    try:
-        shutil.copy2(path, copy)
-    except BaseException:
-        _unlink(copy)
-        raise
-    return copy
+    if not isinstance(exc, Exception):
+        return exc  # type: ignore[return-value]
+    name = getattr(exc, "filename", None)
+    saved = "the project's changes were saved, " if stored else ""
+    return InputError(f"the output could not be put in place ({getattr(exc, 'strerror', None) or exc}); {saved}"
+                      "every output file is as it was", path=name,
+                      hint="check the folder's permissions, then write the outputs again")
 
 
 def _files_under(folder: Path) -> list[Path]:
@@ -270,6 +251,15 @@ def _landed(func: Callable, *, folder: bool, out_param: str = "out") -> Callable
 
     landed._mio_qual_landed = True  # type: ignore[attr-defined]
     return landed
+
+
+def lands(func: Callable) -> Callable:
+    """Run a command whose ``--out FILE`` is its own option (not :func:`out_option`) in a :class:`Landing`.
+
+    Put it just above the function, below the click decorators. Every file the command writes
+    (a report and the documents and charts beside it) lands together or none does.
+    """
+    return _landed(func, folder=False)
 
 
 class ManyValues(click.Option):

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from .common import coders_option, console, deprecated_alias, emit, get_project, values_option
+from .common import coders_option, console, deprecated_alias, emit, get_project, lands, values_option
 
 KINDS = ("codebook", "agreement", "themes", "joint", "study", "names")
 _UNITS = ("sentence", "turn", "paragraph", "character", "span", "transcript", "continuum")
@@ -50,6 +50,7 @@ _UNITS = ("sentence", "turn", "paragraph", "character", "span", "transcript", "c
               help="study: also evaluate the stored model by grouped cross-validation (trains it once per fold).")
 @click.option("--no-charts", is_flag=True, help="Leave out the charts.")
 @click.option("--mask-sites", is_flag=True, help="Replace clinic and agency names with stable labels (clinic A ...).")
+@lands  # the report, its appendices and charts land together or not at all
 def report(kind: str, out: Path | None, redact_file: Path | None, title: str | None, coders: tuple[str, ...],
            unit: str | None, n_boot: int | None, seed: int | None, layers: tuple[str, ...], max_quotes: int | None,
            outcome: str | None, by: str | None, rater: str | None, fit: Path | None, max_rows: int | None,

@@ -80,7 +80,9 @@ def to_csv(cb: Codebook, path: Target = None) -> str | None:
     if hasattr(path, "write"):
         path.write(text)  # type: ignore[union-attr]
         return None
-    Path(path).write_text(text, encoding="utf-8-sig", newline="")  # type: ignore[arg-type]
+    from ..atomicio import write_text
+
+    write_text(path, text, encoding="utf-8-sig", newline="")  # type: ignore[arg-type]
     return None
 
 

@@ -169,7 +169,9 @@ def to_qdc(cb: Codebook, path: Target = None) -> bytes | None:
     if hasattr(path, "write"):
         path.write(data)  # type: ignore[union-attr]
         return None
-    Path(path).write_bytes(data)  # type: ignore[arg-type]
+    from ..atomicio import write_bytes
+
+    write_bytes(path, data)  # type: ignore[arg-type]
     return None
 
 

@@ -456,10 +456,13 @@ def write_sheet(result: Reconciliation, folder: str | Path, redactor: Callable[[
     about.column_dimensions["A"].width = 16
     about.column_dimensions["B"].width = 80
     _fixed_times(book.properties)
-    book.save(xlsx)
+    from ..atomicio import replacing
     from ..reports.reproducible import stamp
 
-    return stamp(xlsx)  # openpyxl writes the time of saving into the file: fixed, so reruns are identical
+    with replacing(xlsx) as temporary:
+        book.save(temporary)
+        stamp(temporary)  # openpyxl writes the time of saving into the file: fixed, so reruns are identical
+    return xlsx
 
 
 def _fixed_times(properties: Any) -> None:

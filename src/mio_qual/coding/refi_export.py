@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -193,22 +192,17 @@ def export_qdpx(
                                                  row[8]))
     for rows in by_source.values():
         rows.sort(key=lambda r: (r[0], r[1], r[3], r[2], r[6]))  # start, end, coder, code, id
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            for source in sources:
-                guid = _source_guid(source, objects or {})
-                archive.writestr(_info(f"sources/{guid}.txt"), texts[source.transcript_id].encode("utf-8"))
-            with archive.open(_info("project.qde"), "w") as raw:
-                stream = io.TextIOWrapper(raw, encoding="utf-8", newline="\n")
-                _write_qde(stream, layers, codes, sources, texts, by_source, offsets, name, result, objects or {})
-                stream.flush()
-                stream.detach()
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+    from ..atomicio import replacing
+
+    with replacing(path) as temporary, zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for source in sources:
+            guid = _source_guid(source, objects or {})
+            archive.writestr(_info(f"sources/{guid}.txt"), texts[source.transcript_id].encode("utf-8"))
+        with archive.open(_info("project.qde"), "w") as raw:
+            stream = io.TextIOWrapper(raw, encoding="utf-8", newline="\n")
+            _write_qde(stream, layers, codes, sources, texts, by_source, offsets, name, result, objects or {})
+            stream.flush()
+            stream.detach()
     return result
 
 

@@ -521,10 +521,12 @@ def export_layer(codings: "pd.DataFrame", path: str | Path, fmt: str | None = No
         sheet.freeze_panes = "A2"
         for letter, width in zip("ABCDEFGHIJ", (12, 14, 8, 8, 16, 12, 10, 80, 40, 22)):
             sheet.column_dimensions[letter].width = width
-        book.save(path)
+        from ..atomicio import replacing
         from ..reports.reproducible import stamp
 
-        stamp(path)  # openpyxl writes the time of saving: fixed, so the same layer gives the same bytes
+        with replacing(path) as temporary:
+            book.save(temporary)
+            stamp(temporary)  # openpyxl writes the time of saving: fixed, so the same layer gives the same bytes
     else:
         raise InputError(f"unknown format {fmt!r}", path=path, hint="use csv or xlsx")
     return path

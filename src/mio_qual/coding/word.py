@@ -249,11 +249,13 @@ def export_docx(transcript: "Transcript", path: str | Path, *, suggestions: "pd.
                                              end=[moved.end(int(v)) for v in suggestions["end"]])
             suggestions = suggestions[suggestions["start"] < suggestions["end"]]
         _add_suggestions(document, suggestions, exported)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    document.save(str(path))
+    from ..atomicio import replacing
     from ..reports.reproducible import stamp
 
-    return stamp(path, exported)  # fixed zip times and document dates: the same export gives the same bytes
+    with replacing(path) as temporary:
+        document.save(str(temporary))
+        stamp(temporary, exported)  # fixed zip times and document dates: the same export gives the same bytes
+    return path
 
 
 def _add_suggestions(document: "DocxDocument", suggestions: "pd.DataFrame", exported: datetime | None) -> int:

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
+from ..atomicio import write_text
 from ..errors import InputError
 from ..store import Store
 
@@ -84,7 +85,7 @@ class ProjectBase:
         store = PostgresStore.attach(database, folder / SERVER_FILE)  # connects before writing anything
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            (folder / SERVER_FILE).write_text(json.dumps({"database": database}, indent=2) + "\n", encoding="utf-8")
+            write_text(folder / SERVER_FILE, json.dumps({"database": database}, indent=2) + "\n", encoding="utf-8")
         except BaseException:
             store.close()
             raise

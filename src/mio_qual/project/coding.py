@@ -677,7 +677,7 @@ class CodingMixin(ProjectBase):
         outputs = [Path(out) / f"{file_stem(result)}{suffix}" for suffix in (".xlsx", ".docx")] if out else []
         refuse_overwrite(outputs, force=force)
         # One transaction with the files: a failure writing them rolls the consensus layer back.
-        with self.store.transaction(), removed_on_failure(outputs):
+        with removed_on_failure(outputs), self.store.transaction():
             if write:
                 book = load_codebook(codebook) if codebook is not None else None
                 legacy = sum(store_codings.delete_codings(self.store, coder=into, source_file=name)

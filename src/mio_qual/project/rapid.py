@@ -139,7 +139,7 @@ class RapidMixin(ProjectBase):
         from ..exports import removed_on_failure
 
         # the template's registration lands with the files, or neither does (issue 20)
-        with self.store.held(), removed_on_failure(paths.values()):
+        with removed_on_failure(paths.values()), self.store.held():
             self._register_template(chosen)
             folder.mkdir(parents=True, exist_ok=True)
             meta = known.set_index("transcript_id")

@@ -55,6 +55,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt
 from docx.table import Table
 
+from ..atomicio import current, replacing
 from ..text import xml_safe
 from .reproducible import source_date, stamp
 from .style import (FIGURE, HOUSE_STYLE, NOTE, QUOTE_SOURCE, TABLE_TEXT, TITLE_META, HouseStyle, apply_house_style,
@@ -523,9 +524,11 @@ class ReportBuilder:
         """
         self._ensure(True if landscape else None)
         width = width_cm or min(self.text_width_cm(), 16.0 if not self._landscape_now() else 22.0)
-        width = min(width, self._fit_height(png, width))
+        shown = current(png)  # while a command's files are held back (mio_qual.atomicio), a temporary file
+        width = min(width, self._fit_height(shown, width))
         paragraph = self._add_paragraph(style=FIGURE)
-        paragraph.add_run().add_picture(str(png), width=Cm(width))
+        picture = paragraph.add_run().add_picture(str(shown), width=Cm(width))
+        picture._inline.graphic.graphicData.pic.nvPicPr.cNvPr.name = Path(png).name  # the chart's name, not the temporary's
         return self._caption("Figure", caption, keep_with_next=False)
 
     # ------------------------------------------------------------------ tables as XML
@@ -728,8 +731,10 @@ class ReportBuilder:
         properties.comments = "Written by mio-qual; participants are quoted by study id and role."
         properties.created = properties.modified = source_date(self.as_of)
         properties.revision = 1
-        self.document.save(str(path))
-        return stamp(path, self.as_of)
+        with replacing(path) as temporary:
+            self.document.save(str(temporary))
+            stamp(temporary, self.as_of)
+        return Path(path)
 
 
 def add_field_start(paragraph: "Paragraph", instruction: str) -> None:

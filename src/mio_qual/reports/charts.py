@@ -44,10 +44,12 @@ def _figure(width: float, height: float) -> "Figure":
 
 
 def _save(figure: "Figure", path: str | Path) -> Path:
+    from ..atomicio import replacing
+
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(path, format="png", dpi=DPI, bbox_inches="tight", pad_inches=0.08,
-                   metadata={"Software": "mio-qual"})
+    with replacing(path) as temporary:
+        figure.savefig(temporary, format="png", dpi=DPI, bbox_inches="tight", pad_inches=0.08,
+                       metadata={"Software": "mio-qual"})
     return path
 
 

@@ -132,7 +132,10 @@ def heatmap(matrix: "pd.DataFrame", path: str | Path, *, names: Mapping[str, str
     if title:
         axes.set_title(title, fontsize=10, pad=28)
     figure.tight_layout()
-    figure.savefig(path, dpi=dpi, bbox_inches="tight", pad_inches=0.08)  # the legend sits below the axes
+    from ..atomicio import replacing
+
+    with replacing(path) as temporary:  # the legend sits below the axes
+        figure.savefig(temporary, format="png", dpi=dpi, bbox_inches="tight", pad_inches=0.08)
     plt.close(figure)
     return path
 

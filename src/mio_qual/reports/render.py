@@ -17,6 +17,7 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
+from ..atomicio import replacing, write_text
 from ..errors import InputError
 from ..exports import csv_text, safe_cell
 from ..exports import write_csv as write_safe_csv
@@ -116,8 +117,10 @@ def write_xlsx(tables: Table | Sequence[Table], path: str | Path, *, notes_sheet
                 sheet.append([safe_cell(note)])
             sheet.append([])
         sheet.column_dimensions["A"].width = 120
-    book.save(path)
-    return stamp(path)
+    with replacing(path) as temporary:
+        book.save(temporary)
+        stamp(temporary)
+    return Path(path)
 
 
 def _sheet_name(name: str, used: set[str]) -> str:
@@ -233,10 +236,7 @@ def render(result: Result | Table | Sequence[Table], *, fmt: str | None = None, 
         text = to_text(main)
     if out is None:
         return text
-    path = Path(out)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
+    return write_text(out, text, encoding="utf-8")
 
 
 def to_text(table: Table, width: int = 200) -> str:

@@ -17,6 +17,8 @@ import zipfile
 from datetime import datetime, timezone
 from pathlib import Path
 
+from ..atomicio import replacing
+
 FIXED = datetime(2000, 1, 1)
 """The time written when neither ``SOURCE_DATE_EPOCH`` nor the caller gives one."""
 
@@ -62,8 +64,7 @@ def stamp(path: str | Path, when: datetime | None = None) -> Path:
     zip_time = max(moment, datetime(1980, 1, 1)).timetuple()[:6]
     with zipfile.ZipFile(path) as source:
         members = [(info, source.read(info)) for info in source.infolist()]
-    temporary = path.with_name(path.name + ".stamping")
-    with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as target:
+    with replacing(path) as temporary, zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as target:
         for info, data in members:
             if info.filename == _CORE:
                 text = _STAMPED.sub(lambda m: m.group(1) + iso + m.group(3), data.decode("utf-8"))
@@ -72,7 +73,6 @@ def stamp(path: str | Path, when: datetime | None = None) -> Path:
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o644 << 16
             target.writestr(fixed, data)
-    os.replace(temporary, path)
     return path
 
 

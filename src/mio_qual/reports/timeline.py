@@ -90,8 +90,11 @@ def draw_timeline(figure: "ResultFigure", path: str | Path, *, dpi: int = 200) -
     if figure.title:
         ax.set_title(figure.title, fontsize=9, loc="left")
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    canvas.savefig(path, format="png", dpi=dpi, bbox_inches="tight", pad_inches=0.08, metadata={"Software": "mio-qual"})
+    from ..atomicio import replacing
+
+    with replacing(path) as temporary:
+        canvas.savefig(temporary, format="png", dpi=dpi, bbox_inches="tight", pad_inches=0.08,
+                       metadata={"Software": "mio-qual"})
     return path
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from ..exports import safe_cell
 from ..mixed.ratings_scale import HINT
@@ -52,7 +52,7 @@ def write_worksheet(sheet: Worksheet, folder: str | Path, rater: str | None = No
     list of Path
         The files written.
     """
-    from .reproducible import source_date, stamp
+    from .reproducible import source_date
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -62,8 +62,8 @@ def write_worksheet(sheet: Worksheet, folder: str | Path, rater: str | None = No
     moment = source_date(when)
     written = [_write_xlsx(sheet, folder / f"{stem}.xlsx", rater, moment)]
     if docx:
-        written.append(_write_docx(sheet, folder / f"{stem}.docx", rater))
-    return [stamp(path, moment) for path in written]
+        written.append(_write_docx(sheet, folder / f"{stem}.docx", rater, moment))
+    return written
 
 
 def redact_worksheet(sheet: Worksheet, redactor: Callable[[str], str]) -> Worksheet:
@@ -149,11 +149,21 @@ def _write_xlsx(sheet: Worksheet, path: Path, rater: str | None, moment: "dateti
         about.append([safe_cell(v) for v in row])
     about.column_dimensions["A"].width = 14
     about.column_dimensions["B"].width = 110
-    book.save(path)
+    _save_stamped(book, path, moment)
     return path
 
 
-def _write_docx(sheet: Worksheet, path: Path, rater: str | None, max_quotes: int = 12) -> Path:
+def _save_stamped(document: Any, path: Path, moment: datetime) -> None:
+    """Save a workbook or Word document whole (:func:`mio_qual.atomicio.replacing`) with fixed times."""
+    from ..atomicio import replacing
+    from .reproducible import stamp
+
+    with replacing(path) as temporary:
+        document.save(temporary)
+        stamp(temporary, moment)
+
+
+def _write_docx(sheet: Worksheet, path: Path, rater: str | None, moment: datetime, max_quotes: int = 12) -> Path:
     from docx import Document
     from docx.shared import Pt
 
@@ -193,7 +203,7 @@ def _write_docx(sheet: Worksheet, path: Path, rater: str | None, max_quotes: int
             box.rows[0].cells[0].text = "Rating:"
             box.rows[0].cells[1].text = "Rationale:"
             box.rows[0].cells[2].text = "Quote to pin:"
-    document.save(path)
+    _save_stamped(document, path, moment)
     return path
 
 
