@@ -242,7 +242,12 @@ def _brute_force_asf(data: pd.DataFrame, con: float, cov: float) -> set:
             if hit >= (cov - 1e-9) * sum(y) and hit >= (con - 1e-9) * sum(x) and is_inus(combo):
                 if not any(f <= set(combo) for f in found):
                     found.add(frozenset(combo))
-    return {frozenset(format_term(t, list("ABCDY")) for t in f) for f in found}
+
+    def varies(f: frozenset) -> bool:  # cna's asf.selection = "cs": the outcome varies among the cases that fit
+        x = cases(tuple(f))
+        return any(a and b for a, b in zip(x, y)) and any(not a and not b for a, b in zip(x, y))
+
+    return {frozenset(format_term(t, list("ABCDY")) for t in f) for f in found if varies(f)}
 
 
 @settings(max_examples=40, deadline=None)

@@ -234,9 +234,14 @@ def is_inus(terms: Sequence[Term]) -> bool:
 
 
 def _asf(data: _Data, outcome: tuple[int, int], mscs: list[tuple[Term, int]], con: float, cov: float,
-         maxstep: tuple[int, int, int], max_candidates: int, max_asf: int
-         ) -> tuple[list[tuple[tuple[Term, ...], float, float]], str]:
+         maxstep: tuple[int, int, int], max_candidates: int, max_asf: int, selection: bool = True
+         ) -> tuple[list[tuple[tuple[Term, ...], float, float]], str, int]:
     """Minimally necessary disjunctions of msc that reach ``con`` and ``cov`` and are INUS.
+
+    With ``selection`` (the R package's default ``asf.selection = "cs"`` since cna 3.5) an asf is
+    kept only when the outcome is both present and absent among the cases that fit it strictly
+    (left side and outcome equal): below con = cov = 1 an asf whose outcome varies only in cases
+    it does not fit rests on noise alone. The third value returned counts the asf so set aside.
 
     msc with the same cases are interchangeable for consistency and coverage, so the search
     runs over their distinct case sets, depth first, sets with the most outcome cases first,
@@ -289,21 +294,26 @@ def _asf(data: _Data, outcome: tuple[int, int], mscs: list[tuple[Term, int]], co
             kept.add(frozenset(h))
     found: list[tuple[tuple[Term, ...], float, float]] = []
     stopped = "" if complete else f"after {max_candidates:,} candidate disjunctions"
+    set_aside = 0
     for combo in minimal:
         joined = 0
         for i in combo:
             joined |= masks[i]
         hit = (joined & y).bit_count()
+        fits = not selection or bool(hit and ~joined & ~y & data.everyone)  # the outcome varies where it fits
         c, v = _ratio(hit, joined.bit_count()), _ratio(hit, ny)
         for terms in product(*(by_mask[masks[i]] for i in sorted(combo))):
             if sum(len(t) for t in terms) > maxstep[2] or any(len(t) > maxstep[0] for t in terms):
                 continue
             ordered = tuple(sorted(terms, key=lambda t: (len(t), t)))
             if is_inus(ordered):
+                if not fits:
+                    set_aside += 1
+                    continue
                 found.append((ordered, c, v))
                 if len(found) >= max_asf:
-                    return found, f"at {max_asf:,} asf"
-    return found, stopped
+                    return found, f"at {max_asf:,} asf", set_aside
+    return found, stopped, set_aside
 
 
 def _csf_redundant(parts: Sequence[tuple[tuple[int, int], tuple[Term, ...]]]) -> bool:
@@ -351,7 +361,8 @@ def _csf_redundant(parts: Sequence[tuple[tuple[int, int], tuple[Term, ...]]]) ->
 
 def cna(frame: "pd.DataFrame", outcome: str | Sequence[str] | None = None, *, con: float = 1.0, cov: float = 1.0,
         maxstep: tuple[int, int, int] = MAXSTEP, conditions: Sequence[str] | None = None,
-        max_candidates: int = MAX_ASF_CANDIDATES, max_asf: int = MAX_ASF, n_init: int = N_INIT) -> CnaResult:
+        max_candidates: int = MAX_ASF_CANDIDATES, max_asf: int = MAX_ASF, n_init: int = N_INIT,
+        asf_selection: str = "cs") -> CnaResult:
     """Coincidence analysis of crisp data: msc, asf and csf with consistency and coverage.
 
     Parameters
@@ -376,6 +387,11 @@ def cna(frame: "pd.DataFrame", outcome: str | Sequence[str] | None = None, *, co
         at higher thresholds).
     n_init : int
         Most asf combinations tried when building csf.
+    asf_selection : {"cs", "none"}
+        ``"cs"`` (default, as the R package's ``asf.selection`` since cna 3.5): an asf is kept
+        only when the outcome is present and absent among the cases that fit it strictly, so
+        that below con = cov = 1 no asf rests on noise alone; the notes count those set aside.
+        ``"none"``: every asf that meets the thresholds (cna before 3.5).
 
     Returns
     -------
@@ -392,6 +408,8 @@ def cna(frame: "pd.DataFrame", outcome: str | Sequence[str] | None = None, *, co
 
     if not (0 < con <= 1 and 0 < cov <= 1):
         raise InputError("con and cov must be in (0, 1]", hint="e.g. --con 0.8 --cov 0.8")
+    if asf_selection not in ("cs", "none"):
+        raise InputError(f"unknown asf selection {asf_selection!r}", hint="use cs or none")
     if len(maxstep) != 3 or min(maxstep) < 1:
         raise InputError("maxstep takes three positive integers", hint="e.g. 3 4 10")
     names = factor_names(list(frame.columns))
@@ -429,7 +447,13 @@ def cna(frame: "pd.DataFrame", outcome: str | Sequence[str] | None = None, *, co
             msc_rows.append({"outcome": label, "condition": f"{format_term(t, names)} -> {label}",
                              "consistency": _ratio(hit, x.bit_count()), "coverage": _ratio(hit, y.bit_count()),
                              "complexity": len(t), "n": x.bit_count()})
-        found, stopped = _asf(data, o, mscs, con, cov, maxstep, max_candidates, max_asf)
+        found, stopped, set_aside = _asf(data, o, mscs, con, cov, maxstep, max_candidates, max_asf,
+                                         selection=asf_selection == "cs")
+        if set_aside:
+            notes.append(f"{set_aside} asf meeting the thresholds for {label} "
+                         f"{'were' if set_aside != 1 else 'was'} set aside: the outcome varies only among cases "
+                         "they do not fit (noise); the R package's asf.selection = \"cs\" (asf_selection=\"none\" "
+                         "keeps them).")
         if stopped:
             complete = False
             notes.append(f"The asf search for {label} stopped {stopped}: the asf listed are some, not all "
