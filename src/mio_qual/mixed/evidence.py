@@ -71,19 +71,6 @@ def choose_layers(layers: "pd.DataFrame", coder: str | Sequence[str] | None = No
     return human, ("human layers " + ", ".join(human) + " merged") if human else "no coding layers"
 
 
-def _merge_spans(rows: list[tuple[int, int, str]]) -> list[tuple[int, int, list[str]]]:
-    """Union overlapping ``(start, end, coder)`` spans; returns ``(start, end, coders)``."""
-    rows = sorted(rows)
-    out: list[tuple[int, int, list[str]]] = []
-    for start, end, coder in rows:
-        if out and start < out[-1][1]:
-            s, e, coders = out[-1]
-            out[-1] = (s, max(e, end), coders if coder in coders else coders + [coder])
-        else:
-            out.append((start, end, [coder]))
-    return out
-
-
 def evidence(codings: "pd.DataFrame", transcripts: "pd.DataFrame", speakers: "pd.DataFrame", turns: "pd.DataFrame",
              texts: Mapping[str, str], by: str = "clinic", *, info: Constructs,
              constructs: Sequence[str] | None = None, links: "pd.DataFrame | None" = None,
@@ -130,9 +117,10 @@ def evidence(codings: "pd.DataFrame", transcripts: "pd.DataFrame", speakers: "pd
         valence (from coders' memos, or None), text.
         Sorted by case, construct (codebook order), transcript and start.
     """
+    import numpy as np
     import pandas as pd
 
-    from ..deidentify import redact
+    from ..deidentify import PLACEHOLDER, Redactor
     from ..transcripts.model import INTERVIEWER_ROLES
     from .links import links_by_code
 
@@ -141,83 +129,167 @@ def evidence(codings: "pd.DataFrame", transcripts: "pd.DataFrame", speakers: "pd
     wanted = set(as_list(constructs) or []) or None
     if not len(codings):
         return pd.DataFrame(columns=EVIDENCE_COLUMNS)
+    targets = {code: ([(code, "")] if wanted is None or code in wanted else [])
+               + [(c, reason) for c, reason in linked.get(code, ()) if wanted is None or c in wanted]
+               for code in pd.unique(codings["code"].to_numpy(dtype=object))}
+    spans = _merged_spans(codings[np.array([bool(targets[c]) for c in codings["code"].tolist()], dtype=bool)])
+    labels = _speakers_at(spans, turns)
     meta = {tid: (_text(clinic), _text(agency), _text(role)) for tid, clinic, agency, role in
-            zip(transcripts["transcript_id"], transcripts["clinic"], transcripts["agency"], transcripts["role"])}
+            zip(*(transcripts[c].tolist() for c in ("transcript_id", "clinic", "agency", "role")))}
     who = {(tid, label): (_text(study_id), _text(role)) for tid, label, study_id, role in
-           zip(speakers["transcript_id"], speakers["label"], speakers["study_id"], speakers["role"])}
-    grouped: dict[tuple[str, str], list[tuple[int, int, str]]] = {}
-    ordered = codings.sort_values(["transcript_id", "code", "start"], kind="stable")
-    memos = ordered["memo"].tolist() if "memo" in ordered.columns else [None] * len(ordered)
-    valences: dict[tuple[str, str], list[tuple[int, int, str]]] = {}
-    for tid, start, end, code, coder_, memo in zip(ordered["transcript_id"], ordered["start"], ordered["end"],
-                                                   ordered["code"], ordered["coder"], memos):
-        grouped.setdefault((tid, code), []).append((int(start), int(end), coder_))
-        said = memo_valence(memo)
-        if said:
-            valences.setdefault((tid, code), []).append((int(start), int(end), said))
-    turn_index = {tid: (group["start"].tolist(), group["end"].tolist(), [_text(v) for v in group["speaker"]])
-                  for tid, group in turns.sort_values(["transcript_id", "start"], kind="stable").groupby("transcript_id")}
-    records: list[tuple[Any, ...]] = []
-    for (tid, code), spans in grouped.items():
-        targets = [(code, "")] if (wanted is None or code in wanted) else []
-        targets += [(c, reason) for c, reason in linked.get(code, ()) if wanted is None or c in wanted]
-        if not targets:
+           zip(*(speakers[c].tolist() for c in ("transcript_id", "label", "study_id", "role")))}
+    facts: dict[tuple[str, str | None], tuple[Any, ...]] = {}  # (transcript, speaker) -> case, study id, role, ...
+    for tid, label in zip(spans["transcript_id"].tolist(), labels):
+        if (tid, label) in facts:
             continue
-        text = texts[tid]
-        starts, ends, labels = turn_index.get(tid, ([], [], []))
         clinic, agency, transcript_role = meta.get(tid, (None, None, None))
-        for start, end, coders in _merge_spans(spans):
-            label = _speaker_at(starts, ends, labels, start)
-            study_id, speaker_role = who.get((tid, label), (None, None)) if label else (None, None)
-            if speaker_role is None and label is None:
-                speaker_role = transcript_role
-            is_interviewer = (speaker_role or "").lower() in INTERVIEWER_ROLES
-            if by == "clinic":
-                case = clinic
-            elif by == "agency":
-                case = agency
-            elif by == "transcript":
-                case = tid
-            else:
-                case = None if is_interviewer else (speaker_role or transcript_role)
-            if not case:
-                continue
-            quote = " ".join(text[start:end].split())
-            if names:
-                quote = redact(quote, names)
-            said = {v for s, e, v in valences.get((tid, code), ()) if s < end and start < e}
-            for construct, reason in targets:
-                records.append((by, case, construct, code, bool(reason), reason or None, tid, start, end,
-                                study_id or (f"{tid}:{label}" if label else None), speaker_role, is_interviewer,
-                                ";".join(sorted(coders)), said.pop() if len(said) == 1 else None, quote))
-    frame = pd.DataFrame.from_records(_count_once(records), columns=EVIDENCE_COLUMNS)
-    if len(frame):
-        frame["_order"] = frame["construct"].map(lambda c: info.order_key(c))
-        frame = frame.sort_values(["case_id", "_order", "transcript_id", "start", "code"], kind="stable")
-        frame = frame.drop(columns="_order").reset_index(drop=True)
-    return frame
+        study_id, speaker_role = who.get((tid, label), (None, None)) if label else (None, None)
+        if speaker_role is None and label is None:
+            speaker_role = transcript_role
+        is_interviewer = (speaker_role or "").lower() in INTERVIEWER_ROLES
+        case = (clinic if by == "clinic" else agency if by == "agency" else tid if by == "transcript"
+                else None if is_interviewer else (speaker_role or transcript_role))
+        facts[(tid, label)] = (case or None, study_id or (f"{tid}:{label}" if label else None), speaker_role,
+                               is_interviewer)
+    found = [facts[key] for key in zip(spans["transcript_id"].tolist(), labels)]
+    kept = np.array([f[0] is not None for f in found], dtype=bool)
+    spans = spans[kept].reset_index(drop=True)
+    found = [f for f, keep in zip(found, kept.tolist()) if keep]
+    if not len(spans):
+        return pd.DataFrame.from_records([], columns=EVIDENCE_COLUMNS)
+    quotes = [" ".join(texts[t][s:e].split()) for t, s, e in
+              zip(spans["transcript_id"].tolist(), spans["start"].tolist(), spans["end"].tolist())]
+    if names:
+        redactor = Redactor(frozenset(map(str, names)), placeholder=PLACEHOLDER)  # built once for every quote
+        quotes = [redactor(q) for q in quotes]
+    # one row per span and construct it counts for, each span's constructs in the order its code lists them
+    listed = [targets[c] for c in spans["code"].tolist()]
+    rows = np.repeat(np.arange(len(spans)), [len(t) for t in listed])
+    reasons = [r or None for t in listed for _, r in t]
+
+    def each(values: Any) -> Any:
+        return np.asarray(values, dtype=object)[rows]
+
+    frame = pd.DataFrame({
+        "case_kind": [by] * len(rows), "case_id": each([f[0] for f in found]),
+        "construct": [c for t in listed for c, _ in t], "code": each(spans["code"].to_numpy(dtype=object)),
+        "via": [r is not None for r in reasons], "link_reason": reasons,
+        "transcript_id": each(spans["transcript_id"].to_numpy(dtype=object)),
+        "start": spans["start"].to_numpy(dtype=np.int64)[rows], "end": spans["end"].to_numpy(dtype=np.int64)[rows],
+        "speaker_id": each([f[1] for f in found]), "speaker_role": each([f[2] for f in found]),
+        "is_interviewer": np.array([f[3] for f in found], dtype=bool)[rows],
+        "coders": each(spans["coders"].to_numpy(dtype=object)), "valence": each(spans["valence"].to_numpy(dtype=object)),
+        "text": each(quotes)}, columns=EVIDENCE_COLUMNS)
+    via = frame["via"].to_numpy(dtype=bool)
+    if via.any():  # linked excerpts: not counted again in their cell, merged where they overlap
+        direct = frame[~via]
+        frame = pd.DataFrame.from_records(
+            [*direct.itertuples(index=False, name=None),
+             *_count_once(list(frame[via].itertuples(index=False, name=None)), direct)], columns=EVIDENCE_COLUMNS)
+    rank = {c: k for k, c in enumerate(sorted(pd.unique(frame["construct"].to_numpy(dtype=object)),
+                                              key=info.order_key))}
+    frame["_order"] = frame["construct"].map(rank)
+    frame = frame.sort_values(["case_id", "_order", "transcript_id", "start", "code"], kind="stable")
+    return frame.drop(columns="_order").reset_index(drop=True)
 
 
-def _count_once(records: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
-    """Drop linked excerpts already counted in their cell; merge overlapping linked ones.
+def _merged_spans(codings: "pd.DataFrame") -> "pd.DataFrame":
+    """The codings of each code in each transcript with overlapping spans united.
 
-    A cell is (case, construct). Direct codings always stay. A linked excerpt overlapping a
-    direct excerpt of the cell in the same transcript is dropped; linked excerpts overlapping
-    each other are merged into one row (codes and reasons joined, the earliest one's speaker).
+    Returns one row per united span, ordered by transcript, code and start: transcript_id,
+    code, start, end, coders (the coders whose codings it unites, sorted, ``;``-joined) and
+    valence (the one valence the memos of its codings note, :func:`memo_valence`, else None).
+    A span starts a new excerpt where it begins at or after the end of every span before it in
+    its transcript and code.
     """
-    direct: dict[tuple[Any, Any, Any], list[tuple[int, int]]] = {}
-    linked: dict[tuple[Any, Any, Any], list[tuple[Any, ...]]] = {}
+    import numpy as np
+    import pandas as pd
+
+    memos = codings["memo"].tolist() if "memo" in codings.columns else [None] * len(codings)
+    frame = pd.DataFrame({"transcript_id": codings["transcript_id"].to_numpy(dtype=object),
+                          "code": codings["code"].to_numpy(dtype=object),
+                          "start": codings["start"].to_numpy(dtype=np.int64),
+                          "end": codings["end"].to_numpy(dtype=np.int64),
+                          "coder": codings["coder"].to_numpy(dtype=object),
+                          "said": [memo_valence(m) for m in memos]})
+    if not len(frame):
+        return frame.drop(columns=["coder", "said"]).assign(coders=[], valence=[])
+    frame = frame.sort_values(["transcript_id", "code", "start", "end", "coder"], kind="stable")
+    tid, code = frame["transcript_id"].to_numpy(), frame["code"].to_numpy()
+    start, end = frame["start"].to_numpy(), frame["end"].to_numpy()
+    first = np.ones(len(frame), dtype=bool)
+    first[1:] = (tid[1:] != tid[:-1]) | (code[1:] != code[:-1])
+    reach = pd.Series(end).groupby(np.cumsum(first)).cummax().to_numpy()  # furthest end so far in the group
+    new = first.copy()
+    new[1:] |= start[1:] >= reach[:-1]
+    heads = np.flatnonzero(new)
+    span = np.cumsum(new) - 1
+    span_end = np.maximum.reduceat(end, heads)
+    coder, coders = pd.factorize(frame["coder"].to_numpy(dtype=object), sort=True)
+    if len(coders) < 63:  # who coded each span: one bit per coder
+        bits = np.bitwise_or.reduceat(np.left_shift(np.int64(1), coder.astype(np.int64)), heads)
+        names = {b: ";".join(coders[[k for k in range(len(coders)) if b >> k & 1]]) for b in np.unique(bits).tolist()}
+        joined = [names[b] for b in bits.tolist()]
+    else:
+        joined = [";".join(sorted(set(g))) for g in np.split(frame["coder"].to_numpy(dtype=object), heads[1:])]
+    said = frame["said"].to_numpy(dtype=object)
+    inside = (start < span_end[span]) & (start[heads][span] < end)  # a coding counts where it overlaps its span
+    positive = np.logical_or.reduceat(inside & (said == "positive"), heads)
+    negative = np.logical_or.reduceat(inside & (said == "negative"), heads)
+    valence = np.where(positive & ~negative, "positive", np.where(negative & ~positive, "negative", None))
+    return pd.DataFrame({"transcript_id": tid[heads], "code": code[heads], "start": start[heads], "end": span_end,
+                         "coders": np.asarray(joined, dtype=object), "valence": valence.astype(object)})
+
+
+def _speakers_at(spans: "pd.DataFrame", turns: "pd.DataFrame") -> list[str | None]:
+    """The speaker label of the turn holding each span's start (else the next turn of its transcript)."""
+    import numpy as np
+
+    if not len(spans):
+        return []
+    turn_tid = turns["transcript_id"].to_numpy(dtype=object)
+    tids = sorted(set(spans["transcript_id"].tolist()) | set(turn_tid.tolist()))
+    index = {t: k for k, t in enumerate(tids)}
+    start = spans["start"].to_numpy(dtype=np.int64)
+    stride = int(max(start.max(), turns["start"].max() if len(turns) else 0, 0)) + 1
+    turn_key = np.fromiter(map(index.__getitem__, turn_tid.tolist()), dtype=np.int64, count=len(turn_tid)) * stride
+    turn_key += turns["start"].to_numpy(dtype=np.int64)
+    order = np.argsort(turn_key, kind="stable")  # by transcript, then start
+    turn_key = turn_key[order]
+    turn_end = turns["end"].to_numpy(dtype=np.int64)[order]
+    base = np.fromiter(map(index.__getitem__, spans["transcript_id"].tolist()), dtype=np.int64,
+                       count=len(spans)) * stride
+    first = np.searchsorted(turn_key, base, side="left")  # the transcript's turns: first .. last - 1
+    last = np.searchsorted(turn_key, base + stride, side="left")
+    at = np.searchsorted(turn_key, base + start, side="right") - 1
+    holds = (at >= first) & (start < turn_end[np.clip(at, 0, max(len(turn_end) - 1, 0))] if len(turn_end) else
+                             np.zeros(len(start), dtype=bool))
+    pick = np.where(holds, at, np.where(at + 1 < last, at + 1, -1))
+    labels = [_text(v) for v in turns["speaker"].to_numpy(dtype=object)[order].tolist()]
+    return [labels[i] if i >= 0 else None for i in pick.tolist()]
+
+
+def _count_once(linked: list[tuple[Any, ...]], direct: "pd.DataFrame") -> list[tuple[Any, ...]]:
+    """The linked excerpts (rows of :data:`EVIDENCE_COLUMNS`) to keep: not those already counted in their cell,
+    overlapping ones merged.
+
+    A cell is (case, construct). A linked excerpt overlapping a direct excerpt (``direct``) of the
+    cell in the same transcript is dropped; linked excerpts overlapping each other are merged into
+    one row (codes and reasons joined, the earliest one's speaker). Cells come in the order of
+    their first linked excerpt.
+    """
+    cells: dict[tuple[Any, Any, Any], list[tuple[Any, ...]]] = {}
+    for record in linked:
+        cells.setdefault((record[1], record[2], record[6]), []).append(record)  # case, construct, transcript
+    spans: dict[tuple[Any, Any, Any], list[tuple[int, int]]] = {}
+    for case, construct, tid, start, end in zip(*(direct[c].tolist() for c in
+                                                  ("case_id", "construct", "transcript_id", "start", "end"))):
+        if (case, construct, tid) in cells:
+            spans.setdefault((case, construct, tid), []).append((start, end))
     out: list[tuple[Any, ...]] = []
-    for record in records:
-        key = (record[1], record[2], record[6])  # case, construct, transcript
-        if record[4]:
-            linked.setdefault(key, []).append(record)
-        else:
-            direct.setdefault(key, []).append((record[7], record[8]))
-            out.append(record)
-    for key, rows in linked.items():
-        spans = direct.get(key, [])
-        kept = [r for r in rows if not any(s < r[8] and r[7] < e for s, e in spans)]
+    for key, rows in cells.items():
+        taken = spans.get(key, [])
+        kept = [r for r in rows if not any(s < r[8] and r[7] < e for s, e in taken)]
         kept.sort(key=lambda r: (r[7], -r[8]))
         merged: list[list[Any]] = []
         for r in kept:
@@ -235,17 +307,6 @@ def _count_once(records: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
 def _text(value: Any) -> str | None:
     """A text cell, or None for empty, None and NaN."""
     return value if isinstance(value, str) and value else None
-
-
-def _speaker_at(starts: list[int], ends: list[int], labels: list[str | None], offset: int) -> str | None:
-    from bisect import bisect_right
-
-    i = bisect_right(starts, offset) - 1
-    if i >= 0 and offset < ends[i]:
-        return labels[i]
-    if i + 1 < len(starts):
-        return labels[i + 1]
-    return None
 
 
 def speaker_tag(row: Any) -> str:
@@ -316,13 +377,16 @@ def pick_quotes(excerpts: "pd.DataFrame", k: int = 3, *, cases: Sequence[str] | 
     pins = {c: " ".join(str(t).split()) for c, t in (pinned or {}).items() if isinstance(t, str) and t.strip()}
     if k <= 0 or (not len(excerpts) and not pins):
         return excerpts.head(0).assign(chosen_by=[])
+    import numpy as np
+
     pool = excerpts[~excerpts["is_interviewer"].astype(bool)]
     low, high = readable
     lengths = pool["text"].str.len()
-    wanted = pool["case_id"].map(valence or {}) if len(pool) else pool["case_id"]
-    said = pool["valence"] if "valence" in pool.columns else pd.Series(None, index=pool.index, dtype=object)
-    mismatch = [0 if not isinstance(w, str) or w not in ("positive", "negative") or not isinstance(v, str)
-                else (-1 if v == w else 1) for w, v in zip(wanted, said)]
+    wanted = pool["case_id"].map(valence or {}).to_numpy(dtype=object) if len(pool) else np.array([], dtype=object)
+    said = pool["valence"].to_numpy(dtype=object) if "valence" in pool.columns else np.full(len(pool), None)
+    rated = np.array([isinstance(w, str) and w in ("positive", "negative") and isinstance(v, str)
+                      for w, v in zip(wanted.tolist(), said.tolist())], dtype=bool)
+    mismatch = np.where(rated, np.where(said == wanted, -1, 1), 0)
     pool = pool.assign(_unreadable=~((lengths >= low) & ((lengths <= high) if high is not None else True)),
                        _via=pool["via"].astype(int), _valence=mismatch, _dist=(lengths - target).abs())
     pool = pool.sort_values(["_via", "_unreadable", "_valence", "_dist", "transcript_id", "start"], kind="stable")
@@ -340,22 +404,58 @@ def pick_quotes(excerpts: "pd.DataFrame", k: int = 3, *, cases: Sequence[str] | 
         chosen = [by_case[c] for c in cases if c in by_case][:k]
     else:
         chosen = [("pinned", c) for c in pins][:k]
-        seen: dict[str, set[Any]] = {column: {pinned_rows[i].get(column) for i in chosen} for column in spread}
-        spans: set[tuple[str, int]] = set()
-        for strict in (list(spread), list(spread)[-1:], []):
-            for index, row in zip(pool.index, pool.itertuples(index=False)):
-                span = (row.transcript_id, row.start)
-                if len(chosen) >= k:
-                    break
-                if span in spans or any(getattr(row, c) in seen[c] for c in strict):
-                    continue
-                chosen.append(index)
-                spans.add(span)
-                for column in spread:
-                    seen[column].add(getattr(row, column))
+        chosen += _spread_picks(pool, k - len(chosen), list(spread), [pinned_rows[i] for i in chosen])
     records = [pinned_rows[i] if i in pinned_rows else {**excerpts.loc[i].to_dict(), "chosen_by": "automatic"}
                for i in chosen]
     return pd.DataFrame.from_records(records, columns=[*excerpts.columns, "chosen_by"])
+
+
+def _spread_picks(pool: "pd.DataFrame", k: int, spread: list[str], taken: list[Mapping[str, Any]]) -> list[Any]:
+    """Up to ``k`` index labels of ``pool`` (best first), each from values of every ``spread`` column not
+    quoted yet while there are such, then of the last column, then any; never one span twice.
+
+    Each pass takes the first row, in order, whose values are all new, so it looks for the next such
+    row from the one it took (rows it passed over stay passed over: quoted values only grow).
+    ``taken``: rows already quoted (their values count as quoted).
+    """
+    import numpy as np
+    import pandas as pd
+
+    if k <= 0 or not len(pool):
+        return []
+    ids: dict[str, np.ndarray] = {}
+    known: dict[str, dict[Any, int]] = {}
+    for column in spread:  # each value as a number (missing values one number)
+        ids[column], values = pd.factorize(pool[column].to_numpy(dtype=object), use_na_sentinel=False)
+        known[column] = {v: n for n, v in enumerate(values.tolist())}
+    seen = {c: np.zeros(len(known[c]), dtype=bool) for c in spread}
+    for row in taken:
+        for column in spread:
+            value = known[column].get(row.get(column))
+            if value is not None:
+                seen[column][value] = True
+    transcript = pd.factorize(pool["transcript_id"].to_numpy(dtype=object), use_na_sentinel=False)[0]
+    start = pool["start"].to_numpy(dtype=np.int64)
+    span, places = pd.factorize(transcript * (int(start.max()) + 1) + start)
+    used = np.zeros(len(places), dtype=bool)
+    index = pool.index
+    out: list[Any] = []
+    for strict in (spread, spread[-1:], []):
+        at = 0
+        while len(out) < k:
+            fresh = ~used[span[at:]]
+            for column in strict:
+                fresh &= ~seen[column][ids[column][at:]]
+            hits = np.flatnonzero(fresh)
+            if not hits.size:
+                break
+            i = at + int(hits[0])
+            out.append(index[i])
+            used[span[i]] = True
+            for column in spread:
+                seen[column][ids[column][i]] = True
+            at = i + 1
+    return out
 
 
 def summarize(frame: "pd.DataFrame") -> "pd.DataFrame":

@@ -109,14 +109,18 @@ class MixedMixin(ProjectBase):
 
         from ..mixed.evidence import EVIDENCE_COLUMNS, choose_layers, evidence
         from ..store.codings import layer_summary, read_codings
+        from ..store.transcripts import segment_units
+        from ..transcripts.model import INTERVIEWER_ROLES
 
         layers, phrase = choose_layers(layer_summary(self.store), coder)
-        codings = read_codings(self.store, coder=layers,
-                               columns=["transcript_id", "start", "end", "code", "coder", "memo"]) if layers else None
+        # unordered, repeated strings as categories: evidence sorts the codings itself
+        codings = read_codings(self.store, coder=layers, columns=["transcript_id", "start", "end", "code", "coder",
+                                                                  "memo"], ordered=False,
+                               categories=True) if layers else None
         if codings is None or not len(codings):
             return pd.DataFrame(columns=EVIDENCE_COLUMNS), phrase
-        coded = sorted(set(codings["transcript_id"]))
-        turns = self.segments("turn", with_text=False)
+        coded = sorted(set(codings["transcript_id"].unique().tolist()))
+        turns = segment_units(self.store, "turn", INTERVIEWER_ROLES)  # where each turn starts and ends, and who
         frame = evidence(codings, self.transcripts(), self.speakers(), turns[turns["transcript_id"].isin(coded)],
                          {t: self.text(t) for t in coded}, by, info=info, constructs=constructs,
                          links=self._link_table(links, info),
