@@ -20,9 +20,14 @@ With ``--report`` the study report of each generated project is measured too, in
 
 * **report**: ``Project.report_study(...)`` on a copy of the project (agreement with its
   disagreements, themes, codebook, methods, charts, and the appendices, all written);
-* **floor**: python-docx writing the same content: every document the report wrote copied into
-  a plain document (its paragraphs, its tables cell by cell, its pictures) by
-  ``benchmarks/reports.py``'s ``plain_copy``, with no computation at all.
+* **floor**: the least work that produces the same documents, in two parts measured in one
+  fresh process: python-docx writing the same content (every document the report wrote copied
+  into a plain document: its paragraphs, its tables cell by cell, its pictures; ``plain_copy``
+  of ``benchmarks/reports.py``), and matplotlib drawing the same charts from the same data (the
+  inputs the report's chart functions were handed, recorded while it ran; ``draw_plain``), no
+  computation at all. The ratio is given against the floor with charts and against python-docx
+  alone. Both processes import python-docx and mio-qual before the clock; matplotlib is
+  imported inside it in both (the report imports it when it draws, the floor when it draws).
 
 Each figure is the median of ``--runs`` runs (wall time of the computation after the project
 is opened; for the report also its CPU time, which a busy shared machine inflates less; peak
@@ -41,6 +46,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import statistics
 import subprocess
@@ -165,10 +171,12 @@ def run_floor(folder: Path) -> dict:
 
 def run_report(folder: Path) -> dict:
     """Time the study report of the project in ``folder`` (on a copy), written into ``folder / "report"``."""
+    import pickle
     import shutil
 
     from mio_qual import Project
     import mio_qual.reports.study  # noqa: F401  (imported before the clock, as the floor imports docx)
+    from reports import ChartRecorder
 
     work = Path(tempfile.mkdtemp(prefix="mio-qual-report-"))
     try:
@@ -177,32 +185,41 @@ def run_report(folder: Path) -> dict:
         shutil.rmtree(out, ignore_errors=True)
         out.mkdir()
         project = Project.open(work / "project")
-        start, cpu = time.perf_counter(), time.process_time()
-        result = project.report_study(out / "study.docx")
-        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+        with ChartRecorder() as recorder:  # keeps a reference to each chart's data (no copy, nothing drawn)
+            start, cpu = time.perf_counter(), time.process_time()
+            result = project.report_study(out / "study.docx")
+            seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
         project.close()
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    (out / "charts.pickle").write_bytes(pickle.dumps(recorder.charts))
     documents = sorted(str(p) for p in result.files if p.suffix == ".docx")
     return {"seconds": seconds, "cpu_seconds": cpu, "documents": documents,
             "pictures": [str(p) for p in result.figures]}
 
 
 def run_report_floor(folder: Path) -> dict:
-    """python-docx writing the content of every document the report wrote (plain copies)."""
+    """python-docx writing the content of every document the report wrote (plain copies), then matplotlib
+    drawing the same charts from the same data."""
+    import pickle
+
     import docx  # noqa: F401  (imported before the clock)
-    from reports import plain_copy
+    from reports import draw_plain, floor_copy
 
     out = folder / "report"
     documents = sorted(p for p in out.glob("*.docx") if not p.name.startswith("plain-"))
-    pictures = sorted(out.glob("study-*.png"))
+    pictures = sorted(p for p in out.glob("study-*.png"))
+    charts = pickle.loads((out / "charts.pickle").read_bytes())
     start, cpu = time.perf_counter(), time.process_time()
-    cells = 0
-    for document in documents:
-        cells += plain_copy(document, out / f"plain-{document.name}",
-                            pictures if document.name == "study.docx" else [])["cells"]
-    return {"seconds": time.perf_counter() - start, "cpu_seconds": time.process_time() - cpu,
-            "documents": len(documents), "cells": cells}
+    cells = floor_copy(documents, pictures, out)["cells"]
+    docs = {"seconds": time.perf_counter() - start, "cpu_seconds": time.process_time() - cpu}
+    start, cpu = time.perf_counter(), time.process_time()
+    n_charts = draw_plain(charts, out)  # matplotlib imported here, as the report imports it when it draws
+    drawn = {"seconds": time.perf_counter() - start, "cpu_seconds": time.process_time() - cpu}
+    return {"seconds": docs["seconds"] + drawn["seconds"], "cpu_seconds": docs["cpu_seconds"] + drawn["cpu_seconds"],
+            "docx_seconds": docs["seconds"], "docx_cpu_seconds": docs["cpu_seconds"],
+            "charts_seconds": drawn["seconds"], "charts_cpu_seconds": drawn["cpu_seconds"],
+            "documents": len(documents), "cells": cells, "charts": n_charts}
 
 
 def _measure(mode: str, folder: Path) -> dict:
@@ -244,28 +261,33 @@ def main(argv: list[str] | None = None) -> int:
                      "peak_mib": m_ours, "floor_peak_mib": m_floor, "max_kappa_diff": diff})
     reports = []
     if args.report:
-        print(f"\nreport study (every document and chart) beside python-docx writing the same content; medians of "
-              f"{args.runs} runs, each in a fresh process")
-        print(f"{'transcripts':>11} | {'report s':>8} {'floor s':>8} {'ratio':>6} | {'report CPU s':>12} "
-              f"{'floor CPU s':>11} | {'report MiB':>10} {'floor MiB':>9} | table cells")
+        print(f"\nreport study (every document and chart) beside its floor: python-docx writing the same content and"
+              f" matplotlib drawing the same charts; medians of {args.runs} runs, each in a fresh process")
+        print(f"{'transcripts':>11} | {'report s':>8} {'floor s':>7} {'ratio':>5} | {'report CPU':>10} {'floor CPU':>9} "
+              f"{'ratio':>5} {'docx CPU':>8} {'ratio':>5} | {'report MiB':>10} {'floor MiB':>9} | cells charts")
         for size in args.sizes:
             folder = build(args.cache, size)
             ours, floor = [], []
             for _ in range(args.runs):        # the floor copies what this run of the report wrote
                 ours.append(_measure("report", folder))
                 floor.append(_measure("report_floor", folder))
-            t_ours = statistics.median(r["seconds"] for r in ours)
-            t_floor = statistics.median(r["seconds"] for r in floor)
-            m_ours = statistics.median(r["peak_mib"] for r in ours)
-            m_floor = statistics.median(r["peak_mib"] for r in floor)
-            c_ours = statistics.median(r["cpu_seconds"] for r in ours)
-            c_floor = statistics.median(r["cpu_seconds"] for r in floor)
-            print(f"{size:>11} | {t_ours:>8.2f} {t_floor:>8.2f} {t_ours / t_floor:>6.2f} | {c_ours:>12.2f} "
-                  f"{c_floor:>11.2f} | {m_ours:>10.0f} {m_floor:>9.0f} | {floor[0]['cells']:,}", flush=True)
-            reports.append({"transcripts": size, "seconds": t_ours, "floor_seconds": t_floor, "cpu_seconds": c_ours,
-                            "floor_cpu_seconds": c_floor, "peak_mib": m_ours,
-                            "floor_peak_mib": m_floor, "documents": floor[0]["documents"],
-                            "cells": floor[0]["cells"]})
+            med = {key: statistics.median(r[key] for r in ours) for key in ("seconds", "cpu_seconds", "peak_mib")}
+            fl = {key: statistics.median(r[key] for r in floor) for key in
+                  ("seconds", "cpu_seconds", "peak_mib", "docx_seconds", "docx_cpu_seconds", "charts_seconds",
+                   "charts_cpu_seconds")}
+            print(f"{size:>11} | {med['seconds']:>8.2f} {fl['seconds']:>7.2f} {med['seconds'] / fl['seconds']:>5.2f} | "
+                  f"{med['cpu_seconds']:>10.2f} {fl['cpu_seconds']:>9.2f} {med['cpu_seconds'] / fl['cpu_seconds']:>5.2f} "
+                  f"{fl['docx_cpu_seconds']:>8.2f} {med['cpu_seconds'] / fl['docx_cpu_seconds']:>5.2f} | "
+                  f"{med['peak_mib']:>10.0f} {fl['peak_mib']:>9.0f} | {floor[0]['cells']:,} {floor[0]['charts']}",
+                  flush=True)
+            reports.append({"transcripts": size, "seconds": med["seconds"], "floor_seconds": fl["seconds"],
+                            "cpu_seconds": med["cpu_seconds"], "floor_cpu_seconds": fl["cpu_seconds"],
+                            "docx_floor_seconds": fl["docx_seconds"], "docx_floor_cpu_seconds": fl["docx_cpu_seconds"],
+                            "charts_floor_seconds": fl["charts_seconds"],
+                            "charts_floor_cpu_seconds": fl["charts_cpu_seconds"], "peak_mib": med["peak_mib"],
+                            "floor_peak_mib": fl["peak_mib"], "documents": floor[0]["documents"],
+                            "cells": floor[0]["cells"], "charts": floor[0]["charts"],
+                            "load": os.getloadavg()[0]})
     for name, found in (("agreement", rows), ("report", reports)):
         if len(found) > 1:      # memory flat in corpus size: what each added transcript adds to the peak
             steps = []
