@@ -112,6 +112,8 @@ class AgreementInputs:
     set_aside: dict[str, float] = field(default_factory=dict)
     include_interviewer: bool = False
     seen: str = "given"
+    #: Reliability data already built from these inputs, by request (the table and the disagreements share it).
+    built: dict[tuple[Any, ...], Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def participants_only(self) -> bool:
@@ -370,6 +372,14 @@ def _reliability(inputs: AgreementInputs, codes: Sequence[str] | None, scope: st
                  span_threshold: float) -> Any:
     """Reliability data of ``inputs`` (continuum units are read as characters)."""
     unit = "character" if inputs.unit == "continuum" else inputs.unit
+    key = (unit, None if codes is None else tuple(codes), scope, min_coverage, span_threshold)
+    if key not in inputs.built:  # built once per request, whether the table or the disagreements ask first
+        inputs.built[key] = _build_reliability(inputs, unit, codes, scope, min_coverage, span_threshold)
+    return inputs.built[key]
+
+
+def _build_reliability(inputs: AgreementInputs, unit: str, codes: Sequence[str] | None, scope: str,
+                       min_coverage: float, span_threshold: float) -> Any:
     return reliability_data(inputs.codings, unit, segments=inputs.segments, texts=inputs.texts, coders=inputs.coders,
                             codes=codes, coverage=inputs.coverage, scope=scope, min_coverage=min_coverage,
                             span_threshold=span_threshold)

@@ -13,13 +13,19 @@ passes it in), or from the bundled
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
+    from ..codebook import Codebook
+
 RATEABLE_CODEBOOK = "cfir2"
+#: The bundled codebooks a project without a registered codebook is read against.
+BUNDLED = ("cfir2", "mio", "cfir_outcomes")
 CASE_KINDS: tuple[str, ...] = ("clinic", "agency", "role", "transcript")
 
 
@@ -141,13 +147,38 @@ def load_constructs(codebook: Any = None, stored: tuple[str, Sequence[dict[str, 
                 return Constructs(infos, f"project codebook {version}")
         except (KeyError, TypeError, AttributeError):
             pass
-    from ..codebook import load_codebooks
     from ..errors import InputError
 
     try:
-        return _from_codebook(load_codebooks(["cfir2", "mio", "cfir_outcomes"]), "bundled codebooks")
+        return _from_codebook(bundled_codebook(), "bundled codebooks")
     except InputError:  # a bundle missing from this installation leaves ids without names
         return Constructs([], "no codebook")
+
+
+def bundled_codebook() -> "Codebook":
+    """The bundled :data:`BUNDLED` codebooks combined, parsed once for each content of their files.
+
+    A report reads them for the constructs and again for the coder's manual; the files are
+    hashed (SHA-256, a fraction of parsing them) and the codebook parsed only when a digest is
+    new, so an edited file is read again. Treat the result as read-only: it is shared.
+
+    Raises
+    ------
+    InputError
+        When a bundled codebook is missing or not valid (as :func:`mio_qual.codebook.load_codebooks`).
+    """
+    from ..codebook import bundled_codebooks
+
+    paths = bundled_codebooks()
+    return _parsed_bundle(tuple((name, hashlib.sha256(paths[name].read_bytes()).hexdigest() if name in paths else "")
+                                for name in BUNDLED))
+
+
+@lru_cache(maxsize=4)
+def _parsed_bundle(digests: tuple[tuple[str, str], ...]) -> "Codebook":
+    from ..codebook import load_codebooks
+
+    return load_codebooks([name for name, _ in digests])
 
 
 def case_column(by: str) -> str:

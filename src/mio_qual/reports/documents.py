@@ -272,13 +272,13 @@ def codebook_data(stored: tuple[str, Sequence[str], Sequence[dict[str, Any]]] | 
     """
     import pandas as pd
 
-    from ..codebook import load_codebooks
+    from ..mixed.constructs import bundled_codebook
 
     if stored is not None:
         version, names, records = stored
         return CodebookData(pd.DataFrame.from_records(list(records)), _codebook_infos(tuple(names)),
                             f"version {version[:12]}, as registered in the project", dict(applied or {}))
-    codebook = load_codebooks(["cfir2", "mio", "cfir_outcomes"])
+    codebook = bundled_codebook()  # parsed once: the report's constructs were read from it
     return CodebookData(codebook.to_frame(), dict(codebook.infos),
                         f"version {codebook.version[:12]}, bundled with mio-qual", dict(applied or {}))
 
@@ -449,7 +449,8 @@ def themes_data(evidence: "pd.DataFrame", phrase: str, transcript_clinics: dict[
     frame = evidence
     if len(frame):
         frame = frame[~frame["is_interviewer"].astype(bool)].copy()
-        frame["clinic"] = frame["transcript_id"].map(lambda t: m.clinic_label(transcript_clinics.get(t)))
+        labels = {t: m.clinic_label(transcript_clinics.get(t)) for t in frame["transcript_id"].unique().tolist()}
+        frame["clinic"] = frame["transcript_id"].map(labels)  # one label per transcript, not per excerpt
     return ThemesData(frame, phrase, [m.clinic_label(c) for c in clinics])
 
 
@@ -533,7 +534,8 @@ def write_themes(b: ReportBuilder, ctx: _Context, *, level: int = 1, max_quotes:
     domains: dict[str, list[str]] = {}
     for construct in order:
         domains.setdefault(info.domain(construct), []).append(construct)
-    excerpts = excerpts.assign(role_label=excerpts["speaker_role"].map(m.role_label))
+    roles = {r: m.role_label(r) for r in excerpts["speaker_role"].unique().tolist()}
+    excerpts = excerpts.assign(role_label=excerpts["speaker_role"].map(roles))
     by_construct = dict(tuple(excerpts.groupby("construct", sort=False)))
     for domain, constructs in domains.items():
         b.heading(info.name(domain) or f"Study codes ({domain})", level)
