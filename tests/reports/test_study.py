@@ -62,3 +62,26 @@ def test_intervals_that_say_nothing_are_not_printed() -> None:
     assert interval_meaningful({**base, "cohen_kappa_ci_low": float("nan")}, "cohen_kappa") is None
     pooled = {**base, "level": "pooled", "prevalence": 0.001}
     assert interval_meaningful(pooled, "cohen_kappa") is True
+
+
+def test_a_study_report_builds_each_input_once(tmp_path, monkeypatch) -> None:
+    """The bundled codebooks are parsed at most once per report (constructs and coder's manual share them), and
+    agreement's reliability data is built once for the table and the disagreements."""
+    from mio_qual.agreement import project_api
+    from mio_qual.codebook import yaml_io
+    from mio_qual.mixed import constructs
+
+    parsed: list[str] = []
+    built: list[str] = []
+    read_yaml, build = yaml_io.read_yaml, project_api._build_reliability
+    monkeypatch.setattr(yaml_io, "read_yaml", lambda path, *a, **k: parsed.append(str(path)) or read_yaml(path, *a, **k))
+    monkeypatch.setattr(project_api, "_build_reliability",
+                        lambda inputs, unit, *a, **k: built.append(unit) or build(inputs, unit, *a, **k))
+    project = make_study(tmp_path / "study")
+    constructs._parsed_bundle.cache_clear()
+    parsed.clear()
+    result = project.report_study(tmp_path / "out" / "study.docx", charts=False)
+    assert any(p.name.endswith("appendix-b-disagreements.docx") for p in result.files)  # both were written
+    assert parsed and sorted(set(parsed)) == sorted(parsed)  # read, and no codebook file parsed twice
+    assert built == ["sentence"]
+    project.close()

@@ -238,7 +238,8 @@ def _merged_spans(codings: "pd.DataFrame") -> "pd.DataFrame":
     negative = np.logical_or.reduceat(inside & (said == "negative"), heads)
     valence = np.where(positive & ~negative, "positive", np.where(negative & ~positive, "negative", None))
     return pd.DataFrame({"transcript_id": tid[heads], "code": code[heads], "start": start[heads], "end": span_end,
-                         "coders": np.asarray(joined, dtype=object), "valence": valence.astype(object)})
+                         "coders": np.asarray(joined, dtype=object),
+                         "valence": pd.Series(valence.astype(object), dtype=object)})  # None where none, as given
 
 
 def _speakers_at(spans: "pd.DataFrame", turns: "pd.DataFrame") -> list[str | None]:

@@ -122,7 +122,7 @@ class MixedMixin(ProjectBase):
         coded = sorted(set(codings["transcript_id"].unique().tolist()))
         turns = segment_units(self.store, "turn", INTERVIEWER_ROLES)  # where each turn starts and ends, and who
         frame = evidence(codings, self.transcripts(), self.speakers(), turns[turns["transcript_id"].isin(coded)],
-                         {t: self.text(t) for t in coded}, by, info=info, constructs=constructs,
+                         self.texts(), by, info=info, constructs=constructs,  # every text in one query
                          links=self._link_table(links, info),
                          names=self.names_to_redact() if redact_names else None)
         return frame, phrase

@@ -1,0 +1,45 @@
+"""The evidence a report quotes is read with a fixed number of statements, however many codes and transcripts."""
+
+from __future__ import annotations
+
+from mio_qual import Project
+from mio_qual.coding.model import Coding
+from mio_qual.transcripts import read_text
+
+TEXT = ("INTERVIEWER: How does supervision go?\n\n"
+        "PARTICIPANT: Every week. We never skip it. The room has a door. Billing is hard.\n\n"
+        "INTERVIEWER: And the moms?\n\n"
+        "PARTICIPANT: They like the toys. Staff keep leaving, which hurts.\n")
+
+
+def _project(folder, n_transcripts: int, codes: list[str]) -> Project:  # type: ignore[no-untyped-def]
+    project = Project.create(folder)
+    project.add_transcripts(read_text(TEXT, transcript_id=f"T{i:02d}") for i in range(n_transcripts))
+    sentences = project.segments("sentence", with_text=False)
+    for coder in ("a", "b"):
+        rows = [Coding(r.transcript_id, int(r.start), int(r.end), codes[k % len(codes)], coder)
+                for k, r in enumerate(sentences.itertuples(index=False))]
+        project.write_codings(rows, coder=coder)
+    return project
+
+
+def _statements(project: Project) -> tuple[int, int]:
+    """SQL statements run by one gathering of the evidence, and the excerpts it found."""
+    seen: list[str] = []
+    project.store.connection.set_trace_callback(seen.append)
+    try:
+        frame, _ = project._evidence("transcript", coder=None, info=project.constructs(), links=True)
+    finally:
+        project.store.connection.set_trace_callback(None)
+    return len(seen), len(frame)
+
+
+def test_evidence_statements_do_not_grow_with_codes_or_transcripts(tmp_path) -> None:
+    small = _project(tmp_path / "small", 2, ["IS.J2", "MIO.SUPV"])
+    large = _project(tmp_path / "large", 7, ["IS.J2", "MIO.SUPV", "IS.J1", "MIO.BILL", "IN.A1", "OS.D", "C99"])
+    few, few_rows = _statements(small)
+    many, many_rows = _statements(large)
+    assert few_rows and many_rows > few_rows  # both found excerpts, the larger project more
+    assert few == many  # one read per input: codings, turns, transcripts, speakers, texts, names ...
+    small.close()
+    large.close()
