@@ -103,6 +103,7 @@ _KEEPS_STOP = frozenset(
     "Sep. Sept. St. Tenn. Va. Wash. Wis. a. b. c. co. d. e. f. g. h. i. j. k. l. m. n. o. p. q. r. s. t. "
     "u. v. vs. w. x. y. z.".split()
 )
+_LONGEST_KEEP = max(map(len, _KEEPS_STOP))
 _ENDS = ((), True, (0,), True)  # words, then a sentence-final mark
 _OPENS = ((), False, (1,), False)  # an opening bracket, then a word
 _WORD = ((), False, (0,), False)  # one word (a special case keeping its full stop)
@@ -185,10 +186,24 @@ class SentenceSplitter:
         n = len(paragraph)
         done = 0  # the text before this is dealt with
         find = self._find_ascii if paragraph.isascii() else self._find_any
+        word_mark = _WORD_MARK.fullmatch
         for match in find.finditer(paragraph):
             i = match.start()
             if i < done:
                 continue
+            # The common case first: a plain "word." chunk after a space, then one space and a
+            # letter or digit (or the paragraph's end); the same answer as the walk below.
+            mark_end = match.end()
+            chunk_start = paragraph.rfind(" ", done, i) + 1
+            if (mark_end - i == 1 and (mark_end == n or paragraph[mark_end] == " ")
+                    and word_mark(paragraph, chunk_start, mark_end)
+                    and (mark_end - chunk_start > _LONGEST_KEEP or paragraph[chunk_start:mark_end] not in _KEEPS_STOP)):
+                if mark_end == n:
+                    break
+                if mark_end + 1 < n and paragraph[mark_end + 1].isalnum():
+                    starts.append(mark_end + 1)
+                    done = mark_end
+                    continue
             while i > done and not paragraph[i - 1].isspace():  # back to the start of the chunk
                 i -= 1
             pending = False
