@@ -253,7 +253,8 @@ class TranscriptsMixin(ProjectBase):
             stored = store_transcripts.existing_hash(self.store, transcript.id)
             for warning in transcript.warnings:
                 result.warnings.append((transcript.id, warning))
-            if stored == transcript.hash:
+            text_hash = transcript.hash  # each computed once (a hash and a split of the whole text)
+            if stored == text_hash:
                 before = store_transcripts.stored_turns(self.store, transcript.id)
                 after = [(t.n, t.start, t.end, t.body_start, t.speaker) for t in transcript.turns]
                 if before != after:
@@ -273,8 +274,9 @@ class TranscriptsMixin(ProjectBase):
                     f"transcript {transcript.id!r} is already in the project with different text", path=where,
                     hint="pass --replace to replace it (codings on it are moved to the new text)"))
                 continue
+            n_words = transcript.n_words
             if stored is None:
-                store_transcripts.insert_transcript(self.store, transcript)
+                store_transcripts.insert_transcript(self.store, transcript, text_hash=text_hash, n_words=n_words)
                 result.added.append(transcript.id)
             else:
                 moved = store_transcripts.replace_transcript(self.store, transcript)
@@ -282,7 +284,7 @@ class TranscriptsMixin(ProjectBase):
                 result.codings_moved[transcript.id] = (moved.kept, moved.changed)
                 if moved.changed_codings:
                     result.codings_changed[transcript.id] = list(moved.changed_codings)
-            result.n_words += transcript.n_words
+            result.n_words += n_words
             record_import(self.store, kind="transcript", path=where, sha256=digest, coder=None, n_items=1,
                           at=now_iso())
 

@@ -60,10 +60,12 @@ def _metadata_row(transcript: "Transcript") -> dict[str, Any]:
             "attributes": json.dumps(extra, sort_keys=True, default=str)}
 
 
-def _row(transcript: "Transcript") -> dict[str, Any]:
-    """Every ``transcripts`` column for ``transcript`` but ``id``, imported now."""
+def _row(transcript: "Transcript", text_hash: str | None = None, n_words: int | None = None) -> dict[str, Any]:
+    """Every ``transcripts`` column for ``transcript`` but ``id``, imported now (``text_hash`` and
+    ``n_words``, when the caller has them, are the transcript's own: not computed again)."""
     return {
-        "text": transcript.text, "text_hash": transcript.hash, "n_words": transcript.n_words,
+        "text": transcript.text, "text_hash": text_hash or transcript.hash,
+        "n_words": transcript.n_words if n_words is None else n_words,
         "source_path": transcript.source_path, "source_format": transcript.source_format,
         "encoding": transcript.encoding, "speaker_style": transcript.speaker_style, **_metadata_row(transcript),
         "warnings": json.dumps(transcript.warnings), "imported_at": now_iso(),
@@ -87,9 +89,14 @@ def _as_text(value: Any) -> Any:
     return str(value)
 
 
-def insert_transcript(store: "Store", transcript: "Transcript") -> None:
-    """Insert a transcript with its speakers, segments, notes and source map."""
-    row = {"id": transcript.id, **_row(transcript)}
+def insert_transcript(store: "Store", transcript: "Transcript", *, text_hash: str | None = None,
+                      n_words: int | None = None) -> None:
+    """Insert a transcript with its speakers, segments, notes and source map.
+
+    ``text_hash`` and ``n_words``: the transcript's :attr:`~Transcript.hash` and
+    :attr:`~Transcript.n_words` when the caller has computed them already.
+    """
+    row = {"id": transcript.id, **_row(transcript, text_hash, n_words)}
     store.connection.execute(f"INSERT INTO transcripts ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
                              tuple(row.values()))
     _insert_parts(store, transcript)
