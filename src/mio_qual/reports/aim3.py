@@ -173,7 +173,9 @@ def _measures_methods(data: Aim3Data) -> list[str]:
 
     parts: list[str] = []
     if data.counselors is not None and len(data.counselors):
-        parts.append(f"{_n(len(data.counselors), 'counselor')} are joined to their interviews through the project's "
+        linked = _n(len(data.counselors), 'counselor')  # the paragraph's first words: a capital, and the verb agrees
+        parts.append(f"{linked[:1].upper() + linked[1:]} {'is' if len(data.counselors) == 1 else 'are'} joined to "
+                     "their interviews through the project's "
                      "link table (study id -> counselor id), so that each counselor's own coded excerpts, EBPAS "
                      f"({short_citation('aarons2004')}) where scored, fidelity and FIM stand in one row.")
     if data.measures:

@@ -251,8 +251,11 @@ def _finish(ctx: _Context, kind: str) -> ReportResult:
 
 def _study_lines(inputs: ReportInputs) -> list[str]:
     s = inputs.counts
-    lines = [f"{s['transcripts']} transcripts ({s['interviews']} interviews, {s['focus_groups']} focus groups)"
-             f" from {s['clinics']} clinics"]
+    def many(n: int, noun: str) -> str:
+        return f"{n:,} {noun}" + ("" if n == 1 else "s")
+
+    lines = [f"{many(s['transcripts'], 'transcript')} ({many(s['interviews'], 'interview')}, "
+             f"{many(s['focus_groups'], 'focus group')}) from {many(s['clinics'], 'clinic')}"]
     if s["coders"]:
         lines.append(f"{s['codings']:,} codings in {s['coders']} layers")
     return lines

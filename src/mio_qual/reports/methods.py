@@ -114,7 +114,7 @@ def describe_data(facts: "ProjectFacts") -> list[str]:
     interviewers = {sid for sid, role in speakers if (role or "").lower() in INTERVIEWER_ROLES}
     if staff:
         roles = join_words([number(k, r) for r, k in sorted(by_role.items(), key=lambda x: (-x[1], x[0]))])
-        text = (f"**Participants.** {number(len({s for s, _ in staff}), 'staff participant')} spoke ({roles}), "
+        text = (f"**Participants.** {number(len({s for s, _ in staff}), 'staff participant').capitalize()} spoke ({roles}), "
                 "each identified in this report by a study id and role only.")
         if interviewers:
             text += f" {number(len(interviewers), 'interviewer or facilitator', 'interviewers or facilitators').capitalize()} led the sessions."
