@@ -227,7 +227,8 @@ def test_a_new_user_walks_the_readme_on_their_own_files(tmp_path: Path) -> None:
     assert "IS.J2" in out
 
     # the study report reads as written for investigators; the project goes to a QDA program
-    mio("report", "study", "--out", tmp_path / "reports" / "study.docx", "--no-charts")
+    mio("report", "study", "--out", tmp_path / "reports" / "study.docx")
+    assert not list((tmp_path / "reports").glob("*timeline*"))  # no Aim 2 logs: no empty timeline charts
     report = docx.Document(str(tmp_path / "reports" / "study.docx"))
     text = "\n".join([p.text for p in report.paragraphs]
                      + [c.text for t in report.tables for r in t.rows for c in r.cells])

@@ -345,7 +345,8 @@ class ImplementationMixin(ProjectBase):
             dose=self.facilitation_dose() if has["facilitation"] else None,
             reaim=self.reaim(benchmark),
             predictors=self.predictor_matrix(benchmark),
-            timelines=[self.timeline(clinic) for clinic in self.sites()],
+            # a clinic with nothing logged gets no chart (it was an empty axis dated January 1970)
+            timelines=[t for t in (self.timeline(clinic) for clinic in self.sites()) if len(t.frame)],
             benchmark=benchmark)
 
 
