@@ -461,4 +461,7 @@ class ReportsMixin(ProjectBase):
                    "themes": self.report_themes, "joint": self.report_joint, "study": self.report_study}
         if kind not in methods:
             raise InputError(f"unknown report {kind!r}", hint="use one of " + ", ".join(KINDS))
-        return methods[kind](out, **options)
+        from ..atomicio import batch
+
+        with batch():  # the report and the files beside it land together, or none does
+            return methods[kind](out, **options)
