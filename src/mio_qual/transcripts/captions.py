@@ -60,7 +60,7 @@ class CaptionSource:
     format: str = "vtt"
 
 
-@dataclass
+@dataclass(slots=True)
 class _Piece:
     cue: int
     start: float | None
@@ -356,6 +356,8 @@ def _pieces(
     """Cue pieces with their speakers, and whether any cue carried a label."""
     pieces: list[_Piece] = []
     custom = compile_speaker_pattern(speaker_pattern) if speaker_pattern is not None else None
+    bracketed_labels: dict[str, Any] = {}
+    colon_labels: dict[str, str] = {}
     for i, (start, end, raw_text) in enumerate(cues):
         for voice, part in _split_voices(raw_text):
             clean = _clean(part)
@@ -368,15 +370,21 @@ def _pieces(
                         piece.text = clean[m.end() :].strip()
                 else:
                     m = _BRACKET_LABEL.match(clean)
-                    bracketed = m.group("speaker").strip() if m else ""
-                    if m and note_kind(bracketed) == "other" and (m.group("colon") or _DIARIZED.fullmatch(bracketed)):
-                        piece.speaker = normalize_label(m.group("speaker"))
+                    label = None
+                    if m:  # the verdict on a bracketed label is the same every time it recurs
+                        label = bracketed_labels.get(m.group(0), _UNSEEN)
+                        if label is _UNSEEN:
+                            label = bracketed_labels[m.group(0)] = _bracketed_label(m)
+                    if label is not None:
+                        piece.speaker = label
                         piece.text = clean[m.end() :].strip()
                         piece.candidate = "["
                     else:
                         m = _COLON_LABEL.match(clean)
                         if m:
-                            piece.candidate = normalize_label(m.group("speaker"))
+                            said = m.group("speaker")
+                            piece.candidate = colon_labels.get(said) or colon_labels.setdefault(
+                                said, normalize_label(said))
                             piece.rest = clean[m.end() :].strip()
             pieces.append(piece)
     candidates = [(k, p.candidate) for k, p in enumerate(pieces) if p.candidate not in (None, "[")]
@@ -391,6 +399,17 @@ def _pieces(
         if not p.speaker:
             p.speaker = UNKNOWN if labelled else "SPEAKER"
     return pieces, labelled
+
+
+_UNSEEN = object()
+
+
+def _bracketed_label(m: re.Match[str]) -> str | None:
+    """The speaker of a ``[label]`` cue opening, or None when it is a transcriber's note or no label."""
+    bracketed = m.group("speaker").strip()
+    if note_kind(bracketed) == "other" and (m.group("colon") or _DIARIZED.fullmatch(bracketed)):
+        return normalize_label(m.group("speaker"))
+    return None
 
 
 def _render(pieces: list[_Piece], n_cues: int) -> tuple[str, list[Turn], list[SourceBlock]]:
