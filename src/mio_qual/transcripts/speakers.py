@@ -260,8 +260,9 @@ def detect_turns(
         return Detection("custom", _marks(matches))
     best_style, best = "", []
     starts = _line_starts(text)
+    clock = _DIGIT_COLON.search(text) is not None  # searched once for the four clock-time styles
     for style, pattern in DETECTORS.items():
-        if style in _TIMED and not _has_time_hint(style, text):
+        if style in _TIMED and not _has_time_hint(style, text, clock):
             continue
         if style == "markdown-bold" and "**" not in text:
             continue
@@ -293,11 +294,12 @@ def _line_matches(pattern: re.Pattern[str], text: str, starts: list[int]) -> lis
 _DIGIT_COLON = re.compile(r"\d:\d")
 
 
-def _has_time_hint(style: str, text: str) -> bool:
+def _has_time_hint(style: str, text: str, clock: bool) -> bool:
+    """Whether ``text`` can hold the label lines of a timed ``style`` (``clock``: it holds ``d:d``)."""
     if style == "teams-spoken":
         return "second" in text or "minute" in text
     if style == "zoom-captions" and "[" not in text:
         return False
     if style == "rev":
-        return "(" in text and _DIGIT_COLON.search(text) is not None
-    return _DIGIT_COLON.search(text) is not None
+        return "(" in text and clock
+    return clock
