@@ -5,7 +5,9 @@ random sum of products with a few cases flipped) and wrote QCA 3.25.1's conserva
 parsimonious (``include = "?"``) models at consistency cut-offs 1 and 0.75 (``incl.cut = c(cut, 1e-9)``: rows
 with no case showing the outcome are 0, rows between are contradictions, as mio-qual's default), with every
 term's consistency (inclS), raw (covS) and unique coverage (covU) and every model's consistency and coverage
-(versions in ``versions.json``; QCA was built from its sources, the test needs no R). Compared: the set of
+(versions in ``versions.json``; QCA was built from its sources, the test needs no R), and the distinct
+intermediate models over QCA's conservative x parsimonious pairs for directional expectations fixed per data set
+(column ``expectations``). Compared: the set of
 models (each a set of prime implicants, order free), and every number of every model to 1e-12. One difference
 of presentation: QCA gives no unique coverage for the only term of a model; mio-qual gives it by Ragin's (2006)
 definition, which for one term is its raw coverage.
@@ -47,6 +49,8 @@ def _solutions() -> dict[tuple[int, float], dict[str, object]]:
             if row["solution"] in ("none", "parsimonious error"):
                 entry["status"] = row["solution"]
                 continue
+            if row["expectations"]:
+                entry["expectations"] = [e.strip() for e in row["expectations"].split(",")]
             kind = entry.setdefault(row["solution"], {})
             model = kind.setdefault(row["model"], {"terms": {}, "solution": None})  # type: ignore[union-attr]
             numbers = tuple(float(row[c]) if row[c] else math.nan for c in ("inclS", "covS", "covU"))
@@ -70,11 +74,20 @@ def test_the_generated_sets_cover_several_models_and_cut_offs() -> None:
     several = [key for key, entry in SOLUTIONS.items() if entry["status"] == "ok" and len(entry["parsimonious"]) > 1]
     assert len(several) >= 5                                  # more than one parsimonious model
     assert sum(entry["status"] == "ok" for entry in SOLUTIONS.values()) >= 100
+    intermediate = [entry for entry in SOLUTIONS.values() if entry.get("intermediate")]
+    assert len(intermediate) >= 60
+    # the intermediate solution differs from both others somewhere (the easy counterfactuals matter)
+    assert any(set(map(frozenset, (m["terms"] for m in e["intermediate"].values())))  # type: ignore[union-attr]
+               - set(map(frozenset, (m["terms"] for m in e["conservative"].values())))  # type: ignore[union-attr]
+               - set(map(frozenset, (m["terms"] for m in e["parsimonious"].values())))  # type: ignore[union-attr]
+               for e in intermediate)
 
 
-def _ours(frame: pd.DataFrame, cut: float) -> dict[str, dict[Model, dict[str, object]]]:
+def _ours(frame: pd.DataFrame, cut: float, expectations: list[str] | None = None
+          ) -> dict[str, dict[Model, dict[str, object]]]:
     tt = truth_table(frame, "Y", incl_cut=cut)
-    table = solutions_table(minimize(tt, kinds=["conservative", "parsimonious"]), frame, tt)
+    kinds = ["conservative", "parsimonious", "intermediate"] if expectations else ["conservative", "parsimonious"]
+    table = solutions_table(minimize(tt, kinds=kinds, expectations=expectations), frame, tt)
     out: dict[str, dict[Model, dict[str, object]]] = defaultdict(dict)
     for (kind, _), block in table.groupby(["solution", "model"], sort=False):
         solution = block[block["term"].str.contains("=>")].iloc[0]
@@ -92,9 +105,12 @@ def test_minimize_matches_the_qca_package(key: tuple[int, float]) -> None:
         with pytest.raises(InputError):
             _ours(frame, cut)
         return
-    ours = _ours(frame, cut)
-    for kind in ("conservative", "parsimonious"):
-        if theirs["status"] == "parsimonious error" and kind == "parsimonious":
+    expectations = theirs.get("expectations")
+    ours = _ours(frame, cut, expectations)  # type: ignore[arg-type]
+    for kind in ("conservative", "parsimonious", "intermediate"):
+        if theirs["status"] == "parsimonious error" and kind != "conservative":
+            continue
+        if kind == "intermediate" and not expectations:
             continue
         models = {frozenset(m["terms"]): m for m in theirs[kind].values()}  # type: ignore[union-attr]
         assert set(ours[kind]) == set(models), (key, kind)

@@ -12,7 +12,10 @@
 #   solutions.csv   for each set and cut-off, the conservative (include = "") and parsimonious (include = "?")
 #                   models of QCA::minimize on QCA::truthTable(incl.cut = c(cut, 1e-9)) (OUT = 1 at incl >= cut,
 #                   0 at incl = 0, "C" between, as mio-qual's default incl_cut0 = 0), each term with inclS, covS
-#                   and covU and each model with its solution consistency and coverage;
+#                   and covU and each model with its solution consistency and coverage; and the distinct
+#                   intermediate models over all of QCA's conservative x parsimonious pairs (i.sol) with the
+#                   directional expectations in column `expectations` (condition i of set s: present, absent
+#                   or don't care by (s + i) mod 3);
 #   versions.json   R and package versions.
 # read by tests/mixed/test_configurations_r.py. Nothing of mio-qual's code is used here.
 
@@ -47,14 +50,43 @@ for (s in 1:60) {
     tt <- tryCatch(truthTable(d, outcome = "Y", conditions = conds, incl.cut = c(cut, 1e-9)), error = function(e) NULL)
     if (is.null(tt) || !any(tt$tt$OUT == "1")) {
       out[[length(out) + 1]] <- data.frame(set = s, cut = cut, solution = "none", model = "", term = "",
-                                           inclS = NA, covS = NA, covU = NA)
+                                           inclS = NA, covS = NA, covU = NA, expectations = "")
       next
+    }
+    # directional expectations, the same for both cut-offs and drawn without the random generator: condition i
+    # of set s is expected present, absent or "don't care" by (s + i) mod 3
+    expect <- unlist(lapply(seq_along(conds), function(i) switch((s + i) %% 3 + 1, conds[i], paste0("~", conds[i]),
+                                                                  NULL)))
+    if (!is.null(expect)) {
+      m <- tryCatch(minimize(tt, include = "?", dir.exp = paste(expect, collapse = ", ")), error = function(e) NULL)
+      seen <- character(0)
+      if (!is.null(m) && !is.null(m$i.sol)) {
+        for (cp in names(m$i.sol)) {
+          part <- m$i.sol[[cp]]
+          for (i in seq_along(part$solution)) {
+            key <- paste(sort(part$solution[[i]]), collapse = " + ")
+            if (key %in% seen) next
+            seen <- c(seen, key)
+            ic <- if (length(part$solution) == 1) part$IC else part$IC$individual[[i]]
+            model <- paste0("I", length(seen))
+            out[[length(out) + 1]] <- data.frame(set = s, cut = cut, solution = "intermediate", model = model,
+                                                 term = rownames(ic$incl.cov), inclS = ic$incl.cov$inclS,
+                                                 covS = ic$incl.cov$covS, covU = ic$incl.cov$covU,
+                                                 expectations = paste(expect, collapse = ", "))
+            out[[length(out) + 1]] <- data.frame(set = s, cut = cut, solution = "intermediate", model = model,
+                                                 term = paste(part$solution[[i]], collapse = " + "),
+                                                 inclS = ic$sol.incl.cov[1, "inclS"],
+                                                 covS = ic$sol.incl.cov[1, "covS"], covU = NA,
+                                                 expectations = paste(expect, collapse = ", "))
+          }
+        }
+      }
     }
     for (kind in c("conservative", "parsimonious")) {
       m <- tryCatch(minimize(tt, include = if (kind == "conservative") "" else "?"), error = function(e) NULL)
       if (is.null(m)) {                                       # e.g. every configuration has the outcome
         out[[length(out) + 1]] <- data.frame(set = s, cut = cut, solution = paste(kind, "error"), model = "",
-                                             term = "", inclS = NA, covS = NA, covU = NA)
+                                             term = "", inclS = NA, covS = NA, covU = NA, expectations = "")
         next
       }
       models <- m$solution
@@ -63,11 +95,11 @@ for (s in 1:60) {
         terms <- rownames(ic$incl.cov)
         out[[length(out) + 1]] <- data.frame(set = s, cut = cut, solution = kind, model = paste0("M", i),
                                              term = terms, inclS = ic$incl.cov$inclS, covS = ic$incl.cov$covS,
-                                             covU = ic$incl.cov$covU)
+                                             covU = ic$incl.cov$covU, expectations = "")
         out[[length(out) + 1]] <- data.frame(set = s, cut = cut, solution = kind, model = paste0("M", i),
                                              term = paste(models[[i]], collapse = " + "),
                                              inclS = ic$sol.incl.cov[1, "inclS"], covS = ic$sol.incl.cov[1, "covS"],
-                                             covU = NA)
+                                             covU = NA, expectations = "")
       }
     }
   }
