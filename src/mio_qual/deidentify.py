@@ -716,8 +716,8 @@ def name_review(texts: Mapping[str, str], names: Iterable[str], *, ignore: Itera
     A word is listed when it is capitalised, not a roster name or alias, not an ordinary
     English word (:func:`is_common_word`), and either a first name or surname of the US
     Census Bureau's 1990 name lists (the ``names`` package ships them), follows a title
-    (``Ms``, ``Dr``, ``Coach`` ...), or is capitalised in mid-sentence and unknown to the
-    English word list. Aliases that are common words and were left alone as ordinary words
+    (``Ms``, ``Dr``, ``Coach`` ...), or is unknown to the English word list (capitalised in
+    mid-sentence, or opening a sentence: an unlisted name often opens one). Aliases that are common words and were left alone as ordinary words
     (``in June``) are listed too, so every unredacted use is seen once.
 
     Parameters
@@ -779,6 +779,8 @@ def name_review(texts: Mapping[str, str], names: Iterable[str], *, ignore: Itera
                 why = "first name" if key in first else "surname"
             elif _mid_sentence(text, match.start()) and key not in english:
                 why = "capitalised mid-sentence (a name or a place?)"
+            elif key not in english and key not in lower_words:  # "Wrenna, our supervisor, ..." opens a turn
+                why = "opens a sentence and is no English word (a name?)"
             else:
                 continue
             note(word, why, tid, text, match.start(), end)

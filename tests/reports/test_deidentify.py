@@ -101,6 +101,14 @@ def test_name_review_lists_unrostered_names_and_flags() -> None:
     assert review.loc[review["word"] == "Patricia", "example"].item() == "[name] told Patricia that Tuesdays are hard."
 
 
+def test_name_review_lists_an_unknown_name_opening_a_turn() -> None:
+    """'Wrenna, our supervisor, blocks every Wednesday' (no roster entry, no census name, at the start of a turn)
+    was not listed for review, so a report quoting it would have named her (new-user walk)."""
+    texts = {"T1": "COUNSELOR: Wrenna, our supervisor, blocks every Wednesday afternoon. Nobody books over it."}
+    words = dict(zip(*(name_review(texts, []).get(c) for c in ("word", "why"))))
+    assert words == {"Wrenna": "opens a sentence and is no English word (a name?)"}
+
+
 # ------------------------------------------------------------------------------ properties
 ORDINARY = ["the", "group", "ran", "a", "joy", "will", "hope", "in", "june", "Gwendolyn", "Josefina", "Brienne",
             "harlowe", "supervision", "it", "Monday", "clinic"]
