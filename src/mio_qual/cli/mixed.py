@@ -145,7 +145,8 @@ def disagreements_cmd(raters_: tuple[str, ...], by: str, out: Path | None, fmt: 
 @values_option("--raters", "raters_", spaces=False, help="Raters to combine (default: all but consensus).")
 @click.option("--by", type=click.Choice(CASE_KINDS), default="clinic", show_default=True)
 @click.option("--decisions", type=click.Path(dir_okay=False, path_type=Path),
-              help="Reconciliation file: the disagreements sheet with 'rating' and 'rationale' filled.")
+              help="Reconciliation file: the disagreements sheet with 'rating' and 'rationale' filled (an empty "
+                   "rating with a rationale decides 'missing'; a blank row is undecided).")
 @click.option("--allow-unresolved", is_flag=True, help="Write undecided disagreements as missing instead of refusing.")
 def consensus_cmd(raters_: tuple[str, ...], by: str, decisions: Path | None, allow_unresolved: bool) -> None:
     """Build the consensus rating layer: agreed values, plus the decisions for disagreements."""
