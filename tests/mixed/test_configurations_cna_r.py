@@ -92,3 +92,24 @@ def test_the_selection_of_cna_3_5_matters_on_some_sets() -> None:
     (it did not before this check: it returned every asf meeting the thresholds, as cna before 3.5)."""
     differing = [key for key, entry in RESULTS.items() if key[1] < 1 and set(entry["asf_none"]) != set(entry["asf"])]
     assert len(differing) >= 5
+
+
+def test_the_cli_passes_the_asf_selection(tmp_path: Path) -> None:
+    """``mio-qual configurations cna --asf-selection none`` gives the asf of cna's asf.selection = "none"."""
+    from click.testing import CliRunner
+
+    from mio_qual.cli.main import _group
+
+    key = next(k for k, e in RESULTS.items() if k[1] < 1 and set(e["asf_none"]) != set(e["asf"]))
+    number, con, cov = key
+    path = tmp_path / "cases.csv"
+    DATA[number].to_csv(path, index_label="case")
+    found = {}
+    for selection in ("cs", "none"):
+        out = tmp_path / f"{selection}.xlsx"
+        run = CliRunner().invoke(_group, ["configurations", "cna", str(path), "--outcome", "Y", "--con", str(con),
+                                            "--cov", str(cov), "--asf-selection", selection, "--out", str(out)])
+        assert run.exit_code == 0, run.output
+        asf = pd.read_excel(out, sheet_name="asf")
+        found[selection] = {_canon(c) for c in asf["condition"]}
+    assert found["cs"] == set(RESULTS[key]["asf"]) and found["none"] == set(RESULTS[key]["asf_none"])

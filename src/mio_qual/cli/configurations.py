@@ -119,10 +119,13 @@ def qca_cmd(table: Path | None, from_ratings: bool, by: str, rater: str | None, 
 @click.option("--maxstep", nargs=3, type=click.IntRange(1), default=(3, 4, 10), show_default=True,
               help="Search bound: factor values per disjunct, disjuncts per asf, factor values per asf.")
 @values_option("--grid", "grid", help="Robustness: thresholds to combine as con x cov, e.g. --grid 1 0.9 0.8.")
+@click.option("--asf-selection", type=click.Choice(["cs", "none"]), default="cs", show_default=True,
+              help="cs: keep an asf only when the outcome varies among the cases it fits (R cna >= 3.5); "
+                   "none: every asf meeting the thresholds.")
 def cna_cmd(table: Path | None, from_ratings: bool, by: str, rater: str | None, case_column: str | None,
             sheet: str | None, outcomes: tuple[str, ...], conditions: tuple[str, ...], rules: tuple[str, ...],
             default_rule: str | None, chosen_by: str, fmt: str, out: Path | None, con: float, cov: float,
-            maxstep: tuple[int, int, int], grid: tuple[str, ...]) -> None:
+            maxstep: tuple[int, int, int], grid: tuple[str, ...], asf_selection: str) -> None:
     """Coincidence analysis (crisp sets): asf and csf, with a robustness table over --grid.
 
     The conditions come from a case table (TABLE: .csv or .xlsx, one row per case) or the
@@ -140,5 +143,5 @@ def cna_cmd(table: Path | None, from_ratings: bool, by: str, rater: str | None, 
         raise InputError("--grid takes numbers between 0 and 1", hint="e.g. --grid 1 0.9 0.8") from None
     result = _run("cna", table, from_ratings, by, rater, case_column, sheet, outcomes, conditions, rules,
                   default_rule, chosen_by, {"con": con, "cov": cov, "maxstep": tuple(maxstep),
-                                            "grid": values or None})
+                                            "grid": values or None, "asf_selection": asf_selection})
     _show(result, fmt, out)

@@ -197,7 +197,7 @@ def cna_result(frame: "pd.DataFrame", outcome: str | Sequence[str], *,
                rules: Mapping[str, Any] | Sequence[Any] | Calibration | None = None,
                conditions: Sequence[str] | None = None, default: str | None = None, chosen_by: str = "analyst",
                con: float = 1.0, cov: float = 1.0, maxstep: tuple[int, int, int] = MAXSTEP,
-               grid: Sequence[float] | None = None) -> Result:
+               grid: Sequence[float] | None = None, asf_selection: str = "cs") -> Result:
     """CNA from raw columns: calibration, asf and csf, and optionally a robustness table.
 
     Parameters
@@ -208,7 +208,7 @@ def cna_result(frame: "pd.DataFrame", outcome: str | Sequence[str], *,
         0/1), the first is the one named in titles.
     rules, conditions, default, chosen_by
         The calibration, as for :func:`qca_result`.
-    con, cov, maxstep
+    con, cov, maxstep, asf_selection
         As for :func:`~mio_qual.mixed.configurations.cna.cna`.
     grid : sequence of float, optional
         Threshold values for a robustness analysis (every con x cov pair of them).
@@ -227,7 +227,7 @@ def cna_result(frame: "pd.DataFrame", outcome: str | Sequence[str], *,
         extra = [o.lstrip("~") for o in outcomes[1:]]
         conds = None if conditions is None else [*conditions, *[e for e in extra if e not in conditions]]
         cal = calibrate(frame, rules or {}, outcome=name, conditions=conds, default=default, chosen_by=chosen_by)
-    result = cna(cal.frame, outcomes, con=con, cov=cov, maxstep=maxstep)
+    result = cna(cal.frame, outcomes, con=con, cov=cov, maxstep=maxstep, asf_selection=asf_selection)
     n = len(cal.frame)
     title_flag = f"{EXPLORATORY} " if n < EXPLORATORY_BELOW else ""
     choices = [
@@ -249,7 +249,7 @@ def cna_result(frame: "pd.DataFrame", outcome: str | Sequence[str], *,
     ]
     robust = None
     if grid:
-        robust = robustness(cal.frame, outcomes, grid=grid, maxstep=maxstep)
+        robust = robustness(cal.frame, outcomes, grid=grid, maxstep=maxstep, asf_selection=asf_selection)
         tables.append(Table(robust, "Robustness over the threshold grid",
                             [f"CNA run at every con x cov pair of "
                              f"{', '.join(f'{g:g}' for g in sorted(set(grid), reverse=True))} "
