@@ -114,7 +114,7 @@ def _import_rows(data: dict, runs: int) -> list[Row]:
                         "words/CPU s", size["reference_words_per_cpu_s"], "read + spaCy tokenizer, text files", True,
                         size["runs"], f"wall {size['seconds']:.1f} s, "
                         f"{size['words_per_s'] / size['reference_words_per_s']:.2f}x the reference in wall time"
-                        f"{growth}",
+                        f"{growth}" + (f"; load {size['load']:.1f}" if "load" in size else ""),
                         size["peak_rss_mib"], size.get("reference_peak_rss_mib")))
     return rows
 
