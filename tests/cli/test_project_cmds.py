@@ -64,3 +64,23 @@ def test_bad_input_one_line_exit_2_project_unchanged(tmp_path):
         assert named in lines[0], (name, lines[0])
         assert project_state(project_dir) == before_state, name
     assert file_digest(db) == before_bytes
+
+
+def test_import_of_text_transcripts_loads_no_heavy_library(tmp_path):
+    """issue 21 (start-up): `mio-qual import` of text transcripts loads neither pandas/numpy (the summary line
+    needs no table) nor spaCy (sentences of plain chunks need no tokenizer) nor PyYAML (no front matter) nor lxml."""
+    Project.create(tmp_path / "p").close()
+    (tmp_path / "T1.txt").write_text("Interviewer: How did it go?\n\nParticipant: Fine. It went well.\n",
+                                     encoding="utf-8")
+    code = ("import sys\nfrom mio_qual.cli.main import cli\n"
+            "try:\n    cli(sys.argv[1:])\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
+            "print('LOADED=' + ','.join(sorted({m.split('.')[0] for m in sys.modules})), file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", code, "--project", str(tmp_path / "p"), "import",
+                           str(tmp_path / "T1.txt")], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "imported 1 new" in done.stdout + done.stderr
+    loaded = set(done.stderr.rsplit("LOADED=", 1)[1].strip().split(","))
+    assert "mio_qual" in loaded
+    assert loaded & {"pandas", "numpy", "spacy", "yaml", "lxml", "docx", "sklearn"} == set()
+    with Project.open(tmp_path / "p") as project:
+        assert project.sentences()["text"].tolist() == ["How did it go?", "Fine.", "It went well."]

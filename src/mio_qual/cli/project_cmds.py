@@ -36,8 +36,6 @@ def init(path: Path, database: str | None) -> None:
 def import_cmd(files: tuple[Path, ...], manifest: Path | None, roster: Path | None, speaker_pattern: str | None,
                replace: bool, strict: bool, fmt: str) -> None:
     """Import transcript FILES (or folders of them) in one transaction: all or nothing."""
-    import pandas as pd
-
     from ..errors import InputError
 
     if not files and manifest is None:
@@ -49,9 +47,11 @@ def import_cmd(files: tuple[Path, ...], manifest: Path | None, roster: Path | No
         strict=strict, progress=progress))
     rows = ([(t, "added") for t in result.added] + [(t, "replaced") for t in result.replaced]
             + [(t, "metadata updated") for t in result.metadata_updated] + [(t, "unchanged") for t in result.unchanged])
-    frame = pd.DataFrame(rows, columns=["transcript_id", "status"]).sort_values("transcript_id", ignore_index=True)
-    if fmt != "table":
-        emit(frame, fmt)
+    if fmt != "table":  # pandas only for a table to write (the summary line needs none: start-up, issue 21)
+        import pandas as pd
+
+        emit(pd.DataFrame(rows, columns=["transcript_id", "status"]).sort_values("transcript_id", ignore_index=True),
+             fmt)
     else:
         say(f"imported {len(result.added)} new, replaced {len(result.replaced)}, "
             f"updated metadata of {len(result.metadata_updated)}, {len(result.unchanged)} unchanged "
