@@ -503,6 +503,10 @@ def _csf(asf_by_outcome: dict[tuple[int, int], list[tuple[tuple[Term, ...], floa
         rows.append({"outcome": ",".join(factor_label(names[o[0]], o[1]) for o, _ in combo), "condition": text,
                      "consistency": min(a[1] for _, a in combo), "coverage": min(a[2] for _, a in combo),
                      "complexity": sum(len(t) for _, a in combo for t in a[0])})
+    if not rows and len(lists) > 1:
+        notes.append("The asf could not be combined into a csf: every combination has a structural redundancy "
+                     "(for instance two outcomes that are each other's asf). The asf stand alone in their own table "
+                     "(the R package returns them as its csf in this case).")
     rows.sort(key=lambda r: (r["complexity"], -r["consistency"] * r["coverage"]))
     return rows
 

@@ -13,7 +13,9 @@
 #                  cna(d, outcome = "Y", con, cov) with its consistency, coverage and complexity
 #                  (kind "none" when cna finds no asf), and below con = 1 also the asf of
 #                  cnaControl(asf.selection = "none") (kind "asf_none": without cna's default selection "cs",
-#                  which drops asf whose outcome varies only among cases they do not fit);
+#                  which drops asf whose outcome varies only among cases they do not fit); and for the
+#                  outcomes Y and A together at (1, 1) and (.8, .8) every csf (where no combination of the two
+#                  outcomes' asf is free of structural redundancy, cna returns the asf themselves as csf);
 #   versions.json  R and package versions.
 # read by tests/mixed/test_configurations_cna_r.py. Nothing of mio-qual's code is used here.
 
@@ -69,10 +71,28 @@ for (s in 1:60) {
                           coverage = NA, complexity = NA)
   }
 }
+write.csv(do.call(rbind, sets), file.path(here, "datasets.csv"), row.names = FALSE, na = "")
+
+# two outcomes, Y and A: complex solution formulas (csf) at (1, 1) and (.8, .8), on the same data sets (read back,
+# so that the random stream above is untouched)
+x <- read.csv(file.path(here, "datasets.csv"))
+for (s in 1:60) {
+  d <- x[x$set == s, c(LETTERS[1:5], "Y")]
+  d <- d[, colSums(is.na(d)) == 0]
+  if (length(unique(d$Y)) < 2 || length(unique(d$A)) < 2) next
+  for (th in list(c(1, 1), c(0.8, 0.8))) {
+    r <- cna(d, outcome = c("Y", "A"), con = th[1], cov = th[2])
+    cs <- suppressMessages(csf(r))                           # asf that cannot be combined come back as csf
+    kind <- "csf"
+    for (i in seq_len(nrow(cs))) add(set = s, con = th[1], cov = th[2], kind = kind, condition = cs$condition[i],
+                                     consistency = cs$con[i], coverage = cs$cov[i], complexity = cs$complexity[i])
+    if (nrow(cs) == 0) add(set = s, con = th[1], cov = th[2], kind = "csf_none", condition = "", consistency = NA,
+                           coverage = NA, complexity = NA)
+  }
+}
 fmt <- function(v) ifelse(is.na(v), "", sprintf("%.17g", v))
 res <- do.call(rbind, out)
 res$consistency <- fmt(res$consistency); res$coverage <- fmt(res$coverage)
-write.csv(do.call(rbind, sets), file.path(here, "datasets.csv"), row.names = FALSE, na = "")
 write.csv(res, file.path(here, "results.csv"), row.names = FALSE, na = "")
 writeLines(toJSON(list(generated_by = "tests/data/oracles/cna/crisp_cna.R", r_version = R.version.string,
                        packages = list(cna = as.character(packageVersion("cna")),
