@@ -487,3 +487,47 @@ def test_comments_in_the_cells_of_a_table_transcript_written_by_libreoffice(tmp_
                    "MIO.REC": "failed twice"}
     assert got["IS.J"].count("\n\n") == 1  # across two rows, so two turns
     project.close()
+
+
+def test_a_coders_copy_saved_by_libreoffice_imports_onto_the_commented_words(tmp_path):
+    """A coder without Word opens the copy `coding export-docx` wrote and saves it in LibreOffice
+    7.4 (tests/data/interop/libreoffice/coded_copy_saved_by_libreoffice.docx: exported from
+    table_transcript.docx, four comments added, saved by LibreOffice, which rewrites the whole
+    package). The comments, and the words each is anchored on, are read here with zipfile and
+    ElementTree; every coding lands on exactly those words of the stored text."""
+    import shutil
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    from helpers import REPO
+    from mio_qual import Project
+
+    data = REPO / "tests" / "data" / "interop" / "libreoffice"
+    coded = data / "coded_copy_saved_by_libreoffice.docx"
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    with zipfile.ZipFile(coded) as archive:
+        assert "LibreOffice/7.4" in archive.read("docProps/app.xml").decode("utf-8")
+        comments = {c.get(w + "id"): "".join(t.text or "" for t in c.iter(w + "t"))
+                    for c in ET.fromstring(archive.read("word/comments.xml")).iter(w + "comment")}
+        anchored: dict[str, str] = {}
+        open_ids: list[str] = []
+        for el in ET.fromstring(archive.read("word/document.xml")).iter():
+            if el.tag == w + "commentRangeStart":
+                open_ids.append(el.get(w + "id"))
+                anchored.setdefault(el.get(w + "id"), "")
+            elif el.tag == w + "commentRangeEnd":
+                open_ids.remove(el.get(w + "id"))
+            elif el.tag == w + "t" and open_ids:
+                for cid in open_ids:
+                    anchored[cid] += el.text or ""
+    want = sorted((comments[cid].split(" - ")[0], words) for cid, words in anchored.items())
+    assert len(want) == 4
+    source = tmp_path / "table_transcript.docx"
+    shutil.copy(data / "table_transcript.docx", source)
+    project = Project.create(tmp_path / "study")
+    project.import_transcripts([source])
+    project.import_word_comments([coded], coder="casey")
+    text = project.text("table_transcript")
+    got = sorted((r.code, text[r.start:r.end]) for r in project.codings(coder="casey").itertuples())
+    assert got == want
+    project.close()
