@@ -90,3 +90,23 @@ def test_lock_and_hidden_files_are_skipped_with_a_warning(tmp_path: Path) -> Non
     result = again.import_transcripts(sorted(p for p in folder.iterdir() if not p.name.startswith(".")))
     assert result.added == ["INT01"]
     assert "Word lock file" in dict(result.warnings)["~$INT01.docx"]
+
+
+def test_a_services_own_closing_line_is_nobodys_turn(tmp_path: Path) -> None:
+    """Otter's plain-text export ends with "Transcribed by https://otter.ai" (as in the podcast
+    transcripts public repositories hold), and Teams writes "<name> stopped transcription": both
+    were read as the last speaker's words. The turn now ends before them; the line stays in the
+    text (offsets never move)."""
+    otter = write(tmp_path, "otter.txt", "Sidney  0:02  \nWelcome to the show.\n\nTaylor  0:10  \n"
+                                         "Thanks for having me.\n\nSidney  55:21  \nThank you so much.\n\n"
+                                         "Transcribed by https://otter.ai\n")
+    t = read_transcript(otter, sentences=False)
+    assert speech(t)[-1] == ("Sidney", "Thank you so much.")
+    assert [turn.start_time for turn in t.turns] == [2.0, 10.0, 3321.0]
+    assert t.text.endswith("Transcribed by https://otter.ai")
+    teams = write(tmp_path, "teams.txt", "Jane Doe started transcription\n\nJane Doe   0:03\nHello everyone.\n\n"
+                                         "John Smith   0:10\nHi. We had no private room again.\n\n"
+                                         "Jane Doe stopped transcription\n\nJane Doe   2:05\nWe are back.\n")
+    t = read_transcript(teams, sentences=False)
+    assert speech(t) == [("Jane Doe", "Hello everyone."), ("John Smith", "Hi. We had no private room again."),
+                         ("Jane Doe", "We are back.")]

@@ -45,6 +45,9 @@ _UNSUPPORTED_HINTS = {
     ".pdf": "export the transcript as .docx or .txt",
 }
 _WS = " \t\n"
+#: A line a transcription service writes after the speech, which is nobody's words: Otter's footer,
+#: Teams' "Jane Doe stopped transcription". A turn ends before it.
+_SERVICE_LINE = re.compile(r"[ \t]*(?:Transcribed by https?://otter\.ai|[^\n]{1,80} stopped transcription)[ \t]*")
 
 
 def skip_reason(path: str | Path) -> str | None:
@@ -78,7 +81,9 @@ def _check_path(path: Path) -> str:
 
 
 def turns_from_marks(text: str, marks: list[TurnMark]) -> list[Turn]:
-    """Complete turns from turn starts: each runs to the next turn's start (trailing blank lines excluded).
+    """Complete turns from turn starts: each runs to the next turn's start (trailing blank lines excluded,
+    and a last line a transcription service adds: Otter's "Transcribed by https://otter.ai", Teams'
+    "... stopped transcription").
 
     The speech (``body_start``) begins after the label and its spaces, or on the first
     non-blank line below the label when nothing follows it on its line.
@@ -90,6 +95,11 @@ def turns_from_marks(text: str, marks: list[TurnMark]) -> list[Turn]:
         end = nxt
         while end > mark.speech and text[end - 1] in _WS:
             end -= 1
+        line = text.rfind("\n", mark.speech, end) + 1
+        if line > mark.speech and _SERVICE_LINE.fullmatch(text, line, end):  # the service's line is no speech
+            end = line
+            while end > mark.speech and text[end - 1] in _WS:
+                end -= 1
         end = max(end, mark.start)
         body = mark.speech
         while body < end and text[body] in " \t":
