@@ -8,13 +8,16 @@ import sys
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from spacy.attrs import ORTH
 
 from helpers import REPO
 from mio_qual.nlp import get_nlp
 from mio_qual.transcripts import read_manifest, read_transcripts
 from mio_qual.transcripts.model import Paragraph, Transcript, Turn
 from mio_qual.transcripts.segment import (
+    _ENDING,
     _KEEPS_STOP,
+    _SPLIT_KEEPING_STOP,
     _WORD_MARK,
     SENTENCE_FINAL,
     SentenceSplitter,
@@ -197,11 +200,35 @@ def test_sentence_final_characters_are_the_sentencizers():
 
 def test_special_cases_of_the_plain_shapes_are_all_listed():
     """Every special case of spaCy's English tokenizer shaped like "word." is one the splitter knows keeps
-    its full stop; none is shaped like a bracketed word (so those shapes split as the splitter assumes)."""
+    its full stop, and none ends in a mark after an apostrophe or hyphen."""
     rules = get_nlp(lemmatize=False).tokenizer.rules
     assert {key for key in rules if _WORD_MARK.fullmatch(key)} == _KEEPS_STOP
-    bracket_parts = re.compile(r"[(\[]?[A-Za-z]+[)\]]?")
-    assert [key for key in rules if bracket_parts.fullmatch(key) and not key.isalpha()] == []
+    assert {key for key in rules if _ENDING.fullmatch(key)} == _KEEPS_STOP
+    split = {key for key, pieces in rules.items() if re.fullmatch(r"[A-Za-z]+(?:['’][A-Za-z]+)*", key)
+             and len(pieces) > 1 and pieces[-1][ORTH] + "." in _KEEPS_STOP}
+    assert split == _SPLIT_KEEPING_STOP
+
+
+#: contexts around each special case: alone, with a mark, in a compound, after an opening, before a quote
+CONTEXTS = ["{}", "{}.", "{}?", "{}!", "x-{}", "x-{}.", "x'{}.", "{}-x.", "{}s.", "({}", "({})", '"{}', "“{}”", "...{}", "{}...",
+            '{}."', "{}?”", "{}-y.", "{}'s."]
+
+
+def test_plain_shapes_have_the_tokenizers_effect_around_every_special_case():
+    """Where the splitter decides a chunk without spaCy, around any special case of spaCy's English
+    tokenizer (contractions, abbreviations, emoticons), it decides as the tokenizer does."""
+    splitter = _TokenizerOnly()
+    checked = 0
+    for key in get_nlp(lemmatize=False).tokenizer.rules:
+        for context in CONTEXTS:
+            chunk = context.format(key)
+            if any(c.isspace() for c in chunk):
+                continue
+            effect = _plain_effect(chunk)
+            if effect is not None:
+                checked += 1
+                assert effect == splitter._tokenizer_effect(chunk), chunk
+    assert checked > 2000
 
 
 class _TokenizerOnly(SentenceSplitter):
@@ -212,8 +239,17 @@ class _TokenizerOnly(SentenceSplitter):
 
 
 LETTERS = st.text(alphabet=st.sampled_from(list("abcxyzABCXYZ")), min_size=1, max_size=6)
-PLAIN_CHUNK = (st.tuples(LETTERS, st.sampled_from([".", "?", "!"])).map("".join)
-               | st.tuples(st.sampled_from(["(", "["]), LETTERS, st.sampled_from(["", ")", "]"])).map("".join)
+#: words, joined by hyphens or apostrophes, and pieces of special cases ("Dr", "n't", "vs", "'s", "a")
+WORD = st.lists(LETTERS | st.sampled_from(["Dr", "n't", "n’t", "vs", "co", "'s", "’s", "a", "I", "Ma'am", "can",
+                                          "o'clock", "gon", "na", "B", "MIO", "wed", "Hes", "ima", "I'ma"]),
+                min_size=1, max_size=3).flatmap(
+    lambda parts: st.lists(st.sampled_from(["-", "'", "’", ""]), min_size=len(parts) - 1,
+                           max_size=len(parts) - 1).map(
+        lambda joins: "".join(p + j for p, j in zip(parts, joins + [""]))))
+PLAIN_CHUNK = (st.tuples(WORD, st.sampled_from([".", "?", "!", "..", "...", "...."]),
+                         st.sampled_from(["", '"', "”", "’", ")"])).map("".join)
+               | st.tuples(st.sampled_from(["(", "[", '"', "“", "...", "..", "'"]), WORD,
+                           st.sampled_from(["", ")", "]", '"', "”", "."])).map("".join)
                | st.sampled_from(sorted(_KEEPS_STOP)))
 
 
@@ -227,7 +263,8 @@ def test_plain_shapes_have_the_tokenizers_effect(chunk):
 
 PLAIN_PIECES = ["word.", "MIO.", "MIO?", "OK.", "I.", "B.", "ok!", "Tuesday.", "(laughs)", "(laughs", "[pause]",
                 "[inaudible", "Dr.", "co.", "Co.", "vs.", "a.", "so", "I", "(", "“h”", "x-b.", "can't.", "...", ",",
-                "\t", "\n", "  "]
+                "\t", "\n", "  ", "buy-in.", "wasn’t.", "triggers.\"", "skin.”", "this?”", '"We', "“We", "um...",
+                "...I", "don't...", "x-Dr.", 'Dr."', "mid-twenties?"]
 
 
 @settings(max_examples=300, deadline=None)
@@ -249,3 +286,26 @@ def test_importing_plain_transcripts_does_not_load_spacy(tmp_path):
     out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "project"), str(tmp_path / "T1.txt")],
                          capture_output=True, text=True, check=True).stdout.split()
     assert out == ["6", "False"]
+
+
+def test_capital_initials_and_leads_have_the_tokenizers_effect():
+    splitter = _TokenizerOnly()
+    for letter in "ABCDEFGHIJKLMNOPQRSTUVWXYZ":
+        for lead in ("", "(", "[", '"', "“", "..", "..."):
+            chunk = f"{lead}{letter}."
+            assert _plain_effect(chunk) == splitter._tokenizer_effect(chunk), chunk
+
+
+def test_sample_study_needs_spacy_for_almost_no_chunk():
+    """The bundled sample (contractions, hyphenated words, quotes, ellipses): all but a few chunks
+    around sentence ends are decided without spaCy's tokenizer, and its sentences stay spaCy's."""
+    folder = REPO / "transcripts_sample"
+    splitter = SentenceSplitter()
+    asked: list[str] = []
+    original = splitter._tokenizer_effect
+    splitter._tokenizer_effect = lambda chunk: asked.append(chunk) or original(chunk)  # type: ignore[method-assign]
+    transcripts = list(read_transcripts(read_manifest(folder / "manifest.csv").entries, sentences=False))
+    add_sentences(transcripts, splitter)
+    assert len(asked) <= 5, asked
+    for t in transcripts:
+        assert [(s.paragraph_n, s.start, s.end) for s in t.sentences] == _sentencizer_sentences(t), t.id

@@ -89,13 +89,24 @@ SENTENCE_FINAL = frozenset(
     "\U0001173c\U0001173d\U0001173e\U00011a42\U00011a43\U00011a9b\U00011a9c\U00011c41\U00011c42"
     "\U00016a6e\U00016a6f\U00016af5\U00016b37\U00016b38\U00016b44\U0001bc9f\U0001da88"
 )
-# Two shapes of chunk whose tokens are known without spaCy's tokenizer (the tests check both
-# against it, and that these are all of spaCy's English special cases of the first shape):
-# ASCII letters and one ".", "?" or "!" split into the word(s) and the mark, unless the chunk is
-# a special case that keeps its full stop ("Dr.", "vs.", "a.": one word); an opening bracket and ASCII
-# letters, perhaps closed, split into the bracket(s) and the word.
-_WORD_MARK = re.compile(r"[A-Za-z]*(?:[a-z]|[A-Z][A-Z])\.|[A-Za-z]+[?!]")
-_BRACKETED = re.compile(r"[(\[][A-Za-z]+[)\]]?")
+# Shapes of chunk whose tokens are known without spaCy's tokenizer (tests/transcripts/test_segment.py
+# checks each against it, around every one of its English special cases and on random chunks):
+# - a word (ASCII letters, perhaps joined by hyphens or apostrophes: "buy-in", "wasn't") and one
+#   ".", "?" or "!" the tokenizer splits off (a full stop after a lower-case letter or two capitals),
+#   perhaps opened by a bracket, quote or ellipsis and closed by a quote: the opening, the word's
+#   tokens, the mark, the quote; unless the word's last part and the mark are a special case that
+#   keeps its full stop ("Dr.", "vs.", "x-a.": one token) or the word ends in a special case whose
+#   last piece does ("wed." is "we" + "d.": left to spaCy);
+# - an opening bracket, quote or ellipsis, then a word (perhaps closed by a bracket or quote);
+# - a word, then an ellipsis (not sentence-final: "..." is no ``punct_chars`` token);
+# - a capital letter and a full stop ("B."), perhaps opened as above: one token, not sentence-final.
+_WORD_MARK = re.compile(r"[A-Za-z]*(?:[a-z]|[A-Z][A-Z])\.|[A-Za-z]+[?!]")  # a plain word and its mark
+_W = r"[A-Za-z]+(?:['\u2019-][A-Za-z]+)*"
+_LEAD = r"[(\[]|[\"\u201c]|\.{2,}"
+_ENDING = re.compile(rf"({_LEAD})?({_W})((?<=[a-z])\.|(?<=[A-Z][A-Z])\.|[?!])[\"\u201d]?")
+_OPENING = re.compile(rf"[(\[]{_W}[)\]]?|[\"\u201c]{_W}[\"\u201d]?|(\.{{2,}}){_W}")
+_TRAILING_DOTS = re.compile(rf"{_W}\.{{2,}}")
+_INITIAL = re.compile(rf"({_LEAD})?[A-Z]\.")  # "B.": one token, not sentence-final
 _KEEPS_STOP = frozenset(
     "Adm. Ak. Ala. Apr. Ariz. Ark. Aug. Bros. Calif. Co. Colo. Conn. Corp. Dec. Del. Dr. Feb. Fla. Ga. Gen. "
     "Gov. Ia. Id. Ill. Inc. Ind. Jan. Jr. Jul. Jun. Kan. Kans. Ky. La. Ltd. Mar. Mass. Md. Messrs. Mich. "
@@ -104,17 +115,37 @@ _KEEPS_STOP = frozenset(
     "u. v. vs. w. x. y. z.".split()
 )
 _LONGEST_KEEP = max(map(len, _KEEPS_STOP))
-_ENDS = ((), True, (0,), True)  # words, then a sentence-final mark
-_OPENS = ((), False, (1,), False)  # an opening bracket, then a word
-_WORD = ((), False, (0,), False)  # one word (a special case keeping its full stop)
+# special cases split into pieces the last of which keeps a following full stop ("wed." is "we" + "d.")
+_SPLIT_KEEPING_STOP = frozenset(
+    "Hed Hes Howd Hows I'ma Id Im Ima Itd I\u2019ma Shes Thatd Thats Thered Theres Thesed Theyd Thisd Thiss Thosed "
+    "Wed Whatd Whats Whend Whens Whered Wheres Whod Whos Whyd Whys Youd hed hes howd hows i'ma id im ima itd "
+    "i\u2019ma shes thatd thats thered theres thesed theyd thisd thiss thosed wed whatd whats whend whens whered "
+    "wheres whod whos whyd whys youd".split()
+)
+_OPENS = ((), False, (1,), False)  # an opening bracket or quote, then a word
+_WORD = ((), False, (0,), False)  # words and no sentence-final token
 
 
 def _plain_effect(chunk: str) -> _Effect | None:
-    """``SentenceSplitter._effect`` of a chunk of the two shapes above; None for any other."""
-    if _WORD_MARK.fullmatch(chunk):
-        return _WORD if chunk in _KEEPS_STOP else _ENDS
-    if _BRACKETED.fullmatch(chunk):
-        return _OPENS
+    """``SentenceSplitter._effect`` of a chunk of the shapes above; None for any other."""
+    m = _ENDING.fullmatch(chunk)
+    if m is not None:
+        opener, word, mark = m.groups()
+        part = word.rpartition("-")[2]  # the last token but the mark (hyphens split, apostrophes do not)
+        if mark == "." and part in _SPLIT_KEEPING_STOP:
+            return None
+        at = len(opener) if opener else 0  # the word's first token
+        if part + mark in _KEEPS_STOP:  # a word keeping its stop: no sentence-final token
+            return ((), False, (at,), False)
+        return ((), True, (at,), True)
+    m = _OPENING.fullmatch(chunk)
+    if m is not None:
+        return _OPENS if m.group(1) is None else ((), False, (len(m.group(1)),), False)
+    if _TRAILING_DOTS.fullmatch(chunk):
+        return _WORD
+    m = _INITIAL.fullmatch(chunk)
+    if m is not None:
+        return ((), False, (len(m.group(1) or ""),), False)
     return None
 
 
