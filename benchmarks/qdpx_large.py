@@ -9,7 +9,12 @@ resident memory is its own ``VmHWM``), beside the floor of the same child parsin
 (interpreter and imports).
 
     .venv/bin/python benchmarks/qdpx_large.py --selections 200000
-    .venv/bin/python benchmarks/qdpx_large.py --selections 1500000 --json out.json
+    .venv/bin/python benchmarks/qdpx_large.py --selections 200000 1500000 --json out.json
+
+With several sizes, each is measured in turn and the growth between the smallest and the
+largest is given per added selection (``bytes_per_selection``: peak memory is flat in the
+number of selections when it is near 0) beside the ratio of CPU times (linear when it is the
+ratio of sizes).
 
 Files are generated in a temporary folder and removed; nothing is ever stored.
 """
@@ -129,19 +134,31 @@ def measure(step: str, path: Path, folder: Path) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--selections", type=int, default=200_000)
+    parser.add_argument("--selections", type=int, nargs="+", default=[200_000])
     parser.add_argument("--sources", type=int, default=50)
     parser.add_argument("--steps", default="floor,read,import", help="comma-separated: floor, read, import")
     parser.add_argument("--json", type=Path, help="write the figures here as JSON")
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "large.qdpx"
-        start = time.perf_counter()
-        figures: dict = {"file": write_qdpx(path, args.selections, args.sources),
-                         "generate_s": time.perf_counter() - start, "load": os.getloadavg()[0]}
-        for step in args.steps.split(","):
-            figures[step] = measure(step, path, Path(tmp) / f"project-{step}")
-            print(step, figures[step], flush=True)
+    sizes = []
+    for selections in args.selections:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "large.qdpx"
+            start = time.perf_counter()
+            size: dict = {"file": write_qdpx(path, selections, args.sources),
+                          "generate_s": time.perf_counter() - start, "load": os.getloadavg()[0]}
+            for step in args.steps.split(","):
+                size[step] = measure(step, path, Path(tmp) / f"project-{step}")
+                print(selections, step, size[step], flush=True)
+            sizes.append(size)
+    figures: dict = {**sizes[0], "sizes": sizes, "load": os.getloadavg()[0]}
+    small, large = sizes[0], sizes[-1]
+    if len(sizes) > 1 and "peak_mib" in small.get("import", {}) and "peak_mib" in large.get("import", {}):
+        added = large["file"]["selections"] - small["file"]["selections"]
+        figures["growth"] = {
+            "bytes_per_selection": (large["import"]["peak_mib"] - small["import"]["peak_mib"]) * 2**20 / added,
+            "peak_ratio": large["import"]["peak_mib"] / small["import"]["peak_mib"],
+            "cpu_ratio": large["import"]["cpu_s"] / small["import"]["cpu_s"],
+            "size_ratio": large["file"]["selections"] / small["file"]["selections"]}
     print(json.dumps(figures, indent=1))
     if args.json:
         args.json.write_text(json.dumps(figures, indent=1))

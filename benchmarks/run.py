@@ -29,8 +29,12 @@ agreement at scale    ``agreement --unit sentence`` on generated projects  a pla
 study report          ``report study`` on the same projects (when          python-docx writing the same content
                       ``agreement_scale.py`` has ``--report``)
 qdpx re-import        ``import-qdpx`` of an exported, coded ``.qdpx``      importing the same texts from ``.txt``
-qdpx memory           importing a ``.qdpx`` of many selections             (none; peak RSS beside the same child
-                                                                           importing nothing)
+                      into a project holding its texts                     (and, in the notes, storing the same
+                                                                           codings alone)
+qdpx first import     the same file into an empty project                  importing the texts, then storing the
+                                                                           same codings (``write_codings``)
+qdpx memory           importing a ``.qdpx`` of 200,000 and 1.5 million     (none; peak RSS beside the same child
+                      selections (growth per added selection)              importing nothing)
 ====================  ===================================================  ==========================================
 
 ``speed`` is how many times faster mio-qual is than its reference (below 1: slower). Peak RSS is
@@ -196,23 +200,43 @@ def _agreement_scale_rows(data: dict, runs: int) -> list[Row]:
 
 
 def _qdpx_reimport_rows(data: dict, runs: int) -> list[Row]:
-    return [Row("qdpx re-import", f"import-qdpx of {data['transcripts']} sources, {data['chars']:,} characters, "
+    rows = [Row("qdpx re-import", f"import-qdpx of {data['transcripts']} sources, {data['chars']:,} characters, "
                                   f"{data['codings']:,} codings", data["reimport_qdpx_s"], "CPU s",
                 data["import_texts_s"], "importing the same texts from .txt", False, data["runs"],
-                f"load {data['load']:.1f}")]
+                f"load {data['load']:.1f}" + (f"; storing the same codings alone (write_codings) "
+                                               f"{data['store_codings_s']:.3f} CPU s, same codings: "
+                                               f"{'yes' if data['same_codings'] else 'NO'}"
+                                               if "store_codings_s" in data else ""))]
+    if "first_import_qdpx_s" in data:
+        rows.append(Row("qdpx first import", f"import-qdpx of the same file into an empty project (texts and "
+                                             f"{data['codings']:,} codings)", data["first_import_qdpx_s"], "CPU s",
+                        data["import_texts_s"] + data["store_codings_s"],
+                        "importing the texts, then storing the same codings", False, data["runs"],
+                        f"load {data['load']:.1f}"))
+    return rows
 
 
 def _qdpx_large_rows(data: dict, runs: int) -> list[Row]:
-    step = data.get("import") or {}
-    if "error" in step or not step:
-        return [Row("qdpx memory", f"failed: {step.get('error', 'no import step')}")]
-    floor = data.get("floor") or {}
-    file = data["file"]
-    return [Row("qdpx memory", f"import-qdpx of {file['selections']:,} selections over {file['sources']} sources "
-                               f"({file['zip_bytes'] / 2**20:.0f} MiB zipped)",
-                step["cpu_s"], "CPU s", None, "(none: peak RSS beside the same process importing nothing)", False, 1,
-                f"parsing alone {data['read']['cpu_s']:.2f} CPU s" if "cpu_s" in data.get("read", {}) else "",
-                step.get("peak_mib"), floor.get("peak_mib"))]
+    rows = []
+    for size in data.get("sizes") or [data]:
+        step = size.get("import") or {}
+        if "error" in step or not step:
+            rows.append(Row("qdpx memory", f"failed: {step.get('error', 'no import step')}"))
+            continue
+        floor = size.get("floor") or {}
+        file = size["file"]
+        rows.append(Row("qdpx memory", f"import-qdpx of {file['selections']:,} selections over {file['sources']} "
+                                       f"sources ({file['zip_bytes'] / 2**20:.0f} MiB zipped)",
+                        step["cpu_s"], "CPU s", None, "(none: peak RSS beside the same process importing nothing)",
+                        False, 1,
+                        f"parsing alone {size['read']['cpu_s']:.2f} CPU s" if "cpu_s" in size.get("read", {}) else "",
+                        step.get("peak_mib"), floor.get("peak_mib")))
+    growth = data.get("growth")
+    if growth and rows:
+        rows[-1].note += (f"; {growth['size_ratio']:.1f}x the selections: peak RSS {growth['peak_ratio']:.2f}x "
+                          f"({growth['bytes_per_selection']:.0f} bytes per added selection), CPU "
+                          f"{growth['cpu_ratio']:.2f}x")
+    return rows
 
 
 BENCHMARKS = [
@@ -228,7 +252,8 @@ BENCHMARKS = [
     Benchmark("agreement_scale", "agreement_scale.py", ["--sizes", "50", "200", "800", "--runs", "1", "--report"],
               ["--sizes", "50", "200", "800", "--runs", "3", "--report"], _agreement_scale_rows),
     Benchmark("qdpx_reimport", "qdpx_reimport.py", ["--quick"], ["--runs", "5"], _qdpx_reimport_rows),
-    Benchmark("qdpx_large", "qdpx_large.py", ["--selections", "200000"], ["--selections", "1500000"],
+    Benchmark("qdpx_large", "qdpx_large.py", ["--selections", "200000", "1500000"],
+              ["--selections", "200000", "750000", "1500000"],
               _qdpx_large_rows, runs_flag=None),
 ]
 STEPS = {"import": "import", "replace": "replace", "rules": "autocode", "model": "autocode", "agreement": "agreement",

@@ -184,3 +184,30 @@ def test_a_selection_position_that_is_not_a_number_names_its_line():
     with pytest.raises(InputError, match="startPosition='x1', not a whole number") as info:
         parse_qde(data, path="bad.qdpx")
     assert info.value.line == 2
+
+
+def test_guids_packed_in_16_bytes_come_back_as_they_went_in():
+    import uuid
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from mio_qual.coding.refi_common import _Guids
+
+    odd = ["", None, "ABCDEF01-2345-6789-abcd-ef0123456789", "{abcdef01-2345-6789-abcd-ef0123456789}",
+           "abcdef01-2345-6789-abcd-ef01234567 9", "abcdef01 2345-6789-abcd-ef0123456789", "abcdef01-2345-6789-abcd-ef012345678g",
+           "abcdef0-12345-6789-abcd-ef0123456789", "0" * 36, "a b c d-2345-6789-abcd-ef0123456789"]
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.lists(st.one_of(st.sampled_from(odd), st.builds(lambda: str(uuid.uuid4())),
+                              st.text(max_size=40)), max_size=20))
+    def check(values):
+        column = _Guids()
+        for value in values:
+            column.append(value)
+        assert len(column) == len(values) and [column[i] for i in range(len(values))] == values
+
+    check()
+    column = _Guids()
+    column.append(str(uuid.uuid4()))
+    assert not column._other and len(column._data) == 16  # the canonical form is packed

@@ -155,13 +155,17 @@ _LIMIT = 1 << 62  # positions beyond any text are clamped here (they fit no conv
 
 
 class _Strings:
-    """Strings packed as UTF-8 in one buffer with their end offsets: 8 bytes a string beside its bytes."""
+    """Strings packed as UTF-8 in one buffer with their end offsets: 4 bytes a string beside its bytes.
+
+    One buffer holds one source's strings (a ``project.qde`` is at most 512 MiB), so an offset fits
+    4 bytes; a buffer outgrowing it would raise ``OverflowError``, never wrap.
+    """
 
     __slots__ = ("_data", "_ends")
 
     def __init__(self) -> None:
         self._data = bytearray()
-        self._ends = array("q")
+        self._ends = array("I")
 
     def append(self, value: str | None) -> None:
         self._data += _NONE if value is None else value.encode("utf-8", "surrogatepass")
@@ -173,6 +177,39 @@ class _Strings:
     def __getitem__(self, i: int) -> str | None:
         raw = self._data[self._ends[i - 1] if i else 0:self._ends[i]]
         return None if raw == _NONE else raw.decode("utf-8", "surrogatepass")
+
+
+class _Guids:
+    """GUIDs in 16 bytes each when they are in the canonical form :func:`normalize_guid` gives (lower-case
+    hex, ``8-4-4-4-12``), any other string (or None) kept as it is beside them."""
+
+    __slots__ = ("_data", "_other")
+
+    def __init__(self) -> None:
+        self._data = bytearray()
+        self._other: dict[int, str | None] = {}
+
+    def append(self, value: str | None) -> None:
+        if value is not None and len(value) == 36 and value[8] == value[13] == value[18] == value[23] == "-":
+            digits = value.replace("-", "")
+            try:
+                packed = bytes.fromhex(digits)
+            except ValueError:
+                packed = b""
+            if len(packed) == 16 and packed.hex() == digits:  # exactly what __getitem__ gives back
+                self._data += packed
+                return
+        self._other[len(self._data) >> 4] = value
+        self._data += bytes(16)
+
+    def __len__(self) -> int:
+        return len(self._data) >> 4
+
+    def __getitem__(self, i: int) -> str | None:
+        if i in self._other:
+            return self._other[i]
+        digits = self._data[i << 4:(i + 1) << 4].hex()
+        return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
 
 
 class _Pool:
@@ -217,12 +254,12 @@ class Selections(Sequence[QdeSelection]):
 
     def __init__(self, pool: _Pool | None = None) -> None:
         self._pool = pool if pool is not None else _Pool()
-        self.guids, self.names, self.created = _Strings(), _Strings(), _Strings()
-        self.starts, self.ends, self.lines, self.users = array("q"), array("q"), array("q"), array("i")
+        self.guids, self.names, self.created = _Guids(), _Strings(), _Strings()
+        self.starts, self.ends, self.lines, self.users = array("q"), array("q"), array("i"), array("i")
         self.descriptions: dict[int, str] = {}
         self.notes: dict[int, list[str]] = {}
-        self.first = array("q", [0])
-        self.coding_guids, self.coding_created = _Strings(), _Strings()
+        self.first = array("i", [0])
+        self.coding_guids, self.coding_created = _Guids(), _Strings()
         self.coding_codes, self.coding_users = array("i"), array("i")
         self.coding_notes: dict[int, list[str]] = {}
 

@@ -144,14 +144,14 @@ class _Spans:
 
     selections: Selections
     whole: bool = False  # the source's own codings: one selection covering the whole text
-    kept: array = field(default_factory=lambda: array("q"))  # indices into selections
+    kept: array = field(default_factory=lambda: array("i"))  # indices into selections
     starts: array = field(default_factory=lambda: array("q"))
     ends: array = field(default_factory=lambda: array("q"))
     layers: array = field(default_factory=lambda: array("i"))
     # The codings placed on the stored text, in order: selection i and coding j of each (flattened),
     # where it landed, its origin (an index into ORIGINS); those already in the project from
     # another file (drop_known) by number. A Coding is made from these only when it is written.
-    placed_at: array = field(default_factory=lambda: array("q"))
+    placed_at: array = field(default_factory=lambda: array("i"))
     placed_start: array = field(default_factory=lambda: array("q"))
     placed_end: array = field(default_factory=lambda: array("q"))
     placed_origin: array = field(default_factory=lambda: array("b"))
@@ -355,6 +355,9 @@ def place_codings(plan: QdpxPlan, texts: Mapping[str, str]) -> "Placed":
                 planned.report.codings += 1
     if plan.problems:
         raise _problems_error(plan.problems, plan.path)
+    for planned in plan.planned:  # the kept selections' canonical places are not needed any more
+        for spans in planned.spans:
+            spans.kept, spans.starts, spans.ends = array("i"), array("q"), array("q")
     return Placed(plan, list(coders))
 
 
@@ -527,7 +530,7 @@ def refi_objects(plan: QdpxPlan) -> Iterator[tuple[str, str, str, str | None]]:
     yield from rows
 
 
-def batches(rows: Iterable[Any], size: int = 50_000) -> Iterator[list[Any]]:
+def batches(rows: Iterable[Any], size: int = 10_000) -> Iterator[list[Any]]:
     """``rows`` in lists of at most ``size`` (to write a long stream of rows without holding it)."""
     batch: list[Any] = []
     for row in rows:
