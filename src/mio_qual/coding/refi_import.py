@@ -871,7 +871,7 @@ def _coders(qde: QdeProject, planned: list[_Planned], coder: str | None, problem
     index = {name: k for k, name in enumerate(names)}
     by_user: dict[str | None, int | str] = {}  # user GUID -> layer index, or why the coder is unknown
     missing: dict[str, int] = {}
-    hashes, owners = array("q"), array("i")
+    hashes = array("q")
     for plan in planned:
         for spans in plan.spans:
             sel = spans.selections
@@ -897,10 +897,9 @@ def _coders(qde: QdeProject, planned: list[_Planned], coder: str | None, problem
                     continue
                 spans.layers[j] = layer
                 hashes.append(hash((sel.guids[i] or "", sel.coding_guids[j] or "")))
-                owners.append(layer)
     for key, n in sorted(missing.items()):
         problem(f"{n} coding(s) have {key}, so their coder is unknown (pass --coder NAME)")
-    clashes = _clashes(planned, hashes, owners, names)
+    clashes = _clashes(planned, hashes, names)
     if clashes:
         (selection_guid, _coding), layers = next(iter(clashes.items()))
         raise InputError(f"{len(clashes)} selection GUID(s) are shared by codings of different users (first: "
@@ -910,17 +909,19 @@ def _coders(qde: QdeProject, planned: list[_Planned], coder: str | None, problem
     return names
 
 
-def _clashes(planned: list[_Planned], hashes: array, owners: array, names: list[str]) -> dict[tuple[str, str], set[str]]:
-    """(selection GUID, coding GUID) pairs coded in two layers, in the order the second layer was met."""
+def _clashes(planned: list[_Planned], hashes: array, names: list[str]) -> dict[tuple[str, str], set[str]]:
+    """(selection GUID, coding GUID) pairs coded in two layers, in the order the second layer was met.
+
+    ``hashes`` (the pairs' hashes, sorted here in place: no copy) says which pairs may meet twice;
+    only those are compared, GUID by GUID, in a second pass.
+    """
     import numpy as np
 
     if len(hashes) < 2:
         return {}
-    h = np.frombuffer(hashes, dtype=np.int64)
-    o = np.frombuffer(owners, dtype=np.int32)
-    order = np.lexsort((o, h))
-    hs, os_ = h[order], o[order]
-    meet = (hs[1:] == hs[:-1]) & (os_[1:] != os_[:-1])
+    hs = np.frombuffer(hashes, dtype=np.int64)
+    hs.sort()
+    meet = hs[1:] == hs[:-1]
     if not meet.any():
         return {}
     suspects = set(hs[1:][meet].tolist())
