@@ -111,12 +111,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=20)
     parser.add_argument("--chars", type=int, default=30_000)
     parser.add_argument("--every", type=int, default=200, help="one coding per this many characters")
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--quick", action="store_true", help="10 transcripts, 3 runs")
+    parser.add_argument("--runs", type=int, help="paired runs (default 3)")
+    parser.add_argument("--quick", action="store_true", help="10 transcripts")
     parser.add_argument("--json", type=Path, help="write the figures here as JSON")
     args = parser.parse_args(argv)
     if args.quick:
-        args.n, args.runs = 10, 3
+        args.n = 10
+    args.runs = args.runs or 3
     with tempfile.TemporaryDirectory() as tmp:
         figures = run(args.n, args.chars, args.every, args.runs, Path(tmp))
     print(f"re-import of a .qdpx ({figures['transcripts']} sources, {figures['chars']:,} characters, "

@@ -9,9 +9,9 @@ folder with the documents. This module holds what both directions need:
   ``project.qde`` into small dataclasses (:class:`QdeProject`), refusing DTD entities (XXE,
   "billion laughs") with an :class:`~mio_qual.errors.InputError` that names the line. Each
   source's selections are kept as columns (:class:`Selections`) and each element is cleared
-  once read, so memory follows the number of selections at about 200 bytes each (issue 20: the
+  once read, so memory follows the number of selections at about 110 bytes each (issue 20: the
   whole tree and a dataclass per selection took 3.3 KiB each; 1.5 million selections ran out
-  of memory at 4 GB);
+  of memory at 4 GB; issue 21: GUIDs packed, no ``Coding`` object per selection);
 * deterministic GUIDs (:func:`stable_guid`);
 * offset conventions: REFI counts "characters" from 0 in a source's plain text, but tools
   disagree on what a character is (code points, UTF-16 code units) and on whether a line break
@@ -237,9 +237,9 @@ class _Pool:
 class Selections(Sequence[QdeSelection]):
     """The selections of one source, kept as columns rather than one dataclass each.
 
-    A selection with one coding takes about 200 bytes (its GUIDs and dates packed as UTF-8,
-    positions in arrays, user and code GUIDs pooled), so a ``project.qde`` of 1.5 million
-    selections fits in a few hundred MiB (issue 20). Indexing gives a :class:`QdeSelection`
+    A selection with one coding takes about 110 bytes (its GUIDs in 16 bytes each, dates and
+    names packed as UTF-8, positions in arrays, user and code GUIDs pooled), so a
+    ``project.qde`` of 1.5 million selections fits in about 160 MiB (issues 20 and 21). Indexing gives a :class:`QdeSelection`
     built on the spot; the columns serve the loops over every selection
     (:func:`mio_qual.coding.refi_import.choose_convention` and the placing of codings).
 
