@@ -21,9 +21,11 @@ through :func:`say` and :func:`warn`, so that ``mio-qual ... --format csv > file
 only data.
 
 One transaction with its outputs: every command with :func:`out_option` runs inside a
-:class:`Landing`: its store changes are held (:meth:`mio_qual.store.db.Store.held`) until its
-files are written, and if anything fails the store is rolled back and the files are taken
-back. A command writing to a folder given some other way wraps its work in
+:class:`Landing`: its store changes are held (:meth:`mio_qual.store.db.Store.held`) and its
+files are written to temporary files (:mod:`mio_qual.atomicio`) until the command ends; then
+the store commits and the files are renamed into place. If anything fails first, the store is
+rolled back and no output file changes. ``report`` has its own ``--out`` and is wrapped with
+:func:`lands`. A command writing to a folder given some other way wraps its work in
 ``with landing(folders=[out]):`` (``rapid templates``, ``demo``).
 
 This module imports only click at start-up; rich, pandas and the renderer are imported when a
