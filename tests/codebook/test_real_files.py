@@ -36,6 +36,8 @@ def test_atlasti_23_codebook_round_trip(tmp_path) -> None:
     # written back as ATLAS.ti wrote it: codable, the group's MemberCode naming the code's GUID
     text = out.read_text(encoding="utf-8")
     assert 'isCodable="true"' in text and '<MemberCode guid="1FF58B12-6F6F-4B0C-8BE5-BBDC91F55294" />' in text
+    # its own name, and its own description first (ATLAS.ti shows it as it was), mio-qual's lines below
+    assert 'name="code1"' in text and "<Description>description\n\nId: CODE1\n" in text
 
 
 def test_truncated_atlasti_export_is_one_problem_with_its_line() -> None:

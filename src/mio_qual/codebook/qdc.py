@@ -108,8 +108,16 @@ def _codable(code: Code) -> bool:
 
 
 def _description(code: Code) -> str:
+    """The ``Description`` of a code: ``Label: value`` lines. A code from a QDA program (a GUID of
+    its own) has its own description first, as its program wrote it, and the lines below it, so
+    the program shows its text where it was (read back as the definition: the text before the
+    first label); unless a line of it looks like a label, then it is labelled too."""
     lines = [f"Id: {code.id}", f"Level: {code.level}", f"Codebook: {code.codebook}"]
+    first = code.definition if code.guid and code.definition and not any(
+        _LABEL_RE.match(line.strip()) for line in code.definition.split("\n")) else ""
     for label, fieldname in _LABELS[3:-1]:
+        if first and fieldname == "definition":
+            continue
         value = getattr(code, fieldname)
         if fieldname in _LIST:
             value = "; ".join(value)
@@ -117,7 +125,7 @@ def _description(code: Code) -> str:
             lines.append(f"{label}: {value}")
     if not code.codable:
         lines.append("Codable: no")
-    return "\n".join(lines)
+    return "\n\n".join([first, "\n".join(lines)]) if first else "\n".join(lines)
 
 
 def to_qdc(cb: Codebook, path: Target = None) -> bytes | None:
