@@ -217,4 +217,5 @@ def sort_by_kind(paths: Iterable[str | Path], coder: str | None = None) -> dict[
     return by_kind
 
 
-__all__ = ["CodingImport", "codebook_set_rows", "distinct_names", "not_codable_warning", "sort_by_kind", "problem_lines", "problems_error"]
+__all__ = ["CodingImport", "codebook_set_rows", "distinct_names", "not_codable_warning", "sort_by_kind",
+           "problem_lines", "problems_error"]

@@ -190,8 +190,8 @@ def transcript_table(rows: list[list[str]]) -> tuple[int, int, int | None, bool]
     A table is a transcript when its first row names a speaker column and a text column
     (``Speaker | Time | Text``, ``Name | Transcript``), or, without such a header, when it has
     at least three rows of the same width, a column of short labels of which one recurs (the
-    first, or the second after a column of times), and a column of longer text. A time column is one whose cells are timestamps
-    (:func:`mio_qual.transcripts.timecodes.parse_time`).
+    first, or the second after a column of times), and a column of longer text. A time column
+    is one whose cells are timestamps (:func:`mio_qual.transcripts.timecodes.parse_time`).
     """
     width = len(rows[0]) if rows else 0
     if width < 2 or any(len(r) != width for r in rows):
