@@ -64,3 +64,25 @@ def test_interval_need_not_contain_the_estimate(tmp_path):
     # a bootstrap percentile interval can lie to one side of the estimate
     frame = pd.DataFrame({"code": ["A", "B"], "value": [0.9, 0.1], "ci_low": [0.2, 0.3], "ci_high": [0.5, 0.6]})
     _image(agreement_chart(frame, tmp_path / "offset.png"))
+
+
+def test_no_chart_imports_pyplot_or_sets_the_backend(tmp_path):
+    """Every chart a report draws (the heatmap too) uses the object API on an Agg canvas, in a fresh process: pyplot
+    is never imported (a notebook's backend stays its own) and nothing calls matplotlib.use."""
+    import subprocess
+    import sys
+
+    code = f"""
+import sys, pathlib, pandas as pd
+import matplotlib
+matplotlib.use = lambda *a, **k: sys.exit("matplotlib.use was called")
+from mio_qual.reports.charts import agreement_chart, code_frequency_chart, construct_heatmap
+out = pathlib.Path({str(tmp_path)!r})
+code_frequency_chart(pd.DataFrame({{"x": [1]}}, index=["a"]), out / "a.png")
+agreement_chart(pd.DataFrame({{"code": ["a"], "value": [0.5], "ci_low": [0.4], "ci_high": [0.6]}}), out / "b.png")
+construct_heatmap(pd.DataFrame({{"north": ["+2", "X"]}}, index=["IS.J2", "IS.J1"]), out / "c.png")
+assert "matplotlib.pyplot" not in sys.modules, "pyplot was imported"
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-500:]
+    assert all((tmp_path / name).read_bytes()[:8] == PNG for name in ("a.png", "b.png", "c.png"))

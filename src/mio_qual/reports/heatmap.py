@@ -57,12 +57,10 @@ def heatmap(matrix: "pd.DataFrame", path: str | Path, *, names: Mapping[str, str
     -------
     Path
     """
-    import matplotlib
-
-    matplotlib.use("Agg", force=True)
-    import matplotlib.pyplot as plt
     import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.colors import LinearSegmentedColormap
+    from matplotlib.figure import Figure as Canvas
     from matplotlib.patches import Patch, Rectangle
 
     path = Path(path)
@@ -79,7 +77,9 @@ def heatmap(matrix: "pd.DataFrame", path: str | Path, *, names: Mapping[str, str
     cmap = cmap.with_extremes(bad="white")
     height = min(max(2.5, 0.26 * n_rows + 2.0), 7.0)  # fits a portrait page at full width (charts.MAX_HEIGHT)
     width = 6.4
-    figure, axes = plt.subplots(figsize=(width, height))
+    figure = Canvas(figsize=(width, height))  # the object API on an Agg canvas: no pyplot, no global backend
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot(1, 1, 1)
     axes.imshow(np.ma.masked_invalid(values), cmap=cmap, vmin=-2, vmax=2, aspect="auto")
     marks = {"distinguishing": " **", "weakly distinguishing": " *", "reverse": " (r)"}
     for i in range(n_rows):
@@ -136,7 +136,6 @@ def heatmap(matrix: "pd.DataFrame", path: str | Path, *, names: Mapping[str, str
 
     with replacing(path) as temporary:  # the legend sits below the axes
         figure.savefig(temporary, format="png", dpi=dpi, bbox_inches="tight", pad_inches=0.08)
-    plt.close(figure)
     return path
 
 
