@@ -182,6 +182,7 @@ def evidence(codings: "pd.DataFrame", transcripts: "pd.DataFrame", speakers: "pd
         "text": each(quotes)}, columns=EVIDENCE_COLUMNS)
     via = frame["via"].to_numpy(dtype=bool)
     if via.any():  # linked excerpts: not counted again in their cell, merged where they overlap
+        frame = frame.astype(object).where(frame.notna(), None)  # rows as records again: missing is None
         direct = frame[~via]
         frame = pd.DataFrame.from_records(
             [*direct.itertuples(index=False, name=None),
@@ -436,8 +437,12 @@ def _spread_picks(pool: "pd.DataFrame", k: int, spread: list[str], taken: list[M
             if value is not None:
                 seen[column][value] = True
     transcript = pd.factorize(pool["transcript_id"].to_numpy(dtype=object), use_na_sentinel=False)[0]
-    start = pool["start"].to_numpy(dtype=np.int64)
-    span, places = pd.factorize(transcript * (int(start.max()) + 1) + start)
+    if pd.api.types.is_integer_dtype(pool["start"].dtype) and pool["start"].min() >= 0:  # (transcript, start)
+        start = pool["start"].to_numpy(dtype=np.int64)                                # as one number
+        span, places = pd.factorize(transcript * (int(start.max()) + 1) + start)
+    else:
+        span, places = pd.factorize(pd.Series(list(zip(transcript.tolist(), pool["start"].tolist())), dtype=object),
+                                    use_na_sentinel=False)
     used = np.zeros(len(places), dtype=bool)
     index = pool.index
     out: list[Any] = []
