@@ -263,7 +263,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.report:
         print(f"\nreport study (every document and chart) beside its floor: python-docx writing the same content and"
               f" matplotlib drawing the same charts; medians of {args.runs} runs, each in a fresh process")
-        print(f"{'transcripts':>11} | {'report s':>8} {'floor s':>7} {'ratio':>5} | {'report CPU':>10} {'floor CPU':>9} "
+        print(f"{'transcripts':>11} | {'report s':>8} {'floor s':>7} {'ratio':>5} | "
+              f"{'report CPU':>10} {'floor CPU':>9} "
               f"{'ratio':>5} {'docx CPU':>8} {'ratio':>5} | {'report MiB':>10} {'floor MiB':>9} | cells charts")
         for size in args.sizes:
             folder = build(args.cache, size)
@@ -276,7 +277,8 @@ def main(argv: list[str] | None = None) -> int:
                   ("seconds", "cpu_seconds", "peak_mib", "docx_seconds", "docx_cpu_seconds", "charts_seconds",
                    "charts_cpu_seconds")}
             print(f"{size:>11} | {med['seconds']:>8.2f} {fl['seconds']:>7.2f} {med['seconds'] / fl['seconds']:>5.2f} | "
-                  f"{med['cpu_seconds']:>10.2f} {fl['cpu_seconds']:>9.2f} {med['cpu_seconds'] / fl['cpu_seconds']:>5.2f} "
+                  f"{med['cpu_seconds']:>10.2f} {fl['cpu_seconds']:>9.2f} "
+                  f"{med['cpu_seconds'] / fl['cpu_seconds']:>5.2f} "
                   f"{fl['docx_cpu_seconds']:>8.2f} {med['cpu_seconds'] / fl['docx_cpu_seconds']:>5.2f} | "
                   f"{med['peak_mib']:>10.0f} {fl['peak_mib']:>9.0f} | {floor[0]['cells']:,} {floor[0]['charts']}",
                   flush=True)

@@ -204,7 +204,8 @@ def _best_first(excerpts, k, spread):  # type: ignore[no-untyped-def]
 
 @settings(max_examples=80, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(["north", "south", "east"]), st.sampled_from(["S1", "S2", "S3", "S4"]),
-                          st.integers(0, 6), st.integers(5, 500), st.booleans(), st.booleans()), min_size=1, max_size=25),
+                          st.integers(0, 6), st.integers(5, 500), st.booleans(), st.booleans()),
+                min_size=1, max_size=25),
        st.integers(1, 5), st.sampled_from([("case_id", "speaker_id"), ("speaker_id",), ("case_id",)]))
 def test_quotes_picked_with_masks_equal_walking_every_row(rows, k, spread) -> None:
     excerpts = pd.DataFrame({"case_id": [r[0] for r in rows], "speaker_id": [r[1] for r in rows],

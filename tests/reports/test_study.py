@@ -74,7 +74,8 @@ def test_a_study_report_builds_each_input_once(tmp_path, monkeypatch) -> None:
     parsed: list[str] = []
     built: list[str] = []
     read_yaml, build = yaml_io.read_yaml, project_api._build_reliability
-    monkeypatch.setattr(yaml_io, "read_yaml", lambda path, *a, **k: parsed.append(str(path)) or read_yaml(path, *a, **k))
+    monkeypatch.setattr(yaml_io, "read_yaml",
+                        lambda path, *a, **k: parsed.append(str(path)) or read_yaml(path, *a, **k))
     monkeypatch.setattr(project_api, "_build_reliability",
                         lambda inputs, unit, *a, **k: built.append(unit) or build(inputs, unit, *a, **k))
     project = make_study(tmp_path / "study")

@@ -178,7 +178,8 @@ def evidence(codings: "pd.DataFrame", transcripts: "pd.DataFrame", speakers: "pd
         "start": spans["start"].to_numpy(dtype=np.int64)[rows], "end": spans["end"].to_numpy(dtype=np.int64)[rows],
         "speaker_id": each([f[1] for f in found]), "speaker_role": each([f[2] for f in found]),
         "is_interviewer": np.array([f[3] for f in found], dtype=bool)[rows],
-        "coders": each(spans["coders"].to_numpy(dtype=object)), "valence": each(spans["valence"].to_numpy(dtype=object)),
+        "coders": each(spans["coders"].to_numpy(dtype=object)),
+        "valence": each(spans["valence"].to_numpy(dtype=object)),
         "text": each(quotes)}, columns=EVIDENCE_COLUMNS)
     via = frame["via"].to_numpy(dtype=bool)
     if via.any():  # linked excerpts: not counted again in their cell, merged where they overlap
