@@ -177,9 +177,10 @@ class SentenceSplitter:
     sentence-final characters, the tokens of their chunks are found (once per distinct chunk,
     cached), and from there the splitter walks forward to the first token that is not
     punctuation. A following chunk that starts with a letter or digit starts with a word; the
-    tokens of any other are found too. The common chunks ("word.", "MIO?", "(laughs)") have
-    tokens known without spaCy; any other goes through spaCy's own tokenizer, loaded on first
-    use, so an import of ordinary transcripts never loads spaCy. The boundaries are the
+    tokens of any other are found too. The common chunks ("word.", "MIO?", "buy-in.", "wasn't.",
+    "skin.\u201d", "(laughs)", "um...") have tokens known without spaCy; any other goes through
+    spaCy's own tokenizer, loaded on first use (an import whose sentence ends are all of the
+    common shapes never loads spaCy; the sample study needs it for 2 chunks). The boundaries are the
     sentencizer's, without a ``Token`` object per word (tests/transcripts/test_segment.py checks
     them against ``nlp.pipe`` on random text, and the shapes decided without spaCy against its
     tokenizer).
