@@ -126,15 +126,17 @@ def _coding_problems(i: int, c: Coding, coder: str, origin: str, length: int | N
                      codebook: "Codebook | None") -> list[str]:
     """What is wrong with the ``i``-th coding (1-based) of a layer; ``length``: its transcript's, None if absent."""
     problems = []
-    where = f"coding {i} ({c.transcript_id} {c.start}-{c.end} {c.code})"
     if c.coder != coder or c.origin != origin:
-        problems.append(f"{where}: belongs to layer {c.coder}/{c.origin}, not {coder}/{origin}")
+        problems.append(f"belongs to layer {c.coder}/{c.origin}, not {coder}/{origin}")
     if length is None:
-        problems.append(f"{where}: transcript {c.transcript_id!r} is not in the project")
+        problems.append(f"transcript {c.transcript_id!r} is not in the project")
     elif not (0 <= c.start < c.end <= length):
-        problems.append(f"{where}: span lies outside the transcript (length {length})")
+        problems.append(f"span lies outside the transcript (length {length})")
     if codebook is not None and c.code not in codebook.codes:
-        problems.append(f"{where}: code {c.code!r} is not in the codebook")
+        problems.append(f"code {c.code!r} is not in the codebook")
+    if problems:  # where, only when something is wrong (most codings are fine)
+        where = f"coding {i} ({c.transcript_id} {c.start}-{c.end} {c.code})"
+        problems = [f"{where}: {p}" for p in problems]
     return problems
 
 

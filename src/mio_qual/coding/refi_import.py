@@ -871,7 +871,6 @@ def _coders(qde: QdeProject, planned: list[_Planned], coder: str | None, problem
     index = {name: k for k, name in enumerate(names)}
     by_user: dict[str | None, int | str] = {}  # user GUID -> layer index, or why the coder is unknown
     missing: dict[str, int] = {}
-    hashes = array("q")
     for plan in planned:
         for spans in plan.spans:
             sel = spans.selections
@@ -896,10 +895,9 @@ def _coders(qde: QdeProject, planned: list[_Planned], coder: str | None, problem
                     missing[layer] = missing.get(layer, 0) + 1
                     continue
                 spans.layers[j] = layer
-                hashes.append(hash((sel.guids[i] or "", sel.coding_guids[j] or "")))
     for key, n in sorted(missing.items()):
         problem(f"{n} coding(s) have {key}, so their coder is unknown (pass --coder NAME)")
-    clashes = _clashes(planned, hashes, names)
+    clashes = _clashes(planned, names) if len(names) > 1 else {}  # one layer: nothing to clash with
     if clashes:
         (selection_guid, _coding), layers = next(iter(clashes.items()))
         raise InputError(f"{len(clashes)} selection GUID(s) are shared by codings of different users (first: "
@@ -909,14 +907,21 @@ def _coders(qde: QdeProject, planned: list[_Planned], coder: str | None, problem
     return names
 
 
-def _clashes(planned: list[_Planned], hashes: array, names: list[str]) -> dict[tuple[str, str], set[str]]:
+def _clashes(planned: list[_Planned], names: list[str]) -> dict[tuple[str, str], set[str]]:
     """(selection GUID, coding GUID) pairs coded in two layers, in the order the second layer was met.
 
-    ``hashes`` (the pairs' hashes, sorted here in place: no copy) says which pairs may meet twice;
-    only those are compared, GUID by GUID, in a second pass.
+    The pairs' 64-bit hashes (sorted in place: no copy) say which pairs may meet twice; only those
+    are compared, GUID by GUID, in a second pass.
     """
     import numpy as np
 
+    hashes = array("q")
+    for plan in planned:
+        for spans in plan.spans:
+            sel, layers = spans.selections, spans.layers
+            for _k, i, j in spans.codings():
+                if layers[j] >= 0:
+                    hashes.append(hash((sel.guids[i] or "", sel.coding_guids[j] or "")))
     if len(hashes) < 2:
         return {}
     hs = np.frombuffer(hashes, dtype=np.int64)
@@ -943,6 +948,8 @@ def _clashes(planned: list[_Planned], hashes: array, names: list[str]) -> dict[t
 
 
 def _memo(selections: Selections, i: int, notes: dict[str, str]) -> str | None:
+    if not (selections.descriptions or selections.notes or selections.coding_notes):
+        return None  # a source without memos (most)
     description = selections.descriptions.get(i, "").strip()
     parts = [description] if description else []
     first = selections.first
