@@ -523,7 +523,7 @@ def _read_selection(into: Selections, element: Any, *, path: str | Path) -> None
         end = _int_attr(element, "endPosition", path=path, line=line)
     description: str | None = None
     notes: list[str] = []
-    codings: list[tuple[str, str, str | None, str | None, list[str]]] = []
+    pool = into._pool
     for child in element:
         tag = child.tag
         if not isinstance(tag, str):
@@ -541,17 +541,20 @@ def _read_selection(into: Selections, element: Any, *, path: str | Path) -> None
                         target = normalize_guid(grandchild.get("targetGUID")) or ""
                 elif inner == "NoteRef":
                     (coding_notes := coding_notes or []).append(normalize_guid(grandchild.get("targetGUID")) or "")
-            if target:
-                codings.append((normalize_guid(child.get("guid")) or "", target,
-                                normalize_guid(child.get("creatingUser")), child.get("creationDateTime"),
-                                coding_notes or []))
+            if target:  # what Selections.add does with each coding, without a tuple on the way
+                if coding_notes:
+                    into.coding_notes[len(into.coding_codes)] = coding_notes
+                into.coding_guids.append(normalize_guid(child.get("guid")) or "")
+                into.coding_codes.append(pool.add(target))
+                into.coding_users.append(pool.add(normalize_guid(child.get("creatingUser"))))
+                into.coding_created.append(child.get("creationDateTime"))
         elif kind == "Description":
             if description is None:
                 description = child.text or ""
         elif kind == "NoteRef":
             notes.append(normalize_guid(child.get("targetGUID")) or "")
     into.add(normalize_guid(get("guid")) or "", start, end, get("name") or "", description or "",
-             normalize_guid(get("creatingUser")), get("creationDateTime"), codings, notes, line)
+             normalize_guid(get("creatingUser")), get("creationDateTime"), (), notes, line)
 
 
 def _source(element: Any, *, path: str | Path, selections: Sequence[QdeSelection] | None = None) -> QdeSource:

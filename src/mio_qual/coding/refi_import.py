@@ -764,6 +764,7 @@ def _plan_sources(archive: zipfile.ZipFile, qde: QdeProject, path: Path, result:
                 result.warnings.append(f"{where} has no text; not imported")
             continue
         canonical, cmap = canonical_map(raw.replace("\r\n", "\n"))
+        identity = isinstance(cmap, IdentityMap)
         plan = _Planned(source=source, report=report, raw=raw, canonical=canonical)
         selections = Selections.of(source.selections)
         convention, positions = choose_convention(raw, selections)
@@ -778,7 +779,7 @@ def _plan_sources(archive: zipfile.ZipFile, qde: QdeProject, path: Path, result:
             if end == start:
                 result.warnings.append(f"{_where_selection(source, selections[k], path)} is empty; skipped")
                 continue
-            cstart, cend = cmap.start(start), cmap.end(end)
+            cstart, cend = (start, end) if identity else (cmap.start(start), cmap.end(end))
             if cend <= cstart:
                 result.warnings.append(f"{_where_selection(source, selections[k], path)} covers only white space; "
                                        "skipped")
