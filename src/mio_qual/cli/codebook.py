@@ -142,7 +142,7 @@ def show_cmd(label: str, sources: tuple[str, ...], fmt: str) -> None:
 )
 @format_option("table", "json", aliases={"text": "table"})
 def validate_cmd(file: Path, with_sources: tuple[str, ...], fmt: str) -> None:
-    """Check a codebook file (.yaml, .csv, .qdc); list every problem with its line."""
+    """Check a codebook file (.yaml, .csv, .xlsx, .qdc, .qdpx); list every problem with its line (or sheet and row)."""
     from ..codebook import load_codebooks, validate_codebook
     from ..codebook.problems import CodebookError
 

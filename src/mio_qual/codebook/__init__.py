@@ -13,7 +13,7 @@ tables (CSV) and REFI-QDA codebooks (.qdc); the coder's manual in Word is
     cb.to_frame()                                    # one row per code
 
 Modules: :mod:`.model` (Code, Codebook), :mod:`.labels` (resolution), :mod:`.keywords`
-(keyword pattern syntax), :mod:`.yaml_io` / :mod:`.csv_io` / :mod:`.qdc` (formats),
+(keyword pattern syntax), :mod:`.yaml_io` / :mod:`.csv_io` / :mod:`.xlsx_io` / :mod:`.qdc` (formats),
 :mod:`.build` (checks), :mod:`.loader` (finding and combining).
 """
 

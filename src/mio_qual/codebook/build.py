@@ -29,7 +29,7 @@ class _Checker:
         self.parent_of: dict[str, str | None] = {}
 
     def add(self, book: RawBook, kind: str, message: str, line: int | None, code_id: str | None = None) -> None:
-        self.problems.append(Problem(kind, message, book.path, line, code_id))
+        self.problems.append(Problem(kind, message, book.path, line, code_id, book.sheet))
 
     # ------------------------------------------------------------------ passes
     def run(self) -> list[Problem]:
@@ -57,7 +57,7 @@ class _Checker:
         where = entry[1].where if entry is not None else None
         if not where:
             return problem
-        return Problem(problem.kind, f"{where}: {problem.message}", problem.path, None, problem.code_id)
+        return Problem(problem.kind, f"{where}: {problem.message}", problem.path, None, problem.code_id, problem.sheet)
 
     def check_guids(self) -> None:
         """Two codes may not share a GUID (it is their identity in QDA programs)."""
@@ -125,7 +125,9 @@ class _Checker:
             self.add(
                 book,
                 "duplicate-id",
-                f"duplicate id {cid!r}{same}: first defined at {first_book.path}:{first_raw.line}",
+                f"duplicate id {cid!r}{same}: first defined at "
+                + (f"{first_book.path} (sheet {first_book.sheet!r}, row {first_raw.line})" if first_book.sheet
+                   else f"{first_book.path}:{first_raw.line}"),
                 raw.line_of("id"),
                 cid,
             )

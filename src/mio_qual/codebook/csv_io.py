@@ -19,7 +19,7 @@ import csv
 import io
 import re
 from pathlib import Path
-from typing import IO, Union
+from typing import IO, Callable, Iterable, Iterator, Sequence, Union
 
 from .model import LIST_FIELDS, TEXT_FIELDS, Codebook
 from .raw import BooksByName, RawBook, RawCode, read_file_bytes, split_list
@@ -129,33 +129,65 @@ def read_csv_books(path: str | Path) -> list[RawBook]:
     except csv.Error as exc:
         first.problem("syntax", f"CSV error: {exc}", 1)
         return [first]
-    columns = [h.strip().casefold() for h in header]
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        start = reader.line_num + 1
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                first.problem("syntax", f"CSV error: {exc}", start)
+                return
+            line, start = start, reader.line_num + 1
+            yield line, row
+
+    return books_from_rows(found, header, rows())
+
+
+def books_from_rows(found: BooksByName, header: Sequence[str], rows: Iterable[tuple[int, Sequence[str]]], *,
+                    header_line: int = 1,
+                    formulas: Callable[[int, Sequence[str]], list[int]] | None = None) -> list[RawBook]:
+    """The raw books of a codebook table, from its header and its rows (a CSV file or a sheet).
+
+    Parameters
+    ----------
+    found : BooksByName
+        Where the books go; problems are recorded on its first book (file, line or row).
+    header : sequence of str
+        The first row (column names, any case).
+    header_line : int
+        Its line or row number.
+    rows : iterable of (int, sequence of str)
+        Each later row with its line (CSV) or row number (sheet).
+    formulas : callable, optional
+        Given a row's number and cells, the indexes of its cells that are formulas (a sheet
+        knows; default: cells starting with ``=``, as a CSV file can only show them).
+    """
+    first = found.first
+    columns = [str(h).strip().casefold() for h in header]
     for col in columns:
         if col and col not in COLUMNS:
-            first.problem("unknown-field", f"unknown column {col!r}; known columns: {', '.join(COLUMNS)}", 1)
+            first.problem("unknown-field", f"unknown column {col!r}; known columns: {', '.join(COLUMNS)}",
+                          header_line)
     missing = [c for c in _REQUIRED if c not in columns]
     if missing:
-        first.problem("bad-structure", f"missing column(s) {', '.join(missing)}", 1)
+        first.problem("bad-structure", f"missing column(s) {', '.join(missing)}", header_line)
         return [first]
-    start = reader.line_num + 1
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            first.problem("syntax", f"CSV error: {exc}", start)
-            break
-        line = start
-        start = reader.line_num + 1
-        if not any(cell.strip() for cell in row):
+    for line, row in rows:
+        if not any(str(cell).strip() for cell in row):
             continue
+        row = [str(cell) for cell in row]
         values = {
             col: _unneutralize(cell.strip()) for col, cell in zip(columns, row) if col in COLUMNS and col != "codebook"
         }
-        formulas = [col for col, cell in zip(columns, row) if cell.strip().startswith("=")]
-        if formulas:
-            first.problem("bad-value", f"column {formulas[0]!r} holds a formula ({row[columns.index(formulas[0])][:40]!r}); "
+        formula_at = [i for i in (formulas(line, row) if formulas is not None
+                                  else (i for i, cell in enumerate(row) if cell.strip().startswith("=")))
+                      if i < len(columns)]
+        if formula_at:
+            i = formula_at[0]
+            first.problem("bad-value", f"column {columns[i]!r} holds a formula ({row[i].strip()[:40]!r}); "
                           "formulas are never evaluated: type the text itself", line)
             continue
         name_cell = row[columns.index("codebook")].strip() if "codebook" in columns and columns.index("codebook") < len(row) else ""

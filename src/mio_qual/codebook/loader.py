@@ -15,7 +15,7 @@ from .raw import RawBook
 Source = Union[str, Path]
 
 #: File suffixes :func:`load_codebooks` reads, and the reader each uses.
-SUFFIXES: tuple[str, ...] = (".yaml", ".yml", ".qdc", ".qdpx", ".qde", ".csv")
+SUFFIXES: tuple[str, ...] = (".yaml", ".yml", ".qdc", ".qdpx", ".qde", ".csv", ".xlsx", ".xlsm")
 
 
 def read_source(path: Path) -> list[RawBook]:
@@ -29,6 +29,10 @@ def read_source(path: Path) -> list[RawBook]:
         from .csv_io import read_csv_books
 
         return read_csv_books(path)
+    if suffix in (".xlsx", ".xlsm"):
+        from .xlsx_io import read_xlsx_books
+
+        return read_xlsx_books(path)
     if suffix in (".qdc", ".qdpx", ".qde"):
         from .qdc import read_qdc_books
 
@@ -36,7 +40,7 @@ def read_source(path: Path) -> list[RawBook]:
     raise InputError(
         f"cannot read a codebook from a {suffix or 'suffix-less'} file",
         path=path,
-        hint="use .yaml, .yml, .csv, .qdc or a REFI-QDA project (.qdpx)",
+        hint="use .yaml, .yml, .csv, .xlsx, .qdc or a REFI-QDA project (.qdpx)",
     )
 
 
@@ -55,7 +59,7 @@ def locate(source: Source) -> Path:
     if path.is_file():
         return path
     if path.is_dir():
-        raise InputError("is a folder, not a codebook file", path=path, hint="name a .yaml, .csv or .qdc file")
+        raise InputError("is a folder, not a codebook file", path=path, hint="name a .yaml, .csv, .xlsx or .qdc file")
     names = ", ".join(bundled) or "none found"
     raise InputError(
         f"no codebook named {str(source)!r}",
@@ -105,7 +109,7 @@ def load_codebooks(sources: Source | Iterable[Source] = ("cfir2",)) -> Codebook:
     sources : str, Path or iterable of them
         Bundled codebook names (``"cfir2"``, ``"cfir_outcomes"``, ``"mio"``; see
         :func:`bundled_codebooks`) or paths to ``.yaml``/``.yml``, ``.csv`` (as written by
-        :func:`to_csv`), REFI-QDA ``.qdc`` files or REFI-QDA projects (``.qdpx``, whose
+        :func:`to_csv`) or ``.xlsx`` workbooks with the same columns, REFI-QDA ``.qdc`` files or REFI-QDA projects (``.qdpx``, whose
         codebook is read with its hierarchy, descriptions, colours and GUIDs). Bundled codebooks that a loaded one
         ``requires`` are added automatically (loading ``"mio"`` brings in ``"cfir2"``,
         whose constructs the MIO codes refine), before the one that needs them.

@@ -1,7 +1,8 @@
 """Mapping codings from one codebook to another with a mapping sheet: :func:`read_mapping`,
 :func:`map_codings`, :func:`bundled_mappings`.
 
-A **mapping sheet** (``.csv`` or ``.xlsx``) has one row per source code and target code:
+A **mapping sheet** (``.csv`` or ``.xlsx``: the sheet named ``mapping``, else the first; formula
+cells are refused, never evaluated) has one row per source code and target code:
 
 ``from_code``
     A code of the codebook the layer was coded with, by id, name or path (``Intervention
@@ -153,13 +154,24 @@ def read_mapping(source: str | Path, target: "Codebook") -> CodeMapping:
         raise InputError(f"no mapping sheet {str(source)!r}", path=path,
                          hint=f"give a .csv or .xlsx file with from_code and to_code columns, or a bundled mapping "
                               f"({names})")
+    place = "row"  # how problems name a row: "row 4" (CSV) or "sheet 'mapping' row 4"
+    formulas: list[str] = []
     if table_format(path, what=what) == "csv":
         rows = read_csv_rows(path, what=what)
     else:
         with open_workbook(path, what=what) as book:
-            sheet = book.worksheets[0]
-            rows = [(n, [cell_text(c) for c in row])
-                    for n, row in enumerate(sheet_rows(sheet, path=path, what=what), start=1)]
+            sheet = next((ws for ws in book.worksheets if normalize_column(ws.title) == "mapping"), None)
+            sheet = sheet or book.worksheets[0]
+            place = f"sheet {sheet.title!r} row"
+            rows = []
+            for n, row in enumerate(sheet_rows(sheet, path=path, what=what, values_only=False), start=1):
+                rows.append((n, [cell_text(getattr(c, "value", None)) for c in row]))
+                formulas.extend(f"{place} {n}: cell {c.coordinate} holds a formula ({cell_text(c.value)[:40]!r}); "
+                                "formulas are never evaluated: type the code itself"
+                                for c in row if getattr(c, "data_type", "") == "f")
+    if formulas:
+        raise InputError(f"{len(formulas)} formula cell(s) in the mapping sheet; first: {formulas[0]}", path=path,
+                         hint="type the codes as text", details=formulas)
     rows = [(n, cells) for n, cells in rows if any(str(c).strip() for c in cells)]
     if not rows:
         raise InputError("the mapping sheet is empty", path=path, hint="add from_code and to_code columns")
@@ -178,19 +190,19 @@ def read_mapping(source: str | Path, target: "Codebook") -> CodeMapping:
 
         source_label, target_label = cell("from_code"), cell("to_code")
         if not source_label:
-            problems.append(f"row {n}: from_code is empty")
+            problems.append(f"{place} {n}: from_code is empty")
             continue
         target_id = ""
         if target_label:
             try:
                 target_id = target.resolve(target_label)
             except UnknownCodeError as exc:
-                problems.append(f"row {n}: to_code {target_label!r}: {exc.message}"
+                problems.append(f"{place} {n}: to_code {target_label!r}: {exc.message}"
                                 + (f" ({exc.hint})" if exc.hint else ""))
                 continue
         status = cell("status").casefold()
         if status and status not in STATUSES:
-            problems.append(f"row {n}: status {cell('status')!r} is not one of {', '.join(STATUSES)}")
+            problems.append(f"{place} {n}: status {cell('status')!r} is not one of {', '.join(STATUSES)}")
             continue
         out.append(MappingRow(source_label, target_id, cell("review").casefold() in _YES, cell("note"), n,
                               status, cell("source")))

@@ -48,6 +48,8 @@ class Problem:
         1-based line (or CSV row line) of the offending entry or value.
     code_id : str or None
         The code concerned, when known.
+    sheet : str or None
+        The sheet of a spreadsheet codebook (``.xlsx``); ``line`` is then its row.
     """
 
     kind: str
@@ -55,10 +57,20 @@ class Problem:
     path: str | None = None
     line: int | None = None
     code_id: str | None = None
+    sheet: str | None = None
+
+    @property
+    def place(self) -> str:
+        """Where in the file: ``line 5``, or ``sheet 'codebook', row 5`` in a spreadsheet ('' when unknown)."""
+        if self.sheet is not None:
+            return f"sheet {self.sheet!r}" + (f", row {self.line}" if self.line is not None else "")
+        return f"line {self.line}" if self.line is not None else ""
 
     def __str__(self) -> str:
         where = self.path or "<codebook>"
-        if self.line is not None:
+        if self.sheet is not None:
+            where += f" ({self.place})"
+        elif self.line is not None:
             where += f":{self.line}"
         return f"{where}: {self.message} [{self.kind}]"
 
@@ -70,6 +82,7 @@ class Problem:
             "path": self.path,
             "line": self.line,
             "code_id": self.code_id,
+            "sheet": self.sheet,
         }
 
 
@@ -98,9 +111,9 @@ class CodebookError(InputError):
             path=path,
             line=None,
             hint=(
-                f"first: line {first.line}: {first.message}; fix every listed entry and check "
+                f"first: {first.place}: {first.message}; fix every listed entry and check "
                 "with `mio-qual codebook validate FILE`"
-                if first is not None and first.line is not None
+                if first is not None and first.place
                 else f"first: {first.message}; fix every listed entry and check with `mio-qual codebook validate FILE`"
                 if first is not None
                 else "fix every listed entry and check with `mio-qual codebook validate FILE`"

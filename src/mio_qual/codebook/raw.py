@@ -103,10 +103,11 @@ class RawBook:
     problems: list[Problem] = field(default_factory=list)
     line: int | None = None
     sets: list[RawSet] = field(default_factory=list)
+    sheet: str | None = None  # the sheet of a spreadsheet codebook: lines are its rows
 
     def problem(self, kind: str, message: str, line: int | None = None, code_id: str | None = None) -> None:
         """Record a problem found while reading."""
-        self.problems.append(Problem(kind, message, self.path, line, code_id))
+        self.problems.append(Problem(kind, message, self.path, line, code_id, self.sheet))
 
 
 def book_name(text: str) -> str:
@@ -143,17 +144,18 @@ class BooksByName:
     entry have somewhere to go; the first codebook name met renames it.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, sheet: str | None = None) -> None:
         self.path = path
+        self.sheet = sheet
         self.fallback = book_name(path.stem) or "codebook"
-        self.first = RawBook(name=self.fallback, path=str(path), line=1)
+        self.first = RawBook(name=self.fallback, path=str(path), line=1, sheet=sheet)
         self._books: dict[str, RawBook] = {}
 
     def book(self, name: str | None) -> RawBook:
         """The book called ``name`` (made a codebook name; empty means the file's own book)."""
         key = book_name(name or "") or self.fallback
         if key not in self._books:
-            book = self.first if not self._books else RawBook(name=key, path=str(self.path), line=1)
+            book = self.first if not self._books else RawBook(name=key, path=str(self.path), line=1, sheet=self.sheet)
             book.name = key
             self._books[key] = book
         return self._books[key]
