@@ -536,6 +536,18 @@ def build_cases(folder: Path, *, big: bool = True, write: bool = True) -> list[C
     ):
         path = add(name, "codebook", attack, lambda text=text: text.encode())
         cases[-1].args = ["coding", "import", str(sheet), "--coder", "mallory", "--codebook", str(path)]
+    codebook_rows = [["id", "parent", "level", "name", "definition", "codebook"], ["X1", "", "code", "X one", "", "evil"]]
+    for name, attack, make in (
+        ("cb_formula.xlsx", "a codebook workbook with a formula cell",
+         lambda: _xlsx(codebook_rows, formulas={"E2": "=HYPERLINK(\"http://evil.example\")"}, title="codebook")),
+        ("cb_xxe.xlsx", "a codebook workbook: external entity", lambda: _xlsx_hostile(codebook_rows, "xxe")),
+        ("cb_laughs.xlsx", "a codebook workbook: billion laughs", lambda: _xlsx_hostile(codebook_rows, "laughs")),
+        ("cb_truncated.xlsx", "a truncated codebook workbook", lambda: _xlsx_hostile(codebook_rows, "truncated")),
+        ("cb_bomb.xlsx", "a codebook workbook: zip bomb",
+         lambda p: _zip_bomb(p, "xl/worksheets/sheet1.xml", {"[Content_Types].xml": b"<Types/>"})),
+    ):
+        path = add(name, "codebook", attack, make)
+        cases[-1].args = ["coding", "import", str(sheet), "--coder", "mallory", "--codebook", str(path)]
     # ---------------------------------------------------------------- ratings
     add("rt_formula.csv", "ratings import", "rating sheet with formulas",
         lambda: _csv([RATING_HEADER, ["northside", "IS.J1", "=1+1", "ok"], ["eastgate", "IS.J1", "+1", "=HYPERLINK(\"x\")"]]))
