@@ -416,9 +416,10 @@ class QdeProject:
 
 
 def _local(tag: Any) -> str:
+    """An element's tag without its ``{namespace}``; ``""`` for a comment or processing instruction."""
     if not isinstance(tag, str):
         return ""
-    return tag.rsplit("}", 1)[-1]
+    return tag[tag.rfind("}") + 1:]
 
 
 def _children(element: Any, name: str) -> list[Any]:
@@ -525,17 +526,11 @@ def _read_selection(into: Selections, element: Any, *, path: str | Path) -> None
     notes: list[str] = []
     pool = into._pool
     for child in element:
-        tag = child.tag
-        if not isinstance(tag, str):
-            continue
-        kind = tag[tag.rfind("}") + 1:]
+        kind = _local(child.tag)  # "" for a comment or processing instruction: matches no branch
         if kind == "Coding":
             target = coding_notes = None
             for grandchild in child:
-                inner = grandchild.tag
-                if not isinstance(inner, str):
-                    continue
-                inner = inner[inner.rfind("}") + 1:]
+                inner = _local(grandchild.tag)
                 if inner == "CodeRef":
                     if target is None:
                         target = normalize_guid(grandchild.get("targetGUID")) or ""
