@@ -25,26 +25,17 @@ suppressPackageStartupMessages({
 })
 here <- "tests/data/oracles/cna"
 if (!dir.exists(here)) stop("run from the repository root")
+source("tests/data/oracles/crisp_sets.R")                   # crisp_set(): the data generator of both
 set.seed(20261205, kind = "Mersenne-Twister", normal.kind = "Inversion", sample.kind = "Rejection")
 
 sets <- list()
 out <- list()
 add <- function(...) out[[length(out) + 1]] <<- data.frame(...)
 for (s in 1:60) {
-  k <- sample(3:5, 1)
-  n <- sample(6:30, 1)
-  conds <- LETTERS[seq_len(k)]
-  d <- as.data.frame(matrix(rbinom(n * k, 1, runif(1, 0.3, 0.7)), n, k, dimnames = list(NULL, conds)))
-  y <- rep(0L, n)
-  for (t in seq_len(sample(1:3, 1))) {
-    lits <- sample(conds, sample(1:min(3, k), 1))
-    vals <- rbinom(length(lits), 1, 0.5)
-    y <- y | Reduce(`&`, Map(function(c, v) d[[c]] == v, lits, vals))
-  }
-  y <- as.integer(y)
-  flip <- sample(n, rbinom(1, 2, 0.4))
-  y[flip] <- 1L - y[flip]
-  d$Y <- y
+  d <- crisp_set()                                           # ../crisp_sets.R: draws k, n, the data and Y
+  y <- d$Y
+  conds <- setdiff(names(d), "Y")
+  n <- nrow(d)
   x <- d
   for (c in setdiff(LETTERS[1:5], names(x))) x[[c]] <- NA
   sets[[s]] <- cbind(set = s, case = paste0("c", seq_len(n)), x[, c(LETTERS[1:5], "Y")])

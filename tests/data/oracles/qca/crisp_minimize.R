@@ -25,25 +25,17 @@ suppressPackageStartupMessages({
 })
 here <- "tests/data/oracles/qca"
 if (!dir.exists(here)) stop("run from the repository root")
+source("tests/data/oracles/crisp_sets.R")                   # crisp_set(): the data generator of both
 set.seed(20261204, kind = "Mersenne-Twister", normal.kind = "Inversion", sample.kind = "Rejection")
 
 sets <- list()
 out <- list()
 for (s in 1:60) {
-  k <- sample(3:5, 1)
-  n <- sample(6:30, 1)
-  conds <- LETTERS[seq_len(k)]
-  d <- as.data.frame(matrix(rbinom(n * k, 1, runif(1, 0.3, 0.7)), n, k, dimnames = list(NULL, conds)))
-  y <- rep(0L, n)
-  for (t in seq_len(sample(1:3, 1))) {                       # a random sum of products
-    lits <- sample(conds, sample(1:min(3, k), 1))
-    vals <- rbinom(length(lits), 1, 0.5)
-    y <- y | Reduce(`&`, Map(function(c, v) d[[c]] == v, lits, vals))
-  }
-  y <- as.integer(y)
-  flip <- sample(n, rbinom(1, 2, 0.4))                       # noise: contradictions, lower consistency
-  y[flip] <- 1L - y[flip]
-  d$Y <- y
+  d <- crisp_set()                                           # ../crisp_sets.R: draws k, n, the data and Y
+  y <- d$Y
+  conds <- setdiff(names(d), "Y")
+  n <- nrow(d)
+  k <- length(conds)
   sets[[s]] <- cbind(set = s, case = paste0("c", seq_len(n)), d[, c(conds, "Y")][, c(LETTERS[1:5][1:k], "Y")])
   rownames(d) <- paste0("c", seq_len(n))
   for (cut in c(1, 0.75)) {
