@@ -127,16 +127,25 @@ def test_single_item_rwg_matches_multilevel(dataset: str, by: str) -> None:
     assert checked == spec.n_items * len({g for (_, g, s) in reference if s == "rwg"})
 
 
+def _balanced_parts(dataset: str, by: str, statistic: str) -> list[tuple[str, pd.DataFrame]]:
+    """(scale, scores of the balanced subset R used) for each scale with a reference ``statistic``; never empty,
+    so that a test looping over it cannot pass on no comparison."""
+    items, spec = _items(dataset)
+    scored = score(items, spec)
+    parts = []
+    for scale in sorted({s for s, _, stat in REFERENCE[(dataset, by)] if stat == statistic}):
+        chosen = META["balanced_subsets"][f"{dataset}|{by}|{scale}"]
+        parts.append((scale, scored[scored["scale"] == scale].set_index("respondent_id").loc[chosen]))
+    assert parts, (dataset, by, statistic)
+    return parts
+
+
 @pytest.mark.parametrize("dataset,by", sorted(REFERENCE))
 def test_icc_on_balanced_subsets_matches_psych_and_multilevel(dataset: str, by: str) -> None:
     """On the balanced subsets, ICC(1) and ICC(2) equal psych::ICC's ICC1 and ICC1k (Shrout & Fleiss's one-way
     ICC(1,1) and ICC(1,k)) and multilevel's ICC1 and ICC2."""
-    items, spec = _items(dataset)
-    scored = score(items, spec)
     reference = REFERENCE[(dataset, by)]
-    for scale in {s for s, _, stat in reference if stat == "psych_icc1"}:
-        chosen = META["balanced_subsets"][f"{dataset}|{by}|{scale}"]
-        part = scored[scored["scale"] == scale].set_index("respondent_id").loc[chosen]
+    for scale, part in _balanced_parts(dataset, by, "psych_icc1"):
         ours1, ours2 = icc1(part["score"], part[by]), icc2(part["score"], part[by])
         for ours, names in ((ours1, ("psych_icc1", "balanced_icc1")), (ours2, ("psych_icc1k", "balanced_icc2"))):
             for name in names:
@@ -148,12 +157,8 @@ def test_icc1_on_balanced_subsets_matches_lme4_variance_components(dataset: str,
     """A third implementation: ICC(1) = tau00 / (tau00 + sigma^2) from lme4's REML fit of a random-intercept
     model. In a balanced one-way design REML and ANOVA estimates coincide while the ANOVA estimate is positive;
     when it is negative REML stops at tau00 = 0. Tolerance 1e-5: lme4's optimizer converges to about 1e-6."""
-    items, spec = _items(dataset)
-    scored = score(items, spec)
     reference = REFERENCE[(dataset, by)]
-    for scale in {s for s, _, stat in reference if stat == "balanced_lme4_icc1"}:
-        chosen = META["balanced_subsets"][f"{dataset}|{by}|{scale}"]
-        part = scored[scored["scale"] == scale].set_index("respondent_id").loc[chosen]
+    for scale, part in _balanced_parts(dataset, by, "balanced_lme4_icc1"):
         ours, theirs = icc1(part["score"], part[by]), reference[(scale, "", "balanced_lme4_icc1")]
         assert abs(max(ours, 0.0) - theirs) <= 1e-5, (dataset, by, scale, ours, theirs)
 
