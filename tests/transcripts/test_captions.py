@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -15,18 +16,20 @@ DATA = REPO / "tests" / "data" / "readers"
 SAMPLE = REPO / "transcripts_sample"
 
 
-def _vtt_files() -> list[Path]:
-    return sorted(DATA.glob("*.vtt")) + sorted(SAMPLE.glob("*.vtt"))
-
-
-def test_fast_scan_matches_webvtt_py_on_real_files():
-    files = _vtt_files()
+@pytest.mark.parametrize("suffix,simple,full,newlines", [
+    (".vtt", _vtt_cues_simple, _vtt_cues_full, False),  # webvtt-py
+    (".srt", _srt_cues_simple, _srt_cues_full, True),  # the srt package, on text with \n line ends
+])
+def test_fast_scan_matches_the_full_parser_on_real_files(suffix, simple, full, newlines):
+    files = sorted(DATA.glob(f"*{suffix}")) + sorted(SAMPLE.glob(f"*{suffix}"))
     assert len(files) >= 2
     for path in files:
         text = path.read_text(encoding="utf-8-sig")
-        fast = _vtt_cues_simple(text)
+        if newlines:
+            text = text.replace("\r\n", "\n")
+        fast = simple(text)
         assert fast is not None, path
-        assert fast == _vtt_cues_full(text, path), path
+        assert fast == full(text, path), path
 
 
 def test_style_blocks_go_to_webvtt_py(tmp_path):
@@ -74,29 +77,7 @@ def vtt_documents(draw) -> str:
     return text
 
 
-@settings(max_examples=300, deadline=None)
-@given(text=vtt_documents())
-def test_fast_scan_agrees_with_webvtt_py(text):
-    fast = _vtt_cues_simple(text)
-    if fast is not None:
-        assert fast == _vtt_cues_full(text, Path("x.vtt"))
-
-
 # ------------------------------------------------------------ SubRip: the fast scan is srt.parse
-def _srt_files() -> list[Path]:
-    return sorted(DATA.glob("*.srt")) + sorted(SAMPLE.glob("*.srt"))
-
-
-def test_fast_srt_scan_matches_the_srt_package_on_real_files():
-    files = _srt_files()
-    assert len(files) >= 2
-    for path in files:
-        text = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
-        fast = _srt_cues_simple(text)
-        assert fast is not None, path
-        assert fast == _srt_cues_full(text, path), path
-
-
 GOOD_SRT_TIMES = st.sampled_from(["00:00:01,000", "00:01:02,500", "01:02:03,004", "123:00:00,999"])
 ODD_SRT_TIMES = st.sampled_from(["0:00:01,000", "00:00:01.000", "00:00:01,5", "00:00:61,000", "1234567:00:00,000",
                                  "\u0660\u0660:00:01,000"])
@@ -125,10 +106,15 @@ def srt_documents(draw) -> str:
         st.sampled_from(["", "\n", "\n\n"]), st.just("\n\n\n"))
 
 
+@pytest.mark.parametrize("documents,simple,full,name", [
+    (vtt_documents(), _vtt_cues_simple, _vtt_cues_full, "x.vtt"),  # webvtt-py
+    (srt_documents(), _srt_cues_simple, _srt_cues_full, "x.srt"),  # srt.parse
+])
 @settings(max_examples=400, deadline=None)
-@given(text=srt_documents())
-def test_fast_srt_scan_agrees_with_the_srt_package(text):
-    """Whatever the scan accepts, srt.parse reads to the same cues (and does not refuse)."""
-    fast = _srt_cues_simple(text)
+@given(data=st.data())
+def test_fast_scan_agrees_with_the_full_parser(documents, simple, full, name, data):
+    """Whatever the fast scan accepts, the full parser reads to the same cues (and does not refuse)."""
+    text = data.draw(documents)
+    fast = simple(text)
     if fast is not None:
-        assert fast == _srt_cues_full(text, Path("x.srt"))
+        assert fast == full(text, Path(name))
