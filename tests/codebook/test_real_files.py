@@ -80,3 +80,71 @@ def test_nvivo_15_codebook_goes_back_to_a_qdc_with_its_own_names(tmp_path) -> No
     back = load_codebooks([out])
     assert [(c.id, c.name, c.parent, c.guid) for c in back] == [(c.id, c.name, c.parent, c.guid) for c in cb]
     assert back.version == cb.version
+
+
+def _taguette_codes() -> list[tuple[str, str, str]]:
+    """(GUID, name, isCodable) of every Code of the Taguette codebook, read with ElementTree."""
+    import xml.etree.ElementTree as ET
+
+    ns = "{urn:QDA-XML:codebook:1.0}"
+    root = ET.parse(DATA / "taguette" / "codebook.qdc").getroot()
+    assert root.tag == f"{ns}CodeBook" and root.get("origin") == "Taguette 1.5.2"
+    assert root.find(f"{ns}Codes/{ns}Code/{ns}Code") is None  # Taguette writes a flat list
+    return [(c.get("guid"), c.get("name"), c.get("isCodable")) for c in root.iter(f"{ns}Code")]
+
+
+def test_taguette_codebook_keeps_every_tag_whole() -> None:
+    """Taguette's tags, some with dots and spaces ("barriers.staff time"), are codes of their own
+    names: not read as mio-qual's "<id> <name>" labels (which split it into id "barriers.staff" and
+    name "time" before)."""
+    import uuid
+
+    expected = _taguette_codes()
+    assert len(expected) == 8
+    # Taguette derives each GUID from the tag's name (uuid5 in its own namespace): the file is what
+    # Taguette wrote for these names
+    taguette_ns = uuid.UUID("51B2B2B7-27EB-4ECB-9D56-E75B0A0496C2")
+    assert all(guid == str(uuid.uuid5(taguette_ns, name)).upper() for guid, name, _ in expected)
+    cb = load_codebooks([DATA / "taguette" / "codebook.qdc"])
+    assert [(c.guid, c.name, c.parent, c.codable) for c in cb] == [
+        (guid, name, None, codable == "true") for guid, name, codable in expected]
+    assert "barriers.staff time" in [c.name for c in cb] and 'R&D <pilot> "first"' in [c.name for c in cb]
+    assert len({c.id for c in cb}) == 8
+    assert validate_codebook(DATA / "taguette" / "codebook.qdc") == []
+    for guid, name, _ in expected:
+        assert cb.get(cb.by_guid(guid.lower())).name == name
+
+
+def test_taguette_codebook_round_trip(tmp_path) -> None:
+    cb = load_codebooks([DATA / "taguette" / "codebook.qdc"])
+    out = tmp_path / "again.qdc"
+    to_qdc(cb, out)
+    back = load_codebooks([out])
+    assert [(c.id, c.name, c.guid, c.codable) for c in back] == [(c.id, c.name, c.guid, c.codable) for c in cb]
+    assert back.version == cb.version
+    import xml.etree.ElementTree as ET
+
+    ns = "{urn:QDA-XML:codebook:1.0}"
+    # Taguette reads back its own tags under their own names and GUIDs
+    assert [(c.get("guid"), c.get("name")) for c in ET.parse(out).getroot().iter(f"{ns}Code")] == [
+        (guid, name) for guid, name, _ in _taguette_codes()]
+
+
+def test_own_codes_keep_their_ids_through_a_program_that_drops_descriptions(tmp_path) -> None:
+    """A program that keeps no descriptions (Taguette imports a .qdc as bare tag names) sends
+    mio-qual's codes back as "<id> <name>" labels only: the ids come back from the labels."""
+    import xml.etree.ElementTree as ET
+
+    cb = load_codebooks(["cfir2"])
+    out = tmp_path / "cfir2.qdc"
+    to_qdc(cb, out)
+    ns = "urn:QDA-XML:codebook:1.0"
+    ET.register_namespace("", ns)
+    tree = ET.parse(out)
+    for parent in tree.getroot().iter():
+        for desc in parent.findall(f"{{{ns}}}Description"):
+            parent.remove(desc)
+    tree.write(tmp_path / "bare.qdc", encoding="utf-8", xml_declaration=True)
+    back = load_codebooks([tmp_path / "bare.qdc"])
+    dotted = [c for c in cb if "." in c.id]
+    assert dotted and {c.id: c.name for c in back if "." in c.id} == {c.id: c.name for c in dotted}

@@ -316,6 +316,18 @@ def qdpx_project_codebook(path: Path, found: BooksByName) -> None:
                              hint="the file may be damaged or hostile; re-save or re-export it") from None
 
 
+_ID_NAME_RE = re.compile(r"^(\S+)\s+(.*)$")
+
+
+def _all_id_named(codes_el: _Node) -> bool:
+    """Whether every ``<Code>`` under ``codes_el`` is labelled ``<id> <name>`` as mio-qual labels its own."""
+    for el in codes_el.findall("Code"):
+        m = _ID_NAME_RE.match((el.attrib.get("name") or "").strip())
+        if not (m and ID_RE.match(m.group(1))) or not _all_id_named(el):
+            return False
+    return True
+
+
 def read_qdc_bytes(data: bytes | IO[bytes], found: BooksByName) -> None:
     """Read the codes of a ``<CodeBook>`` or ``<Project>`` document into ``found``'s books."""
     first = found.first
@@ -356,6 +368,11 @@ def read_qdc_bytes(data: bytes | IO[bytes], found: BooksByName) -> None:
             count(child)
 
     count(codes_el)
+    # mio-qual labels its own codes "<id> <name>"; a program that keeps no descriptions (Taguette)
+    # sends them back without the Id: line, so such a label is split. A code named "barriers.staff
+    # time" in another program's file is not one of ours: a lower-case dotted first word is read as
+    # an id only when every code of the file is labelled "<id> <name>".
+    all_id_named = _all_id_named(codes_el)
 
     def walk(el: _Node, parent_id: str | None, nested: bool, parent_book: str | None, names: tuple[str, ...]) -> None:
         label = (el.attrib.get("name") or "").strip()
@@ -363,11 +380,12 @@ def read_qdc_bytes(data: bytes | IO[bytes], found: BooksByName) -> None:
         fields, labelled = _parse_description("".join(desc_el.text) if desc_el is not None else "")
         code_id = fields.pop("id", "").strip()
         name = label
-        m = re.match(r"^(\S+)\s+(.*)$", label)
+        m = _ID_NAME_RE.match(label)
         if code_id:  # the label is "<id> <name>" (ours), or the name alone (a QDA program's code; it may equal the id)
             if label.startswith(code_id + " "):
                 name = label[len(code_id) + 1 :].strip()
-        elif m and "." in m.group(1) and ID_RE.match(m.group(1)):
+        elif (m and "." in m.group(1) and ID_RE.match(m.group(1))
+              and (all_id_named or m.group(1) == m.group(1).upper())):
             code_id, name = m.group(1), m.group(2).strip()
         else:
             base = _slug(label) if label else "CODE"
