@@ -141,6 +141,9 @@ CITATIONS: dict[str, Citation] = {
                             " & Hensley, M. (2011). Outcomes for implementation research: Conceptual distinctions,"
                             " measurement challenges, and research agenda. *Administration and Policy in Mental"
                             " Health*, 38(2), 65-76."),
+    "kendall1945": Citation("Kendall", 1945,
+                            "Kendall, M. G. (1945). The treatment of ties in ranking problems. *Biometrika*, 33(3),"
+                            " 239-251."),
     "ragin1987": Citation("Ragin", 1987,
                           "Ragin, C. C. (1987). *The Comparative Method: Moving Beyond Qualitative and Quantitative"
                           " Strategies*. University of California Press."),

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from helpers import SAMPLE
+from helpers import REPO, SAMPLE
 from helpers.samples import csv_rows, load_module
 
 FOLDER = SAMPLE / "implementation"
@@ -86,3 +86,13 @@ def test_sample_timelines_and_reaim(sample, tmp_path: Path) -> None:  # type: ig
     assert reaim.loc[("downtown", "effect on mothers"), "note"].endswith("not in the project")
     sic = reaim.loc[("downtown", "SIC implementation activities completed")]
     assert (sic["value"], sic["n"]) == (0.75, 8)  # O1 and O2 not done of the eight stage 4-7 activities
+
+
+def test_sample_cases_of_the_kendall_oracle_are_current(sample) -> None:  # type: ignore[no-untyped-def]
+    """tests/data/oracles/stats/kendall.R computed tau-b on a copy of the sample's predictor cases: the copy must
+    still be what the project gives, value for value, or the R reference values compare with stale data."""
+    committed = csv_rows(REPO / "tests" / "data" / "oracles" / "stats" / "kendall_sample_cases.csv")
+    cases = sample.predictor_cases()
+    assert list(committed[0]) == list(cases.columns)
+    assert [{k: v if isinstance(v, str) else repr(float(v)) for k, v in row.items()}
+            for row in cases.to_dict("records")] == committed

@@ -17,15 +17,15 @@ what the project holds, per clinic, and a dimension the data cannot speak to say
 The **predictor x outcome matrix** sets the Aim 2 hypothesis beside the data: per clinic,
 pre-implementation completion (SIC phase proportion) and facilitation dose (minutes) against
 reach, adoption, feasibility (FIM) and fidelity (adherence, competence). With four clinics it is
-**descriptive**: it gives each pair's Spearman rank correlation and the number of concordant
-clinic pairs out of six, and no test or p-value (four cases cannot support one; a single clinic
-can reverse a sign).
+**descriptive**: it gives each pair's Spearman rank correlation, Kendall's tau-b and the number of
+concordant clinic pairs out of six, and no test or p-value (four cases cannot support one; a single
+clinic can reverse a sign).
 """
 
 from __future__ import annotations
 
 import math
-from itertools import combinations
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -121,18 +121,43 @@ def reaim_table(clinics: dict[str, str], outcomes: "pd.DataFrame | None" = None,
     return pd.DataFrame(rows, columns=REAIM_COLUMNS)
 
 
-def _concordant(x: "pd.Series", y: "pd.Series") -> tuple[int, int]:
-    """Concordant and discordant pairs of cases (ties in either counted in neither)."""
-    concordant = discordant = 0
-    for i, j in combinations(range(len(x)), 2):
-        product = (x.iloc[i] - x.iloc[j]) * (y.iloc[i] - y.iloc[j])
-        concordant += product > 0
-        discordant += product < 0
-    return int(concordant), int(discordant)
+def kendall_pairs(x: Sequence[float], y: Sequence[float]) -> tuple[int, int, float]:
+    """Concordant and discordant pairs of cases and Kendall's tau-b.
+
+    A pair tied in either variable is counted in neither. With ``n0 = n(n - 1)/2`` pairs, ``n1`` of them
+    tied in ``x`` and ``n2`` tied in ``y``, tau-b = (C - D) / sqrt((n0 - n1)(n0 - n2)) (Kendall 1945),
+    what R's ``cor(x, y, method = "kendall")`` gives (checked in tests/implementation/test_reaim_r.py).
+    All pairs are compared (n(n - 1)/2 of them: the matrix has one row per clinic, a handful).
+
+    Parameters
+    ----------
+    x, y : sequence of float
+        Paired values without missing ones, of the same length.
+
+    Returns
+    -------
+    tuple of (int, int, float)
+        Concordant pairs, discordant pairs, tau-b (NaN when x or y does not vary or there is no pair).
+
+    Examples
+    --------
+    >>> kendall_pairs([1, 2, 2, 3], [1, 3, 2, 4])
+    (5, 0, 0.9128709291752769)
+    """
+    import numpy as np
+
+    a, b = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    i, j = np.triu_indices(len(a), 1)
+    sign_x, sign_y = np.sign(a[i] - a[j]), np.sign(b[i] - b[j])
+    product = sign_x * sign_y
+    concordant, discordant = int((product > 0).sum()), int((product < 0).sum())
+    untied_x, untied_y = int(np.count_nonzero(sign_x)), int(np.count_nonzero(sign_y))  # n0 - n1, n0 - n2
+    tau = (concordant - discordant) / math.sqrt(untied_x * untied_y) if untied_x and untied_y else math.nan
+    return concordant, discordant, tau
 
 
 def predictor_matrix(cases: "pd.DataFrame") -> "pd.DataFrame":
-    """Each predictor against each outcome over the clinics: Spearman's rho and concordant pairs.
+    """Each predictor against each outcome over the clinics: Spearman's rho, Kendall's tau-b, concordant pairs.
 
     Parameters
     ----------
@@ -142,8 +167,9 @@ def predictor_matrix(cases: "pd.DataFrame") -> "pd.DataFrame":
     Returns
     -------
     pandas.DataFrame
-        predictor, outcome, n_clinics, spearman_rho, concordant_pairs, discordant_pairs, pairs,
-        reading. Descriptive only: no p-value is given.
+        predictor, outcome, n_clinics, spearman_rho (Spearman 1904), kendall_tau_b (Kendall 1945; see
+        :func:`kendall_pairs`), concordant_pairs, discordant_pairs, pairs, reading. Descriptive only: no
+        p-value is given. Both coefficients are NaN below three clinics or when a column does not vary.
 
     Examples
     --------
@@ -151,8 +177,8 @@ def predictor_matrix(cases: "pd.DataFrame") -> "pd.DataFrame":
     >>> cases = pd.DataFrame({"pre_implementation_proportion": [1.0, 0.8, 0.6, 0.4],
     ...                       "reach": [0.8, 0.9, 0.6, 0.3]})
     >>> row = predictor_matrix(cases).iloc[0]
-    >>> round(float(row["spearman_rho"]), 6), int(row["concordant_pairs"]), int(row["pairs"])
-    (0.8, 5, 6)
+    >>> round(float(row["spearman_rho"]), 6), round(float(row["kendall_tau_b"]), 6), int(row["concordant_pairs"])
+    (0.8, 0.666667, 5)
     """
     import pandas as pd
 
@@ -162,13 +188,14 @@ def predictor_matrix(cases: "pd.DataFrame") -> "pd.DataFrame":
             pair = cases[[predictor, outcome]].astype(float).dropna()
             n = len(pair)
             rho = float(pair[predictor].rank().corr(pair[outcome].rank())) if n > 2 else math.nan
-            concordant, discordant = _concordant(pair[predictor], pair[outcome])
+            concordant, discordant, tau = kendall_pairs(pair[predictor].to_numpy(), pair[outcome].to_numpy())
             rows.append({"predictor": PREDICTORS[predictor], "outcome": OUTCOMES[outcome], "n_clinics": n,
-                         "spearman_rho": rho, "concordant_pairs": concordant, "discordant_pairs": discordant,
+                         "spearman_rho": rho, "kendall_tau_b": tau if n > 2 else math.nan,
+                         "concordant_pairs": concordant, "discordant_pairs": discordant,
                          "pairs": n * (n - 1) // 2,
                          "reading": f"descriptive (n = {n} clinics): no test; one clinic can reverse the sign"})
-    return pd.DataFrame(rows, columns=["predictor", "outcome", "n_clinics", "spearman_rho", "concordant_pairs",
-                                       "discordant_pairs", "pairs", "reading"])
+    return pd.DataFrame(rows, columns=["predictor", "outcome", "n_clinics", "spearman_rho", "kendall_tau_b",
+                                       "concordant_pairs", "discordant_pairs", "pairs", "reading"])
 
 
 def timeline_frame(clinic: str, agency: str, *, completion: "pd.DataFrame | None" = None,
@@ -218,4 +245,4 @@ def timeline_frame(clinic: str, agency: str, *, completion: "pd.DataFrame | None
     return frame.sort_values(["lane", "start"], kind="stable").reset_index(drop=True)
 
 
-__all__ = ["reaim_table", "predictor_matrix", "timeline_frame", "REAIM_COLUMNS", "PREDICTORS", "OUTCOMES"]
+__all__ = ["reaim_table", "predictor_matrix", "kendall_pairs", "timeline_frame", "REAIM_COLUMNS", "PREDICTORS", "OUTCOMES"]

@@ -283,19 +283,20 @@ class ImplementationMixin(ProjectBase):
     def predictor_matrix(self, benchmark: float = 4.0) -> "Result":
         """The Aim 2 predictor x outcome matrix, descriptive (see
         :func:`mio_qual.implementation.reaim.predictor_matrix`): the clinics' values and, for each
-        pair, Spearman's rho and concordant clinic pairs, with no test."""
+        pair, Spearman's rho, Kendall's tau-b and concordant clinic pairs, with no test."""
         from ..implementation.reaim import predictor_matrix
         from ..result import Result, Table
 
         cases = self.predictor_cases(benchmark)
         matrix = predictor_matrix(cases)
-        note = (f"Descriptive only: {len(cases)} clinics. Spearman's rho and the count of concordant clinic pairs "
-                "describe these clinics; no test or p-value is given, and one clinic can reverse a sign.")
+        note = (f"Descriptive only: {len(cases)} clinics. Spearman's rho, Kendall's tau-b and the count of "
+                "concordant clinic pairs describe these clinics; no test or p-value is given, and one clinic can "
+                "reverse a sign.")
         return Result("predictor-matrix", tables=[
             Table(cases, "Predictors and outcomes by clinic", notes=[note], sheet="cases",
                   sources=["saldana2014", "glasgow2019", "weiner2017"]),
             Table(matrix, "Pre-implementation completion and facilitation dose against outcomes", notes=[note],
-                  sheet="matrix")], title="Predictor x outcome matrix", notes=[note])
+                  sheet="matrix", sources=["spearman1904", "kendall1945"])], title="Predictor x outcome matrix", notes=[note])
 
     def timeline(self, clinic: str) -> "Any":
         """One clinic's implementation timeline as a :class:`~mio_qual.result.Figure` (kind
