@@ -80,3 +80,90 @@ def test_nvivo_15_mac_project_import_export_import_keeps_users_and_codes(tmp_pat
     second = tmp_path / "second.qdpx"
     again.export_qdpx(second)
     assert code_tree(project_xml(second)) == code_tree(root) and users(project_xml(second)) == users(root)
+
+
+# --- QualCoder 4.0 Beta: its own REFI-QDA project export of a small project (tests/data/README.md) ---
+
+QUALCODER = INTEROP / "qualcoder" / "interop_test.qdpx"
+
+
+def qualcoder_selections(root: ET.Element) -> list[dict[str, str | int | None]]:
+    """Every PlainTextSelection with its one Coding, as QualCoder wrote it."""
+    out = []
+    for sel in root.iter(f"{Q}PlainTextSelection"):
+        (coding,) = sel.findall(f"{Q}Coding")
+        description = sel.find(f"{Q}Description")
+        out.append({"selection": sel.get("guid"), "coding": coding.get("guid"),
+                    "start": int(sel.get("startPosition")), "end": int(sel.get("endPosition")),
+                    "text": sel.get("name"), "user": sel.get("creatingUser"),
+                    "code": coding.find(f"{Q}CodeRef").get("targetGUID"),
+                    "created": sel.get("creationDateTime"),
+                    "memo": description.text if description is not None else None})
+    return out
+
+
+def test_the_qualcoder_file_is_what_the_readme_says() -> None:
+    root = project_xml(QUALCODER)
+    assert root.get("origin") == "QualCoder 4.0 Beta"
+    assert {name for _, name in users(root)} == {"ana", "ben"}
+    tree = code_tree(root)
+    assert {name for _, name, _ in tree} == {"Leadership", "Champion", "Barriers", "Cost", "Staff time"}
+    # QualCoder's code category is a code that cannot be coded, its codes under it
+    (barriers,) = [c for c in root.iter(f"{Q}Code") if c.get("name") == "Barriers"]
+    assert barriers.get("isCodable") == "false" and len(barriers.findall(f"{Q}Code")) == 2
+    (source,) = root.iter(f"{Q}TextSource")
+    with zipfile.ZipFile(QUALCODER) as archive:
+        raw = archive.read("sources/" + source.get("plainTextPath").removeprefix("internal://"))
+    # QualCoder writes the text with a byte order mark and counts positions in code points from
+    # the first character after it (the emoji is one position, two UTF-16 units)
+    assert raw.startswith(b"\xef\xbb\xbf")
+    text = raw.decode("utf-8-sig")
+    sels = qualcoder_selections(root)
+    assert len(sels) == 6 and "\U0001f4aa" in text
+    assert all(text[s["start"]:s["end"]] == s["text"] for s in sels)
+
+
+def test_qualcoder_codings_land_on_their_words_with_their_coders_and_memos(tmp_path: Path) -> None:
+    root = project_xml(QUALCODER)
+    user_names = {guid: name for guid, name in users(root)}
+    project = Project.create(tmp_path / "study")
+    project.import_qdpx(QUALCODER, codebook=QUALCODER)
+    book = load_codebooks([QUALCODER])
+    got = project.codings()
+    assert len(got) == 6 and set(got["transcript_id"]) == {"interview_01"}
+    want = sorted((s["start"], s["end"], s["text"], user_names[s["user"]], s["code"], s["memo"] or "")
+                  for s in qualcoder_selections(root))
+    have = sorted((int(r.start), int(r.end), r.text, r.coder, book.get(r.code).guid.lower(),
+                   r.memo if isinstance(r.memo, str) else "") for r in got.itertuples())
+    assert have == want
+    # the speaker labels of the interview are read from the text QualCoder exported
+    assert set(got["speaker"]) == {"P01"}
+
+
+def test_qualcoder_project_import_export_import_keeps_its_objects(tmp_path: Path) -> None:
+    root = project_xml(QUALCODER)
+    project = tmp_path / "study"
+    code, _, err = run_captured(project, "init", project)
+    assert code == 0, err
+    code, _, err = run_captured(project, "coding", "import", QUALCODER, "--codebook", QUALCODER)
+    assert code == 0, err
+    out = tmp_path / "back.qdpx"
+    code, _, err = run_captured(project, "coding", "export-qdpx", "--out", out)
+    assert code == 0, err
+    exported = project_xml(out)
+    assert users(exported) == users(root)
+    assert code_tree(exported) == code_tree(root)
+    codable = {c.get("guid"): c.get("isCodable") for c in root.iter(f"{Q}Code")}
+    assert {c.get("guid"): c.get("isCodable") for c in exported.iter(f"{Q}Code")} == codable
+
+    def kept(sels: list[dict]) -> set[tuple]:
+        return {(s["selection"], s["coding"], s["start"], s["end"], s["text"], s["user"], s["code"], s["created"],
+                 s["memo"]) for s in sels}
+
+    assert kept(qualcoder_selections(exported)) == kept(qualcoder_selections(root))
+    again = Project.create(tmp_path / "again")
+    again.import_qdpx(out, codebook=out)
+    second = tmp_path / "second.qdpx"
+    again.export_qdpx(second)
+    assert kept(qualcoder_selections(project_xml(second))) == kept(qualcoder_selections(root))
+    assert users(project_xml(second)) == users(root) and code_tree(project_xml(second)) == code_tree(root)
