@@ -59,6 +59,8 @@ class LayerWrite:
         ``codings`` come grouped by transcript and are made as they are iterated (a ``.qdpx``
         of millions of selections): they are checked and written as they stream
         (:class:`CheckedCodings`), never held as a list.
+    detail : dict
+        More for the audit trail's entry (a reconciliation sheet's decided and undecided rows).
     """
 
     codings: list[Coding] = field(default_factory=list)
@@ -69,6 +71,7 @@ class LayerWrite:
     action: str = "import codings"
     covers: tuple[str, ...] = ()
     grouped: bool = False
+    detail: dict[str, Any] = field(default_factory=dict)
 
     @property
     def source_name(self) -> str | None:

@@ -55,6 +55,8 @@ SHEET_COLUMNS = ["id", "transcript", "turn", "text", "coder A codes", "coder B c
 ABOUT_SHEET = "about"
 MAX_CELL_TEXT = 32000
 _SPAN_ITEM = re.compile(r"^\s*(?P<code>\S+)\s+(?P<start>\d+)-(?P<end>\d+)\s*$")
+#: The memo :func:`read_decisions` gives a consensus coding decided on a sheet: ``reconciled: keep A (D0003)``.
+DECISION_MEMO = re.compile(r"^reconciled: (?P<decision>.+) \((?P<row>[^()]*)\)$")
 
 Interval = tuple[int, int]
 
@@ -655,9 +657,10 @@ def read_decisions(path: str | Path, codebook: "Codebook", texts: Mapping[str, s
     if problems and not skip_problems:
         raise InputError(f"{len(problems)} problem(s) in the reconciliation sheet, so nothing was imported; "
                          f"first: {problems[0]}", path=path, hint="fix every row listed", details=problems)
+    detail = {"decided": result.decided, "undecided": result.undecided}  # the study report's methods say both
     return Decisions(LayerWrite(codings, coder=into, origin="consensus", source_file=path, replace="file",
-                                action="import reconciliation decisions"), result)
+                                action="import reconciliation decisions", detail=detail), result)
 
 
 __all__ = ["reconcile", "check_reconcile", "consensus_write", "earlier_sources", "read_decisions", "Decisions", "handout", "file_stem", "write_sheet", "sheet_rows", "Reconciliation", "DisagreementRow",
-           "DecisionImport", "SHEET_COLUMNS"]
+           "DecisionImport", "SHEET_COLUMNS", "DECISION_MEMO"]

@@ -231,8 +231,11 @@ class Aim3Mixin(ProjectBase):
         from ..store.codings import read_codings
         from ..store.summary import project_facts
 
-        facts = Aim3Facts(raters_knew_outcomes=self.raters_knew_outcomes())
-        for layer in project_facts(self.store).layers:
+        from ..reports.methods import sheet_decisions
+
+        stored = project_facts(self.store)
+        facts = Aim3Facts(raters_knew_outcomes=self.raters_knew_outcomes(), sheet=sheet_decisions(stored.decisions))
+        for layer in stored.layers:
             if layer.origin != "consensus":
                 continue
             for source, n in layer.by_source:

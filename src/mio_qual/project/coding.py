@@ -138,7 +138,8 @@ class CodingMixin(ProjectBase):
     def _write_layer(self, write: "LayerWrite", codebook: "Codebook | None") -> "WriteResult":
         return self.write_codings(write.codings, coder=write.coder, origin=write.origin,
                                   source_file=write.source_file, codebook=codebook, replace=write.replace,
-                                  action=write.action, covers=write.covers, grouped=write.grouped)
+                                  action=write.action, covers=write.covers, grouped=write.grouped,
+                                  detail=write.detail)
 
     # ------------------------------------------------------------------ reading
     def codings(self, coder: str | Sequence[str] | None = None, origin: str | Sequence[str] | None = None,
@@ -230,7 +231,8 @@ class CodingMixin(ProjectBase):
     def write_codings(self, codings: Iterable["Coding"], *, coder: str, origin: str = "human",
                       source_file: str | Path | None = None, codebook: "Codebook | None" = None,
                       replace: "ReplaceMode" = "file", action: str = "import codings",
-                      covers: Iterable[str] | None = None, grouped: bool = False) -> "WriteResult":
+                      covers: Iterable[str] | None = None, grouped: bool = False,
+                      detail: "Mapping[str, Any] | None" = None) -> "WriteResult":
         """Check codings and write them into ``coder``'s layer in one transaction.
 
         Parameters
@@ -258,6 +260,8 @@ class CodingMixin(ProjectBase):
             ``codings`` come grouped by transcript: they are checked and written as they stream
             (:class:`mio_qual.coding.layers.CheckedCodings`), never held in a list (a ``.qdpx``
             import of millions of codings).
+        detail : mapping, optional
+            More for the audit trail's entry (see :attr:`mio_qual.coding.layers.LayerWrite.detail`).
 
         Returns
         -------
@@ -309,7 +313,7 @@ class CodingMixin(ProjectBase):
                                                transcript_ids=covered, at=created)
             self.store.audit(action, target=coder, codebook_version=version, detail={
                 "origin": origin, "source_file": source_name, "inserted": inserted, "removed": removed,
-                "transcripts": sorted(written)})
+                "transcripts": sorted(written), **(detail or {})})
         return WriteResult(coder=coder, inserted=inserted, removed=removed, source_file=source_name)
 
     def delete_layer(self, coder: str, origin: str | None = None,

@@ -54,6 +54,9 @@ class Aim3Facts:
         As recorded (None: not recorded).
     n_x : int
         X ratings (an extension to Damschroder & Lowery's scale).
+    sheet : dict or None
+        The latest filled reconciliation sheet's decided and undecided rows
+        (:func:`mio_qual.reports.methods.sheet_decisions`); None when no import counted them.
     """
 
     coders: tuple[str, ...] = ()
@@ -68,6 +71,7 @@ class Aim3Facts:
     n_rating_unresolved: int = 0
     raters_knew_outcomes: bool | None = None
     n_x: int = 0
+    sheet: dict | None = None
 
 
 @dataclass
@@ -121,13 +125,25 @@ def aim3_methods(data: Aim3Data) -> list[str]:
                 f"{b}'s layers: it holds {_n(facts.consensus_codings, 'coding')}, {facts.n_agreed:,} of them codings "
                 "both coders made")
         if facts.n_decided_codings:
-            text += f" and {facts.n_decided_codings:,} from decisions on their disagreements"
-        text += (f". The two coders' layers still differ in {_n(facts.n_disagreements, 'place')}; "
-                 + ("these were not decided and their codings are not part of the consensus layer, so the evidence "
-                    "behind each rating is what both coders coded (or what was decided)."
-                    if not facts.n_decided_codings else
-                    "where no decision was recorded, the codings are not part of the consensus layer.")
-                 if facts.n_disagreements else "every disagreement was decided.")
+            text += f" and {_n(facts.n_decided_codings, '')} from decisions on their disagreements"
+        text += ". "
+        if facts.sheet is not None:
+            from .methods import undecided_sentence
+
+            text += undecided_sentence(facts.sheet)
+            listed = int(facts.sheet["decided"]) + int(facts.sheet["undecided"])
+            if facts.n_disagreements != listed:
+                text += (f" The two coders' layers now differ in {_n(facts.n_disagreements, 'place')}, where the sheet"
+                         f" lists {_n(listed, '')}: they changed after the sheet was made, and a place the sheet does"
+                         " not list has no decision.")
+        elif facts.n_disagreements:
+            text += (f"The two coders' layers still differ in {_n(facts.n_disagreements, 'place')}; "
+                     + ("these were not decided and their codings are not part of the consensus layer, so the "
+                        "evidence behind each rating is what both coders coded (or what was decided)."
+                        if not facts.n_decided_codings else
+                        "where no decision was recorded, the codings are not part of the consensus layer."))
+        else:
+            text += "Every disagreement was decided."
         out.append(text)
     else:
         out.append("**Evidence.** Construct ratings rest on the human coding layers merged (no consensus layer was "

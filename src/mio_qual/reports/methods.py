@@ -184,11 +184,62 @@ def describe_coding(facts: "ProjectFacts") -> list[str]:
 _RECONCILE_SOURCE = re.compile(r"^reconcile_(?P<a>.+)_(?P<b>[^_]+)_(?P<unit>span|sentence|paragraph|turn)$")
 
 
+def sheet_decisions(decisions: Sequence[Any]) -> dict[str, Any] | None:
+    """The latest import of a filled reconciliation sheet that counted its decided and undecided rows.
+
+    Parameters
+    ----------
+    decisions : sequence of dict
+        The audit details of the decision imports, oldest first (:attr:`ProjectFacts.decisions`).
+
+    Returns
+    -------
+    dict or None
+        With ``decided``, ``undecided`` and ``source_file``; None when no import recorded them
+        (none was made, or it was made before they were recorded).
+    """
+    for detail in reversed(list(decisions)):
+        if isinstance(detail, dict) and all(isinstance(detail.get(k), int) for k in ("decided", "undecided")):
+            return detail
+    return None
+
+
+def undecided_sentence(sheet: dict[str, Any]) -> str:
+    """How many of a reconciliation sheet's disagreements were decided and how many were not.
+
+    The Methods and Aim 3 sections both say it in these words, so that an undecided row is never
+    counted in one place and hidden in the other.
+
+    Examples
+    --------
+    >>> undecided_sentence({"decided": 18, "undecided": 4, "source_file": "reconcile.xlsx"})[:78]
+    'Of the 22 disagreements listed in reconcile.xlsx, 18 were decided and four wer'
+    """
+    decided, undecided = int(sheet["decided"]), int(sheet["undecided"])
+    total = decided + undecided
+    where = f"listed in {sheet.get('source_file') or 'the reconciliation sheet'}"
+    if not undecided:
+        return (f"The disagreement {where} was decided." if total == 1 else
+                f"Each of the {number(total)} disagreements {where} was decided.")
+    if not decided:
+        return (f"None of the {number(total)} disagreements {where} had been decided: their codings are not part of"
+                " the consensus layer, nor of the themes and displays that read it.")
+    verb = {1: "was"}
+    return (f"Of the {number(total)} disagreements {where}, {number(decided)} {verb.get(decided, 'were')} decided and"
+            f" {number(undecided)} {verb.get(undecided, 'were')} left undecided: the codings of the undecided ones are"
+            " not part of the consensus layer, nor of the themes and displays that read it.")
+
+
 def describe_reconciliation(facts: "ProjectFacts") -> list[str]:
-    """The consensus layer(s): what they were built from, read from the codings' source and the audit trail."""
+    """The consensus layer(s): what they were built from, read from the codings' source and the audit trail.
+
+    A filled reconciliation sheet's undecided rows are counted (:func:`undecided_sentence`), never left
+    out: defaults never hide an undecided reconciliation.
+    """
     consensus = [layer for layer in facts.layers if layer.origin == "consensus"]
     if not consensus:
         return []
+    sheet = sheet_decisions(facts.decisions)
     texts = []
     for layer in consensus:
         parts = []
@@ -200,18 +251,17 @@ def describe_reconciliation(facts: "ProjectFacts") -> list[str]:
                 how = ("passages to which both coders applied the same code, overlapping enough to count as the"
                        " same passage, each kept as the union of the two passages" if unit == "span" else
                        f"{unit}s to which both coders applied the same code")
-                parts.append(f"{n:,} codings came from comparing the layers of {match['a']} and {match['b']}: {how}")
+                parts.append(f"{number(n)} came from comparing the layers of {match['a']} and {match['b']} ({how})")
             elif source:
                 decided = True
-                parts.append(f"{n:,} codings came from reconciliation decisions recorded in {source}")
+                parts.append(f"{number(n)} from reconciliation decisions recorded in {source}")
             else:
-                parts.append(f"{n:,} codings were added without a recorded source")
+                parts.append(f"{number(n)} were added without a recorded source")
         text = (f"**Reconciliation.** A consensus layer was built from the coders' layers ({layer.coder}:"
-                f" {layer.codings:,} codings in {number(layer.transcripts, 'transcript')}). "
-                + "; ".join(p[0].upper() + p[1:] for p in parts) + ".")
-        undecided = [detail.get("undecided") for detail in facts.decisions if isinstance(detail, dict)]
-        if undecided and isinstance(undecided[-1], int) and undecided[-1]:
-            text += f" {number(undecided[-1], 'disagreement').capitalize()} had not been decided when this was written."
+                f" {number(layer.codings, 'coding')} in {number(layer.transcripts, 'transcript')}). Of these codings, "
+                + ("; ".join(parts[:-1]) + "; and " if len(parts) > 1 else "") + parts[-1] + ".")
+        if sheet is not None:  # also when no decision added a coding (every decided row said "neither")
+            text += " " + undecided_sentence(sheet)
         elif not decided:
             text += (" No reconciliation decisions have been imported: the layer holds only what both coders"
                      " agreed on, and the passages they disagreed on are in neither the layer nor these results.")
@@ -480,6 +530,6 @@ def methods_paragraphs(facts: "ProjectFacts", *, extra: Iterable[str] = ()) -> l
     return parts
 
 
-__all__ = ["methods_paragraphs", "agreement_intervals", "agreement_conventions", "describe_data", "describe_codebook", "describe_coding", "describe_reconciliation",
+__all__ = ["methods_paragraphs", "agreement_intervals", "agreement_conventions", "describe_data", "describe_codebook", "describe_coding", "describe_reconciliation", "sheet_decisions", "undecided_sentence",
            "describe_autocoding", "describe_ratings", "describe_quant", "rating_raters", "source_kinds", "number",
            "join_words", "role_label", "clinic_label"]
