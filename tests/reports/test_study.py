@@ -33,6 +33,24 @@ def test_themes_quote_the_analysts_words_redacted(tmp_path) -> None:
     project.close()
 
 
+def test_reconciliation_notes_are_not_quoted_as_coders_memos(tmp_path) -> None:
+    """New-user walk: themes listed "Coders' memos: 'reconciled: keep A (D0003)'" (a sheet's note, not a memo)."""
+    project = make_study(tmp_path / "study")
+    inputs = project._report_inputs((), themes=project._themes_data(None), constructs=project.constructs())
+    inputs.themes.memos = pd.DataFrame({
+        "transcript_id": ["T01", "T01", "T02", "T02"], "code": ["IS.J2", "IS.J2", "IS.J2", "IS.J2"],
+        "memo": ["(+) room protected", "reconciled: keep A (D0003)", "reconciled: code: IS.J2 (D0018)",
+                 "reconciled: keep B (D0003)"], "clinic": ["northside", "northside", "downtown", "northside"]})
+    result = themes_report(inputs, tmp_path / "themes.docx", max_quotes=2, charts=False)
+    paragraphs = [p.text for p in docx.Document(str(result.path)).paragraphs]
+    assert "Coders' memos. \u201c(+) room protected\u201d (northside)." in paragraphs
+    assert not any("reconciled:" in p for p in paragraphs)
+    assert ("Decided in reconciliation. Some codings here come from the team's decisions on the coders' disagreements"
+            " rather than from both coders: rows D0003 (northside) and D0018 (downtown) of the reconciliation sheet."
+            in paragraphs)
+    project.close()
+
+
 def test_limitations_come_from_the_project(tmp_path) -> None:
     project = make_study(tmp_path / "study")
     inputs = project._report_inputs((), constructs=project.constructs())

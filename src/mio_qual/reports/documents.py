@@ -584,12 +584,30 @@ def _analysts_words(b: ReportBuilder, data: ThemesData, construct: str, codes: s
                 pinned.append((_short(row.quote, 600), f"{str(row.case_id).title()}, quote chosen by the raters"))
     memos = data.memos
     if memos is not None and len(memos):
+        from ..coding.reconcile import DECISION_MEMO
+
         mine = memos[memos["code"].isin(codes)]
-        if len(mine):
+        # a reconciliation sheet's note ("reconciled: keep A (D0003)") is no coder's memo: said apart, not quoted
+        decided = mine["memo"].map(lambda memo: DECISION_MEMO.match(str(memo)))
+        own = mine[decided.isna()]
+        if len(own):
             shown = [f"\u201c{_short(r.memo, 200)}\u201d ({r.clinic or r.transcript_id})"
-                     for r in mine.head(5).itertuples(index=False)]
+                     for r in own.head(5).itertuples(index=False)]
             b.paragraph("**Coders' memos.** " + "; ".join(shown) + ".")
+        rows = list(dict.fromkeys(f"{match['row']} ({r.clinic or r.transcript_id})"
+                                  for match, r in zip(decided, mine.itertuples(index=False)) if match))
+        if rows:
+            b.paragraph("**Decided in reconciliation.** Some codings here come from the team's decisions on the coders'"
+                        f" disagreements rather than from both coders: {_rows(rows)} of the reconciliation sheet.")
     return pinned
+
+
+def _rows(rows: list[str], limit: int = 8) -> str:
+    """``'rows D0003 (hillcrest) and D0018 (southport)'``, the first ``limit`` and how many more."""
+    from .methods import join_words
+
+    shown = rows[:limit] + ([f"{len(rows) - limit:,} more"] if len(rows) > limit else [])
+    return ("row " if len(rows) == 1 else "rows ") + join_words(shown)
 
 
 def _rapid_for_domain(b: ReportBuilder, data: ThemesData, domain: str, clinics: Sequence[str]) -> None:
