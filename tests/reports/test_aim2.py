@@ -43,3 +43,25 @@ def test_aim2_section_says_what_is_missing(project, tmp_path: Path) -> None:  # 
     text = "\n".join(p.text for p in document.paragraphs)
     assert "no activity list" in text and "no strategy log" in text and "no facilitation log" in text
     assert pngs == []
+
+
+def test_an_empty_predictor_matrix_says_what_is_missing(project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """New-user walk: with outcomes but no activity list or facilitation log, "Table 4. Pre-implementation
+    completion and facilitation dose against outcomes" was printed as headers over no row."""
+    project.import_quant(SAMPLE / "quant" / "reach_adoption.csv")
+    document, _ = _write(project, tmp_path / "no-logs.docx")
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Pre-implementation completion and facilitation dose against outcomes" not in text  # no empty table
+    assert [t.rows[0].cells[0].text for t in document.tables].count("Predictor") == 0
+    assert ("Pre-implementation completion and facilitation dose cannot be set against the outcomes yet: the project"
+            " has neither an activity list with completion dates nor a facilitation log (add them with"
+            " \u201cmio-qual implementation import activities FILE\u201d") in text
+    # the cases table (the outcomes per clinic) is still shown
+    assert find_table(document, "Agency") is not None
+    # with a facilitation log and no outcome, the sentence names the outcomes instead
+    import pandas as pd
+
+    from mio_qual.reports.aim2 import no_matrix_sentence
+
+    only_dose = pd.DataFrame({"clinic": ["a", "b"], "facilitation_minutes": [30.0, 0.0]})
+    assert "no reach, adoption, FIM or fidelity value per clinic" in no_matrix_sentence(only_dose)

@@ -81,6 +81,29 @@ def _reaim_wide(reaim: "pd.DataFrame") -> "pd.DataFrame":
     return wide.rename(columns={"dimension": "Dimension", "indicator": "Indicator"})
 
 
+def no_matrix_sentence(cases: "pd.DataFrame") -> str:
+    """Why the predictor x outcome matrix has no row, and the commands that add what it lacks.
+
+    Parameters
+    ----------
+    cases : DataFrame
+        One row per clinic (:meth:`mio_qual.project.Project.predictor_cases`): the predictor and
+        outcome columns the project could fill.
+    """
+    from ..implementation.reaim import PREDICTORS
+
+    def holds(column: str) -> bool:
+        return column in cases.columns and bool(cases[column].notna().any())
+
+    lead = "Pre-implementation completion and facilitation dose cannot be set against the outcomes yet: the project has"
+    if any(holds(p) for p in PREDICTORS):  # a predictor is there: the outcomes are not
+        return (f"{lead} no reach, adoption, FIM or fidelity value per clinic to set them against (add them with"
+                " \u201cmio-qual quant import FILE\u201d).")
+    return (f"{lead} neither an activity list with completion dates nor a facilitation log (add them with"
+            " \u201cmio-qual implementation import activities FILE\u201d, \u201c... import activity_dates FILE\u201d and"
+            " \u201c... import facilitation FILE\u201d).")
+
+
 def write_aim2(b: "ReportBuilder", data: Aim2Data, figure_path: Callable[[str], Path], *, level: int = 1,
                charts: bool = True) -> list[Path]:
     """Write the Aim 2 section.
@@ -161,7 +184,11 @@ def write_aim2(b: "ReportBuilder", data: Aim2Data, figure_path: Callable[[str], 
     if data.predictors is not None:
         b.heading("Predictors and outcomes", level + 1)
         b.paragraph(" ".join(data.predictors.notes))
+        cases = data.predictors.tables[0].frame
         for table in data.predictors.tables:
+            if not len(table.frame):  # headers over no row say nothing: say what is missing and how to add it
+                b.paragraph(no_matrix_sentence(cases))
+                continue
             b.table(_readable(table.frame.drop(columns=["reading"], errors="ignore")), table.title)
 
     if charts and data.timelines:
@@ -175,4 +202,4 @@ def write_aim2(b: "ReportBuilder", data: Aim2Data, figure_path: Callable[[str], 
     return written
 
 
-__all__ = ["Aim2Data", "write_aim2"]
+__all__ = ["Aim2Data", "write_aim2", "no_matrix_sentence"]
