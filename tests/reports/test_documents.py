@@ -153,10 +153,16 @@ def test_study_report_sections_and_generated_methods(study):
     assert top == ["About this report", "Methods", "Aim 2: implementation processes by clinic and agency",
                    "Aim 3: determinants of implementation", "Reliability of the coding", "Limitations", "Appendices"]
     # the appendices are separate documents, named in the report
+    # no automatic suggestions, no appendix for them: the others are lettered A, B, C without a gap (new-user walk
+    # found A, B, D), in their file names, their titles and the report's list
     assert [a.path.name for a in result.appendices] == ["study-appendix-a-agreement.docx",
                                                        "study-appendix-b-disagreements.docx",
-                                                       "study-appendix-d-codebook.docx"]
+                                                       "study-appendix-c-codebook.docx"]
+    assert [next(p.text for p in docx.Document(str(a.path)).paragraphs if p.text) for a in result.appendices] == [
+        "Appendix A. Inter-rater agreement", "Appendix B. Disagreements between coders", "Appendix C. Coder's manual"]
     text = "\n".join(p.text for p in document.paragraphs)
+    assert "Appendix C. Coder's manual (study-appendix-c-codebook.docx)" in text and "Appendix D" not in text
+    assert "evaluation of automatic suggestions" not in text  # the opening paragraph lists only what was written
     assert all(a.path.name in text and a.path in result.files for a in result.appendices)
     assert "Limitations" in top and "two clinics: comparisons across clinics" in text
     methods = []

@@ -62,6 +62,12 @@ def test_limitations_come_from_the_project(tmp_path) -> None:
     assert not any("Automatic suggestions" in s for s in sentences)
     one = limitations(inputs, "Inter-rater agreement needs two coders.", [])
     assert "Coding reliability could not be assessed: inter-rater agreement needs two coders." in one
+    # one coder and automatic suggestions: no agreement appendices, so the evaluation is Appendix A
+    from mio_qual.reports.study import appendix_letters
+
+    letters = appendix_letters(["codebook", "autocode"])
+    assert letters == {"autocode": "A", "codebook": "B"}
+    assert any("(Appendix A); no finding rests on them" in s for s in limitations(inputs, "none", ["rules"], letters))
     project.close()
 
 

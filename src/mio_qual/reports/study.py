@@ -15,9 +15,10 @@ The report itself is short and reads in the order of a grant's aims:
 7. Appendices: a list of the separate documents.
 
 The appendices are separate Word files beside the report (``<stem>-appendix-a-agreement.docx``
-...): full agreement tables (A), disagreement lists (B), evaluation of automatic suggestions
-(C) and the coder's manual (D). Each is written only when it has content; the report names each
-one and what it holds.
+...): full agreement tables, disagreement lists, evaluation of automatic suggestions and the
+coder's manual, in that order. Each is written only when it has content and the ones written are
+lettered consecutively (A, B, C: no gap for one left out), in their file names, titles and every
+cross-reference in the text (:func:`appendix_letters`); the report names each one and what it holds.
 
 Like every report here, this module takes a :class:`~mio_qual.reports.documents.ReportInputs`
 and never reads the store.
@@ -27,7 +28,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from . import methods as m
 from .documents import (STAT_LABELS, AgreementData, ReportInputs, ReportResult, _agreement, _Context, _finish,
@@ -37,27 +38,40 @@ from .documents import (STAT_LABELS, AgreementData, ReportInputs, ReportResult, 
 if TYPE_CHECKING:  # pragma: no cover
     from .builder import ReportBuilder
 
-#: The appendices: file suffix, title, what each holds.
+#: The appendices in their order: name, title, what each holds (lettered by :func:`appendix_letters`).
 APPENDICES = (
-    ("a-agreement", "Appendix A. Inter-rater agreement", "the method, the agreement table of every code in CFIR order"
+    ("agreement", "Inter-rater agreement", "the method, the agreement table of every code in CFIR order"
      " with intervals, and agreement per transcript (the chart is in the reliability section)"),
-    ("b-disagreements", "Appendix B. Disagreements between coders", "every unit the coders coded differently,"
+    ("disagreements", "Disagreements between coders", "every unit the coders coded differently,"
      " de-identified, with each coder's codes (the full list also as CSV)"),
-    ("c-autocode", "Appendix C. Automatic coding suggestions", "how well the keyword rules and the model agree with"
+    ("autocode", "Automatic coding suggestions", "how well the keyword rules and the model agree with"
      " the human coding, code by code"),
-    ("d-codebook", "Appendix D. Coder's manual", "the codebook the coding was checked against, with definitions,"
+    ("codebook", "Coder's manual", "the codebook the coding was checked against, with definitions,"
      " inclusion and exclusion criteria and how often each code was applied"),
 )
 
 
+def appendix_letters(names: Iterable[str]) -> dict[str, str]:
+    """Consecutive letters for the appendices written, in the order of :data:`APPENDICES`.
+
+    Examples
+    --------
+    >>> appendix_letters(["codebook", "agreement", "disagreements"])
+    {'agreement': 'A', 'disagreements': 'B', 'codebook': 'C'}
+    """
+    written = set(names)
+    return {name: "ABCDEFGH"[i] for i, name in enumerate(n for n, _, _ in APPENDICES if n in written)}
+
+
 def appendix_path(path: Path, key: str) -> Path:
-    """Where appendix ``key`` of the report at ``path`` is written (beside it)."""
+    """Where appendix ``key`` (its letter and name, ``c-codebook``) of the report at ``path`` is written (beside it)."""
     return path.with_name(f"{path.stem}-appendix-{key}.docx")
 
 
-def _appendix(inputs: ReportInputs, path: Path, key: str, charts: bool,
+def _appendix(inputs: ReportInputs, path: Path, name: str, letters: dict[str, str], charts: bool,
               write: Callable[["ReportBuilder", _Context], None]) -> ReportResult:
-    title = next(t for k, t, _ in APPENDICES if k == key)
+    key = f"{letters[name].lower()}-{name}"
+    title = f"Appendix {letters[name]}. " + next(t for n, t, _ in APPENDICES if n == name)
     ctx = _start(inputs, appendix_path(path, key), title, charts)
     b = ctx.builder
     b.title_page(title, "Implementation study of Mothering from the Inside Out (MIO)", _study_lines(inputs))
@@ -65,8 +79,9 @@ def _appendix(inputs: ReportInputs, path: Path, key: str, charts: bool,
     return _finish(ctx, f"appendix-{key}")
 
 
-def _reliability(b: "ReportBuilder", ctx: _Context, data: AgreementData | str) -> None:
-    """A paragraph, the codes below the convention by name, and the agreement chart; the tables are Appendix A."""
+def _reliability(b: "ReportBuilder", ctx: _Context, data: AgreementData | str, letter: str = "A") -> None:
+    """A paragraph, the codes below the convention by name, and the agreement chart; the tables are the agreement
+    appendix (``letter``)."""
     if isinstance(data, str):
         ctx.say_absent(data)
         return
@@ -79,8 +94,8 @@ def _reliability(b: "ReportBuilder", ctx: _Context, data: AgreementData | str) -
             weak = info.sort(weak)
         if weak:
             b.paragraph(f"Findings that rest on {m.join_words(weak)} should be read with caution: the coders'"
-                        " agreement on these codes fell below the tentative level. Appendix A gives every code's"
-                        " agreement with its interval.")
+                        f" agreement on these codes fell below the tentative level. Appendix {letter} gives every"
+                        " code's agreement with its interval.")
     if ctx.charts and len(codes):
         from .charts import agreement_chart
         from .documents import DEFAULT_THRESHOLDS, THRESHOLD_STATS, chart_intervals
@@ -101,7 +116,7 @@ def _reliability(b: "ReportBuilder", ctx: _Context, data: AgreementData | str) -
                     " without an interval was too rare for one"))
 
 
-def _autocode_summary(b: "ReportBuilder", evaluations: list[Any]) -> None:
+def _autocode_summary(b: "ReportBuilder", evaluations: list[Any], letter: str = "C") -> None:
     parts = []
     for evaluation in evaluations:
         table = evaluation.table.set_index("code")
@@ -115,10 +130,11 @@ def _autocode_summary(b: "ReportBuilder", evaluations: list[Any]) -> None:
     if parts:
         b.paragraph("**Automatic coding suggestions.** Suggestions were compared with the human coding ("
                     + "; ".join(parts) + "). They were used only to point coders at passages, never as findings;"
-                    " Appendix C gives the evaluation code by code.")
+                    f" Appendix {letter} gives the evaluation code by code.")
 
 
-def limitations(inputs: ReportInputs, data: AgreementData | str, evaluations: list[Any]) -> list[str]:
+def limitations(inputs: ReportInputs, data: AgreementData | str, evaluations: list[Any],
+                letters: dict[str, str] | None = None) -> list[str]:
     """The limitations that are true of this project, each one sentence or two, from its own numbers.
 
     Parameters
@@ -128,6 +144,8 @@ def limitations(inputs: ReportInputs, data: AgreementData | str, evaluations: li
         The agreement (or why there is none).
     evaluations : list of Evaluation
         Evaluations of automatic suggestions.
+    letters : dict, optional
+        The appendices' letters (:func:`appendix_letters`); by default every appendix is written.
 
     Returns
     -------
@@ -159,8 +177,9 @@ def limitations(inputs: ReportInputs, data: AgreementData | str, evaluations: li
     if not counts.get("ratings"):
         out.append("No construct ratings were recorded, so the themes are not linked to implementation outcomes.")
     if evaluations:
-        out.append("Automatic suggestions agree only partly with the human coding (Appendix C); no finding rests"
-                   " on them.")
+        letter = (letters or appendix_letters(n for n, _, _ in APPENDICES)).get("autocode", "C")
+        out.append(f"Automatic suggestions agree only partly with the human coding (Appendix {letter}); no finding"
+                   " rests on them.")
     out.append("Names are replaced using the speaker roster and its aliases; a name the roster does not list may"
                " remain in a quote. The command \u201cmio-qual report names\u201d lists capitalised words that may be"
                " such names, for review before the report is shared.")
@@ -198,17 +217,20 @@ def study_report(inputs: ReportInputs, path: str | Path, *, title: str = "Qualit
     data = _agreement(inputs)
     evaluations = list(inputs.evaluations or [])
     appendices: list[ReportResult] = []
+    autocode = bool(evaluations or inputs.origins.get("rules") or inputs.origins.get("model"))
+    letters = appendix_letters((["agreement", "disagreements"] if not isinstance(data, str) else [])
+                               + (["autocode"] if autocode else []) + ["codebook"])
     if not isinstance(data, str):
         # the agreement chart is in the report itself (reliability section): drawn once, not again here
-        appendices.append(_appendix(inputs, path, "a-agreement", False,
+        appendices.append(_appendix(inputs, path, "agreement", letters, False,
                                     lambda b2, c2: write_agreement(b2, c2, data, level=1, appendix=False)))
-        appendices.append(_appendix(inputs, path, "b-disagreements", charts,
+        appendices.append(_appendix(inputs, path, "disagreements", letters, charts,
                                     lambda b2, c2: write_disagreements(b2, c2, data, level=1, max_rows=max_rows,
                                                                        heading="Disagreements")))
-    if evaluations or inputs.origins.get("rules") or inputs.origins.get("model"):
-        appendices.append(_appendix(inputs, path, "c-autocode", charts,
+    if autocode:
+        appendices.append(_appendix(inputs, path, "autocode", letters, charts,
                                     lambda b2, c2: write_autocode(b2, c2, evaluations, level=1)))
-    appendices.append(_appendix(inputs, path, "d-codebook", charts,
+    appendices.append(_appendix(inputs, path, "codebook", letters, charts,
                                 lambda b2, c2: write_codebook(b2, inputs.codebook or codebook_data(None), level=1)))
 
     b.title_page(title, subtitle or "Implementation study of Mothering from the Inside Out (MIO)",
@@ -216,7 +238,7 @@ def study_report(inputs: ReportInputs, path: str | Path, *, title: str = "Qualit
     b.toc(levels=2)
     b.page_break()
     b.heading("About this report")
-    b.paragraph(_about(inputs, data))
+    b.paragraph(_about(inputs, data, letters))
     b.heading("Methods")
     extra = [agreement_method(data)] if not isinstance(data, str) else []
     if inputs.rapid is not None:
@@ -257,18 +279,18 @@ def study_report(inputs: ReportInputs, path: str | Path, *, title: str = "Qualit
         write_rapid(b, inputs.rapid, level=2)
 
     b.heading("Reliability of the coding")
-    _reliability(b, ctx, data)
-    _autocode_summary(b, evaluations)
+    _reliability(b, ctx, data, letters.get("agreement", "A"))
+    _autocode_summary(b, evaluations, letters.get("autocode", "C"))
 
     b.heading("Limitations")
-    b.bullets(limitations(inputs, data, evaluations))
+    b.bullets(limitations(inputs, data, evaluations, letters))
 
     b.heading("Appendices")
     b.paragraph("The appendices are separate documents beside this one:")
     for result in appendices:
-        key = result.kind.removeprefix("appendix-")
-        _, heading, holds = next(a for a in APPENDICES if a[0] == key)
-        b.paragraph(f"**{heading}** ({result.path.name}): {holds}.")
+        name = result.kind.removeprefix("appendix-")[2:]
+        _, heading, holds = next(a for a in APPENDICES if a[0] == name)
+        b.paragraph(f"**Appendix {letters[name]}. {heading}** ({result.path.name}): {holds}.")
     result = _finish(ctx, "study")
     for appendix in appendices:
         result.files.extend(appendix.files)
@@ -277,7 +299,7 @@ def study_report(inputs: ReportInputs, path: str | Path, *, title: str = "Qualit
     return result
 
 
-def _about(inputs: ReportInputs, data: AgreementData | str) -> str:
+def _about(inputs: ReportInputs, data: AgreementData | str, letters: dict[str, str]) -> str:
     """The study report's opening paragraph: what it holds and how people are named."""
     counts = inputs.counts
     parts = ["This report was written by mio-qual from the project's store: every number, table and quote below"
@@ -287,12 +309,14 @@ def _about(inputs: ReportInputs, data: AgreementData | str) -> str:
                 "Aim 3's themes by CFIR construct" if counts.get("codings") else None,
                 "joint displays of construct ratings and outcomes" if counts.get("ratings") else None,
                 "the reliability of the coding" if not isinstance(data, str) else None, "the study's limitations"]
-    parts.append("It covers " + m.join_words([x for x in sections if x]) + "; the full agreement tables, the"
-                 " disagreements, the evaluation of automatic suggestions and the coder's manual are separate"
-                 " appendices.")
+    held = {"agreement": "the full agreement tables", "disagreements": "the disagreements",
+            "autocode": "the evaluation of automatic suggestions", "codebook": "the coder's manual"}
+    apart = "is a separate appendix" if len(letters) == 1 else "are separate appendices"
+    parts.append("It covers " + m.join_words([x for x in sections if x]) + "; "
+                 + m.join_words([held[name] for name in letters]) + f" {apart}.")
     parts.append("Participants are identified by study id and role only; names of participants and of people they"
                  " mention are replaced with [name].")
     return " ".join(parts)
 
 
-__all__ = ["study_report", "limitations", "appendix_path", "APPENDICES"]
+__all__ = ["study_report", "limitations", "appendix_path", "appendix_letters", "APPENDICES"]
