@@ -8,6 +8,8 @@ import zipfile
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
+
 from helpers import REPO
 from helpers.cli import run_captured
 from mio_qual import Project
@@ -161,9 +163,26 @@ def test_qualcoder_project_import_export_import_keeps_its_objects(tmp_path: Path
                  s["memo"]) for s in sels}
 
     assert kept(qualcoder_selections(exported)) == kept(qualcoder_selections(root))
+
+    def source(root: ET.Element) -> tuple:
+        (src,) = root.iter(f"{Q}TextSource")
+        description = src.find(f"{Q}Description")
+        return (src.get("guid"), src.get("name"), src.get("creatingUser"), src.get("creationDateTime"),
+                description.text if description is not None else None)
+
+    # the source's own name, author, date and description (they were replaced by the transcript id
+    # and the time of the import, and the description dropped, before)
+    assert source(root) == ("4584331a-91ff-431d-a65e-31276ecbb13b", "interview_01.txt",
+                            "832bf58b-7faa-40fd-a2e7-2bdd4ce7f5de", "2026-12-04T12:00:00Z", "first interview")
+    assert source(exported) == source(root)
+    xmlschema = pytest.importorskip("xmlschema")
+    with zipfile.ZipFile(out) as archive:
+        xmlschema.XMLSchema(str(REPO / "tests" / "data" / "refi-qda" / "Project.xsd")).validate(
+            archive.read("project.qde").decode("utf-8"))
     again = Project.create(tmp_path / "again")
     again.import_qdpx(out, codebook=out)
     second = tmp_path / "second.qdpx"
     again.export_qdpx(second)
     assert kept(qualcoder_selections(project_xml(second))) == kept(qualcoder_selections(root))
     assert users(project_xml(second)) == users(root) and code_tree(project_xml(second)) == code_tree(root)
+    assert source(project_xml(second)) == source(root)

@@ -364,6 +364,7 @@ class QdeSource:
     line: int | None = None
     notes: list[str] = field(default_factory=list)  # NoteRef target GUIDs (memos on the whole source)
     created: str | None = None
+    description: str | None = None  # its own Description
 
 
 @dataclass
@@ -562,6 +563,7 @@ def _source(element: Any, *, path: str | Path, selections: Sequence[QdeSelection
         line=element.sourceline,
         notes=_note_refs(element),
         created=element.get("creationDateTime"),
+        description=_text(_child(element, "Description")) or None,
     )
     content = _child(element, "PlainTextContent")
     if content is not None:

@@ -380,6 +380,12 @@ def _source_guid(source: QdpxSource, objects: Mapping[str, Mapping[str, tuple[st
     return kept[0] if kept else stable_guid("source", source.transcript_id, source.text_hash)
 
 
+def _source_own(source: QdpxSource, objects: Mapping[str, Mapping[str, tuple[str, str | None]]]) -> dict[str, str]:
+    """What a ``.qdpx`` said of the transcript's source: its own name, date, author GUID, description."""
+    kept = objects.get("source", {}).get(source.transcript_id)
+    return json.loads(kept[1]) if kept and kept[1] else {}
+
+
 def _write_qde(stream: Any, layers: list[str], codes: list[_Code], sources: Sequence[QdpxSource],
                texts: Mapping[str, str], by_source: dict[str, list[tuple]], offsets: str, project_name: str,
                result: ExportResult, objects: Mapping[str, Mapping[str, tuple[str, str | None]]]) -> None:
@@ -392,6 +398,7 @@ def _write_qde(stream: Any, layers: list[str], codes: list[_Code], sources: Sequ
     kept_users = objects.get("user", {})
     users = {coder: kept_users[coder][0] if coder in kept_users else stable_guid("user", coder)
              for coder in [*layers, *sorted(set(kept_users) - set(layers))]}  # users without codings too
+    exported_users = {guid.lower(): guid for guid in users.values()}  # a source's author is written if one
     kept_selections, kept_codings = objects.get("selection", {}), objects.get("coding", {})
     whole_keys = set(objects.get("whole", {}))
     not_human: dict[str, str] = {}
@@ -461,8 +468,13 @@ def _write_qde(stream: Any, layers: list[str], codes: list[_Code], sources: Sequ
     for source in sources:
         tid = source.transcript_id
         guid = source_guids[tid]
-        w.start("TextSource", {"guid": guid, "name": tid, "plainTextPath": f"internal://{guid}.txt",
-                               "creationDateTime": xsd_datetime(source.imported_at)})
+        own = _source_own(source, objects)
+        own_user = (own.get("user") or "").lower()
+        w.start("TextSource", {"guid": guid, "name": own.get("name") or tid, "plainTextPath": f"internal://{guid}.txt",
+                               "creatingUser": exported_users.get(own_user),
+                               "creationDateTime": xsd_datetime(own.get("created") or source.imported_at)})
+        if own.get("description"):
+            w.text("Description", own["description"])
         rows = by_source.get(tid, [])
         keys = [coding_key(tid, r[0], r[1], r[2], r[3]) for r in rows]
         spans = [(r, k) for r, k in zip(rows, keys) if k not in whole_keys]
