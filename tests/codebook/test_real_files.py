@@ -148,3 +148,54 @@ def test_own_codes_keep_their_ids_through_a_program_that_drops_descriptions(tmp_
     back = load_codebooks([tmp_path / "bare.qdc"])
     dotted = [c for c in cb if "." in c.id]
     assert dotted and {c.id: c.name for c in back if "." in c.id} == {c.id: c.name for c in dotted}
+
+
+QUALCODER_QDC = DATA / "qualcoder" / "Codebook-interop_test.qdc"
+
+
+def _qualcoder_codes(path) -> list[tuple]:
+    """(GUID, name, colour, parent GUID, isCodable, description) of every Code, read with ElementTree."""
+    import xml.etree.ElementTree as ET
+
+    ns = "{urn:QDA-XML:codebook:1.0}"
+    out = []
+
+    def walk(el, parent):
+        for code in el.findall(f"{ns}Code"):
+            desc = code.find(f"{ns}Description")
+            out.append((code.get("guid").lower(), code.get("name"), code.get("color") or "", parent,
+                        code.get("isCodable"), desc.text if desc is not None else ""))
+            walk(code, code.get("guid").lower())
+
+    walk(ET.parse(path).getroot().find(f"{ns}Codes"), None)
+    return out
+
+
+def test_qualcoder_codebook_with_its_byte_order_mark() -> None:
+    """QualCoder writes its .qdc with a UTF-8 byte order mark; its code categories are codes that
+    cannot be coded, with their codes under them."""
+    assert QUALCODER_QDC.read_bytes().startswith(b"\xef\xbb\xbf<?xml")
+    want = _qualcoder_codes(QUALCODER_QDC)
+    assert len(want) == 5 and [c[1] for c in want if c[4] == "false"] == ["Barriers"]
+    assert validate_codebook(QUALCODER_QDC) == []
+    cb = load_codebooks([QUALCODER_QDC])
+    by_id = {c.id: c for c in cb}
+    got = [(c.guid.lower(), c.name, c.color, by_id[c.parent].guid.lower() if c.parent else None,
+            "true" if c.codable else "false", c.definition) for c in cb]
+    assert got == want
+
+
+def test_qualcoder_codebook_round_trip(tmp_path) -> None:
+    cb = load_codebooks([QUALCODER_QDC])
+    out = tmp_path / "again.qdc"
+    to_qdc(cb, out)
+    # QualCoder reads back its own codes: names, GUIDs, colours, tree and codability; each code's
+    # own description first (mio-qual's labelled lines follow it)
+    again = _qualcoder_codes(out)
+    original = _qualcoder_codes(QUALCODER_QDC)
+    assert [c[:5] for c in again] == [c[:5] for c in original]
+    assert all(a[5].startswith(o[5]) for a, o in zip(again, original))
+    back = load_codebooks([out])
+    assert [(c.id, c.name, c.parent, c.guid, c.color, c.codable, c.definition) for c in back] == [
+        (c.id, c.name, c.parent, c.guid, c.color, c.codable, c.definition) for c in cb]
+    assert back.version == cb.version
