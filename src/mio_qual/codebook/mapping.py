@@ -37,7 +37,7 @@ et al. 2009) to the updated CFIR (Damschroder et al. 2022, which maps them in it
 file 4); the construct names are the frameworks' own, the notes are ours. Rows marked
 ``review`` (one-to-many, relocated or removed constructs) need a coder's decision per passage.
 Only the first row could be checked against Additional file 4 itself (its first page was the
-only part readable where we looked); 48 of 61 rows are ``supported`` by the CFIR team's pages on
+only part readable where we looked); 50 of 62 rows are ``supported`` by the CFIR team's pages on
 cfirguide.org that name the original construct or carry its text, and the rest are ``unverified``: the
 ``status`` and ``source`` columns say which, and :func:`map_codings` reports how many
 codings rest on rows that are not verified.
