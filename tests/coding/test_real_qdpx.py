@@ -4,6 +4,8 @@ library's XML parser, independently of mio-qual's REFI reader."""
 
 from __future__ import annotations
 
+import csv
+import io
 import zipfile
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -186,3 +188,58 @@ def test_qualcoder_project_import_export_import_keeps_its_objects(tmp_path: Path
     assert kept(qualcoder_selections(project_xml(second))) == kept(qualcoder_selections(root))
     assert users(project_xml(second)) == users(root) and code_tree(project_xml(second)) == code_tree(root)
     assert source(project_xml(second)) == source(root)
+
+
+QUALCODER_CASES = INTEROP / "qualcoder" / "cases_and_notes.qdpx"
+
+
+def test_qualcoder_cases_variables_and_notes(tmp_path: Path) -> None:
+    """QualCoder's export of a project with a case, case and file variables, a journal and an
+    annotation. Its case points at a GUID that is no source of the file (QualCoder 4.0 gives the
+    SourceRef its rich-text file's GUID): said, not silently dropped; the file's own variable, the
+    journal (text in a file of the archive) and the annotation come in and go back out."""
+    root = project_xml(QUALCODER_CASES)
+    (case,) = root.iter(f"{Q}Case")
+    (ref,) = case.findall(f"{Q}SourceRef")
+    (source,) = root.iter(f"{Q}TextSource")
+    assert case.get("name") == "P01" and ref.get("targetGUID") != source.get("guid")
+    with zipfile.ZipFile(QUALCODER_CASES) as archive:
+        assert f"sources/{ref.get('targetGUID')}.txt" in archive.namelist()  # the file it means
+    notes = {n.get("guid"): n for n in root.iter(f"{Q}Note")}
+    journal = next(n for n in notes.values() if n.get("name") == "Reflexive memo")
+    with zipfile.ZipFile(QUALCODER_CASES) as archive:
+        journal_text = archive.read(journal.get("plainTextPath").replace("internal://", "sources/")).decode("utf-8-sig")
+    assert journal_text == "Money came up before I asked about it."
+
+    project = tmp_path / "study"
+    code, _, err = run_captured(project, "init", project)
+    assert code == 0, err
+    code, out, err = run_captured(project, "coding", "import", QUALCODER_CASES, "--codebook", QUALCODER_CASES)
+    assert code == 0, err
+    said = " ".join((out + err).split())
+    assert "case 'P01' refers to 1 source(s) not imported from the file" in said
+    assert "values (role, years_in_post) are not kept" in said
+    code, listed, err = run_captured(project, "transcripts", "list", "--format", "csv")
+    assert code == 0, err
+    (row,) = csv.DictReader(io.StringIO(listed))
+    assert (row["transcript_id"], row["site"]) == ("interview_01", "Clinic A")  # the file variable
+    back = tmp_path / "back.qdpx"
+    code, _, err = run_captured(project, "coding", "export-qdpx", "--out", back)
+    assert code == 0, err
+    exported = project_xml(back)
+    # the source's own variable, by name and value
+    (src,) = exported.iter(f"{Q}TextSource")
+    variables = {v.get("guid"): v.get("name") for v in exported.iter(f"{Q}Variable")}
+    values = {variables[vv.find(f"{Q}VariableRef").get("targetGUID")]: vv.find(f"{Q}TextValue").text
+              for vv in src.findall(f"{Q}VariableValue")}
+    assert values == {"site": "Clinic A"}
+    # the journal and the annotation keep their GUIDs, authors, dates and text
+    out_notes = {n.get("guid"): n for n in exported.iter(f"{Q}Note")}
+    for guid, note in notes.items():
+        text = journal_text if note is journal else note.find(f"{Q}PlainTextContent").text
+        kept = out_notes[guid]
+        assert (kept.get("name"), kept.get("creatingUser"), kept.get("creationDateTime"),
+                kept.find(f"{Q}PlainTextContent").text) == (note.get("name"), note.get("creatingUser"),
+                                                          note.get("creationDateTime"), text)
+    assert [r.get("targetGUID") for r in src.findall(f"{Q}NoteRef")] == [
+        r.get("targetGUID") for r in source.findall(f"{Q}NoteRef")]

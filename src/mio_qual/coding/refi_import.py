@@ -983,6 +983,13 @@ def _apply_cases(qde: QdeProject, planned: list[_Planned], result: RefiImportRes
         if case.selections:
             result.warnings.append(f"case {case.name!r} groups {len(case.selections)} selection(s); membership by "
                                    "selection is not kept (only whole sources)")
+        missing = [guid for guid in case.sources if guid not in by_guid]
+        if missing:  # QualCoder 4.0 points SourceRef at its rich-text file's GUID, not the TextSource's
+            values = sorted(names.get(g, g) for g in case.variables)
+            result.warnings.append(
+                f"case {case.name!r} refers to {len(missing)} source(s) not imported from the file "
+                f"(SourceRef {', '.join(missing[:3])}{', ...' if len(missing) > 3 else ''}); for those, its membership"
+                + (f" and values ({', '.join(values)})" if values else "") + " are not kept")
         for guid in case.sources:
             plan = by_guid.get(guid)
             if plan is None:
