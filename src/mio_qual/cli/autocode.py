@@ -15,14 +15,13 @@ _UNITS = ("sentence", "paragraph", "turn")
 
 
 def _codebook(names: tuple[str, ...]) -> Any:
-    from ..autocode.units import load_default_codebook
-
-    return load_default_codebook(split_values(names) or None)
+    return get_project().codebook_for(split_values(names) or None)
 
 
 def _codebook_option(func: Any) -> Any:
     return click.option("--codebook", "codebooks", multiple=True, cls=ManyValues,
-                        help="Codebooks to use (default: cfir2 cfir_outcomes mio).")(func)
+                        help="Codebooks to use (default: the project's codebook, `mio-qual codebook use`; "
+                             "without one cfir2 cfir_outcomes mio).")(func)
 
 
 def _interviewer_option(func: Any) -> Any:

@@ -1,4 +1,5 @@
-"""``mio-qual codebook``: list, show, validate and export codebooks; map, merge and rename codes.
+"""``mio-qual codebook``: list, show, validate and export codebooks; choose the project's (``use``);
+map, merge and rename codes.
 
 A thin face over :mod:`mio_qual.codebook`: each command calls the library and prints the
 result with rich (tables) or as CSV/JSON for scripts. Bad input raises
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -92,14 +94,16 @@ def list_cmd(sources: tuple[str, ...], fmt: str) -> None:
 @click.argument("label")
 @click.option(
     "--codebook", "-c", "sources", multiple=True, metavar="NAME|FILE",
-    help="Codebook(s) to look in (default: every bundled codebook).",
+    help="Codebook(s) to look in (default: the project's codebook when in a project that chose one, else every "
+         "bundled codebook).",
 )
 @format_option("table", "json", aliases={"text": "table"})
 def show_cmd(label: str, sources: tuple[str, ...], fmt: str) -> None:
     """Show one code: LABEL may be its id (IS.J1), name or alias (Funding)."""
     from ..codebook import bundled_codebooks, load_codebooks
 
-    cb = load_codebooks(list(sources) or list(bundled_codebooks()))
+    chosen = None if sources else _project_codebook()
+    cb = chosen or load_codebooks(list(sources) or list(bundled_codebooks()))
     code = cb[cb.resolve(label)]
     data = code.to_dict()
     data["ancestors"] = cb.ancestors(code.id)
@@ -197,6 +201,51 @@ def export_cmd(sources: tuple[str, ...], fmt: str, out: Path | None) -> None:
     click.echo(f"wrote {len(cb)} codes ({' + '.join(cb.names)}) to {out} as {fmt}", err=True)
 
 
+def _project_codebook() -> Any:
+    """The codebook of the project the command runs in, or None (no project, or none chosen)."""
+    from ..errors import InputError as _Missing
+
+    try:
+        project = get_project()
+    except _Missing:
+        return None
+    return project.codebook_for() if project.project_codebook() is not None else None
+
+
+@codebook.command("use")
+@click.argument("sources", nargs=-1, metavar="[NAME|FILE...]")
+@click.option("--keep-unknown", is_flag=True,
+              help="Use it although stored codings have codes it lacks (they keep their codes; listed).")
+@format_option("table", "json", aliases={"text": "table"})
+def use_cmd(sources: tuple[str, ...], keep_unknown: bool, fmt: str) -> None:
+    """Make a codebook the project's: every command that takes --codebook uses it when none is named.
+
+    Name bundled codebooks and files (.yaml, .csv, .xlsx, .qdc, .qdpx) to combine, as --codebook
+    does. Its codes are kept in the project (and the choice in `mio-qual log`), so the file may
+    move or change later. A codebook lacking codes of stored codings is refused, listing them:
+    map, rename or merge them first, or pass --keep-unknown. Without SOURCES: show the project's codebook.
+
+    Example: mio-qual codebook use cfir2 cfir_outcomes my-codebook.yaml
+    """
+    from ..project.codebooks import DEFAULT_LABEL
+
+    project = get_project()
+    if not sources:
+        chosen = project.project_codebook()
+        if fmt == "json":
+            print_json(chosen.as_dict() if chosen else {"label": DEFAULT_LABEL})
+        else:
+            click.echo(f"codebook: {chosen.line() if chosen else DEFAULT_LABEL}")
+        return
+    choice = project.use_codebook(list(sources), keep_unknown=keep_unknown)
+    if fmt == "json":
+        print_json({**choice.current.as_dict(), "previous": choice.previous, "unchanged": choice.unchanged,
+                    "unknown_kept": choice.unknown})
+        return
+    for line in choice.lines():
+        say(escape(line))
+
+
 @codebook.command("map")
 @coder_option(required=True, help="The layer to map (it is left as it is).")
 @click.option("--mapping", "-m", required=True, metavar="NAME|FILE",
@@ -204,7 +253,7 @@ def export_cmd(sources: tuple[str, ...], fmt: str, out: Path | None) -> None:
                    "bundled one (cfir2009_cfir2: original CFIR to the updated CFIR).")
 @click.option("--into", metavar="NAME", help="The layer written (default: CODER-MAPPING).")
 @click.option("--codebook", "-c", "targets", multiple=True, metavar="NAME|FILE",
-              help="The target codebook (default: cfir2). Repeatable.")
+              help="The target codebook (default: the project's codebook, else cfir2). Repeatable.")
 @click.option("--from-codebook", "sources", multiple=True, metavar="NAME|FILE",
               help="The codebook the layer was coded with (default: the one stored with its codings).")
 @format_option("table", "csv", "json")
@@ -219,7 +268,7 @@ def map_cmd(coder: str, mapping: str, into: str | None, targets: tuple[str, ...]
 
     Example: mio-qual codebook map --coder jordan --mapping cfir2009_cfir2 --into jordan-cfir2
     """
-    result = get_project().map_layer(coder, mapping, into=into, codebook=list(targets) or "cfir2",
+    result = get_project().map_layer(coder, mapping, into=into, codebook=list(targets) or None,
                                      source_codebook=list(sources) or None)
     for line in result.summary:
         say(escape(line))
@@ -235,7 +284,8 @@ def map_cmd(coder: str, mapping: str, into: str | None, targets: tuple[str, ...]
 @click.option("--into", required=True, metavar="CODE", help="The code they become (it may be one of them).")
 @coder_option(help="Only in this layer (default: every layer).")
 @click.option("--codebook", "-c", "books", multiple=True, metavar="NAME|FILE",
-              help="Check that --into is a code of this codebook. Repeatable.")
+              help="Check that --into is a code of this codebook (default: the project's codebook, when "
+                   "one was chosen). Repeatable.")
 def merge_cmd(codes: tuple[str, ...], into: str, coder: str | None, books: tuple[str, ...]) -> None:
     """Merge codes in the project's codings (recorded in `mio-qual log`).
 
@@ -250,7 +300,8 @@ def merge_cmd(codes: tuple[str, ...], into: str, coder: str | None, books: tuple
 @click.argument("new", metavar="NEW")
 @coder_option(help="Only in this layer (default: every layer).")
 @click.option("--codebook", "-c", "books", multiple=True, metavar="NAME|FILE",
-              help="Check that NEW is a code of this codebook. Repeatable.")
+              help="Check that NEW is a code of this codebook (default: the project's codebook, when one "
+                   "was chosen). Repeatable.")
 def rename_cmd(old: str, new: str, coder: str | None, books: tuple[str, ...]) -> None:
     """Give every coding of code OLD the code NEW (recorded in `mio-qual log`).
 

@@ -23,8 +23,9 @@ coding.add_command(assign)
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @coder_option(help="The coder's layer (required for Word files; sheets may have a coder column).")
 @click.option("--codebook", "codebooks", multiple=True,
-              help="Codebook name or file (repeatable; default: cfir2, cfir_outcomes and mio; with your own: "
-                   "--codebook cfir2 --codebook my-codebook.csv).")
+              help="Codebook name or file (repeatable; default: the project's codebook, `mio-qual codebook use`, "
+                   "else cfir2, cfir_outcomes and mio; with your own: --codebook cfir2 --codebook my-codebook.csv; "
+                   "the first one named becomes the project's).")
 @click.option("--transcript", "transcript_id", help="Transcript of files that name none.")
 @click.option("--skip-problems", is_flag=True, help="Import what can be imported and list the rest.")
 @format_option(choices=("table", "json"))

@@ -122,12 +122,17 @@ def transcripts_show(transcript_id: str, unit: str, fmt: str, out: Path | None) 
 @format_option(choices=("table", "json"))
 def status(fmt: str) -> None:
     """Summarize what the project holds."""
+    from ..project.codebooks import DEFAULT_LABEL
+
     project = get_project()
     summary = project.summary()
+    chosen = project.project_codebook()
     if fmt == "json":
-        print_json(summary)
+        print_json({**summary, "codebook": chosen.as_dict() if chosen else {"label": DEFAULT_LABEL}})
         return
     emit([{"what": what, "count": count} for what, count in summary.items()], "table", title=str(project.folder))
+    line = chosen.line() if chosen else f"{DEFAULT_LABEL}; choose the team's own: mio-qual codebook use FILE"
+    click.echo(f"codebook: {line}")
 
 
 @click.command()

@@ -115,7 +115,8 @@ def problems_error(problems: list[str], hints: Iterable[str | None] = (), codebo
     books = list(codebooks)
     if books and not advice and any("unknown code" in p or "is not in the codebook" in p for p in problems):
         advice.append(f"codes were checked against the codebooks {', '.join(books)}; for codes of your own codebook "
-                      "name every codebook the coding uses: --codebook cfir2 --codebook my-codebook.csv")
+                      "name every codebook the coding uses: --codebook cfir2 --codebook my-codebook.csv (once: the "
+                      "project remembers it; or mio-qual codebook use cfir2 my-codebook.csv)")
     return InputError(f"{len(problems)} problem(s), so nothing was imported; first: {problems[0]}",
                       hint="; ".join(advice) or "fix every problem listed (or pass --skip-problems to import the rest)",
                       details=problems)

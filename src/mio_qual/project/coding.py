@@ -91,6 +91,11 @@ class _PreparedQdpx:
     arguments: dict[str, Any]  # to prepare it again
 
 
+def _named(codebook: Any) -> list[Any]:
+    """A ``codebook`` argument as the list of what was named."""
+    return list(codebook) if isinstance(codebook, (list, tuple)) else [codebook]
+
+
 def _source_state(sources: "pd.DataFrame") -> tuple[tuple[str, str, Any], ...]:
     """What a prepared import depends on: every transcript's id, text hash and source path."""
     return tuple(sorted((str(t), str(h), p if isinstance(p, str) else None)
@@ -362,7 +367,8 @@ class CodingMixin(ProjectBase):
             The layer (required for Word files; a sheet's coder column wins; for ``.qdpx`` it
             overrides the project's users).
         codebook : Codebook or codebook names, optional
-            Default: :data:`mio_qual.codebook.DEFAULT_CODEBOOKS`.
+            Default: the project's codebook (:meth:`use_codebook`), else
+            :data:`mio_qual.codebook.DEFAULT_CODEBOOKS`.
         transcript_id : str, optional
             The transcript of files that name none.
         skip_problems : bool
@@ -377,11 +383,10 @@ class CodingMixin(ProjectBase):
         InputError
             Listing every problem in every file; nothing is written.
         """
-        from ..coding.codes import load_codebook
         from ..coding.importing import CodingImport, problem_lines, problems_error, sort_by_kind
 
         by_kind = sort_by_kind(paths, coder)
-        book = load_codebook(codebook)
+        book = self.codebook_for(codebook)  # type: ignore[attr-defined]
         result = CodingImport()
         result.skip_locks(by_kind["lock"])
         problems: list[str] = []
@@ -419,6 +424,10 @@ class CodingMixin(ProjectBase):
                     hints.append(exc.hint)
             if problems:
                 raise problems_error(problems, hints, codebooks=getattr(book, "infos", {}))
+            if codebook is not None:  # named: it becomes the project's codebook if there is none yet
+                note = self._adopt_named(book, _named(codebook), "coding import")  # type: ignore[attr-defined]
+                if note:
+                    result.notes.append(note)
         result.finish(coder if by_kind["docx"] else None)
         return result
 
@@ -433,7 +442,8 @@ class CodingMixin(ProjectBase):
         coder : str
             The layer the codings go into (origin ``human``).
         codebook : Codebook or codebook names, optional
-            Default: :data:`mio_qual.codebook.DEFAULT_CODEBOOKS`.
+            Default: the project's codebook (:meth:`use_codebook`), else
+            :data:`mio_qual.codebook.DEFAULT_CODEBOOKS`.
         skip_problems : bool
             Import what can be imported and list the problems in ``skipped``.
         transcript_id : str, optional
@@ -449,10 +459,9 @@ class CodingMixin(ProjectBase):
             Listing every problem of every file (see :func:`mio_qual.coding.word.read_docx_comments`);
             nothing is written.
         """
-        from ..coding.codes import load_codebook
         from ..coding.word import TranscriptNames, read_docx_comments
 
-        book = load_codebook(codebook)
+        book = self.codebook_for(codebook)  # type: ignore[attr-defined]
         sources = self._sources()
         plan = read_docx_comments(paths, coder, book, texts=self._stored_texts(sources),
                                   names=TranscriptNames.from_frame(
@@ -473,7 +482,8 @@ class CodingMixin(ProjectBase):
         coder : str, optional
             The layer for rows without a ``coder`` cell.
         codebook : Codebook or codebook names, optional
-            Default: :data:`mio_qual.codebook.DEFAULT_CODEBOOKS`.
+            Default: the project's codebook (:meth:`use_codebook`), else
+            :data:`mio_qual.codebook.DEFAULT_CODEBOOKS`.
         skip_problems : bool
             Import the good rows and list the bad ones in ``skipped``.
         transcript_id : str, optional
@@ -488,11 +498,10 @@ class CodingMixin(ProjectBase):
         InputError
             Listing every problem in every file, with sheet, row and column; nothing is written.
         """
-        from ..coding.codes import load_codebook
         from ..coding.spreadsheet import SheetTexts, read_coding_sheets
         from ..coding.word import TranscriptNames
 
-        book = load_codebook(codebook)
+        book = self.codebook_for(codebook)  # type: ignore[attr-defined]
         sources = self._sources()
         texts = SheetTexts(self._stored_texts(sources), TranscriptNames.from_frame(sources),
                            _Loaded(sources["transcript_id"], self._segments_of),
@@ -516,7 +525,8 @@ class CodingMixin(ProjectBase):
         path : path
             The sheet :meth:`reconcile` wrote, with its decision cells filled.
         codebook : Codebook or codebook names, optional
-            For ``code: X; Y`` decisions; default: :data:`mio_qual.codebook.DEFAULT_CODEBOOKS`.
+            For ``code: X; Y`` decisions; default: the project's codebook, else
+            :data:`mio_qual.codebook.DEFAULT_CODEBOOKS`.
         skip_problems : bool
             Import the good rows.
 
@@ -525,10 +535,9 @@ class CodingMixin(ProjectBase):
         InputError
             Listing every bad row (sheet, row, column); nothing is written.
         """
-        from ..coding.codes import load_codebook
         from ..coding.reconcile import read_decisions
 
-        book = load_codebook(codebook)
+        book = self.codebook_for(codebook)  # type: ignore[attr-defined]
         decisions = read_decisions(path, book, self._stored_texts(), skip_problems=skip_problems)
         return decisions.result(self._write_layer(decisions.write, book))
 
@@ -541,8 +550,8 @@ class CodingMixin(ProjectBase):
         path : str or Path
             The ``.qdpx`` file.
         codebook : Codebook or codebook names, optional
-            Every code applied in the file must resolve to one of its codes; default:
-            :data:`mio_qual.codebook.DEFAULT_CODEBOOKS`. Name the ``.qdpx`` itself (or a
+            Every code applied in the file must resolve to one of its codes; default: the
+            project's codebook, else :data:`mio_qual.codebook.DEFAULT_CODEBOOKS`. Name the ``.qdpx`` itself (or a
             ``.qdc``) to use the project's own codes, with their hierarchy, descriptions,
             colours and GUIDs. The codebook is kept in the project, codes nobody applied
             included, and :meth:`export_qdpx` writes it back.
@@ -563,12 +572,16 @@ class CodingMixin(ProjectBase):
         InputError
             Hostile, damaged or unusable input, listing every problem found; nothing is written.
         """
-        from ..coding.codes import load_codebook
 
-        book = load_codebook(codebook)
+        book = self.codebook_for(codebook)  # type: ignore[attr-defined]
         prepared = self._prepare_qdpx(path, book, coder=coder, skip_problems=skip_problems, origin=origin)
         with self.store.transaction():
-            return self._write_qdpx(prepared)
+            result = self._write_qdpx(prepared)
+            if codebook is not None:  # named: it becomes the project's codebook if there is none yet
+                note = self._adopt_named(book, _named(codebook), "coding import")  # type: ignore[attr-defined]
+                if note:
+                    result.warnings.append(note)
+            return result
 
     def _prepare_qdpx(self, path: str | Path, book: "Codebook", *, coder: str | None, skip_problems: bool,
                       origin: str) -> "_PreparedQdpx":

@@ -267,6 +267,20 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX measure_items_by_clinic ON measure_items (instrument, clinic);
     """,
+    # 6 -> 7: the project's codebook (issue 16): each choice of the codebook commands use when
+    # none is named, newest last; its codes are the codebooks row of the same version
+    # (store/codebooks.py); sources say what was named (bundled names, files with their SHA-256)
+    """
+    CREATE TABLE codebook_choices (
+        n INTEGER PRIMARY KEY,
+        version TEXT NOT NULL,
+        sources TEXT NOT NULL,
+        infos TEXT NOT NULL DEFAULT '[]',
+        codes INTEGER NOT NULL,
+        chosen_at TEXT NOT NULL,
+        how TEXT NOT NULL
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -183,9 +183,14 @@ def ratings_count(store: "Store", case_kind: str | None = None) -> int:
 
 
 def latest_codebook(store: "Store") -> tuple[str, list[str], list[dict[str, Any]]] | None:
-    """The codebook registered last: its version, the names it combines and its codes (records)."""
+    """The project's codebook (``mio-qual codebook use``), else the codebook registered last: its
+    version, the names it combines and its codes (records)."""
     row = store.connection.execute(
-        "SELECT version, names, content FROM codebooks ORDER BY added_at DESC, rowid DESC LIMIT 1").fetchone()
+        "SELECT b.version, b.names, b.content FROM codebook_choices c JOIN codebooks b ON b.version = c.version"
+        " ORDER BY c.n DESC LIMIT 1").fetchone()
+    if row is None:
+        row = store.connection.execute(
+            "SELECT version, names, content FROM codebooks ORDER BY added_at DESC, rowid DESC LIMIT 1").fetchone()
     if row is None:
         return None
     version, names, content = row
