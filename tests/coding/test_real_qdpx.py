@@ -45,6 +45,16 @@ def users(root: ET.Element) -> set[tuple[str, str]]:
     return {(u.get("guid").lower(), u.get("name")) for u in root.findall(f"{Q}Users/{Q}User")}
 
 
+def import_with_own_codebook(tmp_path: Path, path: Path) -> tuple[Path, str, str]:
+    """A new project (CLI ``init``) with ``path`` imported under its own codebook: (project, stdout, stderr)."""
+    project = tmp_path / "study"
+    code, _, err = run_captured(project, "init", project)
+    assert code == 0, err
+    code, out, err = run_captured(project, "coding", "import", path, "--codebook", path)
+    assert code == 0, err
+    return project, out, err
+
+
 def test_the_nvivo_file_is_what_the_readme_says() -> None:
     root = project_xml(NVIVO15_MAC)
     assert root.get("origin") == "NVivo for Mac 15.0.0"
@@ -66,11 +76,7 @@ def test_nvivo_15_mac_project_is_a_codebook_with_its_tree_and_guids() -> None:
 
 def test_nvivo_15_mac_project_import_export_import_keeps_users_and_codes(tmp_path: Path) -> None:
     root = project_xml(NVIVO15_MAC)
-    project = tmp_path / "study"
-    code, _, err = run_captured(project, "init", project)
-    assert code == 0, err
-    code, _, err = run_captured(project, "coding", "import", NVIVO15_MAC, "--codebook", NVIVO15_MAC)
-    assert code == 0, err
+    project, _, err = import_with_own_codebook(tmp_path, NVIVO15_MAC)
     # NVivo wrote its two sources as empty text files: said, not imported
     assert err.count("has no text; not imported") == 2
     out = tmp_path / "back.qdpx"
@@ -146,11 +152,7 @@ def test_qualcoder_codings_land_on_their_words_with_their_coders_and_memos(tmp_p
 
 def test_qualcoder_project_import_export_import_keeps_its_objects(tmp_path: Path) -> None:
     root = project_xml(QUALCODER)
-    project = tmp_path / "study"
-    code, _, err = run_captured(project, "init", project)
-    assert code == 0, err
-    code, _, err = run_captured(project, "coding", "import", QUALCODER, "--codebook", QUALCODER)
-    assert code == 0, err
+    project, _, _ = import_with_own_codebook(tmp_path, QUALCODER)
     out = tmp_path / "back.qdpx"
     code, _, err = run_captured(project, "coding", "export-qdpx", "--out", out)
     assert code == 0, err
@@ -211,11 +213,7 @@ def test_qualcoder_cases_variables_and_notes(tmp_path: Path) -> None:
         journal_text = archive.read(journal.get("plainTextPath").replace("internal://", "sources/")).decode("utf-8-sig")
     assert journal_text == "Money came up before I asked about it."
 
-    project = tmp_path / "study"
-    code, _, err = run_captured(project, "init", project)
-    assert code == 0, err
-    code, out, err = run_captured(project, "coding", "import", QUALCODER_CASES, "--codebook", QUALCODER_CASES)
-    assert code == 0, err
+    project, out, err = import_with_own_codebook(tmp_path, QUALCODER_CASES)
     said = " ".join((out + err).split())
     assert "case 'P01' refers to 1 source(s) not imported from the file" in said
     assert "values (role, years_in_post) are not kept" in said
