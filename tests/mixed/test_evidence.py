@@ -180,6 +180,11 @@ def test_evidence_with_arrays_equals_one_excerpt_at_a_time(project, by, names) -
                              transcripts, speakers, turns.astype({"transcript_id": "category", "speaker": "category"}),
                              texts, by, info=info, links=links, names=hidden)
     pd.testing.assert_frame_equal(as_categories, expected)
+    # the memos apart (a store reads the few codings with one): the same excerpts, the same valence
+    noted = codings[codings["memo"].notna()]
+    apart = evidence(codings.drop(columns="memo").astype({"transcript_id": "category", "code": "category"}),
+                     transcripts, speakers, turns, texts, by, info=info, links=links, names=hidden, memos=noted)
+    pd.testing.assert_frame_equal(apart, expected)
 
 
 def _best_first(excerpts, k, spread):  # type: ignore[no-untyped-def]

@@ -110,3 +110,21 @@ def test_a_study_report_builds_each_input_once(tmp_path, monkeypatch) -> None:
     assert parsed and sorted(set(parsed)) == sorted(parsed)  # read, and no codebook file parsed twice
     assert built == ["sentence"]
     project.close()
+
+
+def test_a_study_report_reads_the_codings_once(tmp_path) -> None:
+    """Agreement and the themes share one read of the layers' codings and one of their memos; the layers' facts
+    (methods, coder's manual, which layers the themes quote) come from two groupings, however many sections ask."""
+    project = make_study(tmp_path / "study")
+    seen: list[str] = []
+    project.store.connection.set_trace_callback(seen.append)
+    try:
+        project.report_study(tmp_path / "out" / "study.docx", charts=False)
+    finally:
+        project.store.connection.set_trace_callback(None)
+    on_codings = [" ".join(s.split()) for s in seen if " FROM codings" in s]
+    rows = [s for s in on_codings if s.startswith("SELECT transcript_id, start, end, code, coder")]
+    assert len(rows) == 2 and sum(" memo IS NOT NULL" in s for s in rows) == 1  # the codings, the memos
+    assert sum(" GROUP BY " in s for s in on_codings) == 2
+    assert len(set(on_codings)) == len(on_codings)  # no statement on the codings run twice
+    project.close()

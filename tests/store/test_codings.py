@@ -34,3 +34,42 @@ def test_categories_hold_the_same_codings(tmp_path):
             left = left.astype(object).where(left.notna(), None)
         right = plain[column].astype(object).where(plain[column].notna(), None)
         assert left.tolist() == right.tolist(), column
+
+
+def test_coding_facts_equal_one_query_per_fact(tmp_path):
+    """The layers' facts gathered in two groupings equal the facts each simple query gives (a coder with two origins,
+    a layer with a unit, codings without a source file and from two files)."""
+    from mio_qual.store import summary
+
+    project = make_coded_project(tmp_path)
+    text = project.text("INT02")
+    project.write_codings([Coding("INT02", 0, 4, "MIO.TRAIN", "cy", memo="note")], coder="cy", source_file="cy-b.docx",
+                          action="test")
+    project.write_codings([Coding("INT01", 2, 9, "MIO.BILL", "cy")], coder="cy", source_file="cy-a.docx",
+                          action="test")
+    project.write_codings([Coding("INT02", 5, 9, "MIO.BILL", "cy", "rules", unit="sentence")], coder="cy",
+                          origin="rules", action="test")
+    assert len(text) > 9
+    facts = summary.coding_facts(project.store)
+    assert facts.human_coders == summary.human_coders(project.store)
+    assert facts.origins == summary.origin_counts(project.store)
+    assert facts.code_use == summary.code_use(project.store)
+    assert facts.coders == summary.counts(project.store)["coders"]
+    assert facts.codings == summary.counts(project.store)["codings"]
+    pd.testing.assert_frame_equal(facts.layer_table(), store_codings.layer_summary(project.store))
+    codings = store_codings.read_codings(project.store)
+    human = codings[codings["origin"] == "human"]
+    assert facts.double_coded == int((human.groupby("transcript_id")["coder"].nunique() >= 2).sum())
+    for layer in facts.layers:
+        mine = codings[(codings["coder"] == layer.coder) & (codings["origin"] == layer.origin)].sort_values("id")
+        assert (layer.codings, layer.first, layer.last) == (len(mine), mine["created"].min(), mine["created"].max())
+        assert layer.units == sorted(mine["unit"].dropna().unique())
+        firsts = mine.groupby("source_file", dropna=False)["id"].min().sort_values()
+        assert [s if isinstance(s, str) else None for s in firsts.index] == [s for s, _ in layer.by_source]
+        assert layer.sources == [s for s, _ in layer.by_source if s is not None] and layer.files == len(layer.sources)
+    assert [(x.origin, x.coder) for x in facts.layers] == [(x.origin, x.coder) for x in sorted(
+        facts.layers, key=lambda x: (["human", "consensus", "rules"].index(x.origin)
+                                     if x.origin in ("human", "consensus", "rules") else 3,
+                                     codings.loc[(codings["coder"] == x.coder) & (codings["origin"] == x.origin),
+                                                 "id"].min()))]
+    assert summary.project_facts(project.store, facts) == summary.project_facts(project.store)

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Mapping, Sequence
 from .constructs import Constructs, as_list, case_column
 
 if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
     import pandas as pd
 
 EVIDENCE_COLUMNS = ["case_kind", "case_id", "construct", "code", "via", "link_reason", "transcript_id", "start", "end",
@@ -74,7 +75,7 @@ def choose_layers(layers: "pd.DataFrame", coder: str | Sequence[str] | None = No
 def evidence(codings: "pd.DataFrame", transcripts: "pd.DataFrame", speakers: "pd.DataFrame", turns: "pd.DataFrame",
              texts: Mapping[str, str], by: str = "clinic", *, info: Constructs,
              constructs: Sequence[str] | None = None, links: "pd.DataFrame | None" = None,
-             names: set[str] | None = None) -> "pd.DataFrame":
+             names: set[str] | None = None, memos: "pd.DataFrame | None" = None) -> "pd.DataFrame":
     """One row per excerpt per construct per case.
 
     Parameters
@@ -108,6 +109,10 @@ def evidence(codings: "pd.DataFrame", transcripts: "pd.DataFrame", speakers: "pd
     names : set of str, optional
         Names to replace with ``[name]`` in the text (:func:`mio_qual.deidentify.known_names`);
         None leaves the text as it is.
+    memos : DataFrame, optional
+        When ``codings`` has no memo column: the codings of the same layers that carry a memo
+        (columns transcript_id, start, end, code, coder, memo); their valence words go to the
+        codings they are (a store reads these few rows instead of a memo per coding).
 
     Returns
     -------
@@ -132,7 +137,8 @@ def evidence(codings: "pd.DataFrame", transcripts: "pd.DataFrame", speakers: "pd
     targets = {code: ([(code, "")] if wanted is None or code in wanted else [])
                + [(c, reason) for c, reason in linked.get(code, ()) if wanted is None or c in wanted]
                for code in pd.unique(codings["code"].to_numpy(dtype=object))}
-    spans = _merged_spans(codings[np.array([bool(targets[c]) for c in codings["code"].tolist()], dtype=bool)])
+    spans = _merged_spans(codings[np.array([bool(targets[c]) for c in codings["code"].tolist()], dtype=bool)],
+                          memos)
     labels = _speakers_at(spans, turns)
     meta = {tid: (_text(clinic), _text(agency), _text(role)) for tid, clinic, agency, role in
             zip(*(transcripts[c].tolist() for c in ("transcript_id", "clinic", "agency", "role")))}
@@ -195,25 +201,50 @@ def evidence(codings: "pd.DataFrame", transcripts: "pd.DataFrame", speakers: "pd
     return frame.drop(columns="_order").reset_index(drop=True)
 
 
-def _merged_spans(codings: "pd.DataFrame") -> "pd.DataFrame":
+def _noted(codings: "pd.DataFrame", memos: "pd.DataFrame | None") -> "np.ndarray":
+    """The valence each coding's memo notes (:func:`memo_valence`; None where none): from the ``memo``
+    column of ``codings``, else from the rows of ``memos`` that are the same codings."""
+    import numpy as np
+
+    said = np.full(len(codings), None, dtype=object)
+    if "memo" in codings.columns:
+        memo = codings["memo"].to_numpy(dtype=object)
+        with_memo = np.flatnonzero([isinstance(m, str) for m in memo.tolist()])
+        said[with_memo] = [memo_valence(m) for m in memo[with_memo].tolist()]
+        return said
+    if memos is None or not len(memos):
+        return said
+    keys = ("transcript_id", "start", "end", "code", "coder")
+    noted = {tuple(key): v for *key, m in zip(*(memos[c].tolist() for c in (*keys, "memo")))
+             if (v := memo_valence(m)) is not None}
+    if not noted:
+        return said
+    start = codings["start"].to_numpy(dtype=np.int64)
+    near = np.flatnonzero(np.isin(start, np.array(sorted({key[1] for key in noted}), dtype=np.int64)))
+    values = [codings[c].to_numpy(dtype=object)[near].tolist() if c != "start" else start[near].tolist()
+              for c in keys]
+    said[near] = [noted.get(key) for key in zip(*values)]
+    return said
+
+
+def _merged_spans(codings: "pd.DataFrame", memos: "pd.DataFrame | None" = None) -> "pd.DataFrame":
     """The codings of each code in each transcript with overlapping spans united.
 
     Returns one row per united span, ordered by transcript, code and start: transcript_id,
     code, start, end, coders (the coders whose codings it unites, sorted, ``;``-joined) and
     valence (the one valence the memos of its codings note, :func:`memo_valence`, else None).
     A span starts a new excerpt where it begins at or after the end of every span before it in
-    its transcript and code.
+    its transcript and code. ``memos``: see :func:`evidence`.
     """
     import numpy as np
     import pandas as pd
 
-    memos = codings["memo"].tolist() if "memo" in codings.columns else [None] * len(codings)
     frame = pd.DataFrame({"transcript_id": codings["transcript_id"].to_numpy(dtype=object),
                           "code": codings["code"].to_numpy(dtype=object),
                           "start": codings["start"].to_numpy(dtype=np.int64),
                           "end": codings["end"].to_numpy(dtype=np.int64),
                           "coder": codings["coder"].to_numpy(dtype=object),
-                          "said": [memo_valence(m) for m in memos]})
+                          "said": _noted(codings, memos)})
     if not len(frame):
         return frame.drop(columns=["coder", "said"]).assign(coders=[], valence=[])
     frame = frame.sort_values(["transcript_id", "code", "start", "end", "coder"], kind="stable")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from ..atomicio import write_text
 from ..errors import InputError
@@ -55,6 +56,29 @@ class ProjectBase:
     def __init__(self, folder: Path, store: Store) -> None:
         self.folder = folder
         self.store = store
+        self._once: dict[Any, Any] | None = None  # reads kept while a report gathers its inputs
+
+    # ------------------------------------------------------------------ reading once per report
+    @contextmanager
+    def _reading_once(self) -> Iterator[None]:
+        """While open, :meth:`_read_once` keeps what it read: a report gathering its inputs from many
+        methods reads each input once (nothing may write to the store meanwhile)."""
+        outer = self._once
+        if outer is None:
+            self._once = {}
+        try:
+            yield
+        finally:
+            if outer is None:
+                self._once = None
+
+    def _read_once(self, key: Any, read: Callable[[], Any]) -> Any:
+        """``read()``, kept under ``key`` inside :meth:`_reading_once` (the value is shared: never change it)."""
+        if self._once is None:
+            return read()
+        if key not in self._once:
+            self._once[key] = read()
+        return self._once[key]
 
     # ------------------------------------------------------------------ opening
     @classmethod

@@ -42,9 +42,7 @@ class AnalysisMixin(ProjectBase):
         from ..agreement.project_api import agreement_inputs, check_request
 
         coders = check_request(coders, unit)
-        codings = store_codings.read_codings(self.store, coder=coders, ordered=False,
-                                             columns=("transcript_id", "start", "end", "code", "coder"),
-                                             categories=True)
+        codings = self._layer_codings(coders)  # type: ignore[attr-defined]  (a report's evidence shares them)
         found = set(codings["coder"].unique()) if len(codings) else set()
         known = store_codings.coders(self.store) if set(coders) - found else []
         segments = self._units(unit) if unit in SEGMENT_UNITS else None

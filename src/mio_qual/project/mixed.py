@@ -108,24 +108,42 @@ class MixedMixin(ProjectBase):
         import pandas as pd
 
         from ..mixed.evidence import EVIDENCE_COLUMNS, choose_layers, evidence
-        from ..store.codings import layer_summary, read_codings
+        from ..store.codings import layer_summary
         from ..store.transcripts import segment_units
         from ..transcripts.model import INTERVIEWER_ROLES
 
-        layers, phrase = choose_layers(layer_summary(self.store), coder)
-        # unordered, repeated strings as categories: evidence sorts the codings itself
-        codings = read_codings(self.store, coder=layers, columns=["transcript_id", "start", "end", "code", "coder",
-                                                                  "memo"], ordered=False,
-                               categories=True) if layers else None
+        if self._once is not None:  # a report has read the layers' facts
+            summary = self._coding_facts().layer_table()  # type: ignore[attr-defined]
+        else:
+            summary = layer_summary(self.store)
+        layers, phrase = choose_layers(summary, coder)
+        codings = self._layer_codings(layers) if layers else None
         if codings is None or not len(codings):
             return pd.DataFrame(columns=EVIDENCE_COLUMNS), phrase
         coded = sorted(set(codings["transcript_id"].unique().tolist()))
         turns = segment_units(self.store, "turn", INTERVIEWER_ROLES)  # where each turn starts and ends, and who
         frame = evidence(codings, self.transcripts(), self.speakers(), turns[turns["transcript_id"].isin(coded)],
                          self.texts(), by, info=info, constructs=constructs,  # every text in one query
-                         links=self._link_table(links, info),
+                         links=self._link_table(links, info), memos=self._layer_memos(layers),
                          names=self.names_to_redact() if redact_names else None)
         return frame, phrase
+
+    def _layer_codings(self, layers: Sequence[str]) -> "pd.DataFrame":
+        """The codings of ``layers`` (transcript_id, start, end, code, coder; unordered, strings as categories),
+        read once per report: agreement and the evidence of the same layers share them."""
+        from ..store.codings import read_codings
+
+        return self._read_once(("codings", tuple(sorted(layers))), lambda: read_codings(
+            self.store, coder=list(layers), columns=["transcript_id", "start", "end", "code", "coder"], ordered=False,
+            categories=True))
+
+    def _layer_memos(self, layers: Sequence[str]) -> "pd.DataFrame":
+        """The codings of ``layers`` that carry a memo (transcript_id, start, end, code, coder, memo), read once per
+        report: the evidence reads their valence words, the themes quote them."""
+        from ..store.codings import coding_memos
+
+        return self._read_once(("memos", tuple(sorted(layers))), lambda: coding_memos(
+            self.store, list(layers), columns=("transcript_id", "start", "end", "code", "coder", "memo")))
 
     # ------------------------------------------------------------------ ratings
     def rating_worksheet(self, by: str = "clinic", *, coder: str | Sequence[str] | None = None,

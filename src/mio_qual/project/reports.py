@@ -11,7 +11,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
-from ..store import codings as store_codings
 from ..store import summary as store_summary
 from ._base import ProjectBase
 
@@ -23,7 +22,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..deidentify import Redactor
     from ..result import Table
     from ..reports.documents import AgreementData, CodebookData, JointData, ReportInputs, ReportResult, ThemesData
-    from ..store.summary import ProjectFacts
+    from ..store.summary import CodingFacts, ProjectFacts
 
 SEGMENT_UNITS = ("sentence", "turn", "paragraph")
 
@@ -112,7 +111,7 @@ class ReportsMixin(ProjectBase):
         agreement when two or more raters rated."""
         from ..reports.methods import rating_raters
 
-        facts = store_summary.project_facts(self.store)
+        facts = store_summary.project_facts(self.store, self._coding_facts())
         raters, kind = rating_raters(facts)
         if len(raters) >= 2:
             try:
@@ -123,7 +122,21 @@ class ReportsMixin(ProjectBase):
 
     def human_coders(self) -> list[str]:
         """The human coding layers, in the order they were first imported."""
+        if self._once is not None:  # a report: from the layers' facts it reads once
+            return self._coding_facts().human_coders
         return store_summary.human_coders(self.store)
+
+    def _coding_facts(self) -> "CodingFacts":
+        """The coding layers' facts (:func:`mio_qual.store.summary.coding_facts`), read once per report."""
+        return self._read_once("coding facts", lambda: store_summary.coding_facts(self.store))
+
+    def _counts(self) -> dict[str, int]:
+        """The project's counts (:func:`mio_qual.store.summary.counts`), read once per report."""
+        return self._read_once("counts", lambda: store_summary.counts(self.store))
+
+    def _origins(self) -> dict[str, int]:
+        """Codings per origin (:func:`mio_qual.store.summary.origin_counts`), from the layers' facts in a report."""
+        return self._coding_facts().origins if self._once is not None else store_summary.origin_counts(self.store)
 
     def agreement_data(self, coders: Sequence[str] | None = None, unit: str = "sentence", *, n_boot: int = 0,
                        seed: int = 0, confidence: float = 0.95, min_coverage: float = 0.0, convention: str = "gwet",
@@ -173,8 +186,8 @@ class ReportsMixin(ProjectBase):
         needs cross-validation grouped by transcript, which trains the model again once per fold
         with the stored model's settings.
         """
-        origins = store_summary.origin_counts(self.store)
-        if not origins.get("rules") and not origins.get("model") and not store_summary.counts(self.store)["models"]:
+        origins = self._origins()
+        if not origins.get("rules") and not origins.get("model") and not self._counts()["models"]:
             return []
         if not origins.get("human") and not origins.get("consensus"):
             return []
@@ -192,7 +205,8 @@ class ReportsMixin(ProjectBase):
     def _codebook_data(self) -> "CodebookData":
         from ..reports.documents import codebook_data
 
-        return codebook_data(store_summary.latest_codebook(self.store), store_summary.code_use(self.store))
+        code_use = self._coding_facts().code_use if self._once is not None else store_summary.code_use(self.store)
+        return codebook_data(store_summary.latest_codebook(self.store), code_use)
 
     def _themes_data(self, layer: str | Sequence[str] | None, info: Any = None) -> "ThemesData":
         """What the themes sections show; ``info``: the report's constructs, when it has them already."""
@@ -221,9 +235,11 @@ class ReportsMixin(ProjectBase):
             chosen_rows = ratings[ratings["rater"] == chosen]
             data.ratings = chosen_rows.reindex(columns=["case_id", "construct", "rating", "rationale", "quote",
                                                         "rater"])  # a store without pinned quotes: quote empty
-        layers = list(data.excerpts["coders"].str.split(";").explode().dropna().unique()) \
-            if len(data.excerpts) and "coders" in data.excerpts.columns else None
-        codings = store_codings.coding_memos(self.store, layers) if layers else pd.DataFrame()
+        layers = list(dict.fromkeys(c for joined in pd.unique(data.excerpts["coders"]) if isinstance(joined, str)
+                                    for c in joined.split(";"))) \
+            if len(data.excerpts) and "coders" in data.excerpts.columns else None  # each distinct value split once
+        codings = (self._layer_memos(layers)[["transcript_id", "code", "memo"]]  # type: ignore[attr-defined]
+                   if layers else pd.DataFrame())
         if len(codings):
             memos = codings[codings["memo"].astype(str).str.strip() != ""]
             clinics = store_summary.transcript_clinics(self.store)
@@ -250,7 +266,7 @@ class ReportsMixin(ProjectBase):
 
         data = JointData(outcome=outcome, by=by)
         data.absent = missing_joint_data(store_summary.ratings_count(self.store, by),
-                                         store_summary.counts(self.store)["quant"], by)
+                                         self._counts()["quant"], by)
         if data.absent:
             return data
         for kind, options in (("case-ordered", {}), ("side-by-side", {"fit": fit}), ("stats-by-theme", {})):
@@ -278,9 +294,8 @@ class ReportsMixin(ProjectBase):
     def _report_inputs(self, redact: Iterable[str], mask_sites: bool = False, **parts: Any) -> "ReportInputs":
         from ..reports.documents import ReportInputs
 
-        return ReportInputs(counts=store_summary.counts(self.store), as_of=self._last_change(),
-                            redactor=self.redactor(redact, mask_sites=mask_sites),
-                            origins=store_summary.origin_counts(self.store), **parts)
+        return ReportInputs(counts=self._counts(), as_of=self._last_change(),
+                            redactor=self.redactor(redact, mask_sites=mask_sites), origins=self._origins(), **parts)
 
     # ------------------------------------------------------------------ the five documents
     def report_codebook(self, out: str | Path, *, redact: Iterable[str] = (), mask_sites: bool = False,
@@ -417,28 +432,29 @@ class ReportsMixin(ProjectBase):
         from ..reports.study import study_report
 
         check_path(out)
-        evaluations = list(autocode) if autocode is not None else self.autocode_evaluations(
-            evaluate_model=evaluate_model)
-        try:
-            aim2 = self.aim2_data()  # type: ignore[attr-defined]
-        except InputError:
-            aim2 = None
-        if aim2 is not None and not len(aim2.outcomes) and aim2.sic is None and aim2.strategies is None:
-            aim2 = None  # nothing of Aim 2 recorded: the section says so in one sentence
-        aim3 = None
-        if store_summary.ratings_count(self.store):
+        with self._reading_once():  # the layers' facts, counts and codings: read once for every section
+            evaluations = list(autocode) if autocode is not None else self.autocode_evaluations(
+                evaluate_model=evaluate_model)
             try:
-                aim3 = self.aim3_data(outcome, fit=fit)  # type: ignore[attr-defined]
+                aim2 = self.aim2_data()  # type: ignore[attr-defined]
             except InputError:
-                aim3 = None  # the joint displays stand for Aim 3, each saying what it lacks
-        info = self.constructs()  # type: ignore[attr-defined]  (read once: the themes use it too)
-        inputs = self._report_inputs(
-            redact, mask_sites, constructs=info, facts=self.project_facts(),
-            codebook=self._codebook_data(),
-            agreement=self.agreement_data(coders, unit, n_boot=n_boot, seed=seed), evaluations=evaluations,
-            themes=self._themes_data(layer, info), joint=self._joint_data(outcome, by, rater, fit), aim2=aim2,
-            aim3=aim3,
-            rapid=self.rapid_report_data())  # type: ignore[attr-defined]
+                aim2 = None
+            if aim2 is not None and not len(aim2.outcomes) and aim2.sic is None and aim2.strategies is None:
+                aim2 = None  # nothing of Aim 2 recorded: the section says so in one sentence
+            aim3 = None
+            if store_summary.ratings_count(self.store):
+                try:
+                    aim3 = self.aim3_data(outcome, fit=fit)  # type: ignore[attr-defined]
+                except InputError:
+                    aim3 = None  # the joint displays stand for Aim 3, each saying what it lacks
+            info = self.constructs()  # type: ignore[attr-defined]  (read once: the themes use it too)
+            inputs = self._report_inputs(
+                redact, mask_sites, constructs=info, facts=self.project_facts(),
+                codebook=self._codebook_data(),
+                agreement=self.agreement_data(coders, unit, n_boot=n_boot, seed=seed), evaluations=evaluations,
+                themes=self._themes_data(layer, info), joint=self._joint_data(outcome, by, rater, fit), aim2=aim2,
+                aim3=aim3,
+                rapid=self.rapid_report_data())  # type: ignore[attr-defined]
         return study_report(inputs, out, title=title, subtitle=subtitle, max_quotes=max_quotes, max_rows=max_rows,
                             charts=charts)
 

@@ -79,18 +79,23 @@ def read_codings(store: "Store", *, coder: str | Sequence[str] | None = None,
     return read_frame(cursor, list(columns), shared=repeated)
 
 
-def coding_memos(store: "Store", coder: str | Sequence[str] | None = None) -> "pd.DataFrame":
-    """The codings that carry a memo: ``transcript_id``, ``code``, ``memo``, in :func:`read_codings`' order.
+def coding_memos(store: "Store", coder: str | Sequence[str] | None = None,
+                 columns: Sequence[str] = ("transcript_id", "code", "memo")) -> "pd.DataFrame":
+    """The codings that carry a memo, in :func:`read_codings`' order: ``columns`` of :data:`CODING_FIELDS`.
 
-    Reads three columns of the rows with a memo only (a report quoting memos needs nothing else).
+    Reads the rows with a memo only (a report quoting memos, or reading the valence coders noted in
+    them, needs nothing else).
     """
     import pandas as pd
 
+    unknown = set(columns) - set(CODING_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown coding columns: {sorted(unknown)}")
     where, params = _where({"coder": coder})
     where = (where + " AND" if where else " WHERE") + " memo IS NOT NULL"
-    rows = store.connection.execute(f"SELECT transcript_id, code, memo FROM codings{where}"
+    rows = store.connection.execute(f"SELECT {', '.join(columns)} FROM codings{where}"
                                     " ORDER BY transcript_id, start, end, code, coder, id", params).fetchall()
-    return pd.DataFrame.from_records(rows, columns=["transcript_id", "code", "memo"])
+    return pd.DataFrame.from_records(rows, columns=list(columns))
 
 
 BATCH = 10_000

@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
     from .db import Store
 
-#: Order in which coding layers are described: human coding first, then consensus, rules, model.
-_ORIGIN_ORDER = ("CASE origin WHEN 'human' THEN 0 WHEN 'consensus' THEN 1 WHEN 'rules' THEN 2 ELSE 3 END")
 
 
 @dataclass
@@ -204,33 +204,119 @@ def _parsed(text: str | None) -> Any:
         return {}
 
 
-def _layers(store: "Store") -> list[LayerFacts]:
+@dataclass
+class CodingFacts:
+    """What the coding layers hold, gathered in two passes over the codings (a report asks for all of it).
+
+    Attributes
+    ----------
+    layers : list of LayerFacts
+        Human layers first, then consensus, rules and model; in each origin the order the layers were
+        first imported.
+    origins : dict of str to int
+        Codings per origin.
+    code_use : dict of str to int
+        Codings per code in the human and consensus layers.
+    double_coded : int
+        Transcripts coded by at least two human coders.
+    coders : int
+        Distinct coders.
+    """
+
+    layers: list[LayerFacts] = field(default_factory=list)
+    origins: dict[str, int] = field(default_factory=dict)
+    code_use: dict[str, int] = field(default_factory=dict)
+    double_coded: int = 0
+    coders: int = 0
+
+    @property
+    def human_coders(self) -> list[str]:
+        """The human layers in the order they were first imported (as :func:`human_coders`)."""
+        return [layer.coder for layer in self.layers if layer.origin == "human"]
+
+    @property
+    def codings(self) -> int:
+        """Every coding."""
+        return sum(self.origins.values())
+
+    def layer_table(self) -> "pd.DataFrame":
+        """One row per (coder, origin) as :func:`mio_qual.store.codings.layer_summary` gives it."""
+        import pandas as pd
+
+        rows = sorted((layer.coder, layer.origin, layer.codings, layer.transcripts, layer.codes)
+                      for layer in self.layers)
+        return pd.DataFrame.from_records(rows, columns=["coder", "origin", "codings", "transcripts", "codes"])
+
+
+#: Order in which coding layers are described: human coding first, then consensus, rules, model.
+_ORIGIN_RANK = {"human": 0, "consensus": 1, "rules": 2}
+
+
+def coding_facts(store: "Store") -> CodingFacts:
+    """The layers, their sources and units, the codes applied and the transcripts coded twice, in two passes.
+
+    One grouping by layer, source file and unit gives each layer's size, sources, units, first and last
+    coding and its import order; one by layer, transcript and code gives what each layer covers, the
+    codes applied and the transcripts two human coders coded. (Separate ``COUNT(DISTINCT ...)`` queries
+    read the 200,000 codings of a large study once each.)
+    """
     c = store.connection
-    rows = c.execute(
-        "SELECT coder, origin, COUNT(*), COUNT(DISTINCT transcript_id), COUNT(DISTINCT code),"
-        f" COUNT(DISTINCT source_file), MIN(created), MAX(created) FROM codings GROUP BY coder, origin"
-        f" ORDER BY {_ORIGIN_ORDER}, MIN(id)").fetchall()
-    out = [LayerFacts(*row) for row in rows]
-    by_layer = {(layer.coder, layer.origin): layer for layer in out}
-    for coder, origin, source, n in c.execute(
-            "SELECT coder, origin, source_file, COUNT(*) FROM codings GROUP BY coder, origin, source_file"
-            " ORDER BY coder, origin, MIN(id)"):
-        layer = by_layer[(coder, origin)]
-        layer.by_source.append((source, n))
-        if source is not None:
-            layer.sources.append(source)
-    for coder, origin, unit in c.execute(
-            "SELECT DISTINCT coder, origin, unit FROM codings WHERE unit IS NOT NULL ORDER BY coder, origin, unit"):
-        by_layer[(coder, origin)].units.append(unit)
-    return out
+    layers: dict[tuple[str, str], LayerFacts] = {}
+    first_id: dict[tuple[str, str], int] = {}
+    sources: dict[tuple[str, str], dict[str | None, list[int]]] = {}
+    for coder, origin, source, unit, n, low, first, last in c.execute(
+            "SELECT coder, origin, source_file, unit, COUNT(*), MIN(id), MIN(created), MAX(created) FROM codings"
+            " GROUP BY coder, origin, source_file, unit"):
+        key = (coder, origin)
+        layer = layers.get(key)
+        if layer is None:
+            layer = layers[key] = LayerFacts(coder, origin, 0, 0, 0, 0, first, last)
+            first_id[key] = low
+        layer.codings += n
+        first_id[key] = min(first_id[key], low)
+        layer.first, layer.last = min(layer.first, first), max(layer.last, last)  # created is never NULL
+        if unit is not None and unit not in layer.units:
+            layer.units.append(unit)
+        counted = sources.setdefault(key, {}).setdefault(source, [0, low])
+        counted[0] += n
+        counted[1] = min(counted[1], low)
+    for key, layer in layers.items():
+        layer.units.sort()
+        for source, (n, _) in sorted(sources[key].items(), key=lambda item: item[1][1]):  # first imported first
+            layer.by_source.append((source, n))
+            if source is not None:
+                layer.sources.append(source)
+        layer.files = len(layer.sources)
+    facts = CodingFacts(layers=sorted(layers.values(), key=lambda layer: (
+        _ORIGIN_RANK.get(layer.origin, 3), first_id[(layer.coder, layer.origin)])))
+    covered: dict[tuple[str, str], tuple[set[str], set[str]]] = {key: (set(), set()) for key in layers}
+    human: dict[str, set[str]] = {}
+    for coder, origin, tid, code, n in c.execute(
+            "SELECT coder, origin, transcript_id, code, COUNT(*) FROM codings GROUP BY coder, origin, transcript_id,"
+            " code"):
+        transcripts, codes = covered[(coder, origin)]
+        transcripts.add(tid)
+        codes.add(code)
+        facts.origins[origin] = facts.origins.get(origin, 0) + n
+        if origin in ("human", "consensus"):
+            facts.code_use[code] = facts.code_use.get(code, 0) + n
+        if origin == "human":
+            human.setdefault(tid, set()).add(coder)
+    for key, layer in layers.items():
+        layer.transcripts, layer.codes = len(covered[key][0]), len(covered[key][1])
+    facts.double_coded = sum(len(coders) >= 2 for coders in human.values())
+    facts.coders = len({coder for coder, _ in layers})
+    return facts
 
 
-def project_facts(store: "Store") -> ProjectFacts:
+def project_facts(store: "Store", coded: CodingFacts | None = None) -> ProjectFacts:
     """Everything :mod:`mio_qual.reports.methods` describes, read in one pass.
 
     Parameters
     ----------
     store : Store
+    coded : CodingFacts, optional
+        The layers' facts when the caller has them already (:func:`coding_facts`).
 
     Returns
     -------
@@ -264,10 +350,10 @@ def project_facts(store: "Store") -> ProjectFacts:
             n_codes = 0
         facts.codebooks.append({"version": version, "names": [n for n in (names or "").split(",") if n],
                                 "n_codes": n_codes, "added_at": added})
-    facts.applied_codes = _one(store, "SELECT COUNT(DISTINCT code) FROM codings WHERE origin IN ('human', 'consensus')")
-    facts.layers = _layers(store)
-    facts.double_coded = _one(store, "SELECT COUNT(*) FROM (SELECT transcript_id FROM codings WHERE origin = 'human'"
-                                     " GROUP BY transcript_id HAVING COUNT(DISTINCT coder) >= 2) AS double_coded")
+    coded = coded if coded is not None else coding_facts(store)
+    facts.applied_codes = len(coded.code_use)
+    facts.layers = coded.layers
+    facts.double_coded = coded.double_coded
     facts.decisions = [_parsed(detail) for action, detail in c.execute(
         "SELECT action, detail FROM audit ORDER BY id") if "decision" in (action or "").lower()]
     facts.models = [{"id": model_id, "unit": unit, "trained_on": trained_on, "meta": _parsed(meta)}
@@ -281,5 +367,6 @@ def project_facts(store: "Store") -> ProjectFacts:
     return facts
 
 
-__all__ = ["LayerFacts", "ProjectFacts", "project_facts", "counts", "origin_counts", "human_coders", "code_use",
-           "clinics", "transcript_clinics", "speaker_labels", "ratings_count", "latest_codebook"]
+__all__ = ["LayerFacts", "ProjectFacts", "CodingFacts", "coding_facts", "project_facts", "counts", "origin_counts",
+           "human_coders", "code_use", "clinics", "transcript_clinics", "speaker_labels", "ratings_count",
+           "latest_codebook"]
