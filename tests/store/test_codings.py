@@ -73,3 +73,21 @@ def test_coding_facts_equal_one_query_per_fact(tmp_path):
                                      codings.loc[(codings["coder"] == x.coder) & (codings["origin"] == x.origin),
                                                  "id"].min()))]
     assert summary.project_facts(project.store, facts) == summary.project_facts(project.store)
+
+
+def test_layer_codings_are_the_codings_of_the_layers(tmp_path):
+    """Read in runs (no transcript id or coder per row): the same codings as read_codings, in coder, transcript and
+    start order, strings as categories."""
+    project = make_coded_project(tmp_path)
+    project.write_codings([Coding("INT02", 0, 4, "MIO.TRAIN", "cy"), Coding("INT01", 2, 9, "MIO.BILL", "cy"),
+                           Coding("INT01", 2, 9, "MIO.SUPV", "cy")], coder="cy", action="test")
+    columns = ["transcript_id", "start", "end", "code", "coder"]
+    for layers in (["ann", "cy"], ["bob"], ["cy", "ann", "bob"], ["nobody"]):
+        runs = store_codings.layer_codings(project.store, layers)
+        plain = store_codings.read_codings(project.store, coder=layers, columns=["id", *columns])
+        plain = plain.sort_values(["coder", "transcript_id", "start", "id"], kind="stable")
+        assert list(runs.columns) == columns and len(runs) == len(plain)
+        if len(runs):
+            assert all(isinstance(runs[c].dtype, pd.CategoricalDtype) for c in ("transcript_id", "code", "coder"))
+        got = [tuple(r) for r in runs.astype(object).itertuples(index=False)]
+        assert got == [tuple(r) for r in plain[columns].astype(object).itertuples(index=False)]

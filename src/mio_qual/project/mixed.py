@@ -129,13 +129,11 @@ class MixedMixin(ProjectBase):
         return frame, phrase
 
     def _layer_codings(self, layers: Sequence[str]) -> "pd.DataFrame":
-        """The codings of ``layers`` (transcript_id, start, end, code, coder; unordered, strings as categories),
+        """The codings of ``layers`` (:func:`mio_qual.store.codings.layer_codings`),
         read once per report: agreement and the evidence of the same layers share them."""
-        from ..store.codings import read_codings
+        from ..store.codings import layer_codings
 
-        return self._read_once(("codings", tuple(sorted(layers))), lambda: read_codings(
-            self.store, coder=list(layers), columns=["transcript_id", "start", "end", "code", "coder"], ordered=False,
-            categories=True))
+        return self._read_once(("codings", tuple(sorted(layers))), lambda: layer_codings(self.store, list(layers)))
 
     def _layer_memos(self, layers: Sequence[str]) -> "pd.DataFrame":
         """The codings of ``layers`` that carry a memo (transcript_id, start, end, code, coder, memo), read once per

@@ -79,6 +79,41 @@ def read_codings(store: "Store", *, coder: str | Sequence[str] | None = None,
     return read_frame(cursor, list(columns), shared=repeated)
 
 
+def layer_codings(store: "Store", coder: Sequence[str]) -> "pd.DataFrame":
+    """The codings of the layers ``coder`` as an analysis of many codings reads them.
+
+    Columns transcript_id, start, end, code, coder, ordered by coder, transcript, start and id,
+    with transcript_id, code and coder as categories. Each coder's codings of one transcript come
+    in one run (how many, from one grouping on the ``codings_by_coder`` index), so the rows carry
+    no transcript id and no coder: two of every coding's five values are never fetched (each
+    value fetched is a Python object: 200,000 codings are a million of them).
+    """
+    import numpy as np
+    import pandas as pd
+
+    from .transcripts import read_frame
+
+    where, params = _where({"coder": coder})
+    runs = store.connection.execute(f"SELECT coder, transcript_id, COUNT(*) FROM codings{where}"
+                                    " GROUP BY coder, transcript_id ORDER BY coder, transcript_id", params).fetchall()
+    cursor = store.connection.execute(f"SELECT start, end, code FROM codings{where}"
+                                      " ORDER BY coder, transcript_id, start, id", params)
+    frame = read_frame(cursor, ["start", "end", "code"], categorical=["code"])
+    sizes = [n for _, _, n in runs]
+    coders = list(dict.fromkeys(c for c, _, _ in runs))
+    tids = list(dict.fromkeys(t for _, t, _ in runs))
+    where_coder = {c: k for k, c in enumerate(coders)}
+    where_tid = {t: k for k, t in enumerate(tids)}
+
+    def in_run(codes: list[int]) -> "np.ndarray":
+        return np.repeat(np.array(codes, dtype=np.int64), sizes)
+
+    return pd.DataFrame({
+        "transcript_id": pd.Categorical.from_codes(in_run([where_tid[t] for _, t, _ in runs]), categories=tids),
+        "start": frame["start"].to_numpy(), "end": frame["end"].to_numpy(), "code": frame["code"],
+        "coder": pd.Categorical.from_codes(in_run([where_coder[c] for c, _, _ in runs]), categories=coders)})
+
+
 def coding_memos(store: "Store", coder: str | Sequence[str] | None = None,
                  columns: Sequence[str] = ("transcript_id", "code", "memo")) -> "pd.DataFrame":
     """The codings that carry a memo, in :func:`read_codings`' order: ``columns`` of :data:`CODING_FIELDS`.
@@ -204,5 +239,5 @@ def layer_summary(store: "Store") -> "pd.DataFrame":
     return pd.DataFrame.from_records(rows, columns=["coder", "origin", "codings", "transcripts", "codes"])
 
 
-__all__ = ["CODING_FIELDS", "read_codings", "insert_codings", "delete_codings", "count_codings", "coders",
-           "coders_of_source", "layer_summary"]
+__all__ = ["CODING_FIELDS", "read_codings", "layer_codings", "insert_codings", "delete_codings", "count_codings",
+           "coders", "coders_of_source", "layer_summary"]
