@@ -184,3 +184,50 @@ def test_status_and_use_without_a_choice(tmp_path: Path) -> None:
     assert code == 0 and out.startswith("codebook: cfir2 + cfir_outcomes + mio (bundled")
     code, _out, err = run_captured(tmp_path / "p", "codebook", "use", tmp_path / "missing.xlsx")
     assert code == 2 and "missing.xlsx" in err
+
+
+def test_a_filled_reconciliation_sheet_of_team_codes_imports_without_codebook(study) -> None:
+    """The new user's case: coders coded with the team's codebook; `coding import
+    reconcile_avery_blake.xlsx` used to fail with "code 'ROOM' is not in the codebook"."""
+    import openpyxl
+
+    folder, codes = study
+    sheets = folder.parent
+    assert run_captured(folder, "coding", "import", sheets / "avery.csv", sheets / "blake.csv",
+                        "--codebook", codes)[0] == 0
+    code, _out, err = run_captured(folder, "coding", "reconcile", "--coders", "avery", "blake",
+                                   "--out", sheets / "reconcile")
+    assert code == 0, err
+    path = sheets / "reconcile" / "reconcile_avery_blake.xlsx"
+    book = openpyxl.load_workbook(path)
+    sheet = book["decisions"]
+    column = [c.value for c in sheet[1]].index("decision") + 1
+    for row in range(2, sheet.max_row + 1):
+        sheet.cell(row, column, "code: Waiting list; ROOM")
+    book.save(path)
+    code, _out, err = run_captured(folder, "coding", "import", path)
+    assert code == 0, err
+    project = Project.open(folder)
+    try:
+        consensus = project.codings(coder="consensus")
+        assert {"ROOM", "WAIT", "TURNOVER"} <= set(consensus["code"])
+    finally:
+        project.close()
+
+
+def test_keyword_rules_use_the_projects_codebook(study) -> None:
+    folder, codes = study
+    code, _out, err = run_captured(folder, "codebook", "use", codes)
+    assert code == 0, err
+    code, _out, err = run_captured(folder, "autocode", "rules", "--unit", "sentence")
+    assert code == 0, err
+    project = Project.open(folder)
+    try:
+        rules = project.codings(coder="rules")
+        # "room" and "quit*" are keywords of the team's ROOM and TURNOVER (tests/data/README.md)
+        assert sorted(set(zip(rules["code"], rules["text"]))) == [
+            ("ROOM", "We had no room for sessions, so we used the break room."),
+            ("TURNOVER", "Two clinicians quit in the spring.")]
+        assert set(rules["codebook_version"]) == {project.project_codebook().version}
+    finally:
+        project.close()

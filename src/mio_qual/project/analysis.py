@@ -231,7 +231,8 @@ class AnalysisMixin(ProjectBase):
         Parameters
         ----------
         codebook : Codebook, optional
-            Whose keywords to use; the bundled ``cfir2`` + ``cfir_outcomes`` + ``mio`` by default.
+            Whose keywords to use; by default the project's codebook (:meth:`use_codebook`), else
+            the bundled ``cfir2`` + ``cfir_outcomes`` + ``mio``.
         unit : {"sentence", "paragraph", "turn"}
             The unit that receives a code when one of its sentences matches.
         coder : str
@@ -245,7 +246,8 @@ class AnalysisMixin(ProjectBase):
         from ..autocode.units import check_unit
 
         check_unit(unit)
-        rule_coder = RuleCoder(codebook, negation_window=negation_window)
+        rule_coder = RuleCoder(self.codebook_for(codebook),  # type: ignore[attr-defined]
+                               negation_window=negation_window)
         codings = rule_coder.code(self.segments("sentence", with_text=False), self.texts(), unit, coder,
                                   units=None if unit == "sentence" else self.segments(unit, with_text=False),
                                   skip_interviewer=skip_interviewer)
@@ -274,10 +276,10 @@ class AnalysisMixin(ProjectBase):
             :class:`~mio_qual.autocode.CodeSuggester` settings (``C``, ``min_positives``...).
         """
         from ..autocode.suggest import fit, train_result, training_summary
-        from ..autocode.units import check_unit, default_reference, load_default_codebook
+        from ..autocode.units import check_unit, default_reference
 
         check_unit(unit)
-        codebook = codebook if codebook is not None else load_default_codebook()
+        codebook = self.codebook_for(codebook)  # type: ignore[attr-defined]
         from_layer = from_layer or default_reference(self.coding_layers())
         data = self.labelled_units(from_layer, unit, codebook=codebook, skip_interviewer=skip_interviewer)
         model = fit(data, from_layer, **params)
@@ -312,10 +314,9 @@ class AnalysisMixin(ProjectBase):
             No model, or a model trained with another codebook version.
         """
         from ..autocode.suggest import SuggestResult, TrainResult, check_min_prob, suggestions
-        from ..autocode.units import load_default_codebook
 
         check_min_prob(min_prob)
-        codebook = codebook if codebook is not None else load_default_codebook()
+        codebook = self.codebook_for(codebook)  # type: ignore[attr-defined]
         suggester, info = self.autocode_model(model.name if isinstance(model, TrainResult) else model,
                                               codebook=codebook)
         units = self.autocode_units(info.unit, skip_interviewer=info.meta.get("skip_interviewer", skip_interviewer))
@@ -359,7 +360,8 @@ class AnalysisMixin(ProjectBase):
         return evaluate(
             self.autocode_units(unit, skip_interviewer=skip_interviewer), self.layer_labels(ref_layer, unit), method,
             unit=unit, human=self.layer_labels(human_layer, unit) if human_layer is not None else None,
-            layer=self.layer_labels(auto_layer, unit) if auto_layer is not None else None, codebook=codebook,
+            layer=self.layer_labels(auto_layer, unit) if auto_layer is not None else None,
+            codebook=self.codebook_for(codebook),  # type: ignore[attr-defined]
             min_examples=min_examples, n_splits=n_splits, negation_window=negation_window,
             sentences=self.segments("sentence", with_text=False) if rules else None,
             texts=self.texts() if rules else None,
