@@ -85,3 +85,29 @@ def test_a_store_made_before_the_table_gets_it_and_keeps_the_bundled_default(tmp
         assert project.codebook_for().names == ["cfir2", "cfir_outcomes", "mio"]
     finally:
         project.close()
+
+
+def test_on_a_server_the_lead_chooses_and_coders_use_it(pg_cluster, pg_url: str, tmp_path: Path) -> None:
+    from urllib.parse import urlsplit
+
+    from mio_qual.errors import InputError
+
+    database = urlsplit(pg_url).path.lstrip("/")
+    lead = _project(tmp_path / "lead", pg_url)
+    lead.add_coder("jordan")
+    jordan = Project.create(tmp_path / "jordan", database=pg_cluster.url_for("jordan", database))
+    try:
+        with pytest.raises(InputError, match="only the project lead"):
+            jordan.use_codebook([TEAM_XLSX])
+        sheet = tmp_path / "jordan.csv"
+        sheet.write_text("transcript_id,quote,code\nINT01,no room,ROOM\n", encoding="utf-8")
+        done = jordan.import_codings([sheet], coder="jordan", codebook=[TEAM_XLSX])  # a coder's import adopts nothing
+        assert done.inserted == 1 and any("its lead chooses it" in n for n in done.notes)
+        assert jordan.project_codebook() is None
+        lead.use_codebook([TEAM_XLSX])
+        sheet.write_text("transcript_id,quote,code\nINT01,no room,Space for sessions\n", encoding="utf-8")
+        again = jordan.import_codings([sheet], coder="jordan")  # no codebook named: the lead's choice
+        assert again.inserted == 1 and jordan.codebook_for().version == load_codebooks([TEAM_XLSX]).version
+    finally:
+        jordan.close()
+        lead.close()

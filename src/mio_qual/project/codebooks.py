@@ -233,7 +233,8 @@ class CodebooksMixin(ProjectBase):
         ------
         InputError
             An invalid codebook (every problem listed); or, without ``keep_unknown``, codes of
-            stored codings it lacks (each with its layers and codings), and nothing changes.
+            stored codings it lacks (each with its layers and codings), and nothing changes; on
+            a server, a coder's role (the project lead chooses: only the lead sees every layer).
         """
         from ..codebook import Codebook
         from ..coding.codes import load_codebook
@@ -251,10 +252,27 @@ class CodebooksMixin(ProjectBase):
         with self.store.transaction():
             return self._choose(book, named, keep_unknown=keep_unknown, how=how)
 
+    def _is_lead(self) -> bool:
+        """True on a local project, and for the project lead on a server (a coder's role sees
+        only their own layers, so cannot tell which codes a new codebook would orphan)."""
+        if getattr(self.store, "backend", "sqlite") != "postgresql":
+            return True
+        from ..store.team import require_lead
+
+        try:
+            require_lead(self.store)  # type: ignore[arg-type]
+        except InputError:
+            return False
+        return True
+
     def _choose(self, book: "Codebook", named: Sequence[Any], *, keep_unknown: bool, how: str) -> CodebookChoice:
         """Record ``book`` as the project's codebook; call inside a transaction."""
         from ..codebook.stored import info_records, source_records
 
+        if not self._is_lead():
+            from ..store.team import require_lead
+
+            require_lead(self.store)  # type: ignore[arg-type]  # its refusal names the lead
         before = self.project_codebook()
         unknown = _unknown_codes(store_codebooks.code_counts(self.store), book)
         if unknown and not keep_unknown:
@@ -281,6 +299,9 @@ class CodebooksMixin(ProjectBase):
         chosen = self.project_codebook()
         if chosen is not None:
             return self.codebook_note(book)
+        if not self._is_lead():
+            return ("the project has no codebook of its own yet: its lead chooses it (mio-qual codebook use ...); "
+                    "name the codebook on each import until then")
         unknown = _unknown_codes(store_codebooks.code_counts(self.store), book)
         label = " + ".join(str(s) if not hasattr(s, "infos") else " + ".join(s.infos) for s in named)
         if unknown:
