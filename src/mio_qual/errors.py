@@ -8,7 +8,7 @@ hint saying what to do. The CLI prints ``str(error)`` on one line and exits with
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 
 class MioQualError(Exception):
@@ -104,3 +104,56 @@ class UnknownCodeError(InputError):
             else "see `mio-qual codebook list` for the codes"
         )
         super().__init__(f"unknown code {label!r}", path=path, line=line, hint=hint)
+
+
+def check_options(target: Callable[..., Any], options: Mapping[str, Any], what: str,
+                  cli_names: Mapping[str, str] | None = None) -> None:
+    """Refuse keyword options that ``target`` does not take, as one :class:`InputError`.
+
+    Methods that pass ``**options`` on to an analysis (a report kind, a joint display, csQCA or
+    CNA) would otherwise fail with Python's ``TypeError`` from deep inside. The message names
+    the options ``target`` takes, and for an option spelled as on the command line
+    (``cli_names``: ``{"rule": "rules=[...]"}``) the Python spelling.
+
+    Parameters
+    ----------
+    target : callable
+        The function the options go to.
+    options : mapping
+        The keyword options given.
+    what : str
+        What takes them, for the message (``"configurations('qca')"``).
+    cli_names : mapping of str to str, optional
+        A command-line option's name (with ``_`` for ``-``) -> what to write in Python instead.
+
+    Raises
+    ------
+    InputError
+        Naming the first unknown option.
+
+    Examples
+    --------
+    >>> def display(data, *, rule=None, sort="codebook"): ...
+    >>> check_options(display, {"sort": "codebook"}, "joint_display")
+    >>> check_options(display, {"split": "halves"}, "joint_display", {"split": "rule=DistinguishRule(split=...)"})
+    Traceback (most recent call last):
+    ...
+    mio_qual.errors.InputError: joint_display takes no option 'split' (write rule=DistinguishRule(split=...); it takes rule, sort)
+    """
+    import difflib
+    import inspect
+
+    parameters = inspect.signature(target).parameters
+    if any(p.kind is p.VAR_KEYWORD for p in parameters.values()):
+        return
+    takes = [name for name, p in list(parameters.items())[1:]
+             if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    for name in options:
+        if name in parameters:
+            continue
+        instead = (cli_names or {}).get(name)
+        if instead is None:
+            close = difflib.get_close_matches(name, takes, n=1)
+            instead = close[0] if close else None
+        hint = (f"write {instead}; " if instead else "") + "it takes " + ", ".join(takes)
+        raise InputError(f"{what} takes no option {name!r}", hint=hint)

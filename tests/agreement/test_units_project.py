@@ -10,6 +10,8 @@ import json
 import pytest
 from click.testing import CliRunner
 
+from mio_qual.errors import InputError
+
 from helpers.agreement import make_coded_project
 
 
@@ -97,3 +99,27 @@ def test_turn_units_start_after_the_speaker_label(project):
     answer = turns[turns["speaker"] == "R"].iloc[0]
     frame = project.disagreements(["ann", "bob"], unit="turn", codes=["IS.J1"], min_coverage=1.0)
     assert list(frame["start"]) == [int(answer["body_start"])]
+
+
+def test_an_unknown_transcript_is_refused_in_one_line(project):
+    # it used to give an empty table from Python and "internal error: KeyError: 'level'" (exit 1) on the CLI
+    from mio_qual.cli.main import _group
+
+    with pytest.raises(InputError, match="no transcript 'INT99' in this project"):
+        project.agreement(["ann", "bob"], transcripts=["INT01", "INT99"])
+    before = (project.folder / "mio-qual.db").read_bytes()
+    result = CliRunner().invoke(_group, ["--project", str(project.folder), "agreement", "--coders", "ann", "bob",
+                                         "--transcript", "INT99"])
+    assert result.exit_code == 2, result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and "no transcript 'INT99'" in lines[0] and "internal error" not in lines[0]
+    assert (project.folder / "mio-qual.db").read_bytes() == before
+    assert project.agreement(["ann", "bob"], transcripts="INT01")["n_units"].max() > 0  # one id as a string
+
+
+def test_coders_as_one_string_is_refused(project):
+    # a string is a sequence: "ann" used to be read as coders 'a', 'n', 'n' ("coder 'a' has no codings")
+    with pytest.raises(InputError, match=r"a list of layer names, not one string \('ann'\)"):
+        project.agreement(coders="ann")
+    with pytest.raises(InputError, match="not one string"):
+        project.disagreements(coders="annbob")

@@ -115,6 +115,8 @@ def test_reconcile_refuses_bad_arguments(coded):
         coded.reconcile(coders=("ann", "zed"))
     with pytest.raises(InputError, match="cannot be coder"):
         coded.reconcile(coders=("ann", "bob"), into="ann")
+    with pytest.raises(InputError, match="a list of two layer names, not one string"):
+        coded.reconcile(coders="ab")  # a string of two letters is not coders 'a' and 'b'
 
 
 def test_a_transcript_one_coder_left_empty_says_so(tmp_path):

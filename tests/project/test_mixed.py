@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from mio_qual import Project
 from mio_qual.coding.model import Coding
+from mio_qual.errors import InputError
 from mio_qual.transcripts import read_text
 
 TEXT = ("INTERVIEWER: How does supervision go?\n\n"
@@ -43,3 +46,18 @@ def test_evidence_statements_do_not_grow_with_codes_or_transcripts(tmp_path) -> 
     assert few == many  # one read per input: codings, turns, transcripts, speakers, texts, names ...
     small.close()
     large.close()
+
+
+def test_options_spelled_as_on_the_command_line_are_one_clear_error(tmp_path) -> None:
+    # they used to reach the analysis and fail with Python's TypeError ("unexpected keyword argument")
+    project = Project.create(tmp_path / "p")
+    with pytest.raises(InputError, match=r"configurations\('qca'\) takes no option 'rule' \(write rules="):
+        project.configurations("qca", "fidelity", conditions=["IS.J2"], rule="fidelity >= 3.5")
+    with pytest.raises(InputError, match=r"takes no option 'expect' \(write expectations="):
+        project.configurations("qca", "fidelity", conditions=["IS.J2"], expect=["IS.J2"])
+    with pytest.raises(InputError, match=r"configurations\('cna'\) takes no option 'conn' \(write con;"):
+        project.configurations("cna", "fidelity", conditions=["IS.J2"], conn=0.8)
+    with pytest.raises(InputError, match=r"takes no option 'split' \(write rule=DistinguishRule\(split=...\)"):
+        project.joint_display("case-ordered", split="halves")
+    with pytest.raises(InputError, match=r"joint_display\('side-by-side'\) takes no option 'quote' \(write quotes;"):
+        project.joint_display("side-by-side", quote=2)

@@ -182,6 +182,9 @@ def check_request(coders: Sequence[str], unit: str) -> list[str]:
     """The coders as strings, after checking the unit and that at least two layers are compared."""
     if unit not in PROJECT_UNITS:
         raise InputError(f"unknown unit {unit!r}", hint="use one of " + ", ".join(PROJECT_UNITS))
+    if isinstance(coders, str):  # a string is a sequence of one-letter "coders"
+        raise InputError(f"coders takes a list of layer names, not one string ({coders!r})",
+                         hint="coders=['jordan', 'casey'] (on the command line: --coders jordan casey)")
     coders = [str(c) for c in coders]
     if len(coders) < 2:
         raise InputError("agreement needs at least two coders", hint="name them: --coders A B")

@@ -316,6 +316,9 @@ def reconcile(a_codings: "pd.DataFrame", b_codings: "pd.DataFrame", texts: Mappi
 
 def check_reconcile(coders: Sequence[str], into: str, unit: str, min_jaccard: float) -> None:
     """Refuse a reconciliation that cannot be made (before any data is read)."""
+    if isinstance(coders, str):
+        raise InputError(f"coders takes a list of two layer names, not one string ({coders!r})",
+                         hint="coders=['jordan', 'casey'] (on the command line: --coders jordan casey)")
     if len(coders) != 2 or coders[0] == coders[1]:
         raise InputError("reconcile needs two different coders", hint="pass --coders A B")
     if unit not in ("span", "sentence", "paragraph", "turn"):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Sequence
 
+from ..errors import InputError
 from ..store import codings as store_codings
 from ..store import imports as store_imports
 from ..store import models as store_models
@@ -42,6 +43,13 @@ class AnalysisMixin(ProjectBase):
         from ..agreement.project_api import agreement_inputs, check_request
 
         coders = check_request(coders, unit)
+        if transcripts is not None:
+            if isinstance(transcripts, str):
+                transcripts = [transcripts]
+            unknown = sorted(set(map(str, transcripts)) - set(self._sources()["transcript_id"]))  # type: ignore[attr-defined]
+            if unknown:
+                raise InputError(f"no transcript {', '.join(map(repr, unknown))} in this project", path=self.store.path,
+                                 hint="see `mio-qual transcripts list`")
         codings = self._layer_codings(coders)  # type: ignore[attr-defined]  (a report's evidence shares them)
         found = set(codings["coder"].unique()) if len(codings) else set()
         known = store_codings.coders(self.store) if set(coders) - found else []

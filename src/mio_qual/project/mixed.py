@@ -41,6 +41,17 @@ class WorksheetFiles:
     files: list[Path]
 
 
+_RULE = "rule=DistinguishRule({}=...) (mio_qual.mixed.joint.DistinguishRule)"
+JOINT_CLI_NAMES = {**{name: _RULE.format(name) for name in ("split", "threshold", "high", "low", "strong", "weak",
+                                                             "min_rated")},
+                   "construct": "constructs=[...]"}
+"""`mio-qual joint` options that :meth:`MixedMixin.joint_display` spells differently."""
+
+CONFIGURATION_CLI_NAMES = {"rule": "rules=['IS.J2 >= 1', ...]", "default_rule": "default='>= 1'",
+                           "expect": "expectations=[...]", "condition": "conditions=[...]"}
+"""`mio-qual configurations` options that :meth:`MixedMixin.configurations` spells differently."""
+
+
 class MixedMixin(ProjectBase):
     """Construct ratings, quantitative outcomes and joint displays."""
 
@@ -499,9 +510,12 @@ class MixedMixin(ProjectBase):
             ``.result()`` gives it to :func:`mio_qual.reports.render.render` (the case-ordered
             display with its heatmap).
         """
-        from ..mixed.joint import display_key, joint_display
+        from ..errors import check_options
+        from ..mixed.joint import case_ordered, display_key, joint_display, side_by_side, stats_by_theme
 
         key = display_key(display)
+        target = {"case-ordered": case_ordered, "side-by-side": side_by_side, "stats-by-theme": stats_by_theme}[key]
+        check_options(target, options, f"joint_display({key!r})", JOINT_CLI_NAMES)
         data = self.joint_data(by, coder=coder, codebook=codebook, excerpts=key == "side-by-side", links=links)
         return joint_display(data, key, outcome, **options)
 
@@ -516,7 +530,7 @@ class MixedMixin(ProjectBase):
         :func:`~mio_qual.mixed.configurations.cna_result`); the outcome column is named after
         ``outcome`` and holds each case's mean.
         """
-        from ..errors import InputError
+        from ..errors import InputError, check_options
         from ..mixed.aggregate import outcome_by_case
         from ..mixed.configurations import cna_result, qca_result
 
@@ -525,6 +539,8 @@ class MixedMixin(ProjectBase):
         if not conditions:
             raise InputError("name the conditions (constructs) to use",
                              hint="e.g. --condition IS.J2 IS.A; choose them from theory, not from this outcome")
+        check_options(qca_result if method == "qca" else cna_result, options, f"configurations({method!r})",
+                      CONFIGURATION_CLI_NAMES)
         name = outcome.lstrip("~")
         matrix = self.construct_matrix(by=by, rater=rater, constructs=list(conditions))
         values = outcome_by_case(self.quant(), name, by=by)["value"]

@@ -470,13 +470,16 @@ class ReportsMixin(ProjectBase):
         >>> project.report("agreement", folder / "agreement.docx").absent[0][:38]
         'Inter-rater agreement needs two coders'
         """
-        from ..errors import InputError
+        from ..errors import InputError, check_options
         from ..reports.documents import KINDS
 
         methods = {"codebook": self.report_codebook, "agreement": self.report_agreement,
                    "themes": self.report_themes, "joint": self.report_joint, "study": self.report_study}
         if kind not in methods:
             raise InputError(f"unknown report {kind!r}", hint="use one of " + ", ".join(KINDS))
+        check_options(methods[kind], options, f"report({kind!r})",
+                      {"boot": "n_boot=...", "themes_coders": "layer=[...]", "quotes": "max_quotes=...",
+                       "no_charts": "charts=False"})
         from ..atomicio import batch
 
         with batch():  # the report and the files beside it land together, or none does
