@@ -104,6 +104,55 @@ def test_a_client_killed_in_the_middle_of_an_import_leaves_nothing(pg_url: str, 
     watcher.close()
 
 
+def test_a_server_ending_the_session_mid_import_is_one_line_and_changes_nothing(pg_url: str, tmp_path: Path) -> None:
+    # the server restarting, or an administrator ending the session, in the middle of a command
+    # was "error: internal error: AdminShutdown ... please report it", exit code 1
+    Project.create(tmp_path / "lead", database=pg_url).close()
+    blocker = admin(pg_url)
+    blocker.execute("BEGIN")
+    blocker.execute("LOCK TABLE segments IN ACCESS EXCLUSIVE MODE")  # the import stops at its first segment
+    run = cli("--project", str(tmp_path / "lead"), "import", str(SAMPLE))
+    watcher = admin(pg_url)
+    deadline = time.monotonic() + 120
+    while True:  # wait until the import waits inside its transaction, after its writer lock
+        row = watcher.execute(
+            "SELECT a.pid FROM pg_stat_activity a JOIN pg_locks l ON l.pid = a.pid AND l.locktype = 'advisory'"
+            " AND l.granted WHERE a.application_name = 'mio-qual' AND a.wait_event_type = 'Lock'"
+            " AND a.xact_start IS NOT NULL").fetchone()
+        if row:
+            break
+        assert run.poll() is None and time.monotonic() < deadline, "the import never reached the segments"
+        time.sleep(0.05)
+    watcher.execute("SELECT pg_terminate_backend(%s)", row)
+    _, err = run.communicate(timeout=120)
+    blocker.execute("COMMIT")
+    assert run.returncode == 2, err
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: "), err
+    assert "lost the connection to the database server at 127.0.0.1" in lines[0] and "internal error" not in err
+    assert watcher.execute("SELECT COUNT(*) FROM transcripts").fetchone()[0] == 0
+    assert watcher.execute("SELECT COUNT(*) FROM segments").fetchone()[0] == 0
+    blocker.close()
+    watcher.close()
+
+
+def test_a_wrong_password_names_the_reason(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # libpq's last line, "password retrieved from file ...", was shown instead of the reason
+    import psycopg
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise psycopg.OperationalError(  # libpq's words when ~/.pgpass holds a wrong password
+            'connection failed: connection to server at "127.0.0.1", port 5432 failed: FATAL:  password '
+            'authentication failed for user "riley"\npassword retrieved from file "/home/riley/.pgpass"')
+
+    monkeypatch.setattr(psycopg, "connect", refuse)
+    line = refused(["init", str(tmp_path / "p"), "--database", "postgresql://riley@127.0.0.1:5432/study"])
+    assert ('cannot connect to the database server at 127.0.0.1:5432/study: password authentication failed for '
+            'user "riley"') in line
+    assert "retrieved" not in line and "ALTER ROLE" in line
+    assert not (tmp_path / "p").exists()
+
+
 def test_a_command_failing_at_its_last_write_changes_nothing(pg_url: str, tmp_path: Path,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     from mio_qual.store.postgres import PostgresStore

@@ -114,6 +114,8 @@ def test_team_commands(pg_cluster, pg_url: str, tmp_path: Path) -> None:  # type
     run("init", str(tmp_path / "lead"), "--database", pg_url)
     out = run("--project", str(tmp_path / "lead"), "team", "add-coder", "riley")
     assert pg_cluster.url_for("riley", database) in out
+    # a server asking for passwords lets riley in only once the role has one: say so, and how
+    assert "no password yet" in " ".join(out.split()) and 'ALTER ROLE "riley" PASSWORD' in out
     run("init", str(tmp_path / "riley"), "--database", pg_cluster.url_for("riley", database))
     assert "riley" in run("--project", str(tmp_path / "lead"), "team", "list")
     assert "released riley" in run("--project", str(tmp_path / "lead"), "team", "release", "riley")
@@ -140,3 +142,35 @@ def test_an_older_schema_waits_for_the_lead(team, tmp_path: Path) -> None:  # ty
                              ).fetchone()[0] == 0
         admin.execute("UPDATE mio_qual_schema SET version = version + 1")
     Project.open(coders["jordan"].folder).close()
+
+
+def test_a_coder_assigns_transcripts_only_to_themself(team) -> None:  # type: ignore[no-untyped-def]
+    # which transcripts a coder was given decides which units count against them in agreement:
+    # jordan could assign transcripts to casey, and withdraw casey's, before coverage had policies
+    import psycopg
+
+    lead, coders = team
+    jordan = coders["jordan"]
+    lead.assign("casey", ["T1"])
+    with pytest.raises(InputError, match="only the project lead can assign transcripts to casey; you are "
+                                         "connected as jordan"):
+        jordan.assign("casey", ["T2"])
+    with pytest.raises(InputError, match="only the project lead can withdraw assignments from casey"):
+        jordan.assign("casey", withdraw=True)
+    assert set(jordan.assign("jordan", ["T2"])["coder"]) == {"casey", "jordan"}  # their own, and every row readable
+    raw = jordan.store.connection
+    assert raw.execute("DELETE FROM coverage WHERE coder = 'casey'").rowcount == 0  # the server's refusal too
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        raw.execute("INSERT INTO coverage (coder, transcript_id, kind, source, at)"
+                    " VALUES ('casey', 'T2', 'assigned', 'raw', 'now')")
+    assert lead.coverage(["casey"]) == {"casey": ["T1"]}
+
+
+def test_a_coder_comparing_with_a_blinded_layer_is_told_so(team) -> None:  # type: ignore[no-untyped-def]
+    # it said "coder 'casey' has no codings in this project": wrong while casey's layer is blinded
+    lead, coders = team
+    with pytest.raises(InputError, match="no codings of casey that you can read: you are connected as jordan"):
+        coders["jordan"].agreement(["jordan", "casey"])
+    assert len(lead.agreement(["jordan", "casey"]))  # the lead reads every layer
+    lead.release_layers(["casey"])
+    assert len(coders["jordan"].agreement(["jordan", "casey"]))

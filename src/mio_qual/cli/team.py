@@ -53,6 +53,9 @@ def add_coder(coder: str, existing_role: bool) -> None:
     created = project.add_coder(coder, create_role=not existing_role)
     say(f"{'created role and added' if created else 'added'} coder [bold]{escape(coder)}[/]; "
         f"their setup: mio-qual init NAME --database {escape(project.server_url(role=coder))}")
+    if created:  # a server asking for passwords lets the new role in only once it has one
+        say(f"the role has no password yet: where the server asks for one, set it (ALTER ROLE \"{escape(coder)}\" "
+            "PASSWORD '...') or ask the server's administrator")
 
 
 @team.command("release")

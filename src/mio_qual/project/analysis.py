@@ -52,6 +52,10 @@ class AnalysisMixin(ProjectBase):
                                  hint="see `mio-qual transcripts list`")
         codings = self._layer_codings(coders)  # type: ignore[attr-defined]  (a report's evidence shares them)
         found = set(codings["coder"].unique()) if len(codings) else set()
+        if set(coders) - found and getattr(self.store, "backend", "sqlite") == "postgresql":
+            from ..store import team
+
+            team.refuse_hidden(self.store, [c for c in coders if c not in found])
         known = store_codings.coders(self.store) if set(coders) - found else []
         segments = self._units(unit) if unit in SEGMENT_UNITS else None
         return agreement_inputs(codings, self.texts(), segments, coders, unit, codes, transcripts=transcripts,
@@ -104,12 +108,18 @@ class AnalysisMixin(ProjectBase):
         Raises
         ------
         InputError
-            An unknown transcript, or a sheet without the columns; nothing is written.
+            An unknown transcript, or a sheet without the columns; in team mode, a coder naming
+            another coder (only the lead assigns to others); nothing is written.
         """
         from ..agreement.project_api import assignment_pairs
 
         known = set(self._sources()["transcript_id"])  # type: ignore[attr-defined]
         pairs = assignment_pairs(coder, transcripts, sheet, known)
+        if getattr(self.store, "backend", "sqlite") == "postgresql":  # team mode: a coder assigns only to themself
+            from ..store import team
+
+            team.require_own_or_lead(self.store, [coder, *(c for c, _ in pairs)],
+                                     "withdraw assignments from" if withdraw else "assign transcripts to")
         with self.store.transaction():
             if withdraw:
                 removed = store_imports.remove_assignments(self.store, coder, [t for _, t in pairs] or None)

@@ -148,6 +148,10 @@ def user_error(exc: BaseException) -> MioQualError | None:
         full disk; None for anything else (an internal error to report).
     """
     store = _latest()
+    if type(exc).__module__.startswith("psycopg"):  # team mode: the server went away mid-command
+        from .postgres import lost_connection_error
+
+        return lost_connection_error(exc, store)
     if isinstance(exc, sqlite3.DatabaseError):
         text = str(exc)
         if "full" in text:  # SQLITE_FULL: "database or disk is full"

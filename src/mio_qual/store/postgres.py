@@ -218,12 +218,16 @@ def connect(url: str, path: Path | None = None) -> Any:
         raw = psycopg.connect(url, autocommit=True, connect_timeout=10,
                               application_name="mio-qual")
     except psycopg.ProgrammingError as exc:
-        raise InputError(f"not a valid database URL ({_first_line(exc)})", path=path,
+        raise InputError(f"not a valid database URL ({_reason(exc)})", path=path,
                          hint="write postgresql://USER@HOST:PORT/DATABASE") from None
     except psycopg.OperationalError as exc:
-        raise InputError(f"cannot connect to the database server at {_describe(url)}: {_first_line(exc)}",
-                         path=path, hint="check that the server runs, the URL, and your password "
-                                         "(PGPASSWORD or ~/.pgpass)") from None
+        reason = _reason(exc)
+        hint = "check that the server runs, the URL, and your password (PGPASSWORD or ~/.pgpass)"
+        if "password" in reason:
+            hint = ("check your password (PGPASSWORD or ~/.pgpass); a coder's role has none until the lead or "
+                    "the server's administrator sets one: ALTER ROLE name PASSWORD '...'")
+        raise InputError(f"cannot connect to the database server at {_describe(url)}: {reason}",
+                         path=path, hint=hint) from None
     if raw.info.server_version < MIN_SERVER_VERSION:
         version = raw.info.server_version
         raw.close()
@@ -234,9 +238,45 @@ def connect(url: str, path: Path | None = None) -> Any:
     return raw
 
 
-def _first_line(exc: BaseException) -> str:
+def _reason(exc: BaseException) -> str:
+    """What the server or libpq said, in one short clause.
+
+    libpq's messages nest (``connection failed: connection to server at "h", port 5432 failed:
+    FATAL:  password authentication failed for user "jordan"``) and add lines that explain
+    nothing (``password retrieved from file ...``): the reason is the innermost clause of the
+    first line, without its ``FATAL:``/``fe_sendauth:`` label.
+    """
     lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
-    return lines[-1] if lines else type(exc).__name__
+    if not lines:
+        return type(exc).__name__
+    reason = lines[0].rsplit(" failed: ", 1)[-1]
+    return re.sub(r"^(?:FATAL|ERROR):\s+|^fe_sendauth:\s+", "", reason).strip() or lines[0]
+
+
+def connection_lost(exc: BaseException) -> bool:
+    """Whether ``exc`` says the connection to the server broke (the server stopped, restarted or
+    ended this session), as against an error the server reported on a working connection."""
+    import psycopg
+
+    if not isinstance(exc, psycopg.OperationalError):
+        return False
+    sqlstate = getattr(exc, "sqlstate", None)  # None: libpq's own error (the socket closed)
+    return sqlstate is None or sqlstate.startswith(("08", "57P"))
+
+
+def lost_connection_error(exc: BaseException, path: Path | None, url: str | None = None) -> InputError | None:
+    """The one-line error for a connection lost in the middle of a command, or None for another error.
+
+    The server keeps nothing of a transaction it did not see committed, so the project is as it
+    was before the command (the CLI exits with 2, as when the server cannot be reached at all).
+    """
+    if not connection_lost(exc):
+        return None
+    where = f" at {_describe(url)}" if url else ""
+    return InputError(f"lost the connection to the database server{where} ({_reason(exc)}); "
+                      "the command was not saved", path=path,
+                      hint="the server keeps nothing of a command it did not finish: once it runs again, "
+                           "check with `mio-qual status` and run the command again")
 
 
 def schema_version(raw: Any) -> int | None:
@@ -380,9 +420,9 @@ class PostgresStore(Store):
         import psycopg
 
         if isinstance(exc, psycopg.errors.InsufficientPrivilege):
-            return InputError(f"the server refused the change: {_first_line(exc)}", path=self.path,
+            return InputError(f"the server refused the change: {_reason(exc)}", path=self.path,
                               hint="coders write only their own layer; ask the project lead")
-        return None
+        return lost_connection_error(exc, self.path, self.url)
 
     def role(self) -> str:
         """The database role this store is connected as."""

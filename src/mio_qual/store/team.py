@@ -29,6 +29,11 @@ LAYER_TABLES = {"codings": "coder", "ratings": "rater"}
 CODER_WRITES = ("codings", "ratings", "imports", "coverage", "codebooks", "audit")
 """Tables a coder may write (within the policies); every other table is read-only to coders."""
 
+OWN_ROW_TABLES = {"coverage": "coder"}
+"""Tables every coder reads whole but changes only in their own rows: which transcripts a coder
+was given or returned decides which units count against them in agreement (the seen rule), so
+one coder may not assign transcripts to, or withdraw them from, another."""
+
 _TEAM_TABLES = """
 CREATE TABLE IF NOT EXISTS team_coders (role TEXT PRIMARY KEY, added_at TEXT NOT NULL, added_by TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS team_released (layer TEXT PRIMARY KEY, released_at TEXT NOT NULL,
@@ -58,6 +63,18 @@ DROP POLICY IF EXISTS delete_own ON {table};
 CREATE POLICY delete_own ON {table} FOR DELETE USING ({column} = current_user)
 """
 
+_OWN_ROW_POLICIES = """
+ALTER TABLE {table} ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS read_all ON {table};
+CREATE POLICY read_all ON {table} FOR SELECT USING (true);
+DROP POLICY IF EXISTS insert_own ON {table};
+CREATE POLICY insert_own ON {table} FOR INSERT WITH CHECK ({column} = current_user);
+DROP POLICY IF EXISTS update_own ON {table};
+CREATE POLICY update_own ON {table} FOR UPDATE USING ({column} = current_user) WITH CHECK ({column} = current_user);
+DROP POLICY IF EXISTS delete_own ON {table};
+CREATE POLICY delete_own ON {table} FOR DELETE USING ({column} = current_user)
+"""
+
 AUDIT_TRIGGER = "mio_qual_audit_role"
 
 
@@ -77,6 +94,9 @@ def install(store: "PostgresStore") -> None:
         raw.execute(statement)
     for table, column in LAYER_TABLES.items():
         for statement in _statements(_LAYER_POLICIES.format(table=table, column=column)):
+            raw.execute(statement)
+    for table, column in OWN_ROW_TABLES.items():
+        for statement in _statements(_OWN_ROW_POLICIES.format(table=table, column=column)):
             raw.execute(statement)
     for (role,) in raw.execute("SELECT role FROM team_coders ORDER BY role").fetchall():
         _grant(store, role)
@@ -109,6 +129,43 @@ def require_lead(store: "PostgresStore") -> str:
     return str(role)
 
 
+def refuse_hidden(store: "PostgresStore", layers: Sequence[str]) -> None:
+    """Refuse, naming blinding, when a coder asks for layers they cannot read (neither theirs nor released).
+
+    Called where layers were asked for and none of their codings came back: to a coder a blinded
+    layer looks empty, which "has no codings" would misreport. A coder cannot tell a blinded
+    layer from one that does not exist, and the message does not tell them either.
+    """
+    raw = store.connection.raw
+    role, owner, superuser = raw.execute(
+        "SELECT current_user, (SELECT tableowner FROM pg_tables WHERE schemaname = current_schema()"
+        " AND tablename = 'codings'), (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)").fetchone()
+    if role == owner or superuser:
+        return
+    released = {row[0] for row in raw.execute("SELECT layer FROM team_released").fetchall()}
+    hidden = [layer for layer in layers if layer != role and layer not in released]
+    if hidden:
+        raise InputError(f"no codings of {', '.join(hidden)} that you can read: you are connected as {role}, and a "
+                         "coder reads another coder's layer only after the lead releases it", path=store.path,
+                         hint=f"ask the lead to compare the layers, or to release them (mio-qual team release "
+                              f"{' '.join(hidden)})")
+
+
+def require_own_or_lead(store: "PostgresStore", layers: Sequence[str], action: str) -> str:
+    """The connected role, when ``layers`` are all its own or it is the lead; else refuse with ``action`` named."""
+    raw = store.connection.raw
+    role = str(raw.execute("SELECT current_user").fetchone()[0])
+    others = sorted(set(layers) - {role})
+    if others:
+        try:
+            require_lead(store)
+        except InputError:
+            raise InputError(f"only the project lead can {action} {', '.join(others)}; you are connected "
+                             f"as {role}", path=store.path,
+                             hint=f"a coder does this only for their own layer ({role}); ask the lead") from None
+    return role
+
+
 def add_coder(store: "PostgresStore", role: str, *, create_role: bool = True) -> bool:
     """Let ``role`` code in the project (creating the login role if needed); True when the role was created.
 
@@ -134,7 +191,7 @@ def add_coder(store: "PostgresStore", role: str, *, create_role: bool = True) ->
                                   "add the coder with --existing-role") from None
     raw.execute("INSERT INTO team_coders (role, added_at, added_by) VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
                 (role, now_iso(), lead))
-    _grant(store, role)
+    install(store)  # grants this coder, and brings a project made by an earlier mio-qual to today's policies
     return not exists
 
 
@@ -166,5 +223,6 @@ def set_audit_trigger(store: "PostgresStore", enabled: bool) -> None:
     store.connection.raw.execute(f"ALTER TABLE audit {'ENABLE' if enabled else 'DISABLE'} TRIGGER {AUDIT_TRIGGER}")
 
 
-__all__ = ["LAYER_TABLES", "CODER_WRITES", "install", "add_coder", "release", "members", "require_lead"]
+__all__ = ["LAYER_TABLES", "CODER_WRITES", "OWN_ROW_TABLES", "install", "add_coder", "release", "members",
+           "refuse_hidden", "require_lead", "require_own_or_lead"]
 
