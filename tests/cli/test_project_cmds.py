@@ -84,3 +84,24 @@ def test_import_of_text_transcripts_loads_no_heavy_library(tmp_path):
     assert loaded & {"pandas", "numpy", "spacy", "yaml", "lxml", "docx", "sklearn"} == set()
     with Project.open(tmp_path / "p") as project:
         assert project.sentences()["text"].tolist() == ["How did it go?", "Fine.", "It went well."]
+
+
+def test_transcripts_show_prints_times_as_clock_times(tmp_path):
+    """New-user walk: start times printed as seconds, "2.300" beside "16"; now h:mm:ss, milliseconds only for a
+    source that gives them (.vtt), and csv keeps seconds."""
+    (tmp_path / "C01.vtt").write_text("WEBVTT\n\n00:00:02.300 --> 00:00:07.000\n<v Interviewer>How did it go?\n\n"
+                                      "00:00:16.000 --> 00:01:05.000\n<v Counselor>It went well overall.\n",
+                                      encoding="utf-8")
+    (tmp_path / "T01.txt").write_text("[00:00:03] I: How did it go?\n[01:02:05] R: It went well.\n", encoding="utf-8")
+    project = Project.create(tmp_path / "p")
+    project.import_transcripts([tmp_path / "C01.vtt", tmp_path / "T01.txt"])
+    assert project.segments("turn", "C01")["start_time"].tolist() == [2.3, 16.0]
+    assert project.segments("turn", "T01")["start_time"].tolist() == [3.0, 3725.0]
+    project.close()
+    vtt = run_cli("--project", str(tmp_path / "p"), "transcripts", "show", "C01", cwd=tmp_path)
+    assert vtt.returncode == 0, vtt.stderr
+    assert "0:00:02.300" in vtt.stdout and "0:00:16.000" in vtt.stdout and " 2.3" not in vtt.stdout
+    text = run_cli("--project", str(tmp_path / "p"), "transcripts", "show", "T01", cwd=tmp_path)
+    assert "0:00:03 " in text.stdout and "1:02:05 " in text.stdout and "3725" not in text.stdout
+    csv = run_cli("--project", str(tmp_path / "p"), "transcripts", "show", "C01", "--format", "csv", cwd=tmp_path)
+    assert ",2.3," in csv.stdout and ",16.0," in csv.stdout

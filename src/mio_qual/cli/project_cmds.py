@@ -108,14 +108,49 @@ _LISTED = ("transcript_id", "kind", "clinic", "participant_id", "role", "n_words
 @format_option()
 @out_option()
 def transcripts_show(transcript_id: str, unit: str, fmt: str, out: Path | None) -> None:
-    """Show TRANSCRIPT_ID's turns (or paragraphs, sentences) with speakers and times."""
+    """Show TRANSCRIPT_ID's turns (or paragraphs, sentences) with speakers and times.
+
+    On the screen times read h:mm:ss (milliseconds only when the source file gives them, as a
+    .vtt or .srt does); --format csv and json keep start_time and end_time in seconds.
+    """
     project = get_project()
     project.text(transcript_id)  # clear error for an unknown id
     frame = project.segments(unit, transcript_id)
     if fmt == "table":
         keep = ["segment_id", "study_id", "speaker_role", "start_time", "text"]
         frame = frame[[c for c in keep if c in frame.columns]]
+        if "start_time" in frame.columns:
+            frame = frame.assign(start_time=clock_times(frame["start_time"].tolist()))
     emit(frame, fmt, title=f"{transcript_id}: {unit}s", out=out)
+
+
+def clock_times(seconds: list[float | None]) -> list[str]:
+    """Times in seconds as ``h:mm:ss`` for a table, with milliseconds for all when any has a fraction.
+
+    A transcript's times come from one source file: a Word or text transcript gives whole seconds
+    (``[00:01:05]``), a .vtt or .srt milliseconds; a missing time is an empty cell.
+
+    Examples
+    --------
+    >>> clock_times([3.0, 65.0, 3725.0, None])
+    ['0:00:03', '0:01:05', '1:02:05', '']
+    >>> clock_times([2.3, 16.0])
+    ['0:00:02.300', '0:00:16.000']
+    """
+    import math
+
+    known = [s for s in seconds if s is not None and not (isinstance(s, float) and math.isnan(s))]
+    fractions = any(round(float(s) * 1000) % 1000 for s in known)
+    out = []
+    for value in seconds:
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            out.append("")
+            continue
+        millis = round(float(value) * 1000)
+        hours, rest = divmod(millis // 1000, 3600)
+        text = f"{hours}:{rest // 60:02d}:{rest % 60:02d}"
+        out.append(f"{text}.{millis % 1000:03d}" if fractions else text)
+    return out
 
 
 @click.command()
