@@ -131,8 +131,8 @@ def test_every_bad_cell_is_reported_with_sheet_row_and_column(study, tmp_path: P
         study.import_ratings(path)
     details = caught.value.details
     assert "6 bad cells" in str(caught.value)
-    assert details[0] == ("sheet 'ratings', row 2, column 'rating': '+3' is not a rating (use -2, -1, 0, +1, +2, X "
-                          "(mixed) or leave the cell empty (missing))")
+    assert details[0] == ("sheet 'ratings', row 2, column 'rating': '+3' is not a rating (use -2, -1, 0, +1, +2 "
+                          "or leave the cell empty (missing))")  # a worksheet without --mixed-x: X is not offered
     assert details[1].startswith("sheet 'ratings', row 3, column 'rating': holds a formula (=1+1)")
     assert details[2].startswith("sheet 'ratings', row 4, column 'construct': unknown construct 'IS.J9'")
     assert details[3] == "sheet 'ratings', row 5, column 'case_id': 'nrth' is not a clinic of this project (did you mean 'north'?)"
@@ -241,7 +241,7 @@ def test_consensus_allow_unresolved_and_bad_decisions(study, tmp_path: Path) -> 
     bad.write_text("case_id,construct,rating\nwest,IS.J2,7\n", encoding="utf-8")
     with pytest.raises(InputError) as caught:
         study.build_consensus(["kim", "lee"], decisions=bad)
-    assert caught.value.details == ["row 2, column 'rating': '7' is not a rating (use -2, -1, 0, +1, +2, X (mixed) "
+    assert caught.value.details == ["row 2, column 'rating': '7' is not a rating (use -2, -1, 0, +1, +2 "
                                     "or leave the cell empty (missing))"]
 
 

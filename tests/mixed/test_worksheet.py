@@ -31,6 +31,27 @@ def test_the_scale_rates_mixed_evidence_zero_and_offers_x_only_when_asked(study,
     assert [c.value for c in linked["ratings"][1]] == WORKSHEET_COLUMNS
 
 
+def test_x_is_named_in_the_note_and_the_import_error_only_when_offered(study, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """New-user walk: the about note and the import error offered "X (mixed)" on a worksheet made without X."""
+    import pytest
+
+    from mio_qual.errors import InputError
+
+    for mixed_x, folder in ((False, "plain"), (True, "with-x")):
+        path = write_worksheet(study.rating_worksheet(mixed_x=mixed_x), tmp_path / folder, "lee", docx=False)[0]
+        book = load_workbook(path)
+        about = {r[0]: r[1] for r in book["about"].iter_rows(values_only=True) if r and r[0]}
+        assert ("X (mixed)" in about["Note"]) is mixed_x
+        assert "use -2, -1, 0, +1, +2" in about["Note"]
+        sheet = book["ratings"]
+        sheet.cell(2, WORKSHEET_COLUMNS.index("rating") + 1).value = "+3"
+        book.save(path)
+        with pytest.raises(InputError) as error:
+            study.import_ratings(path, "lee")
+        expected = "(use -2, -1, 0, +1, +2, X (mixed) or leave" if mixed_x else "(use -2, -1, 0, +1, +2 or leave"
+        assert expected in " ".join([str(error.value), *error.value.details])
+
+
 def test_x_is_named_on_import_and_a_pinned_quote_round_trips(study, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     result = study.import_ratings(write_ratings_csv(tmp_path / "r.csv", {"IS.J2": {"north": "X", "west": "+1"}}),
                                   "lee")

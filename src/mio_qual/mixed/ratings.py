@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from ..errors import InputError
 from .constructs import CASE_KINDS, Constructs, as_list, case_column
-from .ratings_scale import HINT, MIXED, NUMERIC, RATINGS, RatingValueError, parse_rating, score, valence
+from .ratings_scale import MIXED, NUMERIC, RATINGS, RatingValueError, hint, parse_rating, score, valence
 from ..result import Figure, Result
 from ..result import Table as ResultTable
 from .tables import Formula, Problems, Table, as_text, read_table
@@ -97,6 +97,7 @@ def read_rating_file(path: str | Path, *, cases: Mapping[str, Sequence[str]] | N
     required = ["case_id", "construct"] + (["rating"] if require_rating_column else [])
     table = read_table(path, what=what, sheet=("ratings",), header_contains=required)
     problems = Problems(path)
+    what_to_write = hint(mixed_x=_offers_x(path))
     known_cases = {kind: set(values) for kind, values in (cases or {}).items()}
     seen: dict[tuple[str, str, str], int] = {}
     rows: list[RatingRow] = []
@@ -136,7 +137,7 @@ def read_rating_file(path: str | Path, *, cases: Mapping[str, Sequence[str]] | N
         try:
             rating = parse_rating(raw)
         except RatingValueError as exc:
-            problems.add(f"{table.where(n, 'rating')}: {exc} ({HINT})", n)
+            problems.add(f"{table.where(n, 'rating')}: {exc} ({what_to_write})", n)
             continue
         if not case or not construct:
             continue
@@ -155,20 +156,28 @@ def read_rating_file(path: str | Path, *, cases: Mapping[str, Sequence[str]] | N
     return rows, table
 
 
-def _file_rater(path: Path) -> str | None:
-    """The rater named in a worksheet's ``about`` sheet, if any."""
+def _about_rows(path: Path) -> list[list[Any]]:
+    """The rows of a worksheet's ``about`` sheet (its first row too); none for a file without one."""
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
-        return None
+        return []
     try:
         about = read_table(path, what="rating worksheet", sheet="about")
     except InputError:
-        return None
-    if about.headers and about.columns[0] == "rater":
-        return as_text(about.headers[1] if len(about.headers) > 1 else None) or None
-    for _, cells in about.rows:
+        return []
+    return ([list(about.headers)] if about.headers else []) + [list(cells) for _, cells in about.rows]
+
+
+def _file_rater(path: Path) -> str | None:
+    """The rater named in a worksheet's ``about`` sheet, if any."""
+    for cells in _about_rows(path):
         if cells and as_text(cells[0]) == "rater":
             return as_text(cells[1]) if len(cells) > 1 else None
     return None
+
+
+def _offers_x(path: Path) -> bool:
+    """True when the worksheet was written with X offered (``ratings worksheet --mixed-x``: its scale lists X)."""
+    return any(cells and as_text(cells[0]) == MIXED for cells in _about_rows(path))
 
 
 def check_rater(path: str | Path, rater: str | None) -> str:

@@ -38,7 +38,18 @@ VALENCES: dict[str | None, str] = {
     "X": "mixed", None: "missing",
 }
 
-HINT = "use -2, -1, 0, +1, +2, X (mixed) or leave the cell empty (missing)"
+def hint(mixed_x: bool = False) -> str:
+    """What to write in a rating cell: X is named only for a worksheet that offers it (``mixed_x``).
+
+    Examples
+    --------
+    >>> hint()
+    'use -2, -1, 0, +1, +2 or leave the cell empty (missing)'
+    >>> hint(mixed_x=True)
+    'use -2, -1, 0, +1, +2, X (mixed) or leave the cell empty (missing)'
+    """
+    return f"use -2, -1, 0, +1, +2{', X (mixed)' if mixed_x else ''} or leave the cell empty (missing)"
+
 
 _MINUS = ("\u2212", "\u2013", "\u2014")  # minus sign, en dash, em dash typed by Word/Excel autocorrect
 
@@ -137,5 +148,5 @@ def display(rating: str | None) -> str:
     return str(rating)
 
 
-__all__ = ["RATINGS", "NUMERIC", "MIXED", "VALENCES", "HINT", "RatingValueError", "parse_rating", "score",
+__all__ = ["RATINGS", "NUMERIC", "MIXED", "VALENCES", "hint", "RatingValueError", "parse_rating", "score",
            "valence", "display"]

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from ..exports import safe_cell
-from ..mixed.ratings_scale import HINT
+from ..mixed.ratings_scale import hint
 from ..mixed.worksheet import WORKSHEET_COLUMNS, Worksheet, scale_text, worksheet_stem
 from .render import _cell_value
 
@@ -97,7 +97,7 @@ def _about_rows(sheet: Worksheet, rater: str | None, moment: "datetime") -> list
                  zip(sheet.links["code"], sheet.links["construct"], sheet.links["reason"])]
     rows += [[], ["Import", f"mio-qual ratings import THIS_FILE --rater {rater or 'NAME'}"],
              ["Note", "Keep the columns case_kind, case_id, construct, rating, rationale and quote as they are; "
-                      "other columns are for reading and are not imported. " + HINT + "."]]
+                      "other columns are for reading and are not imported. " + hint(sheet.mixed_x) + "."]]
     return rows
 
 
