@@ -128,6 +128,15 @@ def test_a_transcript_one_coder_left_empty_says_so(tmp_path):
     project.import_transcripts([second])
     project.write_codings([Coding("T01", 10, 50, "IS.J2", "ann"), Coding("T02", 10, 50, "IS.J2", "ann")], coder="ann")
     project.write_codings([Coding("T01", 12, 55, "IS.J2", "bob")], coder="bob")
+    # bob was neither given T02 nor coded in it: under agreement's seen rule he did not see it, so its codings are
+    # set aside rather than listed as his disagreement (new-user walk: SP-C01 rows on the sheet of a coder who never had it)
     result = project.reconcile(coders=("ann", "bob"))
+    assert result.rows == [] and result.not_seen == {"bob": ["T02"]}
+    set_aside = " ".join(project.agreement(["ann", "bob"], unit="sentence").attrs["set_aside"])
+    assert "transcript(s) bob did not see under the seen rule (T02" in set_aside  # agreement says the same
+    # assigned to bob (given, returned with nothing coded): a disagreement of omission, said so
+    project.assign("bob", ["T02"])
+    result = project.reconcile(coders=("ann", "bob"))
+    assert result.not_seen == {}
     assert [(r.transcript_id, r.note) for r in result.rows] == [("T02", "IS.J2: only A (bob coded nothing in T02)")]
     project.close()

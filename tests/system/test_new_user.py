@@ -174,11 +174,13 @@ def test_a_new_user_walks_the_readme_on_their_own_files(tmp_path: Path) -> None:
     assert "1 transcript(s) blake did not see under the seen rule (MB-C01:" in first["left_out"]
     assert "--include-interviewer" in first["left_out"]
 
-    # reconciliation: MB-C01's rows say blake coded nothing there; one row is left undecided
-    mio("coding", "reconcile", "--coders", "avery", "blake", "--out", tmp_path / "rec")
+    # reconciliation follows agreement's seen rule: MB-C01, which blake never had, is set aside (not listed as
+    # blake's disagreements, as it was before session 6); one row is left undecided
+    out, err = mio("coding", "reconcile", "--coders", "avery", "blake", "--out", tmp_path / "rec")
+    assert "set aside, not seen by blake" in out + err and "MB-C01" in out + err
     rec = tmp_path / "rec" / "reconcile_avery_blake.xlsx"
     rows = list(openpyxl.load_workbook(rec)["decisions"].iter_rows(min_row=2, values_only=True))
-    assert any(r[1] == "MB-C01" and "blake coded nothing in MB-C01" in r[7] for r in rows)
+    assert rows and not any(r[1] == "MB-C01" for r in rows)
     decisions = {(r[0], r[1]): "keep A" for r in rows[1:]}  # the first row stays undecided
     _fill_rows(rec, "decisions", "decision", decisions, ("id", "transcript"))
     _out, err = mio("coding", "import", rec, *codebooks)

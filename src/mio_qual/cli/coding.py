@@ -125,6 +125,9 @@ def reconcile_cmd(coders: tuple[str, ...], into: str, out: Path, unit: str, min_
                                      show_names=show_names, force=force)
     say(f"{len(result.agreed)} agreed codings written to layer '{escape(into)}' (replacing {result.removed}); "
         f"{len(result.rows)} passages to decide")
+    for coder, tids in result.not_seen.items():  # agreement's seen rule: not their disagreements
+        say(f"set aside, not seen by {escape(coder)} (neither given nor coded; `mio-qual coding assign` if they"
+            f" were): {escape(', '.join(tids))}")
     for path in result.files:
         say(f"wrote {escape(path)}")
 

@@ -88,6 +88,7 @@ class Reconciliation:
     files: list[Path] = field(default_factory=list)
     inserted: int = 0
     removed: int = 0
+    not_seen: dict[str, list[str]] = field(default_factory=dict)  # coder -> transcripts set aside (seen rule)
 
 
 def _merge(intervals: Iterable[Interval]) -> list[Interval]:
@@ -256,7 +257,8 @@ def _group_rows(tid: str, text: str, items: list[tuple[int, int, str, list, list
 
 def reconcile(a_codings: "pd.DataFrame", b_codings: "pd.DataFrame", texts: Mapping[str, str],
               turns: "pd.DataFrame", units: "pd.DataFrame | None" = None, *, coders: Sequence[str] = ("A", "B"),
-              into: str = "consensus", unit: str = "span", min_jaccard: float = 0.5) -> Reconciliation:
+              into: str = "consensus", unit: str = "span", min_jaccard: float = 0.5,
+              given: Mapping[str, Iterable[str]] | None = None) -> Reconciliation:
     """Find the codings two coders agree on and list their disagreements.
 
     Parameters
@@ -280,6 +282,13 @@ def reconcile(a_codings: "pd.DataFrame", b_codings: "pd.DataFrame", texts: Mappi
     min_jaccard : float
         For ``unit="span"``: the least overlap (intersection over union of the characters the
         two coders covered with a code) for the code to count as agreed.
+    given : mapping of str to iterable of str, optional
+        The transcripts each coder was given (returned in a file or assigned:
+        :meth:`mio_qual.project.Project.coverage`). With it, agreement's default seen rule
+        (:data:`mio_qual.agreement.project_api.SEEN_RULES`, ``"given"``) decides what is a
+        disagreement: a coder saw the transcripts they were given or coded in, and a transcript
+        one coder did not see is set aside (listed in ``not_seen``), never that coder's
+        disagreement. Without it every transcript either coder coded is compared.
 
     Returns
     -------
@@ -297,8 +306,15 @@ def reconcile(a_codings: "pd.DataFrame", b_codings: "pd.DataFrame", texts: Mappi
     result = Reconciliation((a_name, b_name), into, unit)
     turn_rows = _by_transcript(turns, speech=False)
     unit_rows = _by_transcript(units, speech=unit == "turn") if unit != "span" and units is not None else {}
+    saw = None if given is None else {name: {str(t) for t in given.get(name, ())} | set(layer)
+                                      for name, layer in ((a_name, layer_a), (b_name, layer_b))}
     for tid in sorted(set(layer_a) | set(layer_b)):
         a_codes, b_codes = layer_a.get(tid, {}), layer_b.get(tid, {})
+        blind = [] if saw is None else [name for name in (a_name, b_name) if tid not in saw[name]]
+        if blind:  # the same rule as agreement: units of a transcript a coder did not see are missing for them
+            for name in blind:
+                result.not_seen.setdefault(name, []).append(tid)
+            continue
         if unit == "span":
             agreed, items = _span_items(tid, a_codes, b_codes, min_jaccard, into)
         else:
@@ -455,6 +471,8 @@ def write_sheet(result: Reconciliation, folder: str | Path, redactor: Callable[[
     about.append(["key", "value"])
     for key, value in (("coder A", a), ("coder B", b), ("into", result.into), ("unit", result.unit),
                        ("rows", len(result.rows)), ("agreed codings", len(result.agreed)),
+                       *((f"not seen by {coder}", ", ".join(tids) + " (set aside: not given to them, nothing coded;"
+                          " `mio-qual coding assign` if they were)") for coder, tids in result.not_seen.items()),
                        ("how to decide", "keep A | keep B | both | neither | code: ID; ID  (empty: undecided)"),
                        ("then", "mio-qual coding import " + xlsx.name)):
         about.append([key, safe_cell(value)])

@@ -648,6 +648,10 @@ class CodingMixin(ProjectBase):
                   write: bool = True, show_names: bool = False, force: bool = False) -> "Reconciliation":
         """Build the consensus layer from two coders' agreements and list their disagreements.
 
+        Which transcripts each coder saw follows agreement's default rule (``seen="given"``): those
+        they returned or were assigned (:meth:`coverage`) or coded in; a transcript one coder did
+        not see is set aside (``not_seen`` of the result), not listed as their disagreement.
+
         Parameters
         ----------
         coders : (str, str)
@@ -690,7 +694,7 @@ class CodingMixin(ProjectBase):
         ids = sorted(set(a["transcript_id"]) | set(b["transcript_id"]))
         result = reconcile(a, b, self._stored_texts(), self._segments_for("turn", ids),
                            None if unit == "span" else self._segments_for(unit, ids), coders=coders, into=into,
-                           unit=unit, min_jaccard=min_jaccard)
+                           unit=unit, min_jaccard=min_jaccard, given=self.coverage(coders))  # type: ignore[attr-defined]
         outputs = [Path(out) / f"{file_stem(result)}{suffix}" for suffix in (".xlsx", ".docx")] if out else []
         refuse_overwrite(outputs, force=force)
         # One transaction with the files: a failure writing them rolls the consensus layer back.
