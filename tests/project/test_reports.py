@@ -1,4 +1,4 @@
-"""Project.report: one clear error for an option the report kind does not take."""
+"""Project.report: one clear error for an option the report kind does not take; the agreement method's counts."""
 
 from __future__ import annotations
 
@@ -16,3 +16,21 @@ def test_an_unknown_report_option_is_one_clear_error(tmp_path) -> None:
     with pytest.raises(InputError, match=r"report\('study'\) takes no option 'boot' \(write n_boot=...;"):
         project.report("study", tmp_path / "study.docx", boot=100)
     assert not list(tmp_path.glob("*.docx"))
+
+
+def test_the_agreement_method_counts_only_transcripts_both_coders_saw(tmp_path) -> None:
+    # a transcript only ann coded (bob never saw it) gives no unit; the method said "in the three transcripts"
+    from helpers.agreement import make_coded_project
+
+    from mio_qual.coding.model import Coding
+    from mio_qual.reports.documents import agreement_method
+
+    project = make_coded_project(tmp_path)
+    (tmp_path / "INT03.txt").write_text("I: Anything else?\nR: The state pays late.\n", encoding="utf-8")
+    project.import_transcripts([tmp_path / "INT03.txt"])
+    start = project.text("INT03").index("The state pays late.")
+    project.write_codings([Coding("INT03", start, start + 20, "OS.F", "ann")], coder="ann", source_file="INT03-ann")
+    data = project.agreement_data(["ann", "bob"], unit="sentence")
+    assert data.n_transcripts == 2
+    assert "in the two transcripts the coders coded" in agreement_method(data)
+    project.close()

@@ -172,8 +172,10 @@ class ReportsMixin(ProjectBase):
             dis = self.disagreements(chosen, unit=unit, inputs=inputs, **segment)  # type: ignore[attr-defined]
         except InputError:
             dis = pd.DataFrame()
-        n_transcripts = int((table["level"] == "transcript").sum()) or int(
-            self.codings(coder=chosen)["transcript_id"].nunique())  # type: ignore[attr-defined]
+        # transcripts that gave units: one only some coders saw has a row of 0 units (all set aside)
+        per_transcript = table[table["level"] == "transcript"]
+        n_transcripts = (int((per_transcript["n_units"] > 0).sum()) if len(per_transcript) else
+                         int(self.codings(coder=chosen)["transcript_id"].nunique()))  # type: ignore[attr-defined]
         # segment units are participants' speech: agreement leaves interviewer speech out by default
         return AgreementData(chosen, unit, table, dis, n_boot, seed, confidence, min_coverage, n_transcripts,
                              participants_only=unit in SEGMENT_UNITS)
