@@ -174,3 +174,15 @@ def test_a_coder_comparing_with_a_blinded_layer_is_told_so(team) -> None:  # typ
     assert len(lead.agreement(["jordan", "casey"]))  # the lead reads every layer
     lead.release_layers(["casey"])
     assert len(coders["jordan"].agreement(["jordan", "casey"]))
+
+
+def test_a_coder_cannot_delete_a_released_layer(team) -> None:  # type: ignore[no-untyped-def]
+    # the server's policy deleted nothing, and the command said "deleted 0 codings of casey" (exit 0)
+    lead, coders = team
+    lead.release_layers(["casey"])
+    n_casey = len(lead.codings(coder="casey"))
+    with pytest.raises(InputError, match="only the project lead can delete the layer of casey; you are connected "
+                                         "as jordan"):
+        coders["jordan"].delete_layer("casey", confirm=lambda n: True)
+    assert len(lead.codings(coder="casey")) == n_casey
+    assert "delete layer" not in set(lead.log()["action"])

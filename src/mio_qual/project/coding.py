@@ -341,8 +341,12 @@ class CodingMixin(ProjectBase):
         Raises
         ------
         InputError
-            When the layer holds no codings.
+            When the layer holds no codings; in team mode, a coder naming another coder's layer.
         """
+        if getattr(self.store, "backend", "sqlite") == "postgresql":  # the server would delete nothing, silently
+            from ..store import team
+
+            team.require_own_or_lead(self.store, [coder], "delete the layer of")
         count = store_codings.count_codings(self.store, coder=coder, origin=origin)
         if count == 0:
             raise InputError(f"no codings in layer {coder!r}" + (f" with origin {origin}" if origin else ""),
