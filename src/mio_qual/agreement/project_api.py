@@ -423,11 +423,12 @@ def disagreements(
                     frame[column] = values.where(values.notna(), None)
         if "body_start" in frame.columns:
             body = frame["body_start"].fillna(frame["start"]).astype(int)
-            frame["text"] = [texts.get(t, "")[b:e] for t, b, e in zip(frame["transcript_id"], body, frame["end"])]
+            frame["text"] = [texts.get(t, "")[b:e] for t, b, e in  # lists: a Series is slow to walk
+                             zip(frame["transcript_id"].tolist(), body.tolist(), frame["end"].tolist())]
             frame = frame.drop(columns=["body_start"])
             extra.remove("body_start")
         front = ["transcript_id", "segment_id", "start", "end"] + extra + ["text"]
         frame = frame[[c for c in front if c in frame.columns] + [c for c in frame.columns if c not in front]]
     if redactor is not None and len(frame) and "text" in frame.columns:
-        frame["text"] = [redactor(t) if isinstance(t, str) else t for t in frame["text"]]
+        frame["text"] = [redactor(t) if isinstance(t, str) else t for t in frame["text"].tolist()]
     return frame

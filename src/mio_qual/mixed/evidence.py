@@ -415,15 +415,24 @@ def pick_quotes(excerpts: "pd.DataFrame", k: int = 3, *, cases: Sequence[str] | 
 
     pool = excerpts[~excerpts["is_interviewer"].astype(bool)]
     low, high = readable
-    lengths = pool["text"].str.len()
-    wanted = pool["case_id"].map(valence or {}).to_numpy(dtype=object) if len(pool) else np.array([], dtype=object)
-    said = pool["valence"].to_numpy(dtype=object) if "valence" in pool.columns else np.full(len(pool), None)
-    rated = np.array([isinstance(w, str) and w in ("positive", "negative") and isinstance(v, str)
-                      for w, v in zip(wanted.tolist(), said.tolist())], dtype=bool)
-    mismatch = np.where(rated, np.where(said == wanted, -1, 1), 0)
-    pool = pool.assign(_unreadable=~((lengths >= low) & ((lengths <= high) if high is not None else True)),
-                       _via=pool["via"].astype(int), _valence=mismatch, _dist=(lengths - target).abs())
-    pool = pool.sort_values(["_via", "_unreadable", "_valence", "_dist", "transcript_id", "start"], kind="stable")
+    lengths = pool["text"].str.len().to_numpy(dtype=float)
+    mismatch = np.zeros(len(pool), dtype=np.int64)
+    if valence and len(pool):  # no rating valence, no excerpt matches or contradicts one
+        wanted = pool["case_id"].map(valence).to_numpy(dtype=object)
+        said = pool["valence"].to_numpy(dtype=object) if "valence" in pool.columns else np.full(len(pool), None)
+        rated = np.array([isinstance(w, str) and w in ("positive", "negative") and isinstance(v, str)
+                          for w, v in zip(wanted.tolist(), said.tolist())], dtype=bool)
+        mismatch = np.where(rated, np.where(said == wanted, -1, 1), 0)
+    unreadable = ~((lengths >= low) & ((lengths <= high) if high is not None else True))
+    # best first: direct, readable, the rating's valence, near the target length, then transcript and start
+    # (one stable sort of arrays; a missing transcript or length sorts last, as pandas puts it)
+    transcript = pd.factorize(pool["transcript_id"].to_numpy(dtype=object), sort=True)[0]
+    transcript[transcript < 0] = len(pool)
+    start = pool["start"].to_numpy(dtype=float)
+    order = np.lexsort((np.where(np.isnan(start), np.inf, start), transcript,
+                        np.where(np.isnan(lengths), np.inf, np.abs(lengths - target)), mismatch, unreadable,
+                        pool["via"].astype(int).to_numpy()))
+    pool = pool.iloc[order]
     chosen: list[Any] = []
     pinned_rows: dict[Any, dict[str, Any]] = {}
     for case, text in pins.items():

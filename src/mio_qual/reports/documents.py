@@ -552,10 +552,10 @@ def write_themes(b: ReportBuilder, ctx: _Context, *, level: int = 1, max_quotes:
                         f" in {m.number(rows['transcript_id'].nunique(), 'transcript')}, {m.number(n_clinics, 'clinic')}")
             if via_codes:
                 sentence += f"; including excerpts coded {m.join_words(via_codes)}"
-            roles = Counter(rows["role_label"])
+            roles = Counter(rows["role_label"].tolist())
             sentence += "; by role: " + ", ".join(f"{role} {n}" for role, n in roles.most_common())
             b.paragraph(sentence + ".", keep_with_next=True)
-            pinned = _analysts_words(b, data, construct, set(rows["code"]), clinics)
+            pinned = _analysts_words(b, data, construct, set(rows["code"].tolist()), clinics)
             for text, source in pinned[:max_quotes]:
                 b.quote(text, source)
             for quote in pick_quotes(rows, max(max_quotes - len(pinned), 0), **QUOTE_CHOICE).itertuples(index=False):
@@ -997,7 +997,7 @@ def disagreement_frame(data: AgreementData, redactor: Callable[[str], str]) -> "
         out["Speaker"] = [f"{s}, {m.role_label(r)}" if isinstance(s, str) else m.role_label(r)
                           for s, r in zip(dis["study_id"], roles)]
     if "text" in dis.columns:
-        out["Text"] = [redactor(" ".join(str(t).split())) if isinstance(t, str) else "" for t in dis["text"]]
+        out["Text"] = [redactor(" ".join(str(t).split())) if isinstance(t, str) else "" for t in dis["text"].tolist()]
     for coder in data.coders:
         column = f"codes: {coder}"
         if column in dis.columns:
