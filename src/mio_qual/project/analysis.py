@@ -65,11 +65,15 @@ class AnalysisMixin(ProjectBase):
     def _units(self, unit: str) -> "pd.DataFrame":
         """The stored segments of ``unit`` with the columns agreement reads (see
         :func:`mio_qual.store.transcripts.segment_units`) and their ``segment_id``."""
+        import numpy as np
+
         from ..transcripts.model import INTERVIEWER_ROLES
 
         frame = store_transcripts.segment_units(self.store, unit, INTERVIEWER_ROLES)
         prefix = {"turn": "t", "paragraph": "p", "sentence": "s"}[unit]
-        frame.insert(1, "segment_id", frame["transcript_id"].astype(str) + f":{prefix}" + frame["n"].astype(str))
+        ids = frame["transcript_id"].array  # categories: each transcript id made into a string once
+        frame.insert(1, "segment_id", [f"{t}:{prefix}{n}" for t, n in zip(
+            np.asarray(ids.categories, dtype=object)[ids.codes].tolist(), frame["n"].tolist())])
         return frame
 
     def coverage(self, coders: Sequence[str] | None = None) -> dict[str, list[str]]:
