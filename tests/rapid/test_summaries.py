@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,8 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from mio_qual.errors import InputError
-from mio_qual.rapid.summaries import (RawSummary, bind_summary, find_quote, is_discussed, normalize_for_search)
+from mio_qual.rapid.summaries import (RawSummary, bind_summary, find_quote, is_discussed, normalize_for_search,
+                                      redaction_map)
 from mio_qual.rapid.template import Domain, Template
 
 TEMPLATE = Template("t", "T", (Domain("FIT", "Fit"), Domain("PEOPLE", "People")))
@@ -82,3 +84,73 @@ def test_any_piece_of_the_text_is_found_where_it_is(text, data):
 def test_words_not_in_the_text_are_never_found(text, quote):
     folded, where = normalize_for_search(text)
     assert find_quote(folded, where, quote) is None
+
+
+# ------------------------------------------------------------ quotes copied from the redacted template
+NAMED = "I: Who runs it?\nP: Gwen Harlow does. Gwen's room is small, so Tom and Gwen meet at the library."
+
+
+def _redactor():
+    from mio_qual.deidentify import Redactor
+
+    return Redactor(frozenset({"Gwen Harlow", "Gwen", "Tom"}))
+
+
+def test_a_quote_with_a_placeholder_binds_to_the_named_span():
+    redact = _redactor()
+    shown = redact(NAMED)
+    assert shown == "I: Who runs it?\nP: [name] does. [name]'s room is small, so [name] and [name] meet at the library."
+    rows = [("FIT", "Small room.", "[name] does. [name]'s room is small\nso [NAME] and [name] meet"),
+            ("PEOPLE", "n/a", "")]
+    summary = bind_summary(raw(rows), template=TEMPLATE, text=NAMED, spans={}, summarizer="kai", redact=redact)
+    first, second = summary.cells[0].quotes
+    assert (first.start, first.end) == (19, 57)  # from the G of Gwen Harlow to the end of "small"
+    assert NAMED[first.start:first.end] == "Gwen Harlow does. Gwen's room is small"
+    assert NAMED[second.start:second.end] == "so Tom and Gwen meet"
+    # without the redactor the same quotes are not in the text (what happened before)
+    with pytest.raises(InputError, match="quote 1: .* is not in transcript T1"):
+        bind_summary(raw(rows), template=TEMPLATE, text=NAMED, spans={}, summarizer="kai")
+
+
+def test_a_placeholder_stands_for_a_name_and_nothing_else():
+    """[name] matches where the redactor put it, not any words: a quote with [name] where the text has an
+    ordinary word, or with other words changed, is still refused, and a quote in the plain text binds as before."""
+    redact = _redactor()
+    rows = [("FIT", "x", "[name] is small\nthe [name]\n[name] does. [name]'s room is big"), ("PEOPLE", "n/a", "")]
+    with pytest.raises(InputError) as caught:
+        bind_summary(raw(rows), template=TEMPLATE, text=NAMED, spans={}, summarizer="kai", redact=redact)
+    assert [d.split(", quote ")[1][:2] for d in caught.value.details] == ["1:", "2:", "3:"]
+    plain = bind_summary(raw([("FIT", "x", "Gwen Harlow does"), ("PEOPLE", "n/a", "")]), template=TEMPLATE,
+                         text=NAMED, spans={}, summarizer="kai", redact=lambda _t: 1 / 0)  # never asked for
+    assert [(q.start, q.end) for q in plain.cells[0].quotes] == [(19, 35)]
+
+
+@given(st.lists(st.sampled_from(["we", "met", "at", "the", "clinic", "Gwen", "Gwen Harlow", "Tom's", "(Tom)", ".",
+                                 "\n"]), min_size=1, max_size=30), st.data())
+def test_any_piece_of_the_redacted_text_maps_to_its_original(words, data):
+    """Property: a piece of the redacted text that cuts no placeholder maps to the span of the original that
+    redacts to that same piece."""
+    names = {"Gwen", "Gwen Harlow", "Tom's", "(Tom)"}
+    spoken = [w for w in words if w.strip()]  # names with only white space between them: see the next test
+    assume(not any(a in names and b in names for a, b in zip(spoken, spoken[1:])))
+    text = " ".join(words)
+    redact = _redactor()
+    shown = redact(text)
+    starts, ends = redaction_map(text, shown)
+    inside = {k for m in re.finditer(re.escape("[name]"), shown) for k in range(m.start() + 1, m.end())}
+    cuts = [k for k in range(len(shown) + 1) if k not in inside]
+    i = data.draw(st.sampled_from(cuts[:-1]))
+    j = data.draw(st.sampled_from([k for k in cuts if k > i]))
+    assert redact(text[starts[i]:ends[j - 1]]) == shown[i:j]
+
+
+def test_names_side_by_side():
+    """Names with only white space between them: word for word when the words pair up, else one span."""
+    text = "so Gwen Tom met and Tom Gwen Harlow left"
+    shown = _redactor()(text)
+    assert shown == "so [name] [name] met and [name] [name] left"
+    starts, ends = redaction_map(text, shown)
+    second = shown.index("[name] met")
+    assert text[starts[second]:ends[second + 5]] == "Tom"
+    fourth = shown.index("[name] left")
+    assert text[starts[fourth]:ends[fourth + 5]] == "Tom Gwen Harlow"  # three words for two placeholders

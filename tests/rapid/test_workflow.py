@@ -201,3 +201,24 @@ def test_an_id_holding_a_name_is_shown_neutral_and_imports_back(tmp_path):
     assert quotes.loc["FIT", "segment_id"] == "Hollis_Tran_interview:t2"
     assert quotes.loc["PEOPLE", "text"] == "The family room stayed booked."
     project.close()
+
+
+def test_a_quote_copied_with_a_redacted_name_binds_to_the_name(two_transcripts, tmp_path):
+    """The template shows [name] where the transcript has a roster name; a summarizer copies it with the
+    placeholder. The quote binds to the transcript's offsets, the name's own span included."""
+    import re
+
+    path, = two_transcripts.write_rapid_templates(tmp_path, ["INT01"], summarizer="kai")
+    text = two_transcripts.text("INT01")
+    shown = two_transcripts.redactor()(text)
+    at = shown.index("[name]")
+    quote = " ".join(shown[max(0, at - 30):at + 30].split()[1:-1])  # whole words around the first placeholder
+    assert "[name]" in quote
+    fill_template(path, {"FIT": ("A name in it.", quote), "PEOPLE": ("n/a", ""), "OTHER": ("n/a", "")})
+    two_transcripts.import_rapid([path])
+    stored = two_transcripts.rapid_quotes("kai")
+    start, end = int(stored["quote_start"].iloc[0]), int(stored["quote_end"].iloc[0])
+    original = text[start:end]
+    assert "[name]" not in original and re.search(r"\b(Renata|Gwen)", original)  # the roster's names of INT01
+    assert " ".join(two_transcripts.redactor()(original).split()) == quote
+    assert stored["text"].iloc[0] == two_transcripts.redactor()(original)  # shown redacted again

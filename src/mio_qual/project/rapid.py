@@ -185,6 +185,7 @@ class RapidMixin(ProjectBase):
         templates = {bundled.name: bundled} | stored
         known = set(self.transcripts()["transcript_id"])
         aliases = self.masked_case_ids()["transcript"]  # type: ignore[attr-defined]
+        redact = self.redactor()  # as write_rapid_templates showed the text
         bound = []
         owner: dict[tuple[str, str], Path] = {}
         for path in files:
@@ -195,7 +196,9 @@ class RapidMixin(ProjectBase):
             spans = {sid: (int(s), int(e)) for frame in segments  # turns from their words, after the label
                      for sid, s, e in zip(frame["segment_id"], frame.get("body_start", frame["start"]).fillna(
                          frame["start"]), frame["end"])}
-            summary = bind_summary(raw, template=chosen, text=self.text(tid), spans=spans, summarizer=summarizer)
+            # the template showed the redacted text: a quote copied with [name] in it binds to the name's span
+            summary = bind_summary(raw, template=chosen, text=self.text(tid), spans=spans, summarizer=summarizer,
+                                   redact=redact)
             key = (summary.summarizer, tid)
             if key in owner:
                 raise InputError(f"{owner[key].name} and {path.name} are both {summary.summarizer}'s summary of {tid}",

@@ -15,7 +15,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from ..errors import InputError
 from .template import Template
@@ -200,6 +200,105 @@ def find_quote(folded: str, where: list[int], quote: str, start_at: int = 0) -> 
     return where[first], where[last - 1] + 1
 
 
+_WORD = re.compile(r"\S+\s*|\s+")
+_RUN = 8  # words a replaced run may hold on either side (a name, a neutral label)
+_AGREE = 3  # words that must agree after a replaced run
+
+
+def redaction_map(original: str, redacted: str) -> tuple[list[int], list[int]]:
+    """Where each character of ``redacted`` (``original`` passed through a redactor) stands in ``original``.
+
+    A redactor replaces names with a placeholder (``[name]``) and some words with others (neutral ids, site
+    labels) and leaves the rest as it is. The two texts are walked word by word (a word with its trailing white
+    space): equal words map character by character; where they differ, the replaced run ends at the nearest
+    pair of positions (fewest words skipped on both sides, at most :data:`_RUN` each) from which the next
+    words agree again. In a replaced run, what both sides start and end with (``'s`` after a name, a bracket
+    around it) is lined up too, and the rest, a placeholder, stands for the whole of what it replaced. A run of
+    as many words on both sides is lined up word by word (``Gwen Tom`` -> ``[name] [name]``); otherwise
+    (``Gwen Harlow Tom`` -> ``[name] [name]``) it is one span, and a quote that starts or ends between those
+    placeholders takes the whole run. Linear in the text (a :class:`difflib.SequenceMatcher` was quadratic
+    on a transcript's few distinct words: 33 s for 180,000 characters).
+
+    Parameters
+    ----------
+    original, redacted : str
+        The transcript's text and the same text redacted.
+
+    Returns
+    -------
+    (list of int, list of int)
+        For each character of ``redacted``: where it starts in ``original`` and where it ends there. The
+        characters of a placeholder all start where the name starts and end where it ends.
+
+    Examples
+    --------
+    >>> original = "Gwen Harlow's room. Ask Gwen."
+    >>> redacted = "[name]'s room. Ask [name]."
+    >>> starts, ends = redaction_map(original, redacted)
+    >>> original[starts[0]:ends[5]], original[starts[19]:ends[24]]
+    ('Gwen Harlow', 'Gwen')
+    """
+    a = [(m.start(), m.end()) for m in _WORD.finditer(original)]
+    b = [(m.start(), m.end()) for m in _WORD.finditer(redacted)]
+    wa = [original[x:y] for x, y in a]
+    wb = [redacted[x:y] for x, y in b]
+    starts = [0] * len(redacted)
+    ends = [0] * len(redacted)
+
+    def agree(i: int, j: int) -> int:  # how many of the next words (up to _AGREE) are the same
+        k = 0
+        while k < _AGREE and i + k < len(wa) and j + k < len(wb) and wa[i + k] == wb[j + k]:
+            k += 1
+        return k
+
+    i = j = 0
+    while j < len(wb):
+        if i < len(wa) and wa[i] == wb[j]:
+            o, r = a[i][0], b[j][0]
+            for k in range(len(wb[j])):
+                starts[r + k], ends[r + k] = o + k, o + k + 1
+            i, j = i + 1, j + 1
+            continue
+        # a replaced run: the nearest resynchronisation (fewest words skipped; of those, the one after which
+        # most words agree, up to _AGREE), else the rest of both texts. Not "most agreeing words first": in
+        # "Gwen we Gwen Harlow we we" -> "[name] we [name] we we" that jumps over the first "we".
+        ni, nj = len(wa), len(wb)
+        for total in range(2, 2 * _RUN + 1):
+            best = max(((agree(i + di, j + total - di), di) for di in range(max(1, total - _RUN),
+                                                                            min(_RUN, total - 1) + 1)), default=(0, 0))
+            if best[0]:
+                ni, nj = i + best[1], j + total - best[1]
+                break
+        if ni - i == nj - j:
+            pairs = list(zip(a[i:ni], b[j:nj]))
+        else:
+            o1 = a[i][0] if i < len(a) else len(original)
+            pairs = [((o1, a[ni - 1][1] if ni > i else o1), (b[j][0], b[nj - 1][1]))]
+        for (p1, p2), (q1, q2) in pairs:
+            _line_up(original, redacted, p1, p2, q1, q2, starts, ends)
+        i, j = ni, nj
+    return starts, ends
+
+
+def _line_up(original: str, redacted: str, o1: int, o2: int, r1: int, r2: int, starts: list[int],
+             ends: list[int]) -> None:
+    """Map ``redacted[r1:r2]``, which replaced ``original[o1:o2]``: the common start and end character by
+    character, the rest (the placeholder) onto the rest of the original."""
+    old, new = original[o1:o2], redacted[r1:r2]
+    head = 0
+    while head < min(len(old), len(new)) and old[head] == new[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(old), len(new)) - head and old[-1 - tail] == new[-1 - tail]:
+        tail += 1
+    for k in range(head):
+        starts[r1 + k], ends[r1 + k] = o1 + k, o1 + k + 1
+    for k in range(tail):
+        starts[r2 - 1 - k], ends[r2 - 1 - k] = o2 - 1 - k, o2 - k
+    for k in range(r1 + head, r2 - tail):
+        starts[k], ends[k] = o1 + head, o2 - tail
+
+
 def _segment_quote(line: str, transcript_id: str, spans: Mapping[str, tuple[int, int]]) -> Quote | None | str:
     """A quote cited by segment id: the Quote, a problem text, or None when ``line`` is no id."""
     match = _SEGMENT.match(line.replace(" ", "") if len(line) < 40 else line)
@@ -220,7 +319,7 @@ def _segment_quote(line: str, transcript_id: str, spans: Mapping[str, tuple[int,
 
 
 def bind_summary(raw: RawSummary, *, template: Template, text: str, spans: Mapping[str, tuple[int, int]],
-                 summarizer: str | None = None) -> SummaryFile:
+                 summarizer: str | None = None, redact: Callable[[str], str] | None = None) -> SummaryFile:
     """Check a filled template against its template and transcript, and bind its quotes.
 
     Parameters
@@ -236,6 +335,11 @@ def bind_summary(raw: RawSummary, *, template: Template, text: str, spans: Mappi
     summarizer : str, optional
         Whose summary this is; required unless the file's about table names one (and must
         agree with it when both are given).
+    redact : callable, optional
+        The redactor the template's text went through (``Project.redactor()``). A quote not found in
+        ``text`` is looked for in ``redact(text)`` (made only then), so that a quote copied with ``[name]``
+        in it binds: the placeholder stands for the span of the name it replaced (:func:`redaction_map`), and
+        the quote's offsets are those of ``text``.
 
     Raises
     ------
@@ -256,6 +360,7 @@ def bind_summary(raw: RawSummary, *, template: Template, text: str, spans: Mappi
     cells: list[SummaryCell] = []
     seen: dict[str, int] = {}
     folded: tuple[str, list[int]] | None = None
+    shown: tuple[str, list[int], list[int], list[int]] | None = None  # the redacted text, folded, and its map
     for n, row in enumerate(raw.rows, start=2):
         domain = row.get(DOMAIN_ID, "").strip()
         where = f"row {n} ({domain or 'no domain id'})"
@@ -284,6 +389,13 @@ def bind_summary(raw: RawSummary, *, template: Template, text: str, spans: Mappi
             if folded is None:
                 folded = normalize_for_search(text)
             span = find_quote(*folded, line)
+            if span is None and redact is not None:
+                if shown is None:
+                    redacted = redact(text)
+                    shown = (*normalize_for_search(redacted), *redaction_map(text, redacted))
+                found = find_quote(shown[0], shown[1], line)
+                if found is not None:
+                    span = shown[2][found[0]], shown[3][found[1] - 1]
             if span is None:
                 short = line if len(line) <= 60 else line[:57] + "..."
                 problems.add(f"{where}, quote {k}: {short!r} is not in transcript {transcript_id} "
@@ -325,5 +437,5 @@ def check_file_meta(raw: RawSummary, known_transcripts: Any, templates: Mapping[
 
 
 __all__ = ["ABOUT_KEYS", "NOT_DISCUSSED", "RawSummary", "Quote", "SummaryCell", "SummaryFile", "parse_summary_docx",
-           "normalize_for_search", "find_quote", "bind_summary", "is_discussed", "check_file_meta",
+           "normalize_for_search", "find_quote", "redaction_map", "bind_summary", "is_discussed", "check_file_meta",
            "DOMAIN_ID", "DOMAIN", "PROMPT", "SO_FAR", "SUMMARY", "QUOTES"]
