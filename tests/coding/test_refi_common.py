@@ -105,7 +105,7 @@ import json, sys
 from mio_qual.coding.codes import load_codebook
 from mio_qual.coding.refi_import import read_qdpx
 plan = read_qdpx(sys.argv[1], codebook=load_codebook(sys.argv[1]))
-kept = sum(len(s.kept) for p in plan.planned for s in p.spans)
+kept = sum(p.rows[1] - p.rows[0] for p in plan.planned)  # codings of the kept selections, in the scratch database
 with open("/proc/self/status") as status:
     peak = int(next(l.split()[1] for l in status if l.startswith("VmHWM:"))) / 1024
 print(json.dumps({"kept": kept, "peak_mib": peak}))

@@ -31,7 +31,7 @@ from array import array
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Iterator, Sequence, overload
+from typing import IO, Any, Callable, Iterator, Sequence, overload
 
 from ..errors import InputError
 from ..offsets import cp_to_utf16, crlf_to_lf_offsets, newline_offsets, utf16_to_cp
@@ -613,7 +613,8 @@ def _drop_done(element: Any, kinds: Sequence[str] | None = None) -> None:
         parent.remove(previous)
 
 
-def parse_qde(data: bytes | IO[bytes], *, path: str | Path, max_bytes: int | None = None) -> QdeProject:
+def parse_qde(data: bytes | IO[bytes], *, path: str | Path, max_bytes: int | None = None,
+              on_source: Callable[[QdeSource], None] | None = None) -> QdeProject:
     """Parse ``project.qde`` (its bytes, or a binary stream such as an open zip member) into a :class:`QdeProject`.
 
     The document is read as a stream with the hardened parser (:class:`mio_qual.xmlsafe.iterparse`:
@@ -630,6 +631,10 @@ def parse_qde(data: bytes | IO[bytes], *, path: str | Path, max_bytes: int | Non
         The ``.qdpx`` file, for messages.
     max_bytes : int, optional
         Refuse a longer document (default :data:`mio_qual.xmlsafe.MAX_BYTES`).
+    on_source : callable, optional
+        Called with each ``TextSource`` as soon as it is read, its selections with it; they are
+        let go of afterwards (the source is kept with an empty ``selections``), so a caller that
+        stores what it needs holds one source's selections at a time (issue 21).
 
     Raises
     ------
@@ -662,8 +667,11 @@ def parse_qde(data: bytes | IO[bytes], *, path: str | Path, max_bytes: int | Non
                 if not _in_section(parent, root, "Sources"):
                     continue
                 if kind == "TextSource":
-                    project.sources.append(_source(element, path=path,
-                                                   selections=selections if holder is element else Selections(pool)))
+                    source = _source(element, path=path, selections=selections if holder is element else Selections(pool))
+                    if on_source is not None:
+                        on_source(source)
+                        source.selections = []
+                    project.sources.append(source)
                 else:
                     project.other_sources += 1
                 holder, selections = None, Selections(pool)

@@ -48,12 +48,11 @@ from __future__ import annotations
 
 import re
 import urllib.parse
-from array import array
 import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from ..errors import InputError, UnknownCodeError
 from ..offsets import IdentityMap, align, canonical_map
@@ -85,6 +84,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
     from ..codebook import Codebook
+    from ..store.qdpx_spill import Spill
     from ..transcripts.model import Transcript
 
 MAX_QDE_BYTES = 512 << 20
@@ -135,50 +135,15 @@ class RefiImportResult:
 
 
 @dataclass
-class _Spans:
-    """Selections of one source kept for import, as columns: which ones and where, in canonical offsets.
-
-    ``layers`` holds the layer (an index into :attr:`QdpxPlan.layers`, -1 for none) of every
-    coding of ``selections`` (indexed like its codings).
-    """
-
-    selections: Selections
-    whole: bool = False  # the source's own codings: one selection covering the whole text
-    kept: array = field(default_factory=lambda: array("i"))  # indices into selections
-    starts: array = field(default_factory=lambda: array("q"))
-    ends: array = field(default_factory=lambda: array("q"))
-    layers: array = field(default_factory=lambda: array("i"))
-    # The codings placed on the stored text, in order: selection i and coding j of each (flattened),
-    # where it landed, its origin (an index into ORIGINS); those already in the project from
-    # another file (drop_known) by number. A Coding is made from these only when it is written.
-    placed_at: array = field(default_factory=lambda: array("i"))
-    placed_start: array = field(default_factory=lambda: array("q"))
-    placed_end: array = field(default_factory=lambda: array("q"))
-    placed_origin: array = field(default_factory=lambda: array("b"))
-    dropped: set[int] = field(default_factory=set)
-
-    def add(self, i: int, start: int, end: int) -> None:
-        self.kept.append(i)
-        self.starts.append(start)
-        self.ends.append(end)
-
-    def codings(self) -> Iterator[tuple[int, int, int]]:
-        """``(k, i, j)`` for every coding ``j`` of every kept selection ``i`` (the ``k``-th kept)."""
-        first = self.selections.first
-        for k, i in enumerate(self.kept):
-            for j in range(first[i], first[i + 1]):
-                yield k, i, j
-
-
-@dataclass
 class _Planned:
-    """A source on its way in: raw text, canonical text and selections in canonical offsets."""
+    """A source on its way in: raw text and canonical text; its codings wait in the scratch database
+    (``rows``: the range of their numbers in :meth:`Spill.selections <mio_qual.store.qdpx_spill.Spill.selections>`)."""
 
     source: QdeSource
     report: SourceReport
     raw: str
     canonical: str
-    spans: list[_Spans] = field(default_factory=list)
+    rows: tuple[int, int] = (0, 0)
     variables: dict[str, Any] = field(default_factory=dict)
     cases: list[str] = field(default_factory=list)
 
@@ -190,20 +155,24 @@ class QdpxPlan:
     :meth:`mio_qual.project.Project.import_qdpx` matches the sources to stored transcripts
     (:func:`match_sources`), imports the new ones, places the selections on the stored texts
     (:func:`place_codings`), updates metadata (:func:`merge_metadata`) and writes the layers
-    (:func:`layer_writes`).
+    (:func:`layer_writes`). The selections and placed codings wait in a scratch database on disk
+    (``spill``, :class:`mio_qual.store.qdpx_spill.Spill`), never all in memory (issue 21);
+    :meth:`release` removes it.
     """
 
     path: Path
     result: RefiImportResult
     planned: list[_Planned]
     code_map: dict[str, str | None]
-    layers: list[str]  # the layers codings go to (indexed by _Spans.layers)
+    layers: list[str]  # the layers codings go to
     users: list[str]
     note_texts: dict[str, str]
     codebook: "Codebook"
     coder: str | None
     origin: str
     skip_problems: bool
+    spill: "Spill"
+    layer_of: dict[str | None, int | str] = field(default_factory=dict)  # user GUID -> index into layers, or why unknown
     problems: list[str] = field(default_factory=list)
     origins: dict[str, str] = field(default_factory=dict)  # coding GUID -> origin (mio-qual's extension)
     user_guids: dict[str, str] = field(default_factory=dict)  # user name -> GUID
@@ -215,15 +184,30 @@ class QdpxPlan:
         """Record a problem (skipped and listed with ``skip_problems``)."""
         (self.result.skipped if self.skip_problems else self.problems).append(message)
 
+    def layer(self, user: str | None) -> int:
+        """The index into :attr:`layers` of a coding made by ``user`` (-1: its coder is unknown)."""
+        if self.coder is not None:
+            return 0
+        layer = self.layer_of.get(user, -1)
+        return layer if isinstance(layer, int) else -1
+
     def release(self) -> None:
-        """Let go of the selections (their columns and the codings' places) once everything is written."""
-        for planned in self.planned:
-            planned.spans = []
-            planned.source.selections = []
+        """Remove the scratch database (once everything is written, or on an error)."""
+        self.spill.close()
+
+
+@dataclass
+class _Seen:
+    """What the parse's sources tell beyond their rows: codes and users of the kept codings (with
+    counts, in the order first met) and the notes that are memos of selections or codings."""
+
+    codes: dict[str, int] = field(default_factory=dict)
+    users: dict[str | None, int] = field(default_factory=dict)
+    memo_notes: set[str] = field(default_factory=set)
 
 
 def read_qdpx(path: str | Path, *, codebook: "Codebook", coder: str | None = None, skip_problems: bool = False,
-              origin: str = "human") -> QdpxPlan:
+              origin: str = "human", spill: "Spill | None" = None) -> QdpxPlan:
     """Read a REFI-QDA project's sources, codings, users, cases and variables, and check them.
 
     Parameters
@@ -242,6 +226,9 @@ def read_qdpx(path: str | Path, *, codebook: "Codebook", coder: str | None = Non
         archive) is refused either way.
     origin : str
         Origin of the codings written (``human`` or ``consensus``).
+    spill : Spill, optional
+        The scratch database the selections go to as each source is read (default: a new one;
+        :meth:`QdpxPlan.release` removes it).
 
     Returns
     -------
@@ -252,6 +239,8 @@ def read_qdpx(path: str | Path, *, codebook: "Codebook", coder: str | None = Non
     InputError
         Hostile, damaged or unusable input, listing every problem found.
     """
+    from ..store.qdpx_spill import Spill
+
     path = Path(path)
     if not path.is_file():
         raise InputError("no such file", path=path, hint="check the path of the .qdpx file")
@@ -261,13 +250,36 @@ def read_qdpx(path: str | Path, *, codebook: "Codebook", coder: str | None = Non
     def problem(message: str) -> None:
         (result.skipped if skip_problems else problems).append(message)
 
+    spill = Spill() if spill is None else spill
+    try:
+        return _read(path, codebook, coder, skip_problems, origin, spill, result, problems, problem)
+    except BaseException:
+        spill.close()
+        raise
+
+
+def _read(path: Path, codebook: "Codebook", coder: str | None, skip_problems: bool, origin: str, spill: "Spill",
+          result: RefiImportResult, problems: list[str], problem: Any) -> QdpxPlan:
+    planned: list[_Planned] = []
+    seen = _Seen()
     with open_zip(path, what="REFI-QDA project") as archive:
         qde_member = _find_qde(archive, path)
-        qde = _parse_member(archive, qde_member, path)
-        planned = _plan_sources(archive, qde, path, result, problem)
+
+        def on_source(source: QdeSource) -> None:  # each source planned and its rows stored as it is read
+            columns = Selections.of(source.selections)
+            seen.memo_notes.update(g for refs in [*columns.notes.values(), *columns.coding_notes.values()] for g in refs)
+            seen.memo_notes.update(g for c in source.codings for g in c.notes)
+            plan = _plan_source(archive, source, path, result, problem, spill, len(planned), seen)
+            if plan is not None:
+                planned.append(plan)
+
+        qde = _parse_member(archive, qde_member, path, on_source)
+        if qde.other_sources:
+            result.warnings.insert(0, f"{qde.other_sources} picture, PDF, audio or video source(s) were not "
+                                      "imported: mio-qual works on text")
         note_texts = _note_texts(archive, qde, path)
-    code_map = _resolve_codes(qde, planned, codebook, path, result, problem, skip_problems)
-    layers = _coders(qde, planned, coder, problem, path)
+    code_map = _resolve_codes(qde, seen.codes, codebook, path, result, problem, skip_problems)
+    layers, layer_of = _coders(qde, seen.users, coder, problem, path, spill)
     _apply_cases(qde, planned, result)
     if problems:
         raise _problems_error(problems, path)
@@ -280,18 +292,15 @@ def read_qdpx(path: str | Path, *, codebook: "Codebook", coder: str | None = Non
                                    f"were not kept; to keep its own codebook pass --codebook {str(path)!r}")
     origins = {normalize_guid(g) or "": str(o) for g, o in (qde.extension.get("origins") or {}).items()}
     return QdpxPlan(path, result, planned, code_map, layers, [u.name for u in qde.users.values()], note_texts,
-                    codebook, coder, origin, skip_problems, origins=origins,
+                    codebook, coder, origin, skip_problems, spill, layer_of=layer_of, origins=origins,
                     user_guids={u.name: u.guid for u in qde.users.values()}, sets=qde.sets,
-                    own_codebook=own, notes=_kept_notes(qde, note_texts))
+                    own_codebook=own, notes=_kept_notes(qde, note_texts, seen.memo_notes))
 
 
-def _kept_notes(qde: QdeProject, texts: Mapping[str, str]) -> list[dict[str, Any]]:
-    """The project's notes that are not memos of selections or codings (those become coding
+def _kept_notes(qde: QdeProject, texts: Mapping[str, str], memos: set[str]) -> list[dict[str, Any]]:
+    """The project's notes that are not memos of selections or codings (``memos``: those become coding
     memos): free notes, notes on codes, on whole sources and on the project, each with what it is
     attached to (GUIDs, resolved by :func:`refi_objects`)."""
-    memos = {g for source in qde.sources for columns in [Selections.of(source.selections)]
-             for refs in [*columns.notes.values(), *columns.coding_notes.values()] for g in refs}
-    memos |= {g for source in qde.sources for c in source.codings for g in c.notes}
     out = []
     for guid, note in qde.notes.items():
         if guid in memos:
@@ -308,10 +317,11 @@ def _kept_notes(qde: QdeProject, texts: Mapping[str, str]) -> list[dict[str, Any
 def place_codings(plan: QdpxPlan, texts: Mapping[str, str]) -> "Placed":
     """Place each selection on its stored transcript.
 
-    ``texts`` holds the stored canonical text of each matched transcript. Where each coding
-    lands is kept in the selections' columns (:class:`_Spans`), not as one :class:`Coding` per
-    coding: :class:`Placed` makes the codings of a layer as they are written (issue 21: memory
-    per selection).
+    ``texts`` holds the stored canonical text of each matched transcript. The codings are read
+    back from the scratch database one batch at a time, placed, and stored there again
+    (:meth:`~mio_qual.store.qdpx_spill.Spill.add_placed`), grouped by transcript, as they will
+    be written; :class:`Placed` makes the codings of a layer as they are written (issue 21:
+    memory flat in the number of selections).
 
     Raises
     ------
@@ -320,49 +330,60 @@ def place_codings(plan: QdpxPlan, texts: Mapping[str, str]) -> "Placed":
         ``skip_problems``).
     """
     coders: dict[str, None] = {}
+    groups: dict[str, list[_Planned]] = {}  # sources of one transcript together, otherwise in the file's order
     for planned in plan.planned:
-        tid = planned.report.transcript_id
-        if tid is None:
-            continue
-        stored = texts[tid]
-        same = stored == planned.canonical  # matched by text: every span is where it was, its text too
-        mapping = IdentityMap() if same else align(planned.canonical, stored)
-        for spans in planned.spans:
-            sel = spans.selections
-            placed: tuple[int, int, int] | None = None  # (k, new start, new end) of the selection in hand
-            for k, i, j in spans.codings():
-                if placed is None or placed[0] != k:
-                    start, end = spans.starts[k], spans.ends[k]
-                    new_start, new_end = (0, len(stored)) if spans.whole else (mapping.start(start), mapping.end(end))
-                    placed = (k, new_start, new_end)
-                    good = spans.whole or new_end > new_start and (same or
-                        normalize_for_match(stored[new_start:new_end]) == normalize_for_match(planned.canonical[start:end]))
+        if planned.report.transcript_id is not None:
+            groups.setdefault(planned.report.transcript_id, []).append(planned)
+    dates: dict[str | None, str | None] = {}
+
+    def rows() -> Iterator[tuple[Any, ...]]:
+        for tid, members in groups.items():
+            stored = texts[tid]
+            for planned in members:
+                same = stored == planned.canonical  # matched by text: every span is where it was, its text too
+                mapping = IdentityMap() if same else align(planned.canonical, stored)
+                last: tuple[Any, ...] | None = None  # the selection in hand (its codings come one after another)
+                new_start = new_end = 0
+                good = False
+                for (_source, sguid, cguid, fstart, fend, line, start, end, code, user, raw_created, description,
+                     notes, whole) in plan.spill.selections(*planned.rows):
+                    if (sguid, line, fstart, fend, whole) != last:
+                        last = (sguid, line, fstart, fend, whole)
+                        new_start, new_end = (0, len(stored)) if whole else (mapping.start(start), mapping.end(end))
+                        good = bool(whole) or new_end > new_start and (same or normalize_for_match(
+                            stored[new_start:new_end]) == normalize_for_match(planned.canonical[start:end]))
+                        if not good:
+                            where = _where_selection(planned.source, QdeSelection(
+                                guid=sguid, start=fstart, end=fend, line=line or None), plan.path)
+                            plan.problem(f"{where}: its text {_clip(planned.canonical[start:end])!r} is not at the "
+                                         f"same place in transcript {tid!r}")
                     if not good:
-                        where = _where_selection(planned.source, sel[i], plan.path)
-                        plan.problem(f"{where}: its text {_clip(planned.canonical[start:end])!r} is not at the same "
-                                     f"place in transcript {tid!r}")
-                if not good:
-                    continue
-                layer = spans.layers[j]
-                if layer < 0 or plan.code_map.get(sel.coding_code(j)) is None:
-                    continue
-                origin = plan.origins.get(sel.coding_guids[j] or "", plan.origin)
-                spans.placed_at.extend((i, j))
-                spans.placed_start.append(new_start)
-                spans.placed_end.append(new_end)
-                spans.placed_origin.append(ORIGINS.index(origin if origin in ORIGINS else plan.origin))
-                coders[plan.layers[layer]] = None
-                planned.report.codings += 1
+                        continue
+                    layer = plan.layer(user)
+                    mapped = plan.code_map.get(code)
+                    if layer < 0 or mapped is None:
+                        continue
+                    origin = plan.origins.get(cguid, plan.origin)
+                    created = dates.get(raw_created)  # one string per distinct date, not one per coding
+                    if created is None and raw_created not in dates:
+                        created = dates[raw_created] = xsd_datetime(raw_created)
+                        if len(dates) > 4096:
+                            dates.clear()
+                    coder = plan.layers[layer]
+                    coders[coder] = None
+                    planned.report.codings += 1
+                    yield (tid, new_start, new_end, mapped, coder, origin if origin in ORIGINS else plan.origin,
+                           created, _memo(description, notes, plan.note_texts), sguid, cguid, whole)
+
+    plan.spill.add_placed(rows())
     if plan.problems:
         raise _problems_error(plan.problems, plan.path)
-    for planned in plan.planned:  # the kept selections' canonical places are not needed any more
-        for spans in planned.spans:
-            spans.kept, spans.starts, spans.ends = array("i"), array("q"), array("q")
     return Placed(plan, list(coders))
 
 
 class Placed:
-    """The codings of a ``.qdpx`` placed on the stored texts (:func:`place_codings`), made one at a time.
+    """The codings of a ``.qdpx`` placed on the stored texts (:func:`place_codings`), made one at a time
+    from the scratch database.
 
     Attributes
     ----------
@@ -374,60 +395,17 @@ class Placed:
         self.plan = plan
         self.coders = coders
 
-    def _each(self) -> Iterator[tuple[_Planned, _Spans, int]]:
-        """``(planned, spans, n)`` for the ``n``-th placed coding of every ``spans``, sources of one
-        transcript together (a transcript two sources matched), otherwise in the file's order."""
-        groups: dict[str, list[_Planned]] = {}
-        for planned in self.plan.planned:
-            if planned.report.transcript_id is not None:
-                groups.setdefault(planned.report.transcript_id, []).append(planned)
-        for members in groups.values():
-            for planned in members:
-                for spans in planned.spans:
-                    for n in range(len(spans.placed_start)):
-                        yield planned, spans, n
-
     def codings(self, layer: str | None = None, origin: str | None = None) -> Iterator[Coding]:
         """The codings (of one layer and origin when given), grouped by transcript, those dropped left out."""
-        plan = self.plan
-        dates: dict[str | None, str | None] = {}
-        memo_of: tuple[int, int, str | None] = (-1, -1, None)  # (id of the columns, i, memo)
-        for planned, spans, n in self._each():
-            if n in spans.dropped:
-                continue
-            sel = spans.selections
-            i, j = spans.placed_at[2 * n], spans.placed_at[2 * n + 1]
-            coder = plan.layers[spans.layers[j]]
-            kind = ORIGINS[spans.placed_origin[n]]
-            if (layer is not None and coder != layer) or (origin is not None and kind != origin):
-                continue
-            if memo_of[0] != id(sel) or memo_of[1] != i:
-                memo_of = (id(sel), i, _memo(sel, i, plan.note_texts))
-            raw_created = sel.coding_created[j] or sel.created[i]
-            created = dates.get(raw_created)  # one string per distinct date, not one per coding
-            if created is None and raw_created not in dates:
-                created = dates[raw_created] = xsd_datetime(raw_created)
-                if len(dates) > 4096:
-                    dates.clear()
-            yield Coding(transcript_id=planned.report.transcript_id or "", start=spans.placed_start[n],
-                         end=spans.placed_end[n], code=plan.code_map[sel.coding_code(j)] or "", coder=coder,
-                         origin=kind, memo=memo_of[2], created=created)
-
-    def keys(self) -> Iterator[tuple[_Spans, int, tuple[str, int, int, str, str]]]:
-        """``(spans, n, (transcript, start, end, code, coder))`` of every placed coding, dropped or not."""
-        plan = self.plan
-        for planned, spans, n in self._each():
-            j = spans.placed_at[2 * n + 1]
-            yield spans, n, (planned.report.transcript_id or "", spans.placed_start[n], spans.placed_end[n],
-                             plan.code_map[spans.selections.coding_code(j)] or "", plan.layers[spans.layers[j]])
+        for tid, start, end, code, coder, kind, created, memo, *_guids in self.plan.spill.placed(layer, origin):
+            yield Coding(transcript_id=tid, start=start, end=end, code=code, coder=coder, origin=kind, memo=memo,
+                         created=created)
 
     def origins(self) -> dict[str, set[str]]:
         """The origins of each layer's codings (those dropped left out)."""
         out: dict[str, set[str]] = {}
-        for _planned, spans, n in self._each():
-            if n not in spans.dropped:
-                layer = self.plan.layers[spans.layers[spans.placed_at[2 * n + 1]]]
-                out.setdefault(layer, set()).add(ORIGINS[spans.placed_origin[n]])
+        for layer, origin in self.plan.spill.layers():
+            out.setdefault(layer, set()).add(origin)
         return out
 
 
@@ -463,23 +441,16 @@ class _LayerCodings:
         return self.placed.codings(self.layer, self.origin)
 
 
-def drop_known(plan: QdpxPlan, placed: Placed, stored: "pd.DataFrame") -> int:
+def drop_known(plan: QdpxPlan, placed: Placed, stored: Iterable[tuple[str, int, int, str, str]]) -> int:
     """Leave out codings the project already holds from another file (a ``.qdpx`` exported from this
     project and imported under another name brings the same codings back: they are not doubled).
 
-    ``stored`` holds the layers' codings (transcript_id, start, end, code, coder, source_file).
-    Returns the number left out (also said in the result's warnings).
+    ``stored`` gives ``(transcript_id, start, end, code, coder)`` of the layers' codings brought by
+    other files than this one (read in batches: :func:`mio_qual.store.codings.coding_keys`); they
+    are compared in the scratch database, never held. Returns the number left out (also said in
+    the result's warnings).
     """
-    name = plan.path.name
-    known = {(t, int(a), int(b), c, k) for t, a, b, c, k, f in zip(
-        stored["transcript_id"], stored["start"], stored["end"], stored["code"], stored["coder"],
-        stored["source_file"]) if f != name}
-    dropped = 0
-    if known:
-        for spans, n, key in placed.keys():
-            if key in known:
-                spans.dropped.add(n)
-                dropped += 1
+    dropped = plan.spill.mark_known(stored)
     if dropped:
         plan.result.warnings.append(f"{dropped} coding(s) are already in the project (brought by another file); "
                                     "they were not added again")
@@ -493,20 +464,18 @@ def refi_objects(plan: QdpxPlan) -> Iterator[tuple[str, str, str, str | None]]:
     (free notes, notes on codes, sources and the project) with what they are attached to.
 
     Rows are made as they are asked for (a project of 1.5 million selections has three million),
-    the GUIDs read back from the selections' columns; write them in batches (:func:`batches`).
+    read back from the scratch database; write them in batches (:func:`batches`).
     """
     import json
 
-    for spans, n, parts in Placed(plan, []).keys():
-        sel = spans.selections
-        i, j = spans.placed_at[2 * n], spans.placed_at[2 * n + 1]
-        key = coding_key(*parts)
-        selection_guid, coding_guid = sel.guids[i] or "", sel.coding_guids[j] or ""
+    for tid, start, end, code, coder, _origin, _created, _memo_text, selection_guid, coding_guid, whole \
+            in plan.spill.placed(dropped=True):
+        key = coding_key(tid, start, end, code, coder)
         if selection_guid:
             yield ("selection", key, selection_guid, None)
         if coding_guid:
             yield ("coding", key, coding_guid, None)
-        if spans.whole:
+        if whole:
             yield ("whole", key, coding_guid, None)
     rows: list[tuple[str, str, str, str | None]] = []
     if plan.coder is None:
@@ -565,7 +534,8 @@ def _find_qde(archive: zipfile.ZipFile, path: Path) -> str:
                      hint="this is not a REFI-QDA project (.qdpx); export the project again from the QDA program")
 
 
-def _parse_member(archive: zipfile.ZipFile, member: str, path: Path) -> QdeProject:
+def _parse_member(archive: zipfile.ZipFile, member: str, path: Path,
+                  on_source: Callable[[QdeSource], None] | None = None) -> QdeProject:
     """Parse ``project.qde`` as it streams out of the archive (never unpacked whole in memory).
 
     Raises
@@ -579,7 +549,7 @@ def _parse_member(archive: zipfile.ZipFile, member: str, path: Path) -> QdeProje
                          hint="the file may be hostile")
     try:
         with archive.open(member) as stream:
-            return parse_qde(stream, path=path, max_bytes=MAX_QDE_BYTES)
+            return parse_qde(stream, path=path, max_bytes=MAX_QDE_BYTES, on_source=on_source)
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError) as exc:
         raise InputError(f"archive member {member!r} is damaged ({exc.__class__.__name__}: {exc})", path=path,
                          hint="the file may be damaged or hostile; re-save or re-export it") from None
@@ -742,38 +712,39 @@ def _on_boundary(text: str, offset: int) -> int:
     return 0 if (text[offset - 1].isalnum() and text[offset].isalnum()) else 1
 
 
-def _plan_sources(archive: zipfile.ZipFile, qde: QdeProject, path: Path, result: RefiImportResult,
-                  problem: Any) -> list[_Planned]:
-    planned = []
-    if qde.other_sources:
-        result.warnings.append(f"{qde.other_sources} picture, PDF, audio or video source(s) were not imported: "
-                               "mio-qual works on text")
-    for source in qde.sources:
-        where = f"source {source.name or source.guid!r}" + (f" (line {source.line})" if source.line else "")
-        report = SourceReport(guid=source.guid, name=source.name, selections=len(source.selections))
-        result.sources.append(report)
-        try:
-            raw = _read_text(archive, source, path=path, where=where)
-        except OutsideArchiveError:
-            raise
-        except InputError as exc:
-            report.match = "skipped"
-            problem(exc.message)
-            continue
-        if raw is None or not raw.strip():
-            report.match = "skipped"
-            if source.selections:
-                problem(f"{where} has no text but {len(source.selections)} selection(s)")
-            else:
-                result.warnings.append(f"{where} has no text; not imported")
-            continue
-        canonical, cmap = canonical_map(raw.replace("\r\n", "\n"))
-        identity = isinstance(cmap, IdentityMap)
-        plan = _Planned(source=source, report=report, raw=raw, canonical=canonical)
-        selections = Selections.of(source.selections)
-        convention, positions = choose_convention(raw, selections)
-        report.convention = convention.label if convention else ""
-        spans = _Spans(selections)
+def _plan_source(archive: zipfile.ZipFile, source: QdeSource, path: Path, result: RefiImportResult, problem: Any,
+                 spill: "Spill", index: int, seen: _Seen) -> _Planned | None:
+    """Plan one source as the parse hands it over: read its text, choose its offset convention, and
+    store one row per coding of each selection kept (in canonical offsets) in ``spill``."""
+    where = f"source {source.name or source.guid!r}" + (f" (line {source.line})" if source.line else "")
+    report = SourceReport(guid=source.guid, name=source.name, selections=len(source.selections))
+    result.sources.append(report)
+    try:
+        raw = _read_text(archive, source, path=path, where=where)
+    except OutsideArchiveError:
+        raise
+    except InputError as exc:
+        report.match = "skipped"
+        problem(exc.message)
+        return None
+    if raw is None or not raw.strip():
+        report.match = "skipped"
+        if source.selections:
+            problem(f"{where} has no text but {len(source.selections)} selection(s)")
+        else:
+            result.warnings.append(f"{where} has no text; not imported")
+        return None
+    canonical, cmap = canonical_map(raw.replace("\r\n", "\n"))
+    identity = isinstance(cmap, IdentityMap)
+    plan = _Planned(source=source, report=report, raw=raw, canonical=canonical)
+    selections = Selections.of(source.selections)
+    convention, positions = choose_convention(raw, selections)
+    report.convention = convention.label if convention else ""
+    codes, users = seen.codes, seen.users
+    memos = bool(selections.descriptions or selections.notes or selections.coding_notes)
+
+    def rows() -> Iterator[tuple[Any, ...]]:
+        first = selections.first
         for k in range(len(selections)):
             start, end = positions[2 * k], positions[2 * k + 1]
             if start is None or end is None or end < start:
@@ -788,26 +759,35 @@ def _plan_sources(archive: zipfile.ZipFile, qde: QdeProject, path: Path, result:
                 result.warnings.append(f"{_where_selection(source, selections[k], path)} covers only white space; "
                                        "skipped")
                 continue
-            spans.add(k, cstart, cend)
-        plan.spans.append(spans)
-        if source.codings:  # codes applied to the whole source: a coding of the whole text
-            whole = _Spans(Selections.of([QdeSelection(guid="", start=0, end=len(canonical), user=source.user,
-                                                       codings=source.codings, line=source.line)]), whole=True)
-            whole.add(0, 0, len(canonical))
-            plan.spans.append(whole)
-        planned.append(plan)
-    return planned
+            description = notes = None
+            if memos:
+                description = selections.descriptions.get(k, "").strip() or None
+                notes = "\n".join([*selections.notes.get(k, []), *(g for j in range(first[k], first[k + 1])
+                                                                    for g in selections.coding_notes.get(j, []))]) or None
+            guid, user, created = selections.guids[k] or "", selections.user(k), selections.created[k]
+            fstart, fend, line = selections.starts[k], selections.ends[k], selections.lines[k]
+            for j in range(first[k], first[k + 1]):
+                code, coding_user = selections.coding_code(j), selections.coding_user(j) or user
+                codes[code] = codes.get(code, 0) + 1
+                users[coding_user] = users.get(coding_user, 0) + 1
+                yield (index, guid, selections.coding_guids[j] or "", fstart, fend, line, cstart, cend, code,
+                       coding_user, selections.coding_created[j] or created, description, notes, 0)
+        notes = "\n".join(g for c in source.codings for g in c.notes) or None
+        for c in source.codings:  # codes applied to the whole source: a coding of the whole text
+            coding_user = c.user or source.user
+            codes[c.code] = codes.get(c.code, 0) + 1
+            users[coding_user] = users.get(coding_user, 0) + 1
+            yield (index, "", c.guid or "", 0, len(canonical), source.line or 0, 0, len(canonical), c.code,
+                   coding_user, c.created, None, notes, 1)
+
+    plan.rows = spill.add_selections(rows())
+    return plan
 
 
 # ---------------------------------------------------------------------------- codes and coders
-def _resolve_codes(qde: QdeProject, planned: list[_Planned], codebook: "Codebook", path: Path,
+def _resolve_codes(qde: QdeProject, used: dict[str, int], codebook: "Codebook", path: Path,
                    result: RefiImportResult, problem: Any, skip_problems: bool) -> dict[str, str]:
-    used: dict[str, int] = {}
-    for plan in planned:
-        for spans in plan.spans:
-            for _k, _i, j in spans.codings():
-                code = spans.selections.coding_code(j)
-                used[code] = used.get(code, 0) + 1
+    """The codebook's code for each code GUID used (``used``: how many codings use it)."""
     code_map: dict[str, str] = {}
     unknown: list[str] = []
     for guid in sorted(used, key=lambda g: (qde.codes[g].name if g in qde.codes else "", g)):
@@ -862,105 +842,73 @@ def _resolve_one(codebook: "Codebook", name: str, code_path: str) -> tuple[str |
     return None, why
 
 
-def _coders(qde: QdeProject, planned: list[_Planned], coder: str | None, problem: Any, path: Path) -> list[str]:
-    """The layer of every coding (set in each :class:`_Spans`' ``layers``) and the list of layers.
+def _coders(qde: QdeProject, users: dict[str | None, int], coder: str | None, problem: Any, path: Path,
+            spill: "Spill") -> tuple[list[str], dict[str | None, int | str]]:
+    """The list of layers, and the layer (an index into it) of the codings of each user GUID in
+    ``users`` (the codings' users, with counts, in the order first met), or why it is unknown.
 
-    One (selection GUID, coding GUID) coded by two users is refused, never merged. The check
-    keeps a 64-bit hash per coding in arrays (not a dict of GUID pairs: 1.5 million of those
-    took hundreds of MiB) and compares the GUIDs themselves only where two hashes meet.
+    One (selection GUID, coding GUID) coded by two users is refused, never merged; the pairs coded
+    by several users are found in the scratch database (``spill``), not in memory.
     """
     if coder is not None and not coder.strip():
         raise InputError("the coder name is empty", hint="pass --coder NAME")
+    if coder is not None:
+        return [coder], {}
     single = next(iter(qde.users.values())).name if len(qde.users) == 1 else None
-    names: list[str] = [coder] if coder is not None else []
-    index = {name: k for k, name in enumerate(names)}
-    by_user: dict[str | None, int | str] = {}  # user GUID -> layer index, or why the coder is unknown
+    names: list[str] = []
+    index: dict[str, int] = {}
+    layer_of: dict[str | None, int | str] = {}
     missing: dict[str, int] = {}
-    for plan in planned:
-        for spans in plan.spans:
-            sel = spans.selections
-            spans.layers = array("i", [-1]) * len(sel.coding_codes)
-            for _k, i, j in spans.codings():
-                if coder is not None:
-                    spans.layers[j] = 0
-                    continue
-                guid = sel.coding_user(j) or sel.user(i)
-                layer = by_user.get(guid)
-                if layer is None:
-                    name = (qde.users[guid].name if guid and guid in qde.users else single if not guid else None)
-                    if name:
-                        layer = by_user[guid] = index.setdefault(name, len(names))
-                        if layer == len(names):
-                            names.append(name)
-                    else:
-                        layer = by_user[guid] = ("a User without a name" if name == "" else
-                                                 f"user {guid} (not among the project's Users)" if guid else
-                                                 "no creatingUser")
-                if isinstance(layer, str):
-                    missing[layer] = missing.get(layer, 0) + 1
-                    continue
-                spans.layers[j] = layer
+    for guid, n in users.items():
+        name = (qde.users[guid].name if guid and guid in qde.users else single if not guid else None)
+        layer: int | str
+        if name:
+            layer = index.setdefault(name, len(names))
+            if layer == len(names):
+                names.append(name)
+        else:
+            layer = ("a User without a name" if name == "" else
+                     f"user {guid} (not among the project's Users)" if guid else "no creatingUser")
+            missing[layer] = missing.get(layer, 0) + n
+        layer_of[guid] = layer
     for key, n in sorted(missing.items()):
         problem(f"{n} coding(s) have {key}, so their coder is unknown (pass --coder NAME)")
-    clashes = _clashes(planned, names) if len(names) > 1 else {}  # one layer: nothing to clash with
+    clashes = _clashes(spill, layer_of, names) if len(names) > 1 else {}  # one layer: nothing to clash with
     if clashes:
         (selection_guid, _coding), layers = next(iter(clashes.items()))
         raise InputError(f"{len(clashes)} selection GUID(s) are shared by codings of different users (first: "
                          f"{selection_guid} by {', '.join(sorted(layers))}); their codings cannot be told apart",
                          path=path, hint="GUIDs must be unique; re-export the project from the QDA program, or "
                                          "pass --coder NAME to import it as one layer")
-    return names
+    return names, layer_of
 
 
-def _clashes(planned: list[_Planned], names: list[str]) -> dict[tuple[str, str], set[str]]:
+def _clashes(spill: "Spill", layer_of: Mapping[str | None, int | str],
+             names: list[str]) -> dict[tuple[str, str], set[str]]:
     """(selection GUID, coding GUID) pairs coded in two layers, in the order the second layer was met.
 
-    The pairs' 64-bit hashes (sorted in place: no copy) say which pairs may meet twice; only those
-    are compared, GUID by GUID, in a second pass.
+    The scratch database gives the rows whose pair was coded by several users (few: none in a
+    sound file); two users of one name are one layer, so the layers are compared here.
     """
-    import numpy as np
-
-    hashes = array("q")
-    for plan in planned:
-        for spans in plan.spans:
-            sel, layers = spans.selections, spans.layers
-            for _k, i, j in spans.codings():
-                if layers[j] >= 0:
-                    hashes.append(hash((sel.guids[i] or "", sel.coding_guids[j] or "")))
-    if len(hashes) < 2:
-        return {}
-    hs = np.frombuffer(hashes, dtype=np.int64)
-    hs.sort()
-    meet = hs[1:] == hs[:-1]
-    if not meet.any():
-        return {}
-    suspects = set(hs[1:][meet].tolist())
     seen: dict[tuple[str, str], int] = {}
     clashes: dict[tuple[str, str], set[str]] = {}
-    for plan in planned:
-        for spans in plan.spans:
-            sel = spans.selections
-            for _k, i, j in spans.codings():
-                layer = spans.layers[j]
-                if layer < 0:
-                    continue
-                key = (sel.guids[i] or "", sel.coding_guids[j] or "")
-                if hash(key) not in suspects:
-                    continue
-                if seen.setdefault(key, layer) != layer:
-                    clashes.setdefault(key, {names[seen[key]]}).add(names[layer])
+    for selection_guid, coding_guid, user in spill.pairs_of_several_users():
+        layer = layer_of.get(user, -1)
+        if not isinstance(layer, int) or layer < 0:
+            continue
+        key = (selection_guid, coding_guid)
+        if seen.setdefault(key, layer) != layer:
+            clashes.setdefault(key, {names[seen[key]]}).add(names[layer])
     return clashes
 
 
-def _memo(selections: Selections, i: int, notes: dict[str, str]) -> str | None:
-    if not (selections.descriptions or selections.notes or selections.coding_notes):
-        return None  # a source without memos (most)
-    description = selections.descriptions.get(i, "").strip()
+def _memo(description: str | None, refs: str | None, notes: dict[str, str]) -> str | None:
+    """A coding's memo: its selection's description, then the texts of the notes (``refs``, one GUID a
+    line) on the selection and its codings, each once."""
+    if description is None and refs is None:
+        return None  # a selection without memos (most)
     parts = [description] if description else []
-    first = selections.first
-    guids = [*selections.notes.get(i, []),
-             *(n for j in range(first[i], first[i + 1]) for n in selections.coding_notes.get(j, []))]
-    for guid in guids:
+    for guid in refs.split("\n") if refs else ():
         if guid in notes and notes[guid] not in parts:
             parts.append(notes[guid])
     return "\n\n".join(parts) or None

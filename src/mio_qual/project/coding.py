@@ -9,6 +9,7 @@ writes what they return in one transaction.
 from __future__ import annotations
 
 from collections import ChainMap, OrderedDict
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence, TypeVar
@@ -94,6 +95,16 @@ class _PreparedQdpx:
 def _named(codebook: Any) -> list[Any]:
     """A ``codebook`` argument as the list of what was named."""
     return list(codebook) if isinstance(codebook, (list, tuple)) else [codebook]
+
+
+@contextmanager
+def _released(prepared: Mapping[Path, "_PreparedQdpx"]) -> Iterator[None]:
+    """Remove the prepared imports' scratch databases when the block ends, however it ends."""
+    try:
+        yield
+    finally:
+        for each in prepared.values():
+            each.plan.release()
 
 
 def _source_state(sources: "pd.DataFrame") -> tuple[tuple[str, str, Any], ...]:
@@ -403,7 +414,7 @@ class CodingMixin(ProjectBase):
                                                     origin="human")
             except InputError as exc:
                 refused[path] = exc
-        with self.store.transaction():
+        with self.store.transaction(), _released(prepared):
             if by_kind["docx"]:
                 try:
                     result.add_word(self.import_word_comments(by_kind["docx"], coder or "", book,
@@ -596,12 +607,16 @@ class CodingMixin(ProjectBase):
         from ..coding.refi_import import match_sources, new_transcripts, place_codings, read_qdpx
 
         plan = read_qdpx(path, codebook=book, coder=coder, skip_problems=skip_problems, origin=origin)
-        sources = self._sources()
-        match_sources(plan, sources)
-        new = new_transcripts(plan)
-        texts = ChainMap({t.id: t.text for t in new}, self._stored_texts(sources))
-        return _PreparedQdpx(plan, book, _source_state(sources), new, place_codings(plan, texts),
-                             dict(path=path, coder=coder, skip_problems=skip_problems, origin=origin))
+        try:
+            sources = self._sources()
+            match_sources(plan, sources)
+            new = new_transcripts(plan)
+            texts = ChainMap({t.id: t.text for t in new}, self._stored_texts(sources))
+            return _PreparedQdpx(plan, book, _source_state(sources), new, place_codings(plan, texts),
+                                 dict(path=path, coder=coder, skip_problems=skip_problems, origin=origin))
+        except BaseException:
+            plan.release()  # the scratch database of its selections
+            raise
 
     def _write_qdpx(self, prepared: "_PreparedQdpx") -> "RefiImportResult":
         """Write a prepared ``.qdpx`` import; call inside ``self.store.transaction()``.
@@ -610,6 +625,16 @@ class CodingMixin(ProjectBase):
         transcript was added, removed or changed meanwhile (its text hash), the file is prepared
         again, now under the lock, so nothing is placed on a text that is no longer there.
         """
+        if _source_state(self._sources()) != prepared.state:
+            prepared.plan.release()
+            prepared = self._prepare_qdpx(book=prepared.book, **prepared.arguments)
+        try:
+            return self._write_prepared(prepared)
+        finally:
+            prepared.plan.release()
+
+    def _write_prepared(self, prepared: "_PreparedQdpx") -> "RefiImportResult":
+        """The writes of :meth:`_write_qdpx`, the project state checked."""
         from ..coding.refi_import import (
             audit_detail,
             batches,
@@ -620,8 +645,6 @@ class CodingMixin(ProjectBase):
             refi_objects,
         )
 
-        if _source_state(self._sources()) != prepared.state:
-            prepared = self._prepare_qdpx(book=prepared.book, **prepared.arguments)
         plan, book, placed = prepared.plan, prepared.book, prepared.placed
         result = plan.result
         added = self.add_transcripts(prepared.new)  # type: ignore[attr-defined]
@@ -633,15 +656,12 @@ class CodingMixin(ProjectBase):
                 result.metadata_updated.append(transcript.id)
         if plan.own_codebook:  # the file's own codes are kept, those nobody applied too
             self._keep_codebook(book)
-        drop_known(plan, placed, store_codings.read_codings(
-            self.store, coder=sorted(placed.coders) or [""],
-            columns=("transcript_id", "start", "end", "code", "coder", "source_file"), ordered=False))
+        drop_known(plan, placed, store_codings.coding_keys(self.store, coder=placed.coders, other_than=plan.path.name))
         for rows in batches(refi_objects(plan)):  # a large project's rows never held at once
             store_refi.put_objects(self.store, rows)
         before = store_codings.coders_of_source(self.store, plan.path.name)
         for write in layer_writes(plan, placed, before):  # codings made from the columns as they are written
             result.writes.append(self._write_layer(write, book))
-        plan.release()
         self.store.audit("import REFI-QDA project", target=plan.path.name, codebook_version=book.version,
                          detail=audit_detail(result))
         return result

@@ -7,7 +7,7 @@ the calling :class:`~mio_qual.project.Project` method holds the transaction.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Sequence
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -77,6 +77,23 @@ def read_codings(store: "Store", *, coder: str | Sequence[str] | None = None,
     if categories:
         return read_frame(cursor, list(columns), categorical=repeated)
     return read_frame(cursor, list(columns), shared=repeated)
+
+
+def coding_keys(store: "Store", *, coder: Sequence[str], other_than: str,
+                batch: int = 10_000) -> Iterator[tuple[str, int, int, str, str]]:
+    """``(transcript_id, start, end, code, coder)`` of the layers' codings not brought by the source
+    file named ``other_than``, read ``batch`` rows at a time (never all at once: a re-import of a
+    file of millions of codings compares with every one of them, issue 21)."""
+    if not coder:
+        return
+    marks = ",".join("?" * len(coder))
+    sql = (f"SELECT id, transcript_id, start, end, code, coder FROM codings WHERE coder IN ({marks})"
+           " AND (source_file IS NULL OR source_file <> ?) AND id > ? ORDER BY id LIMIT ?")
+    last = -1
+    while rows := store.connection.execute(sql, [*coder, other_than, last, batch]).fetchall():
+        for row in rows:
+            yield row[1], int(row[2]), int(row[3]), row[4], row[5]
+        last = rows[-1][0]
 
 
 def layer_codings(store: "Store", coder: Sequence[str]) -> "pd.DataFrame":
@@ -239,5 +256,5 @@ def layer_summary(store: "Store") -> "pd.DataFrame":
     return pd.DataFrame.from_records(rows, columns=["coder", "origin", "codings", "transcripts", "codes"])
 
 
-__all__ = ["CODING_FIELDS", "read_codings", "layer_codings", "insert_codings", "delete_codings", "count_codings",
+__all__ = ["CODING_FIELDS", "read_codings", "coding_keys", "layer_codings", "insert_codings", "delete_codings", "count_codings",
            "coders", "coders_of_source", "layer_summary"]

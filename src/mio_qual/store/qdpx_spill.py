@@ -1,0 +1,223 @@
+"""A scratch database for a ``.qdpx`` import: its selections and placed codings on disk, not in memory.
+
+A REFI-QDA project of 1.5 million selections held as columns took ~155 bytes a selection from
+the parse to the writes (issue 21). :class:`Spill` keeps them in a private SQLite database
+instead (``sqlite3.connect("")``: a temporary file SQLite removes on close, also when the
+process is killed, since it is unlinked as soon as it is opened), with SQLite's bounded page
+cache, so the import's memory does not grow with the number of selections. Rows go in and come
+back in batches of :data:`BATCH` (never all at once).
+
+The scratch database is the importer's own, separate from the project's store (SQLite or
+PostgreSQL alike): filling it takes no lock on the project, so it is filled during the
+lock-free preparation, and read back inside the write transaction.
+
+Tables:
+
+* ``selections``: one row per coding of a kept selection, as read from the file (its source's
+  number, GUIDs, positions in the file and in the canonical text, code and user GUIDs, date,
+  memo parts);
+* ``placed``: one row per coding placed on a stored text, with everything a coding row and its
+  REFI objects need, in the order the codings are written (grouped by transcript);
+* ``known``: the keys of codings the project already holds from other files (to leave out).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from itertools import islice
+from typing import Any, Iterable, Iterator, Sequence
+
+BATCH = 10_000
+"""Rows sent to or read from the scratch database at a time."""
+
+SELECTION_COLUMNS = ("source", "selection_guid", "coding_guid", "file_start", "file_end", "line", "start", "end",
+                     "code", "user", "created", "description", "notes", "whole")
+"""Columns of a row given to :meth:`Spill.add_selections` (``n`` is given by the order of insertion)."""
+
+PLACED_COLUMNS = ("transcript_id", "start", "end", "code", "coder", "origin", "created", "memo",
+                  "selection_guid", "coding_guid", "whole")
+"""Columns of a row given to :meth:`Spill.add_placed` and read back by :meth:`Spill.placed`."""
+
+_SCHEMA = (
+    "CREATE TABLE selections (n INTEGER PRIMARY KEY, source INTEGER, selection_guid TEXT, coding_guid TEXT,"
+    " file_start INTEGER, file_end INTEGER, line INTEGER, start INTEGER, end INTEGER, code TEXT, user TEXT,"
+    " created TEXT, description TEXT, notes TEXT, whole INTEGER)",
+    "CREATE TABLE placed (n INTEGER PRIMARY KEY, transcript_id TEXT, start INTEGER, end INTEGER, code TEXT,"
+    " coder TEXT, origin TEXT, created TEXT, memo TEXT, selection_guid TEXT, coding_guid TEXT, whole INTEGER,"
+    " dropped INTEGER NOT NULL DEFAULT 0)",
+    "CREATE TABLE known (transcript_id TEXT, start INTEGER, end INTEGER, code TEXT, coder TEXT)",
+)
+
+
+MEMORY_ROWS = 5_000
+"""Rows kept in memory before the scratch database is made: a small import (most) never makes it
+(each row costs a few microseconds more there), a large one holds at most this many rows of each
+table in memory."""
+
+
+class Spill:
+    """The scratch database of one ``.qdpx`` import (see the module's description).
+
+    Rows stay in lists while there are at most :data:`MEMORY_ROWS` selections (the same answers,
+    computed in memory); past that every row moves to the scratch database, made then. Use it as
+    a context manager, or call :meth:`close` (the file is removed).
+    """
+
+    def __init__(self) -> None:
+        self.connection: sqlite3.Connection | None = None
+        self.selections_added = 0
+        self._selections: list[tuple[Any, ...]] = []  # in memory: row n at index n
+        self._placed: list[list[Any]] = []  # in memory: the row and its dropped flag last
+
+    def __enter__(self) -> "Spill":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    @property
+    def on_disk(self) -> bool:
+        """Whether the rows are in the scratch database (else in memory)."""
+        return self.connection is not None
+
+    def _to_disk(self) -> sqlite3.Connection:
+        connection = self.connection = sqlite3.connect("", isolation_level=None)
+        connection.execute("PRAGMA journal_mode = OFF")
+        connection.execute("PRAGMA synchronous = OFF")
+        for statement in _SCHEMA:
+            connection.execute(statement)
+        held, self._selections = self._selections, []
+        self._insert("selections", ("n", *SELECTION_COLUMNS), ((n, *row) for n, row in enumerate(held)))
+        placed, self._placed = self._placed, []
+        self._insert("placed", (*PLACED_COLUMNS, "dropped"), placed)
+        return connection
+
+    def close(self) -> None:
+        """Close the scratch database (SQLite removes its file) and let go of the rows."""
+        if self.connection is not None:
+            self.connection.close()
+        self._selections, self._placed = [], []
+
+    def _insert(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+        assert self.connection is not None
+        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+        rows = iter(rows)
+        total = 0
+        with self.connection:  # one transaction per call: far faster than one per row
+            self.connection.execute("BEGIN")
+            while batch := list(islice(rows, BATCH)):
+                self.connection.executemany(sql, batch)
+                total += len(batch)
+        return total
+
+    def add_selections(self, rows: Iterable[Sequence[Any]]) -> tuple[int, int]:
+        """Add rows of :data:`SELECTION_COLUMNS`; return the range of their numbers ``(first, stop)``."""
+        first = self.selections_added
+        rows = iter(rows)
+        if self.connection is None:
+            held = self._selections
+            held.extend(islice(rows, MEMORY_ROWS + 1 - len(held)))
+            self.selections_added = len(held)
+            if len(held) <= MEMORY_ROWS:
+                return first, self.selections_added
+            self._to_disk()
+        numbered = ((n, *row) for n, row in enumerate(rows, start=self.selections_added))
+        self.selections_added += self._insert("selections", ("n", *SELECTION_COLUMNS), numbered)
+        return first, self.selections_added
+
+    def selections(self, first: int, stop: int) -> Iterator[tuple[Any, ...]]:
+        """The rows numbered ``first`` up to ``stop`` (:data:`SELECTION_COLUMNS`), in order."""
+        if self.connection is None:
+            yield from self._selections[first:stop]
+            return
+        sql = f"SELECT n, {', '.join(SELECTION_COLUMNS)} FROM selections WHERE n >= ? AND n < ? ORDER BY n LIMIT ?"
+        while first < stop:
+            rows = self.connection.execute(sql, (first, stop, BATCH)).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield row[1:]
+            first = rows[-1][0] + 1
+
+    def pairs_of_several_users(self) -> Iterator[tuple[str, str, str | None]]:
+        """``(selection GUID, coding GUID, user GUID)`` of every row whose GUID pair is also a row of
+        another user (possible clashes between coders), in the order of the rows."""
+        if self.connection is None:
+            users: dict[tuple[str, str], set[str]] = {}
+            for row in self._selections:
+                users.setdefault((row[1], row[2]), set()).add(row[9] or "")
+            yield from ((row[1], row[2], row[9]) for row in self._selections if len(users[row[1], row[2]]) > 1)
+            return
+        rows = self.connection.execute(
+            "SELECT s.selection_guid, s.coding_guid, s.user FROM selections s JOIN"
+            " (SELECT selection_guid, coding_guid FROM selections GROUP BY selection_guid, coding_guid"
+            "  HAVING COUNT(DISTINCT COALESCE(user, '')) > 1) d"
+            " ON s.selection_guid = d.selection_guid AND s.coding_guid = d.coding_guid ORDER BY s.n")
+        while batch := rows.fetchmany(BATCH):
+            yield from batch
+
+    def add_placed(self, rows: Iterable[Sequence[Any]]) -> int:
+        """Add rows of :data:`PLACED_COLUMNS` (numbered in the order given)."""
+        if self.connection is None:
+            before = len(self._placed)
+            self._placed.extend([*row, 0] for row in rows)
+            return len(self._placed) - before
+        return self._insert("placed", PLACED_COLUMNS, rows)
+
+    def placed(self, coder: str | None = None, origin: str | None = None,
+               dropped: bool = False) -> Iterator[tuple[Any, ...]]:
+        """Placed rows (:data:`PLACED_COLUMNS`) in their order, of one layer and origin when given;
+        those left out (:meth:`mark_known`) only with ``dropped``."""
+        if self.connection is None:
+            for row in self._placed:
+                if (coder is None or row[4] == coder) and (origin is None or row[5] == origin) \
+                        and (dropped or not row[-1]):
+                    yield tuple(row[:-1])
+            return
+        where, params = ["n > ?"], []
+        if coder is not None:
+            where.append("coder = ?")
+            params.append(coder)
+        if origin is not None:
+            where.append("origin = ?")
+            params.append(origin)
+        if not dropped:
+            where.append("dropped = 0")
+        sql = f"SELECT n, {', '.join(PLACED_COLUMNS)} FROM placed WHERE {' AND '.join(where)} ORDER BY n LIMIT ?"
+        last = -1
+        while rows := self.connection.execute(sql, (last, *params, BATCH)).fetchall():
+            for row in rows:
+                yield row[1:]
+            last = rows[-1][0]
+
+    def layers(self) -> list[tuple[str, str]]:
+        """The ``(coder, origin)`` pairs of the placed rows not left out."""
+        if self.connection is None:
+            return list(dict.fromkeys((row[4], row[5]) for row in self._placed if not row[-1]))
+        return self.connection.execute("SELECT DISTINCT coder, origin FROM placed WHERE dropped = 0").fetchall()
+
+    def mark_known(self, known: Iterable[Sequence[Any]]) -> int:
+        """Leave out the placed rows whose ``(transcript_id, start, end, code, coder)`` is in ``known``
+        (read in batches; in memory, only the placed rows' keys are held); return how many."""
+        if self.connection is None:
+            by_key: dict[tuple[Any, ...], list[list[Any]]] = {}
+            for row in self._placed:
+                by_key.setdefault(tuple(row[:5]), []).append(row)
+            marked = 0
+            for key in known:
+                for row in by_key.pop(tuple(key), ()):
+                    if not row[-1]:
+                        row[-1] = 1
+                        marked += 1
+            return marked
+        self.connection.execute("DELETE FROM known")
+        if not self._insert("known", ("transcript_id", "start", "end", "code", "coder"), known):
+            return 0
+        self.connection.execute("CREATE INDEX IF NOT EXISTS known_keys ON known (transcript_id, start, end, code, coder)")
+        return self.connection.execute(
+            "UPDATE placed SET dropped = 1 WHERE dropped = 0 AND EXISTS (SELECT 1 FROM known k WHERE"
+            " k.transcript_id = placed.transcript_id AND k.start = placed.start AND k.end = placed.end"
+            " AND k.code = placed.code AND k.coder = placed.coder)").rowcount
+
+
+__all__ = ["BATCH", "MEMORY_ROWS", "PLACED_COLUMNS", "SELECTION_COLUMNS", "Spill"]
