@@ -10,6 +10,11 @@ resident memory is its own ``VmHWM``), beside the floor of the same child parsin
 
     .venv/bin/python benchmarks/qdpx_large.py --selections 200000
     .venv/bin/python benchmarks/qdpx_large.py --selections 200000 1500000 --json out.json
+    .venv/bin/python benchmarks/qdpx_large.py --selections 200000 1500000 --per-source 4000
+
+``--per-source`` grows the corpus (more sources of the same size) instead of each source: the
+import holds one source's selections at a time, so its memory is flat in the number of sources,
+and grows only with the largest source.
 
 With several sizes, each is measured in turn and the growth between the smallest and the
 largest is given per added selection (``bytes_per_selection``: peak memory is flat in the
@@ -136,6 +141,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--selections", type=int, nargs="+", default=[200_000])
     parser.add_argument("--sources", type=int, default=50)
+    parser.add_argument("--per-source", type=int,
+                        help="selections per source instead of --sources (the corpus grows, not each source)")
     parser.add_argument("--steps", default="floor,read,import", help="comma-separated: floor, read, import")
     parser.add_argument("--json", type=Path, help="write the figures here as JSON")
     args = parser.parse_args(argv)
@@ -144,7 +151,8 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "large.qdpx"
             start = time.perf_counter()
-            size: dict = {"file": write_qdpx(path, selections, args.sources),
+            sources = -(-selections // args.per_source) if args.per_source else args.sources
+            size: dict = {"file": write_qdpx(path, selections, sources),
                           "generate_s": time.perf_counter() - start, "load": os.getloadavg()[0]}
             for step in args.steps.split(","):
                 size[step] = measure(step, path, Path(tmp) / f"project-{step}")

@@ -29,6 +29,17 @@ T2 = ("I: Tell me about supervision.\n\n"
       "thought it would slip.\n\nI: And recording?\n\nR: Recording felt awkward at first \U0001F62C but now it's routine.\n")
 
 
+@pytest.fixture(autouse=True, params=["in memory", "on disk"])
+def spill_mode(request, monkeypatch):
+    """Every test twice: the import's rows kept in memory (a small file) and in its scratch database
+    (what a file of more than MEMORY_ROWS selections gets): the same results either way."""
+    if request.param == "on disk":
+        from mio_qual.store import qdpx_spill
+
+        monkeypatch.setattr(qdpx_spill, "MEMORY_ROWS", 0)
+    return request.param
+
+
 @pytest.fixture(scope="module")
 def codebook():
     from mio_qual.codebook import load_codebooks

@@ -27,7 +27,7 @@ import sqlite3
 from itertools import islice
 from typing import Any, Iterable, Iterator, Sequence
 
-BATCH = 10_000
+BATCH = 2_000
 """Rows sent to or read from the scratch database at a time."""
 
 SELECTION_COLUMNS = ("source", "selection_guid", "coding_guid", "file_start", "file_end", "line", "start", "end",

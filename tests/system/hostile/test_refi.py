@@ -194,8 +194,14 @@ def _two_users(second_selection_user: str, users: str) -> bytes:
 </Project>""".encode()
 
 
-def test_two_users_sharing_a_selection_guid_are_refused_not_merged(busy, codebook, tmp_path):
-    """Both users' codings went into one layer."""
+@pytest.mark.parametrize("memory_rows", [None, 0])
+def test_two_users_sharing_a_selection_guid_are_refused_not_merged(busy, codebook, tmp_path, monkeypatch, memory_rows):
+    """Both users' codings went into one layer. Found in memory, and in the import's scratch database
+    (``memory_rows=0``: what a file of more than MEMORY_ROWS selections gets)."""
+    if memory_rows is not None:
+        from mio_qual.store import qdpx_spill
+
+        monkeypatch.setattr(qdpx_spill, "MEMORY_ROWS", memory_rows)
     users = ('<User guid="aa000000-0000-0000-0000-000000000001" name="Eve"/>'
              '<User guid="aa000000-0000-0000-0000-000000000002" name="Sam"/>')
     path = archive(tmp_path / "clash.qdpx", {"project.qde": _two_users("aa000000-0000-0000-0000-000000000002", users),
