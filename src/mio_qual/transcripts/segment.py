@@ -229,7 +229,9 @@ class SentenceSplitter:
             chunk_start = paragraph.rfind(" ", done, i) + 1
             if (mark_end - i == 1 and (mark_end == n or paragraph[mark_end] == " ")
                     and word_mark(paragraph, chunk_start, mark_end)
-                    and (mark_end - chunk_start > _LONGEST_KEEP or paragraph[chunk_start:mark_end] not in _KEEPS_STOP)):
+                    and (mark_end - chunk_start > _LONGEST_KEEP or paragraph[chunk_start:mark_end] not in _KEEPS_STOP)
+                    and (paragraph[i] != "." or paragraph[chunk_start:i].rpartition("-")[2] not in _SPLIT_KEEPING_STOP)):
+                # ("wed." is "we" + "d.", "hes." "he" + "s.": no sentence-final token, left to the walk below)
                 if mark_end == n:
                     break
                 if mark_end + 1 < n and paragraph[mark_end + 1].isalnum():
