@@ -135,6 +135,6 @@ def test_a_write_into_a_folder_sweeps_it_once(tmp_path, monkeypatch):
 
 
 def test_opened_refuses_a_mode_that_does_not_write(tmp_path):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="opened\\(\\) writes a new file; mode 'r' does not"):
         with atomicio.opened(tmp_path / "x.txt", "r"):
             pass

@@ -378,12 +378,17 @@ def _alive(pid: int, entry: "os.DirEntry[str]") -> bool:
 
 # ---------------------------------------------------------------------------- small pieces
 def _fresh(path: Path, files: "Batch | None") -> Path:
-    """A temporary name beside ``path`` not in use by this process."""
-    taken = set(files.pending.values()) if files is not None else set()
+    """A temporary name beside ``path`` not in use by this process.
+
+    The batch's temporary files are on the disk once written (``lexists`` sees them); only the one
+    ``path`` itself may have pending is looked up, not a set of every pending file made per write
+    (that was quadratic in the files of a batch).
+    """
+    mine = files.pending.get(path) if files is not None else None
     n = 0
     while True:
         candidate = side_name(path, TEMP_TAG, n)
-        if candidate not in taken and not os.path.lexists(candidate):
+        if candidate != mine and not os.path.lexists(candidate):
             return candidate
         n += 1
 
