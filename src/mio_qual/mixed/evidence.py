@@ -239,33 +239,34 @@ def _merged_spans(codings: "pd.DataFrame", memos: "pd.DataFrame | None" = None) 
     import numpy as np
     import pandas as pd
 
-    frame = pd.DataFrame({"transcript_id": codings["transcript_id"].to_numpy(dtype=object),
-                          "code": codings["code"].to_numpy(dtype=object),
-                          "start": codings["start"].to_numpy(dtype=np.int64),
-                          "end": codings["end"].to_numpy(dtype=np.int64),
-                          "coder": codings["coder"].to_numpy(dtype=object),
-                          "said": _noted(codings, memos)})
-    if not len(frame):
-        return frame.drop(columns=["coder", "said"]).assign(coders=[], valence=[])
-    frame = frame.sort_values(["transcript_id", "code", "start", "end", "coder"], kind="stable")
-    tid, code = frame["transcript_id"].to_numpy(), frame["code"].to_numpy()
-    start, end = frame["start"].to_numpy(), frame["end"].to_numpy()
-    first = np.ones(len(frame), dtype=bool)
-    first[1:] = (tid[1:] != tid[:-1]) | (code[1:] != code[:-1])
+    if not len(codings):
+        return pd.DataFrame({"transcript_id": codings["transcript_id"].to_numpy(dtype=object),
+                             "code": codings["code"].to_numpy(dtype=object),
+                             "start": codings["start"].to_numpy(dtype=np.int64),
+                             "end": codings["end"].to_numpy(dtype=np.int64)}).assign(coders=[], valence=[])
+    # by transcript, code, start, end and coder: one stable sort of arrays (strings by their rank)
+    ranks = [_ranks(codings[c]) for c in ("transcript_id", "code", "coder")]
+    order = np.lexsort((ranks[2], codings["end"].to_numpy(dtype=np.int64), codings["start"].to_numpy(dtype=np.int64),
+                        ranks[1], ranks[0]))
+    tid, code = (codings[c].to_numpy(dtype=object)[order] for c in ("transcript_id", "code"))
+    start, end = (codings[c].to_numpy(dtype=np.int64)[order] for c in ("start", "end"))
+    who, said = codings["coder"].to_numpy(dtype=object)[order], _noted(codings, memos)[order]
+    t_rank, c_rank = ranks[0][order], ranks[1][order]
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = (t_rank[1:] != t_rank[:-1]) | (c_rank[1:] != c_rank[:-1])
     reach = pd.Series(end).groupby(np.cumsum(first)).cummax().to_numpy()  # furthest end so far in the group
     new = first.copy()
     new[1:] |= start[1:] >= reach[:-1]
     heads = np.flatnonzero(new)
     span = np.cumsum(new) - 1
     span_end = np.maximum.reduceat(end, heads)
-    coder, coders = pd.factorize(frame["coder"].to_numpy(dtype=object), sort=True)
+    coder, coders = pd.factorize(who, sort=True)
     if len(coders) < 63:  # who coded each span: one bit per coder
         bits = np.bitwise_or.reduceat(np.left_shift(np.int64(1), coder.astype(np.int64)), heads)
         names = {b: ";".join(coders[[k for k in range(len(coders)) if b >> k & 1]]) for b in np.unique(bits).tolist()}
         joined = [names[b] for b in bits.tolist()]
     else:
-        joined = [";".join(sorted(set(g))) for g in np.split(frame["coder"].to_numpy(dtype=object), heads[1:])]
-    said = frame["said"].to_numpy(dtype=object)
+        joined = [";".join(sorted(set(g))) for g in np.split(who, heads[1:])]
     inside = (start < span_end[span]) & (start[heads][span] < end)  # a coding counts where it overlaps its span
     positive = np.logical_or.reduceat(inside & (said == "positive"), heads)
     negative = np.logical_or.reduceat(inside & (said == "negative"), heads)
@@ -273,6 +274,22 @@ def _merged_spans(codings: "pd.DataFrame", memos: "pd.DataFrame | None" = None) 
     return pd.DataFrame({"transcript_id": tid[heads], "code": code[heads], "start": start[heads], "end": span_end,
                          "coders": np.asarray(joined, dtype=object),
                          "valence": pd.Series(valence.astype(object), dtype=object)})  # None where none, as given
+
+
+def _ranks(values: "pd.Series") -> "np.ndarray":
+    """Each value's place among the distinct values sorted (equal values, equal places; missing last): the key a
+    sort of the values themselves uses, from a category's codes without a string per row."""
+    import numpy as np
+    import pandas as pd
+
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        names = np.asarray(values.cat.categories, dtype=object)
+        place = np.empty(len(names) + 1, dtype=np.int64)
+        place[np.argsort(names, kind="stable")] = np.arange(len(names))
+        place[-1] = len(names)
+        return place[values.cat.codes.to_numpy()]  # code -1 (missing) takes the last place
+    codes, names = pd.factorize(values.to_numpy(dtype=object), sort=True)
+    return np.where(codes < 0, len(names), codes)
 
 
 def _speakers_at(spans: "pd.DataFrame", turns: "pd.DataFrame") -> list[str | None]:
