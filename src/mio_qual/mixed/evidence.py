@@ -201,30 +201,41 @@ def evidence(codings: "pd.DataFrame", transcripts: "pd.DataFrame", speakers: "pd
     return frame.drop(columns="_order").reset_index(drop=True)
 
 
-def _noted(codings: "pd.DataFrame", memos: "pd.DataFrame | None") -> "np.ndarray":
-    """The valence each coding's memo notes (:func:`memo_valence`; None where none): from the ``memo``
-    column of ``codings``, else from the rows of ``memos`` that are the same codings."""
+def _noted(codings: "pd.DataFrame", memos: "pd.DataFrame | None") -> tuple["np.ndarray", "np.ndarray"]:
+    """Which codings' memos note a positive and which a negative valence (:func:`memo_valence`): from the
+    ``memo`` column of ``codings``, else from the rows of ``memos`` that are the same codings.
+
+    Codings alike in every column but the memo cannot be told apart in ``memos``: each of them
+    gets what any of their memos notes (they are one excerpt, so the excerpt's valence is the same).
+    """
     import numpy as np
 
-    said = np.full(len(codings), None, dtype=object)
+    positive, negative = np.zeros(len(codings), dtype=bool), np.zeros(len(codings), dtype=bool)
     if "memo" in codings.columns:
         memo = codings["memo"].to_numpy(dtype=object)
         with_memo = np.flatnonzero([isinstance(m, str) for m in memo.tolist()])
-        said[with_memo] = [memo_valence(m) for m in memo[with_memo].tolist()]
-        return said
+        said = np.array([memo_valence(m) for m in memo[with_memo].tolist()], dtype=object)
+        positive[with_memo], negative[with_memo] = said == "positive", said == "negative"
+        return positive, negative
     if memos is None or not len(memos):
-        return said
+        return positive, negative
     keys = ("transcript_id", "start", "end", "code", "coder")
-    noted = {tuple(key): v for *key, m in zip(*(memos[c].tolist() for c in (*keys, "memo")))
-             if (v := memo_valence(m)) is not None}
+    noted: dict[tuple[Any, ...], list[bool]] = {}
+    for *key, memo in zip(*(memos[c].tolist() for c in (*keys, "memo"))):
+        said = memo_valence(memo)
+        if said is not None:
+            flags = noted.setdefault(tuple(key), [False, False])
+            flags[said == "negative"] = True
     if not noted:
-        return said
+        return positive, negative
     start = codings["start"].to_numpy(dtype=np.int64)
     near = np.flatnonzero(np.isin(start, np.array(sorted({key[1] for key in noted}), dtype=np.int64)))
     values = [codings[c].to_numpy(dtype=object)[near].tolist() if c != "start" else start[near].tolist()
               for c in keys]
-    said[near] = [noted.get(key) for key in zip(*values)]
-    return said
+    found = [noted.get(key, (False, False)) for key in zip(*values)]
+    positive[near] = [f[0] for f in found]
+    negative[near] = [f[1] for f in found]
+    return positive, negative
 
 
 def _merged_spans(codings: "pd.DataFrame", memos: "pd.DataFrame | None" = None) -> "pd.DataFrame":
@@ -250,7 +261,8 @@ def _merged_spans(codings: "pd.DataFrame", memos: "pd.DataFrame | None" = None) 
                         ranks[1], ranks[0]))
     tid, code = (codings[c].to_numpy(dtype=object)[order] for c in ("transcript_id", "code"))
     start, end = (codings[c].to_numpy(dtype=np.int64)[order] for c in ("start", "end"))
-    who, said = codings["coder"].to_numpy(dtype=object)[order], _noted(codings, memos)[order]
+    who = codings["coder"].to_numpy(dtype=object)[order]
+    positive, negative = (flags[order] for flags in _noted(codings, memos))
     t_rank, c_rank = ranks[0][order], ranks[1][order]
     first = np.ones(len(order), dtype=bool)
     first[1:] = (t_rank[1:] != t_rank[:-1]) | (c_rank[1:] != c_rank[:-1])
@@ -268,8 +280,8 @@ def _merged_spans(codings: "pd.DataFrame", memos: "pd.DataFrame | None" = None) 
     else:
         joined = [";".join(sorted(set(g))) for g in np.split(who, heads[1:])]
     inside = (start < span_end[span]) & (start[heads][span] < end)  # a coding counts where it overlaps its span
-    positive = np.logical_or.reduceat(inside & (said == "positive"), heads)
-    negative = np.logical_or.reduceat(inside & (said == "negative"), heads)
+    positive = np.logical_or.reduceat(inside & positive, heads)
+    negative = np.logical_or.reduceat(inside & negative, heads)
     valence = np.where(positive & ~negative, "positive", np.where(negative & ~positive, "negative", None))
     return pd.DataFrame({"transcript_id": tid[heads], "code": code[heads], "start": start[heads], "end": span_end,
                          "coders": np.asarray(joined, dtype=object),
