@@ -231,3 +231,26 @@ def test_keyword_rules_use_the_projects_codebook(study) -> None:
         assert set(rules["codebook_version"]) == {project.project_codebook().version}
     finally:
         project.close()
+
+
+def test_adopting_on_a_first_import_reads_only_the_codings_stored_before_it(study, monkeypatch) -> None:
+    """The orphan check runs before the import writes: a first import scans an empty table
+    (a .qdpx of a million codings would otherwise be read back once more under the lock)."""
+    from mio_qual.store import codebooks as store_codebooks
+
+    folder, codes = study
+    seen: list[int] = []
+    original = store_codebooks.code_counts
+
+    def counting(store):  # type: ignore[no-untyped-def]
+        seen.append(store.connection.execute("SELECT COUNT(*) FROM codings").fetchone()[0])
+        return original(store)
+
+    monkeypatch.setattr(store_codebooks, "code_counts", counting)
+    project = Project.open(folder)
+    try:
+        done = project.import_codings([folder.parent / "avery.csv", folder.parent / "blake.csv"], codebook=[codes])
+        assert done.inserted == 5 and project.project_codebook() is not None
+    finally:
+        project.close()
+    assert seen == [0]

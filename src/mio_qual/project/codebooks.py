@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from ..errors import InputError
 from ..store import codebooks as store_codebooks
@@ -265,8 +265,10 @@ class CodebooksMixin(ProjectBase):
             return False
         return True
 
-    def _choose(self, book: "Codebook", named: Sequence[Any], *, keep_unknown: bool, how: str) -> CodebookChoice:
-        """Record ``book`` as the project's codebook; call inside a transaction."""
+    def _choose(self, book: "Codebook", named: Sequence[Any], *, keep_unknown: bool, how: str,
+                unknown: dict[str, dict[str, int]] | None = None) -> CodebookChoice:
+        """Record ``book`` as the project's codebook; call inside a transaction (``unknown``: the
+        stored codes it lacks, when the caller knows them)."""
         from ..codebook.stored import info_records, source_records
 
         if not self._is_lead():
@@ -274,7 +276,8 @@ class CodebooksMixin(ProjectBase):
 
             require_lead(self.store)  # type: ignore[arg-type]  # its refusal names the lead
         before = self.project_codebook()
-        unknown = _unknown_codes(store_codebooks.code_counts(self.store), book)
+        if unknown is None:
+            unknown = _unknown_codes(store_codebooks.code_counts(self.store), book)
         if unknown and not keep_unknown:
             raise _orphans_error(unknown, book)
         flat = {code: sum(layers.values()) for code, layers in unknown.items()}
@@ -292,25 +295,36 @@ class CodebooksMixin(ProjectBase):
         current = ProjectCodebook(book.version, sources, len(book), at, how)
         return CodebookChoice(current, before.version if before else None, flat)
 
-    def _adopt_named(self, book: "Codebook", named: Sequence[Any], how: str) -> str | None:
-        """After an import that named ``book``: make it the project's codebook when none was
-        chosen and every stored coding fits it (call inside the import's transaction); else say
-        why a named codebook that is not the project's was used. Returns the line to show, or None."""
+    def _adopt_named(self, book: "Codebook", named: Sequence[Any], how: str) -> Callable[[], str | None]:
+        """For an import that named ``book``: call at the start of its transaction, before it writes.
+
+        The function returned, called after the writes, makes ``book`` the project's codebook
+        when none was chosen and every coding stored *before* the import fits it (the import's
+        own codings were checked against it, so a first import of a million codings scans
+        none), or says why a named codebook that is not the project's was used. It returns the
+        line to show, or None.
+        """
         chosen = self.project_codebook()
         if chosen is not None:
-            return self.codebook_note(book)
+            note = self.codebook_note(book)
+            return lambda: note
         if not self._is_lead():
-            return ("the project has no codebook of its own yet: its lead chooses it (mio-qual codebook use ...); "
-                    "name the codebook on each import until then")
+            return lambda: ("the project has no codebook of its own yet: its lead chooses it (mio-qual codebook use "
+                            "...); name the codebook on each import until then")
         unknown = _unknown_codes(store_codebooks.code_counts(self.store), book)
-        label = " + ".join(str(s) if not hasattr(s, "infos") else " + ".join(s.infos) for s in named)
         if unknown:
-            return (f"the project keeps the bundled default codebook: {len(unknown)} code(s) of its codings are not in "
-                    f"{label} ({', '.join(sorted(unknown)[:_SHOWN_UNKNOWN])}); to use it anyway: mio-qual codebook "
-                    "use ... --keep-unknown")
-        choice = self._choose(book, named, keep_unknown=False, how=how)
-        return (f"the project now uses codebook {choice.current.line()}; later commands use it without "
-                "--codebook (change it with `mio-qual codebook use`)")
+            label = " + ".join(str(s) if not hasattr(s, "infos") else " + ".join(s.infos) for s in named)
+            kept = (f"the project keeps the bundled default codebook: {len(unknown)} code(s) of its codings are not "
+                    f"in {label} ({', '.join(sorted(unknown)[:_SHOWN_UNKNOWN])}); to use it anyway: mio-qual "
+                    "codebook use ... --keep-unknown")
+            return lambda: kept
+
+        def adopt() -> str:
+            choice = self._choose(book, named, keep_unknown=False, how=how, unknown={})
+            return (f"the project now uses codebook {choice.current.line()}; later commands use it without "
+                    "--codebook (change it with `mio-qual codebook use`)")
+
+        return adopt
 
     def _code_names(self, versions: Sequence[str]) -> tuple[dict[str, str], dict[str, str | None]]:
         """Names and parents of the codes of the stored codebook versions (earlier versions first)."""

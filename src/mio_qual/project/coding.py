@@ -415,6 +415,9 @@ class CodingMixin(ProjectBase):
             except InputError as exc:
                 refused[path] = exc
         with self.store.transaction(), _released(prepared):
+            # a codebook named becomes the project's if there is none yet (checked before the writes)
+            adopt = None if codebook is None else self._adopt_named(  # type: ignore[attr-defined]
+                book, _named(codebook), "coding import")
             if by_kind["docx"]:
                 try:
                     result.add_word(self.import_word_comments(by_kind["docx"], coder or "", book,
@@ -439,10 +442,9 @@ class CodingMixin(ProjectBase):
                     hints.append(exc.hint)
             if problems:
                 raise problems_error(problems, hints, codebooks=getattr(book, "infos", {}))
-            if codebook is not None:  # named: it becomes the project's codebook if there is none yet
-                note = self._adopt_named(book, _named(codebook), "coding import")  # type: ignore[attr-defined]
-                if note:
-                    result.notes.append(note)
+            note = adopt() if adopt is not None else None
+            if note:
+                result.notes.append(note)
         result.finish(coder if by_kind["docx"] else None)
         return result
 
@@ -591,11 +593,13 @@ class CodingMixin(ProjectBase):
         book = self.codebook_for(codebook)  # type: ignore[attr-defined]
         prepared = self._prepare_qdpx(path, book, coder=coder, skip_problems=skip_problems, origin=origin)
         with self.store.transaction():
+            # a codebook named becomes the project's if there is none yet (checked before the writes)
+            adopt = None if codebook is None else self._adopt_named(  # type: ignore[attr-defined]
+                book, _named(codebook), "coding import")
             result = self._write_qdpx(prepared)
-            if codebook is not None:  # named: it becomes the project's codebook if there is none yet
-                note = self._adopt_named(book, _named(codebook), "coding import")  # type: ignore[attr-defined]
-                if note:
-                    result.warnings.append(note)
+            note = adopt() if adopt is not None else None
+            if note:
+                result.warnings.append(note)
             return result
 
     def _prepare_qdpx(self, path: str | Path, book: "Codebook", *, coder: str | None, skip_problems: bool,
