@@ -224,3 +224,17 @@ def test_choose_convention_stopping_early_picks_what_scoring_every_candidate_pic
                                           raw[min(a, b):max(a, b)].replace("\n", " ")]))
         selections.append(QdeSelection(str(k), a, b, name=name))
     assert choose_convention(raw, selections) == _every_candidate(raw, selections)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES + ["word", " ", "\n", "\r", "\r\n", "\u00e9"]), min_size=1, max_size=25),
+       st.sampled_from(["codepoint", "utf16"]), st.sampled_from(["file", "lf", "crlf"]),
+       st.lists(st.integers(-3, 120), max_size=30))
+def test_convert_positions_shortcut_gives_what_the_general_conversion_gives(pieces, unit, newline, positions):
+    """A text counted as stored (no CRLF to collapse, no astral character under UTF-16) skips the
+    general conversion: the same offsets, Nones included, on texts with and without either."""
+    from mio_qual.coding.refi_common import _convert
+
+    raw = "".join(pieces)
+    convention = Convention(unit, newline)
+    assert convert_positions(raw, positions, convention) == _convert(raw, positions, convention)

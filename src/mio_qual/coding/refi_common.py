@@ -838,6 +838,17 @@ def convert_positions(raw: str, positions: Sequence[int], convention: Convention
     >>> convert_positions("ab\\r\\ncd", [4, 6, 3], Convention("codepoint"))
     [3, 5, None]
     """
+    if convention.newline != "crlf" and "\r\n" not in raw and (
+            convention.unit == "codepoint" or raw.isascii() or max(raw) < "\U00010000"):
+        # Counted as stored (no line break to collapse, one unit a character): only the bounds
+        # matter. One list, not five (a source of 30,000 selections: ~9 MiB less, issue 21).
+        size = len(raw)
+        return [p if 0 <= p <= size else None for p in positions]
+    return _convert(raw, positions, convention)
+
+
+def _convert(raw: str, positions: Sequence[int], convention: Convention) -> list[int | None]:
+    """:func:`convert_positions` in general."""
     text_lf = raw.replace("\r\n", "\n")
     if convention.newline == "file":
         counted = raw

@@ -397,7 +397,10 @@ class Placed:
 
     def codings(self, layer: str | None = None, origin: str | None = None) -> Iterator[Coding]:
         """The codings (of one layer and origin when given), grouped by transcript, those dropped left out."""
-        for tid, start, end, code, coder, kind, created, memo, *_guids in self.plan.spill.placed(layer, origin):
+        rows = self.plan.spill.placed(layer, origin)
+        if self.plan.spill.on_disk:  # one string per distinct value, not one per row read back (the
+            rows = _shared(rows)  # codings of a transcript are held while checked for doubles)
+        for tid, start, end, code, coder, kind, created, memo, *_guids in rows:
             yield Coding(transcript_id=tid, start=start, end=end, code=code, coder=coder, origin=kind, memo=memo,
                          created=created)
 
@@ -407,6 +410,17 @@ class Placed:
         for layer, origin in self.plan.spill.layers():
             out.setdefault(layer, set()).add(origin)
         return out
+
+
+def _shared(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
+    """Placed rows with their transcript, code, coder, origin and date as one string per distinct value."""
+    strings: dict[Any, Any] = {}
+    keep = strings.setdefault
+    for tid, start, end, code, coder, kind, created, *rest in rows:
+        if len(strings) > 4096:
+            strings.clear()
+        yield (keep(tid, tid), start, end, keep(code, code), keep(coder, coder), keep(kind, kind), keep(created, created),
+               *rest)
 
 
 def layer_writes(plan: QdpxPlan, placed: Placed, before: set[str]) -> list[LayerWrite]:
