@@ -238,8 +238,8 @@ class Selections(Sequence[QdeSelection]):
     """The selections of one source, kept as columns rather than one dataclass each.
 
     A selection with one coding takes about 110 bytes (its GUIDs in 16 bytes each, dates and
-    names packed as UTF-8, positions in arrays, user and code GUIDs pooled), so a
-    ``project.qde`` of 1.5 million selections fits in about 160 MiB (issues 20 and 21). Indexing gives a :class:`QdeSelection`
+    names packed as UTF-8, positions in arrays, user and code GUIDs pooled); an import holds one
+    source's at a time (:func:`parse_qde`'s ``on_source``; issues 20 and 21). Indexing gives a :class:`QdeSelection`
     built on the spot; the columns serve the loops over every selection
     (:func:`mio_qual.coding.refi_import.choose_convention` and the placing of codings).
 

@@ -374,6 +374,7 @@ def place_codings(plan: QdpxPlan, texts: Mapping[str, str]) -> "Placed":
                     planned.report.codings += 1
                     yield (tid, new_start, new_end, mapped, coder, origin if origin in ORIGINS else plan.origin,
                            created, _memo(description, notes, plan.note_texts), sguid, cguid, whole)
+                planned.raw = planned.canonical = ""  # placed: its texts are not needed any more
 
     plan.spill.add_placed(rows())
     if plan.problems:
