@@ -67,7 +67,8 @@ class Spill:
         self.connection: sqlite3.Connection | None = None
         self.selections_added = 0
         self._selections: list[tuple[Any, ...]] = []  # in memory: row n at index n
-        self._placed: list[list[Any]] = []  # in memory: the row and its dropped flag last
+        self._placed: list[tuple[Any, ...]] = []  # in memory: the placed rows
+        self._dropped: set[int] = set()  # in memory: the placed rows left out, by index
 
     def __enter__(self) -> "Spill":
         return self
@@ -88,15 +89,15 @@ class Spill:
             connection.execute(statement)
         held, self._selections = self._selections, []
         self._insert("selections", ("n", *SELECTION_COLUMNS), ((n, *row) for n, row in enumerate(held)))
-        placed, self._placed = self._placed, []
-        self._insert("placed", (*PLACED_COLUMNS, "dropped"), placed)
+        placed, dropped, self._placed, self._dropped = self._placed, self._dropped, [], set()
+        self._insert("placed", (*PLACED_COLUMNS, "dropped"), ((*row, int(k in dropped)) for k, row in enumerate(placed)))
         return connection
 
     def close(self) -> None:
         """Close the scratch database (SQLite removes its file) and let go of the rows."""
         if self.connection is not None:
             self.connection.close()
-        self._selections, self._placed = [], []
+        self._selections, self._placed, self._dropped = [], [], set()
 
     def _insert(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
         assert self.connection is not None
@@ -160,7 +161,7 @@ class Spill:
         """Add rows of :data:`PLACED_COLUMNS` (numbered in the order given)."""
         if self.connection is None:
             before = len(self._placed)
-            self._placed.extend([*row, 0] for row in rows)
+            self._placed.extend(map(tuple, rows))
             return len(self._placed) - before
         return self._insert("placed", PLACED_COLUMNS, rows)
 
@@ -169,10 +170,10 @@ class Spill:
         """Placed rows (:data:`PLACED_COLUMNS`) in their order, of one layer and origin when given;
         those left out (:meth:`mark_known`) only with ``dropped``."""
         if self.connection is None:
-            for row in self._placed:
-                if (coder is None or row[4] == coder) and (origin is None or row[5] == origin) \
-                        and (dropped or not row[-1]):
-                    yield tuple(row[:-1])
+            left_out = set() if dropped else self._dropped
+            for k, row in enumerate(self._placed):
+                if (coder is None or row[4] == coder) and (origin is None or row[5] == origin) and k not in left_out:
+                    yield row
             return
         where, params = ["n > ?"], []
         if coder is not None:
@@ -193,23 +194,23 @@ class Spill:
     def layers(self) -> list[tuple[str, str]]:
         """The ``(coder, origin)`` pairs of the placed rows not left out."""
         if self.connection is None:
-            return list(dict.fromkeys((row[4], row[5]) for row in self._placed if not row[-1]))
+            left_out = self._dropped
+            return list(dict.fromkeys((row[4], row[5]) for k, row in enumerate(self._placed) if k not in left_out))
         return self.connection.execute("SELECT DISTINCT coder, origin FROM placed WHERE dropped = 0").fetchall()
 
     def mark_known(self, known: Iterable[Sequence[Any]]) -> int:
         """Leave out the placed rows whose ``(transcript_id, start, end, code, coder)`` is in ``known``
         (read in batches; in memory, only the placed rows' keys are held); return how many."""
         if self.connection is None:
-            by_key: dict[tuple[Any, ...], list[list[Any]]] = {}
-            for row in self._placed:
-                by_key.setdefault(tuple(row[:5]), []).append(row)
-            marked = 0
+            by_key: dict[tuple[Any, ...], list[int]] | None = None  # made at the first known key (most have none)
+            before = len(self._dropped)
             for key in known:
-                for row in by_key.pop(tuple(key), ()):
-                    if not row[-1]:
-                        row[-1] = 1
-                        marked += 1
-            return marked
+                if by_key is None:
+                    by_key = {}
+                    for k, row in enumerate(self._placed):
+                        by_key.setdefault(row[:5], []).append(k)
+                self._dropped.update(by_key.pop(tuple(key), ()))
+            return len(self._dropped) - before
         self.connection.execute("DELETE FROM known")
         if not self._insert("known", ("transcript_id", "start", "end", "code", "coder"), known):
             return 0
