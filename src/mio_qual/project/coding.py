@@ -592,7 +592,7 @@ class CodingMixin(ProjectBase):
 
         book = self.codebook_for(codebook)  # type: ignore[attr-defined]
         prepared = self._prepare_qdpx(path, book, coder=coder, skip_problems=skip_problems, origin=origin)
-        with self.store.transaction():
+        with self.store.transaction(), _released({Path(path): prepared}):
             # a codebook named becomes the project's if there is none yet (checked before the writes)
             adopt = None if codebook is None else self._adopt_named(  # type: ignore[attr-defined]
                 book, _named(codebook), "coding import")
