@@ -241,3 +241,27 @@ def test_qualcoder_cases_variables_and_notes(tmp_path: Path) -> None:
                                                           note.get("creationDateTime"), text)
     assert [r.get("targetGUID") for r in src.findall(f"{Q}NoteRef")] == [
         r.get("targetGUID") for r in source.findall(f"{Q}NoteRef")]
+
+
+def test_a_qualcoder_source_matched_to_a_stored_transcript_keeps_the_transcripts_id(tmp_path: Path) -> None:
+    """The source's own name goes back out only when the transcript is named after it: matched by
+    its text to a transcript stored as INT01, it is exported as INT01 (its author, date and
+    description still its own)."""
+    root = project_xml(QUALCODER)
+    (source,) = root.iter(f"{Q}TextSource")
+    with zipfile.ZipFile(QUALCODER) as archive:
+        raw = archive.read("sources/" + source.get("plainTextPath").removeprefix("internal://"))
+    project = tmp_path / "study"
+    assert run_captured(project, "init", project)[0] == 0
+    (tmp_path / "INT01.txt").write_bytes(raw)
+    assert run_captured(project, "import", tmp_path / "INT01.txt")[0] == 0
+    code, out, err = run_captured(project, "coding", "import", QUALCODER, "--codebook", QUALCODER)
+    assert code == 0, err
+    assert "1 matched to stored ones" in " ".join((out + err).split())
+    back = tmp_path / "back.qdpx"
+    assert run_captured(project, "coding", "export-qdpx", "--out", back)[0] == 0
+    (exported,) = project_xml(back).iter(f"{Q}TextSource")
+    assert (exported.get("guid"), exported.get("name"), exported.get("creatingUser"),
+            exported.get("creationDateTime")) == (source.get("guid"), "INT01", source.get("creatingUser"),
+                                                  source.get("creationDateTime"))
+    assert exported.find(f"{Q}Description").text == "first interview"

@@ -499,10 +499,12 @@ def refi_objects(plan: QdpxPlan) -> Iterator[tuple[str, str, str, str | None]]:
     for planned in plan.planned:
         if planned.report.transcript_id is not None:
             src = planned.source  # its own name, date, author and description, given back on export
-            own = {k: v for k, v in (("name", src.name), ("created", src.created), ("user", src.user),
+            tid = planned.report.transcript_id
+            # its name only if the transcript is named after it (not a stored transcript of another id)
+            name = src.name if planned.report.match == "new" or tid in _name_candidates(src.name) else None
+            own = {k: v for k, v in (("name", name), ("created", src.created), ("user", src.user),
                                      ("description", src.description)) if v}
-            rows.append(("source", planned.report.transcript_id, src.guid,
-                         json.dumps(own, ensure_ascii=False) if own else None))
+            rows.append(("source", tid, src.guid, json.dumps(own, ensure_ascii=False) if own else None))
             by_source[planned.source.guid] = planned.report.transcript_id
     for item in plan.sets:
         members = {"transcripts": [by_source[g] for g in item.sources if g in by_source],
