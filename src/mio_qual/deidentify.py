@@ -330,6 +330,11 @@ def _matcher(names: tuple[str, ...], ignore_case: bool) -> _Matcher:
 def _lemma_table_json() -> bytes:
     """The JSON text of spaCy's English lemma lookup table (spacy-lookups-data, already a dependency for the
     lemmatizer; it lists common words, not personal names), found without importing the package."""
+    return _lookups_json("en_lemma_lookup")
+
+
+def _lookups_json(table: str) -> bytes:
+    """The JSON text of one table of spacy-lookups-data (``en_lemma_lookup``, ``en_lemma_index`` ...)."""
     import gzip
     from importlib.util import find_spec
     from pathlib import Path
@@ -338,7 +343,53 @@ def _lemma_table_json() -> bytes:
     folders = list(spec.submodule_search_locations or []) if spec is not None else []
     if not folders:  # pragma: no cover - a dependency
         raise ModuleNotFoundError("spacy_lookups_data")
-    return gzip.decompress((Path(folders[0]) / "data" / "en_lemma_lookup.json.gz").read_bytes())
+    return gzip.decompress((Path(folders[0]) / "data" / f"{table}.json.gz").read_bytes())
+
+
+@lru_cache(maxsize=1)
+def _review_words() -> tuple[frozenset[str], tuple[tuple[str, str], ...]]:
+    """The fuller English word list of :func:`name_review`'s "no English word" rules, and the regular inflections.
+
+    The lemma table alone lacks many ordinary words ("Occasionally", "Accurate", "Same", "Anyone"),
+    so a sentence opening with one was listed as a possible name. Added here, all from packages
+    mio-qual already depends on, nothing downloaded: WordNet's adjectives, adverbs and verbs as
+    spacy-lookups-data ships them (``en_lemma_index``: about 21,000, 3,800 and 8,700 lemmas),
+    spaCy's English stop words (pronouns and function words: "anyone", "wherever"), and spaCy's
+    regular suffix rules (``en_lemma_rules``: "walk-ins" -> "walk-in"). WordNet's nouns are left out
+    on purpose: they hold proper names (Freya, Lotte, Unai), and a name must stay listed. Census first
+    names and surnames are checked before this list, so a name that is also a dictionary word
+    ("Morgan") is still listed.
+    """
+    import json
+
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    index = json.loads(_lookups_json("en_lemma_index"))
+    rules = json.loads(_lookups_json("en_lemma_rules"))
+    words = set(_english_words()) | set(STOP_WORDS)
+    for pos in ("adj", "adv", "verb"):  # not "noun": WordNet's nouns include personal names
+        words.update(w.casefold() for w in index.get(pos, []))
+    suffixes = {(suffix, base) for pos in ("noun", "verb", "adj") for suffix, base in rules.get(pos, []) if suffix}
+    return frozenset(words), tuple(sorted(suffixes, key=lambda r: -len(r[0])))
+
+
+def _review_english(key: str) -> bool:
+    """True when ``key`` (folded) is an English word of :func:`_review_words`, a regular inflection of one, or a
+    hyphenated compound of such words ("forty-four", "walk-ins", "spanish-speaking").
+
+    Examples
+    --------
+    >>> [_review_english(w) for w in ("occasionally", "anyone", "accurate", "forty-four", "wrenna", "freya")]
+    [True, True, True, True, False, False]
+    """
+    words, suffixes = _review_words()
+    if key in words:
+        return True
+    if any(key.endswith(suffix) and len(key) > len(suffix) + 1 and key[:-len(suffix)] + base in words
+           for suffix, base in suffixes):
+        return True
+    parts = key.split("-")
+    return len(parts) > 1 and all(parts) and all(_review_english(part) for part in parts)
 
 
 @lru_cache(maxsize=1)
@@ -717,7 +768,8 @@ def name_review(texts: Mapping[str, str], names: Iterable[str], *, ignore: Itera
     English word (:func:`is_common_word`), and either a first name or surname of the US
     Census Bureau's 1990 name lists (the ``names`` package ships them), follows a title
     (``Ms``, ``Dr``, ``Coach`` ...), or is unknown to the English word list (capitalised in
-    mid-sentence, or opening a sentence: an unlisted name often opens one). Aliases that are common words and were left alone as ordinary words
+    mid-sentence, or opening a sentence: an unlisted name often opens one; the list is the lemma
+    table with WordNet's adjectives, adverbs and verbs and spaCy's stop words, :func:`_review_words`). Aliases that are common words and were left alone as ordinary words
     (``in June``) are listed too, so every unredacted use is seen once.
 
     Parameters
@@ -759,7 +811,6 @@ def name_review(texts: Mapping[str, str], names: Iterable[str], *, ignore: Itera
     normalized = {tid: unicodedata.normalize("NFC", text or "") for tid, text in texts.items()}
     for text in normalized.values():
         lower_words.update(m.group(0) for m in re.finditer(r"(?<!\w)[a-z][a-z]+(?!\w)", text))
-    english = _english_words()
     for tid, text in normalized.items():
         for match in _TOKEN.finditer(text):
             word = re.split(f"[{re.escape(APOSTROPHES)}]", match.group(0))[0]
@@ -777,9 +828,9 @@ def name_review(texts: Mapping[str, str], names: Iterable[str], *, ignore: Itera
                 continue
             elif key in first or key in last:
                 why = "first name" if key in first else "surname"
-            elif _mid_sentence(text, match.start()) and key not in english:
+            elif _mid_sentence(text, match.start()) and not _review_english(key):
                 why = "capitalised mid-sentence (a name or a place?)"
-            elif key not in english and key not in lower_words:  # "Wrenna, our supervisor, ..." opens a turn
+            elif key not in lower_words and not _review_english(key):  # "Wrenna, our supervisor, ..." opens a turn
                 why = "opens a sentence and is no English word (a name?)"
             else:
                 continue

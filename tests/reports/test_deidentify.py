@@ -109,6 +109,19 @@ def test_name_review_lists_an_unknown_name_opening_a_turn() -> None:
     assert words == {"Wrenna": "opens a sentence and is no English word (a name?)"}
 
 
+def test_name_review_does_not_list_ordinary_words_opening_a_sentence() -> None:
+    """The lemma table alone lacked "Same", "Anyone", "Occasionally", "Accurate": opening a sentence they were
+    listed as possible names (new-user walk; 16 of 28 review rows on the demo project). The fuller word list
+    drops them and still lists unusual names, also one that is a WordNet noun (Freya) and one in mid-sentence."""
+    texts = {"T1": "COUNSELOR: Same here. Anyone else? Occasionally the room is free. Accurate notes matter. "
+                   "Quietly, Seriously, Wherever. Forty-four mothers came. Walk-ins happen.",
+             "T2": "SUPERVISOR: Wrenna, our supervisor, blocks Wednesday. Freya covers it. I asked Oduya about it."}
+    words = dict(zip(*(name_review(texts, []).get(c) for c in ("word", "why"))))
+    assert words == {"Wrenna": "opens a sentence and is no English word (a name?)",
+                     "Freya": "opens a sentence and is no English word (a name?)",
+                     "Oduya": "capitalised mid-sentence (a name or a place?)"}
+
+
 # ------------------------------------------------------------------------------ properties
 ORDINARY = ["the", "group", "ran", "a", "joy", "will", "hope", "in", "june", "Gwendolyn", "Josefina", "Brienne",
             "harlowe", "supervision", "it", "Monday", "clinic"]
