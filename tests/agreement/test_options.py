@@ -75,7 +75,7 @@ def test_boot_method_reaches_alpha():
 def test_the_methods_text_names_what_was_done():
     stats = ["percent_agreement", "cohen_kappa", "krippendorff_alpha", "gwet_ac1", "pabak"]
     plain = agreement_intervals(stats)
-    assert plain.startswith("95% analytic intervals") and "Gwet, 2014" in plain and "resamples" not in plain
+    assert plain.startswith("Intervals (95%, analytic): ") and "Gwet, 2014" in plain and "resamples" not in plain
     boot = agreement_intervals(stats, n_boot=1000, seed=4)
     assert "bias-corrected and accelerated (BCa) intervals (Efron, 1987) from 1,000 bootstrap resamples" in boot
     assert "percentile" not in boot
@@ -84,4 +84,4 @@ def test_the_methods_text_names_what_was_done():
     assert "kept in chance agreement" in agreement_conventions(stats)
     assert "departure from Gwet's convention" in agreement_conventions(stats, convention="pairable")
     said = agreement_conventions(stats, seen_rule="rule R", set_aside={"transcripts B did not see": 2})
-    assert "by this rule: rule R." in said and "2 transcripts B did not see" in said
+    assert "by this rule: rule R." in said and "two transcripts B did not see" in said  # counts: words below 10

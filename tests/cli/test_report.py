@@ -104,7 +104,7 @@ def test_methods_claim_only_what_the_project_holds(tmp_path):
     one = make_study(tmp_path / "one", {"jordan": CODING["jordan"]})
     facts = one.project_facts()
     text = " ".join(m.methods_paragraphs(facts))
-    assert "One coder coded the transcripts: jordan applied 9 codings" in text
+    assert "One coder coded the transcripts: jordan applied nine codings" in text
     assert "at least two coders" not in text and "Reconciliation" not in text
     assert m.describe_ratings(facts) == [] and m.describe_quant(facts) == [] and m.describe_autocoding(facts) == []
     one.close()

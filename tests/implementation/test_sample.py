@@ -68,7 +68,7 @@ def test_sample_pre_implementation_orders_the_clinics(sample) -> None:  # type: 
     cases = sample.predictor_cases().set_index("clinic")
     assert cases["reach"].idxmin() == cases["adoption"].idxmin() == cases["fim"].idxmin() == "downtown"
     matrix = sample.predictor_matrix()
-    assert "Descriptive only: 4 clinics" in matrix.notes[0]
+    assert "Descriptive only: four clinics" in matrix.notes[0]
     assert set(matrix.tables[1].frame["n_clinics"]) == {4}
     strategies = sample.strategies(clinic="westfield")
     assert "Develop resource sharing agreements" in set(strategies["eric"])

@@ -35,7 +35,7 @@ def test_aim2_section_from_the_sample(project, tmp_path: Path) -> None:  # type:
     reach = row_of(outcomes, "Reach")  # the first reach row: Downtown, 13 of 40
     assert (reach["Site"], reach["Value"], reach["n"]) == ("downtown", "0.33", "40")
     text = "\n".join(p.text for p in document.paragraphs)
-    assert "Descriptive only: 4 clinics" in text
+    assert "Descriptive only: four clinics" in text  # a count in running text: words below 10 (APA)
 
 
 def test_aim2_section_says_what_is_missing(project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -80,7 +80,7 @@ def test_agreement_report_cells_match_hand_computed_kappa(study):
     assert "jordan and casey" in method and f"each of the {N_PARTICIPANT_SENTENCES} sentences of participants' speech" in method
     assert "Interviewer and facilitator speech was left out" in method
     assert "three codes" in method and "Cohen's \u03ba (Cohen, 1960)" in method
-    assert "95% analytic intervals" in method and "resamples" not in method
+    assert "Intervals (95%, analytic)" in method and "resamples" not in method
     # disagreement appendix: T02:s3, T01:s9, T01:s11
     appendix = find_table(document, "Unit")
     assert sorted(r.cells[0].text for r in appendix.rows[1:]) == ["T01:s11", "T01:s9", "T02:s3"]
@@ -176,7 +176,7 @@ def test_study_report_sections_and_generated_methods(study):
     text = " ".join(methods)
     assert "two individual interviews" in text and "two clinics of two agencies" in text
     assert "Two coders coded the transcripts" in text
-    assert "jordan applied 9 codings with three codes to two transcripts from a coding spreadsheet" in text
+    assert "jordan applied nine codings with three codes to two transcripts from a coding spreadsheet" in text
     # nothing claimed that was not done
     assert "Reconciliation" not in text and "consensus" not in text
     assert "Construct ratings" not in text and "Quantitative data" not in text

@@ -128,3 +128,32 @@ def test_a_study_report_reads_the_codings_once(tmp_path) -> None:
     assert sum(" GROUP BY " in s for s in on_codings) == 3  # the layers' facts (2), the codings' runs
     assert len(set(on_codings)) == len(on_codings)  # no statement on the codings run twice
     project.close()
+
+
+def test_running_text_follows_one_number_style(tmp_path) -> None:
+    """APA style (reports/methods.py): counts below 10 in words, 10 and above in numerals, never a numeral opening a
+    sentence. New-user walk: "Five transcripts of 6 were coded by at least two coders"."""
+    import re
+
+    from mio_qual.coding import Coding
+
+    project = make_study(tmp_path / "study")
+    third = tmp_path / "T03.txt"
+    third.write_text("INTERVIEWER: And billing?\nPARTICIPANT: Billing is hard. We cannot bill the hour.\n",
+                     encoding="utf-8")
+    project.import_transcripts([third])
+    text = project.text("T03")
+    start = text.index("Billing is hard.")
+    project.write_codings([Coding("T03", start, start + 16, "MIO.BILL", "jordan")], coder="jordan",
+                          source_file="jordan-T03.xlsx")
+    result = project.report_study(tmp_path / "study.docx", charts=False)
+    body = [p.text for p in docx.Document(str(result.path)).paragraphs
+            if p.style.name in ("Normal", "List Bullet") and p.text.strip()]
+    prose = "\n".join(body)
+    assert "Two of the three transcripts were coded by at least two coders." in prose
+    counted = r"(?:transcript|coder|code|unit|clinic|rating|cell|coding|participant|excerpt|place|disagreement)s?"
+    # "1 transcript(s)", "5 ratings" (a setting such as "fewer than 5 units coded" is a numeral by the rule)
+    assert re.findall(rf"(?<![\w.\-+=(/])(?<!than )[1-9] {counted}\b", prose) == []
+    assert re.findall(r"\b(?:ten|eleven|twelve) " + counted, prose, flags=re.I) == []
+    assert [s for s in re.findall(r"(?:^|[.!?] )(\d[^.]{0,30})", prose, flags=re.M) if not s.startswith("241)")] == []
+    project.close()

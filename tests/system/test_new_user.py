@@ -236,7 +236,7 @@ def test_a_new_user_walks_the_readme_on_their_own_files(tmp_path: Path) -> None:
                      + [c.text for t in report.tables for r in t.rows for c in r.cells])
     assert "Counselor-level joint display" in text and "[name]-level" not in text
     assert "Three staff participants spoke" in text and "Two counselors are joined" in text  # capitals
-    assert "3 transcripts (3 interviews, 0 focus groups) from 3 clinics" in text
+    assert "Three transcripts (three interviews, no focus groups) from three clinics" in text  # one number style
     assert "Corwin" not in text and "Bram" not in text  # names stay out
     mio("coding", "export-qdpx", "--out", tmp_path / "study.qdpx")
     assert (tmp_path / "study.qdpx").stat().st_size > 0

@@ -289,7 +289,9 @@ class ImplementationMixin(ProjectBase):
 
         cases = self.predictor_cases(benchmark)
         matrix = predictor_matrix(cases)
-        note = (f"Descriptive only: {len(cases)} clinics. Spearman's rho, Kendall's tau-b and the count of "
+        from ..reports.methods import number
+
+        note = (f"Descriptive only: {number(len(cases), 'clinic')}. Spearman's rho, Kendall's tau-b and the count of "
                 "concordant clinic pairs describe these clinics; no test or p-value is given, and one clinic can "
                 "reverse a sign.")
         return Result("predictor-matrix", tables=[

@@ -104,6 +104,11 @@ def _n(count: int, noun: str) -> str:
     return number(count, noun)
 
 
+def _none(count: int) -> str:
+    """A count as the subject of a clause: ``'none'``, ``'four'``, ``'12'``."""
+    return "none" if not count else _n(count, "")
+
+
 def group_counts(display: "JointDisplay | None") -> str:
     """``'high: northside, westfield (n = 2); low: eastgate, downtown (n = 2)'`` from a case-ordered display."""
     if display is None or "high" not in display.data:
@@ -122,7 +127,7 @@ def aim3_methods(data: Aim3Data) -> list[str]:
     if facts.coders:
         a, b = facts.coders
         text = (f"**Evidence.** Construct ratings rest on the {facts.consensus} coding layer, built from {a}'s and "
-                f"{b}'s layers: it holds {_n(facts.consensus_codings, 'coding')}, {facts.n_agreed:,} of them codings "
+                f"{b}'s layers: it holds {_n(facts.consensus_codings, 'coding')}, {_n(facts.n_agreed, '')} of them codings "
                 "both coders made")
         if facts.n_decided_codings:
             text += f" and {_n(facts.n_decided_codings, '')} from decisions on their disagreements"
@@ -189,8 +194,10 @@ def _measures_methods(data: Aim3Data) -> list[str]:
 
     parts: list[str] = []
     if data.counselors is not None and len(data.counselors):
-        linked = _n(len(data.counselors), 'counselor')  # the paragraph's first words: a capital, and the verb agrees
-        parts.append(f"{linked[:1].upper() + linked[1:]} {'is' if len(data.counselors) == 1 else 'are'} joined to "
+        from .methods import opening
+
+        linked = opening(len(data.counselors), 'counselor')  # the paragraph's first words: no numeral, the verb agrees
+        parts.append(f"{linked} {'is' if len(data.counselors) == 1 else 'are'} joined to "
                      "their interviews through the project's "
                      "link table (study id -> counselor id), so that each counselor's own coded excerpts, EBPAS "
                      f"({short_citation('aarons2004')}) where scored, fidelity and FIM stand in one row.")
@@ -215,11 +222,13 @@ def _measures_methods(data: Aim3Data) -> list[str]:
                      f"{by}s differ: rwg(j) >= {data.min_rwg:.2f} within the {by} ({short_citation('james1984')}, "
                      f"uniform null; cut-off after {short_citation('lebreton2008')}) and ICC(1) >= {data.min_icc1:.2f} "
                      f"({short_citation('bliese2000')}); ICC(2) gives the reliability of the {by} means. "
-                     f"Of {len(cells):,} {by} subscale means, {len(low):,} fail the rwg(j) check"
+                     f"Of the {_n(len(cells), by + ' subscale mean')}, {_none(len(low))} "
+                     f"{'fails' if len(low) < 2 else 'fail'} the rwg(j) check"
                      + (f" ({', '.join(sorted(set(low[by])))})" if len(low) else "")
-                     + f"; {len(icc_low):,} of {table.drop_duplicates(['instrument', 'scale']).shape[0]:,} scales "
-                     "fail the ICC(1) check. A mean that fails is shown and flagged, not read as its "
-                     f"{by}'s climate.")
+                     + f"; {_none(len(icc_low))} of the "
+                     f"{_n(table.drop_duplicates(['instrument', 'scale']).shape[0], 'scale')} "
+                     f"{'fails' if len(icc_low) < 2 else 'fail'} the ICC(1) check. A mean that fails is shown and "
+                     f"flagged, not read as its {by}'s climate.")
     assumed = [w for w in data.measure_warnings if "assumed" in w]
     if assumed:
         parts.append("The item-to-subscale numbering of the " + " and ".join(w.split(":", 1)[0].upper() for w in assumed)

@@ -250,14 +250,16 @@ def _finish(ctx: _Context, kind: str) -> ReportResult:
 
 
 def _study_lines(inputs: ReportInputs) -> list[str]:
+    """The title page's lines; counts in the report's one number style (:func:`mio_qual.reports.methods.number`)."""
     s = inputs.counts
-    def many(n: int, noun: str) -> str:
-        return f"{n:,} {noun}" + ("" if n == 1 else "s")
 
-    lines = [f"{many(s['transcripts'], 'transcript')} ({many(s['interviews'], 'interview')}, "
-             f"{many(s['focus_groups'], 'focus group')}) from {many(s['clinics'], 'clinic')}"]
+    def first(text: str) -> str:
+        return text[:1].upper() + text[1:]
+
+    lines = [first(f"{m.number(s['transcripts'], 'transcript')} ({m.number(s['interviews'], 'interview')}, "
+                   f"{m.number(s['focus_groups'], 'focus group')}) from {m.number(s['clinics'], 'clinic')}")]
     if s["coders"]:
-        lines.append(f"{s['codings']:,} codings in {s['coders']} layers")
+        lines.append(first(f"{m.number(s['codings'], 'coding')} in {m.number(s['coders'], 'layer')}"))
     return lines
 
 
@@ -548,7 +550,7 @@ def write_themes(b: ReportBuilder, ctx: _Context, *, level: int = 1, max_quotes:
             b.heading(info.label(construct), level + 1)
             n_clinics = rows.loc[rows["clinic"] != "Agency level", "clinic"].nunique()
             via_codes = sorted(set(rows.loc[rows["via"].astype(bool), "code"]))
-            sentence = (f"{m.number(len(rows), 'excerpt').capitalize()} from {m.number(rows['speaker_id'].nunique(), 'participant')}"
+            sentence = (f"Quoted from {m.number(len(rows), 'excerpt')} of {m.number(rows['speaker_id'].nunique(), 'participant')}"
                         f" in {m.number(rows['transcript_id'].nunique(), 'transcript')}, {m.number(n_clinics, 'clinic')}")
             if via_codes:
                 sentence += f"; including excerpts coded {m.join_words(via_codes)}"
@@ -837,9 +839,13 @@ def agreement_results(data: AgreementData) -> str:
         parts.append(f"Pooled over codes ({int(row['n_units']):,} unit decisions per coder), " + ", ".join(bits) + ".")
     if "flag" in codes.columns and len(codes):
         counts = codes["flag"].value_counts()
-        parts.append(f"Of {m.number(len(codes), 'code')}, {counts.get('reliable', 0)} reached the reliable level,"
-                     f" {counts.get('tentative', 0)} the tentative level and {counts.get('unreliable', 0)} fell below it"
-                     + (f"; {counts.get('', 0)} could not be assessed" if counts.get("", 0) else "") + ".")
+        def word(n: int) -> str:
+            return "none" if not n else m.number(n)
+
+        parts.append(f"Of {m.number(len(codes), 'code')}, {word(counts.get('reliable', 0))} reached the reliable level,"
+                     f" {word(counts.get('tentative', 0))} the tentative level and {word(counts.get('unreliable', 0))}"
+                     " fell below it"
+                     + (f"; {m.number(counts.get('', 0))} could not be assessed" if counts.get("", 0) else "") + ".")
     if "prevalence" in codes.columns and len(codes):
         median = float(codes["prevalence"].median())
         parts.append(f"The median code was applied to {median:.1%} of units.")
@@ -1024,7 +1030,7 @@ def write_disagreements(b: ReportBuilder, ctx: _Context, data: AgreementData, *,
     shown = frame.head(max_rows)
     with b.landscape_section():
         b.heading(heading, level)
-        b.paragraph(f"{m.number(len(frame), 'unit').capitalize()} were coded differently by"
+        b.paragraph(f"{m.opening(len(frame), 'unit')} {'was' if len(frame) == 1 else 'were'} coded differently by"
                     f" {m.join_words(data.coders)}"
                     + (f"; the first {len(shown):,} are listed below, and all of them in {csv.name}."
                        if len(shown) < len(frame) else f"; all are listed below (and in {csv.name})."))

@@ -21,26 +21,54 @@ from typing import TYPE_CHECKING, Any, Iterable, Sequence
 if TYPE_CHECKING:  # pragma: no cover
     from ..store.summary import LayerFacts, ProjectFacts
 
+#: Counts in running text follow APA style (7th ed., sections 6.32-6.34): words for zero to nine, numerals for 10
+#: and above; numerals always for statistics, percentages, points of the rating scale, numbers with a unit, n = ...,
+#: dates, settings the analyst chose (cut-offs, thresholds) and everything in tables, table notes and captions; a
+#: sentence never opens with a numeral (it is spelled out or the sentence recast). :func:`number` writes counts.
 _NUMBER_WORDS = {0: "no", 1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight",
-                 9: "nine", 10: "ten", 11: "eleven", 12: "twelve"}
+                 9: "nine"}
 _SOURCE_KINDS = {".docx": "Word comments", ".xlsx": "a coding spreadsheet", ".csv": "a coding spreadsheet",
                  ".qdpx": "a REFI-QDA project", ".qdc": "a REFI-QDA codebook", ".yaml": "a coding file",
                  ".yml": "a coding file", ".json": "a coding file"}
 
 
 def number(n: int, noun: str = "", plural: str | None = None) -> str:
-    """``number(2, "coder")`` -> ``'two coders'``; numbers above twelve in digits with separators.
+    """``number(2, "coder")`` -> ``'two coders'``: a count in running text, words below 10, numerals with
+    separators from 10 (APA style, see ``_NUMBER_WORDS``).
 
     Examples
     --------
     >>> number(1, "transcript"), number(16, "transcript"), number(2, "focus group"), number(0, "rating")
     ('one transcript', '16 transcripts', 'two focus groups', 'no ratings')
+    >>> number(9), number(10), number(12_345, "word")
+    ('nine', '10', '12,345 words')
     """
     text = _NUMBER_WORDS.get(n, f"{n:,}")
     if not noun:
         return text
     word = noun if n == 1 else (plural or _plural(noun))
     return f"{text} {word}"
+
+
+def opening(n: int, noun: str = "", plural: str | None = None) -> str:
+    """A count that opens a sentence: spelled out and capitalised below 10, else led by "In all," (APA: a
+    sentence never opens with a numeral).
+
+    Examples
+    --------
+    >>> opening(3, "staff participant"), opening(21, "counselor")
+    ('Three staff participants', 'In all, 21 counselors')
+    """
+    text = number(n, noun, plural)
+    return text[:1].upper() + text[1:] if n < 10 else f"In all, {text}"
+
+
+def _counted(count: float, what: str) -> str:
+    """``_counted(1, "transcript(s) blake did not see")`` -> ``'one transcript blake did not see'`` (a count as
+    :func:`number` writes it; ``(s)`` settled by the count; a fraction stays a numeral)."""
+    whole = float(count).is_integer()
+    text = number(int(count)) if whole else f"{count:g}"
+    return f"{text} {what.replace('(s)', '' if whole and int(count) == 1 else 's')}"
 
 
 def _plural(noun: str) -> str:
@@ -104,7 +132,7 @@ def describe_data(facts: "ProjectFacts") -> list[str]:
             sentence += f" of {number(len(agencies), 'agency')}"
     sentence += "."
     if clinics and no_clinic:
-        sentence += (f" {number(no_clinic, 'transcript').capitalize()} came from agency-level staff not attached to a"
+        sentence += (f" {opening(no_clinic, 'transcript')} came from agency-level staff not attached to a"
                      " single clinic.")
     parts.append("**Data.** " + sentence)
 
@@ -114,10 +142,10 @@ def describe_data(facts: "ProjectFacts") -> list[str]:
     interviewers = {sid for sid, role in speakers if (role or "").lower() in INTERVIEWER_ROLES}
     if staff:
         roles = join_words([number(k, r) for r, k in sorted(by_role.items(), key=lambda x: (-x[1], x[0]))])
-        text = (f"**Participants.** {number(len({s for s, _ in staff}), 'staff participant').capitalize()} spoke ({roles}), "
+        text = (f"**Participants.** {opening(len({s for s, _ in staff}), 'staff participant')} spoke ({roles}), "
                 "each identified in this report by a study id and role only.")
         if interviewers:
-            text += f" {number(len(interviewers), 'interviewer or facilitator', 'interviewers or facilitators').capitalize()} led the sessions."
+            text += f" {opening(len(interviewers), 'interviewer or facilitator', 'interviewers or facilitators')} led the sessions."
         parts.append(text)
     turns, sentences = facts.turns, facts.sentences
     styles, formats = facts.speaker_styles, facts.source_formats
@@ -169,14 +197,16 @@ def describe_coding(facts: "ProjectFacts") -> list[str]:
     for layer in human:
         kinds = source_kinds(layer)
         where = f" from {join_words(kinds)}" if kinds else ""
-        pieces.append(f"{layer.coder} applied {layer.codings:,} codings with {number(layer.codes, 'code')}"
+        pieces.append(f"{layer.coder} applied {number(layer.codings, 'coding')} with {number(layer.codes, 'code')}"
                       f" to {number(layer.transcripts, 'transcript')}{where}")
     who = number(len(human), "coder")
     text = f"**Coding.** {who.capitalize()} coded the transcripts: " + "; ".join(pieces) + "."
     double = facts.double_coded
     if len(human) >= 2:
-        text += (f" {number(double, 'transcript').capitalize()} of {n_transcripts} were coded by at least two"
-                 " coders." if double != n_transcripts else " Every transcript was coded by at least two coders.")
+        text += (" Every transcript was coded by at least two coders." if double == n_transcripts else
+                 " No transcript was coded by more than one coder." if not double else
+                 f" {opening(double)} of the {number(n_transcripts, 'transcript')}"
+                 f" {'was' if double == 1 else 'were'} coded by at least two coders.")
     text += " Each coder's work is kept as a separate layer; no layer overwrites another."
     return [text]
 
@@ -343,7 +373,7 @@ def describe_ratings(facts: "ProjectFacts") -> list[str]:
     constructs = {r[3] for r in base}
     missing = sum(1 for r in base if r[4] is None)
     kind = kinds[0] if len(kinds) == 1 else join_words(kinds)
-    who = (f"{number(len(raters), 'rater').capitalize()} ({join_words(raters)}) each rated" if raters
+    who = (f"{opening(len(raters), 'rater')} ({join_words(raters)}) each rated" if raters
            else "The consensus ratings rate")
     text = (f"**Construct ratings.** {who} {number(len(constructs), 'CFIR construct')} for each of"
             f" {number(len(cases), kind)} on the valence and strength scale of Damschroder and Lowery (2013): -2 and"
@@ -370,7 +400,7 @@ def describe_ratings(facts: "ProjectFacts") -> list[str]:
             given.setdefault((kind_, case, construct), set()).add(rating)
         differing = sum(1 for values in given.values() if len(values) > 1)
         sources = sorted({Path(r[5]).name for r in consensus if r[5] and r[5] != "-"})
-        text += (f" The consensus ratings keep the raters' shared value and, for the {differing:,} ratings on which"
+        text += (f" The consensus ratings keep the raters' shared value and, for the {number(differing)} ratings on which"
                  " they differed, the value agreed in reconciliation"
                  + (f" (recorded in {join_words(sources)})" if sources else "") + ".")
     return [text]
@@ -429,8 +459,8 @@ def agreement_intervals(stats: Sequence[str], *, n_boot: int = 0, seed: int = 0,
 
     Examples
     --------
-    >>> agreement_intervals(["percent_agreement", "krippendorff_alpha"])[:52]
-    '95% analytic intervals: percent agreement has the Wi'
+    >>> agreement_intervals(["percent_agreement", "krippendorff_alpha"])[:56]
+    'Intervals (95%, analytic): percent agreement has the Wil'
     """
     from ..citations import short_citation
 
@@ -463,7 +493,8 @@ def agreement_intervals(stats: Sequence[str], *, n_boot: int = 0, seed: int = 0,
         parts.append(f"{name('krippendorff_alpha')} has the percentile interval of Krippendorff's bootstrap"
                      f" algorithm ({short_citation('hayes2007')}; {n_boot:,} replicates, seed {seed}), which is"
                      " too narrow when more than two coders rate each unit")
-    text = f"{level} {'' if n_boot else 'analytic '}intervals: " + "; ".join(parts) + "." if parts else ""
+    # a sentence never opens with a numeral (APA): "Intervals (95%, analytic): ..."
+    text = f"Intervals ({level}{'' if n_boot else ', analytic'}): " + "; ".join(parts) + "." if parts else ""
     if analytic:
         text += (" Where a standard error is degenerate (too few units, or a code one coder never used) no"
                  " interval is given rather than a point.")
@@ -495,7 +526,7 @@ def agreement_conventions(stats: Sequence[str], *, convention: str = "gwet", see
         text += f"A coder counted as having seen a transcript by this rule: {seen_rule}."
         text += " The units of a transcript a coder did not see are missing for that coder, not \"not coded\"."
     if set_aside:
-        text += " Left out before the analysis: " + "; ".join(f"{count:g} {reason}"
+        text += " Left out before the analysis: " + "; ".join(_counted(count, reason)
                                                               for reason, count in set_aside.items()) + "."
     multi = [s for s in stats if s in _MULTIRATER]
     if multi:
@@ -530,6 +561,6 @@ def methods_paragraphs(facts: "ProjectFacts", *, extra: Iterable[str] = ()) -> l
     return parts
 
 
-__all__ = ["methods_paragraphs", "agreement_intervals", "agreement_conventions", "describe_data", "describe_codebook", "describe_coding", "describe_reconciliation", "sheet_decisions", "undecided_sentence",
+__all__ = ["methods_paragraphs", "agreement_intervals", "agreement_conventions", "describe_data", "describe_codebook", "describe_coding", "describe_reconciliation", "sheet_decisions", "undecided_sentence", "opening",
            "describe_autocoding", "describe_ratings", "describe_quant", "rating_raters", "source_kinds", "number",
            "join_words", "role_label", "clinic_label"]

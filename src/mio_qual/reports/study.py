@@ -165,15 +165,16 @@ def limitations(inputs: ReportInputs, data: AgreementData | str, evaluations: li
         if "flag" in codes.columns and len(codes):
             weak = int((codes["flag"] == "unreliable").sum())
             if weak:
-                out.append(f"Agreement fell below the tentative level for {m.number(weak, 'code')} of {len(codes)};"
+                out.append(f"Agreement fell below the tentative level for {m.number(weak)} of the"
+                           f" {m.number(len(codes), 'code')};"
                            " themes resting on those codes are less certain than the others.")
         from .documents import MIN_CODED_UNITS, interval_meaningful
 
         rare = sum(interval_meaningful(row, data.main_stat) is False for row in codes.to_dict("records"))
         if rare:
-            out.append(f"{m.number(rare, 'code').capitalize()} {'was' if rare == 1 else 'were'} too rare in the coded"
-                       f" units (fewer than {MIN_CODED_UNITS} units coded, or an interval that rounds to a point) for"
-                       " an interval of agreement; their coefficients say little.")
+            out.append(f"Too rare in the coded units for an interval of agreement (fewer than {MIN_CODED_UNITS} units"
+                       f" coded, or an interval that rounds to a point): {m.number(rare, 'code')}, whose coefficients"
+                       " say little.")
     if not counts.get("ratings"):
         out.append("No construct ratings were recorded, so the themes are not linked to implementation outcomes.")
     if evaluations:
