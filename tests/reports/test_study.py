@@ -151,6 +151,7 @@ def test_running_text_follows_one_number_style(tmp_path) -> None:
             if p.style.name in ("Normal", "List Bullet") and p.text.strip()]
     prose = "\n".join(body)
     assert "Two of the three transcripts were coded by at least two coders." in prose
+    assert "; by role: " in prose and not re.search(r"; by role: [a-z ]+ \d", prose)  # "two counselors", not "counselor 2"
     counted = r"(?:transcript|coder|code|unit|clinic|rating|cell|coding|participant|excerpt|place|disagreement)s?"
     # "1 transcript(s)", "5 ratings" (a setting such as "fewer than 5 units coded" is a numeral by the rule)
     assert re.findall(rf"(?<![\w.\-+=(/])(?<!than )[1-9] {counted}\b", prose) == []

@@ -138,9 +138,9 @@ def aim3_methods(data: Aim3Data) -> list[str]:
             text += undecided_sentence(facts.sheet)
             listed = int(facts.sheet["decided"]) + int(facts.sheet["undecided"])
             if facts.n_disagreements != listed:
-                text += (f" The two coders' layers now differ in {_n(facts.n_disagreements, 'place')}, where the sheet"
-                         f" lists {_n(listed, '')}: they changed after the sheet was made, and a place the sheet does"
-                         " not list has no decision.")
+                text += (f" Compared today, the two coders' layers differ in {_n(facts.n_disagreements, 'place')},"
+                         f" not the {_n(listed, '')} of the sheet; a place the sheet does not list has no decision"
+                         " (\u201cmio-qual coding reconcile\u201d writes a sheet of today's).")
         elif facts.n_disagreements:
             text += (f"The two coders' layers still differ in {_n(facts.n_disagreements, 'place')}; "
                      + ("these were not decided and their codings are not part of the consensus layer, so the "
