@@ -168,6 +168,7 @@ class Aim3Mixin(ProjectBase):
                     if frame is None:
                         raise InputError(f"no items of instrument {name!r}", hint="import them with import_measure")
                     part = frame[frame["scale"] == scale]
+                    _check_scale(row, scale, frame["scale"])
                     ids = part["counselor_id"].where(part["counselor_id"].notna(), part["respondent_id"])
                     series[row] = pd.Series(part["score"].to_numpy(), index=ids)
                 elif f"n {row}" in table.columns:
@@ -194,7 +195,12 @@ class Aim3Mixin(ProjectBase):
                 series[row] = themes.loc[code].reindex(self.cases(by), fill_value=0)
             elif ":" in row:
                 name, scale = row.split(":", 1)
+                if name not in self.instruments():
+                    raise InputError(f"row {row!r}: no items of instrument {name!r} were imported",
+                                     hint=f"INSTRUMENT:SCALE names one imported: {', '.join(self.instruments()) or 'none'}"
+                                          " (import items with mio-qual aim3 measure FILE --instrument ics)")
                 summary, _ = self.measure_summary(name, by=by)
+                _check_scale(row, scale, summary["scale"])
                 part = summary[summary["scale"] == scale]
                 series[row] = pd.Series(part["mean"].to_numpy(), index=part[by])
             elif ALIASES.get(row, row) in measured:
@@ -306,6 +312,15 @@ class Aim3Mixin(ProjectBase):
             except InputError as error:
                 data.absent["matrix"] = str(error)
         return data
+
+
+def _check_scale(row: str, scale: str, scales: "pd.Series") -> None:
+    """Refuse a row naming a scale its instrument does not have (it made a row of empty cells)."""
+    from ..errors import InputError
+
+    known = list(dict.fromkeys(scales.astype(str)))
+    if scale not in known:
+        raise InputError(f"row {row!r}: the instrument has no scale {scale!r}", hint="use one of " + ", ".join(known))
 
 
 __all__ = ["Aim3Mixin", "RATERS_KNEW_OUTCOMES"]
