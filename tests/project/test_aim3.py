@@ -20,3 +20,13 @@ def test_a_row_of_an_unknown_scale_or_instrument_is_refused(tmp_path) -> None:
         project.case_matrix(rows=["nope:x"])
     assert project.case_matrix(rows=["ics:total"]).loc["ics:total"].notna().all()
     project.close()
+
+
+def test_counselor_display_refuses_unknown_construct_ids_with_close_ones(tmp_path) -> None:
+    # constructs=["NOPE"] made a column "n NOPE" of zeros without a word
+    project = Project.create(tmp_path / "p")
+    project.import_counselor_links(SAMPLE / "measures" / "counselor_links.csv")
+    with pytest.raises(InputError, match=r"unknown constructs 'MIO.SUPERV', 'NOPE': .*did you mean MIO.SUPV"):
+        project.counselor_display(constructs=["MIO.SUPERV", "NOPE"])
+    assert "n MIO.SUPV" in project.counselor_display(constructs=["MIO.SUPV"]).columns
+    project.close()

@@ -157,3 +157,18 @@ def test_add_transcripts_follows_the_import_rules(project):
     s, e = project.store.connection.execute("SELECT start, end FROM codings").fetchone()
     assert project.text("T1")[s:e] == "cancelled twice"
     assert project.log()["action"].tolist() == ["import transcripts", "import transcripts"]
+
+
+def test_an_unknown_transcript_id_given_explicitly_is_refused_by_every_getter(sample_project):
+    # text() raised while turns(), sentences(), codings() and code_matrix() returned empty tables
+    project, _ = sample_project
+    calls = [lambda: project.text("INT99"), lambda: project.turns("INT99"), lambda: project.paragraphs("INT99"),
+             lambda: project.sentences("INT99"), lambda: project.transcript("INT99"),
+             lambda: project.codings(transcript_id=["INT01", "INT99"]),
+             lambda: project.code_matrix(transcript_id="INT99")]
+    for call in calls:
+        with pytest.raises(InputError, match=r"no transcript 'INT99' in this project \(did you mean INT09"):
+            call()
+    with pytest.raises(InputError, match=r"no transcripts 'X1', 'X2' in this project"):
+        project.codings(transcript_id=["X1", "X2"])
+    assert len(project.turns("INT01")) and project.turns().shape[0] > project.turns("INT01").shape[0]

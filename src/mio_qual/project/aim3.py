@@ -56,7 +56,35 @@ class Aim3Mixin(ProjectBase):
     def counselor_display(self, outcome: str = "fidelity", *, constructs: Sequence[str] = (),
                           coder: str | Sequence[str] | None = None) -> "pd.DataFrame":
         """The counselor-level joint display: one row per linked counselor with interview codes,
-        counselor measures, fidelity and FIM (see :func:`mio_qual.mixed.counselors.counselor_display`)."""
+        counselor measures, fidelity and FIM (see :func:`mio_qual.mixed.counselors.counselor_display`).
+
+        Parameters
+        ----------
+        outcome : str
+            The quantitative measure the rows are ordered by (highest first).
+        constructs : sequence of str
+            Construct or code ids to count per counselor (columns ``n <id>``).
+        coder : str or sequence of str, optional
+            The coding layers read; by default the consensus layers, else every human layer.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per linked counselor (columns as
+            :func:`mio_qual.mixed.counselors.counselor_display` gives them).
+
+        Raises
+        ------
+        InputError
+            When the project has no counselor link table, or a construct id is neither in the
+            codebook nor coded in the project (close ids are suggested).
+        """
+        return self._counselor_display(outcome, constructs=constructs, coder=coder, check=True)
+
+    def _counselor_display(self, outcome: str, *, constructs: Sequence[str], coder: str | Sequence[str] | None,
+                           check: bool) -> "pd.DataFrame":
+        """:meth:`counselor_display`; ``check`` refuses unknown construct ids (case_matrix passes
+        its row names, which may be quantitative measures, so it does not)."""
         from ..errors import InputError
         from ..mixed.counselors import counselor_display
 
@@ -69,7 +97,10 @@ class Aim3Mixin(ProjectBase):
         import pandas as pd
 
         measures = pd.concat(counselor_scores, ignore_index=True) if counselor_scores else None
-        return counselor_display(links, self.quant(), self.evidence("clinic", coder=coder), outcome=outcome,
+        excerpts = self.evidence("clinic", coder=coder)
+        if check:
+            _check_constructs(constructs, self.constructs(), excerpts)
+        return counselor_display(links, self.quant(), excerpts, outcome=outcome,
                                  measures=measures, constructs=constructs)
 
     # ------------------------------------------------------------------ measures
@@ -150,8 +181,9 @@ class Aim3Mixin(ProjectBase):
 
         series: dict[str, pd.Series] = {}
         if by == "counselor":
-            table = self.counselor_display(outcome, constructs=[r[2:] if r.startswith("n:") else r for r in rows
-                                                                if r.startswith("n:") or ":" not in r])
+            table = self._counselor_display(outcome, constructs=[r[2:] if r.startswith("n:") else r for r in rows
+                                                                 if r.startswith("n:") or ":" not in r],
+                                            coder=None, check=False)
             table = table.set_index("counselor_id")
             measures = {name: self.measure_scores(name) for name in self.instruments()}
             from ..mixed.quant import ALIASES
@@ -324,3 +356,22 @@ def _check_scale(row: str, scale: str, scales: "pd.Series") -> None:
 
 
 __all__ = ["Aim3Mixin", "RATERS_KNEW_OUTCOMES"]
+
+
+def _check_constructs(constructs: Sequence[str], info: Any, excerpts: "pd.DataFrame") -> None:
+    """Refuse construct ids that are neither in the codebook (``info``) nor coded in ``excerpts``."""
+    import difflib
+
+    from ..errors import InputError
+
+    if isinstance(constructs, str):
+        constructs = [constructs]
+    coded = set(excerpts["construct"].dropna().astype(str)) if len(excerpts) and "construct" in excerpts else set()
+    known = sorted(set(info.codes) | coded)
+    unknown = [c for c in constructs if c not in info and c not in coded]
+    if unknown:
+        close = difflib.get_close_matches(unknown[0], known, n=3, cutoff=0.5) or info.suggest(unknown[0])
+        hint = f"did you mean {', '.join(close)}? " if close else ""
+        plural = "s" if len(unknown) > 1 else ""
+        raise InputError(f"unknown construct{plural} {', '.join(map(repr, unknown))}: neither in the codebook "
+                         "nor coded in this project", hint=hint + "see `mio-qual codebook list`")

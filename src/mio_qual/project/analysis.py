@@ -43,13 +43,9 @@ class AnalysisMixin(ProjectBase):
         from ..agreement.project_api import agreement_inputs, check_request
 
         coders = check_request(coders, unit)
-        if transcripts is not None:
-            if isinstance(transcripts, str):
-                transcripts = [transcripts]
-            unknown = sorted(set(map(str, transcripts)) - set(self._sources()["transcript_id"]))  # type: ignore[attr-defined]
-            if unknown:
-                raise InputError(f"no transcript {', '.join(map(repr, unknown))} in this project", path=self.store.path,
-                                 hint="see `mio-qual transcripts list`")
+        if isinstance(transcripts, str):
+            transcripts = [transcripts]
+        self._check_transcript_ids(transcripts)  # type: ignore[attr-defined]
         codings = self._layer_codings(coders)  # type: ignore[attr-defined]  (a report's evidence shares them)
         found = set(codings["coder"].unique()) if len(codings) else set()
         if set(coders) - found and getattr(self.store, "backend", "sqlite") == "postgresql":

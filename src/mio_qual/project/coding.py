@@ -177,6 +177,7 @@ class CodingMixin(ProjectBase):
         """
         from ..coding.queries import annotate_codings
 
+        self._check_transcript_ids(transcript_id)  # type: ignore[attr-defined]
         rows = store_codings.read_codings(self.store, coder=coder, origin=origin, transcript_id=transcript_id,
                                           code=code)
         ids = sorted(set(rows["transcript_id"]))
@@ -213,6 +214,7 @@ class CodingMixin(ProjectBase):
         from ..coding.queries import check_matrix_options, code_matrix
 
         check_matrix_options(unit, min_overlap)
+        self._check_transcript_ids(transcript_id)  # type: ignore[attr-defined]
         spans = store_codings.read_codings(self.store, coder=coder, origin=origin, transcript_id=transcript_id,
                                            code=codes, columns=("transcript_id", "start", "end", "code"),
                                            ordered=False)

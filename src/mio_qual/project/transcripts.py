@@ -290,34 +290,113 @@ class TranscriptsMixin(ProjectBase):
 
     # ------------------------------------------------------------------ reading
     def transcripts(self) -> "pd.DataFrame":
-        """One row per transcript: id, metadata (attributes spread into columns), sizes, source."""
+        """One row per transcript: id, metadata (attributes spread into columns), sizes, source.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per transcript (no rows in an empty project).
+        """
         return store_transcripts.transcript_listing(self.store)
 
     def transcript_records(self) -> list[dict[str, Any]]:
-        """:meth:`transcripts` as plain records (one dict per transcript), without importing pandas."""
+        """:meth:`transcripts` as plain records (one dict per transcript), without importing pandas.
+
+        Returns
+        -------
+        list of dict
+            One dict per transcript, keys as the columns of :meth:`transcripts`.
+        """
         return store_transcripts.transcript_records(self.store)
 
     def text(self, transcript_id: str) -> str:
-        """The canonical text of one transcript."""
+        """The canonical text of one transcript.
+
+        Parameters
+        ----------
+        transcript_id : str
+            The transcript's id.
+
+        Returns
+        -------
+        str
+            The text every coding's character offsets refer to.
+
+        Raises
+        ------
+        InputError
+            When ``transcript_id`` names no transcript of the project (close ids suggested).
+        """
         text = store_transcripts.transcript_text(self.store, transcript_id)
         if text is None:
             raise self._unknown_transcript(transcript_id)
         return text
 
-    def _unknown_transcript(self, transcript_id: str) -> InputError:
-        return InputError(f"no transcript {transcript_id!r} in this project", path=self.folder,
-                          hint="see `mio-qual transcripts list`")
+    def _unknown_transcript(self, *transcript_ids: str) -> InputError:
+        """One error naming the unknown ids, with the project's ids closest to the first."""
+        import difflib
+
+        known = [row["transcript_id"] for row in store_transcripts.transcript_records(self.store)]
+        close = difflib.get_close_matches(transcript_ids[0], known, n=3, cutoff=0.6)
+        hint = f"did you mean {', '.join(close)}? " if close else ""
+        names = ", ".join(map(repr, transcript_ids))
+        return InputError(f"no transcript{'s' if len(transcript_ids) > 1 else ''} {names} in this project",
+                          path=self.folder, hint=hint + "see `mio-qual transcripts list`")
+
+    def _check_transcript_ids(self, transcript_ids: str | Iterable[str] | None) -> None:
+        """Refuse transcript ids given explicitly that the project does not hold.
+
+        The one rule of the getters (:meth:`text`, :meth:`turns`, :meth:`codings` ...): an id
+        the caller names must exist, else one :class:`~mio_qual.errors.InputError` names every
+        unknown id and suggests close ones; ``None`` means every transcript.
+        """
+        if transcript_ids is None:
+            return
+        ids = [transcript_ids] if isinstance(transcript_ids, str) else [str(t) for t in transcript_ids]
+        unknown = [t for t in dict.fromkeys(ids) if store_transcripts.existing_hash(self.store, t) is None]
+        if unknown:
+            raise self._unknown_transcript(*unknown)
 
     def texts(self) -> dict[str, str]:
-        """Every transcript's canonical text, by id."""
+        """Every transcript's canonical text, by id.
+
+        Returns
+        -------
+        dict of str to str
+            Transcript id -> text.
+        """
         return store_transcripts.transcript_texts(self.store)
 
     def segments(self, kind: str, transcript_id: str | None = None, with_text: bool = True) -> "pd.DataFrame":
         """Turns, paragraphs or sentences as a DataFrame.
 
-        Columns: transcript_id, segment_id, n, start, end, turn_n, paragraph_n, speaker,
-        study_id, speaker_role, is_interviewer, start_time, end_time, clinic, agency, kind
-        (interview or focus_group) and, with ``with_text``, text.
+        The getters share one rule for ids: ``None`` means every transcript, and a transcript id
+        the caller names must be in the project (an unknown one raises, it never gives an empty
+        table); :meth:`text`, :meth:`transcript`, :meth:`codings` and :meth:`code_matrix`
+        follow it too.
+
+        Parameters
+        ----------
+        kind : {"turn", "paragraph", "sentence"}
+            The segment kind.
+        transcript_id : str, optional
+            One transcript; every transcript when omitted.
+        with_text : bool
+            Add a ``text`` column with each segment's text.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns: transcript_id, segment_id, n, start, end, turn_n, paragraph_n (not for
+            turns), body_start (turns only), speaker, study_id, speaker_role, is_interviewer,
+            start_time, end_time, clinic, agency, kind (interview or focus_group) and, with
+            ``with_text``, text.
+
+        Raises
+        ------
+        InputError
+            When ``kind`` is not one of the three, or ``transcript_id`` names no transcript of
+            the project (close ids suggested).
         """
         import pandas as pd
 
@@ -325,6 +404,7 @@ class TranscriptsMixin(ProjectBase):
 
         if kind not in ("turn", "paragraph", "sentence"):
             raise InputError(f"unknown unit {kind!r}", hint="use turn, paragraph or sentence")
+        self._check_transcript_ids(transcript_id)
         prefix = {"turn": "t", "paragraph": "p", "sentence": "s"}[kind]
         frame = store_transcripts.segment_rows(self.store, kind, transcript_id)
         frame.insert(1, "segment_id", frame["transcript_id"] + f":{prefix}" + frame["n"].astype(str))
@@ -341,31 +421,112 @@ class TranscriptsMixin(ProjectBase):
         return frame
 
     def turns(self, transcript_id: str | None = None) -> "pd.DataFrame":
-        """Speaker turns (see :meth:`segments`); ``start`` includes the label, ``body_start`` the speech."""
+        """Speaker turns (see :meth:`segments`); ``start`` includes the label, ``body_start`` the speech.
+
+        Parameters
+        ----------
+        transcript_id : str, optional
+            One transcript; every transcript when omitted.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per segment, columns as :meth:`segments` gives them.
+
+        Raises
+        ------
+        InputError
+            When ``transcript_id`` names no transcript of the project (close ids suggested).
+        """
         return self.segments("turn", transcript_id)
 
     def paragraphs(self, transcript_id: str | None = None) -> "pd.DataFrame":
-        """Paragraphs of speech (see :meth:`segments`)."""
+        """Paragraphs of speech (see :meth:`segments`).
+
+        Parameters
+        ----------
+        transcript_id : str, optional
+            One transcript; every transcript when omitted.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per segment, columns as :meth:`segments` gives them.
+
+        Raises
+        ------
+        InputError
+            When ``transcript_id`` names no transcript of the project (close ids suggested).
+        """
         return self.segments("paragraph", transcript_id)
 
     def sentences(self, transcript_id: str | None = None) -> "pd.DataFrame":
-        """Sentences of speech (see :meth:`segments`)."""
+        """Sentences of speech (see :meth:`segments`).
+
+        Parameters
+        ----------
+        transcript_id : str, optional
+            One transcript; every transcript when omitted.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per segment, columns as :meth:`segments` gives them.
+
+        Raises
+        ------
+        InputError
+            When ``transcript_id`` names no transcript of the project (close ids suggested).
+        """
         return self.segments("sentence", transcript_id)
 
     def speakers(self) -> "pd.DataFrame":
-        """Every speaker label in every transcript with its study id and role."""
+        """Every speaker label in every transcript with its study id and role.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per transcript and speaker label.
+        """
         return store_transcripts.speaker_rows(self.store)
 
     def notes(self) -> "pd.DataFrame":
-        """Transcriber notes ([inaudible], [crosstalk], (laughs) ...) with their spans and text."""
+        """Transcriber notes ([inaudible], [crosstalk], (laughs) ...) with their spans and text.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per note.
+        """
         return store_transcripts.note_rows(self.store)
 
     def private_names(self) -> set[str]:
-        """Names that must never reach a report: roster names and aliases kept at import."""
+        """Names that must never reach a report: roster names and aliases kept at import.
+
+        Returns
+        -------
+        set of str
+        """
         return store_transcripts.private_names(self.store)
 
     def transcript(self, transcript_id: str) -> "Transcript":
-        """Rebuild the :class:`~mio_qual.transcripts.model.Transcript` stored under ``transcript_id``."""
+        """Rebuild the :class:`~mio_qual.transcripts.model.Transcript` stored under ``transcript_id``.
+
+        Parameters
+        ----------
+        transcript_id : str
+            The transcript's id.
+
+        Returns
+        -------
+        Transcript
+            With its turns, paragraphs, sentences, notes and metadata.
+
+        Raises
+        ------
+        InputError
+            When ``transcript_id`` names no transcript of the project (close ids suggested).
+        """
         transcript = store_transcripts.load_transcript(self.store, transcript_id)
         if transcript is None:
             raise self._unknown_transcript(transcript_id)
