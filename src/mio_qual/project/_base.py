@@ -94,6 +94,16 @@ class ProjectBase:
             ``~/.pgpass`` or a service file supply it). The folder's project file then points at
             that database: a new project is made there when it holds none, and an existing one
             is joined (a coder's setup). Default: an SQLite store in the folder.
+
+        Returns
+        -------
+        Project
+            The new project, open.
+
+        Raises
+        ------
+        InputError
+            When ``path`` is a file, or a project exists there already.
         """
         folder = Path(path)
         if folder.exists() and not folder.is_dir():
@@ -117,7 +127,18 @@ class ProjectBase:
 
     @classmethod
     def open(cls, path: str | Path) -> Any:
-        """Open a project from its folder, its ``mio-qual.db`` file or its ``mio-qual.server.json``."""
+        """Open a project from its folder, its ``mio-qual.db`` file or its ``mio-qual.server.json``.
+
+        Parameters
+        ----------
+        path : str or Path
+            The project folder, its ``mio-qual.db`` file or its ``mio-qual.server.json``.
+
+        Returns
+        -------
+        Project
+            The project, open.
+        """
         path = Path(path)
         if path.name == SERVER_FILE and path.is_file():
             return cls(path.parent, _open_server(path))
@@ -132,6 +153,23 @@ class ProjectBase:
 
         ``explicit`` (the ``--project`` option) wins, then ``$MIO_QUAL_PROJECT``, then the
         current folder and each of its parents.
+
+        Parameters
+        ----------
+        explicit : str or Path, optional
+            A project named by the caller (the ``--project`` option).
+        start : str or Path, optional
+            The folder the search starts in; default the current folder.
+
+        Returns
+        -------
+        Project
+            The project found, open.
+
+        Raises
+        ------
+        InputError
+            When no project is found.
         """
         if explicit:
             return cls.open(explicit)
@@ -163,6 +201,16 @@ class ProjectBase:
         The copy is one transaction on the server (all or nothing) and keeps every key, offset,
         audit entry, model, rating and quant value as stored. This project stays as it is; the
         role that pushes becomes the project's lead on the server.
+
+        Parameters
+        ----------
+        database : str
+            A ``postgresql://USER@HOST:PORT/DB`` URL of an empty database (no password in it).
+
+        Returns
+        -------
+        dict of str to int
+            Rows copied, by table.
         """
         from ..store.postgres import PostgresStore
         from ..store.transfer import copy_project
@@ -178,6 +226,23 @@ class ProjectBase:
 
         Run it as the lead (coders' roles see only what blinding lets them see). Nothing is
         left behind when the copy fails.
+
+        Parameters
+        ----------
+        folder : str or Path
+            Where the new SQLite project is made.
+        database : str
+            The ``postgresql://USER@HOST:PORT/DB`` URL of the server project.
+
+        Returns
+        -------
+        Project
+            The new local project, open.
+
+        Raises
+        ------
+        InputError
+            When the role connected is not the project's lead, or ``folder`` holds a project.
         """
         import shutil
 
@@ -213,6 +278,18 @@ class ProjectBase:
         entry without a target or codebook version holds None there. The command, target and
         detail pass through the project's redactor (:meth:`redactor`; :func:`redact_log_entry`)
         unless ``show_names``: file names and transcript ids in them may carry participants' names.
+
+        Parameters
+        ----------
+        limit : int, optional
+            At most this many entries (the newest); all when omitted.
+        show_names : bool
+            Leave names in the command, target and detail (no redaction).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per audit entry, newest first.
         """
         from ..store.audit import read_audit
 
@@ -227,7 +304,20 @@ class ProjectBase:
         return frame
 
     def log_records(self, limit: int | None = None, *, show_names: bool = False) -> list[dict[str, Any]]:
-        """:meth:`log` as plain records (one dict per entry, same keys), without importing pandas."""
+        """:meth:`log` as plain records (one dict per entry, same keys), without importing pandas.
+
+        Parameters
+        ----------
+        limit : int, optional
+            At most this many entries (the newest); all when omitted.
+        show_names : bool
+            Leave names in the command, target and detail (no redaction).
+
+        Returns
+        -------
+        list of dict
+            One dict per audit entry, newest first.
+        """
         from ..store.audit import audit_records
 
         records = audit_records(self.store, limit)
@@ -240,7 +330,14 @@ class ProjectBase:
         return [redact_log_entry(record, redactor) for record in records]
 
     def summary(self) -> dict[str, Any]:
-        """Counts for a one-screen overview of the project (:func:`mio_qual.store.summary.counts`)."""
+        """Counts for a one-screen overview of the project (:func:`mio_qual.store.summary.counts`).
+
+        Returns
+        -------
+        dict of str to Any
+            Counts by kind (transcripts, codings, layers ...), as
+            :func:`mio_qual.store.summary.counts` gives them.
+        """
         from ..store.summary import counts
 
         return counts(self.store)

@@ -151,6 +151,11 @@ class CodebooksMixin(ProjectBase):
         """The codebook the project uses, or None when none was chosen (the bundled default applies).
 
         Reads only the store (no pandas): ``status`` shows it.
+
+        Returns
+        -------
+        ProjectCodebook or None
+            The chosen codebook, or None when none was chosen.
         """
         from ..codebook.stored import source_changed
 
@@ -202,7 +207,18 @@ class CodebooksMixin(ProjectBase):
         return self._stored_codebook(str(row["version"]), row["infos"])
 
     def codebook_note(self, book: "Codebook") -> str | None:
-        """A line saying that ``book`` (named for one command) is not the project's codebook, or None."""
+        """A line saying that ``book`` (named for one command) is not the project's codebook, or None.
+
+        Parameters
+        ----------
+        book : Codebook
+            The codebook a command was given.
+
+        Returns
+        -------
+        str or None
+            The line, or None when ``book`` is the project's codebook or none was chosen.
+        """
         chosen = self.project_codebook()
         if chosen is None or chosen.version == book.version:
             return None
@@ -429,6 +445,25 @@ class CodebooksMixin(ProjectBase):
 
         ``codebook`` (default: the project's codebook, when one was chosen) must hold ``new``. Returns the number of codings changed and
         of duplicates removed (a passage coded with both codes is kept once).
+
+        Parameters
+        ----------
+        old, new : str
+            The code renamed and its new id.
+        coder : str, optional
+            One layer; every layer when omitted.
+        codebook : codebook or source, optional
+            The codebook that must hold ``new``; default the project's (unchecked when none was chosen).
+
+        Returns
+        -------
+        dict of str to int
+            ``changed`` (codings recoded) and ``duplicates_removed``.
+
+        Raises
+        ------
+        InputError
+            When no coding has code ``old`` (in ``coder``'s layer), or the codebook lacks ``new``.
         """
         from ..codebook.mapping import recode_plan
 
@@ -448,6 +483,27 @@ class CodebooksMixin(ProjectBase):
         ``codebook`` (default: the project's codebook, when one was chosen) must hold ``into``.
 
         Returns the number of codings changed and of duplicates removed.
+
+        Parameters
+        ----------
+        codes : sequence of str
+            The codes merged.
+        into : str
+            The code they become.
+        coder : str, optional
+            One layer; every layer when omitted.
+        codebook : codebook or source, optional
+            The codebook that must hold ``into``; default the project's (unchecked when none was chosen).
+
+        Returns
+        -------
+        dict of str to int
+            ``changed`` (codings recoded) and ``duplicates_removed``.
+
+        Raises
+        ------
+        InputError
+            When no coding has one of ``codes`` (in ``coder``'s layer), or the codebook lacks ``into``.
         """
         from ..codebook.mapping import recode_plan
 

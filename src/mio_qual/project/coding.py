@@ -226,12 +226,29 @@ class CodingMixin(ProjectBase):
         return code_matrix(spans, ids, segments, unit=unit, codes=codes, min_overlap=min_overlap)
 
     def coding_layers(self) -> "pd.DataFrame":
-        """The coding layers: coder, origin, codings, transcripts and codes covered."""
+        """The coding layers: coder, origin, codings, transcripts and codes covered.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per layer.
+        """
         return store_codings.layer_summary(self.store)
 
     # ------------------------------------------------------------------ writing
     def register_codebook(self, codebook: "Codebook") -> str:
-        """Keep a copy of ``codebook`` in the store (once per version) and return its version."""
+        """Keep a copy of ``codebook`` in the store (once per version) and return its version.
+
+        Parameters
+        ----------
+        codebook : Codebook
+            The codebook to keep.
+
+        Returns
+        -------
+        str
+            Its version (:attr:`mio_qual.codebook.Codebook.version`).
+        """
         with self.store.transaction():
             self._keep_codebook(codebook)
         return codebook.version
@@ -549,6 +566,11 @@ class CodingMixin(ProjectBase):
         skip_problems : bool
             Import the good rows.
 
+        Returns
+        -------
+        DecisionImport
+            What the import did: decisions read, codings inserted and removed.
+
         Raises
         ------
         InputError
@@ -794,6 +816,29 @@ class CodingMixin(ProjectBase):
         Every id is checked before anything is written; a file name never leaves ``out``,
         whatever the id holds (the file carries the id). A file already there is refused
         unless ``force`` (a coder may have commented it).
+
+        Parameters
+        ----------
+        out : str or Path
+            The folder written to (made if needed).
+        transcript_ids : sequence of str
+            The transcripts; every transcript when empty.
+        with_suggestions : bool
+            Add the autocode suggestions to each file (see :meth:`export_docx`).
+        force : bool
+            Overwrite files already there.
+        show_names : bool
+            Keep names; by default each file name and text pass through :meth:`redactor`.
+
+        Returns
+        -------
+        list of Path
+            The files written, in the order of ``transcript_ids``.
+
+        Raises
+        ------
+        InputError
+            When an id names no transcript, or a file exists and ``force`` is False; nothing is written.
         """
         from ..exports import path_inside, refuse_overwrite
 
@@ -826,6 +871,11 @@ class CodingMixin(ProjectBase):
             Keep names in quotes, memos and ids; by default they pass through :meth:`redactor`
             (``[name]``, neutral ids), and the sheet still imports back (``[name]`` stands for
             the text at the row's offsets, a neutral id for its transcript).
+
+        Returns
+        -------
+        Path
+            The file written.
 
         Raises
         ------

@@ -22,7 +22,23 @@ class TeamMixin(ProjectBase):
         return self.store
 
     def server_url(self, role: str | None = None) -> str:
-        """The project's database URL (no password), with ``role`` as its user when given."""
+        """The project's database URL (no password), with ``role`` as its user when given.
+
+        Parameters
+        ----------
+        role : str, optional
+            A database role to put in the URL as its user.
+
+        Returns
+        -------
+        str
+            ``postgresql://USER@HOST:PORT/DB``.
+
+        Raises
+        ------
+        InputError
+            When the project is an SQLite file, not on a server.
+        """
         url = self._server_store().url
         if role is None:
             return str(url)
@@ -35,6 +51,23 @@ class TeamMixin(ProjectBase):
 
         The lead runs it. The coder reads the project, writes only their own layer (codings and
         ratings) and reads no other layer until :meth:`release_layers` releases it.
+
+        Parameters
+        ----------
+        coder : str
+            The coder's name: their database role and their layer.
+        create_role : bool
+            Make the role when the server lacks it (needs the CREATEROLE privilege).
+
+        Returns
+        -------
+        bool
+            True when the role was made, False when it existed.
+
+        Raises
+        ------
+        InputError
+            When the project is not on a server, or the name cannot be a role.
         """
         from ..store import team
 
@@ -45,7 +78,23 @@ class TeamMixin(ProjectBase):
         return created
 
     def release_layers(self, coders: Sequence[str]) -> list[str]:
-        """Let every coder read these coders' layers (the end of blinding); return those newly released."""
+        """Let every coder read these coders' layers (the end of blinding); return those newly released.
+
+        Parameters
+        ----------
+        coders : sequence of str
+            The coders whose layers every coder may now read.
+
+        Returns
+        -------
+        list of str
+            The coders released now (those released before are left out).
+
+        Raises
+        ------
+        InputError
+            When the project is not on a server.
+        """
         from ..store import team
 
         store = self._server_store()
@@ -55,7 +104,18 @@ class TeamMixin(ProjectBase):
         return released
 
     def team(self) -> "pd.DataFrame":
-        """The coders and when their layers were released (None while blinded)."""
+        """The coders and when their layers were released (None while blinded).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per coder, with the time their layer was released.
+
+        Raises
+        ------
+        InputError
+            When the project is not on a server.
+        """
         from ..store import team
 
         return team.members(self._server_store())
