@@ -39,6 +39,32 @@ class AnalysisMixin(ProjectBase):
 
         Pass the result as ``inputs=`` to both (a report showing the table and the
         disagreements builds it once). Parameters are those of :meth:`agreement`.
+
+        Parameters
+        ----------
+        coders : sequence of str
+            Coder layers to compare (two or more).
+        unit : str
+            The unit of analysis, as for :meth:`agreement`.
+        codes : sequence of str, optional
+            Codes to analyse (default: every code the coders used).
+        transcripts : sequence of str, optional
+            Restrict to these transcripts (a single id as a string is one transcript).
+        seen : {"given", "coded", "any"}
+            Which transcripts a coder saw (see :meth:`agreement`).
+        include_interviewer : bool
+            Count interviewers' segments as units (see :meth:`agreement`).
+
+        Returns
+        -------
+        AgreementInputs
+            The codings, units and seen transcripts both methods read.
+
+        Raises
+        ------
+        InputError
+            When ``coders`` is one string or names a layer without codings, or a transcript id is
+            not in the project.
         """
         from ..agreement.project_api import agreement_inputs, check_request
 
@@ -76,6 +102,16 @@ class AnalysisMixin(ProjectBase):
         """The transcripts each coder was given: returned in a file (with or without codings) or assigned.
 
         Agreement's default seen rule reads this (see :data:`mio_qual.agreement.project_api.SEEN_RULES`).
+
+        Parameters
+        ----------
+        coders : sequence of str, optional
+            These coders only; every coder when omitted.
+
+        Returns
+        -------
+        dict of str to list of str
+            Coder -> the ids of the transcripts they were given, sorted.
         """
         frame = store_imports.read_coverage(self.store, coders)
         given: dict[str, list[str]] = {}
@@ -202,6 +238,37 @@ class AnalysisMixin(ProjectBase):
         Parameters are those of :meth:`agreement`, and ``redact``: private by default (DESIGN.md,
         decision 9): speakers appear by study id and role and the names the project knows are
         replaced in the text (see :func:`mio_qual.agreement.project_api.disagreements`).
+
+        Parameters
+        ----------
+        coders : sequence of str
+            Coder layers to compare (two or more).
+        unit : str
+            The unit of analysis, as for :meth:`agreement`.
+        codes : sequence of str, optional
+            Codes to analyse (default: every code the coders used).
+        scope, min_coverage, span_threshold
+            See :func:`mio_qual.agreement.project_api.agreement`.
+        transcripts : sequence of str, optional
+            Restrict to these transcripts.
+        seen : {"given", "coded", "any"}
+            Which transcripts a coder saw (see :meth:`agreement`).
+        redact : bool
+            Speakers by study id and role, known names replaced in the text (default).
+        include_interviewer : bool
+            Count interviewers' segments as units (see :meth:`agreement`).
+        inputs : AgreementInputs, optional
+            Built by :meth:`agreement_inputs` with the same settings; read from the store when not given.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per disagreeing unit and code: where it is, its text and each coder's codes.
+
+        Raises
+        ------
+        InputError
+            As :meth:`agreement_inputs`.
         """
         from ..agreement.project_api import disagreements
 
@@ -217,14 +284,40 @@ class AnalysisMixin(ProjectBase):
 
     # ------------------------------------------------------------------ auto-coding: data
     def autocode_units(self, unit: str = "sentence", *, skip_interviewer: bool = True) -> "pd.DataFrame":
-        """The units an auto-coder works on (see :func:`mio_qual.autocode.units.unit_frame`)."""
+        """The units an auto-coder works on (see :func:`mio_qual.autocode.units.unit_frame`).
+
+        Parameters
+        ----------
+        unit : {"sentence", "paragraph", "turn"}
+            The unit.
+        skip_interviewer : bool
+            Leave interviewer speech out (default).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per unit with its text.
+        """
         from ..autocode.units import check_unit, unit_frame
 
         return unit_frame(self.segments(check_unit(unit), with_text=False), self.texts(), unit,
                           skip_interviewer=skip_interviewer)
 
     def layer_labels(self, layer: "str | Layer", unit: str = "sentence") -> "LayerLabels":
-        """A coding layer's codes on the units of ``unit`` (``layer``: a coder's name or ``consensus``)."""
+        """A coding layer's codes on the units of ``unit`` (``layer``: a coder's name or ``consensus``).
+
+        Parameters
+        ----------
+        layer : str or Layer
+            A coder's name, ``consensus``, or a layer already read.
+        unit : {"sentence", "paragraph", "turn"}
+            The unit the codes are put on.
+
+        Returns
+        -------
+        LayerLabels
+            The layer and its unit-by-code matrix (as :meth:`code_matrix` gives it).
+        """
         from ..autocode.units import LayerLabels, resolve_layer
 
         if isinstance(layer, str):
@@ -233,7 +326,24 @@ class AnalysisMixin(ProjectBase):
 
     def labelled_units(self, layer: str, unit: str = "sentence", *, codebook: Any = None,
                        skip_interviewer: bool = True) -> "LabelledUnits":
-        """Every unit with its 0/1 labels from ``layer`` (see :func:`mio_qual.autocode.units.labelled_units`)."""
+        """Every unit with its 0/1 labels from ``layer`` (see :func:`mio_qual.autocode.units.labelled_units`).
+
+        Parameters
+        ----------
+        layer : str
+            A coder's name or ``consensus``.
+        unit : {"sentence", "paragraph", "turn"}
+            The unit.
+        codebook : Codebook, optional
+            Whose codes are the labels; default the project's codebook.
+        skip_interviewer : bool
+            Leave interviewer speech out (default).
+
+        Returns
+        -------
+        LabelledUnits
+            The units (:func:`mio_qual.autocode.units.unit_frame`), the codes and the 0/1 matrix ``Y``.
+        """
         from ..autocode.units import labelled_units
 
         labels = self.layer_labels(layer, unit)
@@ -259,6 +369,11 @@ class AnalysisMixin(ProjectBase):
             Leave interviewer speech uncoded (default).
         negation_window : int
             Tokens before a hit searched for a negator; 0 keeps negated mentions.
+
+        Returns
+        -------
+        RulesResult
+            The layer and unit, codings inserted and removed, codings per code.
         """
         from ..autocode.rules import RuleCoder, rules_result
         from ..autocode.units import check_unit
@@ -292,6 +407,11 @@ class AnalysisMixin(ProjectBase):
             Learn from staff speech only (default).
         **params
             :class:`~mio_qual.autocode.CodeSuggester` settings (``C``, ``min_positives``...).
+
+        Returns
+        -------
+        TrainResult
+            The model, its stored row (:class:`ModelInfo`), units and transcripts learned from, notes.
         """
         from ..autocode.suggest import fit, train_result, training_summary
         from ..autocode.units import check_unit, default_reference
@@ -325,6 +445,11 @@ class AnalysisMixin(ProjectBase):
             Used when the stored model does not say which speech it learned from.
         evidence_terms : int
             How many of the most telling word n-grams to keep as evidence.
+
+        Returns
+        -------
+        SuggestResult
+            The layer, model and unit, codings inserted and removed, codings per code.
 
         Raises
         ------
@@ -367,6 +492,12 @@ class AnalysisMixin(ProjectBase):
             The layer evaluated with ``method="layer"``.
         skip_interviewer : bool
             Leave interviewer units out (default), as the auto-coders do.
+
+        Returns
+        -------
+        Evaluation
+            One row per code, then micro and macro rows, against the reference (see
+            :func:`mio_qual.autocode.evaluate.evaluate`).
         """
         from ..autocode.evaluate import evaluate, evaluation_layers
         from ..autocode.units import check_unit
@@ -388,7 +519,28 @@ class AnalysisMixin(ProjectBase):
     # ------------------------------------------------------------------ auto-coding: stored models
     def autocode_save_model(self, model: "CodeSuggester", *, name: str, codebook: Any, unit: str, trained_on: str,
                             extra: dict[str, Any] | None = None) -> "ModelInfo":
-        """Store a trained model under ``name`` (replacing a model of that name), in one transaction."""
+        """Store a trained model under ``name`` (replacing a model of that name), in one transaction.
+
+        Parameters
+        ----------
+        model : CodeSuggester
+            The trained model.
+        name : str
+            The name it is stored under.
+        codebook : Codebook
+            The codebook it was trained with (its version is stored).
+        unit : str
+            The unit it was trained on.
+        trained_on : str
+            The layer it learned from.
+        extra : dict, optional
+            More information kept with the model.
+
+        Returns
+        -------
+        ModelInfo
+            The stored model's row.
+        """
         from ..autocode.persist import model_info, model_row
 
         row = model_row(model, name=name, codebook=codebook, unit=unit, trained_on=trained_on, extra=extra)
@@ -402,23 +554,74 @@ class AnalysisMixin(ProjectBase):
 
     def autocode_model(self, name: str | None = None, *, codebook: Any = None) -> "tuple[CodeSuggester, ModelInfo]":
         """Load a stored model (the newest when ``name`` is None), refusing one trained with another
-        codebook version than ``codebook``'s."""
+        codebook version than ``codebook``'s.
+
+        Parameters
+        ----------
+        name : str, optional
+            The model's name; the newest stored model when omitted.
+        codebook : Codebook, optional
+            The codebook in use; the model must have been trained with its version.
+
+        Returns
+        -------
+        tuple of (CodeSuggester, ModelInfo)
+            The model and its stored row.
+
+        Raises
+        ------
+        InputError
+            When no model is stored (under ``name``), or it was trained with another codebook version.
+        """
         from ..autocode.persist import load_model
 
         return load_model(self._model_row(name, with_weights=True), codebook=codebook)
 
     def autocode_model_info(self, name: str | None = None) -> "ModelInfo":
-        """A stored model's row without its weights (the newest model when ``name`` is None)."""
+        """A stored model's row without its weights (the newest model when ``name`` is None).
+
+        Parameters
+        ----------
+        name : str, optional
+            The model's name; the newest stored model when omitted.
+
+        Returns
+        -------
+        ModelInfo
+            The stored model's row.
+
+        Raises
+        ------
+        InputError
+            When no model is stored (under ``name``).
+        """
         from ..autocode.persist import model_info
 
         return model_info(self._model_row(name, with_weights=False))
 
     def autocode_models(self) -> "pd.DataFrame":
-        """Stored models, newest first: name, created, unit, trained_on, codes, codebook and library versions."""
+        """Stored models, newest first: name, created, unit, trained_on, codes, codebook and library versions.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per stored model.
+        """
         return store_models.list_models(self.store)
 
     def autocode_delete_model(self, name: str) -> None:
-        """Remove a stored model (recorded in the audit trail)."""
+        """Remove a stored model (recorded in the audit trail).
+
+        Parameters
+        ----------
+        name : str
+            The model's name.
+
+        Raises
+        ------
+        InputError
+            When no model has that name.
+        """
         from ..autocode.persist import no_model
 
         with self.store.transaction():
