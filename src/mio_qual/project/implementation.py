@@ -52,7 +52,13 @@ class ImplementationMixin(ProjectBase):
     # ------------------------------------------------------------------ sites and logs
     def sites(self) -> dict[str, str]:
         """Each clinic's agency: from the transcripts' metadata, then the stored logs and
-        quantitative data for clinics the transcripts do not name."""
+        quantitative data for clinics the transcripts do not name.
+
+        Returns
+        -------
+        dict of str to str
+            Clinic -> agency.
+        """
         from ..mixed.constructs import clinic_agencies
         from ..store.implementation import LOGS, read_log
         from ..store.quant import read_quant
@@ -75,6 +81,11 @@ class ImplementationMixin(ProjectBase):
         path : str or Path
         sheet : str, optional
             The sheet of an ``.xlsx`` file (default the first).
+
+        Returns
+        -------
+        ImplementationImport
+            The log, the file, rows stored and replaced, and warnings.
 
         Raises
         ------
@@ -114,7 +125,26 @@ class ImplementationMixin(ProjectBase):
 
     def implementation_log(self, log: str, clinic: str | Sequence[str] | None = None) -> "pd.DataFrame":
         """A stored Aim 2 log as a DataFrame, optionally for some clinics (agency-wide rows of
-        those clinics' agencies included)."""
+        those clinics' agencies included).
+
+        Parameters
+        ----------
+        log : str
+            One of :data:`mio_qual.store.implementation.LOGS` (activities, activity_dates, strategies,
+            adaptations, facilitation, events).
+        clinic : str or sequence of str, optional
+            These clinics (with their agencies' agency-wide rows); every clinic when omitted.
+
+        Returns
+        -------
+        pandas.DataFrame
+            The log's rows as stored (no rows when it was not imported).
+
+        Raises
+        ------
+        InputError
+            When ``log`` names no Aim 2 log.
+        """
         from ..mixed.constructs import as_list
         from ..store.implementation import LOGS, read_log
 
@@ -140,7 +170,22 @@ class ImplementationMixin(ProjectBase):
                    phase: str | None = None) -> "pd.DataFrame":
         """The strategy log (ERIC name, Proctor elements, and the elements left unspecified),
         filtered by clinic (its agency's agency-wide strategies included), ERIC name and phase
-        (see :func:`mio_qual.implementation.strategies.strategy_table`)."""
+        (see :func:`mio_qual.implementation.strategies.strategy_table`).
+
+        Parameters
+        ----------
+        clinic : str or sequence of str, optional
+            These clinics (with their agencies' agency-wide rows); every clinic when omitted.
+        eric : str or sequence of str, optional
+            ERIC strategy names (case ignored; a name may hold commas, so a string is one name).
+        phase : str, optional
+            One phase.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per logged strategy.
+        """
         from ..implementation.strategies import strategy_table
 
         frame = strategy_table(self.implementation_log("strategies", clinic=clinic))
@@ -154,7 +199,22 @@ class ImplementationMixin(ProjectBase):
     def adaptations(self, clinic: str | Sequence[str] | None = None, applies_to: str | None = None,
                     fidelity: str | None = None) -> "pd.DataFrame":
         """The adaptation log (FRAME / FRAME-IS), filtered by clinic, what it applies to
-        (intervention or strategy) and fidelity (consistent, inconsistent, unknown)."""
+        (intervention or strategy) and fidelity (consistent, inconsistent, unknown).
+
+        Parameters
+        ----------
+        clinic : str or sequence of str, optional
+            These clinics (with their agencies' agency-wide rows); every clinic when omitted.
+        applies_to : str, optional
+            ``intervention`` or ``strategy``.
+        fidelity : str, optional
+            ``consistent``, ``inconsistent`` or ``unknown``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per logged adaptation.
+        """
         from ..implementation.adaptations import adaptation_table
 
         frame = adaptation_table(self.implementation_log("adaptations", clinic=clinic))
@@ -166,7 +226,23 @@ class ImplementationMixin(ProjectBase):
 
     def facilitation_dose(self, by: str = "clinic") -> "pd.DataFrame":
         """Facilitation contacts and minutes per clinic (or agency) and phase
-        (see :func:`mio_qual.implementation.facilitation.facilitation_dose`)."""
+        (see :func:`mio_qual.implementation.facilitation.facilitation_dose`).
+
+        Parameters
+        ----------
+        by : {"clinic", "agency"}
+            The case kind.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Contacts and minutes per case and phase.
+
+        Raises
+        ------
+        InputError
+            When ``by`` is neither clinic nor agency.
+        """
         from ..implementation.facilitation import facilitation_dose
 
         if by not in ("clinic", "agency"):
@@ -175,7 +251,13 @@ class ImplementationMixin(ProjectBase):
 
     # ------------------------------------------------------------------ Stages of Implementation Completion
     def activity_list(self) -> "pd.DataFrame":
-        """The study's activity list (activity_id, activity, stage, stage_name, phase, level)."""
+        """The study's activity list (activity_id, activity, stage, stage_name, phase, level).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per activity (no rows when none was imported).
+        """
         from ..implementation.sic import activity_frame
 
         frame = self.implementation_log("activities")
@@ -183,7 +265,18 @@ class ImplementationMixin(ProjectBase):
 
     def sic_completion(self) -> "pd.DataFrame":
         """Every listed activity for every clinic with its actual completion date (agency
-        activities carry their agency's date; see :func:`mio_qual.implementation.sic.clinic_completion`)."""
+        activities carry their agency's date; see :func:`mio_qual.implementation.sic.clinic_completion`).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per clinic and activity, with its completion date (missing when not done).
+
+        Raises
+        ------
+        InputError
+            When the project has no activity list (import it with :meth:`import_implementation`).
+        """
         import pandas as pd
 
         from ..implementation.sic import clinic_completion
@@ -210,6 +303,16 @@ class ImplementationMixin(ProjectBase):
             ``stage`` / ``phase``: per clinic and stage / phase; ``agency``: the clinic summary's
             mean, minimum and maximum per agency (base: clinics); ``completion``: every activity
             per clinic with its date.
+
+        Returns
+        -------
+        pandas.DataFrame
+            The view's table.
+
+        Raises
+        ------
+        InputError
+            When ``view`` is unknown or the project has no activity list.
         """
         from ..implementation import sic as scores
 
@@ -220,7 +323,18 @@ class ImplementationMixin(ProjectBase):
         return views[view](self.sic_completion())
 
     def sic_result(self) -> "Result":
-        """The SIC tables as one :class:`~mio_qual.result.Result` (summary, phases, stages, agencies)."""
+        """The SIC tables as one :class:`~mio_qual.result.Result` (summary, phases, stages, agencies).
+
+        Returns
+        -------
+        Result
+            Summary, phase, stage and agency tables.
+
+        Raises
+        ------
+        InputError
+            When the project has no activity list (import it with :meth:`import_implementation`).
+        """
         from ..implementation.sic import sic_result
 
         return sic_result(self.sic_completion())
@@ -229,14 +343,36 @@ class ImplementationMixin(ProjectBase):
     def counselor_fidelity(self, benchmark: float = 4.0) -> "pd.DataFrame":
         """Fidelity per counselor: mean adherence and competence over each counselor's rated sessions,
         and the share at ``benchmark`` (see :func:`mio_qual.implementation.outcomes.counselor_fidelity`).
-        One row per counselor, keyed by ``counselor_id``: the table counselor-level analyses join on."""
+        One row per counselor, keyed by ``counselor_id``: the table counselor-level analyses join on.
+
+        Parameters
+        ----------
+        benchmark : float
+            The rating (1-5) a session's adherence or competence must reach to count as at benchmark.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per counselor.
+        """
         from ..implementation.outcomes import counselor_fidelity
 
         return counselor_fidelity(self.quant(), benchmark)
 
     def implementation_outcomes(self, benchmark: float = 4.0) -> "pd.DataFrame":
         """Reach, adoption, FIM/AIM/IAM by wave and fidelity per clinic and agency, each row with its
-        level, n and base (see :func:`mio_qual.implementation.outcomes.implementation_outcomes`)."""
+        level, n and base (see :func:`mio_qual.implementation.outcomes.implementation_outcomes`).
+
+        Parameters
+        ----------
+        benchmark : float
+            The rating (1-5) a session's adherence or competence must reach to count as at benchmark.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per outcome and case (clinic or agency).
+        """
         from ..implementation.outcomes import implementation_outcomes
 
         return implementation_outcomes(self.quant(), benchmark)
@@ -249,7 +385,19 @@ class ImplementationMixin(ProjectBase):
 
     def reaim(self, benchmark: float = 4.0) -> "pd.DataFrame":
         """The RE-AIM table per clinic (Glasgow et al. 2019) from what the project holds; a
-        dimension the data cannot speak to says so (see :func:`mio_qual.implementation.reaim.reaim_table`)."""
+        dimension the data cannot speak to says so (see :func:`mio_qual.implementation.reaim.reaim_table`).
+
+        Parameters
+        ----------
+        benchmark : float
+            The rating (1-5) a session's adherence or competence must reach to count as at benchmark.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per clinic, dimension and indicator (columns
+            :data:`mio_qual.implementation.reaim.REAIM_COLUMNS`).
+        """
         from ..implementation.reaim import reaim_table
 
         return reaim_table(self.sites(), self.implementation_outcomes(benchmark),
@@ -259,7 +407,18 @@ class ImplementationMixin(ProjectBase):
 
     def predictor_cases(self, benchmark: float = 4.0) -> "pd.DataFrame":
         """One row per clinic: pre-implementation completion and facilitation minutes (predictors)
-        beside reach, adoption, FIM and fidelity (outcomes)."""
+        beside reach, adoption, FIM and fidelity (outcomes).
+
+        Parameters
+        ----------
+        benchmark : float
+            The rating (1-5) a session's adherence or competence must reach to count as at benchmark.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per clinic.
+        """
         import pandas as pd
 
         from ..implementation.outcomes import outcome_values
@@ -283,7 +442,18 @@ class ImplementationMixin(ProjectBase):
     def predictor_matrix(self, benchmark: float = 4.0) -> "Result":
         """The Aim 2 predictor x outcome matrix, descriptive (see
         :func:`mio_qual.implementation.reaim.predictor_matrix`): the clinics' values and, for each
-        pair, Spearman's rho, Kendall's tau-b and concordant clinic pairs, with no test."""
+        pair, Spearman's rho, Kendall's tau-b and concordant clinic pairs, with no test.
+
+        Parameters
+        ----------
+        benchmark : float
+            The rating (1-5) a session's adherence or competence must reach to count as at benchmark.
+
+        Returns
+        -------
+        Result
+            The clinics' values and the predictor x outcome table.
+        """
         from ..implementation.reaim import predictor_matrix
         from ..result import Result, Table
 
@@ -302,7 +472,23 @@ class ImplementationMixin(ProjectBase):
 
     def timeline(self, clinic: str) -> "Any":
         """One clinic's implementation timeline as a :class:`~mio_qual.result.Figure` (kind
-        ``timeline``; :func:`mio_qual.reports.charts.draw` writes it as PNG)."""
+        ``timeline``; :func:`mio_qual.reports.charts.draw` writes it as PNG).
+
+        Parameters
+        ----------
+        clinic : str
+            A clinic of the project (:meth:`sites`).
+
+        Returns
+        -------
+        Figure
+            Kind ``timeline``; its frame holds the items drawn.
+
+        Raises
+        ------
+        InputError
+            When ``clinic`` is not a clinic of the project.
+        """
         from ..implementation.reaim import timeline_frame
         from ..result import Figure
 
@@ -320,7 +506,23 @@ class ImplementationMixin(ProjectBase):
 
     def timeline_result(self, clinic: str) -> "Result":
         """One clinic's timeline as a :class:`~mio_qual.result.Result`: its items as a table and the
-        figure (rendered as PNG by :func:`mio_qual.reports.render.render`)."""
+        figure (rendered as PNG by :func:`mio_qual.reports.render.render`).
+
+        Parameters
+        ----------
+        clinic : str
+            A clinic of the project (:meth:`sites`).
+
+        Returns
+        -------
+        Result
+            The timeline's items as a table, and the figure.
+
+        Raises
+        ------
+        InputError
+            When ``clinic`` is not a clinic of the project.
+        """
         from ..result import Result, Table
 
         figure = self.timeline(clinic)
@@ -328,14 +530,36 @@ class ImplementationMixin(ProjectBase):
                       figures=[figure], title=figure.title)
 
     def write_timelines(self, folder: str | Path) -> list[Path]:
-        """Draw every clinic's timeline as ``timeline_<clinic>.png`` in ``folder``."""
+        """Draw every clinic's timeline as ``timeline_<clinic>.png`` in ``folder``.
+
+        Parameters
+        ----------
+        folder : str or Path
+            Where the PNG files go.
+
+        Returns
+        -------
+        list of Path
+            The files written, one per clinic.
+        """
         from ..reports.charts import draw
 
         folder = Path(folder)
         return [draw(self.timeline(clinic), folder / f"timeline_{clinic}.png") for clinic in self.sites()]
 
     def aim2_data(self, benchmark: float = 4.0) -> "Any":
-        """Everything the study report's Aim 2 section shows (see :class:`mio_qual.reports.aim2.Aim2Data`)."""
+        """Everything the study report's Aim 2 section shows (see :class:`mio_qual.reports.aim2.Aim2Data`).
+
+        Parameters
+        ----------
+        benchmark : float
+            The rating (1-5) a session's adherence or competence must reach to count as at benchmark.
+
+        Returns
+        -------
+        Aim2Data
+            The tables, figures and facts of the Aim 2 section.
+        """
         from ..reports.aim2 import Aim2Data
 
         has = {log: bool(len(self.implementation_log(log))) for log in
