@@ -165,7 +165,7 @@ def test_an_unknown_transcript_id_given_explicitly_is_refused_by_every_getter(sa
     calls = [lambda: project.text("INT99"), lambda: project.turns("INT99"), lambda: project.paragraphs("INT99"),
              lambda: project.sentences("INT99"), lambda: project.transcript("INT99"),
              lambda: project.codings(transcript_id=["INT01", "INT99"]),
-             lambda: project.code_matrix(transcript_id="INT99")]
+             lambda: project.code_matrix(transcript_id="INT99"), lambda: project.rapid_summaries(transcripts="INT99")]
     for call in calls:
         with pytest.raises(InputError, match=r"no transcript 'INT99' in this project \(did you mean INT09"):
             call()

@@ -58,7 +58,18 @@ class MixedMixin(ProjectBase):
     # ------------------------------------------------------------------ shared inputs
     def constructs(self, codebook: Any = None) -> "Constructs":
         """Names, order and rateability of codes: from ``codebook``, the project's newest
-        registered codebook, or the bundled ones (see :func:`mio_qual.mixed.constructs.load_constructs`)."""
+        registered codebook, or the bundled ones (see :func:`mio_qual.mixed.constructs.load_constructs`).
+
+        Parameters
+        ----------
+        codebook : Codebook or codebook names, optional
+            The codebook to read; default the project's newest registered codebook, else the bundled ones.
+
+        Returns
+        -------
+        Constructs
+            Code information by id, in codebook order.
+        """
         from ..mixed.constructs import load_constructs
         from ..store.summary import latest_codebook
 
@@ -71,7 +82,22 @@ class MixedMixin(ProjectBase):
         return load_constructs(stored=(latest[0], latest[2]) if latest else None)
 
     def cases(self, by: str = "clinic") -> list[str]:
-        """The cases of a kind (clinic, agency, role, transcript) the transcripts define, sorted."""
+        """The cases of a kind (clinic, agency, role, transcript) the transcripts define, sorted.
+
+        Parameters
+        ----------
+        by : {"clinic", "agency", "role", "transcript"}
+            The case kind.
+
+        Returns
+        -------
+        list of str
+
+        Raises
+        ------
+        InputError
+            When ``by`` is not a case kind.
+        """
         from ..mixed.constructs import case_column, cases_of
 
         case_column(by)
@@ -92,6 +118,26 @@ class MixedMixin(ProjectBase):
         ``coder`` names the coding layers; by default the consensus layers, else every human
         layer merged. ``links`` (opt-in): True follows the reviewed study-code links
         (:meth:`construct_links`), a path reads links from that file.
+
+        Parameters
+        ----------
+        by : {"clinic", "agency", "role", "transcript"}
+            The case kind.
+        coder : str or sequence of str, optional
+            The coding layers read.
+        constructs : sequence of str, optional
+            These constructs only.
+        codebook : codebook or source, optional
+            Names and order of the constructs (see :meth:`constructs`).
+        links : bool or str or Path
+            Follow study-code links (opt-in; see above).
+        redact_names : bool
+            Redact the names the project knows in the excerpts (default).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per coded excerpt, case and construct.
         """
         return self._evidence(by, coder=coder, constructs=constructs, info=self.constructs(codebook),
                               links=links, redact_names=redact_names)[0]
@@ -101,6 +147,18 @@ class MixedMixin(ProjectBase):
         (see :func:`mio_qual.mixed.links.link_table`); None when ``links`` is False.
 
         ``links``: True for the bundled reviewed links (``codebooks/links/``), or a link file.
+
+        Parameters
+        ----------
+        links : bool or str or Path
+            True, a link file, or False.
+        codebook : codebook or source, optional
+            Names and order of the constructs (see :meth:`constructs`).
+
+        Returns
+        -------
+        pandas.DataFrame or None
+            One row per link with its reason; None when ``links`` is False.
         """
         return self._link_table(links, self.constructs(codebook))
 
@@ -181,6 +239,11 @@ class MixedMixin(ProjectBase):
             (2013), who rate balanced influence 0; the sheet says so.
         redact_names : bool
             Redact roster names in the excerpts.
+
+        Returns
+        -------
+        Worksheet
+            The worksheet's rows, before it is written.
         """
         from ..mixed.constructs import case_column
         from ..mixed.worksheet import build_worksheet
@@ -213,6 +276,11 @@ class MixedMixin(ProjectBase):
         **options
             As :meth:`rating_worksheet` takes them (coder, constructs, cases, codebook,
             links, mixed_x, redact_names).
+
+        Returns
+        -------
+        WorksheetFiles
+            The files written.
         """
         from ..exports import refuse_overwrite
         from ..mixed.worksheet import worksheet_stem
@@ -245,6 +313,13 @@ class MixedMixin(ProjectBase):
             Whose ratings these are (default: the rater the worksheet names).
         by : str, optional
             Case kind for files without a ``case_kind`` column.
+        codebook : codebook or source, optional
+            Names and order of the constructs (see :meth:`constructs`).
+
+        Returns
+        -------
+        RatingImport
+            The rater, file, rows read, ratings stored, missing and replaced.
 
         Raises
         ------
@@ -298,6 +373,13 @@ class MixedMixin(ProjectBase):
             Filters (``'a,b'`` names two).
         by : str, optional
             Keep one case kind.
+        codebook : codebook or source, optional
+            Names and order of the constructs (see :meth:`constructs`).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per rater, case and construct.
         """
         from ..mixed.constructs import as_list, case_column
         from ..mixed.ratings import rating_frame
@@ -308,7 +390,18 @@ class MixedMixin(ProjectBase):
         return rating_frame(stored, self.constructs(codebook))
 
     def raters(self, by: str | None = None) -> list[str]:
-        """Raters with ratings (of one case kind), consensus last."""
+        """Raters with ratings (of one case kind), consensus last.
+
+        Parameters
+        ----------
+        by : str, optional
+            One case kind; every kind when omitted.
+
+        Returns
+        -------
+        list of str
+            Rater names, ``consensus`` last.
+        """
         from ..mixed.ratings import order_raters
         from ..store.ratings import rater_names
 
@@ -325,7 +418,26 @@ class MixedMixin(ProjectBase):
                          cases: Sequence[str] | None = None, numeric: bool = False,
                          codebook: Any = None) -> "pd.DataFrame":
         """Construct x case matrix of one rater's (default: the consensus, else the only rater's)
-        ratings (see :func:`mio_qual.mixed.ratings.construct_matrix`)."""
+        ratings (see :func:`mio_qual.mixed.ratings.construct_matrix`).
+
+        Parameters
+        ----------
+        by : {"clinic", "agency", "role", "transcript"}
+            The case kind.
+        rater : str, optional
+            Whose ratings (default: the consensus, else the only rater).
+        constructs, cases : sequence of str, optional
+            These constructs and cases only.
+        numeric : bool
+            Scores (-2 ... 2, NaN for X and missing) instead of rating texts.
+        codebook : codebook or source, optional
+            Names and order of the constructs (see :meth:`constructs`).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Index ``construct``, one column per case.
+        """
         from ..mixed.constructs import case_column
         from ..mixed.ratings import construct_matrix, default_rater
 
@@ -337,7 +449,22 @@ class MixedMixin(ProjectBase):
 
     def rating_matrix(self, by: str = "clinic", rater: str | None = None, codebook: Any = None) -> "Result":
         """The construct x case matrix as a result to show or write: a table with construct names,
-        and its heatmap (see :func:`mio_qual.mixed.ratings.matrix_result`)."""
+        and its heatmap (see :func:`mio_qual.mixed.ratings.matrix_result`).
+
+        Parameters
+        ----------
+        by : {"clinic", "agency", "role", "transcript"}
+            The case kind.
+        rater : str, optional
+            Whose ratings (default: the consensus, else the only rater).
+        codebook : codebook or source, optional
+            Names and order of the constructs (see :meth:`constructs`).
+
+        Returns
+        -------
+        Result
+            The matrix table and its heatmap.
+        """
         from ..mixed.ratings import matrix_result
 
         return matrix_result(self.construct_matrix(by=by, rater=rater, codebook=codebook), self.constructs(codebook),
@@ -347,7 +474,23 @@ class MixedMixin(ProjectBase):
                          construct: Sequence[str] | None = None) -> "pd.DataFrame":
         """Agreement between raters: ordinal and nominal alpha, linear weighted kappa, exact and
         within-one agreement (see :func:`mio_qual.mixed.ratings.rating_agreement`).
-        Default raters: every rater but consensus."""
+        Default raters: every rater but consensus.
+
+        Parameters
+        ----------
+        raters : sequence of str, optional
+            The raters compared (two or more).
+        by : {"clinic", "agency", "role", "transcript"}
+            The case kind.
+        construct : sequence of str, optional
+            These constructs only.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per statistic and rater pair (statistic, raters, value, se, ci_low,
+            ci_high, n_units, note, source).
+        """
         from ..mixed.ratings import rating_agreement
 
         names = self._compared(raters, by)
@@ -356,7 +499,22 @@ class MixedMixin(ProjectBase):
     def rating_disagreements(self, raters: Sequence[str] | None = None, by: str = "clinic",
                              codebook: Any = None) -> "pd.DataFrame":
         """Every (case, construct) the raters rated differently, as a reconciliation sheet
-        (see :func:`mio_qual.mixed.ratings.rating_disagreements`)."""
+        (see :func:`mio_qual.mixed.ratings.rating_disagreements`).
+
+        Parameters
+        ----------
+        raters : sequence of str, optional
+            The raters compared (default: every rater but consensus).
+        by : {"clinic", "agency", "role", "transcript"}
+            The case kind.
+        codebook : codebook or source, optional
+            Names and order of the constructs (see :meth:`constructs`).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per (case, construct) rated differently, with each rater's rating.
+        """
         from ..mixed.ratings import rating_disagreements
 
         names = self._compared(raters, by)
@@ -368,7 +526,31 @@ class MixedMixin(ProjectBase):
                         codebook: Any = None) -> "ConsensusResult":
         """Build the consensus rating layer (rater ``consensus``) from the raters' ratings and a
         reconciliation file, in one transaction; the raters' own ratings are never changed
-        (see :func:`mio_qual.mixed.ratings.build_consensus`)."""
+        (see :func:`mio_qual.mixed.ratings.build_consensus`).
+
+        Parameters
+        ----------
+        raters : sequence of str, optional
+            The raters combined (default: every rater of the case kind but consensus).
+        by : {"clinic", "agency", "role", "transcript"}
+            The case kind.
+        decisions : str or Path, optional
+            The filled reconciliation file (:meth:`rating_disagreements` as a sheet).
+        allow_unresolved : bool
+            Store disagreements without a decision as missing (default: refuse and list them).
+        codebook : codebook or source, optional
+            Names and order of the constructs (see :meth:`constructs`).
+
+        Returns
+        -------
+        ConsensusResult
+            Ratings agreed, decided, unresolved and written.
+
+        Raises
+        ------
+        InputError
+            Bad cells in the decisions file, or disagreements left without a decision.
+        """
         from ..mixed.ratings import CONSENSUS, build_consensus, read_rating_file
 
         names = self._compared(raters, by)
@@ -391,8 +573,29 @@ class MixedMixin(ProjectBase):
         """Import a quantitative file (fidelity, FIM/AIM/IAM, reach/adoption, activities or generic)
         in one transaction; importing under a dataset name replaces that dataset whole.
 
-        Parameters are those of :func:`mio_qual.mixed.quant.read_quant`; ``dataset`` defaults
-        to the file name without its suffix.
+        Parameters
+        ----------
+        path : str or Path
+            A ``.csv`` or ``.xlsx`` file.
+        dataset : str, optional
+            The name the values are stored under (default: the file name without its suffix).
+        kind : str, optional
+            One of :data:`mio_qual.mixed.quant.KINDS` (default: detected from the columns).
+        level : str, optional
+            For generic files: mother, session, counselor, clinic or agency.
+        sheet : str, optional
+            The sheet of an ``.xlsx`` file (default the first).
+        measures : sequence of str, optional
+            For generic files: the columns read as measures (default: the mostly numeric ones).
+        ranges : mapping, optional
+            ``{column: (low, high)}`` valid ranges for columns the measure table does not know.
+        min_items : int
+            Items a FIM/AIM/IAM scale needs to be scored (default all four).
+
+        Returns
+        -------
+        QuantImport
+            The dataset, kind, level, file, rows and values stored, warnings.
 
         Raises
         ------
@@ -432,6 +635,16 @@ class MixedMixin(ProjectBase):
         Columns: dataset, level, unit_id, agency, clinic, measure, value, source_file, row, and
         the row's other columns (counselor_id, date, phase ...). ``measure`` understands
         aliases such as ``feasibility``.
+
+        Parameters
+        ----------
+        dataset, measure, clinic : str or sequence of str, optional
+            Filters: datasets, measures (aliases understood) and clinics.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per unit and measure.
         """
         from ..mixed.constructs import as_list
         from ..mixed.quant import ALIASES
@@ -444,14 +657,42 @@ class MixedMixin(ProjectBase):
     def outcomes(self, by: str = "clinic", measures: str | Sequence[str] | None = None,
                  dataset: str | Sequence[str] | None = None) -> "pd.DataFrame":
         """Quantitative outcomes aggregated to clinic or agency with n, mean, SD, median and source
-        level (see :func:`mio_qual.mixed.aggregate.aggregate`)."""
+        level (see :func:`mio_qual.mixed.aggregate.aggregate`).
+
+        Parameters
+        ----------
+        by : {"clinic", "agency"}
+            The case kind.
+        measures : str or sequence of str, optional
+            These measures only (aliases understood).
+        dataset : str or sequence of str, optional
+            These datasets only.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per case and measure.
+        """
         from ..mixed.aggregate import aggregate
 
         return aggregate(self.quant(dataset=dataset), by=by, measures=measures)
 
     def phases(self, by: str = "clinic", dataset: str | Sequence[str] | None = None) -> "pd.DataFrame":
         """Implementation activities (Aim 2): completion and duration per case and phase
-        (see :func:`mio_qual.mixed.aggregate.phase_summary`)."""
+        (see :func:`mio_qual.mixed.aggregate.phase_summary`).
+
+        Parameters
+        ----------
+        by : {"clinic", "agency"}
+            The case kind.
+        dataset : str or sequence of str, optional
+            These datasets only.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per case and phase.
+        """
         from ..mixed.aggregate import phase_summary
         from ..mixed.constructs import as_list
         from ..store.quant import read_quant
@@ -473,6 +714,10 @@ class MixedMixin(ProjectBase):
             Read the coded excerpts too (the side-by-side display quotes them).
         links : bool or path
             Opt-in: excerpts of linked study codes too (see :meth:`evidence`).
+
+        Returns
+        -------
+        JointData
         """
         from ..mixed.constructs import case_column
         from ..mixed.joint import JointData
@@ -529,6 +774,32 @@ class MixedMixin(ProjectBase):
         expectations go in ``options`` (see :func:`mio_qual.mixed.configurations.qca_result` and
         :func:`~mio_qual.mixed.configurations.cna_result`); the outcome column is named after
         ``outcome`` and holds each case's mean.
+
+        Parameters
+        ----------
+        method : {"qca", "cna"}
+            Crisp-set QCA or coincidence analysis.
+        outcome : str
+            The quantitative outcome (its case mean is the outcome column).
+        conditions : sequence of str, optional
+            The constructs used as conditions.
+        by : {"clinic", "agency"}
+            The case kind.
+        rater : str, optional
+            Whose ratings (default: the consensus, else the only rater).
+        **options
+            Calibration rules, thresholds and the like, as the method's function takes them.
+
+        Returns
+        -------
+        Result
+            The analysis's tables (see :func:`mio_qual.mixed.configurations.qca_result` and
+            :func:`~mio_qual.mixed.configurations.cna_result`).
+
+        Raises
+        ------
+        InputError
+            When ``method`` is unknown or an option is not one it takes (the right name suggested).
         """
         from ..errors import InputError, check_options
         from ..mixed.aggregate import outcome_by_case

@@ -50,7 +50,24 @@ class RapidMixin(ProjectBase):
     def rapid_template(self, template: "str | Path | Template | None" = None) -> "Template":
         """A summary template: a :class:`~mio_qual.rapid.template.Template`, a YAML file, the name of
         one the project registered, or (default) the only registered one, else the bundled
-        CFIR staff-interview template."""
+        CFIR staff-interview template.
+
+        Parameters
+        ----------
+        template : str, Path or Template, optional
+            A template, a YAML file, or the name of a registered template.
+
+        Returns
+        -------
+        Template
+            The template.
+
+        Raises
+        ------
+        InputError
+            When the name is not registered, the file cannot be read, or several templates are
+            registered and none is named.
+        """
         from ..rapid.template import Template, load_template
         from ..store.rapid import read_templates
 
@@ -102,16 +119,20 @@ class RapidMixin(ProjectBase):
         force : bool
             Replace files that exist (by default an existing file is refused, so a filled
             template is never overwritten).
+
+        Returns
+        -------
+        list of Path
+            The files written.
         """
         from ..rapid.analysis import CONSENSUS
         from ..reports.rapid_template import write_summary_template
 
         chosen = self.rapid_template(template)
+        ids = [transcripts] if isinstance(transcripts, str) else list(transcripts)
+        self._check_transcript_ids(ids)  # type: ignore[attr-defined]
         known = self.transcripts()
-        ids = list(transcripts) or known["transcript_id"].tolist()
-        unknown = [t for t in ids if t not in set(known["transcript_id"])]
-        if unknown:
-            raise InputError(f"no transcript {unknown[0]!r} in this project", hint="see 'mio-qual transcripts list'")
+        ids = ids or known["transcript_id"].tolist()
         previous: dict[str, dict[str, list[tuple[str, str]]]] = {}
         if consensus_of is not None:
             if len(consensus_of) != 2:
@@ -165,6 +186,18 @@ class RapidMixin(ProjectBase):
 
         A file made from the bundled template is accepted in a project that has not written
         templates yet (the bundled template is registered with the import).
+
+        Parameters
+        ----------
+        paths : iterable of str or Path
+            Filled ``.docx`` templates.
+        summarizer : str, optional
+            Who summarised, for files whose about table does not say.
+
+        Returns
+        -------
+        RapidImport
+            One row per file imported.
 
         Raises
         ------
@@ -225,16 +258,50 @@ class RapidMixin(ProjectBase):
 
     def rapid_summaries(self, summarizer: str | Sequence[str] | None = None, *,
                         transcripts: Sequence[str] | None = None, template: str | None = None) -> "pd.DataFrame":
-        """Stored summaries, one row per summarizer, transcript and domain (empty cells included)."""
+        """Stored summaries, one row per summarizer, transcript and domain (empty cells included).
+
+        Parameters
+        ----------
+        summarizer : str or sequence of str, optional
+            These summarizers only.
+        transcripts : sequence of str, optional
+            These transcripts only (a single id as a string is one transcript).
+        template : str, optional
+            One template's summaries.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per summarizer, transcript and domain.
+
+        Raises
+        ------
+        InputError
+            When a transcript id is not in the project (close ids suggested).
+        """
         from ..mixed.constructs import as_list
         from ..store.rapid import read_summaries
 
+        if isinstance(transcripts, str):
+            transcripts = [transcripts]
+        self._check_transcript_ids(transcripts)  # type: ignore[attr-defined]
         frame = read_summaries(self.store, summarizer=as_list(summarizer),
                                transcript_id=list(transcripts) if transcripts is not None else None)
         return frame[frame["template"] == template] if template is not None else frame
 
     def rapid_quotes(self, summarizer: str | Sequence[str] | None = None) -> "pd.DataFrame":
-        """Stored rapid-analysis quotes with their transcript text (names redacted)."""
+        """Stored rapid-analysis quotes with their transcript text (names redacted).
+
+        Parameters
+        ----------
+        summarizer : str or sequence of str, optional
+            These summarizers only.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per quote.
+        """
         from ..mixed.constructs import as_list
         from ..store.rapid import read_quotes
 
@@ -256,7 +323,22 @@ class RapidMixin(ProjectBase):
 
     def rapid_matrix(self, by: str = "transcript", *, summarizer: str | None = None,
                      template: str | None = None) -> "Result":
-        """The cases x domains matrix (see :func:`mio_qual.rapid.analysis.matrix`), names redacted."""
+        """The cases x domains matrix (see :func:`mio_qual.rapid.analysis.matrix`), names redacted.
+
+        Parameters
+        ----------
+        by : str
+            The case kind of the rows (transcript, clinic, agency or role).
+        summarizer : str, optional
+            Whose summaries (default: per transcript the consensus, else the only summarizer).
+        template : str, optional
+            The template's name, when the project registered more than one.
+
+        Returns
+        -------
+        Result
+            The matrix as a table.
+        """
         from ..rapid.analysis import matrix
 
         summaries, chosen = self._rapid_inputs(template)
@@ -265,7 +347,25 @@ class RapidMixin(ProjectBase):
         return matrix(summaries, self.transcripts(), chosen, by=by, summarizer=summarizer)
 
     def rapid_compare(self, summarizers: Sequence[str], *, template: str | None = None) -> "Result":
-        """Two summarizers compared domain by domain (see :func:`mio_qual.rapid.analysis.compare`)."""
+        """Two summarizers compared domain by domain (see :func:`mio_qual.rapid.analysis.compare`).
+
+        Parameters
+        ----------
+        summarizers : sequence of str
+            The two summarizers.
+        template : str, optional
+            The template's name, when the project registered more than one.
+
+        Returns
+        -------
+        Result
+            Per domain, what each summarizer wrote and whether they agree.
+
+        Raises
+        ------
+        InputError
+            When not exactly two summarizers are named, or they share no transcript.
+        """
         from ..rapid.analysis import compare
         from ..store.rapid import read_quotes
 
@@ -277,7 +377,22 @@ class RapidMixin(ProjectBase):
     def rapid_coverage(self, coder: str | Sequence[str], *, summarizer: str | None = None,
                        template: str | None = None) -> "Result":
         """Per transcript and construct, whether rapid analysis and the coding layer ``coder`` found it
-        (see :func:`mio_qual.rapid.analysis.coverage`)."""
+        (see :func:`mio_qual.rapid.analysis.coverage`).
+
+        Parameters
+        ----------
+        coder : str or sequence of str
+            The coding layer(s) compared with the summaries.
+        summarizer : str, optional
+            Whose summaries (default: per transcript the consensus, else the only summarizer).
+        template : str, optional
+            The template's name, when the project registered more than one.
+
+        Returns
+        -------
+        Result
+            One row per transcript and construct.
+        """
         from ..rapid.analysis import coverage
         from ..store.rapid import read_quotes
 
@@ -291,7 +406,22 @@ class RapidMixin(ProjectBase):
     def rapid_evidence(self, by: str = "clinic", *, summarizer: str | None = None,
                        template: str | None = None) -> "pd.DataFrame":
         """Rapid summaries as evidence per case and construct, for the rating worksheets
-        (see :func:`mio_qual.rapid.analysis.evidence`); empty when the project has none."""
+        (see :func:`mio_qual.rapid.analysis.evidence`); empty when the project has none.
+
+        Parameters
+        ----------
+        by : str
+            The case kind (clinic, agency, role or transcript).
+        summarizer : str, optional
+            Whose summaries (default: per transcript the consensus, else the only summarizer).
+        template : str, optional
+            The template's name, when the project registered more than one.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per case, construct and summary cell (no rows without summaries).
+        """
         import pandas as pd
 
         from ..rapid.analysis import evidence
@@ -310,6 +440,16 @@ class RapidMixin(ProjectBase):
         Returns (None, '') when the project has no summaries, and (None, why) when no summary
         can stand for a transcript (two summarizers, no consensus): the worksheet says so
         instead of choosing one.
+
+        Parameters
+        ----------
+        by : str
+            The case kind of the worksheets.
+
+        Returns
+        -------
+        tuple of (pandas.DataFrame or None, str)
+            The evidence and the sentence naming its summarizer.
         """
         if self.rapid_summaries().empty:
             return None, ""
@@ -326,6 +466,16 @@ class RapidMixin(ProjectBase):
 
         ``layer`` is the coding layer to compare with (default: ``consensus`` when it holds
         codings, else none).
+
+        Parameters
+        ----------
+        layer : str, optional
+            The coding layer compared with the summaries.
+
+        Returns
+        -------
+        RapidData or None
+            The section's tables and facts; None without summaries.
         """
         from ..rapid.analysis import CONSENSUS
         from ..reports.rapid import RapidData

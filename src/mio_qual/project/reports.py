@@ -33,7 +33,12 @@ class ReportsMixin(ProjectBase):
     # ------------------------------------------------------------------ privacy
     def names_to_redact(self) -> set[str]:
         """Roster names and aliases kept at import, and name-like speaker labels
-        (see :func:`mio_qual.deidentify.known_names`)."""
+        (see :func:`mio_qual.deidentify.known_names`).
+
+        Returns
+        -------
+        set of str
+        """
         from ..deidentify import known_names
 
         return known_names(self.private_names(), store_summary.speaker_labels(self.store))  # type: ignore[attr-defined]
@@ -52,6 +57,11 @@ class ReportsMixin(ProjectBase):
             Further names or phrases to hide (a ``--redact`` file).
         mask_sites : bool
             Also replace clinic and agency names.
+
+        Returns
+        -------
+        Redactor
+            A callable ``str -> str``.
         """
         from ..deidentify import make_redactor, neutral_ids, site_labels
 
@@ -67,7 +77,13 @@ class ReportsMixin(ProjectBase):
 
     def masked_case_ids(self) -> dict[str, dict[str, str]]:
         """Case kind -> {label an output prints -> the case id}: the neutral transcript ids and the site labels
-        (``clinic A``) of :meth:`redactor` with masked sites, so a worksheet written with them imports back."""
+        (``clinic A``) of :meth:`redactor` with masked sites, so a worksheet written with them imports back.
+
+        Returns
+        -------
+        dict of str to dict of str to str
+            Case kind -> printed label -> case id.
+        """
         from ..deidentify import neutral_ids, site_labels
 
         clinics = store_summary.transcript_clinics(self.store)
@@ -108,7 +124,12 @@ class ReportsMixin(ProjectBase):
     # ------------------------------------------------------------------ what the reports show
     def project_facts(self) -> "ProjectFacts":
         """What the methods text describes (:func:`mio_qual.store.summary.project_facts`), with the raters'
-        agreement when two or more raters rated."""
+        agreement when two or more raters rated.
+
+        Returns
+        -------
+        ProjectFacts
+        """
         from ..reports.methods import rating_raters
 
         facts = store_summary.project_facts(self.store, self._coding_facts())
@@ -121,7 +142,12 @@ class ReportsMixin(ProjectBase):
         return facts
 
     def human_coders(self) -> list[str]:
-        """The human coding layers, in the order they were first imported."""
+        """The human coding layers, in the order they were first imported.
+
+        Returns
+        -------
+        list of str
+        """
         if self._once is not None:  # a report: from the layers' facts it reads once
             return self._coding_facts().human_coders
         return store_summary.human_coders(self.store)
@@ -152,6 +178,11 @@ class ReportsMixin(ProjectBase):
             Unit of analysis (see :meth:`agreement`).
         n_boot, seed, confidence, min_coverage, convention, boot_method
             Passed on to :meth:`agreement`.
+
+        Returns
+        -------
+        AgreementData or str
+            The data, or the sentence saying why there is none (fewer than two layers, no shared units).
         """
         import pandas as pd
 
@@ -187,6 +218,16 @@ class ReportsMixin(ProjectBase):
         are applied again). The model is evaluated only with ``evaluate_model``: an honest figure
         needs cross-validation grouped by transcript, which trains the model again once per fold
         with the stored model's settings.
+
+        Parameters
+        ----------
+        evaluate_model : bool
+            Also evaluate the stored model (slow: retrains it per fold).
+
+        Returns
+        -------
+        list of Evaluation
+            The rules' evaluation and the model's, where made.
         """
         origins = self._origins()
         if not origins.get("rules") and not origins.get("model") and not self._counts()["models"]:
@@ -313,6 +354,11 @@ class ReportsMixin(ProjectBase):
         mask_sites : bool
             Replace clinic and agency names with stable labels (see :meth:`redactor`).
         title : str
+
+        Returns
+        -------
+        ReportResult
+            The document written, its figures and tables, and the sections left out for want of data.
         """
         from ..reports.documents import check_path, codebook_report
 
@@ -337,6 +383,11 @@ class ReportsMixin(ProjectBase):
         charts : bool
             Draw and embed the code-frequency chart.
         title : str
+
+        Returns
+        -------
+        ReportResult
+            The document written, its figures and tables, and the sections left out for want of data.
         """
         from ..reports.documents import check_path, themes_report
 
@@ -372,6 +423,11 @@ class ReportsMixin(ProjectBase):
         title : str
         convention, boot_method : str
             Units rated by one coder, and how alpha is bootstrapped (see :meth:`agreement`).
+
+        Returns
+        -------
+        ReportResult
+            The document written, its figures and tables, and the sections left out for want of data.
         """
         from ..reports.documents import agreement_report, check_path
 
@@ -403,6 +459,11 @@ class ReportsMixin(ProjectBase):
         export : bool
             Also write each display as CSV and XLSX beside the document.
         title : str
+
+        Returns
+        -------
+        ReportResult
+            The document written, its figures and tables, and the sections left out for want of data.
         """
         from ..reports.documents import check_path, joint_report
 
@@ -420,14 +481,50 @@ class ReportsMixin(ProjectBase):
         """Write the study report (Aim 2, Aim 3, reliability, limitations) and its appendices as separate
         documents (:func:`mio_qual.reports.study.study_report`).
 
-        Parameters are those of the other ``report_*`` methods, and:
-
+        Parameters
+        ----------
+        out : str or Path
+            The main ``.docx``; the appendices are written beside it.
+        title : str
+            The title page's title.
         subtitle : str, optional
+            A line under the title.
+        coders : sequence of str, optional
+            Layers compared for reliability (default: every human layer).
+        unit : str
+            Unit of the agreement analysis (see :meth:`agreement`).
+        n_boot, seed : int
+            Bootstrap replicates for the agreement intervals (0: analytic intervals) and the seed.
+        layer : str or sequence of str, optional
+            Coding layer(s) the themes read (default: the consensus layer, else every human layer).
+        max_quotes : int
+            Exemplar quotes per construct.
+        outcome : str
+            The quantitative outcome the joint displays order cases by.
+        by : {"clinic", "agency"}
+            The case kind of the joint displays.
+        rater : str, optional
+            Ratings layer (default: the consensus, else the only rater).
+        fit : path or dict, optional
+            The analyst's fit judgements for the side-by-side display.
+        max_rows : int
+            Disagreements listed in the document (all are written to the CSV beside it).
+        redact : iterable of str
+            Further names or phrases to redact (beyond the roster).
+        mask_sites : bool
+            Replace clinic and agency names with stable labels (see :meth:`redactor`).
+        charts : bool
+            Draw and embed the charts.
         autocode : sequence of Evaluation, optional
             Evaluations of automatic suggestions already computed (:meth:`autocode_evaluate`); by
             default the rules are evaluated when the project has a rules layer.
         evaluate_model : bool
             Also evaluate the stored model by grouped cross-validation (trains it again per fold).
+
+        Returns
+        -------
+        ReportResult
+            The main document, figures, tables and the sections left out for want of data.
         """
         from ..errors import InputError
         from ..reports.documents import check_path
@@ -462,6 +559,26 @@ class ReportsMixin(ProjectBase):
 
     def report(self, kind: str, out: str | Path, **options: Any) -> "ReportResult":
         """Write the report of ``kind`` (one of :data:`mio_qual.reports.KINDS`) with the options that kind takes.
+
+        Parameters
+        ----------
+        kind : str
+            ``study``, ``agreement``, ``themes``, ``joint`` or ``codebook``
+            (:data:`mio_qual.reports.KINDS`).
+        out : str or Path
+            The ``.docx`` to write.
+        **options
+            The options of the kind's ``report_<kind>`` method (:meth:`report_study` ...).
+
+        Returns
+        -------
+        ReportResult
+            The document written, its figures and tables, and the sections left out for want of data.
+
+        Raises
+        ------
+        InputError
+            When ``kind`` is unknown or an option is not one the kind takes (the right name suggested).
 
         Examples
         --------
