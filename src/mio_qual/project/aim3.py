@@ -33,7 +33,23 @@ class Aim3Mixin(ProjectBase):
     # ------------------------------------------------------------------ counselor links
     def import_counselor_links(self, path: str | Path) -> int:
         """Replace the link table (study_id, counselor_id, clinic, agency) from a CSV or XLSX file,
-        in one transaction (see :func:`mio_qual.mixed.counselors.read_link_file`); returns its rows."""
+        in one transaction (see :func:`mio_qual.mixed.counselors.read_link_file`); returns its rows.
+
+        Parameters
+        ----------
+        path : str or Path
+            A ``.csv`` or ``.xlsx`` file with columns study_id, counselor_id, clinic (agency optional).
+
+        Returns
+        -------
+        int
+            Rows stored.
+
+        Raises
+        ------
+        InputError
+            Every bad cell with row and column; the stored table is left as it was.
+        """
         from ..mixed.counselors import read_link_file
         from ..store.links import replace_counselor_links
 
@@ -48,7 +64,13 @@ class Aim3Mixin(ProjectBase):
         return len(records)
 
     def counselor_links(self) -> "pd.DataFrame":
-        """The link table: study_id, counselor_id, clinic, agency, source_file."""
+        """The link table: study_id, counselor_id, clinic, agency, source_file.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per study id (no rows when no table was imported).
+        """
         from ..store.links import read_counselor_links
 
         return read_counselor_links(self.store)
@@ -122,6 +144,16 @@ class Aim3Mixin(ProjectBase):
             A scoring key file (required for ``orc``; see :func:`mio_qual.mixed.measures.read_key`).
         prefix : str, optional
             Item column prefix (default: the instrument's name).
+
+        Returns
+        -------
+        int
+            Respondents read.
+
+        Raises
+        ------
+        InputError
+            Every bad cell, or an instrument without a scoring key; nothing is stored then.
         """
         from ..mixed.measures import read_items
         from ..store.measures import replace_instrument
@@ -137,7 +169,12 @@ class Aim3Mixin(ProjectBase):
         return found.respondents
 
     def instruments(self) -> list[str]:
-        """The instruments with stored items."""
+        """The instruments with stored items.
+
+        Returns
+        -------
+        list of str
+        """
         from ..store.measures import read_items
 
         items = read_items(self.store)
@@ -145,7 +182,20 @@ class Aim3Mixin(ProjectBase):
 
     def measure_scores(self, instrument: str, key: str | Path | None = None) -> "pd.DataFrame":
         """Subscale and total scores per respondent (see :func:`mio_qual.mixed.measures.score`), with
-        an ``instrument`` column."""
+        an ``instrument`` column.
+
+        Parameters
+        ----------
+        instrument : str
+            An instrument with stored items (:meth:`instruments`).
+        key : str or Path, optional
+            A scoring key file (required for instruments without a bundled key, e.g. ``orc``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per respondent and scale.
+        """
         from ..mixed.measures import score
         from ..store.measures import read_items
 
@@ -155,7 +205,30 @@ class Aim3Mixin(ProjectBase):
     def measure_summary(self, instrument: str, *, by: str = "clinic", key: str | Path | None = None,
                         min_rwg: float = 0.70, min_icc1: float = 0.05) -> tuple["pd.DataFrame", list[str]]:
         """Clinic (or agency) means per scale with rwg(j) and ICC(1), and warnings where they do not
-        support aggregating (see :func:`mio_qual.mixed.measures.aggregate`)."""
+        support aggregating (see :func:`mio_qual.mixed.measures.aggregate`).
+
+        Parameters
+        ----------
+        instrument : str
+            An instrument with stored items (:meth:`instruments`).
+        by : {"clinic", "agency"}
+            The group respondents are averaged to.
+        key : str or Path, optional
+            A scoring key file (required for instruments without a bundled key, e.g. ``orc``).
+        min_rwg : float
+            The rwg(j) below which aggregating a group is flagged.
+        min_icc1 : float
+            The ICC(1) below which between-group differences are flagged.
+
+        Returns
+        -------
+        table : pandas.DataFrame
+            One row per group and scale: n, mean, sd, rwg_j, icc1, icc2 and whether aggregation
+            is supported.
+        warnings : list of str
+            One line per scale where agreement or between-group differences do not support
+            averaging to the group.
+        """
         from ..mixed.measures import aggregate
         from ..store.measures import read_items
 
@@ -172,6 +245,27 @@ class Aim3Mixin(ProjectBase):
         coded directly with that construct or study code in each case), ``<instrument>:<scale>``
         (a measure's clinic mean or counselor score), or a quantitative measure (its case mean).
         See :func:`mio_qual.mixed.counselors.case_matrix`.
+
+        Parameters
+        ----------
+        outcome : str
+            The quantitative outcome the cases are ordered by.
+        rows : sequence of str
+            What to show (see above).
+        by : {"clinic", "counselor"}
+            The case kind of the columns.
+        rater : str, optional
+            Whose ratings construct rows show (default: the consensus, else the only rater).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Index: the outcome first, then the rows in the order given; columns: the cases by outcome.
+
+        Raises
+        ------
+        InputError
+            When a row names an instrument not imported or a scale it lacks, or nothing the project holds.
         """
         import pandas as pd
 
@@ -248,7 +342,13 @@ class Aim3Mixin(ProjectBase):
 
     # ------------------------------------------------------------------ the methods facts
     def set_raters_knew_outcomes(self, knew: bool) -> None:
-        """Record whether the raters knew the clinics' outcomes when they rated (the methods text says so)."""
+        """Record whether the raters knew the clinics' outcomes when they rated (the methods text says so).
+
+        Parameters
+        ----------
+        knew : bool
+            Whether they knew.
+        """
         from ..store.audit import set_meta
 
         with self.store.transaction():
@@ -256,14 +356,29 @@ class Aim3Mixin(ProjectBase):
             self.store.audit("record rating blinding", detail={"raters_knew_outcomes": bool(knew)})
 
     def raters_knew_outcomes(self) -> bool | None:
-        """True/False as recorded, None when nobody recorded it."""
+        """True/False as recorded, None when nobody recorded it.
+
+        Returns
+        -------
+        bool or None
+        """
         from ..store.links import read_setting
 
         value = read_setting(self.store, RATERS_KNEW_OUTCOMES)
         return None if value is None else value == "yes"
 
     def aim3_facts(self, by: str = "clinic") -> "Aim3Facts":
-        """What the Aim 3 methods text reports, read from the project (see :class:`mio_qual.reports.aim3.Aim3Facts`)."""
+        """What the Aim 3 methods text reports, read from the project (see :class:`mio_qual.reports.aim3.Aim3Facts`).
+
+        Parameters
+        ----------
+        by : {"clinic", "agency"}
+            The case kind the facts describe.
+
+        Returns
+        -------
+        Aim3Facts
+        """
         from ..mixed.ratings import CONSENSUS
         from ..reports.aim3 import Aim3Facts
         from ..store.codings import read_codings
@@ -304,7 +419,26 @@ class Aim3Mixin(ProjectBase):
         """Everything the study report's Aim 3 section shows (see :class:`mio_qual.reports.aim3.Aim3Data`):
         the clinic displays with one rule, the agency display, the counselor display, measures with
         their aggregation checks, the case-ordered matrix and the methods facts. A part the project
-        cannot build is named in ``absent`` instead."""
+        cannot build is named in ``absent`` instead.
+
+        Parameters
+        ----------
+        outcome : str
+            The quantitative outcome the displays order cases by.
+        fit : str or Path, optional
+            The analyst's fit judgements for the side-by-side display.
+        rule : DistinguishRule, optional
+            The rule deciding which constructs distinguish (default: :class:`mio_qual.mixed.joint.DistinguishRule`).
+        rows : sequence of str
+            Rows of the case-ordered matrix (see :meth:`case_matrix`).
+        links : bool
+            Follow the reviewed study-code links in the side-by-side display.
+
+        Returns
+        -------
+        Aim3Data
+            The displays and facts; a part that cannot be built is named in ``absent``.
+        """
         from ..errors import InputError
         from ..mixed.joint import DistinguishRule
         from ..reports.aim3 import Aim3Data
