@@ -110,6 +110,13 @@ def test_quant_summary_phases_and_measures(study, tmp_path: Path, capsys: pytest
     assert run(["quant", "summary", "--by", "agency", "--measure", "fidelity", "--format", "csv"], study.folder) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "agency,measure,level,base,n,n_missing,mean,sd,median,min,max,dataset"
-    assert lines[1].startswith("harbor,fidelity,session,sessions,8,0,3.0,")
+    # default: counselor means first (harbor's four counselors), then the agency mean of counselors
+    assert lines[1].startswith("harbor,fidelity,session -> counselor,"
+                               "counselors (each counselor's mean of rated sessions),4,0,3.0,")
+    assert run(["quant", "summary", "--by", "agency", "--measure", "fidelity", "--format", "csv", "--pool",
+                "sessions"], study.folder) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1].startswith("harbor,fidelity,session,sessions pooled (a counselor with more sessions weighs more),"
+                               "8,0,3.0,")
     assert run(["quant", "measures", "--format", "csv"], study.folder) == 0
     assert "fim,counselor,1-5,False,\"fim_1, fim_2, fim_3, fim_4\"" in capsys.readouterr().out

@@ -22,7 +22,8 @@ def test_fidelity_scored_and_aggregated_by_hand(study, tmp_path: Path) -> None: 
     result = study.import_quant(write_fidelity(tmp_path / "fidelity.csv"))
     assert (result.kind, result.level, result.rows, result.dataset) == ("fidelity", "session", 16, "fidelity")
     assert result.measures == ["adherence", "competence", "fidelity"]
-    by_clinic = study.outcomes("clinic", measures="fidelity").set_index("clinic")
+    # the sessions pooled (named option): each session one value
+    by_clinic = study.outcomes("clinic", measures="fidelity", pool="sessions").set_index("clinic")
     assert by_clinic["mean"].to_dict() == {"east": 3.0, "north": 4.5, "south": 2.0, "west": 4.0}
     # south fidelity: 2, 2, 2.5, 1.5 -> mean 2, SD sqrt((0 + 0 + .25 + .25) / 3), median 2
     assert by_clinic.at["south", "sd"] == pytest.approx(math.sqrt(0.5 / 3))
@@ -30,17 +31,51 @@ def test_fidelity_scored_and_aggregated_by_hand(study, tmp_path: Path) -> None: 
     assert (by_clinic.at["south", "min"], by_clinic.at["south", "max"]) == (1.5, 2.5)
     assert by_clinic.at["north", "sd"] == 0.0
     assert set(by_clinic["level"]) == {"session"} and set(by_clinic["n"]) == {4}
+    assert set(by_clinic["base"]) == {"sessions pooled (a counselor with more sessions weighs more)"}
     assert by_clinic.at["north", "agency"] == "river"  # filled from the transcripts' clinic -> agency
     # agency: river pools north (4.5 x4) and east (3.0 x4): mean 3.75, SD sqrt(8 * .5625 / 7)
-    by_agency = study.outcomes("agency", measures="fidelity").set_index("agency")
+    by_agency = study.outcomes("agency", measures="fidelity", pool="sessions").set_index("agency")
     assert by_agency.at["river", "mean"] == 3.75
     assert by_agency.at["river", "sd"] == pytest.approx(math.sqrt(8 * 0.5625 / 7))
     assert by_agency.at["river", "n"] == 8
     # adherence in north: 5, 4, 5, 4 -> 4.5; competence 4, 5, 4, 5 -> 4.5
-    adherence = study.outcomes("clinic", measures="adherence").set_index("clinic")
+    adherence = study.outcomes("clinic", measures="adherence", pool="sessions").set_index("clinic")
     assert adherence.at["north", "median"] == 4.5
     outcome = outcome_by_case(study.quant(), "fidelity")
     assert outcome["value"].sort_values(ascending=False).index.tolist() == ["north", "west", "east", "south"]
+
+
+def test_clinic_fidelity_is_the_mean_of_counselor_means_by_hand(study, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """One definition of clinic fidelity (Aim 2's): counselor means first, each counselor equal."""
+    from mio_qual.implementation.outcomes import implementation_outcomes
+
+    study.import_quant(_csv(tmp_path / "fidelity.csv", (
+        "session_id,counselor_id,clinic,adherence,competence\n"
+        "s1,na,north,5,5\n"
+        "s2,na,north,5,5\n"
+        "s3,na,north,4,4\n"
+        "s4,nb,north,2,3\n"
+        "s5,ea,east,3,3\n")))
+    # north: counselor na 5, 5, 4 -> 14/3; nb 2.5; clinic (14/3 + 2.5) / 2 = 43/12 (pooled: 16.5 / 4 = 4.125)
+    north = outcome_by_case(study.quant(), "fidelity").loc["north"]
+    assert north["value"] == pytest.approx(43 / 12) and north["n"] == 2
+    assert north["base"] == "counselors (each counselor's mean of rated sessions)"
+    assert outcome_by_case(study.quant(), "fidelity", pool="sessions").at["north", "value"] == pytest.approx(4.125)
+    table = study.outcomes("clinic", measures="fidelity").set_index("clinic")
+    assert table.at["north", "mean"] == pytest.approx(43 / 12) and table.at["north", "level"] == "session -> counselor"
+    # SD over the two counselor means: |14/3 - 2.5| / sqrt(2)
+    assert table.at["north", "sd"] == pytest.approx((14 / 3 - 2.5) / math.sqrt(2))
+    # agency river (north + east): the three counselors 14/3, 2.5, 3 -> 61/18 (pooled: 19.5 / 5 = 3.9)
+    assert outcome_by_case(study.quant(), "fidelity", by="agency").at["river", "value"] == pytest.approx(61 / 18)
+    assert outcome_by_case(study.quant(), "fidelity", by="agency", pool="sessions").at["river", "value"] == \
+        pytest.approx(3.9)
+    # the same as Aim 2's counselor -> clinic adherence (10/3) and competence (23/6), averaged
+    aim2 = implementation_outcomes(study.quant())
+    aim2 = aim2[(aim2["level"] == "clinic") & (aim2["clinic"] == "north")].set_index("outcome")["value"]
+    assert aim2["adherence"] == pytest.approx(10 / 3) and aim2["competence"] == pytest.approx(23 / 6)
+    assert north["value"] == pytest.approx((aim2["adherence"] + aim2["competence"]) / 2)
+    with pytest.raises(InputError, match="cannot pool"):
+        outcome_by_case(study.quant(), "fidelity", pool="visits")
 
 
 def test_summarize_values_by_hand() -> None:

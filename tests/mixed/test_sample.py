@@ -47,8 +47,10 @@ def test_sample_quant_imports_cleanly_and_orders_clinics_as_the_profiles_say(sam
     for outcome in ("fidelity", "adherence", "fim", "completion"):
         values = outcome_by_case(project.quant(), outcome)["value"]
         assert list(values.sort_values(ascending=False).index) == ORDER, outcome
-    per_clinic = outcome_by_case(project.quant(), "fidelity")
+    per_clinic = outcome_by_case(project.quant(), "fidelity", pool="sessions")
     assert all(15 <= n <= 40 for n in per_clinic["n"])
+    counselors = outcome_by_case(project.quant(), "fidelity")  # counselor means first: n counts counselors
+    assert all(3 <= n <= 8 for n in counselors["n"])
     reach = outcome_by_case(project.quant(), "reach")["value"]
     assert reach.idxmax() == "westfield" and reach.idxmin() == "downtown"  # the county referrals
     adoption = outcome_by_case(project.quant(), "adoption")["value"]

@@ -70,9 +70,11 @@ def test_sample_joint_report_orders_clinics_by_fidelity(sample):
     document = docx.Document(str(result.path))
     assert [t for _, t in headings(document)] == ["Joint displays", "Case-ordered construct matrix",
                                                   "Side-by-side display", "Statistics by theme"]
-    # fidelity per session is the mean of adherence and competence; clinics ordered by its mean, highest first
+    # fidelity per session is the mean of adherence and competence; each counselor's mean of their sessions
+    # first, then the clinic mean of counselors (Aim 2's definition); clinics ordered by it, highest first
     sessions = pd.read_csv(SAMPLE / "quant" / "fidelity_sessions.csv")
-    fidelity = ((sessions["adherence"] + sessions["competence"]) / 2).groupby(sessions["clinic"]).mean()
+    sessions["fidelity"] = (sessions["adherence"] + sessions["competence"]) / 2
+    fidelity = sessions.groupby(["clinic", "counselor_id"])["fidelity"].mean().groupby("clinic").mean()
     order = list(fidelity.sort_values(ascending=False).index)
     matrix = find_table(document, "Construct")
     header = [c.text for c in matrix.rows[0].cells]

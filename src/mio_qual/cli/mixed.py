@@ -221,11 +221,14 @@ def quant_list(datasets: tuple[str, ...], measures: tuple[str, ...], fmt: str, o
 @click.option("--by", type=click.Choice(["clinic", "agency"]), default="clinic", show_default=True)
 @values_option("--measure", "measures", spaces=False,
                help="Measures (default: all; aliases such as feasibility work).")
+@click.option("--pool", type=click.Choice(["counselors", "sessions"]), default="counselors", show_default=True,
+              help="Session-level measures (fidelity, adherence, competence): each counselor's mean first, then "
+                   "the clinic mean of counselors (as Aim 2), or every session pooled.")
 @format_option()
 @out_option()
-def quant_summary(by: str, measures: tuple[str, ...], fmt: str, out: Path | None) -> None:
+def quant_summary(by: str, measures: tuple[str, ...], pool: str, fmt: str, out: Path | None) -> None:
     """n, mean, SD, median, min and max of each measure by clinic or agency, with the level it came from."""
-    frame = get_project().outcomes(by=by, measures=_names(measures))
+    frame = get_project().outcomes(by=by, measures=_names(measures), pool=pool)
     emit(frame.round(3) if fmt == "table" else frame, fmt, title=f"Outcomes by {by}", out=out)
 
 

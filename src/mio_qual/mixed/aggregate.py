@@ -17,6 +17,15 @@ clinic mean of 32 session ratings is never mistaken for a mean of 6 counselors' 
   and SD, median, minimum and maximum, which would describe clinics, are left empty: the
   clinics' own proportions are in the ``by="clinic"`` table.
 * Missing values are left out; ``n`` counts the values used and ``n_missing`` those left out.
+* **Session-level measures** (fidelity, adherence, competence) are aggregated counselor ->
+  clinic by default: each counselor's mean over their rated sessions first, then the clinic
+  (or agency) mean of those counselor means, so a counselor with many rated sessions weighs
+  as much as one with few. This is the one definition of clinic fidelity in the project: the
+  Aim 2 outcomes (:func:`mio_qual.implementation.outcomes.implementation_outcomes`), the
+  joint displays, csQCA/CNA outcomes and the Aim 3 case matrix all use it. ``n`` then counts
+  counselors and the row's base says so; sessions without a counselor id count as one
+  counselor "(unknown)", as in Aim 2. ``pool="sessions"`` instead takes the mean of every
+  session in the case (a counselor with more sessions weighs more); its base says that too.
 
 :func:`phase_summary` scores a logged activity list per clinic (or agency) and phase:
 activities logged, completed, completion proportion, share tailored, mean delay, and the
@@ -46,8 +55,59 @@ BASES = {"session": "sessions", "counselor": "respondents", "mother": "mothers",
          "clinic": "clinics", "agency": "agencies"}
 
 
-def _base(levels: Sequence[str]) -> str:
-    return ", ".join(BASES.get(level, level) for level in levels)
+#: How session-level values become a case's value: counselor means first (the default), or every session pooled.
+POOLS = ("counselors", "sessions")
+COUNSELOR_BASE = "counselors (each counselor's mean of rated sessions)"
+SESSION_POOL_BASE = "sessions pooled (a counselor with more sessions weighs more)"
+COUNSELOR_LEVEL = "session -> counselor"
+
+
+def _base(levels: Sequence[str], pool: str = "counselors") -> str:
+    def one(level: str) -> str:
+        if level == COUNSELOR_LEVEL:
+            return COUNSELOR_BASE
+        return SESSION_POOL_BASE if level == "session" and pool == "sessions" else BASES.get(level, level)
+
+    return ", ".join(one(level) for level in levels)
+
+
+def counselor_means(frame: "pd.DataFrame") -> "pd.DataFrame":
+    """Session-level values replaced by each counselor's mean over their sessions, per measure.
+
+    Rows of other levels are kept as they are. A session without a counselor id counts for
+    the counselor "(unknown)" of its clinic (as :func:`mio_qual.implementation.outcomes.counselor_fidelity`
+    does). The new rows have level ``"session -> counselor"`` and one row per agency, clinic,
+    counselor and measure (dataset: the datasets joined; row: -1).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> quant = pd.DataFrame({"dataset": "f", "row": [1, 2, 3], "level": "session", "agency": "a",
+    ...     "clinic": "c", "counselor_id": ["k1", "k1", "k2"], "measure": "fidelity",
+    ...     "value": [5.0, 4.0, 2.0]})
+    >>> counselor_means(quant)[["counselor_id", "value"]].values.tolist()
+    [['k1', 4.5], ['k2', 2.0]]
+    """
+    import pandas as pd
+
+    if not len(frame) or "level" not in frame.columns:
+        return frame
+    sessions = frame[frame["level"] == "session"]
+    if not len(sessions):
+        return frame
+    sessions = sessions.copy()
+    if "counselor_id" not in sessions.columns:
+        sessions["counselor_id"] = None
+    sessions["counselor_id"] = sessions["counselor_id"].where(sessions["counselor_id"].notna(), "(unknown)")
+    keys = ["agency", "clinic", "counselor_id", "measure"]
+    rows = []
+    for key, group in sessions.groupby(keys, dropna=False, sort=True):
+        values = group["value"].dropna().astype(float)
+        rows.append({**dict(zip(keys, key)), "level": COUNSELOR_LEVEL, "row": -1,
+                     "dataset": ", ".join(sorted(set(group["dataset"]))),
+                     "value": float(values.mean()) if len(values) else math.nan})
+    means = pd.DataFrame(rows)
+    return pd.concat([frame[frame["level"] != "session"], means], ignore_index=True)
 PHASE_ORDER = ("exploration", "preparation", "implementation", "sustainment")
 
 
@@ -76,7 +136,8 @@ def summarize_values(values: Sequence[float]) -> dict[str, float]:
     }
 
 
-def aggregate(frame: "pd.DataFrame", by: str = "clinic", measures: str | Sequence[str] | None = None) -> "pd.DataFrame":
+def aggregate(frame: "pd.DataFrame", by: str = "clinic", measures: str | Sequence[str] | None = None,
+              pool: str = "counselors") -> "pd.DataFrame":
     """Summaries of each measure per clinic or agency.
 
     Parameters
@@ -88,17 +149,25 @@ def aggregate(frame: "pd.DataFrame", by: str = "clinic", measures: str | Sequenc
     by : {"clinic", "agency"}
     measures : str or sequence of str, optional
         Default: every measure in ``frame``. Aliases such as ``feasibility`` (FIM) are understood.
+    pool : {"counselors", "sessions"}
+        How session-level values (fidelity, adherence, competence) become a case's value:
+        ``"counselors"`` (default) averages each counselor's sessions first and then the
+        counselors (each counselor weighs the same, as Aim 2 does); ``"sessions"`` pools every
+        session of the case. The row's level and base name the choice.
 
     Returns
     -------
     pandas.DataFrame
         Columns: agency, clinic (for ``by="clinic"``), measure, level (where the values came
-        from), base (what n counts), n, n_missing, mean, sd, median, min, max, dataset.
+        from; ``"session -> counselor"`` for counselor means of sessions), base (what n
+        counts), n, n_missing, mean, sd, median, min, max, dataset.
     """
     import pandas as pd
 
     if by not in ("clinic", "agency"):
         raise InputError(f"cannot aggregate by {by!r}", hint="use clinic or agency")
+    if pool not in POOLS:
+        raise InputError(f"cannot pool session values by {pool!r}", hint="use counselors or sessions")
     data = frame
     if measures is not None:
         wanted = [ALIASES.get(m, m) for m in as_list(measures) or []]
@@ -107,13 +176,15 @@ def aggregate(frame: "pd.DataFrame", by: str = "clinic", measures: str | Sequenc
     out_columns = keys + AGG_COLUMNS + ["dataset"]
     if not len(data):
         return pd.DataFrame(columns=out_columns)
+    if pool == "counselors":
+        data = counselor_means(data)
     rows = []
     if by == "clinic":
         data = data[data["clinic"].notna()]
         for (agency, clinic, measure_name), group in data.groupby(["agency", "clinic", "measure"], dropna=False, sort=True):
             levels = sorted(set(group["level"]))
             rows.append({"agency": agency, "clinic": clinic, "measure": measure_name, "level": ", ".join(levels),
-                         "base": _base(levels), **summarize_values(group["value"].tolist()),
+                         "base": _base(levels, pool), **summarize_values(group["value"].tolist()),
                          "dataset": ", ".join(sorted(set(group["dataset"])))})
     else:
         ratios = [m for m in POOLED_RATIOS if m in set(data["measure"])]
@@ -125,7 +196,7 @@ def aggregate(frame: "pd.DataFrame", by: str = "clinic", measures: str | Sequenc
         for (agency, measure_name), group in data.groupby(["agency", "measure"], dropna=True, sort=True):
             levels = sorted(set(group["level"]))
             summary = summarize_values(group["value"].tolist())
-            base = _base(levels)
+            base = _base(levels, pool)
             if measure_name in POOLED_RATIOS and counts is not None:
                 pooled = _pooled(group, counts, *POOLED_RATIOS[measure_name])
                 if pooled is not None:
@@ -156,8 +227,13 @@ def _pooled(group: "pd.DataFrame", counts: "pd.DataFrame", top: str,
     return None
 
 
-def outcome_by_case(frame: "pd.DataFrame", outcome: str, by: str = "clinic") -> "pd.DataFrame":
-    """One outcome per case: the case mean of the unit values, with n, SD and level.
+def outcome_by_case(frame: "pd.DataFrame", outcome: str, by: str = "clinic",
+                    pool: str = "counselors") -> "pd.DataFrame":
+    """One outcome per case: the case mean of the unit values, with n, SD, level and base.
+
+    Session-level outcomes (fidelity, adherence, competence) are counselor means first, then
+    the case mean of the counselors (``pool="counselors"``, the project's one definition of
+    clinic fidelity, as Aim 2's); ``pool="sessions"`` pools the sessions (see :func:`aggregate`).
 
     Parameters
     ----------
@@ -168,11 +244,12 @@ def outcome_by_case(frame: "pd.DataFrame", outcome: str, by: str = "clinic") -> 
         A stored measure (``fidelity``, ``fim``, ``reach``, ``completed`` ...) or an alias
         (``feasibility``, ``acceptability``, ``appropriateness``, ``completion``).
     by : {"clinic", "agency"}
+    pool : {"counselors", "sessions"}
 
     Returns
     -------
     pandas.DataFrame
-        Index: case id. Columns: value (mean), n, sd, median, level, measure.
+        Index: case id. Columns: value (mean), n, sd, median, level, base, measure.
 
     Raises
     ------
@@ -180,13 +257,13 @@ def outcome_by_case(frame: "pd.DataFrame", outcome: str, by: str = "clinic") -> 
         When the project holds no values of the outcome.
     """
     name = ALIASES.get(outcome, outcome)
-    table = aggregate(frame, by=by, measures=[name])
+    table = aggregate(frame, by=by, measures=[name], pool=pool)
     if not len(table):
         stored = sorted(set(frame["measure"])) if len(frame) else []
         raise InputError(f"no values of outcome {outcome!r} in the project",
                          hint=("its measures: " + ", ".join(stored)) if stored else
                          "import quantitative data first with `mio-qual quant import FILE`")
-    frame = table.set_index(by)[["mean", "n", "sd", "median", "level", "measure"]].rename(columns={"mean": "value"})
+    frame = table.set_index(by)[["mean", "n", "sd", "median", "level", "base", "measure"]].rename(columns={"mean": "value"})
     frame.index.name = "case_id"
     return frame
 
@@ -268,4 +345,4 @@ def phase_summary(frame: "pd.DataFrame", by: str = "clinic") -> "pd.DataFrame":
     return result.sort_values(keys + ["_o", "phase"]).drop(columns="_o").reset_index(drop=True)
 
 
-__all__ = ["aggregate", "outcome_by_case", "phase_summary", "summarize_values", "AGG_COLUMNS"]
+__all__ = ["aggregate", "counselor_means", "outcome_by_case", "phase_summary", "summarize_values", "AGG_COLUMNS"]

@@ -293,10 +293,25 @@ class JointData:
 
 # ---------------------------------------------------------------------------- shared pieces
 def outcome_label(outcome: str, values: "pd.DataFrame", by: str) -> str:
-    """``'fidelity (clinic mean of session values)'``."""
+    """``'fidelity: clinic mean of counselors' means of their rated sessions (each counselor weighs the same)'``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> outcome_label("fidelity", pd.DataFrame({"level": ["session -> counselor"]}), "clinic")
+    "fidelity: clinic mean of counselors' means of their rated sessions (each counselor weighs the same)"
+    >>> outcome_label("fim", pd.DataFrame({"level": ["counselor"]}), "clinic")
+    'fim: clinic mean of counselor-level values'
+    """
+    from .aggregate import COUNSELOR_LEVEL
+
     name = ALIASES.get(outcome, outcome)
     levels = ", ".join(sorted(set(values["level"]))) if len(values) else ""
     shown = outcome if outcome == name else f"{outcome} ({name})"
+    if levels == COUNSELOR_LEVEL:
+        return f"{shown}: {by} mean of counselors' means of their rated sessions (each counselor weighs the same)"
+    if levels == "session":
+        return f"{shown}: {by} mean of every rated session pooled (a counselor with more sessions weighs more)"
     return f"{shown}: {by} mean of {levels}-level values" if levels and levels != by else f"{shown}: {by} value"
 
 
@@ -698,7 +713,7 @@ def stats_by_theme(data: JointData, outcome: str = "fidelity", *, rater: str | N
                                         "n_units", "unit_mean", "unit_sd", "unit_median"])
     for column in ("case_mean", "case_sd", "unit_mean", "unit_sd", "unit_median"):
         frame[column] = frame[column].astype(float).round(3)
-    level = ", ".join(sorted(set(outcomes["level"])))
+    level = ", ".join(sorted(set(units["level"]))) if len(units) else ", ".join(sorted(set(outcomes["level"])))
     notes = [f"Outcome: {outcome_label(outcome, outcomes, by)}. case_mean/case_sd: over the cases' means "
              f"(n = cases); unit_*: the {level}-level values of those cases pooled. SD uses n - 1.",
              f"Ratings: {rater}. With {len(outcomes)} cases these are descriptions, not tests.",

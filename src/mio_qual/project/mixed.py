@@ -655,9 +655,13 @@ class MixedMixin(ProjectBase):
                           measure=[ALIASES.get(m, m) for m in measures] if measures is not None else None)
 
     def outcomes(self, by: str = "clinic", measures: str | Sequence[str] | None = None,
-                 dataset: str | Sequence[str] | None = None) -> "pd.DataFrame":
+                 dataset: str | Sequence[str] | None = None, pool: str = "counselors") -> "pd.DataFrame":
         """Quantitative outcomes aggregated to clinic or agency with n, mean, SD, median and source
         level (see :func:`mio_qual.mixed.aggregate.aggregate`).
+
+        Session-level measures (fidelity, adherence, competence) are counselor means first, then
+        the clinic mean of counselors (``pool="counselors"``, as Aim 2 and the joint displays);
+        ``pool="sessions"`` pools every session instead (a counselor with more sessions weighs more).
 
         Parameters
         ----------
@@ -667,6 +671,8 @@ class MixedMixin(ProjectBase):
             These measures only (aliases understood).
         dataset : str or sequence of str, optional
             These datasets only.
+        pool : {"counselors", "sessions"}
+            Session-level values: counselor means first (default), or every session pooled.
 
         Returns
         -------
@@ -675,7 +681,7 @@ class MixedMixin(ProjectBase):
         """
         from ..mixed.aggregate import aggregate
 
-        return aggregate(self.quant(dataset=dataset), by=by, measures=measures)
+        return aggregate(self.quant(dataset=dataset), by=by, measures=measures, pool=pool)
 
     def phases(self, by: str = "clinic", dataset: str | Sequence[str] | None = None) -> "pd.DataFrame":
         """Implementation activities (Aim 2): completion and duration per case and phase
@@ -814,8 +820,13 @@ class MixedMixin(ProjectBase):
                       CONFIGURATION_CLI_NAMES)
         name = outcome.lstrip("~")
         matrix = self.construct_matrix(by=by, rater=rater, constructs=list(conditions))
-        values = outcome_by_case(self.quant(), name, by=by)["value"]
+        cases = outcome_by_case(self.quant(), name, by=by)
+        values = cases["value"]
         frame = matrix.T.copy()
         frame[name] = [values.get(case) for case in frame.index]
         run = qca_result if method == "qca" else cna_result
-        return run(frame, outcome, conditions=list(conditions), **options)
+        result = run(frame, outcome, conditions=list(conditions), **options)
+        from ..mixed.joint import outcome_label
+
+        result.notes.append(f"Outcome before calibration: {outcome_label(name, cases, by)}.")
+        return result

@@ -177,7 +177,11 @@ def aim3_methods(data: Aim3Data) -> list[str]:
         out.append(text)
     out += _measures_methods(data)
     groups = group_counts(data.case_ordered)
-    out.append(f"**Integration.** Clinics are ordered by {data.outcome} ({short_citation('guetterman2015')}). "
+    fidelity = (f" A clinic's {data.outcome} is the mean of its counselors' means over their rated sessions "
+                "(each counselor weighs the same, as in Aim 2), not the mean of its sessions pooled."
+                if data.outcome in ("fidelity", "adherence", "competence") else "")
+    out.append(f"**Integration.** Clinics are ordered by {data.outcome} ({short_citation('guetterman2015')})."
+               f"{fidelity} "
                f"One rule flags distinguishing constructs in every display: the mean rating of the high-{data.outcome} "
                f"clinics minus that of the low ones is at least {rule.strong:g} (weakly: {rule.weak:g}), with at least "
                f"{rule.min_rated} rated clinic(s) in each group"
