@@ -504,7 +504,7 @@ def _check_constructs(constructs: Sequence[str], info: Any, excerpts: "pd.DataFr
     known = sorted(set(info.codes) | coded)
     unknown = [c for c in constructs if c not in info and c not in coded]
     if unknown:
-        close = difflib.get_close_matches(unknown[0], known, n=3, cutoff=0.5) or info.suggest(unknown[0])
+        close = difflib.get_close_matches(unknown[0], known, n=3, cutoff=0.6) or info.suggest(unknown[0])
         hint = f"did you mean {', '.join(close)}? " if close else ""
         plural = "s" if len(unknown) > 1 else ""
         raise InputError(f"unknown construct{plural} {', '.join(map(repr, unknown))}: neither in the codebook "
