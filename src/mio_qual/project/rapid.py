@@ -65,8 +65,8 @@ class RapidMixin(ProjectBase):
         Raises
         ------
         InputError
-            When the name is not registered, the file cannot be read, or several templates are
-            registered and none is named.
+            When several templates are registered and none is named, or the template named
+            cannot be found or read.
         """
         from ..rapid.template import Template, load_template
         from ..store.rapid import read_templates

@@ -67,7 +67,8 @@ class TeamMixin(ProjectBase):
         Raises
         ------
         InputError
-            When the project is not on a server, or the name cannot be a role.
+            When the project is not on a server, the role connected is not the lead, the role
+            does not exist and ``create_role`` is False, or the lead's role may not create roles.
         """
         from ..store import team
 
@@ -93,7 +94,7 @@ class TeamMixin(ProjectBase):
         Raises
         ------
         InputError
-            When the project is not on a server.
+            When the project is not on a server, or the role connected is not the lead.
         """
         from ..store import team
 
