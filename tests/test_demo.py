@@ -42,7 +42,8 @@ def test_demo_runs_and_summarizes(demo):
     out, result = demo
     assert result.exit_code == 0, result.output
     text = result.output
-    for step in ("import", "coding", "agreement", "reconcile", "autocode", "ratings", "quant", "joint", "reports"):
+    for step in ("import", "coding", "agreement", "reconcile", "autocode", "ratings", "quant", "aim2", "joint",
+                 "reports"):
         assert re.search(rf"\b{step}\b", text), step
     assert "16 transcripts, 36,480 words" in text
     assert "jordan: 769 codings from 16 Word files" in text
@@ -50,6 +51,11 @@ def test_demo_runs_and_summarizes(demo):
     assert "reports/study.docx" in text
     assert "2 raters (kim, lee)" in text
     assert "fidelity by clinic: case-ordered, side-by-side, stats-by-theme" in text
+    # Aim 2: the sample's six logs, as many rows as their files hold, and the SIC for the four clinics
+    logs = SAMPLE / "implementation"
+    rows = sum(len(pd.read_csv(logs / f"{log}.csv")) for log in ("activities", "activity_dates", "strategies",
+                                                                 "adaptations", "facilitation", "events"))
+    assert f"6 logs, {rows} rows; SIC for 4 clinics" in text
     assert re.search(r"\bagency\b", text) and "2 raters, 5 constructs x 2 agencies" in text
     assert re.search(r"\baim3\b", text) and "21 participants linked to 21 counselors" in text
     assert "ics 29 respondents, ils 29 respondents, ebpas 21 respondents" in text
@@ -77,6 +83,15 @@ def test_demo_writes_every_report_with_charts(demo):
     assert len(joint.tables) == 5 and len(joint.inline_shapes) == 1  # rater agreement + three displays + outcome
     study = docx.Document(str(reports / "study.docx"))
     assert len(study.inline_shapes) >= 3  # code frequency, heatmap, agreement (and Aim 2's timelines)
+    headings = [p.text for p in study.paragraphs if p.style.name.startswith("Heading")]
+    aim2 = headings[headings.index("Aim 2: implementation processes by clinic and agency"):
+                    headings.index("Aim 3: contextual determinants of fidelity and feasibility")]
+    assert "Timelines" in aim2  # drawn from the imported activity dates and events
+    from mio_qual import Project
+
+    with Project.open(out / "project") as project:
+        assert len(project.sic()) == 4  # the activity list was imported ("no activity list" before)
+    assert (out / "tables" / "aim2_sic.csv").is_file()
     top = [p.text for p in study.paragraphs if p.style.name == "Heading 1"]
     assert top[:5] == ["About this report", "Methods", "Aim 2: implementation processes by clinic and agency",
                        "Aim 3: contextual determinants of fidelity and feasibility", "Reliability of the coding"]

@@ -11,7 +11,9 @@ produced, so that the demo stays a faithful tour of the public API:
    reconciliation meeting would use);
 5. rule-based and model suggestions, evaluated against the consensus layer;
 6. construct ratings per clinic, and per agency where the agency is the inner setting;
-7. the quantitative outcomes (fidelity, FIM/AIM/IAM, reach and adoption, activities);
+7. the quantitative outcomes (fidelity, FIM/AIM/IAM, reach and adoption, activities), and
+   Aim 2's six logs (activity list, completion dates, strategies, adaptations, facilitation,
+   events), scored with the Stages of Implementation Completion;
 8. the three joint displays;
 9. Aim 3: the counselor link table, the climate and counselor measures (ICS, ILS scored per
    clinic with rwg(j), ICC(1) and ICC(2); EBPAS per counselor), the counselor-level joint
@@ -36,6 +38,10 @@ from .resources import bundled_path
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
+
+#: The sample's Aim 2 logs (``implementation/<log>.csv``), in import order: the activity list before the
+#: dates that name its activities, the strategies before the adaptations and facilitation that name them.
+AIM2_LOGS = ("activities", "activity_dates", "strategies", "adaptations", "facilitation", "events")
 
 #: The sample's two human coders.
 CODERS = ("jordan", "casey")
@@ -215,6 +221,22 @@ def run_demo(out: str | Path, *, sample: str | Path | None = None,
         steps.run("quant", "importing the quantitative outcomes", quant_step)
     else:
         steps.skip("quant", "the sample has no quantitative files")
+
+    # 7b. Aim 2's logs: the activity list first (the dates and strategies name its activities)
+    logs = [(log, sample_dir / "implementation" / f"{log}.csv") for log in AIM2_LOGS]
+    logs = [(log, path) for log, path in logs if path.is_file()]
+
+    def aim2_step() -> str:
+        rows = [project.import_implementation(log, path).rows for log, path in logs]
+        summary = project.sic()
+        result.files += _write_table(summary, tables / "aim2_sic.csv")
+        return (f"{len(logs)} logs, {sum(rows)} rows; SIC for {len(summary)} clinic"
+                f"{'s' if len(summary) != 1 else ''}")
+
+    if logs:
+        steps.run("aim2", "importing the Aim 2 implementation logs", aim2_step)
+    else:
+        steps.skip("aim2", "the sample has no Aim 2 logs (implementation/*.csv)")
 
     # 8. joint displays
     def joint_step() -> str:
