@@ -203,16 +203,21 @@ def test_code_matrix_on_a_hand_made_case(small):
         (gap, gap + 2, "MIO.REC"),                # only the blank line between turns: no unit
         (t2_start, t2_start + 1, "IS.A3"),        # one character of t2
     ])
-    matrix = small.code_matrix(unit="turn", coder="ann")
+    matrix = small.code_matrix(unit="turn", coder="ann", include_interviewer=True)
     assert list(matrix.index) == ["T01:t1", "T01:t2", "T01:t3", "T01:t4"]
     assert matrix.index.name == "segment_id"
     assert list(matrix.columns) == ["IS.A3", "IS.J2", "MIO.REC"]
     assert matrix.to_dict(orient="list") == {"IS.A3": [0, 1, 0, 0], "IS.J2": [0, 1, 1, 1], "MIO.REC": [0, 0, 0, 0]}
-    strict = small.code_matrix(unit="turn", coder="ann", min_overlap=3, codes=["IS.J2", "IND.A"])
+    strict = small.code_matrix(unit="turn", coder="ann", min_overlap=3, codes=["IS.J2", "IND.A"],
+                               include_interviewer=True)
     assert strict.to_dict(orient="list") == {"IS.J2": [0, 1, 1, 0], "IND.A": [0, 0, 0, 0]}
     whole = small.code_matrix(unit="transcript", coder="ann")
     assert whole.loc["T01"].tolist() == [1, 1, 1]
-    assert small.code_matrix(unit="turn", coder="bob").shape == (4, 0)
+    assert small.code_matrix(unit="turn", coder="bob").shape == (2, 0)
+    # by default the participants' turns only, as agreement compares them
+    speech = small.code_matrix(unit="turn", coder="ann")
+    assert speech.to_dict(orient="list") == {"IS.A3": [1, 0], "IS.J2": [1, 1], "MIO.REC": [0, 0]}
+    assert list(speech.index) == ["T01:t2", "T01:t4"]
     sentences = small.code_matrix(unit="sentence", coder="ann", codes=["IS.A3"])
     assert sentences["IS.A3"].sum() == 0  # the character coded is the speaker label: in no sentence
 

@@ -150,3 +150,29 @@ def test_codings_written_as_a_stream_are_those_written_as_a_list_and_are_never_h
     assert stored[True][0] == stored[False][0] == len(set(codings))
     assert stored[True][1].equals(stored[False][1])
     assert batches_at and batches_at[0] <= 100 + 40 and len(batches_at) == -(-len(set(codings)) // 100)
+
+
+def test_code_matrix_rows_are_agreements_units_unless_the_interviewer_is_included(tmp_path):
+    """code_matrix counted interviewer units that agreement leaves out (3,348 vs 2,794 sentences on the demo)."""
+    (tmp_path / "T01.txt").write_text(
+        "I: How is the family room used?\nR: We meet mothers there. It is quiet.\n"
+        "I: And the staff rota?\nR: It changes every week.\n", encoding="utf-8")
+    project = Project.create(tmp_path / "study")
+    project.import_transcripts([tmp_path / "T01.txt"])
+    text = project.text("T01")
+    spans = [(text.index("How is"), text.index("used?") + 5), (text.index("We meet"), text.index("there.") + 6),
+             (text.index("It changes"), text.index("week.") + 5)]
+    project.write_codings([Coding("T01", s, e, "IS.J2", "ann") for s, e in spans], coder="ann")
+    project.write_codings([Coding("T01", s, e, "IS.J2", "bob") for s, e in spans[1:]], coder="bob")
+    # by hand: 4 turns (2 the interviewer's), 5 sentences (2 the interviewer's: 'How is ...', 'And the staff rota?')
+    turns = project.code_matrix(unit="turn", coder="ann")
+    assert turns.index.tolist() == ["T01:t2", "T01:t4"] and turns["IS.J2"].tolist() == [1, 1]
+    everything = project.code_matrix(unit="turn", coder="ann", include_interviewer=True)
+    assert len(everything) == 4 and int(everything["IS.J2"].sum()) == 3
+    sentences = project.code_matrix(unit="sentence")
+    assert sentences["IS.J2"].tolist() == [1, 0, 1]
+    assert len(project.code_matrix(unit="sentence", include_interviewer=True)) == 5
+    inputs = project.agreement_inputs(coders=["ann", "bob"], unit="sentence")
+    assert sorted(inputs.segments["segment_id"]) == sorted(sentences.index)  # the same units as agreement
+    assert project.code_matrix(unit="transcript").loc["T01", "IS.J2"] == 1  # whole transcripts: no filter
+    project.close()

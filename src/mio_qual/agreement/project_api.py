@@ -39,15 +39,23 @@ SEEN_RULES = {
     "any": "every coder saw every transcript any compared coder coded in or was given (seen='any', --all-seen)",
 }
 
-__all__ = ["AgreementInputs", "agreement_inputs", "assignment_pairs", "check_request", "agreement", "disagreements",
+__all__ = ["AgreementInputs", "agreement_inputs", "not_speech", "assignment_pairs", "check_request", "agreement", "disagreements",
            "PROJECT_UNITS", "SEEN_RULES"]
+
+
+def not_speech(segments: pd.DataFrame, unit: str) -> np.ndarray:
+    """True for the segments that are not participants' speech: the interviewer side's, and (for
+    paragraphs) those before the first turn (headers). Agreement and ``code_matrix`` leave them out
+    unless ``include_interviewer``."""
+    drop = segments["is_interviewer"].fillna(False).astype(bool).to_numpy().copy()
+    if unit == "paragraph" and "turn_n" in segments.columns:
+        drop |= (segments["turn_n"].fillna(0).to_numpy() == 0)
+    return drop
 
 
 def _speech_only(segments: pd.DataFrame, codings: pd.DataFrame, unit: str) -> tuple[pd.DataFrame, dict[str, float]]:
     """Participants' speech: segments without interviewer turns and headers, and what was left out."""
-    drop = segments["is_interviewer"].fillna(False).astype(bool).to_numpy().copy()
-    if unit == "paragraph" and "turn_n" in segments.columns:
-        drop |= (segments["turn_n"].fillna(0).to_numpy() == 0)
+    drop = not_speech(segments, unit)
     kept = segments[~drop]
     left_out: dict[str, float] = {}
     if drop.any():

@@ -322,7 +322,9 @@ class AnalysisMixin(ProjectBase):
 
         if isinstance(layer, str):
             layer = resolve_layer(self.coding_layers(), layer)  # type: ignore[attr-defined]
-        return LayerLabels(layer, self.code_matrix(unit=unit, coder=layer.coder, origin=layer.origin))
+        # every unit: labelled_units decides whether the interviewer's units are analysed
+        return LayerLabels(layer, self.code_matrix(unit=unit, coder=layer.coder, origin=layer.origin,
+                                                   include_interviewer=True))
 
     def labelled_units(self, layer: str, unit: str = "sentence", *, codebook: Any = None,
                        skip_interviewer: bool = True) -> "LabelledUnits":

@@ -190,8 +190,14 @@ class CodingMixin(ProjectBase):
     def code_matrix(self, unit: str = "turn", coder: str | Sequence[str] | None = None,
                     codes: Sequence[str] | None = None, min_overlap: int = 1,
                     origin: str | Sequence[str] | None = None,
-                    transcript_id: str | Sequence[str] | None = None) -> "pd.DataFrame":
+                    transcript_id: str | Sequence[str] | None = None,
+                    include_interviewer: bool = False) -> "pd.DataFrame":
         """Binary unit-by-code matrix: 1 where some coding of a code overlaps the unit.
+
+        Its rows are the units :meth:`agreement` compares by default: participants' speech only
+        (no interviewer-side turns, paragraphs or sentences, no paragraphs before the first
+        turn), so that its counts match agreement's units; ``include_interviewer=True`` keeps
+        every unit, as agreement's option of that name does.
 
         Parameters
         ----------
@@ -205,6 +211,9 @@ class CodingMixin(ProjectBase):
             Characters a coding must share with a unit (see :func:`mio_qual.coding.queries.code_matrix`).
         origin, transcript_id : str or sequence of str, optional
             Further filters; every transcript's units are rows unless ``transcript_id`` is given.
+        include_interviewer : bool
+            Keep the interviewer side's units (and paragraphs before the first turn) as rows.
+            Default False, as in :meth:`agreement`. No effect for ``unit="transcript"``.
 
         Returns
         -------
@@ -223,6 +232,10 @@ class CodingMixin(ProjectBase):
         else:
             ids = [transcript_id] if isinstance(transcript_id, str) else list(transcript_id)
         segments = None if unit == "transcript" else self._segments_for(unit, ids, one_by_one=transcript_id is not None)
+        if segments is not None and not include_interviewer:
+            from ..agreement.project_api import not_speech
+
+            segments = segments[~not_speech(segments, unit)]
         return code_matrix(spans, ids, segments, unit=unit, codes=codes, min_overlap=min_overlap)
 
     def coding_layers(self) -> "pd.DataFrame":
