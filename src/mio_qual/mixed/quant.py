@@ -113,7 +113,7 @@ MEASURES: dict[str, Measure] = {m.name: m for m in [
             description="session fidelity: mean of adherence and competence"),
     *[Measure(item, "counselor", 1, 5, integer=True, description=f"{_SCALE_NAMES[s]} item {item[-1]} (1-5)")
       for s in ("fim", "aim", "iam") for item in _items(s)],
-    *[Measure(s, "counselor", 1, 5, items=_items(s), description=f"{_SCALE_NAMES[s]}: mean of its four items")
+    *[Measure(s, "counselor", 1, 5, items=_items(s), description=f"{_SCALE_NAMES[s]}: mean of four items")
       for s in ("fim", "aim", "iam")],
     Measure("eligible", "clinic", 0, None, integer=True, description="mothers eligible for MIO"),
     Measure("enrolled", "clinic", 0, None, integer=True, description="mothers enrolled in MIO"),

@@ -272,7 +272,7 @@ def describe_reconciliation(facts: "ProjectFacts") -> list[str]:
     sheet = sheet_decisions(facts.decisions)
     texts = []
     for layer in consensus:
-        parts = []
+        parts: list[tuple[int, str]] = []  # (codings, where they came from)
         decided = False
         for source, n in layer.by_source:
             match = _RECONCILE_SOURCE.match(source or "")
@@ -281,15 +281,18 @@ def describe_reconciliation(facts: "ProjectFacts") -> list[str]:
                 how = ("passages to which both coders applied the same code, overlapping enough to count as the"
                        " same passage, each kept as the union of the two passages" if unit == "span" else
                        f"{unit}s to which both coders applied the same code")
-                parts.append(f"{number(n)} came from comparing the layers of {match['a']} and {match['b']} ({how})")
+                parts.append((n, f"came from comparing the layers of {match['a']} and {match['b']} ({how})"))
             elif source:
                 decided = True
-                parts.append(f"{number(n)} from reconciliation decisions recorded in {source}")
+                parts.append((n, f"came from reconciliation decisions recorded in {source}"))
             else:
-                parts.append(f"{number(n)} were added without a recorded source")
+                parts.append((n, "were added without a recorded source"))
+        said = [f"{number(n)} {what}" for n, what in parts]
         text = (f"**Reconciliation.** A consensus layer was built from the coders' layers ({layer.coder}:"
-                f" {number(layer.codings, 'coding')} in {number(layer.transcripts, 'transcript')}). Of these codings, "
-                + ("; ".join(parts[:-1]) + "; and " if len(parts) > 1 else "") + parts[-1] + ".")
+                f" {number(layer.codings, 'coding')} in {number(layer.transcripts, 'transcript')}). "
+                + ("" if not parts else
+                   f"{'It' if parts[0][0] == 1 else 'All of them'} {parts[0][1]}." if len(parts) == 1 else
+                   "Of these codings, " + "; ".join(said[:-1]) + "; and " + said[-1] + "."))
         if sheet is not None:  # also when no decision added a coding (every decided row said "neither")
             text += " " + undecided_sentence(sheet)
         elif not decided:
