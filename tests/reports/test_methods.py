@@ -16,7 +16,7 @@ def test_a_consensus_without_decisions_says_what_it_leaves_out(tmp_path: Path) -
     text = " ".join(describe_reconciliation(project.project_facts()))
     assert "A consensus layer was built from the coders' layers (consensus:" in text
     assert "No reconciliation decisions have been imported" in text
-    assert ". All of them came from comparing the layers of ann and bob (sentences to which" in text  # no "524 codings" opening
+    assert "(consensus: one coding in one transcript). It came from comparing the layers of ann and bob (sentences" in text
     assert "were reconciled into" not in text
     project.close()
 
