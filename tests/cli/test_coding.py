@@ -146,3 +146,43 @@ def test_python_api_imports_coding_files_like_the_cli(tmp_path):
     assert (result.inserted, result.layers) == (1, ["ann"])
     row = project.codings(coder="ann").iloc[0]
     assert project.text("T1")[row["start"]:row["end"]] == "never free on Tuesdays"
+
+
+def test_importing_the_same_coding_file_again_says_unchanged_and_writes_nothing(tmp_path):
+    """B9: an identical re-import said 'imported 2 ...; replaced 2' and added an audit entry."""
+    import csv
+
+    from mio_qual import Project
+
+    project = Project.create(tmp_path / "p")
+    source = tmp_path / "T1.txt"
+    source.write_text("I: How is it?\nR: The room is never free on Tuesdays. Staff change weekly.\n", encoding="utf-8")
+    project.import_transcripts([source])
+    sheet = tmp_path / "sage.csv"
+
+    def write(code: str) -> None:
+        with open(sheet, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["transcript_id", "quote", "code"])
+            writer.writerow(["T1", "never free on Tuesdays", "IS.J2"])
+            writer.writerow(["T1", "Staff change weekly", code])
+
+    write("IS.J2")
+    first = run(project, "import", sheet, "--coder", "sage")
+    assert first.exit_code == 0 and "imported 2 codings" in first.output, first.output
+    entries = len(project.log())
+    state = project_state(project.folder)
+    again = run(project, "import", sheet, "--coder", "sage")
+    assert again.exit_code == 0, again.output
+    assert "unchanged: the 2 codings of 1 file(s) into layer sage are those the same file(s) brought before" in \
+        " ".join(again.output.split())
+    assert "replaced" not in again.output
+    assert len(project.log()) == entries and project_state(project.folder) == state  # no audit entry, no write
+    result = project.import_codings([sheet], coder="sage")  # the Python API says it too
+    assert (result.inserted, result.removed, result.unchanged) == (0, 0, 2)
+    write("IS.A3")  # one code changed: the file's codings are replaced as before
+    changed = run(project, "import", sheet, "--coder", "sage")
+    assert "imported 2 codings" in changed.output and "replaced 2" in changed.output, changed.output
+    assert sorted(project.codings(coder="sage")["code"]) == ["IS.A3", "IS.J2"]
+    assert len(project.log()) == entries + 1
+    project.close()

@@ -257,7 +257,8 @@ def test_reimport_replaces_instead_of_duplicating(small, tmp_path):
     path = _coded_file(small, tmp_path, "T01_jordan", [("Tell me", "IS.J2; MIO.REC"), ("Gwen", "MIO.SUPV")])
     first = small.import_word_comments([path], coder="jordan")
     again = small.import_word_comments([path], coder="jordan")
-    assert (first.inserted, again.inserted, again.removed) == (3, 3, 3)
+    # the same file again: nothing written, nothing in the audit trail, said "unchanged"
+    assert (first.inserted, again.inserted, again.removed, again.unchanged) == (3, 0, 0, 3)
     assert len(small.codings(coder="jordan")) == 3
     path = _coded_file(small, tmp_path, "T01_jordan", [("Gwen", "MIO.SUPV")])  # a comment deleted
     small.import_word_comments([path], coder="jordan")

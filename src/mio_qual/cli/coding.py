@@ -42,8 +42,13 @@ def import_cmd(files: tuple[Path, ...], coder: str | None, codebooks: tuple[str,
         return
     layers = result.layers
     into = f" into layer{'s' if len(layers) > 1 else ''} {', '.join(layers)}" if layers else ""
-    say(f"imported {result.inserted} codings from {len(files)} file(s){escape(into)}; "
-        f"replaced {result.removed} from earlier imports of the same files")
+    if result.unchanged and not result.inserted and not result.removed:
+        say(f"unchanged: the {result.unchanged} codings of {len(files)} file(s){escape(into)} are those the same "
+            "file(s) brought before (nothing written)")
+    else:
+        say(f"imported {result.inserted} codings from {len(files)} file(s){escape(into)}; "
+            f"replaced {result.removed} from earlier imports of the same files"
+            + (f"; {result.unchanged} unchanged (files identical to their earlier import)" if result.unchanged else ""))
     for line in result.notes:
         say(f"  {line}", markup=False)
     for line in result.skipped:

@@ -41,10 +41,13 @@ class CodingImport:
     skipped: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     layers: list[str] = field(default_factory=list)
+    #: Codings of files re-imported unchanged: identical to what they brought before, so nothing
+    #: was written for them and the audit trail has no entry.
+    unchanged: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready summary."""
-        return {"files": self.files, "inserted": self.inserted, "removed": self.removed,
+        return {"files": self.files, "inserted": self.inserted, "removed": self.removed, "unchanged": self.unchanged,
                 "skipped": self.skipped, "notes": self.notes, "layers": self.layers}
 
     def _add(self, files: Iterable[dict[str, Any]], inserted: int, removed: int, skipped: Iterable[str] = ()) -> None:
@@ -56,6 +59,7 @@ class CodingImport:
     def add_word(self, done: "DocxImport") -> None:
         """Count what an import of Word comments did."""
         self._add(done.files, done.inserted, done.removed, done.skipped)
+        self.unchanged += done.unchanged
         self.notes.extend(done.warnings)
         if done.suggestions_not_reviewed:
             self.notes.append(f"{done.suggestions_not_reviewed} suggestions not reviewed "
@@ -68,6 +72,7 @@ class CodingImport:
     def add_sheets(self, done: "SheetImport") -> None:
         """Count what an import of coding and reconciliation sheets did."""
         self._add(done.files, done.inserted, done.removed, done.skipped)
+        self.unchanged += done.unchanged
         self.notes.extend(done.warnings)
         for decision in done.decisions:
             self._add([{"file": decision.file, "coder": decision.into, "codings": decision.inserted,

@@ -32,6 +32,9 @@ class WriteResult:
     inserted: int
     removed: int
     source_file: str | None
+    #: Codings of a re-imported file identical to those it brought before: nothing was written
+    #: (inserted and removed are 0) and nothing was added to the audit trail.
+    unchanged: int = 0
 
 
 @dataclass(frozen=True)

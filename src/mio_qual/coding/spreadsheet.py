@@ -156,6 +156,8 @@ class SheetImport:
     removed: int = 0
     skipped: list[str] = field(default_factory=list)
     decisions: list[Any] = field(default_factory=list)
+    #: Codings of files re-imported unchanged (nothing written for them).
+    unchanged: int = 0
     warnings: list[str] = field(default_factory=list)
 
 
@@ -416,8 +418,9 @@ class CodingSheets:
         for write, done in zip(writes, written):
             result.inserted += done.inserted
             result.removed += done.removed
+            result.unchanged += done.unchanged
             result.files.append({"file": str(write.source_file), "coder": write.coder, "codings": done.inserted,
-                                 "removed": done.removed})
+                                 "removed": done.removed, "unchanged": done.unchanged})
         return result
 
 

@@ -724,6 +724,8 @@ class DocxImport:
         before and replaced), aligned (whether its text had to be aligned).
     inserted, removed : int
         Codings written, and codings of earlier imports of the same files replaced.
+    unchanged : int
+        Codings of files re-imported unchanged (nothing written for them).
     skipped : list of str
         Problems skipped with ``skip_problems`` (one line each).
     suggestions_not_reviewed : int
@@ -738,6 +740,7 @@ class DocxImport:
     inserted: int = 0
     removed: int = 0
     skipped: list[str] = field(default_factory=list)
+    unchanged: int = 0
     suggestions_not_reviewed: int = 0
     suggestions_accepted: int = 0
     replies: int = 0
@@ -954,12 +957,14 @@ class WordComments:
         for (path, tid, info), done in zip(self.files, written):
             result.inserted += done.inserted
             result.removed += done.removed
+            result.unchanged += done.unchanged
             result.suggestions_not_reviewed += info["not_reviewed"]
             result.suggestions_accepted += info["accepted"]
             result.replies += info["replies"]
             result.warnings.extend(info["warnings"])
             result.files.append({"file": str(path), "transcript_id": tid, "comments": info["comments"],
-                                 "codings": done.inserted, "removed": done.removed, "aligned": info["aligned"]})
+                                 "codings": done.inserted, "removed": done.removed, "unchanged": done.unchanged,
+                                 "aligned": info["aligned"]})
         return result
 
 

@@ -339,6 +339,17 @@ class CodingMixin(ProjectBase):
             if codebook is not None:
                 self._keep_codebook(codebook)
                 version = codebook.version
+            if replace == "file" and source_name is not None and not grouped:
+                unique = list(unique)
+                same = self._same_as_stored(unique, coder=coder, source_name=source_name, version=version)
+                if same:  # the same file again: nothing to write, nothing for the audit trail
+                    covered = set(covers or ()) | {c.transcript_id for c in unique}
+                    had = store_imports.read_coverage(self.store, [coder])
+                    had = had[(had["kind"] == "returned") & (had["source"] == source_name)]
+                    if set(had["transcript_id"]) != covered:  # the transcripts it lists changed (the seen rule)
+                        store_imports.replace_returned(self.store, coder=coder, source=source_name, origin=origin,
+                                                       transcript_ids=covered, at=now_iso())
+                    return WriteResult(coder=coder, inserted=0, removed=0, source_file=source_name, unchanged=same)
             if replace == "file" and source_name is not None:
                 removed = store_codings.delete_codings(self.store, coder=coder, source_file=source_name)
             elif replace == "layer":
@@ -363,6 +374,29 @@ class CodingMixin(ProjectBase):
                 "origin": origin, "source_file": source_name, "inserted": inserted, "removed": removed,
                 "transcripts": sorted(written), **(detail or {})})
         return WriteResult(coder=coder, inserted=inserted, removed=removed, source_file=source_name)
+
+    def _same_as_stored(self, codings: "list[Coding]", *, coder: str, source_name: str,
+                        version: str | None) -> int:
+        """How many codings ``codings`` are when they equal those ``source_name`` brought into the
+        layer before (same spans, codes, memos, origin, codebook version ...), else 0."""
+        from ..coding.layers import coding_records
+
+        if not codings:
+            return 0
+        fields = ("transcript_id", "start", "end", "code", "origin", "memo", "codebook_version", "probability",
+                  "evidence", "unit")
+        stored = store_codings.read_codings(self.store, coder=coder, source_file=source_name, columns=fields,
+                                            ordered=False)
+        if len(stored) != len(codings):
+            return 0
+
+        def key(row: "Mapping[str, Any]") -> tuple[str, ...]:
+            return tuple("" if row[f] is None or row[f] != row[f] else str(row[f]) for f in fields)
+
+        new = sorted(key(r) for r in coding_records(codings, created="", codebook_version=version,
+                                                    source_name=source_name))
+        old = sorted(key(r) for r in stored.to_dict("records"))
+        return len(codings) if new == old else 0
 
     def delete_layer(self, coder: str, origin: str | None = None,
                      confirm: Callable[[int], bool] | None = None) -> int:

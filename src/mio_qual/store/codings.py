@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # pragma: no cover
 CODING_FIELDS = ("id", "transcript_id", "start", "end", "code", "coder", "origin", "created", "memo",
                  "codebook_version", "source_file", "probability", "evidence", "unit")
 _WRITTEN = CODING_FIELDS[1:]
-_FILTERS = ("coder", "origin", "transcript_id", "code")
+_FILTERS = ("coder", "origin", "transcript_id", "code", "source_file")
 
 
 def _as_list(value: str | Sequence[str] | None) -> list[str] | None:
@@ -43,13 +43,14 @@ def _where(filters: Mapping[str, str | Sequence[str] | None]) -> tuple[str, list
 def read_codings(store: "Store", *, coder: str | Sequence[str] | None = None,
                  origin: str | Sequence[str] | None = None, transcript_id: str | Sequence[str] | None = None,
                  code: str | Sequence[str] | None = None, columns: Sequence[str] = CODING_FIELDS,
-                 ordered: bool = True, categories: bool = False) -> "pd.DataFrame":
+                 ordered: bool = True, categories: bool = False,
+                 source_file: str | Sequence[str] | None = None) -> "pd.DataFrame":
     """Codings as stored, one row each, sorted by transcript, start, end, code, coder and id.
 
     Parameters
     ----------
     store : Store
-    coder, origin, transcript_id, code : str or sequence of str, optional
+    coder, origin, transcript_id, code, source_file : str or sequence of str, optional
         Keep only rows whose column is one of these values (an empty sequence keeps none).
     columns : sequence of str
         Columns to read, from :data:`CODING_FIELDS`.
@@ -70,7 +71,8 @@ def read_codings(store: "Store", *, coder: str | Sequence[str] | None = None,
     unknown = set(columns) - set(CODING_FIELDS)
     if unknown:
         raise ValueError(f"unknown coding columns: {sorted(unknown)}")
-    where, params = _where({"coder": coder, "origin": origin, "transcript_id": transcript_id, "code": code})
+    where, params = _where({"coder": coder, "origin": origin, "transcript_id": transcript_id, "code": code,
+                            "source_file": source_file})
     order = " ORDER BY transcript_id, start, end, code, coder, id" if ordered else ""
     cursor = store.connection.execute(f"SELECT {', '.join(columns)} FROM codings{where}{order}", params)
     repeated = ("transcript_id", "code", "coder", "origin", "codebook_version", "source_file", "unit")
