@@ -163,6 +163,8 @@ def test_two_sites_code_one_shared_project(cluster, tmp_path: Path) -> None:  # 
     write_sheet(birch / "sage.csv", corrected)  # the same file, corrected: it replaces what it brought before
     _, err = run("--project", "trial-sage", "coding", "import", "sage.csv", "--coder", "sage", cwd=birch)
     assert "imported 12 codings" in err and "replaced 11" in err
+    _, err = run("--project", "trial-sage", "coding", "import", "sage.csv", "--coder", "sage", cwd=birch)
+    assert "unchanged: the 12 codings" in " ".join(err.split()) and "replaced" not in err, err  # B9, on the server
 
     # blinding: sage sees only their own layer, and is told why rowan's is not there
     out, _ = run("--project", "trial-sage", "coding", "list", "--format", "csv", cwd=birch)
