@@ -221,3 +221,17 @@ def test_quotes_picked_with_masks_equal_walking_every_row(rows, k, spread) -> No
     chosen = _best_first(excerpts, k, spread)
     assert picked[["case_id", "speaker_id", "start", "text"]].values.tolist() == \
         excerpts.loc[chosen, ["case_id", "speaker_id", "start", "text"]].values.tolist()
+
+
+@given(spans=st.lists(st.tuples(st.integers(0, 40), st.integers(0, 10)).map(lambda p: (p[0], p[0] + p[1])),
+                      max_size=12),
+       query=st.tuples(st.integers(0, 45), st.integers(0, 10)).map(lambda p: (p[0], p[0] + p[1])))
+def test_a_linked_excerpt_overlaps_the_united_direct_spans_as_it_overlaps_any_of_them(spans, query):
+    """One bisection over the united spans answers what a walk over every direct span answers
+    (touching spans and empty spans included: ``s < end and start < e``)."""
+    from mio_qual.mixed.evidence import _overlapping_united, _overlaps
+
+    starts, ends = _overlapping_united(spans)
+    assert ends == sorted(ends)
+    start, end = query
+    assert _overlaps(starts, ends, start, end) == any(s < end and start < e for s, e in spans)

@@ -332,6 +332,28 @@ def _speakers_at(spans: "pd.DataFrame", turns: "pd.DataFrame") -> list[str | Non
     return [labels[i] if i >= 0 else None for i in pick.tolist()]
 
 
+def _overlapping_united(spans: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
+    """``spans`` sorted and united where they overlap (not where they only touch): starts and ends, both
+    ascending, so one bisection answers whether a span overlaps any of them (:func:`_overlaps`)."""
+    starts: list[int] = []
+    ends: list[int] = []
+    for start, end in sorted(spans):
+        if ends and start < ends[-1]:
+            ends[-1] = max(ends[-1], end)
+        else:
+            starts.append(start)
+            ends.append(end)
+    return starts, ends
+
+
+def _overlaps(starts: list[int], ends: list[int], start: int, end: int) -> bool:
+    """Whether ``[start, end)`` overlaps a span of :func:`_overlapping_united`'s (``s < end and start < e``)."""
+    from bisect import bisect_right
+
+    k = bisect_right(ends, start)  # the first span ending after ``start``: the earliest that can overlap
+    return k < len(starts) and starts[k] < end
+
+
 def _count_once(linked: list[tuple[Any, ...]], direct: "pd.DataFrame") -> list[tuple[Any, ...]]:
     """The linked excerpts (rows of :data:`EVIDENCE_COLUMNS`) to keep: not those already counted in their cell,
     overlapping ones merged.
@@ -351,8 +373,8 @@ def _count_once(linked: list[tuple[Any, ...]], direct: "pd.DataFrame") -> list[t
             spans.setdefault((case, construct, tid), []).append((start, end))
     out: list[tuple[Any, ...]] = []
     for key, rows in cells.items():
-        taken = spans.get(key, [])
-        kept = [r for r in rows if not any(s < r[8] and r[7] < e for s, e in taken)]
+        starts, ends = _overlapping_united(spans.get(key, []))
+        kept = [r for r in rows if not _overlaps(starts, ends, r[7], r[8])]
         kept.sort(key=lambda r: (r[7], -r[8]))
         merged: list[list[Any]] = []
         for r in kept:
