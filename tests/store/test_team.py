@@ -186,3 +186,19 @@ def test_a_coder_cannot_delete_a_released_layer(team) -> None:  # type: ignore[n
         coders["jordan"].delete_layer("casey", confirm=lambda n: True)
     assert len(lead.codings(coder="casey")) == n_casey
     assert "delete layer" not in set(lead.log()["action"])
+
+
+def test_a_coder_is_refused_the_reports_that_read_every_layer(team, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # a coder's study report left out the consensus and unreleased layers without a word ("24 codings in 2
+    # layers" against the lead's 40 in 3)
+    lead, coders = team
+    jordan = coders["jordan"]
+    with pytest.raises(InputError, match="the study report reads every coding layer, and you are connected as "
+                                         "jordan, a coder"):
+        jordan.report_study(tmp_path / "study.docx", charts=False)
+    with pytest.raises(InputError, match=r"the themes report \(by default\) reads every coding layer"):
+        jordan.report_themes(tmp_path / "themes.docx", charts=False)
+    assert not (tmp_path / "study.docx").exists() and not (tmp_path / "themes.docx").exists()
+    # their own layer, named, is theirs to read; the lead reads every layer
+    assert jordan.report_themes(tmp_path / "mine.docx", layer="jordan", charts=False).path.exists()
+    assert lead.report_themes(tmp_path / "all.docx", charts=False).path.exists()

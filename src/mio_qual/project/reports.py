@@ -388,10 +388,21 @@ class ReportsMixin(ProjectBase):
         -------
         ReportResult
             The document written, its figures and tables, and the sections left out for want of data.
+
+        Raises
+        ------
+        InputError
+            On a shared server, when a coder (not the lead) asks for the default layers: a coder's role
+            reads only their own and released layers, so the report would leave the others out unseen.
         """
         from ..reports.documents import check_path, themes_report
 
         check_path(out)
+        if layer is None and getattr(self.store, "backend", "sqlite") == "postgresql":
+            from ..store import team
+
+            team.require_every_layer(self.store, "the themes report (by default)",
+                                     also=", or name the layers you can read (--themes-coders)")
         info = self.constructs()  # type: ignore[attr-defined]
         inputs = self._report_inputs(redact, mask_sites, themes=self._themes_data(layer, info), constructs=info)
         return themes_report(inputs, out, max_quotes=max_quotes, charts=charts, title=title)
@@ -525,12 +536,22 @@ class ReportsMixin(ProjectBase):
         -------
         ReportResult
             The main document, figures, tables and the sections left out for want of data.
+
+        Raises
+        ------
+        InputError
+            On a shared server, when the connected role is a coder, not the lead: a coder's role reads only
+            their own and released layers, so the report would leave the others (the consensus) out unseen.
         """
         from ..errors import InputError
         from ..reports.documents import check_path
         from ..reports.study import study_report
 
         check_path(out)
+        if getattr(self.store, "backend", "sqlite") == "postgresql":  # a coder's role would read part of the study
+            from ..store import team
+
+            team.require_every_layer(self.store, "the study report")
         with self._reading_once():  # the layers' facts, counts and codings: read once for every section
             evaluations = list(autocode) if autocode is not None else self.autocode_evaluations(
                 evaluate_model=evaluate_model)

@@ -117,12 +117,17 @@ def _grant(store: "PostgresStore", role: str) -> None:
             raw.execute(sql.SQL("GRANT INSERT, UPDATE, DELETE ON {} TO {}").format(sql.Identifier(table), who))
 
 
-def require_lead(store: "PostgresStore") -> str:
-    """The connected role, when it is the project's lead (owner of its tables); else refuse."""
-    raw = store.connection.raw
-    role, owner, superuser = raw.execute(
+def _roles(store: "PostgresStore") -> tuple[str, str, bool]:
+    """The connected role, the owner of the project's tables (the lead) and whether the role is a superuser."""
+    role, owner, superuser = store.connection.raw.execute(
         "SELECT current_user, (SELECT tableowner FROM pg_tables WHERE schemaname = current_schema()"
         " AND tablename = 'codings'), (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)").fetchone()
+    return str(role), str(owner), bool(superuser)
+
+
+def require_lead(store: "PostgresStore") -> str:
+    """The connected role, when it is the project's lead (owner of its tables); else refuse."""
+    role, owner, superuser = _roles(store)
     if role != owner and not superuser:
         raise InputError(f"only the project lead ({owner}) can do this; you are connected as {role}",
                          path=store.path, hint="ask the lead")
@@ -136,19 +141,28 @@ def refuse_hidden(store: "PostgresStore", layers: Sequence[str]) -> None:
     layer looks empty, which "has no codings" would misreport. A coder cannot tell a blinded
     layer from one that does not exist, and the message does not tell them either.
     """
-    raw = store.connection.raw
-    role, owner, superuser = raw.execute(
-        "SELECT current_user, (SELECT tableowner FROM pg_tables WHERE schemaname = current_schema()"
-        " AND tablename = 'codings'), (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)").fetchone()
+    role, owner, superuser = _roles(store)
     if role == owner or superuser:
         return
-    released = {row[0] for row in raw.execute("SELECT layer FROM team_released").fetchall()}
+    released = {row[0] for row in store.connection.raw.execute("SELECT layer FROM team_released").fetchall()}
     hidden = [layer for layer in layers if layer != role and layer not in released]
     if hidden:
         raise InputError(f"no codings of {', '.join(hidden)} that you can read: you are connected as {role}, and a "
                          "coder reads another coder's layer only after the lead releases it", path=store.path,
                          hint=f"ask the lead to compare the layers, or to release them (mio-qual team release "
                               f"{' '.join(hidden)})")
+
+
+def require_every_layer(store: "PostgresStore", what: str, also: str = "") -> None:
+    """Refuse ``what`` to a coder: it reads every coding layer, and a coder's role reads only their own
+    layer and those the lead released, so the document would differ from the lead's without saying so
+    (the consensus layer, for one, would be missing from it). ``also`` is added to the hint."""
+    role, owner, superuser = _roles(store)
+    if role == owner or superuser:
+        return
+    raise InputError(f"{what} reads every coding layer, and you are connected as {role}, a coder who reads only "
+                     "their own layer and those the lead released: it would leave the others out without saying so",
+                     path=store.path, hint=f"ask the lead ({owner}) to write it{also}")
 
 
 def require_own_or_lead(store: "PostgresStore", layers: Sequence[str], action: str) -> str:
@@ -224,5 +238,5 @@ def set_audit_trigger(store: "PostgresStore", enabled: bool) -> None:
 
 
 __all__ = ["LAYER_TABLES", "CODER_WRITES", "OWN_ROW_TABLES", "install", "add_coder", "release", "members",
-           "refuse_hidden", "require_lead", "require_own_or_lead"]
+           "refuse_hidden", "require_every_layer", "require_lead", "require_own_or_lead"]
 
