@@ -475,10 +475,20 @@ class ReportsMixin(ProjectBase):
         -------
         ReportResult
             The document written, its figures and tables, and the sections left out for want of data.
+
+        Raises
+        ------
+        InputError
+            On a shared server, when the connected role is a coder, not the lead: a coder's role reads only
+            their own and released layers and ratings, so the displays would leave the others out unseen.
         """
         from ..reports.documents import check_path, joint_report
 
         check_path(out)
+        if getattr(self.store, "backend", "sqlite") == "postgresql":  # ratings and evidence of every layer
+            from ..store import team
+
+            team.require_every_layer(self.store, "the joint displays report")
         inputs = self._report_inputs(redact, mask_sites, joint=self._joint_data(outcome, by, rater, fit))
         return joint_report(inputs, out, charts=charts, export=export, title=title)
 
