@@ -110,3 +110,11 @@ def test_a_services_own_closing_line_is_nobodys_turn(tmp_path: Path) -> None:
     t = read_transcript(teams, sentences=False)
     assert speech(t) == [("Jane Doe", "Hello everyone."), ("John Smith", "Hi. We had no private room again."),
                          ("Jane Doe", "We are back.")]
+    # a participant's own last line that ends so, unpunctuated, is their words, not the service's
+    said = write(tmp_path, "said.txt", "Jane Doe   0:03\nHello everyone.\n\nJohn Smith   0:10\nThe recorder broke\n"
+                                       "and then we stopped transcription\n\nJane Doe   2:05\nWe are back.\n")
+    assert speech(read_transcript(said, sentences=False))[1] == (
+        "John Smith", "The recorder broke\nand then we stopped transcription")
+    initial = write(tmp_path, "initial.txt", teams.read_text(encoding="utf-8").replace(
+        "Jane Doe stopped", "Jane Q. Doe stopped"))  # a name with an initial is still the service's line
+    assert speech(read_transcript(initial, sentences=False)) == speech(t)

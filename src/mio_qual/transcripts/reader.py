@@ -46,8 +46,11 @@ _UNSUPPORTED_HINTS = {
 }
 _WS = " \t\n"
 #: A line a transcription service writes after the speech, which is nobody's words: Otter's footer,
-#: Teams' "Jane Doe stopped transcription". A turn ends before it.
-_SERVICE_LINE = re.compile(r"[ \t]*(?:Transcribed by https?://otter\.ai|[^\n]{1,80} stopped transcription)[ \t]*")
+#: Teams' "Jane Doe stopped transcription". A turn ends before it. The name is one to five words, each
+#: capitalised (an initial may carry its stop), so a participant's own unpunctuated line such as "and then
+#: we stopped transcription" stays their words.
+_SERVICE_LINE = re.compile(r"[ \t]*(?:Transcribed by https?://otter\.ai"
+                           r"|(?:[^\W\d_a-z][\w'\u2019.-]*[ \t]+){1,5}stopped transcription)[ \t]*")
 
 
 def skip_reason(path: str | Path) -> str | None:
