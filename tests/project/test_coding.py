@@ -176,3 +176,22 @@ def test_code_matrix_rows_are_agreements_units_unless_the_interviewer_is_include
     assert sorted(inputs.segments["segment_id"]) == sorted(sentences.index)  # the same units as agreement
     assert project.code_matrix(unit="transcript").loc["T01", "IS.J2"] == 1  # whole transcripts: no filter
     project.close()
+
+
+def test_each_coding_names_its_speaker_by_study_id_and_role(tmp_path):
+    """codings() gave only the transcript's own speaker label (a name where a caption file holds one);
+    it now carries the roster's study id and role of the turn each coding starts in."""
+    from helpers.mixed import CODINGS, add_codings, write_study
+
+    project = Project.create(tmp_path / "study")
+    project.import_transcripts([write_study(tmp_path / "files")])
+    add_codings(project)
+    frame = project.codings()
+    assert len(frame) == len(CODINGS)
+    got = {(r.transcript_id, r.coder, r.code, r.speaker, r.study_id, r.speaker_role)
+           for r in frame.itertuples() if r.transcript_id in ("T1", "T3", "T4")}
+    assert ("T1", "jordan", "MIO.SUPV", "R", "S01", "counselor") in got
+    assert ("T3", "jordan", "IS.J2", "Participant 1", "S03", "counselor") in got
+    assert ("T3", "casey", "IS.J2", "Participant 2", "S04", "counselor") in got
+    assert ("T4", "casey", "MIO.SUPV", "R", "S05", "supervisor") in got
+    project.close()

@@ -172,8 +172,10 @@ class CodingMixin(ProjectBase):
         -------
         pandas.DataFrame
             Columns of :data:`mio_qual.coding.queries.CODING_COLUMNS` (see
-            :func:`mio_qual.coding.queries.annotate_codings`), sorted by transcript, start,
-            end, code, coder.
+            :func:`mio_qual.coding.queries.annotate_codings`), then ``study_id`` and
+            ``speaker_role`` of the turn the coding starts in (how reports quote a speaker; the
+            ``speaker`` label is the transcript's own and may be a name), sorted by transcript,
+            start, end, code, coder.
         """
         from ..coding.queries import annotate_codings
 
@@ -185,7 +187,9 @@ class CodingMixin(ProjectBase):
         texts = {tid: self.text(tid) for tid in ids} if few else self.texts()
         turns = self._segments_for("turn", ids, one_by_one=few)
         clinics = dict(zip(turns["transcript_id"], turns["clinic"]))  # every transcript has a turn
-        return annotate_codings(rows, texts, turns, self._segments_for("sentence", ids, one_by_one=few), clinics)
+        frame = annotate_codings(rows, texts, turns, self._segments_for("sentence", ids, one_by_one=few), clinics)
+        who = turns.set_index("segment_id")[["study_id", "speaker_role"]]
+        return frame.join(who, on="turn_id")
 
     def code_matrix(self, unit: str = "turn", coder: str | Sequence[str] | None = None,
                     codes: Sequence[str] | None = None, min_overlap: int = 1,
