@@ -72,7 +72,9 @@ def test_eight_coders_importing_at_once_lose_and_double_nothing(pg_cluster, pg_u
             assert mine.equals(first), coder
 
 
-def test_a_client_killed_in_the_middle_of_an_import_leaves_nothing(pg_url: str, tmp_path: Path) -> None:
+def _import_waiting_inside_its_transaction(pg_url: str, tmp_path: Path) -> tuple:
+    """A lead's project, a session locking ``segments`` and a ``mio-qual import`` of the sample that holds
+    the writer lock and waits inside its transaction for that lock: (process, blocker, watcher, its pid row)."""
     Project.create(tmp_path / "lead", database=pg_url).close()
     blocker = admin(pg_url)
     blocker.execute("BEGIN")
@@ -80,15 +82,19 @@ def test_a_client_killed_in_the_middle_of_an_import_leaves_nothing(pg_url: str, 
     run = cli("--project", str(tmp_path / "lead"), "import", str(SAMPLE))
     watcher = admin(pg_url)
     deadline = time.monotonic() + 120
-    while True:  # wait until the import holds the writer lock and waits inside its transaction
+    while True:
         row = watcher.execute(
             "SELECT a.pid FROM pg_stat_activity a JOIN pg_locks l ON l.pid = a.pid AND l.locktype = 'advisory'"
             " AND l.granted WHERE a.application_name = 'mio-qual' AND a.wait_event_type = 'Lock'"
             " AND a.xact_start IS NOT NULL").fetchone()
         if row:
-            break
+            return run, blocker, watcher, row
         assert run.poll() is None and time.monotonic() < deadline, "the import never reached the segments"
         time.sleep(0.05)
+
+
+def test_a_client_killed_in_the_middle_of_an_import_leaves_nothing(pg_url: str, tmp_path: Path) -> None:
+    run, blocker, watcher, row = _import_waiting_inside_its_transaction(pg_url, tmp_path)
     inserted = watcher.execute("SELECT n_tup_ins FROM pg_stat_xact_user_tables WHERE relname = 'transcripts'")
     run.kill()
     run.wait()
@@ -107,22 +113,7 @@ def test_a_client_killed_in_the_middle_of_an_import_leaves_nothing(pg_url: str, 
 def test_a_server_ending_the_session_mid_import_is_one_line_and_changes_nothing(pg_url: str, tmp_path: Path) -> None:
     # the server restarting, or an administrator ending the session, in the middle of a command
     # was "error: internal error: AdminShutdown ... please report it", exit code 1
-    Project.create(tmp_path / "lead", database=pg_url).close()
-    blocker = admin(pg_url)
-    blocker.execute("BEGIN")
-    blocker.execute("LOCK TABLE segments IN ACCESS EXCLUSIVE MODE")  # the import stops at its first segment
-    run = cli("--project", str(tmp_path / "lead"), "import", str(SAMPLE))
-    watcher = admin(pg_url)
-    deadline = time.monotonic() + 120
-    while True:  # wait until the import waits inside its transaction, after its writer lock
-        row = watcher.execute(
-            "SELECT a.pid FROM pg_stat_activity a JOIN pg_locks l ON l.pid = a.pid AND l.locktype = 'advisory'"
-            " AND l.granted WHERE a.application_name = 'mio-qual' AND a.wait_event_type = 'Lock'"
-            " AND a.xact_start IS NOT NULL").fetchone()
-        if row:
-            break
-        assert run.poll() is None and time.monotonic() < deadline, "the import never reached the segments"
-        time.sleep(0.05)
+    run, blocker, watcher, row = _import_waiting_inside_its_transaction(pg_url, tmp_path)
     watcher.execute("SELECT pg_terminate_backend(%s)", row)
     _, err = run.communicate(timeout=120)
     blocker.execute("COMMIT")
