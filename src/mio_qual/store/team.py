@@ -50,11 +50,8 @@ DROP POLICY IF EXISTS any_entry ON audit;
 CREATE POLICY any_entry ON audit FOR INSERT WITH CHECK (true)
 """
 
-_LAYER_POLICIES = """
-ALTER TABLE {table} ENABLE ROW LEVEL SECURITY;
-DROP POLICY IF EXISTS read_own_or_released ON {table};
-CREATE POLICY read_own_or_released ON {table} FOR SELECT
-    USING ({column} = current_user OR {column} IN (SELECT layer FROM team_released));
+#: A coder writes, changes and deletes only rows under their own name (the column ``{column}``).
+_WRITE_OWN = """
 DROP POLICY IF EXISTS insert_own ON {table};
 CREATE POLICY insert_own ON {table} FOR INSERT WITH CHECK ({column} = current_user);
 DROP POLICY IF EXISTS update_own ON {table};
@@ -63,17 +60,16 @@ DROP POLICY IF EXISTS delete_own ON {table};
 CREATE POLICY delete_own ON {table} FOR DELETE USING ({column} = current_user)
 """
 
+_LAYER_POLICIES = """
+ALTER TABLE {table} ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS read_own_or_released ON {table};
+CREATE POLICY read_own_or_released ON {table} FOR SELECT
+    USING ({column} = current_user OR {column} IN (SELECT layer FROM team_released));""" + _WRITE_OWN
+
 _OWN_ROW_POLICIES = """
 ALTER TABLE {table} ENABLE ROW LEVEL SECURITY;
 DROP POLICY IF EXISTS read_all ON {table};
-CREATE POLICY read_all ON {table} FOR SELECT USING (true);
-DROP POLICY IF EXISTS insert_own ON {table};
-CREATE POLICY insert_own ON {table} FOR INSERT WITH CHECK ({column} = current_user);
-DROP POLICY IF EXISTS update_own ON {table};
-CREATE POLICY update_own ON {table} FOR UPDATE USING ({column} = current_user) WITH CHECK ({column} = current_user);
-DROP POLICY IF EXISTS delete_own ON {table};
-CREATE POLICY delete_own ON {table} FOR DELETE USING ({column} = current_user)
-"""
+CREATE POLICY read_all ON {table} FOR SELECT USING (true);""" + _WRITE_OWN
 
 AUDIT_TRIGGER = "mio_qual_audit_role"
 
