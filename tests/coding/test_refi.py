@@ -156,6 +156,84 @@ def test_reimport_matches_stored_transcripts_and_replaces_its_own_codings(coded,
     assert len(codings_of(coded)) == len(before) + 1
 
 
+def test_the_same_file_imported_again_is_unchanged_and_writes_nothing(coded, codebook, tmp_path):
+    """Issue 21 / B9 for .qdpx: an identical re-import replaced every coding and added an audit entry."""
+    from click.testing import CliRunner
+
+    from mio_qual.cli.main import _group as cli
+
+    out = tmp_path / "study.qdpx"
+    coded.export_qdpx(out)
+    fresh = Project.create(tmp_path / "fresh")
+    first = fresh.import_qdpx(out, codebook=codebook)
+    assert first.n_codings == 8 and not first.unchanged
+    entries, state = len(fresh.log()), project_state(fresh.folder)
+    again = fresh.import_qdpx(out, codebook=codebook)
+    assert again.unchanged and again.n_codings == 0
+    assert {w.coder: (w.inserted, w.removed, w.unchanged) for w in again.writes} == {"AB": (0, 0, 5), "CD": (0, 0, 3)}
+    assert "unchanged since its last import" in again.lines()[0]
+    assert len(fresh.log()) == entries and project_state(fresh.folder) == state
+    fresh.close()
+    said = CliRunner().invoke(cli, ["--project", str(tmp_path / "fresh"), "coding", "import", str(out)])
+    assert said.exit_code == 0, said.output
+    assert "unchanged: the 8 codings of 1 file(s) into layers AB, CD are those the same file(s) brought before" \
+        in " ".join(said.output.split()) and "replaced" not in said.output
+    fresh = Project.open(tmp_path / "fresh")
+    assert len(fresh.log()) == entries and project_state(fresh.folder) == state
+    # what the file brought, changed in the project: the same file writes it back
+    fresh.store.connection.execute("UPDATE codings SET memo = 'edited' WHERE coder = 'CD'")
+    fresh.store.connection.commit()
+    back = fresh.import_qdpx(out, codebook=codebook)
+    assert not back.unchanged and {w.coder: (w.inserted, w.removed) for w in back.writes} == {"AB": (5, 5), "CD": (3, 3)}
+    assert "edited" not in set(fresh.codings()["memo"].dropna())
+    fresh.delete_layer("AB")
+    assert not fresh.import_qdpx(out, codebook=codebook).unchanged and len(fresh.codings(coder="AB")) == 5
+    fresh.close()
+
+
+def test_a_file_differing_only_in_a_guid_or_a_note_is_written(coded, codebook, tmp_path):
+    out = tmp_path / "study.qdpx"
+    coded.export_qdpx(out)
+    fresh = Project.create(tmp_path / "fresh")
+    fresh.import_qdpx(out, codebook=codebook)
+    with zipfile.ZipFile(out) as archive:
+        members = {n: archive.read(n) for n in archive.namelist()}
+    qde = members["project.qde"].decode("utf-8")
+    guid = re.search(r'<PlainTextSelection guid="([^"]+)"', qde).group(1)
+    members["project.qde"] = qde.replace(guid, "00000000-0000-4000-8000-0000000000aa").encode("utf-8")
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    entries = len(fresh.log())
+    result = fresh.import_qdpx(out, codebook=codebook)
+    assert not result.unchanged and result.n_codings == 8 and len(fresh.log()) > entries
+    assert fresh.import_qdpx(out, codebook=codebook).unchanged
+    fresh.close()
+
+
+def test_a_coding_twice_in_the_file_is_written_once_and_found_unchanged(coded, codebook, tmp_path):
+    """The doubles are found in the scratch database (issue 21), not by holding a transcript's codings."""
+    out = tmp_path / "study.qdpx"
+    coded.export_qdpx(out, coders=["AB"])
+    with zipfile.ZipFile(out) as archive:
+        members = {n: archive.read(n) for n in archive.namelist()}
+    qde = members["project.qde"].decode("utf-8")
+    first = qde.index("<PlainTextSelection")
+    selection = qde[first:qde.index("</PlainTextSelection>", first) + len("</PlainTextSelection>")]
+    fresh_guids = iter(f"00000000-0000-4000-8000-{n:012d}" for n in range(1, 10))
+    double = re.sub(r'guid="[^"]+"', lambda m: f'guid="{next(fresh_guids)}"', selection)
+    members["project.qde"] = (qde[:first] + double + qde[first:]).encode("utf-8")
+    doubled = tmp_path / "doubled.qdpx"
+    with zipfile.ZipFile(doubled, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    fresh = Project.create(tmp_path / "fresh")
+    result = fresh.import_qdpx(doubled, codebook=codebook)
+    assert result.n_codings == 5 and len(fresh.codings()) == 5
+    assert fresh.import_qdpx(doubled, codebook=codebook).unchanged
+    fresh.close()
+
+
 def test_coder_option_puts_every_coding_in_one_layer(coded, codebook, tmp_path):
     out = tmp_path / "study.qdpx"
     coded.export_qdpx(out)

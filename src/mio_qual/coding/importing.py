@@ -85,6 +85,7 @@ class CodingImport:
         self._add([{"file": str(path), "codings": done.n_codings, "coders": [w.coder for w in done.writes],
                     "transcripts_added": done.added}],
                   done.n_codings, sum(w.removed for w in done.writes), done.skipped)
+        self.unchanged += sum(w.unchanged for w in done.writes)
         self.notes.extend(done.lines()[:1] + done.warnings)
 
     def skip_locks(self, paths: Iterable[Path]) -> None:

@@ -62,6 +62,9 @@ class LayerWrite:
         ``codings`` come grouped by transcript and are made as they are iterated (a ``.qdpx``
         of millions of selections): they are checked and written as they stream
         (:class:`CheckedCodings`), never held as a list.
+    unique : bool
+        ``codings`` come without doubles (the importer left them out: a ``.qdpx``'s scratch
+        database finds them with SQL), so no transcript's codings are held to find them.
     detail : dict
         More for the audit trail's entry (a reconciliation sheet's decided and undecided rows).
     """
@@ -75,6 +78,7 @@ class LayerWrite:
     covers: tuple[str, ...] = ()
     grouped: bool = False
     detail: dict[str, Any] = field(default_factory=dict)
+    unique: bool = False
 
     @property
     def source_name(self) -> str | None:
@@ -171,6 +175,8 @@ class CheckedCodings:
         The stored texts (their lengths bound the spans).
     codebook : Codebook, optional
     source_file : path, optional
+    unique : bool
+        The codings come without doubles (the caller left them out): none is held to find them.
 
     Raises
     ------
@@ -179,8 +185,10 @@ class CheckedCodings:
     """
 
     def __init__(self, codings: Iterable[Coding], *, coder: str, origin: str, texts: Mapping[str, str],
-                 codebook: "Codebook | None" = None, source_file: str | Path | None = None) -> None:
+                 codebook: "Codebook | None" = None, source_file: str | Path | None = None,
+                 unique: bool = False) -> None:
         _check_layer(coder, origin)
+        self._unique = unique
         self._codings, self._coder, self._origin = codings, coder, origin
         self._texts, self._codebook, self._source_file = texts, codebook, source_file
         self.count = 0
@@ -203,7 +211,8 @@ class CheckedCodings:
             problems += _coding_problems(i, c, self._coder, self._origin, length, self._codebook)
             if problems or c in seen:
                 continue
-            seen[c] = None
+            if not self._unique:
+                seen[c] = None
             self.count += 1
             yield c
         if problems:

@@ -119,6 +119,9 @@ class RefiImportResult:
     metadata_updated: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # problems skipped with skip_problems=True
     warnings: list[str] = field(default_factory=list)
+    #: The file would change nothing (the same file imported again): nothing was written, not even
+    #: to the audit trail; each write says how many codings are unchanged.
+    unchanged: bool = False
 
     @property
     def n_codings(self) -> int:
@@ -128,9 +131,11 @@ class RefiImportResult:
     def lines(self) -> list[str]:
         """A short human summary, one line per fact (for the CLI)."""
         out = [f"{len(self.sources)} source(s): {len(self.added)} imported as new transcripts, "
-               f"{sum(1 for s in self.sources if s.match not in ('new', 'skipped'))} matched to stored ones"]
+               f"{sum(1 for s in self.sources if s.match not in ('new', 'skipped'))} matched to stored ones"
+               + ("; unchanged since its last import: nothing written" if self.unchanged else "")]
         for w in self.writes:
-            out.append(f"coder {w.coder}: {w.inserted} coding(s) written, {w.removed} replaced")
+            out.append(f"coder {w.coder}: {w.unchanged} coding(s) unchanged" if self.unchanged else
+                       f"coder {w.coder}: {w.inserted} coding(s) written, {w.removed} replaced")
         return out
 
 
@@ -399,11 +404,21 @@ class Placed:
     def codings(self, layer: str | None = None, origin: str | None = None) -> Iterator[Coding]:
         """The codings (of one layer and origin when given), grouped by transcript, those dropped left out."""
         rows = self.plan.spill.placed(layer, origin)
-        if self.plan.spill.on_disk:  # one string per distinct value, not one per row read back (the
-            rows = _shared(rows)  # codings of a transcript are held while checked for doubles)
+        if self.plan.spill.on_disk:  # one string per distinct value, not one per row read back
+            rows = _shared(rows)
         for tid, start, end, code, coder, kind, created, memo, *_guids in rows:
             yield Coding(transcript_id=tid, start=start, end=end, code=code, coder=coder, origin=kind, memo=memo,
                          created=created)
+
+    def count(self, layer: str | None = None) -> int:
+        """How many codings (of one layer when given) are written, those dropped left out."""
+        return self.plan.spill.count(layer)
+
+    def drop_doubles(self) -> int:
+        """Leave out each coding equal to one before it (the same coding twice in the file is written once,
+        as :func:`mio_qual.coding.layers.check_codings` writes it), found in the scratch database; call
+        after :func:`drop_known` and before the writes (:func:`layer_writes` says the codings are unique)."""
+        return self.plan.spill.drop_doubles()
 
     def origins(self) -> dict[str, set[str]]:
         """The origins of each layer's codings (those dropped left out)."""
@@ -442,7 +457,8 @@ def layer_writes(plan: QdpxPlan, placed: Placed, before: set[str]) -> list[Layer
         for k, origin in enumerate(sorted(origins.get(layer, ())) or [plan.origin]):
             writes.append(LayerWrite(_LayerCodings(placed, layer, origin), coder=layer, origin=origin,  # type: ignore[arg-type]
                                      source_file=plan.path, replace="file" if k == 0 else "none",
-                                     action="import REFI-QDA project", covers=sources, grouped=True))
+                                     action="import REFI-QDA project", covers=sources, grouped=True,
+                                     unique=True))
     return writes
 
 
@@ -470,6 +486,42 @@ def drop_known(plan: QdpxPlan, placed: Placed, stored: Iterable[tuple[str, int, 
         plan.result.warnings.append(f"{dropped} coding(s) are already in the project (brought by another file); "
                                     "they were not added again")
     return dropped
+
+
+def codings_digest(rows: Iterable[Sequence[Any]]) -> tuple[int, int]:
+    """How many rows, and the sum (modulo 2**128) of each row's 128-bit BLAKE2b digest: the same for
+    the same rows in any order, different (but with a chance of 2**-128) for other rows. An import
+    compares the codings it would write with those stored this way, holding neither."""
+    import hashlib
+
+    count = total = 0
+    for row in rows:
+        text = "\x1f".join("" if v is None or v != v else str(v) for v in row)
+        total += int.from_bytes(hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest(), "little")
+        count += 1
+    return count, total % (1 << 128)
+
+
+def unchanged_layer(placed: Placed, layer: str, stored: Callable[[Sequence[str]], Iterable[Sequence[Any]]],
+                    version: str | None) -> bool:
+    """Whether ``layer``'s codings from the file are those the same file brought before (``stored(columns)``
+    reads those, see :func:`mio_qual.store.codings.source_codings`): same spans, codes, origins, memos and
+    codebook version (what :meth:`~mio_qual.project.Project.write_codings` compares for other coding
+    files), and the same dates when the file dates every coding."""
+    columns = ("transcript_id", "start", "end", "code", "origin", "memo", "codebook_version", "probability",
+               "evidence", "unit", "created")
+    dated = True
+
+    def mine() -> Iterator[tuple[Any, ...]]:
+        nonlocal dated
+        for c in placed.codings(layer):
+            dated &= c.created is not None
+            yield (c.transcript_id, c.start, c.end, c.code, c.origin, c.memo, version, None, None, None, c.created)
+
+    new = codings_digest(mine())
+    if not dated:  # a coding without a date in the file was stored with the time of its import: dates not compared
+        new = codings_digest(row[:-1] for row in mine())
+    return new == codings_digest(row if dated else row[:-1] for row in stored(columns))
 
 
 def refi_objects(plan: QdpxPlan) -> Iterator[tuple[str, str, str, str | None]]:
@@ -1120,4 +1172,4 @@ def _problems_error(problems: list[str], path: Path) -> InputError:
 
 
 __all__ = ["read_qdpx", "QdpxPlan", "match_sources", "new_transcripts", "place_codings", "merge_metadata",
-           "metadata_sources", "layer_writes", "drop_known", "refi_objects", "batches", "audit_detail", "choose_convention", "RefiImportResult", "SourceReport"]
+           "metadata_sources", "layer_writes", "drop_known", "refi_objects", "codings_digest", "unchanged_layer", "batches", "audit_detail", "choose_convention", "RefiImportResult", "SourceReport"]

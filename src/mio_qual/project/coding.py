@@ -155,7 +155,7 @@ class CodingMixin(ProjectBase):
         return self.write_codings(write.codings, coder=write.coder, origin=write.origin,
                                   source_file=write.source_file, codebook=codebook, replace=write.replace,
                                   action=write.action, covers=write.covers, grouped=write.grouped,
-                                  detail=write.detail)
+                                  detail=write.detail, unique=write.unique)
 
     # ------------------------------------------------------------------ reading
     def codings(self, coder: str | Sequence[str] | None = None, origin: str | Sequence[str] | None = None,
@@ -284,7 +284,7 @@ class CodingMixin(ProjectBase):
                       source_file: str | Path | None = None, codebook: "Codebook | None" = None,
                       replace: "ReplaceMode" = "file", action: str = "import codings",
                       covers: Iterable[str] | None = None, grouped: bool = False,
-                      detail: "Mapping[str, Any] | None" = None) -> "WriteResult":
+                      detail: "Mapping[str, Any] | None" = None, unique: bool = False) -> "WriteResult":
         """Check codings and write them into ``coder``'s layer in one transaction.
 
         Parameters
@@ -314,6 +314,9 @@ class CodingMixin(ProjectBase):
             import of millions of codings).
         detail : mapping, optional
             More for the audit trail's entry (see :attr:`mio_qual.coding.layers.LayerWrite.detail`).
+        unique : bool
+            With ``grouped``: the codings come without doubles (see
+            :attr:`mio_qual.coding.layers.LayerWrite.unique`), so none is held to find them.
 
         Returns
         -------
@@ -331,7 +334,7 @@ class CodingMixin(ProjectBase):
         unique: "Iterable[Coding]"
         if grouped:
             unique = checked = CheckedCodings(codings, coder=coder, origin=origin, texts=texts, codebook=codebook,
-                                              source_file=source_file)
+                                              source_file=source_file, unique=unique)
         else:
             rows = list(codings)
             lengths = {tid: len(texts[tid]) for tid in {c.transcript_id for c in rows} if tid in texts}
@@ -713,7 +716,9 @@ class CodingMixin(ProjectBase):
             prepared.plan.release()
 
     def _write_prepared(self, prepared: "_PreparedQdpx") -> "RefiImportResult":
-        """The writes of :meth:`_write_qdpx`, the project state checked."""
+        """The writes of :meth:`_write_qdpx`, the project state checked. A file that would change nothing
+        (the same file imported again: :meth:`_qdpx_unchanged`) writes nothing, not even to the audit trail."""
+        from ..coding.layers import WriteResult
         from ..coding.refi_import import (
             audit_detail,
             batches,
@@ -726,24 +731,65 @@ class CodingMixin(ProjectBase):
 
         plan, book, placed = prepared.plan, prepared.book, prepared.placed
         result = plan.result
-        added = self.add_transcripts(prepared.new)  # type: ignore[attr-defined]
-        result.added.extend(added.added)
-        result.warnings.extend(f"{tid}: {message}" for tid, message in added.warnings)
+        if prepared.new:
+            added = self.add_transcripts(prepared.new)  # type: ignore[attr-defined]
+            result.added.extend(added.added)
+            result.warnings.extend(f"{tid}: {message}" for tid, message in added.warnings)
         stored = {tid: self.transcript(tid) for tid in metadata_sources(plan)}
-        for transcript in merge_metadata(plan, stored):
+        updates = merge_metadata(plan, stored)
+        drop_known(plan, placed, store_codings.coding_keys(self.store, coder=placed.coders, other_than=plan.path.name))
+        placed.drop_doubles()
+        before = store_codings.source_counts(self.store, plan.path.name)
+        writes = layer_writes(plan, placed, set(before))
+        if not prepared.new and not updates and self._qdpx_unchanged(plan, book, placed, writes, before):
+            layers = dict.fromkeys(w.coder for w in writes)
+            result.writes.extend(WriteResult(coder=layer, inserted=0, removed=0, source_file=plan.path.name,
+                                             unchanged=before[layer]) for layer in layers)
+            result.unchanged = True
+            return result
+        for transcript in updates:
             if store_transcripts.update_metadata(self.store, transcript):
                 result.metadata_updated.append(transcript.id)
         if plan.own_codebook:  # the file's own codes are kept, those nobody applied too
             self._keep_codebook(book)
-        drop_known(plan, placed, store_codings.coding_keys(self.store, coder=placed.coders, other_than=plan.path.name))
         for rows in batches(refi_objects(plan)):  # a large project's rows never held at once
             store_refi.put_objects(self.store, rows)
-        before = store_codings.coders_of_source(self.store, plan.path.name)
-        for write in layer_writes(plan, placed, before):  # codings made from the columns as they are written
+        for write in writes:  # codings made from the columns as they are written
             result.writes.append(self._write_layer(write, book))
         self.store.audit("import REFI-QDA project", target=plan.path.name, codebook_version=book.version,
                          detail=audit_detail(result))
         return result
+
+    def _qdpx_unchanged(self, plan: Any, book: "Codebook", placed: Any, writes: "Sequence[LayerWrite]",
+                        before: Mapping[str, int]) -> bool:
+        """Whether a ``.qdpx`` import would change nothing: every layer it writes holds exactly the codings
+        the same file brought before (counted first, then compared by digest:
+        :func:`mio_qual.coding.refi_import.unchanged_layer`), the same transcripts are recorded as
+        returned, its codebook (and the codebook's sets) and every REFI object (GUIDs, notes, sets,
+        sources) are kept already. Nothing is held: the rows are compared as they are read."""
+        from ..coding.importing import codebook_set_rows
+        from ..coding.refi_import import batches, refi_objects, unchanged_layer
+
+        name = plan.path.name
+        layers = list(dict.fromkeys(w.coder for w in writes))
+        if set(before) - set(layers) or any(placed.count(layer) != before.get(layer, 0)
+                                                           for layer in layers):
+            return False
+        kept = bool(layers) or plan.own_codebook  # the codebook is kept by a write, or as the file's own
+        if kept and not store_codebooks.codebook_contents(self.store, [book.version]):
+            return False
+        if kept and book.sets and not store_refi.objects_kept(
+                self.store, codebook_set_rows(book, store_refi.read_objects(self.store, "set"))):
+            return False
+        coverage = store_imports.read_coverage(self.store, layers)
+        coverage = coverage[(coverage["kind"] == "returned") & (coverage["source"] == name)]
+        for write in writes:
+            if set(coverage.loc[coverage["coder"] == write.coder, "transcript_id"]) != set(write.covers):
+                return False
+        if not all(store_refi.objects_kept(self.store, rows) for rows in batches(refi_objects(plan))):
+            return False
+        return all(unchanged_layer(placed, layer, lambda columns, layer=layer: store_codings.source_codings(
+            self.store, coder=layer, source_file=name, columns=columns), book.version) for layer in layers)
 
     # ------------------------------------------------------------------ reconciling
     def reconcile(self, coders: Sequence[str] = ("A", "B"), into: str = "consensus", unit: str = "span",

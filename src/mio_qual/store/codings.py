@@ -98,6 +98,29 @@ def coding_keys(store: "Store", *, coder: Sequence[str], other_than: str,
         last = rows[-1][0]
 
 
+def source_counts(store: "Store", source_file: str) -> dict[str, int]:
+    """How many codings the source file named ``source_file`` brought into each layer."""
+    rows = store.connection.execute("SELECT coder, COUNT(*) FROM codings WHERE source_file = ? GROUP BY coder",
+                                    (source_file,))
+    return {coder: int(n) for coder, n in rows.fetchall()}
+
+
+def source_codings(store: "Store", *, coder: str, source_file: str, columns: Sequence[str],
+                   batch: int = 10_000) -> Iterator[tuple[Any, ...]]:
+    """``columns`` (of :data:`CODING_FIELDS`) of the codings the source file named ``source_file`` brought
+    into ``coder``'s layer, read ``batch`` rows at a time (a re-import compares them without holding them)."""
+    unknown = set(columns) - set(CODING_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown coding columns: {sorted(unknown)}")
+    sql = (f"SELECT id, {', '.join(columns)} FROM codings WHERE coder = ? AND source_file = ? AND id > ?"
+           " ORDER BY id LIMIT ?")
+    last = -1
+    while rows := store.connection.execute(sql, (coder, source_file, last, batch)).fetchall():
+        for row in rows:
+            yield row[1:]
+        last = rows[-1][0]
+
+
 def layer_codings(store: "Store", coder: Sequence[str]) -> "pd.DataFrame":
     """The codings of the layers ``coder`` as an analysis of many codings reads them.
 

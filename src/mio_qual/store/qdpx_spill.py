@@ -198,6 +198,33 @@ class Spill:
             return list(dict.fromkeys((row[4], row[5]) for k, row in enumerate(self._placed) if k not in left_out))
         return self.connection.execute("SELECT DISTINCT coder, origin FROM placed WHERE dropped = 0").fetchall()
 
+    def count(self, coder: str | None = None) -> int:
+        """How many placed rows (of one layer when given) are not left out."""
+        if self.connection is None:
+            left_out = self._dropped
+            return sum(1 for k, row in enumerate(self._placed) if k not in left_out and (coder is None or row[4] == coder))
+        sql, params = "SELECT COUNT(*) FROM placed WHERE dropped = 0", []
+        if coder is not None:
+            sql += " AND coder = ?"
+            params.append(coder)
+        return int(self.connection.execute(sql, params).fetchone()[0])
+
+    def drop_doubles(self) -> int:
+        """Leave out every placed row equal to an earlier one not left out (same transcript, span, code,
+        coder, origin and memo: :class:`mio_qual.coding.model.Coding`'s identity, which leaves out the
+        date); return how many. On disk SQL finds them, so no transcript's codings are held to find
+        them (issue 21); the writes then need no check for doubles."""
+        if self.connection is None:
+            first: dict[tuple[Any, ...], int] = {}
+            before = len(self._dropped)
+            for k, row in enumerate(self._placed):
+                if k not in self._dropped and first.setdefault(row[:6] + (row[7],), k) != k:
+                    self._dropped.add(k)
+            return len(self._dropped) - before
+        return self.connection.execute(
+            "UPDATE placed SET dropped = 1 WHERE dropped = 0 AND n NOT IN (SELECT MIN(n) FROM placed WHERE dropped = 0"
+            " GROUP BY transcript_id, start, end, code, coder, origin, memo)").rowcount
+
     def mark_known(self, known: Iterable[Sequence[Any]]) -> int:
         """Leave out the placed rows whose ``(transcript_id, start, end, code, coder)`` is in ``known``
         (read in batches; in memory, only the placed rows' keys are held); return how many."""

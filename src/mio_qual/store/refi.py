@@ -45,4 +45,22 @@ def read_objects(store: "Store", kind: str) -> dict[str, tuple[str, str | None]]
     return {key: (guid, detail) for key, guid, detail in rows.fetchall()}
 
 
-__all__ = ["KINDS", "put_objects", "read_objects"]
+def objects_kept(store: "Store", rows: Iterable[tuple[str, str, str, str | None]], chunk: int = 500) -> bool:
+    """Whether every ``(kind, key, guid, detail)`` row is kept already with the same GUID and detail
+    (:func:`put_objects` would change nothing); the rows are looked up ``chunk`` keys at a time."""
+    wanted: dict[str, dict[str, tuple[str, str | None]]] = {}
+    for kind, key, guid, detail in rows:
+        wanted.setdefault(kind, {})[key] = (guid, detail)
+    for kind, objects in wanted.items():
+        keys = list(objects)
+        for first in range(0, len(keys), chunk):
+            part = keys[first:first + chunk]
+            found = store.connection.execute(
+                f"SELECT key, guid, detail FROM refi_objects WHERE kind = ? AND key IN ({','.join('?' * len(part))})",
+                [kind, *part]).fetchall()
+            if len(found) != len(part) or any(objects[key] != (guid, detail) for key, guid, detail in found):
+                return False
+    return True
+
+
+__all__ = ["KINDS", "objects_kept", "put_objects", "read_objects"]
