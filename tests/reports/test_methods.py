@@ -58,3 +58,44 @@ def test_undecided_rows_of_a_reconciliation_sheet_are_counted_in_methods_and_aim
     assert f"Each of the {expected} disagreements listed in reconcile_ann_bob.xlsx was decided." in methods
     assert "left undecided" not in methods
     project.close()
+
+
+def test_construct_ratings_methods_describe_each_kind_of_case_apart() -> None:
+    """Audit (session 7): the methods text reported the raters' agreement on the agency ratings only (the
+    alphabetically first kind: 10 ratings, 80% exact) as if it were the clinics' (85 ratings, 67%), said
+    "30 constructs for each of six agency and clinics", and described X as the scale's mixed rating, where
+    Damschroder & Lowery rate balanced mixed influence 0 (X is an opt-in extension)."""
+    import pandas as pd
+
+    from mio_qual.reports.methods import describe_ratings
+    from mio_qual.store.summary import ProjectFacts
+
+    rows = []
+    # clinics c1, c2, three constructs; agency a1, one construct. Differences: c1/B (+1 vs 0), c2/C (rated vs not),
+    # a1/G (-1 vs -2).
+    kim = {("clinic", "c1", "A"): "+1", ("clinic", "c1", "B"): "+1", ("clinic", "c1", "C"): "-1",
+           ("clinic", "c2", "A"): "0", ("clinic", "c2", "B"): "+2", ("clinic", "c2", "C"): "+1",
+           ("agency", "a1", "G"): "-1"}
+    lee = dict(kim)
+    lee[("clinic", "c1", "B")], lee[("clinic", "c2", "C")], lee[("agency", "a1", "G")] = "0", None, "-2"
+    for rater, given in (("kim", kim), ("lee", lee)):
+        rows += [(rater, kind, case, construct, rating, "ratings.csv") for (kind, case, construct), rating in given.items()]
+    rows += [("consensus", kind, case, construct, rating, "reconciliation.csv")
+             for (kind, case, construct), rating in kim.items()]
+
+    def table(kind: str, exact: float, n: int) -> pd.DataFrame:
+        return pd.DataFrame({"statistic": ["percent_agreement", "within_one_point"], "value": [exact, 1.0],
+                             "n_units": [n, n], "kind": [kind, kind]})
+
+    facts = ProjectFacts(ratings=rows, rating_agreement=pd.concat([table("agency", 0.0, 1), table("clinic", 0.8, 5)]))
+    text = describe_ratings(facts)[0]
+    assert "each rated three CFIR constructs for each of two clinics and one CFIR construct for each of one agency" in text
+    # clinic first, each with its own n (5 clinic ratings both gave: 4 of 5 equal)
+    assert ("Between the raters, on the five clinic ratings both gave, exact agreement 80%, 100% of ratings within one "
+            "point; on the one agency rating both gave, exact agreement 0%") in text
+    assert "for the three ratings on which they differed (two clinic and one agency;" in text
+    assert "0 for a neutral one or for positive and negative influences in balance" in text
+    assert "X" not in text.replace("CFIR", "")          # no X rating: the extension is not described
+    rows.append(("kim", "clinic", "c3", "A", "X", "ratings.csv"))
+    assert "One rating use X (mixed, not weighed), an extension to the published scale" in describe_ratings(
+        ProjectFacts(ratings=rows))[0]

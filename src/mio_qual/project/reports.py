@@ -133,11 +133,19 @@ class ReportsMixin(ProjectBase):
         from ..reports.methods import rating_raters
 
         facts = store_summary.project_facts(self.store, self._coding_facts())
-        raters, kind = rating_raters(facts)
+        raters, kinds = rating_raters(facts)
         if len(raters) >= 2:
-            try:
-                facts.rating_agreement = self.rating_agreement(raters, by=kind or "clinic")  # type: ignore[attr-defined]
-            except Exception:  # noqa: BLE001 - the methods paragraph stays true without the numbers
+            frames = []
+            for kind in kinds:   # clinic and agency ratings are different units: one table each, never pooled
+                try:
+                    frames.append(self.rating_agreement(raters, by=kind).assign(kind=kind))  # type: ignore[attr-defined]
+                except Exception:  # noqa: BLE001 - the methods paragraph stays true without the numbers
+                    continue
+            if frames:
+                import pandas as pd
+
+                facts.rating_agreement = pd.concat(frames, ignore_index=True)
+            else:
                 facts.rating_agreement = None
         return facts
 

@@ -351,18 +351,55 @@ def describe_autocoding(facts: "ProjectFacts") -> list[str]:
     return texts
 
 
-def rating_raters(facts: "ProjectFacts") -> tuple[list[str], str | None]:
-    """The raters other than the consensus, and the case kind whose agreement the methods text reports."""
+#: The order in which the methods text names the kinds of rated cases (others follow alphabetically).
+_KIND_ORDER = ("clinic", "agency")
+
+
+def rating_kinds(rows: Sequence[tuple[Any, ...]]) -> list[str]:
+    """The kinds of rated cases in ``rows`` (rating tuples), clinics first, then agencies, then the rest.
+
+    Examples
+    --------
+    >>> rating_kinds([("kim", "agency", "a", "IS.G", "+1", ""), ("kim", "clinic", "c", "IS.G", "0", "")])
+    ['clinic', 'agency']
+    """
+    kinds = {r[1] for r in rows}
+    return sorted(kinds, key=lambda k: (_KIND_ORDER.index(k) if k in _KIND_ORDER else len(_KIND_ORDER), str(k)))
+
+
+def rating_raters(facts: "ProjectFacts") -> tuple[list[str], list[str]]:
+    """The raters other than the consensus, and the kinds of case they rated (clinics first).
+
+    The methods text reports the raters' agreement for each kind separately: clinic and agency
+    ratings are different units and are not pooled.
+    """
     own = [r for r in facts.ratings if r[0] != "consensus"]
-    base = own or facts.ratings
-    kinds = sorted({r[1] for r in base})
-    return sorted({r[0] for r in own}), (kinds[0] if kinds else None)
+    return sorted({r[0] for r in own}), rating_kinds(own or facts.ratings)
+
+
+def _agreement_words(frame: Any) -> tuple[list[str], int]:
+    """'exact agreement 67%', ... and how many cases x constructs both raters rated, from one kind's table."""
+    values = {k: v for k, v in zip(frame["statistic"], frame["value"]) if v is not None and v == v}
+    units = dict(zip(frame["statistic"], frame["n_units"]))
+    bits = []
+    if "percent_agreement" in values:
+        bits.append(f"exact agreement {values['percent_agreement']:.0%}")
+    if "krippendorff_alpha_ordinal" in values:
+        bits.append(f"Krippendorff's ordinal alpha {values['krippendorff_alpha_ordinal']:.2f}")
+    if "within_one_point" in values:
+        bits.append(f"{values['within_one_point']:.0%} of ratings within one point")
+    both = units.get("percent_agreement")
+    return bits, int(both) if both == both and both is not None else 0
 
 
 def describe_ratings(facts: "ProjectFacts") -> list[str]:
     """Construct ratings: raters, cases, constructs, scale, their agreement and the consensus.
 
-    The raters' agreement is read from ``facts.rating_agreement`` (the caller computes it).
+    Each kind of case (clinic, agency) is described apart: how many constructs were rated for
+    how many cases, the raters' agreement on that kind (``facts.rating_agreement``, which the
+    caller computes with a ``kind`` column; a table without one is taken as the first kind's)
+    and how many ratings differed. The scale is Damschroder & Lowery's: 0 covers neutral and
+    balanced mixed influence; X is named only where ratings use it (an extension to the scale).
     """
     rows = facts.ratings
     if not rows:
@@ -371,41 +408,51 @@ def describe_ratings(facts: "ProjectFacts") -> list[str]:
     consensus = [r for r in rows if r[0] == "consensus"]
     base = own or consensus
     raters = sorted({r[0] for r in own})
-    kinds = sorted({r[1] for r in base})
-    cases = sorted({r[2] for r in base})
-    constructs = {r[3] for r in base}
+    kinds = rating_kinds(base)
+    per_kind = []
+    for kind in kinds:
+        these = [r for r in base if r[1] == kind]
+        per_kind.append(f"{number(len({r[3] for r in these}), 'CFIR construct')} for each of"
+                        f" {number(len({r[2] for r in these}), kind)}")
     missing = sum(1 for r in base if r[4] is None)
-    kind = kinds[0] if len(kinds) == 1 else join_words(kinds)
+    n_x = sum(1 for r in base if r[4] == "X")
     who = (f"{opening(len(raters), 'rater')} ({join_words(raters)}) each rated" if raters
            else "The consensus ratings rate")
-    text = (f"**Construct ratings.** {who} {number(len(constructs), 'CFIR construct')} for each of"
-            f" {number(len(cases), kind)} on the valence and strength scale of Damschroder and Lowery (2013): -2 and"
-            " -1 for a strong or weak negative influence on implementation, 0 for a neutral one, +1 and +2 for a weak"
-            " or strong positive one, and X for mixed influences; a construct with too little evidence was left"
-            " unrated")
+    text = (f"**Construct ratings.** {who} {join_words(per_kind)} on the valence and strength scale of Damschroder"
+            " and Lowery (2013): -2 and -1 for a strong or weak negative influence on implementation, 0 for a"
+            " neutral one or for positive and negative influences in balance, +1 and +2 for a weak or strong positive"
+            " one; a construct with too little evidence was left unrated")
     text += f" ({missing:,} of {len(base):,} ratings)." if missing else "."
+    if n_x:
+        text += (f" {opening(n_x, 'rating')} use X (mixed, not weighed), an extension to the published scale; X is"
+                 " left out of means and ordinal statistics.")
     if len(raters) >= 2:
         agreement = facts.rating_agreement
         if agreement is not None and len(agreement):
-            values = dict(zip(agreement["statistic"], agreement["value"]))
-            bits = []
-            if values.get("percent_agreement") == values.get("percent_agreement"):
-                bits.append(f"exact agreement {values['percent_agreement']:.0%}")
-            if values.get("krippendorff_alpha_ordinal") == values.get("krippendorff_alpha_ordinal"):
-                bits.append(f"Krippendorff's ordinal alpha {values['krippendorff_alpha_ordinal']:.2f}")
-            if values.get("within_one_point") == values.get("within_one_point"):
-                bits.append(f"{values['within_one_point']:.0%} of ratings within one point")
-            if bits:
-                text += " Between the raters: " + ", ".join(bits) + "."
+            parts = []
+            for kind in kinds:
+                frame = (agreement[agreement["kind"] == kind] if "kind" in agreement.columns
+                         else agreement if kind == kinds[0] else agreement.iloc[0:0])
+                if not len(frame):
+                    continue
+                bits, both = _agreement_words(frame)
+                if bits:
+                    parts.append(f"on the {number(both, kind + ' rating')} both gave, " + ", ".join(bits))
+            if parts:
+                text += " Between the raters, " + "; ".join(parts) + "."
     if consensus and raters:
         given: dict[tuple[str, str, str], set] = {}
         for rater, kind_, case, construct, rating, _ in own:
             given.setdefault((kind_, case, construct), set()).add(rating)
-        differing = sum(1 for values in given.values() if len(values) > 1)
+        differing = {kind: sum(1 for key, values in given.items() if key[0] == kind and len(values) > 1)
+                     for kind in kinds}
+        total = sum(differing.values())
+        split = (join_words([f"{number(n)} {kind}" for kind, n in differing.items()]) + "; "
+                 if len(kinds) > 1 and total else "")
         sources = sorted({Path(r[5]).name for r in consensus if r[5] and r[5] != "-"})
-        text += (f" The consensus ratings keep the raters' shared value and, for the {number(differing)} ratings on which"
-                 " they differed, the value agreed in reconciliation"
-                 + (f" (recorded in {join_words(sources)})" if sources else "") + ".")
+        text += (f" The consensus ratings keep the raters' shared value and, for the {number(total)} ratings on which"
+                 f" they differed ({split}one rating a construct the other left unrated counts as differing), the"
+                 " value agreed in reconciliation" + (f" (recorded in {join_words(sources)})" if sources else "") + ".")
     return [text]
 
 
@@ -565,5 +612,5 @@ def methods_paragraphs(facts: "ProjectFacts", *, extra: Iterable[str] = ()) -> l
 
 
 __all__ = ["methods_paragraphs", "agreement_intervals", "agreement_conventions", "describe_data", "describe_codebook", "describe_coding", "describe_reconciliation", "sheet_decisions", "undecided_sentence", "opening",
-           "describe_autocoding", "describe_ratings", "describe_quant", "rating_raters", "source_kinds", "number",
+           "describe_autocoding", "describe_ratings", "describe_quant", "rating_raters", "rating_kinds", "source_kinds", "number",
            "join_words", "role_label", "clinic_label"]
