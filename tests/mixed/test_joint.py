@@ -235,3 +235,61 @@ def test_side_by_side_redacts_names_in_rationales(tmp_path):
     text = " ".join(str(v) for v in display.frame.to_numpy().ravel())
     assert "Gwen" not in text and "Harlow" not in text
     assert "[name] said the room decides it" in text
+
+
+# Damschroder & Lowery (2013), Table 3: ratings of five VA facilities ordered by implementation effectiveness
+# (sites 200 and 500 low, 100 in the middle, 300 and 400 high) and the authors' flags (** strongly, * weakly
+# distinguishing, "" neither). None: missing or not applicable. Rows as published (a subset of their 31 constructs).
+DL2013_SITES = ("200", "500", "100", "300", "400")
+DL2013 = {
+    "Evidence Strength and Quality": ((-2, 1, 1, 2, 1), ""),
+    "Relative Advantage": ((-2, 1, 1, 2, 2), "**"),
+    "Adaptability": ((-2, 2, 2, 2, 2), ""),
+    "Trialability": ((0, 0, 1, 1, 0), ""),
+    "Design Quality and Packaging": ((-2, 2, 1, 1, 1), ""),
+    "Patient Needs and Resources": ((-2, 0, 1, 2, 2), "**"),
+    "External Policy and Incentives": ((-1, -2, None, 0, 1), "*"),
+    "Networks and Communications": ((-2, -2, 1, 2, 2), "**"),
+    "Tension for Change": ((0, 0, 2, 1, 1), "**"),
+    "Compatibility": ((-2, 1, 0, 1, 2), ""),
+    "Relative Priority": ((-1, -2, -2, 1, 2), "**"),
+    "Goals and Feedback": ((-2, -1, 1, 1, 2), "**"),
+    "Leadership Engagement": ((-2, -1, 2, 2, 2), "**"),
+    "Available Resources": ((-2, -2, -1, 1, -1), "*"),
+    "Planning": ((-1, None, 1, 1, 1), "**"),
+}
+
+
+def test_threshold_rule_on_damschroder_lowery_2013_published_ratings_and_where_it_departs():
+    """The default rule (halves: high 300, 400; low 200, 500; the middle site in neither) on the published
+    ratings. It agrees with the authors on the clear patterns and departs where they judged the pattern
+    rather than a mean difference; the rule's text must say so (it cites their scale, not a rule of theirs)."""
+    import pandas as pd
+
+    outcome = pd.Series([1.0, 2.0, 3.0, 4.0, 5.0], index=DL2013_SITES)
+    rule = DistinguishRule()
+    high, low = rule.groups(outcome)
+    assert (high, low) == (["400", "300"], ["500", "200"])
+    nan = float("nan")
+    ours = {}
+    for construct, (ratings, _) in DL2013.items():
+        score = dict(zip(DL2013_SITES, [nan if r is None else float(r) for r in ratings]))
+        ours[construct] = rule.classify([score[c] for c in high], [score[c] for c in low])
+    # hand: Relative Advantage (2 + 2)/2 - (-2 + 1)/2 = 2.5; Leadership 2 - (-1.5) = 3.5; Networks 2 - (-2) = 4
+    assert ours["Relative Advantage"] == ("distinguishing", 2.5)
+    assert ours["Leadership Engagement"] == ("distinguishing", 3.5)
+    assert ours["Networks and Communications"] == ("distinguishing", 4.0)
+    strong = {c for c, (_, flag) in DL2013.items() if flag == "**"}
+    agree_strong = {c for c in strong if ours[c][0] == "distinguishing"}
+    assert agree_strong == {"Relative Advantage", "Patient Needs and Resources", "Networks and Communications",
+                            "Relative Priority", "Goals and Feedback", "Leadership Engagement"}
+    # departures: a mean difference of 2 with one low site rated like the high ones (no pattern for the authors)
+    assert ours["Adaptability"] == ("distinguishing", 2.0) and DL2013["Adaptability"][1] == ""
+    assert ours["Compatibility"] == ("distinguishing", 2.0) and DL2013["Compatibility"][1] == ""
+    # a clean separation (0, 0 against +1, +1) that the authors rated strong is only 1 point of mean difference
+    assert ours["Tension for Change"] == ("weakly distinguishing", 1.0)
+    # the authors flagged Planning with one rated low site; the rule asks for two
+    assert ours["Planning"][0] == "insufficient data"
+    described = rule.describe(high, low, "implementation")
+    assert "This threshold rule is mio-qual's; Damschroder & Lowery (2013) judged distinguishing constructs from the " \
+           "pattern of ratings" in described

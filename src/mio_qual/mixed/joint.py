@@ -75,6 +75,15 @@ class DistinguishRule:
     * ``insufficient data``: a group has fewer than ``min_rated`` rated cases (default 2, so that
       no flag rests on one case per group).
 
+    This fixed threshold on a difference of group means is mio-qual's operationalization, stated
+    in every display. It is not Damschroder & Lowery's (2013) procedure: they judged from the
+    pattern of ratings across the cases which constructs distinguished, with no numeric rule, and
+    flagged some constructs rated in only one low case. Their published ratings (their Table 3,
+    in ``tests/mixed/test_joint.py``) show where the two part: with one low site rated +2 like
+    every high site, Adaptability has a mean difference of 2 but no distinguishing pattern, and
+    Tension for Change (0, 0 against +1, +1) is a strong pattern with a difference of 1. Read the
+    flags as a screen; ``n_high``, ``n_low`` and ``difference`` are beside every flag.
+
     Parameters
     ----------
     split : {"halves", "extremes", "threshold"}
@@ -156,7 +165,9 @@ class DistinguishRule:
                 f"rating in the high group minus its mean rating in the low group is at least {self.strong:g}, weakly "
                 f"distinguishing when at least {self.weak:g}, reverse when at most -{self.weak:g}; it needs at least "
                 f"{self.min_rated} rated case(s) in each group ('insufficient data' otherwise; n_high and n_low give "
-                "each construct's rated cases). X and missing ratings are left out of the means."
+                "each construct's rated cases). X and missing ratings are left out of the means. This threshold "
+                "rule is mio-qual's; Damschroder & Lowery (2013) judged distinguishing constructs from the pattern "
+                "of ratings, with no numeric rule, so their judgement can differ from these flags."
                 + (" Cases whose outcome ties across the split are in neither group."
                    if self.split != "threshold" and not (self.high or self.low) else ""))
 

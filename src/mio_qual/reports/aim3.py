@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from ..citations import short_citation
+from ..citations import narrative_citation, short_citation
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -185,7 +185,10 @@ def aim3_methods(data: Aim3Data) -> list[str]:
                f"One rule flags distinguishing constructs in every display: the mean rating of the high-{data.outcome} "
                f"clinics minus that of the low ones is at least {rule.strong:g} (weakly: {rule.weak:g}), with at least "
                f"{rule.min_rated} rated clinic(s) in each group"
-               + (f" ({groups})" if groups else "") + ". Fit (confirmation, expansion, discordance) is the analysts' "
+               + (f" ({groups})" if groups else "") + ". This numeric threshold is mio-qual's way of making the "
+               f"comparison repeatable; {narrative_citation('damschroder2013')} judged distinguishing constructs from "
+               "the pattern of ratings across cases without a numeric rule, so a construct the threshold flags may "
+               "show no consistent pattern, and the reverse. Fit (confirmation, expansion, discordance) is the analysts' "
                f"judgement ({short_citation('fetters2013')}); rows they did not judge are left empty, and the "
                "direction summary beside it is not a fit. With so few cases these displays describe; they do not "
                "test.")
