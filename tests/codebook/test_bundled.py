@@ -425,3 +425,29 @@ def test_version_changes_with_content(tmp_path: Path, edit: tuple[str, str]) -> 
     changed = BASE.replace(*edit)
     assert changed != BASE
     assert _load_text(tmp_path, BASE, "a.yaml").version != _load_text(tmp_path, changed, "b.yaml").version
+
+
+def test_bundled_codebooks_are_built_once_per_process_while_their_files_stay_the_same(tmp_path, monkeypatch):
+    """Issue 21: every small .qdpx re-import read and checked the three default codebooks again
+    (17-22 ms). Built once, the same object comes back; a changed file is read again; a file named
+    by path is always read."""
+    import os
+    import shutil
+
+    from mio_qual.codebook import loader
+
+    folder = tmp_path / "bundled"
+    folder.mkdir()
+    for name, path in loader.bundled_codebooks().items():
+        shutil.copy(path, folder / path.name)
+    copies = {p.stem: p for p in sorted(folder.iterdir())}
+    monkeypatch.setattr(loader, "bundled_codebooks", lambda: dict(copies))
+    monkeypatch.setattr(loader, "_BUILT", {})
+    first = loader.load_codebooks(["cfir2", "mio"])
+    assert loader.load_codebooks(["cfir2", "mio"]) is first
+    assert loader.load_codebooks(["cfir2"]) is not first  # other names, another build
+    stat = copies["mio"].stat()
+    os.utime(copies["mio"], ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    again = loader.load_codebooks(["cfir2", "mio"])
+    assert again is not first and again.version == first.version
+    assert loader.load_codebooks([copies["mio"]]) is not loader.load_codebooks([copies["mio"]])
