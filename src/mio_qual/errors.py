@@ -125,6 +125,7 @@ def check_options(target: Callable[..., Any], options: Mapping[str, Any], what: 
         What takes them, for the message (``"configurations('qca')"``).
     cli_names : mapping of str to str, optional
         A command-line option's name (with ``_`` for ``-``) -> what to write in Python instead.
+    Old names that ``target`` still accepts (:func:`mio_qual.deprecation.renamed`) pass.
 
     Raises
     ------
@@ -148,8 +149,9 @@ def check_options(target: Callable[..., Any], options: Mapping[str, Any], what: 
         return
     takes = [name for name, p in list(parameters.items())[1:]
              if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    old_names = getattr(target, "__renamed__", {})  # mio_qual.deprecation.renamed: warned about by the call
     for name in options:
-        if name in parameters:
+        if name in parameters or name in old_names:
             continue
         instead = (cli_names or {}).get(name)
         if instead is None:

@@ -72,7 +72,7 @@ def test_cli_include_interviewer(project):
     from mio_qual.cli.main import _group
 
     base = ["--project", str(project.folder), "agreement", "--coders", "ann", "bob", "--unit", "turn",
-            "--format", "json", "--no-transcripts"]
+            "--format", "json", "--no-by-transcript"]
     rows = {r["code"]: r for r in json.loads(CliRunner().invoke(_group, base).output)}
     assert rows["MIO.SUPV"]["n_units"] == 3
     result = CliRunner().invoke(_group, base + ["--include-interviewer"])
@@ -109,7 +109,7 @@ def test_an_unknown_transcript_is_refused_in_one_line(project):
         project.agreement(["ann", "bob"], transcripts=["INT01", "INT99"])
     before = (project.folder / "mio-qual.db").read_bytes()
     result = CliRunner().invoke(_group, ["--project", str(project.folder), "agreement", "--coders", "ann", "bob",
-                                         "--transcript", "INT99"])
+                                         "--transcripts", "INT99"])
     assert result.exit_code == 2, result.output
     lines = [line for line in result.output.splitlines() if line.strip()]
     assert len(lines) == 1 and "no transcript 'INT99'" in lines[0] and "internal error" not in lines[0]
@@ -123,3 +123,26 @@ def test_coders_as_one_string_is_refused(project):
         project.agreement(coders="ann")
     with pytest.raises(InputError, match="not one string"):
         project.disagreements(coders="annbob")
+
+
+def test_the_old_parameter_names_work_for_one_release_with_a_warning(project, tmp_path):
+    # agreement's Python names now mirror the CLI's options (--overlap, --boot): the old ones warn, same table
+    import warnings
+
+    new = project.agreement(["ann", "bob"], unit="span", overlap=0.5, boot=20)
+    with pytest.warns(DeprecationWarning) as caught:
+        old = project.agreement(["ann", "bob"], unit="span", span_threshold=0.5, n_boot=20)
+    assert old.equals(new)
+    assert sorted(str(w.message).split(" instead")[0] for w in caught) == [
+        "agreement(n_boot=...) is deprecated; write boot=...",
+        "agreement(span_threshold=...) is deprecated; write overlap=..."]
+    with pytest.warns(DeprecationWarning, match=r"disagreements\(span_threshold=\.\.\.\) is deprecated"):
+        assert project.disagreements(["ann", "bob"], unit="span", span_threshold=0.5).equals(
+            project.disagreements(["ann", "bob"], unit="span", overlap=0.5))
+    with pytest.warns(DeprecationWarning, match=r"report_agreement\(n_boot=\.\.\.\) is deprecated; write boot="):
+        project.report("agreement", tmp_path / "a.docx", n_boot=0, charts=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        project.report("agreement", tmp_path / "b.docx", boot=0, charts=False)
+    with pytest.raises(InputError, match="given both boot= and its old name n_boot="):
+        project.agreement(["ann", "bob"], boot=10, n_boot=10)

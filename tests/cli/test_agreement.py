@@ -20,8 +20,8 @@ def test_cli_agreement_and_disagreements(coded_project, tmp_path):
     assert result.exit_code == 0, result.output
     rows = json.loads(result.output)
     assert {r["code"] for r in rows} >= {"MIO.TRAIN", POOLED}
-    result = runner.invoke(_group, base + ["agreement", "--coders", "ann", "--coders", "bob", "--stat", "gwet_ac1",
-                                           "--format", "csv", "--no-transcripts"])
+    result = runner.invoke(_group, base + ["agreement", "--coders", "ann", "--coders", "bob", "--stats", "gwet_ac1",
+                                           "--format", "csv", "--no-by-transcript"])
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[0].startswith("level,code,transcript_id")
     result = runner.invoke(_group, base + ["agreement", "--coders", "ann", "bob"])
@@ -46,7 +46,7 @@ def test_every_format_shows_the_table_computed_with_every_option(coded_project, 
     docx = pytest.importorskip("docx")
     openpyxl = pytest.importorskip("openpyxl")
     options = ["--project", str(coded_project.folder), "agreement", "--coders", "ann", "bob", "--unit", "turn",
-               "--stat", "gwet_ac1", "--stat", "percent_agreement", "--no-transcripts", "--codes", "MIO.TRAIN",
+               "--stats", "gwet_ac1", "percent_agreement", "--no-by-transcript", "--codes", "MIO.TRAIN",
                "--include-interviewer", "--all-seen", "--confidence", "0.9"]
     result = CliRunner().invoke(_group, options + ["--format", "json"])
     assert result.exit_code == 0, result.output
@@ -100,3 +100,39 @@ def test_seen_rule_and_counts_reach_the_csv_and_the_screen(tmp_path):
     row = next(r for r in json.loads(result.output) if r["code"] == "X" and r["level"] == "code")
     assert (row["n_units"], row["percent_agreement"]) == (4, 0.75)
     project.close()
+
+
+def test_each_option_is_the_python_parameter_spelled_with_dashes():
+    # --overlap was span_threshold=, --boot n_boot=, --stat stats=, --transcript transcripts=, --no-transcripts
+    # by_transcript=False (newuser2 A9): now one vocabulary, checked both ways
+    import inspect
+
+    from mio_qual import Project
+    from mio_qual.cli.agreement import agreement, disagreements
+
+    cli_only = {"fmt", "out", "all_seen", "show_names"}
+    for command, method in ((agreement, Project.agreement), (disagreements, Project.disagreements)):
+        python = set(inspect.signature(method).parameters) - {"self", "inputs"}
+        for option in command.params:
+            if option.hidden or option.name in cli_only:
+                continue
+            assert option.name in python, (command.name, option.name)
+            long_name = "--" + option.name.replace("_", "-")
+            assert long_name in option.opts, (option.opts, option.name)  # --by-transcript/--no-by-transcript too
+        shown = {o.name for o in command.params if not o.hidden}
+        assert python - shown <= {"redact"}, python - shown  # redact is --show-names, the safe default reversed
+
+
+def test_the_old_option_names_still_work_with_a_warning(coded_project):
+    from mio_qual.cli.main import _group
+
+    base = ["--project", str(coded_project.folder), "agreement", "--coders", "ann", "bob", "--format", "csv"]
+    new = CliRunner().invoke(_group, base + ["--stats", "gwet_ac1", "--no-by-transcript", "--transcripts", "INT01"])
+    old = CliRunner().invoke(_group, base + ["--stat", "gwet_ac1", "--no-transcripts", "--transcript", "INT01"])
+    assert new.exit_code == old.exit_code == 0, old.output
+    assert old.stdout == new.stdout and "cohen_kappa" not in new.stdout and ",transcript," not in new.stdout
+    for old_name, new_name in (("--stat", "--stats"), ("--no-transcripts", "--no-by-transcript"),
+                               ("--transcript", "--transcripts")):
+        assert f"{old_name} is an old name of {new_name}" in old.stderr
+    assert "old name" not in new.stderr
+    assert "--stat " not in CliRunner().invoke(_group, ["agreement", "--help"]).output  # hidden from --help

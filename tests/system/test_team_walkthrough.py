@@ -178,7 +178,7 @@ def test_two_sites_code_one_shared_project(cluster, tmp_path: Path) -> None:  # 
     # one code per unit, they differ only on A02:t8 (OS.G against OS.E): 7/8 agree; Cohen's kappa with
     # chance agreement (1+4+1+1+1+1)/64 (MIO.TURN, MIO.SUPV x2, MIO.REC, IS.J2, MIO.CW, MIO.TRAIN)
     out, _ = run("--project", "trial-lead", "agreement", "--coders", "rowan", "sage", "--unit", "turn",
-                 "--format", "csv", "--no-transcripts", cwd=lead)
+                 "--format", "csv", "--no-by-transcript", cwd=lead)
     rows = {row["code"]: row for row in csv.DictReader(out.splitlines())}
     nominal = rows["(one code per unit)"]
     assert float(nominal["n_units"]) == 8 and float(nominal["percent_agreement"]) == pytest.approx(7 / 8)

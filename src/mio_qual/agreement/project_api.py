@@ -25,6 +25,7 @@ from typing import Any, Callable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from ..deprecation import renamed
 from ..errors import InputError
 from .report import agreement_table, unitized_table
 from .units import SEGMENT_UNITS, UNITS, disagreements as _disagreements, positions, reliability_data
@@ -299,6 +300,7 @@ def agreement_inputs(codings: pd.DataFrame, texts: Mapping[str, str], segments: 
     return AgreementInputs(coders, unit, codings, segments, texts, coverage, left_out, include_interviewer, seen)
 
 
+@renamed(span_threshold="overlap", n_boot="boot")
 def agreement(
     inputs: AgreementInputs,
     codes: Sequence[str] | None = None,
@@ -306,8 +308,8 @@ def agreement(
     stats: Sequence[str] | None = None,
     scope: str = "all",
     min_coverage: float = 0.0,
-    span_threshold: float = 0.9,
-    n_boot: int = 0,
+    overlap: float = 0.9,
+    boot: int = 0,
     seed: int = 0,
     confidence: float = 0.95,
     by_transcript: bool = True,
@@ -331,10 +333,12 @@ def agreement(
         Character units: over all text, or over the text anyone coded.
     min_coverage : float
         Segment units: share of a unit a coding must cover to count (0: any overlap).
-    span_threshold : float
-        Span units: overlap share for two spans to agree.
-    n_boot, seed, confidence
-        Bootstrap replicates (0 for analytic intervals), its seed and the interval level.
+    overlap : float
+        Span units: overlap share |A and B| / |A or B| for two spans to agree (was
+        ``span_threshold``, which works until 0.2.0 with a DeprecationWarning).
+    boot, seed, confidence
+        Bootstrap replicates (0 for analytic intervals; was ``n_boot``, likewise), its seed and
+        the interval level.
     by_transcript : bool
         Add a pooled row per transcript.
     convention : {"gwet", "pairable"}
@@ -357,9 +361,9 @@ def agreement(
         table = unitized_table(inputs.codings, inputs.texts, coders=inputs.coders, codes=codes,
                                coverage=inputs.coverage, by_transcript=by_transcript)
         return _with_counts(table, dict(inputs.set_aside), inputs.seen)
-    data = _reliability(inputs, codes, scope, min_coverage, span_threshold)
+    data = _reliability(inputs, codes, scope, min_coverage, overlap)
     data.set_aside.update(inputs.set_aside)
-    table = agreement_table(data, stats=stats, confidence=confidence, n_boot=n_boot, seed=seed,
+    table = agreement_table(data, stats=stats, confidence=confidence, n_boot=boot, seed=seed,
                             by_transcript=by_transcript, convention=convention, boot_method=boot_method)
     return _with_counts(table, dict(data.set_aside), inputs.seen, convention, boot_method)
 
@@ -396,13 +400,14 @@ def _build_reliability(inputs: AgreementInputs, unit: str, codes: Sequence[str] 
                             span_threshold=span_threshold)
 
 
+@renamed(span_threshold="overlap")
 def disagreements(
     inputs: AgreementInputs,
     codes: Sequence[str] | None = None,
     *,
     scope: str = "all",
     min_coverage: float = 0.0,
-    span_threshold: float = 0.9,
+    overlap: float = 0.9,
     redactor: Callable[[str], str] | None = None,
 ) -> pd.DataFrame:
     """Every disagreeing unit with its text and each coder's codes, for a reconciliation meeting.
@@ -416,7 +421,7 @@ def disagreements(
     character units one row per stretch of text coded differently; span units one row per span
     without a match; transcript units one row per transcript.
     """
-    data = _reliability(inputs, codes, scope, min_coverage, span_threshold)
+    data = _reliability(inputs, codes, scope, min_coverage, overlap)
     unit, segments, texts, redact = inputs.unit, inputs.segments, inputs.texts, redactor is not None
     frame = _disagreements(data, inputs.codings, texts)
     if unit in SEGMENT_UNITS and segments is not None and len(frame):

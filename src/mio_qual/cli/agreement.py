@@ -1,5 +1,10 @@
 """``mio-qual agreement`` and ``mio-qual disagreements``: one ``Project`` call each, rendered.
 
+Each option is the Python parameter of :meth:`mio_qual.project.Project.agreement` spelled with
+dashes (``--overlap`` is ``overlap=``, ``--boot`` ``boot=``, ``--stats`` ``stats=``,
+``--transcripts`` ``transcripts=``, ``--no-by-transcript`` ``by_transcript=False``); the old
+spellings ``--stat``, ``--transcript`` and ``--no-transcripts`` still work with a warning.
+
 Every ``--format`` shows the same table computed with every option given; the Word agreement
 report with its method paragraph, chart and appendix is ``mio-qual report agreement``.
 """
@@ -11,8 +16,8 @@ from typing import Any
 
 import click
 
-from .common import (ManyValues, coder_option, coders_option, emit, format_option, get_project, out_option, split_values,
-                     values_option)
+from .common import (ManyValues, coder_option, coders_option, deprecated_alias, emit, format_option, get_project,
+                     out_option, split_values, values_option)
 
 _UNITS = ("sentence", "turn", "paragraph", "character", "span", "transcript", "continuum")
 _STATS = ("percent_agreement", "cohen_kappa", "scott_pi", "fleiss_kappa", "krippendorff_alpha", "gwet_ac1",
@@ -33,12 +38,12 @@ def _common(func: Any) -> Any:
         click.option("--unit", type=click.Choice(_UNITS), default="sentence", show_default=True,
                      help="Unit of analysis; 'continuum' is Krippendorff's unitized alpha."),
         values_option("--codes", "codes", help="Codes to analyse (default: all the coders used)."),
-        values_option("--transcript", "transcripts", help="Restrict to these transcripts."),
+        values_option("--transcripts", "transcripts", help="Restrict to these transcripts."),
         click.option("--scope", type=click.Choice(("all", "coded")), default="all", show_default=True,
                      help="Character units: all text, or only text anyone coded."),
         click.option("--min-coverage", type=click.FloatRange(0, 1), default=0.0, show_default=True,
                      help="Segment units: share of a unit a coding must cover (0 = any overlap)."),
-        click.option("--overlap", "span_threshold", type=click.FloatRange(0, 1, min_open=True), default=0.9,
+        click.option("--overlap", "overlap", type=click.FloatRange(0, 1, min_open=True), default=0.9,
                      show_default=True, help="Span units: overlap share |A and B|/|A or B| for spans to agree."),
         click.option("--seen", type=click.Choice(_SEEN), default=None,
                      help="Which transcripts a coder saw: 'given' (default: returned in a file, with or without "
@@ -49,6 +54,7 @@ def _common(func: Any) -> Any:
                      help="Sentence, turn and paragraph units: keep interviewer/facilitator speech and headers as "
                           "units (default: participants' speech only, as auto-coding; they are rarely coded and "
                           "inflate agreement)."),
+        deprecated_alias("--transcript", "--transcripts", "transcripts", several=True),
     ]
     for option in reversed(options):
         func = option(func)
@@ -57,14 +63,17 @@ def _common(func: Any) -> Any:
 
 @click.command()
 @_common
-@click.option("--stat", "stats", multiple=True, type=click.Choice(_STATS), cls=ManyValues,
-              help="Coefficients to report (repeatable; default depends on the number of coders).")
-@click.option("--boot", "n_boot", type=click.IntRange(0), default=0, show_default=True,
+@click.option("--stats", "stats", multiple=True, type=click.Choice(_STATS), cls=ManyValues,
+              help="Coefficients to report: --stats cohen_kappa gwet_ac1 (default depends on the number of coders).")
+@deprecated_alias("--stat", "--stats", "stats", several=True)
+@click.option("--boot", "boot", type=click.IntRange(0), default=0, show_default=True,
               help="Bootstrap replicates for kappa and alpha intervals (0: analytic intervals only).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the bootstrap.")
 @click.option("--confidence", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.95,
               show_default=True)
-@click.option("--no-transcripts", is_flag=True, help="Leave out the per-transcript rows.")
+@click.option("--by-transcript/--no-by-transcript", default=True, show_default=True,
+              help="Add a pooled row per transcript (--no-by-transcript leaves them out).")
+@deprecated_alias("--no-transcripts", "--no-by-transcript", "by_transcript", flag_value=False)
 @click.option("--convention", type=click.Choice(("gwet", "pairable")), default="gwet", show_default=True,
               help="Units rated by one coder in percent agreement, Fleiss, AC1, Brennan-Prediger and Conger: "
                    "Gwet's convention (out of observed agreement, in chance agreement, as irrCAC) or 'pairable' "
@@ -75,12 +84,12 @@ def _common(func: Any) -> Any:
 @format_option(choices=("table", "csv", "json", "xlsx", "docx"))
 @out_option()
 def agreement(coders: tuple[str, ...], unit: str, codes: tuple[str, ...], transcripts: tuple[str, ...], scope: str,
-              min_coverage: float, span_threshold: float, seen: str | None, all_seen: bool, include_interviewer: bool,
-              stats: tuple[str, ...], n_boot: int, seed: int, confidence: float, no_transcripts: bool,
+              min_coverage: float, overlap: float, seen: str | None, all_seen: bool, include_interviewer: bool,
+              stats: tuple[str, ...], boot: int, seed: int, confidence: float, by_transcript: bool,
               convention: str, boot_method: str, fmt: str, out: Path | None) -> None:
     """Inter-rater agreement per code, pooled and per transcript.
 
-    Example: mio-qual agreement --coders A B --unit turn --stat cohen_kappa --stat gwet_ac1
+    Example: mio-qual agreement --coders A B --unit turn --stats cohen_kappa gwet_ac1
     """
     from ..agreement.report import agreement_result
     from ..reports.render import infer_format, render
@@ -90,8 +99,8 @@ def agreement(coders: tuple[str, ...], unit: str, codes: tuple[str, ...], transc
     coder_list = split_values(coders)
     table = get_project().agreement(
         coders=coder_list, unit=unit, codes=split_values(codes) or None, stats=list(stats) or None, scope=scope,
-        min_coverage=min_coverage, span_threshold=span_threshold, n_boot=n_boot, seed=seed, confidence=confidence,
-        by_transcript=not no_transcripts, transcripts=split_values(transcripts) or None,
+        min_coverage=min_coverage, overlap=overlap, boot=boot, seed=seed, confidence=confidence,
+        by_transcript=by_transcript, transcripts=split_values(transcripts) or None,
         seen=_seen_rule(seen, all_seen), include_interviewer=include_interviewer, convention=convention,
         boot_method=boot_method)
     result = agreement_result(table, coder_list, unit)
@@ -140,7 +149,7 @@ def _compact(table: Any) -> Any:
 @format_option(choices=("table", "csv", "json"))
 @out_option()
 def disagreements(coders: tuple[str, ...], unit: str, codes: tuple[str, ...], transcripts: tuple[str, ...],
-                  scope: str, min_coverage: float, span_threshold: float, seen: str | None, all_seen: bool,
+                  scope: str, min_coverage: float, overlap: float, seen: str | None, all_seen: bool,
                   include_interviewer: bool, show_names: bool, fmt: str, out: Path | None) -> None:
     """List every disagreeing unit with its text and each coder's codes, for reconciliation.
 
@@ -150,7 +159,7 @@ def disagreements(coders: tuple[str, ...], unit: str, codes: tuple[str, ...], tr
     coder_list = split_values(coders)
     frame = project.disagreements(
         coders=coder_list, unit=unit, codes=split_values(codes) or None, scope=scope, min_coverage=min_coverage,
-        span_threshold=span_threshold, transcripts=split_values(transcripts) or None, seen=_seen_rule(seen, all_seen),
+        overlap=overlap, transcripts=split_values(transcripts) or None, seen=_seen_rule(seen, all_seen),
         redact=not show_names, include_interviewer=include_interviewer)
     if fmt == "table" and len(frame) and "text" in frame.columns:
         frame = frame.copy()

@@ -5,7 +5,7 @@ same way):
 
 - :func:`coders_option` (``--coders A B`` or ``--coders A --coders B``: several coding layers)
   and :func:`coder_option` (``--coder NAME``: one layer); :func:`values_option` for any other
-  option taking several values (``--codes``, ``--transcript`` ...).
+  option taking several values (``--codes``, ``--transcripts`` ...).
 - :func:`format_option` (``--format``, one vocabulary: :data:`mio_qual.reports.formats.FORMATS`,
   each command allowing a subset; without ``--format`` the type comes from ``--out``'s
   suffix) and :func:`out_option` (``--out FILE`` or ``--out FOLDER``).
@@ -374,7 +374,7 @@ class AliasChoice(click.Choice):
         return super().convert(value, param, ctx)
 
 
-def deprecated_alias(old: str, new: str, dest: str, *, several: bool = False) -> Callable:
+def deprecated_alias(old: str, new: str, dest: str, *, several: bool = False, flag_value: Any = None) -> Callable:
     """Accept an option's old name, hidden from ``--help``, with a warning on stderr.
 
     The value given to ``old`` is passed to the command as ``dest`` (the parameter of the
@@ -390,6 +390,9 @@ def deprecated_alias(old: str, new: str, dest: str, *, several: bool = False) ->
         The command's parameter that ``new`` fills.
     several : bool
         The option takes several values (as :func:`values_option`).
+    flag_value : optional
+        ``old`` is a flag that sets ``dest`` to this value (``--no-transcripts`` ->
+        ``by_transcript=False``), whatever ``new`` says.
     """
     hidden_name = "_alias_" + old.lstrip("-").replace("-", "_")
 
@@ -401,12 +404,16 @@ def deprecated_alias(old: str, new: str, dest: str, *, several: bool = False) ->
                 warn(f"{old} is an old name of {new}; use {new}")
                 if several:
                     kwargs[dest] = tuple(dict.fromkeys((*(kwargs.get(dest) or ()), *split_values(value))))
+                elif flag_value is not None:
+                    kwargs[dest] = flag_value
                 elif kwargs.get(dest) in (None, ()):
                     kwargs[dest] = value
             return func(*args, **kwargs)
 
         if several:
             return click.option(old, hidden_name, multiple=True, cls=ManyValues, hidden=True)(merged)
+        if flag_value is not None:
+            return click.option(old, hidden_name, is_flag=True, default=False, hidden=True)(merged)
         return click.option(old, hidden_name, default=None, hidden=True)(merged)
 
     return decorator

@@ -26,7 +26,7 @@ _UNITS = ("sentence", "turn", "paragraph", "character", "span", "transcript", "c
                help="agreement, study: layers to compare: --coders A B (default: every human layer).")
 @click.option("--unit", type=click.Choice(_UNITS), default=None,
               help="agreement, study: unit of analysis [default: sentence].")
-@click.option("--boot", "n_boot", type=click.IntRange(0), default=None,
+@click.option("--boot", "boot", type=click.IntRange(0), default=None,
               help="agreement, study: bootstrap replicates for the intervals [default: 0, analytic intervals].")
 @click.option("--seed", type=int, default=None, help="agreement, study: seed of the bootstrap [default: 0].")
 @click.option("--convention", type=click.Choice(("gwet", "pairable")), default=None,
@@ -52,7 +52,7 @@ _UNITS = ("sentence", "turn", "paragraph", "character", "span", "transcript", "c
 @click.option("--mask-sites", is_flag=True, help="Replace clinic and agency names with stable labels (clinic A ...).")
 @lands  # the report, its appendices and charts land together or not at all
 def report(kind: str, out: Path | None, redact_file: Path | None, title: str | None, coders: tuple[str, ...],
-           unit: str | None, n_boot: int | None, seed: int | None, layers: tuple[str, ...], max_quotes: int | None,
+           unit: str | None, boot: int | None, seed: int | None, layers: tuple[str, ...], max_quotes: int | None,
            outcome: str | None, by: str | None, rater: str | None, fit: Path | None, max_rows: int | None,
            evaluate_model: bool, no_charts: bool, mask_sites: bool, convention: str | None = None,
            boot_method: str | None = None) -> None:
@@ -82,11 +82,11 @@ def report(kind: str, out: Path | None, redact_file: Path | None, title: str | N
     check_path(out)
     accepted = set(inspect.signature(getattr(Project, f"report_{kind}")).parameters)
     given: dict[str, Any] = {
-        "title": title, "coders": list(coders) or None, "unit": unit, "n_boot": n_boot, "seed": seed,
+        "title": title, "coders": list(coders) or None, "unit": unit, "boot": boot, "seed": seed,
         "layer": list(layers) or None, "max_quotes": max_quotes, "outcome": outcome, "by": by, "rater": rater,
         "fit": fit, "max_rows": max_rows, "convention": convention, "boot_method": boot_method,
     }
-    flags = {"coders": "--coders", "unit": "--unit", "n_boot": "--boot", "seed": "--seed", "layer": "--themes-coders",
+    flags = {"coders": "--coders", "unit": "--unit", "boot": "--boot", "seed": "--seed", "layer": "--themes-coders",
              "max_quotes": "--quotes", "outcome": "--outcome", "by": "--by", "rater": "--rater", "fit": "--fit",
              "max_rows": "--max-rows", "title": "--title", "convention": "--convention",
              "boot_method": "--boot-method"}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Sequence
 
+from ..deprecation import renamed
 from ..errors import InputError
 from ..store import codings as store_codings
 from ..store import imports as store_imports
@@ -169,9 +170,10 @@ class AnalysisMixin(ProjectBase):
         frame = frame[frame["kind"] == "assigned"]
         return frame[["coder", "transcript_id", "source", "at"]].reset_index(drop=True)
 
+    @renamed(span_threshold="overlap", n_boot="boot")
     def agreement(self, coders: Sequence[str], unit: str = "sentence", codes: Sequence[str] | None = None, *,
                   stats: Sequence[str] | None = None, scope: str = "all", min_coverage: float = 0.0,
-                  span_threshold: float = 0.9, n_boot: int = 0, seed: int = 0, confidence: float = 0.95,
+                  overlap: float = 0.9, boot: int = 0, seed: int = 0, confidence: float = 0.95,
                   by_transcript: bool = True, transcripts: Sequence[str] | None = None, seen: str = "given",
                   include_interviewer: bool = False, inputs: "AgreementInputs | None" = None,
                   convention: str = "gwet", boot_method: str = "units") -> "pd.DataFrame":
@@ -186,10 +188,29 @@ class AnalysisMixin(ProjectBase):
             ``"transcript"`` or ``"continuum"`` (Krippendorff's unitized alpha on the text itself).
         codes : sequence of str, optional
             Codes to analyse (default: every code the coders used).
-        stats, scope, min_coverage, span_threshold, n_boot, seed, confidence, by_transcript
-            See :func:`mio_qual.agreement.project_api.agreement`.
+        stats : sequence of str, optional
+            Coefficients to report (``--stats``; default: percent agreement, Cohen's kappa,
+            alpha, AC1 and PABAK for two coders; Fleiss' kappa and Brennan-Prediger instead of
+            Cohen and PABAK for more).
+        scope : {"all", "coded"}
+            Character units: over all text, or over the text anyone coded (``--scope``).
+        min_coverage : float
+            Segment units: share of a unit a coding must cover to count; 0, any overlap
+            (``--min-coverage``).
+        overlap : float
+            Span units: share |A and B| / |A or B| two spans must overlap to agree (``--overlap``;
+            was ``span_threshold``, which works until 0.2.0 with a DeprecationWarning).
+        boot : int
+            Bootstrap replicates for the kappa and alpha intervals; 0, analytic intervals only
+            (``--boot``; was ``n_boot``, likewise).
+        seed : int
+            Seed of the bootstrap (``--seed``).
+        confidence : float
+            Level of every interval (``--confidence``).
+        by_transcript : bool
+            Add a pooled row per transcript (default; ``--no-by-transcript`` leaves them out).
         transcripts : sequence of str, optional
-            Restrict to these transcripts.
+            Restrict to these transcripts (``--transcripts``).
         seen : {"given", "coded", "any"}
             Which transcripts a coder saw. ``"given"`` (default): those they were given, that is
             returned in a file (a Word file of it, a coding sheet listing it, a ``.qdpx``
@@ -211,7 +232,7 @@ class AnalysisMixin(ProjectBase):
             Units rated by one coder in percent agreement, Fleiss' kappa, AC1, Brennan-Prediger
             and Conger's kappa: Gwet's convention (default, as irrCAC) or left out of every term.
         boot_method : {"units", "krippendorff"}
-            With ``n_boot``: alpha's bootstrap resamples units (BCa interval, default) or follows
+            With ``boot``: alpha's bootstrap resamples units (BCa interval, default) or follows
             Krippendorff's algorithm (too narrow with more than two coders).
 
         Returns
@@ -226,11 +247,12 @@ class AnalysisMixin(ProjectBase):
             inputs = self.agreement_inputs(coders, unit, codes, transcripts=transcripts, seen=seen,
                                            include_interviewer=include_interviewer)
         return agreement(inputs, codes, stats=stats, scope=scope, min_coverage=min_coverage,
-                         span_threshold=span_threshold, n_boot=n_boot, seed=seed, confidence=confidence,
+                         overlap=overlap, boot=boot, seed=seed, confidence=confidence,
                          by_transcript=by_transcript, convention=convention, boot_method=boot_method)
 
+    @renamed(span_threshold="overlap")
     def disagreements(self, coders: Sequence[str], unit: str = "sentence", codes: Sequence[str] | None = None, *,
-                      scope: str = "all", min_coverage: float = 0.0, span_threshold: float = 0.9,
+                      scope: str = "all", min_coverage: float = 0.0, overlap: float = 0.9,
                       transcripts: Sequence[str] | None = None, seen: str = "given", redact: bool = True,
                       include_interviewer: bool = False, inputs: "AgreementInputs | None" = None) -> "pd.DataFrame":
         """Every disagreeing unit with its text and each coder's codes, for a reconciliation meeting.
@@ -247,8 +269,9 @@ class AnalysisMixin(ProjectBase):
             The unit of analysis, as for :meth:`agreement`.
         codes : sequence of str, optional
             Codes to analyse (default: every code the coders used).
-        scope, min_coverage, span_threshold
-            See :func:`mio_qual.agreement.project_api.agreement`.
+        scope, min_coverage, overlap
+            As for :meth:`agreement` (``overlap`` was ``span_threshold``, which works until 0.2.0
+            with a DeprecationWarning).
         transcripts : sequence of str, optional
             Restrict to these transcripts.
         seen : {"given", "coded", "any"}
@@ -279,7 +302,7 @@ class AnalysisMixin(ProjectBase):
         redactor = None
         if redact:
             redactor = self.redactor()
-        return disagreements(inputs, codes, scope=scope, min_coverage=min_coverage, span_threshold=span_threshold,
+        return disagreements(inputs, codes, scope=scope, min_coverage=min_coverage, overlap=overlap,
                              redactor=redactor)
 
     # ------------------------------------------------------------------ auto-coding: data

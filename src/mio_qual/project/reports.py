@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
+from ..deprecation import renamed
 from ..store import summary as store_summary
 from ._base import ProjectBase
 
@@ -172,7 +173,8 @@ class ReportsMixin(ProjectBase):
         """Codings per origin (:func:`mio_qual.store.summary.origin_counts`), from the layers' facts in a report."""
         return self._coding_facts().origins if self._once is not None else store_summary.origin_counts(self.store)
 
-    def agreement_data(self, coders: Sequence[str] | None = None, unit: str = "sentence", *, n_boot: int = 0,
+    @renamed(n_boot="boot")
+    def agreement_data(self, coders: Sequence[str] | None = None, unit: str = "sentence", *, boot: int = 0,
                        seed: int = 0, confidence: float = 0.95, min_coverage: float = 0.0, convention: str = "gwet",
                        boot_method: str = "units") -> "AgreementData | str":
         """What the agreement sections show (agreement table and disagreements), or the sentence saying why
@@ -184,8 +186,9 @@ class ReportsMixin(ProjectBase):
             Layers to compare (default: every human layer).
         unit : str
             Unit of analysis (see :meth:`agreement`).
-        n_boot, seed, confidence, min_coverage, convention, boot_method
-            Passed on to :meth:`agreement`.
+        boot, seed, confidence, min_coverage, convention, boot_method
+            Passed on to :meth:`agreement` (``boot`` was ``n_boot``, which works until 0.2.0 with a
+            DeprecationWarning).
 
         Returns
         -------
@@ -202,7 +205,7 @@ class ReportsMixin(ProjectBase):
             return too_few_coders(chosen)
         segment = {"min_coverage": min_coverage} if unit in SEGMENT_UNITS else {}
         inputs = self.agreement_inputs(chosen, unit) if unit != "continuum" else None  # type: ignore[attr-defined]
-        table = self.agreement(chosen, unit=unit, n_boot=n_boot, seed=seed,  # type: ignore[attr-defined]
+        table = self.agreement(chosen, unit=unit, boot=boot, seed=seed,  # type: ignore[attr-defined]
                                confidence=confidence, inputs=inputs, convention=convention, boot_method=boot_method,
                                **segment)
         if not len(table):
@@ -216,7 +219,7 @@ class ReportsMixin(ProjectBase):
         n_transcripts = (int((per_transcript["n_units"] > 0).sum()) if len(per_transcript) else
                          int(self.codings(coder=chosen)["transcript_id"].nunique()))  # type: ignore[attr-defined]
         # segment units are participants' speech: agreement leaves interviewer speech out by default
-        return AgreementData(chosen, unit, table, dis, n_boot, seed, confidence, min_coverage, n_transcripts,
+        return AgreementData(chosen, unit, table, dis, boot, seed, confidence, min_coverage, n_transcripts,
                              participants_only=unit in SEGMENT_UNITS)
 
     def autocode_evaluations(self, *, evaluate_model: bool = False) -> list[Any]:
@@ -415,8 +418,9 @@ class ReportsMixin(ProjectBase):
         inputs = self._report_inputs(redact, mask_sites, themes=self._themes_data(layer, info), constructs=info)
         return themes_report(inputs, out, max_quotes=max_quotes, charts=charts, title=title)
 
+    @renamed(n_boot="boot")
     def report_agreement(self, out: str | Path, *, coders: Sequence[str] | None = None, unit: str = "sentence",
-                         n_boot: int = 0, seed: int = 0, min_coverage: float = 0.0, max_rows: int = 400,
+                         boot: int = 0, seed: int = 0, min_coverage: float = 0.0, max_rows: int = 400,
                          redact: Iterable[str] = (), mask_sites: bool = False, charts: bool = True,
                          title: str = "Inter-rater agreement", convention: str = "gwet",
                          boot_method: str = "units") -> "ReportResult":
@@ -430,8 +434,9 @@ class ReportsMixin(ProjectBase):
         unit : str
             ``sentence`` (default), ``turn``, ``paragraph``, ``character``, ``span``, ``transcript``
             or ``continuum``.
-        n_boot, seed : int
-            Bootstrap replicates for the intervals (0: analytic intervals) and the seed.
+        boot, seed : int
+            Bootstrap replicates for the intervals (0: analytic intervals; was ``n_boot``, which works
+            until 0.2.0 with a DeprecationWarning) and the seed.
         min_coverage : float
             Segment units: share of a unit a coding must cover to count.
         max_rows : int
@@ -451,7 +456,7 @@ class ReportsMixin(ProjectBase):
         from ..reports.documents import agreement_report, check_path
 
         check_path(out)
-        data = self.agreement_data(coders, unit, n_boot=n_boot, seed=seed, min_coverage=min_coverage,
+        data = self.agreement_data(coders, unit, boot=boot, seed=seed, min_coverage=min_coverage,
                                    convention=convention, boot_method=boot_method)
         inputs = self._report_inputs(redact, mask_sites, agreement=data, constructs=self.constructs())
         return agreement_report(inputs, out, max_rows=max_rows, charts=charts, title=title)
@@ -500,9 +505,10 @@ class ReportsMixin(ProjectBase):
         inputs = self._report_inputs(redact, mask_sites, joint=self._joint_data(outcome, by, rater, fit))
         return joint_report(inputs, out, charts=charts, export=export, title=title)
 
+    @renamed(n_boot="boot")
     def report_study(self, out: str | Path, *, title: str = "Qualitative and mixed-methods findings",
                      subtitle: str | None = None, coders: Sequence[str] | None = None, unit: str = "sentence",
-                     n_boot: int = 0, seed: int = 0, layer: str | Sequence[str] | None = None, max_quotes: int = 3,
+                     boot: int = 0, seed: int = 0, layer: str | Sequence[str] | None = None, max_quotes: int = 3,
                      outcome: str = "fidelity", by: str = "clinic", rater: str | None = None, fit: Any = None,
                      max_rows: int = 400, redact: Iterable[str] = (), mask_sites: bool = False,
                      charts: bool = True,
@@ -522,8 +528,9 @@ class ReportsMixin(ProjectBase):
             Layers compared for reliability (default: every human layer).
         unit : str
             Unit of the agreement analysis (see :meth:`agreement`).
-        n_boot, seed : int
-            Bootstrap replicates for the agreement intervals (0: analytic intervals) and the seed.
+        boot, seed : int
+            Bootstrap replicates for the agreement intervals (0: analytic intervals; was ``n_boot``,
+            which works until 0.2.0 with a DeprecationWarning) and the seed.
         layer : str or sequence of str, optional
             Coding layer(s) the themes read (default: the consensus layer, else every human layer).
         max_quotes : int
@@ -589,7 +596,7 @@ class ReportsMixin(ProjectBase):
             inputs = self._report_inputs(
                 redact, mask_sites, constructs=info, facts=self.project_facts(),
                 codebook=self._codebook_data(),
-                agreement=self.agreement_data(coders, unit, n_boot=n_boot, seed=seed), evaluations=evaluations,
+                agreement=self.agreement_data(coders, unit, boot=boot, seed=seed), evaluations=evaluations,
                 themes=self._themes_data(layer, info), joint=self._joint_data(outcome, by, rater, fit), aim2=aim2,
                 aim3=aim3,
                 rapid=self.rapid_report_data())  # type: ignore[attr-defined]
@@ -636,7 +643,7 @@ class ReportsMixin(ProjectBase):
         if kind not in methods:
             raise InputError(f"unknown report {kind!r}", hint="use one of " + ", ".join(KINDS))
         check_options(methods[kind], options, f"report({kind!r})",
-                      {"boot": "n_boot=...", "themes_coders": "layer=[...]", "quotes": "max_quotes=...",
+                      {"themes_coders": "layer=[...]", "quotes": "max_quotes=...",
                        "no_charts": "charts=False"})
         from ..atomicio import batch
 
