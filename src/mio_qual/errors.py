@@ -159,3 +159,56 @@ def check_options(target: Callable[..., Any], options: Mapping[str, Any], what: 
             instead = close[0] if close else None
         hint = (f"write {instead}; " if instead else "") + "it takes " + ", ".join(takes)
         raise InputError(f"{what} takes no option {name!r}", hint=hint)
+
+
+def unknown_names(kind: str, names: Sequence[str], known: Sequence[str], *, listing: str,
+                  path: str | Path | None = None) -> InputError | None:
+    """The error for names the caller gave that the project does not hold, or None when all are known.
+
+    The getters' one rule for names (transcript ids, coders, raters): ``None`` means all, and a
+    name the caller gives must exist: an unknown one is refused, never answered with an empty
+    table. The message names every unknown name; the hint offers the known names closest to the
+    first (never applied), the known names themselves when there are few, and the command
+    listing them.
+
+    Parameters
+    ----------
+    kind : str
+        What the names are, singular (``"coder"``, ``"rater"``).
+    names : sequence of str
+        The names given.
+    known : sequence of str
+        The names the project holds.
+    listing : str
+        The command that lists them (``"mio-qual coding list"``).
+    path : str or Path, optional
+        The project, for the message.
+
+    Returns
+    -------
+    InputError or None
+        The error to raise.
+
+    Examples
+    --------
+    >>> print(unknown_names("coder", ["jordn"], ["casey", "jordan"], listing="mio-qual coding list"))
+    no coder 'jordn' in this project (did you mean jordan? the coders are casey, jordan; see `mio-qual coding list`)
+    >>> unknown_names("coder", ["casey"], ["casey", "jordan"], listing="mio-qual coding list") is None
+    True
+    """
+    import difflib
+
+    known_set = set(known)
+    unknown = [n for n in dict.fromkeys(names) if n not in known_set]
+    if not unknown:
+        return None
+    ordered = sorted(known_set)
+    close = difflib.get_close_matches(unknown[0], ordered, n=3, cutoff=0.6)
+    hint = f"did you mean {' or '.join(close)}? " if close else ""
+    if not ordered:
+        hint += f"the project has no {kind}s yet; "
+    elif len(ordered) <= 12:
+        hint += f"the {kind}s are {', '.join(ordered)}; "
+    hint += f"see `{listing}`"
+    plural = "s" if len(unknown) > 1 else ""
+    return InputError(f"no {kind}{plural} {', '.join(map(repr, unknown))} in this project", path=path, hint=hint)

@@ -129,7 +129,7 @@ def test_project_disagreements(coded_project):
 
 
 def test_project_errors(coded_project):
-    with pytest.raises(InputError, match="no codings"):
+    with pytest.raises(InputError, match="no coder .zoe. in this project"):
         coded_project.agreement(["ann", "zoe"])
     with pytest.raises(InputError):
         coded_project.agreement(["ann"])

@@ -36,7 +36,7 @@ def test_cli_agreement_and_disagreements(coded_project, tmp_path):
     assert result.exit_code == 0 and f"wrote {tmp_path / 'a.csv'}" in result.stderr
     result = runner.invoke(_group, base + ["agreement", "--coders", "ann", "zoe"])
     assert result.exit_code == 2
-    assert "no codings" in result.output
+    assert "no coder 'zoe' in this project" in result.output
 
 
 def test_every_format_shows_the_table_computed_with_every_option(coded_project, tmp_path):

@@ -111,7 +111,7 @@ def test_sentence_unit(coded):
 def test_reconcile_refuses_bad_arguments(coded):
     with pytest.raises(InputError, match="two different coders"):
         coded.reconcile(coders=("ann", "ann"))
-    with pytest.raises(InputError, match="no codings"):
+    with pytest.raises(InputError, match="no coder .zed. in this project"):
         coded.reconcile(coders=("ann", "zed"))
     with pytest.raises(InputError, match="cannot be coder"):
         coded.reconcile(coders=("ann", "bob"), into="ann")

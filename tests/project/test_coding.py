@@ -195,3 +195,36 @@ def test_each_coding_names_its_speaker_by_study_id_and_role(tmp_path):
     assert ("T3", "casey", "IS.J2", "Participant 2", "S04", "counselor") in got
     assert ("T4", "casey", "MIO.SUPV", "R", "S05", "supervisor") in got
     project.close()
+
+
+def test_an_unknown_coder_is_refused_with_close_names_not_answered_with_an_empty_table(tmp_path):
+    # newuser2 A11: codings(coder="nobody") and code_matrix(coder=...) returned empty frames without a word
+    from click.testing import CliRunner
+    from helpers.agreement import make_coded_project
+
+    from mio_qual.cli.main import _group
+    from mio_qual.errors import InputError
+
+    project = make_coded_project(tmp_path)
+    for call in (lambda: project.codings(coder="annn"), lambda: project.codings(coder=["ann", "annn"]),
+                 lambda: project.code_matrix(coder="annn"), lambda: project.agreement(["ann", "annn"]),
+                 lambda: project.disagreements(["annn", "bob"]), lambda: project.evidence(coder="annn"),
+                 lambda: project.reconcile(["ann", "annn"], write=False)):
+        with pytest.raises(InputError, match=r"no coder 'annn' in this project \(did you mean ann\? the coders are "
+                                              r"ann, bob; see `mio-qual coding list`\)"):
+            call()
+    with pytest.raises(InputError, match=r"no coders 'zed', 'yan' in this project \(the coders are ann, bob;"):
+        project.codings(coder=["zed", "ann", "yan"])
+    assert len(project.codings(coder="ann")) == 4 and len(project.codings(coder=["ann", "bob"])) == 7
+    # a coder who was given a transcript and returned it uncoded is known: an empty table is the answer
+    project.assign("cleo", ["INT02"])
+    assert project.codings(coder="cleo").empty and project.code_matrix(coder="cleo").to_numpy().sum() == 0
+    with pytest.raises(InputError, match="coder 'cleo' has no codings in this project"):
+        project.agreement(["ann", "cleo"])
+    before = (project.folder / "mio-qual.db").read_bytes()
+    result = CliRunner().invoke(_group, ["--project", str(project.folder), "agreement", "--coders", "ann", "bobb"])
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert result.exit_code == 2 and len(lines) == 1, result.output
+    assert "no coder 'bobb' in this project (did you mean bob?" in lines[0]
+    assert (project.folder / "mio-qual.db").read_bytes() == before
+    project.close()

@@ -61,3 +61,28 @@ def test_options_spelled_as_on_the_command_line_are_one_clear_error(tmp_path) ->
         project.joint_display("case-ordered", split="halves")
     with pytest.raises(InputError, match=r"joint_display\('side-by-side'\) takes no option 'quote' \(write quotes;"):
         project.joint_display("side-by-side", quote=2)
+
+
+def test_an_unknown_rater_is_refused_with_close_names(tmp_path) -> None:
+    # newuser2 A11: ratings(rater="nobody") gave an empty table; rating_agreement compared nothing
+    from click.testing import CliRunner
+    from helpers.mixed import make_study, write_ratings_csv
+
+    from mio_qual.cli.main import _group
+
+    study = make_study(tmp_path)
+    table = {"IS.J2": {"north": "+2", "west": "+1", "east": "0", "south": "-1"}}
+    study.import_ratings(write_ratings_csv(tmp_path / "lee.csv", table, "lee: "), "lee")
+    study.import_ratings(write_ratings_csv(tmp_path / "kim.csv", table, "kim: "), "kim")
+    hint = r"\(did you mean kim\? the raters are kim, lee; see `mio-qual ratings list`\)"
+    for call in (lambda: study.ratings(rater="kin"), lambda: study.ratings(rater="lee,kin"),
+                 lambda: study.rating_agreement(["lee", "kin"]), lambda: study.construct_matrix(rater="kin"),
+                 lambda: study.rating_disagreements(["kin", "lee"]), lambda: study.build_consensus(["lee", "kin"])):
+        with pytest.raises(InputError, match=r"no rater 'kin' in this project " + hint):
+            call()
+    assert set(study.ratings(rater="lee")["rater"]) == {"lee"}
+    assert set(study.ratings(rater="lee", by="agency")["rater"]) == set()  # known rater, no agency ratings: empty
+    result = CliRunner().invoke(_group, ["--project", str(study.folder), "ratings", "list", "--rater", "kin"])
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert result.exit_code == 2 and len(lines) == 1 and "no rater 'kin' in this project" in lines[0], result.output
+    study.close()

@@ -59,7 +59,8 @@ def test_a_coder_reads_only_their_own_layer_until_it_is_released(team) -> None: 
     assert raw.execute("SELECT COUNT(*) FROM ratings WHERE rater <> 'jordan'").fetchone()[0] == 0
     assert lead.release_layers(["casey"]) == ["casey"]
     assert len(jordan.codings(coder="casey")) == n_casey
-    assert len(coders["casey"].codings(coder="jordan")) == 0  # jordan's layer is still blinded
+    with pytest.raises(InputError, match="no codings of jordan that you can read: you are connected as casey"):
+        coders["casey"].codings(coder="jordan")  # still blinded: said so (it was an empty table without a word)
 
 
 def test_a_coder_cannot_write_another_layer(team) -> None:  # type: ignore[no-untyped-def]

@@ -64,8 +64,8 @@ class AnalysisMixin(ProjectBase):
         Raises
         ------
         InputError
-            When ``coders`` is one string or names a layer without codings, or a transcript id is
-            not in the project.
+            When ``coders`` is one string, names a layer the project does not hold (close names
+            suggested) or one without codings, or a transcript id is not in the project.
         """
         from ..agreement.project_api import agreement_inputs, check_request
 
@@ -75,10 +75,8 @@ class AnalysisMixin(ProjectBase):
         self._check_transcript_ids(transcripts)  # type: ignore[attr-defined]
         codings = self._layer_codings(coders)  # type: ignore[attr-defined]  (a report's evidence shares them)
         found = set(codings["coder"].unique()) if len(codings) else set()
-        if set(coders) - found and getattr(self.store, "backend", "sqlite") == "postgresql":
-            from ..store import team
-
-            team.refuse_hidden(self.store, [c for c in coders if c not in found])
+        if set(coders) - found:  # an unknown name (or, in team mode, a blinded layer) refused with close matches
+            self._check_coders([c for c in coders if c not in found])  # type: ignore[attr-defined]
         known = store_codings.coders(self.store) if set(coders) - found else []
         segments = self._units(unit) if unit in SEGMENT_UNITS else None
         return agreement_inputs(codings, self.texts(), segments, coders, unit, codes, transcripts=transcripts,

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence, TypeVar
 
-from ..errors import InputError
+from ..errors import InputError, unknown_names
 from ..store import codebooks as store_codebooks
 from ..store import codings as store_codings
 from ..store import imports as store_imports
@@ -158,6 +158,32 @@ class CodingMixin(ProjectBase):
                                   detail=write.detail, unique=write.unique)
 
     # ------------------------------------------------------------------ reading
+    def _check_coders(self, coders: str | Sequence[str] | None, known: Iterable[str] | None = None) -> None:
+        """Refuse coder (layer) names given explicitly that the project does not hold.
+
+        The getters' rule for names (as :meth:`_check_transcript_ids` for ids): ``None`` means
+        every layer, and a layer the caller names must exist, as a layer with codings or a coder
+        who was given transcripts (returned empty, or assigned); else one
+        :class:`~mio_qual.errors.InputError` names it with close matches, rather than an empty
+        table. ``known``: the layers with codings when the caller has read them already. In team
+        mode a coder asking for a layer they may not read is told so (blinding), not "unknown".
+        """
+        if coders is None:
+            return
+        names = [coders] if isinstance(coders, str) else [str(c) for c in coders]
+        have = set(store_codings.coders(self.store) if known is None else known)
+        missing = [n for n in names if n not in have]
+        if not missing:
+            return
+        if getattr(self.store, "backend", "sqlite") == "postgresql":  # before coverage, which a coder reads whole
+            from ..store import team
+
+            team.refuse_hidden(self.store, missing)  # type: ignore[arg-type]
+        have.update(store_imports.read_coverage(self.store, missing)["coder"])
+        error = unknown_names("coder", missing, sorted(have), listing="mio-qual coding list", path=self.folder)
+        if error is not None:
+            raise error
+
     def codings(self, coder: str | Sequence[str] | None = None, origin: str | Sequence[str] | None = None,
                 transcript_id: str | Sequence[str] | None = None,
                 code: str | Sequence[str] | None = None) -> "pd.DataFrame":
@@ -176,10 +202,16 @@ class CodingMixin(ProjectBase):
             ``speaker_role`` of the turn the coding starts in (how reports quote a speaker; the
             ``speaker`` label is the transcript's own and may be a name), sorted by transcript,
             start, end, code, coder.
+
+        Raises
+        ------
+        InputError
+            When a transcript id or a coder named is not in the project (close ones suggested).
         """
         from ..coding.queries import annotate_codings
 
         self._check_transcript_ids(transcript_id)  # type: ignore[attr-defined]
+        self._check_coders(coder)
         rows = store_codings.read_codings(self.store, coder=coder, origin=origin, transcript_id=transcript_id,
                                           code=code)
         ids = sorted(set(rows["transcript_id"]))
@@ -223,11 +255,17 @@ class CodingMixin(ProjectBase):
         -------
         pandas.DataFrame
             Indexed by segment id, one int8 column per code.
+
+        Raises
+        ------
+        InputError
+            When a transcript id or a coder named is not in the project (close ones suggested).
         """
         from ..coding.queries import check_matrix_options, code_matrix
 
         check_matrix_options(unit, min_overlap)
         self._check_transcript_ids(transcript_id)  # type: ignore[attr-defined]
+        self._check_coders(coder)
         spans = store_codings.read_codings(self.store, coder=coder, origin=origin, transcript_id=transcript_id,
                                            code=codes, columns=("transcript_id", "start", "end", "code"),
                                            ordered=False)
@@ -836,6 +874,7 @@ class CodingMixin(ProjectBase):
         from ..reports.render import write_docx
 
         check_reconcile(coders, into, unit, min_jaccard)
+        self._check_coders(coders)
         columns = ("transcript_id", "code", "start", "end")
         own = ("human", "rules", "model")
         a = store_codings.read_codings(self.store, coder=coders[0], origin=own, columns=columns)

@@ -186,6 +186,8 @@ class MixedMixin(ProjectBase):
         else:
             summary = layer_summary(self.store)
         layers, phrase = choose_layers(summary, coder)
+        if coder is not None:
+            self._check_coders(layers, known=summary["coder"])  # type: ignore[attr-defined]
         codings = self._layer_codings(layers) if layers else None
         if codings is None or not len(codings):
             return pd.DataFrame(columns=EVIDENCE_COLUMNS), phrase
@@ -385,6 +387,7 @@ class MixedMixin(ProjectBase):
         from ..mixed.ratings import rating_frame
         from ..store.ratings import read_ratings
 
+        self._check_raters(rater)
         stored = read_ratings(self.store, rater=as_list(rater), case_kind=case_column(by) if by is not None else None,
                               construct=as_list(construct), case_id=as_list(case_id))
         return rating_frame(stored, self.constructs(codebook))
@@ -406,6 +409,21 @@ class MixedMixin(ProjectBase):
         from ..store.ratings import rater_names
 
         return order_raters(rater_names(self.store, by))
+
+    def _check_raters(self, raters: str | Sequence[str] | None) -> None:
+        """Refuse rater names given explicitly that have no ratings in the project (of any case
+        kind), naming them with close matches, rather than answer with an empty table."""
+        from ..errors import unknown_names
+        from ..mixed.constructs import as_list
+        from ..store.ratings import rater_names
+
+        named = as_list(raters)
+        if not named:
+            return
+        error = unknown_names("rater", named, rater_names(self.store, None), listing="mio-qual ratings list",
+                              path=self.folder)
+        if error is not None:
+            raise error
 
     def _compared(self, raters: Sequence[str] | None, by: str) -> list[str]:
         """The raters named, else every rater of the kind but consensus."""
