@@ -120,3 +120,27 @@ def test_quant_summary_phases_and_measures(study, tmp_path: Path, capsys: pytest
                                "8,0,3.0,")
     assert run(["quant", "measures", "--format", "csv"], study.folder) == 0
     assert "fim,counselor,1-5,False,\"fim_1, fim_2, fim_3, fim_4\"" in capsys.readouterr().out
+
+
+def test_joint_takes_the_separation_criterion(study, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """`--criterion separation` flags by the pattern of ratings, not a mean difference (mixed/joint.py)."""
+    import csv
+
+    from helpers.mixed import write_ratings_csv
+
+    study.import_quant(write_fidelity(tmp_path / "fidelity.csv"))  # north 4.5, west 4.0 high; east 3.0, south 2.0 low
+    study.import_ratings(write_ratings_csv(tmp_path / "r.csv", {
+        "IS.J2": {"north": "+2", "west": "+1", "east": "-1", "south": "-2"},   # separated, high positive
+        "IS.A3": {"north": "+1", "west": "+1", "east": "0", "south": "+1"},    # overlap
+        "IS.B": {"north": "+1", "west": "+1", "east": "0", "south": "0"},      # separated; mean difference only 1
+    }), "consensus_team")
+    study.close()
+    out = tmp_path / "case.csv"
+    assert run(["joint", "--criterion", "separation", "--out", str(out)], study.folder) == 0
+    with out.open(encoding="utf-8", newline="") as handle:
+        flags = {row["construct"]: row["distinguishing"] for row in csv.DictReader(handle) if row["construct"]}
+    assert flags == {"IS.A3": "not distinguishing", "IS.B": "distinguishing", "IS.J2": "distinguishing"}
+    assert run(["joint", "--out", str(out)], study.folder) == 0  # the difference rule: IS.B is weak
+    with out.open(encoding="utf-8", newline="") as handle:
+        assert {row["construct"]: row["distinguishing"] for row in csv.DictReader(handle)}["IS.B"] == \
+            "weakly distinguishing"

@@ -293,3 +293,29 @@ def test_threshold_rule_on_damschroder_lowery_2013_published_ratings_and_where_i
     described = rule.describe(high, low, "implementation")
     assert "This threshold rule is mio-qual's; Damschroder & Lowery (2013) judged distinguishing constructs from the " \
            "pattern of ratings" in described
+
+
+def test_separation_criterion_reproduces_damschroder_lowery_2013_flags():
+    import pandas as pd
+
+    outcome = pd.Series([1.0, 2.0, 3.0, 4.0, 5.0], index=DL2013_SITES)
+    rule = DistinguishRule(criterion="separation", min_rated=1)
+    high, low = rule.groups(outcome)
+    label = {"**": "distinguishing", "*": "weakly distinguishing", "": "not distinguishing"}
+    nan = float("nan")
+    for construct, (ratings, flag) in DL2013.items():
+        score = dict(zip(DL2013_SITES, [nan if r is None else float(r) for r in ratings]))
+        got, diff = rule.classify([score[c] for c in high], [score[c] for c in low])
+        assert got == label[flag], construct
+    # the difference column stays the difference of means, for information: Tension for Change 1 - 0
+    assert rule.classify([1.0, 1.0], [0.0, 0.0]) == ("distinguishing", 1.0)
+    # mirrored and overlapping patterns; thin groups are still insufficient under the default min_rated
+    assert DistinguishRule(criterion="separation").classify([-1.0, -2.0], [1.0, 0.0])[0] == "reverse"
+    assert DistinguishRule(criterion="separation").classify([2.0, 0.0], [0.0, -1.0])[0] == "not distinguishing"
+    assert DistinguishRule(criterion="separation").classify([2.0, 2.0], [-1.0])[0] == "insufficient data"
+    text = rule.describe(high, low, "implementation")
+    assert "every rated high case is rated above every rated low case" in text
+    assert "inferred from their published ratings, not a rule they state" in text
+    with pytest.raises(InputError, match="unknown criterion"):
+        DistinguishRule(criterion="mean")
+

@@ -273,6 +273,10 @@ def quant_measures(fmt: str) -> None:
 @click.option("--weak", type=float, default=1.0, show_default=True, help="Mean difference that weakly distinguishes.")
 @click.option("--min-rated", type=int, default=2, show_default=True,
               help="Rated cases each group needs before a construct can be flagged (one rule for every display).")
+@click.option("--criterion", type=click.Choice(["difference", "separation"]), default="difference",
+              show_default=True,
+              help="difference: group means against --strong/--weak; separation: every rated high case above every "
+                   "rated low case (the pattern reading of Damschroder & Lowery's published ratings).")
 @click.option("--links", is_flag=True, help="Side-by-side: also quote excerpts of linked study codes (marked 'via').")
 @click.option("--sort", type=click.Choice(["codebook", "distinguishing"]), default="codebook", show_default=True)
 @click.option("--fit", "fit", type=click.Path(dir_okay=False, path_type=Path),
@@ -280,7 +284,7 @@ def quant_measures(fmt: str) -> None:
 @click.option("--quotes", type=int, default=3, show_default=True, help="Exemplar quotes per row (side-by-side).")
 def joint(outcome: str, display: str, fmt: str, out: Path | None, by: str, rater: str | None,
           constructs: tuple[str, ...], split: str, threshold: float | None, high: tuple[str, ...], low: tuple[str, ...],
-          strong: float, weak: float, min_rated: int, links: bool, sort: str, fit: Path | None, quotes: int) -> None:
+          strong: float, weak: float, min_rated: int, criterion: str, links: bool, sort: str, fit: Path | None, quotes: int) -> None:
     """Joint displays of construct ratings and an outcome: case-ordered matrix, side-by-side, statistics by theme."""
     from ..errors import InputError
     from ..mixed.joint import DistinguishRule
@@ -289,7 +293,8 @@ def joint(outcome: str, display: str, fmt: str, out: Path | None, by: str, rater
         raise InputError("the heatmap (--format png) shows the case-ordered display",
                          hint="use --display case-ordered, or another --format")
     rule = DistinguishRule(split=split, threshold=threshold, high=tuple(_names(high) or ()) or None,
-                           low=tuple(_names(low) or ()) or None, strong=strong, weak=weak, min_rated=min_rated)
+                           low=tuple(_names(low) or ()) or None, strong=strong, weak=weak, min_rated=min_rated,
+                           criterion=criterion)
     options: dict[str, Any] = {
         "case-ordered": {"rule": rule, "constructs": _names(constructs), "sort": sort},
         "side-by-side": {"rule": rule, "constructs": _names(constructs), "fit": fit, "quotes": quotes},

@@ -57,6 +57,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 FITS: tuple[str, ...] = ("confirmation", "expansion", "discordance")
 DISPLAYS: tuple[str, ...] = ("case-ordered", "side-by-side", "stats-by-theme")
+CRITERIA: tuple[str, ...] = ("difference", "separation")
 LABELS = ("distinguishing", "weakly distinguishing", "not distinguishing", "reverse", "insufficient data")
 
 
@@ -84,6 +85,19 @@ class DistinguishRule:
     Tension for Change (0, 0 against +1, +1) is a strong pattern with a difference of 1. Read the
     flags as a screen; ``n_high``, ``n_low`` and ``difference`` are beside every flag.
 
+    With ``criterion="separation"`` the groups' ratings are compared instead of their means:
+
+    * ``distinguishing``: every rated high case is rated above every rated low case, and every
+      rated high case is rated positive (+1 or +2);
+    * ``weakly distinguishing``: the groups are separated so, but a high case is rated 0 or below;
+    * ``reverse``: every rated high case is rated below every rated low case;
+    * ``not distinguishing``: the groups' ratings overlap; ``insufficient data`` as above.
+
+    It reads the pattern rather than a mean, and reproduces each of the fifteen flags of
+    Damschroder & Lowery's (2013) Table 3 that ``tests/mixed/test_joint.py`` holds (with
+    ``min_rated=1``: they flagged Planning with one rated low site), where the difference rule
+    departs on five. It is inferred from their published table, not a rule they state.
+
     Parameters
     ----------
     split : {"halves", "extremes", "threshold"}
@@ -97,9 +111,12 @@ class DistinguishRule:
     high, low : sequence of str, optional
         Name the groups directly (overrides ``split``).
     strong, weak : float
-        Differences of mean score (default 2 and 1 scale points).
+        Differences of mean score (default 2 and 1 scale points); ``criterion="difference"`` only.
     min_rated : int
         Rated cases each group needs (default 2).
+    criterion : {"difference", "separation"}
+        Compare the groups' mean ratings against ``strong`` and ``weak`` (default), or ask whether
+        the groups' ratings are separated (see above).
     """
 
     split: str = "halves"
@@ -109,8 +126,11 @@ class DistinguishRule:
     strong: float = 2.0
     weak: float = 1.0
     min_rated: int = 2
+    criterion: str = "difference"
 
     def __post_init__(self) -> None:
+        if self.criterion not in CRITERIA:
+            raise InputError(f"unknown criterion {self.criterion!r}", hint="use " + " or ".join(CRITERIA))
         if self.split not in ("halves", "extremes", "threshold"):
             raise InputError(f"unknown split {self.split!r}", hint="use halves, extremes or threshold")
         if self.split == "threshold" and self.threshold is None and not self.high:
@@ -146,6 +166,12 @@ class DistinguishRule:
         if len(h) < self.min_rated or len(lo) < self.min_rated or not h or not lo:
             return "insufficient data", math.nan
         diff = sum(h) / len(h) - sum(lo) / len(lo)
+        if self.criterion == "separation":
+            if min(h) > max(lo):
+                return ("distinguishing" if min(h) > 0 else "weakly distinguishing"), diff
+            if max(h) < min(lo):
+                return "reverse", diff
+            return "not distinguishing", diff
         if diff >= self.strong:
             return "distinguishing", diff
         if diff >= self.weak:
@@ -160,16 +186,26 @@ class DistinguishRule:
                if self.threshold is not None else "named"}[self.split]
         if self.high or self.low:
             how = "named by the analyst"
-        return (f"Distinguishing rule: high {outcome} cases ({how}) = {', '.join(high) or 'none'} (n = {len(high)}); "
-                f"low = {', '.join(low) or 'none'} (n = {len(low)}). A construct is distinguishing when its mean "
+        groups = (f"Distinguishing rule: high {outcome} cases ({how}) = {', '.join(high) or 'none'} (n = {len(high)}); "
+                  f"low = {', '.join(low) or 'none'} (n = {len(low)}). ")
+        ties = (" Cases whose outcome ties across the split are in neither group."
+                if self.split != "threshold" and not (self.high or self.low) else "")
+        if self.criterion == "separation":
+            return (groups + "A construct is distinguishing when every rated high case is rated above every rated low "
+                    "case and every rated high case is rated positive, weakly distinguishing when the groups are "
+                    "separated so but a high case is rated 0 or below, reverse when every rated high case is rated "
+                    f"below every rated low case; it needs at least {self.min_rated} rated case(s) in each group "
+                    "('insufficient data' otherwise; n_high and n_low give each construct's rated cases; difference "
+                    "is the difference of the group means, for information). X and missing ratings are left out. "
+                    "This separation rule reads the pattern of ratings, as Damschroder & Lowery (2013) did by "
+                    "judgement; it is inferred from their published ratings, not a rule they state." + ties)
+        return (groups + f"A construct is distinguishing when its mean "
                 f"rating in the high group minus its mean rating in the low group is at least {self.strong:g}, weakly "
                 f"distinguishing when at least {self.weak:g}, reverse when at most -{self.weak:g}; it needs at least "
                 f"{self.min_rated} rated case(s) in each group ('insufficient data' otherwise; n_high and n_low give "
                 "each construct's rated cases). X and missing ratings are left out of the means. This threshold "
                 "rule is mio-qual's; Damschroder & Lowery (2013) judged distinguishing constructs from the pattern "
-                "of ratings, with no numeric rule, so their judgement can differ from these flags."
-                + (" Cases whose outcome ties across the split are in neither group."
-                   if self.split != "threshold" and not (self.high or self.low) else ""))
+                "of ratings, with no numeric rule, so their judgement can differ from these flags." + ties)
 
 
 def rated_counts(matrix: "pd.DataFrame", high: Sequence[str], low: Sequence[str]) -> "pd.DataFrame":

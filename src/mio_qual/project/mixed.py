@@ -43,7 +43,7 @@ class WorksheetFiles:
 
 _RULE = "rule=DistinguishRule({}=...) (mio_qual.mixed.joint.DistinguishRule)"
 JOINT_CLI_NAMES = {**{name: _RULE.format(name) for name in ("split", "threshold", "high", "low", "strong", "weak",
-                                                             "min_rated")},
+                                                             "min_rated", "criterion")},
                    "construct": "constructs=[...]"}
 """`mio-qual joint` options that :meth:`MixedMixin.joint_display` spells differently."""
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from ..citations import narrative_citation, short_citation
 
@@ -182,17 +182,29 @@ def aim3_methods(data: Aim3Data) -> list[str]:
                 if data.outcome in ("fidelity", "adherence", "competence") else "")
     out.append(f"**Integration.** Clinics are ordered by {data.outcome} ({short_citation('guetterman2015')})."
                f"{fidelity} "
-               f"One rule flags distinguishing constructs in every display: the mean rating of the high-{data.outcome} "
-               f"clinics minus that of the low ones is at least {rule.strong:g} (weakly: {rule.weak:g}), with at least "
-               f"{rule.min_rated} rated clinic(s) in each group"
-               + (f" ({groups})" if groups else "") + ". This numeric threshold is mio-qual's way of making the "
-               f"comparison repeatable; {narrative_citation('damschroder2013')} judged distinguishing constructs from "
-               "the pattern of ratings across cases without a numeric rule, so a construct the threshold flags may "
-               "show no consistent pattern, and the reverse. Fit (confirmation, expansion, discordance) is the analysts' "
+               + _rule_sentence(rule, data.outcome, groups)
+               + " Fit (confirmation, expansion, discordance) is the analysts' "
                f"judgement ({short_citation('fetters2013')}); rows they did not judge are left empty, and the "
                "direction summary beside it is not a fit. With so few cases these displays describe; they do not "
                "test.")
     return out
+
+
+def _rule_sentence(rule: Any, outcome: str, groups: str) -> str:
+    """The distinguishing rule in the methods text, with how it stands to Damschroder & Lowery's judgement."""
+    where = f", with at least {rule.min_rated} rated clinic(s) in each group" + (f" ({groups})" if groups else "")
+    if getattr(rule, "criterion", "difference") == "separation":
+        return (f"One rule flags distinguishing constructs in every display: every rated high-{outcome} clinic is "
+                "rated above every rated low one, all high ones positive (weakly: separated, a high one 0 or below)"
+                f"{where}. This separation rule reads the pattern of ratings, as "
+                f"{narrative_citation('damschroder2013')} did by judgement; it is inferred from their published "
+                "ratings, not a rule they state.")
+    return (f"One rule flags distinguishing constructs in every display: the mean rating of the high-{outcome} "
+            f"clinics minus that of the low ones is at least {rule.strong:g} (weakly: {rule.weak:g}){where}. This "
+            "numeric threshold is mio-qual's way of making the comparison repeatable; "
+            f"{narrative_citation('damschroder2013')} judged distinguishing constructs from the pattern of ratings "
+            "across cases without a numeric rule, so a construct the threshold flags may show no consistent pattern, "
+            "and the reverse (`mio-qual joint --criterion separation` reads the pattern).")
 
 
 def _measures_methods(data: Aim3Data) -> list[str]:
