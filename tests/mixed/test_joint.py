@@ -238,7 +238,8 @@ def test_side_by_side_redacts_names_in_rationales(tmp_path):
 
 
 # Damschroder & Lowery (2013), Table 3: ratings of five VA facilities ordered by implementation effectiveness
-# (sites 200 and 500 low, 100 in the middle, 300 and 400 high) and the authors' flags (** strongly, * weakly
+# (in the published column order, lowest first: sites 200 and 500 low, 100 in the middle, 300 and 400
+# high) and the authors' flags (** strongly, * weakly
 # distinguishing, "" neither). None: missing or not applicable. Rows as published (a subset of their 31 constructs).
 DL2013_SITES = ("200", "500", "100", "300", "400")
 DL2013 = {
@@ -257,6 +258,12 @@ DL2013 = {
     "Leadership Engagement": ((-2, -1, 2, 2, 2), "**"),
     "Available Resources": ((-2, -2, -1, 1, -1), "*"),
     "Planning": ((-1, None, 1, 1, 1), "**"),
+    "Complexity (reverse rated)": ((None, -2, -2, -2, 2), ""),
+    "Cost": ((0, 0, 0, 0, 0), ""),
+    "Cosmopolitanism": ((0, 0, 1, 0, 0), ""),
+    "Peer Pressure": ((0, 0, 0, 0, 0), ""),
+    "Organizational Incentives and Rewards": ((0, -1, 0, 0, 1), ""),
+    "Learning Climate": ((None, -1, None, 1, 2), "**"),
 }
 
 
@@ -307,6 +314,14 @@ def test_separation_criterion_reproduces_damschroder_lowery_2013_flags():
         score = dict(zip(DL2013_SITES, [nan if r is None else float(r) for r in ratings]))
         got, diff = rule.classify([score[c] for c in high], [score[c] for c in low])
         assert got == label[flag], construct
+    # the mean-difference rule with the same min_rated parts from the authors on nine of the 21
+    mean_rule = DistinguishRule(min_rated=1)
+    departs = []
+    for construct, (ratings, flag) in DL2013.items():
+        score = dict(zip(DL2013_SITES, [nan if r is None else float(r) for r in ratings]))
+        if mean_rule.classify([score[c] for c in high], [score[c] for c in low])[0] != label[flag]:
+            departs.append(construct)
+    assert len(departs) == 9 and "Adaptability" in departs and "Tension for Change" in departs
     # the difference column stays the difference of means, for information: Tension for Change 1 - 0
     assert rule.classify([1.0, 1.0], [0.0, 0.0]) == ("distinguishing", 1.0)
     # mirrored and overlapping patterns; thin groups are still insufficient under the default min_rated

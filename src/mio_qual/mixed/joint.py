@@ -93,10 +93,10 @@ class DistinguishRule:
     * ``reverse``: every rated high case is rated below every rated low case;
     * ``not distinguishing``: the groups' ratings overlap; ``insufficient data`` as above.
 
-    It reads the pattern rather than a mean, and reproduces each of the fifteen flags of
+    It reads the pattern rather than a mean, and reproduces each of the 21 flags of
     Damschroder & Lowery's (2013) Table 3 that ``tests/mixed/test_joint.py`` holds (with
-    ``min_rated=1``: they flagged Planning with one rated low site), where the difference rule
-    departs on five. It is inferred from their published table, not a rule they state.
+    ``min_rated=1``: they flagged Planning with one rated low site); the difference rule, with the same
+    ``min_rated``, departs on nine of them. It is inferred from their published table, not a rule they state.
 
     Parameters
     ----------
