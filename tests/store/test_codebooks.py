@@ -75,7 +75,7 @@ def test_a_store_made_before_the_table_gets_it_and_keeps_the_bundled_default(tmp
     db = tmp_path / "p" / "mio-qual.db"
     connection = sqlite3.connect(db)  # back to the schema of the last session (6): no codebook_choices
     connection.execute("DROP TABLE codebook_choices")
-    connection.execute(f"PRAGMA user_version = {len(MIGRATIONS) - 1}")
+    connection.execute(f"PRAGMA user_version = {next(i for i, m in enumerate(MIGRATIONS) if 'codebook_choices' in m)}")
     connection.commit()
     connection.close()
     project = Project.open(tmp_path / "p")

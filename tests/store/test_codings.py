@@ -75,6 +75,34 @@ def test_coding_facts_equal_one_query_per_fact(tmp_path):
     assert summary.project_facts(project.store, facts) == summary.project_facts(project.store)
 
 
+def test_coding_facts_walk_indexes_without_sorting_the_codings(tmp_path):
+    """Both groupings of coding_facts read a covering index in their grouping order (schema version 8), also in a
+    store made before it (opened, it migrates): no table row is read and no temporary sort of the codings is built."""
+    import sqlite3
+
+    from mio_qual import Project
+    from mio_qual.store import summary
+    from mio_qual.store.schema import SCHEMA_VERSION
+
+    make_coded_project(tmp_path).close()
+    db = next(tmp_path.rglob("mio-qual.db"))
+    connection = sqlite3.connect(db)  # back to version 7: the source index of coder and file only
+    connection.executescript("DROP INDEX codings_by_layer; DROP INDEX codings_by_source;"
+                             " CREATE INDEX codings_by_source ON codings (coder, source_file); PRAGMA user_version = 7;")
+    connection.close()
+    project = Project.open(db.parent)
+    assert project.store.connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    statements: list[str] = []
+    project.store.connection.set_trace_callback(statements.append)
+    facts = summary.coding_facts(project.store)
+    project.store.connection.set_trace_callback(None)
+    assert facts.codings > 0 and len(statements) == 2
+    for statement in statements:
+        plan = " ".join(row[-1] for row in project.store.connection.execute("EXPLAIN QUERY PLAN " + statement))
+        assert "COVERING INDEX" in plan and "TEMP B-TREE" not in plan, (statement, plan)
+    project.close()
+
+
 def test_layer_codings_are_the_codings_of_the_layers(tmp_path):
     """Read in runs (no transcript id or coder per row): the same codings as read_codings, in coder, transcript and
     start order, strings as categories."""
