@@ -92,7 +92,7 @@ def test_a_study_report_builds_each_input_once(tmp_path, monkeypatch) -> None:
     """The bundled codebooks are parsed at most once per report (constructs and coder's manual share them), and
     agreement's reliability data is built once for the table and the disagreements."""
     from mio_qual.agreement import project_api
-    from mio_qual.codebook import yaml_io
+    from mio_qual.codebook import loader, yaml_io
     from mio_qual.mixed import constructs
 
     parsed: list[str] = []
@@ -104,6 +104,7 @@ def test_a_study_report_builds_each_input_once(tmp_path, monkeypatch) -> None:
                         lambda inputs, unit, *a, **k: built.append(unit) or build(inputs, unit, *a, **k))
     project = make_study(tmp_path / "study")
     constructs._parsed_bundle.cache_clear()
+    monkeypatch.setattr(loader, "_BUILT", {})  # bundled codebooks built by an earlier test of this process
     parsed.clear()
     result = project.report_study(tmp_path / "out" / "study.docx", charts=False)
     assert any(p.name.endswith("appendix-b-disagreements.docx") for p in result.files)  # both were written
