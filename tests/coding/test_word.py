@@ -184,13 +184,13 @@ def test_comments_on_an_original_transcript_docx(tmp_path):
     assert room.startswith("PARTICIPANT: The room")
     expected = {}
     a = room.index("\u201cours\u201d")
-    _comment(document, split_runs(paragraphs[2], a, room.index(", and")), "IS.J2")
+    _comment(document, split_runs(paragraphs[2], a, room.index(", and")), "IS.J2", author="Casey")  # one coder
     expected["IS.J2"] = (text.index("\u201cours\u201d"), text.index("\u201cours\u201d") + 8)
     # from inside one paragraph to inside the next: runs of two paragraphs
     b = room.index("nobody")
     first = split_runs(paragraphs[2], b, len(room.rstrip()) - len(" See the plan for details.") + 0)
     last = split_runs(paragraphs[3], 0, len("INTERVIEWER: And"))
-    _comment(document, [first[0], last[-1]], "MIO.SUPV")
+    _comment(document, [first[0], last[-1]], "MIO.SUPV", author="Casey")
     expected["MIO.SUPV"] = (text.index("nobody"), text.index("INTERVIEWER: And") + len("INTERVIEWER: And"))
     # over a hyperlink, and over a tracked insertion (range markers placed in the XML)
     link = paragraphs[2]._p.find(qn("w:hyperlink"))
@@ -532,3 +532,43 @@ def test_a_coders_copy_saved_by_libreoffice_imports_onto_the_commented_words(tmp
     got = sorted((r.code, text[r.start:r.end]) for r in project.codings(coder="casey").itertuples())
     assert got == want
     project.close()
+
+
+def test_a_file_two_coders_commented_is_split_by_author_never_merged(small, tmp_path):
+    """One shared copy, each coder's comments under their own Word user name: without --author the
+    import is refused (one layer would hold two coders' coding, and agreement would be wrong);
+    with it each layer gets exactly its author's comments."""
+    text = small.text("T01")
+    path = small.export_docx("T01", tmp_path / "T01.docx")
+    document = docx.Document(str(path))
+    planned = [("Tell me", "IS.J2", "Jordan"), ("Gwen", "MIO.SUPV", "Jordan"),
+               ("Tell me", "IS.A3", "Casey Lin"), ("two hours", "MIO.REC", "Casey Lin")]
+    spans = {}
+    for phrase, code, author in planned:
+        s = text.index(phrase)
+        spans[code] = (s, s + len(phrase))
+        _comment(document, runs_for_span(document, s, s + len(phrase)), code, author=author)
+    document.save(str(path))
+    before = project_state(small.folder)
+    with pytest.raises(InputError) as info:
+        small.import_codings([path], coder="jordan")
+    assert "comments by 2 authors (Casey Lin: 2, Jordan: 2) would all go into layer 'jordan'" in str(info.value)
+    assert "--author 'Casey Lin' --coder jordan" in str(info.value)
+    assert project_state(small.folder) == before
+    skipped = small.import_codings([path], coder="jordan", skip_problems=True)  # listed, not imported
+    assert len(skipped.skipped) == 1 and "comments by 2 authors" in skipped.skipped[0]
+    assert small.codings(coder="jordan").empty
+
+    small.import_codings([path], coder="jordan", authors=["  JORDAN "])   # case and spaces ignored
+    small.import_codings([path], coder="casey", authors=["casey lin"])
+    got = {coder: sorted((r.code, r.start, r.end) for r in small.codings(coder=coder).itertuples())
+           for coder in ("jordan", "casey")}
+    assert got == {"jordan": sorted([("IS.J2", *spans["IS.J2"]), ("MIO.SUPV", *spans["MIO.SUPV"])]),
+                   "casey": sorted([("IS.A3", *spans["IS.A3"]), ("MIO.REC", *spans["MIO.REC"])])}
+
+    # a name that wrote nothing is refused (even with skip_problems: the file would empty the layer)
+    after = project_state(small.folder)
+    with pytest.raises(InputError) as info:
+        small.import_codings([path], coder="casey", authors=["Casey"], skip_problems=True)
+    assert "no comment in these files is by 'Casey'; their authors: Casey Lin, Jordan" in str(info.value)
+    assert project_state(small.folder) == after

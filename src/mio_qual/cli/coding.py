@@ -28,15 +28,19 @@ coding.add_command(assign)
                    "the first one named becomes the project's).")
 @click.option("--transcript", "transcript_id", help="Transcript of files that name none.")
 @click.option("--skip-problems", is_flag=True, help="Import what can be imported and list the rest.")
+@click.option("--author", "authors", multiple=True, metavar="NAME",
+              help="Word files several coders commented: only this author's comments, as Word shows the name "
+                   "(repeatable; a file with comments by several authors is refused without it).")
 @format_option(choices=("table", "json"))
 def import_cmd(files: tuple[Path, ...], coder: str | None, codebooks: tuple[str, ...], transcript_id: str | None,
-               skip_problems: bool, fmt: str) -> None:
+               skip_problems: bool, authors: tuple[str, ...], fmt: str) -> None:
     """Import coding from FILES: Word comments (.docx), coding sheets (.csv/.xlsx), filled
     reconciliation sheets, or REFI-QDA projects (.qdpx). All files land together or none does."""
     from .common import print_json
 
     result = get_project().import_codings(files, coder=coder, codebook=list(codebooks) or None,
-                                          transcript_id=transcript_id, skip_problems=skip_problems)
+                                          transcript_id=transcript_id, skip_problems=skip_problems,
+                                          authors=authors)
     if fmt == "json":
         print_json(result.as_dict())
         return

@@ -825,25 +825,69 @@ def _comment_problem(word: WordFile, comment: _Comment, message: str, hint: str)
     return f"{word.path.name}: comment {comment.id}{who}{on}: {message} ({hint})"
 
 
+def _author_key(author: str) -> str:
+    """An author name as ``--author`` matches it: case and surrounding spaces ignored."""
+    return " ".join(author.split()).casefold()
+
+
+def comment_authors(word: WordFile) -> dict[str, int]:
+    """The authors of a Word file's comments (replies and mio-qual's suggestions aside), with counts.
+
+    A comment without an author is not counted: there is nobody to tell it from.
+    """
+    counts: dict[str, int] = {}
+    for comment in word.comments.values():
+        if comment.parent is None and comment.author.strip() and comment.author != SUGGESTION_AUTHOR:
+            counts[comment.author.strip()] = counts.get(comment.author.strip(), 0) + 1
+    return counts
+
+
+def _authors_error(word: WordFile, coder: str, counts: Mapping[str, int]) -> InputError:
+    """The refusal of a file holding comments by several people, none chosen with ``--author``."""
+    listed = ", ".join(f"{name}: {n}" for name, n in sorted(counts.items(), key=lambda kv: kv[0].casefold()))
+    first = min(counts, key=str.casefold)
+    return InputError(
+        f"comments by {len(counts)} authors ({listed}) would all go into layer {coder!r}, and a layer is one "
+        "coder's coding", path=word.path,
+        hint=f"name whose comments are {coder}'s (--author {first!r} --coder {coder}) and import the file again "
+             "for each other coder with their --author and --coder (from Python: authors=[...]); if every name "
+             "is the same person's, repeat --author for each")
+
+
 def read_comment_codings(path: str | Path, coder: str, codebook: "Codebook", *, texts: Mapping[str, str],
-                         names: TranscriptNames, transcript_id: str | None = None
-                         ) -> tuple[str, list[Coding], list[str], dict[str, Any]]:
+                         names: TranscriptNames, transcript_id: str | None = None,
+                         authors: Iterable[str] = ()) -> tuple[str, list[Coding], list[str], dict[str, Any]]:
     """Read one Word file's comments as codings.
 
     ``texts`` holds the canonical text of each transcript (only the file's is read);
     ``names`` the transcript ids and source file names the file is matched against.
+    ``authors``, when given, keeps only the comments of those authors (as Word records the
+    comment's author; case and spacing ignored); mio-qual's suggestions and replies are kept
+    as without it. Without ``authors``, a file whose comments come from more than one author
+    is a problem: one coder's layer would silently hold another coder's coding.
 
     Returns
     -------
     (transcript_id, codings, problems, info)
         ``problems`` has one line per comment that cannot be imported; ``info`` counts
-        suggestions not reviewed / accepted, replies, and says whether the text was aligned.
+        suggestions not reviewed / accepted, replies, says whether the text was aligned, and
+        maps each author of the file (``authors``) to their number of comments.
+
+    Raises
+    ------
+    InputError
+        The file names no transcript of the project, or (without ``authors``) its comments
+        come from several authors.
     """
     word = read_word_file(path)
     tid = which_transcript(path, word.properties, transcript_id, names=names)
+    wanted = {_author_key(a) for a in authors if a.strip()}
+    counts = comment_authors(word)
+    if not wanted and len(counts) > 1:
+        raise _authors_error(word, coder, counts)
     canonical = texts[tid]
     info: dict[str, Any] = {"not_reviewed": 0, "accepted": 0, "replies": 0, "aligned": False, "comments": 0,
-                            "warnings": []}
+                            "warnings": [], "authors": counts}
     if word.is_export:
         placer = _export_placer(word)
         if word.properties.get(PROP_HASH) and word.properties[PROP_HASH] != text_hash(canonical):
@@ -866,6 +910,8 @@ def read_comment_codings(path: str | Path, coder: str, codebook: "Codebook", *, 
     for comment in sorted(word.comments.values(), key=lambda c: _id_key(c.id)):
         if comment.parent is not None:
             continue
+        if wanted and comment.author != SUGGESTION_AUTHOR and _author_key(comment.author) not in wanted:
+            continue  # another coder's comment in a shared file
         info["comments"] += 1
         text = comment.text
         evidence = None
@@ -970,7 +1016,7 @@ class WordComments:
 
 def read_docx_comments(paths: Iterable[str | Path], coder: str, codebook: "Codebook", *, texts: Mapping[str, str],
                        names: TranscriptNames, skip_problems: bool = False,
-                       transcript_id: str | None = None) -> WordComments:
+                       transcript_id: str | None = None, authors: Iterable[str] = ()) -> WordComments:
     """Read the codes coders wrote as Word comments, every file checked before anything is written.
 
     Parameters
@@ -989,6 +1035,10 @@ def read_docx_comments(paths: Iterable[str | Path], coder: str, codebook: "Codeb
         problem refuses the whole import.
     transcript_id : str, optional
         The transcript for files that name none (see :func:`which_transcript`).
+    authors : iterable of str
+        Keep only these authors' comments (a file several coders commented; see
+        :func:`read_comment_codings`). Without it, a file with comments by more than one
+        author is a problem; a name given that wrote no comment in any file is one too.
 
     Returns
     -------
@@ -1010,16 +1060,19 @@ def read_docx_comments(paths: Iterable[str | Path], coder: str, codebook: "Codeb
     if not paths:
         raise InputError("no Word files to import", hint="name one or more .docx files")
     distinct_names(paths)  # a file is known by its name: two of one name would replace each other
+    authors = [a for a in authors if a.strip()]
+    seen_authors: dict[str, int] = {}
     for path in paths:
         if not path.is_file():
             problems.append(f"{path}: no such file (check the path)")
             continue
         try:
             tid, codings, file_problems, info = read_comment_codings(
-                path, coder, codebook, texts=texts, names=names, transcript_id=transcript_id)
+                path, coder, codebook, texts=texts, names=names, transcript_id=transcript_id, authors=authors)
         except InputError as exc:
             problems.append(exc.one_line())
             continue
+        seen_authors.update(info["authors"])
         problems.extend(file_problems)
         folders = not_codable_warning(codings, codebook, path.name)
         if folders:
@@ -1027,6 +1080,12 @@ def read_docx_comments(paths: Iterable[str | Path], coder: str, codebook: "Codeb
         plan.files.append((path, tid, info))
         plan.writes.append(LayerWrite(codings, coder=coder, origin="human", source_file=path, replace="file",
                                       action="import Word comments", covers=(tid,) if tid else ()))
+    found = {_author_key(a) for a in seen_authors}
+    missing = [a for a in authors if _author_key(a) not in found]
+    if missing:  # never skipped: the files would replace the coder's codings with none
+        raise InputError(f"no comment in these files is by {', '.join(map(repr, missing))}; their authors: "
+                         f"{', '.join(sorted(seen_authors, key=str.casefold)) or 'none named'}",
+                         hint="--author takes the name Word shows on the comment (case does not matter)")
     if problems and not skip_problems:
         raise InputError(
             f"{len(problems)} problem(s) in the Word comments, so nothing was imported; first: {problems[0]}",

@@ -483,7 +483,8 @@ class CodingMixin(ProjectBase):
 
     # ------------------------------------------------------------------ importing
     def import_codings(self, paths: Iterable[str | Path], *, coder: str | None = None, codebook: Any = None,
-                       transcript_id: str | None = None, skip_problems: bool = False) -> "CodingImport":
+                       transcript_id: str | None = None, skip_problems: bool = False,
+                       authors: Iterable[str] = ()) -> "CodingImport":
         """Import Word comments, coding sheets, filled reconciliation sheets and ``.qdpx`` files in one transaction.
 
         Parameters
@@ -499,6 +500,9 @@ class CodingMixin(ProjectBase):
             The transcript of files that name none.
         skip_problems : bool
             Import what can be imported and list the rest in ``skipped``.
+        authors : iterable of str
+            Word files: only the comments of these authors (a file several coders commented);
+            see :meth:`import_word_comments`.
 
         Returns
         -------
@@ -533,7 +537,7 @@ class CodingMixin(ProjectBase):
                 try:
                     result.add_word(self.import_word_comments(by_kind["docx"], coder or "", book,
                                                               skip_problems=skip_problems,
-                                                              transcript_id=transcript_id))
+                                                              transcript_id=transcript_id, authors=authors))
                 except InputError as exc:
                     problems.extend(problem_lines(exc))
             if by_kind["sheet"]:
@@ -560,7 +564,8 @@ class CodingMixin(ProjectBase):
         return result
 
     def import_word_comments(self, paths: Iterable[str | Path], coder: str, codebook: Any = None, *,
-                             skip_problems: bool = False, transcript_id: str | None = None) -> "DocxImport":
+                             skip_problems: bool = False, transcript_id: str | None = None,
+                             authors: Iterable[str] = ()) -> "DocxImport":
         """Import the codes coders wrote as Word comments, all files in one transaction.
 
         Parameters
@@ -576,6 +581,10 @@ class CodingMixin(ProjectBase):
             Import what can be imported and list the problems in ``skipped``.
         transcript_id : str, optional
             The transcript for files that name none.
+        authors : iterable of str
+            Only the comments of these authors (as Word records them; case ignored). A file
+            whose comments come from several authors is refused without it, since one layer
+            would hold several coders' coding.
 
         Returns
         -------
@@ -595,7 +604,7 @@ class CodingMixin(ProjectBase):
                                   names=TranscriptNames.from_frame(
                                       sources, self.masked_case_ids()["transcript"]),  # type: ignore[attr-defined]
                                   skip_problems=skip_problems,
-                                  transcript_id=transcript_id)
+                                  transcript_id=transcript_id, authors=authors)
         with self.store.transaction():
             written = [self._write_layer(write, book) for write in plan.writes]
         return plan.result(written)
