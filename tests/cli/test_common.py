@@ -170,3 +170,28 @@ def test_a_wrong_format_name_lists_only_the_current_names():
     result = _run(_aliased, ["--format", "tree"])
     assert result.exit_code == 2
     assert "'table', 'json'" in result.stderr and "text" not in result.stderr
+
+
+def test_a_table_wider_than_the_screen_wraps_long_text_and_never_cuts_a_number():
+    """`quant summary --by clinic` at 160 columns printed means as "2.7…" and cut the base to
+    "counselors (each counselor's mean of rated sessi…": now the long text wraps, every number is whole."""
+    import pandas as pd
+    from rich.console import Console
+
+    from mio_qual.cli.common import rich_table
+
+    base = "counselors (each counselor's mean of rated sessions)"
+    frame = pd.DataFrame({"agency": ["Harborview"] * 2, "clinic": ["Lakeside", "Pine Ridge"],
+                          "measure": ["adherence", "competence"], "level": ["session -> counselor"] * 2,
+                          "base": [base] * 2, "n": [2, 1], "n_missing": [1, 0], "mean": [2.75, 3.254],
+                          "sd": [0.353553, float("nan")], "median": [2.75, 3.254], "min": [2.5, 3.254],
+                          "max": [3.0, 3.254], "dataset": ["quant_fidelity"] * 2})
+    console = Console(width=150, record=True, highlight=False, soft_wrap=False)
+    console.print(rich_table(frame, title="Outcomes by clinic"))
+    shown = console.export_text()
+    assert "…" not in shown
+    for value in ("2.750", "0.354", "3.254", "2.500", "quant_fidelity", "Harborview", "Pine Ridge"):
+        assert value in shown, value
+    words = " ".join(part.strip(" │") for line in shown.splitlines() for part in line.split("│")[5:6])
+    assert "".join(words.split()) == "".join((base * 2).split())  # the base column, read down its lines
+    assert max(len(line) for line in shown.splitlines()) <= 150

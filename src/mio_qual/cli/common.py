@@ -647,6 +647,10 @@ def rich_table(frame: "pd.DataFrame", *, title: str | None = None, max_rows: int
                      title=title, max_rows=max_rows, wide=wide)
 
 
+LONG_CELL = 30
+"""A text column with a longer value wraps on screen instead of being cut short."""
+
+
 def _table_of(columns: Sequence[str], rows: Iterable[Sequence[Any]], n_rows: int, numeric: set[str], *,
               title: str | None = None, max_rows: int | None = None,
               wide: Iterable[str] = ("text", "quote", "excerpt", "note")) -> Any:
@@ -656,15 +660,23 @@ def _table_of(columns: Sequence[str], rows: Iterable[Sequence[Any]], n_rows: int
     from rich.table import Table
 
     wide = set(wide)
+    cells = [[_cell(v) for v in values] for values in (rows if max_rows is None else islice(rows, max_rows))]
     table = Table(title=title, show_lines=False, header_style="bold", min_width=len(title or ""))
-    for column in columns:
+    for i, column in enumerate(columns):
         if column in wide:
             table.add_column(column, ratio=1, overflow="fold", min_width=30)
+        elif column in numeric:
+            # a number is never cut to "2.7…": its column keeps the width of its widest value, and the
+            # text columns beside it give way instead
+            table.add_column(column, justify="right", no_wrap=True,
+                             min_width=max([min(len(column), 16)] + [len(row[i]) for row in cells]))
+        elif max((len(row[i]) for row in cells), default=0) > LONG_CELL:
+            # long text (a base, a description) wraps before anything is cut
+            table.add_column(column, justify="left", overflow="fold", min_width=min(len(column), 16))
         else:
-            table.add_column(column, justify="right" if column in numeric else "left", no_wrap=True,
-                             min_width=min(len(column), 16))
-    for values in (rows if max_rows is None else islice(rows, max_rows)):
-        table.add_row(*(_cell(v) for v in values))
+            table.add_column(column, justify="left", no_wrap=True, min_width=min(len(column), 16))
+    for row in cells:
+        table.add_row(*row)
     if max_rows is not None and n_rows > max_rows:
         table.caption = f"{max_rows} of {n_rows} rows shown; use --format csv for all"
     return table
