@@ -72,6 +72,8 @@ def render_text(style: str, turns) -> str:
             blocks.append(f"{label} ({_clock(sec)}):\n{body}")
         elif style == "bracket-time":
             blocks.append(f"[{_clock(sec)}] {label}: {body}")
+        elif style == "label-bracket-time":  # detected as "rev": the time in brackets after the label
+            blocks.append(f"{label} [{_clock(sec)}]: {body}")
     return "\n\n".join(blocks) + "\n"
 
 
@@ -110,6 +112,19 @@ def test_text_conventions_round_trip(turns, style, encoding):
     assert t.speaker_style == style
     _check(t, turns, times=style in ("otter", "rev", "bracket-time"))
     assert t.text == text.strip("\n")
+
+
+@SETTINGS
+@given(turns=conversations())
+def test_label_then_bracketed_time_round_trips(turns):
+    """``COUNSELOR [00:00:11]: text`` (a coordinator's Word transcript) was one turn of UNKNOWN."""
+    text = render_text("label-bracket-time", turns)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "t.txt"
+        path.write_text(text, encoding="utf-8")
+        t = read_transcript(path)
+    assert t.speaker_style == "rev"
+    _check(t, turns, times=True)
 
 
 def _vtt_time(seconds: float) -> str:

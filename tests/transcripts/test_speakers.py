@@ -12,7 +12,7 @@ LINES = st.sampled_from([
     "Jane Doe  0:03", "Jane Doe (00:01:02):", "Jane Doe (00:01:02)", "[00:01:02] Jane Doe: text",
     "[Jane Doe] 14:02:11", "Jane Doe   3 minutes 5 seconds", "Note: not a speaker", "10:30 is a time",
     "plain speech, no label", "", "", "\t", "Maria (laughing): yes", "A B C D E: five words", "é: accent",
-    "SPEAKER_00: hi", "(00:01) Ana: x", "Ana 1:02:03.5",
+    "SPEAKER_00: hi", "(00:01) Ana: x", "Ana 1:02:03.5", "COUNSELOR [00:00:11]: text", "Ana [1:02]",
 ])
 
 

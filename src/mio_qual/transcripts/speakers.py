@@ -12,7 +12,8 @@ and its name becomes ``Transcript.speaker_style``:
 ``otter``
     ``Jane Doe  0:03`` alone on a line, speech on the lines below (Otter.ai, Microsoft Teams).
 ``rev``
-    ``Jane Doe (00:01:02):`` with speech on the same line or below (Rev.com and similar).
+    ``Jane Doe (00:01:02):`` with speech on the same line or below (Rev.com and similar), also
+    with the time in square brackets (``COUNSELOR [00:01:02]: text``, as many transcribers type it).
 ``bracket-time``
     ``[00:01:02] Jane Doe: text``.
 ``zoom-captions``
@@ -55,7 +56,7 @@ _AFTER = r"(?=[ \t]|$)"
 DETECTORS: dict[str, re.Pattern[str]] = {
     # Most specific first: on a tie in the number of lines explained, the earlier one wins.
     "rev": re.compile(
-        rf"^[ \t]*(?P<speaker>{LABEL})[ \t]*\((?P<time>{_T})\)(?::{_AFTER}|[ \t]*$)", re.MULTILINE
+        rf"^[ \t]*(?P<speaker>{LABEL})[ \t]*[(\[](?P<time>{_T})[)\]](?::{_AFTER}|[ \t]*$)", re.MULTILINE
     ),
     "bracket-time": re.compile(
         rf"^[ \t]*[\[(](?P<time>{_T})[\])][ \t]*(?:-[ \t]*)?(?P<speaker>{LABEL}):{_AFTER}", re.MULTILINE
@@ -301,5 +302,5 @@ def _has_time_hint(style: str, text: str, clock: bool) -> bool:
     if style == "zoom-captions" and "[" not in text:
         return False
     if style == "rev":
-        return "(" in text and clock
+        return ("(" in text or "[" in text) and clock
     return clock
