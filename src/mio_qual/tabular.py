@@ -166,23 +166,115 @@ def open_workbook(path: Path, *, what: str) -> Iterator[Any]:
         book.close()
 
 
+_MERGE_CELL = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref="([A-Za-z]{1,3})(\d{1,7}):([A-Za-z]{1,3})(\d{1,7})"')
+_SHEET_DATA_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?sheetData>")
+
+
+def _column_index(letters: bytes) -> int:
+    """The 0-based index of a column's letters: ``b'A'`` -> 0, ``b'AA'`` -> 26."""
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ch - 64
+    return n - 1
+
+
+def merged_down(sheet: Any, *, path: Path, what: str) -> dict[int, list[tuple[int, int]]]:
+    """The merged cells of an ``.xlsx`` worksheet that span rows: first row -> ``[(column, last row)]``.
+
+    openpyxl's read-only worksheets do not report merged cells (they follow the rows in the
+    sheet's XML), so the part is read again as a stream of bytes and its ``<mergeCell
+    ref="C3:C8"/>`` entries picked out after the cell data; no XML is parsed. Columns are 0-based,
+    rows 1-based. A sheet that is not a read-only worksheet of a file (none in mio-qual's
+    readers) gives none.
+
+    Raises
+    ------
+    InputError
+        More than :data:`MAX_ROWS` merged ranges (a hostile file).
+    """
+    archive, part = getattr(getattr(sheet, "parent", None), "_archive", None), getattr(sheet, "_worksheet_path", None)
+    if archive is None or part is None:
+        return {}
+    found: dict[int, list[tuple[int, int]]] = {}
+    count = 0
+    tail, after_data = b"", False
+    with archive.open(part) as stream:
+        while True:
+            chunk = stream.read(1 << 20)
+            if not chunk:
+                break
+            buffer = tail + chunk
+            if not after_data:
+                end = _SHEET_DATA_END.search(buffer)
+                if end is None:
+                    tail = buffer[-32:]
+                    continue
+                after_data, buffer = True, buffer[end.end():]
+            last = 0
+            for m in _MERGE_CELL.finditer(buffer):
+                last = m.end()
+                first_row, last_row = int(m.group(2)), int(m.group(4))
+                if last_row > first_row:
+                    count += 1
+                    if count > MAX_ROWS:
+                        raise InputError(f"sheet {sheet.title!r} of the {what} has more than {MAX_ROWS:,} merged "
+                                         "cells", path=path, hint="unmerge the cells (the file may be hostile)")
+                    found.setdefault(first_row, []).append((_column_index(m.group(1)), last_row))
+            tail = buffer[max(last, len(buffer) - 512):]
+    return found
+
+
+def _filled(value: Any) -> bool:
+    return value is not None and not (isinstance(value, str) and not value.strip())
+
+
+class _FilledCell:
+    """A cell inside a merged range, read as the range's first cell (its value and type) at its own place."""
+
+    __slots__ = ("value", "data_type", "row", "column")
+
+    def __init__(self, first: Any, row: int, column: int) -> None:
+        self.value = getattr(first, "value", None)
+        self.data_type = getattr(first, "data_type", "n")
+        self.row, self.column = row, column + 1
+
+
 def sheet_rows(sheet: Any, *, path: Path, what: str, values_only: bool = True,
                max_rows: int = MAX_ROWS, max_columns: int = MAX_COLUMNS) -> Iterator[tuple[Any, ...]]:
     """The rows of a worksheet from :func:`open_workbook`, bounded in number and width.
 
     Empty rows the file skips come back as empty tuples (so row numbers stay the
-    spreadsheet's); trailing empty cells are dropped.
+    spreadsheet's); trailing empty cells are dropped. A cell merged over several rows (a clinic,
+    transcript id or parent code typed once beside the rows it belongs to) is read in each of
+    those rows that holds anything else, as the spreadsheet shows it; a range merged over several
+    columns too gives its value to its first column only (see :func:`merged_down`).
 
     Raises
     ------
     InputError
         More than ``max_rows`` rows, or a filled cell beyond column ``max_columns``.
     """
+    merges = merged_down(sheet, path=path, what=what)
+    active: list[tuple[int, int, Any]] = []  # (column, last row, the range's first cell or value)
     for n, row in enumerate(sheet.iter_rows(values_only=values_only), start=1):
         if n > max_rows:
             raise InputError(f"sheet {sheet.title!r} of the {what} has more than {max_rows:,} rows", path=path,
                              hint="split the table, or delete the empty rows below it")
         row = tuple(row)
+        if active:
+            active = [a for a in active if a[1] >= n]
+        if active and any(_filled(v if values_only else getattr(v, "value", None)) for v in row):
+            # a row blank but for the merged box beside it stays blank
+            cells = list(row)
+            for column, _, first in active:
+                if column >= len(cells):
+                    cells.extend([None] * (column + 1 - len(cells)))
+                cells[column] = first if values_only else _FilledCell(first, n, column)
+            row = tuple(cells)
+        for column, last_row in merges.pop(n, ()):
+            first = row[column] if column < len(row) else None
+            if (first if values_only else getattr(first, "value", None)) is not None:
+                active.append((column, last_row, first))
         end = len(row)
         while end and (row[end - 1] if values_only else getattr(row[end - 1], "value", None)) is None:
             end -= 1
@@ -213,5 +305,5 @@ def unique_columns(columns: list[str], *, path: Path, what: str, sheet: str | No
         seen[name] = i
 
 
-__all__ = ["CSV_SUFFIXES", "XLSX_SUFFIXES", "MAX_COLUMNS", "MAX_ROWS", "cell_text", "column_letter",
+__all__ = ["CSV_SUFFIXES", "XLSX_SUFFIXES", "MAX_COLUMNS", "MAX_ROWS", "cell_text", "column_letter", "merged_down",
            "normalize_column", "open_workbook", "read_csv_rows", "sheet_rows", "table_format", "unique_columns"]

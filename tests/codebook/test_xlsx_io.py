@@ -175,3 +175,20 @@ def test_a_mapping_sheet_with_a_formula_or_a_bad_target_names_sheet_and_row(tmp_
     with pytest.raises(InputError) as info:
         read_mapping(path, cfir2)
     assert "sheet 'Mapping' row 2: to_code 'Nowhere at all'" in str(info.value)
+
+
+def test_a_parent_typed_once_in_a_merged_cell_is_every_row_s_parent() -> None:
+    """A coordinator merged the parent column over the study codes (C3:C8, a blank row inside):
+    LibreOffice keeps the value in C3 only, and every code below it was read as top-level."""
+    path = LIBREOFFICE / "merged_parent_codebook.xlsx"
+    with zipfile.ZipFile(path) as archive:
+        xml = archive.read("xl/worksheets/sheet1.xml")
+    merges = [m.get("ref") for m in ET.fromstring(xml).iter(f"{MAIN}mergeCell")]
+    assert merges == ["C3:C8"]
+    rows = sheet_cells(path, "xl/worksheets/sheet1.xml")
+    assert [r[2] if len(r) > 2 else "" for r in rows[2:8]] == ["HV", "", "", "", "", ""]  # the file's own cells
+    cb = load_codebooks(["cfir2", path])
+    study = [c for c in cb if c.codebook == "merged_parent_codebook"]
+    assert [(c.id, c.parent) for c in study] == [("HV", None), ("Rooms", "HV"), ("SCHED", "HV"), ("supv", "HV"),
+                                                 ("TURNOVER", "HV"), ("CW", "HV")]  # the blank row 5 stays blank
+    assert cb["supv"].refines == ("IS.K",)
