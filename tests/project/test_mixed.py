@@ -86,3 +86,21 @@ def test_an_unknown_rater_is_refused_with_close_names(tmp_path) -> None:
     lines = [line for line in result.output.splitlines() if line.strip()]
     assert result.exit_code == 2 and len(lines) == 1 and "no rater 'kin' in this project" in lines[0], result.output
     study.close()
+
+
+def test_a_worksheet_with_no_construct_coded_directly_is_refused_naming_what_the_codes_refine(tmp_path) -> None:
+    """A team that codes only with its own codes (each refining a CFIR construct) got two empty
+    worksheets, '0 rows (0 constructs x 0 clinics)', and exit 0."""
+    project = _project(tmp_path / "p", 2, ["MIO.SUPV", "MIO.BILL"])  # refine IS.K and OS.F
+    out = tmp_path / "ratings"
+    with pytest.raises(InputError) as info:
+        project.write_rating_worksheets(out, ["lee", "kim"], by="transcript")
+    assert "no CFIR construct is coded directly" in str(info.value)
+    assert "the study codes coded refine IS.K, OS.F" in info.value.hint
+    assert "--construct IS.K --construct OS.F --links" in info.value.hint
+    assert not out.exists()
+    with pytest.raises(InputError, match="none of the constructs or cases named"):
+        project.write_rating_worksheets(out, ["lee"], by="transcript", cases=["T99"])
+    written = project.write_rating_worksheets(out, ["lee"], by="transcript", constructs=["IS.K"], links=True)
+    assert len(written.sheet.rows) == 2 and {p.name for p in written.files} == {"ratings_lee.xlsx", "ratings_lee.docx"}
+    project.close()

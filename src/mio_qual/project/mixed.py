@@ -17,6 +17,7 @@ from ._base import ProjectBase
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
+    from ..errors import InputError
     from ..mixed.constructs import Constructs
     from ..mixed.joint import JointData, JointDisplay
     from ..mixed.quant import QuantImport
@@ -292,11 +293,31 @@ class MixedMixin(ProjectBase):
         refuse_overwrite([Path(folder) / f"{stem}{suffix}" for stem in stems
                           for suffix in ((".xlsx", ".docx") if docx else (".xlsx",))], force=force)
         sheet = self.rating_worksheet(by, **options)
+        if sheet.rows.empty:
+            raise self._empty_worksheet_error(sheet, options)
         files: list[Path] = []
         redactor = self.redactor(mask_sites=mask_sites) if options.get("redact_names", True) else None  # type: ignore[attr-defined]
         for rater in (list(raters) if raters else [None]):
             files += write_worksheet(sheet, folder, rater, docx=docx, redactor=redactor, when=self._last_change())  # type: ignore[attr-defined]
         return WorksheetFiles(sheet, files)
+
+    def _empty_worksheet_error(self, sheet: "Worksheet", options: dict[str, Any]) -> "InputError":
+        """Why a worksheet would have no rows, and the constructs the coded study codes refine."""
+        from ..errors import InputError
+
+        if options.get("constructs") or options.get("cases"):
+            return InputError(f"the worksheet would have no rows: none of the constructs or cases named is in "
+                              f"{sheet.layers}", hint="see `mio-qual codebook show ID` and the cases of "
+                              "`mio-qual transcripts list`")
+        book = self.codebook_for(options.get("codebook"))  # type: ignore[attr-defined]
+        coded = set(self.codings()["code"])  # type: ignore[attr-defined]
+        refined = sorted({r for code in book if code.id in coded for r in (code.refines or ())})
+        hint = ("the study codes coded refine " + ", ".join(refined) + ": name the constructs to rate (" +
+                " ".join(f"--construct {r}" for r in refined[:3]) + (" ..." if len(refined) > 3 else "") +
+                " --links; from Python constructs=[...], links=True)") if refined else \
+            "code the transcripts with CFIR constructs first, or name the constructs with --construct"
+        return InputError(f"the worksheet would have no rows: no CFIR construct is coded directly in {sheet.layers} "
+                          "(nothing was written)", hint=hint)
 
     def import_ratings(self, path: str | Path, rater: str | None = None, *, by: str | None = None,
                        codebook: Any = None) -> "RatingImport":
