@@ -232,3 +232,18 @@ def test_study_report_evaluates_rule_suggestions(tmp_path):
     micro = evaluation.table.set_index("code").loc["micro"]
     assert row_of(summary, "rules")["F1"] == (f"{micro['f1']:.2f}" if micro["f1"] == micro["f1"] else "\u2013")
     project.close()
+
+
+def test_prevalence_and_the_rare_code_rule_say_what_is_computed() -> None:
+    """Audit (session 7): the per-code table's note defined prevalence as the share of units *either* coder coded,
+    but the agreement table computes the coders' mean share (tests/agreement/test_report.py: A codes 2 of 4 units,
+    B 3 of 4 -> 5/8, where 'either' would be 3/4); the rare-code rule read that mean as a count 'by either coder'
+    and rounded half to even. The demo's INN.H (coded 3 and 6 times, 6 units by either) showed no interval."""
+    from mio_qual.reports.documents import INTERVAL_NOTE, interval_meaningful
+
+    base = {"level": "code", "cohen_kappa": 0.67, "cohen_kappa_ci_low": 0.31, "cohen_kappa_ci_high": 1.0,
+            "n_units": 2794}
+    assert interval_meaningful({**base, "prevalence": 4.5 / 2794}, "cohen_kappa") is False  # (3 + 6) / 2 coded
+    assert interval_meaningful({**base, "prevalence": 5 / 2794}, "cohen_kappa") is True     # (4 + 6) / 2
+    assert interval_meaningful({**base, "prevalence": 4.6 / 2794}, "cohen_kappa") is False  # was rounded up to 5
+    assert "(on average over the coders)" in INTERVAL_NOTE

@@ -342,8 +342,9 @@ def agreement_table(
     -------
     DataFrame
         Columns ``level`` (code / pooled / nominal / transcript), ``code``, ``transcript_id``,
-        ``unit``, ``n_units``, ``n_set_aside``, ``prevalence``, each statistic with ``_ci_low``,
-        ``_ci_high`` and ``_se``, ``prevalence_index`` and ``bias_index`` (two coders),
+        ``unit``, ``n_units``, ``n_set_aside``, ``prevalence`` (the coders' mean share of units coded),
+        each statistic with ``_ci_low``, ``_ci_high`` and ``_se``, ``prevalence_index`` and
+        ``bias_index`` (two coders),
         ``flag``, ``flag_convention``, ``set_aside`` (what was left out and why) and ``note``.
     """
     n_coders = len(data.coders)

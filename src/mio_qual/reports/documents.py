@@ -852,7 +852,7 @@ def agreement_results(data: AgreementData) -> str:
     return " ".join(parts)
 
 
-#: Fewer coded units than this (either coder) and a code's interval is not shown: the large-sample
+#: Fewer coded units than this (on average over the coders) and a code's interval is not shown: the large-sample
 #: approximation behind an analytic interval does not hold, and a bootstrap of so few barely varies.
 MIN_CODED_UNITS = 5
 
@@ -860,9 +860,10 @@ MIN_CODED_UNITS = 5
 def interval_meaningful(row: Mapping[str, Any], stat: str) -> bool | None:
     """Whether ``row``'s interval of ``stat`` says anything: None when there is none, False when it is not meaningful.
 
-    Not meaningful: fewer than :data:`MIN_CODED_UNITS` units coded with the code by either coder
-    (prevalence times units), or an interval that prints as a point at two decimals
-    (``0.00 (0.00, 0.00)`` claims a certainty the data do not give).
+    Not meaningful: fewer than :data:`MIN_CODED_UNITS` units coded with the code on average over the
+    coders (prevalence, the coders' mean share of units coded, times units: 3 and 6 coded units
+    make 4.5), or an interval that prints as a point at two decimals (``0.00 (0.00, 0.00)`` claims
+    a certainty the data do not give).
     """
     low, high = row.get(f"{stat}_ci_low"), row.get(f"{stat}_ci_high")
     if low is None or high is None or math.isnan(float(low)) or math.isnan(float(high)):
@@ -872,7 +873,7 @@ def interval_meaningful(row: Mapping[str, Any], stat: str) -> bool | None:
     prevalence, units = row.get("prevalence"), row.get("n_units")
     if row.get("level") == "code" and prevalence is not None and units is not None \
             and not math.isnan(float(prevalence)) and not math.isnan(float(units)):
-        return round(float(prevalence) * float(units)) >= MIN_CODED_UNITS
+        return float(prevalence) * float(units) >= MIN_CODED_UNITS - 1e-9
     return True
 
 
@@ -897,7 +898,8 @@ def chart_intervals(codes: "pd.DataFrame", stat: str) -> "pd.DataFrame":
     return out
 
 
-INTERVAL_NOTE = (f"* No interval: fewer than {MIN_CODED_UNITS} units were coded with the code, or its interval"
+INTERVAL_NOTE = (f"* No interval: fewer than {MIN_CODED_UNITS} units were coded with the code (on average over the"
+                 " coders), or its interval"
                  " rounds to a point; an interval for so rare a code would claim a precision the data do not give.")
 THRESHOLD_STATS = ("krippendorff_alpha", "unitized_alpha")
 """The statistics the 0.667/0.800 lines belong to (Krippendorff, 2004, p. 241): drawn on no other axis."""
@@ -943,7 +945,8 @@ def write_agreement(b: ReportBuilder, ctx: _Context, data: AgreementData | str, 
     b.paragraph(agreement_results(data))
     percent = {"Prevalence": "{:.1%}", STAT_LABELS["percent_agreement"]: "{:.1%}"}
     table = _code_table(data, info.name, info.order_key)
-    note = ("Codes in CFIR order. Prevalence: share of units either coder coded with the code. Flag: Krippendorff's"
+    note = ("Codes in CFIR order. Prevalence: share of units coded with the code, averaged over the coders (the"
+            " share of all their ratings that apply it). Flag: Krippendorff's"
             " (2004) convention (reliable at least 0.800, tentative 0.667 to 0.800). Rows in parentheses pool every"
             " code.")
     if table.astype(str).apply(lambda column: column.str.contains("no\u00a0interval", regex=False)).any().any():

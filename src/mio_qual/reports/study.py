@@ -173,7 +173,7 @@ def limitations(inputs: ReportInputs, data: AgreementData | str, evaluations: li
         rare = sum(interval_meaningful(row, data.main_stat) is False for row in codes.to_dict("records"))
         if rare:
             out.append(f"Too rare in the coded units for an interval of agreement (fewer than {MIN_CODED_UNITS} units"
-                       f" coded, or an interval that rounds to a point): {m.number(rare, 'code')}, whose coefficients"
+                       f" coded on average over the coders, or an interval that rounds to a point): {m.number(rare, 'code')}, whose coefficients"
                        " say little.")
     if not counts.get("ratings"):
         out.append("No construct ratings were recorded, so the themes are not linked to implementation outcomes.")
