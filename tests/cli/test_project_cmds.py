@@ -105,3 +105,41 @@ def test_transcripts_show_prints_times_as_clock_times(tmp_path):
     assert "0:00:03 " in text.stdout and "1:02:05 " in text.stdout and "3725" not in text.stdout
     csv = run_cli("--project", str(tmp_path / "p"), "transcripts", "show", "C01", "--format", "csv", cwd=tmp_path)
     assert ",2.3," in csv.stdout and ",16.0," in csv.stdout
+
+
+def test_transcripts_show_quotes_speakers_by_study_id_with_names_redacted(tmp_path):
+    """`transcripts show` printed the stored text, names and all (session 7): now every name the project knows is
+    [name], speakers appear by study id and role, and an id holding a name is the neutral id; --show-names keeps
+    the text as stored."""
+    import csv as csv_module
+    import io
+    import json
+
+    (tmp_path / "Hollis_Tran_interview.txt").write_text(
+        "Dana Whit: How is supervision?\n\nHollis Tran: Gwen Harlow runs it; GWEN's notes are on the door.\n",
+        encoding="utf-8")
+    (tmp_path / "roster.csv").write_text("transcript_id,speaker_label,study_id,role,aliases\n"
+                                         "*,Dana Whit,IV1,interviewer,Dana\n"
+                                         "*,Hollis Tran,S90,counselor,Hollis\n"
+                                         "*,Gwen Harlow,S91,supervisor,Gwen\n", encoding="utf-8")
+    project = Project.create(tmp_path / "p")
+    project.import_transcripts([tmp_path / "Hollis_Tran_interview.txt"], roster=tmp_path / "roster.csv")
+    neutral = project.redactor()("Hollis_Tran_interview")
+    project.close()
+    assert neutral == "T01"
+    show = ["--project", str(tmp_path / "p"), "transcripts", "show", "Hollis_Tran_interview"]
+    table = run_cli(*show, cwd=tmp_path)
+    assert table.returncode == 0, table.stderr
+    assert "T01: turns" in table.stdout and "S90" in table.stdout and "counselor" in table.stdout
+    rows = list(csv_module.DictReader(io.StringIO(run_cli(*show, "--format", "csv", cwd=tmp_path).stdout)))
+    assert [(r["segment_id"], r["speaker"], r["study_id"], r["speaker_role"]) for r in rows] == [
+        ("T01:t1", "[name]", "IV1", "interviewer"), ("T01:t2", "[name]", "S90", "counselor")]
+    assert rows[1]["text"] == "[name]: [name] runs it; [name]'s notes are on the door."
+    sentences = json.loads(run_cli(*show, "--unit", "sentence", "--format", "json", cwd=tmp_path).stdout)
+    for output in (table.stdout, json.dumps(sentences)):
+        assert not any(name in output for name in ("Hollis", "Tran", "Gwen", "GWEN", "Harlow", "Dana", "Whit"))
+    named = list(csv_module.DictReader(io.StringIO(run_cli(*show, "--format", "csv", "--show-names",
+                                                           cwd=tmp_path).stdout)))
+    assert named[1]["text"] == "Hollis Tran: Gwen Harlow runs it; GWEN's notes are on the door."
+    assert (named[1]["transcript_id"], named[1]["speaker"]) == ("Hollis_Tran_interview", "Hollis Tran")
+    assert "--show-names" in run_cli("transcripts", "show", "--help", cwd=tmp_path).stdout

@@ -222,3 +222,29 @@ def test_a_quote_copied_with_a_redacted_name_binds_to_the_name(two_transcripts, 
     assert "[name]" not in original and re.search(r"\b(Renata|Gwen)", original)  # the roster's names of INT01
     assert " ".join(two_transcripts.redactor()(original).split()) == quote
     assert stored["text"].iloc[0] == two_transcripts.redactor()(original)  # shown redacted again
+
+
+def test_listed_summaries_name_nobody_unless_the_lead_asks(two_transcripts, tmp_path):
+    """`rapid summaries` printed what summarizers wrote, names included (session 7): now redacted like the matrix;
+    --show-names lists them as written."""
+    import csv
+    import io
+
+    from helpers.cli import run_captured
+
+    path, = two_transcripts.write_rapid_templates(tmp_path, ["INT01"], summarizer="kai")
+    fill_template(path, {"FIT": ("Renata Solis says it fits; Gwen agrees.", ""), "PEOPLE": ("n/a", ""),
+                         "OTHER": ("n/a", "")})
+    two_transcripts.import_rapid([path])
+    listing = two_transcripts.show_rapid_summaries("kai")
+    assert list(listing.columns) == ["summarizer", "transcript_id", "domain", "summary", "source_file"]
+    shown = listing.set_index("domain")
+    assert shown.at["FIT", "summary"] == "[name] says it fits; [name] agrees."
+    named = two_transcripts.show_rapid_summaries("kai", show_names=True).set_index("domain")
+    assert named.at["FIT", "summary"] == "Renata Solis says it fits; Gwen agrees."
+    code, out, err = run_captured(two_transcripts.folder, "rapid", "summaries", "--format", "csv")
+    assert code == 0, err
+    rows = {r["domain"]: r["summary"] for r in csv.DictReader(io.StringIO(out))}
+    assert rows["FIT"] == "[name] says it fits; [name] agrees." and "Renata" not in out and "Gwen" not in out
+    code, out, _ = run_captured(two_transcripts.folder, "rapid", "summaries", "--format", "csv", "--show-names")
+    assert code == 0 and "Renata Solis says it fits; Gwen agrees." in out

@@ -92,6 +92,24 @@ def test_only_the_lead_adds_coders_and_releases(team) -> None:  # type: ignore[n
     assert list(lead.team()["coder"]) == ["casey", "jordan"] and lead.team()["released_at"].isna().all()
 
 
+def test_only_the_lead_shows_participants_names(team) -> None:  # type: ignore[no-untyped-def]
+    """A coder reads a transcript with names redacted; keeping names (show_names) is the lead's choice alone."""
+    lead, coders = team
+    shown = coders["jordan"].show_segments("T1")
+    assert "[name] made sure of it" in " ".join(shown["text"]) and "Gwen" not in " ".join(shown["text"])
+    out = lead.folder.parent / "out"
+    for asked in (lambda p: p.show_segments("T1", show_names=True), lambda p: p.show_rapid_summaries(show_names=True),
+                  lambda p: p.export_layer(out / "jordan.csv", "jordan", show_names=True),
+                  lambda p: p.export_word_files(out, ["T1"], show_names=True),
+                  lambda p: p.disagreements(["jordan", "jordan"], redact=False),
+                  lambda p: p.reconcile(["jordan", "casey"], into="c", out=out, write=False, show_names=True)):
+        with pytest.raises(InputError, match=r"only the project lead \(.*\) can .* with participants' names"):
+            asked(coders["jordan"])
+    assert not out.exists()
+    assert "Gwen" not in coders["jordan"].export_layer(out / "jordan.csv", "jordan").read_text(encoding="utf-8")
+    assert "Gwen made sure of it" in " ".join(lead.show_segments("T1", show_names=True)["text"])
+
+
 def test_the_audit_trail_names_the_database_role(team, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     lead, coders = team
     monkeypatch.setenv("MIO_QUAL_USER", "somebody-else")

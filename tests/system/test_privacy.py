@@ -90,7 +90,8 @@ def test_no_output_names_a_participant(study: Path) -> None:
     screens = out / "screens"
     screens.mkdir(parents=True)
     with_names: dict[str, list[str]] = {"log": ["--show-names"], "export-named": ["--show-names"],
-                                        "reconcile-named": ["--show-names"], "word-named": ["--show-names"]}
+                                        "reconcile-named": ["--show-names"], "word-named": ["--show-names"],
+                                        "show-named": ["--show-names"]}
     commands: dict[str, list[str | Path]] = {
         "log": ["log", "--limit", "0", "--format", "csv"],
         "log-table": ["log", "--limit", "0"],
@@ -114,12 +115,18 @@ def test_no_output_names_a_participant(study: Path) -> None:
         "rapid": ["rapid", "templates", "--out", out / "rapid"],
         "word": ["coding", "export-docx", "--out", out / "word"],
         "word-named": ["coding", "export-docx", "--out", out / "named" / "word"],
+        "show": ["transcripts", "show", "Hollis_Tran_interview"],
+        "show-csv": ["transcripts", "show", "INT03", "--unit", "sentence", "--format", "csv"],
+        "show-json": ["transcripts", "show", "Hollis_Tran_interview", "--format", "json"],
+        "show-named": ["transcripts", "show", "Hollis_Tran_interview", "--format", "csv"],
     }
     for key, args in commands.items():
         args = [*args, *with_names.get(key, [])] if key.endswith("-named") else args
         code, printed, err = run_captured(project, *args)
         assert code == 0, (key, err)
-        (screens / f"{key}.txt").write_text(printed, encoding="utf-8")
+        screen = screens / "named" if key == "show-named" else screens  # the one named command printing text
+        screen.mkdir(exist_ok=True)
+        (screen / f"{key}.txt").write_text(printed, encoding="utf-8")
     named_log = run_captured(project, "log", "--limit", "0", "--format", "csv", "--show-names")[1]
     names = _names(project)
     assert _hits(named_log, names), "the search finds names where they are"

@@ -145,7 +145,8 @@ def _compact(table: Any) -> Any:
 @click.command()
 @_common
 @click.option("--show-names", is_flag=True,
-              help="Keep speakers' names (by default speakers appear by study id and names are redacted).")
+              help="Keep speakers' names (by default speakers appear by study id and names are redacted; on a shared "
+                   "server only the lead may).")
 @format_option(choices=("table", "csv", "json"))
 @out_option()
 def disagreements(coders: tuple[str, ...], unit: str, codes: tuple[str, ...], transcripts: tuple[str, ...],

@@ -65,7 +65,8 @@ def import_cmd(files: tuple[Path, ...], coder: str | None, codebooks: tuple[str,
 @click.option("--with-suggestions", is_flag=True, help="Add auto-coder suggestions as comments to review.")
 @force_option("Word files")
 @click.option("--show-names", is_flag=True,
-              help="Keep participants' names in the copy (default: [name], and a neutral id for an id holding a name).")
+              help="Keep participants' names in the copy (default: [name], and a neutral id for an id holding a name; "
+                   "on a shared server only the lead may).")
 def export_docx_cmd(transcript_ids: tuple[str, ...], out: Path, with_suggestions: bool, force: bool,
                     show_names: bool) -> None:
     """Write Word files for coding TRANSCRIPT_IDS (default: every transcript) into --out.
@@ -83,7 +84,8 @@ def export_docx_cmd(transcript_ids: tuple[str, ...], out: Path, with_suggestions
 @format_option("csv", "xlsx", default="csv")
 @out_option("The sheet to write (.csv or .xlsx: its suffix sets the format).", required=True)
 @click.option("--show-names", is_flag=True, help="Keep participants' names in quotes, memos and transcript ids "
-                                                 "(by default [name] and neutral ids; the sheet imports back either way).")
+                                                 "(by default [name] and neutral ids; the sheet imports back either way; "
+                                                 "on a shared server only the lead may).")
 def export_cmd(coder: str, origin: str | None, fmt: str, out: Path, show_names: bool) -> None:
     """Write a coder's layer to a sheet (offsets, quote, codes, memo) that can be imported again."""
     path = get_project().export_layer(out, coder, fmt=fmt, origin=origin, show_names=show_names)
@@ -124,7 +126,8 @@ def delete_cmd(coder: str, origin: str | None, yes: bool) -> None:
               show_default=True, help="Compare passages, or units.")
 @click.option("--min-overlap", "min_jaccard", type=click.FloatRange(0, 1, min_open=True), default=0.5,
               show_default=True, help="Least overlap (intersection / union) for the same code to count as agreed.")
-@click.option("--show-names", is_flag=True, help="Keep participants' names in the sheet and handout (redacted by default).")
+@click.option("--show-names", is_flag=True, help="Keep participants' names in the sheet and handout (redacted by default; "
+                                                   "on a shared server only the lead may).")
 @force_option("a reconciliation sheet and handout")
 def reconcile_cmd(coders: tuple[str, ...], into: str, out: Path, unit: str, min_jaccard: float,
                   show_names: bool, force: bool) -> None:

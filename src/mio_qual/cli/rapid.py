@@ -73,12 +73,14 @@ def import_cmd(files: Sequence[Path], summarizer: str | None, fmt: str, out: Pat
 
 @rapid.command("summaries")
 @values_option("--summarizer", "summarizers", help="Only these summarizers.")
+@click.option("--show-names", is_flag=True,
+              help="Do not redact: summaries as written, names included (the lead's choice, made knowingly; refused "
+                   "to a coder on a shared server). By default every name the project knows prints as [name].")
 @format_option("table", "csv", "json", "xlsx")
 @out_option()
-def summaries_cmd(summarizers: Sequence[str], fmt: str, out: Path | None) -> None:
-    """List the stored summaries: summarizer, transcript, domain, summary."""
-    frame = get_project().rapid_summaries(list(summarizers) or None)
-    emit(frame[["summarizer", "transcript_id", "domain", "summary", "source_file"]], fmt, out=out,
+def summaries_cmd(summarizers: Sequence[str], show_names: bool, fmt: str, out: Path | None) -> None:
+    """List the stored summaries: summarizer, transcript, domain, summary (names redacted)."""
+    emit(get_project().show_rapid_summaries(list(summarizers) or None, show_names=show_names), fmt, out=out,
          title="Rapid summaries")
 
 

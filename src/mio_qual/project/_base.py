@@ -329,6 +329,31 @@ class ProjectBase:
         redactor = self.redactor()  # type: ignore[attr-defined]
         return [redact_log_entry(record, redactor) for record in records]
 
+    def _names_for_the_lead(self, what: str) -> None:
+        """Refuse participants' names (``show_names``) to a coder on a shared server: only the lead asks for them.
+
+        Every output quotes participants by study id and role with names redacted; the opt-in that
+        keeps names is the lead's, used knowingly. A coder works on redacted copies (comments on a
+        redacted Word copy import back onto the stored text). An SQLite project has one user, who
+        is its lead.
+
+        Parameters
+        ----------
+        what : str
+            What was asked for, as the refusal names it (``"show a transcript"``).
+
+        Raises
+        ------
+        InputError
+            On a PostgreSQL project, when the connected role is not the lead.
+        """
+        if getattr(self.store, "backend", "sqlite") != "postgresql":
+            return
+        from ..store.team import require_lead
+
+        require_lead(self.store, f"{what} with participants' names (--show-names)",
+                     hint="leave out --show-names: names then print as [name], speakers as study id and role")
+
     def summary(self) -> dict[str, Any]:
         """Counts for a one-screen overview of the project (:func:`mio_qual.store.summary.counts`).
 

@@ -293,6 +293,8 @@ class AnalysisMixin(ProjectBase):
         """
         from ..agreement.project_api import disagreements
 
+        if not redact:  # names are the lead's choice on a shared server
+            self._names_for_the_lead("list the disagreements")
         if inputs is None:
             inputs = self.agreement_inputs(coders, "character" if unit == "continuum" else unit, codes,
                                            transcripts=transcripts, seen=seen,

@@ -867,7 +867,7 @@ class CodingMixin(ProjectBase):
             reconcile of the same two coders wrote there; decisions imported from sheets stay).
         show_names : bool
             Keep participants' names in the sheet and handout (by default they pass through
-            :meth:`redactor`, like every other output).
+            :meth:`redactor`, like every other output; on a shared server the lead's choice alone).
         force : bool
             Replace a sheet and handout already in ``out`` (refused otherwise: a filled sheet
             holds the team's decisions).
@@ -884,6 +884,8 @@ class CodingMixin(ProjectBase):
 
         check_reconcile(coders, into, unit, min_jaccard)
         self._check_coders(coders)
+        if show_names and out is not None:
+            self._names_for_the_lead("write the reconciliation sheet")
         columns = ("transcript_id", "code", "start", "end")
         own = ("human", "rules", "model")
         a = store_codings.read_codings(self.store, coder=coders[0], origin=own, columns=columns)
@@ -932,7 +934,8 @@ class CodingMixin(ProjectBase):
         show_names : bool
             Write names as stored. By default the copy passes through :meth:`redactor` (names
             become ``[name]``, a transcript id holding a name its neutral id); comments on it are
-            placed back on the stored text when imported.
+            placed back on the stored text when imported. On a shared server names are the
+            lead's choice alone (a coder is refused).
 
         Returns
         -------
@@ -941,6 +944,8 @@ class CodingMixin(ProjectBase):
         """
         from ..coding.word import export_docx
 
+        if show_names:
+            self._names_for_the_lead("write a Word copy of a transcript")
         exported = exported or self._last_change()  # type: ignore[attr-defined]
 
         suggestions = None
@@ -987,6 +992,9 @@ class CodingMixin(ProjectBase):
         """
         from ..exports import path_inside, refuse_overwrite
 
+        if show_names:
+            self._names_for_the_lead("write Word copies of transcripts")
+
         known = list(self._sources()["transcript_id"])
         ids = list(transcript_ids) or known
         for tid in ids:
@@ -1015,7 +1023,8 @@ class CodingMixin(ProjectBase):
         show_names : bool
             Keep names in quotes, memos and ids; by default they pass through :meth:`redactor`
             (``[name]``, neutral ids), and the sheet still imports back (``[name]`` stands for
-            the text at the row's offsets, a neutral id for its transcript).
+            the text at the row's offsets, a neutral id for its transcript). On a shared server
+            names are the lead's choice alone (a coder is refused).
 
         Returns
         -------
@@ -1029,6 +1038,8 @@ class CodingMixin(ProjectBase):
         """
         from ..coding.spreadsheet import export_layer
 
+        if show_names:
+            self._names_for_the_lead("export a coding layer")
         path = Path(path)
         for name in [coder] if isinstance(coder, str) else list(coder):
             if not store_codings.count_codings(self.store, coder=name):

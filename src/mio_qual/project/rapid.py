@@ -289,6 +289,32 @@ class RapidMixin(ProjectBase):
                                transcript_id=list(transcripts) if transcripts is not None else None)
         return frame[frame["template"] == template] if template is not None else frame
 
+    def show_rapid_summaries(self, summarizer: str | Sequence[str] | None = None, *,
+                             show_names: bool = False) -> "pd.DataFrame":
+        """The stored summaries to show or export (``mio-qual rapid summaries``): names redacted by default.
+
+        A summary is the summarizer's words, but it may name a participant or quote one; it passes
+        through :meth:`redactor` as the matrix and comparison do, and so does a transcript id
+        holding a name. :meth:`rapid_summaries` is the unredacted reading.
+
+        Parameters
+        ----------
+        summarizer : str or sequence of str, optional
+            These summarizers only.
+        show_names : bool
+            Keep names as stored (the lead's explicit choice; refused to a coder on a shared server).
+
+        Returns
+        -------
+        pandas.DataFrame
+            summarizer, transcript_id, domain, summary, source_file: one row per summarizer,
+            transcript and domain.
+        """
+        if show_names:
+            self._names_for_the_lead("list the rapid summaries")  # type: ignore[attr-defined]
+        frame = self.rapid_summaries(summarizer)[["summarizer", "transcript_id", "domain", "summary", "source_file"]]
+        return frame if show_names else self.redactor().frame(frame)  # type: ignore[attr-defined]
+
     def rapid_quotes(self, summarizer: str | Sequence[str] | None = None) -> "pd.DataFrame":
         """Stored rapid-analysis quotes with their transcript text (names redacted).
 

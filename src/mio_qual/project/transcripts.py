@@ -420,6 +420,38 @@ class TranscriptsMixin(ProjectBase):
             frame["text"] = pd.Series(dtype=object)
         return frame
 
+    def show_segments(self, transcript_id: str, unit: str = "turn", *, show_names: bool = False) -> "pd.DataFrame":
+        """One transcript's segments to show or export (``mio-qual transcripts show``): names redacted by default.
+
+        Every text cell (the text, a speaker label that is a name, a transcript id holding a name)
+        passes through :meth:`redactor`, so participants appear by study id and role (DESIGN.md,
+        decision 9). :meth:`segments` is the analyses' unredacted reading of the same rows.
+
+        Parameters
+        ----------
+        transcript_id : str
+            The transcript.
+        unit : {"turn", "paragraph", "sentence"}
+            The segments shown.
+        show_names : bool
+            Keep names as stored (the lead's explicit choice; refused to a coder on a shared server).
+
+        Returns
+        -------
+        pandas.DataFrame
+            The columns of :meth:`segments`, text cells redacted unless ``show_names``.
+
+        Raises
+        ------
+        InputError
+            When the transcript or unit is unknown, or a coder on a server asks for names.
+        """
+        if show_names:
+            self._names_for_the_lead("show a transcript")
+        self.text(transcript_id)  # an unknown id is refused before the unit is looked at
+        frame = self.segments(unit, transcript_id)
+        return frame if show_names else self.redactor().frame(frame)  # type: ignore[attr-defined]
+
     def turns(self, transcript_id: str | None = None) -> "pd.DataFrame":
         """Speaker turns (see :meth:`segments`); ``start`` includes the label, ``body_start`` the speech.
 

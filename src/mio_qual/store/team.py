@@ -121,12 +121,12 @@ def _roles(store: "PostgresStore") -> tuple[str, str, bool]:
     return str(role), str(owner), bool(superuser)
 
 
-def require_lead(store: "PostgresStore") -> str:
-    """The connected role, when it is the project's lead (owner of its tables); else refuse."""
+def require_lead(store: "PostgresStore", action: str = "do this", hint: str = "ask the lead") -> str:
+    """The connected role, when it is the project's lead (owner of its tables); else refuse, naming ``action``."""
     role, owner, superuser = _roles(store)
     if role != owner and not superuser:
-        raise InputError(f"only the project lead ({owner}) can do this; you are connected as {role}",
-                         path=store.path, hint="ask the lead")
+        raise InputError(f"only the project lead ({owner}) can {action}; you are connected as {role}",
+                         path=store.path, hint=hint)
     return str(role)
 
 
