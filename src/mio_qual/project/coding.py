@@ -883,9 +883,9 @@ class CodingMixin(ProjectBase):
         from ..reports.render import write_docx
 
         check_reconcile(coders, into, unit, min_jaccard)
-        self._check_coders(coders)
         if show_names and out is not None:
             self._names_for_the_lead("write the reconciliation sheet")
+        self._check_coders(coders)
         columns = ("transcript_id", "code", "start", "end")
         own = ("human", "rules", "model")
         a = store_codings.read_codings(self.store, coder=coders[0], origin=own, columns=columns)
