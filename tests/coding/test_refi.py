@@ -37,6 +37,7 @@ def spill_mode(request, monkeypatch):
         from mio_qual.store import qdpx_spill
 
         monkeypatch.setattr(qdpx_spill, "MEMORY_ROWS", 0)
+        monkeypatch.setattr(qdpx_spill, "TEXT_MEMORY", 0)  # texts and new transcripts wait on disk too
     return request.param
 
 

@@ -35,6 +35,9 @@ def _everything(spill: Spill, batches: list[list[tuple]], placed: list[tuple], k
     out["kept"] = list(spill.placed())
     out["all"] = list(spill.placed(dropped=True))
     out["ann"] = list(spill.placed("ann", "human"))
+    out["doubles"] = spill.drop_doubles()
+    out["unique"] = list(spill.placed())
+    out["counts"] = (spill.count(), spill.count("ann"), spill.count("nobody"))
     return out
 
 
@@ -64,6 +67,13 @@ def test_memory_and_disk_give_the_same_answers(batches, placed, known, memory_ro
     keys = set(known)
     assert expected["kept"] == [r for r in placed if r[:5] not in keys] and expected["all"] == placed
     assert expected["marked"] == len(placed) - len(expected["kept"]) and expected["again"] == 0
+    # doubles: a row equal to an earlier kept one in transcript, span, code, coder, origin and memo (not the date)
+    first: dict = {}
+    for row in expected["kept"]:
+        first.setdefault(row[:6] + (row[7],), row)
+    assert expected["unique"] == list(first.values())
+    assert expected["doubles"] == len(expected["kept"]) - len(first)
+    assert expected["counts"] == (len(first), sum(1 for r in first.values() if r[4] == "ann"), 0)
 
 
 def test_closing_lets_go_of_the_rows_and_the_scratch_database(monkeypatch):
@@ -75,3 +85,36 @@ def test_closing_lets_go_of_the_rows_and_the_scratch_database(monkeypatch):
     spill.close()  # twice is harmless (an import releases its plan on every path)
     with pytest.raises(sqlite3.ProgrammingError):
         spill.connection.execute("SELECT 1")
+
+
+def _interview(name: str) -> str:
+    return f"I: {name}, how was it?\nR: {name} said it went well. Then the room was booked.\n"
+
+
+@settings(max_examples=60, deadline=None)
+@given(texts=st.lists(st.tuples(st.text(max_size=30), st.booleans()), max_size=6),
+       names=st.lists(st.text(alphabet="abxyz", min_size=1, max_size=8), max_size=5, unique=True),
+       text_memory=st.integers(0, 400))
+def test_texts_and_new_transcripts_come_back_as_kept_in_memory_or_on_disk(texts, names, text_memory):
+    """A source's text (and its canonical text, stored only when it differs) and the new transcripts
+    (text, turns, paragraphs, sentences: packed as tuples on disk) come back equal whether held or
+    moved to the scratch database half-way (issue 21: a first import of a large corpus held every
+    text until the write)."""
+    from mio_qual.transcripts import read_text
+
+    made = [read_text(_interview(n), transcript_id=n) for n in names]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(qdpx_spill, "TEXT_MEMORY", text_memory)
+        with Spill() as spill:
+            for k, (raw, same) in enumerate(texts):
+                spill.add_text(k, raw, raw if same else raw.upper() + "!")
+            for transcript in made:
+                spill.add_transcript(transcript)
+            held = sum(len(raw) + (0 if same else len(raw) + 1) for raw, same in texts) + sum(len(t.text) for t in made)
+            assert spill.on_disk == (held > text_memory)
+            assert [spill.text(k) for k in range(len(texts))] == [
+                (raw, raw if same else raw.upper() + "!") for raw, same in texts]
+            back = list(spill.transcripts())
+            assert back == made and all(t.sentences and t.turns for t in back)
+            assert [spill.transcript_text(n) for n in names] == [t.text for t in made] and spill.transcript_text("?") is None
+            assert spill.count_transcripts() == len(names)

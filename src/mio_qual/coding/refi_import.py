@@ -141,13 +141,15 @@ class RefiImportResult:
 
 @dataclass
 class _Planned:
-    """A source on its way in: raw text and canonical text; its codings wait in the scratch database
-    (``rows``: the range of their numbers in :meth:`Spill.selections <mio_qual.store.qdpx_spill.Spill.selections>`)."""
+    """A source on its way in. Its text (as the file holds it, and canonical) and its codings wait in the
+    scratch database (:meth:`Spill.text <mio_qual.store.qdpx_spill.Spill.text>` of ``index``; ``rows``: the
+    range of their numbers in :meth:`Spill.selections <mio_qual.store.qdpx_spill.Spill.selections>`);
+    ``hash`` is the canonical text's (to match a stored transcript)."""
 
     source: QdeSource
     report: SourceReport
-    raw: str
-    canonical: str
+    index: int
+    hash: str
     rows: tuple[int, int] = (0, 0)
     variables: dict[str, Any] = field(default_factory=dict)
     cases: list[str] = field(default_factory=list)
@@ -345,8 +347,9 @@ def place_codings(plan: QdpxPlan, texts: Mapping[str, str]) -> "Placed":
         for tid, members in groups.items():
             stored = texts[tid]
             for planned in members:
-                same = stored == planned.canonical  # matched by text: every span is where it was, its text too
-                mapping = IdentityMap() if same else align(planned.canonical, stored)
+                canonical = plan.spill.text(planned.index)[1]
+                same = stored == canonical  # matched by text: every span is where it was, its text too
+                mapping = IdentityMap() if same else align(canonical, stored)
                 last: tuple[Any, ...] | None = None  # the selection in hand (its codings come one after another)
                 new_start = new_end = 0
                 good = False
@@ -356,11 +359,11 @@ def place_codings(plan: QdpxPlan, texts: Mapping[str, str]) -> "Placed":
                         last = (sguid, line, fstart, fend, whole)
                         new_start, new_end = (0, len(stored)) if whole else (mapping.start(start), mapping.end(end))
                         good = bool(whole) or new_end > new_start and (same or normalize_for_match(
-                            stored[new_start:new_end]) == normalize_for_match(planned.canonical[start:end]))
+                            stored[new_start:new_end]) == normalize_for_match(canonical[start:end]))
                         if not good:
                             where = _where_selection(planned.source, QdeSelection(
                                 guid=sguid, start=fstart, end=fend, line=line or None), plan.path)
-                            plan.problem(f"{where}: its text {_clip(planned.canonical[start:end])!r} is not at the "
+                            plan.problem(f"{where}: its text {_clip(canonical[start:end])!r} is not at the "
                                          f"same place in transcript {tid!r}")
                     if not good:
                         continue
@@ -379,7 +382,6 @@ def place_codings(plan: QdpxPlan, texts: Mapping[str, str]) -> "Placed":
                     planned.report.codings += 1
                     yield (tid, new_start, new_end, mapped, coder, origin if origin in ORIGINS else plan.origin,
                            created, _memo(description, notes, plan.note_texts), sguid, cguid, whole)
-                planned.raw = planned.canonical = ""  # placed: its texts are not needed any more
 
     plan.spill.add_placed(rows())
     if plan.problems:
@@ -805,7 +807,8 @@ def _plan_source(archive: zipfile.ZipFile, source: QdeSource, path: Path, result
         return None
     canonical, cmap = canonical_map(raw.replace("\r\n", "\n"))
     identity = isinstance(cmap, IdentityMap)
-    plan = _Planned(source=source, report=report, raw=raw, canonical=canonical)
+    plan = _Planned(source=source, report=report, index=index, hash=text_hash(canonical))
+    spill.add_text(index, raw, canonical)  # until placed (and read as a new transcript): not held meanwhile
     selections = Selections.of(source.selections)
     convention, positions = choose_convention(raw, selections)
     report.convention = convention.label if convention else ""
@@ -1109,7 +1112,7 @@ def _match_transcripts(planned: list[_Planned], result: RefiImportResult, stored
     taken: set[str] = set(ids)
     for plan in planned:
         candidates = _name_candidates(plan.source.name)
-        same_text = sorted(by_hash.get(text_hash(plan.canonical), []))
+        same_text = sorted(by_hash.get(plan.hash, []))
         if same_text:
             preferred = [c for c in candidates if c in same_text]
             plan.report.transcript_id, plan.report.match = (preferred or same_text)[0], "text"
@@ -1132,12 +1135,19 @@ def _match_transcripts(planned: list[_Planned], result: RefiImportResult, stored
         plan.report.transcript_id, plan.report.match = new_id, "new"
 
 
-def new_transcripts(plan: QdpxPlan) -> list["Transcript"]:
-    """The sources that matched no stored transcript, read as new transcripts.
+def new_transcripts(plan: QdpxPlan) -> list[str]:
+    """The sources that matched no stored transcript, read as new transcripts and kept in the scratch
+    database one at a time (:meth:`Spill.transcripts <mio_qual.store.qdpx_spill.Spill.transcripts>`): a
+    first import of a large corpus never holds its transcripts at once (issue 21).
 
     Each source's text goes through :func:`mio_qual.transcripts.read_text`, so its speaker
     turns, paragraphs and sentences are found as for a ``.txt`` file; messages name the source
     in the ``.qdpx``. Store them with :meth:`mio_qual.project.Project.add_transcripts`.
+
+    Returns
+    -------
+    list of str
+        Their transcript ids.
 
     Raises
     ------
@@ -1146,18 +1156,21 @@ def new_transcripts(plan: QdpxPlan) -> list["Transcript"]:
     """
     from ..transcripts import read_text
 
-    out: list["Transcript"] = []
+    out: list[str] = []
     errors: list[InputError] = []
     for planned in plan.planned:
         if planned.report.match != "new":
             continue
         source = planned.source
         try:
-            out.append(read_text(planned.raw, transcript_id=planned.report.transcript_id, source_format="qdpx",
-                                 source_path=f"{plan.path}!{source.plain_text_path or source.name}",
-                                 where=f"{plan.path}!{source.name or source.guid}"))
+            transcript = read_text(plan.spill.text(planned.index)[0], transcript_id=planned.report.transcript_id,
+                                   source_format="qdpx", source_path=f"{plan.path}!{source.plain_text_path or source.name}",
+                                   where=f"{plan.path}!{source.name or source.guid}")
         except InputError as exc:
             errors.append(exc)
+            continue
+        plan.spill.add_transcript(transcript)
+        out.append(transcript.id)
     if len(errors) == 1:
         raise errors[0]
     if errors:

@@ -87,7 +87,7 @@ class _PreparedQdpx:
     plan: Any  # QdpxPlan
     book: Any  # Codebook
     state: tuple[tuple[str, str, Any], ...]
-    new: list[Any]  # transcripts to add
+    new: list[str]  # ids of the transcripts to add (kept in the plan's scratch database)
     placed: Any  # refi_import.Placed: the codings, made when written
     arguments: dict[str, Any]  # to prepare it again
 
@@ -740,7 +740,7 @@ class CodingMixin(ProjectBase):
             sources = self._sources()
             match_sources(plan, sources)
             new = new_transcripts(plan)
-            texts = ChainMap({t.id: t.text for t in new}, self._stored_texts(sources))
+            texts = ChainMap(_Loaded(new, plan.spill.transcript_text), self._stored_texts(sources))
             return _PreparedQdpx(plan, book, _source_state(sources), new, place_codings(plan, texts),
                                  dict(path=path, coder=coder, skip_problems=skip_problems, origin=origin))
         except BaseException:
@@ -779,7 +779,7 @@ class CodingMixin(ProjectBase):
         plan, book, placed = prepared.plan, prepared.book, prepared.placed
         result = plan.result
         if prepared.new:
-            added = self.add_transcripts(prepared.new)  # type: ignore[attr-defined]
+            added = self.add_transcripts(plan.spill.transcripts())  # type: ignore[attr-defined]  # one at a time
             result.added.extend(added.added)
             result.warnings.extend(f"{tid}: {message}" for tid, message in added.warnings)
         stored = {tid: self.transcript(tid) for tid in metadata_sources(plan)}
