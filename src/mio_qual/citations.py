@@ -153,6 +153,25 @@ CITATIONS: dict[str, Citation] = {
     "ragin2008": Citation("Ragin", 2008,
                           "Ragin, C. C. (2008). *Redesigning Social Inquiry: Fuzzy Sets and Beyond*. University of"
                           " Chicago Press."),
+    "ragin2005": Citation("Ragin & Sonnett", 2005,
+                          "Ragin, C. C., & Sonnett, J. (2005). Between complexity and parsimony: Limited diversity,"
+                          " counterfactual cases, and comparative analysis. In S. Kropp & M. Minkenberg (Eds.),"
+                          " *Vergleichen in der Politikwissenschaft* (pp. 180-197). VS Verlag."),
+    "dusa2019": Citation("Dusa", 2019, "Dusa, A. (2019). *QCA with R: A Comprehensive Resource*. Springer."),
+    "marx2011": Citation("Marx & Dusa", 2011,
+                         "Marx, A., & Dusa, A. (2011). Crisp-set qualitative comparative analysis (csQCA),"
+                         " contradictions and consistency benchmarks for model specification. *Methodological"
+                         " Innovations Online*, 6(2), 103-148."),
+    "baumgartner2009": Citation("Baumgartner", 2009,
+                                "Baumgartner, M. (2009). Inferring causal complexity. *Sociological Methods &"
+                                " Research*, 38(1), 71-101."),
+    "baumgartner2020": Citation("Baumgartner & Ambühl", 2020,
+                                "Baumgartner, M., & Ambühl, M. (2020). Causal modeling with multi-value and fuzzy-set"
+                                " coincidence analysis. *Political Science Research and Methods*, 8(3), 526-542."),
+    "parkkinen2023": Citation("Parkkinen & Baumgartner", 2023,
+                              "Parkkinen, V.-P., & Baumgartner, M. (2023). Robustness and model selection in"
+                              " configurational causal modeling. *Sociological Methods & Research*, 52(1),"
+                              " 176-208."),
     "spearman1904": Citation("Spearman", 1904,
                              "Spearman, C. (1904). The proof and measurement of association between two things."
                              " *American Journal of Psychology*, 15(1), 72-101."),

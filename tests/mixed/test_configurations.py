@@ -365,3 +365,35 @@ def test_read_cases_reads_numbers_and_ratings(tmp_path: Path) -> None:
     path.write_text("clinic,A\nC1,1\nC1,0\n", encoding="utf-8")
     with pytest.raises(InputError):
         read_cases(path)
+
+
+def test_every_source_a_configuration_note_names_is_a_citation_key_of_its_table():
+    """Audit (session 7): the notes cited Ragin & Sonnett 2005, Dusa 2019, Marx & Dusa 2011, Baumgartner &
+    Ambühl 2020 and Parkkinen & Baumgartner 2023, none of which was in mio_qual.citations (so no reference list
+    could name them). Every 'Author(s) year' in a table's title and notes must be one of the table's sources."""
+    import re
+
+    import pandas as pd
+
+    from mio_qual.citations import CITATIONS
+    from mio_qual.mixed.configurations.analysis import cna_result, qca_result
+
+    cases = pd.DataFrame({"A": [1, 1, 0, 0, 1, 0], "B": [1, 0, 1, 0, 1, 0], "Y": [1, 1, 0, 0, 1, 0]},
+                         index=[f"c{i}" for i in range(6)])
+    results = [qca_result(cases, "Y", rules={"A": ">= 1", "B": ">= 1", "Y": ">= 1"}),
+               cna_result(cases, "Y", rules={"A": ">= 1", "B": ">= 1", "Y": ">= 1"}, grid=[1, 0.9])]
+    cited = re.compile(r"([A-Z][a-z\u00fc]+(?: & [A-Z][a-z\u00fc]+)?),? \(?((?:19|20)\d\d)")
+    checked = 0
+    for result in results:
+        for table in result.tables:
+            if not table.sources:
+                continue
+            known = {(CITATIONS[key].authors.split(",")[0].split(" & ")[0], CITATIONS[key].year)
+                     for key in table.sources}
+            text = " ".join([table.title, *table.notes])
+            for author, year in cited.findall(text):
+                first = author.split(" & ")[0]
+                assert (first, int(year)) in known or any(a == first for a, _ in known if _ == int(year)), \
+                    (table.title, author, year)
+                checked += 1
+    assert checked >= 8

@@ -37,8 +37,9 @@ if TYPE_CHECKING:  # pragma: no cover
 #: Fewer cases than this and the output says EXPLORATORY.
 EXPLORATORY_BELOW = 10
 EXPLORATORY = "EXPLORATORY"
-QCA_SOURCES = ["ragin1987", "ragin2006", "ragin2008"]
-CNA_SOURCES = ["whitaker2020"]
+QCA_SOURCES = ["ragin1987", "ragin2006", "ragin2008", "ragin2005", "dusa2019", "marx2011"]
+CNA_SOURCES = ["baumgartner2020", "baumgartner2009", "whitaker2020", "marx2011"]
+CNA_ROBUSTNESS_SOURCES = [*CNA_SOURCES, "parkkinen2023"]
 CNA_REFERENCE = ("CNA after Baumgartner & Ambühl (2020), Political Science Research and Methods 8(3), 526-542, "
                  "as in the R package cna; see Whitaker et al. (2020), Implementation Science 15:108.")
 QCA_REFERENCE = ("csQCA after Ragin (1987, 2008); consistency and coverage after Ragin (2006); intermediate "
@@ -254,7 +255,7 @@ def cna_result(frame: "pd.DataFrame", outcome: str | Sequence[str], *,
                             [f"CNA run at every con x cov pair of "
                              f"{', '.join(f'{g:g}' for g in sorted(set(grid), reverse=True))} "
                              f"({len(set(grid)) ** 2} runs); runs = settings at which the csf was found (Parkkinen & "
-                             "Baumgartner 2023)."], sheet="robustness", sources=CNA_SOURCES))
+                             "Baumgartner 2023)."], sheet="robustness", sources=CNA_ROBUSTNESS_SOURCES))
     tables.append(Table(cal.frame.reset_index().rename(columns={"index": "case"}), "Calibrated data (crisp sets)",
                         list(cal.notes), sheet="calibrated"))
     return Result("cna", tables, title=f"{title_flag}Coincidence analysis: {', '.join(outcomes)}", notes=choices,
