@@ -217,3 +217,35 @@ def test_sample_roster_reads():
 )
 def test_convention_roles(label, role):
     assert convention_role(label) == role
+
+
+def test_a_roster_row_of_aliases_only_names_people_who_never_speak(tmp_path):
+    """A coordinator lists the supervisor and two staff who left, named in the talk but never
+    speaking: the row was refused ("the label is empty"), and a --redact file reaches only reports."""
+    path = tmp_path / "roster.csv"
+    path.write_text(ROSTER + "*,,,,Marguerite; Keisha Lane; Tom\n" + ",, , ,Dana\n", encoding="utf-8")
+    roster = read_roster(path)
+    assert roster.mentioned == ("Marguerite", "Keisha Lane", "Tom", "Dana")
+    assert {"Marguerite", "Keisha Lane", "Tom", "Dana", "Renata"} <= roster.names()
+    assert roster.lookup("INT01", "") is None and len(roster) == 6  # not a speaker
+    path.write_text(ROSTER + "*,,S99,,Marguerite\n", encoding="utf-8")  # a study id: a speaker without a label
+    with pytest.raises(InputError, match="the label is empty") as info:
+        read_roster(path)
+    assert "only aliases" in info.value.hint
+
+
+def test_names_mentioned_in_the_roster_are_redacted_in_every_output(tmp_path):
+    from mio_qual import Project
+
+    folder = tmp_path / "t"
+    folder.mkdir()
+    (folder / "FG01.txt").write_text("Moderator: What was hardest?\n\nParticipant 2: Losing Keisha and Tom. "
+                                     "Marguerite helped.\n", encoding="utf-8")
+    (folder / "roster.csv").write_text("transcript_id,speaker_label,study_id,role,aliases\n"
+                                       "FG01,Moderator,IV1,interviewer,\nFG01,Participant 2,S06,counselor,\n"
+                                       "*,,,,Keisha; Tom; Marguerite\n", encoding="utf-8")
+    project = Project.create(tmp_path / "study")
+    project.import_transcripts([folder / "FG01.txt"], roster=folder / "roster.csv")
+    redact = project.redactor()
+    assert redact("Losing Keisha and Tom. Marguerite helped.") == "Losing [name] and [name]. [name] helped."
+    project.close()

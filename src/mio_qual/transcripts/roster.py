@@ -2,7 +2,9 @@
 
 Columns: ``transcript_id`` (``*`` or blank: the row applies to every transcript),
 ``speaker_label`` (required: the label as the transcript writes it), ``study_id``, ``role``,
-``aliases`` (other names and forms of the name, separated by ``;``, used for redaction).
+``aliases`` (other names and forms of the name, separated by ``;``, used for redaction). A row
+with no label, study id or role but with aliases names people who are mentioned and never
+speak (a supervisor, a colleague who left): their names are redacted like the others'.
 A row for a specific transcript wins over a ``*`` row for the same label. Labels match
 exactly first, then ignoring case and repeated spaces.
 """
@@ -58,9 +60,11 @@ class RosterEntry:
 class Roster:
     """Speaker labels mapped to study ids and roles, per transcript or for all transcripts."""
 
-    def __init__(self, entries: list[RosterEntry], path: Path | None = None) -> None:
+    def __init__(self, entries: list[RosterEntry], path: Path | None = None,
+                 mentioned: tuple[str, ...] = ()) -> None:
         self.entries = entries
         self.path = path
+        self.mentioned = mentioned  # names of people who never speak (rows with aliases only)
         self._exact: dict[tuple[str, str], RosterEntry] = {}
         self._folded: dict[tuple[str, str], RosterEntry] = {}
         self._labels: dict[str, set[str]] = {}
@@ -94,8 +98,9 @@ class Roster:
         return labels
 
     def names(self) -> set[str]:
-        """Every label that looks like a personal name, and every alias (for redacting quotes)."""
-        out: set[str] = set()
+        """Every label that looks like a personal name, every alias, and the names of people mentioned
+        (rows with aliases only), for redacting quotes."""
+        out: set[str] = set(self.mentioned)
         for e in self.entries:
             if looks_like_name(e.speaker_label):
                 out.add(e.speaker_label)
@@ -123,8 +128,8 @@ def read_roster(path: str | Path) -> Roster:
     Raises
     ------
     InputError
-        Naming the file, row and column: no ``speaker_label`` column, an empty label, or the
-        same label twice for the same transcript.
+        Naming the file, row and column: no ``speaker_label`` column, an empty label (on a row
+        that is not a list of names mentioned), or the same label twice for the same transcript.
     """
     path = Path(path)
     columns, rows = read_table(path, what="roster")
@@ -136,17 +141,23 @@ def read_roster(path: str | Path) -> Roster:
             hint="its first row must name the columns: transcript_id, speaker_label, study_id, role, aliases",
         )
     entries: list[RosterEntry] = []
+    mentioned: list[str] = []
     seen: dict[tuple[str, str], int] = {}
     for n, cells in rows:
         row = dict(zip(columns, cells))
         tid = row.get("transcript_id", "").strip() or ANY_TRANSCRIPT
         label = " ".join(row.get("speaker_label", "").split())
+        aliases = tuple(a.strip() for a in re.split(r"[;|]", row.get("aliases", "")) if a.strip())
+        if not label and aliases and not row.get("study_id", "").strip() and not row.get("role", "").strip():
+            mentioned.extend(aliases)  # people named in the talk who never speak
+            continue
         if not label:
             raise InputError(
                 f"row {n}, column 'speaker_label': the label is empty",
                 path=path,
                 line=n,
-                hint="give the label as the transcript writes it",
+                hint="give the label as the transcript writes it (a row naming people who never speak has "
+                     "only aliases: no label, study_id or role)",
             )
         key = (tid, _fold(label))
         if key in seen:
@@ -158,8 +169,7 @@ def read_roster(path: str | Path) -> Roster:
                 hint="keep one row per label and transcript",
             )
         seen[key] = n
-        aliases = tuple(a.strip() for a in re.split(r"[;|]", row.get("aliases", "")) if a.strip())
         entries.append(
             RosterEntry(tid, label, row.get("study_id", "").strip() or None, _role(row.get("role", "")), aliases, n)
         )
-    return Roster(entries, path)
+    return Roster(entries, path, tuple(mentioned))
