@@ -34,3 +34,20 @@ def test_the_agreement_method_counts_only_transcripts_both_coders_saw(tmp_path) 
     assert data.n_transcripts == 2
     assert "in the two transcripts the coders coded" in agreement_method(data)
     project.close()
+
+
+def test_name_review_leaves_out_the_projects_own_clinics_and_agencies(tmp_path) -> None:
+    # a coordinator's review list opened with 'Lakeside' and 'Millbrook', the study's clinics (from the manifest)
+    folder = tmp_path / "t"
+    folder.mkdir()
+    (folder / "INT01.txt").write_text("I: Where do you work?\n\nR: Lakeside. Wrenna runs it. Millbrook has the "
+                                      "room.\n", encoding="utf-8")
+    (folder / "INT02.txt").write_text("I: And you?\n\nR: Harborview pays. Millbrook is near.\n", encoding="utf-8")
+    (folder / "manifest.csv").write_text("transcript_id,file,agency,clinic\nINT01,INT01.txt,Harborview,Lakeside\n"
+                                         "INT02,INT02.txt,Harborview,Millbrook\n", encoding="utf-8")
+    project = Project.create(tmp_path / "p")
+    project.import_transcripts([folder], manifest=folder / "manifest.csv")
+    words = project.name_review().frame["word"].tolist()
+    assert "Wrenna" in words
+    assert not {"Lakeside", "Millbrook", "Harborview"} & set(words)
+    project.close()

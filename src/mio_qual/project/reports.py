@@ -115,9 +115,14 @@ class ReportsMixin(ProjectBase):
         from ..result import Table
 
         names = self.names_to_redact() | {str(n) for n in extra if str(n).strip()}
-        frame = name_review(self.texts(), names, ignore=ignore)  # type: ignore[attr-defined]
+        listing = self.transcripts()  # type: ignore[attr-defined]
+        sites = {str(v) for column in ("clinic", "agency") if column in listing.columns  # the study's own places
+                 for v in listing[column].dropna() for v in str(v).split()}
+        frame = name_review(self.texts(), names, ignore=[*ignore, *sites])  # type: ignore[attr-defined]
         notes = ["Words that may be personal names and are not on the roster, for review: add each real name to the "
-                 "roster's aliases or to a --redact file. First names and surnames from the US Census Bureau's 1990 "
+                 "roster's aliases (a row with only aliases, `*,,,,Name`, for people who never speak) or to a "
+                 "--redact file. The project's clinic and agency names are not listed. "
+                 "First names and surnames from the US Census Bureau's 1990 "
                  "name lists; roster aliases that are ordinary words (June) are listed where they were left alone. "
                  "The example is the first sentence with the word, other names redacted."]
         return Table(frame, title="Possible names not on the roster", notes=notes, sheet="names")
