@@ -273,3 +273,54 @@ def test_consensus_rationale_is_given_once_when_the_raters_wrote_the_same(study,
     study.import_ratings(write_ratings_csv(tmp_path / "b.csv", table), "bo")
     study.build_consensus(["ann", "bo"])
     assert study.ratings(rater="consensus")["rationale"].tolist() == ["agreed: IS.J2 at north"]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_rating_agreement_equals_independent_implementations(seed: int) -> None:
+    """Audit (session 7): the raters' agreement the methods text prints, against the krippendorff package (ordinal
+    alpha with X and missing left out; nominal alpha with X a category of its own) and statsmodels (linearly
+    weighted kappa on -2..+2 over the units both rated), on random ratings with missing cells and X."""
+    import numpy as np
+    import pandas as pd
+    import krippendorff
+    from statsmodels.stats.inter_rater import cohens_kappa
+
+    from mio_qual.mixed.ratings import rating_agreement
+
+    rng = np.random.default_rng(seed)
+    values = ["-2", "-1", "0", "+1", "+2", "X", None]
+    raters = ["kim", "lee", "max"]
+    rows = []
+    # correlated raters: a shared true rating, each rater off by -1/0/+1 now and then, some cells X or empty
+    for case in ("north", "west", "east", "south"):
+        for construct in range(12):
+            truth = int(rng.integers(0, 5))
+            for rater in raters:
+                pick = min(4, max(0, truth + int(rng.choice([-1, 0, 0, 0, 1]))))
+                value = values[pick] if rng.random() > 0.15 else values[int(rng.integers(5, 7))]
+                rows.append({"rater": rater, "case_id": case, "construct": f"C{construct:02d}", "rating": value})
+    frame = pd.DataFrame(rows)
+    table = rating_agreement(frame, raters).set_index(["statistic", "raters"])
+    wide = frame.pivot_table(index=["case_id", "construct"], columns="rater", values="rating", aggfunc="first",
+                             dropna=False)[raters]
+    code = {"-2": -2, "-1": -1, "0": 0, "+1": 1, "+2": 2}
+    numeric = wide.apply(lambda c: c.map(lambda v: code.get(v, np.nan))).astype(float)
+    ordinal = krippendorff.alpha(reliability_data=numeric.T.to_numpy(), level_of_measurement="ordinal",
+                                 value_domain=[-2, -1, 0, 1, 2])
+    assert table.loc[("krippendorff_alpha_ordinal", "kim & lee & max"), "value"] == pytest.approx(ordinal, abs=1e-12)
+    nominal_codes = {**code, "X": 9}
+    nominal = wide.apply(lambda c: c.map(lambda v: nominal_codes.get(v, np.nan))).astype(float)
+    expected = krippendorff.alpha(reliability_data=nominal.T.to_numpy(), level_of_measurement="nominal")
+    assert table.loc[("krippendorff_alpha_nominal", "kim & lee & max"), "value"] == pytest.approx(expected, abs=1e-12)
+    for a, b in (("kim", "lee"), ("kim", "max"), ("lee", "max")):
+        both = numeric[[a, b]].dropna()
+        counts = np.zeros((5, 5))
+        for x, y in both.to_numpy():
+            counts[int(x) + 2, int(y) + 2] += 1
+        assert table.loc[("cohen_kappa_linear", f"{a} & {b}"), "value"] == \
+            pytest.approx(cohens_kappa(counts, wt="linear").kappa, abs=1e-12)
+        assert table.loc[("within_one_point", f"{a} & {b}"), "value"] == \
+            pytest.approx(float((abs(both[a] - both[b]) <= 1).mean()), abs=1e-15)
+        labels = wide[[a, b]].dropna()
+        assert table.loc[("percent_agreement", f"{a} & {b}"), "value"] == \
+            pytest.approx(float((labels[a] == labels[b]).mean()), abs=1e-15)
