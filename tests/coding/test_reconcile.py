@@ -83,8 +83,8 @@ def test_bad_decisions_are_listed_with_row_and_column(coded, tmp_path):
     with pytest.raises(InputError) as info:
         coded.import_decisions(result.files[0])
     assert [d.split(":")[0] for d in info.value.details] == [
-        "reconcile_ann_bob.xlsx, sheet 'decisions', row 2, column G (decision)",
-        "reconcile_ann_bob.xlsx, sheet 'decisions', row 3, column G (decision)"]
+        "reconcile_ann_bob.xlsx, sheet 'decisions', row 2, column G 'decision'",
+        "reconcile_ann_bob.xlsx, sheet 'decisions', row 3, column G 'decision'"]
     assert _consensus(coded) == before
 
 

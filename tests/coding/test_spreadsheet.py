@@ -105,16 +105,16 @@ def test_bad_rows_are_reported_with_sheet_row_and_column_and_nothing_is_written(
     details = info.value.details
     where = [d.split(":")[0] for d in details]
     assert where == [
-        "bad.xlsx, sheet 'codings', row 2, column B (segment_id)",
-        "bad.xlsx, sheet 'codings', row 3, column D (end)",
-        "bad.xlsx, sheet 'codings', row 4, column E (quote)",
-        "bad.xlsx, sheet 'codings', row 5, column E (quote)",
-        "bad.xlsx, sheet 'codings', row 6, column A (transcript_id)",
-        "bad.xlsx, sheet 'codings', row 7, column F (codes)",
-        "bad.xlsx, sheet 'codings', row 7, column F (codes)",
-        "bad.xlsx, sheet 'codings', row 8, column F (codes)",
-        "bad.xlsx, sheet 'codings', row 9, column B (segment_id)",
-        "bad.xlsx, sheet 'codings', row 10, column E (quote)",
+        "bad.xlsx, sheet 'codings', row 2, column B 'segment_id'",
+        "bad.xlsx, sheet 'codings', row 3, column D 'end'",
+        "bad.xlsx, sheet 'codings', row 4, column E 'quote'",
+        "bad.xlsx, sheet 'codings', row 5, column E 'quote'",
+        "bad.xlsx, sheet 'codings', row 6, column A 'transcript_id'",
+        "bad.xlsx, sheet 'codings', row 7, column F 'code'",
+        "bad.xlsx, sheet 'codings', row 7, column F 'code'",
+        "bad.xlsx, sheet 'codings', row 8, column F 'code'",
+        "bad.xlsx, sheet 'codings', row 9, column B 'segment_id'",
+        "bad.xlsx, sheet 'codings', row 10, column E 'quote'",
     ]
     assert "occurs 2 times" in details[2] and "did you mean" in details[5]
     assert project_state(small.folder) == before
@@ -127,8 +127,8 @@ def test_formula_cells_are_refused(small, tmp_path):
                  [["T01", 0, "=2+3", "IS.J2"], ["T01", 0, 5, '=CONCAT("IS.", "J2")']])
     with pytest.raises(InputError) as info:
         small.import_coding_sheets([path], coder="casey")
-    assert [d.split(":")[0] for d in info.value.details] == ["f.xlsx, sheet 'codings', row 2, column C (end)",
-                                                             "f.xlsx, sheet 'codings', row 3, column D (codes)"]
+    assert [d.split(":")[0] for d in info.value.details] == ["f.xlsx, sheet 'codings', row 2, column C 'end'",
+                                                             "f.xlsx, sheet 'codings', row 3, column D 'code'"]
     assert all("formula cell" in d for d in info.value.details)
     csv_path = tmp_path / "f.csv"
     csv_path.write_text("transcript_id,start,end,code\nT01,0,5,=HYPERLINK(\"x\")\n", encoding="utf-8")
@@ -179,3 +179,17 @@ def test_an_emptied_sheet_imported_again_removes_what_it_brought(small, tmp_path
     result = small.import_coding_sheets([path])
     assert result.removed == 2
     assert small.codings(coder="ann").empty and small.codings(coder="bob").empty
+
+
+def test_a_bad_cell_names_its_column_by_the_header_the_file_has(small, tmp_path):
+    # newuser2 B10: a sheet headed 'code' was told "column C (codes)", the reader's name for the role
+    path = tmp_path / "casey.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Transcript ID", "Segment", " Code ", "Notes"])
+        writer.writerow(["T01", "T01:s1", "MIO.SUPERV", ""])
+        writer.writerow(["T99", "T99:s1", "IS.J2", ""])
+    with pytest.raises(InputError) as info:
+        small.import_coding_sheets([path], coder="casey")
+    assert [d.split(": ")[0] for d in info.value.details] == ["casey.csv, row 2, column C 'Code'",
+                                                               "casey.csv, row 3, column A 'Transcript ID'"]

@@ -621,8 +621,8 @@ def read_decisions(path: str | Path, codebook: "Codebook", texts: Mapping[str, s
             return cells[i] if i < len(cells) else None
 
         def problem(name: str, message: str, hint: str) -> None:
-            letter = decisions.letters[position[name]]
-            problems.append(f"{where_sheet}, row {row_number}, column {letter} ({name}): {message} ({hint})")
+            problems.append(f"{where_sheet}, row {row_number}, column {decisions.column(position[name])}: {message} "
+                            f"({hint})")
 
         raw_decision = value("decision")
         if _is_formula(raw_decision):

@@ -78,6 +78,12 @@ class Sheet:
     header: list[str]
     letters: list[str]  # column letters (A, B, ...) for messages
     rows: list[tuple[int, list[Any]]]
+    titles: list[str] = field(default_factory=list)  # the header cells as the file writes them, for messages
+
+    def column(self, index: int) -> str:
+        """Column ``index`` as a message names it: its letter and its header as written (``C 'Code'``)."""
+        title = self.titles[index] if index < len(self.titles) else ""
+        return f"{self.letters[index]} {title or self.header[index]!r}"
 
 
 def _is_formula(value: Any) -> bool:
@@ -114,7 +120,8 @@ def read_sheets(path: str | Path) -> list[Sheet]:
         _, header_cells = rows[0]
         header = [normalize_column(c) for c in header_cells]
         unique_columns(header, path=path, what="coding sheet", sheet=name)
-        sheets.append(Sheet(name, header, [column_letter(i) for i in range(len(header))], rows[1:]))
+        titles = [" ".join(str(c).split()) if c is not None else "" for c in header_cells]
+        sheets.append(Sheet(name, header, [column_letter(i) for i in range(len(header))], rows[1:], titles))
     return sheets
 
 
@@ -251,7 +258,7 @@ def read_sheet_codings(path: str | Path, codebook: "Codebook", texts: SheetTexts
             def problem(column: str | None, message: str, hint: str = "") -> None:
                 where = f"{where_sheet}, row {row_number}"
                 if column is not None and column in position:
-                    where += f", column {sheet.letters[position[column]]} ({column})"
+                    where += f", column {sheet.column(position[column])}"
                 row_problems.append(f"{where}: {message}" + (f" ({hint})" if hint else ""))
 
             values: dict[str, Any] = {}

@@ -163,7 +163,8 @@ class CodingMixin(ProjectBase):
 
         The getters' rule for names (as :meth:`_check_transcript_ids` for ids): ``None`` means
         every layer, and a layer the caller names must exist, as a layer with codings or a coder
-        who was given transcripts (returned empty, or assigned); else one
+        on record without any (given transcripts, returned empty or assigned, or whose files were
+        imported and emptied since); else one
         :class:`~mio_qual.errors.InputError` names it with close matches, rather than an empty
         table. ``known``: the layers with codings when the caller has read them already. In team
         mode a coder asking for a layer they may not read is told so (blinding), not "unknown".
@@ -179,7 +180,7 @@ class CodingMixin(ProjectBase):
             from ..store import team
 
             team.refuse_hidden(self.store, missing)  # type: ignore[arg-type]
-        have.update(store_imports.read_coverage(self.store, missing)["coder"])
+        have.update(store_imports.coders_on_record(self.store, missing))
         error = unknown_names("coder", missing, sorted(have), listing="mio-qual coding list", path=self.folder)
         if error is not None:
             raise error

@@ -73,6 +73,18 @@ def remove_assignments(store: "Store", coder: str, transcript_ids: Sequence[str]
     return store.connection.execute(sql, params).rowcount
 
 
+def coders_on_record(store: "Store", names: Sequence[str]) -> set[str]:
+    """Those of ``names`` the project has on record as coders without codings: given a transcript
+    (returned in a file or assigned: ``coverage``) or named by an import (``imports``)."""
+    names = list(names)
+    if not names:
+        return set()
+    marks = ",".join("?" * len(names))
+    rows = store.connection.execute(f"SELECT coder FROM coverage WHERE coder IN ({marks}) UNION "
+                                    f"SELECT coder FROM imports WHERE coder IN ({marks})", names + names)
+    return {row[0] for row in rows}
+
+
 def read_coverage(store: "Store", coders: Sequence[str] | None = None) -> "pd.DataFrame":
     """Every coverage row (of these coders when given), sorted by coder, transcript, kind and source."""
     import pandas as pd
@@ -87,4 +99,4 @@ def read_coverage(store: "Store", coders: Sequence[str] | None = None) -> "pd.Da
 
 
 __all__ = ["COVERAGE_FIELDS", "record_import", "replace_returned", "delete_returned", "add_assignments",
-           "remove_assignments", "read_coverage"]
+           "remove_assignments", "coders_on_record", "read_coverage"]
