@@ -164,7 +164,8 @@ class CodingMixin(ProjectBase):
         The getters' rule for names (as :meth:`_check_transcript_ids` for ids): ``None`` means
         every layer, and a layer the caller names must exist, as a layer with codings or a coder
         on record without any (given transcripts, returned empty or assigned, or whose files were
-        imported and emptied since); else one
+        imported and emptied since), or ``consensus`` (the default layer of :meth:`reconcile`,
+        empty until a reconciliation); else one
         :class:`~mio_qual.errors.InputError` names it with close matches, rather than an empty
         table. ``known``: the layers with codings when the caller has read them already. In team
         mode a coder asking for a layer they may not read is told so (blinding), not "unknown".
@@ -173,7 +174,7 @@ class CodingMixin(ProjectBase):
             return
         names = [coders] if isinstance(coders, str) else [str(c) for c in coders]
         have = set(store_codings.coders(self.store) if known is None else known)
-        missing = [n for n in names if n not in have]
+        missing = [n for n in names if n not in have and n != "consensus"]  # reconcile's layer: empty until then
         if not missing:
             return
         if getattr(self.store, "backend", "sqlite") == "postgresql":  # before coverage, which a coder reads whole
