@@ -165,7 +165,10 @@ def test_aim3_section_is_written(aim3, tmp_path: Path) -> None:  # type: ignore[
     words = ["none", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]  # APA: words below 10
     failing_text = words[failing] if failing < 10 else str(failing)
     assert f"Of the {subscale_means} clinic subscale means, {failing_text} fail{'s' if failing == 1 else ''} the rwg(j)" \
-           " check (eastgate); none of the 12 scales fails the ICC(1) check" in text
+           " check (eastgate); none of the 12 scales fails the ICC(1) check (totals included)" in text
+    # the ICCs rest on the four clinics' means: said, with the degrees of freedom (audit, session 7)
+    assert "ICC(1) and ICC(2) rest on four clinics (3 degrees of freedom between clinics) and are given without an " \
+           "interval: from so few clinics they are imprecise." in text
     assert "numbering of the ICS is assumed" in text
     assert "The same raters rated five constructs per agency" in text
     assert "21 counselors are joined to their interviews" in text

@@ -246,14 +246,38 @@ def _measures_methods(data: Aim3Data) -> list[str]:
                      + (f" ({', '.join(sorted(set(low[by])))})" if len(low) else "")
                      + f"; {_none(len(icc_low))} of the "
                      f"{_n(table.drop_duplicates(['instrument', 'scale']).shape[0], 'scale')} "
-                     f"{'fails' if len(icc_low) < 2 else 'fail'} the ICC(1) check. A mean that fails is shown and "
-                     f"flagged, not read as its {by}'s climate.")
+                     f"{'fails' if len(icc_low) < 2 else 'fail'} the ICC(1) check"
+                     + (" (totals included)" if (table["scale"] == "total").any() else "")
+                     + f". A mean that fails is shown and flagged, not read as its {by}'s climate."
+                     + _icc_precision(table, by))
     assumed = [w for w in data.measure_warnings if "assumed" in w]
     if assumed:
         parts.append("The item-to-subscale numbering of the " + " and ".join(w.split(":", 1)[0].upper() for w in assumed)
                      + " is assumed where no published source numbers the items (blocks of three in the published subscale "
                      "order), not checked against the form.")
     return ["**Counselors and measures.** " + " ".join(parts)] if parts else []
+
+
+#: Fewer groups than this and the methods text says that ICC(1) and ICC(2) are imprecise.
+FEW_GROUPS = 10
+
+
+def _icc_precision(table: Any, by: str) -> str:
+    """How many groups ICC(1) and ICC(2) rest on, and, below :data:`FEW_GROUPS`, that they are imprecise.
+
+    Both are ratios of between- to within-group mean squares; with k groups the between part has
+    k - 1 degrees of freedom, so from a handful of clinics either can move far with one clinic
+    (Bliese 2000 on ICC(1) in small samples). They are reported without an interval.
+    """
+    groups = table[by].dropna().nunique() if by in table.columns else 0
+    if not groups:
+        return ""
+    from .methods import number
+
+    text = f" ICC(1) and ICC(2) rest on {number(groups, by)} ({groups - 1} degrees of freedom between {by}s)"
+    if groups < FEW_GROUPS:
+        return text + f" and are given without an interval: from so few {by}s they are imprecise."
+    return text + "."
 
 
 def _and(items: list[str]) -> str:
