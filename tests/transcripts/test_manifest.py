@@ -249,3 +249,27 @@ def test_names_mentioned_in_the_roster_are_redacted_in_every_output(tmp_path):
     redact = project.redactor()
     assert redact("Losing Keisha and Tom. Marguerite helped.") == "Losing [name] and [name]. [name] helped."
     project.close()
+
+
+def test_a_roster_row_for_unknown_gives_unlabelled_cues_their_speaker(tmp_path):
+    """An .srt export labelling only a turn's first cue: the other cues are UNKNOWN turns (never
+    guessed), which reports counted as another participant; the README's roster row names them."""
+    from mio_qual import Project
+
+    srt = ("1\n00:00:00,500 --> 00:00:04,000\nInterviewer: Tell me about Pine Ridge.\n\n"
+           "2\n00:00:04,300 --> 00:00:08,000\nTheo Nakamura: We have three counselors.\n\n"
+           "3\n00:00:08,300 --> 00:00:12,000\nTwo of them were trained.\n")
+    (tmp_path / "INT03.srt").write_text(srt, encoding="utf-8")
+    roster = tmp_path / "roster.csv"
+    roster.write_text("transcript_id,speaker_label,study_id,role,aliases\nINT03,Interviewer,IV2,interviewer,\n"
+                      "INT03,Theo Nakamura,S03,clinic_director,Theo\n", encoding="utf-8")
+    project = Project.create(tmp_path / "study")
+    result = project.import_transcripts([tmp_path / "INT03.srt"], roster=roster)
+    assert any("a roster row for the label UNKNOWN in this transcript" in w for _, w in result.warnings)
+    assert project.turns("INT03")["study_id"].fillna("").tolist() == ["IV2", "S03", ""]
+    roster.write_text(roster.read_text(encoding="utf-8") + "INT03,UNKNOWN,S03,clinic_director,\n", encoding="utf-8")
+    project.import_transcripts([tmp_path / "INT03.srt"], roster=roster)
+    turns = project.turns("INT03")
+    assert turns["study_id"].tolist() == ["IV2", "S03", "S03"]
+    assert turns["speaker_role"].tolist() == ["interviewer", "clinic_director", "clinic_director"]
+    project.close()

@@ -339,7 +339,9 @@ def read_captions(
         warnings.append("no speaker labels in the captions: all speech is attributed to 'SPEAKER'")
     unknown = sum(1 for p in pieces if p.speaker == UNKNOWN and p.text)
     if labelled and unknown:
-        warnings.append(f"{unknown} cue(s) carry no speaker label: each is a turn of speaker {UNKNOWN!r}")
+        warnings.append(f"{unknown} cue(s) carry no speaker label: each is a turn of speaker {UNKNOWN!r} (reports "
+                        f"count it as a participant of its own; when you know who spoke, a roster row for the label "
+                        f"{UNKNOWN} in this transcript gives it their study id and role)")
     text, turns, blocks = _render(pieces, len(cues))
     if not text:
         raise InputError(
