@@ -192,3 +192,17 @@ def test_measure_table_names_clinics_without_agreement_and_orders_them() -> None
     assert printed.at["total", "north (n = 2)"] == "3.00 (1.00)" and printed.at["total", "east (n = 1)"] == "2.00 (\u2013)"
     assert printed.at["total", "aggregation"].startswith("rwg(j) < 0.70: west; no rwg(j) (fewer than two scored "
                                                          "respondents): east")
+
+
+def test_undecided_rating_disagreements_are_counted_in_words(aim3) -> None:  # type: ignore[no-untyped-def]
+    # a study with one cell left undecided read "The raters differed on four cells; 1 were not decided"
+    from dataclasses import replace
+
+    from mio_qual.reports.aim3 import aim3_methods
+
+    project, _ = aim3
+    data = project.aim3_data("fidelity")
+    for n, words in ((1, "one was not decided and is missing"), (2, "two were not decided and are missing"),
+                     (12, "12 were not decided and are missing")):
+        text = "\n".join(aim3_methods(replace(data, facts=replace(data.facts, n_rating_unresolved=n))))
+        assert f"; {words} in the consensus ratings." in text

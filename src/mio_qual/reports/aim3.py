@@ -165,7 +165,9 @@ def aim3_methods(data: Aim3Data) -> list[str]:
                      "left out of group means.")
         if len(facts.raters) >= 2:
             text += f" The raters differed on {_n(facts.n_rating_disagreements, 'cell')}"
-            text += (f"; {facts.n_rating_unresolved:,} were not decided and are missing in the consensus ratings."
+            unresolved = facts.n_rating_unresolved
+            text += (f"; {_n(unresolved, '')} {'was' if unresolved == 1 else 'were'} not decided and "
+                     f"{'is' if unresolved == 1 else 'are'} missing in the consensus ratings."
                      if facts.n_rating_unresolved else "; each was decided in reconciliation.")
         if data.agency is not None:
             text += (f" The same raters rated {_n(len(data.agency.frame) - 1, 'construct')} per agency, where the "
