@@ -268,3 +268,15 @@ def test_measure_table_and_kind_detection() -> None:
     assert detect_kind(["clinic", "eligible", "enrolled"]) == "reach_adoption"
     assert detect_kind(["clinic", "activity", "phase", "date_planned"]) == "activities"
     assert detect_kind(["mother_id", "clinic", "x"]) == "generic"
+
+
+def test_a_clinic_written_in_other_capitals_is_suggested_never_applied(study, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # a coordinator's fidelity sheet: 'LAKESIDE' got no suggestion, only the list of clinics
+    path = _csv(tmp_path / "case.csv", "session_id,clinic,adherence,competence\ns1,NORTH,4,4\ns2,West,3,3\n")
+    with pytest.raises(InputError) as caught:
+        study.import_quant(path)
+    assert caught.value.details == [
+        "row 2, column 'clinic': 'NORTH' is not a clinic of this project (did you mean 'north'?)",
+        "row 3, column 'clinic': 'West' is not a clinic of this project (did you mean 'west'?)",
+    ]
+    assert len(study.quant()) == 0

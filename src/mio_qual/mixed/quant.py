@@ -416,7 +416,8 @@ def read_quant(path: str | Path, *, kind: str | None = None, level: str | None =
         if clinic and known_clinics and clinic not in known_clinics:
             import difflib
 
-            close = difflib.get_close_matches(clinic, sorted(known_clinics), n=1)
+            folded = {c.casefold(): c for c in sorted(known_clinics)}  # 'LAKESIDE' is close to 'Lakeside'
+            close = [folded[c] for c in difflib.get_close_matches(clinic.casefold(), list(folded), n=1)]
             problems.add(f"{table.where(n, 'clinic')}: {clinic!r} is not a clinic of this project"
                          + (f" (did you mean {close[0]!r}?)" if close else f" (its clinics: {', '.join(sorted(known_clinics))})"), n)
             bad = True
