@@ -453,3 +453,18 @@ def test_bracketed_note_at_cue_start_is_not_a_speaker(tmp_path):
     t = read_transcript(write(tmp_path, "x.srt", text))
     assert speech(t) == [("SPEAKER_00", "Hello."), ("UNKNOWN", "[inaudible]: and so on."), ("SPEAKER_01", "Hi.")]
     assert [(n.kind, t.text[n.start : n.end]) for n in t.notes] == [("inaudible", "[inaudible]")]
+
+
+def test_f4_time_marks_at_the_end_of_turns_give_their_times(tmp_path):
+    """f4/f5transkript (common in qualitative research) types '#hh:mm:ss-t#' where a turn ends; the
+    marks were plain text and the turns had no times."""
+    text = ("I: Okay, the recorder is on. Could you describe your work? #00:00:03-1#\n\n"
+            "B: I'm a counselor in the women's program. #00:00:15-8#\n\n"
+            "I: What gets in the way, #hashtag or not? #01:02:03#\n\n"
+            "B: Space, mostly. #see notes#\n\n"
+            "I: Thank you. #01:02:49-25#\n")
+    t = read_transcript(write(tmp_path, "INT04.txt", text))
+    t.check_spans()
+    assert t.text == text.strip("\n")  # the marks stay in the text as typed
+    assert [(turn.speaker, turn.start_time, turn.end_time) for turn in t.turns] == [
+        ("I", None, 3.1), ("B", 3.1, 15.8), ("I", 15.8, 3723.0), ("B", None, None), ("I", None, 3769.25)]

@@ -83,15 +83,34 @@ def _check_path(path: Path) -> str:
     return suffix
 
 
+#: f4/f5transkript's time mark, typed at the end of each turn: ``#00:01:12-3#`` (hh:mm:ss, then tenths).
+_F4_TIME = re.compile(r"#(\d{1,2}):([0-5]\d):([0-5]\d)(?:[-.,](\d{1,3}))?#")
+
+
+def _f4_end_time(text: str, body: int, end: int) -> float | None:
+    """The time of an f4 mark closing ``text[body:end]`` (the moment the turn ends), if there is one."""
+    match = None
+    for match in _F4_TIME.finditer(text, max(body, end - 16), end):
+        pass
+    if match is None or match.end() != end:
+        return None
+    hours, minutes, seconds, fraction = match.groups()
+    return int(hours) * 3600 + int(minutes) * 60 + int(seconds) + (int(fraction) / 10 ** len(fraction) if fraction else 0)
+
+
 def turns_from_marks(text: str, marks: list[TurnMark]) -> list[Turn]:
     """Complete turns from turn starts: each runs to the next turn's start (trailing blank lines excluded,
     and a last line a transcription service adds: Otter's "Transcribed by https://otter.ai", Teams'
     "... stopped transcription").
 
     The speech (``body_start``) begins after the label and its spaces, or on the first
-    non-blank line below the label when nothing follows it on its line.
+    non-blank line below the label when nothing follows it on its line. A turn whose label
+    carries no time but which ends with an f4/f5transkript time mark (``R: ... #00:01:12-3#``,
+    the moment it ends) gets that as its end time, and the next such turn starts there; the
+    mark stays in the text, as typed.
     """
     turns: list[Turn] = []
+    ended: float | None = None  # the previous turn's f4 end time
     size = len(text)
     for i, mark in enumerate(marks):
         nxt = marks[i + 1].start if i + 1 < len(marks) else size
@@ -111,7 +130,10 @@ def turns_from_marks(text: str, marks: list[TurnMark]) -> list[Turn]:
             while body < end and text[body] in _WS:
                 body += 1
         body = min(body, end)
-        turns.append(Turn(i + 1, mark.label, mark.start, end, body, mark.time, None))
+        stop = _f4_end_time(text, body, end) if mark.time is None else None
+        turns.append(Turn(i + 1, mark.label, mark.start, end, body,
+                          mark.time if mark.time is not None else ended if stop is not None else None, stop))
+        ended = stop
     return turns
 
 
