@@ -59,7 +59,8 @@ from mio_qual.deidentify import redact  # noqa: E402
 from mio_qual.mixed.constructs import load_constructs  # noqa: E402
 from mio_qual.mixed.evidence import EVIDENCE_COLUMNS, evidence  # noqa: E402
 
-WORDS = ("the", "room", "Gwen", "said", "we", "wait", "Tasha", "and", "so")
+WORDS = ("the", "room", "Gwen", "said", "we", "wait", "Tasha", "and", "so",
+         "", "\n", "\t", "wait\u00a0so", "\u2028")  # whitespace a quote makes one space: runs, breaks, no-break
 TEAM = ("interviewer", "facilitator")
 
 

@@ -56,3 +56,26 @@ def test_segment_units_are_the_segments_agreement_reads(tmp_path, kind):
     for column in ("speaker", "study_id", "speaker_role"):
         assert units[column].astype(object).where(units[column].notna(), None).tolist() == \
             full[column].astype(object).where(full[column].notna(), None).tolist()
+
+
+def test_turn_spans_are_the_turns_with_their_speakers(tmp_path):
+    """The evidence's lean read of the turns: the turns segment_units gives, without turn numbers and speaker facts."""
+    project = make_coded_project(tmp_path)
+    units = store_transcripts.segment_units(project.store, "turn", INTERVIEWER_ROLES)
+    spans = store_transcripts.turn_spans(project.store)
+    assert list(spans.columns) == ["transcript_id", "start", "end", "speaker"] and len(spans) == len(units) > 0
+    for column in spans.columns:
+        assert spans[column].astype(object).tolist() == units[column].astype(object).tolist(), column
+    assert isinstance(spans["transcript_id"].dtype, pd.CategoricalDtype)
+
+
+def test_texts_of_named_transcripts_are_read_a_chunk_at_a_time(tmp_path, monkeypatch):
+    project = make_coded_project(tmp_path)
+    every = store_transcripts.transcript_texts(project.store)
+    assert len(every) >= 2
+    monkeypatch.setattr(store_transcripts, "IDS_PER_QUERY", 1)
+    named = store_transcripts.transcript_texts(project.store, [*reversed(every), "no such transcript"])
+    assert named == every and list(named) == sorted(every)
+    last = sorted(every)[-1]
+    assert store_transcripts.transcript_texts(project.store, [last]) == {last: every[last]}
+    assert store_transcripts.transcript_texts(project.store, []) == {}

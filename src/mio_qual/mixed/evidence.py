@@ -137,8 +137,13 @@ def evidence(codings: "pd.DataFrame", transcripts: "pd.DataFrame", speakers: "pd
     targets = {code: ([(code, "")] if wanted is None or code in wanted else [])
                + [(c, reason) for c, reason in linked.get(code, ()) if wanted is None or c in wanted]
                for code in pd.unique(codings["code"].to_numpy(dtype=object))}
-    spans = _merged_spans(codings[np.array([bool(targets[c]) for c in codings["code"].tolist()], dtype=bool)],
-                          memos)
+    code = codings["code"]
+    if isinstance(code.dtype, pd.CategoricalDtype):  # one look-up per code, not per coding
+        counted = np.array([bool(targets.get(c)) for c in code.cat.categories.tolist()] + [False], dtype=bool)
+        used = counted[code.cat.codes.to_numpy()]  # code -1 (missing) takes the last place
+    else:
+        used = np.array([bool(targets[c]) for c in code.tolist()], dtype=bool)
+    spans = _merged_spans(codings[used], memos)
     labels = _speakers_at(spans, turns)
     meta = {tid: (_text(clinic), _text(agency), _text(role)) for tid, clinic, agency, role in
             zip(*(transcripts[c].tolist() for c in ("transcript_id", "clinic", "agency", "role")))}
@@ -163,8 +168,11 @@ def evidence(codings: "pd.DataFrame", transcripts: "pd.DataFrame", speakers: "pd
     found = [f for f, keep in zip(found, kept.tolist()) if keep]
     if not len(spans):
         return pd.DataFrame.from_records([], columns=EVIDENCE_COLUMNS)
-    quotes = [" ".join(texts[t][s:e].split()) for t, s, e in
-              zip(spans["transcript_id"].tolist(), spans["start"].tolist(), spans["end"].tolist())]
+    quotes = []  # whitespace runs made one space; most excerpts have none to change (no text but spaces, single)
+    for t, s, e in zip(spans["transcript_id"].tolist(), spans["start"].tolist(), spans["end"].tolist()):
+        quote = texts[t][s:e]  # printable: no whitespace but the space (str.split splits on nothing else there)
+        quotes.append(quote if quote.isprintable() and "  " not in quote and quote[:1] != " " and quote[-1:] != " "
+                      else " ".join(quote.split()))
     if names:
         redactor = Redactor(frozenset(map(str, names)), placeholder=PLACEHOLDER)  # built once for every quote
         quotes = [redactor(q) for q in quotes]
@@ -194,11 +202,13 @@ def evidence(codings: "pd.DataFrame", transcripts: "pd.DataFrame", speakers: "pd
         frame = pd.DataFrame.from_records(
             [*direct.itertuples(index=False, name=None),
              *_count_once(list(frame[via].itertuples(index=False, name=None)), direct)], columns=EVIDENCE_COLUMNS)
-    rank = {c: k for k, c in enumerate(sorted(pd.unique(frame["construct"].to_numpy(dtype=object)),
-                                              key=info.order_key))}
-    frame["_order"] = frame["construct"].map(rank)
-    frame = frame.sort_values(["case_id", "_order", "transcript_id", "start", "code"], kind="stable")
-    return frame.drop(columns="_order").reset_index(drop=True)
+    # by case, construct (codebook order), transcript, start and code: one stable sort of arrays, strings by rank
+    construct, names = pd.factorize(frame["construct"].to_numpy(dtype=object))
+    place = {c: k for k, c in enumerate(sorted(names.tolist(), key=info.order_key))}
+    order = np.lexsort((_ranks(frame["code"]), frame["start"].to_numpy(dtype=np.int64), _ranks(frame["transcript_id"]),
+                        np.array([place[c] for c in names.tolist()], dtype=np.int64)[construct],
+                        _ranks(frame["case_id"])))
+    return frame.iloc[order].reset_index(drop=True)
 
 
 def _noted(codings: "pd.DataFrame", memos: "pd.DataFrame | None") -> tuple["np.ndarray", "np.ndarray"]:
@@ -257,8 +267,9 @@ def _merged_spans(codings: "pd.DataFrame", memos: "pd.DataFrame | None" = None) 
                              "end": codings["end"].to_numpy(dtype=np.int64)}).assign(coders=[], valence=[])
     # by transcript, code, start, end and coder: one stable sort of arrays (strings by their rank)
     ranks = [_ranks(codings[c]) for c in ("transcript_id", "code", "coder")]
-    order = np.lexsort((ranks[2], codings["end"].to_numpy(dtype=np.int64), codings["start"].to_numpy(dtype=np.int64),
-                        ranks[1], ranks[0]))
+    n_codes, n_coders = int(ranks[1].max()) + 1, int(ranks[2].max()) + 1  # (transcript, code), (end, coder): a key each
+    order = np.lexsort((codings["end"].to_numpy(dtype=np.int64) * n_coders + ranks[2],
+                        codings["start"].to_numpy(dtype=np.int64), ranks[0] * n_codes + ranks[1]))
     tid, code = (codings[c].to_numpy(dtype=object)[order] for c in ("transcript_id", "code"))
     start, end = (codings[c].to_numpy(dtype=np.int64)[order] for c in ("start", "end"))
     who = codings["coder"].to_numpy(dtype=object)[order]

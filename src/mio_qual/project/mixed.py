@@ -179,8 +179,7 @@ class MixedMixin(ProjectBase):
 
         from ..mixed.evidence import EVIDENCE_COLUMNS, choose_layers, evidence
         from ..store.codings import layer_summary
-        from ..store.transcripts import segment_units
-        from ..transcripts.model import INTERVIEWER_ROLES
+        from ..store.transcripts import transcript_texts, turn_spans
 
         if self._once is not None:  # a report has read the layers' facts
             summary = self._coding_facts().layer_table()  # type: ignore[attr-defined]
@@ -193,9 +192,9 @@ class MixedMixin(ProjectBase):
         if codings is None or not len(codings):
             return pd.DataFrame(columns=EVIDENCE_COLUMNS), phrase
         coded = sorted(set(codings["transcript_id"].unique().tolist()))
-        turns = segment_units(self.store, "turn", INTERVIEWER_ROLES)  # where each turn starts and ends, and who
+        turns = turn_spans(self.store)  # where each turn starts and ends, and who
         frame = evidence(codings, self.transcripts(), self.speakers(), turns[turns["transcript_id"].isin(coded)],
-                         self.texts(), by, info=info, constructs=constructs,  # every text in one query
+                         transcript_texts(self.store, coded), by, info=info, constructs=constructs,  # the coded texts
                          links=self._link_table(links, info), memos=self._layer_memos(layers),
                          names=self.names_to_redact() if redact_names else None)
         return frame, phrase

@@ -268,9 +268,23 @@ def transcript_text(store: "Store", transcript_id: str) -> str | None:
     return row[0] if row else None
 
 
-def transcript_texts(store: "Store") -> dict[str, str]:
-    """Every transcript's canonical text, by id (in id order)."""
-    return dict(store.connection.execute("SELECT id, text FROM transcripts ORDER BY id"))
+def transcript_texts(store: "Store", ids: Iterable[str] | None = None) -> dict[str, str]:
+    """Every transcript's canonical text, by id (in id order); with ``ids``, those transcripts' only (ids not in
+    the project are left out), read :data:`IDS_PER_QUERY` at a time."""
+    if ids is None:
+        return dict(store.connection.execute("SELECT id, text FROM transcripts ORDER BY id"))
+    wanted = sorted(set(map(str, ids)))
+    texts: dict[str, str] = {}
+    for k in range(0, len(wanted), IDS_PER_QUERY):
+        chunk = wanted[k:k + IDS_PER_QUERY]
+        marks = ",".join("?" * len(chunk))
+        texts.update(store.connection.execute(f"SELECT id, text FROM transcripts WHERE id IN ({marks}) ORDER BY id",
+                                              chunk))
+    return texts
+
+
+IDS_PER_QUERY = 500
+"""Transcript ids named in one ``IN (...)`` list (SQLite before 3.32 takes at most 999 parameters)."""
 
 
 def transcript_sources(store: "Store") -> "pd.DataFrame":
@@ -396,6 +410,30 @@ def segment_units(store: "Store", kind: str, team_roles: Iterable[str]) -> "pd.D
     out["study_id"] = pd.Categorical(study_id)
     out["speaker_role"] = pd.Categorical(role)
     out["is_interviewer"] = team
+    return out
+
+
+def turn_spans(store: "Store") -> "pd.DataFrame":
+    """Where each turn is and who spoke it: columns transcript_id, start, end and speaker (the label), ordered
+    by transcript and number, transcript id and speaker as categories.
+
+    What the evidence reads to find each excerpt's speaker: :func:`segment_units` without the turn
+    numbers, body starts and speaker facts (read like it, each transcript's turns in one run).
+    """
+    import numpy as np
+    import pandas as pd
+
+    c = store.connection
+    held = c.execute("SELECT transcript_id, COUNT(*) FROM segments WHERE kind = 'turn' GROUP BY transcript_id"
+                     " ORDER BY transcript_id").fetchall()
+    cursor = c.execute("SELECT start, end, speaker FROM segments WHERE kind = 'turn' ORDER BY transcript_id, n")
+    frame = read_frame(cursor, ["start", "end", "speaker"])
+    ids = [tid for tid, _ in held]
+    transcript = np.repeat(np.arange(len(ids), dtype=np.int64), [n for _, n in held])
+    out = pd.DataFrame({"transcript_id": pd.Categorical.from_codes(transcript, categories=ids)})
+    for column in ("start", "end"):
+        out[column] = frame[column].to_numpy() if len(frame) else frame[column]
+    out["speaker"] = pd.Categorical(frame["speaker"])
     return out
 
 
