@@ -243,6 +243,53 @@ def test_qualcoder_cases_variables_and_notes(tmp_path: Path) -> None:
         r.get("targetGUID") for r in source.findall(f"{Q}NoteRef")]
 
 
+@pytest.mark.parametrize("offsets", ["codepoint", "utf16"])
+def test_qualcoder_annotation_span_variable_descriptions_and_project_description_round_trip(
+        tmp_path: Path, offsets: str) -> None:
+    """Export lost the range a QualCoder annotation is tied to (its Note's PlainTextSelection), the
+    variables' descriptions and the project's own Description (found in session 5). They now come in
+    and go back out, schema-valid, and survive a second import/export."""
+    root = project_xml(QUALCODER_CASES)
+    (source,) = root.iter(f"{Q}TextSource")
+    with zipfile.ZipFile(QUALCODER_CASES) as archive:
+        raw = archive.read("sources/" + source.get("plainTextPath").removeprefix("internal://")).decode("utf-8-sig")
+    (annotation,) = [n for n in root.iter(f"{Q}Note") if n.find(f"{Q}PlainTextSelection") is not None]
+    selection = annotation.find(f"{Q}PlainTextSelection")
+    start, end = int(selection.get("startPosition")), int(selection.get("endPosition"))
+    annotated = raw[start:end]  # QualCoder counts code points after the BOM
+    assert annotated == "Money, mostly"
+    described = {v.get("name"): (v.get("guid"), (v.findtext(f"{Q}Description") or "")) for v in root.iter(f"{Q}Variable")}
+    assert described["site"] == ("3e2d65bb-f947-42b3-a16a-aaa3025b5dea", "clinic of the interview")
+    assert root.findtext(f"{Q}Description") == "Interop test project for mio-qual"
+
+    project = Project.create(tmp_path / "p")
+    project.import_qdpx(QUALCODER_CASES, codebook=QUALCODER_CASES)
+    text = project.text("interview_01")
+    for round_ in (1, 2):
+        out = tmp_path / f"out{round_}.qdpx"
+        project.export_qdpx(out, offsets=offsets)
+        exported = project_xml(out)
+        (note,) = [n for n in exported.iter(f"{Q}Note") if n.get("guid") == annotation.get("guid")]
+        span = note.find(f"{Q}PlainTextSelection")
+        assert span is not None and span.get("guid") == selection.get("guid")
+        p0, p1 = int(span.get("startPosition")), int(span.get("endPosition"))
+        exported_text = text if offsets == "codepoint" else text.encode("utf-16-le")
+        got = exported_text[p0:p1] if offsets == "codepoint" else exported_text[2 * p0:2 * p1].decode("utf-16-le")
+        assert got == annotated
+        variables = {v.get("name"): (v.get("guid"), v.findtext(f"{Q}Description") or "") for v in exported.iter(f"{Q}Variable")}
+        assert variables["site"] == described["site"]
+        assert exported.findtext(f"{Q}Description") == "Interop test project for mio-qual"
+        xmlschema = pytest.importorskip("xmlschema")
+        with zipfile.ZipFile(out) as archive:
+            xmlschema.XMLSchema(str(REPO / "tests" / "data" / "refi-qda" / "Project.xsd")).validate(
+                archive.read("project.qde").decode("utf-8"))
+        project.close()
+        project = Project.create(tmp_path / f"again{round_}")  # the export imported anew gives it all back
+        project.import_qdpx(out, codebook=out)
+        assert project.text("interview_01") == text
+    project.close()
+
+
 def test_a_qualcoder_source_matched_to_a_stored_transcript_keeps_the_transcripts_id(tmp_path: Path) -> None:
     """The source's own name goes back out only when the transcript is named after it: matched by
     its text to a transcript stored as INT01, it is exported as INT01 (its author, date and

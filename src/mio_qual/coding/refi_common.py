@@ -374,6 +374,7 @@ class QdeVariable:
     guid: str
     name: str
     type: str = "Text"
+    description: str = ""
 
 
 @dataclass
@@ -414,6 +415,7 @@ class QdeProject:
     sets: list[QdeSet] = field(default_factory=list)
     extension: dict[str, Any] = field(default_factory=dict)  # mio-qual's own note (EXTENSION_NOTE)
     note_refs: list[str] = field(default_factory=list)  # the project's own NoteRefs (notes on the whole project)
+    description: str = ""  # the project's own Description
 
 
 def _local(tag: Any) -> str:
@@ -684,6 +686,7 @@ def parse_qde(data: bytes | IO[bytes], *, path: str | Path, max_bytes: int | Non
                             damaged_hint="re-export the project from the QDA program") from None
     project = project if project is not None else _project_of(reader.root, path)
     project.note_refs = _note_refs(reader.root)
+    project.description = _text(_child(reader.root, "Description"))
     return project
 
 
@@ -712,7 +715,8 @@ def _section(project: QdeProject, kind: str, element: Any, path: str | Path) -> 
         for var in _children(element, "Variable"):
             guid = normalize_guid(var.get("guid")) or ""
             project.variables[guid] = QdeVariable(guid=guid, name=(var.get("name") or guid).strip(),
-                                                  type=var.get("typeOfVariable") or "Text")
+                                                  type=var.get("typeOfVariable") or "Text",
+                                                  description=_text(_child(var, "Description")))
     elif kind == "Cases":
         for case in _children(element, "Case"):
             project.cases.append(QdeCase(

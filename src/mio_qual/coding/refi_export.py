@@ -441,11 +441,18 @@ def _write_qde(stream: Any, layers: list[str], codes: list[_Code], sources: Sequ
     metadata = _metadata(sources)
     names = sorted({k for values in metadata.values() for k in values if k != CASES_ATTRIBUTE})
     kinds = {n: _variable_type(values.get(n) for values in metadata.values()) for n in names}
-    variable_guids = {n: stable_guid("variable", n) for n in names}
+    kept_variables = objects.get("variable", {})  # GUIDs and descriptions a .qdpx brought
+    variable_guids = {n: kept_variables[n][0] if n in kept_variables else stable_guid("variable", n) for n in names}
     if names:
         w.start("Variables")
         for n in names:
-            w.empty("Variable", {"guid": variable_guids[n], "name": n, "typeOfVariable": kinds[n]})
+            description = json.loads(kept_variables[n][1] or "{}").get("description") if n in kept_variables else None
+            if description:
+                w.start("Variable", {"guid": variable_guids[n], "name": n, "typeOfVariable": kinds[n]})
+                w.text("Description", description)
+                w.end("Variable")
+            else:
+                w.empty("Variable", {"guid": variable_guids[n], "name": n, "typeOfVariable": kinds[n]})
         w.end("Variables")
     source_guids = {s.transcript_id: _source_guid(s, objects) for s in sources}
     cases = _cases(metadata)
@@ -531,6 +538,13 @@ def _write_qde(stream: Any, layers: list[str], codes: list[_Code], sources: Sequ
                              "creationDateTime": xsd_datetime(note["created"]) if note.get("created") else None})
             if note.get("text"):
                 w.text("PlainTextContent", note["text"])
+            span = note.get("span")
+            if isinstance(span, dict) and span.get("transcript") in source_guids:  # an annotation of a range
+                start, end = int(span["start"]), int(span["end"])
+                if offsets == "utf16":
+                    start, end = cp_to_utf16(texts[span["transcript"]], [start, end])
+                w.empty("PlainTextSelection", {"guid": span.get("guid") or stable_guid("note-span", guid),
+                                               "startPosition": start, "endPosition": end})
             w.end("Note")
         if not_human:  # the documented extension: origins REFI-QDA has no attribute for
             w.start("Note", {"guid": stable_guid("note", EXTENSION_NOTE), "name": EXTENSION_NOTE})
@@ -539,6 +553,10 @@ def _write_qde(stream: Any, layers: list[str], codes: list[_Code], sources: Sequ
             w.end("Note")
         w.end("Notes")
     _write_sets(w, objects.get("set", {}), source_guids, guids)
+    project = objects.get("project", {}).get("project")
+    description = json.loads(project[1] or "{}").get("description") if project else None
+    if description:  # the REFI project's own Description, as a .qdpx brought it
+        w.text("Description", description)
     for guid, note in notes.items():  # notes on the project as a whole
         if note.get("project"):
             w.empty("NoteRef", {"targetGUID": guid})

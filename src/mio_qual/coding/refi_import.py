@@ -151,6 +151,7 @@ class _Planned:
     index: int
     hash: str
     rows: tuple[int, int] = (0, 0)
+    convention: Convention | None = None  # how the file counted its positions (also its notes' spans)
     variables: dict[str, Any] = field(default_factory=dict)
     cases: list[str] = field(default_factory=list)
 
@@ -186,6 +187,8 @@ class QdpxPlan:
     sets: list[QdeSet] = field(default_factory=list)
     notes: list[dict[str, Any]] = field(default_factory=list)  # notes other than selection memos (_kept_notes)
     own_codebook: bool = False  # the codebook knows the file's codes by GUID (read from it, or its program's)
+    variables: list[tuple[str, str, str, str]] = field(default_factory=list)  # (key, GUID, name, description)
+    description: str = ""  # the project's own Description
 
     def problem(self, message: str) -> None:
         """Record a problem (skipped and listed with ``skip_problems``)."""
@@ -301,7 +304,10 @@ def _read(path: Path, codebook: "Codebook", coder: str | None, skip_problems: bo
     return QdpxPlan(path, result, planned, code_map, layers, [u.name for u in qde.users.values()], note_texts,
                     codebook, coder, origin, skip_problems, spill, layer_of=layer_of, origins=origins,
                     user_guids={u.name: u.guid for u in qde.users.values()}, sets=qde.sets,
-                    own_codebook=own, notes=_kept_notes(qde, note_texts, seen.memo_notes))
+                    own_codebook=own, notes=_kept_notes(qde, note_texts, seen.memo_notes),
+                    variables=[(key, v.guid, v.name, v.description.strip()) for v in qde.variables.values()
+                               if (key := _metadata_key(v.name)) is not None],
+                    description=qde.description.strip())
 
 
 def _kept_notes(qde: QdeProject, texts: Mapping[str, str], memos: set[str]) -> list[dict[str, Any]]:
@@ -313,11 +319,15 @@ def _kept_notes(qde: QdeProject, texts: Mapping[str, str], memos: set[str]) -> l
         if guid in memos:
             continue
         user = qde.users.get(note.user or "")
-        out.append({"guid": guid, "name": note.name, "text": texts.get(guid, ""),
-                    "user": user.name if user else None, "created": note.created,
-                    "codes": [c.guid for c in qde.codes.values() if guid in c.notes],
-                    "sources": [s.guid for s in qde.sources if guid in s.notes],
-                    "project": guid in qde.note_refs})
+        kept = {"guid": guid, "name": note.name, "text": texts.get(guid, ""),
+                "user": user.name if user else None, "created": note.created,
+                "codes": [c.guid for c in qde.codes.values() if guid in c.notes],
+                "sources": [s.guid for s in qde.sources if guid in s.notes],
+                "project": guid in qde.note_refs}
+        if len(note.selections) == 1 and len(kept["sources"]) == 1:  # an annotation: a note on a range of its source
+            selection = note.selections[0]
+            kept["file_span"] = (selection.start, selection.end, selection.guid)
+        out.append(kept)
     return out
 
 
@@ -337,6 +347,10 @@ def place_codings(plan: QdpxPlan, texts: Mapping[str, str]) -> "Placed":
         ``skip_problems``).
     """
     coders: dict[str, None] = {}
+    annotations: dict[str, list[dict[str, Any]]] = {}  # source GUID -> its notes on a range of it
+    for note in plan.notes:
+        if "file_span" in note:
+            annotations.setdefault(note["sources"][0], []).append(note)
     groups: dict[str, list[_Planned]] = {}  # sources of one transcript together, otherwise in the file's order
     for planned in plan.planned:
         if planned.report.transcript_id is not None:
@@ -350,6 +364,8 @@ def place_codings(plan: QdpxPlan, texts: Mapping[str, str]) -> "Placed":
                 canonical = plan.spill.text(planned.index)[1]
                 same = stored == canonical  # matched by text: every span is where it was, its text too
                 mapping = IdentityMap() if same else align(canonical, stored)
+                for note in annotations.get(planned.source.guid, ()):
+                    _place_annotation(plan, planned, note, tid, stored, mapping)
                 last: tuple[Any, ...] | None = None  # the selection in hand (its codings come one after another)
                 new_start = new_end = 0
                 good = False
@@ -387,6 +403,26 @@ def place_codings(plan: QdpxPlan, texts: Mapping[str, str]) -> "Placed":
     if plan.problems:
         raise _problems_error(plan.problems, plan.path)
     return Placed(plan, list(coders))
+
+
+def _place_annotation(plan: QdpxPlan, planned: _Planned, note: dict[str, Any], tid: str, stored: str,
+                      mapping: Any) -> None:
+    """Carry a note's span (an annotation: a ``Note`` with its own ``PlainTextSelection``, as QualCoder
+    writes them) onto the stored transcript as a selection is carried, counted as the source's selections
+    are counted; a span that does not fit stays a note on the whole source, said in a warning."""
+    start, end, guid = note["file_span"]
+    raw, _canonical = plan.spill.text(planned.index)
+    convention = planned.convention or conventions_for(raw)[0]
+    lf_start, lf_end = convert_positions(raw, [start, end], convention)
+    if lf_start is not None and lf_end is not None and lf_end > lf_start:
+        _text, cmap = canonical_map(raw.replace("\r\n", "\n"))
+        cstart, cend = cmap.start(lf_start), cmap.end(lf_end)
+        new_start, new_end = mapping.start(cstart), mapping.end(cend)
+        if 0 <= new_start < new_end <= len(stored):
+            note["span"] = {"transcript": tid, "start": new_start, "end": new_end, "guid": guid}
+            return
+    plan.result.warnings.append(f"note {note['name'] or note['guid']!r}: its span {start}-{end} does not fit source "
+                                f"{planned.source.name!r}; kept as a note on the whole source")
 
 
 class Placed:
@@ -570,7 +606,13 @@ def refi_objects(plan: QdpxPlan) -> Iterator[tuple[str, str, str, str | None]]:
                   "codes": [c for c in (plan.codebook.by_guid(g) or plan.code_map.get(g) for g in note["codes"]) if c],
                   "transcripts": [by_source[g] for g in note["sources"] if g in by_source],
                   "project": note["project"]}
+        if "span" in note:
+            detail["span"] = note["span"]
         rows.append(("note", note["guid"], note["guid"], json.dumps(detail, ensure_ascii=False)))
+    for key, guid, name, description in plan.variables:  # their GUIDs and descriptions, given back on export
+        rows.append(("variable", key, guid, json.dumps({"name": name, "description": description}, ensure_ascii=False)))
+    if plan.description:
+        rows.append(("project", "project", "", json.dumps({"description": plan.description}, ensure_ascii=False)))
     yield from rows
 
 
@@ -853,6 +895,7 @@ def _plan_source(archive: zipfile.ZipFile, source: QdeSource, path: Path, result
                    coding_user, c.created, None, notes, 1)
 
     plan.rows = spill.add_selections(rows())
+    plan.convention = convention
     return plan
 
 

@@ -11,7 +11,12 @@ One row per object, ``(kind, key) -> (guid, detail)``:
   transcript's whole text);
 * ``set``: key the set's name, detail the JSON of its member transcripts and codes;
 * ``note``: a note (memo) other than a selection's: key its GUID, detail the JSON of its name,
-  text, author, date and what it is attached to (codes, transcripts, the project).
+  text, author, date and what it is attached to (codes, transcripts, the project), and the span it
+  annotates when it is tied to a range of one transcript (``span``: transcript, start, end, and the GUID
+  of its ``PlainTextSelection``);
+* ``variable``: key the metadata column or attribute a REFI ``Variable`` filled, its GUID and the JSON
+  of its name and ``Description``;
+* ``project``: key ``project``, the JSON of the REFI project's own ``Description``.
 
 Import writes them (:func:`put_objects`), export reads them (:func:`read_objects`) so that a
 project exported again gives the objects their own GUIDs back.
@@ -25,7 +30,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .db import Store
 
 #: The kinds of object kept.
-KINDS = ("user", "source", "selection", "coding", "whole", "set", "note")
+KINDS = ("user", "source", "selection", "coding", "whole", "set", "note", "variable", "project")
 
 
 def put_objects(store: "Store", rows: Iterable[tuple[str, str, str, str | None]]) -> int:
