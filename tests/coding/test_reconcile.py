@@ -140,3 +140,52 @@ def test_a_transcript_one_coder_left_empty_says_so(tmp_path):
     assert result.not_seen == {}
     assert [(r.transcript_id, r.note) for r in result.rows] == [("T02", "IS.J2: only A (bob coded nothing in T02)")]
     project.close()
+
+
+def test_several_sheets_of_a_pair_all_count_and_the_latest_decision_of_a_passage_stands(coded, tmp_path):
+    # The methods counted the latest sheet only; the layer kept every sheet's codings of a passage decided twice.
+    # Hand-built: three copies of the pair's sheet (D0001: 100-130 MIO.REC vs IND.A; D0002: 150-200 IS.A3 both).
+    from mio_qual.reports.methods import describe_reconciliation, sheet_decisions
+
+    written = coded.reconcile(coders=("ann", "bob"), out=tmp_path / "rec").files[0]
+    agreed = [(10, 55, "IS.J2"), (200, 215, "IS.D2")]
+
+    def sheet(name, d0001, d0002):
+        book = openpyxl.load_workbook(written)
+        book["decisions"]["G2"], book["decisions"]["G3"] = d0001, d0002
+        book.save(tmp_path / name)
+        return tmp_path / name
+
+    first = sheet("round1.xlsx", "keep A", None)
+    second = sheet("round2.xlsx", "keep B", None)       # the second meeting changes its mind on D0001
+    third = sheet("round3.xlsx", None, "keep A")        # and a third decides D0002 only
+    assert coded.import_decisions(first).decided == 1
+    assert _consensus(coded) == sorted(agreed + [(100, 120, "MIO.REC")])
+    done = coded.import_decisions(second)
+    assert (done.decided, done.undecided, done.inserted, done.removed) == (1, 1, 1, 1)  # round1's MIO.REC out
+    assert _consensus(coded) == sorted(agreed + [(105, 130, "IND.A")])
+    coded.import_decisions(third)  # leaving D0001 blank keeps round2's decision
+    assert _consensus(coded) == sorted(agreed + [(105, 130, "IND.A"), (150, 160, "IS.A3")])
+    counted = sheet_decisions(coded.project_facts().decisions)
+    assert (counted["decided"], counted["undecided"]) == (2, 0)  # the latest sheet alone says 1 and 1
+    assert counted["sheets"] == ["round1.xlsx", "round2.xlsx", "round3.xlsx"]
+    text = describe_reconciliation(coded.project_facts())[0]
+    assert ("Each of the two disagreements listed in the three reconciliation sheets (round1.xlsx, round2.xlsx and"
+            " round3.xlsx; a passage on several sheets counts once, decided if any sheet decided it, the latest"
+            " decision standing) was decided.") in text
+    # importing round1 again makes it the latest decision on D0001
+    coded.import_coding_sheets([first])
+    assert _consensus(coded) == sorted(agreed + [(100, 120, "MIO.REC"), (150, 160, "IS.A3")])
+
+
+def test_a_passage_no_sheet_decided_stays_undecided(coded, tmp_path):
+    from mio_qual.reports.methods import sheet_decisions
+
+    written = coded.reconcile(coders=("ann", "bob"), out=tmp_path / "rec").files[0]
+    for name, cell in (("part1.xlsx", "neither"), ("part2.xlsx", None)):
+        book = openpyxl.load_workbook(written)
+        book["decisions"]["G2"] = cell
+        book.save(tmp_path / name)
+        coded.import_decisions(tmp_path / name)
+    counted = sheet_decisions(coded.project_facts().decisions)
+    assert (counted["decided"], counted["undecided"]) == (1, 1)  # D0001 decided in part1; D0002 on neither

@@ -19,7 +19,11 @@ The **decision** cell takes ``keep A`` (or ``A``, or coder A's name), ``keep B``
 the filled sheet (:func:`read_decisions`, written by
 :meth:`mio_qual.project.Project.import_decisions`) adds the decided codings to the consensus layer;
 rows left empty are counted as undecided and can be decided in a later import (importing the
-same sheet again replaces what it brought before).
+same sheet again replaces what it brought before). Decisions of one coder pair may come on
+several sheets: all count, a passage (transcript, start, end) once; a later sheet's decision on
+a passage replaces the codings an earlier sheet's decision put there, a later sheet's empty row
+keeps the earlier decision (see :meth:`mio_qual.project.Project.import_decisions` and
+:func:`mio_qual.reports.methods.sheet_decisions`).
 
 With ``unit="sentence"`` (or ``paragraph``, ``turn``) the comparison is made per unit
 instead: a unit has a code for a coder when one of the coder's codings of it overlaps the
@@ -534,6 +538,14 @@ def _parse_codings_cell(value: Any) -> list[tuple[str, int, int]] | None:
     return out
 
 
+def _passage(transcript: Any, start: Any, end: Any) -> list[Any]:
+    """An undecided row's passage as ``[transcript, start, end]`` (as the sheet has them when not numbers)."""
+    def number(value: Any) -> Any:
+        return int(value) if isinstance(value, (int, float)) and value == value else value
+
+    return [None if transcript is None else str(transcript), number(start), number(end)]
+
+
 def _decide(decision: str, a_name: str, b_name: str) -> str | None:
     key = " ".join(decision.casefold().replace("_", " ").split())
     for prefix in ("keep ", "take ", "use "):
@@ -615,6 +627,7 @@ def read_decisions(path: str | Path, codebook: "Codebook", texts: Mapping[str, s
     problems: list[str] = []
     codings: list[Coding] = []
     result = DecisionImport(str(path), into)
+    passages: dict[str, list[list[Any]]] = {"decided": [], "undecided": []}  # [transcript, start, end] of each row
     for row_number, cells in decisions.rows:
         def value(name: str) -> Any:
             i = position[name]
@@ -631,6 +644,8 @@ def read_decisions(path: str | Path, codebook: "Codebook", texts: Mapping[str, s
         decision = _clean(raw_decision)
         if decision is None:
             result.undecided += 1
+            passages["undecided"].append(_passage(_clean(value("transcript")), _clean(value("start")),
+                                                  _clean(value("end"))))
             continue
         kind = _decide(str(decision), a_name, b_name)
         if kind is None:
@@ -673,12 +688,15 @@ def read_decisions(path: str | Path, codebook: "Codebook", texts: Mapping[str, s
                 continue
             chosen = [(code, start, end) for code in ids]
         result.decided += 1
+        passages["decided"].append([tid, start, end])
         for code, s, e in chosen:
             codings.append(Coding(tid, s, e, code, into, "consensus", memo=f"reconciled: {decision} ({value('id')})"))
     if problems and not skip_problems:
         raise InputError(f"{len(problems)} problem(s) in the reconciliation sheet, so nothing was imported; "
                          f"first: {problems[0]}", path=path, hint="fix every row listed", details=problems)
-    detail = {"decided": result.decided, "undecided": result.undecided}  # the study report's methods say both
+    # the study report's methods say both counts; the passages let them count a passage on several sheets once
+    detail = {"decided": result.decided, "undecided": result.undecided, "coders": [a_name, b_name],
+              "passages": passages}
     return Decisions(LayerWrite(codings, coder=into, origin="consensus", source_file=path, replace="file",
                                 action="import reconciliation decisions", detail=detail), result)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import ChainMap, OrderedDict
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace as replaced
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence, TypeVar
 
@@ -32,7 +32,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..coding.importing import CodingImport
     from ..coding.layers import LayerWrite, ReplaceMode, WriteResult
     from ..coding.model import Coding
-    from ..coding.reconcile import DecisionImport, Reconciliation
+    from ..coding.reconcile import DecisionImport, Decisions, Reconciliation
     from ..coding.refi_export import ExportResult
     from ..coding.refi_import import RefiImportResult
     from ..coding.spreadsheet import SheetImport
@@ -652,12 +652,17 @@ class CodingMixin(ProjectBase):
                        for path, _codings in plan.batches}
             writes = plan.writes(earlier)
             written = [self._write_layer(write, book) for write in writes]
-            decided = [decisions.result(self._write_layer(decisions.write, book)) for decisions in plan.decisions]
+            decided = [self._write_decisions(decisions, book) for decisions in plan.decisions]
         return plan.result(writes, written, decided)
 
     def import_decisions(self, path: str | Path, codebook: Any = None, *,
                          skip_problems: bool = False) -> "DecisionImport":
         """Add the decisions of a filled reconciliation sheet to the consensus layer.
+
+        Importing the same sheet again replaces what it brought. Another sheet of the same coder
+        pair adds to it: where it decides a passage an earlier sheet decided, the earlier
+        decision's codings there are replaced (the latest decision stands); a row it leaves empty
+        keeps what an earlier sheet decided.
 
         Parameters
         ----------
@@ -683,7 +688,46 @@ class CodingMixin(ProjectBase):
 
         book = self.codebook_for(codebook)  # type: ignore[attr-defined]
         decisions = read_decisions(path, book, self._stored_texts(), skip_problems=skip_problems)
-        return decisions.result(self._write_layer(decisions.write, book))
+        with self.store.transaction():
+            return self._write_decisions(decisions, book)
+
+    def _write_decisions(self, decisions: "Decisions", book: "Codebook") -> "DecisionImport":
+        """Write a filled sheet's decisions into the consensus layer, the latest decision of a passage standing.
+
+        Several sheets of one coder pair all count (a team may split a sheet, or decide in a
+        second meeting on a copy); where this sheet decides a passage that another sheet of the
+        pair decided before, the codings that sheet put in the passage are removed first, so the
+        layer holds one decision per passage, the latest imported. A passage this sheet leaves
+        undecided keeps what another sheet decided. (Importing the same sheet again replaces
+        what it brought, as for every file.) :func:`mio_qual.reports.methods.sheet_decisions`
+        counts by the same rule. Call inside a transaction.
+        """
+        from ..store.audit import action_details
+
+        write = decisions.write
+        detail = dict(write.detail or {})
+        decided = (detail.get("passages") or {}).get("decided") or []
+        name = Path(str(write.source_file)).name
+        pair = sorted(detail.get("coders") or [])
+        others = sorted({str(d.get("source_file")) for d in action_details(self.store, write.action)
+                         if sorted(d.get("coders") or []) == pair and d.get("source_file") not in (None, name)})
+        if decided and others:
+            held = store_codings.read_codings(self.store, coder=write.coder, origin="consensus", source_file=others,
+                                              transcript_id=sorted({str(p[0]) for p in decided}),
+                                              columns=("id", "transcript_id", "start", "end"), ordered=False)
+            spans: dict[str, list[tuple[int, int]]] = {}
+            for tid, start, end in decided:
+                spans.setdefault(str(tid), []).append((int(start), int(end)))
+            overridden = [int(i) for i, tid, s, e in zip(held["id"], held["transcript_id"], held["start"],
+                                                         held["end"])
+                          if any(a <= s and e <= b for a, b in spans.get(tid, ()))]
+            if overridden:
+                store_codings.delete_coding_ids(self.store, overridden)
+                detail["overridden"] = len(overridden)
+                write = replaced(write, detail=detail)
+        result = decisions.result(self._write_layer(write, book))
+        result.removed += int(detail.get("overridden", 0))
+        return result
 
     def import_qdpx(self, path: str | Path, *, codebook: Any = None, coder: str | None = None,
                     skip_problems: bool = False, origin: str = "human") -> "RefiImportResult":

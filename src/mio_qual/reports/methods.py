@@ -215,7 +215,15 @@ _RECONCILE_SOURCE = re.compile(r"^reconcile_(?P<a>.+)_(?P<b>[^_]+)_(?P<unit>span
 
 
 def sheet_decisions(decisions: Sequence[Any]) -> dict[str, Any] | None:
-    """The latest import of a filled reconciliation sheet that counted its decided and undecided rows.
+    """The disagreements of every imported reconciliation sheet: how many were decided and how many not.
+
+    The rule, the same as the consensus layer's: each sheet file counts as last imported (importing
+    a sheet again replaces what it brought); every sheet's passages count, each passage once (a
+    team may split a sheet, or fill a copy in a second meeting); a passage is decided when any
+    sheet decided it (the latest import deciding it is the one whose codings the layer holds: see
+    :meth:`mio_qual.project.Project.import_decisions`), and undecided when it was listed on some
+    sheet and no sheet decided it. A passage is the coder pair's row: transcript, start and end.
+    Imports recorded before passages were (counts only) are added as they are.
 
     Parameters
     ----------
@@ -225,13 +233,45 @@ def sheet_decisions(decisions: Sequence[Any]) -> dict[str, Any] | None:
     Returns
     -------
     dict or None
-        With ``decided``, ``undecided`` and ``source_file``; None when no import recorded them
-        (none was made, or it was made before they were recorded).
+        With ``decided``, ``undecided``, ``sheets`` (the sheet files, in the order of their last
+        import) and ``source_file`` (the last); None when no import recorded counts (none was
+        made, or it was made before they were recorded).
+
+    Examples
+    --------
+    >>> first = {"source_file": "a.xlsx", "decided": 1, "undecided": 1, "coders": ["ann", "bob"],
+    ...          "passages": {"decided": [["T1", 0, 9]], "undecided": [["T1", 20, 30]]}}
+    >>> second = {"source_file": "b.xlsx", "decided": 1, "undecided": 1, "coders": ["ann", "bob"],
+    ...           "passages": {"decided": [["T1", 20, 30]], "undecided": [["T1", 0, 9]]}}
+    >>> counted = sheet_decisions([first, second])
+    >>> counted["decided"], counted["undecided"], counted["sheets"]
+    (2, 0, ['a.xlsx', 'b.xlsx'])
     """
-    for detail in reversed(list(decisions)):
-        if isinstance(detail, dict) and all(isinstance(detail.get(k), int) for k in ("decided", "undecided")):
-            return detail
-    return None
+    latest: dict[str, dict[str, Any]] = {}
+    for k, detail in enumerate(decisions):
+        if isinstance(detail, dict) and all(isinstance(detail.get(n), int) for n in ("decided", "undecided")):
+            name = str(detail.get("source_file") or f"sheet {k + 1}")
+            latest.pop(name, None)  # the sheet's last import stands, in the order of last imports
+            latest[name] = detail
+    if not latest:
+        return None
+    decided: dict[tuple[Any, ...], bool] = {}
+    counted = {"decided": 0, "undecided": 0}  # imports that recorded counts only
+    for detail in latest.values():
+        passages = detail.get("passages")
+        if not isinstance(passages, dict):
+            counted["decided"] += int(detail["decided"])
+            counted["undecided"] += int(detail["undecided"])
+            continue
+        pair = tuple(sorted(map(str, detail.get("coders") or ())))
+        for passage in passages.get("decided", []):
+            decided[(pair, *passage)] = True
+        for passage in passages.get("undecided", []):
+            decided.setdefault((pair, *passage), False)
+    n_decided = sum(decided.values())
+    return {"decided": n_decided + counted["decided"],
+            "undecided": len(decided) - n_decided + counted["undecided"],
+            "sheets": list(latest), "source_file": list(latest)[-1]}
 
 
 def undecided_sentence(sheet: dict[str, Any]) -> str:
@@ -247,7 +287,11 @@ def undecided_sentence(sheet: dict[str, Any]) -> str:
     """
     decided, undecided = int(sheet["decided"]), int(sheet["undecided"])
     total = decided + undecided
+    sheets = list(sheet.get("sheets") or [])
     where = f"listed in {sheet.get('source_file') or 'the reconciliation sheet'}"
+    if len(sheets) > 1:
+        where = (f"listed in the {number(len(sheets))} reconciliation sheets ({join_words(sheets)}; a passage on"
+                 " several sheets counts once, decided if any sheet decided it, the latest decision standing)")
     if not undecided:
         return (f"The disagreement {where} was decided." if total == 1 else
                 f"Each of the {number(total)} disagreements {where} was decided.")

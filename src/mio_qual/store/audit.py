@@ -58,6 +58,18 @@ def audit_records(store: "Store", limit: int | None = None) -> list[dict[str, An
     return [dict(zip(AUDIT_COLUMNS, row)) for row in store.connection.execute(sql, params).fetchall()]
 
 
+def action_details(store: "Store", action: str) -> list[dict[str, Any]]:
+    """The details of every audit entry of ``action``, oldest first (an unreadable detail as ``{}``)."""
+    out = []
+    for (detail,) in store.connection.execute("SELECT detail FROM audit WHERE action = ? ORDER BY id", (action,)):
+        try:
+            parsed = json.loads(detail or "{}")
+        except ValueError:
+            parsed = {}
+        out.append(parsed if isinstance(parsed, dict) else {})
+    return out
+
+
 def read_audit(store: "Store", limit: int | None = None) -> "pd.DataFrame":
     """The audit trail, newest first (at most ``limit`` entries); columns :data:`AUDIT_COLUMNS`.
 

@@ -222,6 +222,17 @@ def delete_codings(store: "Store", *, coder: str, origin: str | None = None, sou
     return store.connection.execute(sql, params).rowcount
 
 
+def delete_coding_ids(store: "Store", ids: Sequence[int]) -> int:
+    """Remove the codings with these ids; return how many."""
+    total = 0
+    ids = [int(i) for i in ids]
+    for k in range(0, len(ids), 500):  # bounded statements, whatever the number of ids
+        part = ids[k:k + 500]
+        total += store.connection.execute(f"DELETE FROM codings WHERE id IN ({','.join('?' * len(part))})",
+                                          part).rowcount
+    return total
+
+
 def recode(store: "Store", plan: Mapping[str, str], *, coder: str | None = None) -> tuple[int, int]:
     """Give codings new codes (``plan``: old code -> new code), in one coder's layer or all.
 
@@ -281,5 +292,5 @@ def layer_summary(store: "Store") -> "pd.DataFrame":
     return pd.DataFrame.from_records(rows, columns=["coder", "origin", "codings", "transcripts", "codes"])
 
 
-__all__ = ["CODING_FIELDS", "read_codings", "coding_keys", "layer_codings", "insert_codings", "delete_codings", "count_codings",
+__all__ = ["CODING_FIELDS", "read_codings", "coding_keys", "layer_codings", "insert_codings", "delete_codings", "delete_coding_ids", "count_codings",
            "coders", "coders_of_source", "layer_summary"]
