@@ -38,16 +38,22 @@ def test_reconciliation_notes_are_not_quoted_as_coders_memos(tmp_path) -> None:
     project = make_study(tmp_path / "study")
     inputs = project._report_inputs((), themes=project._themes_data(None), constructs=project.constructs())
     inputs.themes.memos = pd.DataFrame({
-        "transcript_id": ["T01", "T01", "T02", "T02"], "code": ["IS.J2", "IS.J2", "IS.J2", "IS.J2"],
+        "transcript_id": ["T01", "T01", "T02", "T02", "T01"], "code": ["IS.J2", "IS.J2", "IS.J2", "IS.J2", "MIO.BILL"],
         "memo": ["(+) room protected", "reconciled: keep A (D0003)", "reconciled: code: IS.J2 (D0018)",
-                 "reconciled: keep B (D0003)"], "clinic": ["northside", "northside", "downtown", "northside"]})
+                 "reconciled: keep B (D0003)", "reconciled: both (D0005)"],
+        "clinic": ["northside", "northside", "downtown", "northside", "northside"]})
     result = themes_report(inputs, tmp_path / "themes.docx", max_quotes=2, charts=False)
     paragraphs = [p.text for p in docx.Document(str(result.path)).paragraphs]
     assert "Coders' memos. \u201c(+) room protected\u201d (northside)." in paragraphs
     assert not any("reconciled:" in p for p in paragraphs)
-    assert ("Decided in reconciliation. Some codings here come from the team's decisions on the coders' disagreements"
-            " rather than from both coders: rows D0003 (northside) and D0018 (downtown) of the reconciliation sheet."
-            in paragraphs)
+    # said once, after the section's opening (it was repeated under every construct), per construct
+    said = [k for k, p in enumerate(paragraphs) if p.startswith("Decided in reconciliation.")]
+    assert len(said) == 1 and paragraphs[said[0] - 1].startswith("Themes are read from the")
+    assert paragraphs[said[0]] == (
+        "Decided in reconciliation. Some codings in this section come from the team's decisions on the coders'"
+        " disagreements rather than from both coders: OS.F Financing, row D0005 (northside); IS.J2 Space, rows D0003"
+        " (northside) and D0018 (downtown); MIO.BILL Billing and reimbursement for MIO, row D0005 (northside) of the"
+        " reconciliation sheet.")  # MIO.BILL refines OS.F: its decided coding shows in both
     project.close()
 
 

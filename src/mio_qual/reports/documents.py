@@ -509,6 +509,12 @@ def write_themes(b: ReportBuilder, ctx: _Context, *, level: int = 1, max_quotes:
     # overview: every construct by clinic
     table = frequency_table(excerpts, clinics)
     order = info.sort(table.index)
+    decided = _decided_rows(data, {c: set(codes) for c, codes in excerpts.groupby("construct")["code"]}, order)
+    if decided:  # said once, where the themes say where their codings come from (it was repeated per construct)
+        b.paragraph("**Decided in reconciliation.** Some codings in this section come from the team's decisions on"
+                    " the coders' disagreements rather than from both coders: "
+                    + "; ".join(f"{info.label(c)}, {_rows(rows)}" for c, rows in decided.items())
+                    + " of the reconciliation sheet.")
     table = table.loc[order]
     participants = excerpts.groupby("construct")["speaker_id"].nunique()
     transcripts = excerpts.groupby("construct")["transcript_id"].nunique()
@@ -589,19 +595,33 @@ def _analysts_words(b: ReportBuilder, data: ThemesData, construct: str, codes: s
         from ..coding.reconcile import DECISION_MEMO
 
         mine = memos[memos["code"].isin(codes)]
-        # a reconciliation sheet's note ("reconciled: keep A (D0003)") is no coder's memo: said apart, not quoted
+        # a reconciliation sheet's note ("reconciled: keep A (D0003)") is no coder's memo: said once (_decided_rows)
         decided = mine["memo"].map(lambda memo: DECISION_MEMO.match(str(memo)))
         own = mine[decided.isna()]
         if len(own):
             shown = [f"\u201c{_short(r.memo, 200)}\u201d ({r.clinic or r.transcript_id})"
                      for r in own.head(5).itertuples(index=False)]
             b.paragraph("**Coders' memos.** " + "; ".join(shown) + ".")
-        rows = list(dict.fromkeys(f"{match['row']} ({r.clinic or r.transcript_id})"
-                                  for match, r in zip(decided, mine.itertuples(index=False)) if match))
-        if rows:
-            b.paragraph("**Decided in reconciliation.** Some codings here come from the team's decisions on the coders'"
-                        f" disagreements rather than from both coders: {_rows(rows)} of the reconciliation sheet.")
     return pinned
+
+
+def _decided_rows(data: ThemesData, codes: Mapping[str, set[str]], order: Sequence[str]) -> dict[str, list[str]]:
+    """Per construct (in ``order``), the reconciliation-sheet rows its codings were decided in:
+    ``'D0003 (hillcrest)'``, read from the decisions' notes (``reconciled: keep A (D0003)``)."""
+    from ..coding.reconcile import DECISION_MEMO
+
+    memos = data.memos
+    if memos is None or not len(memos):
+        return {}
+    matches = memos["memo"].map(lambda memo: DECISION_MEMO.match(str(memo)))
+    notes = memos[matches.notna()].assign(sheet_row=[m["row"] for m in matches if m])
+    out: dict[str, list[str]] = {}
+    for construct in order:
+        mine = notes[notes["code"].isin(codes.get(construct, set()))]
+        rows = list(dict.fromkeys(f"{r.sheet_row} ({r.clinic or r.transcript_id})" for r in mine.itertuples(index=False)))
+        if rows:
+            out[construct] = rows
+    return out
 
 
 def _rows(rows: list[str], limit: int = 8) -> str:
