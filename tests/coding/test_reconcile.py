@@ -189,3 +189,23 @@ def test_a_passage_no_sheet_decided_stays_undecided(coded, tmp_path):
         coded.import_decisions(tmp_path / name)
     counted = sheet_decisions(coded.project_facts().decisions)
     assert (counted["decided"], counted["undecided"]) == (1, 1)  # D0001 decided in part1; D0002 on neither
+
+
+def test_overlap_is_agreements_word_and_min_jaccard_still_works_with_a_warning(coded, tmp_path):
+    # reconcile took min_jaccard= (CLI --min-overlap) for what agreement calls overlap= (--overlap): one word now
+    from click.testing import CliRunner
+
+    from mio_qual.cli.main import _group
+
+    strict = coded.reconcile(coders=("ann", "bob"), overlap=0.85, write=False)
+    with pytest.warns(DeprecationWarning, match=r"reconcile\(min_jaccard=\.\.\.\) is deprecated; write overlap="):
+        old = coded.reconcile(coders=("ann", "bob"), min_jaccard=0.85, write=False)
+    assert [c.code for c in old.agreed] == [c.code for c in strict.agreed] == ["IS.D2"]  # IS.J2 0.84 < 0.85 <= IS.D2 0.87
+    with pytest.raises(InputError, match=r"overlap must be in \(0, 1\], not 1.5"):
+        coded.reconcile(coders=("ann", "bob"), overlap=1.5)
+    base = ["--project", str(coded.folder), "coding", "reconcile", "--coders", "ann", "bob", "--force"]
+    new = CliRunner().invoke(_group, base + ["--out", str(tmp_path / "a"), "--overlap", "0.85"])
+    old_cli = CliRunner().invoke(_group, base + ["--out", str(tmp_path / "b"), "--min-overlap", "0.85"])
+    assert new.exit_code == old_cli.exit_code == 0, old_cli.output
+    assert "1 agreed codings written" in new.output and "1 agreed codings written" in old_cli.output
+    assert "--min-overlap is an old name of --overlap" in old_cli.stderr

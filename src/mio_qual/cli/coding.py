@@ -124,16 +124,22 @@ def delete_cmd(coder: str, origin: str | None, yes: bool) -> None:
 @out_option("Folder for the reconciliation sheet (.xlsx) and handout (.docx).", required=True, folder=True)
 @click.option("--unit", type=click.Choice(["span", "sentence", "paragraph", "turn"]), default="span",
               show_default=True, help="Compare passages, or units.")
-@click.option("--min-overlap", "min_jaccard", type=click.FloatRange(0, 1, min_open=True), default=0.5,
-              show_default=True, help="Least overlap (intersection / union) for the same code to count as agreed.")
+@click.option("--overlap", "overlap", type=click.FloatRange(0, 1, min_open=True), default=None,
+              help="Span units: least overlap |A and B|/|A or B| of the two passages for the same code to count as "
+                   "agreed (as agreement's --overlap)  [default: 0.5]")
+@deprecated_alias("--min-overlap", "--overlap", "overlap")
 @click.option("--show-names", is_flag=True, help="Keep participants' names in the sheet and handout (redacted by default; "
                                                    "on a shared server only the lead may).")
 @force_option("a reconciliation sheet and handout")
-def reconcile_cmd(coders: tuple[str, ...], into: str, out: Path, unit: str, min_jaccard: float,
+def reconcile_cmd(coders: tuple[str, ...], into: str, out: Path, unit: str, overlap: float | str | None,
                   show_names: bool, force: bool) -> None:
     """Put the codings two coders agree on into a consensus layer, and write their disagreements
     into a sheet to decide (then `mio-qual coding import` the filled sheet)."""
-    result = get_project().reconcile(coders=coders, into=into, unit=unit, out=out, min_jaccard=min_jaccard,
+    try:  # --overlap is a number already; the old --min-overlap comes as text
+        least = 0.5 if overlap is None else float(overlap)
+    except ValueError:
+        raise click.BadParameter(f"{overlap!r} is not a number", param_hint="--overlap") from None
+    result = get_project().reconcile(coders=coders, into=into, unit=unit, out=out, overlap=least,
                                      show_names=show_names, force=force)
     say(f"{len(result.agreed)} agreed codings written to layer '{escape(into)}' (replacing {result.removed}); "
         f"{len(result.rows)} passages to decide")

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace as replaced
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence, TypeVar
 
+from ..deprecation import renamed
 from ..errors import InputError, unknown_names
 from ..store import codebooks as store_codebooks
 from ..store import codings as store_codings
@@ -885,8 +886,9 @@ class CodingMixin(ProjectBase):
             self.store, coder=layer, source_file=name, columns=columns), book.version) for layer in layers)
 
     # ------------------------------------------------------------------ reconciling
+    @renamed(min_jaccard="overlap")
     def reconcile(self, coders: Sequence[str] = ("A", "B"), into: str = "consensus", unit: str = "span",
-                  out: str | Path | None = None, min_jaccard: float = 0.5, codebook: Any = None,
+                  out: str | Path | None = None, overlap: float = 0.5, codebook: Any = None,
                   write: bool = True, show_names: bool = False, force: bool = False) -> "Reconciliation":
         """Build the consensus layer from two coders' agreements and list their disagreements.
 
@@ -904,8 +906,10 @@ class CodingMixin(ProjectBase):
             Compare passages (``span``) or units (see :mod:`mio_qual.coding.reconcile`).
         out : path, optional
             Folder for ``reconcile_<A>_<B>.xlsx`` (the sheet to fill) and ``.docx`` (the handout).
-        min_jaccard : float
-            For ``unit="span"``: the least overlap for a code to count as agreed.
+        overlap : float
+            For ``unit="span"``: the least overlap |A and B| / |A or B| (Jaccard) of the two
+            coders' passages for a code to count as agreed, as agreement's ``overlap`` (``--overlap``;
+            was ``min_jaccard``, which works until 0.2.0 with a DeprecationWarning).
         codebook : Codebook or names, optional
             Checked against the agreed codes (not checked when omitted).
         write : bool
@@ -928,7 +932,7 @@ class CodingMixin(ProjectBase):
         from ..exports import refuse_overwrite, removed_on_failure
         from ..reports.render import write_docx
 
-        check_reconcile(coders, into, unit, min_jaccard)
+        check_reconcile(coders, into, unit, overlap)
         if show_names and out is not None:
             self._names_for_the_lead("write the reconciliation sheet")
         self._check_coders(coders)
@@ -939,7 +943,7 @@ class CodingMixin(ProjectBase):
         ids = sorted(set(a["transcript_id"]) | set(b["transcript_id"]))
         result = reconcile(a, b, self._stored_texts(), self._segments_for("turn", ids),
                            None if unit == "span" else self._segments_for(unit, ids), coders=coders, into=into,
-                           unit=unit, min_jaccard=min_jaccard, given=self.coverage(coders))  # type: ignore[attr-defined]
+                           unit=unit, min_jaccard=overlap, given=self.coverage(coders))  # type: ignore[attr-defined]
         outputs = [Path(out) / f"{file_stem(result)}{suffix}" for suffix in (".xlsx", ".docx")] if out else []
         refuse_overwrite(outputs, force=force)
         # One transaction with the files: a failure writing them rolls the consensus layer back.
