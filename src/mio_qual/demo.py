@@ -79,6 +79,8 @@ class DemoResult:
 
 def _write_table(frame: "pd.DataFrame", path: Path, *, xlsx: bool = True) -> list[Path]:
     """Write ``frame`` as CSV (and XLSX) with spreadsheet formulas neutralized."""
+    import io
+
     from .atomicio import replacing
     from .exports import safe_frame, write_csv
 
@@ -89,8 +91,10 @@ def _write_table(frame: "pd.DataFrame", path: Path, *, xlsx: bool = True) -> lis
     written = [csv]
     if xlsx:
         target = path.with_suffix(".xlsx")
+        buffer = io.BytesIO()  # built in memory: a failed write (a full disk) leaves no zip file open behind it
         with replacing(target) as temporary:
-            safe.to_excel(temporary, index=False, sheet_name=path.stem[:31])
+            safe.to_excel(buffer, index=False, sheet_name=path.stem[:31])
+            temporary.write_bytes(buffer.getvalue())
         written.append(target)
     return written
 

@@ -57,3 +57,47 @@ def test_xlsx_is_stamped_and_source_date_epoch_wins(tmp_path, monkeypatch) -> No
     with zipfile.ZipFile(stamped) as z:
         assert "2026-01-01T00:00:00Z" in z.read("docProps/core.xml").decode()
         assert {info.date_time for info in z.infolist()} == {(2026, 1, 1, 0, 0, 0)}
+
+
+def test_a_full_disk_leaves_no_office_zip_open_behind_it(tmp_path, monkeypatch) -> None:
+    """openpyxl and python-docx leave their zip file open when a write fails; its finalizer wrote again at a later
+    garbage collection and failed there ("exception ignored", seen in an unrelated test). Saving builds the package
+    in memory and writes it through one zip that is closed whatever happens."""
+    import builtins
+    import errno
+    import gc
+    import io
+    import os
+    import sys
+
+    from docx import Document
+
+    from mio_qual.reports.reproducible import save_stamped
+
+    real_open = io.open
+
+    def full_disk(file, mode="r", *args, **kwargs):
+        handle = real_open(file, mode, *args, **kwargs)
+        if isinstance(file, (str, os.PathLike)) and str(tmp_path) in os.fspath(file) and "w" in mode:
+            def write(data, _name=os.fspath(file)):
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), _name)
+            handle.write = write  # the file is made, its first write fails
+        return handle
+
+    ignored: list[object] = []
+    monkeypatch.setattr(sys, "unraisablehook", ignored.append)
+    monkeypatch.setattr(io, "open", full_disk)
+    monkeypatch.setattr(builtins, "open", full_disk)
+    table = Table(pd.DataFrame({"code": ["IS.J2"], "n": [3]}), title="Counts")
+    for write in (lambda: write_xlsx(table, tmp_path / "t.xlsx"),
+                  lambda: save_stamped(Document(), tmp_path / "d.docx")):
+        try:
+            write()
+        except OSError as error:
+            assert error.errno == errno.ENOSPC
+        else:
+            raise AssertionError("the full disk was not reported")
+        gc.collect()
+    monkeypatch.undo()
+    assert ignored == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == []  # no temporary file left either

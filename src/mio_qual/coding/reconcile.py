@@ -483,12 +483,9 @@ def write_sheet(result: Reconciliation, folder: str | Path, redactor: Callable[[
     about.column_dimensions["A"].width = 16
     about.column_dimensions["B"].width = 80
     _fixed_times(book.properties)
-    from ..atomicio import replacing
-    from ..reports.reproducible import stamp
+    from ..reports.reproducible import save_stamped
 
-    with replacing(xlsx) as temporary:
-        book.save(temporary)
-        stamp(temporary)  # openpyxl writes the time of saving into the file: fixed, so reruns are identical
+    save_stamped(book, xlsx)  # openpyxl writes the time of saving into the file: fixed, so reruns are identical
     return xlsx
 
 

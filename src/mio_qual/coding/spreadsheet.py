@@ -531,12 +531,9 @@ def export_layer(codings: "pd.DataFrame", path: str | Path, fmt: str | None = No
         sheet.freeze_panes = "A2"
         for letter, width in zip("ABCDEFGHIJ", (12, 14, 8, 8, 16, 12, 10, 80, 40, 22)):
             sheet.column_dimensions[letter].width = width
-        from ..atomicio import replacing
-        from ..reports.reproducible import stamp
+        from ..reports.reproducible import save_stamped
 
-        with replacing(path) as temporary:
-            book.save(temporary)
-            stamp(temporary)  # openpyxl writes the time of saving: fixed, so the same layer gives the same bytes
+        save_stamped(book, path)  # openpyxl writes the time of saving: fixed, so the same layer gives the same bytes
     else:
         raise InputError(f"unknown format {fmt!r}", path=path, hint="use csv or xlsx")
     return path

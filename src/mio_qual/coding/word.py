@@ -249,12 +249,9 @@ def export_docx(transcript: "Transcript", path: str | Path, *, suggestions: "pd.
                                              end=[moved.end(int(v)) for v in suggestions["end"]])
             suggestions = suggestions[suggestions["start"] < suggestions["end"]]
         _add_suggestions(document, suggestions, exported)
-    from ..atomicio import replacing
-    from ..reports.reproducible import stamp
+    from ..reports.reproducible import save_stamped
 
-    with replacing(path) as temporary:
-        document.save(str(temporary))
-        stamp(temporary, exported)  # fixed zip times and document dates: the same export gives the same bytes
+    save_stamped(document, path, exported)  # fixed zip times and document dates: the same export gives the same bytes
     return path
 
 

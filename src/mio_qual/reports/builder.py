@@ -55,9 +55,9 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt
 from docx.table import Table
 
-from ..atomicio import current, replacing
+from ..atomicio import current
 from ..text import xml_safe
-from .reproducible import source_date, stamp
+from .reproducible import save_stamped, source_date
 from .style import (FIGURE, HOUSE_STYLE, NOTE, QUOTE_SOURCE, TABLE_TEXT, TITLE_META, HouseStyle, apply_house_style,
                     text_width_cm)
 
@@ -731,9 +731,7 @@ class ReportBuilder:
         properties.comments = "Written by mio-qual; participants are quoted by study id and role."
         properties.created = properties.modified = source_date(self.as_of)
         properties.revision = 1
-        with replacing(path) as temporary:
-            self.document.save(str(temporary))
-            stamp(temporary, self.as_of)
+        save_stamped(self.document, path, self.as_of)
         return Path(path)
 
 

@@ -17,13 +17,13 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
-from ..atomicio import replacing, write_text
+from ..atomicio import write_text
 from ..errors import InputError
 from ..exports import csv_text, safe_cell
 from ..exports import write_csv as write_safe_csv
 from ..result import Figure, Result, Table
 from .formats import FORMATS, infer_format  # noqa: F401 (FORMATS: read here by callers too)
-from .reproducible import stamp
+from .reproducible import save_stamped
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -117,9 +117,7 @@ def write_xlsx(tables: Table | Sequence[Table], path: str | Path, *, notes_sheet
                 sheet.append([safe_cell(note)])
             sheet.append([])
         sheet.column_dimensions["A"].width = 120
-    with replacing(path) as temporary:
-        book.save(temporary)
-        stamp(temporary)
+    save_stamped(book, path)
     return Path(path)
 
 

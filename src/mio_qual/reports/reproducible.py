@@ -3,7 +3,8 @@
 A ``.docx`` or ``.xlsx`` is a zip of XML parts. Two things in it change on every save even when
 the content does not: each zip member's modification time, and the document properties
 ``dcterms:created``/``dcterms:modified`` (openpyxl sets ``modified`` to the moment of saving).
-:func:`stamp` rewrites a saved file with both fixed, following the reproducible-builds.org
+:func:`save_stamped` saves a workbook or document with both fixed (:func:`stamp` rewrites a file
+already saved), following the reproducible-builds.org
 convention: the time is ``SOURCE_DATE_EPOCH`` when that variable is set, else the time the
 caller gives (a report passes the date of the project's latest change), else 1 January 2000.
 Zip member times cannot be earlier than 1980 (the zip format's epoch).
@@ -11,11 +12,13 @@ Zip member times cannot be earlier than 1980 (the zip format's epoch).
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import zipfile
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 from ..atomicio import replacing
 
@@ -59,21 +62,57 @@ def stamp(path: str | Path, when: datetime | None = None) -> Path:
     Path
     """
     path = Path(path)
-    moment = source_date(when)
-    iso = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-    zip_time = max(moment, datetime(1980, 1, 1)).timetuple()[:6]
     with zipfile.ZipFile(path) as source:
-        members = [(info, source.read(info)) for info in source.infolist()]
-    with replacing(path) as temporary, zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as target:
-        for info, data in members:
-            if info.filename == _CORE:
-                text = _STAMPED.sub(lambda m: m.group(1) + iso + m.group(3), data.decode("utf-8"))
-                data = text.encode("utf-8")
-            fixed = zipfile.ZipInfo(info.filename, date_time=zip_time)  # type: ignore[arg-type]
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            target.writestr(fixed, data)
+        members = [(info.filename, source.read(info)) for info in source.infolist()]
+    with replacing(path) as temporary, zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as archive:
+        _add_stamped(archive, members, when)  # the with closes the zip, and its file, on any error
     return path
 
 
-__all__ = ["stamp", "source_date", "FIXED"]
+def save_stamped(document: Any, path: str | Path, when: datetime | None = None) -> Path:
+    """Save an openpyxl ``Workbook`` or python-docx ``Document`` to ``path`` whole, with fixed times (:func:`stamp`).
+
+    The package is built in memory and written to the disk once, through one zip file that is
+    closed whatever happens. openpyxl and python-docx leave their own zip file open when a write
+    fails (a full disk): its finalizer then writes again at some later garbage collection, and
+    fails there as an "exception ignored" far from the command that caused it.
+
+    Parameters
+    ----------
+    document : openpyxl.Workbook or docx.document.Document
+        Anything with a ``save(file)`` that writes an Office package to a binary file object.
+    path : path
+        The ``.xlsx`` or ``.docx`` to write (through :func:`mio_qual.atomicio.replacing`).
+    when : datetime, optional
+        The time to write (naive UTC), when ``SOURCE_DATE_EPOCH`` is not set.
+
+    Returns
+    -------
+    Path
+    """
+    buffer = io.BytesIO()
+    with replacing(path) as temporary:
+        document.save(buffer)
+        with zipfile.ZipFile(buffer) as saved:
+            members = [(info.filename, saved.read(info)) for info in saved.infolist()]
+        with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as archive:  # closed, its file too, on any error
+            _add_stamped(archive, members, when)
+    return Path(path)
+
+
+def _add_stamped(archive: zipfile.ZipFile, members: list[tuple[str, bytes]], when: datetime | None) -> None:
+    """Add ``members`` (name, bytes) to ``archive`` with the fixed times of :func:`source_date`."""
+    moment = source_date(when)
+    iso = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    zip_time = max(moment, datetime(1980, 1, 1)).timetuple()[:6]
+    for name, data in members:
+        if name == _CORE:
+            text = _STAMPED.sub(lambda m: m.group(1) + iso + m.group(3), data.decode("utf-8"))
+            data = text.encode("utf-8")
+        fixed = zipfile.ZipInfo(name, date_time=zip_time)  # type: ignore[arg-type]
+        fixed.compress_type = zipfile.ZIP_DEFLATED
+        fixed.external_attr = 0o644 << 16
+        archive.writestr(fixed, data)
+
+
+__all__ = ["save_stamped", "stamp", "source_date", "FIXED"]

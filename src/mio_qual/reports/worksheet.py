@@ -155,12 +155,9 @@ def _write_xlsx(sheet: Worksheet, path: Path, rater: str | None, moment: "dateti
 
 def _save_stamped(document: Any, path: Path, moment: datetime) -> None:
     """Save a workbook or Word document whole (:func:`mio_qual.atomicio.replacing`) with fixed times."""
-    from ..atomicio import replacing
-    from .reproducible import stamp
+    from .reproducible import save_stamped
 
-    with replacing(path) as temporary:
-        document.save(temporary)
-        stamp(temporary, moment)
+    save_stamped(document, path, moment)
 
 
 def _write_docx(sheet: Worksheet, path: Path, rater: str | None, moment: datetime, max_quotes: int = 12) -> Path:
