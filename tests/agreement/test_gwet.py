@@ -240,3 +240,32 @@ def test_conger_with_two_coders_is_cohen():
     assert k.value == pytest.approx(c.value, abs=1e-12)
     assert conger_kappa(table=ABSTRACTORS, weights="quadratic").value == pytest.approx(
         cohen_kappa(table=ABSTRACTORS, weights="quadratic").value, abs=1e-12)
+
+
+
+def test_wald_intervals_use_gwets_t_quantile_on_n_minus_1_degrees_of_freedom():
+    """Audit (session 7): irrCAC's intervals are coefficient +/- qt(0.975, n - 1) SE, the upper end cut at 1 (Gwet
+    2014, ch. 5); ours used the normal quantile, narrower with few units (AC1 on cac.raw4raters: 0.495 where the
+    irrCAC README prints (0.461,1)). n: the units in the variance (12 for the kappa family under Gwet's
+    convention, 11 pairable for alpha, whose unit 12 has one value; 15 subjects of distrib.6raters). Cohen's kappa
+    keeps the normal quantile of Fleiss, Cohen & Everitt (1969), the SAS and statsmodels interval
+    (tests/agreement/test_coefficients.py); percent agreement keeps Wilson's interval."""
+    from scipy.stats import t
+
+    # irrCAC README, conf.int on cac.raw4raters: every one printed as (low,1)
+    printed = {gwet_ac1: 0.461, fleiss_kappa: 0.424, conger_kappa: 0.435, brennan_prediger: 0.454,
+               krippendorff_alpha: 0.419}
+    for coefficient, low in printed.items():
+        result = coefficient(RAW4)
+        assert round(result.ci_low, 3) == low and result.ci_high == 1.0, coefficient.__name__
+        df = 10 if coefficient is krippendorff_alpha else 11
+        assert result.ci_low == pytest.approx(result.value - t.ppf(0.975, df) * result.se, abs=1e-12)
+    # irrCAC README, distrib.6raters (15 subjects): (0.264,0.625), (0.24,0.588), (0.261,0.617)
+    raw = _raw_from_distribution(SIX_RATERS)
+    for coefficient, interval in ((gwet_ac1, (0.264, 0.625)), (fleiss_kappa, (0.24, 0.588)),
+                                  (brennan_prediger, (0.261, 0.617))):
+        result = coefficient(raw)
+        assert (round(result.ci_low, 3), round(result.ci_high, 3)) == interval, coefficient.__name__
+    # the 'pairable' convention: 11 units in the variance, t on 10
+    pairable = gwet_ac1(RAW4, convention="pairable")
+    assert pairable.ci_low == pytest.approx(pairable.value - t.ppf(0.975, 10) * pairable.se, abs=1e-12)

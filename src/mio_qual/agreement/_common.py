@@ -26,8 +26,31 @@ DEGENERATE_NOTE = ("no standard error or interval: the variance is 0, a degenera
                    "a coder who used one category only), not certainty")
 
 
-def wald(value: float, se: float, confidence: float) -> tuple[float, float]:
-    """value +/- z se, kept inside [-1, 1]; NaN when the variance is missing or degenerate.
+def quantile(confidence: float, df: float | None = None) -> float:
+    """The two-sided quantile of a Wald interval: Student's t with ``df`` degrees of freedom, else normal.
+
+    Gwet's linearized standard errors come with t quantiles on n - 1 degrees of freedom, n the
+    units in the variance (Gwet 2014, ch. 5; irrCAC's ``qt(1 - (1 - conflev)/2, n - 1)``);
+    Cohen's kappa with the Fleiss, Cohen & Everitt (1969) standard error uses the normal one, as
+    statsmodels does. With ten units the t quantile is 2.262 against 1.960.
+
+    >>> round(quantile(0.95), 4), round(quantile(0.95, 11), 4)
+    (1.96, 2.201)
+    """
+    z = z_value(confidence)
+    if df is None or not df >= 1 or math.isinf(df):
+        return z
+    return _t(confidence, float(df))
+
+
+def _t(confidence: float, df: float) -> float:
+    from scipy.stats import t
+
+    return float(t.ppf(0.5 + confidence / 2.0, df))
+
+
+def wald(value: float, se: float, confidence: float, df: float | None = None) -> tuple[float, float]:
+    """value +/- q se (q from :func:`quantile`), kept inside [-1, 1]; NaN when the variance is missing or degenerate.
 
     A standard error of 0 (every unit agrees perfectly, or one coder used a single category,
     where kappa is 0 with variance 0) does not mean the coefficient is known exactly: the
@@ -36,18 +59,18 @@ def wald(value: float, se: float, confidence: float) -> tuple[float, float]:
     """
     if math.isnan(value) or math.isnan(se) or se <= _DEGENERATE_SE:
         return (math.nan, math.nan)
-    z = z_value(confidence)
-    return (max(-1.0, value - z * se), min(1.0, value + z * se))
+    q = quantile(confidence, df)
+    return (max(-1.0, value - q * se), min(1.0, value + q * se))
 
 
 def wald_interval(value: float, se: float, confidence: float,
-                  note: str = "") -> tuple[float, float, float, str, str]:
+                  note: str = "", df: float | None = None) -> tuple[float, float, float, str, str]:
     """Standard error, Wald interval, its method name (``"wald"`` or ``""``) and the note.
 
     A degenerate standard error (0) is returned as NaN, and the note says why, as irrCAC and
     statsmodels leave it undefined there.
     """
-    low, high = wald(value, se, confidence)
+    low, high = wald(value, se, confidence, df)
     if not math.isnan(value) and not math.isnan(se) and se <= _DEGENERATE_SE:
         se = math.nan
         note = "; ".join(x for x in (note, DEGENERATE_NOTE) if x)
@@ -65,7 +88,8 @@ def family_agreement(statistic: str, res: FamilyResult, n_coders: int, weights_n
                      confidence: float) -> Agreement:
     """The :class:`Agreement` of a computed multi-rater coefficient, with its Wald interval."""
     note = res.note if res.note else ("" if res.n_units > 1 else "one unit: no standard error")
-    se, low, high, method, note = wald_interval(res.value, res.se, confidence, note)
+    # Gwet's SE: t on n - 1 degrees of freedom (percent agreement's Wald interval is replaced by Wilson's)
+    se, low, high, method, note = wald_interval(res.value, res.se, confidence, note, df=res.n_variance - 1.0)
     return Agreement(
         statistic=statistic, value=res.value, se=se, ci_low=low, ci_high=high,
         ci_method=method, confidence=confidence,

@@ -47,6 +47,7 @@ the second part vanishes.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -64,7 +65,9 @@ class FamilyResult:
 
     ``n_units`` counts the units in observed agreement (rated at least twice),
     ``n_set_aside`` the units rated once (out of p_a under both conventions; out of every
-    term under ``"pairable"``).
+    term under ``"pairable"``), ``n_variance`` the units the variance runs over (rated at least
+    once under ``"gwet"``, at least twice under ``"pairable"``): the interval's t quantile has
+    ``n_variance - 1`` degrees of freedom.
     """
 
     value: float
@@ -74,6 +77,7 @@ class FamilyResult:
     n_units: float
     n_set_aside: float
     note: str
+    n_variance: float = math.nan
 
 
 def check_convention(convention: str) -> None:
@@ -199,15 +203,16 @@ def family_rows(patterns: np.ndarray, freq: np.ndarray, model: str, w: np.ndarra
 def family_result(rows: FamilyRows, i: int, once: float, convention: str = "gwet") -> FamilyResult:
     """Row ``i`` of :func:`family_rows` as a :class:`FamilyResult` with its note."""
     why = int(rows.why[i])
+    n_variance = float(rows.n_units[i]) + (once if convention == "gwet" else 0.0)
     if why:
         return FamilyResult(np.nan, np.nan, float(rows.p_a[i]), float(rows.p_e[i]), float(rows.n_units[i]), once,
-                            UNDEFINED[why])
+                            UNDEFINED[why], n_variance)
     note = ""
     if convention == "pairable" and once:
         note = (f"{once:g} unit(s) rated by one coder left out of every term (convention 'pairable'; "
                 "Gwet's convention keeps them in chance agreement)")
     return FamilyResult(float(rows.value[i]), float(rows.se[i]), float(rows.p_a[i]), float(rows.p_e[i]),
-                        float(rows.n_units[i]), once, note)
+                        float(rows.n_units[i]), once, note, n_variance)
 
 
 def family(uc: UnitCounts, model: str, w: np.ndarray, q: int, convention: str = "gwet") -> FamilyResult:

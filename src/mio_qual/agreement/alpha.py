@@ -414,7 +414,8 @@ def krippendorff_alpha(
     method = ""
     if not math.isnan(value):
         se, se_note = gwet_alpha_se(uc, level)
-        se, low, high, method, note = wald_interval(value, se, confidence, "; ".join(x for x in (note, se_note) if x))
+        se, low, high, method, note = wald_interval(value, se, confidence, "; ".join(x for x in (note, se_note) if x),
+                                                    df=n_units - 1.0)  # Gwet's SE: t on n - 1 (n pairable units)
     result = Agreement(
         statistic="krippendorff_alpha", value=value, se=se, ci_low=low, ci_high=high, ci_method=method,
         observed=d_o, expected=d_e, basis="disagreement",

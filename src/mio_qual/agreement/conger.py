@@ -181,7 +181,7 @@ def conger_kappa(
         pe_dev = np.einsum("gl,gil->i", grad, dev)
         k_i = (n / n2) * np.where(two, pa_i - pe, 0.0) / (1.0 - pe) - (1.0 - kappa) * pe_dev / (1.0 - pe)
         se = float(math.sqrt(max(f @ (k_i - kappa) ** 2, 0.0) / (n * (n - 1.0))))
-    se, low, high, method, note = wald_interval(kappa, se, confidence, note)
+    se, low, high, method, note = wald_interval(kappa, se, confidence, note, df=n - 1.0)  # Gwet's SE: t on n - 1
     result = Agreement(value=kappa, se=se, ci_low=low, ci_high=high, ci_method=method, observed=pa, expected=pe,
                        n_units=int(round(n2)), note=note, **base)
     if n_boot:

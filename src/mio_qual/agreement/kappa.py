@@ -4,7 +4,10 @@ All functions take reliability data (coders x units, NaN for missing) or, where 
 are compared, a contingency table (``table=``: rows coder 1, columns coder 2), and return an
 :class:`~mio_qual.agreement.results.Agreement`. Standard errors and Wald intervals come with
 every coefficient whose literature defines them; ``n_boot=`` adds a bootstrap percentile
-interval instead (units resampled; see :mod:`mio_qual.agreement.bootstrap`).
+interval instead (units resampled; see :mod:`mio_qual.agreement.bootstrap`). Wald intervals use
+the normal quantile for Cohen's kappa (Fleiss, Cohen & Everitt 1969; SAS and statsmodels) and
+Student's t on n - 1 degrees of freedom for the coefficients with Gwet's standard errors, as
+Gwet (2014, ch. 5) and irrCAC do (see :func:`mio_qual.agreement._common.quantile`).
 
 Units rated by one coder only follow Gwet's convention by default in the multi-rater
 coefficients (out of observed agreement, kept in chance agreement and the variance; Gwet 2014,

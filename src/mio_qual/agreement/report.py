@@ -266,7 +266,8 @@ def _binary_rows(parts: list[CodeRatings], stats: list[str], *, confidence: floa
                 if math.isnan(value):
                     out.append((value, math.nan, math.nan, math.nan, note))
                     continue
-                se_i, low, high, _, note = wald_interval(value, float(se[i]), confidence, note)
+                se_i, low, high, _, note = wald_interval(value, float(se[i]), confidence, note,
+                                                         df=float(n_units[i]) - 1.0)  # as krippendorff_alpha
                 out.append((value, low, high, se_i, note))
         results[stat] = out
     rows_out = []

@@ -576,8 +576,15 @@ def agreement_intervals(stats: Sequence[str], *, n_boot: int = 0, seed: int = 0,
         sources = {"cohen_kappa": "fleiss1969", "krippendorff_alpha": "gwet2014"}
         cited = sorted({short_citation(sources.get(s, "gwet2014")) for s in analytic}
                        | ({short_citation("gwet2008")} if set(analytic) - set(sources) else set()))
+        quantiles = []
+        if "cohen_kappa" in analytic:
+            quantiles.append(f"the normal quantile for {name('cohen_kappa')}")
+        if set(analytic) - {"cohen_kappa"}:
+            quantiles.append("Student's t on n - 1 degrees of freedom (n the units) for the others, as Gwet's irrCAC"
+                             " computes them")
         parts.append(f"{join_words([name(s) for s in analytic])} {verb(analytic)} Wald intervals from the"
-                     f" standard error of each published estimator ({'; '.join(cited)})")
+                     f" standard error of each published estimator ({'; '.join(cited)})"
+                     + (f", with {' and '.join(quantiles)}" if quantiles else ""))
     units_boot = [s for s in boot if not (s == "krippendorff_alpha" and boot_method == "krippendorff")]
     if units_boot:
         parts.append(f"{join_words([name(s) for s in units_boot])} {verb(units_boot)} bias-corrected and"
