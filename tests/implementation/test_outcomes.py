@@ -74,3 +74,45 @@ def test_feasibility_by_clinic_and_wave(outcomes) -> None:  # type: ignore[no-un
     assert table.loc[("clinic", "river", "north", "fim", "1"), "n"] == 2
     assert table.loc[("clinic", "river", "north", "fim", "2"), "value"] == 5.0  # c1 again, a later wave
     assert table.loc[("clinic", "river", "north", "fim", "2"), "n"] == 1
+
+
+def test_aim2_and_the_joint_displays_share_one_clinic_fidelity_by_hand() -> None:
+    """Aim 2 (counselor_fidelity, implementation_outcomes) and aggregate (joint displays, QCA, Aim 3) computed the
+    counselor means in two places; a session without an id (a generic session file) was dropped by Aim 2's
+    pivot and kept by aggregate. Now one definition (counselor_means), checked by hand:
+
+    north: k1 sessions (5, 4), (3, 2) -> 4, 3; k2 (2, missing) -> 2, -; no counselor id (4, 5) -> 4, 5
+           adherence (4 + 2 + 4) / 3 = 10/3 over 3 counselors; competence (3 + 5) / 2 = 4 over 2
+    east:  k3 (3, -), (4, -) -> 3.5, -;  agency river adherence (4 + 2 + 4 + 3.5) / 4 = 3.375
+    """
+    import pandas as pd
+
+    from mio_qual.implementation.outcomes import counselor_fidelity, implementation_outcomes
+    from mio_qual.mixed.aggregate import aggregate
+
+    sessions = [  # row, clinic, session id, counselor, adherence, competence
+        (2, "north", "s1", "k1", 5.0, 4.0), (3, "north", None, "k1", 3.0, 2.0), (4, "north", "s3", "k2", 2.0, None),
+        (5, "north", "s4", None, 4.0, 5.0), (6, "east", "s5", "k3", 3.0, None), (7, "east", "s6", "k3", 4.0, None)]
+    quant = pd.DataFrame([{"dataset": "fidelity.csv", "level": "session", "agency": "river", "clinic": clinic,
+                           "unit_id": sid, "row": row, "counselor_id": who, "date": None, "measure": measure,
+                           "value": value}
+                          for row, clinic, sid, who, adherence, competence in sessions
+                          for measure, value in (("adherence", adherence), ("competence", competence))
+                          if value is not None])
+    counselors = counselor_fidelity(quant).set_index("counselor_id")
+    assert counselors.loc["k1", ["n_sessions", "adherence", "competence"]].tolist() == [2, 4.0, 3.0]
+    assert counselors.loc["(unknown)", ["n_sessions", "adherence", "competence"]].tolist() == [1, 4.0, 5.0]
+    assert math.isnan(counselors.loc["k2", "competence"]) and counselors.loc["k3", "adherence"] == 3.5
+    outcomes = implementation_outcomes(quant).set_index(["level", implementation_outcomes(quant)["clinic"].fillna("-"),
+                                                         "outcome"])
+    by_clinic = aggregate(quant, by="clinic").set_index(["clinic", "measure"])
+    by_agency = aggregate(quant, by="agency").set_index(["agency", "measure"])
+    for (clinic, measure), (value, n) in {("north", "adherence"): (10 / 3, 3), ("north", "competence"): (4.0, 2),
+                                          ("east", "adherence"): (3.5, 1)}.items():
+        aim2 = outcomes.loc[("clinic", clinic, measure)]
+        assert aim2["value"] == pytest.approx(value) and aim2["n"] == n
+        assert by_clinic.loc[(clinic, measure), "mean"] == pytest.approx(value)
+        assert by_clinic.loc[(clinic, measure), "n"] == n
+    assert outcomes.loc[("agency", "-", "adherence"), "value"] == pytest.approx(3.375)
+    assert by_agency.loc[("river", "adherence"), "mean"] == pytest.approx(3.375)
+    assert outcomes.loc[("agency", "-", "adherence"), "n"] == by_agency.loc[("river", "adherence"), "n"] == 4

@@ -45,25 +45,34 @@ def _stats(values: "pd.Series") -> dict[str, float]:
             "min": float(values.min()) if n else math.nan, "max": float(values.max()) if n else math.nan}
 
 
-def _sessions(quant: "pd.DataFrame") -> "pd.DataFrame":
-    """One row per rated session: agency, clinic, counselor_id, session_id, date, adherence, competence."""
-    import pandas as pd
-
-    rows = quant[(quant["level"] == "session") & quant["measure"].isin(["adherence", "competence"])]
-    columns = ["agency", "clinic", "counselor_id", "session_id", "date", "adherence", "competence"]
-    if not len(rows):
-        return pd.DataFrame(columns=columns)
-    rows = rows.copy()
-    for column in ("counselor_id", "date"):
+def _fidelity_rows(quant: "pd.DataFrame") -> "pd.DataFrame":
+    """The session-level adherence and competence values, with a counselor id (``"(unknown)"`` when none) and an agency
+    (``""`` when none) on every row."""
+    rows = quant[(quant["level"] == "session") & quant["measure"].isin(["adherence", "competence"])].copy()
+    for column in ("counselor_id", "date", "unit_id"):
         if column not in rows.columns:
             rows[column] = None
     rows["counselor_id"] = rows["counselor_id"].where(rows["counselor_id"].notna(), "(unknown)")
     rows["agency"] = rows["agency"].fillna("")
-    wide = rows.pivot_table(index=["dataset", "row", "agency", "clinic", "counselor_id", "unit_id"],
+    return rows
+
+
+def _sessions(quant: "pd.DataFrame") -> "pd.DataFrame":
+    """One row per rated session (a row of its file): agency, clinic, counselor_id, session_id, date, adherence,
+    competence. A session without an id (a generic file) is a session all the same."""
+    import pandas as pd
+
+    rows = _fidelity_rows(quant)
+    columns = ["agency", "clinic", "counselor_id", "session_id", "date", "adherence", "competence"]
+    if not len(rows):
+        return pd.DataFrame(columns=columns)
+    # one session per row of its file; its id and date are attributes (a missing id would drop it from a pivot index)
+    wide = rows.pivot_table(index=["dataset", "row", "agency", "clinic", "counselor_id"],
                             columns="measure", values="value", aggfunc="first").reset_index()
-    dates = rows.drop_duplicates(["dataset", "row"]).set_index(["dataset", "row"])["date"]
-    wide["date"] = [dates.get((d, r)) for d, r in zip(wide["dataset"], wide["row"])]
-    wide = wide.rename(columns={"unit_id": "session_id"})
+    about = rows.drop_duplicates(["dataset", "row"]).set_index(["dataset", "row"])
+    keys = list(zip(wide["dataset"], wide["row"]))
+    wide["date"] = [about["date"].get(key) for key in keys]
+    wide["session_id"] = [about["unit_id"].get(key) for key in keys]
     for column in ("adherence", "competence"):
         if column not in wide.columns:
             wide[column] = math.nan
@@ -73,7 +82,11 @@ def _sessions(quant: "pd.DataFrame") -> "pd.DataFrame":
 def counselor_fidelity(quant: "pd.DataFrame", benchmark: float = DEFAULT_BENCHMARK) -> "pd.DataFrame":
     """Fidelity per counselor: each counselor's mean adherence and competence over their rated sessions.
 
-    This is the counselor-level table other analyses (Aim 3) join on ``counselor_id``.
+    This is the counselor-level table other analyses (Aim 3) join on ``counselor_id``. The means
+    are :func:`mio_qual.mixed.aggregate.counselor_means`, the one definition behind every clinic
+    fidelity (the joint displays, QCA/CNA outcomes and Aim 3 take their clinic means from it
+    too): every rated row of a session file is a session, with or without a session id, and a
+    session without a counselor id counts for the clinic's counselor ``"(unknown)"``.
 
     Parameters
     ----------
@@ -103,14 +116,20 @@ def counselor_fidelity(quant: "pd.DataFrame", benchmark: float = DEFAULT_BENCHMA
     """
     import pandas as pd
 
+    from ..mixed.aggregate import counselor_means
+
     sessions = _sessions(quant)
+    # the counselor means themselves: the one definition the clinic fidelity of every analysis rests on
+    means = counselor_means(_fidelity_rows(quant))
+    mean = {(a, c, k, m): v for a, c, k, m, v in
+            zip(means["agency"], means["clinic"], means["counselor_id"], means["measure"], means["value"])}
     rows = []
     for (agency, clinic, counselor), group in sessions.groupby(["agency", "clinic", "counselor_id"], sort=True):
         row: dict[str, Any] = {"agency": agency, "clinic": clinic, "counselor_id": counselor,
                                "n_sessions": int(len(group))}
         for measure in ("adherence", "competence"):
             values = group[measure].dropna().astype(float)
-            row[measure] = float(values.mean()) if len(values) else math.nan
+            row[measure] = mean.get((agency, clinic, counselor, measure), math.nan)
             row[f"{measure}_sd"] = float(values.std(ddof=1)) if len(values) > 1 else math.nan
             row[f"{measure}_at_benchmark"] = float((values >= benchmark).mean()) if len(values) else math.nan
         dates = sorted(d for d in group["date"] if isinstance(d, str) and d)
