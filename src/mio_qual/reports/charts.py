@@ -35,22 +35,57 @@ def _figure(width: float, height: float) -> "Figure":
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    # constrained layout keeps the labels inside the figure's width, so a chart placed at page width
-    # prints its labels at the size they were set in (a tight bounding box grew the PNG past it instead)
-    figure = Figure(figsize=(width, height), dpi=DPI, layout="constrained")
+    # no layout engine on the figure: _save lays it out once (a figure's own engine makes savefig draw twice)
+    figure = Figure(figsize=(width, height), dpi=DPI)
     FigureCanvasAgg(figure)
     figure.patch.set_facecolor("white")
     return figure
 
 
-def _save(figure: "Figure", path: str | Path) -> Path:
+def save_png(figure: "Figure", path: str | Path, *, dpi: int = DPI, pad_inches: float = 0.08,
+             metadata: Mapping[str, str] | None = None) -> Path:
+    """Write ``figure`` as a PNG cropped to its content, laid out and drawn once.
+
+    ``savefig(bbox_inches="tight")`` and a figure's layout engine each make matplotlib draw the whole
+    figure once (without rendering) before it draws it for the file. The callers here lay the figure
+    out themselves (a layout engine's ``execute``, never set on the figure); the tight box is measured
+    from the laid-out figure (text extents only) and handed to ``savefig`` as a fixed box: one draw,
+    and the same pixels as ``bbox_inches="tight"`` gave.
+
+    Parameters
+    ----------
+    figure : matplotlib.figure.Figure
+        A laid-out figure on an Agg canvas, without a layout engine.
+    path : path
+        PNG to write (atomically).
+    dpi : int
+    pad_inches : float
+        Margin around the content.
+    metadata : mapping, optional
+        PNG text chunks (matplotlib's own ``Software`` entry when not given).
+
+    Returns
+    -------
+    Path
+    """
     from ..atomicio import replacing
 
     path = Path(path)
+    if figure.dpi != dpi:  # measured at the resolution it is drawn at (text extents do not scale exactly)
+        figure.dpi = dpi
+    box = figure.get_tightbbox(figure.canvas.get_renderer()).padded(pad_inches)
     with replacing(path) as temporary:
-        figure.savefig(temporary, format="png", dpi=DPI, bbox_inches="tight", pad_inches=0.08,
-                       metadata={"Software": "mio-qual"})
+        figure.savefig(temporary, format="png", dpi=dpi, bbox_inches=box, metadata=metadata)
     return path
+
+
+def _save(figure: "Figure", path: str | Path) -> Path:
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+    # constrained layout keeps the labels inside the figure's width, so a chart placed at page width
+    # prints its labels at the size they were set in (a tight bounding box grew the PNG past it instead)
+    ConstrainedLayoutEngine().execute(figure)
+    return save_png(figure, path, metadata={"Software": "mio-qual"})
 
 
 #: Smallest text on a chart, in points at the width the reports place it (16 cm for a 6.4 in figure):

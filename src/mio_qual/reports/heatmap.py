@@ -131,12 +131,12 @@ def heatmap(matrix: "pd.DataFrame", path: str | Path, *, names: Mapping[str, str
         figure.text(0.01, 0.005, "** distinguishing, * weakly distinguishing, (r) reverse", fontsize=8.5)
     if title:
         axes.set_title(title, fontsize=10, pad=28)
-    figure.tight_layout()
-    from ..atomicio import replacing
+    from matplotlib.layout_engine import TightLayoutEngine
 
-    with replacing(path) as temporary:  # the legend sits below the axes
-        figure.savefig(temporary, format="png", dpi=dpi, bbox_inches="tight", pad_inches=0.08)
-    return path
+    from .charts import save_png
+
+    TightLayoutEngine().execute(figure)  # what figure.tight_layout() runs, without leaving an engine on the figure
+    return save_png(figure, path, dpi=dpi)  # cropped to the content: the legend sits below the axes
 
 
 def draw_heatmap(figure: Figure, path: str | Path, *, dpi: int = 150) -> Path:

@@ -89,13 +89,9 @@ def draw_timeline(figure: "ResultFigure", path: str | Path, *, dpi: int = 200) -
         ax.spines[side].set_visible(False)
     if figure.title:
         ax.set_title(figure.title, fontsize=9, loc="left")
-    path = Path(path)
-    from ..atomicio import replacing
+    from .charts import save_png
 
-    with replacing(path) as temporary:
-        canvas.savefig(temporary, format="png", dpi=dpi, bbox_inches="tight", pad_inches=0.08,
-                       metadata={"Software": "mio-qual"})
-    return path
+    return save_png(canvas, path, dpi=dpi, metadata={"Software": "mio-qual"})  # cropped to the content
 
 
 __all__ = ["draw_timeline", "LANES"]
