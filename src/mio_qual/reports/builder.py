@@ -43,6 +43,8 @@ import math
 import re
 from contextlib import contextmanager
 from datetime import datetime
+from functools import lru_cache
+from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence
 from xml.sax.saxutils import escape
@@ -54,6 +56,7 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt
 from docx.table import Table
+from docx.text.paragraph import Paragraph as _Paragraph
 
 from ..atomicio import current
 from ..text import xml_safe
@@ -72,6 +75,54 @@ MISSING = "\u2013"
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _BREAKS = re.compile(r" |(?<=[-/])")
 _TWIPS_PER_CM = 566.929
+
+
+_SECTPR = qn("w:sectPr")
+#: Characters python-docx turns into elements of their own in a run (a tab, a line break).
+_RUN_BREAKS = re.compile("[\t\r\n]")
+
+
+def _append_run(p: Any, text: str, *, bold: bool = False) -> None:
+    """Append to paragraph element ``p`` the run ``Paragraph.add_run(text)`` (``.bold = True``) appends.
+
+    The same elements (``w:r``, ``w:rPr/w:b``, ``w:t`` kept verbatim when it starts or ends with
+    white space), made in one step; text with a tab or a line break goes through python-docx, which
+    turns those into ``w:tab``/``w:br``.
+    """
+    if _RUN_BREAKS.search(text):
+        run = _Paragraph(p, None).add_run(text)
+        if bold:
+            run.bold = True
+        return
+    r = OxmlElement("w:r")
+    if bold:
+        properties = OxmlElement("w:rPr")
+        properties.append(OxmlElement("w:b"))
+        r.append(properties)
+    if text:
+        t = OxmlElement("w:t")
+        t.text = text
+        if len(text.strip()) < len(text):
+            t.set(_XML_SPACE, "preserve")
+        r.append(t)
+    p.append(r)
+
+
+_XML_SPACE = qn("xml:space")
+
+
+@lru_cache(maxsize=4)
+def _styled_template(style: HouseStyle) -> bytes:
+    """python-docx's default document with ``style`` applied (:func:`apply_house_style`), saved once per process.
+
+    Every builder opens a copy of these bytes: the same parts as ``Document()`` followed by
+    ``apply_house_style``, without looking each style up in the style sheet again for every document.
+    """
+    document = Document()
+    apply_house_style(document, style)
+    buffer = BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
 
 
 def _xml_text(value: str) -> str:
@@ -200,10 +251,10 @@ class ReportBuilder:
 
     def __init__(self, title: str = "", *, style: HouseStyle = HOUSE_STYLE,
                  redact: Callable[[str], str] | None = None, as_of: datetime | None = None) -> None:
-        self.document = Document()
+        self.document = Document(BytesIO(_styled_template(style)))
+        self._body = self.document._body  # the parent python-docx gives the paragraphs it adds to the body
         self.as_of = as_of
         self.style = style
-        apply_house_style(self.document, style)
         self._redact = redact
         self._style_ids: dict[str, str] = {}
         self._landscape = False
@@ -224,13 +275,26 @@ class ReportBuilder:
         return self._style_ids[name]
 
     def _add_paragraph(self, text: str = "", style: str | None = None) -> "Paragraph":
-        """A new body paragraph with ``text`` in style ``style`` (a style name)."""
-        paragraph = self.document.add_paragraph()
+        """A new body paragraph with ``text`` in style ``style`` (a style name).
+
+        The same XML as ``document.add_paragraph()`` + ``paragraph._p.style`` + ``add_run(text)``, built
+        directly: python-docx looks for the body's ``w:sectPr`` among all its children on every paragraph
+        and sets a run's text one character at a time.
+        """
+        p = OxmlElement("w:p")
         if style is not None and style != "Normal":
-            paragraph._p.style = self._style_id(style)
+            properties = OxmlElement("w:pPr")
+            properties.append(OxmlElement("w:pStyle", {qn("w:val"): self._style_id(style)}))
+            p.append(properties)
         if text:
-            paragraph.add_run(text)
-        return paragraph
+            _append_run(p, text)
+        body = self.document.element.body
+        last = body[-1] if len(body) else None
+        if last is not None and last.tag == _SECTPR:
+            last.addprevious(p)
+        else:
+            body.append(p)
+        return _Paragraph(p, self._body)
 
     def clean(self, text: Any) -> str:
         """``text`` as a string, passed through the redaction function when there is one."""
@@ -251,14 +315,15 @@ class ReportBuilder:
 
     def _add_runs(self, paragraph: "Paragraph", text: str) -> None:
         """Add ``text`` to ``paragraph``, making ``**bold**`` parts bold."""
+        p = paragraph._p
         position = 0
         for match in _BOLD.finditer(text):
             if match.start() > position:
-                paragraph.add_run(text[position:match.start()])
-            paragraph.add_run(match.group(1)).bold = True
+                _append_run(p, text[position:match.start()])
+            _append_run(p, match.group(1), bold=True)
             position = match.end()
         if position < len(text):
-            paragraph.add_run(text[position:])
+            _append_run(p, text[position:])
 
     # ------------------------------------------------------------------ page layout
     def _body_is_empty(self) -> bool:
@@ -419,14 +484,12 @@ class ReportBuilder:
         clean = self.clean(caption)
         paragraph = self._add_paragraph(style="Caption")
         paragraph.paragraph_format.keep_with_next = keep_with_next
-        label = paragraph.add_run(f"{kind} ")
-        label.bold = True
+        _append_run(paragraph._p, f"{kind} ", bold=True)
         add_field(paragraph, f"SEQ {kind} \\* ARABIC", str(number))
         for run in paragraph.runs[1:]:
             run.bold = True
-        dot = paragraph.add_run(". ")
-        dot.bold = True
-        paragraph.add_run(clean)
+        _append_run(paragraph._p, ". ", bold=True)
+        _append_run(paragraph._p, clean)
         self.captions.append((kind, number, clean))
         return number
 
