@@ -256,6 +256,7 @@ class ReportBuilder:
         self.as_of = as_of
         self.style = style
         self._redact = redact
+        self._cleaned: dict[str, str] = {}
         self._style_ids: dict[str, str] = {}
         self._landscape = False
         self.title = self.clean(title)
@@ -272,6 +273,16 @@ class ReportBuilder:
         """The style id of a style name, looked up once (python-docx searches the style sheet every time)."""
         if name not in self._style_ids:
             self._style_ids[name] = self.document.styles[name].style_id
+        return self._style_ids[name]
+
+    def _toc_style_id(self, level: int) -> str | None:
+        """The style id of Word's ``toc N`` style, None when the style sheet has none."""
+        name = f"toc {level}"
+        if name not in self._style_ids:
+            try:
+                self._style_ids[name] = self.document.styles[name].style_id
+            except KeyError:
+                return None
         return self._style_ids[name]
 
     def _add_paragraph(self, text: str = "", style: str | None = None) -> "Paragraph":
@@ -297,10 +308,17 @@ class ReportBuilder:
         return _Paragraph(p, self._body)
 
     def clean(self, text: Any) -> str:
-        """``text`` as a string, passed through the redaction function when there is one."""
+        """``text`` as a string, passed through the redaction function when there is one.
+
+        The function is called once per distinct text (a table repeats its codes, roles and clinics in
+        every row): it must give the same result for the same text, as a redactor does.
+        """
         value = "" if text is None else str(text)
         if self._redact is not None and value and not value.replace(".", "", 1).lstrip("-").isdigit():
-            value = self._redact(value)
+            cleaned = self._cleaned.get(value)
+            if cleaned is None:
+                cleaned = self._cleaned[value] = self._redact(value)
+            value = cleaned
         return value
 
     @property
@@ -745,14 +763,13 @@ class ReportBuilder:
         entries = [(level, text) for level, text in self.headings if level <= levels]
         if not entries:
             entries = [(1, "(no headings)")]
-        styles = {s.name: s for s in self.document.styles}
         anchor = placeholder
         made: list[Any] = []
         for level, text in entries:
             paragraph = placeholder.insert_paragraph_before("")
-            style = styles.get(f"toc {level}")
+            style = self._toc_style_id(level)
             if style is not None:
-                paragraph.style = style
+                paragraph._p.style = style
             made.append((paragraph, text))
         # field begin on the first entry, end on the last
         first, first_text = made[0]

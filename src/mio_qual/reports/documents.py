@@ -548,6 +548,7 @@ def write_themes(b: ReportBuilder, ctx: _Context, *, level: int = 1, max_quotes:
     roles = {r: m.role_label(r) for r in excerpts["speaker_role"].unique().tolist()}
     excerpts = excerpts.assign(role_label=excerpts["speaker_role"].map(roles))
     by_construct = dict(tuple(excerpts.groupby("construct", sort=False)))
+    words = _AnalystsWords(data, clinics)
     for domain, constructs in domains.items():
         b.heading(info.name(domain) or f"Study codes ({domain})", level)
         _rapid_for_domain(b, data, domain, clinics)
@@ -563,7 +564,7 @@ def write_themes(b: ReportBuilder, ctx: _Context, *, level: int = 1, max_quotes:
             roles = Counter(rows["role_label"].tolist())
             sentence += "; by role: " + ", ".join(m.number(n, str(role)) for role, n in roles.most_common())
             b.paragraph(sentence + ".", keep_with_next=True)
-            pinned = _analysts_words(b, data, construct, set(rows["code"].tolist()), clinics)
+            pinned = _analysts_words(b, words, construct, set(rows["code"].tolist()))
             for text, source in pinned[:max_quotes]:
                 b.quote(text, source)
             for quote in pick_quotes(rows, max(max_quotes - len(pinned), 0), **QUOTE_CHOICE).itertuples(index=False):
@@ -575,32 +576,55 @@ def _short(text: Any, limit: int = 360) -> str:
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " \u2026"
 
 
-def _analysts_words(b: ReportBuilder, data: ThemesData, construct: str, codes: set[str],
-                    clinics: Sequence[str]) -> list[tuple[str, str]]:
-    """The raters' rationale per clinic and the coders' memos on ``construct``; returns its pinned quotes."""
-    pinned: list[tuple[str, str]] = []
-    ratings = data.ratings
-    if ratings is not None and len(ratings):
-        mine = ratings[ratings["construct"] == construct]
-        order = {c.casefold(): k for k, c in enumerate(clinics)}
-        mine = mine.assign(_k=mine["case_id"].map(lambda c: order.get(str(c).casefold(), len(order))))
-        for row in mine.sort_values(["_k", "case_id"]).itertuples(index=False):
-            rating = row.rating if isinstance(row.rating, str) and row.rating else "not rated"
-            if isinstance(row.rationale, str) and row.rationale.strip():
-                b.paragraph(f"**{str(row.case_id).title()} ({rating}).** {_short(row.rationale)}")
-            if isinstance(row.quote, str) and row.quote.strip():
-                pinned.append((_short(row.quote, 600), f"{str(row.case_id).title()}, quote chosen by the raters"))
-    memos = data.memos
-    if memos is not None and len(memos):
+class _AnalystsWords:
+    """The raters' rows by construct and the coders' memos by code, gathered once for every construct of a report
+    (filtering the frames again for each construct cost a dozen pandas calls per construct)."""
+
+    def __init__(self, data: ThemesData, clinics: Sequence[str]) -> None:
         from ..coding.reconcile import DECISION_MEMO
 
-        mine = memos[memos["code"].isin(codes)]
-        # a reconciliation sheet's note ("reconciled: keep A (D0003)") is no coder's memo: said once (_decided_rows)
-        decided = mine["memo"].map(lambda memo: DECISION_MEMO.match(str(memo)))
-        own = mine[decided.isna()]
-        if len(own):
-            shown = [f"\u201c{_short(r.memo, 200)}\u201d ({r.clinic or r.transcript_id})"
-                     for r in own.head(5).itertuples(index=False)]
+        self.order = {c.casefold(): k for k, c in enumerate(clinics)}
+        self.ratings: dict[Any, list[Any]] = {}
+        ratings = data.ratings
+        if ratings is not None and len(ratings):
+            for row in ratings.itertuples(index=False):
+                self.ratings.setdefault(row.construct, []).append(row)
+        self.memos: list[Any] = []
+        self.decided: list[Any] = []
+        self.by_code: dict[Any, list[int]] = {}
+        memos = data.memos
+        if memos is not None and len(memos):
+            self.memos = list(memos.itertuples(index=False))
+            # a reconciliation sheet's note ("reconciled: keep A (D0003)") is no coder's memo: said once (_decided_rows)
+            self.decided = [DECISION_MEMO.match(str(memo)) for memo in memos["memo"].tolist()]
+            for k, code in enumerate(memos["code"].tolist()):
+                self.by_code.setdefault(code, []).append(k)
+
+    def rated(self, construct: str) -> list[Any]:
+        """The ratings of ``construct``, clinics in report order (others after them, by case id)."""
+        last = len(self.order)
+        return sorted(self.ratings.get(construct, ()),
+                      key=lambda row: (self.order.get(str(row.case_id).casefold(), last), row.case_id))
+
+    def noted(self, codes: set[str]) -> list[int]:
+        """Positions of the memos on any of ``codes``, in the memos' order."""
+        return sorted({k for code in codes for k in self.by_code.get(code, ())})
+
+
+def _analysts_words(b: ReportBuilder, words: _AnalystsWords, construct: str, codes: set[str]) -> list[tuple[str, str]]:
+    """The raters' rationale per clinic and the coders' memos on ``construct``; returns its pinned quotes."""
+    pinned: list[tuple[str, str]] = []
+    for row in words.rated(construct):
+        rating = row.rating if isinstance(row.rating, str) and row.rating else "not rated"
+        if isinstance(row.rationale, str) and row.rationale.strip():
+            b.paragraph(f"**{str(row.case_id).title()} ({rating}).** {_short(row.rationale)}")
+        if isinstance(row.quote, str) and row.quote.strip():
+            pinned.append((_short(row.quote, 600), f"{str(row.case_id).title()}, quote chosen by the raters"))
+    mine = words.noted(codes)
+    if mine:
+        own = [words.memos[k] for k in mine if words.decided[k] is None]
+        if own:
+            shown = [f"\u201c{_short(r.memo, 200)}\u201d ({r.clinic or r.transcript_id})" for r in own[:5]]
             b.paragraph("**Coders' memos.** " + "; ".join(shown) + ".")
     return pinned
 

@@ -14,6 +14,7 @@ where Arial is missing, so line breaks and page breaks fall in the same places.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from docx.enum.style import WD_STYLE_TYPE
@@ -290,6 +291,7 @@ _BOLD = (
 _WIDTHS = {False: [int(w) for w in _REGULAR.split()], True: [int(w) for w in _BOLD.split()]}
 
 
+@lru_cache(maxsize=1 << 16)
 def text_width_cm(text: str, size_pt: float, bold: bool = False) -> float:
     """Printed width of ``text`` in Arial at ``size_pt`` points, in centimetres (non-ASCII as 0.6 em).
 
