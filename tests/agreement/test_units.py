@@ -49,6 +49,23 @@ def test_sentence_units_by_hand():
     assert data.set_aside["units where a coder applied several codes (nominal table)"] == 1
 
 
+@pytest.mark.parametrize("order", ["sorted", "shuffled"])
+def test_units_as_categories_are_the_units_as_strings(order):
+    """Transcript ids as categories (as the store reads them): the units already in order are not sorted again, units
+    out of order are; either way the units and ratings equal those of the same segments with ids as strings."""
+    segments = pd.DataFrame({"transcript_id": ["T10", "T10", "T2", "T2", "T2"], "segment_id": list("abcde"),
+                             "start": [0, 10, 0, 10, 20], "end": [10, 20, 10, 20, 30]})
+    if order == "shuffled":
+        segments = segments.iloc[[3, 0, 4, 2, 1]]
+    codings = frame([("T2", 0, 12, "X", "A"), ("T2", 11, 30, "X", "B"), ("T10", 0, 5, "X", "A"),
+                     ("T10", 12, 20, "X", "B")])
+    categories = segments.astype({"transcript_id": pd.CategoricalDtype(["T2", "T10"])})  # not in text order
+    plain = reliability_data(codings, "sentence", segments=segments)
+    found = reliability_data(codings, "sentence", segments=categories)
+    pd.testing.assert_frame_equal(found.units, plain.units)
+    assert as_lists(found.code("X")) == as_lists(plain.code("X"))
+
+
 def test_coverage_makes_units_not_coded_instead_of_missing():
     data = reliability_data(CODINGS, "sentence", segments=SEGMENTS, coverage={"B": ["T2"]})
     assert as_lists(data.code("X"))[1] == [1, 1, 0, 0]

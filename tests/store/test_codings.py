@@ -103,6 +103,24 @@ def test_coding_facts_walk_indexes_without_sorting_the_codings(tmp_path):
     project.close()
 
 
+def test_the_memos_are_found_without_reading_every_coding(tmp_path):
+    """coding_memos of named layers (as a report asks) reads the partial index of the codings with a memo (schema
+    version 9) and gives the memos."""
+    make_coded_project(tmp_path).close()
+    from mio_qual import Project
+
+    project = Project.open(next(tmp_path.rglob("mio-qual.db")).parent)
+    project.write_codings([Coding("INT02", 0, 4, "MIO.TRAIN", "cy", memo="note")], coder="cy", action="test")
+    statements: list[str] = []
+    project.store.connection.set_trace_callback(statements.append)
+    memos = store_codings.coding_memos(project.store, ["ann", "cy"])
+    project.store.connection.set_trace_callback(None)
+    assert memos["memo"].tolist() == ["note"] and len(statements) == 1
+    plan = " ".join(row[-1] for row in project.store.connection.execute("EXPLAIN QUERY PLAN " + statements[0]))
+    assert "codings_with_memo" in plan, plan
+    project.close()
+
+
 def test_layer_codings_are_the_codings_of_the_layers(tmp_path):
     """Read in runs (no transcript id or coder per row): the same codings as read_codings, in coder, transcript and
     start order, strings as categories."""

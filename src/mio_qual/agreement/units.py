@@ -394,10 +394,14 @@ def _check_segments(segments: pd.DataFrame) -> pd.DataFrame:
         raise InputError("segments lack column(s) " + ", ".join(missing), hint="columns: " + ", ".join(required))
     keep = required + (["text"] if "text" in segments.columns else [])
     seg = segments[keep].copy()
-    seg["transcript_id"] = seg["transcript_id"].astype(str)
+    ids = seg["transcript_id"]
+    seg["transcript_id"] = ids.astype(str)
     seg["start"] = seg["start"].astype(np.int64)
     seg["end"] = seg["end"].astype(np.int64)
-    seg = seg.sort_values(["transcript_id", "start", "end"], kind="stable").reset_index(drop=True)
+    if _in_order(ids, seg["start"].to_numpy(), seg["end"].to_numpy()):  # the store's units come sorted
+        seg = seg.reset_index(drop=True)
+    else:
+        seg = seg.sort_values(["transcript_id", "start", "end"], kind="stable").reset_index(drop=True)
     same = seg["transcript_id"].to_numpy()[1:] == seg["transcript_id"].to_numpy()[:-1]
     overlap = same & (seg["start"].to_numpy()[1:] < seg["end"].to_numpy()[:-1])
     if overlap.any():
@@ -408,6 +412,23 @@ def _check_segments(segments: pd.DataFrame) -> pd.DataFrame:
         i = int(np.flatnonzero((seg["end"] <= seg["start"]).to_numpy())[0])
         raise InputError(f"segment {seg['segment_id'].iloc[i]} is empty", hint="a segment needs start < end")
     return seg
+
+
+def _in_order(ids: pd.Series, start: np.ndarray, end: np.ndarray) -> bool:
+    """Whether segments already stand in the order of a sort by transcript id (as text), start and end: told from
+    the category codes of categorical ids (the store's); other ids are not checked (False)."""
+    if not isinstance(ids.dtype, pd.CategoricalDtype) or len(ids) < 2:
+        return False
+    names = np.asarray(ids.cat.categories.astype(str), dtype=object)
+    place = np.empty(len(names), dtype=np.int64)
+    place[np.argsort(names, kind="stable")] = np.arange(len(names))
+    codes = ids.cat.codes.to_numpy()
+    if (codes < 0).any():
+        return False
+    rank = place[codes]
+    later = (rank[1:] > rank[:-1]) | ((rank[1:] == rank[:-1]) & ((start[1:] > start[:-1]) | (
+        (start[1:] == start[:-1]) & (end[1:] >= end[:-1]))))
+    return bool(later.all())
 
 
 def _offsets(transcripts: Sequence[str], *frames_and_cols: tuple[pd.DataFrame, str]) -> np.ndarray:

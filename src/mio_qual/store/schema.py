@@ -290,6 +290,11 @@ MIGRATIONS: list[str] = [
     CREATE INDEX codings_by_source ON codings (coder, source_file, origin, unit, created);
     CREATE INDEX IF NOT EXISTS codings_by_layer ON codings (coder, origin, transcript_id, code);
     """,
+    # 8 -> 9: the codings that carry a memo (store/codings.py coding_memos: a report quotes them and reads their
+    # valence) found without reading every coding's row; a partial index, so codings without a memo cost nothing
+    """
+    CREATE INDEX IF NOT EXISTS codings_with_memo ON codings (coder) WHERE memo IS NOT NULL;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
