@@ -54,7 +54,7 @@ def test_methods_text_tells_what_the_project_holds(aim3) -> None:  # type: ignor
     own = project.ratings(rater=["lee", "kim"], by="clinic").pivot_table(index=["case_id", "construct"], columns="rater",
                                                             values="rating", aggfunc="first", dropna=False)
     differ = int((own["lee"].fillna("missing") != own["kim"].fillna("missing")).sum())
-    assert f"The raters differed on {differ} cells; each was decided in reconciliation." in text
+    assert f"The raters differed on {differ} clinic cells; each was decided in reconciliation." in text
     assert "excerpts of study codes linked to a construct were not used (links are opt-in)" in text
     project.set_raters_knew_outcomes(False)
     data = project.aim3_data("fidelity", rule=DistinguishRule(min_rated=3))

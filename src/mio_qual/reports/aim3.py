@@ -157,14 +157,14 @@ def aim3_methods(data: Aim3Data) -> list[str]:
         " Links are reviewed and each states why an excerpt of the study code is evidence for the construct."
         if data.links is not None else ""))
     if facts.raters:
-        text = (f"**Ratings.** {_and(facts.raters)} rated each construct per clinic on Damschroder & Lowery's "
-                f"scale ({short_citation('damschroder2013')}): -2 to +2 for valence and strength, 0 for neutral or "
+        text = (f"**Ratings.** {_and(facts.raters)} rated each construct per clinic on the scale of "
+                f"{narrative_citation('damschroder2013')}: -2 to +2 for valence and strength, 0 for neutral or "
                 "mixed influence, blank for too little evidence.")
         if facts.n_x:
             text += (f" {_n(facts.n_x, 'rating')} use X (mixed, not weighed), an extension to that scale; X is "
                      "left out of group means.")
         if len(facts.raters) >= 2:
-            text += f" The raters differed on {_n(facts.n_rating_disagreements, 'cell')}"
+            text += f" The raters differed on {_n(facts.n_rating_disagreements, 'clinic cell')}"
             unresolved = facts.n_rating_unresolved
             text += (f"; {_n(unresolved, '')} {'was' if unresolved == 1 else 'were'} not decided and "
                      f"{'is' if unresolved == 1 else 'are'} missing in the consensus ratings."
