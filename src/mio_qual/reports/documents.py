@@ -21,7 +21,7 @@ id, role and clinic only (DESIGN.md, decision 9).
 from __future__ import annotations
 
 import math
-from collections import Counter
+from collections import Counter, namedtuple
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -464,6 +464,10 @@ def themes_data(evidence: "pd.DataFrame", phrase: str, transcript_clinics: dict[
 QUOTE_CHOICE: dict[str, Any] = {"spread": ("clinic", "speaker_id"), "target": 220, "readable": (70, 420)}
 
 
+#: What :func:`write_themes` reads of each quote :func:`~mio_qual.mixed.evidence.pick_quotes` picks.
+_Quote = namedtuple("_Quote", ["text", "speaker_id", "speaker_role", "clinic", "transcript_id"])
+
+
 def quote_source(row: Any) -> str:
     """``'S05, counselor, Downtown (INT05)'``: study id, role, clinic and transcript; never a name."""
     who = row.speaker_id if isinstance(row.speaker_id, str) and row.speaker_id and ":" not in row.speaker_id \
@@ -567,7 +571,9 @@ def write_themes(b: ReportBuilder, ctx: _Context, *, level: int = 1, max_quotes:
             pinned = _analysts_words(b, words, construct, set(rows["code"].tolist()))
             for text, source in pinned[:max_quotes]:
                 b.quote(text, source)
-            for quote in pick_quotes(rows, max(max_quotes - len(pinned), 0), **QUOTE_CHOICE).itertuples(index=False):
+            picked = pick_quotes(rows, max(max_quotes - len(pinned), 0), **QUOTE_CHOICE)
+            # columns as lists, one tuple type for all (itertuples makes a new namedtuple class per call)
+            for quote in map(_Quote._make, zip(*(picked[c].tolist() for c in _Quote._fields))):
                 b.quote(quote.text, quote_source(quote))
 
 
