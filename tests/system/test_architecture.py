@@ -24,7 +24,8 @@ from helpers import REPO
 
 SRC = REPO / "src" / "mio_qual"
 
-SQL_CALL = re.compile(r"\.(execute|executemany|executescript)\(|\bcursor\(\)")
+#: A DB-API call (a matplotlib layout engine's ``LayoutEngine().execute(figure)`` is not one).
+SQL_CALL = re.compile(r"(?<!LayoutEngine\(\))\.(execute|executemany|executescript)\(|\bcursor\(\)")
 PROJECT_IMPORT = re.compile(r"^\s*(from\s+(\.+|mio_qual\.)project\b|from\s+(\.\.|mio_qual)\s+import\s+Project\b"
                             r"|import\s+mio_qual\.project\b)", re.M)
 RENDERING_IMPORT = re.compile(r"^\s*(import|from)\s+(docx|openpyxl|matplotlib)\b", re.M)
@@ -80,6 +81,11 @@ def test_analyses_do_not_render() -> None:
 ])
 def test_the_rules_see_what_they_look_for(pattern: re.Pattern, text: str) -> None:
     assert pattern.search(text)
+
+
+def test_a_chart_layout_engine_is_not_sql() -> None:
+    assert not SQL_CALL.search("    ConstrainedLayoutEngine().execute(figure)")
+    assert SQL_CALL.search("store.connection.execute(sql)") and SQL_CALL.search("engine.execute(figure)")
 
 
 # ------------------------------------------------------------------------------ the tests' layout
