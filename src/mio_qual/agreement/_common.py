@@ -44,9 +44,9 @@ def quantile(confidence: float, df: float | None = None) -> float:
 
 
 def _t(confidence: float, df: float) -> float:
-    from scipy.stats import t
+    from scipy.special import stdtrit  # what scipy.stats.t.ppf computes; importing scipy.stats costs 0.4 s and 45 MiB
 
-    return float(t.ppf(0.5 + confidence / 2.0, df))
+    return float(stdtrit(df, 0.5 + confidence / 2.0))
 
 
 def wald(value: float, se: float, confidence: float, df: float | None = None) -> tuple[float, float]:
