@@ -343,8 +343,14 @@ _BUILDERS = {"b", "builder", "ctx.builder"}
 
 
 def _writes_outside_replacing(tree: ast.AST) -> list[int]:
-    """Lines of calls that write a file but are not inside ``with replacing(...)`` or ``opened(...)``."""
+    """Lines of calls that write a file but are not inside ``with replacing(...)`` or ``opened(...)``.
+
+    A write into a name bound to ``BytesIO()`` in the module (``document.save(buffer)``) is in memory, not a file.
+    """
     bad = []
+    in_memory = {target.id for node in ast.walk(tree) if isinstance(node, ast.Assign)
+                 and isinstance(node.value, ast.Call) and ast.unparse(node.value.func) in {"BytesIO", "io.BytesIO"}
+                 for target in node.targets if isinstance(target, ast.Name)}
 
     def visit(node: ast.AST, inside: bool) -> None:
         if isinstance(node, (ast.With, ast.AsyncWith)):
@@ -358,7 +364,8 @@ def _writes_outside_replacing(tree: ast.AST) -> list[int]:
             mode = next((k.value.value for k in node.keywords if k.arg == "mode" and isinstance(k.value, ast.Constant)),
                         mode)
             if name in _WRITERS and isinstance(func, ast.Attribute) and node.args \
-                    and ast.unparse(func.value) not in _BUILDERS:  # a method given a path
+                    and ast.unparse(func.value) not in _BUILDERS \
+                    and not (isinstance(node.args[0], ast.Name) and node.args[0].id in in_memory):  # given a path
                 bad.append(node.lineno)
             elif name in {"open", "ZipFile"} and isinstance(mode, str) and any(m in mode for m in "wax+"):
                 bad.append(node.lineno)
@@ -376,6 +383,8 @@ def test_every_file_mio_qual_writes_goes_through_atomicio():
     caught = ast.parse("from pathlib import Path\nPath('a').write_text('x')\nwith open('b', 'wb') as f: pass\n"
                        "with replacing('c') as t:\n    t.write_text('x')\n    open(t, 'w')\n")
     assert _writes_outside_replacing(caught) == [2, 3]  # the check sees a write, and a write inside replacing is fine
+    memory = ast.parse("import io\nbuffer = io.BytesIO()\ndocument.save(buffer)\ndocument.save(path)\n")
+    assert _writes_outside_replacing(memory) == [4]  # saving into a BytesIO writes no file
     # the repository's sources: an installed wheel also holds transcripts_sample/, the scripts that built the
     # bundled sample, which mio-qual never runs
     source = Path(__file__).resolve().parents[2] / "src" / "mio_qual"
