@@ -43,7 +43,7 @@ def test_table_rows_match_the_coefficients_on_the_same_data():
     assert pooled["cohen_kappa"] == pytest.approx(cohen_kappa(stacked).value)
     t1 = table[(table["level"] == "transcript") & (table["transcript_id"] == "T1")].iloc[0]
     assert t1["percent_agreement"] == pytest.approx(percent_agreement(stacked[:, [0, 1, 2, 4, 5, 6]]).value)
-    assert set(table["flag"]) <= {"reliable", "tentative", "unreliable", ""}
+    assert set(table["flag"]) <= {"reliable", "tentative", "unreliable", "too rare", ""}
     assert table["flag_convention"].iloc[0].startswith("krippendorff_alpha; Krippendorff (2004")
 
 
@@ -173,3 +173,28 @@ def test_disagreements_are_private_by_default(coded_project):
     assert not any(t.startswith(("R:", "I:")) for t in frame["text"])      # label left out of turn text
     shown = coded_project.disagreements(["ann", "bob"], unit="turn", redact=False)
     assert "speaker" in shown.columns
+
+
+def test_a_code_too_rare_to_assess_is_flagged_so_never_reliable():
+    # 60 sentences; both coders put R on the same 2 (alpha 1: "reliable" by the value alone) and C on the
+    # same 6 with one more by B (alpha .92): R is coded in 2 units on average, fewer than MIN_CODED_UNITS
+    from mio_qual.agreement.rarity import MIN_CODED_UNITS
+
+    rows, segments = [], []
+    for i in range(60):
+        segments.append(("T1", f"s{i}", 10 * i, 10 * i + 10))
+    for coder in ("A", "B"):
+        rows += [("T1", 10 * i, 10 * i + 5, "R", coder) for i in (3, 40)]
+        rows += [("T1", 10 * i, 10 * i + 5, "C", coder) for i in range(10, 16)]
+    rows.append(("T1", 10 * 20, 10 * 20 + 5, "C", "B"))
+    codings = pd.DataFrame(rows, columns=["transcript_id", "start", "end", "code", "coder"])
+    segs = pd.DataFrame(segments, columns=["transcript_id", "segment_id", "start", "end"])
+    table = agreement_table(reliability_data(codings, "sentence", segments=segs)).set_index("code")
+    assert table.loc["R", "krippendorff_alpha"] == pytest.approx(1.0)
+    assert table.loc["R", "prevalence"] * table.loc["R", "n_units"] == pytest.approx(2)
+    assert 2 < MIN_CODED_UNITS
+    assert table.loc["R", "flag"] == "too rare"
+    assert table.loc["C", "prevalence"] * table.loc["C", "n_units"] == pytest.approx(6.5)
+    assert table.loc["C", "flag"] == flag(table.loc["C", "krippendorff_alpha"]) == "reliable"
+    assert table.loc[POOLED, "flag"] != "too rare"       # pooled rows read the value
+    assert "too rare: a code coded in fewer than 5 units" in table["flag_convention"].iloc[0]

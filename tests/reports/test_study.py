@@ -165,3 +165,31 @@ def test_running_text_follows_one_number_style(tmp_path) -> None:
     assert re.findall(r"\b(?:ten|eleven|twelve) " + counted, prose, flags=re.I) == []
     assert [s for s in re.findall(r"(?:^|[.!?] )(\d[^.]{0,30})", prose, flags=re.M) if not s.startswith("241)")] == []
     project.close()
+
+
+def test_a_code_too_rare_to_assess_is_not_counted_reliable(tmp_path) -> None:
+    """New-user walk: a code coded in two sentences (alpha 1) was "reliable" in the Reliability paragraph while
+    the Limitations called it too rare for an interval."""
+    from mio_qual.agreement.report import agreement_table
+    from mio_qual.agreement.units import reliability_data
+    from mio_qual.reports.documents import AgreementData, agreement_results
+
+    rows = []
+    for coder in ("A", "B"):
+        rows += [("T1", 10 * i, 10 * i + 5, "R", coder) for i in (3, 40)]          # 2 units, alpha 1
+        rows += [("T1", 10 * i, 10 * i + 5, "C", coder) for i in range(10, 16)]    # 6 units, alpha 1
+    codings = pd.DataFrame(rows, columns=["transcript_id", "start", "end", "code", "coder"])
+    segments = pd.DataFrame([("T1", f"s{i}", 10 * i, 10 * i + 10) for i in range(60)],
+                            columns=["transcript_id", "segment_id", "start", "end"])
+    table = agreement_table(reliability_data(codings, "sentence", segments=segments))
+    data = AgreementData(coders=["A", "B"], unit="sentence", table=table, disagreements=pd.DataFrame())
+    text = agreement_results(data)
+    assert ("Of two codes, one reached the reliable level, none the tentative level and none fell below it;"
+            " one was too rare to assess (fewer than 5 units coded).") in text
+    project = make_study(tmp_path / "study")
+    inputs = project._report_inputs((), constructs=project.constructs())
+    sentences = limitations(inputs, data, [])
+    assert any(s.startswith("Too rare in the coded units for an interval of agreement") and ": one code," in s
+               for s in sentences)
+    assert not any(s.startswith("Agreement fell below the tentative level") for s in sentences)
+    project.close()

@@ -24,6 +24,7 @@ from .conger import conger_kappa
 from .diagnostics import prevalence_bias
 from .gwet import gwet_ac1
 from .kappa import brennan_prediger, cohen_kappa, fleiss_kappa, pabak, percent_agreement, scott_pi
+from .rarity import MIN_CODED_UNITS, TOO_RARE, too_rare
 from .results import Agreement
 from .units import CodeRatings, UnitData
 
@@ -346,7 +347,8 @@ def agreement_table(
         ``unit``, ``n_units``, ``n_set_aside``, ``prevalence`` (the coders' mean share of units coded),
         each statistic with ``_ci_low``, ``_ci_high`` and ``_se``, ``prevalence_index`` and
         ``bias_index`` (two coders),
-        ``flag``, ``flag_convention``, ``set_aside`` (what was left out and why) and ``note``.
+        ``flag`` (``"too rare"`` for a code coded in fewer than :data:`MIN_CODED_UNITS` units on
+        average over the coders), ``flag_convention``, ``set_aside`` (what was left out and why) and ``note``.
     """
     n_coders = len(data.coders)
     chosen = _check_stats(stats, n_coders)
@@ -421,7 +423,12 @@ def agreement_table(
                                     "computed (add it to the statistics)")
     else:
         frame["flag"] = [flag(v, thresholds) for v in frame[flag_on]]
-        frame["flag_convention"] = f"{flag_on}; {convention_text}"
+        if "prevalence" in frame.columns:   # a code too rare to assess is never called reliable (nor unreliable)
+            rare = [level == "code" and too_rare(p, n)
+                    for level, p, n in zip(frame["level"], frame["prevalence"], frame["n_units"])]
+            frame.loc[rare, "flag"] = TOO_RARE
+        frame["flag_convention"] = (f"{flag_on}; {convention_text}; {TOO_RARE}: a code coded in fewer than"
+                                    f" {MIN_CODED_UNITS} units on average over the coders, whatever its value")
     first = ["level", "code", "transcript_id", "unit", "n_units", "n_set_aside", "prevalence"]
     stat_cols = [c for s in chosen for c in (s, f"{s}_ci_low", f"{s}_ci_high", f"{s}_se")]
     rest = [c for c in ("prevalence_index", "bias_index", "flag", "flag_convention", "set_aside", "note")

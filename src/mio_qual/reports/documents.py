@@ -861,7 +861,8 @@ def agreement_method(data: AgreementData) -> str:
     flag_stat = convention.split(";", 1)[0].strip() if convention else ""
     text += (f" Each code is flagged against Krippendorff's (2004, p. 241) convention applied to"
              f" {STAT_LABELS.get(flag_stat, flag_stat or 'alpha')}: at least 0.800 reliable, 0.667 to 0.800"
-             " tentative, below 0.667 unreliable.")
+             " tentative, below 0.667 unreliable; a code coded in fewer than"
+             f" {m.number(MIN_CODED_UNITS)} units on average over the coders is flagged too rare, whatever its value.")
     if "prevalence_index" in data.table.columns:
         text += (" Because chance-corrected coefficients are low for rare codes even when coders rarely disagree,"
                  " each code's prevalence is shown beside them.")
@@ -895,7 +896,10 @@ def agreement_results(data: AgreementData) -> str:
         parts.append(f"Of {m.number(len(codes), 'code')}, {word(counts.get('reliable', 0))} reached the reliable level,"
                      f" {word(counts.get('tentative', 0))} the tentative level and {word(counts.get('unreliable', 0))}"
                      " fell below it"
-                     + (f"; {m.number(counts.get('', 0))} could not be assessed" if counts.get("", 0) else "") + ".")
+                     + (f"; {m.number(counts.get('', 0))} could not be assessed" if counts.get("", 0) else "")
+                     + (f"; {m.number(counts.get(TOO_RARE, 0))} {'was' if counts.get(TOO_RARE, 0) == 1 else 'were'}"
+                        f" too rare to assess (fewer than {MIN_CODED_UNITS} units coded)"
+                        if counts.get(TOO_RARE, 0) else "") + ".")
     if "prevalence" in codes.columns and len(codes):
         median = float(codes["prevalence"].median())
         parts.append(f"The median code was applied to {median:.1%} of units.")
@@ -903,8 +907,9 @@ def agreement_results(data: AgreementData) -> str:
 
 
 #: Fewer coded units than this (on average over the coders) and a code's interval is not shown: the large-sample
-#: approximation behind an analytic interval does not hold, and a bootstrap of so few barely varies.
-MIN_CODED_UNITS = 5
+#: approximation behind an analytic interval does not hold, and a bootstrap of so few barely varies. The same
+#: bound flags the code "too rare" in the agreement table (:mod:`mio_qual.agreement.rarity`).
+from ..agreement.rarity import MIN_CODED_UNITS, TOO_RARE  # noqa: E402
 
 
 def interval_meaningful(row: Mapping[str, Any], stat: str) -> bool | None:
@@ -997,7 +1002,8 @@ def write_agreement(b: ReportBuilder, ctx: _Context, data: AgreementData | str, 
     table = _code_table(data, info.name, info.order_key)
     note = ("Codes in CFIR order. Prevalence: share of units coded with the code, averaged over the coders (the"
             " share of all their ratings that apply it). Flag: Krippendorff's"
-            " (2004) convention (reliable at least 0.800, tentative 0.667 to 0.800). Rows in parentheses pool every"
+            " (2004) convention (reliable at least 0.800, tentative 0.667 to 0.800); too rare: fewer than"
+            f" {MIN_CODED_UNITS} units coded on average, whatever the value. Rows in parentheses pool every"
             " code.")
     if table.astype(str).apply(lambda column: column.str.contains("no\u00a0interval", regex=False)).any().any():
         note += " " + INTERVAL_NOTE

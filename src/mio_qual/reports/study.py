@@ -170,7 +170,8 @@ def limitations(inputs: ReportInputs, data: AgreementData | str, evaluations: li
                            " themes resting on those codes are less certain than the others.")
         from .documents import MIN_CODED_UNITS, interval_meaningful
 
-        rare = sum(interval_meaningful(row, data.main_stat) is False for row in codes.to_dict("records"))
+        rare = sum(row.get("flag") == "too rare" or interval_meaningful(row, data.main_stat) is False
+                   for row in codes.to_dict("records"))
         if rare:
             out.append(f"Too rare in the coded units for an interval of agreement (fewer than {MIN_CODED_UNITS} units"
                        f" coded on average over the coders, or an interval that rounds to a point): {m.number(rare, 'code')}, whose coefficients"
