@@ -193,3 +193,24 @@ def test_a_code_too_rare_to_assess_is_not_counted_reliable(tmp_path) -> None:
                for s in sentences)
     assert not any(s.startswith("Agreement fell below the tentative level") for s in sentences)
     project.close()
+
+
+def test_speakers_without_a_role_are_counted_in_the_plural(tmp_path) -> None:
+    """New-user walk: "by role: two role not recordeds"."""
+    from mio_qual.coding import Coding
+
+    project = make_study(tmp_path / "study")
+    third = tmp_path / "T03.txt"
+    third.write_text("Our room is far too small. The room is shared with billing.\n", encoding="utf-8")  # no turns
+    project.import_transcripts([third])
+    text = project.text("T03")
+    rows = [Coding("T03", text.index(s), text.index(s) + len(s), "IS.J2", coder)
+            for s in ("Our room is far too small.", "The room is shared with billing.") for coder in ("jordan", "casey")]
+    for coder in ("jordan", "casey"):
+        project.write_codings([r for r in rows if r.coder == coder], coder=coder, source_file=f"{coder}-T03.xlsx")
+    result = themes_report(project._report_inputs((), themes=project._themes_data(None),
+                                                  constructs=project.constructs()),
+                           tmp_path / "themes.docx", max_quotes=2, charts=False)
+    prose = "\n".join(p.text for p in docx.Document(str(result.path)).paragraphs)
+    assert "roles not recorded" in prose and "role not recordeds" not in prose
+    project.close()

@@ -566,7 +566,8 @@ def write_themes(b: ReportBuilder, ctx: _Context, *, level: int = 1, max_quotes:
             if via_codes:
                 sentence += f"; including excerpts coded {m.join_words(via_codes)}"
             roles = Counter(rows["role_label"].tolist())
-            sentence += "; by role: " + ", ".join(m.number(n, str(role)) for role, n in roles.most_common())
+            sentence += "; by role: " + ", ".join(m.number(n, str(role), "roles not recorded" if role == m.role_label(None)
+                                                           else None) for role, n in roles.most_common())
             b.paragraph(sentence + ".", keep_with_next=True)
             pinned = _analysts_words(b, words, construct, set(rows["code"].tolist()))
             for text, source in pinned[:max_quotes]:
