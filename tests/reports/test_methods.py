@@ -99,3 +99,14 @@ def test_construct_ratings_methods_describe_each_kind_of_case_apart() -> None:
     rows.append(("kim", "clinic", "c3", "A", "X", "ratings.csv"))
     assert "One rating use X (mixed, not weighed), an extension to the published scale" in describe_ratings(
         ProjectFacts(ratings=rows))[0]
+
+
+def test_one_unit_set_aside_is_counted_in_the_singular() -> None:
+    """New-user walk: "one units where a coder applied several codes" in the agreement methods."""
+    from mio_qual.reports.methods import agreement_conventions
+
+    text = agreement_conventions(["gwet_ac1"], set_aside={
+        "units where a coder applied several codes (nominal table)": 1, "units seen by fewer than two coders": 13,
+        "transcript(s) ben did not see": 1})
+    assert ("Left out before the analysis: one unit where a coder applied several codes (nominal table); 13 units"
+            " seen by fewer than two coders; one transcript ben did not see.") in text

@@ -65,10 +65,22 @@ def opening(n: int, noun: str = "", plural: str | None = None) -> str:
 
 def _counted(count: float, what: str) -> str:
     """``_counted(1, "transcript(s) blake did not see")`` -> ``'one transcript blake did not see'`` (a count as
-    :func:`number` writes it; ``(s)`` settled by the count; a fraction stays a numeral)."""
+    :func:`number` writes it; ``(s)`` settled by the count, and a leading plural made singular for one; a fraction
+    stays a numeral).
+
+    Examples
+    --------
+    >>> _counted(1, "units where a coder applied several codes"), _counted(2, "units where a coder applied it")
+    ('one unit where a coder applied several codes', 'two units where a coder applied it')
+    """
     whole = float(count).is_integer()
     text = number(int(count)) if whole else f"{count:g}"
-    return f"{text} {what.replace('(s)', '' if whole and int(count) == 1 else 's')}"
+    one = whole and int(count) == 1
+    if one and "(s)" not in what:   # the reasons name plurals: "units where ..." -> "one unit where ..."
+        first, _, rest = what.partition(" ")
+        if first.endswith("s") and not first.endswith("ss"):
+            what = " ".join(w for w in (first[:-1], rest) if w)
+    return f"{text} {what.replace('(s)', '' if one else 's')}"
 
 
 def _plural(noun: str) -> str:
