@@ -227,3 +227,18 @@ def test_an_atlas_ti_26_archive_whose_qde_is_named_after_the_project(tmp_path: P
     assert sorted(u.get("name") for u in root.iter(f"{ns}User")) == ["Coder A", "Coder B"]
     assert {c.get("guid"): c.get("name") for c in root.iter(f"{ns}Code")} == {
         "CCCCCCCC-0000-0000-0000-000000000001": "hello", "CCCCCCCC-0000-0000-0000-000000000002": "test"}
+
+
+def test_a_reconciliation_sheet_note_counts_one_row_in_the_singular() -> None:
+    """New-user walk: "1 rows undecided"."""
+    from types import SimpleNamespace
+
+    from mio_qual.coding.importing import CodingImport
+
+    done = CodingImport()
+    decision = SimpleNamespace(file="rec/decided.xlsx", into="reconciled", inserted=3, removed=0, decided=1,
+                               undecided=1)
+    more = SimpleNamespace(file="rec/other.xlsx", into="reconciled", inserted=0, removed=0, decided=4, undecided=0)
+    done.add_sheets(SimpleNamespace(files=[], inserted=0, removed=0, skipped=[], unchanged=0, warnings=[],
+                                    decisions=[decision, more]))
+    assert done.notes == ["decided.xlsx: 1 decision, 1 row undecided", "other.xlsx: 4 decisions, 0 rows undecided"]

@@ -184,7 +184,7 @@ def test_a_new_user_walks_the_readme_on_their_own_files(tmp_path: Path) -> None:
     decisions = {(r[0], r[1]): "keep A" for r in rows[1:]}  # the first row stays undecided
     _fill_rows(rec, "decisions", "decision", decisions, ("id", "transcript"))
     _out, err = mio("coding", "import", rec, *codebooks)
-    assert f"{len(rows) - 1} decisions, 1 rows undecided" in err
+    assert f"{len(rows) - 1} decisions, 1 row undecided" in err
 
     # construct ratings: two raters, one disagreement the team leaves blank at first
     mio("ratings", "worksheet", "--rater", "rowan", "--rater", "sasha", "--construct", "IS.J2", "--construct",

@@ -77,8 +77,9 @@ class CodingImport:
         for decision in done.decisions:
             self._add([{"file": decision.file, "coder": decision.into, "codings": decision.inserted,
                         "removed": decision.removed}], decision.inserted, decision.removed)
-            self.notes.append(f"{Path(decision.file).name}: {decision.decided} decisions, "
-                              f"{decision.undecided} rows undecided")
+            self.notes.append(f"{Path(decision.file).name}: {decision.decided} decision"
+                              f"{'' if decision.decided == 1 else 's'}, {decision.undecided} row"
+                              f"{'' if decision.undecided == 1 else 's'} undecided")
 
     def add_qdpx(self, path: Path, done: "RefiImportResult") -> None:
         """Count what an import of one ``.qdpx`` file did."""
