@@ -324,3 +324,18 @@ def test_rating_agreement_equals_independent_implementations(seed: int) -> None:
         labels = wide[[a, b]].dropna()
         assert table.loc[("percent_agreement", f"{a} & {b}"), "value"] == \
             pytest.approx(float((labels[a] == labels[b]).mean()), abs=1e-15)
+
+
+def test_rating_agreement_notes_name_x_only_when_a_rater_gave_it() -> None:
+    """New-user walk: the notes said "X (mixed) counted as a category" for worksheets that never offered X."""
+    import pandas as pd
+
+    from mio_qual.mixed.ratings import rating_agreement
+
+    plain = pd.DataFrame({"case_id": ["north", "north", "west", "west"], "construct": ["IS.J2"] * 4,
+                          "rater": ["kim", "lee"] * 2, "rating": ["+2", "+1", "-1", None]})
+    notes = " ".join(rating_agreement(plain, ["kim", "lee"])["note"])
+    assert "X" not in notes and "missing ratings left out" in notes
+    mixed = plain.assign(rating=["+2", "X", "-1", None])
+    notes = " ".join(rating_agreement(mixed, ["kim", "lee"])["note"])
+    assert "X (mixed) counted as a category" in notes and "X (mixed) and missing ratings left out" in notes

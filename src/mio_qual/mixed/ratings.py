@@ -400,23 +400,25 @@ def rating_agreement(frame: "pd.DataFrame", names: Sequence[str], by: str = "cli
     numeric = np.array([[score(v) for v in wide[name]] for name in names], dtype=float)
     labels = np.array([[v if v is not None else None for v in wide[name]] for name in names], dtype=object)
     rows = []
+    # X (mixed) is an opt-in rating (--mixed-x): the notes speak of it only when a rater gave it
+    mixed = any(v == "X" for v in labels.ravel())
+    left_out = "X (mixed) and missing ratings left out" if mixed else "missing ratings left out"
 
     def add(statistic: str, who: Sequence[str], result: Any, note: str = "") -> None:
         rows.append({"statistic": statistic, "raters": " & ".join(who), "value": result.value, "se": result.se,
                      "ci_low": result.ci_low, "ci_high": result.ci_high, "n_units": result.n_units,
                      "note": "; ".join(x for x in (result.note, note) if x), "source": result.source})
 
-    add("krippendorff_alpha_ordinal", names, krippendorff_alpha(numeric, level="ordinal"),
-        "X (mixed) and missing ratings left out")
+    add("krippendorff_alpha_ordinal", names, krippendorff_alpha(numeric, level="ordinal"), left_out)
     add("krippendorff_alpha_nominal", names,
-        krippendorff_alpha(labels, level="nominal", categories=list(RATINGS)), "X (mixed) counted as a category")
+        krippendorff_alpha(labels, level="nominal", categories=list(RATINGS)),
+        "X (mixed) counted as a category" if mixed else "")
     scale = [float(v) for v in (-2, -1, 0, 1, 2)]
     for a, b in combinations(range(len(names)), 2):
         pair = [names[a], names[b]]
-        add("cohen_kappa_linear", pair, cohen_kappa(numeric[[a, b]], weights="linear", categories=scale),
-            "X (mixed) and missing ratings left out")
+        add("cohen_kappa_linear", pair, cohen_kappa(numeric[[a, b]], weights="linear", categories=scale), left_out)
         add("percent_agreement", pair, percent_agreement(labels[[a, b]], categories=list(RATINGS)),
-            "exact agreement; X counted as a value")
+            "exact agreement; X counted as a value" if mixed else "exact agreement")
         both = ~np.isnan(numeric[a]) & ~np.isnan(numeric[b])
         within = np.abs(numeric[a][both] - numeric[b][both]) <= 1
         rows.append({"statistic": "within_one_point", "raters": " & ".join(pair),

@@ -1281,7 +1281,8 @@ def _rating_agreement_table(b: ReportBuilder, table: "pd.DataFrame | None", by: 
     b.table(frame, f"Agreement between the raters on construct ratings per {by} (units: {by} x construct)",
             number_format={"Value": "{:.2f}"},
             note="Ordinal statistics leave out X (mixed) and missing ratings; the nominal alpha and exact agreement"
-                 " count X as a rating of its own.")
+                 " count X as a rating of its own." if table["note"].astype(str).str.contains("X (mixed)", regex=False).any()
+                 else "Ordinal statistics leave out missing ratings.")
 
 
 def joint_report(inputs: ReportInputs, path: str | Path, *, charts: bool = True, export: bool = True,
