@@ -30,14 +30,17 @@ def codebook() -> None:
     "sources",
     multiple=True,
     metavar="NAME|FILE",
-    help="List the codes of this codebook (repeat to combine). Without it: the bundled codebooks.",
+    help="List the codes of this codebook (repeat to combine). Without it: the project's codebook when in a project"
+         " that chose one (`codebook use`), else the bundled codebooks.",
 )
+@click.option("--bundled", is_flag=True, help="List the bundled codebooks, even in a project that chose its own.")
 @format_option("table", "csv", "json", extra=("tree",))
-def list_cmd(sources: tuple[str, ...], fmt: str) -> None:
-    """List the bundled codebooks, or the codes of the ones named with --codebook."""
+def list_cmd(sources: tuple[str, ...], bundled: bool, fmt: str) -> None:
+    """List the codes of the project's codebook or of the ones named with --codebook; else the bundled codebooks."""
     from ..codebook import bundled_overview, load_codebooks
 
-    if not sources:
+    chosen = None if sources or bundled else _project_codebook()
+    if not sources and chosen is None:
         rows = bundled_overview()
         if fmt == "json":
             print_json(rows)
@@ -59,7 +62,7 @@ def list_cmd(sources: tuple[str, ...], fmt: str) -> None:
             console().print(table)
         return
 
-    cb = load_codebooks(list(sources))
+    cb = chosen or load_codebooks(list(sources))
     if fmt == "json":
         print_json([c.to_dict() for c in cb])
         return
