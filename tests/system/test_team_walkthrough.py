@@ -195,7 +195,7 @@ def test_two_sites_code_one_shared_project(cluster, tmp_path: Path) -> None:  # 
         row[6].value = "keep A" if row[4].value else "keep B"
     book.save(lead / "reconcile" / "decided.xlsx")
     _, err = run("--project", "trial-lead", "coding", "import", "reconcile/decided.xlsx", cwd=lead)
-    assert f"{len(decided)} decisions, 0 rows undecided" in err
+    assert f"{len(decided)} decision{'' if len(decided) == 1 else 's'}, 0 rows undecided" in err
     run("--project", "trial-lead", "team", "release", "rowan", "sage", cwd=lead)
     out, _ = run("--project", "trial-sage", "coding", "list", "--format", "csv", cwd=birch)
     assert sorted(line.split(",")[0] for line in out.splitlines()[1:]) == ["rowan", "sage"]
