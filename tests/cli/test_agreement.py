@@ -136,3 +136,16 @@ def test_the_old_option_names_still_work_with_a_warning(coded_project):
         assert f"{old_name} is an old name of {new_name}" in old.stderr
     assert "old name" not in new.stderr
     assert "--stat " not in CliRunner().invoke(_group, ["agreement", "--help"]).output  # hidden from --help
+
+
+def test_the_screen_prints_no_interval_for_a_code_too_rare_to_assess():
+    """New-user walk: "kappa 95% CI -0.00 to 0.00" beside a code coded in one sentence (the Word table says no interval)."""
+    import pandas as pd
+
+    from mio_qual.cli.agreement import _compact
+
+    table = pd.DataFrame({"level": ["code", "code"], "code": ["RARE", "COMMON"], "n_units": [60.0, 60.0],
+                          "prevalence": [1 / 120, 0.2], "percent_agreement": [0.983, 0.95],
+                          "cohen_kappa": [0.0, 0.8], "cohen_kappa_ci_low": [-0.001, 0.6],
+                          "cohen_kappa_ci_high": [0.001, 0.95], "flag": ["too rare", "reliable"]})
+    assert _compact(table)["kappa 95% CI"].tolist() == ["", "0.60 to 0.95"]

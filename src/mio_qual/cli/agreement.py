@@ -134,8 +134,9 @@ def _compact(table: Any) -> Any:
     compact = rows[[c for c in keep if c in rows.columns]].rename(columns=keep)
     if "cohen_kappa_ci_low" in rows.columns:
         compact.insert(compact.columns.get_loc("kappa") + 1, "kappa 95% CI",
-                       [f"{lo:.2f} to {hi:.2f}" if lo == lo and hi == hi else ""
-                        for lo, hi in zip(rows["cohen_kappa_ci_low"], rows["cohen_kappa_ci_high"])])
+                       [f"{lo:.2f} to {hi:.2f}" if lo == lo and hi == hi and flag != "too rare" else ""
+                        for lo, hi, flag in zip(rows["cohen_kappa_ci_low"], rows["cohen_kappa_ci_high"],
+                                                rows["flag"] if "flag" in rows.columns else [""] * len(rows))])
     if "flag" in rows.columns:
         compact["flag"] = rows["flag"]
     compact.attrs = dict(table.attrs)
