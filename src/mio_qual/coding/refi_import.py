@@ -35,7 +35,10 @@ What lands where
   overwritten; a differing value is reported as a warning. Codes applied to a whole source
   become codings of the whole text. Notes other than selection memos (free notes, notes on
   codes, on whole sources and on the project) are kept with what they are attached to and
-  exported back. Picture/PDF/audio/video sources are reported, not imported.
+  exported back; a note tied to a range of its source (an annotation: a ``Note`` with its own
+  ``PlainTextSelection``) keeps that range, carried onto the stored text as selections are.
+  Variables keep their GUIDs and descriptions, the project its own ``Description``.
+* **The same file again** changes nothing and writes nothing (``RefiImportResult.unchanged``). Picture/PDF/audio/video sources are reported, not imported.
 
 Safety: the archive is opened with :func:`mio_qual.safezip.open_zip` and read member by member
 with a size bound; ``project.qde`` is parsed with :mod:`mio_qual.xmlsafe` (hardened lxml: no entities, no
