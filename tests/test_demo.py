@@ -146,6 +146,15 @@ def test_demo_exercises_aim3(demo):
     text = "\n".join(p.text for p in study.paragraphs)
     assert "21 counselors are joined to their interviews" in text
     assert "numbering of the ICS is assumed" in text
+    # Aim 3 rests on the same evidence as the themes sections: the reviewed study-code links, counted from the project
+    from mio_qual import Project
+
+    with Project.open(out / "project") as project:
+        links = project.construct_links(True)
+    reviewed = int(links["reviewed"].sum())
+    assert 0 < reviewed <= len(links)
+    assert f"excerpts of {len(links)} study-code links ({reviewed} reviewed with a stated reason)" in text
+    assert "were not used (links are opt-in)" not in text
 
 
 def test_no_roster_name_in_any_demo_output(demo):
@@ -175,3 +184,27 @@ def test_demo_refuses_to_overwrite(demo):
     again = CliRunner().invoke(_group, ["demo", "--out", str(out)])
     assert again.exit_code != 0
     assert "already holds a demo" in str(again.exception) + again.output
+
+
+def test_project_facts_lets_an_unexpected_rating_agreement_error_through(demo, monkeypatch):
+    """Only 'fewer than two raters of this kind' leaves the raters' agreement out of the methods; any other error
+    is a fault to see, not a paragraph quietly without its numbers."""
+    from mio_qual import Project
+    from mio_qual.errors import InputError
+
+    out, _ = demo
+    with Project.open(out / "project") as project:
+        assert project.project_facts().rating_agreement is not None  # the demo has two raters
+
+        def fails(self, *args, **kwargs):
+            raise RuntimeError("a fault in the computation")
+
+        monkeypatch.setattr(type(project), "rating_agreement", fails)
+        with pytest.raises(RuntimeError):
+            project.project_facts()
+
+        def too_few(self, *args, **kwargs):
+            raise InputError("agreement needs two or more raters")
+
+        monkeypatch.setattr(type(project), "rating_agreement", too_few)
+        assert project.project_facts().rating_agreement is None

@@ -136,6 +136,7 @@ class ReportsMixin(ProjectBase):
         -------
         ProjectFacts
         """
+        from ..errors import InputError
         from ..reports.methods import rating_raters
 
         facts = store_summary.project_facts(self.store, self._coding_facts())
@@ -145,7 +146,7 @@ class ReportsMixin(ProjectBase):
             for kind in kinds:   # clinic and agency ratings are different units: one table each, never pooled
                 try:
                     frames.append(self.rating_agreement(raters, by=kind).assign(kind=kind))  # type: ignore[attr-defined]
-                except Exception:  # noqa: BLE001 - the methods paragraph stays true without the numbers
+                except InputError:  # fewer than two raters of this kind: the methods paragraph says so without numbers
                     continue
             if frames:
                 import pandas as pd
@@ -594,7 +595,8 @@ class ReportsMixin(ProjectBase):
             aim3 = None
             if store_summary.ratings_count(self.store):
                 try:
-                    aim3 = self.aim3_data(outcome, fit=fit)  # type: ignore[attr-defined]
+                    # the same evidence as the themes sections: study codes rolled up through the reviewed links
+                    aim3 = self.aim3_data(outcome, fit=fit, links=True)  # type: ignore[attr-defined]
                 except InputError:
                     aim3 = None  # the joint displays stand for Aim 3, each saying what it lacks
             info = self.constructs()  # type: ignore[attr-defined]  (read once: the themes use it too)
