@@ -148,6 +148,20 @@ def test_set_aside_column_names_the_reasons():
     assert chars["note"].str.contains("not independent").all()
 
 
+def test_set_aside_notes_agree_in_number_with_their_count():
+    from mio_qual.agreement.report import agreement_result
+
+    data = reliability_data(CODINGS.iloc[:5], "sentence", segments=SEGMENTS)
+    table = agreement_table(data, by_transcript=False)
+    table.attrs["set_aside"] = {"units seen by fewer than two coders": 1.0,
+                                "transcript(s) B did not see under the seen rule (T2)": 1.0,
+                                "units where a coder applied several codes (nominal table)": 3.0}
+    notes = [n for n in agreement_result(table, ["A", "B"], "sentence").tables[0].notes if n.startswith("set aside")]
+    assert notes == ["set aside: 1 unit seen by fewer than two coders",
+                     "set aside: 1 transcript B did not see under the seen rule (T2)",
+                     "set aside: 3 units where a coder applied several codes (nominal table)"]
+
+
 def test_project_seen_rule_and_docx(coded_project, tmp_path):
     # bob coded nothing in INT02 with MIO.SUPV, but coded INT02: both saw both transcripts either way
     table = coded_project.agreement(["ann", "bob"], unit="transcript", seen="any", by_transcript=False)

@@ -485,6 +485,7 @@ def agreement_result(table: pd.DataFrame, coders: Sequence[str], unit: str) -> "
     table of the same agreement say the same thing.
     """
     from ..result import Result, Table
+    from ..text import counted
 
     notes = []
     convention = next((c for c in table.get("flag_convention", []) if isinstance(c, str) and c), "")
@@ -493,7 +494,7 @@ def agreement_result(table: pd.DataFrame, coders: Sequence[str], unit: str) -> "
     if table.attrs.get("seen_rule"):
         notes.append(f"seen: {table.attrs['seen_rule']}")
     for reason, count in (table.attrs.get("set_aside") or {}).items():
-        notes.append(f"set aside: {count:g} {reason}")
+        notes.append(f"set aside: {counted(count, reason)}")  # "1 unit ...", never "1 units ..."
     title = f"Agreement of {', '.join(coders)} by {unit}"
     return Result("agreement", [Table(table, title=title, notes=notes, sheet="agreement")], title=title,
                   data={"coders": list(coders), "unit": unit})

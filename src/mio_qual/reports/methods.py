@@ -73,14 +73,10 @@ def _counted(count: float, what: str) -> str:
     >>> _counted(1, "units where a coder applied several codes"), _counted(2, "units where a coder applied it")
     ('one unit where a coder applied several codes', 'two units where a coder applied it')
     """
+    from ..text import counted
+
     whole = float(count).is_integer()
-    text = number(int(count)) if whole else f"{count:g}"
-    one = whole and int(count) == 1
-    if one and "(s)" not in what:   # the reasons name plurals: "units where ..." -> "one unit where ..."
-        first, _, rest = what.partition(" ")
-        if first.endswith("s") and not first.endswith("ss"):
-            what = " ".join(w for w in (first[:-1], rest) if w)
-    return f"{text} {what.replace('(s)', '' if one else 's')}"
+    return counted(count, what, numeral=number(int(count)) if whole else None)
 
 
 def _plural(noun: str) -> str:
