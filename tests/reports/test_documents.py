@@ -248,3 +248,31 @@ def test_prevalence_and_the_rare_code_rule_say_what_is_computed() -> None:
     assert interval_meaningful({**base, "prevalence": 5 / 2794}, "cohen_kappa") is True     # (4 + 6) / 2
     assert interval_meaningful({**base, "prevalence": 4.6 / 2794}, "cohen_kappa") is False  # was rounded up to 5
     assert "(on average over the coders)" in INTERVAL_NOTE
+
+
+def test_codebook_titles_are_not_lost_for_the_process_after_one_failure(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the titles of the stored codebooks were cached as {} after any exception, for every later report of the
+    # process; now an InputError (a codebook not bundled) gives {} for this call only, and a bug surfaces
+    import mio_qual.codebook as codebook
+    from mio_qual.errors import InputError
+    from mio_qual.reports import documents
+
+    real = codebook.load_codebooks
+    calls: list[str] = []
+
+    def flaky(names):  # type: ignore[no-untyped-def]
+        calls.append("call")
+        if len(calls) == 1:
+            raise InputError("cannot read the codebook for now")
+        return real(names)
+
+    documents._codebook_infos_cached.cache_clear()
+    monkeypatch.setattr(codebook, "load_codebooks", flaky)
+    assert documents._codebook_infos(("mio",)) == {}
+    infos = documents._codebook_infos(("mio",))
+    assert "mio" in infos and infos["mio"].title == real(["mio"]).infos["mio"].title
+    documents._codebook_infos_cached.cache_clear()
+    monkeypatch.setattr(codebook, "load_codebooks", lambda names: {}.missing)
+    with pytest.raises(AttributeError):
+        documents._codebook_infos(("mio",))
+    documents._codebook_infos_cached.cache_clear()

@@ -292,19 +292,22 @@ def _codebook_infos(names: tuple[str, ...]) -> dict[str, Any]:
     """Titles, version labels and sources of the named codebooks (cached per file state)."""
     from ..codebook import bundled_codebooks
 
+    from ..errors import InputError
+
     paths = bundled_codebooks()
     key = tuple((n, str(paths.get(n)), paths[n].stat().st_mtime_ns if n in paths else 0) for n in names)
-    return _codebook_infos_cached(key)
+    try:
+        return _codebook_infos_cached(key)
+    except InputError:  # a codebook not bundled (the team's own file) or not valid: titles are a courtesy,
+        return {}       # the stored codes are what counts; the failure is not cached (lru_cache keeps returns only)
 
 
 @lru_cache(maxsize=8)
 def _codebook_infos_cached(key: tuple[tuple[str, str, int], ...]) -> dict[str, Any]:
+    """The infos of the named codebooks; raises what :func:`~mio_qual.codebook.load_codebooks` raises."""
     from ..codebook import load_codebooks
 
-    try:
-        return dict(load_codebooks([name for name, _, _ in key]).infos)
-    except Exception:  # noqa: BLE001 - titles are a courtesy; the stored codes are what counts
-        return {}
+    return dict(load_codebooks([name for name, _, _ in key]).infos)
 
 
 def _constructs(inputs: ReportInputs) -> "Constructs":
