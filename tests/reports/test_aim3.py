@@ -206,3 +206,29 @@ def test_undecided_rating_disagreements_are_counted_in_words(aim3) -> None:  # t
                      (12, "12 were not decided and are missing")):
         text = "\n".join(aim3_methods(replace(data, facts=replace(data.facts, n_rating_unresolved=n))))
         assert f"; {words} in the consensus ratings." in text
+
+
+def test_a_key_file_instrument_is_named_a_broken_bundled_one_surfaces(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the measures paragraph names a key-file instrument by its name (instrument() refuses it: InputError); any
+    # other failure of a bundled instrument (here a citation key missing from mio_qual.citations) must surface,
+    # not turn the bundled scale into a bare name as `except Exception` did
+    from dataclasses import replace
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from mio_qual.mixed import measures
+    from mio_qual.reports.aim3 import _measures_methods
+
+    answers = {"n1": [3] * 12, "n2": [3] * 12, "e1": [2] * 12, "e2": [1] * 12}
+    items = pd.DataFrame([(r, None, r[0], None, i + 1, float(v)) for r, values in answers.items()
+                          for i, v in enumerate(values)],
+                         columns=["respondent_id", "agency", "clinic", "counselor_id", "item", "value"])
+    ils, _ = measures.aggregate(items, measures.INSTRUMENTS["ils"])
+    own = ils.assign(instrument="site_climate")
+    data = SimpleNamespace(counselors=None, measures=[ils, own], min_rwg=0.70, min_icc1=0.05, measure_warnings=[])
+    text = " ".join(_measures_methods(data))
+    assert "Staff answered the Implementation Leadership Scale (Aarons" in text and "and site_climate;" in text
+    monkeypatch.setitem(measures.INSTRUMENTS, "ils", replace(measures.INSTRUMENTS["ils"], citation="nosuch2099"))
+    with pytest.raises(KeyError, match="nosuch2099"):
+        _measures_methods(data)

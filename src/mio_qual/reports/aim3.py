@@ -211,6 +211,7 @@ def _rule_sentence(rule: Any, outcome: str, groups: str) -> str:
 
 def _measures_methods(data: Aim3Data) -> list[str]:
     """The counselor and measures paragraph: who is linked, what was scored, the aggregation rule and its result."""
+    from ..errors import InputError
     from ..mixed.measures import instrument as bundled
 
     parts: list[str] = []
@@ -232,7 +233,7 @@ def _measures_methods(data: Aim3Data) -> list[str]:
             try:
                 spec = bundled(name)
                 names.append(f"the {spec.title} ({short_citation(spec.citation)})")
-            except Exception:  # a key-file instrument: its name only
+            except InputError:  # not bundled: a key-file instrument, its name only (any other error surfaces)
                 names.append(name)
         cells = table[table["scale"] != "total"]
         low = cells[cells["rwg_j"] < data.min_rwg]
