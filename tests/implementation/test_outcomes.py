@@ -68,6 +68,24 @@ def test_adoption_counts_counselors_never_trained(outcomes, tmp_path: Path) -> N
                                     "row 2, column 'delivering': delivering (5) is more than eligible_counselors (4)"]
 
 
+def test_a_clinic_without_its_eligible_count_keeps_its_reach_row(project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # east's eligible cell is blank: it had no reach row at all, and river's agency row vanished with it
+    project.import_quant(write_file(tmp_path / "counts.csv", "clinic,agency,eligible,enrolled\n"
+                                                             "north,river,100,90\neast,river,,5\nwest,lake,20,10\n"))
+    table = project.implementation_outcomes().query("outcome == 'reach'")
+    table = table.set_index([table["clinic"].fillna(table["agency"] + " (agency)")])
+    assert sorted(table.index) == ["east", "lake (agency)", "north", "river (agency)", "west"]
+    assert (table.at["north", "value"], table.at["west", "value"], table.at["lake (agency)", "value"]) == (0.9, 0.5, 0.5)
+    east, river = table.loc["east"], table.loc["river (agency)"]
+    assert math.isnan(east["value"]) and east["numerator"] == 5 and math.isnan(east["denominator"])
+    assert east["note"] == "not computable: no eligible count for this clinic"
+    assert math.isnan(river["value"]) and river["note"] == ("not computable: east lacks the eligible count, so the "
+                                                            "agency's clinics cannot all be pooled")
+    # the RE-AIM table carries the reason where the value would be
+    reaim = project.reaim().query("clinic == 'east' and indicator == 'mothers enrolled / eligible'").iloc[0]
+    assert math.isnan(reaim["value"]) and reaim["note"].startswith("not computable: no eligible count")
+
+
 def test_feasibility_by_clinic_and_wave(outcomes) -> None:  # type: ignore[no-untyped-def]
     _, table = outcomes
     assert table.loc[("clinic", "river", "north", "fim", "1"), "value"] == 3.0  # c1 4, c2 2

@@ -65,3 +65,19 @@ def test_an_empty_predictor_matrix_says_what_is_missing(project, tmp_path: Path)
 
     only_dose = pd.DataFrame({"clinic": ["a", "b"], "facilitation_minutes": [30.0, 0.0]})
     assert "no reach, adoption, FIM or fidelity value per clinic" in no_matrix_sentence(only_dose)
+
+
+def test_reach_not_computable_stays_in_the_table_and_the_text(project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # east's eligible count is blank: its reach row (and river's) vanished from the outcomes table without a word
+    counts = tmp_path / "counts.csv"
+    counts.write_text("clinic,agency,eligible,enrolled\nnorth,river,100,90\neast,river,,5\n", encoding="utf-8")
+    project.import_quant(counts)
+    document, _ = _write(project, tmp_path / "aim2.docx")
+    outcomes = find_table(document, "Outcome")
+    header = [c.text for c in outcomes.rows[0].cells]
+    rows = [dict(zip(header, [c.text for c in row.cells])) for row in outcomes.rows[1:]]
+    reach = {r["Site"]: r["Value"] for r in rows if r["Outcome"] == "Reach"}
+    assert reach == {"east": "not computable", "north": "0.90", "river (agency)": "not computable"}
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert ("Reach could not be computed for east (no eligible count for this clinic); the river agency (east lacks the "
+            "eligible count, so the agency's clinics cannot all be pooled).") in text

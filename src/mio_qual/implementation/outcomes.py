@@ -169,20 +169,44 @@ def _sites(frame: "pd.DataFrame") -> Iterator[tuple[str, dict[str, Any], "pd.Dat
 
 def _ratio_rows(counts: "pd.DataFrame", outcome: str, top: str, bottoms: tuple[tuple[str, str], ...],
                 absent_note: str = "") -> list[dict[str, Any]]:
-    """Rows of a proportion of counts per clinic and, pooled, per agency."""
+    """Rows of a proportion of counts per clinic and, pooled, per agency.
+
+    Once the project holds the outcome's counts (its numerator or its first denominator for some
+    clinic), every clinic and agency keeps its row: one whose counts are incomplete (or whose
+    denominator is 0) has no value and a note beginning "not computable" that names the count
+    missing and, on an agency row, the clinics lacking it (pooling the others would hide them).
+    """
+    if not len(counts) or not (counts[top].notna().any() or counts[bottoms[0][0]].notna().any()):
+        return []
     rows = []
     for level, site, group in _sites(counts):
-        bottom, base = next(((b, text) for b, text in bottoms if group[b].notna().all()), (None, ""))
-        if bottom is None or group[top].isna().any():
-            continue
-        numerator, denominator = float(group[top].sum()), float(group[bottom].sum())
+        bottom, base = next(((b, text) for b, text in bottoms if group[b].notna().all()), (None, bottoms[0][1]))
+        lacking = [name for name in (top, bottom or bottoms[0][0]) if group[name].isna().any()]
         pooled = f", pooled over {len(group)} clinics" if level == "agency" else ""
-        note = absent_note if bottom != bottoms[0][0] or outcome == "reach" else ""
+        numerator = float(group[top].sum()) if top not in lacking else math.nan
+        denominator = float(group[bottom].sum()) if bottom is not None else math.nan
+        if lacking:
+            if level == "clinic":
+                why = " and ".join(f"no {name} count" for name in lacking) + " for this clinic"
+            else:
+                why = "; ".join(f"{_and(sorted(group.loc[group[name].isna(), 'clinic']))} "
+                                f"{'lacks' if group[name].isna().sum() == 1 else 'lack'} the {name} count"
+                                for name in lacking) + ", so the agency's clinics cannot all be pooled"
+            note = f"not computable: {why}"
+        elif not denominator:
+            note = f"not computable: {bottom} is 0"
+        else:
+            note = absent_note if bottom != bottoms[0][0] or outcome == "reach" else ""
+        value = numerator / denominator if not lacking and denominator else math.nan
         rows.append({**site, "level": level, "outcome": outcome, "wave": None,
-                     "value": numerator / denominator if denominator else math.nan, "n": int(denominator),
+                     "value": value, "n": int(denominator) if denominator == denominator else math.nan,
                      "base": base + pooled, "numerator": numerator, "denominator": denominator,
                      "sd": math.nan, "min": math.nan, "max": math.nan, "note": note})
     return rows
+
+
+def _and(names: list[str]) -> str:
+    return ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else "".join(names)
 
 
 def _mean_rows(frame: "pd.DataFrame", outcome: str, column: str, base: str, wave: Any = None,

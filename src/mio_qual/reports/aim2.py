@@ -64,10 +64,22 @@ def _outcome_table(outcomes: "pd.DataFrame") -> "pd.DataFrame":
     frame["Outcome"] = frame["outcome"].map(lambda o: OUTCOME_LABELS.get(o, o))
     frame["Wave"] = frame["wave"].map(lambda w: w if isinstance(w, str) else "")
     frame["Site"] = [c if isinstance(c, str) else f"{a} (agency)" for a, c in zip(frame["agency"], frame["clinic"])]
-    frame["Value"] = frame["value"].map(_num)
+    frame["Value"] = [_num(v) or ("not computable" if str(note).startswith("not computable") else "")
+                      for v, note in zip(frame["value"], frame["note"])]
     frame["n"] = frame["n"].map(lambda n: _num(n, "{:.0f}"))
     frame["SD"] = frame["sd"].map(_num)
     return frame[["Outcome", "Wave", "Site", "Value", "n", "SD", "base"]].rename(columns={"base": "Base (what n counts)"})
+
+
+def _not_computable(outcomes: "pd.DataFrame") -> str:
+    """One sentence per outcome a clinic or agency has no value for, with the reason (never left out silently)."""
+    rows = outcomes[outcomes["note"].fillna("").astype(str).str.startswith("not computable")]
+    sentences = []
+    for outcome, group in rows.groupby("outcome", sort=False):
+        sites = [f"{c if isinstance(c, str) else f'the {a} agency'} ({str(note).removeprefix('not computable: ')})"
+                 for a, c, note in zip(group["agency"], group["clinic"], group["note"])]
+        sentences.append(f"{OUTCOME_LABELS.get(outcome, outcome)} could not be computed for {'; '.join(sites)}.")
+    return " ".join(sentences)
 
 
 def _reaim_wide(reaim: "pd.DataFrame") -> "pd.DataFrame":
@@ -145,6 +157,9 @@ def write_aim2(b: "ReportBuilder", data: Aim2Data, figure_path: Callable[[str], 
                       "then the clinic mean of counselors; sessions at benchmark count sessions rated at or above "
                       f"{data.benchmark:g} (a benchmark set by the analysts, not a published cut-off). Agency rows pool "
                       "the agency's people or counselors; none mixes bases."))
+        missing = _not_computable(data.outcomes)
+        if missing:
+            b.paragraph(missing + " Their rows stay in the table; add the missing counts and import the file again.")
     else:
         b.paragraph("The project holds no reach, adoption, FIM/AIM/IAM or fidelity data.")
 
