@@ -392,6 +392,84 @@ def _review_english(key: str) -> bool:
     return len(parts) > 1 and all(parts) and all(_review_english(part) for part in parts)
 
 
+@lru_cache(maxsize=2)
+def _lexeme_table(table: str) -> bytes:
+    return _lookups_json(table)
+
+
+@lru_cache(maxsize=4096)
+def _lexeme(table: str, word: str) -> float | None:
+    """``word``'s value in a spaCy lexeme table of spacy-lookups-data (``en_lexeme_prob``: the log probability of
+    the word as written, case kept; ``en_lexeme_cluster``: its Brown cluster), None when the table lacks it. Found by
+    a byte search (the tables hold a million entries; parsing one takes a second, a search a few milliseconds)."""
+    if not word or '"' in word or "\\" in word:
+        return None
+    raw = _lexeme_table(table)
+    at = raw.find(b'"' + word.encode("utf-8") + b'":')
+    if at < 0:
+        return None
+    value = re.match(rb"-?[0-9.]+(?:e-?[0-9]+)?", raw[at + len(word.encode("utf-8")) + 3:at + 64])
+    return float(value.group(0)) if value else None
+
+
+_INTERJECTIONS = "Yeah"
+"""spaCy's Brown clusters (``en_lexeme_cluster``) put the capitalised interjections of speech together (Oh, Yeah,
+Well, Hey, Ah, Wow, Hi, Yes, Sure ...): a sentence-initial census name in the cluster of ``Yeah`` ("Oh, a lot of
+our moms") is read as one."""
+
+
+def _interjection(word: str) -> bool:
+    """True for a capitalised word that spaCy's Brown clusters put with the interjections (``Oh``, ``Well``)."""
+    cluster = _lexeme("en_lexeme_cluster", word)
+    return cluster is not None and cluster == _lexeme("en_lexeme_cluster", _INTERJECTIONS)
+
+
+def _mostly_lower(word: str) -> bool:
+    """True for a word that English text writes in lower case more often than capitalised (spaCy's ``en_lexeme_prob``:
+    ``Audio`` opens a sentence, ``audio`` is the usual form); False for a word the table lacks (``Wrenna``)."""
+    lower, capital = _lexeme("en_lexeme_prob", word.lower()), _lexeme("en_lexeme_prob", word)
+    return lower is not None and (capital is None or lower >= capital)
+
+
+_NAME_AFTER = frozenset(("said", "says", "told", "tells", "asked", "asks", "thinks", "thought", "wants", "wanted",
+                         "called", "calls", "texted", "emailed", "mentioned", "explained", "replied", "runs", "ran"))
+
+
+def _name_context(text: str, end: int, first_name: bool) -> bool:
+    """True when a sentence-initial word reads as a name by what follows it: a possessive (``Tom's``), a verb of
+    saying (``Will said``), or, after a first name, a surname (``Mark Oduya``, ``Tom Baker``: a capitalised word that
+    is a census surname or no English word; not ``Ask Dr.``)."""
+    following = text[end:end + 40]
+    if re.match(f"[{re.escape(APOSTROPHES)}]s(?!\\w)", following):
+        return True
+    nxt = re.match(r"[ \t]+([^\W\d_]+)", following)
+    if not nxt:
+        return False
+    word, key = nxt.group(1), fold(nxt.group(1))
+    if key in _NAME_AFTER:
+        return True
+    return first_name and word[:1].isupper() and not word.isupper() and key not in _TITLES and \
+        (key in _census_names()[1] or not _review_english(key))
+
+
+def _stop_word(key: str) -> bool:
+    """True for one of spaCy's English stop words (pronouns and function words: ``you``, ``he``, ``so``)."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return key in STOP_WORDS
+
+
+def _in_capitalised_phrase(text: str, start: int) -> bool:
+    """True when the word at ``start`` follows a capitalised ordinary English word that is no census name
+    (``Group Room``, ``Family Grace Center``): part of a title-case phrase, not a person's name."""
+    previous = re.search(r"([^\W\d_]+)[ \t]+$", text[max(0, start - 40):start])
+    if not previous or not previous.group(1)[:1].isupper() or previous.group(1).isupper():
+        return False
+    key = fold(previous.group(1))
+    first, last = _census_names()
+    return key not in first and key not in last and _review_english(key)
+
+
 @lru_cache(maxsize=1)
 def _english_words() -> frozenset[str]:
     """Lower-case English words and their inflections: the keys and values of the lemma table."""
@@ -769,8 +847,18 @@ def name_review(texts: Mapping[str, str], names: Iterable[str], *, ignore: Itera
     Census Bureau's 1990 name lists (the ``names`` package ships them), follows a title
     (``Ms``, ``Dr``, ``Coach`` ...), or is unknown to the English word list (capitalised in
     mid-sentence, or opening a sentence: an unlisted name often opens one; the list is the lemma
-    table with WordNet's adjectives, adverbs and verbs and spaCy's stop words, :func:`_review_words`). Aliases that are common words and were left alone as ordinary words
+    table with WordNet's adjectives, adverbs and verbs and spaCy's stop words, :func:`_review_words`; a
+    sentence-opening word that English text writes in lower case more often, ``Audio``, is a word: spaCy's
+    ``en_lexeme_prob``). Aliases that are common words and were left alone as ordinary words
     (``in June``) are listed too, so every unredacted use is seen once.
+
+    A census name that is also an ordinary word (``Tom``, ``Will``, ``Grace``) is listed only where it is
+    used as a name: capitalised in mid-sentence (``Keisha and Tom``; not inside a capitalised phrase of
+    ordinary words, ``Group Room B``), after a title, or opening a sentence with a possessive, a verb of
+    saying or a surname after it (``Grace's office``, ``Carol runs it``, ``Mark Oduya``); never a stop word
+    opening a sentence (``You``, ``He's``). A census name opening a sentence that spaCy's Brown clusters
+    (``en_lexeme_cluster``) put with the interjections (``Oh, a lot of our moms``) is not listed there.
+    All lookups come with spacy-lookups-data; no model is downloaded.
 
     Parameters
     ----------
@@ -818,23 +906,39 @@ def name_review(texts: Mapping[str, str], names: Iterable[str], *, ignore: Itera
             if not word[:1].isupper() or len(word) < 2 or word.isupper() or key in known or key in skip \
                     or key in _TITLES:
                 continue
-            if key in MONTHS or key in WEEKDAYS or key.rstrip("s") in WEEKDAYS or key in lower_words:
+            if key in MONTHS or key in WEEKDAYS or key.rstrip("s") in WEEKDAYS:
                 continue
-            end = match.start() + len(word)
-            previous = re.findall(r"[^\W\d_]+", text[max(0, match.start() - 8):match.start()])
-            if previous and previous[-1].casefold() in _TITLES and not is_common_word(word):
+            census = "first name" if key in first else "surname" if key in last else ""
+            ordinary = is_common_word(word) or (bool(census) and _review_english(key))
+            if key in lower_words and not (census and ordinary):  # "will" in lower case does not clear "asked Will"
+                continue
+            start, end = match.start(), match.start() + len(word)
+            previous = re.findall(r"[^\W\d_]+", text[max(0, start - 8):start])
+            if previous and previous[-1].casefold() in _TITLES and (census or not ordinary):
                 why = "follows a title"
-            elif is_common_word(word):
-                continue
-            elif key in first or key in last:
-                why = "first name" if key in first else "surname"
-            elif _mid_sentence(text, match.start()) and not _review_english(key):
+            elif ordinary:  # Tom, Will, Grace: a name only where used as one
+                if not census:
+                    continue
+                if _mid_sentence(text, start):
+                    if _in_capitalised_phrase(text, start):
+                        continue  # "Group Room B": a capitalised phrase of ordinary words, a place's name
+                    why = f"{census}, also a word, capitalised mid-sentence"
+                elif _sentence_start(text, start) and not _stop_word(key) and \
+                        _name_context(text, end, census == "first name"):  # not "You mentioned", "He's"
+                    why = f"{census}, also a word, used as a name"
+                else:
+                    continue
+            elif census:
+                if _sentence_start(text, start) and not _mid_sentence(text, start) and _interjection(word):
+                    continue  # "Oh, a lot of our moms": the interjection, not the surname
+                why = census
+            elif _mid_sentence(text, start) and not _review_english(key):
                 why = "capitalised mid-sentence (a name or a place?)"
-            elif key not in lower_words and not _review_english(key):  # "Wrenna, our supervisor, ..." opens a turn
+            elif not _review_english(key) and not _mostly_lower(word):  # "Wrenna, our supervisor, ..." opens a turn
                 why = "opens a sentence and is no English word (a name?)"
             else:
                 continue
-            note(word, why, tid, text, match.start(), end)
+            note(word, why, tid, text, start, end)
         for word in redactor.left_as_words(text):
             pos = text.find(word)
             note(word, "roster alias left as an ordinary word", tid, text, pos, pos + len(word))

@@ -122,6 +122,38 @@ def test_name_review_does_not_list_ordinary_words_opening_a_sentence() -> None:
                      "Oduya": "capitalised mid-sentence (a name or a place?)"}
 
 
+def test_name_review_lists_a_name_that_is_also_a_word_where_it_is_used_as_a_name() -> None:
+    """'Losing Keisha and Tom' listed Keisha, not Tom (a census first name that is also a word), while 'Audio quality
+    good.' and 'Oh, a lot of our moms' were listed (new-user walk, session 7). Hand-made sentences: each word's
+    case is decided by its place and its neighbours."""
+    texts = {"T1": "COUNSELOR: Losing Keisha and Tom hurt. Oh, a lot of our moms have a case. Audio quality good. "
+                   "Will you ask Will about it? Tom said it was fine. Mark Oduya came. Mark the date. "
+                   "Hope the room is free. Grace's office is upstairs. Well, we tried. Frank talk helps. "
+                   "Carol runs it. You mentioned it. He's away. We meet in Group Room B. So we asked Dr. Young.",
+             "T2": "We went with Oh and Bill. Sandy, can you come? Ortega, 12 March 2026."}
+    words = dict(zip(*(name_review(texts, []).get(c) for c in ("word", "why"))))
+    assert words == {
+        "Tom": "first name, also a word, capitalised mid-sentence",  # "and Tom"; also "Tom said"
+        "Will": "first name, also a word, capitalised mid-sentence",  # "ask Will", not "Will you"
+        "Mark": "first name, also a word, used as a name",  # "Mark Oduya", not "Mark the date"
+        "Oduya": "capitalised mid-sentence (a name or a place?)",
+        "Grace": "first name, also a word, used as a name",  # "Grace's office"
+        "Carol": "first name, also a word, used as a name",  # "Carol runs it"
+        "Keisha": "first name",
+        "Oh": "surname",  # "with Oh and Bill"; not the interjection "Oh, a lot ..."
+        "Bill": "first name, also a word, capitalised mid-sentence",
+        "Young": "follows a title",
+        "Ortega": "surname"}
+    # not listed: Audio, Hope, Well, Frank, You, He, Room ("Group Room B"), Sandy (a sentence-initial word, no
+    # name-like context: the review list stays short), Losing, So
+
+
+def test_a_reviewed_name_that_is_also_a_word_is_redacted_only_as_a_name() -> None:
+    """Adding Tom to the roster after the review redacts the name and leaves the ordinary word alone."""
+    out = redact("Losing Keisha and Tom hurt. Tom said so. A tom cat sat. Will you ask Will?", ["Keisha", "Tom", "Will"])
+    assert out == "Losing [name] and [name] hurt. [name] said so. A tom cat sat. Will you ask [name]?"
+
+
 # ------------------------------------------------------------------------------ properties
 ORDINARY = ["the", "group", "ran", "a", "joy", "will", "hope", "in", "june", "Gwendolyn", "Josefina", "Brienne",
             "harlowe", "supervision", "it", "Monday", "clinic"]

@@ -123,7 +123,7 @@ class ReportsMixin(ProjectBase):
                  "roster's aliases (a row with only aliases, `*,,,,Name`, for people who never speak) or to a "
                  "--redact file. The project's clinic and agency names are not listed. "
                  "First names and surnames from the US Census Bureau's 1990 "
-                 "name lists; roster aliases that are ordinary words (June) are listed where they were left alone. "
+                 "name lists (one that is also a word, Tom or Will, where it is used as a name); roster aliases that are ordinary words (June) are listed where they were left alone. "
                  "The example is the first sentence with the word, other names redacted."]
         return Table(frame, title="Possible names not on the roster", notes=notes, sheet="names")
 
