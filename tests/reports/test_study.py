@@ -95,14 +95,20 @@ def test_intervals_that_say_nothing_are_not_printed() -> None:
 
 
 def test_a_study_report_builds_each_input_once(tmp_path, monkeypatch) -> None:
-    """The bundled codebooks are parsed at most once per report (constructs and coder's manual share them), and
-    agreement's reliability data is built once for the table and the disagreements."""
+    """The bundled codebooks are parsed at most once per report (constructs and coder's manual share them),
+    agreement's reliability data is built once for the table and the disagreements, and the implementation outcomes
+    once for Aim 2's table, the RE-AIM table and the predictor matrix."""
     from mio_qual.agreement import project_api
     from mio_qual.codebook import loader, yaml_io
+    from mio_qual.implementation import outcomes
     from mio_qual.mixed import constructs
 
     parsed: list[str] = []
     built: list[str] = []
+    computed: list[float] = []
+    compute = outcomes.implementation_outcomes
+    monkeypatch.setattr(outcomes, "implementation_outcomes",
+                        lambda quant, benchmark=4.0: computed.append(benchmark) or compute(quant, benchmark))
     read_yaml, build = yaml_io.read_yaml, project_api._build_reliability
     monkeypatch.setattr(yaml_io, "read_yaml",
                         lambda path, *a, **k: parsed.append(str(path)) or read_yaml(path, *a, **k))
@@ -116,6 +122,7 @@ def test_a_study_report_builds_each_input_once(tmp_path, monkeypatch) -> None:
     assert any(p.name.endswith("appendix-b-disagreements.docx") for p in result.files)  # both were written
     assert parsed and sorted(set(parsed)) == sorted(parsed)  # read, and no codebook file parsed twice
     assert built == ["sentence"]
+    assert computed == [4.0]
     project.close()
 
 

@@ -375,7 +375,9 @@ class ImplementationMixin(ProjectBase):
         """
         from ..implementation.outcomes import implementation_outcomes
 
-        return implementation_outcomes(self.quant(), benchmark)
+        # a report's Aim 2 section shows them, and the RE-AIM and predictor tables build on them: computed once there
+        return self._read_once(("implementation_outcomes", float(benchmark)),
+                               lambda: implementation_outcomes(self.quant(), benchmark))
 
     # ------------------------------------------------------------------ RE-AIM, predictors, timeline
     def _sic_or_none(self) -> "pd.DataFrame | None":
