@@ -94,6 +94,30 @@ def test_feasibility_by_clinic_and_wave(outcomes) -> None:  # type: ignore[no-un
     assert table.loc[("clinic", "river", "north", "fim", "2"), "n"] == 1
 
 
+def test_answers_without_a_wave_beside_waves_are_not_merged_into_wave_1(outcomes, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # a second FIM file without a wave column (c3 answered 1s): it was counted as wave 1, north's wave 1 became
+    # (4 + 2 + 1) / 3 over 3 respondents
+    from mio_qual.implementation.outcomes import WAVE_NOT_RECORDED, outcome_values
+
+    project, _ = outcomes
+    project.import_quant(write_file(tmp_path / "fim_late.csv", "counselor_id,clinic,agency,fim_1,fim_2,fim_3,fim_4\n"
+                                                               "c3,north,river,1,1,1,1\n"))
+    frame = project.implementation_outcomes().query("outcome == 'fim' and level == 'clinic'").set_index("wave")
+    assert list(frame.index) == [WAVE_NOT_RECORDED, "1", "2"]  # the unrecorded wave first, never the "last" one
+    assert (frame.at["1", "value"], frame.at["1", "n"]) == (3.0, 2)
+    assert (frame.at[WAVE_NOT_RECORDED, "value"], frame.at[WAVE_NOT_RECORDED, "n"]) == (1.0, 1)
+    assert frame.at[WAVE_NOT_RECORDED, "note"].startswith("wave not recorded") and frame.at["1", "note"] == ""
+    # the RE-AIM table and the predictor matrix read the last recorded wave
+    assert outcome_values(project.implementation_outcomes()).set_index("clinic").at["north", "fim"] == 5.0
+
+
+def test_a_survey_without_a_wave_column_is_wave_1(project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    project.import_quant(write_file(tmp_path / "fim.csv", "counselor_id,clinic,fim_1,fim_2,fim_3,fim_4\n"
+                                                          "c1,north,4,4,4,4\nc2,north,2,2,2,2\n"))
+    row = project.implementation_outcomes().query("outcome == 'fim' and level == 'clinic'").iloc[0]
+    assert (row["wave"], row["value"], row["n"], row["note"]) == ("1", 3.0, 2, "")
+
+
 def test_aim2_and_the_joint_displays_share_one_clinic_fidelity_by_hand() -> None:
     """Aim 2 (counselor_fidelity, implementation_outcomes) and aggregate (joint displays, QCA, Aim 3) computed the
     counselor means in two places; a session without an id (a generic session file) was dropped by Aim 2's

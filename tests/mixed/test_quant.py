@@ -181,6 +181,28 @@ def test_fim_aim_iam_item_count_checked(study, tmp_path: Path) -> None:  # type:
                                     "row 2, column 'iam_4': 4.5 is not a whole number"]
 
 
+def test_blank_waves_beside_given_ones_are_refused_and_no_wave_column_is_one_wave(study, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # rows 3 and 5 had no wave: counted as wave 1, they merged two waves silently
+    from helpers import file_digest, project_state
+
+    def state() -> tuple[str, str]:
+        return file_digest(study.folder / "mio-qual.db"), project_state(study.folder)
+
+    header = "counselor_id,clinic,wave,fim_1,fim_2,fim_3,fim_4\n"
+    mixed = _csv(tmp_path / "fim_waves.csv", header + "c1,north,1,4,4,4,4\nc1,north,,5,5,5,5\nc2,north,2,2,2,2,2\n"
+                                                      "c2,north,,3,3,3,3\n")
+    before = state()
+    with pytest.raises(InputError) as caught:
+        study.import_quant(mixed)
+    assert str(caught.value).splitlines()[0].startswith(f"{mixed}: the wave cell is blank in rows 3 and 5 while 2 other "
+                                                         "rows give a wave; nothing was imported")
+    assert "leave the wave column out" in caught.value.hint and state() == before
+    # a survey without a wave column is one wave; a wave column left blank throughout says no more than that
+    for name, text in (("fim_once.csv", "counselor_id,clinic,fim_1,fim_2,fim_3,fim_4\nc1,north,4,4,4,4\n"),
+                       ("fim_blank.csv", header + "c1,north,,4,4,4,4\nc2,north,,2,2,2,2\n")):
+        assert study.import_quant(_csv(tmp_path / name, text)).rows == text.count("\n") - 1
+
+
 def test_item_column_spellings_are_recognised(study, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     path = _csv(tmp_path / "fim.csv", "Counselor ID,Clinic,FIM1,FIM 2,fim-q3,FIM_item4\nc1,north,1,2,3,4\n")
     result = study.import_quant(path)

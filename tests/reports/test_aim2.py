@@ -81,3 +81,17 @@ def test_reach_not_computable_stays_in_the_table_and_the_text(project, tmp_path:
     text = "\n".join(p.text for p in document.paragraphs)
     assert ("Reach could not be computed for east (no eligible count for this clinic); the river agency (east lacks the "
             "eligible count, so the agency's clinics cannot all be pooled).") in text
+
+
+def test_answers_without_a_wave_are_named_in_the_text(project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    for name, text in (("fim.csv", "counselor_id,clinic,wave,fim_1,fim_2,fim_3,fim_4\nc1,north,1,4,4,4,4\n"),
+                       ("fim_late.csv", "counselor_id,clinic,fim_1,fim_2,fim_3,fim_4\nc2,north,2,2,2,2\n")):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        project.import_quant(tmp_path / name)
+    document, _ = _write(project, tmp_path / "aim2.docx")
+    outcomes = find_table(document, "Outcome")
+    waves = [(row.cells[1].text, row.cells[3].text) for row in outcomes.rows[1:] if row.cells[2].text == "north"]
+    assert waves == [("not recorded", "2.00"), ("1", "4.00")]
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert ("Some FIM answers were imported without a wave while others have one; they are shown as wave "
+            "\u201cnot recorded\u201d, not counted in any wave") in text

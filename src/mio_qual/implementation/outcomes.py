@@ -13,7 +13,10 @@ stated), a mean of counselors pools the agency's counselors, and so on.
   without that count falls back to counselors trained, and the row says that counselors never
   trained are then not in the denominator.
 * **Feasibility, acceptability, appropriateness** (FIM, AIM, IAM; Weiner et al. 2017): the
-  mean of respondents' scale scores by clinic and wave (``wave`` column; one wave when absent).
+  mean of respondents' scale scores by clinic and wave (``wave`` column; a survey without one is
+  wave 1). Rows without a wave beside rows with one (two files imported apart) form their own
+  group, :data:`WAVE_NOT_RECORDED`, with a note: counting them as wave 1 could merge two waves.
+  The last wave (for the RE-AIM table and the predictor matrix) is the latest recorded one.
 * **Fidelity**: adherence and competence kept apart and aggregated counselor -> clinic, so a
   counselor with many rated sessions weighs as much as one with few: each counselor's session
   mean (:func:`counselor_fidelity`), then the clinic mean of those (``n`` = counselors). Beside
@@ -33,6 +36,8 @@ if TYPE_CHECKING:  # pragma: no cover
 OUTCOME_COLUMNS = ["agency", "clinic", "level", "outcome", "wave", "value", "n", "base", "numerator",
                    "denominator", "sd", "min", "max", "note"]
 DEFAULT_BENCHMARK = 4.0
+#: The wave of FIM/AIM/IAM rows without one when other rows of the project have one.
+WAVE_NOT_RECORDED = "not recorded"
 SOURCES = {"reach": "glasgow2019", "adoption": "proctor2011", "fim": "weiner2017", "aim": "weiner2017",
            "iam": "weiner2017"}
 
@@ -249,12 +254,17 @@ def implementation_outcomes(quant: "pd.DataFrame", benchmark: float = DEFAULT_BE
         if len(scales):
             if "wave" not in scales.columns:
                 scales["wave"] = None
-            scales["wave"] = scales["wave"].map(lambda w: "1" if w is None or (isinstance(w, float) and math.isnan(w))
-                                                else str(w))
+            given = scales["wave"].map(lambda w: not (w is None or (isinstance(w, float) and math.isnan(w))
+                                                      or not str(w).strip()))
+            # no wave anywhere: one survey, wave 1; rows without one beside rows with one (files imported apart)
+            # are kept as their own group, never merged into wave 1 (an import refuses the mix within one file)
+            scales["wave"] = scales["wave"].where(given, "1" if not given.any() else WAVE_NOT_RECORDED).map(str)
             for (measure, wave), group in scales.groupby(["measure", "wave"], sort=True):
                 roles = sorted({r for r in group.get("role", pd.Series(dtype=object)) if isinstance(r, str)})
                 base = "respondents" + (f" ({', '.join(roles)})" if roles else "")
-                rows += _mean_rows(group, measure, "value", base, wave=wave)
+                note = ("wave not recorded: these rows come from a file without waves while other files give them; "
+                        "not merged into any wave" if wave == WAVE_NOT_RECORDED else "")
+                rows += _mean_rows(group, measure, "value", base, wave=wave, note=note)
         counselors = counselor_fidelity(quant, benchmark)
         if len(counselors):
             for measure in ("adherence", "competence"):
@@ -270,8 +280,36 @@ def implementation_outcomes(quant: "pd.DataFrame", benchmark: float = DEFAULT_BE
                                                "adherence_at_benchmark", "competence_at_benchmark"])}
     frame["_o"] = frame["outcome"].map(order)
     frame["_l"] = frame["level"].map({"clinic": 0, "agency": 1})
-    return frame.sort_values(["_o", "wave", "_l", "agency", "clinic"], na_position="first").drop(
-        columns=["_o", "_l"]).reset_index(drop=True)
+    frame["_w"] = last_wave_order(frame["wave"])
+    return frame.sort_values(["_o", "_w", "_l", "agency", "clinic"], na_position="first").drop(
+        columns=["_o", "_w", "_l"]).reset_index(drop=True)
+
+
+def last_wave_order(waves: "pd.Series") -> "pd.Series":
+    """A sort key of the ``wave`` column whose last value is the latest recorded wave: numbered waves by number
+    (wave 10 after wave 2), other labels after them, and :data:`WAVE_NOT_RECORDED` (or no wave) before any.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> w = pd.Series(["10", "not recorded", "2", "1"])
+    >>> w.iloc[last_wave_order(w).argsort()].tolist()
+    ['not recorded', '1', '2', '10']
+    """
+    import pandas as pd
+
+    def key(w: Any) -> tuple[int, float, str]:
+        text = "" if w is None or (isinstance(w, float) and math.isnan(w)) else str(w).strip()
+        if not text or text == WAVE_NOT_RECORDED:
+            return (0, 0.0, "")
+        try:
+            return (1, float(text), "")
+        except ValueError:
+            return (2, 0.0, text)
+
+    keys = [key(w) for w in waves]
+    order = {k: i for i, k in enumerate(sorted(set(keys)))}
+    return pd.Series([order[k] for k in keys], index=waves.index)
 
 
 def outcome_values(outcomes: "pd.DataFrame", level: str = "clinic") -> "pd.DataFrame":
@@ -282,11 +320,11 @@ def outcome_values(outcomes: "pd.DataFrame", level: str = "clinic") -> "pd.DataF
     rows = outcomes[outcomes["level"] == level]
     if not len(rows):
         return pd.DataFrame()
-    rows = rows.sort_values("wave", na_position="first").drop_duplicates(
+    rows = rows.sort_values("wave", key=last_wave_order, na_position="first").drop_duplicates(
         ["agency", "clinic", "outcome"], keep="last")
     key = ["agency", "clinic"] if level == "clinic" else ["agency"]
     return rows.pivot_table(index=key, columns="outcome", values="value", aggfunc="first").reset_index()
 
 
-__all__ = ["counselor_fidelity", "implementation_outcomes", "outcome_values", "OUTCOME_COLUMNS",
-           "DEFAULT_BENCHMARK"]
+__all__ = ["counselor_fidelity", "implementation_outcomes", "last_wave_order", "outcome_values", "OUTCOME_COLUMNS",
+           "DEFAULT_BENCHMARK", "WAVE_NOT_RECORDED"]

@@ -44,7 +44,9 @@ def _outcome(outcomes: "pd.DataFrame", clinic: str, name: str) -> dict[str, Any]
     rows = outcomes[(outcomes["level"] == "clinic") & (outcomes["clinic"] == clinic) & (outcomes["outcome"] == name)]
     if not len(rows):
         return None
-    return rows.sort_values("wave", na_position="first").iloc[-1].to_dict()  # the last wave
+    from .outcomes import last_wave_order
+
+    return rows.sort_values("wave", key=last_wave_order).iloc[-1].to_dict()  # the last recorded wave
 
 
 def reaim_table(clinics: dict[str, str], outcomes: "pd.DataFrame | None" = None,

@@ -6,7 +6,8 @@ readers recognise five kinds of file from their columns (:data:`KINDS`):
 
 * ``fidelity``: one row per MIO session, adherence and competence ratings (1-5); scored
   ``fidelity`` is the session's mean of the two;
-* ``fim_aim_iam``: one row per counselor (and ``wave``, when the file has that column), the 12
+* ``fim_aim_iam``: one row per counselor (and ``wave``, when the file has that column: a file
+  whose wave cell is blank in some rows and filled in others is refused, naming the rows), the 12
   items of the Feasibility of Intervention Measure, Acceptability of Intervention Measure and
   Intervention Appropriateness Measure (``fim_1`` ... ``iam_4``, 1-5); each scale is scored as the mean of its four items, and only
   when all four are present (Weiner et al. 2017);
@@ -399,10 +400,13 @@ def read_quant(path: str | Path, *, kind: str | None = None, level: str | None =
     known_clinics, known_agencies, agency_of = set(clinics), set(agencies), dict(agency_of or {})
     rows: list[_Row] = []
     seen_ids: dict[str, int] = {}
+    waves: dict[bool, list[int]] = {True: [], False: []}  # rows with a wave, rows with the wave cell blank
     for n, record in table.records():
         values: dict[str, float | None] = {}
         attributes: dict[str, Any] = {}
         bad = False
+        if "wave" in columns:
+            waves[bool(as_text(record.get("wave")))].append(n)
         for column in attribute_columns:
             value = record.get(column)
             if isinstance(value, Formula):
@@ -475,6 +479,15 @@ def read_quant(path: str | Path, *, kind: str | None = None, level: str | None =
         _score(kind_name, values, warnings, table, n, min_items, problems, unit)
         rows.append(_Row(n, unit or None, agency, clinic, values, attributes))
     problems.raise_if_any("quantitative file", "correct the cells listed (every problem is shown) and import the file again")
+    if waves[True] and waves[False]:  # counting the blank ones as any wave would merge two waves silently
+        blank = waves[False]
+        named = [str(n) for n in blank[:10]] + ([f"{len(blank) - 10} more"] if len(blank) > 10 else [])
+        shown = ", ".join(named[:-1]) + f" and {named[-1]}" if len(named) > 1 else named[0]
+        sheet = f"sheet {table.sheet!r}, " if table.sheet is not None else ""
+        raise InputError(f"{sheet}the wave cell is blank in {'row' if len(blank) == 1 else 'rows'} {shown} while "
+                         f"{len(waves[True])} other {'row gives' if len(waves[True]) == 1 else 'rows give'} a wave; "
+                         "nothing was imported", path=path,
+                         hint="fill in each row's wave; a survey of one wave may leave the wave column out")
     if not rows:
         raise InputError("the quantitative file has no data rows", path=path, hint="add rows below the header")
     names = list(dict.fromkeys(name for r in rows for name in r.values))

@@ -160,6 +160,13 @@ def write_aim2(b: "ReportBuilder", data: Aim2Data, figure_path: Callable[[str], 
         missing = _not_computable(data.outcomes)
         if missing:
             b.paragraph(missing + " Their rows stay in the table; add the missing counts and import the file again.")
+        from ..implementation.outcomes import WAVE_NOT_RECORDED
+
+        unrecorded = data.outcomes[data.outcomes["wave"] == WAVE_NOT_RECORDED]
+        if len(unrecorded):
+            b.paragraph(f"Some {'/'.join(sorted(set(unrecorded['outcome'].str.upper())))} answers were imported without "
+                        "a wave while others have one; they are shown as wave \u201cnot recorded\u201d, not counted "
+                        "in any wave (give their wave and import the file again).")
     else:
         b.paragraph("The project holds no reach, adoption, FIM/AIM/IAM or fidelity data.")
 
