@@ -208,3 +208,22 @@ def test_project_facts_lets_an_unexpected_rating_agreement_error_through(demo, m
 
         monkeypatch.setattr(type(project), "rating_agreement", too_few)
         assert project.project_facts().rating_agreement is None
+
+
+def test_a_study_report_with_aim3_builds_only_aim3s_joint_displays(demo, tmp_path, monkeypatch):
+    """Aim 3's displays (clinic case-ordered and side-by-side, agency case-ordered) stand in the study report; the
+    stand-alone joint section is built only when Aim 3 cannot be (it was built too, and thrown away)."""
+    import shutil
+
+    from mio_qual import Project
+    from mio_qual.mixed import joint
+
+    out, _ = demo
+    shutil.copytree(out / "project", tmp_path / "project")
+    built: list[tuple[str, str]] = []
+    display = joint.joint_display
+    monkeypatch.setattr(joint, "joint_display", lambda data, kind, *a, **k: built.append((kind, data.by)) or display(
+        data, kind, *a, **k))
+    with Project.open(tmp_path / "project") as project:
+        project.report_study(tmp_path / "out" / "study.docx", charts=False)
+    assert sorted(built) == [("case-ordered", "agency"), ("case-ordered", "clinic"), ("side-by-side", "clinic")]

@@ -604,7 +604,9 @@ class ReportsMixin(ProjectBase):
                 redact, mask_sites, constructs=info, facts=self.project_facts(),
                 codebook=self._codebook_data(),
                 agreement=self.agreement_data(coders, unit, boot=boot, seed=seed), evaluations=evaluations,
-                themes=self._themes_data(layer, info), joint=self._joint_data(outcome, by, rater, fit), aim2=aim2,
+                themes=self._themes_data(layer, info), aim2=aim2,
+                # the joint displays stand for Aim 3 only when it cannot be built: otherwise they were built for nothing
+                joint=self._joint_data(outcome, by, rater, fit) if aim3 is None else None,
                 aim3=aim3,
                 rapid=self.rapid_report_data())  # type: ignore[attr-defined]
         return study_report(inputs, out, title=title, subtitle=subtitle, max_quotes=max_quotes, max_rows=max_rows,
