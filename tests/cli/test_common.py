@@ -187,7 +187,7 @@ def test_a_table_wider_than_the_screen_wraps_long_text_and_never_cuts_a_number()
                           "sd": [0.353553, float("nan")], "median": [2.75, 3.254], "min": [2.5, 3.254],
                           "max": [3.0, 3.254], "dataset": ["quant_fidelity"] * 2})
     console = Console(width=150, record=True, highlight=False, soft_wrap=False)
-    console.print(rich_table(frame, title="Outcomes by clinic"))
+    console.print(rich_table(frame, title="Outcomes by clinic", width=150))
     shown = console.export_text()
     assert "…" not in shown
     for value in ("2.750", "0.354", "3.254", "2.500", "quant_fidelity", "Harborview", "Pine Ridge"):
@@ -195,3 +195,45 @@ def test_a_table_wider_than_the_screen_wraps_long_text_and_never_cuts_a_number()
     words = " ".join(part.strip(" │") for line in shown.splitlines() for part in line.split("│")[5:6])
     assert "".join(words.split()) == "".join((base * 2).split())  # the base column, read down its lines
     assert max(len(line) for line in shown.splitlines()) <= 150
+
+
+def test_a_table_narrower_than_its_columns_names_the_columns_it_cannot_show():
+    """`COLUMNS=100 quant summary --by clinic` with long clinic names: rich's last resort squeezed columns to
+    nothing (the n column vanished, silently). Every column is now shown with a usable width (a number whole),
+    or named in the caption with how to see it."""
+    import pandas as pd
+    from rich.console import Console
+
+    from mio_qual.cli.common import rich_table
+
+    clinic = "Harborview Family Counseling Center at Pine Ridge"
+    frame = pd.DataFrame({"agency": ["Harborview Behavioral Health Services"] * 2, "clinic": [clinic, clinic + " East"],
+                          "measure": ["adherence", "competence"], "level": ["session -> counselor"] * 2,
+                          "base": ["counselors (each counselor's mean of rated sessions)"] * 2, "n": [12, 7],
+                          "n_missing": [1, 0], "mean": [2.75, 3.254], "sd": [0.353553, float("nan")],
+                          "median": [2.75, 3.254], "min": [2.5, 3.254], "max": [3.0, 3.254],
+                          "dataset": ["quant_fidelity"] * 2})
+    not_shown = {}
+    for width in (40, 60, 100, 130, 200, 260):
+        console = Console(width=width, record=True, highlight=False, soft_wrap=False)
+        console.print(rich_table(frame, title="Outcomes by clinic", width=width))
+        lines = console.export_text().splitlines()
+        assert max(len(line) for line in lines) <= width, width
+        header = next(line for line in lines if line.startswith("┃"))
+        shown = [cell.strip() for cell in header.strip("┃").split("┃")]
+        caption = " ".join(line.strip() for line in lines[lines.index(next(x for x in lines if x.startswith("└"))) + 1:])
+        missing = not_shown[width] = [c for c in frame.columns if c not in shown]
+        assert shown == list(frame.columns)[:len(shown)], (width, shown)  # whole headers, in order
+        if missing:
+            assert f"{len(missing)} of 13 columns not shown at {width} characters wide: {', '.join(missing)}" \
+                in caption, (width, caption)
+            assert "--format csv" in caption and "--out FILE" in caption
+        else:
+            assert "not shown" not in caption
+        body = "\n".join(lines)
+        for column, value in (("n", "12"), ("mean", "3.254"), ("sd", "0.354"), ("max", "3")):
+            if column in shown:
+                assert value in body, (width, column)
+    # at 100 characters n, n_missing, mean and sd are shown whole (n vanished before); four columns are named
+    assert not_shown[100] == ["median", "min", "max", "dataset"]
+    assert not_shown[200] == not_shown[260] == []

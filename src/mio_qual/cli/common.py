@@ -611,7 +611,7 @@ def emit(data: "pd.DataFrame | Table | Result | Sequence[Table] | Records", fmt:
         tables = [result] if isinstance(result, Table) else list(result.tables if isinstance(result, Result) else result)
         screen = console()
         for table in tables:
-            screen.print(rich_table(table.frame, title=table.title or title, max_rows=max_rows))
+            screen.print(rich_table(table.frame, title=table.title or title, max_rows=max_rows, width=screen.width))
             for note in table.notes:
                 screen.print(f"[dim]{escape(note)}[/]")
         return None
@@ -636,15 +636,17 @@ def _numeric_columns(columns: Sequence[str], records: Records) -> set[str]:
 
 
 def rich_table(frame: "pd.DataFrame", *, title: str | None = None, max_rows: int | None = None,
-               wide: Iterable[str] = ("text", "quote", "excerpt", "note")) -> Any:
+               wide: Iterable[str] = ("text", "quote", "excerpt", "note"), width: int | None = None) -> Any:
     """A rich Table of a DataFrame; floats to 3 decimals, missing as blank.
 
-    Columns named in ``wide`` take the spare width; the others keep their natural width.
+    Columns named in ``wide`` take the spare width; the others keep their natural width. Laid out
+    for ``width`` characters (default :func:`screen_width`): columns that do not fit are named in
+    the caption, never squeezed away (:func:`_table_of`).
     """
     rows = frame if max_rows is None else frame.head(max_rows)
     numeric = {str(c) for c in frame.columns if frame[c].dtype.kind in "if"}
     return _table_of([str(c) for c in frame.columns], rows.itertuples(index=False), len(frame), numeric,
-                     title=title, max_rows=max_rows, wide=wide)
+                     title=title, max_rows=max_rows, wide=wide, width=width)
 
 
 LONG_CELL = 30
@@ -653,33 +655,109 @@ LONG_CELL = 30
 
 def _table_of(columns: Sequence[str], rows: Iterable[Sequence[Any]], n_rows: int, numeric: set[str], *,
               title: str | None = None, max_rows: int | None = None,
-              wide: Iterable[str] = ("text", "quote", "excerpt", "note")) -> Any:
-    """The rich Table of :func:`rich_table` from column names and rows (at most ``max_rows`` shown)."""
+              wide: Iterable[str] = ("text", "quote", "excerpt", "note"), width: int | None = None) -> Any:
+    """The rich Table of :func:`rich_table` from column names and rows (at most ``max_rows`` shown).
+
+    A table wider than ``width`` (default :func:`screen_width`) is laid out here, not by rich's last
+    resort (which squeezes columns to nothing: an ``n`` column vanished at 100 columns): every column
+    gets at least its least width (:func:`_fit_columns`: a number its widest value, text a few
+    characters, wrapping or cut with "…"), the spare width goes to the short text columns, then to
+    the wrapping ones; and
+    when even the least widths do not fit, the last columns are left out and the caption names them
+    and how to see them.
+    """
     from itertools import islice
 
     from rich.table import Table
 
     wide = set(wide)
     cells = [[_cell(v) for v in values] for values in (rows if max_rows is None else islice(rows, max_rows))]
-    table = Table(title=title, show_lines=False, header_style="bold", min_width=len(title or ""))
-    for i, column in enumerate(columns):
-        if column in wide:
-            table.add_column(column, ratio=1, overflow="fold", min_width=30)
-        elif column in numeric:
+    kinds = ["wide" if c in wide else "number" if c in numeric
+             else "wrap" if max((_cell_width(row[i]) for row in cells), default=0) > LONG_CELL else "short"
+             for i, c in enumerate(columns)]
+    values = [max((_cell_width(row[i]) for row in cells), default=0) for i in range(len(columns))]
+    natural = [max(_cell_width(c), v) for c, v in zip(columns, values)]
+    least = [max(v, min(len(c), 16)) if k == "number" else min(w, max({"short": 8, "wrap": 10, "wide": 12}[k],
+                                                                          min(len(c), 16)))
+             for c, k, v, w in zip(columns, kinds, values, natural)]
+    width = width or screen_width()
+    shown, widths = _fit_columns(kinds, natural, least, width)
+    table = Table(title=title, show_lines=False, header_style="bold", min_width=min(len(title or ""), width))
+    for i in shown:
+        column, kind, fixed = columns[i], kinds[i], None if widths is None else widths[i]
+        if kind == "wide":
+            table.add_column(column, ratio=None if fixed else 1, overflow="fold", min_width=None if fixed else 30,
+                             width=fixed)
+        elif kind == "number":
             # a number is never cut to "2.7…": its column keeps the width of its widest value, and the
             # text columns beside it give way instead
-            table.add_column(column, justify="right", no_wrap=True,
+            table.add_column(column, justify="right", no_wrap=True, width=fixed,
                              min_width=max([min(len(column), 16)] + [len(row[i]) for row in cells]))
-        elif max((len(row[i]) for row in cells), default=0) > LONG_CELL:
+        elif kind == "wrap":
             # long text (a base, a description) wraps before anything is cut
-            table.add_column(column, justify="left", overflow="fold", min_width=min(len(column), 16))
+            table.add_column(column, justify="left", overflow="fold", width=fixed,
+                             min_width=None if fixed else min(len(column), 16))
         else:
-            table.add_column(column, justify="left", no_wrap=True, min_width=min(len(column), 16))
+            table.add_column(column, justify="left", no_wrap=True, width=fixed,
+                             min_width=None if fixed else min(len(column), 16))
     for row in cells:
-        table.add_row(*row)
+        table.add_row(*(row[i] for i in shown))
+    captions = []
     if max_rows is not None and n_rows > max_rows:
-        table.caption = f"{max_rows} of {n_rows} rows shown; use --format csv for all"
+        captions.append(f"{max_rows} of {n_rows} rows shown; use --format csv for all")
+    left_out = [columns[i] for i in range(len(columns)) if i not in shown]
+    if left_out:
+        captions.append(f"{len(left_out)} of {len(columns)} columns not shown at {width} characters wide: "
+                        f"{', '.join(left_out)}; widen the terminal (or set COLUMNS), or use --format csv "
+                        "or --out FILE for every column")
+    if captions:
+        table.caption = escape("; ".join(captions))
     return table
+
+
+def _cell_width(text: str) -> int:
+    """The width of a table cell's text on screen (its widest line; rich's escapes and wide characters counted
+    as shown)."""
+    if text.isascii() and "\\" not in text:
+        return max((len(line) for line in text.splitlines()), default=0)
+    from rich.text import Text
+
+    return max((Text.from_markup(line).cell_len for line in text.splitlines()), default=0)
+
+
+def _fit_columns(kinds: Sequence[str], natural: Sequence[int], least: Sequence[int],
+                 width: int) -> tuple[list[int], list[int] | None]:
+    """The columns shown and their widths (None: the table fits, rich lays it out) at ``width`` characters.
+
+    ``least``: the narrowest each column may be (a number its widest value and most of its header,
+    short text eight characters, cut with "…", wrapping text ten, a quote twelve; every header up to
+    16 characters whole). Each column takes
+    3 characters of borders and padding besides its text, and the table one more.
+    """
+    n = len(kinds)
+    if sum(natural) + 3 * n + 1 <= width:
+        return list(range(n)), None
+    shown = list(range(n))
+    while len(shown) > 1 and sum(least[i] for i in shown) + 3 * len(shown) + 1 > width:
+        shown.pop()  # the last columns give way; the caption names them
+    widths = list(least)
+    spare = width - (sum(least[i] for i in shown) + 3 * len(shown) + 1)
+    for i in (i for i in shown if kinds[i] == "short"):  # ids and names first, whole where they can be
+        more = min(natural[i] - widths[i], max(spare, 0))
+        widths[i] += more
+        spare -= more
+    wanting = {i: natural[i] - widths[i] for i in shown if kinds[i] in ("wrap", "wide") and natural[i] > widths[i]}
+    total = sum(wanting.values())
+    if spare > 0 and total:  # then the wrapping columns, in proportion to what each lacks
+        given = {i: min(want, spare * want // total) for i, want in wanting.items()}
+        for i in given:
+            widths[i] += given[i]
+        left = spare - sum(given.values())
+        for i in wanting:  # what the rounding left, left to right
+            more = min(natural[i] - widths[i], left)
+            widths[i] += more
+            left -= more
+    return shown, widths
 
 
 def _cell(value: Any, markup: bool = True) -> str:
