@@ -140,3 +140,75 @@ def test_one_citation_table_behind_the_report_and_the_coefficients():
     assert SOURCES["krippendorff_alpha"].startswith("Krippendorff (2004")
     assert reference_list(["cohen1960", "byrt1993", "cohen1960"]) == [CITATIONS["byrt1993"].reference,
                                                                        CITATIONS["cohen1960"].reference]
+
+
+def test_each_report_option_is_the_python_parameter_spelled_with_dashes():
+    # --themes-coders was layer=, --quotes max_quotes=, --no-charts charts=False: one vocabulary, checked both ways,
+    # and each option's help names exactly the kinds whose method takes it ("themes, study: ...")
+    import inspect
+
+    from mio_qual import Project
+    from mio_qual.cli.report import report
+
+    kinds = ("codebook", "agreement", "themes", "joint", "study")
+    takes = {kind: set(inspect.signature(getattr(Project, f"report_{kind}")).parameters) - {"self"} for kind in kinds}
+    python = set().union(*takes.values())
+    shown = [o for o in report.params if o.name != "kind" and not o.hidden]
+    for option in shown:
+        assert option.name in python, option.name
+        assert "--" + option.name.replace("_", "-") in option.opts, (option.opts, option.name)
+        prefix = option.help.split(":")[0] if option.help else ""
+        if prefix and set(prefix.split(", ")) <= set(kinds):
+            assert set(prefix.split(", ")) == {k for k in kinds if option.name in takes[k]}, option.name
+    # autocode takes Evaluation objects computed in Python: no command-line form
+    assert python - {o.name for o in shown} == {"autocode"}
+
+
+def test_the_old_python_names_of_report_options_warn_and_mean_the_same(tiny, tmp_path):
+    from mio_qual.errors import InputError
+
+    new = tiny.report_themes(tmp_path / "new.docx", themes_coders=["jordan"], quotes=1, charts=False)
+    with pytest.warns(DeprecationWarning, match=r"report_themes\(layer=...\) is deprecated; write themes_coders="):
+        with pytest.warns(DeprecationWarning, match=r"max_quotes=...\) is deprecated; write quotes="):
+            old = tiny.report("themes", tmp_path / "old.docx", layer=["jordan"], max_quotes=1, charts=False)
+    assert document_text(old.path).replace("old.docx", "") == document_text(new.path).replace("new.docx", "")
+    with pytest.raises(InputError, match="both quotes= and its old name max_quotes="):
+        tiny.report_study(tmp_path / "both.docx", quotes=1, max_quotes=2)
+
+
+def test_report_study_takes_the_distinguishing_rule(tmp_path, capsys):
+    """--criterion separation reaches the study report: the Aim 3 methods name it and the displays flag by it."""
+    from helpers.mixed import make_study as make_four_clinics
+    from helpers.mixed import write_fidelity, write_ratings_csv
+
+    project = make_four_clinics(tmp_path)  # fidelity: north 4.5, west 4.0 high; east 3.0, south 2.0 low
+    project.import_quant(write_fidelity(tmp_path / "fidelity.csv"))
+    project.import_ratings(write_ratings_csv(tmp_path / "r.csv", {
+        "IS.J2": {"north": "+2", "west": "+1", "east": "-1", "south": "-2"},  # separated, high positive
+        "IS.B": {"north": "+1", "west": "+1", "east": "0", "south": "0"},     # separated; mean difference only 1
+    }), "consensus_team")
+    folder = project.folder
+    project.close()
+
+    def flags_and_rule(kind: str, *extra: str) -> tuple[set[str], str]:
+        out = tmp_path / f"{kind}{len(extra)}.docx"
+        code, _, err = run(["--project", str(folder), "report", kind, "--no-charts", "--out", str(out), *extra],
+                           capsys)
+        assert code == 0, err
+        document = docx.Document(str(out))
+        flags = {row.cells[-1].text for table in document.tables if table.rows[0].cells[0].text.lower() == "construct"
+                 for row in table.rows if row.cells[0].text == "IS.B" and "distinguishing" in row.cells[-1].text}
+        rule = next((p.text for p in document.paragraphs if "One rule flags" in p.text), "")
+        return flags, rule
+
+    flags, rule = flags_and_rule("study")
+    assert flags == {"weakly distinguishing"}
+    assert "minus that of the low ones is at least 2 (weakly: 1)" in rule and "separation rule" not in rule
+    flags, rule = flags_and_rule("study", "--criterion", "separation")
+    assert flags == {"distinguishing"}
+    assert "every rated high-fidelity clinic is rated above every rated low one" in rule
+    assert "This separation rule reads the pattern of ratings" in rule and "at least 2 (weakly" not in rule
+    assert flags_and_rule("joint", "--criterion", "separation")[0] == {"distinguishing"}
+    code, _, err = run(["--project", str(folder), "report", "codebook", "--criterion", "separation", "--out",
+                        str(tmp_path / "c.docx")], capsys)
+    assert code == 2 and "--criterion does not apply to `report codebook`" in err

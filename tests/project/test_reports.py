@@ -13,8 +13,8 @@ def test_an_unknown_report_option_is_one_clear_error(tmp_path) -> None:
     project = Project.create(tmp_path / "p")
     with pytest.raises(InputError, match=r"report\('joint'\) takes no option 'outcom' \(write outcome; it takes "):
         project.report("joint", tmp_path / "joint.docx", outcom="fidelity")
-    with pytest.raises(InputError, match=r"report\('study'\) takes no option 'quotes' \(write max_quotes=...;"):
-        project.report("study", tmp_path / "study.docx", quotes=2)
+    with pytest.raises(InputError, match=r"report\('study'\) takes no option 'no_charts' \(write charts=False;"):
+        project.report("study", tmp_path / "study.docx", no_charts=True)
     assert not list(tmp_path.glob("*.docx"))
 
 

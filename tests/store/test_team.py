@@ -221,5 +221,5 @@ def test_a_coder_is_refused_the_reports_that_read_every_layer(team, tmp_path: Pa
         jordan.report_joint(tmp_path / "joint.docx", charts=False)
     assert not any((tmp_path / f"{name}.docx").exists() for name in ("study", "themes", "joint"))
     # their own layer, named, is theirs to read; the lead reads every layer
-    assert jordan.report_themes(tmp_path / "mine.docx", layer="jordan", charts=False).path.exists()
+    assert jordan.report_themes(tmp_path / "mine.docx", themes_coders="jordan", charts=False).path.exists()
     assert lead.report_themes(tmp_path / "all.docx", charts=False).path.exists()

@@ -19,9 +19,10 @@ _UNITS = ("sentence", "turn", "paragraph", "character", "span", "transcript", "c
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="The Word file to write (.docx); charts are saved beside it as PNG. names: a .csv/.xlsx "
                    "(default: a table on the screen).")
-@click.option("--redact", "redact_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("--redact", "redact", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="A text file of further names or phrases to replace with [name], one per line.")
 @click.option("--title", default=None, help="Title on the title page.")
+@click.option("--subtitle", default=None, help="study: a line under the title.")
 @coders_option(required=False, minimum=1,
                help="agreement, study: layers to compare: --coders A B (default: every human layer).")
 @click.option("--unit", type=click.Choice(_UNITS), default=None,
@@ -29,39 +30,49 @@ _UNITS = ("sentence", "turn", "paragraph", "character", "span", "transcript", "c
 @click.option("--boot", "boot", type=click.IntRange(0), default=None,
               help="agreement, study: bootstrap replicates for the intervals [default: 0, analytic intervals].")
 @click.option("--seed", type=int, default=None, help="agreement, study: seed of the bootstrap [default: 0].")
+@click.option("--min-coverage", type=click.FloatRange(0, 1), default=None,
+              help="agreement: share of a segment unit a coding must cover to count [default: 0, any overlap].")
 @click.option("--convention", type=click.Choice(("gwet", "pairable")), default=None,
               help="agreement: units rated by one coder in the multi-rater coefficients [default: gwet].")
 @click.option("--boot-method", type=click.Choice(("units", "krippendorff")), default=None,
               help="agreement: how alpha is bootstrapped with --boot [default: units, BCa].")
-@values_option("--themes-coders", "layers",
+@values_option("--themes-coders", "themes_coders",
                help="themes, study: coding layers to quote and count [default: consensus, else every human layer].")
-@deprecated_alias("--layer", "--themes-coders", "layers", several=True)
-@click.option("--quotes", "max_quotes", type=click.IntRange(0), default=None,
-              help="themes, study: exemplar quotes per construct [default: 3].")
+@deprecated_alias("--layer", "--themes-coders", "themes_coders", several=True)
+@click.option("--quotes", "quotes", type=click.IntRange(0), default=None,
+              help="themes, study: exemplar quotes per construct, at most [default: 3].")
 @click.option("--outcome", default=None, help="joint, study: the outcome clinics are ordered by [default: fidelity].")
 @click.option("--by", type=click.Choice(("clinic", "agency")), default=None,
               help="joint, study: case kind [default: clinic].")
 @click.option("--rater", default=None, help="joint, study: ratings layer [default: consensus, else the only rater].")
 @click.option("--fit", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="joint, study: the analyst's fit file (construct, fit, note) for the side-by-side display.")
+@click.option("--criterion", type=click.Choice(("difference", "separation")), default=None,
+              help="joint, study: the distinguishing rule of the joint displays and Aim 3: difference (group means "
+                   "2 and 1 scale points apart) or separation (every rated high case above every rated low case, "
+                   "the pattern reading of Damschroder & Lowery's ratings) [default: difference].")
+@click.option("--export/--no-export", default=None,
+              help="joint: also write each display as CSV and XLSX beside the document [default: --export].")
 @click.option("--max-rows", type=click.IntRange(1), default=None,
               help="agreement, study: disagreements listed in the document [default: 400; all go to the CSV].")
-@click.option("--evaluate-model", is_flag=True,
+@click.option("--evaluate-model", is_flag=True, default=None,
               help="study: also evaluate the stored model by grouped cross-validation (trains it once per fold).")
-@click.option("--no-charts", is_flag=True, help="Leave out the charts.")
-@click.option("--mask-sites", is_flag=True, help="Replace clinic and agency names with stable labels (clinic A ...).")
+@click.option("--charts/--no-charts", default=None,
+              help="agreement, themes, joint, study: draw and embed the charts [default: --charts].")
+@click.option("--mask-sites", is_flag=True, default=None,
+              help="Replace clinic and agency names with stable labels (clinic A ...).")
 @lands  # the report, its appendices and charts land together or not at all
-def report(kind: str, out: Path | None, redact_file: Path | None, title: str | None, coders: tuple[str, ...],
-           unit: str | None, boot: int | None, seed: int | None, layers: tuple[str, ...], max_quotes: int | None,
-           outcome: str | None, by: str | None, rater: str | None, fit: Path | None, max_rows: int | None,
-           evaluate_model: bool, no_charts: bool, mask_sites: bool, convention: str | None = None,
-           boot_method: str | None = None) -> None:
+def report(kind: str, out: Path | None, redact: Path | None, **given: Any) -> None:
     """Write a Word report: codebook, agreement, themes, joint or study (all of them in one); or list
     the capitalised words of the transcripts that may be names missing from the roster (names).
+
+    Each option is the parameter of the same name, dashes for underscores, of the kind's Python
+    method: --themes-coders A --quotes 2 is Project.report_study(out, themes_coders=["A"], quotes=2).
 
     \b
     Examples:
       mio-qual report study --out reports/study.docx
+      mio-qual report study --criterion separation --quotes 2 --out reports/study.docx
       mio-qual report agreement --coders jordan casey --unit turn --out agreement.docx
       mio-qual report themes --redact extra-names.txt --mask-sites --out themes.docx
       mio-qual report names
@@ -73,7 +84,7 @@ def report(kind: str, out: Path | None, redact_file: Path | None, title: str | N
     if kind == "names":
         from .common import resolve_format
 
-        extra = read_redact_file(redact_file) if redact_file is not None else []
+        extra = read_redact_file(redact) if redact is not None else []
         fmt = resolve_format(None, out, ("table", "csv", "json", "xlsx"))
         emit(get_project().name_review(extra=extra), fmt, out=out)
         return
@@ -81,32 +92,17 @@ def report(kind: str, out: Path | None, redact_file: Path | None, title: str | N
         raise click.UsageError(f"`report {kind}` needs --out FILE.docx")
     check_path(out)
     accepted = set(inspect.signature(getattr(Project, f"report_{kind}")).parameters)
-    given: dict[str, Any] = {
-        "title": title, "coders": list(coders) or None, "unit": unit, "boot": boot, "seed": seed,
-        "layer": list(layers) or None, "max_quotes": max_quotes, "outcome": outcome, "by": by, "rater": rater,
-        "fit": fit, "max_rows": max_rows, "convention": convention, "boot_method": boot_method,
-    }
-    flags = {"coders": "--coders", "unit": "--unit", "boot": "--boot", "seed": "--seed", "layer": "--themes-coders",
-             "max_quotes": "--quotes", "outcome": "--outcome", "by": "--by", "rater": "--rater", "fit": "--fit",
-             "max_rows": "--max-rows", "title": "--title", "convention": "--convention",
-             "boot_method": "--boot-method"}
     options: dict[str, Any] = {}
-    for name, value in given.items():
-        if value is None:
+    for name, value in given.items():  # each option is the method's parameter of the same name
+        if value is None or value == ():
             continue
         if name not in accepted:
-            raise click.UsageError(f"{flags[name]} does not apply to `report {kind}`")
-        options[name] = value
-    if no_charts and "charts" in accepted:
-        options["charts"] = False
-    if evaluate_model:
-        if "evaluate_model" not in accepted:
-            raise click.UsageError(f"--evaluate-model does not apply to `report {kind}`")
-        options["evaluate_model"] = True
-    if redact_file is not None:
-        options["redact"] = read_redact_file(redact_file)
-    if mask_sites:
-        options["mask_sites"] = True
+            if name == "charts" and value is False:
+                continue  # --no-charts on a kind without charts: already so
+            raise click.UsageError(f"--{name.replace('_', '-')} does not apply to `report {kind}`")
+        options[name] = list(value) if isinstance(value, tuple) else value
+    if redact is not None:
+        options["redact"] = read_redact_file(redact)
     project = get_project()
     screen = console(stderr=True)
     with screen.status(f"writing the {kind} report"):

@@ -318,7 +318,7 @@ class ReportsMixin(ProjectBase):
                   ("", ()))[1], "clinic": clinics.get(row.transcript_id) or "", "transcript_id": row.transcript_id,
                   "summary": row.summary} for row in summaries.itertuples() if str(row.summary or "").strip()])
 
-    def _joint_data(self, outcome: str, by: str, rater: str | None, fit: Any) -> "JointData":
+    def _joint_data(self, outcome: str, by: str, rater: str | None, fit: Any, rule: Any = None) -> "JointData":
         from ..errors import InputError
         from ..mixed.ratings import CONSENSUS
         from ..reports.documents import JointData, missing_joint_data
@@ -331,7 +331,8 @@ class ReportsMixin(ProjectBase):
             return data
         for kind, options in (("case-ordered", {}), ("side-by-side", {"fit": fit}), ("stats-by-theme", {})):
             try:
-                display = self.joint_display(kind, outcome, by=by, rater=rater, **options)  # type: ignore[attr-defined]
+                display = self.joint_display(kind, outcome, by=by, rater=rater, rule=rule,
+                                             **options)  # type: ignore[attr-defined]
             except InputError as exc:
                 display = exc.message
             setattr(data, kind.replace("-", "_"), display)
@@ -383,7 +384,8 @@ class ReportsMixin(ProjectBase):
         inputs = self._report_inputs(redact, mask_sites, codebook=self._codebook_data())
         return codebook_report(inputs, out, title=title)
 
-    def report_themes(self, out: str | Path, *, layer: str | Sequence[str] | None = None, max_quotes: int = 3,
+    @renamed(layer="themes_coders", max_quotes="quotes")
+    def report_themes(self, out: str | Path, *, themes_coders: str | Sequence[str] | None = None, quotes: int = 3,
                       redact: Iterable[str] = (), mask_sites: bool = False, charts: bool = True,
                       title: str = "Themes by construct") -> "ReportResult":
         """Write the themes report: per construct, frequency by clinic and role, and exemplar quotes.
@@ -391,10 +393,11 @@ class ReportsMixin(ProjectBase):
         Parameters
         ----------
         out : path
-        layer : str or sequence of str, optional
-            Coding layer(s) to read (default: the consensus layer, else every human layer merged).
-        max_quotes : int
-            Exemplar quotes per construct.
+        themes_coders : str or sequence of str, optional
+            Coding layer(s) to quote and count (default: the consensus layer, else every human layer
+            merged; was ``layer``, which works until 0.2.0 with a DeprecationWarning).
+        quotes : int
+            Exemplar quotes per construct, at most (was ``max_quotes``, likewise).
         redact : iterable of str
         mask_sites : bool
         charts : bool
@@ -415,14 +418,15 @@ class ReportsMixin(ProjectBase):
         from ..reports.documents import check_path, themes_report
 
         check_path(out)
-        if layer is None and getattr(self.store, "backend", "sqlite") == "postgresql":
+        if themes_coders is None and getattr(self.store, "backend", "sqlite") == "postgresql":
             from ..store import team
 
             team.require_every_layer(self.store, "the themes report (by default)",
                                      also=", or name the layers you can read (--themes-coders)")
         info = self.constructs()  # type: ignore[attr-defined]
-        inputs = self._report_inputs(redact, mask_sites, themes=self._themes_data(layer, info), constructs=info)
-        return themes_report(inputs, out, max_quotes=max_quotes, charts=charts, title=title)
+        inputs = self._report_inputs(redact, mask_sites, themes=self._themes_data(themes_coders, info),
+                                     constructs=info)
+        return themes_report(inputs, out, max_quotes=quotes, charts=charts, title=title)
 
     @renamed(n_boot="boot")
     def report_agreement(self, out: str | Path, *, coders: Sequence[str] | None = None, unit: str = "sentence",
@@ -468,8 +472,8 @@ class ReportsMixin(ProjectBase):
         return agreement_report(inputs, out, max_rows=max_rows, charts=charts, title=title)
 
     def report_joint(self, out: str | Path, *, outcome: str = "fidelity", by: str = "clinic",
-                     rater: str | None = None, fit: Any = None, redact: Iterable[str] = (),
-                     mask_sites: bool = False, charts: bool = True,
+                     rater: str | None = None, fit: Any = None, criterion: str = "difference",
+                     redact: Iterable[str] = (), mask_sites: bool = False, charts: bool = True,
                      export: bool = True, title: str = "Joint displays") -> "ReportResult":
         """Write the joint displays report: case-ordered matrix with heatmap, side-by-side, statistics by theme.
 
@@ -483,6 +487,9 @@ class ReportsMixin(ProjectBase):
             Ratings layer (default: the consensus, else the only rater).
         fit : path or dict, optional
             The analyst's fit judgements for the side-by-side display.
+        criterion : {"difference", "separation"}
+            The distinguishing rule of every display (:class:`mio_qual.mixed.joint.DistinguishRule`): group
+            means against 2 and 1 scale points, or every rated high case above every rated low one.
         redact : iterable of str
         mask_sites : bool
         charts : bool
@@ -508,15 +515,18 @@ class ReportsMixin(ProjectBase):
             from ..store import team
 
             team.require_every_layer(self.store, "the joint displays report")
-        inputs = self._report_inputs(redact, mask_sites, joint=self._joint_data(outcome, by, rater, fit))
+        from ..mixed.joint import DistinguishRule
+
+        rule = DistinguishRule(criterion=criterion)  # an unknown criterion: InputError before anything is read
+        inputs = self._report_inputs(redact, mask_sites, joint=self._joint_data(outcome, by, rater, fit, rule))
         return joint_report(inputs, out, charts=charts, export=export, title=title)
 
-    @renamed(n_boot="boot")
+    @renamed(n_boot="boot", layer="themes_coders", max_quotes="quotes")
     def report_study(self, out: str | Path, *, title: str = "Qualitative and mixed-methods findings",
                      subtitle: str | None = None, coders: Sequence[str] | None = None, unit: str = "sentence",
-                     boot: int = 0, seed: int = 0, layer: str | Sequence[str] | None = None, max_quotes: int = 3,
-                     outcome: str = "fidelity", by: str = "clinic", rater: str | None = None, fit: Any = None,
-                     max_rows: int = 400, redact: Iterable[str] = (), mask_sites: bool = False,
+                     boot: int = 0, seed: int = 0, themes_coders: str | Sequence[str] | None = None,
+                     quotes: int = 3, outcome: str = "fidelity", by: str = "clinic", rater: str | None = None,
+                     fit: Any = None, criterion: str = "difference", max_rows: int = 400, redact: Iterable[str] = (), mask_sites: bool = False,
                      charts: bool = True,
                      autocode: Sequence[Any] | None = None, evaluate_model: bool = False) -> "ReportResult":
         """Write the study report (Aim 2, Aim 3, reliability, limitations) and its appendices as separate
@@ -537,10 +547,11 @@ class ReportsMixin(ProjectBase):
         boot, seed : int
             Bootstrap replicates for the agreement intervals (0: analytic intervals; was ``n_boot``,
             which works until 0.2.0 with a DeprecationWarning) and the seed.
-        layer : str or sequence of str, optional
-            Coding layer(s) the themes read (default: the consensus layer, else every human layer).
-        max_quotes : int
-            Exemplar quotes per construct.
+        themes_coders : str or sequence of str, optional
+            Coding layer(s) the themes quote and count (default: the consensus layer, else every human
+            layer; was ``layer``, which works until 0.2.0 with a DeprecationWarning).
+        quotes : int
+            Exemplar quotes per construct, at most (was ``max_quotes``, likewise).
         outcome : str
             The quantitative outcome the joint displays order cases by.
         by : {"clinic", "agency"}
@@ -549,6 +560,10 @@ class ReportsMixin(ProjectBase):
             Ratings layer (default: the consensus, else the only rater).
         fit : path or dict, optional
             The analyst's fit judgements for the side-by-side display.
+        criterion : {"difference", "separation"}
+            The distinguishing rule of the joint displays and of Aim 3, named in Aim 3's methods
+            (:class:`mio_qual.mixed.joint.DistinguishRule`): group means against 2 and 1 scale points
+            (default), or every rated high case above every rated low one.
         max_rows : int
             Disagreements listed in the document (all are written to the CSV beside it).
         redact : iterable of str
@@ -575,10 +590,12 @@ class ReportsMixin(ProjectBase):
             their own and released layers, so the report would leave the others (the consensus) out unseen.
         """
         from ..errors import InputError
+        from ..mixed.joint import DistinguishRule
         from ..reports.documents import check_path
         from ..reports.study import study_report
 
         check_path(out)
+        rule = DistinguishRule(criterion=criterion)  # one rule for the joint displays and Aim 3
         if getattr(self.store, "backend", "sqlite") == "postgresql":  # a coder's role would read part of the study
             from ..store import team
 
@@ -596,7 +613,7 @@ class ReportsMixin(ProjectBase):
             if store_summary.ratings_count(self.store):
                 try:
                     # the same evidence as the themes sections: study codes rolled up through the reviewed links
-                    aim3 = self.aim3_data(outcome, fit=fit, links=True)  # type: ignore[attr-defined]
+                    aim3 = self.aim3_data(outcome, fit=fit, rule=rule, links=True)  # type: ignore[attr-defined]
                 except InputError:
                     aim3 = None  # the joint displays stand for Aim 3, each saying what it lacks
             info = self.constructs()  # type: ignore[attr-defined]  (read once: the themes use it too)
@@ -604,12 +621,12 @@ class ReportsMixin(ProjectBase):
                 redact, mask_sites, constructs=info, facts=self.project_facts(),
                 codebook=self._codebook_data(),
                 agreement=self.agreement_data(coders, unit, boot=boot, seed=seed), evaluations=evaluations,
-                themes=self._themes_data(layer, info), aim2=aim2,
+                themes=self._themes_data(themes_coders, info), aim2=aim2,
                 # the joint displays stand for Aim 3 only when it cannot be built: otherwise they were built for nothing
-                joint=self._joint_data(outcome, by, rater, fit) if aim3 is None else None,
+                joint=self._joint_data(outcome, by, rater, fit, rule) if aim3 is None else None,
                 aim3=aim3,
                 rapid=self.rapid_report_data())  # type: ignore[attr-defined]
-        return study_report(inputs, out, title=title, subtitle=subtitle, max_quotes=max_quotes, max_rows=max_rows,
+        return study_report(inputs, out, title=title, subtitle=subtitle, max_quotes=quotes, max_rows=max_rows,
                             charts=charts)
 
     def report(self, kind: str, out: str | Path, **options: Any) -> "ReportResult":
@@ -652,8 +669,7 @@ class ReportsMixin(ProjectBase):
         if kind not in methods:
             raise InputError(f"unknown report {kind!r}", hint="use one of " + ", ".join(KINDS))
         check_options(methods[kind], options, f"report({kind!r})",
-                      {"themes_coders": "layer=[...]", "quotes": "max_quotes=...",
-                       "no_charts": "charts=False"})
+                      {"no_charts": "charts=False"})
         from ..atomicio import batch
 
         with batch():  # the report and the files beside it land together, or none does

@@ -206,7 +206,8 @@ def _rule_sentence(rule: Any, outcome: str, groups: str) -> str:
             "numeric threshold is mio-qual's way of making the comparison repeatable; "
             f"{narrative_citation('damschroder2013')} judged distinguishing constructs from the pattern of ratings "
             "across cases without a numeric rule, so a construct the threshold flags may show no consistent pattern, "
-            "and the reverse (`mio-qual joint --criterion separation` reads the pattern).")
+            "and the reverse (`--criterion separation`, of `mio-qual joint` and `mio-qual report study`, reads the "
+            "pattern).")
 
 
 def _measures_methods(data: Aim3Data) -> list[str]:
