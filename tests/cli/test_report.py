@@ -190,6 +190,8 @@ def test_report_study_takes_the_distinguishing_rule(tmp_path, capsys):
     folder = project.folder
     project.close()
 
+    labels = {"distinguishing", "weakly distinguishing", "not distinguishing", "reverse", "insufficient data"}
+
     def flags_and_rule(kind: str, *extra: str) -> tuple[set[str], str]:
         out = tmp_path / f"{kind}{len(extra)}.docx"
         code, _, err = run(["--project", str(folder), "report", kind, "--no-charts", "--out", str(out), *extra],
@@ -197,7 +199,7 @@ def test_report_study_takes_the_distinguishing_rule(tmp_path, capsys):
         assert code == 0, err
         document = docx.Document(str(out))
         flags = {row.cells[-1].text for table in document.tables if table.rows[0].cells[0].text.lower() == "construct"
-                 for row in table.rows if row.cells[0].text == "IS.B" and "distinguishing" in row.cells[-1].text}
+                 for row in table.rows if row.cells[0].text == "IS.B" and row.cells[-1].text in labels}
         rule = next((p.text for p in document.paragraphs if "One rule flags" in p.text), "")
         return flags, rule
 
@@ -209,6 +211,8 @@ def test_report_study_takes_the_distinguishing_rule(tmp_path, capsys):
     assert "every rated high-fidelity clinic is rated above every rated low one" in rule
     assert "This separation rule reads the pattern of ratings" in rule and "at least 2 (weakly" not in rule
     assert flags_and_rule("joint", "--criterion", "separation")[0] == {"distinguishing"}
+    flags, rule = flags_and_rule("study", "--criterion", "separation", "--min-rated", "3")  # two clinics a group
+    assert flags == {"insufficient data"} and "with at least 3 rated clinic(s) in each group" in rule
     code, _, err = run(["--project", str(folder), "report", "codebook", "--criterion", "separation", "--out",
                         str(tmp_path / "c.docx")], capsys)
     assert code == 2 and "--criterion does not apply to `report codebook`" in err

@@ -51,6 +51,8 @@ _UNITS = ("sentence", "turn", "paragraph", "character", "span", "transcript", "c
               help="joint, study: the distinguishing rule of the joint displays and Aim 3: difference (group means "
                    "2 and 1 scale points apart) or separation (every rated high case above every rated low case, "
                    "the pattern reading of Damschroder & Lowery's ratings) [default: difference].")
+@click.option("--min-rated", type=click.IntRange(1), default=None,
+              help="joint, study: rated cases each group needs before a construct is flagged [default: 2].")
 @click.option("--export/--no-export", default=None,
               help="joint: also write each display as CSV and XLSX beside the document [default: --export].")
 @click.option("--max-rows", type=click.IntRange(1), default=None,

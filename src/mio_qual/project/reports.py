@@ -473,7 +473,7 @@ class ReportsMixin(ProjectBase):
 
     def report_joint(self, out: str | Path, *, outcome: str = "fidelity", by: str = "clinic",
                      rater: str | None = None, fit: Any = None, criterion: str = "difference",
-                     redact: Iterable[str] = (), mask_sites: bool = False, charts: bool = True,
+                     min_rated: int = 2, redact: Iterable[str] = (), mask_sites: bool = False, charts: bool = True,
                      export: bool = True, title: str = "Joint displays") -> "ReportResult":
         """Write the joint displays report: case-ordered matrix with heatmap, side-by-side, statistics by theme.
 
@@ -490,6 +490,8 @@ class ReportsMixin(ProjectBase):
         criterion : {"difference", "separation"}
             The distinguishing rule of every display (:class:`mio_qual.mixed.joint.DistinguishRule`): group
             means against 2 and 1 scale points, or every rated high case above every rated low one.
+        min_rated : int
+            Rated cases each group needs before a construct is flagged (default 2).
         redact : iterable of str
         mask_sites : bool
         charts : bool
@@ -517,7 +519,7 @@ class ReportsMixin(ProjectBase):
             team.require_every_layer(self.store, "the joint displays report")
         from ..mixed.joint import DistinguishRule
 
-        rule = DistinguishRule(criterion=criterion)  # an unknown criterion: InputError before anything is read
+        rule = DistinguishRule(criterion=criterion, min_rated=min_rated)  # a bad value: InputError before reading
         inputs = self._report_inputs(redact, mask_sites, joint=self._joint_data(outcome, by, rater, fit, rule))
         return joint_report(inputs, out, charts=charts, export=export, title=title)
 
@@ -526,7 +528,7 @@ class ReportsMixin(ProjectBase):
                      subtitle: str | None = None, coders: Sequence[str] | None = None, unit: str = "sentence",
                      boot: int = 0, seed: int = 0, themes_coders: str | Sequence[str] | None = None,
                      quotes: int = 3, outcome: str = "fidelity", by: str = "clinic", rater: str | None = None,
-                     fit: Any = None, criterion: str = "difference", max_rows: int = 400, redact: Iterable[str] = (), mask_sites: bool = False,
+                     fit: Any = None, criterion: str = "difference", min_rated: int = 2, max_rows: int = 400, redact: Iterable[str] = (), mask_sites: bool = False,
                      charts: bool = True,
                      autocode: Sequence[Any] | None = None, evaluate_model: bool = False) -> "ReportResult":
         """Write the study report (Aim 2, Aim 3, reliability, limitations) and its appendices as separate
@@ -564,6 +566,9 @@ class ReportsMixin(ProjectBase):
             The distinguishing rule of the joint displays and of Aim 3, named in Aim 3's methods
             (:class:`mio_qual.mixed.joint.DistinguishRule`): group means against 2 and 1 scale points
             (default), or every rated high case above every rated low one.
+        min_rated : int
+            Rated clinics each group needs before a construct is flagged (default 2; Damschroder & Lowery's
+            published flags need 1 with ``criterion="separation"``).
         max_rows : int
             Disagreements listed in the document (all are written to the CSV beside it).
         redact : iterable of str
@@ -595,7 +600,7 @@ class ReportsMixin(ProjectBase):
         from ..reports.study import study_report
 
         check_path(out)
-        rule = DistinguishRule(criterion=criterion)  # one rule for the joint displays and Aim 3
+        rule = DistinguishRule(criterion=criterion, min_rated=min_rated)  # one rule: joint displays and Aim 3
         if getattr(self.store, "backend", "sqlite") == "postgresql":  # a coder's role would read part of the study
             from ..store import team
 
