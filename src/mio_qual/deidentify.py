@@ -737,6 +737,7 @@ def known_names(private_names: Iterable[str], speaker_labels: Iterable[str] = ()
     """
     names = {normalize_name(n) for n in private_names if str(n).strip()}
     labels = {normalize_name(label) for label in speaker_labels if label and name_like_label(label)}
+    _english_among({fold(w) for label in labels for w in re.findall(r"[^\W\d_]+", label)})  # one pass for all labels
     roles = {label for label in labels if _role_words(label)}  # also kept among the private names at import
     return (names - roles) | (labels - roles)
 
@@ -746,8 +747,28 @@ def _role_words(label: str) -> bool:
     words = [fold(w) for w in re.findall(r"[^\W\d_]+", label)]
     if not words or set(words) - _english_among(words):
         return False
-    first, last = _census_names()
-    return not any(w in first or w in last for w in words)
+    return not any(_in_census(w) for w in words)
+
+
+def _in_census(word: str) -> bool:
+    """``word`` (folded) is a first name or surname of the census lists (:func:`_census_names`), looked up in the
+    lists' text: a few words (a project's role labels, on every ``mio-qual log``) need no 0.1 s of set building."""
+    if not word.isascii() or not word.isalpha():
+        return False
+    key = "\n" + word.upper() + " "
+    return any(key in text for text in _census_texts())
+
+
+@lru_cache(maxsize=1)
+def _census_texts() -> tuple[str, ...]:
+    """The three census lists as text, each starting with a newline (one name per line, upper case, then figures)."""
+    from pathlib import Path
+
+    import names as names_package
+
+    folder = Path(names_package.__file__).parent
+    return tuple("\n" + (folder / f).read_text(encoding="ascii")
+                 for f in ("dist.male.first", "dist.female.first", "dist.all.last"))
 
 
 def neutral_ids(transcript_ids: Iterable[str], names: Iterable[str]) -> dict[str, str]:

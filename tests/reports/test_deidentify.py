@@ -196,3 +196,35 @@ def test_redactor_is_a_plain_callable_for_existing_callers() -> None:
     r = Redactor(frozenset({"Gwen"}))
     assert r("Gwen") == "[name]" and r("") == "" and r(None) is None  # type: ignore[arg-type]
     assert re.fullmatch(r"\[name\] met \[name\]\.", make_redactor({"Gwen"}, ["Ms.  Harlow"])("Gwen met Ms. Harlow."))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.sampled_from(["counselor", "director", "clinic", "june", "baker", "smith", "ann", "mary", "lee",
+                                  "o", "an", "jo", "mc", "josé", "straße"]),
+                 st.text(alphabet="abcdefghijklmnopqrstuvwxyzé", min_size=1, max_size=8)))
+def test_the_census_lookup_by_text_agrees_with_the_census_sets(word: str) -> None:
+    """``mio-qual log`` checks its role labels against the census lists' text (no sets built); the answer is the
+    sets' for every word: names, prefixes of names (JO of JOHN), words, non-ASCII."""
+    from mio_qual.deidentify import _census_names, _in_census
+
+    first, last = _census_names()
+    assert _in_census(word) == (word in first or word in last)
+
+
+def test_the_census_lookup_finds_every_listed_name() -> None:
+    from mio_qual.deidentify import _census_names, _in_census
+
+    first, last = _census_names()
+    sample = sorted(first)[::37] + sorted(last)[::997] + [min(last, key=len), max(first, key=len)]
+    assert all(_in_census(w) for w in sample)
+
+
+def test_role_labels_are_told_from_names_without_building_the_census_sets() -> None:
+    """``known_names`` runs on every ``mio-qual log`` (its entries are redacted): role labels are checked against
+    the census lists' text, and the word list in one pass, so the command stays quick."""
+    from mio_qual import deidentify
+
+    deidentify._census_names.cache_clear()
+    names = known_names([], ["COUNSELOR", "Clinic Director", "tasha", "June", "SUPERVISOR"])
+    assert names == {"tasha", "June"}
+    assert deidentify._census_names.cache_info().currsize == 0
