@@ -71,10 +71,10 @@ def bootstrap_timing(repeats: int) -> None:
     data = np.vstack([a, b])
     print("2. bootstrap intervals, 1,000 resamples, 20,000 units, 2 coders")
     for label, func in (
-        ("alpha, Krippendorff's algorithm", lambda: bootstrap_alpha(data, n_boot=1000, seed=1)),
-        ("alpha, units resampled", lambda: bootstrap_alpha(data, n_boot=1000, method="units", seed=1)),
-        ("Cohen's kappa, units resampled", lambda: bootstrap("cohen_kappa", data, n_boot=1000, seed=1)),
-        ("Gwet's AC1, units resampled", lambda: bootstrap("gwet_ac1", data, n_boot=1000, seed=1)),
+        ("alpha, Krippendorff's algorithm", lambda: bootstrap_alpha(data, boot=1000, seed=1)),
+        ("alpha, units resampled", lambda: bootstrap_alpha(data, boot=1000, method="units", seed=1)),
+        ("Cohen's kappa, units resampled", lambda: bootstrap("cohen_kappa", data, boot=1000, seed=1)),
+        ("Gwet's AC1, units resampled", lambda: bootstrap("gwet_ac1", data, boot=1000, seed=1)),
     ):
         seconds, boot = median_time(func, repeats)
         print(f"   {label:<34} {seconds * 1e3:7.1f} ms   {boot.value:.4f} [{boot.ci_low:.4f}, {boot.ci_high:.4f}]")
@@ -133,7 +133,7 @@ def per_code_timing(repeats: int) -> None:
     print(f"   unitized alpha per code (Krippendorff 2004): {seconds:6.2f} s "
           f"(pooled u-alpha {result['(all codes)'].value:.3f})")
     seconds, _ = median_time(lambda: agreement_table(reliability_data(codings, "sentence", coders=["A", "B"],
-                                                                      segments=segments), n_boot=1000), 1)
+                                                                      segments=segments), boot=1000), 1)
     print(f"   sentence units with 1,000-resample bootstrap intervals for every code: {seconds:6.2f} s")
 
 

@@ -19,6 +19,10 @@ F = TypeVar("F", bound=Callable[..., Any])
 #: The release in which names renamed in this one stop working.
 REMOVED_IN = "0.2.0"
 
+#: Every keyword renamed so far, old name -> new name(s), filled as decorated functions are defined
+#: (tests/test_deprecation.py walks the public API and finds no old name left outside the shims).
+OLD_NAMES: dict[str, set[str]] = {}
+
 
 def renamed(**old_to_new: str) -> Callable[[F], F]:
     """Accept each old keyword name of the decorated function, warning that it is deprecated.
@@ -76,9 +80,54 @@ def renamed(**old_to_new: str) -> Callable[[F], F]:
             return func(*args, **kwargs)
 
         wrapper.__renamed__ = dict(old_to_new)  # type: ignore[attr-defined]
+        for old, new in old_to_new.items():
+            OLD_NAMES.setdefault(old, set()).add(new)
         return wrapper  # type: ignore[return-value]
 
     return decorator
 
 
-__all__ = ["REMOVED_IN", "renamed"]
+def renamed_attribute(old: str, new: str) -> property:
+    """A property that reads (and, on a mutable object, writes) attribute ``new`` under its old name ``old``.
+
+    For a renamed field of a result class: code reading ``result.old`` keeps working until
+    :data:`REMOVED_IN`, with a :class:`DeprecationWarning` naming the new attribute.
+
+    Parameters
+    ----------
+    old, new : str
+        The attribute's old name and its current one.
+
+    Returns
+    -------
+    property
+
+    Examples
+    --------
+    >>> import warnings
+    >>> class Result:
+    ...     boot = 200
+    ...     n_boot = renamed_attribute("n_boot", "boot")
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     Result().n_boot
+    200
+    >>> str(caught[0].message).split(";")[0]
+    'Result.n_boot is deprecated'
+    """
+    def _warn(obj: Any) -> None:
+        warnings.warn(f"{type(obj).__name__}.{old} is deprecated; read .{new} instead (the old name works in "
+                      f"{__version__} and is removed in {REMOVED_IN})", DeprecationWarning, stacklevel=3)
+
+    def getter(obj: Any) -> Any:
+        _warn(obj)
+        return getattr(obj, new)
+
+    def setter(obj: Any, value: Any) -> None:
+        _warn(obj)
+        setattr(obj, new, value)
+
+    return property(getter, setter, doc=f"Old name of ``{new}`` (removed in {REMOVED_IN}).")
+
+
+__all__ = ["OLD_NAMES", "REMOVED_IN", "renamed", "renamed_attribute"]

@@ -59,14 +59,14 @@ def _coverage(coders: int, interval, target: float, seed: int) -> float:
 
 def _alpha(method: str):
     def interval(data, rng):
-        result = krippendorff_alpha(data, n_boot=500, seed=rng, boot_method=method)
+        result = krippendorff_alpha(data, boot=500, seed=rng, boot_method=method)
         return result.ci_low, result.ci_high
     return interval
 
 
 def _kappa(function):
     def interval(data, rng):
-        result = function(data, n_boot=500, seed=rng, categories=[0.0, 1.0, 2.0])
+        result = function(data, boot=500, seed=rng, categories=[0.0, 1.0, 2.0])
         assert result.ci_method == "bootstrap-units"
         return result.ci_low, result.ci_high
     return interval

@@ -309,7 +309,7 @@ def test_no_point_interval_from_a_degenerate_variance():
         result = f([[0, 1, 1, 0], [0, 1, 1, 0], [0, 1, 1, 0]])
         assert result.value == pytest.approx(1.0) and math.isnan(result.ci_low), f.__name__
     # a bootstrap of perfect agreement is a point too: no interval either
-    boot = cohen_kappa([[0, 1, 1, 0, 1], [0, 1, 1, 0, 1]], n_boot=200, seed=1)
+    boot = cohen_kappa([[0, 1, 1, 0, 1], [0, 1, 1, 0, 1]], boot=200, seed=1)
     assert math.isnan(boot.ci_low) and "same value" in boot.note
     # percent agreement keeps its Wilson interval, valid at 1
     pa = percent_agreement([[0, 1], [0, 1]])
@@ -353,7 +353,7 @@ def test_alpha_has_gwets_standard_error_and_none_for_ordinal():
     assert a.ci_method == "wald" and a.ci_low < a.value < a.ci_high and a.se > 0
     ordinal = krippendorff_alpha(K2011, "ordinal")
     assert math.isnan(ordinal.se) and "ordinal" in ordinal.note and math.isnan(ordinal.ci_low)
-    boot = krippendorff_alpha(K2011, "ordinal", n_boot=300, seed=2)
+    boot = krippendorff_alpha(K2011, "ordinal", boot=300, seed=2)
     assert boot.ci_method == "bootstrap-units" and boot.ci_low < boot.value < boot.ci_high
 
 
@@ -361,7 +361,7 @@ def test_conger_kappa_edge_cases_and_bootstrap():
     assert math.isnan(conger_kappa([[1, nan], [nan, 2]]).value)
     assert math.isnan(conger_kappa([[1, 1, 1], [1, 1, 1]]).value)
     data = [[1, 2, 3, 3, 2, 1, 4, 1, 2], [1, 2, 3, 3, 2, 2, 4, 1, 3], [1, 2, 3, 4, 2, 2, 4, 1, 2]]
-    k = conger_kappa(data, n_boot=400, seed=3)
+    k = conger_kappa(data, boot=400, seed=3)
     assert k.ci_method == "bootstrap-units" and k.ci_low < k.value < k.ci_high
     assert conger_kappa(data, counts=[2] * 9).value == pytest.approx(conger_kappa(np.repeat(data, 2, axis=1)).value)
 

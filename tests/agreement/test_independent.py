@@ -105,7 +105,7 @@ def test_units_bootstrap_bca_interval_agrees_with_scipy_on_alpha_with_missing_va
     truth = rng.integers(1, 5, 60)
     data = np.array([np.where(rng.random(60) < 0.25, rng.integers(1, 5, 60), truth) for _ in range(3)], dtype=float)
     data[rng.random(data.shape) < 0.15] = np.nan
-    ours = bootstrap_alpha(data, level=level, n_boot=20_000, seed=1)
+    ours = bootstrap_alpha(data, level=level, boot=20_000, seed=1)
     assert ours.value == pytest.approx(krippendorff.alpha(reliability_data=data, level_of_measurement=level), abs=TOL)
 
     def alpha_of(units: np.ndarray) -> float:

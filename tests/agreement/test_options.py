@@ -61,9 +61,9 @@ def test_boot_method_reaches_alpha():
     data = reliability_data(frame, "sentence", segments=segments)
     ratings = data.code("X").ratings
     for method in ("units", "krippendorff"):
-        row = agreement_table(data, stats=["krippendorff_alpha"], n_boot=200, seed=5, by_transcript=False,
+        row = agreement_table(data, stats=["krippendorff_alpha"], boot=200, seed=5, by_transcript=False,
                               boot_method=method).iloc[0]
-        alone = krippendorff_alpha(ratings, n_boot=200, seed=5, boot_method=method)
+        alone = krippendorff_alpha(ratings, boot=200, seed=5, boot_method=method)
         assert (row["krippendorff_alpha_ci_low"], row["krippendorff_alpha_ci_high"]) == pytest.approx(
             (alone.ci_low, alone.ci_high), abs=1e-12)
     with pytest.raises(InputError, match="unknown bootstrap method"):

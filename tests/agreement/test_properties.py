@@ -266,8 +266,8 @@ def _binary_data(rng, n, agreement=0.8, prevalence=0.3):
 
 def test_bootstrap_is_reproducible_and_brackets_the_estimate():
     data = _binary_data(np.random.default_rng(5), 300)
-    first = bootstrap_alpha(data, n_boot=500, seed=11, method="krippendorff")
-    second = bootstrap_alpha(data, n_boot=500, seed=11, method="krippendorff")
+    first = bootstrap_alpha(data, boot=500, seed=11, method="krippendorff")
+    second = bootstrap_alpha(data, boot=500, seed=11, method="krippendorff")
     assert np.array_equal(first.samples, second.samples)
     alpha = krippendorff_alpha(data).value
     assert first.ci_low < alpha < first.ci_high
@@ -279,37 +279,37 @@ def test_bootstrap_is_reproducible_and_brackets_the_estimate():
 def test_units_bootstrap_se_agrees_with_analytic_se():
     data = _binary_data(np.random.default_rng(7), 800)
     kappa = cohen_kappa(data)
-    boot = bootstrap("cohen_kappa", data, n_boot=2000, seed=3)
+    boot = bootstrap("cohen_kappa", data, boot=2000, seed=3)
     assert boot.se == pytest.approx(kappa.se, rel=0.12)
     ac1 = gwet_ac1(data)
-    boot = bootstrap("gwet_ac1", data, n_boot=2000, seed=4)
+    boot = bootstrap("gwet_ac1", data, boot=2000, seed=4)
     assert boot.se == pytest.approx(ac1.se, rel=0.12)
-    alpha_units = bootstrap_alpha(data, n_boot=2000, method="units", seed=5)
+    alpha_units = bootstrap_alpha(data, boot=2000, method="units", seed=5)
     assert alpha_units.ci_low < krippendorff_alpha(data).value < alpha_units.ci_high
 
 
-def test_n_boot_replaces_the_interval():
+def test_boot_replaces_the_interval():
     data = _binary_data(np.random.default_rng(9), 200)
-    k = cohen_kappa(data, n_boot=300, seed=1)
+    k = cohen_kappa(data, boot=300, seed=1)
     assert k.ci_method == "bootstrap-units" and k.ci_low < k.value < k.ci_high
-    a = krippendorff_alpha(data, n_boot=300, seed=1, boot_method="krippendorff")
+    a = krippendorff_alpha(data, boot=300, seed=1, boot_method="krippendorff")
     assert a.ci_method == "bootstrap-krippendorff" and a.ci_low < a.value < a.ci_high
-    a = krippendorff_alpha(data, n_boot=300, seed=1)                     # the default resamples units
+    a = krippendorff_alpha(data, boot=300, seed=1)                     # the default resamples units
     assert a.ci_method == "bootstrap-units" and a.ci_low < a.value < a.ci_high
-    a = krippendorff_alpha(data, "interval", n_boot=300, seed=1, boot_method="units")
+    a = krippendorff_alpha(data, "interval", boot=300, seed=1, boot_method="units")
     assert a.ci_method == "bootstrap-units"
     ordinal = bootstrap_alpha(np.array([[1, 2, 3, 3, 2, 1, 4, 1, 2, 3], [1, 2, 3, 3, 2, 2, 4, 1, 2, 2]]),
-                              "ordinal", n_boot=300, method="units", seed=2)
-    assert ordinal.n_boot == 300 and ordinal.ci_low <= ordinal.ci_high
+                              "ordinal", boot=300, method="units", seed=2)
+    assert ordinal.boot == 300 and ordinal.ci_low <= ordinal.ci_high
     for statistic in ("fleiss_kappa", "percent_agreement", "brennan_prediger", "pabak", "scott_pi", "gwet_ac2"):
-        boot = bootstrap(statistic, data, n_boot=100, seed=0)
+        boot = bootstrap(statistic, data, boot=100, seed=0)
         assert boot.ci_low <= boot.value <= boot.ci_high + 1e-12, statistic
 
 
 def test_bootstrap_matches_units_resampled_by_hand():
     """The pattern-multinomial shortcut is the same resampling as drawing units one by one."""
     data = _binary_data(np.random.default_rng(2), 60)
-    boot = bootstrap("percent_agreement", data, n_boot=4000, seed=8)
+    boot = bootstrap("percent_agreement", data, boot=4000, seed=8)
     rng = np.random.default_rng(123)
     agree = (data[0] == data[1]).astype(float)
     by_hand = np.array([agree[rng.integers(0, 60, 60)].mean() for _ in range(4000)])

@@ -60,7 +60,7 @@ def test_character_table_uses_weights_and_scope():
 
 
 def test_span_table_reports_only_percent_agreement():
-    table = agreement_table(reliability_data(CODINGS, "span", span_threshold=0.6))
+    table = agreement_table(reliability_data(CODINGS, "span", overlap=0.6))
     assert table["percent_agreement"].notna().all()
     assert table["cohen_kappa"].isna().all()
     assert table["note"].str.contains("only percent agreement").all()
@@ -69,7 +69,7 @@ def test_span_table_reports_only_percent_agreement():
 
 def test_statistics_choice_bootstrap_and_three_coders():
     data = reliability_data(CODINGS, "sentence", segments=SEGMENTS)
-    table = agreement_table(data, stats=["gwet_ac1"], n_boot=200, seed=1, by_transcript=False)
+    table = agreement_table(data, stats=["gwet_ac1"], boot=200, seed=1, by_transcript=False)
     assert "percent_agreement" in table.columns and "cohen_kappa" not in table.columns
     assert table["gwet_ac1_ci_low"].notna().any()
     three = pd.concat([CODINGS, CODINGS.assign(coder="C")])

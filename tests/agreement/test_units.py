@@ -99,10 +99,10 @@ def test_character_units_by_hand():
 
 
 def test_span_units_by_hand():
-    data = reliability_data(CODINGS, "span", span_threshold=0.6)
+    data = reliability_data(CODINGS, "span", overlap=0.6)
     # A's [0,10) and B's [2,12) overlap 8 of 12 (0.667): a match in both directions
     assert as_lists(data.code("X")) == [[1, 1], [1, 1]]
-    strict = reliability_data(CODINGS, "span", span_threshold=0.9)
+    strict = reliability_data(CODINGS, "span", overlap=0.9)
     assert as_lists(strict.code("X")) == [[1, 0], [0, 1]]
     assert as_lists(strict.code("Y")) == [[1, 0], [0, 1]]
 
@@ -157,7 +157,7 @@ def test_disagreements_by_hand():
         [0, 2, "X", "A"], [10, 12, "X", "B"], [5, 8, "Y", "A"], [20, 25, "Y", "B"]]
     spans = disagreements(reliability_data(CODINGS, "span"), CODINGS, TEXTS)
     assert len(spans) == 4 and set(spans["coder"]) == {"A", "B"}
-    assert disagreements(reliability_data(CODINGS, "span", span_threshold=0.6), CODINGS, TEXTS)["code"].tolist() \
+    assert disagreements(reliability_data(CODINGS, "span", overlap=0.6), CODINGS, TEXTS)["code"].tolist() \
         == ["Y", "Y"]
 
 

@@ -194,7 +194,7 @@ def with_bootstrap(result: Agreement, statistic: str, n_boot: int, seed: Any, **
         return result
     from .bootstrap import bootstrap
 
-    boot = bootstrap(statistic, n_boot=n_boot, seed=seed, confidence=result.confidence, **kwargs)
+    boot = bootstrap(statistic, boot=n_boot, seed=seed, confidence=result.confidence, **kwargs)
     return boot_interval(result, boot)
 
 

@@ -32,6 +32,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from ..deprecation import renamed
 from ..errors import InputError
 from ._common import SOURCES, blanks_as_missing, boot_interval, check_boot, require_order, wald_interval
 from ._data import UnitCounts, unit_counts
@@ -170,7 +171,7 @@ def gwet_alpha_se(uc: UnitCounts, level: str) -> tuple[float, str]:
     bootstrap).
     """
     if level == "ordinal":
-        return math.nan, "no analytic standard error for ordinal alpha (its metric depends on the data): use n_boot"
+        return math.nan, "no analytic standard error for ordinal alpha (its metric depends on the data): use boot"
     if not isinstance(uc.counts, np.ndarray):
         return math.nan, ""
     return float(alpha_se_rows(uc.counts, uc.weights[None, :], level, uc.values)[0]), ""
@@ -289,6 +290,7 @@ def coincidence_matrix(data: Any = None, *, categories: Sequence[Any] | None = N
     return o, uc.values
 
 
+@renamed(n_boot="boot")
 def krippendorff_alpha(
     data: Any = None,
     level: str = "nominal",
@@ -296,7 +298,7 @@ def krippendorff_alpha(
     categories: Sequence[Any] | None = None,
     missing: Any = None,
     counts: Any = None,
-    n_boot: int = 0,
+    boot: int = 0,
     boot_method: str = "units",
     confidence: float = 0.95,
     seed: int | np.random.Generator | None = None,
@@ -316,7 +318,7 @@ def krippendorff_alpha(
         A further marker of a missing value, such as ``"."``.
     counts : array-like, optional
         A frequency weight per unit (column): the column stands for that many identical units.
-    n_boot : int
+    boot : int
         Bootstrap replicates for a percentile interval; 0 (default) gives the Wald interval of
         Gwet's analytic standard error (see :func:`gwet_alpha_se`).
     boot_method : {"units", "krippendorff"}
@@ -338,7 +340,7 @@ def krippendorff_alpha(
         (``basis == "disagreement"``); ``n_units`` counts pairable units and ``n_set_aside``
         units with a single value (Krippendorff's rule and Gwet's agree here: a unit with
         one value leaves alpha). ``se`` is Gwet's analytic standard error, or with
-        ``n_boot`` the standard deviation of the bootstrap replicates.
+        ``boot`` the standard deviation of the bootstrap replicates.
 
     Notes
     -----
@@ -398,12 +400,12 @@ def krippendorff_alpha(
     >>> round(a.value, 5), round(a.se, 5), a.ci_method
     (0.74342, 0.14548, 'wald')
     """
-    check_boot(n_boot)
+    check_boot(boot)
     data = blanks_as_missing(data)
     uc = unit_counts(data, categories=categories, missing=missing, counts=counts)
     _check_level(level, uc.values, categories)
     if not isinstance(uc.counts, np.ndarray):
-        if n_boot:
+        if boot:
             raise InputError(f"{len(uc.values)} distinct values are too many to bootstrap alpha",
                              hint="round the values (for example to whole numbers) and try again")
         value, d_o, d_e, note, n_units, set_aside = _alpha_wide(data, categories, missing, counts, level)
@@ -422,10 +424,10 @@ def krippendorff_alpha(
         confidence=confidence, n_units=int(round(n_units)), n_coders=uc.n_coders, n_categories=len(uc.values),
         n_set_aside=int(round(set_aside)), weights=level, note=note, source=SOURCES["krippendorff_alpha"],
     )
-    if n_boot and not math.isnan(value):
+    if boot and not math.isnan(value):
         from .bootstrap import _alpha_bootstrap_from_counts
 
-        boot = _alpha_bootstrap_from_counts(uc, level, n_boot=n_boot, method=boot_method, confidence=confidence,
-                                            seed=seed, value=value)
-        result = boot_interval(result, boot)
+        booted = _alpha_bootstrap_from_counts(uc, level, n_boot=boot, method=boot_method, confidence=confidence,
+                                              seed=seed, value=value)
+        result = boot_interval(result, booted)
     return result

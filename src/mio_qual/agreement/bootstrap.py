@@ -37,6 +37,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from ..deprecation import renamed
 from ..errors import InputError
 from ._common import blanks_as_missing, check_boot
 from ._data import UnitCounts, two_coder_table, unit_counts, weight_matrix
@@ -225,7 +226,8 @@ def _alpha_bootstrap_from_counts(uc: UnitCounts, level: str, *, n_boot: int, met
     raise InputError(f"unknown bootstrap method {method!r}", hint="use 'units' or 'krippendorff'")
 
 
-def bootstrap_alpha(data: Any = None, level: str = "nominal", *, n_boot: int = 1000, method: str = "units",
+@renamed(n_boot="boot")
+def bootstrap_alpha(data: Any = None, level: str = "nominal", *, boot: int = 1000, method: str = "units",
                     confidence: float = 0.95, seed: int | np.random.Generator | None = None,
                     categories: Sequence[Any] | None = None, missing: Any = None,
                     counts: Any = None) -> BootstrapResult:
@@ -237,7 +239,7 @@ def bootstrap_alpha(data: Any = None, level: str = "nominal", *, n_boot: int = 1
         Coders x units reliability data (NaN missing).
     level : str
         ``"nominal"``, ``"ordinal"``, ``"interval"`` or ``"ratio"``.
-    n_boot : int
+    boot : int
         Replicates.
     method : {"units", "krippendorff"}
         Units drawn with replacement (the default), or Krippendorff's algorithm (Hayes &
@@ -260,11 +262,11 @@ def bootstrap_alpha(data: Any = None, level: str = "nominal", *, n_boot: int = 1
     ...         [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, nan, 3],
     ...         [nan, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, nan],
     ...         [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, nan]]
-    >>> boot = bootstrap_alpha(data, n_boot=2000, seed=1)
+    >>> boot = bootstrap_alpha(data, boot=2000, seed=1)
     >>> boot.ci_low < 0.743 < boot.ci_high
     True
     """
-    check_boot(n_boot)
+    check_boot(boot)
     uc = unit_counts(blanks_as_missing(data), categories=categories, missing=missing, counts=counts)
     _check_level(level, uc.values, categories)
     if not isinstance(uc.counts, np.ndarray):
@@ -274,7 +276,7 @@ def bootstrap_alpha(data: Any = None, level: str = "nominal", *, n_boot: int = 1
     value, _, _, note = alpha_from_coincidences(o, level, uc.values)
     if math.isnan(value):
         raise InputError(f"alpha is undefined for these data, so it cannot be bootstrapped ({note})")
-    return _alpha_bootstrap_from_counts(uc, level, n_boot=n_boot, method=method, confidence=confidence, seed=seed,
+    return _alpha_bootstrap_from_counts(uc, level, n_boot=boot, method=method, confidence=confidence, seed=seed,
                                         value=value)
 
 
@@ -310,7 +312,8 @@ def _cohen_replicates(table: np.ndarray, w: np.ndarray, n_boot: int, rng: np.ran
     return _resampled(freq, n_boot, rng, stat)
 
 
-def bootstrap(statistic: str, data: Any = None, *, table: Any = None, n_boot: int = 1000,
+@renamed(n_boot="boot")
+def bootstrap(statistic: str, data: Any = None, *, table: Any = None, boot: int = 1000,
               confidence: float = 0.95, seed: int | np.random.Generator | None = None, weights: Any = None,
               level: str = "nominal", method: str | None = None, categories: Sequence[Any] | None = None,
               missing: Any = None, counts: Any = None, convention: str = "gwet") -> BootstrapResult:
@@ -324,7 +327,7 @@ def bootstrap(statistic: str, data: Any = None, *, table: Any = None, n_boot: in
         ``"krippendorff_alpha"``.
     data, table : array-like
         Reliability data (coders x units) or, for two coders, a contingency table.
-    n_boot : int
+    boot : int
         Replicates.
     weights : str or array, optional
         Agreement weights for the weighted coefficients.
@@ -347,7 +350,7 @@ def bootstrap(statistic: str, data: Any = None, *, table: Any = None, n_boot: in
     >>> round(boot.value, 3), boot.ci_low < 0.492 < boot.ci_high
     (0.492, True)
     """
-    check_boot(n_boot)
+    check_boot(boot)
     check_convention(convention)
     rng = _rng(seed)
     data = blanks_as_missing(data)
@@ -361,7 +364,7 @@ def bootstrap(statistic: str, data: Any = None, *, table: Any = None, n_boot: in
         value, _, _, note = alpha_from_coincidences(o, level, uc.values)
         if math.isnan(value):
             raise InputError(f"alpha is undefined for these data ({note})")
-        return _alpha_bootstrap_from_counts(uc, level, n_boot=n_boot, method=method or "units",
+        return _alpha_bootstrap_from_counts(uc, level, n_boot=boot, method=method or "units",
                                             confidence=confidence, seed=rng, value=value)
     if statistic == "cohen_kappa":
         t, values, _ = two_coder_table(data, table=table, categories=categories, missing=missing, counts=counts)
@@ -371,7 +374,7 @@ def bootstrap(statistic: str, data: Any = None, *, table: Any = None, n_boot: in
         value = cohen_kappa(table=t, weights=w if weights is not None else None).value
         if math.isnan(value):
             raise InputError("Cohen's kappa is undefined for these data, so it cannot be bootstrapped")
-        samples, jackknife = _cohen_replicates(t, w, n_boot, rng)
+        samples, jackknife = _cohen_replicates(t, w, boot, rng)
         return _summarize(statistic, value, samples, "units", confidence, jackknife)
     if statistic not in _MODELS:
         raise InputError(f"unknown statistic {statistic!r}",
@@ -399,5 +402,5 @@ def bootstrap(statistic: str, data: Any = None, *, table: Any = None, n_boot: in
     n, f, _ = rated(uc, convention)
     rows, freq = _patterns(n, f)
     freq = _integer_freq(freq)
-    samples, jackknife = _resampled(freq, n_boot, rng, lambda draws: family_replicates(rows, draws, model, w, q))
+    samples, jackknife = _resampled(freq, boot, rng, lambda draws: family_replicates(rows, draws, model, w, q))
     return _summarize(statistic, value, samples, "units", confidence, jackknife)

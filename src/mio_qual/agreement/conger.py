@@ -27,6 +27,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from ..deprecation import renamed
 from ..errors import InputError
 from ._common import (blanks_as_missing, boot_interval, check_boot, is_identity, require_order,
                       wald_interval)
@@ -76,6 +77,7 @@ def _terms(onehot: np.ndarray, freq: np.ndarray, w: np.ndarray) -> tuple[np.ndar
     return pa, pe, p, n_g
 
 
+@renamed(n_boot="boot")
 def conger_kappa(
     data: Any = None,
     weights: Any = None,
@@ -85,7 +87,7 @@ def conger_kappa(
     missing: Any = None,
     counts: Any = None,
     confidence: float = 0.95,
-    n_boot: int = 0,
+    boot: int = 0,
     seed: int | np.random.Generator | None = None,
     convention: str = "gwet",
 ) -> Agreement:
@@ -103,7 +105,7 @@ def conger_kappa(
         As for :func:`mio_qual.agreement.krippendorff_alpha`.
     confidence : float
         Level of the Wald interval.
-    n_boot, seed
+    boot, seed
         Units-bootstrap replicates for a percentile interval instead.
     convention : {"gwet", "pairable"}
         Units rated by one coder: kept in the coders' margins and the variance (default), or
@@ -138,7 +140,7 @@ def conger_kappa(
     >>> round(conger_kappa(table=[[88, 14, 18], [10, 40, 10], [2, 6, 12]]).value, 3)
     0.492
     """
-    check_boot(n_boot)
+    check_boot(boot)
     check_convention(convention)
     codes, f, values = _codes(data, table, categories, missing, counts)
     if not is_identity(weights):
@@ -184,8 +186,8 @@ def conger_kappa(
     se, low, high, method, note = wald_interval(kappa, se, confidence, note, df=n - 1.0)  # Gwet's SE: t on n - 1
     result = Agreement(value=kappa, se=se, ci_low=low, ci_high=high, ci_method=method, observed=pa, expected=pe,
                        n_units=int(round(n2)), note=note, **base)
-    if n_boot:
-        result = boot_interval(result, _bootstrap(onehot, f, w, kappa, n_boot, seed, confidence))
+    if boot:
+        result = boot_interval(result, _bootstrap(onehot, f, w, kappa, boot, seed, confidence))
     return result
 
 

@@ -24,12 +24,14 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from ..deprecation import renamed
 from ._common import pooled_coefficient
 from .results import Agreement
 
 __all__ = ["gwet_ac1", "gwet_ac2"]
 
 
+@renamed(n_boot="boot")
 def gwet_ac1(
     data: Any = None,
     *,
@@ -38,7 +40,7 @@ def gwet_ac1(
     missing: Any = None,
     counts: Any = None,
     confidence: float = 0.95,
-    n_boot: int = 0,
+    boot: int = 0,
     seed: int | np.random.Generator | None = None,
     convention: str = "gwet",
 ) -> Agreement:
@@ -54,7 +56,7 @@ def gwet_ac1(
         All categories of the scale. q counts them, so declare categories that were never
         used (for a binary code, ``categories=[0, 1]``); with a single known category AC1 is
         undefined.
-    confidence, n_boot, seed
+    confidence, boot, seed
         Interval level; bootstrap replicates (units) for a percentile interval instead of the
         Wald interval.
     convention : {"gwet", "pairable"}
@@ -86,9 +88,10 @@ def gwet_ac1(
     (0.77544, 0.14295, 0.1903212)
     """
     return pooled_coefficient("gwet_ac1", "gwet", data, None, table=table, categories=categories, missing=missing,
-                              counts=counts, confidence=confidence, n_boot=n_boot, seed=seed, convention=convention)
+                              counts=counts, confidence=confidence, n_boot=boot, seed=seed, convention=convention)
 
 
+@renamed(n_boot="boot")
 def gwet_ac2(
     data: Any = None,
     weights: Any = "quadratic",
@@ -98,7 +101,7 @@ def gwet_ac2(
     missing: Any = None,
     counts: Any = None,
     confidence: float = 0.95,
-    n_boot: int = 0,
+    boot: int = 0,
     seed: int | np.random.Generator | None = None,
     convention: str = "gwet",
 ) -> Agreement:
@@ -122,5 +125,5 @@ def gwet_ac2(
     0.919
     """
     return pooled_coefficient("gwet_ac2", "gwet", data, weights, table=table, categories=categories,
-                              missing=missing, counts=counts, confidence=confidence, n_boot=n_boot, seed=seed,
+                              missing=missing, counts=counts, confidence=confidence, n_boot=boot, seed=seed,
                               convention=convention)

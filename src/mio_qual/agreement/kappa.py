@@ -3,7 +3,7 @@
 All functions take reliability data (coders x units, NaN for missing) or, where two coders
 are compared, a contingency table (``table=``: rows coder 1, columns coder 2), and return an
 :class:`~mio_qual.agreement.results.Agreement`. Standard errors and Wald intervals come with
-every coefficient whose literature defines them; ``n_boot=`` adds a bootstrap percentile
+every coefficient whose literature defines them; ``boot=`` adds a bootstrap percentile
 interval instead (units resampled; see :mod:`mio_qual.agreement.bootstrap`). Wald intervals use
 the normal quantile for Cohen's kappa (Fleiss, Cohen & Everitt 1969; SAS and statsmodels) and
 Student's t on n - 1 degrees of freedom for the coefficients with Gwet's standard errors, as
@@ -35,6 +35,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from ..deprecation import renamed
 from ._common import (DEGENERATE_NOTE, SOURCES, blanks_as_missing, from_family, is_identity, pooled_coefficient, require_order,
                       wald_interval, with_bootstrap)
 from ._data import UnitCounts, two_coder_table, unit_counts, weight_matrix
@@ -45,6 +46,7 @@ from .results import Agreement
 __all__ = ["percent_agreement", "cohen_kappa", "scott_pi", "fleiss_kappa", "brennan_prediger", "pabak"]
 
 
+@renamed(n_boot="boot")
 def percent_agreement(
     data: Any = None,
     *,
@@ -54,7 +56,7 @@ def percent_agreement(
     missing: Any = None,
     counts: Any = None,
     confidence: float = 0.95,
-    n_boot: int = 0,
+    boot: int = 0,
     seed: int | np.random.Generator | None = None,
     convention: str = "gwet",
 ) -> Agreement:
@@ -77,7 +79,7 @@ def percent_agreement(
         See :func:`mio_qual.agreement.krippendorff_alpha`.
     confidence : float
         Level of the interval.
-    n_boot : int
+    boot : int
         Bootstrap replicates; when given, the interval is a units bootstrap instead of Wilson.
     convention : {"gwet", "pairable"}
         Units rated by one coder: ``"gwet"`` counts them as units with no pair of ratings in
@@ -98,7 +100,7 @@ def percent_agreement(
     (0.7, 0.633, 0.759)
     """
     return pooled_coefficient("percent_agreement", "none", data, weights, table=table, categories=categories,
-                              missing=missing, counts=counts, confidence=confidence, n_boot=n_boot, seed=seed,
+                              missing=missing, counts=counts, confidence=confidence, n_boot=boot, seed=seed,
                               convention=convention, interval=_wilson)
 
 
@@ -153,6 +155,7 @@ def _cohen(t: np.ndarray, w: np.ndarray) -> tuple[float, float, float, float, st
     return float(kappa[0]), float(se[0]), float(po[0]), float(pe[0]), COHEN_NOTES.get(int(why[0]), "")
 
 
+@renamed(n_boot="boot")
 def cohen_kappa(
     data: Any = None,
     weights: Any = None,
@@ -162,7 +165,7 @@ def cohen_kappa(
     missing: Any = None,
     counts: Any = None,
     confidence: float = 0.95,
-    n_boot: int = 0,
+    boot: int = 0,
     seed: int | np.random.Generator | None = None,
 ) -> Agreement:
     """Cohen's kappa for two coders, unweighted or weighted.
@@ -231,9 +234,10 @@ def cohen_kappa(
         n_units=int(round(t.sum())), n_coders=2, n_categories=len(values), n_set_aside=set_aside, weights=name,
         note=note, source=SOURCES["cohen_kappa"],
     )
-    return with_bootstrap(result, "cohen_kappa", n_boot, seed, table=t, weights=w if name != "identity" else None)
+    return with_bootstrap(result, "cohen_kappa", boot, seed, table=t, weights=w if name != "identity" else None)
 
 
+@renamed(n_boot="boot")
 def scott_pi(
     data: Any = None,
     weights: Any = None,
@@ -243,7 +247,7 @@ def scott_pi(
     missing: Any = None,
     counts: Any = None,
     confidence: float = 0.95,
-    n_boot: int = 0,
+    boot: int = 0,
     seed: int | np.random.Generator | None = None,
 ) -> Agreement:
     """Scott's pi for two coders.
@@ -274,9 +278,10 @@ def scott_pi(
     w, name = weight_matrix(weights, values)
     result, _ = from_family("scott_pi", uc, "fleiss", w, name, len(values), confidence)
     result = Agreement(**{**result.as_dict(), "n_set_aside": set_aside})
-    return with_bootstrap(result, "fleiss_kappa", n_boot, seed, table=t, weights=w if name != "identity" else None)
+    return with_bootstrap(result, "fleiss_kappa", boot, seed, table=t, weights=w if name != "identity" else None)
 
 
+@renamed(n_boot="boot")
 def fleiss_kappa(
     data: Any = None,
     weights: Any = None,
@@ -286,7 +291,7 @@ def fleiss_kappa(
     missing: Any = None,
     counts: Any = None,
     confidence: float = 0.95,
-    n_boot: int = 0,
+    boot: int = 0,
     seed: int | np.random.Generator | None = None,
     convention: str = "gwet",
 ) -> Agreement:
@@ -333,10 +338,11 @@ def fleiss_kappa(
     (0.76117, 0.15302, 11, 1)
     """
     return pooled_coefficient("fleiss_kappa", "fleiss", data, weights, table=table, categories=categories,
-                              missing=missing, counts=counts, confidence=confidence, n_boot=n_boot, seed=seed,
+                              missing=missing, counts=counts, confidence=confidence, n_boot=boot, seed=seed,
                               convention=convention)
 
 
+@renamed(n_boot="boot")
 def brennan_prediger(
     data: Any = None,
     weights: Any = None,
@@ -346,7 +352,7 @@ def brennan_prediger(
     missing: Any = None,
     counts: Any = None,
     confidence: float = 0.95,
-    n_boot: int = 0,
+    boot: int = 0,
     seed: int | np.random.Generator | None = None,
     convention: str = "gwet",
 ) -> Agreement:
@@ -370,9 +376,10 @@ def brennan_prediger(
     """
     return pooled_coefficient("brennan_prediger", "brennan_prediger", data, weights, table=table,
                               categories=categories, missing=missing, counts=counts, confidence=confidence,
-                              n_boot=n_boot, seed=seed, convention=convention)
+                              n_boot=boot, seed=seed, convention=convention)
 
 
+@renamed(n_boot="boot")
 def pabak(
     data: Any = None,
     *,
@@ -381,7 +388,7 @@ def pabak(
     missing: Any = None,
     counts: Any = None,
     confidence: float = 0.95,
-    n_boot: int = 0,
+    boot: int = 0,
     seed: int | np.random.Generator | None = None,
 ) -> Agreement:
     """Prevalence- and bias-adjusted kappa (Byrt, Bishop & Carlin 1993) for two coders.
@@ -416,7 +423,7 @@ def pabak(
         expected=1.0 / q if q else math.nan, n_units=int(round(n)), n_coders=2, n_categories=q,
         n_set_aside=set_aside, note=note, source=SOURCES["pabak"],
     )
-    return with_bootstrap(result, "pabak", n_boot, seed, table=t,
+    return with_bootstrap(result, "pabak", boot, seed, table=t,
                           categories=values.tolist() if categories is not None else None)
 
 

@@ -363,7 +363,7 @@ def agreement(
         return _with_counts(table, dict(inputs.set_aside), inputs.seen)
     data = _reliability(inputs, codes, scope, min_coverage, overlap)
     data.set_aside.update(inputs.set_aside)
-    table = agreement_table(data, stats=stats, confidence=confidence, n_boot=boot, seed=seed,
+    table = agreement_table(data, stats=stats, confidence=confidence, boot=boot, seed=seed,
                             by_transcript=by_transcript, convention=convention, boot_method=boot_method)
     return _with_counts(table, dict(data.set_aside), inputs.seen, convention, boot_method)
 
@@ -397,7 +397,7 @@ def _build_reliability(inputs: AgreementInputs, unit: str, codes: Sequence[str] 
                        min_coverage: float, span_threshold: float) -> Any:
     return reliability_data(inputs.codings, unit, segments=inputs.segments, texts=inputs.texts, coders=inputs.coders,
                             codes=codes, coverage=inputs.coverage, scope=scope, min_coverage=min_coverage,
-                            span_threshold=span_threshold)
+                            overlap=span_threshold)
 
 
 @renamed(span_threshold="overlap")

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 import numpy as np
 import pandas as pd
 
+from ..deprecation import renamed
 from ..errors import InputError
 from ._data import coder_codes, distinct_columns, unit_counts
 from ._multirater import check_convention
@@ -147,7 +148,7 @@ def _row(ratings: CodeRatings, stats: list[str], *, binary: bool, span: bool, co
             continue
         kwargs: dict[str, Any] = {"confidence": confidence}
         if n_boot and stat in BOOTSTRAPPABLE:
-            kwargs.update(n_boot=n_boot, seed=seed)
+            kwargs.update(boot=n_boot, seed=seed)
             if stat == "krippendorff_alpha":
                 kwargs["boot_method"] = boot_method
         if stat in MULTIRATER:
@@ -292,12 +293,13 @@ def _binary_rows(parts: list[CodeRatings], stats: list[str], *, confidence: floa
     return rows_out
 
 
+@renamed(n_boot="boot")
 def agreement_table(
     data: UnitData,
     *,
     stats: Sequence[str] | None = None,
     confidence: float = 0.95,
-    n_boot: int = 0,
+    boot: int = 0,
     seed: Any = 0,
     by_transcript: bool = True,
     flag_on: str = "krippendorff_alpha",
@@ -316,7 +318,7 @@ def agreement_table(
         always included.
     confidence : float
         Level of every interval.
-    n_boot : int
+    boot : int
         Bootstrap replicates for kappa-type and alpha intervals (0: analytic intervals; alpha
         then has none).
     seed : int
@@ -336,7 +338,7 @@ def agreement_table(
         of every term). Krippendorff's alpha and the two-coder coefficients use pairable
         units whatever this says. See :mod:`mio_qual.agreement._multirater`.
     boot_method : {"units", "krippendorff"}
-        How alpha is bootstrapped when ``n_boot`` > 0: units resampled with a BCa interval
+        How alpha is bootstrapped when ``boot`` > 0: units resampled with a BCa interval
         (default, nominal coverage) or Krippendorff's algorithm (too narrow with more than two
         coders; see :func:`mio_qual.agreement.krippendorff_alpha`).
 
@@ -371,7 +373,7 @@ def agreement_table(
             computed: dict[str, Any] | None = None) -> None:
         row = {"level": level, "code": code, "transcript_id": transcript, "unit": unit_name}
         row.update(computed if computed is not None else _row(
-            ratings, chosen, binary=binary, span=span, confidence=confidence, n_boot=n_boot, seed=seed,
+            ratings, chosen, binary=binary, span=span, confidence=confidence, n_boot=boot, seed=seed,
             n_coders=n_coders, convention=convention, boot_method=boot_method))
         reasons = []
         if row["n_set_aside"]:
@@ -404,7 +406,7 @@ def agreement_table(
                 part = CodeRatings(pooled.ratings[:, sel], pooled.counts[sel], pooled.transcript[sel], [0, 1])
                 binary_rows.append(("transcript", POOLED, name, part))
     computed: list[dict[str, Any] | None] = [None] * len(binary_rows)
-    if binary_rows and not span and not n_boot and all(s in BATCHED for s in chosen) and n_coders <= 30:
+    if binary_rows and not span and not boot and all(s in BATCHED for s in chosen) and n_coders <= 30:
         computed = list(_binary_rows([part for *_, part in binary_rows], chosen, confidence=confidence,
                                      n_coders=n_coders, convention=convention))
     for (level, code, transcript, part), row in zip(binary_rows, computed):

@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from ..deprecation import renamed_attribute
+
 NAN = float("nan")
 
 
@@ -119,8 +121,9 @@ class BootstrapResult:
         algorithm.
     se : float
         Standard deviation of the defined replicates.
-    n_boot : int
-        Number of replicates drawn.
+    boot : int
+        Number of replicates drawn (was ``n_boot``, which still reads, with a DeprecationWarning,
+        until 0.2.0).
     method : str
         ``"units"`` (units drawn with replacement) or ``"krippendorff"`` (pairs of values drawn
         from the coincidence matrix, Hayes & Krippendorff 2007).
@@ -137,11 +140,13 @@ class BootstrapResult:
     ci_low: float
     ci_high: float
     se: float
-    n_boot: int
+    boot: int
     method: str
     confidence: float = 0.95
     samples: np.ndarray = field(default_factory=lambda: np.empty(0), repr=False, compare=False)
     n_undefined: int = 0
+
+    n_boot = renamed_attribute("n_boot", "boot")
 
     def prob_below(self, threshold: float) -> float:
         """Share of defined replicates below ``threshold``.

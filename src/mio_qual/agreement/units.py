@@ -32,7 +32,7 @@ Units (``unit=``):
   characters with the same pattern of coders are one weighted column;
 * ``"span"`` (MAXQDA-style): each coder's span (spans of one code merged where they overlap)
   is a unit; it agrees when another coder has a span with the same code whose overlap share
-  |A and B| / |A or B| reaches ``span_threshold``. For every ordered pair of coders each span
+  |A and B| / |A or B| reaches ``overlap``. For every ordered pair of coders each span
   of the first is one unit rated by both. No unit is left uncoded by both coders, so only
   percent agreement is meaningful;
 * ``"transcript"``: code present (coded at least once) or absent per transcript.
@@ -51,6 +51,7 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from ..deprecation import renamed, renamed_attribute
 from ..errors import InputError
 
 UNITS = ("sentence", "turn", "paragraph", "character", "span", "transcript")
@@ -297,11 +298,13 @@ class UnitData:
     set_aside: dict[str, float] = field(default_factory=dict)
     units: pd.DataFrame | None = None        # segment units: the unit table
     scope: str = "all"
-    span_threshold: float = 0.9
+    overlap: float = 0.9                    # span units: the overlap share at which spans agree
     _per_code: dict[str, CodeRatings] = field(default_factory=dict, repr=False)
     _nominal: CodeRatings | None = field(default=None, repr=False)
     hits: SegmentHits | None = field(default=None, repr=False)
     _counts: dict[str, CodeRatings] = field(default_factory=dict, repr=False)
+
+    span_threshold = renamed_attribute("span_threshold", "overlap")
 
     def code(self, code: str) -> CodeRatings:
         """Binary ratings of one code (segment units: one column per unit, built when asked for)."""
@@ -616,7 +619,7 @@ def _character_unit_data(cod: pd.DataFrame, cod_all: pd.DataFrame, lengths: dict
 def _span_unit_data(cod: pd.DataFrame, cod_all: pd.DataFrame, coders: list[str], codes: list[str], coverage: Any,
                     threshold: float) -> UnitData:
     if not 0 < threshold <= 1:
-        raise InputError(f"span_threshold must be in (0, 1], got {threshold}")
+        raise InputError(f"overlap must be in (0, 1], got {threshold}")
     transcripts = sorted(set(cod_all["transcript_id"].unique()) | set(cod["transcript_id"].unique()))
     t_index = _transcript_index(transcripts)
     seen = _seen(cod_all, coders, transcripts, coverage)
@@ -714,6 +717,7 @@ def _transcript_unit_data(cod: pd.DataFrame, cod_all: pd.DataFrame, coders: list
 
 
 # ----------------------------------------------------------------------------- public entry
+@renamed(span_threshold="overlap")
 def reliability_data(
     codings: pd.DataFrame,
     unit: str = "sentence",
@@ -725,7 +729,7 @@ def reliability_data(
     coverage: Any = None,
     scope: str = "all",
     min_coverage: float = 0.0,
-    span_threshold: float = 0.9,
+    overlap: float = 0.9,
 ) -> UnitData:
     """Reliability data for every code at one unit of analysis.
 
@@ -752,7 +756,7 @@ def reliability_data(
     min_coverage : float
         Segment units only: share of a unit a coder's spans must cover for it to count as
         coded (0: any overlap of at least one character).
-    span_threshold : float
+    overlap : float
         Span units only: smallest overlap share |A and B| / |A or B| for two spans to agree.
 
     Returns
@@ -793,7 +797,7 @@ def reliability_data(
     if unit == "character":
         return _character_unit_data(cod, cod_all, lengths, coder_list, code_list, coverage, scope)
     if unit == "span":
-        return _span_unit_data(cod, cod_all, coder_list, code_list, coverage, span_threshold)
+        return _span_unit_data(cod, cod_all, coder_list, code_list, coverage, overlap)
     return _transcript_unit_data(cod, cod_all, coder_list, code_list, coverage, lengths)
 
 
@@ -949,7 +953,7 @@ def _span_disagreements(data: UnitData, cod: pd.DataFrame, texts: Mapping[str, s
                 if inter > 0:
                     best = max(best, inter / (max(row["end"], o["end"]) - min(row["start"], o["start"])))
             seen_by_other = t is not None and data.seen[:, t].sum() >= 2
-            if seen_by_other and best < data.span_threshold - 1e-12:
+            if seen_by_other and best < data.overlap - 1e-12:
                 records.append({"transcript_id": tid, "start": int(row["start"]), "end": int(row["end"]),
                                 "code": code, "coder": row["coder"], "best_overlap": round(best, 3),
                                 "text": texts.get(tid, "")[int(row["start"]):int(row["end"])] if texts else ""})
