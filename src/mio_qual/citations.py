@@ -267,6 +267,10 @@ CITATIONS: dict[str, Citation] = {
                              "LeBreton, J. M., & Senter, J. L. (2008). Answers to 20 questions about interrater"
                              " reliability and interrater agreement. *Organizational Research Methods*, 11(4),"
                              " 815-852."),
+    "lindell1999": Citation("Lindell, Brandt & Whitney", 1999,
+                            "Lindell, M. K., Brandt, C. J., & Whitney, D. J. (1999). A revised index of interrater"
+                            " agreement for multi-item ratings of a single target. *Applied Psychological"
+                            " Measurement*, 23(2), 127-135."),
 }
 
 #: The sources each agreement coefficient follows, as (role, key, locator): the first is the

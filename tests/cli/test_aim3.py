@@ -25,7 +25,7 @@ def test_aim3_commands_on_the_sample(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert run(["aim3", "measures", "--instrument", "ics", "--format", "csv"], folder) == 0
     captured = capsys.readouterr()
     lines = captured.out.splitlines()
-    assert lines[0] == "instrument,scale,clinic,n,mean,sd,rwg_j,icc1,icc2,aggregation"
+    assert lines[0] == "instrument,scale,clinic,n,mean,sd,rwg_j,rwg_lindell,icc1,icc2,aggregation"
     assert sum(line.startswith("ics,total,") for line in lines) == 4
     assert "below rwg(j) 0.70 in eastgate" in captured.err
     assert "ics: item numbering assumed, not verified" in captured.err  # the ICS key's numbering is assumed

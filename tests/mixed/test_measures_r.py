@@ -1,4 +1,4 @@
-"""rwg, rwg(j), ICC(1) and ICC(2) against R: the packages multilevel (Bliese) and psych (Revelle).
+"""rwg, rwg(j), r*wg(j), ICC(1) and ICC(2) against R: the packages multilevel (Bliese) and psych (Revelle).
 
 The reference values were computed by ``tests/data/oracles/multilevel/within_group.R`` with R 4.2.2,
 multilevel 2.7, psych 2.2.9 and lme4 1.1 (versions recorded in ``reference.json``) on the sample project's ICS,
@@ -125,6 +125,42 @@ def test_single_item_rwg_matches_multilevel(dataset: str, by: str) -> None:
         assert _same(ours, theirs), (dataset, by, item, group, ours, theirs, value)
         checked += 1
     assert checked == spec.n_items * len({g for (_, g, s) in reference if s == "rwg"})
+
+
+@pytest.mark.parametrize("dataset,by", sorted(REFERENCE))
+def test_rwg_lindell_matches_multilevel(dataset: str, by: str) -> None:
+    """r*wg(j) (Lindell, Brandt & Whitney 1999) per group and scale equals multilevel::rwg.j.lindell, negative
+    values (more spread than the uniform null) and one-person groups (NA) included."""
+    items, spec = _items(dataset)
+    table, _ = aggregate(items, spec, by=by)
+    reference = REFERENCE[(dataset, by)]
+    compared = 0
+    for (scale, group, statistic), theirs in reference.items():
+        if statistic != "rwg_lindell":
+            continue
+        row = table[(table["scale"] == scale) & (table[by] == group)]
+        assert len(row) == 1, (dataset, by, scale, group)
+        ours = float(row["rwg_lindell"].iloc[0])
+        assert _same(ours, theirs), (dataset, by, scale, group, ours, theirs)
+        compared += 1
+    assert compared == len(table)
+
+
+def test_a_total_is_flagged_where_its_subscales_fail_though_its_own_rwg_j_passes() -> None:
+    """The sample's eastgate answers the ICS with rwg(j) .89 over all 18 items (multilevel::rwg.j), while five of
+    its six three-item subscales fall below .70 and r*wg(j) (multilevel::rwg.j.lindell) is .32: the total's rwg(j)
+    passes only because it is stepped up by 18 items. The total is flagged there, and nowhere else."""
+    reference = REFERENCE[("sample_ics", "clinic")]
+    assert reference[("total", "eastgate", "rwg_j")] > 0.89 and reference[("total", "eastgate", "rwg_lindell")] < 0.32
+    failing = sorted(s for (s, g, stat), v in reference.items() if g == "eastgate" and stat == "rwg_j" and v < 0.70)
+    assert failing == ["educational_support", "focus", "recognition", "rewards", "selection_ebp"]
+    items, spec = _items("sample_ics")
+    table, warnings = aggregate(items, spec)
+    totals = table[table["scale"] == "total"].set_index("clinic")["aggregation"]
+    assert totals["eastgate"] == ("subscales rwg(j) < 0.70: focus, educational_support, recognition, rewards, "
+                                  "selection_ebp")
+    assert (totals.drop("eastgate") == "supported").all()
+    assert any(w.startswith("ics total:") and "5 of 6 subscales; r*wg(j) of the total 0.32" in w for w in warnings)
 
 
 def _balanced_parts(dataset: str, by: str, statistic: str) -> list[tuple[str, pd.DataFrame]]:

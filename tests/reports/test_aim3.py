@@ -156,7 +156,12 @@ def test_aim3_section_is_written(aim3, tmp_path: Path) -> None:  # type: ignore[
     column = next(i for i, h in enumerate(header) if h.startswith("eastgate (n = "))
     assert header[column] == f"eastgate (n = {int(east['n'])})"
     assert rows["recognition"][column] == f"{east['mean']:.2f} ({east['rwg_j']:.2f})"
-    assert rows["recognition"][-1] == "rwg(j) < 0.70: eastgate" and rows["total"][-1] == "supported"
+    assert rows["recognition"][-1] == "rwg(j) < 0.70: eastgate"
+    # the total's own rwg(j) (.89 at eastgate over 18 items) passes, its subscales' do not: flagged (audit, s8)
+    assert rows["total"][-1] == "subscales' rwg(j) < 0.70: eastgate"
+    assert ("so a total is taken to fail where one of its subscales fails the rwg(j) check: two of the eight clinic "
+            "totals fail so (eastgate)") in text
+    assert "Lindell, Brandt & Whitney, 1999" in text
     # the methods say which means fail the check, and that the ICS/ILS numbering is assumed
     failing = int(((summary["scale"] != "total") & (summary["rwg_j"] < 0.70)).sum())
     ils, _ = project.measure_summary("ils")
@@ -232,3 +237,19 @@ def test_a_key_file_instrument_is_named_a_broken_bundled_one_surfaces(monkeypatc
     monkeypatch.setitem(measures.INSTRUMENTS, "ils", replace(measures.INSTRUMENTS["ils"], citation="nosuch2099"))
     with pytest.raises(KeyError, match="nosuch2099"):
         _measures_methods(data)
+
+
+def test_matrix_note_names_a_clinic_without_climate_answers(aim3) -> None:  # type: ignore[no-untyped-def]
+    # a clinic with no ICS answers printed "aggregation supported at all 3 clinics" under a four-clinic matrix
+    from dataclasses import replace
+
+    from mio_qual.reports.aim3 import _matrix_aggregation
+
+    project, _ = aim3
+    data = project.aim3_data("fidelity")
+    assert "ics:total" in data.matrix.index and "downtown" in data.matrix.columns
+    assert "ics:total: aggregation not supported at eastgate" in _matrix_aggregation(data)
+    kept = [table[(table["clinic"] != "downtown") & (table["clinic"] != "eastgate")] for table in data.measures]
+    note = _matrix_aggregation(replace(data, measures=kept))
+    assert ("ics:total: aggregation supported at the 2 clinics with scored answers; no scored answers from "
+            "eastgate, downtown") in note

@@ -49,7 +49,12 @@ Wolf 1984; uniform null distribution, sigma^2_EU = (A^2 - 1) / 12 for A response
 ``multilevel::rwg.j``) and, per scale, ICC(1) and ICC(2) from the one-way ANOVA of respondents
 within clinics (Bliese 2000; k = mean clinic size, as ``multilevel::ICC1`` and ``ICC2``). It
 warns when a clinic's rwg(j) is below .70 (LeBreton & Senter 2008) or ICC(1) is below .05,
-thresholds the caller may change. Checked against published values in
+thresholds the caller may change. rwg(j) rises with the number of items J (it is the Spearman-Brown
+step-up of 1 - s^2 / sigma^2_EU over J items), so a total's rwg(j) over all its items (18 for the ICS)
+can pass where the subscales it averages fail: on the sample, eastgate's ICS total has rwg(j) .89
+while five of its six subscales have .40-.63 and its r*wg(j) (Lindell, Brandt & Whitney 1999, which
+does not rise with J) is .32. A total is therefore flagged in a group where one of its subscales
+fails the check (mio-qual's rule, stated in the output), and r*wg(j) is given beside rwg(j). Checked against published values in
 tests/mixed/test_measures.py: sigma^2_EU for 5, 7, 9 and 11 options (LeBreton & Senter 2008,
 Table 2, as carried in LeBreton's own R package WGA), and ICC(1) = .17 and ICC(2) = .44 on
 Shrout & Fleiss's (1979) six targets rated by four judges (their ICC(1,1) and ICC(1,k); the
@@ -381,6 +386,27 @@ def rwg_j(values: "pd.DataFrame", options: int) -> float:
     return j * (1 - ratio) / (j * (1 - ratio) + ratio)
 
 
+def rwg_j_lindell(values: "pd.DataFrame", options: int) -> float:
+    """r*wg(j) for one group (Lindell, Brandt & Whitney 1999): 1 - s^2 / sigma^2_EU.
+
+    s^2 is the mean of the items' within-group variances (n - 1) and sigma^2_EU the uniform-null
+    variance, as in :func:`rwg_j`; unlike rwg(j) it does not rise with the number of items J (rwg(j)
+    is a Spearman-Brown step-up of this ratio over J items) and is not truncated, so it is negative
+    when respondents spread more than the uniform null. As R's ``multilevel::rwg.j.lindell``; NaN with
+    fewer than two respondents.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> round(rwg_j_lindell(pd.DataFrame({1: [3, 3, 4], 2: [3, 4, 4], 3: [2, 3, 3]}), 5), 4)
+    0.8333
+    """
+    complete = values.dropna()
+    if len(complete) < 2:
+        return math.nan
+    return 1 - float(complete.var(axis=0, ddof=1).mean()) / expected_variance(options)
+
+
 def icc1(scores: "pd.Series", groups: "pd.Series") -> float:
     """ICC(1) from the one-way ANOVA of scores by group (Bliese 2000):
     (MSB - MSW) / (MSB + (k - 1) MSW), k the mean group size (as ``multilevel::ICC1``).
@@ -438,7 +464,10 @@ def aggregate(items: "pd.DataFrame", spec: Instrument, *, by: str = "clinic", mi
     -------
     table : DataFrame
         One row per group and scale: instrument, scale, <by>, n (respondents scored), mean, sd,
-        rwg_j, icc1 and icc2 (the scale's, repeated), aggregation (``supported`` or what fails).
+        rwg_j, rwg_lindell (r*wg(j), :func:`rwg_j_lindell`), icc1 and icc2 (the scale's, repeated),
+        aggregation (``supported`` or what fails; a total also fails in a group where one of its
+        subscales has rwg(j) below ``min_rwg``, since the total's rwg(j) over all items is raised by
+        their number).
     warnings : list of str
         One line per scale whose agreement or between-group differences do not support
         averaging respondents to the group, and first, when part of the instrument's key is
@@ -457,40 +486,56 @@ def aggregate(items: "pd.DataFrame", spec: Instrument, *, by: str = "clinic", mi
         in_total[item] = flip - in_total[item]
     rows: list[dict[str, Any]] = []
     warnings = [f"{spec.name}: {spec.key_assumed}"] if spec.key_assumed else []
+    failing_subscales: dict[Any, list[str]] = {}  # group -> its subscales below min_rwg
     for scale in [*spec.subscales, *(["total"] if spec.total != "none" else [])]:
         part = scored[(scored["scale"] == scale) & scored["score"].notna() & scored[by].notna()]
         members = list(spec.subscales.get(scale, range(1, spec.n_items + 1)))
         scale_icc = icc1(part["score"], part[by])
         scale_icc2 = icc2(part["score"], part[by])
-        low_groups = []
+        low_groups: list[str] = []
+        subscale_note: list[str] = []
         for group, block in part.groupby(by, sort=True):
             source = in_total if scale == "total" else wide  # the items as the scale scores them
-            rwg = rwg_j(source.loc[block["respondent_id"], members], spec.options)
+            answers = source.loc[block["respondent_id"], members]
+            rwg = rwg_j(answers, spec.options)
             if not math.isnan(rwg) and rwg < min_rwg:
                 low_groups.append(f"{group} {rwg:.2f}")
+                if scale != "total":
+                    failing_subscales.setdefault(group, []).append(scale)
             problems = []
             if math.isnan(rwg):
                 problems.append("rwg(j) needs two respondents")
             elif rwg < min_rwg:
                 problems.append(f"rwg(j) < {min_rwg:.2f}")
+            if scale == "total" and failing_subscales.get(group):
+                # rwg(j) over all the total's items is stepped up by their number (Lindell, Brandt & Whitney
+                # 1999): it can pass where the subscales it averages do not; the total does not stand then
+                problems.append(f"subscales rwg(j) < {min_rwg:.2f}: " + ", ".join(failing_subscales[group]))
+                subscale_note.append(f"{group} ({len(failing_subscales[group])} of {len(spec.subscales)} "
+                                     f"subscales; r*wg(j) of the total {rwg_j_lindell(answers, spec.options):.2f})")
             if math.isnan(scale_icc) or scale_icc < min_icc1:
                 problems.append(f"ICC(1) < {min_icc1:.2f}" if not math.isnan(scale_icc) else "no ICC(1)")
             rows.append({"instrument": spec.name, "scale": scale, by: group, "n": len(block),
                          "mean": float(block["score"].mean()),
                          "sd": float(block["score"].std(ddof=1)) if len(block) > 1 else math.nan,
-                         "rwg_j": rwg, "icc1": scale_icc, "icc2": scale_icc2,
+                         "rwg_j": rwg, "rwg_lindell": rwg_j_lindell(answers, spec.options),
+                         "icc1": scale_icc, "icc2": scale_icc2,
                          "aggregation": "supported" if not problems else "; ".join(problems)})
         if low_groups:
             warnings.append(f"{spec.name} {scale}: within-{by} agreement below rwg(j) {min_rwg:.2f} in "
                             f"{', '.join(low_groups)}; the {by} mean may not stand for its staff")
+        if subscale_note:
+            warnings.append(f"{spec.name} {scale}: rwg(j) of the total rises with its {len(members)} items, but its "
+                            f"subscales fall below rwg(j) {min_rwg:.2f} in {', '.join(subscale_note)}; the {by} mean "
+                            "of the total may not stand for its staff either")
         if math.isnan(scale_icc) or scale_icc < min_icc1:
             warnings.append(f"{spec.name} {scale}: ICC(1) = "
                             + ("not computable" if math.isnan(scale_icc) else f"{scale_icc:.2f}")
                             + f" (< {min_icc1:.2f}): {by}s hardly differ beyond their staff's variation")
-    table = pd.DataFrame(rows, columns=["instrument", "scale", by, "n", "mean", "sd", "rwg_j", "icc1", "icc2",
-                                        "aggregation"])
+    table = pd.DataFrame(rows, columns=["instrument", "scale", by, "n", "mean", "sd", "rwg_j", "rwg_lindell", "icc1",
+                                        "icc2", "aggregation"])
     return table, warnings
 
 
 __all__ = ["Instrument", "INSTRUMENTS", "instrument", "read_key", "read_items", "score", "expected_variance", "rwg_j",
-           "icc1", "icc2", "aggregate", "ItemFile"]
+           "rwg_j_lindell", "icc1", "icc2", "aggregate", "ItemFile"]

@@ -244,7 +244,8 @@ def _measures_methods(data: Aim3Data) -> list[str]:
                      f"total the mean of the subscales. Respondents are averaged to the {by} only where they agree and "
                      f"{by}s differ: rwg(j) >= {data.min_rwg:.2f} within the {by} ({short_citation('james1984')}, "
                      f"uniform null; cut-off after {short_citation('lebreton2008')}) and ICC(1) >= {data.min_icc1:.2f} "
-                     f"({short_citation('bliese2000')}); ICC(2) gives the reliability of the {by} means. "
+                     f"({short_citation('bliese2000')}; cut-off after {short_citation('lebreton2008')}); ICC(2) "
+                     f"gives the reliability of the {by} means. "
                      f"Of the {_n(len(cells), by + ' subscale mean')}, {_none(len(low))} "
                      f"{'fails' if len(low) < 2 else 'fail'} the rwg(j) check"
                      + (f" ({', '.join(sorted(set(low[by])))})" if len(low) else "")
@@ -252,6 +253,7 @@ def _measures_methods(data: Aim3Data) -> list[str]:
                      f"{_n(table.drop_duplicates(['instrument', 'scale']).shape[0], 'scale')} "
                      f"{'fails' if len(icc_low) < 2 else 'fail'} the ICC(1) check"
                      + (" (totals included)" if (table["scale"] == "total").any() else "")
+                     + _total_rule(table, by)
                      + f". A mean that fails is shown and flagged, not read as its {by}'s climate."
                      + _icc_precision(table, by))
     assumed = [w for w in data.measure_warnings if "assumed" in w]
@@ -260,6 +262,23 @@ def _measures_methods(data: Aim3Data) -> list[str]:
                      + " is assumed where no published source numbers the items (blocks of three in the published subscale "
                      "order), not checked against the form.")
     return ["**Counselors and measures.** " + " ".join(parts)] if parts else []
+
+
+def _total_rule(table: "pd.DataFrame", by: str) -> str:
+    """How a total's aggregation is judged, and in how many groups it fails because its subscales do.
+
+    rwg(j) over all of a total's items is stepped up by their number (Lindell, Brandt & Whitney 1999), so
+    a total is taken to fail where one of its subscales fails (:func:`mio_qual.mixed.measures.aggregate`).
+    """
+    totals = table[table["scale"] == "total"]
+    if not len(totals):
+        return ""
+    flagged = totals[totals["aggregation"].str.contains("subscales rwg", regex=False)]
+    where = f" ({', '.join(sorted(set(flagged[by])))})" if len(flagged) else ""
+    return (f". The rwg(j) of a total, taken over all its items, rises with their number "
+            f"({short_citation('lindell1999')}, whose r*wg(j) does not), so a total is taken to fail where one of "
+            f"its subscales fails the rwg(j) check: {_none(len(flagged))} of the "
+            f"{_n(len(totals), by + ' total')} {'fails' if len(flagged) < 2 else 'fail'} so{where}")
 
 
 #: Fewer groups than this and the methods text says that ICC(1) and ICC(2) are imprecise.
@@ -348,6 +367,10 @@ def measure_table(table: "pd.DataFrame", min_rwg: float = 0.70, min_icc1: float 
         verdict = []
         if failing:
             verdict.append(f"rwg(j) < {min_rwg:.2f}: {', '.join(failing)}")
+        through = [g for g in groups if g not in failing and g in part.index
+                   and "subscales rwg" in str(part.at[g, "aggregation"])]
+        if through:  # a total whose own rwg(j), raised by its number of items, hides its subscales' failure
+            verdict.append(f"subscales' rwg(j) < {min_rwg:.2f}: {', '.join(through)}")
         if undefined:
             verdict.append(f"no rwg(j) (fewer than two scored respondents): {', '.join(undefined)}")
         if not icc1 >= min_icc1:
@@ -477,8 +500,11 @@ def _matrix_aggregation(data: Aim3Data) -> str:
         if not len(part):
             continue
         failing = sorted(part.loc[part["aggregation"] != "supported", by])
-        said.append(f"{row}: " + (f"aggregation not supported at {', '.join(failing)}" if failing
-                                  else f"aggregation supported at all {len(part)} {by}s"))
+        absent = [str(c) for c in data.matrix.columns if c not in set(part[by])]  # a clinic without scored answers
+        verdict = (f"aggregation not supported at {', '.join(failing)}" if failing
+                   else f"aggregation supported at all {len(part)} {by}s" if not absent
+                   else f"aggregation supported at the {len(part)} {by}s with scored answers")
+        said.append(f"{row}: " + verdict + (f"; no scored answers from {', '.join(absent)}" if absent else ""))
     return ("; ".join(said) + ". ") if said else ""
 
 

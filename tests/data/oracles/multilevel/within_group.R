@@ -10,7 +10,8 @@
 #                            a one-person group, full agreement, more spread than the uniform null,
 #                            missing items, a respondent without a clinic, unequal group sizes),
 #   synthetic7.csv           a generated 6-item, 1-7 file with a reversed item (key: synthetic7_key.yaml),
-#   reference.csv            per data set, scale and group: n, mean, SD and rwg(j) from multilevel::rwg.j;
+#   reference.csv            per data set, scale and group: n, mean, SD and rwg(j) from multilevel::rwg.j,
+#                            r*wg(j) from multilevel::rwg.j.lindell;
 #                            per item and group: rwg from multilevel::rwg; per scale: ICC(1) and ICC(2)
 #                            from multilevel::ICC1 / ICC2 on aov(); on a balanced subset (the first m
 #                            scored respondents of each group with at least m): psych::ICC's ICC1 and
@@ -156,6 +157,10 @@ check <- function(dataset, d, key, by, m = 4) {
       add(dataset, by, scale, g, "sd", if (sum(in_g) > 1) sd(score[in_g]) else NA)
       add(dataset, by, scale, g, "rwg_j", r$rwg.j[j])
     }
+    # r*wg(j) (Lindell, Brandt & Whitney 1999): 1 - mean item variance / sigma^2_EU, not raised by the
+    # number of items and not truncated (multilevel::rwg.j.lindell)
+    rl <- multilevel::rwg.j.lindell(x[keep, , drop = FALSE], grp[keep], ranvar = ranvar)
+    for (j in seq_len(nrow(rl))) add(dataset, by, scale, as.character(rl$grpid[j]), "rwg_lindell", rl$rwg.lindell[j])
     model <- aov(y ~ as.factor(g), data = data.frame(y = score[keep], g = grp[keep]))
     add(dataset, by, scale, "", "icc1", multilevel::ICC1(model))
     add(dataset, by, scale, "", "icc2", multilevel::ICC2(model))
