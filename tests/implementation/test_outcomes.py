@@ -60,8 +60,12 @@ def test_adoption_counts_counselors_never_trained(outcomes, tmp_path: Path) -> N
     assert "non-participants" in reach["note"]
     # without the eligible count the denominator is the trained counselors, and the row says so
     project.import_quant(write_file(tmp_path / "counts.csv", "clinic,eligible,enrolled,trained,delivering\nnorth,100,90,6,3\n"))
-    row = project.implementation_outcomes().query("outcome == 'adoption' and level == 'clinic'").iloc[0]
+    rows = project.implementation_outcomes().query("outcome == 'adoption' and level == 'clinic'").set_index("clinic")
+    row = rows.loc["north"]
     assert (row["value"], row["base"]) == (0.5, "trained counselors") and "never trained" in row["note"]
+    # east, named by the fidelity file, has no row in the new counts file: shown, not dropped
+    assert math.isnan(rows.at["east", "value"]) and rows.at["east", "note"] == ("not computable: no row for this "
+                                                                               "clinic in counts.csv")
     with pytest.raises(InputError) as caught:
         project.import_quant(write_file(tmp_path / "bad.csv", "clinic,trained,delivering,eligible_counselors\nnorth,6,5,4\n"))
     assert caught.value.details == ["row 2, column 'trained': trained (6) is more than eligible_counselors (4)",
@@ -102,7 +106,12 @@ def test_answers_without_a_wave_beside_waves_are_not_merged_into_wave_1(outcomes
     project, _ = outcomes
     project.import_quant(write_file(tmp_path / "fim_late.csv", "counselor_id,clinic,agency,fim_1,fim_2,fim_3,fim_4\n"
                                                                "c3,north,river,1,1,1,1\n"))
-    frame = project.implementation_outcomes().query("outcome == 'fim' and level == 'clinic'").set_index("wave")
+    frame = project.implementation_outcomes().query("outcome == 'fim' and level == 'clinic'")
+    # east answered no FIM survey: its rows say so in each recorded wave (not in the unrecorded group)
+    east = frame[frame["clinic"] == "east"].set_index("wave")["note"].to_dict()
+    assert east == {"1": "not computable: no wave 1 FIM answers for this clinic in fim.csv",
+                    "2": "not computable: no wave 2 FIM answers for this clinic in fim.csv"}
+    frame = frame[frame["clinic"] == "north"].set_index("wave")
     assert list(frame.index) == [WAVE_NOT_RECORDED, "1", "2"]  # the unrecorded wave first, never the "last" one
     assert (frame.at["1", "value"], frame.at["1", "n"]) == (3.0, 2)
     assert (frame.at[WAVE_NOT_RECORDED, "value"], frame.at[WAVE_NOT_RECORDED, "n"]) == (1.0, 1)
@@ -158,3 +167,72 @@ def test_aim2_and_the_joint_displays_share_one_clinic_fidelity_by_hand() -> None
     assert outcomes.loc[("agency", "-", "adherence"), "value"] == pytest.approx(3.375)
     assert by_agency.loc[("river", "adherence"), "mean"] == pytest.approx(3.375)
     assert outcomes.loc[("agency", "-", "adherence"), "n"] == by_agency.loc[("river", "adherence"), "n"] == 4
+
+
+def _four_clinics(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """The helpers' four-clinic study (river: north, east; harbor: west, south), transcripts only."""
+    from helpers.mixed import write_study
+    from mio_qual import Project
+
+    project = Project.create(tmp_path / "study")
+    project.import_transcripts([write_study(tmp_path / "files")])
+    return project
+
+
+def test_a_clinic_missing_from_every_outcome_file_keeps_its_rows(tmp_path: Path) -> None:
+    """south is a clinic of the project (its transcripts) that no outcome file names: it had no row at all (the
+    RE-AIM table said "no data in the project"), and harbor's agency rows pooled west alone as the agency's."""
+    project = _four_clinics(tmp_path)
+    for name, text in (("counts.csv", "clinic,agency,eligible,enrolled,trained,delivering,eligible_counselors\n"
+                                      "north,river,100,90,6,6,8\neast,river,10,1,4,1,4\nwest,harbor,20,10,4,2,4\n"),
+                       ("fim.csv", "counselor_id,clinic,agency,fim_1,fim_2,fim_3,fim_4\n"
+                                   "c1,north,river,4,4,4,4\nc3,east,river,2,2,2,2\nc5,west,harbor,3,3,3,3\n"),
+                       ("fidelity.csv", "session_id,counselor_id,clinic,agency,date,adherence,competence\n"
+                                        "s1,c1,north,river,2025-01-02,5,4\ns2,c3,east,river,2025-01-04,4,\n"
+                                        "s3,c5,west,harbor,2025-01-05,3,3\n")):
+        project.import_quant(write_file(tmp_path / name, text))
+    table = project.implementation_outcomes()
+    site = table["clinic"].fillna(table["agency"] + " (agency)")
+    table = table.set_index([table["outcome"], site])
+    for outcome, file in (("reach", "counts.csv"), ("adoption", "counts.csv"), ("fim", "fim.csv"),
+                          ("adherence", "fidelity.csv"), ("adherence_at_benchmark", "fidelity.csv")):
+        south, harbor = table.loc[(outcome, "south")], table.loc[(outcome, "harbor (agency)")]
+        assert math.isnan(south["value"]) and math.isnan(harbor["value"]), outcome
+        assert south["note"].startswith("not computable: no ") and south["note"].endswith(f"this clinic in {file}")
+        assert harbor["note"].startswith("not computable: south has no ")
+        assert harbor["note"].endswith(f"in {file}, so the agency's clinics cannot all be pooled")
+    assert table.at[("reach", "south"), "note"] == "not computable: no row for this clinic in counts.csv"
+    assert table.at[("fim", "south"), "note"] == "not computable: no FIM answers for this clinic in fim.csv"
+    assert table.at[("adherence", "harbor (agency)"), "note"] == (
+        "not computable: south has no adherence ratings in fidelity.csv, so the agency's clinics cannot all be pooled")
+    # the clinics with data keep their values, and river (both clinics present) is pooled as before
+    assert (table.at[("reach", "west"), "value"], table.at[("reach", "river (agency)"), "value"]) == (0.5, 91 / 110)
+    assert (table.at[("fim", "river (agency)"), "value"], table.at[("fim", "river (agency)"), "n"]) == (3.0, 2)
+    # east's session has no competence rating: its competence is not computable for that reason, and river with it
+    assert table.at[("competence", "east"), "note"] == ("not computable: no competence ratings for this clinic in "
+                                                        "fidelity.csv")
+    assert math.isnan(table.at[("competence", "river (agency)"), "value"])
+    assert table.at[("adherence", "river (agency)"), "value"] == 4.5
+    # RE-AIM carries the reason where the value would be, the notes of the CLI table list every gap
+    reaim = project.reaim().query("clinic == 'south' and dimension in ['Reach', 'Adoption'] "
+                                  "and indicator != 'representativeness'")
+    assert list(reaim["note"]) == ["not computable: no row for this clinic in counts.csv"] * 2
+    notes = project.implementation_outcomes_result().tables[0].notes
+    assert notes[0] == ("reach not computable for south: no row for this clinic in counts.csv; the harbor agency: "
+                        "south has no row in counts.csv, so the agency's clinics cannot all be pooled.")
+
+
+def test_a_clinic_absent_from_a_later_wave_is_not_computable_in_that_wave(project, tmp_path: Path) -> None:
+    project.import_quant(write_file(tmp_path / "fim.csv", "counselor_id,clinic,agency,wave,fim_1,fim_2,fim_3,fim_4\n"
+                                                          "c1,north,river,baseline,4,4,4,4\n"
+                                                          "c3,east,river,baseline,2,2,2,2\n"
+                                                          "c1,north,river,6 months,5,5,5,5\n"))
+    from mio_qual.implementation.outcomes import outcome_values
+
+    table = project.implementation_outcomes().query("outcome == 'fim'")
+    east = table[table["clinic"] == "east"].set_index("wave")
+    assert math.isnan(east.at["6 months", "value"]) and east.at["6 months", "note"] == (
+        "not computable: no 6 months FIM answers for this clinic in fim.csv")
+    # the last wave (6 months) stands for each clinic: east has none there, so it is not compared with north's
+    values = outcome_values(table).set_index("clinic")["fim"]
+    assert values["north"] == 5.0 and math.isnan(values.get("east", math.nan))

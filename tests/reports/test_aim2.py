@@ -95,3 +95,44 @@ def test_answers_without_a_wave_are_named_in_the_text(project, tmp_path: Path) -
     text = "\n".join(p.text for p in document.paragraphs)
     assert ("Some FIM answers were imported without a wave while others have one; they are shown as wave "
             "\u201cnot recorded\u201d, not counted in any wave") in text
+
+
+def test_a_clinic_missing_from_the_counts_file_is_in_the_table_the_text_and_the_methods(tmp_path: Path) -> None:
+    """south is a clinic of the project no reach file row names: it vanished from the table, and harbor's reach
+    was west's alone."""
+    from helpers.mixed import write_study
+    from mio_qual import Project
+    from mio_qual.reports.aim2 import outcomes_method
+
+    project = Project.create(tmp_path / "study")
+    project.import_transcripts([write_study(tmp_path / "files")])
+    counts = tmp_path / "reach_adoption.csv"
+    counts.write_text("clinic,agency,eligible,enrolled\nnorth,river,100,90\neast,river,10,1\nwest,harbor,20,10\n",
+                      encoding="utf-8")
+    project.import_quant(counts)
+    fim = tmp_path / "fim.csv"
+    fim.write_text("counselor_id,clinic,wave,fim_1,fim_2,fim_3,fim_4\nc1,north,3 months,4,4,4,4\n"
+                   "c1,north,baseline,3,3,3,3\nc2,west,baseline,2,2,2,2\nc2,west,3 months,5,5,5,5\n"
+                   "c3,east,baseline,1,1,1,1\nc3,east,3 months,1,1,1,1\nc4,south,baseline,2,2,2,2\n"
+                   "c4,south,3 months,2,2,2,2\n", encoding="utf-8")
+    project.import_quant(fim)
+    document, _ = _write(project, tmp_path / "aim2.docx")
+    outcomes = find_table(document, "Outcome")
+    header = [c.text for c in outcomes.rows[1 - 1].cells]
+    rows = [dict(zip(header, [c.text for c in row.cells])) for row in outcomes.rows[1:]]
+    reach = {r["Site"]: r["Value"] for r in rows if r["Outcome"] == "Reach"}
+    assert reach == {"east": "0.10", "north": "0.90", "south": "not computable", "west": "0.50",
+                     "harbor (agency)": "not computable", "river (agency)": "0.83"}
+    # waves by time since baseline (baseline first although the file gives 3 months first), said under the table
+    assert [(r["Wave"], r["Value"]) for r in rows if r["Outcome"] == "Feasibility (FIM)" and r["Site"] == "north"] == [
+        ("baseline", "3.00"), ("3 months", "4.00")]
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert ("Reach could not be computed for south (no row for this clinic in reach_adoption.csv); the harbor agency "
+            "(south has no row in reach_adoption.csv, so the agency's clinics cannot all be pooled).") in text
+    assert ("FIM/AIM/IAM waves are ordered by time since baseline (baseline first; days, weeks, months and years "
+            "compared as days): baseline, 3 months; the last, 3 months, stands for each clinic") in text
+    method = outcomes_method(project.aim2_data())
+    assert method.startswith("**Implementation outcomes.** Reach and feasibility were computed for each of the "
+                             "project's four clinics (east, north, south and west), and pooled for an agency only "
+                             "when every one of its clinics had the data")
+    assert "This applies here to reach (see the outcomes table)." in method and "ordered by time since baseline" in method

@@ -108,7 +108,7 @@ def test_a_study_report_builds_each_input_once(tmp_path, monkeypatch) -> None:
     computed: list[float] = []
     compute = outcomes.implementation_outcomes
     monkeypatch.setattr(outcomes, "implementation_outcomes",
-                        lambda quant, benchmark=4.0: computed.append(benchmark) or compute(quant, benchmark))
+                        lambda quant, benchmark=4.0, **kw: computed.append(benchmark) or compute(quant, benchmark, **kw))
     read_yaml, build = yaml_io.read_yaml, project_api._build_reliability
     monkeypatch.setattr(yaml_io, "read_yaml",
                         lambda path, *a, **k: parsed.append(str(path)) or read_yaml(path, *a, **k))

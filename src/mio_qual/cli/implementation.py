@@ -123,12 +123,15 @@ def dose(by: str, fmt: str, out: Path | None) -> None:
 def outcomes(benchmark: float, fmt: str, out: Path | None) -> None:
     """Reach, adoption, FIM/AIM/IAM by wave and fidelity per clinic and agency, with level, n and base.
 
+    Every clinic of the project has a row of each outcome: one missing from the outcome's file is
+    "not computable" with the reason, and so is its agency. The notes say how waves are ordered.
+
     \b
     Examples:
       mio-qual implementation outcomes
       mio-qual implementation outcomes --benchmark 3.5 --format csv
     """
-    emit(get_project().implementation_outcomes(benchmark), fmt, out=out, title="Implementation outcomes")
+    emit(get_project().implementation_outcomes_result(benchmark), fmt, out=out)
 
 
 @implementation.command()

@@ -361,7 +361,9 @@ class ImplementationMixin(ProjectBase):
 
     def implementation_outcomes(self, benchmark: float = 4.0) -> "pd.DataFrame":
         """Reach, adoption, FIM/AIM/IAM by wave and fidelity per clinic and agency, each row with its
-        level, n and base (see :func:`mio_qual.implementation.outcomes.implementation_outcomes`).
+        level, n and base (see :func:`mio_qual.implementation.outcomes.implementation_outcomes`). Every
+        clinic of the project (:meth:`sites`) has a row of each outcome the project holds: one missing
+        from the outcome's file is "not computable" with that reason, and so is its agency.
 
         Parameters
         ----------
@@ -377,7 +379,32 @@ class ImplementationMixin(ProjectBase):
 
         # a report's Aim 2 section shows them, and the RE-AIM and predictor tables build on them: computed once there
         return self._read_once(("implementation_outcomes", float(benchmark)),
-                               lambda: implementation_outcomes(self.quant(), benchmark))
+                               lambda: implementation_outcomes(self.quant(), benchmark, sites=self.sites()))
+
+    def implementation_outcomes_result(self, benchmark: float = 4.0) -> "Result":
+        """:meth:`implementation_outcomes` as a :class:`~mio_qual.result.Result` whose table carries its notes:
+        how the FIM/AIM/IAM waves are ordered and every clinic or agency not computable, with the reason
+        (:func:`mio_qual.implementation.outcomes.outcome_notes`).
+
+        Parameters
+        ----------
+        benchmark : float
+            The rating (1-5) a session's adherence or competence must reach to count as at benchmark.
+
+        Returns
+        -------
+        Result
+            One table, "Implementation outcomes".
+        """
+        from ..implementation.outcomes import SOURCES, outcome_notes
+        from ..result import Result, Table
+
+        frame = self.implementation_outcomes(benchmark)
+        notes = outcome_notes(frame)
+        sources = sorted({SOURCES[o] for o in set(frame["outcome"]) if o in SOURCES})
+        return Result("implementation-outcomes", tables=[Table(frame, "Implementation outcomes", notes=notes,
+                                                               sheet="outcomes", sources=sources)],
+                      title="Implementation outcomes", notes=notes)
 
     # ------------------------------------------------------------------ RE-AIM, predictors, timeline
     def _sic_or_none(self) -> "pd.DataFrame | None":

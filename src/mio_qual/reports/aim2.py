@@ -82,6 +82,43 @@ def _not_computable(outcomes: "pd.DataFrame") -> str:
     return " ".join(sentences)
 
 
+def outcomes_method(data: Aim2Data) -> str:
+    """The methods paragraph of Aim 2's implementation outcomes: which clinics each outcome covers, how a clinic
+    without its data is shown (never left out, its agency never pooled from the others), and how waves are
+    ordered; ``""`` when the project holds no outcome.
+
+    Parameters
+    ----------
+    data : Aim2Data
+    """
+    from ..implementation.outcomes import wave_note
+    from .methods import join_words, number
+
+    outcomes = data.outcomes
+    if outcomes is None or not len(outcomes):
+        return ""
+    clinics = sorted({c for c in outcomes["clinic"] if isinstance(c, str) and c})
+    held = [OUTCOME_LABELS[o].split(" (")[0].lower() for o in OUTCOME_LABELS
+            if o in set(outcomes["outcome"]) and not o.endswith("_at_benchmark")]
+    text = (f"**Implementation outcomes.** {join_words(held).capitalize()} were computed for each of the project's "
+            f"{number(len(clinics), 'clinic')} ({join_words(clinics)}), and pooled for an agency only when every one "
+            "of its clinics had the data; a clinic without its data is kept in every table, marked not computable "
+            "with the reason, and its agency is not pooled from its other clinics.")
+    rows = outcomes[outcomes["note"].fillna("").astype(str).str.startswith("not computable")]
+    if len(rows):
+        labels = [OUTCOME_LABELS.get(o, o) for o in dict.fromkeys(rows["outcome"])]
+        text += f" This applies here to {join_words([label.lower() for label in labels])} (see the outcomes table)."
+    note = wave_note(outcomes)
+    return text + (f" {note}" if note else "")
+
+
+def _wave_sentence(outcomes: "pd.DataFrame") -> str:
+    from ..implementation.outcomes import wave_note
+
+    note = wave_note(outcomes)
+    return f" {note}" if note else ""
+
+
 def _reaim_wide(reaim: "pd.DataFrame") -> "pd.DataFrame":
     frame = reaim.copy()
     frame["cell"] = [(_num(v) + (f" (n {int(n)})" if isinstance(n, (int, float)) and not
@@ -156,10 +193,10 @@ def write_aim2(b: "ReportBuilder", data: Aim2Data, figure_path: Callable[[str], 
                       f"IAM: {short_citation('weiner2017')}. Fidelity is each counselor's mean over rated sessions, "
                       "then the clinic mean of counselors; sessions at benchmark count sessions rated at or above "
                       f"{data.benchmark:g} (a benchmark set by the analysts, not a published cut-off). Agency rows pool "
-                      "the agency's people or counselors; none mixes bases."))
+                      "the agency's people or counselors; none mixes bases." + _wave_sentence(data.outcomes)))
         missing = _not_computable(data.outcomes)
         if missing:
-            b.paragraph(missing + " Their rows stay in the table; add the missing counts and import the file again.")
+            b.paragraph(missing + " Their rows stay in the table; add what is missing and import the file again.")
         from ..implementation.outcomes import WAVE_NOT_RECORDED
 
         unrecorded = data.outcomes[data.outcomes["wave"] == WAVE_NOT_RECORDED]
@@ -224,4 +261,4 @@ def write_aim2(b: "ReportBuilder", data: Aim2Data, figure_path: Callable[[str], 
     return written
 
 
-__all__ = ["Aim2Data", "write_aim2", "no_matrix_sentence"]
+__all__ = ["Aim2Data", "write_aim2", "no_matrix_sentence", "outcomes_method"]

@@ -252,6 +252,12 @@ def study_report(inputs: ReportInputs, path: str | Path, *, title: str = "Qualit
             b.paragraph(paragraph)
     if isinstance(data, str):
         b.paragraph(f"**Inter-rater agreement.** {data}")
+    if inputs.aim2 is not None:  # which clinics the outcomes cover, and how a missing one is shown
+        from .aim2 import outcomes_method
+
+        method = outcomes_method(inputs.aim2)
+        if method:
+            b.paragraph(method)
 
     if inputs.aim2 is not None:
         from .aim2 import write_aim2
