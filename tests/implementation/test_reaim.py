@@ -19,7 +19,7 @@ def test_predictor_matrix_by_hand() -> None:
     assert (row["spearman_rho"], row["concordant_pairs"], row["discordant_pairs"]) == (-1.0, 0, 6)
     # a tie in the predictor: the tied pair is neither concordant nor discordant; rho is Pearson's r of
     # the mid-ranks (3.5, 3.5, 2, 1) and (4, 3, 2, 1): 4.5 / sqrt(4.5 * 5) = sqrt(0.9) = 3 / sqrt(10)
-    row = matrix.loc[("facilitation dose (minutes)", "reach")]
+    row = matrix.loc[("facilitation dose, all phases (minutes)", "reach")]
     assert (row["concordant_pairs"], row["discordant_pairs"], row["pairs"]) == (5, 0, 6)
     assert row["spearman_rho"] == pytest.approx(3 / math.sqrt(10))
     assert "descriptive" in row["reading"]

@@ -70,7 +70,7 @@ def test_predictor_matrix_tau_b_and_pair_counts_match_r() -> None:
             compared += 1
             tied += row["p_method"] == "normal"
     assert compared >= 90 and tied >= 80
-    assert sum(r["set"].startswith("sample:") for r in rows) == 10
+    assert sum(r["set"].startswith("sample:") for r in rows) == 15  # three predictors x five outcomes
 
 
 def test_tau_b_corrects_for_ties_unlike_tau_a() -> None:

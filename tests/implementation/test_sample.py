@@ -69,6 +69,18 @@ def test_sample_pre_implementation_orders_the_clinics(sample) -> None:  # type: 
     assert cases["reach"].idxmin() == cases["adoption"].idxmin() == cases["fim"].idxmin() == "downtown"
     matrix = sample.predictor_matrix()
     assert "Descriptive only: four clinics" in matrix.notes[0]
+    # the hypothesis is about facilitation before implementation: that dose is a predictor of its own, summed by
+    # hand from the log's pre-implementation contacts with each clinic (agency meetings are the agency's), and the
+    # dose over all phases (implementation contacts run alongside the outcomes) is labelled so (audit, s8)
+    assert cases["pre_implementation_facilitation_minutes"].to_dict() == {
+        "downtown": 45.0, "eastgate": 290.0, "northside": 315.0, "westfield": 315.0}
+    assert cases["facilitation_minutes"].to_dict() == {
+        "downtown": 190.0, "eastgate": 770.0, "northside": 915.0, "westfield": 925.0}
+    predictors = set(matrix.tables[1].frame["predictor"])
+    assert predictors == {"pre-implementation completion (SIC proportion)",
+                          "facilitation dose, pre-implementation phase (minutes)",
+                          "facilitation dose, all phases (minutes)"}
+    assert "describes dose, not a predictor in time order" in matrix.notes[0]
     assert set(matrix.tables[1].frame["n_clinics"]) == {4}
     strategies = sample.strategies(clinic="westfield")
     assert "Develop resource sharing agreements" in set(strategies["eric"])

@@ -36,6 +36,11 @@ def test_aim2_section_from_the_sample(project, tmp_path: Path) -> None:  # type:
     assert (reach["Site"], reach["Value"], reach["n"]) == ("downtown", "0.33", "40")
     text = "\n".join(p.text for p in document.paragraphs)
     assert "Descriptive only: four clinics" in text  # a count in running text: words below 10 (APA)
+    cases = next(t for t in document.tables if [c.text for c in t.rows[0].cells][:3] == [
+        "Agency", "Clinic", "Pre-implementation proportion"])
+    header = [c.text for c in cases.rows[0].cells]
+    assert header[2:] == ["Pre-implementation proportion", "Pre-implementation facilitation minutes",
+                          "Facilitation minutes", "Reach", "Adoption", "Feasibility (FIM)", "Adherence", "Competence"]
 
 
 def test_aim2_section_says_what_is_missing(project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

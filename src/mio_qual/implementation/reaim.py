@@ -32,8 +32,13 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 REAIM_COLUMNS = ["agency", "clinic", "dimension", "indicator", "value", "n", "base", "note"]
+#: The predictors of Aim 2's hypothesis (facilitated completion of pre-implementation activities). The
+#: pre-implementation facilitation dose precedes the outcomes; the dose over all phases includes contacts of
+#: the implementation phase, given while reach, adoption, FIM and fidelity were being measured (and perhaps
+#: because they were low), so it is no predictor in time order and is labelled as what it is.
 PREDICTORS = {"pre_implementation_proportion": "pre-implementation completion (SIC proportion)",
-              "facilitation_minutes": "facilitation dose (minutes)"}
+              "pre_implementation_facilitation_minutes": "facilitation dose, pre-implementation phase (minutes)",
+              "facilitation_minutes": "facilitation dose, all phases (minutes)"}
 OUTCOMES = {"reach": "reach", "adoption": "adoption", "fim": "feasibility (FIM)",
             "adherence": "fidelity: adherence", "competence": "fidelity: competence"}
 

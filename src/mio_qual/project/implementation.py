@@ -435,8 +435,9 @@ class ImplementationMixin(ProjectBase):
                            self.facilitation_dose() if len(self.implementation_log("facilitation")) else None)
 
     def predictor_cases(self, benchmark: float = 4.0) -> "pd.DataFrame":
-        """One row per clinic: pre-implementation completion and facilitation minutes (predictors)
-        beside reach, adoption, FIM and fidelity (outcomes).
+        """One row per clinic: pre-implementation completion and facilitation minutes, of the
+        pre-implementation phase and of all phases (predictors), beside reach, adoption, FIM and
+        fidelity (outcomes).
 
         Parameters
         ----------
@@ -459,9 +460,11 @@ class ImplementationMixin(ProjectBase):
             cases = cases.merge(summary[["clinic", "pre_implementation_proportion"]], on="clinic", how="left")
         if len(self.implementation_log("facilitation")):
             dose = self.facilitation_dose()
-            total = dose[dose["phase"] == "all"][["clinic", "minutes"]].rename(columns={"minutes": "facilitation_minutes"})
-            cases = cases.merge(total, on="clinic", how="left")
-            cases["facilitation_minutes"] = cases["facilitation_minutes"].fillna(0.0)
+            for phase, column in (("pre-implementation", "pre_implementation_facilitation_minutes"),
+                                  ("all", "facilitation_minutes")):
+                minutes = dose[dose["phase"] == phase][["clinic", "minutes"]].rename(columns={"minutes": column})
+                cases = cases.merge(minutes, on="clinic", how="left")
+                cases[column] = cases[column].fillna(0.0)
         values = outcome_values(self.implementation_outcomes(benchmark))
         if len(values):
             keep = [c for c in ("reach", "adoption", "fim", "adherence", "competence") if c in values.columns]
@@ -493,6 +496,10 @@ class ImplementationMixin(ProjectBase):
         note = (f"Descriptive only: {number(len(cases), 'clinic')}. Spearman's rho, Kendall's tau-b and the count of "
                 "concordant clinic pairs describe these clinics; no test or p-value is given, and one clinic can "
                 "reverse a sign.")
+        if "facilitation_minutes" in cases.columns:
+            note += (" The pre-implementation facilitation dose precedes the outcomes; the dose over all phases also "
+                     "counts contacts of the implementation phase, made while the outcomes were measured (perhaps "
+                     "because they were low), so it describes dose, not a predictor in time order.")
         return Result("predictor-matrix", tables=[
             Table(cases, "Predictors and outcomes by clinic", notes=[note], sheet="cases",
                   sources=["saldana2014", "glasgow2019", "weiner2017"]),

@@ -41,7 +41,7 @@ one <- function(set, x, y) {
 
 rows <- list()
 cases <- read.csv(file.path(here, "kendall_sample_cases.csv"))
-for (p in c("pre_implementation_proportion", "facilitation_minutes")) {
+for (p in c("pre_implementation_proportion", "pre_implementation_facilitation_minutes", "facilitation_minutes")) {
   for (o in c("reach", "adoption", "fim", "adherence", "competence")) {
     rows[[length(rows) + 1]] <- one(paste("sample", p, o, sep = ":"), cases[[p]], cases[[o]])
   }
