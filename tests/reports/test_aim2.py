@@ -40,7 +40,7 @@ def test_aim2_section_from_the_sample(project, tmp_path: Path) -> None:  # type:
         "Agency", "Clinic", "Pre-implementation proportion"])
     header = [c.text for c in cases.rows[0].cells]
     assert header[2:] == ["Pre-implementation proportion", "Pre-implementation facilitation minutes",
-                          "Facilitation minutes", "Reach", "Adoption", "Feasibility (FIM)", "Adherence", "Competence"]
+                          "Facilitation minutes, all phases", "Reach", "Adoption", "Feasibility (FIM)", "Adherence", "Competence"]
 
 
 def test_aim2_section_says_what_is_missing(project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

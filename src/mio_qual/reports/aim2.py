@@ -54,6 +54,8 @@ def _readable(frame: "pd.DataFrame") -> "pd.DataFrame":
     """Column names for readers: ``pre_implementation_days`` -> ``Pre-implementation days``."""
     def label(name: object) -> str:
         text = str(name).replace("pre_implementation", "pre-implementation").replace("_", " ")
+        if text == "facilitation minutes":  # beside the pre-implementation minutes: say which contacts it counts
+            return "Facilitation minutes, all phases"
         if text in ("fim", "aim", "iam"):  # the measures' own names (Weiner et al. 2017), not a word
             return f"Feasibility ({text.upper()})" if text == "fim" else text.upper()
         return text[:1].upper() + text[1:]

@@ -243,9 +243,9 @@ def _measures_methods(data: Aim3Data) -> list[str]:
         parts.append(f"Staff answered {_and(names)}; each respondent's subscale scores are item means and the "
                      f"total the mean of the subscales. Respondents are averaged to the {by} only where they agree and "
                      f"{by}s differ: rwg(j) >= {data.min_rwg:.2f} within the {by} ({short_citation('james1984')}, "
-                     f"uniform null; cut-off after {short_citation('lebreton2008')}) and ICC(1) >= {data.min_icc1:.2f} "
-                     f"({short_citation('bliese2000')}; cut-off after {short_citation('lebreton2008')}); ICC(2) "
-                     f"gives the reliability of the {by} means. "
+                     f"uniform null) and ICC(1) >= {data.min_icc1:.2f} ({short_citation('bliese2000')}), both "
+                     f"cut-offs after {narrative_citation('lebreton2008')}; ICC(2) gives the reliability of the {by} "
+                     "means. "
                      f"Of the {_n(len(cells), by + ' subscale mean')}, {_none(len(low))} "
                      f"{'fails' if len(low) < 2 else 'fail'} the rwg(j) check"
                      + (f" ({', '.join(sorted(set(low[by])))})" if len(low) else "")
