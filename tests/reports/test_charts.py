@@ -104,6 +104,22 @@ def test_agreement_chart_shows_each_value_its_interval_and_the_thresholds(tmp_pa
     assert ax.get_xlabel() == "kappa" and ax.get_xlim() == (-0.05, 1.05)
 
 
+def test_agreement_chart_keeps_a_value_below_minus_one_on_the_page(tmp_path, drawn):
+    # newuser4: Fleiss' kappa -121.5 (chance agreement almost 1) put its label 120 axis widths to the left:
+    # a 58,030-pixel-wide PNG; it is now drawn at the left edge, with its value
+    frame = pd.DataFrame({"code": ["A", "B", "C"], "value": [-121.5, 0.4, 1.0],
+                          "ci_low": [np.nan, 0.1, np.nan], "ci_high": [np.nan, 0.7, np.nan]})
+    path = agreement_chart(frame, tmp_path / "agreement.png", statistic="Fleiss' kappa")
+    width, _ = _image(path)
+    assert width < 1400
+    ax, = drawn[0].axes
+    assert _points(ax) == [(0.4, 1), (1.0, 2)]
+    edge, = [line for line in ax.lines if line.get_marker() == "<"]
+    assert list(zip(edge.get_xdata().tolist(), edge.get_ydata().tolist())) == [(-1.05, 0)]
+    assert sorted(_texts(ax)) == sorted(["  -121.50, off the scale", "  no interval"])
+    assert ax.get_xlim() == (-1.05, 1.05)
+
+
 def test_heatmap_is_the_mixed_methods_heatmap(tmp_path):
     matrix = pd.DataFrame({"northside": ["+2", "X"], "downtown": ["-2", None]}, index=["IS.J2", "IS.J1"])
     path = construct_heatmap(matrix, tmp_path / "heatmap.png", names={"IS.J2": "Space", "IS.J1": "Funding"})

@@ -222,9 +222,16 @@ def agreement_chart(frame: "pd.DataFrame", path: str | Path, *, value: str = "va
         ax.plot(np.concatenate([lows[has_ci], highs[has_ci]]), np.concatenate([y[has_ci], y[has_ci]]), "|",
                 color="#7A8799", markersize=4)
     defined = ~np.isnan(values)
-    ax.plot(values[defined], y[defined], "o", color=PALETTE[0], markersize=3.5)
-    for yy, v in zip(y[defined & ~has_ci | (has_ci & (np.abs(highs - lows) < 1e-9))], values[defined & ~has_ci | (
-            has_ci & (np.abs(highs - lows) < 1e-9))]):
+    # a value below -1 (a kappa whose chance agreement is almost 1) is drawn at the left edge with its value:
+    # placed where it is, its label stretched the PNG to tens of thousands of pixels
+    off = defined & (values < -1.05)
+    ax.plot(values[defined & ~off], y[defined & ~off], "o", color=PALETTE[0], markersize=3.5)
+    if off.any():
+        ax.plot(np.full(int(off.sum()), -1.05), y[off], "<", color=PALETTE[0], markersize=4, clip_on=False)
+    for yy, v in zip(y[off], values[off]):
+        ax.text(-1.05, yy, f"  {v:.2f}, off the scale", fontsize=LABEL_PT - 0.5, va="center", color="#666666")
+    bare = defined & ~off & (~has_ci | (np.abs(highs - lows) < 1e-9))
+    for yy, v in zip(y[bare], values[bare]):
         ax.text(v, yy, "  no interval", fontsize=LABEL_PT - 0.5, va="center", color="#666666")
     for yy in y[~defined]:
         ax.text(0.0, yy, "undefined", fontsize=LABEL_PT - 0.5, va="center", color="#666666")
@@ -234,8 +241,8 @@ def agreement_chart(frame: "pd.DataFrame", path: str | Path, *, value: str = "va
     ax.set_yticks(y)
     ax.set_yticklabels([str(v) for v in data[label]], fontsize=LABEL_PT)
     ax.set_ylim(-0.7, len(data) - 0.3 + (0.6 if thresholds else 0))
-    finite = np.concatenate([values[defined], lows[has_ci], highs[has_ci]])
-    lo = min(-0.05, float(np.nanmin(finite)) - 0.05) if finite.size else -0.05
+    finite = np.concatenate([values[defined & ~off], lows[has_ci], highs[has_ci]])
+    lo = min(-0.05 - 1.0 * bool(off.any()), float(np.nanmin(finite)) - 0.05) if finite.size else -0.05
     ax.set_xlim(max(lo, -1.05), 1.05)
     ax.set_xlabel(statistic, fontsize=9)
     ax.xaxis.grid(True, color="#E3E3E3", linewidth=0.6)
