@@ -65,6 +65,25 @@ def test_find_quote_with_an_ellipsis(small):
     assert text[span[0]:span[1]] == "Supervision is protected. Gwen protects it. The room is great"
 
 
+def test_find_quote_copied_from_a_redacted_copy():
+    # newuser4: a coder on a server sees names only as [name] (export-docx, transcripts show); a quote
+    # copied from there was "not found", so a passage holding a name could not be coded from a sheet
+    from mio_qual.coding.anchor import NAME_PLACEHOLDER
+    from mio_qual.deidentify import PLACEHOLDER
+
+    assert NAME_PLACEHOLDER == PLACEHOLDER
+    text = "It is hard. Our director, Alana Reyes, gave us protected hours, which helped. Ask Dr. Lee or Sam."
+    start = text.index("Our director")
+    end = text.index("which helped.") + len("which helped.")
+    assert find_quote(text, "Our director, [name], gave us protected hours, which helped.") == (start, end)
+    assert find_quote(text, "OUR DIRECTOR, [NAME], gave  us\nprotected hours, which helped.") == (start, end)
+    assert find_quote(text, "Ask [name] or [name].") == (text.index("Ask"), len(text))
+    with pytest.raises(QuoteError, match="between words, not at its start or end"):
+        find_quote(text, "[name] gave us protected hours")
+    with pytest.raises(QuoteError, match="not found"):  # the words around the name must still be there
+        find_quote(text, "Our director, [name], gave us more hours")
+
+
 def test_find_quote_prefers_whole_words():
     assert find_quote("a start and art", "art") == (12, 15)
 

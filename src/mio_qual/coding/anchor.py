@@ -21,6 +21,7 @@ Both are pure functions of strings: the importers in :mod:`mio_qual.coding.word`
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
@@ -45,6 +46,10 @@ _DROPPED = frozenset("\u00ad\u200b\u200c\u200d\u2060\ufeff")
 
 # How far apart the parts of a quote with an ellipsis ("first words ... last words") may be.
 ELLIPSIS_WINDOW = 3000
+# The placeholder a redacted copy shows for a name (mio_qual.deidentify.PLACEHOLDER, not imported: start-up),
+# and the most characters of the stored text it may stand for in a quote copied from such a copy.
+NAME_PLACEHOLDER = "[name]"
+NAME_WINDOW = 80
 
 Near = Union[int, Sequence[int], None]
 
@@ -189,7 +194,9 @@ def find_quote_candidates(text: str | NormalizedText, quote: str) -> list[tuple[
     quote occurs at word boundaries somewhere, matches inside longer words are not counted. A
     quote with an ellipsis (``"first words ... last words"``) that does not occur literally
     matches from its first part to the nearest following last part (parts in order, at most
-    :data:`ELLIPSIS_WINDOW` characters apart).
+    :data:`ELLIPSIS_WINDOW` characters apart). A quote copied from a redacted copy, ``[name]``
+    between its words, that does not occur literally matches with each ``[name]`` standing for
+    the name in the stored text (see :func:`_spans_with_names`).
     """
     target = text if isinstance(text, NormalizedText) else normalize(text)
     needle = normalize(quote).text.strip(" ")
@@ -211,8 +218,30 @@ def find_quote_candidates(text: str | NormalizedText, quote: str) -> list[tuple[
                     position = k + len(part)
                 else:
                     spans.append((j, position))
+    if not spans and NAME_PLACEHOLDER in needle:
+        spans = _spans_with_names(norm, needle)
     spans = _prefer_whole_words(norm, spans)
     return [target.span(a, b) for a, b in spans]
+
+
+def _spans_with_names(norm: str, needle: str) -> list[tuple[int, int]]:
+    """Where a quote copied from a redacted copy occurs: each ``[name]`` between its words stands for a name.
+
+    A coder reads transcripts with names as ``[name]`` (``coding export-docx``, ``transcripts show``) and
+    cannot type the name itself. Each placeholder matches 1 to :data:`NAME_WINDOW` characters, as few
+    as the words after it allow. A quote opening or closing on ``[name]`` matches nothing: where the
+    name begins (or ends) is not known.
+    """
+    parts = needle.split(NAME_PLACEHOLDER)
+    if not parts[0].strip(" ") or not parts[-1].strip(" "):
+        return []
+    rest = re.compile("".join(f".{{1,{NAME_WINDOW}}}?" + re.escape(part) for part in parts[1:]), re.DOTALL)
+    spans = []
+    for j in _all_occurrences(norm, parts[0]):
+        match = rest.match(norm, j + len(parts[0]))
+        if match:
+            spans.append((j, match.end()))
+    return spans
 
 
 def _near_span(near: Near) -> tuple[int, int] | None:
@@ -254,7 +283,8 @@ def find_quote(text: str | NormalizedText, quote: str, near: Near = None) -> tup
     quote : str
         The quote as the coder wrote it. Differences of whitespace and line breaks, curly
         versus straight quotes, dashes, Unicode normalization (NFC/NFD) and case do not matter.
-        ``...`` or ``…`` may stand for omitted words (see :func:`find_quote_candidates`).
+        ``...`` or ``…`` may stand for omitted words, and ``[name]`` between words for a name
+        (a quote copied from a redacted copy; see :func:`find_quote_candidates`).
     near : int or (int, int), optional
         A hint: an offset, or the span of a segment (turn, paragraph, sentence) the quote is
         in. With several matches, the one overlapping the span (or starting nearest the
@@ -281,6 +311,10 @@ def find_quote(text: str | NormalizedText, quote: str, near: Near = None) -> tup
         raise QuoteError("empty", quote, hint="give the words of the passage")
     candidates = find_quote_candidates(target, quote)
     if not candidates:
+        needle = normalize(quote).text.strip(" ")
+        if needle.startswith(NAME_PLACEHOLDER) or needle.endswith(NAME_PLACEHOLDER):
+            raise QuoteError("not found", quote, hint=f"a quote may hold {NAME_PLACEHOLDER} between words, not at its "
+                             "start or end: begin and end it with words of the passage")
         raise QuoteError("not found", quote, hint=_matched_prefix_hint(target, quote)
                          or "check the quote against the transcript")
     if len(candidates) == 1:
