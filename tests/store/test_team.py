@@ -78,8 +78,11 @@ def test_a_coder_cannot_write_another_layer(team) -> None:  # type: ignore[no-un
     lead.release_layers(["casey"])  # reading a released layer still does not let anyone change it
     assert jordan.store.connection.execute("DELETE FROM codings WHERE coder = 'casey'").rowcount == 0
     assert jordan.store.connection.execute("UPDATE codings SET code = 'X' WHERE coder = 'casey'").rowcount == 0
-    with pytest.raises(InputError, match="permission denied"):
-        jordan.import_transcripts([lead.folder.parent / "files"], replace=True)
+    with pytest.raises(InputError, match=r"only the project lead \(\w+\) can import transcripts; you are "
+                                         "connected as jordan.*send the files.* to the lead"):
+        jordan.import_transcripts([lead.folder.parent / "files"], replace=True)  # said before any file is read
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):  # and the server itself refuses
+        jordan.store.connection.execute("DELETE FROM transcripts")
     assert lead.codings().equals(before)
 
 

@@ -86,8 +86,15 @@ class TranscriptsMixin(ProjectBase):
         Raises
         ------
         InputError
-            When any file cannot be imported; then nothing is imported.
+            When any file cannot be imported; then nothing is imported. On a shared server, when
+            the connected role is a coder: the lead imports every site's transcripts.
         """
+        if getattr(self.store, "backend", "sqlite") == "postgresql":
+            from ..store.team import require_lead
+
+            require_lead(self.store, "import transcripts",
+                         hint="send the files, with their manifest and roster, to the lead, who imports them "
+                              "(mio-qual import); then code them from your project (coding export-docx, coding import)")
         from ..transcripts import add_sentences, read_manifest, read_roster, read_transcript
         from ..transcripts.reader import skip_reason
         from ..transcripts.segment import SentenceSplitter
