@@ -216,3 +216,74 @@ def test_report_study_takes_the_distinguishing_rule(tmp_path, capsys):
     code, _, err = run(["--project", str(folder), "report", "codebook", "--criterion", "separation", "--out",
                         str(tmp_path / "c.docx")], capsys)
     assert code == 2 and "--criterion does not apply to `report codebook`" in err
+
+
+def test_report_study_and_joint_take_the_whole_distinguishing_rule_as_joint_does(tmp_path, capsys):
+    """--split, --threshold, --high/--low, --strong and --weak reach the study report (one DistinguishRule, as
+    --criterion and --min-rated): Aim 3's methods name the rule used, and Python says the same with the same words."""
+    from helpers.mixed import make_study as make_four_clinics
+    from helpers.mixed import write_fidelity, write_ratings_csv
+
+    project = make_four_clinics(tmp_path)  # fidelity: north 4.5, west 4.0 high; east 3.0, south 2.0 low
+    project.import_quant(write_fidelity(tmp_path / "fidelity.csv"))
+    project.import_ratings(write_ratings_csv(tmp_path / "r.csv", {
+        "IS.J2": {"north": "+2", "west": "+1", "east": "-1", "south": "-2"},
+        "IS.B": {"north": "+1", "west": "+1", "east": "0", "south": "0"},     # mean difference 1
+    }), "consensus_team")
+    labels = {"distinguishing", "weakly distinguishing", "not distinguishing", "reverse", "insufficient data"}
+
+    def read(out) -> tuple[set[str], str]:
+        document = docx.Document(str(out))
+        flags = {row.cells[-1].text for table in document.tables if table.rows[0].cells[0].text.lower() == "construct"
+                 for row in table.rows if row.cells[0].text == "IS.B" and row.cells[-1].text in labels}
+        return flags, next((p.text for p in document.paragraphs if "One rule flags" in p.text), "")
+
+    def cli_report(kind: str, *extra: str) -> tuple[set[str], str]:
+        out = tmp_path / f"{kind}-{abs(hash(extra))}.docx"
+        code, _, err = run(["--project", str(project.folder), "report", kind, "--no-charts", "--out", str(out),
+                            *extra], capsys)
+        assert code == 0, err
+        return read(out) if kind == "study" else (read(out)[0], "")
+
+    # --strong/--weak: the difference of 1 now distinguishes; the methods give the thresholds used
+    flags, rule = cli_report("study", "--strong", "1", "--weak", "0.5")
+    assert flags == {"distinguishing"} and "minus that of the low ones is at least 1 (weakly: 0.5)" in rule
+    python = project.report_study(tmp_path / "py.docx", charts=False, strong=1, weak=0.5)
+    assert read(python.path) == (flags, rule)  # the same rule, the same words
+    # --split extremes: north against south, one clinic a group (so --min-rated 1); named in the methods
+    flags, rule = cli_report("study", "--split", "extremes", "--min-rated", "1", "--strong", "1")
+    assert flags == {"distinguishing"}
+    assert "the highest-fidelity clinic against the lowest; high: north (n = 1); low: south (n = 1)" in rule
+    assert cli_report("joint", "--split", "extremes", "--min-rated", "1", "--strong", "1")[0] == {"distinguishing"}
+    python = project.report_study(tmp_path / "py2.docx", charts=False, split="extremes", min_rated=1, strong=1)
+    assert read(python.path) == (flags, rule)
+    # --high/--low name the groups; --split threshold splits at a value
+    flags, rule = cli_report("study", "--high", "north", "west", "--low", "south", "--min-rated", "1")
+    assert flags == {"weakly distinguishing"} and "groups named by the analysts; high: north, west (n = 2); " \
+                                                  "low: south (n = 1)" in rule
+    assert read(project.report_study(tmp_path / "py3.docx", charts=False, high=["north", "west"], low="south",
+                                     min_rated=1).path) == (flags, rule)
+    flags, rule = cli_report("study", "--split", "threshold", "--threshold", "4.2", "--min-rated", "1")
+    # north (+1) against west, east, south (+1, 0, 0): 1 - 1/3 < 1
+    assert flags == {"not distinguishing"} and "high: a fidelity of 4.2 or more; high: north (n = 1)" in rule
+    # bad values: one line naming the option and what it takes, exit 2, in Python the same words
+    folder = project.folder
+    for extra, words in ((["--weak", "3"], "invalid weak 3.0 above strong 2.0 (weak= / --weak takes a difference no "
+                                            "larger than strong= / --strong)"),
+                         (["--split", "thirds"], "invalid split 'thirds' (split= / --split takes one of halves, "
+                                                 "extremes, threshold)"),
+                         (["--min-rated", "0"], "invalid min_rated 0 (min_rated= / --min-rated takes a whole number "
+                                                ">= 1)")):
+        code, _, err = run(["--project", str(folder), "report", "study", "--out", str(tmp_path / "bad.docx"), *extra],
+                           capsys)
+        assert code == 2 and err.strip() == f"error: {words}", err
+        assert not (tmp_path / "bad.docx").exists()
+    from mio_qual.errors import InputError
+
+    with pytest.raises(InputError) as refused:
+        project.report_study(tmp_path / "bad.docx", split="thirds")
+    assert str(refused.value) == "invalid split 'thirds' (split= / --split takes one of halves, extremes, threshold)"
+    code, _, err = run(["--project", str(folder), "report", "codebook", "--split", "extremes", "--out",
+                        str(tmp_path / "c.docx")], capsys)
+    assert code == 2 and "--split does not apply to `report codebook`" in err
+    project.close()

@@ -201,7 +201,7 @@ def test_overlap_is_agreements_word_and_min_jaccard_still_works_with_a_warning(c
     with pytest.warns(DeprecationWarning, match=r"reconcile\(min_jaccard=\.\.\.\) is deprecated; write overlap="):
         old = coded.reconcile(coders=("ann", "bob"), min_jaccard=0.85, write=False)
     assert [c.code for c in old.agreed] == [c.code for c in strict.agreed] == ["IS.D2"]  # IS.J2 0.84 < 0.85 <= IS.D2 0.87
-    with pytest.raises(InputError, match=r"overlap must be in \(0, 1\], not 1.5"):
+    with pytest.raises(InputError, match=r"invalid overlap 1.5 \(overlap= / --overlap takes a number in \(0, 1\]\)"):
         coded.reconcile(coders=("ann", "bob"), overlap=1.5)
     base = ["--project", str(coded.folder), "coding", "reconcile", "--coders", "ann", "bob", "--force"]
     new = CliRunner().invoke(_group, base + ["--out", str(tmp_path / "a"), "--overlap", "0.85"])

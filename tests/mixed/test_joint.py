@@ -331,6 +331,7 @@ def test_separation_criterion_reproduces_damschroder_lowery_2013_flags():
     text = rule.describe(high, low, "implementation")
     assert "every rated high case is rated above every rated low case" in text
     assert "inferred from their published ratings, not a rule they state" in text
-    with pytest.raises(InputError, match="unknown criterion"):
+    with pytest.raises(InputError, match="invalid criterion 'mean' .criterion= / --criterion takes one of difference, "
+                                         "separation"):
         DistinguishRule(criterion="mean")
 

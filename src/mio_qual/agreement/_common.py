@@ -9,6 +9,7 @@ import numpy as np
 
 from ..citations import STATISTIC_SOURCES, statistic_sources
 from ..errors import InputError
+from ..validation import refusal
 from ._data import UnitCounts, unit_counts, weight_matrix
 from ._multirater import FamilyResult, check_convention, family
 from .diagnostics import z_value
@@ -213,4 +214,4 @@ def boot_interval(result: Agreement, boot: Any) -> Agreement:
 def check_boot(n_boot: int) -> None:
     """Refuse a number of bootstrap replicates that is not a whole number >= 0."""
     if n_boot < 0 or int(n_boot) != n_boot:
-        raise InputError(f"n_boot must be a whole number >= 0, got {n_boot}")
+        raise refusal("boot", n_boot)

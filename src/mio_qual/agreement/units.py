@@ -53,6 +53,7 @@ import pandas as pd
 
 from ..deprecation import renamed, renamed_attribute
 from ..errors import InputError
+from ..validation import refusal
 
 UNITS = ("sentence", "turn", "paragraph", "character", "span", "transcript")
 SEGMENT_UNITS = ("sentence", "turn", "paragraph")
@@ -619,7 +620,7 @@ def _character_unit_data(cod: pd.DataFrame, cod_all: pd.DataFrame, lengths: dict
 def _span_unit_data(cod: pd.DataFrame, cod_all: pd.DataFrame, coders: list[str], codes: list[str], coverage: Any,
                     threshold: float) -> UnitData:
     if not 0 < threshold <= 1:
-        raise InputError(f"overlap must be in (0, 1], got {threshold}")
+        raise refusal("overlap", threshold)
     transcripts = sorted(set(cod_all["transcript_id"].unique()) | set(cod["transcript_id"].unique()))
     t_index = _transcript_index(transcripts)
     seen = _seen(cod_all, coders, transcripts, coverage)

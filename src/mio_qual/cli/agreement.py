@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from .common import (ManyValues, coder_option, coders_option, deprecated_alias, emit, format_option, get_project,
+from .common import (ManyValues, checked, coder_option, coders_option, deprecated_alias, emit, format_option, get_project,
                      out_option, split_values, values_option)
 
 _UNITS = ("sentence", "turn", "paragraph", "character", "span", "transcript", "continuum")
@@ -41,9 +41,9 @@ def _common(func: Any) -> Any:
         values_option("--transcripts", "transcripts", help="Restrict to these transcripts."),
         click.option("--scope", type=click.Choice(("all", "coded")), default="all", show_default=True,
                      help="Character units: all text, or only text anyone coded."),
-        click.option("--min-coverage", type=click.FloatRange(0, 1), default=0.0, show_default=True,
+        click.option("--min-coverage", type=checked("min_coverage"), default=0.0, show_default=True,
                      help="Segment units: share of a unit a coding must cover (0 = any overlap)."),
-        click.option("--overlap", "overlap", type=click.FloatRange(0, 1, min_open=True), default=0.9,
+        click.option("--overlap", "overlap", type=checked("overlap"), default=0.9,
                      show_default=True, help="Span units: overlap share |A and B|/|A or B| for spans to agree."),
         click.option("--seen", type=click.Choice(_SEEN), default=None,
                      help="Which transcripts a coder saw: 'given' (default: returned in a file, with or without "
@@ -66,19 +66,19 @@ def _common(func: Any) -> Any:
 @click.option("--stats", "stats", multiple=True, type=click.Choice(_STATS), cls=ManyValues,
               help="Coefficients to report: --stats cohen_kappa gwet_ac1 (default depends on the number of coders).")
 @deprecated_alias("--stat", "--stats", "stats", several=True)
-@click.option("--boot", "boot", type=click.IntRange(0), default=0, show_default=True,
+@click.option("--boot", "boot", type=checked("boot"), default=0, show_default=True,
               help="Bootstrap replicates for kappa and alpha intervals (0: analytic intervals only).")
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the bootstrap.")
-@click.option("--confidence", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.95,
+@click.option("--seed", type=checked("seed"), default=0, show_default=True, help="Seed of the bootstrap.")
+@click.option("--confidence", type=checked("confidence"), default=0.95,
               show_default=True)
 @click.option("--by-transcript/--no-by-transcript", default=True, show_default=True,
               help="Add a pooled row per transcript (--no-by-transcript leaves them out).")
 @deprecated_alias("--no-transcripts", "--no-by-transcript", "by_transcript", flag_value=False)
-@click.option("--convention", type=click.Choice(("gwet", "pairable")), default="gwet", show_default=True,
+@click.option("--convention", type=checked("convention"), default="gwet", show_default=True,
               help="Units rated by one coder in percent agreement, Fleiss, AC1, Brennan-Prediger and Conger: "
                    "Gwet's convention (out of observed agreement, in chance agreement, as irrCAC) or 'pairable' "
                    "(out of every term).")
-@click.option("--boot-method", type=click.Choice(("units", "krippendorff")), default="units", show_default=True,
+@click.option("--boot-method", type=checked("boot_method"), default="units", show_default=True,
               help="With --boot: alpha's bootstrap resamples units (BCa interval) or follows Krippendorff's "
                    "algorithm (too narrow with more than two coders).")
 @format_option(choices=("table", "csv", "json", "xlsx", "docx"))

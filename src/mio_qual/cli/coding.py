@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from .agreement import assign
-from .common import (coder_option, coders_option, deprecated_alias, emit, escape, force_option, format_option,
+from .common import (checked, coder_option, coders_option, deprecated_alias, emit, escape, force_option, format_option,
                      get_project, out_option, say, values_option)
 
 
@@ -124,7 +124,7 @@ def delete_cmd(coder: str, origin: str | None, yes: bool) -> None:
 @out_option("Folder for the reconciliation sheet (.xlsx) and handout (.docx).", required=True, folder=True)
 @click.option("--unit", type=click.Choice(["span", "sentence", "paragraph", "turn"]), default="span",
               show_default=True, help="Compare passages, or units.")
-@click.option("--overlap", "overlap", type=click.FloatRange(0, 1, min_open=True), default=None,
+@click.option("--overlap", "overlap", type=checked("overlap"), default=None,
               help="Span units: least overlap |A and B|/|A or B| of the two passages for the same code to count as "
                    "agreed (as agreement's --overlap)  [default: 0.5]")
 @deprecated_alias("--min-overlap", "--overlap", "overlap")
@@ -135,10 +135,8 @@ def reconcile_cmd(coders: tuple[str, ...], into: str, out: Path, unit: str, over
                   show_names: bool, force: bool) -> None:
     """Put the codings two coders agree on into a consensus layer, and write their disagreements
     into a sheet to decide (then `mio-qual coding import` the filled sheet)."""
-    try:  # --overlap is a number already; the old --min-overlap comes as text
-        least = 0.5 if overlap is None else float(overlap)
-    except ValueError:
-        raise click.BadParameter(f"{overlap!r} is not a number", param_hint="--overlap") from None
+    # --overlap is checked already; the old --min-overlap comes as text: the same rule, the same words
+    least = 0.5 if overlap is None else checked("overlap").convert(overlap, None, None)
     result = get_project().reconcile(coders=coders, into=into, unit=unit, out=out, overlap=least,
                                      show_names=show_names, force=force)
     say(f"{len(result.agreed)} agreed codings written to layer '{escape(into)}' (replacing {result.removed}); "

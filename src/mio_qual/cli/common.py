@@ -374,6 +374,50 @@ class AliasChoice(click.Choice):
         return super().convert(value, param, ctx)
 
 
+def checked(name: str) -> click.ParamType:
+    """The click type of option ``name``: its rule in :data:`mio_qual.validation.RULES`, the Python words.
+
+    A value the option does not take is refused with the :class:`~mio_qual.errors.InputError`
+    the Python method raises (one line naming ``name= / --name`` and what it takes, exit 2), not
+    click's usage message; ``--help`` still shows the choices or the range.
+
+    Parameters
+    ----------
+    name : str
+        The option's Python name (``"boot"``, ``"min_rated"``, ``"criterion"`` ...).
+
+    Returns
+    -------
+    click.ParamType
+    """
+    from ..validation import RULES, refusal
+
+    rule = RULES[name]
+
+    def convert(value: Any) -> Any:
+        if rule.kind != "choice" and isinstance(value, str):
+            try:
+                value = float(value) if rule.kind == "number" or not value.strip().lstrip("+-").isdigit() \
+                    else int(value)
+            except ValueError:
+                raise refusal(name, value, rule) from None
+        return rule.check(name, value)
+
+    if rule.kind == "choice":
+        class CheckedChoice(click.Choice):
+            def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+                return convert(value)
+
+        return CheckedChoice(list(rule.choices))
+    base = click.IntRange if rule.kind == "whole" else click.FloatRange
+
+    class CheckedRange(base):  # type: ignore[valid-type, misc]
+        def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+            return convert(value)
+
+    return CheckedRange(rule.low, rule.high, min_open=rule.low_open, max_open=rule.high_open)
+
+
 def deprecated_alias(old: str, new: str, dest: str, *, several: bool = False, flag_value: Any = None) -> Callable:
     """Accept an option's old name, hidden from ``--help``, with a warning on stderr.
 

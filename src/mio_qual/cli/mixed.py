@@ -12,7 +12,7 @@ from typing import Any, Sequence
 
 import click
 
-from .common import (deprecated_alias, emit, escape, force_option, format_option, get_project, out_option, say,
+from .common import (checked, deprecated_alias, emit, escape, force_option, format_option, get_project, out_option, say,
                      split_values, values_option)
 
 CASE_KINDS = ("clinic", "agency", "role", "transcript")
@@ -264,16 +264,16 @@ def quant_measures(fmt: str) -> None:
 @click.option("--by", type=click.Choice(["clinic", "agency"]), default="clinic", show_default=True)
 @click.option("--rater", help="Ratings to show (default: consensus, else the only rater).")
 @values_option("--construct", "constructs", spaces=False, help="Constructs (rows) to show.")
-@click.option("--split", type=click.Choice(["halves", "extremes", "threshold"]), default="halves", show_default=True,
+@click.option("--split", type=checked("split"), default="halves", show_default=True,
               help="How cases are split into high and low outcome groups.")
 @click.option("--threshold", type=float, help="For --split threshold: high when the outcome is at least this.")
 @values_option("--high", "high", spaces=False, help="Name the high-outcome cases (overrides --split).")
 @values_option("--low", "low", spaces=False, help="Name the low-outcome cases (overrides --split).")
-@click.option("--strong", type=float, default=2.0, show_default=True, help="Mean difference that distinguishes.")
-@click.option("--weak", type=float, default=1.0, show_default=True, help="Mean difference that weakly distinguishes.")
-@click.option("--min-rated", type=int, default=2, show_default=True,
+@click.option("--strong", type=checked("strong"), default=2.0, show_default=True, help="Mean difference that distinguishes.")
+@click.option("--weak", type=checked("weak"), default=1.0, show_default=True, help="Mean difference that weakly distinguishes.")
+@click.option("--min-rated", type=checked("min_rated"), default=2, show_default=True,
               help="Rated cases each group needs before a construct can be flagged (one rule for every display).")
-@click.option("--criterion", type=click.Choice(["difference", "separation"]), default="difference",
+@click.option("--criterion", type=checked("criterion"), default="difference",
               show_default=True,
               help="difference: group means against --strong/--weak; separation: every rated high case above every "
                    "rated low case (the pattern reading of Damschroder & Lowery's published ratings).")
@@ -281,7 +281,7 @@ def quant_measures(fmt: str) -> None:
 @click.option("--sort", type=click.Choice(["codebook", "distinguishing"]), default="codebook", show_default=True)
 @click.option("--fit", "fit", type=click.Path(dir_okay=False, path_type=Path),
               help="Analyst's fit file (side-by-side): construct, fit, note; without it the fit column is empty.")
-@click.option("--quotes", type=int, default=3, show_default=True, help="Exemplar quotes per row (side-by-side).")
+@click.option("--quotes", type=checked("quotes"), default=3, show_default=True, help="Exemplar quotes per row (side-by-side).")
 def joint(outcome: str, display: str, fmt: str, out: Path | None, by: str, rater: str | None,
           constructs: tuple[str, ...], split: str, threshold: float | None, high: tuple[str, ...], low: tuple[str, ...],
           strong: float, weak: float, min_rated: int, criterion: str, links: bool, sort: str, fit: Path | None, quotes: int) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from .common import coders_option, console, deprecated_alias, emit, get_project, lands, values_option
+from .common import checked, coders_option, console, deprecated_alias, emit, get_project, lands, values_option
 
 KINDS = ("codebook", "agreement", "themes", "joint", "study", "names")
 _UNITS = ("sentence", "turn", "paragraph", "character", "span", "transcript", "continuum")
@@ -27,19 +27,19 @@ _UNITS = ("sentence", "turn", "paragraph", "character", "span", "transcript", "c
                help="agreement, study: layers to compare: --coders A B (default: every human layer).")
 @click.option("--unit", type=click.Choice(_UNITS), default=None,
               help="agreement, study: unit of analysis [default: sentence].")
-@click.option("--boot", "boot", type=click.IntRange(0), default=None,
+@click.option("--boot", "boot", type=checked("boot"), default=None,
               help="agreement, study: bootstrap replicates for the intervals [default: 0, analytic intervals].")
-@click.option("--seed", type=int, default=None, help="agreement, study: seed of the bootstrap [default: 0].")
-@click.option("--min-coverage", type=click.FloatRange(0, 1), default=None,
+@click.option("--seed", type=checked("seed"), default=None, help="agreement, study: seed of the bootstrap [default: 0].")
+@click.option("--min-coverage", type=checked("min_coverage"), default=None,
               help="agreement: share of a segment unit a coding must cover to count [default: 0, any overlap].")
-@click.option("--convention", type=click.Choice(("gwet", "pairable")), default=None,
+@click.option("--convention", type=checked("convention"), default=None,
               help="agreement: units rated by one coder in the multi-rater coefficients [default: gwet].")
-@click.option("--boot-method", type=click.Choice(("units", "krippendorff")), default=None,
+@click.option("--boot-method", type=checked("boot_method"), default=None,
               help="agreement: how alpha is bootstrapped with --boot [default: units, BCa].")
 @values_option("--themes-coders", "themes_coders",
                help="themes, study: coding layers to quote and count [default: consensus, else every human layer].")
 @deprecated_alias("--layer", "--themes-coders", "themes_coders", several=True)
-@click.option("--quotes", "quotes", type=click.IntRange(0), default=None,
+@click.option("--quotes", "quotes", type=checked("quotes"), default=None,
               help="themes, study: exemplar quotes per construct, at most [default: 3].")
 @click.option("--outcome", default=None, help="joint, study: the outcome clinics are ordered by [default: fidelity].")
 @click.option("--by", type=click.Choice(("clinic", "agency")), default=None,
@@ -47,15 +47,29 @@ _UNITS = ("sentence", "turn", "paragraph", "character", "span", "transcript", "c
 @click.option("--rater", default=None, help="joint, study: ratings layer [default: consensus, else the only rater].")
 @click.option("--fit", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="joint, study: the analyst's fit file (construct, fit, note) for the side-by-side display.")
-@click.option("--criterion", type=click.Choice(("difference", "separation")), default=None,
+@click.option("--criterion", type=checked("criterion"), default=None,
               help="joint, study: the distinguishing rule of the joint displays and Aim 3: difference (group means "
                    "2 and 1 scale points apart) or separation (every rated high case above every rated low case, "
                    "the pattern reading of Damschroder & Lowery's ratings) [default: difference].")
-@click.option("--min-rated", type=click.IntRange(1), default=None,
+@click.option("--min-rated", type=checked("min_rated"), default=None,
               help="joint, study: rated cases each group needs before a construct is flagged [default: 2].")
+@click.option("--split", type=checked("split"), default=None,
+              help="joint, study: how clinics are split into high- and low-outcome groups: halves, extremes (the "
+                   "highest against the lowest) or threshold (with --threshold) [default: halves].")
+@click.option("--threshold", type=float, default=None,
+              help="joint, study: with --split threshold, the outcome value from which a clinic is high.")
+@values_option("--high", "high", spaces=False,
+               help="joint, study: name the high-outcome clinics (with --low; overrides --split).")
+@values_option("--low", "low", spaces=False,
+               help="joint, study: name the low-outcome clinics (with --high; overrides --split).")
+@click.option("--strong", type=checked("strong"), default=None,
+              help="joint, study: with --criterion difference, the mean difference that distinguishes [default: 2].")
+@click.option("--weak", type=checked("weak"), default=None,
+              help="joint, study: with --criterion difference, the mean difference that weakly distinguishes "
+                   "[default: 1].")
 @click.option("--export/--no-export", default=None,
               help="joint: also write each display as CSV and XLSX beside the document [default: --export].")
-@click.option("--max-rows", type=click.IntRange(1), default=None,
+@click.option("--max-rows", type=checked("max_rows"), default=None,
               help="agreement, study: disagreements listed in the document [default: 400; all go to the CSV].")
 @click.option("--evaluate-model", is_flag=True, default=None,
               help="study: also evaluate the stored model by grouped cross-validation (trains it once per fold).")

@@ -346,8 +346,9 @@ def check_reconcile(coders: Sequence[str], into: str, unit: str, min_jaccard: fl
     if into in coders:
         raise InputError(f"the consensus layer cannot be coder {into!r}'s own layer",
                          hint="choose another --into name, e.g. consensus")
-    if not 0 < min_jaccard <= 1:
-        raise InputError(f"overlap must be in (0, 1], not {min_jaccard}", hint="--overlap 0.5 is the default")
+    from ..validation import check_values
+
+    check_values(overlap=min_jaccard)  # the same rule and words as agreement's overlap
 
 
 def consensus_write(result: Reconciliation) -> LayerWrite:

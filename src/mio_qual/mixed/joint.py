@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 from ..errors import InputError
 from ..result import Figure, Result, Table
+from ..validation import RULES, check_values
 from .aggregate import outcome_by_case, summarize_values
 from .constructs import Constructs, as_list
 from .evidence import pick_quotes
@@ -57,7 +58,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 FITS: tuple[str, ...] = ("confirmation", "expansion", "discordance")
 DISPLAYS: tuple[str, ...] = ("case-ordered", "side-by-side", "stats-by-theme")
-CRITERIA: tuple[str, ...] = ("difference", "separation")
+CRITERIA: tuple[str, ...] = RULES["criterion"].choices  # difference, separation
 LABELS = ("distinguishing", "weakly distinguishing", "not distinguishing", "reverse", "insufficient data")
 
 
@@ -129,17 +130,15 @@ class DistinguishRule:
     criterion: str = "difference"
 
     def __post_init__(self) -> None:
-        if self.criterion not in CRITERIA:
-            raise InputError(f"unknown criterion {self.criterion!r}", hint="use " + " or ".join(CRITERIA))
-        if self.split not in ("halves", "extremes", "threshold"):
-            raise InputError(f"unknown split {self.split!r}", hint="use halves, extremes or threshold")
+        # the options' rules and words, as on the command line (--criterion, --split, --min-rated ...)
+        check_values(criterion=self.criterion, split=self.split, min_rated=self.min_rated, strong=self.strong,
+                     weak=self.weak)
         if self.split == "threshold" and self.threshold is None and not self.high:
-            raise InputError("split='threshold' needs a threshold", hint="pass --threshold VALUE")
+            raise InputError("split 'threshold' needs a threshold", hint="threshold= / --threshold takes the outcome "
+                             "value from which a case is high")
         if self.weak > self.strong:
-            raise InputError("the weak difference must not exceed the strong one",
-                             hint=f"got weak={self.weak}, strong={self.strong}")
-        if self.min_rated < 1:
-            raise InputError(f"min_rated must be at least 1, not {self.min_rated}", hint="use --min-rated 2 (default)")
+            raise InputError(f"invalid weak {self.weak!r} above strong {self.strong!r}",
+                             hint="weak= / --weak takes a difference no larger than strong= / --strong")
 
     def groups(self, outcomes: "pd.Series") -> tuple[list[str], list[str]]:
         """High and low cases, each ordered by outcome (highest first)."""

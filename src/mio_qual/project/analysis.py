@@ -240,7 +240,10 @@ class AnalysisMixin(ProjectBase):
             :func:`~mio_qual.agreement.report.unitized_table` for ``unit="continuum"``).
         """
         from ..agreement.project_api import agreement
+        from ..validation import check_values
 
+        check_values(overlap=overlap, min_coverage=min_coverage, boot=boot, seed=seed, confidence=confidence,
+                     convention=convention, boot_method=boot_method)  # before anything is read
         if inputs is None:
             inputs = self.agreement_inputs(coders, unit, codes, transcripts=transcripts, seen=seen,
                                            include_interviewer=include_interviewer)
@@ -292,7 +295,9 @@ class AnalysisMixin(ProjectBase):
             As :meth:`agreement_inputs`.
         """
         from ..agreement.project_api import disagreements
+        from ..validation import check_values
 
+        check_values(overlap=overlap, min_coverage=min_coverage)  # before anything is read
         if not redact:  # names are the lead's choice on a shared server
             self._names_for_the_lead("list the disagreements")
         if inputs is None:

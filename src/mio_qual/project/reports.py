@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
     from ..deidentify import Redactor
+    from ..mixed.joint import DistinguishRule
     from ..result import Table
     from ..reports.documents import AgreementData, CodebookData, JointData, ReportInputs, ReportResult, ThemesData
     from ..store.summary import CodingFacts, ProjectFacts
@@ -416,8 +417,10 @@ class ReportsMixin(ProjectBase):
             reads only their own and released layers, so the report would leave the others out unseen.
         """
         from ..reports.documents import check_path, themes_report
+        from ..validation import check_values
 
         check_path(out)
+        check_values(quotes=quotes)
         if themes_coders is None and getattr(self.store, "backend", "sqlite") == "postgresql":
             from ..store import team
 
@@ -464,8 +467,11 @@ class ReportsMixin(ProjectBase):
             The document written, its figures and tables, and the sections left out for want of data.
         """
         from ..reports.documents import agreement_report, check_path
+        from ..validation import check_values
 
         check_path(out)
+        check_values(boot=boot, seed=seed, min_coverage=min_coverage, convention=convention, boot_method=boot_method,
+                     max_rows=max_rows)
         data = self.agreement_data(coders, unit, boot=boot, seed=seed, min_coverage=min_coverage,
                                    convention=convention, boot_method=boot_method)
         inputs = self._report_inputs(redact, mask_sites, agreement=data, constructs=self.constructs())
@@ -473,7 +479,9 @@ class ReportsMixin(ProjectBase):
 
     def report_joint(self, out: str | Path, *, outcome: str = "fidelity", by: str = "clinic",
                      rater: str | None = None, fit: Any = None, criterion: str = "difference",
-                     min_rated: int = 2, redact: Iterable[str] = (), mask_sites: bool = False, charts: bool = True,
+                     min_rated: int = 2, split: str = "halves", threshold: float | None = None,
+                     high: Sequence[str] | None = None, low: Sequence[str] | None = None, strong: float = 2.0,
+                     weak: float = 1.0, redact: Iterable[str] = (), mask_sites: bool = False, charts: bool = True,
                      export: bool = True, title: str = "Joint displays") -> "ReportResult":
         """Write the joint displays report: case-ordered matrix with heatmap, side-by-side, statistics by theme.
 
@@ -492,6 +500,11 @@ class ReportsMixin(ProjectBase):
             means against 2 and 1 scale points, or every rated high case above every rated low one.
         min_rated : int
             Rated cases each group needs before a construct is flagged (default 2).
+        split, threshold, high, low, strong, weak
+            The rest of the rule, as :class:`~mio_qual.mixed.joint.DistinguishRule` and ``mio-qual joint``
+            take them: how cases are split into high and low groups (``"halves"``, ``"extremes"`` or
+            ``"threshold"`` with ``threshold``), the groups named instead (``high``, ``low``), and the mean
+            differences that distinguish (``strong``, default 2) and weakly distinguish (``weak``, default 1).
         redact : iterable of str
         mask_sites : bool
         charts : bool
@@ -517,9 +530,7 @@ class ReportsMixin(ProjectBase):
             from ..store import team
 
             team.require_every_layer(self.store, "the joint displays report")
-        from ..mixed.joint import DistinguishRule
-
-        rule = DistinguishRule(criterion=criterion, min_rated=min_rated)  # a bad value: InputError before reading
+        rule = _distinguish_rule(criterion, min_rated, split, threshold, high, low, strong, weak)  # checked before reading
         inputs = self._report_inputs(redact, mask_sites, joint=self._joint_data(outcome, by, rater, fit, rule))
         return joint_report(inputs, out, charts=charts, export=export, title=title)
 
@@ -528,8 +539,10 @@ class ReportsMixin(ProjectBase):
                      subtitle: str | None = None, coders: Sequence[str] | None = None, unit: str = "sentence",
                      boot: int = 0, seed: int = 0, themes_coders: str | Sequence[str] | None = None,
                      quotes: int = 3, outcome: str = "fidelity", by: str = "clinic", rater: str | None = None,
-                     fit: Any = None, criterion: str = "difference", min_rated: int = 2, max_rows: int = 400, redact: Iterable[str] = (), mask_sites: bool = False,
-                     charts: bool = True,
+                     fit: Any = None, criterion: str = "difference", min_rated: int = 2, split: str = "halves",
+                     threshold: float | None = None, high: Sequence[str] | None = None,
+                     low: Sequence[str] | None = None, strong: float = 2.0, weak: float = 1.0, max_rows: int = 400,
+                     redact: Iterable[str] = (), mask_sites: bool = False, charts: bool = True,
                      autocode: Sequence[Any] | None = None, evaluate_model: bool = False) -> "ReportResult":
         """Write the study report (Aim 2, Aim 3, reliability, limitations) and its appendices as separate
         documents (:func:`mio_qual.reports.study.study_report`).
@@ -569,6 +582,9 @@ class ReportsMixin(ProjectBase):
         min_rated : int
             Rated clinics each group needs before a construct is flagged (default 2; Damschroder & Lowery's
             published flags need 1 with ``criterion="separation"``).
+        split, threshold, high, low, strong, weak
+            The rest of the distinguishing rule (see :meth:`report_joint`); Aim 3's methods name the groups
+            and the differences used.
         max_rows : int
             Disagreements listed in the document (all are written to the CSV beside it).
         redact : iterable of str
@@ -595,12 +611,14 @@ class ReportsMixin(ProjectBase):
             their own and released layers, so the report would leave the others (the consensus) out unseen.
         """
         from ..errors import InputError
-        from ..mixed.joint import DistinguishRule
         from ..reports.documents import check_path
         from ..reports.study import study_report
+        from ..validation import check_values
 
         check_path(out)
-        rule = DistinguishRule(criterion=criterion, min_rated=min_rated)  # one rule: joint displays and Aim 3
+        check_values(boot=boot, seed=seed, quotes=quotes, max_rows=max_rows)
+        # one rule for the joint displays and Aim 3, checked before anything is read
+        rule = _distinguish_rule(criterion, min_rated, split, threshold, high, low, strong, weak)
         if getattr(self.store, "backend", "sqlite") == "postgresql":  # a coder's role would read part of the study
             from ..store import team
 
@@ -679,3 +697,16 @@ class ReportsMixin(ProjectBase):
 
         with batch():  # the report and the files beside it land together, or none does
             return methods[kind](out, **options)
+
+
+def _distinguish_rule(criterion: str, min_rated: int, split: str, threshold: float | None,
+                      high: Sequence[str] | None, low: Sequence[str] | None, strong: float,
+                      weak: float) -> "DistinguishRule":
+    """The one distinguishing rule of a report's joint displays and Aim 3, from the report's options."""
+    from ..mixed.joint import DistinguishRule
+
+    def cases(names: Sequence[str] | None) -> tuple[str, ...] | None:
+        return None if not names else (names,) if isinstance(names, str) else tuple(names)
+
+    return DistinguishRule(split=split, threshold=threshold, high=cases(high), low=cases(low), strong=strong,
+                           weak=weak, min_rated=min_rated, criterion=criterion)

@@ -192,9 +192,23 @@ def aim3_methods(data: Aim3Data) -> list[str]:
     return out
 
 
+def _split_words(rule: Any, outcome: str) -> str:
+    """How the high and low groups were formed, when not the halves (the groups listed say that much)."""
+    if getattr(rule, "high", None) or getattr(rule, "low", None):
+        return "groups named by the analysts"
+    split = getattr(rule, "split", "halves")
+    if split == "extremes":
+        return f"the highest-{outcome} clinic against the lowest"
+    if split == "threshold":
+        return f"high: a {outcome} of {rule.threshold:g} or more"
+    return ""
+
+
 def _rule_sentence(rule: Any, outcome: str, groups: str) -> str:
     """The distinguishing rule in the methods text, with how it stands to Damschroder & Lowery's judgement."""
-    where = f", with at least {rule.min_rated} rated clinic(s) in each group" + (f" ({groups})" if groups else "")
+    split = _split_words(rule, outcome)
+    where = (f", with at least {rule.min_rated} rated clinic(s) in each group"
+             + (f" ({'; '.join(x for x in (split, groups) if x)})" if split or groups else ""))
     if getattr(rule, "criterion", "difference") == "separation":
         return (f"One rule flags distinguishing constructs in every display: every rated high-{outcome} clinic is "
                 "rated above every rated low one, all high ones positive (weakly: separated, a high one 0 or below)"
