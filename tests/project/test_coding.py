@@ -228,3 +228,29 @@ def test_an_unknown_coder_is_refused_with_close_names_not_answered_with_an_empty
     assert "no coder 'bobb' in this project (did you mean bob?" in lines[0]
     assert (project.folder / "mio-qual.db").read_bytes() == before
     project.close()
+
+
+def test_a_layer_named_as_a_roster_name_is_warned_about(tmp_path):
+    """newuser4: the interviewer (roster alias 'Priya') coded as layer 'priya'; the study report then said
+    '[name] applied 12 codings', the agreement report 'Agreement between [name] and lead'. Said at import."""
+    folder = tmp_path / "files"
+    folder.mkdir()
+    (folder / "INT22.txt").write_text("Priya Natarajan: How is the room?\n\nMarcus Bell: We have no room at all.\n",
+                                      encoding="utf-8")
+    (folder / "roster.csv").write_text("transcript_id,speaker_label,study_id,role,aliases\n"
+                                       "INT22,Priya Natarajan,IV2,interviewer,Priya\n"
+                                       "INT22,Marcus Bell,S22,supervisor,Marcus\n", encoding="utf-8")
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text("transcript_id,quote,code\nINT22,We have no room at all.,IS.J2\n", encoding="utf-8")
+    with Project.create(tmp_path / "study") as project:
+        project.import_transcripts([folder])
+        named = project.import_codings([sheet], coder="priya")
+        assert [n for n in named.notes if "layer 'priya' is also a name the project redacts" in n
+                and "print it as '[name]'" in n]
+        assert project.layer_name_note("priya") is not None
+        other = tmp_path / "sheet-pn.csv"
+        other.write_bytes(sheet.read_bytes())
+        initials = project.import_codings([other], coder="pn")
+        assert not [n for n in initials.notes if "redacts" in n] and project.layer_name_note("pn") is None
+        again = project.import_codings([sheet], coder="priya")  # unchanged: nothing written, nothing said again
+        assert again.inserted == 0 and not [n for n in again.notes if "redacts" in n]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .common import emit, escape, format_option, get_project, say
+from .common import emit, escape, format_option, get_project, say, warn
 
 DATABASE = "postgresql://USER@HOST:PORT/DB, without a password (PGPASSWORD, ~/.pgpass or a service file supply it)"
 
@@ -53,6 +53,9 @@ def add_coder(coder: str, existing_role: bool) -> None:
     created = project.add_coder(coder, create_role=not existing_role)
     say(f"{'created role and added' if created else 'added'} coder [bold]{escape(coder)}[/]; "
         f"their setup: mio-qual init NAME --database {escape(project.server_url(role=coder))}")
+    note = project.layer_name_note(coder)
+    if note:
+        warn(note)
     if created:  # a server asking for passwords lets the new role in only once it has one
         say(f"the role has no password yet: where the server asks for one, set it (ALTER ROLE \"{escape(coder)}\" "
             "PASSWORD '...') or ask the server's administrator")

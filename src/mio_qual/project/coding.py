@@ -564,7 +564,31 @@ class CodingMixin(ProjectBase):
             if note:
                 result.notes.append(note)
         result.finish(coder if by_kind["docx"] else None)
+        if result.inserted:
+            result.notes.extend(filter(None, map(self.layer_name_note, result.layers)))
         return result
+
+    def layer_name_note(self, layer: str) -> str | None:
+        """A warning when a layer's name is one the redactor hides (a coder named in the roster), else None.
+
+        Coders are often the study's interviewers, and a roster that lists an interviewer's name as an
+        alias makes every output print that coder's layer as ``[name]`` ("[name] applied 12 codings").
+
+        Parameters
+        ----------
+        layer : str
+            A coding layer's name (on a server, the coder's role).
+
+        Returns
+        -------
+        str or None
+        """
+        shown = self.redactor()(layer)  # type: ignore[attr-defined]
+        if shown == layer:
+            return None
+        return (f"layer {layer!r} is also a name the project redacts (a roster name or alias): reports, sheets and "
+                f"the log print it as {shown!r}; name coders' layers by initials or a code instead (on a server: "
+                "their role's name)")
 
     def import_word_comments(self, paths: Iterable[str | Path], coder: str, codebook: Any = None, *,
                              skip_problems: bool = False, transcript_id: str | None = None,
