@@ -240,3 +240,110 @@ def test_a_new_user_walks_the_readme_on_their_own_files(tmp_path: Path) -> None:
     assert "Corwin" not in text and "Bram" not in text  # names stay out
     mio("coding", "export-qdpx", "--out", tmp_path / "study.qdpx")
     assert (tmp_path / "study.qdpx").stat().st_size > 0
+
+
+SITE2_VTT = """WEBVTT
+
+1
+00:00:01.210 --> 00:00:06.480
+Priya Natarajan: Okay, we're recording. Can you tell me about your role at Westfield?
+
+2
+00:00:07.020 --> 00:00:13.950
+Marcus Bell: Sure. I supervise four counselors. The biggest barrier is space: no room where a mom can talk.
+
+3
+00:00:14.300 --> 00:00:21.110
+Priya Natarajan: How do counselors fit the sessions into their week?
+
+4
+00:00:21.900 --> 00:00:34.870
+Marcus Bell: It is hard. Our director, Alana Reyes, gave us protected hours, which helped.
+"""
+
+
+def test_a_second_site_joins_the_shared_project_as_a_coder(tmp_path: Path) -> None:
+    """README "Working as a team", walked by an analyst at a second site (session 8): their transcripts are the
+    lead's to import (a coder's import is refused up front, naming the lead: it was the server's 'permission
+    denied' after every file was read), a quote copied from their redacted view places ('[name]' was 'not
+    found'), and a layer named as the interviewer the roster lists is warned about (reports printed '[name]
+    applied 12 codings')."""
+    import pytest
+
+    from mio_qual.store.pgcluster import TempCluster, find_binaries
+
+    if find_binaries() is None:
+        pytest.skip("no PostgreSQL server programs (initdb, pg_ctl, postgres): .ci/run installs them")
+    psycopg = pytest.importorskip("psycopg")
+    site1 = _files(tmp_path / "transcripts")
+    site2 = tmp_path / "site2"
+    site2.mkdir()
+    (site2 / "GMT20260416-150502_Recording.transcript.vtt").write_text(SITE2_VTT, encoding="utf-8")
+    (site2 / "manifest.csv").write_text(
+        "transcript_id,file,agency,clinic,participant_id,role,kind,date,interviewer\n"
+        "INT22,GMT20260416-150502_Recording.transcript.vtt,harbor,westfield,S22,supervisor,interview,"
+        "2026-04-16,IV2\n", encoding="utf-8")
+    (site2 / "roster.csv").write_text(
+        "transcript_id,speaker_label,study_id,role,aliases\n"
+        "INT22,Priya Natarajan,IV2,interviewer,Priya\nINT22,Marcus Bell,S22,supervisor,Marcus\n"
+        "*,,,,Alana Reyes; Alana\n", encoding="utf-8")
+    with TempCluster() as cluster:
+        with psycopg.connect(cluster.url, autocommit=True) as admin:  # the site's IT: a lead role and a database
+            admin.execute("CREATE ROLE lead LOGIN CREATEROLE")
+            admin.execute("CREATE DATABASE trial OWNER lead")
+        runner = CliRunner()
+
+        def run(*args: str | Path, code: int = 0) -> tuple[str, str]:
+            result = runner.invoke(cli, list(map(str, args)))
+            assert result.exit_code == code, (args, result.output, result.exception)
+            return result.stdout, result.stderr
+
+        run("init", tmp_path / "my-study")
+        run("--project", tmp_path / "my-study", "import", site1)
+        run("--project", tmp_path / "my-study", "project", "push", "--database", cluster.url_for("lead", "trial"))
+        run("init", tmp_path / "trial-lead", "--database", cluster.url_for("lead", "trial"))
+        lead = Walk(tmp_path / "trial-lead")
+        lead("team", "add-coder", "priya")
+        run("init", tmp_path / "trial-priya", "--database", cluster.url_for("priya", "trial"))
+        priya = Walk(tmp_path / "trial-priya")
+
+        # the second site's analyst imports their own transcripts: refused in one line, nothing changed
+        before, _err = lead("transcripts", "list", "--format", "csv")
+        _out, err = priya("import", site2, code=2)
+        assert len(err.strip().splitlines()) == 1
+        assert "only the project lead (lead) can import transcripts; you are connected as priya" in err
+        assert "send the files, with their manifest and roster, to the lead" in err
+        assert lead("transcripts", "list", "--format", "csv")[0] == before
+        lead("import", site2)
+
+        # priya codes from what she can see: names as [name]; her layer's name is the interviewer's alias
+        priya("coding", "export-docx", "INT22", "--out", tmp_path / "to-code")
+        copy = "\n".join(p.text for p in docx.Document(str(tmp_path / "to-code" / "INT22.docx")).paragraphs)
+        assert "Our director, [name], gave us protected hours" in copy and "Alana" not in copy
+        sheet = tmp_path / "priya.xlsx"
+        workbook = openpyxl.Workbook()
+        workbook.active.append(["transcript_id", "quote", "code"])
+        workbook.active.append(["INT22", "Our director, [name], gave us protected hours, which helped.", "IND.B.L"])
+        workbook.active.append(["INT22", "no room where a mom can talk", "IS.J2"])
+        workbook.save(sheet)
+        _out, err = priya("coding", "import", sheet, "--coder", "priya")
+        assert "imported 2 codings" in err
+        assert "layer 'priya' is also a name the project redacts" in " ".join(err.split())
+        codings, _err = lead("coding", "list", "--format", "csv")
+        assert "priya" in codings
+
+        # the lead codes too, compares, reconciles and releases; the placed quote covers the name
+        lead_sheet = tmp_path / "lead.csv"
+        lead_sheet.write_text("transcript_id,segment_id,code\nINT22,INT22:t4,IND.B.L\nINT22,INT22:t2,IS.J2\n",
+                              encoding="utf-8")
+        lead("coding", "import", lead_sheet, "--coder", "lead")
+        out, _err = lead("agreement", "--coders", "priya", "lead", "--format", "csv")
+        assert {r["code"] for r in csv.DictReader(out.splitlines())} >= {"IND.B.L", "IS.J2"}
+        lead("coding", "reconcile", "--coders", "priya", "lead", "--into", "consensus", "--out", tmp_path / "rec")
+        lead("team", "release", "priya", "lead")
+        from mio_qual import Project
+
+        with Project.open(tmp_path / "trial-lead") as project:
+            placed = project.codings(coder="priya")
+            quoted = placed[placed["code"] == "IND.B.L"]["text"].tolist()
+            assert quoted == ["Our director, Alana Reyes, gave us protected hours, which helped."]
