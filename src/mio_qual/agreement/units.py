@@ -882,18 +882,19 @@ def _segment_disagreements(data: UnitData, texts: Mapping[str, str] | None) -> p
         at, code = position[unit[keep]], code[keep]
         order = np.lexsort((code, at))
         at, code = at[order], code[order]
-        cuts = np.searchsorted(at, np.arange(rows.size + 1))
-        names = codes[code]
-        return ["; ".join(names[cuts[j]:cuts[j + 1]]) for j in range(rows.size)]
+        cuts = np.searchsorted(at, np.arange(rows.size + 1)).tolist()
+        names = codes[code].tolist()           # Python lists: slicing them is cheaper than slicing arrays
+        return ["; ".join(names[a:b]) for a, b in zip(cuts[:-1], cuts[1:])]
 
     for i, coder in enumerate(coders):
         mine = hits.coder == i
         joined = listed(hits.unit[mine], hits.code[mine])
-        out[f"codes: {coder}"] = [text if seen[i, u] else "(not seen)" for text, u in zip(joined, rows)]
+        out[f"codes: {coder}"] = [text if saw else "(not seen)" for text, saw in zip(joined, seen[i, rows].tolist())]
     out["in_dispute"] = listed(p_unit[dispute], p_code[dispute])
     out["n_in_dispute"] = np.bincount(position[p_unit[dispute]], minlength=rows.size)
     if "text" not in out.columns and texts is not None and "start" in out.columns:
-        out["text"] = [texts.get(t, "")[s:e] for t, s, e in zip(out["transcript_id"], out["start"], out["end"])]
+        out["text"] = [texts.get(t, "")[s:e] for t, s, e in  # lists: a Series is slow to walk
+                       zip(out["transcript_id"].tolist(), out["start"].tolist(), out["end"].tolist())]
     return out
 
 

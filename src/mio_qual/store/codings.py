@@ -133,14 +133,14 @@ def layer_codings(store: "Store", coder: Sequence[str]) -> "pd.DataFrame":
     import numpy as np
     import pandas as pd
 
-    from .transcripts import read_frame
+    from .transcripts import read_columns
 
     where, params = _where({"coder": coder})
     runs = store.connection.execute(f"SELECT coder, transcript_id, COUNT(*) FROM codings{where}"
                                     " GROUP BY coder, transcript_id ORDER BY coder, transcript_id", params).fetchall()
     cursor = store.connection.execute(f"SELECT start, end, code FROM codings{where}"
                                       " ORDER BY coder, transcript_id, start, id", params)
-    frame = read_frame(cursor, ["start", "end", "code"], categorical=["code"])
+    start, end, code = read_columns(cursor, ["int", "int", "category"])
     sizes = [n for _, _, n in runs]
     coders = list(dict.fromkeys(c for c, _, _ in runs))
     tids = list(dict.fromkeys(t for _, t, _ in runs))
@@ -152,7 +152,7 @@ def layer_codings(store: "Store", coder: Sequence[str]) -> "pd.DataFrame":
 
     return pd.DataFrame({
         "transcript_id": pd.Categorical.from_codes(in_run([where_tid[t] for _, t, _ in runs]), categories=tids),
-        "start": frame["start"].to_numpy(), "end": frame["end"].to_numpy(), "code": frame["code"],
+        "start": start, "end": end, "code": code,
         "coder": pd.Categorical.from_codes(in_run([where_coder[c] for c, _, _ in runs]), categories=coders)})
 
 

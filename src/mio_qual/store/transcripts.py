@@ -316,7 +316,7 @@ def segment_rows(store: "Store", kind: str, transcript_id: str | None = None) ->
                                                        "clinic", "agency", "transcript_kind"))
 
 
-#: Columns of :func:`segment_units`.
+#: Columns of :func:`segment_units` (``turn_n`` for paragraphs and ``body_start`` for turns only).
 UNIT_COLUMNS = ["transcript_id", "n", "start", "end", "turn_n", "body_start", "speaker", "study_id", "speaker_role",
                 "is_interviewer"]
 
@@ -367,32 +367,131 @@ def read_frame(cursor: Any, columns: list[str], categorical: Iterable[str] = (),
     return frame[columns]
 
 
+#: What :func:`read_columns` makes of a column: ``"int"`` (never NULL), ``"int?"`` (NULL allowed), ``"labels"``
+#: (text: categories sorted) and ``"category"`` (text: categories as :func:`read_frame` orders them).
+COLUMN_KINDS = ("int", "int?", "labels", "category")
+
+
+def read_columns(cursor: Any, kinds: list[str]) -> list[Any]:
+    """The rows of ``cursor`` as one array per column, read :data:`BATCH_ROWS` rows at a time.
+
+    What :func:`read_frame` gives for these columns, without building a DataFrame per batch
+    (pandas checks every row of a list of records, which costs more than converting it; a
+    column is taken from a batch's records by one list comprehension, numbers into NumPy at C
+    speed).
+
+    Parameters
+    ----------
+    cursor : cursor
+        Rows as tuples (sqlite3 or psycopg).
+    kinds : list of str
+        One of :data:`COLUMN_KINDS` per column: ``"int"``, a column that is never NULL
+        (int64); ``"int?"``, integers that may be NULL, typed as pandas types a column of them
+        (int64 without a NULL, float64 with NaN for NULL, object ``None`` where every value is
+        NULL); ``"labels"``, text that may be NULL as a :class:`pandas.Categorical` with sorted
+        categories (``pd.Categorical(values)``); ``"category"``, the same but with the
+        categories of :func:`read_frame`'s categorical columns (sorted within each batch, the
+        new ones of a later batch after those of earlier batches).
+
+    Returns
+    -------
+    list
+        One array (or Categorical) per column.
+    """
+    import numpy as np
+    import pandas as pd
+
+    unknown = [k for k in kinds if k not in COLUMN_KINDS]
+    if unknown:
+        raise ValueError(f"unknown column kind {unknown[0]!r}; use one of {COLUMN_KINDS}")
+    parts: list[list[Any]] = [[] for _ in kinds]
+    nulls = [[0, 0] for _ in kinds]             # for "int?": NULLs seen, values seen
+    codes: list[dict[Any, int]] = [{} for _ in kinds]   # text -> its code (order of first appearance)
+    batch_order: list[list[Any]] = [[] for _ in kinds]  # "category": categories in read_frame's order
+    while rows := cursor.fetchmany(BATCH_ROWS):
+        for i, kind in enumerate(kinds):
+            values = [row[i] for row in rows]
+            if kind == "int":
+                parts[i].append(np.fromiter(values, dtype=np.int64, count=len(values)))
+            elif kind == "int?":
+                missing = sum(v is None for v in values)
+                nulls[i][0] += missing
+                nulls[i][1] += len(values) - missing
+                parts[i].append(np.fromiter(values, dtype=np.int64, count=len(values)) if not missing else
+                                np.array([np.nan if v is None else v for v in values], dtype=np.float64))
+            else:
+                index = codes[i]
+                known = len(index)
+                parts[i].append(np.array([-1 if v is None else index.setdefault(v, len(index)) for v in values],
+                                         dtype=np.int64))
+                if kind == "category":
+                    batch_order[i].extend(sorted(list(index)[known:]))
+        del rows
+    out: list[Any] = []
+    for i, kind in enumerate(kinds):
+        if kind in ("int", "int?"):
+            if nulls[i][0] and not nulls[i][1]:
+                out.append(np.full(sum(p.size for p in parts[i]), None, dtype=object))
+            elif nulls[i][0]:
+                out.append(np.concatenate([p.astype(np.float64) for p in parts[i]]))
+            else:
+                out.append(np.concatenate(parts[i]) if parts[i] else np.empty(0, dtype=object))
+            continue
+        index = codes[i]
+        names = sorted(index) if kind == "labels" else batch_order[i]
+        place = np.full(len(index) + 1, -1, dtype=np.int64)   # first-appearance code -> code among ``names``
+        place[[index[name] for name in names]] = np.arange(len(names))
+        found = np.concatenate(parts[i]) if parts[i] else np.empty(0, dtype=np.int64)
+        out.append(pd.Categorical.from_codes(place[found], categories=pd.Index(names)))
+    return out
+
+
+#: The segments of one kind (``?``), found through the primary key (transcript_id, kind, n) one transcript at a
+#: time: only the rows of that kind are visited, and they come in (transcript, n) order. (``kind = ?`` alone scans
+#: the segments of every kind and sorts each transcript's rows by number.) Every segment's transcript is in the
+#: transcripts table (a foreign key), so no segment is left out.
+_OF_KIND = "transcript_id IN (SELECT id FROM transcripts) AND kind = ?"
+
+
 def segment_units(store: "Store", kind: str, team_roles: Iterable[str]) -> "pd.DataFrame":
     """Segments of one kind as units of analysis: only what agreement reads, in few bytes.
 
     Columns :data:`UNIT_COLUMNS`, ordered by transcript and number: the transcript id and the
     speaker's label, study id and role as categories, ``is_interviewer`` true where the role
-    (lower-cased) is one of ``team_roles``. The times and transcript facts of
-    :func:`segment_rows` are left out.
+    (lower-cased) is one of ``team_roles``; ``turn_n`` (which turn a paragraph is in: none
+    before the first turn) for paragraphs only and ``body_start`` (where the speech starts,
+    after the label) for turns only, the kinds whose units use them. The times and transcript
+    facts of :func:`segment_rows` are left out.
 
     The rows carry no transcript id and no speaker facts: each transcript's segments come in one
     run (how many, from one grouping on the primary key), and study id and role are looked up
-    once per distinct (transcript, speaker) in the speakers table. (Every value fetched from the
-    database is a Python object: 170,000 sentences of 800 interviews are a million of them.)
+    once per distinct (transcript, speaker) in the speakers table. Where each transcript's
+    segments are numbered without a gap (as the importer numbers them), their numbers come
+    from the same grouping rather than from every row. (Every value fetched from the database
+    is a Python object: 170,000 sentences of 800 interviews are a million of them.)
     """
     import numpy as np
     import pandas as pd
 
     roles = {str(r).lower() for r in team_roles}
     c = store.connection
-    held = c.execute("SELECT transcript_id, COUNT(*) FROM segments WHERE kind = ? GROUP BY transcript_id"
-                     " ORDER BY transcript_id", [kind]).fetchall()
-    cursor = c.execute("SELECT n, start, end, turn_n, body_start, speaker FROM segments WHERE kind = ?"
-                       " ORDER BY transcript_id, n", [kind])
-    frame = read_frame(cursor, UNIT_COLUMNS[1:7])
-    ids = [tid for tid, _ in held]
-    transcript = np.repeat(np.arange(len(ids), dtype=np.int64), [n for _, n in held])
-    speaker = pd.Categorical(frame["speaker"])
+    held = c.execute(f"SELECT transcript_id, COUNT(*), MIN(n), MAX(n) FROM segments WHERE {_OF_KIND}"
+                     " GROUP BY transcript_id ORDER BY transcript_id", [kind]).fetchall()
+    sizes = [size for _, size, _, _ in held]
+    numbered = all(last - first + 1 == size for _, size, first, last in held)   # n runs without a gap
+    extra = {"paragraph": "turn_n", "turn": "body_start"}.get(kind)
+    columns = ["start", "end", "speaker"] + ([] if numbered else ["n"]) + ([extra] if extra else [])
+    kinds = ["int", "int", "labels"] + ([] if numbered else ["int"]) + (["int?"] if extra else [])
+    read = dict(zip(columns, read_columns(
+        c.execute(f"SELECT {', '.join(columns)} FROM segments WHERE {_OF_KIND} ORDER BY transcript_id, n", [kind]),
+        kinds)))
+    ids = [tid for tid, _, _, _ in held]
+    transcript = np.repeat(np.arange(len(ids), dtype=np.int64), sizes)
+    if numbered:   # each transcript's first number, then one more per segment
+        firsts = np.repeat(np.array([first for _, _, first, _ in held], dtype=np.int64), sizes)
+        offsets = np.repeat(np.cumsum([0] + sizes[:-1]), sizes) if held else np.empty(0, dtype=np.int64)
+        read["n"] = firsts + np.arange(len(transcript), dtype=np.int64) - offsets
+    speaker = read["speaker"]
     facts = {(tid, label): (study_id, role) for tid, label, study_id, role in
              c.execute("SELECT transcript_id, label, study_id, role FROM speakers")}
     # one lookup per distinct (transcript, speaker): codes -1 (no speaker) shift to 0
@@ -404,8 +503,9 @@ def segment_units(store: "Store", kind: str, team_roles: Iterable[str]) -> "pd.D
     role = np.array([f[1] for f in found], dtype=object)[first]
     team = np.array([(f[1] or "").lower() in roles for f in found], dtype=bool)[first]
     out = pd.DataFrame({"transcript_id": pd.Categorical.from_codes(transcript, categories=ids)})
-    for column in UNIT_COLUMNS[1:6]:
-        out[column] = frame[column].to_numpy() if len(frame) else frame[column]
+    for column in ("n", "start", "end", extra):
+        if column:
+            out[column] = read[column] if len(transcript) else np.empty(0, dtype=object)
     out["speaker"] = speaker
     out["study_id"] = pd.Categorical(study_id)
     out["speaker_role"] = pd.Categorical(role)
@@ -424,9 +524,9 @@ def turn_spans(store: "Store") -> "pd.DataFrame":
     import pandas as pd
 
     c = store.connection
-    held = c.execute("SELECT transcript_id, COUNT(*) FROM segments WHERE kind = 'turn' GROUP BY transcript_id"
-                     " ORDER BY transcript_id").fetchall()
-    cursor = c.execute("SELECT start, end, speaker FROM segments WHERE kind = 'turn' ORDER BY transcript_id, n")
+    held = c.execute(f"SELECT transcript_id, COUNT(*) FROM segments WHERE {_OF_KIND} GROUP BY transcript_id"
+                     " ORDER BY transcript_id", ["turn"]).fetchall()
+    cursor = c.execute(f"SELECT start, end, speaker FROM segments WHERE {_OF_KIND} ORDER BY transcript_id, n", ["turn"])
     frame = read_frame(cursor, ["start", "end", "speaker"])
     ids = [tid for tid, _ in held]
     transcript = np.repeat(np.arange(len(ids), dtype=np.int64), [n for _, n in held])
