@@ -146,6 +146,13 @@ def test_demo_exercises_aim3(demo):
     text = "\n".join(p.text for p in study.paragraphs)
     assert "21 counselors are joined to their interviews" in text
     assert "numbering of the ICS is assumed" in text
+    # a construct the displays flag or judge, coded below the tentative level, is named under them (audit, s8)
+    per_code = pd.read_csv(tables / "agreement_per_code.csv")
+    weak = set(per_code.loc[(per_code["level"] == "code") & (per_code["flag"] == "unreliable"), "code"])
+    judged = set(pd.read_csv(tables / "joint_side_by_side.csv")["construct"])
+    assert {"IS.A3", "IND.H.M", "IP.F2"} <= weak & judged
+    caveat = next(p for p in text.splitlines() if p.startswith("Coding reliability: "))
+    assert all(code in caveat for code in weak & judged) and "OS.D" not in caveat
     # Aim 3 rests on the same evidence as the themes sections: the reviewed study-code links, counted from the project
     from mio_qual import Project
 

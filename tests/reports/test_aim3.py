@@ -253,3 +253,27 @@ def test_matrix_note_names_a_clinic_without_climate_answers(aim3) -> None:  # ty
     note = _matrix_aggregation(replace(data, measures=kept))
     assert ("ics:total: aggregation supported at the 2 clinics with scored answers; no scored answers from "
             "eastgate, downtown") in note
+
+
+def test_displays_name_their_constructs_coded_below_the_tentative_level(aim3) -> None:  # type: ignore[no-untyped-def]
+    # the reliability section listed IS.A3, IND.H.M and IP.F2 as unreliable codes while the Aim 3 displays judged
+    # them (side by side) or flagged them (IP.F2 weakly distinguishing) without a word (audit, session 8)
+    from mio_qual.reports.aim3 import reliability_caveat, unreliable_codes
+
+    project, _ = aim3
+    data = project.aim3_data("fidelity", fit=SAMPLE / "ratings" / "fit.csv")
+    flags = data.case_ordered.data["flags"]["distinguishing"]
+    assert flags["IP.F2"] == "weakly distinguishing" and "IS.A3" in set(data.side_by_side.frame["construct"])
+    text = reliability_caveat(data, ["IS.A3", "IP.F2", "INN.C", "MIO.RF"])  # INN.C, MIO.RF: in no display's rows
+    assert text.startswith("Coding reliability: IS.A3 and IP.F2 rest on codes whose inter-rater agreement fell "
+                           "below the tentative level") or text.startswith("Coding reliability: IP.F2 and IS.A3 rest")
+    assert "INN.C" not in text and "MIO.RF" not in text
+    assert reliability_caveat(data, ["INN.C"]) == "" and unreliable_codes("no agreement: one coder") == []
+
+    class Agreement:  # the study report's AgreementData, as far as unreliable_codes reads it
+        def codes(self):  # type: ignore[no-untyped-def]
+            import pandas as pd
+
+            return pd.DataFrame({"code": ["IS.A3", "OS.D", "IP.F2"], "flag": ["unreliable", "reliable", "unreliable"]})
+
+    assert unreliable_codes(Agreement()) == ["IS.A3", "IP.F2"]

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from ..citations import narrative_citation, short_citation
 
@@ -398,8 +398,50 @@ def _frame_note(display: "JointDisplay") -> str:
     return " ".join(display.notes)
 
 
+def unreliable_codes(agreement: Any) -> list[str]:
+    """The codes the agreement table flags ``unreliable`` (below the tentative level), none when there is no table.
+
+    Parameters
+    ----------
+    agreement : AgreementData or str
+        The study report's agreement data (a string says why there is none).
+    """
+    if isinstance(agreement, str) or agreement is None:
+        return []
+    codes = agreement.codes()
+    if "flag" not in codes.columns or not len(codes):
+        return []
+    return [str(c) for c in codes.loc[codes["flag"] == "unreliable", "code"]]
+
+
+def reliability_caveat(data: Aim3Data, weak_codes: Sequence[str]) -> str:
+    """A sentence naming the constructs the displays flag or judge whose own code the coders agreed on below the
+    tentative level; empty when there is none.
+
+    A construct flagged distinguishing (or weakly, or reverse) or judged in the side-by-side display rests on the
+    ratings, which rest on the excerpts both coders coded with it; where the coders' agreement on that code fell
+    below the tentative level, the display's reader needs to know it there, not only in the reliability section.
+    """
+    weak = set(weak_codes)
+    shown: list[str] = []
+    if data.case_ordered is not None and "flags" in data.case_ordered.data:
+        flags = data.case_ordered.data["flags"]["distinguishing"]
+        shown += [str(c) for c, label in flags.items() if label in ("distinguishing", "weakly distinguishing", "reverse")]
+    if data.side_by_side is not None and "construct" in data.side_by_side.frame.columns:
+        shown += [str(c) for c in data.side_by_side.frame["construct"]]
+    named = [c for c in dict.fromkeys(shown) if c in weak]
+    if not named:
+        return ""
+    from .methods import join_words
+
+    return (f"Coding reliability: {join_words(named)} {'rests' if len(named) == 1 else 'rest'} on "
+            f"{'a code' if len(named) == 1 else 'codes'} whose inter-rater agreement fell below the tentative level "
+            "(see Reliability of the coding); the ratings behind these rows draw on what both coders coded, so "
+            "read them with caution.")
+
+
 def write_aim3(b: "ReportBuilder", data: Aim3Data, figure_path: Callable[[str], Path], *, level: int = 1,
-               charts: bool = True) -> list[Path]:
+               charts: bool = True, weak_codes: Sequence[str] = ()) -> list[Path]:
     """Write the Aim 3 section.
 
     Parameters
@@ -412,6 +454,9 @@ def write_aim3(b: "ReportBuilder", data: Aim3Data, figure_path: Callable[[str], 
         Heading level of the section.
     charts : bool
         Draw the heatmap of the case-ordered display.
+    weak_codes : sequence of str
+        Codes whose inter-rater agreement fell below the tentative level (:func:`unreliable_codes`): the
+        constructs among them that the displays flag or judge are named under the displays.
 
     Returns
     -------
@@ -446,6 +491,9 @@ def write_aim3(b: "ReportBuilder", data: Aim3Data, figure_path: Callable[[str], 
         display = data.side_by_side
         frame = display.frame.drop(columns=[c for c in ("fit_note",) if not display.frame[c].astype(str).str.strip().any()])
         b.table(frame, display.title, note=_frame_note(display), landscape=True)
+    caveat = reliability_caveat(data, weak_codes)
+    if caveat:
+        b.paragraph(caveat)
 
     b.heading("Agencies", level + 1)
     if data.agency is not None:
@@ -522,4 +570,4 @@ def _matrix_aggregation(data: Aim3Data) -> str:
     return ("; ".join(said) + ". ") if said else ""
 
 
-__all__ = ["Aim3Data", "Aim3Facts", "aim3_methods", "write_aim3", "group_counts", "counselor_table", "measure_table"]
+__all__ = ["Aim3Data", "Aim3Facts", "aim3_methods", "write_aim3", "unreliable_codes", "reliability_caveat", "group_counts", "counselor_table", "measure_table"]

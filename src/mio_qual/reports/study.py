@@ -268,9 +268,10 @@ def study_report(inputs: ReportInputs, path: str | Path, *, title: str = "Qualit
         ctx.say_absent("The project holds no implementation outcome, activity or log data for Aim 2 yet.")
 
     if inputs.aim3 is not None:
-        from .aim3 import write_aim3
+        from .aim3 import unreliable_codes, write_aim3
 
-        ctx.figures.extend(write_aim3(b, inputs.aim3, ctx.figure_path, level=1, charts=charts))
+        ctx.figures.extend(write_aim3(b, inputs.aim3, ctx.figure_path, level=1, charts=charts,
+                                      weak_codes=unreliable_codes(data)))
     else:
         b.heading("Aim 3: determinants of implementation")
         b.paragraph("How the CFIR constructs rated in each clinic line up with its outcomes, and what staff said,"
