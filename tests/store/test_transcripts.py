@@ -137,6 +137,21 @@ def test_turn_spans_are_the_turns_with_their_speakers(tmp_path):
     assert isinstance(spans["transcript_id"].dtype, pd.CategoricalDtype)
 
 
+def test_turn_spans_seek_each_transcripts_turns_without_reading_every_segment(tmp_path):
+    """The turns are found through the segments' key (transcript_id, kind, n), one transcript at a time: no scan
+    of every segment of every kind, no temporary sort (issue 21: 205,000 segments at 800 transcripts)."""
+    project = make_coded_project(tmp_path)
+    statements: list[str] = []
+    project.store.connection.set_trace_callback(statements.append)
+    spans = store_transcripts.turn_spans(project.store)
+    project.store.connection.set_trace_callback(None)
+    assert len(spans) > 0 and len(statements) == 2
+    for statement in statements:
+        plan = " ".join(row[-1] for row in project.store.connection.execute("EXPLAIN QUERY PLAN " + statement))
+        assert "SEARCH segments USING PRIMARY KEY" in plan and "SCAN segments" not in plan, (statement, plan)
+        assert "TEMP B-TREE" not in plan, (statement, plan)
+
+
 def test_texts_of_named_transcripts_are_read_a_chunk_at_a_time(tmp_path, monkeypatch):
     project = make_coded_project(tmp_path)
     every = store_transcripts.transcript_texts(project.store)

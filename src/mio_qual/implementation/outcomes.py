@@ -77,9 +77,10 @@ def _sessions(quant: "pd.DataFrame") -> "pd.DataFrame":
     wide = rows.pivot_table(index=["dataset", "row", "agency", "clinic", "counselor_id"],
                             columns="measure", values="value", aggfunc="first").reset_index()
     about = rows.drop_duplicates(["dataset", "row"]).set_index(["dataset", "row"])
-    keys = list(zip(wide["dataset"], wide["row"]))
-    wide["date"] = [about["date"].get(key) for key in keys]
-    wide["session_id"] = [about["unit_id"].get(key) for key in keys]
+    # every session of ``wide`` is a (dataset, row) of ``about``: one look-up for all (a .get per key took 0.1 ms)
+    keys = pd.MultiIndex.from_arrays([wide["dataset"], wide["row"]])
+    wide["date"] = about["date"].reindex(keys).tolist()
+    wide["session_id"] = about["unit_id"].reindex(keys).tolist()
     for column in ("adherence", "competence"):
         if column not in wide.columns:
             wide[column] = math.nan

@@ -205,10 +205,34 @@ def evidence(codings: "pd.DataFrame", transcripts: "pd.DataFrame", speakers: "pd
     # by case, construct (codebook order), transcript, start and code: one stable sort of arrays, strings by rank
     construct, names = pd.factorize(frame["construct"].to_numpy(dtype=object))
     place = {c: k for k, c in enumerate(sorted(names.tolist(), key=info.order_key))}
-    order = np.lexsort((_ranks(frame["code"]), frame["start"].to_numpy(dtype=np.int64), _ranks(frame["transcript_id"]),
-                        np.array([place[c] for c in names.tolist()], dtype=np.int64)[construct],
-                        _ranks(frame["case_id"])))
+    transcript = _ranks(frame["transcript_id"])
+    order = _stable_order(transcript if by == "transcript" else _ranks(frame["case_id"]),  # there the case is it
+                          np.array([place[c] for c in names.tolist()], dtype=np.int64)[construct], transcript,
+                          frame["start"].to_numpy(dtype=np.int64), _ranks(frame["code"]))
     return frame.iloc[order].reset_index(drop=True)
+
+
+def _stable_order(*keys: "np.ndarray") -> "np.ndarray":
+    """The stable order of rows by the integer ``keys``, the first the most significant: ``np.lexsort(keys[::-1])``.
+
+    Where the keys' ranges multiply into an int64, one stable argsort of the combined key gives it (numpy's stable
+    sort of 64-bit integers is a timsort, quick on the sorted runs a store's rows come in); else the lexsort.
+    """
+    import numpy as np
+
+    if not len(keys[0]):
+        return np.zeros(0, dtype=np.intp)
+    bounds = [(int(key.min()), int(key.max()) - int(key.min()) + 1) for key in keys]
+    size = 1
+    for _, width in bounds:
+        size *= width
+    if size >= 2 ** 63:
+        return np.lexsort(keys[::-1])
+    combined = np.zeros(len(keys[0]), dtype=np.int64)
+    for key, (low, width) in zip(keys, bounds):
+        combined *= width
+        combined += key.astype(np.int64, copy=False) - low
+    return np.argsort(combined, kind="stable")
 
 
 def _noted(codings: "pd.DataFrame", memos: "pd.DataFrame | None") -> tuple["np.ndarray", "np.ndarray"]:
@@ -268,8 +292,8 @@ def _merged_spans(codings: "pd.DataFrame", memos: "pd.DataFrame | None" = None) 
     # by transcript, code, start, end and coder: one stable sort of arrays (strings by their rank)
     ranks = [_ranks(codings[c]) for c in ("transcript_id", "code", "coder")]
     n_codes, n_coders = int(ranks[1].max()) + 1, int(ranks[2].max()) + 1  # (transcript, code), (end, coder): a key each
-    order = np.lexsort((codings["end"].to_numpy(dtype=np.int64) * n_coders + ranks[2],
-                        codings["start"].to_numpy(dtype=np.int64), ranks[0] * n_codes + ranks[1]))
+    order = _stable_order(ranks[0] * n_codes + ranks[1], codings["start"].to_numpy(dtype=np.int64),
+                          codings["end"].to_numpy(dtype=np.int64) * n_coders + ranks[2])
     tid, code = (codings[c].to_numpy(dtype=object)[order] for c in ("transcript_id", "code"))
     start, end = (codings[c].to_numpy(dtype=np.int64)[order] for c in ("start", "end"))
     who = codings["coder"].to_numpy(dtype=object)[order]
@@ -277,7 +301,7 @@ def _merged_spans(codings: "pd.DataFrame", memos: "pd.DataFrame | None" = None) 
     t_rank, c_rank = ranks[0][order], ranks[1][order]
     first = np.ones(len(order), dtype=bool)
     first[1:] = (t_rank[1:] != t_rank[:-1]) | (c_rank[1:] != c_rank[:-1])
-    reach = pd.Series(end).groupby(np.cumsum(first)).cummax().to_numpy()  # furthest end so far in the group
+    reach = _group_cummax(end, np.cumsum(first) - 1)  # furthest end so far in the group
     new = first.copy()
     new[1:] |= start[1:] >= reach[:-1]
     heads = np.flatnonzero(new)
@@ -297,6 +321,22 @@ def _merged_spans(codings: "pd.DataFrame", memos: "pd.DataFrame | None" = None) 
     return pd.DataFrame({"transcript_id": tid[heads], "code": code[heads], "start": start[heads], "end": span_end,
                          "coders": np.asarray(joined, dtype=object),
                          "valence": pd.Series(valence.astype(object), dtype=object)})  # None where none, as given
+
+
+def _group_cummax(values: "np.ndarray", group: "np.ndarray") -> "np.ndarray":
+    """The running maximum of integer ``values`` within each run of ``group`` (group numbers ascending from 0): one
+    ``np.maximum.accumulate`` where each group's values are lifted above every earlier group's."""
+    import numpy as np
+    import pandas as pd
+
+    if not len(values):
+        return values.copy()
+    low = int(values.min())
+    width = int(values.max()) - low + 1
+    if width * (int(group[-1]) + 1) >= 2 ** 63:
+        return pd.Series(values).groupby(group).cummax().to_numpy()
+    lift = group.astype(np.int64) * width
+    return np.maximum.accumulate(values - low + lift) - lift + low
 
 
 def _ranks(values: "pd.Series") -> "np.ndarray":
@@ -475,49 +515,76 @@ def pick_quotes(excerpts: "pd.DataFrame", k: int = 3, *, cases: Sequence[str] | 
         return excerpts.head(0).assign(chosen_by=[])
     import numpy as np
 
-    pool = excerpts[~excerpts["is_interviewer"].astype(bool)]
+    # the pool (no interviewer speech) as the few columns the choice reads, never the whole frame reordered
+    keep = np.flatnonzero(~excerpts["is_interviewer"].astype(bool).to_numpy())
+
+    def pooled(column: str) -> "pd.Series":
+        return excerpts[column].iloc[keep]
+
     low, high = readable
-    lengths = pool["text"].str.len().to_numpy(dtype=float)
-    mismatch = np.zeros(len(pool), dtype=np.int64)
-    if valence and len(pool):  # no rating valence, no excerpt matches or contradicts one
-        wanted = pool["case_id"].map(valence).to_numpy(dtype=object)
-        said = pool["valence"].to_numpy(dtype=object) if "valence" in pool.columns else np.full(len(pool), None)
+    lengths = _lengths(pooled("text"))
+    mismatch = np.zeros(len(keep), dtype=np.int64)
+    if valence and len(keep):  # no rating valence, no excerpt matches or contradicts one
+        wanted = pooled("case_id").map(valence).to_numpy(dtype=object)
+        said = pooled("valence").to_numpy(dtype=object) if "valence" in excerpts.columns else np.full(len(keep), None)
         rated = np.array([isinstance(w, str) and w in ("positive", "negative") and isinstance(v, str)
                           for w, v in zip(wanted.tolist(), said.tolist())], dtype=bool)
         mismatch = np.where(rated, np.where(said == wanted, -1, 1), 0)
     unreadable = ~((lengths >= low) & ((lengths <= high) if high is not None else True))
     # best first: direct, readable, the rating's valence, near the target length, then transcript and start
     # (one stable sort of arrays; a missing transcript or length sorts last, as pandas puts it)
-    transcript = pd.factorize(pool["transcript_id"].to_numpy(dtype=object), sort=True)[0]
-    transcript[transcript < 0] = len(pool)
-    start = pool["start"].to_numpy(dtype=float)
-    order = np.lexsort((np.where(np.isnan(start), np.inf, start), transcript,
-                        np.where(np.isnan(lengths), np.inf, np.abs(lengths - target)), mismatch, unreadable,
-                        pool["via"].astype(int).to_numpy()))
-    pool = pool.iloc[order]
+    transcript = pd.factorize(pooled("transcript_id").to_numpy(dtype=object), sort=True)[0]
+    transcript[transcript < 0] = len(keep)
+    start = pooled("start").to_numpy(dtype=float)
+    keys = [pooled("via").astype(int).to_numpy(), unreadable, mismatch,
+            np.where(np.isnan(lengths), np.inf, np.abs(lengths - target)), transcript,
+            np.where(np.isnan(start), np.inf, start)]
+    if all(np.isfinite(key).all() and (key == np.floor(key)).all() for key in keys[3::2]):  # whole numbers
+        order = _stable_order(*(np.asarray(key, dtype=np.int64) for key in keys))
+    else:
+        order = np.lexsort(keys[::-1])
+    index = excerpts.index[keep][order]  # the pool's labels, best first
     chosen: list[Any] = []
     pinned_rows: dict[Any, dict[str, Any]] = {}
+    if pins:
+        pool_cases, pool_texts = (pooled(c).to_numpy(dtype=object)[order].tolist() for c in ("case_id", "text"))
     for case, text in pins.items():
-        found = [i for i, t in zip(pool.index, pool["text"]) if pool.at[i, "case_id"] == case and text in t]
+        found = [i for i, c, t in zip(index, pool_cases, pool_texts) if c == case and text in t]
         row = excerpts.loc[found[0]].to_dict() if found else {
             **{c: None for c in excerpts.columns}, "case_id": case, "via": False, "is_interviewer": False}
         pinned_rows[("pinned", case)] = {**row, "text": text, "chosen_by": "analyst"}
     if cases is not None:
-        firsts = pool.drop_duplicates("case_id")
-        by_case: dict[str, Any] = dict(zip(firsts["case_id"], firsts.index))
+        ordered = pooled("case_id").take(order)
+        first = ~ordered.duplicated().to_numpy()  # each case's best excerpt
+        by_case: dict[str, Any] = dict(zip(ordered[first], index[first]))
         by_case.update({case: ("pinned", case) for case in pins})
         chosen = [by_case[c] for c in cases if c in by_case][:k]
     else:
         chosen = [("pinned", c) for c in pins][:k]
-        chosen += _spread_picks(pool, k - len(chosen), list(spread), [pinned_rows[i] for i in chosen])
+        needed = dict.fromkeys([*spread, "transcript_id", "start"])
+        chosen += _spread_picks({c: pooled(c).take(order) for c in needed}, index, k - len(chosen), list(spread),
+                                [pinned_rows[i] for i in chosen])
     records = [pinned_rows[i] if i in pinned_rows else {**excerpts.loc[i].to_dict(), "chosen_by": "automatic"}
                for i in chosen]
     return pd.DataFrame.from_records(records, columns=[*excerpts.columns, "chosen_by"])
 
 
-def _spread_picks(pool: "pd.DataFrame", k: int, spread: list[str], taken: list[Mapping[str, Any]]) -> list[Any]:
-    """Up to ``k`` index labels of ``pool`` (best first), each from values of every ``spread`` column not
-    quoted yet while there are such, then of the last column, then any; never one span twice.
+def _lengths(texts: "pd.Series") -> "np.ndarray":
+    """``texts.str.len()`` as floats (NaN where a value has no length), without the accessor's pass over the values
+    when every value has a length."""
+    import numpy as np
+
+    try:
+        return np.fromiter(map(len, texts.to_numpy(dtype=object)), dtype=float, count=len(texts))
+    except TypeError:  # a missing value (None, NaN, pd.NA) or a number: the accessor says NaN for it
+        return texts.str.len().to_numpy(dtype=float)
+
+
+def _spread_picks(pool: Mapping[str, "pd.Series"], index: "pd.Index", k: int, spread: list[str],
+                  taken: list[Mapping[str, Any]]) -> list[Any]:
+    """Up to ``k`` labels of ``index`` (the pool's rows, best first; ``pool``: their ``spread``, transcript_id and
+    start columns), each from values of every ``spread`` column not quoted yet while there are such, then of the
+    last column, then any; never one span twice.
 
     Each pass takes the first row, in order, whose values are all new, so it looks for the next such
     row from the one it took (rows it passed over stay passed over: quoted values only grow).
@@ -526,7 +593,7 @@ def _spread_picks(pool: "pd.DataFrame", k: int, spread: list[str], taken: list[M
     import numpy as np
     import pandas as pd
 
-    if k <= 0 or not len(pool):
+    if k <= 0 or not len(index):
         return []
     ids: dict[str, np.ndarray] = {}
     known: dict[str, dict[Any, int]] = {}
@@ -547,7 +614,6 @@ def _spread_picks(pool: "pd.DataFrame", k: int, spread: list[str], taken: list[M
         span, places = pd.factorize(pd.Series(list(zip(transcript.tolist(), pool["start"].tolist())), dtype=object),
                                     use_na_sentinel=False)
     used = np.zeros(len(places), dtype=bool)
-    index = pool.index
     out: list[Any] = []
     for strict in (spread, spread[-1:], []):
         at = 0

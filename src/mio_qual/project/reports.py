@@ -140,7 +140,8 @@ class ReportsMixin(ProjectBase):
         from ..errors import InputError
         from ..reports.methods import rating_raters
 
-        facts = store_summary.project_facts(self.store, self._coding_facts())
+        facts = store_summary.project_facts(self.store, self._coding_facts(),
+                                            self._counts() if self._once is not None else None)
         raters, kinds = rating_raters(facts)
         if len(raters) >= 2:
             frames = []
@@ -174,7 +175,9 @@ class ReportsMixin(ProjectBase):
 
     def _counts(self) -> dict[str, int]:
         """The project's counts (:func:`mio_qual.store.summary.counts`), read once per report."""
-        return self._read_once("counts", lambda: store_summary.counts(self.store))
+        if self._once is None:
+            return store_summary.counts(self.store)
+        return self._read_once("counts", lambda: store_summary.counts(self.store, self._coding_facts()))  # one read
 
     def _origins(self) -> dict[str, int]:
         """Codings per origin (:func:`mio_qual.store.summary.origin_counts`), from the layers' facts in a report."""
