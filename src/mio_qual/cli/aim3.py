@@ -79,7 +79,10 @@ def measures_cmd(instrument: str, by: str, key: Path | None, min_rwg: float, min
 def matrix_cmd(outcome: str, rows: tuple[str, ...], by: str, fmt: str, out: Path | None) -> None:
     """A case-ordered predictor x outcome matrix: cases ordered by the outcome, any rows beside it."""
     frame = get_project().case_matrix(outcome, split_values(rows, spaces=False), by=by)
+    checks = list(frame.attrs.get("aggregation", []))
     emit(frame.reset_index().rename(columns={"index": "row"}), fmt, title=f"{by}s ordered by {outcome}", out=out)
+    for line in checks:  # a measure's means are shown where the check fails too: say where, every time
+        warn(line)
 
 
 @aim3.command("blinding")

@@ -261,6 +261,9 @@ class Aim3Mixin(ProjectBase):
         -------
         pandas.DataFrame
             Index: the outcome first, then the rows in the order given; columns: the cases by outcome.
+            ``attrs["aggregation"]``: one line per measure row whose clinic (or agency) means fail the
+            aggregation check somewhere (:meth:`measure_summary`), naming where and why; the means are
+            shown all the same, so the caller must show these lines beside them.
 
         Raises
         ------
@@ -308,6 +311,7 @@ class Aim3Mixin(ProjectBase):
         measured = set(quant["measure"]) if len(quant) else set()
         matrix = None
         themes = None
+        checks: list[str] = []  # measure rows whose means fail the aggregation check somewhere
         for row in rows:
             if row.startswith("n:"):  # a coded theme: distinct excerpts coded directly with it, per case
                 if themes is None:
@@ -329,6 +333,10 @@ class Aim3Mixin(ProjectBase):
                 _check_scale(row, scale, summary["scale"])
                 part = summary[summary["scale"] == scale]
                 series[row] = pd.Series(part["mean"].to_numpy(), index=part[by])
+                failing = part[part["aggregation"] != "supported"]
+                if len(failing):
+                    checks.append(f"{row}: the {by} mean may not stand for its staff at "
+                                  + "; ".join(f"{g} ({why})" for g, why in zip(failing[by], failing["aggregation"])))
             elif ALIASES.get(row, row) in measured:
                 series[row] = outcome_by_case(quant, row, by=by)["value"]
             else:  # a construct: its ratings
@@ -337,8 +345,10 @@ class Aim3Mixin(ProjectBase):
                     raise InputError(f"{row!r} is no rated construct, measure, n:CODE or INSTRUMENT:SCALE",
                                      hint="e.g. --row IS.J2 --row ics:total --row fim --row n:MIO.SUPV")
                 series[row] = matrix.loc[row]
-        return case_matrix(series, outcome_by_case(quant, outcome, by=by)["value"], outcome_name=outcome,
-                           case_kind=by)
+        result = case_matrix(series, outcome_by_case(quant, outcome, by=by)["value"], outcome_name=outcome,
+                             case_kind=by)
+        result.attrs["aggregation"] = checks
+        return result
 
     # ------------------------------------------------------------------ the methods facts
     def set_raters_knew_outcomes(self, knew: bool) -> None:
