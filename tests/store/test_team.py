@@ -226,3 +226,19 @@ def test_a_coder_is_refused_the_reports_that_read_every_layer(team, tmp_path: Pa
     # their own layer, named, is theirs to read; the lead reads every layer
     assert jordan.report_themes(tmp_path / "mine.docx", themes_coders="jordan", charts=False).path.exists()
     assert lead.report_themes(tmp_path / "all.docx", charts=False).path.exists()
+
+
+def test_a_coder_writing_another_layer_is_told_in_one_line_which_layer_is_theirs(team, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """newuser4: `coding import --coder lead` from a coder's project printed psycopg's 'error ignored terminating
+    <psycopg.Pipeline ...>: pipeline aborted' above the error, and the error did not say which layer was theirs."""
+    lead, coders = team
+    before = lead.codings()
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text("transcript_id,segment_id,code\nT1,T1:t1,IS.J2\n", encoding="utf-8")
+    result = CliRunner().invoke(_group, ["--project", str(tmp_path / "jordan"), "coding", "import", str(sheet),
+                                         "--coder", "casey"])
+    assert result.exit_code == 2, result.output
+    assert len(result.stderr.strip().splitlines()) == 1 and "Pipeline" not in result.stderr
+    assert "row-level security" in result.stderr
+    assert "you are connected as jordan, and a coder writes only their own layer (--coder jordan)" in result.stderr
+    assert lead.codings().equals(before)

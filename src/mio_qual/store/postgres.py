@@ -20,6 +20,7 @@ the user; readers are never blocked. Team mode (roles, row-level security) is
 
 from __future__ import annotations
 
+import logging
 import re
 from decimal import Decimal
 from functools import lru_cache
@@ -36,6 +37,12 @@ MIN_SERVER_VERSION = 120000
 
 VERSION_TABLE = "mio_qual_schema"
 LOCK_KEY = 0x6D696F71  # "mioq": the advisory lock every writer of a project database takes first
+
+# psycopg logs "error ignored terminating <psycopg.Pipeline ...>: pipeline aborted" when a refused write ends its
+# pipeline; with no handler configured Python printed it on stderr above the one-line error (the refusal itself is
+# raised and said). A NullHandler on psycopg's logger stops only that last-resort printing; an application that
+# configures logging still receives psycopg's records.
+logging.getLogger("psycopg").addHandler(logging.NullHandler())
 RESERVED = {"end", "user"}
 """Column names of the schema that PostgreSQL reserves (quoted when the SQL is translated)."""
 
@@ -420,8 +427,10 @@ class PostgresStore(Store):
         import psycopg
 
         if isinstance(exc, psycopg.errors.InsufficientPrivilege):
+            role = self.connection.raw.info.user  # no query: the transaction has failed
             return InputError(f"the server refused the change: {_reason(exc)}", path=self.path,
-                              hint="coders write only their own layer; ask the project lead")
+                              hint=f"you are connected as {role}, and a coder writes only their own layer "
+                                   f"(--coder {role}); anything else is the project lead's to do")
         return lost_connection_error(exc, self.path, self.url)
 
     def role(self) -> str:
