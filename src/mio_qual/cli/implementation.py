@@ -16,6 +16,10 @@ from .common import emit, format_option, get_project, out_option, say, warn
 
 LOG_NAMES = ("activities", "activity_dates", "strategies", "adaptations", "facilitation", "events")
 TABLE_FORMATS = ("table", "csv", "json", "xlsx", "docx")
+SHOW_NAMES = click.option("--show-names", is_flag=True,
+                          help="Do not redact: the logs' free text as written, names included (the lead's choice, made "
+                               "knowingly; refused to a coder on a shared server). By default every name the project "
+                               "knows prints as [name], as in every output.")
 BENCHMARK = click.option("--benchmark", type=click.FloatRange(1, 5), default=4.0, show_default=True,
                          help="Fidelity benchmark (1-5): sessions rated at or above it count as at benchmark.")
 
@@ -73,33 +77,38 @@ def sic(view: str, fmt: str, out: Path | None) -> None:
 @click.option("--clinic", default=None, help="One clinic (its agency's agency-wide strategies included).")
 @click.option("--eric", default=None, help="One ERIC strategy name (any case).")
 @click.option("--phase", type=click.Choice(["pre-implementation", "implementation", "sustainability"]), default=None)
+@SHOW_NAMES
 @format_option(*TABLE_FORMATS)
 @out_option()
-def strategies(clinic: str | None, eric: str | None, phase: str | None, fmt: str, out: Path | None) -> None:
-    """The strategy log: ERIC name, Proctor's elements, and the elements left unspecified.
+def strategies(clinic: str | None, eric: str | None, phase: str | None, show_names: bool, fmt: str,
+               out: Path | None) -> None:
+    """The strategy log: ERIC name, Proctor's elements, and the elements left unspecified (names as [name]).
 
     \b
     Examples:
       mio-qual implementation strategies --clinic westfield
     """
-    emit(get_project().strategies(clinic=clinic, eric=eric, phase=phase), fmt, out=out, title="Strategies")
+    emit(get_project().strategies(clinic=clinic, eric=eric, phase=phase, show_names=show_names), fmt, out=out,
+         title="Strategies")
 
 
 @implementation.command()
 @click.option("--clinic", default=None, help="One clinic.")
 @click.option("--applies-to", type=click.Choice(["intervention", "strategy"]), default=None)
 @click.option("--fidelity", type=click.Choice(["consistent", "inconsistent", "unknown"]), default=None)
+@SHOW_NAMES
 @format_option(*TABLE_FORMATS)
 @out_option()
-def adaptations(clinic: str | None, applies_to: str | None, fidelity: str | None, fmt: str, out: Path | None) -> None:
-    """The adaptation log (FRAME for MIO, FRAME-IS for strategies).
+def adaptations(clinic: str | None, applies_to: str | None, fidelity: str | None, show_names: bool, fmt: str,
+                out: Path | None) -> None:
+    """The adaptation log (FRAME for MIO, FRAME-IS for strategies), names as [name].
 
     \b
     Examples:
       mio-qual implementation adaptations --fidelity inconsistent
     """
-    emit(get_project().adaptations(clinic=clinic, applies_to=applies_to, fidelity=fidelity), fmt, out=out,
-         title="Adaptations")
+    emit(get_project().adaptations(clinic=clinic, applies_to=applies_to, fidelity=fidelity, show_names=show_names),
+         fmt, out=out, title="Adaptations")
 
 
 @implementation.command()
@@ -179,15 +188,17 @@ def predictors(benchmark: float, fmt: str, out: Path | None) -> None:
 
 @implementation.command()
 @click.argument("clinic")
+@SHOW_NAMES
 @format_option("table", "csv", "json", "xlsx", "png")
 @out_option()
-def timeline(clinic: str, fmt: str, out: Path | None) -> None:
-    """One clinic's timeline of activities, strategies, adaptations, facilitation and events (PNG with --out x.png).
+def timeline(clinic: str, show_names: bool, fmt: str, out: Path | None) -> None:
+    """One clinic's timeline of activities, strategies, adaptations, facilitation and events (PNG with --out x.png);
+    names in the logs' text as [name].
 
     \b
     Examples:
       mio-qual implementation timeline northside --out timeline-northside.png
     """
-    written = emit(get_project().timeline_result(clinic), fmt, out=out)
+    written = emit(get_project().timeline_result(clinic, show_names=show_names), fmt, out=out)
     if written:
         say(f"wrote {written}")

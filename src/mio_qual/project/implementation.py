@@ -46,6 +46,11 @@ class ImplementationImport:
     warnings: list[str] = field(default_factory=list)
 
 
+#: Columns of a log shown as they are (not free text): where and to what a row belongs.
+_LEFT_AS_IS = frozenset({"agency", "clinic", "row", "source_file", "end_date", "minutes", "stage", "phase", "eric",
+                         "applies_to", "what", "nature", "planned", "fidelity", "kind", "mode"})
+
+
 class ImplementationMixin(ProjectBase):
     """Implementation processes (Aim 2): SIC, strategies, adaptations, facilitation, outcomes."""
 
@@ -108,7 +113,7 @@ class ImplementationMixin(ProjectBase):
                                        strategies=self._strategy_ids())
         result = ImplementationImport(log=log, path=path, rows=len(records))
         if log == "activities":
-            dates = self.implementation_log("activity_dates")
+            dates = self._log("activity_dates")
             listed = {r["activity_id"] for r in records}
             orphans = sorted(set(dates["activity_id"]) - listed) if len(dates) else []
             if orphans:
@@ -123,9 +128,14 @@ class ImplementationMixin(ProjectBase):
                              detail={"rows": len(records), "replaced": result.replaced, "source_file": path.name})
         return result
 
-    def implementation_log(self, log: str, clinic: str | Sequence[str] | None = None) -> "pd.DataFrame":
+    def implementation_log(self, log: str, clinic: str | Sequence[str] | None = None, *,
+                           show_names: bool = False) -> "pd.DataFrame":
         """A stored Aim 2 log as a DataFrame, optionally for some clinics (agency-wide rows of
         those clinics' agencies included).
+
+        The logs are staff's free text (a reason, a description, who facilitated): as in every
+        output, each name the project knows (:meth:`redactor`) prints as ``[name]`` in their text
+        cells unless ``show_names``; ids, clinics, agencies and dates are left as they are.
 
         Parameters
         ----------
@@ -134,17 +144,42 @@ class ImplementationMixin(ProjectBase):
             adaptations, facilitation, events).
         clinic : str or sequence of str, optional
             These clinics (with their agencies' agency-wide rows); every clinic when omitted.
+        show_names : bool
+            Keep names as written (the lead's choice, made knowingly; refused to a coder on a
+            shared server).
 
         Returns
         -------
         pandas.DataFrame
-            The log's rows as stored (no rows when it was not imported).
+            The log's rows as stored (no rows when it was not imported), names redacted unless
+            ``show_names``.
 
         Raises
         ------
         InputError
-            When ``log`` names no Aim 2 log.
+            When ``log`` names no Aim 2 log, or a coder on a shared server asks for names.
         """
+        return self._private(self._log(log, clinic), show_names)
+
+    def _private(self, frame: "pd.DataFrame", show_names: bool, what: str = "show an Aim 2 log") -> "pd.DataFrame":
+        """``frame``'s free-text cells with every name the project knows as ``[name]``, unless ``show_names``
+        (the lead's alone on a shared server); ids, clinics, agencies, dates and numbers untouched."""
+        if show_names:
+            self._names_for_the_lead(what)
+            return frame
+        if not len(frame):
+            return frame
+        redactor = self._read_once("redactor", self.redactor)  # type: ignore[attr-defined]  # once per report
+        out = frame.copy()
+        for column in out.columns:
+            text = out[column].dtype == object or str(out[column].dtype).startswith("str")
+            if not text or column in _LEFT_AS_IS or str(column).endswith("_id") or str(column).startswith("date"):
+                continue
+            out[column] = out[column].map(lambda v: redactor(v) if isinstance(v, str) else v)
+        return out
+
+    def _log(self, log: str, clinic: str | Sequence[str] | None = None) -> "pd.DataFrame":
+        """A stored Aim 2 log as written (names included): what the analyses read, never shown as it is."""
         from ..mixed.constructs import as_list
         from ..store.implementation import LOGS, read_log
 
@@ -162,12 +197,12 @@ class ImplementationMixin(ProjectBase):
         return frame
 
     def _strategy_ids(self) -> list[str]:
-        frame = self.implementation_log("strategies")
+        frame = self._log("strategies")
         return [str(s) for s in frame["strategy_id"]] if len(frame) else []
 
     # ------------------------------------------------------------------ strategies, adaptations, facilitation
     def strategies(self, clinic: str | Sequence[str] | None = None, eric: str | Sequence[str] | None = None,
-                   phase: str | None = None) -> "pd.DataFrame":
+                   phase: str | None = None, *, show_names: bool = False) -> "pd.DataFrame":
         """The strategy log (ERIC name, Proctor elements, and the elements left unspecified),
         filtered by clinic (its agency's agency-wide strategies included), ERIC name and phase
         (see :func:`mio_qual.implementation.strategies.strategy_table`).
@@ -180,24 +215,26 @@ class ImplementationMixin(ProjectBase):
             ERIC strategy names (case ignored; a name may hold commas, so a string is one name).
         phase : str, optional
             One phase.
+        show_names : bool
+            Keep names in the free-text cells as written (see :meth:`implementation_log`).
 
         Returns
         -------
         pandas.DataFrame
-            One row per logged strategy.
+            One row per logged strategy, names as ``[name]`` unless ``show_names``.
         """
         from ..implementation.strategies import strategy_table
 
-        frame = strategy_table(self.implementation_log("strategies", clinic=clinic))
+        frame = strategy_table(self._log("strategies", clinic=clinic))
         names = [eric] if isinstance(eric, str) else list(eric or [])  # ERIC names may hold commas
         if names:
             frame = frame[frame["eric"].str.casefold().isin({n.casefold() for n in names})]
         if phase:
             frame = frame[frame["phase"] == phase]
-        return frame.reset_index(drop=True)
+        return self._private(frame.reset_index(drop=True), show_names)
 
     def adaptations(self, clinic: str | Sequence[str] | None = None, applies_to: str | None = None,
-                    fidelity: str | None = None) -> "pd.DataFrame":
+                    fidelity: str | None = None, *, show_names: bool = False) -> "pd.DataFrame":
         """The adaptation log (FRAME / FRAME-IS), filtered by clinic, what it applies to
         (intervention or strategy) and fidelity (consistent, inconsistent, unknown).
 
@@ -209,20 +246,22 @@ class ImplementationMixin(ProjectBase):
             ``intervention`` or ``strategy``.
         fidelity : str, optional
             ``consistent``, ``inconsistent`` or ``unknown``.
+        show_names : bool
+            Keep names in the free-text cells as written (see :meth:`implementation_log`).
 
         Returns
         -------
         pandas.DataFrame
-            One row per logged adaptation.
+            One row per logged adaptation, names as ``[name]`` unless ``show_names``.
         """
         from ..implementation.adaptations import adaptation_table
 
-        frame = adaptation_table(self.implementation_log("adaptations", clinic=clinic))
+        frame = adaptation_table(self._log("adaptations", clinic=clinic))
         if applies_to:
             frame = frame[frame["applies_to"] == applies_to]
         if fidelity:
             frame = frame[frame["fidelity"] == fidelity]
-        return frame.reset_index(drop=True)
+        return self._private(frame.reset_index(drop=True), show_names)
 
     def facilitation_dose(self, by: str = "clinic") -> "pd.DataFrame":
         """Facilitation contacts and minutes per clinic (or agency) and phase
@@ -247,7 +286,7 @@ class ImplementationMixin(ProjectBase):
 
         if by not in ("clinic", "agency"):
             raise InputError(f"cannot count facilitation by {by!r}", hint="use clinic or agency")
-        return facilitation_dose(self.implementation_log("facilitation"), by=by)
+        return facilitation_dose(self._log("facilitation"), by=by)
 
     # ------------------------------------------------------------------ Stages of Implementation Completion
     def activity_list(self) -> "pd.DataFrame":
@@ -260,7 +299,7 @@ class ImplementationMixin(ProjectBase):
         """
         from ..implementation.sic import activity_frame
 
-        frame = self.implementation_log("activities")
+        frame = self._log("activities")
         return activity_frame(frame.to_dict("records") if len(frame) else [])
 
     def sic_completion(self) -> "pd.DataFrame":
@@ -285,7 +324,7 @@ class ImplementationMixin(ProjectBase):
         if not len(activities):
             raise InputError("the project has no activity list",
                              hint="import one with `mio-qual implementation import activities FILE`")
-        dates = self.implementation_log("activity_dates")
+        dates = self._log("activity_dates")
         if not len(dates):
             dates = pd.DataFrame(columns=["activity_id", "agency", "clinic", "date_completed"])
         for column in ("agency", "clinic", "date_completed"):
@@ -431,8 +470,8 @@ class ImplementationMixin(ProjectBase):
 
         return reaim_table(self.sites(), self.implementation_outcomes(benchmark),
                            self.sic("phase") if len(self.activity_list()) else None,
-                           self.implementation_log("strategies"), self.implementation_log("adaptations"),
-                           self.facilitation_dose() if len(self.implementation_log("facilitation")) else None)
+                           self._log("strategies"), self._log("adaptations"),
+                           self.facilitation_dose() if len(self._log("facilitation")) else None)
 
     def predictor_cases(self, benchmark: float = 4.0) -> "pd.DataFrame":
         """One row per clinic: pre-implementation completion and facilitation minutes, of the
@@ -458,7 +497,7 @@ class ImplementationMixin(ProjectBase):
         summary = self._sic_or_none()
         if summary is not None:
             cases = cases.merge(summary[["clinic", "pre_implementation_proportion"]], on="clinic", how="left")
-        if len(self.implementation_log("facilitation")):
+        if len(self._log("facilitation")):
             dose = self.facilitation_dose()
             for phase, column in (("pre-implementation", "pre_implementation_facilitation_minutes"),
                                   ("all", "facilitation_minutes")):
@@ -506,7 +545,7 @@ class ImplementationMixin(ProjectBase):
             Table(matrix, "Pre-implementation completion and facilitation dose against outcomes", notes=[note],
                   sheet="matrix", sources=["spearman1904", "kendall1945"])], title="Predictor x outcome matrix", notes=[note])
 
-    def timeline(self, clinic: str) -> "Any":
+    def timeline(self, clinic: str, *, show_names: bool = False) -> "Any":
         """One clinic's implementation timeline as a :class:`~mio_qual.result.Figure` (kind
         ``timeline``; :func:`mio_qual.reports.charts.draw` writes it as PNG).
 
@@ -514,11 +553,13 @@ class ImplementationMixin(ProjectBase):
         ----------
         clinic : str
             A clinic of the project (:meth:`sites`).
+        show_names : bool
+            Keep names in the labels (from the logs' free text) as written (see :meth:`implementation_log`).
 
         Returns
         -------
         Figure
-            Kind ``timeline``; its frame holds the items drawn.
+            Kind ``timeline``; its frame holds the items drawn, names as ``[name]`` unless ``show_names``.
 
         Raises
         ------
@@ -533,14 +574,15 @@ class ImplementationMixin(ProjectBase):
             raise InputError(f"{clinic!r} is not a clinic of this project", hint="its clinics: " + ", ".join(owners))
         frame = timeline_frame(clinic, owners[clinic],
                                completion=self.sic_completion() if len(self.activity_list()) else None,
-                               strategies=self.implementation_log("strategies"),
-                               adaptations=self.implementation_log("adaptations"),
-                               events=self.implementation_log("events"),
-                               facilitation=self.implementation_log("facilitation"))
+                               strategies=self._log("strategies"),
+                               adaptations=self._log("adaptations"),
+                               events=self._log("events"),
+                               facilitation=self._log("facilitation"))
+        frame = self._private(frame, show_names, "draw a timeline")
         return Figure("timeline", frame, title=f"Implementation timeline: {clinic}",
                       sources=["chamberlain2011", "powell2015", "wiltseystirman2019"])
 
-    def timeline_result(self, clinic: str) -> "Result":
+    def timeline_result(self, clinic: str, *, show_names: bool = False) -> "Result":
         """One clinic's timeline as a :class:`~mio_qual.result.Result`: its items as a table and the
         figure (rendered as PNG by :func:`mio_qual.reports.render.render`).
 
@@ -548,6 +590,8 @@ class ImplementationMixin(ProjectBase):
         ----------
         clinic : str
             A clinic of the project (:meth:`sites`).
+        show_names : bool
+            Keep names in the labels as written (see :meth:`timeline`).
 
         Returns
         -------
@@ -561,17 +605,19 @@ class ImplementationMixin(ProjectBase):
         """
         from ..result import Result, Table
 
-        figure = self.timeline(clinic)
+        figure = self.timeline(clinic, show_names=show_names)
         return Result("timeline", tables=[Table(figure.frame, figure.title, sheet="timeline", sources=figure.sources)],
                       figures=[figure], title=figure.title)
 
-    def write_timelines(self, folder: str | Path) -> list[Path]:
+    def write_timelines(self, folder: str | Path, *, show_names: bool = False) -> list[Path]:
         """Draw every clinic's timeline as ``timeline_<clinic>.png`` in ``folder``.
 
         Parameters
         ----------
         folder : str or Path
             Where the PNG files go.
+        show_names : bool
+            Keep names in the labels as written (see :meth:`timeline`).
 
         Returns
         -------
@@ -581,7 +627,8 @@ class ImplementationMixin(ProjectBase):
         from ..reports.charts import draw
 
         folder = Path(folder)
-        return [draw(self.timeline(clinic), folder / f"timeline_{clinic}.png") for clinic in self.sites()]
+        return [draw(self.timeline(clinic, show_names=show_names), folder / f"timeline_{clinic}.png")
+                for clinic in self.sites()]
 
     def aim2_data(self, benchmark: float = 4.0) -> "Any":
         """Everything the study report's Aim 2 section shows (see :class:`mio_qual.reports.aim2.Aim2Data`).
@@ -598,7 +645,7 @@ class ImplementationMixin(ProjectBase):
         """
         from ..reports.aim2 import Aim2Data
 
-        has = {log: bool(len(self.implementation_log(log))) for log in
+        has = {log: bool(len(self._log(log))) for log in
                ("activities", "strategies", "adaptations", "facilitation")}
         return Aim2Data(
             outcomes=self.implementation_outcomes(benchmark),
