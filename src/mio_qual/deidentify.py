@@ -452,6 +452,59 @@ def _name_context(text: str, end: int, first_name: bool) -> bool:
         (key in _census_names()[1] or not _review_english(key))
 
 
+_SECOND_PERSON = frozenset(("you", "your", "yours", "yourself", "yourselves", "you're", "you've", "you'll", "you'd",
+                            "y'all", "ya"))
+#: Words that open a spoken sentence before a comma as a discourse marker or a term of address, not a name
+#: ("See, you have to ...", "Man, you should have seen it", "Honey, can you ..."), census names though some are.
+_NOT_ADDRESSED = frozenset(("see", "look", "listen", "say", "well", "now", "right", "okay", "ok", "sure", "yes", "no",
+                            "so", "like", "man", "boy", "girl", "lord", "god", "gosh", "wait", "hey", "again", "also",
+                            "still", "anyway", "alright", "honestly", "seriously", "actually", "mind", "honey", "dear",
+                            "baby", "babe", "buddy", "love", "sweetie", "sir", "madam", "guys", "folks", "everyone",
+                            "everybody", "mom", "mama", "dad", "doc", "coach", "boss", "friend", "friends", "kid",
+                            "kids", "ladies", "gentlemen", "please", "thanks", "sorry", "true", "fine", "good",
+                            "great", "cool", "nice", "oh", "ah", "aw", "wow", "huh", "hmm", "um", "uh"))
+_AUXILIARIES = frozenset(("is", "are", "was", "were", "has", "have", "had", "will", "would", "can", "could", "should",
+                          "may", "might", "must", "does", "did", "do"))
+
+
+def _addressed(text: str, end: int, key: str) -> bool:
+    """True when a sentence-opening word is followed by a vocative comma and a clause spoken to someone: a second-person
+    word in it (``Sandy, can you come?``) or a request opening it (``Will, please sit``, ``Grace, come in``); never a
+    discourse marker or term of address (``Well, you know``, ``See, you have to``, ``Honey, can you``) nor a word
+    spaCy's Brown clusters put with the interjections.
+
+    Examples
+    --------
+    >>> [_addressed(t, 5, t[:5].lower()) for t in ("Sandy, can you come?", "Sandy, come in.", "Sandy, the beach.")]
+    [True, True, False]
+    """
+    comma = re.match(r"[ \t]*,[ \t]*", text[end:end + 4])
+    if not comma or key in _NOT_ADDRESSED or _interjection(text[end - len(key):end]):
+        return False
+    clause = re.split(r"[.?!;:\n]", text[end + comma.end():end + comma.end() + 160], maxsplit=1)[0]
+    words = [w.casefold() for w in re.findall(f"[^\\W\\d_][^\\W\\d_{re.escape(APOSTROPHES)}]*", clause)]
+    words = [w.replace("\u2019", "'") for w in words]
+    if not words:
+        return False
+    if any(w in _SECOND_PERSON for w in words):
+        return True
+    first = clause.lstrip()
+    if not first[:1].islower():
+        return False  # "Sandy, Mark and I ...": a list, not a request
+    if words[0] in ("please", "let", "let's", "thanks", "thank"):
+        return True
+    # an imperative: a verb in its base form, not followed by an auxiliary ("Summer, school is out")
+    return words[0] in _verbs() and not _stop_word(words[0]) and (len(words) == 1 or words[1] not in _AUXILIARIES)
+
+
+@lru_cache(maxsize=1)
+def _verbs() -> frozenset[str]:
+    """WordNet's verb lemmas as spacy-lookups-data ships them (``en_lemma_index``): the base forms of English verbs."""
+    import json
+
+    return frozenset(w.casefold() for w in json.loads(_lookups_json("en_lemma_index")).get("verb", []))
+
+
 def _stop_word(key: str) -> bool:
     """True for one of spaCy's English stop words (pronouns and function words: ``you``, ``he``, ``so``)."""
     from spacy.lang.en.stop_words import STOP_WORDS
@@ -876,8 +929,10 @@ def name_review(texts: Mapping[str, str], names: Iterable[str], *, ignore: Itera
     A census name that is also an ordinary word (``Tom``, ``Will``, ``Grace``) is listed only where it is
     used as a name: capitalised in mid-sentence (``Keisha and Tom``; not inside a capitalised phrase of
     ordinary words, ``Group Room B``), after a title, or opening a sentence with a possessive, a verb of
-    saying or a surname after it (``Grace's office``, ``Carol runs it``, ``Mark Oduya``); never a stop word
-    opening a sentence (``You``, ``He's``). A census name opening a sentence that spaCy's Brown clusters
+    saying or a surname after it (``Grace's office``, ``Carol runs it``, ``Mark Oduya``), or a first name
+    addressing someone: a comma, then a clause with ``you`` or a request (``Sandy, can you come?``, ``Will,
+    please sit``; :func:`_addressed`; not a discourse marker, ``Well, you know``, ``See, you``); never a stop
+    word opening a sentence otherwise (``You``, ``He's``). A census name opening a sentence that spaCy's Brown clusters
     (``en_lexeme_cluster``) put with the interjections (``Oh, a lot of our moms``) is not listed there.
     All lookups come with spacy-lookups-data; no model is downloaded.
 
@@ -947,6 +1002,8 @@ def name_review(texts: Mapping[str, str], names: Iterable[str], *, ignore: Itera
                 elif _sentence_start(text, start) and not _stop_word(key) and \
                         _name_context(text, end, census == "first name"):  # not "You mentioned", "He's"
                     why = f"{census}, also a word, used as a name"
+                elif census == "first name" and _sentence_start(text, start) and _addressed(text, end, key):
+                    why = "first name, also a word, addressed by name (a comma, then you or a request)"
                 else:
                     continue
             elif census:

@@ -143,9 +143,48 @@ def test_name_review_lists_a_name_that_is_also_a_word_where_it_is_used_as_a_name
         "Oh": "surname",  # "with Oh and Bill"; not the interjection "Oh, a lot ..."
         "Bill": "first name, also a word, capitalised mid-sentence",
         "Young": "follows a title",
-        "Ortega": "surname"}
-    # not listed: Audio, Hope, Well, Frank, You, He, Room ("Group Room B"), Sandy (a sentence-initial word, no
-    # name-like context: the review list stays short), Losing, So
+        "Ortega": "surname",
+        "Sandy": ADDRESSED}  # "Sandy, can you come?": spoken to, by name
+    # not listed: Audio, Hope, Well, Frank, You, He, Room ("Group Room B"), Losing, So
+
+
+ADDRESSED = "first name, also a word, addressed by name (a comma, then you or a request)"
+
+
+def test_a_name_opening_a_sentence_is_listed_where_someone_is_addressed_by_it() -> None:
+    """"Sandy, can you come?" opened a sentence with no name-like context and was not listed; a vocative comma and a
+    clause spoken to someone (you, a request) make it a name. Ordinary words opening a sentence the same way
+    ("Well, you know", "See, you", "Honey, can you") and a name-word without the address are not listed."""
+    texts = {"T1": "Sandy, can you come? Well, you know how it is. See, you have to ask. Will, please sit down. "
+                   "Grace, come in. Hope, the room was small. Summer, school is out. Honey, can you pass it? "
+                   "Frank, thanks for coming. Man, you should have seen it. Sandy beaches are nice. Okay, you go "
+                   "first. Sure, you can. Look, you never know. Now, your turn. Rose, Ivy and I went."}
+    words = dict(zip(*(name_review(texts, []).get(c) for c in ("word", "why"))))
+    assert words == {"Sandy": ADDRESSED, "Will": ADDRESSED, "Grace": ADDRESSED, "Frank": ADDRESSED,
+                     "Ivy": "first name, also a word, capitalised mid-sentence"}
+
+
+# census first names that are also English words, none a discourse marker: addressed, each is listed
+ADDRESSABLE = ["Sandy", "Grace", "Hope", "Joy", "Faith", "Frank", "Bill", "Rose", "Ruby", "Holly", "Daisy", "Dawn",
+               "Carol", "Penny", "Robin", "Chase", "Drew", "Misty", "Candy", "Angel", "Noble"]
+OPENERS = ["Well", "See", "Look", "Listen", "Say", "Now", "Right", "Okay", "Sure", "Yes", "No", "So", "Honestly",
+           "Again", "Also", "Still", "Man", "Honey", "Dear", "Buddy", "Baby", "Oh", "Hey", "Anyway", "Actually"]
+SPOKEN_TO = ["can you come?", "you know that.", "please sit down.", "come in.", "your mother called.",
+             "thank you.", "let us start.", "would you like tea?"]
+ABOUT = ["the room was small.", "my sister and I went.", "it rained.", "that was that.", "two sessions, maybe three."]
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.sampled_from(ADDRESSABLE), st.sampled_from(OPENERS), st.sampled_from(SPOKEN_TO), st.sampled_from(ABOUT),
+       st.sampled_from(["", "COUNSELOR: ", "We tried. ", "\n"]))
+def test_an_addressed_name_is_listed_and_a_discourse_word_never(name: str, opener: str, spoken: str, about: str,
+                                                                 before: str) -> None:
+    listed = name_review({"T1": f"{before}{name}, {spoken}"}, [])
+    assert list(listed["word"]) == [name] and list(listed["why"]) == [ADDRESSED]
+    assert not len(name_review({"T1": f"{before}{opener}, {spoken}"}, []))  # "Well, you know": a word, not a name
+    assert not len(name_review({"T1": f"{before}{name}, {about}"}, []))  # no one addressed: a word opening a sentence
+    # redaction is unchanged: on the roster, the addressed name is redacted and the word elsewhere is not
+    assert redact(f"{name}, {spoken} A {name.lower()} one.", [name]) == f"[name], {spoken} A {name.lower()} one."
 
 
 def test_a_reviewed_name_that_is_also_a_word_is_redacted_only_as_a_name() -> None:
