@@ -259,6 +259,12 @@ def test_adopting_on_a_first_import_reads_only_the_codings_stored_before_it(stud
 def test_codebook_list_in_a_project_lists_the_projects_codebook(study) -> None:
     """New-user walk: `codebook list` listed the bundled codebooks though the project had chosen its own."""
     folder, codes = study
+    # newuser4: a project that chose none codes with the default: its codes, not three rows about codebooks
+    code, out, err = run_captured(folder, "codebook", "list", "--format", "csv")
+    assert code == 0, err
+    ids = [line.split(",")[0] for line in out.splitlines()[1:]]
+    assert ids == [c.id for c in load_codebooks(["cfir2", "cfir_outcomes", "mio"])]
+    assert "IS.J2" in ids and "MIO.SUPV" in ids
     code, _out, err = run_captured(folder, "codebook", "use", codes)
     assert code == 0, err
     code, out, err = run_captured(folder, "codebook", "list", "--format", "csv")

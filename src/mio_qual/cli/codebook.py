@@ -30,13 +30,14 @@ def codebook() -> None:
     "sources",
     multiple=True,
     metavar="NAME|FILE",
-    help="List the codes of this codebook (repeat to combine). Without it: the project's codebook when in a project"
-         " that chose one (`codebook use`), else the bundled codebooks.",
+    help="List the codes of this codebook (repeat to combine). Without it: in a project, the codes it codes with"
+         " (its own from `codebook use`, else the default cfir2 + cfir_outcomes + mio); outside one, the bundled"
+         " codebooks.",
 )
-@click.option("--bundled", is_flag=True, help="List the bundled codebooks, even in a project that chose its own.")
+@click.option("--bundled", is_flag=True, help="List the bundled codebooks, even in a project.")
 @format_option("table", "csv", "json", extra=("tree",))
 def list_cmd(sources: tuple[str, ...], bundled: bool, fmt: str) -> None:
-    """List the codes of the project's codebook or of the ones named with --codebook; else the bundled codebooks."""
+    """List the codes of the project's codebook or of the ones named with --codebook; outside a project, the bundled codebooks."""
     from ..codebook import bundled_overview, load_codebooks
 
     chosen = None if sources or bundled else _project_codebook()
@@ -205,14 +206,18 @@ def export_cmd(sources: tuple[str, ...], fmt: str, out: Path | None) -> None:
 
 
 def _project_codebook() -> Any:
-    """The codebook of the project the command runs in, or None (no project, or none chosen)."""
+    """The codebook the project the command runs in codes with (its own, else the default), or None outside one.
+
+    A project that chose none codes with the default combination: a coder asking `codebook list` for the codes
+    to use got three rows about the bundled codebooks instead (newuser4).
+    """
     from ..errors import InputError as _Missing
 
     try:
         project = get_project()
     except _Missing:
         return None
-    return project.codebook_for() if project.project_codebook() is not None else None
+    return project.codebook_for()
 
 
 @codebook.command("use")
