@@ -277,3 +277,25 @@ def test_displays_name_their_constructs_coded_below_the_tentative_level(aim3) ->
             return pd.DataFrame({"code": ["IS.A3", "OS.D", "IP.F2"], "flag": ["unreliable", "reliable", "unreliable"]})
 
     assert unreliable_codes(Agreement()) == ["IS.A3", "IP.F2"]
+
+
+def test_aim3_limitations_come_from_the_project(aim3) -> None:  # type: ignore[no-untyped-def]
+    # the methods said these things; the Limitations list (where a reviewer looks) did not (audit, session 8)
+    from dataclasses import replace
+
+    from mio_qual.reports.aim3 import aim3_limitations
+
+    project, _ = aim3
+    data = project.aim3_data("fidelity")
+    said = aim3_limitations(replace(data, facts=replace(data.facts, raters_knew_outcomes=None)))
+    assert any(s.startswith(f"The coders' layers differ in {data.facts.n_disagreements} places never decided")
+               for s in said)
+    assert any(s.startswith("Whether the raters knew the clinics' outcomes when they rated was not recorded")
+               for s in said)
+    assert any(s.startswith("Staff of eastgate did not agree on") for s in said)
+    assert any("key of the ICS is partly assumed" in s for s in said)
+    blind = aim3_limitations(replace(data, facts=replace(data.facts, raters_knew_outcomes=False)))
+    assert not any("knew the clinics' outcomes" in s for s in blind)
+    knew = aim3_limitations(replace(data, facts=replace(data.facts, raters_knew_outcomes=True)))
+    assert any(s.startswith("The raters knew the clinics' outcomes") for s in knew)
+    assert not any(s.startswith("Staff of") for s in aim3_limitations(replace(data, measures=[])))

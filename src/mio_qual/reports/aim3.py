@@ -398,6 +398,45 @@ def _frame_note(display: "JointDisplay") -> str:
     return " ".join(display.notes)
 
 
+def aim3_limitations(data: Aim3Data) -> list[str]:
+    """The limitations of Aim 3 that are true of this project, for the study report's Limitations list.
+
+    The methods paragraphs state these facts; a reader of the limitations (where reviewers look first) needs
+    them too: coding disagreements never decided (the ratings rest on what both coders coded), raters who knew
+    or may have known the outcomes, climate means that fail the aggregation check, and an assumed item key.
+    """
+    facts = data.facts
+    out: list[str] = []
+    if facts.coders and facts.n_disagreements and not facts.n_decided_codings and facts.sheet is None:
+        out.append(f"The coders' layers differ in {_n(facts.n_disagreements, 'place')} never decided; the construct "
+                   "ratings rest on the codings both coders made, so evidence only one coder coded is not behind "
+                   "any rating.")
+    if facts.raters:
+        if facts.raters_knew_outcomes:
+            out.append("The raters knew the clinics' outcomes when they rated, so the ratings and the outcomes they "
+                       "are set against in the joint displays are not independent.")
+        elif facts.raters_knew_outcomes is None:
+            out.append("Whether the raters knew the clinics' outcomes when they rated was not recorded (“mio-qual "
+                       "aim3 blinding” records it); if they knew, ratings and outcomes are not independent.")
+    if data.measures:
+        import pandas as pd
+
+        table = pd.concat(data.measures, ignore_index=True)
+        by = _group_column(table)
+        failing = table[table["aggregation"].astype(str).str.contains("rwg", regex=False)]
+        if len(failing):
+            where = sorted(set(failing[by]))
+            scales = failing.drop_duplicates(["instrument", "scale"])
+            out.append(f"Staff of {_and(where)} did not agree on {_n(len(scales), 'climate scale')} (rwg(j) below "
+                       f"{data.min_rwg:.2f}, or the subscales of a total); there the {by} mean does not stand for the "
+                       f"{by}'s climate, and the displays that use it read it with that caveat.")
+    assumed = [w.split(":", 1)[0].upper() for w in data.measure_warnings if "assumed" in w]
+    if assumed:
+        out.append(f"The item-to-subscale key of the {' and '.join(assumed)} is partly assumed, not checked against "
+                   "the form (see Methods); a form numbered otherwise gives other subscale scores.")
+    return out
+
+
 def unreliable_codes(agreement: Any) -> list[str]:
     """The codes the agreement table flags ``unreliable`` (below the tentative level), none when there is no table.
 
@@ -570,4 +609,5 @@ def _matrix_aggregation(data: Aim3Data) -> str:
     return ("; ".join(said) + ". ") if said else ""
 
 
-__all__ = ["Aim3Data", "Aim3Facts", "aim3_methods", "write_aim3", "unreliable_codes", "reliability_caveat", "group_counts", "counselor_table", "measure_table"]
+__all__ = ["Aim3Data", "Aim3Facts", "aim3_methods", "write_aim3", "unreliable_codes", "reliability_caveat",
+           "aim3_limitations", "group_counts", "counselor_table", "measure_table"]

@@ -178,6 +178,10 @@ def limitations(inputs: ReportInputs, data: AgreementData | str, evaluations: li
                        " say little.")
     if not counts.get("ratings"):
         out.append("No construct ratings were recorded, so the themes are not linked to implementation outcomes.")
+    if inputs.aim3 is not None:
+        from .aim3 import aim3_limitations
+
+        out.extend(aim3_limitations(inputs.aim3))
     if evaluations:
         letter = (letters or appendix_letters(n for n, _, _ in APPENDICES)).get("autocode", "C")
         out.append(f"Automatic suggestions agree only partly with the human coding (Appendix {letter}); no finding"
