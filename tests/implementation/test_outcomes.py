@@ -236,3 +236,46 @@ def test_a_clinic_absent_from_a_later_wave_is_not_computable_in_that_wave(projec
     # the last wave (6 months) stands for each clinic: east has none there, so it is not compared with north's
     values = outcome_values(table).set_index("clinic")["fim"]
     assert values["north"] == 5.0 and math.isnan(values.get("east", math.nan))
+
+
+@pytest.mark.parametrize(("waves", "order", "rule"), [
+    (["2", "10", "1"], ["1", "2", "10"], "by number"),
+    (["T2", "wave 1", "T3"], ["wave 1", "T2", "T3"], "by number"),
+    (["12 months", "baseline", "6-month follow-up", "week 6"], ["baseline", "week 6", "6-month follow-up", "12 months"],
+     "by time since baseline"),
+    (["2026-03", "March 2025", "2025-11-15"], ["March 2025", "2025-11-15", "2026-03"], "by date"),
+    # kinds mixed, or a label of no kind: the order of the files, never a comparison of a date with a number
+    (["baseline", "2", "1"], ["baseline", "2", "1"], "in the order they first appear"),
+    (["spring", "fall"], ["spring", "fall"], "in the order they first appear"),
+])
+def test_waves_follow_a_stated_study_order(waves: list[str], order: list[str], rule: str) -> None:
+    """Labels that are not numbers sorted after numbered ones, alphabetically ('12 months' before '3 months', both
+    after any number): the 'last wave' of RE-AIM could be the first one asked."""
+    from mio_qual.implementation.outcomes import wave_order
+
+    got, said = wave_order(waves)
+    assert got == order and said.startswith(rule)
+
+
+def test_the_last_wave_is_the_latest_in_study_order_and_the_notes_say_how(project, tmp_path: Path) -> None:
+    from mio_qual.implementation.outcomes import outcome_values
+
+    # 12 months is the latest wave although it sorts first as text and comes first in the file
+    project.import_quant(write_file(tmp_path / "fim.csv", "counselor_id,clinic,agency,wave,fim_1,fim_2,fim_3,fim_4\n"
+                                                          "c1,north,river,12 months,5,5,5,5\n"
+                                                          "c1,north,river,baseline,2,2,2,2\n"
+                                                          "c1,north,river,3 months,3,3,3,3\n"))
+    table = project.implementation_outcomes()
+    assert list(table.query("outcome == 'fim' and level == 'clinic'")["wave"]) == ["baseline", "3 months", "12 months"]
+    assert outcome_values(table).set_index("clinic").at["north", "fim"] == 5.0
+    notes = project.implementation_outcomes_result().tables[0].notes
+    assert notes == ["FIM/AIM/IAM waves are ordered by time since baseline (baseline first; days, weeks, months and "
+                     "years compared as days): baseline, 3 months, 12 months; the last, 12 months, stands for each "
+                     "clinic in the RE-AIM table and the predictor matrix."]
+    # labels of no single kind keep the order of the file (spring before fall), and the notes say so
+    project.import_quant(write_file(tmp_path / "fim.csv", "counselor_id,clinic,agency,wave,fim_1,fim_2,fim_3,fim_4\n"
+                                                          "c1,north,river,spring,2,2,2,2\nc1,north,river,fall,4,4,4,4\n"))
+    table = project.implementation_outcomes()
+    assert list(table.query("outcome == 'fim' and level == 'clinic'")["wave"]) == ["spring", "fall"]
+    assert outcome_values(table).set_index("clinic").at["north", "fim"] == 4.0
+    assert "in the order they first appear in the imported files" in project.implementation_outcomes_result().tables[0].notes[0]
