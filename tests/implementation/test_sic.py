@@ -111,3 +111,24 @@ def test_a_new_list_names_dates_it_no_longer_scores(sic_project, tmp_path: Path)
 def test_dates_need_the_list_first(project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(InputError, match="no activity list"):
         project.import_implementation("activity_dates", write_file(tmp_path / "d.csv", DATES))
+
+
+def test_a_clinic_without_a_date_of_its_own_is_named_not_silently_zero(tmp_path: Path) -> None:
+    """west and south are clinics of the project the dates file never names: they scored 0 on every clinic activity
+    with no word, as if nothing had been done (not logged and not done look the same)."""
+    from helpers.mixed import write_study
+    from mio_qual import Project
+
+    project = Project.create(tmp_path / "study")
+    project.import_transcripts([write_study(tmp_path / "files")])
+    project.import_implementation("activities", write_file(tmp_path / "list.csv", LIST))
+    project.import_implementation("activity_dates", write_file(tmp_path / "dates.csv", DATES))
+    summary = project.sic().set_index("clinic")
+    note = "no row for this clinic in dates.csv: its clinic activities count as not completed"
+    assert summary["note"].to_dict() == {"east": "", "north": "", "south": note, "west": note}
+    assert summary.at["west", "stage_reached"] == 0 and summary.at["west", "overall_proportion"] == 0.0
+    assert set(project.sic("agency")["score"]) >= {"stage_reached"} and "note" not in set(project.sic("agency")["score"])
+    result = project.sic_result()
+    assert result.tables[0].notes[-1] == ("south and west have no row of their own in the activity dates: their "
+                                          "clinic activities count as not completed (0), and so in the agency's mean; "
+                                          "if they were done, add their dates and import the file again.")

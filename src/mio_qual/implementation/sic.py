@@ -275,15 +275,23 @@ def sic_phases(completion: "pd.DataFrame") -> "pd.DataFrame":
     return frame.sort_values(["agency", "clinic", "_o"]).drop(columns="_o").reset_index(drop=True)
 
 
-def sic_summary(completion: "pd.DataFrame") -> "pd.DataFrame":
+def sic_summary(completion: "pd.DataFrame", unlogged: Mapping[str, str] | None = None) -> "pd.DataFrame":
     """One row per clinic: stage reached, and each phase's proportion and duration.
+
+    Parameters
+    ----------
+    completion : DataFrame
+        :func:`clinic_completion`'s table.
+    unlogged : mapping of str to str, optional
+        Clinic -> why its own activities count as not completed (no row of its own in the dates
+        file: :func:`unlogged_clinics`); when any, a ``note`` column says so on their rows.
 
     Returns
     -------
     pandas.DataFrame
         agency, clinic, stage_reached (0: nothing completed), then ``<phase>_proportion`` and
         ``<phase>_days`` for each phase (pre_implementation, implementation, sustainability),
-        overall_proportion and overall_days.
+        overall_proportion and overall_days (and ``note``, see ``unlogged``).
     """
     import pandas as pd
 
@@ -303,7 +311,35 @@ def sic_summary(completion: "pd.DataFrame") -> "pd.DataFrame":
         summary[f"{key}_days"] = part["duration_days"].reindex(index).to_numpy(dtype=float)
     summary["overall_proportion"] = overall["proportion"].to_numpy()
     summary["overall_days"] = overall["duration_days"].to_numpy()
+    if unlogged:
+        summary["note"] = summary["clinic"].map(lambda c: unlogged.get(c, ""))
     return summary
+
+
+def unlogged_clinics(completion: "pd.DataFrame", dates: "pd.DataFrame") -> dict[str, str]:
+    """The clinics scored that have no row of their own in the completion dates while the list has clinic
+    activities: a clinic the dates file leaves out scores 0 on its clinic activities, which may mean "not done"
+    or "not logged"; the note says which file and what was assumed.
+
+    Parameters
+    ----------
+    completion : DataFrame
+        :func:`clinic_completion`'s table.
+    dates : DataFrame
+        The stored completion dates (``clinic`` and ``source_file`` columns).
+
+    Returns
+    -------
+    dict of str to str
+        Clinic -> note.
+    """
+    if not len(completion) or not (completion["level"] == "clinic").any():
+        return {}
+    logged = set(dates["clinic"].dropna()) if len(dates) and "clinic" in dates.columns else set()
+    files = sorted({f for f in dates.get("source_file", ()) if isinstance(f, str) and f}) if len(dates) else []
+    where = " and ".join(files) if files else "the activity dates (none imported)"
+    return {c: f"no row for this clinic in {where}: its clinic activities count as not completed"
+            for c in sorted(set(completion["clinic"]) - logged)}
 
 
 def sic_by_agency(summary: "pd.DataFrame") -> "pd.DataFrame":
@@ -312,7 +348,7 @@ def sic_by_agency(summary: "pd.DataFrame") -> "pd.DataFrame":
     (already counted in each clinic) is not counted again."""
     import pandas as pd
 
-    value_columns = [c for c in summary.columns if c not in ("agency", "clinic")]
+    value_columns = [c for c in summary.columns if c not in ("agency", "clinic", "note")]
     rows = []
     for agency, group in summary.groupby("agency", sort=True):
         for column in value_columns:
@@ -325,21 +361,27 @@ def sic_by_agency(summary: "pd.DataFrame") -> "pd.DataFrame":
 
 
 __all__ = ["STAGES", "PHASES", "STAGE_PHASE", "read_activity_list", "read_activity_dates", "activity_frame",
-           "clinic_completion", "sic_stages", "sic_phases", "sic_summary", "sic_by_agency", "sic_result"]
+           "clinic_completion", "unlogged_clinics", "sic_stages", "sic_phases", "sic_summary", "sic_by_agency", "sic_result"]
 
 
-def sic_result(completion: "pd.DataFrame") -> Any:
+def sic_result(completion: "pd.DataFrame", unlogged: Mapping[str, str] | None = None) -> Any:
     """The SIC tables as one :class:`~mio_qual.result.Result`: clinic summary, phases, stages and
-    agencies, each naming its base."""
+    agencies, each naming its base; clinics with no completion date of their own (``unlogged``,
+    :func:`unlogged_clinics`) are named in a note."""
     from ..result import Result, Table
 
     sources = ["chamberlain2011", "saldana2014"]
-    summary = sic_summary(completion)
+    summary = sic_summary(completion, unlogged)
     notes = ["Proportion: activities completed / activities on the study's list for the stage or phase; "
              "agency activities count for each of the agency's clinics.",
              "Duration: days from the first to the last actual completion date in the stage or phase "
              "(0 with one completed activity, empty with none); planned dates play no part.",
              "Stage reached: the furthest stage with at least one completed activity."]
+    if unlogged:
+        notes.append(f"{' and '.join(sorted(unlogged))} {'has' if len(unlogged) == 1 else 'have'} no row of "
+                     f"{'its' if len(unlogged) == 1 else 'their'} own in the activity dates: "
+                     f"{'its' if len(unlogged) == 1 else 'their'} clinic activities count as not completed (0), and "
+                     "so in the agency's mean; if they were done, add their dates and import the file again.")
     return Result("sic", tables=[
         Table(summary, "Stages of Implementation Completion by clinic", notes=notes, sheet="sic", sources=sources),
         Table(sic_phases(completion), "SIC by clinic and phase", sheet="sic_phases", sources=sources),

@@ -355,11 +355,18 @@ class ImplementationMixin(ProjectBase):
         """
         from ..implementation import sic as scores
 
-        views = {"summary": scores.sic_summary, "stage": scores.sic_stages, "phase": scores.sic_phases,
-                 "agency": lambda c: scores.sic_by_agency(scores.sic_summary(c)), "completion": lambda c: c}
+        views = {"summary": lambda c: scores.sic_summary(c, self._unlogged(c)), "stage": scores.sic_stages,
+                 "phase": scores.sic_phases, "agency": lambda c: scores.sic_by_agency(scores.sic_summary(c)),
+                 "completion": lambda c: c}
         if view not in views:
             raise InputError(f"unknown SIC view {view!r}", hint="use " + ", ".join(views))
         return views[view](self.sic_completion())
+
+    def _unlogged(self, completion: "pd.DataFrame") -> dict[str, str]:
+        """Clinics with no completion date of their own (see :func:`mio_qual.implementation.sic.unlogged_clinics`)."""
+        from ..implementation.sic import unlogged_clinics
+
+        return unlogged_clinics(completion, self._log("activity_dates"))
 
     def sic_result(self) -> "Result":
         """The SIC tables as one :class:`~mio_qual.result.Result` (summary, phases, stages, agencies).
@@ -376,7 +383,8 @@ class ImplementationMixin(ProjectBase):
         """
         from ..implementation.sic import sic_result
 
-        return sic_result(self.sic_completion())
+        completion = self.sic_completion()
+        return sic_result(completion, self._unlogged(completion))
 
     # ------------------------------------------------------------------ implementation outcomes
     def counselor_fidelity(self, benchmark: float = 4.0) -> "pd.DataFrame":
