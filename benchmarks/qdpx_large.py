@@ -13,8 +13,12 @@ resident memory is its own ``VmHWM``), beside the floor of the same child parsin
     .venv/bin/python benchmarks/qdpx_large.py --selections 200000 1500000 --per-source 4000
 
 ``--per-source`` grows the corpus (more sources of the same size) instead of each source: the
-import holds one source's selections at a time, so its memory is flat in the number of sources,
-and grows only with the largest source.
+import holds one source's selections at a time, so its memory is flat in the number of sources.
+``--one-source`` measures the smallest size once more with every selection in one source (issue 21:
+a source's selections wait in the scratch database in chunks, so the largest source does not set the
+peak either):
+
+    .venv/bin/python benchmarks/qdpx_large.py --selections 200000 --one-source
 
 With several sizes, each is measured in turn and the growth between the smallest and the
 largest is given per added selection (``bytes_per_selection``: peak memory is flat in the
@@ -144,6 +148,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--per-source", type=int,
                         help="selections per source instead of --sources (the corpus grows, not each source)")
     parser.add_argument("--steps", default="floor,read,import", help="comma-separated: floor, read, import")
+    parser.add_argument("--one-source", action="store_true",
+                        help="also the smallest size with every selection in one source")
     parser.add_argument("--json", type=Path, help="write the figures here as JSON")
     args = parser.parse_args(argv)
     sizes = []
@@ -159,6 +165,14 @@ def main(argv: list[str] | None = None) -> int:
                 print(selections, step, size[step], flush=True)
             sizes.append(size)
     figures: dict = {**sizes[0], "sizes": sizes, "load": os.getloadavg()[0]}
+    if args.one_source:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "one.qdpx"
+            one: dict = {"file": write_qdpx(path, args.selections[0], 1), "load": os.getloadavg()[0]}
+            for step in args.steps.split(","):
+                one[step] = measure(step, path, Path(tmp) / f"project-{step}")
+                print(args.selections[0], "in one source", step, one[step], flush=True)
+        figures["one_source"] = one
     small, large = sizes[0], sizes[-1]
     if len(sizes) > 1 and "peak_mib" in small.get("import", {}) and "peak_mib" in large.get("import", {}):
         added = large["file"]["selections"] - small["file"]["selections"]

@@ -255,6 +255,16 @@ def _qdpx_large_rows(data: dict, runs: int) -> list[Row]:
         rows[-1].note += (f"; {growth['size_ratio']:.1f}x the selections: peak RSS {growth['peak_ratio']:.2f}x "
                           f"({growth['bytes_per_selection']:.0f} bytes per added selection), CPU "
                           f"{growth['cpu_ratio']:.2f}x")
+    one = data.get("one_source")
+    if one:
+        step, floor, file = one.get("import") or {}, one.get("floor") or {}, one["file"]
+        rows.append(Row("qdpx memory", f"failed: {step.get('error', 'no import step')}") if "error" in step or not step
+                    else Row("qdpx memory", f"import-qdpx of {file['selections']:,} selections in ONE source "
+                                            f"({file['zip_bytes'] / 2**20:.0f} MiB zipped)",
+                             step["cpu_s"], "CPU s", None,
+                             "(none: peak RSS beside the same process importing nothing)", False, 1,
+                             (f"parsing alone {one['read']['cpu_s']:.2f} CPU s, {one['read']['peak_mib']:.0f} MiB"
+                              if "cpu_s" in one.get("read", {}) else ""), step.get("peak_mib"), floor.get("peak_mib")))
     return rows
 
 
@@ -271,8 +281,8 @@ BENCHMARKS = [
     Benchmark("agreement_scale", "agreement_scale.py", ["--sizes", "50", "200", "800", "--runs", "1", "--report"],
               ["--sizes", "50", "200", "800", "--runs", "3", "--report"], _agreement_scale_rows),
     Benchmark("qdpx_reimport", "qdpx_reimport.py", ["--quick"], ["--runs", "5"], _qdpx_reimport_rows),
-    Benchmark("qdpx_large", "qdpx_large.py", ["--selections", "200000", "1500000"],
-              ["--selections", "200000", "750000", "1500000"],
+    Benchmark("qdpx_large", "qdpx_large.py", ["--selections", "200000", "1500000", "--one-source"],
+              ["--selections", "200000", "750000", "1500000", "--one-source"],
               _qdpx_large_rows, runs_flag=None),
 ]
 STEPS = {"import": "import", "replace": "replace", "rules": "autocode", "model": "autocode", "agreement": "agreement",

@@ -312,3 +312,37 @@ def test_a_qualcoder_source_matched_to_a_stored_transcript_keeps_the_transcripts
             exported.get("creationDateTime")) == (source.get("guid"), "INT01", source.get("creatingUser"),
                                                   source.get("creationDateTime"))
     assert exported.find(f"{Q}Description").text == "first interview"
+
+
+def _store_dump(folder: Path) -> str:
+    """Every table of a project's store as SQL, the times of the import (``now_iso``: ``+00:00``) masked."""
+    import re
+    import sqlite3
+
+    connection = sqlite3.connect(folder / "mio-qual.db")
+    try:
+        dump = "\n".join(connection.iterdump())
+    finally:
+        connection.close()
+    return re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", "<now>", dump)
+
+
+@pytest.mark.parametrize("path", [NVIVO15_MAC, QUALCODER, QUALCODER_CASES], ids=lambda p: p.name)
+def test_a_real_file_read_a_selection_at_a_time_gives_the_same_project(tmp_path: Path, path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 21: a source's selections wait in the scratch database in chunks and are planned chunk by chunk
+    (its offset convention scored over the chunks). With chunks of one selection, the files NVivo and
+    QualCoder wrote give the same store, table by table (codings in code points, GUIDs, creators, dates,
+    memos, notes, cases), as read whole."""
+    from mio_qual.coding import refi_import
+    from mio_qual.store import qdpx_spill
+
+    whole = Project.create(tmp_path / "whole")
+    whole.import_qdpx(path, codebook=path)
+    whole.close()
+    monkeypatch.setattr(refi_import, "CHUNK", 1)
+    monkeypatch.setattr(qdpx_spill, "MEMORY_ROWS", 0)
+    chunked = Project.create(tmp_path / "chunked")
+    chunked.import_qdpx(path, codebook=path)
+    chunked.close()
+    assert _store_dump(tmp_path / "chunked") == _store_dump(tmp_path / "whole")

@@ -29,15 +29,20 @@ T2 = ("I: Tell me about supervision.\n\n"
       "thought it would slip.\n\nI: And recording?\n\nR: Recording felt awkward at first \U0001F62C but now it's routine.\n")
 
 
-@pytest.fixture(autouse=True, params=["in memory", "on disk"])
+@pytest.fixture(autouse=True, params=["in memory", "on disk", "chunks in memory", "chunks on disk"])
 def spill_mode(request, monkeypatch):
-    """Every test twice: the import's rows kept in memory (a small file) and in its scratch database
-    (what a file of more than MEMORY_ROWS selections gets): the same results either way."""
-    if request.param == "on disk":
-        from mio_qual.store import qdpx_spill
+    """Every test four times: the import's rows kept in memory (a small file) and in its scratch database
+    (what a file of more than MEMORY_ROWS selections gets), and each source's selections read, scored and
+    placed in chunks of two (what a source of more than CHUNK selections gets; issue 21): the same results
+    every way."""
+    from mio_qual.coding import refi_import
+    from mio_qual.store import qdpx_spill
 
+    if request.param.endswith("on disk"):
         monkeypatch.setattr(qdpx_spill, "MEMORY_ROWS", 0)
         monkeypatch.setattr(qdpx_spill, "TEXT_MEMORY", 0)  # texts and new transcripts wait on disk too
+    if request.param.startswith("chunks"):
+        monkeypatch.setattr(refi_import, "CHUNK", 2)
     return request.param
 
 

@@ -233,8 +233,63 @@ def test_choose_convention_stopping_early_picks_what_scoring_every_candidate_pic
 def test_convert_positions_shortcut_gives_what_the_general_conversion_gives(pieces, unit, newline, positions):
     """A text counted as stored (no CRLF to collapse, no astral character under UTF-16) skips the
     general conversion: the same offsets, Nones included, on texts with and without either."""
-    from mio_qual.coding.refi_common import _convert
+    raw = "".join(pieces)
+    convention = Convention(unit, newline)
+    assert convert_positions(raw, positions, convention) == _convert_before(raw, positions, convention)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES + ["word", " ", "\n", "\r", "\r\n", "\u00e9"]), min_size=1, max_size=25),
+       st.sampled_from(["codepoint", "utf16"]), st.sampled_from(["file", "lf", "crlf"]),
+       st.lists(st.integers(-3, 120), max_size=30), st.integers(1, 7))
+def test_a_converter_made_once_gives_in_batches_what_one_conversion_gives(pieces, unit, newline, positions, batch):
+    """Issue 21: one large source's positions are converted a chunk at a time by a PositionConverter made
+    once for its text: the same offsets as the conversion of session 7 (every position at once), and two
+    converters with the same key give the same offsets."""
+    from mio_qual.coding.refi_common import PositionConverter, conventions_for
 
     raw = "".join(pieces)
     convention = Convention(unit, newline)
-    assert convert_positions(raw, positions, convention) == _convert(raw, positions, convention)
+    converter = PositionConverter(raw, convention)
+    batches = [converter.convert(positions[i:i + batch]) for i in range(0, len(positions), batch)]
+    assert [o for part in batches for o in part] == _convert_before(raw, positions, convention)
+    for other in conventions_for(raw):
+        twin = PositionConverter(raw, other)
+        if twin.key == converter.key:
+            assert twin.convert(positions) == converter.convert(positions)
+
+
+def _convert_before(raw, positions, convention):
+    """convert_positions's general conversion as it was in session 7 (one call for every position,
+    the text scanned in each), kept here as the reference the converter is checked against."""
+    import re
+    from bisect import bisect_right
+
+    from mio_qual.offsets import cp_to_utf16, crlf_to_lf_offsets, newline_offsets, utf16_to_cp
+
+    text_lf = raw.replace("\r\n", "\n")
+    counted = raw if convention.newline == "file" else text_lf if convention.newline == "lf" else \
+        text_lf.replace("\n", "\r\n")
+    size = len(counted) if convention.unit == "codepoint" else cp_to_utf16(counted, [len(counted)])[0]
+    inside = [i for i, p in enumerate(positions) if 0 <= p <= size]
+    values = [positions[i] for i in inside]
+    if convention.unit == "codepoint":
+        cps = list(values)
+    else:
+        found = utf16_to_cp(counted, values)
+        back = cp_to_utf16(counted, found)
+        cps = [c if b == v else None for c, b, v in zip(found, back, values)]
+    if convention.newline == "file":
+        pairs = [m.start() for m in re.finditer("\r\n", raw)]
+        if pairs:
+            cps = [None if o is None or o in {p + 1 for p in pairs} else o - bisect_right(pairs, o - 2) for o in cps]
+    elif convention.newline == "crlf":
+        known = [c for c in cps if c is not None]
+        mapped = iter(crlf_to_lf_offsets(text_lf, known))
+        lf = [None if c is None else next(mapped) for c in cps]
+        newlines = newline_offsets(text_lf)
+        cps = [None if o is None or o + bisect_right(newlines, o - 1) != c else o for o, c in zip(lf, cps)]
+    out = [None] * len(positions)
+    for i, c in zip(inside, cps):
+        out[i] = c
+    return out

@@ -118,3 +118,33 @@ def test_texts_and_new_transcripts_come_back_as_kept_in_memory_or_on_disk(texts,
             assert back == made and all(t.sentences and t.turns for t in back)
             assert [spill.transcript_text(n) for n in names] == [t.text for t in made] and spill.transcript_text("?") is None
             assert spill.count_transcripts() == len(names)
+
+
+@settings(max_examples=100, deadline=None)
+@given(sizes=st.lists(st.integers(0, 9), max_size=8), memory_rows=st.integers(0, 30),
+       drop=st.lists(st.integers(0, 7), max_size=4))
+def test_chunks_come_back_as_kept_in_memory_or_on_disk(sizes, memory_rows, drop):
+    """Chunks of a large source's selections (issue 21) come back equal to those kept, whether held or
+    pickled into the scratch database (when more than MEMORY_ROWS selections are held), also after
+    others were let go of; the pool of code and user GUIDs is not stored with a chunk but given back."""
+    from mio_qual.coding.refi_common import QdeCoding, QdeSelection, Selections, _Pool
+
+    pool = _Pool()
+    chunks = []
+    for k, size in enumerate(sizes):
+        columns = Selections(pool)
+        for i in range(size):
+            columns.append(QdeSelection(f"s{k}-{i}", i, i + k, name="n" * i, user=f"u{i % 3}", codings=[
+                QdeCoding(f"c{k}-{i}", code=f"code{(i + k) % 4}", user=None if i % 2 else "u9", notes=["m"] * (i % 2))]))
+        chunks.append(columns)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(qdpx_spill, "MEMORY_ROWS", memory_rows)
+        with Spill() as spill:
+            numbers = [spill.add_chunk(c) for c in chunks]
+            assert spill.on_disk == any(sum(sizes[:i + 1]) > memory_rows for i in range(len(sizes)))
+            dropped = {numbers[i] for i in drop if i < len(numbers)}
+            spill.drop_chunks(dropped)
+            for n, columns in zip(numbers, chunks):
+                if n not in dropped:
+                    back = spill.chunk(n).attach(pool)
+                    assert list(back) == list(columns) and back.pool is pool

@@ -11,12 +11,15 @@ folder with the documents. This module holds what both directions need:
   source's selections are kept as columns (:class:`Selections`) and each element is cleared
   once read, so memory follows the number of selections at about 110 bytes each (issue 20: the
   whole tree and a dataclass per selection took 3.3 KiB each; 1.5 million selections ran out
-  of memory at 4 GB; issue 21: GUIDs packed, no ``Coding`` object per selection);
+  of memory at 4 GB; issue 21: GUIDs packed, no ``Coding`` object per selection); with
+  ``on_chunk`` a source's selections are handed over a bounded chunk at a time as they are read, so
+  even one huge source is never held whole (the importer keeps the chunks in its scratch database);
 * deterministic GUIDs (:func:`stable_guid`);
 * offset conventions: REFI counts "characters" from 0 in a source's plain text, but tools
   disagree on what a character is (code points, UTF-16 code units) and on whether a line break
   ``\\r\\n`` counts as one or two. :func:`convert_positions` turns positions counted under one
-  :class:`Convention` into code-point offsets of the LF text;
+  :class:`Convention` into code-point offsets of the LF text (:class:`PositionConverter`: the text
+  scanned once, the positions converted a batch at a time);
 * the maps from a source's positions to a transcript's come from :mod:`mio_qual.offsets`
   (:func:`~mio_qual.offsets.canonical_map`, :func:`~mio_qual.offsets.align`).
 """
@@ -28,13 +31,13 @@ import re
 import unicodedata
 import uuid
 from array import array
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Callable, Iterator, Sequence, overload
 
 from ..errors import InputError
-from ..offsets import cp_to_utf16, crlf_to_lf_offsets, newline_offsets, utf16_to_cp
+from ..offsets import _astral, newline_offsets
 
 NS = "urn:QDA-XML:project:1.0"
 """The REFI-QDA project namespace."""
@@ -262,6 +265,23 @@ class Selections(Sequence[QdeSelection]):
         self.coding_guids, self.coding_created = _Guids(), _Strings()
         self.coding_codes, self.coding_users = array("i"), array("i")
         self.coding_notes: dict[int, list[str]] = {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        """The columns without the pool of code and user GUIDs (shared by a file's sources, and only
+        growing: a chunk read back from the scratch database is given the live pool, :meth:`attach`)."""
+        state = dict(self.__dict__)
+        state["_pool"] = None
+        return state
+
+    def attach(self, pool: "_Pool") -> "Selections":
+        """Give a chunk read back (pickled without its pool) the pool its indices point into; return it."""
+        self._pool = pool
+        return self
+
+    @property
+    def pool(self) -> "_Pool":
+        """The pool of code and user GUIDs the columns' indices point into."""
+        return self._pool
 
     @classmethod
     def of(cls, selections: Sequence[QdeSelection]) -> "Selections":
@@ -616,7 +636,8 @@ def _drop_done(element: Any, kinds: Sequence[str] | None = None) -> None:
 
 
 def parse_qde(data: bytes | IO[bytes], *, path: str | Path, max_bytes: int | None = None,
-              on_source: Callable[[QdeSource], None] | None = None) -> QdeProject:
+              on_source: Callable[[QdeSource], None] | None = None,
+              on_chunk: Callable[[Selections], None] | None = None, chunk: int = 4_000) -> QdeProject:
     """Parse ``project.qde`` (its bytes, or a binary stream such as an open zip member) into a :class:`QdeProject`.
 
     The document is read as a stream with the hardened parser (:class:`mio_qual.xmlsafe.iterparse`:
@@ -637,6 +658,13 @@ def parse_qde(data: bytes | IO[bytes], *, path: str | Path, max_bytes: int | Non
         Called with each ``TextSource`` as soon as it is read, its selections with it; they are
         let go of afterwards (the source is kept with an empty ``selections``), so a caller that
         stores what it needs holds one source's selections at a time (issue 21).
+    on_chunk : callable, optional
+        Called with each ``chunk`` selections of a ``TextSource`` as soon as they are read, and let
+        go of: the source then hands ``on_source`` only the selections after its last chunk (all of
+        them when it has no more than ``chunk``). A caller that stores the chunks holds at most
+        ``chunk`` selections of even the largest source (issue 21).
+    chunk : int
+        Selections in a chunk (with ``on_chunk``).
 
     Raises
     ------
@@ -665,6 +693,9 @@ def parse_qde(data: bytes | IO[bytes], *, path: str | Path, max_bytes: int | Non
                     holder, selections = parent, Selections(pool)
                 _read_selection(selections, element, path=path)
                 _drop_done(element, ("PlainTextSelection",))
+                if on_chunk is not None and len(selections) >= chunk:
+                    on_chunk(selections)
+                    selections = Selections(pool)
             elif kind in _SOURCE_KINDS:
                 if not _in_section(parent, root, "Sources"):
                     continue
@@ -789,33 +820,6 @@ def conventions_for(raw: str) -> list[Convention]:
     return out
 
 
-def _to_codepoints(text: str, values: list[int], unit: str) -> list[int | None]:
-    """Offsets counted in ``unit`` on ``text`` as code-point offsets (None: inside a surrogate pair)."""
-    if unit == "codepoint":
-        return list(values)
-    cps = utf16_to_cp(text, values)
-    back = cp_to_utf16(text, cps)
-    return [c if b == v else None for c, b, v in zip(cps, back, values)]
-
-
-def _collapse_crlf(raw: str, offsets: list[int | None]) -> list[int | None]:
-    """Code-point offsets of ``raw`` as offsets of ``raw`` with each ``\\r\\n`` made ``\\n``.
-
-    An offset between the ``\\r`` and the ``\\n`` becomes None.
-    """
-    pairs = [m.start() for m in re.finditer("\r\n", raw)]
-    if not pairs:
-        return list(offsets)
-    inside = {p + 1 for p in pairs}
-    out: list[int | None] = []
-    for o in offsets:
-        if o is None or o in inside:
-            out.append(None)
-        else:
-            out.append(o - bisect_right(pairs, o - 2))
-    return out
-
-
 def convert_positions(raw: str, positions: Sequence[int], convention: Convention) -> list[int | None]:
     """Turn positions counted under ``convention`` into code-point offsets of the LF text.
 
@@ -842,40 +846,103 @@ def convert_positions(raw: str, positions: Sequence[int], convention: Convention
     >>> convert_positions("ab\\r\\ncd", [4, 6, 3], Convention("codepoint"))
     [3, 5, None]
     """
-    if convention.newline != "crlf" and "\r\n" not in raw and (
-            convention.unit == "codepoint" or raw.isascii() or max(raw) < "\U00010000"):
-        # Counted as stored (no line break to collapse, one unit a character): only the bounds
-        # matter. One list, not five (a source of 30,000 selections: ~9 MiB less, issue 21).
-        size = len(raw)
-        return [p if 0 <= p <= size else None for p in positions]
-    return _convert(raw, positions, convention)
+    return PositionConverter(raw, convention).convert(positions)
 
 
-def _convert(raw: str, positions: Sequence[int], convention: Convention) -> list[int | None]:
-    """:func:`convert_positions` in general."""
-    text_lf = raw.replace("\r\n", "\n")
-    if convention.newline == "file":
-        counted = raw
-    elif convention.newline == "lf":
-        counted = text_lf
-    else:
-        counted = text_lf.replace("\n", "\r\n")
-    size = len(counted) if convention.unit == "codepoint" else cp_to_utf16(counted, [len(counted)])[0]
-    inside = [i for i, p in enumerate(positions) if 0 <= p <= size]
-    cps = _to_codepoints(counted, [positions[i] for i in inside], convention.unit)
-    if convention.newline == "file":
-        cps = _collapse_crlf(raw, cps)
-    elif convention.newline == "crlf":
-        known = [c for c in cps if c is not None]
-        mapped = iter(crlf_to_lf_offsets(text_lf, known))
-        lf = [None if c is None else next(mapped) for c in cps]
-        # Going back: an LF offset o sits at o + (number of newlines before o) in the CRLF text.
-        newlines = newline_offsets(text_lf)
-        cps = [None if o is None or o + bisect_right(newlines, o - 1) != c else o for o, c in zip(lf, cps)]
-    out: list[int | None] = [None] * len(positions)
-    for i, c in zip(inside, cps):
-        out[i] = c
-    return out
+def _counted_as_stored(raw: str, convention: Convention) -> bool:
+    """True when positions under ``convention`` are code points of ``raw`` itself: no line break to
+    collapse or expand, and one unit a character."""
+    return convention.newline != "crlf" and "\r\n" not in raw and (
+        convention.unit == "codepoint" or raw.isascii() or max(raw) < "\U00010000")
+
+
+class PositionConverter:
+    """:func:`convert_positions` for one text and convention, the text scanned once.
+
+    What the conversion needs of the text (its length, where its astral characters and line
+    breaks are) is found when the converter is made; :meth:`convert` then costs a bisection a
+    position, so the positions of one large source can be converted in batches without scanning
+    its text again for each (issue 21: a source's selections are planned in bounded chunks).
+
+    Attributes
+    ----------
+    convention : Convention
+    key : tuple
+        Equal for two converters of one text that give the same offsets for every position by
+        construction (code points and UTF-16 units on a text without astral characters, any
+        convention counted as stored).
+
+    Examples
+    --------
+    >>> converter = PositionConverter("a\\U0001F600b\\r\\nc", Convention("utf16"))
+    >>> converter.convert([0, 3, 4]), converter.convert([5, 6, 7, 9])
+    ([0, 2, 3], [None, 4, 5, None])
+    """
+
+    def __init__(self, raw: str, convention: Convention) -> None:
+        self.convention = convention
+        self._fast = _counted_as_stored(raw, convention)
+        self._pairs: list[int] = []  # where each \r\n of raw starts (newline "file")
+        self._newlines: list[int] = []  # where each \n of the LF text is (newline "crlf")
+        self._crlf_starts: list[int] = []  # ... and where it starts in the CRLF text
+        self._astral: list[int] = []  # code points of the astral characters of the counted text (UTF-16)
+        self._starts: list[int] = []  # ... and the UTF-16 units where they start
+        if self._fast:
+            self.size = len(raw)
+            self.key: tuple[Any, ...] = ("as stored",)
+            return
+        text_lf = raw.replace("\r\n", "\n")
+        if convention.newline == "file":
+            counted = raw
+            self._pairs = [m.start() for m in re.finditer("\r\n", raw)]
+        elif convention.newline == "lf":
+            counted = text_lf
+        else:
+            counted = text_lf.replace("\n", "\r\n")
+            self._newlines = newline_offsets(text_lf)
+            self._crlf_starts = [p + k for k, p in enumerate(self._newlines)]
+        if convention.unit != "codepoint":
+            self._astral = _astral(counted)
+            self._starts = [a + k for k, a in enumerate(self._astral)]
+        self.size = len(counted) + len(self._astral)
+        self.key = ("utf16" if self._astral else "codepoint", convention.newline)
+
+    def convert(self, positions: Sequence[int]) -> list[int | None]:
+        """The positions as code-point offsets of the LF text (None where one cannot be right): what
+        :func:`convert_positions` gives for the converter's text and convention."""
+        size = self.size
+        if self._fast:
+            return [p if 0 <= p <= size else None for p in positions]
+        astral, starts = self._astral, self._starts
+        pairs, newlines, crlf_starts = self._pairs, self._newlines, self._crlf_starts
+        newline = self.convention.newline
+        out: list[int | None] = []
+        for p in positions:
+            if not 0 <= p <= size:
+                out.append(None)
+                continue
+            c: int = p
+            if starts:  # UTF-16 units to code points; inside a surrogate pair nothing is right
+                c = p - bisect_left(starts, p)
+                if c + bisect_left(astral, c) != p:
+                    out.append(None)
+                    continue
+            if newline == "file":
+                if pairs:  # \r\n collapsed to \n; between the \r and the \n nothing is right
+                    k = bisect_right(pairs, c - 2)
+                    if k < len(pairs) and pairs[k] + 1 == c:
+                        out.append(None)
+                        continue
+                    c -= k
+            elif newline == "crlf" and crlf_starts:  # each \n counted as \r\n: back to the LF text
+                k = bisect_right(crlf_starts, c - 1)
+                o = newlines[k - 1] if k and c == crlf_starts[k - 1] + 1 else c - k
+                if o + bisect_right(newlines, o - 1) != c:
+                    out.append(None)
+                    continue
+                c = o
+            out.append(c)
+        return out
 
 
 def normalize_for_match(text: str) -> str:

@@ -69,6 +69,7 @@ from .refi_common import (
     INTERNAL_PREFIX,
     OutsideArchiveError,
     Convention,
+    PositionConverter,
     QdeProject,
     QdeSelection,
     QdeSet,
@@ -94,6 +95,9 @@ MAX_QDE_BYTES = 512 << 20
 """Largest ``project.qde`` read (512 MiB)."""
 MAX_SOURCE_BYTES = 200 << 20
 """Largest source text file read (200 MiB, the transcript readers' own bound)."""
+CHUNK = 4_000
+"""Selections of one source held in memory at a time: a larger source's wait in the scratch database in
+chunks of this many while it is read, and are planned chunk by chunk (issue 21)."""
 _SOURCE_SUFFIXES = (".txt", ".docx", ".doc", ".rtf", ".pdf", ".md", ".vtt", ".srt", ".odt", ".html", ".htm")
 
 
@@ -278,15 +282,26 @@ def _read(path: Path, codebook: "Codebook", coder: str | None, skip_problems: bo
     with open_zip(path, what="REFI-QDA project") as archive:
         qde_member = _find_qde(archive, path)
 
+        chunks: list[tuple[int, int]] = []  # (number in the spill, selections) of the source being read
+
+        def on_chunk(columns: Selections) -> None:  # a large source's selections wait on disk, a chunk at a time
+            _memo_notes(seen, columns)
+            chunks.append((spill.add_chunk(columns), len(columns)))
+
         def on_source(source: QdeSource) -> None:  # each source planned and its rows stored as it is read
             columns = Selections.of(source.selections)
-            seen.memo_notes.update(g for refs in [*columns.notes.values(), *columns.coding_notes.values()] for g in refs)
+            _memo_notes(seen, columns)
             seen.memo_notes.update(g for c in source.codings for g in c.notes)
-            plan = _plan_source(archive, source, path, result, problem, spill, len(planned), seen)
+            selections = _SourceSelections(spill, list(chunks), columns)
+            chunks.clear()
+            try:
+                plan = _plan_source(archive, source, selections, path, result, problem, spill, len(planned), seen)
+            finally:
+                selections.release()
             if plan is not None:
                 planned.append(plan)
 
-        qde = _parse_member(archive, qde_member, path, on_source)
+        qde = _parse_member(archive, qde_member, path, on_source, on_chunk)
         if qde.other_sources:
             result.warnings.insert(0, f"{qde.other_sources} picture, PDF, audio or video source(s) were not "
                                       "imported: mio-qual works on text")
@@ -651,7 +666,8 @@ def _find_qde(archive: zipfile.ZipFile, path: Path) -> str:
 
 
 def _parse_member(archive: zipfile.ZipFile, member: str, path: Path,
-                  on_source: Callable[[QdeSource], None] | None = None) -> QdeProject:
+                  on_source: Callable[[QdeSource], None] | None = None,
+                  on_chunk: Callable[[Selections], None] | None = None) -> QdeProject:
     """Parse ``project.qde`` as it streams out of the archive (never unpacked whole in memory).
 
     Raises
@@ -665,7 +681,8 @@ def _parse_member(archive: zipfile.ZipFile, member: str, path: Path,
                          hint="the file may be hostile")
     try:
         with archive.open(member) as stream:
-            return parse_qde(stream, path=path, max_bytes=MAX_QDE_BYTES, on_source=on_source)
+            return parse_qde(stream, path=path, max_bytes=MAX_QDE_BYTES, on_source=on_source, on_chunk=on_chunk,
+                             chunk=CHUNK)
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError) as exc:
         raise InputError(f"archive member {member!r} is damaged ({exc.__class__.__name__}: {exc})", path=path,
                          hint="the file may be damaged or hostile; re-save or re-export it") from None
@@ -784,39 +801,65 @@ def choose_convention(raw: str, selections: Sequence[QdeSelection]) -> tuple[Con
     if not selections:
         return None, []
     columns = Selections.of(selections)
+    converter = _choose_converter(raw, lambda: iter((columns,)))
+    assert converter is not None
+    return converter.convention, converter.convert(_wanted(columns))
+
+
+def _wanted(columns: Selections) -> list[int]:
+    """``[start0, end0, start1, end1, ...]`` as the file gives them."""
+    return [p for pair in zip(columns.starts, columns.ends) for p in pair]
+
+
+def _choose_converter(raw: str, chunks: Callable[[], Iterator[Selections]]) -> PositionConverter | None:
+    """:func:`choose_convention` over a source's selections given a chunk at a time (``chunks()`` gives
+    them again for each candidate scored): the converter of the winner, None without selections.
+
+    Each candidate is scored over every chunk before the next is tried, so the choice is the one
+    every selection at once gives (issue 21: a source's selections are never all in memory); a
+    candidate giving the same offsets as an earlier one by construction (the same
+    :attr:`PositionConverter.key`) could only tie, and ties go to the earlier, so it is not scored.
+    """
     text_lf = raw.replace("\r\n", "\n")
-    wanted = [p for pair in zip(columns.starts, columns.ends) for p in pair]
-    names = [(k, name) for k in range(len(columns)) if (name := columns.names[k])]
-    n = len(columns)
-    # No candidate can score more than every name whole, every selection fitting and every edge on a
-    # word boundary; a candidate that does wins (later ones could only tie, and ties go to the earlier).
-    ceiling = (len(names), 0, n, 2 * n)
-    best_key: tuple | None = None
-    best: tuple[Convention | None, list[int | None]] = (None, [])
-    tried: list[list[int | None]] = []
+    best_key: tuple[int, ...] | None = None
+    best: PositionConverter | None = None
+    keys: set[tuple[Any, ...]] = set()
     for order, convention in enumerate(conventions_for(raw)):
-        converted = convert_positions(raw, wanted, convention)
-        if converted in tried:  # the same positions as an earlier candidate (no astral characters...): it wins
+        converter = PositionConverter(raw, convention)
+        if converter.key in keys:
             continue
-        tried.append(converted)
-        fits = whole = cut = edges = 0
-        for k in range(n):
-            start, end = converted[2 * k], converted[2 * k + 1]
-            if start is None or end is None or end < start:
-                continue
-            fits += 1
-            edges += _on_boundary(text_lf, start) + _on_boundary(text_lf, end)
-        for k, name in names:
-            start, end = converted[2 * k], converted[2 * k + 1]
-            if start is None or end is None or end < start:
-                continue
-            quality = name_match(name, text_lf[start:end])
-            whole += quality == 2
-            cut += quality == 1
+        keys.add(converter.key)
+        n = named = fits = whole = cut = edges = 0
+        for columns in chunks():
+            converted = converter.convert(_wanted(columns))
+            size = len(columns)
+            n += size
+            for k in range(size):
+                start, end = converted[2 * k], converted[2 * k + 1]
+                if start is None or end is None or end < start:
+                    continue
+                fits += 1
+                edges += _on_boundary(text_lf, start) + _on_boundary(text_lf, end)
+            names = columns.names
+            for k in range(size):
+                name = names[k]
+                if not name:
+                    continue
+                named += 1
+                start, end = converted[2 * k], converted[2 * k + 1]
+                if start is None or end is None or end < start:
+                    continue
+                quality = name_match(name, text_lf[start:end])
+                whole += quality == 2
+                cut += quality == 1
+        if not n:
+            return None
         key = (whole, cut, fits, edges, -order)
         if best_key is None or key > best_key:
-            best_key, best = key, (convention, converted)
-        if key[:4] == ceiling:
+            best_key, best = key, converter
+        # No candidate can score more than every name whole, every selection fitting and every edge on a
+        # word boundary; a candidate that does wins (later ones could only tie, and ties go to the earlier).
+        if key[:4] == (named, 0, n, 2 * n):
             break
     return best
 
@@ -828,12 +871,43 @@ def _on_boundary(text: str, offset: int) -> int:
     return 0 if (text[offset - 1].isalnum() and text[offset].isalnum()) else 1
 
 
-def _plan_source(archive: zipfile.ZipFile, source: QdeSource, path: Path, result: RefiImportResult, problem: Any,
-                 spill: "Spill", index: int, seen: _Seen) -> _Planned | None:
+class _SourceSelections:
+    """One source's selections as the parse handed them over: the chunks waiting in the scratch database
+    (``stored``: number and size of each) and the selections read after the last of them (``last``)."""
+
+    def __init__(self, spill: "Spill", stored: list[tuple[int, int]], last: Selections) -> None:
+        self.spill, self.stored, self.last = spill, stored, last
+
+    def __len__(self) -> int:
+        return sum(size for _n, size in self.stored) + len(self.last)
+
+    def chunks(self) -> Iterator[Selections]:
+        """The chunks in the file's order, one at a time (read back from the scratch database)."""
+        pool = self.last.pool
+        for n, _size in self.stored:
+            yield self.spill.chunk(n).attach(pool)
+        if len(self.last) or not self.stored:
+            yield self.last
+
+    def release(self) -> None:
+        """Let go of the chunks in the scratch database."""
+        self.spill.drop_chunks(n for n, _size in self.stored)
+        self.stored = []
+
+
+def _memo_notes(seen: _Seen, columns: Selections) -> None:
+    """Note the notes that are memos of these selections or their codings."""
+    seen.memo_notes.update(g for refs in [*columns.notes.values(), *columns.coding_notes.values()] for g in refs)
+
+
+def _plan_source(archive: zipfile.ZipFile, source: QdeSource, selections: _SourceSelections, path: Path,
+                 result: RefiImportResult, problem: Any, spill: "Spill", index: int, seen: _Seen) -> _Planned | None:
     """Plan one source as the parse hands it over: read its text, choose its offset convention, and
-    store one row per coding of each selection kept (in canonical offsets) in ``spill``."""
+    store one row per coding of each selection kept (in canonical offsets) in ``spill``, its selections
+    read a chunk at a time."""
     where = f"source {source.name or source.guid!r}" + (f" (line {source.line})" if source.line else "")
-    report = SourceReport(guid=source.guid, name=source.name, selections=len(source.selections))
+    count = len(selections)
+    report = SourceReport(guid=source.guid, name=source.name, selections=count)
     result.sources.append(report)
     try:
         raw = _read_text(archive, source, path=path, where=where)
@@ -845,8 +919,8 @@ def _plan_source(archive: zipfile.ZipFile, source: QdeSource, path: Path, result
         return None
     if raw is None or not raw.strip():
         report.match = "skipped"
-        if source.selections:
-            problem(f"{where} has no text but {len(source.selections)} selection(s)")
+        if count:
+            problem(f"{where} has no text but {count} selection(s)")
         else:
             result.warnings.append(f"{where} has no text; not imported")
         return None
@@ -854,41 +928,43 @@ def _plan_source(archive: zipfile.ZipFile, source: QdeSource, path: Path, result
     identity = isinstance(cmap, IdentityMap)
     plan = _Planned(source=source, report=report, index=index, hash=text_hash(canonical))
     spill.add_text(index, raw, canonical)  # until placed (and read as a new transcript): not held meanwhile
-    selections = Selections.of(source.selections)
-    convention, positions = choose_convention(raw, selections)
+    converter = _choose_converter(raw, selections.chunks) if count else None
+    convention = converter.convention if converter is not None else None
     report.convention = convention.label if convention else ""
     codes, users = seen.codes, seen.users
-    memos = bool(selections.descriptions or selections.notes or selections.coding_notes)
 
     def rows() -> Iterator[tuple[Any, ...]]:
-        first = selections.first
-        for k in range(len(selections)):
-            start, end = positions[2 * k], positions[2 * k + 1]
-            if start is None or end is None or end < start:
-                problem(f"{_where_selection(source, selections[k], path)} does not fit its text ({len(raw)} characters) "
-                        "under any offset convention")
-                continue
-            if end == start:
-                result.warnings.append(f"{_where_selection(source, selections[k], path)} is empty; skipped")
-                continue
-            cstart, cend = (start, end) if identity else (cmap.start(start), cmap.end(end))
-            if cend <= cstart:
-                result.warnings.append(f"{_where_selection(source, selections[k], path)} covers only white space; "
-                                       "skipped")
-                continue
-            description = notes = None
-            if memos:
-                description = selections.descriptions.get(k, "").strip() or None
-                notes = "\n".join([*selections.notes.get(k, []), *(g for j in range(first[k], first[k + 1])
-                                                                    for g in selections.coding_notes.get(j, []))]) or None
-            guid, user, created = selections.guids[k] or "", selections.user(k), selections.created[k]
-            fstart, fend, line = selections.starts[k], selections.ends[k], selections.lines[k]
-            for j in range(first[k], first[k + 1]):
-                code, coding_user = selections.coding_code(j), selections.coding_user(j) or user
-                codes[code] = codes.get(code, 0) + 1
-                users[coding_user] = users.get(coding_user, 0) + 1
-                yield (index, guid, selections.coding_guids[j] or "", fstart, fend, line, cstart, cend, code,
-                       coding_user, selections.coding_created[j] or created, description, notes, 0)
+        for columns in selections.chunks() if converter is not None else ():
+            positions = converter.convert(_wanted(columns))
+            memos = bool(columns.descriptions or columns.notes or columns.coding_notes)
+            first = columns.first
+            for k in range(len(columns)):
+                start, end = positions[2 * k], positions[2 * k + 1]
+                if start is None or end is None or end < start:
+                    problem(f"{_where_selection(source, columns[k], path)} does not fit its text ({len(raw)} "
+                            "characters) under any offset convention")
+                    continue
+                if end == start:
+                    result.warnings.append(f"{_where_selection(source, columns[k], path)} is empty; skipped")
+                    continue
+                cstart, cend = (start, end) if identity else (cmap.start(start), cmap.end(end))
+                if cend <= cstart:
+                    result.warnings.append(f"{_where_selection(source, columns[k], path)} covers only white space; "
+                                           "skipped")
+                    continue
+                description = notes = None
+                if memos:
+                    description = columns.descriptions.get(k, "").strip() or None
+                    notes = "\n".join([*columns.notes.get(k, []), *(g for j in range(first[k], first[k + 1])
+                                                                     for g in columns.coding_notes.get(j, []))]) or None
+                guid, user, created = columns.guids[k] or "", columns.user(k), columns.created[k]
+                fstart, fend, line = columns.starts[k], columns.ends[k], columns.lines[k]
+                for j in range(first[k], first[k + 1]):
+                    code, coding_user = columns.coding_code(j), columns.coding_user(j) or user
+                    codes[code] = codes.get(code, 0) + 1
+                    users[coding_user] = users.get(coding_user, 0) + 1
+                    yield (index, guid, columns.coding_guids[j] or "", fstart, fend, line, cstart, cend, code,
+                           coding_user, columns.coding_created[j] or created, description, notes, 0)
         notes = "\n".join(g for c in source.codings for g in c.notes) or None
         for c in source.codings:  # codes applied to the whole source: a coding of the whole text
             coding_user = c.user or source.user

@@ -22,7 +22,10 @@ Tables:
 * ``texts``: each source's text as the file holds it and its canonical text (NULL when the same),
   from the parse until it is placed (a first import of 800 sources held them all);
 * ``transcripts``: the new transcripts a first import reads from the sources (text and segments,
-  pickled: written by this process, read back by it), until the write stores them one by one.
+  pickled: written by this process, read back by it), until the write stores them one by one;
+* ``chunks``: one large source's selections as the parse reads them, a bounded chunk at a time
+  (pickled the same way), until its offset convention is chosen and its rows are stored in
+  ``selections``: no source's selections are held in memory at once.
 """
 
 from __future__ import annotations
@@ -54,6 +57,7 @@ _SCHEMA = (
     "CREATE TABLE texts (source INTEGER PRIMARY KEY, raw TEXT, canonical TEXT)",
     "CREATE TABLE transcripts (n INTEGER PRIMARY KEY, id TEXT, text TEXT, data BLOB)",
     "CREATE INDEX transcripts_by_id ON transcripts (id)",
+    "CREATE TABLE chunks (n INTEGER PRIMARY KEY, data BLOB)",
 )
 
 
@@ -85,6 +89,9 @@ class Spill:
         self._texts: dict[int, tuple[str, str | None]] = {}  # in memory: source -> (raw, canonical or None)
         self._transcripts: list[Any] = []  # in memory: the new transcripts
         self._held = 0  # characters of text held in memory
+        self._chunks: dict[int, Any] = {}  # in memory: chunk number -> chunk
+        self._chunk_rows = 0  # selections of the chunks held in memory
+        self._chunks_added = 0
 
     def __enter__(self) -> "Spill":
         return self
@@ -111,6 +118,8 @@ class Spill:
         self._insert("texts", ("source", "raw", "canonical"), ((k, *pair) for k, pair in texts.items()))
         transcripts, self._transcripts = self._transcripts, []
         self._insert("transcripts", ("id", "text", "data"), ((t.id, t.text, _pack(t)) for t in transcripts))
+        chunks, self._chunks, self._chunk_rows = self._chunks, {}, 0
+        self._insert("chunks", ("n", "data"), ((n, _pickle(chunk)) for n, chunk in chunks.items()))
         return connection
 
     def close(self) -> None:
@@ -119,6 +128,7 @@ class Spill:
             self.connection.close()
         self._selections, self._placed, self._dropped = [], [], set()
         self._texts, self._transcripts, self._held = {}, [], 0
+        self._chunks, self._chunk_rows = {}, 0
 
     def _insert(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
         assert self.connection is not None
@@ -201,6 +211,36 @@ class Spill:
                                               (last,)).fetchone():
             last = row[0]
             yield _unpack(row[1])
+
+    def add_chunk(self, chunk: Any) -> int:
+        """Keep a chunk of a source's selections (an object with a length: its number of selections)
+        until :meth:`chunk` gives it back; return its number. Chunks are held in memory while they hold
+        at most :data:`MEMORY_ROWS` selections, else wait in the scratch database."""
+        n = self._chunks_added
+        self._chunks_added += 1
+        if self.connection is None:
+            self._chunk_rows += len(chunk)
+            if self._chunk_rows <= MEMORY_ROWS:
+                self._chunks[n] = chunk
+                return n
+            self._to_disk()
+        assert self.connection is not None
+        self.connection.execute("INSERT INTO chunks (n, data) VALUES (?, ?)", (n, _pickle(chunk)))
+        return n
+
+    def chunk(self, n: int) -> Any:
+        """Chunk ``n`` (see :meth:`add_chunk`): the object kept, or one equal to it read back."""
+        if self.connection is None:
+            return self._chunks[n]
+        return pickle.loads(self.connection.execute("SELECT data FROM chunks WHERE n = ?", (n,)).fetchone()[0])
+
+    def drop_chunks(self, numbers: Iterable[int]) -> None:
+        """Let go of chunks once read for the last time."""
+        if self.connection is None:
+            for n in numbers:
+                self._chunk_rows -= len(self._chunks.pop(n))
+            return
+        self.connection.executemany("DELETE FROM chunks WHERE n = ?", ((n,) for n in numbers))
 
     def count_transcripts(self) -> int:
         """How many new transcripts are kept."""
@@ -359,6 +399,11 @@ def _pack(item: Any) -> bytes:
             value = _Rows(type(value[0]), [get(v) if len(names) > 1 else (get(v),) for v in value])
         state[f.name] = value
     return pickle.dumps((type(item), state), pickle.HIGHEST_PROTOCOL)
+
+
+def _pickle(item: Any) -> bytes:
+    """An object as pickled bytes (only this process reads them back, from its own unlinked scratch file)."""
+    return pickle.dumps(item, pickle.HIGHEST_PROTOCOL)
 
 
 def _unpack(data: bytes) -> Any:
