@@ -299,3 +299,27 @@ def test_aim3_limitations_come_from_the_project(aim3) -> None:  # type: ignore[n
     knew = aim3_limitations(replace(data, facts=replace(data.facts, raters_knew_outcomes=True)))
     assert any(s.startswith("The raters knew the clinics' outcomes") for s in knew)
     assert not any(s.startswith("Staff of") for s in aim3_limitations(replace(data, measures=[])))
+
+
+def test_methods_say_whether_feasibility_orders_the_clinics_alike(aim3) -> None:  # type: ignore[no-untyped-def]
+    # Aim 3 asks about fidelity and feasibility; the displays order by fidelity only (audit, session 8)
+    from dataclasses import replace
+
+    from mio_qual.reports.aim3 import _other_outcome_sentence, aim3_methods
+
+    project, _ = aim3
+    data = project.aim3_data("fidelity")
+    fim = project.outcomes(by="clinic")
+    fim = fim[fim["measure"] == "fim"].set_index("clinic")["mean"].sort_values(ascending=False)
+    assert list(data.other.data["outcomes"].index) == list(fim.index)  # the sample: FIM orders them as fidelity does
+    text = aim3_methods(data)[-1]
+    assert text.endswith("Ordered by feasibility (FIM) instead (northside, westfield, eastgate, downtown), the clinics "
+                         "fall into the same high and low groups, so every flag is the same.")
+    flags = data.other.data["flags"].copy()
+    flags.loc["OS.D", "distinguishing"] = "not distinguishing"
+    moved = replace(data.other, data={**data.other.data, "flags": flags, "high": ["northside", "eastgate"],
+                                      "low": ["westfield", "downtown"]})
+    said = _other_outcome_sentence(replace(data, other=moved))
+    assert "the high and low groups differ and one flag changes: OS.D (distinguishing -> not distinguishing)" in said
+    assert "mio-qual joint --outcome fim --display case-ordered" in said
+    assert _other_outcome_sentence(replace(data, other=None)) == ""

@@ -461,6 +461,13 @@ class Aim3Mixin(ProjectBase):
             data.side_by_side = self.joint_display("side-by-side", outcome, rule=rule, fit=fit, links=links)
         except InputError as error:
             data.absent["clinic"] = str(error)
+        if data.case_ordered is not None:  # Aim 3 asks about fidelity and feasibility: the other order, same rule
+            other = {"fidelity": "fim", "adherence": "fim", "competence": "fim"}.get(outcome)
+            if other and other in set(self.quant()["measure"]):
+                try:
+                    data.other = self.joint_display("case-ordered", other, rule=rule)
+                except InputError:  # too few clinics with both: the methods say nothing of it
+                    data.other = None
         try:
             data.agency = self.joint_display("case-ordered", outcome, by="agency", rule=rule)
         except InputError as error:

@@ -92,6 +92,9 @@ class Aim3Data:
     absent: dict[str, str] = field(default_factory=dict)
     min_rwg: float = 0.70
     min_icc1: float = 0.05
+    #: The clinic case-ordered display by the aim's other outcome (feasibility, FIM, when the displays are
+    #: ordered by fidelity), under the same rule: the methods say whether its groups and flags are the same.
+    other: "JointDisplay | None" = None
 
 
 #: What a table shows for a missing value.
@@ -188,8 +191,31 @@ def aim3_methods(data: Aim3Data) -> list[str]:
                + " Fit (confirmation, expansion, discordance) is the analysts' "
                f"judgement ({short_citation('fetters2013')}); rows they did not judge are left empty, and the "
                "direction summary beside it is not a fit. With so few cases these displays describe; they do not "
-               "test.")
+               "test." + _other_outcome_sentence(data))
     return out
+
+
+def _other_outcome_sentence(data: Aim3Data) -> str:
+    """Aim 3 asks about fidelity and feasibility: whether ordering the clinics by the other outcome gives the same
+    groups and the same flags, and if not, which constructs change (the displays show one outcome)."""
+    first, other = data.case_ordered, data.other
+    if first is None or other is None:
+        return ""
+    name = str(other.data.get("outcome", "the other outcome"))
+    shown = {"fim": "feasibility (FIM)"}.get(name, name)
+    order = ", ".join(str(c) for c in other.data["outcomes"].index)
+    a, b = first.data["flags"]["distinguishing"], other.data["flags"]["distinguishing"]
+    changed = [f"{c} ({a[c]} -> {b[c]})" for c in a.index if c in b.index and a[c] != b[c]]
+    same_groups = (list(first.data["high"]), list(first.data["low"])) == (list(other.data["high"]),
+                                                                          list(other.data["low"]))
+    if same_groups and not changed:
+        return (f" Ordered by {shown} instead ({order}), the clinics fall into the same high and low groups, so "
+                "every flag is the same.")
+    return (f" Ordered by {shown} instead ({order}), " + ("the groups are the same" if same_groups else
+            "the high and low groups differ") + (f" and {_n(len(changed), 'flag')} {'changes' if len(changed) == 1 else 'change'}: "
+                                                 f"{'; '.join(changed)}"
+                                                 if changed else ", though no flag changes")
+            + f" (\u201cmio-qual joint --outcome {name} --display case-ordered\u201d shows that display).")
 
 
 def _split_words(rule: Any, outcome: str) -> str:
