@@ -46,8 +46,11 @@ def test_the_signature_shows_the_new_names_and_check_options_accepts_both() -> N
 
 # ------------------------------------------------------------------ the public API speaks one vocabulary
 #: Old names that are still right elsewhere: only the reports' ``layer=`` (the layers a themes report quotes)
-#: became ``themes_coders=``; ``layer`` still names one coding layer (``Project.layer_labels(layer=)``).
-CONTEXTUAL = {"layer"}
+#: became ``themes_coders=``; ``layer`` still names one coding layer (``Project.layer_labels(layer=)``). Likewise
+#: only the filters of ``Project.ratings`` became plural (``raters=``, ``constructs=``, ``cases=``, as
+#: ``ratings list --raters --constructs --cases``): ``rater`` names one ratings layer (``joint_display(rater=)``),
+#: ``construct`` and ``case_id`` one construct or case (``RatingRow``).
+CONTEXTUAL = {"layer", "rater", "construct", "case_id"}
 PACKAGES = ("mio_qual.agreement", "mio_qual.mixed", "mio_qual.implementation", "mio_qual.project")
 
 

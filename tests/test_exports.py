@@ -134,7 +134,7 @@ def test_every_csv_and_xlsx_export_is_neutralized(study, tmp_path):
     run(study, "ratings", "disagreements", "--out", out / "rating_disagreements.csv")
     run(study, "ratings", "disagreements", "--out", out / "rating_disagreements.xlsx")
     run(study, "ratings", "matrix", "--rater", "riley", "--format", "xlsx", "--out", out / "matrix.xlsx")
-    run(study, "ratings", "worksheet", "--rater", "quinn", "--coder", "@mallory", "--out", out / "worksheets")
+    run(study, "ratings", "worksheet", "--raters", "quinn", "--coder", "@mallory", "--out", out / "worksheets")
     run(study, "coding", "reconcile", "--coders", "@mallory", "+eve", "--into", "=merged", "--out", out / "rec")
     run(study, "joint", "--outcome", "fidelity", "--rater", "riley", "--format", "xlsx", "--out", out / "joint.xlsx")
     csv_outputs["joint"] = run(study, "joint", "--outcome", "fidelity", "--rater", "riley", "--format", "csv")
@@ -205,7 +205,7 @@ def test_names_from_data_never_lead_out_of_the_output_folder(tmp_path):
     out = sandbox / "out" / "deep"
     run(project_dir, "coding", "export-docx", "--out", out)
     run(project_dir, "coding", "reconcile", "--coders", "../../up", "..\\..\\win", "--out", out)
-    run(project_dir, "ratings", "worksheet", "--rater", "../../rater", "--out", out, "--construct", "IS.J2")
+    run(project_dir, "ratings", "worksheet", "--raters", "../../rater", "--out", out, "--constructs", "IS.J2")
     new = _files_under(tmp_path) - before
     outside = sorted(str(p) for p in new if out.resolve() not in p.resolve().parents and p.parent != project_dir)
     assert not outside, outside

@@ -30,7 +30,7 @@ KIM = {**LEE, ("west", "IS.A3"): "X", ("east", "IS.J2"): "-2"}
 def test_ratings_and_joint_commands(study, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
     folder = study.folder
     out = tmp_path / "ws"
-    assert run(["ratings", "worksheet", "--by", "clinic", "--rater", "lee", "--rater", "kim", "--out", str(out)],
+    assert run(["ratings", "worksheet", "--by", "clinic", "--raters", "lee", "kim", "--out", str(out)],
                folder) == 0
     assert sorted(p.name for p in out.iterdir()) == ["ratings_kim.docx", "ratings_kim.xlsx", "ratings_lee.docx",
                                                      "ratings_lee.xlsx"]

@@ -103,7 +103,7 @@ def test_filled_worksheet_round_trip(study, tmp_path: Path) -> None:  # type: ig
                  ("north", "IS.A3"): (2, "protected")})
     result = study.import_ratings(path)  # rater from the 'about' sheet
     assert (result.rater, result.rows, result.rated, result.missing) == ("lee", 8, 5, 3)
-    frame = study.ratings(rater="lee")
+    frame = study.ratings(raters="lee")
     got = {(r.case_id, r.construct): r.rating for r in frame.itertuples()}
     assert got[("west", "IS.J2")] == "X" and got[("south", "IS.J2")] == "-1" and got[("north", "IS.A3")] == "+2"
     assert got[("east", "IS.A3")] is None
@@ -152,7 +152,7 @@ def test_csv_import_duplicates_and_reimport_replaces(study, tmp_path: Path) -> N
     path.write_text("case_id,construct,rating,rationale\nnorth,IS.J2,+1,changed\n", encoding="utf-8")
     result = study.import_ratings(path, "lee")
     assert (result.replaced, result.removed) == (1, 1)  # west came from this file before and is gone now
-    frame = study.ratings(rater="lee")
+    frame = study.ratings(raters="lee")
     assert frame[["case_id", "rating", "rationale"]].values.tolist() == [["north", "+1", "changed"]]
 
 
@@ -226,16 +226,16 @@ def test_disagreements_and_consensus(study, tmp_path: Path) -> None:  # type: ig
     assert matrix.attrs["rater"] == "consensus"
     assert matrix.loc["IS.J2"].tolist() == ["0", "+2", "-2", "+1"]
     assert matrix.loc["IS.A3"].tolist() == ["+2", "X", "-2", "+1"]
-    agreed = study.ratings(rater="consensus", case_id="north", construct="IS.J2").iloc[0]
+    agreed = study.ratings(raters="consensus", cases="north", constructs="IS.J2").iloc[0]
     assert agreed["rationale"] == "agreed. kim: kim: IS.J2 at north | lee: lee: IS.J2 at north"
-    assert study.ratings(rater="lee")["rating"].tolist().count("+1") == 1  # the raters' own layers are untouched
+    assert study.ratings(raters="lee")["rating"].tolist().count("+1") == 1  # the raters' own layers are untouched
 
 
 def test_consensus_allow_unresolved_and_bad_decisions(study, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     _two_raters(study, tmp_path)
     result = study.build_consensus(["kim", "lee"], allow_unresolved=True)
     assert len(result.unresolved) == 3
-    row = study.ratings(rater="consensus", case_id="west", construct="IS.J2").iloc[0]
+    row = study.ratings(raters="consensus", cases="west", constructs="IS.J2").iloc[0]
     assert row["rating"] is None and row["rationale"] == "UNRESOLVED: kim +2, lee +1"
     bad = tmp_path / "bad.csv"
     bad.write_text("case_id,construct,rating\nwest,IS.J2,7\n", encoding="utf-8")
@@ -263,7 +263,7 @@ def test_a_blank_decision_row_is_no_decision(study, tmp_path: Path) -> None:  # 
     result = study.build_consensus(["kim", "lee"], decisions=path, allow_unresolved=True)
     assert (result.decided, len(result.unresolved)) == (2, 1)
     row = decided.loc[1]
-    missing = study.ratings(rater="consensus", case_id=row["case_id"], construct=row["construct"]).iloc[0]
+    missing = study.ratings(raters="consensus", cases=row["case_id"], constructs=row["construct"]).iloc[0]
     assert missing["rating"] is None and missing["rationale"] == "too little evidence to rate"
 
 
@@ -272,7 +272,7 @@ def test_consensus_rationale_is_given_once_when_the_raters_wrote_the_same(study,
     study.import_ratings(write_ratings_csv(tmp_path / "a.csv", table), "ann")
     study.import_ratings(write_ratings_csv(tmp_path / "b.csv", table), "bo")
     study.build_consensus(["ann", "bo"])
-    assert study.ratings(rater="consensus")["rationale"].tolist() == ["agreed: IS.J2 at north"]
+    assert study.ratings(raters="consensus")["rationale"].tolist() == ["agreed: IS.J2 at north"]
 
 
 @pytest.mark.parametrize("seed", range(6))

@@ -76,7 +76,7 @@ def test_two_raters_disagree_honestly_and_the_consensus_resolves_it(sample) -> N
     assert 0.5 < agreement["percent_agreement"] < 0.9  # they do disagree
     assert agreement["within_one_point"] == 1.0  # but never by more than a point
     assert consensus.unresolved == [] and consensus.decided > 0
-    frame = project.ratings(rater=["lee", "kim"])
+    frame = project.ratings(raters=["lee", "kim"])
     assert frame["rationale"].notna().all()
     matrix = project.construct_matrix()
     assert matrix.attrs["rater"] == "consensus"
@@ -114,7 +114,7 @@ def test_sample_joint_displays_take_fit_from_the_analyst_only(sample) -> None:  
 
 def test_sample_side_by_side_quotes_say_who_chose_them(sample) -> None:  # type: ignore[no-untyped-def]
     project = sample[0]
-    consensus = project.ratings(rater="consensus").set_index(["case_id", "construct"])
+    consensus = project.ratings(raters="consensus").set_index(["case_id", "construct"])
     # lee pinned four quotes in her worksheet; the consensus carries them
     assert consensus["quote"].notna().sum() == 4
     display = project.joint_display("side-by-side", "fidelity", fit=RATINGS / "fit.csv", constructs=["IS.J2"])

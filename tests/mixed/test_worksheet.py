@@ -66,6 +66,6 @@ def test_x_is_named_on_import_and_a_pinned_quote_round_trips(study, tmp_path: Pa
             row[header.index("quote")].value = "  a private   family room "
     book.save(path)
     assert study.import_ratings(path).warnings == []
-    kim = study.ratings(rater="kim").set_index(["case_id", "construct"])
+    kim = study.ratings(raters="kim").set_index(["case_id", "construct"])
     assert kim.at[("north", "IS.J2"), "quote"] == "a private family room"
     assert kim["quote"].notna().sum() == 1

@@ -75,16 +75,47 @@ def test_an_unknown_rater_is_refused_with_close_names(tmp_path) -> None:
     study.import_ratings(write_ratings_csv(tmp_path / "lee.csv", table, "lee: "), "lee")
     study.import_ratings(write_ratings_csv(tmp_path / "kim.csv", table, "kim: "), "kim")
     hint = r"\(did you mean kim\? the raters are kim, lee; see `mio-qual ratings list`\)"
-    for call in (lambda: study.ratings(rater="kin"), lambda: study.ratings(rater="lee,kin"),
+    for call in (lambda: study.ratings(raters="kin"), lambda: study.ratings(raters="lee,kin"),
                  lambda: study.rating_agreement(["lee", "kin"]), lambda: study.construct_matrix(rater="kin"),
                  lambda: study.rating_disagreements(["kin", "lee"]), lambda: study.build_consensus(["lee", "kin"])):
         with pytest.raises(InputError, match=r"no rater 'kin' in this project " + hint):
             call()
-    assert set(study.ratings(rater="lee")["rater"]) == {"lee"}
-    assert set(study.ratings(rater="lee", by="agency")["rater"]) == set()  # known rater, no agency ratings: empty
-    result = CliRunner().invoke(_group, ["--project", str(study.folder), "ratings", "list", "--rater", "kin"])
+    assert set(study.ratings(raters="lee")["rater"]) == {"lee"}
+    assert set(study.ratings(raters="lee", by="agency")["rater"]) == set()  # known rater, no agency ratings: empty
+    result = CliRunner().invoke(_group, ["--project", str(study.folder), "ratings", "list", "--raters", "kin"])
     lines = [line for line in result.output.splitlines() if line.strip()]
     assert result.exit_code == 2 and len(lines) == 1 and "no rater 'kin' in this project" in lines[0], result.output
+    study.close()
+
+
+def test_ratings_filters_are_plural_as_on_the_command_line_and_the_old_names_warn(tmp_path) -> None:
+    """ratings(raters=, constructs=, cases=) is `ratings list --raters --constructs --cases` (session 7 left
+    `--rater` beside rater=); rater=, construct=, case_id= and --rater, --construct work until 0.2.0 with a warning."""
+    from click.testing import CliRunner
+    from helpers.mixed import make_study, write_ratings_csv
+
+    from mio_qual.cli.main import _group
+
+    study = make_study(tmp_path)
+    table = {"IS.J2": {"north": "+2", "west": "+1", "east": "0", "south": "-1"},
+             "IS.B": {"north": "+1", "west": "0", "east": "0", "south": "-1"}}
+    study.import_ratings(write_ratings_csv(tmp_path / "lee.csv", table, "lee: "), "lee")
+    study.import_ratings(write_ratings_csv(tmp_path / "kim.csv", table, "kim: "), "kim")
+    new = study.ratings(raters="lee", constructs="IS.J2", cases=["north", "east"])
+    assert (new["rater"].tolist(), new["construct"].tolist(), sorted(new["case_id"])) == (
+        ["lee", "lee"], ["IS.J2", "IS.J2"], ["east", "north"])
+    with pytest.warns(DeprecationWarning) as caught:
+        old = study.ratings(rater="lee", construct="IS.J2", case_id=["north", "east"])
+    assert [str(w.message).split(" instead")[0] for w in caught] == [
+        "ratings(rater=...) is deprecated; write raters=...", "ratings(construct=...) is deprecated; write constructs=...",
+        "ratings(case_id=...) is deprecated; write cases=..."]
+    assert old.equals(new)
+    base = ["--project", str(study.folder), "ratings", "list", "--format", "csv"]
+    shown = CliRunner().invoke(_group, base + ["--raters", "lee", "--constructs", "IS.J2", "--cases", "north", "east"])
+    before = CliRunner().invoke(_group, base + ["--rater", "lee", "--construct", "IS.J2", "--cases", "north", "east"])
+    assert shown.exit_code == before.exit_code == 0, before.output
+    assert shown.stdout == before.stdout and shown.stdout.count("\nlee,") == 2
+    assert "--rater is an old name of --raters" in before.stderr and "old name" not in shown.stderr
     study.close()
 
 
@@ -97,7 +128,7 @@ def test_a_worksheet_with_no_construct_coded_directly_is_refused_naming_what_the
         project.write_rating_worksheets(out, ["lee", "kim"], by="transcript")
     assert "no CFIR construct is coded directly" in str(info.value)
     assert "the study codes coded refine IS.K, OS.F" in info.value.hint
-    assert "--construct IS.K --construct OS.F --links" in info.value.hint
+    assert "--constructs IS.K OS.F --links" in info.value.hint
     assert not out.exists()
     with pytest.raises(InputError, match="none of the constructs or cases named"):
         project.write_rating_worksheets(out, ["lee"], by="transcript", cases=["T99"])

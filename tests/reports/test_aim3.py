@@ -51,7 +51,7 @@ def test_methods_text_tells_what_the_project_holds(aim3) -> None:  # type: ignor
     assert "reconciled into a consensus layer" not in text
     assert "Whether the raters knew the clinics' outcomes was not recorded." in text
     # the rater disagreements counted from the raters' own ratings
-    own = project.ratings(rater=["lee", "kim"], by="clinic").pivot_table(index=["case_id", "construct"], columns="rater",
+    own = project.ratings(raters=["lee", "kim"], by="clinic").pivot_table(index=["case_id", "construct"], columns="rater",
                                                             values="rating", aggfunc="first", dropna=False)
     differ = int((own["lee"].fillna("missing") != own["kim"].fillna("missing")).sum())
     assert f"The raters differed on {differ} clinic cells; each was decided in reconciliation." in text
@@ -70,7 +70,7 @@ def test_methods_text_tells_what_the_project_holds(aim3) -> None:  # type: ignor
 def test_agency_level_ratings_and_their_honest_display(aim3) -> None:  # type: ignore[no-untyped-def]
     project, _ = aim3
     # agency/lee.xlsx has the clinic sheet's file name: importing it replaced none of lee's 120 clinic ratings
-    assert len(project.ratings(rater="lee", by="clinic")) == 120 and len(project.ratings(rater="lee", by="agency")) == 10
+    assert len(project.ratings(raters="lee", by="clinic")) == 120 and len(project.ratings(raters="lee", by="agency")) == 10
     matrix = project.construct_matrix(by="agency")
     assert list(matrix.columns) == ["harbor", "riverbend"] and len(matrix) == 5
     assert matrix.loc["IS.H"].tolist() == ["-2", "+1"]

@@ -187,8 +187,8 @@ def test_a_new_user_walks_the_readme_on_their_own_files(tmp_path: Path) -> None:
     assert f"{len(rows) - 1} decisions, 1 row undecided" in err
 
     # construct ratings: two raters, one disagreement the team leaves blank at first
-    mio("ratings", "worksheet", "--rater", "rowan", "--rater", "sasha", "--construct", "IS.J2", "--construct",
-        "IS.K", "--links", "--out", tmp_path / "ratings")
+    mio("ratings", "worksheet", "--raters", "rowan", "sasha", "--constructs", "IS.J2", "IS.K",
+        "--links", "--out", tmp_path / "ratings")
     for rater, lakeview_space in (("rowan", "+2"), ("sasha", "+1")):
         values = {("lakeview", "IS.J2"): lakeview_space, ("hillcrest", "IS.J2"): "-2", ("millbrook", "IS.J2"): "+1",
                   ("lakeview", "IS.K"): "+2", ("hillcrest", "IS.K"): "-2", ("millbrook", "IS.K"): "-1"}
@@ -223,7 +223,7 @@ def test_a_new_user_walks_the_readme_on_their_own_files(tmp_path: Path) -> None:
         f"{clinic[:2].upper()}-R{n},{clinic},x,{','.join([str(v)] * 18)}\n"
         for clinic, values in answers.items() for n, v in enumerate(values)), encoding="utf-8")
     mio("aim3", "measure", ics, "--instrument", "ics")
-    out, _err = mio("aim3", "counselors", "--construct", "IS.J2", "--format", "csv")
+    out, _err = mio("aim3", "counselors", "--constructs", "IS.J2", "--format", "csv")
     assert [r["counselor_id"] for r in csv.DictReader(out.splitlines())] == ["LV-C1", "MB-C1"]
     out, _err = mio("joint", "--outcome", "fidelity", "--format", "csv")
     assert "IS.J2" in out

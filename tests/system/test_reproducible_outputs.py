@@ -23,7 +23,7 @@ COMMANDS: dict[str, list[str]] = {
     "coding-sheet": ["coding", "export", "--coder", "jordan", "--out", "{out}/jordan.xlsx"],
     "word": ["coding", "export-docx", "INT01", "FG02", "--with-suggestions", "--out", "{out}/word"],
     "reconcile": ["coding", "reconcile", "--coders", "jordan", "casey", "--out", "{out}/reconcile", "--force"],
-    "worksheets": ["ratings", "worksheet", "--rater", "kim", "--out", "{out}/ratings"],
+    "worksheets": ["ratings", "worksheet", "--raters", "kim", "--out", "{out}/ratings"],
     "rapid": ["rapid", "templates", "INT01", "INT02", "--out", "{out}/rapid"],
     "joint": ["joint", "--display", "side-by-side", "--out", "{out}/joint.xlsx"],
     "joint-docx": ["joint", "--display", "case-ordered", "--out", "{out}/joint.docx"],

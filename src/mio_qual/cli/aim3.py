@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from .common import emit, format_option, get_project, out_option, say, split_values, warn
+from .common import deprecated_alias, emit, format_option, get_project, out_option, say, split_values, values_option, warn
 
 INSTRUMENT_NAMES = ("ics", "ils", "ebpas", "orc")
 
@@ -30,7 +30,8 @@ def links_cmd(path: Path) -> None:
 
 @aim3.command("counselors")
 @click.option("--outcome", default="fidelity", show_default=True, help="Order counselors by this measure.")
-@click.option("--construct", "constructs", multiple=True, help="Count the counselor's excerpts coded with it.")
+@values_option("--constructs", "constructs", spaces=False, help="Count the counselor's excerpts coded with each.")
+@deprecated_alias("--construct", "--constructs", "constructs", several=True, spaces=False)
 @format_option("table", "csv", "json", "xlsx")
 @out_option()
 def counselors_cmd(outcome: str, constructs: tuple[str, ...], fmt: str, out: Path | None) -> None:

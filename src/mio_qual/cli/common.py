@@ -418,7 +418,8 @@ def checked(name: str) -> click.ParamType:
     return CheckedRange(rule.low, rule.high, min_open=rule.low_open, max_open=rule.high_open)
 
 
-def deprecated_alias(old: str, new: str, dest: str, *, several: bool = False, flag_value: Any = None) -> Callable:
+def deprecated_alias(old: str, new: str, dest: str, *, several: bool = False, flag_value: Any = None,
+                     spaces: bool = True) -> Callable:
     """Accept an option's old name, hidden from ``--help``, with a warning on stderr.
 
     The value given to ``old`` is passed to the command as ``dest`` (the parameter of the
@@ -437,6 +438,9 @@ def deprecated_alias(old: str, new: str, dest: str, *, several: bool = False, fl
     flag_value : optional
         ``old`` is a flag that sets ``dest`` to this value (``--no-transcripts`` ->
         ``by_transcript=False``), whatever ``new`` says.
+    spaces : bool
+        With ``several``: split values at spaces too (False for names that hold spaces, as
+        :func:`values_option`).
     """
     hidden_name = "_alias_" + old.lstrip("-").replace("-", "_")
 
@@ -447,7 +451,7 @@ def deprecated_alias(old: str, new: str, dest: str, *, several: bool = False, fl
             if value:
                 warn(f"{old} is an old name of {new}; use {new}")
                 if several:
-                    kwargs[dest] = tuple(dict.fromkeys((*(kwargs.get(dest) or ()), *split_values(value))))
+                    kwargs[dest] = tuple(dict.fromkeys((*(kwargs.get(dest) or ()), *split_values(value, spaces=spaces))))
                 elif flag_value is not None:
                     kwargs[dest] = flag_value
                 elif kwargs.get(dest) in (None, ()):

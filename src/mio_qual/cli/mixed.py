@@ -36,12 +36,15 @@ def ratings() -> None:
 
 @ratings.command("worksheet")
 @click.option("--by", type=click.Choice(CASE_KINDS), default="clinic", show_default=True, help="Case kind.")
-@values_option("--rater", "raters", spaces=False, help="Write a worksheet for this rater (repeat for several).")
+@values_option("--raters", "raters", spaces=False, help="Write a worksheet for each of these raters: --raters A B.")
+@deprecated_alias("--rater", "--raters", "raters", several=True, spaces=False)
 @out_option("Folder for the worksheets.", folder=True, default=Path("ratings"))
 @values_option("--coders", "coders", help="Coding layers to quote: --coders A B (default: consensus, else all human).")
 @deprecated_alias("--coder", "--coders", "coders", several=True)
-@values_option("--construct", "constructs", spaces=False, help="Constructs to rate (default: those coded).")
-@values_option("--case", "cases", spaces=False, help="Cases to include (default: all of the kind).")
+@values_option("--constructs", "constructs", spaces=False, help="Constructs to rate (default: those coded).")
+@deprecated_alias("--construct", "--constructs", "constructs", several=True, spaces=False)
+@values_option("--cases", "cases", spaces=False, help="Cases to include (default: all of the kind).")
+@deprecated_alias("--case", "--cases", "cases", several=True, spaces=False)
 @click.option("--no-docx", is_flag=True, help="Write only the .xlsx files.")
 @click.option("--links", is_flag=True,
               help="Also show excerpts of study codes linked to a construct (reviewed links, each with its reason), "
@@ -85,15 +88,19 @@ def import_cmd(files: tuple[Path, ...], rater: str | None, by: str | None) -> No
 
 
 @ratings.command("list")
-@values_option("--rater", "raters_", spaces=False, help="Only these raters.")
+@values_option("--raters", "raters", spaces=False, help="Only these raters.")
+@deprecated_alias("--rater", "--raters", "raters", several=True, spaces=False)
 @click.option("--by", type=click.Choice(CASE_KINDS), default=None, help="Only this case kind.")
-@values_option("--construct", "constructs", spaces=False, help="Only these constructs.")
+@values_option("--constructs", "constructs", spaces=False, help="Only these constructs.")
+@deprecated_alias("--construct", "--constructs", "constructs", several=True, spaces=False)
+@values_option("--cases", "cases", spaces=False, help="Only these cases (clinics, agencies ...).")
 @format_option()
 @out_option()
-def list_cmd(raters_: tuple[str, ...], by: str | None, constructs: tuple[str, ...], fmt: str, out: Path | None) -> None:
-    """List ratings, one row per rater, case and construct."""
+def list_cmd(raters: tuple[str, ...], by: str | None, constructs: tuple[str, ...], cases: tuple[str, ...], fmt: str,
+             out: Path | None) -> None:
+    """List ratings, one row per rater, case and construct (Project.ratings: raters=, by=, constructs=, cases=)."""
     project = get_project()
-    frame = project.ratings(rater=_names(raters_), by=by, construct=_names(constructs))
+    frame = project.ratings(raters=_names(raters), by=by, constructs=_names(constructs), cases=_names(cases))
     if fmt == "table":
         frame = frame.drop(columns=["score", "source_file", "created"])
     emit(frame, fmt, title="Construct ratings", out=out)
@@ -263,7 +270,8 @@ def quant_measures(fmt: str) -> None:
 @out_option("Output file (its suffix sets the format; png: the heatmap of the case-ordered matrix).")
 @click.option("--by", type=click.Choice(["clinic", "agency"]), default="clinic", show_default=True)
 @click.option("--rater", help="Ratings to show (default: consensus, else the only rater).")
-@values_option("--construct", "constructs", spaces=False, help="Constructs (rows) to show.")
+@values_option("--constructs", "constructs", spaces=False, help="Constructs (rows) to show.")
+@deprecated_alias("--construct", "--constructs", "constructs", several=True, spaces=False)
 @click.option("--split", type=checked("split"), default="halves", show_default=True,
               help="How cases are split into high and low outcome groups.")
 @click.option("--threshold", type=float, help="For --split threshold: high when the outcome is at least this.")

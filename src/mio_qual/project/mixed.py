@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
+from ..deprecation import renamed
 from ._base import ProjectBase
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -312,9 +313,9 @@ class MixedMixin(ProjectBase):
         coded = set(self.codings()["code"])  # type: ignore[attr-defined]
         refined = sorted({r for code in book if code.id in coded for r in (code.refines or ())})
         hint = ("the study codes coded refine " + ", ".join(refined) + ": name the constructs to rate (" +
-                " ".join(f"--construct {r}" for r in refined[:3]) + (" ..." if len(refined) > 3 else "") +
+                "--constructs " + " ".join(refined[:3]) + (" ..." if len(refined) > 3 else "") +
                 " --links; from Python constructs=[...], links=True)") if refined else \
-            "code the transcripts with CFIR constructs first, or name the constructs with --construct"
+            "code the transcripts with CFIR constructs first, or name the constructs with --constructs"
         return InputError(f"the worksheet would have no rows: no CFIR construct is coded directly in {sheet.layers} "
                           "(nothing was written)", hint=hint)
 
@@ -383,16 +384,19 @@ class MixedMixin(ProjectBase):
                 "removed": result.removed, "cases": result.cases})
         return result
 
-    def ratings(self, rater: str | Sequence[str] | None = None, by: str | None = None,
-                construct: str | Sequence[str] | None = None, case_id: str | Sequence[str] | None = None,
+    @renamed(rater="raters", construct="constructs", case_id="cases")
+    def ratings(self, raters: str | Sequence[str] | None = None, by: str | None = None,
+                constructs: str | Sequence[str] | None = None, cases: str | Sequence[str] | None = None,
                 codebook: Any = None) -> "pd.DataFrame":
         """Construct ratings, one row per rater, case and construct
         (columns as :func:`mio_qual.mixed.ratings.rating_frame` gives them).
 
         Parameters
         ----------
-        rater, construct, case_id : str or sequence of str, optional
-            Filters (``'a,b'`` names two).
+        raters, constructs, cases : str or sequence of str, optional
+            Filters (``'a,b'`` names two); ``mio-qual ratings list --raters --constructs --cases``
+            (were ``rater``, ``construct`` and ``case_id``, which work until 0.2.0 with a
+            DeprecationWarning).
         by : str, optional
             Keep one case kind.
         codebook : codebook or source, optional
@@ -407,9 +411,9 @@ class MixedMixin(ProjectBase):
         from ..mixed.ratings import rating_frame
         from ..store.ratings import read_ratings
 
-        self._check_raters(rater)
-        stored = read_ratings(self.store, rater=as_list(rater), case_kind=case_column(by) if by is not None else None,
-                              construct=as_list(construct), case_id=as_list(case_id))
+        self._check_raters(raters)
+        stored = read_ratings(self.store, rater=as_list(raters), case_kind=case_column(by) if by is not None else None,
+                              construct=as_list(constructs), case_id=as_list(cases))
         return rating_frame(stored, self.constructs(codebook))
 
     def raters(self, by: str | None = None) -> list[str]:
@@ -481,7 +485,7 @@ class MixedMixin(ProjectBase):
 
         case_column(by)
         rater = rater or default_rater(self.raters(by), by)
-        return construct_matrix(self.ratings(rater=rater, by=by, codebook=codebook), self.constructs(codebook), by,
+        return construct_matrix(self.ratings(raters=rater, by=by, codebook=codebook), self.constructs(codebook), by,
                                 rater=rater, case_ids=self.cases(by), constructs=constructs, cases=cases,
                                 numeric=numeric)
 
@@ -532,7 +536,7 @@ class MixedMixin(ProjectBase):
         from ..mixed.ratings import rating_agreement
 
         names = self._compared(raters, by)
-        return rating_agreement(self.ratings(rater=names, by=by), names, by, construct=construct)
+        return rating_agreement(self.ratings(raters=names, by=by), names, by, construct=construct)
 
     def rating_disagreements(self, raters: Sequence[str] | None = None, by: str = "clinic",
                              codebook: Any = None) -> "pd.DataFrame":
@@ -556,7 +560,7 @@ class MixedMixin(ProjectBase):
         from ..mixed.ratings import rating_disagreements
 
         names = self._compared(raters, by)
-        return rating_disagreements(self.ratings(rater=names, by=by, codebook=codebook), names,
+        return rating_disagreements(self.ratings(raters=names, by=by, codebook=codebook), names,
                                     self.constructs(codebook), by)
 
     def build_consensus(self, raters: Sequence[str] | None = None, *, by: str = "clinic",
@@ -596,7 +600,7 @@ class MixedMixin(ProjectBase):
         if decisions is not None and len(names) >= 2:
             rows, _ = read_rating_file(decisions, cases=self._all_cases(), by=by, info=self.constructs(codebook),
                                        what="reconciliation file")
-        result, layer = build_consensus(self.ratings(rater=names, by=by), names, by=by, decisions=rows,
+        result, layer = build_consensus(self.ratings(raters=names, by=by), names, by=by, decisions=rows,
                                         decisions_path=decisions, allow_unresolved=allow_unresolved)
         written = self._store_ratings(layer, CONSENSUS, Path(decisions) if decisions else None,
                                       action="build rating consensus", replace_case_kind=by)
