@@ -220,6 +220,10 @@ def test_a_clinic_missing_from_every_outcome_file_keeps_its_rows(tmp_path: Path)
     notes = project.implementation_outcomes_result().tables[0].notes
     assert notes[0] == ("reach not computable for south: no row for this clinic in counts.csv; the harbor agency: "
                         "south has no row in counts.csv, so the agency's clinics cannot all be pooled.")
+    # the predictor matrix's "n = 3 clinics" names the clinics it leaves out of a pair, and why
+    assert project.predictor_matrix().notes[0].endswith(
+        "Left out of the pairs that need the value: east (fidelity: competence); south (reach, adoption, feasibility "
+        "(FIM), fidelity: adherence, fidelity: competence).")
 
 
 def test_a_clinic_absent_from_a_later_wave_is_not_computable_in_that_wave(project, tmp_path: Path) -> None:

@@ -205,6 +205,33 @@ def predictor_matrix(cases: "pd.DataFrame") -> "pd.DataFrame":
                                        "concordant_pairs", "discordant_pairs", "pairs", "reading"])
 
 
+def left_out(cases: "pd.DataFrame") -> str:
+    """The sentence naming each clinic left out of some pairs of :func:`predictor_matrix` (a predictor or outcome
+    without a value: not computable, or not in the project), so that "n = 3 clinics" never hides which one is
+    missing; ``""`` when every clinic has every value.
+
+    Parameters
+    ----------
+    cases : DataFrame
+        One row per clinic (``clinic`` and the columns of :data:`PREDICTORS` and :data:`OUTCOMES`).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> left_out(pd.DataFrame({"clinic": ["a", "b"], "reach": [0.5, None], "fim": [None, None]}))
+    'Left out of the pairs that need the value: b (reach).'
+    """
+    labels = {**PREDICTORS, **OUTCOMES}
+    columns = [c for c in labels if c in cases.columns and cases[c].notna().any()]
+    missing = []
+    for row in cases.to_dict("records"):
+        lacking = [labels[c].split(" (")[0] if c in PREDICTORS else labels[c] for c in columns
+                   if row.get(c) is None or (isinstance(row.get(c), float) and math.isnan(row[c]))]
+        if lacking:
+            missing.append(f"{row.get('clinic')} ({', '.join(lacking)})")
+    return f"Left out of the pairs that need the value: {'; '.join(missing)}." if missing else ""
+
+
 def timeline_frame(clinic: str, agency: str, *, completion: "pd.DataFrame | None" = None,
                    strategies: "pd.DataFrame | None" = None, adaptations: "pd.DataFrame | None" = None,
                    events: "pd.DataFrame | None" = None, facilitation: "pd.DataFrame | None" = None) -> "pd.DataFrame":
@@ -252,4 +279,4 @@ def timeline_frame(clinic: str, agency: str, *, completion: "pd.DataFrame | None
     return frame.sort_values(["lane", "start"], kind="stable").reset_index(drop=True)
 
 
-__all__ = ["reaim_table", "predictor_matrix", "kendall_pairs", "timeline_frame", "REAIM_COLUMNS", "PREDICTORS", "OUTCOMES"]
+__all__ = ["reaim_table", "predictor_matrix", "kendall_pairs", "left_out", "timeline_frame", "REAIM_COLUMNS", "PREDICTORS", "OUTCOMES"]

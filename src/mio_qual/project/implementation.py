@@ -533,7 +533,7 @@ class ImplementationMixin(ProjectBase):
         Result
             The clinics' values and the predictor x outcome table.
         """
-        from ..implementation.reaim import predictor_matrix
+        from ..implementation.reaim import left_out, predictor_matrix
         from ..result import Result, Table
 
         cases = self.predictor_cases(benchmark)
@@ -547,6 +547,9 @@ class ImplementationMixin(ProjectBase):
             note += (" The pre-implementation facilitation dose precedes the outcomes; the dose over all phases also "
                      "counts contacts of the implementation phase, made while the outcomes were measured (perhaps "
                      "because they were low), so it describes dose, not a predictor in time order.")
+        missing = left_out(cases)  # "n = 3 clinics" names the clinic it lacks
+        if missing:
+            note += " " + missing
         return Result("predictor-matrix", tables=[
             Table(cases, "Predictors and outcomes by clinic", notes=[note], sheet="cases",
                   sources=["saldana2014", "glasgow2019", "weiner2017"]),
