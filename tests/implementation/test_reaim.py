@@ -34,3 +34,18 @@ def test_reaim_names_what_the_data_cannot_fill() -> None:
                                "eric": ["Facilitation"] * 3})
     table = reaim_table({"north": "river"}, strategies=strategies).set_index("indicator")
     assert table.at["strategies logged", "value"] == 2.0  # the clinic's and its agency's, not the other agency's
+
+
+def test_adaptations_of_unknown_fidelity_are_not_counted_as_inconsistent() -> None:
+    """eastgate's four adaptations: three consistent, one of unknown fidelity. The share was 3 / 4 = 0.75, reading as
+    one adaptation against fidelity; it is 3 / 3 of those judged, and the unknown one is counted apart."""
+    adaptations = pd.DataFrame({"agency": "river", "clinic": ["east"] * 4 + ["north"],
+                                "fidelity": ["consistent", "consistent", "unknown", "consistent", "unknown"]})
+    table = reaim_table({"east": "river", "north": "river"}, adaptations=adaptations).set_index(["clinic", "indicator"])
+    east = table.loc[("east", "adaptations consistent with fidelity")]
+    assert (east["value"], east["n"], east["base"]) == (1.0, 3, "adaptations whose fidelity was judged")
+    assert east["note"] == "1 of 4 adaptations with fidelity unknown, not counted"
+    assert (table.at[("east", "adaptations with fidelity unknown"), "value"],
+            table.at[("east", "adaptations with fidelity unknown"), "n"]) == (1.0, 4)
+    north = table.loc[("north", "adaptations consistent with fidelity")]
+    assert math.isnan(north["value"]) and north["note"] == "not computable: the fidelity of its one adaptation is unknown"

@@ -9,8 +9,9 @@ what the project holds, per clinic, and a dimension the data cannot speak to say
   project (left as "not in the project");
 * Adoption: counselors delivering / eligible (trained or not);
 * Implementation: fidelity (adherence and competence, counselor -> clinic; share of sessions at
-  benchmark), SIC implementation-phase completion, strategies used, adaptations made (and how
-  many were fidelity-consistent), facilitation received;
+  benchmark), SIC implementation-phase completion, strategies used, adaptations made (and the share
+  consistent with fidelity among those whose fidelity was judged: an "unknown" is counted apart, in
+  the note), facilitation received;
 * Maintenance: SIC sustainability-phase completion; whether MIO lasts after the grant is not yet
   observable while the grant runs.
 
@@ -115,9 +116,19 @@ def reaim_table(clinics: dict[str, str], outcomes: "pd.DataFrame | None" = None,
             add("Implementation", f"{name} logged", float(len(mine)), len(mine),
                 "log rows (agency-wide ones included)" if name == "strategies" else "log rows")
             if name == "adaptations" and len(mine):
-                consistent = int((mine["fidelity"] == "consistent").sum())
-                add("Implementation", "adaptations consistent with fidelity", consistent / len(mine), len(mine),
-                    "adaptations")
+                # of the adaptations whose fidelity was judged: an unknown one is neither consistent nor not
+                judged = mine[mine["fidelity"].isin(["consistent", "inconsistent"])]
+                unknown = len(mine) - len(judged)
+                consistent = int((judged["fidelity"] == "consistent").sum())
+                note = (f"{unknown} of {len(mine)} adaptations with fidelity unknown, not counted" if unknown else "")
+                if len(judged):
+                    add("Implementation", "adaptations consistent with fidelity", consistent / len(judged), len(judged),
+                        "adaptations whose fidelity was judged", note)
+                else:
+                    add("Implementation", "adaptations consistent with fidelity",
+                        note="not computable: the fidelity of " + ("its one adaptation" if len(mine) == 1 else
+                                                                    f"all {len(mine)} adaptations") + " is unknown")
+                add("Implementation", "adaptations with fidelity unknown", float(unknown), len(mine), "adaptations")
         if dose is not None and len(dose):
             total = dose[(dose["clinic"] == clinic) & (dose["phase"] == "all")]
             add("Implementation", "facilitation minutes", float(total["minutes"].sum()) if len(total) else 0.0,
