@@ -109,3 +109,27 @@ def test_xlsx_log_with_a_formula_cell_is_refused_whole(project, tmp_path: Path) 
     assert caught.value.details == ["sheet 'contacts', row 3, column 'minutes': holds a formula (=A1*2); "
                                     "formulas are never evaluated on import"]
     assert project.implementation_log("facilitation").empty
+
+
+def test_a_clinic_the_facilitation_log_never_names_keeps_a_row_of_no_contact(tmp_path: Path) -> None:
+    """west and south, clinics of the project, had no row in the dose table (as if not in the study); the RE-AIM
+    table and the predictor matrix counted them as 0 minutes. Now the table shows them: 0 contacts, none logged."""
+    from helpers.mixed import write_study
+    from mio_qual import Project
+
+    project = Project.create(tmp_path / "study")
+    project.import_transcripts([write_study(tmp_path / "files")])
+    log = tmp_path / "facilitation.csv"
+    log.write_text("contact_id,agency,clinic,date,phase,minutes\nF1,river,north,2025-01-02,implementation,60\n"
+                   "F2,river,east,2025-01-03,implementation,30\nF3,harbor,,2025-01-04,implementation,90\n",
+                   encoding="utf-8")
+    project.import_implementation("facilitation", log)
+    dose = project.facilitation_dose().set_index(["clinic", "phase"])
+    assert sorted(dose.index) == [("east", "all"), ("east", "implementation"), ("north", "all"),
+                                  ("north", "implementation"), ("south", "all"), ("west", "all")]
+    west = dose.loc[("west", "all")]
+    assert (west["contacts"], west["minutes"], west["base"]) == (0, 0.0, "contacts with the clinic (none logged)")
+    agencies = project.facilitation_dose(by="agency").set_index(["agency", "phase"])
+    assert agencies.at[("harbor", "all"), "minutes"] == 90.0  # the agency meeting, at agency level only
+    reaim = project.reaim().query("indicator == 'facilitation minutes'").set_index("clinic")
+    assert (reaim.at["west", "value"], reaim.at["north", "value"]) == (0.0, 60.0)

@@ -50,7 +50,7 @@ def read_facilitation(path: str | Path, *, sheet: str | None = None, clinics: Se
                     agencies=agencies, agency_of=agency_of).records
 
 
-def facilitation_dose(log: "pd.DataFrame", by: str = "clinic") -> "pd.DataFrame":
+def facilitation_dose(log: "pd.DataFrame", by: str = "clinic", sites: Mapping[str, str] | None = None) -> "pd.DataFrame":
     """Facilitation contacts and minutes per clinic (or agency) and phase, with a total row per site.
 
     Parameters
@@ -58,6 +58,9 @@ def facilitation_dose(log: "pd.DataFrame", by: str = "clinic") -> "pd.DataFrame"
     log : DataFrame
         The facilitation log (date, agency, clinic, phase, minutes).
     by : {"clinic", "agency"}
+    sites : mapping of str to str, optional
+        The project's clinics and their agencies: a site the log never names keeps a total row with
+        0 contacts (it was left out of the table, as if it were not in the study).
 
     Returns
     -------
@@ -76,6 +79,8 @@ def facilitation_dose(log: "pd.DataFrame", by: str = "clinic") -> "pd.DataFrame"
     [['n', 'implementation', 2, 90.0], ['n', 'all', 2, 90.0]]
     >>> facilitation_dose(log, by="agency")["minutes"].tolist()
     [180.0, 180.0]
+    >>> facilitation_dose(log, sites={"n": "a", "s": "a"})[["clinic", "phase", "contacts"]].values.tolist()[-1]
+    ['s', 'all', 0]
     """
     import pandas as pd
 
@@ -99,6 +104,11 @@ def facilitation_dose(log: "pd.DataFrame", by: str = "clinic") -> "pd.DataFrame"
             dates = sorted(str(d)[:10] for d in part["date"])
             rows.append({**dict(zip(keys, key)), "phase": phase, "contacts": int(len(part)), "minutes": minutes,
                          "hours": minutes / 60, "first_contact": dates[0], "last_contact": dates[-1], "base": base})
+    named = {tuple(r[k] for k in keys) for r in rows}
+    wanted = sorted({(a, c) if by == "clinic" else (a,) for c, a in (sites or {}).items() if c and a})
+    rows += [{**dict(zip(keys, key)), "phase": "all", "contacts": 0, "minutes": 0.0, "hours": 0.0,
+              "first_contact": None, "last_contact": None, "base": base + " (none logged)"}
+             for key in wanted if key not in named]
     return pd.DataFrame(rows, columns=columns)
 
 

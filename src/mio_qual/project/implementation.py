@@ -265,7 +265,8 @@ class ImplementationMixin(ProjectBase):
 
     def facilitation_dose(self, by: str = "clinic") -> "pd.DataFrame":
         """Facilitation contacts and minutes per clinic (or agency) and phase
-        (see :func:`mio_qual.implementation.facilitation.facilitation_dose`).
+        (see :func:`mio_qual.implementation.facilitation.facilitation_dose`); a clinic of the project the
+        log never names has a total row of 0 contacts ("none logged").
 
         Parameters
         ----------
@@ -286,7 +287,7 @@ class ImplementationMixin(ProjectBase):
 
         if by not in ("clinic", "agency"):
             raise InputError(f"cannot count facilitation by {by!r}", hint="use clinic or agency")
-        return facilitation_dose(self._log("facilitation"), by=by)
+        return facilitation_dose(self._log("facilitation"), by=by, sites=self.sites())
 
     # ------------------------------------------------------------------ Stages of Implementation Completion
     def activity_list(self) -> "pd.DataFrame":
