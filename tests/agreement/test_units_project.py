@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -146,3 +147,26 @@ def test_the_old_parameter_names_work_for_one_release_with_a_warning(project, tm
         project.report("agreement", tmp_path / "b.docx", boot=0, charts=False)
     with pytest.raises(InputError, match="given both boot= and its old name n_boot="):
         project.agreement(["ann", "bob"], boot=10, n_boot=10)
+
+
+@pytest.mark.parametrize("unit", ["sentence", "turn", "paragraph"])
+def test_listed_units_take_their_speakers_from_their_own_rows(project, unit):
+    """The store's units come sorted, so a disagreement listing takes each unit's speaker, study id, role (and a
+    turn's body start) from the unit's row; the same units as plain text ids in another order are joined on their
+    ids: the listings are equal, with names and without."""
+    from mio_qual.agreement import project_api
+    from mio_qual.agreement.units import segment_disagreement_rows
+
+    inputs = project.agreement_inputs(["ann", "bob"], unit, include_interviewer=True)
+    shuffled = inputs.segments.sample(frac=1.0, random_state=3)
+    shuffled = shuffled.assign(transcript_id=shuffled["transcript_id"].astype(str))
+    plain = project_api.AgreementInputs(inputs.coders, unit, inputs.codings, shuffled, inputs.texts, inputs.coverage,
+                                        dict(inputs.set_aside), True, inputs.seen)
+    for redactor in (None, project.redactor()):
+        listed = project_api.disagreements(inputs, redactor=redactor)
+        joined = project_api.disagreements(plain, redactor=redactor)
+        assert len(listed) > 0 and "study_id" in listed.columns
+        pd.testing.assert_frame_equal(listed, joined)
+    for given, positional in ((inputs, True), (plain, False)):   # which way each listing found its units' rows
+        frame, rows = segment_disagreement_rows(project_api._reliability(given, None, "all", 0.0, 0.9), given.texts)
+        assert (project_api._listed_segments(given.segments, frame, rows) is not None) == positional

@@ -28,7 +28,8 @@ import pandas as pd
 from ..deprecation import renamed
 from ..errors import InputError
 from .report import agreement_table, unitized_table
-from .units import SEGMENT_UNITS, UNITS, disagreements as _disagreements, positions, reliability_data
+from .units import SEGMENT_UNITS, UNITS, disagreements as _disagreements, positions, reliability_data, \
+    segment_disagreement_rows
 
 PROJECT_UNITS = UNITS + ("continuum",)
 
@@ -368,6 +369,25 @@ def agreement(
     return _with_counts(table, dict(data.set_aside), inputs.seen, convention, boot_method)
 
 
+def _listed_segments(segments: pd.DataFrame, frame: pd.DataFrame, rows: np.ndarray | None) -> np.ndarray | None:
+    """Where the units of a disagreement listing stand in ``segments``, or None when that is not known.
+
+    ``rows`` are the listed units' positions among the analysed units; those are the rows of
+    ``segments`` in their order when the segments came sorted (the store's units do; see
+    :func:`mio_qual.agreement.units.reliability_data`), and each listed id must be the id found
+    there. Otherwise (None) the caller joins on the segment ids.
+    """
+    if rows is None:
+        return None
+    from .units import _in_order
+
+    ids = segments["transcript_id"]
+    if not _in_order(ids, segments["start"].to_numpy(), segments["end"].to_numpy()):
+        return None
+    listed = segments["segment_id"].to_numpy(dtype=object)[rows]
+    return rows if np.array_equal(listed, frame["segment_id"].to_numpy(dtype=object)) else None
+
+
 def _with_counts(table: pd.DataFrame, set_aside: dict[str, float], seen: str, convention: str = "gwet",
                  boot_method: str = "units") -> pd.DataFrame:
     """The table with the seen rule and what was set aside, as columns and in ``attrs`` (with the options
@@ -423,17 +443,26 @@ def disagreements(
     """
     data = _reliability(inputs, codes, scope, min_coverage, overlap)
     unit, segments, texts, redact = inputs.unit, inputs.segments, inputs.texts, redactor is not None
-    frame = _disagreements(data, inputs.codings, texts)
+    rows = None
+    if unit in SEGMENT_UNITS and data.hits is not None and data.codes:
+        frame, rows = segment_disagreement_rows(data, texts)
+    else:
+        frame = _disagreements(data, inputs.codings, texts)
     if unit in SEGMENT_UNITS and segments is not None and len(frame):
         extra = [c for c in ("speaker", "study_id", "speaker_role", "body_start") if c in segments.columns]
         if redact and "speaker" in extra:
             extra.remove("speaker")
-        if extra:
+        at = _listed_segments(segments, frame, rows) if extra else None
+        if at is not None:   # the units' own rows: what joining on the segment ids would find
+            picked = segments[extra].iloc[at].reset_index(drop=True)
+            for column in extra:
+                frame[column] = picked[column]
+        elif extra:
             frame = frame.merge(segments[["segment_id"] + extra], on="segment_id", how="left")
-            for column in extra:      # the store reads speakers as categories: plain values in the listing
-                if isinstance(frame[column].dtype, pd.CategoricalDtype):
-                    values = frame[column].astype(object)
-                    frame[column] = values.where(values.notna(), None)
+        for column in extra:      # the store reads speakers as categories: plain values in the listing
+            if isinstance(frame[column].dtype, pd.CategoricalDtype):
+                values = frame[column].astype(object)
+                frame[column] = values.where(values.notna(), None)
         if "body_start" in frame.columns:
             body = frame["body_start"].fillna(frame["start"]).astype(int)
             frame["text"] = [texts.get(t, "")[b:e] for t, b, e in  # lists: a Series is slow to walk

@@ -863,6 +863,12 @@ def _segment_disagreements(data: UnitData, texts: Mapping[str, str] | None) -> p
     or more) applied it; each coder's codes and the codes in dispute are listed in the order
     of ``data.codes``.
     """
+    return segment_disagreement_rows(data, texts)[0]
+
+
+def segment_disagreement_rows(data: UnitData, texts: Mapping[str, str] | None) -> tuple[pd.DataFrame, np.ndarray]:
+    """:func:`disagreements` of segment units (``data.hits`` set) and the position of each listed unit in
+    ``data.units``, so that a caller can add columns of the units without joining on their ids."""
     hits, coders = data.hits, list(data.coders)
     assert hits is not None
     n_units = hits.unit_transcript.size
@@ -895,7 +901,7 @@ def _segment_disagreements(data: UnitData, texts: Mapping[str, str] | None) -> p
     if "text" not in out.columns and texts is not None and "start" in out.columns:
         out["text"] = [texts.get(t, "")[s:e] for t, s, e in  # lists: a Series is slow to walk
                        zip(out["transcript_id"].tolist(), out["start"].tolist(), out["end"].tolist())]
-    return out
+    return out, rows
 
 
 def _character_disagreements(data: UnitData, cod: pd.DataFrame, texts: Mapping[str, str] | None) -> pd.DataFrame:
