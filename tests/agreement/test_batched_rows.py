@@ -69,3 +69,66 @@ def test_published_table_as_one_row_of_many():
     assert round(rows[1]["cohen_kappa"], 3) == 0.479          # prevalence_bias doctest: kappa 0.479
     assert round(rows[1]["pabak"], 2) == 0.92 and round(rows[1]["prevalence_index"], 2) == -0.92
     assert math.isnan(rows[0]["cohen_kappa"]) and rows[0]["n_units"] == 0.0
+
+
+_FLOATS = st.one_of(st.floats(-2, 2, allow_nan=False), st.just(math.nan), st.sampled_from([0.0, 1e-13, 1e-12, 1.0]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(rows=st.lists(st.tuples(_FLOATS, st.one_of(st.floats(0, 3), st.just(math.nan), st.sampled_from([0.0, 1e-13])),
+                               st.sampled_from([0.0, 0.5, 1.0, 2.0, 11.0, 57.0, 1e6, math.inf, math.nan])),
+                     min_size=1, max_size=20),
+       confidence=st.sampled_from([0.8, 0.9, 0.95, 0.99]), student=st.booleans())
+def test_wald_intervals_of_many_rows_are_those_of_each_row(rows, confidence, student):
+    """wald_rows gives, bit for bit, the standard error, interval and degenerate flag wald_interval gives row by row
+    (normal quantile, or Student's t on each row's df)."""
+    from mio_qual.agreement._common import DEGENERATE_NOTE, wald_interval, wald_rows
+
+    value, se, df = (np.array(column) for column in zip(*rows))
+    got = wald_rows(value, se, confidence, df=df if student else None)
+    for i, (v, s, d) in enumerate(rows):
+        se_i, low, high, _, note = wald_interval(v, s, confidence, df=d if student else None)
+        for a, b in ((got[0][i], se_i), (got[1][i], low), (got[2][i], high)):
+            assert (math.isnan(a) and math.isnan(b)) or a == b, (i, a, b)
+        assert bool(got[3][i]) == (note == DEGENERATE_NOTE)
+
+
+@settings(max_examples=200, deadline=None)
+@given(rows=st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 10**6), st.floats(0, 1)), min_size=1, max_size=20),
+       confidence=st.sampled_from([0.9, 0.95]))
+def test_wilson_intervals_of_many_rows_are_those_of_each_row(rows, confidence):
+    from mio_qual.agreement.diagnostics import wilson_interval, wilson_rows
+
+    n = np.array([float(max(a, b)) for a, b, _ in rows])
+    successes = np.array([float(min(a, b)) if share < 0.5 else min(a, b) + share for a, b, share in rows])
+    successes = np.minimum(successes, n)
+    low, high = wilson_rows(successes, n, confidence)
+    for i in range(len(rows)):
+        expected = wilson_interval(float(successes[i]), float(n[i]), confidence)
+        for a, b in ((low[i], expected[0]), (high[i], expected[1])):
+            assert (math.isnan(a) and math.isnan(b)) or a == b
+
+
+def test_student_t_is_evaluated_once_per_distinct_df(monkeypatch):
+    """A table's rows share few df values (one per row size): the t quantile is asked once per distinct df, in one
+    call per coefficient, and a single df asked again is remembered."""
+    from mio_qual.agreement import _common
+
+    calls: list[np.ndarray] = []
+    real = _common._stdtrit
+
+    def counted(df, p):
+        calls.append(np.atleast_1d(np.asarray(df, dtype=float)).copy())
+        return real(df, p)
+
+    monkeypatch.setattr(_common, "_stdtrit", counted)
+    rng = np.random.default_rng(5)
+    parts = [CodeRatings((rng.random((2, 6)) < 0.5).astype(float), np.ones(6), np.zeros(6, dtype=np.int64), [0, 1])
+             for _ in range(40)]                               # 40 rows, every one of 6 units: df 5 for all
+    stats = ["percent_agreement", "cohen_kappa", "krippendorff_alpha", "gwet_ac1", "pabak"]
+    _binary_rows(parts, stats, confidence=0.95, n_coders=2, convention="gwet")
+    assert 0 < len(calls) <= 2 and all(c.tolist() == [5.0] for c in calls)   # AC1 and alpha, once each
+    calls.clear()
+    _common._t.cache_clear()
+    assert _common.quantile(0.95, 11) == _common.quantile(0.95, 11.0) == _common.quantile(0.95, 11)
+    assert len(calls) == 1

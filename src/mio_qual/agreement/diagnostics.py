@@ -96,6 +96,35 @@ def wilson_interval(successes: float, n: float, confidence: float = 0.95) -> tup
     return (low, high)
 
 
+def wilson_rows(successes: np.ndarray, n: np.ndarray, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`wilson_interval` for many proportions at once (each element what the one-row call gives).
+
+    Raises
+    ------
+    InputError
+        As :func:`wilson_interval`, for the first row whose successes lie outside [0, n].
+    """
+    successes = np.asarray(successes, dtype=np.float64)
+    n = np.asarray(n, dtype=np.float64)
+    trials = n > 0
+    outside = trials & ((successes < 0) | (successes > n))
+    if outside.any():
+        i = int(np.flatnonzero(outside)[0])
+        raise InputError(f"successes ({float(successes[i])}) must lie between 0 and n ({float(n[i])})")
+    z = z_value(confidence)
+    low = np.full(n.shape, math.nan)
+    high = np.full(n.shape, math.nan)
+    k, m = successes[trials], n[trials]
+    p = k / m
+    z2n = z * z / m
+    centre = (p + z2n / 2.0) / (1.0 + z2n)
+    half = z / (1.0 + z2n) * np.sqrt(p * (1.0 - p) / m + z * z / (4.0 * m * m))
+    below, above = centre - half, centre + half
+    low[trials] = np.where(k == 0, 0.0, np.where(below > 0.0, below, 0.0))       # max(0.0, centre - half)
+    high[trials] = np.where(k == m, 1.0, np.where(above < 1.0, above, 1.0))      # min(1.0, centre + half)
+    return low, high
+
+
 @dataclass(frozen=True)
 class PrevalenceBias:
     """The pieces of Byrt, Bishop & Carlin (1993) for one 2 x 2 table.

@@ -192,13 +192,14 @@ def _binary_rows(parts: list[CodeRatings], stats: list[str], *, confidence: floa
     rows x patterns); each coefficient's formula is then applied to all rows together
     (:func:`~mio_qual.agreement._multirater.family_rows`, :func:`~mio_qual.agreement.kappa.cohen_rows`,
     :func:`~mio_qual.agreement.alpha.alpha_rows`), instead of converting and computing row by
-    row. Only the intervals and notes are read per row, by the same functions :func:`_row` uses.
+    row; so are the intervals (:func:`~mio_qual.agreement._common.wald_rows`, Student's t once per
+    distinct df; :func:`~mio_qual.agreement.diagnostics.wilson_rows`) and the prevalence and bias
+    indices, each element what the one-row functions :func:`_row` uses give.
     """
-    from ._common import family_agreement, wald_interval
-    from ._data import UnitCounts
-    from ._multirater import family_result, family_rows
+    from ._common import wald_rows
+    from ._multirater import family_rows
     from .alpha import ALPHA_NOTES, alpha_rows, alpha_se_rows, coincidence_rows
-    from .kappa import COHEN_NOTES, _wilson, cohen_rows, pabak_terms
+    from .kappa import COHEN_NOTES, cohen_rows
 
     power = 3 ** np.arange(n_coders, dtype=np.int64)          # digit per coder: 0 missing, 1 not coded, 2 coded
     keys, weights, owner = [], [], []
@@ -226,7 +227,7 @@ def _binary_rows(parts: list[CodeRatings], stats: list[str], *, confidence: floa
     total_w = freq @ np.where(pairable, r, 0)
     with np.errstate(invalid="ignore", divide="ignore"):
         prevalence = np.where(total_w > 0, ones_w / total_w, math.nan)
-    results: dict[str, list[tuple[float, float, float, float, str]]] = {}
+    results: dict[str, tuple[list[float], list[float], list[float], list[float], list[str]]] = {}
     use = r >= (1 if convention == "gwet" else 2)
     tables = None
     if n_coders == 2:
@@ -234,8 +235,7 @@ def _binary_rows(parts: list[CodeRatings], stats: list[str], *, confidence: floa
         cell = np.where(both, (digits[0] - 1) * 2 + (digits[1] - 1), 0)
         tables = (freq * both[None, :]) @ np.eye(4)[cell]
         tables = tables.reshape(n_rows, 2, 2)
-    for stat in stats:
-        out = []
+    for stat in stats:           # each coefficient's intervals and notes for every row at once
         if stat in _FAMILY_MODELS or stat == "scott_pi":
             if stat == "scott_pi":        # two coders' table: the units both rated, Fleiss' chance model
                 rows = family_rows(patterns[pairable], freq[:, pairable], "fleiss", w, 2)
@@ -243,57 +243,117 @@ def _binary_rows(parts: list[CodeRatings], stats: list[str], *, confidence: floa
             else:
                 rows = family_rows(patterns[use], freq[:, use], _FAMILY_MODELS[stat], w, 2)
                 row_once, row_convention = once, convention
-            for i in range(n_rows):
-                res = family_result(rows, i, float(row_once[i]), row_convention)
-                result = family_agreement(stat, res, n_coders, "identity", 2, confidence)
-                if stat == "percent_agreement" and result.defined:
-                    result = _wilson(result, res, UnitCounts(patterns, freq[i], values, n_coders))
-                out.append((result.value, result.ci_low, result.ci_high, result.se, result.note))
+            results[stat] = _family_columns(stat, rows, row_once, row_convention, n_coders, confidence)
         elif stat == "cohen_kappa":
             kappa, se, _, _, why = cohen_rows(tables, w)
-            for i in range(n_rows):
-                se_i, low, high, _, note = wald_interval(float(kappa[i]), float(se[i]), confidence,
-                                                         COHEN_NOTES.get(int(why[i]), ""))
-                out.append((float(kappa[i]), low, high, se_i, note))
+            se, low, high, degenerate = wald_rows(kappa, se, confidence)
+            notes = [COHEN_NOTES.get(k, "") for k in why.tolist()]
+            results[stat] = (kappa.tolist(), low.tolist(), high.tolist(), se.tolist(), _noted(notes, degenerate))
         elif stat == "pabak":
-            for t in tables:
-                value, se_i, low, high, _, note = pabak_terms(float(t.sum()), float(np.trace(t)), 2, confidence)
-                out.append((value, low, high, se_i, note))
+            results[stat] = _pabak_columns(tables, confidence)
         else:                                                                   # krippendorff_alpha, nominal
             o, _, _ = coincidence_rows(patterns, freq)
             alpha, _, _, why = alpha_rows(o, "nominal", values)
-            se = alpha_se_rows(patterns, freq, "nominal", values)
-            for i in range(n_rows):
-                value, note = float(alpha[i]), ALPHA_NOTES.get(int(why[i]), "")
-                if math.isnan(value):
-                    out.append((value, math.nan, math.nan, math.nan, note))
-                    continue
-                se_i, low, high, _, note = wald_interval(value, float(se[i]), confidence, note,
-                                                         df=float(n_units[i]) - 1.0)  # as krippendorff_alpha
-                out.append((value, low, high, se_i, note))
-        results[stat] = out
+            se = np.where(np.isnan(alpha), math.nan, alpha_se_rows(patterns, freq, "nominal", values))
+            se, low, high, degenerate = wald_rows(alpha, se, confidence, df=n_units - 1.0)  # as krippendorff_alpha
+            notes = [ALPHA_NOTES.get(k, "") for k in why.tolist()]
+            results[stat] = (alpha.tolist(), low.tolist(), high.tolist(), se.tolist(), _noted(notes, degenerate))
+    if tables is not None:
+        a, b, c, d = tables[:, 1, 1], tables[:, 1, 0], tables[:, 0, 1], tables[:, 0, 0]
+        total = tables[:, 0, 0] + tables[:, 0, 1] + tables[:, 1, 0] + tables[:, 1, 1]   # t.sum()'s order
+        with np.errstate(invalid="ignore", divide="ignore"):   # Byrt, Bishop & Carlin (1993), as prevalence_bias
+            p_index = np.where(total == 0, math.nan, (a - d) / total).tolist()
+            b_index = np.where(total == 0, math.nan, (b - c) / total).tolist()
+    columns = {"n_units": n_units.astype(np.float64).tolist(),
+               "n_set_aside": freq[:, ~pairable & (r > 0)].sum(axis=1).astype(np.float64).tolist(),
+               "prevalence": prevalence.astype(np.float64).tolist()}
     rows_out = []
     for i in range(n_rows):
-        row: dict[str, Any] = {"n_units": float(n_units[i]), "n_set_aside": float(freq[i, ~pairable & (r > 0)].sum()),
-                               "prevalence": float(prevalence[i])}
+        row: dict[str, Any] = {key: values_[i] for key, values_ in columns.items()}
         notes: list[str] = []
         for stat in stats:
-            value, low, high, se_i, note = results[stat][i]
+            value, low, high, se_i, note = (column[i] for column in results[stat])
             row[stat], row[f"{stat}_ci_low"], row[f"{stat}_ci_high"], row[f"{stat}_se"] = value, low, high, se_i
             if note and stat != "percent_agreement" and note not in notes:
                 notes.append(f"{stat}: {note}")
         if tables is not None:
-            try:
-                pb = prevalence_bias(table=tables[i], categories=[0.0, 1.0])
-                row["prevalence_index"], row["bias_index"] = pb.prevalence_index, pb.bias_index
-            except InputError:
-                row["prevalence_index"] = row["bias_index"] = math.nan
+            row["prevalence_index"], row["bias_index"] = p_index[i], b_index[i]
         row["note"] = "; ".join(notes)
         rows_out.append(row)
     return rows_out
 
 
-@renamed(n_boot="boot")
+def _noted(notes: list[str], degenerate: np.ndarray) -> list[str]:
+    """``notes`` with :data:`~mio_qual.agreement._common.DEGENERATE_NOTE` added where ``degenerate`` (as
+    :func:`~mio_qual.agreement._common.wald_interval` adds it)."""
+    from ._common import DEGENERATE_NOTE
+
+    return [("; ".join(x for x in (note, DEGENERATE_NOTE) if x) if bad else note)
+            for note, bad in zip(notes, degenerate.tolist())]
+
+
+def _family_columns(stat: str, rows: Any, once: np.ndarray, convention: str, n_coders: int,
+                    confidence: float) -> tuple[list[float], list[float], list[float], list[float], list[str]]:
+    """Value, interval, standard error and note of a multi-rater coefficient for every row of ``rows``: what
+    :func:`~mio_qual.agreement._multirater.family_result` and :func:`~mio_qual.agreement._common.family_agreement`
+    give row by row (percent agreement with Wilson's interval, as :func:`~mio_qual.agreement.kappa._wilson`)."""
+    from ._common import DEGENERATE_NOTE, wald_rows
+    from ._multirater import UNDEFINED
+    from .diagnostics import wilson_rows
+
+    why = rows.why
+    value = np.where(why > 0, math.nan, rows.value)
+    se = np.where(why > 0, math.nan, rows.se)
+    n_units = np.asarray(rows.n_units, dtype=np.float64)
+    n_variance = n_units + once if convention == "gwet" else n_units + 0.0
+    notes = []
+    for k, units, alone in zip(why.tolist(), n_units.tolist(), once.tolist()):
+        if k:
+            note = UNDEFINED[k]
+        elif convention == "pairable" and alone:
+            note = (f"{alone:g} unit(s) rated by one coder left out of every term (convention 'pairable'; "
+                    "Gwet's convention keeps them in chance agreement)")
+        else:
+            note = ""
+        notes.append(note if note else ("" if units > 1 else "one unit: no standard error"))
+    # Gwet's SE: t on n - 1 degrees of freedom (percent agreement's Wald interval is replaced by Wilson's wherever
+    # it is defined: its quantile is never read)
+    se, low, high, degenerate = wald_rows(value, se, confidence,
+                                          df=None if stat == "percent_agreement" else n_variance - 1.0)
+    notes = _noted(notes, degenerate)
+    if stat == "percent_agreement":
+        defined = ~np.isnan(value)
+        w_low, w_high = wilson_rows(np.where(defined, value * n_units, 0.0), np.where(defined, n_units, 0.0),
+                                    confidence)
+        low, high = np.where(defined, w_low, low), np.where(defined, w_high, high)
+        wilson_note = "Wilson interval treats units as trials (approximate for more than two coders)"
+        for i in np.flatnonzero(defined).tolist():
+            note = "; ".join(x for x in notes[i].split("; ") if x and x != DEGENERATE_NOTE)
+            notes[i] = "; ".join(x for x in (note, wilson_note) if x) if n_coders > 2 else note
+    return value.tolist(), low.tolist(), high.tolist(), se.tolist(), notes
+
+
+def _pabak_columns(tables: np.ndarray, confidence: float
+                   ) -> tuple[list[float], list[float], list[float], list[float], list[str]]:
+    """PABAK of two coders' 2 x 2 tables, every row at once: what :func:`~mio_qual.agreement.kappa.pabak_terms`
+    gives for each (two categories)."""
+    from .diagnostics import wilson_rows
+
+    n = tables[:, 0, 0] + tables[:, 0, 1] + tables[:, 1, 0] + tables[:, 1, 1]   # t.sum()'s order
+    agreed = tables[:, 0, 0] + tables[:, 1, 1]
+    rated = n > 0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        po = np.where(rated, agreed / np.where(rated, n, 1.0), math.nan)
+        scale = 2 / (2 - 1.0)
+        value = np.where(rated, scale * po - 1.0 / (2 - 1.0), math.nan)
+        se = np.where(rated & (n > 1), scale * np.sqrt(po * (1 - po) / (n - 1)), math.nan)
+    lo_p, hi_p = wilson_rows(np.where(rated, po * n, 0.0), np.where(rated, n, 0.0), confidence)
+    low = np.where(rated, scale * lo_p - 1.0 / (2 - 1.0), math.nan)
+    high = np.where(rated, scale * hi_p - 1.0 / (2 - 1.0), math.nan)
+    notes = ["" if ok else "undefined: no unit was rated by both coders" for ok in rated.tolist()]
+    return value.tolist(), low.tolist(), high.tolist(), se.tolist(), notes
+
+
 def agreement_table(
     data: UnitData,
     *,
