@@ -105,7 +105,9 @@ def test_only_the_lead_shows_participants_names(team) -> None:  # type: ignore[n
                   lambda p: p.export_layer(out / "jordan.csv", "jordan", show_names=True),
                   lambda p: p.export_word_files(out, ["T1"], show_names=True),
                   lambda p: p.disagreements(["jordan", "jordan"], redact=False),
-                  lambda p: p.reconcile(["jordan", "casey"], into="c", out=out, write=False, show_names=True)):
+                  lambda p: p.reconcile(["jordan", "casey"], into="c", out=out, write=False, show_names=True),
+                  lambda p: p.implementation_log("events", show_names=True), lambda p: p.strategies(show_names=True),
+                  lambda p: p.adaptations(show_names=True)):
         with pytest.raises(InputError, match=r"only the project lead \(.*\) can .* with participants' names"):
             asked(coders["jordan"])
     assert not out.exists()
