@@ -152,6 +152,14 @@ def test_demo_exercises_aim3(demo):
     judged = set(pd.read_csv(tables / "joint_side_by_side.csv")["construct"])
     assert {"IS.A3", "IND.H.M", "IP.F2"} <= weak & judged
     caveat = next(p for p in text.splitlines() if p.startswith("Coding reliability: "))
+    # each theme's "by role" counts its participants, summing to "of N participants" (it counted excerpts)
+    words = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
+    themes = [re.match(r"Quoted from .*? of (\S+) participants? .*; by role: (.*)\.$", p) for p in text.splitlines()]
+    themes = [t for t in themes if t]
+    assert len(themes) > 30 and not any(re.search(r"\w;\w", t.group(0)) for t in themes)  # not "MIO.RF;MIO.TRAIN"
+    for theme in themes:
+        roles = [words.get(part.split()[0]) or int(part.split()[0]) for part in theme.group(2).split(", ")]
+        assert sum(roles) == (words.get(theme.group(1)) or int(theme.group(1))), theme.group(0)
     assert all(code in caveat for code in weak & judged) and "OS.D" not in caveat
     # Aim 3 rests on the same evidence as the themes sections: the reviewed study-code links, counted from the project
     from mio_qual import Project

@@ -219,5 +219,9 @@ def test_speakers_without_a_role_are_counted_in_the_plural(tmp_path) -> None:
                                                   constructs=project.constructs()),
                            tmp_path / "themes.docx", max_quotes=2, charts=False)
     prose = "\n".join(p.text for p in docx.Document(str(result.path)).paragraphs)
-    assert "roles not recorded" in prose and "role not recordeds" not in prose
+    assert "role not recordeds" not in prose and "roles not recorded" not in prose
+    # by role counts participants, once each, as the sentence's "of N participants" does (audit, session 8: the
+    # demo read "of 20 participants ...; by role: 21 counselors, nine clinic directors", which counted excerpts)
+    assert "of three participants in three transcripts, two clinics; by role: one counselor, one supervisor, one " \
+           "participant whose role was not recorded." in prose
     project.close()

@@ -563,14 +563,20 @@ def write_themes(b: ReportBuilder, ctx: _Context, *, level: int = 1, max_quotes:
             rows = by_construct[construct]
             b.heading(info.label(construct), level + 1)
             n_clinics = rows.loc[rows["clinic"] != "Agency level", "clinic"].nunique()
-            via_codes = sorted(set(rows.loc[rows["via"].astype(bool), "code"]))
+            # an excerpt reached through two linked codes carries both ("MIO.RF;MIO.TRAIN"): name each code once
+            via_codes = sorted({c for v in rows.loc[rows["via"].astype(bool), "code"] for c in str(v).split(";")})
             sentence = (f"Quoted from {m.number(len(rows), 'excerpt')} of {m.number(rows['speaker_id'].nunique(), 'participant')}"
                         f" in {m.number(rows['transcript_id'].nunique(), 'transcript')}, {m.number(n_clinics, 'clinic')}")
             if via_codes:
                 sentence += f"; including excerpts coded {m.join_words(via_codes)}"
-            roles = Counter(rows["role_label"].tolist())
-            sentence += "; by role: " + ", ".join(m.number(n, str(role), "roles not recorded" if role == m.role_label(None)
-                                                           else None) for role, n in roles.most_common())
+            # participants by role (each counted once, as "of N participants" counts them; it counted excerpts,
+            # so "20 participants ... by role: 21 counselors"); a speaker without a study id once per transcript
+            people = rows["speaker_id"].where(rows["speaker_id"].notna(), rows["transcript_id"] + ":?")
+            roles = Counter(rows.assign(person=people).drop_duplicates("person")["role_label"].tolist())
+            unknown = m.role_label(None)
+            sentence += "; by role: " + ", ".join(
+                m.number(n, "participant whose role was not recorded", "participants whose role was not recorded")
+                if role == unknown else m.number(n, str(role)) for role, n in roles.most_common())
             b.paragraph(sentence + ".", keep_with_next=True)
             pinned = _analysts_words(b, words, construct, set(rows["code"].tolist()))
             for text, source in pinned[:max_quotes]:
