@@ -261,7 +261,7 @@ def test_every_command_speaks_the_words_of_the_python_method_it_calls():
         "joint": [joint_module.case_ordered, joint_module.side_by_side, joint_module.stats_by_theme],
         "ratings worksheet": [Project.rating_worksheet],
     }
-    rule_fields = {f.name for f in dataclasses.fields(joint_module.DistinguishRule)}  # joint builds the rule
+    rule_fields = {f.name for f in dataclasses.fields(joint_module.DistinguishRule)}  # joint_display takes its fields
     mismatched, checked = set(), 0
     for path, command in _all_commands():
         if isinstance(command, click.Group):

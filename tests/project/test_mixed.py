@@ -57,8 +57,8 @@ def test_options_spelled_as_on_the_command_line_are_one_clear_error(tmp_path) ->
         project.configurations("qca", "fidelity", conditions=["IS.J2"], expect=["IS.J2"])
     with pytest.raises(InputError, match=r"configurations\('cna'\) takes no option 'conn' \(write con;"):
         project.configurations("cna", "fidelity", conditions=["IS.J2"], conn=0.8)
-    with pytest.raises(InputError, match=r"takes no option 'split' \(write rule=DistinguishRule\(split=...\)"):
-        project.joint_display("case-ordered", split="halves")
+    with pytest.raises(InputError, match=r"given rule= and the rule's own split"):  # the rule's fields make one rule
+        project.joint_display("case-ordered", split="halves", rule=object())
     with pytest.raises(InputError, match=r"joint_display\('side-by-side'\) takes no option 'quote' \(write quotes;"):
         project.joint_display("side-by-side", quote=2)
 
@@ -135,3 +135,36 @@ def test_a_worksheet_with_no_construct_coded_directly_is_refused_naming_what_the
     written = project.write_rating_worksheets(out, ["lee"], by="transcript", constructs=["IS.K"], links=True)
     assert len(written.sheet.rows) == 2 and {p.name for p in written.files} == {"ratings_lee.xlsx", "ratings_lee.docx"}
     project.close()
+
+
+def test_joint_display_takes_the_rules_options_as_mio_qual_joint_does(tmp_path) -> None:
+    """joint_display(criterion=, min_rated=, split= ...) is `mio-qual joint --criterion --min-rated --split ...` (one
+    DistinguishRule, as report_joint and report_study take it); rule= and its fields at once are refused."""
+    import io
+
+    import pandas as pd
+    from click.testing import CliRunner
+    from helpers.mixed import make_study, write_fidelity, write_ratings_csv
+
+    from mio_qual.cli.main import _group
+    from mio_qual.mixed.joint import DistinguishRule
+
+    study = make_study(tmp_path)  # fidelity: north 4.5, west 4.0 high; east 3.0, south 2.0 low
+    study.import_quant(write_fidelity(tmp_path / "fidelity.csv"))
+    study.import_ratings(write_ratings_csv(tmp_path / "r.csv", {
+        "IS.B": {"north": "+1", "west": "+1", "east": "0", "south": "0"}}), "consensus_team")
+    python = study.joint_display("case-ordered", criterion="separation", split="extremes", min_rated=1)
+    by_rule = study.joint_display("case-ordered", rule=DistinguishRule(criterion="separation", split="extremes",
+                                                                        min_rated=1))
+    assert python.frame.equals(by_rule.frame)
+    # north (+1) against south (0): separated, the high one positive; one rated clinic a group is enough here
+    assert python.frame.set_index("construct").loc["IS.B", ["n_high", "n_low", "distinguishing"]].tolist() == [
+        1, 1, "distinguishing"]
+    shown = CliRunner().invoke(_group, ["--project", str(study.folder), "joint", "--criterion", "separation", "--split",
+                                        "extremes", "--min-rated", "1", "--format", "csv"])
+    assert shown.exit_code == 0, shown.output
+    cli = pd.read_csv(io.StringIO(shown.stdout), dtype=str, keep_default_na=False)
+    assert cli["distinguishing"].tolist() == python.frame["distinguishing"].tolist() == ["", "distinguishing"]
+    with pytest.raises(InputError, match="^invalid criterion 'mean' "):  # the rule's words, from either side
+        study.joint_display("case-ordered", criterion="mean")
+    study.close()

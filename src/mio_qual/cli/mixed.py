@@ -295,18 +295,17 @@ def joint(outcome: str, display: str, fmt: str, out: Path | None, by: str, rater
           strong: float, weak: float, min_rated: int, criterion: str, links: bool, sort: str, fit: Path | None, quotes: int) -> None:
     """Joint displays of construct ratings and an outcome: case-ordered matrix, side-by-side, statistics by theme."""
     from ..errors import InputError
-    from ..mixed.joint import DistinguishRule
 
     if fmt == "png" and display != "case-ordered":
         raise InputError("the heatmap (--format png) shows the case-ordered display",
                          hint="use --display case-ordered, or another --format")
-    rule = DistinguishRule(split=split, threshold=threshold, high=tuple(_names(high) or ()) or None,
-                           low=tuple(_names(low) or ()) or None, strong=strong, weak=weak, min_rated=min_rated,
-                           criterion=criterion)
+    # the distinguishing rule's options, as Project.joint_display and report_joint take them
+    rule = {"split": split, "threshold": threshold, "high": _names(high), "low": _names(low), "strong": strong,
+            "weak": weak, "min_rated": min_rated, "criterion": criterion}
     options: dict[str, Any] = {
-        "case-ordered": {"rule": rule, "constructs": _names(constructs), "sort": sort},
-        "side-by-side": {"rule": rule, "constructs": _names(constructs), "fit": fit, "quotes": quotes},
-        "stats-by-theme": {"constructs": _names(constructs), "rule": rule},
+        "case-ordered": {**rule, "constructs": _names(constructs), "sort": sort},
+        "side-by-side": {**rule, "constructs": _names(constructs), "fit": fit, "quotes": quotes},
+        "stats-by-theme": {**rule, "constructs": _names(constructs)},
     }[display]
     result = get_project().joint_display(display, outcome, by=by, rater=rater, links=links, **options)
     if fmt == "table" and out is None:

@@ -43,11 +43,9 @@ class WorksheetFiles:
     files: list[Path]
 
 
-_RULE = "rule=DistinguishRule({}=...) (mio_qual.mixed.joint.DistinguishRule)"
-JOINT_CLI_NAMES = {**{name: _RULE.format(name) for name in ("split", "threshold", "high", "low", "strong", "weak",
-                                                             "min_rated", "criterion")},
-                   "construct": "constructs=[...]"}
-"""`mio-qual joint` options that :meth:`MixedMixin.joint_display` spells differently."""
+JOINT_CLI_NAMES = {"construct": "constructs=[...]"}
+"""`mio-qual joint` options that :meth:`MixedMixin.joint_display` spells differently (its old ``--construct``;
+the rule's options, ``--criterion``, ``--split`` ..., are its parameters of the same name)."""
 
 CONFIGURATION_CLI_NAMES = {"rule": "rules=['IS.J2 >= 1', ...]", "default_rule": "default='>= 1'",
                            "expect": "expectations=[...]", "condition": "conditions=[...]"}
@@ -795,7 +793,9 @@ class MixedMixin(ProjectBase):
         codebook : optional
         **options
             Those of the display's function in :mod:`mio_qual.mixed.joint` (rater, rule,
-            constructs, sort, fit, quotes).
+            constructs, sort, fit, quotes), or instead of ``rule`` its fields, as ``mio-qual joint``
+            and :meth:`report_joint` take them (criterion, min_rated, split, threshold, high, low,
+            strong, weak: one :class:`~mio_qual.mixed.joint.DistinguishRule`).
 
         Returns
         -------
@@ -808,6 +808,7 @@ class MixedMixin(ProjectBase):
 
         key = display_key(display)
         target = {"case-ordered": case_ordered, "side-by-side": side_by_side, "stats-by-theme": stats_by_theme}[key]
+        options = _rule_from_fields(options)  # --criterion, --split ... as report_joint takes them
         check_options(target, options, f"joint_display({key!r})", JOINT_CLI_NAMES)
         data = self.joint_data(by, coder=coder, codebook=codebook, excerpts=key == "side-by-side", links=links)
         return joint_display(data, key, outcome, **options)
@@ -872,3 +873,29 @@ class MixedMixin(ProjectBase):
 
         result.notes.append(f"Outcome before calibration: {outcome_label(name, cases, by)}.")
         return result
+
+
+def _rule_from_fields(options: dict[str, Any]) -> dict[str, Any]:
+    """``options`` with the distinguishing rule's fields (``criterion=``, ``split=`` ...) made into ``rule=``.
+
+    Refuses both a ``rule`` and its fields (which would say two rules).
+    """
+    import dataclasses
+
+    from ..errors import InputError
+    from ..mixed.joint import DistinguishRule
+
+    fields = {f.name for f in dataclasses.fields(DistinguishRule)}
+    given = {name: options[name] for name in fields & set(options)}
+    if not given:
+        return options
+    if options.get("rule") is not None:
+        raise InputError("joint_display() was given rule= and the rule's own " + ", ".join(sorted(given)),
+                         hint="give one: rule=DistinguishRule(...) or its fields")
+    rest = {name: value for name, value in options.items() if name not in fields}
+    for name in ("high", "low"):
+        if isinstance(given.get(name), str):
+            given[name] = (given[name],)
+        elif given.get(name) is not None:
+            given[name] = tuple(given[name]) or None
+    return {**rest, "rule": DistinguishRule(**given)}
