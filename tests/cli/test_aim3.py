@@ -29,7 +29,7 @@ def test_aim3_commands_on_the_sample(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert sum(line.startswith("ics,total,") for line in lines) == 4
     assert "below rwg(j) 0.70 in eastgate" in captured.err
     assert "ics: item numbering assumed, not verified" in captured.err  # the ICS key's numbering is assumed
-    assert run(["aim3", "matrix", "--row", "ics:total", "--format", "csv"], folder) == 0
+    assert run(["aim3", "matrix", "--rows", "ics:total", "--format", "csv"], folder) == 0
     captured = capsys.readouterr()
     rows = captured.out.splitlines()
     assert rows[0] == "row,northside,westfield,eastgate,downtown" and rows[2].startswith("ics:total,")

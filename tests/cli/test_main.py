@@ -198,7 +198,6 @@ def test_a_coding_layer_has_one_name():
 #: Options spelled otherwise than the Python parameter they fill, each with that parameter: known departures from
 #: one vocabulary, kept because scripts and the README use them (a new option must match; a fixed one leaves here).
 DEPARTURES = {
-    ("codebook map", "from_codebook"): "source_codebook=",
     ("coding delete", "yes"): "confirm=",
     ("coding export-qdpx", "utf16"): "offsets='utf16'",
     ("coding import", "transcript"): "transcript_id=",
@@ -219,10 +218,6 @@ DEPARTURES = {
     ("ratings worksheet", "coders"): "coder=",
     ("ratings worksheet", "no_docx"): "docx=False",
     ("ratings worksheet", "link_file"): "links=PATH",
-    ("quant import", "measure"): "measures= (--measure is repeated)",
-    ("quant import", "range"): "ranges= (--range is repeated)",
-    ("quant summary", "measure"): "measures= (--measure is repeated)",
-    ("aim3 matrix", "row"): "rows= (--row is repeated)",
     ("project pull", "database"): "the SQLite file written, no Project parameter",
     ("team add-coder", "existing_role"): "create_role=False",
 }

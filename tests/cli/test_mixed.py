@@ -107,13 +107,13 @@ def test_bad_cells_exit_2_with_every_cell_listed(study, tmp_path: Path, capsys: 
 def test_quant_summary_phases_and_measures(study, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
     assert run(["quant", "import", str(write_fidelity(tmp_path / "fidelity.csv")), "--dataset", "fid"], study.folder) == 0
     capsys.readouterr()
-    assert run(["quant", "summary", "--by", "agency", "--measure", "fidelity", "--format", "csv"], study.folder) == 0
+    assert run(["quant", "summary", "--by", "agency", "--measures", "fidelity", "--format", "csv"], study.folder) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "agency,measure,level,base,n,n_missing,mean,sd,median,min,max,dataset"
     # default: counselor means first (harbor's four counselors), then the agency mean of counselors
     assert lines[1].startswith("harbor,fidelity,session -> counselor,"
                                "counselors (each counselor's mean of rated sessions),4,0,3.0,")
-    assert run(["quant", "summary", "--by", "agency", "--measure", "fidelity", "--format", "csv", "--pool",
+    assert run(["quant", "summary", "--by", "agency", "--measures", "fidelity", "--format", "csv", "--pool",
                 "sessions"], study.folder) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[1].startswith("harbor,fidelity,session,sessions pooled (a counselor with more sessions weighs more),"

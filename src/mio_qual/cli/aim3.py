@@ -71,14 +71,17 @@ def measures_cmd(instrument: str, by: str, key: Path | None, min_rwg: float, min
 
 @aim3.command("matrix")
 @click.option("--outcome", default="fidelity", show_default=True, help="The outcome that orders the cases.")
-@click.option("--row", "rows", multiple=True, required=True,
-              help="A construct (its ratings), n:CODE (excerpts coded with it), INSTRUMENT:SCALE (a measure) or a "
-                   "quantitative measure; repeatable.")
+@values_option("--rows", "rows", spaces=False,
+               help="Rows beside the outcome, each a construct (its ratings), n:CODE (excerpts coded with it), "
+                    "INSTRUMENT:SCALE (a measure) or a quantitative measure: --rows IS.J2 ics:total fim.")
+@deprecated_alias("--row", "--rows", "rows", several=True, spaces=False)
 @click.option("--by", type=click.Choice(["clinic", "agency", "counselor"]), default="clinic", show_default=True)
 @format_option("table", "csv", "json", "xlsx")
 @out_option()
 def matrix_cmd(outcome: str, rows: tuple[str, ...], by: str, fmt: str, out: Path | None) -> None:
     """A case-ordered predictor x outcome matrix: cases ordered by the outcome, any rows beside it."""
+    if not rows:
+        raise click.UsageError("name the rows: --rows IS.J2 ics:total fim n:MIO.SUPV")
     frame = get_project().case_matrix(outcome, split_values(rows, spaces=False), by=by)
     checks = list(frame.attrs.get("aggregation", []))
     emit(frame.reset_index().rename(columns={"index": "row"}), fmt, title=f"{by}s ordered by {outcome}", out=out)

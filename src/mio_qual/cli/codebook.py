@@ -277,7 +277,7 @@ def map_cmd(coder: str, mapping: str, into: str | None, targets: tuple[str, ...]
     Example: mio-qual codebook map --coder jordan --mapping cfir2009_cfir2 --into jordan-cfir2
     """
     result = get_project().map_layer(coder, mapping, into=into, codebook=list(targets) or None,
-                                     source_codebook=list(sources) or None)
+                                     from_codebook=list(sources) or None)
     for line in result.summary:
         say(escape(line))
     if not result.unmapped.empty:

@@ -191,8 +191,11 @@ def _ranges(values: Sequence[str]) -> dict[str, tuple[float | None, float | None
 @click.option("--level", type=click.Choice(["mother", "session", "counselor", "clinic", "agency"]),
               help="For generic files: what one row describes.")
 @click.option("--sheet", help="Sheet of an .xlsx file (default: the first).")
-@click.option("--measure", "measures", multiple=True, help="Generic files: columns to read as measures.")
-@click.option("--range", "ranges", multiple=True, help="Valid range of a column, COLUMN=LOW:HIGH (repeatable).")
+@values_option("--measures", "measures", spaces=False, help="Generic files: columns to read as measures.")
+@deprecated_alias("--measure", "--measures", "measures", several=True, spaces=False)
+@values_option("--ranges", "ranges", spaces=False,
+               help="Valid range of a column, COLUMN=LOW:HIGH: --ranges sessions=0:12 adherence=1:5.")
+@deprecated_alias("--range", "--ranges", "ranges", several=True, spaces=False)
 @click.option("--min-items", type=int, default=4, show_default=True, help="Items a FIM/AIM/IAM scale needs to be scored.")
 def quant_import(files: tuple[Path, ...], dataset: str | None, kind: str | None, level: str | None, sheet: str | None,
                  measures: tuple[str, ...], ranges: tuple[str, ...], min_items: int) -> None:
@@ -226,8 +229,9 @@ def quant_list(datasets: tuple[str, ...], measures: tuple[str, ...], fmt: str, o
 
 @quant.command("summary")
 @click.option("--by", type=click.Choice(["clinic", "agency"]), default="clinic", show_default=True)
-@values_option("--measure", "measures", spaces=False,
+@values_option("--measures", "measures", spaces=False,
                help="Measures (default: all; aliases such as feasibility work).")
+@deprecated_alias("--measure", "--measures", "measures", several=True, spaces=False)
 @click.option("--pool", type=click.Choice(["counselors", "sessions"]), default="counselors", show_default=True,
               help="Session-level measures (fidelity, adherence, competence): each counselor's mean first, then "
                    "the clinic mean of counselors (as Aim 2), or every session pooled.")

@@ -343,7 +343,7 @@ class Aim3Mixin(ProjectBase):
                 matrix = self.construct_matrix(by=by, rater=rater) if matrix is None else matrix
                 if row not in matrix.index:
                     raise InputError(f"{row!r} is no rated construct, measure, n:CODE or INSTRUMENT:SCALE",
-                                     hint="e.g. --row IS.J2 --row ics:total --row fim --row n:MIO.SUPV")
+                                     hint="e.g. --rows IS.J2 ics:total fim n:MIO.SUPV")
                 series[row] = matrix.loc[row]
         result = case_matrix(series, outcome_by_case(quant, outcome, by=by)["value"], outcome_name=outcome,
                              case_kind=by)

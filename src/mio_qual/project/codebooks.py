@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
+from ..deprecation import renamed
 from ..errors import InputError
 from ..store import codebooks as store_codebooks
 from ..store import codings as store_codings
@@ -354,8 +355,9 @@ class CodebooksMixin(ProjectBase):
                     parents[cid] = record.get("parent") or None
         return names, parents
 
+    @renamed(source_codebook="from_codebook")
     def map_layer(self, coder: str, mapping: str | Path, *, into: str | None = None, codebook: Any = None,
-                  source_codebook: Any = None) -> "MappedCodings":
+                  from_codebook: Any = None) -> "MappedCodings":
         """Copy a coder's layer into another codebook's codes through a mapping sheet.
 
         Parameters
@@ -372,9 +374,11 @@ class CodebooksMixin(ProjectBase):
         codebook : Codebook or codebook names, optional
             The target codebook (default: the project's codebook when one was chosen, else the
             updated CFIR, ``cfir2``).
-        source_codebook : Codebook or codebook names, optional
+        from_codebook : Codebook or codebook names, optional
             The codebook the layer was coded with, so that the sheet may name its codes by
-            name or path (default: the codebook versions stored with the layer's codings).
+            name or path (default: the codebook versions stored with the layer's codings;
+            ``--from-codebook``; was ``source_codebook``, which works until 0.2.0 with a
+            DeprecationWarning).
 
         Returns
         -------
@@ -399,8 +403,8 @@ class CodebooksMixin(ProjectBase):
         rows = store_codings.read_codings(self.store, coder=coder)
         if rows.empty:
             raise InputError(f"no codings in layer {coder!r}", path=self.folder, hint="see `mio-qual coding list`")
-        if source_codebook is not None:
-            book = load_codebook(source_codebook)
+        if from_codebook is not None:
+            book = load_codebook(from_codebook)
             names = {c.id: c.name for c in book}
             parents = {c.id: c.parent for c in book}
         else:
