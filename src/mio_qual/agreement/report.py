@@ -354,6 +354,7 @@ def _pabak_columns(tables: np.ndarray, confidence: float
     return value.tolist(), low.tolist(), high.tolist(), se.tolist(), notes
 
 
+@renamed(n_boot="boot")
 def agreement_table(
     data: UnitData,
     *,
