@@ -36,3 +36,27 @@ def test_counts_and_facts_from_what_a_report_read_already_equal_a_fresh_read(tmp
     project.store.connection.set_trace_callback(None)
     assert given == summary.project_facts(project.store)
     assert not any("FROM segments" in s or "SUM(n_words)" in s for s in statements)
+
+
+def test_coding_facts_layer_by_layer_equal_the_codings_counted_plainly(tmp_path):
+    """What each layer covers, the codes applied, codings per origin and the transcripts two human coders coded,
+    read one layer at a time, equal the stored codings counted with pandas (human, consensus and rules layers)."""
+    from mio_qual.coding.model import Coding
+    from mio_qual.store.codings import read_codings
+
+    project = make_coded_project(tmp_path)
+    project.write_codings([Coding("INT01", 0, 10, "IS.J2", "team", origin="consensus"),
+                           Coding("INT02", 3, 9, "MIO.TRAIN", "team", origin="consensus")], coder="team", origin="consensus",
+                          action="test")
+    project.write_codings([Coding("INT02", 0, 5, "IS.J1", "rules", origin="rules")], coder="rules", origin="rules", action="test")
+    facts = summary.coding_facts(project.store)
+    codings = read_codings(project.store)
+    assert {(layer.coder, layer.origin): (layer.codings, layer.transcripts, layer.codes) for layer in facts.layers} \
+        == {key: (len(g), g["transcript_id"].nunique(), g["code"].nunique())
+            for key, g in codings.groupby(["coder", "origin"])}
+    assert facts.origins == codings["origin"].value_counts().to_dict() and set(facts.origins) >= {"consensus", "rules"}
+    shown = codings[codings["origin"].isin(["human", "consensus"])]
+    assert facts.code_use == shown["code"].value_counts().to_dict()
+    human = codings[codings["origin"] == "human"].groupby("transcript_id")["coder"].nunique()
+    assert facts.double_coded == int((human >= 2).sum()) > 0
+    assert facts.coders == codings["coder"].nunique() == 4

@@ -143,14 +143,15 @@ def evidence(codings: "pd.DataFrame", transcripts: "pd.DataFrame", speakers: "pd
         used = counted[code.cat.codes.to_numpy()]  # code -1 (missing) takes the last place
     else:
         used = np.array([bool(targets[c]) for c in code.tolist()], dtype=bool)
-    spans = _merged_spans(codings[used], memos)
-    labels = _speakers_at(spans, turns)
+    spans = _merged_spans(codings if used.all() else codings[used], memos)  # arrays, one item per excerpt
+    labels = _speakers_at(spans["transcript_id"], spans["start"], turns)
     meta = {tid: (_text(clinic), _text(agency), _text(role)) for tid, clinic, agency, role in
             zip(*(transcripts[c].tolist() for c in ("transcript_id", "clinic", "agency", "role")))}
     who = {(tid, label): (_text(study_id), _text(role)) for tid, label, study_id, role in
            zip(*(speakers[c].tolist() for c in ("transcript_id", "label", "study_id", "role")))}
     facts: dict[tuple[str, str | None], tuple[Any, ...]] = {}  # (transcript, speaker) -> case, study id, role, ...
-    for tid, label in zip(spans["transcript_id"].tolist(), labels):
+    span_tid = spans["transcript_id"].tolist()
+    for tid, label in zip(span_tid, labels):
         if (tid, label) in facts:
             continue
         clinic, agency, transcript_role = meta.get(tid, (None, None, None))
@@ -162,14 +163,16 @@ def evidence(codings: "pd.DataFrame", transcripts: "pd.DataFrame", speakers: "pd
                 else None if is_interviewer else (speaker_role or transcript_role))
         facts[(tid, label)] = (case or None, study_id or (f"{tid}:{label}" if label else None), speaker_role,
                                is_interviewer)
-    found = [facts[key] for key in zip(spans["transcript_id"].tolist(), labels)]
+    found = [facts[key] for key in zip(span_tid, labels)]
     kept = np.array([f[0] is not None for f in found], dtype=bool)
-    spans = spans[kept].reset_index(drop=True)
-    found = [f for f, keep in zip(found, kept.tolist()) if keep]
-    if not len(spans):
+    if not kept.all():
+        spans = {column: values[kept] for column, values in spans.items()}
+        found = [f for f, keep in zip(found, kept.tolist()) if keep]
+        span_tid = spans["transcript_id"].tolist()
+    if not len(found):
         return pd.DataFrame.from_records([], columns=EVIDENCE_COLUMNS)
     quotes = []  # whitespace runs made one space; most excerpts have none to change (no text but spaces, single)
-    for t, s, e in zip(spans["transcript_id"].tolist(), spans["start"].tolist(), spans["end"].tolist()):
+    for t, s, e in zip(span_tid, spans["start"].tolist(), spans["end"].tolist()):
         quote = texts[t][s:e]  # printable: no whitespace but the space (str.split splits on nothing else there)
         quotes.append(quote if quote.isprintable() and "  " not in quote and quote[:1] != " " and quote[-1:] != " "
                       else " ".join(quote.split()))
@@ -178,30 +181,42 @@ def evidence(codings: "pd.DataFrame", transcripts: "pd.DataFrame", speakers: "pd
         quotes = [redactor(q) for q in quotes]
     # one row per span and construct it counts for, each span's constructs in the order its code lists them
     listed = [targets[c] for c in spans["code"].tolist()]
-    rows = np.repeat(np.arange(len(spans)), [len(t) for t in listed])
+    rows = np.repeat(np.arange(len(found)), [len(t) for t in listed])
     reasons = [r or None for t in listed for _, r in t]
+    construct, named = pd.factorize(np.asarray([c for t in listed for c, _ in t], dtype=object))
+    named = np.asarray(named, dtype=object)
+    place = {c: k for k, c in enumerate(sorted(named.tolist(), key=info.order_key))}
+    if any(r is not None for r in reasons):
+        order = np.arange(len(rows))  # the linked excerpts are counted once first (see below), then sorted
+    else:  # by case, construct (codebook order), transcript, start and code: one stable sort of the spans' ranks
+        case = spans["transcript_rank"] if by == "transcript" else _object_ranks(  # there the case is the transcript
+            np.asarray([f[0] for f in found], dtype=object))
+        order = _stable_order(case[rows], np.array([place[c] for c in named.tolist()], dtype=np.int64)[construct],
+                              spans["transcript_rank"][rows], spans["start"][rows], spans["code_rank"][rows])
+    take = rows[order]
 
     def each(values: Any) -> Any:
-        return np.asarray(values, dtype=object)[rows]
+        return np.asarray(values, dtype=object)[take]
 
     frame = pd.DataFrame({
-        "case_kind": [by] * len(rows), "case_id": each([f[0] for f in found]),
-        "construct": [c for t in listed for c, _ in t], "code": each(spans["code"].to_numpy(dtype=object)),
-        "via": [r is not None for r in reasons], "link_reason": reasons,
-        "transcript_id": each(spans["transcript_id"].to_numpy(dtype=object)),
-        "start": spans["start"].to_numpy(dtype=np.int64)[rows], "end": spans["end"].to_numpy(dtype=np.int64)[rows],
+        "case_kind": [by] * len(take), "case_id": each([f[0] for f in found]),
+        "construct": named[construct[order]], "code": spans["code"][take],
+        "via": np.array([reasons[i] is not None for i in order.tolist()], dtype=bool),
+        "link_reason": [reasons[i] for i in order.tolist()],
+        "transcript_id": spans["transcript_id"][take], "start": spans["start"][take], "end": spans["end"][take],
         "speaker_id": each([f[1] for f in found]), "speaker_role": each([f[2] for f in found]),
-        "is_interviewer": np.array([f[3] for f in found], dtype=bool)[rows],
-        "coders": each(spans["coders"].to_numpy(dtype=object)),
-        "valence": each(spans["valence"].to_numpy(dtype=object)),
-        "text": each(quotes)}, columns=EVIDENCE_COLUMNS)
+        "is_interviewer": np.array([f[3] for f in found], dtype=bool)[take],
+        "coders": spans["coders"][take], "valence": spans["valence"][take], "text": each(quotes)},
+        columns=EVIDENCE_COLUMNS)
     via = frame["via"].to_numpy(dtype=bool)
-    if via.any():  # linked excerpts: not counted again in their cell, merged where they overlap
-        frame = frame.astype(object).where(frame.notna(), None)  # rows as records again: missing is None
-        direct = frame[~via]
-        frame = pd.DataFrame.from_records(
-            [*direct.itertuples(index=False, name=None),
-             *_count_once(list(frame[via].itertuples(index=False, name=None)), direct)], columns=EVIDENCE_COLUMNS)
+    if not via.any():
+        return frame
+    # linked excerpts: not counted again in their cell, merged where they overlap
+    frame = frame.astype(object).where(frame.notna(), None)  # rows as records again: missing is None
+    direct = frame[~via]
+    frame = pd.DataFrame.from_records(
+        [*direct.itertuples(index=False, name=None),
+         *_count_once(list(frame[via].itertuples(index=False, name=None)), direct)], columns=EVIDENCE_COLUMNS)
     # by case, construct (codebook order), transcript, start and code: one stable sort of arrays, strings by rank
     construct, names = pd.factorize(frame["construct"].to_numpy(dtype=object))
     place = {c: k for k, c in enumerate(sorted(names.tolist(), key=info.order_key))}
@@ -272,23 +287,25 @@ def _noted(codings: "pd.DataFrame", memos: "pd.DataFrame | None") -> tuple["np.n
     return positive, negative
 
 
-def _merged_spans(codings: "pd.DataFrame", memos: "pd.DataFrame | None" = None) -> "pd.DataFrame":
+def _merged_spans(codings: "pd.DataFrame", memos: "pd.DataFrame | None" = None) -> dict[str, "np.ndarray"]:
     """The codings of each code in each transcript with overlapping spans united.
 
-    Returns one row per united span, ordered by transcript, code and start: transcript_id,
-    code, start, end, coders (the coders whose codings it unites, sorted, ``;``-joined) and
-    valence (the one valence the memos of its codings note, :func:`memo_valence`, else None).
-    A span starts a new excerpt where it begins at or after the end of every span before it in
-    its transcript and code. ``memos``: see :func:`evidence`.
+    Returns arrays with one item per united span, ordered by transcript, code and start:
+    transcript_id, code, start, end, coders (the coders whose codings it unites, sorted,
+    ``;``-joined), valence (the one valence the memos of its codings note, :func:`memo_valence`,
+    else None), and transcript_rank and code_rank (the places of its transcript and code among
+    those of ``codings`` sorted: a sort by them is a sort by the ids). A span starts a new
+    excerpt where it begins at or after the end of every span before it in its transcript and
+    code. ``memos``: see :func:`evidence`.
     """
     import numpy as np
     import pandas as pd
 
     if not len(codings):
-        return pd.DataFrame({"transcript_id": codings["transcript_id"].to_numpy(dtype=object),
-                             "code": codings["code"].to_numpy(dtype=object),
-                             "start": codings["start"].to_numpy(dtype=np.int64),
-                             "end": codings["end"].to_numpy(dtype=np.int64)}).assign(coders=[], valence=[])
+        nothing = np.zeros(0, dtype=np.int64)
+        return {"transcript_id": np.zeros(0, dtype=object), "code": np.zeros(0, dtype=object), "start": nothing,
+                "end": nothing, "coders": np.zeros(0, dtype=object), "valence": np.zeros(0, dtype=object),
+                "transcript_rank": nothing, "code_rank": nothing}
     # by transcript, code, start, end and coder: one stable sort of arrays (strings by their rank)
     ranks = [_ranks(codings[c]) for c in ("transcript_id", "code", "coder")]
     n_codes, n_coders = int(ranks[1].max()) + 1, int(ranks[2].max()) + 1  # (transcript, code), (end, coder): a key each
@@ -318,9 +335,9 @@ def _merged_spans(codings: "pd.DataFrame", memos: "pd.DataFrame | None" = None) 
     positive = np.logical_or.reduceat(inside & positive, heads)
     negative = np.logical_or.reduceat(inside & negative, heads)
     valence = np.where(positive & ~negative, "positive", np.where(negative & ~positive, "negative", None))
-    return pd.DataFrame({"transcript_id": tid[heads], "code": code[heads], "start": start[heads], "end": span_end,
-                         "coders": np.asarray(joined, dtype=object),
-                         "valence": pd.Series(valence.astype(object), dtype=object)})  # None where none, as given
+    return {"transcript_id": tid[heads], "code": code[heads], "start": start[heads], "end": span_end,
+            "coders": np.asarray(joined, dtype=object), "valence": valence.astype(object),  # None where none
+            "transcript_rank": t_rank[heads], "code_rank": c_rank[heads]}
 
 
 def _group_cummax(values: "np.ndarray", group: "np.ndarray") -> "np.ndarray":
@@ -351,28 +368,35 @@ def _ranks(values: "pd.Series") -> "np.ndarray":
         place[np.argsort(names, kind="stable")] = np.arange(len(names))
         place[-1] = len(names)
         return place[values.cat.codes.to_numpy()]  # code -1 (missing) takes the last place
-    codes, names = pd.factorize(values.to_numpy(dtype=object), sort=True)
+    return _object_ranks(values.to_numpy(dtype=object))
+
+
+def _object_ranks(values: "np.ndarray") -> "np.ndarray":
+    """:func:`_ranks` of an object array."""
+    import numpy as np
+    import pandas as pd
+
+    codes, names = pd.factorize(values, sort=True)
     return np.where(codes < 0, len(names), codes)
 
 
-def _speakers_at(spans: "pd.DataFrame", turns: "pd.DataFrame") -> list[str | None]:
-    """The speaker label of the turn holding each span's start (else the next turn of its transcript)."""
+def _speakers_at(span_tid: "np.ndarray", start: "np.ndarray", turns: "pd.DataFrame") -> list[str | None]:
+    """The speaker label of the turn holding each span's start (the spans' transcripts ``span_tid`` and starts
+    ``start``), else of the next turn of its transcript."""
     import numpy as np
 
-    if not len(spans):
+    if not len(span_tid):
         return []
     turn_tid = turns["transcript_id"].to_numpy(dtype=object)
-    tids = sorted(set(spans["transcript_id"].tolist()) | set(turn_tid.tolist()))
+    tids = sorted(set(span_tid.tolist()) | set(turn_tid.tolist()))
     index = {t: k for k, t in enumerate(tids)}
-    start = spans["start"].to_numpy(dtype=np.int64)
     stride = int(max(start.max(), turns["start"].max() if len(turns) else 0, 0)) + 1
     turn_key = np.fromiter(map(index.__getitem__, turn_tid.tolist()), dtype=np.int64, count=len(turn_tid)) * stride
     turn_key += turns["start"].to_numpy(dtype=np.int64)
     order = np.argsort(turn_key, kind="stable")  # by transcript, then start
     turn_key = turn_key[order]
     turn_end = turns["end"].to_numpy(dtype=np.int64)[order]
-    base = np.fromiter(map(index.__getitem__, spans["transcript_id"].tolist()), dtype=np.int64,
-                       count=len(spans)) * stride
+    base = np.fromiter(map(index.__getitem__, span_tid.tolist()), dtype=np.int64, count=len(span_tid)) * stride
     first = np.searchsorted(turn_key, base, side="left")  # the transcript's turns: first .. last - 1
     last = np.searchsorted(turn_key, base + stride, side="left")
     at = np.searchsorted(turn_key, base + start, side="right") - 1

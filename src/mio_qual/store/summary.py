@@ -267,14 +267,17 @@ _ORIGIN_RANK = {"human": 0, "consensus": 1, "rules": 2}
 
 
 def coding_facts(store: "Store") -> CodingFacts:
-    """The layers, their sources and units, the codes applied and the transcripts coded twice, in two passes.
+    """The layers, their sources and units, the codes applied and the transcripts coded twice: one pass over the
+    codings by source, then one over each layer's codings.
 
     One grouping by layer, source file and unit gives each layer's size, sources, units, first and last
-    coding and its import order; one by layer, transcript and code gives what each layer covers, the
-    codes applied and the transcripts two human coders coded. (Separate ``COUNT(DISTINCT ...)`` queries
-    read the 200,000 codings of a large study once each.) Each grouping walks an index holding its
-    columns in a usable order (``codings_by_source`` and ``codings_by_layer``, schema version 8), so
-    neither reads the table nor sorts the codings.
+    coding and its import order; then, layer by layer, one by transcript and code gives what the layer
+    covers, the codes applied and the transcripts two human coders coded. (Separate ``COUNT(DISTINCT
+    ...)`` queries read the 200,000 codings of a large study once each; one grouping of every layer by
+    coder, origin, transcript and code hands Python each group's coder and origin again: 50,000 rows of
+    five values at 800 transcripts.) Each grouping walks an index holding its columns in a usable order
+    (``codings_by_source``, and ``codings_by_layer`` from the layer's place on; schema version 8), so
+    none reads the table or sorts the codings.
     """
     c = store.connection
     layers: dict[tuple[str, str], LayerFacts] = {}
@@ -305,22 +308,23 @@ def coding_facts(store: "Store") -> CodingFacts:
         layer.files = len(layer.sources)
     facts = CodingFacts(layers=sorted(layers.values(), key=lambda layer: (
         _ORIGIN_RANK.get(layer.origin, 3), first_id[(layer.coder, layer.origin)])))
-    covered: dict[tuple[str, str], tuple[set[str], set[str]]] = {key: (set(), set()) for key in layers}
-    human: dict[str, set[str]] = {}
-    for coder, origin, tid, code, n in c.execute(
-            "SELECT coder, origin, transcript_id, code, COUNT(*) FROM codings GROUP BY coder, origin, transcript_id,"
-            " code"):
-        transcripts, codes = covered[(coder, origin)]
-        transcripts.add(tid)
-        codes.add(code)
-        facts.origins[origin] = facts.origins.get(origin, 0) + n
+    human: dict[str, int] = {}  # transcript -> human layers coding it
+    for (coder, origin), layer in sorted(layers.items()):  # one layer at a time: its rows carry no coder or origin
+        rows = c.execute("SELECT transcript_id, code, COUNT(*) FROM codings WHERE coder = ? AND origin = ?"
+                         " GROUP BY transcript_id, code", (coder, origin)).fetchall()
+        transcripts = {tid for tid, _, _ in rows}
+        codes: dict[str, int] = {}
+        for _, code, n in rows:
+            codes[code] = codes.get(code, 0) + n
+        layer.transcripts, layer.codes = len(transcripts), len(codes)
+        facts.origins[origin] = facts.origins.get(origin, 0) + sum(codes.values())
         if origin in ("human", "consensus"):
-            facts.code_use[code] = facts.code_use.get(code, 0) + n
+            for code, n in codes.items():
+                facts.code_use[code] = facts.code_use.get(code, 0) + n
         if origin == "human":
-            human.setdefault(tid, set()).add(coder)
-    for key, layer in layers.items():
-        layer.transcripts, layer.codes = len(covered[key][0]), len(covered[key][1])
-    facts.double_coded = sum(len(coders) >= 2 for coders in human.values())
+            for tid in transcripts:
+                human[tid] = human.get(tid, 0) + 1
+    facts.double_coded = sum(n >= 2 for n in human.values())
     facts.coders = len({coder for coder, _ in layers})
     return facts
 
