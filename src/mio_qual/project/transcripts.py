@@ -304,6 +304,8 @@ class TranscriptsMixin(ProjectBase):
         pandas.DataFrame
             One row per transcript (no rows in an empty project).
         """
+        if self._once is not None:  # a report: its sections ask again and again (Aim 2's sites, the evidence ...)
+            return self._read_once("transcripts", lambda: store_transcripts.transcript_listing(self.store)).copy()
         return store_transcripts.transcript_listing(self.store)
 
     def transcript_records(self) -> list[dict[str, Any]]:
