@@ -172,3 +172,65 @@ def test_an_unknown_transcript_id_given_explicitly_is_refused_by_every_getter(sa
     with pytest.raises(InputError, match=r"no transcripts 'X1', 'X2' in this project"):
         project.codings(transcript_id=["X1", "X2"])
     assert len(project.turns("INT01")) and project.turns().shape[0] > project.turns("INT01").shape[0]
+
+
+F4 = ("I: Okay, the recorder is on. Could you describe your work? #00:00:03-1#\n\n"
+      "B: I'm a counselor in the women's program. We had no room for the groups. #00:00:15-8#\n\n"
+      "I: What gets in the way? #00:01:02-0#\n\n"
+      "B: Space, mostly. #00:01:09-5#\n")
+
+
+def test_an_unchanged_text_reimported_takes_the_turn_times_the_reader_now_finds(tmp_path, monkeypatch):
+    """A transcript imported before mio-qual read f4's '#00:00:15-8#' marks has turns without times. Imported
+    again (same text, same turns), its turns take the times and nothing else moves: every coding keeps its
+    offsets and id, the text its hash; the import says how many turns (API, CLI, log), and a third import
+    is unchanged. A time the file does not give never erases a stored one."""
+    from helpers.cli import run_captured
+    from mio_qual.coding import Coding
+    from mio_qual.transcripts import reader
+
+    (tmp_path / "INT04.txt").write_text(F4, encoding="utf-8")
+    real = reader._f4_end_time
+    monkeypatch.setattr(reader, "_f4_end_time", lambda *args: None)  # the reader of session 6
+    project = Project.create(tmp_path / "study")
+    assert project.import_transcripts([tmp_path / "INT04.txt"]).added == ["INT04"]
+    assert project.turns("INT04")["start_time"].isna().all()
+    text = project.text("INT04")
+    start = text.index("no room")
+    project.write_codings([Coding("INT04", start, start + len("no room"), "IS.J2", "ana")], coder="ana")
+    codings = project.codings()[["coding_id", "transcript_id", "start", "end", "code", "coder", "created"]]
+
+    monkeypatch.setattr(reader, "_f4_end_time", real)
+    again = project.import_transcripts([tmp_path / "INT04.txt"])
+    assert again.metadata_updated == ["INT04"] and again.times_updated == {"INT04": 4} and not again.replaced
+    turns = project.turns("INT04")
+    assert list(zip(turns["speaker"], turns["start_time"].fillna(-1), turns["end_time"])) == [
+        ("I", -1, 3.1), ("B", 3.1, 15.8), ("I", 15.8, 62.0), ("B", 62.0, 69.5)]
+    assert project.text("INT04") == text
+    assert project.codings()[codings.columns].equals(codings)
+    assert project.log(1)["detail"].iloc[0].count('"turn_times": {"INT04": 4}') == 1
+    project.close()
+    state = project_state(tmp_path / "study")
+    code, out, err = run_captured(tmp_path / "study", "import", tmp_path / "INT04.txt")
+    assert code == 0, err
+    assert "1 unchanged" in err and "taken from the file" not in out + err and project_state(tmp_path / "study") == state
+
+    monkeypatch.setattr(reader, "_f4_end_time", lambda *args: None)  # a file that gives no times keeps them
+    project = Project.open(tmp_path / "study")
+    again = project.import_transcripts([tmp_path / "INT04.txt"])
+    project.close()
+    assert again.unchanged == ["INT04"] and not again.times_updated and project_state(tmp_path / "study") == state
+
+
+def test_the_cli_says_how_many_turns_took_their_times(tmp_path, monkeypatch):
+    from helpers.cli import run_captured
+    from mio_qual.transcripts import reader
+
+    (tmp_path / "INT04.txt").write_text(F4, encoding="utf-8")
+    real = reader._f4_end_time
+    monkeypatch.setattr(reader, "_f4_end_time", lambda *args: None)
+    Project.create(tmp_path / "study").import_transcripts([tmp_path / "INT04.txt"])
+    monkeypatch.setattr(reader, "_f4_end_time", real)
+    code, out, err = run_captured(tmp_path / "study", "import", tmp_path / "INT04.txt")
+    assert code == 0, err
+    assert "updated metadata of 1, 0 unchanged" in err and "INT04: times of 4 turn(s) taken from the file" in err

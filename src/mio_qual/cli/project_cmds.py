@@ -59,6 +59,9 @@ def import_cmd(files: tuple[Path, ...], manifest: Path | None, roster: Path | No
         for transcript_id, (kept, changed) in result.codings_moved.items():
             say(f"  {escape(transcript_id)}: {kept} codings moved with their text; {changed} now cover changed "
                 "text (see `mio-qual log`)")
+        for transcript_id, timed in result.times_updated.items():
+            say(f"  {escape(transcript_id)}: times of {timed} turn(s) taken from the file (text and codings "
+                "unchanged)")
     for transcript_id, warning in result.warnings:
         warn(f"{transcript_id}: {warning}")
 

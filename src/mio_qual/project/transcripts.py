@@ -34,6 +34,8 @@ class ImportResult:
     codings_changed: dict[str, list[dict]] = field(default_factory=dict)  # id -> the codings now on changed text
     warnings: list[tuple[str, str]] = field(default_factory=list)  # (transcript id, message)
     n_words: int = 0
+    #: Transcripts of unchanged text and turns whose turn times the file gave anew: id -> turns whose times changed.
+    times_updated: dict[str, int] = field(default_factory=dict)
 
     @property
     def n_files(self) -> int:
@@ -190,6 +192,7 @@ class TranscriptsMixin(ProjectBase):
         self.store.audit("import transcripts", detail={
             "added": result.added, "replaced": result.replaced,
             "metadata_updated": result.metadata_updated, "codings_moved": result.codings_moved,
+            **({"turn_times": result.times_updated} if result.times_updated else {}),
             "codings_changed": result.codings_changed,
             "manifest": str(manifest) if manifest else None,
         })
@@ -271,10 +274,16 @@ class TranscriptsMixin(ProjectBase):
                     result.metadata_updated.append(transcript.id)
                     result.warnings.append((transcript.id, f"speaker turns found again: {len(after)} turns, "
                                                            f"were {len(before)} (turn ids may now point elsewhere)"))
-                elif store_transcripts.update_metadata(self.store, transcript):
-                    result.metadata_updated.append(transcript.id)
                 else:
-                    result.unchanged.append(transcript.id)
+                    # same text, same turns: times the file gives that the project lacks (a reader that
+                    # learned a convention since, f4's '#00:01:12-3#') are taken; no offset moves
+                    timed = store_transcripts.update_turn_times(self.store, transcript)
+                    if timed:
+                        result.times_updated[transcript.id] = timed
+                    if store_transcripts.update_metadata(self.store, transcript) or timed:
+                        result.metadata_updated.append(transcript.id)
+                    else:
+                        result.unchanged.append(transcript.id)
                 continue
             if stored is not None and not replace:
                 problems.append(InputError(
