@@ -323,3 +323,26 @@ def test_methods_say_whether_feasibility_orders_the_clinics_alike(aim3) -> None:
     assert "the high and low groups differ and one flag changes: OS.D (distinguishing -> not distinguishing)" in said
     assert "mio-qual joint --outcome fim --display case-ordered" in said
     assert _other_outcome_sentence(replace(data, other=None)) == ""
+
+
+def test_methods_say_what_the_raters_worksheets_showed(aim3) -> None:  # type: ignore[no-untyped-def]
+    # "Construct ratings rest on the consensus coding layer" was assumed, not recorded; and the paragraph after it
+    # described the displays' linked evidence, which the raters' worksheets did not show (audit, session 8)
+    from dataclasses import replace
+
+    import openpyxl
+
+    from mio_qual.reports.aim3 import aim3_methods
+
+    project, _ = aim3
+    data = project.aim3_data("fidelity")
+    about = dict(openpyxl.load_workbook(SAMPLE / "ratings" / "kim.xlsx")["about"].iter_rows(values_only=True))
+    assert about["evidence"] == "consensus layer consensus" and "not used" in about["links"]
+    assert data.facts.rating_evidence["kim"][0] == {"evidence": about["evidence"], "links": about["links"]}
+    text = "\n".join(aim3_methods(data))
+    assert "Construct ratings rest on the consensus coding layer" in text
+    assert ("Their worksheets showed the excerpts of the consensus layer consensus, without excerpts of linked "
+            "study codes (as the worksheets' about sheets record).") in text
+    unknown = "\n".join(aim3_methods(replace(data, facts=replace(data.facts, rating_evidence={}))))
+    assert "Construct ratings rest on" not in unknown and "The displays quote the consensus coding layer" in unknown
+    assert "Which coding layer the worksheets of kim and lee showed is not recorded" in unknown

@@ -167,6 +167,28 @@ def _about_rows(path: Path) -> list[list[Any]]:
     return ([list(about.headers)] if about.headers else []) + [list(cells) for _, cells in about.rows]
 
 
+def worksheet_evidence(path: str | Path) -> dict[str, str]:
+    """What a rating worksheet's ``about`` sheet says the rater was shown: ``evidence`` (the coding layers)
+    and ``links`` (whether excerpts of linked study codes were shown), as written by
+    :func:`mio_qual.mixed.worksheet.write_worksheets`; empty for a file without them.
+
+    Parameters
+    ----------
+    path : str or Path
+        A rating worksheet (``.xlsx``).
+
+    Returns
+    -------
+    dict
+        ``{"evidence": ..., "links": ...}``, the keys the sheet holds.
+    """
+    out: dict[str, str] = {}
+    for cells in _about_rows(Path(path)):
+        if len(cells) > 1 and as_text(cells[0]) in ("evidence", "links") and as_text(cells[1]):
+            out[str(as_text(cells[0]))] = str(as_text(cells[1]))
+    return out
+
+
 def _file_rater(path: Path) -> str | None:
     """The rater named in a worksheet's ``about`` sheet, if any."""
     for cells in _about_rows(path):

@@ -422,6 +422,12 @@ class Aim3Mixin(ProjectBase):
             consensus = ratings[ratings["rater"] == CONSENSUS]
             facts.n_rating_unresolved = int(consensus["rationale"].fillna("").str.startswith("UNRESOLVED").sum())
         facts.n_x = int((ratings["rating"] == "X").sum())
+        from ..store.audit import action_details
+
+        for detail in action_details(self.store, "import ratings"):  # what each rater's worksheets showed them
+            rater, shown = detail.get("rater"), detail.get("shown")
+            if rater in facts.raters and isinstance(shown, dict) and shown not in facts.rating_evidence.get(rater, []):
+                facts.rating_evidence.setdefault(rater, []).append(shown)
         return facts
 
     def aim3_data(self, outcome: str = "fidelity", *, fit: str | Path | None = None, rule: Any = None,

@@ -357,10 +357,13 @@ class MixedMixin(ProjectBase):
         rows, _ = read_rating_file(path, cases=known, by=by, info=self.constructs(codebook))
         rows = [replace(r, case_id=masked[r.case_kind][r.case_id]) if r.case_id not in cases.get(r.case_kind, ())
                 and r.case_id in masked.get(r.case_kind, {}) else r for r in rows]  # labels of a redacted worksheet
-        return self._store_ratings(rows, rater, path, action="import ratings")
+        from ..mixed.ratings import worksheet_evidence
+
+        # what the rater was shown (the worksheet's about sheet): the Aim 3 methods say it, not assume it
+        return self._store_ratings(rows, rater, path, action="import ratings", shown=worksheet_evidence(path))
 
     def _store_ratings(self, rows: Sequence["RatingRow"], rater: str, path: Path | None, *, action: str,
-                       replace_case_kind: str | None = None) -> "RatingImport":
+                       replace_case_kind: str | None = None, shown: dict[str, str] | None = None) -> "RatingImport":
         from ..mixed.ratings import summarize_import
         from ..store import now_iso
         from ..store.imports import record_import
@@ -379,7 +382,8 @@ class MixedMixin(ProjectBase):
                               at=created)
             self.store.audit(action, target=rater, detail={
                 "source_file": source, "rows": result.rows, "rated": result.rated, "missing": result.missing,
-                "removed": result.removed, "cases": result.cases})
+                "removed": result.removed, "cases": result.cases,
+                **({"rater": rater, "shown": shown} if shown else {})})
         return result
 
     @renamed(rater="raters", construct="constructs", case_id="cases")

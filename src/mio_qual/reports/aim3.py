@@ -57,6 +57,9 @@ class Aim3Facts:
     sheet : dict or None
         The latest filled reconciliation sheet's decided and undecided rows
         (:func:`mio_qual.reports.methods.sheet_decisions`); None when no import counted them.
+    rating_evidence : dict
+        Rater -> what their imported worksheets' ``about`` sheets say they were shown (each distinct
+        ``{"evidence": ..., "links": ...}``); a rater whose worksheets recorded nothing is absent.
     """
 
     coders: tuple[str, ...] = ()
@@ -72,6 +75,7 @@ class Aim3Facts:
     raters_knew_outcomes: bool | None = None
     n_x: int = 0
     sheet: dict | None = None
+    rating_evidence: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -129,7 +133,10 @@ def aim3_methods(data: Aim3Data) -> list[str]:
     out: list[str] = []
     if facts.coders:
         a, b = facts.coders
-        text = (f"**Evidence.** Construct ratings rest on the {facts.consensus} coding layer, built from {a}'s and "
+        shown = _rated_from(facts)
+        lead = (f"Construct ratings rest on the {facts.consensus} coding layer" if shown == "consensus" else
+                f"The displays quote the {facts.consensus} coding layer")
+        text = (f"**Evidence.** {lead}, built from {a}'s and "
                 f"{b}'s layers: it holds {_n(facts.consensus_codings, 'coding')}, {_n(facts.n_agreed, '')} of them codings "
                 "both coders made")
         if facts.n_decided_codings:
@@ -156,7 +163,8 @@ def aim3_methods(data: Aim3Data) -> list[str]:
     else:
         out.append("**Evidence.** Construct ratings rest on the human coding layers merged (no consensus layer was "
                    "built).")
-    out.append(describe_links(data.links) + (
+    displays = describe_links(data.links)
+    out.append("In the displays below, e" + displays[1:] + (
         " Links are reviewed and each states why an excerpt of the study code is evidence for the construct."
         if data.links is not None else ""))
     if facts.raters:
@@ -172,6 +180,7 @@ def aim3_methods(data: Aim3Data) -> list[str]:
             text += (f"; {_n(unresolved, '')} {'was' if unresolved == 1 else 'were'} not decided and "
                      f"{'is' if unresolved == 1 else 'are'} missing in the consensus ratings."
                      if facts.n_rating_unresolved else "; each was decided in reconciliation.")
+        text += _worksheet_sentence(facts)
         if data.agency is not None:
             text += (f" The same raters rated {_n(len(data.agency.frame) - 1, 'construct')} per agency, where the "
                      "agency is the inner setting.")
@@ -216,6 +225,36 @@ def _other_outcome_sentence(data: Aim3Data) -> str:
                                                  f"{'; '.join(changed)}"
                                                  if changed else ", though no flag changes")
             + f" (\u201cmio-qual joint --outcome {name} --display case-ordered\u201d shows that display).")
+
+
+def _rated_from(facts: Aim3Facts) -> str:
+    """``'consensus'`` when every rater's worksheets recorded the consensus layer as their evidence, ``'other'``
+    when some recorded another, ``''`` when a rater's worksheets recorded nothing (imported from CSV, or written
+    by hand)."""
+    if not facts.raters or any(r not in facts.rating_evidence for r in facts.raters):
+        return ""
+    seen = [shown.get("evidence", "") for r in facts.raters for shown in facts.rating_evidence[r]]
+    name = facts.consensus or "consensus"
+    return "consensus" if seen and all(s == f"consensus layer {name}" for s in seen) else "other"
+
+
+def _worksheet_sentence(facts: Aim3Facts) -> str:
+    """What the raters' worksheets showed them, as their ``about`` sheets recorded it (the ratings' evidence)."""
+    if not facts.raters:
+        return ""
+    missing = [r for r in facts.raters if r not in facts.rating_evidence]
+    shown = [s for r in facts.raters for s in facts.rating_evidence.get(r, [])]
+    text = ""
+    evidence = list(dict.fromkeys(s.get("evidence", "") for s in shown if s.get("evidence")))
+    if evidence:
+        linked = any("not used" not in s.get("links", "not used") for s in shown)
+        text += (f" Their worksheets showed the excerpts of the {' and of the '.join(evidence)}, "
+                 + ("with excerpts of linked study codes apart" if linked else
+                    "without excerpts of linked study codes") + " (as the worksheets' about sheets record).")
+    if missing:
+        text += (f" Which coding layer the worksheets of {_and(missing)} showed is not recorded (their ratings were "
+                 "not imported from a mio-qual worksheet).")
+    return text
 
 
 def _split_words(rule: Any, outcome: str) -> str:
