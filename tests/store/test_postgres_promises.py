@@ -144,6 +144,22 @@ def test_a_wrong_password_names_the_reason(tmp_path: Path, monkeypatch: pytest.M
     assert not (tmp_path / "p").exists()
 
 
+def test_no_password_found_says_a_pgpass_line_must_match_the_database(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    # newuser4: `init ... /trail` (the .pgpass line says trial) said only "check your password"
+    import psycopg
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise psycopg.OperationalError('connection failed: connection to server at "127.0.0.1", port 5432 failed: '
+                                       'fe_sendauth: no password supplied')
+
+    monkeypatch.setattr(psycopg, "connect", refuse)
+    line = refused(["init", str(tmp_path / "p"), "--database", "postgresql://priya@127.0.0.1:5432/trail"])
+    assert "cannot connect to the database server at 127.0.0.1:5432/trail: no password supplied" in line
+    assert "a ~/.pgpass line matching this host, port, database and user" in line
+    assert not (tmp_path / "p").exists()
+
+
 def test_a_command_failing_at_its_last_write_changes_nothing(pg_url: str, tmp_path: Path,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     from mio_qual.store.postgres import PostgresStore

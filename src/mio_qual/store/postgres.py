@@ -231,7 +231,8 @@ def connect(url: str, path: Path | None = None) -> Any:
         reason = _reason(exc)
         hint = "check that the server runs, the URL, and your password (PGPASSWORD or ~/.pgpass)"
         if "password" in reason:
-            hint = ("check your password (PGPASSWORD or ~/.pgpass); a coder's role has none until the lead or "
+            hint = ("check your password (PGPASSWORD, or a ~/.pgpass line matching this host, port, database and "
+                    "user: a misspelt database name finds none); a coder's role has none until the lead or "
                     "the server's administrator sets one: ALTER ROLE name PASSWORD '...'")
         raise InputError(f"cannot connect to the database server at {_describe(url)}: {reason}",
                          path=path, hint=hint) from None
