@@ -545,9 +545,10 @@ class ImplementationMixin(ProjectBase):
                 "concordant clinic pairs describe these clinics; no test or p-value is given, and one clinic can "
                 "reverse a sign.")
         if "facilitation_minutes" in cases.columns:
-            note += (" The pre-implementation facilitation dose precedes the outcomes; the dose over all phases also "
-                     "counts contacts of the implementation phase, made while the outcomes were measured (perhaps "
-                     "because they were low), so it describes dose, not a predictor in time order.")
+            note += (" The hypothesis's predictor is the facilitation of the pre-implementation phase (the contacts "
+                     "the facilitation log assigns to it); the dose over all phases also counts contacts of the "
+                     "implementation phase, made while the outcomes were measured (perhaps because they were low), "
+                     "so it describes dose, not a predictor in time order.")
         missing = left_out(cases)  # "n = 3 clinics" names the clinic it lacks
         if missing:
             note += " " + missing
