@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import math
 import re
 import zipfile
@@ -197,3 +198,56 @@ def test_xml_in_schema_order(built):
     assert order == ["tblW", "tblBorders", "tblLayout", "tblCellMar", "tblLook"]
     settings = re.findall(r"<w:(\w+)", _xml(path, "word/settings.xml"))
     assert settings.index("updateFields") < settings.index("compat")
+
+
+def _members(data):
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return [(i.filename, i.compress_type, archive.read(i)) for i in archive.infolist()]
+
+
+def test_saved_package_is_python_docx_own_parts_compressed_once(tmp_path, monkeypatch):
+    from mio_qual.reports.builder import _Uncompressed
+
+    b = ReportBuilder("Parts", redact=lambda text: text)
+    b.title_page("Parts", "of a package")
+    b.toc()
+    b.heading("A table")
+    b.table(pd.DataFrame({"code": ["IS.J1", "IS.J2"], "kappa": [0.5, 0.75]}), "Two codes")
+    b.figure(_png(tmp_path / "chart.png"), "A chart")
+    own = io.BytesIO()
+    b.document.save(own)  # python-docx's own package: the parts, their order and bytes
+    stored = io.BytesIO()
+    _Uncompressed(b.document).save(stored)
+    ours = _members(stored.getvalue())
+    assert [(n, data) for n, _, data in ours] == [(n, data) for n, _, data in _members(own.getvalue())]
+    assert {kind for _, kind, _ in ours} == {zipfile.ZIP_STORED}
+    # saving compresses each part once (it was compressed by python-docx, read back and compressed again)
+    made = []
+    original = zipfile._get_compressor
+    monkeypatch.setattr(zipfile, "_get_compressor", lambda *a: made.append(a) or original(*a))
+    path = b.save(tmp_path / "parts.docx")
+    written = _members(path.read_bytes())
+    assert sum(kind == zipfile.ZIP_DEFLATED for kind, *_ in made) == len(written) == len(ours)
+    assert {kind for _, kind, _ in written} == {zipfile.ZIP_DEFLATED}
+    assert [n for n, _, _ in written] == [n for n, _, _ in ours]
+    assert docx.Document(str(path)).tables[0].rows[2].cells[1].text == "0.75"
+
+
+def test_cells_repeat_their_properties_and_text_exactly(tmp_path):
+    # each column's cell properties and each distinct text are made once per table: every cell still carries
+    # its own (banding alternates, rating fills by value, line breaks, escaping)
+    frame = pd.DataFrame({"code": ["A<1>", "A<1>", "B & C", "A<1>"], "rating": ["+2", "-2", "+2", "0"],
+                          "note": ["one\ntwo", "one\ntwo", "", "x"], "n": [1, 2, 1, 1]})
+    b = ReportBuilder("cells")
+    b.table(frame, "Repeats", rating_columns=["rating"], first_column_bold=True)
+    path = b.save(tmp_path / "cells.docx")
+    rows = docx.Document(str(path)).tables[0].rows
+    assert [[c.text for c in r.cells] for r in rows[1:]] == [
+        ["A<1>", "+2", "one\ntwo", "1"], ["A<1>", "-2", "one\ntwo", "2"], ["B & C", "+2", "", "1"],
+        ["A<1>", "0", "x", "1"]]
+    fills = [[c._tc.tcPr.find(qn("w:shd")) for c in r.cells] for r in rows[1:]]
+    shade = [[None if f is None else f.get(qn("w:fill")) for f in row] for row in fills]
+    assert shade[0][0] is None and shade[1][0] == shade[3][0] is not None  # bands on every other row
+    assert shade[0][1] == shade[2][1] != shade[1][1]  # +2 and -2 filled by valence
+    bold = [[c.paragraphs[0].runs[0].bold for c in r.cells] for r in rows[1:]]
+    assert all(row[0] for row in bold) and not bold[0][3]

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 
 import docx
+from hypothesis import given, settings
+from hypothesis import strategies as st
 import pytest
 
 from helpers.reports import CODING, document_text, find_table, headings, leaked, make_study, row_of
@@ -276,3 +278,33 @@ def test_codebook_titles_are_not_lost_for_the_process_after_one_failure(monkeypa
     with pytest.raises(AttributeError):
         documents._codebook_infos(("mio",))
     documents._codebook_infos_cached.cache_clear()
+
+
+_ROLES = st.sampled_from(["counselor", "clinic_director", "clinic director", "supervisor", "", None])
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["IS.J1", "IS.J2", "OS.D"]),
+                          st.sampled_from(["IS.J1", "MIO.A", "MIO.B", "MIO.A;MIO.B"]), st.booleans(),
+                          st.sampled_from(["S1", "S2", "S3", None]), st.sampled_from(["T1", "T2"]), _ROLES),
+                min_size=1, max_size=40))
+def test_construct_facts_equal_counting_each_constructs_rows(rows):
+    # the themes' per-construct sentence (codes, each linked code once, participants by role each once with
+    # most_common's tie order) counted over the whole frame equals counting each construct's rows with pandas
+    from collections import Counter
+
+    import pandas as pd
+
+    from mio_qual.reports import methods as m
+    from mio_qual.reports.documents import _ConstructFacts
+
+    excerpts = pd.DataFrame(rows, columns=["construct", "code", "via", "speaker_id", "transcript_id", "speaker_role"])
+    facts = _ConstructFacts(excerpts)
+    for construct, group in excerpts.groupby("construct", sort=False):
+        assert facts.codes[construct] == set(group["code"].tolist())
+        assert facts.via.get(construct, set()) == {c for v in group.loc[group["via"].astype(bool), "code"]
+                                                   for c in str(v).split(";")}
+        labels = group["speaker_role"].map({r: m.role_label(r) for r in group["speaker_role"].unique().tolist()})
+        people = group["speaker_id"].where(group["speaker_id"].notna(), group["transcript_id"] + ":?")
+        once = group.assign(person=people, role_label=labels).drop_duplicates("person")
+        assert facts.roles[construct].most_common() == Counter(once["role_label"].tolist()).most_common()

@@ -125,6 +125,47 @@ def _styled_template(style: HouseStyle) -> bytes:
     return buffer.getvalue()
 
 
+class _Uncompressed:
+    """A python-docx document whose ``save(file)`` writes its package without compressing it.
+
+    :func:`~mio_qual.reports.reproducible.save_stamped` saves a document into memory, reads every part
+    back and writes them all again, compressed, with fixed times: a package python-docx had compressed
+    was decompressed there and compressed a second time (half the cost of saving a long table). The
+    parts, their order and their bytes are python-docx's own (its ``PackageWriter`` steps: content
+    types, package relationships, then each part and its relationships), so the file written is the
+    same, byte for byte.
+    """
+
+    def __init__(self, document: Any) -> None:
+        self.document = document
+
+    def save(self, file: Any) -> None:
+        """Write the package to the binary file object ``file`` as a zip of stored (uncompressed) parts."""
+        import zipfile
+
+        from docx.opc.pkgwriter import PackageWriter
+
+        package = self.document.part.package
+        parts = list(package.parts)
+        for part in parts:  # what OpcPackage.save does before writing
+            part.before_marshal()
+        with zipfile.ZipFile(file, "w", zipfile.ZIP_STORED) as archive:
+            writer = _StoredWriter(archive)
+            PackageWriter._write_content_types_stream(writer, parts)
+            PackageWriter._write_pkg_rels(writer, package.rels)
+            PackageWriter._write_parts(writer, parts)
+
+
+class _StoredWriter:
+    """The ``write(pack_uri, blob)`` python-docx's ``PackageWriter`` calls, into an open zip file."""
+
+    def __init__(self, archive: Any) -> None:
+        self.archive = archive
+
+    def write(self, pack_uri: Any, blob: bytes) -> None:
+        self.archive.writestr(pack_uri.membername, blob)
+
+
 def _xml_text(value: str) -> str:
     """Text made safe for an XML text node (control characters dropped)."""
     return escape(xml_safe(value, ""))
@@ -683,7 +724,9 @@ class ReportBuilder:
         for values in frame.itertuples(index=False, name=None):
             row = []
             for j, value in enumerate(values):
-                text = format_value(value, formats[j])
+                fmt = formats[j]
+                # text as it is (what format_value returns for a str, unless a function formats it)
+                text = value if type(value) is str and not callable(fmt) else format_value(value, fmt)
                 row.append(text if numeric[j] else self.clean(text))
             body.append(row)
         return [self.clean(c) for c in columns], body, numeric
@@ -711,24 +754,35 @@ class ReportBuilder:
             "</w:tblGrid>",
         ]
 
+        openings: dict[tuple[Any, ...], str] = {}
+        texts: dict[str, str] = {}
+
         def cell(text: str, width: int, *, right: bool, bold: bool, fill: str | None, head: bool,
                  white: bool = False) -> str:
-            props = f"<w:tcW w:w=\"{width}\" w:type=\"dxa\"/>"
-            if head:
-                props += (f"<w:tcBorders><w:bottom w:val=\"single\" w:sz=\"6\" w:space=\"0\""
-                          f" w:color=\"{border}\"/></w:tcBorders>")
-            if fill:
-                props += f"<w:shd w:val=\"clear\" w:color=\"auto\" w:fill=\"{fill}\"/>"
-            if head:
-                props += "<w:vAlign w:val=\"bottom\"/>"
-            ppr = f"<w:pStyle w:val=\"{table_style}\"/>"
-            if right:
-                ppr += "<w:jc w:val=\"right\"/>"
-            rpr = ("<w:b/>" if bold else "") + ("<w:color w:val=\"FFFFFF\"/>" if white else "")
-            rpr = f"<w:rPr>{rpr}</w:rPr>" if rpr else ""
-            lines = text.split("\n") if text else [""]
-            runs = "<w:br/>".join(f"<w:t xml:space=\"preserve\">{_xml_text(line)}</w:t>" for line in lines)
-            return f"<w:tc><w:tcPr>{props}</w:tcPr><w:p><w:pPr>{ppr}</w:pPr><w:r>{rpr}{runs}</w:r></w:p></w:tc>"
+            # a column's cells share their properties and a table repeats its texts: each made once
+            key = (width, right, bold, fill, head, white)
+            opening = openings.get(key)
+            if opening is None:
+                props = f"<w:tcW w:w=\"{width}\" w:type=\"dxa\"/>"
+                if head:
+                    props += (f"<w:tcBorders><w:bottom w:val=\"single\" w:sz=\"6\" w:space=\"0\""
+                              f" w:color=\"{border}\"/></w:tcBorders>")
+                if fill:
+                    props += f"<w:shd w:val=\"clear\" w:color=\"auto\" w:fill=\"{fill}\"/>"
+                if head:
+                    props += "<w:vAlign w:val=\"bottom\"/>"
+                ppr = f"<w:pStyle w:val=\"{table_style}\"/>"
+                if right:
+                    ppr += "<w:jc w:val=\"right\"/>"
+                rpr = ("<w:b/>" if bold else "") + ("<w:color w:val=\"FFFFFF\"/>" if white else "")
+                rpr = f"<w:rPr>{rpr}</w:rPr>" if rpr else ""
+                opening = openings[key] = f"<w:tc><w:tcPr>{props}</w:tcPr><w:p><w:pPr>{ppr}</w:pPr><w:r>{rpr}"
+            runs = texts.get(text)
+            if runs is None:
+                lines = text.split("\n") if text else [""]
+                runs = texts[text] = "<w:br/>".join(f"<w:t xml:space=\"preserve\">{_xml_text(line)}</w:t>"
+                                                    for line in lines)
+            return f"{opening}{runs}</w:r></w:p></w:tc>"
 
         parts.append("<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>")
         for j, name in enumerate(header):
@@ -811,7 +865,7 @@ class ReportBuilder:
         properties.comments = "Written by mio-qual; participants are quoted by study id and role."
         properties.created = properties.modified = source_date(self.as_of)
         properties.revision = 1
-        save_stamped(self.document, path, self.as_of)
+        save_stamped(_Uncompressed(self.document), path, self.as_of)  # compressed once, there
         return Path(path)
 
 

@@ -516,7 +516,8 @@ def write_themes(b: ReportBuilder, ctx: _Context, *, level: int = 1, max_quotes:
     # overview: every construct by clinic
     table = frequency_table(excerpts, clinics)
     order = info.sort(table.index)
-    decided = _decided_rows(data, {c: set(codes) for c, codes in excerpts.groupby("construct")["code"]}, order)
+    facts = _ConstructFacts(excerpts)
+    decided = _decided_rows(data, facts.codes, order)
     if decided:  # said once, where the themes say where their codings come from (it was repeated per construct)
         b.paragraph("**Decided in reconciliation.** Some codings in this section come from the team's decisions on"
                     " the coders' disagreements rather than from both coders: "
@@ -552,39 +553,76 @@ def write_themes(b: ReportBuilder, ctx: _Context, *, level: int = 1, max_quotes:
     domains: dict[str, list[str]] = {}
     for construct in order:
         domains.setdefault(info.domain(construct), []).append(construct)
-    roles = {r: m.role_label(r) for r in excerpts["speaker_role"].unique().tolist()}
-    excerpts = excerpts.assign(role_label=excerpts["speaker_role"].map(roles))
     by_construct = dict(tuple(excerpts.groupby("construct", sort=False)))
     words = _AnalystsWords(data, clinics)
+    n_clinics = excerpts.loc[excerpts["clinic"] != "Agency level"].groupby("construct")["clinic"].nunique()
     for domain, constructs in domains.items():
         b.heading(info.name(domain) or f"Study codes ({domain})", level)
         _rapid_for_domain(b, data, domain, clinics)
         for construct in constructs:
             rows = by_construct[construct]
             b.heading(info.label(construct), level + 1)
-            n_clinics = rows.loc[rows["clinic"] != "Agency level", "clinic"].nunique()
-            # an excerpt reached through two linked codes carries both ("MIO.RF;MIO.TRAIN"): name each code once
-            via_codes = sorted({c for v in rows.loc[rows["via"].astype(bool), "code"] for c in str(v).split(";")})
-            sentence = (f"Quoted from {m.number(len(rows), 'excerpt')} of {m.number(rows['speaker_id'].nunique(), 'participant')}"
-                        f" in {m.number(rows['transcript_id'].nunique(), 'transcript')}, {m.number(n_clinics, 'clinic')}")
+            via_codes = sorted(facts.via.get(construct, ()))
+            sentence = (f"Quoted from {m.number(len(rows), 'excerpt')} of"
+                        f" {m.number(int(participants[construct]), 'participant')}"
+                        f" in {m.number(int(transcripts[construct]), 'transcript')},"
+                        f" {m.number(int(n_clinics.get(construct, 0)), 'clinic')}")
             if via_codes:
                 sentence += f"; including excerpts coded {m.join_words(via_codes)}"
-            # participants by role (each counted once, as "of N participants" counts them; it counted excerpts,
-            # so "20 participants ... by role: 21 counselors"); a speaker without a study id once per transcript
-            people = rows["speaker_id"].where(rows["speaker_id"].notna(), rows["transcript_id"] + ":?")
-            roles = Counter(rows.assign(person=people).drop_duplicates("person")["role_label"].tolist())
+            roles = facts.roles[construct]
             unknown = m.role_label(None)
             sentence += "; by role: " + ", ".join(
                 m.number(n, "participant whose role was not recorded", "participants whose role was not recorded")
                 if role == unknown else m.number(n, str(role)) for role, n in roles.most_common())
             b.paragraph(sentence + ".", keep_with_next=True)
-            pinned = _analysts_words(b, words, construct, set(rows["code"].tolist()))
+            pinned = _analysts_words(b, words, construct, facts.codes[construct])
             for text, source in pinned[:max_quotes]:
                 b.quote(text, source)
             picked = pick_quotes(rows, max(max_quotes - len(pinned), 0), **QUOTE_CHOICE)
             # columns as lists, one tuple type for all (itertuples makes a new namedtuple class per call)
             for quote in map(_Quote._make, zip(*(picked[c].tolist() for c in _Quote._fields))):
                 b.quote(quote.text, quote_source(quote))
+
+
+class _ConstructFacts:
+    """What each construct's opening sentence says of its excerpts, counted over the excerpts' columns at once (a
+    dozen pandas calls per construct before): its codes; the codes that reach it through a link (``via``; an
+    excerpt reached through two linked codes carries both, ``"MIO.RF;MIO.TRAIN"``: each named once); and its
+    participants by role label, each participant counted once (a speaker without a study id once per
+    transcript), labels in the order their first participant appears (as ``Counter`` over the construct's
+    participants counts them, so that ``most_common`` breaks ties the same way).
+
+    Parameters
+    ----------
+    excerpts : DataFrame
+        The themes' excerpts (``construct``, ``code``, ``via``, ``speaker_id``, ``transcript_id``,
+        ``speaker_role``).
+    """
+
+    def __init__(self, excerpts: "pd.DataFrame") -> None:
+        from itertools import compress
+
+        import pandas as pd
+
+        constructs, codes = excerpts["construct"].tolist(), excerpts["code"].tolist()
+        self.codes: dict[Any, set[Any]] = {}
+        for construct, code in dict.fromkeys(zip(constructs, codes)):
+            self.codes.setdefault(construct, set()).add(code)
+        self.via: dict[Any, set[str]] = {}
+        for construct, code in dict.fromkeys(compress(zip(constructs, codes), excerpts["via"].astype(bool).tolist())):
+            self.via.setdefault(construct, set()).update(str(code).split(";"))
+        # each construct's participants where they first appear (a speaker without a study id: per transcript)
+        people = excerpts["speaker_id"].where(excerpts["speaker_id"].notna(), excerpts["transcript_id"] + ":?")
+        first = pd.DataFrame({"construct": excerpts["construct"], "person": people,
+                              "role": excerpts["speaker_role"]}).drop_duplicates(["construct", "person"])
+        self.roles: dict[Any, Counter[str]] = {}
+        labels: dict[Any, str] = {}
+        # (construct, role) pairs in the order they first appear; roles with one label add up under it
+        for (construct, role), n in Counter(zip(first["construct"].tolist(), first["role"].tolist())).items():
+            label = labels.get(role)
+            if label is None:
+                label = labels[role] = m.role_label(role)
+            self.roles.setdefault(construct, Counter())[label] += n
 
 
 def _short(text: Any, limit: int = 360) -> str:
