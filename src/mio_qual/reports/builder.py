@@ -125,45 +125,41 @@ def _styled_template(style: HouseStyle) -> bytes:
     return buffer.getvalue()
 
 
-class _Uncompressed:
-    """A python-docx document whose ``save(file)`` writes its package without compressing it.
+class _Parts:
+    """A python-docx document's package as its parts, for :func:`~mio_qual.reports.reproducible.save_stamped`.
 
-    :func:`~mio_qual.reports.reproducible.save_stamped` saves a document into memory, reads every part
-    back and writes them all again, compressed, with fixed times: a package python-docx had compressed
-    was decompressed there and compressed a second time (half the cost of saving a long table). The
-    parts, their order and their bytes are python-docx's own (its ``PackageWriter`` steps: content
-    types, package relationships, then each part and its relationships), so the file written is the
-    same, byte for byte.
+    Saving through ``document.save`` compressed every part, and ``save_stamped`` then read each one
+    back and compressed it again with fixed times. The parts, their order and their bytes are
+    python-docx's own (its ``PackageWriter`` steps: content types, package relationships, then each
+    part and its relationships), so the file written is the same, byte for byte, compressed once.
     """
 
     def __init__(self, document: Any) -> None:
         self.document = document
 
-    def save(self, file: Any) -> None:
-        """Write the package to the binary file object ``file`` as a zip of stored (uncompressed) parts."""
-        import zipfile
-
+    def members(self) -> list[tuple[str, bytes]]:
+        """The package's ``(member name, bytes)``, in the order python-docx writes them."""
         from docx.opc.pkgwriter import PackageWriter
 
         package = self.document.part.package
         parts = list(package.parts)
         for part in parts:  # what OpcPackage.save does before writing
             part.before_marshal()
-        with zipfile.ZipFile(file, "w", zipfile.ZIP_STORED) as archive:
-            writer = _StoredWriter(archive)
-            PackageWriter._write_content_types_stream(writer, parts)
-            PackageWriter._write_pkg_rels(writer, package.rels)
-            PackageWriter._write_parts(writer, parts)
+        writer = _Collected()
+        PackageWriter._write_content_types_stream(writer, parts)
+        PackageWriter._write_pkg_rels(writer, package.rels)
+        PackageWriter._write_parts(writer, parts)
+        return writer.members
 
 
-class _StoredWriter:
-    """The ``write(pack_uri, blob)`` python-docx's ``PackageWriter`` calls, into an open zip file."""
+class _Collected:
+    """The ``write(pack_uri, blob)`` python-docx's ``PackageWriter`` calls, keeping each member in a list."""
 
-    def __init__(self, archive: Any) -> None:
-        self.archive = archive
+    def __init__(self) -> None:
+        self.members: list[tuple[str, bytes]] = []
 
     def write(self, pack_uri: Any, blob: bytes) -> None:
-        self.archive.writestr(pack_uri.membername, blob)
+        self.members.append((pack_uri.membername, blob))
 
 
 def _xml_text(value: str) -> str:
@@ -865,7 +861,7 @@ class ReportBuilder:
         properties.comments = "Written by mio-qual; participants are quoted by study id and role."
         properties.created = properties.modified = source_date(self.as_of)
         properties.revision = 1
-        save_stamped(_Uncompressed(self.document), path, self.as_of)  # compressed once, there
+        save_stamped(_Parts(self.document), path, self.as_of)  # compressed once, there
         return Path(path)
 
 

@@ -80,7 +80,8 @@ def save_stamped(document: Any, path: str | Path, when: datetime | None = None) 
     Parameters
     ----------
     document : openpyxl.Workbook or docx.document.Document
-        Anything with a ``save(file)`` that writes an Office package to a binary file object.
+        Anything with a ``save(file)`` that writes an Office package to a binary file object, or with a
+        ``members()`` that gives the package's parts as ``(name, bytes)`` in order (nothing to unzip).
     path : path
         The ``.xlsx`` or ``.docx`` to write (through :func:`mio_qual.atomicio.replacing`).
     when : datetime, optional
@@ -92,9 +93,12 @@ def save_stamped(document: Any, path: str | Path, when: datetime | None = None) 
     """
     buffer = io.BytesIO()
     with replacing(path) as temporary:
-        document.save(buffer)
-        with zipfile.ZipFile(buffer) as saved:
-            members = [(info.filename, saved.read(info)) for info in saved.infolist()]
+        if hasattr(document, "members"):
+            members = list(document.members())
+        else:
+            document.save(buffer)
+            with zipfile.ZipFile(buffer) as saved:
+                members = [(info.filename, saved.read(info)) for info in saved.infolist()]
         with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as archive:  # closed, its file too, on any error
             _add_stamped(archive, members, when)
     return Path(path)
