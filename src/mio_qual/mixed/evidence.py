@@ -183,16 +183,14 @@ def evidence(codings: "pd.DataFrame", transcripts: "pd.DataFrame", speakers: "pd
     listed = [targets[c] for c in spans["code"].tolist()]
     rows = np.repeat(np.arange(len(found)), [len(t) for t in listed])
     reasons = [r or None for t in listed for _, r in t]
-    construct, named = pd.factorize(np.asarray([c for t in listed for c, _ in t], dtype=object))
-    named = np.asarray(named, dtype=object)
-    place = {c: k for k, c in enumerate(sorted(named.tolist(), key=info.order_key))}
+    construct = np.asarray([c for t in listed for c, _ in t], dtype=object)
     if any(r is not None for r in reasons):
         order = np.arange(len(rows))  # the linked excerpts are counted once first (see below), then sorted
-    else:  # by case, construct (codebook order), transcript, start and code: one stable sort of the spans' ranks
-        case = spans["transcript_rank"] if by == "transcript" else _object_ranks(  # there the case is the transcript
+    else:  # sorted now, by the spans' ranks (there the case of by="transcript" is the transcript)
+        case = spans["transcript_rank"] if by == "transcript" else _object_ranks(
             np.asarray([f[0] for f in found], dtype=object))
-        order = _stable_order(case[rows], np.array([place[c] for c in named.tolist()], dtype=np.int64)[construct],
-                              spans["transcript_rank"][rows], spans["start"][rows], spans["code_rank"][rows])
+        order = _excerpt_order(info, case[rows], construct, spans["transcript_rank"][rows], spans["start"][rows],
+                               spans["code_rank"][rows])
     take = rows[order]
 
     def each(values: Any) -> Any:
@@ -200,7 +198,7 @@ def evidence(codings: "pd.DataFrame", transcripts: "pd.DataFrame", speakers: "pd
 
     frame = pd.DataFrame({
         "case_kind": [by] * len(take), "case_id": each([f[0] for f in found]),
-        "construct": named[construct[order]], "code": spans["code"][take],
+        "construct": construct[order], "code": spans["code"][take],
         "via": np.array([reasons[i] is not None for i in order.tolist()], dtype=bool),
         "link_reason": [reasons[i] for i in order.tolist()],
         "transcript_id": spans["transcript_id"][take], "start": spans["start"][take], "end": spans["end"][take],
@@ -217,14 +215,25 @@ def evidence(codings: "pd.DataFrame", transcripts: "pd.DataFrame", speakers: "pd
     frame = pd.DataFrame.from_records(
         [*direct.itertuples(index=False, name=None),
          *_count_once(list(frame[via].itertuples(index=False, name=None)), direct)], columns=EVIDENCE_COLUMNS)
-    # by case, construct (codebook order), transcript, start and code: one stable sort of arrays, strings by rank
-    construct, names = pd.factorize(frame["construct"].to_numpy(dtype=object))
-    place = {c: k for k, c in enumerate(sorted(names.tolist(), key=info.order_key))}
     transcript = _ranks(frame["transcript_id"])
-    order = _stable_order(transcript if by == "transcript" else _ranks(frame["case_id"]),  # there the case is it
-                          np.array([place[c] for c in names.tolist()], dtype=np.int64)[construct], transcript,
-                          frame["start"].to_numpy(dtype=np.int64), _ranks(frame["code"]))
+    order = _excerpt_order(info, transcript if by == "transcript" else _ranks(frame["case_id"]),
+                           frame["construct"].to_numpy(dtype=object), transcript,
+                           frame["start"].to_numpy(dtype=np.int64), _ranks(frame["code"]))
     return frame.iloc[order].reset_index(drop=True)
+
+
+def _excerpt_order(info: Constructs, case: "np.ndarray", construct: "np.ndarray", transcript: "np.ndarray",
+                   start: "np.ndarray", code: "np.ndarray") -> "np.ndarray":
+    """The order of excerpts by case, construct (codebook order), transcript, start and code: one stable sort of
+    ``case``, ``transcript`` and ``code`` ranks (:func:`_ranks`), the constructs' places and the starts."""
+    import numpy as np
+    import pandas as pd
+
+    which, named = pd.factorize(construct)
+    ordered = sorted(np.asarray(named, dtype=object).tolist(), key=info.order_key)
+    place = {c: k for k, c in enumerate(ordered)}
+    places = np.array([place[c] for c in np.asarray(named, dtype=object).tolist()], dtype=np.int64)
+    return _stable_order(case, places[which], transcript, start, code)
 
 
 def _stable_order(*keys: "np.ndarray") -> "np.ndarray":
