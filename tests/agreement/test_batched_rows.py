@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -132,3 +133,27 @@ def test_student_t_is_evaluated_once_per_distinct_df(monkeypatch):
     _common._t.cache_clear()
     assert _common.quantile(0.95, 11) == _common.quantile(0.95, 11.0) == _common.quantile(0.95, 11)
     assert len(calls) == 1
+
+
+@pytest.mark.parametrize("unit", ["sentence", "character"])
+@pytest.mark.parametrize("coders", [["ann", "cy"], ["ann", "bob", "cy"]])
+def test_table_built_column_by_column_is_the_table_built_row_by_row(tmp_path, monkeypatch, unit, coders):
+    """agreement_table assembles its batched rows column by column (the nominal row after the pooled one, what was
+    set aside, the notes and the character caveat); with batching switched off every row is built by _row and the
+    frame from records: the same columns, types, texts and (within 1e-12) numbers."""
+    import pandas as pd
+    from helpers.agreement import make_coded_project
+
+    from mio_qual.agreement import project_api, report
+
+    project = make_coded_project(tmp_path, extra={"cy": [("INT01", "It went well.", "MIO.TRAIN")]})
+    inputs = project.agreement_inputs(coders, unit, seen="coded")   # cy saw INT01 only
+    data = project_api._reliability(inputs, None, "all", 0.0, 0.9)
+    batched = report.agreement_table(data)
+    monkeypatch.setattr(report, "BATCHED", ())
+    one_by_one = report.agreement_table(data)
+    assert "nominal" in set(batched["level"]) or unit == "character"
+    if len(coders) == 2:   # INT02's units, rated by ann only, are set aside and said so
+        assert (batched["n_set_aside"] > 0).any() and batched["set_aside"].str.len().gt(0).any()
+    pd.testing.assert_frame_equal(batched, one_by_one, check_exact=False, rtol=0, atol=1e-12)
+    project.close()

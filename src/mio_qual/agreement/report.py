@@ -186,7 +186,16 @@ _FAMILY_MODELS = {"percent_agreement": "none", "fleiss_kappa": "fleiss", "gwet_a
 
 def _binary_rows(parts: list[CodeRatings], stats: list[str], *, confidence: float, n_coders: int,
                  convention: str) -> list[dict[str, Any]]:
-    """What :func:`_row` gives for each of ``parts`` (binary ratings, analytic intervals), all rows at once.
+    """What :func:`_row` gives for each of ``parts`` (binary ratings, analytic intervals), all rows at once:
+    :func:`_binary_columns` as one dict per row."""
+    columns = _binary_columns(parts, stats, confidence=confidence, n_coders=n_coders, convention=convention)
+    return [dict(zip(columns, values)) for values in zip(*columns.values())]
+
+
+def _binary_columns(parts: list[CodeRatings], stats: list[str], *, confidence: float, n_coders: int,
+                    convention: str) -> dict[str, list[Any]]:
+    """What :func:`_row` gives for each of ``parts`` (binary ratings, analytic intervals), all rows at once, as
+    columns (column name -> one value per part, in :func:`_row`'s order of keys).
 
     Every row's columns are reduced to the weight of each distinct rating pattern (one matrix,
     rows x patterns); each coefficient's formula is then applied to all rows together
@@ -264,23 +273,67 @@ def _binary_rows(parts: list[CodeRatings], stats: list[str], *, confidence: floa
         with np.errstate(invalid="ignore", divide="ignore"):   # Byrt, Bishop & Carlin (1993), as prevalence_bias
             p_index = np.where(total == 0, math.nan, (a - d) / total).tolist()
             b_index = np.where(total == 0, math.nan, (b - c) / total).tolist()
-    columns = {"n_units": n_units.astype(np.float64).tolist(),
-               "n_set_aside": freq[:, ~pairable & (r > 0)].sum(axis=1).astype(np.float64).tolist(),
-               "prevalence": prevalence.astype(np.float64).tolist()}
-    rows_out = []
+    columns: dict[str, list[Any]] = {
+        "n_units": n_units.astype(np.float64).tolist(),
+        "n_set_aside": freq[:, ~pairable & (r > 0)].sum(axis=1).astype(np.float64).tolist(),
+        "prevalence": prevalence.astype(np.float64).tolist()}
+    for stat in stats:
+        value, low, high, se_i, _ = results[stat]
+        columns[stat], columns[f"{stat}_ci_low"], columns[f"{stat}_ci_high"], columns[f"{stat}_se"] = \
+            value, low, high, se_i
+    if tables is not None:
+        columns["prevalence_index"], columns["bias_index"] = p_index, b_index
+    noted = [(stat, results[stat][4]) for stat in stats if stat != "percent_agreement"]
+    joined = []
     for i in range(n_rows):
-        row: dict[str, Any] = {key: values_[i] for key, values_ in columns.items()}
         notes: list[str] = []
-        for stat in stats:
-            value, low, high, se_i, note = (column[i] for column in results[stat])
-            row[stat], row[f"{stat}_ci_low"], row[f"{stat}_ci_high"], row[f"{stat}_se"] = value, low, high, se_i
-            if note and stat != "percent_agreement" and note not in notes:
+        for stat, column in noted:
+            note = column[i]
+            if note and note not in notes:
                 notes.append(f"{stat}: {note}")
-        if tables is not None:
-            row["prevalence_index"], row["bias_index"] = p_index[i], b_index[i]
-        row["note"] = "; ".join(notes)
-        rows_out.append(row)
-    return rows_out
+        joined.append("; ".join(notes))
+    columns["note"] = joined
+    return columns
+
+
+#: The note every row of a table of character units carries.
+CHARACTER_CAVEAT = ("characters are not independent units, so standard errors and intervals are far too narrow; "
+                    "read them as lower bounds of the uncertainty")
+
+
+def _batched_frame(binary_rows: list[tuple[str, str, str, CodeRatings]], nominal: CodeRatings | None,
+                   chosen: list[str], *, unit_name: str, unit_word: str, several: float, characters: bool,
+                   confidence: float, n_coders: int, convention: str, boot_method: str) -> pd.DataFrame:
+    """The rows of :func:`agreement_table` built column by column: the binary rows computed at once
+    (:func:`_binary_columns`), the nominal row (:func:`_row`) after the pooled one, what was set aside and the
+    notes; the frame the row-by-row path builds from the same rows."""
+    columns: dict[str, list[Any]] = {
+        "level": [level for level, *_ in binary_rows], "code": [code for _, code, _, _ in binary_rows],
+        "transcript_id": [transcript for _, _, transcript, _ in binary_rows], "unit": [unit_name] * len(binary_rows)}
+    columns.update(_binary_columns([part for *_, part in binary_rows], chosen, confidence=confidence,
+                                   n_coders=n_coders, convention=convention))
+    if nominal is not None:   # the one-code-per-unit row follows the pooled row
+        at = columns["level"].index("pooled") + 1
+        row = {"level": "nominal", "code": NOMINAL, "transcript_id": "(all)", "unit": unit_name}
+        row.update(_row(nominal, chosen, binary=False, span=False, confidence=confidence, n_boot=0, seed=0,
+                        n_coders=n_coders, convention=convention, boot_method=boot_method))
+        size = len(binary_rows)
+        for key in row:
+            if key not in columns:
+                columns[key] = [math.nan] * size
+        for key, values in columns.items():
+            values.insert(at, row.get(key, math.nan))
+    reasons = []
+    for i, (level, n) in enumerate(zip(columns["level"], columns["n_set_aside"])):
+        found = [f"{n:g} {unit_word} rated by one coder only (a transcript the others did not see)"] if n else []
+        if level == "nominal" and several:
+            found.append(f"{several:g} units where a coder applied several codes")
+            columns["n_set_aside"][i] = n + several
+        reasons.append("; ".join(found))
+    columns["set_aside"] = reasons
+    if characters:
+        columns["note"] = ["; ".join(x for x in (note, CHARACTER_CAVEAT) if x) for note in columns["note"]]
+    return pd.DataFrame(columns)
 
 
 def _noted(notes: list[str], degenerate: np.ndarray) -> list[str]:
@@ -430,12 +483,10 @@ def agreement_table(
     several = data.set_aside.get("units where a coder applied several codes (nominal table)", 0.0)
     unit_word = "characters" if data.unit == "character" else "units"
 
-    def add(level: str, code: str, transcript: str, ratings: CodeRatings, binary: bool = True,
-            computed: dict[str, Any] | None = None) -> None:
+    def add(level: str, code: str, transcript: str, ratings: CodeRatings, binary: bool = True) -> None:
         row = {"level": level, "code": code, "transcript_id": transcript, "unit": unit_name}
-        row.update(computed if computed is not None else _row(
-            ratings, chosen, binary=binary, span=span, confidence=confidence, n_boot=boot, seed=seed,
-            n_coders=n_coders, convention=convention, boot_method=boot_method))
+        row.update(_row(ratings, chosen, binary=binary, span=span, confidence=confidence, n_boot=boot, seed=seed,
+                        n_coders=n_coders, convention=convention, boot_method=boot_method))
         reasons = []
         if row["n_set_aside"]:
             reasons.append(f"{row['n_set_aside']:g} {unit_word} rated by one coder only (a transcript the others "
@@ -445,9 +496,7 @@ def agreement_table(
             row["n_set_aside"] += several
         row["set_aside"] = "; ".join(reasons)
         if data.unit == "character":
-            caveat = ("characters are not independent units, so standard errors and intervals are far too "
-                      "narrow; read them as lower bounds of the uncertainty")
-            row["note"] = "; ".join(x for x in (row.get("note", ""), caveat) if x)
+            row["note"] = "; ".join(x for x in (row.get("note", ""), CHARACTER_CAVEAT) if x)
         rows.append(row)
 
     binary_rows: list[tuple[str, str, str, CodeRatings]] = [("code", code, "(all)", data.code_counts(code))
@@ -466,15 +515,16 @@ def agreement_table(
                     continue
                 part = CodeRatings(pooled.ratings[:, sel], pooled.counts[sel], pooled.transcript[sel], [0, 1])
                 binary_rows.append(("transcript", POOLED, name, part))
-    computed: list[dict[str, Any] | None] = [None] * len(binary_rows)
     if binary_rows and not span and not boot and all(s in BATCHED for s in chosen) and n_coders <= 30:
-        computed = list(_binary_rows([part for *_, part in binary_rows], chosen, confidence=confidence,
-                                     n_coders=n_coders, convention=convention))
-    for (level, code, transcript, part), row in zip(binary_rows, computed):
-        add(level, code, transcript, part, computed=row)
-        if level == "pooled" and nominal is not None:
-            add("nominal", NOMINAL, "(all)", nominal, binary=False)
-    frame = pd.DataFrame.from_records(rows)
+        frame = _batched_frame(binary_rows, nominal, chosen, unit_name=unit_name, unit_word=unit_word,
+                               several=several, characters=data.unit == "character", confidence=confidence,
+                               n_coders=n_coders, convention=convention, boot_method=boot_method)
+    else:
+        for level, code, transcript, part in binary_rows:
+            add(level, code, transcript, part)
+            if level == "pooled" and nominal is not None:
+                add("nominal", NOMINAL, "(all)", nominal, binary=False)
+        frame = pd.DataFrame.from_records(rows)
     if frame.empty:
         return frame
     if span:
@@ -485,10 +535,10 @@ def agreement_table(
         frame["flag_convention"] = ("none: the .667/.800 convention is for krippendorff_alpha, which was not "
                                     "computed (add it to the statistics)")
     else:
-        frame["flag"] = [flag(v, thresholds) for v in frame[flag_on]]
+        frame["flag"] = [flag(v, thresholds) for v in frame[flag_on].tolist()]   # lists: a Series is slow to walk
         if "prevalence" in frame.columns:   # a code too rare to assess is never called reliable (nor unreliable)
-            rare = [level == "code" and too_rare(p, n)
-                    for level, p, n in zip(frame["level"], frame["prevalence"], frame["n_units"])]
+            rare = [level == "code" and too_rare(p, n) for level, p, n in
+                    zip(frame["level"].tolist(), frame["prevalence"].tolist(), frame["n_units"].tolist())]
             frame.loc[rare, "flag"] = TOO_RARE
         frame["flag_convention"] = (f"{flag_on}; {convention_text}; {TOO_RARE}: a code coded in fewer than"
                                     f" {MIN_CODED_UNITS} units on average over the coders, whatever its value")
