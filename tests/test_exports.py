@@ -277,3 +277,18 @@ def test_round_trip_and_no_live_formula_in_any_locale(values):
     assert [r[0] if r else "" for r in back[1:]] == [safe_cell(v) for v in values]
     for delimiter in (";", "\t"):
         assert not [cell for row in cells(text, delimiter) for cell in row if live(cell)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.text(alphabet=st.sampled_from(list("ab ,\"'\n=+-@;\t\r")), max_size=8),
+                          st.one_of(st.none(), st.text(alphabet=st.sampled_from(list("x,\"\n=-")), max_size=4)),
+                          st.one_of(st.none(), st.floats(allow_nan=True, allow_infinity=False, width=32))),
+                min_size=0, max_size=6), st.integers(min_value=1, max_value=3))
+def test_pandas_quoting_is_kept_where_no_locale_splits_more(rows, width):
+    # without a semicolon, tab or carriage return, pandas' own output is returned as written: it must be
+    # what re-quoting every field for every locale gives
+    from mio_qual.exports import _requoted, safe_frame
+
+    frame = pd.DataFrame(rows, columns=["text", "other", "number"]).iloc[:, :width]
+    formatted = safe_frame(frame).to_csv(index=False, lineterminator="\n")
+    assert csv_text(frame) == _requoted(formatted)

@@ -58,6 +58,9 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 _NEEDS_QUOTES = re.compile(r'[,;\t"\r\n]')
+#: What splits a field in some locale (or reader) but is no reason for the csv module to quote it (and NUL,
+#: which the csv reader refuses).
+_ONLY_SOME_LOCALES_SPLIT = re.compile("[;\t\r\x00]")
 
 
 def csv_text(frame: pd.DataFrame) -> str:
@@ -89,10 +92,19 @@ def csv_text(frame: pd.DataFrame) -> str:
     '=1+1,2
     plain,3
     """
+    formatted = safe_frame(frame).to_csv(index=False, lineterminator="\n")
+    if len(frame.columns) and _ONLY_SOME_LOCALES_SPLIT.search(formatted) is None:
+        # pandas' csv writer (minimal quoting) quoted every field holding a comma, a quote or a line
+        # break: with no semicolon, tab or carriage return anywhere, re-quoting would change nothing
+        return formatted
+    return _requoted(formatted)
+
+
+def _requoted(formatted: str) -> str:
+    """CSV text written by pandas, each field quoted where any locale would split it (:data:`_NEEDS_QUOTES`)."""
     import csv
     import io
 
-    formatted = safe_frame(frame).to_csv(index=False, lineterminator="\n")
     out = []
     for row in csv.reader(io.StringIO(formatted, newline="")):
         if row == [""]:  # one empty cell: quoted, or the row would read as a blank line
