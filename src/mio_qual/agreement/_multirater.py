@@ -33,6 +33,19 @@ Units rated by one coder only (r_i = 1): two conventions, chosen with ``conventi
 With complete data the two coincide. Units with no rating at all are no data and are ignored
 under both.
 
+Degenerate chance agreement. Under Gwet's convention p_a and p_e rest on different units: p_a
+on the units rated twice or more, p_e on every unit rated. When most units are rated by one
+coder (a coder who coded other transcripts than the rest) and rarely in a category, p_e comes
+close to 1 for reasons that have nothing to do with the units compared, and
+``(p_a - p_e) / (1 - p_e)`` divides by almost nothing: Fleiss' kappa -121.5 beside 95.7%
+agreement. Such a value is flagged as not interpretable (value NaN, the estimate in the note)
+when units rated once are present and ``1 - p_e < 1 / N_2``, N_2 the ratings on the units
+rated at least twice: one disagreeing rating in a unit rated twice lowers p_a by ``1 / (N_2 /
+2)``, so below that bound a single disagreement puts the coefficient under -1. With complete
+data (and under ``"pairable"``) the bound is never reached: a minority share of one rating in
+N_2 gives ``1 - p_e >= 2 (N_2 - 1) / N_2^2 >= 1 / N_2``. This flag is our addition; the
+estimator is Gwet's, unchanged wherever it is shown.
+
 The standard error is Gwet's (2008; 2014, ch. 5) linearization. With n units rated at least
 once (n_2 of them at least twice), each unit gets the value
 
@@ -144,7 +157,30 @@ UNDEFINED = {
     3: "undefined: Brennan-Prediger needs at least two categories (declare them with categories=)",
     4: "undefined: chance agreement is 1 (every rating falls in one category), so there is no agreement beyond "
        "chance to measure",
+    5: "not interpretable: chance agreement rests mostly on units rated by one coder, and its complement 1 - p_e "
+       "is smaller than one disagreeing rating among the ratings compared would make, so a single disagreement "
+       "puts the coefficient below -1 (see mio_qual.agreement._multirater, 'Degenerate chance agreement')",
 }
+
+
+def undefined_note(why: int, p_e: float = math.nan, estimate: float = math.nan, n_ratings: float = math.nan) -> str:
+    """The note of an undefined or not interpretable coefficient (a key of :data:`UNDEFINED`), with its terms.
+
+    For ``why == 5`` the note gives p_e, the estimate that is not shown and the ratings compared, so that a
+    reader can check the arithmetic.
+
+    Examples
+    --------
+    >>> undefined_note(5, 0.99964, -121.5, 46)[:60]
+    'not interpretable: chance agreement p_e = 0.99964 rests mos'
+    """
+    if why != 5:
+        return UNDEFINED[why]
+    return (f"not interpretable: chance agreement p_e = {p_e:.5f} rests mostly on units rated by one coder, and "
+            f"1 - p_e = {1.0 - p_e:.2g} is smaller than one disagreeing rating among the {n_ratings:g} ratings "
+            f"compared would make (1/{n_ratings:g}), so a single disagreement puts the coefficient below -1; "
+            f"the estimate ({estimate:.2f}) is not shown (Gwet's estimator for missing ratings, Gwet 2014, ch. 2; "
+            "Krippendorff's alpha, or convention 'pairable', uses only units rated twice or more)")
 
 
 @dataclass(frozen=True)
@@ -161,6 +197,10 @@ class FamilyRows:
     p_e: np.ndarray
     n_units: np.ndarray
     why: np.ndarray
+    #: (p_a - p_e) / (1 - p_e) where a value could be computed, also where it is not interpretable (``why`` 5).
+    estimate: np.ndarray | None = None
+    #: Ratings on the units rated at least twice (the ratings observed agreement compares).
+    n_ratings: np.ndarray | None = None
 
 
 def family_rows(patterns: np.ndarray, freq: np.ndarray, model: str, w: np.ndarray, q: int) -> FamilyRows:
@@ -189,7 +229,11 @@ def family_rows(patterns: np.ndarray, freq: np.ndarray, model: str, w: np.ndarra
             pe = np.broadcast_to(pe, total.shape).astype(np.float64)
             why[np.isclose(pe, 1.0, rtol=0, atol=1e-12)] = 4
         why[total2 == 0] = 1
-        value = np.where(why == 0, (pa - pe) / (1.0 - pe), np.nan)
+        ratings2 = freq[:, two] @ r[two]
+        estimate = np.where(why == 0, (pa - pe) / (1.0 - pe), np.nan)
+        # degenerate chance agreement (module docstring): only where units rated once enter p_e
+        why[(why == 0) & (total > total2) & (1.0 - pe < 1.0 / ratings2)] = 5
+        value = np.where(why == 0, estimate, np.nan)
         k_i = (total / total2)[:, None] * np.where(two[None, :], pa_i[None, :] - pe[:, None], 0.0) / (1.0 - pe)[:, None]
         k_i = k_i - (1.0 - value)[:, None] * ((pi_i[None, :, :] - pi[:, None, :]) @ grad[:, :, None])[:, :, 0] \
             / (1.0 - pe)[:, None]
@@ -197,7 +241,17 @@ def family_rows(patterns: np.ndarray, freq: np.ndarray, model: str, w: np.ndarra
         se = np.where((why == 0) & (total > 1), np.sqrt(np.maximum(spread, 0.0) / (total * (total - 1.0))), np.nan)
     undefined_terms = (why == 1) | (why == 2) | (why == 3)
     return FamilyRows(value, se, np.where(undefined_terms, np.nan, pa), np.where(undefined_terms, np.nan, pe),
-                      np.where(why == 1, 0.0, total2), why)
+                      np.where(why == 1, 0.0, total2), why, estimate, ratings2)
+
+
+def rows_note(rows: FamilyRows, i: int) -> str:
+    """The note of row ``i`` of :func:`family_rows` where it has no value (``""`` where it has one)."""
+    why = int(rows.why[i])
+    if not why:
+        return ""
+    if why == 5 and rows.estimate is not None and rows.n_ratings is not None:
+        return undefined_note(5, float(rows.p_e[i]), float(rows.estimate[i]), float(rows.n_ratings[i]))
+    return UNDEFINED[why]
 
 
 def family_result(rows: FamilyRows, i: int, once: float, convention: str = "gwet") -> FamilyResult:
@@ -206,7 +260,7 @@ def family_result(rows: FamilyRows, i: int, once: float, convention: str = "gwet
     n_variance = float(rows.n_units[i]) + (once if convention == "gwet" else 0.0)
     if why:
         return FamilyResult(np.nan, np.nan, float(rows.p_a[i]), float(rows.p_e[i]), float(rows.n_units[i]), once,
-                            UNDEFINED[why], n_variance)
+                            rows_note(rows, i), n_variance)
     note = ""
     if convention == "pairable" and once:
         note = (f"{once:g} unit(s) rated by one coder left out of every term (convention 'pairable'; "

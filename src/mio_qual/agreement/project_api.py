@@ -41,7 +41,7 @@ SEEN_RULES = {
     "any": "every coder saw every transcript any compared coder coded in or was given (seen='any', --all-seen)",
 }
 
-__all__ = ["AgreementInputs", "agreement_inputs", "not_speech", "assignment_pairs", "check_request", "agreement", "disagreements",
+__all__ = ["AgreementInputs", "agreement_inputs", "isolated_coders", "not_speech", "assignment_pairs", "check_request", "agreement", "disagreements",
            "PROJECT_UNITS", "SEEN_RULES"]
 
 
@@ -122,6 +122,9 @@ class AgreementInputs:
     set_aside: dict[str, float] = field(default_factory=dict)
     include_interviewer: bool = False
     seen: str = "given"
+    #: Coders asked for but left out of every coefficient, with the reason: they share no transcript with any
+    #: other compared coder (see :func:`isolated_coders`).
+    left_out_coders: dict[str, str] = field(default_factory=dict)
     #: Reliability data already built from these inputs, by request (the table and the disagreements share it).
     built: dict[tuple[Any, ...], Any] = field(default_factory=dict, repr=False, compare=False)
 
@@ -201,6 +204,56 @@ def check_request(coders: Sequence[str], unit: str) -> list[str]:
     return coders
 
 
+def isolated_coders(seen: Mapping[str, set[str]]) -> list[str]:
+    """The coders who share no transcript with any other coder, in the order of ``seen``.
+
+    ``seen`` maps each compared coder to the transcripts they saw under the seen rule. Every
+    unit of such a coder's transcripts is rated by that coder alone: it holds no pair of
+    ratings, so it says nothing about agreement. Under Gwet's convention those units would
+    still enter the chance term of the multi-rater coefficients (Gwet 2014, ch. 2), where a
+    whole other set of transcripts can push chance agreement towards 1 and Fleiss' kappa far
+    below -1; Krippendorff's alpha would ignore them (Krippendorff 2011: a unit with a single
+    value is not pairable). So such a coder is named and left out, rather than hidden in a
+    coefficient.
+
+    Examples
+    --------
+    >>> isolated_coders({"priya": {"INT21"}, "lead": {"INT21", "INT22"}, "jordan": {"INT01"}})
+    ['jordan']
+    >>> isolated_coders({"a": {"T1"}, "b": {"T1"}, "c": {"T2"}, "d": {"T2"}})
+    []
+    """
+    out = []
+    for coder, mine in seen.items():
+        others = set().union(*(ts for c, ts in seen.items() if c != coder))
+        if not mine & others:
+            out.append(coder)
+    return out
+
+
+def _without_isolated(coders: list[str], seen: Mapping[str, set[str]]) -> tuple[list[str], dict[str, str],
+                                                                                dict[str, float]]:
+    """The coders kept, the reason each one left out was left out, and the set-aside entries saying so.
+
+    Nobody is left out unless two coders or more who share transcripts remain (otherwise the
+    table is empty and the caller says the layers share no transcript).
+    """
+    isolated = isolated_coders(seen)
+    kept = [c for c in coders if c not in isolated]
+    if not isolated or len(kept) < 2:
+        return coders, {}, {}
+    reasons, set_aside = {}, {}
+    for coder in isolated:
+        mine = sorted(seen[coder])
+        named = ", ".join(mine[:10]) + (f" and {len(mine) - 10} more" if len(mine) > 10 else "")
+        reasons[coder] = (f"{coder} shares no transcript with the other coders compared ({', '.join(kept)}), so no "
+                          f"unit has a second rating beside {coder}'s: {coder}'s coding holds no agreement to measure"
+                          " and was left out of every coefficient (have another coder code some of these "
+                          "transcripts to assess it)")
+        set_aside[f"transcript(s) only {coder} saw ({named}): {reasons[coder]}"] = float(len(mine))
+    return kept, reasons, set_aside
+
+
 def agreement_inputs(codings: pd.DataFrame, texts: Mapping[str, str], segments: pd.DataFrame | None,
                      coders: Sequence[str], unit: str = "sentence", codes: Sequence[str] | None = None, *,
                      transcripts: Sequence[str] | None = None, seen: str = "given", include_interviewer: bool = False,
@@ -266,6 +319,16 @@ def agreement_inputs(codings: pd.DataFrame, texts: Mapping[str, str], segments: 
     for coder, tid in codings[["coder", "transcript_id"]].drop_duplicates().itertuples(index=False):
         if coder in coded_by:
             coded_by[coder].add(tid)
+    if seen != "any" and len(coders) > 2:
+        kept, reasons, isolated = _without_isolated(
+            coders, {c: coded_by[c] | handed.get(c, set()) for c in coders})
+        if reasons:
+            inputs = agreement_inputs(codings[codings["coder"].isin(kept)], texts, segments, kept, unit, codes,
+                                      transcripts=transcripts, seen=seen, include_interviewer=include_interviewer,
+                                      known_coders=known_coders, given=given)
+            inputs.set_aside.update(isolated)
+            inputs.left_out_coders.update(reasons)
+            return inputs
     coded_transcripts = sorted(set().union(*coded_by.values(), *handed.values()))
     if transcripts is not None:
         coded_transcripts = sorted(set(coded_transcripts) | keep_t)
@@ -361,12 +424,14 @@ def agreement(
     if inputs.unit == "continuum":
         table = unitized_table(inputs.codings, inputs.texts, coders=inputs.coders, codes=codes,
                                coverage=inputs.coverage, by_transcript=by_transcript)
-        return _with_counts(table, dict(inputs.set_aside), inputs.seen)
+        return _with_counts(table, dict(inputs.set_aside), inputs.seen, coders=inputs.coders,
+                            left_out_coders=inputs.left_out_coders)
     data = _reliability(inputs, codes, scope, min_coverage, overlap)
     data.set_aside.update(inputs.set_aside)
     table = agreement_table(data, stats=stats, confidence=confidence, boot=boot, seed=seed,
                             by_transcript=by_transcript, convention=convention, boot_method=boot_method)
-    return _with_counts(table, dict(data.set_aside), inputs.seen, convention, boot_method)
+    return _with_counts(table, dict(data.set_aside), inputs.seen, convention, boot_method, inputs.coders,
+                        inputs.left_out_coders)
 
 
 def _listed_segments(segments: pd.DataFrame, frame: pd.DataFrame, rows: np.ndarray | None) -> np.ndarray | None:
@@ -389,12 +454,18 @@ def _listed_segments(segments: pd.DataFrame, frame: pd.DataFrame, rows: np.ndarr
 
 
 def _with_counts(table: pd.DataFrame, set_aside: dict[str, float], seen: str, convention: str = "gwet",
-                 boot_method: str = "units") -> pd.DataFrame:
+                 boot_method: str = "units", coders: Sequence[str] | None = None,
+                 left_out_coders: Mapping[str, str] | None = None) -> pd.DataFrame:
     """The table with the seen rule and what was set aside, as columns and in ``attrs`` (with the options
-    a methods text names: ``convention`` and ``boot_method``)."""
+    a methods text names: ``convention`` and ``boot_method``; the coders compared, ``coders``, and those left
+    out with the reason, ``left_out_coders``)."""
     if not len(table):
         return table
     table.attrs.update(convention=convention, boot_method=boot_method)
+    if coders is not None:
+        table.attrs["coders"] = list(coders)
+    if left_out_coders:
+        table.attrs["left_out_coders"] = dict(left_out_coders)
     table["seen_rule"] = SEEN_RULES[seen]
     table["left_out"] = "; ".join(f"{count:g} {reason}" for reason, count in set_aside.items())
     table.attrs["seen_rule"] = SEEN_RULES[seen]

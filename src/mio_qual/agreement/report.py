@@ -351,7 +351,7 @@ def _family_columns(stat: str, rows: Any, once: np.ndarray, convention: str, n_c
     :func:`~mio_qual.agreement._multirater.family_result` and :func:`~mio_qual.agreement._common.family_agreement`
     give row by row (percent agreement with Wilson's interval, as :func:`~mio_qual.agreement.kappa._wilson`)."""
     from ._common import DEGENERATE_NOTE, wald_rows
-    from ._multirater import UNDEFINED
+    from ._multirater import rows_note
     from .diagnostics import wilson_rows
 
     why = rows.why
@@ -360,9 +360,9 @@ def _family_columns(stat: str, rows: Any, once: np.ndarray, convention: str, n_c
     n_units = np.asarray(rows.n_units, dtype=np.float64)
     n_variance = n_units + once if convention == "gwet" else n_units + 0.0
     notes = []
-    for k, units, alone in zip(why.tolist(), n_units.tolist(), once.tolist()):
+    for i, (k, units, alone) in enumerate(zip(why.tolist(), n_units.tolist(), once.tolist())):
         if k:
-            note = UNDEFINED[k]
+            note = rows_note(rows, i)
         elif convention == "pairable" and alone:
             note = (f"{alone:g} unit(s) rated by one coder left out of every term (convention 'pairable'; "
                     "Gwet's convention keeps them in chance agreement)")

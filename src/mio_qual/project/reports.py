@@ -220,6 +220,7 @@ class ReportsMixin(ProjectBase):
                                **segment)
         if not len(table):
             return no_shared_transcripts(chosen)
+        chosen = list(table.attrs.get("coders", chosen))  # a coder sharing no transcript is left out, and said so
         try:
             dis = self.disagreements(chosen, unit=unit, inputs=inputs, **segment)  # type: ignore[attr-defined]
         except InputError:

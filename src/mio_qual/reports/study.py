@@ -86,6 +86,9 @@ def _reliability(b: "ReportBuilder", ctx: _Context, data: AgreementData | str, l
         ctx.say_absent(data)
         return
     b.paragraph(agreement_results(data))
+    for reason in data.table.attrs.get("left_out_coders", {}).values():
+        # a coder with no unit in common with the others: named here, not hidden in a pooled coefficient
+        b.paragraph(f"Not compared: {reason}.")
     codes = data.codes()
     info = ctx.inputs.constructs
     if "flag" in codes.columns and len(codes):
