@@ -124,7 +124,12 @@ def slow_multirater(data, chance, categories=None, convention="gwet"):
         pe = 1.0 / q
     else:
         pe = 0.0
-    return nan if abs(pe - 1) < 1e-12 else (pa - pe) / (1 - pe)
+    if abs(pe - 1) < 1e-12:
+        return nan
+    ratings2 = sum(len(u) for u in units)
+    if len(shares) > len(units) and 1 - pe < 1 / ratings2:
+        return nan   # degenerate chance agreement: flagged not interpretable (mio_qual.agreement._multirater)
+    return (pa - pe) / (1 - pe)
 
 
 def same(a, b, tol=1e-9):
