@@ -229,3 +229,28 @@ def test_speakers_without_a_role_are_counted_in_the_plural(tmp_path) -> None:
     assert "of three participants in three transcripts, two clinics; by role: one counselor, one supervisor, one " \
            "participant whose role was not recorded." in prose
     project.close()
+
+
+def test_a_coder_sharing_no_transcript_is_named_not_hidden_in_a_coefficient(tmp_path) -> None:
+    """Newuser4 (session 8): a third layer on other transcripts made Appendix A print Fleiss' kappa -121.50 beside
+    95.7% agreement. The layer is left out of every coefficient and the report says so, by name."""
+    from mio_qual.coding import Coding
+
+    project = make_study(tmp_path / "study")
+    third = tmp_path / "T03.txt"
+    third.write_text("PARTICIPANT: Our room is far too small. The room is shared with billing.\n", encoding="utf-8")
+    project.import_transcripts([third])
+    text = project.text("T03")
+    start = text.index("Our room")
+    project.write_codings([Coding("T03", start, start + 26, "IS.J2", "blake")], coder="blake",
+                          source_file="blake.docx")
+    result = project.report("study", out=tmp_path / "study.docx", charts=False)
+    prose = "\n".join(p.text for p in docx.Document(str(result.path)).paragraphs)
+    project.close()
+    assert ("Not compared: blake shares no transcript with the other coders compared (jordan, casey), so no unit"
+            " has a second rating beside blake's") in prose
+    assert "Agreement between jordan and casey was measured" in prose
+    assert "one transcript only blake saw (T03): blake shares no transcript" in prose      # the methods' set-aside
+    appendix = docx.Document(str(tmp_path / "study-appendix-a-agreement.docx"))
+    headers = {cell.text for table in appendix.tables for cell in table.rows[0].cells}
+    assert "Cohen's \u03ba" in headers and "Fleiss' \u03ba" not in headers    # two coders compared: their coefficients
