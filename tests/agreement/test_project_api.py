@@ -170,3 +170,17 @@ def test_nobody_is_left_out_when_every_coder_shares_a_transcript(tmp_path):
         project.close()
     assert "left_out_coders" not in table.attrs and table.attrs["coders"] == ["ann", "bob", "cy"]
     assert "fleiss_kappa" in table.columns
+
+
+def test_the_result_title_names_the_coders_compared(tmp_path):
+    from mio_qual.agreement.report import agreement_result
+
+    project = _three_coder_project(tmp_path)
+    try:
+        table = project.agreement(["ann", "bob", "cy"], by_transcript=False)
+    finally:
+        project.close()
+    result = agreement_result(table, ["ann", "bob", "cy"], "sentence")
+    assert result.title == "Agreement of ann, bob by sentence" and result.data["coders"] == ["ann", "bob"]
+    assert any(n.startswith("set aside: 1 transcript only cy saw (T3): cy shares no transcript")
+               for n in result.tables[0].notes)
