@@ -419,7 +419,9 @@ def agreement(
         more columns, the same on every row, so that a CSV or JSON file holds what the screen
         says under the table: ``seen_rule`` (which transcripts counted as seen) and
         ``left_out`` (every count set aside before the analysis, with its reason; also in
-        ``attrs["set_aside"]``).
+        ``attrs["set_aside"]``). ``attrs["coders"]`` are the coders compared: with three or
+        more, one who shares no transcript with the others is left out (:func:`isolated_coders`)
+        and named with the reason in ``attrs["left_out_coders"]`` and ``left_out``.
     """
     if inputs.unit == "continuum":
         table = unitized_table(inputs.codings, inputs.texts, coders=inputs.coders, codes=codes,
