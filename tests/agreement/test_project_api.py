@@ -184,3 +184,25 @@ def test_the_result_title_names_the_coders_compared(tmp_path):
     assert result.title == "Agreement of ann, bob by sentence" and result.data["coders"] == ["ann", "bob"]
     assert any(n.startswith("set aside: 1 transcript only cy saw (T3): cy shares no transcript")
                for n in result.tables[0].notes)
+
+
+def test_two_pairs_sharing_no_transcript_are_pooled_and_said_to_be_groups(tmp_path):
+    from mio_qual.agreement.report import agreement_result
+    from mio_qual.coding.model import Coding
+
+    project = _three_coder_project(tmp_path)
+    try:
+        text = project.text("T3")
+        start = text.index("Staff left.")
+        project.write_codings([Coding("T3", start, start + 11, "IS.J2", "dee", "human")], coder="dee")
+        table = project.agreement(["ann", "bob", "cy", "dee"], by_transcript=False)
+    finally:
+        project.close()
+    assert "left_out_coders" not in table.attrs
+    assert table.attrs["coder_groups"] == [["ann", "bob"], ["cy", "dee"]]
+    assert "fleiss_kappa" in table.columns and "only" not in table["left_out"].iloc[0]
+    notes = agreement_result(table, table.attrs["coders"], "sentence").tables[0].notes
+    assert "coders: the coders form 2 groups that share no transcript (ann and bob; cy and dee)" in " ".join(notes)
+    # pooled over IS.J2: T1 and T2 (ann, bob) agree on one sentence each, T3 (cy, dee) on one: no unit rated once
+    row = table[table["code"] == "IS.J2"].iloc[0]
+    assert row["n_set_aside"] == 0 and row["percent_agreement"] == 1.0

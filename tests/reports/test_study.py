@@ -254,3 +254,23 @@ def test_a_coder_sharing_no_transcript_is_named_not_hidden_in_a_coefficient(tmp_
     appendix = docx.Document(str(tmp_path / "study-appendix-a-agreement.docx"))
     headers = {cell.text for table in appendix.tables for cell in table.rows[0].cells}
     assert "Cohen's \u03ba" in headers and "Fleiss' \u03ba" not in headers    # two coders compared: their coefficients
+
+
+def test_coders_in_groups_sharing_no_transcript_are_said_to_be(tmp_path) -> None:
+    """Two pairs of coders on different transcripts: pooled (Fleiss 1971 lets the coders differ by unit), and said."""
+    from mio_qual.coding import Coding
+
+    project = make_study(tmp_path / "study")
+    third = tmp_path / "T03.txt"
+    third.write_text("PARTICIPANT: Our room is far too small. The room is shared with billing.\n", encoding="utf-8")
+    project.import_transcripts([third])
+    text = project.text("T03")
+    start = text.index("Our room")
+    for coder in ("blake", "dee"):
+        project.write_codings([Coding("T03", start, start + 26, "IS.J2", coder)], coder=coder,
+                              source_file=f"{coder}.docx")
+    result = project.report("study", out=tmp_path / "study.docx", charts=False)
+    prose = "\n".join(p.text for p in docx.Document(str(result.path)).paragraphs)
+    project.close()
+    assert "The coders form 2 groups that share no transcript (jordan and casey; blake and dee)" in prose
+    assert "Not compared" not in prose and "Agreement between jordan, casey, blake and dee" in prose

@@ -172,7 +172,7 @@ def undefined_note(why: int, p_e: float = math.nan, estimate: float = math.nan, 
     Examples
     --------
     >>> undefined_note(5, 0.99964, -121.5, 46)[:60]
-    'not interpretable: chance agreement p_e = 0.99964 rests mos'
+    'not interpretable: chance agreement p_e = 0.99964 rests most'
     """
     if why != 5:
         return UNDEFINED[why]

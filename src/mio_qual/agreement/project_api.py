@@ -41,7 +41,7 @@ SEEN_RULES = {
     "any": "every coder saw every transcript any compared coder coded in or was given (seen='any', --all-seen)",
 }
 
-__all__ = ["AgreementInputs", "agreement_inputs", "isolated_coders", "not_speech", "assignment_pairs", "check_request", "agreement", "disagreements",
+__all__ = ["AgreementInputs", "agreement_inputs", "isolated_coders", "coder_groups", "groups_note", "not_speech", "assignment_pairs", "check_request", "agreement", "disagreements",
            "PROJECT_UNITS", "SEEN_RULES"]
 
 
@@ -125,6 +125,9 @@ class AgreementInputs:
     #: Coders asked for but left out of every coefficient, with the reason: they share no transcript with any
     #: other compared coder (see :func:`isolated_coders`).
     left_out_coders: dict[str, str] = field(default_factory=dict)
+    #: Groups of coders that share no transcript with one another (empty when every compared coder is linked to
+    #: every other through shared transcripts; see :func:`coder_groups`).
+    coder_groups: list[list[str]] = field(default_factory=list)
     #: Reliability data already built from these inputs, by request (the table and the disagreements share it).
     built: dict[tuple[Any, ...], Any] = field(default_factory=dict, repr=False, compare=False)
 
@@ -231,6 +234,61 @@ def isolated_coders(seen: Mapping[str, set[str]]) -> list[str]:
     return out
 
 
+def coder_groups(seen: Mapping[str, set[str]]) -> list[list[str]]:
+    """The coders split into groups linked by shared transcripts (each group in the order of ``seen``).
+
+    Two coders are in one group when a chain of coders, each sharing a transcript with the next,
+    joins them. Several groups of two or more mean the pooled coefficients mix units rated by
+    different coders, which Fleiss (1971) allows (the coders of each unit may differ), but no
+    coefficient says how the groups agree with one another: the report says so.
+
+    Examples
+    --------
+    >>> coder_groups({"a": {"T1"}, "b": {"T1"}, "c": {"T2"}, "d": {"T2", "T3"}, "e": {"T3"}})
+    [['a', 'b'], ['c', 'd', 'e']]
+    >>> coder_groups({"a": {"T1"}, "b": {"T1", "T2"}, "c": {"T2"}})
+    [['a', 'b', 'c']]
+    """
+    names = list(seen)
+    parent = list(range(len(names)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first: dict[str, int] = {}
+    for i, coder in enumerate(names):
+        for transcript in seen[coder]:
+            j = first.setdefault(transcript, i)
+            parent[root(i)] = root(j)
+    groups: dict[int, list[str]] = {}
+    for i, coder in enumerate(names):
+        groups.setdefault(root(i), []).append(coder)
+    return list(groups.values())
+
+
+def groups_note(groups: Sequence[Sequence[str]]) -> str:
+    """The sentence saying that the compared coders form groups that share no transcript (``""`` for one group).
+
+    Examples
+    --------
+    >>> groups_note([["ann", "bob"], ["cy", "dee"]])[:73]
+    'the coders form 2 groups that share no transcript (ann and bob; cy and de'
+    """
+    if len(groups) < 2:
+        return ""
+
+    def words(names: Sequence[str]) -> str:
+        return " and ".join(names) if len(names) < 3 else ", ".join(names[:-1]) + " and " + names[-1]
+
+    return (f"the coders form {len(groups)} groups that share no transcript "
+            f"({'; '.join(words(list(g)) for g in groups)}): each unit's agreement is between the coders of its "
+            "group, and the pooled coefficients mix the groups' units, as Fleiss (1971) allows when the coders "
+            "differ from unit to unit; how the groups agree with one another is not measured")
+
+
 def _without_isolated(coders: list[str], seen: Mapping[str, set[str]]) -> tuple[list[str], dict[str, str],
                                                                                 dict[str, float]]:
     """The coders kept, the reason each one left out was left out, and the set-aside entries saying so.
@@ -329,6 +387,7 @@ def agreement_inputs(codings: pd.DataFrame, texts: Mapping[str, str], segments: 
             inputs.set_aside.update(isolated)
             inputs.left_out_coders.update(reasons)
             return inputs
+    groups = coder_groups({c: coded_by[c] | handed.get(c, set()) for c in coders}) if seen != "any" else []
     coded_transcripts = sorted(set().union(*coded_by.values(), *handed.values()))
     if transcripts is not None:
         coded_transcripts = sorted(set(coded_transcripts) | keep_t)
@@ -361,7 +420,8 @@ def agreement_inputs(codings: pd.DataFrame, texts: Mapping[str, str], segments: 
             left_out.update(speech)
     else:
         segments = None
-    return AgreementInputs(coders, unit, codings, segments, texts, coverage, left_out, include_interviewer, seen)
+    return AgreementInputs(coders, unit, codings, segments, texts, coverage, left_out, include_interviewer, seen,
+                           coder_groups=groups if len(groups) > 1 else [])
 
 
 @renamed(span_threshold="overlap", n_boot="boot")
@@ -421,19 +481,21 @@ def agreement(
         ``left_out`` (every count set aside before the analysis, with its reason; also in
         ``attrs["set_aside"]``). ``attrs["coders"]`` are the coders compared: with three or
         more, one who shares no transcript with the others is left out (:func:`isolated_coders`)
-        and named with the reason in ``attrs["left_out_coders"]`` and ``left_out``.
+        and named with the reason in ``attrs["left_out_coders"]`` and ``left_out``; coders who
+        form groups sharing no transcript with one another are listed in ``attrs["coder_groups"]``
+        (:func:`coder_groups`).
     """
     if inputs.unit == "continuum":
         table = unitized_table(inputs.codings, inputs.texts, coders=inputs.coders, codes=codes,
                                coverage=inputs.coverage, by_transcript=by_transcript)
         return _with_counts(table, dict(inputs.set_aside), inputs.seen, coders=inputs.coders,
-                            left_out_coders=inputs.left_out_coders)
+                            left_out_coders=inputs.left_out_coders, groups=inputs.coder_groups)
     data = _reliability(inputs, codes, scope, min_coverage, overlap)
     data.set_aside.update(inputs.set_aside)
     table = agreement_table(data, stats=stats, confidence=confidence, boot=boot, seed=seed,
                             by_transcript=by_transcript, convention=convention, boot_method=boot_method)
     return _with_counts(table, dict(data.set_aside), inputs.seen, convention, boot_method, inputs.coders,
-                        inputs.left_out_coders)
+                        inputs.left_out_coders, inputs.coder_groups)
 
 
 def _listed_segments(segments: pd.DataFrame, frame: pd.DataFrame, rows: np.ndarray | None) -> np.ndarray | None:
@@ -457,7 +519,8 @@ def _listed_segments(segments: pd.DataFrame, frame: pd.DataFrame, rows: np.ndarr
 
 def _with_counts(table: pd.DataFrame, set_aside: dict[str, float], seen: str, convention: str = "gwet",
                  boot_method: str = "units", coders: Sequence[str] | None = None,
-                 left_out_coders: Mapping[str, str] | None = None) -> pd.DataFrame:
+                 left_out_coders: Mapping[str, str] | None = None,
+                 groups: Sequence[Sequence[str]] = ()) -> pd.DataFrame:
     """The table with the seen rule and what was set aside, as columns and in ``attrs`` (with the options
     a methods text names: ``convention`` and ``boot_method``; the coders compared, ``coders``, and those left
     out with the reason, ``left_out_coders``)."""
@@ -468,6 +531,8 @@ def _with_counts(table: pd.DataFrame, set_aside: dict[str, float], seen: str, co
         table.attrs["coders"] = list(coders)
     if left_out_coders:
         table.attrs["left_out_coders"] = dict(left_out_coders)
+    if groups:
+        table.attrs["coder_groups"] = [list(g) for g in groups]
     table["seen_rule"] = SEEN_RULES[seen]
     table["left_out"] = "; ".join(f"{count:g} {reason}" for reason, count in set_aside.items())
     table.attrs["seen_rule"] = SEEN_RULES[seen]

@@ -608,6 +608,10 @@ def agreement_result(table: pd.DataFrame, coders: Sequence[str], unit: str) -> "
         notes.append(f"seen: {table.attrs['seen_rule']}")
     for reason, count in (table.attrs.get("set_aside") or {}).items():
         notes.append(f"set aside: {counted(count, reason)}")  # "1 unit ...", never "1 units ..."
+    if table.attrs.get("coder_groups"):
+        from .project_api import groups_note
+
+        notes.append(f"coders: {groups_note(table.attrs['coder_groups'])}")
     coders = table.attrs.get("coders", coders)   # the coders compared: one sharing no transcript is left out
     title = f"Agreement of {', '.join(coders)} by {unit}"
     return Result("agreement", [Table(table, title=title, notes=notes, sheet="agreement")], title=title,

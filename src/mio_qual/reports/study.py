@@ -89,6 +89,11 @@ def _reliability(b: "ReportBuilder", ctx: _Context, data: AgreementData | str, l
     for reason in data.table.attrs.get("left_out_coders", {}).values():
         # a coder with no unit in common with the others: named here, not hidden in a pooled coefficient
         b.paragraph(f"Not compared: {reason}.")
+    if data.table.attrs.get("coder_groups"):
+        from ..agreement.project_api import groups_note
+
+        note = groups_note(data.table.attrs["coder_groups"])
+        b.paragraph(note[:1].upper() + note[1:] + ".")
     codes = data.codes()
     info = ctx.inputs.constructs
     if "flag" in codes.columns and len(codes):
