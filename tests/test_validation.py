@@ -103,3 +103,13 @@ def test_a_bad_value_is_refused_before_the_project_is_read(project, capsys) -> N
         assert exited.value.code == 2 and err == f"error: {python_words}\n", err
     assert database.read_bytes() == before
     assert not (folder / "x.docx").exists()
+
+
+def test_measure_names_fold_case_and_aliases_and_unknown_ones_name_close_matches() -> None:
+    from mio_qual.validation import measure_name, unknown_measure
+
+    assert [measure_name(n) for n in ("FIM", "Fim", " fim ", "Feasibility", "ACCEPTABILITY", "reach")] == [
+        "fim", "fim", "fim", "fim", "aim", "reach"]
+    assert str(unknown_measure("FIMM", ["fidelity", "fim"])) == (
+        "no values of outcome 'FIMM' in the project (did you mean fim? its measures: fidelity, fim)")
+    assert "import quantitative data first" in str(unknown_measure("fim", []))

@@ -163,4 +163,44 @@ def check_values(**values: Any) -> dict[str, Any]:
     return {name: value if value is None else RULES[name].check(name, value) for name, value in values.items()}
 
 
-__all__ = ["RULES", "Rule", "check_values", "choice", "option_name", "refusal", "share", "whole"]
+def measure_name(name: str) -> str:
+    """The stored name of a measure or outcome given in any case or by an alias.
+
+    Measures are stored under their column's normalized, lower-case name (``fim``, ``fidelity``),
+    so ``FIM``, ``Fim`` and ``fim`` name the same one, and an alias (``feasibility``) names its
+    measure (:data:`mio_qual.mixed.quant.ALIASES`). Whether the project holds it is the caller's
+    check (:func:`unknown_measure`).
+
+    Examples
+    --------
+    >>> measure_name("FIM"), measure_name("Feasibility"), measure_name("fidelity")
+    ('fim', 'fim', 'fidelity')
+    """
+    from .mixed.quant import ALIASES
+    from .tabular import normalize_column
+
+    key = normalize_column(name)
+    return ALIASES.get(key, key)
+
+
+def unknown_measure(name: str, known: Any, what: str = "outcome") -> InputError:
+    """The one-line error for a measure the project holds no values of, with close matches.
+
+    Examples
+    --------
+    >>> print(unknown_measure("fidelty", ["fidelity", "fim"]))
+    no values of outcome 'fidelty' in the project (did you mean fidelity? its measures: fidelity, fim)
+    """
+    import difflib
+
+    stored = sorted(set(known))
+    if not stored:
+        return InputError(f"no values of {what} {name!r} in the project",
+                          hint="import quantitative data first with `mio-qual quant import FILE`")
+    close = difflib.get_close_matches(measure_name(name), stored, n=3, cutoff=0.6)
+    hint = (f"did you mean {' or '.join(close)}? " if close else "") + "its measures: " + ", ".join(stored)
+    return InputError(f"no values of {what} {name!r} in the project", hint=hint)
+
+
+__all__ = ["RULES", "Rule", "check_values", "choice", "measure_name", "option_name", "refusal", "share",
+           "unknown_measure", "whole"]

@@ -162,6 +162,27 @@ def test_joint_needs_outcomes_and_cases(study, tmp_path: Path) -> None:  # type:
     assert study.joint_display("case-ordered").data["rater"] == "solo"
 
 
+def test_outcome_names_in_any_case_and_unknown_ones_with_close_matches(rated, capsys) -> None:  # type: ignore[no-untyped-def]
+    # measures are stored lower case (fidelity, fim); FIDELITY and Fidelity name the same outcome
+    lower = rated.joint_display("case-ordered", "fidelity")
+    for spelling in ("FIDELITY", "Fidelity"):
+        display = rated.joint_display("case-ordered", spelling)
+        assert display.frame.equals(lower.frame)
+        assert display.data["high"] == ["north", "west"]
+    assert rated.outcomes(measures="FIDELITY").equals(rated.outcomes(measures="fidelity"))
+    assert len(rated.quant(measure="Fidelity")) == len(rated.quant(measure="fidelity")) > 0
+    with pytest.raises(InputError) as refused:
+        rated.joint_display("case-ordered", "FIDELTY")
+    assert str(refused.value) == ("no values of outcome 'FIDELTY' in the project "
+                                  "(did you mean fidelity? its measures: adherence, competence, fidelity)")
+    from mio_qual.cli.main import cli
+
+    folder = rated.folder
+    rated.close()
+    cli(["--project", str(folder), "joint", "--outcome", "FIDELITY", "--format", "csv"])
+    assert capsys.readouterr().out.splitlines()[1] == ",fidelity (clinic mean),4.50,4.00,3.00,2.00,,,,"
+
+
 def test_exports_fill_rating_cells_and_neutralize_formulas(rated, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     display = rated.joint_display("case-ordered", "fidelity")
     display.frame.loc[1, "name"] = "=HYPERLINK(\"x\")"

@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Sequence
 
 from ..errors import InputError
 from .constructs import as_list
-from .quant import ALIASES
+from .. import validation
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -170,7 +170,7 @@ def aggregate(frame: "pd.DataFrame", by: str = "clinic", measures: str | Sequenc
         raise InputError(f"cannot pool session values by {pool!r}", hint="use counselors or sessions")
     data = frame
     if measures is not None:
-        wanted = [ALIASES.get(m, m) for m in as_list(measures) or []]
+        wanted = [validation.measure_name(m) for m in as_list(measures) or []]
         data = data[data["measure"].isin(wanted)]
     keys = ["agency", "clinic"] if by == "clinic" else ["agency"]
     out_columns = keys + AGG_COLUMNS + ["dataset"]
@@ -241,8 +241,8 @@ def outcome_by_case(frame: "pd.DataFrame", outcome: str, by: str = "clinic",
         Quantitative values (:meth:`mio_qual.project.Project.quant`), every stored measure (the
         error for a missing outcome lists them).
     outcome : str
-        A stored measure (``fidelity``, ``fim``, ``reach``, ``completed`` ...) or an alias
-        (``feasibility``, ``acceptability``, ``appropriateness``, ``completion``).
+        A stored measure (``fidelity``, ``fim``, ``reach``, ``completed`` ...; any case: ``FIM``) or an
+        alias (``feasibility``, ``acceptability``, ``appropriateness``, ``completion``).
     by : {"clinic", "agency"}
     pool : {"counselors", "sessions"}
 
@@ -254,15 +254,11 @@ def outcome_by_case(frame: "pd.DataFrame", outcome: str, by: str = "clinic",
     Raises
     ------
     InputError
-        When the project holds no values of the outcome.
+        When the project holds no values of the outcome (close matches named).
     """
-    name = ALIASES.get(outcome, outcome)
-    table = aggregate(frame, by=by, measures=[name], pool=pool)
-    if not len(table):
-        stored = sorted(set(frame["measure"])) if len(frame) else []
-        raise InputError(f"no values of outcome {outcome!r} in the project",
-                         hint=("its measures: " + ", ".join(stored)) if stored else
-                         "import quantitative data first with `mio-qual quant import FILE`")
+    table = aggregate(frame, by=by, measures=[outcome], pool=pool)
+    if not len(table):  # the name in any case or an alias; else refused with close matches
+        raise validation.unknown_measure(outcome, frame["measure"] if len(frame) else [])
     frame = table.set_index(by)[["mean", "n", "sd", "median", "level", "base", "measure"]].rename(columns={"mean": "value"})
     frame.index.name = "case_id"
     return frame

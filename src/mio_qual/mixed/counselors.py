@@ -107,7 +107,7 @@ def counselor_display(links: "pd.DataFrame", quant: "pd.DataFrame", excerpts: "p
     """
     import pandas as pd
 
-    from .quant import ALIASES
+    from ..validation import measure_name
 
     by_counselor: dict[str, list[str]] = {}
     clinic_of: dict[str, str | None] = {}
@@ -140,7 +140,7 @@ def counselor_display(links: "pd.DataFrame", quant: "pd.DataFrame", excerpts: "p
                 row[f"{name}_n"] = int(len(series))
         rows.append(row)
     frame = pd.DataFrame(rows)
-    key = ALIASES.get(outcome, outcome)
+    key = measure_name(outcome)
     if key in frame.columns:
         frame = frame.sort_values([key, "counselor_id"], ascending=[False, True], na_position="last", kind="stable")
     return frame.reset_index(drop=True)

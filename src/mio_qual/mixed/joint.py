@@ -45,11 +45,11 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 from ..errors import InputError
 from ..result import Figure, Result, Table
-from ..validation import RULES, check_values
+from ..validation import RULES, check_values, measure_name
 from .aggregate import outcome_by_case, summarize_values
 from .constructs import Constructs, as_list
 from .evidence import pick_quotes
-from .quant import ALIASES, MEASURES
+from .quant import MEASURES
 from .ratings import construct_matrix, default_rater
 from .ratings_scale import RATINGS, score, valence
 
@@ -351,9 +351,9 @@ def outcome_label(outcome: str, values: "pd.DataFrame", by: str) -> str:
     """
     from .aggregate import COUNSELOR_LEVEL
 
-    name = ALIASES.get(outcome, outcome)
+    name = measure_name(outcome)
     levels = ", ".join(sorted(set(values["level"]))) if len(values) else ""
-    shown = outcome if outcome == name else f"{outcome} ({name})"
+    shown = name if outcome.lower() == name else f"{outcome} ({name})"
     if levels == COUNSELOR_LEVEL:
         return f"{shown}: {by} mean of counselors' means of their rated sessions (each counselor weighs the same)"
     if levels == "session":
@@ -736,7 +736,7 @@ def stats_by_theme(data: JointData, outcome: str = "fidelity", *, rater: str | N
     rule = rule or DistinguishRule()
     matrix, outcomes, rater, info = _inputs(data, outcome, rater, constructs)
     high, low = rule.groups(outcomes["value"])
-    name = ALIASES.get(outcome, outcome)
+    name = measure_name(outcome)
     units = data.quant[data.quant["measure"] == name] if len(data.quant) else data.quant
     rows = []
     order = {r: i for i, r in enumerate(RATINGS)}
@@ -791,6 +791,9 @@ def display_key(display: str) -> str:
 def joint_display(data: JointData, display: str, outcome: str = "fidelity", **kwargs: Any) -> JointDisplay:
     """One of :data:`DISPLAYS` (``case-ordered``, ``side-by-side``, ``stats-by-theme``) by name."""
     functions = {"case-ordered": case_ordered, "side-by-side": side_by_side, "stats-by-theme": stats_by_theme}
+    stored = measure_name(outcome)
+    if outcome != stored and outcome.strip().lower() == stored and len(data.quant) and (data.quant["measure"] == stored).any():
+        outcome = stored  # FIM: shown as stored (fim); an alias stays as given, an unknown name is refused as given
     return functions[display_key(display)](data, outcome, **kwargs)
 
 

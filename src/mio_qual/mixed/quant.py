@@ -174,7 +174,9 @@ _FALSE = {"no", "n", "false", "f", "0", "not tailored", "standard"}
 
 def measure(name: str) -> Measure | None:
     """The :class:`Measure` called ``name`` (or by an alias such as ``feasibility``), if known."""
-    return MEASURES.get(ALIASES.get(name, name))
+    from ..validation import measure_name
+
+    return MEASURES.get(measure_name(name))
 
 
 def measure_table() -> "pd.DataFrame":

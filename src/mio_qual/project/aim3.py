@@ -283,9 +283,9 @@ class Aim3Mixin(ProjectBase):
                                             coder=None, check=False)
             table = table.set_index("counselor_id")
             measures = {name: self.measure_scores(name) for name in self.instruments()}
-            from ..mixed.quant import ALIASES
+            from ..validation import measure_name
 
-            key = ALIASES.get(outcome, outcome)
+            key = measure_name(outcome)
             if key not in table.columns:
                 raise InputError(f"no counselor-level values of {outcome!r}", hint="import data with a counselor_id")
             for row in rows:
@@ -303,10 +303,10 @@ class Aim3Mixin(ProjectBase):
                 elif f"n {row}" in table.columns:
                     series[row] = table[f"n {row}"]
                 else:
-                    series[row] = table[ALIASES.get(row, row)]
+                    series[row] = table[measure_name(row)]
             return case_matrix(series, table[key], outcome_name=outcome, case_kind="counselor")
         quant = self.quant()
-        from ..mixed.quant import ALIASES
+        from ..validation import measure_name
 
         measured = set(quant["measure"]) if len(quant) else set()
         matrix = None
@@ -337,7 +337,7 @@ class Aim3Mixin(ProjectBase):
                 if len(failing):
                     checks.append(f"{row}: the {by} mean may not stand for its staff at "
                                   + "; ".join(f"{g} ({why})" for g, why in zip(failing[by], failing["aggregation"])))
-            elif ALIASES.get(row, row) in measured:
+            elif measure_name(row) in measured:
                 series[row] = outcome_by_case(quant, row, by=by)["value"]
             else:  # a construct: its ratings
                 matrix = self.construct_matrix(by=by, rater=rater) if matrix is None else matrix

@@ -678,7 +678,7 @@ class MixedMixin(ProjectBase):
 
         Columns: dataset, level, unit_id, agency, clinic, measure, value, source_file, row, and
         the row's other columns (counselor_id, date, phase ...). ``measure`` understands
-        aliases such as ``feasibility``.
+        aliases such as ``feasibility`` and names in any case (``FIM``).
 
         Parameters
         ----------
@@ -691,12 +691,12 @@ class MixedMixin(ProjectBase):
             One row per unit and measure.
         """
         from ..mixed.constructs import as_list
-        from ..mixed.quant import ALIASES
         from ..store.quant import read_quant
+        from ..validation import measure_name
 
         measures = as_list(measure)
         return read_quant(self.store, dataset=as_list(dataset), clinic=as_list(clinic),
-                          measure=[ALIASES.get(m, m) for m in measures] if measures is not None else None)
+                          measure=[measure_name(m) for m in measures] if measures is not None else None)
 
     def outcomes(self, by: str = "clinic", measures: str | Sequence[str] | None = None,
                  dataset: str | Sequence[str] | None = None, pool: str = "counselors") -> "pd.DataFrame":
@@ -788,7 +788,7 @@ class MixedMixin(ProjectBase):
         ----------
         display : str
         outcome : str
-            A stored measure or an alias (``fidelity``, ``feasibility`` ...).
+            A stored measure (any case: ``FIM``) or an alias (``fidelity``, ``feasibility`` ...).
         by : {"clinic", "agency"}
         coder : str or sequence of str, optional
             Side-by-side: the coding layers to quote.

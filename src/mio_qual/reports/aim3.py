@@ -404,9 +404,9 @@ def counselor_table(frame: "pd.DataFrame", outcome: str) -> "pd.DataFrame":
     stay in its CSV)."""
     import pandas as pd
 
-    from ..mixed.quant import ALIASES
+    from ..validation import measure_name
 
-    key = ALIASES.get(outcome, outcome)
+    key = measure_name(outcome)
     out = pd.DataFrame({"counselor": frame["counselor_id"], "clinic": frame["clinic"],
                         "interviews": frame["study_ids"], "coded excerpts": frame["n_excerpts"],
                         "most coded": frame["codes"]})
