@@ -189,6 +189,20 @@ def test_study_report_sections_and_generated_methods(study):
     assert {p.name for p in result.figures} == {"study-agreement.png", "study-code-frequency.png"}
 
 
+def test_a_report_result_shows_in_one_short_line_and_keeps_its_content(study):
+    _, results = study
+    result = results["study"]
+    shown = repr(result)
+    assert len(shown) < 300 and "\n" not in shown, shown  # a notebook showed every heading (8 KB)
+    assert shown == (f"ReportResult(study {str(result.path)!r}: 7 files written, 1 table, 2 figures, 18 headings, "
+                     "3 appendices, 2 sections absent (.absent))")
+    # the content stays in the attributes
+    assert len(result.files) == 7 and result.tables == 1 and result.n_figures == 2 and len(result.headings) == 18
+    assert len(result.appendices) == 3 and len(result.appendices[2].headings) > 100
+    assert result.absent[0] == "The project holds no implementation outcome, activity or log data for Aim 2 yet."
+    assert repr(results["codebook"]).endswith("no section absent)")
+
+
 def test_one_coder_and_empty_projects_still_give_every_report(tmp_path):
     one = make_study(tmp_path / "one", {"jordan": CODING["jordan"]})
     result = one.report_agreement(tmp_path / "one.docx")

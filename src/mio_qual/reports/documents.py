@@ -81,6 +81,26 @@ class ReportResult:
     files: list[Path] = field(default_factory=list)
     appendices: list["ReportResult"] = field(default_factory=list)
 
+    def __repr__(self) -> str:
+        """One line (a notebook shows it): the document, the counts and how many sections are absent;
+        the headings, files and sentences stay in the attributes.
+
+        Examples
+        --------
+        >>> ReportResult("study", Path("out/study.docx"), tables=12, n_figures=3, absent=["No ratings."],
+        ...              files=[Path("out/study.docx")] * 5, headings=[(1, "Study")] * 40)
+        ReportResult(study 'out/study.docx': 5 files written, 12 tables, 3 figures, 40 headings, 1 section absent (.absent))
+        """
+        def count(n: int, word: str, plural: str = "") -> str:
+            return f"{n} {word if n == 1 else plural or word + 's'}"
+
+        parts = [count(len(self.files), "file") + " written", count(self.tables, "table"),
+                 count(self.n_figures, "figure"), count(len(self.headings), "heading")]
+        if self.appendices:
+            parts.append(count(len(self.appendices), "appendix", "appendices"))
+        parts.append(count(len(self.absent), "section") + " absent (.absent)" if self.absent else "no section absent")
+        return f"ReportResult({self.kind} {str(self.path)!r}: {', '.join(parts)})"
+
 
 @dataclass
 class CodebookData:
