@@ -244,3 +244,24 @@ def test_a_coder_writing_another_layer_is_told_in_one_line_which_layer_is_theirs
     assert "row-level security" in result.stderr
     assert "you are connected as jordan, and a coder writes only their own layer (--coder jordan)" in result.stderr
     assert lead.codings().equals(before)
+
+
+def test_a_coder_importing_without_coder_writes_their_own_layer_and_is_told_once(team, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """newuser4: a coder on a server had to pass --coder, though their own layer is the only one they may write;
+    without it every row of a sheet was refused with 'no coder'. The lead still names the layer."""
+    lead, coders = team
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text("transcript_id,segment_id,code\nT1,T1:t1,OS.F\n", encoding="utf-8")
+    before = len(lead.codings(coder="jordan"))
+    result = CliRunner().invoke(_group, ["--project", str(tmp_path / "jordan"), "coding", "import", str(sheet)])
+    assert result.exit_code == 0, result.output
+    told = [line for line in result.output.splitlines() if "your own" in line]
+    assert told == ["  layer jordan: your own (you are connected as coder jordan, and a coder writes only their own "
+                    "layer; --coder was not given)"], result.output
+    assert "into layer jordan" in result.output
+    after = lead.codings(coder="jordan")
+    assert len(after) == before + 1 and "OS.F" in set(after["code"])
+    named = coders["casey"].import_codings([sheet], coder="casey")  # naming it: no such line
+    assert named.layers == ["casey"] and not any("your own" in n for n in named.notes)
+    with pytest.raises(InputError, match="no coder"):  # the lead has every layer: still names one
+        lead.import_codings([sheet])

@@ -21,7 +21,8 @@ coding.add_command(assign)
 
 @coding.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@coder_option(help="The coder's layer (required for Word files; sheets may have a coder column).")
+@coder_option(help="The coder's layer (required for Word files; sheets may have a coder column; a coder on a "
+                   "server: their own by default).")
 @click.option("--codebook", "codebooks", multiple=True,
               help="Codebook name or file (repeatable; default: the project's codebook, `mio-qual codebook use`, "
                    "else cfir2, cfir_outcomes and mio; with your own: --codebook cfir2 --codebook my-codebook.csv; "

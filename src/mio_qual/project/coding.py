@@ -495,7 +495,8 @@ class CodingMixin(ProjectBase):
         paths : iterable of path
         coder : str, optional
             The layer (required for Word files; a sheet's coder column wins; for ``.qdpx`` it
-            overrides the project's users).
+            overrides the project's users). A coder connected to a server has one layer, their
+            own: it is the default (said in ``notes``); the lead names the layer.
         codebook : Codebook or codebook names, optional
             Default: the project's codebook (:meth:`use_codebook`), else
             :data:`mio_qual.codebook.DEFAULT_CODEBOOKS`.
@@ -518,6 +519,8 @@ class CodingMixin(ProjectBase):
         """
         from ..coding.importing import CodingImport, problem_lines, problems_error, sort_by_kind
 
+        own = self._own_layer() if coder is None else None
+        coder = own or coder
         by_kind = sort_by_kind(paths, coder)
         book = self.codebook_for(codebook)  # type: ignore[attr-defined]
         result = CodingImport()
@@ -563,10 +566,21 @@ class CodingMixin(ProjectBase):
             note = adopt() if adopt is not None else None
             if note:
                 result.notes.append(note)
+        if own:
+            result.notes.insert(0, f"layer {own}: your own (you are connected as coder {own}, and a coder writes "
+                                   "only their own layer; --coder was not given)")
         result.finish(coder if by_kind["docx"] else None)
         if result.inserted:
             result.notes.extend(filter(None, map(self.layer_name_note, result.layers)))
         return result
+
+    def _own_layer(self) -> str | None:
+        """On a server, the connected coder's role (their one layer); None locally and for the lead."""
+        if getattr(self.store, "backend", "sqlite") != "postgresql":
+            return None
+        from ..store.team import own_layer
+
+        return own_layer(self.store)  # type: ignore[arg-type]
 
     def layer_name_note(self, layer: str) -> str | None:
         """A warning when a layer's name is one the redactor hides (a coder named in the roster), else None.

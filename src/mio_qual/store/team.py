@@ -121,6 +121,12 @@ def _roles(store: "PostgresStore") -> tuple[str, str, bool]:
     return str(role), str(owner), bool(superuser)
 
 
+def own_layer(store: "PostgresStore") -> str | None:
+    """The connected role when it is a coder (not the lead, not a superuser): the one layer it may write; else None."""
+    role, owner, superuser = _roles(store)
+    return None if role == owner or superuser else role
+
+
 def require_lead(store: "PostgresStore", action: str = "do this", hint: str = "ask the lead") -> str:
     """The connected role, when it is the project's lead (owner of its tables); else refuse, naming ``action``."""
     role, owner, superuser = _roles(store)
