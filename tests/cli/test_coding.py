@@ -186,3 +186,38 @@ def test_importing_the_same_coding_file_again_says_unchanged_and_writes_nothing(
     assert sorted(project.codings(coder="sage")["code"]) == ["IS.A3", "IS.J2"]
     assert len(project.log()) == entries + 1
     project.close()
+
+
+def test_a_different_file_of_the_same_name_replaces_and_says_how_many_and_how_to_keep_both(tmp_path):
+    """newuser4: a coder's second round in another copy of INT21.docx replaced the first round's codings; the line said
+    'replaced 7 from earlier imports of the same files' and neither which file nor how to keep both. The design stays
+    (a file is known by its name); the line and the audit trail now say it."""
+
+    from mio_qual import Project
+
+    project = Project.create(tmp_path / "p")
+    source = tmp_path / "T1.txt"
+    source.write_text("I: How is it?\nR: The room is never free on Tuesdays. Staff change weekly.\n", encoding="utf-8")
+    project.import_transcripts([source])
+    first, second = tmp_path / "round1" / "sage.csv", tmp_path / "round2" / "sage.csv"
+    for path, rows in ((first, ["T1,never free on Tuesdays,IS.J2", "T1,Staff change weekly,IS.A3"]),
+                       (second, ["T1,Staff change weekly,OS.F"])):
+        path.parent.mkdir()
+        path.write_text("transcript_id,quote,code\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    assert run(project, "import", first, "--coder", "sage").exit_code == 0
+    done = run(project, "import", second, "--coder", "sage")
+    said = " ".join(done.output.split())
+    assert done.exit_code == 0 and ("imported 1 codings from 1 file(s) into layer sage; replaced 2 codings that earlier "
+                                    "imports of files with the same name (sage.csv) brought") in said, said
+    assert "to keep both, give the file another name or import it into another layer with --coder" in said
+    assert list(project.codings(coder="sage")["code"]) == ["OS.F"]  # the design: replaced
+    entry = project.log_records(1)[0]
+    detail = json.loads(entry["detail"])
+    assert entry["action"] == "import coding sheet" and detail["removed"] == 2
+    assert detail["replaced_import"]["path"] == str(first) and detail["replaced_import"]["codings"] == 2
+    assert detail["replaced_import"]["same_path"] is False and len(detail["replaced_import"]["sha256"]) == 64
+    renamed = first.rename(first.with_name("sage-round1.csv"))  # keeping both: another file name
+    kept = run(project, "import", renamed, "--coder", "sage")
+    assert kept.exit_code == 0 and "replaced 0 " in kept.output and "keep both" not in kept.output
+    assert sorted(project.codings(coder="sage")["code"]) == ["IS.A3", "IS.J2", "OS.F"]
+    project.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -52,12 +53,22 @@ def import_cmd(files: tuple[Path, ...], coder: str | None, codebooks: tuple[str,
             "file(s) brought before (nothing written)")
     else:
         say(f"imported {result.inserted} codings from {len(files)} file(s){escape(into)}; "
-            f"replaced {result.removed} from earlier imports of the same files"
+            + (_replaced(result) if result.removed else "replaced 0 from earlier imports of the same files")
             + (f"; {result.unchanged} unchanged (files identical to their earlier import)" if result.unchanged else ""))
     for line in result.notes:
         say(f"  {line}", markup=False)
     for line in result.skipped:
         say(f"[yellow]skipped[/]: {escape(line)}")
+
+
+def _replaced(result: Any) -> str:
+    """What the import replaced, and how to keep both: a coding file is known by its name (by design)."""
+    names = sorted({Path(f["file"]).name for f in result.files if f.get("removed") and f.get("file")})
+    which = f" ({', '.join(names[:5])}{', ...' if len(names) > 5 else ''})" if names else ""
+    return escape(f"replaced {result.removed} codings that earlier imports of files with the same name{which} "
+                  "brought (a coding file is known by its name, so its new version replaces the old; to keep both, "
+                  "give the file another name or import it into another layer with --coder; `mio-qual log` "
+                  "names the earlier file)")
 
 
 @coding.command("export-docx")

@@ -398,8 +398,13 @@ class CodingMixin(ProjectBase):
                         store_imports.replace_returned(self.store, coder=coder, source=source_name, origin=origin,
                                                        transcript_ids=covered, at=now_iso())
                     return WriteResult(coder=coder, inserted=0, removed=0, source_file=source_name, unchanged=same)
+            replaced: dict[str, Any] = {}
             if replace == "file" and source_name is not None:
                 removed = store_codings.delete_codings(self.store, coder=coder, source_file=source_name)
+                earlier = store_imports.last_coding_import(self.store, coder=coder, name=source_name) if removed else None
+                if earlier is not None:  # by design a file is known by its name: say which file's codings went
+                    replaced = {"replaced_import": {"path": earlier[0], "sha256": earlier[1], "codings": removed,
+                                                    "same_path": earlier[0] == str(source_file)}}
             elif replace == "layer":
                 removed = store_codings.delete_codings(self.store, coder=coder, origin=origin)
             else:
@@ -419,7 +424,7 @@ class CodingMixin(ProjectBase):
                 store_imports.replace_returned(self.store, coder=coder, source=source_name or action, origin=origin,
                                                transcript_ids=covered, at=created)
             self.store.audit(action, target=coder, codebook_version=version, detail={
-                "origin": origin, "source_file": source_name, "inserted": inserted, "removed": removed,
+                "origin": origin, "source_file": source_name, "inserted": inserted, "removed": removed, **replaced,
                 "transcripts": sorted(written), **(detail or {})})
         return WriteResult(coder=coder, inserted=inserted, removed=removed, source_file=source_name)
 

@@ -9,6 +9,7 @@ transcripts a coder saw.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Sequence
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -26,6 +27,15 @@ def record_import(store: "Store", *, kind: str, path: str, sha256: str, coder: s
     store.connection.execute(
         "INSERT INTO imports (kind, path, sha256, coder, n_items, at) VALUES (?, ?, ?, ?, ?, ?)",
         (kind, path, sha256, coder, n_items, at))
+
+
+def last_coding_import(store: "Store", *, coder: str, name: str) -> tuple[str, str] | None:
+    """The path and SHA-256 of the coding file called ``name`` (in any folder) last imported into ``coder``'s layer."""
+    pattern = "%" + name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    rows = store.connection.execute(
+        "SELECT path, sha256 FROM imports WHERE kind = 'coding' AND coder = ? AND path LIKE ? ESCAPE '\\'"
+        " ORDER BY id DESC", (coder, pattern)).fetchall()
+    return next(((str(p), str(h)) for p, h in rows if Path(p).name == name), None)
 
 
 def replace_returned(store: "Store", *, coder: str, source: str, origin: str | None,
