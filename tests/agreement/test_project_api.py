@@ -55,7 +55,7 @@ def test_the_newuser4_fleiss_kappa_is_flagged_with_its_hand_computed_terms():
     assert result.observed == pytest.approx(22 / 23, abs=1e-12)
     assert result.expected == pytest.approx(p_e, abs=1e-12)
     assert "not interpretable" in result.note and f"({estimate:.2f})" in result.note
-    assert "p_e = 0.99965" in result.note and "46 ratings" in result.note
+    assert "p_e = 0.99965 counts units rated by one coder" in result.note and "46 ratings" in result.note
     # the other coefficients are shown: AC1's and percent agreement's chance terms do not approach 1
     assert percent_agreement(data).value == pytest.approx(22 / 23)
     assert not math.isnan(gwet_ac1(data).value)
@@ -206,3 +206,19 @@ def test_two_pairs_sharing_no_transcript_are_pooled_and_said_to_be_groups(tmp_pa
     # pooled over IS.J2: T1 and T2 (ann, bob) agree on one sentence each, T3 (cy, dee) on one: no unit rated once
     row = table[table["code"] == "IS.J2"].iloc[0]
     assert row["n_set_aside"] == 0 and row["percent_agreement"] == 1.0
+
+
+def test_without_units_rated_once_fleiss_kappa_is_never_below_minus_one():
+    # the bound the flag rests on (module docstring of _multirater): 1 - p_a <= 2 (1 - p_e) when every unit is
+    # rated twice or more, whatever the number of coders per unit
+    rng = np.random.default_rng(82)
+    for _ in range(400):
+        coders, units = int(rng.integers(2, 6)), int(rng.integers(1, 30))
+        data = rng.integers(0, int(rng.integers(2, 4)), size=(coders, units)).astype(float)
+        data[rng.random(data.shape) < 0.3] = nan
+        data = data[:, (~np.isnan(data)).sum(axis=0) >= 2]
+        if not data.shape[1]:
+            continue
+        result = fleiss_kappa(data)
+        assert "not interpretable" not in result.note
+        assert math.isnan(result.value) or result.value >= -1.0 - 1e-12

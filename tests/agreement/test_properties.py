@@ -127,7 +127,7 @@ def slow_multirater(data, chance, categories=None, convention="gwet"):
     if abs(pe - 1) < 1e-12:
         return nan
     ratings2 = sum(len(u) for u in units)
-    if len(shares) > len(units) and 1 - pe < 1 / ratings2:
+    if len(shares) > len(units) and (1 - pe < 1 / ratings2 or (pa - pe) / (1 - pe) < -1):
         return nan   # degenerate chance agreement: flagged not interpretable (mio_qual.agreement._multirater)
     return (pa - pe) / (1 - pe)
 

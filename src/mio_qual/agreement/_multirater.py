@@ -39,12 +39,15 @@ coder (a coder who coded other transcripts than the rest) and rarely in a catego
 close to 1 for reasons that have nothing to do with the units compared, and
 ``(p_a - p_e) / (1 - p_e)`` divides by almost nothing: Fleiss' kappa -121.5 beside 95.7%
 agreement. Such a value is flagged as not interpretable (value NaN, the estimate in the note)
-when units rated once are present and ``1 - p_e < 1 / N_2``, N_2 the ratings on the units
-rated at least twice: one disagreeing rating in a unit rated twice lowers p_a by ``1 / (N_2 /
-2)``, so below that bound a single disagreement puts the coefficient under -1. With complete
-data (and under ``"pairable"``) the bound is never reached: a minority share of one rating in
-N_2 gives ``1 - p_e >= 2 (N_2 - 1) / N_2^2 >= 1 / N_2``. This flag is our addition; the
-estimator is Gwet's, unchanged wherever it is shown.
+when units rated once are present and either ``1 - p_e < 1 / N_2``, N_2 the ratings on the
+units rated at least twice (one disagreeing rating in a unit rated twice lowers p_a by
+``1 / (N_2 / 2)``, so below that bound a single disagreement puts the coefficient under -1),
+or the estimate itself is below -1. Without units rated once neither happens: a minority
+share of one rating in N_2 gives ``1 - p_e >= 2 (N_2 - 1) / N_2^2 >= 1 / N_2``; and a unit's
+disagreement ``1 - p_a,i = r_i / (r_i - 1) G_i`` is at most twice its Gini impurity
+``G_i = 1 - sum_k (r_ik / r_i)^2``, which is concave, so ``1 - p_a <= 2 mean_i G_i <= 2 (1 - p_e)``
+and Fleiss' kappa is at least -1 (at least -1/(m - 1) with m coders on every unit). This flag
+is our addition; the estimator is Gwet's, unchanged wherever it is shown.
 
 The standard error is Gwet's (2008; 2014, ch. 5) linearization. With n units rated at least
 once (n_2 of them at least twice), each unit gets the value
@@ -157,9 +160,9 @@ UNDEFINED = {
     3: "undefined: Brennan-Prediger needs at least two categories (declare them with categories=)",
     4: "undefined: chance agreement is 1 (every rating falls in one category), so there is no agreement beyond "
        "chance to measure",
-    5: "not interpretable: chance agreement rests mostly on units rated by one coder, and its complement 1 - p_e "
-       "is smaller than one disagreeing rating among the ratings compared would make, so a single disagreement "
-       "puts the coefficient below -1 (see mio_qual.agreement._multirater, 'Degenerate chance agreement')",
+    5: "not interpretable: chance agreement, which counts units rated by one coder, is so close to 1 that a single "
+       "disagreement puts the coefficient below -1, or the coefficient is below -1 (see "
+       "mio_qual.agreement._multirater, 'Degenerate chance agreement')",
 }
 
 
@@ -172,13 +175,17 @@ def undefined_note(why: int, p_e: float = math.nan, estimate: float = math.nan, 
     Examples
     --------
     >>> undefined_note(5, 0.99964, -121.5, 46)[:60]
-    'not interpretable: chance agreement p_e = 0.99964 rests most'
+    'not interpretable: chance agreement p_e = 0.99964 counts uni'
     """
     if why != 5:
         return UNDEFINED[why]
-    return (f"not interpretable: chance agreement p_e = {p_e:.5f} rests mostly on units rated by one coder, and "
-            f"1 - p_e = {1.0 - p_e:.2g} is smaller than one disagreeing rating among the {n_ratings:g} ratings "
-            f"compared would make (1/{n_ratings:g}), so a single disagreement puts the coefficient below -1; "
+    if 1.0 - p_e < 1.0 / n_ratings:
+        why_not = (f"1 - p_e = {1.0 - p_e:.2g} is smaller than one disagreeing rating among the {n_ratings:g} "
+                   f"ratings compared would make (1/{n_ratings:g}), so a single disagreement puts the coefficient "
+                   "below -1")
+    else:
+        why_not = "the coefficient falls below -1, which it cannot when the same coders rate every unit"
+    return (f"not interpretable: chance agreement p_e = {p_e:.5f} counts units rated by one coder, and {why_not}; "
             f"the estimate ({estimate:.2f}) is not shown (Gwet's estimator for missing ratings, Gwet 2014, ch. 2; "
             "Krippendorff's alpha, or convention 'pairable', uses only units rated twice or more)")
 
@@ -232,7 +239,7 @@ def family_rows(patterns: np.ndarray, freq: np.ndarray, model: str, w: np.ndarra
         ratings2 = freq[:, two] @ r[two]
         estimate = np.where(why == 0, (pa - pe) / (1.0 - pe), np.nan)
         # degenerate chance agreement (module docstring): only where units rated once enter p_e
-        why[(why == 0) & (total > total2) & (1.0 - pe < 1.0 / ratings2)] = 5
+        why[(why == 0) & (total > total2) & ((1.0 - pe < 1.0 / ratings2) | (estimate < -1.0))] = 5
         value = np.where(why == 0, estimate, np.nan)
         k_i = (total / total2)[:, None] * np.where(two[None, :], pa_i[None, :] - pe[:, None], 0.0) / (1.0 - pe)[:, None]
         k_i = k_i - (1.0 - value)[:, None] * ((pi_i[None, :, :] - pi[:, None, :]) @ grad[:, :, None])[:, :, 0] \
