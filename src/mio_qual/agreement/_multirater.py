@@ -184,7 +184,7 @@ def undefined_note(why: int, p_e: float = math.nan, estimate: float = math.nan, 
                    f"ratings compared would make (1/{n_ratings:g}), so a single disagreement puts the coefficient "
                    "below -1")
     else:
-        why_not = "the coefficient falls below -1, which it cannot when the same coders rate every unit"
+        why_not = "the coefficient falls below -1, which it cannot when every unit is rated twice or more"
     return (f"not interpretable: chance agreement p_e = {p_e:.5f} counts units rated by one coder, and {why_not}; "
             f"the estimate ({estimate:.2f}) is not shown (Gwet's estimator for missing ratings, Gwet 2014, ch. 2; "
             "Krippendorff's alpha, or convention 'pairable', uses only units rated twice or more)")
