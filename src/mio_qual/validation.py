@@ -190,6 +190,8 @@ def unknown_measure(name: str, known: Any, what: str = "outcome") -> InputError:
     --------
     >>> print(unknown_measure("fidelty", ["fidelity", "fim"]))
     no values of outcome 'fidelty' in the project (did you mean fidelity? its measures: fidelity, fim)
+    >>> print(unknown_measure("Feasibilty", ["fidelity", "fim"]))
+    no values of outcome 'Feasibilty' in the project (did you mean feasibility? its measures: fidelity, fim)
     """
     import difflib
 
@@ -197,7 +199,11 @@ def unknown_measure(name: str, known: Any, what: str = "outcome") -> InputError:
     if not stored:
         return InputError(f"no values of {what} {name!r} in the project",
                           hint="import quantitative data first with `mio-qual quant import FILE`")
-    close = difflib.get_close_matches(measure_name(name), stored, n=3, cutoff=0.6)
+    from .mixed.quant import ALIASES
+    from .tabular import normalize_column
+
+    names = stored + sorted(alias for alias, known_as in ALIASES.items() if known_as in stored)  # feasibilty: feasibility
+    close = difflib.get_close_matches(normalize_column(name), names, n=3, cutoff=0.6)
     hint = (f"did you mean {' or '.join(close)}? " if close else "") + "its measures: " + ", ".join(stored)
     return InputError(f"no values of {what} {name!r} in the project", hint=hint)
 
