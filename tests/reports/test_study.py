@@ -115,6 +115,9 @@ def test_a_study_report_builds_each_input_once(tmp_path, monkeypatch) -> None:
     monkeypatch.setattr(project_api, "_build_reliability",
                         lambda inputs, unit, *a, **k: built.append(unit) or build(inputs, unit, *a, **k))
     project = make_study(tmp_path / "study")
+    reach = tmp_path / "reach.csv"  # an outcome dataset: without Aim 2 data the report computes no outcomes at all
+    reach.write_text("clinic,agency,eligible,enrolled\nnorthside,riverbend,30,12\n", encoding="utf-8")
+    project.import_quant(reach)
     constructs._parsed_bundle.cache_clear()
     monkeypatch.setattr(loader, "_BUILT", {})  # bundled codebooks built by an earlier test of this process
     parsed.clear()

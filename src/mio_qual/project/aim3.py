@@ -396,7 +396,9 @@ class Aim3Mixin(ProjectBase):
 
         from ..reports.methods import sheet_decisions
 
-        stored = project_facts(self.store)
+        # in a report: from the layers' facts and counts it read already (not every coding grouped again)
+        stored = project_facts(self.store, self._coding_facts(),  # type: ignore[attr-defined]
+                               self._counts() if self._once is not None else None)  # type: ignore[attr-defined]
         facts = Aim3Facts(raters_knew_outcomes=self.raters_knew_outcomes(), sheet=sheet_decisions(stored.decisions))
         for layer in stored.layers:
             if layer.origin != "consensus":

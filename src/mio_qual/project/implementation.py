@@ -64,6 +64,10 @@ class ImplementationMixin(ProjectBase):
         dict of str to str
             Clinic -> agency.
         """
+        # a report asks several times (outcomes, RE-AIM, predictors, timelines): read once there, a copy each
+        return dict(self._read_once("sites", self._sites))
+
+    def _sites(self) -> dict[str, str]:
         from ..mixed.constructs import clinic_agencies
         from ..store.implementation import LOGS, read_log
         from ..store.quant import read_quant

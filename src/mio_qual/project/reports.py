@@ -43,7 +43,8 @@ class ReportsMixin(ProjectBase):
         """
         from ..deidentify import known_names
 
-        return known_names(self.private_names(), store_summary.speaker_labels(self.store))  # type: ignore[attr-defined]
+        return set(self._read_once("names to redact", lambda: known_names(  # once per report, a copy each
+            self.private_names(), store_summary.speaker_labels(self.store))))  # type: ignore[attr-defined]
 
     def redactor(self, extra: Iterable[str] = (), *, mask_sites: bool = False) -> "Redactor":
         """The one :class:`~mio_qual.deidentify.Redactor` every output passes text through.
@@ -65,11 +66,16 @@ class ReportsMixin(ProjectBase):
         Redactor
             A callable ``str -> str``.
         """
+        extra = [str(n) for n in extra if str(n).strip()]
+        # a report builds each redactor once (the disagreements' and the document's are one with the same options)
+        return self._read_once(("redactor", tuple(extra), bool(mask_sites)),
+                               lambda: self._new_redactor(extra, mask_sites))
+
+    def _new_redactor(self, extra: list[str], mask_sites: bool) -> "Redactor":
         from ..deidentify import make_redactor, neutral_ids, site_labels
 
         names = self.names_to_redact()
-        extra = [str(n) for n in extra if str(n).strip()]
-        clinics = store_summary.transcript_clinics(self.store)
+        clinics = self._read_once("transcript clinics", lambda: store_summary.transcript_clinics(self.store))
         replacements = neutral_ids(clinics, names | set(extra))
         if mask_sites:
             listing = self.transcripts()  # type: ignore[attr-defined]
@@ -168,6 +174,15 @@ class ReportsMixin(ProjectBase):
         if self._once is not None:  # a report: from the layers' facts it reads once
             return self._coding_facts().human_coders
         return store_summary.human_coders(self.store)
+
+    def _aim2_recorded(self) -> bool:
+        """Whether the project holds anything the study report's Aim 2 section shows: quantitative values (the
+        outcomes), SIC activities or strategies. Without them :meth:`aim2_data` would compute empty tables only
+        for the report to drop them, so the report does not ask for it."""
+        from ..store.implementation import log_counts
+
+        logs = log_counts(self.store)
+        return bool(self._counts()["quant"] or logs.get("activities") or logs.get("strategies"))
 
     def _coding_facts(self) -> "CodingFacts":
         """The coding layers' facts (:func:`mio_qual.store.summary.coding_facts`), read once per report."""
@@ -630,10 +645,12 @@ class ReportsMixin(ProjectBase):
         with self._reading_once():  # the layers' facts, counts and codings: read once for every section
             evaluations = list(autocode) if autocode is not None else self.autocode_evaluations(
                 evaluate_model=evaluate_model)
-            try:
-                aim2 = self.aim2_data()  # type: ignore[attr-defined]
-            except InputError:
-                aim2 = None
+            aim2 = None
+            if self._aim2_recorded():  # else nothing of Aim 2 to compute (the section says so in one sentence)
+                try:
+                    aim2 = self.aim2_data()  # type: ignore[attr-defined]
+                except InputError:
+                    aim2 = None
             if aim2 is not None and not len(aim2.outcomes) and aim2.sic is None and aim2.strategies is None:
                 aim2 = None  # nothing of Aim 2 recorded: the section says so in one sentence
             aim3 = None
