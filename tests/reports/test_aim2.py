@@ -141,3 +141,37 @@ def test_a_clinic_missing_from_the_counts_file_is_in_the_table_the_text_and_the_
                              "project's four clinics (east, north, south and west), and pooled for an agency only "
                              "when every one of its clinics had the data")
     assert "This applies here to reach (see the outcomes table)." in method and "ordered by time since baseline" in method
+
+
+def test_reaim_counts_are_whole_numbers_and_rates_keep_two_decimals(project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import csv
+
+    for path in sorted((SAMPLE / "quant").glob("*.csv")):
+        project.import_quant(path)
+    for log in ("activities", "activity_dates", "strategies", "adaptations", "facilitation", "events"):
+        project.import_implementation(log, SAMPLE / "implementation" / f"{log}.csv")
+    document, _ = _write(project, tmp_path / "aim2.docx")
+    table = find_table(document, "Dimension")
+    header = [c.text for c in table.rows[0].cells]
+    rows = {r.cells[1].text: [c.text for c in r.cells] for r in table.rows[1:]}
+    with open(SAMPLE / "implementation" / "adaptations.csv", newline="", encoding="utf-8") as handle:
+        logged = [row for row in csv.DictReader(handle)]
+    for clinic in header[2:]:
+        mine = sum(1 for row in logged if row["clinic"] == clinic)
+        # a log's rows are its own n: '3', not '3.00 (n 3)'
+        assert rows["adaptations logged"][header.index(clinic)] == str(mine)
+        strategies = rows["strategies logged"][header.index(clinic)]
+        assert strategies.isdigit()
+        minutes = rows["facilitation minutes"][header.index(clinic)]
+        assert "." not in minutes and minutes.split(" (n ")[0].isdigit()
+    assert any("." in cell and "(n " in cell for cell in rows["mothers enrolled / eligible"][2:])  # a rate keeps 2 decimals
+
+
+def test_a_reaim_cell_prints_a_count_whole_and_a_rate_with_its_n() -> None:
+    from mio_qual.reports.aim2 import _reaim_cell
+
+    assert _reaim_cell("strategies logged", 4.0, 4, "") == "4"
+    assert _reaim_cell("adaptations with fidelity unknown", 1.0, 4, "") == "1 (n 4)"
+    assert _reaim_cell("facilitation minutes", 315.0, 7, "") == "315 (n 7)"
+    assert _reaim_cell("mothers enrolled / eligible", 1.0, 40, "") == "1.00 (n 40)"
+    assert _reaim_cell("adoption", float("nan"), None, "not computable: no row") == "not computable: no row"

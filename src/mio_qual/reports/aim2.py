@@ -123,11 +123,33 @@ def _wave_sentence(outcomes: "pd.DataFrame") -> str:
     return f" {note}" if note else ""
 
 
+# RE-AIM indicators whose value is a count (log rows, minutes), printed as whole numbers; the others are
+# proportions or means on a scale, printed with two decimals
+_REAIM_COUNTS = ("strategies logged", "adaptations logged", "adaptations with fidelity unknown",
+                 "facilitation minutes")
+
+
+def _reaim_cell(indicator: str, value: Any, n: Any, note: Any) -> str:
+    """One RE-AIM cell: the value with its n, or the note when there is no value.
+
+    A count is printed whole ("4", not "4.00"), and without an n that only repeats it (a log's rows
+    are its own n).
+    """
+    count = indicator in _REAIM_COUNTS
+    shown = _num(value, "{:.0f}" if count else "{:.2f}")
+    if not shown:
+        return str(note or "")
+    if not isinstance(n, (int, float)) or (isinstance(n, float) and math.isnan(n)):
+        return shown
+    if indicator.endswith(" logged") and float(n) == float(value):
+        return shown
+    return f"{shown} (n {int(n)})"
+
+
 def _reaim_wide(reaim: "pd.DataFrame") -> "pd.DataFrame":
     frame = reaim.copy()
-    frame["cell"] = [(_num(v) + (f" (n {int(n)})" if isinstance(n, (int, float)) and not
-                                 (isinstance(n, float) and math.isnan(n)) else "")) if _num(v) else (note or "")
-                     for v, n, note in zip(frame["value"], frame["n"], frame["note"])]
+    frame["cell"] = [_reaim_cell(i, v, n, note)
+                     for i, v, n, note in zip(frame["indicator"], frame["value"], frame["n"], frame["note"])]
     wide = frame.pivot_table(index=["dimension", "indicator"], columns="clinic", values="cell", aggfunc="first",
                              sort=False).reset_index()
     wide.columns.name = None
