@@ -20,11 +20,16 @@ def _write(project, path: Path):  # type: ignore[no-untyped-def]
     return docx.Document(str(path)), pngs
 
 
-def test_aim2_section_from_the_sample(project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def _import_sample(project) -> None:  # type: ignore[no-untyped-def]
+    """The sample's quantitative files and implementation logs, imported into ``project``."""
     for path in sorted((SAMPLE / "quant").glob("*.csv")):
         project.import_quant(path)
     for log in ("activities", "activity_dates", "strategies", "adaptations", "facilitation", "events"):
         project.import_implementation(log, SAMPLE / "implementation" / f"{log}.csv")
+
+
+def test_aim2_section_from_the_sample(project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    _import_sample(project)
     document, pngs = _write(project, tmp_path / "aim2.docx")
     assert [text for level, text in headings(document) if level == 2] == [
         "Implementation outcomes", "Stages of Implementation Completion", "Implementation strategies and adaptations",
@@ -146,10 +151,7 @@ def test_a_clinic_missing_from_the_counts_file_is_in_the_table_the_text_and_the_
 def test_reaim_counts_are_whole_numbers_and_rates_keep_two_decimals(project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     import csv
 
-    for path in sorted((SAMPLE / "quant").glob("*.csv")):
-        project.import_quant(path)
-    for log in ("activities", "activity_dates", "strategies", "adaptations", "facilitation", "events"):
-        project.import_implementation(log, SAMPLE / "implementation" / f"{log}.csv")
+    _import_sample(project)
     document, _ = _write(project, tmp_path / "aim2.docx")
     table = find_table(document, "Dimension")
     header = [c.text for c in table.rows[0].cells]
