@@ -175,5 +175,6 @@ def test_a_reaim_cell_prints_a_count_whole_and_a_rate_with_its_n() -> None:
     assert _reaim_cell("strategies logged", 4.0, 4, "") == "4"
     assert _reaim_cell("adaptations with fidelity unknown", 1.0, 4, "") == "1 (n 4)"
     assert _reaim_cell("facilitation minutes", 315.0, 7, "") == "315 (n 7)"
+    assert _reaim_cell("facilitation minutes", 22.5, 2, "") == "22.50 (n 2)"  # never rounded to a whole minute
     assert _reaim_cell("mothers enrolled / eligible", 1.0, 40, "") == "1.00 (n 40)"
     assert _reaim_cell("adoption", float("nan"), None, "not computable: no row") == "not computable: no row"

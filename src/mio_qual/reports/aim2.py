@@ -132,11 +132,12 @@ _REAIM_COUNTS = ("strategies logged", "adaptations logged", "adaptations with fi
 def _reaim_cell(indicator: str, value: Any, n: Any, note: Any) -> str:
     """One RE-AIM cell: the value with its n, or the note when there is no value.
 
-    A count is printed whole ("4", not "4.00"), and without an n that only repeats it (a log's rows
-    are its own n).
+    A whole count is printed whole ("4", not "4.00"; minutes with a fraction keep two decimals), and
+    without an n that only repeats it (a log's rows are its own n).
     """
-    count = indicator in _REAIM_COUNTS
-    shown = _num(value, "{:.0f}" if count else "{:.2f}")
+    whole = (indicator in _REAIM_COUNTS and isinstance(value, (int, float)) and math.isfinite(value)
+             and float(value).is_integer())  # minutes logged with a fraction keep their decimals
+    shown = _num(value, "{:.0f}" if whole else "{:.2f}")
     if not shown:
         return str(note or "")
     if not isinstance(n, (int, float)) or (isinstance(n, float) and math.isnan(n)):
